@@ -1,0 +1,114 @@
+//! citegraph's entry point: parse the arguments, set up logging, run the stages in order.
+//! No logic lives here beyond wiring one stage's output into the next.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::Parser;
+
+use citegraph::{analysis, catalog, export, s2};
+use cli::{Cli, Command, SnapshotCommand};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.global.verbose, cli.global.quiet);
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(verbose: u8, quiet: bool) {
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "info",
+        (false, 1) => "debug",
+        (false, _) => "trace",
+    };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("CITEGRAPH_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("citegraph={level},warn")));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .init();
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let g = &cli.global;
+    let env = s2::Environment {
+        cache_dir: g.cache_dir.clone(),
+        output_dir: g.output_dir.clone(),
+        offline: g.offline,
+    };
+    match &cli.command {
+        Command::Catalog => {
+            let catalog = catalog::load(&g.catalog, &g.cache_dir, g.offline)?;
+            let path = export::write_catalog(&catalog, &g.output_dir)?;
+            print!("{}", catalog::summary(&catalog));
+            println!("wrote {}", path.display());
+        }
+        Command::Fetch { fetch, source } => {
+            let catalog = catalog::load(&g.catalog, &g.cache_dir, g.offline)?;
+            let corpus = s2::fetch(&catalog, fetch, source, &env)?;
+            let path = export::write_unresolved(&catalog, &corpus.resolutions, &g.output_dir)?;
+            print!("{}", s2::summary(&catalog, &corpus));
+            println!("wrote {}", path.display());
+        }
+        Command::Snapshot(SnapshotCommand::Export { file }) => {
+            let count = s2::export_snapshot(&g.cache_dir, file)?;
+            println!("wrote {count} records to {}", file.display());
+        }
+        Command::Analyze {
+            fetch,
+            source,
+            analyze,
+        } => {
+            let catalog = catalog::load(&g.catalog, &g.cache_dir, g.offline)?;
+            let corpus = s2::load_for_analysis(&catalog, fetch, source, &env)?;
+            let (analysis, graph) = analysis::analyze(&catalog, &corpus, analyze)?;
+            let written = export::write_analysis(&analysis, &graph, &g.output_dir)?;
+            print!("{}", analysis::summary_text(&analysis));
+            print_written(&written);
+        }
+        Command::Render { render } => {
+            let analysis = export::read_analysis(&g.output_dir)?;
+            let written = export::render(&analysis, render, &g.output_dir)?;
+            print_written(&written);
+        }
+        Command::Run {
+            fetch,
+            source,
+            analyze,
+            render,
+        } => {
+            let catalog = catalog::load(&g.catalog, &g.cache_dir, g.offline)?;
+            let mut written = vec![export::write_catalog(&catalog, &g.output_dir)?];
+            let corpus = s2::fetch(&catalog, fetch, source, &env)?;
+            written.push(export::write_unresolved(
+                &catalog,
+                &corpus.resolutions,
+                &g.output_dir,
+            )?);
+            let (analysis, graph) = analysis::analyze(&catalog, &corpus, analyze)?;
+            written.extend(export::write_analysis(&analysis, &graph, &g.output_dir)?);
+            written.extend(export::render(&analysis, render, &g.output_dir)?);
+            print!("{}", s2::summary(&catalog, &corpus));
+            print!("{}", analysis::summary_text(&analysis));
+            print_written(&written);
+        }
+    }
+    Ok(())
+}
+
+fn print_written(paths: &[std::path::PathBuf]) {
+    for path in paths {
+        println!("wrote {}", path.display());
+    }
+}

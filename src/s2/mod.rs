@@ -1,0 +1,215 @@
+//! Semantic Scholar: the [`PaperRecord`] (the one currency between fetching and analysis), the
+//! resolution of catalogue papers to Semantic Scholar ids, and the fetch of their references and
+//! citations. The live API, the on-disk cache and a snapshot file all produce the same [`Corpus`].
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// A paper as the Graph API describes it, with its reference and citation links.
+///
+/// Deserialization is lenient the way the API needs it: any field may be missing or `null`
+/// (fixtures/s2-recorded/PaperWithNullValues.json), lists may be `null` instead of empty.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PaperRecord {
+    pub paper_id: String,
+    #[serde(default, deserialize_with = "null_default")]
+    pub external_ids: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub year: Option<i32>,
+    #[serde(default)]
+    pub venue: Option<String>,
+    #[serde(default)]
+    pub publication_date: Option<String>,
+    #[serde(default, deserialize_with = "null_default")]
+    pub authors: Vec<Author>,
+    #[serde(default)]
+    pub citation_count: Option<u64>,
+    #[serde(default)]
+    pub influential_citation_count: Option<u64>,
+    #[serde(default)]
+    pub reference_count: Option<u64>,
+    /// Papers this one cites. `None`: not fetched (or `null` in the answer).
+    #[serde(default)]
+    pub references: Option<Vec<Link>>,
+    /// Papers citing this one. `None`: not fetched (or `null` in the answer).
+    #[serde(default)]
+    pub citations: Option<Vec<Link>>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Author {
+    #[serde(default)]
+    pub author_id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// One end of a citation link, seen from the record that holds it: the other paper and the
+/// link's own fields.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Link {
+    /// `None` for a bibliography line Semantic Scholar could not match: never a node.
+    #[serde(default)]
+    pub paper_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub external_ids: BTreeMap<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citation_count: Option<u64>,
+    #[serde(default, deserialize_with = "null_default")]
+    pub is_influential: bool,
+    #[serde(default, deserialize_with = "null_default")]
+    pub intents: Vec<String>,
+}
+
+/// `null` (or absent) becomes the type's default.
+pub fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// How a catalogue paper was matched to a Semantic Scholar record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum ResolveMethod {
+    Arxiv,
+    Doi,
+    Acl,
+    Url,
+    Title,
+}
+
+/// The outcome of resolving one catalogue paper.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resolution {
+    /// The catalogue paper's key ([`crate::catalog::CatalogPaper::key`]).
+    pub key: String,
+    /// The Semantic Scholar id, when resolved.
+    pub paper_id: Option<String>,
+    pub method: Option<ResolveMethod>,
+    /// Why it is unresolved, or what is odd about it (a linked record whose title did not match
+    /// the catalogue's, an elided reference list, ...).
+    pub note: Option<String>,
+}
+
+/// What the fetch stage hands to the analysis: every catalogue paper's resolution, and the records.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    /// One per catalogue paper, in catalogue order.
+    pub resolutions: Vec<Resolution>,
+    /// The resolved catalogue papers' records, with their reference and citation lists, and, where
+    /// the source holds them (a snapshot), records of other papers too.
+    pub records: Vec<PaperRecord>,
+    /// Requests made to the API in this run.
+    pub requests: u64,
+}
+
+/// Where the run keeps and writes its files.
+#[derive(Debug, Clone)]
+pub struct Environment {
+    pub cache_dir: std::path::PathBuf,
+    pub output_dir: std::path::PathBuf,
+    /// No network at all.
+    pub offline: bool,
+}
+
+/// Records from a snapshot file instead of the API.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SnapshotSource {
+    /// Read records from this JSON Lines snapshot (see `snapshot export`) instead of the API:
+    /// no network is used.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<std::path::PathBuf>,
+}
+
+/// How the fetch talks to Semantic Scholar.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FetchOptions {
+    /// Base URL of the Graph API (a mirror or a test server can stand in).
+    #[arg(
+        long,
+        env = "S2_API_URL",
+        default_value = "https://api.semanticscholar.org/graph/v1",
+        value_name = "URL"
+    )]
+    pub api_url: String,
+    /// Do not fetch citations (references only).
+    #[arg(long)]
+    pub no_citations: bool,
+    /// Fetch at most N citations per paper (most cited papers have tens of thousands).
+    #[arg(long, value_name = "N")]
+    pub max_citations: Option<usize>,
+    /// Requests per second (1 is the limit of an API key).
+    #[arg(long, default_value_t = 1.0, value_name = "RATE")]
+    pub rps: f64,
+    /// Retries of a request after 429, 5xx, a timeout or a connection error.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub max_retries: u32,
+    /// Seconds before a request is given up (and retried).
+    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
+    pub timeout: f64,
+    /// Refetch everything, ignoring the cache.
+    #[arg(long)]
+    pub refresh: bool,
+    /// Refetch cache entries older than this many days.
+    #[arg(long, value_name = "DAYS")]
+    pub max_age: Option<f64>,
+}
+
+/// Resolves every catalogue paper and fetches its references and citations (cache first).
+pub fn fetch(
+    catalog: &crate::catalog::Catalog,
+    options: &FetchOptions,
+    source: &SnapshotSource,
+    env: &Environment,
+) -> anyhow::Result<Corpus> {
+    let _ = (catalog, options, source, env);
+    anyhow::bail!("the fetch is not built yet (issue #3)")
+}
+
+/// The records for `analyze`: from the snapshot when one is given, else from the cache only
+/// (no request; what is missing is reported).
+pub fn load_for_analysis(
+    catalog: &crate::catalog::Catalog,
+    options: &FetchOptions,
+    source: &SnapshotSource,
+    env: &Environment,
+) -> anyhow::Result<Corpus> {
+    let _ = (catalog, options, source, env);
+    anyhow::bail!("the fetch is not built yet (issue #3)")
+}
+
+/// Writes every cached record as JSON Lines; returns how many.
+pub fn export_snapshot(
+    cache_dir: &std::path::Path,
+    file: &std::path::Path,
+) -> anyhow::Result<usize> {
+    let _ = (cache_dir, file);
+    anyhow::bail!("snapshots are not built yet (issue #3)")
+}
+
+/// The text summary printed after a fetch: resolved, unresolved with reasons, requests made.
+pub fn summary(catalog: &crate::catalog::Catalog, corpus: &Corpus) -> String {
+    format!(
+        "{} catalogue papers, {} records, {} requests\n",
+        catalog.papers.len(),
+        corpus.records.len(),
+        corpus.requests
+    )
+}
