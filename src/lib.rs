@@ -15,6 +15,7 @@ pub mod analysis;
 pub mod cache;
 pub mod catalog;
 pub mod export;
+pub mod fsutil;
 pub mod graph;
 pub mod metrics;
 pub mod s2;

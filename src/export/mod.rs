@@ -15,7 +15,12 @@ use crate::s2::Resolution;
 pub struct RenderOptions {
     /// Figures to draw: `all`, or names from `papers-per-year, mechanism-domain, mechanism-flow,
     /// top-influential, influence-by-mechanism, communities, citation-distribution, missing`.
-    #[arg(long, default_value = "all", value_delimiter = ',', value_name = "NAMES")]
+    #[arg(
+        long,
+        default_value = "all",
+        value_delimiter = ',',
+        value_name = "NAMES"
+    )]
     pub figures: Vec<String>,
     /// Figure formats.
     #[arg(long, default_value = "svg,png", value_delimiter = ',', value_parser = ["svg", "png"])]
