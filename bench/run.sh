@@ -1,0 +1,118 @@
+#!/usr/bin/env bash
+# The analysis at scale, side by side with networkx and igraph (issue #6).
+#
+# Builds citegraph in release, generates synthetic snapshots, runs
+#   citegraph analyze --snapshot papers-SIZE.jsonl --scope all
+#   bench/baseline_networkx.py edges-SIZE.txt
+#   bench/baseline_igraph.py   edges-SIZE.txt
+# under /usr/bin/time -v for each size, and rewrites the generated part of bench/RESULTS.md from
+# every result found in the data directory. Never run by `cargo test` or CI.
+#
+# Usage: bench/run.sh [--sizes 10k,100k] [--dir DIR] [--k 64] [--nx-timeout S] [--runs N]
+#                     [--tools citegraph,networkx,igraph] [--no-build] [--no-report]
+#   --sizes       comma-separated sizes (default 10k,100k; 1M takes minutes and GBs for networkx)
+#   --dir         where snapshots and results go (default $CITEGRAPH_BENCH_DIR or /tmp/citegraph-bench)
+#   --k           betweenness pivots, for all three tools (default 64)
+#   --nx-timeout  seconds a networkx step may take before it is abandoned (default 900)
+#   --nx-probe    at sizes >= 1M, time networkx betweenness with this many pivots and extrapolate
+#                 to --k, labelled as such (default 4; 0: run all k pivots)
+#   --runs        runs of each tool per size; the report takes the median (default 1)
+#   --catalog     the catalogue citegraph reads (default ../shared/catalog beside the repo)
+set -euo pipefail
+
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+sizes="10k,100k"
+dir="${CITEGRAPH_BENCH_DIR:-/tmp/citegraph-bench}"
+k=64
+nx_timeout=900
+nx_probe=4
+runs=1
+tools="citegraph,networkx,igraph"
+build=1
+report=1
+catalog="$repo/../shared/catalog"
+
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --sizes) sizes="$2"; shift 2 ;;
+    --dir) dir="$2"; shift 2 ;;
+    --k) k="$2"; shift 2 ;;
+    --nx-timeout) nx_timeout="$2"; shift 2 ;;
+    --nx-probe) nx_probe="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
+    --tools) tools="$2"; shift 2 ;;
+    --catalog) catalog="$2"; shift 2 ;;
+    --no-build) build=0; shift ;;
+    --no-report) report=0; shift ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+  esac
+done
+
+[ -x /usr/bin/time ] || { echo "run.sh: /usr/bin/time is missing: apt-get install -y time" >&2; exit 1; }
+python3 -c 'import networkx, igraph, numpy, scipy' 2>/dev/null || {
+  echo "run.sh: python3 needs networkx, python-igraph, numpy, scipy: pip install networkx igraph numpy scipy" >&2
+  exit 1
+}
+mkdir -p "$dir/results"
+IFS=',' read -r -a size_list <<<"$sizes"
+has_tool() { [[ ",$tools," == *",$1,"* ]]; }
+
+if [ "$build" = 1 ] && has_tool citegraph; then
+  echo "== cargo build --release" >&2
+  (cd "$repo" && cargo build --release --quiet)
+fi
+bin="$repo/target/release/citegraph"
+commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+
+echo "== snapshots: ${size_list[*]} in $dir" >&2
+python3 "$repo/bench/gen_snapshot.py" --out "$dir" "${size_list[@]}"
+
+# One timed run: NAME, then the command. Leaves results/NAME.time (time -v), .out, .err.
+timed() {
+  local name="$1"; shift
+  local base="$dir/results/$name"
+  echo "== $name: $*" >&2
+  local status=0
+  /usr/bin/time -v -o "$base.time" "$@" >"$base.out" 2>"$base.err" || status=$?
+  printf '{"status": %d, "commit": "%s", "date": "%s", "command": %s}\n' \
+    "$status" "$commit" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+    "$(python3 -c 'import json,sys; print(json.dumps(" ".join(sys.argv[1:])))' "$@")" >"$base.run"
+  if [ "$status" != 0 ]; then
+    echo "   exited $status; last lines of $base.err:" >&2
+    tail -n 5 "$base.err" >&2 || true
+  fi
+  grep -E 'Elapsed|Maximum resident' "$base.time" | sed 's/^\s*/   /' >&2 || true
+}
+
+for size in "${size_list[@]}"; do
+  for run in $(seq 1 "$runs"); do
+    if has_tool citegraph; then
+      work="$dir/work-$size"
+      rm -rf "$work"
+      mkdir -p "$work"
+      # The log at debug level carries the per-step timings, where the analysis prints them.
+      CITEGRAPH_LOG="citegraph=debug" timed "citegraph-$size-r$run" \
+        "$bin" --offline --catalog "$catalog" --cache-dir "$work/cache" --output-dir "$work/output" \
+        analyze --snapshot "$dir/papers-$size.jsonl" --scope all
+    fi
+    if has_tool igraph; then
+      timed "igraph-$size-r$run" python3 "$repo/bench/baseline_igraph.py" "$dir/edges-$size.txt" --k "$k"
+    fi
+    if has_tool networkx; then
+      extra=()
+      nodes="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["nodes"])' "$dir/meta-$size.json")"
+      if [ "$nodes" -ge 1000000 ] && [ "$nx_probe" -gt 0 ]; then
+        extra+=(--betweenness-probe "$nx_probe")
+      fi
+      timed "networkx-$size-r$run" python3 "$repo/bench/baseline_networkx.py" "$dir/edges-$size.txt" \
+        --k "$k" --timeout "$nx_timeout" "${extra[@]}"
+    fi
+  done
+done
+
+if [ "$report" = 1 ]; then
+  python3 "$repo/bench/report.py" --dir "$dir" --results "$repo/bench/RESULTS.md" \
+    --command "bench/run.sh --sizes $sizes --k $k --nx-timeout $nx_timeout --nx-probe $nx_probe --runs $runs"
+  echo "== wrote $repo/bench/RESULTS.md" >&2
+fi
