@@ -31,8 +31,14 @@ def parse_args(tool: str, argv: list[str]) -> argparse.Namespace:
     parser.add_argument("edges", help="edge list, `source target` a line, 0-based integer ids")
     parser.add_argument("--nodes", type=int, help="node count (default: meta-*.json beside the edge list, else max id + 1)")
     parser.add_argument("--alpha", type=float, default=0.85, help="PageRank damping")
-    parser.add_argument("--tol", type=float, default=1e-6, help="PageRank / HITS tolerance (where the library takes one)")
-    parser.add_argument("--k", type=int, default=64, help="betweenness pivots (sampled sources)")
+    parser.add_argument(
+        "--pagerank-tol",
+        type=float,
+        default=None,
+        help="PageRank tolerance, networkx's meaning: L1 change below N * tol (default: the library's)",
+    )
+    parser.add_argument("--max-iter", type=int, default=1000, help="iteration cap of PageRank and HITS, where the library takes one")
+    parser.add_argument("--k", type=int, default=256, help="betweenness pivots (sampled sources); 0: exact, every node a source")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--undirected-betweenness", action="store_true", help="betweenness on the undirected graph (default: directed)")
     parser.add_argument("--timeout", type=float, default=0, help="seconds a step may take before it is abandoned (0: no cap)")

@@ -46,9 +46,10 @@ def main(argv: list[str]) -> int:
         timer.report["results"]["modularity"] = comms.modularity
 
     k = args.k
-    if args.betweenness_probe and args.betweenness_probe < k:
+    if args.betweenness_probe and 0 < args.betweenness_probe < k:
         k = args.betweenness_probe
-    sources = common.pivots(g.vcount(), k, args.seed) if g is not None else []
+    # k = 0: exact, every node a source (igraph's sources=None).
+    sources = common.pivots(g.vcount(), k, args.seed) if g is not None and k else None
     graph_for_betweenness = u if args.undirected_betweenness else g
     timer.run(
         "betweenness",

@@ -31,10 +31,13 @@ def main(argv: list[str]) -> int:
         timer.report["nodes"] = g.number_of_nodes()
         timer.report["edges"] = g.number_of_edges()
 
-    pr = timer.run("pagerank", lambda: nx.pagerank(g, alpha=args.alpha, tol=args.tol), needs=("load",))
+    pr_kwargs = {"alpha": args.alpha, "max_iter": args.max_iter}
+    if args.pagerank_tol is not None:
+        pr_kwargs["tol"] = args.pagerank_tol
+    pr = timer.run("pagerank", lambda: nx.pagerank(g, **pr_kwargs), needs=("load",))
     if pr:
         timer.report["results"]["pagerank_top"] = max(pr, key=pr.get)
-    timer.run("hits", lambda: nx.hits(g, tol=args.tol), needs=("load",))
+    timer.run("hits", lambda: nx.hits(g, max_iter=args.max_iter), needs=("load",))
     u = timer.run("undirected", lambda: g.to_undirected(as_view=False), needs=("load",))
     core = timer.run("core", lambda: nx.core_number(u), needs=("undirected",))
     if core:
@@ -46,12 +49,12 @@ def main(argv: list[str]) -> int:
         timer.report["results"]["communities"] = len(comms)
 
     k = args.k
-    if args.betweenness_probe and args.betweenness_probe < k:
+    if args.betweenness_probe and 0 < args.betweenness_probe < k:
         k = args.betweenness_probe
     graph_for_betweenness = u if args.undirected_betweenness else g
     timer.run(
         "betweenness",
-        lambda: nx.betweenness_centrality(graph_for_betweenness, k=k, seed=args.seed),
+        lambda: nx.betweenness_centrality(graph_for_betweenness, k=k or None, seed=args.seed),
         needs=("undirected",) if args.undirected_betweenness else ("load",),
     )
     if k != args.k:

@@ -8,14 +8,16 @@
 # under /usr/bin/time -v for each size, and rewrites the generated part of bench/RESULTS.md from
 # every result found in the data directory. Never run by `cargo test` or CI.
 #
-# Usage: bench/run.sh [--sizes 10k,100k] [--dir DIR] [--k 64] [--nx-timeout S] [--runs N]
+# Usage: bench/run.sh [--sizes 10k,100k] [--dir DIR] [--k auto] [--nx-timeout S] [--runs N]
 #                     [--tools citegraph,networkx,igraph] [--no-build] [--no-report]
 #   --sizes       comma-separated sizes (default 10k,100k; 1M takes minutes and GBs for networkx)
 #   --dir         where snapshots and results go (default $CITEGRAPH_BENCH_DIR or /tmp/citegraph-bench)
-#   --k           betweenness pivots, for all three tools (default 64)
+#   --k           betweenness pivots of the baselines; `auto` (default) does what citegraph does:
+#                 exact up to --exact-limit nodes (20000), 256 pivots beyond
+#   --pagerank-tol  networkx PageRank tolerance (default 1e-13, citegraph's; networkx's own is 1e-6)
 #   --nx-timeout  seconds a networkx step may take before it is abandoned (default 900)
 #   --nx-probe    at sizes >= 1M, time networkx betweenness with this many pivots and extrapolate
-#                 to --k, labelled as such (default 4; 0: run all k pivots)
+#                 to --k, labelled as such (default 8; 0: run all k pivots)
 #   --runs        runs of each tool per size; the report takes the median (default 1)
 #   --catalog     the catalogue citegraph reads (default ../shared/catalog beside the repo)
 set -euo pipefail
@@ -23,9 +25,12 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 sizes="10k,100k"
 dir="${CITEGRAPH_BENCH_DIR:-/tmp/citegraph-bench}"
-k=64
+k=auto
+exact_limit=20000
+pivots=256
+pagerank_tol=1e-13
 nx_timeout=900
-nx_probe=4
+nx_probe=8
 runs=1
 tools="citegraph,networkx,igraph"
 build=1
@@ -37,6 +42,8 @@ while [ $# -gt 0 ]; do
     --sizes) sizes="$2"; shift 2 ;;
     --dir) dir="$2"; shift 2 ;;
     --k) k="$2"; shift 2 ;;
+    --exact-limit) exact_limit="$2"; shift 2 ;;
+    --pagerank-tol) pagerank_tol="$2"; shift 2 ;;
     --nx-timeout) nx_timeout="$2"; shift 2 ;;
     --nx-probe) nx_probe="$2"; shift 2 ;;
     --runs) runs="$2"; shift 2 ;;
@@ -44,7 +51,7 @@ while [ $# -gt 0 ]; do
     --catalog) catalog="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --no-report) report=0; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -86,6 +93,11 @@ timed() {
 }
 
 for size in "${size_list[@]}"; do
+  nodes="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["nodes"])' "$dir/meta-$size.json")"
+  size_k="$k"
+  if [ "$k" = auto ]; then
+    if [ "$nodes" -le "$exact_limit" ]; then size_k=0; else size_k="$pivots"; fi
+  fi
   for run in $(seq 1 "$runs"); do
     if has_tool citegraph; then
       work="$dir/work-$size"
@@ -97,22 +109,21 @@ for size in "${size_list[@]}"; do
         analyze --snapshot "$dir/papers-$size.jsonl" --scope all
     fi
     if has_tool igraph; then
-      timed "igraph-$size-r$run" python3 "$repo/bench/baseline_igraph.py" "$dir/edges-$size.txt" --k "$k"
+      timed "igraph-$size-r$run" python3 "$repo/bench/baseline_igraph.py" "$dir/edges-$size.txt" --k "$size_k"
     fi
     if has_tool networkx; then
       extra=()
-      nodes="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["nodes"])' "$dir/meta-$size.json")"
       if [ "$nodes" -ge 1000000 ] && [ "$nx_probe" -gt 0 ]; then
         extra+=(--betweenness-probe "$nx_probe")
       fi
       timed "networkx-$size-r$run" python3 "$repo/bench/baseline_networkx.py" "$dir/edges-$size.txt" \
-        --k "$k" --timeout "$nx_timeout" "${extra[@]}"
+        --k "$size_k" --pagerank-tol "$pagerank_tol" --timeout "$nx_timeout" "${extra[@]}"
     fi
   done
 done
 
 if [ "$report" = 1 ]; then
   python3 "$repo/bench/report.py" --dir "$dir" --results "$repo/bench/RESULTS.md" \
-    --command "bench/run.sh --sizes $sizes --k $k --nx-timeout $nx_timeout --nx-probe $nx_probe --runs $runs"
+    --command "bench/run.sh --sizes $sizes --k $k --pagerank-tol $pagerank_tol --nx-timeout $nx_timeout --nx-probe $nx_probe --runs $runs"
   echo "== wrote $repo/bench/RESULTS.md" >&2
 fi
