@@ -9,7 +9,9 @@
 # every result found in the data directory. Never run by `cargo test` or CI.
 #
 # Usage: bench/run.sh [--sizes 10k,100k] [--dir DIR] [--k auto] [--nx-timeout S] [--runs N]
-#                     [--tools citegraph,networkx,igraph] [--no-build] [--no-report]
+#                     [--tools citegraph,kernels,networkx,igraph] [--no-build] [--no-report]
+#   --tools       citegraph: `analyze` end to end; kernels: citegraph's metric kernels one by one on
+#                 the edge list (benches/kernels.rs, for per-step times); networkx; igraph
 #   --sizes       comma-separated sizes (default 10k,100k; 1M takes minutes and GBs for networkx)
 #   --dir         where snapshots and results go (default $CITEGRAPH_BENCH_DIR or /tmp/citegraph-bench)
 #   --k           betweenness pivots of the baselines; `auto` (default) does what citegraph does:
@@ -32,7 +34,7 @@ pagerank_tol=1e-13
 nx_timeout=900
 nx_probe=8
 runs=1
-tools="citegraph,networkx,igraph"
+tools="citegraph,kernels,networkx,igraph"
 build=1
 report=1
 catalog="$repo/../shared/catalog"
@@ -65,9 +67,9 @@ mkdir -p "$dir/results"
 IFS=',' read -r -a size_list <<<"$sizes"
 has_tool() { [[ ",$tools," == *",$1,"* ]]; }
 
-if [ "$build" = 1 ] && has_tool citegraph; then
-  echo "== cargo build --release" >&2
-  (cd "$repo" && cargo build --release --quiet)
+if [ "$build" = 1 ] && { has_tool citegraph || has_tool kernels; }; then
+  echo "== cargo build --release; cargo bench --bench kernels --no-run" >&2
+  (cd "$repo" && cargo build --release --quiet && cargo bench --bench kernels --no-run --quiet)
 fi
 bin="$repo/target/release/citegraph"
 commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -75,13 +77,15 @@ commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 echo "== snapshots: ${size_list[*]} in $dir" >&2
 python3 "$repo/bench/gen_snapshot.py" --out "$dir" "${size_list[@]}"
 
-# One timed run: NAME, then the command. Leaves results/NAME.time (time -v), .out, .err.
+# One timed run: NAME, then the command. Leaves results/NAME.time (time -v), .out, .err (each
+# line of the log stamped with the seconds since the start, see bench/stamp.py).
 timed() {
   local name="$1"; shift
   local base="$dir/results/$name"
   echo "== $name: $*" >&2
   local status=0
-  /usr/bin/time -v -o "$base.time" "$@" >"$base.out" 2>"$base.err" || status=$?
+  set -o pipefail
+  { /usr/bin/time -v -o "$base.time" "$@" 2>&1 >"$base.out" | python3 "$repo/bench/stamp.py" >"$base.err"; } || status=$?
   printf '{"status": %d, "commit": "%s", "date": "%s", "command": %s}\n' \
     "$status" "$commit" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     "$(python3 -c 'import json,sys; print(json.dumps(" ".join(sys.argv[1:])))' "$@")" >"$base.run"
@@ -104,9 +108,13 @@ for size in "${size_list[@]}"; do
       rm -rf "$work"
       mkdir -p "$work"
       # The log at debug level carries the per-step timings, where the analysis prints them.
-      CITEGRAPH_LOG="citegraph=debug" timed "citegraph-$size-r$run" \
+      timed "citegraph-$size-r$run" env CITEGRAPH_LOG="citegraph=debug" \
         "$bin" --offline --catalog "$catalog" --cache-dir "$work/cache" --output-dir "$work/output" \
         analyze --snapshot "$dir/papers-$size.jsonl" --scope all
+    fi
+    if has_tool kernels; then
+      timed "kernels-$size-r$run" env CITEGRAPH_BENCH_EDGES="$dir/edges-$size.txt" \
+        cargo bench --quiet --manifest-path "$repo/Cargo.toml" --bench kernels
     fi
     if has_tool igraph; then
       timed "igraph-$size-r$run" python3 "$repo/bench/baseline_igraph.py" "$dir/edges-$size.txt" --k "$size_k"
