@@ -288,27 +288,32 @@ def build(dir_: str, command: str) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+def replace_section(results: str, start: str, end: str, generated: str, title: str) -> None:
+    """Writes `generated` between the markers of RESULTS.md (appending a section with `title` when
+    the markers are not there yet), leaving every other line as it was."""
+    try:
+        old = open(results, encoding="utf-8").read()
+    except OSError:
+        old = "# Benchmarks (issue #6)\n"
+    if start in old and end in old:
+        head, rest = old.split(start, 1)
+        tail = rest.split(end, 1)[1]
+        text = f"{head}{start}\n{generated}{end}{tail}"
+    else:
+        text = f"{old.rstrip()}\n\n{title}\n\n{start}\n{generated}{end}\n"
+    tmp = f"{results}.tmp{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+    os.replace(tmp, results)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--dir", default=os.environ.get("CITEGRAPH_BENCH_DIR", "/tmp/citegraph-bench"))
     parser.add_argument("--results", required=True)
     parser.add_argument("--command", default="bench/run.sh")
     args = parser.parse_args(argv)
-    generated = build(args.dir, args.command)
-    try:
-        old = open(args.results, encoding="utf-8").read()
-    except OSError:
-        old = ""
-    if START in old and END in old:
-        head, rest = old.split(START, 1)
-        tail = rest.split(END, 1)[1]
-        text = f"{head}{START}\n{generated}{END}{tail}"
-    else:
-        text = f"# Benchmarks (issue #6)\n\n{START}\n{generated}{END}\n\n## Findings\n\n(hand-written; kept by report.py)\n"
-    tmp = f"{args.results}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-    os.replace(tmp, args.results)
+    replace_section(args.results, START, END, build(args.dir, args.command), "# The analysis at scale")
     return 0
 
 
