@@ -1,7 +1,23 @@
 //! The catalogue reader: an awesome list of papers (Markdown files with shields.io badges) becomes a
 //! [`Catalog`] of distinct papers, each keeping every place it is listed.
 
+mod badges;
+mod ids;
+mod markdown;
+mod mechanisms;
+mod merge;
+mod remote;
+mod source;
+mod summary;
+
 use serde::{Deserialize, Serialize};
+
+pub use badges::{Badge, BadgeGroup};
+pub use markdown::{parse_file, ParsedFile, RawEntry};
+pub use mechanisms::{MechanismFileError, MechanismTable, UNSPECIFIED};
+pub use merge::{normalize_title, LINT_KINDS};
+pub use remote::{cache_dir_for, GITHUB_API_ENV, GITHUB_RAW_ENV};
+pub use source::MAX_FILE_BYTES;
 
 /// Everything read from the catalogue sources.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -127,6 +143,35 @@ pub struct CatalogOptions {
 pub const DEFAULT_CATALOG: &str =
     "https://github.com/xuyang-liu16/Awesome-Token-Reduction-for-Model-Compression";
 
+/// Why a catalogue could not be read at all (problems inside files are [`Warning`]s instead).
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("the catalogue source {0:?} does not exist; give a Markdown file, a directory of them, or an http(s) URL with --catalog")]
+    Missing(String),
+    #[error("cannot read the catalogue source {path}: {source}")]
+    Unreadable {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{url:?} is not a catalogue URL I can read: {why}")]
+    BadUrl { url: String, why: String },
+    #[error("--offline: the catalogue {url} is not in the cache ({dir}); run once without --offline to download it, or read a local copy with --catalog PATH")]
+    NotCached { url: String, dir: String },
+    #[error("could not download the catalogue {url}: {reason}\n  No network? Run from files instead: --catalog PATH (a local copy of the list, e.g. a git clone), --snapshot FILE (records exported by `citegraph snapshot export`), --offline (use only what is cached)")]
+    Download { url: String, reason: String },
+    #[error(
+        "cannot write the catalogue cache at {path}: {source}; check that --cache-dir is writable"
+    )]
+    Cache {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("no catalogue entries found in {sources}: {read}. An entry is a list item like `- **[1] Title**, Venue 2023.` followed by [[Paper](URL)] and shields.io badges")]
+    NoEntries { sources: String, read: String },
+    #[error(transparent)]
+    Mechanisms(#[from] MechanismFileError),
+}
+
 /// Reads every source into one catalogue. `cache_dir` keeps downloaded Markdown; `offline` forbids
 /// downloads (a URL source must then be cached already).
 pub fn load(
@@ -134,11 +179,66 @@ pub fn load(
     cache_dir: &std::path::Path,
     offline: bool,
 ) -> anyhow::Result<Catalog> {
-    let _ = (options, cache_dir, offline);
-    anyhow::bail!("the catalogue reader is not built yet (issue #2)")
+    Ok(load_catalog(options, cache_dir, offline)?)
+}
+
+fn load_catalog(
+    options: &CatalogOptions,
+    cache_dir: &std::path::Path,
+    offline: bool,
+) -> Result<Catalog, CatalogError> {
+    let table = MechanismTable::load(options.mechanisms.as_deref())?;
+    let collected = source::collect(&options.sources, cache_dir, offline)?;
+    let mut warnings = collected.warnings;
+    let mut entries = Vec::new();
+    let mut read = Vec::new();
+    for file in collected.files {
+        warnings.extend(file.warnings);
+        let Some(text) = file.text else {
+            read.push(format!("{} (skipped)", file.file));
+            continue;
+        };
+        let parsed = markdown::parse_file(&file.file, &file.domain, &text);
+        read.push(format!("{} ({} entries)", file.file, parsed.entries.len()));
+        if parsed.entries.is_empty() {
+            warnings.push(Warning {
+                file: file.file.clone(),
+                line: None,
+                message: "no catalogue entries in this file".into(),
+            });
+        }
+        warnings.extend(parsed.warnings);
+        entries.extend(parsed.entries);
+    }
+    if entries.is_empty() {
+        const SHOWN: usize = 10;
+        let mut listed = read
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if read.len() > SHOWN {
+            listed.push_str(&format!(", and {} more", read.len() - SHOWN));
+        }
+        let read = match read.len() {
+            0 => "no Markdown files at all".to_string(),
+            n => format!("read {n} Markdown file(s): {listed}"),
+        };
+        return Err(CatalogError::NoEntries {
+            sources: options.sources.join(", "),
+            read,
+        });
+    }
+    let (papers, lint) = merge::merge(&entries, &table);
+    Ok(Catalog {
+        papers,
+        lint,
+        warnings,
+    })
 }
 
 /// The short text summary `citegraph catalog` prints.
 pub fn summary(catalog: &Catalog) -> String {
-    format!("{} papers\n", catalog.papers.len())
+    summary::summary(catalog)
 }
