@@ -242,3 +242,84 @@ fn load_catalog(
 pub fn summary(catalog: &Catalog) -> String {
     summary::summary(catalog)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Parses, merges and summarises whatever text comes in; the property is that nothing panics.
+    fn read_all(text: &str) {
+        let parsed = parse_file("f.md", "f", text);
+        for warning in &parsed.warnings {
+            assert_eq!(warning.file, "f.md");
+        }
+        let (papers, lint) = merge::merge(&parsed.entries, &MechanismTable::default());
+        let catalog = Catalog {
+            papers,
+            lint,
+            warnings: parsed.warnings,
+        };
+        let _ = summary(&catalog);
+    }
+
+    /// Fragments of the family's syntax, so random inputs hit the entry paths often.
+    fn markdownish() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("- **[1] ".to_string()),
+            Just("**".to_string()),
+            Just(", arXiv 2024.".to_string()),
+            Just("\n".to_string()),
+            Just("\n\n".to_string()),
+            Just("  *Doe, Jane and Roe, John*".to_string()),
+            Just("[[Paper](https://arxiv.org/abs/2401.00001)]".to_string()),
+            Just("[[Code]([x](y))]".to_string()),
+            Just("![](https://img.shields.io/badge/Token_Pruning-orange)".to_string()),
+            Just("![](https://img.shields.io/badge/--_%ZZ-orange)".to_string()),
+            Just("### 2023\n".to_string()),
+            Just("## Task:\n".to_string()),
+            Just("<br>".to_string()),
+            Just("<a href=\"".to_string()),
+            Just("</a>".to_string()),
+            Just("```text\n@article{k, year={2020}".to_string()),
+            Just("1. ".to_string()),
+            Just("> ".to_string()),
+            "[ -~]{0,12}",
+            "\\PC{0,6}",
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn random_markdown_never_panics(text in markdownish()) {
+            read_all(&text);
+        }
+
+        #[test]
+        fn random_strings_never_panic(text in "\\PC{0,400}") {
+            read_all(&text);
+        }
+
+        #[test]
+        fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+            let source = source::decode("f.md".into(), "f".into(), bytes);
+            if let Some(text) = source.text {
+                read_all(&text);
+            }
+        }
+    }
+
+    #[test]
+    fn pathological_nesting_is_read_without_overflow() {
+        read_all(&"> ".repeat(20_000));
+        read_all(&"[".repeat(50_000));
+        read_all(&"**".repeat(50_000));
+        let nested: String = (0..2_000)
+            .map(|i| format!("{}- **[1] x**\n", "  ".repeat(i)))
+            .collect();
+        read_all(&nested);
+    }
+}

@@ -322,14 +322,21 @@ impl Http {
     }
 }
 
+/// "URL: cannot connect (Connection refused)": what failed and its root cause, without reqwest's
+/// repetitions of the URL.
 fn describe(url: &str, err: &reqwest::Error) -> String {
-    let mut text = format!("{url}: {err}");
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        text.push_str(&format!(": {cause}"));
-        source = cause.source();
+    let mut root: &dyn std::error::Error = err;
+    while let Some(cause) = root.source() {
+        root = cause;
     }
-    text
+    let what = if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "cannot connect"
+    } else {
+        "request failed"
+    };
+    format!("{url}: {what} ({root})")
 }
 
 #[derive(Deserialize)]
