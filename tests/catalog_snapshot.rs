@@ -4,24 +4,29 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 fn small_catalogue() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/catalog-small")
 }
 
-#[test]
-fn catalog_json_and_summary_of_the_small_catalogue() {
-    let out = tempfile::tempdir().unwrap();
-    let assert = common::citegraph()
+/// Runs `citegraph catalog` on the small catalogue, writing into `out`.
+fn run(out: &Path) -> assert_cmd::assert::Assert {
+    common::citegraph()
         .args(["catalog", "--catalog"])
         .arg(small_catalogue())
         .arg("--output-dir")
-        .arg(out.path())
+        .arg(out)
         .arg("--cache-dir")
-        .arg(out.path().join("cache"))
+        .arg(out.join("cache"))
         .assert()
-        .success();
+        .success()
+}
+
+#[test]
+fn catalog_json_and_summary_of_the_small_catalogue() {
+    let out = tempfile::tempdir().unwrap();
+    let assert = run(out.path());
     let json = std::fs::read_to_string(out.path().join("catalog.json")).unwrap();
     insta::assert_snapshot!("catalog_json", json);
 
@@ -41,18 +46,10 @@ fn catalog_json_and_summary_of_the_small_catalogue() {
 
 #[test]
 fn the_same_input_gives_the_same_catalog_json() {
-    let run = || {
+    let written = || {
         let out = tempfile::tempdir().unwrap();
-        common::citegraph()
-            .args(["catalog", "-q", "--catalog"])
-            .arg(small_catalogue())
-            .arg("--output-dir")
-            .arg(out.path())
-            .arg("--cache-dir")
-            .arg(out.path().join("cache"))
-            .assert()
-            .success();
+        run(out.path());
         std::fs::read(out.path().join("catalog.json")).unwrap()
     };
-    assert_eq!(run(), run());
+    assert_eq!(written(), written());
 }

@@ -108,6 +108,19 @@ struct PendingLint {
     papers: Vec<usize>,
 }
 
+impl PendingLint {
+    /// A finding about `entry`, located at its line.
+    fn at(kind: &'static str, entry: &RawEntry, papers: Vec<usize>, message: String) -> Self {
+        Self {
+            kind,
+            message,
+            file: entry.file.clone(),
+            line: entry.line,
+            papers,
+        }
+    }
+}
+
 struct Draft {
     entries: Vec<usize>,
     norm_title: String,
@@ -147,18 +160,12 @@ pub fn merge(
                     target = Some(owner);
                 } else {
                     conflicts.push(lints.len());
-                    lints.push(PendingLint {
-                        kind: "conflicting-id",
-                        message: format!(
+                    lints.push(PendingLint::at("conflicting-id", entry, vec![owner], format!(
                             "{:?} links arXiv {arxiv}, which belongs to {:?} ({}); kept as two papers and the id dropped from this entry: fix its link",
                             entry.title,
                             entries[drafts[owner].entries[0]].title,
                             location(&entries[drafts[owner].entries[0]]),
-                        ),
-                        file: entry.file.clone(),
-                        line: entry.line,
-                        papers: vec![owner],
-                    });
+                        )));
                     ids.arxiv = None;
                 }
             }
@@ -168,17 +175,11 @@ pub fn merge(
                 match (&drafts[owner].ids.arxiv, &ids.arxiv) {
                     (Some(theirs), Some(ours)) if theirs != ours => {
                         conflicts.push(lints.len());
-                        lints.push(PendingLint {
-                            kind: "conflicting-id",
-                            message: format!(
+                        lints.push(PendingLint::at("conflicting-id", entry, vec![owner], format!(
                                 "{:?} has arXiv {ours}, but the same title at {} has arXiv {theirs}; kept as two papers",
                                 entry.title,
                                 location(&entries[drafts[owner].entries[0]]),
-                            ),
-                            file: entry.file.clone(),
-                            line: entry.line,
-                            papers: vec![owner],
-                        });
+                            )));
                     }
                     _ => target = Some(owner),
                 }
@@ -288,18 +289,12 @@ fn claim_ids(
         match owner_of.get(&id) {
             Some(&owner) if owner != paper => {
                 let first = &entries[drafts[owner].entries[0]];
-                lints.push(PendingLint {
-                    kind: "conflicting-id",
-                    message: format!(
+                lints.push(PendingLint::at("conflicting-id", entry, vec![owner, paper], format!(
                         "{:?} links {name} {id}, which belongs to {:?} ({}); the id is dropped from this entry: fix its link",
                         entry.title,
                         first.title,
                         location(first)
-                    ),
-                    file: entry.file.clone(),
-                    line: entry.line,
-                    papers: vec![owner, paper],
-                });
+                    )));
                 *value = None;
             }
             _ => {
@@ -358,13 +353,7 @@ fn lint_entries(
 ) {
     for ((entry, mechanism), &paper) in entries.iter().zip(mechanisms).zip(paper_of) {
         let mut push = |kind: &'static str, message: String| {
-            lints.push(PendingLint {
-                kind,
-                message,
-                file: entry.file.clone(),
-                line: entry.line,
-                papers: vec![paper],
-            })
+            lints.push(PendingLint::at(kind, entry, vec![paper], message));
         };
         if entry.links.paper.is_none() {
             push(
@@ -465,13 +454,7 @@ fn lint_numbering(entries: &[RawEntry], paper_of: &[usize], lints: &mut Vec<Pend
                 format!("the list starts at [{number}] {:?}, not [1]", entry.title),
             ),
         };
-        lints.push(PendingLint {
-            kind,
-            message,
-            file: entry.file.clone(),
-            line: entry.line,
-            papers: vec![paper],
-        });
+        lints.push(PendingLint::at(kind, entry, vec![paper], message));
     }
 }
 
@@ -533,48 +516,45 @@ fn lint_duplicates(
             .map(|((group, a), (_, b))| format!("{group}: {} vs {}", show(a), show(b)))
             .collect();
         if !differences.is_empty() {
-            lints.push(PendingLint {
-                kind: "duplicate-disagrees",
-                message: format!(
+            lints.push(PendingLint::at(
+                "duplicate-disagrees",
+                entry,
+                vec![paper],
+                format!(
                     "{:?} is listed at {} and here with different badges ({})",
                     head.title,
                     location(head),
                     differences.join("; ")
                 ),
-                file: entry.file.clone(),
-                line: entry.line,
-                papers: vec![paper],
-            });
+            ));
         }
         if entry.file == head.file && entry.sections == head.sections {
-            lints.push(PendingLint {
-                kind: "duplicate-in-section",
-                message: format!(
+            lints.push(PendingLint::at(
+                "duplicate-in-section",
+                entry,
+                vec![paper],
+                format!(
                     "{:?} is listed twice in the same section (also at line {})",
                     entry.title, head.line
                 ),
-                file: entry.file.clone(),
-                line: entry.line,
-                papers: vec![paper],
-            });
+            ));
         }
         if normalize_title(&entry.title) != normalize_title(&head.title) {
             title_variants.push(entry);
         }
     }
     for entry in title_variants {
-        lints.push(PendingLint {
-            kind: "title-differs",
-            message: format!(
+        lints.push(PendingLint::at(
+            "title-differs",
+            entry,
+            vec![paper],
+            format!(
                 "the same paper is titled {:?} here and {:?} at {}",
                 entry.title,
                 head.title,
                 location(head)
             ),
-            file: entry.file.clone(),
-            line: entry.line,
-            papers: vec![paper],
-        });
+        ));
     }
 }
 
