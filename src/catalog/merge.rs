@@ -122,6 +122,9 @@ impl PendingLint {
 }
 
 struct Draft {
+    /// The entry that created the paper: its title and place are the paper's.
+    first: usize,
+    /// Every entry of the paper, `first` included, in catalogue order.
     entries: Vec<usize>,
     norm_title: String,
     ids: ExternalIds,
@@ -163,8 +166,8 @@ pub fn merge(
                     lints.push(PendingLint::at("conflicting-id", entry, vec![owner], format!(
                             "{:?} links arXiv {arxiv}, which belongs to {:?} ({}); kept as two papers and the id dropped from this entry: fix its link",
                             entry.title,
-                            entries[drafts[owner].entries[0]].title,
-                            location(&entries[drafts[owner].entries[0]]),
+                            entries[drafts[owner].first].title,
+                            location(&entries[drafts[owner].first]),
                         )));
                     ids.arxiv = None;
                 }
@@ -178,7 +181,7 @@ pub fn merge(
                         lints.push(PendingLint::at("conflicting-id", entry, vec![owner], format!(
                                 "{:?} has arXiv {ours}, but the same title at {} has arXiv {theirs}; kept as two papers",
                                 entry.title,
-                                location(&entries[drafts[owner].entries[0]]),
+                                location(&entries[drafts[owner].first]),
                             )));
                     }
                     _ => target = Some(owner),
@@ -187,6 +190,7 @@ pub fn merge(
         }
         let paper = target.unwrap_or_else(|| {
             drafts.push(Draft {
+                first: index,
                 entries: Vec::new(),
                 norm_title: norm_title.clone(),
                 ids: ExternalIds::default(),
@@ -288,7 +292,7 @@ fn claim_ids(
         let Some(id) = value.clone() else { continue };
         match owner_of.get(&id) {
             Some(&owner) if owner != paper => {
-                let first = &entries[drafts[owner].entries[0]];
+                let first = &entries[drafts[owner].first];
                 lints.push(PendingLint::at("conflicting-id", entry, vec![owner, paper], format!(
                         "{:?} links {name} {id}, which belongs to {:?} ({}); the id is dropped from this entry: fix its link",
                         entry.title,
@@ -569,7 +573,7 @@ fn build_paper(
     mechanisms: &[EntryMechanisms],
 ) -> CatalogPaper {
     let listed: Vec<&RawEntry> = draft.entries.iter().map(|&i| &entries[i]).collect();
-    let first = listed[0];
+    let first = &entries[draft.first];
     // A published venue says more than the preprint server; its listing's year goes with it.
     let venue_source = listed
         .iter()

@@ -134,7 +134,8 @@ pub struct CatalogOptions {
         default_value = DEFAULT_CATALOG
     )]
     pub sources: Vec<String>,
-    /// A TOML file of extra mechanism aliases (`[aliases]` "Label" = "Canonical").
+    /// A TOML file of extra mechanism aliases (`[aliases]` "Label" = "Canonical"; labels that are
+    /// not mechanisms: `not_mechanisms = ["Label", ...]`).
     #[arg(long, global = true, value_name = "FILE")]
     pub mechanisms: Option<std::path::PathBuf>,
 }
@@ -199,6 +200,7 @@ fn load_catalog(
             continue;
         };
         let parsed = markdown::parse_file(&file.file, &file.domain, &text);
+        tracing::debug!("{}: {} entries", file.file, parsed.entries.len());
         read.push(format!("{} ({} entries)", file.file, parsed.entries.len()));
         if parsed.entries.is_empty() {
             warnings.push(Warning {

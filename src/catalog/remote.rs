@@ -183,11 +183,16 @@ pub fn fetch(
     let target = target(url)?;
     let dir = cache_dir_for(cache_dir, url);
     if offline {
+        tracing::debug!(
+            "reading the catalogue {url} from the cache {}",
+            dir.display()
+        );
         return read_cache(&dir).ok_or_else(|| CatalogError::NotCached {
             url: url.to_string(),
             dir: dir.display().to_string(),
         });
     }
+    tracing::info!("downloading the catalogue {url}");
     // reqwest's blocking client must not run on an async runtime's thread; a scoped thread keeps
     // this callable from anywhere.
     let downloaded = std::thread::scope(|scope| {
