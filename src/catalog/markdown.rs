@@ -626,7 +626,20 @@ fn finish_item(
         }
         None => (None, title_text),
     };
-    let title = collapse_spaces(&title);
+    let mut title = collapse_spaces(&title)
+        .trim_end_matches([',', ';', ':'])
+        .trim()
+        .to_string();
+    let mut venue_text = venue_text;
+    // `**[1] Title, CVPR 2023**`: the venue written inside the bold.
+    if parse_venue(&venue_text) == (None, None) {
+        if let Some((inner_title, inner_venue)) = title.rsplit_once(", ") {
+            if matches!(parse_venue(inner_venue), (Some(_), Some(_))) {
+                venue_text = inner_venue.to_string();
+                title = inner_title.trim().to_string();
+            }
+        }
+    }
     let mut paper = item.paper.clone().or_else(|| item.title_link.clone());
     if paper.is_none() {
         paper = item
@@ -992,6 +1005,35 @@ mod tests {
             parsed.entries[1].links.paper.as_deref(),
             Some("https://example.org/p.pdf")
         );
+    }
+
+    #[test]
+    fn family_variants_of_bullets_links_and_venues() {
+        let text = "* **[1] Star Bullet Title,** CVPR 2023.\n  [Paper](https://arxiv.org/abs/2301.00001) [arXiv][ref] ![Token_Merging][badge]\n\n+ **[2] Venue Inside the Bold, ICCV 2023**\n\t[[pdf](https://example.org/x.pdf)] [[GitHub](https://github.com/a/b)]\n\n[ref]: https://arxiv.org/abs/2301.00002\n[badge]: https://img.shields.io/badge/Token_Merging-orange\n";
+        let parsed = parse(text);
+        let [first, second] = parsed.entries.as_slice() else {
+            panic!("{:?}", parsed.entries)
+        };
+        assert_eq!(first.title, "Star Bullet Title");
+        assert_eq!(
+            (first.venue.as_deref(), first.year),
+            (Some("CVPR"), Some(2023))
+        );
+        assert_eq!(
+            first.links.paper.as_deref(),
+            Some("https://arxiv.org/abs/2301.00001")
+        );
+        assert_eq!(first.badges[0].label, "Token Merging");
+        assert_eq!(second.title, "Venue Inside the Bold");
+        assert_eq!(
+            (second.venue.as_deref(), second.year),
+            (Some("ICCV"), Some(2023))
+        );
+        assert_eq!(
+            second.links.paper.as_deref(),
+            Some("https://example.org/x.pdf")
+        );
+        assert_eq!(second.links.code.as_deref(), Some("https://github.com/a/b"));
     }
 
     #[test]
