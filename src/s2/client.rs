@@ -313,11 +313,7 @@ impl Client {
             )
             .await;
         match result {
-            Ok(answer) => Ok(answer
-                .get("data")
-                .and_then(|data| data.as_array())
-                .and_then(|data| data.first())
-                .cloned()),
+            Ok(answer) => Ok(super::wire::title_match(&answer)),
             Err(err) if err.status() == Some(404) => Ok(None),
             Err(err) => Err(err),
         }
@@ -401,7 +397,7 @@ impl Client {
                 Err(Attempt::Status {
                     status: status.as_u16(),
                     retry_after,
-                    message: error_message(&bytes),
+                    message: super::wire::error_message(&bytes),
                 })
             }
         };
@@ -518,25 +514,7 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
     (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
 }
 
-/// The API's error text: the `error` or `message` field of a JSON body (either may be used),
-/// else the start of the body.
-fn error_message(bytes: &[u8]) -> String {
-    if let Ok(value) = serde_json::from_slice::<Value>(bytes) {
-        for field in ["error", "message"] {
-            if let Some(text) = value.get(field).and_then(Value::as_str) {
-                return text.to_string();
-            }
-        }
-    }
-    let text = String::from_utf8_lossy(bytes);
-    if text.trim().is_empty() {
-        "(no message)".to_string()
-    } else {
-        preview(&text)
-    }
-}
-
-fn preview(text: &str) -> String {
+pub(crate) fn preview(text: &str) -> String {
     let text: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
     text
 }
@@ -582,23 +560,6 @@ mod tests {
             .as_ref()
             .and_then(ApiKey::header)
             .is_some_and(|h| h.is_sensitive())
-    }
-
-    #[test]
-    fn error_text_from_either_field() {
-        assert_eq!(
-            error_message(br#"{"error": "Title match not found"}"#),
-            "Title match not found"
-        );
-        assert_eq!(
-            error_message(br#"{"message": "Too Many Requests.", "code": "429"}"#),
-            "Too Many Requests."
-        );
-        assert_eq!(
-            error_message(b"<html>bad gateway</html>"),
-            "<html>bad gateway</html>"
-        );
-        assert_eq!(error_message(b""), "(no message)");
     }
 
     #[test]

@@ -27,6 +27,7 @@ use tokio::task::JoinSet;
 use super::client::{ApiError, ApiKey, Client, ClientConfig, Endpoint};
 use super::progress::Progress;
 use super::resolve::{self, Answer, Answers, Resolved, Source, TitleQuery};
+use super::wire;
 use super::{Corpus, Environment, FetchOptions, Link, PaperRecord, Resolution};
 use crate::cache::{Cache, Read};
 use crate::catalog::Catalog;
@@ -414,19 +415,10 @@ pub(crate) fn lite(record: PaperRecord) -> PaperRecord {
 /// One element of a batch or match answer: `null` is an unknown id; a record that does not
 /// parse (wrong types) is reported and treated as unknown rather than failing the run.
 fn parse_record(query: &str, value: Value) -> Option<PaperRecord> {
-    if value.is_null() {
-        return None;
-    }
-    match serde_json::from_value::<PaperRecord>(value) {
-        Ok(record) if !record.paper_id.is_empty() => Some(record),
-        Ok(_) => {
-            tracing::warn!("the answer for {query} has no paperId; treated as unknown");
-            None
-        }
+    match wire::record(value) {
+        Ok(record) => record,
         Err(err) => {
-            tracing::warn!(
-                "the answer for {query} is not a paper record ({err}); treated as unknown"
-            );
+            tracing::warn!("the answer for {query} is unusable ({err}); treated as unknown");
             None
         }
     }
@@ -618,18 +610,6 @@ fn pages_for(count: Option<usize>) -> u64 {
         .max(1) as u64
 }
 
-/// One item of a `/references` or `/citations` page.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct PageItem {
-    #[serde(default, alias = "citingPaper")]
-    cited_paper: Option<Link>,
-    #[serde(default)]
-    is_influential: Option<bool>,
-    #[serde(default)]
-    intents: Option<Vec<String>>,
-}
-
 /// A whole list (or its first `wanted` items), following `next` from offset 0. A list whose
 /// pages are empty although Semantic Scholar counts items (an elided reference list) ends at
 /// the first empty page: asked once, not forever.
@@ -659,29 +639,19 @@ async fn page_list(
             Err(err) => return Err(err.into()),
         };
         progress.update(&client.stats);
-        let items = match page.get("data") {
-            Some(Value::Array(items)) => items.clone(),
-            // `data` may be absent or null on an empty page.
-            _ => Vec::new(),
-        };
-        if items.is_empty() {
+        let page = wire::page(&page);
+        if page.skipped > 0 {
+            tracing::warn!(
+                "{paper_id}: {} list items are not links; skipped",
+                page.skipped
+            );
+        }
+        if page.links.is_empty() {
             break;
         }
-        for item in items {
-            match serde_json::from_value::<PageItem>(item) {
-                Ok(item) => {
-                    let mut link = item.cited_paper.unwrap_or_default();
-                    link.is_influential = item.is_influential.unwrap_or(false);
-                    link.intents = item.intents.unwrap_or_default();
-                    links.push(link);
-                }
-                Err(err) => {
-                    tracing::warn!("{paper_id}: a list item is not a link ({err}); skipped")
-                }
-            }
-        }
-        match page.get("next").and_then(Value::as_u64) {
-            Some(next) if (next as usize) > offset => offset = next as usize,
+        links.extend(page.links);
+        match page.next {
+            Some(next) if next > offset => offset = next,
             _ => break,
         }
     }

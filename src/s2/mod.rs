@@ -11,6 +11,7 @@ mod fetch;
 mod progress;
 mod resolve;
 mod snapshot;
+pub mod wire;
 
 /// A paper as the Graph API describes it, with its reference and citation links.
 ///

@@ -1,0 +1,220 @@
+//! Helpers of the fetch tests (tests/fetch*.rs): the world's catalogue as planted in truth.json,
+//! fetch options for a mock, and the request count the world allows.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use citegraph::catalog::{Catalog, CatalogPaper, ExternalIds, Listing};
+use citegraph::s2::{Environment, FetchOptions, SnapshotSource};
+use serde_json::Value;
+
+use crate::common;
+use crate::common::mock_s2::{normalize_title, World};
+
+pub fn truth() -> Value {
+    let text = std::fs::read_to_string(common::world_truth()).expect("truth.json");
+    serde_json::from_str(&text).expect("truth.json parses")
+}
+
+pub fn world() -> World {
+    World::load(&common::world_jsonl())
+}
+
+/// The world's papers by id, as JSON.
+pub fn world_papers() -> HashMap<String, Value> {
+    std::fs::read_to_string(common::world_jsonl())
+        .expect("world.jsonl")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("world line");
+            (v["paperId"].as_str().expect("paperId").to_string(), v)
+        })
+        .collect()
+}
+
+/// The catalogue the world was built from, as truth.json records it: one paper per key
+/// (`arxiv:ID` or `title:normalized title`) with the arXiv id filled, its title and year from
+/// the world; plus the papers the world does not hold at all (truth's `unresolvable`).
+pub fn truth_catalog() -> Catalog {
+    let truth = truth();
+    let papers = world_papers();
+    let mut catalog = Catalog::default();
+    let by_key = truth["catalog_by_key"].as_object().expect("catalog_by_key");
+    for (line, (key, id)) in by_key.iter().enumerate() {
+        let record = &papers[id.as_str().expect("id")];
+        let arxiv = key.strip_prefix("arxiv:").map(String::from);
+        catalog.papers.push(CatalogPaper {
+            key: key.clone(),
+            title: record["title"].as_str().expect("title").to_string(),
+            year: record["year"].as_i64().map(|y| y as i32),
+            ids: ExternalIds {
+                arxiv,
+                ..ExternalIds::default()
+            },
+            listings: vec![Listing {
+                file: "truth.md".into(),
+                line: line + 1,
+                ..Listing::default()
+            }],
+            ..CatalogPaper::default()
+        });
+    }
+    for (i, title) in truth["unresolvable"]
+        .as_array()
+        .expect("unresolvable")
+        .iter()
+        .enumerate()
+    {
+        let title = title.as_str().expect("title");
+        catalog.papers.push(CatalogPaper {
+            key: format!("title:{}", normalize_title(title)),
+            title: title.to_string(),
+            year: Some(2023),
+            listings: vec![Listing {
+                file: "truth.md".into(),
+                line: by_key.len() + i + 1,
+                ..Listing::default()
+            }],
+            ..CatalogPaper::default()
+        });
+    }
+    catalog
+}
+
+/// Fetch options for a mock: fast (the mock has no rate limit unless asked), short retry delays.
+pub fn options(url: &str) -> FetchOptions {
+    FetchOptions {
+        api_url: url.to_string(),
+        no_citations: false,
+        max_citations: None,
+        rps: 1000.0,
+        max_retries: 8,
+        timeout: 10.0,
+        refresh: false,
+        max_age: None,
+        link_details: false,
+        retry_delay: 0.01,
+    }
+}
+
+pub fn env(dir: &Path) -> Environment {
+    Environment {
+        cache_dir: dir.join("cache"),
+        output_dir: dir.join("output"),
+        offline: false,
+    }
+}
+
+pub fn no_snapshot() -> SnapshotSource {
+    SnapshotSource::default()
+}
+
+/// The fewest requests that fetch a catalogue from this world, derived from the world alone
+/// (not from the client): one batch call per 500 ids, one title match per paper whose ids the
+/// world does not know, one batch call per 500 resolved papers for the nested lists (their
+/// nested items stay far under the 10 MB cap here), and pages only for lists longer than
+/// `nested_cap` (1,000 items a page).
+pub fn minimum_requests(catalog: &Catalog, nested_cap: usize) -> Minimum {
+    let papers = world_papers();
+    let mut known: HashMap<String, String> = HashMap::new();
+    for (id, p) in &papers {
+        if let Some(ids) = p["externalIds"].as_object() {
+            for (kind, value) in ids {
+                if let Some(value) = value.as_str() {
+                    known.insert(
+                        format!("{}:{}", kind.to_lowercase(), value.to_lowercase()),
+                        id.clone(),
+                    );
+                }
+            }
+        }
+    }
+    let by_title: HashMap<String, String> = papers
+        .iter()
+        .map(|(id, p)| {
+            (
+                normalize_title(p["title"].as_str().unwrap_or("")),
+                id.clone(),
+            )
+        })
+        .collect();
+    let mut ids = 0;
+    let mut titles = 0;
+    let mut resolved = std::collections::BTreeSet::new();
+    for paper in &catalog.papers {
+        let candidates: Vec<String> = [
+            paper.ids.arxiv.as_ref().map(|v| format!("arxiv:{v}")),
+            paper.ids.doi.as_ref().map(|v| format!("doi:{v}")),
+            paper.ids.acl.as_ref().map(|v| format!("acl:{v}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        ids += candidates.len();
+        match candidates.iter().find_map(|c| known.get(&c.to_lowercase())) {
+            Some(id) => {
+                resolved.insert(id.clone());
+            }
+            None => {
+                titles += 1;
+                if let Some(id) = by_title.get(&normalize_title(&paper.title)) {
+                    resolved.insert(id.clone());
+                }
+            }
+        }
+    }
+    let mut pages = 0;
+    for id in &resolved {
+        for list in ["references", "citations"] {
+            let n = papers[id][list].as_array().map_or(0, Vec::len);
+            if n > nested_cap {
+                pages += n.div_ceil(1000);
+            }
+        }
+    }
+    Minimum {
+        id_batches: ids.div_ceil(500),
+        titles,
+        record_batches: resolved.len().div_ceil(500),
+        pages,
+        resolved: resolved.len(),
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct Minimum {
+    pub id_batches: usize,
+    pub titles: usize,
+    pub record_batches: usize,
+    pub pages: usize,
+    pub resolved: usize,
+}
+
+impl Minimum {
+    pub fn total(&self) -> usize {
+        self.id_batches + self.titles + self.record_batches + self.pages
+    }
+}
+
+/// Every file under `dir`, recursively.
+pub fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
