@@ -261,23 +261,23 @@ impl Client {
                     splittable,
                 )
                 .await;
-            match result {
-                Ok(Value::Array(items)) if items.len() == chunk.len() => {
+            match result.map(super::wire::batch) {
+                Ok(Ok(items)) if items.len() == chunk.len() => {
                     for (slot, item) in answers[start..end].iter_mut().zip(items) {
                         *slot = item;
                     }
                 }
                 Ok(other) => {
+                    let last = match other {
+                        Ok(items) => format!("{} records for {} ids", items.len(), chunk.len()),
+                        Err(err) => err,
+                    };
                     return Err(ApiError::GaveUp {
                         method: Method::POST,
                         url: format!("{}/paper/batch", self.base),
                         attempts: 1,
-                        last: format!(
-                            "the answer is not an array of {} records (it starts with {})",
-                            chunk.len(),
-                            preview(&other.to_string())
-                        ),
-                    })
+                        last,
+                    });
                 }
                 Err(err) if splittable && is_split_hint(&err) => {
                     let mid = start + chunk.len() / 2;
