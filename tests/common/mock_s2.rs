@@ -1006,19 +1006,15 @@ fn answer(
                 Ok(fields) => fields,
                 Err(message) => return error(400, &message),
             };
-            let number = |name: &str, default: usize| -> Result<usize, Response> {
+            let number = |name: &str, default: usize| -> Result<usize, String> {
                 query.get(name).map_or(Ok(default), |v| {
                     v.parse()
-                        .map_err(|_| error(400, &format!("Invalid value for {name}: {v}")))
+                        .map_err(|_| format!("Invalid value for {name}: {v}"))
                 })
             };
-            let offset = match number("offset", 0) {
-                Ok(v) => v,
-                Err(response) => return response,
-            };
-            let limit = match number("limit", 100) {
-                Ok(v) => v,
-                Err(response) => return response,
+            let (offset, limit) = match (number("offset", 0), number("limit", 100)) {
+                (Ok(offset), Ok(limit)) => (offset, limit),
+                (Err(message), _) | (_, Err(message)) => return error(400, &message),
             };
             if limit > MAX_PAGE_LIMIT {
                 return error(400, &format!("Limit must be <= {MAX_PAGE_LIMIT}"));
