@@ -407,3 +407,101 @@ fn snapshot_of_the_world_resolves_like_the_api() {
     // Nothing was written to the cache.
     assert!(files_under(&other.path().join("cache")).is_empty());
 }
+
+#[test]
+fn wrong_links_and_shared_records_are_noted() {
+    let world = world_papers();
+    let mut catalog = truth_catalog();
+    // The first arXiv-keyed paper links the arXiv id of the second: the record found by id is
+    // another paper, so it is flagged and resolved by its title.
+    let (first, second) = {
+        let mut arxiv = catalog.papers.iter().enumerate().filter(|(_, p)| {
+            p.key.starts_with("arxiv:")
+                && !catalog
+                    .papers
+                    .iter()
+                    .any(|q| q.key != p.key && q.title == p.title)
+        });
+        (arxiv.next().unwrap().0, arxiv.next().unwrap().0)
+    };
+    let wrong_id = catalog.papers[second].ids.arxiv.clone();
+    catalog.papers[first].ids.arxiv = wrong_id.clone();
+    // A second listing of the first paper under another key (its title, no id): one record.
+    let mut twin = catalog.papers[first].clone();
+    twin.key = format!("title:{}", common::mock_s2::normalize_title(&twin.title));
+    twin.ids = Default::default();
+    catalog.papers.push(twin.clone());
+
+    let mock = MockBuilder::new(fetch_support::world()).start();
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = s2::fetch(
+        &catalog,
+        &options(&mock.url()),
+        &no_snapshot(),
+        &env(dir.path()),
+    )
+    .unwrap();
+    let resolutions = by_key(&corpus);
+    let flagged = resolutions[catalog.papers[first].key.as_str()];
+    let truth = truth();
+    let expected = truth["catalog_by_key"][&catalog.papers[first].key]
+        .as_str()
+        .unwrap();
+    assert_eq!(flagged.paper_id.as_deref(), Some(expected));
+    assert_eq!(flagged.method, Some(ResolveMethod::Title));
+    let note = flagged.note.as_deref().unwrap();
+    let wrong_title = world[truth["catalog_by_key"][&catalog.papers[second].key]
+        .as_str()
+        .unwrap()]["title"]
+        .as_str()
+        .unwrap();
+    assert!(
+        note.contains(&format!("ARXIV:{}", wrong_id.unwrap())),
+        "{note}"
+    );
+    assert!(note.contains(wrong_title), "{note}");
+
+    let shared = resolutions[twin.key.as_str()];
+    assert_eq!(shared.paper_id.as_deref(), Some(expected));
+    assert!(shared.note.as_deref().unwrap().contains(&format!(
+        "same Semantic Scholar record as {}",
+        catalog.papers[first].key
+    )));
+    let copies = corpus
+        .records
+        .iter()
+        .filter(|r| r.paper_id == expected)
+        .count();
+    assert_eq!(copies, 1, "one record for two catalogue papers");
+}
+
+#[test]
+fn a_rate_limited_server_is_ridden_out() {
+    let catalog = truth_catalog();
+    let catalog = citegraph::catalog::Catalog {
+        papers: catalog.papers[..40].to_vec(),
+        ..catalog
+    };
+    // The mock allows 50 requests a second; the client sends at 100, four at a time.
+    let mock = MockBuilder::new(fetch_support::world())
+        .enforce_rps(50.0)
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut opts = options(&mock.url());
+    opts.rps = 100.0;
+    opts.max_retries = 30;
+    let corpus = s2::fetch(&catalog, &opts, &no_snapshot(), &env(dir.path())).unwrap();
+    let refused = mock.log().iter().filter(|l| l.status == Some(429)).count();
+    assert!(refused > 0, "the mock enforces its rate");
+    let clean_mock = MockBuilder::new(fetch_support::world()).start();
+    let clean_dir = tempfile::tempdir().unwrap();
+    let clean = s2::fetch(
+        &catalog,
+        &options(&clean_mock.url()),
+        &no_snapshot(),
+        &env(clean_dir.path()),
+    )
+    .unwrap();
+    assert_eq!(corpus.records, clean.records);
+    assert_eq!(mock.requests(), clean_mock.requests() + refused);
+}

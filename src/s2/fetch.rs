@@ -174,9 +174,9 @@ impl Fetcher {
     async fn records(&mut self, wanted: &[PaperRecord]) -> Result<HashMap<String, CachedPaper>> {
         let mut have = HashMap::new();
         let mut todo: Vec<PaperRecord> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for lite in wanted {
-            if have.contains_key(&lite.paper_id) || todo.iter().any(|t| t.paper_id == lite.paper_id)
-            {
+            if !seen.insert(lite.paper_id.as_str()) {
                 continue;
             }
             match self.cached::<CachedPaper>(PAPERS, &paper_request(&lite.paper_id)) {

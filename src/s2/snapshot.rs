@@ -7,7 +7,7 @@
 //! every paper.
 
 use std::collections::{HashMap, HashSet};
-use std::io::{BufRead, BufReader};
+use std::io::Read;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -19,68 +19,79 @@ use super::{Corpus, FetchOptions, PaperRecord};
 use crate::cache::Cache;
 use crate::catalog::Catalog;
 
-/// Lines parsed together (one chunk in flight while the next is read).
-const CHUNK_LINES: usize = 16_384;
+/// Bytes read at once: whole lines, parsed in parallel while the next block is read.
+const BLOCK_BYTES: usize = 8 << 20;
 
 /// Reads every record of a snapshot. A line that is not a record is an error naming the file
 /// and line: a snapshot is meant to reproduce figures exactly, so it is never half-read.
 /// Blank lines are skipped; a paper listed twice keeps its first line (reported).
 pub(crate) fn load(path: &Path) -> Result<Vec<PaperRecord>> {
-    let file = std::fs::File::open(path)
-        .with_context(|| format!("cannot open the snapshot {} (give a JSON Lines file written by `citegraph snapshot export`)", path.display()))?;
-    let mut reader = BufReader::with_capacity(1 << 20, file);
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<(usize, Vec<String>)>>(1);
+    let mut file = std::fs::File::open(path).with_context(|| {
+        format!(
+            "cannot open the snapshot {} (give a JSON Lines file written by `citegraph snapshot export`)",
+            path.display()
+        )
+    })?;
+    // One block in flight while the previous one is parsed.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(1);
     let mut records = Vec::new();
     std::thread::scope(|scope| -> Result<()> {
         scope.spawn(move || {
-            let mut first_line = 1;
+            let mut carry: Vec<u8> = Vec::new();
             loop {
-                let mut lines = Vec::with_capacity(CHUNK_LINES);
-                let mut buffer = Vec::new();
-                while lines.len() < CHUNK_LINES {
-                    buffer.clear();
-                    match reader.read_until(b'\n', &mut buffer) {
-                        Ok(0) => break,
-                        Ok(_) => lines.push(String::from_utf8_lossy(&buffer).into_owned()),
-                        Err(err) => {
-                            let _ = sender.send(Err(anyhow::anyhow!(
-                                "cannot read the snapshot {}: {err}",
-                                path.display()
-                            )));
-                            return;
-                        }
+                let mut block = std::mem::take(&mut carry);
+                let start = block.len();
+                block.resize(start + BLOCK_BYTES, 0);
+                let read = match read_full(&mut file, &mut block[start..]) {
+                    Ok(read) => read,
+                    Err(err) => {
+                        let _ = sender.send(Err(err));
+                        return;
                     }
+                };
+                block.truncate(start + read);
+                let end_of_file = read < BLOCK_BYTES;
+                if !end_of_file {
+                    // Whole lines only: the tail after the last newline starts the next block
+                    // (all of it, when one line is longer than a block).
+                    let cut = block
+                        .iter()
+                        .rposition(|&b| b == b'\n')
+                        .map_or(0, |last| last + 1);
+                    carry = block.split_off(cut);
                 }
-                let done = lines.len() < CHUNK_LINES;
-                let count = lines.len();
-                if count > 0 && sender.send(Ok((first_line, lines))).is_err() {
+                if !block.is_empty() && sender.send(Ok(block)).is_err() {
                     return;
                 }
-                first_line += count;
-                if done {
+                if end_of_file {
                     return;
                 }
             }
         });
-        for chunk in receiver {
-            let (first_line, lines) = chunk?;
+        let mut first_line = 1usize;
+        for block in receiver {
+            let block =
+                block.with_context(|| format!("cannot read the snapshot {}", path.display()))?;
+            let lines: Vec<&[u8]> = block.split(|&b| b == b'\n').collect();
             let parsed: Vec<Result<Option<PaperRecord>>> = lines
                 .par_iter()
                 .enumerate()
                 .map(|(i, line)| {
-                    let line = line.trim();
-                    if line.is_empty() {
+                    if line.iter().all(u8::is_ascii_whitespace) {
                         return Ok(None);
                     }
-                    serde_json::from_str::<PaperRecord>(line).map(Some).map_err(|err| {
+                    let record = serde_json::from_slice::<PaperRecord>(line).map_err(|err| {
                         anyhow::anyhow!(
                             "{}:{}: not a paper record ({err}); a snapshot has one JSON paper a line",
                             path.display(),
                             first_line + i
                         )
-                    })
+                    })?;
+                    Ok(Some(compact(record)))
                 })
                 .collect();
+            // A block ends with a newline (but the last), which splits off one empty piece.
+            first_line += lines.len() - usize::from(block.ends_with(b"\n"));
             for record in parsed {
                 if let Some(record) = record? {
                     records.push(record);
@@ -89,6 +100,7 @@ pub(crate) fn load(path: &Path) -> Result<Vec<PaperRecord>> {
         }
         Ok(())
     })?;
+    records.shrink_to_fit();
     let mut seen = HashSet::with_capacity(records.len());
     let before = records.len();
     records.retain(|r| seen.insert(r.paper_id.clone()));
@@ -100,6 +112,33 @@ pub(crate) fn load(path: &Path) -> Result<Vec<PaperRecord>> {
         );
     }
     Ok(records)
+}
+
+/// Lists grown by doubling while parsed hold up to twice their items: at ten million links the
+/// slack is worth a gigabyte.
+fn compact(mut record: PaperRecord) -> PaperRecord {
+    for list in [&mut record.references, &mut record.citations]
+        .into_iter()
+        .flatten()
+    {
+        list.shrink_to_fit();
+    }
+    record.authors.shrink_to_fit();
+    record
+}
+
+/// Fills `buf` as far as the file allows; returns the bytes read (less than `buf` at the end).
+fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buf.len() {
+        match file.read(&mut buf[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(err),
+        }
+    }
+    Ok(filled)
 }
 
 /// The ways an id query names a paper, as keys comparable with a record's ids.
@@ -259,15 +298,16 @@ pub(crate) fn corpus(catalog: &Catalog, path: &Path, options: &FetchOptions) -> 
         Some(std::mem::take(&mut records[index]))
     };
     let mut corpus = fetch::assemble(resolved, take, &policy, 0);
-    // The catalogue's records come first (in catalogue order), then every other line in file
-    // order.
-    corpus.records.extend(
-        records
-            .into_iter()
-            .zip(taken)
-            .filter(|(_, taken)| !taken)
-            .map(|(record, _)| record),
-    );
+    // The catalogue's records first (in catalogue order), then every other line in file order,
+    // moved in place: at a million records a second vector would double the memory.
+    let mut index = 0;
+    records.retain(|_| {
+        index += 1;
+        !taken[index - 1]
+    });
+    let catalogue = std::mem::take(&mut corpus.records);
+    records.splice(0..0, catalogue);
+    corpus.records = records;
     Ok(corpus)
 }
 
