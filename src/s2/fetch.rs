@@ -307,12 +307,21 @@ impl Source for Fetcher {
                 progress.update(&client.stats);
                 let mut out = Vec::new();
                 for (id, value) in chunk.into_iter().zip(values) {
-                    let record = parse_record(&id, value).map(lite);
-                    cache.put(LOOKUPS, &id_request(&id), &record)?;
-                    out.push((
-                        id,
-                        record.map_or(Answer::Unknown, |r| Answer::Found(Box::new(r))),
-                    ));
+                    let answer = match wire::record(value) {
+                        Ok(record) => {
+                            let record = record.map(lite);
+                            cache.put(LOOKUPS, &id_request(&id), &record)?;
+                            record.map_or(Answer::Unknown, |r| Answer::Found(Box::new(r)))
+                        }
+                        // Not cached: a broken answer is asked again next time.
+                        Err(err) => {
+                            tracing::warn!(
+                                "the answer for {id} is unusable ({err}); treated as unknown"
+                            );
+                            Answer::Unknown
+                        }
+                    };
+                    out.push((id, answer));
                 }
                 Ok::<_, anyhow::Error>(out)
             });
@@ -370,7 +379,16 @@ impl Source for Fetcher {
                     Err(err) => return Err(err.into()),
                 };
                 progress.update(&client.stats);
-                let record = found.and_then(|v| parse_record(&query.title, v)).map(lite);
+                let record = match wire::record(found.unwrap_or(Value::Null)) {
+                    Ok(record) => record.map(lite),
+                    Err(err) => {
+                        tracing::warn!(
+                            "the title match for \"{}\" is unusable ({err}); treated as unknown",
+                            query.title
+                        );
+                        return Ok((query.normalized, Answer::Unknown));
+                    }
+                };
                 cache.put(LOOKUPS, &title_request(&query.normalized), &record)?;
                 Ok((
                     query.normalized,
@@ -732,7 +750,7 @@ pub(crate) fn assemble(
                 method = outcome.method;
             } else {
                 notes.push(format!(
-                    "resolved to {id} but its record is not in the cache: fetch it once with a network (--offline makes no request)"
+                    "resolved to {id}, but its record is not in the cache (fetch it once with a network: --offline makes no request) or Semantic Scholar no longer returns it"
                 ));
             }
         }
