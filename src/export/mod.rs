@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::analysis::Analysis;
-use crate::catalog::Catalog;
 use crate::graph::CitationGraph;
 
 /// Options of the render stage.
