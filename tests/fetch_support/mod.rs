@@ -218,3 +218,58 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
     files.sort();
     files
 }
+
+/// The real catalogue (../shared/catalog), read as the binary reads it.
+pub fn real_catalog() -> Catalog {
+    let cache = tempfile::tempdir().unwrap();
+    let options = citegraph::catalog::CatalogOptions {
+        sources: vec![common::catalog_dir().to_string_lossy().into_owned()],
+        mechanisms: None,
+    };
+    citegraph::catalog::load(&options, cache.path(), true).expect("the real catalogue reads")
+}
+
+/// The citegraph binary for a fetch against `url` into `dir` (cache/ and output/), fast
+/// settings, the real catalogue.
+pub fn citegraph_fetch(dir: &Path, url: &str) -> assert_cmd::Command {
+    let mut cmd = common::citegraph();
+    cmd.arg("--catalog")
+        .arg(common::catalog_dir())
+        .arg("--cache-dir")
+        .arg(dir.join("cache"))
+        .arg("--output-dir")
+        .arg(dir.join("output"))
+        .args([
+            "fetch",
+            "--api-url",
+            url,
+            "--rps",
+            "1000",
+            "--retry-delay",
+            "0.01",
+        ]);
+    cmd
+}
+
+/// The `requests: N` line of a fetch summary.
+pub fn requests_of(stdout: &str) -> usize {
+    stdout
+        .lines()
+        .find_map(|l| l.strip_prefix("requests: "))
+        .unwrap_or_else(|| panic!("no request count in: {stdout}"))
+        .trim()
+        .parse()
+        .expect("a number")
+}
+
+/// A snapshot's lines as JSON, by paperId.
+pub fn snapshot_lines(path: &Path) -> HashMap<String, Value> {
+    std::fs::read_to_string(path)
+        .expect("snapshot")
+        .lines()
+        .map(|l| {
+            let v: Value = serde_json::from_str(l).expect("snapshot line");
+            (v["paperId"].as_str().expect("paperId").to_string(), v)
+        })
+        .collect()
+}
