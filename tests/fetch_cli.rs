@@ -144,13 +144,7 @@ fn real_catalogue_fetch_rerun_offline_and_snapshot() {
 
     // From the snapshot, with no network and no cache: the same resolutions.
     let other = tempfile::tempdir().unwrap();
-    let from_snapshot = common::citegraph()
-        .arg("--catalog")
-        .arg(common::catalog_dir())
-        .arg("--cache-dir")
-        .arg(other.path().join("cache"))
-        .arg("--output-dir")
-        .arg(other.path().join("output"))
+    let from_snapshot = citegraph_in(other.path())
         .args(["--offline", "fetch", "--snapshot"])
         .arg(&snapshot)
         .assert()
@@ -200,13 +194,7 @@ fn no_network_fails_fast_and_says_how_to_run_from_files() {
 #[test]
 fn world_snapshot_serves_fetch_with_no_network() {
     let dir = tempfile::tempdir().unwrap();
-    let assert = common::citegraph()
-        .arg("--catalog")
-        .arg(common::catalog_dir())
-        .arg("--cache-dir")
-        .arg(dir.path().join("cache"))
-        .arg("--output-dir")
-        .arg(dir.path().join("output"))
+    let assert = citegraph_in(dir.path())
         .args([
             "fetch",
             "--api-url",

@@ -7,7 +7,7 @@ mod common;
 mod fetch_support;
 
 use citegraph::catalog::Catalog;
-use citegraph::s2::{self, Corpus, FetchOptions};
+use citegraph::s2::Corpus;
 use common::mock_s2::{Endpoint, Fault, MockBuilder, MockS2, Target};
 use fetch_support::*;
 
@@ -39,19 +39,11 @@ fn mock() -> MockS2 {
     MockBuilder::new(world()).start()
 }
 
-fn fetch(
-    catalog: &Catalog,
-    options: &FetchOptions,
-    dir: &std::path::Path,
-) -> anyhow::Result<Corpus> {
-    s2::fetch(catalog, options, &no_snapshot(), &env(dir))
-}
-
 /// A clean run's corpus and request count.
 fn baseline(catalog: &Catalog) -> (Corpus, usize) {
     let mock = mock();
     let dir = tempfile::tempdir().unwrap();
-    let corpus = fetch(catalog, &options(&mock.url()), dir.path()).unwrap();
+    let corpus = fetch_in(catalog, &options(&mock.url()), dir.path()).unwrap();
     (corpus, mock.requests())
 }
 
@@ -67,7 +59,7 @@ fn storm_of_429_without_retry_after_is_ridden_out() {
     let mock = mock();
     mock.inject(Target::Any, Fault::TooManyRequests { retry_after: None }, 6);
     let dir = tempfile::tempdir().unwrap();
-    let corpus = fetch(&catalog, &options(&mock.url()), dir.path()).unwrap();
+    let corpus = fetch_in(&catalog, &options(&mock.url()), dir.path()).unwrap();
     assert_same(&corpus, &clean);
     assert_eq!(mock.requests(), clean_requests + 6);
     assert_eq!(
@@ -91,7 +83,7 @@ fn retry_after_is_honoured() {
     );
     let dir = tempfile::tempdir().unwrap();
     // The backoff alone would wait 10 to 40 ms: the waits below are the server's.
-    let corpus = fetch(&catalog, &options(&mock.url()), dir.path()).unwrap();
+    let corpus = fetch_in(&catalog, &options(&mock.url()), dir.path()).unwrap();
     assert_same(&corpus, &clean);
     let batches: Vec<_> = mock
         .log()
@@ -114,7 +106,7 @@ fn server_errors_are_retried() {
     }
     mock.inject(Target::Only(Endpoint::Match), Fault::Status(504), 2);
     let dir = tempfile::tempdir().unwrap();
-    let corpus = fetch(&catalog, &options(&mock.url()), dir.path()).unwrap();
+    let corpus = fetch_in(&catalog, &options(&mock.url()), dir.path()).unwrap();
     assert_same(&corpus, &clean);
     assert_eq!(mock.requests(), clean_requests + 5);
 }
@@ -126,7 +118,7 @@ fn gateway_timeout_on_a_batch_splits_it() {
     let mock = mock();
     mock.inject(Target::Only(Endpoint::Batch), Fault::Status(504), 1);
     let dir = tempfile::tempdir().unwrap();
-    let corpus = fetch(&catalog, &options(&mock.url()), dir.path()).unwrap();
+    let corpus = fetch_in(&catalog, &options(&mock.url()), dir.path()).unwrap();
     assert_same(&corpus, &clean);
     // The failed call, then its two halves instead of one call.
     assert_eq!(mock.requests(), clean_requests + 2);
@@ -143,7 +135,7 @@ fn cut_bodies_and_dropped_connections_are_retried() {
     mock.inject(Target::Only(Endpoint::Batch), Fault::CutBody, 2);
     mock.inject(Target::Only(Endpoint::Match), Fault::Drop, 2);
     let dir = tempfile::tempdir().unwrap();
-    let corpus = fetch(&catalog, &options(&mock.url()), dir.path()).unwrap();
+    let corpus = fetch_in(&catalog, &options(&mock.url()), dir.path()).unwrap();
     assert_same(&corpus, &clean);
     assert_eq!(mock.requests(), clean_requests + 4);
 }
@@ -161,7 +153,7 @@ fn answers_slower_than_the_timeout_are_retried() {
     let dir = tempfile::tempdir().unwrap();
     let mut opts = options(&mock.url());
     opts.timeout = 0.5;
-    let corpus = fetch(&catalog, &opts, dir.path()).unwrap();
+    let corpus = fetch_in(&catalog, &opts, dir.path()).unwrap();
     assert_same(&corpus, &clean);
     assert_eq!(mock.requests(), clean_requests + 1);
 }
@@ -179,13 +171,13 @@ fn retries_give_up_with_a_clear_message_then_a_rerun_resumes() {
     let dir = tempfile::tempdir().unwrap();
     let mut opts = options(&mock.url());
     opts.max_retries = 2;
-    let err = format!("{:#}", fetch(&catalog, &opts, dir.path()).unwrap_err());
+    let err = format!("{:#}", fetch_in(&catalog, &opts, dir.path()).unwrap_err());
     assert!(err.contains("failed 3 times"), "{err}");
     assert!(err.contains("HTTP 429: Too Many Requests"), "{err}");
     assert!(err.contains("rerun to resume"), "{err}");
     // The server recovers; the rerun does not ask again what the first run got (the ids).
     let mock = self::mock();
-    let corpus = fetch(&catalog, &options(&mock.url()), dir.path()).unwrap();
+    let corpus = fetch_in(&catalog, &options(&mock.url()), dir.path()).unwrap();
     assert_same(&corpus, &clean);
     assert_eq!(
         mock.count(Endpoint::Batch),
@@ -207,7 +199,7 @@ fn refusals_are_not_retried_and_quote_the_api() {
     let dir = tempfile::tempdir().unwrap();
     let err = format!(
         "{:#}",
-        fetch(&catalog, &options(&mock.url()), dir.path()).unwrap_err()
+        fetch_in(&catalog, &options(&mock.url()), dir.path()).unwrap_err()
     );
     assert!(err.contains("HTTP 403: Forbidden"), "{err}");
     assert!(err.contains("/paper/batch"), "names the URL: {err}");
@@ -221,7 +213,7 @@ fn no_server_fails_fast_saying_how_to_run_from_files() {
     // Nothing listens on port 1. With these settings, backing off would take minutes.
     let mut opts = options("http://127.0.0.1:1/graph/v1");
     opts.retry_delay = 30.0;
-    let err = format!("{:#}", fetch(&catalog, &opts, dir.path()).unwrap_err());
+    let err = format!("{:#}", fetch_in(&catalog, &opts, dir.path()).unwrap_err());
     for hint in ["--catalog PATH", "--snapshot FILE", "--offline"] {
         assert!(err.contains(hint), "{err}");
     }
@@ -233,7 +225,7 @@ fn corrupt_cache_files_are_reported_and_refetched() {
     let catalog = small_catalog();
     let mock = mock();
     let dir = tempfile::tempdir().unwrap();
-    let clean = fetch(&catalog, &options(&mock.url()), dir.path()).unwrap();
+    let clean = fetch_in(&catalog, &options(&mock.url()), dir.path()).unwrap();
     let cache = dir.path().join("cache/s2");
     let paper = files_under(&cache.join("papers"))[0].clone();
     let full = std::fs::read(&paper).unwrap();
@@ -248,7 +240,7 @@ fn corrupt_cache_files_are_reported_and_refetched() {
         .unwrap();
     std::fs::write(&lookup, b"not json at all").unwrap();
     mock.clear_log();
-    let again = fetch(&catalog, &options(&mock.url()), dir.path()).unwrap();
+    let again = fetch_in(&catalog, &options(&mock.url()), dir.path()).unwrap();
     assert_same(&again, &clean);
     // One id batch for the lookup, one record batch for the paper.
     assert_eq!(
@@ -265,12 +257,12 @@ fn refresh_and_max_age_refetch() {
     let catalog = small_catalog();
     let mock = mock();
     let dir = tempfile::tempdir().unwrap();
-    let clean = fetch(&catalog, &options(&mock.url()), dir.path()).unwrap();
+    let clean = fetch_in(&catalog, &options(&mock.url()), dir.path()).unwrap();
     let clean_requests = mock.requests();
     mock.clear_log();
     let mut opts = options(&mock.url());
     opts.refresh = true;
-    assert_same(&fetch(&catalog, &opts, dir.path()).unwrap(), &clean);
+    assert_same(&fetch_in(&catalog, &opts, dir.path()).unwrap(), &clean);
     assert_eq!(mock.requests(), clean_requests);
 
     // One record fetched long ago: only it is refetched under --max-age.
@@ -282,7 +274,7 @@ fn refresh_and_max_age_refetch() {
     mock.clear_log();
     let mut opts = options(&mock.url());
     opts.max_age = Some(30.0);
-    assert_same(&fetch(&catalog, &opts, dir.path()).unwrap(), &clean);
+    assert_same(&fetch_in(&catalog, &opts, dir.path()).unwrap(), &clean);
     assert_eq!(mock.requests(), 1);
 }
 
@@ -293,7 +285,7 @@ fn citation_options_shape_the_requests() {
     let dir = tempfile::tempdir().unwrap();
     let mut opts = options(&mock.url());
     opts.no_citations = true;
-    let corpus = fetch(&catalog, &opts, dir.path()).unwrap();
+    let corpus = fetch_in(&catalog, &opts, dir.path()).unwrap();
     assert!(corpus.records.iter().all(|r| r.citations.is_none()));
     assert!(mock.log().iter().all(|l| !l.target.contains("citations")));
 
@@ -301,7 +293,7 @@ fn citation_options_shape_the_requests() {
     mock.clear_log();
     let mut opts = options(&mock.url());
     opts.max_citations = Some(3);
-    let corpus = fetch(&catalog, &opts, dir.path()).unwrap();
+    let corpus = fetch_in(&catalog, &opts, dir.path()).unwrap();
     let world = world_papers();
     let mut above = 0;
     for (record, r) in corpus

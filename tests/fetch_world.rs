@@ -227,13 +227,7 @@ fn lists_the_batch_cannot_hold_are_paged_completely() {
         .batch_nested_cap(1000)
         .start();
     let dir = tempfile::tempdir().unwrap();
-    let corpus = s2::fetch(
-        &catalog,
-        &options(&mock.url()),
-        &no_snapshot(),
-        &env(dir.path()),
-    )
-    .unwrap();
+    let corpus = fetch_in(&catalog, &options(&mock.url()), dir.path()).unwrap();
     let id = truth["paginated"].as_str().unwrap();
     let planted: Vec<Option<&str>> = world[id]["references"]
         .as_array()
@@ -292,7 +286,7 @@ fn elided_list_with_a_positive_count_is_reported_and_asked_once_at_most() {
     let dir = tempfile::tempdir().unwrap();
     let mut opts = options(&mock.url());
     opts.link_details = true;
-    let corpus = s2::fetch(&catalog, &opts, &no_snapshot(), &env(dir.path())).unwrap();
+    let corpus = fetch_in(&catalog, &opts, dir.path()).unwrap();
     for id in &elided {
         let r = corpus
             .resolutions
@@ -323,7 +317,7 @@ fn link_details_page_every_list_with_its_link_fields() {
     let dir = tempfile::tempdir().unwrap();
     let mut opts = options(&mock.url());
     opts.link_details = true;
-    let corpus = s2::fetch(&catalog, &opts, &no_snapshot(), &env(dir.path())).unwrap();
+    let corpus = fetch_in(&catalog, &opts, dir.path()).unwrap();
     for record in &corpus.records {
         let planted = world[&record.paper_id]["citations"].as_array().unwrap();
         let got = record.citations.as_ref().unwrap();
@@ -347,13 +341,7 @@ fn link_details_page_every_list_with_its_link_fields() {
         mock.count(Endpoint::References) + mock.count(Endpoint::Citations) >= corpus.records.len()
     );
     // The cache now satisfies both modes: a default rerun asks nothing.
-    let again = s2::fetch(
-        &catalog,
-        &options(&mock.url()),
-        &no_snapshot(),
-        &env(dir.path()),
-    )
-    .unwrap();
+    let again = fetch_in(&catalog, &options(&mock.url()), dir.path()).unwrap();
     assert_eq!(again.requests, 0);
 }
 
@@ -362,13 +350,7 @@ fn snapshot_of_the_world_resolves_like_the_api() {
     let catalog = truth_catalog();
     let mock = MockBuilder::new(fetch_support::world()).start();
     let dir = tempfile::tempdir().unwrap();
-    let live = s2::fetch(
-        &catalog,
-        &options(&mock.url()),
-        &no_snapshot(),
-        &env(dir.path()),
-    )
-    .unwrap();
+    let live = fetch_in(&catalog, &options(&mock.url()), dir.path()).unwrap();
     let source = SnapshotSource {
         snapshot: Some(common::world_jsonl()),
     };
@@ -434,13 +416,7 @@ fn wrong_links_and_shared_records_are_noted() {
 
     let mock = MockBuilder::new(fetch_support::world()).start();
     let dir = tempfile::tempdir().unwrap();
-    let corpus = s2::fetch(
-        &catalog,
-        &options(&mock.url()),
-        &no_snapshot(),
-        &env(dir.path()),
-    )
-    .unwrap();
+    let corpus = fetch_in(&catalog, &options(&mock.url()), dir.path()).unwrap();
     let resolutions = by_key(&corpus);
     let flagged = resolutions[catalog.papers[first].key.as_str()];
     let truth = truth();
@@ -490,18 +466,12 @@ fn a_rate_limited_server_is_ridden_out() {
     let mut opts = options(&mock.url());
     opts.rps = 100.0;
     opts.max_retries = 30;
-    let corpus = s2::fetch(&catalog, &opts, &no_snapshot(), &env(dir.path())).unwrap();
+    let corpus = fetch_in(&catalog, &opts, dir.path()).unwrap();
     let refused = mock.log().iter().filter(|l| l.status == Some(429)).count();
     assert!(refused > 0, "the mock enforces its rate");
     let clean_mock = MockBuilder::new(fetch_support::world()).start();
     let clean_dir = tempfile::tempdir().unwrap();
-    let clean = s2::fetch(
-        &catalog,
-        &options(&clean_mock.url()),
-        &no_snapshot(),
-        &env(clean_dir.path()),
-    )
-    .unwrap();
+    let clean = fetch_in(&catalog, &options(&clean_mock.url()), clean_dir.path()).unwrap();
     assert_eq!(corpus.records, clean.records);
     assert_eq!(mock.requests(), clean_mock.requests() + refused);
 }

@@ -123,6 +123,22 @@ impl ListPolicy {
     }
 }
 
+/// What a spawned request task needs: the client, the cache to store its answer in, the
+/// progress to report to, and a permit to keep at most [`IN_FLIGHT`] requests going.
+#[derive(Clone)]
+struct Kit {
+    client: Arc<Client>,
+    cache: Cache,
+    progress: Arc<Progress>,
+    permits: Arc<Semaphore>,
+}
+
+impl Kit {
+    async fn permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit> {
+        Ok(self.permits.clone().acquire_owned().await?)
+    }
+}
+
 /// The cache plus, when the network is allowed, the client: a [`Source`] for resolution and
 /// the fetcher of records.
 struct Fetcher {
@@ -164,6 +180,16 @@ impl Fetcher {
         }
     }
 
+    /// The kit for request tasks, when the network is allowed.
+    fn kit(&self) -> Option<Kit> {
+        Some(Kit {
+            client: self.client.clone()?,
+            cache: self.cache.clone(),
+            progress: self.progress.clone(),
+            permits: Arc::new(Semaphore::new(IN_FLIGHT)),
+        })
+    }
+
     fn cached_lookup(&mut self, request: &str) -> Option<Answer> {
         self.cached::<Option<PaperRecord>>(LOOKUPS, request)
             .map(|body| body.map_or(Answer::Unknown, |r| Answer::Found(Box::new(r))))
@@ -187,14 +213,13 @@ impl Fetcher {
             }
         }
         self.progress.papers_done(have.len() as u64);
-        let Some(client) = self.client.clone() else {
+        let Some(kit) = self.kit() else {
             return Ok(have);
         };
         if todo.is_empty() {
             return Ok(have);
         }
         let mut tasks = JoinSet::new();
-        let permits = Arc::new(Semaphore::new(IN_FLIGHT));
         let policy = self.policy;
         if policy.link_details {
             self.progress.phase(
@@ -206,18 +231,13 @@ impl Fetcher {
                 ),
             );
             for lite in todo {
-                let (client, cache, permits, progress) = (
-                    client.clone(),
-                    self.cache.clone(),
-                    permits.clone(),
-                    self.progress.clone(),
-                );
+                let kit = kit.clone();
                 tasks.spawn(async move {
-                    let _permit = permits.acquire_owned().await?;
-                    let paper = paged_paper(&client, lite, &policy, &progress).await?;
-                    store(&cache, &paper)?;
-                    progress.papers_done(1);
-                    progress.update(&client.stats);
+                    let _permit = kit.permit().await?;
+                    let paper = paged_paper(&kit.client, lite, &policy, &kit.progress).await?;
+                    store(&kit.cache, &paper)?;
+                    kit.progress.papers_done(1);
+                    kit.progress.update(&kit.client.stats);
                     Ok::<_, anyhow::Error>(vec![paper])
                 });
             }
@@ -233,28 +253,29 @@ impl Fetcher {
                 ),
             );
             for (ids, nested_citations) in batches {
-                let (client, cache, permits, progress) = (
-                    client.clone(),
-                    self.cache.clone(),
-                    permits.clone(),
-                    self.progress.clone(),
-                );
+                let kit = kit.clone();
                 tasks.spawn(async move {
-                    let _permit = permits.acquire_owned().await?;
+                    let _permit = kit.permit().await?;
                     let fields = batch_fields(nested_citations);
-                    let answers = client.batch(&ids, &fields).await?;
-                    progress.update(&client.stats);
+                    let answers = kit.client.batch(&ids, &fields).await?;
+                    kit.progress.update(&kit.client.stats);
                     let mut papers = Vec::new();
                     for (id, answer) in ids.iter().zip(answers) {
                         let Some(record) = parse_record(id, answer) else {
                             tracing::warn!("Semantic Scholar no longer returns the record {id}");
                             continue;
                         };
-                        let paper =
-                            complete(&client, record, nested_citations, &policy, &progress).await?;
-                        store(&cache, &paper)?;
-                        progress.papers_done(1);
-                        progress.update(&client.stats);
+                        let paper = complete(
+                            &kit.client,
+                            record,
+                            nested_citations,
+                            &policy,
+                            &kit.progress,
+                        )
+                        .await?;
+                        store(&kit.cache, &paper)?;
+                        kit.progress.papers_done(1);
+                        kit.progress.update(&kit.client.stats);
                         papers.push(paper);
                     }
                     Ok::<_, anyhow::Error>(papers)
@@ -283,7 +304,7 @@ impl Source for Fetcher {
                 None => todo.push(id.clone()),
             }
         }
-        let Some(client) = self.client.clone() else {
+        let Some(kit) = self.kit() else {
             return Ok(answers);
         };
         let chunks: Vec<Vec<String>> = todo.chunks(BATCH_IDS).map(<[String]>::to_vec).collect();
@@ -300,27 +321,14 @@ impl Source for Fetcher {
         );
         let mut tasks = JoinSet::new();
         for chunk in chunks {
-            let (client, cache, progress) =
-                (client.clone(), self.cache.clone(), self.progress.clone());
+            let kit = kit.clone();
             tasks.spawn(async move {
-                let values = client.batch(&chunk, RECORD_FIELDS).await?;
-                progress.update(&client.stats);
+                let _permit = kit.permit().await?;
+                let values = kit.client.batch(&chunk, RECORD_FIELDS).await?;
+                kit.progress.update(&kit.client.stats);
                 let mut out = Vec::new();
                 for (id, value) in chunk.into_iter().zip(values) {
-                    let answer = match wire::record(value) {
-                        Ok(record) => {
-                            let record = record.map(lite);
-                            cache.put(LOOKUPS, &id_request(&id), &record)?;
-                            record.map_or(Answer::Unknown, |r| Answer::Found(Box::new(r)))
-                        }
-                        // Not cached: a broken answer is asked again next time.
-                        Err(err) => {
-                            tracing::warn!(
-                                "the answer for {id} is unusable ({err}); treated as unknown"
-                            );
-                            Answer::Unknown
-                        }
-                    };
+                    let answer = keep_lookup(&kit.cache, &id_request(&id), value, &id)?;
                     out.push((id, answer));
                 }
                 Ok::<_, anyhow::Error>(out)
@@ -343,7 +351,7 @@ impl Source for Fetcher {
                 None => todo.push(query.clone()),
             }
         }
-        let Some(client) = self.client.clone() else {
+        let Some(kit) = self.kit() else {
             return Ok(answers);
         };
         self.progress.phase(
@@ -356,44 +364,26 @@ impl Source for Fetcher {
                 todo.len()
             ),
         );
-        let permits = Arc::new(Semaphore::new(IN_FLIGHT));
         let mut tasks = JoinSet::new();
         for query in todo {
-            let (client, cache, permits, progress) = (
-                client.clone(),
-                self.cache.clone(),
-                permits.clone(),
-                self.progress.clone(),
-            );
+            let kit = kit.clone();
             tasks.spawn(async move {
-                let _permit = permits.acquire_owned().await?;
-                let found = match client.match_title(&query.title, RECORD_FIELDS).await {
-                    Ok(found) => found,
+                let _permit = kit.permit().await?;
+                let result = kit.client.match_title(&query.title, RECORD_FIELDS).await;
+                kit.progress.update(&kit.client.stats);
+                let found = match result {
+                    Ok(found) => found.unwrap_or(Value::Null),
                     // The API refused this title (too long, odd characters): unresolved, and
                     // not cached, so that a fixed title is asked again.
                     Err(err @ ApiError::Refused { status: 400, .. }) => {
                         tracing::warn!("title match for \"{}\": {err}", query.title);
-                        progress.update(&client.stats);
                         return Ok::<_, anyhow::Error>((query.normalized, Answer::Unknown));
                     }
                     Err(err) => return Err(err.into()),
                 };
-                progress.update(&client.stats);
-                let record = match wire::record(found.unwrap_or(Value::Null)) {
-                    Ok(record) => record.map(lite),
-                    Err(err) => {
-                        tracing::warn!(
-                            "the title match for \"{}\" is unusable ({err}); treated as unknown",
-                            query.title
-                        );
-                        return Ok((query.normalized, Answer::Unknown));
-                    }
-                };
-                cache.put(LOOKUPS, &title_request(&query.normalized), &record)?;
-                Ok((
-                    query.normalized,
-                    record.map_or(Answer::Unknown, |r| Answer::Found(Box::new(r))),
-                ))
+                let request = title_request(&query.normalized);
+                let answer = keep_lookup(&kit.cache, &request, found, &query.title)?;
+                Ok((query.normalized, answer))
             });
         }
         while let Some(joined) = tasks.join_next().await {
@@ -401,6 +391,22 @@ impl Source for Fetcher {
             answers.insert(normalized, answer);
         }
         Ok(answers)
+    }
+}
+
+/// Caches a lookup answer (a record, or `null` for unknown) and returns it. An answer that is
+/// not a record is not cached: it is asked again next time.
+fn keep_lookup(cache: &Cache, request: &str, value: Value, query: &str) -> Result<Answer> {
+    match wire::record(value) {
+        Ok(record) => {
+            let record = record.map(lite);
+            cache.put(LOOKUPS, request, &record)?;
+            Ok(record.map_or(Answer::Unknown, |r| Answer::Found(Box::new(r))))
+        }
+        Err(err) => {
+            tracing::warn!("the answer for {query} is unusable ({err}); treated as unknown");
+            Ok(Answer::Unknown)
+        }
     }
 }
 
@@ -836,7 +842,26 @@ pub(crate) fn run(
         apply_policy(&mut record, &policy);
         Some(record)
     };
-    Ok(assemble(resolved, take, &policy, requests))
+    let corpus = assemble(resolved, take, &policy, requests);
+    if !network {
+        let missing = corpus
+            .resolutions
+            .iter()
+            .filter(|r| {
+                r.note
+                    .as_deref()
+                    .is_some_and(|n| n.contains("not in the cache"))
+            })
+            .count();
+        if missing > 0 {
+            tracing::warn!(
+                "{missing} of {} catalogue papers are not in the cache under {}: run `citegraph fetch` with a network first, or give --snapshot FILE",
+                corpus.resolutions.len(),
+                env.cache_dir.display()
+            );
+        }
+    }
+    Ok(corpus)
 }
 
 fn seconds(option: &str, value: f64) -> Result<Duration> {

@@ -202,7 +202,7 @@ fn judge_ids(paper: &CatalogPaper, queries: &[IdQuery], answers: &Answers) -> Id
                     return Ok(((**record).clone(), query.method));
                 }
                 notes.push(format!(
-                    "the catalogue's {} is {} on Semantic Scholar, another paper: resolved by title instead",
+                    "the catalogue links another paper: its {} is {} on Semantic Scholar (matched by title instead)",
                     query.id,
                     quoted(record)
                 ));

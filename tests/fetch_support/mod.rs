@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use citegraph::catalog::{Catalog, CatalogPaper, ExternalIds, Listing};
-use citegraph::s2::{Environment, FetchOptions, SnapshotSource};
+use citegraph::s2::{Corpus, Environment, FetchOptions, SnapshotSource};
 use serde_json::Value;
 
 use crate::common;
@@ -109,6 +109,11 @@ pub fn env(dir: &Path) -> Environment {
 
 pub fn no_snapshot() -> SnapshotSource {
     SnapshotSource::default()
+}
+
+/// The library's fetch of `catalog` into `dir` (cache/ and output/), from the API.
+pub fn fetch_in(catalog: &Catalog, options: &FetchOptions, dir: &Path) -> anyhow::Result<Corpus> {
+    citegraph::s2::fetch(catalog, options, &no_snapshot(), &env(dir))
 }
 
 /// The fewest requests that fetch a catalogue from this world, derived from the world alone
@@ -229,25 +234,23 @@ pub fn real_catalog() -> Catalog {
     citegraph::catalog::load(&options, cache.path(), true).expect("the real catalogue reads")
 }
 
-/// The citegraph binary for a fetch against `url` into `dir` (cache/ and output/), fast
-/// settings, the real catalogue.
-pub fn citegraph_fetch(dir: &Path, url: &str) -> assert_cmd::Command {
+/// The citegraph binary on the real catalogue, with `dir`/cache and `dir`/output.
+pub fn citegraph_in(dir: &Path) -> assert_cmd::Command {
     let mut cmd = common::citegraph();
     cmd.arg("--catalog")
         .arg(common::catalog_dir())
         .arg("--cache-dir")
         .arg(dir.join("cache"))
         .arg("--output-dir")
-        .arg(dir.join("output"))
-        .args([
-            "fetch",
-            "--api-url",
-            url,
-            "--rps",
-            "1000",
-            "--retry-delay",
-            "0.01",
-        ]);
+        .arg(dir.join("output"));
+    cmd
+}
+
+/// `citegraph fetch` against `url` into `dir`, fast settings, the real catalogue.
+pub fn citegraph_fetch(dir: &Path, url: &str) -> assert_cmd::Command {
+    let mut cmd = citegraph_in(dir);
+    cmd.args(["fetch", "--api-url", url]);
+    cmd.args(["--rps", "1000", "--retry-delay", "0.01"]);
     cmd
 }
 
