@@ -37,18 +37,17 @@ fn real_catalogue_fetch_rerun_offline_and_snapshot() {
     let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
     let requests = requests_of(&stdout);
     assert_eq!(requests, mock.requests(), "{stdout}");
+    // The default fetches every link's isInfluential and intents: one batch of ids, the title
+    // matches, then one page per 1000 links of each non-empty list.
     assert!(
-        requests <= bound.total(),
+        requests <= bound.with_link_details(),
         "{requests} requests, the world allows {bound:?}"
     );
-    assert_eq!(
-        mock.count(Endpoint::Batch),
-        bound.id_batches + bound.record_batches
-    );
+    assert_eq!(mock.count(Endpoint::Batch), bound.id_batches);
     eprintln!(
         "real catalogue: {requests} requests ({:?}); bound {} ({bound:?})",
         mock.counts(),
-        bound.total()
+        bound.with_link_details()
     );
 
     // The key: in every request's header; not in stderr at -vv, nor in any file written.

@@ -177,9 +177,11 @@ pub struct FetchOptions {
     /// Refetch cache entries older than this many days.
     #[arg(long, value_name = "DAYS")]
     pub max_age: Option<f64>,
-    /// Also fetch each link's isInfluential and intents. The batch call cannot carry them, so
-    /// every paper's references and citations are then paged (about two more requests a paper).
-    #[arg(long)]
+    /// Skip each link's isInfluential and intents: take the reference and citation lists nested
+    /// in the batch answer instead of paging them (about two requests a paper fewer, 86 instead of
+    /// ~630 for the token-reduction catalogue). By default they are fetched: the batch call cannot
+    /// carry them, so every paper's references and citations are paged.
+    #[arg(long = "no-link-details", action = clap::ArgAction::SetFalse)]
     pub link_details: bool,
     /// Seconds before the first retry; the wait doubles at each retry, with jitter (a
     /// `Retry-After` from the server wins).

@@ -171,12 +171,14 @@ pub fn minimum_requests(catalog: &Catalog, nested_cap: usize) -> Minimum {
         }
     }
     let mut pages = 0;
+    let mut list_pages = 0;
     for id in &resolved {
         for list in ["references", "citations"] {
             let n = papers[id][list].as_array().map_or(0, Vec::len);
             if n > nested_cap {
                 pages += n.div_ceil(1000);
             }
+            list_pages += n.div_ceil(1000);
         }
     }
     Minimum {
@@ -184,6 +186,7 @@ pub fn minimum_requests(catalog: &Catalog, nested_cap: usize) -> Minimum {
         titles,
         record_batches: resolved.len().div_ceil(500),
         pages,
+        list_pages,
         resolved: resolved.len(),
     }
 }
@@ -194,12 +197,22 @@ pub struct Minimum {
     pub titles: usize,
     pub record_batches: usize,
     pub pages: usize,
+    /// Pages of 1000 to read every non-empty list (the link-details mode, the default).
+    pub list_pages: usize,
     pub resolved: usize,
 }
 
 impl Minimum {
+    /// Requests with the lists nested in batch answers (`--no-link-details`).
     pub fn total(&self) -> usize {
         self.id_batches + self.titles + self.record_batches + self.pages
+    }
+
+    /// Requests with every list paged for its link fields (the default). A paper whose record
+    /// does not say its list is empty costs one page to learn it, hence the slack of one page
+    /// per resolved paper and list at most.
+    pub fn with_link_details(&self) -> usize {
+        self.id_batches + self.titles + self.list_pages
     }
 }
 
