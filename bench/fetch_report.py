@@ -38,14 +38,8 @@ def read_text(path: str) -> str:
 
 
 def build(dir_: str, rps: float, command: str) -> str:
-    cold = load_json(os.path.join(dir_, "cold.stats")) or {}
-    warm_total = load_json(os.path.join(dir_, "warm.stats")) or {}
-    warm = {k: warm_total.get(k, 0) - cold.get(k, 0) for k in warm_total}
     catalog = load_json(os.path.join(dir_, "output", "catalog.json")) or {}
     papers = len(catalog.get("papers", []))
-    cold_t = report.parse_time_v(os.path.join(dir_, "cold.time"))
-    warm_t = report.parse_time_v(os.path.join(dir_, "warm.time"))
-    n_cold, n_warm = sum(cold.values()), sum(warm.values())
     naive = 3 * papers
     out = [
         *report.machine(),
@@ -56,30 +50,34 @@ def build(dir_: str, rps: float, command: str) -> str:
         "",
         f"Catalogue: {papers} distinct papers (`citegraph catalog` on the shared catalogue). The mock",
         f"(examples/mock_s2.rs, the shared s2-world) enforces {rps:g} request(s) per second; its",
-        "`/mock/stats` counts every request it received, refused ones included.",
+        "`/mock/stats` counts every request it received, refused ones included. Naive: 1 record +",
+        f"1 references page + 1 citations page a paper = {naive} requests, {naive / rps:.0f} s at {rps:g} rps;",
+        f"one request a paper: {papers}, {papers / rps:.0f} s.",
         "",
-        "| fetch | requests | by endpoint | wall s | exit | naive requests (3 a paper) | one a paper |",
-        "|---|---:|---|---:|---:|---:|---:|",
+        "| fetch | requests | a paper | vs naive | by endpoint | wall s | exit |",
+        "|---|---:|---:|---:|---|---:|---:|",
     ]
-    for name, counts, t in (("cold cache", cold, cold_t), ("warm cache", warm, warm_t)):
+    names = read_text(os.path.join(dir_, "fetches")).split()
+    previous: dict = {}
+    for name in names:
+        total = load_json(os.path.join(dir_, f"{name}.stats")) or {}
+        counts = {k: v - previous.get(k, 0) for k, v in total.items()}
+        previous = total
+        t = report.parse_time_v(os.path.join(dir_, f"{name}.time"))
+        n = sum(counts.values())
         by = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if v)
-        status = read_text(os.path.join(dir_, ("cold" if name.startswith("cold") else "warm") + ".status"))
-        out.append(
-            f"| {name} | {sum(counts.values())} | {by or '–'} | {report.fmt_s(t['wall'])} | {status} | {naive} | {papers} |"
-        )
-    if papers and cold_t["wall"]:
-        out += [
-            "",
-            f"Cold: {n_cold} requests for {papers} papers = {n_cold / papers:.2f} a paper "
-            f"({n_cold / naive:.0%} of the naive {naive}); at {rps:g} rps the naive fetch needs at least "
-            f"{naive / rps:.0f} s, one request a paper {papers / rps:.0f} s; measured {cold_t['wall']:.0f} s.",
-            f"Warm: {n_warm} requests, {report.fmt_s(warm_t['wall'])} s.",
-        ]
+        per = f"{n / papers:.2f}" if papers else "–"
+        vs = f"{n / naive:.0%}" if naive else "–"
+        status = read_text(os.path.join(dir_, f"{name}.status"))
+        out.append(f"| {name} | {n} | {per} | {vs} | {by or '–'} | {report.fmt_s(t['wall'])} | {status} |")
     # The cached run.
     hf = load_json(os.path.join(dir_, "run.hyperfine.json"))
     rss = report.parse_time_v(os.path.join(dir_, "run-rss.time"))["rss_mb"]
     out += ["", "Cached `citegraph run --snapshot world.jsonl` on the real catalogue, render included:", ""]
-    if hf and hf.get("results"):
+    run_status = read_text(os.path.join(dir_, "run.status"))
+    if run_status != "0":
+        out.append(f"- not timed: the run exited {run_status or '?'} (its log below)")
+    elif hf and hf.get("results"):
         r = hf["results"][0]
         out.append(
             f"- hyperfine, {len(r['times'])} runs after 1 warm-up: mean {r['mean']:.3f} s ± {r['stddev']:.3f}, "
