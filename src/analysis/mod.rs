@@ -3,12 +3,22 @@
 //! papers the list is missing. [`Analysis`] is what `analyze` writes to `OUTPUT/metrics.json` and
 //! what `render` reads back.
 
+mod context;
+mod groups;
+mod influence;
+mod lint;
+mod missing;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::LintFinding;
+use crate::graph::{CitationGraph, Scope};
+use crate::metrics::{BetweennessOptions, HitsOptions, LouvainOptions, PageRankOptions};
 use crate::s2::Resolution;
+
+pub use context::Context;
 
 /// Everything the render stage needs, serializable as `metrics.json`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -210,11 +220,69 @@ pub struct EdgeRow {
 }
 
 /// Options of the analysis.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Debug, Clone, PartialEq, clap::Args)]
 pub struct AnalyzeOptions {
     /// `catalog`: the edges that touch a catalogue paper; `all`: every edge the records hold.
     #[arg(long, default_value = "catalog", value_parser = ["catalog", "all"])]
     pub scope: String,
+    /// Graphs with at most this many nodes get exact betweenness; larger ones are sampled.
+    #[arg(long, default_value_t = 20_000, value_name = "NODES")]
+    pub betweenness_exact_limit: usize,
+    /// Source nodes (pivots) of sampled betweenness.
+    #[arg(long, default_value_t = 256, value_name = "K")]
+    pub betweenness_k: usize,
+    /// Seed of every random choice (betweenness pivots, Louvain's node order).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub seed: u64,
+    /// Louvain runs (seeds derived from --seed), the best modularity kept
+    /// [default: 4 up to 200,000 nodes, else 1].
+    #[arg(long, value_name = "N")]
+    pub louvain_trials: Option<usize>,
+    /// A paper outside the catalogue is a foundation when at least N distinct catalogue papers
+    /// cite it, a candidate when it cites at least N.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub min_catalog_links: usize,
+    /// Rows of missing.csv per kind (foundation, candidate); 0 for all.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub missing_limit: usize,
+    /// Top papers listed per mechanism and domain, influential papers per mechanism, and missing
+    /// papers of each kind kept in the core graph for the figures.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top_n: usize,
+    /// Coverage: papers linked to at least K catalogue papers of a mechanism count as its
+    /// neighbourhood.
+    #[arg(long, default_value_t = 3, value_name = "K")]
+    pub coverage_k: usize,
+    /// Tag lint: only papers with at least N catalogue neighbours are judged.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub lint_min_neighbours: usize,
+}
+
+impl Default for AnalyzeOptions {
+    /// The command line's defaults.
+    fn default() -> Self {
+        AnalyzeOptions {
+            scope: "catalog".to_string(),
+            betweenness_exact_limit: 20_000,
+            betweenness_k: 256,
+            seed: 0,
+            louvain_trials: None,
+            min_catalog_links: 3,
+            missing_limit: 100,
+            top_n: 10,
+            coverage_k: 3,
+            lint_min_neighbours: 5,
+        }
+    }
+}
+
+/// Louvain trials when `--louvain-trials` is not given.
+fn default_trials(nodes: usize) -> usize {
+    if nodes <= 200_000 {
+        4
+    } else {
+        1
+    }
 }
 
 /// Builds the graph and computes every metric.
@@ -222,15 +290,204 @@ pub fn analyze(
     catalog: &crate::catalog::Catalog,
     corpus: &crate::s2::Corpus,
     options: &AnalyzeOptions,
-) -> anyhow::Result<(Analysis, crate::graph::CitationGraph)> {
-    let _ = (catalog, corpus, options);
-    anyhow::bail!("the analysis is not built yet (issue #4)")
+) -> anyhow::Result<(Analysis, CitationGraph)> {
+    let scope: Scope = options.scope.parse()?;
+    let graph = crate::graph::build(catalog, corpus, scope);
+    tracing::info!(
+        "citation graph: {} nodes, {} edges ({} catalogue papers)",
+        graph.node_count(),
+        graph.edge_count(),
+        graph.catalog.len()
+    );
+    let metric_options = MetricOptions {
+        pagerank: PageRankOptions::default(),
+        hits: HitsOptions::default(),
+        betweenness: BetweennessOptions {
+            exact_limit: options.betweenness_exact_limit,
+            pivots: options.betweenness_k,
+            seed: options.seed,
+        },
+        louvain: LouvainOptions {
+            seed: options.seed,
+            trials: options
+                .louvain_trials
+                .unwrap_or_else(|| default_trials(graph.node_count())),
+            ..LouvainOptions::default()
+        },
+    };
+    let cx = Context::compute(&graph, &metric_options)?;
+    let analysis = assemble(&cx, catalog, corpus, options);
+    Ok((analysis, graph))
+}
+
+/// The options of each metric kernel.
+#[derive(Debug, Clone, Default)]
+pub struct MetricOptions {
+    pub pagerank: PageRankOptions,
+    pub hits: HitsOptions,
+    pub betweenness: BetweennessOptions,
+    pub louvain: LouvainOptions,
+}
+
+fn assemble(
+    cx: &Context<'_>,
+    catalog: &crate::catalog::Catalog,
+    corpus: &crate::s2::Corpus,
+    options: &AnalyzeOptions,
+) -> Analysis {
+    let graph = cx.graph;
+    let mechanisms = groups::group_stats(cx, groups::Grouping::Mechanism, options.top_n);
+    let domains = groups::group_stats(cx, groups::Grouping::Domain, options.top_n);
+    let labels: Vec<String> = mechanisms.iter().map(|g| g.name.clone()).collect();
+    let flow = groups::flow(cx, labels);
+    let missing = missing::missing_papers(cx, options);
+    let coverage = missing::coverage(cx, &mechanisms, options.coverage_k);
+    let influential = influence::ranking(cx);
+    let lint_tags = lint::lint_tags(cx, options.lint_min_neighbours);
+    let core_edges = core_edges(cx, &missing, options.top_n);
+    let structure = groups::structure(cx);
+    let resolved = corpus
+        .resolutions
+        .iter()
+        .filter(|r| r.paper_id.is_some())
+        .count();
+    let summary = Summary {
+        scope: graph.scope.as_str().to_string(),
+        catalog_papers: catalog.papers.len(),
+        resolved,
+        unresolved: corpus.resolutions.len() - resolved,
+        nodes: graph.node_count(),
+        edges: graph.edge_count(),
+        catalog_edges: cx.catalog_edges(),
+        communities: cx.communities.count,
+        modularity: cx.communities.modularity,
+        mechanism_modularity: structure.mechanism_modularity,
+        nmi: structure.nmi,
+        ari: structure.ari,
+        homophily: structure.homophily,
+        homophily_expected: structure.homophily_expected,
+        betweenness: cx.betweenness_mode.to_string(),
+    };
+    Analysis {
+        summary,
+        papers: cx.paper_rows(),
+        mechanisms,
+        domains,
+        flow,
+        missing,
+        influential,
+        lint_tags,
+        coverage,
+        core_edges,
+        unresolved: corpus
+            .resolutions
+            .iter()
+            .filter(|r| r.paper_id.is_none())
+            .cloned()
+            .collect(),
+        catalog_lint: catalog.lint.clone(),
+    }
+}
+
+/// Edges among the catalogue papers and the `top_n` best missing papers of each kind.
+fn core_edges(cx: &Context<'_>, missing: &[MissingPaper], top_n: usize) -> Vec<EdgeRow> {
+    let graph = cx.graph;
+    let mut keep = vec![false; graph.node_count()];
+    for &v in &cx.catalog_nodes {
+        keep[v as usize] = true;
+    }
+    for kind in [MissingKind::Foundation, MissingKind::Candidate] {
+        for paper in missing.iter().filter(|m| m.kind == kind).take(top_n) {
+            if let Some(v) = graph.index_of(&paper.paper_id) {
+                keep[v as usize] = true;
+            }
+        }
+    }
+    graph
+        .edges()
+        .filter(|&(s, t, _)| keep[s as usize] && keep[t as usize])
+        .map(|(s, t, c)| EdgeRow {
+            source: graph.node(s).paper_id.clone(),
+            target: graph.node(t).paper_id.clone(),
+            is_influential: c.is_influential,
+        })
+        .collect()
 }
 
 /// The text summary `analyze` prints.
 pub fn summary_text(analysis: &Analysis) -> String {
-    format!(
-        "{} nodes, {} edges\n",
-        analysis.summary.nodes, analysis.summary.edges
-    )
+    use std::fmt::Write;
+    let s = &analysis.summary;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "graph (scope {}): {} nodes, {} edges, {} between catalogue papers",
+        s.scope, s.nodes, s.edges, s.catalog_edges
+    );
+    let _ = writeln!(
+        out,
+        "catalogue: {} papers, {} resolved, {} unresolved",
+        s.catalog_papers, s.resolved, s.unresolved
+    );
+    let _ = writeln!(
+        out,
+        "communities: {} (modularity {:.4}); mechanism partition modularity {:.4}; \
+         communities vs mechanisms NMI {:.3}, ARI {:.3}",
+        s.communities, s.modularity, s.mechanism_modularity, s.nmi, s.ari
+    );
+    let _ = writeln!(
+        out,
+        "homophily: {:.1}% of catalogue citations stay within a mechanism ({:.1}% by chance); \
+         betweenness {}",
+        100.0 * s.homophily,
+        100.0 * s.homophily_expected,
+        s.betweenness
+    );
+    for kind in [MissingKind::Foundation, MissingKind::Candidate] {
+        let rows: Vec<&MissingPaper> = analysis.missing.iter().filter(|m| m.kind == kind).collect();
+        let label = match kind {
+            MissingKind::Foundation => "foundations (cited by the catalogue, not in it)",
+            MissingKind::Candidate => "candidates (citing the catalogue, not in it)",
+        };
+        let _ = writeln!(out, "{} {label}; top:", rows.len());
+        for m in rows.iter().take(5) {
+            let _ = writeln!(
+                out,
+                "  {:>8.3}  {} ({}), {} catalogue papers, -> {}",
+                m.score,
+                m.title,
+                m.year
+                    .map(|y| y.to_string())
+                    .unwrap_or_else(|| "n.d.".into()),
+                m.catalog_papers,
+                m.predicted_mechanism
+            );
+        }
+    }
+    if !analysis.lint_tags.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} catalogue papers possibly mis-tagged (lint-tags.csv)",
+            analysis.lint_tags.len()
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Wrapper {
+        #[command(flatten)]
+        options: AnalyzeOptions,
+    }
+
+    #[test]
+    fn defaults_match_the_command_line() {
+        let parsed = Wrapper::parse_from(["x"]).options;
+        assert_eq!(parsed, AnalyzeOptions::default());
+    }
 }

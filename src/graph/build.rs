@@ -193,6 +193,7 @@ fn node_data(id: &str, source: Source, records: &[PaperRecord]) -> PaperNode {
                 .filter_map(|a| a.name.clone())
                 .collect();
             node.citation_count = record.citation_count;
+            node.reference_count = record.reference_count;
         }
         Source::Link {
             record,

@@ -11,7 +11,7 @@ mod csr;
 
 use std::str::FromStr;
 
-pub use build::build;
+pub use build::{build, UNSPECIFIED};
 pub use csr::{Csr, UndirectedCsr};
 
 /// Which citations become edges.
@@ -138,6 +138,8 @@ pub struct PaperNode {
     pub authors: Vec<String>,
     /// Semantic Scholar's global citation count.
     pub citation_count: Option<u64>,
+    /// Semantic Scholar's count of the paper's references.
+    pub reference_count: Option<u64>,
     /// Index into [`CitationGraph::catalog`], for catalogue papers.
     pub catalog: Option<u32>,
 }
