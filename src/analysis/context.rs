@@ -28,18 +28,30 @@ pub struct Context<'a> {
     pub influence: Vec<f64>,
 }
 
+/// Runs `f`, logging how long it took (`-v` shows it).
+fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    let started = std::time::Instant::now();
+    let result = f();
+    tracing::debug!("{what} in {:.1?}", started.elapsed());
+    result
+}
+
 impl<'a> Context<'a> {
     pub fn compute(
         graph: &'a CitationGraph,
         options: &MetricOptions,
     ) -> anyhow::Result<Context<'a>> {
         let csr = &graph.csr;
-        let pagerank = metrics::pagerank(csr, &options.pagerank)?;
-        let (hub, authority) = metrics::hits(csr, &options.hits)?;
-        let (betweenness, betweenness_mode) = metrics::betweenness(csr, &options.betweenness);
-        let undirected = csr.undirected();
-        let core = metrics::core_number(&undirected);
-        let communities = metrics::louvain(&undirected, &options.louvain);
+        let pagerank = timed("PageRank", || metrics::pagerank(csr, &options.pagerank))?;
+        let (hub, authority) = timed("HITS", || metrics::hits(csr, &options.hits))?;
+        let (betweenness, betweenness_mode) = timed("betweenness", || {
+            metrics::betweenness(csr, &options.betweenness)
+        });
+        let undirected = timed("undirected adjacency", || csr.undirected());
+        let core = timed("core numbers", || metrics::core_number(&undirected));
+        let communities = timed("communities", || {
+            metrics::louvain(&undirected, &options.louvain)
+        });
         let catalog_nodes: Vec<u32> = (0..graph.node_count() as u32)
             .filter(|&v| graph.node(v).in_catalog())
             .collect();

@@ -228,14 +228,16 @@ pub struct AnalyzeOptions {
     /// Graphs with at most this many nodes get exact betweenness; larger ones are sampled.
     #[arg(long, default_value_t = 20_000, value_name = "NODES")]
     pub betweenness_exact_limit: usize,
-    /// Source nodes (pivots) of sampled betweenness.
-    #[arg(long, default_value_t = 256, value_name = "K")]
-    pub betweenness_k: usize,
+    /// Source nodes (pivots) of sampled betweenness [default: as many as fit about 2e8 edge
+    /// visits, between 32 and 4096].
+    #[arg(long, value_name = "K")]
+    pub betweenness_k: Option<usize>,
     /// Seed of every random choice (betweenness pivots, Louvain's node order).
     #[arg(long, default_value_t = 0, value_name = "N")]
     pub seed: u64,
     /// Louvain runs (seeds derived from --seed), the best modularity kept
-    /// [default: 4 up to 200,000 nodes, else 1].
+    /// [default: 4 up to 200,000 nodes, else 1; beyond 200,000 nodes the refinement rounds
+    /// drop from 8 to 2 as well].
     #[arg(long, value_name = "N")]
     pub louvain_trials: Option<usize>,
     /// A paper outside the catalogue is a foundation when at least N distinct catalogue papers
@@ -264,7 +266,7 @@ impl Default for AnalyzeOptions {
         AnalyzeOptions {
             scope: "catalog".to_string(),
             betweenness_exact_limit: 20_000,
-            betweenness_k: 256,
+            betweenness_k: None,
             seed: 0,
             louvain_trials: None,
             min_catalog_links: 3,
@@ -276,9 +278,12 @@ impl Default for AnalyzeOptions {
     }
 }
 
+/// Graphs above this many nodes get the lighter Louvain defaults.
+const LARGE_GRAPH: usize = 200_000;
+
 /// Louvain trials when `--louvain-trials` is not given.
 fn default_trials(nodes: usize) -> usize {
-    if nodes <= 200_000 {
+    if nodes <= LARGE_GRAPH {
         4
     } else {
         1
@@ -292,19 +297,23 @@ pub fn analyze(
     options: &AnalyzeOptions,
 ) -> anyhow::Result<(Analysis, CitationGraph)> {
     let scope: Scope = options.scope.parse()?;
+    let started = std::time::Instant::now();
     let graph = crate::graph::build(catalog, corpus, scope);
     tracing::info!(
-        "citation graph: {} nodes, {} edges ({} catalogue papers)",
+        "citation graph: {} nodes, {} edges ({} catalogue papers), built in {:.1?}",
         graph.node_count(),
         graph.edge_count(),
-        graph.catalog.len()
+        graph.catalog.len(),
+        started.elapsed()
     );
     let metric_options = MetricOptions {
         pagerank: PageRankOptions::default(),
         hits: HitsOptions::default(),
         betweenness: BetweennessOptions {
             exact_limit: options.betweenness_exact_limit,
-            pivots: options.betweenness_k,
+            pivots: options
+                .betweenness_k
+                .unwrap_or_else(|| crate::metrics::automatic_pivots(&graph.csr)),
             seed: options.seed,
         },
         louvain: LouvainOptions {
@@ -312,11 +321,18 @@ pub fn analyze(
             trials: options
                 .louvain_trials
                 .unwrap_or_else(|| default_trials(graph.node_count())),
+            refinement_rounds: if graph.node_count() <= LARGE_GRAPH {
+                8
+            } else {
+                2
+            },
             ..LouvainOptions::default()
         },
     };
     let cx = Context::compute(&graph, &metric_options)?;
+    let started = std::time::Instant::now();
     let analysis = assemble(&cx, catalog, corpus, options);
+    tracing::debug!("tables assembled in {:.1?}", started.elapsed());
     Ok((analysis, graph))
 }
 

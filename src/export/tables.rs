@@ -6,14 +6,16 @@
 //! with `=`, `+`, `-`, `@`, a tab or a carriage return) get a leading `'`, per OWASP's CSV
 //! injection advice; numeric cells are never touched. Lists inside a cell are joined with `; `.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context as _, Result};
 
 use crate::analysis::{Analysis, GroupStats, InfluentialPaper, MissingKind};
-use crate::fsutil::write_atomic;
-use crate::graph::CitationGraph;
+use crate::fsutil::write_atomic_with;
+use crate::graph::{CitationGraph, Intents};
 
 pub(crate) const METRICS_JSON: &str = "metrics.json";
 
@@ -24,26 +26,36 @@ pub fn write_analysis(
     graph: &CitationGraph,
     output_dir: &Path,
 ) -> Result<Vec<PathBuf>> {
-    let mut json = serde_json::to_vec_pretty(analysis).context("cannot serialize the analysis")?;
-    json.push(b'\n');
-    let files: Vec<(&str, Vec<u8>)> = vec![
-        ("papers.csv", papers(analysis)?),
-        (METRICS_JSON, json),
-        ("edges.csv", edges(graph)?),
-        ("mechanisms.csv", groups("mechanism", &analysis.mechanisms)?),
-        ("domains.csv", groups("domain", &analysis.domains)?),
-        ("mechanism_flow.csv", flow(analysis)?),
-        ("missing.csv", missing(analysis)?),
-        ("influential.csv", influential(analysis)?),
-        ("lint-tags.csv", lint_tags(analysis)?),
-        ("coverage.csv", coverage(analysis)?),
+    let files: Vec<(&str, Fill<'_>)> = vec![
+        ("papers.csv", Box::new(|w| papers(analysis, w))),
+        (
+            METRICS_JSON,
+            Box::new(|w| {
+                serde_json::to_writer_pretty(&mut *w, analysis)?;
+                w.write_all(b"\n")
+            }),
+        ),
+        ("edges.csv", Box::new(|w| edges(graph, w))),
+        (
+            "mechanisms.csv",
+            Box::new(|w| groups("mechanism", &analysis.mechanisms, w)),
+        ),
+        (
+            "domains.csv",
+            Box::new(|w| groups("domain", &analysis.domains, w)),
+        ),
+        ("mechanism_flow.csv", Box::new(|w| flow(analysis, w))),
+        ("missing.csv", Box::new(|w| missing(analysis, w))),
+        ("influential.csv", Box::new(|w| influential(analysis, w))),
+        ("lint-tags.csv", Box::new(|w| lint_tags(analysis, w))),
+        ("coverage.csv", Box::new(|w| coverage(analysis, w))),
     ];
     let mut written = Vec::with_capacity(files.len());
-    for (name, bytes) in files {
+    for (name, fill) in files {
         let path = output_dir.join(name);
-        write_atomic(&path, &bytes).with_context(|| {
+        write_atomic_with(&path, fill).with_context(|| {
             format!(
-                "cannot write {}: check that the output directory is writable",
+                "cannot write {}: check that the output directory is writable and has space",
                 path.display()
             )
         })?;
@@ -52,11 +64,19 @@ pub fn write_analysis(
     Ok(written)
 }
 
+/// Writes one file's content.
+type Fill<'a> = Box<dyn FnOnce(&mut dyn Write) -> io::Result<()> + 'a>;
+
 /// A text cell, defused against spreadsheet formula injection.
 fn text(s: &str) -> String {
+    defused(s).into_owned()
+}
+
+/// [`text`] without a copy when nothing needs defusing (the millions of ids of edges.csv).
+fn defused(s: &str) -> Cow<'_, str> {
     match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => format!("'{s}"),
-        _ => s.to_string(),
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{s}")),
+        _ => Cow::Borrowed(s),
     }
 }
 
@@ -72,52 +92,57 @@ fn num(x: f64) -> String {
     format!("{x}")
 }
 
-/// A CSV document with a header.
-struct Table {
-    writer: csv::Writer<Vec<u8>>,
+/// A CSV document with a header, written as it goes.
+struct Table<'w> {
+    writer: csv::Writer<&'w mut dyn Write>,
 }
 
-impl Table {
-    fn new(header: &[&str]) -> Result<Table> {
-        let mut writer = csv::Writer::from_writer(Vec::new());
+impl<'w> Table<'w> {
+    fn new(w: &'w mut dyn Write, header: &[&str]) -> io::Result<Table<'w>> {
+        let mut writer = csv::Writer::from_writer(w);
         writer.write_record(header)?;
         Ok(Table { writer })
     }
 
-    fn row(&mut self, cells: &[String]) -> Result<()> {
+    fn row<I, T>(&mut self, cells: I) -> io::Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
         self.writer.write_record(cells)?;
         Ok(())
     }
 
-    fn finish(self) -> Result<Vec<u8>> {
-        self.writer
-            .into_inner()
-            .map_err(|e| anyhow::anyhow!("cannot finish a CSV table: {}", e.error()))
+    fn finish(mut self) -> io::Result<()> {
+        self.writer.flush()
     }
 }
 
-fn papers(analysis: &Analysis) -> Result<Vec<u8>> {
-    let mut t = Table::new(&[
-        "paper_id",
-        "key",
-        "title",
-        "year",
-        "venue",
-        "in_catalog",
-        "abbreviation",
-        "mechanisms",
-        "domains",
-        "catalog_citations",
-        "citation_count",
-        "in_degree",
-        "out_degree",
-        "pagerank",
-        "hub",
-        "authority",
-        "betweenness",
-        "core",
-        "community",
-    ])?;
+fn papers(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(
+        w,
+        &[
+            "paper_id",
+            "key",
+            "title",
+            "year",
+            "venue",
+            "in_catalog",
+            "abbreviation",
+            "mechanisms",
+            "domains",
+            "catalog_citations",
+            "citation_count",
+            "in_degree",
+            "out_degree",
+            "pagerank",
+            "hub",
+            "authority",
+            "betweenness",
+            "core",
+            "community",
+        ],
+    )?;
     for p in &analysis.papers {
         t.row(&[
             text(&p.paper_id),
@@ -144,35 +169,47 @@ fn papers(analysis: &Analysis) -> Result<Vec<u8>> {
     t.finish()
 }
 
-fn edges(graph: &CitationGraph) -> Result<Vec<u8>> {
-    let mut t = Table::new(&["source", "target", "is_influential", "intents"])?;
+fn edges(graph: &CitationGraph, w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(w, &["source", "target", "is_influential", "intents"])?;
+    // The 16 possible intent cells, joined once.
+    let intents: Vec<String> = (0..16u8)
+        .map(|bits| Intents(bits).names().join("; "))
+        .collect();
     for (s, d, citation) in graph.edges() {
-        t.row(&[
-            text(&graph.node(s).paper_id),
-            text(&graph.node(d).paper_id),
-            citation.is_influential.to_string(),
-            citation.intents.names().join("; "),
-        ])?;
+        let source = defused(&graph.node(s).paper_id);
+        let target = defused(&graph.node(d).paper_id);
+        let influential = if citation.is_influential {
+            "true"
+        } else {
+            "false"
+        };
+        let intent = intents
+            .get(citation.intents.0 as usize)
+            .map_or("", String::as_str);
+        t.row([&*source, &*target, influential, intent])?;
     }
     t.finish()
 }
 
-fn groups(first: &str, stats: &[GroupStats]) -> Result<Vec<u8>> {
-    let mut t = Table::new(&[
-        first,
-        "papers",
-        "papers_per_year",
-        "total_citations",
-        "median_citations",
-        "total_catalog_citations",
-        "mean_pagerank",
-        "median_pagerank",
-        "citations_out",
-        "citations_within",
-        "homophily",
-        "homophily_expected",
-        "top_papers",
-    ])?;
+fn groups(first: &str, stats: &[GroupStats], w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(
+        w,
+        &[
+            first,
+            "papers",
+            "papers_per_year",
+            "total_citations",
+            "median_citations",
+            "total_catalog_citations",
+            "mean_pagerank",
+            "median_pagerank",
+            "citations_out",
+            "citations_within",
+            "homophily",
+            "homophily_expected",
+            "top_papers",
+        ],
+    )?;
     for g in stats {
         let per_year: Vec<String> = g
             .papers_per_year
@@ -198,14 +235,17 @@ fn groups(first: &str, stats: &[GroupStats]) -> Result<Vec<u8>> {
     t.finish()
 }
 
-fn flow(analysis: &Analysis) -> Result<Vec<u8>> {
+fn flow(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
     let flow = &analysis.flow;
-    let mut t = Table::new(&[
-        "source_mechanism",
-        "target_mechanism",
-        "citations",
-        "row_share",
-    ])?;
+    let mut t = Table::new(
+        w,
+        &[
+            "source_mechanism",
+            "target_mechanism",
+            "citations",
+            "row_share",
+        ],
+    )?;
     for (i, from) in flow.labels.iter().enumerate() {
         for (j, to) in flow.labels.iter().enumerate() {
             let count = flow.counts.get(i).and_then(|r| r.get(j)).copied();
@@ -221,25 +261,28 @@ fn flow(analysis: &Analysis) -> Result<Vec<u8>> {
     t.finish()
 }
 
-fn missing(analysis: &Analysis) -> Result<Vec<u8>> {
-    let mut t = Table::new(&[
-        "paper_id",
-        "title",
-        "year",
-        "kind",
-        "rank",
-        "score",
-        "catalog_papers",
-        "mechanisms_spanned",
-        "structural",
-        "citation_count",
-        "predicted_mechanism",
-        "confidence",
-        "evidence",
-        "venue",
-        "url",
-        "authors",
-    ])?;
+fn missing(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(
+        w,
+        &[
+            "paper_id",
+            "title",
+            "year",
+            "kind",
+            "rank",
+            "score",
+            "catalog_papers",
+            "mechanisms_spanned",
+            "structural",
+            "citation_count",
+            "predicted_mechanism",
+            "confidence",
+            "evidence",
+            "venue",
+            "url",
+            "authors",
+        ],
+    )?;
     let mut rank: HashMap<MissingKind, usize> = HashMap::new();
     for m in &analysis.missing {
         let r = rank.entry(m.kind).or_insert(0);
@@ -275,21 +318,24 @@ fn missing(analysis: &Analysis) -> Result<Vec<u8>> {
     t.finish()
 }
 
-fn influential(analysis: &Analysis) -> Result<Vec<u8>> {
-    let mut t = Table::new(&[
-        "scope",
-        "rank",
-        "key",
-        "paper_id",
-        "title",
-        "abbreviation",
-        "year",
-        "mechanisms",
-        "score",
-        "pagerank",
-        "catalog_citations",
-        "citation_count",
-    ])?;
+fn influential(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(
+        w,
+        &[
+            "scope",
+            "rank",
+            "key",
+            "paper_id",
+            "title",
+            "abbreviation",
+            "year",
+            "mechanisms",
+            "score",
+            "pagerank",
+            "catalog_citations",
+            "citation_count",
+        ],
+    )?;
     let row = |t: &mut Table, scope: &str, rank: usize, p: &InfluentialPaper| {
         t.row(&[
             text(scope),
@@ -324,17 +370,20 @@ fn influential(analysis: &Analysis) -> Result<Vec<u8>> {
     t.finish()
 }
 
-fn lint_tags(analysis: &Analysis) -> Result<Vec<u8>> {
-    let mut t = Table::new(&[
-        "key",
-        "title",
-        "mechanisms",
-        "suggested",
-        "agreement",
-        "suggested_share",
-        "neighbours",
-        "reason",
-    ])?;
+fn lint_tags(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(
+        w,
+        &[
+            "key",
+            "title",
+            "mechanisms",
+            "suggested",
+            "agreement",
+            "suggested_share",
+            "neighbours",
+            "reason",
+        ],
+    )?;
     for l in &analysis.lint_tags {
         t.row(&[
             text(&l.key),
@@ -350,8 +399,8 @@ fn lint_tags(analysis: &Analysis) -> Result<Vec<u8>> {
     t.finish()
 }
 
-fn coverage(analysis: &Analysis) -> Result<Vec<u8>> {
-    let mut t = Table::new(&["mechanism", "k", "linked", "missing", "completeness"])?;
+fn coverage(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(w, &["mechanism", "k", "linked", "missing", "completeness"])?;
     for c in &analysis.coverage {
         t.row(&[
             text(&c.mechanism),

@@ -10,7 +10,7 @@
 //! Self-citations (a record listing itself) are dropped: they say nothing about influence and
 //! networkx's `core_number` refuses graphs with self-loops.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 use rayon::prelude::*;
@@ -36,33 +36,58 @@ enum Source {
 /// Builds the graph of `corpus` for `scope`; catalogue papers are those of `corpus.resolutions`
 /// with a paper id, described by the `catalog` entry of the same key.
 pub fn build(catalog: &Catalog, corpus: &Corpus, scope: Scope) -> CitationGraph {
+    let started = std::time::Instant::now();
     let catalog_entries = catalog_entries(catalog, corpus);
 
-    let mut ids = Interner::default();
-    let mut is_catalog: Vec<bool> = Vec::new();
+    // In catalogue scope, a link between two papers outside the catalogue is skipped before its
+    // ids are even interned: on a large snapshot most links are of that kind.
+    let catalog_ids: HashSet<&str, FxBuild> =
+        catalog_entries.iter().map(|(id, _)| id.as_str()).collect();
+    let wanted = |me_in_catalog: bool, other: &str| {
+        scope == Scope::All || me_in_catalog || catalog_ids.contains(other)
+    };
+    let link_count: usize = corpus
+        .records
+        .iter()
+        .map(|r| {
+            r.references.as_ref().map_or(0, Vec::len) + r.citations.as_ref().map_or(0, Vec::len)
+        })
+        .sum();
+
+    let mut ids = Interner::with_capacity(match scope {
+        Scope::All => corpus.records.len() + link_count / 4,
+        Scope::Catalog => catalog_ids.len() * 64,
+    });
     for (id, _) in &catalog_entries {
         ids.intern(id);
     }
-    is_catalog.resize(ids.len(), true);
-
-    let mut sources: Vec<Source> = vec![Source::Nothing; ids.len()];
-    let mut edges: Vec<(u32, u32, Citation)> = Vec::new();
+    let mut sources: Vec<Source> = Vec::new();
+    let mut edges: Vec<(u32, u32, Citation)> = Vec::with_capacity(match scope {
+        Scope::All => link_count,
+        Scope::Catalog => 0,
+    });
     for (r, record) in corpus.records.iter().enumerate() {
-        let Some(me) = non_empty(&record.paper_id) else {
+        let Some(me_id) = non_empty(&record.paper_id) else {
             continue;
         };
-        let me = ids.intern(me);
-        grow(&mut sources, &mut is_catalog, ids.len());
-        if !matches!(sources[me as usize], Source::Record(_)) {
-            sources[me as usize] = Source::Record(r as u32);
+        let me_in_catalog = catalog_ids.contains(me_id);
+        let mut me = None;
+        if scope == Scope::All || me_in_catalog {
+            me = Some(ids.intern(me_id));
         }
         for (reference, links) in [(true, &record.references), (false, &record.citations)] {
             for (l, link) in links.iter().flatten().enumerate() {
-                let Some(other) = link.paper_id.as_deref().and_then(non_empty) else {
+                let Some(other_id) = link.paper_id.as_deref().and_then(non_empty) else {
                     continue;
                 };
-                let other = ids.intern(other);
-                grow(&mut sources, &mut is_catalog, ids.len());
+                if !wanted(me_in_catalog, other_id) {
+                    continue;
+                }
+                let me = *me.get_or_insert_with(|| ids.intern(me_id));
+                let other = ids.intern(other_id);
+                if sources.len() < ids.len() {
+                    sources.resize(ids.len(), Source::Nothing);
+                }
                 if matches!(sources[other as usize], Source::Nothing) {
                     sources[other as usize] = Source::Link {
                         record: r as u32,
@@ -81,23 +106,25 @@ pub fn build(catalog: &Catalog, corpus: &Corpus, scope: Scope) -> CitationGraph 
             }
         }
     }
+    sources.resize(ids.len(), Source::Nothing);
+    // A paper's own record describes it better than a link to it; the first record wins.
+    for (r, record) in corpus.records.iter().enumerate() {
+        if let Some(me) = non_empty(&record.paper_id).and_then(|id| ids.lookup(id)) {
+            if !matches!(sources[me as usize], Source::Record(_)) {
+                sources[me as usize] = Source::Record(r as u32);
+            }
+        }
+    }
+    tracing::debug!(
+        "graph: {} ids and {} links read in {:.1?}",
+        ids.len(),
+        edges.len(),
+        started.elapsed()
+    );
 
-    if scope == Scope::Catalog {
-        edges.retain(|&(s, t, _)| is_catalog[s as usize] || is_catalog[t as usize]);
-    }
-    let mut kept = vec![scope == Scope::All; ids.len()];
-    for (k, &c) in kept.iter_mut().zip(&is_catalog) {
-        *k |= c;
-    }
-    for &(s, t, _) in &edges {
-        kept[s as usize] = true;
-        kept[t as usize] = true;
-    }
-
-    // Node numbering: kept ids in id order.
-    let mut order: Vec<u32> = (0..ids.len() as u32)
-        .filter(|&i| kept[i as usize])
-        .collect();
+    // Node numbering: every interned id (a catalogue paper or an end of a wanted edge), in id
+    // order.
+    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
     order.par_sort_unstable_by(|&a, &b| ids.get(a).cmp(ids.get(b)));
     let mut final_index = vec![NONE; ids.len()];
     for (new, &old) in order.iter().enumerate() {
@@ -109,7 +136,8 @@ pub fn build(catalog: &Catalog, corpus: &Corpus, scope: Scope) -> CitationGraph 
         edge.1 = final_index[edge.1 as usize];
     }
     edges.par_sort_unstable_by_key(|&(s, t, _)| ((s as u64) << 32) | t as u64);
-    let edges = merge_duplicates(edges);
+    merge_duplicates(&mut edges);
+    tracing::debug!("graph: edges sorted at {:.1?}", started.elapsed());
 
     let catalog_by_id: HashMap<&str, usize> = catalog_entries
         .iter()
@@ -137,6 +165,7 @@ pub fn build(catalog: &Catalog, corpus: &Corpus, scope: Scope) -> CitationGraph 
     for &(s, t, citation) in &edges {
         graph.add_edge(s.into(), t.into(), citation);
     }
+    tracing::debug!("graph: petgraph filled at {:.1?}", started.elapsed());
     let pairs: Vec<(u32, u32)> = edges.iter().map(|&(s, t, _)| (s, t)).collect();
     let csr = Csr::from_sorted_unique(order.len(), &pairs);
     CitationGraph {
@@ -147,31 +176,21 @@ pub fn build(catalog: &Catalog, corpus: &Corpus, scope: Scope) -> CitationGraph 
     }
 }
 
-fn grow(sources: &mut Vec<Source>, is_catalog: &mut Vec<bool>, len: usize) {
-    if sources.len() < len {
-        sources.resize(len, Source::Nothing);
-        is_catalog.resize(len, false);
-    }
-}
-
 fn non_empty(id: &str) -> Option<&str> {
     let id = id.trim();
     (!id.is_empty()).then_some(id)
 }
 
-/// Sorted edges with equal ends merged into one.
-fn merge_duplicates(edges: Vec<(u32, u32, Citation)>) -> Vec<(u32, u32, Citation)> {
-    let mut out: Vec<(u32, u32, Citation)> = Vec::with_capacity(edges.len());
-    for (s, t, c) in edges {
-        match out.last_mut() {
-            Some(last) if last.0 == s && last.1 == t => {
-                last.2.is_influential |= c.is_influential;
-                last.2.intents.0 |= c.intents.0;
-            }
-            _ => out.push((s, t, c)),
+/// Sorted edges with equal ends merged into one, in place.
+fn merge_duplicates(edges: &mut Vec<(u32, u32, Citation)>) {
+    edges.dedup_by(|later, kept| {
+        let same = later.0 == kept.0 && later.1 == kept.1;
+        if same {
+            kept.2.is_influential |= later.2.is_influential;
+            kept.2.intents.0 |= later.2.intents.0;
         }
-    }
-    out
+        same
+    });
 }
 
 fn node_data(id: &str, source: Source, records: &[PaperRecord]) -> PaperNode {
@@ -370,14 +389,26 @@ impl Hasher for FxHasher {
     }
 }
 
+type FxBuild = BuildHasherDefault<FxHasher>;
+
 /// Ids borrowed from the records, numbered in first-seen order.
-#[derive(Default)]
 struct Interner<'a> {
-    index: HashMap<&'a str, u32, BuildHasherDefault<FxHasher>>,
+    index: HashMap<&'a str, u32, FxBuild>,
     ids: Vec<&'a str>,
 }
 
 impl<'a> Interner<'a> {
+    fn with_capacity(capacity: usize) -> Self {
+        Interner {
+            index: HashMap::with_capacity_and_hasher(capacity, FxBuild::default()),
+            ids: Vec::with_capacity(capacity),
+        }
+    }
+
+    fn lookup(&self, id: &str) -> Option<u32> {
+        self.index.get(id).copied()
+    }
+
     fn intern(&mut self, id: &'a str) -> u32 {
         let next = self.ids.len() as u32;
         let index = *self.index.entry(id).or_insert(next);

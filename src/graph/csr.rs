@@ -197,6 +197,11 @@ impl UndirectedCsr {
         let v = v as usize;
         self.offsets[v + 1] - self.offsets[v]
     }
+
+    /// The raw arrays: `neighbors[offsets[v]..offsets[v + 1]]` are v's neighbours.
+    pub(crate) fn parts(&self) -> (&[usize], &[u32]) {
+        (&self.offsets, &self.neighbors)
+    }
 }
 
 #[cfg(test)]

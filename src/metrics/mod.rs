@@ -14,7 +14,7 @@ mod pagerank;
 mod partition;
 mod rng;
 
-pub use betweenness::{betweenness, BetweennessMode, BetweennessOptions};
+pub use betweenness::{automatic_pivots, betweenness, BetweennessMode, BetweennessOptions};
 pub use communities::{louvain, modularity, LouvainOptions, Partition};
 pub use core::core_number;
 pub use hits::{hits, HitsOptions};
