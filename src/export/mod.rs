@@ -10,8 +10,6 @@ mod tables;
 pub use tables::write_analysis;
 
 use crate::analysis::Analysis;
-use crate::catalog::Catalog;
-use crate::s2::Resolution;
 
 /// Options of the render stage.
 #[derive(Debug, Clone, clap::Args)]
@@ -39,21 +37,11 @@ pub struct RenderOptions {
     pub dot_layout: String,
 }
 
-/// Writes `OUTPUT/catalog.json`.
-pub fn write_catalog(catalog: &Catalog, output_dir: &Path) -> Result<PathBuf> {
-    let _ = (catalog, output_dir);
-    anyhow::bail!("not built yet (issue #2)")
-}
+mod catalog;
+pub use catalog::write_catalog;
 
-/// Writes `OUTPUT/unresolved.csv`.
-pub fn write_unresolved(
-    catalog: &Catalog,
-    resolutions: &[Resolution],
-    output_dir: &Path,
-) -> Result<PathBuf> {
-    let _ = (catalog, resolutions, output_dir);
-    anyhow::bail!("not built yet (issue #3)")
-}
+mod unresolved;
+pub use unresolved::write_unresolved;
 
 /// Reads `OUTPUT/metrics.json` back (written by `citegraph analyze`).
 pub fn read_analysis(output_dir: &Path) -> Result<Analysis> {
