@@ -3,15 +3,14 @@
 //! as networkx's Louvain reaches. The oracle is tests/oracle/networkx_oracle.py; python3 with
 //! networkx, scipy and numpy must be installed (CI installs them): without them this test fails.
 
+mod analyze_support;
 mod common;
-mod world;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use citegraph::analysis::{analyze, Analysis, AnalyzeOptions, PaperMetrics};
-use citegraph::export::write_analysis;
+use citegraph::analysis::{Analysis, PaperMetrics};
 
 fn oracle(out: &Path, betweenness: bool) -> serde_json::Value {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/oracle/networkx_oracle.py");
@@ -43,15 +42,9 @@ fn oracle(out: &Path, betweenness: bool) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(&result).unwrap()).unwrap()
 }
 
+/// `citegraph analyze` on the world; the values compared are metrics.json's (exact f64).
 fn run(scope: &str, out: &Path) -> Analysis {
-    let world = world::load(&common::shared_dir());
-    let options = AnalyzeOptions {
-        scope: scope.to_string(),
-        ..AnalyzeOptions::default()
-    };
-    let (analysis, graph) = analyze(&world.catalog, &world.corpus, &options).unwrap();
-    write_analysis(&analysis, &graph, out).unwrap();
-    analysis
+    analyze_support::analyze_world(out, &["--scope", scope])
 }
 
 /// The largest difference between our value and networkx's over every node.

@@ -1,44 +1,17 @@
-//! The analysis on the synthetic world: the planted missing papers rank first, the outputs are
-//! byte-identical across runs and record orders, and every table is written.
+//! `citegraph analyze` on the real catalogue and the synthetic world: the planted missing papers
+//! rank first, the outputs are byte-identical across runs and record orders, and every table
+//! holds what issue #4 asks for.
 
+mod analyze_support;
 mod common;
-mod world;
 
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use citegraph::analysis::{analyze, AnalyzeOptions};
-use citegraph::export::write_analysis;
-
-const FILES: [&str; 10] = [
-    "papers.csv",
-    "metrics.json",
-    "edges.csv",
-    "mechanisms.csv",
-    "domains.csv",
-    "mechanism_flow.csv",
-    "missing.csv",
-    "influential.csv",
-    "lint-tags.csv",
-    "coverage.csv",
-];
-
-fn run(world: &world::World, options: &AnalyzeOptions, out: &Path) {
-    let (analysis, graph) = analyze(&world.catalog, &world.corpus, options).unwrap();
-    write_analysis(&analysis, &graph, out).unwrap();
-}
-
-fn ids(value: &serde_json::Value) -> BTreeSet<String> {
-    value
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect()
-}
+use analyze_support::*;
 
 /// The first `n` paper ids of `kind` in missing.csv.
-fn top_missing(out: &Path, kind: &str, n: usize) -> Vec<String> {
+fn top_missing(out: &Path, kind: &str, n: usize) -> BTreeSet<String> {
     let mut reader = csv::Reader::from_path(out.join("missing.csv")).unwrap();
     let headers = reader.headers().unwrap().clone();
     let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
@@ -52,67 +25,58 @@ fn top_missing(out: &Path, kind: &str, n: usize) -> Vec<String> {
         .collect()
 }
 
-fn check_planted(out: &Path, truth: &serde_json::Value) {
-    let foundations = ids(&truth["foundations"]);
-    let candidates = ids(&truth["candidates_to_add"]);
-    let top_f: BTreeSet<String> = top_missing(out, "foundation", foundations.len())
-        .into_iter()
-        .collect();
-    let top_c: BTreeSet<String> = top_missing(out, "candidate", candidates.len())
-        .into_iter()
-        .collect();
-    assert_eq!(top_f, foundations, "the planted foundations rank first");
-    assert_eq!(top_c, candidates, "the planted candidates rank first");
-}
-
 #[test]
 fn planted_missing_papers_rank_first_in_both_scopes() {
-    let world = world::load(&common::shared_dir());
+    let truth = truth();
+    let foundations = ids(&truth["foundations"]);
+    let candidates = ids(&truth["candidates_to_add"]);
     for scope in ["catalog", "all"] {
         let dir = tempfile::tempdir().unwrap();
-        let options = AnalyzeOptions {
-            scope: scope.to_string(),
-            ..AnalyzeOptions::default()
-        };
-        run(&world, &options, dir.path());
-        check_planted(dir.path(), &world.truth);
+        analyze_world(dir.path(), &["--scope", scope]);
+        assert_eq!(
+            top_missing(dir.path(), "foundation", foundations.len()),
+            foundations,
+            "scope {scope}: the planted foundations rank first"
+        );
+        assert_eq!(
+            top_missing(dir.path(), "candidate", candidates.len()),
+            candidates,
+            "scope {scope}: the planted candidates rank first"
+        );
     }
 }
 
 #[test]
 fn outputs_are_byte_identical_across_runs_and_record_orders() {
-    let mut world = world::load(&common::shared_dir());
-    let options = AnalyzeOptions::default();
     let a = tempfile::tempdir().unwrap();
     let b = tempfile::tempdir().unwrap();
-    run(&world, &options, a.path());
-    world.corpus.records.reverse();
-    run(&world, &options, b.path());
+    let c = tempfile::tempdir().unwrap();
+    analyze_world(a.path(), &[]);
+    analyze_world(b.path(), &[]);
+    // The same records in reverse order.
+    let world = std::fs::read_to_string(common::world_jsonl()).unwrap();
+    let mut lines: Vec<&str> = world.lines().collect();
+    lines.reverse();
+    let reversed = c.path().join("reversed.jsonl");
+    std::fs::write(&reversed, lines.join("\n")).unwrap();
+    analyze(c.path(), &reversed, &[]);
     for name in FILES {
         let x = std::fs::read(a.path().join(name)).unwrap();
-        let y = std::fs::read(b.path().join(name)).unwrap();
-        assert!(x == y, "{name} differs between two runs");
         assert!(!x.is_empty(), "{name} is empty");
+        for other in [b.path(), c.path()] {
+            let y = std::fs::read(other.join(name)).unwrap();
+            assert!(x == y, "{name} differs between two runs");
+        }
     }
 }
 
 #[test]
 fn tables_hold_what_the_issue_asks() {
-    let world = world::load(&common::shared_dir());
     let dir = tempfile::tempdir().unwrap();
-    let (analysis, graph) =
-        analyze(&world.catalog, &world.corpus, &AnalyzeOptions::default()).unwrap();
-    let written = write_analysis(&analysis, &graph, dir.path()).unwrap();
-    assert_eq!(written.len(), FILES.len());
+    let out = dir.path();
+    let analysis = analyze_world(out, &[]);
 
-    let header = |name: &str| {
-        let mut r = csv::Reader::from_path(dir.path().join(name)).unwrap();
-        r.headers()
-            .unwrap()
-            .iter()
-            .map(str::to_string)
-            .collect::<Vec<_>>()
-    };
+    let papers = header(&out.join("papers.csv"));
     for column in [
         "paper_id",
         "key",
@@ -129,12 +93,13 @@ fn tables_hold_what_the_issue_asks() {
         "core",
         "community",
     ] {
-        assert!(header("papers.csv").iter().any(|h| h == column), "{column}");
+        assert!(papers.iter().any(|h| h == column), "papers.csv: {column}");
     }
     assert_eq!(
-        header("edges.csv")[..3],
+        header(&out.join("edges.csv"))[..3],
         ["source", "target", "is_influential"]
     );
+    let missing = header(&out.join("missing.csv"));
     for column in [
         "paper_id",
         "title",
@@ -142,51 +107,83 @@ fn tables_hold_what_the_issue_asks() {
         "kind",
         "score",
         "catalog_papers",
+        "mechanisms_spanned",
+        "structural",
+        "predicted_mechanism",
+        "confidence",
         "evidence",
     ] {
-        assert!(
-            header("missing.csv").iter().any(|h| h == column),
-            "{column}"
-        );
+        assert!(missing.iter().any(|h| h == column), "missing.csv: {column}");
     }
 
     let s = &analysis.summary;
-    assert_eq!(s.nodes, graph.node_count());
-    assert_eq!(analysis.papers.len(), graph.node_count());
-    let resolved: BTreeSet<&str> = world
-        .corpus
-        .resolutions
-        .iter()
-        .filter_map(|r| r.paper_id.as_deref())
-        .collect();
-    assert_eq!(graph.catalog.len(), resolved.len());
-    assert_eq!(s.unresolved, 2, "truth.json lists two unresolvable papers");
-    // Catalogue papers come first in papers.csv.
+    let truth = truth();
+    let planted = truth["catalog_by_key"].as_object().unwrap().len();
+    assert_eq!(s.resolved, planted, "every catalogue paper the world holds");
+    assert_eq!(
+        analysis.papers.iter().filter(|p| p.in_catalog).count(),
+        planted
+    );
+    assert_eq!(analysis.papers.len(), s.nodes);
+    assert_eq!(analysis.unresolved.len(), s.unresolved);
+    // Catalogue papers first, then by descending PageRank.
     let first_outside = analysis.papers.iter().position(|p| !p.in_catalog).unwrap();
     assert!(analysis.papers[first_outside..]
         .iter()
         .all(|p| !p.in_catalog));
-    // The metrics are distributions.
+    assert!(analysis.papers[first_outside..]
+        .windows(2)
+        .all(|w| w[0].pagerank >= w[1].pagerank));
     let total: f64 = analysis.papers.iter().map(|p| p.pagerank).sum();
     assert!((total - 1.0).abs() < 1e-9);
     assert!(s.modularity > 0.0 && s.modularity < 1.0);
     assert!(
         s.homophily > s.homophily_expected,
-        "the world is built with homophily"
+        "the world is built with homophily by mechanism"
     );
     assert_eq!(s.betweenness, "exact");
+    assert!((0.0..=1.0).contains(&s.nmi) && s.ari <= 1.0);
+
     assert!(!analysis.mechanisms.is_empty() && !analysis.domains.is_empty());
+    for g in &analysis.mechanisms {
+        assert!(g.citations_within <= g.citations_out, "{}", g.name);
+        assert!(g.top_papers.len() <= 10);
+    }
     assert_eq!(analysis.flow.labels.len(), analysis.mechanisms.len());
     for row in &analysis.flow.shares {
         let sum: f64 = row.iter().sum();
         assert!(sum == 0.0 || (sum - 1.0).abs() < 1e-9);
     }
-    assert_eq!(analysis.influential.len(), graph.catalog.len());
+    assert_eq!(analysis.influential.len(), planted);
     assert!(analysis
-        .missing
-        .iter()
-        .all(|m| m.confidence > 0.0 && m.confidence <= 1.0));
+        .influential
+        .windows(2)
+        .all(|w| w[0].score >= w[1].score));
+    for m in &analysis.missing {
+        assert!(m.confidence > 0.0 && m.confidence <= 1.0, "{}", m.paper_id);
+        assert!(m.catalog_papers >= 3);
+        let evidence: BTreeSet<&String> = m.evidence.values().flatten().collect();
+        assert_eq!(evidence.len(), m.catalog_papers, "{}", m.paper_id);
+    }
     assert!(analysis.coverage.iter().all(|c| c.missing <= c.linked));
-    // The core graph holds every edge between catalogue papers.
     assert!(analysis.core_edges.len() >= s.catalog_edges);
+
+    // No title cell starts a spreadsheet formula (a title starting with one would be prefixed).
+    let mut reader = csv::Reader::from_path(out.join("papers.csv")).unwrap();
+    for record in reader.records() {
+        let record = record.unwrap();
+        let title = &record[2];
+        assert!(!title.starts_with(['=', '+', '-', '@']), "{title}");
+    }
+}
+
+#[test]
+fn unknown_scope_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    common::citegraph()
+        .current_dir(dir.path())
+        .args(["analyze", "--scope", "world", "--offline"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("catalog"));
 }

@@ -507,3 +507,166 @@ mod tests {
         assert_eq!(parsed, AnalyzeOptions::default());
     }
 }
+
+/// The analysis on a hand-made corpus small enough to check by hand.
+#[cfg(test)]
+mod hand_checked {
+    use super::*;
+    use crate::catalog::{Catalog, CatalogPaper};
+    use crate::s2::{Corpus, Link, PaperRecord};
+
+    fn link(id: &str) -> Link {
+        Link {
+            paper_id: Some(id.to_string()),
+            ..Link::default()
+        }
+    }
+
+    fn record(id: &str, refs: &[&str]) -> PaperRecord {
+        PaperRecord {
+            paper_id: id.to_string(),
+            title: Some(format!("Paper {id}")),
+            year: Some(2024),
+            citation_count: Some(10),
+            references: Some(refs.iter().map(|r| link(r)).collect()),
+            citations: Some(Vec::new()),
+            ..PaperRecord::default()
+        }
+    }
+
+    /// Catalogue: a, b (pruning), c, d (merging), u (no mechanism); a -> b, a -> c, b -> d,
+    /// c -> d. Outside: f cited by a, b, c; g citing a, b, c; h cited by a only.
+    fn world() -> (Catalog, Corpus) {
+        let paper = |key: &str, mechanism: &str| CatalogPaper {
+            key: key.to_string(),
+            title: format!("Catalogue {key}"),
+            mechanisms: vec![mechanism.to_string()],
+            domains: vec!["Vision".to_string()],
+            ..CatalogPaper::default()
+        };
+        let catalog = Catalog {
+            papers: vec![
+                paper("ka", "pruning"),
+                paper("kb", "pruning"),
+                paper("kc", "merging"),
+                paper("kd", "merging"),
+                paper("ku", "unspecified"),
+            ],
+            ..Catalog::default()
+        };
+        let resolutions = ["a", "b", "c", "d", "u"]
+            .iter()
+            .map(|id| Resolution {
+                key: format!("k{id}"),
+                paper_id: Some(id.to_string()),
+                method: None,
+                note: None,
+            })
+            .collect();
+        let records = vec![
+            record("a", &["b", "c", "f", "h"]),
+            record("b", &["d", "f"]),
+            record("c", &["d", "f"]),
+            record("d", &[]),
+            record("u", &[]),
+            record("g", &["a", "b", "c"]),
+        ];
+        let corpus = Corpus {
+            resolutions,
+            records,
+            requests: 0,
+        };
+        (catalog, corpus)
+    }
+
+    #[test]
+    fn groups_flow_missing_and_coverage() {
+        let (catalog, corpus) = world();
+        let (a, graph) = analyze(&catalog, &corpus, &AnalyzeOptions::default()).unwrap();
+        assert_eq!(graph.node_count(), 8);
+        assert_eq!(a.summary.catalog_edges, 4);
+        assert_eq!(a.summary.edges, 4 + 3 + 3 + 1);
+
+        // Per mechanism: pruning cites b, c, d (b is pruning): 1 of 3 within; 1 of the 4
+        // catalogue citations lands on pruning (b).
+        let pruning = a.mechanisms.iter().find(|g| g.name == "pruning").unwrap();
+        assert_eq!((pruning.papers, pruning.citations_out), (2, 3));
+        assert_eq!(pruning.citations_within, 1);
+        assert!((pruning.homophily_expected - 0.25).abs() < 1e-12);
+        let merging = a.mechanisms.iter().find(|g| g.name == "merging").unwrap();
+        assert_eq!((merging.citations_out, merging.citations_within), (1, 1));
+        // Overall: a->b and c->d stay within, a->c and b->d cross: 2 of 4; chance: sources
+        // 3/4 pruning, 1/4 merging; targets 1/4 pruning, 3/4 merging -> 3/16 + 3/16.
+        assert!((a.summary.homophily - 0.5).abs() < 1e-12);
+        assert!((a.summary.homophily_expected - 0.375).abs() < 1e-12);
+
+        let label = |name: &str| a.flow.labels.iter().position(|l| l == name).unwrap();
+        let (p, m) = (label("pruning"), label("merging"));
+        assert_eq!(a.flow.counts[p][p], 1);
+        assert_eq!(a.flow.counts[p][m], 2);
+        assert_eq!(a.flow.counts[m][m], 1);
+        assert_eq!(a.flow.counts[m][p], 0);
+        assert!((a.flow.shares[p][m] - 2.0 / 3.0).abs() < 1e-12);
+
+        // f is a foundation (3 catalogue citers), g a candidate (cites 3); h (1 citer) neither.
+        let ids: Vec<(&str, MissingKind)> = a
+            .missing
+            .iter()
+            .map(|m| (m.paper_id.as_str(), m.kind))
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                ("f", MissingKind::Foundation),
+                ("g", MissingKind::Candidate)
+            ]
+        );
+        let f = &a.missing[0];
+        assert_eq!((f.catalog_papers, f.mechanisms_spanned), (3, 2));
+        assert_eq!(f.evidence["pruning"], vec!["ka", "kb"]);
+        assert_eq!(f.evidence["merging"], vec!["kc"]);
+        assert_eq!(f.predicted_mechanism, "pruning");
+        assert!(f.confidence > 0.5 && f.confidence < 1.0);
+        // Co-citation: f's citers a, b, c cite 2, 1, 1 catalogue papers.
+        assert!((f.structural - 4.0 / 3.0).abs() < 1e-12);
+        // Bibliographic coupling: g's references a, b, c are cited by 0, 1, 1 catalogue papers.
+        assert!((a.missing[1].structural - 2.0 / 3.0).abs() < 1e-12);
+        assert!(f.url.contains("semanticscholar.org/paper/f"));
+
+        // Coverage with k = 2: the papers linked to both pruning papers a and b are f (cited by
+        // both) and g (citing both), both outside the catalogue.
+        let options = AnalyzeOptions {
+            coverage_k: 2,
+            ..AnalyzeOptions::default()
+        };
+        let (a2, _) = analyze(&catalog, &corpus, &options).unwrap();
+        let cov = a2
+            .coverage
+            .iter()
+            .find(|c| c.mechanism == "pruning")
+            .unwrap();
+        assert_eq!((cov.linked, cov.missing), (2, 2));
+        assert_eq!(cov.completeness, 0.0);
+        assert!(a2.coverage.iter().all(|c| c.mechanism != "unspecified"));
+
+        // Core edges: every edge among the catalogue and the listed missing papers.
+        assert_eq!(a.core_edges.len(), a.summary.edges - 1);
+        assert!(a.core_edges.iter().all(|e| e.target != "h"));
+        assert_eq!(a.influential.len(), 5);
+        assert_eq!(a.papers.iter().filter(|p| p.in_catalog).count(), 5);
+    }
+
+    #[test]
+    fn empty_inputs_give_an_empty_analysis() {
+        let (a, graph) = analyze(
+            &Catalog::default(),
+            &Corpus::default(),
+            &AnalyzeOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(graph.node_count(), 0);
+        assert!(a.papers.is_empty() && a.missing.is_empty() && a.mechanisms.is_empty());
+        assert_eq!(a.summary.modularity, 0.0);
+        assert!(!summary_text(&a).is_empty());
+    }
+}
