@@ -43,7 +43,15 @@ impl<'a> Context<'a> {
     ) -> anyhow::Result<Context<'a>> {
         let csr = &graph.csr;
         let pagerank = timed("PageRank", || metrics::pagerank(csr, &options.pagerank))?;
-        let (hub, authority) = timed("HITS", || metrics::hits(csr, &options.hits))?;
+        let (hub, authority, convergence) =
+            timed("HITS", || metrics::hits_unchecked(csr, &options.hits));
+        if let metrics::Convergence::Stopped { error } = convergence {
+            tracing::warn!(
+                "HITS did not converge in {} iterations (last change {error:e}): hub and \
+                 authority are approximations",
+                options.hits.max_iterations
+            );
+        }
         let (betweenness, betweenness_mode) = timed("betweenness", || {
             metrics::betweenness(csr, &options.betweenness)
         });

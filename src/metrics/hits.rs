@@ -35,18 +35,53 @@ impl Default for HitsOptions {
 }
 
 /// (hubs, authorities), each summing to 1. A graph without edges has no hubs or authorities:
-/// both are all zeros (networkx divides by zero there).
+/// both are all zeros (networkx divides by zero there). An error when the iteration has not
+/// converged within `max_iterations` (see [`hits_unchecked`] for the values anyway).
 pub fn hits(csr: &Csr, options: &HitsOptions) -> Result<(Vec<f64>, Vec<f64>), MetricsError> {
+    let (hubs, authorities, convergence) = hits_unchecked(csr, options);
+    match convergence {
+        Convergence::Converged { .. } => Ok((hubs, authorities)),
+        Convergence::Stopped { error } => Err(MetricsError::NotConverged {
+            metric: "HITS",
+            iterations: options.max_iterations,
+            error,
+            tolerance: csr.node_count() as f64 * options.tolerance,
+        }),
+    }
+}
+
+/// How a power iteration ended.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Convergence {
+    Converged {
+        iterations: usize,
+    },
+    /// `max_iterations` reached; `error` is the last L1 change.
+    Stopped {
+        error: f64,
+    },
+}
+
+/// [`hits`] that returns the last iterate (normalized) when the iteration did not converge, with
+/// how it ended. HITS converges slowly when the two largest singular values of the adjacency
+/// matrix are close; the analysis then keeps the approximation and warns rather than failing.
+pub fn hits_unchecked(csr: &Csr, options: &HitsOptions) -> (Vec<f64>, Vec<f64>, Convergence) {
     let n = csr.node_count();
     if csr.edge_count() == 0 {
-        return Ok((vec![0.0; n], vec![0.0; n]));
+        return (
+            vec![0.0; n],
+            vec![0.0; n],
+            Convergence::Converged { iterations: 0 },
+        );
     }
     let mut authority = vec![1.0 / n as f64; n];
     let mut hub = vec![0.0; n];
     let mut next = vec![0.0; n];
     let mut change = vec![0.0; n];
-    let mut error = f64::INFINITY;
-    for _ in 0..options.max_iterations {
+    let mut convergence = Convergence::Stopped {
+        error: f64::INFINITY,
+    };
+    for iteration in 1..=options.max_iterations {
         multiply(csr, &authority, &mut hub, Direction::Out);
         multiply(csr, &hub, &mut next, Direction::In);
         normalize(&mut next);
@@ -55,19 +90,18 @@ pub fn hits(csr: &Csr, options: &HitsOptions) -> Result<(Vec<f64>, Vec<f64>), Me
             .zip(next.par_iter().zip(authority.par_iter()))
             .for_each(|(c, (a, b))| *c = (a - b).abs());
         std::mem::swap(&mut authority, &mut next);
-        error = deterministic_sum(&change);
+        let error = deterministic_sum(&change);
         if error < n as f64 * options.tolerance {
-            multiply(csr, &authority, &mut hub, Direction::Out);
-            normalize(&mut hub);
-            return Ok((hub, authority));
+            convergence = Convergence::Converged {
+                iterations: iteration,
+            };
+            break;
         }
+        convergence = Convergence::Stopped { error };
     }
-    Err(MetricsError::NotConverged {
-        metric: "HITS",
-        iterations: options.max_iterations,
-        error,
-        tolerance: n as f64 * options.tolerance,
-    })
+    multiply(csr, &authority, &mut hub, Direction::Out);
+    normalize(&mut hub);
+    (hub, authority, convergence)
 }
 
 #[derive(Clone, Copy)]
@@ -145,6 +179,27 @@ mod tests {
     fn empty_and_edgeless() {
         assert_eq!(run(0, &[]), (vec![], vec![]));
         assert_eq!(run(2, &[]), (vec![0.0; 2], vec![0.0; 2]));
+    }
+
+    #[test]
+    fn reports_slow_convergence_and_keeps_the_iterate() {
+        // Two stars of nearly the same size: sigma1 and sigma2 close, slow convergence.
+        let mut edges: Vec<(u32, u32)> = (1..=50).map(|i| (i, 0)).collect();
+        edges.extend((52..=100).map(|i| (i, 51)));
+        let csr = Csr::from_edges(101, edges).unwrap();
+        let options = HitsOptions {
+            max_iterations: 3,
+            ..HitsOptions::default()
+        };
+        assert!(matches!(
+            hits(&csr, &options),
+            Err(MetricsError::NotConverged { .. })
+        ));
+        let (h, a, c) = hits_unchecked(&csr, &options);
+        assert!(matches!(c, Convergence::Stopped { .. }));
+        assert!((a.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!((h.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+        assert!(a[0] > a[51]);
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod rng;
 pub use betweenness::{automatic_pivots, betweenness, BetweennessMode, BetweennessOptions};
 pub use communities::{louvain, modularity, LouvainOptions, Partition};
 pub use core::core_number;
-pub use hits::{hits, HitsOptions};
+pub use hits::{hits, hits_unchecked, Convergence, HitsOptions};
 pub use pagerank::{pagerank, PageRankOptions};
 pub use partition::{adjusted_rand_index, normalized_mutual_information};
 pub use rng::SplitMix64;
