@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{Context, Flow, GroupStats};
+use super::{share, Context, Flow, GroupStats};
 use crate::graph::{Csr, UNSPECIFIED};
 use crate::metrics::{adjusted_rand_index, modularity, normalized_mutual_information};
 
@@ -127,14 +127,6 @@ pub fn group_stats(cx: &Context<'_>, grouping: Grouping, top_n: usize) -> Vec<Gr
         .collect();
     stats.sort_by(|a, b| b.papers.cmp(&a.papers).then_with(|| a.name.cmp(&b.name)));
     stats
-}
-
-fn share(part: u64, whole: u64) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        part as f64 / whole as f64
-    }
 }
 
 /// Citations between catalogue papers from each mechanism (row) to each mechanism (column); a

@@ -16,7 +16,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{Context, TagLint};
+use super::{share, Context, TagLint};
 
 const MIN_COMMUNITY: usize = 5;
 
@@ -140,11 +140,7 @@ pub fn lint_tags(cx: &Context<'_>, min_neighbours: usize) -> Vec<TagLint> {
 }
 
 fn fraction(part: usize, whole: usize) -> f64 {
-    if whole == 0 {
-        0.0
-    } else {
-        part as f64 / whole as f64
-    }
+    share(part as u64, whole as u64)
 }
 
 /// The mechanism outside `own` carried by most of `papers` (ties by name), and its share.

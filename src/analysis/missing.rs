@@ -75,34 +75,26 @@ pub fn missing_papers(cx: &Context<'_>, options: &AnalyzeOptions) -> Vec<Missing
 fn score(cx: &Context<'_>, v: u32, kind: MissingKind) -> MissingPaper {
     let csr = &cx.graph.csr;
     let node = cx.graph.node(v);
-    let (linked, structural, global) = match kind {
-        MissingKind::Foundation => {
-            let citers = csr.in_neighbors(v);
-            let cocitation: u64 = citers
-                .iter()
-                .map(|&p| cx.catalog_references[p as usize] as u64)
-                .sum();
-            (
-                citers,
-                cocitation as f64 / citers.len().max(1) as f64,
-                node.citation_count.unwrap_or(0).max(citers.len() as u64),
-            )
-        }
-        MissingKind::Candidate => {
-            let references = csr.out_neighbors(v);
-            let coupling: u64 = references
-                .iter()
-                .map(|&r| cx.catalog_citations[r as usize] as u64)
-                .sum();
-            (
-                references,
-                coupling as f64 / references.len().max(1) as f64,
-                node.reference_count
-                    .unwrap_or(0)
-                    .max(references.len() as u64),
-            )
-        }
+    // Foundations look at their citers and how many catalogue papers those cite (co-citation);
+    // candidates at their references and how many catalogue papers cite those (coupling).
+    let (linked, catalog_links_of, global_count) = match kind {
+        MissingKind::Foundation => (
+            csr.in_neighbors(v),
+            &cx.catalog_references,
+            node.citation_count,
+        ),
+        MissingKind::Candidate => (
+            csr.out_neighbors(v),
+            &cx.catalog_citations,
+            node.reference_count,
+        ),
     };
+    let strength: u64 = linked
+        .iter()
+        .map(|&p| catalog_links_of[p as usize] as u64)
+        .sum();
+    let structural = strength as f64 / linked.len().max(1) as f64;
+    let global = global_count.unwrap_or(0).max(linked.len() as u64);
     let mut relevance = 0.0;
     let mut weight_by_mechanism: BTreeMap<&str, f64> = BTreeMap::new();
     let mut evidence: BTreeMap<String, Vec<String>> = BTreeMap::new();

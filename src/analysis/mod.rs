@@ -405,6 +405,15 @@ fn assemble(
     }
 }
 
+/// part / whole, 0 when whole is 0.
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
 /// Edges among the catalogue papers and the `top_n` best missing papers of each kind.
 fn core_edges(cx: &Context<'_>, missing: &[MissingPaper], top_n: usize) -> Vec<EdgeRow> {
     let graph = cx.graph;
