@@ -29,7 +29,7 @@ while [ $# -gt 0 ]; do
     --snapshot) snapshot="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --run-only) run_only=1; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { print }' "$0"; exit 0 ;;
     *) echo "fetch.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done

@@ -34,6 +34,16 @@ def sh(*cmd: str) -> str:
         return ""
 
 
+STEP_LABELS = {
+    "load": "load (citegraph: start, catalogue, JSONL parse, graph; baselines: edge list to graph)",
+    "undirected": "undirected copy",
+    "core": "core numbers",
+    "louvain": "communities (Louvain)",
+    "tables": "analysis tables (citegraph only)",
+    "write": "summary and output files (citegraph only)",
+}
+
+
 def machine() -> list[str]:
     model = ""
     for line in sh("lscpu").splitlines():
@@ -110,6 +120,46 @@ def log_lines(path: str) -> list[tuple[float, str]]:
     return out
 
 
+DURATION = re.compile(r"([\d.]+)(ns|µs|us|ms|s)\b")
+UNIT = {"ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+# citegraph's debug lines `WHAT in DURATION` (analysis/context.rs), mapped to the baselines' steps.
+CITEGRAPH_STEPS = {
+    "PageRank": "pagerank",
+    "HITS": "hits",
+    "betweenness": "betweenness",
+    "undirected adjacency": "undirected",
+    "core numbers": "core",
+    "communities": "louvain",
+    "tables assembled": "tables",
+}
+
+
+def citegraph_steps(log: list[tuple[float, str]], wall: float | None) -> dict:
+    """Per-step seconds of one `citegraph analyze` run from its stamped debug log. `load` is
+    everything before the graph is built (process start, catalogue, JSONL parse, graph), the
+    counterpart of a baseline's reading the edge list into a graph; `write` is what follows the
+    tables (summary and output files) up to the process' exit."""
+    steps: dict = {}
+    tables_at = None
+    for stamp, text in log:
+        body = re.sub(r"^\s*(DEBUG|INFO|WARN|ERROR|TRACE)\s+", "", text)
+        if body.startswith("citation graph:"):
+            steps["load"] = {"status": "ok", "seconds": stamp}
+            m = re.search(r"built in ([\d.]+(?:ns|µs|us|ms|s))", body)
+            if m:
+                d = DURATION.match(m.group(1))
+                steps["load"]["graph_seconds"] = float(d.group(1)) * UNIT[d.group(2)]
+            continue
+        m = re.fullmatch(r"(.+?) in ([\d.]+)(ns|µs|us|ms|s)", body.strip())
+        if m and m.group(1) in CITEGRAPH_STEPS:
+            steps[CITEGRAPH_STEPS[m.group(1)]] = {"status": "ok", "seconds": float(m.group(2)) * UNIT[m.group(3)]}
+            if m.group(1) == "tables assembled":
+                tables_at = stamp
+    if tables_at is not None and wall:
+        steps["write"] = {"status": "ok", "seconds": max(0.0, wall - tables_at)}
+    return steps
+
+
 def load_results(dir_: str) -> dict:
     """{(tool, size): [run, ...]} with each run's time -v figures, step timings and metadata."""
     found: dict = {}
@@ -124,7 +174,7 @@ def load_results(dir_: str) -> dict:
         run = dict(meta, **parse_time_v(base + ".time"))
         run["log"] = log_lines(base + ".err")
         if tool == "citegraph":
-            run["steps"] = {}
+            run["steps"] = citegraph_steps(run["log"], run.get("wall"))
         else:
             try:
                 data = json.load(open(base + ".out", encoding="utf-8"))
@@ -203,10 +253,11 @@ def build(dir_: str, command: str) -> str:
         "Wall time and peak memory are `/usr/bin/time -v` of the whole process: for citegraph,",
         "`citegraph analyze --snapshot papers-SIZE.jsonl --scope all` (parse the JSONL, build the graph,",
         "every metric, the analysis tables, write every output); for the baselines, the Python",
-        "interpreter, imports, reading the edge list and every step. Per-step times: citegraph's",
-        "kernels run once each on the same edge list in-process (`CITEGRAPH_BENCH_EDGES=edges-SIZE.txt",
-        "cargo bench --bench kernels`, the analysis' default options); the baselines'",
-        "`time.perf_counter` around each library call. Ratios are baseline time / citegraph time:",
+        "interpreter, imports, reading the edge list and every step. Per-step times: citegraph's own",
+        "debug log (`WHAT in DURATION`, analysis/context.rs) and the arrival time of its lines",
+        "(bench/stamp.py); the baselines' `time.perf_counter` around each library call. The",
+        "baselines run with citegraph's betweenness pivots (exact up to 20k nodes) and, for networkx",
+        "PageRank, its tolerance. Ratios are baseline time / citegraph time:",
         "above 1x citegraph is faster. `> x (cap)`: the step was abandoned at the cap, the ratio is a",
         "lower bound; `~x (extrap.)`: timed on fewer betweenness pivots and scaled linearly, an estimate.",
         "",
@@ -253,20 +304,24 @@ def build(dir_: str, command: str) -> str:
     ]
     for size in sizes:
         out += [meta_line(dir_, size), ""]
-        cg = median_run(results[("kernels", size)])["steps"] if ("kernels", size) in results else {}
+        cg = median_run(results[("citegraph", size)])["steps"] if ("citegraph", size) in results else {}
+        kern = median_run(results[("kernels", size)])["steps"] if ("kernels", size) in results else {}
         nx_ = median_run(results[("networkx", size)])["steps"] if ("networkx", size) in results else {}
         ig = median_run(results[("igraph", size)])["steps"] if ("igraph", size) in results else {}
+        kern_col = " citegraph kernels s |" if kern else ""
         out += [
-            "| step | citegraph kernels s | networkx s | igraph s | networkx / citegraph | igraph / citegraph |",
-            "|---|---:|---:|---:|---:|---:|",
+            f"| step | citegraph s |{kern_col} networkx s | igraph s | networkx / citegraph | igraph / citegraph |",
+            "|---|---:|" + ("---:|" if kern else "") + "---:|---:|---:|---:|",
         ]
-        for step in STEPS:
+        for step in STEPS + ("tables", "write"):
             a, b, c = cg.get(step), nx_.get(step), ig.get(step)
             if not (a or b or c):
                 continue
             bar = " (bar: >= 1x)" if step in IGRAPH_BAR else ""
+            label = STEP_LABELS.get(step, step)
+            kcell = f" {fmt_step(kern.get(step))} |" if kern else ""
             out.append(
-                f"| {step} | {fmt_step(a)} | {fmt_step(b)} | {fmt_step(c)} | {ratio(b, a)} | {ratio(c, a)}{bar} |"
+                f"| {label} | {fmt_step(a)} |{kcell} {fmt_step(b)} | {fmt_step(c)} | {ratio(b, a)} | {ratio(c, a)}{bar} |"
             )
         out.append("")
     out += [

@@ -10,16 +10,17 @@
 #
 # Usage: bench/run.sh [--sizes 10k,100k] [--dir DIR] [--k auto] [--nx-timeout S] [--runs N]
 #                     [--tools citegraph,kernels,networkx,igraph] [--no-build] [--no-report]
-#   --tools       citegraph: `analyze` end to end; kernels: citegraph's metric kernels one by one on
-#                 the edge list (benches/kernels.rs, for per-step times); networkx; igraph
+#   --tools       citegraph: `analyze` end to end (its debug log gives the per-step times);
+#                 networkx; igraph; kernels (not by default): citegraph's kernels one by one on the
+#                 edge list in-process (benches/kernels.rs)
 #   --sizes       comma-separated sizes (default 10k,100k; 1M takes minutes and GBs for networkx)
 #   --dir         where snapshots and results go (default $CITEGRAPH_BENCH_DIR or /tmp/citegraph-bench)
-#   --k           betweenness pivots of the baselines; `auto` (default) does what citegraph does:
-#                 exact up to --exact-limit nodes (20000), 256 pivots beyond
+#   --k           betweenness pivots of the baselines (0: exact); `auto` (default) does what
+#                 citegraph did in the same run (its summary line `betweenness exact|sampled k=N`)
 #   --pagerank-tol  networkx PageRank tolerance (default 1e-13, citegraph's; networkx's own is 1e-6)
 #   --nx-timeout  seconds a networkx step may take before it is abandoned (default 900)
 #   --nx-probe    at sizes >= 1M, time networkx betweenness with this many pivots and extrapolate
-#                 to --k, labelled as such (default 8; 0: run all k pivots)
+#                 to --k, labelled as such (default 0: run all k pivots, under the cap)
 #   --runs        runs of each tool per size; the report takes the median (default 1)
 #   --catalog     the catalogue citegraph reads (default ../shared/catalog beside the repo)
 set -euo pipefail
@@ -29,12 +30,11 @@ sizes="10k,100k"
 dir="${CITEGRAPH_BENCH_DIR:-/tmp/citegraph-bench}"
 k=auto
 exact_limit=20000
-pivots=256
 pagerank_tol=1e-13
 nx_timeout=900
-nx_probe=8
+nx_probe=0
 runs=1
-tools="citegraph,kernels,networkx,igraph"
+tools="citegraph,networkx,igraph"
 build=1
 report=1
 catalog="$repo/../shared/catalog"
@@ -53,7 +53,7 @@ while [ $# -gt 0 ]; do
     --catalog) catalog="$2"; shift 2 ;;
     --no-build) build=0; shift ;;
     --no-report) report=0; shift ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { print }' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -67,9 +67,13 @@ mkdir -p "$dir/results"
 IFS=',' read -r -a size_list <<<"$sizes"
 has_tool() { [[ ",$tools," == *",$1,"* ]]; }
 
-if [ "$build" = 1 ] && { has_tool citegraph || has_tool kernels; }; then
-  echo "== cargo build --release; cargo bench --bench kernels --no-run" >&2
-  (cd "$repo" && cargo build --release --quiet && cargo bench --bench kernels --no-run --quiet)
+if [ "$build" = 1 ] && has_tool citegraph; then
+  echo "== cargo build --release" >&2
+  (cd "$repo" && cargo build --release --quiet)
+fi
+if [ "$build" = 1 ] && has_tool kernels; then
+  echo "== cargo bench --bench kernels --no-run" >&2
+  (cd "$repo" && cargo bench --bench kernels --no-run --quiet)
 fi
 bin="$repo/target/release/citegraph"
 commit="$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)"
@@ -85,7 +89,9 @@ timed() {
   echo "== $name: $*" >&2
   local status=0
   set -o pipefail
-  { /usr/bin/time -v -o "$base.time" "$@" 2>&1 >"$base.out" | python3 "$repo/bench/stamp.py" >"$base.err"; } || status=$?
+  local started
+  started="$(date +%s.%N)"
+  { /usr/bin/time -v -o "$base.time" "$@" 2>&1 >"$base.out" | python3 "$repo/bench/stamp.py" "$started" >"$base.err"; } || status=$?
   printf '{"status": %d, "commit": "%s", "date": "%s", "command": %s}\n' \
     "$status" "$commit" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
     "$(python3 -c 'import json,sys; print(json.dumps(" ".join(sys.argv[1:])))' "$@")" >"$base.run"
@@ -98,19 +104,32 @@ timed() {
 
 for size in "${size_list[@]}"; do
   nodes="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["nodes"])' "$dir/meta-$size.json")"
+  edges="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["edges"])' "$dir/meta-$size.json")"
   size_k="$k"
   if [ "$k" = auto ]; then
-    if [ "$nodes" -le "$exact_limit" ]; then size_k=0; else size_k="$pivots"; fi
+    # citegraph's default (metrics::automatic_pivots): exact up to the limit, else as many pivots
+    # as fit 2e8 edge visits, clamped to 32..4096. The summary citegraph prints overrides this
+    # below, so a change of that rule does not silently unbalance the comparison.
+    size_k="$(python3 -c 'import sys; n, m, lim = map(int, sys.argv[1:]); print(0 if n <= lim else min(4096, max(32, int(2e8 / max(n + m, 1)))))' \
+      "$nodes" "$edges" "$exact_limit")"
   fi
   for run in $(seq 1 "$runs"); do
     if has_tool citegraph; then
       work="$dir/work-$size"
       rm -rf "$work"
       mkdir -p "$work"
-      # The log at debug level carries the per-step timings, where the analysis prints them.
+      # The log at debug level carries the per-step timings.
       timed "citegraph-$size-r$run" env CITEGRAPH_LOG="citegraph=debug" \
         "$bin" --offline --catalog "$catalog" --cache-dir "$work/cache" --output-dir "$work/output" \
         analyze --snapshot "$dir/papers-$size.jsonl" --scope all
+      if [ "$k" = auto ]; then
+        said="$(grep -oE 'betweenness (exact|sampled k=[0-9]+)' "$dir/results/citegraph-$size-r$run.out" | head -n 1 || true)"
+        case "$said" in
+          *exact) size_k=0 ;;
+          *k=*) size_k="${said##*k=}" ;;
+        esac
+        echo "   citegraph: $said; baselines use --k $size_k" >&2
+      fi
     fi
     if has_tool kernels; then
       timed "kernels-$size-r$run" env CITEGRAPH_BENCH_EDGES="$dir/edges-$size.txt" \
