@@ -105,6 +105,16 @@ else
 fi
 [ "$run_status" != 0 ] || /usr/bin/time -v -o "$dir/run-rss.time" "${run_cmd[@]}" >/dev/null 2>&1 || true
 
+# The same without the render (`analyze`): the part of the run that exists while render does not,
+# and the split between analysis and render when both do.
+analyze_cmd=("$bin" --offline --catalog "$catalog" --cache-dir "$dir/cache" --output-dir "$dir/analyze-output"
+  analyze --snapshot "$snapshot")
+rm -rf "$dir/analyze.hyperfine.json" "$dir/analyze-output"
+if command -v hyperfine >/dev/null 2>&1 && "${analyze_cmd[@]}" >"$dir/analyze.out" 2>"$dir/analyze.err"; then
+  hyperfine --warmup 1 --runs 10 --export-json "$dir/analyze.hyperfine.json" \
+    "$(printf '%q ' "${analyze_cmd[@]}")" >"$dir/analyze.hyperfine.txt" 2>&1 || true
+fi
+
 python3 "$repo/bench/fetch_report.py" --dir "$dir" --results "$repo/bench/RESULTS.md" --rps "$rps" \
   --command "bench/fetch.sh --rps $rps"
 echo "== wrote the fetch section of $repo/bench/RESULTS.md" >&2

@@ -93,6 +93,14 @@ def build(dir_: str, rps: float, command: str) -> str:
             )
         else:
             out.append("- no timing: the run failed (see run.err in the data directory)")
+    an = load_json(os.path.join(dir_, "analyze.hyperfine.json"))
+    if an and an.get("results"):
+        r = an["results"][0]
+        out += [
+            "",
+            "The same inputs through `citegraph analyze --snapshot world.jsonl` (no render): hyperfine, "
+            f"{len(r['times'])} runs: mean {r['mean']:.3f} s ± {r['stddev']:.3f}, min {r['min']:.3f}, max {r['max']:.3f}.",
+        ]
     run_err = read_text(os.path.join(dir_, "run.err")).splitlines()
     if run_err:
         out += ["", "Its log (last lines):", "", "```", *run_err[-8:], "```"]

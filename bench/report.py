@@ -263,8 +263,8 @@ def build(dir_: str, command: str) -> str:
         "",
         "## End to end",
         "",
-        "| size | tool | wall s | peak MB | steps sum s | exit | baseline / citegraph (wall) | commit |",
-        "|---|---|---:|---:|---:|---:|---:|---|",
+        "| size | tool | wall s | CPU s (user+sys) | peak MB | steps sum s | exit | baseline / citegraph (wall) | (CPU) | load avg after | commit |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for size in sizes:
         ours = results.get(("citegraph", size))
@@ -288,13 +288,20 @@ def build(dir_: str, command: str) -> str:
                 vs = "> " if capped else "~" if extra else ""
                 vs += f"{(r['wall'] + extra) / ours_run['wall']:.1f}x"
             rss = f"{r['rss_mb']:.0f}" if r.get("rss_mb") is not None else "–"
+            cpu = (r["user"] or 0) + (r["sys"] or 0) if r.get("user") is not None else None
+            vs_cpu = "–"
+            if tool != "citegraph" and ours_run and ours_run.get("user") and cpu:
+                ours_cpu = ours_run["user"] + (ours_run["sys"] or 0)
+                vs_cpu = ("> " if capped else "") + f"{cpu / ours_cpu:.1f}x"
             runs_note = f" (median of {len(runs)})" if len(runs) > 1 else ""
             out.append(
-                f"| {size} | {tool}{runs_note} | {fmt_s(r.get('wall'))} | {rss} | {steps_txt} | {r.get('status')} "
-                f"| {vs} | {r.get('commit', '')} |"
+                f"| {size} | {tool}{runs_note} | {fmt_s(r.get('wall'))} | {fmt_s(cpu)} | {rss} | {steps_txt} | {r.get('status')} "
+                f"| {vs} | {vs_cpu} | {r.get('loadavg', '?')} | {r.get('commit', '')} |"
             )
     out += [
         "",
+        "CPU is user + sys time of all threads: steadier than wall time on a shared machine, and the",
+        "fair measure of work (citegraph uses both cores, the Python baselines mostly one).",
         "A baseline whose step hit the cap has a wall time that stops at the cap: its ratio is a lower",
         "bound. An extrapolated betweenness is in the baseline's steps sum, not in its wall time; its",
         "ratio (`~`) adds the extrapolated remainder to the wall time.",

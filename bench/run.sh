@@ -92,8 +92,9 @@ timed() {
   local started
   started="$(date +%s.%N)"
   { /usr/bin/time -v -o "$base.time" "$@" 2>&1 >"$base.out" | python3 "$repo/bench/stamp.py" "$started" >"$base.err"; } || status=$?
-  printf '{"status": %d, "commit": "%s", "date": "%s", "command": %s}\n' \
-    "$status" "$commit" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" \
+  # The load average at the end: the cores are shared, and a busy machine slows every tool.
+  printf '{"status": %d, "commit": "%s", "date": "%s", "loadavg": "%s", "command": %s}\n' \
+    "$status" "$commit" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(cut -d' ' -f1-3 /proc/loadavg)" \
     "$(python3 -c 'import json,sys; print(json.dumps(" ".join(sys.argv[1:])))' "$@")" >"$base.run"
   if [ "$status" != 0 ]; then
     echo "   exited $status; last lines of $base.err:" >&2
