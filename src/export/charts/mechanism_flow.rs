@@ -1,0 +1,25 @@
+use super::canvas::Canvas;
+use super::parts::{draw_empty, empty_height};
+use super::{Chart, MechanismGroups, Style};
+use crate::analysis::Analysis;
+use anyhow::Result;
+pub(super) struct MechanismFlow;
+impl MechanismFlow {
+    pub fn new(_a: &Analysis, _g: &MechanismGroups) -> Self {
+        MechanismFlow
+    }
+}
+impl Chart for MechanismFlow {
+    fn title(&self) -> String {
+        "MechanismFlow".into()
+    }
+    fn caption(&self) -> String {
+        String::new()
+    }
+    fn height(&self, st: &Style) -> f64 {
+        empty_height(st)
+    }
+    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
+        draw_empty(c, st, &self.title(), "todo")
+    }
+}
