@@ -26,19 +26,10 @@ use super::{Rgb, DEJAVU_SANS, DEJAVU_SANS_BOLD, FONT_FAMILY};
 const ASCENT_DESCENT: f64 = 1.1641;
 /// DejaVu Sans cap height in em (1493 / 2048): used to centre text on its capitals.
 const CAP_HEIGHT: f64 = 0.729;
-/// DejaVu Sans descender depth in em.
-const DESCENT: f64 = 0.236;
 /// The SVG backend writes `font-size = size / 1.24` (plotters' convention).
 const SVG_SIZE_DIVISOR: f64 = 1.24;
 /// The SVG backend anchors `VPos::Top` text with `dy = 0.76em`.
 const SVG_TOP_DY_EM: f64 = 0.76;
-
-/// Which file the canvas is drawing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
-    Svg,
-    Png,
-}
 
 /// Horizontal anchor of a text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,8 +48,6 @@ pub(crate) enum VAlign {
     Center,
     /// y is the baseline.
     Baseline,
-    /// y is the bottom of the descenders.
-    Bottom,
 }
 
 /// How to draw one text.
@@ -215,13 +204,6 @@ impl<'a> Canvas<'a> {
         }
     }
 
-    pub fn kind(&self) -> Kind {
-        match self.area {
-            Area::Svg(_) => Kind::Svg,
-            Area::Png(_) => Kind::Png,
-        }
-    }
-
     pub fn fill(&self, color: Rgb) -> Result<()> {
         on_area!(self, a => a.fill(&rgb(color)))
     }
@@ -297,6 +279,16 @@ impl<'a> Canvas<'a> {
         }
     }
 
+    /// A filled circle, `alpha` opaque (so that overlapping points darken).
+    pub fn dot(&self, x: f64, y: f64, r: f64, fill: Rgb, alpha: f64) -> Result<()> {
+        if !(x.is_finite() && y.is_finite() && r.is_finite()) {
+            return Ok(());
+        }
+        let radius = px(r).max(1) as u32;
+        let element = Circle::new((px(x), px(y)), radius, rgb(fill).mix(alpha).filled());
+        on_area!(self, a => a.draw(&element))
+    }
+
     /// A filled polygon.
     pub fn polygon(&self, points: &[(f64, f64)], color: Rgb) -> Result<()> {
         if points
@@ -314,7 +306,7 @@ impl<'a> Canvas<'a> {
     /// Draws one line of text anchored at (x, y) as `spec` says, on the same baseline and at the
     /// same size in both backends.
     pub fn text(&self, text: &str, x: f64, y: f64, spec: &TextSpec) -> Result<()> {
-        if text.is_empty() || !x.is_finite() || !y.is_finite() || !(spec.size > 0.0) {
+        if text.is_empty() || !x.is_finite() || !y.is_finite() || spec.size.is_nan() || spec.size <= 0.0 {
             return Ok(());
         }
         let em = spec.size / ASCENT_DESCENT;
@@ -323,7 +315,6 @@ impl<'a> Canvas<'a> {
             VAlign::Top => em * CAP_HEIGHT,
             VAlign::Center => em * CAP_HEIGHT / 2.0,
             VAlign::Baseline => 0.0,
-            VAlign::Bottom => -em * DESCENT,
         };
         // Where the text starts, along its own direction, from the anchor.
         let start = match spec.h {

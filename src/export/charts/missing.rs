@@ -1,25 +1,150 @@
-use super::canvas::Canvas;
-use super::parts::{draw_empty, empty_height};
-use super::{Chart, MechanismGroups, Style};
-use crate::analysis::Analysis;
+//! Figure 8: the papers the list is missing, in two panels: the top foundations (outside the
+//! catalogue, cited by many catalogue papers) and the top candidates (outside, citing many), as
+//! bars by score, coloured by the mechanism their catalogue neighbours predict.
+
 use anyhow::Result;
-pub(super) struct Missing;
+
+use super::canvas::Canvas;
+use super::parts::{
+    draw_empty, draw_heading, draw_title, empty_height, heading_height, title_height, Bar, BarList,
+    LegendBlock, LegendEntry,
+};
+use super::{clean_label, short_title, Chart, MechanismGroups, Style};
+use crate::analysis::{Analysis, MissingKind};
+
+/// Papers per panel.
+const TOP: usize = 10;
+
+struct Panel {
+    heading: String,
+    bars: BarList,
+}
+
+pub(super) struct Missing {
+    panels: Vec<Panel>,
+    legend: LegendBlock,
+}
+
 impl Missing {
-    pub fn new(_a: &Analysis, _g: &MechanismGroups) -> Self {
-        Missing
+    pub fn new(analysis: &Analysis, groups: &MechanismGroups) -> Self {
+        let mut used = Vec::new();
+        let mut panels = Vec::new();
+        for (kind, heading) in [
+            (
+                MissingKind::Foundation,
+                "Foundations: cited by the catalogue, not in it",
+            ),
+            (
+                MissingKind::Candidate,
+                "Candidates: citing the catalogue, not in it",
+            ),
+        ] {
+            let mut papers: Vec<_> = analysis
+                .missing
+                .iter()
+                .filter(|m| m.kind == kind && m.score.is_finite())
+                .collect();
+            papers.sort_by(|a, b| b.score.total_cmp(&a.score));
+            papers.truncate(TOP);
+            if papers.is_empty() {
+                continue;
+            }
+            let bars = papers
+                .iter()
+                .map(|m| {
+                    if let Some(g) = groups.group_of(&m.predicted_mechanism) {
+                        used.push(g);
+                    }
+                    let label = short_title(&m.title);
+                    Bar {
+                        label: if label.is_empty() {
+                            clean_label(&m.paper_id)
+                        } else {
+                            label
+                        },
+                        suffix: m.year.map(|y| format!("({y})")).unwrap_or_default(),
+                        value: m.score,
+                        color: groups.color_of(&m.predicted_mechanism),
+                    }
+                })
+                .collect();
+            panels.push(Panel {
+                heading: heading.to_string(),
+                bars: BarList {
+                    bars,
+                    axis_title: "Score".to_string(),
+                    // A missing paper is known by its title alone: give the titles more room.
+                    label_share: 0.56,
+                },
+            });
+        }
+        used.sort_unstable();
+        used.dedup();
+        let entries = used
+            .iter()
+            .map(|&g| LegendEntry::swatch(&groups.groups[g].label, groups.groups[g].color))
+            .collect();
+        Missing {
+            panels,
+            legend: LegendBlock::new(entries, Some("Predicted mechanism")),
+        }
+    }
+
+    fn heading_gap(st: &Style) -> f64 {
+        st.px(14.0)
+    }
+
+    fn panel_gap(st: &Style) -> f64 {
+        st.px(40.0)
     }
 }
+
 impl Chart for Missing {
     fn title(&self) -> String {
-        "Missing".into()
+        "Papers the list is missing".to_string()
     }
+
     fn caption(&self) -> String {
-        String::new()
+        format!(
+            "The top {TOP} papers outside the catalogue in each kind, by the analysis's score: \
+             foundations are cited by many catalogue papers, candidates cite many. Labelled by \
+             short title and year; coloured by the mechanism their catalogue neighbours \
+             predict."
+        )
     }
+
     fn height(&self, st: &Style) -> f64 {
-        empty_height(st)
+        if self.panels.is_empty() {
+            return empty_height(st);
+        }
+        let panels: f64 = self
+            .panels
+            .iter()
+            .map(|p| Self::heading_gap(st) + heading_height(st) + p.bars.height(st))
+            .sum();
+        let gaps = Self::panel_gap(st) * (self.panels.len() - 1) as f64;
+        title_height(st) + panels + gaps + self.legend.height(st) + st.margin()
     }
+
     fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        draw_empty(c, st, &self.title(), "todo")
+        if self.panels.is_empty() {
+            return draw_empty(
+                c,
+                st,
+                &self.title(),
+                "The analysis found no foundation or candidate outside the catalogue.",
+            );
+        }
+        let mut y = draw_title(c, st, &self.title())?;
+        for (i, panel) in self.panels.iter().enumerate() {
+            if i > 0 {
+                y += Self::panel_gap(st);
+            }
+            y += Self::heading_gap(st);
+            y += draw_heading(c, st, &panel.heading, st.margin(), y)?;
+            panel.bars.draw(c, st, y)?;
+            y += panel.bars.height(st);
+        }
+        self.legend.draw(c, st, y)
     }
 }

@@ -247,8 +247,8 @@ impl MechanismGroups {
                 color: OTHER_COLOR,
                 members: tail,
             }),
-            n => groups.push(MechanismGroup {
-                label: format!("Other ({n})"),
+            _ => groups.push(MechanismGroup {
+                label: "Other".to_string(),
                 color: OTHER_COLOR,
                 members: tail,
             }),
@@ -539,7 +539,7 @@ pub(crate) fn fit_text(text: &str, size: f64, bold: bool, max_width: f64) -> Str
     // The longest prefix that fits with the ellipsis, by bisection on the character count.
     let (mut lo, mut hi) = (0usize, chars.len());
     while lo < hi {
-        let mid = (lo + hi + 1) / 2;
+        let mid = (lo + hi).div_ceil(2);
         let candidate: String = chars[..mid].iter().collect::<String>() + "…";
         if canvas::text_width(&candidate, size, bold) <= max_width {
             lo = mid;
@@ -564,8 +564,8 @@ pub(crate) fn fit_text(text: &str, size: f64, bold: bool, max_width: f64) -> Str
     format!("{cut}…")
 }
 
-/// `text` wrapped at spaces into at most `max_lines` lines of `max_width` pixels; the last line
-/// is cut with an ellipsis when the text does not fit.
+/// `text` wrapped at spaces (and after hyphens) into at most `max_lines` lines of `max_width`
+/// pixels; the last line is cut with an ellipsis when the text does not fit.
 pub(crate) fn wrap_text(
     text: &str,
     size: f64,
@@ -573,51 +573,77 @@ pub(crate) fn wrap_text(
     max_width: f64,
     max_lines: usize,
 ) -> Vec<String> {
+    wrap_text_complete(text, size, bold, max_width, max_lines).0
+}
+
+/// [`wrap_text`], and whether the whole text fitted without cutting.
+pub(crate) fn wrap_text_complete(
+    text: &str,
+    size: f64,
+    bold: bool,
+    max_width: f64,
+    max_lines: usize,
+) -> (Vec<String>, bool) {
+    let max_lines = max_lines.max(1);
+    // Pieces to break between: words, and the parts of a hyphenated word (the hyphen stays at
+    // the end of a line). `glue` says whether a space goes before the piece.
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let mut first = true;
+        let mut rest = word;
+        while let Some(i) = rest.find('-').filter(|&i| i > 0 && i + 1 < rest.len()) {
+            pieces.push((rest[..=i].to_string(), first));
+            first = false;
+            rest = &rest[i + 1..];
+        }
+        pieces.push((rest.to_string(), first));
+    }
+    let join = |line: &str, piece: &(String, bool)| -> String {
+        if line.is_empty() {
+            piece.0.clone()
+        } else if piece.1 {
+            format!("{line} {}", piece.0)
+        } else {
+            format!("{line}{}", piece.0)
+        }
+    };
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
-    let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
-    let mut i = 0;
-    while i < words.len() {
-        let candidate = if current.is_empty() {
-            words[i].to_string()
-        } else {
-            format!("{current} {}", words[i])
-        };
-        if canvas::text_width(&candidate, size, bold) <= max_width || current.is_empty() {
+    let mut used = 0;
+    for piece in &pieces {
+        let candidate = join(&current, piece);
+        if current.is_empty() || canvas::text_width(&candidate, size, bold) <= max_width {
             current = candidate;
-            i += 1;
-            if canvas::text_width(&current, size, bold) > max_width {
-                // A single word longer than the line.
-                lines.push(std::mem::take(&mut current));
-            }
-        } else {
-            lines.push(std::mem::take(&mut current));
+            used += 1;
+            continue;
         }
-        if lines.len() == max_lines.max(1) {
+        if lines.len() + 1 == max_lines {
             break;
         }
+        lines.push(std::mem::take(&mut current));
+        current = piece.0.clone();
+        used += 1;
     }
     if !current.is_empty() {
         lines.push(current);
     }
-    if lines.len() > max_lines.max(1) || i < words.len() {
-        lines.truncate(max_lines.max(1));
+    let mut complete = used == pieces.len();
+    if !complete {
         if let Some(last) = lines.last_mut() {
-            let rest = words[i.min(words.len())..].join(" ");
-            let joined = if rest.is_empty() {
-                last.clone()
-            } else {
-                format!("{last} {rest}")
-            };
+            let mut joined = last.clone();
+            for piece in &pieces[used..] {
+                joined = join(&joined, piece);
+            }
             *last = fit_text(&joined, size, bold, max_width);
         }
     }
     for line in &mut lines {
         if canvas::text_width(line, size, bold) > max_width {
             *line = fit_text(line, size, bold, max_width);
+            complete = false;
         }
     }
-    lines
+    (lines, complete)
 }
 
 /// A short label for a paper: the part before the first colon when it looks like a method name
@@ -634,8 +660,13 @@ pub(crate) fn short_title(title: &str) -> String {
     title
 }
 
-/// A paper's label: its method abbreviation, else its short title, with the year.
-pub(crate) fn paper_label(abbreviation: Option<&str>, title: &str, year: Option<i32>) -> String {
+/// A paper's label: its method abbreviation, else its short title; and its year in parentheses
+/// (empty without a year), kept apart so that a cut label keeps its year.
+pub(crate) fn paper_label(
+    abbreviation: Option<&str>,
+    title: &str,
+    year: Option<i32>,
+) -> (String, String) {
     let name = abbreviation
         .map(clean_label)
         .filter(|a| !a.is_empty())
@@ -645,10 +676,8 @@ pub(crate) fn paper_label(abbreviation: Option<&str>, title: &str, year: Option<
     } else {
         name
     };
-    match year {
-        Some(year) => format!("{name} ({year})"),
-        None => name,
-    }
+    let year = year.map(|y| format!("({y})")).unwrap_or_default();
+    (name, year)
 }
 
 /// Relative luminance (WCAG) of a colour, 0 (black) to 1 (white).
@@ -700,7 +729,7 @@ pub(crate) const EMPTY_CELL: Rgb = (0xF4, 0xF4, 0xF4);
 /// The heat-map colour of `t` in 0..1; exactly 0 is the empty-cell gray, and the smallest
 /// positive value is already tinted so that "a few" never looks like "none".
 pub(crate) fn sequential(t: f64) -> Rgb {
-    if !(t > 0.0) {
+    if t.is_nan() || t <= 0.0 {
         return EMPTY_CELL;
     }
     let t = 0.12 + 0.88 * t.min(1.0);
@@ -746,7 +775,7 @@ mod tests {
         let analysis = sample::sample_analysis_with(200, 20, 3);
         let groups = MechanismGroups::new(&analysis);
         assert_eq!(groups.groups.len(), NAMED_MECHANISMS + 2);
-        assert!(groups.groups[NAMED_MECHANISMS].label.starts_with("Other"));
+        assert_eq!(groups.groups[NAMED_MECHANISMS].label, "Other");
         assert_eq!(groups.groups.last().unwrap().label, "Unspecified");
         let first = &analysis.mechanisms[0].name;
         assert_eq!(mechanism_color(&analysis, first), MECHANISM_PALETTE[0]);

@@ -9,8 +9,8 @@ use anyhow::Result;
 
 use super::canvas::{cap_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::parts::{
-    draw_empty, draw_legend, draw_title, draw_y_axis, empty_height, legend_layout, linear_ticks,
-    nice_max, title_height, x_axis_height, y_axis_width, LegendEntry, Rect, Scale,
+    draw_empty, draw_title, draw_y_axis, empty_height, linear_ticks, nice_max, title_height,
+    x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Rect, Scale,
 };
 use super::{Chart, MechanismGroups, Style, AXIS, MUTED, TEXT, WHITE};
 use crate::analysis::Analysis;
@@ -21,7 +21,7 @@ const MAX_YEARS: i32 = 60;
 pub(super) struct PapersPerYear {
     /// Per year, the (fractional) paper count of each mechanism group.
     years: BTreeMap<i32, Vec<f64>>,
-    entries: Vec<LegendEntry>,
+    legend: LegendBlock,
     /// Group index of each legend entry (groups with no paper are left out).
     shown: Vec<usize>,
     colors: Vec<(u8, u8, u8)>,
@@ -80,7 +80,7 @@ impl PapersPerYear {
             .collect();
         PapersPerYear {
             years,
-            entries,
+            legend: LegendBlock::new(entries, None),
             shown,
             colors: groups.groups.iter().map(|g| g.color).collect(),
             papers,
@@ -130,13 +130,11 @@ impl Chart for PapersPerYear {
         if self.years.is_empty() {
             return empty_height(st);
         }
-        let legend = legend_layout(st, &self.entries, st.width - 2.0 * st.margin());
         title_height(st)
             + Self::headroom(st)
             + Self::plot_height(st)
             + x_axis_height(st, true)
-            + st.px(30.0)
-            + legend.height
+            + self.legend.height(st)
             + st.margin()
     }
 
@@ -160,7 +158,7 @@ impl Chart for PapersPerYear {
             x1: st.width - st.margin(),
             y1: top + Self::headroom(st) + Self::plot_height(st),
         };
-        draw_y_axis(c, st, &plot, &scale, &ticks, "Papers", true)?;
+        draw_y_axis(c, st, &plot, &scale, &ticks, "Papers", AxisStyle::grid())?;
 
         let n = self.years.len() as f64;
         let slot = plot.width() / n;
@@ -226,8 +224,6 @@ impl Chart for PapersPerYear {
             &spec,
         )?;
 
-        let legend = legend_layout(st, &self.entries, st.width - 2.0 * st.margin());
-        let legend_top = plot.y1 + x_axis_height(st, true) + st.px(30.0);
-        draw_legend(c, st, &self.entries, &legend, st.width / 2.0, legend_top)
+        self.legend.draw(c, st, plot.y1 + x_axis_height(st, true))
     }
 }

@@ -5,8 +5,8 @@ use anyhow::Result;
 
 use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::{
-    fit_text, luminance, sequential, text_on, wrap_text, Rgb, Style, AXIS, EMPTY_CELL, GRID, MUTED,
-    TEXT, WHITE,
+    fit_text, luminance, sequential, text_on, wrap_text, wrap_text_complete, Rgb, Style, AXIS,
+    EMPTY_CELL, GRID, MUTED, TEXT, WHITE,
 };
 
 /// A rectangle in pixels.
@@ -112,7 +112,6 @@ impl LegendEntry {
 /// Where a legend's entries go: as many columns as fit, filled top to bottom.
 #[derive(Debug, Clone)]
 pub(crate) struct LegendLayout {
-    pub columns: usize,
     pub rows: usize,
     pub column_width: f64,
     pub label_width: f64,
@@ -131,7 +130,6 @@ fn legend_key_width(st: &Style) -> f64 {
 pub(crate) fn legend_layout(st: &Style, entries: &[LegendEntry], max_width: f64) -> LegendLayout {
     if entries.is_empty() {
         return LegendLayout {
-            columns: 0,
             rows: 0,
             column_width: 0.0,
             label_width: 0.0,
@@ -163,7 +161,6 @@ pub(crate) fn legend_layout(st: &Style, entries: &[LegendEntry], max_width: f64)
         widest.min((max_width - (columns - 1) as f64 * column_gap) / columns as f64 - key);
     let column_width = key + label_width;
     LegendLayout {
-        columns,
         rows,
         column_width,
         label_width,
@@ -195,6 +192,61 @@ pub(crate) fn draw_legend(
         c.text(&label, x + key + st.gap(), y, &spec)?;
     }
     Ok(())
+}
+
+/// A legend under a plot, with an optional title above its entries, as wide as the figure.
+#[derive(Debug, Clone)]
+pub(crate) struct LegendBlock {
+    pub entries: Vec<LegendEntry>,
+    pub title: Option<String>,
+}
+
+impl LegendBlock {
+    pub fn new(entries: Vec<LegendEntry>, title: Option<&str>) -> Self {
+        LegendBlock {
+            entries,
+            title: title.map(str::to_string),
+        }
+    }
+
+    fn gap(st: &Style) -> f64 {
+        st.px(30.0)
+    }
+
+    fn title_height(&self, st: &Style) -> f64 {
+        match self.title {
+            Some(_) => cap_height(st.tick_size()) + st.px(14.0),
+            None => 0.0,
+        }
+    }
+
+    fn layout(&self, st: &Style) -> LegendLayout {
+        legend_layout(st, &self.entries, st.width - 2.0 * st.margin())
+    }
+
+    /// Height including the gap above it; 0 without entries.
+    pub fn height(&self, st: &Style) -> f64 {
+        if self.entries.is_empty() {
+            return 0.0;
+        }
+        Self::gap(st) + self.title_height(st) + self.layout(st).height
+    }
+
+    /// Draws it below `top` (the bottom of what is above it).
+    pub fn draw(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
+        if self.entries.is_empty() {
+            return Ok(());
+        }
+        let mut y = top + Self::gap(st);
+        if let Some(title) = &self.title {
+            let spec = TextSpec::new(st.tick_size(), TEXT)
+                .bold()
+                .align(HAlign::Center, VAlign::Top);
+            c.text(title, st.width / 2.0, y, &spec)?;
+            y += self.title_height(st);
+        }
+        draw_legend(c, st, &self.entries, &self.layout(st), st.width / 2.0, y)
+    }
 }
 
 /// A legend key or data marker of width `size`, centred on (x, y). Light colours get a darker
@@ -261,7 +313,8 @@ impl Scale {
         Scale { lo, hi, log: false }
     }
 
-    /// A log scale over whole decades around [lo, hi] (both must be positive).
+    /// A log scale around [lo, hi] (both must be positive), widened to the nearest 1, 2 or 5
+    /// times a power of ten on each side, so that the data fills the axis.
     pub fn log(lo: f64, hi: f64) -> Self {
         let lo = if lo.is_finite() && lo > 0.0 { lo } else { 1.0 };
         let hi = if hi.is_finite() && hi >= lo {
@@ -269,10 +322,10 @@ impl Scale {
         } else {
             lo * 10.0
         };
-        let lo = 10f64.powf(lo.log10().floor());
-        let mut hi = 10f64.powf(hi.log10().ceil());
+        let lo = round_125(lo, false);
+        let mut hi = round_125(hi, true);
         if hi <= lo {
-            hi = lo * 10.0;
+            hi = round_125(lo * 1.5, true);
         }
         Scale { lo, hi, log: true }
     }
@@ -280,7 +333,7 @@ impl Scale {
     /// Maps a value to a pixel between `a` (at lo) and `b` (at hi), clamped to the range.
     pub fn map(&self, v: f64, a: f64, b: f64) -> f64 {
         let t = if self.log {
-            if !(v > 0.0) {
+            if v.is_nan() || v <= 0.0 {
                 0.0
             } else {
                 (v.log10() - self.lo.log10()) / (self.hi.log10() - self.lo.log10())
@@ -295,6 +348,21 @@ impl Scale {
         };
         a + (b - a) * t
     }
+}
+
+/// The nearest 1, 2 or 5 times a power of ten below (or, with `up`, above) `v` > 0.
+fn round_125(v: f64, up: bool) -> f64 {
+    let decade = 10f64.powf(v.log10().floor());
+    let steps = [1.0, 2.0, 5.0, 10.0];
+    let found = if up {
+        steps.iter().find(|&&k| k * decade >= v * (1.0 - 1e-12))
+    } else {
+        steps
+            .iter()
+            .rev()
+            .find(|&&k| k * decade <= v * (1.0 + 1e-12))
+    };
+    found.map(|k| k * decade).unwrap_or(decade)
 }
 
 fn sane_range(lo: f64, hi: f64) -> (f64, f64) {
@@ -317,7 +385,7 @@ pub(crate) struct Tick {
 /// A round step that gives at most about `max_ticks` ticks over `range`.
 fn nice_step(range: f64, max_ticks: usize) -> f64 {
     let raw = range / max_ticks.max(1) as f64;
-    if !(raw > 0.0) || !raw.is_finite() {
+    if raw.is_nan() || raw <= 0.0 || !raw.is_finite() {
         return 1.0;
     }
     let magnitude = 10f64.powf(raw.log10().floor());
@@ -338,7 +406,7 @@ fn nice_step(range: f64, max_ticks: usize) -> f64 {
 
 /// The top of a linear axis that starts at 0 and shows `max` with a little headroom, on a tick.
 pub(crate) fn nice_max(max: f64, max_ticks: usize) -> f64 {
-    if !(max > 0.0) || !max.is_finite() {
+    if max.is_nan() || max <= 0.0 || !max.is_finite() {
         return 1.0;
     }
     let step = nice_step(max * 1.04, max_ticks);
@@ -413,27 +481,36 @@ pub(crate) fn power_of_ten_label(n: i32) -> String {
     }
 }
 
-/// Decade ticks (labelled) and the 2..9 multiples between them (unlabelled).
+/// `k` times 10 to the power `n`, e.g. "2×10⁻⁴", or "200" for small exponents.
+fn multiple_label(k: u32, n: i32) -> String {
+    if (0..=3).contains(&n) {
+        format!("{}", f64::from(k) * 10f64.powi(n))
+    } else {
+        format!("{k}×{}", power_of_ten_label(n))
+    }
+}
+
+/// Decade ticks (labelled) and the 2..9 multiples between them (unlabelled); the 2 and 5
+/// multiples are labelled too when fewer than two decades fall in the range.
 pub(crate) fn log_ticks(scale: &Scale) -> Vec<Tick> {
     let first = scale.lo.log10().floor() as i32;
     let last = scale.hi.log10().ceil() as i32;
+    let inside = |v: f64| v >= scale.lo * (1.0 - 1e-9) && v <= scale.hi * (1.0 + 1e-9);
+    let decades = (first..=last).filter(|&n| inside(10f64.powi(n))).count();
     let mut ticks = Vec::new();
     for exponent in first..=last.min(first + 40) {
         let decade = 10f64.powi(exponent);
-        if decade >= scale.lo * (1.0 - 1e-9) && decade <= scale.hi * (1.0 + 1e-9) {
-            ticks.push(Tick {
-                value: decade,
-                label: power_of_ten_label(exponent),
-            });
-        }
-        for k in 2..10 {
+        for k in 1..10u32 {
             let value = decade * f64::from(k);
-            if value > scale.lo && value < scale.hi {
-                ticks.push(Tick {
-                    value,
-                    label: String::new(),
-                });
+            if !inside(value) {
+                continue;
             }
+            let label = match k {
+                1 => power_of_ten_label(exponent),
+                2 | 5 if decades < 2 => multiple_label(k, exponent),
+                _ => String::new(),
+            };
+            ticks.push(Tick { value, label });
         }
     }
     ticks
@@ -463,6 +540,37 @@ pub(crate) fn y_axis_width(st: &Style, ticks: &[Tick], title: bool) -> f64 {
     }
 }
 
+/// How a numeric axis is drawn.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct AxisStyle {
+    /// Gridlines across the plot at the labelled ticks.
+    pub grid: bool,
+    /// Pixels between the axis's origin corner and the start of its range, so that data at the
+    /// range's start does not sit on the other axis.
+    pub inset: f64,
+}
+
+impl AxisStyle {
+    pub fn grid() -> Self {
+        AxisStyle {
+            grid: true,
+            inset: 0.0,
+        }
+    }
+    pub fn inset(mut self, inset: f64) -> Self {
+        self.inset = inset;
+        self
+    }
+    /// Maps a value along x of `plot`.
+    pub fn x(&self, scale: &Scale, plot: &Rect, v: f64) -> f64 {
+        scale.map(v, plot.x0 + self.inset, plot.x1)
+    }
+    /// Maps a value along y of `plot` (upwards).
+    pub fn y(&self, scale: &Scale, plot: &Rect, v: f64) -> f64 {
+        scale.map(v, plot.y1 - self.inset, plot.y0)
+    }
+}
+
 /// The x axis along the bottom of `plot`: line, ticks, labels, title, and optional gridlines.
 pub(crate) fn draw_x_axis(
     c: &Canvas,
@@ -471,11 +579,12 @@ pub(crate) fn draw_x_axis(
     scale: &Scale,
     ticks: &[Tick],
     title: &str,
-    grid: bool,
+    axis: AxisStyle,
 ) -> Result<()> {
+    let grid = axis.grid;
     let spec = TextSpec::new(st.tick_size(), TEXT).align(HAlign::Center, VAlign::Top);
     for tick in ticks {
-        let x = scale.map(tick.value, plot.x0, plot.x1);
+        let x = axis.x(scale, plot, tick.value);
         let major = !tick.label.is_empty();
         if grid && major {
             c.vline(x, plot.y0, plot.y1, st.thin(), GRID)?;
@@ -509,11 +618,12 @@ pub(crate) fn draw_y_axis(
     scale: &Scale,
     ticks: &[Tick],
     title: &str,
-    grid: bool,
+    axis: AxisStyle,
 ) -> Result<()> {
+    let grid = axis.grid;
     let spec = TextSpec::new(st.tick_size(), TEXT).align(HAlign::Right, VAlign::Center);
     for tick in ticks {
-        let y = scale.map(tick.value, plot.y1, plot.y0);
+        let y = axis.y(scale, plot, tick.value);
         let major = !tick.label.is_empty();
         if grid && major {
             c.hline(plot.x0, plot.x1, y, st.thin(), GRID)?;
@@ -570,8 +680,24 @@ fn draw_colorbar(c: &Canvas, st: &Style, bar: &Colorbar, area: &Rect) -> Result<
     let label = fit_text(&bar.label, label_size, false, area.width() * 0.45);
     let label_width = text_width(&label, label_size, false);
     let bar_height = st.px(24.0);
+    let scale = Scale::linear(0.0, if bar.max > 0.0 { bar.max } else { 1.0 });
+    let ticks = linear_ticks(&scale, 4, bar.percent);
+    let ticks: Vec<Tick> = if bar.percent {
+        ticks
+    } else {
+        // Counts: whole numbers only.
+        ticks
+            .into_iter()
+            .filter(|t| (t.value - t.value.round()).abs() < 1e-9)
+            .collect()
+    };
+    // The last tick label is centred on the bar's end: leave room for its right half.
+    let last_half = ticks
+        .last()
+        .map(|t| text_width(&t.label, st.tick_size(), false) / 2.0)
+        .unwrap_or(0.0);
     let x0 = area.x0 + label_width + st.px(24.0);
-    let x1 = area.x1 - st.px(30.0);
+    let x1 = area.x1 - last_half;
     if x1 - x0 < st.px(80.0) {
         return Ok(());
     }
@@ -585,22 +711,11 @@ fn draw_colorbar(c: &Canvas, st: &Style, bar: &Colorbar, area: &Rect) -> Result<
         c.rect(a, area.y0, b + 0.5, area.y0 + bar_height, sequential(t))?;
     }
     c.frame(x0, area.y0, x1, area.y0 + bar_height, st.thin(), AXIS)?;
-    let scale = Scale::linear(0.0, if bar.max > 0.0 { bar.max } else { 1.0 });
     let plot = Rect {
         x0,
         y0: area.y0,
         x1,
         y1: area.y0 + bar_height,
-    };
-    let ticks = linear_ticks(&scale, 4, bar.percent);
-    let ticks: Vec<Tick> = if bar.percent {
-        ticks
-    } else {
-        // Counts: whole numbers only.
-        ticks
-            .into_iter()
-            .filter(|t| (t.value - t.value.round()).abs() < 1e-9)
-            .collect()
     };
     let spec = TextSpec::new(st.tick_size(), TEXT).align(HAlign::Center, VAlign::Top);
     for tick in &ticks {
@@ -637,6 +752,7 @@ struct HeatLayout {
     /// Wrapped horizontal labels, or `None` when the columns are labelled vertically.
     column_lines: Option<Vec<Vec<String>>>,
     column_labels: Vec<String>,
+    column_size: f64,
     column_label_height: f64,
     height: f64,
 }
@@ -665,33 +781,41 @@ impl Heatmap {
             .iter()
             .map(|r| fit_text(r, size, false, row_label_width))
             .collect();
-        // Horizontal column labels when each wraps into two lines of its cell; else vertical.
-        let room = cell_width - st.gap();
-        let wrapped: Vec<Vec<String>> = self
-            .columns
-            .iter()
-            .map(|col| wrap_text(col, size, false, room, 2))
-            .collect();
-        let fits = self.columns.iter().zip(&wrapped).all(|(col, lines)| {
-            let shown = lines.join(" ");
-            shown == *col
-        });
-        let lh = line_height(size);
-        let (column_lines, column_labels, column_label_height) = if fits {
-            let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f64;
-            (Some(wrapped), Vec::new(), st.gap() + lines * lh)
-        } else {
-            let max_len = st.width * 0.34;
-            let labels: Vec<String> = self
+        // Horizontal column labels when each wraps into two lines of its cell (at the tick size,
+        // or a notch smaller); else vertical.
+        let room = cell_width - st.px(6.0);
+        let horizontal = [size, size * 0.9].into_iter().find_map(|column_size| {
+            let mut fits = true;
+            let wrapped: Vec<Vec<String>> = self
                 .columns
                 .iter()
-                .map(|col| fit_text(col, size, false, max_len))
+                .map(|col| {
+                    let (lines, complete) = wrap_text_complete(col, column_size, false, room, 2);
+                    fits &= complete;
+                    lines
+                })
                 .collect();
-            let longest = labels
-                .iter()
-                .map(|l| text_width(l, size, false))
-                .fold(0.0, f64::max);
-            (None, labels, st.gap() * 1.5 + longest)
+            fits.then_some((wrapped, column_size))
+        });
+        let (column_lines, column_labels, column_size, column_label_height) = match horizontal {
+            Some((wrapped, column_size)) => {
+                let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f64;
+                let height = st.gap() + lines * line_height(column_size);
+                (Some(wrapped), Vec::new(), column_size, height)
+            }
+            None => {
+                let max_len = st.width * 0.34;
+                let labels: Vec<String> = self
+                    .columns
+                    .iter()
+                    .map(|col| fit_text(col, size, false, max_len))
+                    .collect();
+                let longest = labels
+                    .iter()
+                    .map(|l| text_width(l, size, false))
+                    .fold(0.0, f64::max);
+                (None, labels, size, st.gap() * 1.5 + longest)
+            }
         };
         let grid = Rect {
             x0,
@@ -713,6 +837,7 @@ impl Heatmap {
             row_labels,
             column_lines,
             column_labels,
+            column_size,
             column_label_height,
             height,
         }
@@ -768,10 +893,10 @@ impl Heatmap {
             )?;
         }
         // Column labels and title.
-        let lh = line_height(size);
+        let lh = line_height(l.column_size);
         match &l.column_lines {
             Some(lines) => {
-                let spec = TextSpec::new(size, TEXT).align(HAlign::Center, VAlign::Top);
+                let spec = TextSpec::new(l.column_size, TEXT).align(HAlign::Center, VAlign::Top);
                 for (k, label_lines) in lines.iter().enumerate() {
                     let x = l.grid.x0 + l.cell_width * (k as f64 + 0.5);
                     for (i, line) in label_lines.iter().enumerate() {
@@ -846,8 +971,35 @@ impl Heatmap {
 #[derive(Debug, Clone)]
 pub(crate) struct Bar {
     pub label: String,
+    /// Kept whole after a label cut to fit, e.g. the year: "A long title… (2023)".
+    pub suffix: String,
     pub value: f64,
     pub color: Rgb,
+}
+
+impl Bar {
+    fn full_label(&self) -> String {
+        if self.suffix.is_empty() {
+            self.label.clone()
+        } else {
+            format!("{} {}", self.label, self.suffix)
+        }
+    }
+
+    fn fitted_label(&self, size: f64, width: f64) -> String {
+        let full = self.full_label();
+        if self.suffix.is_empty() || text_width(&full, size, false) <= width {
+            return fit_text(&full, size, false, width);
+        }
+        let suffix = format!(" {}", self.suffix);
+        let room = width - text_width(&suffix, size, false);
+        let name = fit_text(&self.label, size, false, room);
+        if name.is_empty() {
+            fit_text(&full, size, false, width)
+        } else {
+            name + &suffix
+        }
+    }
 }
 
 /// Horizontal bars, one per labelled row, on a shared value axis that starts at 0.
@@ -855,6 +1007,8 @@ pub(crate) struct Bar {
 pub(crate) struct BarList {
     pub bars: Vec<Bar>,
     pub axis_title: String,
+    /// The most of the figure's width the labels may take.
+    pub label_share: f64,
 }
 
 impl BarList {
@@ -875,17 +1029,37 @@ impl BarList {
         let widest = self
             .bars
             .iter()
-            .map(|b| text_width(&b.label, size, false))
+            .map(|b| text_width(&b.full_label(), size, false))
             .fold(0.0, f64::max);
-        let label_width = widest.min(st.width * 0.5);
+        let label_width = widest.min(st.width * self.label_share);
         let max = self
             .bars
             .iter()
             .map(|b| b.value)
             .filter(|v| v.is_finite())
             .fold(0.0, f64::max);
-        let scale = Scale::linear(0.0, nice_max(max, 4));
-        let ticks = linear_ticks(&scale, 4, false);
+        // As many ticks as leave room between their labels, from 5 down to 2.
+        let x0 = m + label_width + st.gap() * 1.5;
+        let (scale, ticks) = (2..=5)
+            .rev()
+            .map(|n| {
+                let scale = Scale::linear(0.0, nice_max(max, n));
+                let ticks = linear_ticks(&scale, n, false);
+                (scale, ticks)
+            })
+            .find(|(_, ticks)| {
+                let widest = ticks
+                    .iter()
+                    .map(|t| text_width(&t.label, size, false))
+                    .fold(0.0, f64::max);
+                let room = (st.width - m - x0) / ticks.len().max(2).saturating_sub(1) as f64;
+                widest + st.px(36.0) <= room
+            })
+            .unwrap_or_else(|| {
+                let scale = Scale::linear(0.0, nice_max(max, 2));
+                let ticks = linear_ticks(&scale, 2, false);
+                (scale, ticks)
+            });
         // The last tick label is centred on the right edge: leave room for its right half.
         let last_half = ticks
             .last()
@@ -893,7 +1067,7 @@ impl BarList {
             .unwrap_or(0.0);
         let rh = Self::row_height(st);
         let plot = Rect {
-            x0: m + label_width + st.gap() * 1.5,
+            x0,
             y0: top,
             x1: st.width - m - last_half,
             y1: top + rh * self.bars.len().max(1) as f64 + st.px(8.0),
@@ -905,7 +1079,7 @@ impl BarList {
         let spec = TextSpec::new(size, TEXT).align(HAlign::Right, VAlign::Center);
         for (i, bar) in self.bars.iter().enumerate() {
             let y = top + st.px(4.0) + rh * (i as f64 + 0.5);
-            let label = fit_text(&bar.label, size, false, label_width);
+            let label = bar.fitted_label(size, label_width);
             c.text(&label, plot.x0 - st.gap(), y, &spec)?;
             let value = if bar.value.is_finite() {
                 bar.value.max(0.0)
@@ -924,7 +1098,15 @@ impl BarList {
             y1: plot.y1,
             ..plot
         };
-        draw_x_axis(c, st, &axis, &scale, &ticks, &self.axis_title, false)?;
+        draw_x_axis(
+            c,
+            st,
+            &axis,
+            &scale,
+            &ticks,
+            &self.axis_title,
+            AxisStyle::default(),
+        )?;
         c.vline(plot.x0, plot.y0, plot.y1, st.line(), AXIS)
     }
 }

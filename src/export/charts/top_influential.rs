@@ -1,25 +1,116 @@
-use super::canvas::Canvas;
-use super::parts::{draw_empty, empty_height};
-use super::{Chart, MechanismGroups, Style};
-use crate::analysis::Analysis;
+//! Figure 4: the most influential catalogue papers, as horizontal bars by influence score,
+//! coloured by the paper's first mechanism and labelled by method abbreviation or short title.
+
 use anyhow::Result;
-pub(super) struct TopInfluential;
+
+use super::canvas::Canvas;
+use super::parts::{
+    draw_empty, draw_title, empty_height, title_height, Bar, BarList, LegendBlock, LegendEntry,
+};
+use super::{paper_label, Chart, MechanismGroups, Style};
+use crate::analysis::Analysis;
+
+/// How many papers the figure ranks.
+const TOP: usize = 20;
+
+pub(super) struct TopInfluential {
+    bars: BarList,
+    legend: LegendBlock,
+    skipped: usize,
+}
+
 impl TopInfluential {
-    pub fn new(_a: &Analysis, _g: &MechanismGroups) -> Self {
-        TopInfluential
+    pub fn new(analysis: &Analysis, groups: &MechanismGroups) -> Self {
+        let mut ranked: Vec<_> = analysis
+            .influential
+            .iter()
+            .filter(|p| p.score.is_finite())
+            .collect();
+        let skipped = analysis.influential.len() - ranked.len();
+        // By score, then by the analysis's rank, so ties keep its order.
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.rank.cmp(&b.rank)));
+        ranked.truncate(TOP);
+        let mut used = Vec::new();
+        let bars = ranked
+            .iter()
+            .map(|p| {
+                let group = p.mechanisms.first().and_then(|m| groups.group_of(m));
+                if let Some(g) = group {
+                    used.push(g);
+                }
+                let (label, suffix) = paper_label(p.abbreviation.as_deref(), &p.title, p.year);
+                Bar {
+                    label,
+                    suffix,
+                    value: p.score,
+                    color: p
+                        .mechanisms
+                        .first()
+                        .map(|m| groups.color_of(m))
+                        .unwrap_or_else(|| groups.color_of(super::UNSPECIFIED)),
+                }
+            })
+            .collect();
+        used.sort_unstable();
+        used.dedup();
+        let entries = used
+            .iter()
+            .map(|&g| LegendEntry::swatch(&groups.groups[g].label, groups.groups[g].color))
+            .collect();
+        TopInfluential {
+            bars: BarList {
+                bars,
+                axis_title: "Influence score".to_string(),
+                label_share: 0.42,
+            },
+            legend: LegendBlock::new(entries, Some("First mechanism")),
+            skipped,
+        }
     }
 }
+
 impl Chart for TopInfluential {
     fn title(&self) -> String {
-        "TopInfluential".into()
+        match self.bars.bars.len() {
+            0 => "The most influential papers".to_string(),
+            1 => "The most influential paper".to_string(),
+            n => format!("The {n} most influential papers"),
+        }
     }
+
     fn caption(&self) -> String {
-        String::new()
+        let mut caption = format!(
+            "The {} catalogue papers with the highest influence score, labelled by method \
+             abbreviation (or short title) and year, coloured by their first mechanism.",
+            self.bars.bars.len()
+        );
+        if self.skipped > 0 {
+            caption.push_str(&format!(
+                " {} papers without a valid score are left out.",
+                self.skipped
+            ));
+        }
+        caption
     }
+
     fn height(&self, st: &Style) -> f64 {
-        empty_height(st)
+        if self.bars.bars.is_empty() {
+            return empty_height(st);
+        }
+        title_height(st) + self.bars.height(st) + self.legend.height(st) + st.margin()
     }
+
     fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        draw_empty(c, st, &self.title(), "todo")
+        if self.bars.bars.is_empty() {
+            return draw_empty(
+                c,
+                st,
+                &self.title(),
+                "No catalogue paper has an influence score.",
+            );
+        }
+        let top = draw_title(c, st, &self.title())?;
+        self.bars.draw(c, st, top)?;
+        self.legend.draw(c, st, top + self.bars.height(st))
     }
 }
