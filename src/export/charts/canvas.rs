@@ -306,7 +306,12 @@ impl<'a> Canvas<'a> {
     /// Draws one line of text anchored at (x, y) as `spec` says, on the same baseline and at the
     /// same size in both backends.
     pub fn text(&self, text: &str, x: f64, y: f64, spec: &TextSpec) -> Result<()> {
-        if text.is_empty() || !x.is_finite() || !y.is_finite() || spec.size.is_nan() || spec.size <= 0.0 {
+        if text.is_empty()
+            || !x.is_finite()
+            || !y.is_finite()
+            || spec.size.is_nan()
+            || spec.size <= 0.0
+        {
             return Ok(());
         }
         let em = spec.size / ASCENT_DESCENT;

@@ -64,10 +64,10 @@ impl MechanismFlow {
                     .collect()
             })
             .collect();
-        // The colour scale ends at the largest share, rounded up to 10%: row shares rarely
+        // The colour scale ends at the largest share, rounded up to a tick: row shares rarely
         // reach 100%, and a scale to 100% would leave the dark half of the colours unused.
         let largest = shares.iter().flatten().copied().fold(0.0, f64::max);
-        let top = ((largest * 10.0).ceil() / 10.0).clamp(0.1, 1.0);
+        let top = super::parts::nice_max(largest, 4).clamp(0.1, 1.0);
         let fill = shares
             .iter()
             .map(|row| row.iter().map(|s| s / top).collect())

@@ -7,7 +7,7 @@ use anyhow::Result;
 use super::canvas::Canvas;
 use super::parts::{
     draw_empty, draw_heading, draw_title, empty_height, heading_height, title_height, Bar, BarList,
-    LegendBlock, LegendEntry,
+    LegendBlock,
 };
 use super::{clean_label, short_title, Chart, MechanismGroups, Style};
 use crate::analysis::{Analysis, MissingKind};
@@ -23,6 +23,8 @@ struct Panel {
 pub(super) struct Missing {
     panels: Vec<Panel>,
     legend: LegendBlock,
+    /// Missing papers without a finite score, left out.
+    skipped: usize,
 }
 
 impl Missing {
@@ -52,9 +54,7 @@ impl Missing {
             let bars = papers
                 .iter()
                 .map(|m| {
-                    if let Some(g) = groups.group_of(&m.predicted_mechanism) {
-                        used.push(g);
-                    }
+                    used.push(m.predicted_mechanism.as_str());
                     let label = short_title(&m.title);
                     Bar {
                         label: if label.is_empty() {
@@ -78,15 +78,15 @@ impl Missing {
                 },
             });
         }
-        used.sort_unstable();
-        used.dedup();
-        let entries = used
-            .iter()
-            .map(|&g| LegendEntry::swatch(&groups.groups[g].label, groups.groups[g].color))
-            .collect();
+        let entries = groups.legend_for(used);
         Missing {
             panels,
             legend: LegendBlock::new(entries, Some("Predicted mechanism")),
+            skipped: analysis
+                .missing
+                .iter()
+                .filter(|m| !m.score.is_finite())
+                .count(),
         }
     }
 
@@ -105,12 +105,19 @@ impl Chart for Missing {
     }
 
     fn caption(&self) -> String {
-        format!(
-            "The top {TOP} papers outside the catalogue in each kind, by the analysis's score: \
+        let mut caption = format!(
+            "The top {TOP} papers outside the catalogue of each kind, by the analysis's score: \
              foundations are cited by many catalogue papers, candidates cite many. Labelled by \
              short title and year; coloured by the mechanism their catalogue neighbours \
              predict."
-        )
+        );
+        if self.skipped > 0 {
+            caption.push_str(&format!(
+                " {} papers without a valid score are left out.",
+                self.skipped
+            ));
+        }
+        caption
     }
 
     fn height(&self, st: &Style) -> f64 {

@@ -282,6 +282,37 @@ impl MechanismGroups {
         found
     }
 
+    /// Legend entries for the colours these mechanisms are drawn in, in group order; names the
+    /// analysis does not know are drawn in the "other" gray and get an "Other" entry.
+    pub fn legend_for<'m>(
+        &self,
+        mechanisms: impl IntoIterator<Item = &'m str>,
+    ) -> Vec<parts::LegendEntry> {
+        // (position, label, colour): groups by index, then the fallbacks after them.
+        let mut used: Vec<(usize, String, Rgb)> = Vec::new();
+        for mechanism in mechanisms {
+            let entry = match self.group_of(mechanism) {
+                Some(g) => (g, self.groups[g].label.clone(), self.groups[g].color),
+                None if mechanism == UNSPECIFIED => (
+                    usize::MAX,
+                    display_mechanism(UNSPECIFIED),
+                    UNSPECIFIED_COLOR,
+                ),
+                None => match self.groups.iter().position(|g| g.color == OTHER_COLOR) {
+                    Some(g) => (g, self.groups[g].label.clone(), OTHER_COLOR),
+                    None => (usize::MAX - 1, "Other".to_string(), OTHER_COLOR),
+                },
+            };
+            if !used.iter().any(|u| u.0 == entry.0) {
+                used.push(entry);
+            }
+        }
+        used.sort_by_key(|u| u.0);
+        used.into_iter()
+            .map(|(_, label, color)| parts::LegendEntry::swatch(&label, color))
+            .collect()
+    }
+
     pub fn color_of(&self, mechanism: &str) -> Rgb {
         match self.group_of(mechanism) {
             Some(i) => self.groups[i].color,

@@ -162,7 +162,7 @@ impl Chart for PapersPerYear {
 
         let n = self.years.len() as f64;
         let slot = plot.width() / n;
-        let bar = slot * 0.74;
+        let bar = (slot * 0.74).min(st.px(130.0));
         let separator = st.px(2.0).max(1.0);
         let count_spec =
             TextSpec::new(st.small_size(), MUTED).align(HAlign::Center, VAlign::Baseline);

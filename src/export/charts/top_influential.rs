@@ -4,11 +4,9 @@
 use anyhow::Result;
 
 use super::canvas::Canvas;
-use super::parts::{
-    draw_empty, draw_title, empty_height, title_height, Bar, BarList, LegendBlock, LegendEntry,
-};
-use super::{paper_label, Chart, MechanismGroups, Style};
-use crate::analysis::Analysis;
+use super::parts::{draw_empty, draw_title, empty_height, title_height, Bar, BarList, LegendBlock};
+use super::{paper_label, Chart, MechanismGroups, Style, UNSPECIFIED};
+use crate::analysis::{Analysis, InfluentialPaper};
 
 /// How many papers the figure ranks.
 const TOP: usize = 20;
@@ -30,33 +28,27 @@ impl TopInfluential {
         // By score, then by the analysis's rank, so ties keep its order.
         ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.rank.cmp(&b.rank)));
         ranked.truncate(TOP);
-        let mut used = Vec::new();
+        // A paper without a mechanism is drawn as unspecified.
+        let first = |p: &InfluentialPaper| -> String {
+            p.mechanisms
+                .first()
+                .cloned()
+                .unwrap_or_else(|| UNSPECIFIED.to_string())
+        };
         let bars = ranked
             .iter()
             .map(|p| {
-                let group = p.mechanisms.first().and_then(|m| groups.group_of(m));
-                if let Some(g) = group {
-                    used.push(g);
-                }
                 let (label, suffix) = paper_label(p.abbreviation.as_deref(), &p.title, p.year);
                 Bar {
                     label,
                     suffix,
                     value: p.score,
-                    color: p
-                        .mechanisms
-                        .first()
-                        .map(|m| groups.color_of(m))
-                        .unwrap_or_else(|| groups.color_of(super::UNSPECIFIED)),
+                    color: groups.color_of(&first(p)),
                 }
             })
             .collect();
-        used.sort_unstable();
-        used.dedup();
-        let entries = used
-            .iter()
-            .map(|&g| LegendEntry::swatch(&groups.groups[g].label, groups.groups[g].color))
-            .collect();
+        let firsts: Vec<String> = ranked.iter().map(|p| first(p)).collect();
+        let entries = groups.legend_for(firsts.iter().map(String::as_str));
         TopInfluential {
             bars: BarList {
                 bars,
