@@ -151,8 +151,8 @@ fn svgs_carry_their_labels_escaped() {
     // Legends and axes name the mechanisms and domains, in the mechanism's own colour.
     let (_, _, text, raw) = svg("papers-per-year");
     for label in [
-        "Token pruning",
-        "Token merging",
+        "Token Pruning",
+        "Pooling & Downsampling",
         "Unspecified",
         "Other",
         "Papers",
@@ -164,6 +164,7 @@ fn svgs_carry_their_labels_escaped() {
     }
     let (r, g, b) = mechanism_color(&analysis, &analysis.mechanisms[0].name);
     assert!(raw.contains(&format!("fill=\"#{r:02X}{g:02X}{b:02X}\"")));
+    assert!(raw.contains(">\nPooling &amp; Downsampling\n<"));
     let (_, _, text, _) = svg("mechanism-domain");
     for label in ["Vision", "Language", "Other", "Domain", "Mechanism"] {
         assert!(

@@ -804,7 +804,7 @@ impl Heatmap {
                 (Some(wrapped), Vec::new(), column_size, height)
             }
             None => {
-                let max_len = st.width * 0.34;
+                let max_len = st.width * 0.4;
                 let labels: Vec<String> = self
                     .columns
                     .iter()

@@ -51,17 +51,18 @@ impl Rng {
     }
 }
 
+/// The canonical names of the catalogue reader's alias table, most common first.
 const MECHANISMS: [&str; 10] = [
-    "token pruning",
-    "token merging",
-    "attention-based",
-    "training-free",
-    "training-based",
-    "similarity-based",
-    "KV cache compression",
-    "learnable predictor",
-    "token caching",
-    "pooling",
+    "Token Pruning",
+    "Token Merging",
+    "Sparse Attention",
+    "Token Caching",
+    "Pooling & Downsampling",
+    "Token Sharing",
+    "Chunking & Retrieval",
+    "Token Compression",
+    "Soft Prompt",
+    "Early Exit",
 ];
 
 const DOMAINS: [&str; 4] = [
