@@ -8,7 +8,7 @@ use super::parts::{
     draw_empty, draw_title, draw_x_axis, empty_height, log_ticks, title_height, x_axis_height,
     AxisStyle, Rect, Scale,
 };
-use super::{fit_text, Chart, MechanismGroups, Rgb, Style, AXIS, TEXT, WHITE};
+use super::{fit_text, left_out, Chart, MechanismGroups, Rgb, Style, AXIS, TEXT, WHITE};
 use crate::analysis::Analysis;
 
 struct Row {
@@ -106,12 +106,7 @@ impl Chart for InfluenceByMechanism {
              within 1.5 times the interquartile range (on the log scale).",
             self.papers
         );
-        if self.left_out > 0 {
-            caption.push_str(&format!(
-                " {} papers without a positive PageRank are left out.",
-                self.left_out
-            ));
-        }
+        caption.push_str(&left_out(self.left_out, "without a positive PageRank"));
         caption
     }
 

@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use super::canvas::Canvas;
 use super::parts::{draw_empty, draw_title, empty_height, title_height, Colorbar, Heatmap};
-use super::{Chart, MechanismGroups, Style};
+use super::{row_shares, Chart, MechanismGroups, Style};
 use crate::analysis::Analysis;
 
 pub(super) struct MechanismFlow {
@@ -48,22 +48,7 @@ impl MechanismFlow {
     }
 
     fn heatmap(&self) -> Heatmap {
-        let shares: Vec<Vec<f64>> = self
-            .counts
-            .iter()
-            .map(|row| {
-                let total: u64 = row.iter().sum();
-                row.iter()
-                    .map(|&c| {
-                        if total == 0 {
-                            0.0
-                        } else {
-                            c as f64 / total as f64
-                        }
-                    })
-                    .collect()
-            })
-            .collect();
+        let shares = row_shares(&self.counts);
         // The colour scale ends at the largest share, rounded up to a tick: row shares rarely
         // reach 100%, and a scale to 100% would leave the dark half of the colours unused.
         let largest = shares.iter().flatten().copied().fold(0.0, f64::max);

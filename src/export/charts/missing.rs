@@ -9,7 +9,7 @@ use super::parts::{
     draw_empty, draw_heading, draw_title, empty_height, heading_height, title_height, Bar, BarList,
     LegendBlock,
 };
-use super::{clean_label, short_title, Chart, MechanismGroups, Style};
+use super::{clean_label, left_out, short_title, Chart, MechanismGroups, Style};
 use crate::analysis::{Analysis, MissingKind};
 
 /// Papers per panel.
@@ -111,12 +111,7 @@ impl Chart for Missing {
              short title and year; coloured by the mechanism their catalogue neighbours \
              predict."
         );
-        if self.skipped > 0 {
-            caption.push_str(&format!(
-                " {} papers without a valid score are left out.",
-                self.skipped
-            ));
-        }
+        caption.push_str(&left_out(self.skipped, "without a valid score"));
         caption
     }
 

@@ -516,6 +516,35 @@ fn render_png(chart: &dyn Chart, style: &Style, size: (u32, u32)) -> Result<Vec<
     Ok(bytes)
 }
 
+/// The caption sentence for papers a figure leaves out ("" when none are): " 3 papers without
+/// a year are left out."
+pub(crate) fn left_out(count: usize, why: &str) -> String {
+    match count {
+        0 => String::new(),
+        1 => format!(" 1 paper {why} is left out."),
+        n => format!(" {n} papers {why} are left out."),
+    }
+}
+
+/// Each row of a count matrix as shares of its total (0 for an empty row).
+pub(crate) fn row_shares(counts: &[Vec<u64>]) -> Vec<Vec<f64>> {
+    counts
+        .iter()
+        .map(|row| {
+            let total: u64 = row.iter().sum();
+            row.iter()
+                .map(|&c| {
+                    if total == 0 {
+                        0.0
+                    } else {
+                        c as f64 / total as f64
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
 /// A label from the catalogue or the API made safe to draw: control characters (newlines, tabs,
 /// NUL, which XML cannot hold) become spaces, runs of whitespace one space.
 pub(crate) fn clean_label(text: &str) -> String {

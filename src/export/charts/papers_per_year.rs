@@ -12,7 +12,7 @@ use super::parts::{
     draw_empty, draw_title, draw_y_axis, empty_height, linear_ticks, nice_max, title_height,
     x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Rect, Scale,
 };
-use super::{Chart, MechanismGroups, Style, AXIS, MUTED, TEXT, WHITE};
+use super::{left_out, Chart, MechanismGroups, Style, AXIS, MUTED, TEXT, WHITE};
 use crate::analysis::Analysis;
 
 /// Years beyond this span (oldest dropped) would make bars too thin to read.
@@ -111,18 +111,11 @@ impl Chart for PapersPerYear {
             self.papers,
             super::NAMED_MECHANISMS
         );
-        if self.without_year > 0 {
-            caption.push_str(&format!(
-                " {} papers without a year are left out.",
-                self.without_year
-            ));
-        }
-        if self.outside_span > 0 {
-            caption.push_str(&format!(
-                " {} papers older than the {MAX_YEARS} most recent years are left out.",
-                self.outside_span
-            ));
-        }
+        caption.push_str(&left_out(self.without_year, "without a year"));
+        caption.push_str(&left_out(
+            self.outside_span,
+            &format!("older than the {MAX_YEARS} most recent years"),
+        ));
         caption
     }
 

@@ -419,21 +419,7 @@ pub fn sample_analysis_with(catalog_papers: usize, mechanisms: usize, seed: u64)
             within += 1;
         }
     }
-    let shares = counts
-        .iter()
-        .map(|row| {
-            let total: u64 = row.iter().sum();
-            row.iter()
-                .map(|&c| {
-                    if total == 0 {
-                        0.0
-                    } else {
-                        c as f64 / total as f64
-                    }
-                })
-                .collect()
-        })
-        .collect();
+    let shares = super::row_shares(&counts);
 
     let mut influential: Vec<InfluentialPaper> = catalog
         .iter()

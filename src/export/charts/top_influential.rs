@@ -5,7 +5,7 @@ use anyhow::Result;
 
 use super::canvas::Canvas;
 use super::parts::{draw_empty, draw_title, empty_height, title_height, Bar, BarList, LegendBlock};
-use super::{paper_label, Chart, MechanismGroups, Style, UNSPECIFIED};
+use super::{left_out, paper_label, Chart, MechanismGroups, Style, UNSPECIFIED};
 use crate::analysis::{Analysis, InfluentialPaper};
 
 /// How many papers the figure ranks.
@@ -76,12 +76,7 @@ impl Chart for TopInfluential {
              abbreviation (or short title) and year, coloured by their first mechanism.",
             self.bars.bars.len()
         );
-        if self.skipped > 0 {
-            caption.push_str(&format!(
-                " {} papers without a valid score are left out.",
-                self.skipped
-            ));
-        }
+        caption.push_str(&left_out(self.skipped, "without a valid score"));
         caption
     }
 
