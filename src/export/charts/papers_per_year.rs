@@ -15,25 +15,53 @@ use super::parts::{
 use super::{left_out, Chart, MechanismGroups, Style, AXIS, MUTED, TEXT, WHITE};
 use crate::analysis::Analysis;
 
-/// Years beyond this span (oldest dropped) would make bars too thin to read.
-const MAX_YEARS: i32 = 60;
+/// Years beyond this span are pooled into the first bar: bars would be too thin to read.
+const MAX_YEARS: i32 = 40;
+
+/// A run of this many years without a paper ends the timeline; older papers are pooled.
+const GAP_YEARS: i32 = 2;
+
+/// One bar: a year, or the pooled older years.
+struct YearBar {
+    label: String,
+    /// The year, for thinning labels; `None` for the pooled bar (always labelled).
+    year: Option<i32>,
+    /// The (fractional) paper count of each mechanism group.
+    values: Vec<f64>,
+}
 
 pub(super) struct PapersPerYear {
-    /// Per year, the (fractional) paper count of each mechanism group.
-    years: BTreeMap<i32, Vec<f64>>,
+    bars: Vec<YearBar>,
     legend: LegendBlock,
     /// Group index of each legend entry (groups with no paper are left out).
     shown: Vec<usize>,
     colors: Vec<(u8, u8, u8)>,
     papers: usize,
     without_year: usize,
-    outside_span: usize,
+    /// Papers pooled into the first bar, and the newest year among them.
+    pooled: Option<(usize, i32)>,
+}
+
+/// The first year of the timeline: walking back from the newest year, the timeline stops at a
+/// gap of [`GAP_YEARS`] empty years (a stray 1999 paper must not squeeze 2016-2025 into a
+/// corner) or after [`MAX_YEARS`] years.
+fn timeline_start(years: &BTreeMap<i32, (usize, Vec<f64>)>) -> Option<i32> {
+    let (&last, _) = years.iter().next_back()?;
+    let mut start = last;
+    for (&year, _) in years.iter().rev() {
+        if start - year > GAP_YEARS || last - year >= MAX_YEARS {
+            break;
+        }
+        start = year;
+    }
+    Some(start)
 }
 
 impl PapersPerYear {
     pub fn new(analysis: &Analysis, groups: &MechanismGroups) -> Self {
         let n_groups = groups.groups.len();
-        let mut years: BTreeMap<i32, Vec<f64>> = BTreeMap::new();
+        // Per year: papers, and their (fractional) count per mechanism group.
+        let mut years: BTreeMap<i32, (usize, Vec<f64>)> = BTreeMap::new();
         let (mut papers, mut without_year) = (0, 0);
         for paper in analysis.papers.iter().filter(|p| p.in_catalog) {
             papers += 1;
@@ -42,50 +70,61 @@ impl PapersPerYear {
                 continue;
             };
             let found = groups.groups_of(&paper.mechanisms);
-            let row = years.entry(year).or_insert_with(|| vec![0.0; n_groups]);
-            if found.is_empty() {
-                continue;
-            }
-            let share = 1.0 / found.len() as f64;
-            for g in found {
-                row[g] += share;
+            let row = years
+                .entry(year)
+                .or_insert_with(|| (0, vec![0.0; n_groups]));
+            row.0 += 1;
+            for &g in &found {
+                row.1[g] += 1.0 / found.len() as f64;
             }
         }
-        let mut outside_span = 0;
-        if let Some(&last) = years.keys().next_back() {
-            let first_kept = last - MAX_YEARS + 1;
-            let dropped: Vec<i32> = years.range(..first_kept).map(|(y, _)| *y).collect();
-            for year in dropped {
-                if let Some(row) = years.remove(&year) {
-                    outside_span += row.iter().sum::<f64>().round() as usize;
+        let mut bars = Vec::new();
+        let mut pooled = None;
+        if let (Some(start), Some(&last)) = (timeline_start(&years), years.keys().next_back()) {
+            let older: Vec<(&i32, &(usize, Vec<f64>))> = years.range(..start).collect();
+            if let Some((&newest, _)) = older.last() {
+                let mut values = vec![0.0; n_groups];
+                let mut count = 0;
+                for (_, (n, row)) in &older {
+                    count += n;
+                    for (g, v) in row.iter().enumerate() {
+                        values[g] += v;
+                    }
                 }
+                pooled = Some((count, newest));
+                bars.push(YearBar {
+                    label: format!("≤{newest}"),
+                    year: None,
+                    values,
+                });
             }
-            // Every year in between gets a slot, so that gaps show as gaps.
-            if let Some(&first) = years.keys().next() {
-                for year in first..=last {
-                    years.entry(year).or_insert_with(|| vec![0.0; n_groups]);
-                }
+            // Every year of the timeline gets a slot, so that gaps show as gaps.
+            for year in start..=last {
+                bars.push(YearBar {
+                    label: year.to_string(),
+                    year: Some(year),
+                    values: years
+                        .get(&year)
+                        .map(|(_, row)| row.clone())
+                        .unwrap_or_else(|| vec![0.0; n_groups]),
+                });
             }
         }
-        let mut totals = vec![0.0; n_groups];
-        for row in years.values() {
-            for (g, v) in row.iter().enumerate() {
-                totals[g] += v;
-            }
-        }
-        let shown: Vec<usize> = (0..n_groups).filter(|&g| totals[g] > 0.0).collect();
+        let shown: Vec<usize> = (0..n_groups)
+            .filter(|&g| bars.iter().any(|b| b.values[g] > 0.0))
+            .collect();
         let entries = shown
             .iter()
             .map(|&g| LegendEntry::swatch(&groups.groups[g].label, groups.groups[g].color))
             .collect();
         PapersPerYear {
-            years,
+            bars,
             legend: LegendBlock::new(entries, None),
             shown,
             colors: groups.groups.iter().map(|g| g.color).collect(),
             papers,
             without_year,
-            outside_span,
+            pooled,
         }
     }
 
@@ -112,15 +151,16 @@ impl Chart for PapersPerYear {
             super::NAMED_MECHANISMS
         );
         caption.push_str(&left_out(self.without_year, "without a year"));
-        caption.push_str(&left_out(
-            self.outside_span,
-            &format!("older than the {MAX_YEARS} most recent years"),
-        ));
+        if let Some((count, newest)) = self.pooled {
+            caption.push_str(&format!(
+                " The first bar pools the {count} papers from {newest} and before."
+            ));
+        }
         caption
     }
 
     fn height(&self, st: &Style) -> f64 {
-        if self.years.is_empty() {
+        if self.bars.is_empty() {
             return empty_height(st);
         }
         title_height(st)
@@ -132,7 +172,7 @@ impl Chart for PapersPerYear {
     }
 
     fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        if self.years.is_empty() {
+        if self.bars.is_empty() {
             return draw_empty(
                 c,
                 st,
@@ -141,7 +181,7 @@ impl Chart for PapersPerYear {
             );
         }
         let top = draw_title(c, st, &self.title())?;
-        let totals: Vec<f64> = self.years.values().map(|r| r.iter().sum()).collect();
+        let totals: Vec<f64> = self.bars.iter().map(|b| b.values.iter().sum()).collect();
         let max = totals.iter().copied().fold(0.0, f64::max);
         let scale = Scale::linear(0.0, nice_max(max, 5));
         let ticks = linear_ticks(&scale, 5, false);
@@ -153,7 +193,7 @@ impl Chart for PapersPerYear {
         };
         draw_y_axis(c, st, &plot, &scale, &ticks, "Papers", AxisStyle::grid())?;
 
-        let n = self.years.len() as f64;
+        let n = self.bars.len() as f64;
         let slot = plot.width() / n;
         let bar = (slot * 0.74).min(st.px(130.0));
         let separator = st.px(2.0).max(1.0);
@@ -163,7 +203,8 @@ impl Chart for PapersPerYear {
             .iter()
             .map(|t| text_width(&format!("{}", t.round()), st.small_size(), false))
             .fold(0.0, f64::max);
-        for (i, (row, total)) in self.years.values().zip(&totals).enumerate() {
+        for (i, (bar_values, total)) in self.bars.iter().zip(&totals).enumerate() {
+            let row = &bar_values.values;
             let cx = plot.x0 + slot * (i as f64 + 0.5);
             let mut base = 0.0;
             for &g in &self.shown {
@@ -186,26 +227,32 @@ impl Chart for PapersPerYear {
             }
         }
 
-        // Year labels: every year when they fit, else every 2nd, 5th, 10th ...
+        // Year labels: every year when they fit, else every 2nd, 5th, 10th ...; the pooled
+        // bar is always labelled, and keeps its neighbours' room.
         let size = st.tick_size();
-        let widest = text_width("2000", size, false) + st.gap() * 1.5;
+        let widest = self
+            .bars
+            .iter()
+            .map(|b| text_width(&b.label, size, false))
+            .fold(0.0, f64::max)
+            + st.gap() * 1.5;
         let every = [1usize, 2, 5, 10, 20]
             .into_iter()
             .find(|&k| slot * k as f64 >= widest)
             .unwrap_or(20);
+        let pooled_slots = if self.pooled.is_some() { every } else { 0 };
         let spec = TextSpec::new(size, TEXT).align(HAlign::Center, VAlign::Top);
-        for (i, year) in self.years.keys().enumerate() {
-            if year.rem_euclid(every as i32) != 0 && every > 1 {
+        for (i, bar) in self.bars.iter().enumerate() {
+            let labelled = match bar.year {
+                None => true,
+                Some(year) => i >= pooled_slots && year.rem_euclid(every as i32) == 0,
+            };
+            if !labelled {
                 continue;
             }
             let cx = plot.x0 + slot * (i as f64 + 0.5);
             c.vline(cx, plot.y1, plot.y1 + st.tick_len(), st.thin(), AXIS)?;
-            c.text(
-                &year.to_string(),
-                cx,
-                plot.y1 + st.tick_len() + st.gap(),
-                &spec,
-            )?;
+            c.text(&bar.label, cx, plot.y1 + st.tick_len() + st.gap(), &spec)?;
         }
         c.hline(plot.x0, plot.x1, plot.y1, st.line(), AXIS)?;
         let title_y = plot.y1 + x_axis_height(st, false) + st.gap() * 1.6;
@@ -218,5 +265,28 @@ impl Chart for PapersPerYear {
         )?;
 
         self.legend.draw(c, st, plot.y1 + x_axis_height(st, true))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn years(list: &[i32]) -> BTreeMap<i32, (usize, Vec<f64>)> {
+        list.iter().map(|&y| (y, (1, vec![1.0]))).collect()
+    }
+
+    #[test]
+    fn the_timeline_stops_at_a_long_gap_or_span() {
+        assert_eq!(
+            timeline_start(&years(&[1999, 2016, 2018, 2019, 2020])),
+            Some(2016)
+        );
+        // A one-year gap is a gap in the timeline, not its end.
+        assert_eq!(timeline_start(&years(&[2010, 2012, 2013])), Some(2010));
+        assert_eq!(timeline_start(&years(&[2024])), Some(2024));
+        let decades: Vec<i32> = (1950..=2025).collect();
+        assert_eq!(timeline_start(&years(&decades)), Some(2025 - MAX_YEARS + 1));
+        assert_eq!(timeline_start(&years(&[])), None);
     }
 }
