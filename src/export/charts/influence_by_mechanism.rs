@@ -8,11 +8,13 @@ use super::parts::{
     draw_empty, draw_title, draw_x_axis, empty_height, log_ticks, title_height, x_axis_height,
     AxisStyle, Rect, Scale,
 };
-use super::{fit_text, left_out, Chart, MechanismGroups, Rgb, Style, AXIS, TEXT, WHITE};
+use super::{fit_with_suffix, left_out, Chart, MechanismGroups, Rgb, Style, AXIS, TEXT, WHITE};
 use crate::analysis::Analysis;
 
 struct Row {
     label: String,
+    /// The paper count, "(n)", kept whole when the label is cut.
+    count: String,
     color: Rgb,
     /// (PageRank, vertical jitter in -1..1), sorted by PageRank.
     points: Vec<(f64, f64)>,
@@ -67,7 +69,8 @@ impl InfluenceByMechanism {
             .map(|(g, mut p)| {
                 p.sort_by(|a, b| a.0.total_cmp(&b.0));
                 Row {
-                    label: format!("{} ({})", groups.groups[g].label, p.len()),
+                    label: groups.groups[g].label.clone(),
+                    count: format!("({})", p.len()),
                     color: groups.groups[g].color,
                     points: p,
                 }
@@ -134,9 +137,9 @@ impl Chart for InfluenceByMechanism {
         let widest = self
             .rows
             .iter()
-            .map(|r| text_width(&r.label, size, false))
+            .map(|r| text_width(&format!("{} {}", r.label, r.count), size, false))
             .fold(0.0, f64::max);
-        let label_width = widest.min(st.width * 0.42);
+        let label_width = widest.min(st.width * 0.46);
         let scale = self.scale();
         let ticks = log_ticks(&scale);
         let last_half = ticks
@@ -165,7 +168,7 @@ impl Chart for InfluenceByMechanism {
         let line = st.line();
         for (i, row) in self.rows.iter().enumerate() {
             let cy = plot.y0 + rh * (i as f64 + 0.5);
-            let label = fit_text(&row.label, size, false, label_width);
+            let label = fit_with_suffix(&row.label, &row.count, size, label_width);
             c.text(&label, plot.x0 - st.gap(), cy, &label_spec)?;
             // The dots, in the mechanism's colour; light colours get a darker rim.
             let rim = super::parts::outline_for(row.color);

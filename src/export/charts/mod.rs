@@ -618,13 +618,76 @@ pub(crate) fn fit_text(text: &str, size: f64, bold: bool, max_width: f64) -> Str
         };
     }
     let prefix: String = chars[..lo].iter().collect();
-    // Prefer ending on a whole word, unless that throws away more than a third of the text.
+    // Prefer ending on a whole word, unless that throws away more than half of what fits.
     let cut = match prefix.rfind(' ') {
-        Some(space) if space * 3 >= prefix.len() * 2 => &prefix[..space],
+        Some(space) if space * 2 >= prefix.len() => &prefix[..space],
         _ => prefix.as_str(),
     };
     let cut = cut.trim_end_matches([' ', ',', ':', ';', '-', '–', '(']);
     format!("{cut}…")
+}
+
+/// `name` then `suffix` (e.g. a year) cut to `width`: the name is cut, the suffix kept whole.
+pub(crate) fn fit_with_suffix(name: &str, suffix: &str, size: f64, width: f64) -> String {
+    let full = if suffix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} {suffix}")
+    };
+    if suffix.is_empty() || canvas::text_width(&full, size, false) <= width {
+        return fit_text(&full, size, false, width);
+    }
+    let suffix = format!(" {suffix}");
+    let room = width - canvas::text_width(&suffix, size, false);
+    match fit_text(name, size, false, room) {
+        cut if cut.is_empty() || cut == "…" => fit_text(&full, size, false, width),
+        cut => cut + &suffix,
+    }
+}
+
+/// `name` cut in the middle, keeping its last word: "Recent token reduction… 10".
+fn fit_keeping_end(name: &str, suffix: &str, size: f64, width: f64) -> String {
+    match name.trim_end().rsplit_once(' ') {
+        Some((head, last)) => {
+            let tail = if suffix.is_empty() {
+                format!(" {last}")
+            } else {
+                format!(" {last} {suffix}")
+            };
+            let room = width - canvas::text_width(&tail, size, false);
+            match fit_text(head, size, false, room) {
+                cut if cut.is_empty() || cut == "…" => fit_with_suffix(name, suffix, size, width),
+                cut => cut + &tail,
+            }
+        }
+        None => fit_with_suffix(name, suffix, size, width),
+    }
+}
+
+/// Labels (name, suffix) cut to `width`, and kept apart: a name cut to a stem that another
+/// name also starts with ("Recent token reduction…" for "... study 10" and "... study 11") is
+/// cut in the middle instead, so that its distinct ending shows.
+pub(crate) fn fit_labels(labels: &[(&str, &str)], size: f64, width: f64) -> Vec<String> {
+    labels
+        .iter()
+        .enumerate()
+        .map(|(i, &(name, suffix))| {
+            let fitted = fit_with_suffix(name, suffix, size, width);
+            let cut = fitted.strip_suffix(suffix).unwrap_or(&fitted).trim_end();
+            let Some(stem) = cut.strip_suffix('…') else {
+                return fitted;
+            };
+            let ambiguous = labels
+                .iter()
+                .enumerate()
+                .any(|(k, &(other, _))| k != i && other != name && other.starts_with(stem));
+            if ambiguous {
+                fit_keeping_end(name, suffix, size, width)
+            } else {
+                fitted
+            }
+        })
+        .collect()
 }
 
 /// `text` wrapped at spaces (and after hyphens) into at most `max_lines` lines of `max_width`
@@ -882,6 +945,31 @@ mod tests {
         assert!(lines
             .iter()
             .all(|l| canvas::text_width(l, 35.0, false) <= 400.0));
+    }
+
+    #[test]
+    fn cut_labels_keep_their_year_and_stay_apart() {
+        ensure_fonts().unwrap();
+        let cut = fit_with_suffix(
+            "A rather long title about token merging",
+            "(2023)",
+            35.0,
+            300.0,
+        );
+        assert!(cut.ends_with("… (2023)"), "{cut}");
+        let labels = [
+            ("Recent token reduction study 10", "(2026)"),
+            ("Recent token reduction study 11", "(2025)"),
+            ("Recent token reduction study 3", "(2026)"),
+        ];
+        let width = canvas::text_width("Recent token reduction study 3 (2026)", 35.0, false);
+        let fitted = fit_labels(&labels, 35.0, width);
+        assert_eq!(fitted[2], "Recent token reduction study 3 (2026)");
+        assert!(fitted[0].ends_with("… 10 (2026)"), "{fitted:?}");
+        assert!(fitted[1].ends_with("… 11 (2025)"), "{fitted:?}");
+        assert!(fitted
+            .iter()
+            .all(|f| canvas::text_width(f, 35.0, false) <= width + 0.5));
     }
 
     #[test]

@@ -151,10 +151,14 @@ impl Chart for PapersPerYear {
             super::NAMED_MECHANISMS
         );
         caption.push_str(&left_out(self.without_year, "without a year"));
-        if let Some((count, newest)) = self.pooled {
-            caption.push_str(&format!(
-                " The first bar pools the {count} papers from {newest} and before."
-            ));
+        match self.pooled {
+            Some((1, newest)) => caption.push_str(&format!(
+                " The first bar holds the one paper from {newest} or earlier."
+            )),
+            Some((count, newest)) => caption.push_str(&format!(
+                " The first bar pools the {count} papers from {newest} and earlier."
+            )),
+            None => {}
         }
         caption
     }

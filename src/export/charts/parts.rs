@@ -5,8 +5,8 @@ use anyhow::Result;
 
 use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::{
-    fit_text, luminance, sequential, text_on, wrap_text, wrap_text_complete, Rgb, Style, AXIS,
-    EMPTY_CELL, GRID, MUTED, TEXT, WHITE,
+    fit_labels, fit_text, luminance, sequential, text_on, wrap_text, wrap_text_complete, Rgb,
+    Style, AXIS, EMPTY_CELL, GRID, MUTED, TEXT, WHITE,
 };
 
 /// A rectangle in pixels.
@@ -985,20 +985,19 @@ impl Bar {
             format!("{} {}", self.label, self.suffix)
         }
     }
+}
 
-    fn fitted_label(&self, size: f64, width: f64) -> String {
-        let full = self.full_label();
-        if self.suffix.is_empty() || text_width(&full, size, false) <= width {
-            return fit_text(&full, size, false, width);
-        }
-        let suffix = format!(" {}", self.suffix);
-        let room = width - text_width(&suffix, size, false);
-        let name = fit_text(&self.label, size, false, room);
-        if name.is_empty() {
-            fit_text(&full, size, false, width)
-        } else {
-            name + &suffix
-        }
+/// A value printed beside a bar: three significant digits.
+pub(crate) fn value_label(v: f64) -> String {
+    let a = v.abs();
+    if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
     }
 }
 
@@ -1038,12 +1037,22 @@ impl BarList {
             .map(|b| b.value)
             .filter(|v| v.is_finite())
             .fold(0.0, f64::max);
-        // As many ticks as leave room between their labels, from 5 down to 2.
+        let small = st.small_size();
+        let value_room = self
+            .bars
+            .iter()
+            .map(|b| text_width(&value_label(b.value), small, false))
+            .fold(0.0, f64::max)
+            + st.gap();
+        // As many ticks as leave room between their labels, from 5 down to 2; the scale
+        // reaches far enough past the longest bar for its value to be printed after it.
         let x0 = m + label_width + st.gap() * 1.5;
+        let width = (st.width - m - x0).max(1.0);
+        let reach = max * width / (width - value_room).max(width * 0.5);
         let (scale, ticks) = (2..=5)
             .rev()
             .map(|n| {
-                let scale = Scale::linear(0.0, nice_max(max, n));
+                let scale = Scale::linear(0.0, nice_max(reach, n));
                 let ticks = linear_ticks(&scale, n, false);
                 (scale, ticks)
             })
@@ -1056,7 +1065,7 @@ impl BarList {
                 widest + st.px(36.0) <= room
             })
             .unwrap_or_else(|| {
-                let scale = Scale::linear(0.0, nice_max(max, 2));
+                let scale = Scale::linear(0.0, nice_max(reach, 2));
                 let ticks = linear_ticks(&scale, 2, false);
                 (scale, ticks)
             });
@@ -1077,10 +1086,16 @@ impl BarList {
             c.vline(x, plot.y0, plot.y1, st.thin(), GRID)?;
         }
         let spec = TextSpec::new(size, TEXT).align(HAlign::Right, VAlign::Center);
-        for (i, bar) in self.bars.iter().enumerate() {
+        let value_spec = TextSpec::new(small, MUTED).align(HAlign::Left, VAlign::Center);
+        let names: Vec<(&str, &str)> = self
+            .bars
+            .iter()
+            .map(|b| (b.label.as_str(), b.suffix.as_str()))
+            .collect();
+        let labels = fit_labels(&names, size, label_width);
+        for (i, (bar, label)) in self.bars.iter().zip(&labels).enumerate() {
             let y = top + st.px(4.0) + rh * (i as f64 + 0.5);
-            let label = bar.fitted_label(size, label_width);
-            c.text(&label, plot.x0 - st.gap(), y, &spec)?;
+            c.text(label, plot.x0 - st.gap(), y, &spec)?;
             let value = if bar.value.is_finite() {
                 bar.value.max(0.0)
             } else {
@@ -1092,6 +1107,9 @@ impl BarList {
                 c.rect(plot.x0, y - half, x, y + half, bar.color)?;
                 let outline = outline_for(bar.color).unwrap_or(bar.color);
                 c.frame(plot.x0, y - half, x, y + half, st.thin(), outline)?;
+            }
+            if bar.value.is_finite() {
+                c.text(&value_label(bar.value), x + st.gap() * 0.8, y, &value_spec)?;
             }
         }
         let axis = Rect {

@@ -53,7 +53,7 @@ impl TopInfluential {
             bars: BarList {
                 bars,
                 axis_title: "Influence score".to_string(),
-                label_share: 0.42,
+                label_share: 0.48,
             },
             legend: LegendBlock::new(entries, Some("First mechanism")),
             skipped,
