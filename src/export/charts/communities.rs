@@ -109,10 +109,10 @@ impl Chart for Communities {
 
     fn caption(&self) -> String {
         let mut caption = format!(
-            "The {} communities detected in the citation graph, largest first (catalogue \
-             papers in parentheses; beyond the {} largest, merged), each split into the \
-             mechanisms of its catalogue papers; a paper with k mechanisms counts 1/k towards \
-             each.",
+            "The {} communities of the citation graph that hold catalogue papers, largest \
+             first (catalogue papers in parentheses; beyond the {} largest, merged), each split \
+             into the mechanisms of its catalogue papers; a paper with k mechanisms counts 1/k \
+             towards each.",
             self.communities,
             MAX_COMMUNITIES - 1
         );

@@ -571,6 +571,65 @@ impl AxisStyle {
     }
 }
 
+/// Which edge of the plot an axis runs along.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    Bottom,
+    Left,
+}
+
+/// The ticks of an axis along `edge`: gridlines (optional), tick marks (minor ones shorter),
+/// labels; then the axis line.
+fn draw_ticks(
+    c: &Canvas,
+    st: &Style,
+    plot: &Rect,
+    scale: &Scale,
+    ticks: &[Tick],
+    axis: AxisStyle,
+    edge: Edge,
+) -> Result<()> {
+    let spec = match edge {
+        Edge::Bottom => TextSpec::new(st.tick_size(), TEXT).align(HAlign::Center, VAlign::Top),
+        Edge::Left => TextSpec::new(st.tick_size(), TEXT).align(HAlign::Right, VAlign::Center),
+    };
+    let label_offset = st.tick_len() + st.gap();
+    for tick in ticks {
+        let major = !tick.label.is_empty();
+        let len = if major {
+            st.tick_len()
+        } else {
+            st.tick_len() * 0.6
+        };
+        match edge {
+            Edge::Bottom => {
+                let x = axis.x(scale, plot, tick.value);
+                if axis.grid && major {
+                    c.vline(x, plot.y0, plot.y1, st.thin(), GRID)?;
+                }
+                c.vline(x, plot.y1, plot.y1 + len, st.thin(), AXIS)?;
+                if major {
+                    c.text(&tick.label, x, plot.y1 + label_offset, &spec)?;
+                }
+            }
+            Edge::Left => {
+                let y = axis.y(scale, plot, tick.value);
+                if axis.grid && major {
+                    c.hline(plot.x0, plot.x1, y, st.thin(), GRID)?;
+                }
+                c.hline(plot.x0 - len, plot.x0, y, st.thin(), AXIS)?;
+                if major {
+                    c.text(&tick.label, plot.x0 - label_offset, y, &spec)?;
+                }
+            }
+        }
+    }
+    match edge {
+        Edge::Bottom => c.hline(plot.x0, plot.x1, plot.y1, st.line(), AXIS),
+        Edge::Left => c.vline(plot.x0, plot.y0, plot.y1, st.line(), AXIS),
+    }
+}
+
 /// The x axis along the bottom of `plot`: line, ticks, labels, title, and optional gridlines.
 pub(crate) fn draw_x_axis(
     c: &Canvas,
@@ -581,25 +640,7 @@ pub(crate) fn draw_x_axis(
     title: &str,
     axis: AxisStyle,
 ) -> Result<()> {
-    let grid = axis.grid;
-    let spec = TextSpec::new(st.tick_size(), TEXT).align(HAlign::Center, VAlign::Top);
-    for tick in ticks {
-        let x = axis.x(scale, plot, tick.value);
-        let major = !tick.label.is_empty();
-        if grid && major {
-            c.vline(x, plot.y0, plot.y1, st.thin(), GRID)?;
-        }
-        let len = if major {
-            st.tick_len()
-        } else {
-            st.tick_len() * 0.6
-        };
-        c.vline(x, plot.y1, plot.y1 + len, st.thin(), AXIS)?;
-        if major {
-            c.text(&tick.label, x, plot.y1 + st.tick_len() + st.gap(), &spec)?;
-        }
-    }
-    c.hline(plot.x0, plot.x1, plot.y1, st.line(), AXIS)?;
+    draw_ticks(c, st, plot, scale, ticks, axis, Edge::Bottom)?;
     if !title.is_empty() {
         let y = plot.y1 + x_axis_height(st, false) + st.gap() * 1.6;
         let title = fit_text(title, st.label_size(), false, plot.width());
@@ -609,8 +650,8 @@ pub(crate) fn draw_x_axis(
     Ok(())
 }
 
-/// The y axis along the left of `plot`: line, ticks, labels, a vertical title at `title_x`, and
-/// optional gridlines.
+/// The y axis along the left of `plot`: line, ticks, labels, a vertical title, and optional
+/// gridlines.
 pub(crate) fn draw_y_axis(
     c: &Canvas,
     st: &Style,
@@ -620,25 +661,7 @@ pub(crate) fn draw_y_axis(
     title: &str,
     axis: AxisStyle,
 ) -> Result<()> {
-    let grid = axis.grid;
-    let spec = TextSpec::new(st.tick_size(), TEXT).align(HAlign::Right, VAlign::Center);
-    for tick in ticks {
-        let y = axis.y(scale, plot, tick.value);
-        let major = !tick.label.is_empty();
-        if grid && major {
-            c.hline(plot.x0, plot.x1, y, st.thin(), GRID)?;
-        }
-        let len = if major {
-            st.tick_len()
-        } else {
-            st.tick_len() * 0.6
-        };
-        c.hline(plot.x0 - len, plot.x0, y, st.thin(), AXIS)?;
-        if major {
-            c.text(&tick.label, plot.x0 - st.tick_len() - st.gap(), y, &spec)?;
-        }
-    }
-    c.vline(plot.x0, plot.y0, plot.y1, st.line(), AXIS)?;
+    draw_ticks(c, st, plot, scale, ticks, axis, Edge::Left)?;
     if !title.is_empty() {
         let x = plot.x0 - y_axis_width(st, ticks, true) + line_height(st.label_size()) / 2.0;
         draw_vertical_title(c, st, title, x, (plot.y0 + plot.y1) / 2.0, plot.height())?;
