@@ -1,6 +1,8 @@
 //! Outputs: tables (CSV, JSON), figures, graph exports (DOT, GraphML), the HTML report, the
 //! maintainers' suggestions and the survey's LaTeX tables.
 
+pub mod charts;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::Result;
