@@ -85,10 +85,12 @@ pub fn to_dot(analysis: &Analysis, options: &RenderOptions) -> String {
     out.push_str("digraph citegraph {\n");
     let catalog_count = nodes.iter().filter(|n| !n.missing).count();
     let missing_count = nodes.len() - catalog_count;
-    let title = format!(
+    let title =
+        format!(
         "Citation graph: {catalog_count} catalogue papers{}. Colour: mechanism; size: PageRank.",
         if missing_count > 0 {
-            format!(" and {missing_count} missing papers (dashed)")
+            let noun = if missing_count == 1 { "paper" } else { "papers" };
+            format!(" and {missing_count} missing {noun} (dashed)")
         } else {
             String::new()
         }

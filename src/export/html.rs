@@ -21,7 +21,11 @@ use crate::analysis::{Analysis, MissingKind, MissingPaper, PaperMetrics};
 /// Rows of each mechanism's influential-papers table.
 pub const INFLUENTIAL_PER_MECHANISM: usize = 10;
 /// Rows of each missing-papers table (foundations, candidates).
-pub const MISSING_PER_KIND: usize = 25;
+pub const MISSING_PER_KIND: usize = 20;
+/// Mechanisms shown in a missing paper's evidence; the rest are summed up in one line.
+const EVIDENCE_GROUPS: usize = 3;
+/// Catalogue papers named per mechanism in the evidence.
+const EVIDENCE_PAPERS: usize = 5;
 
 /// Writes `report.html`.
 pub struct Report;
@@ -146,23 +150,24 @@ pub fn to_html(analysis: &Analysis, figures: &[Figure]) -> Result<String> {
         analysis.summary.edges,
         escape::html(&analysis.summary.scope),
     );
-    out.push_str("<nav class=\"toc\" aria-label=\"Contents\">\n<h2>Contents</h2>\n<ol>\n");
+    out.push_str("<nav class=\"toc\" aria-label=\"Contents\">\n<div>\n<h2>Contents</h2>\n<ol>\n");
     for (id, title, _) in &sections {
         let _ = writeln!(out, "<li><a href=\"#{id}\">{title}</a></li>");
-        if *id == "figures" {
-            out.push_str("<ol>\n");
-            for figure in figures {
-                let _ = writeln!(
-                    out,
-                    "<li><a href=\"#fig-{}\">{}</a></li>",
-                    figure.name,
-                    escape::html(&figure.title)
-                );
-            }
-            out.push_str("</ol>\n");
-        }
     }
-    out.push_str("</ol>\n</nav>\n<main>\n");
+    out.push_str("</ol>\n</div>\n");
+    if !figures.is_empty() {
+        out.push_str("<div>\n<h2>Figures</h2>\n<ol>\n");
+        for figure in figures {
+            let _ = writeln!(
+                out,
+                "<li><a href=\"#fig-{}\">{}</a></li>",
+                figure.name,
+                escape::html(&figure.title)
+            );
+        }
+        out.push_str("</ol>\n</div>\n");
+    }
+    out.push_str("</nav>\n<main>\n");
     for (number, (id, title, body)) in sections.iter().enumerate() {
         let _ = writeln!(
             out,
@@ -256,7 +261,7 @@ fn summary(analysis: &Analysis) -> String {
     card(
         &mut out,
         &fixed(s.nmi, 2),
-        "NMI communities vs mechanisms",
+        "communities vs mechanisms (NMI)",
         &format!(
             "ARI {}; mechanism modularity {}",
             fixed(s.ari, 2),
@@ -443,18 +448,14 @@ fn or_dash<T: ToString>(value: Option<T>) -> String {
     value.map_or_else(|| "&ndash;".to_string(), |v| v.to_string())
 }
 
-/// A paper cell: the label in bold, the full title under it.
+/// A paper cell: the method abbreviation in bold (when the list gives one), then the full title.
 fn paper_cell(abbreviation: Option<&str>, title: &str) -> String {
-    let title = labels::one_line(title);
-    let label = labels::paper_label(abbreviation, &title);
-    if label == title {
-        format!("<b>{}</b>", escape::html(&title))
-    } else {
-        format!(
-            "<b>{}</b><div class=\"sub\">{}</div>",
-            escape::html(&label),
-            escape::html(&title)
-        )
+    let title = escape::html(&labels::one_line(title));
+    match abbreviation.map(labels::one_line) {
+        Some(abbreviation) if !abbreviation.is_empty() => {
+            format!("<b>{}</b> {title}", escape::html(&abbreviation))
+        }
+        _ => title,
     }
 }
 
@@ -623,10 +624,15 @@ fn missing_row(names: &Names<'_>, rank: usize, m: &MissingPaper) -> Vec<String> 
     }
     let mut groups: Vec<(&String, &Vec<String>)> = m.evidence.iter().collect();
     groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
-    let evidence: Vec<String> = groups
+    let mut evidence: Vec<String> = groups
         .iter()
+        .take(EVIDENCE_GROUPS)
         .map(|(mechanism, keys)| {
-            let shown: Vec<String> = keys.iter().take(6).map(|k| names.paper(k)).collect();
+            let shown: Vec<String> = keys
+                .iter()
+                .take(EVIDENCE_PAPERS)
+                .map(|k| names.paper(k))
+                .collect();
             let more = keys.len().saturating_sub(shown.len());
             let more = if more > 0 {
                 format!(" <span class=\"sub\">+{more} more</span>")
@@ -641,6 +647,14 @@ fn missing_row(names: &Names<'_>, rank: usize, m: &MissingPaper) -> Vec<String> 
             )
         })
         .collect();
+    let rest = &groups[groups.len().min(EVIDENCE_GROUPS)..];
+    if !rest.is_empty() {
+        let papers: usize = rest.iter().map(|(_, keys)| keys.len()).sum();
+        evidence.push(format!(
+            "<div class=\"sub\">and {papers} in {} other mechanisms</div>",
+            rest.len()
+        ));
+    }
     vec![
         rank.to_string(),
         format!(
@@ -652,7 +666,7 @@ fn missing_row(names: &Names<'_>, rank: usize, m: &MissingPaper) -> Vec<String> 
             m.catalog_papers, m.mechanisms_spanned
         ),
         format!(
-            "{}{}",
+            "{}<div class=\"sub\">{}</div>",
             names.mechanism(&m.predicted_mechanism),
             meter(m.confidence, "confidence")
         ),
@@ -661,17 +675,17 @@ fn missing_row(names: &Names<'_>, rank: usize, m: &MissingPaper) -> Vec<String> 
     ]
 }
 
-/// A small horizontal bar for a share in 0..1, with its value in words for screen readers.
+/// A small horizontal bar for a share in 0..1, followed by the share in words.
 fn meter(share: f64, what: &str) -> String {
-    let share = if share.is_finite() {
+    let clamped = if share.is_finite() {
         share.clamp(0.0, 1.0)
     } else {
         0.0
     };
     format!(
-        "<div class=\"meter\" title=\"{what} {0}\"><span style=\"width:{1:.0}%\"></span></div><span class=\"sub\">{what} {0}</span>",
-        percent(share),
-        share * 100.0
+        "<span class=\"meter\"><span style=\"width:{:.0}%\"></span></span>{what} {}",
+        clamped * 100.0,
+        percent(share)
     )
 }
 
@@ -691,15 +705,7 @@ fn coverage(names: &Names<'_>) -> String {
                 c.k.to_string(),
                 c.linked.to_string(),
                 c.missing.to_string(),
-                format!(
-                    "<div class=\"meter wide\"><span style=\"width:{:.0}%\"></span></div> {}",
-                    if c.completeness.is_finite() {
-                        c.completeness.clamp(0.0, 1.0) * 100.0
-                    } else {
-                        0.0
-                    },
-                    percent(c.completeness)
-                ),
+                meter(c.completeness, ""),
             ]
         })
         .collect();
