@@ -112,6 +112,8 @@ pub fn latex(text: &str) -> String {
             '<' => out.push_str("\\textless{}"),
             '>' => out.push_str("\\textgreater{}"),
             '|' => out.push_str("\\textbar{}"),
+            // The short labels' ellipsis; pdfLaTeX's default input encoding may lack it.
+            '…' => out.push_str("\\ldots{}"),
             '\n' | '\r' | '\t' => out.push(' '),
             c if c.is_control() => {}
             c => out.push(c),
@@ -222,6 +224,7 @@ mod tests {
         );
         assert_eq!(latex("two\nlines"), "two lines");
         assert_eq!(latex("Über"), "Über");
+        assert_eq!(latex("Short…"), r"Short\ldots{}");
     }
 
     #[test]

@@ -168,12 +168,13 @@ fn evidence(paper: &MissingPaper, names: &HashMap<&str, String>) -> String {
     };
     let mut groups: Vec<(&String, &Vec<String>)> = paper.evidence.iter().collect();
     groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
-    let detail: Vec<String> = groups
+    let mut detail: Vec<String> = groups
         .iter()
+        .take(3)
         .map(|(mechanism, keys)| {
             let shown: Vec<&str> = keys
                 .iter()
-                .take(5)
+                .take(3)
                 .map(|k| names.get(k.as_str()).map_or(k.as_str(), String::as_str))
                 .collect();
             let more = keys.len().saturating_sub(shown.len());
@@ -185,6 +186,9 @@ fn evidence(paper: &MissingPaper, names: &HashMap<&str, String>) -> String {
             format!("{mechanism}: {}{more}", shown.join(", "))
         })
         .collect();
+    if groups.len() > 3 {
+        detail.push(format!("{} other mechanisms", groups.len() - 3));
+    }
     format!(
         "citegraph: {kind}, predicted mechanism {} (confidence {:.2}); {verb} {} catalogue papers across {} mechanisms; score {:.3}. {}",
         paper.predicted_mechanism,

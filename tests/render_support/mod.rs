@@ -439,12 +439,12 @@ pub fn sample_analysis() -> Analysis {
         .iter()
         .map(|m| group(m, &|p: &PaperMetrics| p.mechanisms.contains(m)))
         .collect();
-    mechanisms.sort_by(|a, b| b.papers.cmp(&a.papers));
+    mechanisms.sort_by_key(|m| std::cmp::Reverse(m.papers));
     let mut domains: Vec<GroupStats> = DOMAINS
         .iter()
         .map(|d| group(d, &|p: &PaperMetrics| p.domains.iter().any(|x| x == d)))
         .collect();
-    domains.sort_by(|a, b| b.papers.cmp(&a.papers));
+    domains.sort_by_key(|d| std::cmp::Reverse(d.papers));
 
     let labels: Vec<String> = mechanisms.iter().map(|m| m.name.clone()).collect();
     let position: HashMap<&str, usize> = labels
