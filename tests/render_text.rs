@@ -282,3 +282,53 @@ fn hostile_titles_become_single_escaped_cells() {
     assert!(tex.contains(r"A \& B \textless{} C \textgreater{} D: Comparisons"));
     assert!(tex.contains("Line one Line two Line three"));
 }
+
+#[test]
+fn render_returns_exactly_the_files_it_writes() {
+    let analysis = sample_analysis();
+    let dir = tempfile::tempdir().unwrap();
+    let written = render(&analysis, &options("year"), dir.path()).unwrap();
+    let mut on_disk: Vec<std::path::PathBuf> = Vec::new();
+    let mut pending = vec![dir.path().to_path_buf()];
+    while let Some(folder) = pending.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                on_disk.push(path);
+            }
+        }
+    }
+    on_disk.sort();
+    let mut returned = written.clone();
+    returned.sort();
+    assert_eq!(
+        returned, on_disk,
+        "no temp file left, nothing written unreported"
+    );
+    for name in [
+        "graph.dot",
+        "graph.graphml",
+        "report.html",
+        "suggestions.md",
+        "tables/influential.tex",
+        "tables/mechanisms.tex",
+    ] {
+        assert!(written.contains(&dir.path().join(name)), "{name}");
+    }
+}
+
+#[test]
+fn an_unwritable_output_names_the_file() {
+    let analysis = sample_analysis();
+    let dir = tempfile::tempdir().unwrap();
+    // `tables` exists as a file, so tables/*.tex cannot be written.
+    std::fs::write(dir.path().join("tables"), "in the way").unwrap();
+    let mut options = options("year");
+    options.figures = vec!["papers-per-year".into()];
+    let error = render(&analysis, &options, dir.path()).unwrap_err();
+    let message = format!("{error:#}");
+    assert!(message.contains("tables"), "{message}");
+    assert!(message.contains("influential.tex"), "{message}");
+}

@@ -15,7 +15,7 @@ use anyhow::{Context, Result};
 use regex::Regex;
 
 use super::charts::{self, Figure};
-use super::{escape, hex_color, labels, Exporter, OutputFile, RenderContext};
+use super::{escape, hex_color, labels, ranked_evidence, Exporter, OutputFile, RenderContext};
 use crate::analysis::{Analysis, MissingKind, MissingPaper, PaperMetrics};
 
 /// Rows of each mechanism's influential-papers table.
@@ -622,8 +622,7 @@ fn missing_row(names: &Names<'_>, rank: usize, m: &MissingPaper) -> Vec<String> 
         let etal = if m.authors.len() > 3 { " et al." } else { "" };
         meta.push(format!("{}{etal}", escape::html(&shown.join(", "))));
     }
-    let mut groups: Vec<(&String, &Vec<String>)> = m.evidence.iter().collect();
-    groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    let groups = ranked_evidence(m);
     let mut evidence: Vec<String> = groups
         .iter()
         .take(EVIDENCE_GROUPS)

@@ -44,6 +44,18 @@ pub fn paper_label(abbreviation: Option<&str>, title: &str) -> String {
     }
 }
 
+/// Catalogue key -> [`paper_label`], for tables and evidence that list papers by key.
+pub fn key_labels(analysis: &crate::analysis::Analysis) -> std::collections::HashMap<&str, String> {
+    analysis
+        .papers
+        .iter()
+        .filter_map(|p| {
+            let key = p.key.as_deref()?;
+            Some((key, paper_label(p.abbreviation.as_deref(), &p.title)))
+        })
+        .collect()
+}
+
 /// An author list the way the catalogue writes it (BibTeX order, `Last, First and Last, First`),
 /// from Semantic Scholar's `First Last` names; after `max` names, `and others`.
 pub fn authors_bibtex_style(authors: &[String], max: usize) -> String {

@@ -107,16 +107,7 @@ pub fn mechanisms_table(analysis: &Analysis) -> String {
         .iter()
         .map(|c| (c.mechanism.as_str(), c.completeness))
         .collect();
-    let names: HashMap<&str, String> = analysis
-        .papers
-        .iter()
-        .filter_map(|p| {
-            Some((
-                p.key.as_deref()?,
-                labels::paper_label(p.abbreviation.as_deref(), &p.title),
-            ))
-        })
-        .collect();
+    let names = labels::key_labels(analysis);
     let body: Vec<Vec<String>> = analysis
         .mechanisms
         .iter()

@@ -186,6 +186,14 @@ pub fn top_missing(analysis: &Analysis, n: usize) -> Vec<&crate::analysis::Missi
     picked
 }
 
+/// A missing paper's evidence, the mechanism with the most linked catalogue papers first (ties
+/// by name, so the order is stable).
+pub fn ranked_evidence(paper: &crate::analysis::MissingPaper) -> Vec<(&String, &Vec<String>)> {
+    let mut groups: Vec<(&String, &Vec<String>)> = paper.evidence.iter().collect();
+    groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    groups
+}
+
 /// `#rrggbb` for a colour.
 pub fn hex_color((r, g, b): (u8, u8, u8)) -> String {
     format!("#{r:02x}{g:02x}{b:02x}")

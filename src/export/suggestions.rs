@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use super::{escape, labels, Exporter, OutputFile, RenderContext};
+use super::{escape, labels, ranked_evidence, Exporter, OutputFile, RenderContext};
 use crate::analysis::{Analysis, MissingKind, MissingPaper};
 
 /// How many papers of each kind the file suggests.
@@ -40,7 +40,7 @@ impl Exporter for Suggestions {
 
 /// The Markdown of the suggestions, `per_kind` papers of each kind at most.
 pub fn to_markdown(analysis: &Analysis, per_kind: usize) -> String {
-    let names = key_names(analysis);
+    let names = labels::key_labels(analysis);
     let mut out = String::new();
     out.push_str("# Papers the citation graph suggests adding\n\n");
     out.push_str(
@@ -75,21 +75,6 @@ pub fn to_markdown(analysis: &Analysis, per_kind: usize) -> String {
         }
     }
     out
-}
-
-/// Catalogue key -> the label a reader recognises (abbreviation or short title).
-fn key_names(analysis: &Analysis) -> HashMap<&str, String> {
-    analysis
-        .papers
-        .iter()
-        .filter_map(|p| {
-            let key = p.key.as_deref()?;
-            Some((
-                key,
-                labels::paper_label(p.abbreviation.as_deref(), &p.title),
-            ))
-        })
-        .collect()
 }
 
 fn write_entry(
@@ -166,8 +151,7 @@ fn evidence(paper: &MissingPaper, names: &HashMap<&str, String>) -> String {
         MissingKind::Candidate => ("candidate", "cites"),
         MissingKind::Foundation => ("foundation", "is cited by"),
     };
-    let mut groups: Vec<(&String, &Vec<String>)> = paper.evidence.iter().collect();
-    groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    let groups = ranked_evidence(paper);
     let mut detail: Vec<String> = groups
         .iter()
         .take(3)
