@@ -357,7 +357,7 @@ fn write_legend(out: &mut String, analysis: &Analysis, with_missing: bool) {
     out.push_str(
         "  subgraph cluster_legend {\n    label=\"Mechanism\";\n    style=rounded;\n    color=\"#999999\";\n    fontsize=16;\n",
     );
-    out.push_str("    node [shape=box, style=filled, fontsize=12, width=1.8];\n");
+    out.push_str("    node [shape=box, style=filled, fontsize=16, width=2.4, height=0.4];\n");
     for (index, mechanism) in analysis.mechanisms.iter().enumerate() {
         let color = charts::mechanism_color(analysis, &mechanism.name);
         let _ = writeln!(
