@@ -1,7 +1,23 @@
 //! The catalogue reader: an awesome list of papers (Markdown files with shields.io badges) becomes a
 //! [`Catalog`] of distinct papers, each keeping every place it is listed.
 
+mod badges;
+mod ids;
+mod markdown;
+mod mechanisms;
+mod merge;
+mod remote;
+mod source;
+mod summary;
+
 use serde::{Deserialize, Serialize};
+
+pub use badges::{Badge, BadgeGroup};
+pub use markdown::{parse_file, ParsedFile, RawEntry};
+pub use mechanisms::{MechanismFileError, MechanismTable, UNSPECIFIED};
+pub use merge::{normalize_title, LINT_KINDS};
+pub use remote::{cache_dir_for, GITHUB_API_ENV, GITHUB_RAW_ENV};
+pub use source::MAX_FILE_BYTES;
 
 /// Everything read from the catalogue sources.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -118,7 +134,8 @@ pub struct CatalogOptions {
         default_value = DEFAULT_CATALOG
     )]
     pub sources: Vec<String>,
-    /// A TOML file of extra mechanism aliases (`[aliases]` "Label" = "Canonical").
+    /// A TOML file of extra mechanism aliases (`[aliases]` "Label" = "Canonical"; labels that are
+    /// not mechanisms: `not_mechanisms = ["Label", ...]`).
     #[arg(long, global = true, value_name = "FILE")]
     pub mechanisms: Option<std::path::PathBuf>,
 }
@@ -127,6 +144,35 @@ pub struct CatalogOptions {
 pub const DEFAULT_CATALOG: &str =
     "https://github.com/xuyang-liu16/Awesome-Token-Reduction-for-Model-Compression";
 
+/// Why a catalogue could not be read at all (problems inside files are [`Warning`]s instead).
+#[derive(Debug, thiserror::Error)]
+pub enum CatalogError {
+    #[error("the catalogue source {0:?} does not exist; give a Markdown file, a directory of them, or an http(s) URL with --catalog")]
+    Missing(String),
+    #[error("cannot read the catalogue source {path}: {source}")]
+    Unreadable {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{url:?} is not a catalogue URL I can read: {why}")]
+    BadUrl { url: String, why: String },
+    #[error("--offline: the catalogue {url} is not in the cache ({dir}); run once without --offline to download it, or read a local copy with --catalog PATH")]
+    NotCached { url: String, dir: String },
+    #[error("could not download the catalogue {url}: {reason}\n  No network? Run from files instead: --catalog PATH (a local copy of the list, e.g. a git clone), --snapshot FILE (records exported by `citegraph snapshot export`), --offline (use only what is cached)")]
+    Download { url: String, reason: String },
+    #[error(
+        "cannot write the catalogue cache at {path}: {source}; check that --cache-dir is writable"
+    )]
+    Cache {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("no catalogue entries found in {sources}: {read}. An entry is a list item like `- **[1] Title**, Venue 2023.` followed by [[Paper](URL)] and shields.io badges")]
+    NoEntries { sources: String, read: String },
+    #[error(transparent)]
+    Mechanisms(#[from] MechanismFileError),
+}
+
 /// Reads every source into one catalogue. `cache_dir` keeps downloaded Markdown; `offline` forbids
 /// downloads (a URL source must then be cached already).
 pub fn load(
@@ -134,11 +180,148 @@ pub fn load(
     cache_dir: &std::path::Path,
     offline: bool,
 ) -> anyhow::Result<Catalog> {
-    let _ = (options, cache_dir, offline);
-    anyhow::bail!("the catalogue reader is not built yet (issue #2)")
+    Ok(load_catalog(options, cache_dir, offline)?)
+}
+
+fn load_catalog(
+    options: &CatalogOptions,
+    cache_dir: &std::path::Path,
+    offline: bool,
+) -> Result<Catalog, CatalogError> {
+    let table = MechanismTable::load(options.mechanisms.as_deref())?;
+    let collected = source::collect(&options.sources, cache_dir, offline)?;
+    let mut warnings = collected.warnings;
+    let mut entries = Vec::new();
+    let mut read = Vec::new();
+    for file in collected.files {
+        warnings.extend(file.warnings);
+        let Some(text) = file.text else {
+            read.push(format!("{} (skipped)", file.file));
+            continue;
+        };
+        let parsed = markdown::parse_file(&file.file, &file.domain, &text);
+        tracing::debug!("{}: {} entries", file.file, parsed.entries.len());
+        read.push(format!("{} ({} entries)", file.file, parsed.entries.len()));
+        if parsed.entries.is_empty() {
+            warnings.push(Warning {
+                file: file.file.clone(),
+                line: None,
+                message: "no catalogue entries in this file".into(),
+            });
+        }
+        warnings.extend(parsed.warnings);
+        entries.extend(parsed.entries);
+    }
+    if entries.is_empty() {
+        const SHOWN: usize = 10;
+        let mut listed = read
+            .iter()
+            .take(SHOWN)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join(", ");
+        if read.len() > SHOWN {
+            listed.push_str(&format!(", and {} more", read.len() - SHOWN));
+        }
+        let read = match read.len() {
+            0 => "no Markdown files at all".to_string(),
+            n => format!("read {n} Markdown file(s): {listed}"),
+        };
+        return Err(CatalogError::NoEntries {
+            sources: options.sources.join(", "),
+            read,
+        });
+    }
+    let (papers, lint) = merge::merge(&entries, &table);
+    Ok(Catalog {
+        papers,
+        lint,
+        warnings,
+    })
 }
 
 /// The short text summary `citegraph catalog` prints.
 pub fn summary(catalog: &Catalog) -> String {
-    format!("{} papers\n", catalog.papers.len())
+    summary::summary(catalog)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Parses, merges and summarises whatever text comes in; the property is that nothing panics.
+    fn read_all(text: &str) {
+        let parsed = parse_file("f.md", "f", text);
+        for warning in &parsed.warnings {
+            assert_eq!(warning.file, "f.md");
+        }
+        let (papers, lint) = merge::merge(&parsed.entries, &MechanismTable::default());
+        let catalog = Catalog {
+            papers,
+            lint,
+            warnings: parsed.warnings,
+        };
+        let _ = summary(&catalog);
+    }
+
+    /// Fragments of the family's syntax, so random inputs hit the entry paths often.
+    fn markdownish() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            Just("- **[1] ".to_string()),
+            Just("**".to_string()),
+            Just(", arXiv 2024.".to_string()),
+            Just("\n".to_string()),
+            Just("\n\n".to_string()),
+            Just("  *Doe, Jane and Roe, John*".to_string()),
+            Just("[[Paper](https://arxiv.org/abs/2401.00001)]".to_string()),
+            Just("[[Code]([x](y))]".to_string()),
+            Just("![](https://img.shields.io/badge/Token_Pruning-orange)".to_string()),
+            Just("![](https://img.shields.io/badge/--_%ZZ-orange)".to_string()),
+            Just("### 2023\n".to_string()),
+            Just("## Task:\n".to_string()),
+            Just("<br>".to_string()),
+            Just("<a href=\"".to_string()),
+            Just("</a>".to_string()),
+            Just("```text\n@article{k, year={2020}".to_string()),
+            Just("1. ".to_string()),
+            Just("> ".to_string()),
+            "[ -~]{0,12}",
+            "\\PC{0,6}",
+        ];
+        prop::collection::vec(piece, 0..40).prop_map(|pieces| pieces.concat())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        #[test]
+        fn random_markdown_never_panics(text in markdownish()) {
+            read_all(&text);
+        }
+
+        #[test]
+        fn random_strings_never_panic(text in "\\PC{0,400}") {
+            read_all(&text);
+        }
+
+        #[test]
+        fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+            let source = source::decode("f.md".into(), "f".into(), bytes);
+            if let Some(text) = source.text {
+                read_all(&text);
+            }
+        }
+    }
+
+    #[test]
+    fn pathological_nesting_is_read_without_overflow() {
+        read_all(&"> ".repeat(20_000));
+        read_all(&"[".repeat(50_000));
+        read_all(&"**".repeat(50_000));
+        let nested: String = (0..2_000)
+            .map(|i| format!("{}- **[1] x**\n", "  ".repeat(i)))
+            .collect();
+        read_all(&nested);
+    }
 }

@@ -51,11 +51,8 @@ pub struct RenderOptions {
     pub dot_layout: String,
 }
 
-/// Writes `OUTPUT/catalog.json`.
-pub fn write_catalog(catalog: &Catalog, output_dir: &Path) -> Result<PathBuf> {
-    let _ = (catalog, output_dir);
-    anyhow::bail!("not built yet (issue #2)")
-}
+mod catalog;
+pub use catalog::write_catalog;
 
 /// Writes `OUTPUT/unresolved.csv`.
 pub fn write_unresolved(

@@ -1,0 +1,717 @@
+//! Listings become papers: entries with the same arXiv id or the same normalized title are one paper
+//! that keeps every listing, the union of their badges and all their domains. The catalogue's
+//! content problems are found on the way ([`LintFinding`]s).
+//!
+//! Two entries sharing an arXiv id are the same paper only when their titles agree (equal, one a
+//! shortened form of the other, or a typo apart). Otherwise the link is a catalogue error (the
+//! reference list has "Dual Feature Caching" carrying ToCa's arXiv link): the later entry stays a
+//! paper of its own, loses the borrowed id so nothing downstream resolves it to the wrong paper, and
+//! a `conflicting-id` finding says so. DOIs, ACL and OpenReview ids shared by different papers are
+//! reported and dropped the same way.
+
+use std::collections::{BTreeSet, HashMap};
+
+use super::badges::BadgeGroup;
+use super::markdown::RawEntry;
+use super::mechanisms::{label_key, Mechanism, MechanismTable, UNSPECIFIED};
+use super::{Badges, CatalogPaper, ExternalIds, Links, LintFinding, Listing};
+
+/// Lint kinds, in the order the summary lists them (most actionable first).
+pub const LINT_KINDS: &[&str] = &[
+    "conflicting-id",
+    "duplicate-disagrees",
+    "title-differs",
+    "duplicate-in-section",
+    "numbering-gap",
+    "numbering-repeat",
+    "no-paper-link",
+    "no-mechanism",
+    "not-a-mechanism",
+    "unknown-mechanism",
+    "malformed-link",
+];
+
+/// Lowercase, every run of non-alphanumerics one space, trimmed: the title part of a `title:` key.
+pub fn normalize_title(title: &str) -> String {
+    let mut out = String::with_capacity(title.len());
+    let mut pending_space = false;
+    for c in title.chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(c);
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
+/// Whether two normalized titles name the same paper: equal, the shorter one's words all in the
+/// longer (a dropped subtitle or qualifier, at least three words), or a few typos apart.
+pub fn titles_compatible(a: &str, b: &str) -> bool {
+    if a == b {
+        return true;
+    }
+    let words_a: BTreeSet<&str> = a.split(' ').collect();
+    let words_b: BTreeSet<&str> = b.split(' ').collect();
+    let (short, long) = if words_a.len() <= words_b.len() {
+        (&words_a, &words_b)
+    } else {
+        (&words_b, &words_a)
+    };
+    if short.len() >= 3 && short.is_subset(long) {
+        return true;
+    }
+    let shorter = a.chars().count().min(b.chars().count());
+    edit_distance_within(a, b, (shorter / 20).max(2))
+}
+
+/// Levenshtein distance `<= limit`, in O(len * limit) time.
+fn edit_distance_within(a: &str, b: &str, limit: usize) -> bool {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > limit {
+        return false;
+    }
+    let big = limit + 1;
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![big; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        let row = i + 1;
+        let from = row.saturating_sub(limit).max(1);
+        let to = (row + limit).min(b.len());
+        current.fill(big);
+        current[0] = row;
+        for j in from..=to {
+            let substitute = previous[j - 1] + usize::from(*ca != b[j - 1]);
+            let delete = previous[j] + 1;
+            let insert = current[j - 1] + 1;
+            current[j] = substitute.min(delete).min(insert).min(big);
+        }
+        if current.iter().all(|&d| d > limit) {
+            return false;
+        }
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()] <= limit
+}
+
+/// A finding whose keys are filled in once the papers exist.
+struct PendingLint {
+    kind: &'static str,
+    message: String,
+    file: String,
+    line: usize,
+    papers: Vec<usize>,
+}
+
+impl PendingLint {
+    /// A finding about `entry`, located at its line.
+    fn at(kind: &'static str, entry: &RawEntry, papers: Vec<usize>, message: String) -> Self {
+        Self {
+            kind,
+            message,
+            file: entry.file.clone(),
+            line: entry.line,
+            papers,
+        }
+    }
+}
+
+struct Draft {
+    /// The entry that created the paper: its title and place are the paper's.
+    first: usize,
+    /// Every entry of the paper, `first` included, in catalogue order.
+    entries: Vec<usize>,
+    norm_title: String,
+    ids: ExternalIds,
+}
+
+/// Which paper owns each id value, per id kind.
+#[derive(Default)]
+struct IdOwners {
+    doi: HashMap<String, usize>,
+    acl: HashMap<String, usize>,
+    openreview: HashMap<String, usize>,
+}
+
+/// Merges entries (in catalogue order) into papers and lints the catalogue.
+pub fn merge(
+    entries: &[RawEntry],
+    table: &MechanismTable,
+) -> (Vec<CatalogPaper>, Vec<LintFinding>) {
+    let mut drafts: Vec<Draft> = Vec::new();
+    let mut by_arxiv: HashMap<String, usize> = HashMap::new();
+    let mut by_title: HashMap<String, usize> = HashMap::new();
+    let mut owners = IdOwners::default();
+    let mut lints: Vec<PendingLint> = Vec::new();
+    let mut entry_ids: Vec<ExternalIds> = Vec::with_capacity(entries.len());
+    let mut paper_of: Vec<usize> = Vec::with_capacity(entries.len());
+
+    for (index, entry) in entries.iter().enumerate() {
+        let norm_title = normalize_title(&entry.title);
+        let mut ids = entry.ids.clone();
+        let mut target = None;
+        // Conflict findings of this entry, completed with its paper once that is known.
+        let mut conflicts: Vec<usize> = Vec::new();
+        if let Some(arxiv) = ids.arxiv.clone() {
+            if let Some(&owner) = by_arxiv.get(&arxiv) {
+                if titles_compatible(&drafts[owner].norm_title, &norm_title) {
+                    target = Some(owner);
+                } else {
+                    conflicts.push(lints.len());
+                    lints.push(PendingLint::at("conflicting-id", entry, vec![owner], format!(
+                            "{:?} links arXiv {arxiv}, which belongs to {:?} ({}); kept as two papers and the id dropped from this entry: fix its link",
+                            entry.title,
+                            entries[drafts[owner].first].title,
+                            location(&entries[drafts[owner].first]),
+                        )));
+                    ids.arxiv = None;
+                }
+            }
+        }
+        if target.is_none() {
+            if let Some(&owner) = by_title.get(&norm_title) {
+                match (&drafts[owner].ids.arxiv, &ids.arxiv) {
+                    (Some(theirs), Some(ours)) if theirs != ours => {
+                        conflicts.push(lints.len());
+                        lints.push(PendingLint::at("conflicting-id", entry, vec![owner], format!(
+                                "{:?} has arXiv {ours}, but the same title at {} has arXiv {theirs}; kept as two papers",
+                                entry.title,
+                                location(&entries[drafts[owner].first]),
+                            )));
+                    }
+                    _ => target = Some(owner),
+                }
+            }
+        }
+        let paper = target.unwrap_or_else(|| {
+            drafts.push(Draft {
+                first: index,
+                entries: Vec::new(),
+                norm_title: norm_title.clone(),
+                ids: ExternalIds::default(),
+            });
+            drafts.len() - 1
+        });
+        for &lint in &conflicts {
+            lints[lint].papers.push(paper);
+        }
+        by_title.entry(norm_title).or_insert(paper);
+        let draft = &mut drafts[paper];
+        if let Some(arxiv) = &ids.arxiv {
+            if draft.ids.arxiv.is_none() {
+                draft.ids.arxiv = Some(arxiv.clone());
+                by_arxiv.insert(arxiv.clone(), paper);
+            }
+        }
+        claim_ids(
+            &mut ids,
+            paper,
+            entry,
+            entries,
+            &mut drafts,
+            &mut owners,
+            &mut lints,
+        );
+        let draft = &mut drafts[paper];
+        if draft.ids.bibtex_key.is_none() {
+            draft.ids.bibtex_key = ids.bibtex_key.clone();
+        }
+        draft.entries.push(index);
+        entry_ids.push(ids);
+        paper_of.push(paper);
+    }
+
+    let mechanisms: Vec<EntryMechanisms> = entries
+        .iter()
+        .map(|entry| entry_mechanisms(entry, table))
+        .collect();
+    lint_entries(entries, &mechanisms, table, &paper_of, &mut lints);
+    lint_numbering(entries, &paper_of, &mut lints);
+    for (paper, draft) in drafts.iter().enumerate() {
+        lint_duplicates(paper, &draft.entries, entries, &mechanisms, &mut lints);
+    }
+
+    let papers: Vec<CatalogPaper> = drafts
+        .iter()
+        .map(|draft| build_paper(draft, entries, &mechanisms))
+        .collect();
+    let mut findings: Vec<LintFinding> = lints
+        .into_iter()
+        .map(|lint| {
+            let mut keys: Vec<String> = Vec::new();
+            for paper in lint.papers {
+                if let Some(p) = papers.get(paper) {
+                    if !keys.contains(&p.key) {
+                        keys.push(p.key.clone());
+                    }
+                }
+            }
+            LintFinding {
+                kind: lint.kind.to_string(),
+                message: lint.message,
+                file: Some(lint.file),
+                line: Some(lint.line),
+                keys,
+            }
+        })
+        .collect();
+    findings.sort_by(|a, b| {
+        let rank = |kind: &str| {
+            LINT_KINDS
+                .iter()
+                .position(|k| *k == kind)
+                .unwrap_or(usize::MAX)
+        };
+        (rank(&a.kind), &a.file, a.line).cmp(&(rank(&b.kind), &b.file, b.line))
+    });
+    (papers, findings)
+}
+
+/// Registers the entry's DOI, ACL and OpenReview ids for `paper`; an id another paper already owns
+/// is reported and dropped.
+fn claim_ids(
+    ids: &mut ExternalIds,
+    paper: usize,
+    entry: &RawEntry,
+    entries: &[RawEntry],
+    drafts: &mut [Draft],
+    owners: &mut IdOwners,
+    lints: &mut Vec<PendingLint>,
+) {
+    let kinds: [(&str, &mut Option<String>, &mut HashMap<String, usize>); 3] = [
+        ("DOI", &mut ids.doi, &mut owners.doi),
+        ("ACL Anthology id", &mut ids.acl, &mut owners.acl),
+        ("OpenReview id", &mut ids.openreview, &mut owners.openreview),
+    ];
+    for (name, value, owner_of) in kinds {
+        let Some(id) = value.clone() else { continue };
+        match owner_of.get(&id) {
+            Some(&owner) if owner != paper => {
+                let first = &entries[drafts[owner].first];
+                lints.push(PendingLint::at("conflicting-id", entry, vec![owner, paper], format!(
+                        "{:?} links {name} {id}, which belongs to {:?} ({}); the id is dropped from this entry: fix its link",
+                        entry.title,
+                        first.title,
+                        location(first)
+                    )));
+                *value = None;
+            }
+            _ => {
+                owner_of.insert(id.clone(), paper);
+            }
+        }
+    }
+    let draft = &mut drafts[paper].ids;
+    draft.doi = draft.doi.take().or_else(|| ids.doi.clone());
+    draft.acl = draft.acl.take().or_else(|| ids.acl.clone());
+    draft.openreview = draft.openreview.take().or_else(|| ids.openreview.clone());
+}
+
+fn location(entry: &RawEntry) -> String {
+    format!("{}:{}", entry.file, entry.line)
+}
+
+/// The canonical mechanisms of one entry and the labels that could not be used.
+struct EntryMechanisms {
+    canonical: BTreeSet<String>,
+    unknown: Vec<String>,
+    not_mechanisms: Vec<String>,
+}
+
+fn entry_mechanisms(entry: &RawEntry, table: &MechanismTable) -> EntryMechanisms {
+    let mut result = EntryMechanisms {
+        canonical: BTreeSet::new(),
+        unknown: Vec::new(),
+        not_mechanisms: Vec::new(),
+    };
+    for badge in entry
+        .badges
+        .iter()
+        .filter(|b| b.group == BadgeGroup::Mechanism)
+    {
+        match table.classify(&badge.label) {
+            Mechanism::Known(name) => {
+                result.canonical.insert(name);
+            }
+            Mechanism::Unknown(label) => {
+                result.canonical.insert(label.clone());
+                result.unknown.push(label);
+            }
+            Mechanism::Ignored => result.not_mechanisms.push(badge.label.clone()),
+        }
+    }
+    result
+}
+
+fn lint_entries(
+    entries: &[RawEntry],
+    mechanisms: &[EntryMechanisms],
+    table: &MechanismTable,
+    paper_of: &[usize],
+    lints: &mut Vec<PendingLint>,
+) {
+    for ((entry, mechanism), &paper) in entries.iter().zip(mechanisms).zip(paper_of) {
+        let mut push = |kind: &'static str, message: String| {
+            lints.push(PendingLint::at(kind, entry, vec![paper], message));
+        };
+        if entry.links.paper.is_none() {
+            push(
+                "no-paper-link",
+                format!("{:?} has no paper link (`[[Paper](URL)]`)", entry.title),
+            );
+        }
+        for label in &mechanism.not_mechanisms {
+            push(
+                "not-a-mechanism",
+                format!(
+                    "{:?} has the orange badge {label:?}, which is not a compression mechanism; ignored",
+                    entry.title
+                ),
+            );
+        }
+        for label in &mechanism.unknown {
+            push(
+                "unknown-mechanism",
+                format!(
+                    "{:?}: the mechanism {label:?} is in no alias table; kept under its own name (map it with --mechanisms FILE)",
+                    entry.title
+                ),
+            );
+        }
+        if mechanism.canonical.is_empty() {
+            let misplaced: Vec<String> = entry
+                .badges
+                .iter()
+                .filter(|b| b.group != BadgeGroup::Mechanism && table.is_mechanism_label(&b.label))
+                .map(|b| format!("{:?}", b.label))
+                .collect();
+            let hint = if misplaced.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " ({} looks like a mechanism in another colour; mechanism badges are orange)",
+                    misplaced.join(", ")
+                )
+            };
+            push(
+                "no-mechanism",
+                format!(
+                    "{:?} has no mechanism badge; counted as {UNSPECIFIED}{hint}",
+                    entry.title
+                ),
+            );
+        }
+        for target in &entry.malformed_links {
+            push(
+                "malformed-link",
+                format!(
+                    "{:?} has the malformed link target {target:?}; read as the URL inside",
+                    entry.title
+                ),
+            );
+        }
+    }
+}
+
+/// Written numbers (`[12]`) count up by one within a list; a list may restart at 1 (or continue)
+/// after a heading, as the reference lists do per year or per task.
+fn lint_numbering(entries: &[RawEntry], paper_of: &[usize], lints: &mut Vec<PendingLint>) {
+    let mut previous: Option<(&str, u32, usize)> = None;
+    for (entry, &paper) in entries.iter().zip(paper_of) {
+        let Some(number) = entry.number.filter(|_| entry.number_written) else {
+            continue;
+        };
+        let (expected, restart_allowed, previous_number) = match previous {
+            Some((file, prev, heading)) if file == entry.file => (
+                prev.saturating_add(1),
+                heading != entry.heading_index,
+                Some(prev),
+            ),
+            _ => (1, false, None),
+        };
+        previous = Some((&entry.file, number, entry.heading_index));
+        if number == expected || (restart_allowed && number == 1) {
+            continue;
+        }
+        let (kind, message) = match previous_number {
+            Some(prev) if number <= prev => (
+                "numbering-repeat",
+                format!(
+                    "[{number}] {:?} follows [{prev}]; expected [{expected}]",
+                    entry.title
+                ),
+            ),
+            Some(prev) => (
+                "numbering-gap",
+                format!(
+                    "[{number}] {:?} follows [{prev}]; [{expected}] is missing",
+                    entry.title
+                ),
+            ),
+            None => (
+                "numbering-gap",
+                format!("the list starts at [{number}] {:?}, not [1]", entry.title),
+            ),
+        };
+        lints.push(PendingLint::at(kind, entry, vec![paper], message));
+    }
+}
+
+/// Labels of one badge group: comparison key to the label as written.
+type LabelSet = std::collections::BTreeMap<String, String>;
+
+/// The badge groups duplicates should agree on (applications differ legitimately by domain).
+fn badge_signature(entry: &RawEntry, mechanism: &EntryMechanisms) -> Vec<(&'static str, LabelSet)> {
+    let group = |wanted: BadgeGroup| -> LabelSet {
+        entry
+            .badges
+            .iter()
+            .filter(|b| b.group == wanted)
+            .map(|b| (label_key(&b.label), b.label.clone()))
+            .collect()
+    };
+    vec![
+        ("abbreviation", group(BadgeGroup::Abbreviation)),
+        ("training", group(BadgeGroup::Training)),
+        ("criteria", group(BadgeGroup::Criteria)),
+        (
+            "mechanism",
+            mechanism
+                .canonical
+                .iter()
+                .map(|m| (label_key(m), m.clone()))
+                .collect(),
+        ),
+    ]
+}
+
+fn lint_duplicates(
+    paper: usize,
+    listing: &[usize],
+    entries: &[RawEntry],
+    mechanisms: &[EntryMechanisms],
+    lints: &mut Vec<PendingLint>,
+) {
+    let Some((&first, rest)) = listing.split_first() else {
+        return;
+    };
+    let head = &entries[first];
+    let head_signature = badge_signature(head, &mechanisms[first]);
+    let show = |set: &LabelSet| {
+        if set.is_empty() {
+            "none".to_string()
+        } else {
+            set.values().cloned().collect::<Vec<_>>().join(", ")
+        }
+    };
+    let mut title_variants: Vec<&RawEntry> = Vec::new();
+    for &other in rest {
+        let entry = &entries[other];
+        let signature = badge_signature(entry, &mechanisms[other]);
+        let differences: Vec<String> = head_signature
+            .iter()
+            .zip(&signature)
+            .filter(|((_, a), (_, b))| !a.keys().eq(b.keys()))
+            .map(|((group, a), (_, b))| format!("{group}: {} vs {}", show(a), show(b)))
+            .collect();
+        if !differences.is_empty() {
+            lints.push(PendingLint::at(
+                "duplicate-disagrees",
+                entry,
+                vec![paper],
+                format!(
+                    "{:?} is listed at {} and here with different badges ({})",
+                    head.title,
+                    location(head),
+                    differences.join("; ")
+                ),
+            ));
+        }
+        if entry.file == head.file && entry.sections == head.sections {
+            lints.push(PendingLint::at(
+                "duplicate-in-section",
+                entry,
+                vec![paper],
+                format!(
+                    "{:?} is listed twice in the same section (also at line {})",
+                    entry.title, head.line
+                ),
+            ));
+        }
+        if normalize_title(&entry.title) != normalize_title(&head.title) {
+            title_variants.push(entry);
+        }
+    }
+    for entry in title_variants {
+        lints.push(PendingLint::at(
+            "title-differs",
+            entry,
+            vec![paper],
+            format!(
+                "the same paper is titled {:?} here and {:?} at {}",
+                entry.title,
+                head.title,
+                location(head)
+            ),
+        ));
+    }
+}
+
+fn is_preprint(venue: &str) -> bool {
+    let venue = venue.to_ascii_lowercase();
+    venue.starts_with("arxiv") || venue == "openreview" || venue == "preprint"
+}
+
+fn build_paper(
+    draft: &Draft,
+    entries: &[RawEntry],
+    mechanisms: &[EntryMechanisms],
+) -> CatalogPaper {
+    let listed: Vec<&RawEntry> = draft.entries.iter().map(|&i| &entries[i]).collect();
+    let first = &entries[draft.first];
+    // A published venue says more than the preprint server; its listing's year goes with it.
+    let venue_source = listed
+        .iter()
+        .find(|e| e.venue.as_deref().is_some_and(|v| !is_preprint(v)))
+        .or_else(|| listed.iter().find(|e| e.venue.is_some()));
+    let year = venue_source
+        .and_then(|e| e.year)
+        .or_else(|| listed.iter().find_map(|e| e.year));
+    let mut canonical: BTreeSet<String> = BTreeSet::new();
+    for &i in &draft.entries {
+        canonical.extend(mechanisms[i].canonical.iter().cloned());
+    }
+    let mechanisms: Vec<String> = if canonical.is_empty() {
+        vec![UNSPECIFIED.to_string()]
+    } else {
+        canonical.into_iter().collect()
+    };
+    let domains: BTreeSet<String> = listed.iter().map(|e| e.domain.clone()).collect();
+    let key = match &draft.ids.arxiv {
+        Some(arxiv) => format!("arxiv:{arxiv}"),
+        None => format!("title:{}", draft.norm_title),
+    };
+    CatalogPaper {
+        key,
+        title: first.title.clone(),
+        year,
+        venue: venue_source.and_then(|e| e.venue.clone()),
+        authors: listed
+            .iter()
+            .find(|e| !e.authors.is_empty())
+            .map(|e| e.authors.clone())
+            .unwrap_or_default(),
+        domains: domains.into_iter().collect(),
+        mechanisms,
+        badges: union_badges(&listed),
+        ids: draft.ids.clone(),
+        links: Links {
+            paper: listed.iter().find_map(|e| e.links.paper.clone()),
+            code: listed.iter().find_map(|e| e.links.code.clone()),
+        },
+        listings: listed
+            .iter()
+            .map(|e| Listing {
+                file: e.file.clone(),
+                line: e.line,
+                number: e.number,
+                sections: e.sections.clone(),
+                domain: e.domain.clone(),
+            })
+            .collect(),
+    }
+}
+
+/// Labels per colour, first spelling kept, in order of first appearance.
+fn union_badges(listed: &[&RawEntry]) -> Badges {
+    let mut badges = Badges::default();
+    let mut seen: BTreeSet<(u8, String)> = BTreeSet::new();
+    for entry in listed {
+        for badge in &entry.badges {
+            let (slot, list) = match badge.group {
+                BadgeGroup::Abbreviation => (0, &mut badges.abbreviation),
+                BadgeGroup::Application => (1, &mut badges.application),
+                BadgeGroup::Training => (2, &mut badges.training),
+                BadgeGroup::Criteria => (3, &mut badges.criteria),
+                BadgeGroup::Mechanism => (4, &mut badges.mechanism),
+                BadgeGroup::Keywords => (5, &mut badges.keywords),
+            };
+            if seen.insert((slot, label_key(&badge.label))) {
+                list.push(badge.label.clone());
+            }
+        }
+    }
+    badges
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalized_titles() {
+        assert_eq!(
+            normalize_title(
+                "Don't Look Twice: Faster Video Transformers with Run-Length Tokenization"
+            ),
+            "don t look twice faster video transformers with run length tokenization"
+        );
+        assert_eq!(
+            normalize_title("A Simple and Effective $ L_2 $ Norm-Based Strategy"),
+            "a simple and effective l 2 norm based strategy"
+        );
+        assert_eq!(
+            normalize_title("  --Memory-efficient  Top-$ k $  "),
+            "memory efficient top k"
+        );
+        assert_eq!(normalize_title(""), "");
+        assert_eq!(normalize_title("!!!"), "");
+    }
+
+    #[test]
+    fn compatible_titles() {
+        let n = normalize_title;
+        // A qualifier added.
+        assert!(titles_compatible(
+            &n("Turbo: Informativity-Driven Acceleration Plug-In for Vision-Language Models"),
+            &n("Turbo: Informativity-Driven Acceleration Plug-In for Vision-Language Large Models"),
+        ));
+        // A subtitle dropped.
+        assert!(titles_compatible(
+            &n("Layer- and Timestep-Adaptive Differentiable Token Compression Ratios for Efficient Diffusion Transformers"),
+            &n("Layer- and Timestep-Adaptive Differentiable Token Compression Ratios"),
+        ));
+        // A typo.
+        assert!(titles_compatible(
+            &n("Token Purning for ViTs"),
+            &n("Token Pruning for ViTs")
+        ));
+        // Different papers.
+        assert!(!titles_compatible(
+            &n("Accelerating Diffusion Transformers with Token-wise Feature Caching"),
+            &n("Accelerating Diffusion Transformers with Dual Feature Caching"),
+        ));
+        assert!(!titles_compatible(
+            &n("Token Fusion: Bridging the Gap between Token Pruning and Token Merging"),
+            &n("Agent Attention: On the Integration of Softmax and Linear Attention"),
+        ));
+        assert!(!titles_compatible(
+            "token merging",
+            "token merging your vit but faster"
+        ));
+    }
+
+    #[test]
+    fn bounded_edit_distance() {
+        assert!(edit_distance_within("kitten", "sitting", 3));
+        assert!(!edit_distance_within("kitten", "sitting", 2));
+        assert!(edit_distance_within("", "ab", 2));
+        assert!(!edit_distance_within("", "abc", 2));
+        assert!(edit_distance_within("same", "same", 0));
+    }
+}

@@ -1,0 +1,284 @@
+//! Where the Markdown comes from: files, directories walked recursively for `*.md`, and http(s) URLs
+//! (see [`super::remote`]). Every file is turned into text here, whatever it holds: empty and binary
+//! files are skipped, non-UTF-8 bytes are replaced, oversized files are skipped before they are read;
+//! each case is a [`Warning`] naming the file, so one bad file never stops the run.
+
+use std::path::{Component, Path};
+
+use super::remote;
+use super::{CatalogError, Warning};
+
+/// Files larger than this are skipped: the largest list of the family is ~160 KB, so 16 MiB is
+/// generous for any real list and keeps memory and time bounded on a wrong input.
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// One Markdown file of the catalogue.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// Relative to its source's root (or the URL), with `/` separators.
+    pub file: String,
+    /// Top folder under the root, or the file stem when the file sits at the root.
+    pub domain: String,
+    /// `None` when the file was skipped (empty, binary, too large, unreadable).
+    pub text: Option<String>,
+    /// What reading it found.
+    pub warnings: Vec<Warning>,
+}
+
+/// Everything the sources hold, in order: sources as given, files sorted within a source.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub files: Vec<SourceFile>,
+    /// Problems that concern a whole source (a stale cached copy used, ...).
+    pub warnings: Vec<Warning>,
+}
+
+/// Reads every source. A source that does not exist, or a URL that can neither be downloaded nor
+/// found in the cache, is an error; problems inside files are warnings.
+pub fn collect(
+    sources: &[String],
+    cache_dir: &Path,
+    offline: bool,
+) -> Result<Collected, CatalogError> {
+    let mut collected = Collected::default();
+    // With several sources, file names are prefixed by their source so they stay distinct.
+    let prefix_sources = sources.len() > 1;
+    for source in sources {
+        let prefix = prefix_sources.then_some(source.trim_end_matches('/'));
+        if remote::is_url(source) {
+            let downloaded = remote::fetch(source, cache_dir, offline, &mut collected.warnings)?;
+            for file in downloaded {
+                let shown = with_prefix(prefix, &file.path);
+                collected
+                    .files
+                    .push(decode(shown, domain_of(&file.domain_path), file.bytes));
+            }
+        } else {
+            collect_local(Path::new(source), prefix, &mut collected)?;
+        }
+    }
+    Ok(collected)
+}
+
+fn with_prefix(prefix: Option<&str>, file: &str) -> String {
+    match prefix {
+        Some(prefix) if prefix != file => format!("{prefix}/{file}"),
+        _ => file.to_string(),
+    }
+}
+
+fn collect_local(
+    root: &Path,
+    prefix: Option<&str>,
+    collected: &mut Collected,
+) -> Result<(), CatalogError> {
+    let metadata = std::fs::metadata(root).map_err(|source| match source.kind() {
+        std::io::ErrorKind::NotFound => CatalogError::Missing(root.display().to_string()),
+        _ => CatalogError::Unreadable {
+            path: root.display().to_string(),
+            source,
+        },
+    })?;
+    if metadata.is_file() {
+        let name = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| root.display().to_string());
+        // Alone, a file is shown by its name; among several sources, as it was given.
+        let shown = prefix.map_or_else(|| name.clone(), str::to_string);
+        collected
+            .files
+            .push(read_local(root, shown, domain_of(&name)));
+        return Ok(());
+    }
+    let walker = walkdir::WalkDir::new(root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for item in walker {
+        let entry = match item {
+            Ok(entry) => entry,
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(|p| relative(root, p))
+                    .unwrap_or_else(|| root.display().to_string());
+                collected.warnings.push(Warning {
+                    file: path,
+                    line: None,
+                    message: format!(
+                        "cannot read this part of the catalogue directory ({err}); skipped"
+                    ),
+                });
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || !is_markdown(entry.path()) {
+            continue;
+        }
+        let rel = relative(root, entry.path());
+        let shown = with_prefix(prefix, &rel);
+        collected
+            .files
+            .push(read_local(entry.path(), shown, domain_of(&rel)));
+    }
+    Ok(())
+}
+
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .filter_map(|c| match c {
+            Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .map(|ext| ext.to_string_lossy().to_ascii_lowercase())
+        .is_some_and(|ext| ext == "md" || ext == "markdown")
+}
+
+/// The domain of a file from its path relative to the root: the top folder, else the stem.
+pub fn domain_of(relative_path: &str) -> String {
+    let mut parts = relative_path.split('/').filter(|p| !p.is_empty());
+    let first = parts.next().unwrap_or_default();
+    if parts.next().is_some() {
+        return first.to_string();
+    }
+    match first.rsplit_once('.') {
+        Some((stem, _)) if !stem.is_empty() => stem.to_string(),
+        _ => first.to_string(),
+    }
+}
+
+fn read_local(path: &Path, file: String, domain: String) -> SourceFile {
+    let skipped = |message: String| SourceFile {
+        file: file.clone(),
+        domain: domain.clone(),
+        text: None,
+        warnings: vec![Warning {
+            file: file.clone(),
+            line: None,
+            message,
+        }],
+    };
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.len() > MAX_FILE_BYTES => {
+            return skipped(too_large(meta.len()));
+        }
+        Ok(_) => {}
+        Err(err) => return skipped(format!("cannot read this file ({err}); skipped")),
+    }
+    match std::fs::read(path) {
+        Ok(bytes) => decode(file, domain, bytes),
+        Err(err) => skipped(format!("cannot read this file ({err}); skipped")),
+    }
+}
+
+pub fn too_large(bytes: u64) -> String {
+    format!(
+        "file is {:.1} MB, over the {} MB limit for a catalogue file; skipped",
+        bytes as f64 / 1_048_576.0,
+        MAX_FILE_BYTES / 1_048_576
+    )
+}
+
+/// Bytes to text, with a warning for each repair.
+pub fn decode(file: String, domain: String, bytes: Vec<u8>) -> SourceFile {
+    let mut source = SourceFile {
+        file,
+        domain,
+        text: None,
+        warnings: Vec::new(),
+    };
+    let mut warn = |line: Option<usize>, message: String| {
+        source.warnings.push(Warning {
+            file: source.file.clone(),
+            line,
+            message,
+        })
+    };
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        warn(None, "empty file; nothing to read".into());
+        return source;
+    }
+    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+        warn(
+            Some(line_at(&bytes, at)),
+            "binary file (NUL byte), not Markdown; skipped".into(),
+        );
+        return source;
+    }
+    let bytes = bytes
+        .strip_prefix(b"\xEF\xBB\xBF")
+        .map(<[u8]>::to_vec)
+        .unwrap_or(bytes);
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) => {
+            let bytes = err.into_bytes();
+            let bad = std::str::from_utf8(&bytes)
+                .err()
+                .map_or(0, |e| e.valid_up_to());
+            warn(
+                Some(line_at(&bytes, bad)),
+                "not valid UTF-8 from this line on; invalid bytes replaced with U+FFFD".into(),
+            );
+            String::from_utf8_lossy(&bytes).into_owned()
+        }
+    };
+    source.text = Some(text);
+    source
+}
+
+fn line_at(bytes: &[u8], offset: usize) -> usize {
+    bytes[..offset.min(bytes.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domains() {
+        assert_eq!(domain_of("Vision Domain/Understanding.md"), "Vision Domain");
+        assert_eq!(domain_of("Vision Domain/sub/x.md"), "Vision Domain");
+        assert_eq!(domain_of("README.md"), "README");
+        assert_eq!(domain_of("token-list.md"), "token-list");
+        assert_eq!(domain_of(".md"), ".md");
+        assert_eq!(domain_of(""), "");
+    }
+
+    #[test]
+    fn decoding_repairs_and_warns() {
+        let source = decode("a.md".into(), "a".into(), b"# ok\n".to_vec());
+        assert_eq!(source.text.as_deref(), Some("# ok\n"));
+        assert!(source.warnings.is_empty());
+
+        let source = decode("a.md".into(), "a".into(), b" \n\n".to_vec());
+        assert_eq!(source.text, None);
+        assert!(source.warnings[0].message.contains("empty"));
+
+        let source = decode("a.md".into(), "a".into(), b"line\nline\n\x00\x01".to_vec());
+        assert_eq!(source.text, None);
+        assert_eq!(source.warnings[0].line, Some(3));
+        assert!(source.warnings[0].message.contains("binary"));
+
+        let source = decode("a.md".into(), "a".into(), b"ok\n\xff\xfe bad\n".to_vec());
+        assert_eq!(source.text.as_deref(), Some("ok\n\u{FFFD}\u{FFFD} bad\n"));
+        assert_eq!(source.warnings[0].line, Some(2));
+        assert!(source.warnings[0].message.contains("UTF-8"));
+
+        let source = decode("a.md".into(), "a".into(), b"\xEF\xBB\xBF# title".to_vec());
+        assert_eq!(source.text.as_deref(), Some("# title"));
+    }
+}
