@@ -332,3 +332,47 @@ fn an_unwritable_output_names_the_file() {
     assert!(message.contains("tables"), "{message}");
     assert!(message.contains("influential.tex"), "{message}");
 }
+
+/// The point of suggestions.md: pasted into the list, the catalogue reader reads back the same
+/// papers (title, venue, year, authors, link, predicted mechanism).
+#[test]
+fn suggestions_read_back_through_the_catalogue_reader() {
+    let analysis = sample_analysis();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("suggestions.md");
+    std::fs::write(&file, suggestions::to_markdown(&analysis, 100)).unwrap();
+    let options = citegraph::catalog::CatalogOptions {
+        sources: vec![file.display().to_string()],
+        mechanisms: None,
+    };
+    let catalog = citegraph::catalog::load(&options, &dir.path().join("cache"), true).unwrap();
+    assert!(catalog.warnings.is_empty(), "{:#?}", catalog.warnings);
+    assert_eq!(catalog.papers.len(), analysis.missing.len());
+    for paper in &analysis.missing {
+        let read = catalog
+            .papers
+            .iter()
+            .find(|p| p.title == printable(&paper.title))
+            .unwrap_or_else(|| panic!("{:?} not read back", paper.title));
+        assert_eq!(read.year, paper.year, "{}", paper.title);
+        if let Some(venue) = &paper.venue {
+            assert_eq!(
+                read.venue.as_deref(),
+                Some(venue.as_str()),
+                "{}",
+                paper.title
+            );
+        }
+        // The first ten authors ("and others" after them, which the reader drops).
+        let expected: Vec<String> = paper.authors.iter().take(10).map(|a| one_line(a)).collect();
+        assert_eq!(read.authors, expected, "{}", paper.title);
+        assert_eq!(
+            read.mechanisms,
+            vec![paper.predicted_mechanism.clone()],
+            "{}",
+            paper.title
+        );
+        let link = read.links.paper.as_deref().unwrap_or_default();
+        assert!(link.starts_with("https://"), "{link}");
+    }
+}
