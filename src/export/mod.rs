@@ -21,9 +21,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::analysis::Analysis;
-use crate::catalog::Catalog;
 use crate::graph::CitationGraph;
-use crate::s2::Resolution;
 
 /// Options of the render stage.
 #[derive(Debug, Clone, clap::Args)]
@@ -54,15 +52,8 @@ pub struct RenderOptions {
 mod catalog;
 pub use catalog::write_catalog;
 
-/// Writes `OUTPUT/unresolved.csv`.
-pub fn write_unresolved(
-    catalog: &Catalog,
-    resolutions: &[Resolution],
-    output_dir: &Path,
-) -> Result<PathBuf> {
-    let _ = (catalog, resolutions, output_dir);
-    anyhow::bail!("not built yet (issue #3)")
-}
+mod unresolved;
+pub use unresolved::write_unresolved;
 
 /// Writes the analysis tables: papers.csv, metrics.json, edges.csv, mechanisms.csv, ...
 pub fn write_analysis(

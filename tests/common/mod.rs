@@ -34,3 +34,5 @@ pub fn citegraph() -> assert_cmd::Command {
         .env_remove("CITEGRAPH_LOG");
     cmd
 }
+
+pub mod mock_s2;

@@ -1,0 +1,131 @@
+//! `OUTPUT/unresolved.csv`: every catalogue paper that could not be matched to a Semantic
+//! Scholar record, with where it is listed and why, so that none is dropped silently.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::catalog::Catalog;
+use crate::s2::Resolution;
+
+/// Writes `OUTPUT/unresolved.csv` (`key,title,year,ids,listed_at,reason`), one row per
+/// unresolved paper in catalogue order; a header alone when every paper resolved.
+pub fn write_unresolved(
+    catalog: &Catalog,
+    resolutions: &[Resolution],
+    output_dir: &Path,
+) -> Result<PathBuf> {
+    let papers: std::collections::HashMap<&str, &crate::catalog::CatalogPaper> =
+        catalog.papers.iter().map(|p| (p.key.as_str(), p)).collect();
+    let mut writer = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(Vec::new());
+    writer.write_record(["key", "title", "year", "ids", "listed_at", "reason"])?;
+    for resolution in resolutions.iter().filter(|r| r.paper_id.is_none()) {
+        let paper = papers.get(resolution.key.as_str());
+        let title = paper.map(|p| p.title.clone()).unwrap_or_default();
+        let year = paper
+            .and_then(|p| p.year)
+            .map(|y| y.to_string())
+            .unwrap_or_default();
+        let ids = paper.map(|p| ids_of(p)).unwrap_or_default();
+        let listed_at = paper
+            .map(|p| {
+                p.listings
+                    .iter()
+                    .map(|l| format!("{}:{}", l.file, l.line))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default();
+        let reason = resolution.note.clone().unwrap_or_default();
+        let row = [&resolution.key, &title, &year, &ids, &listed_at, &reason];
+        writer.write_record(row.iter().map(|cell| neutralize(cell)))?;
+    }
+    let bytes = writer
+        .into_inner()
+        .map_err(|err| anyhow::anyhow!("cannot encode unresolved.csv: {err}"))?;
+    let path = output_dir.join("unresolved.csv");
+    crate::fsutil::write_atomic(&path, &bytes)
+        .with_context(|| format!("cannot write {}", path.display()))?;
+    Ok(path)
+}
+
+fn ids_of(paper: &crate::catalog::CatalogPaper) -> String {
+    let ids = &paper.ids;
+    [
+        ids.arxiv.as_ref().map(|v| format!("arXiv:{v}")),
+        ids.doi.as_ref().map(|v| format!("DOI:{v}")),
+        ids.acl.as_ref().map(|v| format!("ACL:{v}")),
+        ids.openreview.as_ref().map(|v| format!("OpenReview:{v}")),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ")
+}
+
+/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
+/// leading apostrophe: titles come from strangers' Markdown.
+fn neutralize(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{CatalogPaper, Listing};
+
+    #[test]
+    fn lists_unresolved_papers_with_reasons() {
+        let catalog = Catalog {
+            papers: vec![
+                CatalogPaper {
+                    key: "title:=cmd".into(),
+                    title: "=cmd|' /C calc'!A0, \"quoted\"".into(),
+                    year: Some(2023),
+                    listings: vec![Listing {
+                        file: "Vision Domain/x.md".into(),
+                        line: 12,
+                        ..Listing::default()
+                    }],
+                    ..CatalogPaper::default()
+                },
+                CatalogPaper {
+                    key: "arxiv:1".into(),
+                    title: "Found".into(),
+                    ..CatalogPaper::default()
+                },
+            ],
+            ..Catalog::default()
+        };
+        let resolutions = vec![
+            Resolution {
+                key: "title:=cmd".into(),
+                paper_id: None,
+                method: None,
+                note: Some("no title match on Semantic Scholar".into()),
+            },
+            Resolution {
+                key: "arxiv:1".into(),
+                paper_id: Some("abc".into()),
+                method: Some(crate::s2::ResolveMethod::Arxiv),
+                note: None,
+            },
+        ];
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_unresolved(&catalog, &resolutions, dir.path()).unwrap();
+        let mut reader = csv::Reader::from_path(&path).unwrap();
+        let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(&rows[0][0], "title:=cmd");
+        assert_eq!(&rows[0][1], "'=cmd|' /C calc'!A0, \"quoted\"");
+        assert_eq!(&rows[0][2], "2023");
+        assert_eq!(&rows[0][4], "Vision Domain/x.md:12");
+        assert_eq!(&rows[0][5], "no title match on Semantic Scholar");
+    }
+}

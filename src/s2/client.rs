@@ -1,0 +1,586 @@
+//! The HTTP client of the Semantic Scholar Graph API: one rate limiter shared by every request,
+//! retries with exponential backoff and jitter (honouring `Retry-After`), the API key in the
+//! `x-api-key` header and nowhere else, and a count of every request sent.
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Duration;
+
+use backon::{ExponentialBuilder, Retryable};
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
+use reqwest::header::{HeaderValue, RETRY_AFTER};
+use reqwest::Method;
+use serde_json::Value;
+
+/// The longest `Retry-After` honoured as sent; a longer one is shortened to this (and a user who
+/// wants to wait longer can rerun: nothing fetched is lost).
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
+/// The longest wait between two retries when the server says nothing.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// The API key: kept out of every `Debug`, log line and error message.
+#[derive(Clone)]
+pub(crate) struct ApiKey(String);
+
+impl ApiKey {
+    /// `S2_API_KEY` from the environment, when set and not blank.
+    pub(crate) fn from_env() -> Option<ApiKey> {
+        let key = std::env::var("S2_API_KEY").ok()?;
+        let key = key.trim();
+        (!key.is_empty()).then(|| ApiKey(key.to_string()))
+    }
+
+    fn header(&self) -> Option<HeaderValue> {
+        let mut value = HeaderValue::from_str(&self.0).ok()?;
+        // Marks the value so that hyper and reqwest never print it.
+        value.set_sensitive(true);
+        Some(value)
+    }
+}
+
+impl std::fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApiKey(<redacted>)")
+    }
+}
+
+/// The endpoints, for the request count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Endpoint {
+    Batch,
+    Match,
+    References,
+    Citations,
+}
+
+impl Endpoint {
+    const ALL: [Endpoint; 4] = [
+        Endpoint::Batch,
+        Endpoint::Match,
+        Endpoint::References,
+        Endpoint::Citations,
+    ];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Endpoint::Batch => "paper/batch",
+            Endpoint::Match => "paper/search/match",
+            Endpoint::References => "references",
+            Endpoint::Citations => "citations",
+        }
+    }
+}
+
+/// Requests sent (every attempt counts, retries included) and retries.
+#[derive(Debug, Default)]
+pub(crate) struct Stats {
+    requests: [AtomicU64; 4],
+    retries: AtomicU64,
+}
+
+impl Stats {
+    pub(crate) fn requests(&self) -> u64 {
+        self.requests
+            .iter()
+            .map(|r| r.load(Ordering::Relaxed))
+            .sum()
+    }
+
+    pub(crate) fn retries(&self) -> u64 {
+        self.retries.load(Ordering::Relaxed)
+    }
+
+    /// `paper/batch 2, paper/search/match 17, ...` (endpoints with no request left out).
+    pub(crate) fn breakdown(&self) -> String {
+        let parts: Vec<String> = Endpoint::ALL
+            .iter()
+            .map(|e| (e, self.requests[e.index()].load(Ordering::Relaxed)))
+            .filter(|(_, n)| *n > 0)
+            .map(|(e, n)| format!("{} {n}", e.name()))
+            .collect();
+        if parts.is_empty() {
+            "none".to_string()
+        } else {
+            parts.join(", ")
+        }
+    }
+}
+
+/// How a request finally failed.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ApiError {
+    /// A 4xx other than 429: not retried. `message` is the API's `error`/`message` text.
+    #[error("{method} {url} was refused: HTTP {status}: {message}")]
+    Refused {
+        method: Method,
+        url: String,
+        status: u16,
+        message: String,
+    },
+    #[error("{method} {url} failed {attempts} times (last: {last}); what was fetched before is in the cache: rerun to resume, with a lower --rps if the API kept answering 429")]
+    GaveUp {
+        method: Method,
+        url: String,
+        attempts: u64,
+        last: String,
+    },
+    #[error("cannot reach the Semantic Scholar API at {base} ({detail}). Without a network, run from files: --catalog PATH (a local catalogue), --snapshot FILE (records from a snapshot), or --offline (the cache only)")]
+    Unreachable { base: String, detail: String },
+}
+
+impl ApiError {
+    pub(crate) fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Refused { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn message(&self) -> String {
+        match self {
+            ApiError::Refused {
+                status, message, ..
+            } => format!("HTTP {status}: {message}"),
+            other => other.to_string(),
+        }
+    }
+}
+
+/// One failed attempt.
+#[derive(Debug)]
+enum Attempt {
+    Status {
+        status: u16,
+        retry_after: Option<Duration>,
+        message: String,
+    },
+    Transport {
+        detail: String,
+        connect: bool,
+    },
+}
+
+impl std::fmt::Display for Attempt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Attempt::Status {
+                status, message, ..
+            } => write!(f, "HTTP {status}: {message}"),
+            Attempt::Transport { detail, .. } => f.write_str(detail),
+        }
+    }
+}
+
+/// Settings of the client, from the command line.
+#[derive(Debug, Clone)]
+pub(crate) struct ClientConfig {
+    pub base_url: String,
+    pub rps: f64,
+    pub max_retries: u32,
+    pub timeout: Duration,
+    /// The first backoff delay; doubles at each retry, with jitter.
+    pub retry_delay: Duration,
+}
+
+pub(crate) struct Client {
+    http: reqwest::Client,
+    base: String,
+    key: Option<ApiKey>,
+    limiter: DefaultDirectRateLimiter,
+    backoff: ExponentialBuilder,
+    /// Set once any answer came back: before that, a connection error means no network at
+    /// all, and the run fails fast instead of backing off for minutes.
+    reached: AtomicBool,
+    pub(crate) stats: Stats,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("base", &self.base)
+            .field("key", &self.key)
+            .field("stats", &self.stats)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Client {
+    pub(crate) fn new(config: &ClientConfig, key: Option<ApiKey>) -> anyhow::Result<Client> {
+        if !(config.rps.is_finite() && config.rps > 0.0) {
+            anyhow::bail!(
+                "--rps must be a positive number of requests per second, not {}",
+                config.rps
+            );
+        }
+        let period = Duration::from_secs_f64(1.0 / config.rps);
+        let quota = Quota::with_period(period)
+            .ok_or_else(|| anyhow::anyhow!("--rps {} is too high", config.rps))?;
+        let http = reqwest::Client::builder()
+            .user_agent(concat!("citegraph/", env!("CARGO_PKG_VERSION")))
+            .timeout(config.timeout)
+            .connect_timeout(config.timeout.min(Duration::from_secs(20)))
+            .build()
+            .map_err(|err| anyhow::anyhow!("cannot build the HTTP client: {err}"))?;
+        let backoff = ExponentialBuilder::default()
+            .with_min_delay(config.retry_delay)
+            .with_max_delay(MAX_BACKOFF.max(config.retry_delay))
+            .with_factor(2.0)
+            .with_jitter()
+            .with_max_times(config.max_retries as usize);
+        Ok(Client {
+            http,
+            base: config.base_url.trim_end_matches('/').to_string(),
+            key,
+            limiter: RateLimiter::direct(quota),
+            backoff,
+            reached: AtomicBool::new(false),
+            stats: Stats::default(),
+        })
+    }
+
+    /// `POST /paper/batch?fields=…` for up to 500 ids: the JSON array, in the order of `ids`.
+    /// A gateway timeout (504) or a too-large answer of a call of several ids is not retried as
+    /// is: the ids are split in halves, as the API documentation advises.
+    pub(crate) async fn batch(&self, ids: &[String], fields: &str) -> Result<Vec<Value>, ApiError> {
+        let mut answers: Vec<Value> = vec![Value::Null; ids.len()];
+        let mut todo = vec![(0usize, ids.len())];
+        while let Some((start, end)) = todo.pop() {
+            let chunk = &ids[start..end];
+            let splittable = chunk.len() > 1;
+            let body = serde_json::json!({ "ids": chunk });
+            let result = self
+                .send(
+                    Endpoint::Batch,
+                    Method::POST,
+                    "/paper/batch",
+                    &[("fields", fields)],
+                    Some(&body),
+                    splittable,
+                )
+                .await;
+            match result.map(super::wire::batch) {
+                Ok(Ok(items)) if items.len() == chunk.len() => {
+                    for (slot, item) in answers[start..end].iter_mut().zip(items) {
+                        *slot = item;
+                    }
+                }
+                Ok(other) => {
+                    let last = match other {
+                        Ok(items) => format!("{} records for {} ids", items.len(), chunk.len()),
+                        Err(err) => err,
+                    };
+                    return Err(ApiError::GaveUp {
+                        method: Method::POST,
+                        url: format!("{}/paper/batch", self.base),
+                        attempts: 1,
+                        last,
+                    });
+                }
+                Err(err) if splittable && is_split_hint(&err) => {
+                    let mid = start + chunk.len() / 2;
+                    tracing::info!(
+                        "the batch of {} ids was too large for the API ({}); splitting it",
+                        chunk.len(),
+                        err.message()
+                    );
+                    todo.push((mid, end));
+                    todo.push((start, mid));
+                }
+                Err(err) => return Err(err),
+            }
+        }
+        Ok(answers)
+    }
+
+    /// `GET /paper/search/match?query=…`: the best title match, `None` on 404 ("Title match not
+    /// found").
+    pub(crate) async fn match_title(
+        &self,
+        title: &str,
+        fields: &str,
+    ) -> Result<Option<Value>, ApiError> {
+        let result = self
+            .send(
+                Endpoint::Match,
+                Method::GET,
+                "/paper/search/match",
+                &[("query", title), ("fields", fields)],
+                None,
+                false,
+            )
+            .await;
+        match result {
+            Ok(answer) => Ok(super::wire::title_match(&answer)),
+            Err(err) if err.status() == Some(404) => Ok(None),
+            Err(err) => Err(err),
+        }
+    }
+
+    /// One page of `GET /paper/{id}/references` or `/citations`.
+    pub(crate) async fn list_page(
+        &self,
+        endpoint: Endpoint,
+        paper_id: &str,
+        offset: usize,
+        limit: usize,
+        fields: &str,
+    ) -> Result<Value, ApiError> {
+        let what = match endpoint {
+            Endpoint::Citations => "citations",
+            _ => "references",
+        };
+        let id =
+            percent_encoding::utf8_percent_encode(paper_id, percent_encoding::NON_ALPHANUMERIC);
+        let path = format!("/paper/{id}/{what}");
+        let (offset, limit) = (offset.to_string(), limit.to_string());
+        self.send(
+            endpoint,
+            Method::GET,
+            &path,
+            &[("fields", fields), ("offset", &offset), ("limit", &limit)],
+            None,
+            false,
+        )
+        .await
+    }
+
+    /// Sends one request, retrying 429, 5xx, timeouts, connection errors and answers that are
+    /// not JSON (a body cut mid-way). `split_hint`: a 504 or a too-large 400 is handed back to
+    /// the caller at once, who splits the batch.
+    async fn send(
+        &self,
+        endpoint: Endpoint,
+        method: Method,
+        path: &str,
+        query: &[(&str, &str)],
+        body: Option<&Value>,
+        split_hint: bool,
+    ) -> Result<Value, ApiError> {
+        let url = format!("{}{path}", self.base);
+        let attempts = AtomicU64::new(0);
+        let (url_ref, method_ref, attempts_ref) = (url.as_str(), &method, &attempts);
+        let attempt = move || async move {
+            self.limiter.until_ready().await;
+            self.stats.requests[endpoint.index()].fetch_add(1, Ordering::Relaxed);
+            attempts_ref.fetch_add(1, Ordering::Relaxed);
+            let mut request = self.http.request(method_ref.clone(), url_ref).query(query);
+            if let Some(body) = body {
+                request = request.json(body);
+            }
+            if let Some(value) = self.key.as_ref().and_then(ApiKey::header) {
+                request = request.header("x-api-key", value);
+            }
+            tracing::trace!("{method_ref} {url_ref} {}", describe_query(query));
+            let response = request.send().await.map_err(transport)?;
+            let status = response.status();
+            let retry_after = response
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_retry_after);
+            let bytes = response.bytes().await.map_err(transport)?;
+            self.reached.store(true, Ordering::Relaxed);
+            tracing::trace!(
+                "{method_ref} {url_ref}: HTTP {} ({} bytes)",
+                status.as_u16(),
+                bytes.len()
+            );
+            if status.is_success() {
+                serde_json::from_slice::<Value>(&bytes).map_err(|err| Attempt::Transport {
+                    detail: format!("the answer is not complete JSON ({err}); cut mid-way?"),
+                    connect: false,
+                })
+            } else {
+                Err(Attempt::Status {
+                    status: status.as_u16(),
+                    retry_after,
+                    message: super::wire::error_message(&bytes),
+                })
+            }
+        };
+        let result = attempt
+            .retry(self.backoff)
+            .when(|err| self.retryable(err, split_hint))
+            .adjust(|err, delay| {
+                // `None` means no retry is left: keep it so, whatever the server asks.
+                let asked = match err {
+                    Attempt::Status { retry_after, .. } => *retry_after,
+                    Attempt::Transport { .. } => None,
+                };
+                delay.map(|d| asked.map(|a| a.min(MAX_RETRY_AFTER)).unwrap_or(d))
+            })
+            .notify(|err, delay| {
+                self.stats.retries.fetch_add(1, Ordering::Relaxed);
+                tracing::info!(
+                    "{method} {url}: {err}; retrying in {:.1} s",
+                    delay.as_secs_f64()
+                );
+            })
+            .await;
+        result.map_err(|err| {
+            let attempts = attempts.load(Ordering::Relaxed);
+            match err {
+                Attempt::Transport {
+                    detail,
+                    connect: true,
+                } if !self.reached.load(Ordering::Relaxed) => ApiError::Unreachable {
+                    base: self.base.clone(),
+                    detail,
+                },
+                Attempt::Status {
+                    status, message, ..
+                } if !is_transient(status) || (split_hint && status == 504) => ApiError::Refused {
+                    method: method.clone(),
+                    url: url.clone(),
+                    status,
+                    message,
+                },
+                other => ApiError::GaveUp {
+                    method: method.clone(),
+                    url: url.clone(),
+                    attempts,
+                    last: other.to_string(),
+                },
+            }
+        })
+    }
+
+    fn retryable(&self, err: &Attempt, split_hint: bool) -> bool {
+        match err {
+            Attempt::Status { status, .. } => {
+                if split_hint && *status == 504 {
+                    return false;
+                }
+                is_transient(*status)
+            }
+            // No answer has ever come back: there is no network, or the URL is wrong. Backing
+            // off would only delay the message that says so.
+            Attempt::Transport { connect: true, .. } => self.reached.load(Ordering::Relaxed),
+            Attempt::Transport { .. } => true,
+        }
+    }
+}
+
+fn is_transient(status: u16) -> bool {
+    status == 429 || (500..=599).contains(&status)
+}
+
+/// A batch answer the API could not give whole: split the ids and ask again.
+fn is_split_hint(err: &ApiError) -> bool {
+    match err {
+        ApiError::Refused { status: 504, .. } => true,
+        ApiError::Refused {
+            status: 400,
+            message,
+            ..
+        } => {
+            let message = message.to_lowercase();
+            message.contains("size") || message.contains("too large") || message.contains("10 mb")
+        }
+        _ => false,
+    }
+}
+
+fn transport(err: reqwest::Error) -> Attempt {
+    let kind = if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "connection failed"
+    } else if err.is_body() || err.is_decode() {
+        "the answer broke off"
+    } else {
+        "request failed"
+    };
+    // The chain of sources says why (refused, reset, DNS); reqwest's errors carry the URL,
+    // never a header.
+    let mut detail = format!("{kind}: {err}");
+    let mut source = std::error::Error::source(&err);
+    while let Some(cause) = source {
+        detail.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    Attempt::Transport {
+        detail,
+        connect: err.is_connect(),
+    }
+}
+
+/// `Retry-After` in seconds (the form APIs use; an HTTP date falls back to the backoff).
+fn parse_retry_after(value: &str) -> Option<Duration> {
+    let secs: f64 = value.trim().parse().ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
+}
+
+pub(crate) fn preview(text: &str) -> String {
+    let text: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
+    text
+}
+
+/// The query of a request for the trace log, with long values (field lists) shortened.
+fn describe_query(query: &[(&str, &str)]) -> String {
+    query
+        .iter()
+        .map(|(k, v)| {
+            if v.len() > 60 {
+                format!("{k}={}…", v.chars().take(60).collect::<String>())
+            } else {
+                format!("{k}={v}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_is_redacted_in_debug() {
+        let key = ApiKey("sekrit-123".to_string());
+        assert!(!format!("{key:?}").contains("sekrit"));
+        let config = ClientConfig {
+            base_url: "http://127.0.0.1:1/graph/v1".into(),
+            rps: 1.0,
+            max_retries: 0,
+            timeout: Duration::from_secs(1),
+            retry_delay: Duration::from_millis(10),
+        };
+        let client = Client::new(&config, Some(key)).unwrap();
+        assert!(!format!("{client:?}").contains("sekrit"));
+        assert!(key_header_is_sensitive(&client));
+    }
+
+    fn key_header_is_sensitive(client: &Client) -> bool {
+        client
+            .key
+            .as_ref()
+            .and_then(ApiKey::header)
+            .is_some_and(|h| h.is_sensitive())
+    }
+
+    #[test]
+    fn retry_after_in_seconds() {
+        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
+        assert_eq!(parse_retry_after(" 0.5 "), Some(Duration::from_millis(500)));
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+        assert_eq!(parse_retry_after("-1"), None);
+    }
+
+    #[test]
+    fn rejects_bad_rates() {
+        let mut config = ClientConfig {
+            base_url: "http://127.0.0.1:1".into(),
+            rps: 0.0,
+            max_retries: 0,
+            timeout: Duration::from_secs(1),
+            retry_delay: Duration::from_millis(10),
+        };
+        assert!(Client::new(&config, None).is_err());
+        config.rps = f64::NAN;
+        assert!(Client::new(&config, None).is_err());
+    }
+}

@@ -1,0 +1,971 @@
+//! The fetch: catalogue papers resolved and their records fetched with the fewest requests the
+//! API allows, every answer kept in the cache the moment it arrives.
+//!
+//! Requests, for a catalogue of n papers of which t need a title match:
+//! 1. `POST /paper/batch` with every catalogue id (ceil(ids / 500) calls), record fields only;
+//! 2. `GET /paper/search/match` for each of the t papers no id resolved (one call each: the
+//!    API has no batch form of it);
+//! 3. `POST /paper/batch` by Semantic Scholar id with the reference and citation lists nested
+//!    (up to 9,999 items each, documented), packed so an answer stays under the API's 10 MB cap;
+//! 4. `GET /paper/{id}/references` or `/citations` pages (1,000 items a page) only for a list
+//!    the batch answer could not hold whole: longer than the nested cap, or citations of a paper
+//!    above `--max-citations` (left out of step 3 so as not to download them).
+//!
+//! With `--link-details`, step 3 is replaced by pages for every paper: the link's
+//! `isInfluential` and `intents` exist only there (the batch rejects `references.intents`).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::client::{ApiError, ApiKey, Client, ClientConfig, Endpoint};
+use super::progress::Progress;
+use super::resolve::{self, Answer, Answers, Resolved, Source, TitleQuery};
+use super::wire;
+use super::{Corpus, Environment, FetchOptions, Link, PaperRecord, Resolution};
+use crate::cache::{Cache, Read};
+use crate::catalog::Catalog;
+
+/// Cache namespaces: answers to id and title lookups, and complete paper records.
+pub(crate) const LOOKUPS: &str = "s2/lookups";
+pub(crate) const PAPERS: &str = "s2/papers";
+
+/// The record fields asked everywhere.
+const RECORD_FIELDS: &str = "paperId,externalIds,title,year,venue,publicationDate,authors,\
+citationCount,influentialCitationCount,referenceCount";
+/// The other paper's fields in a nested list (the batch only takes paper fields there).
+const NESTED_FIELDS: [&str; 5] = ["paperId", "title", "year", "externalIds", "citationCount"];
+/// Fields of a `/references` or `/citations` page: the other paper's, by their plain names,
+/// beside the link's own.
+const PAGE_FIELDS: &str = "title,year,externalIds,citationCount,isInfluential,intents";
+
+/// Ids per batch call (the API's maximum).
+const BATCH_IDS: usize = 500;
+/// Nested items per batch call: about 400 bytes each, this keeps an answer near 8 MB, under the
+/// API's 10 MB cap.
+const BATCH_NESTED_ITEMS: u64 = 20_000;
+/// Items per page (the API's maximum `limit`).
+const PAGE_LIMIT: usize = 1_000;
+/// Offsets reach at most this many items of a list.
+const LIST_REACH: usize = 9_999;
+/// Nested lists are capped by the API at 9,999 (batch, documented) or 1,000 (single paper,
+/// observed). A nested list shorter than its count *and* at least this long was cut by a cap;
+/// a shorter one is just Semantic Scholar's usual count drift, not worth a request.
+const NESTED_CAP_FLOOR: usize = 1_000;
+/// Requests in flight at once (the rate limiter still spaces their starts).
+const IN_FLIGHT: usize = 4;
+
+/// A paper's record with its lists, as kept in the cache.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct CachedPaper {
+    pub record: PaperRecord,
+    /// The links carry `isInfluential` and `intents` (they came from the paginated endpoints).
+    pub link_details: bool,
+    /// Citations were fetched up to this many; `None`: all the API gives.
+    pub citations_limit: Option<usize>,
+}
+
+/// What the lists of a record must hold for this run.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ListPolicy {
+    pub citations: bool,
+    pub max_citations: Option<usize>,
+    pub link_details: bool,
+}
+
+impl ListPolicy {
+    pub(crate) fn from_options(options: &FetchOptions) -> ListPolicy {
+        ListPolicy {
+            citations: !options.no_citations,
+            max_citations: options.max_citations,
+            link_details: options.link_details,
+        }
+    }
+
+    /// Whether a cached paper holds what this run needs.
+    fn satisfied_by(&self, cached: &CachedPaper) -> bool {
+        if cached.record.references.is_none() || (self.link_details && !cached.link_details) {
+            return false;
+        }
+        if !self.citations {
+            return true;
+        }
+        cached.record.citations.is_some()
+            && match (cached.citations_limit, self.max_citations) {
+                (None, _) => true,
+                (Some(had), Some(want)) => want <= had,
+                (Some(_), None) => false,
+            }
+    }
+
+    /// How many citations to get for a paper Semantic Scholar says has `count`.
+    fn citations_wanted(&self, count: Option<u64>) -> usize {
+        let count = count.map_or(LIST_REACH, |c| usize::try_from(c).unwrap_or(usize::MAX));
+        count
+            .min(LIST_REACH)
+            .min(self.max_citations.unwrap_or(usize::MAX))
+    }
+
+    /// Citations nested in the batch answer, unless the paper has more than `--max-citations`
+    /// (then its first page is cheaper than the whole nested list).
+    fn nests_citations(&self, count: Option<u64>) -> bool {
+        self.citations
+            && match self.max_citations {
+                None => true,
+                Some(max) => count.unwrap_or(0) <= max as u64,
+            }
+    }
+}
+
+/// What a spawned request task needs: the client, the cache to store its answer in, the
+/// progress to report to, and a permit to keep at most [`IN_FLIGHT`] requests going.
+#[derive(Clone)]
+struct Kit {
+    client: Arc<Client>,
+    cache: Cache,
+    progress: Arc<Progress>,
+    permits: Arc<Semaphore>,
+}
+
+impl Kit {
+    async fn permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit> {
+        Ok(self.permits.clone().acquire_owned().await?)
+    }
+}
+
+/// The cache plus, when the network is allowed, the client: a [`Source`] for resolution and
+/// the fetcher of records.
+struct Fetcher {
+    cache: Cache,
+    client: Option<Arc<Client>>,
+    read_cache: bool,
+    max_age: Option<Duration>,
+    policy: ListPolicy,
+    progress: Arc<Progress>,
+    corrupt: usize,
+    reused: usize,
+}
+
+impl Fetcher {
+    /// A cached answer, unless `--refresh`, stale or corrupt (reported, then refetched).
+    fn cached<T: serde::de::DeserializeOwned>(
+        &mut self,
+        namespace: &str,
+        request: &str,
+    ) -> Option<T> {
+        if !self.read_cache {
+            return None;
+        }
+        match self.cache.get::<T>(namespace, request, self.max_age) {
+            Ok(Read::Hit(entry)) => {
+                self.reused += 1;
+                Some(entry.body)
+            }
+            Ok(Read::Miss) | Ok(Read::Stale) => None,
+            Ok(Read::Corrupt(reason)) => {
+                self.corrupt += 1;
+                tracing::warn!("corrupt cache file, not trusted: {reason}; fetching it again");
+                None
+            }
+            Err(err) => {
+                tracing::warn!("{err}; fetching it again");
+                None
+            }
+        }
+    }
+
+    /// The kit for request tasks, when the network is allowed.
+    fn kit(&self) -> Option<Kit> {
+        Some(Kit {
+            client: self.client.clone()?,
+            cache: self.cache.clone(),
+            progress: self.progress.clone(),
+            permits: Arc::new(Semaphore::new(IN_FLIGHT)),
+        })
+    }
+
+    fn cached_lookup(&mut self, request: &str) -> Option<Answer> {
+        self.cached::<Option<PaperRecord>>(LOOKUPS, request)
+            .map(|body| body.map_or(Answer::Unknown, |r| Answer::Found(Box::new(r))))
+    }
+
+    /// Complete records for every resolved paper: from the cache, else fetched (when the
+    /// network is allowed). Papers missing from the answer could not be had.
+    async fn records(&mut self, wanted: &[PaperRecord]) -> Result<HashMap<String, CachedPaper>> {
+        let mut have = HashMap::new();
+        let mut todo: Vec<PaperRecord> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for lite in wanted {
+            if !seen.insert(lite.paper_id.as_str()) {
+                continue;
+            }
+            match self.cached::<CachedPaper>(PAPERS, &paper_request(&lite.paper_id)) {
+                Some(cached) if self.policy.satisfied_by(&cached) => {
+                    have.insert(lite.paper_id.clone(), cached);
+                }
+                _ => todo.push(lite.clone()),
+            }
+        }
+        self.progress.papers_done(have.len() as u64);
+        let Some(kit) = self.kit() else {
+            return Ok(have);
+        };
+        if todo.is_empty() {
+            return Ok(have);
+        }
+        let mut tasks = JoinSet::new();
+        let policy = self.policy;
+        if policy.link_details {
+            self.progress.phase(
+                "lists",
+                todo.iter().map(|p| pages_planned(p, &policy)).sum(),
+                &format!(
+                    "{} papers: references and citations page by page (--link-details)",
+                    todo.len()
+                ),
+            );
+            for lite in todo {
+                let kit = kit.clone();
+                tasks.spawn(async move {
+                    let _permit = kit.permit().await?;
+                    let paper = paged_paper(&kit.client, lite, &policy, &kit.progress).await?;
+                    store(&kit.cache, &paper)?;
+                    kit.progress.papers_done(1);
+                    kit.progress.update(&kit.client.stats);
+                    Ok::<_, anyhow::Error>(vec![paper])
+                });
+            }
+        } else {
+            let batches = pack_batches(&todo, &policy);
+            self.progress.phase(
+                "records",
+                batches.len() as u64,
+                &format!(
+                    "{} papers with their lists nested: {} batch call(s)",
+                    todo.len(),
+                    batches.len()
+                ),
+            );
+            for (ids, nested_citations) in batches {
+                let kit = kit.clone();
+                tasks.spawn(async move {
+                    let _permit = kit.permit().await?;
+                    let fields = batch_fields(nested_citations);
+                    let answers = kit.client.batch(&ids, &fields).await?;
+                    kit.progress.update(&kit.client.stats);
+                    let mut papers = Vec::new();
+                    for (id, answer) in ids.iter().zip(answers) {
+                        let Some(record) = parse_record(id, answer) else {
+                            tracing::warn!("Semantic Scholar no longer returns the record {id}");
+                            continue;
+                        };
+                        let paper = complete(
+                            &kit.client,
+                            record,
+                            nested_citations,
+                            &policy,
+                            &kit.progress,
+                        )
+                        .await?;
+                        store(&kit.cache, &paper)?;
+                        kit.progress.papers_done(1);
+                        kit.progress.update(&kit.client.stats);
+                        papers.push(paper);
+                    }
+                    Ok::<_, anyhow::Error>(papers)
+                });
+            }
+        }
+        while let Some(joined) = tasks.join_next().await {
+            let papers = joined.context("a fetch task failed")??;
+            for paper in papers {
+                have.insert(paper.record.paper_id.clone(), paper);
+            }
+        }
+        Ok(have)
+    }
+}
+
+impl Source for Fetcher {
+    async fn lookup_ids(&mut self, ids: &[String]) -> Result<Answers> {
+        let mut answers = Answers::new();
+        let mut todo = Vec::new();
+        for id in ids {
+            match self.cached_lookup(&id_request(id)) {
+                Some(answer) => {
+                    answers.insert(id.clone(), answer);
+                }
+                None => todo.push(id.clone()),
+            }
+        }
+        let Some(kit) = self.kit() else {
+            return Ok(answers);
+        };
+        let chunks: Vec<Vec<String>> = todo.chunks(BATCH_IDS).map(<[String]>::to_vec).collect();
+        self.progress.phase(
+            "ids",
+            chunks.len() as u64,
+            &format!(
+                "{} catalogue ids: {} cached, {} to ask in {} batch call(s)",
+                ids.len(),
+                ids.len() - todo.len(),
+                todo.len(),
+                chunks.len()
+            ),
+        );
+        let mut tasks = JoinSet::new();
+        for chunk in chunks {
+            let kit = kit.clone();
+            tasks.spawn(async move {
+                let _permit = kit.permit().await?;
+                let values = kit.client.batch(&chunk, RECORD_FIELDS).await?;
+                kit.progress.update(&kit.client.stats);
+                let mut out = Vec::new();
+                for (id, value) in chunk.into_iter().zip(values) {
+                    let answer = keep_lookup(&kit.cache, &id_request(&id), value, &id)?;
+                    out.push((id, answer));
+                }
+                Ok::<_, anyhow::Error>(out)
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            answers.extend(joined.context("a lookup task failed")??);
+        }
+        Ok(answers)
+    }
+
+    async fn match_titles(&mut self, queries: &[TitleQuery]) -> Result<Answers> {
+        let mut answers = Answers::new();
+        let mut todo = Vec::new();
+        for query in queries {
+            match self.cached_lookup(&title_request(&query.normalized)) {
+                Some(answer) => {
+                    answers.insert(query.normalized.clone(), answer);
+                }
+                None => todo.push(query.clone()),
+            }
+        }
+        let Some(kit) = self.kit() else {
+            return Ok(answers);
+        };
+        self.progress.phase(
+            "titles",
+            todo.len() as u64,
+            &format!(
+                "{} papers to match by title: {} cached, {} to ask (one call each)",
+                queries.len(),
+                queries.len() - todo.len(),
+                todo.len()
+            ),
+        );
+        let mut tasks = JoinSet::new();
+        for query in todo {
+            let kit = kit.clone();
+            tasks.spawn(async move {
+                let _permit = kit.permit().await?;
+                let result = kit.client.match_title(&query.title, RECORD_FIELDS).await;
+                kit.progress.update(&kit.client.stats);
+                let found = match result {
+                    Ok(found) => found.unwrap_or(Value::Null),
+                    // The API refused this title (too long, odd characters): unresolved, and
+                    // not cached, so that a fixed title is asked again.
+                    Err(err @ ApiError::Refused { status: 400, .. }) => {
+                        tracing::warn!("title match for \"{}\": {err}", query.title);
+                        return Ok::<_, anyhow::Error>((query.normalized, Answer::Unknown));
+                    }
+                    Err(err) => return Err(err.into()),
+                };
+                let request = title_request(&query.normalized);
+                let answer = keep_lookup(&kit.cache, &request, found, &query.title)?;
+                Ok((query.normalized, answer))
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            let (normalized, answer) = joined.context("a title task failed")??;
+            answers.insert(normalized, answer);
+        }
+        Ok(answers)
+    }
+}
+
+/// Caches a lookup answer (a record, or `null` for unknown) and returns it. An answer that is
+/// not a record is not cached: it is asked again next time.
+fn keep_lookup(cache: &Cache, request: &str, value: Value, query: &str) -> Result<Answer> {
+    match wire::record(value) {
+        Ok(record) => {
+            let record = record.map(lite);
+            cache.put(LOOKUPS, request, &record)?;
+            Ok(record.map_or(Answer::Unknown, |r| Answer::Found(Box::new(r))))
+        }
+        Err(err) => {
+            tracing::warn!("the answer for {query} is unusable ({err}); treated as unknown");
+            Ok(Answer::Unknown)
+        }
+    }
+}
+
+fn id_request(id: &str) -> String {
+    format!("id {id}")
+}
+
+fn title_request(normalized: &str) -> String {
+    format!("title {normalized}")
+}
+
+pub(crate) fn paper_request(paper_id: &str) -> String {
+    format!("paper {paper_id}")
+}
+
+fn store(cache: &Cache, paper: &CachedPaper) -> Result<()> {
+    cache.put(PAPERS, &paper_request(&paper.record.paper_id), paper)?;
+    Ok(())
+}
+
+/// The record without its lists (what resolution needs and lookups keep).
+pub(crate) fn lite(record: PaperRecord) -> PaperRecord {
+    PaperRecord {
+        references: None,
+        citations: None,
+        ..record
+    }
+}
+
+/// One element of a batch or match answer: `null` is an unknown id; a record that does not
+/// parse (wrong types) is reported and treated as unknown rather than failing the run.
+fn parse_record(query: &str, value: Value) -> Option<PaperRecord> {
+    match wire::record(value) {
+        Ok(record) => record,
+        Err(err) => {
+            tracing::warn!("the answer for {query} is unusable ({err}); treated as unknown");
+            None
+        }
+    }
+}
+
+fn batch_fields(nested_citations: bool) -> String {
+    let mut fields = vec![RECORD_FIELDS.to_string()];
+    let lists: &[&str] = if nested_citations {
+        &["references", "citations"]
+    } else {
+        &["references"]
+    };
+    for list in lists {
+        for field in NESTED_FIELDS {
+            fields.push(format!("{list}.{field}"));
+        }
+    }
+    fields.join(",")
+}
+
+/// Groups papers into batch calls: at most 500 ids and about [`BATCH_NESTED_ITEMS`] nested
+/// items each, papers whose citations are nested apart from those whose are paged.
+fn pack_batches(papers: &[PaperRecord], policy: &ListPolicy) -> Vec<(Vec<String>, bool)> {
+    let estimate = |count: Option<u64>| count.unwrap_or(100).min(LIST_REACH as u64);
+    let mut batches = Vec::new();
+    for nested in [true, false] {
+        let mut ids = Vec::new();
+        let mut items = 0u64;
+        for paper in papers {
+            if policy.nests_citations(paper.citation_count) != nested {
+                continue;
+            }
+            let mut size = estimate(paper.reference_count);
+            if nested {
+                size += estimate(paper.citation_count);
+            }
+            if !ids.is_empty() && (ids.len() == BATCH_IDS || items + size > BATCH_NESTED_ITEMS) {
+                batches.push((std::mem::take(&mut ids), nested));
+                items = 0;
+            }
+            ids.push(paper.paper_id.clone());
+            items += size;
+        }
+        if !ids.is_empty() {
+            batches.push((ids, nested));
+        }
+    }
+    batches
+}
+
+/// Pages a paper will take with `--link-details` (for the progress plan).
+fn pages_planned(paper: &PaperRecord, policy: &ListPolicy) -> u64 {
+    let pages = |n: usize| n.div_ceil(PAGE_LIMIT).max(1) as u64;
+    let references = match paper.reference_count {
+        Some(0) => 0,
+        count => pages(count.map_or(1, |c| c.min(LIST_REACH as u64) as usize)),
+    };
+    let citations = if policy.citations {
+        match policy.citations_wanted(paper.citation_count) {
+            0 => 0,
+            n => pages(n),
+        }
+    } else {
+        0
+    };
+    references + citations
+}
+
+/// A nested list cut by a cap (see [`NESTED_CAP_FLOOR`]).
+fn truncated(len: usize, count: Option<u64>) -> bool {
+    len >= NESTED_CAP_FLOOR && count.is_some_and(|count| (len as u64) < count)
+}
+
+/// Completes a batch record: lists cut by a cap, or left out, are paged.
+async fn complete(
+    client: &Client,
+    mut record: PaperRecord,
+    nested_citations: bool,
+    policy: &ListPolicy,
+    progress: &Progress,
+) -> Result<CachedPaper> {
+    let mut references = record.references.take().unwrap_or_default();
+    if truncated(references.len(), record.reference_count) {
+        tracing::debug!(
+            "{}: {} of {:?} references nested; paging the whole list",
+            record.paper_id,
+            references.len(),
+            record.reference_count
+        );
+        progress.plan_more(pages_for(record.reference_count.map(|c| c as usize)));
+        references = page_list(
+            client,
+            Endpoint::References,
+            &record.paper_id,
+            None,
+            progress,
+        )
+        .await?;
+    }
+    record.references = Some(references);
+
+    let nested = record.citations.take();
+    record.citations = if policy.citations {
+        let wanted = policy.citations_wanted(record.citation_count);
+        let mut citations = nested.unwrap_or_default();
+        let cut = truncated(citations.len(), Some(wanted as u64));
+        if (!nested_citations && wanted > 0) || cut {
+            progress.plan_more(pages_for(Some(wanted)));
+            citations = page_list(
+                client,
+                Endpoint::Citations,
+                &record.paper_id,
+                Some(wanted),
+                progress,
+            )
+            .await?;
+        }
+        citations.truncate(policy.max_citations.unwrap_or(usize::MAX));
+        Some(citations)
+    } else {
+        None
+    };
+    Ok(CachedPaper {
+        record,
+        // Some lists may have come from pages, but not all of them: the record as a whole
+        // lacks link details.
+        link_details: false,
+        citations_limit: if policy.citations {
+            policy.max_citations
+        } else {
+            None
+        },
+    })
+}
+
+/// A paper fetched page by page (`--link-details`), its fields from the lookup.
+async fn paged_paper(
+    client: &Client,
+    mut record: PaperRecord,
+    policy: &ListPolicy,
+    progress: &Progress,
+) -> Result<CachedPaper> {
+    record.references = Some(match record.reference_count {
+        Some(0) => Vec::new(),
+        _ => {
+            page_list(
+                client,
+                Endpoint::References,
+                &record.paper_id,
+                None,
+                progress,
+            )
+            .await?
+        }
+    });
+    record.citations = if policy.citations {
+        let wanted = policy.citations_wanted(record.citation_count);
+        Some(if wanted == 0 {
+            Vec::new()
+        } else {
+            page_list(
+                client,
+                Endpoint::Citations,
+                &record.paper_id,
+                Some(wanted),
+                progress,
+            )
+            .await?
+        })
+    } else {
+        None
+    };
+    Ok(CachedPaper {
+        record,
+        link_details: true,
+        citations_limit: if policy.citations {
+            policy.max_citations
+        } else {
+            None
+        },
+    })
+}
+
+fn pages_for(count: Option<usize>) -> u64 {
+    count
+        .unwrap_or(1)
+        .min(LIST_REACH)
+        .div_ceil(PAGE_LIMIT)
+        .max(1) as u64
+}
+
+/// A whole list (or its first `wanted` items), following `next` from offset 0. A list whose
+/// pages are empty although Semantic Scholar counts items (an elided reference list) ends at
+/// the first empty page: asked once, not forever.
+async fn page_list(
+    client: &Client,
+    endpoint: Endpoint,
+    paper_id: &str,
+    wanted: Option<usize>,
+    progress: &Progress,
+) -> Result<Vec<Link>> {
+    let wanted = wanted.unwrap_or(LIST_REACH).min(LIST_REACH);
+    let mut links = Vec::new();
+    let mut offset = 0usize;
+    while links.len() < wanted && offset < LIST_REACH {
+        let limit = PAGE_LIMIT
+            .min(wanted - links.len())
+            .min(LIST_REACH - offset);
+        let page = match client
+            .list_page(endpoint, paper_id, offset, limit, PAGE_FIELDS)
+            .await
+        {
+            Ok(page) => page,
+            Err(err) if err.status() == Some(404) => {
+                tracing::warn!("{paper_id}: {err}; its list stays as fetched so far");
+                break;
+            }
+            Err(err) => return Err(err.into()),
+        };
+        progress.update(&client.stats);
+        let page = wire::page(&page);
+        if page.skipped > 0 {
+            tracing::warn!(
+                "{paper_id}: {} list items are not links; skipped",
+                page.skipped
+            );
+        }
+        if page.links.is_empty() {
+            break;
+        }
+        links.extend(page.links);
+        match page.next {
+            Some(next) if next > offset => offset = next,
+            _ => break,
+        }
+    }
+    links.truncate(wanted);
+    Ok(links)
+}
+
+/// The notes a record earns: an empty reference list, citations the API or `--max-citations`
+/// cut short.
+pub(crate) fn record_notes(record: &PaperRecord, policy: &ListPolicy) -> Vec<String> {
+    let mut notes = Vec::new();
+    if record.references.as_ref().is_some_and(Vec::is_empty) {
+        notes.push(match record.reference_count {
+            Some(count) if count > 0 => format!(
+                "reference list elided: Semantic Scholar counts {count} references but lists none"
+            ),
+            _ => "Semantic Scholar lists no references (the publisher may have elided the list)"
+                .to_string(),
+        });
+    }
+    if let (Some(citations), Some(count)) = (&record.citations, record.citation_count) {
+        let got = citations.len() as u64;
+        if got < count {
+            if policy
+                .max_citations
+                .is_some_and(|max| citations.len() >= max)
+            {
+                notes.push(format!(
+                    "citations capped at {got} of {count} by --max-citations"
+                ));
+            } else if citations.len() >= LIST_REACH {
+                notes.push(format!(
+                    "the API gives {got} of its {count} citations (the rest needs the bulk datasets)"
+                ));
+            }
+        }
+    }
+    notes
+}
+
+/// A record trimmed to this run's options (`--no-citations`, `--max-citations`).
+pub(crate) fn apply_policy(record: &mut PaperRecord, policy: &ListPolicy) {
+    if !policy.citations {
+        record.citations = None;
+    } else if let (Some(citations), Some(max)) = (record.citations.as_mut(), policy.max_citations) {
+        citations.truncate(max);
+    }
+}
+
+/// Resolutions and records in catalogue order, the records once each. `take` hands over the
+/// record of a Semantic Scholar id (once), when the source has it.
+pub(crate) fn assemble(
+    resolved: Vec<Resolved>,
+    mut take: impl FnMut(&str) -> Option<PaperRecord>,
+    policy: &ListPolicy,
+    requests: u64,
+) -> Corpus {
+    let mut corpus = Corpus {
+        requests,
+        ..Corpus::default()
+    };
+    let mut placed: HashMap<String, usize> = HashMap::new();
+    for outcome in resolved {
+        let mut notes = outcome.notes;
+        let mut paper_id = None;
+        let mut method = None;
+        if let Some(found) = &outcome.record {
+            let id = &found.paper_id;
+            if let Some(&index) = placed.get(id) {
+                notes.extend(record_notes(&corpus.records[index], policy));
+                paper_id = Some(id.clone());
+                method = outcome.method;
+            } else if let Some(record) = take(id) {
+                notes.extend(record_notes(&record, policy));
+                placed.insert(id.clone(), corpus.records.len());
+                corpus.records.push(record);
+                paper_id = Some(id.clone());
+                method = outcome.method;
+            } else {
+                notes.push(format!(
+                    "resolved to {id}, but its record is not in the cache (fetch it once with a network: --offline makes no request) or Semantic Scholar no longer returns it"
+                ));
+            }
+        }
+        corpus.resolutions.push(Resolution {
+            key: outcome.key,
+            paper_id,
+            method,
+            note: (!notes.is_empty()).then(|| notes.join("; ")),
+        });
+    }
+    corpus
+}
+
+/// The fetch against the API (or, with `network` false, the cache alone).
+pub(crate) fn run(
+    catalog: &Catalog,
+    options: &FetchOptions,
+    env: &Environment,
+    network: bool,
+) -> Result<Corpus> {
+    let policy = ListPolicy::from_options(options);
+    let client = if network {
+        let config = ClientConfig {
+            base_url: options.api_url.clone(),
+            rps: options.rps,
+            max_retries: options.max_retries,
+            timeout: seconds("--timeout", options.timeout)?,
+            retry_delay: seconds("--retry-delay", options.retry_delay)?,
+        };
+        Some(Arc::new(Client::new(&config, ApiKey::from_env())?))
+    } else {
+        None
+    };
+    let max_age = options
+        .max_age
+        .map(|days| seconds("--max-age", days * 86_400.0))
+        .transpose()?;
+    let mut fetcher = Fetcher {
+        cache: Cache::new(&env.cache_dir),
+        client: client.clone(),
+        read_cache: !options.refresh,
+        max_age,
+        policy,
+        progress: Arc::new(Progress::new(catalog.papers.len(), network)),
+        corrupt: 0,
+        reused: 0,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    let work = async {
+        let resolved = resolve::resolve(catalog, &mut fetcher).await?;
+        let wanted: Vec<PaperRecord> = resolved.iter().filter_map(|r| r.record.clone()).collect();
+        let papers = fetcher.records(&wanted).await?;
+        Ok::<_, anyhow::Error>((resolved, papers))
+    };
+    let outcome = runtime.block_on(async {
+        tokio::select! {
+            outcome = work => outcome,
+            _ = tokio::signal::ctrl_c() => Err(anyhow::anyhow!(
+                "interrupted: every answer received so far is in the cache under {}; rerun to resume",
+                env.cache_dir.display()
+            )),
+        }
+    });
+    fetcher.progress.finish();
+    let requests = client.as_ref().map_or(0, |c| c.stats.requests());
+    if let Some(client) = &client {
+        tracing::info!(
+            "{requests} requests ({}), {} retries; {} answers from the cache",
+            client.stats.breakdown(),
+            client.stats.retries(),
+            fetcher.reused
+        );
+    }
+    if fetcher.corrupt > 0 {
+        tracing::warn!("{} corrupt cache files were refetched", fetcher.corrupt);
+    }
+    let (resolved, mut papers) = outcome?;
+    let take = |id: &str| {
+        let mut record = papers.remove(id)?.record;
+        apply_policy(&mut record, &policy);
+        Some(record)
+    };
+    let corpus = assemble(resolved, take, &policy, requests);
+    if !network {
+        let missing = corpus
+            .resolutions
+            .iter()
+            .filter(|r| {
+                r.note
+                    .as_deref()
+                    .is_some_and(|n| n.contains("not in the cache"))
+            })
+            .count();
+        if missing > 0 {
+            tracing::warn!(
+                "{missing} of {} catalogue papers are not in the cache under {}: run `citegraph fetch` with a network first, or give --snapshot FILE",
+                corpus.resolutions.len(),
+                env.cache_dir.display()
+            );
+        }
+    }
+    Ok(corpus)
+}
+
+fn seconds(option: &str, value: f64) -> Result<Duration> {
+    Duration::try_from_secs_f64(value)
+        .map_err(|_| anyhow::anyhow!("{option} must be a non-negative number, not {value}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paper(id: &str, refs: Option<u64>, cits: Option<u64>) -> PaperRecord {
+        PaperRecord {
+            paper_id: id.into(),
+            reference_count: refs,
+            citation_count: cits,
+            ..PaperRecord::default()
+        }
+    }
+
+    #[test]
+    fn batches_respect_ids_and_size_caps() {
+        let policy = ListPolicy {
+            citations: true,
+            max_citations: Some(500),
+            link_details: false,
+        };
+        let mut papers: Vec<PaperRecord> = (0..1200)
+            .map(|i| paper(&i.to_string(), Some(5), Some(5)))
+            .collect();
+        papers.push(paper("huge-a", Some(50), Some(400)));
+        papers.push(paper("cited", Some(50), Some(80_000)));
+        let batches = pack_batches(&papers, &policy);
+        let sizes: Vec<(usize, bool)> = batches.iter().map(|(ids, n)| (ids.len(), *n)).collect();
+        assert_eq!(sizes, [(500, true), (500, true), (201, true), (1, false)]);
+
+        let big: Vec<PaperRecord> = (0..10)
+            .map(|i| paper(&i.to_string(), Some(9_999), Some(9_999)))
+            .collect();
+        let policy = ListPolicy {
+            max_citations: None,
+            ..policy
+        };
+        let batches = pack_batches(&big, &policy);
+        assert!(batches.iter().all(|(ids, _)| ids.len() == 1), "{batches:?}");
+    }
+
+    #[test]
+    fn cap_detection() {
+        assert!(!truncated(0, Some(25)), "an elided list is not paged");
+        assert!(!truncated(140, Some(150)), "count drift is not paged");
+        assert!(truncated(1000, Some(1224)));
+        assert!(!truncated(1224, Some(1224)));
+    }
+
+    #[test]
+    fn cached_paper_must_cover_the_run() {
+        let mut cached = CachedPaper {
+            record: PaperRecord {
+                references: Some(vec![]),
+                citations: Some(vec![]),
+                ..PaperRecord::default()
+            },
+            link_details: false,
+            citations_limit: Some(100),
+        };
+        let mut policy = ListPolicy {
+            citations: true,
+            max_citations: Some(50),
+            link_details: false,
+        };
+        assert!(policy.satisfied_by(&cached));
+        policy.max_citations = None;
+        assert!(!policy.satisfied_by(&cached));
+        policy.citations = false;
+        assert!(policy.satisfied_by(&cached));
+        policy.link_details = true;
+        assert!(!policy.satisfied_by(&cached));
+        cached.link_details = true;
+        cached.record.references = None;
+        assert!(!policy.satisfied_by(&cached));
+    }
+
+    #[test]
+    fn notes_for_elided_and_capped_lists() {
+        let policy = ListPolicy {
+            citations: true,
+            max_citations: Some(2),
+            link_details: false,
+        };
+        let mut record = PaperRecord {
+            reference_count: Some(25),
+            references: Some(vec![]),
+            citation_count: Some(10),
+            citations: Some(vec![Link::default(), Link::default()]),
+            ..PaperRecord::default()
+        };
+        let notes = record_notes(&record, &policy);
+        assert!(
+            notes[0].contains("counts 25 references but lists none"),
+            "{notes:?}"
+        );
+        assert!(notes[1].contains("capped at 2 of 10"), "{notes:?}");
+        record.reference_count = Some(0);
+        assert!(record_notes(&record, &policy)[0].contains("lists no references"));
+    }
+}

@@ -1,0 +1,157 @@
+//! The API's answers as the client reads them: lenient where the API is (any field may be
+//! `null`, a list `null` instead of empty, a page without `data`), strict where a wrong answer
+//! must not pass for a right one. Public so that tests and fuzzers reach the real parsers.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{Link, PaperRecord};
+
+/// One element of a batch or match answer, or a `/paper/{id}` answer: `Ok(None)` for `null`
+/// (an unknown id), `Err` for something that is not a paper record (wrong types, no paperId).
+pub fn record(value: Value) -> Result<Option<PaperRecord>, String> {
+    if value.is_null() {
+        return Ok(None);
+    }
+    let record: PaperRecord =
+        serde_json::from_value(value).map_err(|err| format!("not a paper record: {err}"))?;
+    if record.paper_id.is_empty() {
+        return Err("a paper record without paperId".to_string());
+    }
+    Ok(Some(record))
+}
+
+/// A batch answer: one element per id asked, in order.
+pub fn batch(value: Value) -> Result<Vec<Value>, String> {
+    match value {
+        Value::Array(items) => Ok(items),
+        other => Err(format!(
+            "a batch answer is a JSON array, not {}",
+            super::client::preview(&other.to_string())
+        )),
+    }
+}
+
+/// The paper of a `/paper/search/match` answer (`{"data": [paper]}`), when there is one.
+pub fn title_match(value: &Value) -> Option<Value> {
+    value.get("data")?.as_array()?.first().cloned()
+}
+
+/// One page of `/references` or `/citations`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Page {
+    pub links: Vec<Link>,
+    /// The offset of the next page; `None` on the last.
+    pub next: Option<usize>,
+    /// Items that were not links (reported, not kept).
+    pub skipped: usize,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PageItem {
+    #[serde(default, alias = "citingPaper")]
+    cited_paper: Option<Link>,
+    #[serde(default)]
+    is_influential: Option<bool>,
+    #[serde(default)]
+    intents: Option<Vec<String>>,
+}
+
+/// Reads a page: items `{"citedPaper": {...}, "isInfluential", "intents"}` (or `citingPaper`);
+/// `data` may be absent or `null` on an empty page.
+pub fn page(value: &Value) -> Page {
+    let mut page = Page {
+        next: value
+            .get("next")
+            .and_then(Value::as_u64)
+            .and_then(|n| usize::try_from(n).ok()),
+        ..Page::default()
+    };
+    let Some(items) = value.get("data").and_then(Value::as_array) else {
+        return page;
+    };
+    for item in items {
+        match PageItem::deserialize(item) {
+            Ok(item) => {
+                let mut link = item.cited_paper.unwrap_or_default();
+                link.is_influential = item.is_influential.unwrap_or(false);
+                link.intents = item.intents.unwrap_or_default();
+                page.links.push(link);
+            }
+            Err(_) => page.skipped += 1,
+        }
+    }
+    page
+}
+
+/// The API's error text: the `error` or `message` field of a JSON body (either may be used),
+/// else the start of the body.
+pub fn error_message(bytes: &[u8]) -> String {
+    if let Ok(value) = serde_json::from_slice::<Value>(bytes) {
+        for field in ["error", "message"] {
+            if let Some(text) = value.get(field).and_then(Value::as_str) {
+                return text.to_string();
+            }
+        }
+    }
+    let text = String::from_utf8_lossy(bytes);
+    if text.trim().is_empty() {
+        "(no message)".to_string()
+    } else {
+        super::client::preview(&text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn records_nulls_and_garbage() {
+        assert_eq!(record(Value::Null), Ok(None));
+        let r = record(json!({"paperId": "a", "authors": null, "references": null, "year": null}))
+            .unwrap()
+            .unwrap();
+        assert!(r.authors.is_empty() && r.references.is_none() && r.year.is_none());
+        assert!(record(json!({"paperId": "a", "year": "2020"})).is_err());
+        assert!(record(json!({"title": "no id"})).is_err());
+        assert!(record(json!({"paperId": ""})).is_err());
+        assert!(record(json!([1, 2])).is_err());
+    }
+
+    #[test]
+    fn pages_with_missing_data_and_odd_items() {
+        assert_eq!(page(&json!({"total": 0, "offset": 0})), Page::default());
+        assert_eq!(page(&json!({"offset": 0, "data": null})), Page::default());
+        let p = page(&json!({"offset": 0, "next": 2, "data": [
+            {"citedPaper": {"paperId": "x", "title": "T"}, "isInfluential": true, "intents": ["methodology"]},
+            {"citingPaper": {"paperId": null, "title": "unmatched"}, "isInfluential": null, "intents": null},
+            {"citedPaper": {"paperId": 5}},
+        ]}));
+        assert_eq!(p.next, Some(2));
+        assert_eq!(p.links.len(), 2);
+        assert!(p.links[0].is_influential);
+        assert_eq!(p.links[0].intents, ["methodology"]);
+        assert_eq!(p.links[1].paper_id, None);
+        assert_eq!(p.skipped, 1);
+    }
+
+    #[test]
+    fn error_text_from_either_field() {
+        assert_eq!(
+            error_message(br#"{"error": "Title match not found"}"#),
+            "Title match not found"
+        );
+        assert_eq!(
+            error_message(br#"{"message": "Too Many Requests.", "code": "429"}"#),
+            "Too Many Requests."
+        );
+        assert_eq!(
+            error_message(b"<html>bad gateway</html>"),
+            "<html>bad gateway</html>"
+        );
+        assert_eq!(error_message(b""), "(no message)");
+    }
+}

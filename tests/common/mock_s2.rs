@@ -1,0 +1,1073 @@
+//! A mock of the Semantic Scholar Graph API on 127.0.0.1, answering from a world of papers
+//! (../shared/fixtures/s2-world/world.jsonl) with the real API's shapes, limits and error bodies
+//! (see ../shared/S2-API.md), able to inject the faults the real service shows.
+//!
+//! Used by the fetch tests (issue #3), the reliability tests (#7) and the fetch benchmark (#6);
+//! `examples/mock_s2.rs` runs it as a standalone process. The module depends on nothing of
+//! citegraph, so that the client is tested against an independent reading of the API.
+//!
+//! ```ignore
+//! let mock = MockBuilder::new(World::load(&world_path))
+//!     .enforce_rps(1.0)
+//!     .fault(Target::Any, Fault::TooManyRequests { retry_after: None }, 3)
+//!     .start();
+//! // ... run `citegraph fetch --api-url {mock.url()}` ...
+//! assert!(mock.count(Endpoint::Batch) <= 2);
+//! ```
+//!
+//! What it serves, under `/graph/v1`:
+//! - `POST /paper/batch?fields=…` `{"ids": [...]}`: at most 500 ids (400 above), `null` for an
+//!   unknown id, nested `references`/`citations` capped at `batch_nested_cap` items each
+//!   (default 9,999, the documented cap), answers over `max_response_bytes` (default 10 MB)
+//!   refused with 400. Link fields (`references.intents`, `citations.isInfluential`) are
+//!   refused with 400, as the real batch does: they exist only on the paginated endpoints.
+//! - `GET /paper/{id}`: every id form (40-hex, `ARXIV:`, `DOI:` or a bare DOI, `ACL:`,
+//!   `CorpusId:`, `URL:` of arxiv.org, aclanthology.org, dl.acm.org, semanticscholar.org);
+//!   nested lists capped at 1,000 (as recorded in fixtures/s2-recorded/Paper.json).
+//! - `GET /paper/{id}/references` and `/citations`: `offset`, `limit` (default 100, at most
+//!   1,000; offset + limit at most 9,999), `next` absent on the last page, items
+//!   `{"citedPaper": {...}, "isInfluential", "intents", "contexts"}` (`citingPaper` for
+//!   citations), the link fields only when asked.
+//! - `GET /paper/search/match?query=…`: the exact normalized title, else the closest title by
+//!   shared words (as the real one, it answers a best guess: the client must check it), else 404
+//!   `{"error": "Title match not found"}`.
+//! - `GET /mock/stats` (not counted): requests per endpoint, as JSON, for scripts.
+//!
+//! `fields` is honoured (`paperId` always, `paperId` + `title` without it); unknown fields give
+//! 400 `{"error": "Unrecognized or unsupported fields: [...]"}`. Every request is counted per
+//! endpoint and logged with its headers (to check `x-api-key`), faulted ones included.
+#![allow(dead_code)]
+
+use std::collections::{HashMap, HashSet};
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::response::Response;
+use axum::Router;
+use serde_json::{json, Map, Value};
+
+/// The API's documented and observed limits.
+pub const MAX_BATCH_IDS: usize = 500;
+pub const BATCH_NESTED_CAP: usize = 9_999;
+pub const PAPER_NESTED_CAP: usize = 1_000;
+pub const MAX_PAGE_LIMIT: usize = 1_000;
+pub const MAX_LIST_REACH: usize = 9_999;
+pub const MAX_RESPONSE_BYTES: usize = 10 * 1024 * 1024;
+
+const PAPER_FIELDS: &[&str] = &[
+    "paperId",
+    "corpusId",
+    "externalIds",
+    "url",
+    "title",
+    "abstract",
+    "venue",
+    "publicationVenue",
+    "year",
+    "referenceCount",
+    "citationCount",
+    "influentialCitationCount",
+    "isOpenAccess",
+    "openAccessPdf",
+    "fieldsOfStudy",
+    "s2FieldsOfStudy",
+    "publicationTypes",
+    "publicationDate",
+    "journal",
+    "citationStyles",
+    "authors",
+    "tldr",
+];
+const LINK_FIELDS: &[&str] = &["contexts", "intents", "isInfluential", "contextsWithIntent"];
+
+/// The papers served: one JSON object per paper, as in world.jsonl.
+#[derive(Clone, Default)]
+pub struct World {
+    papers: HashMap<String, Value>,
+    /// Paper ids in file order (title matching prefers the first).
+    order: Vec<String>,
+}
+
+impl World {
+    /// Reads a world.jsonl; panics on a broken file (a test fixture).
+    pub fn load(path: &Path) -> World {
+        let text = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("cannot read the world {}: {e}", path.display()));
+        let mut world = World::default();
+        for (i, line) in text.lines().enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let paper: Value = serde_json::from_str(line)
+                .unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), i + 1));
+            world.insert(paper);
+        }
+        world
+    }
+
+    /// Adds (or replaces) a paper.
+    pub fn insert(&mut self, paper: Value) {
+        let id = paper["paperId"]
+            .as_str()
+            .expect("a paper has a paperId")
+            .to_string();
+        if !self.papers.contains_key(&id) {
+            self.order.push(id.clone());
+        }
+        self.papers.insert(id, paper);
+    }
+
+    pub fn paper(&self, id: &str) -> Option<&Value> {
+        self.papers.get(id)
+    }
+
+    /// To plant a quirk before serving (a positive referenceCount on an elided list, ...).
+    pub fn paper_mut(&mut self, id: &str) -> Option<&mut Value> {
+        self.papers.get_mut(id)
+    }
+
+    pub fn len(&self) -> usize {
+        self.papers.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.papers.is_empty()
+    }
+}
+
+/// Lower case, letters and digits only, single spaces.
+pub fn normalize_title(title: &str) -> String {
+    title
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The world with its lookup tables.
+struct Index {
+    world: World,
+    by_key: HashMap<(String, String), String>,
+    titles: Vec<(String, String)>,
+}
+
+impl Index {
+    fn new(world: World) -> Index {
+        let mut by_key = HashMap::new();
+        let mut titles = Vec::new();
+        for id in &world.order {
+            let paper = &world.papers[id];
+            by_key.insert(("paperid".into(), id.to_lowercase()), id.clone());
+            if let Some(ids) = paper["externalIds"].as_object() {
+                for (kind, value) in ids {
+                    let value = match value {
+                        Value::String(s) => s.to_lowercase(),
+                        Value::Number(n) => n.to_string(),
+                        _ => continue,
+                    };
+                    by_key
+                        .entry((kind.to_lowercase(), value))
+                        .or_insert_with(|| id.clone());
+                }
+            }
+            if let Some(title) = paper["title"].as_str() {
+                titles.push((normalize_title(title), id.clone()));
+            }
+        }
+        Index {
+            world,
+            by_key,
+            titles,
+        }
+    }
+
+    fn get(&self, kind: &str, value: &str) -> Option<&str> {
+        self.by_key
+            .get(&(kind.to_lowercase(), value.to_lowercase()))
+            .map(String::as_str)
+    }
+
+    /// A paper id in any of the forms `/paper/{id}` and the batch take.
+    fn resolve(&self, id: &str) -> Option<&str> {
+        let id = id.trim();
+        if id.len() == 40 && id.chars().all(|c| c.is_ascii_hexdigit()) {
+            return self.get("paperid", id);
+        }
+        if let Some((kind, value)) = id.split_once(':') {
+            match kind.to_uppercase().as_str() {
+                "ARXIV" => return self.get("arxiv", value),
+                "DOI" => return self.get("doi", value),
+                "ACL" => return self.get("acl", value),
+                "CORPUSID" => return self.get("corpusid", value),
+                "MAG" => return self.get("mag", value),
+                "PMID" => return self.get("pubmed", value),
+                "PMCID" => return self.get("pubmedcentral", value),
+                "URL" => return self.resolve_url(value),
+                _ => {}
+            }
+        }
+        if id.starts_with("10.") {
+            return self.get("doi", id);
+        }
+        None
+    }
+
+    fn resolve_url(&self, link: &str) -> Option<&str> {
+        let url = url::Url::parse(link).ok()?;
+        let host = url.host_str()?.to_lowercase();
+        let path = url.path().trim_matches('/');
+        let last = path.rsplit('/').next()?.trim_end_matches(".pdf");
+        if host.ends_with("arxiv.org") {
+            let id = path.split('/').nth(1)?.trim_end_matches(".pdf");
+            let id = match id.rfind('v') {
+                Some(at)
+                    if at > 0
+                        && id[at + 1..].chars().all(|c| c.is_ascii_digit())
+                        && at + 1 < id.len() =>
+                {
+                    &id[..at]
+                }
+                _ => id,
+            };
+            self.get("arxiv", id)
+        } else if host.ends_with("aclanthology.org") || host.ends_with("aclweb.org") {
+            self.get("acl", last)
+        } else if host.ends_with("acm.org") {
+            let doi = path.split_once("10.")?.1;
+            self.get("doi", &format!("10.{doi}"))
+        } else if host.ends_with("semanticscholar.org") {
+            self.get("paperid", last)
+        } else {
+            None
+        }
+    }
+
+    /// The best title match and its score, or `None` when nothing is close.
+    fn match_title(&self, query: &str) -> Option<(&str, f64)> {
+        let wanted = normalize_title(query);
+        if wanted.is_empty() {
+            return None;
+        }
+        if let Some((_, id)) = self.titles.iter().find(|(t, _)| *t == wanted) {
+            return Some((id, 200.0));
+        }
+        let words: HashSet<&str> = wanted.split(' ').collect();
+        let mut best: Option<(&str, f64)> = None;
+        for (title, id) in &self.titles {
+            let theirs: HashSet<&str> = title.split(' ').collect();
+            let shared = words.intersection(&theirs).count() as f64;
+            let jaccard = shared / words.union(&theirs).count() as f64;
+            if jaccard >= 0.5 && best.is_none_or(|(_, b)| jaccard > b) {
+                best = Some((id, jaccard));
+            }
+        }
+        best.map(|(id, j)| (id, 100.0 * j))
+    }
+
+    /// A paper with the asked fields (`paperId` always).
+    fn project(&self, id: &str, fields: &[String]) -> Value {
+        let mut out = Map::new();
+        out.insert("paperId".into(), json!(id));
+        let paper = self.world.papers.get(id);
+        for field in fields {
+            if field == "paperId" {
+                continue;
+            }
+            let value = match (field.as_str(), paper) {
+                (_, None) => Value::Null,
+                ("corpusId", Some(p)) => p["externalIds"]["CorpusId"].clone(),
+                ("url", Some(_)) => json!(format!("https://www.semanticscholar.org/paper/{id}")),
+                (name, Some(p)) => p.get(name).cloned().unwrap_or(Value::Null),
+            };
+            out.insert(field.clone(), value);
+        }
+        Value::Object(out)
+    }
+
+    /// A nested `references` or `citations` list, capped.
+    fn nested(&self, id: &str, list: &str, fields: &[String], cap: usize) -> Value {
+        let Some(links) = self.world.papers.get(id).and_then(|p| p[list].as_array()) else {
+            return Value::Null;
+        };
+        Value::Array(
+            links
+                .iter()
+                .take(cap)
+                .map(|link| match link["paperId"].as_str() {
+                    Some(other) => self.project(other, fields),
+                    None => {
+                        let mut out = Map::new();
+                        out.insert("paperId".into(), Value::Null);
+                        for field in fields {
+                            out.insert(field.clone(), Value::Null);
+                        }
+                        Value::Object(out)
+                    }
+                })
+                .collect(),
+        )
+    }
+
+    /// A paper answer: its fields, and its nested lists capped at `cap`.
+    fn paper_answer(&self, id: &str, fields: &PaperFields, cap: usize) -> Value {
+        let mut answer = self.project(id, &fields.top);
+        if let Some(object) = answer.as_object_mut() {
+            for (list, sub) in [
+                ("references", &fields.references),
+                ("citations", &fields.citations),
+            ] {
+                if let Some(sub) = sub {
+                    object.insert(list.into(), self.nested(id, list, sub, cap));
+                }
+            }
+        }
+        answer
+    }
+}
+
+/// Fields of a paper endpoint: top-level ones, and the nested lists' (when asked).
+struct PaperFields {
+    top: Vec<String>,
+    references: Option<Vec<String>>,
+    citations: Option<Vec<String>>,
+}
+
+fn parse_paper_fields(raw: Option<&str>) -> Result<PaperFields, String> {
+    let mut fields = PaperFields {
+        top: Vec::new(),
+        references: None,
+        citations: None,
+    };
+    let raw = raw.unwrap_or("title");
+    let mut unknown = Vec::new();
+    for field in raw.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+        if let Some((list, sub)) = field.split_once('.') {
+            let slot = match list {
+                "references" => &mut fields.references,
+                "citations" => &mut fields.citations,
+                _ => {
+                    unknown.push(field.to_string());
+                    continue;
+                }
+            };
+            if PAPER_FIELDS.contains(&sub) {
+                slot.get_or_insert_with(Vec::new).push(sub.to_string());
+            } else {
+                unknown.push(field.to_string());
+            }
+        } else if field == "references" || field == "citations" {
+            let slot = if field == "references" {
+                &mut fields.references
+            } else {
+                &mut fields.citations
+            };
+            slot.get_or_insert_with(Vec::new).push("title".to_string());
+        } else if PAPER_FIELDS.contains(&field) {
+            fields.top.push(field.to_string());
+        } else {
+            unknown.push(field.to_string());
+        }
+    }
+    if unknown.is_empty() {
+        Ok(fields)
+    } else {
+        Err(format!(
+            "Unrecognized or unsupported fields: [{}]",
+            unknown.join(", ")
+        ))
+    }
+}
+
+/// Fields of a list endpoint: the other paper's and the link's.
+fn parse_list_fields(raw: Option<&str>) -> Result<(Vec<String>, Vec<String>), String> {
+    let raw = raw.unwrap_or("title");
+    let (mut paper, mut link, mut unknown) = (Vec::new(), Vec::new(), Vec::new());
+    for field in raw.split(',').map(str::trim).filter(|f| !f.is_empty()) {
+        if LINK_FIELDS.contains(&field) {
+            link.push(field.to_string());
+        } else if PAPER_FIELDS.contains(&field) {
+            paper.push(field.to_string());
+        } else {
+            unknown.push(field.to_string());
+        }
+    }
+    if unknown.is_empty() {
+        Ok((paper, link))
+    } else {
+        Err(format!(
+            "Unrecognized or unsupported fields: [{}]",
+            unknown.join(", ")
+        ))
+    }
+}
+
+/// The endpoints, for counts and fault targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Endpoint {
+    Batch,
+    Paper,
+    References,
+    Citations,
+    Match,
+    Other,
+}
+
+impl Endpoint {
+    pub const ALL: [Endpoint; 6] = [
+        Endpoint::Batch,
+        Endpoint::Paper,
+        Endpoint::References,
+        Endpoint::Citations,
+        Endpoint::Match,
+        Endpoint::Other,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Endpoint::Batch => "batch",
+            Endpoint::Paper => "paper",
+            Endpoint::References => "references",
+            Endpoint::Citations => "citations",
+            Endpoint::Match => "match",
+            Endpoint::Other => "other",
+        }
+    }
+}
+
+/// Which requests a fault hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    Any,
+    Only(Endpoint),
+}
+
+/// A fault the mock can inject, as the real service shows them.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Fault {
+    /// 429 with the API's body, with a `Retry-After` (seconds) or without.
+    TooManyRequests { retry_after: Option<u64> },
+    /// 500, 502, 503 or 504 with the gateway's body.
+    Status(u16),
+    /// A complete HTTP answer whose JSON is cut in half.
+    CutBody,
+    /// The answer, after this delay (beyond the client's timeout).
+    Slow(Duration),
+    /// The connection closes in the middle of the answer.
+    Drop,
+    /// Any status with this JSON body (a 403 for a bad key, a 400, ...).
+    Reply(u16, Value),
+}
+
+/// One request as received.
+#[derive(Debug, Clone)]
+pub struct Logged {
+    pub endpoint: Endpoint,
+    pub method: String,
+    /// Path and query.
+    pub target: String,
+    /// Header names (lower case) and values.
+    pub headers: Vec<(String, String)>,
+    /// The status answered; `None` while in flight or when the client hung up first.
+    pub status: Option<u16>,
+    pub fault: Option<Fault>,
+    /// When it arrived.
+    pub at: Instant,
+}
+
+impl Logged {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+struct Injected {
+    target: Target,
+    fault: Fault,
+    remaining: u64,
+}
+
+#[derive(Clone, Debug)]
+struct Config {
+    batch_nested_cap: usize,
+    paper_nested_cap: usize,
+    max_response_bytes: usize,
+    /// Minimum spacing between accepted requests (from `enforce_rps`).
+    spacing: Option<Duration>,
+    delay: Duration,
+    require_key: Option<String>,
+}
+
+struct Inner {
+    index: Index,
+    config: Config,
+    log: Mutex<Vec<Logged>>,
+    faults: Mutex<Vec<Injected>>,
+    last_accepted: Mutex<Option<Instant>>,
+}
+
+/// Configures and starts a [`MockS2`].
+pub struct MockBuilder {
+    world: World,
+    config: Config,
+    faults: Vec<Injected>,
+    port: u16,
+}
+
+impl MockBuilder {
+    pub fn new(world: World) -> MockBuilder {
+        MockBuilder {
+            world,
+            config: Config {
+                batch_nested_cap: BATCH_NESTED_CAP,
+                paper_nested_cap: PAPER_NESTED_CAP,
+                max_response_bytes: MAX_RESPONSE_BYTES,
+                spacing: None,
+                delay: Duration::ZERO,
+                require_key: None,
+            },
+            faults: Vec::new(),
+            port: 0,
+        }
+    }
+
+    /// Caps nested lists in batch answers (default 9,999 as documented; 1,000 simulates the
+    /// cap the single-paper endpoint shows, so that long lists must be paged).
+    pub fn batch_nested_cap(mut self, cap: usize) -> Self {
+        self.config.batch_nested_cap = cap;
+        self
+    }
+
+    pub fn max_response_bytes(mut self, bytes: usize) -> Self {
+        self.config.max_response_bytes = bytes;
+        self
+    }
+
+    /// Answers 429 (without `Retry-After`) to requests closer than 1/rps seconds to the last
+    /// accepted one (5 % tolerance for scheduling jitter), as a keyed account's 1 rps limit.
+    pub fn enforce_rps(mut self, rps: f64) -> Self {
+        assert!(rps > 0.0);
+        self.config.spacing = Some(Duration::from_secs_f64(0.95 / rps));
+        self
+    }
+
+    /// Every answer waits this long (a slow but healthy server).
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.config.delay = delay;
+        self
+    }
+
+    /// Answers 403 to requests without this `x-api-key`.
+    pub fn require_key(mut self, key: &str) -> Self {
+        self.config.require_key = Some(key.to_string());
+        self
+    }
+
+    /// Injects `fault` into the next `times` requests that `target` selects.
+    pub fn fault(mut self, target: Target, fault: Fault, times: u64) -> Self {
+        self.faults.push(Injected {
+            target,
+            fault,
+            remaining: times,
+        });
+        self
+    }
+
+    /// Binds this port instead of a free one.
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Plants a quirk in the world before serving.
+    pub fn edit(mut self, edit: impl FnOnce(&mut World)) -> Self {
+        edit(&mut self.world);
+        self
+    }
+
+    pub fn start(self) -> MockS2 {
+        let inner = Arc::new(Inner {
+            index: Index::new(self.world),
+            config: self.config,
+            log: Mutex::new(Vec::new()),
+            faults: Mutex::new(self.faults),
+            last_accepted: Mutex::new(None),
+        });
+        let mut mock = MockS2 {
+            addr: SocketAddr::from(([127, 0, 0, 1], self.port)),
+            inner,
+            server: None,
+        };
+        mock.resume();
+        mock
+    }
+}
+
+/// A running mock. Dropping it stops the server.
+pub struct MockS2 {
+    addr: SocketAddr,
+    inner: Arc<Inner>,
+    server: Option<(
+        tokio::sync::oneshot::Sender<()>,
+        std::thread::JoinHandle<()>,
+    )>,
+}
+
+impl MockS2 {
+    /// `http://127.0.0.1:PORT/graph/v1`, the value for `--api-url`.
+    pub fn url(&self) -> String {
+        format!("http://{}/graph/v1", self.addr)
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// Requests received, faulted and rate-limited ones included.
+    pub fn requests(&self) -> usize {
+        self.inner.log.lock().unwrap().len()
+    }
+
+    pub fn count(&self, endpoint: Endpoint) -> usize {
+        self.inner
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| l.endpoint == endpoint)
+            .count()
+    }
+
+    /// Requests per endpoint, e.g. `{"batch": 2, "match": 17}`.
+    pub fn counts(&self) -> HashMap<&'static str, usize> {
+        counts(&self.inner)
+    }
+
+    pub fn log(&self) -> Vec<Logged> {
+        self.inner.log.lock().unwrap().clone()
+    }
+
+    pub fn clear_log(&self) {
+        self.inner.log.lock().unwrap().clear();
+    }
+
+    /// Injects `fault` into the next `times` requests that `target` selects.
+    pub fn inject(&self, target: Target, fault: Fault, times: u64) {
+        self.inner.faults.lock().unwrap().push(Injected {
+            target,
+            fault,
+            remaining: times,
+        });
+    }
+
+    /// Faults injected but not yet served.
+    pub fn pending_faults(&self) -> u64 {
+        self.inner
+            .faults
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|f| f.remaining)
+            .sum()
+    }
+
+    /// Stops serving (the server "dies"); the port stays reserved for [`Self::resume`].
+    pub fn stop(&mut self) {
+        if let Some((shutdown, thread)) = self.server.take() {
+            let _ = shutdown.send(());
+            let _ = thread.join();
+        }
+    }
+
+    /// Serves again on the same port (after [`Self::stop`]), with the same world and log.
+    pub fn resume(&mut self) {
+        if self.server.is_some() {
+            return;
+        }
+        let listener = std::net::TcpListener::bind(self.addr)
+            .unwrap_or_else(|e| panic!("mock S2 cannot bind {}: {e}", self.addr));
+        listener
+            .set_nonblocking(true)
+            .expect("non-blocking listener");
+        self.addr = listener.local_addr().expect("bound address");
+        let inner = self.inner.clone();
+        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("mock runtime");
+            runtime.block_on(async move {
+                let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+                let app = Router::new().fallback(handle).with_state(inner);
+                tokio::select! {
+                    _ = axum::serve(listener, app) => {}
+                    _ = stopped => {}
+                }
+            });
+            // Connections still open (slow answers) are dropped, as when a server dies.
+            runtime.shutdown_background();
+        });
+        self.server = Some((shutdown, thread));
+    }
+}
+
+impl Drop for MockS2 {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn counts(inner: &Inner) -> HashMap<&'static str, usize> {
+    let mut counts = HashMap::new();
+    for logged in inner.log.lock().unwrap().iter() {
+        *counts.entry(logged.endpoint.name()).or_default() += 1;
+    }
+    counts
+}
+
+fn classify(method: &Method, path: &str) -> Endpoint {
+    match (method.as_str(), path) {
+        ("POST", "/paper/batch") => Endpoint::Batch,
+        ("GET", "/paper/search/match") => Endpoint::Match,
+        ("GET", p) if p.starts_with("/paper/") && p.ends_with("/references") => {
+            Endpoint::References
+        }
+        ("GET", p) if p.starts_with("/paper/") && p.ends_with("/citations") => Endpoint::Citations,
+        ("GET", p) if p.starts_with("/paper/") => Endpoint::Paper,
+        _ => Endpoint::Other,
+    }
+}
+
+fn json_response(status: u16, body: &Value) -> Response {
+    let mut response = Response::new(Body::from(body.to_string()));
+    *response.status_mut() =
+        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response
+}
+
+fn error(status: u16, message: &str) -> Response {
+    json_response(status, &json!({ "error": message }))
+}
+
+fn too_many_requests(retry_after: Option<u64>) -> Response {
+    let mut response = json_response(
+        429,
+        &json!({
+            "message": "Too Many Requests. Please wait and try again or apply for a key for higher rate limits. https://www.semanticscholar.org/product/api#api-key-form",
+            "code": "429"
+        }),
+    );
+    if let Some(seconds) = retry_after {
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+    }
+    response
+}
+
+fn gateway_error(status: u16) -> Response {
+    let message = match status {
+        502 => "Bad Gateway",
+        503 => "Service Unavailable",
+        504 => "Endpoint request timed out",
+        _ => "Internal server error",
+    };
+    json_response(status, &json!({ "message": message }))
+}
+
+async fn handle(
+    axum::extract::State(inner): axum::extract::State<Arc<Inner>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let raw_path = uri.path();
+    let Some(path) = raw_path.strip_prefix("/graph/v1") else {
+        if raw_path == "/mock/stats" {
+            return json_response(200, &json!(counts(&inner)));
+        }
+        return json_response(404, &json!({"message": "Missing Authentication Token"}));
+    };
+    let endpoint = classify(&method, path);
+    let fault = {
+        let mut faults = inner.faults.lock().unwrap();
+        let hit = faults.iter_mut().find(|f| {
+            f.remaining > 0 && (f.target == Target::Any || f.target == Target::Only(endpoint))
+        });
+        hit.map(|f| {
+            f.remaining -= 1;
+            f.fault.clone()
+        })
+    };
+    let slot = {
+        let mut log = inner.log.lock().unwrap();
+        log.push(Logged {
+            endpoint,
+            method: method.to_string(),
+            target: uri
+                .path_and_query()
+                .map(|p| p.to_string())
+                .unwrap_or_default(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| {
+                    (
+                        n.as_str().to_string(),
+                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    )
+                })
+                .collect(),
+            status: None,
+            fault: fault.clone(),
+            at: Instant::now(),
+        });
+        log.len() - 1
+    };
+    let response = respond(&inner, endpoint, path, &uri, &headers, &body, fault).await;
+    if let Some(logged) = inner.log.lock().unwrap().get_mut(slot) {
+        logged.status = Some(response.status().as_u16());
+    }
+    response
+}
+
+async fn respond(
+    inner: &Inner,
+    endpoint: Endpoint,
+    path: &str,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &Bytes,
+    fault: Option<Fault>,
+) -> Response {
+    if let Some(spacing) = inner.config.spacing {
+        let mut last = inner.last_accepted.lock().unwrap();
+        let now = Instant::now();
+        if last.is_some_and(|t| now.duration_since(t) < spacing) {
+            return too_many_requests(None);
+        }
+        *last = Some(now);
+    }
+    if let Some(key) = &inner.config.require_key {
+        if headers.get("x-api-key").and_then(|v| v.to_str().ok()) != Some(key.as_str()) {
+            return json_response(403, &json!({"message": "Forbidden"}));
+        }
+    }
+    match &fault {
+        Some(Fault::TooManyRequests { retry_after }) => return too_many_requests(*retry_after),
+        Some(Fault::Status(status)) => return gateway_error(*status),
+        Some(Fault::Reply(status, body)) => return json_response(*status, body),
+        Some(Fault::Slow(delay)) => tokio::time::sleep(*delay).await,
+        _ => {}
+    }
+    if !inner.config.delay.is_zero() {
+        tokio::time::sleep(inner.config.delay).await;
+    }
+    let query: HashMap<String, String> = uri
+        .query()
+        .map(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .into_owned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let answer = answer(inner, endpoint, path, &query, body);
+    match fault {
+        Some(Fault::CutBody) if answer.status() == StatusCode::OK => cut(answer, false).await,
+        Some(Fault::Drop) => cut(answer, true).await,
+        _ => answer,
+    }
+}
+
+/// Half of the answer's body: as a complete HTTP message (`lie` false), or under the whole
+/// body's Content-Length so that the connection closes mid-answer (`lie` true).
+async fn cut(answer: Response, lie: bool) -> Response {
+    let (mut parts, body) = answer.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let half = bytes.slice(..bytes.len() / 2);
+    let length = if lie { bytes.len() } else { half.len() };
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(length));
+    Response::from_parts(parts, Body::from(half))
+}
+
+fn answer(
+    inner: &Inner,
+    endpoint: Endpoint,
+    path: &str,
+    query: &HashMap<String, String>,
+    body: &Bytes,
+) -> Response {
+    let index = &inner.index;
+    let fields = query.get("fields").map(String::as_str);
+    match endpoint {
+        Endpoint::Batch => {
+            let fields = match parse_paper_fields(fields) {
+                Ok(fields) => fields,
+                Err(message) => return error(400, &message),
+            };
+            let ids: Vec<String> = match serde_json::from_slice::<Value>(body)
+                .ok()
+                .and_then(|v| v.get("ids").cloned())
+                .and_then(|ids| serde_json::from_value(ids).ok())
+            {
+                Some(ids) => ids,
+                None => {
+                    return error(
+                        400,
+                        "Body must be a JSON object with an \"ids\" array of strings",
+                    )
+                }
+            };
+            if ids.len() > MAX_BATCH_IDS {
+                return error(
+                    400,
+                    &format!(
+                        "Too many ids: {} (the maximum is {MAX_BATCH_IDS})",
+                        ids.len()
+                    ),
+                );
+            }
+            let answers: Vec<Value> = ids
+                .iter()
+                .map(|id| match index.resolve(id) {
+                    Some(found) => {
+                        index.paper_answer(found, &fields, inner.config.batch_nested_cap)
+                    }
+                    None => Value::Null,
+                })
+                .collect();
+            let text = Value::Array(answers).to_string();
+            if text.len() > inner.config.max_response_bytes {
+                return error(
+                    400,
+                    "Response would exceed maximum size of 10 MB; request fewer ids or fewer fields",
+                );
+            }
+            let mut response = json_response(200, &Value::Null);
+            *response.body_mut() = Body::from(text);
+            response
+        }
+        Endpoint::Match => {
+            let Some(title) = query.get("query") else {
+                return error(400, "Missing required parameter: 'query'");
+            };
+            let fields = match parse_paper_fields(fields) {
+                Ok(fields) => fields,
+                Err(message) => return error(400, &message),
+            };
+            match index.match_title(title) {
+                Some((id, score)) => {
+                    let mut paper = index.paper_answer(id, &fields, PAPER_NESTED_CAP);
+                    paper["matchScore"] = json!(score);
+                    json_response(200, &json!({ "data": [paper] }))
+                }
+                None => error(404, "Title match not found"),
+            }
+        }
+        Endpoint::Paper => {
+            let id = decode(&path["/paper/".len()..]);
+            let fields = match parse_paper_fields(fields) {
+                Ok(fields) => fields,
+                Err(message) => return error(400, &message),
+            };
+            match index.resolve(&id) {
+                Some(found) => json_response(
+                    200,
+                    &index.paper_answer(found, &fields, inner.config.paper_nested_cap),
+                ),
+                None => error(404, &format!("Paper with id {id} not found")),
+            }
+        }
+        Endpoint::References | Endpoint::Citations => {
+            let (list, wrapper, suffix) = if endpoint == Endpoint::References {
+                ("references", "citedPaper", "/references")
+            } else {
+                ("citations", "citingPaper", "/citations")
+            };
+            let id = decode(&path["/paper/".len()..path.len() - suffix.len()]);
+            let (paper_fields, link_fields) = match parse_list_fields(fields) {
+                Ok(fields) => fields,
+                Err(message) => return error(400, &message),
+            };
+            let number = |name: &str, default: usize| -> Result<usize, String> {
+                query.get(name).map_or(Ok(default), |v| {
+                    v.parse()
+                        .map_err(|_| format!("Invalid value for {name}: {v}"))
+                })
+            };
+            let (offset, limit) = match (number("offset", 0), number("limit", 100)) {
+                (Ok(offset), Ok(limit)) => (offset, limit),
+                (Err(message), _) | (_, Err(message)) => return error(400, &message),
+            };
+            if limit > MAX_PAGE_LIMIT {
+                return error(400, &format!("Limit must be <= {MAX_PAGE_LIMIT}"));
+            }
+            if offset + limit > MAX_LIST_REACH {
+                return error(400, &format!("offset + limit must be <= {MAX_LIST_REACH}"));
+            }
+            let Some(found) = index.resolve(&id) else {
+                return error(404, &format!("Paper with id {id} not found"));
+            };
+            let links = index.world.papers[found][list]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            let data: Vec<Value> = links
+                .iter()
+                .skip(offset)
+                .take(limit)
+                .map(|link| {
+                    let other = match link["paperId"].as_str() {
+                        Some(other) => index.project(other, &paper_fields),
+                        None => {
+                            let mut out = Map::new();
+                            out.insert("paperId".into(), Value::Null);
+                            for field in &paper_fields {
+                                out.insert(field.clone(), Value::Null);
+                            }
+                            Value::Object(out)
+                        }
+                    };
+                    let mut item = Map::new();
+                    for field in &link_fields {
+                        item.insert(
+                            field.clone(),
+                            link.get(field).cloned().unwrap_or(Value::Null),
+                        );
+                    }
+                    item.insert(wrapper.into(), other);
+                    Value::Object(item)
+                })
+                .collect();
+            let mut page = json!({ "offset": offset, "data": data });
+            if offset + limit < links.len() {
+                page["next"] = json!(offset + limit);
+            }
+            json_response(200, &page)
+        }
+        Endpoint::Other => json_response(404, &json!({"message": "Missing Authentication Token"})),
+    }
+}
+
+fn decode(text: &str) -> String {
+    percent_encoding::percent_decode_str(text)
+        .decode_utf8_lossy()
+        .into_owned()
+}
