@@ -23,7 +23,7 @@ use anyhow::Result;
 
 use super::{charts, escape, hex_color, labels, top_missing};
 use super::{Exporter, OutputFile, RenderContext, RenderOptions};
-use crate::analysis::{Analysis, PaperMetrics};
+use crate::analysis::{Analysis, GroupStats, PaperMetrics};
 
 /// Writes `graph.dot`.
 pub struct Dot;
@@ -237,6 +237,9 @@ fn write_node(out: &mut String, node: &Node<'_>, max_pagerank: f64, indent: &str
     );
 }
 
+/// An sRGB colour as `mechanism_color` returns it.
+type Rgb = (u8, u8, u8);
+
 /// A pale tint of `color`, for the dashed missing papers.
 fn lighten((r, g, b): (u8, u8, u8)) -> (u8, u8, u8) {
     let tint = |c: u8| (c as u16 + (255 - c as u16) * 3 / 4) as u8;
@@ -360,15 +363,29 @@ fn write_legend(out: &mut String, analysis: &Analysis, with_missing: bool) {
         "  subgraph cluster_legend {\n    label=\"Mechanism\";\n    style=rounded;\n    color=\"#999999\";\n    fontsize=16;\n",
     );
     out.push_str("    node [shape=box, style=filled, fontsize=16, width=2.4, height=0.4];\n");
-    for (index, mechanism) in analysis.mechanisms.iter().enumerate() {
+    // One swatch a colour: the figures pool the rarer mechanisms under one grey, and the legend
+    // says so rather than repeating the grey once per mechanism.
+    let mut swatches: Vec<(Rgb, Vec<&GroupStats>)> = Vec::new();
+    for mechanism in &analysis.mechanisms {
         let color = charts::mechanism_color(analysis, &mechanism.name);
+        match swatches.iter_mut().find(|(c, _)| *c == color) {
+            Some((_, members)) => members.push(mechanism),
+            None => swatches.push((color, vec![mechanism])),
+        }
+    }
+    for (index, (color, members)) in swatches.iter().enumerate() {
+        let names: Vec<String> = members.iter().map(|m| labels::one_line(&m.name)).collect();
+        let label = match members.as_slice() {
+            [single] => format!("{} ({})", names[0], single.papers),
+            _ => format!("{} other mechanisms", members.len()),
+        };
         let _ = writeln!(
             out,
-            "    \"legend:{index}\" [label=\"{} ({})\", fillcolor=\"{}\", fontcolor=\"{}\"];",
-            escape::dot(&labels::one_line(&mechanism.name)),
-            mechanism.papers,
-            hex_color(color),
-            text_color(color)
+            "    \"legend:{index}\" [label=\"{}\", tooltip=\"{}\", fillcolor=\"{}\", fontcolor=\"{}\"];",
+            escape::dot(&label),
+            escape::dot(&names.join(", ")),
+            hex_color(*color),
+            text_color(*color)
         );
     }
     if with_missing {
@@ -408,7 +425,7 @@ fn write_edges(out: &mut String, analysis: &Analysis, nodes: &[Node<'_>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::{EdgeRow, GroupStats};
+    use crate::analysis::EdgeRow;
 
     fn options(layout: &str) -> RenderOptions {
         RenderOptions {
