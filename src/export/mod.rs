@@ -5,8 +5,6 @@
 //! [`Exporter`] per output format (`dot.rs`, `graphml.rs`, `html.rs`, `suggestions.rs`,
 //! `latex.rs`); each returns its files' contents and [`render`] writes them atomically.
 
-// Until branch `charts` lands on main, a stand-in with the same public names.
-#[path = "charts_shim.rs"]
 pub mod charts;
 pub mod dot;
 pub mod escape;
@@ -15,8 +13,6 @@ pub mod html;
 pub mod labels;
 pub mod latex;
 pub mod suggestions;
-
-pub mod charts;
 
 use std::path::{Path, PathBuf};
 
