@@ -29,6 +29,17 @@ impl ApiKey {
         (!key.is_empty()).then(|| ApiKey(key.to_string()))
     }
 
+    /// `text` with every occurrence of the key replaced: text that came from the server (an
+    /// error message, a preview of an odd answer) is shown to the user, and a gateway may quote
+    /// the header it rejected.
+    fn redact(&self, text: String) -> String {
+        if text.contains(&self.0) {
+            text.replace(&self.0, "<redacted>")
+        } else {
+            text
+        }
+    }
+
     fn header(&self) -> Option<HeaderValue> {
         let mut value = HeaderValue::from_str(&self.0).ok()?;
         // Marks the value so that hyper and reqwest never print it.
@@ -241,6 +252,14 @@ impl Client {
         })
     }
 
+    /// Server text with the key taken out (see [`ApiKey::redact`]).
+    fn redact(&self, text: String) -> String {
+        match &self.key {
+            Some(key) => key.redact(text),
+            None => text,
+        }
+    }
+
     /// `POST /paper/batch?fields=…` for up to 500 ids: the JSON array, in the order of `ids`.
     /// A gateway timeout (504) or a too-large answer of a call of several ids is not retried as
     /// is: the ids are split in halves, as the API documentation advises.
@@ -270,7 +289,7 @@ impl Client {
                 Ok(other) => {
                     let last = match other {
                         Ok(items) => format!("{} records for {} ids", items.len(), chunk.len()),
-                        Err(err) => err,
+                        Err(err) => self.redact(err),
                     };
                     return Err(ApiError::GaveUp {
                         method: Method::POST,
@@ -397,7 +416,7 @@ impl Client {
                 Err(Attempt::Status {
                     status: status.as_u16(),
                     retry_after,
-                    message: super::wire::error_message(&bytes),
+                    message: self.redact(super::wire::error_message(&bytes)),
                 })
             }
         };
@@ -552,6 +571,16 @@ mod tests {
         let client = Client::new(&config, Some(key)).unwrap();
         assert!(!format!("{client:?}").contains("sekrit"));
         assert!(key_header_is_sensitive(&client));
+    }
+
+    #[test]
+    fn key_is_redacted_from_server_text() {
+        let key = ApiKey("sekrit-123".to_string());
+        assert_eq!(
+            key.redact("bad key 'sekrit-123' (sekrit-123)".to_string()),
+            "bad key '<redacted>' (<redacted>)"
+        );
+        assert_eq!(key.redact("Forbidden".to_string()), "Forbidden");
     }
 
     fn key_header_is_sensitive(client: &Client) -> bool {
