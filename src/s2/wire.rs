@@ -18,6 +18,16 @@ pub fn record(value: Value) -> Result<Option<PaperRecord>, String> {
     if record.paper_id.is_empty() {
         return Err("a paper record without paperId".to_string());
     }
+    // The id goes into URL paths (`/paper/{id}/references`), percent-encoded; but `.` and `..`
+    // (even encoded) are dot segments that a URL parser resolves away, so that the request
+    // would reach another endpoint. Semantic Scholar's ids are 40 hex digits: such an answer
+    // is not a record.
+    if matches!(record.paper_id.as_str(), "." | "..") {
+        return Err(format!(
+            "a paper record with the id {:?}, which cannot be asked for",
+            record.paper_id
+        ));
+    }
     Ok(Some(record))
 }
 
@@ -118,6 +128,10 @@ mod tests {
         assert!(record(json!({"paperId": "a", "year": "2020"})).is_err());
         assert!(record(json!({"title": "no id"})).is_err());
         assert!(record(json!({"paperId": ""})).is_err());
+        // Dot segments: `/paper/../references` would be asked as `/references`.
+        assert!(record(json!({"paperId": ".."})).is_err());
+        assert!(record(json!({"paperId": "."})).is_err());
+        assert!(record(json!({"paperId": "../x"})).unwrap().is_some());
         assert!(record(json!([1, 2])).is_err());
     }
 
