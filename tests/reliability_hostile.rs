@@ -168,7 +168,7 @@ fn write_big_files(root: &Path) {
     let mut badge = good.replace("2401.00001", "2401.00003");
     badge.push_str(&format!(
         "![](https://img.shields.io/badge/{}-orange)\n",
-        "%3C".repeat(10 << 20 / 3)
+        "%3C".repeat((10 << 20) / 3)
     ));
     write(&root.join("long-badge.md"), badge.as_bytes());
     // 100 MB, over the reader's limit: skipped without being read.
@@ -423,7 +423,10 @@ fn big_files_and_long_lines_are_read_in_bounded_memory() {
     let output = std::process::Command::new("sh")
         .current_dir(layout.cwd())
         .arg("-c")
-        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        // /usr/bin/time, when there, reports the peak memory (for the record, not asserted).
+        .arg(
+            "ulimit -v 1048576 && if [ -x /usr/bin/time ]; then exec /usr/bin/time -f 'peak RSS %M KB' \"$0\" \"$@\"; else exec \"$0\" \"$@\"; fi",
+        )
         .arg(assert_cmd::cargo::cargo_bin("citegraph"))
         .arg("--catalog")
         .arg(layout.catalog())
@@ -443,6 +446,12 @@ fn big_files_and_long_lines_are_read_in_bounded_memory() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    if let Some(peak) = String::from_utf8_lossy(&output.stderr)
+        .lines()
+        .find(|l| l.starts_with("peak RSS"))
+    {
+        eprintln!("catalogue with 10 MB lines and a 100 MB file: {peak}");
+    }
     assert_eq!(layout.tree(), before, "written outside cache and output");
     let catalog: Value =
         serde_json::from_slice(&std::fs::read(layout.output().join("catalog.json")).unwrap())
