@@ -206,3 +206,33 @@ fn the_server_dies_for_good_then_a_rerun_completes() {
     );
     assert_clean_snapshot(dir.path());
 }
+
+#[test]
+fn an_unwritable_cache_is_a_clear_error() {
+    let mock = MockBuilder::new(world()).start();
+    let dir = tempfile::tempdir().unwrap();
+    // A file where the cache directory should be (root can write anywhere: a permission test
+    // would pass for the wrong reason).
+    let blocker = dir.path().join("cache");
+    std::fs::write(&blocker, b"not a directory").unwrap();
+    let output = citegraph_fetch(dir.path(), &mock.url())
+        .timeout(PATIENCE)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    let error: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(error.len(), 1, "{stderr}");
+    assert!(
+        error[0].contains(&*blocker.to_string_lossy()),
+        "names the path: {}",
+        error[0]
+    );
+    assert!(
+        error[0].contains("--cache-dir"),
+        "says what to do: {}",
+        error[0]
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(std::fs::read(&blocker).unwrap(), b"not a directory");
+}

@@ -92,3 +92,40 @@ fn ten_kills_in_a_row_lose_nothing_and_the_rerun_completes() {
     }
     assert_clean_snapshot(dir.path());
 }
+
+#[test]
+fn ctrl_c_stops_with_a_message_and_the_rerun_completes() {
+    let mock = MockBuilder::new(world())
+        .delay(Duration::from_millis(8))
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = spawn_fetch(dir.path(), &mock.url(), &[], true);
+    assert!(
+        wait_for(&mut child, &mock, || mock.requests() >= 60),
+        "the fetch ended before the interrupt"
+    );
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let output = wait_output(child);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    let error: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(error.len(), 1, "{stderr}");
+    assert!(error[0].contains("interrupted"), "{}", error[0]);
+    assert!(error[0].contains("rerun to resume"), "{}", error[0]);
+    let kept = whole_cache_entries(dir.path());
+    assert!(!kept.is_empty());
+    // A finished run leaves no temp file behind; an interrupted one neither (no write is cut).
+    assert!(
+        files_under(dir.path()).iter().all(|f| !is_temp(f)),
+        "temp files left by Ctrl-C"
+    );
+    citegraph_fetch(dir.path(), &mock.url())
+        .timeout(PATIENCE)
+        .assert()
+        .success();
+    assert_clean_snapshot(dir.path());
+}
