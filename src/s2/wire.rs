@@ -96,20 +96,22 @@ pub fn page(value: &Value) -> Page {
 }
 
 /// The API's error text: the `error` or `message` field of a JSON body (either may be used),
-/// else the start of the body.
+/// else the start of the body. Shown to the user, so cut to a preview without control
+/// characters (a hostile body could hold megabytes, or terminal escapes), and never empty.
 pub fn error_message(bytes: &[u8]) -> String {
-    if let Ok(value) = serde_json::from_slice::<Value>(bytes) {
-        for field in ["error", "message"] {
-            if let Some(text) = value.get(field).and_then(Value::as_str) {
-                return text.to_string();
-            }
-        }
-    }
-    let text = String::from_utf8_lossy(bytes);
-    if text.trim().is_empty() {
+    let field = serde_json::from_slice::<Value>(bytes)
+        .ok()
+        .and_then(|value| {
+            ["error", "message"]
+                .iter()
+                .find_map(|field| value.get(field).and_then(Value::as_str).map(str::to_string))
+        });
+    let text = field.unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned());
+    let shown = super::client::preview(&text);
+    if shown.trim().is_empty() {
         "(no message)".to_string()
     } else {
-        super::client::preview(&text)
+        shown
     }
 }
 
@@ -167,5 +169,16 @@ mod tests {
             "<html>bad gateway</html>"
         );
         assert_eq!(error_message(b""), "(no message)");
+        // Found by the s2_wire fuzzer: control characters only, once filtered, left nothing.
+        assert_eq!(error_message(b"\x08\0\0\0\0\0\0\0"), "(no message)");
+        assert_eq!(error_message(br#"{"error": ""}"#), "(no message)");
+        // A hostile body: terminal escapes dropped, length capped.
+        let escapes = error_message(b"{\"message\": \"\\u001b]0;pwned\\u0007red\"}");
+        assert!(
+            !escapes.contains('\u{1b}') && escapes.contains("red"),
+            "{escapes:?}"
+        );
+        let long = serde_json::json!({ "error": "x".repeat(1 << 20) }).to_string();
+        assert!(error_message(long.as_bytes()).len() <= 200);
     }
 }
