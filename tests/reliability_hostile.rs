@@ -24,7 +24,7 @@ use reliability_support::*;
 use serde_json::{json, Value};
 
 /// Titles, badges and names that try to escape their context in each output format.
-const INJECTIONS: [&str; 12] = [
+const INJECTIONS: [&str; 13] = [
     r#"Quote " and backslash \ and \" in a title"#,
     "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; Entity Title",
     "`<img src=x onerror=alert(1)>` Code Title",
@@ -37,6 +37,8 @@ const INJECTIONS: [&str; 12] = [
     r"Backslash at the end \\",
     "Tab\tand\u{7f}control",
     "<!-- comment --> ]]> CDATA --> Title",
+    // Terminal escapes: a colour, a window title, a bell, a screen clear.
+    "Escape \u{1b}[31mred\u{1b}]0;pwned\u{7} and \u{1b}[2J Title",
 ];
 
 /// The badge labels, percent-encoded as shields.io wants them.
@@ -50,7 +52,7 @@ const BADGES: [&str; 6] = [
 ];
 
 /// Paper ids the API could answer, each trying to be a path, or to break a format.
-const HOSTILE_IDS: [&str; 12] = [
+const HOSTILE_IDS: [&str; 13] = [
     "../../etc/passwd",
     "a/b",
     "x\u{0}y",
@@ -63,6 +65,8 @@ const HOSTILE_IDS: [&str; 12] = [
     "-1",
     "@1",
     "/absolute/path",
+    // Already percent-encoded dots: must be sent as they are, not decoded into `../`.
+    "%2E%2E%2Fx",
 ];
 
 fn arxiv(n: usize) -> String {
@@ -226,6 +230,10 @@ fn hostile_world() -> World {
         .map(|i| HOSTILE_IDS[i % HOSTILE_IDS.len()].to_string())
         .collect();
     for (i, title) in INJECTIONS.iter().enumerate() {
+        if title.contains('\u{1b}') {
+            // Not on Semantic Scholar: unresolved, its title is printed in the summary.
+            continue;
+        }
         // Each cites the next two and is cited by the previous one, plus a bibliography line
         // Semantic Scholar could not match (a null id) and a paper outside the catalogue.
         let refs = vec![
@@ -242,6 +250,7 @@ fn hostile_world() -> World {
             .replace(['`'], "")
             .replace(r"\<", "<")
             .replace(r"\>", ">")
+            .replace(r#"\""#, "\"")
             .replace(r"\\", r"\")
             .replace("<!-- comment --> ", "");
         world.insert(paper(&ids[i], Some(&arxiv(i)), json!(title), refs, cits));
@@ -250,7 +259,8 @@ fn hostile_world() -> World {
     world.insert(paper(
         "domain0",
         Some(&arxiv(20)),
-        json!("Domain Paper"),
+        // Another paper for the API, its title quoted in the note that says so.
+        json!("Another \u{1b}]0;api-pwned\u{7}\u{1b}[2J Work"),
         vec![link("a/b")],
         vec![],
     ));
@@ -377,6 +387,21 @@ impl Layout {
     }
 }
 
+/// What the binary prints reaches a terminal: no control character but the line break (an
+/// ANSI escape from a title could recolour, retitle or clear it).
+fn assert_terminal_safe(output: &std::process::Output) {
+    for (name, stream) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+        let text = String::from_utf8_lossy(stream);
+        let bad: Vec<(usize, &str)> = text
+            .lines()
+            .enumerate()
+            .filter(|(_, line)| line.chars().any(|c| c.is_control() && c != '\t'))
+            .take(3)
+            .collect();
+        assert!(bad.is_empty(), "{name} carries control characters: {bad:?}");
+    }
+}
+
 fn assert_no_panic(output: &std::process::Output) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!stderr.contains("panicked"), "{stderr}");
@@ -446,6 +471,7 @@ fn big_files_and_long_lines_are_read_in_bounded_memory() {
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+    assert_terminal_safe(&output);
     if let Some(peak) = String::from_utf8_lossy(&output.stderr)
         .lines()
         .find(|l| l.starts_with("peak RSS"))
@@ -509,6 +535,10 @@ fn hostile_api_answers_are_fetched_into_the_cache_only() {
     let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
     let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
     assert!(output.status.success(), "{stderr}");
+    // The titles with terminal escapes (the catalogue's, the API's) are printed, escaped.
+    assert!(stdout.contains("Escape"), "{stdout}");
+    assert!(stdout.contains("api-pwned"), "{stdout}");
+    assert_terminal_safe(&output);
     assert_eq!(layout.tree(), before, "written outside cache and output");
     assert!(
         stderr.contains("unusable"),
