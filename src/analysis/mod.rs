@@ -3,12 +3,22 @@
 //! papers the list is missing. [`Analysis`] is what `analyze` writes to `OUTPUT/metrics.json` and
 //! what `render` reads back.
 
+mod context;
+mod groups;
+mod influence;
+mod lint;
+mod missing;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::LintFinding;
+use crate::graph::{CitationGraph, Scope};
+use crate::metrics::{BetweennessOptions, HitsOptions, LouvainOptions, PageRankOptions};
 use crate::s2::Resolution;
+
+pub use context::Context;
 
 /// Everything the render stage needs, serializable as `metrics.json`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -210,11 +220,74 @@ pub struct EdgeRow {
 }
 
 /// Options of the analysis.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Debug, Clone, PartialEq, clap::Args)]
 pub struct AnalyzeOptions {
     /// `catalog`: the edges that touch a catalogue paper; `all`: every edge the records hold.
     #[arg(long, default_value = "catalog", value_parser = ["catalog", "all"])]
     pub scope: String,
+    /// Graphs with at most this many nodes get exact betweenness; larger ones are sampled.
+    #[arg(long, default_value_t = 20_000, value_name = "NODES")]
+    pub betweenness_exact_limit: usize,
+    /// Source nodes (pivots) of sampled betweenness [default: as many as fit about 2e8 edge
+    /// visits, between 32 and 4096].
+    #[arg(long, value_name = "K")]
+    pub betweenness_k: Option<usize>,
+    /// Seed of every random choice (betweenness pivots, Louvain's node order).
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub seed: u64,
+    /// Louvain runs (seeds derived from --seed), the best modularity kept
+    /// [default: 4 up to 200,000 nodes, else 1; beyond 200,000 nodes the refinement rounds
+    /// drop from 8 to 1 as well].
+    #[arg(long, value_name = "N")]
+    pub louvain_trials: Option<usize>,
+    /// A paper outside the catalogue is a foundation when at least N distinct catalogue papers
+    /// cite it, a candidate when it cites at least N.
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub min_catalog_links: usize,
+    /// Rows of missing.csv per kind (foundation, candidate); 0 for all.
+    #[arg(long, default_value_t = 100, value_name = "N")]
+    pub missing_limit: usize,
+    /// Top papers listed per mechanism and domain, influential papers per mechanism, and missing
+    /// papers of each kind kept in the core graph for the figures.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub top_n: usize,
+    /// Coverage: papers linked to at least K catalogue papers of a mechanism count as its
+    /// neighbourhood.
+    #[arg(long, default_value_t = 3, value_name = "K")]
+    pub coverage_k: usize,
+    /// Tag lint: only papers with at least N catalogue neighbours are judged.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub lint_min_neighbours: usize,
+}
+
+impl Default for AnalyzeOptions {
+    /// The command line's defaults.
+    fn default() -> Self {
+        AnalyzeOptions {
+            scope: "catalog".to_string(),
+            betweenness_exact_limit: 20_000,
+            betweenness_k: None,
+            seed: 0,
+            louvain_trials: None,
+            min_catalog_links: 3,
+            missing_limit: 100,
+            top_n: 10,
+            coverage_k: 3,
+            lint_min_neighbours: 5,
+        }
+    }
+}
+
+/// Graphs above this many nodes get the lighter Louvain defaults.
+const LARGE_GRAPH: usize = 200_000;
+
+/// Louvain trials when `--louvain-trials` is not given.
+fn default_trials(nodes: usize) -> usize {
+    if nodes <= LARGE_GRAPH {
+        4
+    } else {
+        1
+    }
 }
 
 /// Builds the graph and computes every metric.
@@ -222,15 +295,389 @@ pub fn analyze(
     catalog: &crate::catalog::Catalog,
     corpus: &crate::s2::Corpus,
     options: &AnalyzeOptions,
-) -> anyhow::Result<(Analysis, crate::graph::CitationGraph)> {
-    let _ = (catalog, corpus, options);
-    anyhow::bail!("the analysis is not built yet (issue #4)")
+) -> anyhow::Result<(Analysis, CitationGraph)> {
+    let scope: Scope = options.scope.parse()?;
+    let started = std::time::Instant::now();
+    let graph = crate::graph::build(catalog, corpus, scope);
+    tracing::info!(
+        "citation graph: {} nodes, {} edges ({} catalogue papers), built in {:.1?}",
+        graph.node_count(),
+        graph.edge_count(),
+        graph.catalog.len(),
+        started.elapsed()
+    );
+    let metric_options = MetricOptions {
+        pagerank: PageRankOptions::default(),
+        hits: HitsOptions::default(),
+        betweenness: BetweennessOptions {
+            exact_limit: options.betweenness_exact_limit,
+            pivots: options
+                .betweenness_k
+                .unwrap_or_else(|| crate::metrics::automatic_pivots(&graph.csr)),
+            seed: options.seed,
+        },
+        louvain: LouvainOptions {
+            seed: options.seed,
+            trials: options
+                .louvain_trials
+                .unwrap_or_else(|| default_trials(graph.node_count())),
+            // On 1M nodes a round costs about a first Louvain level (a few seconds); the first
+            // round brings most of the gain.
+            refinement_rounds: if graph.node_count() <= LARGE_GRAPH {
+                8
+            } else {
+                1
+            },
+            ..LouvainOptions::default()
+        },
+    };
+    let cx = Context::compute(&graph, &metric_options)?;
+    let started = std::time::Instant::now();
+    let analysis = assemble(&cx, catalog, corpus, options);
+    tracing::debug!("tables assembled in {:.1?}", started.elapsed());
+    Ok((analysis, graph))
+}
+
+/// The options of each metric kernel.
+#[derive(Debug, Clone, Default)]
+pub struct MetricOptions {
+    pub pagerank: PageRankOptions,
+    pub hits: HitsOptions,
+    pub betweenness: BetweennessOptions,
+    pub louvain: LouvainOptions,
+}
+
+fn assemble(
+    cx: &Context<'_>,
+    catalog: &crate::catalog::Catalog,
+    corpus: &crate::s2::Corpus,
+    options: &AnalyzeOptions,
+) -> Analysis {
+    let graph = cx.graph;
+    let mechanisms = groups::group_stats(cx, groups::Grouping::Mechanism, options.top_n);
+    let domains = groups::group_stats(cx, groups::Grouping::Domain, options.top_n);
+    let labels: Vec<String> = mechanisms.iter().map(|g| g.name.clone()).collect();
+    let flow = groups::flow(cx, labels);
+    let missing = missing::missing_papers(cx, options);
+    let coverage = missing::coverage(cx, &mechanisms, options.coverage_k);
+    let influential = influence::ranking(cx);
+    let lint_tags = lint::lint_tags(cx, options.lint_min_neighbours);
+    let core_edges = core_edges(cx, &missing, options.top_n);
+    let structure = groups::structure(cx);
+    let resolved = corpus
+        .resolutions
+        .iter()
+        .filter(|r| r.paper_id.is_some())
+        .count();
+    let summary = Summary {
+        scope: graph.scope.as_str().to_string(),
+        catalog_papers: catalog.papers.len(),
+        resolved,
+        unresolved: corpus.resolutions.len() - resolved,
+        nodes: graph.node_count(),
+        edges: graph.edge_count(),
+        catalog_edges: cx.catalog_edges(),
+        communities: cx.communities.count,
+        modularity: cx.communities.modularity,
+        mechanism_modularity: structure.mechanism_modularity,
+        nmi: structure.nmi,
+        ari: structure.ari,
+        homophily: structure.homophily,
+        homophily_expected: structure.homophily_expected,
+        betweenness: cx.betweenness_mode.to_string(),
+    };
+    Analysis {
+        summary,
+        papers: cx.paper_rows(),
+        mechanisms,
+        domains,
+        flow,
+        missing,
+        influential,
+        lint_tags,
+        coverage,
+        core_edges,
+        unresolved: corpus
+            .resolutions
+            .iter()
+            .filter(|r| r.paper_id.is_none())
+            .cloned()
+            .collect(),
+        catalog_lint: catalog.lint.clone(),
+    }
+}
+
+/// part / whole, 0 when whole is 0.
+fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// Edges among the catalogue papers and the `top_n` best missing papers of each kind.
+fn core_edges(cx: &Context<'_>, missing: &[MissingPaper], top_n: usize) -> Vec<EdgeRow> {
+    let graph = cx.graph;
+    let mut keep = vec![false; graph.node_count()];
+    for &v in &cx.catalog_nodes {
+        keep[v as usize] = true;
+    }
+    for kind in [MissingKind::Foundation, MissingKind::Candidate] {
+        for paper in missing.iter().filter(|m| m.kind == kind).take(top_n) {
+            if let Some(v) = graph.index_of(&paper.paper_id) {
+                keep[v as usize] = true;
+            }
+        }
+    }
+    graph
+        .edges()
+        .filter(|&(s, t, _)| keep[s as usize] && keep[t as usize])
+        .map(|(s, t, c)| EdgeRow {
+            source: graph.node(s).paper_id.clone(),
+            target: graph.node(t).paper_id.clone(),
+            is_influential: c.is_influential,
+        })
+        .collect()
 }
 
 /// The text summary `analyze` prints.
 pub fn summary_text(analysis: &Analysis) -> String {
-    format!(
-        "{} nodes, {} edges\n",
-        analysis.summary.nodes, analysis.summary.edges
-    )
+    use std::fmt::Write;
+    let s = &analysis.summary;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "graph (scope {}): {} nodes, {} edges, {} between catalogue papers",
+        s.scope, s.nodes, s.edges, s.catalog_edges
+    );
+    let _ = writeln!(
+        out,
+        "catalogue: {} papers, {} resolved, {} unresolved",
+        s.catalog_papers, s.resolved, s.unresolved
+    );
+    let _ = writeln!(
+        out,
+        "communities: {} (modularity {:.4}); mechanism partition modularity {:.4}; \
+         communities vs mechanisms NMI {:.3}, ARI {:.3}",
+        s.communities, s.modularity, s.mechanism_modularity, s.nmi, s.ari
+    );
+    let _ = writeln!(
+        out,
+        "homophily: {:.1}% of catalogue citations stay within a mechanism ({:.1}% by chance); \
+         betweenness {}",
+        100.0 * s.homophily,
+        100.0 * s.homophily_expected,
+        s.betweenness
+    );
+    for kind in [MissingKind::Foundation, MissingKind::Candidate] {
+        let rows: Vec<&MissingPaper> = analysis.missing.iter().filter(|m| m.kind == kind).collect();
+        let label = match kind {
+            MissingKind::Foundation => "foundations (cited by the catalogue, not in it)",
+            MissingKind::Candidate => "candidates (citing the catalogue, not in it)",
+        };
+        let _ = writeln!(out, "{} {label}; top:", rows.len());
+        for m in rows.iter().take(5) {
+            let _ = writeln!(
+                out,
+                "  {:>8.3}  {} ({}), {} catalogue papers, -> {}",
+                m.score,
+                m.title,
+                m.year
+                    .map(|y| y.to_string())
+                    .unwrap_or_else(|| "n.d.".into()),
+                m.catalog_papers,
+                m.predicted_mechanism
+            );
+        }
+    }
+    if !analysis.lint_tags.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} catalogue papers possibly mis-tagged (lint-tags.csv)",
+            analysis.lint_tags.len()
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Wrapper {
+        #[command(flatten)]
+        options: AnalyzeOptions,
+    }
+
+    #[test]
+    fn defaults_match_the_command_line() {
+        let parsed = Wrapper::parse_from(["x"]).options;
+        assert_eq!(parsed, AnalyzeOptions::default());
+    }
+}
+
+/// The analysis on a hand-made corpus small enough to check by hand.
+#[cfg(test)]
+mod hand_checked {
+    use super::*;
+    use crate::catalog::{Catalog, CatalogPaper};
+    use crate::s2::{Corpus, Link, PaperRecord};
+
+    fn link(id: &str) -> Link {
+        Link {
+            paper_id: Some(id.to_string()),
+            ..Link::default()
+        }
+    }
+
+    fn record(id: &str, refs: &[&str]) -> PaperRecord {
+        PaperRecord {
+            paper_id: id.to_string(),
+            title: Some(format!("Paper {id}")),
+            year: Some(2024),
+            citation_count: Some(10),
+            references: Some(refs.iter().map(|r| link(r)).collect()),
+            citations: Some(Vec::new()),
+            ..PaperRecord::default()
+        }
+    }
+
+    /// Catalogue: a, b (pruning), c, d (merging), u (no mechanism); a -> b, a -> c, b -> d,
+    /// c -> d. Outside: f cited by a, b, c; g citing a, b, c; h cited by a only.
+    fn world() -> (Catalog, Corpus) {
+        let paper = |key: &str, mechanism: &str| CatalogPaper {
+            key: key.to_string(),
+            title: format!("Catalogue {key}"),
+            mechanisms: vec![mechanism.to_string()],
+            domains: vec!["Vision".to_string()],
+            ..CatalogPaper::default()
+        };
+        let catalog = Catalog {
+            papers: vec![
+                paper("ka", "pruning"),
+                paper("kb", "pruning"),
+                paper("kc", "merging"),
+                paper("kd", "merging"),
+                paper("ku", "unspecified"),
+            ],
+            ..Catalog::default()
+        };
+        let resolutions = ["a", "b", "c", "d", "u"]
+            .iter()
+            .map(|id| Resolution {
+                key: format!("k{id}"),
+                paper_id: Some(id.to_string()),
+                method: None,
+                note: None,
+            })
+            .collect();
+        let records = vec![
+            record("a", &["b", "c", "f", "h"]),
+            record("b", &["d", "f"]),
+            record("c", &["d", "f"]),
+            record("d", &[]),
+            record("u", &[]),
+            record("g", &["a", "b", "c"]),
+        ];
+        let corpus = Corpus {
+            resolutions,
+            records,
+            requests: 0,
+        };
+        (catalog, corpus)
+    }
+
+    #[test]
+    fn groups_flow_missing_and_coverage() {
+        let (catalog, corpus) = world();
+        let (a, graph) = analyze(&catalog, &corpus, &AnalyzeOptions::default()).unwrap();
+        assert_eq!(graph.node_count(), 8);
+        assert_eq!(a.summary.catalog_edges, 4);
+        assert_eq!(a.summary.edges, 4 + 3 + 3 + 1);
+
+        // Per mechanism: pruning cites b, c, d (b is pruning): 1 of 3 within; 1 of the 4
+        // catalogue citations lands on pruning (b).
+        let pruning = a.mechanisms.iter().find(|g| g.name == "pruning").unwrap();
+        assert_eq!((pruning.papers, pruning.citations_out), (2, 3));
+        assert_eq!(pruning.citations_within, 1);
+        assert!((pruning.homophily_expected - 0.25).abs() < 1e-12);
+        let merging = a.mechanisms.iter().find(|g| g.name == "merging").unwrap();
+        assert_eq!((merging.citations_out, merging.citations_within), (1, 1));
+        // Overall: a->b and c->d stay within, a->c and b->d cross: 2 of 4; chance: sources
+        // 3/4 pruning, 1/4 merging; targets 1/4 pruning, 3/4 merging -> 3/16 + 3/16.
+        assert!((a.summary.homophily - 0.5).abs() < 1e-12);
+        assert!((a.summary.homophily_expected - 0.375).abs() < 1e-12);
+
+        let label = |name: &str| a.flow.labels.iter().position(|l| l == name).unwrap();
+        let (p, m) = (label("pruning"), label("merging"));
+        assert_eq!(a.flow.counts[p][p], 1);
+        assert_eq!(a.flow.counts[p][m], 2);
+        assert_eq!(a.flow.counts[m][m], 1);
+        assert_eq!(a.flow.counts[m][p], 0);
+        assert!((a.flow.shares[p][m] - 2.0 / 3.0).abs() < 1e-12);
+
+        // f is a foundation (3 catalogue citers), g a candidate (cites 3); h (1 citer) neither.
+        let ids: Vec<(&str, MissingKind)> = a
+            .missing
+            .iter()
+            .map(|m| (m.paper_id.as_str(), m.kind))
+            .collect();
+        assert_eq!(
+            ids,
+            vec![
+                ("f", MissingKind::Foundation),
+                ("g", MissingKind::Candidate)
+            ]
+        );
+        let f = &a.missing[0];
+        assert_eq!((f.catalog_papers, f.mechanisms_spanned), (3, 2));
+        assert_eq!(f.evidence["pruning"], vec!["ka", "kb"]);
+        assert_eq!(f.evidence["merging"], vec!["kc"]);
+        assert_eq!(f.predicted_mechanism, "pruning");
+        assert!(f.confidence > 0.5 && f.confidence < 1.0);
+        // Co-citation: f's citers a, b, c cite 2, 1, 1 catalogue papers.
+        assert!((f.structural - 4.0 / 3.0).abs() < 1e-12);
+        // Bibliographic coupling: g's references a, b, c are cited by 0, 1, 1 catalogue papers.
+        assert!((a.missing[1].structural - 2.0 / 3.0).abs() < 1e-12);
+        assert!(f.url.contains("semanticscholar.org/paper/f"));
+
+        // Coverage with k = 2: the papers linked to both pruning papers a and b are f (cited by
+        // both) and g (citing both), both outside the catalogue.
+        let options = AnalyzeOptions {
+            coverage_k: 2,
+            ..AnalyzeOptions::default()
+        };
+        let (a2, _) = analyze(&catalog, &corpus, &options).unwrap();
+        let cov = a2
+            .coverage
+            .iter()
+            .find(|c| c.mechanism == "pruning")
+            .unwrap();
+        assert_eq!((cov.linked, cov.missing), (2, 2));
+        assert_eq!(cov.completeness, 0.0);
+        assert!(a2.coverage.iter().all(|c| c.mechanism != "unspecified"));
+
+        // Core edges: every edge among the catalogue and the listed missing papers.
+        assert_eq!(a.core_edges.len(), a.summary.edges - 1);
+        assert!(a.core_edges.iter().all(|e| e.target != "h"));
+        assert_eq!(a.influential.len(), 5);
+        assert_eq!(a.papers.iter().filter(|p| p.in_catalog).count(), 5);
+    }
+
+    #[test]
+    fn empty_inputs_give_an_empty_analysis() {
+        let (a, graph) = analyze(
+            &Catalog::default(),
+            &Corpus::default(),
+            &AnalyzeOptions::default(),
+        )
+        .unwrap();
+        assert_eq!(graph.node_count(), 0);
+        assert!(a.papers.is_empty() && a.missing.is_empty() && a.mechanisms.is_empty());
+        assert_eq!(a.summary.modularity, 0.0);
+        assert!(!summary_text(&a).is_empty());
+    }
 }

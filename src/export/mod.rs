@@ -5,8 +5,11 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 
+mod tables;
+
+pub use tables::write_analysis;
+
 use crate::analysis::Analysis;
-use crate::graph::CitationGraph;
 
 /// Options of the render stage.
 #[derive(Debug, Clone, clap::Args)]
@@ -40,20 +43,26 @@ pub use catalog::write_catalog;
 mod unresolved;
 pub use unresolved::write_unresolved;
 
-/// Writes the analysis tables: papers.csv, metrics.json, edges.csv, mechanisms.csv, ...
-pub fn write_analysis(
-    analysis: &Analysis,
-    graph: &CitationGraph,
-    output_dir: &Path,
-) -> Result<Vec<PathBuf>> {
-    let _ = (analysis, graph, output_dir);
-    anyhow::bail!("not built yet (issue #4)")
-}
-
-/// Reads `OUTPUT/metrics.json` back.
+/// Reads `OUTPUT/metrics.json` back (written by `citegraph analyze`).
 pub fn read_analysis(output_dir: &Path) -> Result<Analysis> {
-    let _ = output_dir;
-    anyhow::bail!("not built yet (issue #5)")
+    use anyhow::Context as _;
+    let path = output_dir.join(tables::METRICS_JSON);
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => anyhow::bail!(
+            "{} does not exist: run `citegraph analyze` (with the same --output-dir) first",
+            path.display()
+        ),
+        Err(err) => {
+            return Err(err).with_context(|| format!("cannot read {}", path.display()));
+        }
+    };
+    serde_json::from_slice(&bytes).with_context(|| {
+        format!(
+            "{} is not a metrics file this version can read: run `citegraph analyze` again",
+            path.display()
+        )
+    })
 }
 
 /// Figures, DOT, GraphML, the report, suggestions.md and the LaTeX tables.

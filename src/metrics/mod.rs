@@ -1,1 +1,52 @@
-//! Graph metrics, one algorithm a file, each a free function over a compact adjacency.
+//! Graph metrics, one algorithm a file, each a free function over a compact adjacency
+//! ([`crate::graph::Csr`] for the directed ones, [`crate::graph::UndirectedCsr`] for the others).
+//!
+//! Each function states its formula, its source and its cost. The kernels are public so that a
+//! benchmark can call them directly on a graph it builds with [`crate::graph::Csr::from_edges`].
+//! Every result is deterministic: fixed seeds, and floating-point sums taken in an order that does
+//! not depend on the number of threads.
+
+mod betweenness;
+mod communities;
+mod core;
+mod hits;
+mod pagerank;
+mod partition;
+mod rng;
+
+pub use betweenness::{automatic_pivots, betweenness, BetweennessMode, BetweennessOptions};
+pub use communities::{louvain, modularity, LouvainOptions, Partition};
+pub use core::core_number;
+pub use hits::{hits, hits_unchecked, Convergence, HitsOptions};
+pub use pagerank::{pagerank, PageRankOptions};
+pub use partition::{adjusted_rand_index, normalized_mutual_information};
+pub use rng::SplitMix64;
+
+/// A power iteration that did not converge.
+#[derive(Debug, thiserror::Error, PartialEq)]
+pub enum MetricsError {
+    #[error(
+        "{metric} did not converge in {iterations} iterations (last change {error:e}, \
+         tolerance {tolerance:e}); raise the iteration limit or loosen the tolerance"
+    )]
+    NotConverged {
+        metric: &'static str,
+        iterations: usize,
+        error: f64,
+        tolerance: f64,
+    },
+}
+
+/// Sums `values` in fixed blocks of 4096 (each summed in order, then the block sums in order), so
+/// the result is the same whatever the number of threads.
+pub(crate) fn deterministic_sum(values: &[f64]) -> f64 {
+    use rayon::prelude::*;
+    let partial: Vec<f64> = values
+        .par_chunks(BLOCK)
+        .map(|chunk| chunk.iter().sum::<f64>())
+        .collect();
+    partial.iter().sum()
+}
+
+/// Work unit of the parallel loops: large enough to amortize scheduling, small enough to balance.
+pub(crate) const BLOCK: usize = 4096;

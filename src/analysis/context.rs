@@ -1,0 +1,177 @@
+//! Every per-node number the analysis reads: the metrics of the whole graph, and the counts of
+//! catalogue neighbours, computed once.
+
+use rayon::prelude::*;
+
+use super::{influence, MetricOptions, PaperMetrics};
+use crate::graph::{CatalogInfo, CitationGraph, UndirectedCsr, UNSPECIFIED};
+use crate::metrics::{self, BetweennessMode, Partition};
+
+/// The graph and its metrics, per node (indexed like the graph's nodes).
+pub struct Context<'a> {
+    pub graph: &'a CitationGraph,
+    pub undirected: UndirectedCsr,
+    /// Catalogue papers' nodes, in node (paper id) order.
+    pub catalog_nodes: Vec<u32>,
+    pub pagerank: Vec<f64>,
+    pub hub: Vec<f64>,
+    pub authority: Vec<f64>,
+    pub betweenness: Vec<f64>,
+    pub betweenness_mode: BetweennessMode,
+    pub core: Vec<u32>,
+    pub communities: Partition,
+    /// Catalogue papers citing the node.
+    pub catalog_citations: Vec<u32>,
+    /// Catalogue papers the node cites.
+    pub catalog_references: Vec<u32>,
+    /// The influence score of catalogue papers (0 elsewhere), see [`influence::scores`].
+    pub influence: Vec<f64>,
+}
+
+/// Runs `f`, logging how long it took (`-v` shows it).
+fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
+    let started = std::time::Instant::now();
+    let result = f();
+    tracing::debug!("{what} in {:.1?}", started.elapsed());
+    result
+}
+
+impl<'a> Context<'a> {
+    pub fn compute(
+        graph: &'a CitationGraph,
+        options: &MetricOptions,
+    ) -> anyhow::Result<Context<'a>> {
+        let csr = &graph.csr;
+        let pagerank = timed("PageRank", || metrics::pagerank(csr, &options.pagerank))?;
+        let (hub, authority, convergence) =
+            timed("HITS", || metrics::hits_unchecked(csr, &options.hits));
+        if let metrics::Convergence::Stopped { error } = convergence {
+            tracing::warn!(
+                "HITS did not converge in {} iterations (last change {error:e}): hub and \
+                 authority are approximations",
+                options.hits.max_iterations
+            );
+        }
+        let (betweenness, betweenness_mode) = timed("betweenness", || {
+            metrics::betweenness(csr, &options.betweenness)
+        });
+        let undirected = timed("undirected adjacency", || csr.undirected());
+        let core = timed("core numbers", || metrics::core_number(&undirected));
+        let communities = timed("communities", || {
+            metrics::louvain(&undirected, &options.louvain)
+        });
+        let catalog_nodes: Vec<u32> = (0..graph.node_count() as u32)
+            .filter(|&v| graph.node(v).in_catalog())
+            .collect();
+        let count_catalog =
+            |list: &[u32]| list.iter().filter(|&&u| graph.node(u).in_catalog()).count() as u32;
+        let catalog_citations: Vec<u32> = (0..graph.node_count() as u32)
+            .into_par_iter()
+            .map(|v| count_catalog(csr.in_neighbors(v)))
+            .collect();
+        let catalog_references: Vec<u32> = (0..graph.node_count() as u32)
+            .into_par_iter()
+            .map(|v| count_catalog(csr.out_neighbors(v)))
+            .collect();
+        let mut cx = Context {
+            graph,
+            undirected,
+            catalog_nodes,
+            pagerank,
+            hub,
+            authority,
+            betweenness,
+            betweenness_mode,
+            core,
+            communities,
+            catalog_citations,
+            catalog_references,
+            influence: Vec::new(),
+        };
+        cx.influence = influence::scores(&cx);
+        Ok(cx)
+    }
+
+    pub fn info(&self, v: u32) -> Option<&'a CatalogInfo> {
+        self.graph.catalog_info(v)
+    }
+
+    pub fn in_catalog(&self, v: u32) -> bool {
+        self.graph.node(v).in_catalog()
+    }
+
+    /// The catalogue paper's mechanisms without `unspecified` (empty outside the catalogue).
+    pub fn specified_mechanisms(&self, v: u32) -> &'a [String] {
+        match self.info(v) {
+            Some(info) if info.mechanisms.iter().all(|m| m != UNSPECIFIED) => &info.mechanisms,
+            _ => &[],
+        }
+    }
+
+    /// The catalogue key, for catalogue papers.
+    pub fn key(&self, v: u32) -> Option<&'a str> {
+        self.info(v).map(|i| i.key.as_str())
+    }
+
+    /// Edges whose both ends are catalogue papers.
+    pub fn catalog_edge_list(&self) -> Vec<(u32, u32)> {
+        let csr = &self.graph.csr;
+        self.catalog_nodes
+            .iter()
+            .flat_map(|&s| {
+                csr.out_neighbors(s)
+                    .iter()
+                    .filter(|&&t| self.in_catalog(t))
+                    .map(move |&t| (s, t))
+            })
+            .collect()
+    }
+
+    pub fn catalog_edges(&self) -> usize {
+        self.catalog_nodes
+            .iter()
+            .map(|&v| self.catalog_references[v as usize] as usize)
+            .sum()
+    }
+
+    /// One row per node: catalogue papers first, then by descending PageRank (ties by id).
+    pub fn paper_rows(&self) -> Vec<PaperMetrics> {
+        let graph = self.graph;
+        let mut order: Vec<u32> = (0..graph.node_count() as u32).collect();
+        order.par_sort_by(|&a, &b| {
+            self.in_catalog(b)
+                .cmp(&self.in_catalog(a))
+                .then(self.pagerank[b as usize].total_cmp(&self.pagerank[a as usize]))
+                .then(a.cmp(&b))
+        });
+        order
+            .into_par_iter()
+            .map(|v| {
+                let node = graph.node(v);
+                let info = self.info(v);
+                let i = v as usize;
+                PaperMetrics {
+                    paper_id: node.paper_id.clone(),
+                    key: info.map(|c| c.key.clone()),
+                    title: node.title.clone(),
+                    year: node.year,
+                    venue: node.venue.clone(),
+                    in_catalog: info.is_some(),
+                    abbreviation: info.and_then(|c| c.abbreviation.clone()),
+                    mechanisms: info.map(|c| c.mechanisms.clone()).unwrap_or_default(),
+                    domains: info.map(|c| c.domains.clone()).unwrap_or_default(),
+                    catalog_citations: self.catalog_citations[i],
+                    citation_count: node.citation_count,
+                    in_degree: graph.csr.in_degree(v) as u32,
+                    out_degree: graph.csr.out_degree(v) as u32,
+                    pagerank: self.pagerank[i],
+                    hub: self.hub[i],
+                    authority: self.authority[i],
+                    betweenness: self.betweenness[i],
+                    core: self.core[i],
+                    community: self.communities.labels.get(i).copied().unwrap_or(0),
+                }
+            })
+            .collect()
+    }
+}

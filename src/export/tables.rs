@@ -1,0 +1,473 @@
+//! The analysis tables: CSV files a spreadsheet opens, and `metrics.json`, the whole [`Analysis`]
+//! that `render` reads back.
+//!
+//! Numbers are written in Rust's shortest round-trip form (the same bytes on every run, and the
+//! exact value back when parsed). Text cells that a spreadsheet would run as a formula (starting
+//! with `=`, `+`, `-`, `@`, a tab or a carriage return) get a leading `'`, per OWASP's CSV
+//! injection advice; numeric cells are never touched. Lists inside a cell are joined with `; `.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context as _, Result};
+
+use crate::analysis::{Analysis, GroupStats, InfluentialPaper, MissingKind};
+use crate::fsutil::write_atomic_with;
+use crate::graph::{CitationGraph, Intents};
+
+pub(crate) const METRICS_JSON: &str = "metrics.json";
+
+/// Writes papers.csv, metrics.json, edges.csv, mechanisms.csv, domains.csv, mechanism_flow.csv,
+/// missing.csv, influential.csv, lint-tags.csv and coverage.csv into `output_dir`.
+pub fn write_analysis(
+    analysis: &Analysis,
+    graph: &CitationGraph,
+    output_dir: &Path,
+) -> Result<Vec<PathBuf>> {
+    let files: Vec<(&str, Fill<'_>)> = vec![
+        ("papers.csv", Box::new(|w| papers(analysis, w))),
+        (
+            METRICS_JSON,
+            Box::new(|w| {
+                serde_json::to_writer_pretty(&mut *w, analysis)?;
+                w.write_all(b"\n")
+            }),
+        ),
+        ("edges.csv", Box::new(|w| edges(graph, w))),
+        (
+            "mechanisms.csv",
+            Box::new(|w| groups("mechanism", &analysis.mechanisms, w)),
+        ),
+        (
+            "domains.csv",
+            Box::new(|w| groups("domain", &analysis.domains, w)),
+        ),
+        ("mechanism_flow.csv", Box::new(|w| flow(analysis, w))),
+        ("missing.csv", Box::new(|w| missing(analysis, w))),
+        ("influential.csv", Box::new(|w| influential(analysis, w))),
+        ("lint-tags.csv", Box::new(|w| lint_tags(analysis, w))),
+        ("coverage.csv", Box::new(|w| coverage(analysis, w))),
+    ];
+    let mut written = Vec::with_capacity(files.len());
+    for (name, fill) in files {
+        let path = output_dir.join(name);
+        write_atomic_with(&path, fill).with_context(|| {
+            format!(
+                "cannot write {}: check that the output directory is writable and has space",
+                path.display()
+            )
+        })?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Writes one file's content.
+type Fill<'a> = Box<dyn FnOnce(&mut dyn Write) -> io::Result<()> + 'a>;
+
+/// A text cell, defused against spreadsheet formula injection.
+fn text(s: &str) -> String {
+    defused(s).into_owned()
+}
+
+/// [`text`] without a copy when nothing needs defusing (the millions of ids of edges.csv).
+fn defused(s: &str) -> Cow<'_, str> {
+    match s.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{s}")),
+        _ => Cow::Borrowed(s),
+    }
+}
+
+fn list(items: &[String]) -> String {
+    text(&items.join("; "))
+}
+
+fn opt<T: ToString>(value: Option<T>) -> String {
+    value.map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn num(x: f64) -> String {
+    format!("{x}")
+}
+
+/// A CSV document with a header, written as it goes.
+struct Table<'w> {
+    writer: csv::Writer<&'w mut dyn Write>,
+}
+
+impl<'w> Table<'w> {
+    fn new(w: &'w mut dyn Write, header: &[&str]) -> io::Result<Table<'w>> {
+        let mut writer = csv::Writer::from_writer(w);
+        writer.write_record(header)?;
+        Ok(Table { writer })
+    }
+
+    fn row<I, T>(&mut self, cells: I) -> io::Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        self.writer.write_record(cells)?;
+        Ok(())
+    }
+
+    fn finish(mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+fn papers(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(
+        w,
+        &[
+            "paper_id",
+            "key",
+            "title",
+            "year",
+            "venue",
+            "in_catalog",
+            "abbreviation",
+            "mechanisms",
+            "domains",
+            "catalog_citations",
+            "citation_count",
+            "in_degree",
+            "out_degree",
+            "pagerank",
+            "hub",
+            "authority",
+            "betweenness",
+            "core",
+            "community",
+        ],
+    )?;
+    for p in &analysis.papers {
+        t.row(&[
+            text(&p.paper_id),
+            text(p.key.as_deref().unwrap_or("")),
+            text(&p.title),
+            opt(p.year),
+            text(p.venue.as_deref().unwrap_or("")),
+            p.in_catalog.to_string(),
+            text(p.abbreviation.as_deref().unwrap_or("")),
+            list(&p.mechanisms),
+            list(&p.domains),
+            p.catalog_citations.to_string(),
+            opt(p.citation_count),
+            p.in_degree.to_string(),
+            p.out_degree.to_string(),
+            num(p.pagerank),
+            num(p.hub),
+            num(p.authority),
+            num(p.betweenness),
+            p.core.to_string(),
+            p.community.to_string(),
+        ])?;
+    }
+    t.finish()
+}
+
+fn edges(graph: &CitationGraph, w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(w, &["source", "target", "is_influential", "intents"])?;
+    // The 16 possible intent cells, joined once.
+    let intents: Vec<String> = (0..16u8)
+        .map(|bits| Intents(bits).names().join("; "))
+        .collect();
+    for (s, d, citation) in graph.edges() {
+        let source = defused(&graph.node(s).paper_id);
+        let target = defused(&graph.node(d).paper_id);
+        let influential = if citation.is_influential {
+            "true"
+        } else {
+            "false"
+        };
+        let intent = intents
+            .get(citation.intents.0 as usize)
+            .map_or("", String::as_str);
+        t.row([&*source, &*target, influential, intent])?;
+    }
+    t.finish()
+}
+
+fn groups(first: &str, stats: &[GroupStats], w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(
+        w,
+        &[
+            first,
+            "papers",
+            "papers_per_year",
+            "total_citations",
+            "median_citations",
+            "total_catalog_citations",
+            "mean_pagerank",
+            "median_pagerank",
+            "citations_out",
+            "citations_within",
+            "homophily",
+            "homophily_expected",
+            "top_papers",
+        ],
+    )?;
+    for g in stats {
+        let per_year: Vec<String> = g
+            .papers_per_year
+            .iter()
+            .map(|(y, c)| format!("{y}:{c}"))
+            .collect();
+        t.row(&[
+            text(&g.name),
+            g.papers.to_string(),
+            per_year.join("; "),
+            g.total_citations.to_string(),
+            num(g.median_citations),
+            g.total_catalog_citations.to_string(),
+            num(g.mean_pagerank),
+            num(g.median_pagerank),
+            g.citations_out.to_string(),
+            g.citations_within.to_string(),
+            num(g.homophily),
+            num(g.homophily_expected),
+            list(&g.top_papers),
+        ])?;
+    }
+    t.finish()
+}
+
+fn flow(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
+    let flow = &analysis.flow;
+    let mut t = Table::new(
+        w,
+        &[
+            "source_mechanism",
+            "target_mechanism",
+            "citations",
+            "row_share",
+        ],
+    )?;
+    for (i, from) in flow.labels.iter().enumerate() {
+        for (j, to) in flow.labels.iter().enumerate() {
+            let count = flow.counts.get(i).and_then(|r| r.get(j)).copied();
+            let share = flow.shares.get(i).and_then(|r| r.get(j)).copied();
+            t.row(&[
+                text(from),
+                text(to),
+                count.unwrap_or(0).to_string(),
+                num(share.unwrap_or(0.0)),
+            ])?;
+        }
+    }
+    t.finish()
+}
+
+fn missing(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(
+        w,
+        &[
+            "paper_id",
+            "title",
+            "year",
+            "kind",
+            "rank",
+            "score",
+            "catalog_papers",
+            "mechanisms_spanned",
+            "structural",
+            "citation_count",
+            "predicted_mechanism",
+            "confidence",
+            "evidence",
+            "venue",
+            "url",
+            "authors",
+        ],
+    )?;
+    let mut rank: HashMap<MissingKind, usize> = HashMap::new();
+    for m in &analysis.missing {
+        let r = rank.entry(m.kind).or_insert(0);
+        *r += 1;
+        let evidence: Vec<String> = m
+            .evidence
+            .iter()
+            .map(|(mechanism, keys)| format!("{mechanism}: {}", keys.join(" ")))
+            .collect();
+        let kind = match m.kind {
+            MissingKind::Foundation => "foundation",
+            MissingKind::Candidate => "candidate",
+        };
+        t.row(&[
+            text(&m.paper_id),
+            text(&m.title),
+            opt(m.year),
+            kind.to_string(),
+            r.to_string(),
+            num(m.score),
+            m.catalog_papers.to_string(),
+            m.mechanisms_spanned.to_string(),
+            num(m.structural),
+            opt(m.citation_count),
+            text(&m.predicted_mechanism),
+            num(m.confidence),
+            list(&evidence),
+            text(m.venue.as_deref().unwrap_or("")),
+            text(&m.url),
+            list(&m.authors),
+        ])?;
+    }
+    t.finish()
+}
+
+fn influential(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(
+        w,
+        &[
+            "scope",
+            "rank",
+            "key",
+            "paper_id",
+            "title",
+            "abbreviation",
+            "year",
+            "mechanisms",
+            "score",
+            "pagerank",
+            "catalog_citations",
+            "citation_count",
+        ],
+    )?;
+    let row = |t: &mut Table, scope: &str, rank: usize, p: &InfluentialPaper| {
+        t.row(&[
+            text(scope),
+            rank.to_string(),
+            text(&p.key),
+            text(&p.paper_id),
+            text(&p.title),
+            text(p.abbreviation.as_deref().unwrap_or("")),
+            opt(p.year),
+            list(&p.mechanisms),
+            num(p.score),
+            num(p.pagerank),
+            p.catalog_citations.to_string(),
+            opt(p.citation_count),
+        ])
+    };
+    for p in &analysis.influential {
+        row(&mut t, "all", p.rank, p)?;
+    }
+    let by_key: HashMap<&str, &InfluentialPaper> = analysis
+        .influential
+        .iter()
+        .map(|p| (p.key.as_str(), p))
+        .collect();
+    for group in &analysis.mechanisms {
+        for (i, key) in group.top_papers.iter().enumerate() {
+            if let Some(p) = by_key.get(key.as_str()) {
+                row(&mut t, &group.name, i + 1, p)?;
+            }
+        }
+    }
+    t.finish()
+}
+
+fn lint_tags(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(
+        w,
+        &[
+            "key",
+            "title",
+            "mechanisms",
+            "suggested",
+            "agreement",
+            "suggested_share",
+            "neighbours",
+            "reason",
+        ],
+    )?;
+    for l in &analysis.lint_tags {
+        t.row(&[
+            text(&l.key),
+            text(&l.title),
+            list(&l.mechanisms),
+            text(&l.suggested),
+            num(l.agreement),
+            num(l.suggested_share),
+            l.neighbours.to_string(),
+            text(&l.reason),
+        ])?;
+    }
+    t.finish()
+}
+
+fn coverage(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(w, &["mechanism", "k", "linked", "missing", "completeness"])?;
+    for c in &analysis.coverage {
+        t.row(&[
+            text(&c.mechanism),
+            c.k.to_string(),
+            c.linked.to_string(),
+            c.missing.to_string(),
+            num(c.completeness),
+        ])?;
+    }
+    t.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::{MissingPaper, PaperMetrics};
+
+    #[test]
+    fn formula_cells_are_defused() {
+        assert_eq!(text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(text("+1"), "'+1");
+        assert_eq!(text("-cmd"), "'-cmd");
+        assert_eq!(text("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(text("Token merging"), "Token merging");
+        assert_eq!(text(""), "");
+    }
+
+    #[test]
+    fn writes_every_table_and_reads_metrics_back() {
+        let analysis = Analysis {
+            papers: vec![PaperMetrics {
+                paper_id: "p1".into(),
+                title: "=1+1, \"quoted\"".into(),
+                pagerank: 0.1,
+                ..PaperMetrics::default()
+            }],
+            missing: vec![MissingPaper {
+                paper_id: "m1".into(),
+                title: "-negative".into(),
+                kind: MissingKind::Candidate,
+                score: -0.5,
+                ..MissingPaper::default()
+            }],
+            ..Analysis::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let written = write_analysis(&analysis, &CitationGraph::default(), dir.path()).unwrap();
+        assert_eq!(written.len(), 10);
+        for path in &written {
+            assert!(path.exists(), "{}", path.display());
+        }
+        let papers = std::fs::read_to_string(dir.path().join("papers.csv")).unwrap();
+        assert!(papers.contains("\"'=1+1, \"\"quoted\"\"\""), "{papers}");
+        let missing = std::fs::read_to_string(dir.path().join("missing.csv")).unwrap();
+        assert!(missing.contains("'-negative"));
+        assert!(
+            missing.contains(",-0.5,"),
+            "numbers keep their sign: {missing}"
+        );
+        let back = crate::export::read_analysis(dir.path()).unwrap();
+        assert_eq!(back, analysis);
+    }
+
+    #[test]
+    fn read_analysis_says_what_to_run() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = crate::export::read_analysis(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("citegraph analyze"), "{err}");
+    }
+}
