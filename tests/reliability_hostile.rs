@@ -24,7 +24,7 @@ use reliability_support::*;
 use serde_json::{json, Value};
 
 /// Titles, badges and names that try to escape their context in each output format.
-const INJECTIONS: [&str; 13] = [
+const INJECTIONS: [&str; 14] = [
     r#"Quote " and backslash \ and \" in a title"#,
     "&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt; Entity Title",
     "`<img src=x onerror=alert(1)>` Code Title",
@@ -39,6 +39,7 @@ const INJECTIONS: [&str; 13] = [
     "<!-- comment --> ]]> CDATA --> Title",
     // Terminal escapes: a colour, a window title, a bell, a screen clear.
     "Escape \u{1b}[31mred\u{1b}]0;pwned\u{7} and \u{1b}[2J Title",
+    r"LaTeX \input{/etc/passwd} $x^2$ 100% #1 & {braces} ~_ Title",
 ];
 
 /// The badge labels, percent-encoded as shields.io wants them.
@@ -52,7 +53,7 @@ const BADGES: [&str; 6] = [
 ];
 
 /// Paper ids the API could answer, each trying to be a path, or to break a format.
-const HOSTILE_IDS: [&str; 13] = [
+const HOSTILE_IDS: [&str; 14] = [
     "../../etc/passwd",
     "a/b",
     "x\u{0}y",
@@ -67,6 +68,7 @@ const HOSTILE_IDS: [&str; 13] = [
     "/absolute/path",
     // Already percent-encoded dots: must be sent as they are, not decoded into `../`.
     "%2E%2E%2Fx",
+    "\\\\server\\share",
 ];
 
 fn arxiv(n: usize) -> String {
@@ -420,13 +422,16 @@ fn assert_csv_safe(path: &Path) -> usize {
         let record = record.unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert_eq!(record.len(), width, "{}: {record:?}", path.display());
         for cell in record.iter() {
+            // A number (`-1`, `+2.5`) is a value, not a formula.
+            let number = std::str::from_utf8(cell).is_ok_and(|c| c.parse::<f64>().is_ok());
             assert!(
-                !cell.starts_with(b"=")
-                    && !cell.starts_with(b"+")
-                    && !cell.starts_with(b"-")
-                    && !cell.starts_with(b"@")
-                    && !cell.starts_with(b"\t")
-                    && !cell.starts_with(b"\r"),
+                number
+                    || !cell.starts_with(b"=")
+                        && !cell.starts_with(b"+")
+                        && !cell.starts_with(b"-")
+                        && !cell.starts_with(b"@")
+                        && !cell.starts_with(b"\t")
+                        && !cell.starts_with(b"\r"),
                 "{}: a formula cell {:?}",
                 path.display(),
                 String::from_utf8_lossy(cell)
@@ -435,6 +440,204 @@ fn assert_csv_safe(path: &Path) -> usize {
         rows += 1;
     }
     rows
+}
+
+/// Tags of an HTML document as (name, attribute names), in order; the contents of `script`
+/// and `style` elements are raw text, skipped. Text never holds a raw `<` before a letter when
+/// it is escaped, so any such `<` is a tag the document really has.
+fn html_tags(html: &str) -> Vec<(String, Vec<String>)> {
+    let bytes = html.as_bytes();
+    let mut tags = Vec::new();
+    let mut i = 0;
+    while let Some(offset) = html[i..].find('<') {
+        i += offset + 1;
+        if html[i..].starts_with("!--") {
+            i += html[i..].find("-->").map_or(html.len() - i, |e| e + 3);
+            continue;
+        }
+        if html[i..].starts_with('!') || html[i..].starts_with('?') {
+            i += html[i..].find('>').map_or(html.len() - i, |e| e + 1);
+            continue;
+        }
+        let closing = html[i..].starts_with('/');
+        let start = i + usize::from(closing);
+        let name_len = html[start..]
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == ':'))
+            .unwrap_or(html.len() - start);
+        if name_len == 0 || !bytes[start].is_ascii_alphabetic() {
+            continue;
+        }
+        let name = html[start..start + name_len].to_ascii_lowercase();
+        i = start + name_len;
+        let mut attributes = Vec::new();
+        // Attributes up to the closing `>`, values quoted or not.
+        loop {
+            let rest = &html[i..];
+            let skip = rest.len()
+                - rest
+                    .trim_start_matches(|c: char| c.is_whitespace() || c == '/')
+                    .len();
+            i += skip;
+            match html[i..].chars().next() {
+                None => break,
+                Some('>') => {
+                    i += 1;
+                    break;
+                }
+                Some(_) => {}
+            }
+            let attr_len = html[i..]
+                .find(|c: char| c.is_whitespace() || c == '=' || c == '>' || c == '/')
+                .unwrap_or(html.len() - i)
+                .max(1);
+            attributes.push(html[i..i + attr_len].to_ascii_lowercase());
+            i += attr_len;
+            if html[i..].starts_with('=') {
+                i += 1;
+                match html[i..].chars().next() {
+                    Some(q @ ('"' | '\'')) => {
+                        i += 1;
+                        i += html[i..].find(q).map_or(html.len() - i, |e| e + 1);
+                    }
+                    _ => {
+                        i += html[i..]
+                            .find(|c: char| c.is_whitespace() || c == '>')
+                            .unwrap_or(html.len() - i);
+                    }
+                }
+            }
+        }
+        if !closing && (name == "script" || name == "style") {
+            let end = format!("</{name}");
+            i += html[i..]
+                .to_ascii_lowercase()
+                .find(&end)
+                .unwrap_or(html.len() - i);
+        }
+        attributes.sort();
+        tags.push((if closing { format!("/{name}") } else { name }, attributes));
+    }
+    tags
+}
+
+/// The tool that checks a format, or a panic that says what to install.
+fn tool(program: &str, args: &[&str], file: &Path, why: &str) -> std::process::Output {
+    std::process::Command::new(program)
+        .args(args)
+        .arg(file)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program} ({e}): {why}"))
+}
+
+/// Every output file, checked by its format; returns the files checked per extension.
+fn assert_outputs_safe(output: &Path) -> BTreeMap<String, usize> {
+    let mut checked = BTreeMap::new();
+    for file in fetch_support::files_under(output) {
+        let ext = file
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let bytes = std::fs::read(&file).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let shown = file.display();
+        match ext.as_str() {
+            "csv" => {
+                assert_csv_safe(&file);
+            }
+            "json" => {
+                serde_json::from_slice::<Value>(&bytes).unwrap_or_else(|e| panic!("{shown}: {e}"));
+            }
+            "jsonl" => {
+                for line in text.lines() {
+                    serde_json::from_str::<Value>(line).unwrap_or_else(|e| panic!("{shown}: {e}"));
+                }
+            }
+            "dot" => {
+                let svg = tool(
+                    "dot",
+                    &["-Tsvg", "-o", "/dev/null"],
+                    &file,
+                    "the DOT check needs graphviz",
+                );
+                assert!(
+                    svg.status.success(),
+                    "{shown}: {}",
+                    String::from_utf8_lossy(&svg.stderr)
+                );
+                // A label that escaped its quotes would add nodes and edges of its own.
+                let plain = tool("dot", &["-Tplain"], &file, "the DOT check needs graphviz");
+                let plain = String::from_utf8_lossy(&plain.stdout).into_owned();
+                for line in plain.lines() {
+                    let mut words = line.split_whitespace();
+                    if words.next() == Some("node") {
+                        let name = words.next().unwrap_or("");
+                        assert!(
+                            !["evil", "a", "b", "digraph"].contains(&name.trim_matches('"')),
+                            "{shown}: an injected node {line}"
+                        );
+                    }
+                }
+            }
+            "graphml" | "svg" | "xml" => {
+                let parsed = tool(
+                    "python3",
+                    &[
+                        "-c",
+                        "import sys, xml.dom.minidom; xml.dom.minidom.parse(sys.argv[1])",
+                    ],
+                    &file,
+                    "the XML check needs python3",
+                );
+                assert!(
+                    parsed.status.success(),
+                    "{shown} is not well-formed XML: {}",
+                    String::from_utf8_lossy(&parsed.stderr)
+                );
+                assert!(!text.contains("<script"), "{shown}: a script in XML");
+            }
+            "html" => {
+                for (name, attributes) in html_tags(&text) {
+                    assert!(
+                        !attributes.iter().any(|a| a.starts_with("on")),
+                        "{shown}: an event handler on <{name} {attributes:?}>"
+                    );
+                    assert!(name != "img" || !attributes.is_empty(), "{shown}: <img>");
+                }
+                assert!(
+                    !text.contains("alert("),
+                    "{shown}: a payload outside any escape"
+                );
+            }
+            "tex" => {
+                assert!(
+                    !text.contains("\\input{"),
+                    "{shown}: LaTeX \\input survived"
+                );
+                assert!(!text.contains("{/etc/passwd}"), "{shown}: unescaped braces");
+            }
+            "md" => {
+                assert!(!text.contains("<img src=x"), "{shown}: raw HTML");
+                assert!(!text.contains("<script>"), "{shown}: raw HTML");
+            }
+            "png" => assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{shown}"),
+            _ => {}
+        }
+        *checked.entry(ext).or_default() += 1;
+    }
+    checked
+}
+
+#[test]
+fn html_tag_scanner_sees_injected_tags() {
+    let tags = html_tags(
+        "<!DOCTYPE html><html><script>if (a < b) { x = '</p>'; }</script><p class=\"t\">&lt;img onerror&gt; <img src=x onerror=alert(1)></p><!-- <b> --></html>",
+    );
+    let names: Vec<&str> = tags.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(
+        names,
+        ["html", "script", "/script", "p", "img", "/p", "/html"]
+    );
+    assert_eq!(tags[4].1, ["onerror", "src"]);
 }
 
 #[test]
@@ -607,4 +810,41 @@ fn hostile_api_answers_are_fetched_into_the_cache_only() {
     let bad = records["badlinks"]["references"].as_array().unwrap();
     assert!(bad.iter().any(|l| l["paperId"] == "missing"), "{bad:?}");
     assert!(assert_csv_safe(&layout.output().join("unresolved.csv")) > 0);
+
+    // The analysis of what was fetched (from the cache, no request), then of the snapshot.
+    let before = layout.tree();
+    let requests = mock.requests();
+    let analyzed = layout
+        .citegraph()
+        .args(["--offline", "analyze"])
+        .output()
+        .unwrap();
+    assert_no_panic(&analyzed);
+    assert_terminal_safe(&analyzed);
+    assert!(
+        analyzed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&analyzed.stderr)
+    );
+    assert_eq!(mock.requests(), requests);
+    let from_snapshot = layout
+        .citegraph()
+        .args(["--offline", "analyze", "--snapshot"])
+        .arg(&snapshot)
+        .output()
+        .unwrap();
+    assert_no_panic(&from_snapshot);
+    assert!(
+        from_snapshot.status.success(),
+        "{}",
+        String::from_utf8_lossy(&from_snapshot.stderr)
+    );
+    assert_eq!(layout.tree(), before, "written outside cache and output");
+    let checked = assert_outputs_safe(&layout.output());
+    eprintln!("outputs checked: {checked:?}");
+    assert!(checked.get("csv").copied().unwrap_or(0) >= 5, "{checked:?}");
+    let papers = std::fs::read_to_string(layout.output().join("papers.csv")).unwrap();
+    for id in ["../../etc/passwd", "a/b", "'=HYPERLINK"] {
+        assert!(papers.contains(id), "{id} in papers.csv");
+    }
 }
