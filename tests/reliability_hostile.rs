@@ -848,3 +848,95 @@ fn hostile_api_answers_are_fetched_into_the_cache_only() {
         assert!(papers.contains(id), "{id} in papers.csv");
     }
 }
+
+/// A server that answers every request with 200 and a body that never ends (JSON whitespace, so
+/// that no parser could stop early), as a broken proxy or a hostile mirror might: with a huge
+/// `content-length`, or none (the body ends when the connection does). Returns its
+/// `--api-url`.
+fn endless_server(declared: bool) -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/graph/v1", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            std::thread::spawn(move || {
+                use std::io::{Read, Write};
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match stream.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = if declared {
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 1000000000000\r\n\r\n"
+                } else {
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n"
+                };
+                if stream.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                let chunk = vec![b' '; 1 << 20];
+                // Until the client hangs up.
+                while stream.write_all(&chunk).is_ok() {}
+            });
+        }
+    });
+    url
+}
+
+#[test]
+fn an_endless_answer_is_cut_off_in_bounded_memory() {
+    for declared in [true, false] {
+        endless_answer(declared);
+    }
+}
+
+fn endless_answer(declared: bool) {
+    let layout = Layout::new();
+    let url = endless_server(declared);
+    let before = layout.tree();
+    let output = std::process::Command::new("sh")
+        .current_dir(layout.cwd())
+        .arg("-c")
+        .arg("ulimit -v 1048576 && exec \"$0\" \"$@\"")
+        .arg(assert_cmd::cargo::cargo_bin("citegraph"))
+        .arg("--catalog")
+        .arg(layout.catalog())
+        .arg("--cache-dir")
+        .arg(layout.cache())
+        .arg("--output-dir")
+        .arg(layout.output())
+        .args([
+            "fetch",
+            "--api-url",
+            &url,
+            "--rps",
+            "1000",
+            "--max-retries",
+            "0",
+        ])
+        // Long enough for gigabytes on a loopback: the size, not the clock, must stop it.
+        .args(["--timeout", "600"])
+        .env_remove("S2_API_KEY")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_no_panic(&output);
+    // Exit code 1 with a message, not a signal (an allocation failure aborts).
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let error: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
+    assert_eq!(error.len(), 1, "{stderr}");
+    assert!(
+        error[0].contains("MB"),
+        "says the answer was too large: {}",
+        error[0]
+    );
+    assert!(
+        error[0].contains("/paper/batch"),
+        "names the URL: {}",
+        error[0]
+    );
+    assert_eq!(layout.tree(), before, "written outside cache and output");
+}
