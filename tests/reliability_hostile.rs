@@ -19,7 +19,7 @@ mod reliability_support;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::mock_s2::{MockBuilder, World};
+use common::mock_s2::{Endpoint, MockBuilder, World};
 use reliability_support::*;
 use serde_json::{json, Value};
 
@@ -376,6 +376,9 @@ impl Layout {
         tree(self.root.path(), &[&self.cache(), &self.output()])
     }
     fn citegraph(&self) -> assert_cmd::Command {
+        self.citegraph_into(&self.output())
+    }
+    fn citegraph_into(&self, output: &Path) -> assert_cmd::Command {
         let mut cmd = common::citegraph();
         cmd.current_dir(self.cwd())
             .arg("--catalog")
@@ -383,7 +386,7 @@ impl Layout {
             .arg("--cache-dir")
             .arg(self.cache())
             .arg("--output-dir")
-            .arg(self.output())
+            .arg(output)
             .timeout(PATIENCE);
         cmd
     }
@@ -603,10 +606,21 @@ fn assert_outputs_safe(output: &Path) -> BTreeMap<String, usize> {
                     );
                     assert!(name != "img" || !attributes.is_empty(), "{shown}: <img>");
                 }
-                assert!(
-                    !text.contains("alert("),
-                    "{shown}: a payload outside any escape"
-                );
+                // Escaped payloads are text (`&lt;img ... alert(1)&gt;`); in a script they
+                // would run.
+                let lower = text.to_ascii_lowercase();
+                let mut rest = lower.as_str();
+                while let Some(start) = rest.find("<script") {
+                    let end = rest[start..]
+                        .find("</script")
+                        .map_or(rest.len(), |e| start + e);
+                    assert!(
+                        !rest[start..end].contains("alert("),
+                        "{shown}: a payload inside a script: {}",
+                        &rest[start..end.min(start + 300)]
+                    );
+                    rest = &rest[end..];
+                }
             }
             "tex" => {
                 assert!(
@@ -616,8 +630,33 @@ fn assert_outputs_safe(output: &Path) -> BTreeMap<String, usize> {
                 assert!(!text.contains("{/etc/passwd}"), "{shown}: unescaped braces");
             }
             "md" => {
-                assert!(!text.contains("<img src=x"), "{shown}: raw HTML");
-                assert!(!text.contains("<script>"), "{shown}: raw HTML");
+                // Raw HTML is inert inside a comment, as long as the comment cannot be closed
+                // early: its body holds no `--`.
+                let mut outside = String::new();
+                let mut rest = text.as_ref();
+                while let Some(start) = rest.find("<!--") {
+                    outside.push_str(&rest[..start]);
+                    let body = &rest[start + 4..];
+                    let end = body.find("-->").unwrap_or(body.len());
+                    assert!(
+                        !body[..end].contains("--"),
+                        "{shown}: a comment that a label can close: {}",
+                        &body[..end]
+                    );
+                    rest = &body[(end + 3).min(body.len())..];
+                }
+                outside.push_str(rest);
+                // `\<` is a literal `<` in Markdown.
+                let raw_tag = |line: &str| {
+                    line.match_indices('<').any(|(at, _)| {
+                        !line[..at].ends_with('\\')
+                            && ["<img", "<script", "<svg"]
+                                .iter()
+                                .any(|tag| line[at..].starts_with(tag))
+                    })
+                };
+                let raw: Vec<&str> = outside.lines().filter(|l| raw_tag(l)).collect();
+                assert!(raw.is_empty(), "{shown}: raw HTML in {raw:#?}");
             }
             "png" => assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "{shown}"),
             _ => {}
@@ -724,7 +763,7 @@ fn big_files_and_long_lines_are_read_in_bounded_memory() {
 }
 
 #[test]
-fn hostile_api_answers_are_fetched_into_the_cache_only() {
+fn hostile_catalogue_and_api_through_fetch_and_run() {
     let layout = Layout::new();
     let mock = MockBuilder::new(hostile_world()).start();
     let before = layout.tree();
@@ -752,8 +791,7 @@ fn hostile_api_answers_are_fetched_into_the_cache_only() {
     // `/references`).
     for request in mock.log() {
         assert!(
-            request.target.starts_with("/graph/v1/paper/")
-                && request.endpoint != common::mock_s2::Endpoint::Other,
+            request.target.starts_with("/graph/v1/paper/") && request.endpoint != Endpoint::Other,
             "{}",
             request.target
         );
@@ -811,41 +849,85 @@ fn hostile_api_answers_are_fetched_into_the_cache_only() {
     assert!(bad.iter().any(|l| l["paperId"] == "missing"), "{bad:?}");
     assert!(assert_csv_safe(&layout.output().join("unresolved.csv")) > 0);
 
-    // The analysis of what was fetched (from the cache, no request), then of the snapshot.
+    // The whole run on what was fetched (the fetch path: everything from the cache, no request
+    // made), then from the snapshot with no network, into another output directory.
     let before = layout.tree();
     let requests = mock.requests();
-    let analyzed = layout
+    let run = layout
         .citegraph()
-        .args(["--offline", "analyze"])
+        .args(["run", "--api-url", &mock.url(), "--rps", "1000"])
         .output()
         .unwrap();
-    assert_no_panic(&analyzed);
-    assert_terminal_safe(&analyzed);
+    assert_no_panic(&run);
+    assert_terminal_safe(&run);
     assert!(
-        analyzed.status.success(),
+        run.status.success(),
         "{}",
-        String::from_utf8_lossy(&analyzed.stderr)
+        String::from_utf8_lossy(&run.stderr)
     );
-    assert_eq!(mock.requests(), requests);
+    // All was in the cache but the answers that were unusable (the record of the wrong types),
+    // which are asked again rather than kept.
+    for again in &mock.log()[requests..] {
+        assert!(
+            matches!(again.endpoint, Endpoint::Batch | Endpoint::Match),
+            "asked again: {}",
+            again.target
+        );
+    }
+    let second = layout.output().join("from-snapshot");
     let from_snapshot = layout
-        .citegraph()
-        .args(["--offline", "analyze", "--snapshot"])
+        .citegraph_into(&second)
+        .args(["--offline", "run", "--snapshot"])
         .arg(&snapshot)
         .output()
         .unwrap();
     assert_no_panic(&from_snapshot);
+    assert_terminal_safe(&from_snapshot);
     assert!(
         from_snapshot.status.success(),
         "{}",
         String::from_utf8_lossy(&from_snapshot.stderr)
     );
     assert_eq!(layout.tree(), before, "written outside cache and output");
-    let checked = assert_outputs_safe(&layout.output());
-    eprintln!("outputs checked: {checked:?}");
-    assert!(checked.get("csv").copied().unwrap_or(0) >= 5, "{checked:?}");
-    let papers = std::fs::read_to_string(layout.output().join("papers.csv")).unwrap();
-    for id in ["../../etc/passwd", "a/b", "'=HYPERLINK"] {
-        assert!(papers.contains(id), "{id} in papers.csv");
+
+    for output in [layout.output(), second] {
+        let checked = assert_outputs_safe(&output);
+        eprintln!("{}: outputs checked {checked:?}", output.display());
+        for (ext, at_least) in [
+            ("csv", 10),
+            ("json", 2),
+            ("dot", 1),
+            ("graphml", 1),
+            ("html", 1),
+            ("md", 1),
+            ("tex", 1),
+            ("svg", 1),
+            ("png", 1),
+        ] {
+            assert!(
+                checked.get(ext).copied().unwrap_or(0) >= at_least,
+                "{}: {at_least} .{ext} expected: {checked:?}",
+                output.display()
+            );
+        }
+        let papers = std::fs::read_to_string(output.join("papers.csv")).unwrap();
+        for id in ["../../etc/passwd", "a/b", "'=HYPERLINK"] {
+            assert!(papers.contains(id), "{id} in papers.csv");
+        }
+        // The payloads did reach each format (escaped), so the checks above were not vacuous.
+        let read = |name: &str| std::fs::read_to_string(output.join(name)).unwrap();
+        assert!(read("graph.dot").contains("evil"), "graph.dot");
+        assert!(read("report.html").contains("&lt;img src=x onerror=alert("));
+        assert!(read("graph.graphml").contains("&lt;/script&gt;"));
+        let latex = fetch_support::files_under(&output)
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|e| e == "tex"))
+            .any(|f| {
+                std::fs::read_to_string(f)
+                    .unwrap()
+                    .contains(r"\textbackslash{}input\{/etc/passwd\}")
+            });
+        assert!(latex, "the LaTeX title, escaped, in a .tex table");
     }
 }
 
