@@ -1,5 +1,6 @@
-//! The API key through the real binary (issue #7): with a sentinel in `S2_API_KEY`, it is in
-//! the `x-api-key` header of every request, and in no file written, no log line at -q, the
+//! The API key through the real binary (issue #7): with a sentinel in `S2_API_KEY`, `citegraph
+//! run` sends it in the `x-api-key` header of every request, and puts it in no file written
+//! (cache, tables, figures, graph exports, report), no log line at -q, the
 //! default level, -v and -vv, and no error message: refusals (403, a wrong key, 404), a server
 //! that echoes the key back in its error text, a server that dies mid-run, no server at all.
 //!
@@ -22,8 +23,19 @@ const SENTINEL: &str = "sentinel-KEY-c0ffee-7";
 const LEVELS: [&[&str]; 4] = [&["-q"], &[], &["-v"], &["-vv"]];
 
 /// `citegraph fetch` of the real catalogue with the sentinel key, at a log level.
-fn fetch_with_key(dir: &Path, url: &str, level: &[&str], extra: &[&str]) -> std::process::Output {
-    citegraph_fetch(dir, url)
+/// `citegraph run` (catalogue, fetch, analysis, render: every file the tool writes) of the real
+/// catalogue with the sentinel key, at a log level.
+fn run_with_key(dir: &Path, url: &str, level: &[&str], extra: &[&str]) -> std::process::Output {
+    citegraph_in(dir)
+        .args([
+            "run",
+            "--api-url",
+            url,
+            "--rps",
+            "1000",
+            "--retry-delay",
+            "0.01",
+        ])
         .args(level)
         .args(extra)
         .env("S2_API_KEY", SENTINEL)
@@ -119,8 +131,12 @@ fn successful_runs_at_every_level_with_retries() {
             )
             .start();
         let dir = tempfile::tempdir().unwrap();
-        let output = fetch_with_key(dir.path(), &mock.url(), level, &[]);
+        let output = run_with_key(dir.path(), &mock.url(), level, &[]);
         assert!(output.status.success(), "{what}: {}", stderr_of(&output));
+        assert!(
+            dir.path().join("output/report.html").is_file(),
+            "{what}: rendered"
+        );
         assert_in_every_header(&mock, &what);
         // The capture works: the levels that log say something about the retries.
         if level != ["-q"] {
@@ -180,7 +196,7 @@ fn refusals_at_every_level_keep_the_key_out_of_the_message() {
             let what = format!("{name} at {level:?}");
             let mock = refusing(name);
             let dir = tempfile::tempdir().unwrap();
-            let output = fetch_with_key(dir.path(), &mock.url(), level, &[]);
+            let output = run_with_key(dir.path(), &mock.url(), level, &[]);
             let stderr = stderr_of(&output);
             assert!(!output.status.success(), "{what}: {stderr}");
             let error: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error:")).collect();
@@ -214,7 +230,7 @@ fn a_server_that_dies_or_was_never_there_keeps_the_key_out_of_the_message() {
             .arg("--output-dir")
             .arg(dir.path().join("output"))
             .args(level)
-            .args(["fetch", "--api-url", &mock.url(), "--rps", "1000"])
+            .args(["run", "--api-url", &mock.url(), "--rps", "1000"])
             .args(["--retry-delay", "0.01", "--max-retries", "2"])
             .env("S2_API_KEY", SENTINEL)
             .env_remove("S2_API_URL")
@@ -237,7 +253,7 @@ fn a_server_that_dies_or_was_never_there_keeps_the_key_out_of_the_message() {
         // Never there: the port of the dead server.
         let what = format!("no server at {level:?}");
         let other = tempfile::tempdir().unwrap();
-        let output = fetch_with_key(other.path(), &mock.url(), level, &[]);
+        let output = run_with_key(other.path(), &mock.url(), level, &[]);
         assert!(!output.status.success(), "{what}");
         assert!(
             stderr_of(&output).contains("cannot reach"),
