@@ -33,19 +33,65 @@ pub fn export(dir: &Path) -> String {
     text
 }
 
-/// The snapshot of a clean fetch of the real catalogue from the world (computed once per test
-/// binary), and the requests that fetch made.
+/// The snapshot of a clean fetch of the real catalogue from the world, and the requests that
+/// fetch made. Computed once per test binary, and kept under cargo's temp directory for the
+/// other reliability binaries, keyed by everything that makes it: the binary, the world, the
+/// catalogue, the mock's and the helpers' code.
 pub fn clean() -> &'static (String, usize) {
     static CLEAN: OnceLock<(String, usize)> = OnceLock::new();
     CLEAN.get_or_init(|| {
+        let kept = Path::new(env!("CARGO_TARGET_TMPDIR"))
+            .join(format!("reliability-clean-{:016x}.json", clean_key()));
+        if let Some(clean) = std::fs::read(&kept)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice::<(String, usize)>(&bytes).ok())
+        {
+            return clean;
+        }
         let mock = MockBuilder::new(world()).start();
         let dir = tempfile::tempdir().expect("tempdir");
         citegraph_fetch(dir.path(), &mock.url())
             .timeout(PATIENCE)
             .assert()
             .success();
-        (export(dir.path()), mock.requests())
+        let clean = (export(dir.path()), mock.requests());
+        // Older ones (of a previous build) are of no more use. A failure to keep this one only
+        // costs the next binary a fetch.
+        let tmp = std::fs::read_dir(env!("CARGO_TARGET_TMPDIR"));
+        for old in tmp.into_iter().flatten().flatten() {
+            if old
+                .file_name()
+                .to_string_lossy()
+                .starts_with("reliability-clean-")
+            {
+                let _ = std::fs::remove_file(old.path());
+            }
+        }
+        let _ =
+            citegraph::fsutil::write_atomic(&kept, &serde_json::to_vec(&clean).expect("encode"));
+        clean
     })
+}
+
+/// A hash of what a clean run depends on (sizes and times of the files, the code as compiled).
+fn clean_key() -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    include_str!("../common/mock_s2.rs").hash(&mut hasher);
+    include_str!("../fetch_support/mod.rs").hash(&mut hasher);
+    let mut files = vec![
+        assert_cmd::cargo::cargo_bin("citegraph"),
+        common::world_jsonl(),
+    ];
+    files.extend(files_under(&common::catalog_dir()));
+    for file in files {
+        file.hash(&mut hasher);
+        if let Ok(meta) = std::fs::metadata(&file) {
+            meta.len().hash(&mut hasher);
+            meta.modified().ok().hash(&mut hasher);
+        }
+    }
+    hasher.finish()
 }
 
 /// Asserts that `dir`'s snapshot is the clean run's, line for line (a diff of the first
