@@ -117,22 +117,11 @@ fn a_storm_of_mixed_faults_ends_with_the_clean_snapshot() {
 
 #[test]
 fn the_server_dies_mid_run_and_comes_back() {
-    // A little latency, so that the run is still going when the server dies.
-    let mut mock = MockBuilder::new(world())
-        .delay(Duration::from_millis(3))
-        .start();
     let dir = tempfile::tempdir().unwrap();
-    let mut child = spawn_fetch(
-        dir.path(),
-        &mock.url(),
-        &["--max-retries", "30", "--retry-delay", "0.05"],
-        true,
-    );
-    assert!(
-        wait_for(&mut child, &mock, || mock.requests() >= 120),
-        "the fetch ended before the server died"
-    );
-    mock.stop();
+    let (mut mock, child) = server_dies_during(120, |url| {
+        let retries = ["--max-retries", "30", "--retry-delay", "0.05"];
+        spawn_fetch(dir.path(), url, &retries, true)
+    });
     let served_before = mock.requests();
     // Down for longer than the first retries wait (0.05 + 0.1 + 0.2 + 0.4 s, with jitter).
     std::thread::sleep(Duration::from_millis(1500));
@@ -151,21 +140,11 @@ fn the_server_dies_mid_run_and_comes_back() {
 
 #[test]
 fn the_server_dies_for_good_then_a_rerun_completes() {
-    let mut mock = MockBuilder::new(world())
-        .delay(Duration::from_millis(3))
-        .start();
     let dir = tempfile::tempdir().unwrap();
-    let mut child = spawn_fetch(
-        dir.path(),
-        &mock.url(),
-        &["--max-retries", "3", "--retry-delay", "0.01"],
-        true,
-    );
-    assert!(
-        wait_for(&mut child, &mock, || mock.requests() >= 120),
-        "the fetch ended before the server died"
-    );
-    mock.stop();
+    let (mut mock, child) = server_dies_during(120, |url| {
+        let retries = ["--max-retries", "3", "--retry-delay", "0.01"];
+        spawn_fetch(dir.path(), url, &retries, true)
+    });
     let output = wait_output(child);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "{stderr}");

@@ -12,7 +12,6 @@ mod fetch_support;
 mod reliability_support;
 
 use std::path::Path;
-use std::time::Duration;
 
 use common::mock_s2::{Endpoint, Fault, MockBuilder, MockS2, Target};
 use fetch_support::*;
@@ -219,32 +218,13 @@ fn a_server_that_dies_or_was_never_there_keeps_the_key_out_of_the_message() {
     at_every_level(|level| {
         // Dies mid-run.
         let what = format!("dying server at {level:?}");
-        let mut mock = MockBuilder::new(world())
-            .delay(Duration::from_millis(3))
-            .start();
         let dir = tempfile::tempdir().unwrap();
-        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("citegraph"))
-            .arg("--catalog")
-            .arg(common::catalog_dir())
-            .arg("--cache-dir")
-            .arg(dir.path().join("cache"))
-            .arg("--output-dir")
-            .arg(dir.path().join("output"))
-            .args(level)
-            .args(["run", "--api-url", &mock.url(), "--rps", "1000"])
-            .args(["--retry-delay", "0.01", "--max-retries", "2"])
-            .env("S2_API_KEY", SENTINEL)
-            .env_remove("S2_API_URL")
-            .env_remove("CITEGRAPH_LOG")
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap();
-        assert!(
-            wait_for(&mut child, &mock, || mock.requests() >= 60),
-            "{what}: ended early"
-        );
-        mock.stop();
+        let (mock, child) = server_dies_during(60, |url| {
+            let mut args = level.to_vec();
+            args.extend(["run", "--api-url", url, "--rps", "1000"]);
+            args.extend(["--retry-delay", "0.01", "--max-retries", "2"]);
+            spawn_citegraph(dir.path(), &args, Some(SENTINEL), true)
+        });
         let output = wait_output(child);
         assert!(!output.status.success(), "{what}");
         assert!(stderr_of(&output).contains("rerun to resume"), "{what}");

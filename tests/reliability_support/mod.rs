@@ -119,15 +119,9 @@ pub fn assert_clean_snapshot(dir: &Path) {
     }
 }
 
-/// `citegraph fetch` of the real catalogue into `dir` as a child process (to kill, or to run
-/// beside another), fast settings (`extra` may set another --retry-delay), output discarded or
-/// captured.
-pub fn spawn_fetch(dir: &Path, url: &str, extra: &[&str], capture: bool) -> Child {
-    let retry_delay: &[&str] = if extra.contains(&"--retry-delay") {
-        &[]
-    } else {
-        &["--retry-delay", "0.01"]
-    };
+/// `citegraph ARGS` on the real catalogue into `dir` (cache/ and output/) as a child process (to
+/// kill, or to run beside another), with `key` as `S2_API_KEY`, output discarded or captured.
+pub fn spawn_citegraph(dir: &Path, args: &[&str], key: Option<&str>, capture: bool) -> Child {
     let io = || {
         if capture {
             Stdio::piped()
@@ -135,24 +129,52 @@ pub fn spawn_fetch(dir: &Path, url: &str, extra: &[&str], capture: bool) -> Chil
             Stdio::null()
         }
     };
-    Command::new(assert_cmd::cargo::cargo_bin("citegraph"))
+    let mut command = Command::new(assert_cmd::cargo::cargo_bin("citegraph"));
+    command
         .arg("--catalog")
         .arg(common::catalog_dir())
         .arg("--cache-dir")
         .arg(dir.join("cache"))
         .arg("--output-dir")
         .arg(dir.join("output"))
-        .args(["fetch", "--api-url", url, "--rps", "1000"])
-        .args(retry_delay)
-        .args(extra)
+        .args(args)
         .env_remove("S2_API_KEY")
         .env_remove("S2_API_URL")
         .env_remove("CITEGRAPH_LOG")
         .stdin(Stdio::null())
         .stdout(io())
-        .stderr(io())
-        .spawn()
-        .expect("spawn citegraph")
+        .stderr(io());
+    if let Some(key) = key {
+        command.env("S2_API_KEY", key);
+    }
+    command.spawn().expect("spawn citegraph")
+}
+
+/// `citegraph fetch` from `url` as a child process, fast settings (`extra` may set another
+/// --retry-delay).
+pub fn spawn_fetch(dir: &Path, url: &str, extra: &[&str], capture: bool) -> Child {
+    let mut args = vec!["fetch", "--api-url", url, "--rps", "1000"];
+    if !extra.contains(&"--retry-delay") {
+        args.extend(["--retry-delay", "0.01"]);
+    }
+    args.extend(extra);
+    spawn_citegraph(dir, &args, None, capture)
+}
+
+/// The world served with a little latency (so that a run is still going when its server dies),
+/// a child started against it by `start` (given the URL), and the server stopped once it has
+/// received `after` requests. The server can [`MockS2::resume`].
+pub fn server_dies_during(after: usize, start: impl FnOnce(&str) -> Child) -> (MockS2, Child) {
+    let mut mock = MockBuilder::new(world())
+        .delay(Duration::from_millis(3))
+        .start();
+    let mut child = start(&mock.url());
+    assert!(
+        wait_for(&mut child, &mock, || mock.requests() >= after),
+        "the run ended before the server died"
+    );
+    mock.stop();
+    (mock, child)
 }
 
 /// Waits until `ready` holds, polling; `Err` with what was seen when the child ended first.
