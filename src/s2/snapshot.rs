@@ -68,10 +68,7 @@ pub(crate) fn load(path: &Path, max_citations: usize) -> Result<Snapshot> {
                 if !end_of_file {
                     // Whole lines only: the tail after the last newline starts the next block
                     // (all of it, when one line is longer than a block).
-                    let cut = block
-                        .iter()
-                        .rposition(|&b| b == b'\n')
-                        .map_or(0, |last| last + 1);
+                    let cut = memchr::memrchr(b'\n', &block).map_or(0, |last| last + 1);
                     carry = block.split_off(cut);
                 }
                 if !block.is_empty() && sender.send(Ok(block)).is_err() {
@@ -84,42 +81,32 @@ pub(crate) fn load(path: &Path, max_citations: usize) -> Result<Snapshot> {
         });
         let mut first_line = 1usize;
         let mut offset = 0u64;
+        // The chunks of the previous block: interned (in order, on one thread) while the next
+        // block is parsed.
+        let mut pending: Vec<Result<ParsedChunk>> = Vec::new();
         for block in receiver {
             let block =
                 block.with_context(|| format!("cannot read the snapshot {}", path.display()))?;
             // (line number, byte offset, bytes) of each line of the block.
             let mut lines: Vec<(usize, u64, &[u8])> = Vec::new();
-            let mut at = 0usize;
-            for (i, line) in block.split(|&b| b == b'\n').enumerate() {
-                lines.push((first_line + i, offset + at as u64, line));
-                at += line.len() + 1;
+            let mut start = 0usize;
+            let ends = memchr::memchr_iter(b'\n', &block).chain(std::iter::once(block.len()));
+            for (i, end) in ends.enumerate() {
+                lines.push((first_line + i, offset + start as u64, &block[start..end]));
+                start = end + 1;
             }
             // A block ends with a newline (but the last), which splits off one empty piece.
             first_line += lines.len() - usize::from(block.ends_with(b"\n"));
             offset += block.len() as u64;
-            let chunks: Vec<Result<ParsedChunk>> = lines
-                .par_chunks(CHUNK_LINES)
-                .map(|lines| {
-                    let mut chunk = ParsedChunk::default();
-                    for &(number, at, line) in lines {
-                        if line.iter().all(u8::is_ascii_whitespace) {
-                            continue;
-                        }
-                        parse_line(line, at, max_citations, &mut chunk).map_err(|err| {
-                            anyhow::anyhow!(
-                                "{}:{number}: not a paper record ({err}); a snapshot has one JSON paper a line",
-                                path.display()
-                            )
-                        })?;
-                    }
-                    Ok(chunk)
-                })
-                .collect();
-            for chunk in chunks {
-                builder.append(chunk?);
-            }
+            let previous = std::mem::take(&mut pending);
+            let (parsed, appended) = rayon::join(
+                || parse_lines(path, &lines, max_citations),
+                || append(&mut builder, previous),
+            );
+            appended?;
+            pending = parsed;
         }
-        Ok(())
+        append(&mut builder, pending)
     })?;
     let (records, lines, duplicates) = builder.finish();
     if duplicates > 0 {
@@ -129,6 +116,40 @@ pub(crate) fn load(path: &Path, max_citations: usize) -> Result<Snapshot> {
         );
     }
     Ok(Snapshot { records, lines })
+}
+
+/// Parses `lines` (line number, byte offset, bytes) into chunks, in parallel.
+fn parse_lines(
+    path: &Path,
+    lines: &[(usize, u64, &[u8])],
+    max_citations: usize,
+) -> Vec<Result<ParsedChunk>> {
+    lines
+        .par_chunks(CHUNK_LINES)
+        .map(|lines| {
+            let mut chunk = ParsedChunk::default();
+            for &(number, at, line) in lines {
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                parse_line(line, at, max_citations, &mut chunk).map_err(|err| {
+                    anyhow::anyhow!(
+                        "{}:{number}: not a paper record ({err}); a snapshot has one JSON paper a line",
+                        path.display()
+                    )
+                })?;
+            }
+            Ok(chunk)
+        })
+        .collect()
+}
+
+/// Appends parsed chunks in order; the first bad line is the error.
+fn append(builder: &mut CompactBuilder, chunks: Vec<Result<ParsedChunk>>) -> Result<()> {
+    for chunk in chunks {
+        builder.append(chunk?);
+    }
+    Ok(())
 }
 
 impl Snapshot {

@@ -67,22 +67,34 @@ impl PartialOrd for PaperKey {
     }
 }
 
-/// The 20 bytes of a 40-digit lowercase hex id.
+/// The value of each byte as a lowercase hex digit, 0xff for any other byte.
+const NIBBLES: [u8; 256] = {
+    let mut table = [0xff; 256];
+    let mut d = 0;
+    while d < 10 {
+        table[b'0' as usize + d] = d as u8;
+        d += 1;
+    }
+    let mut d = 0;
+    while d < 6 {
+        table[b'a' as usize + d] = 10 + d as u8;
+        d += 1;
+    }
+    table
+};
+
+/// The 20 bytes of a 40-digit lowercase hex id. Without a branch per digit: ten million link
+/// ids go through here.
 fn hex_bytes(id: &str) -> Option<[u8; 20]> {
-    let digits = id.as_bytes();
-    if digits.len() != 40 {
-        return None;
-    }
-    let nibble = |d: u8| match d {
-        b'0'..=b'9' => Some(d - b'0'),
-        b'a'..=b'f' => Some(d - b'a' + 10),
-        _ => None,
-    };
+    let digits: &[u8; 40] = id.as_bytes().try_into().ok()?;
     let mut bytes = [0u8; 20];
+    let mut invalid = 0u8;
     for (byte, pair) in bytes.iter_mut().zip(digits.chunks_exact(2)) {
-        *byte = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+        let (high, low) = (NIBBLES[pair[0] as usize], NIBBLES[pair[1] as usize]);
+        invalid |= high | low;
+        *byte = (high << 4) | (low & 15);
     }
-    Some(bytes)
+    (invalid < 16).then_some(bytes)
 }
 
 /// Paper ids numbered `0..len()` in first-seen order.
