@@ -42,9 +42,27 @@ impl<'a> Context<'a> {
         options: &MetricOptions,
     ) -> anyhow::Result<Context<'a>> {
         let csr = &graph.csr;
-        let pagerank = timed("PageRank", || metrics::pagerank(csr, &options.pagerank))?;
-        let (hub, authority, convergence) =
-            timed("HITS", || metrics::hits_unchecked(csr, &options.hits));
+        let undirected = timed("undirected adjacency", || csr.undirected());
+        // Louvain is sequential and the longest: it runs beside the others, which share the
+        // remaining threads. Every kernel gives the same result on any number of threads.
+        let (communities, others) = rayon::join(
+            || {
+                timed("communities", || {
+                    metrics::louvain(&undirected, &options.louvain)
+                })
+            },
+            || -> anyhow::Result<_> {
+                let pagerank = timed("PageRank", || metrics::pagerank(csr, &options.pagerank))?;
+                let hits = timed("HITS", || metrics::hits_unchecked(csr, &options.hits));
+                let betweenness = timed("betweenness", || {
+                    metrics::betweenness(csr, &options.betweenness)
+                });
+                let core = timed("core numbers", || metrics::core_number(&undirected));
+                Ok((pagerank, hits, betweenness, core))
+            },
+        );
+        let (pagerank, (hub, authority, convergence), (betweenness, betweenness_mode), core) =
+            others?;
         if let metrics::Convergence::Stopped { error } = convergence {
             tracing::warn!(
                 "HITS did not converge in {} iterations (last change {error:e}): hub and \
@@ -52,14 +70,6 @@ impl<'a> Context<'a> {
                 options.hits.max_iterations
             );
         }
-        let (betweenness, betweenness_mode) = timed("betweenness", || {
-            metrics::betweenness(csr, &options.betweenness)
-        });
-        let undirected = timed("undirected adjacency", || csr.undirected());
-        let core = timed("core numbers", || metrics::core_number(&undirected));
-        let communities = timed("communities", || {
-            metrics::louvain(&undirected, &options.louvain)
-        });
         let catalog_nodes: Vec<u32> = (0..graph.node_count() as u32)
             .filter(|&v| graph.node(v).in_catalog())
             .collect();

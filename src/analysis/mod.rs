@@ -586,6 +586,7 @@ mod hand_checked {
             resolutions,
             records,
             requests: 0,
+            ..Corpus::default()
         };
         (catalog, corpus)
     }

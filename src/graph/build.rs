@@ -1,23 +1,28 @@
 //! Building the [`CitationGraph`] from the records.
 //!
-//! One pass over the records interns every paper id they name (the record's own, and every
-//! non-null id of its `references` and `citations`) and collects the edges: record -> reference,
-//! citer -> record. The scope filter keeps the edges wanted, the kept ids are sorted (the node
-//! numbering), the edges are sorted and merged (a link seen from both ends is one edge, its
-//! `isInfluential` flags and intents OR-ed), and both the petgraph graph and the CSR are filled
-//! from the same sorted list. O((n + m) log m) time, O(n + m) memory.
+//! Paper ids are numbers from the start: those of the compact records
+//! ([`crate::s2::Corpus::others`], interned when the snapshot was read) keep theirs, and the few
+//! that only the full records ([`crate::s2::Corpus::records`]) name get the next ones. One pass
+//! over the full records, then the compact ones, collects the edges: record -> reference,
+//! citer -> record. The scope filter keeps the edges wanted, the papers at their ends (and the
+//! catalogue's) become the nodes, numbered in the order of their ids; the edges are sorted and
+//! merged (a link seen from both ends is one edge, its `isInfluential` flags and intents OR-ed),
+//! and both the petgraph graph and the CSR are filled from the same sorted list.
+//! O((n + m) log m) time, O(n + m) memory: about 12 bytes an edge while building.
 //!
 //! Self-citations (a record listing itself) are dropped: they say nothing about influence and
 //! networkx's `core_number` refuses graphs with self-loops.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
+use rustc_hash::FxBuildHasher;
 
 use super::{CatalogInfo, Citation, CitationGraph, Csr, Intents, PaperGraph, PaperNode, Scope};
 use crate::catalog::{Catalog, CatalogPaper};
-use crate::s2::{Corpus, Link, PaperRecord};
+use crate::s2::compact::{PaperIds, PaperMetadata};
+use crate::s2::{Corpus, Link};
 
 const NONE: u32 = u32::MAX;
 
@@ -25,131 +30,181 @@ const NONE: u32 = u32::MAX;
 #[derive(Clone, Copy)]
 enum Source {
     Nothing,
+    /// A full record ([`Corpus::records`]).
     Record(u32),
+    /// A compact record ([`Corpus::others`]).
+    Other(usize),
+    /// A link of a full record.
     Link {
         record: u32,
         index: u32,
         reference: bool,
     },
+    /// A link of a compact record, by position.
+    OtherLink(usize),
 }
+
+/// A full record's paper and the papers of its references and citations, numbered; `None` for
+/// a blank id.
+type Numbered = (Option<u32>, [Vec<Option<u32>>; 2]);
 
 /// Builds the graph of `corpus` for `scope`; catalogue papers are those of `corpus.resolutions`
 /// with a paper id, described by the `catalog` entry of the same key.
 pub fn build(catalog: &Catalog, corpus: &Corpus, scope: Scope) -> CitationGraph {
     let started = std::time::Instant::now();
     let catalog_entries = catalog_entries(catalog, corpus);
+    let others = &corpus.others;
 
-    // In catalogue scope, a link between two papers outside the catalogue is skipped before its
-    // ids are even interned: on a large snapshot most links are of that kind.
-    let catalog_ids: HashSet<&str, FxBuild> =
-        catalog_entries.iter().map(|(id, _)| id.as_str()).collect();
-    let wanted = |me_in_catalog: bool, other: &str| {
-        scope == Scope::All || me_in_catalog || catalog_ids.contains(other)
-    };
-    let link_count: usize = corpus
+    let mut ids = Ids::new(others.ids());
+    let catalog_ids: Vec<u32> = catalog_entries
+        .iter()
+        .map(|(id, _)| ids.intern(id))
+        .collect();
+    let full: Vec<Numbered> = corpus
         .records
         .iter()
-        .map(|r| {
-            r.references.as_ref().map_or(0, Vec::len) + r.citations.as_ref().map_or(0, Vec::len)
+        .map(|record| {
+            let me = non_empty(&record.paper_id).map(|id| ids.intern(id));
+            let lists = [&record.references, &record.citations].map(|links| {
+                links
+                    .iter()
+                    .flatten()
+                    .map(|link| link.paper_id.as_deref().and_then(non_empty))
+                    .map(|other| other.map(|id| ids.intern(id)))
+                    .collect()
+            });
+            (me, lists)
         })
-        .sum();
+        .collect();
 
-    let mut ids = Interner::with_capacity(match scope {
-        Scope::All => corpus.records.len() + link_count / 4,
-        Scope::Catalog => catalog_ids.len() * 64,
-    });
-    for (id, _) in &catalog_entries {
-        ids.intern(id);
+    let total = ids.len();
+    let mut in_catalog = vec![false; total];
+    let mut used = vec![false; total];
+    for &c in &catalog_ids {
+        in_catalog[c as usize] = true;
+        used[c as usize] = true;
     }
-    let mut sources: Vec<Source> = Vec::new();
+    let mut sources = vec![Source::Nothing; total];
+    let link_count = others.counts().references + others.counts().citations;
     let mut edges: Vec<(u32, u32, Citation)> = Vec::with_capacity(match scope {
-        Scope::All => link_count,
+        Scope::All => link_count as usize,
         Scope::Catalog => 0,
     });
-    for (r, record) in corpus.records.iter().enumerate() {
-        let Some(me_id) = non_empty(&record.paper_id) else {
+    // One link of record `me` to `other`, wanted or not.
+    let mut add = |me: u32, other: u32, reference: bool, citation: Citation, source: Source| {
+        if scope == Scope::Catalog && !in_catalog[me as usize] && !in_catalog[other as usize] {
+            return;
+        }
+        used[me as usize] = true;
+        used[other as usize] = true;
+        if matches!(sources[other as usize], Source::Nothing) {
+            sources[other as usize] = source;
+        }
+        let (citing, cited) = if reference { (me, other) } else { (other, me) };
+        if citing != cited {
+            edges.push((citing, cited, citation));
+        }
+    };
+    for (r, (record, (me, lists))) in corpus.records.iter().zip(&full).enumerate() {
+        let Some(me) = *me else {
             continue;
         };
-        let me_in_catalog = catalog_ids.contains(me_id);
-        let mut me = None;
-        if scope == Scope::All || me_in_catalog {
-            me = Some(ids.intern(me_id));
-        }
-        for (reference, links) in [(true, &record.references), (false, &record.citations)] {
-            for (l, link) in links.iter().flatten().enumerate() {
-                let Some(other_id) = link.paper_id.as_deref().and_then(non_empty) else {
+        let sides = [
+            (true, &record.references, &lists[0]),
+            (false, &record.citations, &lists[1]),
+        ];
+        for (reference, links, numbers) in sides {
+            for (l, (link, other)) in links.iter().flatten().zip(numbers).enumerate() {
+                let Some(other) = *other else {
                     continue;
                 };
-                if !wanted(me_in_catalog, other_id) {
-                    continue;
-                }
-                let me = *me.get_or_insert_with(|| ids.intern(me_id));
-                let other = ids.intern(other_id);
-                if sources.len() < ids.len() {
-                    sources.resize(ids.len(), Source::Nothing);
-                }
-                if matches!(sources[other as usize], Source::Nothing) {
-                    sources[other as usize] = Source::Link {
-                        record: r as u32,
-                        index: l as u32,
-                        reference,
-                    };
-                }
                 let citation = Citation {
                     is_influential: link.is_influential,
                     intents: Intents::from_names(&link.intents),
                 };
-                let (citing, cited) = if reference { (me, other) } else { (other, me) };
-                if citing != cited {
-                    edges.push((citing, cited, citation));
-                }
+                let source = Source::Link {
+                    record: r as u32,
+                    index: l as u32,
+                    reference,
+                };
+                add(me, other, reference, citation, source);
             }
         }
     }
-    sources.resize(ids.len(), Source::Nothing);
+    for record in others.records() {
+        let Some(me) = record.id() else {
+            continue;
+        };
+        for link in record.links() {
+            let citation = Citation {
+                is_influential: link.is_influential,
+                intents: Intents(link.intents),
+            };
+            add(
+                me,
+                link.other,
+                link.reference,
+                citation,
+                Source::OtherLink(link.position),
+            );
+        }
+    }
+    // Every paper with a record of its own is a node in scope all.
+    let records = full
+        .iter()
+        .enumerate()
+        .filter_map(|(r, (me, _))| Some(((*me)?, Source::Record(r as u32))));
+    let other_records = others
+        .records()
+        .filter_map(|record| Some((record.id()?, Source::Other(record.index()))));
     // A paper's own record describes it better than a link to it; the first record wins.
-    for (r, record) in corpus.records.iter().enumerate() {
-        if let Some(me) = non_empty(&record.paper_id).and_then(|id| ids.lookup(id)) {
-            if !matches!(sources[me as usize], Source::Record(_)) {
-                sources[me as usize] = Source::Record(r as u32);
-            }
+    for (me, source) in records.chain(other_records) {
+        if scope == Scope::All {
+            used[me as usize] = true;
+        }
+        if !matches!(sources[me as usize], Source::Record(_) | Source::Other(_)) {
+            sources[me as usize] = source;
         }
     }
     tracing::debug!(
         "graph: {} ids and {} links read in {:.1?}",
-        ids.len(),
+        used.iter().filter(|&&u| u).count(),
         edges.len(),
         started.elapsed()
     );
 
-    // Node numbering: every interned id (a catalogue paper or an end of a wanted edge), in id
-    // order.
-    let mut order: Vec<u32> = (0..ids.len() as u32).collect();
-    order.par_sort_unstable_by(|&a, &b| ids.get(a).cmp(ids.get(b)));
-    let mut final_index = vec![NONE; ids.len()];
+    // Node numbering: the papers in use, in id order.
+    let mut order: Vec<u32> = (0..total as u32).filter(|&i| used[i as usize]).collect();
+    order.par_sort_unstable_by(|&a, &b| ids.cmp(a, b));
+    let mut final_index = vec![NONE; total];
     for (new, &old) in order.iter().enumerate() {
         final_index[old as usize] = new as u32;
     }
+    drop(used);
+    drop(in_catalog);
 
-    for edge in edges.iter_mut() {
+    edges.par_iter_mut().for_each(|edge| {
         edge.0 = final_index[edge.0 as usize];
         edge.1 = final_index[edge.1 as usize];
-    }
+    });
     edges.par_sort_unstable_by_key(|&(s, t, _)| ((s as u64) << 32) | t as u64);
     merge_duplicates(&mut edges);
     tracing::debug!("graph: edges sorted at {:.1?}", started.elapsed());
 
-    let catalog_by_id: HashMap<&str, usize> = catalog_entries
+    let catalog_by_id: HashMap<u32, usize> = catalog_ids
         .iter()
         .enumerate()
-        .map(|(i, (id, _))| (id.as_str(), i))
+        .map(|(i, &id)| (id, i))
+        .collect();
+    let nodes: Vec<PaperNode> = order
+        .par_iter()
+        .map(|&old| node_data(ids.string(old), sources[old as usize], corpus))
         .collect();
     let mut infos = Vec::with_capacity(catalog_entries.len());
     let mut graph = PaperGraph::with_capacity(order.len(), edges.len());
-    for &old in &order {
-        let id = ids.get(old);
-        let mut node = node_data(id, sources[old as usize], &corpus.records);
-        if let Some(&c) = catalog_by_id.get(id) {
+    for (mut node, &old) in nodes.into_iter().zip(&order) {
+        // Two catalogue entries name one paper only through the same id, merged above.
+        if let Some(&c) = catalog_by_id.get(&old) {
             let info = catalog_entries[c].1.clone();
             if node.title.is_empty() {
                 node.title = info.title.clone();
@@ -167,6 +222,7 @@ pub fn build(catalog: &Catalog, corpus: &Corpus, scope: Scope) -> CitationGraph 
     }
     tracing::debug!("graph: petgraph filled at {:.1?}", started.elapsed());
     let pairs: Vec<(u32, u32)> = edges.iter().map(|&(s, t, _)| (s, t)).collect();
+    drop(edges);
     let csr = Csr::from_sorted_unique(order.len(), &pairs);
     CitationGraph {
         scope,
@@ -193,15 +249,15 @@ fn merge_duplicates(edges: &mut Vec<(u32, u32, Citation)>) {
     });
 }
 
-fn node_data(id: &str, source: Source, records: &[PaperRecord]) -> PaperNode {
+fn node_data(paper_id: String, source: Source, corpus: &Corpus) -> PaperNode {
     let mut node = PaperNode {
-        paper_id: id.to_string(),
+        paper_id,
         ..PaperNode::default()
     };
     match source {
         Source::Nothing => {}
         Source::Record(r) => {
-            let record = &records[r as usize];
+            let record = &corpus.records[r as usize];
             node.external_ids = external_ids(&record.external_ids);
             node.title = record.title.clone().unwrap_or_default();
             node.year = record.year;
@@ -214,12 +270,13 @@ fn node_data(id: &str, source: Source, records: &[PaperRecord]) -> PaperNode {
             node.citation_count = record.citation_count;
             node.reference_count = record.reference_count;
         }
+        Source::Other(index) => describe(&mut node, corpus.others.record(index).metadata()),
         Source::Link {
             record,
             index,
             reference,
         } => {
-            let record = &records[record as usize];
+            let record = &corpus.records[record as usize];
             let list = if reference {
                 &record.references
             } else {
@@ -233,8 +290,33 @@ fn node_data(id: &str, source: Source, records: &[PaperRecord]) -> PaperNode {
                 node.citation_count = link.citation_count;
             }
         }
+        Source::OtherLink(position) => {
+            if let Some(details) = corpus.others.link_details(position) {
+                describe(&mut node, details);
+            }
+        }
     }
     node
+}
+
+/// The node data of compact metadata, as [`node_data`] takes it from a full record (a link's
+/// metadata has no venue, authors or reference count).
+fn describe(node: &mut PaperNode, meta: PaperMetadata<'_>) {
+    node.external_ids = meta
+        .external_ids
+        .iter()
+        .filter(|(_, value)| !value.is_empty())
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect();
+    node.title = meta.title.unwrap_or_default().to_string();
+    node.year = meta.year;
+    node.venue = meta
+        .venue
+        .filter(|v| !v.trim().is_empty())
+        .map(str::to_string);
+    node.authors = meta.authors.iter().map(|a| a.to_string()).collect();
+    node.citation_count = meta.citation_count;
+    node.reference_count = meta.reference_count;
 }
 
 fn external_ids(ids: &BTreeMap<String, serde_json::Value>) -> Vec<(String, String)> {
@@ -365,72 +447,66 @@ fn most_frequent(mechanisms: &[String], frequency: &HashMap<&str, usize>) -> Str
         .unwrap_or_else(|| UNSPECIFIED.to_string())
 }
 
-/// Paper ids are short ASCII strings: FxHash (rustc's hasher) hashes them several times faster
-/// than SipHash, and hash flooding is not a concern for our own input files.
-#[derive(Default)]
-struct FxHasher(u64);
-
-impl Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for chunk in &mut chunks {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            self.0 = (self.0.rotate_left(5) ^ u64::from_le_bytes(word)).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(K);
-        }
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
+/// The paper ids of a build: those of the compact records with their numbers, then the ones
+/// only the full records or the catalogue name, numbered after them.
+struct Ids<'a> {
+    base: &'a PaperIds,
+    extra: HashMap<&'a str, u32, FxBuildHasher>,
+    extra_ids: Vec<&'a str>,
 }
 
-type FxBuild = BuildHasherDefault<FxHasher>;
-
-/// Ids borrowed from the records, numbered in first-seen order.
-struct Interner<'a> {
-    index: HashMap<&'a str, u32, FxBuild>,
-    ids: Vec<&'a str>,
-}
-
-impl<'a> Interner<'a> {
-    fn with_capacity(capacity: usize) -> Self {
-        Interner {
-            index: HashMap::with_capacity_and_hasher(capacity, FxBuild::default()),
-            ids: Vec::with_capacity(capacity),
+impl<'a> Ids<'a> {
+    fn new(base: &'a PaperIds) -> Ids<'a> {
+        Ids {
+            base,
+            extra: HashMap::default(),
+            extra_ids: Vec::new(),
         }
-    }
-
-    fn lookup(&self, id: &str) -> Option<u32> {
-        self.index.get(id).copied()
     }
 
     fn intern(&mut self, id: &'a str) -> u32 {
-        let next = self.ids.len() as u32;
-        let index = *self.index.entry(id).or_insert(next);
+        if let Some(index) = self.base.get(id) {
+            return index;
+        }
+        let next = (self.base.len() + self.extra_ids.len()) as u32;
+        let index = *self.extra.entry(id).or_insert(next);
         if index == next {
-            self.ids.push(id);
+            self.extra_ids.push(id);
         }
         index
     }
 
-    fn get(&self, index: u32) -> &'a str {
-        self.ids[index as usize]
+    fn len(&self) -> usize {
+        self.base.len() + self.extra_ids.len()
     }
 
-    fn len(&self) -> usize {
-        self.ids.len()
+    /// The id numbered `index`: `buf` holds a compact id's digits.
+    fn get<'b>(&'b self, index: u32, buf: &'b mut [u8; 40]) -> &'b str {
+        match (index as usize).checked_sub(self.base.len()) {
+            None => self.base.key(index).as_str(buf),
+            Some(extra) => self.extra_ids[extra],
+        }
+    }
+
+    fn string(&self, index: u32) -> String {
+        self.get(index, &mut [0; 40]).to_string()
+    }
+
+    /// The order of the id strings.
+    fn cmp(&self, a: u32, b: u32) -> Ordering {
+        let base = self.base.len() as u32;
+        if a < base && b < base {
+            self.base.key(a).cmp(self.base.key(b))
+        } else {
+            self.get(a, &mut [0; 40]).cmp(self.get(b, &mut [0; 40]))
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::s2::Resolution;
+    use crate::s2::{PaperRecord, Resolution};
 
     fn link(id: Option<&str>, influential: bool, intents: &[&str]) -> Link {
         Link {
@@ -499,6 +575,7 @@ mod tests {
                 record("z", vec![link(Some("x"), false, &[])], vec![]),
             ],
             requests: 0,
+            ..Corpus::default()
         }
     }
 
@@ -548,6 +625,87 @@ mod tests {
         let b = build(&catalog, &reversed, Scope::All);
         assert_eq!(a.edges().collect::<Vec<_>>(), b.edges().collect::<Vec<_>>());
         assert_eq!(a.csr, b.csr);
+    }
+
+    /// The corpus with every record but the catalogue's in compact form, as a snapshot gives it.
+    fn compacted(corpus: Corpus) -> Corpus {
+        let (catalogue, rest): (Vec<PaperRecord>, Vec<PaperRecord>) =
+            corpus.records.into_iter().partition(|r| {
+                corpus
+                    .resolutions
+                    .iter()
+                    .any(|c| c.paper_id.as_ref() == Some(&r.paper_id))
+            });
+        let jsonl: Vec<String> = rest
+            .iter()
+            .map(|r| serde_json::to_string(r).unwrap())
+            .collect();
+        Corpus {
+            resolutions: corpus.resolutions,
+            records: catalogue,
+            others: crate::s2::compact::from_jsonl(&jsonl.join("\n"), usize::MAX).0,
+            requests: 0,
+        }
+    }
+
+    #[test]
+    fn compact_records_give_the_same_graph() {
+        let catalog = catalog_of(&[("k1", &["pruning"])]);
+        let mut full = corpus();
+        // Details on links (a paper without a record takes the first link's), a repeated link
+        // and one seen from the other end (one edge, flags OR-ed), a padded id.
+        full.records.push(record(
+            "w",
+            vec![
+                Link {
+                    title: Some("Linked v".into()),
+                    year: Some(2001),
+                    citation_count: Some(5),
+                    external_ids: [("ArXiv".to_string(), serde_json::json!("2101.1"))].into(),
+                    ..link(Some("v"), false, &[])
+                },
+                link(Some("y"), true, &["result"]),
+                link(Some(" y "), false, &["background"]),
+                link(Some("v"), false, &[]),
+            ],
+            vec![link(Some("z"), false, &["methodology"])],
+        ));
+        full.records[2].venue = Some("Venue".into());
+        full.records[2].authors = vec![crate::s2::Author {
+            author_id: None,
+            name: Some("Ann".into()),
+        }];
+        let compact = compacted(full.clone());
+        assert_eq!(compact.others.len(), 3);
+        for scope in [Scope::Catalog, Scope::All] {
+            let a = build(&catalog, &full, scope);
+            let b = build(&catalog, &compact, scope);
+            assert_eq!(a.nodes().collect::<Vec<_>>(), b.nodes().collect::<Vec<_>>());
+            assert_eq!(a.edges().collect::<Vec<_>>(), b.edges().collect::<Vec<_>>());
+            assert_eq!(a.catalog, b.catalog);
+            assert_eq!(a.csr, b.csr);
+        }
+        let g = build(&catalog, &compact, Scope::All);
+        let (w, y, v) = (
+            g.index_of("w").unwrap(),
+            g.index_of("y").unwrap(),
+            g.index_of("v").unwrap(),
+        );
+        let wy: Vec<Citation> = g
+            .edges()
+            .filter(|&(s, t, _)| s == w && t == y)
+            .map(|(_, _, c)| c)
+            .collect();
+        assert_eq!(wy.len(), 1, "a repeated link is one edge");
+        assert!(wy[0].is_influential);
+        assert_eq!(wy[0].intents.names(), vec!["background", "result"]);
+        assert_eq!(g.node(v).title, "Linked v");
+        assert_eq!(g.node(v).year, Some(2001));
+        assert_eq!(g.node(v).external_id("ArXiv"), Some("2101.1"));
+        assert_eq!(
+            g.node(g.index_of("z").unwrap()).venue.as_deref(),
+            Some("Venue")
+        );
     }
 
     #[test]

@@ -71,16 +71,11 @@ impl Intents {
     pub const OTHER: u8 = 8;
 
     pub fn from_names<S: AsRef<str>>(names: &[S]) -> Intents {
-        let mut bits = 0u8;
-        for name in names {
-            bits |= match name.as_ref() {
-                "background" => Self::BACKGROUND,
-                "methodology" => Self::METHODOLOGY,
-                "result" => Self::RESULT,
-                _ => Self::OTHER,
-            };
-        }
-        Intents(bits)
+        Intents(
+            names
+                .iter()
+                .fold(0, |bits, name| bits | crate::s2::intent_bit(name.as_ref())),
+        )
     }
 
     pub fn names(self) -> Vec<&'static str> {

@@ -77,12 +77,14 @@ pub fn louvain(graph: &UndirectedCsr, options: &LouvainOptions) -> Partition {
         };
     }
     let base = Weighted::from_graph(graph);
+    let unit = UnitLevel::new(graph);
+    let unit = unit.as_ref();
     let trials = options.trials.max(1);
     let results: Vec<(f64, Vec<u32>)> = (0..trials)
         .into_par_iter()
         .map(|trial| {
             let seed = SplitMix64::new(options.seed.wrapping_add(trial as u64)).next_u64();
-            let labels = one_trial(&base, options, seed);
+            let labels = one_trial(&base, unit, options, seed);
             (base.modularity(&labels, options.resolution), labels)
         })
         .collect();
@@ -110,12 +112,17 @@ pub fn modularity(graph: &UndirectedCsr, labels: &[u32], resolution: f64) -> f64
     Weighted::from_graph(graph).modularity(&compact, resolution)
 }
 
-fn one_trial(base: &Weighted, options: &LouvainOptions, seed: u64) -> Vec<u32> {
+fn one_trial(
+    base: &Weighted,
+    unit: Option<&UnitLevel>,
+    options: &LouvainOptions,
+    seed: u64,
+) -> Vec<u32> {
     let mut rng = SplitMix64::new(seed);
-    let mut labels = multilevel(base, None, options, &mut rng);
+    let mut labels = multilevel(base, unit, None, options, &mut rng);
     let mut q = base.modularity(&labels, options.resolution);
     for _ in 0..options.refinement_rounds {
-        let refined = multilevel(base, Some(&labels), options, &mut rng);
+        let refined = multilevel(base, unit, Some(&labels), options, &mut rng);
         let refined_q = base.modularity(&refined, options.resolution);
         if refined_q > q + 1e-12 {
             labels = refined;
@@ -128,9 +135,10 @@ fn one_trial(base: &Weighted, options: &LouvainOptions, seed: u64) -> Vec<u32> {
 }
 
 /// The Louvain levels from `initial` (singletons when `None`); returns compact labels of the
-/// original nodes.
+/// original nodes. `unit` is `base` laid out for its level (when it fits).
 fn multilevel(
     base: &Weighted,
+    unit: Option<&UnitLevel>,
     initial: Option<&[u32]>,
     options: &LouvainOptions,
     rng: &mut SplitMix64,
@@ -145,7 +153,12 @@ fn multilevel(
     let mut previous = f64::NEG_INFINITY;
     loop {
         let started = std::time::Instant::now();
-        let visits = local_moves(&level, &mut community, options.resolution, rng);
+        let visits = match (&level, unit) {
+            (Cow::Borrowed(_), Some(unit)) => {
+                unit.local_moves(&mut community, options.resolution, rng)
+            }
+            _ => local_moves(&level, &mut community, options.resolution, rng),
+        };
         tracing::trace!(
             "louvain level: {} nodes, {visits} visits, in {:.1?}",
             level.node_count(),
@@ -236,15 +249,31 @@ fn local_moves(
 
 /// Labels renumbered 0.. in order of first appearance, and their count.
 fn compact_labels(labels: &[u32]) -> (Vec<u32>, usize) {
-    let mut map: HashMap<u32, u32> = HashMap::new();
-    let compact = labels
-        .iter()
-        .map(|&l| {
-            let next = map.len() as u32;
-            *map.entry(l).or_insert(next)
-        })
-        .collect();
-    (compact, map.len())
+    let mut count = 0u32;
+    let mut number = |slot: &mut u32| {
+        if *slot == u32::MAX {
+            *slot = count;
+            count += 1;
+        }
+        *slot
+    };
+    let largest = labels.iter().copied().max().unwrap_or(0) as usize;
+    // Labels are node or community numbers (below the node count) but for a caller's own: a
+    // table then, a map otherwise.
+    let compact = if largest <= 2 * labels.len() {
+        let mut table = vec![u32::MAX; largest + 1];
+        labels
+            .iter()
+            .map(|&l| number(&mut table[l as usize]))
+            .collect()
+    } else {
+        let mut map: HashMap<u32, u32> = HashMap::new();
+        labels
+            .iter()
+            .map(|&l| number(map.entry(l).or_insert(u32::MAX)))
+            .collect()
+    };
+    (compact, count as usize)
 }
 
 /// Labels renumbered by decreasing community size, ties by smallest member.
@@ -262,6 +291,133 @@ fn canonical_labels(labels: &[u32]) -> (Vec<u32>, usize) {
         rank[l as usize] = r as u32;
     }
     (compact.iter().map(|&l| rank[l as usize]).collect(), count)
+}
+
+/// The input graph laid out for the first level of [`multilevel`], where nearly all the time
+/// goes (on a million papers, 10 million node visits each reading ~20 neighbours' communities at
+/// random). Nodes are renumbered by decreasing degree, so that the hubs, which most adjacency
+/// entries point to, share a few cache lines; each list keeps its order. Every weight is 1, so
+/// the sums are integers, exact in any order, and held in u32s (half the memory of f64s and
+/// usizes: the arrays read at random fit the cache twice as well). The moves are exactly those
+/// [`local_moves`] makes on the input: same visits, same ties.
+struct UnitLevel {
+    /// Node of this layout of each input node.
+    new_of: Vec<u32>,
+    offsets: Vec<u32>,
+    neighbors: Vec<u32>,
+    degree: Vec<u32>,
+    two_m: f64,
+}
+
+impl UnitLevel {
+    /// `None` when the degree sums would not fit a u32 (beyond two billion edges).
+    fn new(graph: &UndirectedCsr) -> Option<UnitLevel> {
+        let n = graph.node_count();
+        if 2 * graph.edge_count() > u32::MAX as usize {
+            return None;
+        }
+        let mut old_of: Vec<u32> = (0..n as u32).collect();
+        old_of.par_sort_unstable_by_key(|&v| (std::cmp::Reverse(graph.degree(v)), v));
+        let mut new_of = vec![0u32; n];
+        for (new, &old) in old_of.iter().enumerate() {
+            new_of[old as usize] = new as u32;
+        }
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0);
+        let mut neighbors = Vec::with_capacity(2 * graph.edge_count());
+        for &old in &old_of {
+            neighbors.extend(graph.neighbors(old).iter().map(|&u| new_of[u as usize]));
+            offsets.push(neighbors.len() as u32);
+        }
+        Some(UnitLevel {
+            degree: old_of.iter().map(|&v| graph.degree(v) as u32).collect(),
+            new_of,
+            offsets,
+            neighbors,
+            two_m: 2.0 * graph.edge_count() as f64,
+        })
+    }
+
+    /// [`local_moves`] on the input graph; `community` is indexed by input node, its labels any
+    /// values below the node count (only the partition they make matters, here and after).
+    fn local_moves(&self, community: &mut [u32], resolution: f64, rng: &mut SplitMix64) -> usize {
+        let n = self.degree.len();
+        let two_m = self.two_m;
+        // Labels renumbered like the nodes, so that singletons are their own node's number.
+        let mut label = vec![0u32; n];
+        for (v, &c) in community.iter().enumerate() {
+            label[self.new_of[v] as usize] = self.new_of[c as usize];
+        }
+        let mut total = vec![0u32; n];
+        for v in 0..n {
+            total[label[v] as usize] += self.degree[v];
+        }
+        let mut order: Vec<u32> = (0..n as u32).collect();
+        rng.shuffle(&mut order);
+        let mut queue: VecDeque<u32> = order.iter().map(|&v| self.new_of[v as usize]).collect();
+        drop(order);
+        let mut queued = vec![true; n];
+        let mut to_community = vec![0u32; n];
+        let mut touched: Vec<u32> = Vec::new();
+        let mut labels: Vec<u32> = Vec::new();
+        let mut visits = 0usize;
+        let max_visits = n.saturating_mul(100);
+        while let Some(v) = queue.pop_front() {
+            visits += 1;
+            if visits > max_visits {
+                break;
+            }
+            queued[v as usize] = false;
+            let own = label[v as usize];
+            let degree = self.degree[v as usize];
+            let k = f64::from(degree);
+            let neighbors = &self.neighbors
+                [self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize];
+            // The neighbours' labels first: independent loads the processor overlaps, where
+            // one loop would wait for each label before the next count.
+            labels.clear();
+            labels.extend(neighbors.iter().map(|&u| label[u as usize]));
+            touched.clear();
+            for &c in &labels {
+                if to_community[c as usize] == 0 {
+                    touched.push(c);
+                }
+                to_community[c as usize] += 1;
+            }
+            total[own as usize] -= degree;
+            // The expression of `local_moves`, on the same (integer) values.
+            let gain = |c: u32| {
+                f64::from(to_community[c as usize])
+                    - resolution * f64::from(total[c as usize]) * k / two_m
+            };
+            let mut best = own;
+            let mut best_gain = gain(own);
+            for &c in &touched {
+                let g = gain(c);
+                if g > best_gain {
+                    best = c;
+                    best_gain = g;
+                }
+            }
+            total[best as usize] += degree;
+            for &c in &touched {
+                to_community[c as usize] = 0;
+            }
+            if best != own {
+                label[v as usize] = best;
+                for &u in neighbors {
+                    if label[u as usize] != best && !queued[u as usize] {
+                        queued[u as usize] = true;
+                        queue.push_back(u);
+                    }
+                }
+            }
+        }
+        for (v, c) in community.iter_mut().enumerate() {
+            *c = label[self.new_of[v] as usize];
+        }
+        visits
+    }
 }
 
 /// A weighted undirected graph: level 0 borrows the input (unit weights), later levels are the
@@ -454,6 +610,51 @@ mod tests {
         assert_eq!(louvain(&graph(0, &[]), &LouvainOptions::default()).count, 0);
         let p = louvain(&graph(3, &[]), &LouvainOptions::default());
         assert_eq!(p.labels, vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn the_first_level_layout_moves_as_the_plain_one() {
+        let mut rng = SplitMix64::new(11);
+        for round in 0..20 {
+            let n = 30 + rng.below(300);
+            let edges: Vec<(u32, u32)> = (0..n * (1 + round % 6))
+                .map(|_| {
+                    // Skewed ends, so that degrees (and the layout) vary.
+                    let hub = rng.below(1 + n / 10) as u32;
+                    (
+                        rng.below(n) as u32,
+                        if rng.below(2) == 0 {
+                            hub
+                        } else {
+                            rng.below(n) as u32
+                        },
+                    )
+                })
+                .collect();
+            let g = graph(n, &edges);
+            let plain = Weighted::from_graph(&g);
+            let unit = UnitLevel::new(&g).unwrap();
+            let singletons: Vec<u32> = (0..n as u32).collect();
+            let grouped: Vec<u32> = (0..n as u32).map(|v| v % 7).collect();
+            for start in [singletons, grouped] {
+                let seed = rng.next_u64();
+                let (mut a, mut b) = (start.clone(), start);
+                let visits_a = local_moves(&plain, &mut a, 1.0, &mut SplitMix64::new(seed));
+                let visits_b = unit.local_moves(&mut b, 1.0, &mut SplitMix64::new(seed));
+                assert_eq!(visits_a, visits_b, "round {round}");
+                assert_eq!(compact_labels(&a), compact_labels(&b), "round {round}");
+            }
+        }
+    }
+
+    #[test]
+    fn compact_labels_number_by_first_appearance() {
+        assert_eq!(compact_labels(&[5, 5, 2, 9, 2]), (vec![0, 0, 1, 2, 1], 3));
+        assert_eq!(
+            compact_labels(&[u32::MAX - 1, 3, u32::MAX - 1]),
+            (vec![0, 1, 0], 2)
+        );
+        assert_eq!(compact_labels(&[]), (vec![], 0));
     }
 
     #[test]

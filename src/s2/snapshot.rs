@@ -1,18 +1,21 @@
 //! Snapshots: records as JSON Lines, one paper a line, in the form of the shared world.jsonl.
 //! `snapshot export` writes every cached record; `--snapshot FILE` reads one instead of the API.
 //!
-//! Reading is built for a million papers and ten million references: lines are streamed in
-//! chunks by one thread while rayon parses the previous chunk on the others, and resolution
-//! scans the records once for the few ids and titles the catalogue needs instead of indexing
-//! every paper.
+//! Reading is built for a million papers and ten million references: one thread reads the file
+//! in blocks of whole lines while rayon parses the previous block, each line straight into
+//! compact form ([`CompactRecords`]: interned ids, a byte of flags a link, strings in one
+//! arena). Resolution scans those for the few ids and titles the catalogue needs; the records it
+//! finds are read again from their lines in full, so the catalogue's papers reach the analysis
+//! as the same `PaperRecord`s the API gives, and every other line stays compact.
 
-use std::collections::{HashMap, HashSet};
-use std::io::Read;
+use std::collections::HashMap;
+use std::io::{BufRead, Read, Seek};
 use std::path::Path;
 
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
+use super::compact::{parse_line, CompactBuilder, CompactRecords, ParsedChunk, RecordRef};
 use super::fetch::{self, CachedPaper, ListPolicy, PAPERS};
 use super::resolve::{self, normalize_title, Answer, Answers, Source, TitleQuery};
 use super::{Corpus, FetchOptions, PaperRecord};
@@ -22,10 +25,21 @@ use crate::catalog::Catalog;
 /// Bytes read at once: whole lines, parsed in parallel while the next block is read.
 const BLOCK_BYTES: usize = 8 << 20;
 
-/// Reads every record of a snapshot. A line that is not a record is an error naming the file
-/// and line: a snapshot is meant to reproduce figures exactly, so it is never half-read.
-/// Blank lines are skipped; a paper listed twice keeps its first line (reported).
-pub(crate) fn load(path: &Path) -> Result<Vec<PaperRecord>> {
+/// Lines a rayon task parses into one chunk.
+const CHUNK_LINES: usize = 256;
+
+/// A snapshot read in compact form.
+pub(crate) struct Snapshot {
+    pub records: CompactRecords,
+    /// Byte offset of each record's line, to read it again in full.
+    lines: Vec<u64>,
+}
+
+/// Reads every record of a snapshot, keeping at most `max_citations` citations a record. A line
+/// that is not a record is an error naming the file and line: a snapshot is meant to reproduce
+/// figures exactly, so it is never half-read. Blank lines are skipped; a paper listed twice
+/// keeps its first line (reported).
+pub(crate) fn load(path: &Path, max_citations: usize) -> Result<Snapshot> {
     let mut file = std::fs::File::open(path).with_context(|| {
         format!(
             "cannot open the snapshot {} (give a JSON Lines file written by `citegraph snapshot export`)",
@@ -34,7 +48,7 @@ pub(crate) fn load(path: &Path) -> Result<Vec<PaperRecord>> {
     })?;
     // One block in flight while the previous one is parsed.
     let (sender, receiver) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(1);
-    let mut records = Vec::new();
+    let mut builder = CompactBuilder::default();
     std::thread::scope(|scope| -> Result<()> {
         scope.spawn(move || {
             let mut carry: Vec<u8> = Vec::new();
@@ -54,10 +68,7 @@ pub(crate) fn load(path: &Path) -> Result<Vec<PaperRecord>> {
                 if !end_of_file {
                     // Whole lines only: the tail after the last newline starts the next block
                     // (all of it, when one line is longer than a block).
-                    let cut = block
-                        .iter()
-                        .rposition(|&b| b == b'\n')
-                        .map_or(0, |last| last + 1);
+                    let cut = memchr::memrchr(b'\n', &block).map_or(0, |last| last + 1);
                     carry = block.split_off(cut);
                 }
                 if !block.is_empty() && sender.send(Ok(block)).is_err() {
@@ -69,62 +80,99 @@ pub(crate) fn load(path: &Path) -> Result<Vec<PaperRecord>> {
             }
         });
         let mut first_line = 1usize;
+        let mut offset = 0u64;
+        // The chunks of the previous block: interned (in order, on one thread) while the next
+        // block is parsed.
+        let mut pending: Vec<Result<ParsedChunk>> = Vec::new();
         for block in receiver {
             let block =
                 block.with_context(|| format!("cannot read the snapshot {}", path.display()))?;
-            let lines: Vec<&[u8]> = block.split(|&b| b == b'\n').collect();
-            let parsed: Vec<Result<Option<PaperRecord>>> = lines
-                .par_iter()
-                .enumerate()
-                .map(|(i, line)| {
-                    if line.iter().all(u8::is_ascii_whitespace) {
-                        return Ok(None);
-                    }
-                    let record = serde_json::from_slice::<PaperRecord>(line).map_err(|err| {
-                        anyhow::anyhow!(
-                            "{}:{}: not a paper record ({err}); a snapshot has one JSON paper a line",
-                            path.display(),
-                            first_line + i
-                        )
-                    })?;
-                    Ok(Some(compact(record)))
-                })
-                .collect();
+            // (line number, byte offset, bytes) of each line of the block.
+            let mut lines: Vec<(usize, u64, &[u8])> = Vec::new();
+            let mut start = 0usize;
+            let ends = memchr::memchr_iter(b'\n', &block).chain(std::iter::once(block.len()));
+            for (i, end) in ends.enumerate() {
+                lines.push((first_line + i, offset + start as u64, &block[start..end]));
+                start = end + 1;
+            }
             // A block ends with a newline (but the last), which splits off one empty piece.
             first_line += lines.len() - usize::from(block.ends_with(b"\n"));
-            for record in parsed {
-                if let Some(record) = record? {
-                    records.push(record);
-                }
-            }
+            offset += block.len() as u64;
+            let previous = std::mem::take(&mut pending);
+            let (parsed, appended) = rayon::join(
+                || parse_lines(path, &lines, max_citations),
+                || append(&mut builder, previous),
+            );
+            appended?;
+            pending = parsed;
         }
-        Ok(())
+        append(&mut builder, pending)
     })?;
-    records.shrink_to_fit();
-    let mut seen = HashSet::with_capacity(records.len());
-    let before = records.len();
-    records.retain(|r| seen.insert(r.paper_id.clone()));
-    if records.len() < before {
+    let (records, lines, duplicates) = builder.finish();
+    if duplicates > 0 {
         tracing::warn!(
-            "{}: {} papers listed more than once; each kept once (first line)",
-            path.display(),
-            before - records.len()
+            "{}: {duplicates} papers listed more than once; each kept once (first line)",
+            path.display()
         );
     }
-    Ok(records)
+    Ok(Snapshot { records, lines })
 }
 
-/// Lists grown by doubling while parsed hold up to twice their items: at ten million links the
-/// slack is worth a gigabyte.
-fn compact(mut record: PaperRecord) -> PaperRecord {
-    for list in [&mut record.references, &mut record.citations]
-        .into_iter()
-        .flatten()
-    {
-        list.shrink_to_fit();
+/// Parses `lines` (line number, byte offset, bytes) into chunks, in parallel.
+fn parse_lines(
+    path: &Path,
+    lines: &[(usize, u64, &[u8])],
+    max_citations: usize,
+) -> Vec<Result<ParsedChunk>> {
+    lines
+        .par_chunks(CHUNK_LINES)
+        .map(|lines| {
+            let mut chunk = ParsedChunk::default();
+            for &(number, at, line) in lines {
+                if line.iter().all(u8::is_ascii_whitespace) {
+                    continue;
+                }
+                parse_line(line, at, max_citations, &mut chunk).map_err(|err| {
+                    anyhow::anyhow!(
+                        "{}:{number}: not a paper record ({err}); a snapshot has one JSON paper a line",
+                        path.display()
+                    )
+                })?;
+            }
+            Ok(chunk)
+        })
+        .collect()
+}
+
+/// Appends parsed chunks in order; the first bad line is the error.
+fn append(builder: &mut CompactBuilder, chunks: Vec<Result<ParsedChunk>>) -> Result<()> {
+    for chunk in chunks {
+        builder.append(chunk?);
     }
-    record.authors.shrink_to_fit();
-    record
+    Ok(())
+}
+
+impl Snapshot {
+    /// Record `index` read again from its line, in full.
+    fn read_record(&self, path: &Path, index: usize) -> Result<PaperRecord> {
+        let offset = *self
+            .lines
+            .get(index)
+            .with_context(|| format!("no record {index} in {}", path.display()))?;
+        let changed = || {
+            format!(
+                "cannot read the line at byte {offset} of the snapshot {} again: it changed while \
+                 it was read; run again",
+                path.display()
+            )
+        };
+        let mut file = std::io::BufReader::new(std::fs::File::open(path).with_context(changed)?);
+        file.seek(std::io::SeekFrom::Start(offset))
+            .with_context(changed)?;
+        let mut line = Vec::new();
+        file.read_until(b'\n', &mut line).with_context(changed)?;
+        serde_json::from_slice(&line).with_context(changed)
+    }
 }
 
 /// Fills `buf` as far as the file allows; returns the bytes read (less than `buf` at the end).
@@ -185,13 +233,12 @@ fn url_key(link: &str) -> Option<(&'static str, String)> {
 }
 
 /// A record's ids, in the form of [`id_keys`].
-fn record_keys(record: &PaperRecord) -> Vec<(&'static str, String)> {
-    let mut keys = vec![("paperId", record.paper_id.to_ascii_lowercase())];
+fn record_keys(record: &RecordRef<'_>) -> Vec<(&'static str, String)> {
+    let mut keys = vec![("paperId", record.raw_id().to_ascii_lowercase())];
+    let ids = record.metadata().external_ids;
     for kind in ["ArXiv", "DOI", "ACL", "CorpusId"] {
-        match record.external_ids.get(kind) {
-            Some(serde_json::Value::String(s)) => keys.push((kind, s.to_ascii_lowercase())),
-            Some(serde_json::Value::Number(n)) => keys.push((kind, n.to_string())),
-            _ => {}
+        if let Some((_, value)) = ids.iter().find(|(name, _)| *name == kind) {
+            keys.push((kind, value.to_ascii_lowercase()));
         }
     }
     keys
@@ -199,7 +246,39 @@ fn record_keys(record: &PaperRecord) -> Vec<(&'static str, String)> {
 
 /// Resolution against the records of a snapshot: the same decisions as against the API.
 struct SnapshotSource<'a> {
-    records: &'a [PaperRecord],
+    path: &'a Path,
+    snapshot: &'a Snapshot,
+    /// The record index of each record handed out, by paper id as written.
+    found: HashMap<String, usize>,
+}
+
+impl SnapshotSource<'_> {
+    /// The record of the first line (in file order) of each hit, without its lists.
+    fn answers<K: Clone + Eq + std::hash::Hash>(
+        &mut self,
+        keys: impl IntoIterator<Item = K>,
+        hits: Vec<(usize, K)>,
+    ) -> Result<HashMap<K, Answer>> {
+        let mut first: HashMap<K, usize> = HashMap::new();
+        for (index, key) in hits {
+            let slot = first.entry(key).or_insert(index);
+            *slot = (*slot).min(index);
+        }
+        let mut answers: HashMap<K, Answer> =
+            keys.into_iter().map(|key| (key, Answer::Unknown)).collect();
+        let mut read: HashMap<usize, PaperRecord> = HashMap::new();
+        for (key, index) in first {
+            if let std::collections::hash_map::Entry::Vacant(slot) = read.entry(index) {
+                let record = self.snapshot.read_record(self.path, index)?;
+                self.found.insert(record.paper_id.clone(), index);
+                slot.insert(fetch::lite(record));
+            }
+            if let Some(record) = read.get(&index) {
+                answers.insert(key, Answer::Found(Box::new(record.clone())));
+            }
+        }
+        Ok(answers)
+    }
 }
 
 impl Source for SnapshotSource<'_> {
@@ -215,99 +294,84 @@ impl Source for SnapshotSource<'_> {
                 wanted.entry(key).or_default().push(id);
             }
         }
-        let hits: Vec<(usize, &String)> = self
-            .records
-            .par_iter()
-            .enumerate()
-            .flat_map_iter(|(index, record)| {
-                record_keys(record)
+        let records = &self.snapshot.records;
+        let hits: Vec<(usize, String)> = (0..records.file_records())
+            .into_par_iter()
+            .flat_map_iter(|index| {
+                record_keys(&records.record(index))
                     .into_iter()
                     .filter_map(|key| wanted.get(&key))
                     .flatten()
-                    .map(move |id| (index, *id))
+                    .map(move |id| (index, (*id).clone()))
                     .collect::<Vec<_>>()
             })
             .collect();
-        let mut answers: Answers = ids.iter().map(|id| (id.clone(), Answer::Unknown)).collect();
-        // The first record in file order wins when several carry one id.
-        for (index, id) in hits.into_iter().rev() {
-            answers.insert(
-                id.clone(),
-                Answer::Found(Box::new(fetch::lite(self.records[index].clone()))),
-            );
-        }
-        Ok(answers)
+        self.answers(ids.iter().cloned(), hits)
     }
 
     async fn match_titles(&mut self, queries: &[TitleQuery]) -> Result<Answers> {
-        let wanted: HashSet<&str> = queries.iter().map(|q| q.normalized.as_str()).collect();
-        let hits: Vec<(usize, String)> = self
-            .records
-            .par_iter()
-            .enumerate()
-            .filter_map(|(index, record)| {
-                let title = normalize_title(record.title.as_deref()?);
+        let wanted: std::collections::HashSet<&str> =
+            queries.iter().map(|q| q.normalized.as_str()).collect();
+        let records = &self.snapshot.records;
+        let hits: Vec<(usize, String)> = (0..records.file_records())
+            .into_par_iter()
+            .filter_map(|index| {
+                let title = normalize_title(records.record(index).metadata().title?);
                 wanted.contains(title.as_str()).then_some((index, title))
             })
             .collect();
-        let mut answers: Answers = queries
-            .iter()
-            .map(|q| (q.normalized.clone(), Answer::Unknown))
-            .collect();
-        for (index, title) in hits.into_iter().rev() {
-            answers.insert(
-                title,
-                Answer::Found(Box::new(fetch::lite(self.records[index].clone()))),
-            );
-        }
-        Ok(answers)
+        self.answers(queries.iter().map(|q| q.normalized.clone()), hits)
     }
 }
 
 /// The corpus of a snapshot: the catalogue resolved against its records (ids, then normalized
-/// titles), and every record of the file, so that `--scope all` sees every edge.
+/// titles); the catalogue's records in full, and every other line in compact form, so that
+/// `--scope all` sees every edge.
 pub(crate) fn corpus(catalog: &Catalog, path: &Path, options: &FetchOptions) -> Result<Corpus> {
     let policy = ListPolicy::from_options(options);
-    let records = load(path)?;
-    tracing::info!("{}: {} records", path.display(), records.len());
+    let max_citations = match (policy.citations, policy.max_citations) {
+        (false, _) => 0,
+        (true, max) => max.unwrap_or(usize::MAX),
+    };
+    let started = std::time::Instant::now();
+    let mut snapshot = load(path, max_citations)?;
+    tracing::info!("{}: {} records", path.display(), snapshot.records.len());
+    tracing::debug!("snapshot read in {:.1?}", started.elapsed());
+    let mut source = SnapshotSource {
+        path,
+        snapshot: &snapshot,
+        found: HashMap::new(),
+    };
     let resolved = tokio::runtime::Builder::new_current_thread()
         .build()
         .context("cannot start the async runtime")?
-        .block_on(resolve::resolve(
-            catalog,
-            &mut SnapshotSource { records: &records },
-        ))?;
-    let mut records = records;
-    records
-        .par_iter_mut()
-        .for_each(|record| fetch::apply_policy(record, &policy));
-    let wanted: HashSet<&str> = resolved
-        .iter()
-        .filter_map(|r| r.record.as_ref().map(|found| found.paper_id.as_str()))
-        .collect();
-    let positions: HashMap<String, usize> = records
-        .iter()
-        .enumerate()
-        .filter(|(_, record)| wanted.contains(record.paper_id.as_str()))
-        .map(|(index, record)| (record.paper_id.clone(), index))
-        .collect();
-    let mut taken = vec![false; records.len()];
+        .block_on(resolve::resolve(catalog, &mut source))?;
+    let found = source.found;
+    let mut taken = Vec::new();
+    let mut failed = None;
     let take = |id: &str| {
-        let index = *positions.get(id)?;
-        taken[index] = true;
-        Some(std::mem::take(&mut records[index]))
+        let index = *found.get(id)?;
+        match snapshot.read_record(path, index) {
+            Ok(mut record) => {
+                fetch::apply_policy(&mut record, &policy);
+                taken.push(index);
+                Some(record)
+            }
+            Err(err) => {
+                failed.get_or_insert(err);
+                None
+            }
+        }
     };
     let mut corpus = fetch::assemble(resolved, take, &policy, 0);
-    // The catalogue's records first (in catalogue order), then every other line in file order,
-    // moved in place: at a million records a second vector would double the memory.
-    let mut index = 0;
-    records.retain(|_| {
-        index += 1;
-        !taken[index - 1]
-    });
-    let catalogue = std::mem::take(&mut corpus.records);
-    records.splice(0..0, catalogue);
-    corpus.records = records;
+    if let Some(err) = failed {
+        return Err(err);
+    }
+    for index in taken {
+        snapshot.records.take(index);
+    }
+    corpus.others = snapshot.records;
+    tracing::debug!("snapshot resolved at {:.1?}", started.elapsed());
     Ok(corpus)
 }
 
@@ -381,14 +445,17 @@ mod tests {
             "{\"paperId\": \"a\"}\n\n{\"paperId\": \"b\", \"year\": \"x\"}\n",
         )
         .unwrap();
-        let err = load(&path).unwrap_err().to_string();
+        let err = load(&path, usize::MAX).err().unwrap().to_string();
         assert!(err.contains("s.jsonl:3"), "{err}");
         std::fs::write(
             &path,
             "{\"paperId\": \"a\"}\n{\"paperId\": \"a\"}\n{\"paperId\": \"b\"}",
         )
         .unwrap();
-        let records = load(&path).unwrap();
-        assert_eq!(records.len(), 2);
+        let snapshot = load(&path, usize::MAX).unwrap();
+        assert_eq!(snapshot.records.len(), 2);
+        // Each record reads back in full from its line.
+        let b = snapshot.read_record(&path, 1).unwrap();
+        assert_eq!(b.paper_id, "b");
     }
 }
