@@ -338,6 +338,14 @@ impl UnitLevel {
         })
     }
 
+    /// Reads `v`'s neighbours' labels (to bring them into the cache).
+    fn warm(&self, v: u32, label: &[u32]) -> u32 {
+        let range = self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize;
+        self.neighbors[range]
+            .iter()
+            .fold(0, |x, &u| x ^ label[u as usize])
+    }
+
     /// [`local_moves`] on the input graph; `community` is indexed by input node, its labels any
     /// values below the node count (only the partition they make matters, here and after).
     fn local_moves(&self, community: &mut [u32], resolution: f64, rng: &mut SplitMix64) -> usize {
@@ -368,6 +376,12 @@ impl UnitLevel {
                 break;
             }
             queued[v as usize] = false;
+            // The queue says which node comes a few visits later: its neighbours' labels are
+            // loaded now (independent loads, overlapping this visit's), so that its visit
+            // finds them in the cache. Only the cache sees this.
+            if let Some(&ahead) = queue.get(LOOKAHEAD) {
+                std::hint::black_box(self.warm(ahead, &label));
+            }
             let own = label[v as usize];
             let degree = self.degree[v as usize];
             let k = f64::from(degree);
@@ -419,6 +433,10 @@ impl UnitLevel {
         visits
     }
 }
+
+/// Visits ahead whose data [`UnitLevel::local_moves`] loads early (2 to 5 did best on a
+/// million papers: a sixth less time than none).
+const LOOKAHEAD: usize = 4;
 
 /// A weighted undirected graph: level 0 borrows the input (unit weights), later levels are the
 /// aggregated communities with their internal weight as a self-loop.
