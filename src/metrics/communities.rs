@@ -220,16 +220,9 @@ fn local_moves(
             to_community[c as usize] += w;
         });
         total[own as usize] -= k;
-        let gain = |c: u32| to_community[c as usize] - resolution * total[c as usize] * k / two_m;
-        let mut best = own;
-        let mut best_gain = gain(own);
-        for &c in &touched {
-            let g = gain(c);
-            if g > best_gain {
-                best = c;
-                best_gain = g;
-            }
-        }
+        let best = best_move(own, &touched, |c| {
+            to_community[c as usize] - resolution * total[c as usize] * k / two_m
+        });
         total[best as usize] += k;
         for &c in &touched {
             to_community[c as usize] = 0.0;
@@ -245,6 +238,21 @@ fn local_moves(
         }
     }
     visits
+}
+
+/// The community of largest `gain` among `own` and the neighbouring ones (`touched`, in the
+/// order first met): `own` unless another gains strictly more, the first of equals otherwise.
+fn best_move(own: u32, touched: &[u32], gain: impl Fn(u32) -> f64) -> u32 {
+    let mut best = own;
+    let mut best_gain = gain(own);
+    for &c in touched {
+        let g = gain(c);
+        if g > best_gain {
+            best = c;
+            best_gain = g;
+        }
+    }
+    best
 }
 
 /// Labels renumbered 0.. in order of first appearance, and their count.
@@ -400,19 +408,10 @@ impl UnitLevel {
             }
             total[own as usize] -= degree;
             // The expression of `local_moves`, on the same (integer) values.
-            let gain = |c: u32| {
+            let best = best_move(own, &touched, |c| {
                 f64::from(to_community[c as usize])
                     - resolution * f64::from(total[c as usize]) * k / two_m
-            };
-            let mut best = own;
-            let mut best_gain = gain(own);
-            for &c in &touched {
-                let g = gain(c);
-                if g > best_gain {
-                    best = c;
-                    best_gain = g;
-                }
-            }
+            });
             total[best as usize] += degree;
             for &c in &touched {
                 to_community[c as usize] = 0;
