@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", terminal_safe(&format!("{err:#}")));
             ExitCode::FAILURE
         }
     }
@@ -53,14 +53,14 @@ fn run(cli: Cli) -> Result<()> {
         Command::Catalog => {
             let catalog = catalog::load(&g.catalog, &g.cache_dir, g.offline)?;
             let path = export::write_catalog(&catalog, &g.output_dir)?;
-            print!("{}", catalog::summary(&catalog));
+            print!("{}", terminal_safe(&catalog::summary(&catalog)));
             println!("wrote {}", path.display());
         }
         Command::Fetch { fetch, source } => {
             let catalog = catalog::load(&g.catalog, &g.cache_dir, g.offline)?;
             let corpus = s2::fetch(&catalog, fetch, source, &env)?;
             let path = export::write_unresolved(&catalog, &corpus.resolutions, &g.output_dir)?;
-            print!("{}", s2::summary(&catalog, &corpus));
+            print!("{}", terminal_safe(&s2::summary(&catalog, &corpus)));
             println!("wrote {}", path.display());
         }
         Command::Snapshot(SnapshotCommand::Export { file }) => {
@@ -76,7 +76,7 @@ fn run(cli: Cli) -> Result<()> {
             let corpus = s2::load_for_analysis(&catalog, fetch, source, &env)?;
             let (analysis, graph) = analysis::analyze(&catalog, &corpus, analyze)?;
             let written = export::write_analysis(&analysis, &graph, &g.output_dir)?;
-            print!("{}", analysis::summary_text(&analysis));
+            print!("{}", terminal_safe(&analysis::summary_text(&analysis)));
             print_written(&written);
         }
         Command::Render { render } => {
@@ -101,8 +101,8 @@ fn run(cli: Cli) -> Result<()> {
             let (analysis, graph) = analysis::analyze(&catalog, &corpus, analyze)?;
             written.extend(export::write_analysis(&analysis, &graph, &g.output_dir)?);
             written.extend(export::render(&analysis, render, &g.output_dir)?);
-            print!("{}", s2::summary(&catalog, &corpus));
-            print!("{}", analysis::summary_text(&analysis));
+            print!("{}", terminal_safe(&s2::summary(&catalog, &corpus)));
+            print!("{}", terminal_safe(&analysis::summary_text(&analysis)));
             print_written(&written);
         }
     }
@@ -112,5 +112,34 @@ fn run(cli: Cli) -> Result<()> {
 fn print_written(paths: &[std::path::PathBuf]) {
     for path in paths {
         println!("wrote {}", path.display());
+    }
+}
+
+/// Text for the terminal: titles in it come from strangers' Markdown and from the API, and a
+/// control character among them (an ANSI escape that recolours, retitles or clears the
+/// terminal) is shown escaped, `\u{1b}`, instead of acting. Line breaks and tabs stay.
+fn terminal_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn terminal_escapes_are_shown_not_run() {
+        assert_eq!(
+            terminal_safe("a \u{1b}[31mred\u{7}\tb\n"),
+            "a \\u{1b}[31mred\\u{7}\tb\n"
+        );
+        assert_eq!(terminal_safe("Café «x»"), "Café «x»");
     }
 }

@@ -1,9 +1,22 @@
 //! Outputs: tables (CSV, JSON), figures, graph exports (DOT, GraphML), the HTML report, the
 //! maintainers' suggestions and the survey's LaTeX tables.
+//!
+//! The render stage draws the figures (`charts`), then hands the analysis and the figures to one
+//! [`Exporter`] per output format (`dot.rs`, `graphml.rs`, `html.rs`, `suggestions.rs`,
+//! `latex.rs`); each returns its files' contents and [`render`] writes them atomically.
+
+pub mod charts;
+pub mod dot;
+pub mod escape;
+pub mod graphml;
+pub mod html;
+pub mod labels;
+pub mod latex;
+pub mod suggestions;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::Result;
+use anyhow::{Context, Result};
 
 mod tables;
 
@@ -65,12 +78,118 @@ pub fn read_analysis(output_dir: &Path) -> Result<Analysis> {
     })
 }
 
-/// Figures, DOT, GraphML, the report, suggestions.md and the LaTeX tables.
+/// What every output format is rendered from.
+pub struct RenderContext<'a> {
+    pub analysis: &'a Analysis,
+    pub options: &'a RenderOptions,
+    /// The figures already drawn, in the order the report shows them.
+    pub figures: &'a [charts::Figure],
+}
+
+/// One file an exporter produces: its path relative to the output directory, and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub relative_path: PathBuf,
+    pub contents: Vec<u8>,
+}
+
+impl OutputFile {
+    pub fn new(relative_path: impl Into<PathBuf>, contents: impl Into<Vec<u8>>) -> Self {
+        Self {
+            relative_path: relative_path.into(),
+            contents: contents.into(),
+        }
+    }
+}
+
+/// One output format. Exporters build contents only; [`render`] does the writing, so every file
+/// goes through `write_atomic` and a format can be tested without touching the disk.
+pub trait Exporter {
+    /// The files of this format, relative to the output directory.
+    fn files(&self, context: &RenderContext<'_>) -> Result<Vec<OutputFile>>;
+}
+
+/// Every format `render` writes besides the figures, in the order it writes them.
+fn exporters() -> Vec<Box<dyn Exporter>> {
+    vec![
+        Box::new(dot::Dot),
+        Box::new(graphml::GraphMl),
+        Box::new(suggestions::Suggestions),
+        Box::new(latex::LatexTables),
+        Box::new(html::Report),
+    ]
+}
+
+/// Figures, DOT, GraphML, the report, suggestions.md and the LaTeX tables. Returns every path
+/// written: the figures first, then `graph.dot`, `graph.graphml`, `suggestions.md`,
+/// `tables/*.tex` and `report.html`.
 pub fn render(
     analysis: &Analysis,
     options: &RenderOptions,
     output_dir: &Path,
 ) -> Result<Vec<PathBuf>> {
-    let _ = (analysis, options, output_dir);
-    anyhow::bail!("not built yet (issue #5)")
+    let figures = charts::draw_figures(analysis, options, output_dir)
+        .with_context(|| format!("drawing the figures into {}", output_dir.display()))?;
+    let mut written: Vec<PathBuf> = figures
+        .iter()
+        .flat_map(|figure| [figure.svg.clone(), figure.png.clone()])
+        .flatten()
+        .collect();
+    let context = RenderContext {
+        analysis,
+        options,
+        figures: &figures,
+    };
+    for exporter in exporters() {
+        for file in exporter.files(&context)? {
+            let path = output_dir.join(&file.relative_path);
+            crate::fsutil::write_atomic(&path, &file.contents).with_context(|| {
+                format!(
+                    "cannot write {}: check that the output directory is writable",
+                    path.display()
+                )
+            })?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
+/// The top `n` missing papers for the graph exports and the report: foundations and candidates
+/// taken in turn (each kind by descending score), because the two kinds' scores are not on one
+/// scale and both deserve a place.
+pub fn top_missing(analysis: &Analysis, n: usize) -> Vec<&crate::analysis::MissingPaper> {
+    use crate::analysis::MissingKind;
+    let ranked = |kind: MissingKind| {
+        let mut papers: Vec<_> = analysis.missing.iter().filter(|m| m.kind == kind).collect();
+        papers.sort_by(|a, b| b.score.total_cmp(&a.score));
+        papers
+    };
+    let mut foundations = ranked(MissingKind::Foundation).into_iter();
+    let mut candidates = ranked(MissingKind::Candidate).into_iter();
+    let mut picked = Vec::with_capacity(n);
+    while picked.len() < n {
+        let before = picked.len();
+        picked.extend(foundations.next());
+        if picked.len() < n {
+            picked.extend(candidates.next());
+        }
+        if picked.len() == before {
+            break;
+        }
+    }
+    picked
+}
+
+/// A missing paper's evidence, the mechanism with the most linked catalogue papers first (ties
+/// by name, so the order is stable).
+pub fn ranked_evidence(paper: &crate::analysis::MissingPaper) -> Vec<(&String, &Vec<String>)> {
+    let mut groups: Vec<(&String, &Vec<String>)> = paper.evidence.iter().collect();
+    groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+    groups
+}
+
+/// `#rrggbb` for a colour.
+pub fn hex_color((r, g, b): (u8, u8, u8)) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
 }

@@ -16,6 +16,9 @@ use serde_json::Value;
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
 /// The longest wait between two retries when the server says nothing.
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// The largest answer read. The API caps its answers at 10 MB; a longer one is not Semantic
+/// Scholar (a wrong --api-url, a broken proxy) and, read whole, could exhaust the memory.
+const MAX_ANSWER_BYTES: usize = 64 << 20;
 
 /// The API key: kept out of every `Debug`, log line and error message.
 #[derive(Clone)]
@@ -27,6 +30,17 @@ impl ApiKey {
         let key = std::env::var("S2_API_KEY").ok()?;
         let key = key.trim();
         (!key.is_empty()).then(|| ApiKey(key.to_string()))
+    }
+
+    /// `text` with every occurrence of the key replaced: text that came from the server (an
+    /// error message, a preview of an odd answer) is shown to the user, and a gateway may quote
+    /// the header it rejected.
+    fn redact(&self, text: String) -> String {
+        if text.contains(&self.0) {
+            text.replace(&self.0, "<redacted>")
+        } else {
+            text
+        }
     }
 
     fn header(&self) -> Option<HeaderValue> {
@@ -161,6 +175,8 @@ enum Attempt {
         detail: String,
         connect: bool,
     },
+    /// An answer longer than [`MAX_ANSWER_BYTES`]: not retried (it would come again).
+    TooLarge,
 }
 
 impl std::fmt::Display for Attempt {
@@ -170,8 +186,31 @@ impl std::fmt::Display for Attempt {
                 status, message, ..
             } => write!(f, "HTTP {status}: {message}"),
             Attempt::Transport { detail, .. } => f.write_str(detail),
+            Attempt::TooLarge => write!(
+                f,
+                "the answer went past {} MB, read no further (Semantic Scholar's answers stay under 10 MB: is --api-url right?)",
+                MAX_ANSWER_BYTES >> 20
+            ),
         }
     }
+}
+
+/// The body of `response`, up to [`MAX_ANSWER_BYTES`].
+async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, Attempt> {
+    if response
+        .content_length()
+        .is_some_and(|length| length > MAX_ANSWER_BYTES as u64)
+    {
+        return Err(Attempt::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport)? {
+        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+            return Err(Attempt::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 /// Settings of the client, from the command line.
@@ -241,6 +280,14 @@ impl Client {
         })
     }
 
+    /// Server text with the key taken out (see [`ApiKey::redact`]).
+    fn redact(&self, text: String) -> String {
+        match &self.key {
+            Some(key) => key.redact(text),
+            None => text,
+        }
+    }
+
     /// `POST /paper/batch?fields=…` for up to 500 ids: the JSON array, in the order of `ids`.
     /// A gateway timeout (504) or a too-large answer of a call of several ids is not retried as
     /// is: the ids are split in halves, as the API documentation advises.
@@ -270,7 +317,7 @@ impl Client {
                 Ok(other) => {
                     let last = match other {
                         Ok(items) => format!("{} records for {} ids", items.len(), chunk.len()),
-                        Err(err) => err,
+                        Err(err) => self.redact(err),
                     };
                     return Err(ApiError::GaveUp {
                         method: Method::POST,
@@ -381,7 +428,7 @@ impl Client {
                 .get(RETRY_AFTER)
                 .and_then(|v| v.to_str().ok())
                 .and_then(parse_retry_after);
-            let bytes = response.bytes().await.map_err(transport)?;
+            let bytes = read_capped(response).await?;
             self.reached.store(true, Ordering::Relaxed);
             tracing::trace!(
                 "{method_ref} {url_ref}: HTTP {} ({} bytes)",
@@ -397,7 +444,7 @@ impl Client {
                 Err(Attempt::Status {
                     status: status.as_u16(),
                     retry_after,
-                    message: super::wire::error_message(&bytes),
+                    message: self.redact(super::wire::error_message(&bytes)),
                 })
             }
         };
@@ -408,7 +455,7 @@ impl Client {
                 // `None` means no retry is left: keep it so, whatever the server asks.
                 let asked = match err {
                     Attempt::Status { retry_after, .. } => *retry_after,
-                    Attempt::Transport { .. } => None,
+                    Attempt::Transport { .. } | Attempt::TooLarge => None,
                 };
                 delay.map(|d| asked.map(|a| a.min(MAX_RETRY_AFTER)).unwrap_or(d))
             })
@@ -460,6 +507,7 @@ impl Client {
             // off would only delay the message that says so.
             Attempt::Transport { connect: true, .. } => self.reached.load(Ordering::Relaxed),
             Attempt::Transport { .. } => true,
+            Attempt::TooLarge => false,
         }
     }
 }
@@ -552,6 +600,16 @@ mod tests {
         let client = Client::new(&config, Some(key)).unwrap();
         assert!(!format!("{client:?}").contains("sekrit"));
         assert!(key_header_is_sensitive(&client));
+    }
+
+    #[test]
+    fn key_is_redacted_from_server_text() {
+        let key = ApiKey("sekrit-123".to_string());
+        assert_eq!(
+            key.redact("bad key 'sekrit-123' (sekrit-123)".to_string()),
+            "bad key '<redacted>' (<redacted>)"
+        );
+        assert_eq!(key.redact("Forbidden".to_string()), "Forbidden");
     }
 
     fn key_header_is_sensitive(client: &Client) -> bool {

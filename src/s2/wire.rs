@@ -18,6 +18,16 @@ pub fn record(value: Value) -> Result<Option<PaperRecord>, String> {
     if record.paper_id.is_empty() {
         return Err("a paper record without paperId".to_string());
     }
+    // The id goes into URL paths (`/paper/{id}/references`), percent-encoded; but `.` and `..`
+    // (even encoded) are dot segments that a URL parser resolves away, so that the request
+    // would reach another endpoint. Semantic Scholar's ids are 40 hex digits: such an answer
+    // is not a record.
+    if matches!(record.paper_id.as_str(), "." | "..") {
+        return Err(format!(
+            "a paper record with the id {:?}, which cannot be asked for",
+            record.paper_id
+        ));
+    }
     Ok(Some(record))
 }
 
@@ -86,20 +96,22 @@ pub fn page(value: &Value) -> Page {
 }
 
 /// The API's error text: the `error` or `message` field of a JSON body (either may be used),
-/// else the start of the body.
+/// else the start of the body. Shown to the user, so cut to a preview without control
+/// characters (a hostile body could hold megabytes, or terminal escapes), and never empty.
 pub fn error_message(bytes: &[u8]) -> String {
-    if let Ok(value) = serde_json::from_slice::<Value>(bytes) {
-        for field in ["error", "message"] {
-            if let Some(text) = value.get(field).and_then(Value::as_str) {
-                return text.to_string();
-            }
-        }
-    }
-    let text = String::from_utf8_lossy(bytes);
-    if text.trim().is_empty() {
+    let field = serde_json::from_slice::<Value>(bytes)
+        .ok()
+        .and_then(|value| {
+            ["error", "message"]
+                .iter()
+                .find_map(|field| value.get(field).and_then(Value::as_str).map(str::to_string))
+        });
+    let text = field.unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned());
+    let shown = super::client::preview(&text);
+    if shown.trim().is_empty() {
         "(no message)".to_string()
     } else {
-        super::client::preview(&text)
+        shown
     }
 }
 
@@ -118,7 +130,26 @@ mod tests {
         assert!(record(json!({"paperId": "a", "year": "2020"})).is_err());
         assert!(record(json!({"title": "no id"})).is_err());
         assert!(record(json!({"paperId": ""})).is_err());
+        // Dot segments: `/paper/../references` would be asked as `/references`.
+        assert!(record(json!({"paperId": ".."})).is_err());
+        assert!(record(json!({"paperId": "."})).is_err());
+        assert!(record(json!({"paperId": "../x"})).unwrap().is_some());
         assert!(record(json!([1, 2])).is_err());
+    }
+
+    #[test]
+    fn records_survive_the_cache_round_trip() {
+        // Found by the s2_wire fuzzer: an id past u64 is read as a float, which came back from
+        // the cache 1 ulp off until serde_json parsed floats exactly (`float_roundtrip`).
+        let id = format!("702335{}5", "1".repeat(100));
+        let text =
+            format!(r#"{{"paperId": "a", "externalIds": {{"CorpusId": {id}}}, "title": "T"}}"#);
+        let original = record(serde_json::from_str(&text).unwrap())
+            .unwrap()
+            .unwrap();
+        let cached = serde_json::to_string(&original).unwrap();
+        let back: PaperRecord = serde_json::from_str(&cached).unwrap();
+        assert_eq!(back, original);
     }
 
     #[test]
@@ -153,5 +184,16 @@ mod tests {
             "<html>bad gateway</html>"
         );
         assert_eq!(error_message(b""), "(no message)");
+        // Found by the s2_wire fuzzer: control characters only, once filtered, left nothing.
+        assert_eq!(error_message(b"\x08\0\0\0\0\0\0\0"), "(no message)");
+        assert_eq!(error_message(br#"{"error": ""}"#), "(no message)");
+        // A hostile body: terminal escapes dropped, length capped.
+        let escapes = error_message(b"{\"message\": \"\\u001b]0;pwned\\u0007red\"}");
+        assert!(
+            !escapes.contains('\u{1b}') && escapes.contains("red"),
+            "{escapes:?}"
+        );
+        let long = serde_json::json!({ "error": "x".repeat(1 << 20) }).to_string();
+        assert!(error_message(long.as_bytes()).len() <= 200);
     }
 }

@@ -214,7 +214,8 @@ impl Index {
         if id.starts_with("10.") {
             return self.get("doi", id);
         }
-        None
+        // Real ids are 40 hex digits; a world may plant others (a hostile API's `../x`).
+        self.get("paperid", id)
     }
 
     fn resolve_url(&self, link: &str) -> Option<&str> {

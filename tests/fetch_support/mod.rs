@@ -123,15 +123,19 @@ pub fn fetch_in(catalog: &Catalog, options: &FetchOptions, dir: &Path) -> anyhow
 /// `nested_cap` (1,000 items a page).
 pub fn minimum_requests(catalog: &Catalog, nested_cap: usize) -> Minimum {
     let papers = world_papers();
+    // Two world papers can share an id (the catalogue gave two entries one DOI): like the mock,
+    // the first in file order (world.jsonl is sorted by paperId) wins, so the bound is the same
+    // on every run.
     let mut known: HashMap<String, String> = HashMap::new();
-    for (id, p) in &papers {
+    let mut in_file_order: Vec<(&String, &Value)> = papers.iter().collect();
+    in_file_order.sort_by(|a, b| a.0.cmp(b.0));
+    for (id, p) in in_file_order {
         if let Some(ids) = p["externalIds"].as_object() {
             for (kind, value) in ids {
                 if let Some(value) = value.as_str() {
-                    known.insert(
-                        format!("{}:{}", kind.to_lowercase(), value.to_lowercase()),
-                        id.clone(),
-                    );
+                    known
+                        .entry(format!("{}:{}", kind.to_lowercase(), value.to_lowercase()))
+                        .or_insert_with(|| id.clone());
                 }
             }
         }
@@ -158,7 +162,19 @@ pub fn minimum_requests(catalog: &Catalog, nested_cap: usize) -> Minimum {
         .flatten()
         .collect();
         ids += candidates.len();
-        match candidates.iter().find_map(|c| known.get(&c.to_lowercase())) {
+        // A record found by id but titled otherwise (the catalogue links another paper's id) is
+        // not taken: the client resolves such a paper by title.
+        let title = normalize_title(&paper.title);
+        let by_id = candidates
+            .iter()
+            .filter_map(|c| known.get(&c.to_lowercase()))
+            .find(|id| {
+                titles_agree(
+                    &normalize_title(papers[*id]["title"].as_str().unwrap_or("")),
+                    &title,
+                )
+            });
+        match by_id {
             Some(id) => {
                 resolved.insert(id.clone());
             }
@@ -214,6 +230,31 @@ impl Minimum {
     pub fn with_link_details(&self) -> usize {
         self.id_batches + self.titles + self.list_pages
     }
+}
+
+/// The client's rule, written again independently: normalized titles agree when one contains the
+/// other (12 characters or more) or their edit distance is at most a tenth of the longer one.
+fn titles_agree(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    if a == b || (short.len() >= 12 && long.contains(short)) {
+        return true;
+    }
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.iter().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    let longest = a.len().max(b.len()).max(1);
+    1.0 - row[b.len()] as f64 / longest as f64 >= 0.9
 }
 
 /// Every file under `dir`, recursively.

@@ -1,0 +1,244 @@
+//! The metric kernels on synthetic citation graphs (issue #6): `cargo bench --bench kernels`.
+//!
+//! Graphs of 10k and 100k papers are generated in-process the way `bench/gen_snapshot.py` does
+//! (about 10 references a paper, to older papers only, preferential attachment), then each kernel
+//! runs on the same [`Csr`] the analysis builds.
+//!
+//! With `CITEGRAPH_BENCH_EDGES=FILE` (an edge list from `bench/gen_snapshot.py`) it does not run
+//! divan: it reads that graph, runs each kernel once with the analysis' default options and
+//! prints the seconds of each step as JSON, so that `bench/run.sh` can set citegraph's kernels
+//! beside networkx and igraph on the very same graph. Never run by `cargo test` or CI.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use citegraph::graph::{Csr, UndirectedCsr};
+use citegraph::metrics::{
+    automatic_pivots, betweenness, core_number, hits_unchecked, louvain, pagerank,
+    BetweennessOptions, HitsOptions, LouvainOptions, PageRankOptions, SplitMix64,
+};
+use divan::Bencher;
+
+const SIZES: &[usize] = &[10_000, 100_000];
+/// Mean references per paper, as in `bench/gen_snapshot.py`.
+const REFERENCES: usize = 10;
+
+fn main() {
+    match std::env::var_os("CITEGRAPH_BENCH_EDGES") {
+        Some(path) => {
+            if let Err(err) = steps(std::path::Path::new(&path)) {
+                eprintln!("kernels: {err:#}");
+                std::process::exit(1);
+            }
+        }
+        None => divan::main(),
+    }
+}
+
+/// A citation graph of `n` papers: paper i cites up to [`REFERENCES`] distinct older papers, each
+/// drawn with probability 4/5 in proportion to (citations received + 1), else uniformly.
+fn citation_graph(n: usize) -> Csr {
+    let mut rng = SplitMix64::new(6);
+    // Each paper once, plus once per citation it received: a uniform draw from the pool is a
+    // draw in proportion to in-degree + 1.
+    let mut pool: Vec<u32> = Vec::with_capacity(n * (REFERENCES + 1));
+    let mut edges: Vec<(u32, u32)> = Vec::with_capacity(n * REFERENCES);
+    for paper in 0..n {
+        let first = edges.len();
+        for _ in 0..REFERENCES.min(paper) {
+            let cited = if pool.is_empty() || rng.below(5) == 0 {
+                rng.below(paper)
+            } else {
+                pool[rng.below(pool.len())] as usize
+            };
+            edges.push((paper as u32, cited as u32));
+        }
+        pool.push(paper as u32);
+        pool.extend(edges[first..].iter().map(|&(_, cited)| cited));
+    }
+    // Csr::from_edges merges the duplicate references a paper may have drawn.
+    Csr::from_edges(n, edges).expect("every generated index is below n")
+}
+
+fn graphs(n: usize) -> (Csr, UndirectedCsr) {
+    let csr = citation_graph(n);
+    let undirected = csr.undirected();
+    (csr, undirected)
+}
+
+/// The Louvain options `citegraph analyze` uses at `n` nodes (`analysis::analyze`: 4 trials and
+/// 8 refinement rounds up to 200,000 nodes, 1 and 1 beyond).
+fn louvain_options(n: usize) -> LouvainOptions {
+    let large = n > 200_000;
+    LouvainOptions {
+        trials: if large { 1 } else { 4 },
+        refinement_rounds: if large { 1 } else { 8 },
+        ..LouvainOptions::default()
+    }
+}
+
+/// The betweenness options `citegraph analyze` uses on `csr`: exact up to 20,000 nodes, else the
+/// automatic pivot count.
+fn betweenness_options(csr: &Csr) -> BetweennessOptions {
+    BetweennessOptions {
+        pivots: automatic_pivots(csr),
+        ..BetweennessOptions::default()
+    }
+}
+
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn build_csr(bencher: Bencher, n: usize) {
+    let edges: Vec<(u32, u32)> = citation_graph(n).edges().collect();
+    bencher.bench_local(|| Csr::from_edges(n, black_box(edges.iter().copied())));
+}
+
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn undirected(bencher: Bencher, n: usize) {
+    let csr = citation_graph(n);
+    bencher.bench_local(|| black_box(&csr).undirected());
+}
+
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn pagerank_default(bencher: Bencher, n: usize) {
+    let csr = citation_graph(n);
+    let options = PageRankOptions::default();
+    bencher.bench_local(|| pagerank(black_box(&csr), &options));
+}
+
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn hits_default(bencher: Bencher, n: usize) {
+    let csr = citation_graph(n);
+    let options = HitsOptions::default();
+    // As the analysis calls it: the values even when the tolerance is not reached.
+    bencher.bench_local(|| hits_unchecked(black_box(&csr), &options));
+}
+
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn core_numbers(bencher: Bencher, n: usize) {
+    let (_, undirected) = graphs(n);
+    bencher.bench_local(|| core_number(black_box(&undirected)));
+}
+
+/// Sampled with 64 pivots at every size, to compare sizes per pivot (the analysis is exact up to
+/// 20k nodes, see `betweenness_analysis`).
+#[divan::bench(args = SIZES, sample_count = 10)]
+fn betweenness_sampled_64(bencher: Bencher, n: usize) {
+    let csr = citation_graph(n);
+    let options = BetweennessOptions {
+        exact_limit: 0,
+        pivots: 64,
+        seed: 0,
+    };
+    bencher.bench_local(|| betweenness(black_box(&csr), &options));
+}
+
+/// As the analysis runs it: exact at 10k, automatic pivots at 100k.
+#[divan::bench(args = SIZES, sample_count = 5)]
+fn betweenness_analysis(bencher: Bencher, n: usize) {
+    let csr = citation_graph(n);
+    let options = betweenness_options(&csr);
+    bencher.bench_local(|| betweenness(black_box(&csr), &options));
+}
+
+/// One trial, to compare with one Louvain run of networkx or igraph.
+#[divan::bench(args = SIZES, sample_count = 5)]
+fn louvain_one_trial(bencher: Bencher, n: usize) {
+    let (_, undirected) = graphs(n);
+    let options = LouvainOptions {
+        trials: 1,
+        ..LouvainOptions::default()
+    };
+    bencher.bench_local(|| louvain(black_box(&undirected), &options));
+}
+
+/// As the analysis runs it (4 trials up to 200k nodes).
+#[divan::bench(args = SIZES, sample_count = 5)]
+fn louvain_default(bencher: Bencher, n: usize) {
+    let (_, undirected) = graphs(n);
+    let options = louvain_options(n);
+    bencher.bench_local(|| louvain(black_box(&undirected), &options));
+}
+
+/// Reads `source target` lines (0-based ids) into a [`Csr`] of `max id + 1` nodes.
+fn read_edge_list(path: &std::path::Path) -> anyhow::Result<Csr> {
+    use anyhow::Context;
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("reading the edge list {}", path.display()))?;
+    let mut edges = Vec::with_capacity(text.len() / 12);
+    let mut nodes = 0u32;
+    for (number, line) in text.lines().enumerate() {
+        let mut fields = line.split_ascii_whitespace();
+        let (Some(a), Some(b)) = (fields.next(), fields.next()) else {
+            continue;
+        };
+        let parse = |s: &str| {
+            s.parse::<u32>().with_context(|| {
+                format!(
+                    "{}:{}: {s:?} is not a node id; expected `source target` with 0-based integers",
+                    path.display(),
+                    number + 1
+                )
+            })
+        };
+        let (source, target) = (parse(a)?, parse(b)?);
+        nodes = nodes.max(source + 1).max(target + 1);
+        edges.push((source, target));
+    }
+    Ok(Csr::from_edges(nodes as usize, edges)?)
+}
+
+/// One run of each kernel with the analysis' options on the graph at `path`, seconds as JSON.
+fn steps(path: &std::path::Path) -> anyhow::Result<()> {
+    let mut timings: Vec<(&str, f64)> = Vec::new();
+    let mut time = |name: &'static str, start: Instant| {
+        let seconds = start.elapsed().as_secs_f64();
+        eprintln!("{name}: {seconds:.3} s");
+        timings.push((name, seconds));
+    };
+    let start = Instant::now();
+    let csr = read_edge_list(path)?;
+    time("load", start);
+    let n = csr.node_count();
+
+    let start = Instant::now();
+    black_box(pagerank(&csr, &PageRankOptions::default())?);
+    time("pagerank", start);
+    let start = Instant::now();
+    black_box(hits_unchecked(&csr, &HitsOptions::default()));
+    time("hits", start);
+    let start = Instant::now();
+    let undirected = csr.undirected();
+    time("undirected", start);
+    let start = Instant::now();
+    black_box(core_number(&undirected));
+    time("core", start);
+    let start = Instant::now();
+    let partition = louvain(&undirected, &louvain_options(n));
+    time("louvain", start);
+    let start = Instant::now();
+    let (_, mode) = betweenness(&csr, &betweenness_options(&csr));
+    time("betweenness", start);
+
+    let steps: serde_json::Map<String, serde_json::Value> = timings
+        .iter()
+        .map(|&(name, seconds)| {
+            (
+                name.to_string(),
+                serde_json::json!({"status": "ok", "seconds": seconds}),
+            )
+        })
+        .collect();
+    let report = serde_json::json!({
+        "tool": "citegraph kernels",
+        "nodes": n,
+        "edges": csr.edge_count(),
+        "steps": steps,
+        "results": {
+            "communities": partition.count,
+            "modularity": partition.modularity,
+            "betweenness": mode.to_string(),
+        },
+    });
+    println!("{report:#}");
+    Ok(())
+}

@@ -1,0 +1,188 @@
+//! Figure 7: how citations are distributed over the catalogue, log-log. For each count x, the
+//! share of catalogue papers cited at least x times (the complementary cumulative distribution,
+//! which shows a heavy tail as a straight-ish line without binning choices), once for citations
+//! from all of Semantic Scholar and once for citations from other catalogue papers.
+
+use anyhow::Result;
+
+use super::canvas::Canvas;
+use super::parts::{
+    draw_empty, draw_marker, draw_title, draw_x_axis, draw_y_axis, empty_height, log_ticks,
+    title_height, x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
+    Scale,
+};
+use super::{Chart, Rgb, Style};
+use crate::analysis::Analysis;
+
+/// Okabe-Ito blue and vermillion, with different markers so that grayscale still tells them
+/// apart; not mechanism colours in meaning, and the legend says so.
+const SERIES: [(Rgb, Marker); 2] = [
+    ((0x00, 0x5F, 0x9E), Marker::Circle),
+    ((0xD8, 0x61, 0x08), Marker::Triangle),
+];
+
+struct Series {
+    label: String,
+    /// (x, share of papers with at least x), x ≥ 1, increasing x.
+    points: Vec<(f64, f64)>,
+    papers: usize,
+    zeros: usize,
+}
+
+impl Series {
+    fn new(label: &str, mut values: Vec<u64>) -> Self {
+        values.sort_unstable();
+        let n = values.len();
+        let zeros = values.iter().take_while(|&&v| v == 0).count();
+        let mut points = Vec::new();
+        let mut i = zeros;
+        while i < n {
+            let v = values[i];
+            points.push((v as f64, (n - i) as f64 / n as f64));
+            while i < n && values[i] == v {
+                i += 1;
+            }
+        }
+        Series {
+            label: label.to_string(),
+            points,
+            papers: n,
+            zeros,
+        }
+    }
+}
+
+pub(super) struct CitationDistribution {
+    series: Vec<Series>,
+}
+
+impl CitationDistribution {
+    pub fn new(analysis: &Analysis) -> Self {
+        let catalog: Vec<_> = analysis.papers.iter().filter(|p| p.in_catalog).collect();
+        let global = catalog.iter().filter_map(|p| p.citation_count).collect();
+        let internal = catalog
+            .iter()
+            .map(|p| u64::from(p.catalog_citations))
+            .collect();
+        CitationDistribution {
+            series: vec![
+                Series::new("All citations (Semantic Scholar)", global),
+                Series::new("Citations from the catalogue", internal),
+            ],
+        }
+    }
+
+    fn drawn(&self) -> impl Iterator<Item = (usize, &Series)> {
+        self.series
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| !s.points.is_empty())
+    }
+
+    fn legend(&self) -> LegendBlock {
+        let entries = self
+            .drawn()
+            .map(|(i, s)| LegendEntry {
+                label: s.label.clone(),
+                color: SERIES[i % SERIES.len()].0,
+                marker: SERIES[i % SERIES.len()].1,
+            })
+            .collect();
+        LegendBlock::new(entries, None)
+    }
+
+    fn plot_height(st: &Style) -> f64 {
+        st.px(640.0)
+    }
+}
+
+impl Chart for CitationDistribution {
+    fn title(&self) -> String {
+        "Citation distribution".to_string()
+    }
+
+    fn caption(&self) -> String {
+        let mut caption = "Share of catalogue papers cited at least x times (complementary \
+                           cumulative distribution), log-log: citations from all of Semantic \
+                           Scholar, and from other catalogue papers."
+            .to_string();
+        for s in &self.series {
+            caption.push_str(&format!(
+                " {}: {} papers, {} never cited (not drawn on the log scale).",
+                s.label, s.papers, s.zeros
+            ));
+        }
+        caption
+    }
+
+    fn height(&self, st: &Style) -> f64 {
+        if self.drawn().next().is_none() {
+            return empty_height(st);
+        }
+        title_height(st)
+            + st.px(10.0)
+            + Self::plot_height(st)
+            + x_axis_height(st, true)
+            + self.legend().height(st)
+            + st.margin()
+    }
+
+    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
+        if self.drawn().next().is_none() {
+            return draw_empty(
+                c,
+                st,
+                &self.title(),
+                "No catalogue paper has been cited, in the catalogue or on Semantic Scholar.",
+            );
+        }
+        let top = draw_title(c, st, &self.title())?;
+        let points = || self.drawn().flat_map(|(_, s)| s.points.iter());
+        let max_x = points().map(|p| p.0).fold(1.0, f64::max);
+        let min_y = points().map(|p| p.1).fold(1.0, f64::min);
+        let x_scale = Scale::log(1.0, max_x);
+        let y_scale = Scale::log(min_y, 1.0);
+        let x_ticks = log_ticks(&x_scale);
+        let y_ticks = log_ticks(&y_scale);
+        let plot = Rect {
+            x0: st.margin() + y_axis_width(st, &y_ticks, true),
+            y0: top + st.px(10.0),
+            x1: st.width - st.margin() - st.px(24.0),
+            y1: top + st.px(10.0) + Self::plot_height(st),
+        };
+        let axis = AxisStyle::grid().inset(st.px(14.0));
+        draw_y_axis(
+            c,
+            st,
+            &plot,
+            &y_scale,
+            &y_ticks,
+            "Share of papers cited ≥ x times",
+            axis,
+        )?;
+        draw_x_axis(
+            c,
+            st,
+            &plot,
+            &x_scale,
+            &x_ticks,
+            "Citations x (log scale)",
+            axis,
+        )?;
+        let marker = st.px(20.0);
+        for (i, series) in self.drawn() {
+            let (color, shape) = SERIES[i % SERIES.len()];
+            let path: Vec<(f64, f64)> = series
+                .points
+                .iter()
+                .map(|&(x, y)| (axis.x(&x_scale, &plot, x), axis.y(&y_scale, &plot, y)))
+                .collect();
+            c.polyline(&path, st.line(), color)?;
+            for &(x, y) in &path {
+                draw_marker(c, st, shape, x, y, marker, color)?;
+            }
+        }
+        // The legend under the plot: inside, a steep catalogue curve can cross any corner.
+        self.legend().draw(c, st, plot.y1 + x_axis_height(st, true))
+    }
+}

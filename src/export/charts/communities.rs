@@ -1,0 +1,196 @@
+//! Figure 6: detected communities against mechanisms. One bar per community (the largest ones),
+//! split into the shares of its catalogue papers' mechanisms.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+
+use super::canvas::{text_width, Canvas, HAlign, TextSpec, VAlign};
+use super::parts::{
+    draw_empty, draw_title, draw_x_axis, empty_height, linear_ticks, title_height, x_axis_height,
+    AxisStyle, LegendBlock, LegendEntry, Rect, Scale,
+};
+use super::{fit_text, Chart, MechanismGroups, Rgb, Style, AXIS, TEXT, WHITE};
+use crate::analysis::Analysis;
+
+/// Communities past this many are merged into one bar.
+const MAX_COMMUNITIES: usize = 10;
+
+struct Row {
+    label: String,
+    /// Share of each mechanism group, summing to 1.
+    shares: Vec<f64>,
+}
+
+pub(super) struct Communities {
+    rows: Vec<Row>,
+    colors: Vec<Rgb>,
+    legend: LegendBlock,
+    shown: Vec<usize>,
+    communities: usize,
+    nmi: f64,
+    ari: f64,
+}
+
+impl Communities {
+    pub fn new(analysis: &Analysis, groups: &MechanismGroups) -> Self {
+        let n_groups = groups.groups.len();
+        // Per community: paper count and (fractional) mechanism counts.
+        let mut by_community: BTreeMap<u32, (usize, Vec<f64>)> = BTreeMap::new();
+        for paper in analysis.papers.iter().filter(|p| p.in_catalog) {
+            let found = groups.groups_of(&paper.mechanisms);
+            let entry = by_community
+                .entry(paper.community)
+                .or_insert_with(|| (0, vec![0.0; n_groups]));
+            entry.0 += 1;
+            for &g in &found {
+                entry.1[g] += 1.0 / found.len() as f64;
+            }
+        }
+        let communities = by_community.len();
+        let mut ranked: Vec<(u32, (usize, Vec<f64>))> = by_community.into_iter().collect();
+        ranked.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+        let mut rows = Vec::new();
+        let mut rest = (0usize, vec![0.0; n_groups], 0usize);
+        for (i, (id, (count, mechanisms))) in ranked.into_iter().enumerate() {
+            if i < MAX_COMMUNITIES - 1 || communities <= MAX_COMMUNITIES {
+                rows.push((format!("C{id} ({count})"), mechanisms));
+            } else {
+                rest.0 += count;
+                rest.2 += 1;
+                for (g, v) in mechanisms.into_iter().enumerate() {
+                    rest.1[g] += v;
+                }
+            }
+        }
+        if rest.2 > 0 {
+            rows.push((format!("{} others ({})", rest.2, rest.0), rest.1));
+        }
+        let mut used = vec![false; n_groups];
+        let rows: Vec<Row> = rows
+            .into_iter()
+            .map(|(label, counts)| {
+                let total: f64 = counts.iter().sum();
+                let shares = counts
+                    .iter()
+                    .map(|c| if total > 0.0 { c / total } else { 0.0 })
+                    .collect::<Vec<f64>>();
+                for (g, s) in shares.iter().enumerate() {
+                    used[g] |= *s > 0.0;
+                }
+                Row { label, shares }
+            })
+            .collect();
+        let shown: Vec<usize> = (0..n_groups).filter(|&g| used[g]).collect();
+        let entries = shown
+            .iter()
+            .map(|&g| LegendEntry::swatch(&groups.groups[g].label, groups.groups[g].color))
+            .collect();
+        Communities {
+            rows,
+            colors: groups.groups.iter().map(|g| g.color).collect(),
+            legend: LegendBlock::new(entries, None),
+            shown,
+            communities,
+            nmi: analysis.summary.nmi,
+            ari: analysis.summary.ari,
+        }
+    }
+
+    fn row_height(st: &Style) -> f64 {
+        st.px(58.0)
+    }
+}
+
+impl Chart for Communities {
+    fn title(&self) -> String {
+        "Communities vs. mechanisms".to_string()
+    }
+
+    fn caption(&self) -> String {
+        let mut caption = format!(
+            "The {} communities of the citation graph that hold catalogue papers, largest \
+             first (catalogue papers in parentheses; beyond the {} largest, merged), each split \
+             into the mechanisms of its catalogue papers; a paper with k mechanisms counts 1/k \
+             towards each.",
+            self.communities,
+            MAX_COMMUNITIES - 1
+        );
+        if self.nmi.is_finite() && self.ari.is_finite() {
+            caption.push_str(&format!(
+                " Agreement between communities and mechanisms: NMI {:.2}, ARI {:.2}.",
+                self.nmi, self.ari
+            ));
+        }
+        caption
+    }
+
+    fn height(&self, st: &Style) -> f64 {
+        if self.rows.is_empty() {
+            return empty_height(st);
+        }
+        title_height(st)
+            + Self::row_height(st) * self.rows.len() as f64
+            + st.px(8.0)
+            + x_axis_height(st, true)
+            + self.legend.height(st)
+            + st.margin()
+    }
+
+    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
+        if self.rows.is_empty() {
+            return draw_empty(c, st, &self.title(), "No catalogue paper is in the graph.");
+        }
+        let top = draw_title(c, st, &self.title())?;
+        let size = st.tick_size();
+        let widest = self
+            .rows
+            .iter()
+            .map(|r| text_width(&r.label, size, false))
+            .fold(0.0, f64::max);
+        let label_width = widest.min(st.width * 0.35);
+        let scale = Scale::linear(0.0, 1.0);
+        let ticks = linear_ticks(&scale, 4, true);
+        let last_half = text_width("100%", size, false) / 2.0;
+        let rh = Self::row_height(st);
+        let plot = Rect {
+            x0: st.margin() + label_width + st.gap() * 1.5,
+            y0: top,
+            x1: st.width - st.margin() - last_half,
+            y1: top + rh * self.rows.len() as f64 + st.px(8.0),
+        };
+        let spec = TextSpec::new(size, TEXT).align(HAlign::Right, VAlign::Center);
+        let separator = st.px(2.0).max(1.0);
+        for (i, row) in self.rows.iter().enumerate() {
+            let cy = top + st.px(4.0) + rh * (i as f64 + 0.5);
+            let label = fit_text(&row.label, size, false, label_width);
+            c.text(&label, plot.x0 - st.gap(), cy, &spec)?;
+            let half = rh * 0.36;
+            let mut start = 0.0;
+            for &g in &self.shown {
+                let share = row.shares[g];
+                if share <= 0.0 {
+                    continue;
+                }
+                let x0 = scale.map(start, plot.x0, plot.x1);
+                let x1 = scale.map(start + share, plot.x0, plot.x1);
+                c.rect(x0, cy - half, x1, cy + half, self.colors[g])?;
+                if start > 0.0 {
+                    c.vline(x0, cy - half, cy + half, separator, WHITE)?;
+                }
+                start += share;
+            }
+        }
+        draw_x_axis(
+            c,
+            st,
+            &plot,
+            &scale,
+            &ticks,
+            "Share of the community's papers",
+            AxisStyle::default(),
+        )?;
+        c.vline(plot.x0, plot.y0, plot.y1, st.line(), AXIS)?;
+        self.legend.draw(c, st, plot.y1 + x_axis_height(st, true))
+    }
+}

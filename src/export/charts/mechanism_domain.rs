@@ -1,0 +1,146 @@
+//! Figure 2: catalogue papers per mechanism and domain, a heat map with the count in each cell.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+
+use super::canvas::Canvas;
+use super::parts::{draw_empty, draw_title, empty_height, title_height, Colorbar, Heatmap};
+use super::{display_domain, Chart, MechanismGroups, Style};
+use crate::analysis::Analysis;
+
+/// Domains past this many are merged into one column.
+const MAX_DOMAINS: usize = 8;
+
+pub(super) struct MechanismDomain {
+    rows: Vec<String>,
+    columns: Vec<String>,
+    counts: Vec<Vec<u64>>,
+    papers: usize,
+}
+
+impl MechanismDomain {
+    pub fn new(analysis: &Analysis, groups: &MechanismGroups) -> Self {
+        let catalog: Vec<_> = analysis.papers.iter().filter(|p| p.in_catalog).collect();
+        // Domains in the analysis's order (by paper count), then any only the papers name.
+        let mut domains: Vec<String> = analysis.domains.iter().map(|d| d.name.clone()).collect();
+        let mut extra: BTreeMap<&str, usize> = BTreeMap::new();
+        for paper in &catalog {
+            for domain in &paper.domains {
+                if !domains.contains(domain) {
+                    *extra.entry(domain.as_str()).or_default() += 1;
+                }
+            }
+        }
+        let mut extra: Vec<(&str, usize)> = extra.into_iter().collect();
+        extra.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        domains.extend(extra.into_iter().map(|(d, _)| d.to_string()));
+        let mut columns: Vec<String> = domains
+            .iter()
+            .take(MAX_DOMAINS)
+            .map(|d| display_domain(d))
+            .collect();
+        let folded = domains.len().saturating_sub(MAX_DOMAINS - 1);
+        if domains.len() > MAX_DOMAINS {
+            columns.truncate(MAX_DOMAINS - 1);
+            columns.push(format!("{folded} others"));
+        }
+        let column_of = |domain: &str| -> Option<usize> {
+            let i = domains.iter().position(|d| d == domain)?;
+            Some(i.min(columns.len().saturating_sub(1)))
+        };
+
+        let n_groups = groups.groups.len();
+        let mut counts = vec![vec![0u64; columns.len()]; n_groups];
+        let mut papers = 0;
+        for paper in &catalog {
+            let rows = groups.groups_of(&paper.mechanisms);
+            let mut cols: Vec<usize> = paper.domains.iter().filter_map(|d| column_of(d)).collect();
+            cols.sort_unstable();
+            cols.dedup();
+            if !rows.is_empty() && !cols.is_empty() {
+                papers += 1;
+            }
+            for &r in &rows {
+                for &k in &cols {
+                    counts[r][k] += 1;
+                }
+            }
+        }
+        let keep: Vec<usize> = (0..n_groups)
+            .filter(|&g| counts[g].iter().any(|&c| c > 0))
+            .collect();
+        MechanismDomain {
+            rows: keep
+                .iter()
+                .map(|&g| groups.groups[g].label.clone())
+                .collect(),
+            counts: keep.iter().map(|&g| counts[g].clone()).collect(),
+            columns,
+            papers,
+        }
+    }
+
+    fn heatmap(&self, st: &Style) -> Heatmap {
+        let max = self.counts.iter().flatten().copied().max().unwrap_or(0);
+        Heatmap {
+            rows: self.rows.clone(),
+            columns: self.columns.clone(),
+            fill: self
+                .counts
+                .iter()
+                .map(|row| row.iter().map(|&c| c as f64 / max.max(1) as f64).collect())
+                .collect(),
+            text: self
+                .counts
+                .iter()
+                .map(|row| row.iter().map(u64::to_string).collect())
+                .collect(),
+            row_title: "Mechanism".to_string(),
+            column_title: "Domain".to_string(),
+            diagonal: false,
+            cell_height: Some(st.px(64.0)),
+            colorbar: Some(Colorbar {
+                label: "Papers".to_string(),
+                max: max as f64,
+                percent: false,
+            }),
+        }
+    }
+}
+
+impl Chart for MechanismDomain {
+    fn title(&self) -> String {
+        "Mechanisms across domains".to_string()
+    }
+
+    fn caption(&self) -> String {
+        format!(
+            "Catalogue papers per mechanism (rows) and domain (columns), {} papers; a paper with \
+             several mechanisms or domains counts once in each of its cells. Mechanisms beyond \
+             the {} most common are grouped as \"other\".",
+            self.papers,
+            super::NAMED_MECHANISMS
+        )
+    }
+
+    fn height(&self, st: &Style) -> f64 {
+        if self.rows.is_empty() {
+            return empty_height(st);
+        }
+        title_height(st) + self.heatmap(st).height(st) + st.margin()
+    }
+
+    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
+        if self.rows.is_empty() {
+            return draw_empty(
+                c,
+                st,
+                &self.title(),
+                "No catalogue paper has both a mechanism and a domain.",
+            );
+        }
+        let top = draw_title(c, st, &self.title())?;
+        self.heatmap(st).draw(c, st, top)
+    }
+}

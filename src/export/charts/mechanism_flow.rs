@@ -1,0 +1,124 @@
+//! Figure 3: citation flow between mechanisms. Rows cite columns; the colour is the share of the
+//! row's citations, the number the count; the diagonal (citations within a mechanism) is outlined.
+
+use anyhow::Result;
+
+use super::canvas::Canvas;
+use super::parts::{draw_empty, draw_title, empty_height, title_height, Colorbar, Heatmap};
+use super::{row_shares, Chart, MechanismGroups, Style};
+use crate::analysis::Analysis;
+
+pub(super) struct MechanismFlow {
+    labels: Vec<String>,
+    counts: Vec<Vec<u64>>,
+    homophily: f64,
+    homophily_expected: f64,
+}
+
+impl MechanismFlow {
+    pub fn new(analysis: &Analysis, groups: &MechanismGroups) -> Self {
+        let flow = &analysis.flow;
+        let n = groups.groups.len();
+        let mut counts = vec![vec![0u64; n]; n];
+        let group_of = |i: usize| flow.labels.get(i).and_then(|l| groups.group_of(l));
+        for (i, row) in flow.counts.iter().enumerate() {
+            let Some(r) = group_of(i) else { continue };
+            for (k, &count) in row.iter().enumerate() {
+                if let Some(c) = group_of(k) {
+                    counts[r][c] = counts[r][c].saturating_add(count);
+                }
+            }
+        }
+        // The same mechanisms on both axes, so that the diagonal means "within".
+        let keep: Vec<usize> = (0..n)
+            .filter(|&g| counts[g].iter().any(|&c| c > 0) || counts.iter().any(|r| r[g] > 0))
+            .collect();
+        MechanismFlow {
+            labels: keep
+                .iter()
+                .map(|&g| groups.groups[g].label.clone())
+                .collect(),
+            counts: keep
+                .iter()
+                .map(|&r| keep.iter().map(|&c| counts[r][c]).collect())
+                .collect(),
+            homophily: analysis.summary.homophily,
+            homophily_expected: analysis.summary.homophily_expected,
+        }
+    }
+
+    fn heatmap(&self) -> Heatmap {
+        let shares = row_shares(&self.counts);
+        // The colour scale ends at the largest share, rounded up to a tick: row shares rarely
+        // reach 100%, and a scale to 100% would leave the dark half of the colours unused.
+        let largest = shares.iter().flatten().copied().fold(0.0, f64::max);
+        let top = super::parts::nice_max(largest, 4).clamp(0.1, 1.0);
+        let fill = shares
+            .iter()
+            .map(|row| row.iter().map(|s| s / top).collect())
+            .collect();
+        Heatmap {
+            rows: self.labels.clone(),
+            columns: self.labels.clone(),
+            fill,
+            text: self
+                .counts
+                .iter()
+                .map(|row| row.iter().map(u64::to_string).collect())
+                .collect(),
+            row_title: "Citing mechanism".to_string(),
+            column_title: "Cited mechanism".to_string(),
+            diagonal: true,
+            cell_height: None,
+            colorbar: Some(Colorbar {
+                label: "Share of the row's citations".to_string(),
+                max: top,
+                percent: true,
+            }),
+        }
+    }
+}
+
+impl Chart for MechanismFlow {
+    fn title(&self) -> String {
+        "Citation flow between mechanisms".to_string()
+    }
+
+    fn caption(&self) -> String {
+        let total: u64 = self.counts.iter().flatten().sum();
+        let mut caption = format!(
+            "Citations between catalogue papers ({total} mechanism pairs), from the citing paper's \
+             mechanism (rows) to the cited paper's (columns). Colour: share of the row's \
+             citations; number: count. A citation between papers with several mechanisms counts \
+             once for each pair. The outlined diagonal holds citations within a mechanism."
+        );
+        if self.homophily.is_finite() && self.homophily_expected.is_finite() && total > 0 {
+            caption.push_str(&format!(
+                " {:.0}% of citations stay within a mechanism ({:.0}% expected by chance).",
+                self.homophily * 100.0,
+                self.homophily_expected * 100.0
+            ));
+        }
+        caption
+    }
+
+    fn height(&self, st: &Style) -> f64 {
+        if self.labels.is_empty() {
+            return empty_height(st);
+        }
+        title_height(st) + self.heatmap().height(st) + st.margin()
+    }
+
+    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
+        if self.labels.is_empty() {
+            return draw_empty(
+                c,
+                st,
+                &self.title(),
+                "No citations between catalogue papers with a mechanism.",
+            );
+        }
+        let top = draw_title(c, st, &self.title())?;
+        self.heatmap().draw(c, st, top)
+    }
+}

@@ -1,0 +1,296 @@
+//! Figure 1: catalogue papers per publication year, stacked by mechanism.
+//!
+//! A paper with k mechanisms adds 1/k to each, so a bar's height is the number of papers that
+//! year, not the number of badges.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+
+use super::canvas::{cap_height, text_width, Canvas, HAlign, TextSpec, VAlign};
+use super::parts::{
+    draw_empty, draw_title, draw_y_axis, empty_height, linear_ticks, nice_max, title_height,
+    x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Rect, Scale,
+};
+use super::{left_out, Chart, MechanismGroups, Style, AXIS, MUTED, TEXT, WHITE};
+use crate::analysis::Analysis;
+
+/// Years beyond this span are pooled into the first bar: bars would be too thin to read.
+const MAX_YEARS: i32 = 40;
+
+/// A run of this many years without a paper ends the timeline; older papers are pooled.
+const GAP_YEARS: i32 = 2;
+
+/// One bar: a year, or the pooled older years.
+struct YearBar {
+    label: String,
+    /// The year, for thinning labels; `None` for the pooled bar (always labelled).
+    year: Option<i32>,
+    /// The (fractional) paper count of each mechanism group.
+    values: Vec<f64>,
+}
+
+pub(super) struct PapersPerYear {
+    bars: Vec<YearBar>,
+    legend: LegendBlock,
+    /// Group index of each legend entry (groups with no paper are left out).
+    shown: Vec<usize>,
+    colors: Vec<(u8, u8, u8)>,
+    papers: usize,
+    without_year: usize,
+    /// Papers pooled into the first bar, and the newest year among them.
+    pooled: Option<(usize, i32)>,
+}
+
+/// The first year of the timeline: walking back from the newest year, the timeline stops at a
+/// gap of [`GAP_YEARS`] empty years (a stray 1999 paper must not squeeze 2016-2025 into a
+/// corner) or after [`MAX_YEARS`] years.
+fn timeline_start(years: &BTreeMap<i32, (usize, Vec<f64>)>) -> Option<i32> {
+    let (&last, _) = years.iter().next_back()?;
+    let mut start = last;
+    for (&year, _) in years.iter().rev() {
+        if start - year > GAP_YEARS || last - year >= MAX_YEARS {
+            break;
+        }
+        start = year;
+    }
+    Some(start)
+}
+
+impl PapersPerYear {
+    pub fn new(analysis: &Analysis, groups: &MechanismGroups) -> Self {
+        let n_groups = groups.groups.len();
+        // Per year: papers, and their (fractional) count per mechanism group.
+        let mut years: BTreeMap<i32, (usize, Vec<f64>)> = BTreeMap::new();
+        let (mut papers, mut without_year) = (0, 0);
+        for paper in analysis.papers.iter().filter(|p| p.in_catalog) {
+            papers += 1;
+            let Some(year) = paper.year else {
+                without_year += 1;
+                continue;
+            };
+            let found = groups.groups_of(&paper.mechanisms);
+            let row = years
+                .entry(year)
+                .or_insert_with(|| (0, vec![0.0; n_groups]));
+            row.0 += 1;
+            for &g in &found {
+                row.1[g] += 1.0 / found.len() as f64;
+            }
+        }
+        let mut bars = Vec::new();
+        let mut pooled = None;
+        if let (Some(start), Some(&last)) = (timeline_start(&years), years.keys().next_back()) {
+            let older: Vec<(&i32, &(usize, Vec<f64>))> = years.range(..start).collect();
+            if let Some((&newest, _)) = older.last() {
+                let mut values = vec![0.0; n_groups];
+                let mut count = 0;
+                for (_, (n, row)) in &older {
+                    count += n;
+                    for (g, v) in row.iter().enumerate() {
+                        values[g] += v;
+                    }
+                }
+                pooled = Some((count, newest));
+                bars.push(YearBar {
+                    label: format!("≤{newest}"),
+                    year: None,
+                    values,
+                });
+            }
+            // Every year of the timeline gets a slot, so that gaps show as gaps.
+            for year in start..=last {
+                bars.push(YearBar {
+                    label: year.to_string(),
+                    year: Some(year),
+                    values: years
+                        .get(&year)
+                        .map(|(_, row)| row.clone())
+                        .unwrap_or_else(|| vec![0.0; n_groups]),
+                });
+            }
+        }
+        let shown: Vec<usize> = (0..n_groups)
+            .filter(|&g| bars.iter().any(|b| b.values[g] > 0.0))
+            .collect();
+        let entries = shown
+            .iter()
+            .map(|&g| LegendEntry::swatch(&groups.groups[g].label, groups.groups[g].color))
+            .collect();
+        PapersPerYear {
+            bars,
+            legend: LegendBlock::new(entries, None),
+            shown,
+            colors: groups.groups.iter().map(|g| g.color).collect(),
+            papers,
+            without_year,
+            pooled,
+        }
+    }
+
+    fn plot_height(st: &Style) -> f64 {
+        st.px(560.0)
+    }
+
+    fn headroom(st: &Style) -> f64 {
+        cap_height(st.small_size()) + st.px(16.0)
+    }
+}
+
+impl Chart for PapersPerYear {
+    fn title(&self) -> String {
+        "Papers per year by mechanism".to_string()
+    }
+
+    fn caption(&self) -> String {
+        let mut caption = format!(
+            "Catalogue papers by publication year ({} papers), stacked by mechanism; a paper with \
+             k mechanisms counts 1/k towards each, so bar heights are paper counts. Mechanisms \
+             beyond the {} most common are grouped as \"other\".",
+            self.papers,
+            super::NAMED_MECHANISMS
+        );
+        caption.push_str(&left_out(self.without_year, "without a year"));
+        match self.pooled {
+            Some((1, newest)) => caption.push_str(&format!(
+                " The first bar holds the one paper from {newest} or earlier."
+            )),
+            Some((count, newest)) => caption.push_str(&format!(
+                " The first bar pools the {count} papers from {newest} and earlier."
+            )),
+            None => {}
+        }
+        caption
+    }
+
+    fn height(&self, st: &Style) -> f64 {
+        if self.bars.is_empty() {
+            return empty_height(st);
+        }
+        title_height(st)
+            + Self::headroom(st)
+            + Self::plot_height(st)
+            + x_axis_height(st, true)
+            + self.legend.height(st)
+            + st.margin()
+    }
+
+    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
+        if self.bars.is_empty() {
+            return draw_empty(
+                c,
+                st,
+                &self.title(),
+                "No catalogue paper has a publication year.",
+            );
+        }
+        let top = draw_title(c, st, &self.title())?;
+        let totals: Vec<f64> = self.bars.iter().map(|b| b.values.iter().sum()).collect();
+        let max = totals.iter().copied().fold(0.0, f64::max);
+        let scale = Scale::linear(0.0, nice_max(max, 5));
+        let ticks = linear_ticks(&scale, 5, false);
+        let plot = Rect {
+            x0: st.margin() + y_axis_width(st, &ticks, true),
+            y0: top + Self::headroom(st),
+            x1: st.width - st.margin(),
+            y1: top + Self::headroom(st) + Self::plot_height(st),
+        };
+        draw_y_axis(c, st, &plot, &scale, &ticks, "Papers", AxisStyle::grid())?;
+
+        let n = self.bars.len() as f64;
+        let slot = plot.width() / n;
+        let bar = (slot * 0.74).min(st.px(130.0));
+        let separator = st.px(2.0).max(1.0);
+        let count_spec =
+            TextSpec::new(st.small_size(), MUTED).align(HAlign::Center, VAlign::Baseline);
+        let widest_count = totals
+            .iter()
+            .map(|t| text_width(&format!("{}", t.round()), st.small_size(), false))
+            .fold(0.0, f64::max);
+        for (i, (bar_values, total)) in self.bars.iter().zip(&totals).enumerate() {
+            let row = &bar_values.values;
+            let cx = plot.x0 + slot * (i as f64 + 0.5);
+            let mut base = 0.0;
+            for &g in &self.shown {
+                let value = row[g];
+                if value <= 0.0 {
+                    continue;
+                }
+                let y0 = scale.map(base, plot.y1, plot.y0);
+                let y1 = scale.map(base + value, plot.y1, plot.y0);
+                c.rect(cx - bar / 2.0, y1, cx + bar / 2.0, y0, self.colors[g])?;
+                // A white rule between segments keeps neighbours apart in grayscale too.
+                if base > 0.0 {
+                    c.hline(cx - bar / 2.0, cx + bar / 2.0, y0, separator, WHITE)?;
+                }
+                base += value;
+            }
+            if *total > 0.0 && widest_count <= slot * 0.98 {
+                let y = scale.map(*total, plot.y1, plot.y0) - st.px(8.0);
+                c.text(&format!("{}", total.round()), cx, y, &count_spec)?;
+            }
+        }
+
+        // Year labels: every year when they fit, else every 2nd, 5th, 10th ...; the pooled
+        // bar is always labelled, and keeps its neighbours' room.
+        let size = st.tick_size();
+        let widest = self
+            .bars
+            .iter()
+            .map(|b| text_width(&b.label, size, false))
+            .fold(0.0, f64::max)
+            + st.gap() * 1.5;
+        let every = [1usize, 2, 5, 10, 20]
+            .into_iter()
+            .find(|&k| slot * k as f64 >= widest)
+            .unwrap_or(20);
+        let pooled_slots = if self.pooled.is_some() { every } else { 0 };
+        let spec = TextSpec::new(size, TEXT).align(HAlign::Center, VAlign::Top);
+        for (i, bar) in self.bars.iter().enumerate() {
+            let labelled = match bar.year {
+                None => true,
+                Some(year) => i >= pooled_slots && year.rem_euclid(every as i32) == 0,
+            };
+            if !labelled {
+                continue;
+            }
+            let cx = plot.x0 + slot * (i as f64 + 0.5);
+            c.vline(cx, plot.y1, plot.y1 + st.tick_len(), st.thin(), AXIS)?;
+            c.text(&bar.label, cx, plot.y1 + st.tick_len() + st.gap(), &spec)?;
+        }
+        c.hline(plot.x0, plot.x1, plot.y1, st.line(), AXIS)?;
+        let title_y = plot.y1 + x_axis_height(st, false) + st.gap() * 1.6;
+        let spec = TextSpec::new(st.label_size(), TEXT).align(HAlign::Center, VAlign::Top);
+        c.text(
+            "Publication year",
+            (plot.x0 + plot.x1) / 2.0,
+            title_y,
+            &spec,
+        )?;
+
+        self.legend.draw(c, st, plot.y1 + x_axis_height(st, true))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn years(list: &[i32]) -> BTreeMap<i32, (usize, Vec<f64>)> {
+        list.iter().map(|&y| (y, (1, vec![1.0]))).collect()
+    }
+
+    #[test]
+    fn the_timeline_stops_at_a_long_gap_or_span() {
+        assert_eq!(
+            timeline_start(&years(&[1999, 2016, 2018, 2019, 2020])),
+            Some(2016)
+        );
+        // A one-year gap is a gap in the timeline, not its end.
+        assert_eq!(timeline_start(&years(&[2010, 2012, 2013])), Some(2010));
+        assert_eq!(timeline_start(&years(&[2024])), Some(2024));
+        let decades: Vec<i32> = (1950..=2025).collect();
+        assert_eq!(timeline_start(&years(&decades)), Some(2025 - MAX_YEARS + 1));
+        assert_eq!(timeline_start(&years(&[])), None);
+    }
+}

@@ -1,0 +1,1153 @@
+//! Pieces the figures share: the title, legends, numeric and log axes, heat maps, lists of
+//! horizontal bars, and the page for a figure with nothing to show.
+
+use anyhow::Result;
+
+use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
+use super::{
+    fit_labels, fit_text, luminance, sequential, text_on, wrap_text, wrap_text_complete, Rgb,
+    Style, AXIS, EMPTY_CELL, GRID, MUTED, TEXT, WHITE,
+};
+
+/// A rectangle in pixels.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Rect {
+    pub x0: f64,
+    pub y0: f64,
+    pub x1: f64,
+    pub y1: f64,
+}
+
+impl Rect {
+    pub fn width(&self) -> f64 {
+        self.x1 - self.x0
+    }
+    pub fn height(&self) -> f64 {
+        self.y1 - self.y0
+    }
+}
+
+/// Height of the title block at the top of every figure.
+pub(crate) fn title_height(st: &Style) -> f64 {
+    st.margin() + cap_height(st.title_size()) + st.px(34.0)
+}
+
+/// The figure's title, centred at the top, cut to the width when it must be.
+pub(crate) fn draw_title(c: &Canvas, st: &Style, title: &str) -> Result<f64> {
+    let size = st.title_size();
+    let text = fit_text(title, size, true, st.width - 2.0 * st.margin());
+    let spec = TextSpec::new(size, TEXT)
+        .bold()
+        .align(HAlign::Center, VAlign::Top);
+    c.text(&text, st.width / 2.0, st.margin(), &spec)?;
+    Ok(title_height(st))
+}
+
+/// Height of a figure that only says why it is empty.
+pub(crate) fn empty_height(st: &Style) -> f64 {
+    st.px(420.0)
+}
+
+/// A figure with nothing to draw: the title and, in the middle, why.
+pub(crate) fn draw_empty(c: &Canvas, st: &Style, title: &str, why: &str) -> Result<()> {
+    let top = draw_title(c, st, title)?;
+    let area = Rect {
+        x0: st.margin(),
+        y0: top,
+        x1: st.width - st.margin(),
+        y1: c.height - st.margin(),
+    };
+    c.frame(area.x0, area.y0, area.x1, area.y1, st.thin(), GRID)?;
+    let size = st.label_size();
+    let lines = wrap_text(why, size, false, area.width() - 4.0 * st.gap(), 3);
+    let lh = line_height(size);
+    let first = (area.y0 + area.y1) / 2.0 - lh * (lines.len() as f64 - 1.0) / 2.0;
+    let spec = TextSpec::new(size, MUTED).align(HAlign::Center, VAlign::Center);
+    for (i, line) in lines.iter().enumerate() {
+        c.text(line, st.width / 2.0, first + lh * i as f64, &spec)?;
+    }
+    Ok(())
+}
+
+/// A sub-heading inside a figure (a panel's name), left-aligned at `x`; returns its height.
+pub(crate) fn draw_heading(c: &Canvas, st: &Style, text: &str, x: f64, y: f64) -> Result<f64> {
+    let size = st.label_size();
+    let text = fit_text(text, size, true, st.width - x - st.margin());
+    let spec = TextSpec::new(size, TEXT)
+        .bold()
+        .align(HAlign::Left, VAlign::Top);
+    c.text(&text, x, y, &spec)?;
+    Ok(heading_height(st))
+}
+
+pub(crate) fn heading_height(st: &Style) -> f64 {
+    cap_height(st.label_size()) + st.px(22.0)
+}
+
+/// How a legend entry is marked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Marker {
+    Swatch,
+    Circle,
+    Triangle,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct LegendEntry {
+    pub label: String,
+    pub color: Rgb,
+    pub marker: Marker,
+}
+
+impl LegendEntry {
+    pub fn swatch(label: &str, color: Rgb) -> Self {
+        LegendEntry {
+            label: label.to_string(),
+            color,
+            marker: Marker::Swatch,
+        }
+    }
+}
+
+/// Where a legend's entries go: as many columns as fit, filled top to bottom.
+#[derive(Debug, Clone)]
+pub(crate) struct LegendLayout {
+    pub rows: usize,
+    pub column_width: f64,
+    pub label_width: f64,
+    pub width: f64,
+    pub height: f64,
+}
+
+fn legend_row_height(st: &Style) -> f64 {
+    st.px(46.0)
+}
+
+fn legend_key_width(st: &Style) -> f64 {
+    st.px(34.0)
+}
+
+pub(crate) fn legend_layout(st: &Style, entries: &[LegendEntry], max_width: f64) -> LegendLayout {
+    if entries.is_empty() {
+        return LegendLayout {
+            rows: 0,
+            column_width: 0.0,
+            label_width: 0.0,
+            width: 0.0,
+            height: 0.0,
+        };
+    }
+    let size = st.tick_size();
+    let key = legend_key_width(st) + st.gap();
+    let column_gap = st.px(34.0);
+    let widest = entries
+        .iter()
+        .map(|e| text_width(&e.label, size, false))
+        .fold(0.0, f64::max);
+    let n = entries.len();
+    // The most columns that fit; then as few as give the same number of rows, so that the
+    // columns come out balanced.
+    let mut columns = 1;
+    for cols in (1..=n.min(4)).rev() {
+        let width = cols as f64 * (key + widest) + (cols - 1) as f64 * column_gap;
+        if width <= max_width {
+            columns = cols;
+            break;
+        }
+    }
+    let rows = n.div_ceil(columns);
+    let columns = n.div_ceil(rows);
+    let label_width =
+        widest.min((max_width - (columns - 1) as f64 * column_gap) / columns as f64 - key);
+    let column_width = key + label_width;
+    LegendLayout {
+        rows,
+        column_width,
+        label_width,
+        width: columns as f64 * column_width + (columns - 1) as f64 * column_gap,
+        height: rows as f64 * legend_row_height(st),
+    }
+}
+
+/// Draws a legend with its top edge at `top`, centred on `center_x`.
+pub(crate) fn draw_legend(
+    c: &Canvas,
+    st: &Style,
+    entries: &[LegendEntry],
+    layout: &LegendLayout,
+    center_x: f64,
+    top: f64,
+) -> Result<()> {
+    let size = st.tick_size();
+    let column_gap = st.px(34.0);
+    let left = center_x - layout.width / 2.0;
+    let key = legend_key_width(st);
+    for (i, entry) in entries.iter().enumerate() {
+        let (col, row) = (i / layout.rows.max(1), i % layout.rows.max(1));
+        let x = left + col as f64 * (layout.column_width + column_gap);
+        let y = top + (row as f64 + 0.5) * legend_row_height(st);
+        draw_marker(c, st, entry.marker, x + key / 2.0, y, key, entry.color)?;
+        let label = fit_text(&entry.label, size, false, layout.label_width);
+        let spec = TextSpec::new(size, TEXT).align(HAlign::Left, VAlign::Center);
+        c.text(&label, x + key + st.gap(), y, &spec)?;
+    }
+    Ok(())
+}
+
+/// A legend under a plot, with an optional title above its entries, as wide as the figure.
+#[derive(Debug, Clone)]
+pub(crate) struct LegendBlock {
+    pub entries: Vec<LegendEntry>,
+    pub title: Option<String>,
+}
+
+impl LegendBlock {
+    pub fn new(entries: Vec<LegendEntry>, title: Option<&str>) -> Self {
+        LegendBlock {
+            entries,
+            title: title.map(str::to_string),
+        }
+    }
+
+    fn gap(st: &Style) -> f64 {
+        st.px(30.0)
+    }
+
+    fn title_height(&self, st: &Style) -> f64 {
+        match self.title {
+            Some(_) => cap_height(st.tick_size()) + st.px(14.0),
+            None => 0.0,
+        }
+    }
+
+    fn layout(&self, st: &Style) -> LegendLayout {
+        legend_layout(st, &self.entries, st.width - 2.0 * st.margin())
+    }
+
+    /// Height including the gap above it; 0 without entries.
+    pub fn height(&self, st: &Style) -> f64 {
+        if self.entries.is_empty() {
+            return 0.0;
+        }
+        Self::gap(st) + self.title_height(st) + self.layout(st).height
+    }
+
+    /// Draws it below `top` (the bottom of what is above it).
+    pub fn draw(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
+        if self.entries.is_empty() {
+            return Ok(());
+        }
+        let mut y = top + Self::gap(st);
+        if let Some(title) = &self.title {
+            let spec = TextSpec::new(st.tick_size(), TEXT)
+                .bold()
+                .align(HAlign::Center, VAlign::Top);
+            c.text(title, st.width / 2.0, y, &spec)?;
+            y += self.title_height(st);
+        }
+        draw_legend(c, st, &self.entries, &self.layout(st), st.width / 2.0, y)
+    }
+}
+
+/// A legend key or data marker of width `size`, centred on (x, y). Light colours get a darker
+/// outline so that they show against white.
+pub(crate) fn draw_marker(
+    c: &Canvas,
+    st: &Style,
+    marker: Marker,
+    x: f64,
+    y: f64,
+    size: f64,
+    color: Rgb,
+) -> Result<()> {
+    let outline = outline_for(color);
+    match marker {
+        Marker::Swatch => {
+            let (hw, hh) = (size / 2.0, size * 0.36);
+            c.rect(x - hw, y - hh, x + hw, y + hh, color)?;
+            if let Some(outline) = outline {
+                c.frame(x - hw, y - hh, x + hw, y + hh, st.thin(), outline)?;
+            }
+            Ok(())
+        }
+        Marker::Circle => c.circle(x, y, size * 0.3, color, Some(outline.unwrap_or(color))),
+        Marker::Triangle => {
+            let r = size * 0.36;
+            let points = [
+                (x, y - r),
+                (x + r * 0.95, y + r * 0.7),
+                (x - r * 0.95, y + r * 0.7),
+            ];
+            if let Some(outline) = outline {
+                let o = r + st.px(2.5);
+                c.polygon(
+                    &[
+                        (x, y - o),
+                        (x + o * 0.95, y + o * 0.7),
+                        (x - o * 0.95, y + o * 0.7),
+                    ],
+                    outline,
+                )?;
+            }
+            c.polygon(&points, color)
+        }
+    }
+}
+
+/// The outline a fill needs to stand out from white, if it does.
+pub(crate) fn outline_for(color: Rgb) -> Option<Rgb> {
+    (luminance(color) > 0.45).then(|| super::darker(color, 0.45))
+}
+
+/// A numeric axis: the range it maps and whether it is logarithmic.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scale {
+    pub lo: f64,
+    pub hi: f64,
+    pub log: bool,
+}
+
+impl Scale {
+    pub fn linear(lo: f64, hi: f64) -> Self {
+        let (lo, hi) = sane_range(lo, hi);
+        Scale { lo, hi, log: false }
+    }
+
+    /// A log scale around [lo, hi] (both must be positive), widened to the nearest 1, 2 or 5
+    /// times a power of ten on each side, so that the data fills the axis.
+    pub fn log(lo: f64, hi: f64) -> Self {
+        let lo = if lo.is_finite() && lo > 0.0 { lo } else { 1.0 };
+        let hi = if hi.is_finite() && hi >= lo {
+            hi
+        } else {
+            lo * 10.0
+        };
+        let lo = round_125(lo, false);
+        let mut hi = round_125(hi, true);
+        if hi <= lo {
+            hi = round_125(lo * 1.5, true);
+        }
+        Scale { lo, hi, log: true }
+    }
+
+    /// Maps a value to a pixel between `a` (at lo) and `b` (at hi), clamped to the range.
+    pub fn map(&self, v: f64, a: f64, b: f64) -> f64 {
+        let t = if self.log {
+            if v.is_nan() || v <= 0.0 {
+                0.0
+            } else {
+                (v.log10() - self.lo.log10()) / (self.hi.log10() - self.lo.log10())
+            }
+        } else {
+            (v - self.lo) / (self.hi - self.lo)
+        };
+        let t = if t.is_finite() {
+            t.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        a + (b - a) * t
+    }
+}
+
+/// The nearest 1, 2 or 5 times a power of ten below (or, with `up`, above) `v` > 0.
+fn round_125(v: f64, up: bool) -> f64 {
+    let decade = 10f64.powf(v.log10().floor());
+    let steps = [1.0, 2.0, 5.0, 10.0];
+    let found = if up {
+        steps.iter().find(|&&k| k * decade >= v * (1.0 - 1e-12))
+    } else {
+        steps
+            .iter()
+            .rev()
+            .find(|&&k| k * decade <= v * (1.0 + 1e-12))
+    };
+    found.map(|k| k * decade).unwrap_or(decade)
+}
+
+fn sane_range(lo: f64, hi: f64) -> (f64, f64) {
+    let lo = if lo.is_finite() { lo } else { 0.0 };
+    let hi = if hi.is_finite() { hi } else { lo + 1.0 };
+    if hi > lo {
+        (lo, hi)
+    } else {
+        (lo, lo + 1.0)
+    }
+}
+
+/// A tick: its value and label (empty for a minor tick).
+#[derive(Debug, Clone)]
+pub(crate) struct Tick {
+    pub value: f64,
+    pub label: String,
+}
+
+/// A round step that gives at most about `max_ticks` ticks over `range`.
+fn nice_step(range: f64, max_ticks: usize) -> f64 {
+    let raw = range / max_ticks.max(1) as f64;
+    if raw.is_nan() || raw <= 0.0 || !raw.is_finite() {
+        return 1.0;
+    }
+    let magnitude = 10f64.powf(raw.log10().floor());
+    let norm = raw / magnitude;
+    let nice = if norm <= 1.0 {
+        1.0
+    } else if norm <= 2.0 {
+        2.0
+    } else if norm <= 2.5 {
+        2.5
+    } else if norm <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    nice * magnitude
+}
+
+/// The top of a linear axis that starts at 0 and shows `max` with a little headroom, on a tick.
+pub(crate) fn nice_max(max: f64, max_ticks: usize) -> f64 {
+    if max.is_nan() || max <= 0.0 || !max.is_finite() {
+        return 1.0;
+    }
+    let step = nice_step(max * 1.04, max_ticks);
+    (max * 1.04 / step).ceil() * step
+}
+
+/// Round ticks over a linear range; `percent` labels 0.5 as "50%".
+pub(crate) fn linear_ticks(scale: &Scale, max_ticks: usize, percent: bool) -> Vec<Tick> {
+    let step = nice_step(scale.hi - scale.lo, max_ticks);
+    let decimals = if percent {
+        (-(step * 100.0).log10().floor()).max(0.0) as usize
+    } else {
+        let d = (-step.log10().floor()).max(0.0) as usize;
+        // A step of 2.5, 0.25, ... needs one more decimal than its magnitude says.
+        if ((step / 10f64.powf(step.log10().floor())) - 2.5).abs() < 1e-9 {
+            d + 1
+        } else {
+            d
+        }
+    };
+    let mut ticks = Vec::new();
+    let first = (scale.lo / step).ceil();
+    for i in 0..1000 {
+        let value = (first + f64::from(i)) * step;
+        if value > scale.hi + step * 1e-6 {
+            break;
+        }
+        let label = if percent {
+            format!("{:.*}%", decimals, value * 100.0)
+        } else {
+            format!("{:.*}", decimals, value)
+        };
+        let label = if label.starts_with('-')
+            && label.trim_start_matches(['-', '0', '.', '%']).is_empty()
+        {
+            label.trim_start_matches('-').to_string()
+        } else {
+            label
+        };
+        ticks.push(Tick { value, label });
+    }
+    ticks
+}
+
+/// 10 to the power `n`, written as a reader expects: 1, 10, 100, 1000, then 10⁴, 10⁻³ ...
+pub(crate) fn power_of_ten_label(n: i32) -> String {
+    match n {
+        0 => "1".to_string(),
+        1 => "10".to_string(),
+        2 => "100".to_string(),
+        3 => "1000".to_string(),
+        _ => {
+            let digits: String = n
+                .to_string()
+                .chars()
+                .map(|c| match c {
+                    '-' => '⁻',
+                    '0' => '⁰',
+                    '1' => '¹',
+                    '2' => '²',
+                    '3' => '³',
+                    '4' => '⁴',
+                    '5' => '⁵',
+                    '6' => '⁶',
+                    '7' => '⁷',
+                    '8' => '⁸',
+                    _ => '⁹',
+                })
+                .collect();
+            format!("10{digits}")
+        }
+    }
+}
+
+/// `k` times 10 to the power `n`, e.g. "2×10⁻⁴", or "200" for small exponents.
+fn multiple_label(k: u32, n: i32) -> String {
+    if (0..=3).contains(&n) {
+        format!("{}", f64::from(k) * 10f64.powi(n))
+    } else {
+        format!("{k}×{}", power_of_ten_label(n))
+    }
+}
+
+/// Decade ticks (labelled) and the 2..9 multiples between them (unlabelled); the 2 and 5
+/// multiples are labelled too when fewer than two decades fall in the range.
+pub(crate) fn log_ticks(scale: &Scale) -> Vec<Tick> {
+    let first = scale.lo.log10().floor() as i32;
+    let last = scale.hi.log10().ceil() as i32;
+    let inside = |v: f64| v >= scale.lo * (1.0 - 1e-9) && v <= scale.hi * (1.0 + 1e-9);
+    let decades = (first..=last).filter(|&n| inside(10f64.powi(n))).count();
+    let mut ticks = Vec::new();
+    for exponent in first..=last.min(first + 40) {
+        let decade = 10f64.powi(exponent);
+        for k in 1..10u32 {
+            let value = decade * f64::from(k);
+            if !inside(value) {
+                continue;
+            }
+            let label = match k {
+                1 => power_of_ten_label(exponent),
+                2 | 5 if decades < 2 => multiple_label(k, exponent),
+                _ => String::new(),
+            };
+            ticks.push(Tick { value, label });
+        }
+    }
+    ticks
+}
+
+/// Room the x axis needs below the plot: ticks, labels and the title.
+pub(crate) fn x_axis_height(st: &Style, title: bool) -> f64 {
+    let labels = st.tick_len() + st.gap() + cap_height(st.tick_size()) + st.px(10.0);
+    if title {
+        labels + st.gap() * 1.6 + cap_height(st.label_size()) + st.px(12.0)
+    } else {
+        labels
+    }
+}
+
+/// Room the y axis needs left of the plot for these tick labels and a title.
+pub(crate) fn y_axis_width(st: &Style, ticks: &[Tick], title: bool) -> f64 {
+    let widest = ticks
+        .iter()
+        .map(|t| text_width(&t.label, st.tick_size(), false))
+        .fold(0.0, f64::max);
+    let labels = st.tick_len() + st.gap() + widest;
+    if title {
+        labels + st.gap() * 1.6 + line_height(st.label_size())
+    } else {
+        labels
+    }
+}
+
+/// How a numeric axis is drawn.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct AxisStyle {
+    /// Gridlines across the plot at the labelled ticks.
+    pub grid: bool,
+    /// Pixels between the axis's origin corner and the start of its range, so that data at the
+    /// range's start does not sit on the other axis.
+    pub inset: f64,
+}
+
+impl AxisStyle {
+    pub fn grid() -> Self {
+        AxisStyle {
+            grid: true,
+            inset: 0.0,
+        }
+    }
+    pub fn inset(mut self, inset: f64) -> Self {
+        self.inset = inset;
+        self
+    }
+    /// Maps a value along x of `plot`.
+    pub fn x(&self, scale: &Scale, plot: &Rect, v: f64) -> f64 {
+        scale.map(v, plot.x0 + self.inset, plot.x1)
+    }
+    /// Maps a value along y of `plot` (upwards).
+    pub fn y(&self, scale: &Scale, plot: &Rect, v: f64) -> f64 {
+        scale.map(v, plot.y1 - self.inset, plot.y0)
+    }
+}
+
+/// Which edge of the plot an axis runs along.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edge {
+    Bottom,
+    Left,
+}
+
+/// The ticks of an axis along `edge`: gridlines (optional), tick marks (minor ones shorter),
+/// labels; then the axis line.
+fn draw_ticks(
+    c: &Canvas,
+    st: &Style,
+    plot: &Rect,
+    scale: &Scale,
+    ticks: &[Tick],
+    axis: AxisStyle,
+    edge: Edge,
+) -> Result<()> {
+    let spec = match edge {
+        Edge::Bottom => TextSpec::new(st.tick_size(), TEXT).align(HAlign::Center, VAlign::Top),
+        Edge::Left => TextSpec::new(st.tick_size(), TEXT).align(HAlign::Right, VAlign::Center),
+    };
+    let label_offset = st.tick_len() + st.gap();
+    for tick in ticks {
+        let major = !tick.label.is_empty();
+        let len = if major {
+            st.tick_len()
+        } else {
+            st.tick_len() * 0.6
+        };
+        match edge {
+            Edge::Bottom => {
+                let x = axis.x(scale, plot, tick.value);
+                if axis.grid && major {
+                    c.vline(x, plot.y0, plot.y1, st.thin(), GRID)?;
+                }
+                c.vline(x, plot.y1, plot.y1 + len, st.thin(), AXIS)?;
+                if major {
+                    c.text(&tick.label, x, plot.y1 + label_offset, &spec)?;
+                }
+            }
+            Edge::Left => {
+                let y = axis.y(scale, plot, tick.value);
+                if axis.grid && major {
+                    c.hline(plot.x0, plot.x1, y, st.thin(), GRID)?;
+                }
+                c.hline(plot.x0 - len, plot.x0, y, st.thin(), AXIS)?;
+                if major {
+                    c.text(&tick.label, plot.x0 - label_offset, y, &spec)?;
+                }
+            }
+        }
+    }
+    match edge {
+        Edge::Bottom => c.hline(plot.x0, plot.x1, plot.y1, st.line(), AXIS),
+        Edge::Left => c.vline(plot.x0, plot.y0, plot.y1, st.line(), AXIS),
+    }
+}
+
+/// The x axis along the bottom of `plot`: line, ticks, labels, title, and optional gridlines.
+pub(crate) fn draw_x_axis(
+    c: &Canvas,
+    st: &Style,
+    plot: &Rect,
+    scale: &Scale,
+    ticks: &[Tick],
+    title: &str,
+    axis: AxisStyle,
+) -> Result<()> {
+    draw_ticks(c, st, plot, scale, ticks, axis, Edge::Bottom)?;
+    if !title.is_empty() {
+        let y = plot.y1 + x_axis_height(st, false) + st.gap() * 1.6;
+        let title = fit_text(title, st.label_size(), false, plot.width());
+        let spec = TextSpec::new(st.label_size(), TEXT).align(HAlign::Center, VAlign::Top);
+        c.text(&title, (plot.x0 + plot.x1) / 2.0, y, &spec)?;
+    }
+    Ok(())
+}
+
+/// The y axis along the left of `plot`: line, ticks, labels, a vertical title, and optional
+/// gridlines.
+pub(crate) fn draw_y_axis(
+    c: &Canvas,
+    st: &Style,
+    plot: &Rect,
+    scale: &Scale,
+    ticks: &[Tick],
+    title: &str,
+    axis: AxisStyle,
+) -> Result<()> {
+    draw_ticks(c, st, plot, scale, ticks, axis, Edge::Left)?;
+    if !title.is_empty() {
+        let x = plot.x0 - y_axis_width(st, ticks, true) + line_height(st.label_size()) / 2.0;
+        draw_vertical_title(c, st, title, x, (plot.y0 + plot.y1) / 2.0, plot.height())?;
+    }
+    Ok(())
+}
+
+/// An axis title reading bottom to top, centred on (x, y).
+pub(crate) fn draw_vertical_title(
+    c: &Canvas,
+    st: &Style,
+    title: &str,
+    x: f64,
+    y: f64,
+    max_length: f64,
+) -> Result<()> {
+    let title = fit_text(title, st.label_size(), false, max_length);
+    let spec = TextSpec::new(st.label_size(), TEXT)
+        .align(HAlign::Center, VAlign::Center)
+        .vertical();
+    c.text(&title, x, y, &spec)
+}
+
+/// A sequential colour bar under a heat map: what the colour means, from 0 to `max`.
+#[derive(Debug, Clone)]
+pub(crate) struct Colorbar {
+    pub label: String,
+    pub max: f64,
+    pub percent: bool,
+}
+
+fn colorbar_height(st: &Style) -> f64 {
+    st.px(24.0) + st.tick_len() + st.gap() + cap_height(st.tick_size()) + st.px(12.0)
+}
+
+fn draw_colorbar(c: &Canvas, st: &Style, bar: &Colorbar, area: &Rect) -> Result<()> {
+    // Label on the left, the bar on the right, both on one line so that it costs little height.
+    let label_size = st.tick_size();
+    let label = fit_text(&bar.label, label_size, false, area.width() * 0.45);
+    let label_width = text_width(&label, label_size, false);
+    let bar_height = st.px(24.0);
+    let scale = Scale::linear(0.0, if bar.max > 0.0 { bar.max } else { 1.0 });
+    let ticks = linear_ticks(&scale, 4, bar.percent);
+    let ticks: Vec<Tick> = if bar.percent {
+        ticks
+    } else {
+        // Counts: whole numbers only.
+        ticks
+            .into_iter()
+            .filter(|t| (t.value - t.value.round()).abs() < 1e-9)
+            .collect()
+    };
+    // The last tick label is centred on the bar's end: leave room for its right half.
+    let last_half = ticks
+        .last()
+        .map(|t| text_width(&t.label, st.tick_size(), false) / 2.0)
+        .unwrap_or(0.0);
+    let x0 = area.x0 + label_width + st.px(24.0);
+    let x1 = area.x1 - last_half;
+    if x1 - x0 < st.px(80.0) {
+        return Ok(());
+    }
+    let spec = TextSpec::new(label_size, TEXT).align(HAlign::Left, VAlign::Center);
+    c.text(&label, area.x0, area.y0 + bar_height / 2.0, &spec)?;
+    let steps = 120;
+    for i in 0..steps {
+        let a = x0 + (x1 - x0) * f64::from(i) / f64::from(steps);
+        let b = x0 + (x1 - x0) * f64::from(i + 1) / f64::from(steps);
+        let t = (f64::from(i) + 0.5) / f64::from(steps);
+        c.rect(a, area.y0, b + 0.5, area.y0 + bar_height, sequential(t))?;
+    }
+    c.frame(x0, area.y0, x1, area.y0 + bar_height, st.thin(), AXIS)?;
+    let plot = Rect {
+        x0,
+        y0: area.y0,
+        x1,
+        y1: area.y0 + bar_height,
+    };
+    let spec = TextSpec::new(st.tick_size(), TEXT).align(HAlign::Center, VAlign::Top);
+    for tick in &ticks {
+        let x = scale.map(tick.value, plot.x0, plot.x1);
+        c.vline(x, plot.y1, plot.y1 + st.tick_len(), st.thin(), AXIS)?;
+        c.text(&tick.label, x, plot.y1 + st.tick_len() + st.gap(), &spec)?;
+    }
+    Ok(())
+}
+
+/// A heat map: labelled rows and columns, a colour and a text per cell.
+#[derive(Debug, Clone)]
+pub(crate) struct Heatmap {
+    pub rows: Vec<String>,
+    pub columns: Vec<String>,
+    /// 0..1 per cell, through [`sequential`].
+    pub fill: Vec<Vec<f64>>,
+    pub text: Vec<Vec<String>>,
+    pub row_title: String,
+    pub column_title: String,
+    /// Outline the diagonal (a square map of a thing against itself).
+    pub diagonal: bool,
+    /// Fixed cell height; `None` makes cells square within sensible bounds.
+    pub cell_height: Option<f64>,
+    pub colorbar: Option<Colorbar>,
+}
+
+#[derive(Debug, Clone)]
+struct HeatLayout {
+    grid: Rect,
+    cell_width: f64,
+    cell_height: f64,
+    row_labels: Vec<String>,
+    /// Wrapped horizontal labels, or `None` when the columns are labelled vertically.
+    column_lines: Option<Vec<Vec<String>>>,
+    column_labels: Vec<String>,
+    column_size: f64,
+    column_label_height: f64,
+    height: f64,
+}
+
+impl Heatmap {
+    fn layout(&self, st: &Style, top: f64) -> HeatLayout {
+        let size = st.tick_size();
+        let m = st.margin();
+        let row_title_width = line_height(st.label_size()) + st.gap();
+        let widest_row = self
+            .rows
+            .iter()
+            .map(|r| text_width(r, size, false))
+            .fold(0.0, f64::max);
+        let row_label_width = widest_row.min(st.width * 0.36);
+        let x0 = m + row_title_width + row_label_width + st.gap() * 1.2;
+        let x1 = st.width - m;
+        let n_cols = self.columns.len().max(1) as f64;
+        let cell_width = ((x1 - x0) / n_cols).max(1.0);
+        let cell_height = match self.cell_height {
+            Some(h) => h,
+            None => cell_width.clamp(st.px(50.0), st.px(84.0)),
+        };
+        let row_labels = self
+            .rows
+            .iter()
+            .map(|r| fit_text(r, size, false, row_label_width))
+            .collect();
+        // Horizontal column labels when each wraps into two lines of its cell (at the tick size,
+        // or a notch smaller); else vertical.
+        let room = cell_width - st.px(6.0);
+        let horizontal = [size, size * 0.9].into_iter().find_map(|column_size| {
+            let mut fits = true;
+            let wrapped: Vec<Vec<String>> = self
+                .columns
+                .iter()
+                .map(|col| {
+                    let (lines, complete) = wrap_text_complete(col, column_size, false, room, 2);
+                    fits &= complete;
+                    lines
+                })
+                .collect();
+            fits.then_some((wrapped, column_size))
+        });
+        let (column_lines, column_labels, column_size, column_label_height) = match horizontal {
+            Some((wrapped, column_size)) => {
+                let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f64;
+                let height = st.gap() + lines * line_height(column_size);
+                (Some(wrapped), Vec::new(), column_size, height)
+            }
+            None => {
+                let max_len = st.width * 0.4;
+                let labels: Vec<String> = self
+                    .columns
+                    .iter()
+                    .map(|col| fit_text(col, size, false, max_len))
+                    .collect();
+                let longest = labels
+                    .iter()
+                    .map(|l| text_width(l, size, false))
+                    .fold(0.0, f64::max);
+                (None, labels, size, st.gap() * 1.5 + longest)
+            }
+        };
+        let grid = Rect {
+            x0,
+            y0: top,
+            x1,
+            y1: top + cell_height * self.rows.len() as f64,
+        };
+        let mut height = grid.y1 - top + column_label_height;
+        if !self.column_title.is_empty() {
+            height += st.gap() * 1.6 + cap_height(st.label_size()) + st.px(12.0);
+        }
+        if self.colorbar.is_some() {
+            height += st.px(34.0) + colorbar_height(st);
+        }
+        HeatLayout {
+            grid,
+            cell_width,
+            cell_height,
+            row_labels,
+            column_lines,
+            column_labels,
+            column_size,
+            column_label_height,
+            height,
+        }
+    }
+
+    /// Height from `top` down to the bottom of the colour bar.
+    pub fn height(&self, st: &Style) -> f64 {
+        self.layout(st, 0.0).height
+    }
+
+    pub fn draw(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
+        let l = self.layout(st, top);
+        let size = st.tick_size();
+        // Cells, then their numbers.
+        for (r, row) in self.fill.iter().enumerate().take(self.rows.len()) {
+            for (k, &value) in row.iter().enumerate().take(self.columns.len()) {
+                let x = l.grid.x0 + l.cell_width * k as f64;
+                let y = l.grid.y0 + l.cell_height * r as f64;
+                let color = sequential(value);
+                c.rect(x, y, x + l.cell_width, y + l.cell_height, color)?;
+                c.frame(x, y, x + l.cell_width, y + l.cell_height, st.thin(), WHITE)?;
+                let text = self
+                    .text
+                    .get(r)
+                    .and_then(|t| t.get(k))
+                    .map(String::as_str)
+                    .unwrap_or("");
+                self.draw_cell_text(c, st, text, color, x, y, &l)?;
+            }
+        }
+        if self.diagonal {
+            for i in 0..self.rows.len().min(self.columns.len()) {
+                let x = l.grid.x0 + l.cell_width * i as f64;
+                let y = l.grid.y0 + l.cell_height * i as f64;
+                c.frame(x, y, x + l.cell_width, y + l.cell_height, st.line(), AXIS)?;
+            }
+        }
+        // Row labels and title.
+        let spec = TextSpec::new(size, TEXT).align(HAlign::Right, VAlign::Center);
+        for (r, label) in l.row_labels.iter().enumerate() {
+            let y = l.grid.y0 + l.cell_height * (r as f64 + 0.5);
+            c.text(label, l.grid.x0 - st.gap(), y, &spec)?;
+        }
+        if !self.row_title.is_empty() {
+            let x = st.margin() + line_height(st.label_size()) / 2.0;
+            draw_vertical_title(
+                c,
+                st,
+                &self.row_title,
+                x,
+                (l.grid.y0 + l.grid.y1) / 2.0,
+                (l.grid.height() + l.column_label_height).max(st.px(200.0)),
+            )?;
+        }
+        // Column labels and title.
+        let lh = line_height(l.column_size);
+        match &l.column_lines {
+            Some(lines) => {
+                let spec = TextSpec::new(l.column_size, TEXT).align(HAlign::Center, VAlign::Top);
+                for (k, label_lines) in lines.iter().enumerate() {
+                    let x = l.grid.x0 + l.cell_width * (k as f64 + 0.5);
+                    for (i, line) in label_lines.iter().enumerate() {
+                        c.text(line, x, l.grid.y1 + st.gap() + lh * i as f64, &spec)?;
+                    }
+                }
+            }
+            None => {
+                let spec = TextSpec::new(size, TEXT)
+                    .align(HAlign::Right, VAlign::Center)
+                    .vertical();
+                for (k, label) in l.column_labels.iter().enumerate() {
+                    let x = l.grid.x0 + l.cell_width * (k as f64 + 0.5);
+                    c.text(label, x, l.grid.y1 + st.gap(), &spec)?;
+                }
+            }
+        }
+        let mut y = l.grid.y1 + l.column_label_height;
+        if !self.column_title.is_empty() {
+            y += st.gap() * 1.6;
+            let title = fit_text(&self.column_title, st.label_size(), false, l.grid.width());
+            let spec = TextSpec::new(st.label_size(), TEXT).align(HAlign::Center, VAlign::Top);
+            c.text(&title, (l.grid.x0 + l.grid.x1) / 2.0, y, &spec)?;
+            y += cap_height(st.label_size()) + st.px(12.0);
+        }
+        if let Some(bar) = &self.colorbar {
+            let area = Rect {
+                x0: st.margin(),
+                y0: y + st.px(34.0),
+                x1: st.width - st.margin(),
+                y1: y + st.px(34.0) + colorbar_height(st),
+            };
+            draw_colorbar(c, st, bar, &area)?;
+        }
+        Ok(())
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn draw_cell_text(
+        &self,
+        c: &Canvas,
+        st: &Style,
+        text: &str,
+        fill: Rgb,
+        x: f64,
+        y: f64,
+        l: &HeatLayout,
+    ) -> Result<()> {
+        if text.is_empty() {
+            return Ok(());
+        }
+        // Shrink the number to its cell, down to two thirds; past that, leave the cell bare.
+        let mut size = st.small_size().min(l.cell_height * 0.62);
+        let room = l.cell_width - st.px(6.0);
+        while text_width(text, size, false) > room && size > st.small_size() * 0.66 {
+            size *= 0.92;
+        }
+        if text_width(text, size, false) > room {
+            return Ok(());
+        }
+        let color = if fill == EMPTY_CELL {
+            MUTED
+        } else {
+            text_on(fill)
+        };
+        let spec = TextSpec::new(size, color).align(HAlign::Center, VAlign::Center);
+        c.text(text, x + l.cell_width / 2.0, y + l.cell_height / 2.0, &spec)
+    }
+}
+
+/// One bar of a [`BarList`].
+#[derive(Debug, Clone)]
+pub(crate) struct Bar {
+    pub label: String,
+    /// Kept whole after a label cut to fit, e.g. the year: "A long title… (2023)".
+    pub suffix: String,
+    pub value: f64,
+    pub color: Rgb,
+}
+
+impl Bar {
+    fn full_label(&self) -> String {
+        if self.suffix.is_empty() {
+            self.label.clone()
+        } else {
+            format!("{} {}", self.label, self.suffix)
+        }
+    }
+}
+
+/// A value printed beside a bar: three significant digits.
+pub(crate) fn value_label(v: f64) -> String {
+    let a = v.abs();
+    if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else if a >= 1.0 {
+        format!("{v:.2}")
+    } else {
+        format!("{v:.3}")
+    }
+}
+
+/// Horizontal bars, one per labelled row, on a shared value axis that starts at 0.
+#[derive(Debug, Clone)]
+pub(crate) struct BarList {
+    pub bars: Vec<Bar>,
+    pub axis_title: String,
+    /// The most of the figure's width the labels may take.
+    pub label_share: f64,
+}
+
+impl BarList {
+    fn row_height(st: &Style) -> f64 {
+        st.px(47.0)
+    }
+
+    /// Height from the top of the first bar to the bottom of the axis title.
+    pub fn height(&self, st: &Style) -> f64 {
+        Self::row_height(st) * self.bars.len().max(1) as f64
+            + st.px(8.0)
+            + x_axis_height(st, !self.axis_title.is_empty())
+    }
+
+    pub fn draw(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
+        let size = st.tick_size();
+        let m = st.margin();
+        let widest = self
+            .bars
+            .iter()
+            .map(|b| text_width(&b.full_label(), size, false))
+            .fold(0.0, f64::max);
+        let label_width = widest.min(st.width * self.label_share);
+        let max = self
+            .bars
+            .iter()
+            .map(|b| b.value)
+            .filter(|v| v.is_finite())
+            .fold(0.0, f64::max);
+        let small = st.small_size();
+        let value_room = self
+            .bars
+            .iter()
+            .map(|b| text_width(&value_label(b.value), small, false))
+            .fold(0.0, f64::max)
+            + st.gap();
+        // As many ticks as leave room between their labels, from 5 down to 2; the scale
+        // reaches far enough past the longest bar for its value to be printed after it.
+        let x0 = m + label_width + st.gap() * 1.5;
+        let width = (st.width - m - x0).max(1.0);
+        let reach = max * width / (width - value_room).max(width * 0.5);
+        let (scale, ticks) = (2..=5)
+            .rev()
+            .map(|n| {
+                let scale = Scale::linear(0.0, nice_max(reach, n));
+                let ticks = linear_ticks(&scale, n, false);
+                (scale, ticks)
+            })
+            .find(|(_, ticks)| {
+                let widest = ticks
+                    .iter()
+                    .map(|t| text_width(&t.label, size, false))
+                    .fold(0.0, f64::max);
+                let room = (st.width - m - x0) / ticks.len().max(2).saturating_sub(1) as f64;
+                widest + st.px(36.0) <= room
+            })
+            .unwrap_or_else(|| {
+                let scale = Scale::linear(0.0, nice_max(reach, 2));
+                let ticks = linear_ticks(&scale, 2, false);
+                (scale, ticks)
+            });
+        // The last tick label is centred on the right edge: leave room for its right half.
+        let last_half = ticks
+            .last()
+            .map(|t| text_width(&t.label, size, false) / 2.0)
+            .unwrap_or(0.0);
+        let rh = Self::row_height(st);
+        let plot = Rect {
+            x0,
+            y0: top,
+            x1: st.width - m - last_half,
+            y1: top + rh * self.bars.len().max(1) as f64 + st.px(8.0),
+        };
+        for tick in &ticks {
+            let x = scale.map(tick.value, plot.x0, plot.x1);
+            c.vline(x, plot.y0, plot.y1, st.thin(), GRID)?;
+        }
+        let spec = TextSpec::new(size, TEXT).align(HAlign::Right, VAlign::Center);
+        let value_spec = TextSpec::new(small, MUTED).align(HAlign::Left, VAlign::Center);
+        let names: Vec<(&str, &str)> = self
+            .bars
+            .iter()
+            .map(|b| (b.label.as_str(), b.suffix.as_str()))
+            .collect();
+        let labels = fit_labels(&names, size, label_width);
+        for (i, (bar, label)) in self.bars.iter().zip(&labels).enumerate() {
+            let y = top + st.px(4.0) + rh * (i as f64 + 0.5);
+            c.text(label, plot.x0 - st.gap(), y, &spec)?;
+            let value = if bar.value.is_finite() {
+                bar.value.max(0.0)
+            } else {
+                0.0
+            };
+            let x = scale.map(value, plot.x0, plot.x1);
+            let half = rh * 0.34;
+            if x > plot.x0 {
+                c.rect(plot.x0, y - half, x, y + half, bar.color)?;
+                let outline = outline_for(bar.color).unwrap_or(bar.color);
+                c.frame(plot.x0, y - half, x, y + half, st.thin(), outline)?;
+            }
+            if bar.value.is_finite() {
+                c.text(&value_label(bar.value), x + st.gap() * 0.8, y, &value_spec)?;
+            }
+        }
+        let axis = Rect {
+            y1: plot.y1,
+            ..plot
+        };
+        draw_x_axis(
+            c,
+            st,
+            &axis,
+            &scale,
+            &ticks,
+            &self.axis_title,
+            AxisStyle::default(),
+        )?;
+        c.vline(plot.x0, plot.y0, plot.y1, st.line(), AXIS)
+    }
+}

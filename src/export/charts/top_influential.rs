@@ -1,0 +1,103 @@
+//! Figure 4: the most influential catalogue papers, as horizontal bars by influence score,
+//! coloured by the paper's first mechanism and labelled by method abbreviation or short title.
+
+use anyhow::Result;
+
+use super::canvas::Canvas;
+use super::parts::{draw_empty, draw_title, empty_height, title_height, Bar, BarList, LegendBlock};
+use super::{left_out, paper_label, Chart, MechanismGroups, Style, UNSPECIFIED};
+use crate::analysis::{Analysis, InfluentialPaper};
+
+/// How many papers the figure ranks.
+const TOP: usize = 20;
+
+pub(super) struct TopInfluential {
+    bars: BarList,
+    legend: LegendBlock,
+    skipped: usize,
+}
+
+impl TopInfluential {
+    pub fn new(analysis: &Analysis, groups: &MechanismGroups) -> Self {
+        let mut ranked: Vec<_> = analysis
+            .influential
+            .iter()
+            .filter(|p| p.score.is_finite())
+            .collect();
+        let skipped = analysis.influential.len() - ranked.len();
+        // By score, then by the analysis's rank, so ties keep its order.
+        ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.rank.cmp(&b.rank)));
+        ranked.truncate(TOP);
+        // A paper without a mechanism is drawn as unspecified.
+        let first = |p: &InfluentialPaper| -> String {
+            p.mechanisms
+                .first()
+                .cloned()
+                .unwrap_or_else(|| UNSPECIFIED.to_string())
+        };
+        let bars = ranked
+            .iter()
+            .map(|p| {
+                let (label, suffix) = paper_label(p.abbreviation.as_deref(), &p.title, p.year);
+                Bar {
+                    label,
+                    suffix,
+                    value: p.score,
+                    color: groups.color_of(&first(p)),
+                }
+            })
+            .collect();
+        let firsts: Vec<String> = ranked.iter().map(|p| first(p)).collect();
+        let entries = groups.legend_for(firsts.iter().map(String::as_str));
+        TopInfluential {
+            bars: BarList {
+                bars,
+                axis_title: "Influence score".to_string(),
+                label_share: 0.48,
+            },
+            legend: LegendBlock::new(entries, Some("First mechanism")),
+            skipped,
+        }
+    }
+}
+
+impl Chart for TopInfluential {
+    fn title(&self) -> String {
+        match self.bars.bars.len() {
+            0 => "The most influential papers".to_string(),
+            1 => "The most influential paper".to_string(),
+            n => format!("The {n} most influential papers"),
+        }
+    }
+
+    fn caption(&self) -> String {
+        let mut caption = format!(
+            "The {} catalogue papers with the highest influence score, labelled by method \
+             abbreviation (or short title) and year, coloured by their first mechanism.",
+            self.bars.bars.len()
+        );
+        caption.push_str(&left_out(self.skipped, "without a valid score"));
+        caption
+    }
+
+    fn height(&self, st: &Style) -> f64 {
+        if self.bars.bars.is_empty() {
+            return empty_height(st);
+        }
+        title_height(st) + self.bars.height(st) + self.legend.height(st) + st.margin()
+    }
+
+    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
+        if self.bars.bars.is_empty() {
+            return draw_empty(
+                c,
+                st,
+                &self.title(),
+                "No catalogue paper has an influence score.",
+            );
+        }
+        let top = draw_title(c, st, &self.title())?;
+        self.bars.draw(c, st, top)?;
+        self.legend.draw(c, st, top + self.bars.height(st))
+    }
+}

@@ -1,0 +1,256 @@
+//! Escaping for every text format the render stage writes. Titles, venues and author names come
+//! from the catalogue and the API unchecked, so every string that lands in an output goes through
+//! one of these functions; each is total (no input makes it fail) and keeps the text readable.
+
+use std::fmt::Write as _;
+
+/// The inside of a double-quoted DOT string (an ID or an escString attribute such as `label`).
+///
+/// Graphviz only treats `"` and `\` specially inside quotes; a backslash also starts escString
+/// sequences (`\N`, `\G`, `\l`), so it is doubled to stay literal. Newlines become `\n` (a centred
+/// line break) and other control characters, which dot rejects or prints as garbage, are dropped.
+pub fn dot(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\r' => {
+                // A CRLF pair is one line break.
+                if chars.peek() != Some(&'\n') {
+                    out.push_str("\\n");
+                }
+            }
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Whether XML 1.0 allows `c` at all (its `Char` production); the others cannot even be written as
+/// character references, so they are removed.
+fn xml_char_allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}
+
+/// Text content or a quoted attribute value in XML (GraphML) or HTML: `& < > " '` as entities,
+/// characters illegal in XML 1.0 removed. Line breaks and tabs inside attributes are written as
+/// character references so attribute-value normalisation does not turn them into spaces.
+pub fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().filter(|&c| xml_char_allowed(c)) {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push_str("&#10;"),
+            '\r' => out.push_str("&#13;"),
+            '\t' => out.push_str("&#9;"),
+            // C1 controls are legal XML but "discouraged"; browsers show boxes for them.
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// HTML text or attribute value. The same rules as [`xml`]: one escaping for both keeps the report
+/// valid as XHTML too.
+pub fn html(text: &str) -> String {
+    xml(text)
+}
+
+/// A `href` for a link taken from the catalogue or the API: only `http(s)` URLs are kept (a
+/// `javascript:` or `data:` URL from a hostile record must not become clickable), escaped for an
+/// attribute.
+pub fn html_href(url: &str) -> Option<String> {
+    let trimmed = url.trim();
+    let lower = trimmed.to_ascii_lowercase();
+    if !(lower.starts_with("https://") || lower.starts_with("http://")) {
+        return None;
+    }
+    Some(xml(&url_safe(trimmed)))
+}
+
+/// Percent-encodes the characters that would end a URL early in Markdown or HTML (space, quotes,
+/// brackets, parentheses) or that are never valid in a URL, leaving the rest untouched.
+pub fn url_safe(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for c in url.chars() {
+        match c {
+            ' ' | '"' | '\'' | '<' | '>' | '(' | ')' | '[' | ']' | '`' | '{' | '}' | '|' | '\\'
+            | '^' => {
+                let _ = write!(out, "%{:02X}", c as u32);
+            }
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// LaTeX text mode: the ten special characters (`& % $ # _ { } ~ ^ \`) plus `< > |`, which the
+/// default OT1 font encoding prints as other glyphs. Line breaks become spaces, so a cell never
+/// ends a paragraph inside a tabular.
+pub fn latex(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' | '%' | '$' | '#' | '_' | '{' | '}' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '~' => out.push_str("\\textasciitilde{}"),
+            '^' => out.push_str("\\textasciicircum{}"),
+            '\\' => out.push_str("\\textbackslash{}"),
+            '<' => out.push_str("\\textless{}"),
+            '>' => out.push_str("\\textgreater{}"),
+            '|' => out.push_str("\\textbar{}"),
+            // The short labels' ellipsis; pdfLaTeX's default input encoding may lack it.
+            '…' => out.push_str("\\ldots{}"),
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Inline Markdown text (CommonMark): every ASCII punctuation character that can start markup is
+/// backslash-escaped, line breaks become spaces, so the text stays one run of plain text inside
+/// `**...**` or `*...*` whatever it holds.
+pub fn markdown(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '<' | '>' | '(' | ')' | '#' | '+'
+            | '!' | '|' | '~' | '&' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text inside an HTML comment (`<!-- ... -->`): a comment may not contain `--`, nor start with
+/// `>`, so dashes are spaced out and line breaks flattened.
+pub fn html_comment(text: &str) -> String {
+    let flat: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let mut out = flat.replace("--", "- -");
+    // "---" becomes "- --" after one pass: repeat until no pair is left.
+    while out.contains("--") {
+        out = out.replace("--", "- -");
+    }
+    out.trim_start_matches(['>', '-']).to_string()
+}
+
+/// A shields.io static badge label, as the catalogue writes them: space -> `_`, `-` -> `--`,
+/// `_` -> `__`, ASCII letters, digits and `.` as they are, everything else percent-encoded (UTF-8).
+pub fn shields_label(label: &str) -> String {
+    let mut out = String::with_capacity(label.len());
+    for c in label.chars() {
+        match c {
+            ' ' => out.push('_'),
+            '-' => out.push_str("--"),
+            '_' => out.push_str("__"),
+            c if c.is_ascii_alphanumeric() || c == '.' => out.push(c),
+            c => {
+                let mut buf = [0u8; 4];
+                for byte in c.encode_utf8(&mut buf).bytes() {
+                    let _ = write!(out, "%{byte:02X}");
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dot_escapes_quotes_backslashes_and_line_breaks() {
+        assert_eq!(dot(r#"a "b" \N c"#), r#"a \"b\" \\N c"#);
+        assert_eq!(dot("one\r\ntwo\nthree\rfour"), r"one\ntwo\nthree\nfour");
+        assert_eq!(dot("tab\there\u{0}\u{7}"), "tab here");
+        assert_eq!(dot("<b>&amp; é 漢字"), "<b>&amp; é 漢字");
+        // A trailing backslash must not escape the closing quote.
+        assert_eq!(dot("end\\"), "end\\\\");
+    }
+
+    #[test]
+    fn xml_escapes_markup_and_drops_illegal_characters() {
+        assert_eq!(
+            xml(r#"<img src=x onerror="alert(1)"> & 'q'"#),
+            "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &#39;q&#39;"
+        );
+        assert_eq!(xml("a\u{0}b\u{1b}c\u{fffe}d\u{ffff}e\u{85}f"), "abcdef");
+        assert_eq!(xml("l1\nl2\tx"), "l1&#10;l2&#9;x");
+        assert_eq!(xml("</script>"), "&lt;/script&gt;");
+        assert_eq!(xml("😀 ü"), "😀 ü");
+    }
+
+    #[test]
+    fn only_http_links_survive() {
+        assert_eq!(
+            html_href("https://arxiv.org/abs/1(2)?a=1&b=\"x\"").as_deref(),
+            Some("https://arxiv.org/abs/1%282%29?a=1&amp;b=%22x%22")
+        );
+        assert_eq!(html_href("javascript:alert(1)"), None);
+        assert_eq!(html_href(" JAVASCRIPT:alert(1)"), None);
+        assert_eq!(html_href("data:text/html,<script>"), None);
+        assert!(html_href("HTTP://example.org").is_some());
+    }
+
+    #[test]
+    fn latex_escapes_the_special_characters() {
+        assert_eq!(
+            latex(r"50% & $5 #1 a_b {c} ~d ^e \f <g> |"),
+            r"50\% \& \$5 \#1 a\_b \{c\} \textasciitilde{}d \textasciicircum{}e \textbackslash{}f \textless{}g\textgreater{} \textbar{}"
+        );
+        assert_eq!(latex("two\nlines"), "two lines");
+        assert_eq!(latex("Über"), "Über");
+        assert_eq!(latex("Short…"), r"Short\ldots{}");
+    }
+
+    #[test]
+    fn markdown_text_cannot_open_markup() {
+        assert_eq!(
+            markdown("**bold** [x](y) <b>"),
+            r"\*\*bold\*\* \[x\]\(y\) \<b\>"
+        );
+        assert_eq!(markdown("a\\b_c`d"), r"a\\b\_c\`d");
+        assert_eq!(markdown("l1\nl2"), "l1 l2");
+    }
+
+    #[test]
+    fn html_comments_cannot_close_early() {
+        let text = html_comment("a --> b --- c\n->d");
+        assert!(!text.contains("--"), "{text}");
+        assert!(!text.contains('\n'));
+        assert_eq!(html_comment(">x"), "x");
+    }
+
+    #[test]
+    fn shields_labels_follow_the_badge_encoding() {
+        assert_eq!(shields_label("Token Pruning"), "Token_Pruning");
+        assert_eq!(shields_label("Training-free"), "Training--free");
+        assert_eq!(shields_label("KV_Cache"), "KV__Cache");
+        assert_eq!(shields_label("Q&A/2.0"), "Q%26A%2F2.0");
+        assert_eq!(shields_label("ü"), "%C3%BC");
+    }
+}

@@ -1,0 +1,391 @@
+//! The survey figures: every figure written as SVG and PNG, both valid, both carrying their text;
+//! `--figures`, `--format` and `--width` honoured; awkward analyses drawn without a panic.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use citegraph::analysis::{
+    Analysis, Flow, GroupStats, InfluentialPaper, MissingKind, MissingPaper, PaperMetrics,
+};
+use citegraph::export::charts::sample::{sample_analysis, sample_analysis_with};
+use citegraph::export::charts::{draw_figures, mechanism_color, Figure, FIGURE_NAMES};
+use citegraph::export::RenderOptions;
+
+fn options(figures: &[&str], format: &[&str], width: u32) -> RenderOptions {
+    RenderOptions {
+        figures: figures.iter().map(|s| s.to_string()).collect(),
+        format: format.iter().map(|s| s.to_string()).collect(),
+        width,
+        with_missing: 10,
+        dot_layout: "year".to_string(),
+    }
+}
+
+fn all() -> RenderOptions {
+    options(&["all"], &["svg", "png"], 1050)
+}
+
+struct Png {
+    width: u32,
+    height: u32,
+    /// RGB or RGBA rows, as decoded.
+    pixels: Vec<u8>,
+    channels: usize,
+    dpi: Option<f64>,
+}
+
+fn read_png(path: &Path) -> Png {
+    let file = std::fs::File::open(path).unwrap();
+    let decoder = png::Decoder::new(std::io::BufReader::new(file));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    pixels.truncate(frame.buffer_size());
+    let dpi = reader.info().pixel_dims.map(|d| {
+        assert_eq!(d.unit, png::Unit::Meter);
+        f64::from(d.xppu) * 0.0254
+    });
+    Png {
+        width: frame.width,
+        height: frame.height,
+        channels: frame.color_type.samples(),
+        pixels,
+        dpi,
+    }
+}
+
+impl Png {
+    /// Pixels darker than light gray in the band of rows [y0, y1).
+    fn dark_pixels(&self, y0: u32, y1: u32) -> usize {
+        let row = self.width as usize * self.channels;
+        (y0.min(self.height)..y1.min(self.height))
+            .flat_map(|y| {
+                self.pixels[y as usize * row..(y as usize + 1) * row].chunks(self.channels)
+            })
+            .filter(|p| p.iter().take(3).all(|&c| c < 128))
+            .count()
+    }
+}
+
+/// Parses the SVG (panics if it is not well-formed XML) and returns its size and all its text.
+fn read_svg(path: &Path) -> (u32, u32, String, String) {
+    let raw = std::fs::read_to_string(path).unwrap();
+    let doc = roxmltree::Document::parse(&raw)
+        .unwrap_or_else(|e| panic!("{} is not well-formed XML: {e}", path.display()));
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "svg");
+    let size = |name: &str| root.attribute(name).unwrap().parse::<u32>().unwrap();
+    let text: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    for node in doc.descendants().filter(|n| n.has_tag_name("text")) {
+        assert_eq!(
+            node.attribute("font-family"),
+            Some("DejaVu Sans, sans-serif"),
+            "{}",
+            path.display()
+        );
+    }
+    (size("width"), size("height"), text.join("\n"), raw)
+}
+
+fn check_figure(figure: &Figure, width: u32) {
+    let svg = figure.svg.as_ref().expect("an SVG");
+    let png = figure.png.as_ref().expect("a PNG");
+    assert_eq!(
+        svg.file_name().unwrap(),
+        format!("{}.svg", figure.name).as_str()
+    );
+    let (w, h, text, _) = read_svg(svg);
+    assert_eq!(w, width);
+    assert!(
+        text.contains(&figure.title),
+        "{}: no title in the SVG",
+        figure.name
+    );
+    let image = read_png(png);
+    assert_eq!((image.width, image.height), (w, h), "{}", figure.name);
+    assert!((image.dpi.unwrap() - 300.0).abs() < 0.1);
+    // The title is drawn in the PNG: dark pixels in the top band, from the bundled font.
+    let scale = f64::from(width) / 1050.0;
+    let band = (100.0 * scale) as u32;
+    assert!(
+        image.dark_pixels(0, band) as f64 > 200.0 * scale * scale,
+        "{}: no title text in the PNG",
+        figure.name
+    );
+    assert!(!figure.caption.is_empty());
+}
+
+#[test]
+fn every_figure_is_written_as_valid_svg_and_png() {
+    let analysis = sample_analysis();
+    let dir = tempfile::tempdir().unwrap();
+    let figures = draw_figures(&analysis, &all(), dir.path()).unwrap();
+    let names: Vec<&str> = figures.iter().map(|f| f.name).collect();
+    assert_eq!(names, FIGURE_NAMES);
+    for figure in &figures {
+        check_figure(figure, 1050);
+        assert!(figure
+            .svg
+            .as_ref()
+            .unwrap()
+            .starts_with(dir.path().join("figures")));
+    }
+}
+
+#[test]
+fn svgs_carry_their_labels_escaped() {
+    let analysis = sample_analysis();
+    let dir = tempfile::tempdir().unwrap();
+    let figures = draw_figures(&analysis, &all(), dir.path()).unwrap();
+    let svg = |name: &str| {
+        let figure = figures.iter().find(|f| f.name == name).unwrap();
+        read_svg(figure.svg.as_ref().unwrap())
+    };
+    // Legends and axes name the mechanisms and domains, in the mechanism's own colour.
+    let (_, _, text, raw) = svg("papers-per-year");
+    for label in [
+        "Token Pruning",
+        "Pooling & Downsampling",
+        "Unspecified",
+        "Other",
+        "Papers",
+    ] {
+        assert!(
+            text.lines().any(|l| l == label),
+            "no {label:?} in the legend"
+        );
+    }
+    let (r, g, b) = mechanism_color(&analysis, &analysis.mechanisms[0].name);
+    assert!(raw.contains(&format!("fill=\"#{r:02X}{g:02X}{b:02X}\"")));
+    assert!(raw.contains(">\nPooling &amp; Downsampling\n<"));
+    let (_, _, text, _) = svg("mechanism-domain");
+    for label in ["Vision", "Language", "Other", "Domain", "Mechanism"] {
+        assert!(
+            text.lines().any(|l| l == label),
+            "no {label:?} in the heat map"
+        );
+    }
+    // Titles with markup characters are escaped in the file and intact in the document.
+    let (_, _, text, raw) = svg("missing");
+    assert!(text.contains("Efficient <Sparse> Attention"), "{text}");
+    assert!(raw.contains("Efficient &lt;Sparse&gt; Attention"));
+    assert!(text.contains("Über effiziente"));
+    assert!(text.contains("Predicted mechanism"));
+    let (_, _, text, _) = svg("citation-distribution");
+    assert!(text.contains("Citations from the catalogue"));
+}
+
+#[test]
+fn figures_format_and_width_are_honoured() {
+    let analysis = sample_analysis();
+    let dir = tempfile::tempdir().unwrap();
+    // Asked out of order: returned in the fixed order, only those, only SVG.
+    let figures = draw_figures(
+        &analysis,
+        &options(&["missing", "communities"], &["svg"], 1400),
+        dir.path(),
+    )
+    .unwrap();
+    let names: Vec<&str> = figures.iter().map(|f| f.name).collect();
+    assert_eq!(names, ["communities", "missing"]);
+    for figure in &figures {
+        assert!(figure.png.is_none());
+        let (w, _, _, _) = read_svg(figure.svg.as_ref().unwrap());
+        assert_eq!(w, 1400);
+    }
+    let mut written: Vec<String> = std::fs::read_dir(dir.path().join("figures"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    written.sort();
+    assert_eq!(written, ["communities.svg", "missing.svg"]);
+
+    let dir = tempfile::tempdir().unwrap();
+    let figures = draw_figures(
+        &analysis,
+        &options(&["papers-per-year"], &["png"], 700),
+        dir.path(),
+    )
+    .unwrap();
+    assert_eq!(figures.len(), 1);
+    assert!(figures[0].svg.is_none());
+    assert_eq!(read_png(figures[0].png.as_ref().unwrap()).width, 700);
+}
+
+#[test]
+fn bad_options_are_refused_with_the_choices() {
+    let analysis = sample_analysis();
+    let dir = tempfile::tempdir().unwrap();
+    let err = draw_figures(
+        &analysis,
+        &options(&["pie-chart"], &["svg"], 1050),
+        dir.path(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("pie-chart") && err.contains("papers-per-year"),
+        "{err}"
+    );
+    let err = draw_figures(&analysis, &options(&["all"], &["gif"], 1050), dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("gif") && err.contains("svg"), "{err}");
+    let err = draw_figures(&analysis, &options(&["all"], &["svg"], 10), dir.path())
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("--width"), "{err}");
+    assert!(!dir.path().join("figures").exists());
+}
+
+/// Draws every figure and checks them. With `CITEGRAPH_KEEP_FIGURES=DIR` the figures stay in
+/// DIR/NAME for looking at.
+fn draws_cleanly(name: &str, analysis: &Analysis, width: u32) {
+    let temp = tempfile::tempdir().unwrap();
+    let dir = match std::env::var_os("CITEGRAPH_KEEP_FIGURES") {
+        Some(keep) => Path::new(&keep).join(name.replace(' ', "-")),
+        None => temp.path().to_path_buf(),
+    };
+    let figures = draw_figures(analysis, &options(&["all"], &["svg", "png"], width), &dir)
+        .unwrap_or_else(|e| panic!("{name}: {e:#}"));
+    assert_eq!(figures.len(), FIGURE_NAMES.len(), "{name}");
+    for figure in &figures {
+        check_figure(figure, width);
+    }
+}
+
+#[test]
+fn an_empty_analysis_gives_eight_empty_figures() {
+    draws_cleanly("empty", &Analysis::default(), 1050);
+}
+
+#[test]
+fn one_mechanism_and_sixty_mechanisms() {
+    draws_cleanly("one mechanism", &sample_analysis_with(40, 1, 1), 1050);
+    let many = sample_analysis_with(600, 60, 2);
+    assert!(many.mechanisms.len() > 40);
+    draws_cleanly("sixty mechanisms", &many, 1050);
+}
+
+#[test]
+fn a_single_year_and_a_single_paper() {
+    let mut one_year = sample_analysis_with(30, 5, 3);
+    for paper in &mut one_year.papers {
+        paper.year = Some(2024);
+    }
+    draws_cleanly("one year", &one_year, 1050);
+    draws_cleanly("one paper", &sample_analysis_with(1, 2, 4), 1050);
+}
+
+#[test]
+fn non_finite_values_and_hostile_titles() {
+    let mut analysis = sample_analysis_with(80, 9, 5);
+    let hostile = "A \"title\" with <tags> & ampersands,\nnewlines,\ttabs, a NUL \u{0} and \
+                   𝔘𝔫𝔦𝔠𝔬𝔡𝔢 — also far, far too long to ever fit on one line of a \
+                   one-column figure in a two-column paper, however small the font";
+    for (i, paper) in analysis.papers.iter_mut().enumerate() {
+        match i % 4 {
+            0 => paper.pagerank = f64::NAN,
+            1 => paper.pagerank = f64::INFINITY,
+            2 => paper.pagerank = -1.0,
+            _ => {}
+        }
+        paper.title = hostile.to_string();
+        paper.abbreviation = None;
+    }
+    for paper in &mut analysis.influential {
+        paper.score = if paper.rank % 3 == 0 {
+            f64::NAN
+        } else {
+            paper.score
+        };
+        paper.title = hostile.to_string();
+        paper.abbreviation = None;
+    }
+    for missing in &mut analysis.missing {
+        missing.title = hostile.to_string();
+        missing.score = if missing.score > 0.5 {
+            f64::INFINITY
+        } else {
+            missing.score
+        };
+        missing.predicted_mechanism = "a mechanism nobody listed".to_string();
+    }
+    analysis.summary.nmi = f64::NAN;
+    analysis.summary.homophily = f64::NEG_INFINITY;
+    analysis.flow.shares = vec![vec![f64::NAN; 3]; 2];
+    draws_cleanly("hostile", &analysis, 1050);
+
+    // Mechanisms, domains and flow labels that are themselves hostile.
+    let mut analysis = sample_analysis_with(60, 6, 6);
+    let rename = |name: &str| format!("{name} <&> \"{}\"", "x".repeat(80));
+    for group in &mut analysis.mechanisms {
+        group.name = rename(&group.name);
+    }
+    for label in &mut analysis.flow.labels {
+        *label = rename(label);
+    }
+    for paper in &mut analysis.papers {
+        for m in &mut paper.mechanisms {
+            *m = rename(m);
+        }
+        for d in &mut paper.domains {
+            *d = format!("{d}\n<Domain>");
+        }
+    }
+    analysis.domains.clear();
+    draws_cleanly("hostile labels", &analysis, 1050);
+}
+
+#[test]
+fn inconsistent_tables_do_not_panic() {
+    // Flow rows shorter than its labels, mechanisms the papers do not use, missing papers with
+    // no title, influential papers with no mechanism.
+    let analysis = Analysis {
+        papers: vec![PaperMetrics {
+            paper_id: "p".to_string(),
+            in_catalog: true,
+            mechanisms: vec![],
+            domains: vec![],
+            pagerank: 0.5,
+            ..PaperMetrics::default()
+        }],
+        mechanisms: vec![GroupStats {
+            name: "ghost".to_string(),
+            papers: 9,
+            papers_per_year: BTreeMap::from([(2020, 9)]),
+            ..GroupStats::default()
+        }],
+        flow: Flow {
+            labels: vec!["ghost".to_string(), "nobody".to_string()],
+            counts: vec![vec![3]],
+            shares: vec![],
+        },
+        influential: vec![InfluentialPaper {
+            rank: 1,
+            score: 1.0,
+            ..InfluentialPaper::default()
+        }],
+        missing: vec![MissingPaper {
+            kind: MissingKind::Candidate,
+            score: 0.0,
+            ..MissingPaper::default()
+        }],
+        ..Analysis::default()
+    };
+    draws_cleanly("inconsistent", &analysis, 1050);
+}
+
+#[test]
+fn narrow_and_wide_figures() {
+    let analysis = sample_analysis();
+    draws_cleanly("narrow", &analysis, 300);
+    draws_cleanly("two columns wide", &analysis, 2150);
+}

@@ -1,0 +1,212 @@
+//! graph.dot: Graphviz must accept it for both layouts and for any title, and its shape is pinned
+//! by a snapshot of a tiny graph.
+
+mod common;
+mod render_support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::Command;
+
+use citegraph::analysis::{Analysis, EdgeRow, GroupStats, MissingKind, MissingPaper, PaperMetrics};
+use citegraph::export::{dot, render};
+use render_support::{hostile_analysis, options, sample_analysis, CATALOG_PAPERS};
+
+/// Runs `dot -Tsvg` on `file` and returns the SVG, failing the test with dot's own message.
+fn dot_to_svg(file: &Path) -> String {
+    let output = Command::new("dot")
+        .arg("-Tsvg")
+        .arg(file)
+        .output()
+        .expect("graphviz `dot` is not installed: apt-get install graphviz (.ci/run does)");
+    assert!(
+        output.status.success(),
+        "dot -Tsvg {} failed ({}):\n{}",
+        file.display(),
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("dot writes UTF-8 SVG")
+}
+
+#[test]
+fn dot_renders_the_realistic_graph_in_both_layouts() {
+    let analysis = sample_analysis();
+    for layout in ["year", "community"] {
+        let dir = tempfile::tempdir().unwrap();
+        let written = render(&analysis, &options(layout), dir.path()).unwrap();
+        let file = dir.path().join("graph.dot");
+        assert!(written.contains(&file));
+        let text = std::fs::read_to_string(&file).unwrap();
+        let nodes = text
+            .lines()
+            .filter(|l| l.trim_start().starts_with("\"paper:") && l.contains("\" [label=\""))
+            .count();
+        assert_eq!(
+            nodes,
+            CATALOG_PAPERS + 10,
+            "catalogue papers + --with-missing 10"
+        );
+        assert_eq!(
+            text.matches("style=\"dashed,filled\"").count(),
+            10 + 1,
+            "10 missing + legend"
+        );
+        assert!(text.contains("subgraph cluster_legend"));
+        match layout {
+            "year" => {
+                assert!(text.contains("rank=same"));
+                assert!(text.contains("\"year:unknown\""), "a paper without a year");
+            }
+            _ => assert!(text.contains("subgraph cluster_0 {")),
+        }
+        let svg = dot_to_svg(&file);
+        assert!(svg.contains("<svg"), "{layout}: no SVG from dot");
+        // Every catalogue node is drawn: dot writes one <g class="node"> per node.
+        assert!(svg.matches("class=\"node\"").count() >= CATALOG_PAPERS + 10);
+    }
+}
+
+#[test]
+fn dot_accepts_any_title_and_id() {
+    let analysis = hostile_analysis();
+    for layout in ["year", "community"] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("graph.dot");
+        let text = dot::to_dot(&analysis, &options(layout));
+        citegraph::fsutil::write_atomic(&file, text.as_bytes()).unwrap();
+        let svg = dot_to_svg(&file);
+        // Titles reach the SVG as text, escaped by dot: the markup never becomes markup.
+        assert!(!svg.contains("<img src=x"), "{layout}");
+        assert!(!svg.contains("</script><script>"), "{layout}");
+        assert!(
+            svg.contains("Ünïcödé Tökens 漢字 🚀"),
+            "{layout}: unicode survives"
+        );
+        assert!(
+            svg.contains(r#"He said &quot;hello&quot; \ back\slash \N"#),
+            "{layout}"
+        );
+    }
+}
+
+fn tiny_analysis() -> Analysis {
+    let paper = |id: &str,
+                 abbreviation: Option<&str>,
+                 title: &str,
+                 year,
+                 mechanisms: &[&str],
+                 pagerank,
+                 community| {
+        PaperMetrics {
+            paper_id: id.into(),
+            key: Some(format!("arxiv:{id}")),
+            title: title.into(),
+            year: Some(year),
+            in_catalog: true,
+            abbreviation: abbreviation.map(Into::into),
+            mechanisms: mechanisms.iter().map(|m| m.to_string()).collect(),
+            pagerank,
+            community,
+            ..Default::default()
+        }
+    };
+    Analysis {
+        papers: vec![
+            paper(
+                "p1",
+                Some("ToMe"),
+                "Token Merging: Your ViT But Faster",
+                2022,
+                &["Token Merging"],
+                0.4,
+                0,
+            ),
+            paper(
+                "p2",
+                Some("EViT"),
+                "Not All Patches are What You Need",
+                2022,
+                &["Token Pruning"],
+                0.2,
+                1,
+            ),
+            paper(
+                "p3",
+                None,
+                "A \"Hybrid\" Prune\\Merge: <fast>",
+                2023,
+                &["Token Merging", "Token Pruning"],
+                0.1,
+                0,
+            ),
+            PaperMetrics {
+                paper_id: "m1".into(),
+                title: "Attention Is All You Need".into(),
+                year: Some(2017),
+                pagerank: 0.3,
+                community: 1,
+                ..Default::default()
+            },
+        ],
+        mechanisms: ["Token Merging", "Token Pruning"]
+            .iter()
+            .map(|m| GroupStats {
+                name: m.to_string(),
+                papers: 2,
+                ..Default::default()
+            })
+            .collect(),
+        missing: vec![MissingPaper {
+            paper_id: "m1".into(),
+            title: "Attention Is All You Need".into(),
+            year: Some(2017),
+            kind: MissingKind::Foundation,
+            score: 1.0,
+            predicted_mechanism: "Token Pruning".into(),
+            evidence: BTreeMap::new(),
+            ..Default::default()
+        }],
+        core_edges: vec![
+            EdgeRow {
+                source: "p3".into(),
+                target: "p1".into(),
+                is_influential: true,
+            },
+            EdgeRow {
+                source: "p3".into(),
+                target: "p2".into(),
+                is_influential: false,
+            },
+            EdgeRow {
+                source: "p1".into(),
+                target: "m1".into(),
+                is_influential: false,
+            },
+            EdgeRow {
+                source: "p2".into(),
+                target: "m1".into(),
+                is_influential: false,
+            },
+        ],
+        ..Default::default()
+    }
+}
+
+#[test]
+fn tiny_graph_dot_snapshot() {
+    let analysis = tiny_analysis();
+    let mut year = options("year");
+    year.with_missing = 1;
+    insta::assert_snapshot!("tiny_year", dot::to_dot(&analysis, &year));
+    let mut community = options("community");
+    community.with_missing = 1;
+    insta::assert_snapshot!("tiny_community", dot::to_dot(&analysis, &community));
+    // And both render.
+    for (name, opts) in [("year", year), ("community", community)] {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join(format!("{name}.dot"));
+        std::fs::write(&file, dot::to_dot(&analysis, &opts)).unwrap();
+        dot_to_svg(&file);
+    }
+}
