@@ -220,16 +220,9 @@ fn local_moves(
             to_community[c as usize] += w;
         });
         total[own as usize] -= k;
-        let gain = |c: u32| to_community[c as usize] - resolution * total[c as usize] * k / two_m;
-        let mut best = own;
-        let mut best_gain = gain(own);
-        for &c in &touched {
-            let g = gain(c);
-            if g > best_gain {
-                best = c;
-                best_gain = g;
-            }
-        }
+        let best = best_move(own, &touched, |c| {
+            to_community[c as usize] - resolution * total[c as usize] * k / two_m
+        });
         total[best as usize] += k;
         for &c in &touched {
             to_community[c as usize] = 0.0;
@@ -245,6 +238,21 @@ fn local_moves(
         }
     }
     visits
+}
+
+/// The community of largest `gain` among `own` and the neighbouring ones (`touched`, in the
+/// order first met): `own` unless another gains strictly more, the first of equals otherwise.
+fn best_move(own: u32, touched: &[u32], gain: impl Fn(u32) -> f64) -> u32 {
+    let mut best = own;
+    let mut best_gain = gain(own);
+    for &c in touched {
+        let g = gain(c);
+        if g > best_gain {
+            best = c;
+            best_gain = g;
+        }
+    }
+    best
 }
 
 /// Labels renumbered 0.. in order of first appearance, and their count.
@@ -338,6 +346,14 @@ impl UnitLevel {
         })
     }
 
+    /// Reads `v`'s neighbours' labels (to bring them into the cache).
+    fn warm(&self, v: u32, label: &[u32]) -> u32 {
+        let range = self.offsets[v as usize] as usize..self.offsets[v as usize + 1] as usize;
+        self.neighbors[range]
+            .iter()
+            .fold(0, |x, &u| x ^ label[u as usize])
+    }
+
     /// [`local_moves`] on the input graph; `community` is indexed by input node, its labels any
     /// values below the node count (only the partition they make matters, here and after).
     fn local_moves(&self, community: &mut [u32], resolution: f64, rng: &mut SplitMix64) -> usize {
@@ -368,6 +384,12 @@ impl UnitLevel {
                 break;
             }
             queued[v as usize] = false;
+            // The queue says which node comes a few visits later: its neighbours' labels are
+            // loaded now (independent loads, overlapping this visit's), so that its visit
+            // finds them in the cache. Only the cache sees this.
+            if let Some(&ahead) = queue.get(LOOKAHEAD) {
+                std::hint::black_box(self.warm(ahead, &label));
+            }
             let own = label[v as usize];
             let degree = self.degree[v as usize];
             let k = f64::from(degree);
@@ -386,19 +408,10 @@ impl UnitLevel {
             }
             total[own as usize] -= degree;
             // The expression of `local_moves`, on the same (integer) values.
-            let gain = |c: u32| {
+            let best = best_move(own, &touched, |c| {
                 f64::from(to_community[c as usize])
                     - resolution * f64::from(total[c as usize]) * k / two_m
-            };
-            let mut best = own;
-            let mut best_gain = gain(own);
-            for &c in &touched {
-                let g = gain(c);
-                if g > best_gain {
-                    best = c;
-                    best_gain = g;
-                }
-            }
+            });
             total[best as usize] += degree;
             for &c in &touched {
                 to_community[c as usize] = 0;
@@ -419,6 +432,10 @@ impl UnitLevel {
         visits
     }
 }
+
+/// Visits ahead whose data [`UnitLevel::local_moves`] loads early (2 to 5 did best on a
+/// million papers: a sixth less time than none).
+const LOOKAHEAD: usize = 4;
 
 /// A weighted undirected graph: level 0 borrows the input (unit weights), later levels are the
 /// aggregated communities with their internal weight as a self-loop.

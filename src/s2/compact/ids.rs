@@ -122,6 +122,14 @@ impl PaperIds {
         }
     }
 
+    /// The number of `key`, when it has one.
+    pub fn lookup(&self, key: &PaperKey) -> Option<u32> {
+        match key {
+            PaperKey::Hex(bytes) => self.hex.get(bytes).copied(),
+            PaperKey::Text(text) => self.text.get(text).copied(),
+        }
+    }
+
     /// The number of `key`, given one when new.
     pub fn intern(&mut self, key: PaperKey) -> u32 {
         let next = self.keys.len() as u32;

@@ -18,6 +18,13 @@ fn links_of(records: &CompactRecords, index: usize) -> Vec<CompactLink> {
     records.record(index).links().collect()
 }
 
+fn owned(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 #[test]
 fn ids_are_interned_once_across_records_and_links() {
     let text = format!(
@@ -168,11 +175,7 @@ fn metadata_matches_the_full_record() {
                 })
                 .collect()
         };
-    let compact: Vec<(String, String)> = meta
-        .external_ids
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let compact = owned(&meta.external_ids);
     assert_eq!(compact, values(&full.external_ids));
     assert!(compact.contains(&("DBLP".into(), "last".into())));
 
@@ -182,12 +185,7 @@ fn metadata_matches_the_full_record() {
     assert_eq!(details.title, link.title.as_deref());
     assert_eq!(details.year, link.year);
     assert_eq!(details.citation_count, link.citation_count);
-    let compact: Vec<(String, String)> = details
-        .external_ids
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    assert_eq!(compact, values(&link.external_ids));
+    assert_eq!(owned(&details.external_ids), values(&link.external_ids));
     assert!(records.link_details(1).is_none());
 }
 
