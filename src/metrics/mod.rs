@@ -22,7 +22,7 @@ pub use pagerank::{pagerank, PageRankOptions};
 pub use partition::{adjusted_rand_index, normalized_mutual_information};
 pub use rng::SplitMix64;
 
-/// A power iteration that did not converge.
+/// A metric that could not be computed: an iteration that did not converge, or a bad parameter.
 #[derive(Debug, thiserror::Error, PartialEq)]
 pub enum MetricsError {
     #[error(
@@ -34,6 +34,11 @@ pub enum MetricsError {
         iterations: usize,
         error: f64,
         tolerance: f64,
+    },
+    #[error("{metric}: {reason}")]
+    BadParameter {
+        metric: &'static str,
+        reason: String,
     },
 }
 
