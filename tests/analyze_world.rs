@@ -187,3 +187,54 @@ fn unknown_scope_is_refused() {
         .failure()
         .stderr(predicates::str::contains("catalog"));
 }
+
+#[test]
+fn a_damaged_snapshot_line_is_reported_and_skipped_and_the_rest_is_read() {
+    let world = std::fs::read_to_string(common::world_jsonl()).unwrap();
+    let lines: Vec<&str> = world.lines().collect();
+    // Line 5 overwritten by something else, the last line cut short as by a crash.
+    let mut damaged: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    damaged[4] = "<html>502 Bad Gateway</html>".into();
+    let last = damaged.len() - 1;
+    damaged[last] = lines[last][..lines[last].len() / 2].to_string();
+    // The same snapshot without those two lines.
+    let mut without: Vec<&str> = lines.clone();
+    without.remove(last);
+    without.remove(4);
+
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    std::fs::create_dir_all(&a).unwrap();
+    std::fs::create_dir_all(&b).unwrap();
+    let damaged_path = dir.path().join("damaged.jsonl");
+    std::fs::write(&damaged_path, damaged.join("\n")).unwrap();
+    let without_path = dir.path().join("without.jsonl");
+    std::fs::write(&without_path, without.join("\n")).unwrap();
+
+    let output = common::citegraph()
+        .current_dir(&a)
+        .args(["analyze", "--offline", "--catalog"])
+        .arg(common::catalog_dir())
+        .arg("--snapshot")
+        .arg(&damaged_path)
+        .arg("--output-dir")
+        .arg(&a)
+        .arg("--cache-dir")
+        .arg(a.join("cache"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("damaged.jsonl:5: not a paper record"), "{stderr}");
+    let cut = format!("damaged.jsonl:{}: not a paper record", last + 1);
+    assert!(stderr.contains(&cut), "{stderr}");
+    assert!(stderr.contains("2 lines skipped"), "{stderr}");
+
+    // Everything else was read: the outputs are those of the snapshot without the two lines.
+    analyze(&b, &without_path, &[]);
+    for name in FILES {
+        let x = std::fs::read(a.join(name)).unwrap();
+        let y = std::fs::read(b.join(name)).unwrap();
+        assert!(x == y, "{name} differs from the run without the damaged lines");
+    }
+}

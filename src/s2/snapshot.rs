@@ -36,8 +36,9 @@ pub(crate) struct Snapshot {
 }
 
 /// Reads every record of a snapshot, keeping at most `max_citations` citations a record. A line
-/// that is not a record is an error naming the file and line: a snapshot is meant to reproduce
-/// figures exactly, so it is never half-read. Blank lines are skipped; a paper listed twice
+/// that is not a record (cut short by a crash, edited by hand, another file's) is reported with
+/// file, line and reason, skipped, and counted in a closing warning: the rest of the snapshot is
+/// still read, as a malformed catalogue line is. Blank lines are skipped; a paper listed twice
 /// keeps its first line (reported).
 pub(crate) fn load(path: &Path, max_citations: usize) -> Result<Snapshot> {
     let mut file = std::fs::File::open(path).with_context(|| {
@@ -49,6 +50,7 @@ pub(crate) fn load(path: &Path, max_citations: usize) -> Result<Snapshot> {
     // One block in flight while the previous one is parsed.
     let (sender, receiver) = std::sync::mpsc::sync_channel::<std::io::Result<Vec<u8>>>(1);
     let mut builder = CompactBuilder::default();
+    let mut bad_lines = 0usize;
     std::thread::scope(|scope| -> Result<()> {
         scope.spawn(move || {
             let mut carry: Vec<u8> = Vec::new();
@@ -83,7 +85,7 @@ pub(crate) fn load(path: &Path, max_citations: usize) -> Result<Snapshot> {
         let mut offset = 0u64;
         // The chunks of the previous block: interned (in order, on one thread) while the next
         // block is parsed.
-        let mut pending: Vec<Result<ParsedChunk>> = Vec::new();
+        let mut pending: Vec<ParsedLines> = Vec::new();
         for block in receiver {
             let block =
                 block.with_context(|| format!("cannot read the snapshot {}", path.display()))?;
@@ -99,15 +101,28 @@ pub(crate) fn load(path: &Path, max_citations: usize) -> Result<Snapshot> {
             first_line += lines.len() - usize::from(block.ends_with(b"\n"));
             offset += block.len() as u64;
             let previous = std::mem::take(&mut pending);
-            let (parsed, appended) = rayon::join(
+            let (parsed, ()) = rayon::join(
                 || parse_lines(path, &lines, max_citations),
-                || append(&mut builder, previous),
+                || append(&mut builder, &mut bad_lines, previous),
             );
-            appended?;
             pending = parsed;
         }
-        append(&mut builder, pending)
+        append(&mut builder, &mut bad_lines, pending);
+        Ok(())
     })?;
+    if bad_lines > SHOWN_BAD_LINES {
+        tracing::warn!(
+            "{}: {} more lines were not paper records and were skipped as well",
+            path.display(),
+            bad_lines - SHOWN_BAD_LINES
+        );
+    }
+    if bad_lines > 0 {
+        tracing::warn!(
+            "{}: {bad_lines} lines skipped in all (not paper records); every other line was read",
+            path.display()
+        );
+    }
     let (records, lines, duplicates) = builder.finish();
     if duplicates > 0 {
         tracing::warn!(
@@ -118,38 +133,51 @@ pub(crate) fn load(path: &Path, max_citations: usize) -> Result<Snapshot> {
     Ok(Snapshot { records, lines })
 }
 
+/// Malformed lines reported one by one; beyond these, only counted.
+const SHOWN_BAD_LINES: usize = 20;
+
+/// A chunk of parsed lines, and the message for each line that was not a record.
+type ParsedLines = (ParsedChunk, Vec<String>);
+
 /// Parses `lines` (line number, byte offset, bytes) into chunks, in parallel.
 fn parse_lines(
     path: &Path,
     lines: &[(usize, u64, &[u8])],
     max_citations: usize,
-) -> Vec<Result<ParsedChunk>> {
+) -> Vec<ParsedLines> {
     lines
         .par_chunks(CHUNK_LINES)
         .map(|lines| {
             let mut chunk = ParsedChunk::default();
+            let mut bad = Vec::new();
             for &(number, at, line) in lines {
                 if line.iter().all(u8::is_ascii_whitespace) {
                     continue;
                 }
-                parse_line(line, at, max_citations, &mut chunk).map_err(|err| {
-                    anyhow::anyhow!(
-                        "{}:{number}: not a paper record ({err}); a snapshot has one JSON paper a line",
+                // A failed line leaves `chunk` as it was: parsing it is the first step.
+                if let Err(err) = parse_line(line, at, max_citations, &mut chunk) {
+                    bad.push(format!(
+                        "{}:{number}: not a paper record ({err}); line skipped (a snapshot has one JSON paper a line)",
                         path.display()
-                    )
-                })?;
+                    ));
+                }
             }
-            Ok(chunk)
+            (chunk, bad)
         })
         .collect()
 }
 
-/// Appends parsed chunks in order; the first bad line is the error.
-fn append(builder: &mut CompactBuilder, chunks: Vec<Result<ParsedChunk>>) -> Result<()> {
-    for chunk in chunks {
-        builder.append(chunk?);
+/// Appends parsed chunks in order, reporting their bad lines (the first few) and counting them.
+fn append(builder: &mut CompactBuilder, bad_lines: &mut usize, chunks: Vec<ParsedLines>) {
+    for (chunk, bad) in chunks {
+        for message in bad {
+            *bad_lines += 1;
+            if *bad_lines <= SHOWN_BAD_LINES {
+                tracing::warn!("{message}");
+            }
+        }
+        builder.append(chunk);
     }
-    Ok(())
 }
 
 impl Snapshot {
@@ -437,16 +465,17 @@ mod tests {
     }
 
     #[test]
-    fn load_reports_the_bad_line() {
+    fn load_skips_a_bad_line_and_keeps_the_others() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("s.jsonl");
         std::fs::write(
             &path,
-            "{\"paperId\": \"a\"}\n\n{\"paperId\": \"b\", \"year\": \"x\"}\n",
+            "{\"paperId\": \"a\"}\n\n{\"paperId\": \"b\", \"year\": \"x\"}\n{\"paperId\": \"c\"}\n{\"paperId\": \"d\", \"ti",
         )
         .unwrap();
-        let err = load(&path, usize::MAX).err().unwrap().to_string();
-        assert!(err.contains("s.jsonl:3"), "{err}");
+        let snapshot = load(&path, usize::MAX).unwrap();
+        assert_eq!(snapshot.records.len(), 2);
+        assert_eq!(snapshot.read_record(&path, 1).unwrap().paper_id, "c");
         std::fs::write(
             &path,
             "{\"paperId\": \"a\"}\n{\"paperId\": \"a\"}\n{\"paperId\": \"b\"}",
