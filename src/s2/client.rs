@@ -25,11 +25,36 @@ const MAX_ANSWER_BYTES: usize = 64 << 20;
 pub(crate) struct ApiKey(String);
 
 impl ApiKey {
-    /// `S2_API_KEY` from the environment, when set and not blank.
-    pub(crate) fn from_env() -> Option<ApiKey> {
-        let key = std::env::var("S2_API_KEY").ok()?;
-        let key = key.trim();
-        (!key.is_empty()).then(|| ApiKey(key.to_string()))
+    /// `S2_API_KEY` from the environment, when set and not blank. An error (that never shows
+    /// the key) when it cannot be sent: not Unicode, or characters an HTTP header cannot carry.
+    /// Sending no key instead would quietly drop the user to the shared, much slower rate limit.
+    pub(crate) fn from_env() -> anyhow::Result<Option<ApiKey>> {
+        match std::env::var_os("S2_API_KEY") {
+            None => Ok(None),
+            Some(raw) => Self::parse(raw.to_str()),
+        }
+    }
+
+    /// The key from the variable's value (`None`: not Unicode).
+    fn parse(value: Option<&str>) -> anyhow::Result<Option<ApiKey>> {
+        let unusable = || {
+            anyhow::anyhow!(
+                "S2_API_KEY holds characters an HTTP header cannot carry (a control character, \
+                 a line break inside, or non-ASCII): set it to the key exactly as Semantic Scholar \
+                 issued it, or unset it to run without a key (the key itself is not shown)"
+            )
+        };
+        let key = value.ok_or_else(unusable)?.trim();
+        if key.is_empty() {
+            return Ok(None);
+        }
+        // Keys are printable ASCII; HTTP would also carry other bytes (obs-text), which are
+        // never part of a key but a sign of a mangled variable.
+        let key = ApiKey(key.to_string());
+        if !key.0.bytes().all(|b| b.is_ascii_graphic()) || key.header().is_none() {
+            return Err(unusable());
+        }
+        Ok(Some(key))
     }
 
     /// `text` with every occurrence of the key replaced: text that came from the server (an
@@ -43,6 +68,7 @@ impl ApiKey {
         }
     }
 
+    /// The header value; `None` only for a key [`ApiKey::parse`] refuses.
     fn header(&self) -> Option<HeaderValue> {
         let mut value = HeaderValue::from_str(&self.0).ok()?;
         // Marks the value so that hyper and reqwest never print it.
@@ -610,6 +636,27 @@ mod tests {
             "bad key '<redacted>' (<redacted>)"
         );
         assert_eq!(key.redact("Forbidden".to_string()), "Forbidden");
+    }
+
+    #[test]
+    fn a_key_that_cannot_be_a_header_is_an_error_that_does_not_show_it() {
+        for bad in [
+            "abc\ndef-sentinel",
+            "k\u{7f}ey-sentinel",
+            "clé-sentinel",
+            "two words-sentinel",
+        ] {
+            let err = ApiKey::parse(Some(bad)).err().unwrap().to_string();
+            assert!(
+                err.contains("S2_API_KEY") && !err.contains("sentinel"),
+                "{err}"
+            );
+        }
+        let err = ApiKey::parse(None).err().unwrap().to_string();
+        assert!(err.contains("S2_API_KEY"), "{err}");
+        assert!(ApiKey::parse(Some("  ")).unwrap().is_none());
+        let key = ApiKey::parse(Some(" abc-DEF_123 ")).unwrap().unwrap();
+        assert_eq!(key.0, "abc-DEF_123");
     }
 
     fn key_header_is_sensitive(client: &Client) -> bool {

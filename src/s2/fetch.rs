@@ -786,7 +786,7 @@ pub(crate) fn run(
             timeout: seconds("--timeout", options.timeout)?,
             retry_delay: seconds("--retry-delay", options.retry_delay)?,
         };
-        Some(Arc::new(Client::new(&config, ApiKey::from_env())?))
+        Some(Arc::new(Client::new(&config, ApiKey::from_env()?)?))
     } else {
         None
     };
