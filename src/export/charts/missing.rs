@@ -75,6 +75,7 @@ impl Missing {
                     axis_title: "Score".to_string(),
                     // A missing paper is known by its title alone: give the titles more room.
                     label_share: 0.56,
+                    limit: None,
                 },
             });
         }

@@ -231,20 +231,31 @@ impl Chart for PapersPerYear {
             }
         }
 
-        // Year labels: every year when they fit, else every 2nd, 5th, 10th ...; the pooled
-        // bar is always labelled, and keeps its neighbours' room.
+        // Year labels: every year when they fit, else every 2nd, 5th, 10th ... The pooled bar
+        // is always labelled; its label ("≤2015") is wider than a year, and takes its
+        // neighbours' room only when it does not fit its own slot.
         let size = st.tick_size();
+        let room = |label: &str| text_width(label, size, false) + st.gap() * 1.5;
         let widest = self
             .bars
             .iter()
-            .map(|b| text_width(&b.label, size, false))
-            .fold(0.0, f64::max)
-            + st.gap() * 1.5;
+            .filter(|b| b.year.is_some())
+            .map(|b| room(&b.label))
+            .fold(0.0, f64::max);
         let every = [1usize, 2, 5, 10, 20]
             .into_iter()
             .find(|&k| slot * k as f64 >= widest)
             .unwrap_or(20);
-        let pooled_slots = if self.pooled.is_some() { every } else { 0 };
+        let pooled_slots = match self.bars.first() {
+            Some(first) if first.year.is_none() => {
+                if room(&first.label) <= slot {
+                    1
+                } else {
+                    every.max(2)
+                }
+            }
+            _ => 0,
+        };
         let spec = TextSpec::new(size, TEXT).align(HAlign::Center, VAlign::Top);
         for (i, bar) in self.bars.iter().enumerate() {
             let labelled = match bar.year {
@@ -259,6 +270,23 @@ impl Chart for PapersPerYear {
             c.text(&bar.label, cx, plot.y1 + st.tick_len() + st.gap(), &spec)?;
         }
         c.hline(plot.x0, plot.x1, plot.y1, st.line(), AXIS)?;
+        if pooled_slots > 0 {
+            // An axis break between the pooled bar and the timeline: the years in between are
+            // not drawn, and the bars must not read as neighbouring years.
+            let x = plot.x0 + slot;
+            let (half, rise, apart) = (st.px(5.0), st.px(9.0), st.px(4.0));
+            c.rect(x - apart, plot.y1 - rise, x + apart, plot.y1 + rise, WHITE)?;
+            for dx in [-apart, apart] {
+                c.polyline(
+                    &[
+                        (x + dx - half * 0.5, plot.y1 + rise),
+                        (x + dx + half * 0.5, plot.y1 - rise),
+                    ],
+                    st.line(),
+                    AXIS,
+                )?;
+            }
+        }
         let title_y = plot.y1 + x_axis_height(st, false) + st.gap() * 1.6;
         let spec = TextSpec::new(st.label_size(), TEXT).align(HAlign::Center, VAlign::Top);
         c.text(

@@ -1031,6 +1031,9 @@ pub(crate) struct BarList {
     pub axis_title: String,
     /// The most of the figure's width the labels may take.
     pub label_share: f64,
+    /// The largest value the quantity can take (1 for a score in [0, 1]), if it has one: no
+    /// tick goes past it, though the axis still reaches far enough to print the values.
+    pub limit: Option<f64>,
 }
 
 impl BarList {
@@ -1072,12 +1075,20 @@ impl BarList {
         let x0 = m + label_width + st.gap() * 1.5;
         let width = (st.width - m - x0).max(1.0);
         let reach = max * width / (width - value_room).max(width * 0.5);
+        // A bounded quantity is ticked up to its bound, the axis running on to `reach`.
+        let bound = self.limit.filter(|&limit| limit > 0.0 && max <= limit);
         let (scale, ticks) = (2..=5)
             .rev()
-            .map(|n| {
-                let scale = Scale::linear(0.0, nice_max(reach, n));
-                let ticks = linear_ticks(&scale, n, false);
-                (scale, ticks)
+            .map(|n| match bound {
+                Some(limit) => {
+                    let ticks = linear_ticks(&Scale::linear(0.0, limit), n, false);
+                    (Scale::linear(0.0, limit.max(reach)), ticks)
+                }
+                None => {
+                    let scale = Scale::linear(0.0, nice_max(reach, n));
+                    let ticks = linear_ticks(&scale, n, false);
+                    (scale, ticks)
+                }
             })
             .find(|(_, ticks)| {
                 let widest = ticks

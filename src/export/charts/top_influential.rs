@@ -54,6 +54,7 @@ impl TopInfluential {
                 bars,
                 axis_title: "Influence score".to_string(),
                 label_share: 0.48,
+                limit: Some(1.0),
             },
             legend: LegendBlock::new(entries, Some("First mechanism")),
             skipped,
