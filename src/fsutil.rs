@@ -48,9 +48,67 @@ fn temp_beside(path: &Path) -> std::io::Result<tempfile::NamedTempFile> {
     builder.tempfile_in(dir)
 }
 
+/// Temp files that an interrupted run (kill -9, power loss) left behind in `dir` and its
+/// subdirectories (down to `depth` levels), named as [`temp_beside`] names them (`.tmp-` and six
+/// letters or digits), and last modified more than `older_than` ago: a younger one may belong to
+/// another citegraph running on the same directory at this moment. They are never read (the
+/// rename never happened), only left to waste space; removed here, and counted. Errors (a file
+/// gone meanwhile, no permission) are skipped: this is housekeeping.
+pub fn remove_stale_temps(dir: &Path, depth: usize, older_than: std::time::Duration) -> usize {
+    let is_ours = |name: &str| {
+        name.strip_prefix(".tmp-")
+            .is_some_and(|rest| rest.len() == 6 && rest.bytes().all(|b| b.is_ascii_alphanumeric()))
+    };
+    let now = std::time::SystemTime::now();
+    walkdir::WalkDir::new(dir)
+        .max_depth(depth)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .filter(|entry| entry.file_name().to_str().is_some_and(is_ours))
+        .filter(|entry| {
+            entry
+                .metadata()
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .and_then(|modified| now.duration_since(modified).ok())
+                .is_some_and(|age| age > older_than)
+        })
+        .filter(|entry| std::fs::remove_file(entry.path()).is_ok())
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn removes_only_old_temp_files_of_its_own_naming() {
+        let dir = tempfile::tempdir().unwrap();
+        let deep = dir.path().join("s2/papers/ab");
+        std::fs::create_dir_all(&deep).unwrap();
+        let old = [deep.join(".tmp-a1B2c3"), dir.path().join(".tmp-zzzzzz")];
+        let kept = [
+            deep.join("abc.json"),
+            deep.join(".tmp-short"),
+            deep.join(".tmp-toolong1"),
+            dir.path().join("notes.tmp-abcdef"),
+        ];
+        for path in old.iter().chain(&kept) {
+            std::fs::write(path, b"x").unwrap();
+        }
+        let an_hour = std::time::Duration::from_secs(3600);
+        // Just written: another run may be writing them, so they stay.
+        assert_eq!(remove_stale_temps(dir.path(), 4, an_hour), 0);
+        let past = std::time::SystemTime::now() - 2 * an_hour;
+        for path in old.iter().chain(&kept) {
+            let file = std::fs::File::options().write(true).open(path).unwrap();
+            file.set_modified(past).unwrap();
+        }
+        assert_eq!(remove_stale_temps(dir.path(), 4, an_hour), 2);
+        assert!(old.iter().all(|p| !p.exists()));
+        assert!(kept.iter().all(|p| p.exists()));
+    }
 
     #[test]
     fn writes_whole_file_and_creates_parent() {

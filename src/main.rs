@@ -44,6 +44,18 @@ fn init_logging(verbose: u8, quiet: bool) {
 
 fn run(cli: Cli) -> Result<()> {
     let g = &cli.global;
+    // Temp files of runs killed mid-write (the cache is ROOT/s2/NAMESPACE/ab/FILE, the outputs
+    // OUTPUT/figures/FILE): never read, only wasted space. An hour old, no run is writing them.
+    for (dir, depth) in [(&g.cache_dir, 5), (&g.output_dir, 3)] {
+        let removed =
+            citegraph::fsutil::remove_stale_temps(dir, depth, std::time::Duration::from_secs(3600));
+        if removed > 0 {
+            tracing::info!(
+                "removed {removed} temp files left by interrupted runs under {}",
+                dir.display()
+            );
+        }
+    }
     let env = s2::Environment {
         cache_dir: g.cache_dir.clone(),
         output_dir: g.output_dir.clone(),
