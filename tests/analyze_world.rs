@@ -225,7 +225,10 @@ fn a_damaged_snapshot_line_is_reported_and_skipped_and_the_rest_is_read() {
         .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains("damaged.jsonl:5: not a paper record"), "{stderr}");
+    assert!(
+        stderr.contains("damaged.jsonl:5: not a paper record"),
+        "{stderr}"
+    );
     let cut = format!("damaged.jsonl:{}: not a paper record", last + 1);
     assert!(stderr.contains(&cut), "{stderr}");
     assert!(stderr.contains("2 lines skipped"), "{stderr}");
@@ -235,6 +238,9 @@ fn a_damaged_snapshot_line_is_reported_and_skipped_and_the_rest_is_read() {
     for name in FILES {
         let x = std::fs::read(a.join(name)).unwrap();
         let y = std::fs::read(b.join(name)).unwrap();
-        assert!(x == y, "{name} differs from the run without the damaged lines");
+        assert!(
+            x == y,
+            "{name} differs from the run without the damaged lines"
+        );
     }
 }
