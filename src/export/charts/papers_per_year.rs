@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
-use super::canvas::{cap_height, text_width, Canvas, HAlign, TextSpec, VAlign};
+use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::parts::{
     draw_empty, draw_title, draw_y_axis, empty_height, linear_ticks, nice_max, title_height,
     x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Rect, Scale,
@@ -20,6 +20,16 @@ const MAX_YEARS: i32 = 40;
 
 /// A run of this many years without a paper ends the timeline; older papers are pooled.
 const GAP_YEARS: i32 = 2;
+
+/// Which years are labelled, and how.
+struct YearLabels {
+    /// Every how many years a label goes.
+    every: usize,
+    /// Labels alternate between two rows.
+    stagger: bool,
+    /// Bars from the first that hold no year label (the pooled bar's own, and its room).
+    pooled_slots: usize,
+}
 
 /// One bar: a year, or the pooled older years.
 struct YearBar {
@@ -132,6 +142,73 @@ impl PapersPerYear {
         st.px(560.0)
     }
 
+    /// The y scale, its ticks, and where the bars' slots start and how wide each is.
+    fn columns(&self, st: &Style) -> (Scale, Vec<super::parts::Tick>, f64, f64) {
+        let max = self
+            .bars
+            .iter()
+            .map(|b| b.values.iter().sum::<f64>())
+            .fold(0.0, f64::max);
+        let scale = Scale::linear(0.0, nice_max(max, 5));
+        let ticks = linear_ticks(&scale, 5, false);
+        let x0 = st.margin() + y_axis_width(st, &ticks, true);
+        let slot = (st.width - st.margin() - x0) / self.bars.len().max(1) as f64;
+        (scale, ticks, x0, slot)
+    }
+
+    /// How the year labels are set in slots of width `slot`: every year on one row when they
+    /// fit; every year on two staggered rows when each fits two slots (a reader of a survey
+    /// should not have to count bars to find a year); else every 2nd, 5th, 10th ... year. The
+    /// pooled bar ("<=2015", wider than a year) is always labelled, and takes its neighbours'
+    /// room only when it does not fit its own.
+    fn year_labels(&self, st: &Style, slot: f64) -> YearLabels {
+        let size = st.tick_size();
+        let room = |label: &str| text_width(label, size, false) + st.gap() * 1.5;
+        let widest = self
+            .bars
+            .iter()
+            .filter(|b| b.year.is_some())
+            .map(|b| room(&b.label))
+            .fold(0.0, f64::max);
+        let pooled = self
+            .bars
+            .first()
+            .filter(|b| b.year.is_none())
+            .map(|b| room(&b.label));
+        let fits = |slots: f64| widest <= slot * slots && pooled.is_none_or(|p| p <= slot * slots);
+        if fits(1.0) || fits(2.0) {
+            return YearLabels {
+                every: 1,
+                stagger: !fits(1.0),
+                pooled_slots: usize::from(pooled.is_some()),
+            };
+        }
+        let every = [2usize, 5, 10, 20]
+            .into_iter()
+            .find(|&k| slot * k as f64 >= widest)
+            .unwrap_or(20);
+        let pooled_slots = match pooled {
+            None => 0,
+            Some(p) if p <= slot => 1,
+            Some(_) => every,
+        };
+        YearLabels {
+            every,
+            stagger: false,
+            pooled_slots,
+        }
+    }
+
+    /// The extra height of a second, staggered row of year labels.
+    fn stagger_height(&self, st: &Style) -> f64 {
+        let (_, _, _, slot) = self.columns(st);
+        if self.year_labels(st, slot).stagger {
+            line_height(st.tick_size())
+        } else {
+            0.0
+        }
+    }
+
     fn headroom(st: &Style) -> f64 {
         cap_height(st.small_size()) + st.px(16.0)
     }
@@ -171,6 +248,7 @@ impl Chart for PapersPerYear {
             + Self::headroom(st)
             + Self::plot_height(st)
             + x_axis_height(st, true)
+            + self.stagger_height(st)
             + self.legend.height(st)
             + st.margin()
     }
@@ -186,19 +264,15 @@ impl Chart for PapersPerYear {
         }
         let top = draw_title(c, st, &self.title())?;
         let totals: Vec<f64> = self.bars.iter().map(|b| b.values.iter().sum()).collect();
-        let max = totals.iter().copied().fold(0.0, f64::max);
-        let scale = Scale::linear(0.0, nice_max(max, 5));
-        let ticks = linear_ticks(&scale, 5, false);
+        let (scale, ticks, x0, slot) = self.columns(st);
         let plot = Rect {
-            x0: st.margin() + y_axis_width(st, &ticks, true),
+            x0,
             y0: top + Self::headroom(st),
             x1: st.width - st.margin(),
             y1: top + Self::headroom(st) + Self::plot_height(st),
         };
         draw_y_axis(c, st, &plot, &scale, &ticks, "Papers", AxisStyle::grid())?;
 
-        let n = self.bars.len() as f64;
-        let slot = plot.width() / n;
         let bar = (slot * 0.74).min(st.px(130.0));
         let separator = st.px(2.0).max(1.0);
         let count_spec =
@@ -231,46 +305,34 @@ impl Chart for PapersPerYear {
             }
         }
 
-        // Year labels: every year when they fit, else every 2nd, 5th, 10th ... The pooled bar
-        // is always labelled; its label ("≤2015") is wider than a year, and takes its
-        // neighbours' room only when it does not fit its own slot.
         let size = st.tick_size();
-        let room = |label: &str| text_width(label, size, false) + st.gap() * 1.5;
-        let widest = self
-            .bars
-            .iter()
-            .filter(|b| b.year.is_some())
-            .map(|b| room(&b.label))
-            .fold(0.0, f64::max);
-        let every = [1usize, 2, 5, 10, 20]
-            .into_iter()
-            .find(|&k| slot * k as f64 >= widest)
-            .unwrap_or(20);
-        let pooled_slots = match self.bars.first() {
-            Some(first) if first.year.is_none() => {
-                if room(&first.label) <= slot {
-                    1
-                } else {
-                    every.max(2)
-                }
-            }
-            _ => 0,
-        };
+        let labels = self.year_labels(st, slot);
         let spec = TextSpec::new(size, TEXT).align(HAlign::Center, VAlign::Top);
         for (i, bar) in self.bars.iter().enumerate() {
             let labelled = match bar.year {
                 None => true,
-                Some(year) => i >= pooled_slots && year.rem_euclid(every as i32) == 0,
+                Some(year) => i >= labels.pooled_slots && year.rem_euclid(labels.every as i32) == 0,
             };
             if !labelled {
                 continue;
             }
+            // The second row's ticks reach down to their labels.
+            let drop = if labels.stagger && i % 2 == 1 {
+                line_height(size)
+            } else {
+                0.0
+            };
             let cx = plot.x0 + slot * (i as f64 + 0.5);
-            c.vline(cx, plot.y1, plot.y1 + st.tick_len(), st.thin(), AXIS)?;
-            c.text(&bar.label, cx, plot.y1 + st.tick_len() + st.gap(), &spec)?;
+            c.vline(cx, plot.y1, plot.y1 + st.tick_len() + drop, st.thin(), AXIS)?;
+            c.text(
+                &bar.label,
+                cx,
+                plot.y1 + st.tick_len() + st.gap() + drop,
+                &spec,
+            )?;
         }
         c.hline(plot.x0, plot.x1, plot.y1, st.line(), AXIS)?;
-        if pooled_slots > 0 {
+        if labels.pooled_slots > 0 {
             // An axis break between the pooled bar and the timeline: the years in between are
             // not drawn, and the bars must not read as neighbouring years.
             let x = plot.x0 + slot;
@@ -287,7 +349,8 @@ impl Chart for PapersPerYear {
                 )?;
             }
         }
-        let title_y = plot.y1 + x_axis_height(st, false) + st.gap() * 1.6;
+        let below = self.stagger_height(st);
+        let title_y = plot.y1 + x_axis_height(st, false) + below + st.gap() * 1.6;
         let spec = TextSpec::new(st.label_size(), TEXT).align(HAlign::Center, VAlign::Top);
         c.text(
             "Publication year",
@@ -296,7 +359,8 @@ impl Chart for PapersPerYear {
             &spec,
         )?;
 
-        self.legend.draw(c, st, plot.y1 + x_axis_height(st, true))
+        self.legend
+            .draw(c, st, plot.y1 + x_axis_height(st, true) + below)
     }
 }
 
@@ -320,5 +384,51 @@ mod tests {
         let decades: Vec<i32> = (1950..=2025).collect();
         assert_eq!(timeline_start(&years(&decades)), Some(2025 - MAX_YEARS + 1));
         assert_eq!(timeline_start(&years(&[])), None);
+    }
+
+    /// A chart of `count` year bars from 2000 (after a pooled bar when `pooled`), 5 papers each.
+    fn chart(count: i32, pooled: bool) -> PapersPerYear {
+        let bar = |label: String, year: Option<i32>| YearBar {
+            label,
+            year,
+            values: vec![5.0],
+        };
+        let mut bars: Vec<YearBar> = Vec::new();
+        if pooled {
+            bars.push(bar("≤1990".into(), None));
+        }
+        bars.extend((2000..2000 + count).map(|y| bar(y.to_string(), Some(y))));
+        PapersPerYear {
+            bars,
+            legend: LegendBlock::new(Vec::new(), None),
+            shown: vec![0],
+            colors: vec![(0, 0, 0)],
+            papers: 0,
+            without_year: 0,
+            pooled: pooled.then_some((1, 1990)),
+        }
+    }
+
+    fn labels(chart: &PapersPerYear, width: u32) -> (usize, bool, usize) {
+        let st = Style::new(width);
+        let (_, _, _, slot) = chart.columns(&st);
+        let l = chart.year_labels(&st, slot);
+        (l.every, l.stagger, l.pooled_slots)
+    }
+
+    #[test]
+    fn every_year_is_labelled_on_one_row_two_rows_or_thinned() {
+        // Few bars: one row.
+        assert_eq!(labels(&chart(5, false), 1050), (1, false, 0));
+        assert_eq!(labels(&chart(5, true), 1050), (1, false, 1));
+        // The real catalogue's ten years and a pooled bar: two staggered rows.
+        assert_eq!(labels(&chart(10, true), 1050), (1, true, 1));
+        // Forty years do not fit even on two rows: every 5th (or more), on one row.
+        let (every, stagger, _) = labels(&chart(40, true), 1050);
+        assert!(every >= 5 && !stagger, "every {every}, stagger {stagger}");
+        // The extra row adds height only when staggered.
+        let st = Style::new(1050);
+        assert!(chart(10, true).stagger_height(&st) > 0.0);
+        assert_eq!(chart(5, true).stagger_height(&st), 0.0);
     }
 }
