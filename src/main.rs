@@ -49,11 +49,16 @@ fn run(cli: Cli) -> Result<()> {
     for (dir, depth) in [(&g.cache_dir, 5), (&g.output_dir, 3)] {
         let removed =
             citegraph::fsutil::remove_stale_temps(dir, depth, std::time::Duration::from_secs(3600));
-        if removed > 0 {
-            tracing::info!(
-                "removed {removed} temp files left by interrupted runs under {}",
+        match removed {
+            0 => {}
+            1 => tracing::info!(
+                "removed a temp file left by an interrupted run under {}",
                 dir.display()
-            );
+            ),
+            n => tracing::info!(
+                "removed {n} temp files left by interrupted runs under {}",
+                dir.display()
+            ),
         }
     }
     let env = s2::Environment {

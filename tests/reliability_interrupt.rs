@@ -135,3 +135,45 @@ fn ctrl_c_stops_with_a_message_and_the_rerun_completes() {
         .success();
     assert_clean_snapshot(dir.path());
 }
+
+#[test]
+fn temp_files_left_by_kills_are_removed_by_a_later_run_once_an_hour_old() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache/s2/papers/ab");
+    let figures = dir.path().join("output/figures");
+    std::fs::create_dir_all(&cache).unwrap();
+    std::fs::create_dir_all(&figures).unwrap();
+    // What a kill during a write leaves: an hour and more old, or just now (another run's
+    // write in progress, which must survive).
+    let old = [cache.join(".tmp-Ab12Cd"), figures.join(".tmp-x9Y8z7")];
+    let fresh = cache.join(".tmp-Fresh1");
+    let entry = cache.join("ab0123.json");
+    for path in old.iter().chain([&fresh, &entry]) {
+        std::fs::write(path, b"{\"half\": ").unwrap();
+    }
+    let two_hours_ago = std::time::SystemTime::now() - Duration::from_secs(7200);
+    for path in old.iter().chain([&entry]) {
+        let file = std::fs::File::options().write(true).open(path).unwrap();
+        file.set_modified(two_hours_ago).unwrap();
+    }
+
+    let output = citegraph_in(dir.path())
+        .arg("catalog")
+        .timeout(PATIENCE)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(
+        stderr
+            .matches("removed a temp file left by an interrupted run")
+            .count(),
+        2,
+        "one in the cache, one in the output: {stderr}"
+    );
+    for path in &old {
+        assert!(!path.exists(), "{} is still there", path.display());
+    }
+    assert!(fresh.exists(), "a fresh temp file may be another run's");
+    assert!(entry.exists(), "only temp files go");
+}

@@ -244,3 +244,27 @@ fn a_server_that_dies_or_was_never_there_keeps_the_key_out_of_the_message() {
         assert_nowhere(other.path(), &output, &what);
     });
 }
+
+#[test]
+fn a_key_that_cannot_be_sent_stops_the_fetch_before_any_request_and_is_not_shown() {
+    // A key pasted with a line break inside, or with a non-ASCII character: sending no key
+    // instead would quietly drop the user to the shared rate limit.
+    for bad in [format!("{SENTINEL}\nextra"), format!("{SENTINEL}é")] {
+        let mock = MockBuilder::new(world()).start();
+        let dir = tempfile::tempdir().unwrap();
+        let output = citegraph_in(dir.path())
+            .args(["fetch", "--api-url", &mock.url(), "--rps", "1000"])
+            .env("S2_API_KEY", &bad)
+            .timeout(PATIENCE)
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&output);
+        assert!(!output.status.success(), "{stderr}");
+        assert!(
+            stderr.contains("S2_API_KEY holds characters an HTTP header cannot carry"),
+            "{stderr}"
+        );
+        assert_eq!(mock.requests(), 0, "no request without the key");
+        assert_nowhere(dir.path(), &output, "a key that cannot be sent");
+    }
+}
