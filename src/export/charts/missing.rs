@@ -65,6 +65,7 @@ impl Missing {
                         suffix: m.year.map(|y| format!("({y})")).unwrap_or_default(),
                         value: m.score,
                         color: groups.color_of(&m.predicted_mechanism),
+                        note: String::new(),
                     }
                 })
                 .collect();

@@ -998,9 +998,20 @@ pub(crate) struct Bar {
     pub suffix: String,
     pub value: f64,
     pub color: Rgb,
+    /// Printed after the value, e.g. "(107)" for a count the caption explains; may be empty.
+    pub note: String,
 }
 
 impl Bar {
+    /// The value as printed after the bar, with its note.
+    fn value_text(&self) -> String {
+        if self.note.is_empty() {
+            value_label(self.value)
+        } else {
+            format!("{} {}", value_label(self.value), self.note)
+        }
+    }
+
     fn full_label(&self) -> String {
         if self.suffix.is_empty() {
             self.label.clone()
@@ -1067,7 +1078,7 @@ impl BarList {
         let value_room = self
             .bars
             .iter()
-            .map(|b| text_width(&value_label(b.value), small, false))
+            .map(|b| text_width(&b.value_text(), small, false))
             .fold(0.0, f64::max)
             + st.gap();
         // As many ticks as leave room between their labels, from 5 down to 2; the scale
@@ -1090,12 +1101,18 @@ impl BarList {
                     (scale, ticks)
                 }
             })
-            .find(|(_, ticks)| {
+            .find(|(scale, ticks)| {
                 let widest = ticks
                     .iter()
                     .map(|t| text_width(&t.label, size, false))
                     .fold(0.0, f64::max);
-                let room = (st.width - m - x0) / ticks.len().max(2).saturating_sub(1) as f64;
+                // Pixels between neighbouring ticks (the ticks of a bounded quantity span only
+                // part of the axis).
+                let step = match ticks.as_slice() {
+                    [a, b, ..] => b.value - a.value,
+                    _ => scale.hi - scale.lo,
+                };
+                let room = width * step / (scale.hi - scale.lo).max(f64::MIN_POSITIVE);
                 widest + st.px(36.0) <= room
             })
             .unwrap_or_else(|| {
@@ -1143,7 +1160,7 @@ impl BarList {
                 c.frame(plot.x0, y - half, x, y + half, st.thin(), outline)?;
             }
             if bar.value.is_finite() {
-                c.text(&value_label(bar.value), x + st.gap() * 0.8, y, &value_spec)?;
+                c.text(&bar.value_text(), x + st.gap() * 0.8, y, &value_spec)?;
             }
         }
         let axis = Rect {

@@ -44,6 +44,9 @@ impl TopInfluential {
                     suffix,
                     value: p.score,
                     color: groups.color_of(&first(p)),
+                    // Scores near the top are close by construction (a mean of percentile
+                    // ranks): the count of catalogue papers citing it tells them apart.
+                    note: format!("({})", p.catalog_citations),
                 }
             })
             .collect();
@@ -74,7 +77,8 @@ impl Chart for TopInfluential {
     fn caption(&self) -> String {
         let mut caption = format!(
             "The {} catalogue papers with the highest influence score, labelled by method \
-             abbreviation (or short title) and year, coloured by their first mechanism.",
+             abbreviation (or short title) and year, coloured by their first mechanism. After \
+             each bar: the score, and in parentheses how many catalogue papers cite the paper.",
             self.bars.bars.len()
         );
         caption.push_str(&left_out(self.skipped, "without a valid score"));
