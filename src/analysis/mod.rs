@@ -184,6 +184,26 @@ pub struct InfluentialPaper {
     pub citation_count: Option<u64>,
 }
 
+impl InfluentialPaper {
+    /// A catalogue paper's row from its metrics, with the given score (rank 0: not ranked yet).
+    /// For building analyses by hand: previews, tests.
+    pub fn from_metrics(paper: &PaperMetrics, score: f64) -> InfluentialPaper {
+        InfluentialPaper {
+            rank: 0,
+            key: paper.key.clone().unwrap_or_default(),
+            paper_id: paper.paper_id.clone(),
+            title: paper.title.clone(),
+            abbreviation: paper.abbreviation.clone(),
+            year: paper.year,
+            mechanisms: paper.mechanisms.clone(),
+            score,
+            pagerank: paper.pagerank,
+            catalog_citations: paper.catalog_citations,
+            citation_count: paper.citation_count,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct TagLint {
     pub key: String,

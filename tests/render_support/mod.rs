@@ -383,18 +383,11 @@ pub fn sample_analysis() -> Analysis {
     let catalog: Vec<&PaperMetrics> = papers.iter().filter(|p| p.in_catalog).collect();
     let mut influential: Vec<InfluentialPaper> = catalog
         .iter()
-        .map(|p| InfluentialPaper {
-            rank: 0,
-            key: p.key.clone().unwrap_or_default(),
-            paper_id: p.paper_id.clone(),
-            title: p.title.clone(),
-            abbreviation: p.abbreviation.clone(),
-            year: p.year,
-            mechanisms: p.mechanisms.clone(),
-            score: p.pagerank * 100.0 + p.catalog_citations as f64 / 10.0,
-            pagerank: p.pagerank,
-            catalog_citations: p.catalog_citations,
-            citation_count: p.citation_count,
+        .map(|p| {
+            InfluentialPaper::from_metrics(
+                p,
+                p.pagerank * 100.0 + p.catalog_citations as f64 / 10.0,
+            )
         })
         .collect();
     influential.sort_by(|a, b| b.score.total_cmp(&a.score));

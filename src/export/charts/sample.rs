@@ -423,18 +423,11 @@ pub fn sample_analysis_with(catalog_papers: usize, mechanisms: usize, seed: u64)
 
     let mut influential: Vec<InfluentialPaper> = catalog
         .iter()
-        .map(|p| InfluentialPaper {
-            rank: 0,
-            key: p.key.clone().unwrap_or_default(),
-            paper_id: p.paper_id.clone(),
-            title: p.title.clone(),
-            abbreviation: p.abbreviation.clone(),
-            year: p.year,
-            mechanisms: p.mechanisms.clone(),
-            score: p.pagerank * n as f64 * 0.5 + f64::from(p.catalog_citations) * 0.1,
-            pagerank: p.pagerank,
-            catalog_citations: p.catalog_citations,
-            citation_count: p.citation_count,
+        .map(|p| {
+            InfluentialPaper::from_metrics(
+                p,
+                p.pagerank * n as f64 * 0.5 + f64::from(p.catalog_citations) * 0.1,
+            )
         })
         .collect();
     influential.sort_by(|a, b| b.score.total_cmp(&a.score));
