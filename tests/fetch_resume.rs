@@ -116,16 +116,5 @@ fn killed_fetch_resumes_without_losing_or_repeating_work() {
         clean_mock.count(Endpoint::Match) - cached_titles,
         "each title asked once over both runs, but those lost in flight"
     );
-    let export = |dir: &std::path::Path| {
-        let file = dir.join("snapshot.jsonl");
-        common::citegraph()
-            .arg("--cache-dir")
-            .arg(dir.join("cache"))
-            .args(["snapshot", "export"])
-            .arg(&file)
-            .assert()
-            .success();
-        std::fs::read_to_string(file).unwrap()
-    };
     assert_eq!(export(dir.path()), export(clean.path()));
 }

@@ -330,3 +330,19 @@ pub fn snapshot_lines(path: &Path) -> HashMap<String, Value> {
         })
         .collect()
 }
+
+/// `citegraph snapshot export` of `dir`/cache, as text (sorted by paperId, so two caches with
+/// the same records give the same text).
+pub fn export(dir: &Path) -> String {
+    let file = dir.join("exported.jsonl");
+    common::citegraph()
+        .arg("--cache-dir")
+        .arg(dir.join("cache"))
+        .args(["snapshot", "export"])
+        .arg(&file)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&file).expect("the exported snapshot");
+    std::fs::remove_file(&file).expect("remove the exported snapshot");
+    text
+}

@@ -11,27 +11,11 @@ use std::time::{Duration, Instant};
 
 use crate::common;
 use crate::common::mock_s2::{MockBuilder, MockS2};
-use crate::fetch_support::{citegraph_fetch, files_under, world};
+use crate::fetch_support::{citegraph_fetch, export, files_under, world};
 
 /// How long a test waits for something that takes a second or two when all is well: generous,
 /// so that a loaded machine never makes a test fail, yet a hang still ends.
 pub const PATIENCE: Duration = Duration::from_secs(180);
-
-/// `citegraph snapshot export` of `dir`/cache, as text (sorted by paperId, so two caches with
-/// the same records give the same text).
-pub fn export(dir: &Path) -> String {
-    let file = dir.join("exported.jsonl");
-    common::citegraph()
-        .arg("--cache-dir")
-        .arg(dir.join("cache"))
-        .args(["snapshot", "export"])
-        .arg(&file)
-        .assert()
-        .success();
-    let text = std::fs::read_to_string(&file).expect("the exported snapshot");
-    std::fs::remove_file(&file).expect("remove the exported snapshot");
-    text
-}
 
 /// The snapshot of a clean fetch of the real catalogue from the world, and the requests that
 /// fetch made. Computed once per test binary, and kept under cargo's temp directory for the
