@@ -192,20 +192,23 @@ impl ComponentSolver<'_> {
         let mut next = std::mem::take(&mut self.next);
         next.clear();
         next.resize(component.len(), 0.0);
-        next.par_chunks_mut(BLOCK)
+        // Each block's change and sum in the same pass, added up in block order.
+        let blocks: Vec<(f64, f64)> = next
+            .par_chunks_mut(BLOCK)
             .zip(component.par_chunks(BLOCK))
-            .for_each(|(out, nodes)| {
+            .map(|(out, nodes)| {
+                let (mut change, mut total) = (0.0, 0.0);
                 for (slot, &v) in out.iter_mut().zip(nodes) {
                     *slot = self.value(v);
+                    change += (*slot - self.y[v as usize]).abs();
+                    total += *slot;
                 }
-            });
-        let changes: Vec<f64> = component
-            .par_iter()
-            .zip(next.par_iter())
-            .map(|(&v, &value)| (value - self.y[v as usize]).abs())
+                (change, total)
+            })
             .collect();
-        let change = deterministic_sum(&changes);
-        let total = deterministic_sum(&next);
+        let (change, total) = blocks
+            .iter()
+            .fold((0.0, 0.0), |(c, t), &(bc, bt)| (c + bc, t + bt));
         for (&v, &value) in component.iter().zip(&next) {
             self.set(v, value);
         }
