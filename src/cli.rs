@@ -48,8 +48,13 @@ pub struct GlobalOptions {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Read the catalogue, write OUTPUT/catalog.json and print a summary with the lint findings.
-    Catalog,
+    /// Read the catalogue, write OUTPUT/catalog.json and OUTPUT/lint.csv and print a summary with
+    /// the lint findings.
+    Catalog {
+        /// Print every lint finding and reading warning, not only the first few.
+        #[arg(long)]
+        all_lint: bool,
+    },
     /// Resolve every catalogue paper on Semantic Scholar and fetch its references and citations
     /// into the cache.
     Fetch {

@@ -67,11 +67,15 @@ fn run(cli: Cli) -> Result<()> {
         offline: g.offline,
     };
     match &cli.command {
-        Command::Catalog => {
+        Command::Catalog { all_lint } => {
             let catalog = catalog::load(&g.catalog, &g.cache_dir, g.offline)?;
             let path = export::write_catalog(&catalog, &g.output_dir)?;
-            print!("{}", terminal_safe(&catalog::summary(&catalog)));
-            println!("wrote {}", path.display());
+            let lint = export::write_lint(&catalog, &g.output_dir)?;
+            let options = catalog::SummaryOptions {
+                all_lint: *all_lint,
+            };
+            print!("{}", terminal_safe(&catalog::summary(&catalog, options)));
+            print_written(&[path, lint]);
         }
         Command::Fetch { fetch, source } => {
             let catalog = catalog::load(&g.catalog, &g.cache_dir, g.offline)?;
@@ -108,7 +112,10 @@ fn run(cli: Cli) -> Result<()> {
             render,
         } => {
             let catalog = catalog::load(&g.catalog, &g.cache_dir, g.offline)?;
-            let mut written = vec![export::write_catalog(&catalog, &g.output_dir)?];
+            let mut written = vec![
+                export::write_catalog(&catalog, &g.output_dir)?,
+                export::write_lint(&catalog, &g.output_dir)?,
+            ];
             let corpus = s2::fetch(&catalog, fetch, source, &env)?;
             written.push(export::write_unresolved(
                 &catalog,

@@ -53,6 +53,9 @@ pub struct RenderOptions {
 mod catalog;
 pub use catalog::write_catalog;
 
+pub mod lint;
+pub use lint::write_lint;
+
 mod unresolved;
 pub use unresolved::write_unresolved;
 

@@ -3,21 +3,18 @@
 //! In order: the ids the catalogue gives (`ARXIV:`, `DOI:`, `ACL:`, `URL:`), asked in batches,
 //! then a title match (`/paper/search/match`) checked against the catalogue's title and year.
 //! A record found by id whose title is not the catalogue's (the catalogue links the wrong paper)
-//! is flagged and the paper is resolved by title instead. The same logic runs against the live
-//! API (through the cache) and against a snapshot file, through the [`Source`] trait, so both
-//! produce the same resolutions.
+//! is flagged and the paper is resolved by title instead. Titles are compared with
+//! [`crate::catalog::same_title`], the catalogue merge's matcher; one bar serves ids and title
+//! matches, so a record an id found but the title rejects is not found again by title. The same
+//! logic runs against the live API (through the cache) and against a snapshot file, through the
+//! [`Source`] trait, so both produce the same resolutions.
 
 use std::collections::{HashMap, HashSet};
 
-use crate::catalog::{Catalog, CatalogPaper};
+pub(crate) use crate::catalog::normalize_title;
+use crate::catalog::{same_title, Catalog, CatalogPaper};
 use crate::s2::{PaperRecord, ResolveMethod};
 
-/// Titles agree when their normalized forms are this similar (or one contains the other).
-/// Measured on real pairs: drift of the same paper ("KV Caching" / "KV Cache", a dropped word)
-/// scores above 0.92; sibling papers of one group ("... with Dual Feature Caching" / "... with
-/// Token-wise Feature Caching") score 0.85. The same bar serves ids and title matches, so that
-/// a record an id found but the title rejects is not found again by title.
-const TITLE_SIMILARITY: f64 = 0.9;
 /// Years may differ by one between the preprint and the venue.
 const MAX_YEAR_GAP: i32 = 1;
 
@@ -126,57 +123,6 @@ fn url_query(link: &str, found: &[IdQuery]) -> Option<String> {
     useful.then(|| url.to_string())
 }
 
-/// Lower case, letters and digits only, single spaces: how titles are compared.
-pub(crate) fn normalize_title(title: &str) -> String {
-    let mut out = String::with_capacity(title.len());
-    let mut gap = false;
-    for c in title.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            if gap && !out.is_empty() {
-                out.push(' ');
-            }
-            gap = false;
-            out.push(c);
-        } else {
-            gap = true;
-        }
-    }
-    out
-}
-
-/// Similarity of two normalized titles in [0, 1]: 1 - edit distance / longer length, or 1 when
-/// one contains the other and the shorter is substantial (a subtitle left out).
-pub(crate) fn title_similarity(a: &str, b: &str) -> f64 {
-    if a == b {
-        return 1.0;
-    }
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if short.len() >= 12 && long.contains(short) {
-        return 1.0;
-    }
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let longest = a.len().max(b.len());
-    if longest == 0 {
-        return 1.0;
-    }
-    1.0 - levenshtein(&a, &b) as f64 / longest as f64
-}
-
-fn levenshtein(a: &[char], b: &[char]) -> usize {
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()]
-}
-
 /// The title of a record as the notes quote it.
 fn quoted(record: &PaperRecord) -> String {
     format!("\"{}\"", record.title.as_deref().unwrap_or("(no title)"))
@@ -198,7 +144,7 @@ fn judge_ids(paper: &CatalogPaper, queries: &[IdQuery], answers: &Answers) -> Id
             Some(Answer::Unknown) => {}
             Some(Answer::Found(record)) => {
                 let found = normalize_title(record.title.as_deref().unwrap_or(""));
-                if wanted.is_empty() || title_similarity(&wanted, &found) >= TITLE_SIMILARITY {
+                if wanted.is_empty() || same_title(&wanted, &found) {
                     return Ok(((**record).clone(), query.method));
                 }
                 notes.push(format!(
@@ -226,7 +172,7 @@ fn judge_title(paper: &CatalogPaper, answer: Option<&Answer>) -> Result<PaperRec
     };
     let wanted = normalize_title(&paper.title);
     let found = normalize_title(record.title.as_deref().unwrap_or(""));
-    if title_similarity(&wanted, &found) < TITLE_SIMILARITY {
+    if !same_title(&wanted, &found) {
         return Err(format!(
             "the closest title on Semantic Scholar, {}, is another paper",
             quoted(record)
@@ -412,39 +358,6 @@ mod tests {
             .unwrap()
             .block_on(resolve(catalog, source))
             .unwrap()
-    }
-
-    #[test]
-    fn normalizes_titles() {
-        assert_eq!(
-            normalize_title("  ToMe: Token-Merging,  Your ViT!  "),
-            "tome token merging your vit"
-        );
-        assert_eq!(normalize_title("ünïcödé 令牌 <b>"), "ünïcödé 令牌 b");
-        assert_eq!(normalize_title("..."), "");
-    }
-
-    #[test]
-    fn similarity_tolerates_small_drift_only() {
-        let a = normalize_title(
-            "Pyramidkv: Dynamic kv Caching compression based on pyramidal information funneling",
-        );
-        let b = normalize_title(
-            "PyramidKV: Dynamic KV Cache Compression based on Pyramidal Information Funneling",
-        );
-        assert!(title_similarity(&a, &b) > 0.9);
-        let c = normalize_title("Token Merging: Your ViT But Faster");
-        assert!(
-            title_similarity(
-                &normalize_title("ToMe: Token Merging: Your ViT But Faster"),
-                &c
-            ) >= 0.99
-        );
-        assert!(title_similarity(&a, &c) < 0.5);
-        let dual = normalize_title("Accelerating Diffusion Transformers with Dual Feature Caching");
-        let token =
-            normalize_title("Accelerating Diffusion Transformers with Token-wise Feature Caching");
-        assert!(title_similarity(&dual, &token) < TITLE_SIMILARITY);
     }
 
     #[test]
