@@ -21,6 +21,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::badges::collapse_spaces;
+use super::fields::{looks_like_paper, parse_venue};
 
 /// Starts a link marker in the flat form: `LINK`, the link's index, [`LINK_END`].
 pub const LINK: char = '\u{1}';
@@ -79,14 +80,12 @@ static SHORT_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 });
 static MARKER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\x01(\d+)\x02").expect("literal regex, unit-tested"));
-static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(?:19|20)\d{2}\b").expect("literal regex, unit-tested"));
 
 /// Reads one item that does not open with bold text. `badges` is how many legend badges it has.
 pub fn read(flat: &str, links: &[FlatLink], table_row: bool, badges: usize) -> Reading {
     let has_paper_link = links
         .iter()
-        .any(|l| l.paper_role || super::markdown::looks_like_paper(&l.dest));
+        .any(|l| l.paper_role || looks_like_paper(&l.dest));
     let cell = if table_row {
         // The first cell with text or a link holds the title.
         flat.split('\t')
@@ -146,7 +145,7 @@ pub fn read(flat: &str, links: &[FlatLink], table_row: bool, badges: usize) -> R
         };
     }
     let title_is_paper = other.title_link.as_deref().is_some_and(|url| {
-        super::markdown::looks_like_paper(url)
+        looks_like_paper(url)
             || (other.year.is_some() && !url.starts_with('#') && !url.ends_with(".md"))
     });
     if has_paper_link || title_is_paper || (badges > 0 && other.title_link.is_some()) {
@@ -185,9 +184,9 @@ fn read_venue_and_authors(after: &str, other: &mut Other) {
         if part.is_empty() {
             continue;
         }
-        let looks_like_venue = YEAR.is_match(&part) || known_tag(&part).is_some();
+        let looks_like_venue = super::fields::YEAR.is_match(&part) || known_tag(&part).is_some();
         if looks_like_venue && other.year.is_none() && other.venue.is_none() {
-            let (venue, year) = super::markdown::parse_venue(&part);
+            let (venue, year) = parse_venue(&part);
             other.venue = venue;
             other.year = year;
         } else if other.authors.is_none() && !looks_like_venue {
@@ -208,7 +207,7 @@ pub fn parse_tag(tag: &str) -> (Option<String>, Option<i32>) {
         let venue = collapse_spaces(&format!("{name} {rest}"));
         return ((!venue.is_empty()).then_some(venue), Some(year));
     }
-    super::markdown::parse_venue(&tag)
+    parse_venue(&tag)
 }
 
 /// A bracketed word that is a venue tag rather than the start of a title (`[CLS] Token ...`):

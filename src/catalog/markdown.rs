@@ -18,6 +18,7 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 use regex::Regex;
 
 use super::badges::{collapse_spaces, decode_badge, Badge};
+use super::fields::{looks_like_paper, parse_venue, YEAR};
 use super::formats;
 use super::ids;
 use super::{ExternalIds, Links, Warning};
@@ -57,8 +58,6 @@ pub struct ParsedFile {
 static NUMBERED_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*\[\s*(\d{1,9})\s*\]\s*").expect("literal regex, unit-tested")
 });
-static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b((?:19|20)\d{2})\b").expect("literal regex, unit-tested"));
 static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?is)<\s*(/?)\s*([a-z][a-z0-9]*)([^>]*)>"#).expect("literal regex, unit-tested")
 });
@@ -368,15 +367,6 @@ fn link_role(label: &str) -> Option<LinkRole> {
         _ if label.starts_with("paper") || label.starts_with("pdf") => Some(LinkRole::Paper),
         _ => None,
     }
-}
-
-/// A host whose links are papers, for bare URLs and unlabelled links.
-pub(super) fn looks_like_paper(url: &str) -> bool {
-    ids::arxiv_from_url(url).is_some()
-        || ids::doi_from_url(url).is_some()
-        || ids::acl_from_url(url).is_some()
-        || ids::openreview_from_url(url).is_some()
-        || url.to_ascii_lowercase().ends_with(".pdf")
 }
 
 #[derive(Debug)]
@@ -935,28 +925,6 @@ fn split_broken_title(raw: &str) -> (String, String) {
         Some((title, venue)) if YEAR.is_match(venue) => (title.to_string(), venue.to_string()),
         _ => (body.to_string(), String::new()),
     }
-}
-
-/// `, NeurIPS 2021.` gives venue `NeurIPS` and year 2021.
-pub(super) fn parse_venue(raw: &str) -> (Option<String>, Option<i32>) {
-    let text = collapse_spaces(raw);
-    let text = text
-        .trim_start_matches(|c: char| {
-            c == ',' || c == ';' || c == ':' || c == '-' || c.is_whitespace()
-        })
-        // `NeurIPS 2021. [[Paper](...)]` on one line: the `[` before the link is not the venue's.
-        .trim_end_matches(|c: char| {
-            matches!(c, '.' | ',' | ';' | '[' | '(' | '|') || c.is_whitespace()
-        });
-    let year_match = YEAR.find_iter(text).last();
-    let year = year_match.and_then(|m| m.as_str().parse().ok());
-    let name = match year_match {
-        Some(m) if text[m.end()..].trim().is_empty() => &text[..m.start()],
-        _ => text,
-    };
-    let name = name.trim_end_matches(|c: char| c == ',' || c == '-' || c.is_whitespace());
-    let name = (!name.is_empty()).then(|| name.to_string());
-    (name, year)
 }
 
 /// The italic authors line, in either style the lists use: BibTeX (`Bolya, Daniel and Hoffman,

@@ -2,6 +2,7 @@
 //! [`Catalog`] of distinct papers, each keeping every place it is listed.
 
 mod badges;
+mod fields;
 mod formats;
 mod ids;
 mod limits;
