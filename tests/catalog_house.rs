@@ -103,7 +103,10 @@ fn a_bad_mechanisms_file_is_one_error_printed_once() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("m.toml");
     std::fs::write(&file, "[aliases\n").unwrap();
-    let run = catalog(&small_catalogue(), &["--mechanisms", file.to_str().unwrap()]);
+    let run = catalog(
+        &small_catalogue(),
+        &["--mechanisms", file.to_str().unwrap()],
+    );
     assert!(!run.ok);
     assert_eq!(run.stderr.matches("error:").count(), 1, "{}", run.stderr);
     // The TOML parser's own words appear once, inside the message.
@@ -166,14 +169,23 @@ fn domains(catalog: &Value) -> BTreeMap<String, String> {
 fn domains_do_not_depend_on_the_path_form_given() {
     let whole = catalog(&small_catalogue(), &[]);
     let subdir = catalog(&small_catalogue().join("Vision Domain"), &[]);
-    let file = catalog(&small_catalogue().join("Vision Domain/Understanding.md"), &[]);
+    let file = catalog(
+        &small_catalogue().join("Vision Domain/Understanding.md"),
+        &[],
+    );
     for run in [&whole, &subdir, &file] {
         assert!(run.ok, "{}", run.stderr);
     }
     let whole = domains(&whole.catalog());
     assert_eq!(whole["Understanding.md"], "Vision Domain");
-    assert_eq!(domains(&subdir.catalog())["Understanding.md"], "Vision Domain");
-    assert_eq!(domains(&file.catalog())["Understanding.md"], "Vision Domain");
+    assert_eq!(
+        domains(&subdir.catalog())["Understanding.md"],
+        "Vision Domain"
+    );
+    assert_eq!(
+        domains(&file.catalog())["Understanding.md"],
+        "Vision Domain"
+    );
     // The front page's entries take their domains from its headings, not "README".
     let readme = catalog(&small_catalogue().join("README.md"), &[]);
     let readme_domains: BTreeSet<String> = readme.catalog()["papers"]

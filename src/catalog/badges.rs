@@ -83,7 +83,11 @@ fn parse_hex(colour: &str) -> Option<(u8, u8, u8)> {
     }
     let channel = |s: &str| u8::from_str_radix(s, 16).ok();
     match hex.len() {
-        6 => Some((channel(&hex[0..2])?, channel(&hex[2..4])?, channel(&hex[4..6])?)),
+        6 => Some((
+            channel(&hex[0..2])?,
+            channel(&hex[2..4])?,
+            channel(&hex[4..6])?,
+        )),
         3 => {
             let short = |i: usize| channel(&hex[i..=i]).map(|v| v * 17);
             Some((short(0)?, short(1)?, short(2)?))

@@ -42,4 +42,3 @@ pub fn parse_venue(raw: &str) -> (Option<String>, Option<i32>) {
     let name = (!name.is_empty()).then(|| name.to_string());
     (name, year)
 }
-

@@ -83,9 +83,14 @@ static MARKER: LazyLock<Regex> =
 
 /// Reads one item that does not open with bold text. `badges` is how many legend badges it has.
 pub fn read(flat: &str, links: &[FlatLink], table_row: bool, badges: usize) -> Reading {
+    // A `[Papers](#papers)` contents link is labelled like a paper link but goes nowhere.
+    let is_web = |url: &str| {
+        let url = url.trim().to_ascii_lowercase();
+        url.starts_with("http://") || url.starts_with("https://")
+    };
     let has_paper_link = links
         .iter()
-        .any(|l| l.paper_role || looks_like_paper(&l.dest));
+        .any(|l| (l.paper_role && is_web(&l.dest)) || looks_like_paper(&l.dest));
     let cell = if table_row {
         // The first cell with text or a link holds the title.
         flat.split('\t')
@@ -94,7 +99,7 @@ pub fn read(flat: &str, links: &[FlatLink], table_row: bool, badges: usize) -> R
     } else {
         flat
     };
-    let body = strip_decoration(cell);
+    let body = skip_badge_links(strip_decoration(cell), links);
     let mut other = Other::default();
     let mut rest = body;
     // A venue tag in front: `[**CVPR'26**]`, `[arXiv]`.
@@ -155,6 +160,24 @@ pub fn read(flat: &str, links: &[FlatLink], table_row: bool, badges: usize) -> R
     }
 }
 
+/// Linked badges in front of the title (`[![Conference](badge)](url)`) are decoration too.
+fn skip_badge_links<'t>(mut text: &'t str, links: &[FlatLink]) -> &'t str {
+    while let Some(caps) = MARKER.captures(text) {
+        let Some(whole) = caps.get(0).filter(|m| m.start() == 0) else {
+            break;
+        };
+        let index: Option<usize> = caps.get(1).and_then(|m| m.as_str().parse().ok());
+        if !index
+            .and_then(|i| links.get(i))
+            .is_some_and(|l| l.has_image)
+        {
+            break;
+        }
+        text = strip_decoration(&text[whole.end()..]);
+    }
+    text
+}
+
 /// Whitespace, image markers and list punctuation around a cell or after a tag.
 fn strip_decoration(text: &str) -> &str {
     text.trim_matches(|c: char| c.is_whitespace() || c == '\u{3}' || c == '\t')
@@ -203,7 +226,11 @@ pub fn parse_tag(tag: &str) -> (Option<String>, Option<i32>) {
         let name = caps.get(1).map_or("", |m| m.as_str()).trim();
         let rest = caps.get(3).map_or("", |m| m.as_str()).trim();
         let short: i32 = caps.get(2).map_or(0, |m| m.as_str().parse().unwrap_or(0));
-        let year = if short >= 50 { 1900 + short } else { 2000 + short };
+        let year = if short >= 50 {
+            1900 + short
+        } else {
+            2000 + short
+        };
         let venue = collapse_spaces(&format!("{name} {rest}"));
         return ((!venue.is_empty()).then_some(venue), Some(year));
     }
@@ -303,7 +330,10 @@ mod tests {
 
     #[test]
     fn title_link_format() {
-        let links = [link("Merge All the Tokens", "https://arxiv.org/abs/2402.00003")];
+        let links = [link(
+            "Merge All the Tokens",
+            "https://arxiv.org/abs/2402.00003",
+        )];
         let other = entry(read("\u{1}0\u{2} - ICML 2024\n", &links, false, 0));
         assert_eq!(other.title, "Merge All the Tokens");
         assert_eq!(

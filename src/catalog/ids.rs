@@ -23,7 +23,7 @@ const ARXIV_ID: &str = r"(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v
 
 static ARXIV_URL: LazyLock<Regex> = LazyLock::new(|| {
     pattern(&format!(
-        r"(?i)^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format)/{ARXIV_ID}(?:\.pdf)?(?:[/?#].*)?$"
+        r"(?i)^https?://(?:www\.|export\.|browse\.)?arxiv\.org/(?:abs|pdf|html|format)/{ARXIV_ID}(?:\.pdf)?(?:[/?#].*)?$"
     ))
 });
 static ARXIV_DOI: LazyLock<Regex> =

@@ -890,7 +890,9 @@ pub fn domains_from_headings(entries: &mut [RawEntry]) {
     });
     for (entry, topics) in entries.iter_mut().zip(&all) {
         // Below the shared wrapper when there is a heading there; else the innermost shared one.
-        let domain = topics.get(shared).or_else(|| topics.get(shared.wrapping_sub(1)));
+        let domain = topics
+            .get(shared)
+            .or_else(|| topics.get(shared.wrapping_sub(1)));
         if let Some(domain) = domain {
             entry.domain = domain.clone();
         }
@@ -902,7 +904,10 @@ pub fn domains_from_headings(entries: &mut [RawEntry]) {
 fn venue_badge(label: &str) -> Option<(Option<String>, Option<i32>)> {
     let (kind, rest) = label.split_once(' ')?;
     let kind = kind.to_ascii_lowercase();
-    if !matches!(kind.as_str(), "conference" | "venue" | "journal" | "workshop") {
+    if !matches!(
+        kind.as_str(),
+        "conference" | "venue" | "journal" | "workshop"
+    ) {
         return None;
     }
     let (venue, year) = formats::parse_tag(rest);
@@ -1246,7 +1251,11 @@ mod tests {
         let domains: Vec<&str> = parsed.entries.iter().map(|e| e.domain.as_str()).collect();
         assert_eq!(domains, ["Quantization", "Pruning"]);
         // No heading at all: the file's stem stays.
-        let mut parsed = parse_file("list.md", "list", "- **[1] A**, arXiv 2023. [[Paper](https://arxiv.org/abs/2301.00001)]\n");
+        let mut parsed = parse_file(
+            "list.md",
+            "list",
+            "- **[1] A**, arXiv 2023. [[Paper](https://arxiv.org/abs/2301.00001)]\n",
+        );
         domains_from_headings(&mut parsed.entries);
         assert_eq!(parsed.entries[0].domain, "list");
     }

@@ -590,7 +590,10 @@ mod tests {
             ..CatalogPaper::default()
         };
         let papers = vec![
-            paper(&["Token Merging", "Token Pruning"], &["Token_Pruning", "Merging"]),
+            paper(
+                &["Token Merging", "Token Pruning"],
+                &["Token_Pruning", "Merging"],
+            ),
             paper(&["Token Merging"], &["Merging"]),
             paper(&["Token Merging", "Token Pruning"], &["Conv"]),
             paper(&[UNSPECIFIED], &[]),
@@ -610,7 +613,11 @@ mod tests {
 
     #[test]
     fn united_mechanisms_drop_unspecified_beside_a_real_one() {
-        let mut m = vec!["Token Pruning".to_string(), UNSPECIFIED.into(), "Token Pruning".into()];
+        let mut m = vec![
+            "Token Pruning".to_string(),
+            UNSPECIFIED.into(),
+            "Token Pruning".into(),
+        ];
         unite_mechanisms(&mut m);
         assert_eq!(m, ["Token Pruning"]);
         let mut m = vec![];

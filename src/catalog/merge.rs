@@ -149,7 +149,19 @@ pub fn merge(
         .iter()
         .map(|entry| entry_mechanisms(entry, table))
         .collect();
-    lint_entries(entries, &mechanisms, table, &paper_of, &mut lints);
+    // A list that paints no mechanism badge at all (another family's format) is not asked for one
+    // per entry: that finding would only repeat itself.
+    let uses_mechanism_badges = entries
+        .iter()
+        .any(|e| e.badges.iter().any(|b| b.group == BadgeGroup::Mechanism));
+    lint_entries(
+        entries,
+        &mechanisms,
+        table,
+        &paper_of,
+        uses_mechanism_badges,
+        &mut lints,
+    );
     lint_numbering(entries, &paper_of, &mut lints);
     for (paper, draft) in drafts.iter().enumerate() {
         lint_duplicates(paper, &draft.entries, entries, &mechanisms, &mut lints);
@@ -179,9 +191,8 @@ pub fn merge(
             }
         })
         .collect();
-    findings.sort_by(|a, b| {
-        (rank(&a.kind), &a.file, a.line).cmp(&(rank(&b.kind), &b.file, b.line))
-    });
+    findings
+        .sort_by(|a, b| (rank(&a.kind), &a.file, a.line).cmp(&(rank(&b.kind), &b.file, b.line)));
     (papers, findings)
 }
 
@@ -266,6 +277,7 @@ fn lint_entries(
     mechanisms: &[EntryMechanisms],
     table: &MechanismTable,
     paper_of: &[usize],
+    uses_mechanism_badges: bool,
     lints: &mut Vec<PendingLint>,
 ) {
     for ((entry, mechanism), &paper) in entries.iter().zip(mechanisms).zip(paper_of) {
@@ -296,7 +308,7 @@ fn lint_entries(
                 ),
             );
         }
-        if mechanism.canonical.is_empty() {
+        if mechanism.canonical.is_empty() && uses_mechanism_badges {
             let misplaced: Vec<String> = entry
                 .badges
                 .iter()

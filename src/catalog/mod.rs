@@ -18,14 +18,14 @@ mod title;
 use serde::{Deserialize, Serialize};
 
 pub use badges::{Badge, BadgeGroup};
+pub use limits::MAX_FILE_BYTES;
+pub use lint::{rule as lint_rule, LintRule, Severity, LINT_RULES, READING};
 pub use markdown::{parse_file, ParsedFile, RawEntry};
 pub use mechanisms::{
     display_mechanism, label_key, unite_mechanisms, MechanismCounts, MechanismFileError,
     MechanismTable, UNSPECIFIED,
 };
-pub use lint::{rule as lint_rule, LintRule, Severity, LINT_RULES, READING};
 pub use remote::{cache_path_for, GITHUB_API_ENV, GITHUB_RAW_ENV};
-pub use limits::MAX_FILE_BYTES;
 pub use summary::SummaryOptions;
 pub use title::{normalize_title, same_title, title_similarity, TITLE_SIMILARITY};
 

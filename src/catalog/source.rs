@@ -102,9 +102,12 @@ fn collect_local(
             }
             Err(_) => name.clone(),
         };
-        collected
-            .files
-            .push(read_local(root, shown, domain_of(&domain_path), stem_of(&name)));
+        collected.files.push(read_local(
+            root,
+            shown,
+            domain_of(&domain_path),
+            stem_of(&name),
+        ));
         return Ok(());
     }
     let list_root = std::fs::canonicalize(root)
@@ -313,17 +316,32 @@ mod tests {
         assert_eq!(source.text, None);
         assert!(source.warnings[0].message.contains("empty"));
 
-        let source = decode("a.md".into(), None, "a".into(), b"line\nline\n\x00\x01".to_vec());
+        let source = decode(
+            "a.md".into(),
+            None,
+            "a".into(),
+            b"line\nline\n\x00\x01".to_vec(),
+        );
         assert_eq!(source.text, None);
         assert_eq!(source.warnings[0].line, Some(3));
         assert!(source.warnings[0].message.contains("binary"));
 
-        let source = decode("a.md".into(), None, "a".into(), b"ok\n\xff\xfe bad\n".to_vec());
+        let source = decode(
+            "a.md".into(),
+            None,
+            "a".into(),
+            b"ok\n\xff\xfe bad\n".to_vec(),
+        );
         assert_eq!(source.text.as_deref(), Some("ok\n\u{FFFD}\u{FFFD} bad\n"));
         assert_eq!(source.warnings[0].line, Some(2));
         assert!(source.warnings[0].message.contains("UTF-8"));
 
-        let source = decode("a.md".into(), None, "a".into(), b"\xEF\xBB\xBF# title".to_vec());
+        let source = decode(
+            "a.md".into(),
+            None,
+            "a".into(),
+            b"\xEF\xBB\xBF# title".to_vec(),
+        );
         assert_eq!(source.text.as_deref(), Some("# title"));
     }
 }

@@ -92,7 +92,9 @@ pub fn summary(catalog: &Catalog, options: SummaryOptions) -> String {
 
     let mut kinds: BTreeMap<(usize, &str), usize> = BTreeMap::new();
     for finding in &catalog.lint {
-        *kinds.entry((rank(&finding.kind), &finding.kind)).or_default() += 1;
+        *kinds
+            .entry((rank(&finding.kind), &finding.kind))
+            .or_default() += 1;
     }
     let by_kind: Vec<String> = kinds
         .iter()

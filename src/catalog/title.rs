@@ -72,7 +72,8 @@ fn contains_words(long: &str, short: &str) -> bool {
         return false;
     }
     let long: Vec<&str> = long.split(' ').filter(|w| !w.is_empty()).collect();
-    long.windows(short.len()).any(|window| window == short.as_slice())
+    long.windows(short.len())
+        .any(|window| window == short.as_slice())
 }
 
 fn levenshtein(a: &[char], b: &[char]) -> usize {
@@ -158,7 +159,10 @@ mod tests {
             &n("Agent Attention: On the Integration of Softmax and Linear Attention"),
         ));
         // Two words are too generic to be found inside a longer title.
-        assert!(!same_title("token merging", "token merging your vit but faster"));
+        assert!(!same_title(
+            "token merging",
+            "token merging your vit but faster"
+        ));
         // Words, not letters: "erging your vit" is not inside "token merging your vit".
         assert!(!contains_words("token merging your vit", "erging your vit"));
         assert_eq!(title_similarity("", ""), 1.0);

@@ -40,9 +40,7 @@ impl LintRow {
 }
 
 /// The CSV header of `lint.csv`.
-pub const LINT_COLUMNS: [&str; 7] = [
-    "severity", "kind", "file", "line", "key", "message", "fix",
-];
+pub const LINT_COLUMNS: [&str; 7] = ["severity", "kind", "file", "line", "key", "message", "fix"];
 
 /// Every finding and warning of `catalog`, findings first.
 pub fn lint_rows(catalog: &Catalog) -> Vec<LintRow> {
