@@ -248,13 +248,29 @@ pub fn decode(file: String, domain: Option<String>, stem: String, bytes: Vec<u8>
         warn(None, "empty file; nothing to read".into());
         return source;
     }
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+    let controls = bytes.iter().filter(|&&b| is_stray_control(b)).count();
+    // Random bytes (an image, an archive) are ~11% C0 controls; a text file with a stray byte or
+    // two is far below 1%.
+    if controls as f64 > MOSTLY_BINARY * bytes.len() as f64 {
+        let at = bytes
+            .iter()
+            .position(|&b| b == 0)
+            .or_else(|| bytes.iter().position(|&b| is_stray_control(b)))
+            .unwrap_or(0);
         warn(
             Some(line_at(&bytes, at)),
-            "binary file (NUL byte), not Markdown; skipped".into(),
+            format!(
+                "binary file ({controls} control bytes in {} bytes), not Markdown; skipped",
+                bytes.len()
+            ),
         );
         return source;
     }
+    let bytes = if controls > 0 {
+        remove_controls(&bytes, &mut warn)
+    } else {
+        bytes
+    };
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .map(<[u8]>::to_vec)
@@ -275,6 +291,52 @@ pub fn decode(file: String, domain: Option<String>, stem: String, bytes: Vec<u8>
     };
     source.text = Some(text);
     source
+}
+
+/// Above this share of control bytes a file is binary, not text with a stray byte.
+const MOSTLY_BINARY: f64 = 0.05;
+
+/// At most this many stray-byte warnings per file; the last one says how many more.
+const MAX_CONTROL_WARNINGS: usize = 10;
+
+/// A C0 control (or DEL) that has no business in Markdown: NUL, bell, escape... Tab, line feed,
+/// carriage return and form feed are text.
+fn is_stray_control(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f
+}
+
+/// The bytes without their stray controls, one warning per line that had some.
+fn remove_controls(bytes: &[u8], warn: &mut impl FnMut(Option<usize>, String)) -> Vec<u8> {
+    let mut lines: Vec<(usize, u8)> = Vec::new();
+    let mut line = 1;
+    for &b in bytes {
+        if b == b'\n' {
+            line += 1;
+        } else if is_stray_control(b) && lines.last().is_none_or(|&(l, _)| l != line) {
+            lines.push((line, b));
+        }
+    }
+    for (i, &(line, byte)) in lines.iter().enumerate() {
+        if i == MAX_CONTROL_WARNINGS {
+            warn(
+                Some(line),
+                format!(
+                    "and {} more lines with stray control bytes, removed the same way",
+                    lines.len() - i
+                ),
+            );
+            break;
+        }
+        warn(
+            Some(line),
+            format!("stray control byte 0x{byte:02X} in this line (not text); removed, the rest of the line is read"),
+        );
+    }
+    bytes
+        .iter()
+        .copied()
+        .filter(|&b| !is_stray_control(b))
+        .collect()
 }
 
 fn line_at(bytes: &[u8], offset: usize) -> usize {

@@ -17,6 +17,9 @@ use crate::s2::{PaperRecord, ResolveMethod};
 
 /// Years may differ by one between the preprint and the venue.
 const MAX_YEAR_GAP: i32 = 1;
+/// A journal version is often listed years after its preprint (or the other way round): with the
+/// same title *and* authors in common ([`authors_agree`]), years this far apart are one work.
+const MAX_YEAR_GAP_SAME_AUTHORS: i32 = 6;
 
 /// One id of a catalogue paper, in the form the API takes (`ARXIV:2106.15928`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,7 +182,9 @@ fn judge_title(paper: &CatalogPaper, answer: Option<&Answer>) -> Result<PaperRec
         ));
     }
     if let (Some(want), Some(got)) = (paper.year, record.year) {
-        if (want - got).abs() > MAX_YEAR_GAP {
+        let gap = (want - got).abs();
+        let same_authors = gap <= MAX_YEAR_GAP_SAME_AUTHORS && authors_agree(paper, record);
+        if gap > MAX_YEAR_GAP && !same_authors {
             return Err(format!(
                 "the title matches {} but its year {got} is far from the catalogue's {want}",
                 quoted(record)
@@ -187,6 +192,36 @@ fn judge_title(paper: &CatalogPaper, answer: Option<&Answer>) -> Result<PaperRec
         }
     }
     Ok((**record).clone())
+}
+
+/// Family names, compared in normalized form (`Yongming Rao` and `Rao, Yongming` both give
+/// `rao`; the catalogue's names are already `First Last`).
+fn family_name(name: &str) -> String {
+    let name = match name.split_once(',') {
+        Some((last, _)) => last,
+        None => name.split_whitespace().last().unwrap_or(name),
+    };
+    normalize_title(name)
+}
+
+/// The catalogue's authors and the record's share at least half of the shorter list (lists are
+/// often cut short with "and others"), by family name; false when either list is empty.
+fn authors_agree(paper: &CatalogPaper, record: &PaperRecord) -> bool {
+    let ours: HashSet<String> = paper
+        .authors
+        .iter()
+        .map(|a| family_name(a))
+        .filter(|a| !a.is_empty())
+        .collect();
+    let theirs: HashSet<String> = record
+        .authors
+        .iter()
+        .filter_map(|a| a.name.as_deref())
+        .map(family_name)
+        .filter(|a| !a.is_empty())
+        .collect();
+    let shorter = ours.len().min(theirs.len());
+    shorter > 0 && 2 * ours.intersection(&theirs).count() >= shorter
 }
 
 /// Resolves every catalogue paper against `source`: ids first (all in one round, so a batch
@@ -451,6 +486,49 @@ mod tests {
             .any(|n| n.contains("same Semantic Scholar record as arxiv:1")));
         // One id round, one title round (the duplicate title asked once).
         assert_eq!(source.calls, ["ids ARXIV:1", "titles 3"]);
+    }
+
+    #[test]
+    fn a_journal_version_years_after_its_preprint_resolves_when_authors_agree() {
+        let author = |name: &str| crate::s2::Author {
+            author_id: None,
+            name: Some(name.into()),
+        };
+        let mut journal = paper("title:j", "Dynamic Token Sparsification", Some(2024), None);
+        journal.authors = vec!["Yongming Rao".into(), "Jie Zhou".into()];
+        let mut other = paper("title:o", "Token Sparsity Again", Some(2024), None);
+        other.authors = vec!["Ada Lovelace".into()];
+        let nobody = paper("title:n", "Pruned Tokens for All", Some(2024), None);
+        let catalog = Catalog {
+            papers: vec![journal, other, nobody],
+            ..Catalog::default()
+        };
+        let mut source = Fixed::default();
+        let mut preprint = record("pre", "Dynamic Token Sparsification", Some(2021));
+        preprint.authors = vec![
+            author("Yongming Rao"),
+            author("Wenliang Zhao"),
+            author("Jie Zhou"),
+        ];
+        source
+            .titles
+            .insert(normalize_title("Dynamic Token Sparsification"), preprint);
+        let mut stranger = record("x", "Token Sparsity Again", Some(2021));
+        stranger.authors = vec![author("Bob Tables")];
+        source
+            .titles
+            .insert(normalize_title("Token Sparsity Again"), stranger);
+        source.titles.insert(
+            normalize_title("Pruned Tokens for All"),
+            record("y", "Pruned Tokens for All", Some(2020)),
+        );
+        let out = run(&catalog, &mut source);
+        assert_eq!(out[0].record.as_ref().unwrap().paper_id, "pre");
+        assert_eq!(out[0].method, Some(ResolveMethod::Title));
+        // Other authors, or none to compare: the year gap still says another work.
+        assert!(out[1].record.is_none(), "{:?}", out[1]);
+        assert!(out[1].notes[0].contains("year 2021"), "{:?}", out[1].notes);
+        assert!(out[2].record.is_none(), "{:?}", out[2]);
     }
 
     #[test]
