@@ -55,6 +55,24 @@ pub enum Command {
         #[arg(long)]
         all_lint: bool,
     },
+    /// Lint the catalogue alone (no Semantic Scholar), for a list's own CI: every finding with
+    /// file:line, severity and a fix hint.
+    Lint {
+        /// How to print the findings.
+        #[arg(long, value_enum, default_value_t = LintFormatArg::Text)]
+        format: LintFormatArg,
+        /// Exit with status 1 when a finding of the chosen severities is found.
+        #[arg(long)]
+        strict: bool,
+        /// The severities printed (and counted by --strict).
+        #[arg(
+            long,
+            value_enum,
+            value_delimiter = ',',
+            default_values_t = [SeverityArg::Error, SeverityArg::Warning, SeverityArg::Note]
+        )]
+        severity: Vec<SeverityArg>,
+    },
     /// Resolve every catalogue paper on Semantic Scholar and fetch its references and citations
     /// into the cache.
     Fetch {
@@ -100,4 +118,40 @@ pub enum SnapshotCommand {
         /// The file to write.
         file: PathBuf,
     },
+}
+
+/// `citegraph lint --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LintFormatArg {
+    Text,
+    Csv,
+    Json,
+}
+
+impl From<LintFormatArg> for citegraph::export::lint::LintFormat {
+    fn from(format: LintFormatArg) -> Self {
+        match format {
+            LintFormatArg::Text => Self::Text,
+            LintFormatArg::Csv => Self::Csv,
+            LintFormatArg::Json => Self::Json,
+        }
+    }
+}
+
+/// `citegraph lint --severity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SeverityArg {
+    Error,
+    Warning,
+    Note,
+}
+
+impl From<SeverityArg> for citegraph::catalog::Severity {
+    fn from(severity: SeverityArg) -> Self {
+        match severity {
+            SeverityArg::Error => Self::Error,
+            SeverityArg::Warning => Self::Warning,
+            SeverityArg::Note => Self::Note,
+        }
+    }
 }

@@ -77,6 +77,27 @@ fn run(cli: Cli) -> Result<()> {
             print!("{}", terminal_safe(&catalog::summary(&catalog, options)));
             print_written(&[path, lint]);
         }
+        Command::Lint {
+            format,
+            strict,
+            severity,
+        } => {
+            let catalog = catalog::load(&g.catalog, &g.cache_dir, g.offline)?;
+            let chosen: Vec<catalog::Severity> = severity.iter().map(|&s| s.into()).collect();
+            let rows: Vec<_> = export::lint::lint_rows(&catalog)
+                .into_iter()
+                .filter(|row| chosen.contains(&row.severity))
+                .collect();
+            let bytes = export::lint::render_lint(&rows, (*format).into())?;
+            print!("{}", terminal_safe(&String::from_utf8_lossy(&bytes)));
+            if *strict && !rows.is_empty() {
+                let found = match rows.len() {
+                    1 => "1 lint finding".to_string(),
+                    n => format!("{n} lint findings"),
+                };
+                anyhow::bail!("--strict: {found} of the chosen severities");
+            }
+        }
         Command::Fetch { fetch, source } => {
             let catalog = catalog::load(&g.catalog, &g.cache_dir, g.offline)?;
             let corpus = s2::fetch(&catalog, fetch, source, &env)?;

@@ -122,6 +122,27 @@ pub fn lint_json(rows: &[LintRow]) -> Result<Vec<u8>> {
     Ok(json)
 }
 
+/// The formats `citegraph lint` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LintFormat {
+    /// [`lint_text`]: `file:line: severity[kind]: message (fix: ...)`.
+    #[default]
+    Text,
+    /// [`lint_csv`]: the columns of `lint.csv`.
+    Csv,
+    /// [`lint_json`]: an array of objects with the same fields.
+    Json,
+}
+
+/// The rows in `format`.
+pub fn render_lint(rows: &[LintRow], format: LintFormat) -> Result<Vec<u8>> {
+    match format {
+        LintFormat::Text => Ok(lint_text(rows).into_bytes()),
+        LintFormat::Csv => lint_csv(rows),
+        LintFormat::Json => lint_json(rows),
+    }
+}
+
 /// Writes `OUTPUT/lint.csv` and returns its path.
 pub fn write_lint(catalog: &Catalog, output_dir: &Path) -> Result<PathBuf> {
     let bytes = lint_csv(&lint_rows(catalog))?;
