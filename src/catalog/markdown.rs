@@ -133,6 +133,8 @@ struct ItemState {
     flat_links: Vec<formats::FlatLink>,
     /// The item is a table row, not a list item.
     table_row: bool,
+    /// Not an item: a paragraph outside any list, watched for entries that lost their bullet.
+    loose_paragraph: bool,
     /// The item sits in a navigation, news or tools section: never an entry.
     skipped: bool,
 }
@@ -167,6 +169,7 @@ impl ItemState {
             flat: String::new(),
             flat_links: Vec::new(),
             table_row: false,
+            loose_paragraph: false,
             skipped: context.skipping(),
         }
     }
@@ -579,6 +582,20 @@ pub fn parse_file(file: &str, domain: &str, text: &str) -> ParsedFile {
             Event::End(TagEnd::List(_)) => {
                 lists.pop();
             }
+            // A paragraph outside any list or table: an entry whose `- ` was forgotten is
+            // reported, never read as prose silently.
+            Event::Start(Tag::Paragraph) if items.is_empty() => {
+                let mut item = ItemState::new(range.start, None, &headings);
+                item.loose_paragraph = true;
+                items.push(item);
+            }
+            Event::End(TagEnd::Paragraph)
+                if items.len() == 1 && items.last().is_some_and(|i| i.loose_paragraph) =>
+            {
+                if let Some(item) = items.pop() {
+                    warn_loose_entry(&item, file, &lines, &mut parsed.warnings);
+                }
+            }
             Event::Start(Tag::Item) => {
                 let ordinal = match lists.last_mut() {
                     Some(Some(next)) => {
@@ -711,6 +728,32 @@ fn fence_is_closed(block: &str) -> bool {
     lines.last().is_some_and(|last| {
         last.trim().starts_with(fence_char) && last.trim().chars().all(|c| c == fence_char)
     })
+}
+
+/// A paragraph outside any list that reads like an entry of another format (one line, a title, a
+/// venue with a year and a paper link: `Title <br> NeurIPS 2023 [[Paper]](url)` without its
+/// bullet) is a warning; prose that links a paper ("cite our [paper](url)") is not.
+fn warn_loose_entry(item: &ItemState, file: &str, lines: &LineIndex, warnings: &mut Vec<Warning>) {
+    // Prose runs over several lines; an entry is a line or two (title, then venue and links).
+    if item.skipped || item.flat.trim().matches('\n').count() > 2 {
+        return;
+    }
+    let formats::Reading::Entry(other) =
+        formats::read(&item.flat, &item.flat_links, false, item.badges.len())
+    else {
+        return;
+    };
+    if other.year.is_none() || !item.flat_links.iter().any(|l| l.paper_role) {
+        return;
+    }
+    warnings.push(Warning {
+        file: file.to_string(),
+        line: Some(lines.line(item.start)),
+        message: format!(
+            "{:?} looks like an entry but is not a list item; not read (start the line with `- `)",
+            other.title
+        ),
+    });
 }
 
 fn finish_item(
@@ -1265,6 +1308,18 @@ mod tests {
         let parsed = parse("- **[1] DynamicViT**, NeurIPS 2021. [[Paper](https://arxiv.org/abs/2106.02034)] ![](https://img.shields.io/badge/Token_Pruning-orange)\n");
         assert_eq!(parsed.entries[0].venue.as_deref(), Some("NeurIPS"));
         assert_eq!(parsed.entries[0].year, Some(2021));
+    }
+
+    #[test]
+    fn an_entry_without_its_bullet_is_a_warning_and_prose_is_not() {
+        let text = "## Papers\n\nFast Tokens for Everyone <br> ICML 2024 [[Paper]](https://arxiv.org/abs/2402.00001)\n\nIf you use this list, please cite our [paper](https://arxiv.org/abs/2402.00002).\n\nSee the [PDF](https://example.org/x.pdf) of the\nsurvey, out in 2024,\nfor more\nand more.\n";
+        let parsed = parse(text);
+        assert!(parsed.entries.is_empty(), "{:?}", parsed.entries);
+        assert_eq!(parsed.warnings.len(), 1, "{:?}", parsed.warnings);
+        assert_eq!(parsed.warnings[0].line, Some(3));
+        assert!(parsed.warnings[0]
+            .message
+            .contains("\"Fast Tokens for Everyone\" looks like an entry"));
     }
 
     #[test]
