@@ -159,7 +159,7 @@ fn every_format_of_the_family_is_read_entry_by_entry() {
             seen(
                 Some("Arxiv"),
                 Some(2006),
-                Some("cs.LG/0601001"),
+                Some("cs/0601001"),
                 None,
                 "Pruning and Sparsity",
                 u,

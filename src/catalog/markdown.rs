@@ -8,6 +8,11 @@
 //! `<a href>`, `<img src>`) is read for what it means. Headings above an entry are its sections; a
 //! year heading (`### 2023`) nests under a task heading of the same level (`### Image Generation`).
 //!
+//! An item that does not open with bold text (and a table row) is handed, in a flat form, to
+//! [`super::formats`], which reads the family's other formats entry by entry. Items under
+//! navigation, news, tools or contributing headings are never entries. Entries come out in file
+//! order, nested ones included.
+//!
 //! Broken Markdown never aborts the file: an unclosed bold title keeps the entry with what can be
 //! read, a Paper link that is not valid Markdown falls back to the bare URL, and each such repair is a
 //! [`Warning`] naming the file and line.
