@@ -16,8 +16,6 @@ fn lint(source: &Path, extra: &[&str]) -> (i32, String, String) {
     let output = common::citegraph()
         .args(["lint", "--catalog"])
         .arg(source)
-        .arg("--output-dir")
-        .arg(out.path())
         .arg("--cache-dir")
         .arg(out.path().join("cache"))
         .args(extra)

@@ -11,6 +11,7 @@ use std::fmt::Write;
 use super::lint::rank;
 use super::mechanisms::display_mechanism;
 use super::{Catalog, UNSPECIFIED};
+use crate::text::count_as as count;
 
 /// Findings and warnings shown before "... and N more".
 const SHOWN: usize = 8;
@@ -20,15 +21,6 @@ const SHOWN: usize = 8;
 pub struct SummaryOptions {
     /// Every lint finding and warning instead of the first few.
     pub all_lint: bool,
-}
-
-/// `1 paper`, `2 papers`.
-pub(crate) fn count(n: usize, singular: &str, plural: &str) -> String {
-    if n == 1 {
-        format!("1 {singular}")
-    } else {
-        format!("{n} {plural}")
-    }
 }
 
 pub fn summary(catalog: &Catalog, options: SummaryOptions) -> String {

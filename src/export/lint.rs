@@ -143,6 +143,51 @@ pub fn render_lint(rows: &[LintRow], format: LintFormat) -> Result<Vec<u8>> {
     }
 }
 
+/// What `citegraph lint` prints and when it fails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LintOptions {
+    pub format: LintFormat,
+    /// The severities printed (and counted by `strict`).
+    pub severities: Vec<Severity>,
+    /// Fail (exit 1) when anything of `severities` is found.
+    pub strict: bool,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            format: LintFormat::Text,
+            severities: vec![Severity::Error, Severity::Warning, Severity::Note],
+            strict: false,
+        }
+    }
+}
+
+/// `--strict` found something: the rendered findings (printed on stdout all the same) and how many.
+#[derive(Debug, thiserror::Error)]
+#[error("--strict: {} of the chosen severities", crate::text::count(*found, "lint finding"))]
+pub struct LintFailed {
+    pub output: String,
+    pub found: usize,
+}
+
+/// The findings of `options.severities`, rendered; [`LintFailed`] when `options.strict` and any.
+pub fn lint_report(catalog: &Catalog, options: &LintOptions) -> Result<String> {
+    let rows: Vec<LintRow> = lint_rows(catalog)
+        .into_iter()
+        .filter(|row| options.severities.contains(&row.severity))
+        .collect();
+    let output = String::from_utf8_lossy(&render_lint(&rows, options.format)?).into_owned();
+    if options.strict && !rows.is_empty() {
+        return Err(LintFailed {
+            output,
+            found: rows.len(),
+        }
+        .into());
+    }
+    Ok(output)
+}
+
 /// Writes `OUTPUT/lint.csv` and returns its path.
 pub fn write_lint(catalog: &Catalog, output_dir: &Path) -> Result<PathBuf> {
     let bytes = lint_csv(&lint_rows(catalog))?;

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 pub(crate) use crate::catalog::normalize_title;
 use crate::catalog::{same_title, Catalog, CatalogPaper};
-use crate::s2::{PaperRecord, ResolveMethod};
+use crate::records::{PaperRecord, ResolveMethod};
 
 /// Years may differ by one between the preprint and the venue.
 const MAX_YEAR_GAP: i32 = 1;
@@ -151,7 +151,7 @@ fn judge_ids(paper: &CatalogPaper, queries: &[IdQuery], answers: &Answers) -> Id
                     return Ok(((**record).clone(), query.method));
                 }
                 notes.push(format!(
-                    "the catalogue links another paper: its {} is {} on Semantic Scholar (matched by title instead)",
+                    "the catalogue links another paper: its {} is {} on Semantic Scholar",
                     query.id,
                     quoted(record)
                 ));
@@ -289,10 +289,17 @@ pub(crate) async fn resolve<S: Source>(
                         .notes
                         .push("no id Semantic Scholar knows and no title to match".to_string());
                 } else {
+                    // A wrongly linked id was noted above; say how the title fared after it.
+                    let linked_wrong = !outcome.notes.is_empty();
                     match judge_title(paper, title_answers.get(&normalized)) {
                         Ok(record) => {
                             outcome.record = Some(record);
                             outcome.method = Some(ResolveMethod::Title);
+                            if linked_wrong {
+                                outcome
+                                    .notes
+                                    .push("resolved by its title instead".to_string());
+                            }
                         }
                         Err(reason) => {
                             let reason = if id_missing && title_answers.contains_key(&normalized) {
@@ -300,7 +307,11 @@ pub(crate) async fn resolve<S: Source>(
                             } else {
                                 reason
                             };
-                            outcome.notes.push(reason);
+                            outcome.notes.push(if linked_wrong {
+                                format!("its title did not resolve either: {reason}")
+                            } else {
+                                reason
+                            });
                         }
                     }
                 }
@@ -470,6 +481,7 @@ mod tests {
         assert_eq!(out[0].method, Some(ResolveMethod::Title));
         assert!(out[0].notes[0].contains("ARXIV:1"), "{:?}", out[0].notes);
         assert!(out[0].notes[0].contains("Deep Residual Learning"));
+        assert_eq!(out[0].notes[1], "resolved by its title instead");
         assert!(out[1].record.is_none());
         assert!(
             out[1].notes[0].contains("another paper"),
@@ -490,7 +502,7 @@ mod tests {
 
     #[test]
     fn a_journal_version_years_after_its_preprint_resolves_when_authors_agree() {
-        let author = |name: &str| crate::s2::Author {
+        let author = |name: &str| crate::records::Author {
             author_id: None,
             name: Some(name.into()),
         };
@@ -529,6 +541,30 @@ mod tests {
         assert!(out[1].record.is_none(), "{:?}", out[1]);
         assert!(out[1].notes[0].contains("year 2021"), "{:?}", out[1].notes);
         assert!(out[2].record.is_none(), "{:?}", out[2]);
+    }
+
+    #[test]
+    fn a_wrong_link_whose_title_finds_nothing_is_not_called_matched() {
+        let catalog = Catalog {
+            papers: vec![paper("arxiv:1", "Unknown Tokens", Some(2020), Some("1"))],
+            ..Catalog::default()
+        };
+        let mut source = Fixed::default();
+        source.ids.insert(
+            "ARXIV:1".into(),
+            record("wrong", "Deep Residual Learning", Some(2016)),
+        );
+        let out = run(&catalog, &mut source);
+        assert!(out[0].record.is_none());
+        let notes = out[0].notes.join("; ");
+        assert!(
+            !notes.contains("matched by title") && !notes.contains("instead"),
+            "{notes}"
+        );
+        assert!(
+            notes.contains("its title did not resolve either: no title match"),
+            "{notes}"
+        );
     }
 
     #[test]
