@@ -80,6 +80,88 @@ pub fn authors_bibtex_style(authors: &[String], max: usize) -> String {
     names.join(" and ")
 }
 
+/// A label from the catalogue or the API made safe to draw: control characters (newlines, tabs,
+/// NUL, which XML cannot hold) become spaces, runs of whitespace one space.
+pub fn clean_label(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_control() || c.is_whitespace() || c == '\u{FFFE}' || c == '\u{FFFF}' {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A mechanism name for a legend: underscores as spaces, first letter upper-case.
+pub fn display_mechanism(name: &str) -> String {
+    let name = clean_label(&name.replace('_', " "));
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "(none)".to_string(),
+    }
+}
+
+/// A domain name for an axis: the catalogue's folders are called "Vision Domain" and so on, and
+/// the figure's axis title already says "domain".
+pub fn display_domain(name: &str) -> String {
+    let name = clean_label(&name.replace('_', " "));
+    const SUFFIX: &str = " domain";
+    let cut = name.len().saturating_sub(SUFFIX.len());
+    let short = match (name.get(..cut), name.get(cut..)) {
+        (Some(head), Some(tail)) if cut > 0 && tail.eq_ignore_ascii_case(SUFFIX) => {
+            head.trim_end().to_string()
+        }
+        _ => name,
+    };
+    if short.is_empty() {
+        "(none)".to_string()
+    } else {
+        short
+    }
+}
+
+/// A short label for a paper: the part before the first colon when it looks like a method name
+/// ("ToMe: Token Merging ..." gives "ToMe"), else the whole title (cut to width by the caller).
+pub fn figure_short_title(title: &str) -> String {
+    let title = clean_label(title);
+    if let Some((head, _)) = title.split_once(':') {
+        let head = head.trim();
+        let words = head.split(' ').count();
+        if (2..=28).contains(&head.chars().count()) && words <= 4 {
+            return head.to_string();
+        }
+    }
+    title
+}
+
+/// A paper's label: its method abbreviation, else its short title; and its year in parentheses
+/// (empty without a year), kept apart so that a cut label keeps its year.
+pub fn figure_paper_label(
+    abbreviation: Option<&str>,
+    title: &str,
+    year: Option<i32>,
+) -> (String, String) {
+    let name = abbreviation
+        .map(clean_label)
+        .filter(|a| !a.is_empty())
+        .unwrap_or_else(|| figure_short_title(title));
+    let name = if name.is_empty() {
+        "(untitled)".to_string()
+    } else {
+        name
+    };
+    let year = year.map(|y| format!("({y})")).unwrap_or_default();
+    (name, year)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,6 +191,21 @@ mod tests {
             "Token Merging"
         );
         assert_eq!(paper_label(None, "X"), "X");
+    }
+
+    #[test]
+    fn figure_labels_are_cleaned_and_shortened() {
+        assert_eq!(clean_label(" a\n\tb\u{0}c  "), "a b c");
+        assert_eq!(
+            figure_short_title("ToMe: Token Merging: Your ViT but Faster"),
+            "ToMe"
+        );
+        assert_eq!(
+            figure_short_title("A very long method name that is not one: subtitle"),
+            "A very long method name that is not one: subtitle"
+        );
+        assert_eq!(display_domain("Multi-modal Domain"), "Multi-modal");
+        assert_eq!(display_mechanism("token_pruning"), "Token pruning");
     }
 
     #[test]

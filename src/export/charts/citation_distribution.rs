@@ -5,13 +5,15 @@
 
 use anyhow::Result;
 
+use super::axis::{log_ticks, Scale};
 use super::canvas::Canvas;
+use super::palette::Rgb;
 use super::parts::{
-    draw_empty, draw_marker, draw_title, draw_x_axis, draw_y_axis, empty_height, log_ticks,
-    title_height, x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
-    Scale,
+    draw_empty, draw_marker, draw_title, draw_x_axis, draw_y_axis, empty_height, title_height,
+    x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
 };
-use super::{Chart, Rgb, Style};
+use super::style::Style;
+use super::Chart;
 use crate::analysis::Analysis;
 
 /// Okabe-Ito blue and vermillion, with different markers so that grayscale still tells them

@@ -5,12 +5,16 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
+use super::axis::{linear_ticks, Scale};
 use super::canvas::{text_width, Canvas, HAlign, TextSpec, VAlign};
+use super::palette::{Palette, Rgb, AXIS, TEXT, WHITE};
 use super::parts::{
-    draw_empty, draw_title, draw_x_axis, empty_height, linear_ticks, title_height, x_axis_height,
-    AxisStyle, LegendBlock, LegendEntry, Rect, Scale,
+    draw_empty, draw_title, draw_x_axis, empty_height, title_height, x_axis_height, AxisStyle,
+    LegendBlock, LegendEntry, Rect,
 };
-use super::{fit_text, Chart, MechanismGroups, Rgb, Style, AXIS, TEXT, WHITE};
+use super::style::Style;
+use super::text::fit_text;
+use super::Chart;
 use crate::analysis::Analysis;
 
 /// Communities past this many are merged into one bar.
@@ -33,7 +37,7 @@ pub(super) struct Communities {
 }
 
 impl Communities {
-    pub fn new(analysis: &Analysis, groups: &MechanismGroups) -> Self {
+    pub fn new(analysis: &Analysis, groups: &Palette) -> Self {
         let n_groups = groups.groups.len();
         // Per community: paper count and (fractional) mechanism counts.
         let mut by_community: BTreeMap<u32, (usize, Vec<f64>)> = BTreeMap::new();

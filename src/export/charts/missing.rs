@@ -5,12 +5,16 @@
 use anyhow::Result;
 
 use super::canvas::Canvas;
+use super::palette::Palette;
 use super::parts::{
     draw_empty, draw_heading, draw_title, empty_height, heading_height, title_height, Bar, BarList,
     LegendBlock,
 };
-use super::{clean_label, left_out, short_title, Chart, MechanismGroups, Style};
+use super::style::Style;
+use super::text::left_out;
+use super::Chart;
 use crate::analysis::{Analysis, MissingKind};
+use crate::export::labels::{clean_label, figure_short_title};
 
 /// Papers per panel.
 const TOP: usize = 10;
@@ -28,7 +32,7 @@ pub(super) struct Missing {
 }
 
 impl Missing {
-    pub fn new(analysis: &Analysis, groups: &MechanismGroups) -> Self {
+    pub fn new(analysis: &Analysis, groups: &Palette) -> Self {
         let mut used = Vec::new();
         let mut panels = Vec::new();
         for (kind, heading) in [
@@ -55,7 +59,7 @@ impl Missing {
                 .iter()
                 .map(|m| {
                     used.push(m.predicted_mechanism.as_str());
-                    let label = short_title(&m.title);
+                    let label = figure_short_title(&m.title);
                     Bar {
                         label: if label.is_empty() {
                             clean_label(&m.paper_id)
