@@ -21,7 +21,7 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use super::charts::Palette;
+use super::charts::palette::{text_on, Palette};
 use super::{escape, hex_color, labels, top_missing};
 use super::{Exporter, OutputFile, RenderContext, RenderOptions};
 use crate::analysis::{Analysis, GroupStats, PaperMetrics};
@@ -246,14 +246,10 @@ fn lighten((r, g, b): (u8, u8, u8)) -> (u8, u8, u8) {
     (tint(r), tint(g), tint(b))
 }
 
-/// Black or white text, whichever reads better on `color` (relative luminance, sRGB weights).
-fn text_color((r, g, b): (u8, u8, u8)) -> &'static str {
-    let luminance = 0.2126 * r as f64 + 0.7152 * g as f64 + 0.0722 * b as f64;
-    if luminance < 110.0 {
-        "#ffffff"
-    } else {
-        "#111111"
-    }
+/// The label colour on a `color` fill: the figures' rule ([`text_on`]), so a label reads the
+/// same in the DOT as on a heat-map cell.
+fn text_color(color: Rgb) -> String {
+    hex_color(text_on(color))
 }
 
 fn write_year_groups(out: &mut String, nodes: &[Node<'_>], max_pagerank: f64) {

@@ -199,10 +199,17 @@ pub fn luminance(c: Rgb) -> f64 {
     0.2126 * linear(c.0) + 0.7152 * linear(c.1) + 0.0722 * linear(c.2)
 }
 
-/// Black or white, whichever reads better on `background`.
+/// The WCAG 2 contrast ratio of two colours, 1 (none) to 21 (black on white).
+pub fn contrast_ratio(a: Rgb, b: Rgb) -> f64 {
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// The text colour for a label on a `background` fill: the near-black [`TEXT`] or white,
+/// whichever has the higher WCAG contrast ratio with it (ties go to the dark text). The one rule
+/// for text on a coloured fill: heat-map cells, the DOT's nodes and legend.
 pub fn text_on(background: Rgb) -> Rgb {
-    // The luminance where black and white text have equal contrast ratios.
-    if luminance(background) > 0.179 {
+    if contrast_ratio(TEXT, background) >= contrast_ratio(WHITE, background) {
         TEXT
     } else {
         WHITE
@@ -312,6 +319,17 @@ mod tests {
         assert_eq!(text_on(MECHANISM_PALETTE[7]), WHITE);
         assert_eq!(text_on(MECHANISM_PALETTE[3]), TEXT);
         assert_eq!(text_on(MECHANISM_PALETTE[5]), TEXT);
+        // Whichever is chosen contrasts at least as well as the other.
+        for v in (0..=255).step_by(5) {
+            for fill in [(v, v, v), (v, 0, 255 - v), (255, v, 0), (0, v, 0)] {
+                let chosen = text_on(fill);
+                let other = if chosen == WHITE { TEXT } else { WHITE };
+                assert!(
+                    contrast_ratio(chosen, fill) >= contrast_ratio(other, fill),
+                    "{fill:?}"
+                );
+            }
+        }
     }
 
     #[test]
