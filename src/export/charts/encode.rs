@@ -8,7 +8,7 @@ use super::canvas::Canvas;
 use super::palette::WHITE;
 use super::style::Style;
 use super::Chart;
-use crate::export::labels::clean_label;
+use crate::export::labels::one_line;
 
 pub(super) fn render_svg(
     chart: &dyn Chart,
@@ -33,7 +33,7 @@ fn add_svg_title(svg: &str, title: &str) -> String {
             let mut out = String::with_capacity(svg.len() + title.len() + 32);
             out.push_str(&svg[..=end]);
             out.push_str("\n<title>");
-            out.push_str(&xml_escape(&clean_label(title)));
+            out.push_str(&xml_escape(&one_line(title)));
             out.push_str("</title>");
             out.push_str(&svg[end + 1..]);
             out

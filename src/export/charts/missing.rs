@@ -14,7 +14,7 @@ use super::style::Style;
 use super::text::left_out;
 use super::Chart;
 use crate::analysis::{Analysis, MissingKind};
-use crate::export::labels::{clean_label, figure_short_title};
+use crate::export::labels::{one_line, paper_name};
 
 /// Papers per panel.
 const TOP: usize = 10;
@@ -59,13 +59,14 @@ impl Missing {
                 .iter()
                 .map(|m| {
                     used.push(m.predicted_mechanism.as_str());
-                    let label = figure_short_title(&m.title);
+                    // A paper with no title is named by its id.
+                    let label = if one_line(&m.title).is_empty() {
+                        one_line(&m.paper_id)
+                    } else {
+                        paper_name(None, &m.title)
+                    };
                     Bar {
-                        label: if label.is_empty() {
-                            clean_label(&m.paper_id)
-                        } else {
-                            label
-                        },
+                        label,
                         suffix: m.year.map(|y| format!("({y})")).unwrap_or_default(),
                         value: m.score,
                         color: groups.color_of(&m.predicted_mechanism),
