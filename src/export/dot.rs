@@ -313,8 +313,10 @@ fn write_community_groups(
         .map(|p| (p.paper_id.as_str(), p))
         .collect();
     for (community, members) in &communities {
+        // Named as in the communities figure.
         let label = format!(
-            "Community {community}: {} papers{}",
+            "{}; {} papers{}",
+            labels::community_name(analysis, *community),
             members.len(),
             dominant_mechanism(members, &mechanism_of)
                 .map(|m| format!(", mostly {m}"))

@@ -78,9 +78,13 @@ pub fn truncate(text: &str, max_chars: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// The label of a paper in graphs and tables: [`paper_name`] cut to 28 characters.
+/// The label of a paper in graphs and tables: [`paper_name`], a name from the title cut to 28
+/// characters (an abbreviation is the catalogue's own choice and stays whole).
 pub fn paper_label(abbreviation: Option<&str>, title: &str) -> String {
-    truncate(&paper_name(abbreviation, title), METHOD_NAME_CHARS)
+    match abbreviation.map(one_line) {
+        Some(abbreviation) if !abbreviation.is_empty() => abbreviation,
+        _ => truncate(&paper_name(None, title), METHOD_NAME_CHARS),
+    }
 }
 
 /// A paper's label in a figure: [`paper_name`] (the figure cuts it to its pixels), and its year
@@ -104,6 +108,40 @@ pub fn key_labels(analysis: &crate::analysis::Analysis) -> std::collections::Has
             Some((key, paper_label(p.abbreviation.as_deref(), &p.title)))
         })
         .collect()
+}
+
+/// How many papers name a community that has no label of its own.
+const COMMUNITY_NAME_PAPERS: usize = 3;
+
+/// The name of community `id` as the figures and the DOT show it: `C{id}: ` and the analysis'
+/// `community_label` when a paper of the community carries one, else the names
+/// ([`paper_name`], each cut to 20 characters) of its three catalogue papers of highest
+/// PageRank (ties by paper id); just `C{id}` when it holds no catalogue paper.
+pub fn community_name(analysis: &crate::analysis::Analysis, id: u32) -> String {
+    let members = analysis.papers.iter().filter(|p| p.community == id);
+    if let Some(label) = members
+        .clone()
+        .filter_map(|p| p.community_label.as_deref().map(one_line))
+        .find(|l| !l.is_empty())
+    {
+        return format!("C{id}: {label}");
+    }
+    let mut papers: Vec<_> = members.filter(|p| p.in_catalog).collect();
+    papers.sort_by(|a, b| {
+        b.pagerank
+            .total_cmp(&a.pagerank)
+            .then_with(|| a.paper_id.cmp(&b.paper_id))
+    });
+    let names: Vec<String> = papers
+        .iter()
+        .take(COMMUNITY_NAME_PAPERS)
+        .map(|p| truncate(&paper_name(p.abbreviation.as_deref(), &p.title), 20))
+        .collect();
+    if names.is_empty() {
+        format!("C{id}")
+    } else {
+        format!("C{id}: {}", names.join(", "))
+    }
 }
 
 /// An author list the way the catalogue writes it (BibTeX order, `Last, First and Last, First`),
@@ -209,6 +247,41 @@ mod tests {
         assert_eq!(paper_name(Some(" "), "\n"), "(untitled)");
         assert_eq!(display_domain("Multi-modal Domain"), "Multi-modal");
         assert_eq!(display_mechanism("token_pruning"), "Token pruning");
+    }
+
+    #[test]
+    fn communities_are_named_by_their_top_papers_or_their_label() {
+        use crate::analysis::{Analysis, PaperMetrics};
+        let paper = |id: &str, title: &str, pagerank: f64, community: u32| PaperMetrics {
+            paper_id: id.to_string(),
+            title: title.to_string(),
+            in_catalog: true,
+            pagerank,
+            community,
+            ..PaperMetrics::default()
+        };
+        let mut analysis = Analysis {
+            papers: vec![
+                paper("a", "ToMe: Token Merging", 0.1, 0),
+                paper(
+                    "b",
+                    "An extraordinarily long title with no method name",
+                    0.3,
+                    0,
+                ),
+                paper("c", "EViT: Not all patches", 0.2, 0),
+                paper("d", "DynamicViT: Pruning", 0.05, 0),
+                paper("e", "Other: x", 0.5, 1),
+            ],
+            ..Analysis::default()
+        };
+        assert_eq!(
+            community_name(&analysis, 0),
+            "C0: An extraordinarily…, EViT, ToMe"
+        );
+        assert_eq!(community_name(&analysis, 7), "C7");
+        analysis.papers[3].community_label = Some("token merging\n".into());
+        assert_eq!(community_name(&analysis, 0), "C0: token merging");
     }
 
     #[test]

@@ -86,7 +86,7 @@ pub(crate) struct Tick {
 }
 
 /// A round step that gives at most about `max_ticks` ticks over `range`.
-fn nice_step(range: f64, max_ticks: usize) -> f64 {
+pub(crate) fn nice_step(range: f64, max_ticks: usize) -> f64 {
     let raw = range / max_ticks.max(1) as f64;
     if raw.is_nan() || raw <= 0.0 || !raw.is_finite() {
         return 1.0;

@@ -82,6 +82,8 @@ impl Missing {
                     // A missing paper is known by its title alone: give the titles more room.
                     label_share: 0.56,
                     limit: None,
+                    zoom: false,
+                    note: String::new(),
                 },
             });
         }

@@ -3,7 +3,7 @@
 
 use anyhow::Result;
 
-use super::axis::{linear_ticks, nice_max, Scale, Tick};
+use super::axis::{linear_ticks, nice_max, nice_step, Scale, Tick};
 use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{
     darker, luminance, sequential, text_on, Rgb, AXIS, EMPTY_CELL, GRID, MUTED, TEXT, WHITE,
@@ -830,6 +830,12 @@ pub(crate) struct BarList {
     /// The largest value the quantity can take (1 for a score in [0, 1]), if it has one: no
     /// tick goes past it, though the axis still reaches far enough to print the values.
     pub limit: Option<f64>,
+    /// Start the axis just below the smallest value instead of at 0 when all values are close
+    /// together (the smallest above 60% of the largest), so that what separates them shows; the
+    /// axis and every bar then carry a break mark.
+    pub zoom: bool,
+    /// A line under the axis title that explains the numbers after the bars; may be empty.
+    pub note: String,
 }
 
 impl BarList {
@@ -837,11 +843,39 @@ impl BarList {
         st.px(47.0)
     }
 
-    /// Height from the top of the first bar to the bottom of the axis title.
+    /// Height from the top of the first bar to the bottom of the axis title and the note.
     pub fn height(&self, st: &Style) -> f64 {
         Self::row_height(st) * self.bars.len().max(1) as f64
             + st.px(8.0)
             + x_axis_height(st, !self.axis_title.is_empty())
+            + self.note_height(st)
+    }
+
+    fn note_height(&self, st: &Style) -> f64 {
+        if self.note.is_empty() {
+            0.0
+        } else {
+            line_height(st.small_size()) + st.px(6.0)
+        }
+    }
+
+    /// Where the value axis starts: 0, or with `zoom` a round value below the smallest bar.
+    fn axis_start(&self) -> f64 {
+        let values = self
+            .bars
+            .iter()
+            .map(|b| b.value)
+            .filter(|v| v.is_finite() && *v > 0.0);
+        let (min, max) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+        if !self.zoom || self.bars.len() < 2 || max <= 0.0 || min < 0.6 * max {
+            return 0.0;
+        }
+        // A step that splits the spread of the values into a few ticks; the axis starts one
+        // step below the smallest value's tick, so the shortest bar still has some length.
+        let step = nice_step((max - min).max(max * 0.01), 3);
+        (((min / step).floor() - 1.0) * step).max(0.0)
     }
 
     pub fn draw(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
@@ -870,18 +904,19 @@ impl BarList {
         // reaches far enough past the longest bar for its value to be printed after it.
         let x0 = m + label_width + st.gap() * 1.5;
         let width = (st.width - m - x0).max(1.0);
-        let reach = max * width / (width - value_room).max(width * 0.5);
+        let lo = self.axis_start().min(max);
+        let reach = lo + (max - lo) * width / (width - value_room).max(width * 0.5);
         // A bounded quantity is ticked up to its bound, the axis running on to `reach`.
         let bound = self.limit.filter(|&limit| limit > 0.0 && max <= limit);
         let (scale, ticks) = (2..=5)
             .rev()
             .map(|n| match bound {
                 Some(limit) => {
-                    let ticks = linear_ticks(&Scale::linear(0.0, limit), n, false);
-                    (Scale::linear(0.0, limit.max(reach)), ticks)
+                    let ticks = linear_ticks(&Scale::linear(lo, limit), n, false);
+                    (Scale::linear(lo, limit.max(reach)), ticks)
                 }
                 None => {
-                    let scale = Scale::linear(0.0, nice_max(reach, n));
+                    let scale = Scale::linear(lo, lo + nice_max(reach - lo, n));
                     let ticks = linear_ticks(&scale, n, false);
                     (scale, ticks)
                 }
@@ -901,7 +936,7 @@ impl BarList {
                 widest + st.px(36.0) <= room
             })
             .unwrap_or_else(|| {
-                let scale = Scale::linear(0.0, nice_max(reach, 2));
+                let scale = Scale::linear(lo, lo + nice_max(reach - lo, 2));
                 let ticks = linear_ticks(&scale, 2, false);
                 (scale, ticks)
             });
@@ -943,6 +978,17 @@ impl BarList {
                 c.rect(plot.x0, y - half, x, y + half, bar.color)?;
                 let outline = outline_for(bar.color).unwrap_or(bar.color);
                 c.frame(plot.x0, y - half, x, y + half, st.thin(), outline)?;
+                if lo > 0.0 {
+                    // The bar is cut short: a white gap across its base says so.
+                    draw_break(
+                        c,
+                        st,
+                        plot.x0 + st.px(14.0),
+                        y - half - st.px(3.0),
+                        y + half + st.px(3.0),
+                        WHITE,
+                    )?;
+                }
             }
             if bar.value.is_finite() {
                 c.text(&bar.value_text(), x + st.gap() * 0.8, y, &value_spec)?;
@@ -961,6 +1007,49 @@ impl BarList {
             &self.axis_title,
             AxisStyle::default(),
         )?;
-        c.vline(plot.x0, plot.y0, plot.y1, st.line(), AXIS)
+        c.vline(plot.x0, plot.y0, plot.y1, st.line(), AXIS)?;
+        if lo > 0.0 {
+            // The axis break: two slanted strokes on the value axis, just right of its start.
+            let y = plot.y1;
+            draw_break(
+                c,
+                st,
+                plot.x0 + st.px(14.0),
+                y - st.px(12.0),
+                y + st.px(12.0),
+                AXIS,
+            )?;
+        }
+        if !self.note.is_empty() {
+            let size = st.small_size();
+            let y = plot.y1 + x_axis_height(st, !self.axis_title.is_empty()) + cap_height(size);
+            let spec = TextSpec::new(size, MUTED).align(HAlign::Center, VAlign::Top);
+            let note = fit_text(&self.note, size, false, st.width - 2.0 * m);
+            c.text(&note, st.width / 2.0, y, &spec)?;
+        }
+        Ok(())
     }
+}
+
+/// A break mark: two parallel slanted strokes centred on x from y0 to y1, in `color` over a
+/// white gap (white strokes cut a bar, dark ones mark the axis).
+fn draw_break(c: &Canvas, st: &Style, x: f64, y0: f64, y1: f64, color: Rgb) -> Result<()> {
+    let slant = (y1 - y0) * 0.25;
+    let gap = st.px(7.0);
+    if color != WHITE {
+        c.polygon(
+            &[
+                (x - gap / 2.0 - slant, y1),
+                (x - gap / 2.0 + slant, y0),
+                (x + gap / 2.0 + slant, y0),
+                (x + gap / 2.0 - slant, y1),
+            ],
+            WHITE,
+        )?;
+    }
+    let width = st.line();
+    for dx in [-gap / 2.0, gap / 2.0] {
+        c.polyline(&[(x + dx - slant, y1), (x + dx + slant, y0)], width, color)?;
+    }
+    Ok(())
 }

@@ -29,9 +29,12 @@ pub(crate) fn fit_text(text: &str, size: f64, bold: bool, max_width: f64) -> Str
         };
     }
     let prefix: String = chars[..lo].iter().collect();
-    // Prefer ending on a whole word, unless that throws away more than half of what fits.
+    // End on a whole word: a word is cut only when the first one alone does not fit. A space
+    // right after the prefix means its last word is whole.
+    let whole = chars.get(lo) == Some(&' ');
     let cut = match prefix.rfind(' ') {
-        Some(space) if space * 2 >= prefix.len() => &prefix[..space],
+        _ if whole => prefix.as_str(),
+        Some(space) if space > 0 => &prefix[..space],
         _ => prefix.as_str(),
     };
     let cut = cut.trim_end_matches([' ', ',', ':', ';', '-', '–', '(']);
@@ -206,6 +209,12 @@ mod tests {
         assert!(cut.ends_with('…'), "{cut}");
         assert!(text_width(&cut, 35.0, false) <= 300.0);
         assert_eq!(fit_text("short", 35.0, false, 300.0), "short");
+        // Never a word cut short while a whole one fits.
+        let room = text_width("Deformable Convolutional…", 35.0, false) - 1.0;
+        assert_eq!(
+            fit_text("Deformable Convolutional Networks", 35.0, false, room),
+            "Deformable…"
+        );
         let lines = wrap_text(long, 35.0, false, 400.0, 2);
         assert_eq!(lines.len(), 2);
         assert!(lines.iter().all(|l| text_width(l, 35.0, false) <= 400.0));

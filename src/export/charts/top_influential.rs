@@ -64,6 +64,9 @@ impl TopInfluential {
                 axis_title: "Influence score".to_string(),
                 label_share: 0.48,
                 limit: Some(1.0),
+                // The top scores are close by construction (a weighted mean of percentiles).
+                zoom: true,
+                note: "(n): how many catalogue papers cite the paper".to_string(),
             },
             legend: LegendBlock::new(entries, Some("First mechanism")),
             skipped,
@@ -84,7 +87,9 @@ impl Chart for TopInfluential {
         let mut caption = format!(
             "The {} catalogue papers with the highest influence score, labelled by method \
              abbreviation (or short title) and year, coloured by their first mechanism. After \
-             each bar: the score, and in parentheses how many catalogue papers cite the paper.",
+             each bar: the score, and in parentheses how many catalogue papers cite the paper. \
+             When the scores lie close together the axis starts above 0 (marked by a break), \
+             so that their differences show.",
             self.bars.bars.len()
         );
         caption.push_str(&left_out(self.skipped, "without a valid score"));
