@@ -80,7 +80,27 @@ fn read_svg(raw: &str) -> (u32, u32, String, String) {
         .unwrap_or_else(|e| panic!("not well-formed XML: {e}\n{raw}"));
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "svg");
-    let size = |name: &str| root.attribute(name).unwrap().parse::<u32>().unwrap();
+    // The drawing's pixels are the viewBox; width and height give the printed size at 300 dpi.
+    let view_box: Vec<u32> = root
+        .attribute("viewBox")
+        .unwrap()
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let size = |name: &str| {
+        let value = root.attribute(name).unwrap();
+        let inches: f64 = value.strip_suffix("in").unwrap().parse().unwrap();
+        let pixels = if name == "width" {
+            view_box[2]
+        } else {
+            view_box[3]
+        };
+        assert!(
+            (inches * 300.0 - f64::from(pixels)).abs() < 0.05,
+            "{name}={value}"
+        );
+        pixels
+    };
     let text: Vec<&str> = doc
         .descendants()
         .filter(|n| n.is_text())
@@ -225,6 +245,66 @@ fn figures_format_and_width_are_honoured() {
     assert_eq!(figures.len(), 1);
     assert!(figures[0].svg.is_none());
     assert_eq!(read_png(figures[0].png.as_ref().unwrap()).width, 700);
+}
+
+/// Runs a poppler tool on a PDF; poppler-utils is a test requirement (`.ci/setup` installs it).
+fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let out = std::process::Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (poppler-utils) is needed to read the PDFs: {e}"));
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn pdfs_are_vector_pages_of_the_figure_size_with_dejavu_embedded() {
+    let analysis = sample_analysis();
+    let figures = draw_figures(
+        &analysis,
+        &options(&["top-influential", "missing"], &["pdf"], 1050),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for figure in &figures {
+        // Only the PDF was asked for.
+        assert!(figure.svg.is_none() && figure.png.is_none());
+        let files = figure.files();
+        assert_eq!(files.len(), 1);
+        assert_eq!(
+            files[0].relative_path,
+            Path::new("figures").join(format!("{}.pdf", figure.name))
+        );
+        let path = dir.path().join(format!("{}.pdf", figure.name));
+        std::fs::write(&path, &files[0].contents).unwrap();
+        // A real reader finds the text (so it is text, not pixels) and the page size: 3.5 in.
+        let text = poppler("pdftotext", &[], &path);
+        assert!(text.contains(&figure.title), "{}: {text}", figure.name);
+        let info = std::process::Command::new("pdfinfo")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let info = String::from_utf8(info.stdout).unwrap();
+        assert!(info.contains("Page size:       252 x "), "{info}");
+        // pdffonts writes to stdout only; its "-" argument is not a file name.
+        let fonts = std::process::Command::new("pdffonts")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let fonts = String::from_utf8(fonts.stdout).unwrap();
+        let dejavu: Vec<&str> = fonts.lines().filter(|l| l.contains("DejaVuSans")).collect();
+        assert!(!dejavu.is_empty(), "{fonts}");
+        for line in dejavu {
+            // name, type..., then emb sub uni: every DejaVu face embedded as a subset.
+            assert!(line.contains(" yes yes "), "{line}");
+        }
+    }
 }
 
 #[test]

@@ -38,8 +38,9 @@ pub struct RenderOptions {
         value_name = "NAMES"
     )]
     pub figures: Vec<String>,
-    /// Figure formats.
-    #[arg(long, default_value = "svg,png", value_delimiter = ',', value_parser = ["svg", "png"])]
+    /// Figure formats: `svg` (with its size in inches), `png` (300 dpi), `pdf` (vector, DejaVu
+    /// Sans embedded, for LaTeX).
+    #[arg(long, default_value = "svg,png,pdf", value_delimiter = ',', value_parser = ["svg", "png", "pdf"])]
     pub format: Vec<String>,
     /// Figure width in pixels at 300 dpi (1050 = 3.5 in, one column of a two-column paper).
     #[arg(long, default_value_t = 1050, value_name = "PX")]
@@ -113,7 +114,7 @@ pub trait Exporter {
     fn files(&self, context: &RenderContext<'_>) -> Result<Vec<OutputFile>>;
 }
 
-/// The figures' files, `figures/NAME.svg` and `NAME.png`, figure by figure.
+/// The figures' files, `figures/NAME.svg`, `NAME.png` and `NAME.pdf`, figure by figure.
 struct FigureFiles;
 
 impl Exporter for FigureFiles {

@@ -45,10 +45,13 @@ pub struct Figure {
     pub svg: Option<String>,
     /// The PNG file's bytes, when `png` was asked for.
     pub png: Option<Vec<u8>>,
+    /// The PDF file's bytes (vector, fonts embedded), when `pdf` was asked for.
+    pub pdf: Option<Vec<u8>>,
 }
 
 impl Figure {
-    /// The figure's files, relative to the output directory: `figures/NAME.svg`, then `.png`.
+    /// The figure's files, relative to the output directory: `figures/NAME.svg`, then `.png`,
+    /// then `.pdf`.
     pub fn files(&self) -> Vec<OutputFile> {
         let mut files = Vec::new();
         if let Some(svg) = &self.svg {
@@ -61,6 +64,12 @@ impl Figure {
             files.push(OutputFile::new(
                 format!("figures/{}.png", self.name),
                 png.as_slice(),
+            ));
+        }
+        if let Some(pdf) = &self.pdf {
+            files.push(OutputFile::new(
+                format!("figures/{}.pdf", self.name),
+                pdf.as_slice(),
             ));
         }
         files
@@ -99,7 +108,7 @@ pub fn draw_figures(
     palette: &Palette,
 ) -> Result<Vec<Figure>> {
     let selected = selected_figures(&options.figures)?;
-    let (want_svg, want_png) = selected_formats(&options.format)?;
+    let formats = selected_formats(&options.format)?;
     if !(200..=20_000).contains(&options.width) {
         bail!(
             "--width {} is out of range: give the figure width in pixels at 300 dpi, between 200 \
@@ -118,7 +127,8 @@ pub fn draw_figures(
         let title = chart.title();
         let height = chart.height(&style).round().clamp(100.0, 40_000.0) as u32;
         let size = (options.width, height);
-        let svg = if want_svg {
+        // The PDF is converted from the SVG, drawn for it even when the SVG is not asked for.
+        let svg = if formats.svg || formats.pdf {
             Some(
                 encode::render_svg(chart.as_ref(), &style, size, &title)
                     .with_context(|| format!("drawing figure {name} as SVG"))?,
@@ -126,7 +136,14 @@ pub fn draw_figures(
         } else {
             None
         };
-        let png = if want_png {
+        let pdf = match (&svg, formats.pdf) {
+            (Some(svg), true) => Some(
+                encode::render_pdf(svg).with_context(|| format!("drawing figure {name} as PDF"))?,
+            ),
+            _ => None,
+        };
+        let svg = svg.filter(|_| formats.svg);
+        let png = if formats.png {
             Some(
                 encode::render_png(chart.as_ref(), &style, size)
                     .with_context(|| format!("drawing figure {name} as PNG"))?,
@@ -140,6 +157,7 @@ pub fn draw_figures(
             caption: chart.caption(),
             svg,
             png,
+            pdf,
         });
     }
     Ok(figures)
@@ -183,20 +201,39 @@ fn selected_figures(asked: &[String]) -> Result<Vec<&'static str>> {
     Ok(selected)
 }
 
-/// (svg, png) as asked by `--format`.
-fn selected_formats(asked: &[String]) -> Result<(bool, bool)> {
-    let (mut svg, mut png) = (false, false);
+/// The figure formats asked by `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct Formats {
+    svg: bool,
+    png: bool,
+    pdf: bool,
+}
+
+/// Every figure format, in the order of [`Figure::files`].
+pub const FORMATS: [&str; 3] = ["svg", "png", "pdf"];
+
+/// The formats asked by `--format` (all of them when none is named).
+fn selected_formats(asked: &[String]) -> Result<Formats> {
+    let mut formats = Formats::default();
     for format in asked.iter().map(|f| f.trim()).filter(|f| !f.is_empty()) {
         match format.to_ascii_lowercase().as_str() {
-            "svg" => svg = true,
-            "png" => png = true,
-            other => bail!("--format: {other:?} is not a figure format; use svg, png or svg,png"),
+            "svg" => formats.svg = true,
+            "png" => formats.png = true,
+            "pdf" => formats.pdf = true,
+            other => bail!(
+                "--format: {other:?} is not a figure format; use some of {}",
+                FORMATS.join(", ")
+            ),
         }
     }
-    if asked.is_empty() {
-        (svg, png) = (true, true);
+    if formats == Formats::default() {
+        formats = Formats {
+            svg: true,
+            png: true,
+            pdf: true,
+        };
     }
-    Ok((svg, png))
+    Ok(formats)
 }
 
 #[cfg(test)]
@@ -214,8 +251,10 @@ mod tests {
             ["missing", "communities"]
         );
         assert!(selected_figures(&["foo".into()]).is_err());
-        assert_eq!(selected_formats(&["PNG".into()]).unwrap(), (false, true));
-        assert_eq!(selected_formats(&[]).unwrap(), (true, true));
+        let png = selected_formats(&["PNG".into()]).unwrap();
+        assert!(png.png && !png.svg && !png.pdf);
+        let all = selected_formats(&[]).unwrap();
+        assert!(all.svg && all.png && all.pdf);
         assert!(selected_formats(&["gif".into()]).is_err());
     }
 
@@ -227,6 +266,7 @@ mod tests {
             caption: String::new(),
             svg: Some("<svg/>".into()),
             png: Some(vec![1, 2]),
+            pdf: None,
         };
         let paths: Vec<_> = figure
             .files()
