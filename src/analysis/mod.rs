@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::LintFinding;
 use crate::graph::{CitationGraph, Scope};
 use crate::metrics::{BetweennessOptions, HitsOptions, LouvainOptions, PageRankOptions};
-use crate::s2::Resolution;
+use crate::records::Resolution;
 
 pub use context::Context;
 
@@ -65,9 +65,10 @@ pub struct Summary {
     pub modularity: f64,
     /// Modularity of the mechanism partition of the catalogue papers (catalogue subgraph).
     pub mechanism_modularity: f64,
-    /// Agreement between detected communities and mechanisms over catalogue papers.
-    pub nmi: f64,
-    pub ari: f64,
+    /// Agreement between detected communities and mechanisms over catalogue papers; `None`
+    /// (n/a) when fewer than two mechanisms are there to agree with.
+    pub nmi: Option<f64>,
+    pub ari: Option<f64>,
     /// Share of catalogue-to-catalogue citations that stay within a mechanism, and its chance level.
     pub homophily: f64,
     pub homophily_expected: f64,
@@ -232,8 +233,8 @@ pub struct Coverage {
     pub linked: usize,
     /// Of those, the ones outside the catalogue.
     pub missing: usize,
-    /// 1 - missing / linked (1 where nothing is linked).
-    pub completeness: f64,
+    /// 1 - missing / linked; `None` (n/a) where nothing is linked.
+    pub completeness: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -243,44 +244,35 @@ pub struct EdgeRow {
     pub is_influential: bool,
 }
 
-/// Options of the analysis.
-#[derive(Debug, Clone, PartialEq, clap::Args)]
+/// The analysis settings. The command line (`src/cli.rs`) fills it; [`AnalyzeOptions::default`]
+/// holds the defaults, written once.
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnalyzeOptions {
-    /// `catalog`: the edges that touch a catalogue paper; `all`: every edge the records hold.
-    #[arg(long, default_value = "catalog", value_parser = ["catalog", "all"])]
-    pub scope: String,
+    /// `Catalog`: the edges that touch a catalogue paper; `All`: every edge the records hold.
+    pub scope: Scope,
     /// Graphs with at most this many nodes get exact betweenness; larger ones are sampled.
-    #[arg(long, default_value_t = 20_000, value_name = "NODES")]
     pub betweenness_exact_limit: usize,
     /// Source nodes (pivots) of sampled betweenness [default: as many as fit about 2e8 edge
     /// visits, between 32 and 4096].
-    #[arg(long, value_name = "K")]
     pub betweenness_k: Option<usize>,
     /// Seed of every random choice (betweenness pivots, Louvain's node order).
-    #[arg(long, default_value_t = 0, value_name = "N")]
     pub seed: u64,
     /// Louvain runs (seeds derived from --seed), the best modularity kept
     /// [default: 4 up to 200,000 nodes, else 1; beyond 200,000 nodes the refinement rounds
     /// drop from 8 to 1 as well].
-    #[arg(long, value_name = "N")]
     pub louvain_trials: Option<usize>,
     /// A paper outside the catalogue is a foundation when at least N distinct catalogue papers
     /// cite it, a candidate when it cites at least N.
-    #[arg(long, default_value_t = 3, value_name = "N")]
     pub min_catalog_links: usize,
     /// Rows of missing.csv per kind (foundation, candidate); 0 for all.
-    #[arg(long, default_value_t = 100, value_name = "N")]
     pub missing_limit: usize,
     /// Top papers listed per mechanism and domain, influential papers per mechanism, and missing
     /// papers of each kind kept in the core graph for the figures.
-    #[arg(long, default_value_t = 10, value_name = "N")]
     pub top_n: usize,
     /// Coverage: papers linked to at least K catalogue papers of a mechanism count as its
     /// neighbourhood.
-    #[arg(long, default_value_t = 3, value_name = "K")]
     pub coverage_k: usize,
     /// Tag lint: only papers with at least N catalogue neighbours are judged.
-    #[arg(long, default_value_t = 5, value_name = "N")]
     pub lint_min_neighbours: usize,
 }
 
@@ -288,7 +280,7 @@ impl Default for AnalyzeOptions {
     /// The command line's defaults.
     fn default() -> Self {
         AnalyzeOptions {
-            scope: "catalog".to_string(),
+            scope: Scope::Catalog,
             betweenness_exact_limit: 20_000,
             betweenness_k: None,
             seed: 0,
@@ -314,22 +306,15 @@ fn default_trials(nodes: usize) -> usize {
     }
 }
 
-/// Builds the graph and computes every metric.
+/// Computes every metric on a built citation graph (see [`crate::graph::build`]) and assembles
+/// the tables of [`Analysis`]. `corpus` gives the resolutions (for the summary and the
+/// unresolved list). Errors: a metric kernel refused the graph (see [`Context::compute`]).
 pub fn analyze(
+    graph: &CitationGraph,
     catalog: &crate::catalog::Catalog,
-    corpus: &crate::s2::Corpus,
+    corpus: &crate::records::Corpus,
     options: &AnalyzeOptions,
-) -> anyhow::Result<(Analysis, CitationGraph)> {
-    let scope: Scope = options.scope.parse()?;
-    let started = std::time::Instant::now();
-    let graph = crate::graph::build(catalog, corpus, scope);
-    tracing::info!(
-        "citation graph: {} nodes, {} edges ({} catalogue papers), built in {:.1?}",
-        graph.node_count(),
-        graph.edge_count(),
-        graph.catalog.len(),
-        started.elapsed()
-    );
+) -> anyhow::Result<Analysis> {
     let metric_options = MetricOptions {
         pagerank: PageRankOptions::default(),
         hits: HitsOptions::default(),
@@ -355,11 +340,11 @@ pub fn analyze(
             ..LouvainOptions::default()
         },
     };
-    let cx = Context::compute(&graph, &metric_options)?;
+    let cx = Context::compute(graph, &metric_options)?;
     let started = std::time::Instant::now();
     let analysis = assemble(&cx, catalog, corpus, options);
     tracing::debug!("tables assembled in {:.1?}", started.elapsed());
-    Ok((analysis, graph))
+    Ok(analysis)
 }
 
 /// The options of each metric kernel.
@@ -374,7 +359,7 @@ pub struct MetricOptions {
 fn assemble(
     cx: &Context<'_>,
     catalog: &crate::catalog::Catalog,
-    corpus: &crate::s2::Corpus,
+    corpus: &crate::records::Corpus,
     options: &AnalyzeOptions,
 ) -> Analysis {
     let graph = cx.graph;
@@ -465,26 +450,45 @@ fn core_edges(cx: &Context<'_>, missing: &[MissingPaper], top_n: usize) -> Vec<E
         .collect()
 }
 
+/// A number with `decimals` decimals, or `n/a` where it is undefined (an agreement with no
+/// classes, a share of nothing): never a made-up 1.000 or 100%.
+pub fn or_na(value: Option<f64>, decimals: usize) -> String {
+    match value {
+        Some(v) if v.is_finite() => format!("{v:.decimals$}"),
+        _ => "n/a".to_string(),
+    }
+}
+
 /// The text summary `analyze` prints.
 pub fn summary_text(analysis: &Analysis) -> String {
+    use crate::text::count;
     use std::fmt::Write;
     let s = &analysis.summary;
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "graph (scope {}): {} nodes, {} edges, {} between catalogue papers",
-        s.scope, s.nodes, s.edges, s.catalog_edges
+        "graph (scope {}): {}, {}, {} between catalogue papers",
+        s.scope,
+        count(s.nodes, "node"),
+        count(s.edges, "edge"),
+        s.catalog_edges
     );
     let _ = writeln!(
         out,
-        "catalogue: {} papers, {} resolved, {} unresolved",
-        s.catalog_papers, s.resolved, s.unresolved
+        "catalogue: {} listed (distinct), {} resolved (in the graph and every table below), {} unresolved (see unresolved.csv)",
+        count(s.catalog_papers, "paper"),
+        s.resolved,
+        s.unresolved
     );
     let _ = writeln!(
         out,
         "communities: {} (modularity {:.4}); mechanism partition modularity {:.4}; \
-         communities vs mechanisms NMI {:.3}, ARI {:.3}",
-        s.communities, s.modularity, s.mechanism_modularity, s.nmi, s.ari
+         communities vs mechanisms NMI {}, ARI {}",
+        s.communities,
+        s.modularity,
+        s.mechanism_modularity,
+        or_na(s.nmi, 3),
+        or_na(s.ari, 3)
     );
     let _ = writeln!(
         out,
@@ -504,13 +508,13 @@ pub fn summary_text(analysis: &Analysis) -> String {
         for m in rows.iter().take(5) {
             let _ = writeln!(
                 out,
-                "  {:>8.3}  {} ({}), {} catalogue papers, -> {}",
+                "  {:>8.3}  {} ({}), {}, -> {}",
                 m.score,
                 m.title,
                 m.year
                     .map(|y| y.to_string())
                     .unwrap_or_else(|| "n.d.".into()),
-                m.catalog_papers,
+                count(m.catalog_papers, "catalogue paper"),
                 m.predicted_mechanism
             );
         }
@@ -518,29 +522,11 @@ pub fn summary_text(analysis: &Analysis) -> String {
     if !analysis.lint_tags.is_empty() {
         let _ = writeln!(
             out,
-            "{} catalogue papers possibly mis-tagged (lint-tags.csv)",
-            analysis.lint_tags.len()
+            "{} possibly mis-tagged (lint-tags.csv)",
+            count(analysis.lint_tags.len(), "catalogue paper")
         );
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::Parser;
-
-    #[derive(Parser)]
-    struct Wrapper {
-        #[command(flatten)]
-        options: AnalyzeOptions,
-    }
-
-    #[test]
-    fn defaults_match_the_command_line() {
-        let parsed = Wrapper::parse_from(["x"]).options;
-        assert_eq!(parsed, AnalyzeOptions::default());
-    }
 }
 
 /// The analysis on a hand-made corpus small enough to check by hand.
@@ -548,7 +534,7 @@ mod tests {
 mod hand_checked {
     use super::*;
     use crate::catalog::{Catalog, CatalogPaper};
-    use crate::s2::{Corpus, Link, PaperRecord};
+    use crate::records::{Corpus, Link, PaperRecord};
 
     fn link(id: &str) -> Link {
         Link {
@@ -618,7 +604,8 @@ mod hand_checked {
     #[test]
     fn groups_flow_missing_and_coverage() {
         let (catalog, corpus) = world();
-        let (a, graph) = analyze(&catalog, &corpus, &AnalyzeOptions::default()).unwrap();
+        let graph = crate::graph::build(&catalog, &corpus, Scope::Catalog);
+        let a = analyze(&graph, &catalog, &corpus, &AnalyzeOptions::default()).unwrap();
         assert_eq!(graph.node_count(), 8);
         assert_eq!(a.summary.catalog_edges, 4);
         assert_eq!(a.summary.edges, 4 + 3 + 3 + 1);
@@ -675,14 +662,14 @@ mod hand_checked {
             coverage_k: 2,
             ..AnalyzeOptions::default()
         };
-        let (a2, _) = analyze(&catalog, &corpus, &options).unwrap();
+        let a2 = analyze(&graph, &catalog, &corpus, &options).unwrap();
         let cov = a2
             .coverage
             .iter()
             .find(|c| c.mechanism == "pruning")
             .unwrap();
         assert_eq!((cov.linked, cov.missing), (2, 2));
-        assert_eq!(cov.completeness, 0.0);
+        assert_eq!(cov.completeness, Some(0.0));
         assert!(a2.coverage.iter().all(|c| c.mechanism != "unspecified"));
 
         // Core edges: every edge among the catalogue and the listed missing papers.
@@ -694,12 +681,9 @@ mod hand_checked {
 
     #[test]
     fn empty_inputs_give_an_empty_analysis() {
-        let (a, graph) = analyze(
-            &Catalog::default(),
-            &Corpus::default(),
-            &AnalyzeOptions::default(),
-        )
-        .unwrap();
+        let (catalog, corpus) = (Catalog::default(), Corpus::default());
+        let graph = crate::graph::build(&catalog, &corpus, Scope::Catalog);
+        let a = analyze(&graph, &catalog, &corpus, &AnalyzeOptions::default()).unwrap();
         assert_eq!(graph.node_count(), 0);
         assert!(a.papers.is_empty() && a.missing.is_empty() && a.mechanisms.is_empty());
         assert_eq!(a.summary.modularity, 0.0);
