@@ -20,11 +20,13 @@
 //!
 //! Cost: co-citation sum over papers c of outdeg(c)^2 / 2 accumulator updates; coupling sum over
 //! papers p of indeg(p)^2 / 2 (a paper cited by 10,000 papers alone costs 5e7). Memory: one
-//! u32 accumulator of n entries per thread, plus the pairs kept. When the pairs of at least
-//! `min_count` outnumber `max_pairs`, a first pass counts the pairs at each count and the
+//! u32 accumulator of n entries per thread, plus the pairs kept. One pass lists the pairs and
+//! counts them by count; when the pairs of at least `min_count` outnumber `max_pairs`, the
 //! threshold is raised to the smallest count that keeps at most `max_pairs` pairs
-//! ([`Pairs::bounded`] says so); the product is then run twice. Rows are computed in parallel
+//! ([`Pairs::bounded`] says so) and the product is run a second time. Rows are computed in parallel
 //! and gathered in row order: the result does not depend on the number of threads.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
@@ -134,9 +136,12 @@ pub fn shared_neighbor_pairs(
         included: options.included.as_deref(),
     };
     let requested = options.min_count;
-    let histogram = product.histogram(requested);
+    // One pass lists the pairs and counts them by count; only when they exceed the bound is
+    // the product run again with the raised threshold.
+    let (first, histogram) = product.pass(requested, options.max_pairs);
     let candidates: u64 = histogram.iter().sum();
     let mut min_count = requested;
+    let mut pairs = first;
     if options.max_pairs > 0 && candidates > options.max_pairs as u64 {
         // The smallest threshold keeping at most max_pairs: walk down from the highest count.
         let mut kept = 0u64;
@@ -148,8 +153,8 @@ pub fn shared_neighbor_pairs(
             kept += c;
             min_count = requested + i as u32;
         }
+        pairs = product.pass(min_count, 0).0;
     }
-    let pairs = product.pairs(min_count);
     Ok(Pairs {
         bounded: min_count > requested,
         pairs,
@@ -228,74 +233,67 @@ impl Product<'_> {
         }
     }
 
-    /// histogram[i]: pairs counted exactly `min_count + i` times.
-    fn histogram(&self, min_count: u32) -> Vec<u64> {
+    /// The pairs counted at least `min_count` times, sorted by (a, b), and histogram[i]: the
+    /// pairs counted exactly `min_count + i` times. With `cap` > 0, pairs stop being stored once
+    /// more than `cap` are (the list is then incomplete and the caller runs again); whether that
+    /// happens depends on the total only, not on the order the threads take the rows in.
+    fn pass(&self, min_count: u32, cap: usize) -> (Vec<Pair>, Vec<u64>) {
         let n = self.csr.node_count();
-        (0..n.div_ceil(ROWS))
+        let norm = |v: u32| self.first(v).len() as f64;
+        let stored = AtomicUsize::new(0);
+        let chunks: Vec<(Vec<Pair>, Vec<u64>)> = (0..n.div_ceil(ROWS))
             .into_par_iter()
-            .fold(
-                || (self.accumulator(), Vec::<u64>::new()),
-                |(mut acc, mut histogram), chunk| {
+            .map_init(
+                || self.accumulator(),
+                |acc, chunk| {
+                    let mut out = Vec::new();
+                    let mut histogram: Vec<u64> = Vec::new();
+                    let mut full = cap > 0 && stored.load(Ordering::Relaxed) > cap;
                     for a in chunk * ROWS..((chunk + 1) * ROWS).min(n) {
-                        self.row(a as u32, &mut acc, |_, count| {
+                        let a = a as u32;
+                        let start = out.len();
+                        self.row(a, acc, |b, count| {
                             if count >= min_count {
                                 let i = (count - min_count) as usize;
                                 if histogram.len() <= i {
                                     histogram.resize(i + 1, 0);
                                 }
                                 histogram[i] += 1;
-                            }
-                        });
-                    }
-                    (acc, histogram)
-                },
-            )
-            .map(|(_, h)| h)
-            .reduce(Vec::new, |mut x, y| {
-                if x.len() < y.len() {
-                    x.resize(y.len(), 0);
-                }
-                for (i, c) in y.into_iter().enumerate() {
-                    x[i] += c;
-                }
-                x
-            })
-    }
-
-    /// The pairs counted at least `min_count` times, sorted by (a, b).
-    fn pairs(&self, min_count: u32) -> Vec<Pair> {
-        let n = self.csr.node_count();
-        let norm = |v: u32| self.first(v).len() as f64;
-        let chunks: Vec<Vec<Pair>> = (0..n.div_ceil(ROWS))
-            .into_par_iter()
-            .map_init(
-                || self.accumulator(),
-                |acc, chunk| {
-                    let mut out = Vec::new();
-                    for a in chunk * ROWS..((chunk + 1) * ROWS).min(n) {
-                        let a = a as u32;
-                        let start = out.len();
-                        self.row(a, acc, |b, count| {
-                            if count >= min_count {
-                                out.push(Pair {
-                                    a,
-                                    b,
-                                    count,
-                                    salton: f64::from(count) / (norm(a) * norm(b)).sqrt(),
-                                });
+                                if !full {
+                                    out.push(Pair {
+                                        a,
+                                        b,
+                                        count,
+                                        salton: f64::from(count) / (norm(a) * norm(b)).sqrt(),
+                                    });
+                                }
                             }
                         });
                         out[start..].sort_unstable_by_key(|p| p.b);
+                        if cap > 0 && !full {
+                            let added = out.len() - start;
+                            full = stored.fetch_add(added, Ordering::Relaxed) + added > cap;
+                            if full {
+                                out = Vec::new();
+                            }
+                        }
                     }
-                    out
+                    (out, histogram)
                 },
             )
             .collect();
-        let mut pairs = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
-        for chunk in chunks {
+        let mut pairs = Vec::with_capacity(chunks.iter().map(|(p, _)| p.len()).sum());
+        let mut histogram: Vec<u64> = Vec::new();
+        for (chunk, h) in chunks {
             pairs.extend(chunk);
+            if histogram.len() < h.len() {
+                histogram.resize(h.len(), 0);
+            }
+            for (i, c) in h.into_iter().enumerate() {
+                histogram[i] += c;
+            }
         }
-        pairs
+        (pairs, histogram)
     }
 }
 
