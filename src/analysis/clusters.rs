@@ -71,6 +71,16 @@ impl FromStr for CommunityNetwork {
     }
 }
 
+/// The papers whose co-citation and coupling pairs are listed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum PairPapers {
+    /// Every paper of the graph.
+    #[default]
+    All,
+    /// Catalogue papers only.
+    Catalog,
+}
+
 /// One community: `clusters.csv`'s row.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Cluster {

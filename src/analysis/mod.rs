@@ -19,10 +19,11 @@ use crate::graph::{CitationGraph, Scope};
 use crate::metrics::{
     BetweennessOptions, HitsOptions, LeidenOptions, PageRankOptions, PairOptions,
 };
-use crate::s2::Resolution;
+use crate::records::Resolution;
 
 pub use clusters::{
-    distinctive_terms, log_likelihood_ratio, Cluster, CommunityNetwork, PairRow, PairSummary,
+    distinctive_terms, log_likelihood_ratio, Cluster, CommunityNetwork, PairPapers, PairRow,
+    PairSummary,
 };
 pub use context::Context;
 
@@ -95,9 +96,10 @@ pub struct Summary {
     pub modularity: f64,
     /// Modularity of the mechanism partition of the catalogue papers (catalogue subgraph).
     pub mechanism_modularity: f64,
-    /// Agreement between detected communities and mechanisms over catalogue papers.
-    pub nmi: f64,
-    pub ari: f64,
+    /// Agreement between detected communities and mechanisms over catalogue papers; `None`
+    /// (n/a) when fewer than two mechanisms are there to agree with.
+    pub nmi: Option<f64>,
+    pub ari: Option<f64>,
     /// Share of catalogue-to-catalogue citations that stay within a mechanism, and its chance level.
     pub homophily: f64,
     pub homophily_expected: f64,
@@ -261,8 +263,8 @@ pub struct Coverage {
     pub linked: usize,
     /// Of those, the ones outside the catalogue.
     pub missing: usize,
-    /// 1 - missing / linked (1 where nothing is linked).
-    pub completeness: f64,
+    /// 1 - missing / linked; `None` (n/a) where nothing is linked.
+    pub completeness: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -272,62 +274,45 @@ pub struct EdgeRow {
     pub is_influential: bool,
 }
 
-/// Options of the analysis.
-#[derive(Debug, Clone, PartialEq, clap::Args)]
+/// The analysis settings. The command line (`src/cli.rs`) fills it; [`AnalyzeOptions::default`]
+/// holds the defaults, written once.
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnalyzeOptions {
-    /// `catalog`: the edges that touch a catalogue paper; `all`: every edge the records hold.
-    #[arg(long, default_value = "catalog", value_parser = ["catalog", "all"])]
-    pub scope: String,
+    /// `Catalog`: the edges that touch a catalogue paper; `All`: every edge the records hold.
+    pub scope: Scope,
     /// Graphs with at most this many nodes get exact betweenness; larger ones are sampled.
-    #[arg(long, default_value_t = 20_000, value_name = "NODES")]
     pub betweenness_exact_limit: usize,
     /// Source nodes (pivots) of sampled betweenness [default: as many as fit about 2e8 edge
     /// visits, between 32 and 4096].
-    #[arg(long, value_name = "K")]
     pub betweenness_k: Option<usize>,
     /// Seed of every random choice (betweenness pivots, Leiden's node orders).
-    #[arg(long, default_value_t = 0, value_name = "N")]
     pub seed: u64,
-    /// Leiden runs (seeds derived from --seed, run in parallel), the best modularity kept
-    /// [default: 8 up to 200,000 nodes, else 2].
-    #[arg(long, value_name = "N")]
+    /// Leiden runs (seeds derived from `seed`, run in parallel), the best modularity kept;
+    /// `None`: 8 up to 200,000 nodes, else 2.
     pub community_trials: Option<usize>,
-    /// Leiden's modularity resolution gamma: above 1 gives more, smaller communities.
-    #[arg(long, default_value_t = 1.0, value_name = "GAMMA")]
+    /// Leiden's modularity resolution gamma (> 0): above 1 gives more, smaller communities.
     pub resolution: f64,
-    /// The network the communities are found in: the citation graph, or papers linked by
-    /// co-citation or bibliographic coupling counts.
-    #[arg(long, default_value = "citation", value_parser = ["citation", "cocitation", "coupling"])]
-    pub communities: String,
-    /// Co-citation and coupling pairs counted fewer times are left out of cocitation.csv and
-    /// coupling.csv.
-    #[arg(long, default_value_t = 2, value_name = "N")]
+    /// The network the communities are found in.
+    pub communities: CommunityNetwork,
+    /// Co-citation and coupling pairs counted fewer times are left out (at least 1).
     pub pair_min_count: u32,
     /// At most this many pairs per table: beyond it the count threshold is raised (and the
     /// summary says so); 0 for no bound.
-    #[arg(long, default_value_t = 2_000_000, value_name = "N")]
     pub max_pairs: usize,
-    /// The papers whose pairs are listed: `all` papers of the graph or only `catalog` papers
-    /// (the counts always run over the whole graph).
-    #[arg(long, default_value = "all", value_parser = ["all", "catalog"])]
-    pub pair_papers: String,
+    /// The papers whose pairs are listed (the counts always run over the whole graph).
+    pub pair_papers: PairPapers,
     /// A paper outside the catalogue is a foundation when at least N distinct catalogue papers
     /// cite it, a candidate when it cites at least N.
-    #[arg(long, default_value_t = 3, value_name = "N")]
     pub min_catalog_links: usize,
     /// Rows of missing.csv per kind (foundation, candidate); 0 for all.
-    #[arg(long, default_value_t = 100, value_name = "N")]
     pub missing_limit: usize,
     /// Top papers listed per mechanism and domain, influential papers per mechanism, and missing
     /// papers of each kind kept in the core graph for the figures.
-    #[arg(long, default_value_t = 10, value_name = "N")]
     pub top_n: usize,
     /// Coverage: papers linked to at least K catalogue papers of a mechanism count as its
     /// neighbourhood.
-    #[arg(long, default_value_t = 3, value_name = "K")]
     pub coverage_k: usize,
     /// Tag lint: only papers with at least N catalogue neighbours are judged.
-    #[arg(long, default_value_t = 5, value_name = "N")]
     pub lint_min_neighbours: usize,
 }
 
@@ -335,16 +320,16 @@ impl Default for AnalyzeOptions {
     /// The command line's defaults.
     fn default() -> Self {
         AnalyzeOptions {
-            scope: "catalog".to_string(),
+            scope: Scope::Catalog,
             betweenness_exact_limit: 20_000,
             betweenness_k: None,
             seed: 0,
             community_trials: None,
             resolution: 1.0,
-            communities: "citation".to_string(),
+            communities: CommunityNetwork::Citation,
             pair_min_count: 2,
             max_pairs: 2_000_000,
-            pair_papers: "all".to_string(),
+            pair_papers: PairPapers::All,
             min_catalog_links: 3,
             missing_limit: 100,
             top_n: 10,
@@ -366,22 +351,15 @@ fn default_trials(nodes: usize) -> usize {
     }
 }
 
-/// Builds the graph and computes every metric.
+/// Computes every metric on a built citation graph (see [`crate::graph::build`]) and assembles
+/// the tables of [`Analysis`]. `corpus` gives the resolutions (for the summary and the
+/// unresolved list). Errors: a metric kernel refused the graph (see [`Context::compute`]).
 pub fn analyze(
+    graph: &CitationGraph,
     catalog: &crate::catalog::Catalog,
-    corpus: &crate::s2::Corpus,
+    corpus: &crate::records::Corpus,
     options: &AnalyzeOptions,
-) -> anyhow::Result<(Analysis, CitationGraph)> {
-    let scope: Scope = options.scope.parse()?;
-    let started = std::time::Instant::now();
-    let graph = crate::graph::build(catalog, corpus, scope);
-    tracing::info!(
-        "citation graph: {} nodes, {} edges ({} catalogue papers), built in {:.1?}",
-        graph.node_count(),
-        graph.edge_count(),
-        graph.catalog.len(),
-        started.elapsed()
-    );
+) -> anyhow::Result<Analysis> {
     let metric_options = MetricOptions {
         pagerank: PageRankOptions::default(),
         hits: HitsOptions::default(),
@@ -400,21 +378,21 @@ pub fn analyze(
                 .unwrap_or_else(|| default_trials(graph.node_count())),
             ..LeidenOptions::default()
         },
-        community_network: options.communities.parse()?,
+        community_network: options.communities,
         pairs: PairOptions {
             min_count: options.pair_min_count,
-            included: match options.pair_papers.as_str() {
-                "catalog" => Some(graph.nodes().map(|n| n.in_catalog()).collect()),
-                _ => None,
+            included: match options.pair_papers {
+                PairPapers::Catalog => Some(graph.nodes().map(|n| n.in_catalog()).collect()),
+                PairPapers::All => None,
             },
             max_pairs: options.max_pairs,
         },
     };
-    let cx = Context::compute(&graph, &metric_options)?;
+    let cx = Context::compute(graph, &metric_options)?;
     let started = std::time::Instant::now();
     let analysis = assemble(&cx, catalog, corpus, options);
     tracing::debug!("tables assembled in {:.1?}", started.elapsed());
-    Ok((analysis, graph))
+    Ok(analysis)
 }
 
 /// The options of each metric kernel.
@@ -431,7 +409,7 @@ pub struct MetricOptions {
 fn assemble(
     cx: &Context<'_>,
     catalog: &crate::catalog::Catalog,
-    corpus: &crate::s2::Corpus,
+    corpus: &crate::records::Corpus,
     options: &AnalyzeOptions,
 ) -> Analysis {
     let graph = cx.graph;
@@ -453,7 +431,7 @@ fn assemble(
         }
     }
     let maps = Maps {
-        community_network: options.communities.parse().unwrap_or_default(),
+        community_network: options.communities,
         resolution: options.resolution,
         cocitation: PairSummary::of(&cx.cocitation),
         coupling: PairSummary::of(&cx.coupling),
@@ -539,26 +517,45 @@ fn core_edges(cx: &Context<'_>, missing: &[MissingPaper], top_n: usize) -> Vec<E
         .collect()
 }
 
+/// A number with `decimals` decimals, or `n/a` where it is undefined (an agreement with no
+/// classes, a share of nothing): never a made-up 1.000 or 100%.
+pub fn or_na(value: Option<f64>, decimals: usize) -> String {
+    match value {
+        Some(v) if v.is_finite() => format!("{v:.decimals$}"),
+        _ => "n/a".to_string(),
+    }
+}
+
 /// The text summary `analyze` prints.
 pub fn summary_text(analysis: &Analysis) -> String {
+    use crate::text::count;
     use std::fmt::Write;
     let s = &analysis.summary;
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "graph (scope {}): {} nodes, {} edges, {} between catalogue papers",
-        s.scope, s.nodes, s.edges, s.catalog_edges
+        "graph (scope {}): {}, {}, {} between catalogue papers",
+        s.scope,
+        count(s.nodes, "node"),
+        count(s.edges, "edge"),
+        s.catalog_edges
     );
     let _ = writeln!(
         out,
-        "catalogue: {} papers, {} resolved, {} unresolved",
-        s.catalog_papers, s.resolved, s.unresolved
+        "catalogue: {} listed (distinct), {} resolved (in the graph and every table below), {} unresolved (see unresolved.csv)",
+        count(s.catalog_papers, "paper"),
+        s.resolved,
+        s.unresolved
     );
     let _ = writeln!(
         out,
         "communities: {} (modularity {:.4}); mechanism partition modularity {:.4}; \
-         communities vs mechanisms NMI {:.3}, ARI {:.3}",
-        s.communities, s.modularity, s.mechanism_modularity, s.nmi, s.ari
+         communities vs mechanisms NMI {}, ARI {}",
+        s.communities,
+        s.modularity,
+        s.mechanism_modularity,
+        or_na(s.nmi, 3),
+        or_na(s.ari, 3)
     );
     let _ = writeln!(
         out,
@@ -603,13 +600,13 @@ pub fn summary_text(analysis: &Analysis) -> String {
         for m in rows.iter().take(5) {
             let _ = writeln!(
                 out,
-                "  {:>8.3}  {} ({}), {} catalogue papers, -> {}",
+                "  {:>8.3}  {} ({}), {}, -> {}",
                 m.score,
                 m.title,
                 m.year
                     .map(|y| y.to_string())
                     .unwrap_or_else(|| "n.d.".into()),
-                m.catalog_papers,
+                count(m.catalog_papers, "catalogue paper"),
                 m.predicted_mechanism
             );
         }
@@ -617,29 +614,11 @@ pub fn summary_text(analysis: &Analysis) -> String {
     if !analysis.lint_tags.is_empty() {
         let _ = writeln!(
             out,
-            "{} catalogue papers possibly mis-tagged (lint-tags.csv)",
-            analysis.lint_tags.len()
+            "{} possibly mis-tagged (lint-tags.csv)",
+            count(analysis.lint_tags.len(), "catalogue paper")
         );
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::Parser;
-
-    #[derive(Parser)]
-    struct Wrapper {
-        #[command(flatten)]
-        options: AnalyzeOptions,
-    }
-
-    #[test]
-    fn defaults_match_the_command_line() {
-        let parsed = Wrapper::parse_from(["x"]).options;
-        assert_eq!(parsed, AnalyzeOptions::default());
-    }
 }
 
 /// The analysis on a hand-made corpus small enough to check by hand.
@@ -647,7 +626,7 @@ mod tests {
 mod hand_checked {
     use super::*;
     use crate::catalog::{Catalog, CatalogPaper};
-    use crate::s2::{Corpus, Link, PaperRecord};
+    use crate::records::{Corpus, Link, PaperRecord};
 
     fn link(id: &str) -> Link {
         Link {
@@ -717,7 +696,8 @@ mod hand_checked {
     #[test]
     fn groups_flow_missing_and_coverage() {
         let (catalog, corpus) = world();
-        let (a, graph) = analyze(&catalog, &corpus, &AnalyzeOptions::default()).unwrap();
+        let graph = crate::graph::build(&catalog, &corpus, Scope::Catalog);
+        let a = analyze(&graph, &catalog, &corpus, &AnalyzeOptions::default()).unwrap();
         assert_eq!(graph.node_count(), 8);
         assert_eq!(a.summary.catalog_edges, 4);
         assert_eq!(a.summary.edges, 4 + 3 + 3 + 1);
@@ -774,14 +754,14 @@ mod hand_checked {
             coverage_k: 2,
             ..AnalyzeOptions::default()
         };
-        let (a2, _) = analyze(&catalog, &corpus, &options).unwrap();
+        let a2 = analyze(&graph, &catalog, &corpus, &options).unwrap();
         let cov = a2
             .coverage
             .iter()
             .find(|c| c.mechanism == "pruning")
             .unwrap();
         assert_eq!((cov.linked, cov.missing), (2, 2));
-        assert_eq!(cov.completeness, 0.0);
+        assert_eq!(cov.completeness, Some(0.0));
         assert!(a2.coverage.iter().all(|c| c.mechanism != "unspecified"));
 
         // Core edges: every edge among the catalogue and the listed missing papers.
@@ -793,12 +773,9 @@ mod hand_checked {
 
     #[test]
     fn empty_inputs_give_an_empty_analysis() {
-        let (a, graph) = analyze(
-            &Catalog::default(),
-            &Corpus::default(),
-            &AnalyzeOptions::default(),
-        )
-        .unwrap();
+        let (catalog, corpus) = (Catalog::default(), Corpus::default());
+        let graph = crate::graph::build(&catalog, &corpus, Scope::Catalog);
+        let a = analyze(&graph, &catalog, &corpus, &AnalyzeOptions::default()).unwrap();
         assert_eq!(graph.node_count(), 0);
         assert!(a.papers.is_empty() && a.missing.is_empty() && a.mechanisms.is_empty());
         assert_eq!(a.summary.modularity, 0.0);
