@@ -13,7 +13,7 @@ import time
 
 # The steps of `citegraph analyze --scope all`, in its order. `undirected` is the conversion the
 # core numbers and the communities need; a library that needs none reports it as 0.
-STEPS = ("load", "pagerank", "hits", "undirected", "core", "louvain", "betweenness")
+STEPS = ("load", "pagerank", "hits", "undirected", "core", "louvain", "leiden", "leidenalg", "betweenness")
 
 
 class StepTimeout(Exception):

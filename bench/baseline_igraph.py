@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """python-igraph doing the work of `citegraph analyze --scope all` on an edge list (issue #6):
 read the edges into a directed Graph, PageRank (damping 0.85, PRPACK), HITS (hub and authority
-scores), coreness and multilevel (Louvain) communities on the undirected graph, betweenness from
-k sampled source pivots. Prints per-step timings as JSON on stdout (progress on stderr).
+scores), coreness and multilevel (Louvain) communities on the undirected graph, Leiden
+communities (igraph's community_leiden with the modularity objective, run to convergence, and
+leidenalg's ModularityVertexPartition with its defaults, issue #13; both on the undirected simple
+graph), betweenness from k sampled source pivots. Prints per-step timings as JSON on stdout
+(progress on stderr).
 
 Usage: baseline_igraph.py EDGES [--k 64] [--timeout S] [--skip louvain,...]
 """
@@ -12,6 +15,11 @@ from __future__ import annotations
 import sys
 
 import igraph
+
+try:
+    import leidenalg
+except ImportError:
+    leidenalg = None
 
 import baseline_common as common
 
@@ -44,6 +52,29 @@ def main(argv: list[str]) -> int:
     if comms is not None:
         timer.report["results"]["communities"] = len(comms)
         timer.report["results"]["modularity"] = comms.modularity
+
+    # Leiden on the simple undirected graph (as_undirected keeps multi-edges from mutual
+    # citations; citegraph counts each pair once).
+    if u is not None:
+        u.simplify()
+    leiden = timer.run(
+        "leiden",
+        lambda: u.community_leiden(objective_function="modularity", n_iterations=-1),
+        needs=("undirected",),
+    )
+    if leiden is not None:
+        timer.report["results"]["leiden_communities"] = len(leiden)
+        timer.report["results"]["leiden_modularity"] = u.modularity(leiden.membership)
+    if leidenalg is not None:
+        part = timer.run(
+            "leidenalg",
+            lambda: leidenalg.find_partition(u, leidenalg.ModularityVertexPartition, seed=args.seed),
+            needs=("undirected",),
+        )
+        if part is not None:
+            timer.report["results"]["leidenalg_communities"] = len(part)
+            timer.report["results"]["leidenalg_modularity"] = u.modularity(part.membership)
+        timer.report["leidenalg_version"] = leidenalg.version
 
     k = args.k
     if args.betweenness_probe and 0 < args.betweenness_probe < k:

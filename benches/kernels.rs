@@ -14,8 +14,9 @@ use std::time::Instant;
 
 use citegraph::graph::{Csr, UndirectedCsr};
 use citegraph::metrics::{
-    automatic_pivots, betweenness, core_number, hits_unchecked, louvain, pagerank,
-    BetweennessOptions, HitsOptions, LouvainOptions, PageRankOptions, SplitMix64,
+    automatic_pivots, betweenness, bibliographic_coupling, cocitation, core_number, hits_unchecked,
+    leiden, pagerank, BetweennessOptions, HitsOptions, LeidenOptions, PageRankOptions, PairOptions,
+    SplitMix64,
 };
 use divan::Bencher;
 
@@ -66,14 +67,12 @@ fn graphs(n: usize) -> (Csr, UndirectedCsr) {
     (csr, undirected)
 }
 
-/// The Louvain options `citegraph analyze` uses at `n` nodes (`analysis::analyze`: 4 trials and
-/// 8 refinement rounds up to 200,000 nodes, 1 and 1 beyond).
-fn louvain_options(n: usize) -> LouvainOptions {
-    let large = n > 200_000;
-    LouvainOptions {
-        trials: if large { 1 } else { 4 },
-        refinement_rounds: if large { 1 } else { 8 },
-        ..LouvainOptions::default()
+/// The Leiden options `citegraph analyze` uses at `n` nodes (`analysis::analyze`: 8 trials up to
+/// 200,000 nodes, 2 beyond).
+fn leiden_options(n: usize) -> LeidenOptions {
+    LeidenOptions {
+        trials: if n > 200_000 { 2 } else { 8 },
+        ..LeidenOptions::default()
     }
 }
 
@@ -140,23 +139,37 @@ fn betweenness_analysis(bencher: Bencher, n: usize) {
     bencher.bench_local(|| betweenness(black_box(&csr), &options));
 }
 
-/// One trial, to compare with one Louvain run of networkx or igraph.
+/// One trial, to compare with one Leiden run of leidenalg or igraph.
 #[divan::bench(args = SIZES, sample_count = 5)]
-fn louvain_one_trial(bencher: Bencher, n: usize) {
+fn leiden_one_trial(bencher: Bencher, n: usize) {
     let (_, undirected) = graphs(n);
-    let options = LouvainOptions {
+    let options = LeidenOptions {
         trials: 1,
-        ..LouvainOptions::default()
+        ..LeidenOptions::default()
     };
-    bencher.bench_local(|| louvain(black_box(&undirected), &options));
+    bencher.bench_local(|| leiden(black_box(&undirected), &options));
 }
 
-/// As the analysis runs it (4 trials up to 200k nodes).
+/// As the analysis runs it (8 trials up to 200k nodes).
 #[divan::bench(args = SIZES, sample_count = 5)]
-fn louvain_default(bencher: Bencher, n: usize) {
+fn leiden_default(bencher: Bencher, n: usize) {
     let (_, undirected) = graphs(n);
-    let options = louvain_options(n);
-    bencher.bench_local(|| louvain(black_box(&undirected), &options));
+    let options = leiden_options(n);
+    bencher.bench_local(|| leiden(black_box(&undirected), &options));
+}
+
+/// Co-citation pairs (A^T A) with the analysis' defaults.
+#[divan::bench(args = SIZES, sample_count = 5)]
+fn cocitation_pairs(bencher: Bencher, n: usize) {
+    let csr = citation_graph(n);
+    bencher.bench_local(|| cocitation(black_box(&csr), &PairOptions::default()));
+}
+
+/// Bibliographic coupling pairs (A A^T) with the analysis' defaults.
+#[divan::bench(args = SIZES, sample_count = 5)]
+fn coupling_pairs(bencher: Bencher, n: usize) {
+    let csr = citation_graph(n);
+    bencher.bench_local(|| bibliographic_coupling(black_box(&csr), &PairOptions::default()));
 }
 
 /// Reads `source target` lines (0-based ids) into a [`Csr`] of `max id + 1` nodes.
@@ -213,8 +226,14 @@ fn steps(path: &std::path::Path) -> anyhow::Result<()> {
     black_box(core_number(&undirected));
     time("core", start);
     let start = Instant::now();
-    let partition = louvain(&undirected, &louvain_options(n));
-    time("louvain", start);
+    let partition = leiden(&undirected, &leiden_options(n))?;
+    time("leiden", start);
+    let start = Instant::now();
+    let cocited = cocitation(&csr, &PairOptions::default())?;
+    time("cocitation", start);
+    let start = Instant::now();
+    let coupled = bibliographic_coupling(&csr, &PairOptions::default())?;
+    time("coupling", start);
     let start = Instant::now();
     let (_, mode) = betweenness(&csr, &betweenness_options(&csr));
     time("betweenness", start);
@@ -236,6 +255,10 @@ fn steps(path: &std::path::Path) -> anyhow::Result<()> {
         "results": {
             "communities": partition.count,
             "modularity": partition.modularity,
+            "cocitation_pairs": cocited.pairs.len(),
+            "cocitation_candidates": cocited.candidates,
+            "coupling_pairs": coupled.pairs.len(),
+            "coupling_candidates": coupled.candidates,
             "betweenness": mode.to_string(),
         },
     });

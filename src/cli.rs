@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use citegraph::analysis::AnalyzeOptions;
+use citegraph::analysis::{AnalyzeOptions, CommunityNetwork, PairPapers};
 use citegraph::catalog::CatalogOptions;
 use citegraph::export::RenderOptions;
 use citegraph::graph::Scope;
@@ -296,6 +296,26 @@ pub enum ScopeArg {
     All,
 }
 
+/// `--communities`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CommunitiesArg {
+    /// The undirected citation graph, each edge once, self-citations dropped.
+    Citation,
+    /// Papers linked by their co-citation counts (what CiteSpace and VOSviewer cluster).
+    Cocitation,
+    /// Papers linked by the references they share.
+    Coupling,
+}
+
+/// `--pair-papers`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PairPapersArg {
+    /// Every paper of the graph.
+    All,
+    /// Catalogue papers only.
+    Catalog,
+}
+
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
     /// Which edges make the graph.
@@ -308,13 +328,30 @@ pub struct AnalyzeArgs {
     /// visits, between 32 and 4096].
     #[arg(long, value_name = "K")]
     pub betweenness_k: Option<usize>,
-    /// Seed of every random choice (betweenness pivots, the community detection's node order).
+    /// Seed of every random choice (betweenness pivots, Leiden's node orders).
     #[arg(long, default_value_t = AnalyzeOptions::default().seed, value_name = "N")]
     pub seed: u64,
-    /// Community detection runs (seeds derived from --seed), the best modularity kept
-    /// [default: 4 up to 200,000 nodes, else 1].
+    /// Leiden runs (seeds derived from --seed, run in parallel), the best modularity kept
+    /// [default: 8 up to 200,000 nodes, else 2].
     #[arg(long, value_name = "N")]
-    pub louvain_trials: Option<usize>,
+    pub community_trials: Option<usize>,
+    /// Leiden's modularity resolution gamma: above 1 gives more, smaller communities.
+    #[arg(long, default_value_t = AnalyzeOptions::default().resolution, value_name = "GAMMA")]
+    pub resolution: f64,
+    /// The network the communities are found in.
+    #[arg(long, value_enum, default_value_t = CommunitiesArg::Citation)]
+    pub communities: CommunitiesArg,
+    /// Co-citation and coupling pairs counted fewer times are left out of cocitation.csv and
+    /// coupling.csv.
+    #[arg(long, default_value_t = AnalyzeOptions::default().pair_min_count, value_name = "N")]
+    pub pair_min_count: u32,
+    /// At most this many pairs per table: beyond it the count threshold is raised (and the
+    /// summary says so); 0 for no bound.
+    #[arg(long, default_value_t = AnalyzeOptions::default().max_pairs, value_name = "N")]
+    pub max_pairs: usize,
+    /// The papers whose pairs are listed (the counts always run over the whole graph).
+    #[arg(long, value_enum, default_value_t = PairPapersArg::All)]
+    pub pair_papers: PairPapersArg,
     /// A paper outside the catalogue is a foundation when at least N distinct catalogue papers
     /// cite it, a candidate when it cites at least N.
     #[arg(long, default_value_t = AnalyzeOptions::default().min_catalog_links, value_name = "N")]
@@ -466,7 +503,19 @@ impl AnalyzeArgs {
             betweenness_exact_limit: self.betweenness_exact_limit,
             betweenness_k: self.betweenness_k,
             seed: self.seed,
-            louvain_trials: self.louvain_trials,
+            community_trials: self.community_trials,
+            resolution: self.resolution,
+            communities: match self.communities {
+                CommunitiesArg::Citation => CommunityNetwork::Citation,
+                CommunitiesArg::Cocitation => CommunityNetwork::Cocitation,
+                CommunitiesArg::Coupling => CommunityNetwork::Coupling,
+            },
+            pair_min_count: self.pair_min_count,
+            max_pairs: self.max_pairs,
+            pair_papers: match self.pair_papers {
+                PairPapersArg::All => PairPapers::All,
+                PairPapersArg::Catalog => PairPapers::Catalog,
+            },
             min_catalog_links: self.min_catalog_links,
             missing_limit: self.missing_limit,
             top_n: self.top_n,

@@ -3,9 +3,10 @@
 
 use rayon::prelude::*;
 
+use super::clusters::CommunityNetwork;
 use super::{influence, MetricOptions, PaperMetrics};
 use crate::graph::{CatalogInfo, CitationGraph, UndirectedCsr, UNSPECIFIED};
-use crate::metrics::{self, BetweennessMode, Partition};
+use crate::metrics::{self, BetweennessMode, Pairs, Partition};
 
 /// The graph and its metrics, per node (indexed like the graph's nodes).
 pub struct Context<'a> {
@@ -20,6 +21,9 @@ pub struct Context<'a> {
     pub betweenness_mode: BetweennessMode,
     pub core: Vec<u32>,
     pub communities: Partition,
+    /// Co-citation pairs (A^T A) and bibliographic coupling pairs (A A^T) of the graph.
+    pub cocitation: Pairs,
+    pub coupling: Pairs,
     /// Catalogue papers citing the node.
     pub catalog_citations: Vec<u32>,
     /// Catalogue papers the node cites.
@@ -43,13 +47,52 @@ impl<'a> Context<'a> {
     ) -> anyhow::Result<Context<'a>> {
         let csr = &graph.csr;
         let undirected = timed("undirected adjacency", || csr.undirected());
-        // Louvain is sequential and the longest: it runs beside the others, which share the
-        // remaining threads. Every kernel gives the same result on any number of threads.
-        let (communities, others) = rayon::join(
-            || {
-                timed("communities", || {
-                    metrics::louvain(&undirected, &options.louvain)
-                })
+        // The pair products, then Leiden (on the citation graph, or on a pair network), run
+        // beside the other kernels, which share the remaining threads. Every kernel gives the
+        // same result on any number of threads.
+        let (maps, others) = rayon::join(
+            || -> anyhow::Result<_> {
+                let pairs = || -> anyhow::Result<(Pairs, Pairs)> {
+                    let (cocitation, coupling) = rayon::join(
+                        || timed("co-citation", || metrics::cocitation(csr, &options.pairs)),
+                        || {
+                            timed("bibliographic coupling", || {
+                                metrics::bibliographic_coupling(csr, &options.pairs)
+                            })
+                        },
+                    );
+                    Ok((cocitation?, coupling?))
+                };
+                let n = graph.node_count();
+                let on_pairs = |pairs: &Pairs| {
+                    let edges: Vec<(u32, u32, f64)> = pairs
+                        .pairs
+                        .iter()
+                        .map(|p| (p.a, p.b, f64::from(p.count)))
+                        .collect();
+                    timed("communities", || {
+                        metrics::leiden_weighted(n, &edges, &options.communities)
+                    })
+                };
+                match options.community_network {
+                    CommunityNetwork::Citation => {
+                        let (pairs, communities) = rayon::join(pairs, || {
+                            timed("communities", || {
+                                metrics::leiden(&undirected, &options.communities)
+                            })
+                        });
+                        let (cocitation, coupling) = pairs?;
+                        Ok((communities?, cocitation, coupling))
+                    }
+                    CommunityNetwork::Cocitation => {
+                        let (cocitation, coupling) = pairs()?;
+                        Ok((on_pairs(&cocitation)?, cocitation, coupling))
+                    }
+                    CommunityNetwork::Coupling => {
+                        let (cocitation, coupling) = pairs()?;
+                        Ok((on_pairs(&coupling)?, cocitation, coupling))
+                    }
+                }
             },
             || -> anyhow::Result<_> {
                 let pagerank = timed("PageRank", || metrics::pagerank(csr, &options.pagerank))?;
@@ -61,6 +104,7 @@ impl<'a> Context<'a> {
                 Ok((pagerank, hits, betweenness, core))
             },
         );
+        let (communities, cocitation, coupling) = maps?;
         let (pagerank, (hub, authority, convergence), (betweenness, betweenness_mode), core) =
             others?;
         if let metrics::Convergence::Stopped { error } = convergence {
@@ -94,6 +138,8 @@ impl<'a> Context<'a> {
             betweenness_mode,
             core,
             communities,
+            cocitation,
+            coupling,
             catalog_citations,
             catalog_references,
             influence: Vec::new(),
@@ -180,7 +226,7 @@ impl<'a> Context<'a> {
                     betweenness: self.betweenness[i],
                     core: self.core[i],
                     community: self.communities.labels.get(i).copied().unwrap_or(0),
-                    community_label: None,
+                    community_label: String::new(),
                 }
             })
             .collect()

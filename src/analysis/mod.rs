@@ -3,6 +3,7 @@
 //! papers the list is missing. [`Analysis`] is what `analyze` writes to `OUTPUT/metrics.json` and
 //! what `render` reads back.
 
+mod clusters;
 mod context;
 mod groups;
 mod influence;
@@ -15,9 +16,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::LintFinding;
 use crate::graph::{CitationGraph, Scope};
-use crate::metrics::{BetweennessOptions, HitsOptions, LouvainOptions, PageRankOptions};
+use crate::metrics::{
+    BetweennessOptions, HitsOptions, LeidenOptions, PageRankOptions, PairOptions,
+};
 use crate::records::Resolution;
 
+pub use clusters::{
+    distinctive_terms, log_likelihood_ratio, Cluster, CommunityNetwork, PairPapers, PairRow,
+    PairSummary,
+};
 pub use context::Context;
 
 /// Everything the render stage needs, serializable as `metrics.json`.
@@ -47,6 +54,30 @@ pub struct Analysis {
     pub unresolved: Vec<Resolution>,
     /// The catalogue's own lint findings, passed through for the report.
     pub catalog_lint: Vec<LintFinding>,
+    /// One row per community (indexed by community number): its label, size, top papers.
+    #[serde(default)]
+    pub clusters: Vec<Cluster>,
+    /// How the co-citation and coupling tables were cut, and which network was clustered.
+    #[serde(default)]
+    pub maps: Maps,
+    /// Co-citation pairs (`cocitation.csv`); only in memory, not in metrics.json (millions of
+    /// rows on large graphs).
+    #[serde(skip)]
+    pub cocitation: Vec<PairRow>,
+    /// Bibliographic coupling pairs (`coupling.csv`); only in memory, as `cocitation`.
+    #[serde(skip)]
+    pub coupling: Vec<PairRow>,
+}
+
+/// The settings and sizes of the maps (pairs and communities).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Maps {
+    /// The network Leiden ran on.
+    pub community_network: CommunityNetwork,
+    /// Leiden's resolution gamma.
+    pub resolution: f64,
+    pub cocitation: PairSummary,
+    pub coupling: PairSummary,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -101,10 +132,9 @@ pub struct PaperMetrics {
     pub betweenness: f64,
     pub core: u32,
     pub community: u32,
-    /// A name for the paper's community that a reader understands (e.g. its terms), when the
-    /// analysis gives one; figures and the DOT fall back to the community's top papers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub community_label: Option<String>,
+    /// The name of its community (see `Cluster::label`).
+    #[serde(default)]
+    pub community_label: String,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -255,12 +285,22 @@ pub struct AnalyzeOptions {
     /// Source nodes (pivots) of sampled betweenness [default: as many as fit about 2e8 edge
     /// visits, between 32 and 4096].
     pub betweenness_k: Option<usize>,
-    /// Seed of every random choice (betweenness pivots, Louvain's node order).
+    /// Seed of every random choice (betweenness pivots, Leiden's node orders).
     pub seed: u64,
-    /// Louvain runs (seeds derived from --seed), the best modularity kept
-    /// [default: 4 up to 200,000 nodes, else 1; beyond 200,000 nodes the refinement rounds
-    /// drop from 8 to 1 as well].
-    pub louvain_trials: Option<usize>,
+    /// Leiden runs (seeds derived from `seed`, run in parallel), the best modularity kept;
+    /// `None`: 8 up to 200,000 nodes, else 2.
+    pub community_trials: Option<usize>,
+    /// Leiden's modularity resolution gamma (> 0): above 1 gives more, smaller communities.
+    pub resolution: f64,
+    /// The network the communities are found in.
+    pub communities: CommunityNetwork,
+    /// Co-citation and coupling pairs counted fewer times are left out (at least 1).
+    pub pair_min_count: u32,
+    /// At most this many pairs per table: beyond it the count threshold is raised (and the
+    /// summary says so); 0 for no bound.
+    pub max_pairs: usize,
+    /// The papers whose pairs are listed (the counts always run over the whole graph).
+    pub pair_papers: PairPapers,
     /// A paper outside the catalogue is a foundation when at least N distinct catalogue papers
     /// cite it, a candidate when it cites at least N.
     pub min_catalog_links: usize,
@@ -284,7 +324,12 @@ impl Default for AnalyzeOptions {
             betweenness_exact_limit: 20_000,
             betweenness_k: None,
             seed: 0,
-            louvain_trials: None,
+            community_trials: None,
+            resolution: 1.0,
+            communities: CommunityNetwork::Citation,
+            pair_min_count: 2,
+            max_pairs: 2_000_000,
+            pair_papers: PairPapers::All,
             min_catalog_links: 3,
             missing_limit: 100,
             top_n: 10,
@@ -294,15 +339,15 @@ impl Default for AnalyzeOptions {
     }
 }
 
-/// Graphs above this many nodes get the lighter Louvain defaults.
+/// Graphs above this many nodes get fewer Leiden trials.
 const LARGE_GRAPH: usize = 200_000;
 
-/// Louvain trials when `--louvain-trials` is not given.
+/// Leiden trials when `--community-trials` is not given: 2 on large graphs, one a core.
 fn default_trials(nodes: usize) -> usize {
     if nodes <= LARGE_GRAPH {
-        4
+        8
     } else {
-        1
+        2
     }
 }
 
@@ -325,19 +370,22 @@ pub fn analyze(
                 .unwrap_or_else(|| crate::metrics::automatic_pivots(&graph.csr)),
             seed: options.seed,
         },
-        louvain: LouvainOptions {
+        communities: LeidenOptions {
+            resolution: options.resolution,
             seed: options.seed,
             trials: options
-                .louvain_trials
+                .community_trials
                 .unwrap_or_else(|| default_trials(graph.node_count())),
-            // On 1M nodes a round costs about a first Louvain level (a few seconds); the first
-            // round brings most of the gain.
-            refinement_rounds: if graph.node_count() <= LARGE_GRAPH {
-                8
-            } else {
-                1
+            ..LeidenOptions::default()
+        },
+        community_network: options.communities,
+        pairs: PairOptions {
+            min_count: options.pair_min_count,
+            included: match options.pair_papers {
+                PairPapers::Catalog => Some(graph.nodes().map(|n| n.in_catalog()).collect()),
+                PairPapers::All => None,
             },
-            ..LouvainOptions::default()
+            max_pairs: options.max_pairs,
         },
     };
     let cx = Context::compute(graph, &metric_options)?;
@@ -353,7 +401,9 @@ pub struct MetricOptions {
     pub pagerank: PageRankOptions,
     pub hits: HitsOptions,
     pub betweenness: BetweennessOptions,
-    pub louvain: LouvainOptions,
+    pub communities: LeidenOptions,
+    pub community_network: CommunityNetwork,
+    pub pairs: PairOptions,
 }
 
 fn assemble(
@@ -373,6 +423,19 @@ fn assemble(
     let lint_tags = lint::lint_tags(cx, options.lint_min_neighbours);
     let core_edges = core_edges(cx, &missing, options.top_n);
     let structure = groups::structure(cx);
+    let clusters = clusters::clusters(cx);
+    let mut papers = cx.paper_rows();
+    for p in &mut papers {
+        if let Some(cluster) = clusters.get(p.community as usize) {
+            p.community_label = cluster.label.clone();
+        }
+    }
+    let maps = Maps {
+        community_network: options.communities,
+        resolution: options.resolution,
+        cocitation: PairSummary::of(&cx.cocitation),
+        coupling: PairSummary::of(&cx.coupling),
+    };
     let resolved = corpus
         .resolutions
         .iter()
@@ -397,7 +460,7 @@ fn assemble(
     };
     Analysis {
         summary,
-        papers: cx.paper_rows(),
+        papers,
         mechanisms,
         domains,
         flow,
@@ -413,6 +476,10 @@ fn assemble(
             .cloned()
             .collect(),
         catalog_lint: catalog.lint.clone(),
+        clusters,
+        maps,
+        cocitation: clusters::pair_rows(cx, &cx.cocitation),
+        coupling: clusters::pair_rows(cx, &cx.coupling),
     }
 }
 
@@ -498,6 +565,31 @@ pub fn summary_text(analysis: &Analysis) -> String {
         100.0 * s.homophily_expected,
         s.betweenness
     );
+    for (name, pairs) in [
+        ("co-citation", &analysis.maps.cocitation),
+        ("bibliographic coupling", &analysis.maps.coupling),
+    ] {
+        let _ = write!(
+            out,
+            "{name}: {} pairs counted at least {} times",
+            pairs.pairs, pairs.min_count
+        );
+        if pairs.bounded {
+            let _ = write!(
+                out,
+                " (bounded by --max-pairs: {} pairs met --pair-min-count)",
+                pairs.candidates
+            );
+        }
+        let _ = writeln!(out);
+    }
+    for cluster in analysis.clusters.iter().take(5) {
+        let _ = writeln!(
+            out,
+            "  community {} ({} papers): {}",
+            cluster.community, cluster.size, cluster.label
+        );
+    }
     for kind in [MissingKind::Foundation, MissingKind::Candidate] {
         let rows: Vec<&MissingPaper> = analysis.missing.iter().filter(|m| m.kind == kind).collect();
         let label = match kind {

@@ -121,7 +121,9 @@ pub fn community_name(analysis: &crate::analysis::Analysis, id: u32) -> String {
     let members = analysis.papers.iter().filter(|p| p.community == id);
     if let Some(label) = members
         .clone()
-        .filter_map(|p| p.community_label.as_deref().map(one_line))
+        .map(|p| p.community_label.as_str())
+        .filter(|label| !label.is_empty())
+        .map(one_line)
         .find(|l| !l.is_empty())
     {
         return format!("C{id}: {label}");
@@ -280,7 +282,7 @@ mod tests {
             "C0: An extraordinarily…, EViT, ToMe"
         );
         assert_eq!(community_name(&analysis, 7), "C7");
-        analysis.papers[3].community_label = Some("token merging\n".into());
+        analysis.papers[3].community_label = "token merging\n".into();
         assert_eq!(community_name(&analysis, 0), "C0: token merging");
     }
 

@@ -21,7 +21,8 @@ use crate::graph::{CitationGraph, Intents};
 pub(crate) const METRICS_JSON: &str = "metrics.json";
 
 /// Writes papers.csv, metrics.json, edges.csv, mechanisms.csv, domains.csv, mechanism_flow.csv,
-/// missing.csv, influential.csv, lint-tags.csv and coverage.csv into `output_dir`.
+/// missing.csv, influential.csv, lint-tags.csv, coverage.csv, clusters.csv, cocitation.csv and
+/// coupling.csv into `output_dir`.
 pub fn write_analysis(
     analysis: &Analysis,
     graph: &CitationGraph,
@@ -54,6 +55,12 @@ pub fn write_analysis(
         ("influential.csv", Box::new(|w| influential(analysis, w))),
         ("lint-tags.csv", Box::new(|w| lint_tags(analysis, w))),
         ("coverage.csv", Box::new(|w| coverage(analysis, w))),
+        ("clusters.csv", Box::new(|w| clusters(analysis, w))),
+        (
+            "cocitation.csv",
+            Box::new(|w| pairs(&analysis.cocitation, w)),
+        ),
+        ("coupling.csv", Box::new(|w| pairs(&analysis.coupling, w))),
     ];
     // The files are written side by side: at a million papers, papers.csv, metrics.json and
     // edges.csv take seconds each.
@@ -187,6 +194,7 @@ fn papers(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             "betweenness",
             "core",
             "community",
+            "community_label",
         ],
     )?;
     // Cells written one by one from reused buffers: at a million rows, a String per cell was
@@ -217,6 +225,7 @@ fn papers(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
         }
         t.display(p.core, &mut number)?;
         t.display(p.community, &mut number)?;
+        t.text(&p.community_label)?;
         t.end_row()?;
     }
     t.finish()
@@ -511,6 +520,44 @@ fn coverage(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
     t.finish()
 }
 
+/// `clusters.csv`: one row per community.
+fn clusters(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(
+        w,
+        &[
+            "community",
+            "size",
+            "label",
+            "top_papers",
+            "dominant_mechanism",
+        ],
+    )?;
+    for c in &analysis.clusters {
+        t.row(&[
+            c.community.to_string(),
+            c.size.to_string(),
+            text(&c.label),
+            list(&c.top_papers),
+            text(&c.dominant_mechanism),
+        ])?;
+    }
+    t.finish()
+}
+
+/// `cocitation.csv` / `coupling.csv`: `a,b,count,salton`.
+fn pairs(rows: &[crate::analysis::PairRow], w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(w, &["a", "b", "count", "salton"])?;
+    let mut number = String::new();
+    for p in rows {
+        t.text(&p.a)?;
+        t.text(&p.b)?;
+        t.display(p.count, &mut number)?;
+        t.display(p.salton, &mut number)?;
+        t.end_row()?;
+    }
+    t.finish()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -546,7 +593,7 @@ mod tests {
         };
         let dir = tempfile::tempdir().unwrap();
         let written = write_analysis(&analysis, &CitationGraph::default(), dir.path()).unwrap();
-        assert_eq!(written.len(), 10);
+        assert_eq!(written.len(), 13);
         for path in &written {
             assert!(path.exists(), "{}", path.display());
         }

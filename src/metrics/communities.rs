@@ -1,28 +1,10 @@
-//! Communities of the undirected graph: Louvain modularity optimization with a refinement loop,
-//! and the modularity function itself.
+//! Modularity, and the machinery Leiden ([`super::leiden`]) runs on: a weighted undirected graph
+//! that aggregates, the fast local moving phase, and label renumbering.
 //!
 //! Modularity (Newman & Girvan 2004; networkx `community.modularity`):
 //! Q = sum over communities c of [ L_c / m - gamma * (d_c / 2m)^2 ], with m the total edge weight,
-//! L_c the weight of the edges inside c and d_c the sum of the degrees of c's nodes.
-//!
-//! Louvain (Blondel, Guillaume, Lambiotte, Lefebvre, "Fast unfolding of communities in large
-//! networks", J. Stat. Mech. 2008), as networkx's `louvain_communities` runs it: visit the nodes
-//! in a seeded random order, move each to the neighbouring community with the largest gain
-//! k_i,in(C) - gamma * Sigma_tot(C) * k_i / 2m while any node moves; then merge each community into
-//! one node (internal edges become a self-loop) and repeat on the smaller graph until a level
-//! gains no more than `threshold` modularity.
-//!
-//! Two additions, so the result reaches at least networkx's modularity on the same graph:
-//! - refinement (Rotta & Noack, "Multilevel local search algorithms for modularity clustering",
-//!   JEA 2011): after the levels end, the final partition is unfolded to the original nodes and
-//!   the whole multilevel procedure is run again starting from it, letting single nodes move
-//!   across community borders and communities merge that the coarse levels could not see; repeated
-//!   while modularity grows.
-//! - several trials with different seeds (derived from `seed`, run in parallel), keeping the best
-//!   modularity (the lowest trial on ties).
-//!
-//! Deterministic for a given seed. Communities are numbered by decreasing size, ties by their
-//! smallest node. Cost: O(m) per pass; typically a few passes per level and a few levels.
+//! L_c the weight of the edges inside c and d_c the sum of the (weighted) degrees of c's nodes.
+//! Cost: O(n + m).
 
 use std::borrow::Cow;
 use std::collections::{HashMap, VecDeque};
@@ -32,75 +14,12 @@ use rayon::prelude::*;
 use super::SplitMix64;
 use crate::graph::UndirectedCsr;
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct LouvainOptions {
-    /// gamma: above 1 favours smaller communities.
-    pub resolution: f64,
-    pub seed: u64,
-    /// Independent runs with seeds derived from `seed`; the best modularity wins.
-    pub trials: usize,
-    /// A level that gains no more modularity than this ends the run (networkx's default 1e-7).
-    pub threshold: f64,
-    /// At most this many refinement rounds per trial.
-    pub refinement_rounds: usize,
-}
-
-impl Default for LouvainOptions {
-    fn default() -> Self {
-        LouvainOptions {
-            resolution: 1.0,
-            seed: 0,
-            trials: 4,
-            threshold: 1e-7,
-            refinement_rounds: 8,
-        }
-    }
-}
-
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Partition {
     /// Community of each node, 0 the largest.
     pub labels: Vec<u32>,
     pub count: usize,
     pub modularity: f64,
-}
-
-/// Louvain communities of `graph`. A graph without edges gets one community per node
-/// (modularity 0), as networkx.
-pub fn louvain(graph: &UndirectedCsr, options: &LouvainOptions) -> Partition {
-    let n = graph.node_count();
-    if graph.edge_count() == 0 {
-        return Partition {
-            labels: (0..n as u32).collect(),
-            count: n,
-            modularity: 0.0,
-        };
-    }
-    let base = Weighted::from_graph(graph);
-    let unit = UnitLevel::new(graph);
-    let unit = unit.as_ref();
-    let trials = options.trials.max(1);
-    let results: Vec<(f64, Vec<u32>)> = (0..trials)
-        .into_par_iter()
-        .map(|trial| {
-            let seed = SplitMix64::new(options.seed.wrapping_add(trial as u64)).next_u64();
-            let labels = one_trial(&base, unit, options, seed);
-            (base.modularity(&labels, options.resolution), labels)
-        })
-        .collect();
-    let mut best = 0;
-    for (i, (q, _)) in results.iter().enumerate() {
-        if *q > results[best].0 {
-            best = i;
-        }
-    }
-    let (modularity, labels) = results.into_iter().nth(best).unwrap_or_default();
-    let (labels, count) = canonical_labels(&labels);
-    Partition {
-        labels,
-        count,
-        modularity,
-    }
 }
 
 /// Modularity of the partition `labels` (any u32 values) of `graph`; 0 for a graph without edges.
@@ -112,78 +31,12 @@ pub fn modularity(graph: &UndirectedCsr, labels: &[u32], resolution: f64) -> f64
     Weighted::from_graph(graph).modularity(&compact, resolution)
 }
 
-fn one_trial(
-    base: &Weighted,
-    unit: Option<&UnitLevel>,
-    options: &LouvainOptions,
-    seed: u64,
-) -> Vec<u32> {
-    let mut rng = SplitMix64::new(seed);
-    let mut labels = multilevel(base, unit, None, options, &mut rng);
-    let mut q = base.modularity(&labels, options.resolution);
-    for _ in 0..options.refinement_rounds {
-        let refined = multilevel(base, unit, Some(&labels), options, &mut rng);
-        let refined_q = base.modularity(&refined, options.resolution);
-        if refined_q > q + 1e-12 {
-            labels = refined;
-            q = refined_q;
-        } else {
-            break;
-        }
-    }
-    labels
-}
-
-/// The Louvain levels from `initial` (singletons when `None`); returns compact labels of the
-/// original nodes. `unit` is `base` laid out for its level (when it fits).
-fn multilevel(
-    base: &Weighted,
-    unit: Option<&UnitLevel>,
-    initial: Option<&[u32]>,
-    options: &LouvainOptions,
-    rng: &mut SplitMix64,
-) -> Vec<u32> {
-    let n = base.node_count();
-    let mut membership: Vec<u32> = (0..n as u32).collect();
-    let mut community: Vec<u32> = match initial {
-        Some(labels) => compact_labels(labels).0,
-        None => (0..n as u32).collect(),
-    };
-    let mut level: Cow<'_, Weighted> = Cow::Borrowed(base);
-    let mut previous = f64::NEG_INFINITY;
-    loop {
-        let started = std::time::Instant::now();
-        let visits = match (&level, unit) {
-            (Cow::Borrowed(_), Some(unit)) => {
-                unit.local_moves(&mut community, options.resolution, rng)
-            }
-            _ => local_moves(&level, &mut community, options.resolution, rng),
-        };
-        tracing::trace!(
-            "louvain level: {} nodes, {visits} visits, in {:.1?}",
-            level.node_count(),
-            started.elapsed()
-        );
-        let (compact, count) = compact_labels(&community);
-        for m in membership.iter_mut() {
-            *m = compact[*m as usize];
-        }
-        let q = level.modularity(&compact, options.resolution);
-        if count == level.node_count() || q - previous <= options.threshold {
-            return membership;
-        }
-        previous = q;
-        level = Cow::Owned(level.aggregate(&compact, count));
-        community = (0..count as u32).collect();
-    }
-}
-
 /// Moves nodes between communities while a move raises modularity. The nodes are queued in a
 /// seeded random order; a node that moves re-queues its neighbours outside its new community
 /// (the "fast local move" of Traag, Waltman, van Eck, "From Louvain to Leiden", Sci. Rep. 9,
 /// 2019): the same local optimum as repeated full passes, without rescanning settled regions.
 /// At most 100 visits per node, a guard against floating-point ping-pong.
-fn local_moves(
+pub(super) fn local_moves(
     g: &Weighted,
     community: &mut [u32],
     resolution: f64,
@@ -242,7 +95,7 @@ fn local_moves(
 
 /// The community of largest `gain` among `own` and the neighbouring ones (`touched`, in the
 /// order first met): `own` unless another gains strictly more, the first of equals otherwise.
-fn best_move(own: u32, touched: &[u32], gain: impl Fn(u32) -> f64) -> u32 {
+pub(super) fn best_move(own: u32, touched: &[u32], gain: impl Fn(u32) -> f64) -> u32 {
     let mut best = own;
     let mut best_gain = gain(own);
     for &c in touched {
@@ -256,7 +109,7 @@ fn best_move(own: u32, touched: &[u32], gain: impl Fn(u32) -> f64) -> u32 {
 }
 
 /// Labels renumbered 0.. in order of first appearance, and their count.
-fn compact_labels(labels: &[u32]) -> (Vec<u32>, usize) {
+pub(super) fn compact_labels(labels: &[u32]) -> (Vec<u32>, usize) {
     let mut count = 0u32;
     let mut number = |slot: &mut u32| {
         if *slot == u32::MAX {
@@ -285,7 +138,7 @@ fn compact_labels(labels: &[u32]) -> (Vec<u32>, usize) {
 }
 
 /// Labels renumbered by decreasing community size, ties by smallest member.
-fn canonical_labels(labels: &[u32]) -> (Vec<u32>, usize) {
+pub(super) fn canonical_labels(labels: &[u32]) -> (Vec<u32>, usize) {
     let (compact, count) = compact_labels(labels);
     let mut size = vec![0usize; count];
     for &l in &compact {
@@ -301,14 +154,14 @@ fn canonical_labels(labels: &[u32]) -> (Vec<u32>, usize) {
     (compact.iter().map(|&l| rank[l as usize]).collect(), count)
 }
 
-/// The input graph laid out for the first level of [`multilevel`], where nearly all the time
+/// The input graph laid out for the first level of Leiden ([`super::leiden`]), where nearly all the time
 /// goes (on a million papers, 10 million node visits each reading ~20 neighbours' communities at
 /// random). Nodes are renumbered by decreasing degree, so that the hubs, which most adjacency
 /// entries point to, share a few cache lines; each list keeps its order. Every weight is 1, so
 /// the sums are integers, exact in any order, and held in u32s (half the memory of f64s and
 /// usizes: the arrays read at random fit the cache twice as well). The moves are exactly those
 /// [`local_moves`] makes on the input: same visits, same ties.
-struct UnitLevel {
+pub(super) struct UnitLevel {
     /// Node of this layout of each input node.
     new_of: Vec<u32>,
     offsets: Vec<u32>,
@@ -319,7 +172,7 @@ struct UnitLevel {
 
 impl UnitLevel {
     /// `None` when the degree sums would not fit a u32 (beyond two billion edges).
-    fn new(graph: &UndirectedCsr) -> Option<UnitLevel> {
+    pub(super) fn new(graph: &UndirectedCsr) -> Option<UnitLevel> {
         let n = graph.node_count();
         if 2 * graph.edge_count() > u32::MAX as usize {
             return None;
@@ -356,7 +209,12 @@ impl UnitLevel {
 
     /// [`local_moves`] on the input graph; `community` is indexed by input node, its labels any
     /// values below the node count (only the partition they make matters, here and after).
-    fn local_moves(&self, community: &mut [u32], resolution: f64, rng: &mut SplitMix64) -> usize {
+    pub(super) fn local_moves(
+        &self,
+        community: &mut [u32],
+        resolution: f64,
+        rng: &mut SplitMix64,
+    ) -> usize {
         let n = self.degree.len();
         let two_m = self.two_m;
         // Labels renumbered like the nodes, so that singletons are their own node's number.
@@ -440,21 +298,21 @@ const LOOKAHEAD: usize = 4;
 /// A weighted undirected graph: level 0 borrows the input (unit weights), later levels are the
 /// aggregated communities with their internal weight as a self-loop.
 #[derive(Clone)]
-struct Weighted<'a> {
-    offsets: Cow<'a, [usize]>,
-    neighbors: Cow<'a, [u32]>,
+pub(super) struct Weighted<'a> {
+    pub(super) offsets: Cow<'a, [usize]>,
+    pub(super) neighbors: Cow<'a, [u32]>,
     /// `None`: every edge weighs 1.
-    weights: Option<Vec<f64>>,
+    pub(super) weights: Option<Vec<f64>>,
     /// Self-loop weight of each node (counted once in `total`).
-    loops: Vec<f64>,
+    pub(super) loops: Vec<f64>,
     /// Weighted degree: 2 * loop + the weights of the other edges.
-    degree: Vec<f64>,
+    pub(super) degree: Vec<f64>,
     /// m: the total edge weight.
-    total: f64,
+    pub(super) total: f64,
 }
 
 impl<'a> Weighted<'a> {
-    fn from_graph(graph: &'a UndirectedCsr) -> Weighted<'a> {
+    pub(super) fn from_graph(graph: &'a UndirectedCsr) -> Weighted<'a> {
         let n = graph.node_count();
         let (offsets, neighbors) = graph.parts();
         Weighted {
@@ -467,11 +325,50 @@ impl<'a> Weighted<'a> {
         }
     }
 
-    fn node_count(&self) -> usize {
+    /// An owned graph of `node_count` nodes from weighted undirected edges (each pair once,
+    /// both ends below `node_count`, no self-loops, positive weights), in any order.
+    pub(super) fn from_weighted_edges(
+        node_count: usize,
+        edges: &[(u32, u32, f64)],
+    ) -> Weighted<'static> {
+        let mut offsets = vec![0usize; node_count + 1];
+        for &(a, b, _) in edges {
+            offsets[a as usize + 1] += 1;
+            offsets[b as usize + 1] += 1;
+        }
+        for i in 0..node_count {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut next = offsets.clone();
+        let mut neighbors = vec![0u32; offsets[node_count]];
+        let mut weights = vec![0.0; offsets[node_count]];
+        let mut degree = vec![0.0; node_count];
+        let mut total = 0.0;
+        for &(a, b, w) in edges {
+            for (x, y) in [(a, b), (b, a)] {
+                let slot = &mut next[x as usize];
+                neighbors[*slot] = y;
+                weights[*slot] = w;
+                *slot += 1;
+                degree[x as usize] += w;
+            }
+            total += w;
+        }
+        Weighted {
+            offsets: Cow::Owned(offsets),
+            neighbors: Cow::Owned(neighbors),
+            weights: Some(weights),
+            loops: vec![0.0; node_count],
+            degree,
+            total,
+        }
+    }
+
+    pub(super) fn node_count(&self) -> usize {
         self.degree.len()
     }
 
-    fn for_each_neighbor(&self, v: u32, mut f: impl FnMut(u32, f64)) {
+    pub(super) fn for_each_neighbor(&self, v: u32, mut f: impl FnMut(u32, f64)) {
         let range = self.offsets[v as usize]..self.offsets[v as usize + 1];
         match &self.weights {
             Some(w) => {
@@ -488,7 +385,7 @@ impl<'a> Weighted<'a> {
     }
 
     /// Modularity of compact labels.
-    fn modularity(&self, labels: &[u32], resolution: f64) -> f64 {
+    pub(super) fn modularity(&self, labels: &[u32], resolution: f64) -> f64 {
         if self.total <= 0.0 {
             return 0.0;
         }
@@ -514,7 +411,7 @@ impl<'a> Weighted<'a> {
     }
 
     /// One node per community of the compact `labels`.
-    fn aggregate(&self, labels: &[u32], count: usize) -> Weighted<'static> {
+    pub(super) fn aggregate(&self, labels: &[u32], count: usize) -> Weighted<'static> {
         let n = self.node_count();
         let mut start = vec![0usize; count + 1];
         for &l in labels {
@@ -574,7 +471,7 @@ impl<'a> Weighted<'a> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
     fn graph(n: usize, edges: &[(u32, u32)]) -> UndirectedCsr {
@@ -582,7 +479,7 @@ mod tests {
     }
 
     /// Two 4-cliques joined by one edge.
-    fn two_cliques() -> UndirectedCsr {
+    pub(in crate::metrics) fn two_cliques() -> UndirectedCsr {
         let mut edges = vec![(3, 4)];
         for base in [0, 4] {
             for a in 0..4 {
@@ -603,30 +500,6 @@ mod tests {
         assert!((q - expected).abs() < 1e-12);
         assert!(modularity(&g, &[0; 8], 1.0).abs() < 1e-12);
         assert_eq!(modularity(&graph(3, &[]), &[0, 1, 2], 1.0), 0.0);
-    }
-
-    #[test]
-    fn finds_the_two_cliques() {
-        let p = louvain(&two_cliques(), &LouvainOptions::default());
-        assert_eq!(p.labels, vec![0, 0, 0, 0, 1, 1, 1, 1]);
-        assert_eq!(p.count, 2);
-        assert!((p.modularity - 2.0 * (6.0 / 13.0 - 0.25)).abs() < 1e-12);
-    }
-
-    #[test]
-    fn disconnected_parts_and_isolated_nodes() {
-        // A triangle, an edge and an isolated node.
-        let g = graph(6, &[(0, 1), (1, 2), (0, 2), (3, 4)]);
-        let p = louvain(&g, &LouvainOptions::default());
-        assert_eq!(p.labels, vec![0, 0, 0, 1, 1, 2]);
-        assert!((p.modularity - modularity(&g, &p.labels, 1.0)).abs() < 1e-15);
-    }
-
-    #[test]
-    fn empty_and_edgeless() {
-        assert_eq!(louvain(&graph(0, &[]), &LouvainOptions::default()).count, 0);
-        let p = louvain(&graph(3, &[]), &LouvainOptions::default());
-        assert_eq!(p.labels, vec![0, 1, 2]);
     }
 
     #[test]
@@ -672,17 +545,5 @@ mod tests {
             (vec![0, 1, 0], 2)
         );
         assert_eq!(compact_labels(&[]), (vec![], 0));
-    }
-
-    #[test]
-    fn deterministic_for_a_seed() {
-        let mut edges = Vec::new();
-        let mut rng = SplitMix64::new(3);
-        for _ in 0..400 {
-            edges.push((rng.below(120) as u32, rng.below(120) as u32));
-        }
-        let g = graph(120, &edges);
-        let options = LouvainOptions::default();
-        assert_eq!(louvain(&g, &options), louvain(&g, &options));
     }
 }

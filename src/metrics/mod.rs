@@ -7,17 +7,24 @@
 //! not depend on the number of threads.
 
 mod betweenness;
+mod cocitation;
 mod communities;
 mod core;
 mod hits;
+mod leiden;
 mod pagerank;
 mod partition;
 mod rng;
 
 pub use betweenness::{automatic_pivots, betweenness, BetweennessMode, BetweennessOptions};
-pub use communities::{louvain, modularity, LouvainOptions, Partition};
+pub use cocitation::{
+    bibliographic_coupling, cocitation, shared_neighbor_pairs, Pair, PairMeasure, PairOptions,
+    Pairs,
+};
+pub use communities::{modularity, Partition};
 pub use core::core_number;
 pub use hits::{hits, hits_unchecked, Convergence, HitsOptions};
+pub use leiden::{communities_connected, leiden, leiden_weighted, LeidenOptions};
 pub use pagerank::{pagerank, PageRankOptions};
 pub use partition::{adjusted_rand_index, normalized_mutual_information};
 pub use rng::SplitMix64;

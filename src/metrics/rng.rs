@@ -1,5 +1,5 @@
 //! A tiny, fixed pseudo-random generator for the seeded parts of the metrics (betweenness pivots,
-//! Louvain's node order). Its output is fixed by this file, not by a crate version, so a seed
+//! Leiden's node orders). Its output is fixed by this file, not by a crate version, so a seed
 //! gives the same numbers on every build.
 
 /// SplitMix64 (Steele, Lea, Flood: "Fast splittable pseudorandom number generators", OOPSLA

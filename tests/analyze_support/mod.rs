@@ -10,7 +10,7 @@ use citegraph::analysis::Analysis;
 use crate::common;
 
 /// Every file `analyze` writes.
-pub const FILES: [&str; 10] = [
+pub const FILES: [&str; 13] = [
     "papers.csv",
     "metrics.json",
     "edges.csv",
@@ -21,6 +21,9 @@ pub const FILES: [&str; 10] = [
     "influential.csv",
     "lint-tags.csv",
     "coverage.csv",
+    "clusters.csv",
+    "cocitation.csv",
+    "coupling.csv",
 ];
 
 /// `citegraph analyze --catalog CATALOG --snapshot SNAPSHOT --output-dir OUT --offline ARGS`,

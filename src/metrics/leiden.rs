@@ -1,0 +1,502 @@
+//! Leiden communities: modularity optimization whose communities are guaranteed connected.
+//!
+//! V. A. Traag, L. Waltman, N. J. van Eck, "From Louvain to Leiden: guaranteeing well-connected
+//! communities", Scientific Reports 9, 5233 (2019), Algorithm A.2, with modularity as the quality
+//! (Newman & Girvan 2004, with a resolution gamma: H = sum over communities c of
+//! [ L_c - gamma * d_c^2 / 4m ], which is m times [`super::modularity`]). One iteration:
+//!
+//! 1. fast local moving: nodes are queued in a seeded random order; each moves to the neighbouring
+//!    community of largest gain w(v, C) - gamma * d_C * d_v / 2m (if positive), and a node that
+//!    moves queues its neighbours outside its new community, until the queue is empty;
+//! 2. refinement: inside each community C of that partition, every node starts alone; in a seeded
+//!    random order, each node v still alone and well connected to C
+//!    (w(v, C - v) >= gamma * d_v (d_C - d_v) / 2m) joins the refined community S within C it
+//!    gains most from (gain w(v, S) - gamma * d_v d_S / 2m, at least 0, with w(v, S) > 0), among
+//!    those well connected to C (w(S, C - S) >= gamma * d_S (d_C - d_S) / 2m). Choosing the best
+//!    gain is the limit theta -> 0 of the paper's randomized choice (leidenalg's default
+//!    theta = 0.01 is close to it); refined communities grow along edges, so each is connected;
+//! 3. aggregation: one node per refined community, the communities of step 1 as the starting
+//!    partition of the aggregate graph (when the refinement leaves every node alone, the
+//!    communities of step 1 themselves); steps 1-3 repeat until step 1 leaves every community a
+//!    single node.
+//!
+//! Iterations are repeated from the partition they reach until one no longer raises the
+//! modularity (leidenalg's `n_iterations = -1`), at most `max_iterations`. Several trials with
+//! seeds derived from `seed` run in parallel and the best modularity is kept (the lowest trial on
+//! ties); each trial is sequential, so the result depends on the seed only, never on the number
+//! of threads. As a last guard, a community that is not connected (Leiden guarantees none; the
+//! tests check the raw result) would be split into its components, which only raises modularity.
+//!
+//! Communities are numbered by decreasing size, ties by their smallest node. Cost: O(m) per
+//! local-moving pass and per refinement; a few passes per level, a few levels per iteration, a
+//! few iterations.
+
+use std::borrow::Cow;
+
+use rayon::prelude::*;
+
+use super::communities::{canonical_labels, compact_labels, local_moves, UnitLevel, Weighted};
+use super::{MetricsError, Partition, SplitMix64};
+use crate::graph::UndirectedCsr;
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LeidenOptions {
+    /// gamma, > 0: above 1 favours smaller communities, below 1 larger ones.
+    pub resolution: f64,
+    pub seed: u64,
+    /// Independent runs with seeds derived from `seed` (run in parallel); the best modularity wins.
+    pub trials: usize,
+    /// Leiden iterations per trial at most; they stop earlier when one no longer raises the
+    /// modularity.
+    pub max_iterations: usize,
+}
+
+impl Default for LeidenOptions {
+    fn default() -> Self {
+        LeidenOptions {
+            resolution: 1.0,
+            seed: 0,
+            trials: 8,
+            max_iterations: 50,
+        }
+    }
+}
+
+/// Leiden communities of an unweighted undirected graph (each edge once, no self-loops, as
+/// [`UndirectedCsr`] holds it). A graph without edges gets one community per node (modularity 0).
+/// An error when the resolution is not a positive finite number.
+pub fn leiden(graph: &UndirectedCsr, options: &LeidenOptions) -> Result<Partition, MetricsError> {
+    check(options)?;
+    if graph.edge_count() == 0 {
+        return Ok(singletons(graph.node_count()));
+    }
+    let base = Weighted::from_graph(graph);
+    let unit = UnitLevel::new(graph);
+    Ok(best_of_trials(&base, unit.as_ref(), options))
+}
+
+/// Leiden communities of a weighted undirected graph of `node_count` nodes: `edges` (a, b, weight)
+/// with each pair once, a != b, both below `node_count`, weights positive and finite (e.g. the
+/// co-citation counts of [`super::cocitation`]). Errors on a bad resolution or a bad edge.
+pub fn leiden_weighted(
+    node_count: usize,
+    edges: &[(u32, u32, f64)],
+    options: &LeidenOptions,
+) -> Result<Partition, MetricsError> {
+    check(options)?;
+    if let Some(&(a, b, w)) = edges.iter().find(|&&(a, b, w)| {
+        a == b
+            || a as usize >= node_count
+            || b as usize >= node_count
+            || !(w > 0.0 && w.is_finite())
+    }) {
+        return Err(MetricsError::BadParameter {
+            metric: "Leiden",
+            reason: format!(
+                "edge ({a}, {b}, {w}) is a self-loop, outside the {node_count} nodes, or not \
+                 positively weighted"
+            ),
+        });
+    }
+    if edges.is_empty() {
+        return Ok(singletons(node_count));
+    }
+    let base = Weighted::from_weighted_edges(node_count, edges);
+    Ok(best_of_trials(&base, None, options))
+}
+
+fn check(options: &LeidenOptions) -> Result<(), MetricsError> {
+    if !(options.resolution > 0.0 && options.resolution.is_finite()) {
+        return Err(MetricsError::BadParameter {
+            metric: "Leiden",
+            reason: format!(
+                "the resolution must be a positive number, not {}",
+                options.resolution
+            ),
+        });
+    }
+    Ok(())
+}
+
+fn singletons(n: usize) -> Partition {
+    Partition {
+        labels: (0..n as u32).collect(),
+        count: n,
+        modularity: 0.0,
+    }
+}
+
+fn best_of_trials(base: &Weighted, unit: Option<&UnitLevel>, options: &LeidenOptions) -> Partition {
+    let trials = options.trials.max(1);
+    let results: Vec<(f64, Vec<u32>)> = (0..trials)
+        .into_par_iter()
+        .map(|trial| {
+            let seed = SplitMix64::new(options.seed.wrapping_add(trial as u64)).next_u64();
+            let labels = one_trial(base, unit, options, seed);
+            let (labels, splits) = split_disconnected(base, &labels);
+            if splits > 0 {
+                tracing::warn!("Leiden: {splits} disconnected communities split (trial {trial})");
+            }
+            (base.modularity(&labels, options.resolution), labels)
+        })
+        .collect();
+    let mut best = 0;
+    for (i, (q, _)) in results.iter().enumerate() {
+        if *q > results[best].0 {
+            best = i;
+        }
+    }
+    let (modularity, labels) = results.into_iter().nth(best).unwrap_or_default();
+    let (labels, count) = canonical_labels(&labels);
+    Partition {
+        labels,
+        count,
+        modularity,
+    }
+}
+
+/// Leiden iterations from singletons until one no longer raises the modularity; compact labels.
+fn one_trial(
+    base: &Weighted,
+    unit: Option<&UnitLevel>,
+    options: &LeidenOptions,
+    seed: u64,
+) -> Vec<u32> {
+    let mut rng = SplitMix64::new(seed);
+    let mut labels: Vec<u32> = (0..base.node_count() as u32).collect();
+    let mut q = base.modularity(&labels, options.resolution);
+    for _ in 0..options.max_iterations.max(1) {
+        let next = iteration(base, unit, &labels, options.resolution, &mut rng);
+        let next_q = base.modularity(&next, options.resolution);
+        let changed = next_q > q + 1e-13;
+        if next_q >= q {
+            labels = next;
+            q = next_q;
+        }
+        if !changed {
+            break;
+        }
+    }
+    compact_labels(&labels).0
+}
+
+/// One Leiden iteration (local moving, refinement, aggregation, repeated) from `initial`;
+/// returns labels of the original nodes.
+fn iteration(
+    base: &Weighted,
+    unit: Option<&UnitLevel>,
+    initial: &[u32],
+    resolution: f64,
+    rng: &mut SplitMix64,
+) -> Vec<u32> {
+    let n = base.node_count();
+    // The aggregate node of each original node.
+    let mut membership: Vec<u32> = (0..n as u32).collect();
+    let mut community: Vec<u32> = compact_labels(initial).0;
+    let mut level: Cow<'_, Weighted> = Cow::Borrowed(base);
+    loop {
+        match (&level, unit) {
+            (Cow::Borrowed(_), Some(unit)) => unit.local_moves(&mut community, resolution, rng),
+            _ => local_moves(&level, &mut community, resolution, rng),
+        };
+        let (moved, count) = compact_labels(&community);
+        if count == level.node_count() {
+            return membership.iter().map(|&m| moved[m as usize]).collect();
+        }
+        let (mut refined, mut refined_count) = refine(&level, &moved, count, resolution, rng);
+        if refined_count == level.node_count() {
+            refined = moved.clone();
+            refined_count = count;
+        }
+        for m in membership.iter_mut() {
+            *m = refined[*m as usize];
+        }
+        // Each refined community lies inside one community of `moved`: its starting community.
+        let mut start = vec![0u32; refined_count];
+        for (v, &r) in refined.iter().enumerate() {
+            start[r as usize] = moved[v];
+        }
+        level = Cow::Owned(level.aggregate(&refined, refined_count));
+        community = start;
+    }
+}
+
+/// The refinement of the compact partition `community` (Traag et al. 2019, Algorithm A.2,
+/// RefinePartition and MergeNodesSubset); compact labels and their count.
+fn refine(
+    g: &Weighted,
+    community: &[u32],
+    count: usize,
+    resolution: f64,
+    rng: &mut SplitMix64,
+) -> (Vec<u32>, usize) {
+    let n = g.node_count();
+    let two_m = 2.0 * g.total;
+    let mut community_degree = vec![0.0; count];
+    for v in 0..n {
+        community_degree[community[v] as usize] += g.degree[v];
+    }
+    // Refined communities are named by a founding node; all start alone.
+    let mut refined: Vec<u32> = (0..n as u32).collect();
+    let mut alone = vec![true; n];
+    let mut refined_degree = g.degree.clone();
+    // w(S, C - S) of each refined community S inside its community C; for a node, w(v, C - v).
+    let mut external = vec![0.0; n];
+    for v in 0..n {
+        let c = community[v];
+        let mut w_inside = 0.0;
+        g.for_each_neighbor(v as u32, |u, w| {
+            if community[u as usize] == c {
+                w_inside += w;
+            }
+        });
+        external[v] = w_inside;
+    }
+    let node_external = external.clone();
+    let mut order: Vec<u32> = (0..n as u32).collect();
+    rng.shuffle(&mut order);
+    let mut to_refined = vec![0.0; n];
+    let mut touched: Vec<u32> = Vec::new();
+    for v in order {
+        let vi = v as usize;
+        if !(refined[vi] == v && alone[vi]) {
+            continue;
+        }
+        let c = community[vi];
+        let k = g.degree[vi];
+        let d_c = community_degree[c as usize];
+        if node_external[vi] < resolution * k * (d_c - k) / two_m {
+            continue;
+        }
+        touched.clear();
+        g.for_each_neighbor(v, |u, w| {
+            if community[u as usize] == c {
+                let s = refined[u as usize];
+                if to_refined[s as usize] == 0.0 {
+                    touched.push(s);
+                }
+                to_refined[s as usize] += w;
+            }
+        });
+        let mut best: Option<(u32, f64)> = None;
+        for &s in &touched {
+            let d_s = refined_degree[s as usize];
+            let well_connected = external[s as usize] >= resolution * d_s * (d_c - d_s) / two_m;
+            if !well_connected {
+                continue;
+            }
+            let gain = to_refined[s as usize] - resolution * k * d_s / two_m;
+            if gain >= 0.0 && best.is_none_or(|(_, g)| gain > g) {
+                best = Some((s, gain));
+            }
+        }
+        if let Some((s, _)) = best {
+            let si = s as usize;
+            refined[vi] = s;
+            alone[vi] = false;
+            alone[si] = false;
+            refined_degree[si] += k;
+            refined_degree[vi] = 0.0;
+            external[si] += node_external[vi] - 2.0 * to_refined[si];
+        }
+        for &s in &touched {
+            to_refined[s as usize] = 0.0;
+        }
+    }
+    compact_labels(&refined)
+}
+
+/// Splits every community of `labels` that is not connected in `g` into its connected
+/// components; returns compact labels and the number of communities that were split.
+fn split_disconnected(g: &Weighted, labels: &[u32]) -> (Vec<u32>, usize) {
+    let n = g.node_count();
+    let mut component = vec![u32::MAX; n];
+    let count = labels.iter().map(|&l| l as usize + 1).max().unwrap_or(0);
+    let mut seen_community = vec![false; count];
+    let mut splits = 0;
+    let mut next = 0u32;
+    let mut stack = Vec::new();
+    for v in 0..n {
+        if component[v] != u32::MAX {
+            continue;
+        }
+        let c = labels[v];
+        if seen_community[c as usize] {
+            splits += 1;
+        }
+        seen_community[c as usize] = true;
+        component[v] = next;
+        stack.push(v as u32);
+        while let Some(x) = stack.pop() {
+            g.for_each_neighbor(x, |u, _| {
+                if labels[u as usize] == c && component[u as usize] == u32::MAX {
+                    component[u as usize] = next;
+                    stack.push(u);
+                }
+            });
+        }
+        next += 1;
+    }
+    if splits == 0 {
+        return (labels.to_vec(), 0);
+    }
+    (compact_labels(&component).0, splits)
+}
+
+/// True when every community of `labels` is connected in `graph` (for tests and callers that
+/// check the guarantee).
+pub fn communities_connected(graph: &UndirectedCsr, labels: &[u32]) -> bool {
+    let (compact, _) = compact_labels(labels);
+    split_disconnected(&Weighted::from_graph(graph), &compact).1 == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::communities::tests::two_cliques;
+    use super::super::modularity;
+    use super::*;
+
+    fn graph(n: usize, edges: &[(u32, u32)]) -> UndirectedCsr {
+        UndirectedCsr::from_edges(n, edges.iter().copied()).unwrap()
+    }
+
+    fn random_graph(rng: &mut SplitMix64, n: usize, m: usize) -> UndirectedCsr {
+        let edges: Vec<(u32, u32)> = (0..m)
+            .map(|_| {
+                let hub = rng.below(1 + n / 10) as u32;
+                (
+                    rng.below(n) as u32,
+                    if rng.below(2) == 0 {
+                        hub
+                    } else {
+                        rng.below(n) as u32
+                    },
+                )
+            })
+            .collect();
+        graph(n, &edges)
+    }
+
+    #[test]
+    fn finds_the_two_cliques() {
+        let p = leiden(&two_cliques(), &LeidenOptions::default()).unwrap();
+        assert_eq!(p.labels, vec![0, 0, 0, 0, 1, 1, 1, 1]);
+        assert_eq!(p.count, 2);
+        assert!((p.modularity - 2.0 * (6.0 / 13.0 - 0.25)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn disconnected_parts_and_isolated_nodes() {
+        // A triangle, an edge and an isolated node.
+        let g = graph(6, &[(0, 1), (1, 2), (0, 2), (3, 4)]);
+        let p = leiden(&g, &LeidenOptions::default()).unwrap();
+        assert_eq!(p.labels, vec![0, 0, 0, 1, 1, 2]);
+        assert!((p.modularity - modularity(&g, &p.labels, 1.0)).abs() < 1e-15);
+    }
+
+    #[test]
+    fn empty_edgeless_and_bad_resolution() {
+        let options = LeidenOptions::default();
+        assert_eq!(leiden(&graph(0, &[]), &options).unwrap().count, 0);
+        assert_eq!(
+            leiden(&graph(3, &[]), &options).unwrap().labels,
+            vec![0, 1, 2]
+        );
+        for resolution in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let bad = LeidenOptions {
+                resolution,
+                ..options
+            };
+            assert!(leiden(&two_cliques(), &bad).is_err());
+        }
+        assert!(leiden_weighted(2, &[(0, 0, 1.0)], &options).is_err());
+        assert!(leiden_weighted(2, &[(0, 2, 1.0)], &options).is_err());
+        assert!(leiden_weighted(2, &[(0, 1, 0.0)], &options).is_err());
+    }
+
+    #[test]
+    fn every_raw_community_is_connected() {
+        // The trial's own result, before the guard that would split a disconnected community.
+        let mut rng = SplitMix64::new(17);
+        for round in 0..30 {
+            let n = 40 + rng.below(400);
+            let g = random_graph(&mut rng, n, n * (1 + round % 5));
+            let base = Weighted::from_graph(&g);
+            let unit = UnitLevel::new(&g);
+            for resolution in [0.5, 1.0, 2.0] {
+                let options = LeidenOptions {
+                    resolution,
+                    ..LeidenOptions::default()
+                };
+                let labels = one_trial(&base, unit.as_ref(), &options, rng.next_u64());
+                assert_eq!(
+                    split_disconnected(&base, &labels).1,
+                    0,
+                    "round {round}, resolution {resolution}"
+                );
+                assert!(communities_connected(&g, &labels));
+            }
+        }
+    }
+
+    #[test]
+    fn the_guard_splits_a_disconnected_community() {
+        let g = graph(4, &[(0, 1), (2, 3)]);
+        assert!(!communities_connected(&g, &[0, 0, 0, 0]));
+        let (labels, splits) = split_disconnected(&Weighted::from_graph(&g), &[0, 0, 0, 0]);
+        assert_eq!((labels, splits), (vec![0, 0, 1, 1], 1));
+    }
+
+    #[test]
+    fn weighted_matches_unweighted_with_unit_weights() {
+        let mut rng = SplitMix64::new(23);
+        let g = random_graph(&mut rng, 300, 900);
+        let edges: Vec<(u32, u32, f64)> = (0..300u32)
+            .flat_map(|v| {
+                g.neighbors(v)
+                    .iter()
+                    .filter(move |&&u| u > v)
+                    .map(move |&u| (v, u, 1.0))
+            })
+            .collect();
+        let options = LeidenOptions::default();
+        let weighted = leiden_weighted(300, &edges, &options).unwrap();
+        let plain = leiden(&g, &options).unwrap();
+        assert!((weighted.modularity - modularity(&g, &weighted.labels, 1.0)).abs() < 1e-12);
+        assert!((weighted.modularity - plain.modularity).abs() < 1e-12);
+        assert_eq!(weighted.labels, plain.labels);
+    }
+
+    #[test]
+    fn deterministic_for_a_seed_and_any_thread_count() {
+        let mut rng = SplitMix64::new(3);
+        let g = random_graph(&mut rng, 500, 2000);
+        let options = LeidenOptions::default();
+        let a = leiden(&g, &options).unwrap();
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .unwrap();
+        let b = one.install(|| leiden(&g, &options).unwrap());
+        assert_eq!(a, b);
+        assert!((a.modularity - modularity(&g, &a.labels, 1.0)).abs() < 1e-12);
+    }
+
+    #[test]
+    fn higher_resolution_gives_more_communities() {
+        let mut rng = SplitMix64::new(9);
+        let g = random_graph(&mut rng, 400, 1600);
+        let count = |resolution| {
+            leiden(
+                &g,
+                &LeidenOptions {
+                    resolution,
+                    ..LeidenOptions::default()
+                },
+            )
+            .unwrap()
+            .count
+        };
+        assert!(count(0.5) < count(1.0) && count(1.0) < count(3.0));
+    }
+}
