@@ -420,7 +420,6 @@ impl CatalogArgs {
         CatalogOptions {
             sources: self.sources.clone(),
             mechanisms: self.mechanisms.clone(),
-            ..CatalogOptions::default()
         }
     }
 }
@@ -498,7 +497,7 @@ impl RenderArgs {
 /// What one subcommand does, with its settings.
 #[derive(Debug)]
 pub enum Job {
-    Catalog,
+    Catalog(citegraph::catalog::SummaryOptions),
     Lint(citegraph::export::lint::LintOptions),
     Fetch,
     SnapshotExport(PathBuf),
@@ -530,8 +529,9 @@ impl Cli {
             } => {
                 locations(Some(cache), Some(output));
                 settings.catalog = catalog.options();
-                settings.catalog.all_lint = *all_lint;
-                Job::Catalog
+                Job::Catalog(citegraph::catalog::SummaryOptions {
+                    all_lint: *all_lint,
+                })
             }
             Command::Lint {
                 catalog,
