@@ -376,6 +376,8 @@ impl From<SeverityArg> for citegraph::catalog::Severity {
 pub enum FormatArg {
     Svg,
     Png,
+    /// Vector PDF with the font embedded, for LaTeX.
+    Pdf,
 }
 
 /// `--dot-layout`.
@@ -394,7 +396,7 @@ pub struct RenderArgs {
           value_parser = PossibleValuesParser::new(figure_choices()))]
     pub figures: Vec<String>,
     /// Figure formats.
-    #[arg(long, value_enum, default_values_t = [FormatArg::Svg, FormatArg::Png], value_delimiter = ',')]
+    #[arg(long, value_enum, default_values_t = [FormatArg::Svg, FormatArg::Png, FormatArg::Pdf], value_delimiter = ',')]
     pub format: Vec<FormatArg>,
     /// Figure width in pixels at 300 dpi (1050 = 3.5 in, one column of a two-column paper).
     #[arg(long, default_value_t = RenderOptions::default().width, value_name = "PX",
