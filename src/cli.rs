@@ -459,7 +459,6 @@ impl CatalogArgs {
         CatalogOptions {
             sources: self.sources.clone(),
             mechanisms: self.mechanisms.clone(),
-            ..CatalogOptions::default()
         }
     }
 }
@@ -549,7 +548,7 @@ impl RenderArgs {
 /// What one subcommand does, with its settings.
 #[derive(Debug)]
 pub enum Job {
-    Catalog,
+    Catalog(citegraph::catalog::SummaryOptions),
     Lint(citegraph::export::lint::LintOptions),
     Fetch,
     SnapshotExport(PathBuf),
@@ -581,8 +580,9 @@ impl Cli {
             } => {
                 locations(Some(cache), Some(output));
                 settings.catalog = catalog.options();
-                settings.catalog.all_lint = *all_lint;
-                Job::Catalog
+                Job::Catalog(citegraph::catalog::SummaryOptions {
+                    all_lint: *all_lint,
+                })
             }
             Command::Lint {
                 catalog,

@@ -17,7 +17,7 @@ fn main() -> ExitCode {
     let (job, settings) = cli.settings();
     pipeline::remove_stale_temps(&settings.locations);
     let result = match &job {
-        Job::Catalog => pipeline::catalog_job(&settings),
+        Job::Catalog(shown) => pipeline::catalog_job(&settings, *shown),
         Job::Lint(options) => pipeline::lint_job(&settings, options),
         Job::Fetch => pipeline::fetch_job(&settings),
         Job::SnapshotExport(file) => pipeline::snapshot_export_job(&settings, file),

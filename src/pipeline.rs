@@ -93,16 +93,13 @@ pub fn remove_stale_temps(locations: &Locations) {
 }
 
 /// `citegraph catalog`: reads the list, writes `catalog.json` and `lint.csv`.
-pub fn catalog_job(settings: &Settings) -> Result<Report> {
+pub fn catalog_job(settings: &Settings, shown: catalog::SummaryOptions) -> Result<Report> {
     let catalog = load_catalog(settings)?;
     let stage = begin(&settings.locations)?;
     let written = vec![
         export::write_catalog(&catalog, stage.dir())?,
         export::write_lint(&catalog, stage.dir())?,
     ];
-    let shown = catalog::SummaryOptions {
-        all_lint: settings.catalog.all_lint,
-    };
     finish(stage, catalog::summary(&catalog, shown), written)
 }
 

@@ -141,8 +141,6 @@ pub struct CatalogOptions {
     /// A TOML file of extra mechanism aliases (`[aliases]` "Label" = "Canonical"; labels that are
     /// not mechanisms: `not_mechanisms = ["Label", ...]`).
     pub mechanisms: Option<std::path::PathBuf>,
-    /// The summary prints every lint finding and reading warning, not only the first few.
-    pub all_lint: bool,
 }
 
 impl Default for CatalogOptions {
@@ -150,7 +148,6 @@ impl Default for CatalogOptions {
         CatalogOptions {
             sources: vec![DEFAULT_CATALOG.to_string()],
             mechanisms: None,
-            all_lint: false,
         }
     }
 }
