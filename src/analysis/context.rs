@@ -180,6 +180,9 @@ impl<'a> Context<'a> {
                     betweenness: self.betweenness[i],
                     core: self.core[i],
                     community: self.communities.labels.get(i).copied().unwrap_or(0),
+                    // Filled by the time analysis.
+                    sleeping_beauty_b: None,
+                    awakening_year: None,
                 }
             })
             .collect()

@@ -8,6 +8,7 @@ mod groups;
 mod influence;
 mod lint;
 mod missing;
+pub mod time;
 
 use std::collections::BTreeMap;
 
@@ -47,6 +48,9 @@ pub struct Analysis {
     pub unresolved: Vec<Resolution>,
     /// The catalogue's own lint findings, passed through for the report.
     pub catalog_lint: Vec<LintFinding>,
+    /// Lineage (main paths), bursts, RPYS: see [`time`].
+    #[serde(default)]
+    pub time: time::TimeAnalysis,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -100,6 +104,12 @@ pub struct PaperMetrics {
     pub betweenness: f64,
     pub core: u32,
     pub community: u32,
+    /// Beauty coefficient B (Ke et al. 2015) of a catalogue paper with a year, see [`time`].
+    #[serde(default)]
+    pub sleeping_beauty_b: Option<f64>,
+    /// Its awakening year (none when it peaked in its first year).
+    #[serde(default)]
+    pub awakening_year: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -278,6 +288,10 @@ pub struct AnalyzeOptions {
     /// Tag lint: only papers with at least N catalogue neighbours are judged.
     #[arg(long, default_value_t = 5, value_name = "N")]
     pub lint_min_neighbours: usize,
+    /// Key-route main paths of the lineage: one through each of the top K edges by search path
+    /// count.
+    #[arg(long, default_value_t = 10, value_name = "K")]
+    pub key_routes: usize,
 }
 
 impl Default for AnalyzeOptions {
@@ -294,6 +308,7 @@ impl Default for AnalyzeOptions {
             top_n: 10,
             coverage_k: 3,
             lint_min_neighbours: 5,
+            key_routes: 10,
         }
     }
 }
@@ -353,7 +368,8 @@ pub fn analyze(
     };
     let cx = Context::compute(&graph, &metric_options)?;
     let started = std::time::Instant::now();
-    let analysis = assemble(&cx, catalog, corpus, options);
+    let mut analysis = assemble(&cx, catalog, corpus, options);
+    time::attach(&mut analysis, &graph, options.key_routes)?;
     tracing::debug!("tables assembled in {:.1?}", started.elapsed());
     Ok((analysis, graph))
 }
@@ -424,6 +440,7 @@ fn assemble(
             .cloned()
             .collect(),
         catalog_lint: catalog.lint.clone(),
+        time: time::TimeAnalysis::default(),
     }
 }
 

@@ -10,7 +10,7 @@ use citegraph::analysis::Analysis;
 use crate::common;
 
 /// Every file `analyze` writes.
-pub const FILES: [&str; 10] = [
+pub const FILES: [&str; 16] = [
     "papers.csv",
     "metrics.json",
     "edges.csv",
@@ -21,6 +21,12 @@ pub const FILES: [&str; 10] = [
     "influential.csv",
     "lint-tags.csv",
     "coverage.csv",
+    "lineage.csv",
+    "lineage_key_routes.csv",
+    "lineage_by_mechanism.csv",
+    "bursts.csv",
+    "bursts_by_mechanism.csv",
+    "rpys.csv",
 ];
 
 /// `citegraph analyze --catalog CATALOG --snapshot SNAPSHOT --output-dir OUT --offline ARGS`,
