@@ -18,15 +18,18 @@
 //! yellow-green-blue map (ColorBrewer YlGnBu), monotonic in lightness, with the number printed in
 //! every cell in black or white, whichever contrasts.
 
+mod bursts;
 mod canvas;
 mod citation_distribution;
 mod communities;
 mod influence_by_mechanism;
+mod lineage;
 mod mechanism_domain;
 mod mechanism_flow;
 mod missing;
 mod papers_per_year;
 mod parts;
+mod rpys;
 pub mod sample;
 mod top_influential;
 
@@ -57,7 +60,7 @@ pub struct Figure {
 }
 
 /// Every figure, in the order of the report.
-pub const FIGURE_NAMES: [&str; 8] = [
+pub const FIGURE_NAMES: [&str; 11] = [
     "papers-per-year",
     "mechanism-domain",
     "mechanism-flow",
@@ -66,6 +69,9 @@ pub const FIGURE_NAMES: [&str; 8] = [
     "communities",
     "citation-distribution",
     "missing",
+    "lineage",
+    "bursts",
+    "rpys",
 ];
 
 /// How many mechanisms get a colour of their own; the rest are drawn as "other".
@@ -401,6 +407,9 @@ fn build_chart(name: &str, analysis: &Analysis, groups: &MechanismGroups) -> Box
         "citation-distribution" => {
             Box::new(citation_distribution::CitationDistribution::new(analysis))
         }
+        "lineage" => Box::new(lineage::Lineage::new(analysis, groups)),
+        "bursts" => Box::new(bursts::Bursts::new(analysis)),
+        "rpys" => Box::new(rpys::Rpys::new(analysis)),
         _ => Box::new(missing::Missing::new(analysis, groups)),
     }
 }
