@@ -12,6 +12,7 @@ pub mod graphml;
 pub mod html;
 pub mod labels;
 pub mod latex;
+pub mod lineage_dot;
 pub mod suggestions;
 
 use std::path::{Path, PathBuf};
@@ -113,6 +114,7 @@ pub trait Exporter {
 fn exporters() -> Vec<Box<dyn Exporter>> {
     vec![
         Box::new(dot::Dot),
+        Box::new(lineage_dot::LineageDot),
         Box::new(graphml::GraphMl),
         Box::new(suggestions::Suggestions),
         Box::new(latex::LatexTables),
