@@ -29,7 +29,8 @@ use crate::analysis::Analysis;
 #[derive(Debug, Clone, clap::Args)]
 pub struct RenderOptions {
     /// Figures to draw: `all`, or names from `papers-per-year, mechanism-domain, mechanism-flow,
-    /// top-influential, influence-by-mechanism, communities, citation-distribution, missing`.
+    /// top-influential, influence-by-mechanism, communities, citation-distribution, missing,
+    /// lineage, bursts, rpys`.
     #[arg(
         long,
         default_value = "all",
