@@ -48,7 +48,9 @@ fn citations(n: usize, seed: u64) -> Vec<(u32, u32)> {
 
 /// The knowledge-flow DAG (cited -> citing) of `n` papers in time order.
 fn lineage_dag(n: usize) -> Csr {
-    let flow = citations(n, 14).into_iter().map(|(citing, cited)| (cited, citing));
+    let flow = citations(n, 14)
+        .into_iter()
+        .map(|(citing, cited)| (cited, citing));
     Csr::from_edges(n, flow).expect("indices below n")
 }
 
@@ -69,7 +71,12 @@ fn bursts_300_papers_40_years(bencher: Bencher) {
     let mut rng = SplitMix64::new(2);
     let total: Vec<u64> = (0..40).map(|t| 1000 + 500 * t as u64).collect();
     let series: Vec<Vec<u64>> = (0..300)
-        .map(|_| total.iter().map(|&d| rng.below(d as usize / 50) as u64).collect())
+        .map(|_| {
+            total
+                .iter()
+                .map(|&d| rng.below(d as usize / 50) as u64)
+                .collect()
+        })
         .collect();
     let options = BurstOptions::default();
     bencher.bench_local(|| {

@@ -106,7 +106,11 @@ fn compare(
     assert_eq!(routes.len(), expected_routes.len(), "key routes");
     for ((_, (key, weight)), theirs) in routes.iter().zip(expected_routes) {
         assert_eq!(key, theirs["key"].as_str().unwrap());
-        assert_eq!(weight, &big(theirs["weight"].as_str().unwrap()), "route {key}");
+        assert_eq!(
+            weight,
+            &big(theirs["weight"].as_str().unwrap()),
+            "route {key}"
+        );
     }
 
     // Each mechanism's main path weight (no edge: no rows, weight 0).
@@ -194,7 +198,13 @@ fn compare_bursts(ours: &mut [(String, i32, i32, f64)], theirs: &serde_json::Val
     };
     assert_eq!(spans(ours), spans(&theirs), "{what}");
     for (a, b) in ours.iter().zip(&theirs) {
-        assert!((a.3 - b.3).abs() <= 1e-9, "{what} of {}: {} vs {}", a.0, a.3, b.3);
+        assert!(
+            (a.3 - b.3).abs() <= 1e-9,
+            "{what} of {}: {} vs {}",
+            a.0,
+            a.3,
+            b.3
+        );
     }
 }
 
@@ -203,21 +213,11 @@ fn world(scope: &str) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path();
     let analysis: Analysis = analyze_support::analyze_world(out, &["--scope", scope]);
-    let expected = oracle(
-        &out.join("papers.csv"),
-        &out.join("edges.csv"),
-        out,
-        false,
-    );
+    let expected = oracle(&out.join("papers.csv"), &out.join("edges.csv"), out, false);
     let beauty = analysis
         .papers
         .iter()
-        .map(|p| {
-            (
-                p.paper_id.clone(),
-                (p.sleeping_beauty_b, p.awakening_year),
-            )
-        })
+        .map(|p| (p.paper_id.clone(), (p.sleeping_beauty_b, p.awakening_year)))
         .collect();
     let time = &analysis.time;
     assert!(time.lineage.len() > 50, "the world has a lineage");
@@ -376,11 +376,21 @@ fn cycles_same_year_ties_and_missing_years() {
     let time = check_small(&papers, &citations);
     let c = &time.coverage;
     assert_eq!(
-        (c.lineage_edges, c.lineage_against_time, c.lineage_without_year),
+        (
+            c.lineage_edges,
+            c.lineage_against_time,
+            c.lineage_without_year
+        ),
         (8, 2, 2)
     );
-    assert!(time.lineage.iter().any(|e| e.source == "c" && e.target == "d"));
-    assert!(!time.lineage.iter().any(|e| e.source == "d" && e.target == "c"));
+    assert!(time
+        .lineage
+        .iter()
+        .any(|e| e.source == "c" && e.target == "d"));
+    assert!(!time
+        .lineage
+        .iter()
+        .any(|e| e.source == "d" && e.target == "c"));
     // a -> b is on every path from the source a.
     assert!(time
         .lineage

@@ -315,7 +315,11 @@ fn lineage(
     // Each mechanism's own subgraph, its nodes in the same (year, paper id) order.
     let mut members: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for (i, &v) in nodes.iter().enumerate() {
-        for m in graph.catalog_info(v).map(|c| &c.mechanisms[..]).unwrap_or(&[]) {
+        for m in graph
+            .catalog_info(v)
+            .map(|c| &c.mechanisms[..])
+            .unwrap_or(&[])
+        {
             if m != UNSPECIFIED {
                 members.entry(m.as_str()).or_default().push(i as u32);
             }
@@ -427,7 +431,11 @@ fn mechanism_bursts(
             continue;
         };
         *all.entry(y).or_default() += 1;
-        for m in graph.catalog_info(p).map(|c| &c.mechanisms[..]).unwrap_or(&[]) {
+        for m in graph
+            .catalog_info(p)
+            .map(|c| &c.mechanisms[..])
+            .unwrap_or(&[])
+        {
             if m != UNSPECIFIED {
                 *by_mechanism
                     .entry(m.as_str())
@@ -518,7 +526,11 @@ fn rpys(
             median_deviation: r.median_deviation,
         })
         .collect();
-    let mut peaks: Vec<&RpysRow> = time.rpys.iter().filter(|r| r.median_deviation > 0).collect();
+    let mut peaks: Vec<&RpysRow> = time
+        .rpys
+        .iter()
+        .filter(|r| r.median_deviation > 0)
+        .collect();
     peaks.sort_by(|a, b| {
         b.median_deviation
             .cmp(&a.median_deviation)

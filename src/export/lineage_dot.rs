@@ -45,7 +45,9 @@ pub fn to_dot(analysis: &Analysis) -> String {
         edges.insert((&e.source, &e.target), (&e.spc, true));
     }
     for e in &time.key_routes {
-        edges.entry((&e.source, &e.target)).or_insert((&e.spc, false));
+        edges
+            .entry((&e.source, &e.target))
+            .or_insert((&e.spc, false));
     }
     let ids: BTreeSet<&str> = edges.keys().flat_map(|&(s, t)| [s, t]).collect();
     let on_main: BTreeSet<&str> = edges
@@ -86,7 +88,9 @@ pub fn to_dot(analysis: &Analysis) -> String {
         "  node [shape=box, style=\"rounded,filled\", fontname=\"Helvetica\", fontsize=11, \
          penwidth=0.8, margin=\"0.06,0.03\"];\n",
     );
-    out.push_str("  edge [arrowsize=0.5, fontname=\"Helvetica\", fontsize=8, fontcolor=\"#555555\"];\n\n");
+    out.push_str(
+        "  edge [arrowsize=0.5, fontname=\"Helvetica\", fontsize=8, fontcolor=\"#555555\"];\n\n",
+    );
 
     out.push_str("  // The timeline: one column a year, kept in order by invisible edges.\n");
     out.push_str("  subgraph timeline {\n    node [shape=plaintext, style=\"\", fontsize=16, fontcolor=\"#444444\"];\n    edge [style=invis, weight=100];\n");
@@ -105,7 +109,9 @@ pub fn to_dot(analysis: &Analysis) -> String {
             let label = paper
                 .map(|p| labels::paper_label(p.abbreviation.as_deref(), &p.title))
                 .unwrap_or_else(|| id.to_string());
-            let title = paper.map(|p| labels::one_line(&p.title)).unwrap_or_default();
+            let title = paper
+                .map(|p| labels::one_line(&p.title))
+                .unwrap_or_default();
             let mechanism = paper
                 .and_then(|p| p.mechanisms.first())
                 .map(String::as_str)
@@ -118,7 +124,11 @@ pub fn to_dot(analysis: &Analysis) -> String {
             };
             let luminance =
                 0.2126 * fill.0 as f64 + 0.7152 * fill.1 as f64 + 0.0722 * fill.2 as f64;
-            let font = if luminance < 110.0 { "#ffffff" } else { "#111111" };
+            let font = if luminance < 110.0 {
+                "#ffffff"
+            } else {
+                "#111111"
+            };
             let _ = writeln!(
                 out,
                 "    {} [label=\"{}\", tooltip=\"{}\", fillcolor=\"{}\", fontcolor=\"{font}\", \

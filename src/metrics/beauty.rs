@@ -50,11 +50,7 @@ pub fn beauty_coefficient(citations: &[u64]) -> Beauty {
         .map(|(t, &c)| (slope * t as f64 + c0 - c as f64) / (c.max(1) as f64))
         .sum();
     // Distance to the line, up to the common denominator sqrt((c_tm - c_t0)^2 + (t_m - t0)^2).
-    let (c0, cm, m) = (
-        citations[0] as i128,
-        citations[peak] as i128,
-        peak as i128,
-    );
+    let (c0, cm, m) = (citations[0] as i128, citations[peak] as i128, peak as i128);
     let mut awakening = 0;
     let mut farthest = -1i128;
     for (t, &c) in citations[..=peak].iter().enumerate() {

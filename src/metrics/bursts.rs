@@ -107,11 +107,7 @@ pub fn bursts(
     came_from.push([0, 0]);
     for t in 1..n {
         let (stay0, down) = (best[0], best[1]);
-        let (from0, from1) = if stay0 <= down {
-            (stay0, 0)
-        } else {
-            (down, 1)
-        };
+        let (from0, from1) = if stay0 <= down { (stay0, 0) } else { (down, 1) };
         let (rise, stay1) = (best[0] + up, best[1]);
         let (to1, from1_state) = if rise <= stay1 { (rise, 0) } else { (stay1, 1) };
         best = [from0 + cost0[t], to1 + cost1[t]];

@@ -219,7 +219,10 @@ fn best_by(candidates: &[u32], key: impl Fn(u32) -> BigUint) -> Option<u32> {
     let mut best: Option<(u32, BigUint)> = None;
     for &c in candidates {
         let k = key(c);
-        if best.as_ref().is_none_or(|(_, b)| k.cmp(b) == Ordering::Greater) {
+        if best
+            .as_ref()
+            .is_none_or(|(_, b)| k.cmp(b) == Ordering::Greater)
+        {
             best = Some((c, k));
         }
     }
@@ -416,6 +419,9 @@ mod tests {
         assert_eq!(spc.edge(0, 2), BigUint::one() << 148);
         let main = global_main_path(&g, &spc);
         assert_eq!(main.nodes.len(), layers as usize);
-        assert_eq!(main.weight, (BigUint::one() << 148) * BigUint::from(layers - 1));
+        assert_eq!(
+            main.weight,
+            (BigUint::one() << 148) * BigUint::from(layers - 1)
+        );
     }
 }

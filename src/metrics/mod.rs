@@ -24,10 +24,11 @@ pub use bursts::{bursts, state_cost, Burst, BurstOptions, BURST_RATE_CAP};
 pub use communities::{louvain, modularity, LouvainOptions, Partition};
 pub use core::core_number;
 pub use hits::{hits, hits_unchecked, Convergence, HitsOptions};
-pub use pagerank::{pagerank, PageRankOptions};
 pub use lineage::{
-    global_main_path, key_route_main_paths, search_path_counts, KeyRoute, MainPath, SearchPathCounts,
+    global_main_path, key_route_main_paths, search_path_counts, KeyRoute, MainPath,
+    SearchPathCounts,
 };
+pub use pagerank::{pagerank, PageRankOptions};
 pub use partition::{adjusted_rand_index, normalized_mutual_information};
 pub use rng::SplitMix64;
 pub use rpys::{rpys, RpysYear};

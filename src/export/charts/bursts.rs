@@ -155,12 +155,7 @@ impl Chart for Bursts {
         c.text("Begin", x_begin, y_header, &header)?;
         c.text("End", x_end, y_header, &header)?;
         let years_label = format!("{first} – {last}");
-        c.text(
-            &years_label,
-            (strip_x0 + strip_x1) / 2.0,
-            y_header,
-            &header,
-        )?;
+        c.text(&years_label, (strip_x0 + strip_x1) / 2.0, y_header, &header)?;
         let body = top + Self::header_height(st);
         c.hline(x_label, strip_x1, body - st.px(8.0), st.thin(), GRID)?;
 

@@ -87,12 +87,7 @@ impl Lineage {
             }
         }
         let mechanisms: Vec<&str> = ids_mechanisms(&nodes, &papers);
-        let routes = time
-            .key_routes
-            .iter()
-            .map(|e| e.route)
-            .max()
-            .unwrap_or(0);
+        let routes = time.key_routes.iter().map(|e| e.route).max().unwrap_or(0);
         Lineage {
             nodes,
             edges,
@@ -116,11 +111,7 @@ impl Lineage {
         let x0 = st.margin() + st.px(20.0);
         // Room for the labels of the last year, which extend right of their dots.
         let x1 = st.width - st.margin() - Self::label_width(st) * 0.8;
-        (
-            Scale::linear(first as f64 - 0.3, last as f64 + 0.3),
-            x0,
-            x1,
-        )
+        (Scale::linear(first as f64 - 0.3, last as f64 + 0.3), x0, x1)
     }
 
     /// Each node's lane (0 at the top): main path nodes first, then the others, each in time

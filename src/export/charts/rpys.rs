@@ -90,7 +90,13 @@ impl Rpys {
                     peak.references,
                     peak.deviation
                 );
-                wrap_text(&note, st.small_size(), false, st.width - 2.0 * st.margin() - st.px(30.0), 2)
+                wrap_text(
+                    &note,
+                    st.small_size(),
+                    false,
+                    st.width - 2.0 * st.margin() - st.px(30.0),
+                    2,
+                )
             })
             .collect()
     }

@@ -55,7 +55,8 @@ pub(super) fn section(names: &Names<'_>) -> String {
             .iter()
             .map(|e| (e.source.as_str(), e.target.as_str()))
             .collect();
-        let ends: std::collections::HashSet<&str> = main.iter().map(|e| e.target.as_str()).collect();
+        let ends: std::collections::HashSet<&str> =
+            main.iter().map(|e| e.target.as_str()).collect();
         let mut at = main
             .iter()
             .map(|e| e.source.as_str())
@@ -128,12 +129,7 @@ pub(super) fn section(names: &Names<'_>) -> String {
         })
         .collect();
     out.push_str(&table(
-        &[
-            text("Mechanism"),
-            num("Strength"),
-            num("Begin"),
-            num("End"),
-        ],
+        &[text("Mechanism"), num("Strength"), num("Begin"), num("End")],
         &rows,
         "bursts",
     ));

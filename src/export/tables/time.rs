@@ -11,7 +11,10 @@ use crate::analysis::Analysis;
 pub(super) fn files(analysis: &Analysis) -> Vec<(&'static str, Fill<'_>)> {
     vec![
         ("lineage.csv", Box::new(|w| lineage(analysis, w))),
-        ("lineage_key_routes.csv", Box::new(|w| key_routes(analysis, w))),
+        (
+            "lineage_key_routes.csv",
+            Box::new(|w| key_routes(analysis, w)),
+        ),
         (
             "lineage_by_mechanism.csv",
             Box::new(|w| by_mechanism(analysis, w)),
