@@ -370,6 +370,10 @@ pub struct AnalyzeArgs {
     /// Tag lint: only papers with at least N catalogue neighbours are judged.
     #[arg(long, default_value_t = AnalyzeOptions::default().lint_min_neighbours, value_name = "N")]
     pub lint_min_neighbours: usize,
+    /// Key-route main paths of the lineage: one through each of the top K edges by search path
+    /// count.
+    #[arg(long, default_value_t = AnalyzeOptions::default().key_routes, value_name = "K")]
+    pub key_routes: usize,
 }
 
 /// `citegraph lint --format`.
@@ -520,6 +524,7 @@ impl AnalyzeArgs {
             top_n: self.top_n,
             coverage_k: self.coverage_k,
             lint_min_neighbours: self.lint_min_neighbours,
+            key_routes: self.key_routes,
         }
     }
 }

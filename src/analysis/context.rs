@@ -227,6 +227,9 @@ impl<'a> Context<'a> {
                     core: self.core[i],
                     community: self.communities.labels.get(i).copied().unwrap_or(0),
                     community_label: String::new(),
+                    // Filled by the time analysis.
+                    sleeping_beauty_b: None,
+                    awakening_year: None,
                 }
             })
             .collect()

@@ -9,6 +9,7 @@ mod groups;
 mod influence;
 mod lint;
 mod missing;
+pub mod time;
 
 use std::collections::BTreeMap;
 
@@ -67,6 +68,9 @@ pub struct Analysis {
     /// Bibliographic coupling pairs (`coupling.csv`); only in memory, as `cocitation`.
     #[serde(skip)]
     pub coupling: Vec<PairRow>,
+    /// Lineage (main paths), bursts, RPYS: see [`time`].
+    #[serde(default)]
+    pub time: time::TimeAnalysis,
 }
 
 /// The settings and sizes of the maps (pairs and communities).
@@ -135,6 +139,12 @@ pub struct PaperMetrics {
     /// The name of its community (see `Cluster::label`).
     #[serde(default)]
     pub community_label: String,
+    /// Beauty coefficient B (Ke et al. 2015) of a catalogue paper with a year, see [`time`].
+    #[serde(default)]
+    pub sleeping_beauty_b: Option<f64>,
+    /// Its awakening year (none when it peaked in its first year).
+    #[serde(default)]
+    pub awakening_year: Option<i32>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -314,6 +324,9 @@ pub struct AnalyzeOptions {
     pub coverage_k: usize,
     /// Tag lint: only papers with at least N catalogue neighbours are judged.
     pub lint_min_neighbours: usize,
+    /// Key-route main paths of the lineage: one through each of the top K edges by search path
+    /// count.
+    pub key_routes: usize,
 }
 
 impl Default for AnalyzeOptions {
@@ -335,6 +348,7 @@ impl Default for AnalyzeOptions {
             top_n: 10,
             coverage_k: 3,
             lint_min_neighbours: 5,
+            key_routes: 10,
         }
     }
 }
@@ -390,7 +404,8 @@ pub fn analyze(
     };
     let cx = Context::compute(graph, &metric_options)?;
     let started = std::time::Instant::now();
-    let analysis = assemble(&cx, catalog, corpus, options);
+    let mut analysis = assemble(&cx, catalog, corpus, options);
+    time::attach(&mut analysis, graph, options.key_routes)?;
     tracing::debug!("tables assembled in {:.1?}", started.elapsed());
     Ok(analysis)
 }
@@ -480,6 +495,7 @@ fn assemble(
         maps,
         cocitation: clusters::pair_rows(cx, &cx.cocitation),
         coupling: clusters::pair_rows(cx, &cx.coupling),
+        time: time::TimeAnalysis::default(),
     }
 }
 

@@ -37,6 +37,8 @@ impl Exporter for Report {
     }
 }
 
+mod time;
+
 const STYLE: &str = include_str!("report.css");
 
 /// One table column: its heading and whether it holds numbers (right-aligned).
@@ -125,6 +127,7 @@ pub fn to_html(analysis: &Analysis, palette: &Palette, figures: &[Figure]) -> Re
         ("mechanisms", "Mechanisms at a glance", mechanisms(&names)),
         ("missing", "Papers the list may be missing", missing(&names)),
         ("coverage", "Coverage per mechanism", coverage(&names)),
+        ("time", "How the field evolved", time::section(&names)),
         ("tag-lint", "Mechanism badges to check", tag_lint(&names)),
         ("unresolved", "Unresolved papers", unresolved(analysis)),
         ("catalog-lint", "Catalogue lint", catalog_lint(&names)),

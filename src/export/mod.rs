@@ -14,6 +14,7 @@ pub mod graphml;
 pub mod html;
 pub mod labels;
 pub mod latex;
+pub mod lineage_dot;
 pub mod suggestions;
 
 use std::path::{Path, PathBuf};
@@ -137,6 +138,7 @@ fn exporters() -> Vec<Box<dyn Exporter>> {
     vec![
         Box::new(FigureFiles),
         Box::new(dot::Dot),
+        Box::new(lineage_dot::LineageDot),
         Box::new(graphml::GraphMl),
         Box::new(suggestions::Suggestions),
         Box::new(latex::LatexTables),

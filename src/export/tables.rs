@@ -18,17 +18,20 @@ use crate::analysis::{Analysis, GroupStats, InfluentialPaper, MissingKind};
 use crate::fsutil::write_atomic_with;
 use crate::graph::{CitationGraph, Intents};
 
+mod time;
+
 pub(crate) const METRICS_JSON: &str = "metrics.json";
 
 /// Writes papers.csv, metrics.json, edges.csv, mechanisms.csv, domains.csv, mechanism_flow.csv,
-/// missing.csv, influential.csv, lint-tags.csv, coverage.csv, clusters.csv, cocitation.csv and
-/// coupling.csv into `output_dir`.
+/// missing.csv, influential.csv, lint-tags.csv, coverage.csv, clusters.csv, cocitation.csv,
+/// coupling.csv and the time analyses' tables (lineage*.csv, bursts*.csv, rpys.csv) into
+/// `output_dir`.
 pub fn write_analysis(
     analysis: &Analysis,
     graph: &CitationGraph,
     output_dir: &Path,
 ) -> Result<Vec<PathBuf>> {
-    let files: Vec<(&str, Fill<'_>)> = vec![
+    let mut files: Vec<(&str, Fill<'_>)> = vec![
         ("papers.csv", Box::new(|w| papers(analysis, w))),
         (
             METRICS_JSON,
@@ -62,6 +65,7 @@ pub fn write_analysis(
         ),
         ("coupling.csv", Box::new(|w| pairs(&analysis.coupling, w))),
     ];
+    files.extend(time::files(analysis));
     // The files are written side by side: at a million papers, papers.csv, metrics.json and
     // edges.csv take seconds each.
     files
@@ -195,6 +199,8 @@ fn papers(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             "core",
             "community",
             "community_label",
+            "sleeping_beauty_b",
+            "awakening_year",
         ],
     )?;
     // Cells written one by one from reused buffers: at a million rows, a String per cell was
@@ -226,6 +232,14 @@ fn papers(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
         t.display(p.core, &mut number)?;
         t.display(p.community, &mut number)?;
         t.text(&p.community_label)?;
+        match p.sleeping_beauty_b {
+            Some(b) => t.display(b, &mut number)?,
+            None => t.cell("")?,
+        }
+        match p.awakening_year {
+            Some(year) => t.display(year, &mut number)?,
+            None => t.cell("")?,
+        }
         t.end_row()?;
     }
     t.finish()
@@ -593,7 +607,7 @@ mod tests {
         };
         let dir = tempfile::tempdir().unwrap();
         let written = write_analysis(&analysis, &CitationGraph::default(), dir.path()).unwrap();
-        assert_eq!(written.len(), 13);
+        assert_eq!(written.len(), 19);
         for path in &written {
             assert!(path.exists(), "{}", path.display());
         }

@@ -6,17 +6,23 @@
 //! Every result is deterministic: fixed seeds, and floating-point sums taken in an order that does
 //! not depend on the number of threads.
 
+mod beauty;
 mod betweenness;
+mod bursts;
 mod cocitation;
 mod communities;
 mod core;
 mod hits;
 mod leiden;
+mod lineage;
 mod pagerank;
 mod partition;
 mod rng;
+mod rpys;
 
+pub use beauty::{beauty_coefficient, Beauty};
 pub use betweenness::{automatic_pivots, betweenness, BetweennessMode, BetweennessOptions};
+pub use bursts::{bursts, state_cost, Burst, BurstOptions, BURST_RATE_CAP};
 pub use cocitation::{
     bibliographic_coupling, cocitation, shared_neighbor_pairs, Pair, PairMeasure, PairOptions,
     Pairs,
@@ -25,9 +31,14 @@ pub use communities::{modularity, Partition};
 pub use core::core_number;
 pub use hits::{hits, hits_unchecked, Convergence, HitsOptions};
 pub use leiden::{communities_connected, leiden, leiden_weighted, LeidenOptions};
+pub use lineage::{
+    global_main_path, key_route_main_paths, search_path_counts, KeyRoute, MainPath,
+    SearchPathCounts,
+};
 pub use pagerank::{pagerank, PageRankOptions};
 pub use partition::{adjusted_rand_index, normalized_mutual_information};
 pub use rng::SplitMix64;
+pub use rpys::{rpys, RpysYear};
 
 /// A metric that could not be computed: an iteration that did not converge, or a bad parameter.
 #[derive(Debug, thiserror::Error, PartialEq)]

@@ -10,7 +10,7 @@ use citegraph::analysis::Analysis;
 use crate::common;
 
 /// Every file `analyze` writes.
-pub const FILES: [&str; 13] = [
+pub const FILES: [&str; 19] = [
     "papers.csv",
     "metrics.json",
     "edges.csv",
@@ -24,6 +24,12 @@ pub const FILES: [&str; 13] = [
     "clusters.csv",
     "cocitation.csv",
     "coupling.csv",
+    "lineage.csv",
+    "lineage_key_routes.csv",
+    "lineage_by_mechanism.csv",
+    "bursts.csv",
+    "bursts_by_mechanism.csv",
+    "rpys.csv",
 ];
 
 /// `citegraph analyze --catalog CATALOG --snapshot SNAPSHOT --output-dir OUT --offline ARGS`,

@@ -566,6 +566,7 @@ pub fn sample_analysis() -> Analysis {
         core_edges,
         unresolved,
         catalog_lint,
+        time: Default::default(),
         ..Analysis::default()
     }
 }

@@ -9,17 +9,20 @@
 //! bytes). Paper and mechanism labels come from [`crate::export::labels`], as everywhere else.
 
 mod axis;
+mod bursts;
 mod canvas;
 mod citation_distribution;
 mod communities;
 mod encode;
 mod influence_by_mechanism;
+mod lineage;
 mod mechanism_domain;
 mod mechanism_flow;
 mod missing;
 pub mod palette;
 mod papers_per_year;
 mod parts;
+mod rpys;
 mod style;
 mod text;
 mod top_influential;
@@ -77,7 +80,7 @@ impl Figure {
 }
 
 /// Every figure, in the order of the report.
-pub const FIGURE_NAMES: [&str; 8] = [
+pub const FIGURE_NAMES: [&str; 11] = [
     "papers-per-year",
     "mechanism-domain",
     "mechanism-flow",
@@ -86,6 +89,9 @@ pub const FIGURE_NAMES: [&str; 8] = [
     "communities",
     "citation-distribution",
     "missing",
+    "lineage",
+    "bursts",
+    "rpys",
 ];
 
 /// What each figure module provides.
@@ -176,6 +182,9 @@ fn build_chart(name: &str, analysis: &Analysis, palette: &Palette) -> Box<dyn Ch
         "citation-distribution" => {
             Box::new(citation_distribution::CitationDistribution::new(analysis))
         }
+        "lineage" => Box::new(lineage::Lineage::new(analysis, palette)),
+        "bursts" => Box::new(bursts::Bursts::new(analysis)),
+        "rpys" => Box::new(rpys::Rpys::new(analysis)),
         _ => Box::new(missing::Missing::new(analysis, palette)),
     }
 }

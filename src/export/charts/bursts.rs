@@ -1,0 +1,204 @@
+//! The citation bursts figure, after CiteSpace's "references with the strongest citation
+//! bursts": one row per burst (strongest first), the paper's label, the burst's strength, first
+//! and last year, and a strip over every year of the burst model, light before the paper
+//! appeared, gray after, red during the burst.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+
+use super::canvas::{cap_height, text_width, Canvas, HAlign, TextSpec, VAlign};
+use super::palette::{Rgb, GRID, MUTED, TEXT};
+use super::parts::{draw_empty, draw_title, empty_height, title_height};
+use super::style::Style;
+use super::text::fit_labels;
+use super::Chart;
+use crate::analysis::{Analysis, PaperMetrics};
+use crate::export::labels::figure_paper_label as paper_label;
+
+/// How many bursts the figure lists.
+const TOP: usize = 20;
+/// The burst years (CiteSpace's red), years before the paper, and years after.
+const BURST: Rgb = (0xC8, 0x1E, 0x1E);
+const BEFORE: Rgb = (0xEE, 0xEE, 0xEE);
+const AFTER: Rgb = (0xA8, 0xB8, 0xC8);
+
+struct Row {
+    name: String,
+    suffix: String,
+    year: Option<i32>,
+    start: i32,
+    end: i32,
+    strength: f64,
+}
+
+pub(super) struct Bursts {
+    rows: Vec<Row>,
+    years: (i32, i32),
+    total: usize,
+}
+
+impl Bursts {
+    pub fn new(analysis: &Analysis) -> Self {
+        let papers: HashMap<&str, &PaperMetrics> = analysis
+            .papers
+            .iter()
+            .filter(|p| p.in_catalog)
+            .map(|p| (p.paper_id.as_str(), p))
+            .collect();
+        let rows = analysis
+            .time
+            .bursts
+            .iter()
+            .filter(|b| b.strength.is_finite())
+            .take(TOP)
+            .map(|b| {
+                let paper = papers.get(b.paper_id.as_str());
+                let (name, suffix) = match paper {
+                    Some(p) => paper_label(p.abbreviation.as_deref(), &p.title, p.year),
+                    None => (b.paper_id.clone(), String::new()),
+                };
+                Row {
+                    name,
+                    suffix,
+                    year: paper.and_then(|p| p.year),
+                    start: b.start,
+                    end: b.end,
+                    strength: b.strength,
+                }
+            })
+            .collect();
+        Bursts {
+            rows,
+            years: analysis.time.burst_years.unwrap_or((0, 0)),
+            total: analysis.time.bursts.len(),
+        }
+    }
+
+    fn row_height(st: &Style) -> f64 {
+        st.px(44.0)
+    }
+
+    fn header_height(st: &Style) -> f64 {
+        cap_height(st.tick_size()) + st.px(26.0)
+    }
+}
+
+impl Chart for Bursts {
+    fn title(&self) -> String {
+        match self.rows.len() {
+            0 => "Citation bursts".to_string(),
+            1 => "The strongest citation burst".to_string(),
+            n => format!("The {n} strongest citation bursts"),
+        }
+    }
+
+    fn caption(&self) -> String {
+        let (first, last) = self.years;
+        format!(
+            "Catalogue papers with the strongest citation bursts (Kleinberg's two-state model, \
+             s = 2, gamma = 1, as in CiteSpace), {} of {} bursts: strength is the cost the burst \
+             state saves; the strip runs over {first}-{last}, red during the burst, gray from \
+             the paper's year on. Citations are counted by the citing paper's year, among the \
+             citations the graph holds.",
+            self.rows.len(),
+            self.total
+        )
+    }
+
+    fn height(&self, st: &Style) -> f64 {
+        if self.rows.is_empty() {
+            return empty_height(st);
+        }
+        title_height(st)
+            + Self::header_height(st)
+            + Self::row_height(st) * self.rows.len() as f64
+            + st.margin()
+    }
+
+    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
+        if self.rows.is_empty() {
+            return draw_empty(
+                c,
+                st,
+                &self.title(),
+                "No catalogue paper has a citation burst: too few dated citations.",
+            );
+        }
+        let top = draw_title(c, st, &self.title())?;
+        let size = st.tick_size();
+        let small = st.small_size();
+        let (first, last) = self.years;
+        let span = (last - first + 1).max(1) as f64;
+
+        // Columns: label | strength | begin | end | strip.
+        let number_width = text_width("Strength", small, true) + st.gap();
+        let year_width = text_width("2000", st.tick_size(), false) + st.gap();
+        let x_label = st.margin();
+        let strip_x1 = st.width - st.margin();
+        let strip_width = (st.width * 0.30).max(span * 2.0).min(st.width * 0.5);
+        let strip_x0 = strip_x1 - strip_width;
+        let x_end = strip_x0 - st.gap() - year_width / 2.0;
+        let x_begin = x_end - year_width;
+        let x_strength = x_begin - year_width / 2.0 - st.gap() - number_width / 2.0;
+        let label_width = x_strength - number_width / 2.0 - st.gap() - x_label;
+
+        let header = TextSpec::new(small, MUTED)
+            .bold()
+            .align(HAlign::Center, VAlign::Top);
+        let y_header = top;
+        c.text(
+            "Paper",
+            x_label,
+            y_header,
+            &TextSpec::new(small, MUTED)
+                .bold()
+                .align(HAlign::Left, VAlign::Top),
+        )?;
+        c.text("Strength", x_strength, y_header, &header)?;
+        c.text("Begin", x_begin, y_header, &header)?;
+        c.text("End", x_end, y_header, &header)?;
+        let years_label = format!("{first} – {last}");
+        c.text(&years_label, (strip_x0 + strip_x1) / 2.0, y_header, &header)?;
+        let body = top + Self::header_height(st);
+        c.hline(x_label, strip_x1, body - st.px(8.0), st.thin(), GRID)?;
+
+        let labels: Vec<(&str, &str)> = self
+            .rows
+            .iter()
+            .map(|r| (r.name.as_str(), r.suffix.as_str()))
+            .collect();
+        let fitted = fit_labels(&labels, size, label_width);
+        let cell = strip_width / span;
+        let text = TextSpec::new(size, TEXT).align(HAlign::Left, VAlign::Center);
+        let centred = TextSpec::new(size, TEXT).align(HAlign::Center, VAlign::Center);
+        for (i, (row, label)) in self.rows.iter().zip(&fitted).enumerate() {
+            let y = body + Self::row_height(st) * (i as f64 + 0.5);
+            c.text(label, x_label, y, &text)?;
+            c.text(&format!("{:.2}", row.strength), x_strength, y, &centred)?;
+            c.text(&row.start.to_string(), x_begin, y, &centred)?;
+            c.text(&row.end.to_string(), x_end, y, &centred)?;
+            let half = Self::row_height(st) * 0.22;
+            for k in 0..(last - first + 1).max(1) {
+                let year = first + k;
+                let color = if (row.start..=row.end).contains(&year) {
+                    BURST
+                } else if row.year.is_some_and(|y| year >= y) {
+                    AFTER
+                } else {
+                    BEFORE
+                };
+                let x0 = strip_x0 + cell * k as f64;
+                // Hairline gaps between years only when the cells are wide enough to show them.
+                let gap = if cell > st.px(8.0) { st.px(1.0) } else { 0.0 };
+                let (y0, y1) = if color == BURST {
+                    (y - half, y + half)
+                } else {
+                    (y - half * 0.45, y + half * 0.45)
+                };
+                c.rect(x0, y0, x0 + cell - gap, y1, color)?;
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,282 @@
+//! The lineage figure: the main path network of the catalogue (the global main path and the
+//! key-route main paths, Liu & Lu 2012) as a timeline, x = publication year. Each paper is a dot
+//! in its first mechanism's colour, labelled by its short name; main path edges are dark and
+//! thick, key-route edges gray. The "evolution of the field" figure.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use anyhow::Result;
+
+use super::axis::{linear_ticks, Scale};
+use super::canvas::{text_width, Canvas, HAlign, TextSpec, VAlign};
+use super::palette::{Palette, Rgb, TEXT};
+use super::parts::{
+    draw_empty, draw_title, draw_x_axis, empty_height, title_height, x_axis_height, AxisStyle,
+    LegendBlock, Rect,
+};
+use super::style::Style;
+use super::text::fit_text;
+use super::Chart;
+use crate::analysis::{Analysis, PaperMetrics};
+use crate::catalog::UNSPECIFIED;
+use crate::export::labels::figure_paper_label as paper_label;
+
+const MAIN_EDGE: Rgb = (0x1A, 0x1A, 0x1A);
+const ROUTE_EDGE: Rgb = (0xA0, 0xA0, 0xA0);
+
+struct Node {
+    id: String,
+    label: String,
+    year: i32,
+    color: Rgb,
+    on_main: bool,
+}
+
+pub(super) struct Lineage {
+    nodes: Vec<Node>,
+    /// (from, to, on the main path), indices into `nodes`.
+    edges: Vec<(usize, usize, bool)>,
+    legend: LegendBlock,
+    routes: usize,
+}
+
+impl Lineage {
+    pub fn new(analysis: &Analysis, groups: &Palette) -> Self {
+        let papers: HashMap<&str, &PaperMetrics> = analysis
+            .papers
+            .iter()
+            .filter(|p| p.in_catalog)
+            .map(|p| (p.paper_id.as_str(), p))
+            .collect();
+        let time = &analysis.time;
+        let mut pairs: BTreeMap<(&str, &str), bool> = BTreeMap::new();
+        for e in time.lineage.iter().filter(|e| e.main_path) {
+            pairs.insert((&e.source, &e.target), true);
+        }
+        for e in &time.key_routes {
+            pairs.entry((&e.source, &e.target)).or_insert(false);
+        }
+        let ids: BTreeSet<&str> = pairs.keys().flat_map(|&(s, t)| [s, t]).collect();
+        let mut nodes: Vec<Node> = ids
+            .into_iter()
+            .filter_map(|id| {
+                let p = papers.get(id)?;
+                let (label, _) = paper_label(p.abbreviation.as_deref(), &p.title, None);
+                let first = p
+                    .mechanisms
+                    .first()
+                    .map(String::as_str)
+                    .unwrap_or(UNSPECIFIED);
+                Some(Node {
+                    id: id.to_string(),
+                    label,
+                    year: p.year?,
+                    color: groups.color_of(first),
+                    on_main: false,
+                })
+            })
+            .collect();
+        nodes.sort_by(|a, b| a.year.cmp(&b.year).then_with(|| a.id.cmp(&b.id)));
+        let index: HashMap<&str, usize> = nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.id.as_str(), i))
+            .collect();
+        let edges: Vec<(usize, usize, bool)> = pairs
+            .iter()
+            .filter_map(|(&(s, t), &main)| Some((*index.get(s)?, *index.get(t)?, main)))
+            .collect();
+        for &(s, t, main) in &edges {
+            if main {
+                nodes[s].on_main = true;
+                nodes[t].on_main = true;
+            }
+        }
+        let mechanisms: Vec<&str> = ids_mechanisms(&nodes, &papers);
+        let routes = time.key_routes.iter().map(|e| e.route).max().unwrap_or(0);
+        Lineage {
+            nodes,
+            edges,
+            legend: LegendBlock::new(groups.legend_for(mechanisms), Some("First mechanism")),
+            routes,
+        }
+    }
+
+    fn lane_height(st: &Style) -> f64 {
+        st.px(54.0)
+    }
+
+    fn label_width(st: &Style) -> f64 {
+        st.px(260.0)
+    }
+
+    /// The x scale and the plot's horizontal extent.
+    fn x_layout(&self, st: &Style) -> (Scale, f64, f64) {
+        let first = self.nodes.iter().map(|n| n.year).min().unwrap_or(0);
+        let last = self.nodes.iter().map(|n| n.year).max().unwrap_or(0);
+        let x0 = st.margin() + st.px(20.0);
+        // Room for the labels of the last year, which extend right of their dots.
+        let x1 = st.width - st.margin() - Self::label_width(st) * 0.8;
+        (Scale::linear(first as f64 - 0.3, last as f64 + 0.3), x0, x1)
+    }
+
+    /// Each node's lane (0 at the top): main path nodes first, then the others, each in time
+    /// order; a node takes the lane nearest to its already placed neighbours' (the main path
+    /// stays a smooth line) among those where no label or dot is in its way.
+    fn lanes(&self, st: &Style) -> (Vec<usize>, usize) {
+        let (scale, x0, x1) = self.x_layout(st);
+        let size = st.small_size();
+        let mut lane = vec![usize::MAX; self.nodes.len()];
+        let mut occupied: Vec<Vec<(f64, f64)>> = Vec::new();
+        let order: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| self.nodes[i].on_main)
+            .chain((0..self.nodes.len()).filter(|&i| !self.nodes[i].on_main))
+            .collect();
+        for i in order {
+            let node = &self.nodes[i];
+            let x = scale.map(node.year as f64, x0, x1);
+            let label = fit_text(&node.label, size, false, Self::label_width(st));
+            let span = (
+                x - st.px(14.0),
+                x + st.px(14.0) + text_width(&label, size, false),
+            );
+            let placed: Vec<f64> = self
+                .edges
+                .iter()
+                .filter_map(|&(s, t, _)| match (s == i, t == i) {
+                    (true, _) => Some(t),
+                    (_, true) => Some(s),
+                    _ => None,
+                })
+                .filter(|&j| lane[j] != usize::MAX)
+                .map(|j| lane[j] as f64)
+                .collect();
+            let preferred = if placed.is_empty() {
+                0.0
+            } else {
+                placed.iter().sum::<f64>() / placed.len() as f64
+            };
+            let free = |l: usize| {
+                occupied
+                    .get(l)
+                    .is_none_or(|spans| spans.iter().all(|&(a, b)| span.1 < a || span.0 > b))
+            };
+            let l = (0..=occupied.len())
+                .filter(|&l| free(l))
+                .min_by(|&a, &b| {
+                    (a as f64 - preferred)
+                        .abs()
+                        .total_cmp(&(b as f64 - preferred).abs())
+                        .then(a.cmp(&b))
+                })
+                .unwrap_or(occupied.len());
+            if l == occupied.len() {
+                occupied.push(Vec::new());
+            }
+            occupied[l].push(span);
+            lane[i] = l;
+        }
+        (lane, occupied.len().max(1))
+    }
+}
+
+/// The mechanisms of the drawn nodes, for the legend.
+fn ids_mechanisms<'a>(nodes: &[Node], papers: &HashMap<&str, &'a PaperMetrics>) -> Vec<&'a str> {
+    nodes
+        .iter()
+        .filter_map(|n| papers.get(n.id.as_str()))
+        .map(|p| {
+            p.mechanisms
+                .first()
+                .map(String::as_str)
+                .unwrap_or(UNSPECIFIED)
+        })
+        .collect()
+}
+
+impl Chart for Lineage {
+    fn title(&self) -> String {
+        "Main path of the field".to_string()
+    }
+
+    fn caption(&self) -> String {
+        let main = self.nodes.iter().filter(|n| n.on_main).count();
+        format!(
+            "The lineage of the catalogue: citations among catalogue papers, from the cited paper \
+             to the citing one, kept when the cited paper is earlier by (year, paper id). Black: \
+             the global main path ({main} papers), the source-to-sink path with the largest sum \
+             of search path counts (Liu & Lu 2012); gray: the key-route main paths through the \
+             {} edges of largest search path count. Papers are placed by year and coloured by \
+             their first mechanism.",
+            self.routes
+        )
+    }
+
+    fn height(&self, st: &Style) -> f64 {
+        if self.nodes.is_empty() {
+            return empty_height(st);
+        }
+        let (_, lanes) = self.lanes(st);
+        title_height(st)
+            + st.px(20.0)
+            + Self::lane_height(st) * lanes as f64
+            + x_axis_height(st, true)
+            + self.legend.height(st)
+            + st.margin()
+    }
+
+    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
+        if self.nodes.is_empty() {
+            return draw_empty(
+                c,
+                st,
+                &self.title(),
+                "No main path: no catalogue paper with a year cites an earlier one.",
+            );
+        }
+        let top = draw_title(c, st, &self.title())?;
+        let (scale, x0, x1) = self.x_layout(st);
+        let (lane, lanes) = self.lanes(st);
+        let plot = Rect {
+            x0,
+            y0: top + st.px(20.0),
+            x1,
+            y1: top + st.px(20.0) + Self::lane_height(st) * lanes as f64,
+        };
+        let ticks: Vec<_> = linear_ticks(&scale, 8, false)
+            .into_iter()
+            .filter(|t| t.value.fract() == 0.0)
+            .collect();
+        let axis = AxisStyle::grid();
+        draw_x_axis(c, st, &plot, &scale, &ticks, "Publication year", axis)?;
+        let at = |i: usize| {
+            (
+                scale.map(self.nodes[i].year as f64, x0, x1),
+                plot.y0 + Self::lane_height(st) * (lane[i] as f64 + 0.5),
+            )
+        };
+        // Key routes under the main path.
+        for main in [false, true] {
+            for &(s, t, on_main) in self.edges.iter().filter(|e| e.2 == main) {
+                let (color, width) = if on_main {
+                    (MAIN_EDGE, st.line() * 1.4)
+                } else {
+                    (ROUTE_EDGE, st.thin())
+                };
+                c.polyline(&[at(s), at(t)], width, color)?;
+            }
+        }
+        let size = st.small_size();
+        let spec = TextSpec::new(size, TEXT).align(HAlign::Left, VAlign::Baseline);
+        let radius = st.px(11.0);
+        for (i, node) in self.nodes.iter().enumerate() {
+            let (x, y) = at(i);
+            let outline = if node.on_main { MAIN_EDGE } else { ROUTE_EDGE };
+            c.circle(x, y, radius, node.color, Some(outline))?;
+            let label = fit_text(&node.label, size, false, Self::label_width(st));
+            // Above the line of the dot, so that a horizontal edge does not run through it.
+            c.text(&label, x + radius * 0.7, y - radius - st.px(3.0), &spec)?;
+        }
+        self.legend.draw(c, st, plot.y1 + x_axis_height(st, true))
+    }
+}
