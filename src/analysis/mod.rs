@@ -3,6 +3,7 @@
 //! papers the list is missing. [`Analysis`] is what `analyze` writes to `OUTPUT/metrics.json` and
 //! what `render` reads back.
 
+mod bibliography;
 mod context;
 mod groups;
 mod influence;
@@ -18,6 +19,7 @@ use crate::graph::{CitationGraph, Scope};
 use crate::metrics::{BetweennessOptions, HitsOptions, LouvainOptions, PageRankOptions};
 use crate::s2::Resolution;
 
+pub use bibliography::BibSource;
 pub use context::Context;
 
 /// Everything the render stage needs, serializable as `metrics.json`.
@@ -47,6 +49,9 @@ pub struct Analysis {
     pub unresolved: Vec<Resolution>,
     /// The catalogue's own lint findings, passed through for the report.
     pub catalog_lint: Vec<LintFinding>,
+    /// Bibliographic facts of every catalogue paper, in catalogue order, for `references.bib`.
+    #[serde(default)]
+    pub bibliography: Vec<BibSource>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -424,6 +429,7 @@ fn assemble(
             .cloned()
             .collect(),
         catalog_lint: catalog.lint.clone(),
+        bibliography: bibliography::sources(catalog, corpus),
     }
 }
 

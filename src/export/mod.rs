@@ -5,13 +5,16 @@
 //! [`Exporter`] per output format (`dot.rs`, `graphml.rs`, `html.rs`, `suggestions.rs`,
 //! `latex.rs`); each returns its files' contents and [`render`] writes them atomically.
 
+pub mod bibtex;
 pub mod charts;
 pub mod dot;
+pub mod dot_select;
 pub mod escape;
 pub mod graphml;
 pub mod html;
 pub mod labels;
 pub mod latex;
+pub mod map;
 pub mod suggestions;
 
 use std::path::{Path, PathBuf};
@@ -48,6 +51,10 @@ pub struct RenderOptions {
     /// Group the DOT graph by `year` (rank=same) or by `community` (clusters).
     #[arg(long, default_value = "year", value_parser = ["year", "community"])]
     pub dot_layout: String,
+    /// Write every catalogue paper and every edge to graph.dot; by default it holds the ~100
+    /// papers that draw readably (see `dot_select`).
+    #[arg(long)]
+    pub dot_all: bool,
 }
 
 mod catalog;
@@ -116,13 +123,14 @@ fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(graphml::GraphMl),
         Box::new(suggestions::Suggestions),
         Box::new(latex::LatexTables),
+        Box::new(bibtex::Bibtex),
         Box::new(html::Report),
     ]
 }
 
 /// Figures, DOT, GraphML, the report, suggestions.md and the LaTeX tables. Returns every path
 /// written: the figures first, then `graph.dot`, `graph.graphml`, `suggestions.md`,
-/// `tables/*.tex` and `report.html`.
+/// `tables/*.tex`, `references.bib`, `suggestions.bib` and `report.html`.
 pub fn render(
     analysis: &Analysis,
     options: &RenderOptions,

@@ -889,6 +889,7 @@ mod tests {
             width,
             with_missing: 10,
             dot_layout: "year".to_string(),
+            dot_all: false,
         };
         let figures = draw_figures(&sample::sample_analysis(), &options, &dir).unwrap();
         for figure in figures {
