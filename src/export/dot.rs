@@ -109,7 +109,7 @@ pub fn to_dot(analysis: &Analysis, options: &RenderOptions) -> String {
     let missing_count = nodes.len() - catalog_count;
     let chosen = match &selection {
         Some(selection) if selection.left_out > 0 => format!(
-            "the {catalog_count} most influential of {} catalogue papers by mechanism, with the papers that connect them",
+            "{catalog_count} of {} catalogue papers (the most influential of each mechanism and the papers connecting them)",
             catalog_count + selection.left_out
         ),
         _ => format!("{catalog_count} catalogue papers"),

@@ -37,6 +37,8 @@ pub const MAP_MISSING: usize = 20;
 /// The map's drawing area in SVG user units.
 const WIDTH: f64 = 1000.0;
 const HEIGHT: f64 = 640.0;
+/// Papers with a label on the map (by PageRank); the others show it in their card.
+const LABELLED: usize = 20;
 /// Margin kept free around the outermost node centres.
 const MARGIN: f64 = 24.0;
 
@@ -168,15 +170,26 @@ pub fn layout(n: usize, edges: &[(usize, usize)], group: &[u32]) -> Vec<(f64, f6
     fit(&positions)
 }
 
-/// Scales positions into the drawing area, keeping their aspect ratio and centring them.
+/// Scales positions into the drawing area, keeping their aspect ratio and centring them. The
+/// frame fits the 2nd to 98th percentile of each axis, and the few papers beyond (loosely linked
+/// ones that ForceAtlas2 pushes far out) are pulled onto the border: otherwise one outlier
+/// would shrink the whole map into a corner.
 fn fit(positions: &[(f64, f64)]) -> Vec<(f64, f64)> {
-    let (mut min_x, mut max_x, mut min_y, mut max_y) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-    for &(x, y) in positions {
-        min_x = min_x.min(x);
-        max_x = max_x.max(x);
-        min_y = min_y.min(y);
-        max_y = max_y.max(y);
+    let range = |values: Vec<f64>| -> (f64, f64) {
+        let mut values = values;
+        values.sort_by(f64::total_cmp);
+        let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
+        if values.len() < 20 {
+            (values[0], values[values.len() - 1])
+        } else {
+            (at(0.02), at(0.98))
+        }
+    };
+    if positions.is_empty() {
+        return Vec::new();
     }
+    let (min_x, max_x) = range(positions.iter().map(|p| p.0).collect());
+    let (min_y, max_y) = range(positions.iter().map(|p| p.1).collect());
     let span_x = (max_x - min_x).max(1e-9);
     let span_y = (max_y - min_y).max(1e-9);
     let scale = ((WIDTH - 2.0 * MARGIN) / span_x).min((HEIGHT - 2.0 * MARGIN) / span_y);
@@ -186,8 +199,8 @@ fn fit(positions: &[(f64, f64)]) -> Vec<(f64, f64)> {
         .iter()
         .map(|&(x, y)| {
             (
-                offset_x + (x - min_x) * scale,
-                offset_y + (y - min_y) * scale,
+                (offset_x + (x - min_x) * scale).clamp(MARGIN / 2.0, WIDTH - MARGIN / 2.0),
+                (offset_y + (y - min_y) * scale).clamp(MARGIN / 2.0, HEIGHT - MARGIN / 2.0),
             )
         })
         .collect()
@@ -337,6 +350,7 @@ pub fn section_with(analysis: &Analysis, with_missing: usize) -> String {
     // Small papers drawn last so big ones never hide them.
     let mut draw_order: Vec<usize> = (0..nodes.len()).collect();
     draw_order.sort_by(|&a, &b| nodes[b].pagerank.total_cmp(&nodes[a].pagerank).then(a.cmp(&b)));
+    let labelled: HashSet<usize> = draw_order.iter().copied().take(LABELLED).collect();
     for i in draw_order {
         let node = &nodes[i];
         let (x, y) = positions[i];
@@ -387,7 +401,7 @@ pub fn section_with(analysis: &Analysis, with_missing: usize) -> String {
             radius
         );
         // Labels for the most influential papers only; the rest show theirs in the card.
-        if scale >= 0.55 {
+        if labelled.contains(&i) {
             let _ = write!(
                 out,
                 "<text x=\"{}\" y=\"{}\">{}</text>",
