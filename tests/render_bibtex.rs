@@ -52,7 +52,11 @@ fn bib_files_parse_and_tables_cite_their_keys() {
         .iter()
         .map(|b| b.key.as_str())
         .collect();
-    assert_eq!(entries.len(), catalog_keys.len(), "one entry per catalogue paper");
+    assert_eq!(
+        entries.len(),
+        catalog_keys.len(),
+        "one entry per catalogue paper"
+    );
 
     let mut seen: HashSet<String> = HashSet::new();
     for entry in entries {
@@ -71,7 +75,9 @@ fn bib_files_parse_and_tables_cite_their_keys() {
         for (field, value) in tags {
             assert!(braces_balanced(value), "{key}.{field} = {value:?}");
             assert!(
-                !value.chars().any(|c| c.is_control() && c != '\n' && c != '\t'),
+                !value
+                    .chars()
+                    .any(|c| c.is_control() && c != '\n' && c != '\t'),
                 "{key}.{field}: a control character"
             );
         }
@@ -85,7 +91,10 @@ fn bib_files_parse_and_tables_cite_their_keys() {
         .collect();
     assert!(with_list_key.iter().any(|k| k.starts_with("family")));
     for key in with_list_key.iter().filter(|k| k.starts_with("family")) {
-        assert!(seen.contains(&key.to_ascii_lowercase()), "list key {key} kept");
+        assert!(
+            seen.contains(&key.to_ascii_lowercase()),
+            "list key {key} kept"
+        );
     }
     assert!(!seen.contains("has space, and comma"));
     assert_eq!(
@@ -104,10 +113,7 @@ fn bib_files_parse_and_tables_cite_their_keys() {
             .is_some_and(|v| v.starts_with("2101."))),
         "arXiv eprints"
     );
-    assert!(
-        entries.iter().any(|e| e.tags().contains_key("doi")),
-        "DOIs"
-    );
+    assert!(entries.iter().any(|e| e.tags().contains_key("doi")), "DOIs");
     assert!(
         references.contains(r"\textless{}img src=x onerror=alert(1)\textgreater{}"),
         "hostile titles are escaped"
@@ -121,7 +127,10 @@ fn bib_files_parse_and_tables_cite_their_keys() {
     );
     // A list block is used as written (its own title), a broken one replaced by a built entry.
     assert!(references.contains("Listed Title"), "the list's own blocks");
-    assert!(!references.contains("unclosed"), "a broken block never reaches the file");
+    assert!(
+        !references.contains("unclosed"),
+        "a broken block never reaches the file"
+    );
 
     // suggestions.bib: its own keys, none shared with references.bib.
     let suggested = parse("suggestions.bib", &suggestions);
@@ -145,7 +154,10 @@ fn bib_files_parse_and_tables_cite_their_keys() {
         for (at, _) in text.match_indices("\\cite{") {
             let rest = &text[at + "\\cite{".len()..];
             let key = &rest[..rest.find('}').expect("closed \\cite")];
-            assert!(by_key.contains_key(key), "{table} cites {key}, not in references.bib");
+            assert!(
+                by_key.contains_key(key),
+                "{table} cites {key}, not in references.bib"
+            );
             cited += 1;
         }
     }
@@ -165,7 +177,11 @@ fn bib_files_parse_and_tables_cite_their_keys() {
     // Stable: a second run writes the same bytes.
     let again = tempfile::tempdir().unwrap();
     render(&analysis, &options("year"), again.path()).unwrap();
-    for name in ["references.bib", "suggestions.bib", "tables/influential.tex"] {
+    for name in [
+        "references.bib",
+        "suggestions.bib",
+        "tables/influential.tex",
+    ] {
         assert_eq!(
             std::fs::read(dir.path().join(name)).unwrap(),
             std::fs::read(again.path().join(name)).unwrap(),

@@ -252,7 +252,11 @@ fn default_dot_holds_the_influential_core_and_draws_landscape() {
             .find(|p| p.mechanisms.contains(&mechanism.name));
         if let Some(top) = top {
             let id = format!("\"paper:{}\" [", top.paper_id);
-            assert!(text.contains(&id), "{}: its top paper is missing", mechanism.name);
+            assert!(
+                text.contains(&id),
+                "{}: its top paper is missing",
+                mechanism.name
+            );
         }
     }
     // Edges are a transitive reduction: no edge u -> w when u -> v -> w is drawn too.
@@ -262,14 +266,18 @@ fn default_dot_holds_the_influential_core_and_draws_landscape() {
             let l = l.trim();
             let (a, b) = l.split_once(" -> ")?;
             let b = b.split([' ', ';']).next()?;
-            (a.starts_with("\"paper:") && b.starts_with("\"paper:")).then(|| (a.to_string(), b.to_string()))
+            (a.starts_with("\"paper:") && b.starts_with("\"paper:"))
+                .then(|| (a.to_string(), b.to_string()))
         })
         .collect();
     assert!(edges.len() > 50, "{} edges", edges.len());
     for (a, b) in &edges {
         for (c, d) in &edges {
             if b == c {
-                assert!(!edges.contains(&(a.clone(), d.clone())), "shortcut {a} -> {d}");
+                assert!(
+                    !edges.contains(&(a.clone(), d.clone())),
+                    "shortcut {a} -> {d}"
+                );
             }
         }
     }
@@ -278,7 +286,10 @@ fn default_dot_holds_the_influential_core_and_draws_landscape() {
     all.dot_all = true;
     render(&analysis, &all, all_dir.path()).unwrap();
     let full = std::fs::read_to_string(all_dir.path().join("graph.dot")).unwrap();
-    assert!(full.matches(" -> ").count() > 3 * edges.len(), "--dot-all keeps every edge");
+    assert!(
+        full.matches(" -> ").count() > 3 * edges.len(),
+        "--dot-all keeps every edge"
+    );
 
     // Graphviz draws it wider than tall (a wrapped timeline, not a column).
     let svg = dot_to_svg(&file);

@@ -197,7 +197,12 @@ async fn citation_map_works_in_headless_chromium() {
     let target = analysis
         .papers
         .iter()
-        .find(|p| p.in_catalog && p.abbreviation.as_deref().is_some_and(|a| a.len() >= 5 && a.is_ascii()))
+        .find(|p| {
+            p.in_catalog
+                && p.abbreviation
+                    .as_deref()
+                    .is_some_and(|a| a.len() >= 5 && a.is_ascii())
+        })
         .expect("a paper with an abbreviation");
     let abbreviation = target.abbreviation.clone().unwrap();
     let search = client
@@ -218,7 +223,10 @@ async fn citation_map_works_in_headless_chromium() {
                     .is_some_and(|a| a.to_lowercase().contains(&needle))
         })
         .count() as u64;
-    assert!(shown >= 1 && shown < expected.len() as u64, "search shows {shown}");
+    assert!(
+        shown >= 1 && shown < expected.len() as u64,
+        "search shows {shown}"
+    );
     assert_eq!(shown, matching, "search for {abbreviation:?}");
     let found = script(
         &client,
@@ -247,7 +255,10 @@ async fn citation_map_works_in_headless_chromium() {
         vec![],
     )
     .await;
-    let clicked_id = clickable.as_str().expect("a paper free to click").to_string();
+    let clicked_id = clickable
+        .as_str()
+        .expect("a paper free to click")
+        .to_string();
     let clicked = client
         .find(Locator::Css(&format!(
             "#citation-map [data-paper=\"{clicked_id}\"]"
@@ -275,13 +286,17 @@ async fn citation_map_works_in_headless_chromium() {
     let references: HashSet<&str> = analysis
         .core_edges
         .iter()
-        .filter(|e| e.source == clicked_id && e.target != clicked_id && expected.contains(e.target.as_str()))
+        .filter(|e| {
+            e.source == clicked_id && e.target != clicked_id && expected.contains(e.target.as_str())
+        })
         .map(|e| e.target.as_str())
         .collect();
     let citers: HashSet<&str> = analysis
         .core_edges
         .iter()
-        .filter(|e| e.target == clicked_id && e.source != clicked_id && expected.contains(e.source.as_str()))
+        .filter(|e| {
+            e.target == clicked_id && e.source != clicked_id && expected.contains(e.source.as_str())
+        })
         .map(|e| e.source.as_str())
         .collect();
     let highlighted = script(
@@ -301,10 +316,20 @@ async fn citation_map_works_in_headless_chromium() {
     // Keyboard: Escape clears; Enter on a focused paper selects it.
     clicked.send_keys("\u{E00C}").await.unwrap();
     assert_eq!(
-        script(&client, "return document.querySelectorAll('#citation-map .is-selected').length;", vec![]).await,
+        script(
+            &client,
+            "return document.querySelectorAll('#citation-map .is-selected').length;",
+            vec![]
+        )
+        .await,
         json!(0)
     );
-    script(&client, "arguments[0].focus();", vec![element_arg(&clicked)]).await;
+    script(
+        &client,
+        "arguments[0].focus();",
+        vec![element_arg(&clicked)],
+    )
+    .await;
     clicked.send_keys("\u{E007}").await.unwrap();
     assert_eq!(
         script(&client, "return document.querySelector('#citation-map .is-selected').getAttribute('data-paper');", vec![]).await,
@@ -327,7 +352,10 @@ async fn citation_map_works_in_headless_chromium() {
     )
     .await;
     let count = with_mechanism.as_u64().unwrap();
-    assert!(count > 0 && count < expected.len() as u64, "{mechanism}: {count}");
+    assert!(
+        count > 0 && count < expected.len() as u64,
+        "{mechanism}: {count}"
+    );
 
     let log = browser_log(&client, &driver).await;
     let errors: Vec<&Value> = log

@@ -105,7 +105,10 @@ fn report_renders_in_chromium_with_figures_and_no_injected_markup() {
     // Self-contained: nothing that loads from elsewhere.
     // One script: the citation map's own, inline (tests/render_map.rs drives it).
     assert_eq!(html.matches("<script").count(), 1, "only the map's script");
-    assert!(html.contains("<script>(function () {"), "the map's script is inline");
+    assert!(
+        html.contains("<script>(function () {"),
+        "the map's script is inline"
+    );
     for needle in [
         "<script src",
         "<link",
@@ -154,7 +157,11 @@ fn report_renders_in_chromium_with_figures_and_no_injected_markup() {
         .stdout
         .contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
     // And never as markup.
-    assert_eq!(dom.stdout.matches("<script").count(), 1, "only the map's script");
+    assert_eq!(
+        dom.stdout.matches("<script").count(),
+        1,
+        "only the map's script"
+    );
     for injected in [
         "<img src=x",
         "<img src=\"x\"",

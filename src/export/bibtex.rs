@@ -140,8 +140,8 @@ fn letters(mut n: usize) -> String {
 
 /// Words a key skips when it picks the title's first significant word.
 const STOP_WORDS: [&str; 24] = [
-    "a", "an", "the", "on", "of", "for", "in", "to", "with", "and", "is", "are", "at", "by", "from",
-    "via", "towards", "toward", "do", "does", "not", "all", "you", "your",
+    "a", "an", "the", "on", "of", "for", "in", "to", "with", "and", "is", "are", "at", "by",
+    "from", "via", "towards", "toward", "do", "does", "not", "all", "you", "your",
 ];
 
 /// `family` + `year` + `word`, lower-case ASCII (`nd` for no year, `anon` for no author).
@@ -166,7 +166,11 @@ fn family_name(name: &str) -> String {
     let name = name.trim();
     match name.split_once(',') {
         Some((last, _)) => last.trim().to_string(),
-        None => name.split_whitespace().last().unwrap_or_default().to_string(),
+        None => name
+            .split_whitespace()
+            .last()
+            .unwrap_or_default()
+            .to_string(),
     }
 }
 
@@ -287,7 +291,10 @@ fn built_entry(key: &str, facts: &Facts<'_>) -> String {
         (Some(v), _) => ("inproceedings", Some(("booktitle", bib_text(v)))),
         (None, Some(arxiv)) => (
             "article",
-            Some(("journal", format!("arXiv preprint arXiv:{}", bib_text(arxiv)))),
+            Some((
+                "journal",
+                format!("arXiv preprint arXiv:{}", bib_text(arxiv)),
+            )),
         ),
         (None, None) => ("misc", None),
     };
@@ -473,7 +480,7 @@ mod tests {
     #[test]
     fn author_year_word_folds_accents_and_skips_stop_words() {
         let key = author_year_word(&["Jürgen Schmidhüber".into()], None, "The Ünïque Thing");
-        assert_eq!(key, "schmidhuber" .to_string() + "nd" + "unique");
+        assert_eq!(key, "schmidhuber".to_string() + "nd" + "unique");
         assert_eq!(author_year_word(&[], Some(2020), "!!"), "anon2020paper");
         assert_eq!(letters(2), "b");
         assert_eq!(letters(27), "ba");
@@ -496,9 +503,12 @@ mod tests {
         assert!(entry.contains(
             r"title = {50\% \textbraceleft{}of\textbraceright{} \$x\_1\$ \& {ViT} \textbackslash{} \textasciitilde{}},"
         ), "{entry}");
-        assert!(entry.contains(
-            r"author = {Ann \textbraceleft{}Braces\textbraceright{} and {Rock and Roll}},"
-        ), "{entry}");
+        assert!(
+            entry.contains(
+                r"author = {Ann \textbraceleft{}Braces\textbraceright{} and {Rock and Roll}},"
+            ),
+            "{entry}"
+        );
         assert!(entry.contains("journal = {arXiv preprint arXiv:2401.00001},"));
         let depth = entry.chars().fold(0i32, |d, c| match c {
             '{' => d + 1,
@@ -511,7 +521,9 @@ mod tests {
     #[test]
     fn a_broken_list_block_falls_back_to_the_record() {
         let broken = source("a", Some("x"), Some("@inproceedings{x, title={unclosed"));
-        assert!(source_entry("x", &broken).starts_with("@inproceedings{x,\n  author = {Daniel Bolya"));
+        assert!(
+            source_entry("x", &broken).starts_with("@inproceedings{x,\n  author = {Daniel Bolya")
+        );
         let good = source(
             "a",
             Some("x"),

@@ -122,7 +122,11 @@ pub fn to_dot(analysis: &Analysis, options: &RenderOptions) -> String {
     let title = format!(
         "Citation graph: {chosen}{}. Colour: mechanism; size: PageRank.{pruned}",
         if missing_count > 0 {
-            let noun = if missing_count == 1 { "paper" } else { "papers" };
+            let noun = if missing_count == 1 {
+                "paper"
+            } else {
+                "papers"
+            };
             format!(" and {missing_count} missing {noun} (dashed)")
         } else {
             String::new()
@@ -296,12 +300,7 @@ fn text_color((r, g, b): (u8, u8, u8)) -> &'static str {
 
 /// The timeline: one `rank=same` column a year, or with `wrap = Some(h)` columns of at most `h`
 /// papers (a year with more gets several columns side by side, the later ones headed `(cont.)`).
-fn write_year_groups(
-    out: &mut String,
-    nodes: &[Node<'_>],
-    max_pagerank: f64,
-    wrap: Option<usize>,
-) {
+fn write_year_groups(out: &mut String, nodes: &[Node<'_>], max_pagerank: f64, wrap: Option<usize>) {
     let mut by_year: BTreeMap<Option<i32>, Vec<&Node<'_>>> = BTreeMap::new();
     for node in nodes {
         by_year.entry(node.year).or_default().push(node);

@@ -79,8 +79,11 @@ pub fn select(analysis: &Analysis, missing: &[&str], limit: usize) -> Selection 
             .collect();
         // Each mechanism's papers, most influential first.
         let mut queues: Vec<std::collections::VecDeque<&str>> = Vec::new();
-        let mut mechanism_names: Vec<&str> =
-            analysis.mechanisms.iter().map(|m| m.name.as_str()).collect();
+        let mut mechanism_names: Vec<&str> = analysis
+            .mechanisms
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
         for paper in &catalog {
             for mechanism in primary_mechanisms(paper) {
                 if !mechanism_names.contains(&mechanism) {
@@ -134,7 +137,9 @@ pub fn select(analysis: &Analysis, missing: &[&str], limit: usize) -> Selection 
                 {
                     let entry = neighbours.entry(outside).or_default();
                     entry.0 += 1;
-                    entry.1.insert(mechanism_of.get(inside).copied().unwrap_or_default());
+                    entry
+                        .1
+                        .insert(mechanism_of.get(inside).copied().unwrap_or_default());
                 }
             }
         }
@@ -327,7 +332,12 @@ mod tests {
             .collect();
         assert_eq!(pairs, vec![("c", "b"), ("b", "a"), ("d", "a")]);
         // A cycle keeps enough edges to stay a cycle.
-        let cycle = vec![edge("a", "b"), edge("b", "c"), edge("c", "a"), edge("a", "c")];
+        let cycle = vec![
+            edge("a", "b"),
+            edge("b", "c"),
+            edge("c", "a"),
+            edge("a", "c"),
+        ];
         let kept = transitive_reduction(&cycle, &papers);
         assert_eq!(kept.len(), 3);
     }
@@ -338,7 +348,10 @@ mod tests {
         let height = column_height(&counts);
         let columns: usize = counts.iter().map(|&n| n.div_ceil(height)).sum();
         let ratio = columns as f64 * 2.4 / (height as f64 * 0.45);
-        assert!((0.9..2.2).contains(&ratio), "height {height}, ratio {ratio}");
+        assert!(
+            (0.9..2.2).contains(&ratio),
+            "height {height}, ratio {ratio}"
+        );
         assert!(height < 40);
     }
 }

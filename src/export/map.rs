@@ -270,7 +270,11 @@ pub fn section_with(analysis: &Analysis, with_missing: usize) -> String {
          placeholder=\"Title or abbreviation\" autocomplete=\"off\"></label>\n",
     );
     let mechanisms: Vec<&str> = {
-        let mut names: Vec<&str> = analysis.mechanisms.iter().map(|m| m.name.as_str()).collect();
+        let mut names: Vec<&str> = analysis
+            .mechanisms
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
         for node in &nodes {
             for m in &node.mechanisms {
                 if !names.contains(&m.as_str()) {
@@ -349,7 +353,12 @@ pub fn section_with(analysis: &Analysis, with_missing: usize) -> String {
     out.push_str("</g>\n<g class=\"map-nodes\">\n");
     // Small papers drawn last so big ones never hide them.
     let mut draw_order: Vec<usize> = (0..nodes.len()).collect();
-    draw_order.sort_by(|&a, &b| nodes[b].pagerank.total_cmp(&nodes[a].pagerank).then(a.cmp(&b)));
+    draw_order.sort_by(|&a, &b| {
+        nodes[b]
+            .pagerank
+            .total_cmp(&nodes[a].pagerank)
+            .then(a.cmp(&b))
+    });
     let labelled: HashSet<usize> = draw_order.iter().copied().take(LABELLED).collect();
     for i in draw_order {
         let node = &nodes[i];
@@ -451,11 +460,16 @@ mod tests {
         let b = layout(40, &edges, &groups);
         assert_eq!(a, b);
         for &(x, y) in &a {
-            assert!((0.0..=WIDTH).contains(&x) && (0.0..=HEIGHT).contains(&y), "{x},{y}");
+            assert!(
+                (0.0..=WIDTH).contains(&x) && (0.0..=HEIGHT).contains(&y),
+                "{x},{y}"
+            );
         }
         // Linked papers end closer together than the average pair.
-        let distance = |i: usize, j: usize| ((a[i].0 - a[j].0).powi(2) + (a[i].1 - a[j].1).powi(2)).sqrt();
-        let linked: f64 = edges.iter().map(|&(i, j)| distance(i, j)).sum::<f64>() / edges.len() as f64;
+        let distance =
+            |i: usize, j: usize| ((a[i].0 - a[j].0).powi(2) + (a[i].1 - a[j].1).powi(2)).sqrt();
+        let linked: f64 =
+            edges.iter().map(|&(i, j)| distance(i, j)).sum::<f64>() / edges.len() as f64;
         let mut all = 0.0;
         for i in 0..40 {
             for j in 0..40 {
@@ -469,7 +483,10 @@ mod tests {
     #[test]
     fn script_hash_is_base64_sha256() {
         let hash = script_hash();
-        assert!(hash.starts_with("'sha256-") && hash.ends_with("='"), "{hash}");
+        assert!(
+            hash.starts_with("'sha256-") && hash.ends_with("='"),
+            "{hash}"
+        );
         assert_eq!(hash.len(), "'sha256-".len() + 44 + 1);
     }
 }

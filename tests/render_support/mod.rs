@@ -8,8 +8,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use citegraph::analysis::{
-    Analysis, BibSource, Coverage, EdgeRow, Flow, GroupStats, InfluentialPaper, MissingKind, MissingPaper,
-    PaperMetrics, Summary, TagLint,
+    Analysis, BibSource, Coverage, EdgeRow, Flow, GroupStats, InfluentialPaper, MissingKind,
+    MissingPaper, PaperMetrics, Summary, TagLint,
 };
 use citegraph::catalog::LintFinding;
 use citegraph::export::RenderOptions;
