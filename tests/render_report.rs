@@ -106,7 +106,7 @@ fn report_renders_in_chromium_with_figures_and_no_injected_markup() {
     // One script: the citation map's own, inline (tests/render_map.rs drives it).
     assert_eq!(html.matches("<script").count(), 1, "only the map's script");
     assert!(
-        html.contains("<script>(function () {"),
+        html.contains("<script>// citegraph's citation map"),
         "the map's script is inline"
     );
     for needle in [
@@ -209,5 +209,9 @@ fn report_embeds_png_figures_when_svg_is_not_drawn() {
             .count(),
         2
     );
-    assert_eq!(dom.stdout.matches("<svg").count(), 0);
+    assert_eq!(
+        dom.stdout.matches("<svg").count(),
+        1,
+        "no figure as SVG; only the citation map"
+    );
 }

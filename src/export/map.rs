@@ -7,9 +7,10 @@
 //! Venturini, Heymann and Bastian 2014, "ForceAtlas2, a continuous graph layout algorithm for
 //! handy network visualization", PLoS ONE 9(6): e98679), on the undirected citation graph with
 //! strong gravity, from deterministic start positions (each community on its own arc of a
-//! circle), single-threaded: the same analysis gives the same map byte for byte. Pairwise
-//! repulsion below 2,048 papers, Barnes-Hut above. Cost: O(iterations x n^2) pairwise,
-//! O(iterations x n log n) with Barnes-Hut; 300 papers take a few milliseconds.
+//! circle), single-threaded: the same analysis gives the same map byte for byte. 300 iterations
+//! with pairwise repulsion up to 1,000 papers (O(iterations x n^2)), 120 with Barnes-Hut above
+//! (O(iterations x n log n)). The crate's code is generic, so it runs at citegraph's own
+//! optimisation level: fast in release, seconds in a debug build (`benches/map_open.rs`).
 //!
 //! Everything a reader does with the map (pan, zoom, the card on hover or focus, highlighting a
 //! paper's references and citers, the filters, the search box, the keyboard) is done by
@@ -151,10 +152,13 @@ pub fn layout(n: usize, edges: &[(usize, usize)], group: &[u32]) -> Vec<(f64, f6
             data.add_edge(key.0, key.1);
         }
     }
-    let settings = fa2::FA2Settings::<f64>::from_graph_order(n).parallel(false);
+    let mut settings = fa2::FA2Settings::<f64>::from_graph_order(n).parallel(false);
+    if n > 1_000 {
+        settings = settings.with_barnes_hut();
+    }
     let mut fa = settings.build(data);
     // Enough to settle 300 papers; fewer on big maps where each iteration costs more.
-    let iterations = if n <= 1_000 { 600 } else { 200 };
+    let iterations = if n <= 1_000 { 300 } else { 120 };
     fa.run(iterations);
     let positions: Vec<(f64, f64)> = fa
         .data()
