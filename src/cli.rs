@@ -1,14 +1,20 @@
-//! The command line: clap types only. Each stage owns its options (`#[derive(clap::Args)]` in its
-//! module); this file composes them into subcommands.
+//! The command line: every clap type lives here and nowhere else (ripgrep's `flags/` in one file).
+//! Each subcommand flattens only the argument groups it uses, so its `--help` lists only its own
+//! options; every closed choice is checked at parse time; [`Cli::settings`] turns the parsed
+//! arguments once into the library's plain option structs, whose `Default` impls hold the
+//! defaults (written once: the attributes below read them).
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::builder::PossibleValuesParser;
+use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use citegraph::analysis::AnalyzeOptions;
 use citegraph::catalog::CatalogOptions;
 use citegraph::export::RenderOptions;
-use citegraph::s2::{FetchOptions, SnapshotSource};
+use citegraph::graph::Scope;
+use citegraph::pipeline::Settings;
+use citegraph::s2::{FetchOptions, RecordSource};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -19,72 +25,129 @@ use citegraph::s2::{FetchOptions, SnapshotSource};
     propagate_version = true
 )]
 pub struct Cli {
+    /// More log output (-v: debug, -vv: trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
+    pub verbose: u8,
+    /// Print nothing on success: only errors, on stderr.
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
     #[command(flatten)]
-    pub global: GlobalOptions,
+    pub leading: LeadingArgs,
     #[command(subcommand)]
     pub command: Command,
 }
 
+/// The location and catalogue options may also stand before the subcommand, as in
+/// `citegraph --catalog list.md --output-dir out run` (a habit from git and cargo); they then
+/// apply to the subcommand that follows (where it takes them) and win over its defaults.
 #[derive(Debug, Args)]
-pub struct GlobalOptions {
-    #[command(flatten)]
-    pub catalog: CatalogOptions,
-    /// Where fetched records (and downloaded catalogues) are kept between runs.
-    #[arg(long, global = true, default_value = "cache", value_name = "DIR")]
-    pub cache_dir: PathBuf,
-    /// Where the tool writes its outputs.
-    #[arg(long, global = true, default_value = "output", value_name = "DIR")]
-    pub output_dir: PathBuf,
-    /// No network at all: everything must come from files or the cache.
-    #[arg(long, global = true)]
+pub struct LeadingArgs {
+    /// The catalogue (see each subcommand's --catalog), given before the subcommand.
+    #[arg(long = "catalog", value_name = "SRC")]
+    pub sources: Vec<String>,
+    /// Extra mechanism aliases (TOML), given before the subcommand.
+    #[arg(long, value_name = "FILE")]
+    pub mechanisms: Option<PathBuf>,
+    /// The cache directory, given before the subcommand.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// The output directory, given before the subcommand.
+    #[arg(long, value_name = "DIR")]
+    pub output_dir: Option<PathBuf>,
+    /// No network at all, given before the subcommand.
+    #[arg(long)]
     pub offline: bool,
-    /// More log output (-v: debug, -vv: trace).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
-    pub verbose: u8,
-    /// Only errors.
-    #[arg(short, long, global = true)]
-    pub quiet: bool,
+}
+
+impl LeadingArgs {
+    fn apply(&self, settings: &mut Settings) {
+        if !self.sources.is_empty() {
+            settings.catalog.sources = self.sources.clone();
+        }
+        if let Some(mechanisms) = &self.mechanisms {
+            settings.catalog.mechanisms = Some(mechanisms.clone());
+        }
+        if let Some(dir) = &self.cache_dir {
+            settings.locations.cache_dir = dir.clone();
+        }
+        if let Some(dir) = &self.output_dir {
+            settings.locations.output_dir = dir.clone();
+        }
+        settings.locations.offline |= self.offline;
+    }
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read the catalogue, write OUTPUT/catalog.json and print a summary with the lint findings.
-    Catalog,
+    Catalog {
+        #[command(flatten)]
+        catalog: CatalogArgs,
+        #[command(flatten)]
+        cache: CacheArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
     /// Resolve every catalogue paper on Semantic Scholar and fetch its references and citations
     /// into the cache.
     Fetch {
         #[command(flatten)]
-        fetch: FetchOptions,
+        catalog: CatalogArgs,
         #[command(flatten)]
-        source: SnapshotSource,
+        cache: CacheArgs,
+        #[command(flatten)]
+        output: OutputArgs,
+        #[command(flatten)]
+        source: SourceArgs,
+        #[command(flatten)]
+        lists: ListArgs,
+        #[command(flatten)]
+        api: ApiArgs,
     },
-    /// Snapshots: every cached record as one JSON Lines file.
+    /// Snapshots: every cached record as one JSON Lines file, and back.
     #[command(subcommand)]
     Snapshot(SnapshotCommand),
-    /// Build the citation graph and compute influence and cluster metrics and missing papers.
+    /// Build the citation graph and compute influence and cluster metrics and missing papers
+    /// (from the cache, or from --snapshot FILE; no request is made).
     Analyze {
         #[command(flatten)]
-        fetch: FetchOptions,
+        catalog: CatalogArgs,
         #[command(flatten)]
-        source: SnapshotSource,
+        cache: CacheArgs,
         #[command(flatten)]
-        analyze: AnalyzeOptions,
+        output: OutputArgs,
+        #[command(flatten)]
+        source: SourceArgs,
+        #[command(flatten)]
+        lists: ListArgs,
+        #[command(flatten)]
+        analyze: AnalyzeArgs,
     },
     /// Turn OUTPUT/metrics.json into figures, DOT, GraphML, the report and the survey tables.
     Render {
         #[command(flatten)]
-        render: RenderOptions,
+        output: OutputArgs,
+        #[command(flatten)]
+        render: RenderArgs,
     },
     /// The main job: catalog, fetch, analyze and render in one go.
     Run {
         #[command(flatten)]
-        fetch: FetchOptions,
+        catalog: CatalogArgs,
         #[command(flatten)]
-        source: SnapshotSource,
+        cache: CacheArgs,
         #[command(flatten)]
-        analyze: AnalyzeOptions,
+        output: OutputArgs,
         #[command(flatten)]
-        render: RenderOptions,
+        source: SourceArgs,
+        #[command(flatten)]
+        lists: ListArgs,
+        #[command(flatten)]
+        api: ApiArgs,
+        #[command(flatten)]
+        analyze: AnalyzeArgs,
+        #[command(flatten)]
+        render: RenderArgs,
     },
 }
 
@@ -94,5 +157,456 @@ pub enum SnapshotCommand {
     Export {
         /// The file to write.
         file: PathBuf,
+        #[command(flatten)]
+        cache: CacheDirArg,
     },
+    /// Fill the cache from a snapshot, for this catalogue: afterwards `--offline` runs and
+    /// `analyze` find the same records as `--snapshot FILE` gives.
+    Import {
+        /// The JSON Lines snapshot to read.
+        file: PathBuf,
+        #[command(flatten)]
+        catalog: CatalogArgs,
+        #[command(flatten)]
+        cache: CacheArgs,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CatalogArgs {
+    /// A Markdown file, a directory (walked for *.md), a GitHub repository URL or a raw file URL.
+    /// Repeat to read several.
+    #[arg(long = "catalog", value_name = "SRC", default_value = citegraph::catalog::DEFAULT_CATALOG)]
+    pub sources: Vec<String>,
+    /// A TOML file of extra mechanism aliases (`[aliases]` "Label" = "Canonical"; labels that are
+    /// not mechanisms: `not_mechanisms = ["Label", ...]` at the top level).
+    #[arg(long, value_name = "FILE")]
+    pub mechanisms: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct CacheDirArg {
+    /// Where fetched records (and downloaded catalogues) are kept between runs.
+    #[arg(long, default_value = "cache", value_name = "DIR")]
+    pub cache_dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct CacheArgs {
+    #[command(flatten)]
+    pub dir: CacheDirArg,
+    /// No network at all: everything must come from files or the cache.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct OutputArgs {
+    /// Where the tool writes its outputs (swapped in whole at the end of a run).
+    #[arg(long, default_value = "output", value_name = "DIR")]
+    pub output_dir: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// Read records from this JSON Lines snapshot (see `snapshot export`) instead of the API:
+    /// no network is used.
+    #[arg(long, value_name = "FILE")]
+    pub snapshot: Option<PathBuf>,
+}
+
+/// What the reference and citation lists must hold (the fetch asks for it; the analysis takes
+/// what the cache or the snapshot holds within it).
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Do not fetch or use citations (references only).
+    #[arg(long)]
+    pub no_citations: bool,
+    /// Fetch (and use) at most N citations per paper (most cited papers have tens of thousands).
+    #[arg(long, value_name = "N")]
+    pub max_citations: Option<usize>,
+}
+
+#[derive(Debug, Args)]
+pub struct ApiArgs {
+    /// Base URL of the Graph API (a mirror or a test server can stand in).
+    #[arg(long, env = "S2_API_URL", default_value = citegraph::s2::DEFAULT_API_URL, value_name = "URL")]
+    pub api_url: String,
+    /// Requests per second (1 is the limit of an API key).
+    #[arg(long, default_value_t = FetchOptions::default().rps, value_name = "RATE")]
+    pub rps: f64,
+    /// Retries of a request after 429, 5xx, a timeout or a connection error.
+    #[arg(long, default_value_t = FetchOptions::default().max_retries, value_name = "N")]
+    pub max_retries: u32,
+    /// Seconds before a request is given up (and retried).
+    #[arg(long, default_value_t = FetchOptions::default().timeout, value_name = "SECONDS")]
+    pub timeout: f64,
+    /// Seconds before the first retry; the wait doubles at each retry, with jitter (a
+    /// `Retry-After` from the server wins).
+    #[arg(long, default_value_t = FetchOptions::default().retry_delay, value_name = "SECONDS")]
+    pub retry_delay: f64,
+    /// Refetch everything, ignoring the cache.
+    #[arg(long)]
+    pub refresh: bool,
+    /// Refetch cache entries older than this many days.
+    #[arg(long, value_name = "DAYS")]
+    pub max_age: Option<f64>,
+    /// Skip each link's isInfluential and intents: take the reference and citation lists nested
+    /// in the batch answer instead of paging them (about two requests a paper fewer, 86 instead
+    /// of ~500 for the token-reduction catalogue).
+    #[arg(long)]
+    pub no_link_details: bool,
+}
+
+/// `--scope`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ScopeArg {
+    /// The edges that touch a catalogue paper.
+    Catalog,
+    /// Every edge the records hold (a large snapshot).
+    All,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    /// Which edges make the graph.
+    #[arg(long, value_enum, default_value_t = ScopeArg::Catalog)]
+    pub scope: ScopeArg,
+    /// Graphs with at most this many nodes get exact betweenness; larger ones are sampled.
+    #[arg(long, default_value_t = AnalyzeOptions::default().betweenness_exact_limit, value_name = "NODES")]
+    pub betweenness_exact_limit: usize,
+    /// Source nodes (pivots) of sampled betweenness [default: as many as fit about 2e8 edge
+    /// visits, between 32 and 4096].
+    #[arg(long, value_name = "K")]
+    pub betweenness_k: Option<usize>,
+    /// Seed of every random choice (betweenness pivots, the community detection's node order).
+    #[arg(long, default_value_t = AnalyzeOptions::default().seed, value_name = "N")]
+    pub seed: u64,
+    /// Community detection runs (seeds derived from --seed), the best modularity kept
+    /// [default: 4 up to 200,000 nodes, else 1].
+    #[arg(long, value_name = "N")]
+    pub louvain_trials: Option<usize>,
+    /// A paper outside the catalogue is a foundation when at least N distinct catalogue papers
+    /// cite it, a candidate when it cites at least N.
+    #[arg(long, default_value_t = AnalyzeOptions::default().min_catalog_links, value_name = "N")]
+    pub min_catalog_links: usize,
+    /// Rows of missing.csv per kind (foundation, candidate); 0 for all.
+    #[arg(long, default_value_t = AnalyzeOptions::default().missing_limit, value_name = "N")]
+    pub missing_limit: usize,
+    /// Top papers listed per mechanism and domain, influential papers per mechanism, and missing
+    /// papers of each kind kept in the core graph for the figures.
+    #[arg(long, default_value_t = AnalyzeOptions::default().top_n, value_name = "N")]
+    pub top_n: usize,
+    /// Coverage: papers linked to at least K catalogue papers of a mechanism count as its
+    /// neighbourhood.
+    #[arg(long, default_value_t = AnalyzeOptions::default().coverage_k, value_name = "K")]
+    pub coverage_k: usize,
+    /// Tag lint: only papers with at least N catalogue neighbours are judged.
+    #[arg(long, default_value_t = AnalyzeOptions::default().lint_min_neighbours, value_name = "N")]
+    pub lint_min_neighbours: usize,
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    Svg,
+    Png,
+}
+
+/// `--dot-layout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DotLayoutArg {
+    /// Papers of one year on one rank.
+    Year,
+    /// One cluster per community.
+    Community,
+}
+
+#[derive(Debug, Args)]
+pub struct RenderArgs {
+    /// Figures to draw: `all`, or a comma-separated list of figure names.
+    #[arg(long, default_value = "all", value_delimiter = ',', value_name = "NAMES",
+          value_parser = PossibleValuesParser::new(figure_choices()))]
+    pub figures: Vec<String>,
+    /// Figure formats.
+    #[arg(long, value_enum, default_values_t = [FormatArg::Svg, FormatArg::Png], value_delimiter = ',')]
+    pub format: Vec<FormatArg>,
+    /// Figure width in pixels at 300 dpi (1050 = 3.5 in, one column of a two-column paper).
+    #[arg(long, default_value_t = RenderOptions::default().width, value_name = "PX",
+          value_parser = clap::value_parser!(u32).range(200..=20_000))]
+    pub width: u32,
+    /// Add the top N missing papers to graph.dot as dashed nodes.
+    #[arg(long, default_value_t = RenderOptions::default().with_missing, value_name = "N")]
+    pub with_missing: usize,
+    /// Group the DOT graph by year (rank=same) or by community (clusters).
+    #[arg(long, value_enum, default_value_t = DotLayoutArg::Year)]
+    pub dot_layout: DotLayoutArg,
+    /// Write every catalogue paper and every edge to graph.dot (by default it holds the ~100
+    /// most influential papers per mechanism and their connectors, edges transitively reduced).
+    #[arg(long)]
+    pub dot_all: bool,
+}
+
+/// `all` and every figure of the registry.
+fn figure_choices() -> Vec<&'static str> {
+    let mut names = vec!["all"];
+    names.extend(citegraph::export::charts::FIGURE_NAMES.iter().copied());
+    names
+}
+
+impl CatalogArgs {
+    fn options(&self) -> CatalogOptions {
+        CatalogOptions {
+            sources: self.sources.clone(),
+            mechanisms: self.mechanisms.clone(),
+        }
+    }
+}
+
+impl SourceArgs {
+    fn source(&self) -> RecordSource {
+        match &self.snapshot {
+            Some(path) => RecordSource::Snapshot(path.clone()),
+            None => RecordSource::Api,
+        }
+    }
+}
+
+impl ListArgs {
+    fn apply(&self, fetch: &mut FetchOptions) {
+        fetch.no_citations = self.no_citations;
+        fetch.max_citations = self.max_citations;
+    }
+}
+
+impl ApiArgs {
+    fn apply(&self, fetch: &mut FetchOptions) {
+        fetch.api_url = self.api_url.clone();
+        fetch.rps = self.rps;
+        fetch.max_retries = self.max_retries;
+        fetch.timeout = self.timeout;
+        fetch.retry_delay = self.retry_delay;
+        fetch.refresh = self.refresh;
+        fetch.max_age = self.max_age;
+        fetch.link_details = !self.no_link_details;
+    }
+}
+
+impl AnalyzeArgs {
+    fn options(&self) -> AnalyzeOptions {
+        AnalyzeOptions {
+            scope: match self.scope {
+                ScopeArg::Catalog => Scope::Catalog,
+                ScopeArg::All => Scope::All,
+            },
+            betweenness_exact_limit: self.betweenness_exact_limit,
+            betweenness_k: self.betweenness_k,
+            seed: self.seed,
+            louvain_trials: self.louvain_trials,
+            min_catalog_links: self.min_catalog_links,
+            missing_limit: self.missing_limit,
+            top_n: self.top_n,
+            coverage_k: self.coverage_k,
+            lint_min_neighbours: self.lint_min_neighbours,
+        }
+    }
+}
+
+impl RenderArgs {
+    fn options(&self) -> RenderOptions {
+        RenderOptions {
+            figures: self.figures.clone(),
+            format: self
+                .format
+                .iter()
+                .map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+                .map(Option::unwrap_or_default)
+                .collect(),
+            width: self.width,
+            with_missing: self.with_missing,
+            dot_layout: match self.dot_layout {
+                DotLayoutArg::Year => "year",
+                DotLayoutArg::Community => "community",
+            }
+            .to_string(),
+            dot_all: self.dot_all,
+        }
+    }
+}
+
+/// What one subcommand does, with its settings.
+#[derive(Debug)]
+pub enum Job {
+    Catalog,
+    Fetch,
+    SnapshotExport(PathBuf),
+    SnapshotImport(PathBuf),
+    Analyze,
+    Render,
+    Run,
+}
+
+impl Cli {
+    /// The job and its settings (the library's plain option structs), from the parsed arguments.
+    pub fn settings(&self) -> (Job, Settings) {
+        let mut settings = Settings::default();
+        let mut locations = |cache: Option<&CacheArgs>, output: Option<&OutputArgs>| {
+            if let Some(cache) = cache {
+                settings.locations.cache_dir = cache.dir.cache_dir.clone();
+                settings.locations.offline = cache.offline;
+            }
+            if let Some(output) = output {
+                settings.locations.output_dir = output.output_dir.clone();
+            }
+        };
+        let job = match &self.command {
+            Command::Catalog {
+                catalog,
+                cache,
+                output,
+            } => {
+                locations(Some(cache), Some(output));
+                settings.catalog = catalog.options();
+                Job::Catalog
+            }
+            Command::Fetch {
+                catalog,
+                cache,
+                output,
+                source,
+                lists,
+                api,
+            } => {
+                locations(Some(cache), Some(output));
+                settings.catalog = catalog.options();
+                settings.source = source.source();
+                lists.apply(&mut settings.fetch);
+                api.apply(&mut settings.fetch);
+                Job::Fetch
+            }
+            Command::Snapshot(SnapshotCommand::Export { file, cache }) => {
+                settings.locations.cache_dir = cache.cache_dir.clone();
+                Job::SnapshotExport(file.clone())
+            }
+            Command::Snapshot(SnapshotCommand::Import {
+                file,
+                catalog,
+                cache,
+            }) => {
+                locations(Some(cache), None);
+                settings.catalog = catalog.options();
+                Job::SnapshotImport(file.clone())
+            }
+            Command::Analyze {
+                catalog,
+                cache,
+                output,
+                source,
+                lists,
+                analyze,
+            } => {
+                locations(Some(cache), Some(output));
+                settings.catalog = catalog.options();
+                settings.source = source.source();
+                lists.apply(&mut settings.fetch);
+                // The analysis takes the lists the cache holds, with or without link details.
+                settings.fetch.link_details = false;
+                settings.analyze = analyze.options();
+                Job::Analyze
+            }
+            Command::Render { output, render } => {
+                locations(None, Some(output));
+                settings.render = render.options();
+                Job::Render
+            }
+            Command::Run {
+                catalog,
+                cache,
+                output,
+                source,
+                lists,
+                api,
+                analyze,
+                render,
+            } => {
+                locations(Some(cache), Some(output));
+                settings.catalog = catalog.options();
+                settings.source = source.source();
+                lists.apply(&mut settings.fetch);
+                api.apply(&mut settings.fetch);
+                settings.analyze = analyze.options();
+                settings.render = render.options();
+                Job::Run
+            }
+        };
+        self.leading.apply(&mut settings);
+        (job, settings)
+    }
+}
+
+/// The defaults of the library's option structs are the command line's: parsing no argument
+/// gives them back.
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use citegraph::pipeline::Locations;
+
+    fn settings(args: &[&str]) -> Settings {
+        let mut argv = vec!["citegraph"];
+        argv.extend_from_slice(args);
+        Cli::try_parse_from(argv).unwrap().settings().1
+    }
+
+    #[test]
+    fn defaults_are_written_once() {
+        let run = settings(&["run"]);
+        assert_eq!(run.fetch, FetchOptions::default());
+        assert_eq!(run.analyze, AnalyzeOptions::default());
+        assert_eq!(run.render, RenderOptions::default());
+        assert_eq!(run.catalog, CatalogOptions::default());
+        assert_eq!(run.locations, Locations::default());
+    }
+
+    #[test]
+    fn closed_choices_are_checked_at_parse_time() {
+        for args in [
+            &["run", "--figures", "foo"][..],
+            &["run", "--format", "gif"],
+            &["run", "--scope", "some"],
+            &["render", "--dot-layout", "spiral"],
+            &["render", "--width", "10"],
+        ] {
+            let mut argv = vec!["citegraph"];
+            argv.extend_from_slice(args);
+            assert!(Cli::try_parse_from(argv).is_err(), "{args:?} was accepted");
+        }
+        let render = settings(&["render", "--figures", "communities,missing"]);
+        assert_eq!(render.render.figures, ["communities", "missing"]);
+    }
+
+    #[test]
+    fn location_options_may_stand_before_the_subcommand() {
+        let before = settings(&["--catalog", "a.md", "--output-dir", "o", "--offline", "run"]);
+        let after = settings(&["run", "--catalog", "a.md", "--output-dir", "o", "--offline"]);
+        assert_eq!(before, after);
+        assert_eq!(before.catalog.sources, ["a.md"]);
+    }
+
+    #[test]
+    fn each_subcommand_takes_only_its_own_options() {
+        for args in [
+            &["analyze", "--rps", "2"][..],
+            &["analyze", "--api-url", "http://x"],
+            &["analyze", "--no-link-details"],
+            &["render", "--api-url", "http://x"],
+            &["render", "--catalog", "x.md"],
+            &["render", "--offline"],
+            &["snapshot", "export", "f.jsonl", "--catalog", "x.md"],
+            &["snapshot", "export", "f.jsonl", "--output-dir", "o"],
+        ] {
+            let mut argv = vec!["citegraph"];
+            argv.extend_from_slice(args);
+            assert!(Cli::try_parse_from(argv).is_err(), "{args:?} was accepted");
+        }
+    }
 }

@@ -78,6 +78,196 @@ pub fn remove_stale_temps(dir: &Path, depth: usize, older_than: std::time::Durat
         .count()
 }
 
+/// A run's outputs, written into a staging directory beside the output directory and swapped in
+/// as a whole by [`StagedOutput::commit`]: a reader of `OUTPUT/` sees the last good run's files or
+/// this run's, never a mix, and a failed or killed run leaves the last good outputs untouched.
+///
+/// The staging directory (`.NAME.staging-PID` beside `OUTPUT`) starts as hard links to the files
+/// already in `OUTPUT` (no copy: a file this run rewrites is replaced by an atomic rename inside
+/// the staging directory, which leaves the old link and so the old output alone), so files of
+/// other commands (`catalog.json` beside a `render`'s figures) survive the swap. The swap is two
+/// renames (`OUTPUT` to `.NAME.previous-PID`, staging to `OUTPUT`); a crash between them is
+/// repaired by the next [`StagedOutput::begin`], which renames the previous outputs back.
+/// Dropping a `StagedOutput` without committing removes its staging directory.
+#[derive(Debug)]
+pub struct StagedOutput {
+    /// The output directory as the user gave it (for messages).
+    given: std::path::PathBuf,
+    target: std::path::PathBuf,
+    staging: std::path::PathBuf,
+    committed: bool,
+}
+
+impl StagedOutput {
+    /// Prepares a staging directory for `output_dir`. Errors: the parent directory cannot be
+    /// created or written, or the previous outputs cannot be linked.
+    pub fn begin(output_dir: &Path) -> std::io::Result<StagedOutput> {
+        let target = absolute(output_dir)?;
+        let (parent, name) = split(&target)?;
+        std::fs::create_dir_all(&parent)?;
+        recover(&parent, &name, &target)?;
+        let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
+        if staging.exists() {
+            std::fs::remove_dir_all(&staging)?;
+        }
+        std::fs::create_dir_all(&staging)?;
+        if target.is_dir() {
+            link_tree(&target, &staging)?;
+        }
+        Ok(StagedOutput {
+            given: output_dir.to_path_buf(),
+            target,
+            staging,
+            committed: false,
+        })
+    }
+
+    /// Where this run writes: paths under it become paths under the output directory.
+    pub fn dir(&self) -> &Path {
+        &self.staging
+    }
+
+    /// `path` (under [`Self::dir`]) as it will be once committed, for messages.
+    pub fn final_path(&self, path: &Path) -> std::path::PathBuf {
+        match path.strip_prefix(&self.staging) {
+            Ok(rest) => self.given.join(rest),
+            Err(_) => path.to_path_buf(),
+        }
+    }
+
+    /// Swaps the staged outputs in. Errors: a rename failed (the previous outputs are then
+    /// where they were, or are restored by the next run).
+    pub fn commit(mut self) -> std::io::Result<()> {
+        let (parent, name) = split(&self.target)?;
+        let previous = parent.join(format!(".{name}.previous-{}", std::process::id()));
+        let had_previous = self.target.exists();
+        if had_previous {
+            std::fs::rename(&self.target, &previous)?;
+        }
+        if let Err(err) = std::fs::rename(&self.staging, &self.target) {
+            if had_previous {
+                let _ = std::fs::rename(&previous, &self.target);
+            }
+            return Err(err);
+        }
+        self.committed = true;
+        if had_previous {
+            std::fs::remove_dir_all(&previous)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for StagedOutput {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+/// `path` made absolute against the working directory (not canonicalized: it may not exist yet).
+fn absolute(path: &Path) -> std::io::Result<std::path::PathBuf> {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(path)
+    };
+    // `output/.` or `a/../output`: the components a rename cannot take.
+    let mut clean = std::path::PathBuf::new();
+    for part in joined.components() {
+        match part {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                clean.pop();
+            }
+            other => clean.push(other.as_os_str()),
+        }
+    }
+    Ok(clean)
+}
+
+fn split(target: &Path) -> std::io::Result<(std::path::PathBuf, String)> {
+    match (target.parent(), target.file_name().and_then(|n| n.to_str())) {
+        (Some(parent), Some(name)) => Ok((parent.to_path_buf(), name.to_string())),
+        _ => Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            format!(
+                "{} cannot be an output directory: give a named directory (--output-dir DIR)",
+                target.display()
+            ),
+        )),
+    }
+}
+
+/// Repairs what a run killed mid-swap or mid-write left beside `target`: the previous outputs
+/// renamed away but the staging directory not yet in (renamed back), and staging or previous
+/// directories of runs that are no longer running (removed).
+fn recover(parent: &Path, name: &str, target: &Path) -> std::io::Result<()> {
+    let staging_prefix = format!(".{name}.staging-");
+    let previous_prefix = format!(".{name}.previous-");
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return Ok(());
+    };
+    for entry in entries.filter_map(Result::ok) {
+        let file_name = entry.file_name();
+        let Some(file_name) = file_name.to_str() else {
+            continue;
+        };
+        let pid = file_name
+            .strip_prefix(&staging_prefix)
+            .or_else(|| file_name.strip_prefix(&previous_prefix));
+        let Some(pid) = pid.and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid == std::process::id() || process_alive(pid) {
+            continue;
+        }
+        let path = entry.path();
+        if file_name.starts_with(&previous_prefix) && !target.exists() {
+            tracing::warn!(
+                "a run was stopped while swapping its outputs in: the previous outputs are restored to {}",
+                target.display()
+            );
+            std::fs::rename(&path, target)?;
+        } else {
+            std::fs::remove_dir_all(&path)?;
+        }
+    }
+    Ok(())
+}
+
+/// Whether a process with this id exists (Linux: /proc; elsewhere assumed alive, so nothing of
+/// another run is ever removed by mistake).
+fn process_alive(pid: u32) -> bool {
+    if cfg!(target_os = "linux") {
+        Path::new(&format!("/proc/{pid}")).exists()
+    } else {
+        true
+    }
+}
+
+/// Hard links every file under `from` into `to` (same tree); falls back to a copy where links
+/// are not possible (another file system).
+fn link_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    for entry in walkdir::WalkDir::new(from).min_depth(1) {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let relative = entry
+            .path()
+            .strip_prefix(from)
+            .map_err(std::io::Error::other)?;
+        let destination = to.join(relative);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&destination)?;
+        } else if entry.file_type().is_file()
+            && std::fs::hard_link(entry.path(), &destination).is_err()
+        {
+            std::fs::copy(entry.path(), &destination)?;
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -145,5 +335,79 @@ mod tests {
         assert!(failed.is_err());
         assert_eq!(std::fs::read(&path).unwrap(), b"a,b\n1,2\n");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn staged_outputs_appear_together_and_keep_other_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        std::fs::create_dir_all(out.join("figures")).unwrap();
+        std::fs::write(out.join("catalog.json"), "old catalog").unwrap();
+        std::fs::write(out.join("figures/a.svg"), "old a").unwrap();
+
+        let staged = StagedOutput::begin(&out).unwrap();
+        write_atomic(&staged.dir().join("figures/a.svg"), b"new a").unwrap();
+        write_atomic(&staged.dir().join("papers.csv"), b"new papers").unwrap();
+        // Nothing is visible before the commit.
+        assert_eq!(
+            std::fs::read_to_string(out.join("figures/a.svg")).unwrap(),
+            "old a"
+        );
+        assert!(!out.join("papers.csv").exists());
+        assert_eq!(
+            staged.final_path(&staged.dir().join("papers.csv")),
+            out.join("papers.csv")
+        );
+        staged.commit().unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("figures/a.svg")).unwrap(),
+            "new a"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("papers.csv")).unwrap(),
+            "new papers"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("catalog.json")).unwrap(),
+            "old catalog"
+        );
+        let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(left.len(), 1, "no staging or previous directory is left");
+    }
+
+    #[test]
+    fn a_dropped_stage_leaves_the_last_outputs_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("output");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("papers.csv"), "good").unwrap();
+        {
+            let staged = StagedOutput::begin(&out).unwrap();
+            write_atomic(&staged.dir().join("papers.csv"), b"half").unwrap();
+        }
+        assert_eq!(
+            std::fs::read_to_string(out.join("papers.csv")).unwrap(),
+            "good"
+        );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_swap_cut_in_the_middle_is_repaired() {
+        let dir = tempfile::tempdir().unwrap();
+        // A run (a pid that cannot be alive) renamed the outputs away and died.
+        let previous = dir.path().join(".output.previous-4294967");
+        std::fs::create_dir_all(&previous).unwrap();
+        std::fs::write(previous.join("papers.csv"), "good").unwrap();
+        let stale = dir.path().join(".output.staging-4294967");
+        std::fs::create_dir_all(&stale).unwrap();
+        let out = dir.path().join("output");
+        let staged = StagedOutput::begin(&out).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("papers.csv")).unwrap(),
+            "good"
+        );
+        assert!(!stale.exists());
+        assert!(staged.dir().join("papers.csv").exists());
     }
 }

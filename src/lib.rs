@@ -8,7 +8,7 @@
 //! ```
 //!
 //! Each stage takes the previous stage's plain data type and returns its own: [`catalog::Catalog`],
-//! [`s2::Corpus`] (of [`s2::PaperRecord`]s), [`graph::CitationGraph`], [`analysis::Analysis`].
+//! [`records::Corpus`] (of [`records::PaperRecord`]s), [`graph::CitationGraph`], [`analysis::Analysis`].
 //! Only `main.rs` wires stages together.
 
 pub mod analysis;
@@ -18,4 +18,6 @@ pub mod export;
 pub mod fsutil;
 pub mod graph;
 pub mod metrics;
+pub mod pipeline;
+pub mod records;
 pub mod s2;

@@ -1,24 +1,55 @@
-//! citegraph's entry point: parse the arguments, set up logging, run the stages in order.
-//! No logic lives here beyond wiring one stage's output into the next.
+//! citegraph's entry point: parse the arguments, set up logging, run the job that
+//! [`citegraph::pipeline`] wires, print its report. No logic lives here beyond that.
 
 mod cli;
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use anyhow::Result;
 use clap::Parser;
 
-use citegraph::{analysis, catalog, export, s2};
-use cli::{Cli, Command, SnapshotCommand};
+use citegraph::pipeline;
+use cli::{Cli, Job};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging(cli.global.verbose, cli.global.quiet);
-    match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+    init_logging(cli.verbose, cli.quiet);
+    let (job, settings) = cli.settings();
+    pipeline::remove_stale_temps(&settings.locations);
+    let result = match &job {
+        Job::Catalog => pipeline::catalog_job(&settings),
+        Job::Fetch => pipeline::fetch_job(&settings),
+        Job::SnapshotExport(file) => pipeline::snapshot_export_job(&settings, file),
+        Job::SnapshotImport(file) => pipeline::snapshot_import_job(&settings, file),
+        Job::Analyze => pipeline::analyze_job(&settings),
+        Job::Render => pipeline::render_job(&settings),
+        Job::Run => pipeline::run_job(&settings),
+    };
+    match result {
+        Ok(report) if cli.quiet => {
+            drop(report);
+            ExitCode::SUCCESS
+        }
+        Ok(report) => print_stdout(&terminal_safe(&report.text())),
         Err(err) => {
             eprintln!("error: {}", terminal_safe(&format!("{err:#}")));
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints to stdout. A closed stdout (`citegraph catalog | head`) is a normal end, as in
+/// ripgrep: the reader has what it wanted, so no error and no panic.
+fn print_stdout(text: &str) -> ExitCode {
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: cannot write to stdout: {err}");
             ExitCode::FAILURE
         }
     }
@@ -40,96 +71,6 @@ fn init_logging(verbose: u8, quiet: bool) {
         .with_target(false)
         .without_time()
         .init();
-}
-
-fn run(cli: Cli) -> Result<()> {
-    let g = &cli.global;
-    // Temp files of runs killed mid-write (the cache is ROOT/s2/NAMESPACE/ab/FILE, the outputs
-    // OUTPUT/figures/FILE): never read, only wasted space. An hour old, no run is writing them.
-    for (dir, depth) in [(&g.cache_dir, 5), (&g.output_dir, 3)] {
-        let removed =
-            citegraph::fsutil::remove_stale_temps(dir, depth, std::time::Duration::from_secs(3600));
-        match removed {
-            0 => {}
-            1 => tracing::info!(
-                "removed a temp file left by an interrupted run under {}",
-                dir.display()
-            ),
-            n => tracing::info!(
-                "removed {n} temp files left by interrupted runs under {}",
-                dir.display()
-            ),
-        }
-    }
-    let env = s2::Environment {
-        cache_dir: g.cache_dir.clone(),
-        output_dir: g.output_dir.clone(),
-        offline: g.offline,
-    };
-    match &cli.command {
-        Command::Catalog => {
-            let catalog = catalog::load(&g.catalog, &g.cache_dir, g.offline)?;
-            let path = export::write_catalog(&catalog, &g.output_dir)?;
-            print!("{}", terminal_safe(&catalog::summary(&catalog)));
-            println!("wrote {}", path.display());
-        }
-        Command::Fetch { fetch, source } => {
-            let catalog = catalog::load(&g.catalog, &g.cache_dir, g.offline)?;
-            let corpus = s2::fetch(&catalog, fetch, source, &env)?;
-            let path = export::write_unresolved(&catalog, &corpus.resolutions, &g.output_dir)?;
-            print!("{}", terminal_safe(&s2::summary(&catalog, &corpus)));
-            println!("wrote {}", path.display());
-        }
-        Command::Snapshot(SnapshotCommand::Export { file }) => {
-            let count = s2::export_snapshot(&g.cache_dir, file)?;
-            println!("wrote {count} records to {}", file.display());
-        }
-        Command::Analyze {
-            fetch,
-            source,
-            analyze,
-        } => {
-            let catalog = catalog::load(&g.catalog, &g.cache_dir, g.offline)?;
-            let corpus = s2::load_for_analysis(&catalog, fetch, source, &env)?;
-            let (analysis, graph) = analysis::analyze(&catalog, &corpus, analyze)?;
-            let written = export::write_analysis(&analysis, &graph, &g.output_dir)?;
-            print!("{}", terminal_safe(&analysis::summary_text(&analysis)));
-            print_written(&written);
-        }
-        Command::Render { render } => {
-            let analysis = export::read_analysis(&g.output_dir)?;
-            let written = export::render(&analysis, render, &g.output_dir)?;
-            print_written(&written);
-        }
-        Command::Run {
-            fetch,
-            source,
-            analyze,
-            render,
-        } => {
-            let catalog = catalog::load(&g.catalog, &g.cache_dir, g.offline)?;
-            let mut written = vec![export::write_catalog(&catalog, &g.output_dir)?];
-            let corpus = s2::fetch(&catalog, fetch, source, &env)?;
-            written.push(export::write_unresolved(
-                &catalog,
-                &corpus.resolutions,
-                &g.output_dir,
-            )?);
-            let (analysis, graph) = analysis::analyze(&catalog, &corpus, analyze)?;
-            written.extend(export::write_analysis(&analysis, &graph, &g.output_dir)?);
-            written.extend(export::render(&analysis, render, &g.output_dir)?);
-            print!("{}", terminal_safe(&s2::summary(&catalog, &corpus)));
-            print!("{}", terminal_safe(&analysis::summary_text(&analysis)));
-            print_written(&written);
-        }
-    }
-    Ok(())
-}
-
-fn print_written(paths: &[std::path::PathBuf]) {
-    for path in paths {
-        println!("wrote {}", path.display());
-    }
 }
 
 /// Text for the terminal: titles in it come from strangers' Markdown and from the API, and a

@@ -142,7 +142,8 @@ fn tables_hold_what_the_issue_asks() {
         "the world is built with homophily by mechanism"
     );
     assert_eq!(s.betweenness, "exact");
-    assert!((0.0..=1.0).contains(&s.nmi) && s.ari <= 1.0);
+    let (nmi, ari) = (s.nmi.unwrap(), s.ari.unwrap());
+    assert!((0.0..=1.0).contains(&nmi) && ari <= 1.0);
 
     assert!(!analysis.mechanisms.is_empty() && !analysis.domains.is_empty());
     for g in &analysis.mechanisms {

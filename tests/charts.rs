@@ -319,7 +319,7 @@ fn non_finite_values_and_hostile_titles() {
         };
         missing.predicted_mechanism = "a mechanism nobody listed".to_string();
     }
-    analysis.summary.nmi = f64::NAN;
+    analysis.summary.nmi = None;
     analysis.summary.homophily = f64::NEG_INFINITY;
     analysis.flow.shares = vec![vec![f64::NAN; 3]; 2];
     draws_cleanly("hostile", &analysis, 1050);

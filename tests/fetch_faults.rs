@@ -7,7 +7,7 @@ mod common;
 mod fetch_support;
 
 use citegraph::catalog::Catalog;
-use citegraph::s2::Corpus;
+use citegraph::records::Corpus;
 use common::mock_s2::{Endpoint, Fault, MockBuilder, MockS2, Target};
 use fetch_support::*;
 

@@ -51,8 +51,9 @@ fn key_is_in_every_header_and_nowhere_else() {
     opts.link_details = true;
     let corpus = s2::fetch(&catalog, &opts, &no_snapshot(), &env).unwrap();
     assert!(!corpus.records.is_empty());
-    citegraph::export::write_unresolved(&catalog, &corpus.resolutions, &env.output_dir).unwrap();
-    s2::export_snapshot(&env.cache_dir, &env.output_dir.join("snapshot.jsonl")).unwrap();
+    citegraph::export::write_unresolved(&catalog, &corpus.resolutions, &dir.path().join("output"))
+        .unwrap();
+    s2::export_snapshot(&env.cache_dir, &dir.path().join("output/snapshot.jsonl")).unwrap();
 
     let log = mock.log();
     assert!(log.len() > 100);

@@ -7,11 +7,12 @@ mod fetch_support;
 
 use std::collections::HashMap;
 
-use citegraph::s2::{self, Corpus, ResolveMethod, SnapshotSource};
+use citegraph::records::{self, Corpus, ResolveMethod};
+use citegraph::s2::{self, RecordSource};
 use common::mock_s2::{Endpoint, MockBuilder};
 use fetch_support::*;
 
-fn by_key(corpus: &Corpus) -> HashMap<&str, &s2::Resolution> {
+fn by_key(corpus: &Corpus) -> HashMap<&str, &records::Resolution> {
     corpus
         .resolutions
         .iter()
@@ -19,7 +20,7 @@ fn by_key(corpus: &Corpus) -> HashMap<&str, &s2::Resolution> {
         .collect()
 }
 
-fn record<'a>(corpus: &'a Corpus, id: &str) -> &'a s2::PaperRecord {
+fn record<'a>(corpus: &'a Corpus, id: &str) -> &'a records::PaperRecord {
     corpus
         .records
         .iter()
@@ -60,8 +61,12 @@ fn whole_catalogue_resolves_completely_with_the_minimum_requests() {
         assert_eq!(resolutions[key].method, Some(ResolveMethod::Title), "{key}");
     }
     // Unresolvable ones: unresolved, with a reason, in unresolved.csv.
-    let path = citegraph::export::write_unresolved(&catalog, &corpus.resolutions, &env.output_dir)
-        .unwrap();
+    let path = citegraph::export::write_unresolved(
+        &catalog,
+        &corpus.resolutions,
+        &dir.path().join("output"),
+    )
+    .unwrap();
     let mut reader = csv::Reader::from_path(&path).unwrap();
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), truth["unresolvable"].as_array().unwrap().len());
@@ -163,11 +168,11 @@ fn whole_catalogue_resolves_completely_with_the_minimum_requests() {
     assert_eq!(offline.requests, 0);
     assert_eq!(offline.resolutions, corpus.resolutions);
     assert_eq!(offline.records, corpus.records);
-    let analysis = s2::load_for_analysis(
+    let analysis = s2::fetch(
         &catalog,
         &options("http://127.0.0.1:1"),
         &no_snapshot(),
-        &env,
+        &offline_env,
     )
     .unwrap();
     assert_eq!(analysis.records, corpus.records);
@@ -176,9 +181,7 @@ fn whole_catalogue_resolves_completely_with_the_minimum_requests() {
     let snapshot = dir.path().join("snapshot.jsonl");
     let written = s2::export_snapshot(&env.cache_dir, &snapshot).unwrap();
     assert_eq!(written, corpus.records.len());
-    let source = SnapshotSource {
-        snapshot: Some(snapshot),
-    };
+    let source = RecordSource::Snapshot(snapshot);
     let from_snapshot = s2::fetch(&catalog, &options("http://127.0.0.1:1"), &source, &env).unwrap();
     assert_eq!(from_snapshot.requests, 0);
     let ids = |c: &Corpus| {
@@ -351,9 +354,7 @@ fn snapshot_of_the_world_resolves_like_the_api() {
     let mock = MockBuilder::new(fetch_support::world()).start();
     let dir = tempfile::tempdir().unwrap();
     let live = fetch_in(&catalog, &options(&mock.url()), dir.path()).unwrap();
-    let source = SnapshotSource {
-        snapshot: Some(common::world_jsonl()),
-    };
+    let source = RecordSource::Snapshot(common::world_jsonl());
     let other = tempfile::tempdir().unwrap();
     let offline = s2::Environment {
         offline: true,
@@ -394,8 +395,7 @@ fn snapshot_of_the_world_resolves_like_the_api() {
         }
     }
     // `analyze --snapshot` reads the same.
-    let analysis =
-        s2::load_for_analysis(&catalog, &options("http://127.0.0.1:1"), &source, &offline).unwrap();
+    let analysis = s2::fetch(&catalog, &options("http://127.0.0.1:1"), &source, &offline).unwrap();
     assert_eq!(analysis.records, from_world.records);
     assert_eq!(analysis.others.len(), from_world.others.len());
     // Nothing was written to the cache.

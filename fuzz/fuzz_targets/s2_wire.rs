@@ -3,7 +3,8 @@
 //! (serialized, read back equal), since the cache stores exactly that.
 #![no_main]
 
-use citegraph::s2::{wire, PaperRecord};
+use citegraph::records::PaperRecord;
+use citegraph::s2::wire;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

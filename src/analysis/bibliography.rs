@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
-use crate::s2::{Corpus, PaperRecord};
+use crate::records::{Corpus, PaperRecord};
 
 /// One catalogue paper's bibliographic facts, in catalogue order.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

@@ -166,8 +166,10 @@ pub fn flow(cx: &Context<'_>, labels: Vec<String>) -> Flow {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Structure {
     pub mechanism_modularity: f64,
-    pub nmi: f64,
-    pub ari: f64,
+    /// `None` (n/a) when fewer than two catalogue papers carry a mechanism, or they all carry
+    /// one: agreement with a single class (or none) means nothing.
+    pub nmi: Option<f64>,
+    pub ari: Option<f64>,
     pub homophily: f64,
     pub homophily_expected: f64,
 }
@@ -239,10 +241,16 @@ pub fn structure(cx: &Context<'_>) -> Structure {
             .map(|(&f, &t)| (f as f64 / total as f64) * (t as f64 / total as f64))
             .sum()
     };
+    let comparable = {
+        let mut distinct = mechanisms.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        distinct.len() >= 2
+    };
     Structure {
         mechanism_modularity,
-        nmi: normalized_mutual_information(&communities, &mechanisms),
-        ari: adjusted_rand_index(&communities, &mechanisms),
+        nmi: comparable.then(|| normalized_mutual_information(&communities, &mechanisms)),
+        ari: comparable.then(|| adjusted_rand_index(&communities, &mechanisms)),
         homophily: share(same, total),
         homophily_expected,
     }

@@ -207,11 +207,7 @@ pub fn coverage(cx: &Context<'_>, mechanisms: &[GroupStats], k: usize) -> Vec<Co
             k: k as usize,
             linked,
             missing,
-            completeness: if linked == 0 {
-                1.0
-            } else {
-                1.0 - missing as f64 / linked as f64
-            },
+            completeness: (linked > 0).then(|| 1.0 - missing as f64 / linked as f64),
         });
     }
     out

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::LintFinding;
 use crate::graph::{CitationGraph, Scope};
 use crate::metrics::{BetweennessOptions, HitsOptions, LouvainOptions, PageRankOptions};
-use crate::s2::Resolution;
+use crate::records::Resolution;
 
 pub use bibliography::BibSource;
 pub use context::Context;
@@ -70,9 +70,10 @@ pub struct Summary {
     pub modularity: f64,
     /// Modularity of the mechanism partition of the catalogue papers (catalogue subgraph).
     pub mechanism_modularity: f64,
-    /// Agreement between detected communities and mechanisms over catalogue papers.
-    pub nmi: f64,
-    pub ari: f64,
+    /// Agreement between detected communities and mechanisms over catalogue papers; `None`
+    /// (n/a) when fewer than two mechanisms are there to agree with.
+    pub nmi: Option<f64>,
+    pub ari: Option<f64>,
     /// Share of catalogue-to-catalogue citations that stay within a mechanism, and its chance level.
     pub homophily: f64,
     pub homophily_expected: f64,
@@ -233,8 +234,8 @@ pub struct Coverage {
     pub linked: usize,
     /// Of those, the ones outside the catalogue.
     pub missing: usize,
-    /// 1 - missing / linked (1 where nothing is linked).
-    pub completeness: f64,
+    /// 1 - missing / linked; `None` (n/a) where nothing is linked.
+    pub completeness: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -244,44 +245,35 @@ pub struct EdgeRow {
     pub is_influential: bool,
 }
 
-/// Options of the analysis.
-#[derive(Debug, Clone, PartialEq, clap::Args)]
+/// The analysis settings. The command line (`src/cli.rs`) fills it; [`AnalyzeOptions::default`]
+/// holds the defaults, written once.
+#[derive(Debug, Clone, PartialEq)]
 pub struct AnalyzeOptions {
-    /// `catalog`: the edges that touch a catalogue paper; `all`: every edge the records hold.
-    #[arg(long, default_value = "catalog", value_parser = ["catalog", "all"])]
-    pub scope: String,
+    /// `Catalog`: the edges that touch a catalogue paper; `All`: every edge the records hold.
+    pub scope: Scope,
     /// Graphs with at most this many nodes get exact betweenness; larger ones are sampled.
-    #[arg(long, default_value_t = 20_000, value_name = "NODES")]
     pub betweenness_exact_limit: usize,
     /// Source nodes (pivots) of sampled betweenness [default: as many as fit about 2e8 edge
     /// visits, between 32 and 4096].
-    #[arg(long, value_name = "K")]
     pub betweenness_k: Option<usize>,
     /// Seed of every random choice (betweenness pivots, Louvain's node order).
-    #[arg(long, default_value_t = 0, value_name = "N")]
     pub seed: u64,
     /// Louvain runs (seeds derived from --seed), the best modularity kept
     /// [default: 4 up to 200,000 nodes, else 1; beyond 200,000 nodes the refinement rounds
     /// drop from 8 to 1 as well].
-    #[arg(long, value_name = "N")]
     pub louvain_trials: Option<usize>,
     /// A paper outside the catalogue is a foundation when at least N distinct catalogue papers
     /// cite it, a candidate when it cites at least N.
-    #[arg(long, default_value_t = 3, value_name = "N")]
     pub min_catalog_links: usize,
     /// Rows of missing.csv per kind (foundation, candidate); 0 for all.
-    #[arg(long, default_value_t = 100, value_name = "N")]
     pub missing_limit: usize,
     /// Top papers listed per mechanism and domain, influential papers per mechanism, and missing
     /// papers of each kind kept in the core graph for the figures.
-    #[arg(long, default_value_t = 10, value_name = "N")]
     pub top_n: usize,
     /// Coverage: papers linked to at least K catalogue papers of a mechanism count as its
     /// neighbourhood.
-    #[arg(long, default_value_t = 3, value_name = "K")]
     pub coverage_k: usize,
     /// Tag lint: only papers with at least N catalogue neighbours are judged.
-    #[arg(long, default_value_t = 5, value_name = "N")]
     pub lint_min_neighbours: usize,
 }
 
@@ -289,7 +281,7 @@ impl Default for AnalyzeOptions {
     /// The command line's defaults.
     fn default() -> Self {
         AnalyzeOptions {
-            scope: "catalog".to_string(),
+            scope: Scope::Catalog,
             betweenness_exact_limit: 20_000,
             betweenness_k: None,
             seed: 0,
@@ -315,22 +307,15 @@ fn default_trials(nodes: usize) -> usize {
     }
 }
 
-/// Builds the graph and computes every metric.
+/// Computes every metric on a built citation graph (see [`crate::graph::build`]) and assembles
+/// the tables of [`Analysis`]. `corpus` gives the resolutions (for the summary and the
+/// unresolved list). Errors: a metric kernel refused the graph (see [`Context::compute`]).
 pub fn analyze(
+    graph: &CitationGraph,
     catalog: &crate::catalog::Catalog,
-    corpus: &crate::s2::Corpus,
+    corpus: &crate::records::Corpus,
     options: &AnalyzeOptions,
-) -> anyhow::Result<(Analysis, CitationGraph)> {
-    let scope: Scope = options.scope.parse()?;
-    let started = std::time::Instant::now();
-    let graph = crate::graph::build(catalog, corpus, scope);
-    tracing::info!(
-        "citation graph: {} nodes, {} edges ({} catalogue papers), built in {:.1?}",
-        graph.node_count(),
-        graph.edge_count(),
-        graph.catalog.len(),
-        started.elapsed()
-    );
+) -> anyhow::Result<Analysis> {
     let metric_options = MetricOptions {
         pagerank: PageRankOptions::default(),
         hits: HitsOptions::default(),
@@ -356,11 +341,11 @@ pub fn analyze(
             ..LouvainOptions::default()
         },
     };
-    let cx = Context::compute(&graph, &metric_options)?;
+    let cx = Context::compute(graph, &metric_options)?;
     let started = std::time::Instant::now();
     let analysis = assemble(&cx, catalog, corpus, options);
     tracing::debug!("tables assembled in {:.1?}", started.elapsed());
-    Ok((analysis, graph))
+    Ok(analysis)
 }
 
 /// The options of each metric kernel.
@@ -375,7 +360,7 @@ pub struct MetricOptions {
 fn assemble(
     cx: &Context<'_>,
     catalog: &crate::catalog::Catalog,
-    corpus: &crate::s2::Corpus,
+    corpus: &crate::records::Corpus,
     options: &AnalyzeOptions,
 ) -> Analysis {
     let graph = cx.graph;
@@ -467,6 +452,15 @@ fn core_edges(cx: &Context<'_>, missing: &[MissingPaper], top_n: usize) -> Vec<E
         .collect()
 }
 
+/// A number with `decimals` decimals, or `n/a` where it is undefined (an agreement with no
+/// classes, a share of nothing): never a made-up 1.000 or 100%.
+pub fn or_na(value: Option<f64>, decimals: usize) -> String {
+    match value {
+        Some(v) if v.is_finite() => format!("{v:.decimals$}"),
+        _ => "n/a".to_string(),
+    }
+}
+
 /// The text summary `analyze` prints.
 pub fn summary_text(analysis: &Analysis) -> String {
     use std::fmt::Write;
@@ -479,14 +473,18 @@ pub fn summary_text(analysis: &Analysis) -> String {
     );
     let _ = writeln!(
         out,
-        "catalogue: {} papers, {} resolved, {} unresolved",
+        "catalogue: {} distinct papers listed, {} resolved (in the graph and every table below), {} unresolved (see unresolved.csv)",
         s.catalog_papers, s.resolved, s.unresolved
     );
     let _ = writeln!(
         out,
         "communities: {} (modularity {:.4}); mechanism partition modularity {:.4}; \
-         communities vs mechanisms NMI {:.3}, ARI {:.3}",
-        s.communities, s.modularity, s.mechanism_modularity, s.nmi, s.ari
+         communities vs mechanisms NMI {}, ARI {}",
+        s.communities,
+        s.modularity,
+        s.mechanism_modularity,
+        or_na(s.nmi, 3),
+        or_na(s.ari, 3)
     );
     let _ = writeln!(
         out,
@@ -527,30 +525,12 @@ pub fn summary_text(analysis: &Analysis) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::Parser;
-
-    #[derive(Parser)]
-    struct Wrapper {
-        #[command(flatten)]
-        options: AnalyzeOptions,
-    }
-
-    #[test]
-    fn defaults_match_the_command_line() {
-        let parsed = Wrapper::parse_from(["x"]).options;
-        assert_eq!(parsed, AnalyzeOptions::default());
-    }
-}
-
 /// The analysis on a hand-made corpus small enough to check by hand.
 #[cfg(test)]
 mod hand_checked {
     use super::*;
     use crate::catalog::{Catalog, CatalogPaper};
-    use crate::s2::{Corpus, Link, PaperRecord};
+    use crate::records::{Corpus, Link, PaperRecord};
 
     fn link(id: &str) -> Link {
         Link {
@@ -620,7 +600,8 @@ mod hand_checked {
     #[test]
     fn groups_flow_missing_and_coverage() {
         let (catalog, corpus) = world();
-        let (a, graph) = analyze(&catalog, &corpus, &AnalyzeOptions::default()).unwrap();
+        let graph = crate::graph::build(&catalog, &corpus, Scope::Catalog);
+        let a = analyze(&graph, &catalog, &corpus, &AnalyzeOptions::default()).unwrap();
         assert_eq!(graph.node_count(), 8);
         assert_eq!(a.summary.catalog_edges, 4);
         assert_eq!(a.summary.edges, 4 + 3 + 3 + 1);
@@ -677,14 +658,14 @@ mod hand_checked {
             coverage_k: 2,
             ..AnalyzeOptions::default()
         };
-        let (a2, _) = analyze(&catalog, &corpus, &options).unwrap();
+        let a2 = analyze(&graph, &catalog, &corpus, &options).unwrap();
         let cov = a2
             .coverage
             .iter()
             .find(|c| c.mechanism == "pruning")
             .unwrap();
         assert_eq!((cov.linked, cov.missing), (2, 2));
-        assert_eq!(cov.completeness, 0.0);
+        assert_eq!(cov.completeness, Some(0.0));
         assert!(a2.coverage.iter().all(|c| c.mechanism != "unspecified"));
 
         // Core edges: every edge among the catalogue and the listed missing papers.
@@ -696,12 +677,9 @@ mod hand_checked {
 
     #[test]
     fn empty_inputs_give_an_empty_analysis() {
-        let (a, graph) = analyze(
-            &Catalog::default(),
-            &Corpus::default(),
-            &AnalyzeOptions::default(),
-        )
-        .unwrap();
+        let (catalog, corpus) = (Catalog::default(), Corpus::default());
+        let graph = crate::graph::build(&catalog, &corpus, Scope::Catalog);
+        let a = analyze(&graph, &catalog, &corpus, &AnalyzeOptions::default()).unwrap();
         assert_eq!(graph.node_count(), 0);
         assert!(a.papers.is_empty() && a.missing.is_empty() && a.mechanisms.is_empty());
         assert_eq!(a.summary.modularity, 0.0);

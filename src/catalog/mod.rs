@@ -125,22 +125,24 @@ pub struct Warning {
     pub message: String,
 }
 
-/// Where the catalogue comes from and how its mechanism labels are read.
-#[derive(Debug, Clone, clap::Args)]
+/// Where the catalogue comes from and how its mechanism labels are read. The command line
+/// (`src/cli.rs`) fills it; the default reads the upstream list ([`DEFAULT_CATALOG`]).
+#[derive(Debug, Clone, PartialEq)]
 pub struct CatalogOptions {
-    /// A Markdown file, a directory (walked for *.md), a GitHub repository URL or a raw file URL.
-    /// Repeat to read several.
-    #[arg(
-        long = "catalog",
-        global = true,
-        value_name = "SRC",
-        default_value = DEFAULT_CATALOG
-    )]
+    /// Markdown files, directories (walked for *.md), GitHub repository URLs or raw file URLs.
     pub sources: Vec<String>,
     /// A TOML file of extra mechanism aliases (`[aliases]` "Label" = "Canonical"; labels that are
     /// not mechanisms: `not_mechanisms = ["Label", ...]`).
-    #[arg(long, global = true, value_name = "FILE")]
     pub mechanisms: Option<std::path::PathBuf>,
+}
+
+impl Default for CatalogOptions {
+    fn default() -> Self {
+        CatalogOptions {
+            sources: vec![DEFAULT_CATALOG.to_string()],
+            mechanisms: None,
+        }
+    }
 }
 
 /// The upstream awesome list this tool was built for.

@@ -17,7 +17,7 @@ use regex::Regex;
 
 use super::charts::{self, Figure};
 use super::{escape, hex_color, labels, ranked_evidence, Exporter, OutputFile, RenderContext};
-use crate::analysis::{Analysis, MissingKind, MissingPaper, PaperMetrics};
+use crate::analysis::{or_na, Analysis, MissingKind, MissingPaper, PaperMetrics};
 
 /// Rows of each mechanism's influential-papers table.
 pub const INFLUENTIAL_PER_MECHANISM: usize = 10;
@@ -265,11 +265,11 @@ fn summary(analysis: &Analysis) -> String {
     );
     card(
         &mut out,
-        &fixed(s.nmi, 2),
+        &or_na(s.nmi, 2),
         "communities vs mechanisms (NMI)",
         &format!(
             "ARI {}; mechanism modularity {}",
-            fixed(s.ari, 2),
+            or_na(s.ari, 2),
             fixed(s.mechanism_modularity, 2)
         ),
     );
@@ -301,7 +301,7 @@ fn summary(analysis: &Analysis) -> String {
          NMI of {} (0: independent, 1: identical). Betweenness: {}.</p>",
         percent(s.homophily),
         s.communities,
-        fixed(s.nmi, 2),
+        or_na(s.nmi, 2),
         escape::html(&s.betweenness),
     );
     out
@@ -709,7 +709,7 @@ fn coverage(names: &Names<'_>) -> String {
                 c.k.to_string(),
                 c.linked.to_string(),
                 c.missing.to_string(),
-                meter(c.completeness, ""),
+                meter(c.completeness.unwrap_or(f64::NAN), ""),
             ]
         })
         .collect();

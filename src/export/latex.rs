@@ -116,7 +116,7 @@ pub fn influential_table(analysis: &Analysis, rows: usize) -> String {
 /// One row per mechanism: size, influence, how inward-looking its citations are, how complete
 /// the list looks for it, and its most influential papers.
 pub fn mechanisms_table(analysis: &Analysis) -> String {
-    let completeness: HashMap<&str, f64> = analysis
+    let completeness: HashMap<&str, Option<f64>> = analysis
         .coverage
         .iter()
         .map(|c| (c.mechanism.as_str(), c.completeness))
@@ -148,9 +148,10 @@ pub fn mechanisms_table(analysis: &Analysis) -> String {
                     m.homophily * 100.0,
                     m.homophily_expected * 100.0
                 ),
-                completeness
-                    .get(m.name.as_str())
-                    .map_or_else(|| "--".to_string(), |c| format!("{:.0}\\%", c * 100.0)),
+                completeness.get(m.name.as_str()).map_or_else(
+                    || "--".to_string(),
+                    |c| c.map_or("n/a".to_string(), |c| format!("{:.0}\\%", c * 100.0)),
+                ),
                 top.join(", "),
             ]
         })

@@ -27,34 +27,36 @@ pub use tables::write_analysis;
 
 use crate::analysis::Analysis;
 
-/// Options of the render stage.
-#[derive(Debug, Clone, clap::Args)]
+/// Options of the render stage. The command line (`src/cli.rs`) fills it and checks every
+/// choice at parse time; [`RenderOptions::default`] holds the defaults, written once.
+#[derive(Debug, Clone, PartialEq)]
 pub struct RenderOptions {
-    /// Figures to draw: `all`, or names from `papers-per-year, mechanism-domain, mechanism-flow,
-    /// top-influential, influence-by-mechanism, communities, citation-distribution, missing`.
-    #[arg(
-        long,
-        default_value = "all",
-        value_delimiter = ',',
-        value_name = "NAMES"
-    )]
+    /// Figures to draw: `all`, or names from [`charts::FIGURE_NAMES`].
     pub figures: Vec<String>,
-    /// Figure formats.
-    #[arg(long, default_value = "svg,png", value_delimiter = ',', value_parser = ["svg", "png"])]
+    /// Figure formats: `svg`, `png`.
     pub format: Vec<String>,
     /// Figure width in pixels at 300 dpi (1050 = 3.5 in, one column of a two-column paper).
-    #[arg(long, default_value_t = 1050, value_name = "PX")]
     pub width: u32,
     /// Add the top N missing papers to graph.dot as dashed nodes.
-    #[arg(long, default_value_t = 10, value_name = "N")]
     pub with_missing: usize,
     /// Group the DOT graph by `year` (rank=same) or by `community` (clusters).
-    #[arg(long, default_value = "year", value_parser = ["year", "community"])]
     pub dot_layout: String,
     /// Write every catalogue paper and every edge to graph.dot; by default it holds the ~100
     /// papers that draw readably (see `dot_select`).
-    #[arg(long)]
     pub dot_all: bool,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            figures: vec!["all".to_string()],
+            format: vec!["svg".to_string(), "png".to_string()],
+            width: 1050,
+            with_missing: 10,
+            dot_layout: "year".to_string(),
+            dot_all: false,
+        }
+    }
 }
 
 mod catalog;

@@ -505,7 +505,7 @@ fn coverage(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             c.k.to_string(),
             c.linked.to_string(),
             c.missing.to_string(),
-            num(c.completeness),
+            c.completeness.map_or_else(|| "n/a".to_string(), num),
         ])?;
     }
     t.finish()

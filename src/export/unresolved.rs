@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::catalog::Catalog;
-use crate::s2::Resolution;
+use crate::records::Resolution;
 
 /// Writes `OUTPUT/unresolved.csv` (`key,title,year,ids,listed_at,reason`), one row per
 /// unresolved paper in catalogue order; a header alone when every paper resolved.
@@ -113,7 +113,7 @@ mod tests {
             Resolution {
                 key: "arxiv:1".into(),
                 paper_id: Some("abc".into()),
-                method: Some(crate::s2::ResolveMethod::Arxiv),
+                method: Some(crate::records::ResolveMethod::Arxiv),
                 note: None,
             },
         ];

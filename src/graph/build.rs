@@ -1,8 +1,8 @@
 //! Building the [`CitationGraph`] from the records.
 //!
 //! Paper ids are numbers from the start: those of the compact records
-//! ([`crate::s2::Corpus::others`], interned when the snapshot was read) keep theirs, and the few
-//! that only the full records ([`crate::s2::Corpus::records`]) name get the next ones. One pass
+//! ([`crate::records::Corpus::others`], interned when the snapshot was read) keep theirs, and the few
+//! that only the full records ([`crate::records::Corpus::records`]) name get the next ones. One pass
 //! over the full records, then the compact ones, collects the edges: record -> reference,
 //! citer -> record. The scope filter keeps the edges wanted, the papers at their ends (and the
 //! catalogue's) become the nodes, numbered in the order of their ids; the edges are sorted and
@@ -21,8 +21,8 @@ use rustc_hash::FxBuildHasher;
 
 use super::{CatalogInfo, Citation, CitationGraph, Csr, Intents, PaperGraph, PaperNode, Scope};
 use crate::catalog::{Catalog, CatalogPaper};
-use crate::s2::compact::{PaperIds, PaperMetadata};
-use crate::s2::{Corpus, Link};
+use crate::records::compact::{PaperIds, PaperMetadata};
+use crate::records::{Corpus, Link};
 
 const NONE: u32 = u32::MAX;
 
@@ -517,7 +517,7 @@ impl<'a> Ids<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::s2::{PaperRecord, Resolution};
+    use crate::records::{PaperRecord, Resolution};
 
     fn link(id: Option<&str>, influential: bool, intents: &[&str]) -> Link {
         Link {
@@ -654,7 +654,7 @@ mod tests {
         Corpus {
             resolutions: corpus.resolutions,
             records: catalogue,
-            others: crate::s2::compact::from_jsonl(&jsonl.join("\n"), usize::MAX).0,
+            others: crate::records::compact::from_jsonl(&jsonl.join("\n"), usize::MAX).0,
             requests: 0,
         }
     }
@@ -682,7 +682,7 @@ mod tests {
             vec![link(Some("z"), false, &["methodology"])],
         ));
         full.records[2].venue = Some("Venue".into());
-        full.records[2].authors = vec![crate::s2::Author {
+        full.records[2].authors = vec![crate::records::Author {
             author_id: None,
             name: Some("Ann".into()),
         }];

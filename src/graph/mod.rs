@@ -1,6 +1,6 @@
 //! The citation graph: a node per distinct paper, an edge citing -> cited.
 //!
-//! [`build`] turns a [`crate::s2::Corpus`] and the [`crate::catalog::Catalog`] into a
+//! [`build`] turns a [`crate::records::Corpus`] and the [`crate::catalog::Catalog`] into a
 //! [`CitationGraph`]: a petgraph [`petgraph::Graph`] holding the node and edge data, and a compact
 //! [`Csr`] adjacency (u32 indices, out and in lists) that the metrics run on. Nodes are numbered in
 //! the order of their Semantic Scholar ids, so the numbering (and every output that follows it)
@@ -71,11 +71,9 @@ impl Intents {
     pub const OTHER: u8 = 8;
 
     pub fn from_names<S: AsRef<str>>(names: &[S]) -> Intents {
-        Intents(
-            names
-                .iter()
-                .fold(0, |bits, name| bits | crate::s2::intent_bit(name.as_ref())),
-        )
+        Intents(names.iter().fold(0, |bits, name| {
+            bits | crate::records::intent_bit(name.as_ref())
+        }))
     }
 
     pub fn names(self) -> Vec<&'static str> {

@@ -588,11 +588,6 @@ fn parse_retry_after(value: &str) -> Option<Duration> {
     (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
 }
 
-pub(crate) fn preview(text: &str) -> String {
-    let text: String = text.chars().filter(|c| !c.is_control()).take(200).collect();
-    text
-}
-
 /// The query of a request for the trace log, with long values (field lists) shortened.
 fn describe_query(query: &[(&str, &str)]) -> String {
     query

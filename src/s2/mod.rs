@@ -1,200 +1,87 @@
-//! Semantic Scholar: the [`PaperRecord`] (the one currency between fetching and analysis), the
-//! resolution of catalogue papers to Semantic Scholar ids, and the fetch of their references and
-//! citations. The live API, the on-disk cache and a snapshot file all produce the same [`Corpus`].
+//! Semantic Scholar: the API client, the resolution of catalogue papers to Semantic Scholar ids,
+//! the fetch of their references and citations, and the cache policy shared by the fetch and the
+//! snapshot reader. The live API, the on-disk cache and a snapshot file all produce the same
+//! [`Corpus`] (the record types live in [`crate::records`]).
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Deserializer, Serialize};
-
-pub use compact::{intent_bit, CompactRecords, LinkCounts};
+use crate::records::{Corpus, LinkCounts, Resolution, ResolveMethod};
 
 mod client;
-pub mod compact;
 mod fetch;
+mod policy;
 mod progress;
 mod resolve;
 mod snapshot;
 pub mod wire;
 
-/// A paper as the Graph API describes it, with its reference and citation links.
-///
-/// Deserialization is lenient the way the API needs it: any field may be missing or `null`
-/// (fixtures/s2-recorded/PaperWithNullValues.json), lists may be `null` instead of empty.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct PaperRecord {
-    pub paper_id: String,
-    #[serde(default, deserialize_with = "null_default")]
-    pub external_ids: BTreeMap<String, serde_json::Value>,
-    #[serde(default)]
-    pub title: Option<String>,
-    #[serde(default)]
-    pub year: Option<i32>,
-    #[serde(default)]
-    pub venue: Option<String>,
-    #[serde(default)]
-    pub publication_date: Option<String>,
-    #[serde(default, deserialize_with = "null_default")]
-    pub authors: Vec<Author>,
-    #[serde(default)]
-    pub citation_count: Option<u64>,
-    #[serde(default)]
-    pub influential_citation_count: Option<u64>,
-    #[serde(default)]
-    pub reference_count: Option<u64>,
-    /// Papers this one cites. `None`: not fetched (or `null` in the answer).
-    #[serde(default)]
-    pub references: Option<Vec<Link>>,
-    /// Papers citing this one. `None`: not fetched (or `null` in the answer).
-    #[serde(default)]
-    pub citations: Option<Vec<Link>>,
-}
+pub use snapshot::Imported;
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct Author {
-    #[serde(default)]
-    pub author_id: Option<String>,
-    #[serde(default)]
-    pub name: Option<String>,
-}
-
-/// One end of a citation link, seen from the record that holds it: the other paper and the
-/// link's own fields.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-pub struct Link {
-    /// `None` for a bibliography line Semantic Scholar could not match: never a node.
-    #[serde(default)]
-    pub paper_id: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub title: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub year: Option<i32>,
-    #[serde(
-        default,
-        deserialize_with = "null_default",
-        skip_serializing_if = "BTreeMap::is_empty"
-    )]
-    pub external_ids: BTreeMap<String, serde_json::Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub citation_count: Option<u64>,
-    #[serde(default, deserialize_with = "null_default")]
-    pub is_influential: bool,
-    #[serde(default, deserialize_with = "null_default")]
-    pub intents: Vec<String>,
-}
-
-/// `null` (or absent) becomes the type's default.
-pub fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Default + Deserialize<'de>,
-{
-    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
-}
-
-/// How a catalogue paper was matched to a Semantic Scholar record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
-#[serde(rename_all = "lowercase")]
-pub enum ResolveMethod {
-    Arxiv,
-    Doi,
-    Acl,
-    Url,
-    Title,
-}
-
-/// The outcome of resolving one catalogue paper.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Resolution {
-    /// The catalogue paper's key ([`crate::catalog::CatalogPaper::key`]).
-    pub key: String,
-    /// The Semantic Scholar id, when resolved.
-    pub paper_id: Option<String>,
-    pub method: Option<ResolveMethod>,
-    /// Why it is unresolved, or what is odd about it (a linked record whose title did not match
-    /// the catalogue's, an elided reference list, ...).
-    pub note: Option<String>,
-}
-
-/// What the fetch stage hands to the analysis: every catalogue paper's resolution, and the records.
-#[derive(Debug, Clone, Default)]
-pub struct Corpus {
-    /// One per catalogue paper, in catalogue order.
-    pub resolutions: Vec<Resolution>,
-    /// The resolved catalogue papers' records, with their reference and citation lists.
-    pub records: Vec<PaperRecord>,
-    /// Records of other papers, where the source holds them (every other line of a snapshot),
-    /// in compact form: interned ids, a byte of flags a link, the strings the analysis shows
-    /// (see [`compact`]). A million papers with ten million references fit in about 150 MB
-    /// instead of 3 GB as `PaperRecord`s. Empty for the API and the cache. The graph reads them
-    /// after `records`.
-    pub others: CompactRecords,
-    /// Requests made to the API in this run.
-    pub requests: u64,
-}
-
-/// Where the run keeps and writes its files.
+/// Where the fetch keeps its files, and whether it may use the network.
 #[derive(Debug, Clone)]
 pub struct Environment {
     pub cache_dir: std::path::PathBuf,
-    pub output_dir: std::path::PathBuf,
     /// No network at all.
     pub offline: bool,
 }
 
-/// Records from a snapshot file instead of the API.
-#[derive(Debug, Clone, Default, clap::Args)]
-pub struct SnapshotSource {
-    /// Read records from this JSON Lines snapshot (see `snapshot export`) instead of the API:
-    /// no network is used.
-    #[arg(long, value_name = "FILE")]
-    pub snapshot: Option<std::path::PathBuf>,
-}
-
-/// How the fetch talks to Semantic Scholar.
-#[derive(Debug, Clone, clap::Args)]
+/// How the fetch talks to Semantic Scholar, and what the record lists must hold. The command
+/// line (`src/cli.rs`) fills it; [`FetchOptions::default`] holds the defaults, written once.
+#[derive(Debug, Clone, PartialEq)]
 pub struct FetchOptions {
     /// Base URL of the Graph API (a mirror or a test server can stand in).
-    #[arg(
-        long,
-        env = "S2_API_URL",
-        default_value = "https://api.semanticscholar.org/graph/v1",
-        value_name = "URL"
-    )]
     pub api_url: String,
     /// Do not fetch citations (references only).
-    #[arg(long)]
     pub no_citations: bool,
     /// Fetch at most N citations per paper (most cited papers have tens of thousands).
-    #[arg(long, value_name = "N")]
     pub max_citations: Option<usize>,
     /// Requests per second (1 is the limit of an API key).
-    #[arg(long, default_value_t = 1.0, value_name = "RATE")]
     pub rps: f64,
     /// Retries of a request after 429, 5xx, a timeout or a connection error.
-    #[arg(long, default_value_t = 8, value_name = "N")]
     pub max_retries: u32,
     /// Seconds before a request is given up (and retried).
-    #[arg(long, default_value_t = 60.0, value_name = "SECONDS")]
     pub timeout: f64,
     /// Refetch everything, ignoring the cache.
-    #[arg(long)]
     pub refresh: bool,
     /// Refetch cache entries older than this many days.
-    #[arg(long, value_name = "DAYS")]
     pub max_age: Option<f64>,
-    /// Skip each link's isInfluential and intents: take the reference and citation lists nested
-    /// in the batch answer instead of paging them (about two requests a paper fewer, 86 instead of
-    /// ~630 for the token-reduction catalogue). By default they are fetched: the batch call cannot
-    /// carry them, so every paper's references and citations are paged.
-    #[arg(long = "no-link-details", action = clap::ArgAction::SetFalse)]
+    /// Each link's isInfluential and intents: every paper's references and citations are paged
+    /// (the batch call cannot carry them). `false` (`--no-link-details`) takes the lists nested
+    /// in the batch answer instead: about two requests a paper fewer.
     pub link_details: bool,
     /// Seconds before the first retry; the wait doubles at each retry, with jitter (a
     /// `Retry-After` from the server wins).
-    #[arg(long, default_value_t = 1.0, value_name = "SECONDS")]
     pub retry_delay: f64,
+}
+
+/// The public Graph API.
+pub const DEFAULT_API_URL: &str = "https://api.semanticscholar.org/graph/v1";
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        FetchOptions {
+            api_url: DEFAULT_API_URL.to_string(),
+            no_citations: false,
+            max_citations: None,
+            rps: 1.0,
+            max_retries: 8,
+            timeout: 60.0,
+            refresh: false,
+            max_age: None,
+            link_details: true,
+            retry_delay: 1.0,
+        }
+    }
+}
+
+/// Where the records come from: the API (through the cache), or a snapshot file.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub enum RecordSource {
+    /// The cache, and the API for what it lacks (unless offline).
+    #[default]
+    Api,
+    /// A JSON Lines snapshot (see `snapshot export`): no network, no cache.
+    Snapshot(std::path::PathBuf),
 }
 
 /// Resolves every catalogue paper and fetches its references and citations (cache first).
@@ -204,26 +91,12 @@ pub struct FetchOptions {
 pub fn fetch(
     catalog: &crate::catalog::Catalog,
     options: &FetchOptions,
-    source: &SnapshotSource,
+    source: &RecordSource,
     env: &Environment,
 ) -> anyhow::Result<Corpus> {
-    match &source.snapshot {
-        Some(path) => snapshot::corpus(catalog, path, options),
-        None => fetch::run(catalog, options, env, !env.offline),
-    }
-}
-
-/// The records for `analyze`: from the snapshot when one is given, else from the cache only
-/// (no request; what is missing is reported).
-pub fn load_for_analysis(
-    catalog: &crate::catalog::Catalog,
-    options: &FetchOptions,
-    source: &SnapshotSource,
-    env: &Environment,
-) -> anyhow::Result<Corpus> {
-    match &source.snapshot {
-        Some(path) => snapshot::corpus(catalog, path, options),
-        None => fetch::run(catalog, options, env, false),
+    match source {
+        RecordSource::Snapshot(path) => snapshot::corpus(catalog, path, options),
+        RecordSource::Api => fetch::run(catalog, options, env, !env.offline),
     }
 }
 
@@ -233,6 +106,17 @@ pub fn export_snapshot(
     file: &std::path::Path,
 ) -> anyhow::Result<usize> {
     snapshot::export(cache_dir, file)
+}
+
+/// Fills the cache from a snapshot for this catalogue (see [`Imported`]): afterwards `fetch
+/// --offline` and `analyze` read the same records as `--snapshot FILE` gives. Errors: the file
+/// cannot be read, no catalogue paper resolves against it, the cache cannot be written.
+pub fn import_snapshot(
+    catalog: &crate::catalog::Catalog,
+    file: &std::path::Path,
+    cache_dir: &std::path::Path,
+) -> anyhow::Result<Imported> {
+    snapshot::import(catalog, file, cache_dir)
 }
 
 /// The text summary printed after a fetch: resolved, unresolved with reasons, requests made.

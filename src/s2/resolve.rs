@@ -10,7 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::catalog::{Catalog, CatalogPaper};
-use crate::s2::{PaperRecord, ResolveMethod};
+use crate::records::{PaperRecord, ResolveMethod};
 
 /// Titles agree when their normalized forms are this similar (or one contains the other).
 /// Measured on real pairs: drift of the same paper ("KV Caching" / "KV Cache", a dropped word)

@@ -15,12 +15,13 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use rayon::prelude::*;
 
-use super::compact::{parse_line, CompactBuilder, CompactRecords, ParsedChunk, RecordRef};
-use super::fetch::{self, CachedPaper, ListPolicy, PAPERS};
+use super::policy::{self, id_request, title_request, CachedPaper, ListPolicy, LOOKUPS, PAPERS};
 use super::resolve::{self, normalize_title, Answer, Answers, Source, TitleQuery};
-use super::{Corpus, FetchOptions, PaperRecord};
+use super::FetchOptions;
 use crate::cache::Cache;
 use crate::catalog::Catalog;
+use crate::records::compact::{parse_line, CompactBuilder, CompactRecords, ParsedChunk, RecordRef};
+use crate::records::{Corpus, PaperRecord};
 
 /// Bytes read at once: whole lines, parsed in parallel while the next block is read.
 const BLOCK_BYTES: usize = 8 << 20;
@@ -299,7 +300,7 @@ impl SnapshotSource<'_> {
             if let std::collections::hash_map::Entry::Vacant(slot) = read.entry(index) {
                 let record = self.snapshot.read_record(self.path, index)?;
                 self.found.insert(record.paper_id.clone(), index);
-                slot.insert(fetch::lite(record));
+                slot.insert(policy::lite(record));
             }
             if let Some(record) = read.get(&index) {
                 answers.insert(key, Answer::Found(Box::new(record.clone())));
@@ -381,7 +382,7 @@ pub(crate) fn corpus(catalog: &Catalog, path: &Path, options: &FetchOptions) -> 
         let index = *found.get(id)?;
         match snapshot.read_record(path, index) {
             Ok(mut record) => {
-                fetch::apply_policy(&mut record, &policy);
+                policy::apply_policy(&mut record, &policy);
                 taken.push(index);
                 Some(record)
             }
@@ -391,7 +392,7 @@ pub(crate) fn corpus(catalog: &Catalog, path: &Path, options: &FetchOptions) -> 
             }
         }
     };
-    let mut corpus = fetch::assemble(resolved, take, &policy, 0);
+    let mut corpus = policy::assemble(resolved, take, &policy, 0);
     if let Some(err) = failed {
         return Err(err);
     }
@@ -401,6 +402,102 @@ pub(crate) fn corpus(catalog: &Catalog, path: &Path, options: &FetchOptions) -> 
     corpus.others = snapshot.records;
     tracing::debug!("snapshot resolved at {:.1?}", started.elapsed());
     Ok(corpus)
+}
+
+/// What `snapshot import` put into the cache.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Imported {
+    /// Catalogue papers' records, with their lists.
+    pub records: usize,
+    /// Id and title lookups the catalogue asks, answered by the snapshot.
+    pub lookups: usize,
+}
+
+/// A resolution source that remembers what the snapshot answered, to keep it in the cache.
+struct Recording<'a> {
+    inner: SnapshotSource<'a>,
+    found: Vec<(String, PaperRecord)>,
+}
+
+impl Source for Recording<'_> {
+    async fn lookup_ids(&mut self, ids: &[String]) -> Result<Answers> {
+        let answers = self.inner.lookup_ids(ids).await?;
+        for (id, answer) in &answers {
+            if let Answer::Found(record) = answer {
+                self.found.push((id_request(id), (**record).clone()));
+            }
+        }
+        Ok(answers)
+    }
+
+    async fn match_titles(&mut self, queries: &[TitleQuery]) -> Result<Answers> {
+        let answers = self.inner.match_titles(queries).await?;
+        for (normalized, answer) in &answers {
+            if let Answer::Found(record) = answer {
+                self.found
+                    .push((title_request(normalized), (**record).clone()));
+            }
+        }
+        Ok(answers)
+    }
+}
+
+/// Fills the cache from a snapshot: the catalogue is resolved against the snapshot's records
+/// (as `--snapshot` does), and every answer found is kept as the fetch would keep it, so that
+/// `fetch --offline` and `analyze` (which read the cache) find the same records afterwards.
+/// Imported records count as complete (link details, every citation). Ids or titles the
+/// snapshot does not know are not cached: the API may still know them.
+pub(crate) fn import(catalog: &Catalog, path: &Path, cache_dir: &Path) -> Result<Imported> {
+    let snapshot = load(path, usize::MAX)?;
+    let mut source = Recording {
+        inner: SnapshotSource {
+            path,
+            snapshot: &snapshot,
+            found: HashMap::new(),
+        },
+        found: Vec::new(),
+    };
+    let resolved = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .context("cannot start the async runtime")?
+        .block_on(resolve::resolve(catalog, &mut source))?;
+    let cache = Cache::new(cache_dir);
+    let mut imported = Imported::default();
+    for (request, record) in &source.found {
+        cache.put(LOOKUPS, request, &Some(record))?;
+        imported.lookups += 1;
+    }
+    let mut stored = std::collections::HashSet::new();
+    for outcome in resolved {
+        let Some(found) = outcome.record else {
+            continue;
+        };
+        let Some(&index) = source.inner.found.get(&found.paper_id) else {
+            continue;
+        };
+        if !stored.insert(index) {
+            continue;
+        }
+        let record = snapshot.read_record(path, index)?;
+        let paper = CachedPaper {
+            record,
+            link_details: true,
+            citations_limit: None,
+        };
+        cache.put(
+            PAPERS,
+            &policy::paper_request(&paper.record.paper_id),
+            &paper,
+        )?;
+        imported.records += 1;
+    }
+    if imported.records == 0 {
+        anyhow::bail!(
+            "{}: no record of the snapshot matches a catalogue paper, nothing was imported (is it the snapshot of this catalogue? check --catalog)",
+            path.display()
+        );
+    }
+    Ok(imported)
 }
 
 /// Writes every cached record to `file`, one JSON line each, sorted by paperId.

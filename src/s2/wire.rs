@@ -5,7 +5,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{Link, PaperRecord};
+use crate::records::{Link, PaperRecord};
 
 /// One element of a batch or match answer, or a `/paper/{id}` answer: `Ok(None)` for `null`
 /// (an unknown id), `Err` for something that is not a paper record (wrong types, no paperId).
@@ -37,7 +37,7 @@ pub fn batch(value: Value) -> Result<Vec<Value>, String> {
         Value::Array(items) => Ok(items),
         other => Err(format!(
             "a batch answer is a JSON array, not {}",
-            super::client::preview(&other.to_string())
+            preview(&other.to_string())
         )),
     }
 }
@@ -107,12 +107,17 @@ pub fn error_message(bytes: &[u8]) -> String {
                 .find_map(|field| value.get(field).and_then(Value::as_str).map(str::to_string))
         });
     let text = field.unwrap_or_else(|| String::from_utf8_lossy(bytes).into_owned());
-    let shown = super::client::preview(&text);
+    let shown = preview(&text);
     if shown.trim().is_empty() {
         "(no message)".to_string()
     } else {
         shown
     }
+}
+
+/// At most 200 characters of an answer, control characters dropped: what an error may quote.
+pub(crate) fn preview(text: &str) -> String {
+    text.chars().filter(|c| !c.is_control()).take(200).collect()
 }
 
 #[cfg(test)]

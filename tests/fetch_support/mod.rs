@@ -6,7 +6,8 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use citegraph::catalog::{Catalog, CatalogPaper, ExternalIds, Listing};
-use citegraph::s2::{Corpus, Environment, FetchOptions, SnapshotSource};
+use citegraph::records::Corpus;
+use citegraph::s2::{Environment, FetchOptions, RecordSource};
 use serde_json::Value;
 
 use crate::common;
@@ -102,13 +103,12 @@ pub fn options(url: &str) -> FetchOptions {
 pub fn env(dir: &Path) -> Environment {
     Environment {
         cache_dir: dir.join("cache"),
-        output_dir: dir.join("output"),
         offline: false,
     }
 }
 
-pub fn no_snapshot() -> SnapshotSource {
-    SnapshotSource::default()
+pub fn no_snapshot() -> RecordSource {
+    RecordSource::Api
 }
 
 /// The library's fetch of `catalog` into `dir` (cache/ and output/), from the API.

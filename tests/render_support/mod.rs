@@ -13,7 +13,7 @@ use citegraph::analysis::{
 };
 use citegraph::catalog::LintFinding;
 use citegraph::export::RenderOptions;
-use citegraph::s2::{Resolution, ResolveMethod};
+use citegraph::records::{Resolution, ResolveMethod};
 
 pub const CATALOG_PAPERS: usize = 290;
 pub const FOUNDATIONS: usize = 30;
@@ -493,7 +493,7 @@ pub fn sample_analysis() -> Analysis {
             k: 3,
             linked: 20 + i * 3,
             missing: i * 2,
-            completeness: 1.0 - (i * 2) as f64 / (20 + i * 3) as f64,
+            completeness: Some(1.0 - (i * 2) as f64 / (20 + i * 3) as f64),
         })
         .collect();
     let unresolved: Vec<Resolution> = (0..12)
@@ -544,8 +544,8 @@ pub fn sample_analysis() -> Analysis {
         communities: 10,
         modularity: 0.41,
         mechanism_modularity: 0.33,
-        nmi: 0.52,
-        ari: 0.31,
+        nmi: Some(0.52),
+        ari: Some(0.31),
         homophily: 0.58,
         homophily_expected: 0.17,
         betweenness: "exact".into(),

@@ -92,8 +92,8 @@ impl Communities {
             legend: LegendBlock::new(entries, None),
             shown,
             communities,
-            nmi: analysis.summary.nmi,
-            ari: analysis.summary.ari,
+            nmi: analysis.summary.nmi.unwrap_or(f64::NAN),
+            ari: analysis.summary.ari.unwrap_or(f64::NAN),
         }
     }
 

@@ -16,7 +16,7 @@ use super::{
     intent_bit, put_len, put_opt_str, put_str, PaperKey, RecordCounts, LINK_INFLUENTIAL,
     LINK_REFERENCE,
 };
-use crate::s2::null_default;
+use crate::records::null_default;
 
 /// Lines parsed on one worker, before their ids are interned.
 #[derive(Debug, Default)]

@@ -1,0 +1,262 @@
+//! The stages wired together, in pipeline order, in one place:
+//!
+//! ```text
+//! catalog::load -> s2::fetch (records) -> graph::build -> analysis::analyze -> export
+//! ```
+//!
+//! Every job writes its outputs into a [`StagedOutput`] and swaps them in at the end, so a run's
+//! outputs appear together or not at all, and a failed run (nothing resolved, a render error, a
+//! kill) leaves the last good outputs untouched. A job returns what it has to say ([`Report`]);
+//! the binary prints it (or not, with `-q`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _, Result};
+
+use crate::analysis::{self, AnalyzeOptions};
+use crate::catalog::{self, Catalog, CatalogOptions};
+use crate::export::{self, RenderOptions};
+use crate::fsutil::StagedOutput;
+use crate::records::Corpus;
+use crate::s2::{self, FetchOptions, RecordSource};
+
+/// Where a run reads and writes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Locations {
+    /// Fetched records and downloaded catalogues (default `cache`).
+    pub cache_dir: PathBuf,
+    /// Everything the tool writes (default `output`).
+    pub output_dir: PathBuf,
+    /// No network at all.
+    pub offline: bool,
+}
+
+impl Default for Locations {
+    fn default() -> Self {
+        Locations {
+            cache_dir: PathBuf::from("cache"),
+            output_dir: PathBuf::from("output"),
+            offline: false,
+        }
+    }
+}
+
+/// Every stage's settings, as the command line gives them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Settings {
+    pub locations: Locations,
+    pub catalog: CatalogOptions,
+    pub source: RecordSource,
+    pub fetch: FetchOptions,
+    pub analyze: AnalyzeOptions,
+    pub render: RenderOptions,
+}
+
+/// What a job has to say: its summary text (catalogue, fetch, analysis), then the files it wrote
+/// (final paths, under the output directory).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    pub summary: String,
+    pub written: Vec<PathBuf>,
+}
+
+impl Report {
+    /// The summary, then a `wrote PATH` line per file.
+    pub fn text(&self) -> String {
+        let mut out = self.summary.clone();
+        for path in &self.written {
+            out.push_str(&format!("wrote {}\n", path.display()));
+        }
+        out
+    }
+}
+
+/// Temp files of runs killed mid-write (the cache is ROOT/s2/NAMESPACE/ab/FILE, the outputs
+/// OUTPUT/figures/FILE): never read, only wasted space. An hour old, no run is writing them.
+pub fn remove_stale_temps(locations: &Locations) {
+    for (dir, depth) in [(&locations.cache_dir, 5), (&locations.output_dir, 3)] {
+        let removed =
+            crate::fsutil::remove_stale_temps(dir, depth, std::time::Duration::from_secs(3600));
+        match removed {
+            0 => {}
+            1 => tracing::info!(
+                "removed a temp file left by an interrupted run under {}",
+                dir.display()
+            ),
+            n => tracing::info!(
+                "removed {n} temp files left by interrupted runs under {}",
+                dir.display()
+            ),
+        }
+    }
+}
+
+/// `citegraph catalog`: reads the list, writes `catalog.json`.
+pub fn catalog_job(settings: &Settings) -> Result<Report> {
+    let catalog = load_catalog(settings)?;
+    let stage = begin(&settings.locations)?;
+    let written = vec![export::write_catalog(&catalog, stage.dir())?];
+    finish(stage, catalog::summary(&catalog), written)
+}
+
+/// `citegraph fetch`: resolves the catalogue and fills the cache; writes `unresolved.csv`.
+pub fn fetch_job(settings: &Settings) -> Result<Report> {
+    let catalog = load_catalog(settings)?;
+    let corpus = fetch_records(&catalog, settings, true)?;
+    let stage = begin(&settings.locations)?;
+    let written = vec![export::write_unresolved(
+        &catalog,
+        &corpus.resolutions,
+        stage.dir(),
+    )?];
+    finish(stage, s2::summary(&catalog, &corpus), written)
+}
+
+/// `citegraph snapshot export FILE`: every cached record as JSON Lines.
+pub fn snapshot_export_job(settings: &Settings, file: &Path) -> Result<Report> {
+    let count = s2::export_snapshot(&settings.locations.cache_dir, file)?;
+    Ok(Report {
+        summary: format!(
+            "wrote {count} record{} to {}\n",
+            plural(count),
+            file.display()
+        ),
+        written: Vec::new(),
+    })
+}
+
+/// `citegraph snapshot import FILE`: the cache filled from a snapshot, for this catalogue.
+pub fn snapshot_import_job(settings: &Settings, file: &Path) -> Result<Report> {
+    let catalog = load_catalog(settings)?;
+    let imported = s2::import_snapshot(&catalog, file, &settings.locations.cache_dir)?;
+    Ok(Report {
+        summary: format!(
+            "imported {} record{} and {} lookup{} from {} into {}\n",
+            imported.records,
+            plural(imported.records),
+            imported.lookups,
+            plural(imported.lookups),
+            file.display(),
+            settings.locations.cache_dir.display()
+        ),
+        written: Vec::new(),
+    })
+}
+
+/// `citegraph analyze`: the graph and its metrics, from the cache or a snapshot (no request).
+pub fn analyze_job(settings: &Settings) -> Result<Report> {
+    let catalog = load_catalog(settings)?;
+    let corpus = fetch_records(&catalog, settings, false)?;
+    let (analysis, graph) = analyze(&catalog, &corpus, &settings.analyze)?;
+    let stage = begin(&settings.locations)?;
+    let written = export::write_analysis(&analysis, &graph, stage.dir())?;
+    finish(stage, analysis::summary_text(&analysis), written)
+}
+
+/// `citegraph render`: figures, DOT, GraphML, the report and the tables from `metrics.json`.
+pub fn render_job(settings: &Settings) -> Result<Report> {
+    let analysis = export::read_analysis(&settings.locations.output_dir)?;
+    let stage = begin(&settings.locations)?;
+    let written = export::render(&analysis, &settings.render, stage.dir())?;
+    finish(stage, String::new(), written)
+}
+
+/// `citegraph run`: every stage, every output swapped in together.
+pub fn run_job(settings: &Settings) -> Result<Report> {
+    let catalog = load_catalog(settings)?;
+    let corpus = fetch_records(&catalog, settings, true)?;
+    let (analysis, graph) = analyze(&catalog, &corpus, &settings.analyze)?;
+    let stage = begin(&settings.locations)?;
+    let mut written = vec![
+        export::write_catalog(&catalog, stage.dir())?,
+        export::write_unresolved(&catalog, &corpus.resolutions, stage.dir())?,
+    ];
+    written.extend(export::write_analysis(&analysis, &graph, stage.dir())?);
+    written.extend(export::render(&analysis, &settings.render, stage.dir())?);
+    let summary = s2::summary(&catalog, &corpus) + &analysis::summary_text(&analysis);
+    finish(stage, summary, written)
+}
+
+fn load_catalog(settings: &Settings) -> Result<Catalog> {
+    catalog::load(
+        &settings.catalog,
+        &settings.locations.cache_dir,
+        settings.locations.offline,
+    )
+}
+
+/// The records: from the snapshot when one is given; else from the cache, and from the API for
+/// what it lacks when `network` (and not offline). Errors when no catalogue paper resolved:
+/// there is nothing to show, and the last good outputs must stay.
+fn fetch_records(catalog: &Catalog, settings: &Settings, network: bool) -> Result<Corpus> {
+    let env = s2::Environment {
+        cache_dir: settings.locations.cache_dir.clone(),
+        offline: settings.locations.offline || !network,
+    };
+    let corpus = s2::fetch(catalog, &settings.fetch, &settings.source, &env)?;
+    if corpus.records.is_empty() {
+        let listed = catalog.papers.len();
+        let hint = match &settings.source {
+            RecordSource::Snapshot(path) => format!(
+                "the snapshot {} holds no record of a catalogue paper (is it the snapshot of this catalogue?)",
+                path.display()
+            ),
+            RecordSource::Api if env.offline => format!(
+                "the cache {} holds no record of them: fetch once with a network (`citegraph fetch`), fill it from a snapshot (`citegraph snapshot import FILE`), or read one directly with --snapshot FILE",
+                settings.locations.cache_dir.display()
+            ),
+            RecordSource::Api => "Semantic Scholar knows none of them: check the list's links and titles (output/unresolved.csv of a `fetch` lists each paper with its reason)".to_string(),
+        };
+        bail!(
+            "none of the {listed} catalogue paper{} resolved to a record, so there is nothing to analyse; the previous outputs are left as they were. {hint}",
+            plural(listed)
+        );
+    }
+    Ok(corpus)
+}
+
+/// The graph, then the metrics on it.
+fn analyze(
+    catalog: &Catalog,
+    corpus: &Corpus,
+    options: &AnalyzeOptions,
+) -> Result<(analysis::Analysis, crate::graph::CitationGraph)> {
+    let started = std::time::Instant::now();
+    let graph = crate::graph::build(catalog, corpus, options.scope);
+    tracing::info!(
+        "citation graph: {} nodes, {} edges ({} catalogue papers), built in {:.1?}",
+        graph.node_count(),
+        graph.edge_count(),
+        graph.catalog.len(),
+        started.elapsed()
+    );
+    let analysis = analysis::analyze(&graph, catalog, corpus, options)?;
+    Ok((analysis, graph))
+}
+
+fn begin(locations: &Locations) -> Result<StagedOutput> {
+    StagedOutput::begin(&locations.output_dir).with_context(|| {
+        format!(
+            "cannot prepare the outputs beside {}: check that its parent directory is writable",
+            locations.output_dir.display()
+        )
+    })
+}
+
+/// Swaps the staged outputs in and reports them by their final paths.
+fn finish(stage: StagedOutput, summary: String, written: Vec<PathBuf>) -> Result<Report> {
+    let written: Vec<PathBuf> = written.iter().map(|p| stage.final_path(p)).collect();
+    stage
+        .commit()
+        .context("cannot swap the new outputs in (the previous ones are left as they were)")?;
+    Ok(Report { summary, written })
+}
+
+/// `""` for one, `"s"` otherwise.
+pub fn plural(count: usize) -> &'static str {
+    if count == 1 {
+        ""
+    } else {
+        "s"
+    }
+}

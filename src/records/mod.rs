@@ -1,0 +1,135 @@
+//! Records: the one currency between fetching and analysis. The live API, the on-disk cache and a
+//! snapshot file all produce the same [`Corpus`] of [`PaperRecord`]s (the catalogue's papers, in
+//! full) and [`CompactRecords`] (every other line of a snapshot, interned); nothing downstream knows
+//! which source made them.
+//!
+//! Shapes: a [`PaperRecord`] is one Semantic Scholar paper with its reference and citation
+//! [`Link`]s; a [`Resolution`] says how one catalogue paper was matched (or why not); a
+//! [`Corpus`] holds one resolution per catalogue paper, in catalogue order, and the records.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, Serialize};
+
+pub use compact::{intent_bit, CompactRecords, LinkCounts};
+
+pub mod compact;
+
+/// A paper as the Graph API describes it, with its reference and citation links.
+///
+/// Deserialization is lenient the way the API needs it: any field may be missing or `null`
+/// (fixtures/s2-recorded/PaperWithNullValues.json), lists may be `null` instead of empty.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct PaperRecord {
+    pub paper_id: String,
+    #[serde(default, deserialize_with = "null_default")]
+    pub external_ids: BTreeMap<String, serde_json::Value>,
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub year: Option<i32>,
+    #[serde(default)]
+    pub venue: Option<String>,
+    #[serde(default)]
+    pub publication_date: Option<String>,
+    #[serde(default, deserialize_with = "null_default")]
+    pub authors: Vec<Author>,
+    #[serde(default)]
+    pub citation_count: Option<u64>,
+    #[serde(default)]
+    pub influential_citation_count: Option<u64>,
+    #[serde(default)]
+    pub reference_count: Option<u64>,
+    /// Papers this one cites. `None`: not fetched (or `null` in the answer).
+    #[serde(default)]
+    pub references: Option<Vec<Link>>,
+    /// Papers citing this one. `None`: not fetched (or `null` in the answer).
+    #[serde(default)]
+    pub citations: Option<Vec<Link>>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Author {
+    #[serde(default)]
+    pub author_id: Option<String>,
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// One end of a citation link, seen from the record that holds it: the other paper and the
+/// link's own fields.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct Link {
+    /// `None` for a bibliography line Semantic Scholar could not match: never a node.
+    #[serde(default)]
+    pub paper_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub external_ids: BTreeMap<String, serde_json::Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citation_count: Option<u64>,
+    #[serde(default, deserialize_with = "null_default")]
+    pub is_influential: bool,
+    #[serde(default, deserialize_with = "null_default")]
+    pub intents: Vec<String>,
+}
+
+/// `null` (or absent) becomes the type's default.
+pub fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// How a catalogue paper was matched to a Semantic Scholar record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum ResolveMethod {
+    Arxiv,
+    Doi,
+    Acl,
+    Url,
+    Title,
+}
+
+/// The outcome of resolving one catalogue paper.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resolution {
+    /// The catalogue paper's key ([`crate::catalog::CatalogPaper::key`]).
+    pub key: String,
+    /// The Semantic Scholar id, when resolved.
+    pub paper_id: Option<String>,
+    pub method: Option<ResolveMethod>,
+    /// Why it is unresolved, or what is odd about it (a linked record whose title did not match
+    /// the catalogue's, an elided reference list, ...).
+    pub note: Option<String>,
+}
+
+/// What the fetch stage hands to the analysis: every catalogue paper's resolution, and the records.
+#[derive(Debug, Clone, Default)]
+pub struct Corpus {
+    /// One per catalogue paper, in catalogue order.
+    pub resolutions: Vec<Resolution>,
+    /// The resolved catalogue papers' records, with their reference and citation lists.
+    pub records: Vec<PaperRecord>,
+    /// Records of other papers, where the source holds them (every other line of a snapshot),
+    /// in compact form: interned ids, a byte of flags a link, the strings the analysis shows
+    /// (see [`compact`]). A million papers with ten million references fit in about 150 MB
+    /// instead of 3 GB as `PaperRecord`s. Empty for the API and the cache. The graph reads them
+    /// after `records`.
+    pub others: CompactRecords,
+    /// Requests made to the API in this run.
+    pub requests: u64,
+}
