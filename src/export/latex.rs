@@ -62,10 +62,10 @@ fn per_mille(value: f64) -> String {
     }
 }
 
-/// `~\cite{key}` for a catalogue paper that `references.bib` holds, else nothing.
+/// ` \cite{key}` for a catalogue paper that `references.bib` holds, else nothing.
 fn cite(keys: &BibKeys, catalog_key: &str) -> String {
     keys.catalog(catalog_key)
-        .map(|key| format!("~\\cite{{{key}}}"))
+        .map(|key| format!(" \\cite{{{key}}}"))
         .unwrap_or_default()
 }
 
