@@ -449,6 +449,10 @@ pub struct RenderArgs {
     /// Group the DOT graph by year (rank=same) or by community (clusters).
     #[arg(long, value_enum, default_value_t = DotLayoutArg::Year)]
     pub dot_layout: DotLayoutArg,
+    /// Write every catalogue paper and every edge to graph.dot (by default it holds the ~100
+    /// most influential papers per mechanism and their connectors, edges transitively reduced).
+    #[arg(long)]
+    pub dot_all: bool,
 }
 
 /// `all` and every figure of the registry.
@@ -546,6 +550,7 @@ impl RenderArgs {
                 DotLayoutArg::Community => "community",
             }
             .to_string(),
+            dot_all: self.dot_all,
         }
     }
 }

@@ -26,6 +26,7 @@ fn options(figures: &[&str], format: &[&str], width: u32) -> RenderOptions {
         width,
         with_missing: 10,
         dot_layout: "year".to_string(),
+        dot_all: false,
     }
 }
 

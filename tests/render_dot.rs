@@ -35,7 +35,9 @@ fn dot_renders_the_realistic_graph_in_both_layouts() {
     let analysis = sample_analysis();
     for layout in ["year", "community"] {
         let dir = tempfile::tempdir().unwrap();
-        let written = render(&analysis, &options(layout), dir.path()).unwrap();
+        let mut all = options(layout);
+        all.dot_all = true;
+        let written = render(&analysis, &all, dir.path()).unwrap();
         let file = dir.path().join("graph.dot");
         assert!(written.contains(&file));
         let text = std::fs::read_to_string(&file).unwrap();
@@ -220,4 +222,91 @@ fn tiny_graph_dot_snapshot() {
         .unwrap();
         dot_to_svg(&file);
     }
+}
+
+/// The `<svg width="Wpt" height="Hpt"` of a drawing, in points.
+fn svg_size(svg: &str) -> (f64, f64) {
+    let attribute = |name: &str| -> f64 {
+        let at = svg.find(&format!(" {name}=\"")).expect("svg size") + name.len() + 3;
+        let rest = &svg[at..];
+        rest[..rest.find("pt").unwrap()].parse().unwrap()
+    };
+    (attribute("width"), attribute("height"))
+}
+
+#[test]
+fn default_dot_holds_the_influential_core_and_draws_landscape() {
+    let analysis = sample_analysis();
+    let dir = tempfile::tempdir().unwrap();
+    render(&analysis, &options("year"), dir.path()).unwrap();
+    let file = dir.path().join("graph.dot");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let node_lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("\"paper:") && l.contains("\" [label=\""))
+        .collect();
+    assert!(
+        (90..=100).contains(&node_lines.len()),
+        "{} papers drawn, at most 100 wanted",
+        node_lines.len()
+    );
+    assert_eq!(
+        text.matches("style=\"dashed,filled\"").count(),
+        10 + 1,
+        "the 10 missing papers stay, and the legend's swatch"
+    );
+    // The most influential paper of every mechanism is drawn.
+    for mechanism in &analysis.mechanisms {
+        let top = analysis
+            .influential
+            .iter()
+            .find(|p| p.mechanisms.contains(&mechanism.name));
+        if let Some(top) = top {
+            let id = format!("\"paper:{}\" [", top.paper_id);
+            assert!(
+                text.contains(&id),
+                "{}: its top paper is missing",
+                mechanism.name
+            );
+        }
+    }
+    // Edges are a transitive reduction: no edge u -> w when u -> v -> w is drawn too.
+    let edges: std::collections::HashSet<(String, String)> = text
+        .lines()
+        .filter_map(|l| {
+            let l = l.trim();
+            let (a, b) = l.split_once(" -> ")?;
+            let b = b.split([' ', ';']).next()?;
+            (a.starts_with("\"paper:") && b.starts_with("\"paper:"))
+                .then(|| (a.to_string(), b.to_string()))
+        })
+        .collect();
+    assert!(edges.len() > 50, "{} edges", edges.len());
+    for (a, b) in &edges {
+        for (c, d) in &edges {
+            if b == c {
+                assert!(
+                    !edges.contains(&(a.clone(), d.clone())),
+                    "shortcut {a} -> {d}"
+                );
+            }
+        }
+    }
+    let all_dir = tempfile::tempdir().unwrap();
+    let mut all = options("year");
+    all.dot_all = true;
+    render(&analysis, &all, all_dir.path()).unwrap();
+    let full = std::fs::read_to_string(all_dir.path().join("graph.dot")).unwrap();
+    assert!(
+        full.matches(" -> ").count() > 3 * edges.len(),
+        "--dot-all keeps every edge"
+    );
+
+    // Graphviz draws it wider than tall (a wrapped timeline, not a column).
+    let svg = dot_to_svg(&file);
+    let (width, height) = svg_size(&svg);
+    assert!(
+        width >= height && width < 4.0 * height,
+        "drawing is {width} x {height} pt"
+    );
 }

@@ -74,7 +74,7 @@ fn run_chromium(page: &Path, action: &str, profile: &Path) -> BrowserRun {
     run
 }
 
-/// Console messages chromium logged for the page (`INFO:CONSOLE` lines); the page has no script,
+/// Console messages chromium logged for the page (`INFO:CONSOLE` lines); the map script logs nothing,
 /// so any message is an error: a blocked resource, a CSP violation, a parse problem.
 fn console_messages(stderr: &str) -> Vec<&str> {
     stderr.lines().filter(|l| l.contains(":CONSOLE")).collect()
@@ -107,8 +107,14 @@ fn report_renders_in_chromium_with_figures_and_no_injected_markup() {
     );
 
     // Self-contained: nothing that loads from elsewhere.
+    // One script: the citation map's own, inline (tests/render_map.rs drives it).
+    assert_eq!(html.matches("<script").count(), 1, "only the map's script");
+    assert!(
+        html.contains("<script>// citegraph's citation map"),
+        "the map's script is inline"
+    );
     for needle in [
-        "<script",
+        "<script src",
         "<link",
         "src=\"http",
         "@import",
@@ -126,8 +132,9 @@ fn report_renders_in_chromium_with_figures_and_no_injected_markup() {
     );
     let svgs = dom.stdout.matches("<svg").count();
     assert_eq!(
-        svgs, figures,
-        "every figure is an inline <svg> element in the DOM"
+        svgs,
+        figures + 1,
+        "every figure and the citation map are inline <svg> elements in the DOM"
     );
     for section in [
         "summary",
@@ -154,11 +161,16 @@ fn report_renders_in_chromium_with_figures_and_no_injected_markup() {
         .stdout
         .contains("&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;"));
     // And never as markup.
+    assert_eq!(
+        dom.stdout.matches("<script").count(),
+        1,
+        "only the map's script"
+    );
     for injected in [
         "<img src=x",
         "<img src=\"x\"",
         "onerror=\"alert",
-        "<script",
+        "<script>alert",
         "href=\"javascript:",
     ] {
         assert!(!dom.stdout.contains(injected), "the DOM holds {injected}");
@@ -201,5 +213,9 @@ fn report_embeds_png_figures_when_svg_is_not_drawn() {
             .count(),
         2
     );
-    assert_eq!(dom.stdout.matches("<svg").count(), 0);
+    assert_eq!(
+        dom.stdout.matches("<svg").count(),
+        1,
+        "no figure as SVG; only the citation map"
+    );
 }

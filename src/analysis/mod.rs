@@ -3,6 +3,7 @@
 //! papers the list is missing. [`Analysis`] is what `analyze` writes to `OUTPUT/metrics.json` and
 //! what `render` reads back.
 
+mod bibliography;
 mod clusters;
 mod context;
 mod groups;
@@ -22,6 +23,7 @@ use crate::metrics::{
 };
 use crate::records::Resolution;
 
+pub use bibliography::BibSource;
 pub use clusters::{
     distinctive_terms, log_likelihood_ratio, Cluster, CommunityNetwork, PairPapers, PairRow,
     PairSummary,
@@ -71,6 +73,9 @@ pub struct Analysis {
     /// Lineage (main paths), bursts, RPYS: see [`time`].
     #[serde(default)]
     pub time: time::TimeAnalysis,
+    /// Bibliographic facts of every catalogue paper, in catalogue order, for `references.bib`.
+    #[serde(default)]
+    pub bibliography: Vec<BibSource>,
 }
 
 /// The settings and sizes of the maps (pairs and communities).
@@ -496,6 +501,7 @@ fn assemble(
         cocitation: clusters::pair_rows(cx, &cx.cocitation),
         coupling: clusters::pair_rows(cx, &cx.coupling),
         time: time::TimeAnalysis::default(),
+        bibliography: bibliography::sources(catalog, corpus),
     }
 }
 

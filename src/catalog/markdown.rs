@@ -49,6 +49,8 @@ pub struct RawEntry {
     pub links: Links,
     pub badges: Vec<Badge>,
     pub ids: ExternalIds,
+    /// The entry's BibTeX block as written (trimmed), when it holds an `@type{key,` entry.
+    pub bibtex: Option<String>,
     /// Link targets that had to be repaired (`[Code]([url](url))`), for the lint.
     pub malformed_links: Vec<String>,
 }
@@ -909,6 +911,7 @@ fn finish_item(
         },
         badges,
         ids,
+        bibtex: bibtex_block(&item.bibtex),
         malformed_links: item.malformed_links,
     });
 }
@@ -964,6 +967,14 @@ fn venue_badge(label: &str) -> Option<(Option<String>, Option<i32>)> {
         _ => venue,
     };
     Some((venue, year))
+}
+
+/// The BibTeX block of an entry, trimmed, when it starts with an `@type{` entry; the reader of
+/// `references.bib` gets the list's own entry rather than one rebuilt from Semantic Scholar.
+fn bibtex_block(raw: &str) -> Option<String> {
+    let text = raw.trim();
+    let starts_entry = text.starts_with('@') && text.contains('{');
+    starts_entry.then(|| text.to_string())
 }
 
 /// `**[3] Title, Venue 2024` with the closing `**` missing: the title runs to the closing `**` if

@@ -550,6 +550,11 @@ fn build_paper(
                 domain: e.domain.clone(),
             })
             .collect(),
+        // The block whose key became the paper's key, so the two always agree.
+        bibtex: listed
+            .iter()
+            .filter(|e| e.ids.bibtex_key == draft.ids.bibtex_key)
+            .find_map(|e| e.bibtex.clone()),
     }
 }
 

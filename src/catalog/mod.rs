@@ -57,6 +57,9 @@ pub struct CatalogPaper {
     pub ids: ExternalIds,
     pub links: Links,
     pub listings: Vec<Listing>,
+    /// The list's own BibTeX block (the first listing that has one), as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bibtex: Option<String>,
 }
 
 /// Badge labels grouped by colour, decoded from shields.io's encoding.

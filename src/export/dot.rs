@@ -13,6 +13,10 @@
 //! Edges are written cited -> citing with `dir=back`, so the arrow still points at the cited paper
 //! while dot ranks older papers first and the timeline needs no reversed edges.
 //!
+//! By default the file holds at most [`dot_select::DEFAULT_LIMIT`] papers, chosen and pruned by
+//! [`dot_select`], and the year layout wraps a year's column when it would make the drawing tall
+//! ([`dot_select::column_height`]); `--dot-all` writes every catalogue paper and edge.
+//!
 //! Every ID and label is a quoted string escaped with [`escape::dot`], so any title gives valid
 //! DOT; no HTML-like labels are used.
 
@@ -22,9 +26,9 @@ use std::fmt::Write as _;
 use anyhow::Result;
 
 use super::charts::palette::{text_on, Palette};
-use super::{escape, hex_color, labels, top_missing};
+use super::{dot_select, escape, hex_color, labels, top_missing};
 use super::{Exporter, OutputFile, RenderContext, RenderOptions};
-use crate::analysis::{Analysis, GroupStats, PaperMetrics};
+use crate::analysis::{Analysis, EdgeRow, GroupStats, PaperMetrics};
 use crate::catalog::UNSPECIFIED;
 
 /// Writes `graph.dot`.
@@ -75,6 +79,20 @@ struct Node<'a> {
 pub fn to_dot(analysis: &Analysis, options: &RenderOptions, palette: &Palette) -> String {
     let layout = DotLayout::from_option(&options.dot_layout);
     let nodes = collect_nodes(analysis, palette, options.with_missing);
+    let selection = (!options.dot_all).then(|| {
+        let missing: Vec<&str> = nodes.iter().filter(|n| n.missing).map(|n| n.id).collect();
+        dot_select::select(analysis, &missing, dot_select::DEFAULT_LIMIT)
+    });
+    let (nodes, edges): (Vec<Node<'_>>, &[EdgeRow]) = match &selection {
+        Some(selection) => (
+            nodes
+                .into_iter()
+                .filter(|n| selection.papers.contains(n.id))
+                .collect(),
+            &selection.edges,
+        ),
+        None => (nodes, &analysis.core_edges),
+    };
     let max_pagerank = nodes
         .iter()
         .map(|n| n.pagerank)
@@ -91,11 +109,26 @@ pub fn to_dot(analysis: &Analysis, options: &RenderOptions, palette: &Palette) -
     out.push_str("digraph citegraph {\n");
     let catalog_count = nodes.iter().filter(|n| !n.missing).count();
     let missing_count = nodes.len() - catalog_count;
-    let title =
-        format!(
-        "Citation graph: {catalog_count} catalogue papers{}. Colour: mechanism; size: PageRank.",
+    let chosen = match &selection {
+        Some(selection) if selection.left_out > 0 => format!(
+            "{catalog_count} of {} catalogue papers (the most influential of each mechanism and the papers connecting them)",
+            catalog_count + selection.left_out
+        ),
+        _ => format!("{catalog_count} catalogue papers"),
+    };
+    let pruned = if selection.is_some() {
+        " Edges: transitive reduction."
+    } else {
+        ""
+    };
+    let title = format!(
+        "Citation graph: {chosen}{}. Colour: mechanism; size: PageRank.{pruned}",
         if missing_count > 0 {
-            let noun = if missing_count == 1 { "paper" } else { "papers" };
+            let noun = if missing_count == 1 {
+                "paper"
+            } else {
+                "papers"
+            };
             format!(" and {missing_count} missing {noun} (dashed)")
         } else {
             String::new()
@@ -121,11 +154,20 @@ pub fn to_dot(analysis: &Analysis, options: &RenderOptions, palette: &Palette) -
     out.push_str("  edge [dir=back, color=\"#55555566\", arrowsize=0.4, penwidth=0.5];\n\n");
 
     match layout {
-        DotLayout::Year => write_year_groups(&mut out, &nodes, max_pagerank),
+        DotLayout::Year => {
+            let wrap = selection.is_some().then(|| {
+                let mut per_year: BTreeMap<Option<i32>, usize> = BTreeMap::new();
+                for node in &nodes {
+                    *per_year.entry(node.year).or_default() += 1;
+                }
+                dot_select::column_height(&per_year.into_values().collect::<Vec<_>>())
+            });
+            write_year_groups(&mut out, &nodes, max_pagerank, wrap)
+        }
         DotLayout::Community => write_community_groups(&mut out, analysis, &nodes, max_pagerank),
     }
     write_legend(&mut out, analysis, palette, missing_count > 0);
-    write_edges(&mut out, analysis, &nodes);
+    write_edges(&mut out, edges, &nodes);
     out.push_str("}\n");
     out
 }
@@ -252,7 +294,9 @@ fn text_color(color: Rgb) -> String {
     hex_color(text_on(color))
 }
 
-fn write_year_groups(out: &mut String, nodes: &[Node<'_>], max_pagerank: f64) {
+/// The timeline: one `rank=same` column a year, or with `wrap = Some(h)` columns of at most `h`
+/// papers (a year with more gets several columns side by side, the later ones headed `(cont.)`).
+fn write_year_groups(out: &mut String, nodes: &[Node<'_>], max_pagerank: f64, wrap: Option<usize>) {
     let mut by_year: BTreeMap<Option<i32>, Vec<&Node<'_>>> = BTreeMap::new();
     for node in nodes {
         by_year.entry(node.year).or_default().push(node);
@@ -262,9 +306,24 @@ fn write_year_groups(out: &mut String, nodes: &[Node<'_>], max_pagerank: f64) {
     if by_year.contains_key(&None) {
         years.push(None);
     }
-    let year_id = |year: Option<i32>| match year {
-        Some(year) => format!("\"year:{year}\""),
-        None => "\"year:unknown\"".to_string(),
+    // (year, part): one column of the timeline.
+    let mut columns: Vec<(Option<i32>, usize, Vec<&Node<'_>>)> = Vec::new();
+    for &year in &years {
+        let mut members = by_year.remove(&year).unwrap_or_default();
+        // Neighbours in a column by community, so a wrapped year splits along its groups.
+        members.sort_by_key(|n| (n.community, n.missing));
+        let height = wrap.unwrap_or(members.len()).max(1);
+        for (part, chunk) in members.chunks(height).enumerate() {
+            columns.push((year, part, chunk.to_vec()));
+        }
+    }
+    let year_id = |year: Option<i32>, part: usize| {
+        let base = year.map_or_else(|| "unknown".to_string(), |y| y.to_string());
+        if part == 0 {
+            format!("\"year:{base}\"")
+        } else {
+            format!("\"year:{base}:{part}\"")
+        }
     };
     out.push_str("  // The timeline: one column a year, kept in order by invisible edges.\n");
     out.push_str("  subgraph timeline {\n");
@@ -272,18 +331,21 @@ fn write_year_groups(out: &mut String, nodes: &[Node<'_>], max_pagerank: f64) {
         "    node [shape=plaintext, style=\"\", fontsize=20, fontname=\"Helvetica-Bold\", fontcolor=\"#444444\"];\n",
     );
     out.push_str("    edge [style=invis, dir=none, weight=100];\n");
-    for &year in &years {
-        let label = year.map_or_else(|| "year unknown".to_string(), |y| y.to_string());
-        let _ = writeln!(out, "    {} [label=\"{label}\"];", year_id(year));
+    for (year, part, _) in &columns {
+        let mut label = year.map_or_else(|| "year unknown".to_string(), |y| y.to_string());
+        if *part > 0 {
+            label.push_str(" (cont.)");
+        }
+        let _ = writeln!(out, "    {} [label=\"{label}\"];", year_id(*year, *part));
     }
-    if years.len() > 1 {
-        let chain: Vec<String> = years.iter().map(|&y| year_id(y)).collect();
+    if columns.len() > 1 {
+        let chain: Vec<String> = columns.iter().map(|(y, p, _)| year_id(*y, *p)).collect();
         let _ = writeln!(out, "    {};", chain.join(" -> "));
     }
     out.push_str("  }\n");
-    for &year in &years {
-        let _ = writeln!(out, "  {{\n    rank=same;\n    {};", year_id(year));
-        for node in by_year.get(&year).into_iter().flatten() {
+    for (year, part, members) in &columns {
+        let _ = writeln!(out, "  {{\n    rank=same;\n    {};", year_id(*year, *part));
+        for node in members {
             write_node(out, node, max_pagerank, "    ");
         }
         out.push_str("  }\n");
@@ -394,10 +456,10 @@ fn write_legend(out: &mut String, analysis: &Analysis, palette: &Palette, with_m
     out.push_str("  }\n\n");
 }
 
-fn write_edges(out: &mut String, analysis: &Analysis, nodes: &[Node<'_>]) {
+fn write_edges(out: &mut String, edges: &[EdgeRow], nodes: &[Node<'_>]) {
     let present: HashSet<&str> = nodes.iter().map(|n| n.id).collect();
     let mut seen = HashSet::new();
-    for edge in &analysis.core_edges {
+    for edge in edges {
         if edge.source == edge.target
             || !present.contains(edge.source.as_str())
             || !present.contains(edge.target.as_str())
@@ -432,6 +494,7 @@ mod tests {
             width: 1050,
             with_missing: 0,
             dot_layout: layout.into(),
+            dot_all: false,
         }
     }
 

@@ -2,7 +2,8 @@
 //! summary, every figure inline, and the tables (influential papers per mechanism, mechanisms,
 //! missing papers with their evidence, coverage, tag lint, unresolved papers, catalogue lint).
 //!
-//! Self-contained means no request leaves the page: no scripts at all, styles inline, figures as
+//! Self-contained means no request leaves the page: one inline script (the citation map's,
+//! [`super::map`], allowed by its hash), styles inline, figures as
 //! inline SVG (or PNG `data:` URIs when only PNG was drawn), and a Content-Security-Policy that
 //! forbids everything else, so even a string that slipped past escaping could not load anything.
 //! Every string that came from the catalogue or the API goes through [`escape::html`].
@@ -120,6 +121,11 @@ pub fn to_html(analysis: &Analysis, palette: &Palette, figures: &[Figure]) -> Re
         ("summary", "Summary", summary(analysis)),
         ("figures", "Figures", figures_section(figures)?),
         (
+            "map",
+            "Citation map",
+            super::map::section(analysis, palette),
+        ),
+        (
             "influential",
             "Most influential papers per mechanism",
             influential(&names),
@@ -136,10 +142,13 @@ pub fn to_html(analysis: &Analysis, palette: &Palette, figures: &[Figure]) -> Re
     let mut out = String::with_capacity(64 * 1024);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
     out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    // Nothing may load from anywhere: styles are inline, pictures are data: URIs.
-    out.push_str(
+    // Nothing may load from anywhere: styles are inline, pictures are data: URIs, and the one
+    // script (the citation map's) runs because its hash is listed.
+    let _ = writeln!(
+        out,
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
-         style-src 'unsafe-inline'; img-src data:\">\n",
+         style-src 'unsafe-inline'; img-src data:; script-src {}\">",
+        super::map::script_hash()
     );
     out.push_str("<meta name=\"generator\" content=\"citegraph\">\n");
     out.push_str("<title>Citation analysis report</title>\n");
@@ -389,7 +398,7 @@ pub fn inline_svg(svg: &str, title: &str) -> String {
 }
 
 /// Standard base64 (RFC 4648, with padding), for `data:` URIs.
-fn base64(bytes: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {

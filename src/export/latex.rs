@@ -1,13 +1,15 @@
 //! `OUTPUT/tables/influential.tex` and `OUTPUT/tables/mechanisms.tex`: the survey's tables as
 //! booktabs `tabular` fragments, to `\input` inside the author's own `table` (or `table*`)
 //! environment, so the caption, label and float placement stay the author's. Every cell is
-//! escaped with [`escape::latex`].
+//! escaped with [`escape::latex`]. Each paper carries `\cite{key}` with the key `references.bib`
+//! defines for it ([`BibKeys`]), so the table and the bibliography agree.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use anyhow::Result;
 
+use super::bibtex::BibKeys;
 use super::{escape, labels, Exporter, OutputFile, RenderContext};
 use crate::analysis::Analysis;
 
@@ -60,8 +62,16 @@ fn per_mille(value: f64) -> String {
     }
 }
 
+/// ` \cite{key}` for a catalogue paper that `references.bib` holds, else nothing.
+fn cite(keys: &BibKeys, catalog_key: &str) -> String {
+    keys.catalog(catalog_key)
+        .map(|key| format!(" \\cite{{{key}}}"))
+        .unwrap_or_default()
+}
+
 /// The most influential catalogue papers, `rows` at most.
 pub fn influential_table(analysis: &Analysis, rows: usize) -> String {
+    let keys = BibKeys::new(analysis);
     let body: Vec<Vec<String>> = analysis
         .influential
         .iter()
@@ -72,7 +82,11 @@ pub fn influential_table(analysis: &Analysis, rows: usize) -> String {
                 escape::latex(&labels::one_line(
                     paper.abbreviation.as_deref().unwrap_or("--"),
                 )),
-                escape::latex(&labels::one_line(&paper.title)),
+                format!(
+                    "{}{}",
+                    escape::latex(&labels::one_line(&paper.title)),
+                    cite(&keys, &paper.key)
+                ),
                 or_dash(paper.year),
                 escape::latex(&paper.mechanisms.join(", ")),
                 format!("{:.3}", paper.score),
@@ -108,15 +122,19 @@ pub fn mechanisms_table(analysis: &Analysis) -> String {
         .map(|c| (c.mechanism.as_str(), c.completeness))
         .collect();
     let names = labels::key_labels(analysis);
+    let keys = BibKeys::new(analysis);
     let body: Vec<Vec<String>> = analysis
         .mechanisms
         .iter()
         .map(|m| {
-            let top: Vec<&str> = m
+            let top: Vec<String> = m
                 .top_papers
                 .iter()
                 .take(3)
-                .map(|k| names.get(k.as_str()).map_or(k.as_str(), String::as_str))
+                .map(|k| {
+                    let name = names.get(k.as_str()).map_or(k.as_str(), String::as_str);
+                    format!("{}{}", escape::latex(name), cite(&keys, k))
+                })
                 .collect();
             vec![
                 escape::latex(&labels::one_line(&m.name)),
@@ -134,7 +152,7 @@ pub fn mechanisms_table(analysis: &Analysis) -> String {
                     || "--".to_string(),
                     |c| c.map_or("n/a".to_string(), |c| format!("{:.0}\\%", c * 100.0)),
                 ),
-                escape::latex(&top.join(", ")),
+                top.join(", "),
             ]
         })
         .collect();

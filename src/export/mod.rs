@@ -7,14 +7,17 @@
 //! `latex.rs`, `html.rs`); each returns its files' contents and [`render`] writes them
 //! atomically.
 
+pub mod bibtex;
 pub mod charts;
 pub mod dot;
+pub mod dot_select;
 pub mod escape;
 pub mod graphml;
 pub mod html;
 pub mod labels;
 pub mod latex;
 pub mod lineage_dot;
+pub mod map;
 pub mod suggestions;
 
 use std::path::{Path, PathBuf};
@@ -42,6 +45,9 @@ pub struct RenderOptions {
     pub with_missing: usize,
     /// Group the DOT graph by `year` (rank=same) or by `community` (clusters).
     pub dot_layout: String,
+    /// Write every catalogue paper and every edge to graph.dot; by default it holds the ~100
+    /// papers that draw readably (see `dot_select`).
+    pub dot_all: bool,
 }
 
 impl Default for RenderOptions {
@@ -52,6 +58,7 @@ impl Default for RenderOptions {
             width: 1050,
             with_missing: 10,
             dot_layout: "year".to_string(),
+            dot_all: false,
         }
     }
 }
@@ -142,13 +149,14 @@ fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(graphml::GraphMl),
         Box::new(suggestions::Suggestions),
         Box::new(latex::LatexTables),
+        Box::new(bibtex::Bibtex),
         Box::new(html::Report),
     ]
 }
 
 /// Figures, DOT, GraphML, the report, suggestions.md and the LaTeX tables. Returns every path
 /// written: the figures first, then `graph.dot`, `graph.graphml`, `suggestions.md`,
-/// `tables/*.tex` and `report.html`.
+/// `tables/*.tex`, `references.bib`, `suggestions.bib` and `report.html`.
 pub fn render(
     analysis: &Analysis,
     options: &RenderOptions,

@@ -62,10 +62,7 @@ pub fn to_markdown(analysis: &Analysis, per_kind: usize) -> String {
         ),
     ];
     for (kind, heading, blurb) in sections {
-        let mut papers: Vec<&MissingPaper> =
-            analysis.missing.iter().filter(|m| m.kind == kind).collect();
-        papers.sort_by(|a, b| b.score.total_cmp(&a.score));
-        papers.truncate(per_kind);
+        let papers = suggested(analysis, kind, per_kind);
         let _ = write!(out, "\n## {heading}\n\n{blurb}\n");
         if papers.is_empty() {
             out.push_str("\nNone found.\n");
@@ -76,6 +73,16 @@ pub fn to_markdown(analysis: &Analysis, per_kind: usize) -> String {
         }
     }
     out
+}
+
+/// The missing papers of one kind that the suggestions list, `per_kind` at most, by descending
+/// score (the same papers `suggestions.bib` holds).
+pub fn suggested(analysis: &Analysis, kind: MissingKind, per_kind: usize) -> Vec<&MissingPaper> {
+    let mut papers: Vec<&MissingPaper> =
+        analysis.missing.iter().filter(|m| m.kind == kind).collect();
+    papers.sort_by(|a, b| b.score.total_cmp(&a.score));
+    papers.truncate(per_kind);
+    papers
 }
 
 fn write_entry(

@@ -8,8 +8,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use citegraph::analysis::{
-    Analysis, Coverage, EdgeRow, Flow, GroupStats, InfluentialPaper, MissingKind, MissingPaper,
-    PaperMetrics, Summary, TagLint,
+    Analysis, BibSource, Coverage, EdgeRow, Flow, GroupStats, InfluentialPaper, MissingKind,
+    MissingPaper, PaperMetrics, Summary, TagLint,
 };
 use citegraph::catalog::LintFinding;
 use citegraph::export::RenderOptions;
@@ -130,6 +130,7 @@ pub fn options(layout: &str) -> RenderOptions {
         width: 1050,
         with_missing: 10,
         dot_layout: layout.into(),
+        dot_all: false,
     }
 }
 
@@ -549,6 +550,7 @@ pub fn sample_analysis() -> Analysis {
         homophily_expected: 0.17,
         betweenness: "exact".into(),
     };
+    let bibliography = sample_bibliography(&papers, &unresolved);
     Analysis {
         summary,
         papers,
@@ -566,9 +568,65 @@ pub fn sample_analysis() -> Analysis {
         core_edges,
         unresolved,
         catalog_lint,
+        bibliography,
         time: Default::default(),
         ..Analysis::default()
     }
+}
+
+/// One bibliography source per catalogue paper (resolved and unresolved): a third keep the
+/// list's own BibTeX block (some with keys that clash or cannot be keys, one broken, one
+/// hostile), the rest only the record's fields; hostile authors and titles throughout.
+fn sample_bibliography(papers: &[PaperMetrics], unresolved: &[Resolution]) -> Vec<BibSource> {
+    let mut sources: Vec<BibSource> = papers
+        .iter()
+        .filter(|p| p.in_catalog)
+        .enumerate()
+        .map(|(i, p)| {
+            let authors: Vec<String> = match i % 9 {
+                0 => vec!["Jürgen Schmidhüber".into(), "Ann {Braces} O'Neil".into()],
+                1 => vec![],
+                2 => vec!["Rock and Roll".into(), "Émilie Du Châtelet".into()],
+                _ => (0..1 + i % 5).map(|a| format!("Author{a} Family{}", i % 40)).collect(),
+            };
+            let list_key = match i % 12 {
+                0 => Some(format!("family{}{}", i % 40, p.year.unwrap_or(0))),
+                3 => Some("same:key".to_string()),
+                6 => Some("has space, and comma".to_string()),
+                _ => None,
+            };
+            let block = list_key.as_ref().map(|key| match i % 48 {
+                12 => format!("@inproceedings{{{key}, title={{unclosed"),
+                24 => format!(
+                    "@article{{{key},\n  title = {{{{</script>}} 50\\% \\& {}}},\n  journal = {{J}},\n  year = {{2020}}\n}}",
+                    i
+                ),
+                _ => format!(
+                    "@inproceedings{{{key},\n  title = {{Listed Title {i}}},\n  author = {{Family{}, Author0}},\n  booktitle = {{CVPR}},\n  year = {{{}}}\n}}",
+                    i % 40,
+                    p.year.unwrap_or(2020)
+                ),
+            });
+            BibSource {
+                key: p.key.clone().unwrap_or_default(),
+                paper_id: Some(p.paper_id.clone()),
+                bibtex_key: list_key,
+                bibtex: block,
+                title: p.title.clone(),
+                authors,
+                venue: p.venue.clone(),
+                year: p.year,
+                doi: (i % 4 == 1).then(|| format!("10.1000/x_{i}{{}}")),
+                arxiv: (i % 3 == 0).then(|| format!("2101.{i:05}")),
+            }
+        })
+        .collect();
+    sources.extend(unresolved.iter().map(|r| BibSource {
+        key: r.key.clone(),
+        title: r.key.trim_start_matches("title:").to_string(),
+        ..Default::default()
+    }));
+    sources
 }
 
 /// Only hostile titles (and hostile ids), a few papers citing each other: the worst case for

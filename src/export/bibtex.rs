@@ -1,0 +1,536 @@
+//! `OUTPUT/references.bib` (one entry per catalogue paper) and `OUTPUT/suggestions.bib` (the
+//! papers `suggestions.md` proposes), for the survey's `\bibliography`.
+//!
+//! Keys are unique (compared without case, as BibTeX does) across both files and stable across
+//! runs: a catalogue paper keeps the list's own BibTeX key when its entry has a block with a
+//! usable key (ASCII, no spaces or `,{}()"#%'=\~`), else gets `author-year-word` (first author's
+//! family name, year, first significant title word, lower-case ASCII: `bolya2023token`), with
+//! `b`, `c`, ... appended on a clash, in catalogue order. The tables in `tables/*.tex` cite the
+//! same keys ([`BibKeys`]).
+//!
+//! An entry is the list's own block when it parses as exactly one BibTeX entry (checked and
+//! re-written with the `biblatex` crate, so a broken block never breaks the file); otherwise it is
+//! built from the Semantic Scholar record: authors, title, venue (`booktitle` or `journal`), year,
+//! DOI and arXiv `eprint`. Built fields are escaped for LaTeX ([`bib_text`]); words with inner
+//! capitals (`ViT`, `LLaMA`) are braced so bibliography styles keep their case.
+
+use std::collections::{HashMap, HashSet};
+use std::fmt::Write as _;
+
+use anyhow::Result;
+
+use super::{escape, labels, suggestions, Exporter, OutputFile, RenderContext};
+use crate::analysis::{Analysis, BibSource, MissingKind, MissingPaper};
+
+/// Writes `references.bib` and `suggestions.bib`.
+pub struct Bibtex;
+
+impl Exporter for Bibtex {
+    fn files(&self, context: &RenderContext<'_>) -> Result<Vec<OutputFile>> {
+        let keys = BibKeys::new(context.analysis);
+        Ok(vec![
+            OutputFile::new("references.bib", references_bib(context.analysis, &keys)),
+            OutputFile::new("suggestions.bib", suggestions_bib(context.analysis, &keys)),
+        ])
+    }
+}
+
+/// The papers `suggestions.bib` holds: those `suggestions.md` lists, candidates first.
+fn suggested(analysis: &Analysis) -> Vec<&MissingPaper> {
+    let per_kind = suggestions::SUGGESTIONS_PER_KIND;
+    let mut papers = suggestions::suggested(analysis, MissingKind::Candidate, per_kind);
+    papers.extend(suggestions::suggested(
+        analysis,
+        MissingKind::Foundation,
+        per_kind,
+    ));
+    papers
+}
+
+/// Every BibTeX key of a run: catalogue papers by catalogue key, suggested papers by Semantic
+/// Scholar id.
+#[derive(Debug, Clone, Default)]
+pub struct BibKeys {
+    by_catalog_key: HashMap<String, String>,
+    by_paper_id: HashMap<String, String>,
+}
+
+impl BibKeys {
+    /// Assigns the keys: catalogue papers in catalogue order, then the suggested papers.
+    pub fn new(analysis: &Analysis) -> Self {
+        let mut taken: HashSet<String> = HashSet::new();
+        let mut keys = BibKeys::default();
+        for source in &analysis.bibliography {
+            let own = source
+                .bibtex_key
+                .as_deref()
+                .map(str::trim)
+                .filter(|k| usable_key(k) && !taken.contains(&k.to_ascii_lowercase()));
+            let key = match own {
+                Some(own) => {
+                    taken.insert(own.to_ascii_lowercase());
+                    own.to_string()
+                }
+                None => unique(
+                    &mut taken,
+                    author_year_word(&source.authors, source.year, &source.title),
+                ),
+            };
+            keys.by_catalog_key.insert(source.key.clone(), key);
+        }
+        for paper in suggested(analysis) {
+            if keys.by_paper_id.contains_key(&paper.paper_id) {
+                continue;
+            }
+            let key = unique(
+                &mut taken,
+                author_year_word(&paper.authors, paper.year, &paper.title),
+            );
+            keys.by_paper_id.insert(paper.paper_id.clone(), key);
+        }
+        keys
+    }
+
+    /// The key of a catalogue paper, by its catalogue key.
+    pub fn catalog(&self, catalog_key: &str) -> Option<&str> {
+        self.by_catalog_key.get(catalog_key).map(String::as_str)
+    }
+
+    /// The key of a suggested paper, by its Semantic Scholar id.
+    pub fn suggested(&self, paper_id: &str) -> Option<&str> {
+        self.by_paper_id.get(paper_id).map(String::as_str)
+    }
+}
+
+/// A key BibTeX and biber both accept: printable ASCII without the characters that end a key.
+fn usable_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 100
+        && key
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !",{}()\"#%'=\\~".contains(c))
+}
+
+/// `base`, or `base` with the first free suffix `b`, `c`, ..., `z`, `ba`, ...
+fn unique(taken: &mut HashSet<String>, base: String) -> String {
+    let mut candidate = base.clone();
+    let mut n = 1usize;
+    while taken.contains(&candidate) {
+        n += 1;
+        candidate = format!("{base}{}", letters(n));
+    }
+    taken.insert(candidate.clone());
+    candidate
+}
+
+/// 2 -> `b`, 26 -> `z`, 27 -> `ba`: a base-26 suffix whose first value is `b`.
+fn letters(mut n: usize) -> String {
+    let mut out = Vec::new();
+    n -= 1;
+    loop {
+        out.push(b'a' + (n % 26) as u8);
+        n /= 26;
+        if n == 0 {
+            break;
+        }
+    }
+    out.reverse();
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Words a key skips when it picks the title's first significant word.
+const STOP_WORDS: [&str; 24] = [
+    "a", "an", "the", "on", "of", "for", "in", "to", "with", "and", "is", "are", "at", "by",
+    "from", "via", "towards", "toward", "do", "does", "not", "all", "you", "your",
+];
+
+/// `family` + `year` + `word`, lower-case ASCII (`nd` for no year, `anon` for no author).
+pub fn author_year_word(authors: &[String], year: Option<i32>, title: &str) -> String {
+    let family = authors
+        .first()
+        .map(|name| family_name(name))
+        .map(|name| ascii_word(&name))
+        .filter(|name| !name.is_empty())
+        .unwrap_or_else(|| "anon".to_string());
+    let year = year.map_or_else(|| "nd".to_string(), |y| y.to_string());
+    let word = title
+        .split(|c: char| !c.is_alphanumeric())
+        .map(ascii_word)
+        .find(|w| !w.is_empty() && !STOP_WORDS.contains(&w.as_str()))
+        .unwrap_or_else(|| "paper".to_string());
+    format!("{family}{year}{word}")
+}
+
+/// `Last` of `First Last`, or of `Last, First`.
+fn family_name(name: &str) -> String {
+    let name = name.trim();
+    match name.split_once(',') {
+        Some((last, _)) => last.trim().to_string(),
+        None => name
+            .split_whitespace()
+            .last()
+            .unwrap_or_default()
+            .to_string(),
+    }
+}
+
+/// Lower-case ASCII letters and digits of `word`, Latin accents folded (`Jürgen` -> `jurgen`).
+fn ascii_word(word: &str) -> String {
+    let mut out = String::new();
+    for c in word.chars().flat_map(char::to_lowercase) {
+        let folded = match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+            'æ' => "ae",
+            'ç' | 'ć' | 'č' => "c",
+            'ď' | 'đ' => "d",
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => "e",
+            'ğ' => "g",
+            'ì' | 'í' | 'î' | 'ï' | 'ı' => "i",
+            'ł' => "l",
+            'ñ' | 'ń' | 'ň' => "n",
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ő' => "o",
+            'œ' => "oe",
+            'ř' => "r",
+            'ś' | 'š' | 'ş' => "s",
+            'ß' => "ss",
+            'ť' | 'ţ' => "t",
+            'ù' | 'ú' | 'û' | 'ü' | 'ů' | 'ű' => "u",
+            'ý' | 'ÿ' => "y",
+            'ź' | 'ż' | 'ž' => "z",
+            c if c.is_ascii_alphanumeric() => {
+                out.push(c);
+                continue;
+            }
+            _ => continue,
+        };
+        out.push_str(folded);
+    }
+    out
+}
+
+/// A field value's text: LaTeX specials escaped; braces become `\textbraceleft{}` /
+/// `\textbraceright{}` because BibTeX counts braces even after a backslash.
+pub fn bib_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in labels::one_line(text).chars() {
+        match c {
+            '{' => out.push_str("\\textbraceleft{}"),
+            '}' => out.push_str("\\textbraceright{}"),
+            c => out.push_str(&escape::latex(c.encode_utf8(&mut [0; 4]))),
+        }
+    }
+    out
+}
+
+/// A title for a field: escaped, and each word with a capital after its first letter braced so
+/// that styles which lower-case titles keep `ViT` and `LLaMA`.
+fn bib_title(title: &str) -> String {
+    labels::one_line(title)
+        .split(' ')
+        .map(|word| {
+            let escaped = bib_text(word);
+            let inner_capital = word.chars().skip(1).any(char::is_uppercase);
+            if inner_capital {
+                format!("{{{escaped}}}")
+            } else {
+                escaped
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Venues whose papers are journal articles.
+fn is_journal(venue: &str) -> bool {
+    let lower = venue.to_ascii_lowercase();
+    [
+        "journal",
+        "transactions",
+        "letters",
+        "magazine",
+        "review",
+        "tpami",
+        "ijcv",
+        "tmlr",
+        "jmlr",
+        "neurocomputing",
+        "pattern recognition",
+        "nature",
+        "science",
+        "access",
+    ]
+    .iter()
+    .any(|word| lower.contains(word))
+}
+
+fn is_preprint(venue: &str) -> bool {
+    let lower = venue.to_ascii_lowercase();
+    lower.contains("arxiv") || lower == "corr" || lower.contains("preprint")
+}
+
+/// The facts an entry is built from.
+struct Facts<'a> {
+    title: &'a str,
+    authors: &'a [String],
+    venue: Option<&'a str>,
+    year: Option<i32>,
+    doi: Option<&'a str>,
+    arxiv: Option<&'a str>,
+}
+
+/// An entry built from the facts: `@inproceedings` for a conference, `@article` for a journal or
+/// an arXiv preprint (`journal = {arXiv preprint arXiv:ID}`, as Google Scholar writes it), `@misc`
+/// when nothing says where it appeared.
+fn built_entry(key: &str, facts: &Facts<'_>) -> String {
+    let venue = facts
+        .venue
+        .map(labels::one_line)
+        .filter(|v| !v.is_empty() && !is_preprint(v));
+    let (kind, venue_field) = match (&venue, facts.arxiv) {
+        (Some(v), _) if is_journal(v) => ("article", Some(("journal", bib_text(v)))),
+        (Some(v), _) => ("inproceedings", Some(("booktitle", bib_text(v)))),
+        (None, Some(arxiv)) => (
+            "article",
+            Some((
+                "journal",
+                format!("arXiv preprint arXiv:{}", bib_text(arxiv)),
+            )),
+        ),
+        (None, None) => ("misc", None),
+    };
+    let mut fields: Vec<(&str, String)> = Vec::new();
+    let authors: Vec<String> = facts
+        .authors
+        .iter()
+        .map(|a| labels::one_line(a))
+        .filter(|a| !a.is_empty())
+        // A name that holds the word "and" would split in two: brace it whole.
+        .map(|a| {
+            if a.split(' ').any(|w| w.eq_ignore_ascii_case("and")) {
+                format!("{{{}}}", bib_text(&a))
+            } else {
+                bib_text(&a)
+            }
+        })
+        .collect();
+    if !authors.is_empty() {
+        fields.push(("author", authors.join(" and ")));
+    }
+    fields.push(("title", bib_title(facts.title)));
+    if let Some((name, value)) = venue_field {
+        fields.push((name, value));
+    }
+    if let Some(year) = facts.year {
+        fields.push(("year", year.to_string()));
+    }
+    if let Some(doi) = facts.doi.map(str::trim).filter(|d| !d.is_empty()) {
+        fields.push(("doi", bib_text(doi)));
+    }
+    if let Some(arxiv) = facts.arxiv.map(str::trim).filter(|a| !a.is_empty()) {
+        fields.push(("eprint", bib_text(arxiv)));
+        fields.push(("archiveprefix", "arXiv".to_string()));
+    }
+    let mut out = format!("@{kind}{{{key},\n");
+    for (name, value) in fields {
+        let _ = writeln!(out, "  {name} = {{{value}}},");
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// The list's own block, as written, under `key`: used when it is exactly one well-formed entry
+/// (checked with the `biblatex` crate before and after the key is replaced), so a broken block
+/// never reaches the file. Only the key changes; `--`, accents and field order stay the list's.
+fn list_entry(key: &str, block: &str) -> Option<String> {
+    let clean: String = block
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect();
+    let clean = clean.trim();
+    let one_entry = |text: &str| {
+        biblatex::Bibliography::parse(text)
+            .ok()
+            .filter(|b| b.len() == 1)
+            .and_then(|b| b.into_iter().next())
+            .filter(|entry| !entry.fields.is_empty())
+    };
+    one_entry(clean)?;
+    // `@type{oldkey,` -> `@type{key,`.
+    let open = clean.find(['{', '('])?;
+    let comma = open + clean[open..].find(',')?;
+    let rekeyed = format!("{}{key}{}", &clean[..=open], &clean[comma..]);
+    let entry = one_entry(&rekeyed)?;
+    (entry.key == key).then(|| format!("{rekeyed}\n"))
+}
+
+const HEADER: &str = "% Generated by citegraph. Keys are stable across runs; the tables in tables/*.tex cite them.\n";
+
+/// `references.bib`: one entry per catalogue paper, in catalogue order.
+pub fn references_bib(analysis: &Analysis, keys: &BibKeys) -> String {
+    let mut out = String::from(HEADER);
+    let _ = writeln!(
+        out,
+        "% {} catalogue papers: the list's own BibTeX where it has one, else built from Semantic Scholar.",
+        analysis.bibliography.len()
+    );
+    let mut written = HashSet::new();
+    for source in &analysis.bibliography {
+        let Some(key) = keys.catalog(&source.key) else {
+            continue;
+        };
+        if !written.insert(key) {
+            continue;
+        }
+        out.push('\n');
+        out.push_str(&source_entry(key, source));
+    }
+    out
+}
+
+fn source_entry(key: &str, source: &BibSource) -> String {
+    source
+        .bibtex
+        .as_deref()
+        .and_then(|block| list_entry(key, block))
+        .unwrap_or_else(|| {
+            built_entry(
+                key,
+                &Facts {
+                    title: &source.title,
+                    authors: &source.authors,
+                    venue: source.venue.as_deref(),
+                    year: source.year,
+                    doi: source.doi.as_deref(),
+                    arxiv: source.arxiv.as_deref(),
+                },
+            )
+        })
+}
+
+/// `suggestions.bib`: the papers `suggestions.md` lists, candidates then foundations.
+pub fn suggestions_bib(analysis: &Analysis, keys: &BibKeys) -> String {
+    let mut out = String::from(HEADER);
+    out.push_str("% Papers the citation graph suggests adding (see suggestions.md), built from Semantic Scholar.\n");
+    let mut written = HashSet::new();
+    for paper in suggested(analysis) {
+        let Some(key) = keys.suggested(&paper.paper_id) else {
+            continue;
+        };
+        if !written.insert(key) {
+            continue;
+        }
+        let external = |name: &str| {
+            paper
+                .external_ids
+                .iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        };
+        out.push('\n');
+        out.push_str(&built_entry(
+            key,
+            &Facts {
+                title: &paper.title,
+                authors: &paper.authors,
+                venue: paper.venue.as_deref(),
+                year: paper.year,
+                doi: external("DOI"),
+                arxiv: external("ArXiv"),
+            },
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(key: &str, bibtex_key: Option<&str>, block: Option<&str>) -> BibSource {
+        BibSource {
+            key: key.into(),
+            bibtex_key: bibtex_key.map(Into::into),
+            bibtex: block.map(Into::into),
+            title: "Token Merging: Your ViT But Faster".into(),
+            authors: vec!["Daniel Bolya".into(), "Cheng-Yang Fu".into()],
+            venue: Some("ICLR".into()),
+            year: Some(2023),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn keys_prefer_the_list_then_author_year_word_and_never_clash() {
+        let analysis = Analysis {
+            bibliography: vec![
+                source("a", Some("bolya2023token"), None),
+                source("b", None, None),
+                source("c", Some("has space"), None),
+                source("d", Some("Bolya2023Token"), None),
+            ],
+            ..Default::default()
+        };
+        let keys = BibKeys::new(&analysis);
+        assert_eq!(keys.catalog("a"), Some("bolya2023token"));
+        assert_eq!(keys.catalog("b"), Some("bolya2023tokenb"));
+        assert_eq!(keys.catalog("c"), Some("bolya2023tokenc"));
+        assert_eq!(keys.catalog("d"), Some("bolya2023tokend"));
+    }
+
+    #[test]
+    fn author_year_word_folds_accents_and_skips_stop_words() {
+        let key = author_year_word(&["Jürgen Schmidhüber".into()], None, "The Ünïque Thing");
+        assert_eq!(key, "schmidhuber".to_string() + "nd" + "unique");
+        assert_eq!(author_year_word(&[], Some(2020), "!!"), "anon2020paper");
+        assert_eq!(letters(2), "b");
+        assert_eq!(letters(27), "ba");
+    }
+
+    #[test]
+    fn built_entries_escape_specials_and_keep_braces_balanced() {
+        let entry = built_entry(
+            "k",
+            &Facts {
+                title: "50% {of} $x_1$ & ViT \\ ~",
+                authors: &["Ann {Braces}".into(), "Rock and Roll".into()],
+                venue: None,
+                year: Some(2024),
+                doi: None,
+                arxiv: Some("2401.00001"),
+            },
+        );
+        assert!(entry.starts_with("@article{k,\n"), "{entry}");
+        assert!(entry.contains(
+            r"title = {50\% \textbraceleft{}of\textbraceright{} \$x\_1\$ \& {ViT} \textbackslash{} \textasciitilde{}},"
+        ), "{entry}");
+        assert!(
+            entry.contains(
+                r"author = {Ann \textbraceleft{}Braces\textbraceright{} and {Rock and Roll}},"
+            ),
+            "{entry}"
+        );
+        assert!(entry.contains("journal = {arXiv preprint arXiv:2401.00001},"));
+        let depth = entry.chars().fold(0i32, |d, c| match c {
+            '{' => d + 1,
+            '}' => d - 1,
+            _ => d,
+        });
+        assert_eq!(depth, 0);
+    }
+
+    #[test]
+    fn a_broken_list_block_falls_back_to_the_record() {
+        let broken = source("a", Some("x"), Some("@inproceedings{x, title={unclosed"));
+        assert!(
+            source_entry("x", &broken).starts_with("@inproceedings{x,\n  author = {Daniel Bolya")
+        );
+        let good = source(
+            "a",
+            Some("x"),
+            Some("@inproceedings{x,\n title={Token Merging},\n booktitle={ICLR},\n year={2023}\n}"),
+        );
+        let entry = source_entry("y", &good);
+        assert!(entry.starts_with("@inproceedings{y,"), "{entry}");
+        assert!(entry.contains("Token Merging"), "{entry}");
+    }
+}

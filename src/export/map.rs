@@ -1,0 +1,496 @@
+//! The interactive citation map of `report.html`: the catalogue papers and the top missing papers
+//! as an SVG (`id="citation-map"`, one `<g data-paper="ID">` a paper), placed by ForceAtlas2,
+//! coloured by mechanism, sized by PageRank, with every citation among them as a thin line and
+//! the missing papers dashed.
+//!
+//! Positions are computed here, in Rust, with the `fa2` crate (graphology's ForceAtlas2: Jacomy,
+//! Venturini, Heymann and Bastian 2014, "ForceAtlas2, a continuous graph layout algorithm for
+//! handy network visualization", PLoS ONE 9(6): e98679), on the undirected citation graph with
+//! strong gravity, from deterministic start positions (each community on its own arc of a
+//! circle), single-threaded: the same analysis gives the same map byte for byte. 300 iterations
+//! with pairwise repulsion up to 1,000 papers (O(iterations x n^2)), 120 with Barnes-Hut above
+//! (O(iterations x n log n)). The crate's code is generic, so it runs at citegraph's own
+//! optimisation level: fast in release, seconds in a debug build (`benches/map_open.rs`).
+//!
+//! Everything a reader does with the map (pan, zoom, the card on hover or focus, highlighting a
+//! paper's references and citers, the filters, the search box, the keyboard) is done by
+//! `map.js`, inlined once and allowed by the page's Content-Security-Policy through its SHA-256
+//! ([`script_hash`]), never by `'unsafe-inline'`. The script reads the papers from escaped
+//! `data-*` attributes and writes only text (`textContent`), so no catalogue or API string can
+//! become markup. No request leaves the page.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fmt::Write as _;
+
+use sha2::{Digest, Sha256};
+
+use super::{charts, escape, hex_color, labels, top_missing};
+use crate::analysis::Analysis;
+
+/// The script behind the map, inlined verbatim (its hash goes into the CSP).
+pub const SCRIPT: &str = include_str!("map.js");
+/// The map's styles.
+const STYLE: &str = include_str!("map.css");
+
+/// Missing papers drawn on the map besides the catalogue papers.
+pub const MAP_MISSING: usize = 20;
+
+/// The map's drawing area in SVG user units.
+const WIDTH: f64 = 1000.0;
+const HEIGHT: f64 = 640.0;
+/// Papers with a label on the map (by PageRank); the others show it in their card.
+const LABELLED: usize = 20;
+/// Margin kept free around the outermost node centres.
+const MARGIN: f64 = 24.0;
+
+/// `'sha256-BASE64'` of [`SCRIPT`], for `script-src` in the Content-Security-Policy.
+pub fn script_hash() -> String {
+    format!(
+        "'sha256-{}'",
+        super::html::base64(&Sha256::digest(SCRIPT.as_bytes()))
+    )
+}
+
+/// One paper on the map.
+struct MapNode<'a> {
+    id: &'a str,
+    title: &'a str,
+    abbreviation: Option<&'a str>,
+    year: Option<i32>,
+    venue: Option<&'a str>,
+    mechanisms: Vec<String>,
+    community: Option<u32>,
+    pagerank: f64,
+    catalog_citations: u32,
+    url: Option<String>,
+    missing: bool,
+}
+
+/// The papers of the map: catalogue papers in the analysis' order, then the top missing papers.
+fn collect(analysis: &Analysis, with_missing: usize) -> Vec<MapNode<'_>> {
+    let mut seen = HashSet::new();
+    let mut nodes = Vec::new();
+    for paper in analysis.papers.iter().filter(|p| p.in_catalog) {
+        if !seen.insert(paper.paper_id.as_str()) {
+            continue;
+        }
+        nodes.push(MapNode {
+            id: &paper.paper_id,
+            title: &paper.title,
+            abbreviation: paper.abbreviation.as_deref(),
+            year: paper.year,
+            venue: paper.venue.as_deref(),
+            mechanisms: if paper.mechanisms.is_empty() {
+                vec![crate::catalog::UNSPECIFIED.to_string()]
+            } else {
+                paper.mechanisms.clone()
+            },
+            community: Some(paper.community),
+            pagerank: paper.pagerank,
+            catalog_citations: paper.catalog_citations,
+            url: Some(format!(
+                "https://www.semanticscholar.org/paper/{}",
+                escape::url_safe(&paper.paper_id)
+            )),
+            missing: false,
+        });
+    }
+    let metrics: HashMap<&str, &crate::analysis::PaperMetrics> = analysis
+        .papers
+        .iter()
+        .map(|p| (p.paper_id.as_str(), p))
+        .collect();
+    for missing in top_missing(analysis, with_missing) {
+        if !seen.insert(missing.paper_id.as_str()) {
+            continue;
+        }
+        let m = metrics.get(missing.paper_id.as_str());
+        let url = missing.url.trim();
+        let lower = url.to_ascii_lowercase();
+        nodes.push(MapNode {
+            id: &missing.paper_id,
+            title: &missing.title,
+            abbreviation: None,
+            year: missing.year,
+            venue: missing.venue.as_deref(),
+            mechanisms: vec![missing.predicted_mechanism.clone()],
+            community: m.map(|m| m.community),
+            pagerank: m.map_or(0.0, |m| m.pagerank),
+            catalog_citations: m.map_or(0, |m| m.catalog_citations),
+            url: (lower.starts_with("https://") || lower.starts_with("http://"))
+                .then(|| escape::url_safe(url)),
+            missing: true,
+        });
+    }
+    nodes
+}
+
+/// ForceAtlas2 positions for `n` nodes joined by `edges` (index pairs, direction ignored),
+/// scaled into the drawing area. Deterministic: start positions on a circle, ordered by `group`
+/// (community), single-threaded iterations.
+pub fn layout(n: usize, edges: &[(usize, usize)], group: &[u32]) -> Vec<(f64, f64)> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by_key(|&i| (group.get(i).copied().unwrap_or(0), i));
+    let mut start = vec![(0.0f64, 0.0f64); n];
+    for (rank, &i) in order.iter().enumerate() {
+        let angle = rank as f64 / n as f64 * std::f64::consts::TAU;
+        // Radius varies a little so the start is not a perfect (degenerate) ring.
+        let radius = 100.0 * (1.0 + 0.25 * ((rank * 7919) % 13) as f64 / 13.0);
+        start[i] = (radius * angle.cos(), radius * angle.sin());
+    }
+    let mut data = fa2::FA2Data::<f64>::with_capacity(n, edges.len());
+    for &(x, y) in &start {
+        data.add_node_with_position(x, y);
+    }
+    let mut seen = HashSet::new();
+    for &(a, b) in edges {
+        let key = (a.min(b), a.max(b));
+        if a != b && a < n && b < n && seen.insert(key) {
+            data.add_edge(key.0, key.1);
+        }
+    }
+    let mut settings = fa2::FA2Settings::<f64>::from_graph_order(n).parallel(false);
+    if n > 1_000 {
+        settings = settings.with_barnes_hut();
+    }
+    let mut fa = settings.build(data);
+    // Enough to settle 300 papers; fewer on big maps where each iteration costs more.
+    let iterations = if n <= 1_000 { 300 } else { 120 };
+    fa.run(iterations);
+    let positions: Vec<(f64, f64)> = fa
+        .data()
+        .positions()
+        .map(|(x, y)| {
+            if x.is_finite() && y.is_finite() {
+                (x, y)
+            } else {
+                (0.0, 0.0)
+            }
+        })
+        .collect();
+    fit(&positions)
+}
+
+/// Scales positions into the drawing area, keeping their aspect ratio and centring them. The
+/// frame fits the 2nd to 98th percentile of each axis, and the few papers beyond (loosely linked
+/// ones that ForceAtlas2 pushes far out) are pulled onto the border: otherwise one outlier
+/// would shrink the whole map into a corner.
+fn fit(positions: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let range = |values: Vec<f64>| -> (f64, f64) {
+        let mut values = values;
+        values.sort_by(f64::total_cmp);
+        let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
+        if values.len() < 20 {
+            (values[0], values[values.len() - 1])
+        } else {
+            (at(0.02), at(0.98))
+        }
+    };
+    if positions.is_empty() {
+        return Vec::new();
+    }
+    let (min_x, max_x) = range(positions.iter().map(|p| p.0).collect());
+    let (min_y, max_y) = range(positions.iter().map(|p| p.1).collect());
+    let span_x = (max_x - min_x).max(1e-9);
+    let span_y = (max_y - min_y).max(1e-9);
+    let scale = ((WIDTH - 2.0 * MARGIN) / span_x).min((HEIGHT - 2.0 * MARGIN) / span_y);
+    let offset_x = (WIDTH - span_x * scale) / 2.0;
+    let offset_y = (HEIGHT - span_y * scale) / 2.0;
+    positions
+        .iter()
+        .map(|&(x, y)| {
+            (
+                (offset_x + (x - min_x) * scale).clamp(MARGIN / 2.0, WIDTH - MARGIN / 2.0),
+                (offset_y + (y - min_y) * scale).clamp(MARGIN / 2.0, HEIGHT - MARGIN / 2.0),
+            )
+        })
+        .collect()
+}
+
+/// A number with one decimal, for coordinates.
+fn coord(value: f64) -> String {
+    format!("{value:.1}")
+}
+
+/// The section body: controls, the SVG, the card, the legend, and the script.
+pub fn section(analysis: &Analysis, palette: &charts::Palette) -> String {
+    section_with(analysis, palette, MAP_MISSING)
+}
+
+/// [`section`] with `with_missing` missing papers (the benchmark draws bigger maps).
+pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing: usize) -> String {
+    let nodes = collect(analysis, with_missing);
+    let index: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect();
+    let mut edges: Vec<(usize, usize)> = Vec::new();
+    let mut seen = HashSet::new();
+    for edge in &analysis.core_edges {
+        if let (Some(&s), Some(&t)) = (
+            index.get(edge.source.as_str()),
+            index.get(edge.target.as_str()),
+        ) {
+            if s != t && seen.insert((s, t)) {
+                edges.push((s, t));
+            }
+        }
+    }
+    let groups: Vec<u32> = nodes
+        .iter()
+        .map(|n| n.community.unwrap_or(u32::MAX))
+        .collect();
+    let positions = layout(nodes.len(), &edges, &groups);
+    let max_pagerank = nodes
+        .iter()
+        .map(|n| n.pagerank)
+        .filter(|p| p.is_finite())
+        .fold(0.0_f64, f64::max);
+    let mut colors: HashMap<String, String> = HashMap::new();
+    let mut color = |mechanism: &str| -> String {
+        colors
+            .entry(mechanism.to_string())
+            .or_insert_with(|| hex_color(palette.color_of(mechanism)))
+            .clone()
+    };
+
+    let mut out = String::with_capacity(256 * nodes.len() + 128 * edges.len() + 16 * 1024);
+    let _ = writeln!(out, "<style>\n{STYLE}</style>");
+    let _ = writeln!(
+        out,
+        "<p>{} catalogue papers and {} missing papers (dashed) placed by ForceAtlas2: papers that \
+         cite each other sit together. Colour: mechanism (the first, for papers with several); \
+         size: PageRank; lines: citations. Drag to pan, scroll or use + and − to zoom; hover, \
+         focus (Tab) or click a paper for its card; a click (or Enter) highlights the papers it \
+         cites and the papers citing it.</p>",
+        nodes.iter().filter(|n| !n.missing).count(),
+        nodes.iter().filter(|n| n.missing).count()
+    );
+
+    // Controls.
+    out.push_str("<div class=\"map-controls\" role=\"group\" aria-label=\"Map filters\">\n");
+    out.push_str(
+        "<label>Search <input type=\"search\" id=\"citation-map-search\" \
+         placeholder=\"Title or abbreviation\" autocomplete=\"off\"></label>\n",
+    );
+    let mechanisms: Vec<&str> = {
+        let mut names: Vec<&str> = analysis
+            .mechanisms
+            .iter()
+            .map(|m| m.name.as_str())
+            .collect();
+        for node in &nodes {
+            for m in &node.mechanisms {
+                if !names.contains(&m.as_str()) {
+                    names.push(m);
+                }
+            }
+        }
+        names
+    };
+    out.push_str("<label>Mechanism <select id=\"citation-map-mechanism\">\n<option value=\"\">All</option>\n");
+    for name in &mechanisms {
+        let _ = writeln!(
+            out,
+            "<option value=\"{0}\">{0}</option>",
+            escape::html(&labels::one_line(name))
+        );
+    }
+    out.push_str("</select></label>\n");
+    let mut communities: BTreeMap<u32, usize> = BTreeMap::new();
+    for node in nodes.iter().filter(|n| !n.missing) {
+        if let Some(c) = node.community {
+            *communities.entry(c).or_default() += 1;
+        }
+    }
+    let mut by_size: Vec<(u32, usize)> = communities.into_iter().collect();
+    by_size.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    out.push_str("<label>Community <select id=\"citation-map-community\">\n<option value=\"\">All</option>\n");
+    for (community, size) in &by_size {
+        let _ = writeln!(
+            out,
+            "<option value=\"{community}\">Community {community} ({size} papers)</option>"
+        );
+    }
+    out.push_str("</select></label>\n");
+    let years: Vec<i32> = nodes.iter().filter_map(|n| n.year).collect();
+    let (first, last) = (
+        years.iter().copied().min().unwrap_or(2000),
+        years.iter().copied().max().unwrap_or(2000),
+    );
+    let _ = writeln!(
+        out,
+        "<label>Years <input type=\"number\" id=\"citation-map-from\" value=\"{first}\" min=\"{first}\" max=\"{last}\" aria-label=\"From year\">\
+         – <input type=\"number\" id=\"citation-map-to\" value=\"{last}\" min=\"{first}\" max=\"{last}\" aria-label=\"To year\"></label>"
+    );
+    out.push_str(
+        "<span class=\"map-zoom\"><button type=\"button\" id=\"citation-map-zoom-in\" aria-label=\"Zoom in\">+</button>\
+         <button type=\"button\" id=\"citation-map-zoom-out\" aria-label=\"Zoom out\">−</button>\
+         <button type=\"button\" id=\"citation-map-reset\">Reset</button></span>\n",
+    );
+    out.push_str("<output id=\"citation-map-count\" aria-live=\"polite\"></output>\n</div>\n");
+
+    // The map and its card.
+    out.push_str("<div class=\"map-frame\">\n");
+    let _ = writeln!(
+        out,
+        "<svg id=\"citation-map\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"application\" tabindex=\"0\" \
+         aria-label=\"Citation map: {} papers. Tab moves between papers, Enter highlights one, \
+         arrow keys pan, + and - zoom, Escape clears.\" aria-describedby=\"citation-map-card\">",
+        nodes.len()
+    );
+    out.push_str("<g class=\"map-viewport\">\n<g class=\"map-edges\">\n");
+    for &(s, t) in &edges {
+        let (x1, y1) = positions[s];
+        let (x2, y2) = positions[t];
+        let _ = writeln!(
+            out,
+            "<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" data-source=\"{}\" data-target=\"{}\"/>",
+            coord(x1),
+            coord(y1),
+            coord(x2),
+            coord(y2),
+            s,
+            t
+        );
+    }
+    out.push_str("</g>\n<g class=\"map-nodes\">\n");
+    // Small papers drawn last so big ones never hide them.
+    let mut draw_order: Vec<usize> = (0..nodes.len()).collect();
+    draw_order.sort_by(|&a, &b| {
+        nodes[b]
+            .pagerank
+            .total_cmp(&nodes[a].pagerank)
+            .then(a.cmp(&b))
+    });
+    let labelled: HashSet<usize> = draw_order.iter().copied().take(LABELLED).collect();
+    for i in draw_order {
+        let node = &nodes[i];
+        let (x, y) = positions[i];
+        let scale = if max_pagerank > 0.0 && node.pagerank.is_finite() && node.pagerank > 0.0 {
+            (node.pagerank / max_pagerank).sqrt().min(1.0)
+        } else {
+            0.0
+        };
+        let radius = 3.5 + 10.5 * scale;
+        let fill = color(node.mechanisms.first().map_or("", String::as_str));
+        let title = labels::one_line(node.title);
+        let year = node.year.map_or_else(String::new, |y| y.to_string());
+        let label = labels::paper_label(node.abbreviation, node.title);
+        let _ = write!(
+            out,
+            "<g class=\"map-node{}\" data-index=\"{i}\" data-paper=\"{}\" data-title=\"{}\" data-abbr=\"{}\" \
+             data-year=\"{year}\" data-venue=\"{}\" data-mechanisms=\"{}\" data-community=\"{}\" \
+             data-pagerank=\"{:.6}\" data-citations=\"{}\" data-url=\"{}\" tabindex=\"0\" role=\"button\" \
+             aria-label=\"{}\">",
+            if node.missing { " is-missing" } else { "" },
+            escape::html(node.id),
+            escape::html(&title),
+            escape::html(&labels::one_line(node.abbreviation.unwrap_or(""))),
+            escape::html(&labels::one_line(node.venue.unwrap_or(""))),
+            escape::html(
+                &node
+                    .mechanisms
+                    .iter()
+                    .map(|m| labels::one_line(m))
+                    .collect::<Vec<_>>()
+                    .join("\t")
+            ),
+            node.community.map_or_else(String::new, |c| c.to_string()),
+            if node.pagerank.is_finite() { node.pagerank } else { 0.0 },
+            node.catalog_citations,
+            node.url.as_deref().map(escape::html).unwrap_or_default(),
+            escape::html(&format!(
+                "{title}{}{}",
+                if year.is_empty() { "" } else { ", " },
+                year
+            )),
+        );
+        let _ = write!(
+            out,
+            "<circle cx=\"{}\" cy=\"{}\" r=\"{:.1}\" fill=\"{fill}\"/>",
+            coord(x),
+            coord(y),
+            radius
+        );
+        // Labels for the most influential papers only; the rest show theirs in the card.
+        if labelled.contains(&i) {
+            let _ = write!(
+                out,
+                "<text x=\"{}\" y=\"{}\">{}</text>",
+                coord(x),
+                coord(y - radius - 3.0),
+                escape::html(&label)
+            );
+        }
+        out.push_str("</g>\n");
+    }
+    out.push_str("</g>\n</g>\n</svg>\n");
+    out.push_str(
+        "<aside id=\"citation-map-card\" class=\"map-card\" aria-live=\"polite\">\
+         <p class=\"map-card-hint\">Hover, focus or click a paper to see its card.</p></aside>\n",
+    );
+    out.push_str("</div>\n");
+
+    // Legend.
+    out.push_str("<ul class=\"map-legend\" aria-label=\"Mechanism colours\">\n");
+    let mut shown: Vec<String> = Vec::new();
+    for name in &mechanisms {
+        let c = color(name);
+        if shown.contains(&c) {
+            continue;
+        }
+        shown.push(c.clone());
+        let _ = writeln!(
+            out,
+            "<li><span class=\"swatch\" style=\"background:{c}\"></span>{}</li>",
+            escape::html(&labels::one_line(name))
+        );
+    }
+    out.push_str("<li><span class=\"swatch missing\"></span>missing paper</li>\n</ul>\n");
+    let _ = writeln!(out, "<script>{SCRIPT}</script>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn layout_is_deterministic_and_inside_the_frame() {
+        let edges: Vec<(usize, usize)> = (1..40).map(|i| (i, i / 2)).collect();
+        let groups: Vec<u32> = (0..40).map(|i| (i % 3) as u32).collect();
+        let a = layout(40, &edges, &groups);
+        let b = layout(40, &edges, &groups);
+        assert_eq!(a, b);
+        for &(x, y) in &a {
+            assert!(
+                (0.0..=WIDTH).contains(&x) && (0.0..=HEIGHT).contains(&y),
+                "{x},{y}"
+            );
+        }
+        // Linked papers end closer together than the average pair.
+        let distance =
+            |i: usize, j: usize| ((a[i].0 - a[j].0).powi(2) + (a[i].1 - a[j].1).powi(2)).sqrt();
+        let linked: f64 =
+            edges.iter().map(|&(i, j)| distance(i, j)).sum::<f64>() / edges.len() as f64;
+        let mut all = 0.0;
+        for i in 0..40 {
+            for j in 0..40 {
+                all += distance(i, j);
+            }
+        }
+        all /= 1600.0;
+        assert!(linked < all * 0.7, "linked {linked}, all {all}");
+    }
+
+    #[test]
+    fn script_hash_is_base64_sha256() {
+        let hash = script_hash();
+        assert!(
+            hash.starts_with("'sha256-") && hash.ends_with("='"),
+            "{hash}"
+        );
+        assert_eq!(hash.len(), "'sha256-".len() + 44 + 1);
+    }
+}
