@@ -160,6 +160,7 @@ fn score(cx: &Context<'_>, v: u32, kind: MissingKind) -> MissingPaper {
         } else {
             0.0
         },
+        s2_ids: node.records.clone(),
     }
 }
 

@@ -47,6 +47,9 @@ pub struct Analysis {
     pub unresolved: Vec<Resolution>,
     /// The catalogue's own lint findings, passed through for the report.
     pub catalog_lint: Vec<LintFinding>,
+    /// Each record merged into a work, with its reason (`merged_records.csv`).
+    #[serde(default)]
+    pub merges: Vec<crate::works::Merge>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -74,6 +77,11 @@ pub struct Summary {
     pub homophily_expected: f64,
     /// `exact` or `sampled k=N`.
     pub betweenness: String,
+    /// Records merged into another record's work ([`crate::works`]), and the works they form.
+    #[serde(default)]
+    pub merged_records: usize,
+    #[serde(default)]
+    pub merged_works: usize,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -101,6 +109,10 @@ pub struct PaperMetrics {
     pub betweenness: f64,
     pub core: u32,
     pub community: u32,
+    /// Every Semantic Scholar record merged into this work (`paper_id` first, see
+    /// [`crate::works`]); empty when the work has the one record `paper_id`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub s2_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -168,6 +180,10 @@ pub struct MissingPaper {
     pub predicted_mechanism: String,
     /// Share of the evidence weight behind the predicted mechanism, 0..1.
     pub confidence: f64,
+    /// Every Semantic Scholar record merged into this work (`paper_id` first); empty when the
+    /// work has the one record `paper_id`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub s2_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -390,6 +406,13 @@ fn assemble(
         homophily: structure.homophily,
         homophily_expected: structure.homophily_expected,
         betweenness: cx.betweenness_mode.to_string(),
+        merged_records: graph.merges.len(),
+        merged_works: {
+            let mut works: Vec<&str> = graph.merges.iter().map(|m| m.work_id.as_str()).collect();
+            works.sort_unstable();
+            works.dedup();
+            works.len()
+        },
     };
     Analysis {
         summary,
@@ -409,6 +432,7 @@ fn assemble(
             .cloned()
             .collect(),
         catalog_lint: catalog.lint.clone(),
+        merges: graph.merges.clone(),
     }
 }
 
@@ -488,6 +512,16 @@ pub fn summary_text(analysis: &Analysis) -> String {
         100.0 * s.homophily_expected,
         s.betweenness
     );
+    if s.merged_records > 0 {
+        let _ = writeln!(
+            out,
+            "works: {} record{} merged into {} work{} (same DOI, ArXiv id or title; merged_records.csv)",
+            s.merged_records,
+            crate::pipeline::plural(s.merged_records),
+            s.merged_works,
+            crate::pipeline::plural(s.merged_works)
+        );
+    }
     for kind in [MissingKind::Foundation, MissingKind::Candidate] {
         let rows: Vec<&MissingPaper> = analysis.missing.iter().filter(|m| m.kind == kind).collect();
         let label = match kind {

@@ -21,7 +21,8 @@ use crate::graph::{CitationGraph, Intents};
 pub(crate) const METRICS_JSON: &str = "metrics.json";
 
 /// Writes papers.csv, metrics.json, edges.csv, mechanisms.csv, domains.csv, mechanism_flow.csv,
-/// missing.csv, influential.csv, lint-tags.csv and coverage.csv into `output_dir`.
+/// missing.csv, influential.csv, lint-tags.csv, coverage.csv and merged_records.csv into
+/// `output_dir`.
 pub fn write_analysis(
     analysis: &Analysis,
     graph: &CitationGraph,
@@ -54,6 +55,10 @@ pub fn write_analysis(
         ("influential.csv", Box::new(|w| influential(analysis, w))),
         ("lint-tags.csv", Box::new(|w| lint_tags(analysis, w))),
         ("coverage.csv", Box::new(|w| coverage(analysis, w))),
+        (
+            "merged_records.csv",
+            Box::new(|w| merged_records(analysis, w)),
+        ),
     ];
     // The files are written side by side: at a million papers, papers.csv, metrics.json and
     // edges.csv take seconds each.
@@ -92,6 +97,44 @@ fn defused(s: &str) -> Cow<'_, str> {
 
 fn list(items: &[String]) -> String {
     text(&items.join("; "))
+}
+
+/// The `s2_ids` cell: every record of the work, `;`-separated (the one `paper_id` when the work
+/// has one record).
+fn s2_ids<'a>(paper_id: &'a str, records: &'a [String]) -> Cow<'a, str> {
+    if records.is_empty() {
+        Cow::Borrowed(paper_id)
+    } else {
+        Cow::Owned(records.join(";"))
+    }
+}
+
+/// merged_records.csv: one row per record merged into a work, with the reason.
+fn merged_records(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(
+        w,
+        &[
+            "work_id",
+            "record_id",
+            "matched_id",
+            "reason",
+            "value",
+            "title",
+            "year",
+        ],
+    )?;
+    for m in &analysis.merges {
+        t.row(&[
+            text(&m.work_id),
+            text(&m.record_id),
+            text(&m.matched_id),
+            m.reason.clone(),
+            text(&m.value),
+            text(&m.title),
+            opt(m.year),
+        ])?;
+    }
+    t.finish()
 }
 
 fn opt<T: ToString>(value: Option<T>) -> String {
@@ -187,6 +230,7 @@ fn papers(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             "betweenness",
             "core",
             "community",
+            "s2_ids",
         ],
     )?;
     // Cells written one by one from reused buffers: at a million rows, a String per cell was
@@ -217,6 +261,7 @@ fn papers(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
         }
         t.display(p.core, &mut number)?;
         t.display(p.community, &mut number)?;
+        t.text(&s2_ids(&p.paper_id, &p.s2_ids))?;
         t.end_row()?;
     }
     t.finish()
@@ -379,6 +424,7 @@ fn missing(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             "venue",
             "url",
             "authors",
+            "s2_ids",
         ],
     )?;
     let mut rank: HashMap<MissingKind, usize> = HashMap::new();
@@ -411,6 +457,7 @@ fn missing(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             text(m.venue.as_deref().unwrap_or("")),
             text(&m.url),
             list(&m.authors),
+            text(&s2_ids(&m.paper_id, &m.s2_ids)),
         ])?;
     }
     t.finish()
