@@ -37,7 +37,11 @@ fn rows(path: &Path) -> Vec<HashMap<String, String>> {
         .records()
         .map(|r| {
             let r = r.unwrap();
-            header.iter().cloned().zip(r.iter().map(String::from)).collect()
+            header
+                .iter()
+                .cloned()
+                .zip(r.iter().map(String::from))
+                .collect()
         })
         .collect()
 }
@@ -70,7 +74,10 @@ fn a_foundation_with_two_records_is_one_row_cited_by_four() {
     let merged = rows(&out.join("merged_records.csv"));
     assert_eq!(merged.len(), 1);
     assert_eq!(
-        (merged[0]["work_id"].as_str(), merged[0]["record_id"].as_str()),
+        (
+            merged[0]["work_id"].as_str(),
+            merged[0]["record_id"].as_str()
+        ),
         (F2, F1)
     );
     assert_eq!(merged[0]["reason"], "doi");
@@ -99,7 +106,10 @@ fn a_catalogue_paper_is_matched_through_its_published_record() {
         .unwrap();
     assert_eq!(alpha["in_catalog"], "true");
     assert_eq!(alpha["catalog_citations"], "3");
-    assert_eq!(alpha["s2_ids"], format!("{ALPHA_PREPRINT};{ALPHA_PUBLISHED}"));
+    assert_eq!(
+        alpha["s2_ids"],
+        format!("{ALPHA_PREPRINT};{ALPHA_PUBLISHED}")
+    );
     assert!(papers.iter().all(|p| p["paper_id"] != ALPHA_PUBLISHED));
     assert!(rows(&out.join("missing.csv")).is_empty());
     let suggestions = std::fs::read_to_string(out.join("suggestions.md")).unwrap();
@@ -142,7 +152,10 @@ fn on_the_world_no_catalogue_record_is_suggested() {
                 !catalogue_records.iter().any(|r| r == id),
                 "{id} is suggested but in the catalogue"
             );
-            assert!(seen.insert((m["kind"].clone(), id.to_string())), "{id} twice");
+            assert!(
+                seen.insert((m["kind"].clone(), id.to_string())),
+                "{id} twice"
+            );
         }
     }
     let suggestions = std::fs::read_to_string(out.join("suggestions.md")).unwrap();

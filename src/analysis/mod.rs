@@ -19,6 +19,7 @@ use crate::metrics::{BetweennessOptions, HitsOptions, LouvainOptions, PageRankOp
 use crate::records::Resolution;
 
 pub use context::Context;
+pub use missing::{log_likelihood_ratio, UNCERTAIN};
 
 /// Everything the render stage needs, serializable as `metrics.json`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -156,6 +157,30 @@ pub enum MissingKind {
     Candidate,
 }
 
+/// Whether a missing paper belongs to the list's field or to its background (see
+/// `analysis/missing.rs` for the statistic).
+#[derive(
+    Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum MissingScope {
+    /// Its links concentrate on the catalogue: much more of them come from (or go to) the
+    /// catalogue than the base rate predicts.
+    #[default]
+    InScope,
+    /// Widely linked well beyond the field: a foundation to cite in a survey's background.
+    Background,
+}
+
+impl MissingScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissingScope::InScope => "in-scope",
+            MissingScope::Background => "background",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct MissingPaper {
     pub paper_id: String,
@@ -184,6 +209,16 @@ pub struct MissingPaper {
     /// work has the one record `paper_id`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub s2_ids: Vec<String>,
+    /// In the list's field or its background.
+    #[serde(default)]
+    pub scope: MissingScope,
+    /// Field lift: the share of its global citations (foundations) or references (candidates)
+    /// that are catalogue links, over the same share pooled over the catalogue papers.
+    #[serde(default)]
+    pub field_lift: f64,
+    /// Dunning's log-likelihood ratio G2 of that share against the catalogue papers' rate.
+    #[serde(default)]
+    pub field_llr: f64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -281,6 +316,11 @@ pub struct AnalyzeOptions {
     /// Top papers listed per mechanism and domain, influential papers per mechanism, and missing
     /// papers of each kind kept in the core graph for the figures.
     pub top_n: usize,
+    /// A missing paper is background when its field lift (its catalogue share over the
+    /// catalogue papers' own) is below this and its G2 at least [`AnalyzeOptions::scope_min_llr`].
+    pub scope_min_lift: f64,
+    /// The G2 that makes a low field lift significant (10.83: p < 0.001, one degree of freedom).
+    pub scope_min_llr: f64,
     /// Coverage: papers linked to at least K catalogue papers of a mechanism count as its
     /// neighbourhood.
     pub coverage_k: usize,
@@ -302,6 +342,8 @@ impl Default for AnalyzeOptions {
             top_n: 10,
             coverage_k: 3,
             lint_min_neighbours: 5,
+            scope_min_lift: 0.25,
+            scope_min_llr: 10.83,
         }
     }
 }
@@ -527,12 +569,25 @@ pub fn summary_text(analysis: &Analysis) -> String {
         );
     }
     for kind in [MissingKind::Foundation, MissingKind::Candidate] {
-        let rows: Vec<&MissingPaper> = analysis.missing.iter().filter(|m| m.kind == kind).collect();
+        let rows: Vec<&MissingPaper> = analysis
+            .missing
+            .iter()
+            .filter(|m| m.kind == kind && m.scope == MissingScope::InScope)
+            .collect();
+        let background = analysis
+            .missing
+            .iter()
+            .filter(|m| m.kind == kind && m.scope == MissingScope::Background)
+            .count();
         let label = match kind {
             MissingKind::Foundation => "foundations (cited by the catalogue, not in it)",
             MissingKind::Candidate => "candidates (citing the catalogue, not in it)",
         };
-        let _ = writeln!(out, "{} {label}; top:", rows.len());
+        let _ = writeln!(
+            out,
+            "{} in-scope {label} ({background} more background); top:",
+            rows.len()
+        );
         for m in rows.iter().take(5) {
             let _ = writeln!(
                 out,

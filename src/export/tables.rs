@@ -425,11 +425,15 @@ fn missing(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             "url",
             "authors",
             "s2_ids",
+            "scope",
+            "field_lift",
+            "field_llr",
         ],
     )?;
-    let mut rank: HashMap<MissingKind, usize> = HashMap::new();
+    // Ranked within kind and scope.
+    let mut rank: HashMap<(MissingKind, crate::analysis::MissingScope), usize> = HashMap::new();
     for m in &analysis.missing {
-        let r = rank.entry(m.kind).or_insert(0);
+        let r = rank.entry((m.kind, m.scope)).or_insert(0);
         *r += 1;
         let evidence: Vec<String> = m
             .evidence
@@ -458,6 +462,9 @@ fn missing(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             text(&m.url),
             list(&m.authors),
             text(&s2_ids(&m.paper_id, &m.s2_ids)),
+            m.scope.as_str().to_string(),
+            num(m.field_lift),
+            num(m.field_llr),
         ])?;
     }
     t.finish()
