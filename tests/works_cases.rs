@@ -173,3 +173,88 @@ fn on_the_world_no_catalogue_record_is_suggested() {
         assert!(papers.iter().all(|p| p["paper_id"] != m["record_id"]));
     }
 }
+
+/// Scope on the world snapshot: the planted landmarks (truth `foundations`: ImageNet, ResNet,
+/// "Attention is All you Need", ...) are `background`; the planted recent papers of the field
+/// (truth `candidates_to_add`) are `in-scope` and outrank every background row; suggestions.md
+/// proposes no landmark as an entry, only in its background section.
+#[test]
+fn on_the_world_landmarks_are_background_and_planted_papers_in_scope() {
+    let dir = tempfile::tempdir().unwrap();
+    run(&common::catalog_dir(), &common::world_jsonl(), dir.path());
+    let out = dir.path().join("out");
+    let truth: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(common::world_truth()).unwrap()).unwrap();
+    let ids = |key: &str| -> Vec<String> {
+        truth[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap().to_string())
+            .collect()
+    };
+    let (landmarks, planted) = (ids("foundations"), ids("candidates_to_add"));
+    let missing = rows(&out.join("missing.csv"));
+    let row = |id: &str| missing.iter().find(|m| m["paper_id"] == id);
+    for id in &landmarks {
+        let m = row(id).unwrap_or_else(|| panic!("landmark {id} is listed"));
+        assert_eq!(m["scope"], "background", "{}", m["title"]);
+        let lift: f64 = m["field_lift"].parse().unwrap();
+        assert!(lift < 0.25, "{} lift {lift}", m["title"]);
+    }
+    for id in &planted {
+        let m = row(id).unwrap_or_else(|| panic!("planted {id} is listed"));
+        assert_eq!(m["scope"], "in-scope", "{}", m["title"]);
+        let rank: usize = m["rank"].parse().unwrap();
+        assert!(rank <= planted.len(), "{} ranks {rank}", m["title"]);
+    }
+    // In-scope rows come first in each kind; ranks restart per (kind, scope).
+    for kind in ["foundation", "candidate"] {
+        let scopes: Vec<&str> = missing
+            .iter()
+            .filter(|m| m["kind"] == kind)
+            .map(|m| m["scope"].as_str())
+            .collect();
+        let first_background = scopes.iter().position(|s| *s == "background");
+        if let Some(at) = first_background {
+            assert!(scopes[at..].iter().all(|s| *s == "background"), "{kind}");
+        }
+    }
+    let suggestions = std::fs::read_to_string(out.join("suggestions.md")).unwrap();
+    let (entries, background) = suggestions
+        .split_once("## Foundations to cite in the survey's background")
+        .expect("a background section");
+    for title in [
+        "ImageNet: A large-scale",
+        "Attention is All you Need",
+        "Deep Residual Learning",
+    ] {
+        assert!(!entries.contains(title), "{title} proposed as an entry");
+        assert!(
+            background.contains(title),
+            "{title} in the background section"
+        );
+    }
+    assert!(entries.contains("Recent token reduction study 3"));
+    // Predicted mechanisms are calibrated: the largest class no longer takes most rows.
+    let foundations: Vec<&HashMap<String, String>> = missing
+        .iter()
+        .filter(|m| m["kind"] == "foundation")
+        .collect();
+    let mut by_mechanism: HashMap<&str, usize> = HashMap::new();
+    for m in &foundations {
+        *by_mechanism
+            .entry(m["predicted_mechanism"].as_str())
+            .or_default() += 1;
+    }
+    let (top, count) = by_mechanism
+        .iter()
+        .filter(|(m, _)| **m != "uncertain")
+        .max_by_key(|(_, c)| **c)
+        .unwrap();
+    assert!(
+        *count * 3 < foundations.len(),
+        "{top} predicted for {count} of {}",
+        foundations.len()
+    );
+}

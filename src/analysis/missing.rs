@@ -348,3 +348,60 @@ pub fn coverage(cx: &Context<'_>, mechanisms: &[GroupStats], k: usize) -> Vec<Co
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::log_likelihood_ratio;
+
+    /// G2 by hand: k = 10 of n = 20 against p0 = 0.25:
+    /// 2 [10 ln(10 / 5) + 10 ln(10 / 15)] = 2 [6.931 - 4.055] = 5.753.
+    #[test]
+    fn g2_matches_the_hand_value() {
+        let g2 = log_likelihood_ratio(10.0, 20.0, 0.25);
+        let expected = 2.0 * (10.0 * 2.0f64.ln() + 10.0 * (10.0f64 / 15.0).ln());
+        assert!((g2 - expected).abs() < 1e-12);
+        assert!((g2 - 5.7534).abs() < 1e-3);
+        // A share equal to the rate: no evidence; k = n and k = 0 stay finite.
+        assert!(log_likelihood_ratio(5.0, 20.0, 0.25).abs() < 1e-12);
+        assert!(log_likelihood_ratio(20.0, 20.0, 0.25).is_finite());
+        assert!(log_likelihood_ratio(0.0, 20.0, 0.25).is_finite());
+        assert_eq!(log_likelihood_ratio(1.0, 0.0, 0.25), 0.0);
+    }
+
+    /// Against scipy's `power_divergence(lambda_="log-likelihood")` (the G-test), the oracle
+    /// `.ci/setup` installs. Fails loudly when python3 or scipy is missing.
+    #[test]
+    fn g2_matches_scipy() {
+        let cases = [
+            (101.0, 60000.0, 0.303),
+            (8.0, 9.0, 0.303),
+            (25.0, 27.0, 0.4),
+            (3.0, 100.0, 0.1),
+        ];
+        let script = format!(
+            "from scipy.stats import power_divergence\nfor k, n, p in {:?}:\n    print(power_divergence([k, n - k], [n * p, n * (1 - p)], lambda_='log-likelihood').statistic)",
+            cases.map(|(k, n, p)| vec![k, n, p])
+        );
+        let output = std::process::Command::new("python3")
+            .args(["-c", &script])
+            .output()
+            .expect("python3 is needed for the G2 oracle (run .ci/setup)");
+        assert!(
+            output.status.success(),
+            "scipy is needed for the G2 oracle (run .ci/setup): {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let values: Vec<f64> = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|l| l.trim().parse().unwrap())
+            .collect();
+        assert_eq!(values.len(), cases.len());
+        for ((k, n, p), expected) in cases.iter().zip(values) {
+            let g2 = log_likelihood_ratio(*k, *n, *p);
+            assert!(
+                (g2 - expected).abs() <= 1e-9 * expected.max(1.0),
+                "{k} {n} {p}: {g2} vs {expected}"
+            );
+        }
+    }
+}
