@@ -9,7 +9,10 @@
 //! ## The rule
 //! Two records are one work when they share
 //! 1. the same DOI (case-insensitive, a `https://doi.org/` prefix dropped), or
-//! 2. the same ArXiv id (case-insensitive, an `arXiv:` prefix and a `vN` version dropped), or
+//! 2. the same ArXiv id (case-insensitive, an `arXiv:` prefix and a `vN` version dropped),
+//!    unless (for 1 and 2) their titles share less than half their words (Jaccard) and they
+//!    share no author surname (Semantic Scholar sometimes gives two different papers one DOI);
+//!    or
 //! 3. the same normalized title ([`crate::catalog::normalize_title`]: lower case, letters and
 //!    digits, single spaces) **and** both years known and at most one apart **and**, where both
 //!    records list authors, at least one author surname in common **and** no two different ArXiv
@@ -258,6 +261,24 @@ fn title_compatible(a: &Meta, b: &Meta) -> bool {
     !is_short(&a.title) || (both_authors && shared)
 }
 
+/// Whether two records with one DOI or ArXiv id are one work (rules 1 and 2): not when their
+/// titles share less than half their words (Jaccard) and no author surname either, as two
+/// different papers that Semantic Scholar gave one DOI do.
+fn identifier_compatible(a: &Meta, b: &Meta) -> bool {
+    if a.title.is_empty() || b.title.is_empty() {
+        return true;
+    }
+    let words_a: HashSet<&str> = a.title.split(' ').collect();
+    let words_b: HashSet<&str> = b.title.split(' ').collect();
+    let shared = words_a.intersection(&words_b).count();
+    let jaccard = shared as f64 / words_a.union(&words_b).count().max(1) as f64;
+    jaccard >= MIN_IDENTIFIER_TITLE_JACCARD || a.surnames.iter().any(|s| b.surnames.contains(s))
+}
+
+/// Records sharing a DOI or ArXiv id whose titles share fewer words than this (Jaccard) and no
+/// author are kept apart.
+pub const MIN_IDENTIFIER_TITLE_JACCARD: f64 = 0.5;
+
 fn hash_of(s: &str) -> u64 {
     let mut h = FxBuildHasher.build_hasher();
     s.hash(&mut h);
@@ -481,7 +502,13 @@ fn compare(
             if value(b).as_deref() != Some(va.as_str()) {
                 continue;
             }
-            if reason == MergeReason::Title && !title_compatible(&metas[&a], &metas[&b]) {
+            let agree = match reason {
+                MergeReason::Title => title_compatible(&metas[&a], &metas[&b]),
+                MergeReason::Doi | MergeReason::Arxiv => {
+                    identifier_compatible(&metas[&a], &metas[&b])
+                }
+            };
+            if !agree {
                 continue;
             }
             let (ra, rb) = (find(parent, a), find(parent, b));

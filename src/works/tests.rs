@@ -46,19 +46,21 @@ fn doi_arxiv_and_title_merge() {
         vec![
             record("a", LONG, 2021, &[("ArXiv", "2105.15075v2")], &["Jane Doe"]),
             record("bb", LONG, 2022, &[("DOI", "10.1/X")], &["J. Doe"]),
+            // Another title, one word more: shares the DOI and most words.
             record(
                 "ccc",
-                "Other title here",
+                "Dynamic vision transformers with adaptive sequence length, extended",
                 2019,
                 &[("DOI", "https://doi.org/10.1/x")],
                 &[],
             ),
+            // Another title altogether, but a shared author: shares the ArXiv id.
             record(
                 "d",
                 "Unrelated work on pruning tokens",
                 2021,
                 &[("ArXiv", "arXiv:2105.15075")],
-                &[],
+                &["Jane Doe"],
             ),
         ],
         &[],
@@ -139,4 +141,36 @@ fn identifiers_normalize() {
     assert_eq!(normalize_arxiv("cs/0112017v1"), "cs/0112017");
     assert_eq!(normalize_arxiv("solv-int/9901001"), "solv-int/9901001");
     assert_eq!(normalize_doi("https://doi.org/10.1/ABC"), "10.1/abc");
+}
+
+/// Two different papers Semantic Scholar gave one DOI (the world snapshot has such a pair):
+/// different titles, no author in common: two works.
+#[test]
+fn one_doi_on_two_different_papers_does_not_merge() {
+    let c = corpus(
+        vec![
+            record(
+                "a",
+                "Don't Look Twice: Faster Video Transformers with Run-Length Tokenization",
+                2024,
+                &[("DOI", "10.1145/3633781")],
+                &["Ann One"],
+            ),
+            record(
+                "b",
+                "Efficient Video Transformers via Spatial-temporal Token Merging for Action Recognition",
+                2024,
+                &[("DOI", "10.1145/3633781")],
+                &["Bob Two"],
+            ),
+            // A retitled published version with the preprint's DOI and a shared author merges.
+            record("c", "Sparse tokens for speed", 2023, &[("DOI", "10.1/s")], &["Cy Three"]),
+            record("d", "Sparse token transformers", 2024, &[("DOI", "10.1/s")], &["C. Three"]),
+        ],
+        &[],
+    );
+    let w = identify(&c);
+    assert_eq!((w.canonical("a"), w.canonical("b")), ("a", "b"));
+    assert_eq!(w.canonical("c"), "c");
+    assert_eq!(w.canonical("d"), "c");
 }
