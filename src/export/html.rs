@@ -603,7 +603,7 @@ fn missing(names: &Names<'_>) -> String {
         .filter(|m| m.scope == crate::analysis::MissingScope::Background)
         .collect();
     if !background.is_empty() {
-        background.sort_by(|a, b| b.catalog_papers.cmp(&a.catalog_papers));
+        background.sort_by_key(|m| std::cmp::Reverse(m.catalog_papers));
         let total = background.len();
         background.truncate(MISSING_PER_KIND);
         let _ = writeln!(

@@ -46,7 +46,7 @@
 //! million records: three sorts of a million 12-byte pairs, a few hundred milliseconds.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{BuildHasher, Hash, Hasher};
+use std::hash::BuildHasher;
 
 use rustc_hash::FxBuildHasher;
 use serde::{Deserialize, Serialize};
@@ -280,9 +280,7 @@ fn identifier_compatible(a: &Meta, b: &Meta) -> bool {
 pub const MIN_IDENTIFIER_TITLE_JACCARD: f64 = 0.5;
 
 fn hash_of(s: &str) -> u64 {
-    let mut h = FxBuildHasher.build_hasher();
-    s.hash(&mut h);
-    h.finish()
+    FxBuildHasher.hash_one(s)
 }
 
 /// The works of `corpus`: its full records, its compact records and the papers the full records'

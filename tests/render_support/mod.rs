@@ -347,6 +347,7 @@ pub fn sample_analysis() -> Analysis {
             } else {
                 0.0
             },
+            ..MissingPaper::default()
         });
     }
 
@@ -548,6 +549,7 @@ pub fn sample_analysis() -> Analysis {
         homophily: 0.58,
         homophily_expected: 0.17,
         betweenness: "exact".into(),
+        ..Summary::default()
     };
     Analysis {
         summary,
@@ -566,6 +568,7 @@ pub fn sample_analysis() -> Analysis {
         core_edges,
         unresolved,
         catalog_lint,
+        ..Analysis::default()
     }
 }
 
