@@ -600,7 +600,7 @@ mod tests {
         };
         let dir = tempfile::tempdir().unwrap();
         let written = write_analysis(&analysis, &CitationGraph::default(), dir.path()).unwrap();
-        assert_eq!(written.len(), 10);
+        assert_eq!(written.len(), 11);
         for path in &written {
             assert!(path.exists(), "{}", path.display());
         }
