@@ -370,6 +370,13 @@ pub struct AnalyzeArgs {
     /// Tag lint: only papers with at least N catalogue neighbours are judged.
     #[arg(long, default_value_t = AnalyzeOptions::default().lint_min_neighbours, value_name = "N")]
     pub lint_min_neighbours: usize,
+    /// A missing paper is background (not in scope) when its field lift (the catalogue's share
+    /// of its citations or references, over that share among the catalogue papers) is below X ...
+    #[arg(long, default_value_t = AnalyzeOptions::default().scope_min_lift, value_name = "X")]
+    pub scope_min_lift: f64,
+    /// ... and its log-likelihood ratio G2 against that share is at least X (10.83: p < 0.001).
+    #[arg(long, default_value_t = AnalyzeOptions::default().scope_min_llr, value_name = "X")]
+    pub scope_min_llr: f64,
     /// Key-route main paths of the lineage: one through each of the top K edges by search path
     /// count.
     #[arg(long, default_value_t = AnalyzeOptions::default().key_routes, value_name = "K")]
@@ -529,6 +536,8 @@ impl AnalyzeArgs {
             coverage_k: self.coverage_k,
             lint_min_neighbours: self.lint_min_neighbours,
             key_routes: self.key_routes,
+            scope_min_lift: self.scope_min_lift,
+            scope_min_llr: self.scope_min_llr,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! The stages wired together, in pipeline order, in one place:
 //!
 //! ```text
-//! catalog::load -> s2::fetch (records) -> graph::build -> analysis::analyze -> export
+//! catalog::load -> s2::fetch (records) -> works::identify -> graph::build_works
+//!     -> analysis::analyze -> export
 //! ```
 //!
 //! Every job writes its outputs into a [`StagedOutput`] and swaps them in at the end, so a run's
@@ -228,14 +229,22 @@ fn fetch_records(catalog: &Catalog, settings: &Settings, network: bool) -> Resul
     Ok(corpus)
 }
 
-/// The graph, then the metrics on it.
+/// The works, the graph of works, then the metrics on it.
 fn analyze(
     catalog: &Catalog,
     corpus: &Corpus,
     options: &AnalyzeOptions,
 ) -> Result<(analysis::Analysis, crate::graph::CitationGraph)> {
     let started = std::time::Instant::now();
-    let graph = crate::graph::build(catalog, corpus, options.scope);
+    let works = crate::works::identify(corpus);
+    if works.merged_records() > 0 {
+        tracing::info!(
+            "works: {} records merged into {} works (same DOI, ArXiv id or title)",
+            works.merged_records(),
+            works.works().len()
+        );
+    }
+    let graph = crate::graph::build_works(catalog, corpus, &works, options.scope);
     tracing::info!(
         "citation graph: {} nodes, {} edges ({} catalogue papers), built in {:.1?}",
         graph.node_count(),

@@ -230,6 +230,7 @@ impl<'a> Context<'a> {
                     // Filled by the time analysis.
                     sleeping_beauty_b: None,
                     awakening_year: None,
+                    s2_ids: node.records.clone(),
                 }
             })
             .collect()

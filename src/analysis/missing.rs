@@ -26,9 +26,38 @@
 //!   each of its references (bibliographic coupling, Kessler 1963). It says how deep in the
 //!   catalogue's context the links sit, beyond the direct count.
 //!
-//! The predicted mechanism is the one carrying most Adamic-Adar weight among the linked catalogue
-//! papers (a paper with several mechanisms splits its weight evenly); the confidence is its share
-//! of that weight.
+//! ## Scope: in the field or its background
+//! For a paper v and a kind, k(v) is its number of catalogue links (catalogue citers for a
+//! foundation, catalogue references for a candidate) and n(v) its global count (Semantic
+//! Scholar's citation count for a foundation, reference count for a candidate; at least its
+//! degree in the graph and k(v)). The field rate of the kind is the same share pooled over the
+//! catalogue papers themselves, the papers in scope by definition:
+//!
+//! ```text
+//! p_field     = sum over catalogue c of k(c) / sum over catalogue c of n(c)
+//! field_lift  = (k / n) / p_field
+//! field_llr   = G2 = 2 [ k ln(k / (n p)) + (n - k) ln((n - k) / (n (1 - p))) ],  p = p_field
+//!               (0 ln 0 = 0)
+//! background <=> field_lift < scope_min_lift (0.25) and G2 >= scope_min_llr (10.83, p < 0.001)
+//! ```
+//!
+//! G2 is Dunning's log-likelihood ratio of a binomial share against a reference rate (Dunning,
+//! "Accurate methods for the statistics of surprise and coincidence", Computational Linguistics
+//! 1993), asymptotically chi-squared with one degree of freedom. A paper is background when the
+//! catalogue accounts for less than a quarter of the share of its citations (references) that it
+//! accounts for among the catalogue's own papers, and the evidence for that is significant: a
+//! landmark ("ImageNet", 60,000 citations, 100 of them from the catalogue) is far below;
+//! a paper of the field with a few dozen citations, many from the catalogue, is at or above the
+//! field rate; a paper with too few links to tell stays in scope. Rows are ranked within
+//! (kind, scope), in-scope first.
+//!
+//! ## Predicted mechanism
+//! Each linked catalogue paper gives its Adamic-Adar weight to its mechanisms (split evenly).
+//! A mechanism's lift is its share of that weight over its base rate: its share of the
+//! catalogue papers (each split evenly over its mechanisms). The predicted mechanism is the one
+//! of highest lift among those backed by at least two linked catalogue papers, when that lift is
+//! at least [`MECHANISM_MIN_LIFT`]; else `uncertain` (the largest class no longer wins by its
+//! size alone). The confidence is the predicted mechanism's share of the weight.
 //!
 //! Coverage of a mechanism: the papers linked (citing or cited) to at least k of its catalogue
 //! papers form its neighbourhood; completeness is the share of that neighbourhood already in the
@@ -38,41 +67,136 @@ use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 
-use super::{AnalyzeOptions, Context, Coverage, GroupStats, MissingKind, MissingPaper};
+use super::{
+    AnalyzeOptions, Context, Coverage, GroupStats, MissingKind, MissingPaper, MissingScope,
+};
 use crate::graph::UNSPECIFIED;
 
 /// Papers in Semantic Scholar (order of magnitude), the "document count" of the specificity IDF.
 const CORPUS_SIZE: f64 = 2e8;
 
+/// A predicted mechanism needs at least this lift over its base rate; below, `uncertain`.
+pub const MECHANISM_MIN_LIFT: f64 = 1.5;
+
+/// The predicted mechanism of a paper whose evidence points to no mechanism in particular.
+pub const UNCERTAIN: &str = "uncertain";
+
+/// Missing papers of each kind, in scope first, each (kind, scope) ranked by score and cut to
+/// `options.missing_limit`.
 pub fn missing_papers(cx: &Context<'_>, options: &AnalyzeOptions) -> Vec<MissingPaper> {
     let n = cx.graph.node_count() as u32;
     let min = options.min_catalog_links.max(1) as u32;
+    let base_share = mechanism_base_share(cx);
     let mut out = Vec::new();
     for kind in [MissingKind::Foundation, MissingKind::Candidate] {
         let links = match kind {
             MissingKind::Foundation => &cx.catalog_citations,
             MissingKind::Candidate => &cx.catalog_references,
         };
+        let (linked, global): (f64, f64) = cx
+            .catalog_nodes
+            .iter()
+            .map(|&c| {
+                let k = links[c as usize] as f64;
+                (k, global_count(cx, c, kind, k))
+            })
+            .fold((0.0, 0.0), |(a, b), (k, g)| (a + k, b + g));
+        let base_rate = if global > 0.0 { linked / global } else { 0.0 };
         let mut rows: Vec<MissingPaper> = (0..n)
             .into_par_iter()
             .filter(|&v| !cx.in_catalog(v) && links[v as usize] >= min)
-            .map(|v| score(cx, v, kind))
+            .map(|v| {
+                let mut row = score(cx, v, kind, &base_share);
+                let k = links[v as usize] as f64;
+                let total = global_count(cx, v, kind, k);
+                row.field_lift = if base_rate > 0.0 {
+                    (k / total) / base_rate
+                } else {
+                    0.0
+                };
+                row.field_llr = g2_against_rate(k, total, base_rate);
+                row.scope = if row.field_lift < options.scope_min_lift
+                    && row.field_llr >= options.scope_min_llr
+                {
+                    MissingScope::Background
+                } else {
+                    MissingScope::InScope
+                };
+                row
+            })
             .collect();
         rows.sort_by(|a, b| {
-            b.score
-                .total_cmp(&a.score)
+            a.scope
+                .cmp(&b.scope)
+                .then(b.score.total_cmp(&a.score))
                 .then(b.catalog_papers.cmp(&a.catalog_papers))
                 .then_with(|| a.paper_id.cmp(&b.paper_id))
         });
         if options.missing_limit > 0 {
-            rows.truncate(options.missing_limit);
+            let mut kept = [0usize; 2];
+            rows.retain(|r| {
+                let slot = &mut kept[r.scope as usize];
+                *slot += 1;
+                *slot <= options.missing_limit
+            });
         }
         out.extend(rows);
     }
     out
 }
 
-fn score(cx: &Context<'_>, v: u32, kind: MissingKind) -> MissingPaper {
+/// n(v): the paper's global citation (foundation) or reference (candidate) count, at least its
+/// degree in the graph and its `k` catalogue links.
+fn global_count(cx: &Context<'_>, v: u32, kind: MissingKind, k: f64) -> f64 {
+    let node = cx.graph.node(v);
+    let (count, degree) = match kind {
+        MissingKind::Foundation => (node.citation_count, cx.graph.csr.in_degree(v)),
+        MissingKind::Candidate => (node.reference_count, cx.graph.csr.out_degree(v)),
+    };
+    (count.unwrap_or(0) as f64).max(degree as f64).max(k)
+}
+
+/// Dunning's G2 of `k` successes in `n` trials against the rate `p0` (0 when undefined).
+pub fn g2_against_rate(k: f64, n: f64, p0: f64) -> f64 {
+    if n <= 0.0 || p0 <= 0.0 || p0 >= 1.0 {
+        return 0.0;
+    }
+    let term = |observed: f64, expected: f64| {
+        if observed > 0.0 {
+            observed * (observed / expected).ln()
+        } else {
+            0.0
+        }
+    };
+    (2.0 * (term(k, n * p0) + term(n - k, n * (1.0 - p0)))).max(0.0)
+}
+
+/// Each specified mechanism's share of the catalogue papers (a paper split evenly over its
+/// mechanisms): the base rate a predicted mechanism's lift is measured against.
+fn mechanism_base_share<'a>(cx: &Context<'a>) -> BTreeMap<&'a str, f64> {
+    let mut share: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut total = 0.0;
+    for &c in &cx.catalog_nodes {
+        let mechanisms = cx.specified_mechanisms(c);
+        for m in mechanisms {
+            *share.entry(m.as_str()).or_default() += 1.0 / mechanisms.len() as f64;
+        }
+        if !mechanisms.is_empty() {
+            total += 1.0;
+        }
+    }
+    for value in share.values_mut() {
+        *value /= total;
+    }
+    share
+}
+
+fn score(
+    cx: &Context<'_>,
+    v: u32,
+    kind: MissingKind,
+    base_share: &BTreeMap<&str, f64>,
+) -> MissingPaper {
     let csr = &cx.graph.csr;
     let node = cx.graph.node(v);
     // Foundations look at their citers and how many catalogue papers those cite (co-citation);
@@ -97,6 +221,7 @@ fn score(cx: &Context<'_>, v: u32, kind: MissingKind) -> MissingPaper {
     let global = global_count.unwrap_or(0).max(linked.len() as u64);
     let mut relevance = 0.0;
     let mut weight_by_mechanism: BTreeMap<&str, f64> = BTreeMap::new();
+    let mut papers_by_mechanism: BTreeMap<&str, usize> = BTreeMap::new();
     let mut evidence: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut catalog_papers = 0;
     for &c in linked.iter().filter(|&&c| cx.in_catalog(c)) {
@@ -110,6 +235,7 @@ fn score(cx: &Context<'_>, v: u32, kind: MissingKind) -> MissingPaper {
         let mechanisms = cx.specified_mechanisms(c);
         for m in mechanisms {
             *weight_by_mechanism.entry(m.as_str()).or_default() += w / mechanisms.len() as f64;
+            *papers_by_mechanism.entry(m.as_str()).or_default() += 1;
         }
         if let Some(info) = cx.info(c) {
             for m in &info.mechanisms {
@@ -124,21 +250,29 @@ fn score(cx: &Context<'_>, v: u32, kind: MissingKind) -> MissingPaper {
         keys.sort();
     }
     let mechanisms_spanned = weight_by_mechanism.len();
+    let total_weight: f64 = weight_by_mechanism.values().sum();
     let specificity =
         ((CORPUS_SIZE / (1.0 + global as f64)).ln() / CORPUS_SIZE.ln()).clamp(0.05, 1.0);
     let breadth = 1.0 + (mechanisms_spanned.max(1) as f64).ln();
     let score = relevance * specificity * breadth * (1.0 + structural.ln_1p());
-    let total_weight: f64 = weight_by_mechanism.values().sum();
-    let (predicted_mechanism, best) = weight_by_mechanism.iter().fold(
-        (UNSPECIFIED, 0.0),
-        |(bm, bw), (&m, &w)| {
-            if w > bw {
-                (m, w)
-            } else {
-                (bm, bw)
-            }
-        },
-    );
+    // The mechanism of highest lift over its base rate, among those two or more linked
+    // catalogue papers back.
+    let mut predicted: Option<(&str, f64, f64)> = None;
+    for (&m, &w) in &weight_by_mechanism {
+        let base = base_share.get(m).copied().unwrap_or(0.0);
+        if papers_by_mechanism.get(m).copied().unwrap_or(0) < 2 || base <= 0.0 {
+            continue;
+        }
+        let lift = (w / total_weight) / base;
+        if predicted.is_none_or(|(_, best, _)| lift > best) {
+            predicted = Some((m, lift, w));
+        }
+    }
+    let (predicted_mechanism, best) = match predicted {
+        Some((m, lift, w)) if lift >= MECHANISM_MIN_LIFT => (m, w),
+        _ if weight_by_mechanism.is_empty() => (UNSPECIFIED, 0.0),
+        _ => (UNCERTAIN, 0.0),
+    };
     MissingPaper {
         paper_id: node.paper_id.clone(),
         title: node.title.clone(),
@@ -160,6 +294,8 @@ fn score(cx: &Context<'_>, v: u32, kind: MissingKind) -> MissingPaper {
         } else {
             0.0
         },
+        s2_ids: node.records.clone(),
+        ..MissingPaper::default()
     }
 }
 
@@ -211,4 +347,61 @@ pub fn coverage(cx: &Context<'_>, mechanisms: &[GroupStats], k: usize) -> Vec<Co
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::g2_against_rate;
+
+    /// G2 by hand: k = 10 of n = 20 against p0 = 0.25:
+    /// 2 [10 ln(10 / 5) + 10 ln(10 / 15)] = 2 [6.931 - 4.055] = 5.753.
+    #[test]
+    fn g2_matches_the_hand_value() {
+        let g2 = g2_against_rate(10.0, 20.0, 0.25);
+        let expected = 2.0 * (10.0 * 2.0f64.ln() + 10.0 * (10.0f64 / 15.0).ln());
+        assert!((g2 - expected).abs() < 1e-12);
+        assert!((g2 - 5.7534).abs() < 1e-3);
+        // A share equal to the rate: no evidence; k = n and k = 0 stay finite.
+        assert!(g2_against_rate(5.0, 20.0, 0.25).abs() < 1e-12);
+        assert!(g2_against_rate(20.0, 20.0, 0.25).is_finite());
+        assert!(g2_against_rate(0.0, 20.0, 0.25).is_finite());
+        assert_eq!(g2_against_rate(1.0, 0.0, 0.25), 0.0);
+    }
+
+    /// Against scipy's `power_divergence(lambda_="log-likelihood")` (the G-test), the oracle
+    /// `.ci/setup` installs. Fails loudly when python3 or scipy is missing.
+    #[test]
+    fn g2_matches_scipy() {
+        let cases = [
+            (101.0, 60000.0, 0.303),
+            (8.0, 9.0, 0.303),
+            (25.0, 27.0, 0.4),
+            (3.0, 100.0, 0.1),
+        ];
+        let script = format!(
+            "from scipy.stats import power_divergence\nfor k, n, p in {:?}:\n    print(power_divergence([k, n - k], [n * p, n * (1 - p)], lambda_='log-likelihood').statistic)",
+            cases.map(|(k, n, p)| vec![k, n, p])
+        );
+        let output = std::process::Command::new("python3")
+            .args(["-c", &script])
+            .output()
+            .expect("python3 is needed for the G2 oracle (run .ci/setup)");
+        assert!(
+            output.status.success(),
+            "scipy is needed for the G2 oracle (run .ci/setup): {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let values: Vec<f64> = String::from_utf8_lossy(&output.stdout)
+            .lines()
+            .map(|l| l.trim().parse().unwrap())
+            .collect();
+        assert_eq!(values.len(), cases.len());
+        for ((k, n, p), expected) in cases.iter().zip(values) {
+            let g2 = g2_against_rate(*k, *n, *p);
+            assert!(
+                (g2 - expected).abs() <= 1e-9 * expected.max(1.0),
+                "{k} {n} {p}: {g2} vs {expected}"
+            );
+        }
+    }
 }

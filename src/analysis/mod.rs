@@ -29,6 +29,7 @@ pub use clusters::{
     PairSummary,
 };
 pub use context::Context;
+pub use missing::{g2_against_rate, UNCERTAIN};
 
 /// Everything the render stage needs, serializable as `metrics.json`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -76,6 +77,9 @@ pub struct Analysis {
     /// Bibliographic facts of every catalogue paper, in catalogue order, for `references.bib`.
     #[serde(default)]
     pub bibliography: Vec<BibSource>,
+    /// Each record merged into a work, with its reason (`merged_records.csv`).
+    #[serde(default)]
+    pub merges: Vec<crate::works::Merge>,
 }
 
 /// The settings and sizes of the maps (pairs and communities).
@@ -114,6 +118,11 @@ pub struct Summary {
     pub homophily_expected: f64,
     /// `exact` or `sampled k=N`.
     pub betweenness: String,
+    /// Records merged into another record's work ([`crate::works`]), and the works they form.
+    #[serde(default)]
+    pub merged_records: usize,
+    #[serde(default)]
+    pub merged_works: usize,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -150,6 +159,10 @@ pub struct PaperMetrics {
     /// Its awakening year (none when it peaked in its first year).
     #[serde(default)]
     pub awakening_year: Option<i32>,
+    /// Every Semantic Scholar record merged into this work (`paper_id` first, see
+    /// [`crate::works`]); empty when the work has the one record `paper_id`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub s2_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -193,6 +206,30 @@ pub enum MissingKind {
     Candidate,
 }
 
+/// Whether a missing paper belongs to the list's field or to its background (see
+/// `analysis/missing.rs` for the statistic).
+#[derive(
+    Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
+#[serde(rename_all = "kebab-case")]
+pub enum MissingScope {
+    /// Its links concentrate on the catalogue: much more of them come from (or go to) the
+    /// catalogue than the base rate predicts.
+    #[default]
+    InScope,
+    /// Widely linked well beyond the field: a foundation to cite in a survey's background.
+    Background,
+}
+
+impl MissingScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MissingScope::InScope => "in-scope",
+            MissingScope::Background => "background",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct MissingPaper {
     pub paper_id: String,
@@ -217,6 +254,20 @@ pub struct MissingPaper {
     pub predicted_mechanism: String,
     /// Share of the evidence weight behind the predicted mechanism, 0..1.
     pub confidence: f64,
+    /// Every Semantic Scholar record merged into this work (`paper_id` first); empty when the
+    /// work has the one record `paper_id`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub s2_ids: Vec<String>,
+    /// In the list's field or its background.
+    #[serde(default)]
+    pub scope: MissingScope,
+    /// Field lift: the share of its global citations (foundations) or references (candidates)
+    /// that are catalogue links, over the same share pooled over the catalogue papers.
+    #[serde(default)]
+    pub field_lift: f64,
+    /// Dunning's log-likelihood ratio G2 of that share against the catalogue papers' rate.
+    #[serde(default)]
+    pub field_llr: f64,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -324,6 +375,11 @@ pub struct AnalyzeOptions {
     /// Top papers listed per mechanism and domain, influential papers per mechanism, and missing
     /// papers of each kind kept in the core graph for the figures.
     pub top_n: usize,
+    /// A missing paper is background when its field lift (its catalogue share over the
+    /// catalogue papers' own) is below this and its G2 at least [`AnalyzeOptions::scope_min_llr`].
+    pub scope_min_lift: f64,
+    /// The G2 that makes a low field lift significant (10.83: p < 0.001, one degree of freedom).
+    pub scope_min_llr: f64,
     /// Coverage: papers linked to at least K catalogue papers of a mechanism count as its
     /// neighbourhood.
     pub coverage_k: usize,
@@ -354,6 +410,8 @@ impl Default for AnalyzeOptions {
             coverage_k: 3,
             lint_min_neighbours: 5,
             key_routes: 10,
+            scope_min_lift: 0.25,
+            scope_min_llr: 10.83,
         }
     }
 }
@@ -477,6 +535,13 @@ fn assemble(
         homophily: structure.homophily,
         homophily_expected: structure.homophily_expected,
         betweenness: cx.betweenness_mode.to_string(),
+        merged_records: graph.merges.len(),
+        merged_works: {
+            let mut works: Vec<&str> = graph.merges.iter().map(|m| m.work_id.as_str()).collect();
+            works.sort_unstable();
+            works.dedup();
+            works.len()
+        },
     };
     Analysis {
         summary,
@@ -502,6 +567,7 @@ fn assemble(
         coupling: clusters::pair_rows(cx, &cx.coupling),
         time: time::TimeAnalysis::default(),
         bibliography: bibliography::sources(catalog, corpus),
+        merges: graph.merges.clone(),
     }
 }
 
@@ -612,13 +678,34 @@ pub fn summary_text(analysis: &Analysis) -> String {
             cluster.community, cluster.size, cluster.label
         );
     }
+    if s.merged_records > 0 {
+        let _ = writeln!(
+            out,
+            "works: {} merged into {} (same DOI, ArXiv id or title; merged_records.csv)",
+            crate::text::count(s.merged_records, "record"),
+            crate::text::count(s.merged_works, "work"),
+        );
+    }
     for kind in [MissingKind::Foundation, MissingKind::Candidate] {
-        let rows: Vec<&MissingPaper> = analysis.missing.iter().filter(|m| m.kind == kind).collect();
+        let rows: Vec<&MissingPaper> = analysis
+            .missing
+            .iter()
+            .filter(|m| m.kind == kind && m.scope == MissingScope::InScope)
+            .collect();
+        let background = analysis
+            .missing
+            .iter()
+            .filter(|m| m.kind == kind && m.scope == MissingScope::Background)
+            .count();
         let label = match kind {
             MissingKind::Foundation => "foundations (cited by the catalogue, not in it)",
             MissingKind::Candidate => "candidates (citing the catalogue, not in it)",
         };
-        let _ = writeln!(out, "{} {label}; top:", rows.len());
+        let _ = writeln!(
+            out,
+            "{} in-scope {label} ({background} more background); top:",
+            rows.len()
+        );
         for m in rows.iter().take(5) {
             let _ = writeln!(
                 out,
@@ -762,8 +849,13 @@ mod hand_checked {
         assert_eq!((f.catalog_papers, f.mechanisms_spanned), (3, 2));
         assert_eq!(f.evidence["pruning"], vec!["ka", "kb"]);
         assert_eq!(f.evidence["merging"], vec!["kc"]);
-        assert_eq!(f.predicted_mechanism, "pruning");
-        assert!(f.confidence > 0.5 && f.confidence < 1.0);
+        // Adamic-Adar weights 1/ln(e + out-degree): a (3) 0.5737, b (2) 0.6445, c (2) 0.6445;
+        // pruning carries 1.2182 / 1.8627 = 0.654 of the weight against a base rate of 2/4:
+        // lift 1.31, below 1.5, so no mechanism stands out.
+        assert_eq!(f.predicted_mechanism, crate::analysis::UNCERTAIN);
+        assert_eq!(f.confidence, 0.0);
+        // In scope: 3 of its 3 citations come from the catalogue.
+        assert_eq!(f.scope, MissingScope::InScope);
         // Co-citation: f's citers a, b, c cite 2, 1, 1 catalogue papers.
         assert!((f.structural - 4.0 / 3.0).abs() < 1e-12);
         // Bibliographic coupling: g's references a, b, c are cited by 0, 1, 1 catalogue papers.

@@ -576,7 +576,7 @@ fn missing(names: &Names<'_>) -> String {
             .analysis
             .missing
             .iter()
-            .filter(|m| m.kind == kind)
+            .filter(|m| m.kind == kind && m.scope == crate::analysis::MissingScope::InScope)
             .collect();
         papers.sort_by(|a, b| b.score.total_cmp(&a.score));
         let total = papers.len();
@@ -595,6 +595,36 @@ fn missing(names: &Names<'_>) -> String {
             num("#"),
             text("Paper"),
             num(linked),
+            text("Predicted mechanism"),
+            text("Evidence: linked catalogue papers"),
+            num("Score"),
+        ];
+        out.push_str(&table(&columns, &rows, "missing"));
+    }
+    let mut background: Vec<&MissingPaper> = names
+        .analysis
+        .missing
+        .iter()
+        .filter(|m| m.scope == crate::analysis::MissingScope::Background)
+        .collect();
+    if !background.is_empty() {
+        background.sort_by_key(|m| std::cmp::Reverse(m.catalog_papers));
+        let total = background.len();
+        background.truncate(MISSING_PER_KIND);
+        let _ = writeln!(
+            out,
+            "<h3>Foundations to cite in the survey's background <span class=\"count\">top {} of {total}</span></h3>\n<p>Widely cited well beyond the list's field (field lift below the threshold, see README): not entries for the list.</p>",
+            background.len()
+        );
+        let rows: Vec<Vec<String>> = background
+            .iter()
+            .enumerate()
+            .map(|(i, m)| missing_row(names, i + 1, m))
+            .collect();
+        let columns = [
+            num("#"),
+            text("Paper"),
+            num("Linked"),
             text("Predicted mechanism"),
             text("Evidence: linked catalogue papers"),
             num("Score"),

@@ -11,9 +11,12 @@
 //!   <!-- citegraph: candidate, confidence 0.82; cites catalogue papers of Token Pruning: ToMe, EViT -->
 //! ```
 //!
-//! Candidates (new papers that cite the list) come first, as they are the likeliest additions,
-//! then foundations (older papers the list builds on). The evidence sits in an HTML comment, so it
-//! travels with the entry but does not show on GitHub.
+//! Only papers in the list's field (`scope` in-scope, see `analysis/missing.rs`) are proposed:
+//! candidates (new papers that cite the list) come first, as they are the likeliest additions,
+//! then foundations (older papers the list builds on). Background papers (landmarks cited well
+//! beyond the field: ImageNet, ResNet) get a short section of their own, "foundations to cite in
+//! the survey's background", as plain lines without badges. The evidence sits in an HTML comment,
+//! so it travels with the entry but does not show on GitHub.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -21,11 +24,14 @@ use std::fmt::Write as _;
 use anyhow::Result;
 
 use super::{escape, labels, ranked_evidence, Exporter, OutputFile, RenderContext};
-use crate::analysis::{Analysis, MissingKind, MissingPaper};
+use crate::analysis::{Analysis, MissingKind, MissingPaper, MissingScope};
 use crate::catalog::UNSPECIFIED;
 
 /// How many papers of each kind the file suggests.
 pub const SUGGESTIONS_PER_KIND: usize = 20;
+
+/// How many background papers the file lists.
+pub const BACKGROUND_LISTED: usize = 10;
 
 /// Writes `suggestions.md`.
 pub struct Suggestions;
@@ -72,14 +78,51 @@ pub fn to_markdown(analysis: &Analysis, per_kind: usize) -> String {
             write_entry(&mut out, index + 1, paper, &names);
         }
     }
+    let mut background: Vec<&MissingPaper> = analysis
+        .missing
+        .iter()
+        .filter(|m| m.scope == MissingScope::Background)
+        .collect();
+    background.sort_by(|a, b| {
+        b.catalog_papers
+            .cmp(&a.catalog_papers)
+            .then(b.score.total_cmp(&a.score))
+    });
+    if !background.is_empty() {
+        out.push_str(
+            "
+## Foundations to cite in the survey's background
+
+Widely cited well beyond the              list's field (the catalogue accounts for a small share of their citations): not              entries for the list, but the background a survey of it cites.
+
+",
+        );
+        for paper in background.iter().take(BACKGROUND_LISTED) {
+            let year = paper.year.map(|y| format!(" ({y})")).unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "- [{}]({}){year}: {} by {} catalogue papers",
+                escape::markdown(&labels::one_line(&paper.title)),
+                paper_url(paper),
+                match paper.kind {
+                    MissingKind::Foundation => "cited",
+                    MissingKind::Candidate => "citing",
+                },
+                paper.catalog_papers
+            );
+        }
+    }
     out
 }
 
 /// The missing papers of one kind that the suggestions list, `per_kind` at most, by descending
 /// score (the same papers `suggestions.bib` holds).
 pub fn suggested(analysis: &Analysis, kind: MissingKind, per_kind: usize) -> Vec<&MissingPaper> {
-    let mut papers: Vec<&MissingPaper> =
-        analysis.missing.iter().filter(|m| m.kind == kind).collect();
+    let mut papers: Vec<&MissingPaper> = analysis
+        .missing
+        .iter()
+        .filter(|m| m.kind == kind && m.scope == MissingScope::InScope)
+        .collect();
     papers.sort_by(|a, b| b.score.total_cmp(&a.score));
     papers.truncate(per_kind);
     papers

@@ -23,8 +23,8 @@ mod time;
 pub(crate) const METRICS_JSON: &str = "metrics.json";
 
 /// Writes papers.csv, metrics.json, edges.csv, mechanisms.csv, domains.csv, mechanism_flow.csv,
-/// missing.csv, influential.csv, lint-tags.csv, coverage.csv, clusters.csv, cocitation.csv,
-/// coupling.csv and the time analyses' tables (lineage*.csv, bursts*.csv, rpys.csv) into
+/// missing.csv, influential.csv, lint-tags.csv, coverage.csv, merged_records.csv, clusters.csv,
+/// cocitation.csv, coupling.csv and the time analyses' tables (lineage*.csv, bursts*.csv, rpys.csv) into
 /// `output_dir`.
 pub fn write_analysis(
     analysis: &Analysis,
@@ -64,6 +64,10 @@ pub fn write_analysis(
             Box::new(|w| pairs(&analysis.cocitation, w)),
         ),
         ("coupling.csv", Box::new(|w| pairs(&analysis.coupling, w))),
+        (
+            "merged_records.csv",
+            Box::new(|w| merged_records(analysis, w)),
+        ),
     ];
     files.extend(time::files(analysis));
     // The files are written side by side: at a million papers, papers.csv, metrics.json and
@@ -103,6 +107,44 @@ fn defused(s: &str) -> Cow<'_, str> {
 
 fn list(items: &[String]) -> String {
     text(&items.join("; "))
+}
+
+/// The `s2_ids` cell: every record of the work, `;`-separated (the one `paper_id` when the work
+/// has one record).
+fn s2_ids<'a>(paper_id: &'a str, records: &'a [String]) -> Cow<'a, str> {
+    if records.is_empty() {
+        Cow::Borrowed(paper_id)
+    } else {
+        Cow::Owned(records.join(";"))
+    }
+}
+
+/// merged_records.csv: one row per record merged into a work, with the reason.
+fn merged_records(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
+    let mut t = Table::new(
+        w,
+        &[
+            "work_id",
+            "record_id",
+            "matched_id",
+            "reason",
+            "value",
+            "title",
+            "year",
+        ],
+    )?;
+    for m in &analysis.merges {
+        t.row(&[
+            text(&m.work_id),
+            text(&m.record_id),
+            text(&m.matched_id),
+            m.reason.clone(),
+            text(&m.value),
+            text(&m.title),
+            opt(m.year),
+        ])?;
+    }
+    t.finish()
 }
 
 fn opt<T: ToString>(value: Option<T>) -> String {
@@ -201,6 +243,7 @@ fn papers(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             "community_label",
             "sleeping_beauty_b",
             "awakening_year",
+            "s2_ids",
         ],
     )?;
     // Cells written one by one from reused buffers: at a million rows, a String per cell was
@@ -240,6 +283,7 @@ fn papers(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             Some(year) => t.display(year, &mut number)?,
             None => t.cell("")?,
         }
+        t.text(&s2_ids(&p.paper_id, &p.s2_ids))?;
         t.end_row()?;
     }
     t.finish()
@@ -402,11 +446,16 @@ fn missing(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             "venue",
             "url",
             "authors",
+            "s2_ids",
+            "scope",
+            "field_lift",
+            "field_llr",
         ],
     )?;
-    let mut rank: HashMap<MissingKind, usize> = HashMap::new();
+    // Ranked within kind and scope.
+    let mut rank: HashMap<(MissingKind, crate::analysis::MissingScope), usize> = HashMap::new();
     for m in &analysis.missing {
-        let r = rank.entry(m.kind).or_insert(0);
+        let r = rank.entry((m.kind, m.scope)).or_insert(0);
         *r += 1;
         let evidence: Vec<String> = m
             .evidence
@@ -434,6 +483,10 @@ fn missing(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             text(m.venue.as_deref().unwrap_or("")),
             text(&m.url),
             list(&m.authors),
+            text(&s2_ids(&m.paper_id, &m.s2_ids)),
+            m.scope.as_str().to_string(),
+            num(m.field_lift),
+            num(m.field_llr),
         ])?;
     }
     t.finish()
@@ -607,7 +660,7 @@ mod tests {
         };
         let dir = tempfile::tempdir().unwrap();
         let written = write_analysis(&analysis, &CitationGraph::default(), dir.path()).unwrap();
-        assert_eq!(written.len(), 19);
+        assert_eq!(written.len(), 20);
         for path in &written {
             assert!(path.exists(), "{}", path.display());
         }

@@ -23,6 +23,7 @@ use super::{CatalogInfo, Citation, CitationGraph, Csr, Intents, PaperGraph, Pape
 use crate::catalog::{unite_mechanisms, Catalog, CatalogPaper, MechanismCounts};
 use crate::records::compact::{PaperIds, PaperMetadata};
 use crate::records::{Corpus, Link};
+use crate::works::{Work, Works};
 
 const NONE: u32 = u32::MAX;
 
@@ -48,17 +49,36 @@ enum Source {
 /// a blank id.
 type Numbered = (Option<u32>, [Vec<Option<u32>>; 2]);
 
-/// Builds the graph of `corpus` for `scope`; catalogue papers are those of `corpus.resolutions`
-/// with a paper id, described by the `catalog` entry of the same key.
+/// Builds the graph of `corpus` for `scope`, one node a record; catalogue papers are those of
+/// `corpus.resolutions` with a paper id, described by the `catalog` entry of the same key.
 pub fn build(catalog: &Catalog, corpus: &Corpus, scope: Scope) -> CitationGraph {
+    build_works(catalog, corpus, &Works::none(), scope)
+}
+
+/// [`build`] with one node a work: every record of a work of [`Works`] is read as the work's id
+/// (its canonical record), so its links move to the work, links between records of one work are
+/// self-links and dropped, and a catalogue entry resolved to any record is the work. The node
+/// keeps the work's records ([`PaperNode::records`]), the largest of their citation and reference
+/// counts and the union of their external ids. Costs one `u32` per id more than [`build`].
+pub fn build_works(
+    catalog: &Catalog,
+    corpus: &Corpus,
+    works: &Works,
+    scope: Scope,
+) -> CitationGraph {
     let started = std::time::Instant::now();
-    let catalog_entries = catalog_entries(catalog, corpus);
+    let catalog_entries = catalog_entries(catalog, corpus, works);
     let others = &corpus.others;
 
     let mut ids = Ids::new(others.ids());
     let catalog_ids: Vec<u32> = catalog_entries
         .iter()
         .map(|(id, _)| ids.intern(id))
+        .collect();
+    let merged: Vec<(u32, u32)> = works
+        .merges
+        .iter()
+        .map(|m| (ids.intern(&m.record_id), ids.intern(&m.work_id)))
         .collect();
     let full: Vec<Numbered> = corpus
         .records
@@ -78,6 +98,11 @@ pub fn build(catalog: &Catalog, corpus: &Corpus, scope: Scope) -> CitationGraph 
         .collect();
 
     let total = ids.len();
+    // Each id's work: itself, or the canonical record it was merged into.
+    let mut canon: Vec<u32> = (0..total as u32).collect();
+    for &(record, work) in &merged {
+        canon[record as usize] = work;
+    }
     let mut in_catalog = vec![false; total];
     let mut used = vec![false; total];
     for &c in &catalog_ids {
@@ -92,6 +117,7 @@ pub fn build(catalog: &Catalog, corpus: &Corpus, scope: Scope) -> CitationGraph 
     });
     // One link of record `me` to `other`, wanted or not.
     let mut add = |me: u32, other: u32, reference: bool, citation: Citation, source: Source| {
+        let (me, other) = (canon[me as usize], canon[other as usize]);
         if scope == Scope::Catalog && !in_catalog[me as usize] && !in_catalog[other as usize] {
             return;
         }
@@ -157,15 +183,24 @@ pub fn build(catalog: &Catalog, corpus: &Corpus, scope: Scope) -> CitationGraph 
     let other_records = others
         .records()
         .filter_map(|record| Some((record.id()?, Source::Other(record.index()))));
-    // A paper's own record describes it better than a link to it; the first record wins.
-    for (me, source) in records.chain(other_records) {
+    // A paper's own record describes it better than a link to it; the first record wins, and a
+    // work's canonical record wins over its other records.
+    let mut canonical_source = vec![false; if merged.is_empty() { 0 } else { total }];
+    for (raw, source) in records.chain(other_records) {
+        let me = canon[raw as usize];
         if scope == Scope::All {
             used[me as usize] = true;
         }
-        if !matches!(sources[me as usize], Source::Record(_) | Source::Other(_)) {
+        let own = !canonical_source.is_empty() && raw == me;
+        if own && !canonical_source[me as usize] {
+            canonical_source[me as usize] = true;
+            sources[me as usize] = source;
+        } else if !matches!(sources[me as usize], Source::Record(_) | Source::Other(_)) {
             sources[me as usize] = source;
         }
     }
+    drop(canonical_source);
+    drop(canon);
     tracing::debug!(
         "graph: {} ids and {} links read in {:.1?}",
         used.iter().filter(|&&u| u).count(),
@@ -198,7 +233,13 @@ pub fn build(catalog: &Catalog, corpus: &Corpus, scope: Scope) -> CitationGraph 
         .collect();
     let nodes: Vec<PaperNode> = order
         .par_iter()
-        .map(|&old| node_data(ids.string(old), sources[old as usize], corpus))
+        .map(|&old| {
+            let mut node = node_data(ids.string(old), sources[old as usize], corpus);
+            if let Some(work) = works.work(&node.paper_id) {
+                describe_work(&mut node, work);
+            }
+            node
+        })
         .collect();
     let mut infos = Vec::with_capacity(catalog_entries.len());
     let mut graph = PaperGraph::with_capacity(order.len(), edges.len());
@@ -240,7 +281,20 @@ pub fn build(catalog: &Catalog, corpus: &Corpus, scope: Scope) -> CitationGraph 
         graph,
         catalog: infos,
         csr,
+        merges: works.merges.clone(),
     }
+}
+
+/// A work's node: its records, the largest counts, the union of the external ids.
+fn describe_work(node: &mut PaperNode, work: &Work) {
+    node.records = work.members.clone();
+    node.citation_count = node.citation_count.max(work.citation_count);
+    node.reference_count = node.reference_count.max(work.reference_count);
+    let mut external: BTreeMap<String, String> = work.external_ids.clone();
+    for (k, v) in node.external_ids.drain(..) {
+        external.insert(k, v);
+    }
+    node.external_ids = external.into_iter().collect();
 }
 
 fn non_empty(id: &str) -> Option<&str> {
@@ -346,7 +400,11 @@ fn external_ids(ids: &BTreeMap<String, serde_json::Value>) -> Vec<(String, Strin
 /// (paper id, catalogue data) per distinct resolved paper, in catalogue order. Several catalogue
 /// keys resolving to one paper are merged: the first key names it, mechanisms and domains are
 /// united.
-fn catalog_entries(catalog: &Catalog, corpus: &Corpus) -> Vec<(String, CatalogInfo)> {
+fn catalog_entries(
+    catalog: &Catalog,
+    corpus: &Corpus,
+    works: &Works,
+) -> Vec<(String, CatalogInfo)> {
     let by_key: HashMap<&str, &CatalogPaper> =
         catalog.papers.iter().map(|p| (p.key.as_str(), p)).collect();
     let counts = MechanismCounts::of(&catalog.papers);
@@ -356,6 +414,7 @@ fn catalog_entries(catalog: &Catalog, corpus: &Corpus) -> Vec<(String, CatalogIn
         let Some(id) = resolution.paper_id.as_deref().and_then(non_empty) else {
             continue;
         };
+        let id = works.canonical(id);
         let paper = by_key.get(resolution.key.as_str()).copied();
         let slot = *position.entry(id.to_string()).or_insert_with(|| {
             entries.push((

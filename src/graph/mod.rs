@@ -13,7 +13,7 @@ use std::str::FromStr;
 
 /// Re-exported for the stages after the graph; defined once, in the catalogue.
 pub use crate::catalog::UNSPECIFIED;
-pub use build::build;
+pub use build::{build, build_works};
 pub use csr::{Csr, UndirectedCsr};
 
 /// Which citations become edges.
@@ -137,6 +137,9 @@ pub struct PaperNode {
     pub reference_count: Option<u64>,
     /// Index into [`CitationGraph::catalog`], for catalogue papers.
     pub catalog: Option<u32>,
+    /// Every Semantic Scholar record merged into this work ([`crate::works`]), `paper_id` first;
+    /// empty when the work has one record (`paper_id`).
+    pub records: Vec<String>,
 }
 
 impl PaperNode {
@@ -165,6 +168,8 @@ pub struct CitationGraph {
     pub catalog: Vec<CatalogInfo>,
     /// The same edges as compact out- and in-adjacency lists, for the metrics.
     pub csr: Csr,
+    /// The records merged into works before the graph was built (`merged_records.csv`).
+    pub merges: Vec<crate::works::Merge>,
 }
 
 impl CitationGraph {

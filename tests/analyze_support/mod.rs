@@ -10,7 +10,7 @@ use citegraph::analysis::Analysis;
 use crate::common;
 
 /// Every file `analyze` writes.
-pub const FILES: [&str; 19] = [
+pub const FILES: [&str; 20] = [
     "papers.csv",
     "metrics.json",
     "edges.csv",
@@ -21,6 +21,7 @@ pub const FILES: [&str; 19] = [
     "influential.csv",
     "lint-tags.csv",
     "coverage.csv",
+    "merged_records.csv",
     "clusters.csv",
     "cocitation.csv",
     "coupling.csv",

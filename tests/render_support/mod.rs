@@ -348,6 +348,7 @@ pub fn sample_analysis() -> Analysis {
             } else {
                 0.0
             },
+            ..MissingPaper::default()
         });
     }
 
@@ -549,6 +550,7 @@ pub fn sample_analysis() -> Analysis {
         homophily: 0.58,
         homophily_expected: 0.17,
         betweenness: "exact".into(),
+        ..Summary::default()
     };
     let bibliography = sample_bibliography(&papers, &unresolved);
     Analysis {

@@ -512,6 +512,7 @@ pub fn sample_analysis_with(catalog_papers: usize, mechanisms: usize, seed: u64)
             homophily,
             homophily_expected: 0.24,
             betweenness: "exact".to_string(),
+            ..Summary::default()
         },
         papers,
         mechanisms: mechanism_stats,

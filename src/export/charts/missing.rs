@@ -48,7 +48,12 @@ impl Missing {
             let mut papers: Vec<_> = analysis
                 .missing
                 .iter()
-                .filter(|m| m.kind == kind && m.score.is_finite())
+                // In-scope papers only: background landmarks are not entries for the list.
+                .filter(|m| {
+                    m.kind == kind
+                        && m.scope == crate::analysis::MissingScope::InScope
+                        && m.score.is_finite()
+                })
                 .collect();
             papers.sort_by(|a, b| b.score.total_cmp(&a.score));
             papers.truncate(TOP);
