@@ -21,3 +21,4 @@ pub mod metrics;
 pub mod pipeline;
 pub mod records;
 pub mod s2;
+pub mod watch;
