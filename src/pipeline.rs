@@ -184,7 +184,7 @@ pub fn run_job(settings: &Settings) -> Result<Report> {
     let mut summary = s2::summary(&catalog, &corpus) + &analysis::summary_text(&analysis);
     if let Some(previous) = previous {
         let new = watch::Run::new(analysis, Some(catalog));
-        let digest = watch::digest(&previous, &new);
+        let digest = watch::digest(&previous, &new, settings.analyze.min_catalog_links);
         written.extend(watch::write_digest(&digest, &new, stage.dir())?);
         summary.push_str(&digest.summary);
         summary.push('\n');
@@ -211,7 +211,7 @@ fn previous_run(output_dir: &Path) -> Option<watch::Run> {
 pub fn diff_job(settings: &Settings, old: &Path, new: &Path) -> Result<Report> {
     let old = watch::Run::read(old).context("the old run (OLD)")?;
     let new = watch::Run::read(new).context("the new run (NEW)")?;
-    let digest = watch::digest(&old, &new);
+    let digest = watch::digest(&old, &new, settings.analyze.min_catalog_links);
     let stage = begin(&settings.locations)?;
     let written = watch::write_digest(&digest, &new, stage.dir())?;
     finish(stage, format!("{}\n", digest.summary), written)

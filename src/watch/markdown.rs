@@ -173,7 +173,10 @@ pub fn to_markdown(digest: &Digest, new: &Analysis) -> String {
 
     let changes = digest.catalog_added.len() + digest.catalog_removed.len();
     section(&mut out, "Catalogue changes", changes);
-    for (sign, list) in [("added", &digest.catalog_added), ("removed", &digest.catalog_removed)] {
+    for (sign, list) in [
+        ("added", &digest.catalog_added),
+        ("removed", &digest.catalog_removed),
+    ] {
         for c in list {
             let _ = writeln!(
                 out,

@@ -76,8 +76,8 @@ impl Run {
             );
         }
         let analysis = crate::export::read_analysis(dir)?;
-        let bytes =
-            std::fs::read(&metrics).with_context(|| format!("cannot read {}", metrics.display()))?;
+        let bytes = std::fs::read(&metrics)
+            .with_context(|| format!("cannot read {}", metrics.display()))?;
         let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
         let catalog_path = dir.join("catalog.json");
         let catalog = if catalog_path.is_file() {
@@ -196,10 +196,10 @@ pub struct NewCiting {
     pub catalog_papers: usize,
     /// The `scope` of its row in `metrics.json`, when the run scored scope.
     pub scope: Option<String>,
-    /// In scope by `scope`; without a scope, whether it is a candidate of `missing.csv` (cites at
-    /// least `--min-catalog-links` catalogue papers).
+    /// In scope by `scope`; without a scope, whether it is a candidate (cites at least
+    /// `--min-catalog-links` catalogue papers).
     pub in_scope: bool,
-    /// A candidate of the new run's `missing.csv`.
+    /// A candidate in the new run's `missing.csv` (which keeps `--missing-limit` per kind).
     pub candidate: bool,
     /// The candidate's predicted mechanism and its confidence (0..1).
     pub predicted_mechanism: Option<String>,
@@ -294,10 +294,13 @@ pub struct CatalogChange {
     pub resolved: bool,
 }
 
-/// Compares two runs. Pure: no file is read or written.
-pub fn digest(old: &Run, new: &Run) -> Digest {
+/// Compares two runs. `min_catalog_links` is the analysis's threshold for a candidate (see
+/// `AnalyzeOptions`): without a `scope` in the new run, a new citing paper is in scope when it
+/// cites at least that many catalogue papers (whether or not it made the capped `missing.csv`).
+/// Pure: no file is read or written.
+pub fn digest(old: &Run, new: &Run, min_catalog_links: usize) -> Digest {
     let mut digest = Digest {
-        new_citing: new_citing(old, new),
+        new_citing: new_citing(old, new, min_catalog_links),
         newly_missing: newly_missing(old, new),
         rank_changes: rank_changes(&old.analysis, &new.analysis),
         venue_changes: venue_changes(&old.analysis, &new.analysis),
@@ -321,7 +324,7 @@ fn catalog_ids(analysis: &Analysis) -> HashSet<&str> {
         .collect()
 }
 
-fn new_citing(old: &Run, new: &Run) -> Vec<NewCiting> {
+fn new_citing(old: &Run, new: &Run, min_catalog_links: usize) -> Vec<NewCiting> {
     let known: HashSet<&str> = old
         .analysis
         .papers
@@ -359,9 +362,10 @@ fn new_citing(old: &Run, new: &Run) -> Vec<NewCiting> {
                     year: p.year,
                     venue: p.venue.clone(),
                     catalog_papers,
-                    in_scope: scope
-                        .as_deref()
-                        .map_or(candidate.is_some(), is_in_scope),
+                    in_scope: scope.as_deref().map_or(
+                        candidate.is_some() || catalog_papers >= min_catalog_links.max(1),
+                        is_in_scope,
+                    ),
                     scope,
                     candidate: candidate.is_some(),
                     predicted_mechanism: candidate.map(|c| c.predicted_mechanism.clone()),
@@ -641,10 +645,7 @@ fn catalog_changes(old: &Run, new: &Run) -> (Vec<CatalogChange>, Vec<CatalogChan
             })
             .collect::<Vec<_>>()
     };
-    (
-        changes(&after, &before, new),
-        changes(&before, &after, old),
-    )
+    (changes(&after, &before, new), changes(&before, &after, old))
 }
 
 fn count(n: usize, one: &str, many: &str) -> String {
@@ -818,16 +819,20 @@ mod tests {
         new.papers[1].pagerank = 0.1;
         let mut citing = paper("x", None, 0.01);
         citing.out_degree = 2;
+        let mut lone = paper("y", None, 0.01);
+        lone.out_degree = 1;
+        new.papers.push(lone);
         new.papers.push(citing);
         new.influential.push(InfluentialPaper {
             rank: 2,
             key: "k2".into(),
             ..Default::default()
         });
-        let d = digest(&Run::new(old, None), &Run::new(new, None));
-        assert_eq!(d.new_citing.len(), 1);
+        let d = digest(&Run::new(old, None), &Run::new(new, None), 2);
+        assert_eq!(d.new_citing.len(), 2);
         assert_eq!(d.new_citing[0].catalog_papers, 2);
-        assert!(!d.new_citing[0].in_scope, "not a candidate, no scope");
+        assert!(d.new_citing[0].in_scope, "cites enough catalogue papers");
+        assert!(!d.new_citing[1].in_scope, "cites one, no scope");
         assert_eq!(d.venue_changes.len(), 1);
         assert_eq!(d.venue_changes[0].new_venue.as_deref(), Some("CVPR"));
         assert_eq!(d.venue_changes[0].new_year, Some(2024));
@@ -840,6 +845,8 @@ mod tests {
                 RankChangeKind::PagerankMove
             ]
         );
-        assert!(d.summary.starts_with("Since the previous run: 1 new citing paper (0 in scope)"));
+        assert!(d
+            .summary
+            .starts_with("Since the previous run: 2 new citing papers (1 in scope)"));
     }
 }
