@@ -92,15 +92,7 @@ pub enum Command {
     /// into the cache.
     Fetch {
         #[command(flatten)]
-        catalog: CatalogArgs,
-        #[command(flatten)]
-        cache: CacheArgs,
-        #[command(flatten)]
-        output: OutputArgs,
-        #[command(flatten)]
-        source: SourceArgs,
-        #[command(flatten)]
-        lists: ListArgs,
+        inputs: InputArgs,
         #[command(flatten)]
         api: ApiArgs,
     },
@@ -111,15 +103,7 @@ pub enum Command {
     /// (from the cache, or from --snapshot FILE; no request is made).
     Analyze {
         #[command(flatten)]
-        catalog: CatalogArgs,
-        #[command(flatten)]
-        cache: CacheArgs,
-        #[command(flatten)]
-        output: OutputArgs,
-        #[command(flatten)]
-        source: SourceArgs,
-        #[command(flatten)]
-        lists: ListArgs,
+        inputs: InputArgs,
         #[command(flatten)]
         analyze: AnalyzeArgs,
     },
@@ -133,15 +117,7 @@ pub enum Command {
     /// The main job: catalog, fetch, analyze and render in one go.
     Run {
         #[command(flatten)]
-        catalog: CatalogArgs,
-        #[command(flatten)]
-        cache: CacheArgs,
-        #[command(flatten)]
-        output: OutputArgs,
-        #[command(flatten)]
-        source: SourceArgs,
-        #[command(flatten)]
-        lists: ListArgs,
+        inputs: InputArgs,
         #[command(flatten)]
         api: ApiArgs,
         #[command(flatten)]
@@ -182,6 +158,33 @@ pub enum SnapshotCommand {
         #[command(flatten)]
         cache: CacheArgs,
     },
+}
+
+/// What the stages that read records take: the list, where files go, and where records come
+/// from (`fetch`, `analyze`, `run`).
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    #[command(flatten)]
+    pub catalog: CatalogArgs,
+    #[command(flatten)]
+    pub cache: CacheArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub source: SourceArgs,
+    #[command(flatten)]
+    pub lists: ListArgs,
+}
+
+impl InputArgs {
+    fn apply(&self, settings: &mut Settings) {
+        settings.locations.cache_dir = self.cache.dir.cache_dir.clone();
+        settings.locations.offline = self.cache.offline;
+        settings.locations.output_dir = self.output.output_dir.clone();
+        settings.catalog = self.catalog.options();
+        settings.source = self.source.source();
+        self.lists.apply(&mut settings.fetch);
+    }
 }
 
 #[derive(Debug, Args)]
@@ -477,18 +480,8 @@ impl Cli {
                 settings.catalog = catalog.options();
                 Job::Catalog
             }
-            Command::Fetch {
-                catalog,
-                cache,
-                output,
-                source,
-                lists,
-                api,
-            } => {
-                locations(Some(cache), Some(output));
-                settings.catalog = catalog.options();
-                settings.source = source.source();
-                lists.apply(&mut settings.fetch);
+            Command::Fetch { inputs, api } => {
+                inputs.apply(&mut settings);
                 api.apply(&mut settings.fetch);
                 Job::Fetch
             }
@@ -505,18 +498,8 @@ impl Cli {
                 settings.catalog = catalog.options();
                 Job::SnapshotImport(file.clone())
             }
-            Command::Analyze {
-                catalog,
-                cache,
-                output,
-                source,
-                lists,
-                analyze,
-            } => {
-                locations(Some(cache), Some(output));
-                settings.catalog = catalog.options();
-                settings.source = source.source();
-                lists.apply(&mut settings.fetch);
+            Command::Analyze { inputs, analyze } => {
+                inputs.apply(&mut settings);
                 // The analysis takes the lists the cache holds, with or without link details.
                 settings.fetch.link_details = false;
                 settings.analyze = analyze.options();
@@ -528,19 +511,12 @@ impl Cli {
                 Job::Render
             }
             Command::Run {
-                catalog,
-                cache,
-                output,
-                source,
-                lists,
+                inputs,
                 api,
                 analyze,
                 render,
             } => {
-                locations(Some(cache), Some(output));
-                settings.catalog = catalog.options();
-                settings.source = source.source();
-                lists.apply(&mut settings.fetch);
+                inputs.apply(&mut settings);
                 api.apply(&mut settings.fetch);
                 settings.analyze = analyze.options();
                 settings.render = render.options();

@@ -1,15 +1,18 @@
 //! citegraph: from an awesome list of papers (Markdown with shields.io badges) to a citation graph,
 //! influence and cluster metrics, survey figures and lists of missing papers.
 //!
-//! Data flows one way, one stage a module (see STYLE in the README):
+//! Data flows one way, one stage a module, in this order (see STYLE in the README):
 //!
 //! ```text
-//! catalog (Markdown) -> s2 (resolve + fetch, cache) -> graph -> metrics -> analysis -> export
+//! catalog (Markdown) -> records (s2 API | cache | snapshot) -> graph -> metrics -> analysis -> export
 //! ```
 //!
 //! Each stage takes the previous stage's plain data type and returns its own: [`catalog::Catalog`],
-//! [`records::Corpus`] (of [`records::PaperRecord`]s), [`graph::CitationGraph`], [`analysis::Analysis`].
-//! Only `main.rs` wires stages together.
+//! [`records::Corpus`] (of [`records::PaperRecord`]s, made by [`s2`] from the API, the [`cache`]
+//! or a snapshot file), [`graph::CitationGraph`], the metric vectors of [`metrics`],
+//! [`analysis::Analysis`], and the files of [`export`]. Only [`pipeline`] wires stages together;
+//! the binary's `cli.rs` turns the command line into [`pipeline::Settings`]. [`fsutil`] and
+//! [`text`] are small helpers every stage may use.
 
 pub mod analysis;
 pub mod cache;
@@ -21,4 +24,5 @@ pub mod metrics;
 pub mod pipeline;
 pub mod records;
 pub mod s2;
+pub mod text;
 pub mod watch;

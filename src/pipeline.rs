@@ -19,6 +19,7 @@ use crate::export::{self, RenderOptions};
 use crate::fsutil::StagedOutput;
 use crate::records::Corpus;
 use crate::s2::{self, FetchOptions, RecordSource};
+use crate::text::count as count_noun;
 use crate::watch;
 
 /// Where a run reads and writes.
@@ -118,8 +119,8 @@ pub fn snapshot_export_job(settings: &Settings, file: &Path) -> Result<Report> {
     let count = s2::export_snapshot(&settings.locations.cache_dir, file)?;
     Ok(Report {
         summary: format!(
-            "wrote {count} record{} to {}\n",
-            plural(count),
+            "wrote {} to {}\n",
+            count_noun(count, "record"),
             file.display()
         ),
         written: Vec::new(),
@@ -132,11 +133,9 @@ pub fn snapshot_import_job(settings: &Settings, file: &Path) -> Result<Report> {
     let imported = s2::import_snapshot(&catalog, file, &settings.locations.cache_dir)?;
     Ok(Report {
         summary: format!(
-            "imported {} record{} and {} lookup{} from {} into {}\n",
-            imported.records,
-            plural(imported.records),
-            imported.lookups,
-            plural(imported.lookups),
+            "imported {} and {} from {} into {}\n",
+            count_noun(imported.records, "record"),
+            count_noun(imported.lookups, "lookup"),
             file.display(),
             settings.locations.cache_dir.display()
         ),
@@ -248,8 +247,8 @@ fn fetch_records(catalog: &Catalog, settings: &Settings, network: bool) -> Resul
             RecordSource::Api => "Semantic Scholar knows none of them: check the list's links and titles (output/unresolved.csv of a `fetch` lists each paper with its reason)".to_string(),
         };
         bail!(
-            "none of the {listed} catalogue paper{} resolved to a record, so there is nothing to analyse; the previous outputs are left as they were. {hint}",
-            plural(listed)
+            "none of the {} resolved to a record, so there is nothing to analyse; the previous outputs are left as they were. {hint}",
+            count_noun(listed, "catalogue paper")
         );
     }
     Ok(corpus)
@@ -290,13 +289,4 @@ fn finish(stage: StagedOutput, summary: String, written: Vec<PathBuf>) -> Result
         .commit()
         .context("cannot swap the new outputs in (the previous ones are left as they were)")?;
     Ok(Report { summary, written })
-}
-
-/// `""` for one, `"s"` otherwise.
-pub fn plural(count: usize) -> &'static str {
-    if count == 1 {
-        ""
-    } else {
-        "s"
-    }
 }

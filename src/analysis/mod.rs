@@ -457,18 +457,24 @@ pub fn or_na(value: Option<f64>, decimals: usize) -> String {
 
 /// The text summary `analyze` prints.
 pub fn summary_text(analysis: &Analysis) -> String {
+    use crate::text::count;
     use std::fmt::Write;
     let s = &analysis.summary;
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "graph (scope {}): {} nodes, {} edges, {} between catalogue papers",
-        s.scope, s.nodes, s.edges, s.catalog_edges
+        "graph (scope {}): {}, {}, {} between catalogue papers",
+        s.scope,
+        count(s.nodes, "node"),
+        count(s.edges, "edge"),
+        s.catalog_edges
     );
     let _ = writeln!(
         out,
-        "catalogue: {} distinct papers listed, {} resolved (in the graph and every table below), {} unresolved (see unresolved.csv)",
-        s.catalog_papers, s.resolved, s.unresolved
+        "catalogue: {} listed (distinct), {} resolved (in the graph and every table below), {} unresolved (see unresolved.csv)",
+        count(s.catalog_papers, "paper"),
+        s.resolved,
+        s.unresolved
     );
     let _ = writeln!(
         out,
@@ -498,13 +504,13 @@ pub fn summary_text(analysis: &Analysis) -> String {
         for m in rows.iter().take(5) {
             let _ = writeln!(
                 out,
-                "  {:>8.3}  {} ({}), {} catalogue papers, -> {}",
+                "  {:>8.3}  {} ({}), {}, -> {}",
                 m.score,
                 m.title,
                 m.year
                     .map(|y| y.to_string())
                     .unwrap_or_else(|| "n.d.".into()),
-                m.catalog_papers,
+                count(m.catalog_papers, "catalogue paper"),
                 m.predicted_mechanism
             );
         }
@@ -512,8 +518,8 @@ pub fn summary_text(analysis: &Analysis) -> String {
     if !analysis.lint_tags.is_empty() {
         let _ = writeln!(
             out,
-            "{} catalogue papers possibly mis-tagged (lint-tags.csv)",
-            analysis.lint_tags.len()
+            "{} possibly mis-tagged (lint-tags.csv)",
+            count(analysis.lint_tags.len(), "catalogue paper")
         );
     }
     out

@@ -150,8 +150,8 @@ pub fn summary(catalog: &crate::catalog::Catalog, corpus: &Corpus) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{} catalogue papers: {resolved} resolved ({}), {} unresolved",
-        catalog.papers.len(),
+        "{}: {resolved} resolved ({}), {} unresolved",
+        crate::text::count(catalog.papers.len(), "catalogue paper"),
         if methods.is_empty() {
             "none".to_string()
         } else {
@@ -161,11 +161,11 @@ pub fn summary(catalog: &crate::catalog::Catalog, corpus: &Corpus) -> String {
     );
     let _ = writeln!(
         out,
-        "{} records: {} references ({} without a Semantic Scholar id, kept out of the graph), {} citations",
-        corpus.records.len() + corpus.others.len(),
-        counts.references,
+        "{}: {} ({} without a Semantic Scholar id, kept out of the graph), {}",
+        crate::text::count(corpus.records.len() + corpus.others.len(), "record"),
+        crate::text::count(counts.references as usize, "reference"),
         counts.unmatched_references,
-        counts.citations
+        crate::text::count(counts.citations as usize, "citation")
     );
     let noted: Vec<&Resolution> = corpus
         .resolutions

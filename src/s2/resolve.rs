@@ -202,7 +202,7 @@ fn judge_ids(paper: &CatalogPaper, queries: &[IdQuery], answers: &Answers) -> Id
                     return Ok(((**record).clone(), query.method));
                 }
                 notes.push(format!(
-                    "the catalogue links another paper: its {} is {} on Semantic Scholar (matched by title instead)",
+                    "the catalogue links another paper: its {} is {} on Semantic Scholar",
                     query.id,
                     quoted(record)
                 ));
@@ -308,10 +308,17 @@ pub(crate) async fn resolve<S: Source>(
                         .notes
                         .push("no id Semantic Scholar knows and no title to match".to_string());
                 } else {
+                    // A wrongly linked id was noted above; say how the title fared after it.
+                    let linked_wrong = !outcome.notes.is_empty();
                     match judge_title(paper, title_answers.get(&normalized)) {
                         Ok(record) => {
                             outcome.record = Some(record);
                             outcome.method = Some(ResolveMethod::Title);
+                            if linked_wrong {
+                                outcome
+                                    .notes
+                                    .push("resolved by its title instead".to_string());
+                            }
                         }
                         Err(reason) => {
                             let reason = if id_missing && title_answers.contains_key(&normalized) {
@@ -319,7 +326,11 @@ pub(crate) async fn resolve<S: Source>(
                             } else {
                                 reason
                             };
-                            outcome.notes.push(reason);
+                            outcome.notes.push(if linked_wrong {
+                                format!("its title did not resolve either: {reason}")
+                            } else {
+                                reason
+                            });
                         }
                     }
                 }
@@ -522,6 +533,7 @@ mod tests {
         assert_eq!(out[0].method, Some(ResolveMethod::Title));
         assert!(out[0].notes[0].contains("ARXIV:1"), "{:?}", out[0].notes);
         assert!(out[0].notes[0].contains("Deep Residual Learning"));
+        assert_eq!(out[0].notes[1], "resolved by its title instead");
         assert!(out[1].record.is_none());
         assert!(
             out[1].notes[0].contains("another paper"),
@@ -538,6 +550,30 @@ mod tests {
             .any(|n| n.contains("same Semantic Scholar record as arxiv:1")));
         // One id round, one title round (the duplicate title asked once).
         assert_eq!(source.calls, ["ids ARXIV:1", "titles 3"]);
+    }
+
+    #[test]
+    fn a_wrong_link_whose_title_finds_nothing_is_not_called_matched() {
+        let catalog = Catalog {
+            papers: vec![paper("arxiv:1", "Unknown Tokens", Some(2020), Some("1"))],
+            ..Catalog::default()
+        };
+        let mut source = Fixed::default();
+        source.ids.insert(
+            "ARXIV:1".into(),
+            record("wrong", "Deep Residual Learning", Some(2016)),
+        );
+        let out = run(&catalog, &mut source);
+        assert!(out[0].record.is_none());
+        let notes = out[0].notes.join("; ");
+        assert!(
+            !notes.contains("matched by title") && !notes.contains("instead"),
+            "{notes}"
+        );
+        assert!(
+            notes.contains("its title did not resolve either: no title match"),
+            "{notes}"
+        );
     }
 
     #[test]

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use crate::analysis::{Analysis, MissingKind, MissingPaper, PaperMetrics};
 use crate::catalog::Catalog;
 use crate::fsutil::write_atomic;
+use crate::text::count;
 
 /// Catalogue papers in the "top" of the influence ranking whose entries and exits are reported.
 pub const TOP_INFLUENCE: usize = 20;
@@ -648,22 +649,18 @@ fn catalog_changes(old: &Run, new: &Run) -> (Vec<CatalogChange>, Vec<CatalogChan
     (changes(&after, &before, new), changes(&before, &after, old))
 }
 
-fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
-
 /// The one line `digest.md` starts with.
 fn summary_line(d: &Digest) -> String {
     let in_scope = d.new_citing.iter().filter(|p| p.in_scope).count();
     let parts = [
         format!(
             "{} ({in_scope} in scope)",
-            count(d.new_citing.len(), "new citing paper", "new citing papers")
+            count(d.new_citing.len(), "new citing paper")
         ),
         format!("{} newly missing", d.newly_missing.len()),
-        count(d.rank_changes.len(), "rank change", "rank changes"),
-        count(d.venue_changes.len(), "venue change", "venue changes"),
-        count(d.new_lint.len(), "new lint finding", "new lint findings"),
+        count(d.rank_changes.len(), "rank change"),
+        count(d.venue_changes.len(), "venue change"),
+        count(d.new_lint.len(), "new lint finding"),
         format!("{} newly unresolved", d.newly_unresolved.len()),
         format!(
             "catalogue {} added, {} removed",
