@@ -492,7 +492,7 @@ fn rank_changes(old: &Analysis, new: &Analysis) -> Vec<RankChange> {
     let top = |ranks: &HashMap<String, usize>| -> BTreeSet<String> {
         ranks
             .iter()
-            .filter(|(_, &r)| r >= 1 && r <= TOP_INFLUENCE)
+            .filter(|(_, &r)| (1..=TOP_INFLUENCE).contains(&r))
             .map(|(k, _)| k.clone())
             .collect()
     };
@@ -561,11 +561,13 @@ fn new_lint(old: &Analysis, new: &Analysis) -> Vec<NewLint> {
         .catalog_lint
         .iter()
         .map(|f| identity(&f.kind, &f.keys, &f.message))
-        .chain(
-            old.lint_tags
-                .iter()
-                .map(|t| identity(&format!("tag:{}", t.suggested), &[t.key.clone()], "")),
-        )
+        .chain(old.lint_tags.iter().map(|t| {
+            identity(
+                &format!("tag:{}", t.suggested),
+                std::slice::from_ref(&t.key),
+                "",
+            )
+        }))
         .collect();
     let mut rows: Vec<NewLint> = new
         .catalog_lint
@@ -586,7 +588,7 @@ fn new_lint(old: &Analysis, new: &Analysis) -> Vec<NewLint> {
             .filter(|t| {
                 !seen.contains(&identity(
                     &format!("tag:{}", t.suggested),
-                    &[t.key.clone()],
+                    std::slice::from_ref(&t.key),
                     "",
                 ))
             })
