@@ -24,20 +24,38 @@ pub fn to_markdown(digest: &Digest, new: &Analysis) -> String {
         "\n## New in-scope papers citing the list ({})\n\n",
         in_scope.len()
     );
+    // Paste-ready entries need the candidate's row (authors, link, evidence); an in-scope paper
+    // beyond missing.csv's --missing-limit rows has none, and is named below the entries.
+    let (entries, bare): (Vec<&NewCiting>, Vec<&NewCiting>) =
+        in_scope.iter().partition(|p| p.candidate);
     if in_scope.is_empty() {
         out.push_str("None.\n");
-    } else {
+    }
+    if !entries.is_empty() {
         out.push_str(
             "Each entry is in the list's own format, most important first: check it, paste it \
              under the right section and renumber. The comment under it says why.\n",
         );
-        for (index, paper) in in_scope.iter().enumerate() {
+        let rows = entries.iter().filter_map(|p| candidate_row(p, new));
+        for (index, row) in rows.enumerate() {
             out.push('\n');
-            out.push_str(&suggestions::entry_markdown(
-                new,
-                index + 1,
-                &missing_paper(paper, new),
-            ));
+            out.push_str(&suggestions::entry_markdown(new, index + 1, row));
+        }
+    }
+    if !bare.is_empty() {
+        out.push_str(
+            "\nAlso in scope, beyond the rows missing.csv keeps (--missing-limit), so without an \
+             entry:\n\n",
+        );
+        for paper in &bare {
+            let _ = writeln!(
+                out,
+                "- {}{}: cites {} catalogue papers, <https://www.semanticscholar.org/paper/{}>",
+                title(&paper.title),
+                year(paper.year),
+                paper.catalog_papers,
+                escape::url_safe(&paper.paper_id)
+            );
         }
     }
 
@@ -211,31 +229,9 @@ fn code(text: &str) -> String {
     labels::one_line(text).replace('`', "'")
 }
 
-/// The entry's data: the candidate's own row of `missing` when it is one (authors, link,
-/// evidence), else what the digest knows.
-fn missing_paper(paper: &NewCiting, new: &Analysis) -> MissingPaper {
-    if let Some(m) = new
-        .missing
+/// The candidate's own row of `missing` (authors, link, evidence).
+fn candidate_row<'a>(paper: &NewCiting, new: &'a Analysis) -> Option<&'a MissingPaper> {
+    new.missing
         .iter()
         .find(|m| m.kind == MissingKind::Candidate && m.paper_id == paper.paper_id)
-    {
-        return m.clone();
-    }
-    MissingPaper {
-        paper_id: paper.paper_id.clone(),
-        title: paper.title.clone(),
-        year: paper.year,
-        venue: paper.venue.clone(),
-        kind: MissingKind::Candidate,
-        catalog_papers: paper.catalog_papers,
-        mechanisms_spanned: paper.evidence.len(),
-        citation_count: paper.citation_count,
-        evidence: paper.evidence.clone(),
-        predicted_mechanism: paper
-            .predicted_mechanism
-            .clone()
-            .unwrap_or_else(|| crate::catalog::UNSPECIFIED.to_string()),
-        confidence: paper.confidence.unwrap_or(0.0),
-        ..Default::default()
-    }
 }

@@ -202,6 +202,8 @@ pub struct NewCiting {
     pub in_scope: bool,
     /// A candidate in the new run's `missing.csv` (which keeps `--missing-limit` per kind).
     pub candidate: bool,
+    /// The candidate's score in `missing.csv` (bibliographic coupling with the catalogue).
+    pub score: Option<f64>,
     /// The candidate's predicted mechanism and its confidence (0..1).
     pub predicted_mechanism: Option<String>,
     pub confidence: Option<f64>,
@@ -369,6 +371,7 @@ fn new_citing(old: &Run, new: &Run, min_catalog_links: usize) -> Vec<NewCiting> 
                     ),
                     scope,
                     candidate: candidate.is_some(),
+                    score: candidate.map(|c| c.score),
                     predicted_mechanism: candidate.map(|c| c.predicted_mechanism.clone()),
                     confidence: candidate.map(|c| c.confidence),
                     evidence: candidate.map(|c| c.evidence.clone()).unwrap_or_default(),
@@ -381,12 +384,8 @@ fn new_citing(old: &Run, new: &Run, min_catalog_links: usize) -> Vec<NewCiting> 
         b.in_scope
             .cmp(&a.in_scope)
             .then(b.candidate.cmp(&a.candidate))
+            .then(b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0)))
             .then(b.catalog_papers.cmp(&a.catalog_papers))
-            .then(
-                b.confidence
-                    .unwrap_or(0.0)
-                    .total_cmp(&a.confidence.unwrap_or(0.0)),
-            )
             .then(a.paper_id.cmp(&b.paper_id))
     });
     rows
