@@ -79,7 +79,8 @@ impl LeadingArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Read the catalogue, write OUTPUT/catalog.json and print a summary with the lint findings.
+    /// Read the catalogue, write OUTPUT/catalog.json and OUTPUT/lint.csv and print a summary with
+    /// the lint findings.
     Catalog {
         #[command(flatten)]
         catalog: CatalogArgs,
@@ -87,6 +88,31 @@ pub enum Command {
         cache: CacheArgs,
         #[command(flatten)]
         output: OutputArgs,
+        /// Print every lint finding and reading warning, not only the first few.
+        #[arg(long)]
+        all_lint: bool,
+    },
+    /// Lint the catalogue alone (no Semantic Scholar), for a list's own CI: every finding with
+    /// file:line, severity and a fix hint, on stdout.
+    Lint {
+        #[command(flatten)]
+        catalog: CatalogArgs,
+        #[command(flatten)]
+        cache: CacheArgs,
+        /// How to print the findings.
+        #[arg(long, value_enum, default_value_t = LintFormatArg::Text)]
+        format: LintFormatArg,
+        /// Exit with status 1 when a finding of the chosen severities is found.
+        #[arg(long)]
+        strict: bool,
+        /// The severities printed (and counted by --strict).
+        #[arg(
+            long,
+            value_enum,
+            value_delimiter = ',',
+            default_values_t = [SeverityArg::Error, SeverityArg::Warning, SeverityArg::Note]
+        )]
+        severity: Vec<SeverityArg>,
     },
     /// Resolve every catalogue paper on Semantic Scholar and fetch its references and citations
     /// into the cache.
@@ -321,11 +347,49 @@ pub struct AnalyzeArgs {
     pub lint_min_neighbours: usize,
 }
 
+/// `citegraph lint --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LintFormatArg {
+    Text,
+    Csv,
+    Json,
+}
+
+impl From<LintFormatArg> for citegraph::export::lint::LintFormat {
+    fn from(format: LintFormatArg) -> Self {
+        match format {
+            LintFormatArg::Text => Self::Text,
+            LintFormatArg::Csv => Self::Csv,
+            LintFormatArg::Json => Self::Json,
+        }
+    }
+}
+
+/// `citegraph lint --severity`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SeverityArg {
+    Error,
+    Warning,
+    Note,
+}
+
+impl From<SeverityArg> for citegraph::catalog::Severity {
+    fn from(severity: SeverityArg) -> Self {
+        match severity {
+            SeverityArg::Error => Self::Error,
+            SeverityArg::Warning => Self::Warning,
+            SeverityArg::Note => Self::Note,
+        }
+    }
+}
+
 /// `--format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {
     Svg,
     Png,
+    /// Vector PDF with the font embedded, for LaTeX.
+    Pdf,
 }
 
 /// `--dot-layout`.
@@ -344,7 +408,7 @@ pub struct RenderArgs {
           value_parser = PossibleValuesParser::new(figure_choices()))]
     pub figures: Vec<String>,
     /// Figure formats.
-    #[arg(long, value_enum, default_values_t = [FormatArg::Svg, FormatArg::Png], value_delimiter = ',')]
+    #[arg(long, value_enum, default_values_t = [FormatArg::Svg, FormatArg::Png, FormatArg::Pdf], value_delimiter = ',')]
     pub format: Vec<FormatArg>,
     /// Figure width in pixels at 300 dpi (1050 = 3.5 in, one column of a two-column paper).
     #[arg(long, default_value_t = RenderOptions::default().width, value_name = "PX",
@@ -370,6 +434,7 @@ impl CatalogArgs {
         CatalogOptions {
             sources: self.sources.clone(),
             mechanisms: self.mechanisms.clone(),
+            ..CatalogOptions::default()
         }
     }
 }
@@ -448,6 +513,7 @@ impl RenderArgs {
 #[derive(Debug)]
 pub enum Job {
     Catalog,
+    Lint(citegraph::export::lint::LintOptions),
     Fetch,
     SnapshotExport(PathBuf),
     SnapshotImport(PathBuf),
@@ -475,10 +541,27 @@ impl Cli {
                 catalog,
                 cache,
                 output,
+                all_lint,
             } => {
                 locations(Some(cache), Some(output));
                 settings.catalog = catalog.options();
+                settings.catalog.all_lint = *all_lint;
                 Job::Catalog
+            }
+            Command::Lint {
+                catalog,
+                cache,
+                format,
+                strict,
+                severity,
+            } => {
+                locations(Some(cache), None);
+                settings.catalog = catalog.options();
+                Job::Lint(citegraph::export::lint::LintOptions {
+                    format: (*format).into(),
+                    severities: severity.iter().map(|&s| s.into()).collect(),
+                    strict: *strict,
+                })
             }
             Command::Fetch { inputs, api } => {
                 inputs.apply(&mut settings);

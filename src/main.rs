@@ -18,6 +18,7 @@ fn main() -> ExitCode {
     pipeline::remove_stale_temps(&settings.locations);
     let result = match &job {
         Job::Catalog => pipeline::catalog_job(&settings),
+        Job::Lint(options) => pipeline::lint_job(&settings, options),
         Job::Fetch => pipeline::fetch_job(&settings),
         Job::SnapshotExport(file) => pipeline::snapshot_export_job(&settings, file),
         Job::SnapshotImport(file) => pipeline::snapshot_import_job(&settings, file),
@@ -33,6 +34,12 @@ fn main() -> ExitCode {
         }
         Ok(report) => print_stdout(&terminal_safe(&report.text())),
         Err(err) => {
+            // `lint --strict` found something: the findings go to stdout all the same.
+            if let Some(failed) = err.downcast_ref::<citegraph::export::lint::LintFailed>() {
+                if !cli.quiet {
+                    print_stdout(&terminal_safe(&failed.output));
+                }
+            }
             eprintln!("error: {}", terminal_safe(&format!("{err:#}")));
             ExitCode::FAILURE
         }

@@ -93,12 +93,28 @@ pub fn remove_stale_temps(locations: &Locations) {
     }
 }
 
-/// `citegraph catalog`: reads the list, writes `catalog.json`.
+/// `citegraph catalog`: reads the list, writes `catalog.json` and `lint.csv`.
 pub fn catalog_job(settings: &Settings) -> Result<Report> {
     let catalog = load_catalog(settings)?;
     let stage = begin(&settings.locations)?;
-    let written = vec![export::write_catalog(&catalog, stage.dir())?];
-    finish(stage, catalog::summary(&catalog), written)
+    let written = vec![
+        export::write_catalog(&catalog, stage.dir())?,
+        export::write_lint(&catalog, stage.dir())?,
+    ];
+    let shown = catalog::SummaryOptions {
+        all_lint: settings.catalog.all_lint,
+    };
+    finish(stage, catalog::summary(&catalog, shown), written)
+}
+
+/// `citegraph lint`: the catalogue's findings for a list's CI, printed; nothing is written.
+/// Fails with [`export::lint::LintFailed`] under `--strict` when anything is found.
+pub fn lint_job(settings: &Settings, options: &export::lint::LintOptions) -> Result<Report> {
+    let catalog = load_catalog(settings)?;
+    Ok(Report {
+        summary: export::lint::lint_report(&catalog, options)?,
+        written: Vec::new(),
+    })
 }
 
 /// `citegraph fetch`: resolves the catalogue and fills the cache; writes `unresolved.csv`.
@@ -176,6 +192,7 @@ pub fn run_job(settings: &Settings) -> Result<Report> {
     }
     let mut written = vec![
         export::write_catalog(&catalog, stage.dir())?,
+        export::write_lint(&catalog, stage.dir())?,
         export::write_unresolved(&catalog, &corpus.resolutions, stage.dir())?,
     ];
     written.extend(export::write_analysis(&analysis, &graph, stage.dir())?);

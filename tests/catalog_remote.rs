@@ -169,9 +169,10 @@ fn a_github_repository_is_downloaded_cached_and_read_offline() {
     );
     // Repository info, tree, two Markdown files; the PNG and the unsafe path are not fetched.
     assert_eq!(server.hits.load(Ordering::SeqCst), 4);
+    // One entry of the shared cache holds the whole download.
     let cache =
-        citegraph::catalog::cache_dir_for(&work.path().join("cache"), "https://github.com/o/r");
-    assert!(cache.join("manifest.json").is_file());
+        citegraph::catalog::cache_path_for(&work.path().join("cache"), "https://github.com/o/r");
+    assert!(cache.is_file(), "{}", cache.display());
 
     // Offline: the cache alone, not one request.
     let (ok, _, stderr, offline) = run(

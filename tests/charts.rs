@@ -1,7 +1,8 @@
-//! The survey figures: every figure written as SVG and PNG, both valid, both carrying their text;
+//! The survey figures: every figure drawn as SVG and PNG, both valid, both carrying their text;
 //! `--figures`, `--format` and `--width` honoured; awkward analyses drawn without a panic.
 
-mod common;
+#[path = "render_support/sample.rs"]
+mod sample;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -9,9 +10,14 @@ use std::path::Path;
 use citegraph::analysis::{
     Analysis, Flow, GroupStats, InfluentialPaper, MissingKind, MissingPaper, PaperMetrics,
 };
-use citegraph::export::charts::sample::{sample_analysis, sample_analysis_with};
-use citegraph::export::charts::{draw_figures, mechanism_color, Figure, FIGURE_NAMES};
+use citegraph::export::charts::{self, Figure, Palette, FIGURE_NAMES};
 use citegraph::export::RenderOptions;
+use sample::{sample_analysis, sample_analysis_with};
+
+/// Draws the figures in the analysis' own palette, as the render stage does.
+fn draw_figures(analysis: &Analysis, options: &RenderOptions) -> anyhow::Result<Vec<Figure>> {
+    charts::draw_figures(analysis, options, &Palette::new(analysis))
+}
 
 fn options(figures: &[&str], format: &[&str], width: u32) -> RenderOptions {
     RenderOptions {
@@ -36,9 +42,8 @@ struct Png {
     dpi: Option<f64>,
 }
 
-fn read_png(path: &Path) -> Png {
-    let file = std::fs::File::open(path).unwrap();
-    let decoder = png::Decoder::new(std::io::BufReader::new(file));
+fn read_png(bytes: &[u8]) -> Png {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     let mut reader = decoder.read_info().unwrap();
     let mut pixels = vec![0; reader.output_buffer_size()];
     let frame = reader.next_frame(&mut pixels).unwrap();
@@ -70,13 +75,32 @@ impl Png {
 }
 
 /// Parses the SVG (panics if it is not well-formed XML) and returns its size and all its text.
-fn read_svg(path: &Path) -> (u32, u32, String, String) {
-    let raw = std::fs::read_to_string(path).unwrap();
-    let doc = roxmltree::Document::parse(&raw)
-        .unwrap_or_else(|e| panic!("{} is not well-formed XML: {e}", path.display()));
+fn read_svg(raw: &str) -> (u32, u32, String, String) {
+    let doc = roxmltree::Document::parse(raw)
+        .unwrap_or_else(|e| panic!("not well-formed XML: {e}\n{raw}"));
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "svg");
-    let size = |name: &str| root.attribute(name).unwrap().parse::<u32>().unwrap();
+    // The drawing's pixels are the viewBox; width and height give the printed size at 300 dpi.
+    let view_box: Vec<u32> = root
+        .attribute("viewBox")
+        .unwrap()
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let size = |name: &str| {
+        let value = root.attribute(name).unwrap();
+        let inches: f64 = value.strip_suffix("in").unwrap().parse().unwrap();
+        let pixels = if name == "width" {
+            view_box[2]
+        } else {
+            view_box[3]
+        };
+        assert!(
+            (inches * 300.0 - f64::from(pixels)).abs() < 0.05,
+            "{name}={value}"
+        );
+        pixels
+    };
     let text: Vec<&str> = doc
         .descendants()
         .filter(|n| n.is_text())
@@ -87,19 +111,30 @@ fn read_svg(path: &Path) -> (u32, u32, String, String) {
         assert_eq!(
             node.attribute("font-family"),
             Some("DejaVu Sans, sans-serif"),
-            "{}",
-            path.display()
         );
     }
-    (size("width"), size("height"), text.join("\n"), raw)
+    (
+        size("width"),
+        size("height"),
+        text.join("\n"),
+        raw.to_string(),
+    )
 }
 
 fn check_figure(figure: &Figure, width: u32) {
     let svg = figure.svg.as_ref().expect("an SVG");
     let png = figure.png.as_ref().expect("a PNG");
+    let paths: Vec<_> = figure
+        .files()
+        .into_iter()
+        .map(|f| f.relative_path)
+        .collect();
     assert_eq!(
-        svg.file_name().unwrap(),
-        format!("{}.svg", figure.name).as_str()
+        paths,
+        [
+            Path::new("figures").join(format!("{}.svg", figure.name)),
+            Path::new("figures").join(format!("{}.png", figure.name))
+        ]
     );
     let (w, h, text, _) = read_svg(svg);
     assert_eq!(w, width);
@@ -125,25 +160,18 @@ fn check_figure(figure: &Figure, width: u32) {
 #[test]
 fn every_figure_is_written_as_valid_svg_and_png() {
     let analysis = sample_analysis();
-    let dir = tempfile::tempdir().unwrap();
-    let figures = draw_figures(&analysis, &all(), dir.path()).unwrap();
+    let figures = draw_figures(&analysis, &all()).unwrap();
     let names: Vec<&str> = figures.iter().map(|f| f.name).collect();
     assert_eq!(names, FIGURE_NAMES);
     for figure in &figures {
         check_figure(figure, 1050);
-        assert!(figure
-            .svg
-            .as_ref()
-            .unwrap()
-            .starts_with(dir.path().join("figures")));
     }
 }
 
 #[test]
 fn svgs_carry_their_labels_escaped() {
     let analysis = sample_analysis();
-    let dir = tempfile::tempdir().unwrap();
-    let figures = draw_figures(&analysis, &all(), dir.path()).unwrap();
+    let figures = draw_figures(&analysis, &all()).unwrap();
     let svg = |name: &str| {
         let figure = figures.iter().find(|f| f.name == name).unwrap();
         read_svg(figure.svg.as_ref().unwrap())
@@ -162,7 +190,7 @@ fn svgs_carry_their_labels_escaped() {
             "no {label:?} in the legend"
         );
     }
-    let (r, g, b) = mechanism_color(&analysis, &analysis.mechanisms[0].name);
+    let (r, g, b) = Palette::new(&analysis).color_of(&analysis.mechanisms[0].name);
     assert!(raw.contains(&format!("fill=\"#{r:02X}{g:02X}{b:02X}\"")));
     assert!(raw.contains(">\nPooling &amp; Downsampling\n<"));
     let (_, _, text, _) = svg("mechanism-domain");
@@ -185,12 +213,10 @@ fn svgs_carry_their_labels_escaped() {
 #[test]
 fn figures_format_and_width_are_honoured() {
     let analysis = sample_analysis();
-    let dir = tempfile::tempdir().unwrap();
     // Asked out of order: returned in the fixed order, only those, only SVG.
     let figures = draw_figures(
         &analysis,
         &options(&["missing", "communities"], &["svg"], 1400),
-        dir.path(),
     )
     .unwrap();
     let names: Vec<&str> = figures.iter().map(|f| f.name).collect();
@@ -200,6 +226,14 @@ fn figures_format_and_width_are_honoured() {
         let (w, _, _, _) = read_svg(figure.svg.as_ref().unwrap());
         assert_eq!(w, 1400);
     }
+    // The render stage writes exactly those files.
+    let dir = tempfile::tempdir().unwrap();
+    citegraph::export::render(
+        &analysis,
+        &options(&["missing", "communities"], &["svg"], 1400),
+        dir.path(),
+    )
+    .unwrap();
     let mut written: Vec<String> = std::fs::read_dir(dir.path().join("figures"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
@@ -207,57 +241,146 @@ fn figures_format_and_width_are_honoured() {
     written.sort();
     assert_eq!(written, ["communities.svg", "missing.svg"]);
 
-    let dir = tempfile::tempdir().unwrap();
-    let figures = draw_figures(
-        &analysis,
-        &options(&["papers-per-year"], &["png"], 700),
-        dir.path(),
-    )
-    .unwrap();
+    let figures = draw_figures(&analysis, &options(&["papers-per-year"], &["png"], 700)).unwrap();
     assert_eq!(figures.len(), 1);
     assert!(figures[0].svg.is_none());
     assert_eq!(read_png(figures[0].png.as_ref().unwrap()).width, 700);
+}
+
+/// Runs a poppler tool on a PDF; poppler-utils is a test requirement (`.ci/setup` installs it).
+fn poppler(tool: &str, args: &[&str], pdf: &Path) -> String {
+    let out = std::process::Command::new(tool)
+        .args(args)
+        .arg(pdf)
+        .arg("-")
+        .output()
+        .unwrap_or_else(|e| panic!("{tool} (poppler-utils) is needed to read the PDFs: {e}"));
+    assert!(
+        out.status.success(),
+        "{tool}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn pdfs_are_vector_pages_of_the_figure_size_with_dejavu_embedded() {
+    let analysis = sample_analysis();
+    let figures = draw_figures(
+        &analysis,
+        &options(&["top-influential", "missing"], &["pdf"], 1050),
+    )
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    for figure in &figures {
+        // Only the PDF was asked for.
+        assert!(figure.svg.is_none() && figure.png.is_none());
+        let files = figure.files();
+        assert_eq!(files.len(), 1);
+        assert_eq!(
+            files[0].relative_path,
+            Path::new("figures").join(format!("{}.pdf", figure.name))
+        );
+        let path = dir.path().join(format!("{}.pdf", figure.name));
+        std::fs::write(&path, &files[0].contents).unwrap();
+        // A real reader finds the text (so it is text, not pixels) and the page size: 3.5 in.
+        let text = poppler("pdftotext", &[], &path);
+        assert!(text.contains(&figure.title), "{}: {text}", figure.name);
+        let info = std::process::Command::new("pdfinfo")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let info = String::from_utf8(info.stdout).unwrap();
+        assert!(info.contains("Page size:       252 x "), "{info}");
+        // pdffonts writes to stdout only; its "-" argument is not a file name.
+        let fonts = std::process::Command::new("pdffonts")
+            .arg(&path)
+            .output()
+            .unwrap();
+        let fonts = String::from_utf8(fonts.stdout).unwrap();
+        let dejavu: Vec<&str> = fonts.lines().filter(|l| l.contains("DejaVuSans")).collect();
+        assert!(!dejavu.is_empty(), "{fonts}");
+        for line in dejavu {
+            // name, type..., then emb sub uni: every DejaVu face embedded as a subset.
+            assert!(line.contains(" yes yes "), "{line}");
+        }
+    }
 }
 
 #[test]
 fn bad_options_are_refused_with_the_choices() {
     let analysis = sample_analysis();
     let dir = tempfile::tempdir().unwrap();
-    let err = draw_figures(
-        &analysis,
-        &options(&["pie-chart"], &["svg"], 1050),
-        dir.path(),
-    )
-    .unwrap_err()
-    .to_string();
+    let err = format!(
+        "{:#}",
+        citegraph::export::render(
+            &analysis,
+            &options(&["pie-chart"], &["svg"], 1050),
+            dir.path(),
+        )
+        .unwrap_err()
+    );
     assert!(
         err.contains("pie-chart") && err.contains("papers-per-year"),
         "{err}"
     );
-    let err = draw_figures(&analysis, &options(&["all"], &["gif"], 1050), dir.path())
-        .unwrap_err()
-        .to_string();
+    let err = format!(
+        "{:#}",
+        draw_figures(&analysis, &options(&["all"], &["gif"], 1050)).unwrap_err()
+    );
     assert!(err.contains("gif") && err.contains("svg"), "{err}");
-    let err = draw_figures(&analysis, &options(&["all"], &["svg"], 10), dir.path())
-        .unwrap_err()
-        .to_string();
+    let err = format!(
+        "{:#}",
+        draw_figures(&analysis, &options(&["all"], &["svg"], 10)).unwrap_err()
+    );
     assert!(err.contains("--width"), "{err}");
-    assert!(!dir.path().join("figures").exists());
+    // Nothing is written when the options are refused.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
 /// Draws every figure and checks them. With `CITEGRAPH_KEEP_FIGURES=DIR` the figures stay in
 /// DIR/NAME for looking at.
 fn draws_cleanly(name: &str, analysis: &Analysis, width: u32) {
-    let temp = tempfile::tempdir().unwrap();
-    let dir = match std::env::var_os("CITEGRAPH_KEEP_FIGURES") {
-        Some(keep) => Path::new(&keep).join(name.replace(' ', "-")),
-        None => temp.path().to_path_buf(),
-    };
-    let figures = draw_figures(analysis, &options(&["all"], &["svg", "png"], width), &dir)
+    let figures = draw_figures(analysis, &options(&["all"], &["svg", "png"], width))
         .unwrap_or_else(|e| panic!("{name}: {e:#}"));
     assert_eq!(figures.len(), FIGURE_NAMES.len(), "{name}");
+    if let Some(keep) = std::env::var_os("CITEGRAPH_KEEP_FIGURES") {
+        let dir = Path::new(&keep).join(name.replace(' ', "-"));
+        for file in figures.iter().flat_map(Figure::files) {
+            let path = dir.join(&file.relative_path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, &file.contents).unwrap();
+        }
+    }
     for figure in &figures {
         check_figure(figure, width);
+    }
+}
+
+/// Draws every figure of the sample into `CITEGRAPH_PREVIEW_DIR` (default
+/// /tmp/citegraph-figures) for looking at: `cargo test --test charts preview -- --ignored`.
+#[test]
+#[ignore]
+fn preview() {
+    let dir = std::env::var_os("CITEGRAPH_PREVIEW_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| std::path::PathBuf::from("/tmp/citegraph-figures"));
+    let width = std::env::var("CITEGRAPH_PREVIEW_WIDTH")
+        .ok()
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(1050);
+    let figures = draw_figures(
+        &sample_analysis(),
+        &options(&["all"], &["svg", "png"], width),
+    )
+    .unwrap();
+    for figure in figures {
+        for file in figure.files() {
+            let path = dir.join(&file.relative_path);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, &file.contents).unwrap();
+        }
+        println!("{}: {}", figure.name, figure.caption);
     }
 }
 

@@ -9,6 +9,7 @@ use std::path::Path;
 use std::process::Command;
 
 use citegraph::analysis::{Analysis, EdgeRow, GroupStats, MissingKind, MissingPaper, PaperMetrics};
+use citegraph::export::charts::Palette;
 use citegraph::export::{dot, render};
 use render_support::{hostile_analysis, options, sample_analysis, CATALOG_PAPERS};
 
@@ -73,7 +74,7 @@ fn dot_accepts_any_title_and_id() {
     for layout in ["year", "community"] {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("graph.dot");
-        let text = dot::to_dot(&analysis, &options(layout));
+        let text = dot::to_dot(&analysis, &options(layout), &Palette::new(&analysis));
         citegraph::fsutil::write_atomic(&file, text.as_bytes()).unwrap();
         let svg = dot_to_svg(&file);
         // Titles reach the SVG as text, escaped by dot: the markup never becomes markup.
@@ -198,15 +199,25 @@ fn tiny_graph_dot_snapshot() {
     let analysis = tiny_analysis();
     let mut year = options("year");
     year.with_missing = 1;
-    insta::assert_snapshot!("tiny_year", dot::to_dot(&analysis, &year));
+    insta::assert_snapshot!(
+        "tiny_year",
+        dot::to_dot(&analysis, &year, &Palette::new(&analysis))
+    );
     let mut community = options("community");
     community.with_missing = 1;
-    insta::assert_snapshot!("tiny_community", dot::to_dot(&analysis, &community));
+    insta::assert_snapshot!(
+        "tiny_community",
+        dot::to_dot(&analysis, &community, &Palette::new(&analysis))
+    );
     // And both render.
     for (name, opts) in [("year", year), ("community", community)] {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join(format!("{name}.dot"));
-        std::fs::write(&file, dot::to_dot(&analysis, &opts)).unwrap();
+        std::fs::write(
+            &file,
+            dot::to_dot(&analysis, &opts, &Palette::new(&analysis)),
+        )
+        .unwrap();
         dot_to_svg(&file);
     }
 }

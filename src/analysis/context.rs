@@ -180,6 +180,7 @@ impl<'a> Context<'a> {
                     betweenness: self.betweenness[i],
                     core: self.core[i],
                     community: self.communities.labels.get(i).copied().unwrap_or(0),
+                    community_label: None,
                 }
             })
             .collect()

@@ -101,6 +101,10 @@ pub struct PaperMetrics {
     pub betweenness: f64,
     pub core: u32,
     pub community: u32,
+    /// A name for the paper's community that a reader understands (e.g. its terms), when the
+    /// analysis gives one; figures and the DOT fall back to the community's top papers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community_label: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

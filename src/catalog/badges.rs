@@ -25,10 +25,16 @@ pub enum BadgeGroup {
 }
 
 impl BadgeGroup {
-    /// The colour names the lists use; other colours (pink paper counts, hex colours) are not part
-    /// of the legend and are ignored.
+    /// The colour names the lists use; a hex colour (`FFA500`, `4c1`) is read as the nearest
+    /// named colour ([`nearest_named_colour`]). Other colours (pink paper counts, red, grey) are not
+    /// part of the legend and are ignored.
     fn from_colour(colour: &str) -> Option<Self> {
-        match colour.trim().to_ascii_lowercase().as_str() {
+        let colour = colour.trim().to_ascii_lowercase();
+        let name = match parse_hex(&colour) {
+            Some(rgb) => nearest_named_colour(rgb),
+            None => colour.as_str(),
+        };
+        match name {
             "blue" => Some(Self::Abbreviation),
             "green" | "brightgreen" => Some(Self::Application),
             "brown" => Some(Self::Training),
@@ -38,6 +44,72 @@ impl BadgeGroup {
             _ => None,
         }
     }
+}
+
+/// Named colours a hex colour may be meant as: shields.io's own named colours and the CSS colours
+/// of the same names (a maintainer picking "orange" in a colour picker gets CSS `#FFA500`, shields
+/// renders `orange` as `#FE7D37`), plus the common colours outside the legend, so that a pink or
+/// grey badge stays outside it.
+const NAMED_COLOURS: &[(&str, (u8, u8, u8))] = &[
+    ("blue", (0x00, 0x7e, 0xc6)),
+    ("blue", (0x00, 0x00, 0xff)),
+    ("blue", (0x1e, 0x90, 0xff)),
+    ("green", (0x97, 0xca, 0x00)),
+    ("green", (0x00, 0x80, 0x00)),
+    ("brightgreen", (0x44, 0xcc, 0x11)),
+    ("brown", (0xa5, 0x2a, 0x2a)),
+    ("brown", (0x8b, 0x45, 0x13)),
+    ("purple", (0x80, 0x00, 0x80)),
+    ("purple", (0x93, 0x70, 0xdb)),
+    ("orange", (0xfe, 0x7d, 0x37)),
+    ("orange", (0xff, 0xa5, 0x00)),
+    ("yellow", (0xdf, 0xb3, 0x17)),
+    ("yellow", (0xff, 0xff, 0x00)),
+    ("red", (0xe0, 0x5d, 0x44)),
+    ("red", (0xff, 0x00, 0x00)),
+    ("pink", (0xff, 0xc0, 0xcb)),
+    ("pink", (0xff, 0x69, 0xb4)),
+    ("lightgrey", (0x9f, 0x9f, 0x9f)),
+    ("grey", (0x55, 0x55, 0x55)),
+    ("black", (0x00, 0x00, 0x00)),
+    ("white", (0xff, 0xff, 0xff)),
+];
+
+/// `FFA500`, `ffa500`, `#ffa500` or `4c1` as RGB.
+fn parse_hex(colour: &str) -> Option<(u8, u8, u8)> {
+    let hex = colour.strip_prefix('#').unwrap_or(colour);
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let channel = |s: &str| u8::from_str_radix(s, 16).ok();
+    match hex.len() {
+        6 => Some((
+            channel(&hex[0..2])?,
+            channel(&hex[2..4])?,
+            channel(&hex[4..6])?,
+        )),
+        3 => {
+            let short = |i: usize| channel(&hex[i..=i]).map(|v| v * 17);
+            Some((short(0)?, short(1)?, short(2)?))
+        }
+        _ => None,
+    }
+}
+
+/// The name of the colour of [`NAMED_COLOURS`] nearest to `rgb`, by the "redmean" distance (a
+/// cheap weighted RGB distance close to perceived difference; Riemersma, "Colour metric", 2008).
+pub fn nearest_named_colour(rgb: (u8, u8, u8)) -> &'static str {
+    let distance = |(r2, g2, b2): (u8, u8, u8)| {
+        let (r1, g1, b1) = (f64::from(rgb.0), f64::from(rgb.1), f64::from(rgb.2));
+        let (r2, g2, b2) = (f64::from(r2), f64::from(g2), f64::from(b2));
+        let mean = (r1 + r2) / 2.0;
+        let (dr, dg, db) = (r1 - r2, g1 - g2, b1 - b2);
+        (2.0 + mean / 256.0) * dr * dr + 4.0 * dg * dg + (2.0 + (255.0 - mean) / 256.0) * db * db
+    };
+    NAMED_COLOURS
+        .iter()
+        .min_by(|a, b| distance(a.1).total_cmp(&distance(b.1)))
+        .map_or("", |(name, _)| name)
 }
 
 /// A decoded badge: its legend group and its label as shields.io renders it.
@@ -210,6 +282,26 @@ mod tests {
             badge("https://img.shields.io/badge/Segformer++-blue"),
             Some((BadgeGroup::Abbreviation, "Segformer++".into()))
         );
+    }
+
+    #[test]
+    fn hex_colours_read_as_the_nearest_named_colour() {
+        let cases = [
+            ("Token_Pruning-FFA500", Some(BadgeGroup::Mechanism)),
+            ("Token_Pruning-fe7d37", Some(BadgeGroup::Mechanism)),
+            ("ToMe-1E90FF", Some(BadgeGroup::Abbreviation)),
+            ("Image_Generation-2ea44f", Some(BadgeGroup::Application)),
+            ("Training_Free-8B4513", Some(BadgeGroup::Training)),
+            ("Similarity-9370DB", Some(BadgeGroup::Criteria)),
+            ("Theory-FFD700", Some(BadgeGroup::Keywords)),
+            ("Fast-4c1", Some(BadgeGroup::Application)),
+            ("x-ff69b4", None),
+            ("x-lightgrey", None),
+        ];
+        for (path, group) in cases {
+            let url = format!("https://img.shields.io/badge/{path}");
+            assert_eq!(decode_badge(&url).map(|b| b.group), group, "{path}");
+        }
     }
 
     #[test]

@@ -18,12 +18,26 @@ fn pattern(source: &str) -> Regex {
     Regex::new(source).expect("literal regex, checked by the unit tests")
 }
 
-/// New-style (`2106.02034`, optional `v2`) or old-style (`hep-th/9901001`, `cs.CL/0101001`) ids.
-const ARXIV_ID: &str = r"(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?";
+/// New-style (`2106.02034`, optional `v2`) or old-style (`hep-th/9901001`, with a subject class
+/// `cs.CL/0101001` or `cond-mat.stat-mech/0101001`) ids.
+const ARXIV_ID: &str = r"(\d{4}\.\d{4,5}|[a-z][a-z\-]*(?:\.[a-z][a-z\-]*)?/\d{7})(?:v\d+)?";
+
+/// The canonical form of an arXiv id: old-style ids are `archive/YYMMNNN`; the subject class some
+/// links carry (`cs.CL/0101001`) is not part of the identifier (arXiv and Semantic Scholar know
+/// the paper as `cs/0101001`), and the archive is lower case.
+fn canonical_arxiv(id: &str) -> String {
+    match id.split_once('/') {
+        Some((archive, number)) => {
+            let archive = archive.split('.').next().unwrap_or(archive);
+            format!("{}/{number}", archive.to_ascii_lowercase())
+        }
+        None => id.to_string(),
+    }
+}
 
 static ARXIV_URL: LazyLock<Regex> = LazyLock::new(|| {
     pattern(&format!(
-        r"(?i)^https?://(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html|format)/{ARXIV_ID}(?:\.pdf)?(?:[/?#].*)?$"
+        r"(?i)^https?://(?:www\.|export\.|browse\.)?arxiv\.org/(?:abs|pdf|html|format)/{ARXIV_ID}(?:\.pdf)?(?:[/?#].*)?$"
     ))
 });
 static ARXIV_DOI: LazyLock<Regex> =
@@ -56,13 +70,13 @@ static BIBTEX_URL: LazyLock<Regex> =
 pub fn arxiv_from_url(url: &str) -> Option<String> {
     let url = url.trim();
     if let Some(caps) = ARXIV_URL.captures(url) {
-        return caps.get(1).map(|m| m.as_str().to_string());
+        return caps.get(1).map(|m| canonical_arxiv(m.as_str()));
     }
     if is_doi_host(url) {
         return ARXIV_DOI
             .captures(url)
             .and_then(|c| c.get(1))
-            .map(|m| m.as_str().to_string());
+            .map(|m| canonical_arxiv(m.as_str()));
     }
     None
 }
@@ -126,10 +140,16 @@ pub fn acl_from_url(url: &str) -> Option<String> {
     ACL_ID.is_match(id).then(|| id.to_string())
 }
 
-/// The ACL Anthology id inside an ACL DOI (`10.18653/v1/2024.acl-long.91`).
+/// The ACL Anthology id inside an ACL DOI (`10.18653/v1/2024.acl-long.91`). DOIs are compared
+/// lower-cased, but old-style Anthology ids are upper case (`10.18653/v1/p18-1166` is `P18-1166`).
 fn acl_from_doi(doi: &str) -> Option<String> {
-    let id = doi.strip_prefix("10.18653/v1/")?;
-    ACL_ID.is_match(id).then(|| id.to_string())
+    let id = doi.to_ascii_lowercase();
+    let id = id.strip_prefix("10.18653/v1/")?;
+    if ACL_ID.is_match(id) {
+        return Some(id.to_string());
+    }
+    let old_style = id.to_ascii_uppercase();
+    ACL_ID.is_match(&old_style).then_some(old_style)
 }
 
 /// The forum id of an openreview.net link (`forum?id=X`, `pdf?id=X`); `/pdf/HASH.pdf` links carry
@@ -180,7 +200,7 @@ pub fn bibtex_facts(bibtex: &str) -> BibtexFacts {
     facts.arxiv = arxiv_patterns.iter().find_map(|re| {
         re.captures(bibtex)
             .and_then(|c| c.get(1))
-            .map(|m| m.as_str().to_string())
+            .map(|m| canonical_arxiv(m.as_str()))
     });
     facts.doi = DOI_BIBTEX
         .captures(bibtex)
@@ -200,10 +220,14 @@ pub fn bibtex_facts(bibtex: &str) -> BibtexFacts {
 /// All ids of an entry: the paper link first, the BibTeX block filling what the link lacks.
 pub fn external_ids(paper_url: Option<&str>, bibtex: &BibtexFacts) -> ExternalIds {
     let from_link = |f: fn(&str) -> Option<String>| paper_url.and_then(f);
+    let doi = from_link(doi_from_url);
     ExternalIds {
         arxiv: from_link(arxiv_from_url).or_else(|| bibtex.arxiv.clone()),
-        doi: from_link(doi_from_url).or_else(|| bibtex.doi.clone()),
-        acl: from_link(acl_from_url).or_else(|| bibtex.acl.clone()),
+        // An ACL DOI link (`doi.org/10.18653/v1/P18-1166`) names the Anthology paper too.
+        acl: from_link(acl_from_url)
+            .or_else(|| doi.as_deref().and_then(acl_from_doi))
+            .or_else(|| bibtex.acl.clone()),
+        doi: doi.or_else(|| bibtex.doi.clone()),
         openreview: from_link(openreview_from_url).or_else(|| bibtex.openreview.clone()),
         bibtex_key: bibtex.key.clone(),
     }
@@ -228,7 +252,23 @@ mod tests {
             ("https://arxiv.org/abs/2312.10193/", "2312.10193"),
             ("https://arxiv.org/abs/1207.1234", "1207.1234"),
             ("https://arxiv.org/abs/hep-th/9901001v3", "hep-th/9901001"),
-            ("https://arxiv.org/abs/math.GT/0309136", "math.GT/0309136"),
+            ("https://arxiv.org/abs/math.GT/0309136", "math/0309136"),
+            ("https://arxiv.org/abs/math/0309136v1", "math/0309136"),
+            ("https://arxiv.org/pdf/cs.CL/0101001v2.pdf", "cs/0101001"),
+            (
+                "https://arxiv.org/abs/cond-mat.stat-mech/0101001",
+                "cond-mat/0101001",
+            ),
+            (
+                "https://arxiv.org/abs/physics.acc-ph/0001001",
+                "physics/0001001",
+            ),
+            ("https://arxiv.org/pdf/2106.02034v2.pdf", "2106.02034"),
+            ("https://arxiv.org/html/2410.05317v3/", "2410.05317"),
+            ("https://arxiv.org/html/2410.05317v3#S3", "2410.05317"),
+            ("HTTPS://ARXIV.ORG/ABS/2106.02034V2", "2106.02034"),
+            ("https://browse.arxiv.org/abs/2402.00858", "2402.00858"),
+            ("https://dx.doi.org/10.48550/arxiv.2408.16532", "2408.16532"),
             ("https://doi.org/10.48550/arXiv.2408.16532", "2408.16532"),
             ("https://doi.org/10.48550/ARXIV.2408.16532", "2408.16532"),
         ];
@@ -282,6 +322,22 @@ mod tests {
         ] {
             assert_eq!(doi_from_url(url), None, "{url}");
         }
+    }
+
+    #[test]
+    fn old_style_acl_ids_from_lower_cased_dois() {
+        assert_eq!(
+            acl_from_doi("10.18653/v1/p18-1166").as_deref(),
+            Some("P18-1166")
+        );
+        assert_eq!(
+            acl_from_doi("10.18653/V1/2024.ACL-LONG.91").as_deref(),
+            Some("2024.acl-long.91")
+        );
+        let facts = bibtex_facts("@inproceedings{k,\r\n  DOI = {10.18653/v1/P18-1166},\r\n  eprint = {cs.CL/0101001v2},\r\n  year = {2018}\r\n}");
+        assert_eq!(facts.acl.as_deref(), Some("P18-1166"));
+        assert_eq!(facts.arxiv.as_deref(), Some("cs/0101001"));
+        assert_eq!(facts.year, Some(2018));
     }
 
     #[test]

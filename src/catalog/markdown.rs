@@ -8,6 +8,11 @@
 //! `<a href>`, `<img src>`) is read for what it means. Headings above an entry are its sections; a
 //! year heading (`### 2023`) nests under a task heading of the same level (`### Image Generation`).
 //!
+//! An item that does not open with bold text (and a table row) is handed, in a flat form, to
+//! [`super::formats`], which reads the family's other formats entry by entry. Items under
+//! navigation, news, tools or contributing headings are never entries. Entries come out in file
+//! order, nested ones included.
+//!
 //! Broken Markdown never aborts the file: an unclosed bold title keeps the entry with what can be
 //! read, a Paper link that is not valid Markdown falls back to the bare URL, and each such repair is a
 //! [`Warning`] naming the file and line.
@@ -18,6 +23,8 @@ use pulldown_cmark::{CodeBlockKind, Event, HeadingLevel, Options, Parser, Tag, T
 use regex::Regex;
 
 use super::badges::{collapse_spaces, decode_badge, Badge};
+use super::fields::{looks_like_paper, parse_venue, YEAR};
+use super::formats;
 use super::ids;
 use super::{ExternalIds, Links, Warning};
 
@@ -56,8 +63,6 @@ pub struct ParsedFile {
 static NUMBERED_TITLE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^\s*\[\s*(\d{1,9})\s*\]\s*").expect("literal regex, unit-tested")
 });
-static YEAR: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b((?:19|20)\d{2})\b").expect("literal regex, unit-tested"));
 static HTML_TAG: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?is)<\s*(/?)\s*([a-z][a-z0-9]*)([^>]*)>"#).expect("literal regex, unit-tested")
 });
@@ -94,6 +99,8 @@ enum LinkRole {
 struct OpenLink {
     dest: String,
     label: String,
+    /// An image (a badge) is inside the link.
+    has_image: bool,
 }
 
 /// Everything collected inside one list item.
@@ -123,6 +130,18 @@ struct ItemState {
     code_depth: usize,
     bibtex: String,
     text: String,
+    /// The item's own content for the other formats ([`super::formats`]): text outside links,
+    /// `**` around bold runs, a [`formats::LINK`] marker per link, a [`formats::IMAGE`] marker per
+    /// image, `\n` per line break, `\t` before each table cell.
+    flat: String,
+    /// Every link closed in the item, in order, with its label and role.
+    flat_links: Vec<formats::FlatLink>,
+    /// The item is a table row, not a list item.
+    table_row: bool,
+    /// Not an item: a paragraph outside any list, watched for entries that lost their bullet.
+    loose_paragraph: bool,
+    /// The item sits in a navigation, news or tools section: never an entry.
+    skipped: bool,
 }
 
 impl ItemState {
@@ -152,6 +171,18 @@ impl ItemState {
             code_depth: 0,
             bibtex: String::new(),
             text: String::new(),
+            flat: String::new(),
+            flat_links: Vec::new(),
+            table_row: false,
+            loose_paragraph: false,
+            skipped: context.skipping(),
+        }
+    }
+
+    /// Appends to [`Self::flat`] what is outside any link.
+    fn flat_push(&mut self, text: &str) {
+        if self.open_links.is_empty() && self.code_depth == 0 && self.image_depth == 0 {
+            self.flat.push_str(text);
         }
     }
 
@@ -179,6 +210,7 @@ impl ItemState {
             self.phase = Phase::Untitled;
         }
         self.text.push_str(text);
+        self.flat_push(text);
         if let Some(link) = self.open_links.last_mut() {
             link.label.push_str(text);
         }
@@ -199,6 +231,7 @@ impl ItemState {
             return;
         }
         self.text.push('\n');
+        self.flat_push("\n");
         if self.phase == Phase::Title {
             self.title.push(' ');
         }
@@ -217,6 +250,7 @@ impl ItemState {
         self.open_links.push(OpenLink {
             dest: dest.to_string(),
             label: String::new(),
+            has_image: false,
         });
     }
 
@@ -231,6 +265,17 @@ impl ItemState {
         if repaired {
             self.malformed_links.push(link.dest.clone());
         }
+        if self.open_links.is_empty() && self.code_depth == 0 {
+            self.flat
+                .push_str(&formats::link_marker(self.flat_links.len()));
+        }
+        self.flat_links.push(formats::FlatLink {
+            label: collapse_spaces(&link.label),
+            dest: dest.clone(),
+            paper_role: link_role(&link.label) == Some(LinkRole::Paper),
+            code_role: link_role(&link.label) == Some(LinkRole::Code),
+            has_image: link.has_image,
+        });
         match link_role(&link.label) {
             Some(LinkRole::Paper) if self.paper.is_none() => self.paper = Some(dest),
             Some(LinkRole::Code) if self.code.is_none() => self.code = Some(dest),
@@ -242,6 +287,12 @@ impl ItemState {
     fn image(&mut self, dest: &str) {
         self.start_content(false);
         self.end_venue();
+        if let Some(link) = self.open_links.last_mut() {
+            link.has_image = true;
+        }
+        if self.image_depth == 0 {
+            self.flat_push(formats::IMAGE);
+        }
         if let Some(badge) = decode_badge(dest) {
             self.badges.push(badge);
         }
@@ -326,15 +377,6 @@ fn link_role(label: &str) -> Option<LinkRole> {
     }
 }
 
-/// A host whose links are papers, for bare URLs and unlabelled links.
-fn looks_like_paper(url: &str) -> bool {
-    ids::arxiv_from_url(url).is_some()
-        || ids::doi_from_url(url).is_some()
-        || ids::acl_from_url(url).is_some()
-        || ids::openreview_from_url(url).is_some()
-        || url.to_ascii_lowercase().ends_with(".pdf")
-}
-
 #[derive(Debug)]
 struct Heading {
     /// The written level, or one deeper than the task heading a year heading nests under.
@@ -349,6 +391,8 @@ struct HeadingStack {
     stack: Vec<Heading>,
     /// Headings seen so far in the file.
     count: usize,
+    /// The level of the navigation, news or tools heading whose section the walker is in.
+    skip_level: Option<usize>,
 }
 
 fn level_number(level: HeadingLevel) -> usize {
@@ -372,6 +416,15 @@ impl HeadingStack {
         self.count += 1;
         let level = level_number(level);
         let text = clean_heading(raw);
+        if self.skip_level.is_some_and(|skip| level <= skip) {
+            self.skip_level = None;
+        }
+        if is_not_papers(&text) {
+            self.skip_level = Some(level);
+        } else if is_contents(&text) {
+            // A table of contents ends at the next heading, whatever its level.
+            self.skip_level = Some(6);
+        }
         let year = heading_year(&text);
         let depth = if year.is_some() {
             while let Some(top) = self.stack.last() {
@@ -398,6 +451,11 @@ impl HeadingStack {
             return;
         }
         self.stack.push(Heading { depth, text, year });
+    }
+
+    /// Inside a section whose items are not papers ([`is_not_papers`], contents).
+    fn skipping(&self) -> bool {
+        self.skip_level.is_some()
     }
 
     fn sections(&self) -> Vec<String> {
@@ -427,6 +485,47 @@ fn heading_year(text: &str) -> Option<i32> {
     }
 }
 
+/// Sections of a list whose items are not papers: news, tools, contributing and the like. Their
+/// items are never entries, and never warned about. Exact heading names only: "Tool Learning"
+/// is a topic of papers, "Tools" is not.
+fn is_not_papers(text: &str) -> bool {
+    const NAMES: &[&str] = &[
+        "news",
+        "latest news",
+        "updates",
+        "update",
+        "changelog",
+        "tools",
+        "tool",
+        "toolkits",
+        "toolkit",
+        "tools and libraries",
+        "libraries",
+        "contributing",
+        "contribution",
+        "contributions",
+        "contributors",
+        "how to contribute",
+        "star history",
+        "stargazers",
+        "acknowledgement",
+        "acknowledgements",
+        "acknowledgment",
+        "acknowledgments",
+        "license",
+        "citation",
+        "cite",
+        "how to cite",
+        "contact",
+        "contact us",
+        "related awesome lists",
+        "other awesome lists",
+        "awesome lists",
+    ];
+    let key = super::mechanisms::label_key(text);
+    NAMES.contains(&key.as_str())
+}
+
 fn is_contents(text: &str) -> bool {
     let key = super::mechanisms::label_key(text);
     key == "contents" || key == "table of contents" || key == "toc"
@@ -438,9 +537,16 @@ struct LineIndex {
 }
 
 impl LineIndex {
+    /// Lines end with `\n`, `\r\n` or a lone `\r` (old Mac files), as CommonMark says.
     fn new(text: &str) -> Self {
+        let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        for (i, &b) in bytes.iter().enumerate() {
+            let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            if ends_line {
+                starts.push(i + 1);
+            }
+        }
         Self { starts }
     }
 
@@ -459,7 +565,7 @@ pub fn parse_file(file: &str, domain: &str, text: &str) -> ParsedFile {
     // Ordered lists number their items; `None` for bullet lists.
     let mut lists: Vec<Option<u64>> = Vec::new();
 
-    for (event, range) in Parser::new_ext(text, Options::empty()).into_offset_iter() {
+    for (event, range) in Parser::new_ext(text, Options::ENABLE_TABLES).into_offset_iter() {
         if let Some((_, buf)) = heading_text.as_mut() {
             match &event {
                 Event::Text(t) | Event::Code(t) => {
@@ -481,6 +587,20 @@ pub fn parse_file(file: &str, domain: &str, text: &str) -> ParsedFile {
             Event::End(TagEnd::List(_)) => {
                 lists.pop();
             }
+            // A paragraph outside any list or table: an entry whose `- ` was forgotten is
+            // reported, never read as prose silently.
+            Event::Start(Tag::Paragraph) if items.is_empty() => {
+                let mut item = ItemState::new(range.start, None, &headings);
+                item.loose_paragraph = true;
+                items.push(item);
+            }
+            Event::End(TagEnd::Paragraph)
+                if items.len() == 1 && items.last().is_some_and(|i| i.loose_paragraph) =>
+            {
+                if let Some(item) = items.pop() {
+                    warn_loose_entry(&item, file, &lines, &mut parsed.warnings);
+                }
+            }
             Event::Start(Tag::Item) => {
                 let ordinal = match lists.last_mut() {
                     Some(Some(next)) => {
@@ -497,6 +617,17 @@ pub fn parse_file(file: &str, domain: &str, text: &str) -> ParsedFile {
                     finish_item(item, file, domain, &lines, &mut parsed);
                 }
             }
+            // A row of a table is read like a list item (the first cell holds the title).
+            Event::Start(Tag::TableRow) => {
+                let mut item = ItemState::new(range.start, None, &headings);
+                item.table_row = true;
+                items.push(item);
+            }
+            Event::End(TagEnd::TableRow) => {
+                if let Some(item) = items.pop() {
+                    finish_item(item, file, domain, &lines, &mut parsed);
+                }
+            }
             other => {
                 if let Some(item) = items.last_mut() {
                     item_event(item, other, text, range, file, &lines, &mut parsed.warnings);
@@ -504,6 +635,10 @@ pub fn parse_file(file: &str, domain: &str, text: &str) -> ParsedFile {
             }
         }
     }
+    // An item is finished when it closes, so an entry nested in another one's item is finished
+    // first: put everything back in file order (stable, so one line keeps its order).
+    parsed.entries.sort_by_key(|entry| entry.line);
+    parsed.warnings.sort_by_key(|warning| warning.line);
     parsed
 }
 
@@ -518,17 +653,22 @@ fn item_event(
 ) {
     match event {
         Event::Start(Tag::Strong) => {
+            item.flat_push("**");
             item.start_content(true);
             if item.phase == Phase::Title {
                 item.strong_depth += 1;
             }
         }
-        Event::End(TagEnd::Strong) if item.phase == Phase::Title => {
-            item.strong_depth = item.strong_depth.saturating_sub(1);
-            if item.strong_depth == 0 {
-                item.phase = Phase::AfterTitle;
+        Event::End(TagEnd::Strong) => {
+            item.flat_push("**");
+            if item.phase == Phase::Title {
+                item.strong_depth = item.strong_depth.saturating_sub(1);
+                if item.strong_depth == 0 {
+                    item.phase = Phase::AfterTitle;
+                }
             }
         }
+        Event::Start(Tag::TableCell) => item.flat_push("\t"),
         Event::Start(Tag::Emphasis) => {
             item.start_content(false);
             item.end_venue();
@@ -569,6 +709,7 @@ fn item_event(
         Event::SoftBreak | Event::HardBreak => item.line_break(),
         Event::InlineHtml(html) | Event::Html(html) => item.html(&html),
         Event::End(TagEnd::Paragraph) => {
+            item.flat_push("\n");
             item.end_venue();
             if item.code_depth == 0 {
                 item.text.push('\n');
@@ -594,6 +735,32 @@ fn fence_is_closed(block: &str) -> bool {
     })
 }
 
+/// A paragraph outside any list that reads like an entry of another format (one line, a title, a
+/// venue with a year and a paper link: `Title <br> NeurIPS 2023 [[Paper]](url)` without its
+/// bullet) is a warning; prose that links a paper ("cite our [paper](url)") is not.
+fn warn_loose_entry(item: &ItemState, file: &str, lines: &LineIndex, warnings: &mut Vec<Warning>) {
+    // Prose runs over several lines; an entry is a line or two (title, then venue and links).
+    if item.skipped || item.flat.trim().matches('\n').count() > 2 {
+        return;
+    }
+    let formats::Reading::Entry(other) =
+        formats::read(&item.flat, &item.flat_links, false, item.badges.len())
+    else {
+        return;
+    };
+    if other.year.is_none() || !item.flat_links.iter().any(|l| l.paper_role) {
+        return;
+    }
+    warnings.push(Warning {
+        file: file.to_string(),
+        line: Some(lines.line(item.start)),
+        message: format!(
+            "{:?} looks like an entry but is not a list item; not read (start the line with `- `)",
+            other.title
+        ),
+    });
+}
+
 fn finish_item(
     item: ItemState,
     file: &str,
@@ -609,14 +776,35 @@ fn finish_item(
             message,
         })
     };
+    if item.skipped {
+        return;
+    }
     let raw_text = item.text.trim_start().to_string();
+    // An item of another format, read by `formats`.
+    let mut other: Option<formats::Other> = None;
     let (title_text, venue_text, broken) = match item.phase {
         Phase::AfterTitle | Phase::Title => (item.title.clone(), item.venue.clone(), false),
         _ if raw_text.starts_with("**") || raw_text.starts_with("__") => {
             let (title, venue) = split_broken_title(&raw_text);
             (title, venue, true)
         }
-        _ => return,
+        _ => match formats::read(
+            &item.flat,
+            &item.flat_links,
+            item.table_row,
+            item.badges.len(),
+        ) {
+            formats::Reading::Entry(read) => {
+                let title = read.title.clone();
+                other = Some(read);
+                (title, String::new(), false)
+            }
+            formats::Reading::NotEntry => return,
+            formats::Reading::Unreadable(why) => {
+                warn(parsed, why);
+                return;
+            }
+        },
     };
     let (number_written, title) = match NUMBERED_TITLE.captures(&title_text) {
         Some(caps) => {
@@ -632,7 +820,7 @@ fn finish_item(
         .to_string();
     let mut venue_text = venue_text;
     // `**[1] Title, CVPR 2023**`: the venue written inside the bold.
-    if parse_venue(&venue_text) == (None, None) {
+    if other.is_none() && parse_venue(&venue_text) == (None, None) {
         if let Some((inner_title, inner_venue)) = title.rsplit_once(", ") {
             if matches!(parse_venue(inner_venue), (Some(_), Some(_))) {
                 venue_text = inner_venue.to_string();
@@ -640,7 +828,11 @@ fn finish_item(
             }
         }
     }
-    let mut paper = item.paper.clone().or_else(|| item.title_link.clone());
+    let title_link = match &other {
+        Some(other) => other.title_link.clone(),
+        None => item.title_link.clone(),
+    };
+    let mut paper = item.paper.clone().or(title_link);
     if paper.is_none() {
         paper = item
             .other_links
@@ -676,10 +868,29 @@ fn finish_item(
             "entry's paper link is not valid Markdown (`[[Paper](URL)]` expected); used the bare URL".into(),
         );
     }
-    let (venue, venue_year) = parse_venue(&venue_text);
+    let (mut venue, mut venue_year) = match &other {
+        Some(other) => (other.venue.clone(), other.year),
+        None => parse_venue(&venue_text),
+    };
+    let mut badges = item.badges;
+    // `Conference-NeurIPS'23-blue`: a venue badge, not a method's abbreviation.
+    if let Some(at) = badges.iter().position(|b| venue_badge(&b.label).is_some()) {
+        let (badge_venue, badge_year) = venue_badge(&badges[at].label).unwrap_or_default();
+        if venue.is_none() {
+            venue = badge_venue;
+            venue_year = venue_year.or(badge_year);
+        }
+        badges.remove(at);
+    }
     let bibtex = ids::bibtex_facts(&item.bibtex);
     let ids = ids::external_ids(paper.as_deref(), &bibtex);
     let year = venue_year.or(item.year_heading).or(bibtex.year);
+    let authors = other
+        .and_then(|o| o.authors)
+        .or(item.authors)
+        .as_deref()
+        .map(split_authors)
+        .unwrap_or_default();
     parsed.entries.push(RawEntry {
         file: file.to_string(),
         domain: domain.to_string(),
@@ -691,19 +902,68 @@ fn finish_item(
         title,
         venue,
         year,
-        authors: item
-            .authors
-            .as_deref()
-            .map(split_authors)
-            .unwrap_or_default(),
+        authors,
         links: Links {
             paper,
             code: item.code,
         },
-        badges: item.badges,
+        badges,
         ids,
         malformed_links: item.malformed_links,
     });
+}
+
+/// Domains for the entries of a file that sits at the list's root (its path names no domain):
+/// the entry's first heading below those every entry of the file shares (a wrapper such as
+/// `## Papers`), year headings left out; an entry with no such heading keeps the domain it has
+/// (the file's stem). Entries are one file's, in file order.
+pub fn domains_from_headings(entries: &mut [RawEntry]) {
+    let topics = |entry: &RawEntry| -> Vec<String> {
+        entry
+            .sections
+            .iter()
+            .filter(|s| heading_year(s).is_none())
+            .cloned()
+            .collect()
+    };
+    let all: Vec<Vec<String>> = entries.iter().map(topics).collect();
+    let Some(first) = all.first() else { return };
+    let shared = all.iter().skip(1).fold(first.len(), |shared, other| {
+        first
+            .iter()
+            .zip(other)
+            .take(shared)
+            .take_while(|(a, b)| a == b)
+            .count()
+    });
+    for (entry, topics) in entries.iter_mut().zip(&all) {
+        // Below the shared wrapper when there is a heading there; else the innermost shared one.
+        let domain = topics
+            .get(shared)
+            .or_else(|| topics.get(shared.wrapping_sub(1)));
+        if let Some(domain) = domain {
+            entry.domain = domain.clone();
+        }
+    }
+}
+
+/// The venue of a venue badge (`Conference-NeurIPS'23-blue` reads `Conference NeurIPS'23`):
+/// `None` for other badges.
+fn venue_badge(label: &str) -> Option<(Option<String>, Option<i32>)> {
+    let (kind, rest) = label.split_once(' ')?;
+    let kind = kind.to_ascii_lowercase();
+    if !matches!(
+        kind.as_str(),
+        "conference" | "venue" | "journal" | "workshop"
+    ) {
+        return None;
+    }
+    let (venue, year) = formats::parse_tag(rest);
+    let venue = match kind.as_str() {
+        "workshop" => venue.map(|v| format!("{v} Workshop")),
+        _ => venue,
+    };
+    Some((venue, year))
 }
 
 /// `**[3] Title, Venue 2024` with the closing `**` missing: the title runs to the closing `**` if
@@ -718,25 +978,6 @@ fn split_broken_title(raw: &str) -> (String, String) {
         Some((title, venue)) if YEAR.is_match(venue) => (title.to_string(), venue.to_string()),
         _ => (body.to_string(), String::new()),
     }
-}
-
-/// `, NeurIPS 2021.` gives venue `NeurIPS` and year 2021.
-fn parse_venue(raw: &str) -> (Option<String>, Option<i32>) {
-    let text = collapse_spaces(raw);
-    let text = text
-        .trim_start_matches(|c: char| {
-            c == ',' || c == ';' || c == ':' || c == '-' || c.is_whitespace()
-        })
-        .trim_end_matches(|c: char| c == '.' || c == ',' || c == ';' || c.is_whitespace());
-    let year_match = YEAR.find_iter(text).last();
-    let year = year_match.and_then(|m| m.as_str().parse().ok());
-    let name = match year_match {
-        Some(m) if text[m.end()..].trim().is_empty() => &text[..m.start()],
-        _ => text,
-    };
-    let name = name.trim_end_matches(|c: char| c == ',' || c == '-' || c.is_whitespace());
-    let name = (!name.is_empty()).then(|| name.to_string());
-    (name, year)
 }
 
 /// The italic authors line, in either style the lists use: BibTeX (`Bolya, Daniel and Hoffman,
@@ -1045,6 +1286,48 @@ mod tests {
     }
 
     #[test]
+    fn domains_of_a_root_file_come_from_its_topic_headings() {
+        let text = "# List\n\n## Papers\n\n### Quantization\n\n#### 2024\n\n- **[1] A**, arXiv 2024. [[Paper](https://arxiv.org/abs/2401.00001)]\n\n### Pruning\n\n- **[2] B**, arXiv 2024. [[Paper](https://arxiv.org/abs/2401.00002)]\n\n## Other\n\n- **[3] C**, arXiv 2024. [[Paper](https://arxiv.org/abs/2401.00003)]\n";
+        let mut parsed = parse_file("README.md", "README", text);
+        domains_from_headings(&mut parsed.entries);
+        let domains: Vec<&str> = parsed.entries.iter().map(|e| e.domain.as_str()).collect();
+        assert_eq!(domains, ["Papers", "Papers", "Other"]);
+        // One wrapper around everything: the topics below it.
+        let text = "## Papers\n### Quantization\n#### 2023\n- **[1] A**, arXiv 2023. [[Paper](https://arxiv.org/abs/2301.00001)]\n### Pruning\n- **[2] B**, arXiv 2024. [[Paper](https://arxiv.org/abs/2401.00002)]\n";
+        let mut parsed = parse_file("README.md", "README", text);
+        domains_from_headings(&mut parsed.entries);
+        let domains: Vec<&str> = parsed.entries.iter().map(|e| e.domain.as_str()).collect();
+        assert_eq!(domains, ["Quantization", "Pruning"]);
+        // No heading at all: the file's stem stays.
+        let mut parsed = parse_file(
+            "list.md",
+            "list",
+            "- **[1] A**, arXiv 2023. [[Paper](https://arxiv.org/abs/2301.00001)]\n",
+        );
+        domains_from_headings(&mut parsed.entries);
+        assert_eq!(parsed.entries[0].domain, "list");
+    }
+
+    #[test]
+    fn venue_on_the_links_line_stops_before_the_links() {
+        let parsed = parse("- **[1] DynamicViT**, NeurIPS 2021. [[Paper](https://arxiv.org/abs/2106.02034)] ![](https://img.shields.io/badge/Token_Pruning-orange)\n");
+        assert_eq!(parsed.entries[0].venue.as_deref(), Some("NeurIPS"));
+        assert_eq!(parsed.entries[0].year, Some(2021));
+    }
+
+    #[test]
+    fn an_entry_without_its_bullet_is_a_warning_and_prose_is_not() {
+        let text = "## Papers\n\nFast Tokens for Everyone <br> ICML 2024 [[Paper]](https://arxiv.org/abs/2402.00001)\n\nIf you use this list, please cite our [paper](https://arxiv.org/abs/2402.00002).\n\nSee the [PDF](https://example.org/x.pdf) of the\nsurvey, out in 2024,\nfor more\nand more.\n";
+        let parsed = parse(text);
+        assert!(parsed.entries.is_empty(), "{:?}", parsed.entries);
+        assert_eq!(parsed.warnings.len(), 1, "{:?}", parsed.warnings);
+        assert_eq!(parsed.warnings[0].line, Some(3));
+        assert!(parsed.warnings[0]
+            .message
+            .contains("\"Fast Tokens for Everyone\" looks like an entry"));
+    }
+
+    #[test]
     fn venues() {
         assert_eq!(
             parse_venue(", NeurIPS 2021."),
@@ -1067,6 +1350,10 @@ mod tests {
             (Some("OpenReview".into()), None)
         );
         assert_eq!(parse_venue(""), (None, None));
+        assert_eq!(
+            parse_venue(", NeurIPS 2021. ["),
+            (Some("NeurIPS".into()), Some(2021))
+        );
         assert_eq!(parse_venue(", 2023"), (None, Some(2023)));
     }
 

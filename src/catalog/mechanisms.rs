@@ -39,8 +39,85 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-/// The canonical name of papers with no usable mechanism badge.
+use super::CatalogPaper;
+
+/// The canonical name of papers with no usable mechanism badge: the one definition every stage
+/// uses (catalogue, graph, analysis, figures). Shown as [`display_mechanism`] writes it.
 pub const UNSPECIFIED: &str = "unspecified";
+
+/// A canonical mechanism name as people read it: [`UNSPECIFIED`] is shown `Unspecified`, like the
+/// capitalized canonical names beside it (`Token Pruning`); other names as they are.
+pub fn display_mechanism(name: &str) -> std::borrow::Cow<'_, str> {
+    if name == UNSPECIFIED {
+        "Unspecified".into()
+    } else {
+        name.into()
+    }
+}
+
+/// How many catalogue papers carry each canonical mechanism: the tie-breaker of
+/// [`Self::primary`] and [`Self::most_frequent`].
+#[derive(Debug, Clone, Default)]
+pub struct MechanismCounts<'a> {
+    papers: HashMap<&'a str, usize>,
+}
+
+impl<'a> MechanismCounts<'a> {
+    /// Counts over every paper of the catalogue (a paper counts once per mechanism it carries).
+    pub fn of(papers: &'a [CatalogPaper]) -> Self {
+        let mut counts = HashMap::new();
+        for paper in papers {
+            for m in &paper.mechanisms {
+                *counts.entry(m.as_str()).or_insert(0) += 1;
+            }
+        }
+        Self { papers: counts }
+    }
+
+    /// The one mechanism of a paper where it must be in a single group (NMI, ARI, modularity of
+    /// the mechanism partition, homophily): its first orange badge as written when that names one
+    /// of its canonical mechanisms, else [`Self::most_frequent`] of them.
+    pub fn primary(&self, paper: &CatalogPaper) -> String {
+        for written in &paper.badges.mechanism {
+            let written = label_key(written);
+            if let Some(m) = paper.mechanisms.iter().find(|m| label_key(m) == written) {
+                return m.clone();
+            }
+        }
+        self.most_frequent(&paper.mechanisms)
+    }
+
+    /// The mechanism of `mechanisms` shared by most catalogue papers; ties go to the first name in
+    /// sort order; [`UNSPECIFIED`] when `mechanisms` is empty.
+    pub fn most_frequent(&self, mechanisms: &[String]) -> String {
+        let mut best: Option<(&String, usize)> = None;
+        for m in mechanisms {
+            let f = self.papers.get(m.as_str()).copied().unwrap_or(0);
+            let better = match best {
+                None => true,
+                Some((bm, bf)) => f > bf || (f == bf && m < bm),
+            };
+            if better {
+                best = Some((m, f));
+            }
+        }
+        best.map(|(m, _)| m.clone())
+            .unwrap_or_else(|| UNSPECIFIED.to_string())
+    }
+}
+
+/// The mechanisms of several catalogue papers united (several keys resolved to one record): sorted,
+/// distinct, [`UNSPECIFIED`] dropped when a real mechanism is present and alone when none is.
+pub fn unite_mechanisms(mechanisms: &mut Vec<String>) {
+    mechanisms.sort();
+    mechanisms.dedup();
+    if mechanisms.len() > 1 {
+        mechanisms.retain(|m| m != UNSPECIFIED);
+    }
+    if mechanisms.is_empty() {
+        mechanisms.push(UNSPECIFIED.to_string());
+    }
+}
 
 const BUILTIN_ALIASES: &[(&str, &[&str])] = &[
     (
@@ -160,31 +237,43 @@ pub struct MechanismTable {
     ignored: HashSet<String>,
 }
 
-/// Errors reading `--mechanisms FILE`.
+/// Errors reading `--mechanisms FILE`. Each message is whole (the cause is in it, not chained
+/// after it), so it is printed once.
 #[derive(Debug, thiserror::Error)]
 pub enum MechanismFileError {
-    #[error("cannot read the mechanisms file {path}: {source}")]
+    #[error("cannot read the mechanisms file {path}: {reason}")]
     Read {
         path: String,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
-    #[error("the mechanisms file {path} is not valid TOML ({source}); expected `[aliases]` with lines like \"Token Dropping\" = \"Token Pruning\"")]
+    #[error("the mechanisms file {path} is not valid TOML ({reason}); expected `[aliases]` with lines like \"Token Dropping\" = \"Token Pruning\"")]
     Parse {
         path: String,
-        source: Box<toml::de::Error>,
+        reason: Box<toml::de::Error>,
     },
     #[error("the mechanisms file {path} maps {label:?} to an empty canonical name; list it in `not_mechanisms` instead")]
     EmptyCanonical { path: String, label: String },
+    #[error("the mechanisms file {path} maps {label:?} to {value}; write a canonical name in quotes (\"{label}\" = \"Token Pruning\"), or list labels that are not mechanisms as not_mechanisms = [\"Label\", ...]")]
+    NotAName {
+        path: String,
+        label: String,
+        value: String,
+    },
 }
 
+/// The file's shape. `not_mechanisms` may stand before `[aliases]` (top level) or inside it, as
+/// people write it (the README's example has it inside).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MechanismFile {
     #[serde(default)]
-    aliases: HashMap<String, String>,
+    aliases: HashMap<String, toml::Value>,
     #[serde(default)]
     not_mechanisms: Vec<String>,
 }
+
+/// The key that lists labels that are not mechanisms.
+const NOT_MECHANISMS: &str = "not_mechanisms";
 
 /// The comparison form of a label: lower case, words of letters and digits only.
 pub fn label_key(label: &str) -> String {
@@ -220,9 +309,9 @@ impl MechanismTable {
             return Ok(table);
         };
         let shown = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| MechanismFileError::Read {
+        let text = std::fs::read_to_string(path).map_err(|reason| MechanismFileError::Read {
             path: shown.clone(),
-            source,
+            reason,
         })?;
         table.extend_from_toml(&text, &shown)?;
         Ok(table)
@@ -230,11 +319,40 @@ impl MechanismTable {
 
     fn extend_from_toml(&mut self, text: &str, shown: &str) -> Result<(), MechanismFileError> {
         let file: MechanismFile =
-            toml::from_str(text).map_err(|source| MechanismFileError::Parse {
+            toml::from_str(text).map_err(|reason| MechanismFileError::Parse {
                 path: shown.to_string(),
-                source: Box::new(source),
+                reason: Box::new(reason),
             })?;
-        for (label, canonical) in file.aliases {
+        let mut not_mechanisms = file.not_mechanisms;
+        // Sorted, so that a file's errors and overrides do not depend on hash order.
+        let mut aliases: Vec<(String, toml::Value)> = file.aliases.into_iter().collect();
+        aliases.sort_by(|a, b| a.0.cmp(&b.0));
+        for (label, value) in aliases {
+            let canonical = match (label.as_str(), value) {
+                (NOT_MECHANISMS, toml::Value::Array(items)) => {
+                    for item in items {
+                        match item {
+                            toml::Value::String(s) => not_mechanisms.push(s),
+                            other => {
+                                return Err(MechanismFileError::NotAName {
+                                    path: shown.to_string(),
+                                    label,
+                                    value: other.to_string(),
+                                })
+                            }
+                        }
+                    }
+                    continue;
+                }
+                (_, toml::Value::String(canonical)) => canonical,
+                (_, other) => {
+                    return Err(MechanismFileError::NotAName {
+                        path: shown.to_string(),
+                        label,
+                        value: other.to_string(),
+                    })
+                }
+            };
             let canonical = canonical.trim();
             if canonical.is_empty() {
                 return Err(MechanismFileError::EmptyCanonical {
@@ -246,7 +364,7 @@ impl MechanismTable {
             self.ignored.remove(&key);
             self.aliases.insert(key, canonical.to_string());
         }
-        for label in file.not_mechanisms {
+        for label in not_mechanisms {
             let key = label_key(&label);
             self.aliases.remove(&key);
             self.ignored.insert(key);
@@ -427,5 +545,85 @@ mod tests {
         assert!(err.to_string().contains("[aliases]"), "{err}");
         let err = MechanismTable::load(Some(Path::new("/nonexistent/m.toml"))).unwrap_err();
         assert!(err.to_string().contains("/nonexistent/m.toml"), "{err}");
+        let err = table
+            .extend_from_toml("[aliases]\n\"X\" = 3\n", "m.toml")
+            .unwrap_err();
+        assert!(err.to_string().contains("\"X\" to 3"), "{err}");
+    }
+
+    /// The error is printed once: its cause is in its message, not chained after it as well.
+    #[test]
+    fn file_errors_carry_no_chained_cause() {
+        use std::error::Error as _;
+        let mut table = MechanismTable::default();
+        let err = table.extend_from_toml("[aliases\n", "m.toml").unwrap_err();
+        assert!(err.source().is_none(), "{err}");
+        let err = MechanismTable::load(Some(Path::new("/nonexistent/m.toml"))).unwrap_err();
+        assert!(err.source().is_none(), "{err}");
+    }
+
+    #[test]
+    fn not_mechanisms_inside_the_aliases_table() {
+        let mut table = MechanismTable::default();
+        table
+            .extend_from_toml(
+                "[aliases]\n\"Token Dropping\" = \"Token Pruning\"\nnot_mechanisms = [\"Plug and Play\", \"Conv\"]\n",
+                "m.toml",
+            )
+            .unwrap();
+        assert_eq!(table.classify("Plug_and_Play"), Mechanism::Ignored);
+        assert_eq!(table.classify("Conv"), Mechanism::Ignored);
+        assert_eq!(
+            table.classify("Token Dropping"),
+            Mechanism::Known("Token Pruning".into())
+        );
+    }
+
+    #[test]
+    fn primary_mechanism_follows_the_first_badge_then_the_most_frequent() {
+        let paper = |mechanisms: &[&str], written: &[&str]| CatalogPaper {
+            mechanisms: mechanisms.iter().map(|m| m.to_string()).collect(),
+            badges: super::super::Badges {
+                mechanism: written.iter().map(|m| m.to_string()).collect(),
+                ..Default::default()
+            },
+            ..CatalogPaper::default()
+        };
+        let papers = vec![
+            paper(
+                &["Token Merging", "Token Pruning"],
+                &["Token_Pruning", "Merging"],
+            ),
+            paper(&["Token Merging"], &["Merging"]),
+            paper(&["Token Merging", "Token Pruning"], &["Conv"]),
+            paper(&[UNSPECIFIED], &[]),
+        ];
+        let counts = MechanismCounts::of(&papers);
+        assert_eq!(counts.primary(&papers[0]), "Token Pruning");
+        assert_eq!(counts.primary(&papers[1]), "Token Merging");
+        // No badge names a mechanism of the paper: the more frequent one.
+        assert_eq!(counts.primary(&papers[2]), "Token Merging");
+        assert_eq!(counts.primary(&papers[3]), UNSPECIFIED);
+        assert_eq!(counts.most_frequent(&[]), UNSPECIFIED);
+        // A tie goes to the first name.
+        let tied = vec![paper(&["B"], &[]), paper(&["A"], &[])];
+        let counts = MechanismCounts::of(&tied);
+        assert_eq!(counts.most_frequent(&["B".into(), "A".into()]), "A");
+    }
+
+    #[test]
+    fn united_mechanisms_drop_unspecified_beside_a_real_one() {
+        let mut m = vec![
+            "Token Pruning".to_string(),
+            UNSPECIFIED.into(),
+            "Token Pruning".into(),
+        ];
+        unite_mechanisms(&mut m);
+        assert_eq!(m, ["Token Pruning"]);
+        let mut m = vec![];
+        unite_mechanisms(&mut m);
+        assert_eq!(m, [UNSPECIFIED]);
+        assert_eq!(display_mechanism(UNSPECIFIED), "Unspecified");
+        assert_eq!(display_mechanism("Token Pruning"), "Token Pruning");
     }
 }

@@ -2,8 +2,8 @@
 //! that keeps every listing, the union of their badges and all their domains. The catalogue's
 //! content problems are found on the way ([`LintFinding`]s).
 //!
-//! Two entries sharing an arXiv id are the same paper only when their titles agree (equal, one a
-//! shortened form of the other, or a typo apart). Otherwise the link is a catalogue error (the
+//! Two entries sharing an arXiv id are the same paper only when their titles agree
+//! ([`super::title::same_title`]: equal, one a shortened form of the other, or a typo apart). Otherwise the link is a catalogue error (the
 //! reference list has "Dual Feature Caching" carrying ToCa's arXiv link): the later entry stays a
 //! paper of its own, loses the borrowed id so nothing downstream resolves it to the wrong paper, and
 //! a `conflicting-id` finding says so. DOIs, ACL and OpenReview ids shared by different papers are
@@ -12,92 +12,11 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::badges::BadgeGroup;
+use super::lint::rank;
 use super::markdown::RawEntry;
-use super::mechanisms::{label_key, Mechanism, MechanismTable, UNSPECIFIED};
+use super::mechanisms::{display_mechanism, label_key, Mechanism, MechanismTable, UNSPECIFIED};
+use super::title::{normalize_title, same_title};
 use super::{Badges, CatalogPaper, ExternalIds, Links, LintFinding, Listing};
-
-/// Lint kinds, in the order the summary lists them (most actionable first).
-pub const LINT_KINDS: &[&str] = &[
-    "conflicting-id",
-    "duplicate-disagrees",
-    "title-differs",
-    "duplicate-in-section",
-    "numbering-gap",
-    "numbering-repeat",
-    "no-paper-link",
-    "no-mechanism",
-    "not-a-mechanism",
-    "unknown-mechanism",
-    "malformed-link",
-];
-
-/// Lowercase, every run of non-alphanumerics one space, trimmed: the title part of a `title:` key.
-pub fn normalize_title(title: &str) -> String {
-    let mut out = String::with_capacity(title.len());
-    let mut pending_space = false;
-    for c in title.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.push(c);
-        } else {
-            pending_space = true;
-        }
-    }
-    out
-}
-
-/// Whether two normalized titles name the same paper: equal, the shorter one's words all in the
-/// longer (a dropped subtitle or qualifier, at least three words), or a few typos apart.
-pub fn titles_compatible(a: &str, b: &str) -> bool {
-    if a == b {
-        return true;
-    }
-    let words_a: BTreeSet<&str> = a.split(' ').collect();
-    let words_b: BTreeSet<&str> = b.split(' ').collect();
-    let (short, long) = if words_a.len() <= words_b.len() {
-        (&words_a, &words_b)
-    } else {
-        (&words_b, &words_a)
-    };
-    if short.len() >= 3 && short.is_subset(long) {
-        return true;
-    }
-    let shorter = a.chars().count().min(b.chars().count());
-    edit_distance_within(a, b, (shorter / 20).max(2))
-}
-
-/// Levenshtein distance `<= limit`, in O(len * limit) time.
-fn edit_distance_within(a: &str, b: &str, limit: usize) -> bool {
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    if a.len().abs_diff(b.len()) > limit {
-        return false;
-    }
-    let big = limit + 1;
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![big; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        let row = i + 1;
-        let from = row.saturating_sub(limit).max(1);
-        let to = (row + limit).min(b.len());
-        current.fill(big);
-        current[0] = row;
-        for j in from..=to {
-            let substitute = previous[j - 1] + usize::from(*ca != b[j - 1]);
-            let delete = previous[j] + 1;
-            let insert = current[j - 1] + 1;
-            current[j] = substitute.min(delete).min(insert).min(big);
-        }
-        if current.iter().all(|&d| d > limit) {
-            return false;
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()] <= limit
-}
 
 /// A finding whose keys are filled in once the papers exist.
 struct PendingLint {
@@ -159,7 +78,7 @@ pub fn merge(
         let mut conflicts: Vec<usize> = Vec::new();
         if let Some(arxiv) = ids.arxiv.clone() {
             if let Some(&owner) = by_arxiv.get(&arxiv) {
-                if titles_compatible(&drafts[owner].norm_title, &norm_title) {
+                if same_title(&drafts[owner].norm_title, &norm_title) {
                     target = Some(owner);
                 } else {
                     conflicts.push(lints.len());
@@ -230,7 +149,19 @@ pub fn merge(
         .iter()
         .map(|entry| entry_mechanisms(entry, table))
         .collect();
-    lint_entries(entries, &mechanisms, table, &paper_of, &mut lints);
+    // A list that paints no mechanism badge at all (another family's format) is not asked for one
+    // per entry: that finding would only repeat itself.
+    let uses_mechanism_badges = entries
+        .iter()
+        .any(|e| e.badges.iter().any(|b| b.group == BadgeGroup::Mechanism));
+    lint_entries(
+        entries,
+        &mechanisms,
+        table,
+        &paper_of,
+        uses_mechanism_badges,
+        &mut lints,
+    );
     lint_numbering(entries, &paper_of, &mut lints);
     for (paper, draft) in drafts.iter().enumerate() {
         lint_duplicates(paper, &draft.entries, entries, &mechanisms, &mut lints);
@@ -260,15 +191,8 @@ pub fn merge(
             }
         })
         .collect();
-    findings.sort_by(|a, b| {
-        let rank = |kind: &str| {
-            LINT_KINDS
-                .iter()
-                .position(|k| *k == kind)
-                .unwrap_or(usize::MAX)
-        };
-        (rank(&a.kind), &a.file, a.line).cmp(&(rank(&b.kind), &b.file, b.line))
-    });
+    findings
+        .sort_by(|a, b| (rank(&a.kind), &a.file, a.line).cmp(&(rank(&b.kind), &b.file, b.line)));
     (papers, findings)
 }
 
@@ -353,6 +277,7 @@ fn lint_entries(
     mechanisms: &[EntryMechanisms],
     table: &MechanismTable,
     paper_of: &[usize],
+    uses_mechanism_badges: bool,
     lints: &mut Vec<PendingLint>,
 ) {
     for ((entry, mechanism), &paper) in entries.iter().zip(mechanisms).zip(paper_of) {
@@ -383,7 +308,7 @@ fn lint_entries(
                 ),
             );
         }
-        if mechanism.canonical.is_empty() {
+        if mechanism.canonical.is_empty() && uses_mechanism_badges {
             let misplaced: Vec<String> = entry
                 .badges
                 .iter()
@@ -401,8 +326,9 @@ fn lint_entries(
             push(
                 "no-mechanism",
                 format!(
-                    "{:?} has no mechanism badge; counted as {UNSPECIFIED}{hint}",
-                    entry.title
+                    "{:?} has no mechanism badge; counted as {}{hint}",
+                    entry.title,
+                    display_mechanism(UNSPECIFIED)
                 ),
             );
         }
@@ -647,71 +573,4 @@ fn union_badges(listed: &[&RawEntry]) -> Badges {
         }
     }
     badges
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn normalized_titles() {
-        assert_eq!(
-            normalize_title(
-                "Don't Look Twice: Faster Video Transformers with Run-Length Tokenization"
-            ),
-            "don t look twice faster video transformers with run length tokenization"
-        );
-        assert_eq!(
-            normalize_title("A Simple and Effective $ L_2 $ Norm-Based Strategy"),
-            "a simple and effective l 2 norm based strategy"
-        );
-        assert_eq!(
-            normalize_title("  --Memory-efficient  Top-$ k $  "),
-            "memory efficient top k"
-        );
-        assert_eq!(normalize_title(""), "");
-        assert_eq!(normalize_title("!!!"), "");
-    }
-
-    #[test]
-    fn compatible_titles() {
-        let n = normalize_title;
-        // A qualifier added.
-        assert!(titles_compatible(
-            &n("Turbo: Informativity-Driven Acceleration Plug-In for Vision-Language Models"),
-            &n("Turbo: Informativity-Driven Acceleration Plug-In for Vision-Language Large Models"),
-        ));
-        // A subtitle dropped.
-        assert!(titles_compatible(
-            &n("Layer- and Timestep-Adaptive Differentiable Token Compression Ratios for Efficient Diffusion Transformers"),
-            &n("Layer- and Timestep-Adaptive Differentiable Token Compression Ratios"),
-        ));
-        // A typo.
-        assert!(titles_compatible(
-            &n("Token Purning for ViTs"),
-            &n("Token Pruning for ViTs")
-        ));
-        // Different papers.
-        assert!(!titles_compatible(
-            &n("Accelerating Diffusion Transformers with Token-wise Feature Caching"),
-            &n("Accelerating Diffusion Transformers with Dual Feature Caching"),
-        ));
-        assert!(!titles_compatible(
-            &n("Token Fusion: Bridging the Gap between Token Pruning and Token Merging"),
-            &n("Agent Attention: On the Integration of Softmax and Linear Attention"),
-        ));
-        assert!(!titles_compatible(
-            "token merging",
-            "token merging your vit but faster"
-        ));
-    }
-
-    #[test]
-    fn bounded_edit_distance() {
-        assert!(edit_distance_within("kitten", "sitting", 3));
-        assert!(!edit_distance_within("kitten", "sitting", 2));
-        assert!(edit_distance_within("", "ab", 2));
-        assert!(!edit_distance_within("", "abc", 2));
-        assert!(edit_distance_within("same", "same", 0));
-    }
 }

@@ -2,22 +2,32 @@
 //! [`Catalog`] of distinct papers, each keeping every place it is listed.
 
 mod badges;
+mod fields;
+mod formats;
 mod ids;
+mod limits;
+mod lint;
 mod markdown;
 mod mechanisms;
 mod merge;
 mod remote;
 mod source;
 mod summary;
+mod title;
 
 use serde::{Deserialize, Serialize};
 
 pub use badges::{Badge, BadgeGroup};
+pub use limits::MAX_FILE_BYTES;
+pub use lint::{rule as lint_rule, LintRule, Severity, LINT_RULES, READING};
 pub use markdown::{parse_file, ParsedFile, RawEntry};
-pub use mechanisms::{MechanismFileError, MechanismTable, UNSPECIFIED};
-pub use merge::{normalize_title, LINT_KINDS};
-pub use remote::{cache_dir_for, GITHUB_API_ENV, GITHUB_RAW_ENV};
-pub use source::MAX_FILE_BYTES;
+pub use mechanisms::{
+    display_mechanism, label_key, unite_mechanisms, MechanismCounts, MechanismFileError,
+    MechanismTable, UNSPECIFIED,
+};
+pub use remote::{cache_path_for, GITHUB_API_ENV, GITHUB_RAW_ENV};
+pub use summary::SummaryOptions;
+pub use title::{normalize_title, same_title, title_similarity, TITLE_SIMILARITY};
 
 /// Everything read from the catalogue sources.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -131,6 +141,8 @@ pub struct CatalogOptions {
     /// A TOML file of extra mechanism aliases (`[aliases]` "Label" = "Canonical"; labels that are
     /// not mechanisms: `not_mechanisms = ["Label", ...]`).
     pub mechanisms: Option<std::path::PathBuf>,
+    /// The summary prints every lint finding and reading warning, not only the first few.
+    pub all_lint: bool,
 }
 
 impl Default for CatalogOptions {
@@ -138,6 +150,7 @@ impl Default for CatalogOptions {
         CatalogOptions {
             sources: vec![DEFAULT_CATALOG.to_string()],
             mechanisms: None,
+            all_lint: false,
         }
     }
 }
@@ -147,14 +160,15 @@ pub const DEFAULT_CATALOG: &str =
     "https://github.com/xuyang-liu16/Awesome-Token-Reduction-for-Model-Compression";
 
 /// Why a catalogue could not be read at all (problems inside files are [`Warning`]s instead).
+/// Each message is whole, its cause inside it rather than chained after it, so it prints once.
 #[derive(Debug, thiserror::Error)]
 pub enum CatalogError {
     #[error("the catalogue source {0:?} does not exist; give a Markdown file, a directory of them, or an http(s) URL with --catalog")]
     Missing(String),
-    #[error("cannot read the catalogue source {path}: {source}")]
+    #[error("cannot read the catalogue source {path}: {reason}")]
     Unreadable {
         path: String,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("{url:?} is not a catalogue URL I can read: {why}")]
     BadUrl { url: String, why: String },
@@ -163,11 +177,11 @@ pub enum CatalogError {
     #[error("could not download the catalogue {url}: {reason}\n  No network? Run from files instead: --catalog PATH (a local copy of the list, e.g. a git clone), --snapshot FILE (records exported by `citegraph snapshot export`), --offline (use only what is cached)")]
     Download { url: String, reason: String },
     #[error(
-        "cannot write the catalogue cache at {path}: {source}; check that --cache-dir is writable"
+        "cannot write the catalogue cache at {path}: {reason}; check that --cache-dir is writable"
     )]
     Cache {
         path: String,
-        source: std::io::Error,
+        reason: std::io::Error,
     },
     #[error("no catalogue entries found in {sources}: {read}. An entry is a list item like `- **[1] Title**, Venue 2023.` followed by [[Paper](URL)] and shields.io badges")]
     NoEntries { sources: String, read: String },
@@ -201,7 +215,11 @@ fn load_catalog(
             read.push(format!("{} (skipped)", file.file));
             continue;
         };
-        let parsed = markdown::parse_file(&file.file, &file.domain, &text);
+        let domain = file.domain.as_deref().unwrap_or(&file.stem);
+        let mut parsed = markdown::parse_file(&file.file, domain, &text);
+        if file.domain.is_none() {
+            markdown::domains_from_headings(&mut parsed.entries);
+        }
         tracing::debug!("{}: {} entries", file.file, parsed.entries.len());
         read.push(format!("{} ({} entries)", file.file, parsed.entries.len()));
         if parsed.entries.is_empty() {
@@ -243,8 +261,8 @@ fn load_catalog(
 }
 
 /// The short text summary `citegraph catalog` prints.
-pub fn summary(catalog: &Catalog) -> String {
-    summary::summary(catalog)
+pub fn summary(catalog: &Catalog, options: SummaryOptions) -> String {
+    summary::summary(catalog, options)
 }
 
 #[cfg(test)]
@@ -264,7 +282,7 @@ mod tests {
             lint,
             warnings: parsed.warnings,
         };
-        let _ = summary(&catalog);
+        let _ = summary(&catalog, SummaryOptions::default());
     }
 
     /// Fragments of the family's syntax, so random inputs hit the entry paths often.
@@ -309,7 +327,7 @@ mod tests {
 
         #[test]
         fn random_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
-            let source = source::decode("f.md".into(), "f".into(), bytes);
+            let source = source::decode("f.md".into(), None, "f".into(), bytes);
             if let Some(text) = source.text {
                 read_all(&text);
             }

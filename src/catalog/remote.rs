@@ -3,10 +3,11 @@
 //! raw.githubusercontent.com; any other http(s) URL is one raw Markdown file (`/blob/` GitHub links
 //! are turned into their raw form).
 //!
-//! Downloads are cached under `CACHE/catalog/<hash of the URL>/` (a `manifest.json` written last,
-//! so a half-finished download is never taken for a copy). `--offline` reads only that cache; when
-//! the network fails, a cached copy is used with a warning, and without one the error says how to run
-//! from files.
+//! Downloads are kept in the shared cache ([`crate::cache`]): one entry per URL under
+//! `CACHE/catalog/`, holding every file of the download, written atomically (so a half-finished
+//! download is never taken for a copy). `--offline` reads only that cache; when the network
+//! fails, a cached copy is used with a warning, and without one the error says how to run from
+//! files.
 //!
 //! Environment: `CITEGRAPH_GITHUB_API` (default `https://api.github.com`) and `CITEGRAPH_GITHUB_RAW`
 //! (default `https://raw.githubusercontent.com`) point elsewhere (a mirror, or a test server);
@@ -18,11 +19,10 @@ use std::time::Duration;
 
 use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-use super::source::{too_large, MAX_FILE_BYTES};
+use super::limits::{too_large, MAX_FILE_BYTES};
 use super::{CatalogError, Warning};
-use crate::fsutil::write_atomic;
+use crate::cache::{Cache, Read as CacheRead};
 
 pub const GITHUB_API_ENV: &str = "CITEGRAPH_GITHUB_API";
 pub const GITHUB_RAW_ENV: &str = "CITEGRAPH_GITHUB_RAW";
@@ -152,16 +152,22 @@ fn target(source: &str) -> Result<Target, CatalogError> {
     }
 }
 
-/// Where a URL's download is cached.
-pub fn cache_dir_for(cache_dir: &Path, url: &str) -> PathBuf {
-    let digest = Sha256::digest(url.trim().trim_end_matches('/').as_bytes());
-    cache_dir.join("catalog").join(&hex::encode(digest)[..16])
+/// The cache namespace of catalogue downloads.
+const NAMESPACE: &str = "catalog";
+
+/// The request identity of a URL's download (trailing `/` and spaces do not make another one).
+fn request_of(url: &str) -> String {
+    format!("catalog {}", url.trim().trim_end_matches('/'))
 }
 
+/// The cache file that holds a URL's download.
+pub fn cache_path_for(cache_dir: &Path, url: &str) -> PathBuf {
+    Cache::new(cache_dir).path_for(NAMESPACE, &request_of(url))
+}
+
+/// The cached form of a download.
 #[derive(Debug, Serialize, Deserialize)]
-struct Manifest {
-    url: String,
-    fetched_unix: u64,
+struct Download {
     files: Vec<CachedFile>,
 }
 
@@ -169,8 +175,9 @@ struct Manifest {
 struct CachedFile {
     path: String,
     domain_path: String,
-    /// File name inside `files/`: a counter, so no repository path is ever used as a local path.
-    stored_as: String,
+    /// The bytes as downloaded, hex-encoded (a file may not be UTF-8; its warning is given on
+    /// every read, cached or not).
+    hex: String,
 }
 
 /// Downloads (or reads from the cache) the Markdown files behind `url`.
@@ -181,13 +188,14 @@ pub fn fetch(
     warnings: &mut Vec<Warning>,
 ) -> Result<Vec<RemoteFile>, CatalogError> {
     let target = target(url)?;
-    let dir = cache_dir_for(cache_dir, url);
+    let cache = Cache::new(cache_dir);
+    let dir = cache_path_for(cache_dir, url);
     if offline {
         tracing::debug!(
             "reading the catalogue {url} from the cache {}",
             dir.display()
         );
-        return read_cache(&dir).ok_or_else(|| CatalogError::NotCached {
+        return read_cache(&cache, url).ok_or_else(|| CatalogError::NotCached {
             url: url.to_string(),
             dir: dir.display().to_string(),
         });
@@ -210,10 +218,10 @@ pub fn fetch(
                     message: note,
                 });
             }
-            write_cache(&dir, url, &files)?;
+            write_cache(&cache, url, &files)?;
             Ok(files)
         }
-        Err(reason) => match read_cache(&dir) {
+        Err(reason) => match read_cache(&cache, url) {
             Some(files) => {
                 warnings.push(Warning {
                     file: url.to_string(),
@@ -233,49 +241,50 @@ pub fn fetch(
     }
 }
 
-fn read_cache(dir: &Path) -> Option<Vec<RemoteFile>> {
-    let manifest: Manifest =
-        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).ok()?).ok()?;
-    manifest
+fn read_cache(cache: &Cache, url: &str) -> Option<Vec<RemoteFile>> {
+    let entry = match cache.get::<Download>(NAMESPACE, &request_of(url), None) {
+        Ok(CacheRead::Hit(entry)) => entry,
+        Ok(CacheRead::Corrupt(reason)) => {
+            tracing::warn!("ignoring a damaged cached catalogue: {reason}");
+            return None;
+        }
+        Ok(_) => return None,
+        Err(err) => {
+            tracing::warn!("{err}");
+            return None;
+        }
+    };
+    entry
+        .body
         .files
         .into_iter()
         .map(|file| {
-            let bytes = std::fs::read(dir.join("files").join(&file.stored_as)).ok()?;
             Some(RemoteFile {
                 path: file.path,
                 domain_path: file.domain_path,
-                bytes,
+                bytes: hex::decode(&file.hex).ok()?,
             })
         })
         .collect()
 }
 
-fn write_cache(dir: &Path, url: &str, files: &[RemoteFile]) -> Result<(), CatalogError> {
-    let cache_error = |path: &Path, source: std::io::Error| CatalogError::Cache {
-        path: path.display().to_string(),
-        source,
+fn write_cache(cache: &Cache, url: &str, files: &[RemoteFile]) -> Result<(), CatalogError> {
+    let download = Download {
+        files: files
+            .iter()
+            .map(|file| CachedFile {
+                path: file.path.clone(),
+                domain_path: file.domain_path.clone(),
+                hex: hex::encode(&file.bytes),
+            })
+            .collect(),
     };
-    let mut cached = Vec::with_capacity(files.len());
-    for (index, file) in files.iter().enumerate() {
-        let stored_as = format!("{index:05}.md");
-        let path = dir.join("files").join(&stored_as);
-        write_atomic(&path, &file.bytes).map_err(|e| cache_error(&path, e))?;
-        cached.push(CachedFile {
-            path: file.path.clone(),
-            domain_path: file.domain_path.clone(),
-            stored_as,
-        });
-    }
-    let manifest = Manifest {
-        url: url.to_string(),
-        fetched_unix: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| d.as_secs()),
-        files: cached,
-    };
-    let path = dir.join("manifest.json");
-    let json = serde_json::to_vec_pretty(&manifest).map_err(|e| cache_error(&path, e.into()))?;
-    write_atomic(&path, &json).map_err(|e| cache_error(&path, e))
+    cache
+        .put(NAMESPACE, &request_of(url), &download)
+        .map_err(|err| CatalogError::Cache {
+            path: cache_path_for(cache.root(), url).display().to_string(),
+            reason: std::io::Error::other(err.to_string()),
+        })
 }
 
 struct Http {
@@ -534,10 +543,10 @@ mod tests {
     }
 
     #[test]
-    fn cache_dir_is_stable_per_url() {
-        let a = cache_dir_for(Path::new("cache"), "https://github.com/o/r");
-        let b = cache_dir_for(Path::new("cache"), "https://github.com/o/r/");
-        let c = cache_dir_for(Path::new("cache"), "https://github.com/o/s");
+    fn cache_path_is_stable_per_url() {
+        let a = cache_path_for(Path::new("cache"), "https://github.com/o/r");
+        let b = cache_path_for(Path::new("cache"), "https://github.com/o/r/");
+        let c = cache_path_for(Path::new("cache"), "https://github.com/o/s");
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert!(a.starts_with("cache/catalog"));
@@ -554,13 +563,15 @@ mod tests {
     #[test]
     fn cache_round_trip() {
         let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::new(dir.path());
         let files = vec![RemoteFile {
             path: "Vision Domain/../x.md".into(),
             domain_path: "Vision Domain/x.md".into(),
-            bytes: b"- **[1] A**".to_vec(),
+            bytes: b"- **[1] A**\xff".to_vec(),
         }];
-        write_cache(dir.path(), "https://github.com/o/r", &files).unwrap();
-        assert_eq!(read_cache(dir.path()), Some(files));
-        assert_eq!(read_cache(&dir.path().join("missing")), None);
+        write_cache(&cache, "https://github.com/o/r", &files).unwrap();
+        assert_eq!(read_cache(&cache, "https://github.com/o/r"), Some(files));
+        assert_eq!(read_cache(&cache, "https://github.com/o/other"), None);
+        assert!(cache_path_for(dir.path(), "https://github.com/o/r").is_file());
     }
 }

@@ -2,23 +2,29 @@
 //! (see [`super::remote`]). Every file is turned into text here, whatever it holds: empty and binary
 //! files are skipped, non-UTF-8 bytes are replaced, oversized files are skipped before they are read;
 //! each case is a [`Warning`] naming the file, so one bad file never stops the run.
+//!
+//! Domains come from the list's structure, whichever path is given (the list's directory, one of
+//! its subdirectories or one file): the list's root is the nearest directory, from the one given
+//! up to [`ROOT_SEARCH_LEVELS`] levels above it, that holds a `README.md` (a list's front page),
+//! else the directory given. A file's domain is its top folder under that root; a file at the root
+//! carries none, and its entries take their domain from their headings instead
+//! (see [`super::markdown::domains_from_headings`]).
 
 use std::path::{Component, Path};
 
+use super::limits::{too_large, MAX_FILE_BYTES};
 use super::remote;
 use super::{CatalogError, Warning};
-
-/// Files larger than this are skipped: the largest list of the family is ~160 KB, so 16 MiB is
-/// generous for any real list and keeps memory and time bounded on a wrong input.
-pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// One Markdown file of the catalogue.
 #[derive(Debug)]
 pub struct SourceFile {
     /// Relative to its source's root (or the URL), with `/` separators.
     pub file: String,
-    /// Top folder under the root, or the file stem when the file sits at the root.
-    pub domain: String,
+    /// Top folder under the list's root; `None` when the file sits at the root.
+    pub domain: Option<String>,
+    /// The file's name without extension, the domain of last resort.
+    pub stem: String,
     /// `None` when the file was skipped (empty, binary, too large, unreadable).
     pub text: Option<String>,
     /// What reading it found.
@@ -49,9 +55,12 @@ pub fn collect(
             let downloaded = remote::fetch(source, cache_dir, offline, &mut collected.warnings)?;
             for file in downloaded {
                 let shown = with_prefix(prefix, &file.path);
-                collected
-                    .files
-                    .push(decode(shown, domain_of(&file.domain_path), file.bytes));
+                collected.files.push(decode(
+                    shown,
+                    domain_of(&file.domain_path),
+                    stem_of(&file.domain_path),
+                    file.bytes,
+                ));
             }
         } else {
             collect_local(Path::new(source), prefix, &mut collected)?;
@@ -76,7 +85,7 @@ fn collect_local(
         std::io::ErrorKind::NotFound => CatalogError::Missing(root.display().to_string()),
         _ => CatalogError::Unreadable {
             path: root.display().to_string(),
-            source,
+            reason: source,
         },
     })?;
     if metadata.is_file() {
@@ -86,11 +95,24 @@ fn collect_local(
             .unwrap_or_else(|| root.display().to_string());
         // Alone, a file is shown by its name; among several sources, as it was given.
         let shown = prefix.map_or_else(|| name.clone(), str::to_string);
-        collected
-            .files
-            .push(read_local(root, shown, domain_of(&name)));
+        let domain_path = match std::fs::canonicalize(root) {
+            Ok(file) => {
+                let dir = file.parent().unwrap_or(Path::new("/"));
+                relative(&list_root(dir), &file)
+            }
+            Err(_) => name.clone(),
+        };
+        collected.files.push(read_local(
+            root,
+            shown,
+            domain_of(&domain_path),
+            stem_of(&name),
+        ));
         return Ok(());
     }
+    let list_root = std::fs::canonicalize(root)
+        .map(|dir| list_root(&dir))
+        .unwrap_or_else(|_| root.to_path_buf());
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
@@ -119,9 +141,16 @@ fn collect_local(
         }
         let rel = relative(root, entry.path());
         let shown = with_prefix(prefix, &rel);
-        collected
-            .files
-            .push(read_local(entry.path(), shown, domain_of(&rel)));
+        let domain_path = std::fs::canonicalize(entry.path())
+            .ok()
+            .filter(|file| file.starts_with(&list_root))
+            .map_or_else(|| rel.clone(), |file| relative(&list_root, &file));
+        collected.files.push(read_local(
+            entry.path(),
+            shown,
+            domain_of(&domain_path),
+            stem_of(&rel),
+        ));
     }
     Ok(())
 }
@@ -143,23 +172,42 @@ fn is_markdown(path: &Path) -> bool {
         .is_some_and(|ext| ext == "md" || ext == "markdown")
 }
 
-/// The domain of a file from its path relative to the root: the top folder, else the stem.
-pub fn domain_of(relative_path: &str) -> String {
+/// How far above the given directory a list's root (its `README.md`) is looked for: a domain
+/// folder's subfolder given alone still finds its list, while a list kept in some project's
+/// subdirectory does not take that project's README for its own.
+pub const ROOT_SEARCH_LEVELS: usize = 2;
+
+/// The list's root for a directory given (or holding the file given): see the module docs.
+fn list_root(dir: &Path) -> std::path::PathBuf {
+    dir.ancestors()
+        .take(ROOT_SEARCH_LEVELS + 1)
+        .find(|d| d.join("README.md").is_file())
+        .unwrap_or(dir)
+        .to_path_buf()
+}
+
+/// The domain of a file from its path relative to the list's root: the top folder; `None` for a
+/// file at the root.
+pub fn domain_of(relative_path: &str) -> Option<String> {
     let mut parts = relative_path.split('/').filter(|p| !p.is_empty());
     let first = parts.next().unwrap_or_default();
-    if parts.next().is_some() {
-        return first.to_string();
-    }
-    match first.rsplit_once('.') {
+    parts.next().is_some().then(|| first.to_string())
+}
+
+/// A file's name without its extension (`Vision Domain/Understanding.md` -> `Understanding`).
+pub fn stem_of(path: &str) -> String {
+    let name = path.rsplit('/').next().unwrap_or_default();
+    match name.rsplit_once('.') {
         Some((stem, _)) if !stem.is_empty() => stem.to_string(),
-        _ => first.to_string(),
+        _ => name.to_string(),
     }
 }
 
-fn read_local(path: &Path, file: String, domain: String) -> SourceFile {
+fn read_local(path: &Path, file: String, domain: Option<String>, stem: String) -> SourceFile {
     let skipped = |message: String| SourceFile {
         file: file.clone(),
         domain: domain.clone(),
+        stem: stem.clone(),
         text: None,
         warnings: vec![Warning {
             file: file.clone(),
@@ -175,24 +223,17 @@ fn read_local(path: &Path, file: String, domain: String) -> SourceFile {
         Err(err) => return skipped(format!("cannot read this file ({err}); skipped")),
     }
     match std::fs::read(path) {
-        Ok(bytes) => decode(file, domain, bytes),
+        Ok(bytes) => decode(file, domain, stem, bytes),
         Err(err) => skipped(format!("cannot read this file ({err}); skipped")),
     }
 }
 
-pub fn too_large(bytes: u64) -> String {
-    format!(
-        "file is {:.1} MB, over the {} MB limit for a catalogue file; skipped",
-        bytes as f64 / 1_048_576.0,
-        MAX_FILE_BYTES / 1_048_576
-    )
-}
-
 /// Bytes to text, with a warning for each repair.
-pub fn decode(file: String, domain: String, bytes: Vec<u8>) -> SourceFile {
+pub fn decode(file: String, domain: Option<String>, stem: String, bytes: Vec<u8>) -> SourceFile {
     let mut source = SourceFile {
         file,
         domain,
+        stem,
         text: None,
         warnings: Vec::new(),
     };
@@ -207,13 +248,29 @@ pub fn decode(file: String, domain: String, bytes: Vec<u8>) -> SourceFile {
         warn(None, "empty file; nothing to read".into());
         return source;
     }
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+    let controls = bytes.iter().filter(|&&b| is_stray_control(b)).count();
+    // Random bytes (an image, an archive) are ~11% C0 controls; a text file with a stray byte or
+    // two is far below 1%.
+    if controls as f64 > MOSTLY_BINARY * bytes.len() as f64 {
+        let at = bytes
+            .iter()
+            .position(|&b| b == 0)
+            .or_else(|| bytes.iter().position(|&b| is_stray_control(b)))
+            .unwrap_or(0);
         warn(
             Some(line_at(&bytes, at)),
-            "binary file (NUL byte), not Markdown; skipped".into(),
+            format!(
+                "binary file ({controls} control bytes in {} bytes), not Markdown; skipped",
+                bytes.len()
+            ),
         );
         return source;
     }
+    let bytes = if controls > 0 {
+        remove_controls(&bytes, &mut warn)
+    } else {
+        bytes
+    };
     let bytes = bytes
         .strip_prefix(b"\xEF\xBB\xBF")
         .map(<[u8]>::to_vec)
@@ -236,6 +293,52 @@ pub fn decode(file: String, domain: String, bytes: Vec<u8>) -> SourceFile {
     source
 }
 
+/// Above this share of control bytes a file is binary, not text with a stray byte.
+const MOSTLY_BINARY: f64 = 0.05;
+
+/// At most this many stray-byte warnings per file; the last one says how many more.
+const MAX_CONTROL_WARNINGS: usize = 10;
+
+/// A C0 control (or DEL) that has no business in Markdown: NUL, bell, escape... Tab, line feed,
+/// carriage return and form feed are text.
+fn is_stray_control(b: u8) -> bool {
+    (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f
+}
+
+/// The bytes without their stray controls, one warning per line that had some.
+fn remove_controls(bytes: &[u8], warn: &mut impl FnMut(Option<usize>, String)) -> Vec<u8> {
+    let mut lines: Vec<(usize, u8)> = Vec::new();
+    let mut line = 1;
+    for &b in bytes {
+        if b == b'\n' {
+            line += 1;
+        } else if is_stray_control(b) && lines.last().is_none_or(|&(l, _)| l != line) {
+            lines.push((line, b));
+        }
+    }
+    for (i, &(line, byte)) in lines.iter().enumerate() {
+        if i == MAX_CONTROL_WARNINGS {
+            warn(
+                Some(line),
+                format!(
+                    "and {} more lines with stray control bytes, removed the same way",
+                    lines.len() - i
+                ),
+            );
+            break;
+        }
+        warn(
+            Some(line),
+            format!("stray control byte 0x{byte:02X} in this line (not text); removed, the rest of the line is read"),
+        );
+    }
+    bytes
+        .iter()
+        .copied()
+        .filter(|&b| !is_stray_control(b))
+        .collect()
+}
+
 fn line_at(bytes: &[u8], offset: usize) -> usize {
     bytes[..offset.min(bytes.len())]
         .iter()
@@ -250,35 +353,57 @@ mod tests {
 
     #[test]
     fn domains() {
-        assert_eq!(domain_of("Vision Domain/Understanding.md"), "Vision Domain");
-        assert_eq!(domain_of("Vision Domain/sub/x.md"), "Vision Domain");
-        assert_eq!(domain_of("README.md"), "README");
-        assert_eq!(domain_of("token-list.md"), "token-list");
-        assert_eq!(domain_of(".md"), ".md");
-        assert_eq!(domain_of(""), "");
+        assert_eq!(
+            domain_of("Vision Domain/Understanding.md").as_deref(),
+            Some("Vision Domain")
+        );
+        assert_eq!(
+            domain_of("Vision Domain/sub/x.md").as_deref(),
+            Some("Vision Domain")
+        );
+        assert_eq!(domain_of("README.md"), None);
+        assert_eq!(domain_of(""), None);
+        assert_eq!(stem_of("Vision Domain/Understanding.md"), "Understanding");
+        assert_eq!(stem_of("token-list.md"), "token-list");
+        assert_eq!(stem_of(".md"), ".md");
     }
 
     #[test]
     fn decoding_repairs_and_warns() {
-        let source = decode("a.md".into(), "a".into(), b"# ok\n".to_vec());
+        let source = decode("a.md".into(), None, "a".into(), b"# ok\n".to_vec());
         assert_eq!(source.text.as_deref(), Some("# ok\n"));
         assert!(source.warnings.is_empty());
 
-        let source = decode("a.md".into(), "a".into(), b" \n\n".to_vec());
+        let source = decode("a.md".into(), None, "a".into(), b" \n\n".to_vec());
         assert_eq!(source.text, None);
         assert!(source.warnings[0].message.contains("empty"));
 
-        let source = decode("a.md".into(), "a".into(), b"line\nline\n\x00\x01".to_vec());
+        let source = decode(
+            "a.md".into(),
+            None,
+            "a".into(),
+            b"line\nline\n\x00\x01".to_vec(),
+        );
         assert_eq!(source.text, None);
         assert_eq!(source.warnings[0].line, Some(3));
         assert!(source.warnings[0].message.contains("binary"));
 
-        let source = decode("a.md".into(), "a".into(), b"ok\n\xff\xfe bad\n".to_vec());
+        let source = decode(
+            "a.md".into(),
+            None,
+            "a".into(),
+            b"ok\n\xff\xfe bad\n".to_vec(),
+        );
         assert_eq!(source.text.as_deref(), Some("ok\n\u{FFFD}\u{FFFD} bad\n"));
         assert_eq!(source.warnings[0].line, Some(2));
         assert!(source.warnings[0].message.contains("UTF-8"));
 
-        let source = decode("a.md".into(), "a".into(), b"\xEF\xBB\xBF# title".to_vec());
+        let source = decode(
+            "a.md".into(),
+            None,
+            "a".into(),
+            b"\xEF\xBB\xBF# title".to_vec(),
+        );
         assert_eq!(source.text.as_deref(), Some("# title"));
     }
 }

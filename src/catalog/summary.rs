@@ -1,16 +1,30 @@
 //! The few lines `citegraph catalog` prints: counts per domain and mechanism, then the lint findings
-//! and reading warnings, the first few of each (catalog.json has them all).
+//! and reading warnings, the first few of each (catalog.json and lint.csv have them all; with
+//! [`SummaryOptions::all_lint`] every one is printed).
+//!
+//! The counts are of the list as written: listings (entries) and distinct papers. Later stages
+//! count the papers Semantic Scholar resolved, which can be fewer; the first line says so.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::merge::LINT_KINDS;
+use super::lint::rank;
+use super::mechanisms::display_mechanism;
 use super::{Catalog, UNSPECIFIED};
+use crate::text::count_as as count;
 
 /// Findings and warnings shown before "... and N more".
 const SHOWN: usize = 8;
 
-pub fn summary(catalog: &Catalog) -> String {
+/// What the summary shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SummaryOptions {
+    /// Every lint finding and warning instead of the first few.
+    pub all_lint: bool,
+}
+
+pub fn summary(catalog: &Catalog, options: SummaryOptions) -> String {
+    let shown = if options.all_lint { usize::MAX } else { SHOWN };
     let mut out = String::new();
     let listings: usize = catalog.papers.iter().map(|p| p.listings.len()).sum();
     let repeated = catalog
@@ -26,9 +40,11 @@ pub fn summary(catalog: &Catalog) -> String {
     // Writing to a String cannot fail; the results are ignored for that reason.
     let _ = writeln!(
         out,
-        "catalogue: {} papers from {listings} listings in {} files ({repeated} papers listed more than once)",
-        catalog.papers.len(),
-        files.len()
+        "catalogue: {} ({} listed more than once) from {} in {}; later stages count those Semantic Scholar resolves",
+        count(catalog.papers.len(), "distinct paper", "distinct papers"),
+        count(repeated, "paper", "papers"),
+        count(listings, "listing", "listings"),
+        count(files.len(), "file", "files"),
     );
 
     let mut domains: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
@@ -61,28 +77,31 @@ pub fn summary(catalog: &Catalog) -> String {
         .map(|(m, _)| m.chars().count())
         .max()
         .unwrap_or(0);
-    for (mechanism, count) in &ranked {
-        let _ = writeln!(out, "  {mechanism:<width$}  {count:>4}");
+    for (mechanism, papers) in &ranked {
+        let mechanism = display_mechanism(mechanism);
+        let _ = writeln!(out, "  {mechanism:<width$}  {papers:>4}");
     }
 
-    let mut kinds: BTreeMap<usize, (&str, usize)> = BTreeMap::new();
+    let mut kinds: BTreeMap<(usize, &str), usize> = BTreeMap::new();
     for finding in &catalog.lint {
-        let rank = LINT_KINDS
-            .iter()
-            .position(|k| *k == finding.kind)
-            .unwrap_or(LINT_KINDS.len());
-        kinds.entry(rank).or_insert((&finding.kind, 0)).1 += 1;
+        *kinds
+            .entry((rank(&finding.kind), &finding.kind))
+            .or_default() += 1;
     }
     let by_kind: Vec<String> = kinds
-        .values()
-        .map(|(kind, count)| format!("{kind} {count}"))
+        .iter()
+        .map(|((_, kind), n)| format!("{kind} {n}"))
         .collect();
-    let _ = write!(out, "lint: {} findings", catalog.lint.len());
+    let _ = write!(
+        out,
+        "lint: {}",
+        count(catalog.lint.len(), "finding", "findings")
+    );
     if !by_kind.is_empty() {
         let _ = write!(out, " ({})", by_kind.join(", "));
     }
     let _ = writeln!(out);
-    for finding in catalog.lint.iter().take(SHOWN) {
+    for finding in catalog.lint.iter().take(shown) {
         let place = match (&finding.file, finding.line) {
             (Some(file), Some(line)) => format!("{file}:{line}: "),
             (Some(file), None) => format!("{file}: "),
@@ -90,22 +109,26 @@ pub fn summary(catalog: &Catalog) -> String {
         };
         let _ = writeln!(out, "  [{}] {place}{}", finding.kind, finding.message);
     }
-    more(&mut out, catalog.lint.len());
+    more(&mut out, catalog.lint.len(), shown);
 
     let _ = writeln!(out, "warnings: {}", catalog.warnings.len());
-    for warning in catalog.warnings.iter().take(SHOWN) {
+    for warning in catalog.warnings.iter().take(shown) {
         let place = match warning.line {
             Some(line) => format!("{}:{line}", warning.file),
             None => warning.file.clone(),
         };
         let _ = writeln!(out, "  {place}: {}", warning.message);
     }
-    more(&mut out, catalog.warnings.len());
+    more(&mut out, catalog.warnings.len(), shown);
     out
 }
 
-fn more(out: &mut String, total: usize) {
-    if total > SHOWN {
-        let _ = writeln!(out, "  ... and {} more in catalog.json", total - SHOWN);
+fn more(out: &mut String, total: usize, shown: usize) {
+    if total > shown {
+        let _ = writeln!(
+            out,
+            "  ... and {} more in catalog.json and lint.csv (all of them: --all-lint)",
+            total - shown
+        );
     }
 }

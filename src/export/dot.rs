@@ -21,9 +21,11 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use super::{charts, escape, hex_color, labels, top_missing};
+use super::charts::palette::{text_on, Palette};
+use super::{escape, hex_color, labels, top_missing};
 use super::{Exporter, OutputFile, RenderContext, RenderOptions};
 use crate::analysis::{Analysis, GroupStats, PaperMetrics};
+use crate::catalog::UNSPECIFIED;
 
 /// Writes `graph.dot`.
 pub struct Dot;
@@ -32,7 +34,7 @@ impl Exporter for Dot {
     fn files(&self, context: &RenderContext<'_>) -> Result<Vec<OutputFile>> {
         Ok(vec![OutputFile::new(
             "graph.dot",
-            to_dot(context.analysis, context.options),
+            to_dot(context.analysis, context.options, context.palette),
         )])
     }
 }
@@ -70,9 +72,9 @@ struct Node<'a> {
 }
 
 /// The DOT text of the graph.
-pub fn to_dot(analysis: &Analysis, options: &RenderOptions) -> String {
+pub fn to_dot(analysis: &Analysis, options: &RenderOptions, palette: &Palette) -> String {
     let layout = DotLayout::from_option(&options.dot_layout);
-    let nodes = collect_nodes(analysis, options.with_missing);
+    let nodes = collect_nodes(analysis, palette, options.with_missing);
     let max_pagerank = nodes
         .iter()
         .map(|n| n.pagerank)
@@ -122,14 +124,18 @@ pub fn to_dot(analysis: &Analysis, options: &RenderOptions) -> String {
         DotLayout::Year => write_year_groups(&mut out, &nodes, max_pagerank),
         DotLayout::Community => write_community_groups(&mut out, analysis, &nodes, max_pagerank),
     }
-    write_legend(&mut out, analysis, missing_count > 0);
+    write_legend(&mut out, analysis, palette, missing_count > 0);
     write_edges(&mut out, analysis, &nodes);
     out.push_str("}\n");
     out
 }
 
 /// Catalogue papers in the analysis' order, then the top missing papers not already among them.
-fn collect_nodes(analysis: &Analysis, with_missing: usize) -> Vec<Node<'_>> {
+fn collect_nodes<'a>(
+    analysis: &'a Analysis,
+    palette: &Palette,
+    with_missing: usize,
+) -> Vec<Node<'a>> {
     let by_id: HashMap<&str, &PaperMetrics> = analysis
         .papers
         .iter()
@@ -142,7 +148,7 @@ fn collect_nodes(analysis: &Analysis, with_missing: usize) -> Vec<Node<'_>> {
             continue;
         }
         let mechanisms = if paper.mechanisms.is_empty() {
-            vec!["unspecified".to_string()]
+            vec![UNSPECIFIED.to_string()]
         } else {
             paper.mechanisms.clone()
         };
@@ -152,10 +158,7 @@ fn collect_nodes(analysis: &Analysis, with_missing: usize) -> Vec<Node<'_>> {
             tooltip: tooltip(&paper.title, paper.year, &mechanisms),
             year: paper.year,
             community: Some(paper.community),
-            colors: mechanisms
-                .iter()
-                .map(|m| charts::mechanism_color(analysis, m))
-                .collect(),
+            colors: mechanisms.iter().map(|m| palette.color_of(m)).collect(),
             pagerank: paper.pagerank,
             missing: false,
         });
@@ -172,10 +175,7 @@ fn collect_nodes(analysis: &Analysis, with_missing: usize) -> Vec<Node<'_>> {
             tooltip: tooltip(&missing.title, missing.year, &predicted),
             year: missing.year,
             community: metrics.map(|m| m.community),
-            colors: vec![charts::mechanism_color(
-                analysis,
-                &missing.predicted_mechanism,
-            )],
+            colors: vec![palette.color_of(&missing.predicted_mechanism)],
             pagerank: metrics.map_or(0.0, |m| m.pagerank),
             missing: true,
         });
@@ -246,14 +246,10 @@ fn lighten((r, g, b): (u8, u8, u8)) -> (u8, u8, u8) {
     (tint(r), tint(g), tint(b))
 }
 
-/// Black or white text, whichever reads better on `color` (relative luminance, sRGB weights).
-fn text_color((r, g, b): (u8, u8, u8)) -> &'static str {
-    let luminance = 0.2126 * r as f64 + 0.7152 * g as f64 + 0.0722 * b as f64;
-    if luminance < 110.0 {
-        "#ffffff"
-    } else {
-        "#111111"
-    }
+/// The label colour on a `color` fill: the figures' rule ([`text_on`]), so a label reads the
+/// same in the DOT as on a heat-map cell.
+fn text_color(color: Rgb) -> String {
+    hex_color(text_on(color))
 }
 
 fn write_year_groups(out: &mut String, nodes: &[Node<'_>], max_pagerank: f64) {
@@ -317,8 +313,10 @@ fn write_community_groups(
         .map(|p| (p.paper_id.as_str(), p))
         .collect();
     for (community, members) in &communities {
+        // Named as in the communities figure.
         let label = format!(
-            "Community {community}: {} papers{}",
+            "{}; {} papers{}",
+            labels::community_name(analysis, *community),
             members.len(),
             dominant_mechanism(members, &mechanism_of)
                 .map(|m| format!(", mostly {m}"))
@@ -353,12 +351,12 @@ fn dominant_mechanism<'a>(
     }
     counts
         .into_iter()
-        .filter(|(m, _)| *m != "unspecified")
+        .filter(|(m, _)| *m != UNSPECIFIED)
         .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
         .map(|(m, _)| m)
 }
 
-fn write_legend(out: &mut String, analysis: &Analysis, with_missing: bool) {
+fn write_legend(out: &mut String, analysis: &Analysis, palette: &Palette, with_missing: bool) {
     out.push_str(
         "  subgraph cluster_legend {\n    label=\"Mechanism\";\n    style=rounded;\n    color=\"#999999\";\n    fontsize=16;\n",
     );
@@ -367,7 +365,7 @@ fn write_legend(out: &mut String, analysis: &Analysis, with_missing: bool) {
     // says so rather than repeating the grey once per mechanism.
     let mut swatches: Vec<(Rgb, Vec<&GroupStats>)> = Vec::new();
     for mechanism in &analysis.mechanisms {
-        let color = charts::mechanism_color(analysis, &mechanism.name);
+        let color = palette.color_of(&mechanism.name);
         match swatches.iter_mut().find(|(c, _)| *c == color) {
             Some((_, members)) => members.push(mechanism),
             None => swatches.push((color, vec![mechanism])),
@@ -479,7 +477,7 @@ mod tests {
 
     #[test]
     fn labels_are_escaped_and_edges_reversed_with_dir_back() {
-        let dot = to_dot(&analysis(), &options("year"));
+        let dot = to_dot(&analysis(), &options("year"), &Palette::new(&analysis()));
         assert!(
             dot.contains(r#"tooltip="A \"quoted\" \\ title with a break (2020; Token Pruning)""#),
             "{dot}"
@@ -494,7 +492,11 @@ mod tests {
 
     #[test]
     fn community_layout_draws_clusters() {
-        let dot = to_dot(&analysis(), &options("community"));
+        let dot = to_dot(
+            &analysis(),
+            &options("community"),
+            &Palette::new(&analysis()),
+        );
         assert!(dot.contains("subgraph cluster_1 {"));
         assert!(dot.contains("subgraph cluster_2 {"));
         assert!(dot.contains("subgraph cluster_legend {"));

@@ -11,10 +11,10 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use regex::Regex;
 
-use super::charts::{self, Figure};
+use super::charts::{Figure, Palette};
 use super::{escape, hex_color, labels, ranked_evidence, Exporter, OutputFile, RenderContext};
 use crate::analysis::{or_na, Analysis, MissingKind, MissingPaper, PaperMetrics};
 
@@ -32,7 +32,7 @@ pub struct Report;
 
 impl Exporter for Report {
     fn files(&self, context: &RenderContext<'_>) -> Result<Vec<OutputFile>> {
-        let page = to_html(context.analysis, context.figures)?;
+        let page = to_html(context.analysis, context.palette, context.figures)?;
         Ok(vec![OutputFile::new("report.html", page)])
     }
 }
@@ -62,17 +62,22 @@ const fn num(title: &'static str) -> Column {
 /// Lookups the tables share.
 struct Names<'a> {
     analysis: &'a Analysis,
+    palette: &'a Palette,
     by_key: HashMap<&'a str, &'a PaperMetrics>,
 }
 
 impl<'a> Names<'a> {
-    fn new(analysis: &'a Analysis) -> Self {
+    fn new(analysis: &'a Analysis, palette: &'a Palette) -> Self {
         let by_key = analysis
             .papers
             .iter()
             .filter_map(|p| Some((p.key.as_deref()?, p)))
             .collect();
-        Self { analysis, by_key }
+        Self {
+            analysis,
+            palette,
+            by_key,
+        }
     }
 
     /// A catalogue key as a reader knows the paper (abbreviation or short title), escaped, with
@@ -92,7 +97,7 @@ impl<'a> Names<'a> {
     fn mechanism(&self, name: &str) -> String {
         format!(
             "<span class=\"mech\"><span class=\"swatch\" style=\"background:{}\"></span>{}</span>",
-            hex_color(charts::mechanism_color(self.analysis, name)),
+            hex_color(self.palette.color_of(name)),
             escape::html(&labels::one_line(name))
         )
     }
@@ -107,8 +112,8 @@ impl<'a> Names<'a> {
 }
 
 /// The whole page.
-pub fn to_html(analysis: &Analysis, figures: &[Figure]) -> Result<String> {
-    let names = Names::new(analysis);
+pub fn to_html(analysis: &Analysis, palette: &Palette, figures: &[Figure]) -> Result<String> {
+    let names = Names::new(analysis, palette);
     let sections: Vec<(&str, &str, String)> = vec![
         ("summary", "Summary", summary(analysis)),
         ("figures", "Figures", figures_section(figures)?),
@@ -311,23 +316,11 @@ fn figures_section(figures: &[Figure]) -> Result<String> {
     let mut out = String::from("<div class=\"figures\">\n");
     for (index, figure) in figures.iter().enumerate() {
         let picture = if let Some(svg) = &figure.svg {
-            let text = std::fs::read_to_string(svg).with_context(|| {
-                format!(
-                    "cannot read figure {} for the report; was it deleted while rendering?",
-                    svg.display()
-                )
-            })?;
-            inline_svg(&text, &figure.title)
+            inline_svg(svg, &figure.title)
         } else if let Some(png) = &figure.png {
-            let bytes = std::fs::read(png).with_context(|| {
-                format!(
-                    "cannot read figure {} for the report; was it deleted while rendering?",
-                    png.display()
-                )
-            })?;
             format!(
                 "<img src=\"data:image/png;base64,{}\" alt=\"{}\">",
-                base64(&bytes),
+                base64(png),
                 escape::html(&figure.title)
             )
         } else {

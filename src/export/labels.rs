@@ -2,22 +2,64 @@
 //! paper reads the same everywhere: its method abbreviation (the catalogue's blue badge) when it
 //! has one, else a short form of its title.
 
-/// Collapses every run of whitespace (line breaks included) into one space.
+/// A label from the catalogue or the API made safe to print or draw on one line: control
+/// characters (newlines, tabs, NUL, which XML cannot hold) and runs of whitespace become one
+/// space, and the ends are trimmed.
 pub fn one_line(text: &str) -> String {
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// A title cut to at most `max_chars` characters at a word boundary, with `…` when cut. A title of
-/// the form `Name: what it does` becomes `Name` when the name is short, as a survey would cite it.
-pub fn short_title(title: &str, max_chars: usize) -> String {
-    let title = one_line(title);
-    if let Some((head, _)) = title.split_once(": ") {
-        let head = head.trim();
-        if !head.is_empty() && head.chars().count() <= max_chars.min(30) {
-            return head.to_string();
+    let mut out = String::with_capacity(text.len());
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_control() || c.is_whitespace() || c == '\u{FFFE}' || c == '\u{FFFF}' {
+            space = !out.is_empty();
+        } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
+            out.push(c);
         }
     }
-    truncate(&title, max_chars)
+    out
+}
+
+/// The longest method name a title's head may be ("ToMe", "Learned Token Pruning").
+const METHOD_NAME_CHARS: usize = 28;
+
+/// The method name of a title of the form `Name: what it does`: the part before the first ": "
+/// when it is 2 to 28 characters and at most 5 words long, as a survey would cite the paper.
+pub fn method_name(title: &str) -> Option<String> {
+    let title = one_line(title);
+    let (head, _) = title.split_once(": ")?;
+    let head = head.trim();
+    let chars = head.chars().count();
+    ((2..=METHOD_NAME_CHARS).contains(&chars) && head.split(' ').count() <= 5)
+        .then(|| head.to_string())
+}
+
+/// A paper's name, uncut: its abbreviation (the catalogue's blue badge) when it has one, else the
+/// method name of its title, else its whole title; `(untitled)` when all are empty. The one rule
+/// every output follows; each cuts the name to its own room ([`paper_label`] to 28 characters,
+/// the figures to pixels).
+pub fn paper_name(abbreviation: Option<&str>, title: &str) -> String {
+    let name = abbreviation
+        .map(one_line)
+        .filter(|a| !a.is_empty())
+        .or_else(|| method_name(title))
+        .unwrap_or_else(|| one_line(title));
+    if name.is_empty() {
+        "(untitled)".to_string()
+    } else {
+        name
+    }
+}
+
+/// A title's short form cut to at most `max_chars` characters: its method name when it has one
+/// that fits, else the title cut at a word boundary with `…`.
+pub fn short_title(title: &str, max_chars: usize) -> String {
+    match method_name(title) {
+        Some(name) if name.chars().count() <= max_chars => name,
+        _ => truncate(&one_line(title), max_chars),
+    }
 }
 
 /// Cuts `text` to at most `max_chars` characters, at the last space when there is one in the
@@ -36,12 +78,24 @@ pub fn truncate(text: &str, max_chars: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// The label of a paper in graphs and tables: its abbreviation, else its short title.
+/// The label of a paper in graphs and tables: [`paper_name`], a name from the title cut to 28
+/// characters (an abbreviation is the catalogue's own choice and stays whole).
 pub fn paper_label(abbreviation: Option<&str>, title: &str) -> String {
     match abbreviation.map(one_line) {
         Some(abbreviation) if !abbreviation.is_empty() => abbreviation,
-        _ => short_title(title, 28),
+        _ => truncate(&paper_name(None, title), METHOD_NAME_CHARS),
     }
+}
+
+/// A paper's label in a figure: [`paper_name`] (the figure cuts it to its pixels), and its year
+/// in parentheses (empty without a year), kept apart so that a cut label keeps its year.
+pub fn figure_paper_label(
+    abbreviation: Option<&str>,
+    title: &str,
+    year: Option<i32>,
+) -> (String, String) {
+    let year = year.map(|y| format!("({y})")).unwrap_or_default();
+    (paper_name(abbreviation, title), year)
 }
 
 /// Catalogue key -> [`paper_label`], for tables and evidence that list papers by key.
@@ -54,6 +108,40 @@ pub fn key_labels(analysis: &crate::analysis::Analysis) -> std::collections::Has
             Some((key, paper_label(p.abbreviation.as_deref(), &p.title)))
         })
         .collect()
+}
+
+/// How many papers name a community that has no label of its own.
+const COMMUNITY_NAME_PAPERS: usize = 3;
+
+/// The name of community `id` as the figures and the DOT show it: `C{id}: ` and the analysis'
+/// `community_label` when a paper of the community carries one, else the names
+/// ([`paper_name`], each cut to 20 characters) of its three catalogue papers of highest
+/// PageRank (ties by paper id); just `C{id}` when it holds no catalogue paper.
+pub fn community_name(analysis: &crate::analysis::Analysis, id: u32) -> String {
+    let members = analysis.papers.iter().filter(|p| p.community == id);
+    if let Some(label) = members
+        .clone()
+        .filter_map(|p| p.community_label.as_deref().map(one_line))
+        .find(|l| !l.is_empty())
+    {
+        return format!("C{id}: {label}");
+    }
+    let mut papers: Vec<_> = members.filter(|p| p.in_catalog).collect();
+    papers.sort_by(|a, b| {
+        b.pagerank
+            .total_cmp(&a.pagerank)
+            .then_with(|| a.paper_id.cmp(&b.paper_id))
+    });
+    let names: Vec<String> = papers
+        .iter()
+        .take(COMMUNITY_NAME_PAPERS)
+        .map(|p| truncate(&paper_name(p.abbreviation.as_deref(), &p.title), 20))
+        .collect();
+    if names.is_empty() {
+        format!("C{id}")
+    } else {
+        format!("C{id}: {}", names.join(", "))
+    }
 }
 
 /// An author list the way the catalogue writes it (BibTeX order, `Last, First and Last, First`),
@@ -78,6 +166,35 @@ pub fn authors_bibtex_style(authors: &[String], max: usize) -> String {
         names.push("others".to_string());
     }
     names.join(" and ")
+}
+
+/// A mechanism name for a legend: underscores as spaces, first letter upper-case.
+pub fn display_mechanism(name: &str) -> String {
+    let name = one_line(&name.replace('_', " "));
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "(none)".to_string(),
+    }
+}
+
+/// A domain name for an axis: the catalogue's folders are called "Vision Domain" and so on, and
+/// the figure's axis title already says "domain".
+pub fn display_domain(name: &str) -> String {
+    let name = one_line(&name.replace('_', " "));
+    const SUFFIX: &str = " domain";
+    let cut = name.len().saturating_sub(SUFFIX.len());
+    let short = match (name.get(..cut), name.get(cut..)) {
+        (Some(head), Some(tail)) if cut > 0 && tail.eq_ignore_ascii_case(SUFFIX) => {
+            head.trim_end().to_string()
+        }
+        _ => name,
+    };
+    if short.is_empty() {
+        "(none)".to_string()
+    } else {
+        short
+    }
 }
 
 #[cfg(test)]
@@ -109,6 +226,62 @@ mod tests {
             "Token Merging"
         );
         assert_eq!(paper_label(None, "X"), "X");
+    }
+
+    #[test]
+    fn figure_labels_are_cleaned_and_shortened() {
+        assert_eq!(one_line(" a\n\tb\u{0}c  "), "a b c");
+        assert_eq!(
+            figure_paper_label(None, "ToMe: Token Merging: Your ViT but Faster", Some(2023)),
+            ("ToMe".to_string(), "(2023)".to_string())
+        );
+        // The same name as the tables and the DOT give, uncut.
+        let long = "A very long method name that is not one: subtitle";
+        assert_eq!(figure_paper_label(None, long, None).0, long);
+        assert_eq!(paper_label(None, long), "A very long method name…");
+        assert_eq!(method_name("arXiv:2101.00001 a title"), None);
+        assert_eq!(
+            method_name("Make A Long Image Short: Adaptive"),
+            Some("Make A Long Image Short".into())
+        );
+        assert_eq!(paper_name(Some(" "), "\n"), "(untitled)");
+        assert_eq!(display_domain("Multi-modal Domain"), "Multi-modal");
+        assert_eq!(display_mechanism("token_pruning"), "Token pruning");
+    }
+
+    #[test]
+    fn communities_are_named_by_their_top_papers_or_their_label() {
+        use crate::analysis::{Analysis, PaperMetrics};
+        let paper = |id: &str, title: &str, pagerank: f64, community: u32| PaperMetrics {
+            paper_id: id.to_string(),
+            title: title.to_string(),
+            in_catalog: true,
+            pagerank,
+            community,
+            ..PaperMetrics::default()
+        };
+        let mut analysis = Analysis {
+            papers: vec![
+                paper("a", "ToMe: Token Merging", 0.1, 0),
+                paper(
+                    "b",
+                    "An extraordinarily long title with no method name",
+                    0.3,
+                    0,
+                ),
+                paper("c", "EViT: Not all patches", 0.2, 0),
+                paper("d", "DynamicViT: Pruning", 0.05, 0),
+                paper("e", "Other: x", 0.5, 1),
+            ],
+            ..Analysis::default()
+        };
+        assert_eq!(
+            community_name(&analysis, 0),
+            "C0: An extraordinarily…, EViT, ToMe"
+        );
+        assert_eq!(community_name(&analysis, 7), "C7");
+        analysis.papers[3].community_label = Some("token merging\n".into());
+        assert_eq!(community_name(&analysis, 0), "C0: token merging");
     }
 
     #[test]

@@ -1,9 +1,11 @@
 //! Outputs: tables (CSV, JSON), figures, graph exports (DOT, GraphML), the HTML report, the
 //! maintainers' suggestions and the survey's LaTeX tables.
 //!
-//! The render stage draws the figures (`charts`), then hands the analysis and the figures to one
-//! [`Exporter`] per output format (`dot.rs`, `graphml.rs`, `html.rs`, `suggestions.rs`,
-//! `latex.rs`); each returns its files' contents and [`render`] writes them atomically.
+//! The render stage computes the mechanism colours once ([`charts::Palette`]), draws the figures
+//! in memory (`charts`), then hands the analysis, the palette and the figures to one [`Exporter`]
+//! per output format (the figures' own files, `dot.rs`, `graphml.rs`, `suggestions.rs`,
+//! `latex.rs`, `html.rs`); each returns its files' contents and [`render`] writes them
+//! atomically.
 
 pub mod charts;
 pub mod dot;
@@ -30,7 +32,8 @@ use crate::analysis::Analysis;
 pub struct RenderOptions {
     /// Figures to draw: `all`, or names from [`charts::FIGURE_NAMES`].
     pub figures: Vec<String>,
-    /// Figure formats: `svg`, `png`.
+    /// Figure formats: `svg` (with its size in inches), `png` (300 dpi), `pdf` (vector, DejaVu
+    /// Sans embedded, for LaTeX); see [`charts::FORMATS`].
     pub format: Vec<String>,
     /// Figure width in pixels at 300 dpi (1050 = 3.5 in, one column of a two-column paper).
     pub width: u32,
@@ -44,7 +47,7 @@ impl Default for RenderOptions {
     fn default() -> Self {
         RenderOptions {
             figures: vec!["all".to_string()],
-            format: vec!["svg".to_string(), "png".to_string()],
+            format: charts::FORMATS.iter().map(|f| f.to_string()).collect(),
             width: 1050,
             with_missing: 10,
             dot_layout: "year".to_string(),
@@ -54,6 +57,9 @@ impl Default for RenderOptions {
 
 mod catalog;
 pub use catalog::write_catalog;
+
+pub mod lint;
+pub use lint::write_lint;
 
 mod unresolved;
 pub use unresolved::write_unresolved;
@@ -84,7 +90,9 @@ pub fn read_analysis(output_dir: &Path) -> Result<Analysis> {
 pub struct RenderContext<'a> {
     pub analysis: &'a Analysis,
     pub options: &'a RenderOptions,
-    /// The figures already drawn, in the order the report shows them.
+    /// The mechanism colours of this render, shared by the figures, the DOT and the report.
+    pub palette: &'a charts::Palette,
+    /// The figures already drawn (in memory), in the order the report shows them.
     pub figures: &'a [charts::Figure],
 }
 
@@ -111,9 +119,23 @@ pub trait Exporter {
     fn files(&self, context: &RenderContext<'_>) -> Result<Vec<OutputFile>>;
 }
 
-/// Every format `render` writes besides the figures, in the order it writes them.
+/// The figures' files, `figures/NAME.svg`, `NAME.png` and `NAME.pdf`, figure by figure.
+struct FigureFiles;
+
+impl Exporter for FigureFiles {
+    fn files(&self, context: &RenderContext<'_>) -> Result<Vec<OutputFile>> {
+        Ok(context
+            .figures
+            .iter()
+            .flat_map(charts::Figure::files)
+            .collect())
+    }
+}
+
+/// Every format `render` writes, in the order it writes them.
 fn exporters() -> Vec<Box<dyn Exporter>> {
     vec![
+        Box::new(FigureFiles),
         Box::new(dot::Dot),
         Box::new(graphml::GraphMl),
         Box::new(suggestions::Suggestions),
@@ -130,16 +152,14 @@ pub fn render(
     options: &RenderOptions,
     output_dir: &Path,
 ) -> Result<Vec<PathBuf>> {
-    let figures = charts::draw_figures(analysis, options, output_dir)
-        .with_context(|| format!("drawing the figures into {}", output_dir.display()))?;
-    let mut written: Vec<PathBuf> = figures
-        .iter()
-        .flat_map(|figure| [figure.svg.clone(), figure.png.clone()])
-        .flatten()
-        .collect();
+    let palette = charts::Palette::new(analysis);
+    let figures =
+        charts::draw_figures(analysis, options, &palette).context("drawing the figures")?;
+    let mut written: Vec<PathBuf> = Vec::new();
     let context = RenderContext {
         analysis,
         options,
+        palette: &palette,
         figures: &figures,
     };
     for exporter in exporters() {

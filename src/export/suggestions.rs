@@ -22,6 +22,7 @@ use anyhow::Result;
 
 use super::{escape, labels, ranked_evidence, Exporter, OutputFile, RenderContext};
 use crate::analysis::{Analysis, MissingKind, MissingPaper};
+use crate::catalog::UNSPECIFIED;
 
 /// How many papers of each kind the file suggests.
 pub const SUGGESTIONS_PER_KIND: usize = 20;
@@ -126,7 +127,7 @@ fn write_entry(
     let mut links = Vec::new();
     links.push(format!("[[Paper]({})]", paper_url(paper)));
     let predicted = labels::one_line(&paper.predicted_mechanism);
-    if !predicted.is_empty() && predicted != "unspecified" {
+    if !predicted.is_empty() && predicted != UNSPECIFIED {
         links.push(format!(
             "![](https://img.shields.io/badge/{}-orange)",
             escape::shields_label(&predicted)

@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use rustc_hash::FxBuildHasher;
 
 use super::{CatalogInfo, Citation, CitationGraph, Csr, Intents, PaperGraph, PaperNode, Scope};
-use crate::catalog::{Catalog, CatalogPaper};
+use crate::catalog::{unite_mechanisms, Catalog, CatalogPaper, MechanismCounts};
 use crate::records::compact::{PaperIds, PaperMetadata};
 use crate::records::{Corpus, Link};
 
@@ -349,7 +349,7 @@ fn external_ids(ids: &BTreeMap<String, serde_json::Value>) -> Vec<(String, Strin
 fn catalog_entries(catalog: &Catalog, corpus: &Corpus) -> Vec<(String, CatalogInfo)> {
     let by_key: HashMap<&str, &CatalogPaper> =
         catalog.papers.iter().map(|p| (p.key.as_str(), p)).collect();
-    let frequency = mechanism_frequency(catalog);
+    let counts = MechanismCounts::of(&catalog.papers);
     let mut entries: Vec<(String, CatalogInfo)> = Vec::new();
     let mut position: HashMap<String, usize> = HashMap::new();
     for resolution in &corpus.resolutions {
@@ -382,80 +382,19 @@ fn catalog_entries(catalog: &Catalog, corpus: &Corpus) -> Vec<(String, CatalogIn
             info.mechanisms.extend(paper.mechanisms.iter().cloned());
             info.domains.extend(paper.domains.iter().cloned());
             if info.primary_mechanism.is_empty() {
-                info.primary_mechanism = primary_mechanism(paper, &frequency);
+                info.primary_mechanism = counts.primary(paper);
             }
         }
     }
     for (_, info) in entries.iter_mut() {
-        info.mechanisms.sort();
-        info.mechanisms.dedup();
-        if info.mechanisms.len() > 1 {
-            info.mechanisms.retain(|m| m != UNSPECIFIED);
-        }
-        if info.mechanisms.is_empty() {
-            info.mechanisms.push(UNSPECIFIED.to_string());
-        }
+        unite_mechanisms(&mut info.mechanisms);
         info.domains.sort();
         info.domains.dedup();
         if !info.mechanisms.contains(&info.primary_mechanism) {
-            info.primary_mechanism = most_frequent(&info.mechanisms, &frequency);
+            info.primary_mechanism = counts.most_frequent(&info.mechanisms);
         }
     }
     entries
-}
-
-/// The label of papers without a mechanism badge.
-pub const UNSPECIFIED: &str = "unspecified";
-
-fn mechanism_frequency(catalog: &Catalog) -> HashMap<&str, usize> {
-    let mut frequency = HashMap::new();
-    for paper in &catalog.papers {
-        for m in &paper.mechanisms {
-            *frequency.entry(m.as_str()).or_insert(0) += 1;
-        }
-    }
-    frequency
-}
-
-/// Lower-case alphanumeric words joined by one space: `Token_Pruning` and `token pruning` meet.
-fn normalize_label(label: &str) -> String {
-    label
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| w.to_lowercase())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn primary_mechanism(paper: &CatalogPaper, frequency: &HashMap<&str, usize>) -> String {
-    for written in &paper.badges.mechanism {
-        let written = normalize_label(written);
-        if let Some(m) = paper
-            .mechanisms
-            .iter()
-            .find(|m| normalize_label(m) == written)
-        {
-            return m.clone();
-        }
-    }
-    most_frequent(&paper.mechanisms, frequency)
-}
-
-/// The mechanism shared by most catalogue papers; ties go to the first name in sort order.
-fn most_frequent(mechanisms: &[String], frequency: &HashMap<&str, usize>) -> String {
-    let mut best: Option<(&String, usize)> = None;
-    for m in mechanisms {
-        let f = frequency.get(m.as_str()).copied().unwrap_or(0);
-        let better = match best {
-            None => true,
-            Some((bm, bf)) => f > bf || (f == bf && m < bm),
-        };
-        if better {
-            best = Some((m, f));
-        }
-    }
-    best.map(|(m, _)| m.clone())
-        .unwrap_or_else(|| UNSPECIFIED.to_string())
 }
 
 /// The paper ids of a build: those of the compact records with their numbers, then the ones
@@ -517,6 +456,7 @@ impl<'a> Ids<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::UNSPECIFIED;
     use crate::records::{PaperRecord, Resolution};
 
     fn link(id: Option<&str>, influential: bool, intents: &[&str]) -> Link {

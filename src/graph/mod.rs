@@ -11,7 +11,9 @@ mod csr;
 
 use std::str::FromStr;
 
-pub use build::{build, UNSPECIFIED};
+/// Re-exported for the stages after the graph; defined once, in the catalogue.
+pub use crate::catalog::UNSPECIFIED;
+pub use build::build;
 pub use csr::{Csr, UndirectedCsr};
 
 /// Which citations become edges.

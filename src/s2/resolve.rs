@@ -3,23 +3,23 @@
 //! In order: the ids the catalogue gives (`ARXIV:`, `DOI:`, `ACL:`, `URL:`), asked in batches,
 //! then a title match (`/paper/search/match`) checked against the catalogue's title and year.
 //! A record found by id whose title is not the catalogue's (the catalogue links the wrong paper)
-//! is flagged and the paper is resolved by title instead. The same logic runs against the live
-//! API (through the cache) and against a snapshot file, through the [`Source`] trait, so both
-//! produce the same resolutions.
+//! is flagged and the paper is resolved by title instead. Titles are compared with
+//! [`crate::catalog::same_title`], the catalogue merge's matcher; one bar serves ids and title
+//! matches, so a record an id found but the title rejects is not found again by title. The same
+//! logic runs against the live API (through the cache) and against a snapshot file, through the
+//! [`Source`] trait, so both produce the same resolutions.
 
 use std::collections::{HashMap, HashSet};
 
-use crate::catalog::{Catalog, CatalogPaper};
+pub(crate) use crate::catalog::normalize_title;
+use crate::catalog::{same_title, Catalog, CatalogPaper};
 use crate::records::{PaperRecord, ResolveMethod};
 
-/// Titles agree when their normalized forms are this similar (or one contains the other).
-/// Measured on real pairs: drift of the same paper ("KV Caching" / "KV Cache", a dropped word)
-/// scores above 0.92; sibling papers of one group ("... with Dual Feature Caching" / "... with
-/// Token-wise Feature Caching") score 0.85. The same bar serves ids and title matches, so that
-/// a record an id found but the title rejects is not found again by title.
-const TITLE_SIMILARITY: f64 = 0.9;
 /// Years may differ by one between the preprint and the venue.
 const MAX_YEAR_GAP: i32 = 1;
+/// A journal version is often listed years after its preprint (or the other way round): with the
+/// same title *and* authors in common ([`authors_agree`]), years this far apart are one work.
+const MAX_YEAR_GAP_SAME_AUTHORS: i32 = 6;
 
 /// One id of a catalogue paper, in the form the API takes (`ARXIV:2106.15928`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,57 +126,6 @@ fn url_query(link: &str, found: &[IdQuery]) -> Option<String> {
     useful.then(|| url.to_string())
 }
 
-/// Lower case, letters and digits only, single spaces: how titles are compared.
-pub(crate) fn normalize_title(title: &str) -> String {
-    let mut out = String::with_capacity(title.len());
-    let mut gap = false;
-    for c in title.chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            if gap && !out.is_empty() {
-                out.push(' ');
-            }
-            gap = false;
-            out.push(c);
-        } else {
-            gap = true;
-        }
-    }
-    out
-}
-
-/// Similarity of two normalized titles in [0, 1]: 1 - edit distance / longer length, or 1 when
-/// one contains the other and the shorter is substantial (a subtitle left out).
-pub(crate) fn title_similarity(a: &str, b: &str) -> f64 {
-    if a == b {
-        return 1.0;
-    }
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    if short.len() >= 12 && long.contains(short) {
-        return 1.0;
-    }
-    let a: Vec<char> = a.chars().collect();
-    let b: Vec<char> = b.chars().collect();
-    let longest = a.len().max(b.len());
-    if longest == 0 {
-        return 1.0;
-    }
-    1.0 - levenshtein(&a, &b) as f64 / longest as f64
-}
-
-fn levenshtein(a: &[char], b: &[char]) -> usize {
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    let mut current = vec![0; b.len() + 1];
-    for (i, ca) in a.iter().enumerate() {
-        current[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let substitution = previous[j] + usize::from(ca != cb);
-            current[j + 1] = substitution.min(previous[j + 1] + 1).min(current[j] + 1);
-        }
-        std::mem::swap(&mut previous, &mut current);
-    }
-    previous[b.len()]
-}
-
 /// The title of a record as the notes quote it.
 fn quoted(record: &PaperRecord) -> String {
     format!("\"{}\"", record.title.as_deref().unwrap_or("(no title)"))
@@ -198,7 +147,7 @@ fn judge_ids(paper: &CatalogPaper, queries: &[IdQuery], answers: &Answers) -> Id
             Some(Answer::Unknown) => {}
             Some(Answer::Found(record)) => {
                 let found = normalize_title(record.title.as_deref().unwrap_or(""));
-                if wanted.is_empty() || title_similarity(&wanted, &found) >= TITLE_SIMILARITY {
+                if wanted.is_empty() || same_title(&wanted, &found) {
                     return Ok(((**record).clone(), query.method));
                 }
                 notes.push(format!(
@@ -226,14 +175,16 @@ fn judge_title(paper: &CatalogPaper, answer: Option<&Answer>) -> Result<PaperRec
     };
     let wanted = normalize_title(&paper.title);
     let found = normalize_title(record.title.as_deref().unwrap_or(""));
-    if title_similarity(&wanted, &found) < TITLE_SIMILARITY {
+    if !same_title(&wanted, &found) {
         return Err(format!(
             "the closest title on Semantic Scholar, {}, is another paper",
             quoted(record)
         ));
     }
     if let (Some(want), Some(got)) = (paper.year, record.year) {
-        if (want - got).abs() > MAX_YEAR_GAP {
+        let gap = (want - got).abs();
+        let same_authors = gap <= MAX_YEAR_GAP_SAME_AUTHORS && authors_agree(paper, record);
+        if gap > MAX_YEAR_GAP && !same_authors {
             return Err(format!(
                 "the title matches {} but its year {got} is far from the catalogue's {want}",
                 quoted(record)
@@ -241,6 +192,36 @@ fn judge_title(paper: &CatalogPaper, answer: Option<&Answer>) -> Result<PaperRec
         }
     }
     Ok((**record).clone())
+}
+
+/// Family names, compared in normalized form (`Yongming Rao` and `Rao, Yongming` both give
+/// `rao`; the catalogue's names are already `First Last`).
+fn family_name(name: &str) -> String {
+    let name = match name.split_once(',') {
+        Some((last, _)) => last,
+        None => name.split_whitespace().last().unwrap_or(name),
+    };
+    normalize_title(name)
+}
+
+/// The catalogue's authors and the record's share at least half of the shorter list (lists are
+/// often cut short with "and others"), by family name; false when either list is empty.
+fn authors_agree(paper: &CatalogPaper, record: &PaperRecord) -> bool {
+    let ours: HashSet<String> = paper
+        .authors
+        .iter()
+        .map(|a| family_name(a))
+        .filter(|a| !a.is_empty())
+        .collect();
+    let theirs: HashSet<String> = record
+        .authors
+        .iter()
+        .filter_map(|a| a.name.as_deref())
+        .map(family_name)
+        .filter(|a| !a.is_empty())
+        .collect();
+    let shorter = ours.len().min(theirs.len());
+    shorter > 0 && 2 * ours.intersection(&theirs).count() >= shorter
 }
 
 /// Resolves every catalogue paper against `source`: ids first (all in one round, so a batch
@@ -426,39 +407,6 @@ mod tests {
     }
 
     #[test]
-    fn normalizes_titles() {
-        assert_eq!(
-            normalize_title("  ToMe: Token-Merging,  Your ViT!  "),
-            "tome token merging your vit"
-        );
-        assert_eq!(normalize_title("ünïcödé 令牌 <b>"), "ünïcödé 令牌 b");
-        assert_eq!(normalize_title("..."), "");
-    }
-
-    #[test]
-    fn similarity_tolerates_small_drift_only() {
-        let a = normalize_title(
-            "Pyramidkv: Dynamic kv Caching compression based on pyramidal information funneling",
-        );
-        let b = normalize_title(
-            "PyramidKV: Dynamic KV Cache Compression based on Pyramidal Information Funneling",
-        );
-        assert!(title_similarity(&a, &b) > 0.9);
-        let c = normalize_title("Token Merging: Your ViT But Faster");
-        assert!(
-            title_similarity(
-                &normalize_title("ToMe: Token Merging: Your ViT But Faster"),
-                &c
-            ) >= 0.99
-        );
-        assert!(title_similarity(&a, &c) < 0.5);
-        let dual = normalize_title("Accelerating Diffusion Transformers with Dual Feature Caching");
-        let token =
-            normalize_title("Accelerating Diffusion Transformers with Token-wise Feature Caching");
-        assert!(title_similarity(&dual, &token) < TITLE_SIMILARITY);
-    }
-
-    #[test]
     fn id_queries_in_order_and_urls_only_when_useful() {
         let mut p = paper("k", "T", None, Some("2210.09461"));
         p.ids.doi = Some("10.1145/1".into());
@@ -550,6 +498,49 @@ mod tests {
             .any(|n| n.contains("same Semantic Scholar record as arxiv:1")));
         // One id round, one title round (the duplicate title asked once).
         assert_eq!(source.calls, ["ids ARXIV:1", "titles 3"]);
+    }
+
+    #[test]
+    fn a_journal_version_years_after_its_preprint_resolves_when_authors_agree() {
+        let author = |name: &str| crate::records::Author {
+            author_id: None,
+            name: Some(name.into()),
+        };
+        let mut journal = paper("title:j", "Dynamic Token Sparsification", Some(2024), None);
+        journal.authors = vec!["Yongming Rao".into(), "Jie Zhou".into()];
+        let mut other = paper("title:o", "Token Sparsity Again", Some(2024), None);
+        other.authors = vec!["Ada Lovelace".into()];
+        let nobody = paper("title:n", "Pruned Tokens for All", Some(2024), None);
+        let catalog = Catalog {
+            papers: vec![journal, other, nobody],
+            ..Catalog::default()
+        };
+        let mut source = Fixed::default();
+        let mut preprint = record("pre", "Dynamic Token Sparsification", Some(2021));
+        preprint.authors = vec![
+            author("Yongming Rao"),
+            author("Wenliang Zhao"),
+            author("Jie Zhou"),
+        ];
+        source
+            .titles
+            .insert(normalize_title("Dynamic Token Sparsification"), preprint);
+        let mut stranger = record("x", "Token Sparsity Again", Some(2021));
+        stranger.authors = vec![author("Bob Tables")];
+        source
+            .titles
+            .insert(normalize_title("Token Sparsity Again"), stranger);
+        source.titles.insert(
+            normalize_title("Pruned Tokens for All"),
+            record("y", "Pruned Tokens for All", Some(2020)),
+        );
+        let out = run(&catalog, &mut source);
+        assert_eq!(out[0].record.as_ref().unwrap().paper_id, "pre");
+        assert_eq!(out[0].method, Some(ResolveMethod::Title));
+        // Other authors, or none to compare: the year gap still says another work.
+        assert!(out[1].record.is_none(), "{:?}", out[1]);
+        assert!(out[1].notes[0].contains("year 2021"), "{:?}", out[1].notes);
+        assert!(out[2].record.is_none(), "{:?}", out[2]);
     }
 
     #[test]

@@ -19,7 +19,8 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle, FontTransform};
 
-use super::{Rgb, DEJAVU_SANS, DEJAVU_SANS_BOLD, FONT_FAMILY};
+use super::palette::Rgb;
+use super::style::{DEJAVU_SANS, DEJAVU_SANS_BOLD, FONT_FAMILY};
 
 /// DejaVu Sans: (ascender - descender) / units per em = (1901 + 483) / 2048. ab_glyph scales a
 /// font so that this height equals the requested size, so one em is `size / ASCENT_DESCENT`.

@@ -5,13 +5,16 @@
 
 use anyhow::Result;
 
-use super::canvas::Canvas;
+use super::axis::{log_ticks, Scale};
+use super::canvas::{cap_height, line_height, Canvas, HAlign, TextSpec, VAlign};
+use super::palette::Rgb;
 use super::parts::{
-    draw_empty, draw_marker, draw_title, draw_x_axis, draw_y_axis, empty_height, log_ticks,
-    title_height, x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
-    Scale,
+    draw_empty, draw_marker, draw_title, draw_x_axis, draw_y_axis, empty_height, title_height,
+    x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
 };
-use super::{Chart, Rgb, Style};
+use super::style::Style;
+use super::text::fit_text;
+use super::Chart;
 use crate::analysis::Analysis;
 
 /// Okabe-Ito blue and vermillion, with different markers so that grayscale still tells them
@@ -181,6 +184,22 @@ impl Chart for CitationDistribution {
             for &(x, y) in &path {
                 draw_marker(c, st, shape, x, y, marker, color)?;
             }
+        }
+        // How many papers each curve leaves out, in its colour, in the top right corner, which
+        // a falling CCDF never reaches: a count of zero has no place on a log scale.
+        let note_size = st.small_size();
+        let mut y = plot.y0 + st.gap() + cap_height(note_size);
+        for (i, series) in self.drawn() {
+            let note = match series.zeros {
+                0 => continue,
+                1 => format!("1 of {} papers never cited, not drawn", series.papers),
+                n => format!("{n} of {} papers never cited, not drawn", series.papers),
+            };
+            let spec = TextSpec::new(note_size, SERIES[i % SERIES.len()].0)
+                .align(HAlign::Right, VAlign::Baseline);
+            let note = fit_text(&note, note_size, false, plot.width() - st.px(40.0));
+            c.text(&note, plot.x1 - st.gap(), y, &spec)?;
+            y += line_height(note_size);
         }
         // The legend under the plot: inside, a steep catalogue curve can cross any corner.
         self.legend().draw(c, st, plot.y1 + x_axis_height(st, true))

@@ -5,19 +5,26 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
+use super::axis::{linear_ticks, Scale};
 use super::canvas::{text_width, Canvas, HAlign, TextSpec, VAlign};
+use super::palette::{Palette, Rgb, AXIS, TEXT, WHITE};
 use super::parts::{
-    draw_empty, draw_title, draw_x_axis, empty_height, linear_ticks, title_height, x_axis_height,
-    AxisStyle, LegendBlock, LegendEntry, Rect, Scale,
+    draw_empty, draw_title, draw_x_axis, empty_height, title_height, x_axis_height, AxisStyle,
+    LegendBlock, LegendEntry, Rect,
 };
-use super::{fit_text, Chart, MechanismGroups, Rgb, Style, AXIS, TEXT, WHITE};
+use super::style::Style;
+use super::text::fit_with_suffix;
+use super::Chart;
 use crate::analysis::Analysis;
+use crate::export::labels::community_name;
 
 /// Communities past this many are merged into one bar.
 const MAX_COMMUNITIES: usize = 10;
 
 struct Row {
     label: String,
+    /// The catalogue paper count, "(n)", kept whole when the label is cut.
+    count: String,
     /// Share of each mechanism group, summing to 1.
     shares: Vec<f64>,
 }
@@ -33,7 +40,7 @@ pub(super) struct Communities {
 }
 
 impl Communities {
-    pub fn new(analysis: &Analysis, groups: &MechanismGroups) -> Self {
+    pub fn new(analysis: &Analysis, groups: &Palette) -> Self {
         let n_groups = groups.groups.len();
         // Per community: paper count and (fractional) mechanism counts.
         let mut by_community: BTreeMap<u32, (usize, Vec<f64>)> = BTreeMap::new();
@@ -48,13 +55,14 @@ impl Communities {
             }
         }
         let communities = by_community.len();
-        let mut ranked: Vec<(u32, (usize, Vec<f64>))> = by_community.into_iter().collect();
-        ranked.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then(a.0.cmp(&b.0)));
+        // By community number, which is by size in the whole graph (0 is the largest), as the
+        // README and the tables number them.
+        let ranked: Vec<(u32, (usize, Vec<f64>))> = by_community.into_iter().collect();
         let mut rows = Vec::new();
         let mut rest = (0usize, vec![0.0; n_groups], 0usize);
         for (i, (id, (count, mechanisms))) in ranked.into_iter().enumerate() {
             if i < MAX_COMMUNITIES - 1 || communities <= MAX_COMMUNITIES {
-                rows.push((format!("C{id} ({count})"), mechanisms));
+                rows.push((community_name(analysis, id), count, mechanisms));
             } else {
                 rest.0 += count;
                 rest.2 += 1;
@@ -64,12 +72,12 @@ impl Communities {
             }
         }
         if rest.2 > 0 {
-            rows.push((format!("{} others ({})", rest.2, rest.0), rest.1));
+            rows.push((format!("{} smaller communities", rest.2), rest.0, rest.1));
         }
         let mut used = vec![false; n_groups];
         let rows: Vec<Row> = rows
             .into_iter()
-            .map(|(label, counts)| {
+            .map(|(label, count, counts)| {
                 let total: f64 = counts.iter().sum();
                 let shares = counts
                     .iter()
@@ -78,7 +86,11 @@ impl Communities {
                 for (g, s) in shares.iter().enumerate() {
                     used[g] |= *s > 0.0;
                 }
-                Row { label, shares }
+                Row {
+                    label,
+                    count: format!("({count})"),
+                    shares,
+                }
             })
             .collect();
         let shown: Vec<usize> = (0..n_groups).filter(|&g| used[g]).collect();
@@ -102,6 +114,27 @@ impl Communities {
     }
 }
 
+/// A community name "C2: A, B, C" and its count cut to `width` at the commas: the names that do
+/// not fit are dropped whole ("C2: A, B… (82)"), so no paper's name is cut mid-word; a first
+/// name too long for the room is cut as any label is.
+fn fit_name_list(label: &str, count: &str, size: f64, width: f64) -> String {
+    let full = format!("{label} {count}");
+    if text_width(&full, size, false) <= width {
+        return full;
+    }
+    let mut names: Vec<&str> = label.split(", ").collect();
+    while names.len() > 1 {
+        names.pop();
+        let kept = names.join(", ");
+        let ellipsis = if kept.ends_with('…') { "" } else { "…" };
+        let candidate = format!("{kept}{ellipsis} {count}");
+        if text_width(&candidate, size, false) <= width {
+            return candidate;
+        }
+    }
+    fit_with_suffix(label, count, size, width)
+}
+
 impl Chart for Communities {
     fn title(&self) -> String {
         "Communities vs. mechanisms".to_string()
@@ -109,10 +142,11 @@ impl Chart for Communities {
 
     fn caption(&self) -> String {
         let mut caption = format!(
-            "The {} communities of the citation graph that hold catalogue papers, largest \
-             first (catalogue papers in parentheses; beyond the {} largest, merged), each split \
-             into the mechanisms of its catalogue papers; a paper with k mechanisms counts 1/k \
-             towards each.",
+            "The {} communities of the citation graph that hold catalogue papers, largest first \
+             (by their size in the whole graph; C0 is the largest; beyond the first {}, merged), \
+             each named by its most-cited catalogue papers (highest PageRank) and split into the \
+             mechanisms of its catalogue papers (their count in parentheses); a paper with k \
+             mechanisms counts 1/k towards each.",
             self.communities,
             MAX_COMMUNITIES - 1
         );
@@ -146,9 +180,9 @@ impl Chart for Communities {
         let widest = self
             .rows
             .iter()
-            .map(|r| text_width(&r.label, size, false))
+            .map(|r| text_width(&format!("{} {}", r.label, r.count), size, false))
             .fold(0.0, f64::max);
-        let label_width = widest.min(st.width * 0.35);
+        let label_width = widest.min(st.width * 0.46);
         let scale = Scale::linear(0.0, 1.0);
         let ticks = linear_ticks(&scale, 4, true);
         let last_half = text_width("100%", size, false) / 2.0;
@@ -163,7 +197,7 @@ impl Chart for Communities {
         let separator = st.px(2.0).max(1.0);
         for (i, row) in self.rows.iter().enumerate() {
             let cy = top + st.px(4.0) + rh * (i as f64 + 0.5);
-            let label = fit_text(&row.label, size, false, label_width);
+            let label = fit_name_list(&row.label, &row.count, size, label_width);
             c.text(&label, plot.x0 - st.gap(), cy, &spec)?;
             let half = rh * 0.36;
             let mut start = 0.0;
@@ -187,7 +221,7 @@ impl Chart for Communities {
             &plot,
             &scale,
             &ticks,
-            "Share of the community's papers",
+            "Share of papers",
             AxisStyle::default(),
         )?;
         c.vline(plot.x0, plot.y0, plot.y1, st.line(), AXIS)?;

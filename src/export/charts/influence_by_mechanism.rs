@@ -3,12 +3,15 @@
 
 use anyhow::Result;
 
+use super::axis::{log_ticks, Scale};
 use super::canvas::{text_width, Canvas, HAlign, TextSpec, VAlign};
+use super::palette::{Palette, Rgb, AXIS, TEXT, WHITE};
 use super::parts::{
-    draw_empty, draw_title, draw_x_axis, empty_height, log_ticks, title_height, x_axis_height,
-    AxisStyle, Rect, Scale,
+    draw_empty, draw_title, draw_x_axis, empty_height, title_height, x_axis_height, AxisStyle, Rect,
 };
-use super::{fit_with_suffix, left_out, Chart, MechanismGroups, Rgb, Style, AXIS, TEXT, WHITE};
+use super::style::Style;
+use super::text::{fit_with_suffix, left_out};
+use super::Chart;
 use crate::analysis::Analysis;
 
 struct Row {
@@ -48,7 +51,7 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 }
 
 impl InfluenceByMechanism {
-    pub fn new(analysis: &Analysis, groups: &MechanismGroups) -> Self {
+    pub fn new(analysis: &Analysis, groups: &Palette) -> Self {
         let mut points: Vec<Vec<(f64, f64)>> = vec![Vec::new(); groups.groups.len()];
         let (mut papers, mut left_out) = (0, 0);
         for paper in analysis.papers.iter().filter(|p| p.in_catalog) {

@@ -5,9 +5,12 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 
 use super::canvas::Canvas;
+use super::palette::Palette;
 use super::parts::{draw_empty, draw_title, empty_height, title_height, Colorbar, Heatmap};
-use super::{display_domain, Chart, MechanismGroups, Style};
+use super::style::Style;
+use super::Chart;
 use crate::analysis::Analysis;
+use crate::export::labels::display_domain;
 
 /// Domains past this many are merged into one column.
 const MAX_DOMAINS: usize = 8;
@@ -20,7 +23,7 @@ pub(super) struct MechanismDomain {
 }
 
 impl MechanismDomain {
-    pub fn new(analysis: &Analysis, groups: &MechanismGroups) -> Self {
+    pub fn new(analysis: &Analysis, groups: &Palette) -> Self {
         let catalog: Vec<_> = analysis.papers.iter().filter(|p| p.in_catalog).collect();
         // Domains in the analysis's order (by paper count), then any only the papers name.
         let mut domains: Vec<String> = analysis.domains.iter().map(|d| d.name.clone()).collect();
@@ -120,7 +123,7 @@ impl Chart for MechanismDomain {
              several mechanisms or domains counts once in each of its cells. Mechanisms beyond \
              the {} most common are grouped as \"other\".",
             self.papers,
-            super::NAMED_MECHANISMS
+            super::palette::NAMED_MECHANISMS
         )
     }
 

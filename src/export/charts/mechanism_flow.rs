@@ -4,8 +4,10 @@
 use anyhow::Result;
 
 use super::canvas::Canvas;
+use super::palette::Palette;
 use super::parts::{draw_empty, draw_title, empty_height, title_height, Colorbar, Heatmap};
-use super::{row_shares, Chart, MechanismGroups, Style};
+use super::style::Style;
+use super::Chart;
 use crate::analysis::Analysis;
 
 pub(super) struct MechanismFlow {
@@ -16,7 +18,7 @@ pub(super) struct MechanismFlow {
 }
 
 impl MechanismFlow {
-    pub fn new(analysis: &Analysis, groups: &MechanismGroups) -> Self {
+    pub fn new(analysis: &Analysis, groups: &Palette) -> Self {
         let flow = &analysis.flow;
         let n = groups.groups.len();
         let mut counts = vec![vec![0u64; n]; n];
@@ -52,7 +54,7 @@ impl MechanismFlow {
         // The colour scale ends at the largest share, rounded up to a tick: row shares rarely
         // reach 100%, and a scale to 100% would leave the dark half of the colours unused.
         let largest = shares.iter().flatten().copied().fold(0.0, f64::max);
-        let top = super::parts::nice_max(largest, 4).clamp(0.1, 1.0);
+        let top = super::axis::nice_max(largest, 4).clamp(0.1, 1.0);
         let fill = shares
             .iter()
             .map(|row| row.iter().map(|s| s / top).collect())
@@ -121,4 +123,23 @@ impl Chart for MechanismFlow {
         let top = draw_title(c, st, &self.title())?;
         self.heatmap().draw(c, st, top)
     }
+}
+
+/// Each row of a count matrix as shares of its total (0 for an empty row).
+pub(crate) fn row_shares(counts: &[Vec<u64>]) -> Vec<Vec<f64>> {
+    counts
+        .iter()
+        .map(|row| {
+            let total: u64 = row.iter().sum();
+            row.iter()
+                .map(|&c| {
+                    if total == 0 {
+                        0.0
+                    } else {
+                        c as f64 / total as f64
+                    }
+                })
+                .collect()
+        })
+        .collect()
 }

@@ -5,12 +5,16 @@
 use anyhow::Result;
 
 use super::canvas::Canvas;
+use super::palette::Palette;
 use super::parts::{
     draw_empty, draw_heading, draw_title, empty_height, heading_height, title_height, Bar, BarList,
     LegendBlock,
 };
-use super::{clean_label, left_out, short_title, Chart, MechanismGroups, Style};
+use super::style::Style;
+use super::text::left_out;
+use super::Chart;
 use crate::analysis::{Analysis, MissingKind};
+use crate::export::labels::{one_line, paper_name};
 
 /// Papers per panel.
 const TOP: usize = 10;
@@ -28,7 +32,7 @@ pub(super) struct Missing {
 }
 
 impl Missing {
-    pub fn new(analysis: &Analysis, groups: &MechanismGroups) -> Self {
+    pub fn new(analysis: &Analysis, groups: &Palette) -> Self {
         let mut used = Vec::new();
         let mut panels = Vec::new();
         for (kind, heading) in [
@@ -55,13 +59,14 @@ impl Missing {
                 .iter()
                 .map(|m| {
                     used.push(m.predicted_mechanism.as_str());
-                    let label = short_title(&m.title);
+                    // A paper with no title is named by its id.
+                    let label = if one_line(&m.title).is_empty() {
+                        one_line(&m.paper_id)
+                    } else {
+                        paper_name(None, &m.title)
+                    };
                     Bar {
-                        label: if label.is_empty() {
-                            clean_label(&m.paper_id)
-                        } else {
-                            label
-                        },
+                        label,
                         suffix: m.year.map(|y| format!("({y})")).unwrap_or_default(),
                         value: m.score,
                         color: groups.color_of(&m.predicted_mechanism),
@@ -77,6 +82,8 @@ impl Missing {
                     // A missing paper is known by its title alone: give the titles more room.
                     label_share: 0.56,
                     limit: None,
+                    zoom: false,
+                    note: String::new(),
                 },
             });
         }

@@ -7,12 +7,16 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
+use super::axis::{linear_ticks, nice_max, Scale};
 use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
+use super::palette::{Palette, AXIS, MUTED, TEXT, WHITE};
 use super::parts::{
-    draw_empty, draw_title, draw_y_axis, empty_height, linear_ticks, nice_max, title_height,
-    x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Rect, Scale,
+    draw_empty, draw_title, draw_y_axis, empty_height, title_height, x_axis_height, y_axis_width,
+    AxisStyle, LegendBlock, LegendEntry, Rect,
 };
-use super::{left_out, Chart, MechanismGroups, Style, AXIS, MUTED, TEXT, WHITE};
+use super::style::Style;
+use super::text::left_out;
+use super::Chart;
 use crate::analysis::Analysis;
 
 /// Years beyond this span are pooled into the first bar: bars would be too thin to read.
@@ -68,7 +72,7 @@ fn timeline_start(years: &BTreeMap<i32, (usize, Vec<f64>)>) -> Option<i32> {
 }
 
 impl PapersPerYear {
-    pub fn new(analysis: &Analysis, groups: &MechanismGroups) -> Self {
+    pub fn new(analysis: &Analysis, groups: &Palette) -> Self {
         let n_groups = groups.groups.len();
         // Per year: papers, and their (fractional) count per mechanism group.
         let mut years: BTreeMap<i32, (usize, Vec<f64>)> = BTreeMap::new();
@@ -143,7 +147,7 @@ impl PapersPerYear {
     }
 
     /// The y scale, its ticks, and where the bars' slots start and how wide each is.
-    fn columns(&self, st: &Style) -> (Scale, Vec<super::parts::Tick>, f64, f64) {
+    fn columns(&self, st: &Style) -> (Scale, Vec<super::axis::Tick>, f64, f64) {
         let max = self
             .bars
             .iter()
@@ -225,7 +229,7 @@ impl Chart for PapersPerYear {
              k mechanisms counts 1/k towards each, so bar heights are paper counts. Mechanisms \
              beyond the {} most common are grouped as \"other\".",
             self.papers,
-            super::NAMED_MECHANISMS
+            super::palette::NAMED_MECHANISMS
         );
         caption.push_str(&left_out(self.without_year, "without a year"));
         match self.pooled {

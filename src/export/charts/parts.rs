@@ -3,11 +3,13 @@
 
 use anyhow::Result;
 
+use super::axis::{linear_ticks, nice_max, nice_step, Scale, Tick};
 use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
-use super::{
-    fit_labels, fit_text, luminance, sequential, text_on, wrap_text, wrap_text_complete, Rgb,
-    Style, AXIS, EMPTY_CELL, GRID, MUTED, TEXT, WHITE,
+use super::palette::{
+    darker, luminance, sequential, text_on, Rgb, AXIS, EMPTY_CELL, GRID, MUTED, TEXT, WHITE,
 };
+use super::style::Style;
+use super::text::{fit_labels, fit_text, wrap_text, wrap_text_complete};
 
 /// A rectangle in pixels.
 #[derive(Debug, Clone, Copy)]
@@ -296,224 +298,7 @@ pub(crate) fn draw_marker(
 
 /// The outline a fill needs to stand out from white, if it does.
 pub(crate) fn outline_for(color: Rgb) -> Option<Rgb> {
-    (luminance(color) > 0.45).then(|| super::darker(color, 0.45))
-}
-
-/// A numeric axis: the range it maps and whether it is logarithmic.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Scale {
-    pub lo: f64,
-    pub hi: f64,
-    pub log: bool,
-}
-
-impl Scale {
-    pub fn linear(lo: f64, hi: f64) -> Self {
-        let (lo, hi) = sane_range(lo, hi);
-        Scale { lo, hi, log: false }
-    }
-
-    /// A log scale around [lo, hi] (both must be positive), widened to the nearest 1, 2 or 5
-    /// times a power of ten on each side, so that the data fills the axis.
-    pub fn log(lo: f64, hi: f64) -> Self {
-        let lo = if lo.is_finite() && lo > 0.0 { lo } else { 1.0 };
-        let hi = if hi.is_finite() && hi >= lo {
-            hi
-        } else {
-            lo * 10.0
-        };
-        let lo = round_125(lo, false);
-        let mut hi = round_125(hi, true);
-        if hi <= lo {
-            hi = round_125(lo * 1.5, true);
-        }
-        Scale { lo, hi, log: true }
-    }
-
-    /// Maps a value to a pixel between `a` (at lo) and `b` (at hi), clamped to the range.
-    pub fn map(&self, v: f64, a: f64, b: f64) -> f64 {
-        let t = if self.log {
-            if v.is_nan() || v <= 0.0 {
-                0.0
-            } else {
-                (v.log10() - self.lo.log10()) / (self.hi.log10() - self.lo.log10())
-            }
-        } else {
-            (v - self.lo) / (self.hi - self.lo)
-        };
-        let t = if t.is_finite() {
-            t.clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        a + (b - a) * t
-    }
-}
-
-/// The nearest 1, 2 or 5 times a power of ten below (or, with `up`, above) `v` > 0.
-fn round_125(v: f64, up: bool) -> f64 {
-    let decade = 10f64.powf(v.log10().floor());
-    let steps = [1.0, 2.0, 5.0, 10.0];
-    let found = if up {
-        steps.iter().find(|&&k| k * decade >= v * (1.0 - 1e-12))
-    } else {
-        steps
-            .iter()
-            .rev()
-            .find(|&&k| k * decade <= v * (1.0 + 1e-12))
-    };
-    found.map(|k| k * decade).unwrap_or(decade)
-}
-
-fn sane_range(lo: f64, hi: f64) -> (f64, f64) {
-    let lo = if lo.is_finite() { lo } else { 0.0 };
-    let hi = if hi.is_finite() { hi } else { lo + 1.0 };
-    if hi > lo {
-        (lo, hi)
-    } else {
-        (lo, lo + 1.0)
-    }
-}
-
-/// A tick: its value and label (empty for a minor tick).
-#[derive(Debug, Clone)]
-pub(crate) struct Tick {
-    pub value: f64,
-    pub label: String,
-}
-
-/// A round step that gives at most about `max_ticks` ticks over `range`.
-fn nice_step(range: f64, max_ticks: usize) -> f64 {
-    let raw = range / max_ticks.max(1) as f64;
-    if raw.is_nan() || raw <= 0.0 || !raw.is_finite() {
-        return 1.0;
-    }
-    let magnitude = 10f64.powf(raw.log10().floor());
-    let norm = raw / magnitude;
-    let nice = if norm <= 1.0 {
-        1.0
-    } else if norm <= 2.0 {
-        2.0
-    } else if norm <= 2.5 {
-        2.5
-    } else if norm <= 5.0 {
-        5.0
-    } else {
-        10.0
-    };
-    nice * magnitude
-}
-
-/// The top of a linear axis that starts at 0 and shows `max` with a little headroom, on a tick.
-pub(crate) fn nice_max(max: f64, max_ticks: usize) -> f64 {
-    if max.is_nan() || max <= 0.0 || !max.is_finite() {
-        return 1.0;
-    }
-    let step = nice_step(max * 1.04, max_ticks);
-    (max * 1.04 / step).ceil() * step
-}
-
-/// Round ticks over a linear range; `percent` labels 0.5 as "50%".
-pub(crate) fn linear_ticks(scale: &Scale, max_ticks: usize, percent: bool) -> Vec<Tick> {
-    let step = nice_step(scale.hi - scale.lo, max_ticks);
-    let decimals = if percent {
-        (-(step * 100.0).log10().floor()).max(0.0) as usize
-    } else {
-        let d = (-step.log10().floor()).max(0.0) as usize;
-        // A step of 2.5, 0.25, ... needs one more decimal than its magnitude says.
-        if ((step / 10f64.powf(step.log10().floor())) - 2.5).abs() < 1e-9 {
-            d + 1
-        } else {
-            d
-        }
-    };
-    let mut ticks = Vec::new();
-    let first = (scale.lo / step).ceil();
-    for i in 0..1000 {
-        let value = (first + f64::from(i)) * step;
-        if value > scale.hi + step * 1e-6 {
-            break;
-        }
-        let label = if percent {
-            format!("{:.*}%", decimals, value * 100.0)
-        } else {
-            format!("{:.*}", decimals, value)
-        };
-        let label = if label.starts_with('-')
-            && label.trim_start_matches(['-', '0', '.', '%']).is_empty()
-        {
-            label.trim_start_matches('-').to_string()
-        } else {
-            label
-        };
-        ticks.push(Tick { value, label });
-    }
-    ticks
-}
-
-/// 10 to the power `n`, written as a reader expects: 1, 10, 100, 1000, then 10⁴, 10⁻³ ...
-pub(crate) fn power_of_ten_label(n: i32) -> String {
-    match n {
-        0 => "1".to_string(),
-        1 => "10".to_string(),
-        2 => "100".to_string(),
-        3 => "1000".to_string(),
-        _ => {
-            let digits: String = n
-                .to_string()
-                .chars()
-                .map(|c| match c {
-                    '-' => '⁻',
-                    '0' => '⁰',
-                    '1' => '¹',
-                    '2' => '²',
-                    '3' => '³',
-                    '4' => '⁴',
-                    '5' => '⁵',
-                    '6' => '⁶',
-                    '7' => '⁷',
-                    '8' => '⁸',
-                    _ => '⁹',
-                })
-                .collect();
-            format!("10{digits}")
-        }
-    }
-}
-
-/// `k` times 10 to the power `n`, e.g. "2×10⁻⁴", or "200" for small exponents.
-fn multiple_label(k: u32, n: i32) -> String {
-    if (0..=3).contains(&n) {
-        format!("{}", f64::from(k) * 10f64.powi(n))
-    } else {
-        format!("{k}×{}", power_of_ten_label(n))
-    }
-}
-
-/// Decade ticks (labelled) and the 2..9 multiples between them (unlabelled); the 2 and 5
-/// multiples are labelled too when fewer than two decades fall in the range.
-pub(crate) fn log_ticks(scale: &Scale) -> Vec<Tick> {
-    let first = scale.lo.log10().floor() as i32;
-    let last = scale.hi.log10().ceil() as i32;
-    let inside = |v: f64| v >= scale.lo * (1.0 - 1e-9) && v <= scale.hi * (1.0 + 1e-9);
-    let decades = (first..=last).filter(|&n| inside(10f64.powi(n))).count();
-    let mut ticks = Vec::new();
-    for exponent in first..=last.min(first + 40) {
-        let decade = 10f64.powi(exponent);
-        for k in 1..10u32 {
-            let value = decade * f64::from(k);
-            if !inside(value) {
-                continue;
-            }
-            let label = match k {
-                1 => power_of_ten_label(exponent),
-                2 | 5 if decades < 2 => multiple_label(k, exponent),
-                _ => String::new(),
-            };
-            ticks.push(Tick { value, label });
-        }
-    }
-    ticks
+    (luminance(color) > 0.45).then(|| darker(color, 0.45))
 }
 
 /// Room the x axis needs below the plot: ticks, labels and the title.
@@ -1045,6 +830,12 @@ pub(crate) struct BarList {
     /// The largest value the quantity can take (1 for a score in [0, 1]), if it has one: no
     /// tick goes past it, though the axis still reaches far enough to print the values.
     pub limit: Option<f64>,
+    /// Start the axis just below the smallest value instead of at 0 when all values are close
+    /// together (the smallest above 60% of the largest), so that what separates them shows; the
+    /// axis and every bar then carry a break mark.
+    pub zoom: bool,
+    /// A line under the axis title that explains the numbers after the bars; may be empty.
+    pub note: String,
 }
 
 impl BarList {
@@ -1052,11 +843,39 @@ impl BarList {
         st.px(47.0)
     }
 
-    /// Height from the top of the first bar to the bottom of the axis title.
+    /// Height from the top of the first bar to the bottom of the axis title and the note.
     pub fn height(&self, st: &Style) -> f64 {
         Self::row_height(st) * self.bars.len().max(1) as f64
             + st.px(8.0)
             + x_axis_height(st, !self.axis_title.is_empty())
+            + self.note_height(st)
+    }
+
+    fn note_height(&self, st: &Style) -> f64 {
+        if self.note.is_empty() {
+            0.0
+        } else {
+            line_height(st.small_size()) + st.px(6.0)
+        }
+    }
+
+    /// Where the value axis starts: 0, or with `zoom` a round value below the smallest bar.
+    fn axis_start(&self) -> f64 {
+        let values = self
+            .bars
+            .iter()
+            .map(|b| b.value)
+            .filter(|v| v.is_finite() && *v > 0.0);
+        let (min, max) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
+            (lo.min(v), hi.max(v))
+        });
+        if !self.zoom || self.bars.len() < 2 || max <= 0.0 || min < 0.6 * max {
+            return 0.0;
+        }
+        // A step that splits the spread of the values into a few ticks; the axis starts one
+        // step below the smallest value's tick, so the shortest bar still has some length.
+        let step = nice_step((max - min).max(max * 0.01), 3);
+        (((min / step).floor() - 1.0) * step).max(0.0)
     }
 
     pub fn draw(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
@@ -1085,18 +904,19 @@ impl BarList {
         // reaches far enough past the longest bar for its value to be printed after it.
         let x0 = m + label_width + st.gap() * 1.5;
         let width = (st.width - m - x0).max(1.0);
-        let reach = max * width / (width - value_room).max(width * 0.5);
+        let lo = self.axis_start().min(max);
+        let reach = lo + (max - lo) * width / (width - value_room).max(width * 0.5);
         // A bounded quantity is ticked up to its bound, the axis running on to `reach`.
         let bound = self.limit.filter(|&limit| limit > 0.0 && max <= limit);
         let (scale, ticks) = (2..=5)
             .rev()
             .map(|n| match bound {
                 Some(limit) => {
-                    let ticks = linear_ticks(&Scale::linear(0.0, limit), n, false);
-                    (Scale::linear(0.0, limit.max(reach)), ticks)
+                    let ticks = linear_ticks(&Scale::linear(lo, limit), n, false);
+                    (Scale::linear(lo, limit.max(reach)), ticks)
                 }
                 None => {
-                    let scale = Scale::linear(0.0, nice_max(reach, n));
+                    let scale = Scale::linear(lo, lo + nice_max(reach - lo, n));
                     let ticks = linear_ticks(&scale, n, false);
                     (scale, ticks)
                 }
@@ -1116,7 +936,7 @@ impl BarList {
                 widest + st.px(36.0) <= room
             })
             .unwrap_or_else(|| {
-                let scale = Scale::linear(0.0, nice_max(reach, 2));
+                let scale = Scale::linear(lo, lo + nice_max(reach - lo, 2));
                 let ticks = linear_ticks(&scale, 2, false);
                 (scale, ticks)
             });
@@ -1158,6 +978,17 @@ impl BarList {
                 c.rect(plot.x0, y - half, x, y + half, bar.color)?;
                 let outline = outline_for(bar.color).unwrap_or(bar.color);
                 c.frame(plot.x0, y - half, x, y + half, st.thin(), outline)?;
+                if lo > 0.0 {
+                    // The bar is cut short: a white gap across its base says so.
+                    draw_break(
+                        c,
+                        st,
+                        plot.x0 + st.px(14.0),
+                        y - half - st.px(3.0),
+                        y + half + st.px(3.0),
+                        WHITE,
+                    )?;
+                }
             }
             if bar.value.is_finite() {
                 c.text(&bar.value_text(), x + st.gap() * 0.8, y, &value_spec)?;
@@ -1176,6 +1007,49 @@ impl BarList {
             &self.axis_title,
             AxisStyle::default(),
         )?;
-        c.vline(plot.x0, plot.y0, plot.y1, st.line(), AXIS)
+        c.vline(plot.x0, plot.y0, plot.y1, st.line(), AXIS)?;
+        if lo > 0.0 {
+            // The axis break: two slanted strokes on the value axis, just right of its start.
+            let y = plot.y1;
+            draw_break(
+                c,
+                st,
+                plot.x0 + st.px(14.0),
+                y - st.px(12.0),
+                y + st.px(12.0),
+                AXIS,
+            )?;
+        }
+        if !self.note.is_empty() {
+            let size = st.small_size();
+            let y = plot.y1 + x_axis_height(st, !self.axis_title.is_empty()) + cap_height(size);
+            let spec = TextSpec::new(size, MUTED).align(HAlign::Center, VAlign::Top);
+            let note = fit_text(&self.note, size, false, st.width - 2.0 * m);
+            c.text(&note, st.width / 2.0, y, &spec)?;
+        }
+        Ok(())
     }
+}
+
+/// A break mark: two parallel slanted strokes centred on x from y0 to y1, in `color` over a
+/// white gap (white strokes cut a bar, dark ones mark the axis).
+fn draw_break(c: &Canvas, st: &Style, x: f64, y0: f64, y1: f64, color: Rgb) -> Result<()> {
+    let slant = (y1 - y0) * 0.25;
+    let gap = st.px(7.0);
+    if color != WHITE {
+        c.polygon(
+            &[
+                (x - gap / 2.0 - slant, y1),
+                (x - gap / 2.0 + slant, y0),
+                (x + gap / 2.0 + slant, y0),
+                (x + gap / 2.0 - slant, y1),
+            ],
+            WHITE,
+        )?;
+    }
+    let width = st.line();
+    for dx in [-gap / 2.0, gap / 2.0] {
+        c.polyline(&[(x + dx - slant, y1), (x + dx + slant, y0)], width, color)?;
+    }
+    Ok(())
 }

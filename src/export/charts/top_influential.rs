@@ -4,9 +4,14 @@
 use anyhow::Result;
 
 use super::canvas::Canvas;
+use super::palette::Palette;
 use super::parts::{draw_empty, draw_title, empty_height, title_height, Bar, BarList, LegendBlock};
-use super::{left_out, paper_label, Chart, MechanismGroups, Style, UNSPECIFIED};
+use super::style::Style;
+use super::text::left_out;
+use super::Chart;
 use crate::analysis::{Analysis, InfluentialPaper};
+use crate::catalog::UNSPECIFIED;
+use crate::export::labels::figure_paper_label;
 
 /// How many papers the figure ranks.
 const TOP: usize = 20;
@@ -18,7 +23,7 @@ pub(super) struct TopInfluential {
 }
 
 impl TopInfluential {
-    pub fn new(analysis: &Analysis, groups: &MechanismGroups) -> Self {
+    pub fn new(analysis: &Analysis, groups: &Palette) -> Self {
         let mut ranked: Vec<_> = analysis
             .influential
             .iter()
@@ -38,7 +43,8 @@ impl TopInfluential {
         let bars = ranked
             .iter()
             .map(|p| {
-                let (label, suffix) = paper_label(p.abbreviation.as_deref(), &p.title, p.year);
+                let (label, suffix) =
+                    figure_paper_label(p.abbreviation.as_deref(), &p.title, p.year);
                 Bar {
                     label,
                     suffix,
@@ -58,6 +64,9 @@ impl TopInfluential {
                 axis_title: "Influence score".to_string(),
                 label_share: 0.48,
                 limit: Some(1.0),
+                // The top scores are close by construction (a weighted mean of percentiles).
+                zoom: true,
+                note: "(n): how many catalogue papers cite the paper".to_string(),
             },
             legend: LegendBlock::new(entries, Some("First mechanism")),
             skipped,
@@ -78,7 +87,9 @@ impl Chart for TopInfluential {
         let mut caption = format!(
             "The {} catalogue papers with the highest influence score, labelled by method \
              abbreviation (or short title) and year, coloured by their first mechanism. After \
-             each bar: the score, and in parentheses how many catalogue papers cite the paper.",
+             each bar: the score, and in parentheses how many catalogue papers cite the paper. \
+             When the scores lie close together the axis starts above 0 (marked by a break), \
+             so that their differences show.",
             self.bars.bars.len()
         );
         caption.push_str(&left_out(self.skipped, "without a valid score"));

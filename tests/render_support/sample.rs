@@ -1,11 +1,12 @@
 //! A synthetic [`Analysis`] shaped like the real one (a few hundred catalogue papers over several
 //! years, a long tail of mechanisms, four domains, heavy-tailed citation counts, missing papers
 //! with long and awkward titles), for the figure tests and for previewing the render stage without
-//! running the analysis. Deterministic for a seed; no network, no files.
+//! running the analysis. Deterministic for a seed; no network, no files. Included by
+//! `tests/charts.rs` with `#[path]`.
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::analysis::{
+use citegraph::analysis::{
     Analysis, EdgeRow, Flow, GroupStats, InfluentialPaper, MissingKind, MissingPaper, PaperMetrics,
     Summary,
 };
@@ -419,7 +420,21 @@ pub fn sample_analysis_with(catalog_papers: usize, mechanisms: usize, seed: u64)
             within += 1;
         }
     }
-    let shares = super::row_shares(&counts);
+    let shares: Vec<Vec<f64>> = counts
+        .iter()
+        .map(|row| {
+            let total: u64 = row.iter().sum();
+            row.iter()
+                .map(|&c| {
+                    if total == 0 {
+                        0.0
+                    } else {
+                        c as f64 / total as f64
+                    }
+                })
+                .collect()
+        })
+        .collect();
 
     let mut influential: Vec<InfluentialPaper> = catalog
         .iter()

@@ -1,0 +1,91 @@
+//! The look every figure shares: the bundled font and the sizes of text, strokes and margins.
+//!
+//! Every figure is sized for one column of a two-column paper: `--width` pixels (default 1050 =
+//! 3.5 in at 300 dpi; the PNG says 300 dpi in its header) and a height of its own; the SVG has the
+//! same size in user units. Everything (fonts, strokes, margins) scales with the width, so a wider
+//! figure is the same figure, larger.
+//!
+//! Text is DejaVu Sans, bundled in the binary (`assets/fonts/`), so the PNG renders the same on a
+//! machine with no fonts installed; the SVG asks the viewer for `DejaVu Sans, sans-serif`.
+
+use std::sync::OnceLock;
+
+use anyhow::{bail, Result};
+use plotters::style::FontStyle;
+
+/// The font family every text asks for. The bundled DejaVu Sans is registered under this name, so
+/// the PNG uses it, and the SVG writes it as its `font-family`, a CSS list the viewer resolves.
+pub(crate) const FONT_FAMILY: &str = "DejaVu Sans, sans-serif";
+
+pub(crate) static DEJAVU_SANS: &[u8] = include_bytes!("../../../assets/fonts/DejaVuSans.ttf");
+pub(crate) static DEJAVU_SANS_BOLD: &[u8] =
+    include_bytes!("../../../assets/fonts/DejaVuSans-Bold.ttf");
+
+/// Registers the bundled fonts with plotters, once per process.
+pub(crate) fn ensure_fonts() -> Result<()> {
+    static REGISTERED: OnceLock<bool> = OnceLock::new();
+    let ok = *REGISTERED.get_or_init(|| {
+        let mut ok = true;
+        for family in [FONT_FAMILY, "sans-serif"] {
+            ok &= plotters::style::register_font(family, FontStyle::Normal, DEJAVU_SANS).is_ok();
+            ok &= plotters::style::register_font(family, FontStyle::Bold, DEJAVU_SANS_BOLD).is_ok();
+        }
+        ok
+    });
+    if !ok {
+        bail!("the bundled font assets/fonts/DejaVuSans.ttf could not be read; rebuild citegraph from a clean checkout");
+    }
+    Ok(())
+}
+
+/// Sizes, all scaled from a 1050-pixel-wide figure.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Style {
+    pub width: f64,
+    pub scale: f64,
+}
+
+impl Style {
+    pub fn new(width: u32) -> Self {
+        let width = f64::from(width);
+        Style {
+            width,
+            scale: width / 1050.0,
+        }
+    }
+    /// A length given for the 1050-pixel figure, at this figure's width.
+    pub fn px(&self, v: f64) -> f64 {
+        v * self.scale
+    }
+    /// Figure title: ~9.5 pt at 300 dpi.
+    pub fn title_size(&self) -> f64 {
+        self.px(44.0)
+    }
+    /// Axis titles and panel headings: ~8.5 pt.
+    pub fn label_size(&self) -> f64 {
+        self.px(39.0)
+    }
+    /// Tick labels, category labels, legend entries: ~7.5 pt.
+    pub fn tick_size(&self) -> f64 {
+        self.px(35.0)
+    }
+    /// Numbers inside heat-map cells and small notes: ~7 pt.
+    pub fn small_size(&self) -> f64 {
+        self.px(32.0)
+    }
+    pub fn margin(&self) -> f64 {
+        self.px(26.0)
+    }
+    pub fn line(&self) -> f64 {
+        self.px(2.5).max(1.0)
+    }
+    pub fn thin(&self) -> f64 {
+        self.px(1.5).max(1.0)
+    }
+    pub fn tick_len(&self) -> f64 {
+        self.px(10.0)
+    }
+    pub fn gap(&self) -> f64 {
+        self.px(10.0)
+    }
+}

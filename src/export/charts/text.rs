@@ -1,0 +1,247 @@
+//! Text fitted to the room a figure has, measured in pixels with the bundled font: cut with an
+//! ellipsis at a word boundary, cut keeping a suffix (a year) whole, wrapped over lines, and kept
+//! apart when two cut labels would read the same.
+
+use super::canvas::text_width;
+
+/// `text` cut to fit `max_width` pixels, at a word boundary when one is near, with an ellipsis.
+pub(crate) fn fit_text(text: &str, size: f64, bold: bool, max_width: f64) -> String {
+    if text_width(text, size, bold) <= max_width {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    // The longest prefix that fits with the ellipsis, by bisection on the character count.
+    let (mut lo, mut hi) = (0usize, chars.len());
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        let candidate: String = chars[..mid].iter().collect::<String>() + "…";
+        if text_width(&candidate, size, bold) <= max_width {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    if lo == 0 {
+        return if text_width("…", size, bold) <= max_width {
+            "…".to_string()
+        } else {
+            String::new()
+        };
+    }
+    let prefix: String = chars[..lo].iter().collect();
+    // End on a whole word: a word is cut only when the first one alone does not fit. A space
+    // right after the prefix means its last word is whole.
+    let whole = chars.get(lo) == Some(&' ');
+    let cut = match prefix.rfind(' ') {
+        _ if whole => prefix.as_str(),
+        Some(space) if space > 0 => &prefix[..space],
+        _ => prefix.as_str(),
+    };
+    let cut = cut.trim_end_matches([' ', ',', ':', ';', '-', '–', '(']);
+    format!("{cut}…")
+}
+
+/// `name` then `suffix` (e.g. a year) cut to `width`: the name is cut, the suffix kept whole.
+pub(crate) fn fit_with_suffix(name: &str, suffix: &str, size: f64, width: f64) -> String {
+    let full = if suffix.is_empty() {
+        name.to_string()
+    } else {
+        format!("{name} {suffix}")
+    };
+    if suffix.is_empty() || text_width(&full, size, false) <= width {
+        return fit_text(&full, size, false, width);
+    }
+    let suffix = format!(" {suffix}");
+    let room = width - text_width(&suffix, size, false);
+    match fit_text(name, size, false, room) {
+        cut if cut.is_empty() || cut == "…" => fit_text(&full, size, false, width),
+        cut => cut + &suffix,
+    }
+}
+
+/// `name` cut in the middle, keeping its last word: "Recent token reduction… 10".
+fn fit_keeping_end(name: &str, suffix: &str, size: f64, width: f64) -> String {
+    match name.trim_end().rsplit_once(' ') {
+        Some((head, last)) => {
+            let tail = if suffix.is_empty() {
+                format!(" {last}")
+            } else {
+                format!(" {last} {suffix}")
+            };
+            let room = width - text_width(&tail, size, false);
+            match fit_text(head, size, false, room) {
+                cut if cut.is_empty() || cut == "…" => fit_with_suffix(name, suffix, size, width),
+                cut => cut + &tail,
+            }
+        }
+        None => fit_with_suffix(name, suffix, size, width),
+    }
+}
+
+/// Labels (name, suffix) cut to `width`, and kept apart: a name cut to a stem that another
+/// name also starts with ("Recent token reduction…" for "... study 10" and "... study 11") is
+/// cut in the middle instead, so that its distinct ending shows.
+pub(crate) fn fit_labels(labels: &[(&str, &str)], size: f64, width: f64) -> Vec<String> {
+    labels
+        .iter()
+        .enumerate()
+        .map(|(i, &(name, suffix))| {
+            let fitted = fit_with_suffix(name, suffix, size, width);
+            let cut = fitted.strip_suffix(suffix).unwrap_or(&fitted).trim_end();
+            let Some(stem) = cut.strip_suffix('…') else {
+                return fitted;
+            };
+            let ambiguous = labels
+                .iter()
+                .enumerate()
+                .any(|(k, &(other, _))| k != i && other != name && other.starts_with(stem));
+            if ambiguous {
+                fit_keeping_end(name, suffix, size, width)
+            } else {
+                fitted
+            }
+        })
+        .collect()
+}
+
+/// `text` wrapped at spaces (and after hyphens) into at most `max_lines` lines of `max_width`
+/// pixels; the last line is cut with an ellipsis when the text does not fit.
+pub(crate) fn wrap_text(
+    text: &str,
+    size: f64,
+    bold: bool,
+    max_width: f64,
+    max_lines: usize,
+) -> Vec<String> {
+    wrap_text_complete(text, size, bold, max_width, max_lines).0
+}
+
+/// [`wrap_text`], and whether the whole text fitted without cutting.
+pub(crate) fn wrap_text_complete(
+    text: &str,
+    size: f64,
+    bold: bool,
+    max_width: f64,
+    max_lines: usize,
+) -> (Vec<String>, bool) {
+    let max_lines = max_lines.max(1);
+    // Pieces to break between: words, and the parts of a hyphenated word (the hyphen stays at
+    // the end of a line). `glue` says whether a space goes before the piece.
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let mut first = true;
+        let mut rest = word;
+        while let Some(i) = rest.find('-').filter(|&i| i > 0 && i + 1 < rest.len()) {
+            pieces.push((rest[..=i].to_string(), first));
+            first = false;
+            rest = &rest[i + 1..];
+        }
+        pieces.push((rest.to_string(), first));
+    }
+    let join = |line: &str, piece: &(String, bool)| -> String {
+        if line.is_empty() {
+            piece.0.clone()
+        } else if piece.1 {
+            format!("{line} {}", piece.0)
+        } else {
+            format!("{line}{}", piece.0)
+        }
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut used = 0;
+    for piece in &pieces {
+        let candidate = join(&current, piece);
+        if current.is_empty() || text_width(&candidate, size, bold) <= max_width {
+            current = candidate;
+            used += 1;
+            continue;
+        }
+        if lines.len() + 1 == max_lines {
+            break;
+        }
+        lines.push(std::mem::take(&mut current));
+        current = piece.0.clone();
+        used += 1;
+    }
+    if !current.is_empty() {
+        lines.push(current);
+    }
+    let mut complete = used == pieces.len();
+    if !complete {
+        if let Some(last) = lines.last_mut() {
+            let mut joined = last.clone();
+            for piece in &pieces[used..] {
+                joined = join(&joined, piece);
+            }
+            *last = fit_text(&joined, size, bold, max_width);
+        }
+    }
+    for line in &mut lines {
+        if text_width(line, size, bold) > max_width {
+            *line = fit_text(line, size, bold, max_width);
+            complete = false;
+        }
+    }
+    (lines, complete)
+}
+
+/// The caption sentence for papers a figure leaves out ("" when none are): " 3 papers without
+/// a year are left out."
+pub(crate) fn left_out(count: usize, why: &str) -> String {
+    match count {
+        0 => String::new(),
+        1 => format!(" 1 paper {why} is left out."),
+        n => format!(" {n} papers {why} are left out."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::charts::style::ensure_fonts;
+
+    #[test]
+    fn fitting_cuts_with_an_ellipsis() {
+        ensure_fonts().unwrap();
+        let long = "An extraordinarily long title about token pruning in vision transformers";
+        let cut = fit_text(long, 35.0, false, 300.0);
+        assert!(cut.ends_with('…'), "{cut}");
+        assert!(text_width(&cut, 35.0, false) <= 300.0);
+        assert_eq!(fit_text("short", 35.0, false, 300.0), "short");
+        // Never a word cut short while a whole one fits.
+        let room = text_width("Deformable Convolutional…", 35.0, false) - 1.0;
+        assert_eq!(
+            fit_text("Deformable Convolutional Networks", 35.0, false, room),
+            "Deformable…"
+        );
+        let lines = wrap_text(long, 35.0, false, 400.0, 2);
+        assert_eq!(lines.len(), 2);
+        assert!(lines.iter().all(|l| text_width(l, 35.0, false) <= 400.0));
+    }
+
+    #[test]
+    fn cut_labels_keep_their_year_and_stay_apart() {
+        ensure_fonts().unwrap();
+        let cut = fit_with_suffix(
+            "A rather long title about token merging",
+            "(2023)",
+            35.0,
+            300.0,
+        );
+        assert!(cut.ends_with("… (2023)"), "{cut}");
+        let labels = [
+            ("Recent token reduction study 10", "(2026)"),
+            ("Recent token reduction study 11", "(2025)"),
+            ("Recent token reduction study 3", "(2026)"),
+        ];
+        let width = text_width("Recent token reduction study 3 (2026)", 35.0, false);
+        let fitted = fit_labels(&labels, 35.0, width);
+        assert_eq!(fitted[2], "Recent token reduction study 3 (2026)");
+        assert!(fitted[0].ends_with("… 10 (2026)"), "{fitted:?}");
+        assert!(fitted[1].ends_with("… 11 (2025)"), "{fitted:?}");
+        assert!(fitted
+            .iter()
+            .all(|f| text_width(f, 35.0, false) <= width + 0.5));
+    }
+}

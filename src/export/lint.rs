@@ -1,0 +1,260 @@
+//! The catalogue's lint findings and reading warnings as one table, for maintainers and a list's
+//! CI: `OUTPUT/lint.csv` (written by `catalog` and `run`) and `citegraph lint` (text, CSV or
+//! JSON on stdout).
+//!
+//! Columns, one row per finding (findings first, in the order of
+//! [`crate::catalog::LINT_RULES`], then reading warnings in file order):
+//! `severity` (`error`, `warning`, `note`), `kind` (a lint kind, or `reading` for a problem reading
+//! the Markdown), `file` (relative to the catalogue root), `line` (1-based; empty when the problem
+//! concerns the whole file), `key` (the catalogue keys involved, `;`-separated), `message`, `fix`
+//! (what to change).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use crate::catalog::{lint_rule, Catalog, Severity, READING};
+
+/// One row of the lint table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LintRow {
+    pub severity: Severity,
+    pub kind: String,
+    pub file: String,
+    pub line: Option<usize>,
+    /// The catalogue keys involved, `;`-separated.
+    pub key: String,
+    pub message: String,
+    pub fix: String,
+}
+
+impl LintRow {
+    /// `file:line` (or `file`) for messages.
+    pub fn place(&self) -> String {
+        match self.line {
+            Some(line) => format!("{}:{line}", self.file),
+            None => self.file.clone(),
+        }
+    }
+}
+
+/// The CSV header of `lint.csv`.
+pub const LINT_COLUMNS: [&str; 7] = ["severity", "kind", "file", "line", "key", "message", "fix"];
+
+/// Every finding and warning of `catalog`, findings first.
+pub fn lint_rows(catalog: &Catalog) -> Vec<LintRow> {
+    let mut rows: Vec<LintRow> = catalog
+        .lint
+        .iter()
+        .map(|finding| {
+            let rule = lint_rule(&finding.kind);
+            LintRow {
+                severity: rule.severity,
+                kind: finding.kind.clone(),
+                file: finding.file.clone().unwrap_or_default(),
+                line: finding.line,
+                key: finding.keys.join(";"),
+                message: finding.message.clone(),
+                fix: rule.fix.to_string(),
+            }
+        })
+        .collect();
+    let reading = lint_rule(READING);
+    rows.extend(catalog.warnings.iter().map(|warning| LintRow {
+        severity: reading.severity,
+        kind: READING.to_string(),
+        file: warning.file.clone(),
+        line: warning.line,
+        key: String::new(),
+        message: warning.message.clone(),
+        fix: reading.fix.to_string(),
+    }));
+    rows
+}
+
+/// `lint.csv`'s bytes: the header ([`LINT_COLUMNS`]) and one row per [`LintRow`]. Cells a
+/// spreadsheet would run as a formula get a leading apostrophe (messages quote strangers' titles).
+pub fn lint_csv(rows: &[LintRow]) -> Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(LINT_COLUMNS)?;
+    for row in rows {
+        let line = row.line.map(|l| l.to_string()).unwrap_or_default();
+        let cells = [
+            row.severity.as_str(),
+            &row.kind,
+            &row.file,
+            &line,
+            &row.key,
+            &row.message,
+            &row.fix,
+        ];
+        writer.write_record(cells.iter().map(|cell| neutralize(cell)))?;
+    }
+    writer
+        .into_inner()
+        .map_err(|err| anyhow::anyhow!("cannot encode lint.csv: {err}"))
+}
+
+/// Text for a terminal or a CI log: `file:line: severity[kind]: message (fix: ...)`, one a line.
+pub fn lint_text(rows: &[LintRow]) -> String {
+    let mut out = String::new();
+    for row in rows {
+        out.push_str(&format!(
+            "{}: {}[{}]: {}",
+            row.place(),
+            row.severity.as_str(),
+            row.kind,
+            row.message
+        ));
+        if !row.fix.is_empty() {
+            out.push_str(&format!(" (fix: {})", row.fix));
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// JSON: an array of [`LintRow`] objects (`line` is null when the problem concerns a whole file).
+pub fn lint_json(rows: &[LintRow]) -> Result<Vec<u8>> {
+    let mut json = serde_json::to_vec_pretty(rows).context("cannot encode the lint findings")?;
+    json.push(b'\n');
+    Ok(json)
+}
+
+/// The formats `citegraph lint` prints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LintFormat {
+    /// [`lint_text`]: `file:line: severity[kind]: message (fix: ...)`.
+    #[default]
+    Text,
+    /// [`lint_csv`]: the columns of `lint.csv`.
+    Csv,
+    /// [`lint_json`]: an array of objects with the same fields.
+    Json,
+}
+
+/// The rows in `format`.
+pub fn render_lint(rows: &[LintRow], format: LintFormat) -> Result<Vec<u8>> {
+    match format {
+        LintFormat::Text => Ok(lint_text(rows).into_bytes()),
+        LintFormat::Csv => lint_csv(rows),
+        LintFormat::Json => lint_json(rows),
+    }
+}
+
+/// What `citegraph lint` prints and when it fails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LintOptions {
+    pub format: LintFormat,
+    /// The severities printed (and counted by `strict`).
+    pub severities: Vec<Severity>,
+    /// Fail (exit 1) when anything of `severities` is found.
+    pub strict: bool,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            format: LintFormat::Text,
+            severities: vec![Severity::Error, Severity::Warning, Severity::Note],
+            strict: false,
+        }
+    }
+}
+
+/// `--strict` found something: the rendered findings (printed on stdout all the same) and how many.
+#[derive(Debug, thiserror::Error)]
+#[error("--strict: {} of the chosen severities", crate::text::count(*found, "lint finding"))]
+pub struct LintFailed {
+    pub output: String,
+    pub found: usize,
+}
+
+/// The findings of `options.severities`, rendered; [`LintFailed`] when `options.strict` and any.
+pub fn lint_report(catalog: &Catalog, options: &LintOptions) -> Result<String> {
+    let rows: Vec<LintRow> = lint_rows(catalog)
+        .into_iter()
+        .filter(|row| options.severities.contains(&row.severity))
+        .collect();
+    let output = String::from_utf8_lossy(&render_lint(&rows, options.format)?).into_owned();
+    if options.strict && !rows.is_empty() {
+        return Err(LintFailed {
+            output,
+            found: rows.len(),
+        }
+        .into());
+    }
+    Ok(output)
+}
+
+/// Writes `OUTPUT/lint.csv` and returns its path.
+pub fn write_lint(catalog: &Catalog, output_dir: &Path) -> Result<PathBuf> {
+    let bytes = lint_csv(&lint_rows(catalog))?;
+    let path = output_dir.join("lint.csv");
+    crate::fsutil::write_atomic(&path, &bytes).with_context(|| {
+        format!(
+            "cannot write {}; check that --output-dir is writable",
+            path.display()
+        )
+    })?;
+    Ok(path)
+}
+
+fn neutralize(cell: &str) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{LintFinding, Warning};
+
+    #[test]
+    fn rows_carry_severity_place_and_fix() {
+        let catalog = Catalog {
+            lint: vec![LintFinding {
+                kind: "conflicting-id".into(),
+                message: "=\"A\" links arXiv 1".into(),
+                file: Some("a.md".into()),
+                line: Some(3),
+                keys: vec!["arxiv:1".into(), "title:a".into()],
+            }],
+            warnings: vec![Warning {
+                file: "b.md".into(),
+                line: None,
+                message: "empty file; nothing to read".into(),
+            }],
+            ..Catalog::default()
+        };
+        let rows = lint_rows(&catalog);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].severity, Severity::Error);
+        assert_eq!(rows[0].place(), "a.md:3");
+        assert_eq!(rows[1].kind, "reading");
+        assert_eq!(rows[1].place(), "b.md");
+        let csv = String::from_utf8(lint_csv(&rows).unwrap()).unwrap();
+        let mut lines = csv.lines();
+        assert_eq!(
+            lines.next(),
+            Some("severity,kind,file,line,key,message,fix")
+        );
+        let first = lines.next().unwrap();
+        assert!(
+            first.starts_with("error,conflicting-id,a.md,3,arxiv:1;title:a,\"'=\"\"A\"\" links"),
+            "{first}"
+        );
+        let text = lint_text(&rows);
+        assert!(
+            text.starts_with("a.md:3: error[conflicting-id]: "),
+            "{text}"
+        );
+        let json: serde_json::Value = serde_json::from_slice(&lint_json(&rows).unwrap()).unwrap();
+        assert_eq!(json[1]["line"], serde_json::Value::Null);
+        assert_eq!(json[0]["severity"], "error");
+    }
+}
