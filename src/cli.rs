@@ -151,6 +151,18 @@ pub enum Command {
         #[command(flatten)]
         render: RenderArgs,
     },
+    /// Compare two runs' outputs (their metrics.json and catalog.json) and write digest.json and
+    /// digest.md into NEW (or --output-dir): new citing papers, newly missing papers, rank and
+    /// venue changes, new lint findings, papers no longer resolved, catalogue changes.
+    Diff {
+        /// The earlier run's output directory (or a folder under its history/).
+        old: PathBuf,
+        /// The later run's output directory.
+        new: PathBuf,
+        /// Where to write the digest [default: NEW].
+        #[arg(long, value_name = "DIR")]
+        output_dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -575,6 +587,7 @@ pub enum Job {
     Analyze,
     Render,
     Run,
+    Diff { old: PathBuf, new: PathBuf },
 }
 
 impl Cli {
@@ -659,6 +672,17 @@ impl Cli {
                 settings.analyze = analyze.options();
                 settings.render = render.options();
                 Job::Run
+            }
+            Command::Diff {
+                old,
+                new,
+                output_dir,
+            } => {
+                settings.locations.output_dir = output_dir.clone().unwrap_or_else(|| new.clone());
+                Job::Diff {
+                    old: old.clone(),
+                    new: new.clone(),
+                }
             }
         };
         self.leading.apply(&mut settings);

@@ -25,4 +25,5 @@ pub mod pipeline;
 pub mod records;
 pub mod s2;
 pub mod text;
+pub mod watch;
 pub mod works;

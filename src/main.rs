@@ -25,6 +25,7 @@ fn main() -> ExitCode {
         Job::Analyze => pipeline::analyze_job(&settings),
         Job::Render => pipeline::render_job(&settings),
         Job::Run => pipeline::run_job(&settings),
+        Job::Diff { old, new } => pipeline::diff_job(&settings, old, new),
     };
     match result {
         Ok(report) if cli.quiet => {

@@ -21,6 +21,7 @@ use crate::fsutil::StagedOutput;
 use crate::records::Corpus;
 use crate::s2::{self, FetchOptions, RecordSource};
 use crate::text::count as count_noun;
+use crate::watch;
 
 /// Where a run reads and writes.
 #[derive(Debug, Clone, PartialEq)]
@@ -175,11 +176,18 @@ pub fn render_job(settings: &Settings) -> Result<Report> {
 }
 
 /// `citegraph run`: every stage, every output swapped in together.
+///
+/// When OUTPUT holds a previous run's `metrics.json`, its `metrics.json` and `catalog.json` are
+/// kept under `OUTPUT/history/<time>/` and `digest.json` / `digest.md` say what changed since.
 pub fn run_job(settings: &Settings) -> Result<Report> {
     let catalog = load_catalog(settings)?;
     let corpus = fetch_records(&catalog, settings, true)?;
     let (analysis, graph) = analyze(&catalog, &corpus, &settings.analyze)?;
+    let previous = previous_run(&settings.locations.output_dir);
     let stage = begin(&settings.locations)?;
+    if previous.is_some() {
+        watch::archive_previous(stage.dir())?;
+    }
     let mut written = vec![
         export::write_catalog(&catalog, stage.dir())?,
         export::write_lint(&catalog, stage.dir())?,
@@ -187,8 +195,40 @@ pub fn run_job(settings: &Settings) -> Result<Report> {
     ];
     written.extend(export::write_analysis(&analysis, &graph, stage.dir())?);
     written.extend(export::render(&analysis, &settings.render, stage.dir())?);
-    let summary = s2::summary(&catalog, &corpus) + &analysis::summary_text(&analysis);
+    let mut summary = s2::summary(&catalog, &corpus) + &analysis::summary_text(&analysis);
+    if let Some(previous) = previous {
+        let new = watch::Run::new(analysis, Some(catalog));
+        let digest = watch::digest(&previous, &new, settings.analyze.min_catalog_links);
+        written.extend(watch::write_digest(&digest, &new, stage.dir())?);
+        summary.push_str(&digest.summary);
+        summary.push('\n');
+    }
     finish(stage, summary, written)
+}
+
+/// The previous run in OUTPUT, when there is one this version can read (an unreadable one is
+/// logged and skipped: the new run must not fail for an old file).
+fn previous_run(output_dir: &Path) -> Option<watch::Run> {
+    if !output_dir.join("metrics.json").is_file() {
+        return None;
+    }
+    match watch::Run::read(output_dir) {
+        Ok(run) => Some(run),
+        Err(err) => {
+            tracing::warn!("no digest this time: the previous run cannot be read: {err:#}");
+            None
+        }
+    }
+}
+
+/// `citegraph diff OLD NEW`: `digest.json` and `digest.md` into the output directory.
+pub fn diff_job(settings: &Settings, old: &Path, new: &Path) -> Result<Report> {
+    let old = watch::Run::read(old).context("the old run (OLD)")?;
+    let new = watch::Run::read(new).context("the new run (NEW)")?;
+    let digest = watch::digest(&old, &new, settings.analyze.min_catalog_links);
+    let stage = begin(&settings.locations)?;
+    let written = watch::write_digest(&digest, &new, stage.dir())?;
+    finish(stage, format!("{}\n", digest.summary), written)
 }
 
 fn load_catalog(settings: &Settings) -> Result<Catalog> {

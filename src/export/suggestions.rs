@@ -128,6 +128,16 @@ pub fn suggested(analysis: &Analysis, kind: MissingKind, per_kind: usize) -> Vec
     papers
 }
 
+/// One paste-ready entry for `paper`, numbered `number`, exactly as `suggestions.md` writes it
+/// (the catalogue keys in its evidence are named by their labels in `analysis`). For the
+/// maintainers' digest, which suggests the new papers of a later run.
+pub fn entry_markdown(analysis: &Analysis, number: usize, paper: &MissingPaper) -> String {
+    let names = labels::key_labels(analysis);
+    let mut out = String::new();
+    write_entry(&mut out, number, paper, &names);
+    out
+}
+
 fn write_entry(
     out: &mut String,
     number: usize,

@@ -1,0 +1,850 @@
+//! The maintainers' watch: what changed between two runs of citegraph on the same list, for the
+//! people who keep the list current week after week (issue 12).
+//!
+//! [`Run`] is one run's outputs (`metrics.json`, and `catalog.json` when the run wrote one);
+//! [`digest`] compares two of them and [`write_digest`] writes the result as `digest.json` (for
+//! tools) and `digest.md` (for a person: a one-line summary first, then the new in-scope papers
+//! as paste-ready entries in the list's format, as `suggestions.md` writes them).
+//! [`archive_previous`] keeps the previous run's `metrics.json` and `catalog.json` under
+//! `OUTPUT/history/<UTC time>/` (the last [`HISTORY_KEPT`]), so `run` can write the digest itself.
+//!
+//! Fields another part of citegraph may add to `metrics.json` (a missing paper's `scope`) are read
+//! from the JSON when present, so the digest uses them without depending on their type.
+
+mod markdown;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context as _, Result};
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::{Analysis, MissingKind, MissingPaper, PaperMetrics};
+use crate::catalog::Catalog;
+use crate::fsutil::write_atomic;
+use crate::text::count;
+
+/// Catalogue papers in the "top" of the influence ranking whose entries and exits are reported.
+pub const TOP_INFLUENCE: usize = 20;
+/// Missing papers per kind that count as the top of `missing.csv` (as many as `suggestions.md`
+/// suggests).
+pub const TOP_MISSING: usize = crate::export::suggestions::SUGGESTIONS_PER_KIND;
+/// PageRank moves reported: the largest this many, among those of at least [`MIN_PAGERANK_MOVE`].
+pub const PAGERANK_MOVES: usize = 10;
+/// A PageRank move counts when the paper's share of the catalogue's PageRank changed by at least
+/// this factor (0.25: up by 25 % or down by 20 %).
+pub const MIN_PAGERANK_MOVE: f64 = 0.25;
+/// Previous runs kept under `OUTPUT/history/`.
+pub const HISTORY_KEPT: usize = 5;
+
+/// One run's outputs, as the digest reads them.
+#[derive(Debug, Clone)]
+pub struct Run {
+    pub analysis: Analysis,
+    /// `catalog.json`, when the run wrote one (`run` and `catalog` do, `analyze` alone does not:
+    /// the catalogue keys then come from `metrics.json`).
+    pub catalog: Option<Catalog>,
+    /// Paper id -> the `scope` value of its row in `metrics.json` (missing papers first, then
+    /// papers), when a version of citegraph that scores scope wrote one.
+    scopes: HashMap<String, String>,
+}
+
+impl Run {
+    /// A run from its parts (the `run` command's own results, before they are written).
+    pub fn new(analysis: Analysis, catalog: Option<Catalog>) -> Run {
+        let value = serde_json::to_value(&analysis).unwrap_or_default();
+        Run {
+            scopes: scopes_of(&value),
+            analysis,
+            catalog,
+        }
+    }
+
+    /// Reads a run's output directory. Errors: `dir` does not exist or holds no `metrics.json`
+    /// (it is not a run's output), or a file is not one this version can read.
+    pub fn read(dir: &Path) -> Result<Run> {
+        if !dir.is_dir() {
+            bail!(
+                "{} is not a directory: give the output directory of a citegraph run (its --output-dir, `output` by default)",
+                dir.display()
+            );
+        }
+        let metrics = dir.join("metrics.json");
+        if !metrics.is_file() {
+            bail!(
+                "{} is not the output of a citegraph run: it has no metrics.json (give the --output-dir of a `citegraph run` or `citegraph analyze`, or a folder under its history/)",
+                dir.display()
+            );
+        }
+        let analysis = crate::export::read_analysis(dir)?;
+        let bytes = std::fs::read(&metrics)
+            .with_context(|| format!("cannot read {}", metrics.display()))?;
+        let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        let catalog_path = dir.join("catalog.json");
+        let catalog = if catalog_path.is_file() {
+            let bytes = std::fs::read(&catalog_path)
+                .with_context(|| format!("cannot read {}", catalog_path.display()))?;
+            Some(serde_json::from_slice(&bytes).with_context(|| {
+                format!(
+                    "{} is not a catalogue file this version can read: run `citegraph catalog` again",
+                    catalog_path.display()
+                )
+            })?)
+        } else {
+            None
+        };
+        Ok(Run {
+            analysis,
+            catalog,
+            scopes: scopes_of(&value),
+        })
+    }
+
+    /// The catalogue's keys and titles: from `catalog.json`, else from `metrics.json` (the
+    /// resolved papers and the unresolved ones).
+    fn catalog_keys(&self) -> BTreeMap<String, (String, Option<i32>)> {
+        if let Some(catalog) = &self.catalog {
+            return catalog
+                .papers
+                .iter()
+                .map(|p| (p.key.clone(), (p.title.clone(), p.year)))
+                .collect();
+        }
+        let mut keys: BTreeMap<String, (String, Option<i32>)> = self
+            .analysis
+            .papers
+            .iter()
+            .filter_map(|p| p.key.clone().map(|k| (k, (p.title.clone(), p.year))))
+            .collect();
+        for resolution in &self.analysis.unresolved {
+            keys.entry(resolution.key.clone())
+                .or_insert_with(|| (String::new(), None));
+        }
+        keys
+    }
+
+    fn scope(&self, paper_id: &str) -> Option<String> {
+        self.scopes.get(paper_id).cloned()
+    }
+}
+
+/// Paper id -> `scope` in the rows of `missing` and `papers`, where present (a string as is, a
+/// boolean as `in`/`out`, anything else as its JSON text).
+fn scopes_of(value: &serde_json::Value) -> HashMap<String, String> {
+    let mut scopes = HashMap::new();
+    for table in ["missing", "papers"] {
+        let Some(rows) = value.get(table).and_then(|v| v.as_array()) else {
+            continue;
+        };
+        for row in rows {
+            let (Some(id), Some(scope)) = (
+                row.get("paper_id").and_then(|v| v.as_str()),
+                row.get("scope"),
+            ) else {
+                continue;
+            };
+            let text = match scope {
+                serde_json::Value::Null => continue,
+                serde_json::Value::String(s) => s.clone(),
+                serde_json::Value::Bool(true) => "in".to_string(),
+                serde_json::Value::Bool(false) => "out".to_string(),
+                other => other.to_string(),
+            };
+            scopes.entry(id.to_string()).or_insert(text);
+        }
+    }
+    scopes
+}
+
+/// Whether a `scope` value says in scope (`in`, `in-scope`, `in_scope`, `in scope`, any case).
+pub fn is_in_scope(scope: &str) -> bool {
+    let s = scope.trim().to_ascii_lowercase().replace(['-', '_'], " ");
+    s == "in" || s == "in scope" || s == "true"
+}
+
+/// What changed between two runs: `digest.json`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Digest {
+    /// The one-line summary `digest.md` starts with.
+    pub summary: String,
+    /// Papers citing the catalogue that were not in the old run's graph: in-scope ones first.
+    pub new_citing: Vec<NewCiting>,
+    /// Missing papers (either kind) that entered the top [`TOP_MISSING`] of their kind.
+    pub newly_missing: Vec<NewlyMissing>,
+    /// Catalogue papers that entered or left the top [`TOP_INFLUENCE`] by influence, then the
+    /// largest PageRank moves.
+    pub rank_changes: Vec<RankChange>,
+    /// Catalogue papers whose Semantic Scholar record changed venue or year (typically a preprint
+    /// now published): the list's entry should be updated.
+    pub venue_changes: Vec<VenueChange>,
+    /// Catalogue lint and tag lint findings that the old run did not have.
+    pub new_lint: Vec<NewLint>,
+    /// Catalogue papers that resolved in the old run and no longer do.
+    pub newly_unresolved: Vec<NewlyUnresolved>,
+    /// Papers added to the catalogue since the old run.
+    pub catalog_added: Vec<CatalogChange>,
+    /// Papers removed from the catalogue since the old run.
+    pub catalog_removed: Vec<CatalogChange>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct NewCiting {
+    pub paper_id: String,
+    pub title: String,
+    pub year: Option<i32>,
+    pub venue: Option<String>,
+    /// Distinct catalogue papers it cites.
+    pub catalog_papers: usize,
+    /// The `scope` of its row in `metrics.json`, when the run scored scope.
+    pub scope: Option<String>,
+    /// In scope by `scope`; without a scope, whether it is a candidate (cites at least
+    /// `--min-catalog-links` catalogue papers).
+    pub in_scope: bool,
+    /// A candidate in the new run's `missing.csv` (which keeps `--missing-limit` per kind).
+    pub candidate: bool,
+    /// The candidate's score in `missing.csv` (bibliographic coupling with the catalogue).
+    pub score: Option<f64>,
+    /// The candidate's predicted mechanism and its confidence (0..1).
+    pub predicted_mechanism: Option<String>,
+    pub confidence: Option<f64>,
+    /// Mechanism -> catalogue keys it cites (candidates).
+    pub evidence: BTreeMap<String, Vec<String>>,
+    pub citation_count: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct NewlyMissing {
+    pub paper_id: String,
+    pub title: String,
+    pub year: Option<i32>,
+    pub kind: MissingKind,
+    /// 1-based rank within its kind in the new run.
+    pub rank: usize,
+    /// Its rank in the old run's list of that kind, when it was there at all.
+    pub old_rank: Option<usize>,
+    pub score: f64,
+    pub catalog_papers: usize,
+    pub predicted_mechanism: String,
+    pub scope: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RankChangeKind {
+    /// Entered the top [`TOP_INFLUENCE`] by influence.
+    #[default]
+    EnteredTop,
+    /// Left the top [`TOP_INFLUENCE`].
+    LeftTop,
+    /// Its share of the catalogue's PageRank moved by at least [`MIN_PAGERANK_MOVE`].
+    PagerankMove,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct RankChange {
+    pub change: RankChangeKind,
+    pub key: String,
+    pub paper_id: String,
+    pub title: String,
+    /// Rank by the influence score (1 = most influential), in each run where it was ranked.
+    pub old_rank: Option<usize>,
+    pub new_rank: Option<usize>,
+    pub old_pagerank: Option<f64>,
+    pub new_pagerank: Option<f64>,
+    /// new share / old share of the catalogue papers' total PageRank, minus 1 (0.5: up by half);
+    /// shares, because a larger graph lowers every paper's PageRank.
+    pub pagerank_share_change: Option<f64>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct VenueChange {
+    pub key: String,
+    pub paper_id: String,
+    pub title: String,
+    pub old_venue: Option<String>,
+    pub new_venue: Option<String>,
+    pub old_year: Option<i32>,
+    pub new_year: Option<i32>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct NewLint {
+    /// `catalog` (the list's own lint) or `tags` (badges the citation neighbourhood disagrees with).
+    pub source: String,
+    pub kind: String,
+    pub message: String,
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub keys: Vec<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct NewlyUnresolved {
+    pub key: String,
+    pub title: String,
+    /// The record it resolved to in the old run.
+    pub old_paper_id: Option<String>,
+    /// Why it is unresolved now.
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CatalogChange {
+    pub key: String,
+    pub title: String,
+    pub year: Option<i32>,
+    /// Resolved to a record in the run that lists it.
+    pub resolved: bool,
+}
+
+/// Compares two runs. `min_catalog_links` is the analysis's threshold for a candidate (see
+/// `AnalyzeOptions`): without a `scope` in the new run, a new citing paper is in scope when it
+/// cites at least that many catalogue papers (whether or not it made the capped `missing.csv`).
+/// Pure: no file is read or written.
+pub fn digest(old: &Run, new: &Run, min_catalog_links: usize) -> Digest {
+    let mut digest = Digest {
+        new_citing: new_citing(old, new, min_catalog_links),
+        newly_missing: newly_missing(old, new),
+        rank_changes: rank_changes(&old.analysis, &new.analysis),
+        venue_changes: venue_changes(&old.analysis, &new.analysis),
+        new_lint: new_lint(&old.analysis, &new.analysis),
+        newly_unresolved: newly_unresolved(old, new),
+        ..Digest::default()
+    };
+    let (added, removed) = catalog_changes(old, new);
+    digest.catalog_added = added;
+    digest.catalog_removed = removed;
+    digest.summary = summary_line(&digest);
+    digest
+}
+
+fn catalog_ids(analysis: &Analysis) -> HashSet<&str> {
+    analysis
+        .papers
+        .iter()
+        .filter(|p| p.in_catalog)
+        .map(|p| p.paper_id.as_str())
+        .collect()
+}
+
+fn new_citing(old: &Run, new: &Run, min_catalog_links: usize) -> Vec<NewCiting> {
+    let known: HashSet<&str> = old
+        .analysis
+        .papers
+        .iter()
+        .map(|p| p.paper_id.as_str())
+        .collect();
+    let candidates: HashMap<&str, &MissingPaper> = new
+        .analysis
+        .missing
+        .iter()
+        .filter(|m| m.kind == MissingKind::Candidate)
+        .map(|m| (m.paper_id.as_str(), m))
+        .collect();
+    // In the catalogue scope every edge touches a catalogue paper, so an outside paper's
+    // out-degree is the number of catalogue papers it cites; in the `all` scope it is not, and
+    // only the candidates (whose count the analysis made) are listed.
+    let catalog_scope = new.analysis.summary.scope != "all";
+    let mut rows: Vec<NewCiting> = new
+        .analysis
+        .papers
+        .iter()
+        .filter(|p| !p.in_catalog && !known.contains(p.paper_id.as_str()))
+        .filter_map(|p| {
+            let candidate = candidates.get(p.paper_id.as_str()).copied();
+            let catalog_papers = match candidate {
+                Some(c) => c.catalog_papers,
+                None if catalog_scope => p.out_degree as usize,
+                None => 0,
+            };
+            (catalog_papers > 0).then(|| {
+                let scope = new.scope(&p.paper_id);
+                NewCiting {
+                    paper_id: p.paper_id.clone(),
+                    title: p.title.clone(),
+                    year: p.year,
+                    venue: p.venue.clone(),
+                    catalog_papers,
+                    in_scope: scope.as_deref().map_or(
+                        candidate.is_some() || catalog_papers >= min_catalog_links.max(1),
+                        is_in_scope,
+                    ),
+                    scope,
+                    candidate: candidate.is_some(),
+                    score: candidate.map(|c| c.score),
+                    predicted_mechanism: candidate.map(|c| c.predicted_mechanism.clone()),
+                    confidence: candidate.map(|c| c.confidence),
+                    evidence: candidate.map(|c| c.evidence.clone()).unwrap_or_default(),
+                    citation_count: p.citation_count,
+                }
+            })
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.in_scope
+            .cmp(&a.in_scope)
+            .then(b.candidate.cmp(&a.candidate))
+            .then(b.score.unwrap_or(0.0).total_cmp(&a.score.unwrap_or(0.0)))
+            .then(b.catalog_papers.cmp(&a.catalog_papers))
+            .then(a.paper_id.cmp(&b.paper_id))
+    });
+    rows
+}
+
+/// A kind's missing papers, by descending score (ties by id).
+fn ranked(analysis: &Analysis, kind: MissingKind) -> Vec<&MissingPaper> {
+    let mut papers: Vec<&MissingPaper> =
+        analysis.missing.iter().filter(|m| m.kind == kind).collect();
+    papers.sort_by(|a, b| {
+        b.score
+            .total_cmp(&a.score)
+            .then(a.paper_id.cmp(&b.paper_id))
+    });
+    papers
+}
+
+fn newly_missing(old: &Run, new: &Run) -> Vec<NewlyMissing> {
+    let catalog_before = catalog_ids(&old.analysis);
+    let mut rows = Vec::new();
+    for kind in [MissingKind::Candidate, MissingKind::Foundation] {
+        let before = ranked(&old.analysis, kind);
+        let old_rank: HashMap<&str, usize> = before
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.paper_id.as_str(), i + 1))
+            .collect();
+        for (index, paper) in ranked(&new.analysis, kind)
+            .into_iter()
+            .take(TOP_MISSING)
+            .enumerate()
+        {
+            let was = old_rank.get(paper.paper_id.as_str()).copied();
+            // A paper the list dropped is not news as a missing paper (it is a catalogue change).
+            if was.is_some_and(|r| r <= TOP_MISSING)
+                || catalog_before.contains(paper.paper_id.as_str())
+            {
+                continue;
+            }
+            rows.push(NewlyMissing {
+                paper_id: paper.paper_id.clone(),
+                title: paper.title.clone(),
+                year: paper.year,
+                kind,
+                rank: index + 1,
+                old_rank: was,
+                score: paper.score,
+                catalog_papers: paper.catalog_papers,
+                predicted_mechanism: paper.predicted_mechanism.clone(),
+                scope: new.scope(&paper.paper_id),
+            });
+        }
+    }
+    rows
+}
+
+/// Catalogue papers by key.
+fn catalog_papers(analysis: &Analysis) -> BTreeMap<&str, &PaperMetrics> {
+    analysis
+        .papers
+        .iter()
+        .filter(|p| p.in_catalog)
+        .filter_map(|p| p.key.as_deref().map(|k| (k, p)))
+        .collect()
+}
+
+fn rank_changes(old: &Analysis, new: &Analysis) -> Vec<RankChange> {
+    let rank = |analysis: &Analysis| -> HashMap<String, usize> {
+        analysis
+            .influential
+            .iter()
+            .map(|p| (p.key.clone(), p.rank))
+            .collect()
+    };
+    let (old_rank, new_rank) = (rank(old), rank(new));
+    let (old_papers, new_papers) = (catalog_papers(old), catalog_papers(new));
+    let total = |papers: &BTreeMap<&str, &PaperMetrics>| -> f64 {
+        papers.values().map(|p| p.pagerank).sum::<f64>()
+    };
+    let (old_total, new_total) = (total(&old_papers), total(&new_papers));
+    let row = |change: RankChangeKind, key: &str| {
+        let before = old_papers.get(key);
+        let after = new_papers.get(key);
+        let share_change = match (before, after) {
+            (Some(b), Some(a)) if b.pagerank > 0.0 && old_total > 0.0 && new_total > 0.0 => {
+                Some((a.pagerank / new_total) / (b.pagerank / old_total) - 1.0)
+            }
+            _ => None,
+        };
+        let paper = after.or(before);
+        RankChange {
+            change,
+            key: key.to_string(),
+            paper_id: paper.map(|p| p.paper_id.clone()).unwrap_or_default(),
+            title: paper.map(|p| p.title.clone()).unwrap_or_default(),
+            old_rank: old_rank.get(key).copied(),
+            new_rank: new_rank.get(key).copied(),
+            old_pagerank: before.map(|p| p.pagerank),
+            new_pagerank: after.map(|p| p.pagerank),
+            pagerank_share_change: share_change,
+        }
+    };
+    let top = |ranks: &HashMap<String, usize>| -> BTreeSet<String> {
+        ranks
+            .iter()
+            .filter(|(_, &r)| (1..=TOP_INFLUENCE).contains(&r))
+            .map(|(k, _)| k.clone())
+            .collect()
+    };
+    let (old_top, new_top) = (top(&old_rank), top(&new_rank));
+    let mut entered: Vec<RankChange> = new_top
+        .difference(&old_top)
+        .map(|k| row(RankChangeKind::EnteredTop, k))
+        .collect();
+    entered.sort_by_key(|r| r.new_rank);
+    let mut left: Vec<RankChange> = old_top
+        .difference(&new_top)
+        .map(|k| row(RankChangeKind::LeftTop, k))
+        .collect();
+    left.sort_by_key(|r| r.old_rank);
+    let mut moves: Vec<RankChange> = new_papers
+        .keys()
+        .filter(|k| old_papers.contains_key(*k))
+        .map(|k| row(RankChangeKind::PagerankMove, k))
+        .filter(|r| {
+            r.pagerank_share_change
+                .is_some_and(|c| (1.0 + c).ln().abs() >= (1.0 + MIN_PAGERANK_MOVE).ln())
+        })
+        .collect();
+    let size = |r: &RankChange| (1.0 + r.pagerank_share_change.unwrap_or(0.0)).ln().abs();
+    moves.sort_by(|a, b| size(b).total_cmp(&size(a)).then(a.key.cmp(&b.key)));
+    moves.truncate(PAGERANK_MOVES);
+    entered.into_iter().chain(left).chain(moves).collect()
+}
+
+fn venue_changes(old: &Analysis, new: &Analysis) -> Vec<VenueChange> {
+    let before = catalog_papers(old);
+    let clean = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    catalog_papers(new)
+        .into_iter()
+        .filter_map(|(key, after)| {
+            let before = before.get(key)?;
+            let (old_venue, new_venue) = (clean(&before.venue), clean(&after.venue));
+            (old_venue != new_venue || before.year != after.year).then(|| VenueChange {
+                key: key.to_string(),
+                paper_id: after.paper_id.clone(),
+                title: after.title.clone(),
+                old_venue,
+                new_venue,
+                old_year: before.year,
+                new_year: after.year,
+            })
+        })
+        .collect()
+}
+
+fn new_lint(old: &Analysis, new: &Analysis) -> Vec<NewLint> {
+    // Identity without the line: an edit above a finding moves it but does not make it new.
+    let identity = |kind: &str, keys: &[String], message: &str| {
+        if keys.is_empty() {
+            format!("{kind}\u{0}{message}")
+        } else {
+            format!("{kind}\u{0}{}", keys.join("\u{0}"))
+        }
+    };
+    let seen: HashSet<String> = old
+        .catalog_lint
+        .iter()
+        .map(|f| identity(&f.kind, &f.keys, &f.message))
+        .chain(old.lint_tags.iter().map(|t| {
+            identity(
+                &format!("tag:{}", t.suggested),
+                std::slice::from_ref(&t.key),
+                "",
+            )
+        }))
+        .collect();
+    let mut rows: Vec<NewLint> = new
+        .catalog_lint
+        .iter()
+        .filter(|f| !seen.contains(&identity(&f.kind, &f.keys, &f.message)))
+        .map(|f| NewLint {
+            source: "catalog".to_string(),
+            kind: f.kind.clone(),
+            message: f.message.clone(),
+            file: f.file.clone(),
+            line: f.line,
+            keys: f.keys.clone(),
+        })
+        .collect();
+    rows.extend(
+        new.lint_tags
+            .iter()
+            .filter(|t| {
+                !seen.contains(&identity(
+                    &format!("tag:{}", t.suggested),
+                    std::slice::from_ref(&t.key),
+                    "",
+                ))
+            })
+            .map(|t| NewLint {
+                source: "tags".to_string(),
+                kind: "tag-disagrees".to_string(),
+                message: format!(
+                    "{}: badges {} but its citation neighbourhood points to {} ({})",
+                    t.title,
+                    t.mechanisms.join(", "),
+                    t.suggested,
+                    t.reason
+                ),
+                file: None,
+                line: None,
+                keys: vec![t.key.clone()],
+            }),
+    );
+    rows
+}
+
+fn newly_unresolved(old: &Run, new: &Run) -> Vec<NewlyUnresolved> {
+    let before = catalog_papers(&old.analysis);
+    let titles = new.catalog_keys();
+    new.analysis
+        .unresolved
+        .iter()
+        .filter_map(|r| {
+            let was = before.get(r.key.as_str())?;
+            Some(NewlyUnresolved {
+                key: r.key.clone(),
+                title: titles
+                    .get(&r.key)
+                    .map(|(t, _)| t.clone())
+                    .filter(|t| !t.is_empty())
+                    .unwrap_or_else(|| was.title.clone()),
+                old_paper_id: Some(was.paper_id.clone()),
+                note: r.note.clone(),
+            })
+        })
+        .collect()
+}
+
+fn catalog_changes(old: &Run, new: &Run) -> (Vec<CatalogChange>, Vec<CatalogChange>) {
+    let (before, after) = (old.catalog_keys(), new.catalog_keys());
+    let changes = |from: &BTreeMap<String, (String, Option<i32>)>,
+                   without: &BTreeMap<String, (String, Option<i32>)>,
+                   run: &Run| {
+        let resolved = catalog_papers(&run.analysis);
+        from.iter()
+            .filter(|(key, _)| !without.contains_key(*key))
+            .map(|(key, (title, year))| CatalogChange {
+                key: key.clone(),
+                title: title.clone(),
+                year: *year,
+                resolved: resolved.contains_key(key.as_str()),
+            })
+            .collect::<Vec<_>>()
+    };
+    (changes(&after, &before, new), changes(&before, &after, old))
+}
+
+/// The one line `digest.md` starts with.
+fn summary_line(d: &Digest) -> String {
+    let in_scope = d.new_citing.iter().filter(|p| p.in_scope).count();
+    let parts = [
+        format!(
+            "{} ({in_scope} in scope)",
+            count(d.new_citing.len(), "new citing paper")
+        ),
+        format!("{} newly missing", d.newly_missing.len()),
+        count(d.rank_changes.len(), "rank change"),
+        count(d.venue_changes.len(), "venue change"),
+        count(d.new_lint.len(), "new lint finding"),
+        format!("{} newly unresolved", d.newly_unresolved.len()),
+        format!(
+            "catalogue {} added, {} removed",
+            d.catalog_added.len(),
+            d.catalog_removed.len()
+        ),
+    ];
+    format!("Since the previous run: {}.", parts.join(", "))
+}
+
+/// Writes `digest.json` and `digest.md` into `dir`; returns their paths.
+pub fn write_digest(digest: &Digest, new: &Run, dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut json = serde_json::to_vec_pretty(digest).context("cannot serialize the digest")?;
+    json.push(b'\n');
+    let files = [
+        (dir.join("digest.json"), json),
+        (
+            dir.join("digest.md"),
+            markdown::to_markdown(digest, &new.analysis).into_bytes(),
+        ),
+    ];
+    let mut written = Vec::new();
+    for (path, bytes) in files {
+        write_atomic(&path, &bytes).with_context(|| {
+            format!(
+                "cannot write {}: check that the output directory is writable",
+                path.display()
+            )
+        })?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+/// Keeps the previous run's `metrics.json` and `catalog.json` (those in `stage`, which starts as
+/// links to the previous outputs) under `stage/history/<UTC time of its metrics.json>/`, as hard
+/// links (copies where links fail), and removes all but the newest [`HISTORY_KEPT`] entries.
+/// Call before the new outputs replace them. Returns the entry's directory, or `None` when there
+/// is no previous `metrics.json`.
+pub fn archive_previous(stage: &Path) -> Result<Option<PathBuf>> {
+    let metrics = stage.join("metrics.json");
+    let Ok(meta) = std::fs::metadata(&metrics) else {
+        return Ok(None);
+    };
+    let when = meta
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_secs());
+    let history = stage.join("history");
+    let entry = history.join(utc_stamp(when));
+    std::fs::create_dir_all(&entry)
+        .with_context(|| format!("cannot create {}", entry.display()))?;
+    for name in ["metrics.json", "catalog.json", "digest.json", "digest.md"] {
+        let from = stage.join(name);
+        if !from.is_file() {
+            continue;
+        }
+        let to = entry.join(name);
+        let _ = std::fs::remove_file(&to);
+        if std::fs::hard_link(&from, &to).is_err() {
+            std::fs::copy(&from, &to)
+                .with_context(|| format!("cannot keep {} as {}", from.display(), to.display()))?;
+        }
+    }
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(&history)
+        .with_context(|| format!("cannot read {}", history.display()))?
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .collect();
+    entries.sort();
+    let excess = entries.len().saturating_sub(HISTORY_KEPT);
+    for old in &entries[..excess] {
+        std::fs::remove_dir_all(old)
+            .with_context(|| format!("cannot remove the old history entry {}", old.display()))?;
+    }
+    Ok(Some(entry))
+}
+
+/// `YYYY-MM-DDTHH-MM-SSZ` (no colons: the name is a directory on every system) for seconds since
+/// the Unix epoch, by the civil-from-days algorithm (H. Hinnant, "chrono-Compatible Low-Level Date
+/// Algorithms").
+pub fn utc_stamp(seconds: u64) -> String {
+    let days = (seconds / 86_400) as i64;
+    let rest = seconds % 86_400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}-{:02}-{:02}Z",
+        rest / 3600,
+        rest % 3600 / 60,
+        rest % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::InfluentialPaper;
+
+    fn paper(id: &str, key: Option<&str>, pagerank: f64) -> PaperMetrics {
+        PaperMetrics {
+            paper_id: id.into(),
+            key: key.map(str::to_string),
+            title: format!("Paper {id}"),
+            in_catalog: key.is_some(),
+            pagerank,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn utc_stamps_match_known_dates() {
+        assert_eq!(utc_stamp(0), "1970-01-01T00-00-00Z");
+        assert_eq!(utc_stamp(951_782_400), "2000-02-29T00-00-00Z");
+        assert_eq!(utc_stamp(1_764_495_825), "2025-11-30T09-43-45Z");
+    }
+
+    #[test]
+    fn scope_values_are_read_when_present() {
+        assert!(is_in_scope("in-scope") && is_in_scope("IN") && is_in_scope("in scope"));
+        assert!(!is_in_scope("out") && !is_in_scope("out-of-scope") && !is_in_scope("inside?"));
+        let value = serde_json::json!({"missing": [{"paper_id": "a", "scope": "in-scope"}],
+                                       "papers": [{"paper_id": "b", "scope": false}, {"paper_id": "c"}]});
+        let scopes = scopes_of(&value);
+        assert_eq!(scopes.get("a").map(String::as_str), Some("in-scope"));
+        assert_eq!(scopes.get("b").map(String::as_str), Some("out"));
+        assert!(!scopes.contains_key("c"));
+    }
+
+    #[test]
+    fn new_citing_rank_changes_and_venue_changes() {
+        let mut old = Analysis::default();
+        old.summary.scope = "catalog".into();
+        old.papers = vec![paper("c1", Some("k1"), 0.5), paper("c2", Some("k2"), 0.5)];
+        old.papers[0].venue = Some("arXiv.org".into());
+        old.influential = vec![InfluentialPaper {
+            rank: 1,
+            key: "k1".into(),
+            ..Default::default()
+        }];
+        let mut new = old.clone();
+        new.papers[0].venue = Some("CVPR".into());
+        new.papers[0].year = Some(2024);
+        new.papers[1].pagerank = 0.1;
+        let mut citing = paper("x", None, 0.01);
+        citing.out_degree = 2;
+        let mut lone = paper("y", None, 0.01);
+        lone.out_degree = 1;
+        new.papers.push(lone);
+        new.papers.push(citing);
+        new.influential.push(InfluentialPaper {
+            rank: 2,
+            key: "k2".into(),
+            ..Default::default()
+        });
+        let d = digest(&Run::new(old, None), &Run::new(new, None), 2);
+        assert_eq!(d.new_citing.len(), 2);
+        assert_eq!(d.new_citing[0].catalog_papers, 2);
+        assert!(d.new_citing[0].in_scope, "cites enough catalogue papers");
+        assert!(!d.new_citing[1].in_scope, "cites one, no scope");
+        assert_eq!(d.venue_changes.len(), 1);
+        assert_eq!(d.venue_changes[0].new_venue.as_deref(), Some("CVPR"));
+        assert_eq!(d.venue_changes[0].new_year, Some(2024));
+        let kinds: Vec<RankChangeKind> = d.rank_changes.iter().map(|r| r.change).collect();
+        assert_eq!(
+            kinds,
+            [
+                RankChangeKind::EnteredTop,
+                RankChangeKind::PagerankMove,
+                RankChangeKind::PagerankMove
+            ]
+        );
+        assert!(d
+            .summary
+            .starts_with("Since the previous run: 2 new citing papers (1 in scope)"));
+    }
+}

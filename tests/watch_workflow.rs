@@ -1,0 +1,113 @@
+//! The weekly GitHub Actions workflow in examples/ (issue 12) is valid workflow syntax by a real
+//! validator (check-jsonschema's vendored GitHub workflow schema, offline; installed by
+//! `.ci/setup`), and does what the README promises: weekly and on demand, the cache restored,
+//! the key masked and only ever read from the secret, the report uploaded, one issue updated.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn workflow() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/github-actions/citegraph-weekly.yml")
+}
+
+/// `python3 -m check_jsonschema --builtin-schema vendor.github-workflows FILE`: (success, output).
+/// Panics when the validator is missing: run `.ci/setup`.
+fn validate(file: &Path) -> (bool, String) {
+    let output = Command::new("python3")
+        .args([
+            "-m",
+            "check_jsonschema",
+            "--builtin-schema",
+            "vendor.github-workflows",
+        ])
+        .arg(file)
+        .output()
+        .expect("python3 runs");
+    let text = String::from_utf8_lossy(&output.stdout).into_owned()
+        + &String::from_utf8_lossy(&output.stderr);
+    assert!(
+        !text.contains("No module named check_jsonschema"),
+        "check-jsonschema is missing: run .ci/setup (it pip-installs it)"
+    );
+    (output.status.success(), text)
+}
+
+#[test]
+fn the_workflow_is_valid_by_the_github_workflow_schema() {
+    let (ok, text) = validate(&workflow());
+    assert!(ok, "{text}");
+    // The validator does reject a broken workflow (it is not a no-op).
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.yml");
+    let yaml = std::fs::read_to_string(workflow()).unwrap();
+    std::fs::write(&broken, yaml.replace("runs-on:", "run-on:")).unwrap();
+    let (ok, text) = validate(&broken);
+    assert!(!ok, "a job without runs-on passed:\n{text}");
+}
+
+#[test]
+fn the_workflow_does_what_the_readme_says() {
+    let text = std::fs::read_to_string(workflow()).unwrap();
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let on = &yaml["on"];
+    assert!(on["schedule"][0]["cron"].is_string(), "weekly schedule");
+    assert!(
+        on.get("workflow_dispatch").is_some(),
+        "on demand (workflow_dispatch)"
+    );
+    let steps = yaml["jobs"]["watch"]["steps"].as_sequence().unwrap();
+    let uses = |prefix: &str| {
+        steps
+            .iter()
+            .find(|s| s["uses"].as_str().is_some_and(|u| u.starts_with(prefix)))
+    };
+    let cache = uses("actions/cache@").expect("the cache is restored");
+    let paths = cache["with"]["path"].as_str().unwrap();
+    assert!(paths.lines().any(|l| l.trim() == "cache"), "{paths}");
+    assert!(paths.lines().any(|l| l.trim() == "output"), "{paths}");
+    assert!(
+        uses("actions/upload-artifact@").is_some(),
+        "the report is uploaded"
+    );
+    let runs: Vec<&str> = steps.iter().filter_map(|s| s["run"].as_str()).collect();
+    assert!(runs
+        .iter()
+        .any(|r| r.trim_start().starts_with("citegraph run")));
+    assert!(runs
+        .iter()
+        .any(|r| r.contains("gh issue edit") && r.contains("gh issue create")));
+    assert!(runs
+        .iter()
+        .any(|r| r.contains("--body-file output/digest.md")));
+
+    // The key: masked before anything runs citegraph, read only from the secret, never echoed
+    // except to the mask command.
+    let mask = steps
+        .iter()
+        .position(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("::add-mask::$S2_API_KEY"))
+        })
+        .expect("the key is masked");
+    let run = steps
+        .iter()
+        .position(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.trim_start().starts_with("citegraph run"))
+        })
+        .unwrap();
+    assert!(mask < run);
+    for line in text.lines().filter(|l| l.contains("S2_API_KEY")) {
+        let line = line.trim();
+        assert!(
+            line.starts_with('#')
+                || line == "S2_API_KEY: ${{ secrets.S2_API_KEY }}"
+                || line == "echo \"::add-mask::$S2_API_KEY\""
+                || line == "if [ -n \"$S2_API_KEY\" ]; then"
+                || line.starts_with("echo \"::warning::no S2_API_KEY"),
+            "the key appears elsewhere: {line}"
+        );
+    }
+}
