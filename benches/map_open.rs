@@ -132,13 +132,11 @@ async fn main() {
         let timer = Instant::now();
         std::hint::black_box(map::layout(n, &edges, &groups));
         let layout_ms = timer.elapsed().as_secs_f64() * 1000.0;
+        let palette = citegraph::export::charts::Palette::new(&analysis);
         let timer = Instant::now();
-        std::hint::black_box(map::section(
-            &analysis,
-            &citegraph::export::charts::Palette::new(&analysis),
-        ));
+        std::hint::black_box(map::section(&analysis, &palette));
         let section_ms = timer.elapsed().as_secs_f64() * 1000.0;
-        let page = html::to_html(&analysis, &[]).unwrap();
+        let page = html::to_html(&analysis, &palette, &[]).unwrap();
         let path = dir.path().join(format!("report-{n}.html"));
         std::fs::write(&path, &page).unwrap();
 
