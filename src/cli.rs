@@ -220,7 +220,7 @@ pub struct CatalogArgs {
     #[arg(long = "catalog", value_name = "SRC", default_value = citegraph::catalog::DEFAULT_CATALOG)]
     pub sources: Vec<String>,
     /// A TOML file of extra mechanism aliases (`[aliases]` "Label" = "Canonical"; labels that are
-    /// not mechanisms: `not_mechanisms = ["Label", ...]` at the top level).
+    /// not mechanisms: `not_mechanisms = ["Label", ...]`, in `[aliases]` or at the top level).
     #[arg(long, value_name = "FILE")]
     pub mechanisms: Option<PathBuf>,
 }
@@ -260,10 +260,12 @@ pub struct SourceArgs {
 /// what the cache or the snapshot holds within it).
 #[derive(Debug, Args)]
 pub struct ListArgs {
-    /// Do not fetch or use citations (references only).
+    /// Leave citations out (references only): `fetch` does not ask for them, `analyze` does not
+    /// use them.
     #[arg(long)]
     pub no_citations: bool,
-    /// Fetch (and use) at most N citations per paper (most cited papers have tens of thousands).
+    /// At most N citations per paper (most cited papers have tens of thousands): `fetch` asks for
+    /// no more, `analyze` uses no more.
     #[arg(long, value_name = "N")]
     pub max_citations: Option<usize>,
 }

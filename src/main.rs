@@ -70,8 +70,13 @@ fn init_logging(verbose: u8, quiet: bool) {
         (false, 1) => "debug",
         (false, _) => "trace",
     };
-    let filter = tracing_subscriber::EnvFilter::try_from_env("CITEGRAPH_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(format!("citegraph={level},warn")));
+    // Other crates' warnings (the SVG renderer's, say) are shown too, except with -q: quiet is
+    // errors only, whoever reports them.
+    let others = if quiet { "error" } else { "warn" };
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_env("CITEGRAPH_LOG").unwrap_or_else(|_| {
+            tracing_subscriber::EnvFilter::new(format!("citegraph={level},{others}"))
+        });
     tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

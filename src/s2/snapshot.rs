@@ -445,8 +445,10 @@ impl Source for Recording<'_> {
 /// Fills the cache from a snapshot: the catalogue is resolved against the snapshot's records
 /// (as `--snapshot` does), and every answer found is kept as the fetch would keep it, so that
 /// `fetch --offline` and `analyze` (which read the cache) find the same records afterwards.
-/// Imported records count as complete (link details, every citation). Ids or titles the
-/// snapshot does not know are not cached: the API may still know them.
+/// Imported records count as complete (link details, every citation), and their links are
+/// described (title, year, ids, citation count) from the snapshot's other lines, as the API's
+/// pages would describe them. Ids or titles the snapshot does not know are not cached: the API
+/// may still know them.
 pub(crate) fn import(catalog: &Catalog, path: &Path, cache_dir: &Path) -> Result<Imported> {
     let snapshot = load(path, usize::MAX)?;
     let mut source = Recording {
@@ -461,6 +463,34 @@ pub(crate) fn import(catalog: &Catalog, path: &Path, cache_dir: &Path) -> Result
         .build()
         .context("cannot start the async runtime")?
         .block_on(resolve::resolve(catalog, &mut source))?;
+    // What the snapshot's other lines say about each paper, to describe the imported records'
+    // links as the API's pages would (title, year, ids, citation count): a lean snapshot's
+    // catalogue lines carry only the linked papers' ids.
+    let described: HashMap<String, usize> = (0..snapshot.records.file_records())
+        .map(|index| (snapshot.records.record(index).raw_id(), index))
+        .collect();
+    let describe = |link: &mut crate::records::Link| {
+        let Some(index) = link.paper_id.as_ref().and_then(|id| described.get(id)) else {
+            return;
+        };
+        let meta = snapshot.records.record(*index).metadata();
+        if link.title.is_none() {
+            link.title = meta.title.map(str::to_string);
+        }
+        if link.year.is_none() {
+            link.year = meta.year;
+        }
+        if link.citation_count.is_none() {
+            link.citation_count = meta.citation_count;
+        }
+        if link.external_ids.is_empty() {
+            link.external_ids = meta
+                .external_ids
+                .iter()
+                .map(|(k, v)| (k.to_string(), serde_json::Value::String(v.to_string())))
+                .collect();
+        }
+    };
     let cache = Cache::new(cache_dir);
     let mut imported = Imported::default();
     for (request, record) in &source.found {
@@ -478,7 +508,13 @@ pub(crate) fn import(catalog: &Catalog, path: &Path, cache_dir: &Path) -> Result
         if !stored.insert(index) {
             continue;
         }
-        let record = snapshot.read_record(path, index)?;
+        let mut record = snapshot.read_record(path, index)?;
+        for links in [record.references.as_mut(), record.citations.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            links.iter_mut().for_each(describe);
+        }
         let paper = CachedPaper {
             record,
             link_details: true,
