@@ -47,7 +47,7 @@ const MARGIN: f64 = 24.0;
 pub fn script_hash() -> String {
     format!(
         "'sha256-{}'",
-        super::html::base64(&Sha256::digest(SCRIPT.as_bytes()))
+        super::escape::base64(&Sha256::digest(SCRIPT.as_bytes()))
     )
 }
 

@@ -97,7 +97,10 @@ impl Lineage {
         Lineage {
             nodes,
             edges,
-            legend: LegendBlock::new(groups.legend_for(mechanisms), Some("First mechanism")),
+            legend: LegendBlock::new(
+                super::parts::swatches(groups.legend_for(mechanisms)),
+                Some("First mechanism"),
+            ),
             routes,
         }
     }

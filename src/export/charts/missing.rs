@@ -92,7 +92,7 @@ impl Missing {
                 },
             });
         }
-        let entries = groups.legend_for(used);
+        let entries = super::parts::swatches(groups.legend_for(used));
         Missing {
             panels,
             legend: LegendBlock::new(entries, Some("Predicted mechanism")),

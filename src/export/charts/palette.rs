@@ -13,7 +13,6 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::parts;
 use crate::analysis::Analysis;
 use crate::catalog::UNSPECIFIED;
 use crate::export::labels::display_mechanism;
@@ -144,12 +143,13 @@ impl Palette {
         found
     }
 
-    /// Legend entries for the colours these mechanisms are drawn in, in group order; names the
-    /// analysis does not know are drawn in the "other" gray and get an "Other" entry.
+    /// Legend swatches (label, colour) for the colours these mechanisms are drawn in, in group
+    /// order; names the analysis does not know are drawn in the "other" gray and get an "Other"
+    /// entry. [`super::parts::swatches`] turns them into legend entries.
     pub(crate) fn legend_for<'m>(
         &self,
         mechanisms: impl IntoIterator<Item = &'m str>,
-    ) -> Vec<parts::LegendEntry> {
+    ) -> Vec<(String, Rgb)> {
         // (position, label, colour): groups by index, then the fallbacks after them.
         let mut used: Vec<(usize, String, Rgb)> = Vec::new();
         for mechanism in mechanisms {
@@ -171,7 +171,7 @@ impl Palette {
         }
         used.sort_by_key(|u| u.0);
         used.into_iter()
-            .map(|(_, label, color)| parts::LegendEntry::swatch(&label, color))
+            .map(|(_, label, color)| (label, color))
             .collect()
     }
 

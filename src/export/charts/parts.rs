@@ -101,6 +101,15 @@ pub(crate) struct LegendEntry {
     pub marker: Marker,
 }
 
+/// Legend entries for (label, colour) swatches, such as [`super::palette::Palette::legend_for`]
+/// gives.
+pub(crate) fn swatches(pairs: Vec<(String, Rgb)>) -> Vec<LegendEntry> {
+    pairs
+        .into_iter()
+        .map(|(label, color)| LegendEntry::swatch(&label, color))
+        .collect()
+}
+
 impl LegendEntry {
     pub fn swatch(label: &str, color: Rgb) -> Self {
         LegendEntry {

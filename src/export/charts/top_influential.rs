@@ -57,7 +57,7 @@ impl TopInfluential {
             })
             .collect();
         let firsts: Vec<String> = ranked.iter().map(|p| first(p)).collect();
-        let entries = groups.legend_for(firsts.iter().map(String::as_str));
+        let entries = super::parts::swatches(groups.legend_for(firsts.iter().map(String::as_str)));
         TopInfluential {
             bars: BarList {
                 bars,
