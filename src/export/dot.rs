@@ -230,7 +230,11 @@ fn tooltip(title: &str, year: Option<i32>, mechanisms: &[String]) -> String {
     format!(
         "{} ({year}; {})",
         labels::one_line(title),
-        mechanisms.join(", ")
+        mechanisms
+            .iter()
+            .map(|m| labels::display_mechanism(m))
+            .collect::<Vec<_>>()
+            .join(", ")
     )
 }
 

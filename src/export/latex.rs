@@ -88,7 +88,14 @@ pub fn influential_table(analysis: &Analysis, rows: usize) -> String {
                     cite(&keys, &paper.key)
                 ),
                 or_dash(paper.year),
-                escape::latex(&paper.mechanisms.join(", ")),
+                escape::latex(
+                    &paper
+                        .mechanisms
+                        .iter()
+                        .map(|m| labels::display_mechanism(m))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
                 format!("{:.3}", paper.score),
                 per_mille(paper.pagerank),
                 paper.catalog_citations.to_string(),
@@ -137,7 +144,7 @@ pub fn mechanisms_table(analysis: &Analysis) -> String {
                 })
                 .collect();
             vec![
-                escape::latex(&labels::one_line(&m.name)),
+                escape::latex(&labels::display_mechanism(&m.name)),
                 m.papers.to_string(),
                 m.total_citations.to_string(),
                 format!("{:.0}", m.median_citations),
@@ -202,7 +209,7 @@ mod tests {
         };
         let table = influential_table(&analysis, 20);
         assert!(table.contains(
-            r"1 & A\&B & 50\% of \$x\_1\$ \& \{y\} \textasciitilde{} \textasciicircum{} \textbackslash{} \# tokens & 2023 & Token\_Pruning & 0.000 & 12.30 & 0 & -- \\"
+            r"1 & A\&B & 50\% of \$x\_1\$ \& \{y\} \textasciitilde{} \textasciicircum{} \textbackslash{} \# tokens & 2023 & Token Pruning & 0.000 & 12.30 & 0 & -- \\"
         ), "{table}");
         for rule in ["\\toprule", "\\midrule", "\\bottomrule"] {
             assert_eq!(table.matches(rule).count(), 1);
