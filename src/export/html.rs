@@ -564,20 +564,7 @@ fn missing(names: &Names<'_>) -> String {
             "<h3>{heading} <span class=\"count\">top {} of {total}</span></h3>",
             papers.len()
         );
-        let rows: Vec<Vec<String>> = papers
-            .iter()
-            .enumerate()
-            .map(|(i, m)| missing_row(names, i + 1, m))
-            .collect();
-        let columns = [
-            num("#"),
-            text("Paper"),
-            num(linked),
-            text("Predicted mechanism"),
-            text("Evidence: linked catalogue papers"),
-            num("Score"),
-        ];
-        out.push_str(&table(&columns, &rows, "missing"));
+        out.push_str(&missing_table(names, &papers, linked));
     }
     let mut background: Vec<&MissingPaper> = names
         .analysis
@@ -594,22 +581,28 @@ fn missing(names: &Names<'_>) -> String {
             "<h3>Foundations to cite in the survey's background <span class=\"count\">top {} of {total}</span></h3>\n<p>Widely cited well beyond the list's field (field lift below the threshold, see README): not entries for the list.</p>",
             background.len()
         );
-        let rows: Vec<Vec<String>> = background
-            .iter()
-            .enumerate()
-            .map(|(i, m)| missing_row(names, i + 1, m))
-            .collect();
-        let columns = [
-            num("#"),
-            text("Paper"),
-            num("Linked"),
-            text("Predicted mechanism"),
-            text("Evidence: linked catalogue papers"),
-            num("Score"),
-        ];
-        out.push_str(&table(&columns, &rows, "missing"));
+        out.push_str(&missing_table(names, &background, "Linked"));
     }
     out
+}
+
+/// The table of ranked missing papers (in-scope kinds and the background alike); `linked`
+/// names the column of linked catalogue papers.
+fn missing_table(names: &Names<'_>, papers: &[&MissingPaper], linked: &'static str) -> String {
+    let rows: Vec<Vec<String>> = papers
+        .iter()
+        .enumerate()
+        .map(|(i, m)| missing_row(names, i + 1, m))
+        .collect();
+    let columns = [
+        num("#"),
+        text("Paper"),
+        num(linked),
+        text("Predicted mechanism"),
+        text("Evidence: linked catalogue papers"),
+        num("Score"),
+    ];
+    table(&columns, &rows, "missing")
 }
 
 fn missing_row(names: &Names<'_>, rank: usize, m: &MissingPaper) -> Vec<String> {
