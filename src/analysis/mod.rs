@@ -760,6 +760,18 @@ pub fn summary_text(analysis: &Analysis) -> String {
             );
         }
     }
+    let expanded = analysis
+        .missing
+        .iter()
+        .filter(|m| m.neighbourhood_links.is_some())
+        .count();
+    if expanded > 0 {
+        let _ = writeln!(
+            out,
+            "expansion: {} scoped on their neighbourhood's links (--expand; missing.csv neighbourhood_*)",
+            count(expanded, "missing paper")
+        );
+    }
     if !analysis.lint_tags.is_empty() {
         let _ = writeln!(
             out,
