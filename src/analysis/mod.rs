@@ -9,6 +9,7 @@ mod context;
 mod groups;
 mod influence;
 mod lint;
+mod map_network;
 mod missing;
 pub mod time;
 
@@ -29,6 +30,7 @@ pub use clusters::{
     PairSummary,
 };
 pub use context::Context;
+pub use map_network::{MapLink, MapNetwork, MAP_FOUNDATIONS, MAP_NEIGHBOURS};
 pub use missing::{g2_against_rate, UNCERTAIN};
 
 /// Everything the render stage needs, serializable as `metrics.json`.
@@ -71,6 +73,10 @@ pub struct Analysis {
     /// Bibliographic coupling pairs (`coupling.csv`); only in memory, as `cocitation`.
     #[serde(skip)]
     pub coupling: Vec<PairRow>,
+    /// The catalogue papers and top foundations with their similarity links, for the cluster
+    /// map (see [`MapNetwork`]).
+    #[serde(default)]
+    pub map_network: MapNetwork,
     /// Lineage (main paths), bursts, RPYS: see [`time`].
     #[serde(default)]
     pub time: time::TimeAnalysis,
@@ -468,6 +474,8 @@ pub fn analyze(
     let cx = Context::compute(graph, &metric_options)?;
     let started = std::time::Instant::now();
     let mut analysis = assemble(&cx, catalog, corpus, options);
+    analysis.map_network =
+        map_network::map_network(&cx, &analysis.missing, options.pair_min_count)?;
     time::attach(&mut analysis, graph, options.key_routes)?;
     tracing::debug!("tables assembled in {:.1?}", started.elapsed());
     Ok(analysis)
@@ -565,6 +573,7 @@ fn assemble(
         maps,
         cocitation: clusters::pair_rows(cx, &cx.cocitation),
         coupling: clusters::pair_rows(cx, &cx.coupling),
+        map_network: MapNetwork::default(),
         time: time::TimeAnalysis::default(),
         bibliography: bibliography::sources(catalog, corpus),
         merges: graph.merges.clone(),
