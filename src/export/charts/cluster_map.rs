@@ -12,7 +12,7 @@
 //! drift to the rim and shrink the rest): they sit in a strip under the map, counted in it.
 //!
 //! Names: each coloured cluster's name (as Fig. 6 gives it, `C2: terms (short name)`) on a
-//! white backing framed in its colour, wrapped to two lines, centred on the centroid of its
+//! white backing framed in its colour, wrapped to at most three lines, centred on the centroid of its
 //! placed papers; a name that would overlap a name already placed (largest clusters first) or
 //! leave the plot is moved to the nearest free spot, searched outward from the centroid.
 
@@ -422,7 +422,7 @@ impl ClusterMap {
             }
             let cx = points.iter().map(|p| p.0).sum::<f64>() / points.len() as f64;
             let cy = points.iter().map(|p| p.1).sum::<f64>() / points.len() as f64;
-            let lines = wrap_text(name, size, true, max_width, 2);
+            let lines = wrap_text(name, size, true, max_width, 3);
             let w = lines
                 .iter()
                 .map(|l| text_width(l, size, true))
