@@ -49,15 +49,16 @@ fn map_links_equal_an_independent_count_and_the_figure_places_every_paper() {
         }
     };
     let n = network.papers.len();
-    let mut similarity = vec![vec![0.0f64; n]; n];
-    for a in 0..n {
-        for b in a + 1..n {
-            let (pa, pb) = (&network.papers[a], &network.papers[b]);
-            let s = salton(&citers, pa, pb) + salton(&references, pa, pb);
-            similarity[a][b] = s;
-            similarity[b][a] = s;
+    let mut pairs: HashMap<(usize, usize), f64> = HashMap::new();
+    for (a, pa) in network.papers.iter().enumerate() {
+        for (b, pb) in network.papers.iter().enumerate().skip(a + 1) {
+            pairs.insert(
+                (a, b),
+                salton(&citers, pa, pb) + salton(&references, pa, pb),
+            );
         }
     }
+    let similarity = |a: usize, b: usize| pairs[&(a.min(b), a.max(b))];
     let mut kept = HashSet::new();
     for link in &network.links {
         let (a, b) = (link.a as usize, link.b as usize);
@@ -77,11 +78,11 @@ fn map_links_equal_an_independent_count_and_the_figure_places_every_paper() {
     let mut expected = HashSet::new();
     for a in 0..n {
         let mut others: Vec<usize> = (0..n)
-            .filter(|&b| b != a && similarity[a][b] > 0.0)
+            .filter(|&b| b != a && similarity(a, b) > 0.0)
             .collect();
         others.sort_by(|&x, &y| {
-            similarity[a][y]
-                .total_cmp(&similarity[a][x])
+            similarity(a, y)
+                .total_cmp(&similarity(a, x))
                 .then(x.cmp(&y))
         });
         for &b in others.iter().take(MAP_NEIGHBOURS) {
