@@ -10,6 +10,7 @@ mod groups;
 mod influence;
 mod lint;
 mod map_network;
+mod weights;
 mod missing;
 pub mod time;
 
@@ -30,6 +31,7 @@ pub use clusters::{
     PairSummary,
 };
 pub use context::Context;
+pub use weights::{intent_weight, LinkWeight};
 pub use map_network::{MapLink, MapNetwork, MAP_FOUNDATIONS, MAP_NEIGHBOURS};
 pub use missing::{g2_against_rate, UNCERTAIN};
 
@@ -124,6 +126,9 @@ pub struct Summary {
     pub homophily_expected: f64,
     /// `exact` or `sampled k=N`.
     pub betweenness: String,
+    /// How citations weighed in PageRank and HITS (`--weight`).
+    #[serde(default)]
+    pub link_weight: LinkWeight,
     /// Records merged into another record's work ([`crate::works`]), and the works they form.
     #[serde(default)]
     pub merged_records: usize,
@@ -408,6 +413,8 @@ pub struct AnalyzeOptions {
     /// Key-route main paths of the lineage: one through each of the top K edges by search path
     /// count.
     pub key_routes: usize,
+    /// How citations weigh in PageRank and HITS (see [`LinkWeight`]).
+    pub weight: LinkWeight,
 }
 
 impl Default for AnalyzeOptions {
@@ -433,6 +440,7 @@ impl Default for AnalyzeOptions {
             scope_min_lift: 0.25,
             scope_min_llr: 10.83,
             expand: 30,
+            weight: LinkWeight::Citations,
         }
     }
 }
@@ -503,6 +511,7 @@ pub fn analyze_with(
             },
             max_pairs: options.max_pairs,
         },
+        weight: options.weight,
     };
     let cx = Context::compute(graph, &metric_options)?;
     let expansions = if expand > 0 {
@@ -529,6 +538,8 @@ pub struct MetricOptions {
     pub communities: LeidenOptions,
     pub community_network: CommunityNetwork,
     pub pairs: PairOptions,
+    /// How citations weigh in PageRank and HITS.
+    pub weight: LinkWeight,
 }
 
 fn assemble(
@@ -583,6 +594,7 @@ fn assemble(
         homophily: structure.homophily,
         homophily_expected: structure.homophily_expected,
         betweenness: cx.betweenness_mode.to_string(),
+        link_weight: options.weight,
         merged_records: graph.merges.len(),
         merged_works: {
             let mut works: Vec<&str> = graph.merges.iter().map(|m| m.work_id.as_str()).collect();
