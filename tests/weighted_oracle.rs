@@ -148,3 +148,56 @@ fn weights_of_one_give_the_unweighted_results() {
     let other = Csr::from_edges(3, [(0, 1)]).unwrap();
     assert!(pagerank_weighted(&other, &ones, &PageRankOptions::default()).is_err());
 }
+
+const WORLD_ORACLE: &str = r#"
+import csv, json, sys
+import networkx as nx
+out = sys.argv[1]
+G = nx.DiGraph()
+for row in csv.DictReader(open(out + "/papers.csv")):
+    G.add_node(row["paper_id"])
+for row in csv.DictReader(open(out + "/edges.csv")):
+    intents = [i.strip() for i in row["intents"].split(";")]
+    w = 1 + ("methodology" in intents) + (row["is_influential"] == "true")
+    G.add_edge(row["source"], row["target"], weight=w)
+pr = nx.pagerank(G, alpha=0.85, tol=1e-13, max_iter=10000, weight="weight")
+print(json.dumps(pr))
+"#;
+
+mod analyze_support;
+mod common;
+
+/// `analyze --weight intents` on the world: papers.csv's PageRank equals networkx's weighted
+/// PageRank over edges.csv with the documented weights (1 + methodology + influential).
+#[test]
+fn weight_intents_end_to_end_equals_networkx() {
+    let dir = tempfile::tempdir().unwrap();
+    let analysis = analyze_support::analyze_world(dir.path(), &["--weight", "intents"]);
+    assert_eq!(
+        analysis.summary.link_weight,
+        citegraph::analysis::LinkWeight::Intents
+    );
+    let output = Command::new("python3")
+        .arg("-c")
+        .arg(WORLD_ORACLE)
+        .arg(dir.path())
+        .output()
+        .expect("python3 with networkx is needed (.ci/setup)");
+    assert!(
+        output.status.success(),
+        "the networkx oracle failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let expected: std::collections::HashMap<String, f64> =
+        serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(expected.len(), analysis.papers.len());
+    for paper in &analysis.papers {
+        let theirs = expected[&paper.paper_id];
+        assert!(
+            (paper.pagerank - theirs).abs() < 1e-10,
+            "{}: {} vs {theirs}",
+            paper.paper_id,
+            paper.pagerank
+        );
+    }
+}

@@ -10,9 +10,9 @@ mod groups;
 mod influence;
 mod lint;
 mod map_network;
-mod weights;
 mod missing;
 pub mod time;
+mod weights;
 
 use std::collections::BTreeMap;
 
@@ -31,9 +31,9 @@ pub use clusters::{
     PairSummary,
 };
 pub use context::Context;
-pub use weights::{intent_weight, LinkWeight};
 pub use map_network::{MapLink, MapNetwork, MAP_FOUNDATIONS, MAP_NEIGHBOURS};
 pub use missing::{g2_against_rate, UNCERTAIN};
+pub use weights::{intent_weight, LinkWeight};
 
 /// Everything the render stage needs, serializable as `metrics.json`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
