@@ -20,7 +20,9 @@
 //! base (they are what most citations carry, and a result comparison is not building on a
 //! method). The base 1 keeps every link, so no paper loses its citers to a missing label (many
 //! links have no intent at all). Weighted PageRank gives each citing paper's rank out in
-//! proportion to these weights; weighted HITS uses them as the adjacency matrix's entries.
+//! proportion to these weights; weighted HITS uses them as the adjacency matrix's entries; the
+//! missing papers' relevance (Adamic-Adar over their catalogue links) multiplies each link's
+//! term by its weight.
 
 use serde::{Deserialize, Serialize};
 
@@ -51,6 +53,22 @@ impl LinkWeight {
 pub fn intent_weight(citation: Citation) -> f64 {
     1.0 + f64::from(u8::from(citation.intents.0 & Intents::METHODOLOGY != 0))
         + f64::from(u8::from(citation.is_influential))
+}
+
+/// The weight of the citation `citing -> cited` of `graph` under `weight` (1 for a pair that is
+/// not an edge). A binary search over the graph's sorted edges: O(log m).
+pub fn link_weight(graph: &CitationGraph, citing: u32, cited: u32, weight: LinkWeight) -> f64 {
+    match weight {
+        LinkWeight::Citations => 1.0,
+        LinkWeight::Intents => {
+            let edges = graph.graph.raw_edges();
+            edges
+                .binary_search_by(|e| {
+                    (e.source().index() as u32, e.target().index() as u32).cmp(&(citing, cited))
+                })
+                .map_or(1.0, |i| intent_weight(edges[i].weight))
+        }
+    }
 }
 
 /// The weight of every edge of `graph` (aligned with its CSR), `None` for plain citations.
