@@ -214,7 +214,11 @@ fn leiden_only(path: &std::path::Path) -> anyhow::Result<()> {
     let csr = read_edge_list(path)?;
     let undirected = csr.undirected();
     let mut options = leiden_options(csr.node_count());
-    let var = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<usize>().ok());
+    let var = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+    };
     if let Some(trials) = var("CITEGRAPH_LEIDEN_TRIALS") {
         options.trials = trials;
     }

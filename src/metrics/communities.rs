@@ -349,7 +349,10 @@ impl UnitLevel {
                     .par_iter()
                     .with_min_len(256)
                     .map_init(Vec::new, |labels: &mut Vec<u32>, &v| {
-                        (v, self.best_move(v, label_now, total_now, labels, resolution, two_m))
+                        (
+                            v,
+                            self.best_move(v, label_now, total_now, labels, resolution, two_m),
+                        )
                     })
                     .filter(|&(v, best)| best != label_now[v as usize])
                     .collect();
