@@ -325,41 +325,34 @@ impl UnitLevel {
         }
         let mut order: Vec<u32> = (0..n as u32).collect();
         rng.shuffle(&mut order);
-        let order: Vec<u32> = order.iter().map(|&v| self.new_of[v as usize]).collect();
-        let active: Vec<AtomicBool> = (0..n).map(|_| AtomicBool::new(true)).collect();
+        // The pass order: the seeded order of the nodes, by their position in it.
+        let mut position = vec![0u32; n];
+        for (i, &v) in order.iter().enumerate() {
+            position[self.new_of[v as usize] as usize] = i as u32;
+        }
+        let mut pass: Vec<u32> = order.iter().map(|&v| self.new_of[v as usize]).collect();
+        drop(order);
+        let active: Vec<AtomicBool> = (0..n).map(|_| AtomicBool::new(false)).collect();
         let mut visits = 0usize;
         let max_visits = n.saturating_mul(100);
-        let mut pass: Vec<u32> = Vec::with_capacity(n);
-        loop {
-            pass.clear();
-            pass.extend(
-                order
-                    .iter()
-                    .copied()
-                    .filter(|&v| active[v as usize].swap(false, Ordering::Relaxed)),
-            );
-            if pass.is_empty() || visits >= max_visits {
-                break;
-            }
+        let chunk = chunk_size(n);
+        while !pass.is_empty() && visits < max_visits {
             visits += pass.len();
-            let mut moved_any = false;
-            for chunk in pass.chunks(chunk_size(n)) {
+            // Nodes a move activates for the next pass, each once (the first swap wins).
+            let mut next: Vec<u32> = Vec::new();
+            for chunk in pass.chunks(chunk) {
                 let (label_now, total_now) = (&label, &total);
                 let moves: Vec<(u32, u32)> = chunk
                     .par_iter()
                     .with_min_len(256)
                     .map_init(Vec::new, |labels: &mut Vec<u32>, &v| {
-                        (
-                            v,
-                            self.best_move(v, label_now, total_now, labels, resolution, two_m),
-                        )
+                        (v, self.best_move(v, label_now, total_now, labels, resolution, two_m))
                     })
                     .filter(|&(v, best)| best != label_now[v as usize])
                     .collect();
                 if moves.is_empty() {
                     continue;
                 }
-                moved_any = true;
                 for &(v, best) in &moves {
                     let own = label[v as usize];
                     let degree = self.degree[v as usize];
@@ -368,17 +361,24 @@ impl UnitLevel {
                     label[v as usize] = best;
                 }
                 let label_now = &label;
-                moves.par_iter().with_min_len(64).for_each(|&(v, best)| {
-                    for &u in self.neighbors_of(v) {
-                        if label_now[u as usize] != best {
-                            active[u as usize].store(true, Ordering::Relaxed);
-                        }
-                    }
-                });
+                let activated: Vec<u32> = moves
+                    .par_iter()
+                    .with_min_len(64)
+                    .flat_map_iter(|&(v, best)| {
+                        self.neighbors_of(v).iter().copied().filter(move |&u| {
+                            label_now[u as usize] != best
+                                && !active[u as usize].swap(true, Ordering::Relaxed)
+                        })
+                    })
+                    .collect();
+                next.extend(activated);
             }
-            if !moved_any {
-                break;
+            // The same set whichever thread saw a node first; in the seeded order.
+            next.par_sort_unstable_by_key(|&v| position[v as usize]);
+            for &v in &next {
+                active[v as usize].store(false, Ordering::Relaxed);
             }
+            pass = next;
         }
         for (v, c) in community.iter_mut().enumerate() {
             *c = label[self.new_of[v] as usize];
