@@ -431,6 +431,22 @@ fn or_dash<T: ToString>(value: Option<T>) -> String {
     value.map_or_else(|| "&ndash;".to_string(), |v| v.to_string())
 }
 
+/// Papers in a table cell, one per line: their names may hold commas, so a comma-joined list
+/// would not say where one ends.
+fn paper_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        _ => format!(
+            "<ul class=\"papers\">{}</ul>",
+            items
+                .iter()
+                .map(|item| format!("<li>{item}</li>"))
+                .collect::<String>()
+        ),
+    }
+}
+
 /// A paper cell: the method abbreviation in bold (when the list gives one), then the full title.
 fn paper_cell(abbreviation: Option<&str>, title: &str) -> String {
     let title = escape::html(&labels::one_line(title));
@@ -519,7 +535,7 @@ fn mechanisms(names: &Names<'_>) -> String {
                     percent(m.homophily),
                     percent(m.homophily_expected)
                 ),
-                top.join(", "),
+                paper_list(&top),
             ]
         })
         .collect();
@@ -648,7 +664,7 @@ fn missing_row(names: &Names<'_>, rank: usize, m: &MissingPaper) -> Vec<String> 
                 "<div>{} <span class=\"sub\">({})</span>: {}{more}</div>",
                 names.mechanism(mechanism),
                 keys.len(),
-                shown.join(", ")
+                shown.join("; ")
             )
         })
         .collect();
@@ -837,7 +853,7 @@ fn catalog_lint(names: &Names<'_>) -> String {
                 format!("<span class=\"chip\">{}</span>", escape::html(&f.kind)),
                 escape::html(&labels::one_line(&f.message)),
                 format!("<code>{place}</code>"),
-                keys.join(", "),
+                paper_list(&keys),
             ]
         })
         .collect();

@@ -159,7 +159,8 @@ pub fn mechanisms_table(analysis: &Analysis) -> String {
                     || "--".to_string(),
                     |c| c.map_or("n/a".to_string(), |c| format!("{:.0}\\%", c * 100.0)),
                 ),
-                top.join(", "),
+                // One paper a line: names may hold commas.
+                top.join(" \\newline "),
             ]
         })
         .collect();

@@ -460,7 +460,8 @@ fn missing(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
         let evidence: Vec<String> = m
             .evidence
             .iter()
-            .map(|(mechanism, keys)| format!("{mechanism}: {}", keys.join(" ")))
+            // Keys within a mechanism are ` | `-separated: a `title:` key holds spaces.
+            .map(|(mechanism, keys)| format!("{mechanism}: {}", keys.join(" | ")))
             .collect();
         let kind = match m.kind {
             MissingKind::Foundation => "foundation",

@@ -651,7 +651,30 @@ struct HeatLayout {
     /// the widest number fits its cell; `None` when even two thirds of it do not, and the
     /// numbers are left out rather than spill over.
     count_size: Option<f64>,
+    /// The cells' texts as printed: as given, or counts in compact form ("12k") when the
+    /// exact ones do not fit at two thirds of the small size.
+    cell_text: Vec<Vec<String>>,
     height: f64,
+}
+
+/// A count in compact form when it is long: 1234 -> "1.2k", 12345 -> "12k", 1234567 -> "1.2M";
+/// other texts unchanged.
+pub(crate) fn compact_count(text: &str) -> String {
+    let Ok(n) = text.parse::<u64>() else {
+        return text.to_string();
+    };
+    let short = |value: f64, unit: &str| {
+        if value < 9.95 {
+            format!("{value:.1}{unit}").replace(".0", "")
+        } else {
+            format!("{value:.0}{unit}")
+        }
+    };
+    match n {
+        0..=999 => n.to_string(),
+        1_000..=999_499 => short(n as f64 / 1e3, "k"),
+        _ => short(n as f64 / 1e6, "M"),
+    }
 }
 
 /// The fill of a heat-map cell outside the colour scale.
@@ -729,19 +752,31 @@ impl Heatmap {
             x1,
             y1: top + cell_height * self.rows.len() as f64,
         };
-        let widest_count = self
-            .text
-            .iter()
-            .flatten()
-            .map(|t| text_width(t, st.small_size(), false))
-            .fold(0.0, f64::max);
         let room = cell_text_room(st, cell_width);
-        let mut count_size = st.small_size().min(cell_height * 0.62);
-        if widest_count > room {
-            // A hair under the exact ratio, so that rounding never makes the widest miss.
-            count_size = count_size.min(st.small_size() * room / widest_count * 0.995);
-        }
-        let count_size = (count_size >= st.small_size() * 0.66).then_some(count_size);
+        let fitted = |texts: &[Vec<String>]| -> Option<f64> {
+            let widest = texts
+                .iter()
+                .flatten()
+                .map(|t| text_width(t, st.small_size(), false))
+                .fold(0.0, f64::max);
+            let mut size = st.small_size().min(cell_height * 0.62);
+            if widest > room {
+                // A hair under the exact ratio, so that rounding never makes the widest miss.
+                size = size.min(st.small_size() * room / widest * 0.995);
+            }
+            (size >= st.small_size() * 0.66).then_some(size)
+        };
+        let (count_size, cell_text) = match fitted(&self.text) {
+            Some(size) => (Some(size), self.text.clone()),
+            None => {
+                let compact: Vec<Vec<String>> = self
+                    .text
+                    .iter()
+                    .map(|row| row.iter().map(|t| compact_count(t)).collect())
+                    .collect();
+                (fitted(&compact), compact)
+            }
+        };
         let mut height = grid.y1 - top + column_label_height;
         if !self.column_title.is_empty() {
             height += st.gap() * 1.6 + cap_height(st.label_size()) + st.px(12.0);
@@ -759,6 +794,7 @@ impl Heatmap {
             column_size,
             column_label_height,
             count_size,
+            cell_text,
             height,
         }
     }
@@ -783,8 +819,8 @@ impl Heatmap {
                 };
                 c.rect(x, y, x + l.cell_width, y + l.cell_height, color)?;
                 c.frame(x, y, x + l.cell_width, y + l.cell_height, st.thin(), WHITE)?;
-                let text = self
-                    .text
+                let text = l
+                    .cell_text
                     .get(r)
                     .and_then(|t| t.get(k))
                     .map(String::as_str)
@@ -1162,4 +1198,20 @@ fn draw_break(c: &Canvas, st: &Style, x: f64, y0: f64, y1: f64, color: Rgb) -> R
         c.polyline(&[(x + dx - slant, y1), (x + dx + slant, y0)], width, color)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact_count;
+
+    #[test]
+    fn long_counts_shorten() {
+        assert_eq!(compact_count("342"), "342");
+        assert_eq!(compact_count("1234"), "1.2k");
+        assert_eq!(compact_count("4000"), "4k");
+        assert_eq!(compact_count("9960"), "10k");
+        assert_eq!(compact_count("12345"), "12k");
+        assert_eq!(compact_count("1234567"), "1.2M");
+        assert_eq!(compact_count("12%"), "12%");
+    }
 }
