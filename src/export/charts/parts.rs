@@ -998,11 +998,7 @@ impl BarList {
     }
 
     fn note_height(&self, st: &Style) -> f64 {
-        if self.note.is_empty() {
-            0.0
-        } else {
-            line_height(st.small_size()) + st.px(6.0)
-        }
+        note_height(st, &self.note)
     }
 
     /// Where the value axis starts: 0, or with `zoom` a round value below the smallest bar.
@@ -1166,14 +1162,12 @@ impl BarList {
                 AXIS,
             )?;
         }
-        if !self.note.is_empty() {
-            let size = st.small_size();
-            let y = plot.y1 + x_axis_height(st, !self.axis_title.is_empty()) + cap_height(size);
-            let spec = TextSpec::new(size, MUTED).align(HAlign::Center, VAlign::Top);
-            let note = fit_text(&self.note, size, false, st.width - 2.0 * m);
-            c.text(&note, st.width / 2.0, y, &spec)?;
-        }
-        Ok(())
+        draw_note(
+            c,
+            st,
+            &self.note,
+            plot.y1 + x_axis_height(st, !self.axis_title.is_empty()),
+        )
     }
 }
 
