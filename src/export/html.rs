@@ -893,4 +893,15 @@ mod tests {
             );
         }
     }
+
+    #[test]
+    fn papers_in_a_cell_stand_one_a_line() {
+        let names = vec!["Less is more, again".to_string(), "A, B".to_string()];
+        assert_eq!(
+            paper_list(&names),
+            "<ul class=\"papers\"><li>Less is more, again</li><li>A, B</li></ul>"
+        );
+        assert_eq!(paper_list(&names[..1]), "Less is more, again");
+        assert_eq!(paper_list(&[]), "");
+    }
 }

@@ -221,4 +221,33 @@ mod tests {
             "{mechanisms}"
         );
     }
+
+    #[test]
+    fn top_papers_stand_one_a_line() {
+        let paper = |key: &str, title: &str| crate::analysis::PaperMetrics {
+            paper_id: key.into(),
+            key: Some(key.into()),
+            title: title.into(),
+            in_catalog: true,
+            ..Default::default()
+        };
+        let analysis = Analysis {
+            papers: vec![
+                paper("a", "Pruning, merging, and caching tokens"),
+                paper("b", "Less is more, again"),
+            ],
+            mechanisms: vec![GroupStats {
+                name: "Token Pruning".into(),
+                papers: 2,
+                top_papers: vec!["a".into(), "b".into()],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let table = mechanisms_table(&analysis);
+        let row = table.lines().find(|l| l.starts_with("Token Pruning")).unwrap();
+        // Two names with commas in them: a line break between them, never a comma.
+        assert_eq!(row.matches(r"\newline").count(), 1, "{row}");
+        assert!(row.contains(r"Pruning, merging, and"), "{row}");
+    }
 }
