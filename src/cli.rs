@@ -747,7 +747,10 @@ mod tests {
         assert_eq!(render.render.figures, ["communities", "missing"]);
         let render = settings(&["render", "--hide-unspecified", "--today", "2026-03-01"]);
         assert!(render.render.hide_unspecified);
-        assert_eq!(render.render.today.map(|d| (d.year, d.month, d.day)), Some((2026, 3, 1)));
+        assert_eq!(
+            render.render.today.map(|d| (d.year, d.month, d.day)),
+            Some((2026, 3, 1))
+        );
         for bad in ["2026-13-01", "2026-02-30", "yesterday", "2026-3"] {
             assert!(
                 Cli::try_parse_from(["citegraph", "render", "--today", bad]).is_err(),

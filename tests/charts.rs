@@ -646,9 +646,14 @@ fn counts_fit(figures: &[Figure], name: &str, expected_counts: Option<usize>) {
             count.text
         );
     }
-    let sizes: std::collections::BTreeSet<String> =
-        counts.iter().map(|c| format!("{:.3}", c.font_size)).collect();
-    assert!(sizes.len() <= 1, "{name}: numbers in several sizes {sizes:?}");
+    let sizes: std::collections::BTreeSet<String> = counts
+        .iter()
+        .map(|c| format!("{:.3}", c.font_size))
+        .collect();
+    assert!(
+        sizes.len() <= 1,
+        "{name}: numbers in several sizes {sizes:?}"
+    );
 }
 
 #[test]
@@ -717,7 +722,9 @@ fn the_flow_colours_scale_over_specified_mechanisms() {
     let rects = svg_rects(svg);
     let gray = rects
         .iter()
-        .filter(|r| r.fill == "#D4D4D4" && r.width >= 20.0 && (r.y..r.y + r.height).contains(&row.y))
+        .filter(|r| {
+            r.fill == "#D4D4D4" && r.width >= 20.0 && (r.y..r.y + r.height).contains(&row.y)
+        })
         .count();
     assert!(gray >= 5, "the Unspecified row is gray: {gray} cells");
 }
@@ -742,8 +749,13 @@ fn hide_unspecified_leaves_it_out_of_every_figure_and_says_so() {
         "influence-by-mechanism",
         "communities",
     ] {
-        assert!(!labels(figure(&shown, name)).is_empty(), "{name} shows Unspecified");
-        assert!(!figure(&shown, name).caption.contains("Unspecified is hidden"));
+        assert!(
+            !labels(figure(&shown, name)).is_empty(),
+            "{name} shows Unspecified"
+        );
+        assert!(!figure(&shown, name)
+            .caption
+            .contains("Unspecified is hidden"));
     }
     for figure in &hidden {
         assert!(
@@ -765,12 +777,17 @@ fn hide_unspecified_leaves_it_out_of_every_figure_and_says_so() {
         let figure = figure(&hidden, name);
         assert!(
             figure.caption.contains("Unspecified is hidden")
-                || figure.caption.contains("Unspecified (no mechanism badge) is hidden"),
+                || figure
+                    .caption
+                    .contains("Unspecified (no mechanism badge) is hidden"),
             "{name}: {}",
             figure.caption
         );
         let text = read_svg(figure.svg.as_deref().unwrap()).2;
-        assert!(text.contains("Unspecified"), "{name}: no note in the figure");
+        assert!(
+            text.contains("Unspecified"),
+            "{name}: no note in the figure"
+        );
     }
     // The papers without a mechanism are left out of the counts: Fig. 1's bars are lower.
     let without: usize = analysis
@@ -860,7 +877,11 @@ fn influence_by_mechanism_plots_the_named_score_with_boxes_of_width() {
     let analysis = sample_analysis();
     let figures = draw_figures(
         &analysis,
-        &options(&["top-influential", "influence-by-mechanism"], &["svg"], 1050),
+        &options(
+            &["top-influential", "influence-by-mechanism"],
+            &["svg"],
+            1050,
+        ),
     )
     .unwrap();
     let fig5 = figure(&figures, "influence-by-mechanism");
@@ -897,13 +918,20 @@ fn a_two_column_width_gives_room_not_larger_letters() {
             svg_texts(b.svg.as_deref().unwrap()),
         );
         let sizes = |texts: &[SvgText]| -> std::collections::BTreeSet<String> {
-            texts.iter().map(|t| format!("{:.2}", t.font_size)).collect()
+            texts
+                .iter()
+                .map(|t| format!("{:.2}", t.font_size))
+                .collect()
         };
         // The same sizes in points (apart from the heat maps' numbers, fitted to their cells):
         // no text is larger at 7 in, and the wider figure needs none of the narrow one's
         // fallbacks (a heat map's column labels a notch smaller) that the narrow one lacks.
         let words_only = |texts: &[SvgText]| -> Vec<SvgText> {
-            texts.iter().filter(|t| !is_count(&t.text)).cloned().collect()
+            texts
+                .iter()
+                .filter(|t| !is_count(&t.text))
+                .cloned()
+                .collect()
         };
         let (sa, sb) = (sizes(&words_only(&ta)), sizes(&words_only(&tb)));
         assert!(
@@ -918,7 +946,11 @@ fn a_two_column_width_gives_room_not_larger_letters() {
             differ += 1;
         }
         // The SVG says its printed size: 3.5 in and 7 in.
-        assert!(a.svg.as_deref().unwrap().starts_with("<svg width=\"3.5in\""));
+        assert!(a
+            .svg
+            .as_deref()
+            .unwrap()
+            .starts_with("<svg width=\"3.5in\""));
         assert!(b.svg.as_deref().unwrap().starts_with("<svg width=\"7in\""));
     }
     assert!(

@@ -245,7 +245,10 @@ mod tests {
             ..Default::default()
         };
         let table = mechanisms_table(&analysis);
-        let row = table.lines().find(|l| l.starts_with("Token Pruning")).unwrap();
+        let row = table
+            .lines()
+            .find(|l| l.starts_with("Token Pruning"))
+            .unwrap();
         // Two names with commas in them: a line break between them, never a comma.
         assert_eq!(row.matches(r"\newline").count(), 1, "{row}");
         assert!(row.contains(r"Pruning, merging, and"), "{row}");

@@ -763,7 +763,10 @@ mod tests {
                 evidence: std::collections::BTreeMap::from([
                     (
                         "Token Pruning".to_string(),
-                        vec!["title:less is more, again".to_string(), "arxiv:2101.1".into()],
+                        vec![
+                            "title:less is more, again".to_string(),
+                            "arxiv:2101.1".into(),
+                        ],
                     ),
                     ("Pooling".to_string(), vec!["doi:10.1/x".to_string()]),
                 ]),

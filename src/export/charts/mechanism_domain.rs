@@ -9,8 +9,8 @@ use super::palette::Palette;
 use super::parts::{
     draw_empty, draw_note, draw_title, empty_height, note_height, title_height, Colorbar, Heatmap,
 };
-use super::text::unspecified_hidden;
 use super::style::Style;
+use super::text::unspecified_hidden;
 use super::Chart;
 use crate::analysis::Analysis;
 use crate::export::labels::display_domain;
@@ -148,10 +148,7 @@ impl Chart for MechanismDomain {
         if self.rows.is_empty() {
             return empty_height(st);
         }
-        title_height(st)
-            + self.heatmap(st).height(st)
-            + note_height(st, &self.note())
-            + st.margin()
+        title_height(st) + self.heatmap(st).height(st) + note_height(st, &self.note()) + st.margin()
     }
 
     fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {

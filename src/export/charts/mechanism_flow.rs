@@ -46,8 +46,7 @@ impl MechanismFlow {
         let keep: Vec<usize> = (0..n)
             .filter(|&g| counts[g].iter().any(|&c| c > 0) || counts.iter().any(|r| r[g] > 0))
             .collect();
-        let is_unspecified =
-            |g: usize| groups.groups[g].members.iter().any(|m| m == UNSPECIFIED);
+        let is_unspecified = |g: usize| groups.groups[g].members.iter().any(|m| m == UNSPECIFIED);
         let hidden = groups.hides_unspecified().then(|| {
             let unspecified = |i: usize| flow.labels.get(i).is_some_and(|l| l == UNSPECIFIED);
             flow.counts
@@ -191,10 +190,7 @@ impl Chart for MechanismFlow {
         if self.labels.is_empty() {
             return empty_height(st);
         }
-        title_height(st)
-            + self.heatmap().height(st)
-            + note_height(st, &self.note())
-            + st.margin()
+        title_height(st) + self.heatmap().height(st) + note_height(st, &self.note()) + st.margin()
     }
 
     fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {

@@ -438,7 +438,14 @@ impl Chart for PapersPerYear {
                             st.thin(),
                             MERGED_COLOR,
                         )?;
-                        c.frame(cx - bar / 2.0, y1, cx + bar / 2.0, y0, st.thin(), MERGED_COLOR)?;
+                        c.frame(
+                            cx - bar / 2.0,
+                            y1,
+                            cx + bar / 2.0,
+                            y0,
+                            st.thin(),
+                            MERGED_COLOR,
+                        )?;
                     }
                 }
                 // A white rule between segments keeps neighbours apart in grayscale too; not
@@ -452,7 +459,14 @@ impl Chart for PapersPerYear {
             if partial && *total > 0.0 {
                 // An outline keeps the lighter bar's edges visible against the white.
                 let top = scale.map(*total, plot.y1, plot.y0);
-                c.frame(cx - bar / 2.0, top, cx + bar / 2.0, plot.y1, st.thin(), MUTED)?;
+                c.frame(
+                    cx - bar / 2.0,
+                    top,
+                    cx + bar / 2.0,
+                    plot.y1,
+                    st.thin(),
+                    MUTED,
+                )?;
             }
             if *total > 0.0 && widest_count <= slot * 0.98 {
                 let y = scale.map(*total, plot.y1, plot.y0) - st.px(8.0);

@@ -77,7 +77,13 @@ fn note_lines(st: &Style, note: &str) -> Vec<String> {
     if note.is_empty() {
         return Vec::new();
     }
-    wrap_text(note, st.small_size(), false, st.width - 2.0 * st.margin(), 3)
+    wrap_text(
+        note,
+        st.small_size(),
+        false,
+        st.width - 2.0 * st.margin(),
+        3,
+    )
 }
 
 /// Height of a note under a plot ([`draw_note`]); 0 for no note.
