@@ -13,7 +13,7 @@ use super::parts::{
     x_axis_height, AxisStyle, LegendBlock, LegendEntry, Rect,
 };
 use super::style::Style;
-use super::text::{fit_with_suffix, unspecified_hidden};
+use super::text::{fit_with_suffix, unspecified_hidden, unspecified_note};
 use super::Chart;
 use crate::analysis::Analysis;
 use crate::export::labels::community_name;
@@ -118,7 +118,7 @@ impl Communities {
     }
 
     fn note(&self) -> String {
-        self.hidden.map(unspecified_hidden).unwrap_or_default()
+        self.hidden.map(unspecified_note).unwrap_or_default()
     }
 
     fn row_height(st: &Style) -> f64 {
@@ -168,7 +168,7 @@ impl Chart for Communities {
                 self.nmi, self.ari
             ));
         }
-        caption.push_str(&self.note());
+        caption.push_str(&self.hidden.map(unspecified_hidden).unwrap_or_default());
         caption
     }
 

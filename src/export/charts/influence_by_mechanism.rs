@@ -14,7 +14,7 @@ use super::parts::{
     x_axis_height, AxisStyle, Rect,
 };
 use super::style::Style;
-use super::text::{fit_with_suffix, left_out, unspecified_hidden};
+use super::text::{fit_with_suffix, left_out, unspecified_hidden, unspecified_note};
 use super::Chart;
 use crate::analysis::Analysis;
 
@@ -104,7 +104,7 @@ impl InfluenceByMechanism {
     }
 
     fn note(&self) -> String {
-        self.hidden.map(unspecified_hidden).unwrap_or_default()
+        self.hidden.map(unspecified_note).unwrap_or_default()
     }
 }
 
@@ -125,7 +125,7 @@ impl Chart for InfluenceByMechanism {
             self.papers
         );
         caption.push_str(&left_out(self.left_out, "without a score"));
-        caption.push_str(&self.note());
+        caption.push_str(&self.hidden.map(unspecified_hidden).unwrap_or_default());
         caption
     }
 

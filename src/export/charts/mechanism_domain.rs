@@ -10,7 +10,7 @@ use super::parts::{
     draw_empty, draw_note, draw_title, empty_height, note_height, title_height, Colorbar, Heatmap,
 };
 use super::style::Style;
-use super::text::unspecified_hidden;
+use super::text::{unspecified_hidden, unspecified_note};
 use super::Chart;
 use crate::analysis::Analysis;
 use crate::export::labels::display_domain;
@@ -96,7 +96,7 @@ impl MechanismDomain {
     }
 
     fn note(&self) -> String {
-        self.hidden.map(unspecified_hidden).unwrap_or_default()
+        self.hidden.map(unspecified_note).unwrap_or_default()
     }
 
     fn heatmap(&self, st: &Style) -> Heatmap {
@@ -140,7 +140,7 @@ impl Chart for MechanismDomain {
             self.papers,
             super::palette::NAMED_MECHANISMS
         );
-        caption.push_str(&self.note());
+        caption.push_str(&self.hidden.map(unspecified_hidden).unwrap_or_default());
         caption
     }
 

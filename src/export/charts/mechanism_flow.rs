@@ -100,8 +100,7 @@ impl MechanismFlow {
     fn note(&self) -> String {
         match self.hidden {
             Some(n) => format!(
-                "Unspecified is hidden: {n} citations from or to papers without a mechanism badge \
-                 are left out."
+                "Unspecified hidden: {n} citations from or to papers without a badge left out."
             ),
             None if self.unspecified.is_some() => {
                 "Gray: citations from or to Unspecified, outside the colour scale.".to_string()

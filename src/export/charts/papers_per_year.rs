@@ -19,7 +19,7 @@ use super::parts::{
     x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
 };
 use super::style::Style;
-use super::text::{left_out, unspecified_hidden};
+use super::text::{left_out, unspecified_hidden, unspecified_note};
 use super::{CalendarDate, Chart};
 use crate::analysis::Analysis;
 
@@ -234,7 +234,8 @@ impl PapersPerYear {
             ));
         }
         if let Some(hidden) = self.hidden {
-            note.push_str(&unspecified_hidden(hidden));
+            note.push('\n');
+            note.push_str(&unspecified_note(hidden));
         }
         note.trim().to_string()
     }

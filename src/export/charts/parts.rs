@@ -71,19 +71,15 @@ pub(crate) fn draw_empty(c: &Canvas, st: &Style, title: &str, why: &str) -> Resu
     Ok(())
 }
 
-/// The lines of a note under a plot: wrapped to the figure's width, at most three.
+/// The lines of a note under a plot: each of its `\n`-separated sentences wrapped to the
+/// figure's width, at most three lines each.
 fn note_lines(st: &Style, note: &str) -> Vec<String> {
-    let note = note.trim();
-    if note.is_empty() {
-        return Vec::new();
-    }
-    wrap_text(
-        note,
-        st.small_size(),
-        false,
-        st.width - 2.0 * st.margin(),
-        3,
-    )
+    let width = st.width - 2.0 * st.margin();
+    note.split('\n')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .flat_map(|part| wrap_text(part, st.small_size(), false, width, 3))
+        .collect()
 }
 
 /// Height of a note under a plot ([`draw_note`]); 0 for no note.

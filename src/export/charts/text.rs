@@ -206,6 +206,15 @@ pub(crate) fn unspecified_hidden(count: usize) -> String {
     }
 }
 
+/// The note under a plot for `--hide-unspecified`, short enough for one line of a one-column
+/// figure: "Unspecified hidden: 12 papers without a mechanism badge left out."
+pub(crate) fn unspecified_note(count: usize) -> String {
+    match count {
+        1 => "Unspecified hidden: 1 paper without a mechanism badge left out.".to_string(),
+        n => format!("Unspecified hidden: {n} papers without a mechanism badge left out."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -86,8 +86,8 @@ impl TopInfluential {
                 zoom: true,
                 note: if groups.hides_unspecified() {
                     format!(
-                        "(n): how many catalogue papers cite the paper. Unspecified hidden: {hidden} \
-                         left out."
+                        "(n): how many catalogue papers cite the paper. Unspecified hidden \
+                         ({hidden} left out)."
                     )
                 } else {
                     "(n): how many catalogue papers cite the paper".to_string()
