@@ -492,6 +492,19 @@ pub struct RenderArgs {
     /// most influential papers per mechanism and their connectors, edges transitively reduced).
     #[arg(long)]
     pub dot_all: bool,
+    /// Leave Unspecified (papers without a mechanism badge) out of every figure that shows
+    /// mechanisms; each figure says so in its caption and a note.
+    #[arg(long)]
+    pub hide_unspecified: bool,
+    /// The date the figures take as today (default: the system clock, UTC): Fig. 1 draws that
+    /// year's bar as partial, "to date".
+    #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
+    pub today: Option<citegraph::export::charts::CalendarDate>,
+}
+
+/// `--today`.
+fn parse_date(text: &str) -> Result<citegraph::export::charts::CalendarDate, String> {
+    citegraph::export::charts::CalendarDate::parse(text)
 }
 
 /// `all` and every figure of the registry.
@@ -597,6 +610,8 @@ impl RenderArgs {
             }
             .to_string(),
             dot_all: self.dot_all,
+            hide_unspecified: self.hide_unspecified,
+            today: self.today,
         }
     }
 }
@@ -753,6 +768,18 @@ mod tests {
         }
         let render = settings(&["render", "--figures", "communities,missing"]);
         assert_eq!(render.render.figures, ["communities", "missing"]);
+        let render = settings(&["render", "--hide-unspecified", "--today", "2026-03-01"]);
+        assert!(render.render.hide_unspecified);
+        assert_eq!(
+            render.render.today.map(|d| (d.year, d.month, d.day)),
+            Some((2026, 3, 1))
+        );
+        for bad in ["2026-13-01", "2026-02-30", "yesterday", "2026-3"] {
+            assert!(
+                Cli::try_parse_from(["citegraph", "render", "--today", bad]).is_err(),
+                "--today {bad} was accepted"
+            );
+        }
     }
 
     #[test]

@@ -27,6 +27,7 @@ fn options(figures: &[&str], format: &[&str], width: u32) -> RenderOptions {
         with_missing: 10,
         dot_layout: "year".to_string(),
         dot_all: false,
+        ..RenderOptions::default()
     }
 }
 
@@ -147,11 +148,10 @@ fn check_figure(figure: &Figure, width: u32) {
     let image = read_png(png);
     assert_eq!((image.width, image.height), (w, h), "{}", figure.name);
     assert!((image.dpi.unwrap() - 300.0).abs() < 0.1);
-    // The title is drawn in the PNG: dark pixels in the top band, from the bundled font.
-    let scale = f64::from(width) / 1050.0;
-    let band = (100.0 * scale) as u32;
+    // The title is drawn in the PNG: dark pixels in the top band, from the bundled font (its
+    // size in points is the same at every width).
     assert!(
-        image.dark_pixels(0, band) as f64 > 200.0 * scale * scale,
+        image.dark_pixels(0, 100) > 200,
         "{}: no title text in the PNG",
         figure.name
     );
@@ -587,6 +587,46 @@ fn svg_shapes(svg: &str) -> Vec<(String, (f64, f64))> {
         .collect()
 }
 
+/// One `<rect>` of an SVG: x, y, width, height, fill.
+#[derive(Debug, Clone)]
+struct SvgRect {
+    x: f64,
+    y: f64,
+    width: f64,
+    height: f64,
+    fill: String,
+}
+
+/// One `<text>` of an SVG: its text, anchor point, `font-size` and weight.
+#[derive(Debug, Clone)]
+struct SvgText {
+    text: String,
+    x: f64,
+    y: f64,
+    font_size: f64,
+    bold: bool,
+}
+
+fn svg_rects(raw: &str) -> Vec<SvgRect> {
+    let doc = roxmltree::Document::parse(raw).unwrap();
+    let number = |n: &roxmltree::Node, name: &str| -> f64 {
+        n.attribute(name)
+            .unwrap_or_else(|| panic!("a rect without {name}"))
+            .parse()
+            .unwrap()
+    };
+    doc.descendants()
+        .filter(|n| n.has_tag_name("rect"))
+        .map(|n| SvgRect {
+            x: number(&n, "x"),
+            y: number(&n, "y"),
+            width: number(&n, "width"),
+            height: number(&n, "height"),
+            fill: n.attribute("fill").unwrap_or("").to_string(),
+        })
+        .collect()
+}
+
 #[test]
 fn cluster_map_has_a_marker_per_paper_and_named_clusters_that_do_not_overlap() {
     let analysis = sample_with_map();
@@ -684,4 +724,412 @@ fn cluster_map_without_links_says_so() {
     let figures = draw_figures(&analysis, &options(&["cluster-map"], &["svg"], 1050)).unwrap();
     let (_, _, text, _) = read_svg(figures[0].svg.as_ref().unwrap());
     assert!(text.contains("No two map papers"), "{text}");
+}
+
+fn svg_texts(raw: &str) -> Vec<SvgText> {
+    let doc = roxmltree::Document::parse(raw).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| SvgText {
+            text: n.text().unwrap_or("").trim().to_string(),
+            x: n.attribute("x").unwrap().parse().unwrap(),
+            y: n.attribute("y").unwrap().parse().unwrap(),
+            font_size: n.attribute("font-size").unwrap().parse().unwrap(),
+            bold: n.attribute("font-weight") == Some("bold"),
+        })
+        .collect()
+}
+
+fn figure<'a>(figures: &'a [Figure], name: &str) -> &'a Figure {
+    figures.iter().find(|f| f.name == name).unwrap()
+}
+
+fn svg_of<'a>(figures: &'a [Figure], name: &str) -> &'a str {
+    figure(figures, name).svg.as_deref().unwrap()
+}
+
+fn hiding(width: u32) -> RenderOptions {
+    RenderOptions {
+        hide_unspecified: true,
+        ..options(&["all"], &["svg"], width)
+    }
+}
+
+#[test]
+fn no_figure_draws_a_rect_of_zero_size() {
+    let analysis = sample_analysis();
+    for options in [
+        options(&["all"], &["svg"], 1050),
+        options(&["all"], &["svg"], 2100),
+        hiding(1050),
+    ] {
+        for figure in draw_figures(&analysis, &options).unwrap() {
+            for rect in svg_rects(figure.svg.as_ref().unwrap()) {
+                assert!(
+                    rect.width > 0.0 && rect.height > 0.0,
+                    "{} at {} px: {rect:?}",
+                    figure.name,
+                    options.width
+                );
+            }
+        }
+    }
+}
+
+/// The heat-map cell (a rect at least 20 px each way, the smallest) under a text's anchor.
+fn cell_under<'a>(rects: &'a [SvgRect], text: &SvgText) -> Option<&'a SvgRect> {
+    rects
+        .iter()
+        .filter(|r| r.width >= 20.0 && r.height >= 20.0 && r.width < 400.0)
+        .filter(|r| {
+            text.x >= r.x && text.x <= r.x + r.width && text.y >= r.y && text.y <= r.y + r.height
+        })
+        .min_by(|a, b| (a.width * a.height).total_cmp(&(b.width * b.height)))
+}
+
+/// A count as a heat map prints it: digits, or shortened ("1.2k", "12k").
+fn is_count(text: &str) -> bool {
+    let digits = text.trim_end_matches(['k', 'M']);
+    !digits.is_empty()
+        && digits.starts_with(|c: char| c.is_ascii_digit())
+        && digits.chars().all(|c| c.is_ascii_digit() || c == '.')
+}
+
+/// Every number in the heat maps sits inside its cell, as the text measurer measures it, and
+/// they all have one size.
+fn counts_fit(figures: &[Figure], name: &str, expected_counts: Option<usize>) {
+    let svg = svg_of(figures, name);
+    let rects = svg_rects(svg);
+    let counts: Vec<SvgText> = svg_texts(svg)
+        .into_iter()
+        .filter(|t| is_count(&t.text))
+        .filter(|t| cell_under(&rects, t).is_some_and(|r| r.width < 200.0))
+        .collect();
+    if let Some(n) = expected_counts {
+        assert_eq!(counts.len(), n, "{name}: a number per cell");
+    }
+    for count in &counts {
+        let cell = cell_under(&rects, count).unwrap();
+        let width = charts::svg_text_width(&count.text, count.font_size, count.bold);
+        // Centred on the cell's middle.
+        assert!(
+            count.x - width / 2.0 >= cell.x && count.x + width / 2.0 <= cell.x + cell.width,
+            "{name}: {:?} ({width:.1} px wide) overflows its cell {cell:?}",
+            count.text
+        );
+    }
+    let sizes: std::collections::BTreeSet<String> = counts
+        .iter()
+        .map(|c| format!("{:.3}", c.font_size))
+        .collect();
+    assert!(
+        sizes.len() <= 1,
+        "{name}: numbers in several sizes {sizes:?}"
+    );
+}
+
+#[test]
+fn heat_map_counts_fit_their_cells() {
+    let mut analysis = sample_analysis();
+    let cells = |a: &Analysis| {
+        // The flow figure keeps the mechanisms with a citation, in palette groups.
+        let figures = draw_figures(a, &options(&["mechanism-flow"], &["svg"], 1050)).unwrap();
+        let svg = svg_of(&figures, "mechanism-flow").to_string();
+        let labels = svg_texts(&svg)
+            .iter()
+            .filter(|t| t.text == "Token Pruning")
+            .count();
+        assert_eq!(labels, 2, "a row and a column label");
+    };
+    cells(&analysis);
+    for width in [1050, 2100] {
+        let figures = draw_figures(
+            &analysis,
+            &options(&["mechanism-flow", "mechanism-domain"], &["svg"], width),
+        )
+        .unwrap();
+        counts_fit(&figures, "mechanism-flow", None);
+        counts_fit(&figures, "mechanism-domain", None);
+    }
+    // Three- and four-digit counts, as a catalogue of thousands of citations has: smaller
+    // numbers, still inside their cells, and all of them printed at one column width.
+    for row in &mut analysis.flow.counts {
+        for count in row.iter_mut() {
+            *count = *count * 37 + 900;
+        }
+    }
+    let figures = draw_figures(&analysis, &options(&["mechanism-flow"], &["svg"], 1050)).unwrap();
+    let svg = svg_of(&figures, "mechanism-flow");
+    let numbers = svg_texts(svg)
+        .iter()
+        .filter(|t| is_count(&t.text) && t.text.ends_with('k'))
+        .count();
+    let cells: usize = analysis.flow.counts.iter().map(Vec::len).sum();
+    assert!(
+        numbers * 2 >= cells,
+        "the large counts are printed, shortened: {numbers} of {cells}"
+    );
+    counts_fit(&figures, "mechanism-flow", None);
+}
+
+#[test]
+fn the_flow_colours_scale_over_specified_mechanisms() {
+    let analysis = sample_analysis();
+    let figures = draw_figures(&analysis, &options(&["mechanism-flow"], &["svg"], 1050)).unwrap();
+    let flow = figure(&figures, "mechanism-flow");
+    let svg = flow.svg.as_deref().unwrap();
+    let texts = svg_texts(svg);
+    let text: Vec<&str> = texts.iter().map(|t| t.text.as_str()).collect();
+    assert!(text.contains(&"Unspecified"), "{text:?}");
+    assert!(
+        text.iter().any(|t| t.contains("to specified mechanisms")),
+        "the colour bar says what it scales: {text:?}"
+    );
+    assert!(flow.caption.contains("outside the colour scale"));
+    // The Unspecified row's cells are the neutral gray, outside the scale.
+    let row = texts
+        .iter()
+        .find(|t| t.text == "Unspecified" && t.font_size > 20.0)
+        .unwrap();
+    let rects = svg_rects(svg);
+    let gray = rects
+        .iter()
+        .filter(|r| {
+            r.fill == "#D4D4D4" && r.width >= 20.0 && (r.y..r.y + r.height).contains(&row.y)
+        })
+        .count();
+    assert!(gray >= 5, "the Unspecified row is gray: {gray} cells");
+}
+
+#[test]
+fn hide_unspecified_leaves_it_out_of_every_figure_and_says_so() {
+    let analysis = sample_analysis();
+    let shown = draw_figures(&analysis, &options(&["all"], &["svg"], 1050)).unwrap();
+    let hidden = draw_figures(&analysis, &hiding(1050)).unwrap();
+    let labels = |figure: &Figure| -> Vec<String> {
+        svg_texts(figure.svg.as_deref().unwrap())
+            .into_iter()
+            .map(|t| t.text)
+            .filter(|t| t.starts_with("Unspecified") && !t.starts_with("Unspecified hidden"))
+            .collect()
+    };
+    // Without the option, the figures that group by mechanism show it.
+    for name in [
+        "papers-per-year",
+        "mechanism-domain",
+        "mechanism-flow",
+        "influence-by-mechanism",
+        "communities",
+    ] {
+        assert!(
+            !labels(figure(&shown, name)).is_empty(),
+            "{name} shows Unspecified"
+        );
+        assert!(!figure(&shown, name)
+            .caption
+            .contains("Unspecified is hidden"));
+    }
+    for figure in &hidden {
+        assert!(
+            labels(figure).is_empty(),
+            "{}: {:?}",
+            figure.name,
+            labels(figure)
+        );
+    }
+    // Each figure that shows mechanisms says it is hidden, in its caption and in the figure.
+    for name in [
+        "papers-per-year",
+        "mechanism-domain",
+        "mechanism-flow",
+        "influence-by-mechanism",
+        "communities",
+        "top-influential",
+    ] {
+        let figure = figure(&hidden, name);
+        assert!(
+            figure.caption.contains("Unspecified is hidden")
+                || figure
+                    .caption
+                    .contains("Unspecified (no mechanism badge) is hidden"),
+            "{name}: {}",
+            figure.caption
+        );
+        let text = read_svg(figure.svg.as_deref().unwrap()).2;
+        assert!(
+            text.contains("Unspecified"),
+            "{name}: no note in the figure"
+        );
+    }
+    // The papers without a mechanism are left out of the counts: Fig. 1's bars are lower.
+    let without: usize = analysis
+        .papers
+        .iter()
+        .filter(|p| p.in_catalog && p.mechanisms.iter().all(|m| m == "unspecified"))
+        .count();
+    assert!(without > 0);
+    assert!(
+        figure(&hidden, "papers-per-year")
+            .caption
+            .contains(&format!("{without} papers without a mechanism badge")),
+        "{}",
+        figure(&hidden, "papers-per-year").caption
+    );
+}
+
+fn on(year: i32, month: u32, day: u32) -> citegraph::export::charts::CalendarDate {
+    citegraph::export::charts::CalendarDate { year, month, day }
+}
+
+#[test]
+fn the_current_year_is_marked_partial_only_when_it_has_papers() {
+    let analysis = sample_analysis();
+    let last = analysis.papers.iter().filter_map(|p| p.year).max().unwrap();
+    let draw = |today| {
+        let options = RenderOptions {
+            today: Some(today),
+            ..options(&["papers-per-year"], &["svg"], 1050)
+        };
+        draw_figures(&analysis, &options).unwrap().remove(0)
+    };
+    let marked = |figure: &Figure, year: i32| {
+        read_svg(figure.svg.as_deref().unwrap())
+            .2
+            .contains(&format!("{year} (to date"))
+    };
+    // Today in the last year with papers: that bar is partial, lighter, and says so.
+    let partial = draw(on(last, 6, 15));
+    assert!(marked(&partial, last), "no partial-year note");
+    assert!(partial.caption.contains("15 Jun"), "{}", partial.caption);
+    // Its bar is drawn in lighter colours: the first mechanism's colour appears lighter.
+    let (r, g, b) = Palette::new(&analysis).color_of(&analysis.mechanisms[0].name);
+    let light = |v: u8| (f64::from(v) + (255.0 - f64::from(v)) * 0.55).round() as u8;
+    let lighter = format!("#{:02X}{:02X}{:02X}", light(r), light(g), light(b));
+    assert!(partial.svg.as_deref().unwrap().contains(&lighter));
+    // A year later the last year is complete and the new one has no papers: no marker.
+    let complete = draw(on(last + 1, 1, 10));
+    assert!(!marked(&complete, last) && !marked(&complete, last + 1));
+    assert!(!complete.svg.as_deref().unwrap().contains(&lighter));
+    assert!(!complete.caption.contains("to date"));
+}
+
+#[test]
+fn thin_segments_are_merged_not_lost() {
+    let analysis = sample_analysis();
+    let figures = draw_figures(&analysis, &options(&["papers-per-year"], &["svg"], 1050)).unwrap();
+    let svg = svg_of(&figures, "papers-per-year");
+    let palette = Palette::new(&analysis);
+    let colours: Vec<String> = palette
+        .groups
+        .iter()
+        .map(|g| format!("#{:02X}{:02X}{:02X}", g.color.0, g.color.1, g.color.2))
+        .collect();
+    // Bar segments: rects in a mechanism's colour; per bar (same x), at most one under 6 px.
+    let mut thin_per_bar: BTreeMap<i64, usize> = BTreeMap::new();
+    for rect in svg_rects(svg) {
+        if colours.contains(&rect.fill) && rect.height < 6.0 {
+            *thin_per_bar.entry(rect.x as i64).or_default() += 1;
+        }
+    }
+    assert!(
+        thin_per_bar.values().all(|&n| n <= 1),
+        "slivers left in a bar: {thin_per_bar:?}"
+    );
+    // The sample's early years hold several small mechanisms: they were merged, and the legend
+    // says what the hatching is.
+    let text = read_svg(svg).2;
+    assert!(text.contains("Merged (<"), "{text}");
+    assert!(figure(&figures, "papers-per-year")
+        .caption
+        .contains("merged into one hatched segment"));
+}
+
+#[test]
+fn influence_by_mechanism_plots_the_named_score_with_boxes_of_width() {
+    let analysis = sample_analysis();
+    let figures = draw_figures(
+        &analysis,
+        &options(
+            &["top-influential", "influence-by-mechanism"],
+            &["svg"],
+            1050,
+        ),
+    )
+    .unwrap();
+    let fig5 = figure(&figures, "influence-by-mechanism");
+    let text = read_svg(fig5.svg.as_deref().unwrap()).2;
+    assert!(fig5.title.contains("Influence score"));
+    assert!(text.contains("Influence score (Fig. 4)"), "{text}");
+    assert!(!text.contains("PageRank"), "one quantity only: {text}");
+    // Fig. 4 ranks by the same score.
+    assert!(read_svg(svg_of(&figures, "top-influential"))
+        .2
+        .contains("Influence score"));
+    // Every mechanism's box (an outline of four dark rects) is wider than a line: the largest
+    // mechanisms no longer collapse to a stroke.
+    let boxes = svg_rects(fig5.svg.as_deref().unwrap())
+        .into_iter()
+        .filter(|r| r.fill == "#333333" && r.height <= 3.0 && r.width > 0.0)
+        .collect::<Vec<_>>();
+    let top_edges: Vec<&SvgRect> = boxes.iter().filter(|r| r.width >= 3.0).collect();
+    assert!(!top_edges.is_empty());
+    let widest = top_edges.iter().map(|r| r.width).fold(0.0, f64::max);
+    assert!(widest > 100.0, "the boxes have width: {widest}");
+}
+
+#[test]
+fn a_two_column_width_gives_room_not_larger_letters() {
+    let analysis = sample_analysis();
+    let one = draw_figures(&analysis, &options(&["all"], &["svg"], 1050)).unwrap();
+    let two = draw_figures(&analysis, &options(&["all"], &["svg"], 2100)).unwrap();
+    let mut cut = (0, 0);
+    let mut differ = 0;
+    for (a, b) in one.iter().zip(&two) {
+        let (ta, tb) = (
+            svg_texts(a.svg.as_deref().unwrap()),
+            svg_texts(b.svg.as_deref().unwrap()),
+        );
+        let sizes = |texts: &[SvgText]| -> std::collections::BTreeSet<String> {
+            texts
+                .iter()
+                .map(|t| format!("{:.2}", t.font_size))
+                .collect()
+        };
+        // The same sizes in points (apart from the heat maps' numbers, fitted to their cells):
+        // no text is larger at 7 in, and the wider figure needs none of the narrow one's
+        // fallbacks (a heat map's column labels a notch smaller) that the narrow one lacks.
+        let words_only = |texts: &[SvgText]| -> Vec<SvgText> {
+            texts
+                .iter()
+                .filter(|t| !is_count(&t.text))
+                .cloned()
+                .collect()
+        };
+        let (sa, sb) = (sizes(&words_only(&ta)), sizes(&words_only(&tb)));
+        assert!(
+            sb.is_subset(&sa) && sa.last() == sb.last(),
+            "{}: font sizes differ: {sa:?} at 3.5 in, {sb:?} at 7 in",
+            a.name
+        );
+        cut.0 += ta.iter().filter(|t| t.text.contains('…')).count();
+        cut.1 += tb.iter().filter(|t| t.text.contains('…')).count();
+        let words = |texts: &[SvgText]| texts.iter().map(|t| t.text.clone()).collect::<Vec<_>>();
+        if words(&ta) != words(&tb) {
+            differ += 1;
+        }
+        // The SVG says its printed size: 3.5 in and 7 in.
+        assert!(a
+            .svg
+            .as_deref()
+            .unwrap()
+            .starts_with("<svg width=\"3.5in\""));
+        assert!(b.svg.as_deref().unwrap().starts_with("<svg width=\"7in\""));
+    }
+    assert!(
+        cut.1 < cut.0,
+        "fewer labels are cut at two columns: {} at 3.5 in, {} at 7 in",
+        cut.0,
+        cut.1
+    );
+    assert!(differ >= 3, "only {differ} figures change their layout");
 }

@@ -499,6 +499,7 @@ mod tests {
             with_missing: 0,
             dot_layout: layout.into(),
             dot_all: false,
+            ..RenderOptions::default()
         }
     }
 

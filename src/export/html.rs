@@ -432,6 +432,22 @@ fn or_dash<T: ToString>(value: Option<T>) -> String {
     value.map_or_else(|| "&ndash;".to_string(), |v| v.to_string())
 }
 
+/// Papers in a table cell, one per line: their names may hold commas, so a comma-joined list
+/// would not say where one ends.
+fn paper_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        _ => format!(
+            "<ul class=\"papers\">{}</ul>",
+            items
+                .iter()
+                .map(|item| format!("<li>{item}</li>"))
+                .collect::<String>()
+        ),
+    }
+}
+
 /// A paper cell: the method abbreviation in bold (when the list gives one), then the full title.
 fn paper_cell(abbreviation: Option<&str>, title: &str) -> String {
     let title = escape::html(&labels::one_line(title));
@@ -520,7 +536,7 @@ fn mechanisms(names: &Names<'_>) -> String {
                     percent(m.homophily),
                     percent(m.homophily_expected)
                 ),
-                top.join(", "),
+                paper_list(&top),
             ]
         })
         .collect();
@@ -649,7 +665,7 @@ fn missing_row(names: &Names<'_>, rank: usize, m: &MissingPaper) -> Vec<String> 
                 "<div>{} <span class=\"sub\">({})</span>: {}{more}</div>",
                 names.mechanism(mechanism),
                 keys.len(),
-                shown.join(", ")
+                shown.join("; ")
             )
         })
         .collect();
@@ -891,7 +907,7 @@ fn catalog_lint(names: &Names<'_>) -> String {
                 format!("<span class=\"chip\">{}</span>", escape::html(&f.kind)),
                 escape::html(&labels::one_line(&f.message)),
                 format!("<code>{place}</code>"),
-                keys.join(", "),
+                paper_list(&keys),
             ]
         })
         .collect();
@@ -930,5 +946,16 @@ mod tests {
                 "{svg}"
             );
         }
+    }
+
+    #[test]
+    fn papers_in_a_cell_stand_one_a_line() {
+        let names = vec!["Less is more, again".to_string(), "A, B".to_string()];
+        assert_eq!(
+            paper_list(&names),
+            "<ul class=\"papers\"><li>Less is more, again</li><li>A, B</li></ul>"
+        );
+        assert_eq!(paper_list(&names[..1]), "Less is more, again");
+        assert_eq!(paper_list(&[]), "");
     }
 }

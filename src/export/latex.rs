@@ -159,7 +159,8 @@ pub fn mechanisms_table(analysis: &Analysis) -> String {
                     || "--".to_string(),
                     |c| c.map_or("n/a".to_string(), |c| format!("{:.0}\\%", c * 100.0)),
                 ),
-                top.join(", "),
+                // One paper a line: names may hold commas.
+                top.join(" \\newline "),
             ]
         })
         .collect();
@@ -219,5 +220,37 @@ mod tests {
             mechanisms.contains(r"Token Pruning & 3 & 0 & 0 & 0 & 0.00 & 50\% / 25\% & -- &  \\"),
             "{mechanisms}"
         );
+    }
+
+    #[test]
+    fn top_papers_stand_one_a_line() {
+        let paper = |key: &str, title: &str| crate::analysis::PaperMetrics {
+            paper_id: key.into(),
+            key: Some(key.into()),
+            title: title.into(),
+            in_catalog: true,
+            ..Default::default()
+        };
+        let analysis = Analysis {
+            papers: vec![
+                paper("a", "Pruning, merging, and caching tokens"),
+                paper("b", "Less is more, again"),
+            ],
+            mechanisms: vec![GroupStats {
+                name: "Token Pruning".into(),
+                papers: 2,
+                top_papers: vec!["a".into(), "b".into()],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let table = mechanisms_table(&analysis);
+        let row = table
+            .lines()
+            .find(|l| l.starts_with("Token Pruning"))
+            .unwrap();
+        // Two names with commas in them: a line break between them, never a comma.
+        assert_eq!(row.matches(r"\newline").count(), 1, "{row}");
+        assert!(row.contains(r"Pruning, merging, and"), "{row}");
     }
 }

@@ -48,6 +48,12 @@ pub struct RenderOptions {
     /// Write every catalogue paper and every edge to graph.dot; by default it holds the ~100
     /// papers that draw readably (see `dot_select`).
     pub dot_all: bool,
+    /// Leave the `unspecified` mechanism (papers without a mechanism badge) out of every figure
+    /// that shows mechanisms; each of them says so in its caption and in a note.
+    pub hide_unspecified: bool,
+    /// The day the figures take as today: Fig. 1 draws the bar of its year as partial ("to
+    /// date"). `None` = the system clock's date (UTC).
+    pub today: Option<charts::CalendarDate>,
 }
 
 impl Default for RenderOptions {
@@ -59,6 +65,8 @@ impl Default for RenderOptions {
             with_missing: 10,
             dot_layout: "year".to_string(),
             dot_all: false,
+            hide_unspecified: false,
+            today: None,
         }
     }
 }

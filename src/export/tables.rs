@@ -463,7 +463,8 @@ fn missing(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
         let evidence: Vec<String> = m
             .evidence
             .iter()
-            .map(|(mechanism, keys)| format!("{mechanism}: {}", keys.join(" ")))
+            // Keys within a mechanism are ` | `-separated: a `title:` key holds spaces.
+            .map(|(mechanism, keys)| format!("{mechanism}: {}", keys.join(" | ")))
             .collect();
         let kind = match m.kind {
             MissingKind::Foundation => "foundation",
@@ -755,5 +756,40 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let err = crate::export::read_analysis(dir.path()).unwrap_err();
         assert!(err.to_string().contains("citegraph analyze"), "{err}");
+    }
+
+    #[test]
+    fn evidence_keys_and_lists_have_unambiguous_separators() {
+        let analysis = Analysis {
+            missing: vec![MissingPaper {
+                paper_id: "m1".into(),
+                title: "A title, with commas".into(),
+                kind: MissingKind::Foundation,
+                authors: vec!["Doe, Jane".into(), "Roe, Richard".into()],
+                evidence: std::collections::BTreeMap::from([
+                    (
+                        "Token Pruning".to_string(),
+                        vec![
+                            "title:less is more, again".to_string(),
+                            "arxiv:2101.1".into(),
+                        ],
+                    ),
+                    ("Pooling".to_string(), vec!["doi:10.1/x".to_string()]),
+                ]),
+                ..MissingPaper::default()
+            }],
+            ..Analysis::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        write_analysis(&analysis, &CitationGraph::default(), dir.path()).unwrap();
+        let mut reader = csv::Reader::from_path(dir.path().join("missing.csv")).unwrap();
+        let headers = reader.headers().unwrap().clone();
+        let row = reader.records().next().unwrap().unwrap();
+        let cell = |name: &str| row[headers.iter().position(|h| h == name).unwrap()].to_string();
+        assert_eq!(
+            cell("evidence"),
+            "Pooling: doi:10.1/x; Token Pruning: title:less is more, again | arxiv:2101.1"
+        );
+        assert_eq!(cell("authors"), "Doe, Jane; Roe, Richard");
     }
 }

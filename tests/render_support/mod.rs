@@ -131,6 +131,7 @@ pub fn options(layout: &str) -> RenderOptions {
         with_missing: 10,
         dot_layout: layout.into(),
         dot_all: false,
+        ..RenderOptions::default()
     }
 }
 

@@ -140,6 +140,11 @@ pub(crate) fn text_width(text: &str, size: f64, bold: bool) -> f64 {
     }
 }
 
+/// The text size (as [`text_width`] takes it) that the SVG writes as `font-size` (one em).
+pub(crate) fn size_for_svg_font_size(font_size: f64) -> f64 {
+    font_size * ASCENT_DESCENT
+}
+
 /// Height of a line of text (ascender to descender) at `size`, plus a little leading.
 pub(crate) fn line_height(size: f64) -> f64 {
     size * 1.08
@@ -216,7 +221,13 @@ impl<'a> Canvas<'a> {
         if !(l.is_finite() && r.is_finite() && t.is_finite() && b.is_finite()) {
             return Ok(());
         }
-        let element = Rectangle::new([(px(l), px(t)), (px(r), px(b))], rgb(color).filled());
+        // A rectangle that rounds to no width or no height draws nothing in a viewer and makes
+        // SVG readers (usvg) warn: it is left out of both backends.
+        let (l, t, r, b) = (px(l), px(t), px(r), px(b));
+        if l == r || t == b {
+            return Ok(());
+        }
+        let element = Rectangle::new([(l, t), (r, b)], rgb(color).filled());
         on_area!(self, a => a.draw(&element))
     }
 
@@ -233,6 +244,37 @@ impl<'a> Canvas<'a> {
         self.rect(l, b - w, r, b, color)?;
         self.rect(l, t, l + w, b, color)?;
         self.rect(r - w, t, r, b, color)
+    }
+
+    /// Diagonal hatching (lines rising to the right, `spacing` pixels apart, `width` thick)
+    /// clipped to a rectangle, over whatever is drawn there.
+    #[allow(clippy::too_many_arguments)]
+    pub fn hatch(
+        &self,
+        x0: f64,
+        y0: f64,
+        x1: f64,
+        y1: f64,
+        spacing: f64,
+        width: f64,
+        color: Rgb,
+    ) -> Result<()> {
+        let (l, r) = (x0.min(x1), x0.max(x1));
+        let (t, b) = (y0.min(y1), y0.max(y1));
+        if !(l.is_finite() && r.is_finite() && t.is_finite() && b.is_finite()) || spacing <= 0.0 {
+            return Ok(());
+        }
+        // The lines x + y = k, for k from the top-left corner to the bottom-right one.
+        let mut k = l + t + spacing / 2.0;
+        while k < r + b {
+            let xa = l.max(k - b);
+            let xb = r.min(k - t);
+            if xb - xa > 0.5 {
+                self.polyline(&[(xa, k - xa), (xb, k - xb)], width, color)?;
+            }
+            k += spacing;
+        }
+        Ok(())
     }
 
     /// A horizontal line centred on `y`.

@@ -9,11 +9,11 @@ use super::axis::{linear_ticks, Scale};
 use super::canvas::{text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Palette, Rgb, AXIS, TEXT, WHITE};
 use super::parts::{
-    draw_empty, draw_title, draw_x_axis, empty_height, title_height, x_axis_height, AxisStyle,
-    LegendBlock, LegendEntry, Rect,
+    draw_empty, draw_note, draw_title, draw_x_axis, empty_height, note_height, title_height,
+    x_axis_height, AxisStyle, LegendBlock, LegendEntry, Rect,
 };
 use super::style::Style;
-use super::text::fit_with_suffix;
+use super::text::{fit_with_suffix, unspecified_hidden, unspecified_note};
 use super::Chart;
 use crate::analysis::Analysis;
 use crate::export::labels::community_name;
@@ -37,6 +37,8 @@ pub(super) struct Communities {
     communities: usize,
     nmi: f64,
     ari: f64,
+    /// `--hide-unspecified`: the papers without a mechanism left out, when it is on.
+    hidden: Option<usize>,
 }
 
 impl Communities {
@@ -44,7 +46,12 @@ impl Communities {
         let n_groups = groups.groups.len();
         // Per community: paper count and (fractional) mechanism counts.
         let mut by_community: BTreeMap<u32, (usize, Vec<f64>)> = BTreeMap::new();
+        let mut hidden = 0;
         for paper in analysis.papers.iter().filter(|p| p.in_catalog) {
+            if groups.hides_unspecified() && Palette::is_unspecified(&paper.mechanisms) {
+                hidden += 1;
+                continue;
+            }
             let found = groups.groups_of(&paper.mechanisms);
             let entry = by_community
                 .entry(paper.community)
@@ -106,7 +113,12 @@ impl Communities {
             communities,
             nmi: analysis.summary.nmi.unwrap_or(f64::NAN),
             ari: analysis.summary.ari.unwrap_or(f64::NAN),
+            hidden: groups.hides_unspecified().then_some(hidden),
         }
+    }
+
+    fn note(&self) -> String {
+        self.hidden.map(unspecified_note).unwrap_or_default()
     }
 
     fn row_height(st: &Style) -> f64 {
@@ -156,6 +168,7 @@ impl Chart for Communities {
                 self.nmi, self.ari
             ));
         }
+        caption.push_str(&self.hidden.map(unspecified_hidden).unwrap_or_default());
         caption
     }
 
@@ -167,6 +180,7 @@ impl Chart for Communities {
             + Self::row_height(st) * self.rows.len() as f64
             + st.px(8.0)
             + x_axis_height(st, true)
+            + note_height(st, &self.note())
             + self.legend.height(st)
             + st.margin()
     }
@@ -225,6 +239,9 @@ impl Chart for Communities {
             AxisStyle::default(),
         )?;
         c.vline(plot.x0, plot.y0, plot.y1, st.line(), AXIS)?;
-        self.legend.draw(c, st, plot.y1 + x_axis_height(st, true))
+        let note_top = plot.y1 + x_axis_height(st, true);
+        draw_note(c, st, &self.note(), note_top)?;
+        self.legend
+            .draw(c, st, note_top + note_height(st, &self.note()))
     }
 }

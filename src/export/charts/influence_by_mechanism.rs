@@ -1,16 +1,20 @@
-//! Figure 5: influence by mechanism. One row per mechanism: every catalogue paper's PageRank as a
-//! dot (log scale), over a box of the quartiles and median with whiskers to 1.5 IQR.
+//! Figure 5: influence by mechanism. One row per mechanism: every catalogue paper's composite
+//! influence score (the score Fig. 4 ranks by, a weighted mean of percentiles in 0..1, on a linear
+//! axis) as a dot, over a box of the quartiles and median with whiskers to 1.5 IQR. Being made of
+//! percentiles, the score spreads the papers over the axis, so every box has a width; PageRank on
+//! a log axis put most papers of the large mechanisms on one value at the left edge.
 
 use anyhow::Result;
 
-use super::axis::{log_ticks, Scale};
+use super::axis::{linear_ticks, Scale};
 use super::canvas::{text_width, Canvas, HAlign, TextSpec, VAlign};
-use super::palette::{Palette, Rgb, AXIS, TEXT, WHITE};
+use super::palette::{Palette, Rgb, AXIS, MUTED, TEXT, WHITE};
 use super::parts::{
-    draw_empty, draw_title, draw_x_axis, empty_height, title_height, x_axis_height, AxisStyle, Rect,
+    draw_empty, draw_note, draw_title, draw_x_axis, empty_height, note_height, title_height,
+    x_axis_height, AxisStyle, Rect,
 };
 use super::style::Style;
-use super::text::{fit_with_suffix, left_out};
+use super::text::{fit_with_suffix, left_out, unspecified_hidden, unspecified_note};
 use super::Chart;
 use crate::analysis::Analysis;
 
@@ -19,7 +23,7 @@ struct Row {
     /// The paper count, "(n)", kept whole when the label is cut.
     count: String,
     color: Rgb,
-    /// (PageRank, vertical jitter in -1..1), sorted by PageRank.
+    /// (influence score, vertical jitter in -1..1), sorted by score.
     points: Vec<(f64, f64)>,
 }
 
@@ -27,6 +31,8 @@ pub(super) struct InfluenceByMechanism {
     rows: Vec<Row>,
     papers: usize,
     left_out: usize,
+    /// `--hide-unspecified`: the papers without a mechanism left out, when it is on.
+    hidden: Option<usize>,
 }
 
 /// A stable jitter in -1..1 from a paper id (FNV-1a), so the figure is the same on every run.
@@ -51,18 +57,24 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
 }
 
 impl InfluenceByMechanism {
+    /// One row per mechanism group of `groups`, from the catalogue papers' composite influence
+    /// scores (`analysis.influential`, Fig. 4's score, in 0..1).
     pub fn new(analysis: &Analysis, groups: &Palette) -> Self {
         let mut points: Vec<Vec<(f64, f64)>> = vec![Vec::new(); groups.groups.len()];
-        let (mut papers, mut left_out) = (0, 0);
-        for paper in analysis.papers.iter().filter(|p| p.in_catalog) {
-            if !(paper.pagerank.is_finite() && paper.pagerank > 0.0) {
+        let (mut papers, mut left_out, mut hidden) = (0, 0, 0);
+        for paper in &analysis.influential {
+            if !paper.score.is_finite() {
                 left_out += 1;
+                continue;
+            }
+            if groups.hides_unspecified() && Palette::is_unspecified(&paper.mechanisms) {
+                hidden += 1;
                 continue;
             }
             papers += 1;
             let j = jitter(&paper.paper_id);
             for g in groups.groups_of(&paper.mechanisms) {
-                points[g].push((paper.pagerank, j));
+                points[g].push((paper.score.clamp(0.0, 1.0), j));
             }
         }
         let rows = points
@@ -83,6 +95,7 @@ impl InfluenceByMechanism {
             rows,
             papers,
             left_out,
+            hidden: groups.hides_unspecified().then_some(hidden),
         }
     }
 
@@ -90,29 +103,29 @@ impl InfluenceByMechanism {
         st.px(72.0)
     }
 
-    fn scale(&self) -> Scale {
-        let values = self.rows.iter().flat_map(|r| r.points.iter().map(|p| p.0));
-        let (lo, hi) = values.fold((f64::INFINITY, 0.0f64), |(lo, hi), v| {
-            (lo.min(v), hi.max(v))
-        });
-        Scale::log(lo, hi)
+    fn note(&self) -> String {
+        self.hidden.map(unspecified_note).unwrap_or_default()
     }
 }
 
 impl Chart for InfluenceByMechanism {
     fn title(&self) -> String {
-        "Influence by mechanism".to_string()
+        "Influence score by mechanism".to_string()
     }
 
     fn caption(&self) -> String {
         let mut caption = format!(
-            "PageRank of the {} catalogue papers in the citation graph, one row per mechanism \
-             (paper count in parentheses; a paper with several mechanisms appears in each of \
-             its rows), log scale. Box: quartiles and median; whiskers: the furthest papers \
-             within 1.5 times the interquartile range (on the log scale).",
+            "Composite influence score (Fig. 4's score: 0.40 PageRank + 0.25 catalogue citations \
+             + 0.15 authority + 0.10 betweenness + 0.10 global citations, each as a percentile \
+             among the catalogue papers; 0 to 1) of the {} catalogue papers, one row per \
+             mechanism (paper count in parentheses; a paper with several mechanisms appears in \
+             each of its rows). Box: quartiles and median; whiskers: the furthest papers within \
+             1.5 times the interquartile range. \"n tied\": papers that share the row's lowest \
+             score.",
             self.papers
         );
-        caption.push_str(&left_out(self.left_out, "without a positive PageRank"));
+        caption.push_str(&left_out(self.left_out, "without a score"));
+        caption.push_str(&self.hidden.map(unspecified_hidden).unwrap_or_default());
         caption
     }
 
@@ -123,6 +136,7 @@ impl Chart for InfluenceByMechanism {
         title_height(st)
             + Self::row_height(st) * self.rows.len() as f64
             + x_axis_height(st, true)
+            + note_height(st, &self.note())
             + st.margin()
     }
 
@@ -132,7 +146,7 @@ impl Chart for InfluenceByMechanism {
                 c,
                 st,
                 &self.title(),
-                "No catalogue paper has a PageRank to show.",
+                "No catalogue paper has an influence score to show.",
             );
         }
         let top = draw_title(c, st, &self.title())?;
@@ -143,12 +157,11 @@ impl Chart for InfluenceByMechanism {
             .map(|r| text_width(&format!("{} {}", r.label, r.count), size, false))
             .fold(0.0, f64::max);
         let label_width = widest.min(st.width * 0.46);
-        let scale = self.scale();
-        let ticks = log_ticks(&scale);
+        // The score is a weighted mean of percentiles: a linear axis over its whole range.
+        let scale = Scale::linear(0.0, 1.0);
+        let ticks = linear_ticks(&scale, 5, false);
         let last_half = ticks
-            .iter()
-            .rev()
-            .find(|t| !t.label.is_empty())
+            .last()
             .map(|t| text_width(&t.label, size, false) / 2.0)
             .unwrap_or(0.0);
         let rh = Self::row_height(st);
@@ -164,7 +177,15 @@ impl Chart for InfluenceByMechanism {
             c.rect(plot.x0, y, plot.x1, y + rh, (0xF6, 0xF6, 0xF6))?;
         }
         let axis = AxisStyle::grid().inset(st.px(14.0));
-        draw_x_axis(c, st, &plot, &scale, &ticks, "PageRank (log scale)", axis)?;
+        draw_x_axis(
+            c,
+            st,
+            &plot,
+            &scale,
+            &ticks,
+            "Influence score (Fig. 4)",
+            axis,
+        )?;
         let x = |v: f64| axis.x(&scale, &plot, v);
         let label_spec = TextSpec::new(size, TEXT).align(HAlign::Right, VAlign::Center);
         let radius = st.px(5.5);
@@ -182,43 +203,57 @@ impl Chart for InfluenceByMechanism {
                 }
                 c.dot(x(value), y, radius, row.color, 0.6)?;
             }
-            // The box over them: quartiles, median, whiskers (computed on log10 values).
-            let logs: Vec<f64> = row.points.iter().map(|p| p.0.log10()).collect();
+            // Papers tied at the row's lowest score (no citations in the graph: every percentile
+            // at its floor) pile up on one spot: say how many.
+            let floor = row.points.first().map_or(0.0, |p| p.0);
+            let tied = row.points.iter().take_while(|p| p.0 == floor).count();
+            if tied >= 3 {
+                let text = format!("{tied} tied");
+                let small = st.small_size();
+                let right = x(floor) - radius - st.gap();
+                if right - plot.x0 - st.px(14.0) >= text_width(&text, small, false) {
+                    let spec = TextSpec::new(small, MUTED).align(HAlign::Right, VAlign::Center);
+                    c.text(&text, right, cy, &spec)?;
+                }
+            }
+            // The box over them: quartiles, median, whiskers.
+            let values: Vec<f64> = row.points.iter().map(|p| p.0).collect();
             let (q1, q2, q3) = (
-                quantile(&logs, 0.25),
-                quantile(&logs, 0.5),
-                quantile(&logs, 0.75),
+                quantile(&values, 0.25),
+                quantile(&values, 0.5),
+                quantile(&values, 0.75),
             );
             let iqr = q3 - q1;
-            let low = logs
+            let low = values
                 .iter()
                 .copied()
                 .find(|&v| v >= q1 - 1.5 * iqr)
                 .unwrap_or(q1);
-            let high = logs
+            let high = values
                 .iter()
                 .rev()
                 .copied()
                 .find(|&v| v <= q3 + 1.5 * iqr)
                 .unwrap_or(q3);
-            let p = |l: f64| x(10f64.powf(l));
             let half = rh * 0.36;
-            c.hline(p(low), p(q1), cy, line, AXIS)?;
-            c.hline(p(q3), p(high), cy, line, AXIS)?;
-            c.vline(p(low), cy - half * 0.5, cy + half * 0.5, line, AXIS)?;
-            c.vline(p(high), cy - half * 0.5, cy + half * 0.5, line, AXIS)?;
+            c.hline(x(low), x(q1), cy, line, AXIS)?;
+            c.hline(x(q3), x(high), cy, line, AXIS)?;
+            c.vline(x(low), cy - half * 0.5, cy + half * 0.5, line, AXIS)?;
+            c.vline(x(high), cy - half * 0.5, cy + half * 0.5, line, AXIS)?;
+            // A box of one value still shows as a box, two strokes wide.
             c.frame(
-                p(q1),
+                x(q1),
                 cy - half,
-                p(q3).max(p(q1) + line * 2.0),
+                x(q3).max(x(q1) + line * 2.0),
                 cy + half,
                 line,
                 AXIS,
             )?;
             // The median with a white halo, so that it stays visible over dark dots.
-            c.vline(p(q2), cy - half, cy + half, line * 3.0, WHITE)?;
-            c.vline(p(q2), cy - half, cy + half, line * 1.6, TEXT)?;
+            c.vline(x(q2), cy - half, cy + half, line * 3.0, WHITE)?;
+            c.vline(x(q2), cy - half, cy + half, line * 1.6, TEXT)?;
         }
-        c.vline(plot.x0, plot.y0, plot.y1, st.line(), AXIS)
+        c.vline(plot.x0, plot.y0, plot.y1, st.line(), AXIS)?;
+        draw_note(c, st, &self.note(), plot.y1 + x_axis_height(st, true))
     }
 }

@@ -38,6 +38,8 @@ pub(super) struct Lineage {
     edges: Vec<(usize, usize, bool)>,
     legend: LegendBlock,
     routes: usize,
+    /// `--hide-unspecified`: Unspecified has no legend entry (its papers stay on the path).
+    hides_unspecified: bool,
 }
 
 impl Lineage {
@@ -102,6 +104,7 @@ impl Lineage {
                 Some("First mechanism"),
             ),
             routes,
+            hides_unspecified: groups.hides_unspecified(),
         }
     }
 
@@ -204,7 +207,7 @@ impl Chart for Lineage {
 
     fn caption(&self) -> String {
         let main = self.nodes.iter().filter(|n| n.on_main).count();
-        format!(
+        let mut caption = format!(
             "The lineage of the catalogue: citations among catalogue papers, from the cited paper \
              to the citing one, kept when the cited paper is earlier by (year, paper id). Black: \
              the global main path ({main} papers), the source-to-sink path with the largest sum \
@@ -212,7 +215,14 @@ impl Chart for Lineage {
              {} edges of largest search path count. Papers are placed by year and coloured by \
              their first mechanism.",
             self.routes
-        )
+        );
+        if self.hides_unspecified {
+            caption.push_str(
+                " Unspecified is hidden from the legend; papers without a mechanism badge stay \
+                 on the paths (a path is not cut), drawn light gray.",
+            );
+        }
+        caption
     }
 
     fn height(&self, st: &Style) -> f64 {

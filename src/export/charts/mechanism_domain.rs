@@ -6,8 +6,11 @@ use anyhow::Result;
 
 use super::canvas::Canvas;
 use super::palette::Palette;
-use super::parts::{draw_empty, draw_title, empty_height, title_height, Colorbar, Heatmap};
+use super::parts::{
+    draw_empty, draw_note, draw_title, empty_height, note_height, title_height, Colorbar, Heatmap,
+};
 use super::style::Style;
+use super::text::{unspecified_hidden, unspecified_note};
 use super::Chart;
 use crate::analysis::Analysis;
 use crate::export::labels::display_domain;
@@ -20,6 +23,8 @@ pub(super) struct MechanismDomain {
     columns: Vec<String>,
     counts: Vec<Vec<u64>>,
     papers: usize,
+    /// `--hide-unspecified`: the papers without a mechanism left out, when it is on.
+    hidden: Option<usize>,
 }
 
 impl MechanismDomain {
@@ -56,7 +61,12 @@ impl MechanismDomain {
         let n_groups = groups.groups.len();
         let mut counts = vec![vec![0u64; columns.len()]; n_groups];
         let mut papers = 0;
+        let mut hidden = 0;
         for paper in &catalog {
+            if groups.hides_unspecified() && Palette::is_unspecified(&paper.mechanisms) {
+                hidden += 1;
+                continue;
+            }
             let rows = groups.groups_of(&paper.mechanisms);
             let mut cols: Vec<usize> = paper.domains.iter().filter_map(|d| column_of(d)).collect();
             cols.sort_unstable();
@@ -81,7 +91,12 @@ impl MechanismDomain {
             counts: keep.iter().map(|&g| counts[g].clone()).collect(),
             columns,
             papers,
+            hidden: groups.hides_unspecified().then_some(hidden),
         }
+    }
+
+    fn note(&self) -> String {
+        self.hidden.map(unspecified_note).unwrap_or_default()
     }
 
     fn heatmap(&self, st: &Style) -> Heatmap {
@@ -118,20 +133,22 @@ impl Chart for MechanismDomain {
     }
 
     fn caption(&self) -> String {
-        format!(
+        let mut caption = format!(
             "Catalogue papers per mechanism (rows) and domain (columns), {} papers; a paper with \
              several mechanisms or domains counts once in each of its cells. Mechanisms beyond \
              the {} most common are grouped as \"other\".",
             self.papers,
             super::palette::NAMED_MECHANISMS
-        )
+        );
+        caption.push_str(&self.hidden.map(unspecified_hidden).unwrap_or_default());
+        caption
     }
 
     fn height(&self, st: &Style) -> f64 {
         if self.rows.is_empty() {
             return empty_height(st);
         }
-        title_height(st) + self.heatmap(st).height(st) + st.margin()
+        title_height(st) + self.heatmap(st).height(st) + note_height(st, &self.note()) + st.margin()
     }
 
     fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
@@ -144,6 +161,8 @@ impl Chart for MechanismDomain {
             );
         }
         let top = draw_title(c, st, &self.title())?;
-        self.heatmap(st).draw(c, st, top)
+        let heatmap = self.heatmap(st);
+        heatmap.draw(c, st, top)?;
+        draw_note(c, st, &self.note(), top + heatmap.height(st))
     }
 }

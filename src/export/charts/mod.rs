@@ -81,6 +81,12 @@ impl Figure {
     }
 }
 
+/// The width in pixels of `text` in an SVG `<text>` of this `font-size` (CSS pixels), set in the
+/// bundled DejaVu Sans as the figures measure it: for checking that text fits where it is drawn.
+pub fn svg_text_width(text: &str, font_size: f64, bold: bool) -> f64 {
+    canvas::text_width(text, canvas::size_for_svg_font_size(font_size), bold)
+}
+
 /// Every figure, in the order of the report.
 pub const FIGURE_NAMES: [&str; 12] = [
     "papers-per-year",
@@ -96,6 +102,71 @@ pub const FIGURE_NAMES: [&str; 12] = [
     "bursts",
     "rpys",
 ];
+
+/// A day of the calendar (UTC): what the figures take as today (`--today`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CalendarDate {
+    pub year: i32,
+    /// 1..=12.
+    pub month: u32,
+    /// 1..=31, a day the month has.
+    pub day: u32,
+}
+
+impl CalendarDate {
+    /// Reads `YYYY-MM-DD`. Errors: another form, or a day the calendar does not have.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || format!("{text:?} is not a date: give it as YYYY-MM-DD, e.g. 2026-11-30");
+        let mut parts = text.trim().splitn(3, '-');
+        let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+            return Err(bad());
+        };
+        if y.len() != 4 || m.len() != 2 || d.len() != 2 {
+            return Err(bad());
+        }
+        let (year, month, day) = match (y.parse(), m.parse(), d.parse()) {
+            (Ok(y), Ok(m), Ok(d)) => (y, m, d),
+            _ => return Err(bad()),
+        };
+        let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return Err(bad()),
+        };
+        if !(1..=days).contains(&day) {
+            return Err(bad());
+        }
+        Ok(CalendarDate { year, month, day })
+    }
+
+    /// The system clock's date, UTC.
+    pub fn today_utc() -> Self {
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        // utc_stamp is `YYYY-MM-DDTHH-MM-SSZ`: its first ten characters are the date.
+        let stamp = crate::watch::utc_stamp(seconds);
+        Self::parse(stamp.get(..10).unwrap_or_default()).unwrap_or(CalendarDate {
+            year: 1970,
+            month: 1,
+            day: 1,
+        })
+    }
+
+    /// "30 Nov 2026".
+    pub fn display(&self) -> String {
+        const MONTHS: [&str; 12] = [
+            "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+        ];
+        let month = MONTHS
+            .get((self.month as usize).wrapping_sub(1))
+            .unwrap_or(&"?");
+        format!("{} {month} {}", self.day, self.year)
+    }
+}
 
 /// What each figure module provides.
 pub(crate) trait Chart {
@@ -127,12 +198,18 @@ pub fn draw_figures(
     }
     style::ensure_fonts()?;
     let style = Style::new(options.width);
+    let palette = if options.hide_unspecified {
+        palette.without_unspecified()
+    } else {
+        palette.clone()
+    };
+    let today = options.today.unwrap_or_else(CalendarDate::today_utc);
     let mut figures = Vec::new();
     for name in FIGURE_NAMES {
         if !selected.contains(&name) {
             continue;
         }
-        let chart = build_chart(name, analysis, palette);
+        let chart = build_chart(name, analysis, &palette, today);
         let title = chart.title();
         let height = chart.height(&style).round().clamp(100.0, 40_000.0) as u32;
         let size = (options.width, height);
@@ -172,9 +249,16 @@ pub fn draw_figures(
     Ok(figures)
 }
 
-fn build_chart(name: &str, analysis: &Analysis, palette: &Palette) -> Box<dyn Chart> {
+fn build_chart(
+    name: &str,
+    analysis: &Analysis,
+    palette: &Palette,
+    today: CalendarDate,
+) -> Box<dyn Chart> {
     match name {
-        "papers-per-year" => Box::new(papers_per_year::PapersPerYear::new(analysis, palette)),
+        "papers-per-year" => Box::new(papers_per_year::PapersPerYear::new(
+            analysis, palette, today,
+        )),
         "mechanism-domain" => Box::new(mechanism_domain::MechanismDomain::new(analysis, palette)),
         "mechanism-flow" => Box::new(mechanism_flow::MechanismFlow::new(analysis, palette)),
         "top-influential" => Box::new(top_influential::TopInfluential::new(analysis, palette)),

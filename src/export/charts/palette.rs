@@ -52,6 +52,8 @@ pub(crate) const WHITE: Rgb = (0xFF, 0xFF, 0xFF);
 pub struct Palette {
     pub groups: Vec<MechanismGroup>,
     index: HashMap<String, usize>,
+    /// `--hide-unspecified`: the `unspecified` group was taken out ([`Palette::without_unspecified`]).
+    hides_unspecified: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -127,7 +129,44 @@ impl Palette {
                 index.insert(member.clone(), i);
             }
         }
-        Palette { groups, index }
+        Palette {
+            groups,
+            index,
+            hides_unspecified: false,
+        }
+    }
+
+    /// The same palette without the `unspecified` group (`--hide-unspecified`): the figures
+    /// that group papers by mechanism then leave out the papers that have no mechanism badge
+    /// and say so; the other groups keep their colours.
+    pub fn without_unspecified(&self) -> Palette {
+        let groups: Vec<MechanismGroup> = self
+            .groups
+            .iter()
+            .filter(|g| !g.members.iter().any(|m| m == UNSPECIFIED))
+            .cloned()
+            .collect();
+        let mut index = HashMap::new();
+        for (i, group) in groups.iter().enumerate() {
+            for member in &group.members {
+                index.insert(member.clone(), i);
+            }
+        }
+        Palette {
+            groups,
+            index,
+            hides_unspecified: true,
+        }
+    }
+
+    /// Whether `unspecified` is hidden (see [`Palette::without_unspecified`]).
+    pub fn hides_unspecified(&self) -> bool {
+        self.hides_unspecified
+    }
+
+    /// Whether a paper counts as without a mechanism: no badge, or only `unspecified`.
+    pub fn is_unspecified(mechanisms: &[String]) -> bool {
+        mechanisms.iter().all(|m| m == UNSPECIFIED)
     }
 
     /// The group of a mechanism, if the analysis knows it.
@@ -155,6 +194,7 @@ impl Palette {
         for mechanism in mechanisms {
             let entry = match self.group_of(mechanism) {
                 Some(g) => (g, self.groups[g].label.clone(), self.groups[g].color),
+                None if mechanism == UNSPECIFIED && self.hides_unspecified => continue,
                 None if mechanism == UNSPECIFIED => (
                     usize::MAX,
                     display_mechanism(UNSPECIFIED),
@@ -220,6 +260,13 @@ pub fn text_on(background: Rgb) -> Rgb {
 pub(crate) fn darker(c: Rgb, amount: f64) -> Rgb {
     let k = (1.0 - amount).clamp(0.0, 1.0);
     let f = |v: u8| (f64::from(v) * k).round() as u8;
+    (f(c.0), f(c.1), f(c.2))
+}
+
+/// A lighter tint (towards white by `amount`, 0..1), for a partial year's bar.
+pub(crate) fn lighter(c: Rgb, amount: f64) -> Rgb {
+    let k = amount.clamp(0.0, 1.0);
+    let f = |v: u8| (f64::from(v) + (255.0 - f64::from(v)) * k).round() as u8;
     (f(c.0), f(c.1), f(c.2))
 }
 

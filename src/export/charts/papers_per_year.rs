@@ -1,7 +1,11 @@
 //! Figure 1: catalogue papers per publication year, stacked by mechanism.
 //!
 //! A paper with k mechanisms adds 1/k to each, so a bar's height is the number of papers that
-//! year, not the number of badges.
+//! year, not the number of badges. The year that is not over yet (today's, `--today`) is drawn
+//! lighter and named "to date" in a note under the axis. Segments too thin to see (under
+//! [`SLIVER_PX`] at 300 dpi) are merged, where a bar has two or more of them, into one hatched
+//! segment on top of the bar with a legend entry of its own, rather than vanishing under the
+//! white rules between segments.
 
 use std::collections::BTreeMap;
 
@@ -9,14 +13,14 @@ use anyhow::Result;
 
 use super::axis::{linear_ticks, nice_max, Scale};
 use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
-use super::palette::{Palette, AXIS, MUTED, TEXT, WHITE};
+use super::palette::{lighter, Palette, Rgb, AXIS, MUTED, TEXT, WHITE};
 use super::parts::{
-    draw_empty, draw_title, draw_y_axis, empty_height, title_height, x_axis_height, y_axis_width,
-    AxisStyle, LegendBlock, LegendEntry, Rect,
+    draw_empty, draw_note, draw_title, draw_y_axis, empty_height, note_height, title_height,
+    x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
 };
 use super::style::Style;
-use super::text::left_out;
-use super::Chart;
+use super::text::{left_out, unspecified_hidden, unspecified_note};
+use super::{CalendarDate, Chart};
 use crate::analysis::Analysis;
 
 /// Years beyond this span are pooled into the first bar: bars would be too thin to read.
@@ -24,6 +28,16 @@ const MAX_YEARS: i32 = 40;
 
 /// A run of this many years without a paper ends the timeline; older papers are pooled.
 const GAP_YEARS: i32 = 2;
+
+/// A segment thinner than this (pixels at 300 dpi, 0.5 mm) is a sliver: merged with the bar's
+/// other slivers when it has two or more.
+pub(crate) const SLIVER_PX: f64 = 6.0;
+
+/// The colour of the merged slivers' hatching.
+const MERGED_COLOR: Rgb = (0x55, 0x55, 0x55);
+
+/// How much lighter the partial year's bar is drawn.
+const PARTIAL_TINT: f64 = 0.55;
 
 /// Which years are labelled, and how.
 struct YearLabels {
@@ -54,7 +68,14 @@ pub(super) struct PapersPerYear {
     without_year: usize,
     /// Papers pooled into the first bar, and the newest year among them.
     pooled: Option<(usize, i32)>,
+    /// The bar of the year that is not over (today's year, when it has papers), and today.
+    partial: Option<(usize, CalendarDate)>,
+    /// `--hide-unspecified`: the papers without a mechanism left out, when it is on.
+    hidden: Option<usize>,
 }
+
+/// A bar's segments as drawn: (group, or `None` for the merged slivers; value).
+type Segments = Vec<(Option<usize>, f64)>;
 
 /// The first year of the timeline: walking back from the newest year, the timeline stops at a
 /// gap of [`GAP_YEARS`] empty years (a stray 1999 paper must not squeeze 2016-2025 into a
@@ -72,12 +93,16 @@ fn timeline_start(years: &BTreeMap<i32, (usize, Vec<f64>)>) -> Option<i32> {
 }
 
 impl PapersPerYear {
-    pub fn new(analysis: &Analysis, groups: &Palette) -> Self {
+    pub fn new(analysis: &Analysis, groups: &Palette, today: CalendarDate) -> Self {
         let n_groups = groups.groups.len();
         // Per year: papers, and their (fractional) count per mechanism group.
         let mut years: BTreeMap<i32, (usize, Vec<f64>)> = BTreeMap::new();
-        let (mut papers, mut without_year) = (0, 0);
+        let (mut papers, mut without_year, mut hidden) = (0, 0, 0);
         for paper in analysis.papers.iter().filter(|p| p.in_catalog) {
+            if groups.hides_unspecified() && Palette::is_unspecified(&paper.mechanisms) {
+                hidden += 1;
+                continue;
+            }
             papers += 1;
             let Some(year) = paper.year else {
                 without_year += 1;
@@ -131,6 +156,10 @@ impl PapersPerYear {
             .iter()
             .map(|&g| LegendEntry::swatch(&groups.groups[g].label, groups.groups[g].color))
             .collect();
+        let partial = bars
+            .iter()
+            .position(|b| b.year == Some(today.year) && b.values.iter().sum::<f64>() > 0.0)
+            .map(|i| (i, today));
         PapersPerYear {
             bars,
             legend: LegendBlock::new(entries, None),
@@ -139,21 +168,95 @@ impl PapersPerYear {
             papers,
             without_year,
             pooled,
+            partial,
+            hidden: groups.hides_unspecified().then_some(hidden),
         }
+    }
+
+    /// Pixels per paper on the y axis.
+    fn pixels_per_paper(&self, st: &Style) -> f64 {
+        let (scale, ..) = self.columns(st);
+        Self::plot_height(st) / (scale.hi - scale.lo).max(f64::MIN_POSITIVE)
+    }
+
+    /// The segments of each bar, bottom to top: the shown groups, with a bar's slivers (two or
+    /// more segments under [`SLIVER_PX`]) merged into one segment on top.
+    fn segments(&self, st: &Style) -> Vec<Segments> {
+        let per_paper = self.pixels_per_paper(st);
+        self.bars
+            .iter()
+            .map(|bar| {
+                let parts: Segments = self
+                    .shown
+                    .iter()
+                    .map(|&g| (Some(g), bar.values[g]))
+                    .filter(|&(_, v)| v > 0.0)
+                    .collect();
+                let thin = |v: f64| v * per_paper < st.px(SLIVER_PX);
+                let slivers = parts.iter().filter(|&&(_, v)| thin(v)).count();
+                if slivers < 2 {
+                    return parts;
+                }
+                let merged: f64 = parts.iter().filter(|&&(_, v)| thin(v)).map(|p| p.1).sum();
+                let mut kept: Segments = parts.into_iter().filter(|&(_, v)| !thin(v)).collect();
+                kept.push((None, merged));
+                kept
+            })
+            .collect()
+    }
+
+    /// The legend: the groups, and the merged slivers when a bar has them.
+    fn legend(&self, st: &Style) -> LegendBlock {
+        let mut legend = self.legend.clone();
+        let merged = self
+            .segments(st)
+            .iter()
+            .any(|segments| segments.iter().any(|s| s.0.is_none()));
+        if merged {
+            let under = st.px(SLIVER_PX) / self.pixels_per_paper(st);
+            legend.entries.push(LegendEntry {
+                label: format!("Merged (< {under:.1} papers)"),
+                color: MERGED_COLOR,
+                marker: Marker::Hatch,
+            });
+        }
+        legend
+    }
+
+    /// The note under the axis: the partial year, and what `--hide-unspecified` left out.
+    fn note(&self) -> String {
+        let mut note = String::new();
+        if let Some((_, today)) = self.partial {
+            note.push_str(&format!(
+                "Lighter bar: {} (to date, {}), a partial year.",
+                today.year,
+                today.display()
+            ));
+        }
+        if let Some(hidden) = self.hidden {
+            note.push('\n');
+            note.push_str(&unspecified_note(hidden));
+        }
+        note.trim().to_string()
     }
 
     fn plot_height(st: &Style) -> f64 {
         st.px(560.0)
     }
 
-    /// The y scale, its ticks, and where the bars' slots start and how wide each is.
-    fn columns(&self, st: &Style) -> (Scale, Vec<super::axis::Tick>, f64, f64) {
+    /// The top of the y axis: the tallest bar, rounded up to a tick.
+    fn y_max(&self) -> f64 {
         let max = self
             .bars
             .iter()
             .map(|b| b.values.iter().sum::<f64>())
             .fold(0.0, f64::max);
-        let scale = Scale::linear(0.0, nice_max(max, 5));
+        nice_max(max, 5)
+    }
+
+    /// The y scale, its ticks, and where the bars' slots start and how wide each is.
+    fn columns(&self, st: &Style) -> (Scale, Vec<super::axis::Tick>, f64, f64) {
+        let scale = Scale::linear(0.0, self.y_max());
         let ticks = linear_ticks(&scale, 5, false);
         let x0 = st.margin() + y_axis_width(st, &ticks, true);
         let slot = (st.width - st.margin() - x0) / self.bars.len().max(1) as f64;
@@ -232,6 +335,26 @@ impl Chart for PapersPerYear {
             super::palette::NAMED_MECHANISMS
         );
         caption.push_str(&left_out(self.without_year, "without a year"));
+        if let Some((_, today)) = self.partial {
+            caption.push_str(&format!(
+                " The lighter bar is {} to date ({}): the year is not over.",
+                today.year,
+                today.display()
+            ));
+        }
+        // The plot's height in pixels, and so what is too thin to see, is the same at every
+        // width.
+        let st = Style::new(1050);
+        if self.segments(&st).iter().flatten().any(|s| s.0.is_none()) {
+            caption.push_str(&format!(
+                " Where a bar holds several mechanisms too small to see (under {:.1} papers \
+                 each), they are merged into one hatched segment on top.",
+                st.px(SLIVER_PX) / self.pixels_per_paper(&st)
+            ));
+        }
+        if let Some(hidden) = self.hidden {
+            caption.push_str(&unspecified_hidden(hidden));
+        }
         match self.pooled {
             Some((1, newest)) => caption.push_str(&format!(
                 " The first bar holds the one paper from {newest} or earlier."
@@ -253,7 +376,8 @@ impl Chart for PapersPerYear {
             + Self::plot_height(st)
             + x_axis_height(st, true)
             + self.stagger_height(st)
-            + self.legend.height(st)
+            + note_height(st, &self.note())
+            + self.legend(st).height(st)
             + st.margin()
     }
 
@@ -285,23 +409,65 @@ impl Chart for PapersPerYear {
             .iter()
             .map(|t| text_width(&format!("{}", t.round()), st.small_size(), false))
             .fold(0.0, f64::max);
-        for (i, (bar_values, total)) in self.bars.iter().zip(&totals).enumerate() {
-            let row = &bar_values.values;
+        let segments = self.segments(st);
+        for (i, (bar_segments, total)) in segments.iter().zip(&totals).enumerate() {
             let cx = plot.x0 + slot * (i as f64 + 0.5);
+            let partial = self.partial.is_some_and(|(p, _)| p == i);
             let mut base = 0.0;
-            for &g in &self.shown {
-                let value = row[g];
-                if value <= 0.0 {
-                    continue;
-                }
+            let mut previous_thin = true;
+            for &(group, value) in bar_segments {
                 let y0 = scale.map(base, plot.y1, plot.y0);
                 let y1 = scale.map(base + value, plot.y1, plot.y0);
-                c.rect(cx - bar / 2.0, y1, cx + bar / 2.0, y0, self.colors[g])?;
-                // A white rule between segments keeps neighbours apart in grayscale too.
-                if base > 0.0 {
+                let thin = y0 - y1 < st.px(SLIVER_PX);
+                match group {
+                    Some(g) => {
+                        let color = if partial {
+                            lighter(self.colors[g], PARTIAL_TINT)
+                        } else {
+                            self.colors[g]
+                        };
+                        c.rect(cx - bar / 2.0, y1, cx + bar / 2.0, y0, color)?;
+                    }
+                    None => {
+                        c.rect(cx - bar / 2.0, y1, cx + bar / 2.0, y0, WHITE)?;
+                        c.hatch(
+                            cx - bar / 2.0,
+                            y1,
+                            cx + bar / 2.0,
+                            y0,
+                            st.px(7.0),
+                            st.thin(),
+                            MERGED_COLOR,
+                        )?;
+                        c.frame(
+                            cx - bar / 2.0,
+                            y1,
+                            cx + bar / 2.0,
+                            y0,
+                            st.thin(),
+                            MERGED_COLOR,
+                        )?;
+                    }
+                }
+                // A white rule between segments keeps neighbours apart in grayscale too; not
+                // next to a thin segment, which it would wipe out.
+                if base > 0.0 && !thin && !previous_thin {
                     c.hline(cx - bar / 2.0, cx + bar / 2.0, y0, separator, WHITE)?;
                 }
+                previous_thin = thin;
                 base += value;
+            }
+            if partial && *total > 0.0 {
+                // An outline keeps the lighter bar's edges visible against the white.
+                let top = scale.map(*total, plot.y1, plot.y0);
+                c.frame(
+                    cx - bar / 2.0,
+                    top,
+                    cx + bar / 2.0,
+                    plot.y1,
+                    st.thin(),
+                    MUTED,
+                )?;
             }
             if *total > 0.0 && widest_count <= slot * 0.98 {
                 let y = scale.map(*total, plot.y1, plot.y0) - st.px(8.0);
@@ -363,8 +529,10 @@ impl Chart for PapersPerYear {
             &spec,
         )?;
 
-        self.legend
-            .draw(c, st, plot.y1 + x_axis_height(st, true) + below)
+        let note_top = plot.y1 + x_axis_height(st, true) + below;
+        draw_note(c, st, &self.note(), note_top)?;
+        self.legend(st)
+            .draw(c, st, note_top + note_height(st, &self.note()))
     }
 }
 
@@ -410,6 +578,8 @@ mod tests {
             papers: 0,
             without_year: 0,
             pooled: pooled.then_some((1, 1990)),
+            partial: None,
+            hidden: None,
         }
     }
 

@@ -71,6 +71,37 @@ pub(crate) fn draw_empty(c: &Canvas, st: &Style, title: &str, why: &str) -> Resu
     Ok(())
 }
 
+/// The lines of a note under a plot: each of its `\n`-separated sentences wrapped to the
+/// figure's width, at most three lines each.
+fn note_lines(st: &Style, note: &str) -> Vec<String> {
+    let width = st.width - 2.0 * st.margin();
+    note.split('\n')
+        .map(str::trim)
+        .filter(|part| !part.is_empty())
+        .flat_map(|part| wrap_text(part, st.small_size(), false, width, 3))
+        .collect()
+}
+
+/// Height of a note under a plot ([`draw_note`]); 0 for no note.
+pub(crate) fn note_height(st: &Style, note: &str) -> f64 {
+    match note_lines(st, note).len() {
+        0 => 0.0,
+        n => line_height(st.small_size()) * n as f64 + st.px(10.0),
+    }
+}
+
+/// A note in small muted type, centred and wrapped, its first line's capitals' top at `y` (what
+/// a hidden group or a partial year means, for a figure that travels without its caption).
+pub(crate) fn draw_note(c: &Canvas, st: &Style, note: &str, y: f64) -> Result<()> {
+    let size = st.small_size();
+    let spec = TextSpec::new(size, MUTED).align(HAlign::Center, VAlign::Top);
+    for (i, line) in note_lines(st, note).iter().enumerate() {
+        let top = y + st.px(10.0) + line_height(size) * i as f64;
+        c.text(line, st.width / 2.0, top, &spec)?;
+    }
+    Ok(())
+}
+
 /// A sub-heading inside a figure (a panel's name), left-aligned at `x`; returns its height.
 pub(crate) fn draw_heading(c: &Canvas, st: &Style, text: &str, x: f64, y: f64) -> Result<f64> {
     let size = st.label_size();
@@ -90,6 +121,8 @@ pub(crate) fn heading_height(st: &Style) -> f64 {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Marker {
     Swatch,
+    /// A white swatch with diagonal hatching in the entry's colour.
+    Hatch,
     Circle,
     Triangle,
 }
@@ -280,6 +313,12 @@ pub(crate) fn draw_marker(
                 c.frame(x - hw, y - hh, x + hw, y + hh, st.thin(), outline)?;
             }
             Ok(())
+        }
+        Marker::Hatch => {
+            let (hw, hh) = (size / 2.0, size * 0.36);
+            c.rect(x - hw, y - hh, x + hw, y + hh, WHITE)?;
+            c.hatch(x - hw, y - hh, x + hw, y + hh, st.px(7.0), st.thin(), color)?;
+            c.frame(x - hw, y - hh, x + hw, y + hh, st.thin(), color)
         }
         Marker::Circle => c.circle(x, y, size * 0.3, color, Some(outline.unwrap_or(color))),
         Marker::Triangle => {
@@ -487,15 +526,46 @@ pub(crate) struct Colorbar {
     pub percent: bool,
 }
 
-fn colorbar_height(st: &Style) -> f64 {
-    st.px(24.0) + st.tick_len() + st.gap() + cap_height(st.tick_size()) + st.px(12.0)
+/// Whether the colour bar's label goes on a line of its own above the bar: when it would take
+/// more than 45% of the width beside it.
+fn colorbar_label_above(st: &Style, bar: &Colorbar, width: f64) -> bool {
+    text_width(&bar.label, st.tick_size(), false) > width * 0.45
+}
+
+fn colorbar_height(st: &Style, bar: &Colorbar, width: f64) -> f64 {
+    let above = if colorbar_label_above(st, bar, width) {
+        line_height(st.tick_size()) + st.px(8.0)
+    } else {
+        0.0
+    };
+    above + st.px(24.0) + st.tick_len() + st.gap() + cap_height(st.tick_size()) + st.px(12.0)
 }
 
 fn draw_colorbar(c: &Canvas, st: &Style, bar: &Colorbar, area: &Rect) -> Result<()> {
     // Label on the left, the bar on the right, both on one line so that it costs little height.
     let label_size = st.tick_size();
-    let label = fit_text(&bar.label, label_size, false, area.width() * 0.45);
-    let label_width = text_width(&label, label_size, false);
+    let above = colorbar_label_above(st, bar, area.width());
+    let label = if above {
+        fit_text(&bar.label, label_size, false, area.width())
+    } else {
+        fit_text(&bar.label, label_size, false, area.width() * 0.45)
+    };
+    let label_width = if above {
+        0.0
+    } else {
+        text_width(&label, label_size, false)
+    };
+    let area = &if above {
+        let spec = TextSpec::new(label_size, TEXT).align(HAlign::Center, VAlign::Top);
+        c.text(&label, (area.x0 + area.x1) / 2.0, area.y0, &spec)?;
+        let down = line_height(label_size) + st.px(8.0);
+        Rect {
+            y0: area.y0 + down,
+            ..*area
+        }
+    } else {
+        *area
+    };
     let bar_height = st.px(24.0);
     let scale = Scale::linear(0.0, if bar.max > 0.0 { bar.max } else { 1.0 });
     let ticks = linear_ticks(&scale, 4, bar.percent);
@@ -513,13 +583,20 @@ fn draw_colorbar(c: &Canvas, st: &Style, bar: &Colorbar, area: &Rect) -> Result<
         .last()
         .map(|t| text_width(&t.label, st.tick_size(), false) / 2.0)
         .unwrap_or(0.0);
-    let x0 = area.x0 + label_width + st.px(24.0);
+    let x0 = if above {
+        // Centred under its label, the first tick label's left half inside the figure.
+        area.x0 + last_half
+    } else {
+        area.x0 + label_width + st.px(24.0)
+    };
     let x1 = area.x1 - last_half;
     if x1 - x0 < st.px(80.0) {
         return Ok(());
     }
-    let spec = TextSpec::new(label_size, TEXT).align(HAlign::Left, VAlign::Center);
-    c.text(&label, area.x0, area.y0 + bar_height / 2.0, &spec)?;
+    if !above {
+        let spec = TextSpec::new(label_size, TEXT).align(HAlign::Left, VAlign::Center);
+        c.text(&label, area.x0, area.y0 + bar_height / 2.0, &spec)?;
+    }
     let steps = 120;
     for i in 0..steps {
         let a = x0 + (x1 - x0) * f64::from(i) / f64::from(steps);
@@ -548,7 +625,8 @@ fn draw_colorbar(c: &Canvas, st: &Style, bar: &Colorbar, area: &Rect) -> Result<
 pub(crate) struct Heatmap {
     pub rows: Vec<String>,
     pub columns: Vec<String>,
-    /// 0..1 per cell, through [`sequential`].
+    /// 0..1 per cell, through [`sequential`]; NaN marks a cell outside the colour scale, drawn
+    /// in [`OUTSIDE_SCALE`] gray with its number (Fig. 3's Unspecified row and column).
     pub fill: Vec<Vec<f64>>,
     pub text: Vec<Vec<String>>,
     pub row_title: String,
@@ -571,7 +649,43 @@ struct HeatLayout {
     column_labels: Vec<String>,
     column_size: f64,
     column_label_height: f64,
+    /// The one size of every cell's number: the largest (up to the small text size) at which
+    /// the widest number fits its cell; `None` when even two thirds of it do not, and the
+    /// numbers are left out rather than spill over.
+    count_size: Option<f64>,
+    /// The cells' texts as printed: as given, or counts in compact form ("12k") when the
+    /// exact ones do not fit at two thirds of the small size.
+    cell_text: Vec<Vec<String>>,
     height: f64,
+}
+
+/// A count in compact form when it is long: 1234 -> "1.2k", 12345 -> "12k", 1234567 -> "1.2M";
+/// other texts unchanged.
+pub(crate) fn compact_count(text: &str) -> String {
+    let Ok(n) = text.parse::<u64>() else {
+        return text.to_string();
+    };
+    let short = |value: f64, unit: &str| {
+        if value < 9.95 {
+            format!("{value:.1}{unit}").replace(".0", "")
+        } else {
+            format!("{value:.0}{unit}")
+        }
+    };
+    match n {
+        0..=999 => n.to_string(),
+        1_000..=999_499 => short(n as f64 / 1e3, "k"),
+        _ => short(n as f64 / 1e6, "M"),
+    }
+}
+
+/// The fill of a heat-map cell outside the colour scale.
+pub(crate) const OUTSIDE_SCALE: Rgb = (0xD4, 0xD4, 0xD4);
+
+/// Room for a number inside a heat-map cell of this width: the cell less its white frame and a
+/// little air on each side.
+pub(crate) fn cell_text_room(st: &Style, cell_width: f64) -> f64 {
+    cell_width - st.px(10.0)
 }
 
 impl Heatmap {
@@ -640,12 +754,37 @@ impl Heatmap {
             x1,
             y1: top + cell_height * self.rows.len() as f64,
         };
+        let room = cell_text_room(st, cell_width);
+        let fitted = |texts: &[Vec<String>]| -> Option<f64> {
+            let widest = texts
+                .iter()
+                .flatten()
+                .map(|t| text_width(t, st.small_size(), false))
+                .fold(0.0, f64::max);
+            let mut size = st.small_size().min(cell_height * 0.62);
+            if widest > room {
+                // A hair under the exact ratio, so that rounding never makes the widest miss.
+                size = size.min(st.small_size() * room / widest * 0.995);
+            }
+            (size >= st.small_size() * 0.66).then_some(size)
+        };
+        let (count_size, cell_text) = match fitted(&self.text) {
+            Some(size) => (Some(size), self.text.clone()),
+            None => {
+                let compact: Vec<Vec<String>> = self
+                    .text
+                    .iter()
+                    .map(|row| row.iter().map(|t| compact_count(t)).collect())
+                    .collect();
+                (fitted(&compact), compact)
+            }
+        };
         let mut height = grid.y1 - top + column_label_height;
         if !self.column_title.is_empty() {
             height += st.gap() * 1.6 + cap_height(st.label_size()) + st.px(12.0);
         }
-        if self.colorbar.is_some() {
-            height += st.px(34.0) + colorbar_height(st);
+        if let Some(bar) = &self.colorbar {
+            height += st.px(34.0) + colorbar_height(st, bar, st.width - 2.0 * m);
         }
         HeatLayout {
             grid,
@@ -656,6 +795,8 @@ impl Heatmap {
             column_labels,
             column_size,
             column_label_height,
+            count_size,
+            cell_text,
             height,
         }
     }
@@ -673,11 +814,15 @@ impl Heatmap {
             for (k, &value) in row.iter().enumerate().take(self.columns.len()) {
                 let x = l.grid.x0 + l.cell_width * k as f64;
                 let y = l.grid.y0 + l.cell_height * r as f64;
-                let color = sequential(value);
+                let color = if value.is_nan() {
+                    OUTSIDE_SCALE
+                } else {
+                    sequential(value)
+                };
                 c.rect(x, y, x + l.cell_width, y + l.cell_height, color)?;
                 c.frame(x, y, x + l.cell_width, y + l.cell_height, st.thin(), WHITE)?;
-                let text = self
-                    .text
+                let text = l
+                    .cell_text
                     .get(r)
                     .and_then(|t| t.get(k))
                     .map(String::as_str)
@@ -744,7 +889,7 @@ impl Heatmap {
                 x0: st.margin(),
                 y0: y + st.px(34.0),
                 x1: st.width - st.margin(),
-                y1: y + st.px(34.0) + colorbar_height(st),
+                y1: y + st.px(34.0) + colorbar_height(st, bar, st.width - 2.0 * st.margin()),
             };
             draw_colorbar(c, st, bar, &area)?;
         }
@@ -762,16 +907,10 @@ impl Heatmap {
         y: f64,
         l: &HeatLayout,
     ) -> Result<()> {
-        if text.is_empty() {
+        let Some(size) = l.count_size else {
             return Ok(());
-        }
-        // Shrink the number to its cell, down to two thirds; past that, leave the cell bare.
-        let mut size = st.small_size().min(l.cell_height * 0.62);
-        let room = l.cell_width - st.px(6.0);
-        while text_width(text, size, false) > room && size > st.small_size() * 0.66 {
-            size *= 0.92;
-        }
-        if text_width(text, size, false) > room {
+        };
+        if text.is_empty() || text_width(text, size, false) > cell_text_room(st, l.cell_width) {
             return Ok(());
         }
         let color = if fill == EMPTY_CELL {
@@ -861,11 +1000,7 @@ impl BarList {
     }
 
     fn note_height(&self, st: &Style) -> f64 {
-        if self.note.is_empty() {
-            0.0
-        } else {
-            line_height(st.small_size()) + st.px(6.0)
-        }
+        note_height(st, &self.note)
     }
 
     /// Where the value axis starts: 0, or with `zoom` a round value below the smallest bar.
@@ -1029,14 +1164,12 @@ impl BarList {
                 AXIS,
             )?;
         }
-        if !self.note.is_empty() {
-            let size = st.small_size();
-            let y = plot.y1 + x_axis_height(st, !self.axis_title.is_empty()) + cap_height(size);
-            let spec = TextSpec::new(size, MUTED).align(HAlign::Center, VAlign::Top);
-            let note = fit_text(&self.note, size, false, st.width - 2.0 * m);
-            c.text(&note, st.width / 2.0, y, &spec)?;
-        }
-        Ok(())
+        draw_note(
+            c,
+            st,
+            &self.note,
+            plot.y1 + x_axis_height(st, !self.axis_title.is_empty()),
+        )
     }
 }
 
@@ -1061,4 +1194,20 @@ fn draw_break(c: &Canvas, st: &Style, x: f64, y0: f64, y1: f64, color: Rgb) -> R
         c.polyline(&[(x + dx - slant, y1), (x + dx + slant, y0)], width, color)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::compact_count;
+
+    #[test]
+    fn long_counts_shorten() {
+        assert_eq!(compact_count("342"), "342");
+        assert_eq!(compact_count("1234"), "1.2k");
+        assert_eq!(compact_count("4000"), "4k");
+        assert_eq!(compact_count("9960"), "10k");
+        assert_eq!(compact_count("12345"), "12k");
+        assert_eq!(compact_count("1234567"), "1.2M");
+        assert_eq!(compact_count("12%"), "12%");
+    }
 }

@@ -1,9 +1,11 @@
 //! The look every figure shares: the bundled font and the sizes of text, strokes and margins.
 //!
-//! Every figure is sized for one column of a two-column paper: `--width` pixels (default 1050 =
-//! 3.5 in at 300 dpi; the PNG says 300 dpi in its header) and a height of its own; the SVG has the
-//! same size in user units. Everything (fonts, strokes, margins) scales with the width, so a wider
-//! figure is the same figure, larger.
+//! A figure is `--width` pixels at 300 dpi (default 1050 = 3.5 in, one column of a two-column
+//! paper; 2100 = 7 in spans both columns; the PNG says 300 dpi in its header) and a height of its
+//! own; the SVG has the same size in user units and states it in inches. Fonts, strokes and
+//! margins are fixed in points (a pixel is 1/300 in), whatever the width: a wider figure is not
+//! the same figure larger but one with more room, which every layout spends on longer labels,
+//! more legend columns and wider plots, as a figure spanning two columns of a paper should.
 //!
 //! Text is DejaVu Sans, bundled in the binary (`assets/fonts/`), so the PNG renders the same on a
 //! machine with no fonts installed; the SVG asks the viewer for `DejaVu Sans, sans-serif`.
@@ -38,24 +40,22 @@ pub(crate) fn ensure_fonts() -> Result<()> {
     Ok(())
 }
 
-/// Sizes, all scaled from a 1050-pixel-wide figure.
+/// Sizes in pixels at 300 dpi (1 px = 0.24 pt), the same at every figure width.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Style {
     pub width: f64,
-    pub scale: f64,
 }
 
 impl Style {
     pub fn new(width: u32) -> Self {
-        let width = f64::from(width);
         Style {
-            width,
-            scale: width / 1050.0,
+            width: f64::from(width),
         }
     }
-    /// A length given for the 1050-pixel figure, at this figure's width.
+    /// A length in pixels at 300 dpi. Lengths do not grow with the width (see the module's
+    /// documentation); this is the one place where that rule lives.
     pub fn px(&self, v: f64) -> f64 {
-        v * self.scale
+        v
     }
     /// Figure title: ~9.5 pt at 300 dpi.
     pub fn title_size(&self) -> f64 {

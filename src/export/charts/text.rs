@@ -196,6 +196,25 @@ pub(crate) fn left_out(count: usize, why: &str) -> String {
     }
 }
 
+/// The caption sentence (and in-figure note) for `--hide-unspecified`: " Unspecified is hidden
+/// (12 papers without a mechanism badge are left out)." `count` = 0 still says it is hidden.
+pub(crate) fn unspecified_hidden(count: usize) -> String {
+    match count {
+        0 => " Unspecified (no mechanism badge) is hidden.".to_string(),
+        1 => " Unspecified is hidden: 1 paper without a mechanism badge is left out.".to_string(),
+        n => format!(" Unspecified is hidden: {n} papers without a mechanism badge are left out."),
+    }
+}
+
+/// The note under a plot for `--hide-unspecified`, short enough for one line of a one-column
+/// figure: "Unspecified hidden: 12 papers without a mechanism badge left out."
+pub(crate) fn unspecified_note(count: usize) -> String {
+    match count {
+        1 => "Unspecified hidden: 1 paper without a mechanism badge left out.".to_string(),
+        n => format!("Unspecified hidden: {n} papers without a mechanism badge left out."),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

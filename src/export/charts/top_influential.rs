@@ -20,6 +20,8 @@ pub(super) struct TopInfluential {
     bars: BarList,
     legend: LegendBlock,
     skipped: usize,
+    /// `--hide-unspecified`: the papers without a mechanism that would rank among these.
+    hidden: Option<usize>,
 }
 
 impl TopInfluential {
@@ -32,6 +34,22 @@ impl TopInfluential {
         let skipped = analysis.influential.len() - ranked.len();
         // By score, then by the analysis's rank, so ties keep its order.
         ranked.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.rank.cmp(&b.rank)));
+        // With Unspecified hidden, the papers without a mechanism make room for the next ones.
+        let mut hidden = 0;
+        if groups.hides_unspecified() {
+            let mut kept = Vec::new();
+            for paper in ranked {
+                if kept.len() == TOP {
+                    break;
+                }
+                if Palette::is_unspecified(&paper.mechanisms) {
+                    hidden += 1;
+                } else {
+                    kept.push(paper);
+                }
+            }
+            ranked = kept;
+        }
         ranked.truncate(TOP);
         // A paper without a mechanism is drawn as unspecified.
         let first = |p: &InfluentialPaper| -> String {
@@ -66,10 +84,18 @@ impl TopInfluential {
                 limit: Some(1.0),
                 // The top scores are close by construction (a weighted mean of percentiles).
                 zoom: true,
-                note: "(n): how many catalogue papers cite the paper".to_string(),
+                note: if groups.hides_unspecified() {
+                    format!(
+                        "(n): how many catalogue papers cite the paper. Unspecified hidden \
+                         ({hidden} left out)."
+                    )
+                } else {
+                    "(n): how many catalogue papers cite the paper".to_string()
+                },
             },
             legend: LegendBlock::new(entries, Some("First mechanism")),
             skipped,
+            hidden: groups.hides_unspecified().then_some(hidden),
         }
     }
 }
@@ -93,6 +119,18 @@ impl Chart for TopInfluential {
             self.bars.bars.len()
         );
         caption.push_str(&left_out(self.skipped, "without a valid score"));
+        match self.hidden {
+            Some(0) => caption.push_str(" Unspecified (no mechanism badge) is hidden."),
+            Some(1) => caption.push_str(
+                " Unspecified is hidden: 1 paper without a mechanism badge that ranks among \
+                 these is left out.",
+            ),
+            Some(n) => caption.push_str(&format!(
+                " Unspecified is hidden: {n} papers without a mechanism badge that rank among \
+                 these are left out."
+            )),
+            None => {}
+        }
         caption
     }
 
