@@ -37,7 +37,8 @@ use crate::catalog::Catalog;
 use crate::records::{Corpus, Link, PaperRecord};
 
 /// The record fields asked everywhere.
-pub(super) const RECORD_FIELDS: &str = "paperId,externalIds,title,year,venue,publicationDate,authors,\
+pub(super) const RECORD_FIELDS: &str =
+    "paperId,externalIds,title,year,venue,publicationDate,authors,\
 citationCount,influentialCitationCount,referenceCount";
 /// The other paper's fields in a nested list (the batch only takes paper fields there).
 const NESTED_FIELDS: [&str; 5] = ["paperId", "title", "year", "externalIds", "citationCount"];
@@ -381,7 +382,7 @@ pub(super) fn parse_record(query: &str, value: Value) -> Option<PaperRecord> {
     }
 }
 
-fn batch_fields(nested_citations: bool) -> String {
+pub(super) fn batch_fields(nested_citations: bool) -> String {
     let mut fields = vec![RECORD_FIELDS.to_string()];
     let lists: &[&str] = if nested_citations {
         &["references", "citations"]
@@ -398,7 +399,10 @@ fn batch_fields(nested_citations: bool) -> String {
 
 /// Groups papers into batch calls: at most 500 ids and about [`BATCH_NESTED_ITEMS`] nested
 /// items each, papers whose citations are nested apart from those whose are paged.
-fn pack_batches(papers: &[PaperRecord], policy: &ListPolicy) -> Vec<(Vec<String>, bool)> {
+pub(super) fn pack_batches(
+    papers: &[PaperRecord],
+    policy: &ListPolicy,
+) -> Vec<(Vec<String>, bool)> {
     let estimate = |count: Option<u64>| count.unwrap_or(100).min(LIST_REACH as u64);
     let mut batches = Vec::new();
     for nested in [true, false] {
@@ -450,7 +454,7 @@ fn truncated(len: usize, count: Option<u64>) -> bool {
 }
 
 /// Completes a batch record: lists cut by a cap, or left out, are paged.
-async fn complete(
+pub(super) async fn complete(
     client: &Client,
     mut record: PaperRecord,
     nested_citations: bool,

@@ -257,10 +257,13 @@ mod tests {
         record.reference_count = Some(0);
         assert!(record_notes(&record, &policy)[0].contains("lists no references"));
         record.citations = Some(vec![]);
-        let notes = record_notes(&record, &ListPolicy {
-            max_citations: None,
-            ..policy
-        });
+        let notes = record_notes(
+            &record,
+            &ListPolicy {
+                max_citations: None,
+                ..policy
+            },
+        );
         assert!(
             notes[1].contains("counts 10 citations but lists none"),
             "{notes:?}"

@@ -31,8 +31,8 @@ use tokio::task::JoinSet;
 
 use super::client::Endpoint;
 use super::fetch::{
-    now_secs, page_filtered, page_list, pages_for, parse_record, store, Kit, BATCH_IDS,
-    RECORD_FIELDS,
+    batch_fields, complete, now_secs, pack_batches, page_filtered, page_list, pages_for,
+    parse_record, store, Kit, BATCH_IDS, RECORD_FIELDS,
 };
 use super::policy::{lite, CachedPaper, ListPolicy, LIST_REACH};
 use crate::records::{Link, PaperRecord};
@@ -222,24 +222,28 @@ pub(super) async fn update(
             });
         }
     }
-    let planned: u64 = work
-        .iter()
-        .map(|w| {
-            let citations = match w.citations {
-                CitationPlan::Keep => 0,
-                CitationPlan::Since(_) => 1,
-                CitationPlan::Whole => {
-                    pages_for(Some(policy.citations_wanted(w.fresh.citation_count)))
-                }
-            };
-            let references = if w.references {
-                pages_for(w.fresh.reference_count.map(|c| c as usize))
-            } else {
-                0
-            };
-            citations + references
-        })
-        .sum();
+    let planned: u64 = if !policy.link_details {
+        // Nested in batch calls (see `spawn_nested`); the progress counts papers there.
+        0
+    } else {
+        work.iter()
+            .map(|w| {
+                let citations = match w.citations {
+                    CitationPlan::Keep => 0,
+                    CitationPlan::Since(_) => 1,
+                    CitationPlan::Whole => {
+                        pages_for(Some(policy.citations_wanted(w.fresh.citation_count)))
+                    }
+                };
+                let references = if w.references {
+                    pages_for(w.fresh.reference_count.map(|c| c as usize))
+                } else {
+                    0
+                };
+                citations + references
+            })
+            .sum()
+    };
     kit.progress.phase(
         "changes",
         planned,
@@ -253,26 +257,31 @@ pub(super) async fn update(
         ),
     );
     let mut tasks = JoinSet::new();
-    for item in work {
-        let kit = kit.clone();
-        let policy = *policy;
-        tasks.spawn(async move {
-            let _permit = kit.permit().await?;
-            let outcome = update_lists(&kit, item, &policy).await?;
-            store(&kit.cache, &outcome.0)?;
-            kit.progress.papers_done(1);
-            kit.progress.update(&kit.client.stats);
-            Ok::<_, anyhow::Error>(outcome)
-        });
+    if !policy.link_details {
+        spawn_nested(kit, &mut tasks, work, policy);
+    } else {
+        for item in work {
+            let kit = kit.clone();
+            let policy = *policy;
+            tasks.spawn(async move {
+                let _permit = kit.permit().await?;
+                let outcome = update_lists(&kit, item, &policy).await?;
+                store(&kit.cache, &outcome.0)?;
+                kit.progress.papers_done(1);
+                kit.progress.update(&kit.client.stats);
+                Ok::<_, anyhow::Error>(vec![outcome])
+            });
+        }
     }
     while let Some(joined) = tasks.join_next().await {
-        let (paper, done) = joined.context("an update task failed")??;
-        tally.records += 1;
-        tally.references += usize::from(done.references);
-        tally.citations_grown += usize::from(done.since);
-        tally.citations_whole += usize::from(done.whole);
-        tally.citations_added += done.added;
-        have.insert(paper.record.paper_id.clone(), paper);
+        for (paper, done) in joined.context("an update task failed")?? {
+            tally.records += 1;
+            tally.references += usize::from(done.references);
+            tally.citations_grown += usize::from(done.since);
+            tally.citations_whole += usize::from(done.whole);
+            tally.citations_added += done.added;
+            have.insert(paper.record.paper_id.clone(), paper);
+        }
     }
     tracing::info!(
         "update: {} cached papers checked, {} changed: {} with new citations ({} citations added), {} citation lists read whole, {} reference lists read again; {} no longer returned",
@@ -285,6 +294,64 @@ pub(super) async fn update(
         tally.gone
     );
     Ok(have)
+}
+
+type Updated = Result<Vec<(CachedPaper, Done)>>;
+
+/// Without link details the lists of changed papers are read whole again, nested in batch calls
+/// as a fetch reads them (packed by [`pack_batches`]: a few calls for hundreds of papers, fewer
+/// than one filtered page a paper). A paper the batch no longer returns keeps its cached lists.
+fn spawn_nested(kit: &Kit, tasks: &mut JoinSet<Updated>, work: Vec<Work>, policy: &ListPolicy) {
+    let mut by_id: HashMap<String, Work> = work
+        .into_iter()
+        .map(|w| (w.fresh.paper_id.clone(), w))
+        .collect();
+    let records: Vec<PaperRecord> = by_id.values().map(|w| w.fresh.clone()).collect();
+    let mut records = records;
+    records.sort_by(|a, b| a.paper_id.cmp(&b.paper_id));
+    for (ids, nested_citations) in pack_batches(&records, policy) {
+        let items: Vec<Work> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+        let kit = kit.clone();
+        let policy = *policy;
+        tasks.spawn(async move {
+            let _permit = kit.permit().await?;
+            let fields = batch_fields(nested_citations);
+            let answers = kit.client.batch(&ids, &fields).await?;
+            kit.progress.update(&kit.client.stats);
+            let mut out = Vec::new();
+            for (item, answer) in items.into_iter().zip(answers) {
+                let started = now_secs();
+                let id = item.fresh.paper_id.clone();
+                let paper = match parse_record(&id, answer) {
+                    Some(record) if record.paper_id == id => {
+                        let mut paper = complete(
+                            &kit.client,
+                            record,
+                            nested_citations,
+                            &policy,
+                            &kit.progress,
+                        )
+                        .await?;
+                        paper.citations_as_of = policy.citations.then_some(started);
+                        paper
+                    }
+                    _ => {
+                        tracing::warn!("Semantic Scholar no longer returns the lists of {id}; the cached ones are kept");
+                        item.cached
+                    }
+                };
+                store(&kit.cache, &paper)?;
+                kit.progress.papers_done(1);
+                let done = Done {
+                    whole: item.citations != CitationPlan::Keep,
+                    references: item.references,
+                    ..Done::default()
+                };
+                out.push((paper, done));
+            }
+            Ok(out)
+        });
+    }
 }
 
 /// What [`update_lists`] asked.
@@ -462,7 +529,11 @@ mod tests {
 
     #[test]
     fn merge_dedupes_by_citing_paper_and_drops_unmatched_links() {
-        let mut list = vec![link(Some("a"), 2020), link(None, 2020), link(Some("b"), 2021)];
+        let mut list = vec![
+            link(Some("a"), 2020),
+            link(None, 2020),
+            link(Some("b"), 2021),
+        ];
         let added = merge(
             &mut list,
             vec![
@@ -475,7 +546,11 @@ mod tests {
         assert_eq!(added, 1);
         let ids: Vec<Option<&str>> = list.iter().map(|l| l.paper_id.as_deref()).collect();
         assert_eq!(ids, [Some("a"), None, Some("b"), Some("c")]);
-        assert_eq!(list[2].year, Some(2022), "a link seen again is the newer one");
+        assert_eq!(
+            list[2].year,
+            Some(2022),
+            "a link seen again is the newer one"
+        );
     }
 
     #[test]
