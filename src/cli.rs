@@ -397,6 +397,11 @@ pub struct AnalyzeArgs {
     /// ... and its log-likelihood ratio G2 against that share is at least X (10.83: p < 0.001).
     #[arg(long, default_value_t = AnalyzeOptions::default().scope_min_llr, value_name = "X")]
     pub scope_min_llr: f64,
+    /// Up to N more requests (one list each, cached) so that the missing papers whose scope
+    /// evidence is thin are judged on their neighbourhood's links: the citers of a foundation,
+    /// the references of a candidate (`analyze` reads cached lists only; 0 turns it off).
+    #[arg(long, default_value_t = AnalyzeOptions::default().expand, value_name = "N")]
+    pub expand: usize,
     /// Key-route main paths of the lineage: one through each of the top K edges by search path
     /// count.
     #[arg(long, default_value_t = AnalyzeOptions::default().key_routes, value_name = "K")]
@@ -559,6 +564,7 @@ impl AnalyzeArgs {
             key_routes: self.key_routes,
             scope_min_lift: self.scope_min_lift,
             scope_min_llr: self.scope_min_llr,
+            expand: self.expand,
         }
     }
 }

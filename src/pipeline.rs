@@ -161,7 +161,7 @@ pub fn snapshot_import_job(settings: &Settings, file: &Path) -> Result<Report> {
 pub fn analyze_job(settings: &Settings) -> Result<Report> {
     let catalog = load_catalog(settings)?;
     let corpus = fetch_records(&catalog, settings, false)?;
-    let (analysis, graph) = analyze(&catalog, &corpus, &settings.analyze)?;
+    let (analysis, graph) = analyze(&catalog, &corpus, settings, false)?;
     let stage = begin(&settings.locations)?;
     let written = export::write_analysis(&analysis, &graph, stage.dir())?;
     finish(stage, analysis::summary_text(&analysis), written)
@@ -182,7 +182,7 @@ pub fn render_job(settings: &Settings) -> Result<Report> {
 pub fn run_job(settings: &Settings) -> Result<Report> {
     let catalog = load_catalog(settings)?;
     let corpus = fetch_records(&catalog, settings, true)?;
-    let (analysis, graph) = analyze(&catalog, &corpus, &settings.analyze)?;
+    let (analysis, graph) = analyze(&catalog, &corpus, settings, true)?;
     let previous = previous_run(&settings.locations.output_dir);
     let stage = begin(&settings.locations)?;
     if previous.is_some() {
@@ -269,12 +269,16 @@ fn fetch_records(catalog: &Catalog, settings: &Settings, network: bool) -> Resul
     Ok(corpus)
 }
 
-/// The works, the graph of works, then the metrics on it.
+/// The works, the graph of works, then the metrics on it; the expansion lists of thin-evidence
+/// missing papers from the cache, and from the API when `network` (and not offline, and the
+/// records do not come from a snapshot).
 fn analyze(
     catalog: &Catalog,
     corpus: &Corpus,
-    options: &AnalyzeOptions,
+    settings: &Settings,
+    network: bool,
 ) -> Result<(analysis::Analysis, crate::graph::CitationGraph)> {
+    let options = &settings.analyze;
     let started = std::time::Instant::now();
     let works = crate::works::identify(corpus);
     if works.merged_records() > 0 {
@@ -292,7 +296,31 @@ fn analyze(
         graph.catalog.len(),
         started.elapsed()
     );
-    let analysis = analysis::analyze(&graph, catalog, corpus, options)?;
+    let env = s2::Environment {
+        cache_dir: settings.locations.cache_dir.clone(),
+        offline: settings.locations.offline
+            || !network
+            || matches!(settings.source, RecordSource::Snapshot(_)),
+    };
+    let analysis = analysis::analyze_with(
+        &graph,
+        catalog,
+        corpus,
+        options,
+        options.expand,
+        |requests| {
+            let (expansions, stats) = s2::expand(requests, options.expand, &settings.fetch, &env)?;
+            if stats.skipped > 0 && env.offline {
+                tracing::info!(
+                    "expansion: {} of {} lists are not cached (no request: {}); those papers are scoped on the catalogue's links",
+                    stats.skipped,
+                    requests.len(),
+                    if network { "offline or snapshot" } else { "`analyze` makes none; `run` does" }
+                );
+            }
+            Ok(expansions)
+        },
+    )?;
     Ok((analysis, graph))
 }
 

@@ -51,6 +51,32 @@
 //! field rate; a paper with too few links to tell stays in scope. Rows are ranked within
 //! (kind, scope), in-scope first.
 //!
+//! ## Expansion: the neighbourhood's links (`--expand N`)
+//! The graph knows a foundation's citers only among the papers it holds (mostly the catalogue
+//! papers themselves), so a paper of the field that the catalogue cites a few times cannot be
+//! told from a landmark with few catalogue links: its G2 is small, and it stays in scope for
+//! lack of evidence. For the first N such rows (in scope with G2 < scope_min_llr, in rank order,
+//! the two kinds in turn) citegraph fetches one more list (one request each, cached): the first
+//! page (up to 1,000) of a foundation's citers, or a candidate's references. The link count then
+//! widens from the catalogue to its neighbourhood:
+//!
+//! ```text
+//! foundation v: k_n(v) = |{ x citing v : x in the catalogue, or x cites a catalogue paper }|
+//! candidate v:  k_n(v) = |{ y cited by v : y in the catalogue, or a catalogue paper cites y }|
+//! p_n (foundations) = sum over catalogue c of |{ x citing c : x in the catalogue, or x cites
+//!                     another catalogue paper }| / sum over catalogue c of n(c)
+//! p_n (candidates)  = the same over the references of the catalogue papers
+//! neighbourhood_lift = (k_n / n) / p_n,   neighbourhood_llr = G2(k_n, n, p_n)
+//! ```
+//!
+//! with x ranging over the fetched list and the graph's own links (a union), and n the global
+//! count as above. An expanded row's scope is decided by these two numbers with the same
+//! thresholds. The catalogue's own rate counts only links to *another* catalogue paper, so that
+//! a catalogue paper and a missing one are measured alike: each citer (reference) counts when it
+//! is tied to the catalogue by something other than the paper in question. A list cut at the
+//! first page makes k_n a lower bound for papers with more than 1,000 citers (landmarks, which
+//! are far below the rate anyway).
+//!
 //! ## Predicted mechanism
 //! Each linked catalogue paper gives its Adamic-Adar weight to its mechanisms (split evenly).
 //! A mechanism's lift is its share of that weight over its base rate: its share of the
@@ -63,7 +89,7 @@
 //! papers form its neighbourhood; completeness is the share of that neighbourhood already in the
 //! catalogue.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
@@ -71,6 +97,7 @@ use super::{
     AnalyzeOptions, Context, Coverage, GroupStats, MissingKind, MissingPaper, MissingScope,
 };
 use crate::graph::UNSPECIFIED;
+use crate::records::{ExpandList, ExpandRequest, Expansions};
 
 /// Papers in Semantic Scholar (order of magnitude), the "document count" of the specificity IDF.
 const CORPUS_SIZE: f64 = 2e8;
@@ -82,11 +109,17 @@ pub const MECHANISM_MIN_LIFT: f64 = 1.5;
 pub const UNCERTAIN: &str = "uncertain";
 
 /// Missing papers of each kind, in scope first, each (kind, scope) ranked by score and cut to
-/// `options.missing_limit`.
-pub fn missing_papers(cx: &Context<'_>, options: &AnalyzeOptions) -> Vec<MissingPaper> {
+/// `options.missing_limit`. Rows with an expansion are scoped by their neighbourhood's links
+/// (see the module's "Expansion").
+pub fn missing_papers(
+    cx: &Context<'_>,
+    options: &AnalyzeOptions,
+    expansions: &Expansions,
+) -> Vec<MissingPaper> {
     let n = cx.graph.node_count() as u32;
     let min = options.min_catalog_links.max(1) as u32;
     let base_share = mechanism_base_share(cx);
+    let neighbourhood = (!expansions.is_empty()).then(|| Neighbourhood::new(cx));
     let mut out = Vec::new();
     for kind in [MissingKind::Foundation, MissingKind::Candidate] {
         let links = match kind {
@@ -115,9 +148,19 @@ pub fn missing_papers(cx: &Context<'_>, options: &AnalyzeOptions) -> Vec<Missing
                     0.0
                 };
                 row.field_llr = g2_against_rate(k, total, base_rate);
-                row.scope = if row.field_lift < options.scope_min_lift
-                    && row.field_llr >= options.scope_min_llr
+                let (lift, llr) = match neighbourhood
+                    .as_ref()
+                    .and_then(|nb| nb.expanded(cx, v, kind, total, expansions))
                 {
+                    Some(expanded) => {
+                        row.neighbourhood_links = Some(expanded.links);
+                        row.neighbourhood_lift = Some(expanded.lift);
+                        row.neighbourhood_llr = Some(expanded.llr);
+                        (expanded.lift, expanded.llr)
+                    }
+                    None => (row.field_lift, row.field_llr),
+                };
+                row.scope = if lift < options.scope_min_lift && llr >= options.scope_min_llr {
                     MissingScope::Background
                 } else {
                     MissingScope::InScope
@@ -143,6 +186,153 @@ pub fn missing_papers(cx: &Context<'_>, options: &AnalyzeOptions) -> Vec<Missing
         out.extend(rows);
     }
     out
+}
+
+/// The lists worth one more request: the in-scope rows whose G2 is below `scope_min_llr` (too
+/// few links to tell), in rank order, foundations and candidates in turn, at most `limit`.
+pub fn expansion_requests(
+    missing: &[MissingPaper],
+    options: &AnalyzeOptions,
+    limit: usize,
+) -> Vec<ExpandRequest> {
+    let thin = |kind: MissingKind| {
+        missing.iter().filter(move |m| {
+            m.kind == kind
+                && m.scope == MissingScope::InScope
+                && m.field_llr < options.scope_min_llr
+        })
+    };
+    let mut foundations = thin(MissingKind::Foundation);
+    let mut candidates = thin(MissingKind::Candidate);
+    let mut out = Vec::new();
+    while out.len() < limit {
+        let before = out.len();
+        for (row, list) in [
+            (foundations.next(), ExpandList::Citations),
+            (candidates.next(), ExpandList::References),
+        ] {
+            if let Some(row) = row {
+                if out.len() < limit {
+                    out.push(ExpandRequest {
+                        paper_id: row.paper_id.clone(),
+                        list,
+                    });
+                }
+            }
+        }
+        if out.len() == before {
+            break;
+        }
+    }
+    out
+}
+
+/// The neighbourhood statistic of an expanded row.
+struct Expanded {
+    links: usize,
+    lift: f64,
+    llr: f64,
+}
+
+/// What the expansion statistic needs of the whole graph: the field rates p_n of both kinds and
+/// the node of every merged record id.
+struct Neighbourhood {
+    foundation_rate: f64,
+    candidate_rate: f64,
+    merged: HashMap<String, u32>,
+}
+
+impl Neighbourhood {
+    fn new(cx: &Context<'_>) -> Neighbourhood {
+        let csr = &cx.graph.csr;
+        let (mut citers, mut cited, mut citations, mut references) = (0.0, 0.0, 0.0, 0.0);
+        for &c in &cx.catalog_nodes {
+            // Tied to the catalogue by another catalogue paper than c.
+            citers += csr
+                .in_neighbors(c)
+                .iter()
+                .filter(|&&x| cx.in_catalog(x) || cx.catalog_references[x as usize] >= 2)
+                .count() as f64;
+            cited += csr
+                .out_neighbors(c)
+                .iter()
+                .filter(|&&y| cx.in_catalog(y) || cx.catalog_citations[y as usize] >= 2)
+                .count() as f64;
+            citations += global_count(cx, c, MissingKind::Foundation, 0.0);
+            references += global_count(cx, c, MissingKind::Candidate, 0.0);
+        }
+        let rate = |k: f64, n: f64| if n > 0.0 { k / n } else { 0.0 };
+        let mut merged = HashMap::new();
+        for (v, node) in cx.graph.nodes().enumerate() {
+            for id in &node.records {
+                merged.insert(id.clone(), v as u32);
+            }
+        }
+        Neighbourhood {
+            foundation_rate: rate(citers, citations),
+            candidate_rate: rate(cited, references),
+            merged,
+        }
+    }
+
+    fn node_of(&self, cx: &Context<'_>, id: &str) -> Option<u32> {
+        cx.graph
+            .index_of(id)
+            .or_else(|| self.merged.get(id).copied())
+    }
+
+    /// k_n, lift and G2 of row `v` when its list was fetched; `total` is its n.
+    fn expanded(
+        &self,
+        cx: &Context<'_>,
+        v: u32,
+        kind: MissingKind,
+        total: f64,
+        expansions: &Expansions,
+    ) -> Option<Expanded> {
+        let node = cx.graph.node(v);
+        let (list, graph_links, rate, tied): (_, &[u32], f64, &[u32]) = match kind {
+            MissingKind::Foundation => (
+                ExpandList::Citations,
+                cx.graph.csr.in_neighbors(v),
+                self.foundation_rate,
+                &cx.catalog_references,
+            ),
+            MissingKind::Candidate => (
+                ExpandList::References,
+                cx.graph.csr.out_neighbors(v),
+                self.candidate_rate,
+                &cx.catalog_citations,
+            ),
+        };
+        let fetched = std::iter::once(&node.paper_id)
+            .chain(&node.records)
+            .find_map(|id| expansions.get(id, list))?;
+        let mut linked: Vec<u32> = graph_links.to_vec();
+        linked.extend(
+            fetched
+                .iter()
+                .filter_map(|id| self.node_of(cx, id))
+                .filter(|&x| x != v),
+        );
+        linked.sort_unstable();
+        linked.dedup();
+        let links = linked
+            .iter()
+            .filter(|&&x| cx.in_catalog(x) || tied[x as usize] >= 1)
+            .count();
+        let total = total.max(links as f64);
+        let lift = if rate > 0.0 {
+            (links as f64 / total) / rate
+        } else {
+            0.0
+        };
+        Some(Expanded {
+            links,
+            lift,
+            llr: g2_against_rate(links as f64, total, rate),
+        })
+    }
 }
 
 /// n(v): the paper's global citation (foundation) or reference (candidate) count, at least its

@@ -21,7 +21,7 @@ use crate::graph::{CitationGraph, Scope};
 use crate::metrics::{
     BetweennessOptions, HitsOptions, LeidenOptions, PageRankOptions, PairOptions,
 };
-use crate::records::Resolution;
+use crate::records::{ExpandRequest, Expansions, Resolution};
 
 pub use bibliography::BibSource;
 pub use clusters::{
@@ -268,6 +268,16 @@ pub struct MissingPaper {
     /// Dunning's log-likelihood ratio G2 of that share against the catalogue papers' rate.
     #[serde(default)]
     pub field_llr: f64,
+    /// With an expansion (`--expand`): citers (foundations) or references (candidates) in the
+    /// catalogue's neighbourhood, k_n; `None` when the row was not expanded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neighbourhood_links: Option<usize>,
+    /// (k_n / n) over the catalogue papers' own neighbourhood rate; decides the scope when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neighbourhood_lift: Option<f64>,
+    /// G2 of k_n against that rate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub neighbourhood_llr: Option<f64>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -380,6 +390,10 @@ pub struct AnalyzeOptions {
     pub scope_min_lift: f64,
     /// The G2 that makes a low field lift significant (10.83: p < 0.001, one degree of freedom).
     pub scope_min_llr: f64,
+    /// Lists fetched at most (one request each, cached) to scope the missing papers whose
+    /// evidence is thin by their neighbourhood's links (`run`; `analyze` uses cached lists
+    /// only); 0: none.
+    pub expand: usize,
     /// Coverage: papers linked to at least K catalogue papers of a mechanism count as its
     /// neighbourhood.
     pub coverage_k: usize,
@@ -412,6 +426,7 @@ impl Default for AnalyzeOptions {
             key_routes: 10,
             scope_min_lift: 0.25,
             scope_min_llr: 10.83,
+            expand: 30,
         }
     }
 }
@@ -436,6 +451,24 @@ pub fn analyze(
     catalog: &crate::catalog::Catalog,
     corpus: &crate::records::Corpus,
     options: &AnalyzeOptions,
+) -> anyhow::Result<Analysis> {
+    analyze_with(graph, catalog, corpus, options, 0, |_| {
+        Ok(Expansions::default())
+    })
+}
+
+/// [`analyze`], with up to `expand` more lists for the missing papers whose scope evidence is
+/// thin (`--expand N`, see `analysis/missing.rs`): once the missing papers are ranked, `fetch`
+/// gets the lists to fetch (possibly none, when `expand` is 0) and returns those it could have
+/// (from the cache or the API); the missing papers are then scoped again with them. Errors: as
+/// [`analyze`], and whatever `fetch` returns.
+pub fn analyze_with(
+    graph: &CitationGraph,
+    catalog: &crate::catalog::Catalog,
+    corpus: &crate::records::Corpus,
+    options: &AnalyzeOptions,
+    expand: usize,
+    fetch: impl FnOnce(&[ExpandRequest]) -> anyhow::Result<Expansions>,
 ) -> anyhow::Result<Analysis> {
     let metric_options = MetricOptions {
         pagerank: PageRankOptions::default(),
@@ -466,8 +499,14 @@ pub fn analyze(
         },
     };
     let cx = Context::compute(graph, &metric_options)?;
+    let expansions = if expand > 0 {
+        let first = missing::missing_papers(&cx, options, &Expansions::default());
+        fetch(&missing::expansion_requests(&first, options, expand))?
+    } else {
+        Expansions::default()
+    };
     let started = std::time::Instant::now();
-    let mut analysis = assemble(&cx, catalog, corpus, options);
+    let mut analysis = assemble(&cx, catalog, corpus, options, &expansions);
     time::attach(&mut analysis, graph, options.key_routes)?;
     tracing::debug!("tables assembled in {:.1?}", started.elapsed());
     Ok(analysis)
@@ -489,13 +528,14 @@ fn assemble(
     catalog: &crate::catalog::Catalog,
     corpus: &crate::records::Corpus,
     options: &AnalyzeOptions,
+    expansions: &Expansions,
 ) -> Analysis {
     let graph = cx.graph;
     let mechanisms = groups::group_stats(cx, groups::Grouping::Mechanism, options.top_n);
     let domains = groups::group_stats(cx, groups::Grouping::Domain, options.top_n);
     let labels: Vec<String> = mechanisms.iter().map(|g| g.name.clone()).collect();
     let flow = groups::flow(cx, labels);
-    let missing = missing::missing_papers(cx, options);
+    let missing = missing::missing_papers(cx, options, expansions);
     let coverage = missing::coverage(cx, &mechanisms, options.coverage_k);
     let influential = influence::ranking(cx);
     let lint_tags = lint::lint_tags(cx, options.lint_min_neighbours);
@@ -719,6 +759,18 @@ pub fn summary_text(analysis: &Analysis) -> String {
                 m.predicted_mechanism
             );
         }
+    }
+    let expanded = analysis
+        .missing
+        .iter()
+        .filter(|m| m.neighbourhood_links.is_some())
+        .count();
+    if expanded > 0 {
+        let _ = writeln!(
+            out,
+            "expansion: {} scoped on their neighbourhood's links (--expand; missing.csv neighbourhood_*)",
+            count(expanded, "missing paper")
+        );
     }
     if !analysis.lint_tags.is_empty() {
         let _ = writeln!(

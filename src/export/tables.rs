@@ -450,6 +450,9 @@ fn missing(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             "scope",
             "field_lift",
             "field_llr",
+            "neighbourhood_links",
+            "neighbourhood_lift",
+            "neighbourhood_llr",
         ],
     )?;
     // Ranked within kind and scope.
@@ -487,6 +490,9 @@ fn missing(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             m.scope.as_str().to_string(),
             num(m.field_lift),
             num(m.field_llr),
+            opt(m.neighbourhood_links),
+            m.neighbourhood_lift.map(num).unwrap_or_default(),
+            m.neighbourhood_llr.map(num).unwrap_or_default(),
         ])?;
     }
     t.finish()

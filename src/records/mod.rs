@@ -12,8 +12,10 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Deserializer, Serialize};
 
 pub use compact::{intent_bit, CompactRecords, LinkCounts};
+pub use expansion::{ExpandList, ExpandRequest, Expansions};
 
 pub mod compact;
+mod expansion;
 
 /// A paper as the Graph API describes it, with its reference and citation links.
 ///

@@ -23,7 +23,7 @@ use serde_json::Value;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
-use super::client::{ApiError, ApiKey, Client, ClientConfig, Endpoint};
+use super::client::{ApiError, Client, Endpoint};
 use super::policy::{
     apply_policy, assemble, id_request, lite, paper_request, title_request, CachedPaper,
     ListPolicy, LIST_REACH, LOOKUPS, PAPERS,
@@ -31,7 +31,7 @@ use super::policy::{
 use super::progress::Progress;
 use super::resolve::{self, Answer, Answers, Source, TitleQuery};
 use super::wire;
-use super::{Environment, FetchOptions};
+use super::{seconds, Environment, FetchOptions};
 use crate::cache::{Cache, Read};
 use crate::catalog::Catalog;
 use crate::records::{Corpus, Link, PaperRecord};
@@ -657,14 +657,7 @@ pub(crate) fn run(
 ) -> Result<Corpus> {
     let policy = ListPolicy::from_options(options);
     let client = if network {
-        let config = ClientConfig {
-            base_url: options.api_url.clone(),
-            rps: options.rps,
-            max_retries: options.max_retries,
-            timeout: seconds("--timeout", options.timeout)?,
-            retry_delay: seconds("--retry-delay", options.retry_delay)?,
-        };
-        Some(Arc::new(Client::new(&config, ApiKey::from_env()?)?))
+        Some(Arc::new(super::connect(options)?))
     } else {
         None
     };
@@ -748,11 +741,6 @@ pub(super) fn now_secs() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
-}
-
-fn seconds(option: &str, value: f64) -> Result<Duration> {
-    Duration::try_from_secs_f64(value)
-        .map_err(|_| anyhow::anyhow!("{option} must be a non-negative number, not {value}"))
 }
 
 #[cfg(test)]

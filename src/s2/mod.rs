@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use crate::records::{Corpus, LinkCounts, Resolution, ResolveMethod};
 
 mod client;
+mod expand;
 mod fetch;
 mod policy;
 mod progress;
@@ -16,6 +17,7 @@ mod snapshot;
 mod update;
 pub mod wire;
 
+pub use expand::{expand, ExpandStats};
 pub use snapshot::Imported;
 
 /// Where the fetch keeps its files, and whether it may use the network.
@@ -106,6 +108,25 @@ pub fn fetch(
         RecordSource::Snapshot(path) => snapshot::corpus(catalog, path, options),
         RecordSource::Api => fetch::run(catalog, options, env, !env.offline),
     }
+}
+
+/// The API client the options describe (base URL, rate, retries, timeouts, `S2_API_KEY`).
+/// Errors: an option out of range, a key that cannot be sent in a header.
+fn connect(options: &FetchOptions) -> anyhow::Result<client::Client> {
+    let config = client::ClientConfig {
+        base_url: options.api_url.clone(),
+        rps: options.rps,
+        max_retries: options.max_retries,
+        timeout: seconds("--timeout", options.timeout)?,
+        retry_delay: seconds("--retry-delay", options.retry_delay)?,
+    };
+    client::Client::new(&config, client::ApiKey::from_env()?)
+}
+
+/// A duration from an option's seconds; an error naming the option when negative or not finite.
+fn seconds(option: &str, value: f64) -> anyhow::Result<std::time::Duration> {
+    std::time::Duration::try_from_secs_f64(value)
+        .map_err(|_| anyhow::anyhow!("{option} must be a non-negative number, not {value}"))
 }
 
 /// Writes every cached record as JSON Lines; returns how many.
