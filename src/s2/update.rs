@@ -412,10 +412,11 @@ async fn update_lists(kit: &Kit, work: Work, policy: &ListPolicy) -> Result<(Cac
             list.len(),
         ) {
             tracing::info!(
-                "{id}: {} citations counted, {} listed after the update (before: {:?} and {old_len}); reading the whole list",
+                "{id}: {} citations counted, {} listed after the update (before: {} and {old_len}): a citer published before {} was indexed since; reading the whole list",
                 paper.record.citation_count.unwrap_or_default(),
                 list.len(),
-                cached.record.citation_count
+                cached.record.citation_count.unwrap_or_default(),
+                range.trim_end_matches(':')
             );
             progress.plan_more(pages_for(Some(
                 policy.citations_wanted(paper.record.citation_count),
