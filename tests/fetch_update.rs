@@ -514,3 +514,25 @@ fn an_empty_nested_citation_list_falls_back_to_pages() {
     // Only those two lists were paged: the rest came nested.
     assert_eq!(mock.count(Endpoint::Citations), 2);
 }
+
+#[test]
+fn update_is_a_fetch_and_run_option_that_excludes_refresh() {
+    let dir = tempfile::tempdir().unwrap();
+    let refused = citegraph_in(dir.path())
+        .args(["fetch", "--update", "--refresh", "--offline"])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("--update") && stderr.contains("--refresh"),
+        "{stderr}"
+    );
+    for command in ["fetch", "run"] {
+        let help = citegraph_in(dir.path())
+            .args([command, "--help"])
+            .assert()
+            .success();
+        let text = String::from_utf8_lossy(&help.get_output().stdout).into_owned();
+        assert!(text.contains("--update"), "{command} --help:\n{text}");
+    }
+}
