@@ -26,6 +26,12 @@ const REFERENCES: usize = 10;
 
 fn main() {
     match std::env::var_os("CITEGRAPH_BENCH_EDGES") {
+        Some(path) if std::env::var_os("CITEGRAPH_BENCH_ONLY").is_some_and(|s| s == "leiden") => {
+            if let Err(err) = leiden_only(std::path::Path::new(&path)) {
+                eprintln!("kernels: {err:#}");
+                std::process::exit(1);
+            }
+        }
         Some(path) => {
             if let Err(err) = steps(std::path::Path::new(&path)) {
                 eprintln!("kernels: {err:#}");
@@ -198,6 +204,54 @@ fn read_edge_list(path: &std::path::Path) -> anyhow::Result<Csr> {
         edges.push((source, target));
     }
     Ok(Csr::from_edges(nodes as usize, edges)?)
+}
+
+/// `CITEGRAPH_BENCH_ONLY=leiden`: Leiden alone on the graph at `path` (the undirected simple
+/// graph, as igraph and leidenalg get it in `bench/leiden.py`), with the analysis' options unless
+/// `CITEGRAPH_LEIDEN_TRIALS` / `_PARALLEL_MIN` / `_MAX_ITERATIONS` / `_TOLERANCE` say otherwise; seconds of the call,
+/// modularity and community count as JSON.
+fn leiden_only(path: &std::path::Path) -> anyhow::Result<()> {
+    let csr = read_edge_list(path)?;
+    let undirected = csr.undirected();
+    let mut options = leiden_options(csr.node_count());
+    let var = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+    };
+    if let Some(trials) = var("CITEGRAPH_LEIDEN_TRIALS") {
+        options.trials = trials;
+    }
+    if let Some(min) = var("CITEGRAPH_LEIDEN_PARALLEL_MIN") {
+        options.parallel_min_nodes = min;
+    }
+    if let Some(iterations) = var("CITEGRAPH_LEIDEN_MAX_ITERATIONS") {
+        options.max_iterations = iterations;
+    }
+    if let Some(tolerance) = std::env::var("CITEGRAPH_LEIDEN_TOLERANCE")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+    {
+        options.tolerance = tolerance;
+    }
+    let start = Instant::now();
+    let partition = leiden(&undirected, &options)?;
+    let seconds = start.elapsed().as_secs_f64();
+    println!(
+        "{}",
+        serde_json::json!({
+            "tool": "citegraph",
+            "nodes": undirected.node_count(),
+            "edges": undirected.edge_count(),
+            "seconds": seconds,
+            "modularity": partition.modularity,
+            "communities": partition.count,
+            "trials": options.trials,
+            "parallel_min_nodes": options.parallel_min_nodes,
+            "threads": rayon::current_num_threads(),
+        })
+    );
+    Ok(())
 }
 
 /// One run of each kernel with the analysis' options on the graph at `path`, seconds as JSON.

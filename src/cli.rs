@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use citegraph::analysis::{AnalyzeOptions, CommunityNetwork, PairPapers};
+use citegraph::analysis::{AnalyzeOptions, CommunityNetwork, LinkWeight, PairPapers};
 use citegraph::catalog::CatalogOptions;
 use citegraph::export::RenderOptions;
 use citegraph::graph::Scope;
@@ -327,6 +327,16 @@ pub enum CommunitiesArg {
     Coupling,
 }
 
+/// `--weight`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum WeightArg {
+    /// Every citation weighs 1.
+    Citations,
+    /// A citation weighs 1, +1 with a methodology intent, +1 when Semantic Scholar flags it
+    /// influential (PageRank and HITS).
+    Intents,
+}
+
 /// `--pair-papers`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum PairPapersArg {
@@ -372,6 +382,9 @@ pub struct AnalyzeArgs {
     /// The papers whose pairs are listed (the counts always run over the whole graph).
     #[arg(long, value_enum, default_value_t = PairPapersArg::All)]
     pub pair_papers: PairPapersArg,
+    /// How citations weigh in PageRank and HITS.
+    #[arg(long, value_enum, default_value_t = WeightArg::Citations)]
+    pub weight: WeightArg,
     /// A paper outside the catalogue is a foundation when at least N distinct catalogue papers
     /// cite it, a candidate when it cites at least N.
     #[arg(long, default_value_t = AnalyzeOptions::default().min_catalog_links, value_name = "N")]
@@ -565,6 +578,10 @@ impl AnalyzeArgs {
             scope_min_lift: self.scope_min_lift,
             scope_min_llr: self.scope_min_llr,
             expand: self.expand,
+            weight: match self.weight {
+                WeightArg::Citations => LinkWeight::Citations,
+                WeightArg::Intents => LinkWeight::Intents,
+            },
         }
     }
 }

@@ -513,3 +513,175 @@ fn narrow_and_wide_figures() {
     draws_cleanly("narrow", &analysis, 300);
     draws_cleanly("two columns wide", &analysis, 2150);
 }
+
+/// The sample with a map network: catalogue papers linked within their community (a ring and
+/// chords, similarity by distance), a few links across, and the last paper left unlinked.
+fn sample_with_map() -> Analysis {
+    use citegraph::analysis::{MapLink, MapNetwork};
+    let mut analysis = sample_analysis();
+    let catalog: Vec<&PaperMetrics> = analysis.papers.iter().filter(|p| p.in_catalog).collect();
+    let papers: Vec<String> = catalog.iter().map(|p| p.paper_id.clone()).collect();
+    let mut by_community: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+    for (i, p) in catalog.iter().enumerate().take(catalog.len() - 1) {
+        by_community.entry(p.community).or_default().push(i as u32);
+    }
+    let mut links = Vec::new();
+    for members in by_community.values() {
+        for (k, &a) in members.iter().enumerate() {
+            for step in 1..=3 {
+                if let Some(&b) = members.get(k + step) {
+                    links.push(MapLink {
+                        a: a.min(b),
+                        b: a.max(b),
+                        cocitation: 0.2,
+                        coupling: 0.6 / step as f64,
+                    });
+                }
+            }
+        }
+    }
+    let firsts: Vec<u32> = by_community.values().map(|m| m[0]).collect();
+    for pair in firsts.windows(2) {
+        links.push(MapLink {
+            a: pair[0].min(pair[1]),
+            b: pair[0].max(pair[1]),
+            cocitation: 0.05,
+            coupling: 0.0,
+        });
+    }
+    links.sort_by_key(|l| (l.a, l.b));
+    analysis.map_network = MapNetwork { papers, links };
+    analysis
+}
+
+/// (fill, centre) of every circle and polygon of an SVG.
+fn svg_shapes(svg: &str) -> Vec<(String, (f64, f64))> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    doc.descendants()
+        .filter_map(|n| {
+            let fill = n.attribute("fill")?.to_ascii_uppercase();
+            let centre = match n.tag_name().name() {
+                "circle" => (
+                    n.attribute("cx")?.parse().ok()?,
+                    n.attribute("cy")?.parse().ok()?,
+                ),
+                "polygon" => {
+                    let points: Vec<(f64, f64)> = n
+                        .attribute("points")?
+                        .split_whitespace()
+                        .filter_map(|p| {
+                            let (x, y) = p.split_once(',')?;
+                            Some((x.parse().ok()?, y.parse().ok()?))
+                        })
+                        .collect();
+                    let k = points.len().max(1) as f64;
+                    (
+                        points.iter().map(|p| p.0).sum::<f64>() / k,
+                        points.iter().map(|p| p.1).sum::<f64>() / k,
+                    )
+                }
+                _ => return None,
+            };
+            Some((fill, centre))
+        })
+        .collect()
+}
+
+#[test]
+fn cluster_map_has_a_marker_per_paper_and_named_clusters_that_do_not_overlap() {
+    let analysis = sample_with_map();
+    let palette = Palette::new(&analysis);
+    let figures =
+        draw_figures(&analysis, &options(&["cluster-map"], &["svg", "png"], 1050)).unwrap();
+    assert_eq!(figures.len(), 1);
+    check_figure(&figures[0], 1050);
+    let svg = figures[0].svg.as_ref().unwrap();
+    let plan = charts::plan_cluster_map(&analysis, &palette, 1050);
+
+    // Every map paper is placed once: linked ones in the plot, the unlinked one in the strip.
+    let catalog = analysis.papers.iter().filter(|p| p.in_catalog).count();
+    assert_eq!(plan.markers.len(), catalog);
+    assert_eq!(plan.markers.iter().filter(|m| !m.linked).count(), 1);
+    let (x0, y0, x1, y1) = plan.plot;
+    let strip = plan.strip.expect("a strip for the unlinked paper");
+    let inside = |(x, y): (f64, f64), (a, b, c, d): (f64, f64, f64, f64)| {
+        x >= a - 1.0 && x <= c + 1.0 && y >= b - 1.0 && y <= d + 1.0
+    };
+    for m in &plan.markers {
+        let frame = if m.linked { plan.plot } else { strip };
+        assert!(inside((m.x, m.y), frame), "{m:?} outside {frame:?}");
+    }
+    // One coloured shape per marker in the SVG (the white edges and ring holes aside), at the
+    // marker's place (a triangle's vertex mean sits a little off its centre) and in its
+    // cluster's colour.
+    let coloured: Vec<(String, (f64, f64))> = svg_shapes(svg)
+        .into_iter()
+        .filter(|(fill, c)| fill != "#FFFFFF" && (inside(*c, plan.plot) || inside(*c, strip)))
+        .collect();
+    assert_eq!(
+        coloured.len(),
+        plan.markers.len(),
+        "one marker per placed paper"
+    );
+    for m in &plan.markers {
+        let fill = format!("#{:02X}{:02X}{:02X}", m.color.0, m.color.1, m.color.2);
+        assert!(
+            coloured.iter().any(|(f, (x, y))| {
+                let near = 2.5 + m.radius * 0.4;
+                *f == fill && (x - m.x).abs() < near && (y - m.y).abs() < near
+            }),
+            "no {fill} marker at ({}, {})",
+            m.x,
+            m.y
+        );
+    }
+
+    // One name per coloured cluster with papers on the map: its name, never a bare id, drawn.
+    let communities: std::collections::BTreeSet<u32> = analysis
+        .papers
+        .iter()
+        .filter(|p| p.in_catalog)
+        .map(|p| p.community)
+        .collect();
+    assert_eq!(
+        plan.labels.len(),
+        communities.len().min(8),
+        "{:?}",
+        plan.labels
+    );
+    let (_, _, text, _) = read_svg(svg);
+    for label in &plan.labels {
+        let expected = citegraph::export::labels::community_name(&analysis, label.community);
+        assert_eq!(label.name, expected);
+        let (id, name) = label.name.split_once(": ").expect("C<n>: name");
+        assert!(
+            id.starts_with('C') && !name.trim().is_empty(),
+            "{}",
+            label.name
+        );
+        for line in &label.lines {
+            assert!(text.contains(line.as_str()), "{line:?} not in the SVG");
+        }
+        assert!(
+            label.x0 >= x0 && label.x1 <= x1 && label.y0 >= y0 && label.y1 <= y1,
+            "{label:?} leaves the plot"
+        );
+    }
+    // Boxes measured with the bundled font's advances: no two names overlap.
+    for (i, a) in plan.labels.iter().enumerate() {
+        for b in &plan.labels[i + 1..] {
+            assert!(!a.overlaps(b), "{a:?} overlaps {b:?}");
+        }
+    }
+    // The same analysis gives the same figure.
+    let again = draw_figures(&analysis, &options(&["cluster-map"], &["svg"], 1050)).unwrap();
+    assert_eq!(again[0].svg.as_ref(), Some(svg));
+}
+
+#[test]
+fn cluster_map_without_links_says_so() {
+    let analysis = sample_analysis();
+    let figures = draw_figures(&analysis, &options(&["cluster-map"], &["svg"], 1050)).unwrap();
+    let (_, _, text, _) = read_svg(figures[0].svg.as_ref().unwrap());
+    assert!(text.contains("No two map papers"), "{text}");
+}

@@ -123,15 +123,21 @@ fn expansion_is_budgeted_cached_and_counts_the_neighbourhood() {
         let k: usize = row["neighbourhood_links"].parse().unwrap();
         let catalog_papers: usize = row["catalog_papers"].parse().unwrap();
         assert!(k >= catalog_papers, "{row:?}");
-        let (others, tied): (Vec<String>, Box<dyn Fn(&str) -> bool>) = match row["kind"].as_str() {
-            "foundation" => (
-                list(id, "citations"),
-                Box::new(|x: &str| catalogue.iter().any(|c| cites(x, c))),
-            ),
-            _ => (
-                list(id, "references"),
-                Box::new(|y: &str| catalogue.iter().any(|c| cites(c, y))),
-            ),
+        // A foundation's citers tied by citing the catalogue; a candidate's references tied by
+        // being cited by it.
+        let foundation = row["kind"] == "foundation";
+        let others = list(
+            id,
+            if foundation {
+                "citations"
+            } else {
+                "references"
+            },
+        );
+        let tied = |x: &str| {
+            catalogue
+                .iter()
+                .any(|c| if foundation { cites(x, c) } else { cites(c, x) })
         };
         let independent = others
             .iter()

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use citegraph::export::labels::community_name;
 use citegraph::export::{map::MAP_MISSING, render, top_missing};
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use render_support::{options, sample_analysis};
@@ -148,7 +149,38 @@ async fn citation_map_works_in_headless_chromium() {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("render_map");
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let analysis = sample_analysis();
+    let mut analysis = sample_analysis();
+    // Cluster names as the analysis gives them (distinctive title terms, a short name).
+    const TERMS: [&str; 5] = [
+        "token merging; vision",
+        "kv cache; eviction",
+        "long context; sparse attention",
+        "video; temporal",
+        "diffusion; caching",
+    ];
+    for paper in &mut analysis.papers {
+        paper.community_label = format!(
+            "{} (group {})",
+            TERMS[paper.community as usize % TERMS.len()],
+            paper.community
+        );
+    }
+    let mut sizes: std::collections::BTreeMap<u32, usize> = Default::default();
+    for paper in &analysis.papers {
+        *sizes.entry(paper.community).or_default() += 1;
+    }
+    analysis.clusters = sizes
+        .into_iter()
+        .map(|(community, size)| citegraph::analysis::Cluster {
+            community,
+            size,
+            label: format!(
+                "{} (group {community})",
+                TERMS[community as usize % TERMS.len()]
+            ),
+            ..Default::default()
+        })
+        .collect();
     render(&analysis, &options("year"), &dir).unwrap();
     let page = dir.join("report.html");
 
@@ -283,6 +315,19 @@ async fn citation_map_works_in_headless_chromium() {
         paper.title.split_whitespace().collect::<Vec<_>>(),
         "the card shows the clicked paper"
     );
+    // The card names the paper's cluster as the figures do.
+    let card = client
+        .find(Locator::Id("citation-map-card"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let cluster = community_name(&analysis, paper.community);
+    assert!(
+        card.contains("Cluster") && card.contains(&cluster),
+        "the card names the cluster {cluster:?}: {card}"
+    );
     let references: HashSet<&str> = analysis
         .core_edges
         .iter()
@@ -355,6 +400,59 @@ async fn citation_map_works_in_headless_chromium() {
     assert!(
         count > 0 && count < expected.len() as u64,
         "{mechanism}: {count}"
+    );
+
+    // The cluster filter lists the clusters by name, never as a bare number, and keeps only
+    // the chosen cluster's papers.
+    script(
+        &client,
+        "const select = document.getElementById('citation-map-mechanism');\
+         select.value = '';\
+         select.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await;
+    let options = script(
+        &client,
+        "return Array.from(document.querySelectorAll('#citation-map-community option'))\
+         .filter(o => o.value !== '').map(o => [o.value, o.textContent]);",
+        vec![],
+    )
+    .await;
+    let options = options.as_array().unwrap();
+    assert!(!options.is_empty());
+    for option in options {
+        let (value, text) = (option[0].as_str().unwrap(), option[1].as_str().unwrap());
+        let name = community_name(&analysis, value.parse().unwrap());
+        assert!(
+            text.starts_with(&name) && name.contains(": ") && name.contains("(group "),
+            "option {value}: {text:?}, expected the name {name:?}"
+        );
+    }
+    let chosen = options[0][0].as_str().unwrap();
+    let kept = script(
+        &client,
+        "const select = document.getElementById('citation-map-community');\
+         select.value = arguments[0];\
+         select.dispatchEvent(new Event('change'));\
+         return Array.from(document.querySelectorAll('#citation-map .map-node:not(.is-hidden)'))\
+         .map(n => n.getAttribute('data-community'));",
+        vec![json!(chosen)],
+    )
+    .await;
+    let kept = kept.as_array().unwrap();
+    assert!(!kept.is_empty());
+    assert!(kept.iter().all(|c| c.as_str() == Some(chosen)), "{kept:?}");
+    // The report's clusters table names them too.
+    let table = script(
+        &client,
+        "return document.querySelector('table.clusters').textContent;",
+        vec![],
+    )
+    .await;
+    assert!(
+        table.as_str().unwrap().contains("(group "),
+        "the clusters table names the clusters: {table}"
     );
 
     let log = browser_log(&client, &driver).await;

@@ -95,8 +95,22 @@ impl<'a> Context<'a> {
                 }
             },
             || -> anyhow::Result<_> {
-                let pagerank = timed("PageRank", || metrics::pagerank(csr, &options.pagerank))?;
-                let hits = timed("HITS", || metrics::hits_unchecked(csr, &options.hits));
+                // `--weight intents`: each citation weighs 1 to 3 (see `weights.rs`).
+                let weights = super::weights::edge_weights(graph, options.weight)?;
+                let (pagerank, hits) = match &weights {
+                    None => (
+                        timed("PageRank", || metrics::pagerank(csr, &options.pagerank))?,
+                        timed("HITS", || metrics::hits_unchecked(csr, &options.hits)),
+                    ),
+                    Some(w) => (
+                        timed("PageRank (weighted)", || {
+                            metrics::pagerank_weighted(csr, w, &options.pagerank)
+                        })?,
+                        timed("HITS (weighted)", || {
+                            metrics::hits_weighted(csr, w, &options.hits)
+                        })?,
+                    ),
+                };
                 let betweenness = timed("betweenness", || {
                     metrics::betweenness(csr, &options.betweenness)
                 });

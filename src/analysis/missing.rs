@@ -15,7 +15,8 @@
 //! - relevance is the Adamic-Adar weighting (Adamic & Adar, "Friends and neighbors on the Web",
 //!   2003): a catalogue paper vouches less for each paper it is linked to when it is linked to
 //!   many; d(c) is c's number of references for foundations (a survey citing 1,000 papers is weak
-//!   evidence for each of them) and of citations for candidates.
+//!   evidence for each of them) and of citations for candidates. With `--weight intents` each
+//!   term is multiplied by the link's intent weight, 1 to 3 (`weights.rs`).
 //! - specificity is an inverse document frequency over Semantic Scholar: g(v) is v's global
 //!   citation count for foundations (references for candidates), so a paper the whole field cites
 //!   ("Attention is All you Need") is down-weighted against one only this field cites, without
@@ -139,7 +140,7 @@ pub fn missing_papers(
             .into_par_iter()
             .filter(|&v| !cx.in_catalog(v) && links[v as usize] >= min)
             .map(|v| {
-                let mut row = score(cx, v, kind, &base_share);
+                let mut row = score(cx, v, kind, &base_share, options.weight);
                 let k = links[v as usize] as f64;
                 let total = global_count(cx, v, kind, k);
                 row.field_lift = if base_rate > 0.0 {
@@ -386,6 +387,7 @@ fn score(
     v: u32,
     kind: MissingKind,
     base_share: &BTreeMap<&str, f64>,
+    link_weight: super::LinkWeight,
 ) -> MissingPaper {
     let csr = &cx.graph.csr;
     let node = cx.graph.node(v);
@@ -420,7 +422,14 @@ fn score(
             MissingKind::Foundation => csr.out_degree(c),
             MissingKind::Candidate => csr.in_degree(c),
         };
-        let w = 1.0 / (std::f64::consts::E + degree as f64).ln();
+        // `--weight intents`: a link that uses the paper's method or is influential vouches
+        // more (1 to 3 times, see `weights.rs`).
+        let (citing, cited) = match kind {
+            MissingKind::Foundation => (c, v),
+            MissingKind::Candidate => (v, c),
+        };
+        let w = super::weights::link_weight(cx.graph, citing, cited, link_weight)
+            / (std::f64::consts::E + degree as f64).ln();
         relevance += w;
         let mechanisms = cx.specified_mechanisms(c);
         for m in mechanisms {

@@ -9,8 +9,10 @@ mod context;
 mod groups;
 mod influence;
 mod lint;
+mod map_network;
 mod missing;
 pub mod time;
+mod weights;
 
 use std::collections::BTreeMap;
 
@@ -29,7 +31,9 @@ pub use clusters::{
     PairSummary,
 };
 pub use context::Context;
+pub use map_network::{MapLink, MapNetwork, MAP_FOUNDATIONS, MAP_NEIGHBOURS};
 pub use missing::{g2_against_rate, UNCERTAIN};
+pub use weights::{intent_weight, LinkWeight};
 
 /// Everything the render stage needs, serializable as `metrics.json`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -71,6 +75,10 @@ pub struct Analysis {
     /// Bibliographic coupling pairs (`coupling.csv`); only in memory, as `cocitation`.
     #[serde(skip)]
     pub coupling: Vec<PairRow>,
+    /// The catalogue papers and top foundations with their similarity links, for the cluster
+    /// map (see [`MapNetwork`]).
+    #[serde(default)]
+    pub map_network: MapNetwork,
     /// Lineage (main paths), bursts, RPYS: see [`time`].
     #[serde(default)]
     pub time: time::TimeAnalysis,
@@ -118,6 +126,9 @@ pub struct Summary {
     pub homophily_expected: f64,
     /// `exact` or `sampled k=N`.
     pub betweenness: String,
+    /// How citations weighed in PageRank and HITS (`--weight`).
+    #[serde(default)]
+    pub link_weight: LinkWeight,
     /// Records merged into another record's work ([`crate::works`]), and the works they form.
     #[serde(default)]
     pub merged_records: usize,
@@ -402,6 +413,8 @@ pub struct AnalyzeOptions {
     /// Key-route main paths of the lineage: one through each of the top K edges by search path
     /// count.
     pub key_routes: usize,
+    /// How citations weigh in PageRank and HITS (see [`LinkWeight`]).
+    pub weight: LinkWeight,
 }
 
 impl Default for AnalyzeOptions {
@@ -427,6 +440,7 @@ impl Default for AnalyzeOptions {
             scope_min_lift: 0.25,
             scope_min_llr: 10.83,
             expand: 30,
+            weight: LinkWeight::Citations,
         }
     }
 }
@@ -497,6 +511,7 @@ pub fn analyze_with(
             },
             max_pairs: options.max_pairs,
         },
+        weight: options.weight,
     };
     let cx = Context::compute(graph, &metric_options)?;
     let expansions = if expand > 0 {
@@ -507,6 +522,8 @@ pub fn analyze_with(
     };
     let started = std::time::Instant::now();
     let mut analysis = assemble(&cx, catalog, corpus, options, &expansions);
+    analysis.map_network =
+        map_network::map_network(&cx, &analysis.missing, options.pair_min_count)?;
     time::attach(&mut analysis, graph, options.key_routes)?;
     tracing::debug!("tables assembled in {:.1?}", started.elapsed());
     Ok(analysis)
@@ -521,6 +538,8 @@ pub struct MetricOptions {
     pub communities: LeidenOptions,
     pub community_network: CommunityNetwork,
     pub pairs: PairOptions,
+    /// How citations weigh in PageRank and HITS.
+    pub weight: LinkWeight,
 }
 
 fn assemble(
@@ -575,6 +594,7 @@ fn assemble(
         homophily: structure.homophily,
         homophily_expected: structure.homophily_expected,
         betweenness: cx.betweenness_mode.to_string(),
+        link_weight: options.weight,
         merged_records: graph.merges.len(),
         merged_works: {
             let mut works: Vec<&str> = graph.merges.iter().map(|m| m.work_id.as_str()).collect();
@@ -605,6 +625,7 @@ fn assemble(
         maps,
         cocitation: clusters::pair_rows(cx, &cx.cocitation),
         coupling: clusters::pair_rows(cx, &cx.coupling),
+        map_network: MapNetwork::default(),
         time: time::TimeAnalysis::default(),
         bibliography: bibliography::sources(catalog, corpus),
         merges: graph.merges.clone(),

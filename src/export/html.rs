@@ -125,6 +125,7 @@ pub fn to_html(analysis: &Analysis, palette: &Palette, figures: &[Figure]) -> Re
             "Citation map",
             super::map::section(analysis, palette),
         ),
+        ("clusters", "Clusters", clusters(&names)),
         (
             "influential",
             "Most influential papers per mechanism",
@@ -766,6 +767,59 @@ fn tag_lint(names: &Names<'_>) -> String {
         &rows,
         "lint",
     ));
+    out
+}
+
+/// Clusters shown in the report's table (the largest; `clusters.csv` lists every one).
+pub const CLUSTERS_SHOWN: usize = 20;
+
+/// The communities by size, each with its name, its size, its top papers and the mechanism
+/// most of its catalogue papers carry (`clusters.csv`'s data).
+fn clusters(names: &Names<'_>) -> String {
+    let analysis = names.analysis;
+    let mut out = format!(
+        "<p>The communities of the {} network (Leiden, modularity {:.3}, resolution {}),          largest first, each named by the title terms most distinctive of it against the rest          of the graph (Dunning's log-likelihood ratio, as CiteSpace labels clusters) and the          short name of its best-known catalogue paper. The same names label the communities          figure, the cluster map and the citation map's filter; <code>clusters.csv</code>          lists every community.</p>\n",
+        analysis.maps.community_network.as_str(),
+        analysis.summary.modularity,
+        analysis.maps.resolution,
+    );
+    let mut ranked: Vec<&crate::analysis::Cluster> = analysis.clusters.iter().collect();
+    ranked.sort_by(|a, b| b.size.cmp(&a.size).then(a.community.cmp(&b.community)));
+    let rows: Vec<Vec<String>> = ranked
+        .iter()
+        .take(CLUSTERS_SHOWN)
+        .map(|c| {
+            vec![
+                escape::html(&labels::community_name(analysis, c.community)),
+                c.size.to_string(),
+                c.catalog_papers.to_string(),
+                escape::html(&labels::one_line(&c.top_papers.join("; "))),
+                if c.dominant_mechanism.is_empty() {
+                    "&ndash;".to_string()
+                } else {
+                    names.mechanism(&c.dominant_mechanism)
+                },
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &[
+            text("Cluster"),
+            num("Papers"),
+            num("Catalogue papers"),
+            text("Top papers (PageRank)"),
+            text("Dominant mechanism"),
+        ],
+        &rows,
+        "clusters",
+    ));
+    if ranked.len() > CLUSTERS_SHOWN {
+        let _ = writeln!(
+            out,
+            "<p class=\"note\">{} smaller clusters are in <code>clusters.csv</code>.</p>",
+            ranked.len() - CLUSTERS_SHOWN
+        );
+    }
     out
 }
 

@@ -31,6 +31,7 @@
       venue: el.getAttribute("data-venue") || "",
       mechanisms: (el.getAttribute("data-mechanisms") || "").split("\t").filter(Boolean),
       community: el.getAttribute("data-community") || "",
+      cluster: el.getAttribute("data-cluster") || "",
       pagerank: Number(el.getAttribute("data-pagerank")) || 0,
       citations: el.getAttribute("data-citations") || "0",
       url: el.getAttribute("data-url") || "",
@@ -165,6 +166,10 @@
     var facts = add(card, "dl");
     add(facts, "dt", paper.missing ? "Predicted mechanism" : (paper.mechanisms.length > 1 ? "Mechanisms" : "Mechanism"));
     add(facts, "dd", paper.mechanisms.join(", ") || "unspecified");
+    if (paper.cluster) {
+      add(facts, "dt", "Cluster");
+      add(facts, "dd", paper.cluster);
+    }
     add(facts, "dt", "PageRank");
     add(facts, "dd", (paper.pagerank * 1000).toFixed(2) + " × 10⁻³");
     add(facts, "dt", "Catalogue citations");

@@ -210,6 +210,20 @@ fn fit(positions: &[(f64, f64)]) -> Vec<(f64, f64)> {
         .collect()
 }
 
+/// Community names ([`labels::community_name`], as Fig. 6 and the DOT give them), each computed
+/// once: the name scans every paper of the analysis.
+#[derive(Default)]
+struct ClusterNames(HashMap<u32, String>);
+
+impl ClusterNames {
+    fn name(&mut self, analysis: &Analysis, community: u32) -> String {
+        self.0
+            .entry(community)
+            .or_insert_with(|| labels::community_name(analysis, community))
+            .clone()
+    }
+}
+
 /// A number with one decimal, for coordinates.
 fn coord(value: f64) -> String {
     format!("{value:.1}")
@@ -305,11 +319,14 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
     }
     let mut by_size: Vec<(u32, usize)> = communities.into_iter().collect();
     by_size.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    out.push_str("<label>Community <select id=\"citation-map-community\">\n<option value=\"\">All</option>\n");
+    out.push_str(
+        "<label>Cluster <select id=\"citation-map-community\">\n<option value=\"\">All</option>\n",
+    );
     for (community, size) in &by_size {
         let _ = writeln!(
             out,
-            "<option value=\"{community}\">Community {community} ({size} papers)</option>"
+            "<option value=\"{community}\">{} ({size} papers)</option>",
+            escape::html(&labels::community_name(analysis, *community))
         );
     }
     out.push_str("</select></label>\n");
@@ -364,6 +381,7 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
             .then(a.cmp(&b))
     });
     let labelled: HashSet<usize> = draw_order.iter().copied().take(LABELLED).collect();
+    let mut cluster_names = ClusterNames::default();
     for i in draw_order {
         let node = &nodes[i];
         let (x, y) = positions[i];
@@ -380,7 +398,7 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
         let _ = write!(
             out,
             "<g class=\"map-node{}\" data-index=\"{i}\" data-paper=\"{}\" data-title=\"{}\" data-abbr=\"{}\" \
-             data-year=\"{year}\" data-venue=\"{}\" data-mechanisms=\"{}\" data-community=\"{}\" \
+             data-year=\"{year}\" data-venue=\"{}\" data-mechanisms=\"{}\" data-community=\"{}\" data-cluster=\"{}\" \
              data-pagerank=\"{:.6}\" data-citations=\"{}\" data-url=\"{}\" tabindex=\"0\" role=\"button\" \
              aria-label=\"{}\">",
             if node.missing { " is-missing" } else { "" },
@@ -397,6 +415,12 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
                     .join("\t")
             ),
             node.community.map_or_else(String::new, |c| c.to_string()),
+            escape::html(
+                &node
+                    .community
+                    .map(|c| cluster_names.name(analysis, c))
+                    .unwrap_or_default()
+            ),
             if node.pagerank.is_finite() { node.pagerank } else { 0.0 },
             node.catalog_citations,
             node.url.as_deref().map(escape::html).unwrap_or_default(),

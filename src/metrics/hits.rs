@@ -15,7 +15,7 @@
 
 use rayon::prelude::*;
 
-use super::{deterministic_sum, MetricsError, BLOCK};
+use super::{deterministic_sum, EdgeWeights, MetricsError, BLOCK};
 use crate::graph::Csr;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -66,6 +66,31 @@ pub enum Convergence {
 /// how it ended. HITS converges slowly when the two largest singular values of the adjacency
 /// matrix are close; the analysis then keeps the approximation and warns rather than failing.
 pub fn hits_unchecked(csr: &Csr, options: &HitsOptions) -> (Vec<f64>, Vec<f64>, Convergence) {
+    hits_with(csr, None, options)
+}
+
+/// Weighted HITS, with the semantics of `networkx.hits` on a graph with a `weight` attribute:
+/// A[u][v] = w(u, v), the same iteration and stopping rule as [`hits_unchecked`]. Errors: weights
+/// made for another graph.
+pub fn hits_weighted(
+    csr: &Csr,
+    weights: &EdgeWeights,
+    options: &HitsOptions,
+) -> Result<(Vec<f64>, Vec<f64>, Convergence), MetricsError> {
+    if weights.out.len() != csr.edge_count() || weights.out_sum.len() != csr.node_count() {
+        return Err(MetricsError::BadParameter {
+            metric: "HITS",
+            reason: "the edge weights were made for another graph".to_string(),
+        });
+    }
+    Ok(hits_with(csr, Some(weights), options))
+}
+
+fn hits_with(
+    csr: &Csr,
+    weights: Option<&EdgeWeights>,
+    options: &HitsOptions,
+) -> (Vec<f64>, Vec<f64>, Convergence) {
     let n = csr.node_count();
     if csr.edge_count() == 0 {
         return (
@@ -82,8 +107,8 @@ pub fn hits_unchecked(csr: &Csr, options: &HitsOptions) -> (Vec<f64>, Vec<f64>, 
         error: f64::INFINITY,
     };
     for iteration in 1..=options.max_iterations {
-        multiply(csr, &authority, &mut hub, Direction::Out);
-        multiply(csr, &hub, &mut next, Direction::In);
+        multiply(csr, weights, &authority, &mut hub, Direction::Out);
+        multiply(csr, weights, &hub, &mut next, Direction::In);
         normalize(&mut next);
         change
             .par_iter_mut()
@@ -99,7 +124,7 @@ pub fn hits_unchecked(csr: &Csr, options: &HitsOptions) -> (Vec<f64>, Vec<f64>, 
         }
         convergence = Convergence::Stopped { error };
     }
-    multiply(csr, &authority, &mut hub, Direction::Out);
+    multiply(csr, weights, &authority, &mut hub, Direction::Out);
     normalize(&mut hub);
     (hub, authority, convergence)
 }
@@ -112,7 +137,16 @@ enum Direction {
     In,
 }
 
-fn multiply(csr: &Csr, x: &[f64], y: &mut [f64], direction: Direction) {
+fn multiply(
+    csr: &Csr,
+    weights: Option<&EdgeWeights>,
+    x: &[f64],
+    y: &mut [f64],
+    direction: Direction,
+) {
+    if let Some(weights) = weights {
+        return multiply_weighted(csr, weights, x, y, direction);
+    }
     y.par_chunks_mut(BLOCK)
         .enumerate()
         .for_each(|(block, chunk)| {
@@ -124,6 +158,41 @@ fn multiply(csr: &Csr, x: &[f64], y: &mut [f64], direction: Direction) {
                     Direction::In => csr.in_neighbors(v),
                 };
                 *yv = list.iter().map(|&u| x[u as usize]).sum();
+            }
+        });
+}
+
+/// [`multiply`] with A[u][v] = w(u, v).
+fn multiply_weighted(
+    csr: &Csr,
+    weights: &EdgeWeights,
+    x: &[f64],
+    y: &mut [f64],
+    direction: Direction,
+) {
+    y.par_chunks_mut(BLOCK)
+        .enumerate()
+        .for_each(|(block, chunk)| {
+            let start = block * BLOCK;
+            for (i, yv) in chunk.iter_mut().enumerate() {
+                let v = (start + i) as u32;
+                let (list, edge) = match direction {
+                    Direction::Out => {
+                        let s = weights.out_start[v as usize];
+                        let list = csr.out_neighbors(v);
+                        (list, &weights.out[s..s + list.len()])
+                    }
+                    Direction::In => {
+                        let s = weights.in_start[v as usize];
+                        let list = csr.in_neighbors(v);
+                        (list, &weights.incoming[s..s + list.len()])
+                    }
+                };
+                *yv = list
+                    .iter()
+                    .zip(edge)
+                    .map(|(&u, &w)| x[u as usize] * w)
+                    .sum();
             }
         });
 }

@@ -29,13 +29,13 @@ pub use cocitation::{
 };
 pub use communities::{modularity, Partition};
 pub use core::core_number;
-pub use hits::{hits, hits_unchecked, Convergence, HitsOptions};
+pub use hits::{hits, hits_unchecked, hits_weighted, Convergence, HitsOptions};
 pub use leiden::{communities_connected, leiden, leiden_weighted, LeidenOptions};
 pub use lineage::{
     global_main_path, key_route_main_paths, search_path_counts, KeyRoute, MainPath,
     SearchPathCounts,
 };
-pub use pagerank::{pagerank, PageRankOptions};
+pub use pagerank::{pagerank, pagerank_weighted, EdgeWeights, PageRankOptions};
 pub use partition::{adjusted_rand_index, normalized_mutual_information};
 pub use rng::SplitMix64;
 pub use rpys::{rpys, RpysYear};

@@ -59,6 +59,14 @@ impl Default for PageRankOptions {
 /// PageRank of every node (summing to 1); empty for an empty graph. An error when a cyclic
 /// component has not converged within `max_iterations` sweeps, or alpha is outside [0, 1).
 pub fn pagerank(csr: &Csr, options: &PageRankOptions) -> Result<Vec<f64>, MetricsError> {
+    pagerank_with(csr, None, options)
+}
+
+fn pagerank_with(
+    csr: &Csr,
+    weights: Option<&EdgeWeights>,
+    options: &PageRankOptions,
+) -> Result<Vec<f64>, MetricsError> {
     let n = csr.node_count();
     if n == 0 {
         return Ok(Vec::new());
@@ -70,16 +78,28 @@ pub fn pagerank(csr: &Csr, options: &PageRankOptions) -> Result<Vec<f64>, Metric
             reason: format!("the damping factor must be in [0, 1), not {alpha}"),
         });
     }
-    // weight[u] = alpha / outdeg(u): what one unit of y_u gives each paper u cites.
+    // weight[u] = alpha / outdeg(u): what one unit of y_u gives each paper u cites (weighted:
+    // alpha / (u's out-weight), times the edge's weight).
     let weight: Vec<f64> = (0..n as u32)
         .into_par_iter()
-        .map(|u| match csr.out_degree(u) {
-            0 => 0.0,
-            d => alpha / d as f64,
+        .map(|u| match weights {
+            None => match csr.out_degree(u) {
+                0 => 0.0,
+                d => alpha / d as f64,
+            },
+            Some(w) => {
+                let total = w.out_sum[u as usize];
+                if total > 0.0 {
+                    alpha / total
+                } else {
+                    0.0
+                }
+            }
         })
         .collect();
     let mut solver = ComponentSolver {
         csr,
+        edge_weights: weights,
         weight: &weight,
         options,
         y: vec![0.0; n],
@@ -93,12 +113,97 @@ pub fn pagerank(csr: &Csr, options: &PageRankOptions) -> Result<Vec<f64>, Metric
     Ok(y)
 }
 
+/// A weight per edge of a [`Csr`], laid out along both its lists: for weighted PageRank
+/// ([`pagerank_weighted`]) and HITS ([`crate::metrics::hits_weighted`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct EdgeWeights {
+    /// Weight of the k-th edge of the out-lists, in [`Csr::edges`] order.
+    pub(crate) out: Vec<f64>,
+    /// Weight of the k-th edge of the in-lists (target by target, sources sorted).
+    pub(crate) incoming: Vec<f64>,
+    /// Where each node's in-list starts in `incoming`.
+    pub(crate) in_start: Vec<usize>,
+    /// Where each node's out-list starts in `out`.
+    pub(crate) out_start: Vec<usize>,
+    /// Sum of each node's out-edge weights.
+    pub(crate) out_sum: Vec<f64>,
+}
+
+impl EdgeWeights {
+    /// The weights `weight(source, target)` of every edge of `csr`. Errors: a weight that is
+    /// negative or not finite.
+    pub fn new(csr: &Csr, weight: impl Fn(u32, u32) -> f64) -> Result<EdgeWeights, MetricsError> {
+        let n = csr.node_count();
+        let starts = |degree: &dyn Fn(u32) -> usize| {
+            let mut start = Vec::with_capacity(n + 1);
+            start.push(0);
+            for v in 0..n as u32 {
+                start.push(start[v as usize] + degree(v));
+            }
+            start
+        };
+        let out_start = starts(&|v| csr.out_degree(v));
+        let in_start = starts(&|v| csr.in_degree(v));
+        let mut out = Vec::with_capacity(csr.edge_count());
+        let mut out_sum = vec![0.0; n];
+        for (s, t) in csr.edges() {
+            let w = weight(s, t);
+            if !(w.is_finite() && w >= 0.0) {
+                return Err(MetricsError::BadParameter {
+                    metric: "edge weights",
+                    reason: format!("the edge {s} -> {t} has the weight {w}; weights must be finite and not negative"),
+                });
+            }
+            out.push(w);
+            out_sum[s as usize] += w;
+        }
+        let mut incoming = Vec::with_capacity(csr.edge_count());
+        for v in 0..n as u32 {
+            for &u in csr.in_neighbors(v) {
+                incoming.push(weight(u, v));
+            }
+        }
+        Ok(EdgeWeights {
+            out,
+            incoming,
+            in_start,
+            out_start,
+            out_sum,
+        })
+    }
+
+    /// True when these weights were made for `csr` (one per edge).
+    fn fits(&self, csr: &Csr) -> bool {
+        self.out.len() == csr.edge_count() && self.out_sum.len() == csr.node_count()
+    }
+}
+
+/// Weighted PageRank, with the semantics of `networkx.pagerank(G, weight="weight")`: as
+/// [`pagerank`], with P[u][v] = w(u, v) / (sum of u's out-edge weights); a node whose out-edges
+/// weigh 0 in all is dangling. Same solver, same cost (one more read per edge). Errors: as
+/// [`pagerank`], and weights made for another graph.
+pub fn pagerank_weighted(
+    csr: &Csr,
+    weights: &EdgeWeights,
+    options: &PageRankOptions,
+) -> Result<Vec<f64>, MetricsError> {
+    if !weights.fits(csr) {
+        return Err(MetricsError::BadParameter {
+            metric: "PageRank",
+            reason: "the edge weights were made for another graph".to_string(),
+        });
+    }
+    pagerank_with(csr, Some(weights), options)
+}
+
 /// Cyclic components from this size on are iterated in parallel (Jacobi), smaller ones in
 /// place (Gauss-Seidel, fewer sweeps but one thread).
 const PARALLEL_CYCLE: usize = 50_000;
 
 struct ComponentSolver<'a> {
     csr: &'a Csr,
+    /// Weighted PageRank's edge weights; `None`: every edge weighs 1.
+    edge_weights: Option<&'a EdgeWeights>,
     weight: &'a [f64],
     options: &'a PageRankOptions,
     /// The unnormalized values: final for solved components, the current iterate within the
@@ -115,6 +220,9 @@ impl ComponentSolver<'_> {
     /// is in an earlier component (solved) or in v's own (its current iterate): a paper that v
     /// reaches is never among them, so no membership test is needed.
     fn value(&self, v: u32) -> f64 {
+        if let Some(weights) = self.edge_weights {
+            return self.weighted_value(v, weights);
+        }
         let mut pulled = 0.0;
         let mut own = 0.0;
         for &u in self.csr.in_neighbors(v) {
@@ -122,6 +230,23 @@ impl ComponentSolver<'_> {
                 own = self.weight[v as usize];
             } else {
                 pulled += self.share[u as usize];
+            }
+        }
+        (1.0 + pulled) / (1.0 - own)
+    }
+
+    /// [`Self::value`] with each citer's share times its edge's weight.
+    fn weighted_value(&self, v: u32, weights: &EdgeWeights) -> f64 {
+        let start = weights.in_start[v as usize];
+        let citers = self.csr.in_neighbors(v);
+        let edge = &weights.incoming[start..start + citers.len()];
+        let mut pulled = 0.0;
+        let mut own = 0.0;
+        for (&u, &w) in citers.iter().zip(edge) {
+            if u == v {
+                own = self.weight[v as usize] * w;
+            } else {
+                pulled += self.share[u as usize] * w;
             }
         }
         (1.0 + pulled) / (1.0 - own)

@@ -12,6 +12,7 @@ mod axis;
 mod bursts;
 mod canvas;
 mod citation_distribution;
+mod cluster_map;
 mod communities;
 mod encode;
 mod influence_by_mechanism;
@@ -33,6 +34,7 @@ use crate::analysis::Analysis;
 use crate::export::{OutputFile, RenderOptions};
 
 use canvas::Canvas;
+pub use cluster_map::{plan_cluster_map, ClusterMapPlan, PlacedLabel, PlacedMarker, Shape};
 pub use palette::Palette;
 use style::Style;
 
@@ -80,13 +82,14 @@ impl Figure {
 }
 
 /// Every figure, in the order of the report.
-pub const FIGURE_NAMES: [&str; 11] = [
+pub const FIGURE_NAMES: [&str; 12] = [
     "papers-per-year",
     "mechanism-domain",
     "mechanism-flow",
     "top-influential",
     "influence-by-mechanism",
     "communities",
+    "cluster-map",
     "citation-distribution",
     "missing",
     "lineage",
@@ -179,6 +182,7 @@ fn build_chart(name: &str, analysis: &Analysis, palette: &Palette) -> Box<dyn Ch
             analysis, palette,
         )),
         "communities" => Box::new(communities::Communities::new(analysis, palette)),
+        "cluster-map" => Box::new(cluster_map::ClusterMap::new(analysis, palette)),
         "citation-distribution" => {
             Box::new(citation_distribution::CitationDistribution::new(analysis))
         }
