@@ -3,7 +3,14 @@
 //! ```text
 //! cargo run --example mock_s2 -- [--world FILE] [--port N] [--rps R] [--batch-nested-cap N]
 //!                                [--delay-ms N] [--fault KIND[:TIMES]]...
+//!                                [--later MONTHS [--since YYYY-MM-DD] [--spread P] [--seed N]]
 //! ```
+//!
+//! `--later MONTHS` serves the world MONTHS after a first fetch made on `--since` (default
+//! today, UTC) instead of the world itself (`World::later` in tests/common/mock_s2.rs: new
+//! citers, venue changes, grown reference lists; `--spread` is the share of new citations drawn
+//! over the whole catalogue rather than its 60 most cited papers, default 0 as the world's own
+//! generator does). The catalogue's ids come from truth.json beside the world file.
 //!
 //! Prints the port on the first line of stdout, then serves until killed. `KIND` is `429`,
 //! `429-retry-after=SECONDS`, `500`, `502`, `503`, `504`, `cut`, `drop` or `slow=MILLISECONDS`;
@@ -18,7 +25,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use mock_s2::{Fault, MockBuilder, Target, World};
+use mock_s2::{civil_days, Fault, Later, MockBuilder, Target, World};
 
 fn main() {
     if let Err(message) = run() {
@@ -37,6 +44,10 @@ fn run() -> Result<(), String> {
     let mut nested_cap = None;
     let mut delay = Duration::ZERO;
     let mut faults = Vec::new();
+    let mut later: Option<u32> = None;
+    let mut since: Option<i64> = None;
+    let mut spread = 0.0f64;
+    let mut seed = 12u64;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let mut value = || args.next().ok_or(format!("{arg} needs a value"));
@@ -56,6 +67,13 @@ fn run() -> Result<(), String> {
                     Duration::from_millis(value()?.parse().map_err(|e| format!("--delay-ms: {e}"))?)
             }
             "--fault" => faults.push(parse_fault(&value()?)?),
+            "--later" => later = Some(value()?.parse().map_err(|e| format!("--later: {e}"))?),
+            "--since" => {
+                let text = value()?;
+                since = Some(civil_days(&text).ok_or(format!("--since {text}: not YYYY-MM-DD"))?);
+            }
+            "--spread" => spread = value()?.parse().map_err(|e| format!("--spread: {e}"))?,
+            "--seed" => seed = value()?.parse().map_err(|e| format!("--seed: {e}"))?,
             "-h" | "--help" => {
                 println!("see the comment at the top of examples/mock_s2.rs");
                 return Ok(());
@@ -66,9 +84,45 @@ fn run() -> Result<(), String> {
     if !world_path.is_file() {
         return Err(format!("no world at {}", world_path.display()));
     }
-    let mut builder = MockBuilder::new(World::load(&world_path))
-        .port(port)
-        .delay(delay);
+    let mut world = World::load(&world_path);
+    if let Some(months) = later {
+        let truth_path = world_path.with_file_name("truth.json");
+        let truth: serde_json::Value = std::fs::read_to_string(&truth_path)
+            .map_err(|e| format!("{}: {e}", truth_path.display()))
+            .and_then(|t| {
+                serde_json::from_str(&t).map_err(|e| format!("{}: {e}", truth_path.display()))
+            })?;
+        let catalog = truth["catalog_by_key"]
+            .as_object()
+            .ok_or(format!("{}: no catalog_by_key", truth_path.display()))?
+            .values()
+            .filter_map(|v| v.as_str().map(String::from))
+            .collect();
+        let today = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|e| e.to_string())?
+            .as_secs() as i64
+            / 86_400;
+        let (moved, planted) = world.later(&Later {
+            since: since.unwrap_or(today),
+            months,
+            catalog,
+            seed,
+            spread,
+        });
+        eprintln!(
+            "mock_s2: the world {months} months on: {} new citers ({} with a year alone, {} indexed late, {} long after), {} catalogue papers with new citers, {} venue changes, {} reference lists grown",
+            planted.citers.len(),
+            planted.year_only.len(),
+            planted.late_indexed.len(),
+            planted.very_late.len(),
+            planted.cited.len(),
+            planted.venue_changed.len(),
+            planted.references_changed.len()
+        );
+        world = moved;
+    }
+    let mut builder = MockBuilder::new(world).port(port).delay(delay);
     if let Some(rps) = rps {
         builder = builder.enforce_rps(rps);
     }

@@ -294,6 +294,12 @@ pub struct ApiArgs {
     /// Refetch cache entries older than this many days.
     #[arg(long, value_name = "DAYS")]
     pub max_age: Option<f64>,
+    /// Bring the cache up to date asking only what may have changed: the cached papers' current
+    /// records (one batch call per 500), the citations published since each paper's last fetch
+    /// for papers whose citation count changed, the references of papers whose reference count
+    /// changed. Papers not in the cache are fetched in full (an empty cache: a full fetch).
+    #[arg(long, conflicts_with = "refresh")]
+    pub update: bool,
     /// Skip each link's isInfluential and intents: take the reference and citation lists nested
     /// in the batch answer instead of paging them (about two requests a paper fewer, 86 instead
     /// of ~500 for the token-reduction catalogue).
@@ -549,6 +555,7 @@ impl ApiArgs {
         fetch.refresh = self.refresh;
         fetch.max_age = self.max_age;
         fetch.link_details = !self.no_link_details;
+        fetch.update = self.update;
     }
 }
 

@@ -73,6 +73,10 @@ fn the_workflow_does_what_the_readme_says() {
     assert!(runs
         .iter()
         .any(|r| r.trim_start().starts_with("citegraph run")));
+    // Only what may have changed is asked each week.
+    assert!(runs
+        .iter()
+        .any(|r| r.trim_start().starts_with("citegraph run") && r.contains("--update")));
     assert!(runs
         .iter()
         .any(|r| r.contains("gh issue edit") && r.contains("gh issue create")));

@@ -392,7 +392,9 @@ impl Client {
         }
     }
 
-    /// One page of `GET /paper/{id}/references` or `/citations`.
+    /// One page of `GET /paper/{id}/references` or `/citations`. `published` (citations only:
+    /// the API documents the filter there alone) is a `publicationDateOrYear` range such as
+    /// `2026-01-01:`: only citing papers published in it, the offsets counting within them.
     pub(crate) async fn list_page(
         &self,
         endpoint: Endpoint,
@@ -400,6 +402,7 @@ impl Client {
         offset: usize,
         limit: usize,
         fields: &str,
+        published: Option<&str>,
     ) -> Result<Value, ApiError> {
         let what = match endpoint {
             Endpoint::Citations => "citations",
@@ -409,15 +412,12 @@ impl Client {
             percent_encoding::utf8_percent_encode(paper_id, percent_encoding::NON_ALPHANUMERIC);
         let path = format!("/paper/{id}/{what}");
         let (offset, limit) = (offset.to_string(), limit.to_string());
-        self.send(
-            endpoint,
-            Method::GET,
-            &path,
-            &[("fields", fields), ("offset", &offset), ("limit", &limit)],
-            None,
-            false,
-        )
-        .await
+        let mut query = vec![("fields", fields), ("offset", &offset), ("limit", &limit)];
+        if let (Endpoint::Citations, Some(range)) = (endpoint, published) {
+            query.push(("publicationDateOrYear", range));
+        }
+        self.send(endpoint, Method::GET, &path, &query, None, false)
+            .await
     }
 
     /// Sends one request, retrying 429, 5xx, timeouts, connection errors and answers that are

@@ -134,7 +134,7 @@ async fn one_list(client: &Client, request: &ExpandRequest) -> Result<Vec<String
         ExpandList::References => Endpoint::References,
     };
     let page = client
-        .list_page(endpoint, &request.paper_id, 0, PAGE_ITEMS, "paperId")
+        .list_page(endpoint, &request.paper_id, 0, PAGE_ITEMS, "paperId", None)
         .await?;
     Ok(wire::page(&page)
         .links

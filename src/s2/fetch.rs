@@ -37,7 +37,8 @@ use crate::catalog::Catalog;
 use crate::records::{Corpus, Link, PaperRecord};
 
 /// The record fields asked everywhere.
-const RECORD_FIELDS: &str = "paperId,externalIds,title,year,venue,publicationDate,authors,\
+pub(super) const RECORD_FIELDS: &str =
+    "paperId,externalIds,title,year,venue,publicationDate,authors,\
 citationCount,influentialCitationCount,referenceCount";
 /// The other paper's fields in a nested list (the batch only takes paper fields there).
 const NESTED_FIELDS: [&str; 5] = ["paperId", "title", "year", "externalIds", "citationCount"];
@@ -46,7 +47,7 @@ const NESTED_FIELDS: [&str; 5] = ["paperId", "title", "year", "externalIds", "ci
 const PAGE_FIELDS: &str = "title,year,externalIds,citationCount,isInfluential,intents";
 
 /// Ids per batch call (the API's maximum).
-const BATCH_IDS: usize = 500;
+pub(super) const BATCH_IDS: usize = 500;
 /// Nested items per batch call: about 400 bytes each, this keeps an answer near 8 MB, under the
 /// API's 10 MB cap.
 const BATCH_NESTED_ITEMS: u64 = 20_000;
@@ -62,15 +63,15 @@ const IN_FLIGHT: usize = 4;
 /// What a spawned request task needs: the client, the cache to store its answer in, the
 /// progress to report to, and a permit to keep at most [`IN_FLIGHT`] requests going.
 #[derive(Clone)]
-struct Kit {
-    client: Arc<Client>,
-    cache: Cache,
-    progress: Arc<Progress>,
+pub(super) struct Kit {
+    pub client: Arc<Client>,
+    pub cache: Cache,
+    pub progress: Arc<Progress>,
     permits: Arc<Semaphore>,
 }
 
 impl Kit {
-    async fn permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit> {
+    pub(super) async fn permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit> {
         Ok(self.permits.clone().acquire_owned().await?)
     }
 }
@@ -83,6 +84,9 @@ struct Fetcher {
     read_cache: bool,
     max_age: Option<Duration>,
     policy: ListPolicy,
+    /// `--update`: cached papers are brought up to date ([`super::update`]), and ids or titles
+    /// the API did not know are asked again.
+    update: bool,
     progress: Arc<Progress>,
     corrupt: usize,
     reused: usize,
@@ -117,7 +121,7 @@ impl Fetcher {
     }
 
     /// The kit for request tasks, when the network is allowed.
-    fn kit(&self) -> Option<Kit> {
+    pub(super) fn kit(&self) -> Option<Kit> {
         Some(Kit {
             client: self.client.clone()?,
             cache: self.cache.clone(),
@@ -127,8 +131,14 @@ impl Fetcher {
     }
 
     fn cached_lookup(&mut self, request: &str) -> Option<Answer> {
-        self.cached::<Option<PaperRecord>>(LOOKUPS, request)
-            .map(|body| body.map_or(Answer::Unknown, |r| Answer::Found(Box::new(r))))
+        let answer = self
+            .cached::<Option<PaperRecord>>(LOOKUPS, request)
+            .map(|body| body.map_or(Answer::Unknown, |r| Answer::Found(Box::new(r))));
+        // An update asks again what the API did not know: the paper may be indexed since.
+        if self.update && self.client.is_some() && answer == Some(Answer::Unknown) {
+            return None;
+        }
+        answer
     }
 
     /// Complete records for every resolved paper: from the cache, else fetched (when the
@@ -136,14 +146,20 @@ impl Fetcher {
     async fn records(&mut self, wanted: &[PaperRecord]) -> Result<HashMap<String, CachedPaper>> {
         let mut have = HashMap::new();
         let mut todo: Vec<PaperRecord> = Vec::new();
+        let mut to_update: Vec<CachedPaper> = Vec::new();
         let mut seen = std::collections::HashSet::new();
+        let network = self.client.is_some();
         for lite in wanted {
             if !seen.insert(lite.paper_id.as_str()) {
                 continue;
             }
             match self.cached::<CachedPaper>(PAPERS, &paper_request(&lite.paper_id)) {
                 Some(cached) if self.policy.satisfied_by(&cached) => {
-                    have.insert(lite.paper_id.clone(), cached);
+                    if self.update && network {
+                        to_update.push(cached);
+                    } else {
+                        have.insert(lite.paper_id.clone(), cached);
+                    }
                 }
                 _ => todo.push(lite.clone()),
             }
@@ -152,6 +168,9 @@ impl Fetcher {
         let Some(kit) = self.kit() else {
             return Ok(have);
         };
+        if !to_update.is_empty() {
+            have.extend(super::update::update(&kit, to_update, &self.policy).await?);
+        }
         if todo.is_empty() {
             return Ok(have);
         }
@@ -346,14 +365,14 @@ fn keep_lookup(cache: &Cache, request: &str, value: Value, query: &str) -> Resul
     }
 }
 
-fn store(cache: &Cache, paper: &CachedPaper) -> Result<()> {
+pub(super) fn store(cache: &Cache, paper: &CachedPaper) -> Result<()> {
     cache.put(PAPERS, &paper_request(&paper.record.paper_id), paper)?;
     Ok(())
 }
 
 /// One element of a batch or match answer: `null` is an unknown id; a record that does not
 /// parse (wrong types) is reported and treated as unknown rather than failing the run.
-fn parse_record(query: &str, value: Value) -> Option<PaperRecord> {
+pub(super) fn parse_record(query: &str, value: Value) -> Option<PaperRecord> {
     match wire::record(value) {
         Ok(record) => record,
         Err(err) => {
@@ -363,7 +382,7 @@ fn parse_record(query: &str, value: Value) -> Option<PaperRecord> {
     }
 }
 
-fn batch_fields(nested_citations: bool) -> String {
+pub(super) fn batch_fields(nested_citations: bool) -> String {
     let mut fields = vec![RECORD_FIELDS.to_string()];
     let lists: &[&str] = if nested_citations {
         &["references", "citations"]
@@ -380,7 +399,10 @@ fn batch_fields(nested_citations: bool) -> String {
 
 /// Groups papers into batch calls: at most 500 ids and about [`BATCH_NESTED_ITEMS`] nested
 /// items each, papers whose citations are nested apart from those whose are paged.
-fn pack_batches(papers: &[PaperRecord], policy: &ListPolicy) -> Vec<(Vec<String>, bool)> {
+pub(super) fn pack_batches(
+    papers: &[PaperRecord],
+    policy: &ListPolicy,
+) -> Vec<(Vec<String>, bool)> {
     let estimate = |count: Option<u64>| count.unwrap_or(100).min(LIST_REACH as u64);
     let mut batches = Vec::new();
     for nested in [true, false] {
@@ -432,7 +454,7 @@ fn truncated(len: usize, count: Option<u64>) -> bool {
 }
 
 /// Completes a batch record: lists cut by a cap, or left out, are paged.
-async fn complete(
+pub(super) async fn complete(
     client: &Client,
     mut record: PaperRecord,
     nested_citations: bool,
@@ -460,11 +482,23 @@ async fn complete(
     record.references = Some(references);
 
     let nested = record.citations.take();
+    let started = now_secs();
     record.citations = if policy.citations {
         let wanted = policy.citations_wanted(record.citation_count);
         let mut citations = nested.unwrap_or_default();
         let cut = truncated(citations.len(), Some(wanted as u64));
-        if (!nested_citations && wanted > 0) || cut {
+        // The batch sometimes answers an empty (or null) nested list for a cited paper: its
+        // pages are asked once, as for a list cut by a cap.
+        let empty = nested_citations && citations.is_empty() && wanted > 0;
+        if empty {
+            tracing::warn!(
+                "{} \"{}\": the batch answer lists no citations although Semantic Scholar counts {}; asking /citations instead",
+                record.paper_id,
+                record.title.as_deref().unwrap_or("(no title)"),
+                record.citation_count.unwrap_or_default()
+            );
+        }
+        if (!nested_citations && wanted > 0) || cut || empty {
             progress.plan_more(pages_for(Some(wanted)));
             citations = page_list(
                 client,
@@ -490,6 +524,7 @@ async fn complete(
         } else {
             None
         },
+        citations_as_of: policy.citations.then_some(started),
     })
 }
 
@@ -500,6 +535,7 @@ async fn paged_paper(
     policy: &ListPolicy,
     progress: &Progress,
 ) -> Result<CachedPaper> {
+    let started = now_secs();
     record.references = Some(match record.reference_count {
         Some(0) => Vec::new(),
         _ => {
@@ -538,10 +574,11 @@ async fn paged_paper(
         } else {
             None
         },
+        citations_as_of: policy.citations.then_some(started),
     })
 }
 
-fn pages_for(count: Option<usize>) -> u64 {
+pub(super) fn pages_for(count: Option<usize>) -> u64 {
     count
         .unwrap_or(1)
         .min(LIST_REACH)
@@ -552,11 +589,24 @@ fn pages_for(count: Option<usize>) -> u64 {
 /// A whole list (or its first `wanted` items), following `next` from offset 0. A list whose
 /// pages are empty although Semantic Scholar counts items (an elided reference list) ends at
 /// the first empty page: asked once, not forever.
-async fn page_list(
+pub(super) async fn page_list(
     client: &Client,
     endpoint: Endpoint,
     paper_id: &str,
     wanted: Option<usize>,
+    progress: &Progress,
+) -> Result<Vec<Link>> {
+    page_filtered(client, endpoint, paper_id, wanted, None, progress).await
+}
+
+/// [`page_list`] of the citations published in `published` (a `publicationDateOrYear` range), or
+/// of the whole list when `None`.
+pub(super) async fn page_filtered(
+    client: &Client,
+    endpoint: Endpoint,
+    paper_id: &str,
+    wanted: Option<usize>,
+    published: Option<&str>,
     progress: &Progress,
 ) -> Result<Vec<Link>> {
     let wanted = wanted.unwrap_or(LIST_REACH).min(LIST_REACH);
@@ -567,7 +617,7 @@ async fn page_list(
             .min(wanted - links.len())
             .min(LIST_REACH - offset);
         let page = match client
-            .list_page(endpoint, paper_id, offset, limit, PAGE_FIELDS)
+            .list_page(endpoint, paper_id, offset, limit, PAGE_FIELDS, published)
             .await
         {
             Ok(page) => page,
@@ -621,6 +671,7 @@ pub(crate) fn run(
         read_cache: !options.refresh,
         max_age,
         policy,
+        update: options.update,
         progress: Arc::new(Progress::new(catalog.papers.len(), network)),
         corrupt: 0,
         reused: 0,
@@ -683,6 +734,13 @@ pub(crate) fn run(
         }
     }
     Ok(corpus)
+}
+
+/// Seconds since the Unix epoch (0 on a clock set before it).
+pub(super) fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ mod policy;
 mod progress;
 mod resolve;
 mod snapshot;
+mod update;
 pub mod wire;
 
 pub use expand::{expand, ExpandStats};
@@ -54,6 +55,12 @@ pub struct FetchOptions {
     /// Seconds before the first retry; the wait doubles at each retry, with jitter (a
     /// `Retry-After` from the server wins).
     pub retry_delay: f64,
+    /// Bring the cached papers up to date asking only what may have changed: their current
+    /// records in batch calls (500 a call), then only the citations published since each paper
+    /// was last fetched for papers whose citation count changed, and the references of papers
+    /// whose reference count changed (see `fetch.rs`). Papers not in the cache are fetched in
+    /// full, so an empty cache makes it a full fetch.
+    pub update: bool,
 }
 
 /// The public Graph API.
@@ -72,6 +79,7 @@ impl Default for FetchOptions {
             max_age: None,
             link_details: true,
             retry_delay: 1.0,
+            update: false,
         }
     }
 }

@@ -25,6 +25,12 @@ pub(crate) struct CachedPaper {
     pub link_details: bool,
     /// Citations were fetched up to this many; `None`: all the API gives.
     pub citations_limit: Option<usize>,
+    /// When the citation list was last read from the API, whole or brought up to date by
+    /// `--update` (seconds since the Unix epoch): the next update asks only for citations
+    /// published since (less a margin). `None` (a snapshot import, a cache written before this
+    /// field existed): unknown, so an update reads a changed list whole.
+    #[serde(default)]
+    pub citations_as_of: Option<u64>,
 }
 
 /// What the lists of a record must hold for this run.
@@ -104,7 +110,7 @@ pub(crate) fn lite(record: PaperRecord) -> PaperRecord {
 }
 
 /// The notes a record earns: an empty reference list, citations the API or `--max-citations`
-/// cut short.
+/// cut short, an empty citation list although Semantic Scholar counts citations.
 pub(crate) fn record_notes(record: &PaperRecord, policy: &ListPolicy) -> Vec<String> {
     let mut notes = Vec::new();
     if record.references.as_ref().is_some_and(Vec::is_empty) {
@@ -129,6 +135,10 @@ pub(crate) fn record_notes(record: &PaperRecord, policy: &ListPolicy) -> Vec<Str
             } else if citations.len() >= LIST_REACH {
                 notes.push(format!(
                     "the API gives {got} of its {count} citations (the rest needs the bulk datasets)"
+                ));
+            } else if got == 0 {
+                notes.push(format!(
+                    "citation list empty: Semantic Scholar counts {count} citations but lists none"
                 ));
             }
         }
@@ -205,6 +215,7 @@ mod tests {
             },
             link_details: false,
             citations_limit: Some(100),
+            citations_as_of: None,
         };
         let mut policy = ListPolicy {
             citations: true,
@@ -245,5 +256,17 @@ mod tests {
         assert!(notes[1].contains("capped at 2 of 10"), "{notes:?}");
         record.reference_count = Some(0);
         assert!(record_notes(&record, &policy)[0].contains("lists no references"));
+        record.citations = Some(vec![]);
+        let notes = record_notes(
+            &record,
+            &ListPolicy {
+                max_citations: None,
+                ..policy
+            },
+        );
+        assert!(
+            notes[1].contains("counts 10 citations but lists none"),
+            "{notes:?}"
+        );
     }
 }

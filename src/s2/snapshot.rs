@@ -519,6 +519,8 @@ pub(crate) fn import(catalog: &Catalog, path: &Path, cache_dir: &Path) -> Result
             record,
             link_details: true,
             citations_limit: None,
+            // The snapshot does not say when it was taken.
+            citations_as_of: None,
         };
         cache.put(
             PAPERS,

@@ -139,6 +139,264 @@ impl World {
     }
 }
 
+/// How [`World::later`] moves a world on: the same world `months` after a first fetch made on
+/// day `since` (days since the Unix epoch).
+#[derive(Debug, Clone)]
+pub struct Later {
+    pub since: i64,
+    pub months: u32,
+    /// The catalogue's paper ids (truth.json's `catalog_by_key` values): the papers new citers
+    /// cite and whose records change.
+    pub catalog: Vec<String>,
+    pub seed: u64,
+    /// The share of picks made uniformly over the whole catalogue instead of among its 60 most
+    /// cited papers (make_s2_world.py draws its recent citers from the 60 alone: 0).
+    pub spread: f64,
+}
+
+/// What [`World::later`] planted.
+#[derive(Debug, Clone, Default)]
+pub struct LaterTruth {
+    /// Every new citing paper.
+    pub citers: Vec<String>,
+    /// Citers with a year but no publicationDate (dated January 1st by the API's filter).
+    pub year_only: Vec<String>,
+    /// Citers published in the weeks before the first fetch, indexed after it.
+    pub late_indexed: Vec<String>,
+    /// Citers published over a year before the first fetch, indexed after it.
+    pub very_late: Vec<String>,
+    /// Catalogue papers with new citers.
+    pub cited: HashSet<String>,
+    /// Catalogue papers whose venue changed (a preprint now published).
+    pub venue_changed: Vec<String>,
+    /// Catalogue papers whose reference list grew.
+    pub references_changed: Vec<String>,
+}
+
+/// SplitMix64: a small deterministic generator (test worlds must be the same on every run).
+struct Mix(u64);
+
+impl Mix {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+
+    fn chance(&mut self, p: f64) -> bool {
+        (self.next() >> 11) as f64 / (1u64 << 53) as f64 <= p
+    }
+}
+
+/// `YYYY-MM-DD` of a day counted from the Unix epoch (H. Hinnant's civil-from-days).
+pub fn civil_date(days: i64) -> String {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+/// Days from the Unix epoch of `YYYY-MM-DD` (H. Hinnant's days-from-civil).
+pub fn civil_days(date: &str) -> Option<i64> {
+    let mut parts = date.trim().splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (year, month, day) = (parts.next()??, parts.next()??, parts.next()??);
+    if !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let year = if month <= 2 { year - 1 } else { year };
+    let era = year.div_euclid(400);
+    let yoe = year - era * 400;
+    let mp = if month > 2 { month - 3 } else { month + 9 };
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+impl World {
+    /// The same world some months on, drawn as make_s2_world.py draws its recent citers: new
+    /// papers citing 1 to 4 of the catalogue's 60 most cited papers (one in 125 cites 12 to 30 of
+    /// them; `spread` of the picks are uniform over the whole catalogue instead), about 62 a
+    /// month (the world's 1,500 recent papers over two years); one in seven with a year but no
+    /// publicationDate, one in twenty published in the three weeks before the first fetch
+    /// (indexed late), two published over a year before; one catalogue paper in twenty-five
+    /// gets a venue (its preprint published); two catalogue papers get three more references.
+    /// Counts follow the lists.
+    pub fn later(&self, plan: &Later) -> (World, LaterTruth) {
+        let mut world = self.clone();
+        let mut truth = LaterTruth::default();
+        let mut rng = Mix(plan.seed ^ 0x5eed_1a7e);
+        let catalog: Vec<String> = plan
+            .catalog
+            .iter()
+            .filter(|id| world.papers.contains_key(*id))
+            .cloned()
+            .collect();
+        if catalog.is_empty() {
+            return (world, truth);
+        }
+        let mut ranked = catalog.clone();
+        let cited_by =
+            |w: &World, id: &str| w.papers[id]["citations"].as_array().map_or(0, Vec::len);
+        ranked.sort_by(|a, b| cited_by(&world, b).cmp(&cited_by(&world, a)).then(a.cmp(b)));
+        ranked.truncate(60);
+        let window = i64::from(plan.months) * 30;
+        let count = (plan.months as usize * 125).div_ceil(2);
+        let fresh_id = |rng: &mut Mix, world: &World| loop {
+            let id = format!(
+                "{:016x}{:016x}{:08x}",
+                rng.next(),
+                rng.next(),
+                rng.next() as u32
+            );
+            if !world.papers.contains_key(&id) {
+                return id;
+            }
+        };
+        let mut corpus = 90_000_000u64 + plan.seed % 1000 * 10_000;
+        for i in 0..count {
+            let id = fresh_id(&mut rng, &world);
+            let (date, year_only) = if i < 2 {
+                truth.very_late.push(id.clone());
+                (plan.since - 400 - rng.below(30) as i64, false)
+            } else if rng.chance(0.05) {
+                truth.late_indexed.push(id.clone());
+                (plan.since - 7 - rng.below(14) as i64, false)
+            } else {
+                let year_only = rng.chance(1.0 / 7.0);
+                if year_only {
+                    truth.year_only.push(id.clone());
+                }
+                (
+                    plan.since + 1 + rng.below(window as usize) as i64,
+                    year_only,
+                )
+            };
+            let date = civil_date(date);
+            let year: i64 = date[..4].parse().unwrap_or(2026);
+            corpus += 1 + rng.below(40) as u64;
+            let k = if rng.chance(0.008) {
+                12 + rng.below(19)
+            } else {
+                1 + rng.below(4)
+            };
+            let k = k.min(ranked.len());
+            let mut cites: Vec<String> = Vec::new();
+            while cites.len() < k {
+                let pick = if !rng.chance(plan.spread) {
+                    ranked[rng.below(ranked.len())].clone()
+                } else {
+                    catalog[rng.below(catalog.len())].clone()
+                };
+                if !cites.contains(&pick) {
+                    cites.push(pick);
+                }
+                if cites.len() >= catalog.len() {
+                    break;
+                }
+            }
+            let mut references = Vec::new();
+            for cited in &cites {
+                let influential = rng.chance(0.1);
+                let link = |other: &str| {
+                    json!({"paperId": other, "isInfluential": influential, "contexts": [],
+                           "intents": ["background"]})
+                };
+                references.push(link(cited));
+                if let Some(list) = world
+                    .papers
+                    .get_mut(cited)
+                    .and_then(|p| p["citations"].as_array_mut())
+                {
+                    list.push(link(&id));
+                }
+                truth.cited.insert(cited.clone());
+            }
+            world.insert(json!({
+                "paperId": id,
+                "externalIds": {"CorpusId": corpus},
+                "title": format!("Later token reduction study {i}"),
+                "year": year,
+                "venue": "",
+                "publicationDate": if year_only { Value::Null } else { json!(date) },
+                "citationCount": 0,
+                "influentialCitationCount": 0,
+                "authors": [{"authorId": format!("{}", 5_000_000 + i), "name": format!("Author L{i}")}],
+                "references": references,
+                "referenceCount": cites.len(),
+                "citations": [],
+            }));
+            truth.citers.push(id);
+        }
+        for id in &catalog {
+            if rng.chance(0.04) {
+                world.papers.get_mut(id).expect("catalogue paper")["venue"] =
+                    json!("Advances in Neural Information Processing Systems");
+                truth.venue_changed.push(id.clone());
+            }
+        }
+        let older: Vec<String> = self
+            .order
+            .iter()
+            .filter(|id| !plan.catalog.contains(id))
+            .cloned()
+            .collect();
+        for _ in 0..2 {
+            let id = catalog[rng.below(catalog.len())].clone();
+            if truth.references_changed.contains(&id) {
+                continue;
+            }
+            for _ in 0..3 {
+                let cited = older[rng.below(older.len())].clone();
+                let link = |other: &str| json!({"paperId": other, "isInfluential": false, "contexts": [], "intents": []});
+                if let Some(list) = world
+                    .papers
+                    .get_mut(&id)
+                    .and_then(|p| p["references"].as_array_mut())
+                {
+                    list.push(link(&cited));
+                }
+                if let Some(list) = world
+                    .papers
+                    .get_mut(&cited)
+                    .and_then(|p| p["citations"].as_array_mut())
+                {
+                    list.push(link(&id));
+                }
+            }
+            truth.references_changed.push(id);
+        }
+        // Counts follow the lists, as the world was built (a count never falls below its list).
+        for paper in world.papers.values_mut() {
+            let listed = |p: &Value, list: &str| p[list].as_array().map_or(0, Vec::len) as u64;
+            let (citations, references) = (listed(paper, "citations"), listed(paper, "references"));
+            let old = self
+                .papers
+                .get(paper["paperId"].as_str().unwrap_or_default());
+            let before = |field: &str, list: &str| {
+                old.map_or((0, 0), |o| {
+                    (o[field].as_u64().unwrap_or(0), listed(o, list))
+                })
+            };
+            let (count, was) = before("citationCount", "citations");
+            paper["citationCount"] = json!(count + citations.saturating_sub(was));
+            paper["referenceCount"] = json!(references);
+        }
+        (world, truth)
+    }
+}
+
 /// Lower case, letters and digits only, single spaces.
 pub fn normalize_title(title: &str) -> String {
     title
@@ -504,6 +762,8 @@ struct Config {
     spacing: Option<Duration>,
     delay: Duration,
     require_key: Option<String>,
+    /// Papers whose nested `citations` the batch answers as `[]` whatever their list holds.
+    empty_nested_citations: HashSet<String>,
 }
 
 struct Inner {
@@ -533,6 +793,7 @@ impl MockBuilder {
                 spacing: None,
                 delay: Duration::ZERO,
                 require_key: None,
+                empty_nested_citations: HashSet::new(),
             },
             faults: Vec::new(),
             port: 0,
@@ -578,6 +839,15 @@ impl MockBuilder {
             fault,
             remaining: times,
         });
+        self
+    }
+
+    /// The batch answers this paper's nested `citations` as `[]` although its `citationCount`
+    /// is positive (a glitch of nested lists); its `/citations` pages still hold the list.
+    pub fn empty_nested_citations(mut self, paper_id: &str) -> Self {
+        self.config
+            .empty_nested_citations
+            .insert(paper_id.to_string());
         self
     }
 
@@ -949,7 +1219,14 @@ fn answer(
                 .iter()
                 .map(|id| match index.resolve(id) {
                     Some(found) => {
-                        index.paper_answer(found, &fields, inner.config.batch_nested_cap)
+                        let mut answer =
+                            index.paper_answer(found, &fields, inner.config.batch_nested_cap);
+                        if inner.config.empty_nested_citations.contains(found)
+                            && answer.get("citations").is_some()
+                        {
+                            answer["citations"] = json!([]);
+                        }
+                        answer
                     }
                     None => Value::Null,
                 })
@@ -1023,13 +1300,40 @@ fn answer(
             if offset + limit > MAX_LIST_REACH {
                 return error(400, &format!("offset + limit must be <= {MAX_LIST_REACH}"));
             }
+            let dates = match query.get("publicationDateOrYear") {
+                None => None,
+                Some(raw) if endpoint == Endpoint::Citations => match DateRange::parse(raw) {
+                    Some(range) => Some(range),
+                    None => {
+                        return error(
+                            400,
+                            &format!("Unacceptable query params: [publicationDateOrYear={raw}]"),
+                        )
+                    }
+                },
+                // Documented for /citations only.
+                Some(raw) => {
+                    return error(
+                        400,
+                        &format!("Unacceptable query params: [publicationDateOrYear={raw}]"),
+                    )
+                }
+            };
             let Some(found) = index.resolve(&id) else {
                 return error(404, &format!("Paper with id {id} not found"));
             };
-            let links = index.world.papers[found][list]
+            let mut links = index.world.papers[found][list]
                 .as_array()
                 .cloned()
                 .unwrap_or_default();
+            if let Some(range) = dates {
+                links.retain(|link| {
+                    link["paperId"]
+                        .as_str()
+                        .and_then(|other| index.world.papers.get(other))
+                        .is_some_and(|other| range.holds(other))
+                });
+            }
             let data: Vec<Value> = links
                 .iter()
                 .skip(offset)
@@ -1064,6 +1368,64 @@ fn answer(
             json_response(200, &page)
         }
         Endpoint::Other => json_response(404, &json!({"message": "Missing Authentication Token"})),
+    }
+}
+
+/// A `publicationDateOrYear` range: `<start>:<end>`, each side optional and a prefix of
+/// `YYYY-MM-DD` (`2019`, `2019-03`, `2019-03-05`), both ends inclusive; one value without a colon
+/// is the range of that year, month or day. A paper without a `publicationDate` counts as
+/// published on January 1st of its `year`; one without either is in no range.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DateRange {
+    /// `YYYY-MM-DD`, inclusive; `None`: open.
+    from: Option<String>,
+    to: Option<String>,
+}
+
+impl DateRange {
+    pub fn parse(raw: &str) -> Option<DateRange> {
+        let bound = |text: &str, end: bool| -> Option<Option<String>> {
+            let text = text.trim();
+            if text.is_empty() {
+                return Some(None);
+            }
+            let parts: Vec<&str> = text.split('-').collect();
+            let widths = [4, 2, 2];
+            if parts.len() > 3
+                || parts
+                    .iter()
+                    .zip(widths)
+                    .any(|(p, w)| p.len() != w || !p.chars().all(|c| c.is_ascii_digit()))
+            {
+                return None;
+            }
+            let fill = if end { ["12", "31"] } else { ["01", "01"] };
+            let month = parts.get(1).copied().unwrap_or(fill[0]);
+            let day = parts.get(2).copied().unwrap_or(fill[1]);
+            Some(Some(format!("{}-{month}-{day}", parts[0])))
+        };
+        match raw.split_once(':') {
+            Some((from, to)) => Some(DateRange {
+                from: bound(from, false)?,
+                to: bound(to, true)?,
+            }),
+            None if !raw.trim().is_empty() => Some(DateRange {
+                from: bound(raw, false)?,
+                to: bound(raw, true)?,
+            }),
+            None => None,
+        }
+    }
+
+    /// Whether a paper (as in world.jsonl) was published in the range.
+    pub fn holds(&self, paper: &Value) -> bool {
+        let date = match (paper["publicationDate"].as_str(), paper["year"].as_i64()) {
+            (Some(date), _) if date.len() >= 10 => date[..10].to_string(),
+            (_, Some(year)) => format!("{year:04}-01-01"),
+            _ => return false,
+        };
+        self.from.as_ref().is_none_or(|from| date >= *from)
+            && self.to.as_ref().is_none_or(|to| date <= *to)
     }
 }
 

@@ -97,6 +97,7 @@ pub fn options(url: &str) -> FetchOptions {
         max_age: None,
         link_details: false,
         retry_delay: 0.01,
+        update: false,
     }
 }
 
@@ -345,4 +346,66 @@ pub fn export(dir: &Path) -> String {
     let text = std::fs::read_to_string(&file).expect("the exported snapshot");
     std::fs::remove_file(&file).expect("remove the exported snapshot");
     text
+}
+
+/// The catalogue's paper ids in the world (truth.json's `catalog_by_key` values).
+pub fn catalog_ids() -> Vec<String> {
+    let mut ids: Vec<String> = truth()["catalog_by_key"]
+        .as_object()
+        .expect("catalog_by_key")
+        .values()
+        .filter_map(|v| v.as_str().map(String::from))
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// Today, in days since the Unix epoch (UTC).
+pub fn today() -> i64 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("a clock after 1970")
+        .as_secs();
+    (secs / 86_400) as i64
+}
+
+/// The world `months` after a first fetch made today (see `World::later`).
+pub fn later_world(
+    months: u32,
+) -> (
+    crate::common::mock_s2::World,
+    crate::common::mock_s2::LaterTruth,
+) {
+    world().later(&crate::common::mock_s2::Later {
+        since: today(),
+        months,
+        catalog: catalog_ids(),
+        seed: 12,
+        spread: 0.0,
+    })
+}
+
+/// Each record's citing and cited paper ids, by paper id: what an update must reproduce.
+pub fn link_sets(
+    corpus: &Corpus,
+) -> std::collections::BTreeMap<
+    String,
+    (
+        std::collections::BTreeSet<String>,
+        std::collections::BTreeSet<String>,
+    ),
+> {
+    let ids = |links: &Option<Vec<citegraph::records::Link>>| {
+        links
+            .iter()
+            .flatten()
+            .filter_map(|l| l.paper_id.clone())
+            .collect()
+    };
+    corpus
+        .records
+        .iter()
+        .map(|r| (r.paper_id.clone(), (ids(&r.citations), ids(&r.references))))
+        .collect()
 }

@@ -1,0 +1,565 @@
+//! `fetch --update`: cached papers brought up to date asking only what may have changed.
+//!
+//! Requests, for c cached catalogue papers of which g have a citation count that changed and r a
+//! reference count that changed:
+//! 1. `POST /paper/batch` with the cached papers' Semantic Scholar ids, record fields only
+//!    (ceil(c / 500) calls): the current citation and reference counts, venue, year, ids;
+//! 2. for each paper whose citation count grew, `GET /paper/{id}/citations` with
+//!    `publicationDateOrYear=FROM:` (pages of 1,000 within the range: usually one), merged into
+//!    the cached list (deduplicated by the citing paperId, a link seen again replacing the old);
+//! 3. `GET /paper/{id}/references` pages for each paper whose reference count changed.
+//!
+//! FROM is January 1st of the year of [`LATE_INDEXING_MARGIN`] before the paper's last fetch
+//! ([`CachedPaper::citations_as_of`]). The margin absorbs late indexing (a paper published the
+//! week before the last fetch but indexed after it). January 1st because the API dates a paper
+//! without a `publicationDate` on January 1st of its `year` (S2 API documentation, "publication
+//! date or year" filter): a citer published after the last fetch with a year alone would fall
+//! before any FROM later in that year.
+//!
+//! Exactness: after the merge the list must account for the count as well as before (the gap
+//! between the count and the list must not grow); otherwise a citer was missed (indexed long
+//! after its publication) and the whole list is read again. A count that fell (a citer removed
+//! or merged), an unknown last fetch (a snapshot import, an older cache) and a list fetched
+//! under `--max-citations` are also read whole. A count unchanged is taken as an unchanged list:
+//! a citer removed and another added in the same interval is not seen (the documented limit).
+//! The links of earlier citers keep the metadata (title, year, citation count) of their fetch.
+
+use std::collections::HashMap;
+
+use anyhow::{Context, Result};
+use tokio::task::JoinSet;
+
+use super::client::Endpoint;
+use super::fetch::{
+    batch_fields, complete, now_secs, pack_batches, page_filtered, page_list, pages_for,
+    parse_record, store, Kit, BATCH_IDS, RECORD_FIELDS,
+};
+use super::policy::{lite, CachedPaper, ListPolicy, LIST_REACH};
+use crate::records::{Link, PaperRecord};
+
+/// How long before a paper's last fetch its citations are asked again: Semantic Scholar indexes
+/// papers days to weeks after they appear.
+pub(crate) const LATE_INDEXING_MARGIN: u64 = 28 * 86_400;
+
+/// What an update does with a paper's citation list.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum CitationPlan {
+    /// The count did not change (or citations are not wanted): the cached list stands.
+    Keep,
+    /// The count grew: the citations published in this `publicationDateOrYear` range, merged.
+    Since(String),
+    /// Read the whole list again (see the module documentation for when).
+    Whole,
+}
+
+/// The `publicationDateOrYear` range of an update whose last fetch was at `as_of` (seconds
+/// since the Unix epoch): `YYYY-01-01:`, YYYY the year of `as_of` less the margin.
+pub(crate) fn published_since(as_of: u64) -> String {
+    let stamp = crate::watch::utc_stamp(as_of.saturating_sub(LATE_INDEXING_MARGIN));
+    format!("{}-01-01:", &stamp[..4])
+}
+
+/// What to do with the citations of `cached`, whose current record is `fresh`.
+pub(crate) fn citation_plan(
+    cached: &CachedPaper,
+    fresh: &PaperRecord,
+    policy: &ListPolicy,
+) -> CitationPlan {
+    if !policy.citations {
+        return CitationPlan::Keep;
+    }
+    let (old, new) = (cached.record.citation_count, fresh.citation_count);
+    if cached.record.citations.is_none() {
+        return CitationPlan::Whole;
+    }
+    if old == new {
+        return CitationPlan::Keep;
+    }
+    match (old, new, cached.citations_as_of) {
+        (Some(old), Some(new), Some(as_of)) if new > old && cached.citations_limit.is_none() => {
+            CitationPlan::Since(published_since(as_of))
+        }
+        _ => CitationPlan::Whole,
+    }
+}
+
+/// `list` with `new` merged in: a citing paper already there is replaced in place (its link as
+/// fetched now), others are appended in the order given; links without a paperId are left out
+/// (they cannot be told apart, and are never nodes). Returns how many were added.
+pub(crate) fn merge(list: &mut Vec<Link>, new: Vec<Link>) -> usize {
+    let mut at: HashMap<String, usize> = list
+        .iter()
+        .enumerate()
+        .filter_map(|(i, link)| Some((link.paper_id.clone()?, i)))
+        .collect();
+    let mut added = 0;
+    for link in new {
+        let Some(id) = link.paper_id.clone() else {
+            continue;
+        };
+        match at.get(&id) {
+            Some(&i) => list[i] = link,
+            None => {
+                at.insert(id, list.len());
+                list.push(link);
+                added += 1;
+            }
+        }
+    }
+    added
+}
+
+/// Whether a merged list accounts for `count` less well than the list before did for its
+/// count: some citer was not in the range asked.
+fn gap_grew(old_count: Option<u64>, old_len: usize, new_count: Option<u64>, len: usize) -> bool {
+    let gap = |count: Option<u64>, len: usize| count.unwrap_or(0).saturating_sub(len as u64);
+    gap(new_count, len) > gap(old_count, old_len)
+}
+
+/// What the update found, for the log.
+#[derive(Debug, Default)]
+struct Tally {
+    checked: usize,
+    gone: usize,
+    citations_grown: usize,
+    citations_whole: usize,
+    citations_added: usize,
+    references: usize,
+    records: usize,
+}
+
+/// A paper whose lists must be asked: its cache entry, its current record and what to ask.
+struct Work {
+    cached: CachedPaper,
+    fresh: PaperRecord,
+    citations: CitationPlan,
+    references: bool,
+}
+
+/// Brings `cached` papers up to date (module documentation); every paper changed is stored the
+/// moment it is complete, so an interrupted update resumes where it stopped. Returns every
+/// paper, updated or as cached (a record the API no longer returns stays as cached, with a
+/// warning).
+pub(super) async fn update(
+    kit: &Kit,
+    cached: Vec<CachedPaper>,
+    policy: &ListPolicy,
+) -> Result<HashMap<String, CachedPaper>> {
+    let chunks: Vec<Vec<CachedPaper>> = cached
+        .chunks(BATCH_IDS)
+        .map(<[CachedPaper]>::to_vec)
+        .collect();
+    kit.progress.phase(
+        "update",
+        chunks.len() as u64,
+        &format!(
+            "{} cached papers: their current records in {} batch call(s)",
+            cached.len(),
+            chunks.len()
+        ),
+    );
+    let mut tasks = JoinSet::new();
+    for chunk in chunks {
+        let kit = kit.clone();
+        tasks.spawn(async move {
+            let _permit = kit.permit().await?;
+            let ids: Vec<String> = chunk.iter().map(|c| c.record.paper_id.clone()).collect();
+            let answers = kit.client.batch(&ids, RECORD_FIELDS).await?;
+            kit.progress.update(&kit.client.stats);
+            Ok::<_, anyhow::Error>(chunk.into_iter().zip(answers).collect::<Vec<_>>())
+        });
+    }
+    let mut have = HashMap::new();
+    let mut work = Vec::new();
+    let mut tally = Tally::default();
+    while let Some(joined) = tasks.join_next().await {
+        for (cached, answer) in joined.context("an update task failed")?? {
+            tally.checked += 1;
+            let id = cached.record.paper_id.clone();
+            let fresh = match parse_record(&id, answer) {
+                Some(fresh) if fresh.paper_id == id => fresh,
+                Some(fresh) => {
+                    tracing::warn!(
+                        "Semantic Scholar now answers {} for {id}; the cached record is kept (run without --update, with --refresh, to refetch it)",
+                        fresh.paper_id
+                    );
+                    tally.gone += 1;
+                    have.insert(id, cached);
+                    continue;
+                }
+                None => {
+                    tracing::warn!(
+                        "Semantic Scholar no longer returns the record {id}; the cached record is kept"
+                    );
+                    tally.gone += 1;
+                    have.insert(id, cached);
+                    continue;
+                }
+            };
+            let citations = citation_plan(&cached, &fresh, policy);
+            let references = fresh.reference_count != cached.record.reference_count
+                || cached.record.references.is_none();
+            if citations == CitationPlan::Keep && !references {
+                let mut paper = cached;
+                if lite(paper.record.clone()) != fresh {
+                    tally.records += 1;
+                    paper.record = PaperRecord {
+                        references: paper.record.references.take(),
+                        citations: paper.record.citations.take(),
+                        ..fresh
+                    };
+                    store(&kit.cache, &paper)?;
+                }
+                kit.progress.papers_done(1);
+                have.insert(id, paper);
+                continue;
+            }
+            work.push(Work {
+                cached,
+                fresh,
+                citations,
+                references,
+            });
+        }
+    }
+    let planned: u64 = if !policy.link_details {
+        // Nested in batch calls (see `spawn_nested`); the progress counts papers there.
+        0
+    } else {
+        work.iter()
+            .map(|w| {
+                let citations = match w.citations {
+                    CitationPlan::Keep => 0,
+                    CitationPlan::Since(_) => 1,
+                    CitationPlan::Whole => {
+                        pages_for(Some(policy.citations_wanted(w.fresh.citation_count)))
+                    }
+                };
+                let references = if w.references {
+                    pages_for(w.fresh.reference_count.map(|c| c as usize))
+                } else {
+                    0
+                };
+                citations + references
+            })
+            .sum()
+    };
+    kit.progress.phase(
+        "changes",
+        planned,
+        &format!(
+            "{} papers changed: {} citation lists, {} reference lists to ask",
+            work.len(),
+            work.iter()
+                .filter(|w| w.citations != CitationPlan::Keep)
+                .count(),
+            work.iter().filter(|w| w.references).count()
+        ),
+    );
+    let mut tasks = JoinSet::new();
+    if !policy.link_details {
+        spawn_nested(kit, &mut tasks, work, policy);
+    } else {
+        for item in work {
+            let kit = kit.clone();
+            let policy = *policy;
+            tasks.spawn(async move {
+                let _permit = kit.permit().await?;
+                let outcome = update_lists(&kit, item, &policy).await?;
+                store(&kit.cache, &outcome.0)?;
+                kit.progress.papers_done(1);
+                kit.progress.update(&kit.client.stats);
+                Ok::<_, anyhow::Error>(vec![outcome])
+            });
+        }
+    }
+    while let Some(joined) = tasks.join_next().await {
+        for (paper, done) in joined.context("an update task failed")?? {
+            tally.records += 1;
+            tally.references += usize::from(done.references);
+            tally.citations_grown += usize::from(done.since);
+            tally.citations_whole += usize::from(done.whole);
+            tally.citations_added += done.added;
+            have.insert(paper.record.paper_id.clone(), paper);
+        }
+    }
+    tracing::info!(
+        "update: {} cached papers checked, {} changed: {} with new citations ({} citations added), {} citation lists read whole, {} reference lists read again; {} no longer returned",
+        tally.checked,
+        tally.records,
+        tally.citations_grown,
+        tally.citations_added,
+        tally.citations_whole,
+        tally.references,
+        tally.gone
+    );
+    Ok(have)
+}
+
+type Updated = Result<Vec<(CachedPaper, Done)>>;
+
+/// Without link details the lists of changed papers are read whole again, nested in batch calls
+/// as a fetch reads them (packed by [`pack_batches`]: a few calls for hundreds of papers, fewer
+/// than one filtered page a paper). A paper the batch no longer returns keeps its cached lists.
+fn spawn_nested(kit: &Kit, tasks: &mut JoinSet<Updated>, work: Vec<Work>, policy: &ListPolicy) {
+    let mut by_id: HashMap<String, Work> = work
+        .into_iter()
+        .map(|w| (w.fresh.paper_id.clone(), w))
+        .collect();
+    let records: Vec<PaperRecord> = by_id.values().map(|w| w.fresh.clone()).collect();
+    let mut records = records;
+    records.sort_by(|a, b| a.paper_id.cmp(&b.paper_id));
+    for (ids, nested_citations) in pack_batches(&records, policy) {
+        let items: Vec<Work> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+        let kit = kit.clone();
+        let policy = *policy;
+        tasks.spawn(async move {
+            let _permit = kit.permit().await?;
+            let fields = batch_fields(nested_citations);
+            let answers = kit.client.batch(&ids, &fields).await?;
+            kit.progress.update(&kit.client.stats);
+            let mut out = Vec::new();
+            for (item, answer) in items.into_iter().zip(answers) {
+                let started = now_secs();
+                let id = item.fresh.paper_id.clone();
+                let paper = match parse_record(&id, answer) {
+                    Some(record) if record.paper_id == id => {
+                        let mut paper = complete(
+                            &kit.client,
+                            record,
+                            nested_citations,
+                            &policy,
+                            &kit.progress,
+                        )
+                        .await?;
+                        paper.citations_as_of = policy.citations.then_some(started);
+                        paper
+                    }
+                    _ => {
+                        tracing::warn!("Semantic Scholar no longer returns the lists of {id}; the cached ones are kept");
+                        item.cached
+                    }
+                };
+                store(&kit.cache, &paper)?;
+                kit.progress.papers_done(1);
+                let done = Done {
+                    whole: item.citations != CitationPlan::Keep,
+                    references: item.references,
+                    ..Done::default()
+                };
+                out.push((paper, done));
+            }
+            Ok(out)
+        });
+    }
+}
+
+/// What [`update_lists`] asked.
+#[derive(Debug, Default)]
+struct Done {
+    since: bool,
+    whole: bool,
+    added: usize,
+    references: bool,
+}
+
+/// The lists of one changed paper, asked as planned; the cached paper with its current record.
+async fn update_lists(kit: &Kit, work: Work, policy: &ListPolicy) -> Result<(CachedPaper, Done)> {
+    let Work {
+        cached,
+        fresh,
+        citations: plan,
+        references,
+    } = work;
+    let client = &kit.client;
+    let progress = &kit.progress;
+    let id = fresh.paper_id.clone();
+    let started = now_secs();
+    let mut done = Done::default();
+    let mut paper = CachedPaper {
+        record: PaperRecord {
+            references: cached.record.references.clone(),
+            citations: cached.record.citations.clone(),
+            ..fresh
+        },
+        ..cached.clone()
+    };
+    if references {
+        paper.record.references = Some(match paper.record.reference_count {
+            Some(0) => Vec::new(),
+            _ => page_list(client, Endpoint::References, &id, None, progress).await?,
+        });
+        done.references = true;
+    }
+    let mut whole = plan == CitationPlan::Whole;
+    if let CitationPlan::Since(range) = &plan {
+        let new = page_filtered(
+            client,
+            Endpoint::Citations,
+            &id,
+            Some(LIST_REACH),
+            Some(range),
+            progress,
+        )
+        .await?;
+        let mut list = paper.record.citations.take().unwrap_or_default();
+        done.added = merge(&mut list, new);
+        let old_len = cached.record.citations.as_ref().map_or(0, Vec::len);
+        if gap_grew(
+            cached.record.citation_count,
+            old_len,
+            paper.record.citation_count,
+            list.len(),
+        ) {
+            tracing::info!(
+                "{id}: {} citations counted, {} listed after the update (before: {} and {old_len}): a citer published before {} was indexed since; reading the whole list",
+                paper.record.citation_count.unwrap_or_default(),
+                list.len(),
+                cached.record.citation_count.unwrap_or_default(),
+                range.trim_end_matches(':')
+            );
+            progress.plan_more(pages_for(Some(
+                policy.citations_wanted(paper.record.citation_count),
+            )));
+            whole = true;
+        } else {
+            done.since = true;
+            paper.record.citations = Some(list);
+            paper.citations_as_of = Some(started);
+        }
+    }
+    if whole {
+        let wanted = policy.citations_wanted(paper.record.citation_count);
+        paper.record.citations = Some(if wanted == 0 {
+            Vec::new()
+        } else {
+            page_list(client, Endpoint::Citations, &id, Some(wanted), progress).await?
+        });
+        paper.citations_limit = policy.max_citations;
+        paper.citations_as_of = Some(started);
+        done.whole = true;
+    }
+    Ok((paper, done))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(id: Option<&str>, year: i32) -> Link {
+        Link {
+            paper_id: id.map(str::to_string),
+            year: Some(year),
+            ..Link::default()
+        }
+    }
+
+    fn cached(count: u64, len: usize, as_of: Option<u64>) -> CachedPaper {
+        CachedPaper {
+            record: PaperRecord {
+                paper_id: "p".into(),
+                citation_count: Some(count),
+                references: Some(vec![]),
+                citations: Some(vec![Link::default(); len]),
+                ..PaperRecord::default()
+            },
+            link_details: true,
+            citations_limit: None,
+            citations_as_of: as_of,
+        }
+    }
+
+    fn fresh(count: u64) -> PaperRecord {
+        PaperRecord {
+            paper_id: "p".into(),
+            citation_count: Some(count),
+            ..PaperRecord::default()
+        }
+    }
+
+    #[test]
+    fn range_starts_on_january_first_of_the_year_before_the_margin() {
+        // 2026-11-30 00:00 UTC: four weeks before is 2026-11-02.
+        assert_eq!(published_since(1_795_996_800), "2026-01-01:");
+        // 2027-01-10: four weeks before is in December 2026.
+        assert_eq!(published_since(1_799_539_200), "2026-01-01:");
+        assert_eq!(published_since(0), "1970-01-01:");
+    }
+
+    #[test]
+    fn plans_follow_the_counts() {
+        let policy = ListPolicy {
+            citations: true,
+            max_citations: None,
+            link_details: true,
+        };
+        let as_of = Some(1_795_996_800);
+        assert_eq!(
+            citation_plan(&cached(5, 5, as_of), &fresh(5), &policy),
+            CitationPlan::Keep
+        );
+        assert_eq!(
+            citation_plan(&cached(5, 5, as_of), &fresh(9), &policy),
+            CitationPlan::Since("2026-01-01:".into())
+        );
+        assert_eq!(
+            citation_plan(&cached(5, 5, as_of), &fresh(4), &policy),
+            CitationPlan::Whole,
+            "a count that fell"
+        );
+        assert_eq!(
+            citation_plan(&cached(5, 5, None), &fresh(9), &policy),
+            CitationPlan::Whole,
+            "unknown last fetch"
+        );
+        let mut capped = cached(5, 5, as_of);
+        capped.citations_limit = Some(5);
+        assert_eq!(
+            citation_plan(&capped, &fresh(9), &policy),
+            CitationPlan::Whole
+        );
+        let references_only = ListPolicy {
+            citations: false,
+            ..policy
+        };
+        assert_eq!(
+            citation_plan(&cached(5, 5, as_of), &fresh(9), &references_only),
+            CitationPlan::Keep
+        );
+    }
+
+    #[test]
+    fn merge_dedupes_by_citing_paper_and_drops_unmatched_links() {
+        let mut list = vec![
+            link(Some("a"), 2020),
+            link(None, 2020),
+            link(Some("b"), 2021),
+        ];
+        let added = merge(
+            &mut list,
+            vec![
+                link(Some("b"), 2022),
+                link(Some("c"), 2026),
+                link(None, 2026),
+                link(Some("c"), 2026),
+            ],
+        );
+        assert_eq!(added, 1);
+        let ids: Vec<Option<&str>> = list.iter().map(|l| l.paper_id.as_deref()).collect();
+        assert_eq!(ids, [Some("a"), None, Some("b"), Some("c")]);
+        assert_eq!(
+            list[2].year,
+            Some(2022),
+            "a link seen again is the newer one"
+        );
+    }
+
+    #[test]
+    fn a_gap_that_grows_means_a_missed_citer() {
+        assert!(!gap_grew(Some(10), 10, Some(12), 12));
+        assert!(gap_grew(Some(10), 10, Some(12), 11));
+        // Semantic Scholar's usual drift (count above the list) that stays the same is fine.
+        assert!(!gap_grew(Some(12), 10, Some(15), 13));
+        assert!(!gap_grew(None, 0, Some(0), 0));
+    }
+}
