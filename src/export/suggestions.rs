@@ -177,13 +177,23 @@ fn write_entry(
     let mut links = Vec::new();
     links.push(format!("[[Paper]({})]", paper_url(paper)));
     let predicted = labels::one_line(&paper.predicted_mechanism);
-    if !predicted.is_empty() && predicted != UNSPECIFIED {
+    // `uncertain` is not a mechanism: no badge to paste, a reminder to choose one instead.
+    let known = !predicted.is_empty()
+        && predicted != UNSPECIFIED
+        && predicted != crate::analysis::UNCERTAIN;
+    if known {
         links.push(format!(
             "![](https://img.shields.io/badge/{}-orange)",
             escape::shields_label(&predicted)
         ));
     }
     let _ = writeln!(out, "  {}\n", links.join(" "));
+    if !known {
+        let _ = writeln!(
+            out,
+            "  <!-- mechanism: none stands out in the evidence; add its badge by hand -->"
+        );
+    }
     let _ = writeln!(
         out,
         "  <!-- {} -->",
@@ -290,6 +300,17 @@ mod tests {
         assert!(md.contains("- **[1] Old \\*bold\\* work**"));
         assert!(md.find("## Candidates") < md.find("## Foundations"));
         assert!(md.contains("confidence 0.75"));
+    }
+
+    #[test]
+    fn an_uncertain_prediction_gets_no_badge_but_a_reminder() {
+        let paper = MissingPaper {
+            predicted_mechanism: crate::analysis::UNCERTAIN.into(),
+            ..missing(MissingKind::Candidate, "A paper", 1.0)
+        };
+        let out = entry_markdown(&Analysis::default(), 1, &paper);
+        assert!(!out.contains("img.shields.io"), "{out}");
+        assert!(out.contains("add its badge by hand"), "{out}");
     }
 
     #[test]
