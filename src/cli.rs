@@ -298,7 +298,8 @@ pub struct ApiArgs {
     /// records (one batch call per 500), the citations published since each paper's last fetch
     /// for papers whose citation count changed, the references of papers whose reference count
     /// changed. Papers not in the cache are fetched in full (an empty cache: a full fetch).
-    #[arg(long, conflicts_with = "refresh")]
+    /// Not with --refresh, --snapshot or --offline (which ask nothing).
+    #[arg(long, conflicts_with_all = ["refresh", "snapshot", "offline"])]
     pub update: bool,
     /// Skip each link's isInfluential and intents: take the reference and citation lists nested
     /// in the batch answer instead of paging them (about two requests a paper fewer, 86 instead

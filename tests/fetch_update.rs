@@ -516,17 +516,25 @@ fn an_empty_nested_citation_list_falls_back_to_pages() {
 }
 
 #[test]
-fn update_is_a_fetch_and_run_option_that_excludes_refresh() {
+fn update_is_a_fetch_and_run_option_that_excludes_refresh_snapshot_and_offline() {
     let dir = tempfile::tempdir().unwrap();
-    let refused = citegraph_in(dir.path())
-        .args(["fetch", "--update", "--refresh", "--offline"])
-        .assert()
-        .failure();
-    let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
-    assert!(
-        stderr.contains("--update") && stderr.contains("--refresh"),
-        "{stderr}"
-    );
+    // Refused before anything is read or asked: each of these asks nothing to update from.
+    for (command, other) in [
+        ("fetch", vec!["--refresh"]),
+        ("run", vec!["--offline"]),
+        ("fetch", vec!["--snapshot", "world.jsonl"]),
+    ] {
+        let refused = citegraph_in(dir.path())
+            .args([command, "--update"])
+            .args(&other)
+            .assert()
+            .failure();
+        let stderr = String::from_utf8_lossy(&refused.get_output().stderr).into_owned();
+        assert!(
+            stderr.contains("--update") && stderr.contains(other[0]),
+            "{command} {other:?}: {stderr}"
+        );
+    }
     for command in ["fetch", "run"] {
         let help = citegraph_in(dir.path())
             .args([command, "--help"])
