@@ -161,7 +161,7 @@ pub fn snapshot_import_job(settings: &Settings, file: &Path) -> Result<Report> {
 pub fn analyze_job(settings: &Settings) -> Result<Report> {
     let catalog = load_catalog(settings)?;
     let corpus = fetch_records(&catalog, settings, false)?;
-    let (analysis, graph) = analyze(&catalog, &corpus, settings, false)?;
+    let (analysis, graph, _) = analyze(&catalog, &corpus, settings, false)?;
     let stage = begin(&settings.locations)?;
     let written = export::write_analysis(&analysis, &graph, stage.dir())?;
     finish(stage, analysis::summary_text(&analysis), written)
@@ -181,8 +181,10 @@ pub fn render_job(settings: &Settings) -> Result<Report> {
 /// kept under `OUTPUT/history/<time>/` and `digest.json` / `digest.md` say what changed since.
 pub fn run_job(settings: &Settings) -> Result<Report> {
     let catalog = load_catalog(settings)?;
-    let corpus = fetch_records(&catalog, settings, true)?;
-    let (analysis, graph) = analyze(&catalog, &corpus, settings, true)?;
+    let mut corpus = fetch_records(&catalog, settings, true)?;
+    let (analysis, graph, expansion_requests) = analyze(&catalog, &corpus, settings, true)?;
+    // The summary's request count covers the run: the fetch's and the expansion's.
+    corpus.requests += expansion_requests;
     let previous = previous_run(&settings.locations.output_dir);
     let stage = begin(&settings.locations)?;
     if previous.is_some() {
@@ -271,13 +273,13 @@ fn fetch_records(catalog: &Catalog, settings: &Settings, network: bool) -> Resul
 
 /// The works, the graph of works, then the metrics on it; the expansion lists of thin-evidence
 /// missing papers from the cache, and from the API when `network` (and not offline, and the
-/// records do not come from a snapshot).
+/// records do not come from a snapshot). Also returns the requests the expansion made.
 fn analyze(
     catalog: &Catalog,
     corpus: &Corpus,
     settings: &Settings,
     network: bool,
-) -> Result<(analysis::Analysis, crate::graph::CitationGraph)> {
+) -> Result<(analysis::Analysis, crate::graph::CitationGraph, u64)> {
     let options = &settings.analyze;
     let started = std::time::Instant::now();
     let works = crate::works::identify(corpus);
@@ -302,6 +304,7 @@ fn analyze(
             || !network
             || matches!(settings.source, RecordSource::Snapshot(_)),
     };
+    let mut expansion_requests = 0;
     let analysis = analysis::analyze_with(
         &graph,
         catalog,
@@ -310,6 +313,7 @@ fn analyze(
         options.expand,
         |requests| {
             let (expansions, stats) = s2::expand(requests, options.expand, &settings.fetch, &env)?;
+            expansion_requests = stats.requests;
             if stats.skipped > 0 && env.offline {
                 tracing::info!(
                     "expansion: {} of {} lists are not cached (no request: {}); those papers are scoped on the catalogue's links",
@@ -321,7 +325,7 @@ fn analyze(
             Ok(expansions)
         },
     )?;
-    Ok((analysis, graph))
+    Ok((analysis, graph, expansion_requests))
 }
 
 fn begin(locations: &Locations) -> Result<StagedOutput> {

@@ -52,7 +52,7 @@ fn run(dir: &Path, url: &str, expand: &str) -> String {
         .args(["--expand", expand])
         .assert()
         .success();
-    String::from_utf8_lossy(&out.get_output().stderr).into_owned()
+    String::from_utf8_lossy(&out.get_output().stdout).into_owned()
 }
 
 /// The paper ids of a world list (items are objects with a `paperId`, which may be null).
@@ -79,12 +79,14 @@ fn expansion_is_budgeted_cached_and_counts_the_neighbourhood() {
 
     // The records are cached: every request of this run is an expansion.
     let budget = 12;
-    run(dir.path(), &mock.url(), &budget.to_string());
+    let stdout = run(dir.path(), &mock.url(), &budget.to_string());
     let asked = mock.log().len();
     assert!(
         asked > 0 && asked <= budget,
         "{asked} requests for --expand {budget}"
     );
+    // The summary counts them.
+    assert_eq!(requests_of(&stdout), asked, "{stdout}");
     assert_eq!(
         asked,
         mock.count(Endpoint::Citations) + mock.count(Endpoint::References)
