@@ -217,15 +217,7 @@ impl UnitLevel {
     ) -> usize {
         let n = self.degree.len();
         let two_m = self.two_m;
-        // Labels renumbered like the nodes, so that singletons are their own node's number.
-        let mut label = vec![0u32; n];
-        for (v, &c) in community.iter().enumerate() {
-            label[self.new_of[v] as usize] = self.new_of[c as usize];
-        }
-        let mut total = vec![0u32; n];
-        for v in 0..n {
-            total[label[v] as usize] += self.degree[v];
-        }
+        let (mut label, mut total) = self.start(community);
         let mut order: Vec<u32> = (0..n as u32).collect();
         rng.shuffle(&mut order);
         let mut queue: VecDeque<u32> = order.iter().map(|&v| self.new_of[v as usize]).collect();
@@ -315,14 +307,7 @@ impl UnitLevel {
 
         let n = self.degree.len();
         let two_m = self.two_m;
-        let mut label = vec![0u32; n];
-        for (v, &c) in community.iter().enumerate() {
-            label[self.new_of[v] as usize] = self.new_of[c as usize];
-        }
-        let mut total = vec![0u32; n];
-        for v in 0..n {
-            total[label[v] as usize] += self.degree[v];
-        }
+        let (mut label, mut total) = self.start(community);
         let mut order: Vec<u32> = (0..n as u32).collect();
         rng.shuffle(&mut order);
         // The pass order: the seeded order of the nodes, by their position in it.
@@ -346,7 +331,10 @@ impl UnitLevel {
                     .par_iter()
                     .with_min_len(256)
                     .map_init(Vec::new, |labels: &mut Vec<u32>, &v| {
-                        (v, self.best_move(v, label_now, total_now, labels, resolution, two_m))
+                        (
+                            v,
+                            self.best_move(v, label_now, total_now, labels, resolution, two_m),
+                        )
                     })
                     .filter(|&(v, best)| best != label_now[v as usize])
                     .collect();
@@ -360,7 +348,7 @@ impl UnitLevel {
                     total[best as usize] += degree;
                     label[v as usize] = best;
                 }
-                let label_now = &label;
+                let (label_now, active) = (&label, &active);
                 let activated: Vec<u32> = moves
                     .par_iter()
                     .with_min_len(64)
@@ -384,6 +372,21 @@ impl UnitLevel {
             *c = label[self.new_of[v] as usize];
         }
         visits
+    }
+
+    /// The labels of `community` renumbered like the nodes (so that singletons are their own
+    /// node's number), and each label's degree sum.
+    fn start(&self, community: &[u32]) -> (Vec<u32>, Vec<u32>) {
+        let n = self.degree.len();
+        let mut label = vec![0u32; n];
+        for (v, &c) in community.iter().enumerate() {
+            label[self.new_of[v] as usize] = self.new_of[c as usize];
+        }
+        let mut total = vec![0u32; n];
+        for v in 0..n {
+            total[label[v] as usize] += self.degree[v];
+        }
+        (label, total)
     }
 
     fn neighbors_of(&self, v: u32) -> &[u32] {
