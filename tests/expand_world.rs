@@ -92,6 +92,14 @@ fn expansion_is_budgeted_cached_and_counts_the_neighbourhood() {
         mock.count(Endpoint::Citations) + mock.count(Endpoint::References)
     );
     let missing = rows(&dir.path().join("output/missing.csv"));
+    // Fetched from the API, the missing papers carry their venue and authors (their entries are
+    // pasted into lists): every row whose world paper lists authors has them.
+    for row in &missing {
+        let listed = world[row["paper_id"].as_str()]["authors"]
+            .as_array()
+            .is_some_and(|a| !a.is_empty());
+        assert_eq!(!row["authors"].is_empty(), listed, "{row:?}");
+    }
     let expanded: Vec<&Row> = missing
         .iter()
         .filter(|r| !r["neighbourhood_links"].is_empty())

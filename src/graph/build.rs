@@ -353,6 +353,12 @@ fn node_data(paper_id: String, source: Source, corpus: &Corpus) -> PaperNode {
                 node.title = link.title.clone().unwrap_or_default();
                 node.year = link.year;
                 node.citation_count = link.citation_count;
+                node.venue = link
+                    .venue
+                    .as_deref()
+                    .filter(|v| !v.trim().is_empty())
+                    .map(str::to_string);
+                node.authors = link.authors.iter().filter_map(|a| a.name.clone()).collect();
             }
         }
         Source::OtherLink(position) => {

@@ -80,6 +80,16 @@ pub struct Link {
     pub external_ids: BTreeMap<String, serde_json::Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub citation_count: Option<u64>,
+    /// The other paper's venue and authors (asked since the missing-paper entries are pasted
+    /// into lists: without them an entry fetched from the API had no author line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub authors: Vec<Author>,
     #[serde(default, deserialize_with = "null_default")]
     pub is_influential: bool,
     #[serde(default, deserialize_with = "null_default")]

@@ -41,15 +41,25 @@ pub(super) const RECORD_FIELDS: &str =
     "paperId,externalIds,title,year,venue,publicationDate,authors,\
 citationCount,influentialCitationCount,referenceCount";
 /// The other paper's fields in a nested list (the batch only takes paper fields there).
-const NESTED_FIELDS: [&str; 5] = ["paperId", "title", "year", "externalIds", "citationCount"];
+const NESTED_FIELDS: [&str; 7] = [
+    "paperId",
+    "title",
+    "year",
+    "externalIds",
+    "citationCount",
+    "venue",
+    "authors",
+];
 /// Fields of a `/references` or `/citations` page: the other paper's, by their plain names,
 /// beside the link's own.
-const PAGE_FIELDS: &str = "title,year,externalIds,citationCount,isInfluential,intents";
+const PAGE_FIELDS: &str =
+    "title,year,externalIds,citationCount,venue,authors,isInfluential,intents";
 
 /// Ids per batch call (the API's maximum).
 pub(super) const BATCH_IDS: usize = 500;
-/// Nested items per batch call: about 400 bytes each, this keeps an answer near 8 MB, under the
-/// API's 10 MB cap.
+/// Nested items per batch call: estimated from the records' counts, which run above the items
+/// listed (about 400 bytes each, 700 with venue and authors); an answer over the API's 10 MB cap
+/// comes back as a too-large 400 or a 504, and `Client::batch` splits that batch and asks again.
 const BATCH_NESTED_ITEMS: u64 = 20_000;
 /// Items per page (the API's maximum `limit`).
 const PAGE_LIMIT: usize = 1_000;
