@@ -140,15 +140,7 @@ pub fn to_markdown(digest: &Digest, new: &Analysis) -> String {
         digest.venue_changes.len(),
     );
     for v in &digest.venue_changes {
-        let show = |venue: &Option<String>, year: Option<i32>| {
-            let venue = venue.as_deref().map_or("no venue".to_string(), |v| {
-                escape::markdown(&labels::one_line(v))
-            });
-            match year {
-                Some(y) => format!("{venue} {y}"),
-                None => venue,
-            }
-        };
+        let show = venue_and_year;
         let _ = writeln!(
             out,
             "- `{}` {}: {} -> **{}**",
@@ -234,4 +226,34 @@ fn candidate_row<'a>(paper: &NewCiting, new: &'a Analysis) -> Option<&'a Missing
     new.missing
         .iter()
         .find(|m| m.kind == MissingKind::Candidate && m.paper_id == paper.paper_id)
+}
+
+/// "Venue Year" as the digest shows a venue change; a venue string that already ends with its
+/// year ("ICLR 2025") is not given it twice.
+fn venue_and_year(venue: &Option<String>, year: Option<i32>) -> String {
+    let venue = venue.as_deref().map_or("no venue".to_string(), |v| {
+        escape::markdown(&labels::one_line(v))
+    });
+    match year {
+        Some(y) if !venue.ends_with(&y.to_string()) => format!("{venue} {y}"),
+        _ => venue,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::venue_and_year;
+
+    #[test]
+    fn a_venue_with_its_year_is_not_given_it_twice() {
+        assert_eq!(
+            venue_and_year(&Some("CVPR".into()), Some(2025)),
+            "CVPR 2025"
+        );
+        assert_eq!(
+            venue_and_year(&Some("ICLR 2025".into()), Some(2025)),
+            "ICLR 2025"
+        );
+        assert_eq!(venue_and_year(&None, None), "no venue");
+    }
 }
