@@ -17,6 +17,7 @@
 pub mod analysis;
 pub mod cache;
 pub mod catalog;
+pub mod clock;
 pub mod export;
 pub mod fsutil;
 pub mod graph;

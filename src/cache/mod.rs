@@ -8,8 +8,9 @@
 //! either the old file or the new one, never half of one. A file that does not parse anyway (cut
 //! by a full disk, edited by hand) is reported as [`Read::Corrupt`] and refetched by the caller.
 
+use crate::clock::now_secs;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -182,13 +183,6 @@ fn decode_entry<T: DeserializeOwned>(bytes: &[u8]) -> Result<Entry<T>, String> {
         ));
     }
     serde_json::from_slice(bytes).map_err(|err| format!("not a cache entry ({err})"))
-}
-
-fn now_secs() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0)
 }
 
 #[cfg(test)]

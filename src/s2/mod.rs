@@ -12,6 +12,7 @@ mod expand;
 mod fetch;
 mod policy;
 mod progress;
+mod requests;
 mod resolve;
 mod snapshot;
 mod update;

@@ -30,11 +30,12 @@ use anyhow::{Context, Result};
 use tokio::task::JoinSet;
 
 use super::client::Endpoint;
-use super::fetch::{
-    batch_fields, complete, now_secs, pack_batches, page_filtered, page_list, pages_for,
-    parse_record, store, Kit, BATCH_IDS, RECORD_FIELDS,
-};
 use super::policy::{lite, CachedPaper, ListPolicy, LIST_REACH};
+use super::requests::{
+    batch_fields, complete, pack_batches, page_filtered, page_list, pages_for, parse_record, store,
+    Kit, BATCH_IDS, RECORD_FIELDS,
+};
+use crate::clock::now_secs;
 use crate::records::{Link, PaperRecord};
 
 /// How long before a paper's last fetch its citations are asked again: Semantic Scholar indexes
@@ -55,7 +56,7 @@ pub(crate) enum CitationPlan {
 /// The `publicationDateOrYear` range of an update whose last fetch was at `as_of` (seconds
 /// since the Unix epoch): `YYYY-01-01:`, YYYY the year of `as_of` less the margin.
 pub(crate) fn published_since(as_of: u64) -> String {
-    let stamp = crate::watch::utc_stamp(as_of.saturating_sub(LATE_INDEXING_MARGIN));
+    let stamp = crate::clock::utc_stamp(as_of.saturating_sub(LATE_INDEXING_MARGIN));
     format!("{}-01-01:", &stamp[..4])
 }
 

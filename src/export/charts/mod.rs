@@ -148,7 +148,7 @@ impl CalendarDate {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         // utc_stamp is `YYYY-MM-DDTHH-MM-SSZ`: its first ten characters are the date.
-        let stamp = crate::watch::utc_stamp(seconds);
+        let stamp = crate::clock::utc_stamp(seconds);
         Self::parse(stamp.get(..10).unwrap_or_default()).unwrap_or(CalendarDate {
             year: 1970,
             month: 1,
