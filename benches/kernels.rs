@@ -73,11 +73,11 @@ fn graphs(n: usize) -> (Csr, UndirectedCsr) {
     (csr, undirected)
 }
 
-/// The Leiden options `citegraph analyze` uses at `n` nodes (`analysis::analyze`: 8 trials up to
-/// 200,000 nodes, 2 beyond).
-fn leiden_options(n: usize) -> LeidenOptions {
+/// The Leiden options `citegraph analyze` uses on a graph of `links` citation links
+/// ([`citegraph::analysis::default_trials`]: 8 trials up to 50,000 links, 2 beyond).
+fn leiden_options(links: usize) -> LeidenOptions {
     LeidenOptions {
-        trials: if n > 200_000 { 2 } else { 8 },
+        trials: citegraph::analysis::default_trials(links),
         ..LeidenOptions::default()
     }
 }
@@ -156,11 +156,11 @@ fn leiden_one_trial(bencher: Bencher, n: usize) {
     bencher.bench_local(|| leiden(black_box(&undirected), &options));
 }
 
-/// As the analysis runs it (8 trials up to 200k nodes).
+/// As the analysis runs it.
 #[divan::bench(args = SIZES, sample_count = 5)]
 fn leiden_default(bencher: Bencher, n: usize) {
-    let (_, undirected) = graphs(n);
-    let options = leiden_options(n);
+    let (csr, undirected) = graphs(n);
+    let options = leiden_options(csr.edge_count());
     bencher.bench_local(|| leiden(black_box(&undirected), &options));
 }
 
@@ -208,12 +208,12 @@ fn read_edge_list(path: &std::path::Path) -> anyhow::Result<Csr> {
 
 /// `CITEGRAPH_BENCH_ONLY=leiden`: Leiden alone on the graph at `path` (the undirected simple
 /// graph, as igraph and leidenalg get it in `bench/leiden.py`), with the analysis' options unless
-/// `CITEGRAPH_LEIDEN_TRIALS` / `_PARALLEL_MIN` / `_MAX_ITERATIONS` / `_TOLERANCE` say otherwise; seconds of the call,
+/// `CITEGRAPH_LEIDEN_TRIALS` / `_MAX_ITERATIONS` / `_TOLERANCE` say otherwise; seconds of the call,
 /// modularity and community count as JSON.
 fn leiden_only(path: &std::path::Path) -> anyhow::Result<()> {
     let csr = read_edge_list(path)?;
     let undirected = csr.undirected();
-    let mut options = leiden_options(csr.node_count());
+    let mut options = leiden_options(csr.edge_count());
     let var = |name: &str| {
         std::env::var(name)
             .ok()
@@ -221,9 +221,6 @@ fn leiden_only(path: &std::path::Path) -> anyhow::Result<()> {
     };
     if let Some(trials) = var("CITEGRAPH_LEIDEN_TRIALS") {
         options.trials = trials;
-    }
-    if let Some(min) = var("CITEGRAPH_LEIDEN_PARALLEL_MIN") {
-        options.parallel_min_nodes = min;
     }
     if let Some(iterations) = var("CITEGRAPH_LEIDEN_MAX_ITERATIONS") {
         options.max_iterations = iterations;
@@ -247,7 +244,6 @@ fn leiden_only(path: &std::path::Path) -> anyhow::Result<()> {
             "modularity": partition.modularity,
             "communities": partition.count,
             "trials": options.trials,
-            "parallel_min_nodes": options.parallel_min_nodes,
             "threads": rayon::current_num_threads(),
         })
     );
@@ -280,7 +276,7 @@ fn steps(path: &std::path::Path) -> anyhow::Result<()> {
     black_box(core_number(&undirected));
     time("core", start);
     let start = Instant::now();
-    let partition = leiden(&undirected, &leiden_options(n))?;
+    let partition = leiden(&undirected, &leiden_options(csr.edge_count()))?;
     time("leiden", start);
     let start = Instant::now();
     let cocited = cocitation(&csr, &PairOptions::default())?;

@@ -363,7 +363,7 @@ pub struct AnalyzeArgs {
     #[arg(long, default_value_t = AnalyzeOptions::default().seed, value_name = "N")]
     pub seed: u64,
     /// Leiden runs (seeds derived from --seed, run in parallel), the best modularity kept
-    /// [default: 8 up to 200,000 nodes, else 2].
+    /// [default: 8 up to 50,000 citation links, else 2].
     #[arg(long, value_name = "N")]
     pub community_trials: Option<usize>,
     /// Leiden's modularity resolution gamma: above 1 gives more, smaller communities.
