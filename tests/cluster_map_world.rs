@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 use analyze_support::analyze_world;
 use citegraph::analysis::{MAP_FOUNDATIONS, MAP_NEIGHBOURS};
 use citegraph::export::charts::{
-    draw_figures, plan_cluster_map, LegendKey, Palette, Shape, COLORED_CLUSTERS, NAME_MAX_DISTANCE,
-    SIDE_LEGEND_MIN_WIDTH,
+    draw_figures, plan_cluster_map, LegendKey, Palette, Shape, COLORED_CLUSTERS,
+    MIN_COLORED_PAPERS, NAME_MAX_DISTANCE, SIDE_LEGEND_MIN_WIDTH,
 };
 use citegraph::export::labels::community_name;
 use citegraph::export::RenderOptions;
@@ -203,7 +203,11 @@ fn the_map_keeps_markers_inside_names_near_and_lists_the_clusters() {
             .iter()
             .filter(|i| i.key == LegendKey::Colour)
             .collect();
-        let coloured = ranked.len().min(COLORED_CLUSTERS);
+        let coloured = ranked
+            .iter()
+            .take(COLORED_CLUSTERS)
+            .filter(|r| r.1 >= MIN_COLORED_PAPERS)
+            .count();
         let listed: Vec<Option<u32>> = colours.iter().map(|i| i.community).collect();
         let mut expected: Vec<Option<u32>> = ranked[..coloured].iter().map(|r| Some(r.0)).collect();
         if ranked.len() > coloured {

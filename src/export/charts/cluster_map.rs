@@ -2,39 +2,51 @@
 //! the top foundations placed by a layout of their co-citation and coupling similarity
 //! ([`crate::analysis::MapNetwork`]), coloured by cluster (the Leiden community), sized by
 //! PageRank rank, shaped by mechanism, each coloured cluster named on the map, with a legend.
+//! The [`COLORED_CLUSTERS`] clusters with most map papers get a colour each, when they have at
+//! least [`MIN_COLORED_PAPERS`]; the rest are gray.
 //!
 //! Layout: ForceAtlas2 (the `fa2` crate, as the report's interactive map; Jacomy et al. 2014,
 //! PLoS ONE 9(6): e98679) on the papers with at least one similarity link, each link weighted by
 //! its similarity (Salton's co-citation cosine + Salton's coupling cosine), strong gravity,
 //! from start positions on a circle ordered by community, single-threaded, 300 iterations: the
 //! same analysis gives the same map. The 2nd to 98th percentiles of each axis fill the plot and
-//! the few papers beyond sit on its border. The plot is padded by the largest marker's reach, so
-//! every marker lies whole inside the frame. Papers with no link are not laid out (they would
+//! the few papers beyond sit on its border. The plot is padded by the largest marker's reach (a
+//! diamond's tips reach 1.15 radii) and its white edge, so every marker lies whole inside the
+//! frame. Papers with no link are not laid out (they would
 //! drift to the rim and shrink the rest): they sit in a strip under the map, counted in it.
 //!
 //! Names: each coloured cluster gets a compact name on the map, `C3: adaptive kv` (its id and
 //! first distinctive term; the full name is in the communities figure and `clusters.csv`), in
 //! bold on a white box framed in its colour, placed near its *anchor*: the cluster's densest
 //! spot, the marker of the cluster with the highest Gaussian kernel density of the cluster's
-//! markers (bandwidth 8% of the plot's shorter side). A cluster that the layout mixes with others
-//! has a centroid in no man's land; its densest spot is where its papers are. Names are placed
-//! largest cluster first, each at the candidate spot (its anchor, then rings around it) of
-//! lowest cost = distance from the anchor to the box in box heights + 0.6 per marker the box
-//! covers (0.3 when only its edge is covered) + 3 per other cluster's anchor it covers, among the
-//! spots inside the plot that overlap no name placed before; within 30% of the plot's shorter
-//! side when any such spot is free. A name that does not sit on its anchor gets a thin leader
-//! line to it.
+//! markers (bandwidth half the cluster's spread, the root mean square distance of its markers
+//! from their centroid, and at least 4% of the plot's shorter side: the broad middle of a big
+//! cluster, the core of a small one). A cluster that the layout mixes with others has a centroid
+//! in no man's land; its densest spot is where its papers are. A name goes to the
+//! candidate spot (centred on its anchor, then on rings around it, 24 directions each) of lowest
+//! cost, in box heights: the distance from the anchor to the box, + 1.5 per marker whose centre
+//! the box covers (scaled by the marker's radius over the largest's, half that when only its edge
+//! is under the box), + 2 per other cluster's anchor under the box, + 6 per leader line crossing
+//! another name's box or leader line; among the spots inside the plot that keep a 4 px gap from
+//! every other name, and within [`NAME_MAX_DISTANCE`] (25%) of the plot's shorter side when such
+//! a spot is free. Names are placed largest cluster first, then each moved to its cheapest spot
+//! given all the others, twice over. A name that does not hold its anchor gets a thin leader line
+//! to it, and the anchor's marker is drawn over the line's end. The placement is deterministic:
+//! no random choice, ties to the first candidate.
 //!
-//! Legend: the cluster colours (swatch and name, largest first, then the gray of the other
-//! clusters), the marker shapes (the four most common mechanisms, other mechanisms, no mechanism
-//! badge, foundations) and the size rule. Under the map in two columns at one column width
-//! (1050 px); beside the map in one column, with longer names, when the figure is at least
-//! [`SIDE_LEGEND_MIN_WIDTH`] wide. Legend names are the longest of the full name, the first two
-//! terms, the first term that fits.
+//! Legend: the cluster colours (a flat bar, unlike any marker shape, and the name; largest
+//! first, then "N other clusters" in gray), the marker shapes in neutral gray (the four most
+//! common mechanisms, "Other" mechanisms as circles, "Unspecified" (no mechanism badge) as
+//! crosses, foundations as rings; only the shapes drawn), and the size rule. Under the map at one
+//! column width (1050 px), the colours in two columns, the shapes in as many (up to three) as
+//! fit; beside the map in one column when the figure is at least [`SIDE_LEGEND_MIN_WIDTH`] wide
+//! (2100 px = 7 in has it). Legend names are the full names when they all fit, else each cluster's
+//! first two terms, or its first where two do not fit.
 //!
 //! `--hide-unspecified`: the catalogue papers without a mechanism badge are not drawn and have no
-//! legend entry; the layout is the same as without the flag (they are still placed), so that the
-//! other papers keep their places, and the caption and a note under the legend say how many were
+//! legend entry (the other figures leave them out of their counts the same way); the layout and
+//! the clusters' colours are computed with them, as without the flag, so that the other papers
+//! keep their places and colours, and the caption and a note under the legend say how many were
 //! left out.
 
 use std::collections::{BTreeMap, HashMap};
@@ -52,6 +64,9 @@ use crate::export::labels::{community_name, one_line};
 
 /// Clusters that get a colour (and a name on the map), by their number of map papers.
 pub const COLORED_CLUSTERS: usize = 8;
+/// The fewest map papers a coloured cluster has: a paper or two alone in their community (a
+/// foundation, say) is no cluster on the map, and would take a colour and a name by the tie-break.
+pub const MIN_COLORED_PAPERS: usize = 3;
 
 /// The narrowest figure (pixels at 300 dpi) whose legend goes beside the map rather than under
 /// it: 1600 px = 5.3 in; the two-column width (2100 px) has it.
@@ -80,6 +95,10 @@ const CROSSING_COST: f64 = 6.0;
 /// How far from its anchor a name may go when a spot that close is free, as a share of the
 /// plot's shorter side.
 pub const NAME_MAX_DISTANCE: f64 = 0.25;
+/// The anchor's kernel bandwidth: this share of the cluster's spread (root mean square distance
+/// of its markers from their centroid), at least this share of the plot's shorter side.
+const ANCHOR_SPREAD_BANDWIDTH: f64 = 0.5;
+const ANCHOR_MIN_BANDWIDTH: f64 = 0.04;
 /// Shape keys of the legend (shapes carry no colour).
 const KEY_GRAY: Rgb = (0x55, 0x55, 0x55);
 
@@ -384,6 +403,7 @@ impl ClusterMap {
         let clusters: Vec<ColoredCluster> = ranked
             .iter()
             .take(COLORED_CLUSTERS)
+            .filter(|&&(_, n)| n >= MIN_COLORED_PAPERS)
             .enumerate()
             .map(|(i, &(id, _))| ColoredCluster {
                 community: id,
@@ -808,8 +828,7 @@ impl ClusterMap {
     /// density among the cluster's markers (ties to the first), in cluster order; None for a
     /// cluster with no such marker.
     fn anchors(&self, plot: &Rect, markers: &[PlacedMarker]) -> Vec<Option<(f64, f64)>> {
-        let bandwidth = 0.08 * plot.width().min(plot.height());
-        let two_h2 = 2.0 * bandwidth * bandwidth;
+        let least = ANCHOR_MIN_BANDWIDTH * plot.width().min(plot.height());
         self.clusters
             .iter()
             .map(|cluster| {
@@ -818,6 +837,22 @@ impl ClusterMap {
                     .filter(|m| m.linked && m.community == cluster.community)
                     .map(|m| (m.x, m.y))
                     .collect();
+                if points.is_empty() {
+                    return None;
+                }
+                let n = points.len() as f64;
+                let (cx, cy) = (
+                    points.iter().map(|p| p.0).sum::<f64>() / n,
+                    points.iter().map(|p| p.1).sum::<f64>() / n,
+                );
+                let spread = (points
+                    .iter()
+                    .map(|p| (p.0 - cx).powi(2) + (p.1 - cy).powi(2))
+                    .sum::<f64>()
+                    / n)
+                    .sqrt();
+                let bandwidth = (ANCHOR_SPREAD_BANDWIDTH * spread).max(least);
+                let two_h2 = 2.0 * bandwidth * bandwidth;
                 let mut best: Option<(f64, (f64, f64))> = None;
                 for &(x, y) in &points {
                     let density: f64 = points
@@ -1210,12 +1245,17 @@ impl Chart for ClusterMap {
             "{catalog} catalogue papers and the top {} foundations (rings), placed by \
              ForceAtlas2 on their similarity (Salton's co-citation cosine + Salton's coupling \
              cosine, each paper's 10 most similar kept): similar papers sit together. Colour: \
-             cluster (Leiden community; the {} with most papers on the map coloured, the rest \
-             gray), each named on the map by its id and first distinctive term at its densest \
+             cluster (Leiden community; the {} with most papers on the map, at least \
+             {MIN_COLORED_PAPERS}, coloured, the rest gray), each named on the map by its id and first distinctive term at its densest \
              spot or joined to it by a leader line (full names in the communities figure and \
-             clusters.csv); size: PageRank rank; shape: mechanism (crosses: no mechanism badge).",
+             clusters.csv); size: PageRank rank; shape: mechanism{}.",
             self.foundations,
-            self.clusters.len()
+            self.clusters.len(),
+            if self.shape_legend.iter().any(|(_, s)| *s == Shape::Cross) {
+                " (crosses: no mechanism badge)"
+            } else {
+                ""
+            }
         );
         let unlinked = self.unlinked();
         if unlinked > 0 {
@@ -1556,7 +1596,8 @@ mod tests {
     #[test]
     fn markers_stay_inside_names_stay_near_and_the_legend_follows_the_clusters() {
         ensure();
-        // Ten clusters of distinct sizes: eight coloured, two gray.
+        // Ten clusters of distinct sizes: eight coloured, two gray; then two of two papers,
+        // gray too however few clusters there are.
         let sizes: Vec<usize> = (0..10).map(|c| 40 - 3 * c).collect();
         let analysis = synthetic(&sizes);
         let palette = Palette::new(&analysis);
@@ -1628,6 +1669,31 @@ mod tests {
             // The same analysis gives the same plan.
             assert_eq!(ClusterMap::new(&analysis, &palette).plan(&st), plan);
         }
+    }
+
+    #[test]
+    fn a_paper_or_two_alone_are_no_coloured_cluster() {
+        ensure();
+        let analysis = synthetic(&[20, 12, 3, 2, 2]);
+        let palette = Palette::new(&analysis);
+        let st = Style::new(1050);
+        let plan = ClusterMap::new(&analysis, &palette).plan(&st);
+        check_plan(&plan, &st);
+        let named: Vec<u32> = plan.labels.iter().map(|l| l.community).collect();
+        assert_eq!(named, [0, 1, 2]);
+        let legend: Vec<(Option<u32>, &str)> = plan
+            .legend
+            .iter()
+            .filter(|i| i.key == LegendKey::Colour)
+            .map(|i| (i.community, i.label.as_str()))
+            .collect();
+        assert_eq!(legend.len(), 4);
+        assert_eq!(legend[3], (None, "2 other clusters"));
+        assert!(plan
+            .markers
+            .iter()
+            .filter(|m| m.community >= 3)
+            .all(|m| m.color == OTHER_CLUSTER));
     }
 
     #[test]

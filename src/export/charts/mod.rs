@@ -36,7 +36,7 @@ use crate::export::{OutputFile, RenderOptions};
 use canvas::Canvas;
 pub use cluster_map::{
     plan_cluster_map, ClusterMapPlan, LegendItem, LegendKey, PlacedLabel, PlacedMarker, Shape,
-    COLORED_CLUSTERS, NAME_MAX_DISTANCE, SIDE_LEGEND_MIN_WIDTH,
+    COLORED_CLUSTERS, MIN_COLORED_PAPERS, NAME_MAX_DISTANCE, SIDE_LEGEND_MIN_WIDTH,
 };
 pub use palette::Palette;
 use style::Style;
