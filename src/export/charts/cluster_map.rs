@@ -784,7 +784,7 @@ impl ClusterMap {
         }
         let strip_height = self.strip_height(st, &plot);
         let strip =
-            (strip_height > 0.0).then(|| (plot.x0, plot.y1, plot.x1, plot.y1 + strip_height));
+            (strip_height > 0.0).then_some((plot.x0, plot.y1, plot.x1, plot.y1 + strip_height));
         let labels = self.place_labels(st, &plot, &markers);
         let (legend_x0, legend_width, legend_top) = if Self::side_legend(st) {
             let width = Self::side_legend_width(st);
