@@ -1672,6 +1672,26 @@ mod tests {
     }
 
     #[test]
+    fn the_narrowest_and_widest_figures_still_place_everything() {
+        ensure();
+        let analysis = synthetic(&[20, 12, 6]);
+        let palette = Palette::new(&analysis);
+        let map = ClusterMap::new(&analysis, &palette);
+        for width in [200, 20_000] {
+            let st = Style::new(width);
+            let plan = map.plan(&st);
+            assert_eq!(plan.markers.len(), 38);
+            assert_eq!(plan.labels.len(), 3);
+            let (x0, y0, x1, y1) = plan.plot;
+            for m in &plan.markers {
+                assert!(m.x > x0 && m.x < x1 && m.y > y0 && m.y.is_finite(), "{m:?}");
+                assert!(m.linked == (m.y < y1), "{m:?}");
+            }
+            assert!(plan.height.is_finite() && plan.legend_area.2 <= st.width);
+        }
+    }
+
+    #[test]
     fn a_paper_or_two_alone_are_no_coloured_cluster() {
         ensure();
         let analysis = synthetic(&[20, 12, 3, 2, 2]);
