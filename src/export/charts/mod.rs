@@ -34,7 +34,10 @@ use crate::analysis::Analysis;
 use crate::export::{OutputFile, RenderOptions};
 
 use canvas::Canvas;
-pub use cluster_map::{plan_cluster_map, ClusterMapPlan, PlacedLabel, PlacedMarker, Shape};
+pub use cluster_map::{
+    plan_cluster_map, ClusterMapPlan, LegendItem, LegendKey, PlacedLabel, PlacedMarker, Shape,
+    COLORED_CLUSTERS, MIN_COLORED_PAPERS, NAME_MAX_DISTANCE, SIDE_LEGEND_MIN_WIDTH,
+};
 pub use palette::Palette;
 use style::Style;
 
