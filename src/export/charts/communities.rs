@@ -9,8 +9,8 @@ use super::axis::{linear_ticks, Scale};
 use super::canvas::{text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Palette, Rgb, AXIS, TEXT, WHITE};
 use super::parts::{
-    draw_empty, draw_note, draw_title, draw_x_axis, empty_height, note_height, title_height,
-    x_axis_height, AxisStyle, LegendBlock, LegendEntry, Rect,
+    draw_empty, draw_note, draw_title, draw_x_axis, empty_height, label_room, note_height,
+    title_height, x_axis_height, AxisStyle, LegendBlock, LegendEntry, Rect,
 };
 use super::style::Style;
 use super::text::{fit_with_suffix, unspecified_hidden, unspecified_note};
@@ -18,8 +18,13 @@ use super::Chart;
 use crate::analysis::Analysis;
 use crate::export::labels::community_name;
 
-/// Communities past this many are merged into one bar.
+/// Communities past this many are merged into one bar, at one column; a wider figure shows
+/// more ([`Style::list_rows`]).
 const MAX_COMMUNITIES: usize = 10;
+
+/// The share of the width the community names may take (more in a wide figure: see
+/// [`label_room`]).
+const LABEL_SHARE: f64 = 0.46;
 
 struct Row {
     label: String,
@@ -35,6 +40,8 @@ pub(super) struct Communities {
     legend: LegendBlock,
     shown: Vec<usize>,
     communities: usize,
+    /// The most bars: past it, the smaller communities share the last one.
+    max_rows: usize,
     nmi: f64,
     ari: f64,
     /// `--hide-unspecified`: the papers without a mechanism left out, when it is on.
@@ -42,7 +49,8 @@ pub(super) struct Communities {
 }
 
 impl Communities {
-    pub fn new(analysis: &Analysis, groups: &Palette) -> Self {
+    pub fn new(analysis: &Analysis, groups: &Palette, st: &Style) -> Self {
+        let max_rows = st.list_rows(MAX_COMMUNITIES);
         let n_groups = groups.groups.len();
         // Per community: paper count and (fractional) mechanism counts.
         let mut by_community: BTreeMap<u32, (usize, Vec<f64>)> = BTreeMap::new();
@@ -68,7 +76,7 @@ impl Communities {
         let mut rows = Vec::new();
         let mut rest = (0usize, vec![0.0; n_groups], 0usize);
         for (i, (id, (count, mechanisms))) in ranked.into_iter().enumerate() {
-            if i < MAX_COMMUNITIES - 1 || communities <= MAX_COMMUNITIES {
+            if i < max_rows - 1 || communities <= max_rows {
                 rows.push((community_name(analysis, id), count, mechanisms));
             } else {
                 rest.0 += count;
@@ -105,12 +113,24 @@ impl Communities {
             .iter()
             .map(|&g| LegendEntry::swatch(&groups.groups[g].label, groups.groups[g].color))
             .collect();
+        // Beside the bars when the names stay whole there, else below.
+        let mut legend = LegendBlock::new(entries, None);
+        let beside = legend.plot_style(st);
+        let room = label_room(&beside, LABEL_SHARE);
+        let size = beside.tick_size();
+        if rows
+            .iter()
+            .any(|r| text_width(&format!("{} {}", r.label, r.count), size, false) > room)
+        {
+            legend = legend.keep_below();
+        }
         Communities {
             rows,
             colors: groups.groups.iter().map(|g| g.color).collect(),
-            legend: LegendBlock::new(entries, None),
+            legend,
             shown,
             communities,
+            max_rows,
             nmi: analysis.summary.nmi.unwrap_or(f64::NAN),
             ari: analysis.summary.ari.unwrap_or(f64::NAN),
             hidden: groups.hides_unspecified().then_some(hidden),
@@ -160,7 +180,7 @@ impl Chart for Communities {
              mechanisms of its catalogue papers (their count in parentheses); a paper with k \
              mechanisms counts 1/k towards each.",
             self.communities,
-            MAX_COMMUNITIES - 1
+            self.max_rows - 1
         );
         if self.nmi.is_finite() && self.ari.is_finite() {
             caption.push_str(&format!(
@@ -176,12 +196,14 @@ impl Chart for Communities {
         if self.rows.is_empty() {
             return empty_height(st);
         }
-        title_height(st)
-            + Self::row_height(st) * self.rows.len() as f64
+        let plot = self.legend.plot_style(st);
+        let body = Self::row_height(st) * self.rows.len() as f64
             + st.px(8.0)
             + x_axis_height(st, true)
-            + note_height(st, &self.note())
-            + self.legend.height(st)
+            + note_height(&plot, &self.note());
+        title_height(st)
+            + body.max(self.legend.side_height(st))
+            + self.legend.below_height(st)
             + st.margin()
     }
 
@@ -190,13 +212,15 @@ impl Chart for Communities {
             return draw_empty(c, st, &self.title(), "No catalogue paper is in the graph.");
         }
         let top = draw_title(c, st, &self.title())?;
+        let full = *st;
+        let st = &self.legend.plot_style(st);
         let size = st.tick_size();
         let widest = self
             .rows
             .iter()
             .map(|r| text_width(&format!("{} {}", r.label, r.count), size, false))
             .fold(0.0, f64::max);
-        let label_width = widest.min(st.width * 0.46);
+        let label_width = widest.min(label_room(st, LABEL_SHARE));
         let scale = Scale::linear(0.0, 1.0);
         let ticks = linear_ticks(&scale, 4, true);
         let last_half = text_width("100%", size, false) / 2.0;
@@ -242,6 +266,6 @@ impl Chart for Communities {
         let note_top = plot.y1 + x_axis_height(st, true);
         draw_note(c, st, &self.note(), note_top)?;
         self.legend
-            .draw(c, st, note_top + note_height(st, &self.note()))
+            .draw_placed(c, &full, top, note_top + note_height(st, &self.note()))
     }
 }
