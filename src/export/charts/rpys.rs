@@ -12,7 +12,7 @@ use super::parts::{
     y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
 };
 use super::style::Style;
-use super::text::wrap_text;
+use super::text::wrap_text_complete;
 use super::Chart;
 use crate::analysis::time::RpysRow;
 use crate::analysis::Analysis;
@@ -87,25 +87,34 @@ impl Rpys {
             .iter()
             .enumerate()
             .map(|(i, peak)| {
-                let names = if peak.papers.is_empty() {
-                    "(no paper named)".to_string()
-                } else {
-                    peak.papers.join("; ")
-                };
-                let note = format!(
-                    "{}. {} ({} references, +{}): {names}",
+                let head = format!(
+                    "{}. {} ({} references, +{}): ",
                     i + 1,
                     peak.year,
                     peak.references,
                     peak.deviation
                 );
-                wrap_text(
-                    &note,
-                    st.small_size(),
-                    false,
-                    st.width - 2.0 * st.margin() - st.px(30.0),
-                    2,
-                )
+                let width = st.width - 2.0 * st.margin() - st.px(30.0);
+                let wrap = |names: &str| {
+                    wrap_text_complete(&(head.clone() + names), st.small_size(), false, width, 2)
+                };
+                if peak.papers.is_empty() {
+                    return wrap("(no paper named)").0;
+                }
+                // As many whole paper names as two lines hold ("…" for the rest), so that no
+                // name is cut short; the first one is cut only when it alone does not fit.
+                (1..=peak.papers.len())
+                    .rev()
+                    .map(|k| {
+                        let mut names = peak.papers[..k].join("; ");
+                        if k < peak.papers.len() {
+                            names.push_str("; …");
+                        }
+                        wrap(&names)
+                    })
+                    .find(|(_, complete)| *complete)
+                    .unwrap_or_else(|| wrap(&peak.papers.join("; ")))
+                    .0
             })
             .collect()
     }
