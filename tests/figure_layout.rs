@@ -207,7 +207,7 @@ fn whole_words_of(title: &str, line: &str) -> bool {
         let before = title[..at].chars().last();
         let after = title[at + line.len()..].chars().next();
         let starts = before.is_none_or(|c| c == ' ' || c == '-');
-        let ends = after.is_none_or(|c| c == ' ') || line.ends_with('-');
+        let ends = after.is_none_or(|c| " :,;?.".contains(c)) || line.ends_with('-');
         starts && ends
     })
 }
@@ -362,5 +362,49 @@ fn legends_go_beside_the_plot_when_wide_and_never_at_the_labels_cost() {
             cut <= narrow_cut,
             "{name}: {cut} labels cut at 7 in, {narrow_cut} at 3.5 in"
         );
+    }
+}
+
+#[test]
+fn burst_labels_are_cut_only_after_whole_words() {
+    let mut analysis = sample_with_long_lists();
+    // Long names without an abbreviation, on the bursting papers.
+    let bursting: Vec<String> = analysis
+        .time
+        .bursts
+        .iter()
+        .map(|b| b.paper_id.clone())
+        .collect();
+    let mut k = 0;
+    for paper in analysis.papers.iter_mut() {
+        if bursting.contains(&paper.paper_id) {
+            paper.title = LONG_TITLES[k % LONG_TITLES.len()].to_string();
+            paper.abbreviation = None;
+            k += 1;
+        }
+    }
+    for width in [1050, 2100] {
+        let figure = draw(&analysis, "bursts", width, false);
+        let mut cut = 0;
+        for t in texts(&figure) {
+            let Some((stem, _)) = t.text.split_once('…') else {
+                continue;
+            };
+            cut += 1;
+            assert!(
+                LONG_TITLES.iter().any(|title| whole_words_of(title, stem)),
+                "{width}: {:?} is cut inside a word",
+                t.text
+            );
+        }
+        // Two lines of 3.5 in hold some of the titles, not all; 7 in holds them all.
+        if width == 1050 {
+            assert!(cut > 0, "the test's titles are not long enough to be cut");
+        } else {
+            assert_eq!(cut, 0, "{width}");
+        }
+        // Each row still shows its year, on the label's last line.
+        let rows = if width == 2100 { k.min(30) } else { k.min(20) };
+        assert_eq!(year_labels(&figure).len(), rows, "{width}");
     }
 }

@@ -9,7 +9,7 @@ use anyhow::Result;
 
 use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Rgb, GRID, MUTED, TEXT};
-use super::parts::{draw_empty, draw_title, empty_height, title_height};
+use super::parts::{draw_empty, draw_title, empty_height, title_height, LegendBlock, LegendEntry};
 use super::style::Style;
 use super::text::{fit_labels, wrap_words};
 use super::Chart;
@@ -144,8 +144,22 @@ impl Bursts {
                     })
                 };
                 if !fits(&lines) {
+                    // The first line stays; the rest of the name is cut on the second line to
+                    // leave room for the year.
                     let room = width - text_width(&suffix, size, false);
-                    lines = wrap_words(&row.name, size, room, 2);
+                    let first = lines.first().cloned().unwrap_or_default();
+                    let rest = row
+                        .name
+                        .strip_prefix(first.trim_end_matches('…'))
+                        .map(str::trim_start)
+                        .unwrap_or("");
+                    let second = wrap_words(rest, size, room, 1);
+                    lines = match second.first() {
+                        Some(second) if lines.len() > 1 && !rest.is_empty() => {
+                            vec![first, second.clone()]
+                        }
+                        _ => wrap_words(&row.name, size, room, 2),
+                    };
                 }
                 if let Some(last) = lines.last_mut() {
                     last.push_str(&suffix);
@@ -164,6 +178,20 @@ impl Bursts {
                     + line_height(st.tick_size()) * lines.len().saturating_sub(1) as f64
             })
             .collect()
+    }
+
+    /// What the strip's colours mean, for a figure that travels without its caption.
+    fn legend() -> LegendBlock {
+        LegendBlock::new(
+            vec![
+                LegendEntry::swatch("Burst", BURST),
+                LegendEntry::swatch("Published, no burst", AFTER),
+                LegendEntry::swatch("Before publication", BEFORE),
+            ],
+            None,
+        )
+        // The paper names need the width more than the legend needs a column.
+        .keep_below()
     }
 
     fn header_height(st: &Style) -> f64 {
@@ -200,6 +228,7 @@ impl Chart for Bursts {
         title_height(st)
             + Self::header_height(st)
             + self.row_heights(st).iter().sum::<f64>()
+            + Self::legend().height(st)
             + st.margin()
     }
 
@@ -282,6 +311,6 @@ impl Chart for Bursts {
                 c.rect(x0, y0, x0 + cell - gap, y1, color)?;
             }
         }
-        Ok(())
+        Self::legend().draw(c, st, row_top)
     }
 }

@@ -242,3 +242,60 @@ impl Chart for Rpys {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::time::{RpysPaper, RpysPeak};
+
+    #[test]
+    fn peak_notes_name_whole_papers() {
+        super::super::style::ensure_fonts().unwrap();
+        let titles = [
+            "Attention is All you Need",
+            "Training a subsampling mechanism in expectation",
+            "Random Shifting for CNN: a solution to reduce information loss in down-sampling",
+        ];
+        let mut analysis = Analysis::default();
+        analysis.time.rpys_peaks = vec![RpysPeak {
+            year: 2017,
+            references: 1130,
+            median_deviation: 460,
+            papers: titles
+                .iter()
+                .enumerate()
+                .map(|(i, t)| RpysPaper {
+                    paper_id: format!("p{i}"),
+                    title: t.to_string(),
+                    references: 100 - i as u64,
+                })
+                .collect(),
+        }];
+        let chart = Rpys::new(&analysis);
+        for width in [1050, 2100, 600] {
+            let st = Style::new(width);
+            let notes = chart.notes(&st);
+            let joined = notes[0].join(" ");
+            // Every name shown is whole (with its count); the ones left out are marked "…".
+            let names: Vec<&str> = joined.split_once(": ").unwrap().1.split("; ").collect();
+            for name in &names {
+                if *name == "…" {
+                    continue;
+                }
+                let (paper, _) = name.rsplit_once(" (").unwrap();
+                assert!(
+                    titles
+                        .iter()
+                        .any(|t| crate::export::labels::paper_name(None, t) == paper),
+                    "{width}: {name:?} in {joined:?}"
+                );
+            }
+            assert!(notes[0].len() <= 2);
+        }
+        // At two columns all three fit; at one column the last is left out whole.
+        let wide = chart.notes(&Style::new(2100))[0].join(" ");
+        assert!(!wide.contains('…'), "{wide}");
+        let narrow = chart.notes(&Style::new(1050))[0].join(" ");
+        assert!(narrow.ends_with("; …"), "{narrow}");
+    }
+}
