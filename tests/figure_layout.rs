@@ -85,6 +85,16 @@ fn fig8_names_uncertain_and_hide_unspecified_leaves_it_out() {
     analysis.missing[foundations[0]].predicted_mechanism = UNCERTAIN.to_string();
     analysis.missing[foundations[1]].predicted_mechanism = "unspecified".to_string();
     analysis.missing[candidates[0]].predicted_mechanism = UNCERTAIN.to_string();
+    // The third candidate's mechanism is one past the eight named ones.
+    let palette = Palette::new(&analysis);
+    let tail = palette
+        .groups
+        .iter()
+        .find(|g| g.label == "Other")
+        .expect("the sample has more than eight mechanisms")
+        .members[0]
+        .clone();
+    analysis.missing[candidates[2]].predicted_mechanism = tail;
     let without_mechanism = [foundations[0], foundations[1], candidates[0]];
     let no_mechanism = |i: &usize| {
         let p = analysis.missing[*i].predicted_mechanism.as_str();
@@ -107,12 +117,15 @@ fn fig8_names_uncertain_and_hide_unspecified_leaves_it_out() {
 
     let shown = draw(&analysis, "missing", 1050, false);
     let words: Vec<String> = texts(&shown).into_iter().map(|t| t.text).collect();
+    assert!(words.iter().any(|w| w == "Other mechanisms"), "{words:?}");
     // Uncertain has a legend entry of its own, named as such (not folded into "Other").
     assert!(
         words.iter().any(|w| w.starts_with("Uncertain")),
         "{words:?}"
     );
     assert!(words.iter().any(|w| w == "Unspecified"), "{words:?}");
+    // Mechanisms past the named ones are "Other mechanisms", apart from the uncertain ones.
+    assert!(!words.iter().any(|w| w == "Other"), "{words:?}");
     assert!(shown.caption.contains("uncertain"), "{}", shown.caption);
     // The uncertain bars are hatched: diagonal strokes drawn in the bar list.
     let svg = shown.svg.as_deref().unwrap();

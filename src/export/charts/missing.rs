@@ -22,6 +22,9 @@ use crate::export::labels::{one_line, paper_name};
 /// Papers per panel at one column; a wider figure lists more ([`Style::list_rows`]).
 const TOP: usize = 10;
 
+/// The legend's name for the mechanisms past the named ones (the palette's "Other").
+const OTHER_LABEL: &str = "Other mechanisms";
+
 /// The legend's name for the `uncertain` prediction.
 pub(super) const UNCERTAIN_LABEL: &str = "Uncertain (none clear)";
 
@@ -133,7 +136,18 @@ impl Missing {
                 },
             });
         }
-        let mut entries = super::parts::swatches(groups.legend_for(used));
+        // "Other" here is a mechanism outside the named ones, not a missing prediction: say so
+        // beside the uncertain entry.
+        let mut entries = super::parts::swatches(
+            groups
+                .legend_for(used)
+                .into_iter()
+                .map(|(label, color)| match label.as_str() {
+                    "Other" => (OTHER_LABEL.to_string(), color),
+                    _ => (label, color),
+                })
+                .collect(),
+        );
         if uncertain {
             entries.push(LegendEntry {
                 label: UNCERTAIN_LABEL.to_string(),
