@@ -362,6 +362,18 @@ fn legends_go_beside_the_plot_when_wide_and_never_at_the_labels_cost() {
     assert!(wide[0].y < wide_axis, "{wide:?}");
     assert!(wide[0].x > 2100.0 * 0.6, "{wide:?}");
 
+    // Fig. 1 too: its first mechanism's legend entry.
+    let first = Palette::new(&analysis).groups[0].label.clone();
+    for (width, beside) in [(1050, false), (2100, true)] {
+        let all = texts(&draw(&analysis, "papers-per-year", width, false));
+        let axis = all.iter().find(|t| t.text == "Publication year").unwrap().y;
+        let entry = all.iter().find(|t| t.text == first).unwrap();
+        assert_eq!(entry.y < axis, beside, "{width}: {entry:?}");
+        if beside {
+            assert!(entry.x > f64::from(width) * 0.6, "{entry:?}");
+        }
+    }
+
     // A list of bars keeps its legend below when beside it the labels would be cut.
     for name in ["top-influential", "missing", "communities"] {
         let figure = draw(&analysis, name, 2100, false);
