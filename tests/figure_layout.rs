@@ -95,6 +95,11 @@ fn fig8_names_uncertain_and_hide_unspecified_leaves_it_out() {
         .members[0]
         .clone();
     analysis.missing[candidates[2]].predicted_mechanism = tail;
+    // The candidates have short titles, the foundations long ones: the panels' labels differ
+    // in width.
+    for (k, &i) in candidates.iter().enumerate() {
+        analysis.missing[i].title = format!("Short study {k}");
+    }
     let without_mechanism = [foundations[0], foundations[1], candidates[0]];
     let no_mechanism = |i: &usize| {
         let p = analysis.missing[*i].predicted_mechanism.as_str();
@@ -131,6 +136,23 @@ fn fig8_names_uncertain_and_hide_unspecified_leaves_it_out() {
     let svg = shown.svg.as_deref().unwrap();
     assert!(svg.contains("<polyline") || svg.contains("<line"));
     assert_eq!(year_labels(&shown).len(), 20);
+    // The two panels' value axes start at the same x (their "0" ticks), at both widths.
+    for width in [1050, 2100] {
+        // Tick rows: three or more numbers on one line; each row's first tick is at 0.
+        let mut rows: std::collections::BTreeMap<i64, Vec<f64>> = Default::default();
+        for t in texts(&draw(&analysis, "missing", width, false)) {
+            if t.text.parse::<f64>().is_ok() {
+                rows.entry(t.y.round() as i64).or_default().push(t.x);
+            }
+        }
+        let zeros: Vec<f64> = rows
+            .values()
+            .filter(|xs| xs.len() >= 3)
+            .map(|xs| xs.iter().copied().fold(f64::INFINITY, f64::min))
+            .collect();
+        assert_eq!(zeros.len(), 2, "{width}: {zeros:?}");
+        assert!((zeros[0] - zeros[1]).abs() < 0.5, "{width}: {zeros:?}");
+    }
 
     let hidden = draw(&analysis, "missing", 1050, true);
     let words: Vec<String> = texts(&hidden).into_iter().map(|t| t.text).collect();
@@ -159,11 +181,15 @@ fn fig8_names_uncertain_and_hide_unspecified_leaves_it_out() {
     assert_eq!(labels.len(), 20, "{labels:?}");
     for &i in &without_mechanism {
         let title = &analysis.missing[i].title;
+        let year = format!("({})", analysis.missing[i].year.unwrap());
+        // Its label: the title and year whole, or a long title cut (its first words kept).
         let start: String = title.chars().take(12).collect();
+        let drawn = |label: &str| {
+            label == format!("{title} {year}")
+                || (label.contains('…') && label.starts_with(&start) && label.ends_with(&year))
+        };
         assert!(
-            !labels.iter().any(|l| l.text.starts_with(&start)
-                && l.text
-                    .ends_with(&format!("({})", analysis.missing[i].year.unwrap()))),
+            !labels.iter().any(|l| drawn(&l.text)),
             "{title} is still drawn"
         );
     }

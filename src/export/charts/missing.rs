@@ -133,6 +133,7 @@ impl Missing {
                     limit: None,
                     zoom: false,
                     note: String::new(),
+                    align_labels_to: 0.0,
                 },
             });
         }
@@ -163,6 +164,14 @@ impl Missing {
                     n => format!("Unspecified and uncertain hidden: {n} papers left out."),
                 };
             }
+        }
+        // Both panels start their bars at the same x.
+        let widest = panels
+            .iter()
+            .map(|p| p.bars.widest_label(st))
+            .fold(0.0, f64::max);
+        for panel in &mut panels {
+            panel.bars.align_labels_to = widest;
         }
         // Beside the plot when the titles stay whole there, else below.
         let mut legend = LegendBlock::new(entries, Some("Predicted mechanism"));

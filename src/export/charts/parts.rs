@@ -1097,9 +1097,20 @@ pub(crate) struct BarList {
     pub zoom: bool,
     /// A line under the axis title that explains the numbers after the bars; may be empty.
     pub note: String,
+    /// Labels as wide as this at least (within the room), so that panels of bars stacked in one
+    /// figure start their bars at the same x: the widest label of all the panels; 0 for none.
+    pub align_labels_to: f64,
 }
 
 impl BarList {
+    /// The width of this list's widest label (name and suffix), in pixels.
+    pub fn widest_label(&self, st: &Style) -> f64 {
+        self.bars
+            .iter()
+            .map(|b| text_width(&b.full_label(), st.tick_size(), false))
+            .fold(0.0, f64::max)
+    }
+
     fn row_height(st: &Style) -> f64 {
         st.px(47.0)
     }
@@ -1147,11 +1158,7 @@ impl BarList {
     pub fn draw(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let size = st.tick_size();
         let m = st.margin();
-        let widest = self
-            .bars
-            .iter()
-            .map(|b| text_width(&b.full_label(), size, false))
-            .fold(0.0, f64::max);
+        let widest = self.widest_label(st).max(self.align_labels_to);
         let label_width = widest.min(label_room(st, self.label_share));
         let max = self
             .bars

@@ -94,6 +94,7 @@ impl TopInfluential {
             } else {
                 "(n): how many catalogue papers cite the paper".to_string()
             },
+            align_labels_to: 0.0,
         };
         // Beside the plot when the labels stay whole there, else below.
         let mut legend = LegendBlock::new(entries, Some("First mechanism"));
