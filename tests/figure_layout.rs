@@ -459,3 +459,36 @@ fn burst_labels_are_cut_only_after_whole_words() {
         assert_eq!(year_labels(&figure).len(), rows, "{width}");
     }
 }
+
+#[test]
+fn community_names_take_two_lines_rather_than_lose_their_papers() {
+    let mut analysis = sample_analysis();
+    // Long names: terms, then the papers that name the community.
+    let ids: std::collections::BTreeSet<u32> =
+        analysis.papers.iter().map(|p| p.community).collect();
+    for paper in analysis.papers.iter_mut() {
+        paper.community_label = format!(
+            "adaptive kv; eviction {} (Dynamic Pooling)",
+            paper.community
+        );
+    }
+    assert!(ids.len() >= 3);
+    let figure = draw(&analysis, "communities", 1050, false);
+    let all = texts(&figure);
+    for id in ids.iter().take(9) {
+        let terms = format!("C{id}: adaptive kv; eviction {id}");
+        let at = all
+            .iter()
+            .position(|t| t.text == terms)
+            .unwrap_or_else(|| panic!("no first line {terms:?} in {all:?}"));
+        // The papers and the count on the next line, right under it.
+        let next = &all[at + 1];
+        assert!(
+            next.text.starts_with("(Dynamic Pooling) ("),
+            "{:?}",
+            next.text
+        );
+        assert!(next.y > all[at].y && (next.x - all[at].x).abs() < 0.5);
+    }
+    assert!(!all.iter().any(|t| t.text.contains('…')), "{all:?}");
+}

@@ -11,7 +11,7 @@ use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpe
 use super::palette::{Rgb, GRID, MUTED, TEXT};
 use super::parts::{draw_empty, draw_title, empty_height, title_height, LegendBlock, LegendEntry};
 use super::style::Style;
-use super::text::{fit_labels, wrap_words};
+use super::text::{fit_labels, wrap_with_suffix};
 use super::Chart;
 use crate::analysis::{Analysis, PaperMetrics};
 use crate::export::labels::figure_paper_label as paper_label;
@@ -127,44 +127,10 @@ impl Bursts {
             .zip(fitted)
             .map(|(row, one)| {
                 let full = format!("{} {}", row.name, row.suffix);
-                let full = full.trim_end();
-                if one == full {
+                if one == full.trim_end() {
                     return vec![one];
                 }
-                let two = wrap_words(full, size, width, 2);
-                if two.last().is_none_or(|l| !l.ends_with('…')) || row.suffix.is_empty() {
-                    return two;
-                }
-                // Cut: the year kept whole after the last line, which leaves room for it.
-                let suffix = format!(" {}", row.suffix);
-                let mut lines = wrap_words(&row.name, size, width, 2);
-                let fits = |lines: &[String]| {
-                    lines.last().is_some_and(|last| {
-                        text_width(&format!("{last}{suffix}"), size, false) <= width
-                    })
-                };
-                if !fits(&lines) {
-                    // The first line stays; the rest of the name is cut on the second line to
-                    // leave room for the year.
-                    let room = width - text_width(&suffix, size, false);
-                    let first = lines.first().cloned().unwrap_or_default();
-                    let rest = row
-                        .name
-                        .strip_prefix(first.trim_end_matches('…'))
-                        .map(str::trim_start)
-                        .unwrap_or("");
-                    let second = wrap_words(rest, size, room, 1);
-                    lines = match second.first() {
-                        Some(second) if lines.len() > 1 && !rest.is_empty() => {
-                            vec![first, second.clone()]
-                        }
-                        _ => wrap_words(&row.name, size, room, 2),
-                    };
-                }
-                if let Some(last) = lines.last_mut() {
-                    last.push_str(&suffix);
-                }
-                lines
+                wrap_with_suffix(&row.name, &row.suffix, size, width, 2)
             })
             .collect()
     }

@@ -6,14 +6,14 @@ use std::collections::BTreeMap;
 use anyhow::Result;
 
 use super::axis::{linear_ticks, Scale};
-use super::canvas::{text_width, Canvas, HAlign, TextSpec, VAlign};
+use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Palette, Rgb, AXIS, TEXT, WHITE};
 use super::parts::{
     draw_empty, draw_note, draw_title, draw_x_axis, empty_height, label_room, note_height,
     title_height, x_axis_height, AxisStyle, LegendBlock, LegendEntry, Rect,
 };
 use super::style::Style;
-use super::text::{fit_with_suffix, unspecified_hidden, unspecified_note};
+use super::text::{fit_with_suffix, unspecified_hidden, unspecified_note, wrap_with_suffix};
 use super::Chart;
 use crate::analysis::Analysis;
 use crate::export::labels::community_name;
@@ -144,6 +144,60 @@ impl Communities {
     fn row_height(st: &Style) -> f64 {
         st.px(58.0)
     }
+
+    /// The room for the names: the widest name on one line, within the share of the width.
+    fn label_width(&self, st: &Style) -> f64 {
+        let size = st.tick_size();
+        let widest = self
+            .rows
+            .iter()
+            .map(|r| text_width(&format!("{} {}", r.label, r.count), size, false))
+            .fold(0.0, f64::max);
+        widest.min(label_room(st, LABEL_SHARE))
+    }
+
+    /// Each row's name and count: on one line when it fits, else on two lines of whole words
+    /// when two hold it all, else one line cut at a whole name ([`fit_name_list`]).
+    fn labels(&self, st: &Style) -> Vec<Vec<String>> {
+        let size = st.tick_size();
+        let width = self.label_width(st);
+        self.rows
+            .iter()
+            .map(|row| {
+                let one = fit_name_list(&row.label, &row.count, size, width);
+                if one == format!("{} {}", row.label, row.count) {
+                    return vec![one];
+                }
+                // Terms on the first line, the papers' names on the second, when each fits.
+                if let Some((terms, papers)) = row.label.rsplit_once(" (") {
+                    let second = format!("({papers} {}", row.count);
+                    if text_width(terms, size, false) <= width
+                        && text_width(&second, size, false) <= width
+                    {
+                        return vec![terms.to_string(), second];
+                    }
+                }
+                let two = wrap_with_suffix(&row.label, &row.count, size, width, 2);
+                let complete = two.iter().all(|l| !l.contains('…'))
+                    && two.iter().all(|l| text_width(l, size, false) <= width);
+                if complete {
+                    two
+                } else {
+                    vec![one]
+                }
+            })
+            .collect()
+    }
+
+    /// The height of every row: room for two lines of name when a name takes two.
+    fn row_height_for(st: &Style, labels: &[Vec<String>]) -> f64 {
+        let lines = labels.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        if lines == 1 {
+            Self::row_height(st)
+        } else {
+            (line_height(st.tick_size()) * lines as f64 + st.px(10.0)).max(Self::row_height(st))
+        }
+    }
 }
 
 /// A community name "C2: A, B, C" and its count cut to `width` at the commas: the names that do
@@ -197,7 +251,8 @@ impl Chart for Communities {
             return empty_height(st);
         }
         let plot = self.legend.plot_style(st);
-        let body = Self::row_height(st) * self.rows.len() as f64
+        let rh = Self::row_height_for(&plot, &self.labels(&plot));
+        let body = rh * self.rows.len() as f64
             + st.px(8.0)
             + x_axis_height(st, true)
             + note_height(&plot, &self.note());
@@ -215,16 +270,12 @@ impl Chart for Communities {
         let full = *st;
         let st = &self.legend.plot_style(st);
         let size = st.tick_size();
-        let widest = self
-            .rows
-            .iter()
-            .map(|r| text_width(&format!("{} {}", r.label, r.count), size, false))
-            .fold(0.0, f64::max);
-        let label_width = widest.min(label_room(st, LABEL_SHARE));
+        let label_width = self.label_width(st);
+        let labels = self.labels(st);
         let scale = Scale::linear(0.0, 1.0);
         let ticks = linear_ticks(&scale, 4, true);
         let last_half = text_width("100%", size, false) / 2.0;
-        let rh = Self::row_height(st);
+        let rh = Self::row_height_for(st, &labels);
         let plot = Rect {
             x0: st.margin() + label_width + st.gap() * 1.5,
             y0: top,
@@ -235,9 +286,14 @@ impl Chart for Communities {
         let separator = st.px(2.0).max(1.0);
         for (i, row) in self.rows.iter().enumerate() {
             let cy = top + st.px(4.0) + rh * (i as f64 + 0.5);
-            let label = fit_name_list(&row.label, &row.count, size, label_width);
-            c.text(&label, plot.x0 - st.gap(), cy, &spec)?;
-            let half = rh * 0.36;
+            let lines = &labels[i];
+            let lh = line_height(size);
+            for (k, line) in lines.iter().enumerate() {
+                let dy = (k as f64 - (lines.len() as f64 - 1.0) / 2.0) * lh;
+                c.text(line, plot.x0 - st.gap(), cy + dy, &spec)?;
+            }
+            // Bars keep their thickness when the rows grow for two-line names.
+            let half = Self::row_height(st) * 0.36;
             let mut start = 0.0;
             for &g in &self.shown {
                 let share = row.shares[g];

@@ -274,6 +274,56 @@ pub(crate) fn wrap_words(text: &str, size: f64, max_width: f64, max_lines: usize
     out
 }
 
+/// `name` then `suffix` (a year, a count) on at most `max_lines` lines of `width` pixels, never
+/// cut inside a word ([`wrap_words`]), the suffix kept whole at the end of the last line: when
+/// the whole does not fit, the name's last line is cut after a whole word with `…` to leave the
+/// suffix room.
+pub(crate) fn wrap_with_suffix(
+    name: &str,
+    suffix: &str,
+    size: f64,
+    width: f64,
+    max_lines: usize,
+) -> Vec<String> {
+    let full = format!("{name} {suffix}");
+    let whole = wrap_words(full.trim_end(), size, width, max_lines);
+    if suffix.is_empty() || whole.last().is_none_or(|l| !l.ends_with('…')) {
+        return whole;
+    }
+    let suffix = format!(" {suffix}");
+    let with_suffix = |last: &str| text_width(&format!("{last}{suffix}"), size, false) <= width;
+    let mut lines = wrap_words(name, size, width, max_lines);
+    if !lines.last().is_some_and(|last| with_suffix(last)) {
+        // The lines before the last stay; the rest of the name is cut on the last line to leave
+        // room for the suffix.
+        let room = width - text_width(&suffix, size, false);
+        let kept = &lines[..lines.len().saturating_sub(1)];
+        let before = kept.iter().fold(String::new(), |acc, line| {
+            if acc.is_empty() || acc.ends_with('-') {
+                acc + line
+            } else {
+                acc + " " + line
+            }
+        });
+        let rest = name
+            .strip_prefix(before.as_str())
+            .map(str::trim_start)
+            .unwrap_or("");
+        lines = match wrap_words(rest, size, room, 1).first() {
+            Some(last) if !kept.is_empty() && !rest.is_empty() => {
+                let mut lines = kept.to_vec();
+                lines.push(last.clone());
+                lines
+            }
+            _ => wrap_words(name, size, room, max_lines),
+        };
+    }
+    if let Some(last) = lines.last_mut() {
+        last.push_str(&suffix);
+    }
+    lines
+}
+
 /// The caption sentence for papers a figure leaves out ("" when none are): " 3 papers without
 /// a year are left out."
 pub(crate) fn left_out(count: usize, why: &str) -> String {
@@ -372,6 +422,33 @@ mod tests {
         // Room for all of it on two lines: nothing is cut.
         let two = wrap_words(titles[0], 32.0, 600.0, 2);
         assert_eq!(two.join(" "), titles[0]);
+    }
+
+    #[test]
+    fn a_wrapped_label_keeps_its_suffix_and_whole_words() {
+        ensure_fonts().unwrap();
+        let name = "Prompt compression and contrastive conditioning for controllability";
+        for width in [200.0, 300.0, 450.0, 2000.0] {
+            let lines = wrap_with_suffix(name, "(2022)", 35.0, width, 2);
+            assert!(lines.len() <= 2, "{lines:?}");
+            let last = lines.last().unwrap();
+            assert!(last.ends_with(" (2022)"), "{width}: {lines:?}");
+            let mut bare: Vec<String> = lines.clone();
+            *bare.last_mut().unwrap() = last.trim_end_matches(" (2022)").to_string();
+            assert!(whole_words(name, &bare), "{width}: {lines:?}");
+            // Too wide only when one word and the suffix alone are: the word is kept whole.
+            for line in &lines {
+                let words = line.trim_end_matches(" (2022)").split(' ').count();
+                assert!(
+                    text_width(line, 35.0, false) <= width || words == 1,
+                    "{width}: {lines:?}"
+                );
+            }
+        }
+        assert_eq!(
+            wrap_with_suffix("Short", "(2020)", 35.0, 2000.0, 2),
+            ["Short (2020)"]
+        );
     }
 
     #[test]
