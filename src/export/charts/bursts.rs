@@ -7,16 +7,17 @@ use std::collections::HashMap;
 
 use anyhow::Result;
 
-use super::canvas::{cap_height, text_width, Canvas, HAlign, TextSpec, VAlign};
+use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Rgb, GRID, MUTED, TEXT};
-use super::parts::{draw_empty, draw_title, empty_height, title_height};
+use super::parts::{draw_empty, draw_title, empty_height, title_height, LegendBlock, LegendEntry};
 use super::style::Style;
-use super::text::fit_labels;
+use super::text::{fit_labels, wrap_with_suffix};
 use super::Chart;
 use crate::analysis::{Analysis, PaperMetrics};
 use crate::export::labels::figure_paper_label as paper_label;
 
-/// How many bursts the figure lists.
+/// How many bursts the figure lists at one column; a wider figure lists more
+/// ([`Style::list_rows`]).
 const TOP: usize = 20;
 /// The burst years (CiteSpace's red), years before the paper, and years after.
 const BURST: Rgb = (0xC8, 0x1E, 0x1E);
@@ -39,7 +40,7 @@ pub(super) struct Bursts {
 }
 
 impl Bursts {
-    pub fn new(analysis: &Analysis) -> Self {
+    pub fn new(analysis: &Analysis, st: &Style) -> Self {
         let papers: HashMap<&str, &PaperMetrics> = analysis
             .papers
             .iter()
@@ -51,7 +52,7 @@ impl Bursts {
             .bursts
             .iter()
             .filter(|b| b.strength.is_finite())
-            .take(TOP)
+            .take(st.list_rows(TOP))
             .map(|b| {
                 let paper = papers.get(b.paper_id.as_str());
                 let (name, suffix) = match paper {
@@ -77,6 +78,86 @@ impl Bursts {
 
     fn row_height(st: &Style) -> f64 {
         st.px(44.0)
+    }
+
+    /// The columns, left to right: (label width, strength x, begin x, end x, strip x0, strip
+    /// width), centres for the numbers.
+    fn columns(&self, st: &Style) -> (f64, f64, f64, f64, f64, f64) {
+        let small = st.small_size();
+        let (first, last) = self.years;
+        let span = (last - first + 1).max(1) as f64;
+        let number_width = text_width("Strength", small, true) + st.gap();
+        let year_width = text_width("2000", st.tick_size(), false) + st.gap() * 2.0;
+        let strip_x1 = st.width - st.margin();
+        // A third of a one-column figure; no wider in a wide one, whose room goes to the titles.
+        let strip_width = (st.width * 0.30)
+            .min(st.px(520.0))
+            .max(span * 2.0)
+            .min(st.width * 0.5);
+        let strip_x0 = strip_x1 - strip_width;
+        let x_end = strip_x0 - st.gap() - year_width / 2.0;
+        let x_begin = x_end - year_width;
+        let x_strength = x_begin - year_width / 2.0 - st.gap() - number_width / 2.0;
+        let label_width = x_strength - number_width / 2.0 - st.gap() - st.margin();
+        (
+            label_width,
+            x_strength,
+            x_begin,
+            x_end,
+            strip_x0,
+            strip_width,
+        )
+    }
+
+    /// Each row's label, whole words on one line, or two when one does not hold it (the year
+    /// kept whole), never cut inside a word.
+    fn labels(&self, st: &Style) -> Vec<Vec<String>> {
+        let size = st.tick_size();
+        let (width, ..) = self.columns(st);
+        let pairs: Vec<(&str, &str)> = self
+            .rows
+            .iter()
+            .map(|r| (r.name.as_str(), r.suffix.as_str()))
+            .collect();
+        // One line when the name fits whole, or is cut at a word boundary by `fit_labels`;
+        // else two lines of whole words.
+        let fitted = fit_labels(&pairs, size, width);
+        self.rows
+            .iter()
+            .zip(fitted)
+            .map(|(row, one)| {
+                let full = format!("{} {}", row.name, row.suffix);
+                if one == full.trim_end() {
+                    return vec![one];
+                }
+                wrap_with_suffix(&row.name, &row.suffix, size, width, 2)
+            })
+            .collect()
+    }
+
+    /// Height of each row: one row height, and a line more for a label on two lines.
+    fn row_heights(&self, st: &Style) -> Vec<f64> {
+        self.labels(st)
+            .iter()
+            .map(|lines| {
+                Self::row_height(st)
+                    + line_height(st.tick_size()) * lines.len().saturating_sub(1) as f64
+            })
+            .collect()
+    }
+
+    /// What the strip's colours mean, for a figure that travels without its caption.
+    fn legend() -> LegendBlock {
+        LegendBlock::new(
+            vec![
+                LegendEntry::swatch("Burst", BURST),
+                LegendEntry::swatch("Published, no burst", AFTER),
+                LegendEntry::swatch("Before publication", BEFORE),
+            ],
+            None,
+        )
+        // The paper names need the width more than the legend needs a column.
+        .keep_below()
     }
 
     fn header_height(st: &Style) -> f64 {
@@ -112,7 +193,8 @@ impl Chart for Bursts {
         }
         title_height(st)
             + Self::header_height(st)
-            + Self::row_height(st) * self.rows.len() as f64
+            + self.row_heights(st).iter().sum::<f64>()
+            + Self::legend().height(st)
             + st.margin()
     }
 
@@ -132,16 +214,9 @@ impl Chart for Bursts {
         let span = (last - first + 1).max(1) as f64;
 
         // Columns: label | strength | begin | end | strip.
-        let number_width = text_width("Strength", small, true) + st.gap();
-        let year_width = text_width("2000", st.tick_size(), false) + st.gap();
+        let (_, x_strength, x_begin, x_end, strip_x0, strip_width) = self.columns(st);
         let x_label = st.margin();
-        let strip_x1 = st.width - st.margin();
-        let strip_width = (st.width * 0.30).max(span * 2.0).min(st.width * 0.5);
-        let strip_x0 = strip_x1 - strip_width;
-        let x_end = strip_x0 - st.gap() - year_width / 2.0;
-        let x_begin = x_end - year_width;
-        let x_strength = x_begin - year_width / 2.0 - st.gap() - number_width / 2.0;
-        let label_width = x_strength - number_width / 2.0 - st.gap() - x_label;
+        let strip_x1 = strip_x0 + strip_width;
 
         let header = TextSpec::new(small, MUTED)
             .bold()
@@ -163,18 +238,21 @@ impl Chart for Bursts {
         let body = top + Self::header_height(st);
         c.hline(x_label, strip_x1, body - st.px(8.0), st.thin(), GRID)?;
 
-        let labels: Vec<(&str, &str)> = self
-            .rows
-            .iter()
-            .map(|r| (r.name.as_str(), r.suffix.as_str()))
-            .collect();
-        let fitted = fit_labels(&labels, size, label_width);
+        let labels = self.labels(st);
+        let heights = self.row_heights(st);
         let cell = strip_width / span;
         let text = TextSpec::new(size, TEXT).align(HAlign::Left, VAlign::Center);
         let centred = TextSpec::new(size, TEXT).align(HAlign::Center, VAlign::Center);
-        for (i, (row, label)) in self.rows.iter().zip(&fitted).enumerate() {
-            let y = body + Self::row_height(st) * (i as f64 + 0.5);
-            c.text(label, x_label, y, &text)?;
+        let lh = line_height(size);
+        let mut row_top = body;
+        for ((row, lines), height) in self.rows.iter().zip(&labels).zip(&heights) {
+            // The numbers and the strip on the label's last line.
+            let y = row_top + height - Self::row_height(st) * 0.5;
+            row_top += height;
+            for (k, line) in lines.iter().enumerate() {
+                let up = (lines.len() - 1 - k) as f64 * lh;
+                c.text(line, x_label, y - up, &text)?;
+            }
             c.text(&format!("{:.2}", row.strength), x_strength, y, &centred)?;
             c.text(&row.start.to_string(), x_begin, y, &centred)?;
             c.text(&row.end.to_string(), x_end, y, &centred)?;
@@ -199,6 +277,6 @@ impl Chart for Bursts {
                 c.rect(x0, y0, x0 + cell - gap, y1, color)?;
             }
         }
-        Ok(())
+        Self::legend().draw(c, st, row_top)
     }
 }

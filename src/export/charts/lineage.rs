@@ -8,14 +8,14 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use anyhow::Result;
 
 use super::axis::{linear_ticks, Scale};
-use super::canvas::{text_width, Canvas, HAlign, TextSpec, VAlign};
+use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Palette, Rgb, TEXT};
 use super::parts::{
     draw_empty, draw_title, draw_x_axis, empty_height, title_height, x_axis_height, AxisStyle,
     LegendBlock, Rect,
 };
 use super::style::Style;
-use super::text::fit_text;
+use super::text::wrap_words;
 use super::Chart;
 use crate::analysis::{Analysis, PaperMetrics};
 use crate::catalog::UNSPECIFIED;
@@ -112,8 +112,29 @@ impl Lineage {
         st.px(54.0)
     }
 
-    fn label_width(st: &Style) -> f64 {
-        st.px(260.0)
+    /// The widest a label line may be: a third of the plot's width, at least 260 px; a
+    /// two-column figure gives each label about twice the room of a one-column one.
+    fn label_cap(st: &Style) -> f64 {
+        (st.width * 0.34).max(st.px(260.0))
+    }
+
+    /// Lines a label may take.
+    const LABEL_LINES: usize = 2;
+
+    /// A node's label in `room` pixels: whole words on up to two lines, cut after a whole word
+    /// with `…` only when two lines do not hold it.
+    fn label_lines(&self, st: &Style, i: usize, room: f64) -> Vec<String> {
+        let room = room.min(Self::label_cap(st)).max(st.px(60.0));
+        wrap_words(
+            &self.nodes[i].label,
+            st.small_size(),
+            room,
+            Self::LABEL_LINES,
+        )
+    }
+
+    fn radius(st: &Style) -> f64 {
+        st.px(11.0)
     }
 
     /// The x scale and the plot's horizontal extent.
@@ -121,19 +142,51 @@ impl Lineage {
         let first = self.nodes.iter().map(|n| n.year).min().unwrap_or(0);
         let last = self.nodes.iter().map(|n| n.year).max().unwrap_or(0);
         let x0 = st.margin() + st.px(20.0);
-        // Room for the labels of the last year, which extend right of their dots.
-        let x1 = st.width - st.margin() - Self::label_width(st) * 0.8;
-        (Scale::linear(first as f64 - 0.3, last as f64 + 0.3), x0, x1)
+        let scale = Scale::linear(first as f64 - 0.3, last as f64 + 0.3);
+        // Room at the right for the labels, which extend right of their dots: each label as
+        // wide as it is at the widest allowed (its lines at [`Lineage::label_cap`]), so that
+        // late papers are not cut shorter than early ones. The plot's right end moves left
+        // until every label fits (a few rounds settle it).
+        let size = st.small_size();
+        let right = st.width - st.margin();
+        let needed: Vec<(i32, f64)> = (0..self.nodes.len())
+            .map(|i| {
+                let widest = self
+                    .label_lines(st, i, Self::label_cap(st))
+                    .iter()
+                    .map(|line| text_width(line, size, false))
+                    .fold(0.0, f64::max);
+                (self.nodes[i].year, widest + Self::radius(st))
+            })
+            .collect();
+        let min_x1 = x0 + (right - x0) * 0.45;
+        let mut x1 = right - st.px(80.0);
+        for _ in 0..4 {
+            let overflow = needed
+                .iter()
+                .map(|&(year, width)| scale.map(year as f64, x0, x1) + width - right)
+                .fold(0.0, f64::max);
+            if overflow <= 0.5 {
+                break;
+            }
+            x1 = (x1 - overflow).max(min_x1);
+        }
+        (scale, x0, x1)
     }
 
-    /// Each node's lane (0 at the top): main path nodes first, then the others, each in time
-    /// order; a node takes the lane nearest to its already placed neighbours' (the main path
-    /// stays a smooth line) among those where no label or dot is in its way.
-    fn lanes(&self, st: &Style) -> (Vec<usize>, usize) {
+    /// Where each node and its label go: its lane (0 at the top), its label's lines, and the
+    /// top of each lane (the last entry is the bottom of the last lane). Main path nodes are
+    /// placed first, then the others, each in time order; a node takes the lane nearest to its
+    /// already placed neighbours' (the main path stays a smooth line) among those where no
+    /// label or dot is in its way. A lane is as tall as its tallest label needs.
+    fn layout(&self, st: &Style) -> LaneLayout {
         let (scale, x0, x1) = self.x_layout(st);
         let size = st.small_size();
+        let right = st.width - st.margin();
         let mut lane = vec![usize::MAX; self.nodes.len()];
+        let mut lines: Vec<Vec<String>> = vec![Vec::new(); self.nodes.len()];
         let mut occupied: Vec<Vec<(f64, f64)>> = Vec::new();
+        let mut lane_lines: Vec<usize> = Vec::new();
         let order: Vec<usize> = (0..self.nodes.len())
             .filter(|&i| self.nodes[i].on_main)
             .chain((0..self.nodes.len()).filter(|&i| !self.nodes[i].on_main))
@@ -141,11 +194,13 @@ impl Lineage {
         for i in order {
             let node = &self.nodes[i];
             let x = scale.map(node.year as f64, x0, x1);
-            let label = fit_text(&node.label, size, false, Self::label_width(st));
-            let span = (
-                x - st.px(14.0),
-                x + st.px(14.0) + text_width(&label, size, false),
-            );
+            let label_x = x + Self::radius(st) * 0.7;
+            let label = self.label_lines(st, i, right - label_x);
+            let width = label
+                .iter()
+                .map(|l| text_width(l, size, false))
+                .fold(0.0, f64::max);
+            let span = (x - st.px(14.0), label_x + width + st.px(8.0));
             let placed: Vec<f64> = self
                 .edges
                 .iter()
@@ -178,11 +233,41 @@ impl Lineage {
                 .unwrap_or(occupied.len());
             if l == occupied.len() {
                 occupied.push(Vec::new());
+                lane_lines.push(1);
             }
             occupied[l].push(span);
+            lane_lines[l] = lane_lines[l].max(label.len());
             lane[i] = l;
+            lines[i] = label;
         }
-        (lane, occupied.len().max(1))
+        if lane_lines.is_empty() {
+            lane_lines.push(1);
+        }
+        let extra = line_height(size);
+        let mut lane_top = vec![0.0];
+        for &n in &lane_lines {
+            let last = lane_top.last().copied().unwrap_or(0.0);
+            lane_top.push(last + Self::lane_height(st) + extra * n.saturating_sub(1) as f64);
+        }
+        LaneLayout {
+            lane,
+            lines,
+            lane_top,
+        }
+    }
+}
+
+/// Where [`Lineage::layout`] puts the nodes.
+struct LaneLayout {
+    lane: Vec<usize>,
+    lines: Vec<Vec<String>>,
+    /// The top of each lane from the plot's top, and the bottom of the last one.
+    lane_top: Vec<f64>,
+}
+
+impl LaneLayout {
+    fn height(&self) -> f64 {
+        self.lane_top.last().copied().unwrap_or(0.0)
     }
 }
 
@@ -229,12 +314,11 @@ impl Chart for Lineage {
         if self.nodes.is_empty() {
             return empty_height(st);
         }
-        let (_, lanes) = self.lanes(st);
+        let plot = self.legend.plot_style(st);
+        let body = st.px(20.0) + self.layout(&plot).height() + x_axis_height(st, true);
         title_height(st)
-            + st.px(20.0)
-            + Self::lane_height(st) * lanes as f64
-            + x_axis_height(st, true)
-            + self.legend.height(st)
+            + body.max(self.legend.side_height(st))
+            + self.legend.below_height(st)
             + st.margin()
     }
 
@@ -248,13 +332,15 @@ impl Chart for Lineage {
             );
         }
         let top = draw_title(c, st, &self.title())?;
+        let full = *st;
+        let st = &self.legend.plot_style(st);
         let (scale, x0, x1) = self.x_layout(st);
-        let (lane, lanes) = self.lanes(st);
+        let layout = self.layout(st);
         let plot = Rect {
             x0,
             y0: top + st.px(20.0),
             x1,
-            y1: top + st.px(20.0) + Self::lane_height(st) * lanes as f64,
+            y1: top + st.px(20.0) + layout.height(),
         };
         let ticks: Vec<_> = linear_ticks(&scale, 8, false)
             .into_iter()
@@ -262,10 +348,16 @@ impl Chart for Lineage {
             .collect();
         let axis = AxisStyle::grid();
         draw_x_axis(c, st, &plot, &scale, &ticks, "Publication year", axis)?;
+        let size = st.small_size();
+        let lh = line_height(size);
+        // A dot sits at the bottom of its lane's label room: one lane height below the lane's
+        // top, less the extra lines of the lane's tallest label.
         let at = |i: usize| {
+            let l = layout.lane[i];
+            let (lane_top, lane_bottom) = (layout.lane_top[l], layout.lane_top[l + 1]);
             (
                 scale.map(self.nodes[i].year as f64, x0, x1),
-                plot.y0 + Self::lane_height(st) * (lane[i] as f64 + 0.5),
+                plot.y0 + lane_bottom - (lane_bottom - lane_top).min(Self::lane_height(st)) * 0.5,
             )
         };
         // Key routes under the main path.
@@ -279,17 +371,21 @@ impl Chart for Lineage {
                 c.polyline(&[at(s), at(t)], width, color)?;
             }
         }
-        let size = st.small_size();
         let spec = TextSpec::new(size, TEXT).align(HAlign::Left, VAlign::Baseline);
-        let radius = st.px(11.0);
+        let radius = Self::radius(st);
         for (i, node) in self.nodes.iter().enumerate() {
             let (x, y) = at(i);
             let outline = if node.on_main { MAIN_EDGE } else { ROUTE_EDGE };
             c.circle(x, y, radius, node.color, Some(outline))?;
-            let label = fit_text(&node.label, size, false, Self::label_width(st));
-            // Above the line of the dot, so that a horizontal edge does not run through it.
-            c.text(&label, x + radius * 0.7, y - radius - st.px(3.0), &spec)?;
+            // Above the line of the dot, so that a horizontal edge does not run through it;
+            // the last line just above the dot, the first ones above it.
+            let lines = &layout.lines[i];
+            for (k, line) in lines.iter().enumerate() {
+                let up = (lines.len() - 1 - k) as f64 * lh;
+                c.text(line, x + radius * 0.7, y - radius - st.px(3.0) - up, &spec)?;
+            }
         }
-        self.legend.draw(c, st, plot.y1 + x_axis_height(st, true))
+        self.legend
+            .draw_placed(c, &full, plot.y0, plot.y1 + x_axis_height(st, true))
     }
 }

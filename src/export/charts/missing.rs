@@ -1,23 +1,32 @@
 //! Figure 8: the papers the list is missing, in two panels: the top foundations (outside the
 //! catalogue, cited by many catalogue papers) and the top candidates (outside, citing many), as
-//! bars by score, coloured by the mechanism their catalogue neighbours predict.
+//! bars by score, coloured by the mechanism their catalogue neighbours predict. A paper whose
+//! neighbours point to no mechanism (`uncertain`) is drawn hatched gray and named so in the
+//! legend; `--hide-unspecified` leaves those and the `unspecified` ones out and ranks the next.
 
 use anyhow::Result;
 
 use super::canvas::Canvas;
-use super::palette::Palette;
+use super::palette::{Palette, MUTED};
 use super::parts::{
     draw_empty, draw_heading, draw_title, empty_height, heading_height, title_height, Bar, BarList,
-    LegendBlock,
+    LegendBlock, LegendEntry, Marker,
 };
 use super::style::Style;
 use super::text::left_out;
 use super::Chart;
-use crate::analysis::{Analysis, MissingKind};
+use crate::analysis::{Analysis, MissingKind, MECHANISM_MIN_LIFT, UNCERTAIN};
+use crate::catalog::UNSPECIFIED;
 use crate::export::labels::{one_line, paper_name};
 
-/// Papers per panel.
+/// Papers per panel at one column; a wider figure lists more ([`Style::list_rows`]).
 const TOP: usize = 10;
+
+/// The legend's name for the mechanisms past the named ones (the palette's "Other").
+const OTHER_LABEL: &str = "Other mechanisms";
+
+/// The legend's name for the `uncertain` prediction.
+pub(super) const UNCERTAIN_LABEL: &str = "Uncertain (none clear)";
 
 struct Panel {
     heading: String,
@@ -29,11 +38,20 @@ pub(super) struct Missing {
     legend: LegendBlock,
     /// Missing papers without a finite score, left out.
     skipped: usize,
+    /// Papers per panel.
+    top: usize,
+    /// `--hide-unspecified`: the papers predicted `uncertain` or `unspecified` that would rank
+    /// among those shown, left out.
+    hidden: Option<usize>,
 }
 
 impl Missing {
-    pub fn new(analysis: &Analysis, groups: &Palette) -> Self {
+    pub fn new(analysis: &Analysis, groups: &Palette, st: &Style) -> Self {
+        let top = st.list_rows(TOP);
+        let hide = groups.hides_unspecified();
+        let mut hidden = 0;
         let mut used = Vec::new();
+        let mut uncertain = false;
         let mut panels = Vec::new();
         for (kind, heading) in [
             (
@@ -56,14 +74,35 @@ impl Missing {
                 })
                 .collect();
             papers.sort_by(|a, b| b.score.total_cmp(&a.score));
-            papers.truncate(TOP);
+            if hide {
+                // As Fig. 4 does: the papers without a predicted mechanism make room for the
+                // next ones.
+                let mut kept = Vec::new();
+                for paper in papers {
+                    if kept.len() == top {
+                        break;
+                    }
+                    if no_mechanism(&paper.predicted_mechanism) {
+                        hidden += 1;
+                    } else {
+                        kept.push(paper);
+                    }
+                }
+                papers = kept;
+            }
+            papers.truncate(top);
             if papers.is_empty() {
                 continue;
             }
             let bars = papers
                 .iter()
                 .map(|m| {
-                    used.push(m.predicted_mechanism.as_str());
+                    let is_uncertain = m.predicted_mechanism == UNCERTAIN;
+                    if is_uncertain {
+                        uncertain = true;
+                    } else {
+                        used.push(m.predicted_mechanism.as_str());
+                    }
                     // A paper with no title is named by its id.
                     let label = if one_line(&m.title).is_empty() {
                         one_line(&m.paper_id)
@@ -74,8 +113,13 @@ impl Missing {
                         label,
                         suffix: m.year.map(|y| format!("({y})")).unwrap_or_default(),
                         value: m.score,
-                        color: groups.color_of(&m.predicted_mechanism),
+                        color: if is_uncertain {
+                            MUTED
+                        } else {
+                            groups.color_of(&m.predicted_mechanism)
+                        },
                         note: String::new(),
+                        hatched: is_uncertain,
                     }
                 })
                 .collect();
@@ -89,18 +133,62 @@ impl Missing {
                     limit: None,
                     zoom: false,
                     note: String::new(),
+                    align_labels_to: 0.0,
                 },
             });
         }
-        let entries = super::parts::swatches(groups.legend_for(used));
+        // "Other" here is a mechanism outside the named ones, not a missing prediction: say so
+        // beside the uncertain entry.
+        let mut entries = super::parts::swatches(
+            groups
+                .legend_for(used)
+                .into_iter()
+                .map(|(label, color)| match label.as_str() {
+                    "Other" => (OTHER_LABEL.to_string(), color),
+                    _ => (label, color),
+                })
+                .collect(),
+        );
+        if uncertain {
+            entries.push(LegendEntry {
+                label: UNCERTAIN_LABEL.to_string(),
+                color: MUTED,
+                marker: Marker::Hatch,
+            });
+        }
+        if hide {
+            // Said under the last panel, for a figure that travels without its caption.
+            if let Some(last) = panels.last_mut() {
+                last.bars.note = match hidden {
+                    1 => "Unspecified and uncertain hidden: 1 paper left out.".to_string(),
+                    n => format!("Unspecified and uncertain hidden: {n} papers left out."),
+                };
+            }
+        }
+        // Both panels start their bars at the same x.
+        let widest = panels
+            .iter()
+            .map(|p| p.bars.widest_label(st))
+            .fold(0.0, f64::max);
+        for panel in &mut panels {
+            panel.bars.align_labels_to = widest;
+        }
+        // Beside the plot when the titles stay whole there, else below.
+        let mut legend = LegendBlock::new(entries, Some("Predicted mechanism"));
+        let beside = legend.plot_style(st);
+        if !panels.iter().all(|p| p.bars.labels_fit(&beside)) {
+            legend = legend.keep_below();
+        }
         Missing {
             panels,
-            legend: LegendBlock::new(entries, Some("Predicted mechanism")),
+            legend,
             skipped: analysis
                 .missing
                 .iter()
                 .filter(|m| !m.score.is_finite())
                 .count(),
+            top,
+            hidden: hide.then_some(hidden),
         }
     }
 
@@ -113,6 +201,12 @@ impl Missing {
     }
 }
 
+/// Whether a prediction names no mechanism: `uncertain`, or `unspecified` (the neighbours carry
+/// no mechanism badge).
+fn no_mechanism(predicted: &str) -> bool {
+    predicted == UNCERTAIN || predicted == UNSPECIFIED
+}
+
 impl Chart for Missing {
     fn title(&self) -> String {
         "Papers the list is missing".to_string()
@@ -120,11 +214,29 @@ impl Chart for Missing {
 
     fn caption(&self) -> String {
         let mut caption = format!(
-            "The top {TOP} papers outside the catalogue of each kind, by the analysis's score: \
+            "The top {} papers outside the catalogue of each kind, by the analysis's score: \
              foundations are cited by many catalogue papers, candidates cite many. Labelled by \
              short title and year; coloured by the mechanism their catalogue neighbours \
-             predict."
+             predict.",
+            self.top
         );
+        match self.hidden {
+            None => caption.push_str(&format!(
+                " Hatched gray, uncertain: the neighbours point to no mechanism clearly (none \
+                 reaches {MECHANISM_MIN_LIFT} times its share of the catalogue); light gray, \
+                 unspecified: the neighbours carry no mechanism badge."
+            )),
+            Some(1) => caption.push_str(
+                " Unspecified and uncertain are hidden: 1 paper without a predicted mechanism \
+                 (its neighbours carry no badge or point to none clearly) that ranks among \
+                 these is left out.",
+            ),
+            Some(n) => caption.push_str(&format!(
+                " Unspecified and uncertain are hidden: {n} papers without a predicted \
+                 mechanism (their neighbours carry no badge or point to none clearly) that \
+                 rank among these are left out."
+            )),
+        }
         caption.push_str(&left_out(self.skipped, "without a valid score"));
         caption
     }
@@ -133,13 +245,17 @@ impl Chart for Missing {
         if self.panels.is_empty() {
             return empty_height(st);
         }
+        let plot = self.legend.plot_style(st);
         let panels: f64 = self
             .panels
             .iter()
-            .map(|p| Self::heading_gap(st) + heading_height(st) + p.bars.height(st))
+            .map(|p| Self::heading_gap(st) + heading_height(st) + p.bars.height(&plot))
             .sum();
         let gaps = Self::panel_gap(st) * (self.panels.len() - 1) as f64;
-        title_height(st) + panels + gaps + self.legend.height(st) + st.margin()
+        title_height(st)
+            + (panels + gaps).max(self.legend.side_height(st))
+            + self.legend.below_height(st)
+            + st.margin()
     }
 
     fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
@@ -151,16 +267,19 @@ impl Chart for Missing {
                 "The analysis found no foundation or candidate outside the catalogue.",
             );
         }
-        let mut y = draw_title(c, st, &self.title())?;
+        let top = draw_title(c, st, &self.title())?;
+        let plot = self.legend.plot_style(st);
+        let mut y = top;
         for (i, panel) in self.panels.iter().enumerate() {
             if i > 0 {
                 y += Self::panel_gap(st);
             }
             y += Self::heading_gap(st);
-            y += draw_heading(c, st, &panel.heading, st.margin(), y)?;
-            panel.bars.draw(c, st, y)?;
-            y += panel.bars.height(st);
+            y += draw_heading(c, &plot, &panel.heading, st.margin(), y)?;
+            panel.bars.draw(c, &plot, y)?;
+            y += panel.bars.height(&plot);
         }
-        self.legend.draw(c, st, y)
+        self.legend
+            .draw_placed(c, st, top + Self::heading_gap(st), y)
     }
 }

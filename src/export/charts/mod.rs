@@ -212,7 +212,7 @@ pub fn draw_figures(
         if !selected.contains(&name) {
             continue;
         }
-        let chart = build_chart(name, analysis, &palette, today);
+        let chart = build_chart(name, analysis, &palette, today, &style);
         let title = chart.title();
         let height = chart.height(&style).round().clamp(100.0, 40_000.0) as u32;
         let size = (options.width, height);
@@ -257,6 +257,7 @@ fn build_chart(
     analysis: &Analysis,
     palette: &Palette,
     today: CalendarDate,
+    style: &Style,
 ) -> Box<dyn Chart> {
     match name {
         "papers-per-year" => Box::new(papers_per_year::PapersPerYear::new(
@@ -264,19 +265,21 @@ fn build_chart(
         )),
         "mechanism-domain" => Box::new(mechanism_domain::MechanismDomain::new(analysis, palette)),
         "mechanism-flow" => Box::new(mechanism_flow::MechanismFlow::new(analysis, palette)),
-        "top-influential" => Box::new(top_influential::TopInfluential::new(analysis, palette)),
+        "top-influential" => Box::new(top_influential::TopInfluential::new(
+            analysis, palette, style,
+        )),
         "influence-by-mechanism" => Box::new(influence_by_mechanism::InfluenceByMechanism::new(
             analysis, palette,
         )),
-        "communities" => Box::new(communities::Communities::new(analysis, palette)),
+        "communities" => Box::new(communities::Communities::new(analysis, palette, style)),
         "cluster-map" => Box::new(cluster_map::ClusterMap::new(analysis, palette)),
         "citation-distribution" => {
             Box::new(citation_distribution::CitationDistribution::new(analysis))
         }
         "lineage" => Box::new(lineage::Lineage::new(analysis, palette)),
-        "bursts" => Box::new(bursts::Bursts::new(analysis)),
+        "bursts" => Box::new(bursts::Bursts::new(analysis, style)),
         "rpys" => Box::new(rpys::Rpys::new(analysis)),
-        _ => Box::new(missing::Missing::new(analysis, palette)),
+        _ => Box::new(missing::Missing::new(analysis, palette, style)),
     }
 }
 

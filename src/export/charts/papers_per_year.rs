@@ -371,13 +371,17 @@ impl Chart for PapersPerYear {
         if self.bars.is_empty() {
             return empty_height(st);
         }
-        title_height(st)
-            + Self::headroom(st)
+        // A two-column figure has the legend beside the plot, a one-column one below it.
+        let legend = self.legend(st);
+        let plot = legend.plot_style(st);
+        let body = Self::headroom(st)
             + Self::plot_height(st)
             + x_axis_height(st, true)
-            + self.stagger_height(st)
-            + note_height(st, &self.note())
-            + self.legend(st).height(st)
+            + self.stagger_height(&plot)
+            + note_height(&plot, &self.note());
+        title_height(st)
+            + body.max(Self::headroom(st) + legend.side_height(st))
+            + legend.below_height(st)
             + st.margin()
     }
 
@@ -391,6 +395,9 @@ impl Chart for PapersPerYear {
             );
         }
         let top = draw_title(c, st, &self.title())?;
+        let full = *st;
+        let legend = self.legend(st);
+        let st = &legend.plot_style(st);
         let totals: Vec<f64> = self.bars.iter().map(|b| b.values.iter().sum()).collect();
         let (scale, ticks, x0, slot) = self.columns(st);
         let plot = Rect {
@@ -531,8 +538,7 @@ impl Chart for PapersPerYear {
 
         let note_top = plot.y1 + x_axis_height(st, true) + below;
         draw_note(c, st, &self.note(), note_top)?;
-        self.legend(st)
-            .draw(c, st, note_top + note_height(st, &self.note()))
+        legend.draw_placed(c, &full, plot.y0, note_top + note_height(st, &self.note()))
     }
 }
 

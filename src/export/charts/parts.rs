@@ -238,11 +238,18 @@ pub(crate) fn draw_legend(
     Ok(())
 }
 
-/// A legend under a plot, with an optional title above its entries, as wide as the figure.
+/// The least width a plot keeps beside a legend: narrower figures put the legend below.
+pub(crate) const SIDE_LEGEND_MIN_PLOT: f64 = 1350.0;
+
+/// A legend under a plot, with an optional title above its entries, as wide as the figure; or,
+/// in a figure wide enough, beside the plot in one column ([`LegendBlock::draw_placed`]).
 #[derive(Debug, Clone)]
 pub(crate) struct LegendBlock {
     pub entries: Vec<LegendEntry>,
     pub title: Option<String>,
+    /// May go beside the plot when the figure is wide enough; a figure whose labels need all
+    /// of its width turns this off ([`LegendBlock::keep_below`]).
+    pub may_go_beside: bool,
 }
 
 impl LegendBlock {
@@ -250,7 +257,14 @@ impl LegendBlock {
         LegendBlock {
             entries,
             title: title.map(str::to_string),
+            may_go_beside: true,
         }
+    }
+
+    /// The same legend, kept below the plot whatever the width.
+    pub fn keep_below(mut self) -> Self {
+        self.may_go_beside = false;
+        self
     }
 
     fn gap(st: &Style) -> f64 {
@@ -274,6 +288,92 @@ impl LegendBlock {
             return 0.0;
         }
         Self::gap(st) + self.title_height(st) + self.layout(st).height
+    }
+
+    /// The widest a label may be in a legend beside the plot.
+    fn side_label_width(st: &Style) -> f64 {
+        st.px(560.0)
+    }
+
+    /// The room a legend beside the plot takes at the right of the figure (its one column of
+    /// entries and the gap before it), when the figure is wide enough for the plot to keep at
+    /// least [`SIDE_LEGEND_MIN_PLOT`] pixels; `None` (the legend goes below) otherwise or
+    /// without entries. A two-column figure (2100 px) has the room; a one-column one does not.
+    pub fn side_width(&self, st: &Style) -> Option<f64> {
+        if self.entries.is_empty() || !self.may_go_beside {
+            return None;
+        }
+        let size = st.tick_size();
+        let widest = self
+            .entries
+            .iter()
+            .map(|e| text_width(&e.label, size, false))
+            .chain(
+                self.title
+                    .iter()
+                    .map(|t| text_width(t, size, true) - legend_key_width(st) - st.gap()),
+            )
+            .fold(0.0, f64::max)
+            .min(Self::side_label_width(st));
+        // The gap before it, its key and labels, and the figure's right margin after it.
+        let width = Self::gap(st) * 1.5 + legend_key_width(st) + st.gap() + widest + st.margin();
+        (st.width - width >= SIDE_LEGEND_MIN_PLOT).then_some(width)
+    }
+
+    /// The style of the plot next to the legend: the figure's, narrowed by the legend beside
+    /// it when there is one ([`LegendBlock::side_width`]).
+    pub fn plot_style(&self, st: &Style) -> Style {
+        match self.side_width(st) {
+            Some(width) => st.narrowed(st.width - width),
+            None => *st,
+        }
+    }
+
+    /// Height of the legend beside the plot (title and one entry a row); 0 when it goes below.
+    pub fn side_height(&self, st: &Style) -> f64 {
+        if self.side_width(st).is_none() {
+            return 0.0;
+        }
+        self.title_height(st) + legend_row_height(st) * self.entries.len() as f64
+    }
+
+    /// Height below the plot: [`LegendBlock::height`] when the legend goes below, 0 when it
+    /// goes beside.
+    pub fn below_height(&self, st: &Style) -> f64 {
+        if self.side_width(st).is_some() {
+            0.0
+        } else {
+            self.height(st)
+        }
+    }
+
+    /// Draws the legend where it goes: beside the plot (top edge at `plot_top`) when the figure
+    /// is wide enough, else below `bottom` (the bottom of what is above it).
+    pub fn draw_placed(&self, c: &Canvas, st: &Style, plot_top: f64, bottom: f64) -> Result<()> {
+        let Some(width) = self.side_width(st) else {
+            return self.draw(c, st, bottom);
+        };
+        let x = st.width - width + Self::gap(st) * 1.5;
+        let mut y = plot_top;
+        if let Some(title) = &self.title {
+            let spec = TextSpec::new(st.tick_size(), TEXT)
+                .bold()
+                .align(HAlign::Left, VAlign::Top);
+            let room = width - Self::gap(st) * 1.5 - st.margin();
+            let title = fit_text(title, st.tick_size(), true, room);
+            c.text(&title, x, y, &spec)?;
+            y += self.title_height(st);
+        }
+        let label_width =
+            width - Self::gap(st) * 1.5 - legend_key_width(st) - st.gap() - st.margin();
+        let layout = LegendLayout {
+            rows: self.entries.len(),
+            column_width: legend_key_width(st) + st.gap() + label_width,
+            label_width,
+            width: width - Self::gap(st) * 1.5 - st.margin(),
+            height: legend_row_height(st) * self.entries.len() as f64,
+        };
+        draw_legend(c, st, &self.entries, &layout, x + layout.width / 2.0, y)
     }
 
     /// Draws it below `top` (the bottom of what is above it).
@@ -923,6 +1023,16 @@ impl Heatmap {
     }
 }
 
+/// The most pixels the labels of a list of bars may take: `share` of the width, or in a wide
+/// figure all but [`BARS_ROOM`] for the bars, whichever is more, so that a wider figure spends
+/// its room on whole labels rather than on longer bars.
+pub(crate) fn label_room(st: &Style, share: f64) -> f64 {
+    (st.width * share).max(st.width - st.margin() * 2.0 - st.px(BARS_ROOM))
+}
+
+/// Pixels the bars of a list, their values and the axis need to read well.
+const BARS_ROOM: f64 = 760.0;
+
 /// One bar of a [`BarList`].
 #[derive(Debug, Clone)]
 pub(crate) struct Bar {
@@ -933,6 +1043,9 @@ pub(crate) struct Bar {
     pub color: Rgb,
     /// Printed after the value, e.g. "(107)" for a count the caption explains; may be empty.
     pub note: String,
+    /// Drawn white with diagonal hatching in `color` (as a [`Marker::Hatch`] legend key): a
+    /// value that belongs to no group, such as an uncertain prediction.
+    pub hatched: bool,
 }
 
 impl Bar {
@@ -984,9 +1097,20 @@ pub(crate) struct BarList {
     pub zoom: bool,
     /// A line under the axis title that explains the numbers after the bars; may be empty.
     pub note: String,
+    /// Labels as wide as this at least (within the room), so that panels of bars stacked in one
+    /// figure start their bars at the same x: the widest label of all the panels; 0 for none.
+    pub align_labels_to: f64,
 }
 
 impl BarList {
+    /// The width of this list's widest label (name and suffix), in pixels.
+    pub fn widest_label(&self, st: &Style) -> f64 {
+        self.bars
+            .iter()
+            .map(|b| text_width(&b.full_label(), st.tick_size(), false))
+            .fold(0.0, f64::max)
+    }
+
     fn row_height(st: &Style) -> f64 {
         st.px(47.0)
     }
@@ -1001,6 +1125,15 @@ impl BarList {
 
     fn note_height(&self, st: &Style) -> f64 {
         note_height(st, &self.note)
+    }
+
+    /// Whether every label is drawn whole at this style's width.
+    pub fn labels_fit(&self, st: &Style) -> bool {
+        let size = st.tick_size();
+        let room = label_room(st, self.label_share);
+        self.bars
+            .iter()
+            .all(|b| text_width(&b.full_label(), size, false) <= room)
     }
 
     /// Where the value axis starts: 0, or with `zoom` a round value below the smallest bar.
@@ -1025,12 +1158,8 @@ impl BarList {
     pub fn draw(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let size = st.tick_size();
         let m = st.margin();
-        let widest = self
-            .bars
-            .iter()
-            .map(|b| text_width(&b.full_label(), size, false))
-            .fold(0.0, f64::max);
-        let label_width = widest.min(st.width * self.label_share);
+        let widest = self.widest_label(st).max(self.align_labels_to);
+        let label_width = widest.min(label_room(st, self.label_share));
         let max = self
             .bars
             .iter()
@@ -1119,8 +1248,25 @@ impl BarList {
             let x = scale.map(value, plot.x0, plot.x1);
             let half = rh * 0.34;
             if x > plot.x0 {
-                c.rect(plot.x0, y - half, x, y + half, bar.color)?;
-                let outline = outline_for(bar.color).unwrap_or(bar.color);
+                if bar.hatched {
+                    c.rect(plot.x0, y - half, x, y + half, WHITE)?;
+                    c.hatch(
+                        plot.x0,
+                        y - half,
+                        x,
+                        y + half,
+                        st.px(9.0),
+                        st.thin(),
+                        bar.color,
+                    )?;
+                } else {
+                    c.rect(plot.x0, y - half, x, y + half, bar.color)?;
+                }
+                let outline = if bar.hatched {
+                    bar.color
+                } else {
+                    outline_for(bar.color).unwrap_or(bar.color)
+                };
                 c.frame(plot.x0, y - half, x, y + half, st.thin(), outline)?;
                 if lo > 0.0 {
                     // The bar is cut short: a white gap across its base says so.

@@ -12,7 +12,7 @@ use super::parts::{
     y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
 };
 use super::style::Style;
-use super::text::wrap_text;
+use super::text::wrap_text_complete;
 use super::Chart;
 use crate::analysis::time::RpysRow;
 use crate::analysis::Analysis;
@@ -87,25 +87,34 @@ impl Rpys {
             .iter()
             .enumerate()
             .map(|(i, peak)| {
-                let names = if peak.papers.is_empty() {
-                    "(no paper named)".to_string()
-                } else {
-                    peak.papers.join("; ")
-                };
-                let note = format!(
-                    "{}. {} ({} references, +{}): {names}",
+                let head = format!(
+                    "{}. {} ({} references, +{}): ",
                     i + 1,
                     peak.year,
                     peak.references,
                     peak.deviation
                 );
-                wrap_text(
-                    &note,
-                    st.small_size(),
-                    false,
-                    st.width - 2.0 * st.margin() - st.px(30.0),
-                    2,
-                )
+                let width = st.width - 2.0 * st.margin() - st.px(30.0);
+                let wrap = |names: &str| {
+                    wrap_text_complete(&(head.clone() + names), st.small_size(), false, width, 2)
+                };
+                if peak.papers.is_empty() {
+                    return wrap("(no paper named)").0;
+                }
+                // As many whole paper names as two lines hold ("…" for the rest), so that no
+                // name is cut short; the first one is cut only when it alone does not fit.
+                (1..=peak.papers.len())
+                    .rev()
+                    .map(|k| {
+                        let mut names = peak.papers[..k].join("; ");
+                        if k < peak.papers.len() {
+                            names.push_str("; …");
+                        }
+                        wrap(&names)
+                    })
+                    .find(|(_, complete)| *complete)
+                    .unwrap_or_else(|| wrap(&peak.papers.join("; ")))
+                    .0
             })
             .collect()
     }
@@ -231,5 +240,62 @@ impl Chart for Rpys {
             y_note += line_height(size) * 0.3;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::time::{RpysPaper, RpysPeak};
+
+    #[test]
+    fn peak_notes_name_whole_papers() {
+        super::super::style::ensure_fonts().unwrap();
+        let titles = [
+            "Attention is All you Need",
+            "Training a subsampling mechanism in expectation",
+            "Random Shifting for CNN: a solution to reduce information loss in down-sampling",
+        ];
+        let mut analysis = Analysis::default();
+        analysis.time.rpys_peaks = vec![RpysPeak {
+            year: 2017,
+            references: 1130,
+            median_deviation: 460,
+            papers: titles
+                .iter()
+                .enumerate()
+                .map(|(i, t)| RpysPaper {
+                    paper_id: format!("p{i}"),
+                    title: t.to_string(),
+                    references: 100 - i as u64,
+                })
+                .collect(),
+        }];
+        let chart = Rpys::new(&analysis);
+        for width in [1050, 2100, 600] {
+            let st = Style::new(width);
+            let notes = chart.notes(&st);
+            let joined = notes[0].join(" ");
+            // Every name shown is whole (with its count); the ones left out are marked "…".
+            let names: Vec<&str> = joined.split_once(": ").unwrap().1.split("; ").collect();
+            for name in &names {
+                if *name == "…" {
+                    continue;
+                }
+                let (paper, _) = name.rsplit_once(" (").unwrap();
+                assert!(
+                    titles
+                        .iter()
+                        .any(|t| crate::export::labels::paper_name(None, t) == paper),
+                    "{width}: {name:?} in {joined:?}"
+                );
+            }
+            assert!(notes[0].len() <= 2);
+        }
+        // At two columns all three fit; at one column the last is left out whole.
+        let wide = chart.notes(&Style::new(2100))[0].join(" ");
+        assert!(!wide.contains('…'), "{wide}");
+        let narrow = chart.notes(&Style::new(1050))[0].join(" ");
+        assert!(narrow.ends_with("; …"), "{narrow}");
     }
 }

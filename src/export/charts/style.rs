@@ -88,4 +88,36 @@ impl Style {
     pub fn gap(&self) -> f64 {
         self.px(10.0)
     }
+    /// How many rows a figure that lists things (papers, communities, bursts) shows: `narrow`
+    /// at one column (1050 px) or less, up to half as many again at two columns (2100 px), so
+    /// that a wider figure spends its room on more of the list and stays about as tall for its
+    /// width as a page allows.
+    pub fn list_rows(&self, narrow: usize) -> usize {
+        let scale = (self.width / ONE_COLUMN).clamp(1.0, 1.5);
+        (narrow as f64 * scale).round() as usize
+    }
+    /// The same style for a part of the figure `width` pixels wide (a plot beside its legend):
+    /// every size stays, only the room changes.
+    pub fn narrowed(&self, width: f64) -> Style {
+        Style {
+            width: width.max(1.0),
+        }
+    }
+}
+
+/// The width of one column of a two-column paper at 300 dpi (3.5 in): the default `--width`.
+pub(crate) const ONE_COLUMN: f64 = 1050.0;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_grow_with_the_width_up_to_half_again() {
+        assert_eq!(Style::new(1050).list_rows(20), 20);
+        assert_eq!(Style::new(600).list_rows(20), 20);
+        assert_eq!(Style::new(2100).list_rows(20), 30);
+        assert_eq!(Style::new(5000).list_rows(10), 15);
+        assert!(Style::new(1500).list_rows(10) > 10);
+    }
 }

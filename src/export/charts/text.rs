@@ -186,6 +186,144 @@ pub(crate) fn wrap_text_complete(
     (lines, complete)
 }
 
+/// `text` in at most `max_lines` lines of about `max_width` pixels, never cut inside a word:
+/// lines break at spaces and after hyphens; a word wider than `max_width` alone is kept whole
+/// on a line of its own (it overflows, rather than lose letters); when the text needs more
+/// lines, the last one ends after a whole word (one followed by a space in `text`) with `…`.
+/// Joined with spaces and without the `…`, the lines are always a prefix of `text` ending at a
+/// word boundary.
+pub(crate) fn wrap_words(text: &str, size: f64, max_width: f64, max_lines: usize) -> Vec<String> {
+    let max_lines = max_lines.max(1);
+    // (piece, a space goes before it): words, and the parts of hyphenated words.
+    let mut pieces: Vec<(String, bool)> = Vec::new();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let mut first = true;
+        let mut rest = word;
+        while let Some(i) = rest.find('-').filter(|&i| i > 0 && i + 1 < rest.len()) {
+            pieces.push((rest[..=i].to_string(), first));
+            first = false;
+            rest = &rest[i + 1..];
+        }
+        pieces.push((rest.to_string(), first));
+    }
+    let join = |line: &str, (piece, spaced): &(String, bool)| -> String {
+        match (line.is_empty(), spaced) {
+            (true, _) => piece.clone(),
+            (false, true) => format!("{line} {piece}"),
+            (false, false) => format!("{line}{piece}"),
+        }
+    };
+    // Greedy lines, each piece on the line where it fits.
+    let mut lines: Vec<Vec<usize>> = vec![Vec::new()];
+    let mut current = String::new();
+    for (i, piece) in pieces.iter().enumerate() {
+        let candidate = join(&current, piece);
+        if current.is_empty() || text_width(&candidate, size, false) <= max_width {
+            current = candidate;
+        } else {
+            lines.push(Vec::new());
+            current = piece.0.clone();
+        }
+        if let Some(line) = lines.last_mut() {
+            line.push(i);
+        }
+    }
+    let render = |indices: &[usize]| -> String {
+        indices
+            .iter()
+            .fold(String::new(), |line, &i| join(&line, &pieces[i]))
+    };
+    if lines.len() <= max_lines {
+        return lines
+            .iter()
+            .map(|l| render(l))
+            .filter(|l| !l.is_empty())
+            .collect();
+    }
+    // Too many lines: keep the longest run of pieces that ends a word and leaves the last
+    // line room for the ellipsis.
+    let ends_word = |k: usize| pieces.get(k + 1).is_none_or(|next| next.1);
+    let last = &lines[max_lines - 1];
+    let before: usize = lines[..max_lines - 1].iter().map(Vec::len).sum();
+    let fits_last = |end: usize| {
+        let line = (before..=end).fold(String::new(), |line, i| join(&line, &pieces[i])) + "…";
+        end < before || text_width(&line, size, false) <= max_width
+    };
+    let kept = (0..before + last.len())
+        .rev()
+        .find(|&end| ends_word(end) && fits_last(end))
+        // Not even the first word fits with the ellipsis: keep it whole all the same.
+        .or_else(|| (0..pieces.len()).find(|&end| ends_word(end)))
+        .map_or(0, |end| end + 1);
+    let mut out: Vec<String> = Vec::new();
+    for line in &lines {
+        let taken: Vec<usize> = line.iter().copied().filter(|&i| i < kept).collect();
+        if !taken.is_empty() {
+            out.push(render(&taken));
+        }
+    }
+    // A first word broken over more lines than allowed (its hyphenated parts): the rest of it
+    // on the last line.
+    if out.len() > max_lines {
+        let tail = out.split_off(max_lines - 1);
+        out.push(tail.concat());
+    }
+    if let Some(last) = out.last_mut() {
+        last.push('…');
+    }
+    out
+}
+
+/// `name` then `suffix` (a year, a count) on at most `max_lines` lines of `width` pixels, never
+/// cut inside a word ([`wrap_words`]), the suffix kept whole at the end of the last line: when
+/// the whole does not fit, the name's last line is cut after a whole word with `…` to leave the
+/// suffix room.
+pub(crate) fn wrap_with_suffix(
+    name: &str,
+    suffix: &str,
+    size: f64,
+    width: f64,
+    max_lines: usize,
+) -> Vec<String> {
+    let full = format!("{name} {suffix}");
+    let whole = wrap_words(full.trim_end(), size, width, max_lines);
+    if suffix.is_empty() || whole.last().is_none_or(|l| !l.ends_with('…')) {
+        return whole;
+    }
+    let suffix = format!(" {suffix}");
+    let with_suffix = |last: &str| text_width(&format!("{last}{suffix}"), size, false) <= width;
+    let mut lines = wrap_words(name, size, width, max_lines);
+    if !lines.last().is_some_and(|last| with_suffix(last)) {
+        // The lines before the last stay; the rest of the name is cut on the last line to leave
+        // room for the suffix.
+        let room = width - text_width(&suffix, size, false);
+        let kept = &lines[..lines.len().saturating_sub(1)];
+        let before = kept.iter().fold(String::new(), |acc, line| {
+            if acc.is_empty() || acc.ends_with('-') {
+                acc + line
+            } else {
+                acc + " " + line
+            }
+        });
+        let rest = name
+            .strip_prefix(before.as_str())
+            .map(str::trim_start)
+            .unwrap_or("");
+        lines = match wrap_words(rest, size, room, 1).first() {
+            Some(last) if !kept.is_empty() && !rest.is_empty() => {
+                let mut lines = kept.to_vec();
+                lines.push(last.clone());
+                lines
+            }
+            _ => wrap_words(name, size, room, max_lines),
+        };
+    }
+    if let Some(last) = lines.last_mut() {
+        last.push_str(&suffix);
+    }
+    lines
+}
+
 /// The caption sentence for papers a figure leaves out ("" when none are): " 3 papers without
 /// a year are left out."
 pub(crate) fn left_out(count: usize, why: &str) -> String {
@@ -237,6 +375,80 @@ mod tests {
         let lines = wrap_text(long, 35.0, false, 400.0, 2);
         assert_eq!(lines.len(), 2);
         assert!(lines.iter().all(|l| text_width(l, 35.0, false) <= 400.0));
+    }
+
+    /// Whether `lines` (a label) is `text` or a prefix of it ending at a word boundary.
+    fn whole_words(text: &str, lines: &[String]) -> bool {
+        let joined = lines.iter().fold(String::new(), |acc, l| {
+            if acc.is_empty() || acc.ends_with('-') {
+                acc + l
+            } else {
+                acc + " " + l
+            }
+        });
+        let prefix = joined.trim_end_matches('…');
+        text.starts_with(prefix)
+            && (prefix.len() == text.len() || text[prefix.len()..].starts_with(' '))
+    }
+
+    #[test]
+    fn word_wrapping_never_cuts_a_word() {
+        ensure_fonts().unwrap();
+        let titles = [
+            "What is linguistic redundancy in natural language processing",
+            "Structural-Jump-LSTM",
+            "Supercalifragilisticexpialidocious models for token pruning",
+            "Spying on your neighbors: fine-grained probing of contextual embeddings",
+            "A",
+            "",
+        ];
+        for title in titles {
+            for width in [60.0, 150.0, 260.0, 400.0, 2000.0] {
+                for lines in 1..=3 {
+                    let wrapped = wrap_words(title, 32.0, width, lines);
+                    assert!(wrapped.len() <= lines, "{title} {width} {wrapped:?}");
+                    assert!(whole_words(title, &wrapped), "{title} {width} {wrapped:?}");
+                    // A line is too wide only when it is one word that alone is.
+                    for line in &wrapped {
+                        let bare = line.trim_end_matches('…');
+                        assert!(
+                            text_width(line, 32.0, false) <= width || !bare.contains(' '),
+                            "{title} {width} {wrapped:?}"
+                        );
+                    }
+                }
+            }
+        }
+        // Room for all of it on two lines: nothing is cut.
+        let two = wrap_words(titles[0], 32.0, 600.0, 2);
+        assert_eq!(two.join(" "), titles[0]);
+    }
+
+    #[test]
+    fn a_wrapped_label_keeps_its_suffix_and_whole_words() {
+        ensure_fonts().unwrap();
+        let name = "Prompt compression and contrastive conditioning for controllability";
+        for width in [200.0, 300.0, 450.0, 2000.0] {
+            let lines = wrap_with_suffix(name, "(2022)", 35.0, width, 2);
+            assert!(lines.len() <= 2, "{lines:?}");
+            let last = lines.last().unwrap();
+            assert!(last.ends_with(" (2022)"), "{width}: {lines:?}");
+            let mut bare: Vec<String> = lines.clone();
+            *bare.last_mut().unwrap() = last.trim_end_matches(" (2022)").to_string();
+            assert!(whole_words(name, &bare), "{width}: {lines:?}");
+            // Too wide only when one word and the suffix alone are: the word is kept whole.
+            for line in &lines {
+                let words = line.trim_end_matches(" (2022)").split(' ').count();
+                assert!(
+                    text_width(line, 35.0, false) <= width || words == 1,
+                    "{width}: {lines:?}"
+                );
+            }
+        }
+        assert_eq!(
+            wrap_with_suffix("Short", "(2020)", 35.0, 2000.0, 2),
+            ["Short (2020)"]
+        );
     }
 
     #[test]

@@ -13,7 +13,8 @@ use crate::analysis::{Analysis, InfluentialPaper};
 use crate::catalog::UNSPECIFIED;
 use crate::export::labels::figure_paper_label;
 
-/// How many papers the figure ranks.
+/// How many papers the figure ranks at one column; a wider figure ranks more
+/// ([`Style::list_rows`]).
 const TOP: usize = 20;
 
 pub(super) struct TopInfluential {
@@ -25,7 +26,8 @@ pub(super) struct TopInfluential {
 }
 
 impl TopInfluential {
-    pub fn new(analysis: &Analysis, groups: &Palette) -> Self {
+    pub fn new(analysis: &Analysis, groups: &Palette, st: &Style) -> Self {
+        let top = st.list_rows(TOP);
         let mut ranked: Vec<_> = analysis
             .influential
             .iter()
@@ -39,7 +41,7 @@ impl TopInfluential {
         if groups.hides_unspecified() {
             let mut kept = Vec::new();
             for paper in ranked {
-                if kept.len() == TOP {
+                if kept.len() == top {
                     break;
                 }
                 if Palette::is_unspecified(&paper.mechanisms) {
@@ -50,7 +52,7 @@ impl TopInfluential {
             }
             ranked = kept;
         }
-        ranked.truncate(TOP);
+        ranked.truncate(top);
         // A paper without a mechanism is drawn as unspecified.
         let first = |p: &InfluentialPaper| -> String {
             p.mechanisms
@@ -71,29 +73,37 @@ impl TopInfluential {
                     // Scores near the top are close by construction (a mean of percentile
                     // ranks): the count of catalogue papers citing it tells them apart.
                     note: format!("({})", p.catalog_citations),
+                    hatched: false,
                 }
             })
             .collect();
         let firsts: Vec<String> = ranked.iter().map(|p| first(p)).collect();
         let entries = super::parts::swatches(groups.legend_for(firsts.iter().map(String::as_str)));
-        TopInfluential {
-            bars: BarList {
-                bars,
-                axis_title: "Influence score".to_string(),
-                label_share: 0.48,
-                limit: Some(1.0),
-                // The top scores are close by construction (a weighted mean of percentiles).
-                zoom: true,
-                note: if groups.hides_unspecified() {
-                    format!(
-                        "(n): how many catalogue papers cite the paper. Unspecified hidden \
+        let bars = BarList {
+            bars,
+            axis_title: "Influence score".to_string(),
+            label_share: 0.48,
+            limit: Some(1.0),
+            // The top scores are close by construction (a weighted mean of percentiles).
+            zoom: true,
+            note: if groups.hides_unspecified() {
+                format!(
+                    "(n): how many catalogue papers cite the paper. Unspecified hidden \
                          ({hidden} left out)."
-                    )
-                } else {
-                    "(n): how many catalogue papers cite the paper".to_string()
-                },
+                )
+            } else {
+                "(n): how many catalogue papers cite the paper".to_string()
             },
-            legend: LegendBlock::new(entries, Some("First mechanism")),
+            align_labels_to: 0.0,
+        };
+        // Beside the plot when the labels stay whole there, else below.
+        let mut legend = LegendBlock::new(entries, Some("First mechanism"));
+        if !bars.labels_fit(&legend.plot_style(st)) {
+            legend = legend.keep_below();
+        }
+        TopInfluential {
+            bars,
+            legend,
             skipped,
             hidden: groups.hides_unspecified().then_some(hidden),
         }
@@ -138,7 +148,11 @@ impl Chart for TopInfluential {
         if self.bars.bars.is_empty() {
             return empty_height(st);
         }
-        title_height(st) + self.bars.height(st) + self.legend.height(st) + st.margin()
+        let plot = self.legend.plot_style(st);
+        title_height(st)
+            + self.bars.height(&plot).max(self.legend.side_height(st))
+            + self.legend.below_height(st)
+            + st.margin()
     }
 
     fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
@@ -151,7 +165,9 @@ impl Chart for TopInfluential {
             );
         }
         let top = draw_title(c, st, &self.title())?;
-        self.bars.draw(c, st, top)?;
-        self.legend.draw(c, st, top + self.bars.height(st))
+        let plot = self.legend.plot_style(st);
+        self.bars.draw(c, &plot, top)?;
+        self.legend
+            .draw_placed(c, st, top, top + self.bars.height(&plot))
     }
 }

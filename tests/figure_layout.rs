@@ -1,0 +1,494 @@
+//! How the figures spend their width and name what they hide: Fig. 8 names an uncertain
+//! prediction and `--hide-unspecified` leaves it out; the lineage labels are whole words;
+//! at two columns (2100 px) the lists show more rows and legends go beside the plot.
+
+#[path = "render_support/sample.rs"]
+mod sample;
+
+use citegraph::analysis::time::{CitationBurst, LineageEdge};
+use citegraph::analysis::{Analysis, MissingKind, MissingScope, UNCERTAIN};
+use citegraph::export::charts::{self, Figure, Palette};
+use citegraph::export::RenderOptions;
+use sample::sample_analysis;
+
+fn draw(analysis: &Analysis, name: &str, width: u32, hide_unspecified: bool) -> Figure {
+    let options = RenderOptions {
+        figures: vec![name.to_string()],
+        format: vec!["svg".to_string()],
+        width,
+        hide_unspecified,
+        ..RenderOptions::default()
+    };
+    let mut figures = charts::draw_figures(analysis, &options, &Palette::new(analysis)).unwrap();
+    assert_eq!(figures.len(), 1);
+    figures.remove(0)
+}
+
+#[derive(Debug, Clone)]
+struct Text {
+    text: String,
+    x: f64,
+    y: f64,
+}
+
+fn texts(figure: &Figure) -> Vec<Text> {
+    let raw = figure.svg.as_deref().unwrap();
+    let doc = roxmltree::Document::parse(raw).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| Text {
+            text: n.text().unwrap_or("").trim().to_string(),
+            x: n.attribute("x").unwrap().parse().unwrap(),
+            y: n.attribute("y").unwrap().parse().unwrap(),
+        })
+        .collect()
+}
+
+/// Texts that end with a year in parentheses: the labels of papers in a list.
+fn year_labels(figure: &Figure) -> Vec<Text> {
+    texts(figure)
+        .into_iter()
+        .filter(|t| {
+            let tail: Vec<char> = t.text.chars().rev().take(6).collect();
+            tail.len() == 6
+                && tail[0] == ')'
+                && tail[5] == '('
+                && tail[1..5].iter().all(|c| c.is_ascii_digit())
+        })
+        .collect()
+}
+
+/// The in-scope missing papers of a kind, best first.
+fn ranked_missing(analysis: &Analysis, kind: MissingKind) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..analysis.missing.len())
+        .filter(|&i| {
+            let m = &analysis.missing[i];
+            m.kind == kind && m.scope == MissingScope::InScope && m.score.is_finite()
+        })
+        .collect();
+    idx.sort_by(|&a, &b| {
+        analysis.missing[b]
+            .score
+            .total_cmp(&analysis.missing[a].score)
+    });
+    idx
+}
+
+#[test]
+fn fig8_names_uncertain_and_hide_unspecified_leaves_it_out() {
+    let mut analysis = sample_analysis();
+    // The best foundation is uncertain, the second has neighbours without a badge, the best
+    // candidate is uncertain too.
+    let foundations = ranked_missing(&analysis, MissingKind::Foundation);
+    let candidates = ranked_missing(&analysis, MissingKind::Candidate);
+    assert!(foundations.len() >= 10 && candidates.len() >= 10);
+    analysis.missing[foundations[0]].predicted_mechanism = UNCERTAIN.to_string();
+    analysis.missing[foundations[1]].predicted_mechanism = "unspecified".to_string();
+    analysis.missing[candidates[0]].predicted_mechanism = UNCERTAIN.to_string();
+    // The third candidate's mechanism is one past the eight named ones.
+    let palette = Palette::new(&analysis);
+    let tail = palette
+        .groups
+        .iter()
+        .find(|g| g.label == "Other")
+        .expect("the sample has more than eight mechanisms")
+        .members[0]
+        .clone();
+    analysis.missing[candidates[2]].predicted_mechanism = tail;
+    // The candidates have short titles, the foundations long ones: the panels' labels differ
+    // in width.
+    for (k, &i) in candidates.iter().enumerate() {
+        analysis.missing[i].title = format!("Short study {k}");
+    }
+    let without_mechanism = [foundations[0], foundations[1], candidates[0]];
+    let no_mechanism = |i: &usize| {
+        let p = analysis.missing[*i].predicted_mechanism.as_str();
+        p == UNCERTAIN || p == "unspecified"
+    };
+    // Those the figure passes over while it takes the first 10 with a mechanism of each kind.
+    let passed_over: usize = [&foundations, &candidates]
+        .iter()
+        .map(|ranked| {
+            let tenth = ranked
+                .iter()
+                .enumerate()
+                .filter(|(_, i)| !no_mechanism(i))
+                .nth(9)
+                .map_or(ranked.len(), |(k, _)| k);
+            ranked[..tenth].iter().filter(|i| no_mechanism(i)).count()
+        })
+        .sum();
+    assert!(passed_over >= 3);
+
+    let shown = draw(&analysis, "missing", 1050, false);
+    let words: Vec<String> = texts(&shown).into_iter().map(|t| t.text).collect();
+    assert!(words.iter().any(|w| w == "Other mechanisms"), "{words:?}");
+    // Uncertain has a legend entry of its own, named as such (not folded into "Other").
+    assert!(
+        words.iter().any(|w| w.starts_with("Uncertain")),
+        "{words:?}"
+    );
+    assert!(words.iter().any(|w| w == "Unspecified"), "{words:?}");
+    // Mechanisms past the named ones are "Other mechanisms", apart from the uncertain ones.
+    assert!(!words.iter().any(|w| w == "Other"), "{words:?}");
+    assert!(shown.caption.contains("uncertain"), "{}", shown.caption);
+    // The uncertain bars are hatched: diagonal strokes drawn in the bar list.
+    let svg = shown.svg.as_deref().unwrap();
+    assert!(svg.contains("<polyline") || svg.contains("<line"));
+    assert_eq!(year_labels(&shown).len(), 20);
+    // The two panels' value axes start at the same x (their "0" ticks), at both widths.
+    for width in [1050, 2100] {
+        // Tick rows: three or more numbers on one line; each row's first tick is at 0.
+        let mut rows: std::collections::BTreeMap<i64, Vec<f64>> = Default::default();
+        for t in texts(&draw(&analysis, "missing", width, false)) {
+            if t.text.parse::<f64>().is_ok() {
+                rows.entry(t.y.round() as i64).or_default().push(t.x);
+            }
+        }
+        let zeros: Vec<f64> = rows
+            .values()
+            .filter(|xs| xs.len() >= 3)
+            .map(|xs| xs.iter().copied().fold(f64::INFINITY, f64::min))
+            .collect();
+        assert_eq!(zeros.len(), 2, "{width}: {zeros:?}");
+        assert!((zeros[0] - zeros[1]).abs() < 0.5, "{width}: {zeros:?}");
+    }
+
+    let hidden = draw(&analysis, "missing", 1050, true);
+    let words: Vec<String> = texts(&hidden).into_iter().map(|t| t.text).collect();
+    // No legend entry for either, only the note under the plot that says they are hidden.
+    for w in &words {
+        let lower = w.to_lowercase();
+        if lower.starts_with("uncertain") || lower.starts_with("unspecified") {
+            assert!(w.contains("hidden"), "{w:?} in {words:?}");
+        }
+    }
+    assert!(
+        words
+            .iter()
+            .any(|w| w.starts_with("Unspecified and uncertain hidden")),
+        "{words:?}"
+    );
+    assert!(
+        hidden.caption.contains(&format!(
+            "Unspecified and uncertain are hidden: {passed_over} papers"
+        )),
+        "{}",
+        hidden.caption
+    );
+    // The papers without a predicted mechanism are not drawn; the next ones take their place.
+    let labels = year_labels(&hidden);
+    assert_eq!(labels.len(), 20, "{labels:?}");
+    for &i in &without_mechanism {
+        let title = &analysis.missing[i].title;
+        let year = format!("({})", analysis.missing[i].year.unwrap());
+        // Its label: the title and year whole, or a long title cut (its first words kept).
+        let start: String = title.chars().take(12).collect();
+        let drawn = |label: &str| {
+            label == format!("{title} {year}")
+                || (label.contains('…') && label.starts_with(&start) && label.ends_with(&year))
+        };
+        assert!(
+            !labels.iter().any(|l| drawn(&l.text)),
+            "{title} is still drawn"
+        );
+    }
+}
+
+/// Titles of many words, none with a colon (which would make the method name the label).
+const LONG_TITLES: [&str; 8] = [
+    "Learning when to skim and when to read in long documents",
+    "Training a subsampling mechanism in expectation",
+    "Hierarchical question answering for long documents",
+    "Generating wikipedia by summarizing long sequences",
+    "Variable computation in recurrent neural networks",
+    "Adaptive token sampling for efficient vision transformers",
+    "Structural-Jump-LSTM reads text by jumping over sentences",
+    "What is linguistic redundancy in natural language processing",
+];
+
+/// The sample with a main path through catalogue papers of long titles, one a year.
+fn sample_with_main_path() -> Analysis {
+    let mut analysis = sample_analysis();
+    let mut chain: Vec<usize> = Vec::new();
+    for (i, paper) in analysis.papers.iter().enumerate() {
+        if paper.in_catalog && chain.len() < LONG_TITLES.len() {
+            chain.push(i);
+        }
+    }
+    for (k, &i) in chain.iter().enumerate() {
+        let paper = &mut analysis.papers[i];
+        paper.title = LONG_TITLES[k].to_string();
+        paper.abbreviation = None;
+        paper.year = Some(2015 + k as i32);
+    }
+    analysis.time.lineage = chain
+        .windows(2)
+        .map(|w| LineageEdge {
+            source: analysis.papers[w[0]].paper_id.clone(),
+            target: analysis.papers[w[1]].paper_id.clone(),
+            spc: "1".to_string(),
+            main_path: true,
+        })
+        .collect();
+    analysis
+}
+
+/// Whether `line` (a label line, its `…` removed) is a run of whole words of `title`: it
+/// starts at the title's start, a space or after a hyphen, and ends at the title's end, a
+/// space, or a hyphen.
+fn whole_words_of(title: &str, line: &str) -> bool {
+    let line = line.trim_end_matches('…');
+    if line.is_empty() {
+        return false;
+    }
+    title.match_indices(line).any(|(at, _)| {
+        let before = title[..at].chars().last();
+        let after = title[at + line.len()..].chars().next();
+        let starts = before.is_none_or(|c| c == ' ' || c == '-');
+        let ends = after.is_none_or(|c| " :,;?.".contains(c)) || line.ends_with('-');
+        starts && ends
+    })
+}
+
+#[test]
+fn lineage_labels_are_whole_words_and_use_the_room() {
+    let analysis = sample_with_main_path();
+    let mut cut = Vec::new();
+    for width in [1050, 2100] {
+        let figure = draw(&analysis, "lineage", width, false);
+        let lines: Vec<Text> = texts(&figure)
+            .into_iter()
+            .filter(|t| {
+                LONG_TITLES
+                    .iter()
+                    .any(|title| title.contains(t.text.trim_end_matches('…')) && t.text.len() > 2)
+            })
+            .collect();
+        // Every line of every label is a run of whole words of its title, and all of each
+        // title's first word is there.
+        for line in &lines {
+            assert!(
+                LONG_TITLES.iter().any(|t| whole_words_of(t, &line.text)),
+                "{width}: {:?} ends mid-word",
+                line.text
+            );
+        }
+        for title in LONG_TITLES {
+            let first = title.split([' ', '-']).next().unwrap();
+            assert!(
+                lines.iter().any(|l| l.text.starts_with(first)),
+                "{width}: no label for {title}"
+            );
+        }
+        // Nothing else in the figure is cut mid-word either: an ellipsis follows a whole word.
+        for t in texts(&figure) {
+            if let Some(stem) = t.text.strip_suffix('…') {
+                assert!(
+                    LONG_TITLES.iter().any(|title| whole_words_of(title, stem)),
+                    "{width}: {:?}",
+                    t.text
+                );
+            }
+        }
+        let cut_lines: Vec<&str> = lines
+            .iter()
+            .filter(|l| l.text.ends_with('…'))
+            .map(|l| l.text.as_str())
+            .collect();
+        cut.push(cut_lines.len());
+    }
+    // At 3.5 in some titles are cut (at a word); at 7 in they all fit on two lines.
+    assert!(cut[0] > 0, "the narrow figure cuts none: {cut:?}");
+    assert_eq!(cut[1], 0, "the wide figure still cuts labels: {cut:?}");
+}
+
+/// The sample with 14 communities and 26 citation bursts.
+fn sample_with_long_lists() -> Analysis {
+    let mut analysis = sample_analysis();
+    for (i, paper) in analysis.papers.iter_mut().enumerate() {
+        paper.community = (i % 14) as u32;
+    }
+    let ids: Vec<String> = analysis
+        .papers
+        .iter()
+        .filter(|p| p.in_catalog && p.year.is_some())
+        .take(26)
+        .map(|p| p.paper_id.clone())
+        .collect();
+    analysis.time.bursts = ids
+        .iter()
+        .enumerate()
+        .map(|(i, id)| CitationBurst {
+            paper_id: id.clone(),
+            start: 2022,
+            end: 2024,
+            strength: 30.0 - i as f64,
+        })
+        .collect();
+    analysis.time.burst_years = Some((2015, 2025));
+    analysis
+}
+
+#[test]
+fn two_columns_list_more_rows_than_one() {
+    let analysis = sample_with_long_lists();
+    for (name, narrow, wide) in [
+        // 30 influential papers in the sample: 20 at one column, 30 at two.
+        ("top-influential", 20, 30),
+        // 14 in-scope papers of each kind: 10 + 10, then all 14 + 14.
+        ("missing", 20, 28),
+        // 26 bursts: 20, then all 26.
+        ("bursts", 20, 26),
+    ] {
+        let one = year_labels(&draw(&analysis, name, 1050, false)).len();
+        let two = year_labels(&draw(&analysis, name, 2100, false)).len();
+        assert_eq!((one, two), (narrow, wide), "{name}");
+    }
+    // 14 communities: 9 and the rest merged at one column, all 14 at two.
+    let rows = |width: u32| -> (usize, bool) {
+        let words: Vec<String> = texts(&draw(&analysis, "communities", width, false))
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        let named = words
+            .iter()
+            .filter(|w| w.starts_with('C') && w.contains(':'))
+            .count();
+        let merged = words.iter().any(|w| w.contains("smaller communities"));
+        (named, merged)
+    };
+    assert_eq!(rows(1050), (9, true));
+    assert_eq!(rows(2100), (14, false));
+}
+
+#[test]
+fn legends_go_beside_the_plot_when_wide_and_never_at_the_labels_cost() {
+    let analysis = sample_with_main_path();
+    let legend_of = |figure: &Figure| -> (Vec<Text>, f64) {
+        let all = texts(figure);
+        let axis_title = all
+            .iter()
+            .find(|t| t.text == "Publication year")
+            .expect("the year axis")
+            .y;
+        let legend = all
+            .iter()
+            .filter(|t| t.text == "First mechanism")
+            .cloned()
+            .collect();
+        (legend, axis_title)
+    };
+    let (narrow, narrow_axis) = legend_of(&draw(&analysis, "lineage", 1050, false));
+    let (wide, wide_axis) = legend_of(&draw(&analysis, "lineage", 2100, false));
+    assert_eq!((narrow.len(), wide.len()), (1, 1));
+    // One column: below the axis. Two columns: beside the plot, right of its middle, at the
+    // height of the plot.
+    assert!(narrow[0].y > narrow_axis, "{narrow:?}");
+    assert!(wide[0].y < wide_axis, "{wide:?}");
+    assert!(wide[0].x > 2100.0 * 0.6, "{wide:?}");
+
+    // Fig. 1 too: its first mechanism's legend entry.
+    let first = Palette::new(&analysis).groups[0].label.clone();
+    for (width, beside) in [(1050, false), (2100, true)] {
+        let all = texts(&draw(&analysis, "papers-per-year", width, false));
+        let axis = all.iter().find(|t| t.text == "Publication year").unwrap().y;
+        let entry = all.iter().find(|t| t.text == first).unwrap();
+        assert_eq!(entry.y < axis, beside, "{width}: {entry:?}");
+        if beside {
+            assert!(entry.x > f64::from(width) * 0.6, "{entry:?}");
+        }
+    }
+
+    // A list of bars keeps its legend below when beside it the labels would be cut.
+    for name in ["top-influential", "missing", "communities"] {
+        let figure = draw(&analysis, name, 2100, false);
+        let all = texts(&figure);
+        let cut = all.iter().filter(|t| t.text.ends_with('…')).count();
+        let narrow_cut = texts(&draw(&analysis, name, 1050, false))
+            .iter()
+            .filter(|t| t.text.ends_with('…'))
+            .count();
+        assert!(
+            cut <= narrow_cut,
+            "{name}: {cut} labels cut at 7 in, {narrow_cut} at 3.5 in"
+        );
+    }
+}
+
+#[test]
+fn burst_labels_are_cut_only_after_whole_words() {
+    let mut analysis = sample_with_long_lists();
+    // Long names without an abbreviation, on the bursting papers.
+    let bursting: Vec<String> = analysis
+        .time
+        .bursts
+        .iter()
+        .map(|b| b.paper_id.clone())
+        .collect();
+    let mut k = 0;
+    for paper in analysis.papers.iter_mut() {
+        if bursting.contains(&paper.paper_id) {
+            paper.title = LONG_TITLES[k % LONG_TITLES.len()].to_string();
+            paper.abbreviation = None;
+            k += 1;
+        }
+    }
+    for width in [1050, 2100] {
+        let figure = draw(&analysis, "bursts", width, false);
+        let mut cut = 0;
+        for t in texts(&figure) {
+            let Some((stem, _)) = t.text.split_once('…') else {
+                continue;
+            };
+            cut += 1;
+            assert!(
+                LONG_TITLES.iter().any(|title| whole_words_of(title, stem)),
+                "{width}: {:?} is cut inside a word",
+                t.text
+            );
+        }
+        // Two lines of 3.5 in hold some of the titles, not all; 7 in holds them all.
+        if width == 1050 {
+            assert!(cut > 0, "the test's titles are not long enough to be cut");
+        } else {
+            assert_eq!(cut, 0, "{width}");
+        }
+        // Each row still shows its year, on the label's last line.
+        let rows = if width == 2100 { k.min(30) } else { k.min(20) };
+        assert_eq!(year_labels(&figure).len(), rows, "{width}");
+    }
+}
+
+#[test]
+fn community_names_take_two_lines_rather_than_lose_their_papers() {
+    let mut analysis = sample_analysis();
+    // Long names: terms, then the papers that name the community.
+    let ids: std::collections::BTreeSet<u32> =
+        analysis.papers.iter().map(|p| p.community).collect();
+    for paper in analysis.papers.iter_mut() {
+        paper.community_label = format!(
+            "adaptive kv; eviction {} (Dynamic Pooling)",
+            paper.community
+        );
+    }
+    assert!(ids.len() >= 3);
+    let figure = draw(&analysis, "communities", 1050, false);
+    let all = texts(&figure);
+    for id in ids.iter().take(9) {
+        let terms = format!("C{id}: adaptive kv; eviction {id}");
+        let at = all
+            .iter()
+            .position(|t| t.text == terms)
+            .unwrap_or_else(|| panic!("no first line {terms:?} in {all:?}"));
+        // The papers and the count on the next line, right under it.
+        let next = &all[at + 1];
+        assert!(
+            next.text.starts_with("(Dynamic Pooling) ("),
+            "{:?}",
+            next.text
+        );
+        assert!(next.y > all[at].y && (next.x - all[at].x).abs() < 0.5);
+    }
+    assert!(!all.iter().any(|t| t.text.contains('…')), "{all:?}");
+}
