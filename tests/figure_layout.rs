@@ -492,3 +492,139 @@ fn community_names_take_two_lines_rather_than_lose_their_papers() {
     }
     assert!(!all.iter().any(|t| t.text.contains('…')), "{all:?}");
 }
+
+/// Titles whose first word alone says nothing: Fig. 4 once cut them to "Deformable…".
+const ONE_WORD_CUTS: [&str; 6] = [
+    "Deformable Convolutional Networks for dense prediction in images",
+    "Detail-Preserving Pooling in Deep Networks",
+    "Hierarchical question answering for long documents",
+    "Variable computation in recurrent neural networks",
+    "Learning when to skim and when to read",
+    "What is linguistic redundancy",
+];
+
+/// The sample whose top influential papers have the titles above, no abbreviation, and
+/// scores close together in [0.92, 0.99] as the composite score gives them.
+fn sample_with_close_scores() -> Analysis {
+    let mut analysis = sample_analysis();
+    let n = analysis.influential.len();
+    for (i, paper) in analysis.influential.iter_mut().enumerate() {
+        paper.score = 0.99 - 0.07 * i as f64 / n as f64;
+        if let Some(title) = ONE_WORD_CUTS.get(i) {
+            paper.title = title.to_string();
+            paper.abbreviation = None;
+        }
+    }
+    analysis
+}
+
+/// The axis line of a bar list: the widest thin dark rectangle, as (x0, x1).
+fn axis_line(figure: &Figure) -> (f64, f64) {
+    let raw = figure.svg.as_deref().unwrap();
+    let doc = roxmltree::Document::parse(raw).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("rect") && n.attribute("fill") == Some("#333333"))
+        .filter_map(|n| {
+            let num = |a: &str| n.attribute(a)?.parse::<f64>().ok();
+            let (x, w, h) = (num("x")?, num("width")?, num("height")?);
+            (h <= 3.0).then_some((x, x + w))
+        })
+        .max_by(|a, b| (a.1 - a.0).total_cmp(&(b.1 - b.0)))
+        .expect("an axis line")
+}
+
+#[test]
+fn fig4_labels_take_two_lines_of_whole_words_and_the_axis_ends_at_one() {
+    let analysis = sample_with_close_scores();
+    for width in [1050, 2100] {
+        let figure = draw(&analysis, "top-influential", width, false);
+        let all = texts(&figure);
+        // Every label line of these titles is whole words, and none is one word and `…` when
+        // the title has more: the reader gets at least two words of every title.
+        for title in ONE_WORD_CUTS {
+            let lines: Vec<&Text> = all
+                .iter()
+                .filter(|t| {
+                    let stem = t
+                        .text
+                        .trim_end_matches(|c: char| c.is_ascii_digit() || "() ".contains(c));
+                    stem.len() > 2 && whole_words_of(title, stem.trim_end())
+                })
+                .collect();
+            assert!(!lines.is_empty(), "{width}: no label for {title:?}");
+            let shown: String = lines
+                .iter()
+                .map(|l| {
+                    l.text
+                        .trim_end_matches(|c: char| c.is_ascii_digit() || "() ".contains(c))
+                })
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                shown
+                    .trim_end_matches('…')
+                    .split([' ', '-'])
+                    .filter(|w| !w.is_empty())
+                    .count()
+                    >= 2,
+                "{width}: {title:?} shows as {shown:?}"
+            );
+            for line in &lines {
+                let stem = line
+                    .text
+                    .trim_end_matches(|c: char| c.is_ascii_digit() || "() ".contains(c));
+                assert!(
+                    whole_words_of(title, stem.trim_end()),
+                    "{width}: {:?} ends mid-word",
+                    line.text
+                );
+            }
+        }
+        // Titles of a few words fit whole on two lines at one column.
+        for title in &ONE_WORD_CUTS[1..] {
+            assert!(
+                !all.iter().any(|t| t.text.contains('…')
+                    && whole_words_of(title, t.text.split('…').next().unwrap().trim_end())),
+                "{width}: {title:?} is cut though two lines hold it"
+            );
+        }
+        // No label runs off the left edge.
+        assert!(
+            all.iter().all(|t| t.x >= 0.0),
+            "{width}: a text left of the figure"
+        );
+        // The score's axis ends at its maximum, 1: the last tick is 1.00 and the axis line ends
+        // at that tick.
+        let last = all
+            .iter()
+            .filter(|t| t.text.parse::<f64>().is_ok())
+            .max_by(|a, b| a.x.total_cmp(&b.x))
+            .expect("tick labels");
+        assert_eq!(
+            last.text.parse::<f64>().unwrap(),
+            1.0,
+            "{width}: the last tick is {:?}",
+            last.text
+        );
+        let (_, end) = axis_line(&figure);
+        assert!(
+            (end - last.x).abs() <= 2.0,
+            "{width}: the axis runs to {end}, 1.00 is at {}",
+            last.x
+        );
+        // The values after the bars stay inside the figure.
+        let values: Vec<&Text> = all
+            .iter()
+            .filter(|t| t.text.starts_with("0.9") && t.text.contains('('))
+            .collect();
+        assert!(!values.is_empty());
+        for v in values {
+            assert!(
+                v.x < f64::from(width) - 100.0,
+                "{width}: {:?} at {}",
+                v.text,
+                v.x
+            );
+        }
+    }
+}

@@ -134,6 +134,7 @@ impl Missing {
                     zoom: false,
                     note: String::new(),
                     align_labels_to: 0.0,
+                    label_lines: 1,
                 },
             });
         }

@@ -9,7 +9,7 @@ use super::palette::{
     darker, luminance, sequential, text_on, Rgb, AXIS, EMPTY_CELL, GRID, MUTED, TEXT, WHITE,
 };
 use super::style::Style;
-use super::text::{fit_labels, fit_text, wrap_text, wrap_text_complete};
+use super::text::{fit_labels, fit_text, wrap_text, wrap_text_complete, wrap_with_suffix};
 
 /// A rectangle in pixels.
 #[derive(Debug, Clone, Copy)]
@@ -1088,8 +1088,8 @@ pub(crate) struct BarList {
     pub axis_title: String,
     /// The most of the figure's width the labels may take.
     pub label_share: f64,
-    /// The largest value the quantity can take (1 for a score in [0, 1]), if it has one: no
-    /// tick goes past it, though the axis still reaches far enough to print the values.
+    /// The largest value the quantity can take (1 for a score in [0, 1]), if it has one: the
+    /// axis ends there (the values after the longest bars print past its end).
     pub limit: Option<f64>,
     /// Start the axis just below the smallest value instead of at 0 when all values are close
     /// together (the smallest above 60% of the largest), so that what separates them shows; the
@@ -1100,6 +1100,9 @@ pub(crate) struct BarList {
     /// Labels as wide as this at least (within the room), so that panels of bars stacked in one
     /// figure start their bars at the same x: the widest label of all the panels; 0 for none.
     pub align_labels_to: f64,
+    /// The most lines a label may take: 1 cuts a long label at a word boundary with `…`; 2 (or
+    /// more) first wraps it over lines of whole words, its row growing by a line for each.
+    pub label_lines: usize,
 }
 
 impl BarList {
@@ -1115,25 +1118,87 @@ impl BarList {
         st.px(47.0)
     }
 
+    /// The pixels the labels take: the widest label (or [`BarList::align_labels_to`]), within
+    /// the room [`label_room`] gives.
+    fn label_width(&self, st: &Style) -> f64 {
+        self.widest_label(st)
+            .max(self.align_labels_to)
+            .min(label_room(st, self.label_share))
+    }
+
+    /// Each bar's label as drawn, a line per entry: whole on one line when it fits; else, with
+    /// [`BarList::label_lines`] above 1, over that many lines of whole words, the suffix (the
+    /// year) whole at the end; else (or when a single word is wider than the room) on one line
+    /// cut at a word boundary with `…`.
+    pub fn labels(&self, st: &Style) -> Vec<Vec<String>> {
+        let size = st.tick_size();
+        let width = self.label_width(st);
+        let names: Vec<(&str, &str)> = self
+            .bars
+            .iter()
+            .map(|b| (b.label.as_str(), b.suffix.as_str()))
+            .collect();
+        let one_line = fit_labels(&names, size, width);
+        self.bars
+            .iter()
+            .zip(one_line)
+            .map(|(bar, one)| {
+                if self.label_lines <= 1 || one == bar.full_label() {
+                    return vec![one];
+                }
+                let mut lines =
+                    wrap_with_suffix(&bar.label, &bar.suffix, size, width, self.label_lines);
+                // A year alone on the last line: the last word above goes down to keep it company.
+                if let [.., above, last] = lines.as_mut_slice() {
+                    if *last == bar.suffix {
+                        if let Some((head, word)) = above.rsplit_once(' ') {
+                            let moved = format!("{word} {last}");
+                            if text_width(&moved, size, false) <= width {
+                                *last = moved;
+                                *above = head.to_string();
+                            }
+                        }
+                    }
+                }
+                if lines.iter().all(|l| text_width(l, size, false) <= width) {
+                    lines
+                } else {
+                    vec![one]
+                }
+            })
+            .collect()
+    }
+
+    /// The height of each bar's row: one row, and a line more for each extra line of label.
+    fn row_heights(st: &Style, labels: &[Vec<String>]) -> Vec<f64> {
+        let lh = line_height(st.tick_size());
+        labels
+            .iter()
+            .map(|lines| Self::row_height(st) + lh * lines.len().saturating_sub(1) as f64)
+            .collect()
+    }
+
     /// Height from the top of the first bar to the bottom of the axis title and the note.
     pub fn height(&self, st: &Style) -> f64 {
-        Self::row_height(st) * self.bars.len().max(1) as f64
-            + st.px(8.0)
-            + x_axis_height(st, !self.axis_title.is_empty())
-            + self.note_height(st)
+        let rows: f64 = if self.bars.is_empty() {
+            Self::row_height(st)
+        } else {
+            Self::row_heights(st, &self.labels(st)).iter().sum()
+        };
+        rows + st.px(8.0) + x_axis_height(st, !self.axis_title.is_empty()) + self.note_height(st)
     }
 
     fn note_height(&self, st: &Style) -> f64 {
         note_height(st, &self.note)
     }
 
-    /// Whether every label is drawn whole at this style's width.
+    /// Whether every label is drawn whole (on its lines) at this style's width.
     pub fn labels_fit(&self, st: &Style) -> bool {
-        let size = st.tick_size();
-        let room = label_room(st, self.label_share);
+        let squeeze = |s: &str| s.replace(' ', "");
         self.bars
             .iter()
-            .all(|b| text_width(&b.full_label(), size, false) <= room)
+            .zip(self.labels(st))
+            .all(|(bar, lines)| squeeze(&lines.concat()) == squeeze(&bar.full_label()))
     }
 
     /// Where the value axis starts: 0, or with `zoom` a round value below the smallest bar.
@@ -1158,8 +1223,7 @@ impl BarList {
     pub fn draw(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let size = st.tick_size();
         let m = st.margin();
-        let widest = self.widest_label(st).max(self.align_labels_to);
-        let label_width = widest.min(label_room(st, self.label_share));
+        let label_width = self.label_width(st);
         let max = self
             .bars
             .iter()
@@ -1179,14 +1243,30 @@ impl BarList {
         let width = (st.width - m - x0).max(1.0);
         let lo = self.axis_start().min(max);
         let reach = lo + (max - lo) * width / (width - value_room).max(width * 0.5);
-        // A bounded quantity is ticked up to its bound, the axis running on to `reach`.
-        let bound = self.limit.filter(|&limit| limit > 0.0 && max <= limit);
+        // A bounded quantity's axis ends at its bound, short enough that every value prints
+        // after its bar within the figure.
+        let bound = self.limit.filter(|&limit| limit > lo && max <= limit);
+        let bounded_width = bound.map(|limit| {
+            let value_gap = st.gap() * 0.8;
+            self.bars
+                .iter()
+                .filter(|b| b.value.is_finite() && b.value > lo)
+                .map(|b| {
+                    let share = (b.value - lo) / (limit - lo);
+                    let text = text_width(&b.value_text(), small, false) + value_gap;
+                    (width - text) / share
+                })
+                .fold(width, f64::min)
+                .max(width * 0.5)
+        });
+        let axis_width = bounded_width.unwrap_or(width);
         let (scale, ticks) = (2..=5)
             .rev()
             .map(|n| match bound {
                 Some(limit) => {
-                    let ticks = linear_ticks(&Scale::linear(lo, limit), n, false);
-                    (Scale::linear(lo, limit.max(reach)), ticks)
+                    let scale = Scale::linear(lo, limit);
+                    let ticks = linear_ticks(&scale, n, false);
+                    (scale, ticks)
                 }
                 None => {
                     let scale = Scale::linear(lo, lo + nice_max(reach - lo, n));
@@ -1199,17 +1279,18 @@ impl BarList {
                     .iter()
                     .map(|t| text_width(&t.label, size, false))
                     .fold(0.0, f64::max);
-                // Pixels between neighbouring ticks (the ticks of a bounded quantity span only
-                // part of the axis).
                 let step = match ticks.as_slice() {
                     [a, b, ..] => b.value - a.value,
                     _ => scale.hi - scale.lo,
                 };
-                let room = width * step / (scale.hi - scale.lo).max(f64::MIN_POSITIVE);
+                let room = axis_width * step / (scale.hi - scale.lo).max(f64::MIN_POSITIVE);
                 widest + st.px(36.0) <= room
             })
             .unwrap_or_else(|| {
-                let scale = Scale::linear(lo, lo + nice_max(reach - lo, 2));
+                let scale = match bound {
+                    Some(limit) => Scale::linear(lo, limit),
+                    None => Scale::linear(lo, lo + nice_max(reach - lo, 2)),
+                };
                 let ticks = linear_ticks(&scale, 2, false);
                 (scale, ticks)
             });
@@ -1218,12 +1299,17 @@ impl BarList {
             .last()
             .map(|t| text_width(&t.label, size, false) / 2.0)
             .unwrap_or(0.0);
-        let rh = Self::row_height(st);
+        let labels = self.labels(st);
+        let heights = if self.bars.is_empty() {
+            vec![Self::row_height(st)]
+        } else {
+            Self::row_heights(st, &labels)
+        };
         let plot = Rect {
             x0,
             y0: top,
-            x1: st.width - m - last_half,
-            y1: top + rh * self.bars.len().max(1) as f64 + st.px(8.0),
+            x1: (x0 + axis_width).min(st.width - m - last_half),
+            y1: top + heights.iter().sum::<f64>() + st.px(8.0),
         };
         for tick in &ticks {
             let x = scale.map(tick.value, plot.x0, plot.x1);
@@ -1231,22 +1317,23 @@ impl BarList {
         }
         let spec = TextSpec::new(size, TEXT).align(HAlign::Right, VAlign::Center);
         let value_spec = TextSpec::new(small, MUTED).align(HAlign::Left, VAlign::Center);
-        let names: Vec<(&str, &str)> = self
-            .bars
-            .iter()
-            .map(|b| (b.label.as_str(), b.suffix.as_str()))
-            .collect();
-        let labels = fit_labels(&names, size, label_width);
-        for (i, (bar, label)) in self.bars.iter().zip(&labels).enumerate() {
-            let y = top + st.px(4.0) + rh * (i as f64 + 0.5);
-            c.text(label, plot.x0 - st.gap(), y, &spec)?;
+        let lh = line_height(size);
+        let half = Self::row_height(st) * 0.34;
+        let mut row_top = top + st.px(4.0);
+        for ((bar, lines), height) in self.bars.iter().zip(&labels).zip(&heights) {
+            let y = row_top + height / 2.0;
+            row_top += height;
+            // The label's lines centred on the bar.
+            for (k, line) in lines.iter().enumerate() {
+                let dy = (k as f64 - (lines.len() as f64 - 1.0) / 2.0) * lh;
+                c.text(line, plot.x0 - st.gap(), y + dy, &spec)?;
+            }
             let value = if bar.value.is_finite() {
                 bar.value.max(0.0)
             } else {
                 0.0
             };
             let x = scale.map(value, plot.x0, plot.x1);
-            let half = rh * 0.34;
             if x > plot.x0 {
                 if bar.hatched {
                     c.rect(plot.x0, y - half, x, y + half, WHITE)?;

@@ -95,6 +95,8 @@ impl TopInfluential {
                 "(n): how many catalogue papers cite the paper".to_string()
             },
             align_labels_to: 0.0,
+            // Two lines of whole words rather than a title cut to its first word.
+            label_lines: 2,
         };
         // Beside the plot when the labels stay whole there, else below.
         let mut legend = LegendBlock::new(entries, Some("First mechanism"));
