@@ -628,3 +628,50 @@ fn fig4_labels_take_two_lines_of_whole_words_and_the_axis_ends_at_one() {
         }
     }
 }
+
+/// The texts of a figure that say how many papers were never cited.
+fn never_cited_notes(figure: &Figure) -> Vec<String> {
+    texts(figure)
+        .into_iter()
+        .map(|t| t.text)
+        .filter(|t| t.contains("ever cited") || t.ends_with(" papers") || t.ends_with(" curves"))
+        .collect()
+}
+
+#[test]
+fn citation_distribution_says_the_left_out_papers_once() {
+    let mut analysis = sample_analysis();
+    let catalog: Vec<usize> = (0..analysis.papers.len())
+        .filter(|&i| analysis.papers[i].in_catalog)
+        .collect();
+    let n = catalog.len();
+    // Three papers never cited by either count; the rest cited by both.
+    for (k, &i) in catalog.iter().enumerate() {
+        let paper = &mut analysis.papers[i];
+        let cited = k >= 3;
+        paper.citation_count = Some(if cited { 10 + k as u64 } else { 0 });
+        paper.catalog_citations = if cited { 1 + (k % 5) as u32 } else { 0 };
+    }
+    for width in [1050, 2100] {
+        let figure = draw(&analysis, "citation-distribution", width, false);
+        assert_eq!(
+            never_cited_notes(&figure),
+            vec![
+                "Never cited, not drawn:".to_string(),
+                format!("3 of {n} papers, both curves")
+            ],
+            "{width}"
+        );
+    }
+    // A fourth paper never cited from the catalogue: the curves differ, each says its own.
+    analysis.papers[catalog[3]].catalog_citations = 0;
+    let figure = draw(&analysis, "citation-distribution", 1050, false);
+    assert_eq!(
+        never_cited_notes(&figure),
+        vec![
+            "Never cited, not drawn:".to_string(),
+            format!("All citations: 3 of {n} papers"),
+            format!("From the catalogue: 4 of {n} papers"),
+        ]
+    );
+}

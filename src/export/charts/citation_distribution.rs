@@ -7,7 +7,7 @@ use anyhow::Result;
 
 use super::axis::{log_ticks, Scale};
 use super::canvas::{cap_height, line_height, Canvas, HAlign, TextSpec, VAlign};
-use super::palette::Rgb;
+use super::palette::{Rgb, TEXT};
 use super::parts::{
     draw_empty, draw_marker, draw_title, draw_x_axis, draw_y_axis, empty_height, title_height,
     x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
@@ -26,6 +26,8 @@ const SERIES: [(Rgb, Marker); 2] = [
 
 struct Series {
     label: String,
+    /// The label's first words, naming the series in the note on left-out papers.
+    short: String,
     /// (x, share of papers with at least x), x ≥ 1, increasing x.
     points: Vec<(f64, f64)>,
     papers: usize,
@@ -33,7 +35,7 @@ struct Series {
 }
 
 impl Series {
-    fn new(label: &str, mut values: Vec<u64>) -> Self {
+    fn new(label: &str, short: &str, mut values: Vec<u64>) -> Self {
         values.sort_unstable();
         let n = values.len();
         let zeros = values.iter().take_while(|&&v| v == 0).count();
@@ -48,6 +50,7 @@ impl Series {
         }
         Series {
             label: label.to_string(),
+            short: short.to_string(),
             points,
             papers: n,
             zeros,
@@ -69,8 +72,12 @@ impl CitationDistribution {
             .collect();
         CitationDistribution {
             series: vec![
-                Series::new("All citations (Semantic Scholar)", global),
-                Series::new("Citations from the catalogue", internal),
+                Series::new("All citations (Semantic Scholar)", "All citations", global),
+                Series::new(
+                    "Citations from the catalogue",
+                    "From the catalogue",
+                    internal,
+                ),
             ],
         }
     }
@@ -92,6 +99,50 @@ impl CitationDistribution {
             })
             .collect();
         LegendBlock::new(entries, None)
+    }
+
+    /// The lines of the note on the papers a log scale cannot draw (cited 0 times), each with
+    /// the index of the series whose colour it takes (`None`: the text colour): a heading, then
+    /// one line when every drawn curve leaves out as many papers of as many, else one line per
+    /// curve that leaves any out, named. Empty when none is left out.
+    fn zero_notes(&self) -> Vec<(String, Option<usize>)> {
+        let counts: Vec<(usize, usize, usize)> = self
+            .drawn()
+            .filter(|(_, s)| s.zeros > 0)
+            .map(|(i, s)| (i, s.zeros, s.papers))
+            .collect();
+        let of = |zeros: usize, papers: usize| {
+            let noun = if papers == 1 { "paper" } else { "papers" };
+            format!("{zeros} of {papers} {noun}")
+        };
+        let drawn = self.drawn().count();
+        let lines = match counts.as_slice() {
+            [] => return Vec::new(),
+            [(i, zeros, papers)] if drawn == 1 => vec![(of(*zeros, *papers), Some(*i))],
+            [(_, zeros, papers), rest @ ..]
+                if counts.len() == drawn
+                    && rest.iter().all(|&(_, z, p)| (z, p) == (*zeros, *papers)) =>
+            {
+                let each = if drawn == 2 {
+                    "both curves"
+                } else {
+                    "every curve"
+                };
+                vec![(format!("{}, {each}", of(*zeros, *papers)), None)]
+            }
+            _ => counts
+                .iter()
+                .map(|&(i, zeros, papers)| {
+                    (
+                        format!("{}: {}", self.series[i].short, of(zeros, papers)),
+                        Some(i),
+                    )
+                })
+                .collect(),
+        };
+        std::iter::once(("Never cited, not drawn:".to_string(), None))
+            .chain(lines)
+            .collect()
     }
 
     fn plot_height(st: &Style) -> f64 {
@@ -189,19 +240,70 @@ impl Chart for CitationDistribution {
         // a falling CCDF never reaches: a count of zero has no place on a log scale.
         let note_size = st.small_size();
         let mut y = plot.y0 + st.gap() + cap_height(note_size);
-        for (i, series) in self.drawn() {
-            let note = match series.zeros {
-                0 => continue,
-                1 => format!("1 of {} papers never cited, not drawn", series.papers),
-                n => format!("{n} of {} papers never cited, not drawn", series.papers),
-            };
-            let spec = TextSpec::new(note_size, SERIES[i % SERIES.len()].0)
-                .align(HAlign::Right, VAlign::Baseline);
+        for (note, series) in self.zero_notes() {
+            let color = series.map_or(TEXT, |i| SERIES[i % SERIES.len()].0);
+            let spec = TextSpec::new(note_size, color).align(HAlign::Right, VAlign::Baseline);
             let note = fit_text(&note, note_size, false, plot.width() - st.px(40.0));
             c.text(&note, plot.x1 - st.gap(), y, &spec)?;
             y += line_height(note_size);
         }
         // The legend under the plot: inside, a steep catalogue curve can cross any corner.
         self.legend().draw(c, st, plot.y1 + x_axis_height(st, true))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chart(series: Vec<Series>) -> CitationDistribution {
+        CitationDistribution { series }
+    }
+
+    fn heading() -> (String, Option<usize>) {
+        ("Never cited, not drawn:".to_string(), None)
+    }
+
+    #[test]
+    fn equal_counts_of_never_cited_papers_are_said_once() {
+        let both = chart(vec![
+            Series::new("A (S2)", "A", vec![0, 0, 1, 5]),
+            Series::new("B (catalogue)", "B", vec![0, 3, 0, 2]),
+        ]);
+        assert_eq!(
+            both.zero_notes(),
+            vec![heading(), ("2 of 4 papers, both curves".to_string(), None)]
+        );
+    }
+
+    #[test]
+    fn different_counts_are_said_per_curve_in_its_colour() {
+        let apart = chart(vec![
+            Series::new("A (S2)", "All citations", vec![0, 1, 1, 5]),
+            Series::new("B (catalogue)", "From the catalogue", vec![0, 0, 0, 2]),
+        ]);
+        assert_eq!(
+            apart.zero_notes(),
+            vec![
+                heading(),
+                ("All citations: 1 of 4 papers".to_string(), Some(0)),
+                ("From the catalogue: 3 of 4 papers".to_string(), Some(1)),
+            ]
+        );
+        // A curve that leaves none out is not named; the other still is.
+        let one = chart(vec![
+            Series::new("A (S2)", "All citations", vec![1, 1, 5]),
+            Series::new("B (catalogue)", "From the catalogue", vec![0, 0, 2]),
+        ]);
+        assert_eq!(
+            one.zero_notes(),
+            vec![
+                heading(),
+                ("From the catalogue: 2 of 3 papers".to_string(), Some(1))
+            ]
+        );
+        // Nothing left out, nothing said.
+        let none = chart(vec![Series::new("A (S2)", "A", vec![1, 2])]);
+        assert!(none.zero_notes().is_empty());
     }
 }

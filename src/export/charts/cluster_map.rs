@@ -1260,12 +1260,13 @@ impl Chart for ClusterMap {
         let unlinked = self.unlinked();
         if unlinked > 0 {
             caption.push_str(&format!(
-                " {} no co-cited or coupled pair with another map paper and sit in the strip \
+                " {} no co-cited or coupled pair with another map paper and {} in the strip \
                  below.",
                 match unlinked {
                     1 => "1 paper shares".to_string(),
                     n => format!("{n} papers share"),
-                }
+                },
+                if unlinked == 1 { "sits" } else { "sit" }
             ));
         }
         if let Some(hidden) = self.hidden {
