@@ -675,3 +675,113 @@ fn citation_distribution_says_the_left_out_papers_once() {
         ]
     );
 }
+
+/// The main-path sample with its first paper moved back to 1999, and a key route beside the
+/// main path.
+fn sample_with_stray_early_paper() -> Analysis {
+    let mut analysis = sample_with_main_path();
+    let first = analysis.time.lineage[0].source.clone();
+    let second = analysis.time.lineage[0].target.clone();
+    let third = analysis.time.lineage[1].target.clone();
+    for paper in &mut analysis.papers {
+        if paper.paper_id == first {
+            paper.year = Some(1999);
+        }
+    }
+    analysis.time.key_routes = vec![citegraph::analysis::time::KeyRouteEdge {
+        route: 1,
+        source: second,
+        target: third.clone(),
+        spc: "1".to_string(),
+        key: true,
+    }];
+    // A key-route edge off the main path: from the first paper to the third.
+    analysis
+        .time
+        .key_routes
+        .push(citegraph::analysis::time::KeyRouteEdge {
+            route: 1,
+            source: first,
+            target: third,
+            spc: "1".to_string(),
+            key: false,
+        });
+    analysis
+}
+
+/// The slanted dark strokes of the figure's axis breaks, as their x midpoints.
+fn axis_breaks(figure: &Figure, axis_y: f64) -> Vec<f64> {
+    let raw = figure.svg.as_deref().unwrap();
+    let doc = roxmltree::Document::parse(raw).unwrap();
+    doc.descendants()
+        .filter(|n| n.has_tag_name("polyline") && n.attribute("stroke") == Some("#333333"))
+        .filter_map(|n| {
+            let points: Vec<(f64, f64)> = n
+                .attribute("points")?
+                .split_whitespace()
+                .filter_map(|p| {
+                    let (x, y) = p.split_once(',')?;
+                    Some((x.parse().ok()?, y.parse().ok()?))
+                })
+                .collect();
+            let [(xa, ya), (xb, yb)] = points[..] else {
+                return None;
+            };
+            // Slanted, and across the axis line.
+            (xa != xb && ya.min(yb) < axis_y && ya.max(yb) > axis_y).then_some((xa + xb) / 2.0)
+        })
+        .collect()
+}
+
+#[test]
+fn lineage_cuts_a_long_empty_stretch_of_years_and_marks_it() {
+    let analysis = sample_with_stray_early_paper();
+    for width in [1050, 2100] {
+        let figure = draw(&analysis, "lineage", width, false);
+        let all = texts(&figure);
+        let year_ticks: Vec<(i32, f64, f64)> = all
+            .iter()
+            .filter_map(|t| Some((t.text.parse::<i32>().ok()?, t.x, t.y)))
+            .filter(|(y, ..)| (1990..2100).contains(y))
+            .collect();
+        let tick_at = |year: i32| year_ticks.iter().find(|t| t.0 == year).map(|t| t.1);
+        let early = tick_at(1999).expect("a 1999 tick");
+        let (later, later_x) = year_ticks
+            .iter()
+            .filter(|t| t.0 > 1999)
+            .map(|t| (t.0, t.1))
+            .min_by_key(|t| t.0)
+            .expect("a tick after 1999");
+        // Pixels per year, from two ticks of the run drawn to scale.
+        let run: Vec<&(i32, f64, f64)> = year_ticks.iter().filter(|t| t.0 >= 2015).collect();
+        assert!(run.len() >= 2, "{width}: {year_ticks:?}");
+        let per_year =
+            (run[run.len() - 1].1 - run[0].1) / f64::from(run[run.len() - 1].0 - run[0].0);
+        // The 1999-to-2015 stretch takes at most 3 years' room, not 16.
+        let stretch = (later_x - early) / per_year - f64::from(later - 2015);
+        assert!(
+            stretch <= 3.0,
+            "{width}: 1999 to 2015 takes {stretch:.1} years of axis"
+        );
+        // ... and is marked by a break on the axis, between the two ticks.
+        let axis_y = year_ticks[0].2 - 15.0;
+        let breaks = axis_breaks(&figure, axis_y);
+        assert!(
+            breaks.iter().any(|&x| x > early && x < later_x),
+            "{width}: no axis break between 1999 ({early}) and {later} ({later_x}): {breaks:?}"
+        );
+        // The figure's own key says what black and gray edges are.
+        for key in ["Global main path", "Key-route main paths"] {
+            assert!(all.iter().any(|t| t.text == key), "{width}: no {key:?}");
+        }
+    }
+    // Without a long empty stretch there is no break.
+    let figure = draw(&sample_with_main_path(), "lineage", 1050, false);
+    let axis_y = texts(&figure)
+        .iter()
+        .filter(|t| t.text == "2016")
+        .map(|t| t.y - 15.0)
+        .next()
+        .expect("a 2016 tick");
+    assert!(axis_breaks(&figure, axis_y).is_empty());
+}

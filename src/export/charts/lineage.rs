@@ -7,9 +7,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::Result;
 
-use super::axis::{linear_ticks, Scale};
+use super::axis::{nice_step, Scale, Tick};
 use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
-use super::palette::{Palette, Rgb, TEXT};
+use super::palette::{Palette, Rgb, AXIS, TEXT, WHITE};
 use super::parts::{
     draw_empty, draw_title, draw_x_axis, empty_height, title_height, x_axis_height, AxisStyle,
     LegendBlock, Rect,
@@ -23,6 +23,95 @@ use crate::export::labels::figure_paper_label as paper_label;
 
 const MAIN_EDGE: Rgb = (0x1A, 0x1A, 0x1A);
 const ROUTE_EDGE: Rgb = (0xA0, 0xA0, 0xA0);
+
+/// Papers further apart than this many years with none between them are drawn with the empty
+/// years cut out of the axis (a break mark shows where), as Fig. 1 does: one 1999 paper must
+/// not squeeze 2016-2025 into a corner.
+pub(crate) const GAP_YEARS: i32 = 3;
+
+/// The width, in years, a cut-out stretch of empty years keeps on the axis.
+const BREAK_SPAN: f64 = 1.5;
+
+/// The time axis: runs of years drawn to scale, with the long stretches of empty years between
+/// them cut down to [`BREAK_SPAN`]. Positions are in axis units (years, less the cut-out ones).
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct YearAxis {
+    /// Per run of years drawn to scale: (first year, last year, the first year's position).
+    runs: Vec<(i32, i32, f64)>,
+}
+
+impl YearAxis {
+    /// The axis for papers of these years (any order, repeats allowed): a new run starts
+    /// after a gap of more than [`GAP_YEARS`] years.
+    pub(crate) fn new(years: impl IntoIterator<Item = i32>) -> Self {
+        let years: BTreeSet<i32> = years.into_iter().collect();
+        let mut runs: Vec<(i32, i32, f64)> = Vec::new();
+        for year in years {
+            match runs.last_mut() {
+                Some((_, last, _)) if year - *last <= GAP_YEARS => *last = year,
+                Some(&mut (first, last, at)) => {
+                    runs.push((year, year, at + f64::from(last - first) + BREAK_SPAN));
+                }
+                None => runs.push((year, year, 0.0)),
+            }
+        }
+        YearAxis { runs }
+    }
+
+    /// The position of `year` on the axis (in its run, or after the run before it).
+    pub(crate) fn position(&self, year: f64) -> f64 {
+        let run = self
+            .runs
+            .iter()
+            .rev()
+            .find(|&&(first, _, _)| f64::from(first) <= year)
+            .or(self.runs.first());
+        match run {
+            Some(&(first, _, at)) => at + (year - f64::from(first)),
+            None => year,
+        }
+    }
+
+    /// The axis's scale in positions, with a little room at either end.
+    pub(crate) fn scale(&self) -> Scale {
+        let end = self
+            .runs
+            .last()
+            .map_or(0.0, |&(first, last, at)| at + f64::from(last - first));
+        Scale::linear(-0.3, end + 0.3)
+    }
+
+    /// Where the axis is broken: the middle of each cut-out stretch, in positions.
+    pub(crate) fn breaks(&self) -> Vec<f64> {
+        self.runs
+            .windows(2)
+            .map(|w| {
+                let (first, last, at) = w[0];
+                (at + f64::from(last - first) + w[1].2) / 2.0
+            })
+            .collect()
+    }
+
+    /// Year ticks: multiples of a round step (1, 2, 5, 10 … years, about `max_ticks` over the
+    /// axis) in every run, and a run's first year when no multiple falls in it; each at its
+    /// position, labelled by its year.
+    pub(crate) fn ticks(&self, max_ticks: usize) -> Vec<Tick> {
+        let scale = self.scale();
+        let step = nice_step(scale.hi - scale.lo, max_ticks).round().max(1.0) as i32;
+        let mut ticks = Vec::new();
+        for &(first, last, _) in &self.runs {
+            let mut years: Vec<i32> = (first..=last).filter(|y| y.rem_euclid(step) == 0).collect();
+            if years.is_empty() {
+                years.push(first);
+            }
+            ticks.extend(years.into_iter().map(|year| Tick {
+                value: self.position(f64::from(year)),
+                label: year.to_string(),
+            }));
+        }
+        ticks
+    }
+}
 
 struct Node {
     id: String,
@@ -133,30 +222,77 @@ impl Lineage {
         )
     }
 
+    /// What the two kinds of edge mean, for a figure that travels without its caption: the
+    /// main path, and the key routes when any edge is on one only.
+    fn path_key(&self) -> Vec<(&'static str, Rgb, bool)> {
+        let mut key = vec![("Global main path", MAIN_EDGE, true)];
+        if self.edges.iter().any(|&(_, _, main)| !main) {
+            key.push(("Key-route main paths", ROUTE_EDGE, false));
+        }
+        key
+    }
+
+    fn path_key_height(st: &Style) -> f64 {
+        st.px(52.0)
+    }
+
+    fn path_key_line(st: &Style) -> f64 {
+        st.px(56.0)
+    }
+
+    /// The edge key on one row centred on `center_x` below `top`: a stroke as drawn in the
+    /// plot, then its name.
+    fn draw_path_key(&self, c: &Canvas, st: &Style, center_x: f64, top: f64) -> Result<()> {
+        let size = st.tick_size();
+        let key = self.path_key();
+        let line = Self::path_key_line(st);
+        let apart = st.px(34.0);
+        let entry_width = |label: &str| line + st.gap() + text_width(label, size, false);
+        let total = key.iter().map(|(l, ..)| entry_width(l)).sum::<f64>()
+            + apart * key.len().saturating_sub(1) as f64;
+        let mut x = center_x - total / 2.0;
+        let y = top + Self::path_key_height(st) / 2.0;
+        let spec = TextSpec::new(size, TEXT).align(HAlign::Left, VAlign::Center);
+        for (label, color, main) in key {
+            let width = if main { st.line() * 1.4 } else { st.thin() };
+            c.polyline(&[(x, y), (x + line, y)], width, color)?;
+            c.text(label, x + line + st.gap(), y, &spec)?;
+            x += entry_width(label) + apart;
+        }
+        Ok(())
+    }
+
     fn radius(st: &Style) -> f64 {
         st.px(11.0)
     }
 
-    /// The x scale and the plot's horizontal extent.
+    /// The time axis of the drawn papers.
+    fn years(&self) -> YearAxis {
+        YearAxis::new(self.nodes.iter().map(|n| n.year))
+    }
+
+    /// The x scale (in [`YearAxis`] positions) and the plot's horizontal extent.
     fn x_layout(&self, st: &Style) -> (Scale, f64, f64) {
-        let first = self.nodes.iter().map(|n| n.year).min().unwrap_or(0);
-        let last = self.nodes.iter().map(|n| n.year).max().unwrap_or(0);
         let x0 = st.margin() + st.px(20.0);
-        let scale = Scale::linear(first as f64 - 0.3, last as f64 + 0.3);
+        let years = self.years();
+        let scale = years.scale();
         // Room at the right for the labels, which extend right of their dots: each label as
         // wide as it is at the widest allowed (its lines at [`Lineage::label_cap`]), so that
         // late papers are not cut shorter than early ones. The plot's right end moves left
         // until every label fits (a few rounds settle it).
         let size = st.small_size();
         let right = st.width - st.margin();
-        let needed: Vec<(i32, f64)> = (0..self.nodes.len())
+        let needed: Vec<(f64, f64)> = (0..self.nodes.len())
             .map(|i| {
                 let widest = self
                     .label_lines(st, i, Self::label_cap(st))
                     .iter()
                     .map(|line| text_width(line, size, false))
                     .fold(0.0, f64::max);
-                (self.nodes[i].year, widest + Self::radius(st))
+                (
+                    years.position(f64::from(self.nodes[i].year)),
+                    widest + Self::radius(st),
+                )
             })
             .collect();
         let min_x1 = x0 + (right - x0) * 0.45;
@@ -164,7 +300,7 @@ impl Lineage {
         for _ in 0..4 {
             let overflow = needed
                 .iter()
-                .map(|&(year, width)| scale.map(year as f64, x0, x1) + width - right)
+                .map(|&(at, width)| scale.map(at, x0, x1) + width - right)
                 .fold(0.0, f64::max);
             if overflow <= 0.5 {
                 break;
@@ -181,6 +317,7 @@ impl Lineage {
     /// label or dot is in its way. A lane is as tall as its tallest label needs.
     fn layout(&self, st: &Style) -> LaneLayout {
         let (scale, x0, x1) = self.x_layout(st);
+        let years = self.years();
         let size = st.small_size();
         let right = st.width - st.margin();
         let mut lane = vec![usize::MAX; self.nodes.len()];
@@ -193,7 +330,7 @@ impl Lineage {
             .collect();
         for i in order {
             let node = &self.nodes[i];
-            let x = scale.map(node.year as f64, x0, x1);
+            let x = scale.map(years.position(f64::from(node.year)), x0, x1);
             let label_x = x + Self::radius(st) * 0.7;
             let label = self.label_lines(st, i, right - label_x);
             let width = label
@@ -228,7 +365,7 @@ impl Lineage {
                     (a as f64 - preferred)
                         .abs()
                         .total_cmp(&(b as f64 - preferred).abs())
-                        .then(a.cmp(&b))
+                        .then(b.cmp(&a))
                 })
                 .unwrap_or(occupied.len());
             if l == occupied.len() {
@@ -269,6 +406,40 @@ impl LaneLayout {
     fn height(&self) -> f64 {
         self.lane_top.last().copied().unwrap_or(0.0)
     }
+}
+
+/// `ticks` less those whose label would touch the one before it at this plot's width.
+fn spaced_ticks(ticks: Vec<Tick>, scale: &Scale, plot: &Rect, st: &Style) -> Vec<Tick> {
+    let size = st.tick_size();
+    let mut kept: Vec<Tick> = Vec::new();
+    let mut right_of_last = f64::NEG_INFINITY;
+    for tick in ticks {
+        let x = scale.map(tick.value, plot.x0, plot.x1);
+        let half = text_width(&tick.label, size, false) / 2.0;
+        if x - half >= right_of_last + st.gap() {
+            right_of_last = x + half;
+            kept.push(tick);
+        }
+    }
+    kept
+}
+
+/// An axis break at x on the axis line at y: a white gap crossed by two slanted strokes, the
+/// mark Fig. 1 uses.
+fn draw_axis_break(c: &Canvas, st: &Style, x: f64, y: f64) -> Result<()> {
+    let (half, rise, apart) = (st.px(5.0), st.px(9.0), st.px(4.0));
+    c.rect(x - apart, y - rise, x + apart, y + rise, WHITE)?;
+    for dx in [-apart, apart] {
+        c.polyline(
+            &[
+                (x + dx - half * 0.5, y + rise),
+                (x + dx + half * 0.5, y - rise),
+            ],
+            st.line(),
+            AXIS,
+        )?;
+    }
+    Ok(())
 }
 
 /// The mechanisms of the drawn nodes, for the legend.
@@ -315,7 +486,10 @@ impl Chart for Lineage {
             return empty_height(st);
         }
         let plot = self.legend.plot_style(st);
-        let body = st.px(20.0) + self.layout(&plot).height() + x_axis_height(st, true);
+        let body = st.px(20.0)
+            + self.layout(&plot).height()
+            + x_axis_height(st, true)
+            + Self::path_key_height(st);
         title_height(st)
             + body.max(self.legend.side_height(st))
             + self.legend.below_height(st)
@@ -342,12 +516,13 @@ impl Chart for Lineage {
             x1,
             y1: top + st.px(20.0) + layout.height(),
         };
-        let ticks: Vec<_> = linear_ticks(&scale, 8, false)
-            .into_iter()
-            .filter(|t| t.value.fract() == 0.0)
-            .collect();
+        let years = self.years();
+        let ticks = spaced_ticks(years.ticks(8), &scale, &plot, st);
         let axis = AxisStyle::grid();
         draw_x_axis(c, st, &plot, &scale, &ticks, "Publication year", axis)?;
+        for at in years.breaks() {
+            draw_axis_break(c, st, scale.map(at, x0, x1), plot.y1)?;
+        }
         let size = st.small_size();
         let lh = line_height(size);
         // A dot sits at the bottom of its lane's label room: one lane height below the lane's
@@ -356,7 +531,7 @@ impl Chart for Lineage {
             let l = layout.lane[i];
             let (lane_top, lane_bottom) = (layout.lane_top[l], layout.lane_top[l + 1]);
             (
-                scale.map(self.nodes[i].year as f64, x0, x1),
+                scale.map(years.position(f64::from(self.nodes[i].year)), x0, x1),
                 plot.y0 + lane_bottom - (lane_bottom - lane_top).min(Self::lane_height(st)) * 0.5,
             )
         };
@@ -385,7 +560,49 @@ impl Chart for Lineage {
                 c.text(line, x + radius * 0.7, y - radius - st.px(3.0) - up, &spec)?;
             }
         }
+        let key_top = plot.y1 + x_axis_height(st, true);
+        self.draw_path_key(c, st, (plot.x0 + plot.x1) / 2.0, key_top)?;
         self.legend
-            .draw_placed(c, &full, plot.y0, plot.y1 + x_axis_height(st, true))
+            .draw_placed(c, &full, plot.y0, key_top + Self::path_key_height(st))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_empty_stretch_is_cut_to_a_break() {
+        let axis = YearAxis::new([2016, 1999, 2025, 2018, 2016, 2020, 2023]);
+        // 1999 alone, then 2016-2025 (gaps of at most 3 years stay to scale).
+        assert_eq!(
+            axis,
+            YearAxis {
+                runs: vec![(1999, 1999, 0.0), (2016, 2025, BREAK_SPAN)]
+            }
+        );
+        assert_eq!(axis.position(1999.0), 0.0);
+        assert_eq!(axis.position(2016.0), BREAK_SPAN);
+        assert_eq!(axis.position(2025.0), BREAK_SPAN + 9.0);
+        assert_eq!(axis.breaks(), vec![BREAK_SPAN / 2.0]);
+        // The lone year keeps a tick of its own; the run gets round years.
+        let ticks: Vec<String> = axis.ticks(8).into_iter().map(|t| t.label).collect();
+        assert_eq!(ticks.first().map(String::as_str), Some("1999"));
+        assert!(ticks.contains(&"2020".to_string()), "{ticks:?}");
+    }
+
+    #[test]
+    fn short_gaps_stay_to_scale() {
+        let axis = YearAxis::new([2010, 2013, 2016]);
+        assert!(axis.breaks().is_empty());
+        assert_eq!(axis.position(2016.0) - axis.position(2010.0), 6.0);
+        // One more empty year than allowed: cut.
+        let cut = YearAxis::new([2010, 2010 + GAP_YEARS + 1]);
+        assert_eq!(cut.breaks().len(), 1);
+        assert_eq!(cut.position(f64::from(2011 + GAP_YEARS)), BREAK_SPAN);
+        // Nothing, or one year: no break, a scale of its own.
+        assert!(YearAxis::new([]).breaks().is_empty());
+        let one = YearAxis::new([2020]);
+        assert!(one.scale().hi > one.scale().lo);
     }
 }
