@@ -310,3 +310,36 @@ fn default_dot_holds_the_influential_core_and_draws_landscape() {
         "drawing is {width} x {height} pt"
     );
 }
+
+/// Only in-scope missing papers are drawn (dashed) in graph.dot: a background landmark would
+/// read as a paper the list lacks. The trial found ImageNet and LLaMA there.
+#[test]
+fn graph_dot_draws_only_in_scope_missing_papers() {
+    use citegraph::analysis::MissingScope;
+    let mut analysis = sample_analysis();
+    let mut background = Vec::new();
+    for (i, paper) in analysis.missing.iter_mut().enumerate() {
+        if i % 2 == 0 {
+            paper.scope = MissingScope::Background;
+            background.push(paper.paper_id.clone());
+        }
+    }
+    let in_scope = analysis.missing.len() - background.len();
+    assert!(!background.is_empty() && in_scope > 0);
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = options("year");
+    all.dot_all = true;
+    render(&analysis, &all, dir.path()).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("graph.dot")).unwrap();
+    for id in &background {
+        assert!(
+            !text.contains(&format!("\"paper:{id}\"")),
+            "{id} is background"
+        );
+    }
+    assert_eq!(
+        text.matches("style=\"dashed,filled\"").count(),
+        in_scope.min(10) + 1,
+        "in-scope missing papers + legend"
+    );
+}

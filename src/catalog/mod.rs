@@ -27,7 +27,10 @@ pub use mechanisms::{
 };
 pub use remote::{cache_path_for, GITHUB_API_ENV, GITHUB_RAW_ENV};
 pub use summary::SummaryOptions;
-pub use title::{normalize_title, same_title, title_similarity, TITLE_SIMILARITY};
+pub use title::{
+    normalize_title, same_title, same_written_title, title_similarity, without_method_name,
+    TITLE_SIMILARITY,
+};
 
 /// Everything read from the catalogue sources.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

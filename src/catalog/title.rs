@@ -65,6 +65,40 @@ pub fn same_title(a: &str, b: &str) -> bool {
     title_similarity(a, b) >= TITLE_SIMILARITY
 }
 
+/// Whether two titles as written (not normalized) name the same paper: [`same_title`] on their
+/// normalized forms, or on the forms without a leading method name. Lists often write
+/// "EViT: Not All Patches are What You Need" where Semantic Scholar has "Not All Patches are What
+/// You Need: Expediting Vision Transformers via Token Reorganizations": the name in front and
+/// the subtitle behind each defeat containment alone. A method name is the part before the
+/// first colon when it is at most three words and what follows at least
+/// [`MIN_CONTAINED_WORDS`] ([`without_method_name`]).
+pub fn same_written_title(a: &str, b: &str) -> bool {
+    let (na, nb) = (normalize_title(a), normalize_title(b));
+    if same_title(&na, &nb) {
+        return true;
+    }
+    let (sa, sb) = (without_method_name(a), without_method_name(b));
+    let same = |x: Option<&String>, y: Option<&String>| match (x, y) {
+        (Some(x), Some(y)) => same_title(x, y),
+        _ => false,
+    };
+    same(sa.as_ref(), Some(&nb)) || same(Some(&na), sb.as_ref()) || same(sa.as_ref(), sb.as_ref())
+}
+
+/// The normalized title after a leading method name ("EViT: ..." -> "..."), or `None` when the
+/// title has none (no colon, more than three words before it, or fewer than
+/// [`MIN_CONTAINED_WORDS`] after it).
+pub fn without_method_name(title: &str) -> Option<String> {
+    let (name, rest) = title.split_once(':')?;
+    let name_words = normalize_title(name)
+        .split(' ')
+        .filter(|w| !w.is_empty())
+        .count();
+    let rest = normalize_title(rest);
+    let rest_words = rest.split(' ').filter(|w| !w.is_empty()).count();
+    (name_words >= 1 && name_words <= 3 && rest_words >= MIN_CONTAINED_WORDS).then_some(rest)
+}
+
 /// `short`'s words, at least [`MIN_CONTAINED_WORDS`] of them, appear in a row in `long`.
 fn contains_words(long: &str, short: &str) -> bool {
     let short: Vec<&str> = short.split(' ').filter(|w| !w.is_empty()).collect();
@@ -117,6 +151,39 @@ mod tests {
         assert_eq!(normalize_title("ünïcödé 令牌 <b>"), "ünïcödé 令牌 b");
         assert_eq!(normalize_title(""), "");
         assert_eq!(normalize_title("!!!"), "");
+    }
+
+    #[test]
+    fn a_method_name_in_front_and_a_subtitle_behind() {
+        // The new-user trial's case: the list's "EViT:" and Semantic Scholar's subtitle.
+        assert!(same_written_title(
+            "EViT: Not All Patches are What You Need",
+            "Not all patches are what you need: Expediting vision transformers via token reorganizations"
+        ));
+        assert!(!same_title(
+            &normalize_title("EViT: Not All Patches are What You Need"),
+            &normalize_title("Not all patches are what you need: Expediting vision transformers via token reorganizations")
+        ));
+        assert_eq!(
+            without_method_name("ToMe: Token Merging: Your ViT But Faster").as_deref(),
+            Some("token merging your vit but faster")
+        );
+        // Not a method name: too long before the colon, too short after it.
+        assert_eq!(
+            without_method_name("Not all patches are what you need: Expediting"),
+            None
+        );
+        assert_eq!(without_method_name("ToMe: Faster"), None);
+        assert_eq!(without_method_name("No colon here at all"), None);
+        // Sibling papers stay apart even without their method names.
+        assert!(!same_written_title(
+            "ToCa: Accelerating Diffusion Transformers with Token-wise Feature Caching",
+            "DuCa: Accelerating Diffusion Transformers with Dual Feature Caching"
+        ));
+        assert!(!same_written_title(
+            "EViT: Not All Patches are What You Need",
+            "Not all tokens are what you need for pretraining"
+        ));
     }
 
     #[test]

@@ -195,13 +195,19 @@ pub fn render(
     Ok(written)
 }
 
-/// The top `n` missing papers for the graph exports and the report: foundations and candidates
-/// taken in turn (each kind by descending score), because the two kinds' scores are not on one
-/// scale and both deserve a place.
+/// The top `n` missing papers for the graph exports and the report's citation map: in-scope
+/// papers only (the proposals; a background landmark such as ImageNet drawn as "missing" would
+/// tell a maintainer to list it), foundations and candidates taken in turn (each kind by
+/// descending score), because the two kinds' scores are not on one scale and both deserve a
+/// place.
 pub fn top_missing(analysis: &Analysis, n: usize) -> Vec<&crate::analysis::MissingPaper> {
-    use crate::analysis::MissingKind;
+    use crate::analysis::{MissingKind, MissingScope};
     let ranked = |kind: MissingKind| {
-        let mut papers: Vec<_> = analysis.missing.iter().filter(|m| m.kind == kind).collect();
+        let mut papers: Vec<_> = analysis
+            .missing
+            .iter()
+            .filter(|m| m.kind == kind && m.scope == MissingScope::InScope)
+            .collect();
         papers.sort_by(|a, b| b.score.total_cmp(&a.score));
         papers
     };

@@ -4,7 +4,7 @@
 //! then a title match (`/paper/search/match`) checked against the catalogue's title and year.
 //! A record found by id whose title is not the catalogue's (the catalogue links the wrong paper)
 //! is flagged and the paper is resolved by title instead. Titles are compared with
-//! [`crate::catalog::same_title`], the catalogue merge's matcher; one bar serves ids and title
+//! [`crate::catalog::same_written_title`] (the catalogue merge's matcher, also past a leading method name); one bar serves ids and title
 //! matches, so a record an id found but the title rejects is not found again by title. The same
 //! logic runs against the live API (through the cache) and against a snapshot file, through the
 //! [`Source`] trait, so both produce the same resolutions.
@@ -12,7 +12,7 @@
 use std::collections::{HashMap, HashSet};
 
 pub(crate) use crate::catalog::normalize_title;
-use crate::catalog::{same_title, Catalog, CatalogPaper};
+use crate::catalog::{same_written_title, Catalog, CatalogPaper};
 use crate::records::{PaperRecord, ResolveMethod};
 
 /// Years may differ by one between the preprint and the venue.
@@ -146,8 +146,8 @@ fn judge_ids(paper: &CatalogPaper, queries: &[IdQuery], answers: &Answers) -> Id
             None => missing = true,
             Some(Answer::Unknown) => {}
             Some(Answer::Found(record)) => {
-                let found = normalize_title(record.title.as_deref().unwrap_or(""));
-                if wanted.is_empty() || same_title(&wanted, &found) {
+                let found = record.title.as_deref().unwrap_or("");
+                if wanted.is_empty() || same_written_title(&paper.title, found) {
                     return Ok(((**record).clone(), query.method));
                 }
                 notes.push(format!(
@@ -173,9 +173,7 @@ fn judge_title(paper: &CatalogPaper, answer: Option<&Answer>) -> Result<PaperRec
         Some(Answer::Unknown) => return Err("no title match on Semantic Scholar".to_string()),
         Some(Answer::Found(record)) => record,
     };
-    let wanted = normalize_title(&paper.title);
-    let found = normalize_title(record.title.as_deref().unwrap_or(""));
-    if !same_title(&wanted, &found) {
+    if !same_written_title(&paper.title, record.title.as_deref().unwrap_or("")) {
         return Err(format!(
             "the closest title on Semantic Scholar, {}, is another paper",
             quoted(record)
