@@ -96,7 +96,7 @@ pub fn without_method_name(title: &str) -> Option<String> {
         .count();
     let rest = normalize_title(rest);
     let rest_words = rest.split(' ').filter(|w| !w.is_empty()).count();
-    (name_words >= 1 && name_words <= 3 && rest_words >= MIN_CONTAINED_WORDS).then_some(rest)
+    ((1..=3).contains(&name_words) && rest_words >= MIN_CONTAINED_WORDS).then_some(rest)
 }
 
 /// `short`'s words, at least [`MIN_CONTAINED_WORDS`] of them, appear in a row in `long`.
