@@ -261,3 +261,45 @@ fn a_damaged_snapshot_line_is_reported_and_skipped_and_the_rest_is_read() {
         );
     }
 }
+
+/// Every column of every CSV file `analyze` writes is named in the README, in backticks (alone
+/// or in a backticked header like `a,b,count`): the brief's "README documents every output column".
+#[test]
+fn the_readme_names_every_csv_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    analyze_world(out, &[]);
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let named: BTreeSet<&str> = readme
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .flat_map(|span| span.split([',', ' ', '\n']))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    for folder in [out.to_path_buf(), out.join("tables")] {
+        if let Ok(entries) = std::fs::read_dir(&folder) {
+            files.extend(
+                entries
+                    .map(|e| e.unwrap().path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "csv")),
+            );
+        }
+    }
+    assert!(files.len() >= 10, "{files:?}");
+    let mut undocumented = Vec::new();
+    for file in &files {
+        for column in header(file) {
+            if !named.contains(column.as_str()) {
+                undocumented.push(format!("{}: {column}", file.display()));
+            }
+        }
+    }
+    assert!(
+        undocumented.is_empty(),
+        "not named in README.md: {undocumented:#?}"
+    );
+}

@@ -191,9 +191,26 @@ pub struct GroupStats {
     /// Citations from this group's catalogue papers to catalogue papers, and how many stay inside.
     pub citations_out: u64,
     pub citations_within: u64,
-    /// citations_within / citations_out, and the share expected by chance.
+    /// citations_within / citations_out (0 when `citations_out` is 0: see
+    /// [`GroupStats::homophily_defined`]), and the share expected by chance.
     pub homophily: f64,
     pub homophily_expected: f64,
+}
+
+impl GroupStats {
+    /// False when the group's catalogue papers cite no catalogue paper: its homophily is then
+    /// 0 in the numbers but undefined, and shown as n/a (empty in `mechanisms.csv`).
+    pub fn homophily_defined(&self) -> bool {
+        self.citations_out > 0
+    }
+}
+
+impl Summary {
+    /// False when no catalogue paper with a mechanism cites another: the overall homophily
+    /// (0 in the numbers) is then undefined and shown as n/a.
+    pub fn homophily_defined(&self) -> bool {
+        self.homophily_expected > 0.0
+    }
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -709,14 +726,16 @@ pub fn summary_text(analysis: &Analysis) -> String {
         or_na(s.nmi, 3),
         or_na(s.ari, 3)
     );
-    let _ = writeln!(
-        out,
-        "homophily: {:.1}% of catalogue citations stay within a mechanism ({:.1}% by chance); \
-         betweenness {}",
-        100.0 * s.homophily,
-        100.0 * s.homophily_expected,
-        s.betweenness
-    );
+    let homophily = if s.homophily_defined() {
+        format!(
+            "{:.1}% of catalogue citations stay within a mechanism ({:.1}% by chance)",
+            100.0 * s.homophily,
+            100.0 * s.homophily_expected
+        )
+    } else {
+        "n/a (no catalogue paper with a mechanism cites another)".to_string()
+    };
+    let _ = writeln!(out, "homophily: {homophily}; betweenness {}", s.betweenness);
     for (name, pairs) in [
         ("co-citation", &analysis.maps.cocitation),
         ("bibliographic coupling", &analysis.maps.coupling),
@@ -876,6 +895,33 @@ mod hand_checked {
             ..Corpus::default()
         };
         (catalog, corpus)
+    }
+
+    /// Without citations between catalogue papers there is no homophily to speak of: the summary,
+    /// the report and mechanisms.csv say n/a (empty), never "0.0% (0.0% by chance)".
+    #[test]
+    fn homophily_without_catalogue_citations_is_not_available() {
+        let mut a = Analysis::default();
+        a.summary.homophily = 0.0;
+        a.summary.homophily_expected = 0.0;
+        assert!(!a.summary.homophily_defined());
+        let text = summary_text(&a);
+        assert!(text.contains("homophily: n/a"), "{text}");
+        assert!(!text.contains("0.0% by chance"), "{text}");
+        let group = GroupStats {
+            name: "Token Pruning".into(),
+            papers: 3,
+            ..GroupStats::default()
+        };
+        assert!(!group.homophily_defined());
+        let (catalog, corpus) = world();
+        let graph = crate::graph::build(&catalog, &corpus, Scope::Catalog);
+        let real = analyze(&graph, &catalog, &corpus, &AnalyzeOptions::default()).unwrap();
+        assert_eq!(
+            real.summary.homophily_defined(),
+            real.summary.homophily_expected > 0.0
+        );
+        assert!(summary_text(&real).contains("homophily: "));
     }
 
     #[test]

@@ -264,12 +264,21 @@ fn summary(analysis: &Analysis) -> String {
         "mechanisms",
         &format!("{} domains", analysis.domains.len()),
     );
-    card(
-        &mut out,
-        &percent(s.homophily),
-        "citations within a mechanism",
-        &format!("{} expected by chance", percent(s.homophily_expected)),
-    );
+    if s.homophily_defined() {
+        card(
+            &mut out,
+            &percent(s.homophily),
+            "citations within a mechanism",
+            &format!("{} expected by chance", percent(s.homophily_expected)),
+        );
+    } else {
+        card(
+            &mut out,
+            "n/a",
+            "citations within a mechanism",
+            "no catalogue paper with a mechanism cites another",
+        );
+    }
     card(
         &mut out,
         &s.communities.to_string(),
@@ -312,7 +321,11 @@ fn summary(analysis: &Analysis) -> String {
         "<p>{} of the citations between catalogue papers stay within one mechanism{lift}. \
          The {} communities detected in the citation graph agree with the mechanism badges to an \
          NMI of {} (0: independent, 1: identical). Betweenness: {}.</p>",
-        percent(s.homophily),
+        if s.homophily_defined() {
+            percent(s.homophily)
+        } else {
+            "n/a (none between papers with a mechanism)".to_string()
+        },
         s.communities,
         or_na(s.nmi, 2),
         escape::html(&s.betweenness),
@@ -533,7 +546,11 @@ fn mechanisms(names: &Names<'_>) -> String {
                 fixed(m.mean_pagerank * 1000.0, 2),
                 format!(
                     "{} <span class=\"sub\">/ {}</span>",
-                    percent(m.homophily),
+                    if m.homophily_defined() {
+                        percent(m.homophily)
+                    } else {
+                        "n/a".to_string()
+                    },
                     percent(m.homophily_expected)
                 ),
                 paper_list(&top),

@@ -392,7 +392,11 @@ fn groups(first: &str, stats: &[GroupStats], w: &mut dyn Write) -> io::Result<()
             num(g.median_pagerank),
             g.citations_out.to_string(),
             g.citations_within.to_string(),
-            num(g.homophily),
+            if g.homophily_defined() {
+                num(g.homophily)
+            } else {
+                String::new()
+            },
             num(g.homophily_expected),
             list(&g.top_papers),
         ])?;
