@@ -32,7 +32,7 @@ pub use clusters::{
 };
 pub use context::Context;
 pub use map_network::{MapLink, MapNetwork, MAP_FOUNDATIONS, MAP_NEIGHBOURS};
-pub use missing::{g2_against_rate, MECHANISM_MIN_LIFT, UNCERTAIN};
+pub use missing::{g2_against_rate, MECHANISM_MIN_CONFIDENCE, MECHANISM_MIN_LIFT, UNCERTAIN};
 pub use weights::{intent_weight, LinkWeight};
 
 /// Everything the render stage needs, serializable as `metrics.json`.
