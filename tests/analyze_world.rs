@@ -162,12 +162,21 @@ fn tables_hold_what_the_issue_asks() {
         .windows(2)
         .all(|w| w[0].score >= w[1].score));
     for m in &analysis.missing {
-        // `uncertain` (no mechanism stands out over its base rate) has confidence 0.
+        // `uncertain` (no mechanism stands out over its base rate) has confidence 0; a predicted
+        // mechanism carries at least MECHANISM_MIN_CONFIDENCE of the evidence.
         let uncertain = m.predicted_mechanism == citegraph::analysis::UNCERTAIN;
+        let predicted = !uncertain && m.predicted_mechanism != "unspecified";
         assert!(
             (uncertain || m.confidence > 0.0) && m.confidence <= 1.0,
             "{}",
             m.paper_id
+        );
+        assert!(
+            !predicted || m.confidence >= citegraph::analysis::MECHANISM_MIN_CONFIDENCE,
+            "{} predicted {} at confidence {}",
+            m.paper_id,
+            m.predicted_mechanism,
+            m.confidence
         );
         assert!(m.catalog_papers >= 3);
         let evidence: BTreeSet<&String> = m.evidence.values().flatten().collect();

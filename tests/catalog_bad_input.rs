@@ -264,3 +264,27 @@ fn mechanism_aliases_from_a_toml_file() {
     assert!(stderr.contains("mechanisms.toml"), "{stderr}");
     assert!(stderr.contains("not valid TOML"), "{stderr}");
 }
+
+/// A paper link left unclosed is a `malformed-link` error naming the URL, at its file and line,
+/// not "no paper link"; the rest of the file is read.
+#[test]
+fn an_unclosed_paper_link_is_a_malformed_link() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "list.md",
+        b"# L\n\n- **[1] A Broken Entry About Tokens**, ICLR 2024.\n  [[Paper](https://arxiv.org/abs/2304.xxxx ![](https://img.shields.io/badge/Token_Pruning-orange)\n- **[2] A Good Entry About Tokens**, ICLR 2024.\n  [[Paper](https://arxiv.org/abs/2304.00001)] ![](https://img.shields.io/badge/Token_Pruning-orange)\n",
+    );
+    let (ok, stderr, catalog) = run(dir.path(), &[]);
+    assert!(ok, "{stderr}");
+    let catalog = catalog.unwrap();
+    let lint = catalog["lint"].as_array().unwrap();
+    let kinds: Vec<&str> = lint.iter().map(|l| l["kind"].as_str().unwrap()).collect();
+    assert!(kinds.contains(&"malformed-link"), "{lint:#?}");
+    assert!(!kinds.contains(&"no-paper-link"), "{lint:#?}");
+    let finding = lint.iter().find(|l| l["kind"] == "malformed-link").unwrap();
+    let text = finding.to_string();
+    assert!(text.contains("https://arxiv.org/abs/2304.xxxx"), "{text}");
+    assert!(text.contains("list.md"), "{text}");
+    assert_eq!(catalog["papers"].as_array().unwrap().len(), 2);
+}

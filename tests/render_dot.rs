@@ -343,3 +343,34 @@ fn graph_dot_draws_only_in_scope_missing_papers() {
         "in-scope missing papers + legend"
     );
 }
+
+/// A community box in the community layout gives the whole community's size and dominant
+/// mechanism, as clusters.csv does, not the few drawn papers' (the trial found "mostly Sequence
+/// Parallelism" on a box whose community is mostly Token Pruning).
+#[test]
+fn community_boxes_say_what_clusters_csv_says() {
+    use citegraph::analysis::Cluster;
+    let mut analysis = sample_analysis();
+    analysis.clusters = vec![Cluster {
+        community: 0,
+        size: 999,
+        label: "token pruning".into(),
+        dominant_mechanism: "Token Merging".into(),
+        ..Cluster::default()
+    }];
+    let dir = tempfile::tempdir().unwrap();
+    let mut all = options("community");
+    all.dot_all = true;
+    render(&analysis, &all, dir.path()).unwrap();
+    let text = std::fs::read_to_string(dir.path().join("graph.dot")).unwrap();
+    let box_label = text
+        .split("subgraph cluster_0 {")
+        .nth(1)
+        .and_then(|rest| rest.lines().find(|l| l.trim_start().starts_with("label=")))
+        .expect("community 0 has a box with a label")
+        .to_string();
+    assert!(
+        box_label.contains("of its 999 papers drawn, mostly Token Merging"),
+        "{box_label}"
+    );
+}

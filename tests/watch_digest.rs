@@ -87,6 +87,11 @@ fn moved_world(dir: &Path) -> (PathBuf, Vec<String>, String, String) {
 }
 
 fn run(dir: &Path, snapshot: &Path) -> String {
+    run_on(dir, &common::catalog_dir(), snapshot)
+}
+
+/// `run` of `catalog` against `snapshot` into `dir/output` (cache in `dir/cache`); its stdout.
+fn run_on(dir: &Path, catalog: &Path, snapshot: &Path) -> String {
     let assert = common::citegraph()
         .current_dir(dir)
         .args([
@@ -98,7 +103,7 @@ fn run(dir: &Path, snapshot: &Path) -> String {
             "svg",
         ])
         .arg("--catalog")
-        .arg(common::catalog_dir())
+        .arg(catalog)
         .arg("--snapshot")
         .arg(snapshot)
         .arg("--cache-dir")
@@ -108,6 +113,70 @@ fn run(dir: &Path, snapshot: &Path) -> String {
         .assert()
         .success();
     String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Removes the catalogue entry whose title line holds `title` (from its `- **[n] Title**` line
+/// to the end of its BibTeX `</details>`) from the Markdown files under `dir`. Returns whether
+/// it was found.
+fn remove_entry(dir: &Path, title: &str) -> bool {
+    let mut found = false;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found |= remove_entry(&path, title);
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let Some(start) = lines
+            .iter()
+            .position(|l| l.starts_with("- **[") && l.contains(title))
+        else {
+            continue;
+        };
+        let end = (start + 1..lines.len())
+            .find(|&i| lines[i].trim_start().starts_with("</details>"))
+            .unwrap();
+        let kept: Vec<&str> = lines[..start]
+            .iter()
+            .chain(&lines[end + 1..])
+            .copied()
+            .collect();
+        std::fs::write(&path, kept.join("\n") + "\n").unwrap();
+        found = true;
+    }
+    found
+}
+
+/// The paper ids of the first `top` in-scope rows of `kind` in a run's `missing.csv`.
+fn top_in_scope(out: &Path, kind: &str, top: usize) -> Vec<String> {
+    let mut reader = csv::Reader::from_path(out.join("missing.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (id, kind_at, scope) = (column("paper_id"), column("kind"), column("scope"));
+    reader
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[kind_at] == kind && &r[scope] == "in-scope")
+        .take(top)
+        .map(|r| r[id].to_string())
+        .collect()
 }
 
 fn read_json(path: &Path) -> Value {
@@ -313,5 +382,110 @@ fn a_directory_that_is_not_a_run_is_refused_clearly() {
     assert!(
         !empty.join("digest.json").exists(),
         "nothing written on error"
+    );
+}
+
+/// The tester's case: a catalogue paper removed from the list becomes the first in-scope
+/// foundation of missing.csv. The digest lists it as newly missing (marked as removed from the
+/// list), and every in-scope paper that entered either top 20 is listed, whatever the
+/// background landmarks (whose raw scores are higher) do.
+#[test]
+fn a_paper_removed_from_the_list_is_newly_missing() {
+    const TITLE: &str = "Deformable Convolutional Networks";
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("catalog");
+    copy_dir(&common::catalog_dir(), &catalog);
+    let out = dir.path().join("output");
+
+    run_on(dir.path(), &catalog, &common::world_jsonl());
+    let old_tops: Vec<Vec<String>> = ["candidate", "foundation"]
+        .iter()
+        .map(|kind| top_in_scope(&out, kind, 20))
+        .collect();
+    let metrics = read_json(&out.join("metrics.json"));
+    let removed = metrics["papers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"] == TITLE && p["in_catalog"] == true)
+        .expect("a catalogue paper in the first run")
+        .clone();
+
+    assert!(
+        remove_entry(&catalog, TITLE),
+        "{TITLE} not in the catalogue"
+    );
+    let second = run_on(dir.path(), &catalog, &common::world_jsonl());
+    let digest = read_json(&out.join("digest.json"));
+    let removed_keys: Vec<&Value> = digest["catalog_removed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["key"])
+        .collect();
+    assert_eq!(removed_keys, [&removed["key"]]);
+
+    let newly: Vec<&Value> = digest["newly_missing"].as_array().unwrap().iter().collect();
+    let ids: Vec<&str> = newly
+        .iter()
+        .map(|m| m["paper_id"].as_str().unwrap())
+        .collect();
+    // README: every paper in the new top 20 of its kind that was not in the old top 20.
+    for (kind, old_top) in ["candidate", "foundation"].iter().zip(&old_tops) {
+        let new_top = top_in_scope(&out, kind, 20);
+        for (index, id) in new_top.iter().enumerate() {
+            if old_top.contains(id) {
+                assert!(!ids.contains(&id.as_str()), "{id} was in the old top 20");
+                continue;
+            }
+            let row = newly
+                .iter()
+                .find(|m| m["paper_id"] == id.as_str())
+                .unwrap_or_else(|| panic!("{kind} {id} entered the top 20 but is not listed"));
+            assert_eq!(row["kind"], *kind);
+            assert_eq!(row["rank"], index + 1);
+        }
+    }
+    let row = newly
+        .iter()
+        .find(|m| m["paper_id"] == removed["paper_id"])
+        .expect("the removed paper is newly missing");
+    assert_eq!(row["kind"], "foundation");
+    assert_eq!(row["removed_from_catalog"], removed["key"]);
+    assert!(row["old_rank"].is_null());
+    // Its prediction is `uncertain` or carries enough of the evidence.
+    let metrics = read_json(&out.join("metrics.json"));
+    let missing = metrics["missing"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["paper_id"] == removed["paper_id"])
+        .unwrap();
+    assert_eq!(missing["predicted_mechanism"], row["predicted_mechanism"]);
+    assert!(
+        missing["predicted_mechanism"] == citegraph::analysis::UNCERTAIN
+            || missing["confidence"].as_f64().unwrap()
+                >= citegraph::analysis::MECHANISM_MIN_CONFIDENCE,
+        "{missing}"
+    );
+    for m in &newly {
+        if m["paper_id"] != removed["paper_id"] {
+            assert!(m["removed_from_catalog"].is_null(), "{m}");
+        }
+    }
+    let removed_count = newly
+        .iter()
+        .filter(|m| !m["removed_from_catalog"].is_null())
+        .count();
+    let summary = format!(
+        "{} newly missing ({removed_count} removed from the list)",
+        newly.len()
+    );
+    assert!(second.contains(&summary), "{second}");
+    let md = std::fs::read_to_string(out.join("digest.md")).unwrap();
+    assert!(
+        md.lines()
+            .any(|l| l.contains("removed from the list since") && l.contains(TITLE)),
+        "{md}"
     );
 }

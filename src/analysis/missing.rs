@@ -82,9 +82,11 @@
 //! Each linked catalogue paper gives its Adamic-Adar weight to its mechanisms (split evenly).
 //! A mechanism's lift is its share of that weight over its base rate: its share of the
 //! catalogue papers (each split evenly over its mechanisms). The predicted mechanism is the one
-//! of highest lift among those backed by at least two linked catalogue papers, when that lift is
-//! at least [`MECHANISM_MIN_LIFT`]; else `uncertain` (the largest class no longer wins by its
-//! size alone). The confidence is the predicted mechanism's share of the weight.
+//! of highest lift among those backed by at least two linked catalogue papers and carrying at
+//! least [`MECHANISM_MIN_CONFIDENCE`] of the weight, when that lift is at least
+//! [`MECHANISM_MIN_LIFT`]; else `uncertain` (the largest class no longer wins by its size alone,
+//! nor a rare one by a sliver of the evidence). The confidence is the predicted mechanism's share
+//! of the weight.
 //!
 //! Coverage of a mechanism: the papers linked (citing or cited) to at least k of its catalogue
 //! papers form its neighbourhood; completeness is the share of that neighbourhood already in the
@@ -105,6 +107,12 @@ const CORPUS_SIZE: f64 = 2e8;
 
 /// A predicted mechanism needs at least this lift over its base rate; below, `uncertain`.
 pub const MECHANISM_MIN_LIFT: f64 = 1.5;
+
+/// A predicted mechanism needs at least this confidence (its share of the linked catalogue
+/// papers' weight, 0..1); below, it is not considered. Without it a rare mechanism (two papers
+/// in the whole list) won on lift alone with a sliver of the evidence: a foundation cited by 39
+/// catalogue papers, 24 of them Token Pruning, was predicted Model Pruning at confidence 0.025.
+pub const MECHANISM_MIN_CONFIDENCE: f64 = 0.2;
 
 /// The predicted mechanism of a paper whose evidence points to no mechanism in particular.
 pub const UNCERTAIN: &str = "uncertain";
@@ -449,29 +457,12 @@ fn score(
         keys.sort();
     }
     let mechanisms_spanned = weight_by_mechanism.len();
-    let total_weight: f64 = weight_by_mechanism.values().sum();
     let specificity =
         ((CORPUS_SIZE / (1.0 + global as f64)).ln() / CORPUS_SIZE.ln()).clamp(0.05, 1.0);
     let breadth = 1.0 + (mechanisms_spanned.max(1) as f64).ln();
     let score = relevance * specificity * breadth * (1.0 + structural.ln_1p());
-    // The mechanism of highest lift over its base rate, among those two or more linked
-    // catalogue papers back.
-    let mut predicted: Option<(&str, f64, f64)> = None;
-    for (&m, &w) in &weight_by_mechanism {
-        let base = base_share.get(m).copied().unwrap_or(0.0);
-        if papers_by_mechanism.get(m).copied().unwrap_or(0) < 2 || base <= 0.0 {
-            continue;
-        }
-        let lift = (w / total_weight) / base;
-        if predicted.is_none_or(|(_, best, _)| lift > best) {
-            predicted = Some((m, lift, w));
-        }
-    }
-    let (predicted_mechanism, best) = match predicted {
-        Some((m, lift, w)) if lift >= MECHANISM_MIN_LIFT => (m, w),
-        _ if weight_by_mechanism.is_empty() => (UNSPECIFIED, 0.0),
-        _ => (UNCERTAIN, 0.0),
-    };
+    let (predicted_mechanism, confidence) =
+        predict_mechanism(&weight_by_mechanism, &papers_by_mechanism, base_share);
     MissingPaper {
         paper_id: node.paper_id.clone(),
         title: node.title.clone(),
@@ -488,13 +479,48 @@ fn score(
         citation_count: node.citation_count,
         evidence,
         predicted_mechanism: predicted_mechanism.to_string(),
-        confidence: if total_weight > 0.0 {
-            best / total_weight
-        } else {
-            0.0
-        },
+        confidence,
         s2_ids: node.records.clone(),
         ..MissingPaper::default()
+    }
+}
+
+/// The predicted mechanism and its confidence, from each mechanism's share of the linked
+/// catalogue papers' Adamic-Adar weight (`weight`, any positive unit), the number of linked
+/// catalogue papers carrying it (`papers`) and its base rate (`base_share`, its share of the
+/// catalogue papers, 0..1). Eligible: backed by at least two linked papers, confidence
+/// `w / sum(w)` at least [`MECHANISM_MIN_CONFIDENCE`] and a base rate above 0. The prediction is
+/// the eligible mechanism of highest lift `confidence / base_share` when that lift is at least
+/// [`MECHANISM_MIN_LIFT`] (ties: the first by name); else [`UNCERTAIN`] with confidence 0, or
+/// `unspecified` (confidence 0) when no linked paper carries a mechanism. Lift as in
+/// association-rule mining (Brin et al., SIGMOD 1997).
+fn predict_mechanism<'a>(
+    weight: &BTreeMap<&'a str, f64>,
+    papers: &BTreeMap<&str, usize>,
+    base_share: &BTreeMap<&str, f64>,
+) -> (&'a str, f64) {
+    let total: f64 = weight.values().sum();
+    if weight.is_empty() || total <= 0.0 {
+        return (UNSPECIFIED, 0.0);
+    }
+    let mut best: Option<(&str, f64, f64)> = None;
+    for (&m, &w) in weight {
+        let base = base_share.get(m).copied().unwrap_or(0.0);
+        let confidence = w / total;
+        if papers.get(m).copied().unwrap_or(0) < 2
+            || base <= 0.0
+            || confidence < MECHANISM_MIN_CONFIDENCE
+        {
+            continue;
+        }
+        let lift = confidence / base;
+        if best.is_none_or(|(_, top, _)| lift > top) {
+            best = Some((m, lift, confidence));
+        }
+    }
+    match best {
+        Some((m, lift, confidence)) if lift >= MECHANISM_MIN_LIFT => (m, confidence),
+        _ => (UNCERTAIN, 0.0),
     }
 }
 
@@ -550,7 +576,75 @@ pub fn coverage(cx: &Context<'_>, mechanisms: &[GroupStats], k: usize) -> Vec<Co
 
 #[cfg(test)]
 mod tests {
-    use super::g2_against_rate;
+    use std::collections::BTreeMap;
+
+    use super::{
+        g2_against_rate, predict_mechanism, MECHANISM_MIN_CONFIDENCE, MECHANISM_MIN_LIFT, UNCERTAIN,
+    };
+    use crate::graph::UNSPECIFIED;
+
+    /// Weight, linked papers and base rate by mechanism, as `score` builds them.
+    type Evidence<'a> = (
+        BTreeMap<&'a str, f64>,
+        BTreeMap<&'a str, usize>,
+        BTreeMap<&'a str, f64>,
+    );
+
+    fn maps<'a>(rows: &[(&'a str, f64, usize, f64)]) -> Evidence<'a> {
+        (
+            rows.iter().map(|r| (r.0, r.1)).collect(),
+            rows.iter().map(|r| (r.0, r.2)).collect(),
+            rows.iter().map(|r| (r.0, r.3)).collect(),
+        )
+    }
+
+    /// The tester's case: a foundation whose catalogue citers are mostly the two largest
+    /// mechanisms, plus two papers of a mechanism only two catalogue papers carry. The rare one
+    /// has by far the highest lift, but on 2.5 % of the weight: not a prediction. The large ones
+    /// do not stand out over their base rates either, so the paper is `uncertain`.
+    #[test]
+    fn a_rare_mechanism_does_not_win_on_a_sliver_of_the_evidence() {
+        // (mechanism, weight, linked papers carrying it, base rate)
+        let rows = [
+            ("pruning", 24.0, 24, 0.45),
+            ("merging", 10.0, 10, 0.25),
+            ("model pruning", 0.9, 2, 2.0 / 290.0),
+            ("caching", 1.1, 2, 0.05),
+        ];
+        let (weight, papers, base) = maps(&rows);
+        let total: f64 = weight.values().sum();
+        let rare_share = 0.9 / total;
+        assert!(rare_share < MECHANISM_MIN_CONFIDENCE);
+        assert!(rare_share / base["model pruning"] >= MECHANISM_MIN_LIFT);
+        assert!((24.0 / total) / 0.45 < MECHANISM_MIN_LIFT);
+        assert_eq!(predict_mechanism(&weight, &papers, &base), (UNCERTAIN, 0.0));
+    }
+
+    /// Among the mechanisms with enough confidence and two papers, the highest lift wins, and
+    /// its confidence is its share of the weight; a mechanism of one paper is never predicted.
+    #[test]
+    fn the_highest_lift_among_well_backed_mechanisms_wins() {
+        let rows = [
+            ("pruning", 4.0, 4, 0.45),
+            ("sparse", 3.0, 3, 0.05),
+            ("caching", 0.5, 2, 0.005),
+            ("exit", 2.5, 1, 0.005),
+        ];
+        let (weight, papers, base) = maps(&rows);
+        let total = 10.0;
+        // caching: lift 10 but 5 % of the weight; exit: 25 % but one paper; sparse: 30 %, lift 6.
+        let (m, confidence) = predict_mechanism(&weight, &papers, &base);
+        assert_eq!(m, "sparse");
+        assert!((confidence - 3.0 / total).abs() < 1e-12);
+        assert!(confidence >= MECHANISM_MIN_CONFIDENCE);
+
+        // No badge among the linked papers: unspecified.
+        let empty = BTreeMap::new();
+        assert_eq!(
+            predict_mechanism(&empty, &BTreeMap::new(), &base),
+            (UNSPECIFIED, 0.0)
+        );
+    }
 
     /// G2 by hand: k = 10 of n = 20 against p0 = 0.25:
     /// 2 [10 ln(10 / 5) + 10 ln(10 / 15)] = 2 [6.931 - 4.055] = 5.753.

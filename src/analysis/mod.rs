@@ -32,7 +32,7 @@ pub use clusters::{
 };
 pub use context::Context;
 pub use map_network::{MapLink, MapNetwork, MAP_FOUNDATIONS, MAP_NEIGHBOURS};
-pub use missing::{g2_against_rate, MECHANISM_MIN_LIFT, UNCERTAIN};
+pub use missing::{g2_against_rate, MECHANISM_MIN_CONFIDENCE, MECHANISM_MIN_LIFT, UNCERTAIN};
 pub use weights::{intent_weight, LinkWeight};
 
 /// Everything the render stage needs, serializable as `metrics.json`.
@@ -754,6 +754,24 @@ pub fn summary_text(analysis: &Analysis) -> String {
         }
         let _ = writeln!(out);
     }
+    let t = &analysis.time;
+    let mechanism_bursts = match t.mechanism_bursts.first() {
+        Some(b) => format!(
+            "{} mechanism bursts (strongest: {} {}-{})",
+            t.mechanism_bursts.len(),
+            crate::catalog::display_mechanism(&b.mechanism),
+            b.start,
+            b.end
+        ),
+        None => "no mechanism burst (no mechanism's share of a year's catalogue papers rose \
+                 enough for a Kleinberg burst; bursts_by_mechanism.csv holds its header only)"
+            .to_string(),
+    };
+    let _ = writeln!(
+        out,
+        "bursts: {} citation bursts of catalogue papers (bursts.csv); {mechanism_bursts}",
+        t.bursts.len()
+    );
     for cluster in analysis.clusters.iter().take(5) {
         let _ = writeln!(
             out,

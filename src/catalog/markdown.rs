@@ -53,6 +53,9 @@ pub struct RawEntry {
     pub bibtex: Option<String>,
     /// Link targets that had to be repaired (`[Code]([url](url))`), for the lint.
     pub malformed_links: Vec<String>,
+    /// URLs of links left unclosed (`[[Paper](https://...` without its `)`), which Markdown
+    /// reads as plain text: for the lint, since they were not read as links.
+    pub unclosed_links: Vec<String>,
 }
 
 /// What one file yields.
@@ -913,7 +916,18 @@ fn finish_item(
         ids,
         bibtex: bibtex_block(&item.bibtex),
         malformed_links: item.malformed_links,
+        unclosed_links: unclosed_links(&item.text),
     });
+}
+
+/// The URLs that follow `](` in an entry's plain text: links Markdown did not read (a parsed
+/// link leaves only its label in the text), such as `[[Paper](https://arxiv.org/abs/2304.xxxx`
+/// with no closing parenthesis.
+fn unclosed_links(text: &str) -> Vec<String> {
+    text.match_indices("](")
+        .filter_map(|(at, _)| BARE_URL.find(&text[at + 2..]).filter(|m| m.start() == 0))
+        .map(|m| m.as_str().to_string())
+        .collect()
 }
 
 /// Domains for the entries of a file that sits at the list's root (its path names no domain):

@@ -284,7 +284,17 @@ fn lint_entries(
         let mut push = |kind: &'static str, message: String| {
             lints.push(PendingLint::at(kind, entry, vec![paper], message));
         };
-        if entry.links.paper.is_none() {
+        for url in &entry.unclosed_links {
+            push(
+                "malformed-link",
+                format!(
+                    "{:?} has a link to {url:?} that is not closed (`[[Paper](URL)]` expected); \
+                     it was not read as a link",
+                    entry.title
+                ),
+            );
+        }
+        if entry.links.paper.is_none() && entry.unclosed_links.is_empty() {
             push(
                 "no-paper-link",
                 format!("{:?} has no paper link (`[[Paper](URL)]`)", entry.title),

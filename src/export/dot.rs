@@ -373,20 +373,24 @@ fn write_community_groups(
     }
     let mut communities: Vec<(u32, Vec<&Node<'_>>)> = by_community.into_iter().collect();
     communities.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(&b.0)));
-    let mechanism_of: HashMap<&str, &PaperMetrics> = analysis
-        .papers
-        .iter()
-        .map(|p| (p.paper_id.as_str(), p))
-        .collect();
     for (community, members) in &communities {
-        // Named as in the communities figure.
+        // Named as in the communities figure; its size and dominant mechanism are the whole
+        // community's, as clusters.csv gives them (the drawn papers are a sample of it).
+        let cluster = analysis.clusters.iter().find(|c| c.community == *community);
+        let size = cluster.map_or(members.len(), |c| c.size.max(members.len()));
+        let mostly = cluster
+            .map(|c| c.dominant_mechanism.as_str())
+            .filter(|m| !m.is_empty())
+            .map(|m| format!(", mostly {m}"))
+            .unwrap_or_default();
+        let drawn = if members.len() == size {
+            format!("{size} papers")
+        } else {
+            format!("{} of its {size} papers drawn", members.len())
+        };
         let label = format!(
-            "{}; {} papers{}",
+            "{}; {drawn}{mostly}",
             labels::community_name(analysis, *community),
-            members.len(),
-            dominant_mechanism(members, &mechanism_of)
-                .map(|m| format!(", mostly {m}"))
-                .unwrap_or_default()
         );
         let _ = writeln!(
             out,
@@ -405,23 +409,6 @@ fn write_community_groups(
 }
 
 /// The mechanism most of a community's catalogue papers carry.
-fn dominant_mechanism<'a>(
-    members: &[&Node<'_>],
-    metrics: &HashMap<&str, &'a PaperMetrics>,
-) -> Option<&'a str> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for node in members.iter().filter(|n| !n.missing) {
-        for mechanism in metrics.get(node.id).into_iter().flat_map(|p| &p.mechanisms) {
-            *counts.entry(mechanism.as_str()).or_default() += 1;
-        }
-    }
-    counts
-        .into_iter()
-        .filter(|(m, _)| *m != UNSPECIFIED)
-        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(a.0)))
-        .map(|(m, _)| m)
-}
-
 fn write_legend(out: &mut String, analysis: &Analysis, palette: &Palette, with_missing: bool) {
     out.push_str(
         "  subgraph cluster_legend {\n    label=\"Mechanism\";\n    style=rounded;\n    color=\"#999999\";\n    fontsize=16;\n",

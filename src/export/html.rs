@@ -577,8 +577,9 @@ fn missing(names: &Names<'_>) -> String {
     let mut out = String::from(
         "<p>Papers outside the list that the citation graph ties to it. <i>Candidates</i> cite \
          many catalogue papers (likely new work on the topic); <i>foundations</i> are cited by \
-         many (work the field builds on). The predicted mechanism is the one most of the linked \
-         catalogue papers carry; <code>suggestions.md</code> has them as ready-to-paste entries.</p>\n",
+         many (work the field builds on). The predicted mechanism is the one over-represented \
+         among the linked catalogue papers (the highest lift, at least 1.5, among mechanisms \
+         carried by at least a fifth of them; else <i>uncertain</i>); <code>suggestions.md</code> has them as ready-to-paste entries.</p>\n",
     );
     for (kind, heading, linked) in [
         (MissingKind::Candidate, "Candidates", "Cites"),

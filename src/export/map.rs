@@ -468,10 +468,12 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
         let _ = writeln!(
             out,
             "<li><span class=\"swatch\" style=\"background:{c}\"></span>{}</li>",
-            escape::html(&labels::one_line(name))
+            escape::html(&labels::display_mechanism(name))
         );
     }
-    out.push_str("<li><span class=\"swatch missing\"></span>missing paper</li>\n</ul>\n");
+    out.push_str(
+        "<li><span class=\"swatch missing\"></span>missing paper (in scope)</li>\n</ul>\n",
+    );
     let _ = writeln!(out, "<script>{SCRIPT}</script>");
     out
 }

@@ -96,9 +96,11 @@ pub fn to_markdown(digest: &Digest, new: &Analysis) -> String {
             MissingKind::Candidate => "candidate",
             MissingKind::Foundation => "foundation",
         };
-        let was = m
-            .old_rank
-            .map_or("new".to_string(), |r| format!("was #{r}"));
+        let was = match (&m.removed_from_catalog, m.old_rank) {
+            (Some(key), _) => format!("removed from the list since, was `{}`", code(key)),
+            (None, Some(r)) => format!("was #{r}"),
+            (None, None) => "new".to_string(),
+        };
         let _ = writeln!(
             out,
             "- {kind} #{} ({was}): {}{}, {} catalogue papers, predicted {}",

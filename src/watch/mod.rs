@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Analysis, MissingKind, MissingPaper, PaperMetrics};
+use crate::analysis::{Analysis, MissingKind, MissingPaper, MissingScope, PaperMetrics};
 use crate::catalog::Catalog;
 use crate::fsutil::write_atomic;
 use crate::text::count;
@@ -169,7 +169,9 @@ pub struct Digest {
     pub summary: String,
     /// Papers citing the catalogue that were not in the old run's graph: in-scope ones first.
     pub new_citing: Vec<NewCiting>,
-    /// Missing papers (either kind) that entered the top [`TOP_MISSING`] of their kind.
+    /// In-scope missing papers (either kind) that entered the top [`TOP_MISSING`] of their kind
+    /// (as `suggestions.md` ranks them), including
+    /// papers the list dropped since the old run (`removed_from_catalog`).
     pub newly_missing: Vec<NewlyMissing>,
     /// Catalogue papers that entered or left the top [`TOP_INFLUENCE`] by influence, then the
     /// largest PageRank moves.
@@ -218,14 +220,17 @@ pub struct NewlyMissing {
     pub title: String,
     pub year: Option<i32>,
     pub kind: MissingKind,
-    /// 1-based rank within its kind in the new run.
+    /// 1-based rank among the in-scope papers of its kind in the new run (`missing.csv`'s `rank`).
     pub rank: usize,
-    /// Its rank in the old run's list of that kind, when it was there at all.
+    /// Its rank among the old run's in-scope papers of that kind, when it was there at all.
     pub old_rank: Option<usize>,
     pub score: f64,
     pub catalog_papers: usize,
     pub predicted_mechanism: String,
     pub scope: Option<String>,
+    /// Its catalogue key in the old run, when it was a catalogue paper there and the list has
+    /// dropped it since (so it is missing now; `old_rank` is then `None`).
+    pub removed_from_catalog: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -318,15 +323,6 @@ pub fn digest(old: &Run, new: &Run, min_catalog_links: usize) -> Digest {
     digest
 }
 
-fn catalog_ids(analysis: &Analysis) -> HashSet<&str> {
-    analysis
-        .papers
-        .iter()
-        .filter(|p| p.in_catalog)
-        .map(|p| p.paper_id.as_str())
-        .collect()
-}
-
 fn new_citing(old: &Run, new: &Run, min_catalog_links: usize) -> Vec<NewCiting> {
     let known: HashSet<&str> = old
         .analysis
@@ -391,10 +387,16 @@ fn new_citing(old: &Run, new: &Run, min_catalog_links: usize) -> Vec<NewCiting> 
     rows
 }
 
-/// A kind's missing papers, by descending score (ties by id).
+/// A kind's in-scope missing papers, by descending score (ties by id): the order of
+/// `missing.csv`'s `rank` and of `suggestions.md`. Background papers (landmarks such as
+/// ImageNet, whose raw scores are the highest) are left out: ranked with them, the top
+/// [`TOP_MISSING`] held hardly any paper the list could add.
 fn ranked(analysis: &Analysis, kind: MissingKind) -> Vec<&MissingPaper> {
-    let mut papers: Vec<&MissingPaper> =
-        analysis.missing.iter().filter(|m| m.kind == kind).collect();
+    let mut papers: Vec<&MissingPaper> = analysis
+        .missing
+        .iter()
+        .filter(|m| m.kind == kind && m.scope == MissingScope::InScope)
+        .collect();
     papers.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)
@@ -404,7 +406,12 @@ fn ranked(analysis: &Analysis, kind: MissingKind) -> Vec<&MissingPaper> {
 }
 
 fn newly_missing(old: &Run, new: &Run) -> Vec<NewlyMissing> {
-    let catalog_before = catalog_ids(&old.analysis);
+    // Paper id -> its key in OLD's catalogue: a paper the list dropped since is missing now,
+    // and news like any other (a removal by mistake is caught here), marked as removed.
+    let catalog_before: HashMap<&str, &str> = catalog_papers(&old.analysis)
+        .into_iter()
+        .map(|(key, p)| (p.paper_id.as_str(), key))
+        .collect();
     let mut rows = Vec::new();
     for kind in [MissingKind::Candidate, MissingKind::Foundation] {
         let before = ranked(&old.analysis, kind);
@@ -419,10 +426,7 @@ fn newly_missing(old: &Run, new: &Run) -> Vec<NewlyMissing> {
             .enumerate()
         {
             let was = old_rank.get(paper.paper_id.as_str()).copied();
-            // A paper the list dropped is not news as a missing paper (it is a catalogue change).
-            if was.is_some_and(|r| r <= TOP_MISSING)
-                || catalog_before.contains(paper.paper_id.as_str())
-            {
+            if was.is_some_and(|r| r <= TOP_MISSING) {
                 continue;
             }
             rows.push(NewlyMissing {
@@ -436,6 +440,9 @@ fn newly_missing(old: &Run, new: &Run) -> Vec<NewlyMissing> {
                 catalog_papers: paper.catalog_papers,
                 predicted_mechanism: paper.predicted_mechanism.clone(),
                 scope: new.scope(&paper.paper_id),
+                removed_from_catalog: catalog_before
+                    .get(paper.paper_id.as_str())
+                    .map(|key| key.to_string()),
             });
         }
     }
@@ -658,7 +665,18 @@ fn summary_line(d: &Digest) -> String {
             "{} ({in_scope} in scope)",
             count(d.new_citing.len(), "new citing paper")
         ),
-        format!("{} newly missing", d.newly_missing.len()),
+        match d
+            .newly_missing
+            .iter()
+            .filter(|m| m.removed_from_catalog.is_some())
+            .count()
+        {
+            0 => format!("{} newly missing", d.newly_missing.len()),
+            removed => format!(
+                "{} newly missing ({removed} removed from the list)",
+                d.newly_missing.len()
+            ),
+        },
         count(d.rank_changes.len(), "rank change"),
         count(d.venue_changes.len(), "venue change"),
         count(d.new_lint.len(), "new lint finding"),

@@ -15,7 +15,9 @@ use super::parts::{
 use super::style::Style;
 use super::text::left_out;
 use super::Chart;
-use crate::analysis::{Analysis, MissingKind, MECHANISM_MIN_LIFT, UNCERTAIN};
+use crate::analysis::{
+    Analysis, MissingKind, MECHANISM_MIN_CONFIDENCE, MECHANISM_MIN_LIFT, UNCERTAIN,
+};
 use crate::catalog::UNSPECIFIED;
 use crate::export::labels::{one_line, paper_name};
 
@@ -224,8 +226,10 @@ impl Chart for Missing {
         match self.hidden {
             None => caption.push_str(&format!(
                 " Hatched gray, uncertain: the neighbours point to no mechanism clearly (none \
-                 reaches {MECHANISM_MIN_LIFT} times its share of the catalogue); light gray, \
-                 unspecified: the neighbours carry no mechanism badge."
+                 carried by at least {:.0}% of them reaches {MECHANISM_MIN_LIFT} times its share \
+                 of the catalogue); light gray, unspecified: the neighbours carry no mechanism \
+                 badge.",
+                100.0 * MECHANISM_MIN_CONFIDENCE
             )),
             Some(1) => caption.push_str(
                 " Unspecified and uncertain are hidden: 1 paper without a predicted mechanism \
