@@ -916,7 +916,12 @@ fn finish_item(
         ids,
         bibtex: bibtex_block(&item.bibtex),
         malformed_links: item.malformed_links,
-        unclosed_links: unclosed_links(&item.text),
+        // An unclosed link whose URL was used as the paper link is already a reading warning.
+        unclosed_links: if bare_url_used {
+            Vec::new()
+        } else {
+            unclosed_links(&item.text)
+        },
     });
 }
 
