@@ -116,17 +116,9 @@ pub(crate) fn wrap_text(
     wrap_text_complete(text, size, bold, max_width, max_lines).0
 }
 
-/// [`wrap_text`], and whether the whole text fitted without cutting.
-pub(crate) fn wrap_text_complete(
-    text: &str,
-    size: f64,
-    bold: bool,
-    max_width: f64,
-    max_lines: usize,
-) -> (Vec<String>, bool) {
-    let max_lines = max_lines.max(1);
-    // Pieces to break between: words, and the parts of a hyphenated word (the hyphen stays at
-    // the end of a line). `glue` says whether a space goes before the piece.
+/// The pieces a line may break between: words, and the parts of a hyphenated word (the hyphen
+/// stays at the end of its part), each with whether a space goes before it.
+fn break_pieces(text: &str) -> Vec<(String, bool)> {
     let mut pieces: Vec<(String, bool)> = Vec::new();
     for word in text.split(' ').filter(|w| !w.is_empty()) {
         let mut first = true;
@@ -138,15 +130,29 @@ pub(crate) fn wrap_text_complete(
         }
         pieces.push((rest.to_string(), first));
     }
-    let join = |line: &str, piece: &(String, bool)| -> String {
-        if line.is_empty() {
-            piece.0.clone()
-        } else if piece.1 {
-            format!("{line} {}", piece.0)
-        } else {
-            format!("{line}{}", piece.0)
-        }
-    };
+    pieces
+}
+
+/// `line` followed by a piece of [`break_pieces`] (with a space before it when it starts a word).
+fn join_piece(line: &str, (piece, spaced): &(String, bool)) -> String {
+    match (line.is_empty(), spaced) {
+        (true, _) => piece.clone(),
+        (false, true) => format!("{line} {piece}"),
+        (false, false) => format!("{line}{piece}"),
+    }
+}
+
+/// [`wrap_text`], and whether the whole text fitted without cutting.
+pub(crate) fn wrap_text_complete(
+    text: &str,
+    size: f64,
+    bold: bool,
+    max_width: f64,
+    max_lines: usize,
+) -> (Vec<String>, bool) {
+    let max_lines = max_lines.max(1);
+    let pieces = break_pieces(text);
+    let join = join_piece;
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut used = 0;
@@ -194,25 +200,8 @@ pub(crate) fn wrap_text_complete(
 /// word boundary.
 pub(crate) fn wrap_words(text: &str, size: f64, max_width: f64, max_lines: usize) -> Vec<String> {
     let max_lines = max_lines.max(1);
-    // (piece, a space goes before it): words, and the parts of hyphenated words.
-    let mut pieces: Vec<(String, bool)> = Vec::new();
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let mut first = true;
-        let mut rest = word;
-        while let Some(i) = rest.find('-').filter(|&i| i > 0 && i + 1 < rest.len()) {
-            pieces.push((rest[..=i].to_string(), first));
-            first = false;
-            rest = &rest[i + 1..];
-        }
-        pieces.push((rest.to_string(), first));
-    }
-    let join = |line: &str, (piece, spaced): &(String, bool)| -> String {
-        match (line.is_empty(), spaced) {
-            (true, _) => piece.clone(),
-            (false, true) => format!("{line} {piece}"),
-            (false, false) => format!("{line}{piece}"),
-        }
-    };
+    let pieces = break_pieces(text);
+    let join = join_piece;
     // Greedy lines, each piece on the line where it fits.
     let mut lines: Vec<Vec<usize>> = vec![Vec::new()];
     let mut current = String::new();
