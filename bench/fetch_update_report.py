@@ -71,7 +71,7 @@ def build(dir_: str, months: int, command: str) -> str:
         "",
         "The whole real catalogue (../shared/catalog) against the mock serving the shared s2-world,",
         f"then the same world {months} months on (`mock_s2 --later {months}`: `World::later` in",
-        "tests/common/mock_s2.rs). Counts are the mock's `/mock/stats`, every request it received.",
+        "tests/it/common/mock_s2.rs). Counts are the mock's `/mock/stats`, every request it received.",
         "`same sets` compares each record's citing and cited paper ids after the update with a fresh",
         "full fetch of the later world (`snapshot export` of both caches).",
         "",

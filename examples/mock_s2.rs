@@ -7,7 +7,7 @@
 //! ```
 //!
 //! `--later MONTHS` serves the world MONTHS after a first fetch made on `--since` (default
-//! today, UTC) instead of the world itself (`World::later` in tests/common/mock_s2.rs: new
+//! today, UTC) instead of the world itself (`World::later` in tests/it/common/mock_s2.rs: new
 //! citers, venue changes, grown reference lists; `--spread` is the share of new citations drawn
 //! over the whole catalogue rather than its 60 most cited papers, default 0 as the world's own
 //! generator does). The catalogue's ids come from truth.json beside the world file.
@@ -18,7 +18,7 @@
 //! counts per endpoint. The world defaults to ../shared/fixtures/s2-world/world.jsonl
 //! (`CITEGRAPH_SHARED` overrides ../shared).
 
-#[path = "../tests/common/mock_s2.rs"]
+#[path = "../tests/it/common/mock_s2.rs"]
 mod mock_s2;
 
 use std::io::Write;

@@ -2,7 +2,9 @@
 //! cache, the outputs, the logs at any level, or error messages. (Alone in its test binary: it
 //! sets `S2_API_KEY` and a global log subscriber.)
 
+#[path = "it/common/mod.rs"]
 mod common;
+#[path = "it/fetch_support/mod.rs"]
 mod fetch_support;
 
 use std::io::Write;

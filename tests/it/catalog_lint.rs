@@ -1,0 +1,102 @@
+//! `citegraph lint` for a list's own CI (issue 12): the catalogue alone, every finding with
+//! file:line, severity and a fix hint, as text, CSV or JSON; `--strict` fails on the chosen
+//! severities.
+
+use crate::common;
+
+use std::path::{Path, PathBuf};
+
+fn small_catalogue() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/data/catalog-small")
+}
+
+/// Exit code, stdout and stderr of `citegraph lint` on `source`.
+fn lint(source: &Path, extra: &[&str]) -> (i32, String, String) {
+    let out = tempfile::tempdir().unwrap();
+    let output = common::citegraph()
+        .args(["lint", "--catalog"])
+        .arg(source)
+        .arg("--cache-dir")
+        .arg(out.path().join("cache"))
+        .args(extra)
+        .output()
+        .unwrap();
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn every_finding_in_text_csv_and_json() {
+    let (code, text, stderr) = lint(&small_catalogue(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    // 12 findings and 3 reading warnings in the small catalogue (see catalog_snapshot).
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 15, "{text}");
+    assert!(
+        lines.contains(&"Vision Domain/Understanding.md:51: error[conflicting-id]: \"A Paper With a Borrowed Link\" links arXiv 2106.02034, which belongs to \"Sparse Tokens for Vision Transformers and Beyond\" (Multi-modal Domain/Generation.md:1); kept as two papers and the id dropped from this entry: fix its link (fix: link this entry to its own paper (its arXiv, DOI, ACL or OpenReview page))"),
+        "{text}"
+    );
+    assert!(lines.iter().all(|l| l.contains("(fix: ")), "{text}");
+    assert!(
+        lines.contains(&"Other Domain/Training.md: warning[reading]: empty file; nothing to read (fix: fix the Markdown at this place so the entry can be read)"),
+        "{text}"
+    );
+
+    let (code, csv, _) = lint(&small_catalogue(), &["--format", "csv"]);
+    assert_eq!(code, 0);
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["severity", "kind", "file", "line", "key", "message", "fix"]
+    );
+    assert_eq!(reader.records().count(), 15);
+
+    let (code, json, _) = lint(&small_catalogue(), &["--format", "json"]);
+    assert_eq!(code, 0);
+    let rows: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len(), 15);
+    assert_eq!(rows[0]["kind"], "conflicting-id");
+    assert_eq!(rows[0]["severity"], "error");
+    assert_eq!(rows[0]["line"], 51);
+}
+
+#[test]
+fn strict_fails_on_the_chosen_severities_only() {
+    let (code, _, stderr) = lint(&small_catalogue(), &["--strict"]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("--strict: 15 lint findings of the chosen severities"),
+        "{stderr}"
+    );
+    let (code, text, _) = lint(&small_catalogue(), &["--strict", "--severity", "error"]);
+    assert_eq!(code, 1);
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(text.lines().all(|l| l.contains(": error[")), "{text}");
+
+    // A clean list passes; a legend badge painted orange is only a note.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("list.md"),
+        "- **[1] A Clean Entry**, arXiv 2024.\n  [[Paper](https://arxiv.org/abs/2401.00001)] ![](https://img.shields.io/badge/Token_Pruning-orange) ![](https://img.shields.io/badge/Training_Free-orange)\n",
+    )
+    .unwrap();
+    let list = dir.path().join("list.md");
+    let (code, text, stderr) = lint(&list, &["--strict", "--severity", "error,warning"]);
+    assert_eq!((code, text.as_str()), (0, ""), "{stderr}");
+    let (code, text, _) = lint(&list, &["--strict"]);
+    assert_eq!(code, 1);
+    assert!(text.contains("note[not-a-mechanism]"), "{text}");
+}
+
+#[test]
+fn unknown_choices_are_rejected_before_any_work() {
+    let (code, _, stderr) = lint(&small_catalogue(), &["--format", "yaml"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("yaml"), "{stderr}");
+    let (code, _, _) = lint(&small_catalogue(), &["--severity", "fatal"]);
+    assert_eq!(code, 2);
+}

@@ -1,0 +1,49 @@
+//! The integration tests, one module per file, built as one test binary: each file used to be
+//! its own binary, and forty-odd binaries that each link the whole crate filled a CI machine's
+//! disk (and spent minutes linking). `tests/fetch_secrets.rs` stays alone: it sets `S2_API_KEY`
+//! and installs a global log subscriber. Run one file's tests with `cargo test --test it FILE::`.
+
+mod analyze_support;
+mod common;
+mod fetch_support;
+mod reliability_support;
+mod render_support;
+
+mod analyze_oracle;
+mod analyze_world;
+mod catalog_bad_input;
+mod catalog_faults;
+mod catalog_formats;
+mod catalog_house;
+mod catalog_lint;
+mod catalog_real;
+mod catalog_remote;
+mod catalog_snapshot;
+mod charts;
+mod cli_house;
+mod cluster_map_world;
+mod expand_world;
+mod fetch_cli;
+mod fetch_faults;
+mod fetch_recorded;
+mod fetch_resume;
+mod fetch_update;
+mod fetch_world;
+mod figure_layout;
+mod maps_oracle;
+mod reliability_concurrency;
+mod reliability_faults;
+mod reliability_hostile;
+mod reliability_interrupt;
+mod reliability_secrets;
+mod render_bibtex;
+mod render_dot;
+mod render_graphml;
+mod render_map;
+mod render_report;
+mod render_text;
+mod time_oracle;
+mod watch_digest;
+mod watch_workflow;
+mod weighted_oracle;
+mod works_cases;

@@ -1,0 +1,464 @@
+//! The citation map of report.html in a real browser: the test starts Debian's `chromedriver`
+//! on 127.0.0.1 (it starts headless chromium itself) and drives the page through WebDriver with
+//! `fantoccini`: one node per paper, the search box narrows the map, a click shows the paper's
+//! card and highlights its references and citers, Enter and Escape work from the keyboard, and
+//! the browser logs no error (a script blocked by the Content-Security-Policy would log one).
+//!
+//! A screenshot of the map stays in `target/tmp/render_map/map.png` for a human to look at.
+
+use crate::render_support;
+
+use std::collections::HashSet;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use citegraph::export::labels::community_name;
+use citegraph::export::{map::MAP_MISSING, render, top_missing};
+use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
+use render_support::{options, sample_analysis};
+use serde_json::{json, Value};
+
+/// `chromedriver`, killed when the test ends.
+struct Driver {
+    child: Child,
+    port: u16,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn which(name: &str) -> Option<PathBuf> {
+    let output = Command::new("which").arg(name).output().ok()?;
+    let path = String::from_utf8_lossy(&output.stdout).trim().to_string();
+    (output.status.success() && !path.is_empty()).then(|| PathBuf::from(path))
+}
+
+/// Starts chromedriver on a free loopback port and waits until it answers.
+fn start_driver() -> Driver {
+    let binary = which("chromedriver").unwrap_or_else(|| {
+        panic!(
+            "this test needs chromedriver on PATH: apt-get install chromium chromium-driver \
+             (.ci/run installs them)"
+        )
+    });
+    let port = TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new(binary)
+        .arg(format!("--port={port}"))
+        .arg("--allowed-ips=127.0.0.1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver starts");
+    let driver = Driver { child, port };
+    let started = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            started.elapsed() < Duration::from_secs(20),
+            "chromedriver did not listen on 127.0.0.1:{port}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    driver
+}
+
+async fn connect(driver: &Driver, profile: &Path) -> Client {
+    let chromium = which("chromium")
+        .or_else(|| which("chromium-browser"))
+        .expect("this test needs chromium: apt-get install chromium");
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": chromium,
+            "args": [
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--window-size=1300,1000",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    capabilities.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+    ClientBuilder::rustls()
+        .expect("TLS set-up")
+        .capabilities(capabilities)
+        .connect(&format!("http://127.0.0.1:{}", driver.port))
+        .await
+        .expect("a WebDriver session with headless chromium")
+}
+
+/// The browser's console entries since the last call (chromedriver's log endpoint).
+async fn browser_log(client: &Client, driver: &Driver) -> Vec<Value> {
+    let session = client.session_id().await.unwrap().expect("a session id");
+    let response: Value = reqwest::Client::new()
+        .post(format!(
+            "http://127.0.0.1:{}/session/{session}/se/log",
+            driver.port
+        ))
+        .json(&json!({ "type": "browser" }))
+        .send()
+        .await
+        .expect("chromedriver's log endpoint")
+        .json()
+        .await
+        .unwrap();
+    response["value"].as_array().cloned().unwrap_or_default()
+}
+
+async fn script(client: &Client, code: &str, args: Vec<Value>) -> Value {
+    client
+        .execute(code, args)
+        .await
+        .unwrap_or_else(|err| panic!("script {code}: {err}"))
+}
+
+async fn visible_nodes(client: &Client) -> u64 {
+    script(
+        client,
+        "return document.querySelectorAll('#citation-map .map-node:not(.is-hidden)').length;",
+        vec![],
+    )
+    .await
+    .as_u64()
+    .unwrap()
+}
+
+fn element_arg(element: &Element) -> Value {
+    serde_json::to_value(element).unwrap()
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn citation_map_works_in_headless_chromium() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("render_map");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut analysis = sample_analysis();
+    // Cluster names as the analysis gives them (distinctive title terms, a short name).
+    const TERMS: [&str; 5] = [
+        "token merging; vision",
+        "kv cache; eviction",
+        "long context; sparse attention",
+        "video; temporal",
+        "diffusion; caching",
+    ];
+    for paper in &mut analysis.papers {
+        paper.community_label = format!(
+            "{} (group {})",
+            TERMS[paper.community as usize % TERMS.len()],
+            paper.community
+        );
+    }
+    let mut sizes: std::collections::BTreeMap<u32, usize> = Default::default();
+    for paper in &analysis.papers {
+        *sizes.entry(paper.community).or_default() += 1;
+    }
+    analysis.clusters = sizes
+        .into_iter()
+        .map(|(community, size)| citegraph::analysis::Cluster {
+            community,
+            size,
+            label: format!(
+                "{} (group {community})",
+                TERMS[community as usize % TERMS.len()]
+            ),
+            ..Default::default()
+        })
+        .collect();
+    render(&analysis, &options("year"), &dir).unwrap();
+    let page = dir.join("report.html");
+
+    // The papers the map must show: every catalogue paper and the top missing ones.
+    let mut expected: HashSet<&str> = analysis
+        .papers
+        .iter()
+        .filter(|p| p.in_catalog)
+        .map(|p| p.paper_id.as_str())
+        .collect();
+    expected.extend(
+        top_missing(&analysis, MAP_MISSING)
+            .iter()
+            .map(|m| m.paper_id.as_str()),
+    );
+
+    let driver = start_driver();
+    let client = connect(&driver, &dir.join("profile")).await;
+    client
+        .goto(&format!("file://{}", page.display()))
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("#citation-map[data-ready='true']"))
+        .await
+        .expect("the map's script ran (a CSP block would stop it)");
+
+    // One element per paper, with its id.
+    let nodes = client
+        .find_all(Locator::Css("#citation-map [data-paper]"))
+        .await
+        .unwrap();
+    assert_eq!(nodes.len(), expected.len(), "one node per paper");
+    let mut ids = HashSet::new();
+    for node in &nodes {
+        let id = node.attr("data-paper").await.unwrap().unwrap();
+        assert!(expected.contains(id.as_str()), "unexpected paper {id:?}");
+        ids.insert(id);
+    }
+    assert_eq!(ids.len(), expected.len());
+    assert_eq!(visible_nodes(&client).await, expected.len() as u64);
+
+    // The search box narrows the map to the papers whose title or abbreviation matches.
+    let target = analysis
+        .papers
+        .iter()
+        .find(|p| {
+            p.in_catalog
+                && p.abbreviation
+                    .as_deref()
+                    .is_some_and(|a| a.len() >= 5 && a.is_ascii())
+        })
+        .expect("a paper with an abbreviation");
+    let abbreviation = target.abbreviation.clone().unwrap();
+    let search = client
+        .find(Locator::Id("citation-map-search"))
+        .await
+        .unwrap();
+    search.send_keys(&abbreviation).await.unwrap();
+    let shown = visible_nodes(&client).await;
+    let matching = analysis
+        .papers
+        .iter()
+        .filter(|p| p.in_catalog)
+        .filter(|p| {
+            let needle = abbreviation.to_lowercase();
+            p.title.to_lowercase().contains(&needle)
+                || p.abbreviation
+                    .as_deref()
+                    .is_some_and(|a| a.to_lowercase().contains(&needle))
+        })
+        .count() as u64;
+    assert!(
+        shown >= 1 && shown < expected.len() as u64,
+        "search shows {shown}"
+    );
+    assert_eq!(shown, matching, "search for {abbreviation:?}");
+    let found = script(
+        &client,
+        "return !document.querySelector('#citation-map [data-paper=\"' + arguments[0] + '\"]').classList.contains('is-hidden');",
+        vec![json!(target.paper_id)],
+    )
+    .await;
+    assert_eq!(found, json!(true), "the searched paper stays visible");
+    search.clear().await.unwrap();
+    // clear() fires no input event: type and delete a character so the filter runs again.
+    search.send_keys(" ").await.unwrap();
+    search.send_keys("\u{E003}").await.unwrap();
+    assert_eq!(visible_nodes(&client).await, expected.len() as u64);
+
+    // A click on a paper no other node covers shows its card and highlights its neighbours.
+    let clickable = script(
+        &client,
+        "const svg = document.getElementById('citation-map');\
+         svg.scrollIntoView();\
+         for (const node of svg.querySelectorAll('.map-node')) {\
+           const box = node.querySelector('circle').getBoundingClientRect();\
+           const hit = document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2);\
+           if (hit && hit.closest('.map-node') === node && box.width > 8) { return node.getAttribute('data-paper'); }\
+         }\
+         return null;",
+        vec![],
+    )
+    .await;
+    let clicked_id = clickable
+        .as_str()
+        .expect("a paper free to click")
+        .to_string();
+    let clicked = client
+        .find(Locator::Css(&format!(
+            "#citation-map [data-paper=\"{clicked_id}\"]"
+        )))
+        .await
+        .unwrap();
+    clicked.click().await.unwrap();
+    let title = client
+        .find(Locator::Css("#citation-map-card h3"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let paper = analysis
+        .papers
+        .iter()
+        .find(|p| p.paper_id == clicked_id)
+        .unwrap();
+    assert_eq!(
+        title.split_whitespace().collect::<Vec<_>>(),
+        paper.title.split_whitespace().collect::<Vec<_>>(),
+        "the card shows the clicked paper"
+    );
+    // The card names the paper's cluster as the figures do.
+    let card = client
+        .find(Locator::Id("citation-map-card"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let cluster = community_name(&analysis, paper.community);
+    assert!(
+        card.contains("Cluster") && card.contains(&cluster),
+        "the card names the cluster {cluster:?}: {card}"
+    );
+    let references: HashSet<&str> = analysis
+        .core_edges
+        .iter()
+        .filter(|e| {
+            e.source == clicked_id && e.target != clicked_id && expected.contains(e.target.as_str())
+        })
+        .map(|e| e.target.as_str())
+        .collect();
+    let citers: HashSet<&str> = analysis
+        .core_edges
+        .iter()
+        .filter(|e| {
+            e.target == clicked_id && e.source != clicked_id && expected.contains(e.source.as_str())
+        })
+        .map(|e| e.source.as_str())
+        .collect();
+    let highlighted = script(
+        &client,
+        "return [document.querySelectorAll('#citation-map .is-selected').length,\
+                 document.querySelectorAll('#citation-map .map-node.is-reference').length,\
+                 document.querySelectorAll('#citation-map .map-node.is-citer').length];",
+        vec![],
+    )
+    .await;
+    assert_eq!(
+        highlighted,
+        json!([1, references.len(), citers.len()]),
+        "the clicked paper, its references and its citers are highlighted"
+    );
+
+    // Keyboard: Escape clears; Enter on a focused paper selects it.
+    clicked.send_keys("\u{E00C}").await.unwrap();
+    assert_eq!(
+        script(
+            &client,
+            "return document.querySelectorAll('#citation-map .is-selected').length;",
+            vec![]
+        )
+        .await,
+        json!(0)
+    );
+    script(
+        &client,
+        "arguments[0].focus();",
+        vec![element_arg(&clicked)],
+    )
+    .await;
+    clicked.send_keys("\u{E007}").await.unwrap();
+    assert_eq!(
+        script(&client, "return document.querySelector('#citation-map .is-selected').getAttribute('data-paper');", vec![]).await,
+        json!(clicked_id)
+    );
+
+    let screenshot = client.screenshot().await.unwrap();
+    std::fs::write(dir.join("map.png"), &screenshot).unwrap();
+    assert!(screenshot.starts_with(b"\x89PNG\r\n\x1a\n"));
+
+    // A filter by mechanism keeps only that mechanism's papers.
+    let mechanism = &analysis.mechanisms[0].name;
+    let with_mechanism = script(
+        &client,
+        "const select = document.getElementById('citation-map-mechanism');\
+         select.value = arguments[0];\
+         select.dispatchEvent(new Event('change'));\
+         return document.querySelectorAll('#citation-map .map-node:not(.is-hidden)').length;",
+        vec![json!(mechanism)],
+    )
+    .await;
+    let count = with_mechanism.as_u64().unwrap();
+    assert!(
+        count > 0 && count < expected.len() as u64,
+        "{mechanism}: {count}"
+    );
+
+    // The cluster filter lists the clusters by name, never as a bare number, and keeps only
+    // the chosen cluster's papers.
+    script(
+        &client,
+        "const select = document.getElementById('citation-map-mechanism');\
+         select.value = '';\
+         select.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await;
+    let options = script(
+        &client,
+        "return Array.from(document.querySelectorAll('#citation-map-community option'))\
+         .filter(o => o.value !== '').map(o => [o.value, o.textContent]);",
+        vec![],
+    )
+    .await;
+    let options = options.as_array().unwrap();
+    assert!(!options.is_empty());
+    for option in options {
+        let (value, text) = (option[0].as_str().unwrap(), option[1].as_str().unwrap());
+        let name = community_name(&analysis, value.parse().unwrap());
+        assert!(
+            text.starts_with(&name) && name.contains(": ") && name.contains("(group "),
+            "option {value}: {text:?}, expected the name {name:?}"
+        );
+    }
+    let chosen = options[0][0].as_str().unwrap();
+    let kept = script(
+        &client,
+        "const select = document.getElementById('citation-map-community');\
+         select.value = arguments[0];\
+         select.dispatchEvent(new Event('change'));\
+         return Array.from(document.querySelectorAll('#citation-map .map-node:not(.is-hidden)'))\
+         .map(n => n.getAttribute('data-community'));",
+        vec![json!(chosen)],
+    )
+    .await;
+    let kept = kept.as_array().unwrap();
+    assert!(!kept.is_empty());
+    assert!(kept.iter().all(|c| c.as_str() == Some(chosen)), "{kept:?}");
+    // The report's clusters table names them too.
+    let table = script(
+        &client,
+        "return document.querySelector('table.clusters').textContent;",
+        vec![],
+    )
+    .await;
+    assert!(
+        table.as_str().unwrap().contains("(group "),
+        "the clusters table names the clusters: {table}"
+    );
+
+    let log = browser_log(&client, &driver).await;
+    let errors: Vec<&Value> = log
+        .iter()
+        .filter(|entry| entry["level"] == "SEVERE" || entry["level"] == "WARNING")
+        .collect();
+    assert!(errors.is_empty(), "the browser logged {errors:#?}");
+    client.close().await.unwrap();
+}
