@@ -639,6 +639,37 @@ pub enum Job {
 }
 
 impl Cli {
+    /// Parses `args` (the program name first). An option's value may be a negative number, so
+    /// that `--expand -1` is refused as an invalid value of `--expand` rather than as an unknown
+    /// argument `-1` (clap's default). Errors: clap's, for the caller to print.
+    pub fn try_parse_args<I, T>(args: I) -> Result<Cli, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::{CommandFactory, FromArgMatches};
+        fn negatives(command: clap::Command) -> clap::Command {
+            command
+                .mut_args(|arg| {
+                    if arg.get_action().takes_values() {
+                        arg.allow_negative_numbers(true)
+                    } else {
+                        arg
+                    }
+                })
+                .mut_subcommands(negatives)
+        }
+        let mut command = negatives(Cli::command());
+        let matches = command.try_get_matches_from_mut(args)?;
+        Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
+    }
+
+    /// [`Cli::try_parse_args`] on the process's arguments; on an error, prints it and exits as
+    /// clap does (status 2; 0 for `--help` and `--version`).
+    pub fn parse_args() -> Cli {
+        Cli::try_parse_args(std::env::args_os()).unwrap_or_else(|e| e.exit())
+    }
+
     /// The job and its settings (the library's plain option structs), from the parsed arguments.
     pub fn settings(&self) -> (Job, Settings) {
         let mut settings = Settings::default();
@@ -748,7 +779,7 @@ mod tests {
     fn settings(args: &[&str]) -> Settings {
         let mut argv = vec!["citegraph"];
         argv.extend_from_slice(args);
-        Cli::try_parse_from(argv).unwrap().settings().1
+        Cli::try_parse_args(argv).unwrap().settings().1
     }
 
     #[test]
@@ -762,6 +793,23 @@ mod tests {
     }
 
     #[test]
+    fn a_negative_count_is_an_invalid_value_not_an_unknown_argument() {
+        let error = Cli::try_parse_args(["citegraph", "analyze", "--expand", "-1"])
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("invalid value '-1' for '--expand <N>'"),
+            "{error}"
+        );
+        let error = Cli::try_parse_args(["citegraph", "-x"])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("unexpected argument '-x'"), "{error}");
+        let settings = settings(&["analyze", "--resolution", "0.5"]);
+        assert_eq!(settings.analyze.resolution, 0.5);
+    }
+
+    #[test]
     fn closed_choices_are_checked_at_parse_time() {
         for args in [
             &["run", "--figures", "foo"][..],
@@ -772,7 +820,7 @@ mod tests {
         ] {
             let mut argv = vec!["citegraph"];
             argv.extend_from_slice(args);
-            assert!(Cli::try_parse_from(argv).is_err(), "{args:?} was accepted");
+            assert!(Cli::try_parse_args(argv).is_err(), "{args:?} was accepted");
         }
         let render = settings(&["render", "--figures", "communities,missing"]);
         assert_eq!(render.render.figures, ["communities", "missing"]);
@@ -784,7 +832,7 @@ mod tests {
         );
         for bad in ["2026-13-01", "2026-02-30", "yesterday", "2026-3"] {
             assert!(
-                Cli::try_parse_from(["citegraph", "render", "--today", bad]).is_err(),
+                Cli::try_parse_args(["citegraph", "render", "--today", bad]).is_err(),
                 "--today {bad} was accepted"
             );
         }
@@ -812,7 +860,7 @@ mod tests {
         ] {
             let mut argv = vec!["citegraph"];
             argv.extend_from_slice(args);
-            assert!(Cli::try_parse_from(argv).is_err(), "{args:?} was accepted");
+            assert!(Cli::try_parse_args(argv).is_err(), "{args:?} was accepted");
         }
     }
 }

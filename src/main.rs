@@ -6,13 +6,11 @@ mod cli;
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use clap::Parser;
-
 use citegraph::pipeline;
 use cli::{Cli, Job};
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     init_logging(cli.verbose, cli.quiet);
     let (job, settings) = cli.settings();
     pipeline::remove_stale_temps(&settings.locations);
