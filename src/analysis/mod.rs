@@ -736,6 +736,11 @@ pub fn summary_text(analysis: &Analysis) -> String {
         "n/a (no catalogue paper with a mechanism cites another)".to_string()
     };
     let _ = writeln!(out, "homophily: {homophily}; betweenness {}", s.betweenness);
+    let _ = writeln!(
+        out,
+        "influence: PageRank, HITS and missing-paper relevance: {}",
+        s.link_weight.describe()
+    );
     for (name, pairs) in [
         ("co-citation", &analysis.maps.cocitation),
         ("bibliographic coupling", &analysis.maps.coupling),

@@ -47,6 +47,16 @@ impl LinkWeight {
             LinkWeight::Intents => "intents",
         }
     }
+
+    /// How a citation weighs, for the summary: "every citation weighs 1" or the intents rule.
+    pub fn describe(self) -> &'static str {
+        match self {
+            LinkWeight::Citations => "every citation weighs 1 (--weight citations)",
+            LinkWeight::Intents => {
+                "citations weigh 1 + methodology intent + influential flag (--weight intents)"
+            }
+        }
+    }
 }
 
 /// The weight of one citation under `--weight intents`: 1, 2 or 3.

@@ -14,6 +14,7 @@
 mod markdown;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _, Result};
@@ -187,6 +188,11 @@ pub struct Digest {
     pub catalog_added: Vec<CatalogChange>,
     /// Papers removed from the catalogue since the old run.
     pub catalog_removed: Vec<CatalogChange>,
+    /// Analysis settings that differ between the two runs (the graph's `--scope`, `--weight`),
+    /// each as "`--weight`: citations -> intents": rank changes and PageRank moves then compare
+    /// different measurements, not a changed field.
+    #[serde(default)]
+    pub settings_changed: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -319,6 +325,7 @@ pub fn digest(old: &Run, new: &Run, min_catalog_links: usize) -> Digest {
     let (added, removed) = catalog_changes(old, new);
     digest.catalog_added = added;
     digest.catalog_removed = removed;
+    digest.settings_changed = settings_changed(&old.analysis, &new.analysis);
     digest.summary = summary_line(&digest);
     digest
 }
@@ -657,6 +664,23 @@ fn catalog_changes(old: &Run, new: &Run) -> (Vec<CatalogChange>, Vec<CatalogChan
     (changes(&after, &before, new), changes(&before, &after, old))
 }
 
+/// The analysis settings that differ between `old` and `new` (see [`Digest::settings_changed`]).
+fn settings_changed(old: &Analysis, new: &Analysis) -> Vec<String> {
+    let (a, b) = (&old.summary, &new.summary);
+    let mut changed = Vec::new();
+    if a.scope != b.scope {
+        changed.push(format!("--scope: {} -> {}", a.scope, b.scope));
+    }
+    if a.link_weight != b.link_weight {
+        changed.push(format!(
+            "--weight: {} -> {}",
+            a.link_weight.as_str(),
+            b.link_weight.as_str()
+        ));
+    }
+    changed
+}
+
 /// The one line `digest.md` starts with.
 fn summary_line(d: &Digest) -> String {
     let in_scope = d.new_citing.iter().filter(|p| p.in_scope).count();
@@ -687,7 +711,15 @@ fn summary_line(d: &Digest) -> String {
             d.catalog_removed.len()
         ),
     ];
-    format!("Since the previous run: {}.", parts.join(", "))
+    let mut line = format!("Since the previous run: {}.", parts.join(", "));
+    if !d.settings_changed.is_empty() {
+        let _ = write!(
+            line,
+            " The runs were analysed differently ({}): rank changes compare different measurements.",
+            d.settings_changed.join("; ")
+        );
+    }
+    line
 }
 
 /// Writes `digest.json` and `digest.md` into `dir`; returns their paths.
@@ -786,6 +818,30 @@ mod tests {
         assert_eq!(scopes.get("a").map(String::as_str), Some("in-scope"));
         assert_eq!(scopes.get("b").map(String::as_str), Some("out"));
         assert!(!scopes.contains_key("c"));
+    }
+
+    #[test]
+    fn runs_analysed_differently_are_said_so() {
+        let mut old = Analysis::default();
+        old.summary.scope = "catalog".into();
+        let same = digest(
+            &Run::new(old.clone(), None),
+            &Run::new(old.clone(), None),
+            2,
+        );
+        assert!(same.settings_changed.is_empty());
+        assert!(!same.summary.contains("analysed differently"));
+        let mut new = old.clone();
+        new.summary.link_weight = crate::analysis::LinkWeight::Intents;
+        new.summary.scope = "all".into();
+        let d = digest(&Run::new(old, None), &Run::new(new, None), 2);
+        assert_eq!(
+            d.settings_changed,
+            ["--scope: catalog -> all", "--weight: citations -> intents"]
+        );
+        assert!(d
+            .summary
+            .contains("analysed differently (--scope: catalog -> all; --weight"));
     }
 
     #[test]
