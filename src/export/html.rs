@@ -231,12 +231,20 @@ fn fixed(value: f64, digits: usize) -> String {
 
 fn summary(analysis: &Analysis) -> String {
     let s = &analysis.summary;
-    let foundations = analysis
-        .missing
-        .iter()
-        .filter(|m| m.kind == MissingKind::Foundation)
-        .count();
-    let candidates = analysis.missing.len() - foundations;
+    // The cards count the in-scope papers, as the suggestions and the missing-papers sections
+    // rank them; background landmarks (ImageNet, BERT) are counted apart.
+    let in_scope = |kind: MissingKind| {
+        analysis
+            .missing
+            .iter()
+            .filter(|m| m.kind == kind && m.scope == crate::analysis::MissingScope::InScope)
+            .count()
+    };
+    let (foundations, candidates) = (
+        in_scope(MissingKind::Foundation),
+        in_scope(MissingKind::Candidate),
+    );
+    let background = analysis.missing.len() - foundations - candidates;
     let resolved_share = if s.catalog_papers > 0 {
         percent(s.resolved as f64 / s.catalog_papers as f64)
     } else {
@@ -297,9 +305,11 @@ fn summary(analysis: &Analysis) -> String {
     );
     card(
         &mut out,
-        &analysis.missing.len().to_string(),
-        "missing papers found",
-        &format!("{foundations} foundations, {candidates} candidates"),
+        &(foundations + candidates).to_string(),
+        "missing papers in scope",
+        &format!(
+            "{foundations} foundations, {candidates} candidates; {background} background landmarks apart"
+        ),
     );
     card(
         &mut out,
