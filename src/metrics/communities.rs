@@ -419,7 +419,9 @@ impl<'a> Weighted<'a> {
             .sum()
     }
 
-    /// One node per community of the compact `labels`.
+    /// One node per community of the compact `labels`. The communities are aggregated in
+    /// parallel, in a few runs of consecutive communities; each community's sums are taken in
+    /// the same order whatever the runs, so the result does not depend on the threads.
     pub(super) fn aggregate(&self, labels: &[u32], count: usize) -> Weighted<'static> {
         let n = self.node_count();
         let mut start = vec![0usize; count + 1];
@@ -435,38 +437,74 @@ impl<'a> Weighted<'a> {
             members[next[c as usize]] = v as u32;
             next[c as usize] += 1;
         }
+        drop(next);
+        // Runs of consecutive communities with about the same number of adjacency entries, a
+        // few per thread (each run has a dense accumulator of `count` weights).
+        let runs = (4 * rayon::current_num_threads()).clamp(1, count.max(1));
+        let work = self.neighbors.len() + n;
+        let mut bounds = vec![0usize];
+        let mut done = 0usize;
+        for c in 0..count {
+            done += start[c + 1] - start[c];
+            for &v in &members[start[c]..start[c + 1]] {
+                done += self.offsets[v as usize + 1] - self.offsets[v as usize];
+            }
+            if done * runs >= work * bounds.len() && c + 1 < count {
+                bounds.push(c + 1);
+            }
+        }
+        bounds.push(count);
+        let parts: Vec<AggregatePart> = bounds
+            .par_windows(2)
+            .map(|w| {
+                let mut part = AggregatePart::default();
+                let mut accumulated = vec![0.0; count];
+                let mut touched: Vec<u32> = Vec::new();
+                for c in w[0]..w[1] {
+                    let (mut internal, mut degree) = (0.0, 0.0);
+                    for &v in &members[start[c]..start[c + 1]] {
+                        internal += self.loops[v as usize];
+                        degree += self.degree[v as usize];
+                        self.for_each_neighbor(v, |u, w| {
+                            let cu = labels[u as usize];
+                            if cu as usize == c {
+                                internal += w / 2.0;
+                            } else {
+                                if accumulated[cu as usize] == 0.0 {
+                                    touched.push(cu);
+                                }
+                                accumulated[cu as usize] += w;
+                            }
+                        });
+                    }
+                    touched.sort_unstable();
+                    for &cu in &touched {
+                        part.neighbors.push(cu);
+                        part.weights.push(accumulated[cu as usize]);
+                        accumulated[cu as usize] = 0.0;
+                    }
+                    touched.clear();
+                    part.lengths.push(part.neighbors.len());
+                    part.loops.push(internal);
+                    part.degree.push(degree);
+                }
+                part
+            })
+            .collect();
+        let entries: usize = parts.iter().map(|p| p.neighbors.len()).sum();
         let mut offsets = Vec::with_capacity(count + 1);
         offsets.push(0);
-        let mut neighbors = Vec::new();
-        let mut weights = Vec::new();
-        let mut loops = vec![0.0; count];
-        let mut degree = vec![0.0; count];
-        let mut accumulated = vec![0.0; count];
-        let mut touched: Vec<u32> = Vec::new();
-        for c in 0..count {
-            for &v in &members[start[c]..start[c + 1]] {
-                loops[c] += self.loops[v as usize];
-                degree[c] += self.degree[v as usize];
-                self.for_each_neighbor(v, |u, w| {
-                    let cu = labels[u as usize];
-                    if cu as usize == c {
-                        loops[c] += w / 2.0;
-                    } else {
-                        if accumulated[cu as usize] == 0.0 {
-                            touched.push(cu);
-                        }
-                        accumulated[cu as usize] += w;
-                    }
-                });
-            }
-            touched.sort_unstable();
-            for &cu in &touched {
-                neighbors.push(cu);
-                weights.push(accumulated[cu as usize]);
-                accumulated[cu as usize] = 0.0;
-            }
-            touched.clear();
-            offsets.push(neighbors.len());
+        let mut neighbors = Vec::with_capacity(entries);
+        let mut weights = Vec::with_capacity(entries);
+        let mut loops = Vec::with_capacity(count);
+        let mut degree = Vec::with_capacity(count);
+        for part in parts {
+            let base = neighbors.len();
+            offsets.extend(part.lengths.iter().map(|l| base + l));
+            neighbors.extend_from_slice(&part.neighbors);
+            weights.extend_from_slice(&part.weights);
+            loops.extend_from_slice(&part.loops);
+            degree.extend_from_slice(&part.degree);
         }
         Weighted {
             offsets: Cow::Owned(offsets),
@@ -477,6 +515,17 @@ impl<'a> Weighted<'a> {
             total: self.total,
         }
     }
+}
+
+/// One run of communities of [`Weighted::aggregate`]: their rows, `lengths` the end of each
+/// row within the run.
+#[derive(Default)]
+struct AggregatePart {
+    lengths: Vec<usize>,
+    neighbors: Vec<u32>,
+    weights: Vec<f64>,
+    loops: Vec<f64>,
+    degree: Vec<f64>,
 }
 
 #[cfg(test)]
