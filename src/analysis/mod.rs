@@ -464,16 +464,21 @@ impl Default for AnalyzeOptions {
 
 /// Graphs with more citation links than this get 2 Leiden trials instead of 8.
 const SMALL_GRAPH_EDGES: usize = 50_000;
+/// Graphs with more citation links than this get 1 Leiden trial.
+const LARGE_GRAPH_EDGES: usize = 500_000;
 
-/// Leiden trials when `--community-trials` is not given: 8 on graphs of at most 50,000 links
-/// (a trial takes milliseconds there, and the best of 8 is steadier), 2 beyond (one a core on
-/// two cores: on 10,000 papers with 100,000 references a trial already costs about igraph's
-/// whole `community_leiden`, bench/RESULTS.md).
+/// Leiden trials when `--community-trials` is not given: 8 on graphs of at most 50,000 links (a
+/// trial takes milliseconds there, and the best of 8 is steadier), 2 up to 500,000, 1 beyond: on
+/// 100,000 papers with a million links, and on a million papers with ten million, the best of
+/// two trials had the modularity of the first to four digits, and a single trial uses both
+/// cores for its refinement and aggregation (bench/RESULTS.md, "Leiden, third round").
 pub fn default_trials(edges: usize) -> usize {
     if edges <= SMALL_GRAPH_EDGES {
         8
-    } else {
+    } else if edges <= LARGE_GRAPH_EDGES {
         2
+    } else {
+        1
     }
 }
 
