@@ -15,7 +15,7 @@ table gives the best and median seconds of the rounds and the modularity each re
 
 Usage: bench/leiden.py [--dir /tmp/citegraph-bench] [--sizes 10k,100k,1M] [--rounds 3]
                        [--timeout 600] [--tools citegraph,igraph,igraph-2,leidenalg]
-                       [--variant NAME:TRIALS:TOLERANCE ...]
+                       [--variant NAME:TRIALS:TOLERANCE[:MAX_ITERATIONS] ...]
 Never run by `cargo test` or CI. Prints a Markdown table; raw JSON lines go to DIR/results/leiden.jsonl.
 """
 
@@ -89,7 +89,7 @@ def main() -> int:
     ap.add_argument("--timeout", type=float, default=600)
     ap.add_argument("--tools", default="citegraph,igraph,igraph-2,leidenalg")
     ap.add_argument("--variant", action="append", default=[],
-                    help="another citegraph configuration NAME:TRIALS:TOLERANCE (e.g. one:1:1e-3)")
+                    help="another citegraph configuration NAME:TRIALS:TOLERANCE[:MAX_ITERATIONS] (e.g. one:1:1e-3)")
     args = ap.parse_args()
     repo = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     tools = args.tools.split(",")
@@ -110,9 +110,11 @@ def main() -> int:
                 jobs.append(("citegraph", [binary], env))
             else:
                 jobs.append((tool, [sys.executable, "-c", PY_TOOL, tool, path], dict(os.environ)))
-        for name, trials, tolerance in variants:
+        for name, trials, tolerance, *iterations in variants:
             env = dict(os.environ, CITEGRAPH_BENCH_EDGES=path, CITEGRAPH_BENCH_ONLY="leiden",
                        CITEGRAPH_LEIDEN_TRIALS=trials, CITEGRAPH_LEIDEN_TOLERANCE=tolerance)
+            if iterations:
+                env["CITEGRAPH_LEIDEN_MAX_ITERATIONS"] = iterations[0]
             jobs.append((f"citegraph {name}", [binary], env))
         for r in range(args.rounds):
             for name, cmd, env in jobs:

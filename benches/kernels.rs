@@ -211,6 +211,13 @@ fn read_edge_list(path: &std::path::Path) -> anyhow::Result<Csr> {
 /// `CITEGRAPH_LEIDEN_TRIALS` / `_MAX_ITERATIONS` / `_TOLERANCE` say otherwise; seconds of the call,
 /// modularity and community count as JSON.
 fn leiden_only(path: &std::path::Path) -> anyhow::Result<()> {
+    // `CITEGRAPH_LOG=citegraph=debug`: Leiden's per-iteration and per-level timings on stderr.
+    if let Ok(filter) = std::env::var("CITEGRAPH_LOG") {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .init();
+    }
     let csr = read_edge_list(path)?;
     let undirected = csr.undirected();
     let mut options = leiden_options(csr.edge_count());
