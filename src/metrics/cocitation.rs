@@ -23,10 +23,13 @@
 //! u32 accumulator of n entries per thread, plus the pairs kept. One pass lists the pairs and
 //! counts them by count; when the pairs of at least `min_count` outnumber `max_pairs`, the
 //! threshold is raised to the smallest count that keeps at most `max_pairs` pairs
-//! ([`Pairs::bounded`] says so) and the product is run a second time. Rows are computed in parallel
-//! and gathered in row order: the result does not depend on the number of threads.
+//! ([`Pairs::bounded`] says so). The pass itself stops storing pairs below the threshold that
+//! the rows done so far already force (a count only grows as rows are added), so a bounded
+//! product is one pass, not two, and its memory stays near `max_pairs`. Rows are computed in
+//! parallel and gathered in row order: the result does not depend on the number of threads.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -136,24 +139,11 @@ pub fn shared_neighbor_pairs(
         included: options.included.as_deref(),
     };
     let requested = options.min_count;
-    // One pass lists the pairs and counts them by count; only when they exceed the bound is
-    // the product run again with the raised threshold.
-    let (first, histogram) = product.pass(requested, options.max_pairs);
+    let (mut pairs, histogram) = product.pass(requested, options.max_pairs);
     let candidates: u64 = histogram.iter().sum();
-    let mut min_count = requested;
-    let mut pairs = first;
-    if options.max_pairs > 0 && candidates > options.max_pairs as u64 {
-        // The smallest threshold keeping at most max_pairs: walk down from the highest count.
-        let mut kept = 0u64;
-        min_count = histogram.len() as u32 + requested;
-        for (i, &c) in histogram.iter().enumerate().rev() {
-            if kept + c > options.max_pairs as u64 {
-                break;
-            }
-            kept += c;
-            min_count = requested + i as u32;
-        }
-        pairs = product.pass(min_count, 0).0;
+    let min_count = raised_threshold(&histogram, requested, options.max_pairs);
+    if min_count > requested {
+        pairs.retain(|p| p.count >= min_count);
     }
     Ok(Pairs {
         bounded: min_count > requested,
@@ -234,21 +224,24 @@ impl Product<'_> {
     }
 
     /// The pairs counted at least `min_count` times, sorted by (a, b), and histogram[i]: the
-    /// pairs counted exactly `min_count + i` times. With `cap` > 0, pairs stop being stored once
-    /// more than `cap` are (the list is then incomplete and the caller runs again); whether that
-    /// happens depends on the total only, not on the order the threads take the rows in.
+    /// pairs counted exactly `min_count + i` times. With `cap` > 0, a pair is stored only when
+    /// its count reaches the threshold that the rows done so far already force
+    /// ([`raised_threshold`] of their histogram): counts only grow as rows are added, so the
+    /// final threshold is at least that, and the stored pairs hold every pair the caller keeps
+    /// (it drops the others), in one pass whatever order the threads take the rows in.
     fn pass(&self, min_count: u32, cap: usize) -> (Vec<Pair>, Vec<u64>) {
         let n = self.csr.node_count();
         let norm = |v: u32| self.first(v).len() as f64;
-        let stored = AtomicUsize::new(0);
-        let chunks: Vec<(Vec<Pair>, Vec<u64>)> = (0..n.div_ceil(ROWS))
+        let threshold = AtomicU32::new(min_count);
+        let seen: Mutex<Vec<u64>> = Mutex::new(Vec::new());
+        let chunks: Vec<Vec<Pair>> = (0..n.div_ceil(ROWS))
             .into_par_iter()
             .map_init(
                 || self.accumulator(),
                 |acc, chunk| {
                     let mut out = Vec::new();
                     let mut histogram: Vec<u64> = Vec::new();
-                    let mut full = cap > 0 && stored.load(Ordering::Relaxed) > cap;
+                    let stored_from = threshold.load(Ordering::Relaxed);
                     for a in chunk * ROWS..((chunk + 1) * ROWS).min(n) {
                         let a = a as u32;
                         let start = out.len();
@@ -259,7 +252,7 @@ impl Product<'_> {
                                     histogram.resize(i + 1, 0);
                                 }
                                 histogram[i] += 1;
-                                if !full {
+                                if count >= stored_from {
                                     out.push(Pair {
                                         a,
                                         b,
@@ -270,31 +263,54 @@ impl Product<'_> {
                             }
                         });
                         out[start..].sort_unstable_by_key(|p| p.b);
-                        if cap > 0 && !full {
-                            let added = out.len() - start;
-                            full = stored.fetch_add(added, Ordering::Relaxed) + added > cap;
-                            if full {
-                                out = Vec::new();
-                            }
+                    }
+                    let mut seen = seen.lock().unwrap_or_else(|e| e.into_inner());
+                    if seen.len() < histogram.len() {
+                        seen.resize(histogram.len(), 0);
+                    }
+                    for (i, c) in histogram.into_iter().enumerate() {
+                        seen[i] += c;
+                    }
+                    if cap > 0 {
+                        let forced = raised_threshold(&seen, min_count, cap);
+                        threshold.fetch_max(forced, Ordering::Relaxed);
+                        let now = threshold.load(Ordering::Relaxed);
+                        if now > stored_from {
+                            out.retain(|p| p.count >= now);
                         }
                     }
-                    (out, histogram)
+                    out
                 },
             )
             .collect();
-        let mut pairs = Vec::with_capacity(chunks.iter().map(|(p, _)| p.len()).sum());
-        let mut histogram: Vec<u64> = Vec::new();
-        for (chunk, h) in chunks {
+        let mut pairs = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+        for chunk in chunks {
             pairs.extend(chunk);
-            if histogram.len() < h.len() {
-                histogram.resize(h.len(), 0);
-            }
-            for (i, c) in h.into_iter().enumerate() {
-                histogram[i] += c;
-            }
         }
-        (pairs, histogram)
+        (pairs, seen.into_inner().unwrap_or_else(|e| e.into_inner()))
     }
+}
+
+/// The smallest threshold at least `requested` that keeps at most `max_pairs` pairs, from
+/// `histogram[i]` = the pairs counted exactly `requested + i` times (`requested` itself when
+/// they fit, or when `max_pairs` is 0: no bound). The pairs of one count are kept or dropped
+/// together, so fewer than `max_pairs` may remain.
+fn raised_threshold(histogram: &[u64], requested: u32, max_pairs: usize) -> u32 {
+    let total: u64 = histogram.iter().sum();
+    if max_pairs == 0 || total <= max_pairs as u64 {
+        return requested;
+    }
+    // Walk down from the highest count while the pairs still fit.
+    let mut kept = 0u64;
+    let mut min_count = histogram.len() as u32 + requested;
+    for (i, &c) in histogram.iter().enumerate().rev() {
+        if kept + c > max_pairs as u64 {
+            break;
+        }
+        kept += c;
+        min_count = requested + i as u32;
+    }
+    min_count
 }
 
 #[cfg(test)]
@@ -389,6 +405,52 @@ mod tests {
         };
         let p = bibliographic_coupling(&small(), &tighter).unwrap();
         assert_eq!((p.min_count, p.pairs.len()), (3, 1));
+    }
+
+    /// Across many row chunks and any number of threads, the bounded pass keeps exactly the
+    /// pairs of the unbounded one that reach the raised threshold.
+    #[test]
+    fn a_bounded_product_is_the_unbounded_one_cut_at_its_threshold() {
+        let mut rng = super::super::SplitMix64::new(11);
+        let n = 3000;
+        let edges: Vec<(u32, u32)> = (0..n * 8)
+            .map(|_| {
+                // Skewed targets: a few papers cited by many, as in citation graphs.
+                let cited = (rng.below(n) * rng.below(n) / n) as u32;
+                (rng.below(n) as u32, cited)
+            })
+            .collect();
+        let csr = Csr::from_edges(n, edges).unwrap();
+        for measure in [PairMeasure::Cocitation, PairMeasure::Coupling] {
+            let all = shared_neighbor_pairs(&csr, measure, &options(1)).unwrap();
+            for max_pairs in [10, 1000, 20_000] {
+                let bounded = PairOptions {
+                    max_pairs,
+                    ..options(1)
+                };
+                for threads in [1, 3] {
+                    let pool = rayon::ThreadPoolBuilder::new()
+                        .num_threads(threads)
+                        .build()
+                        .unwrap();
+                    let got = pool
+                        .install(|| shared_neighbor_pairs(&csr, measure, &bounded))
+                        .unwrap();
+                    assert!(got.bounded, "{measure:?} {max_pairs}");
+                    assert!(got.pairs.len() <= max_pairs);
+                    assert_eq!(got.candidates, all.pairs.len() as u64);
+                    let expected: Vec<&Pair> = all
+                        .pairs
+                        .iter()
+                        .filter(|p| p.count >= got.min_count)
+                        .collect();
+                    assert_eq!(got.pairs.iter().collect::<Vec<_>>(), expected);
+                    // The threshold is the smallest that fits: one lower would not.
+                    let below = all.pairs.iter().filter(|p| p.count >= got.min_count - 1);
+                    assert!(below.count() > max_pairs);
+                }
+            }
+        }
     }
 
     #[test]
