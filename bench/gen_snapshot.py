@@ -8,7 +8,11 @@ Writes, for N papers, into OUT_DIR (never into the repository):
                    `citations` is left empty), read by `citegraph analyze --snapshot`;
   edges-N.txt      `source target` a line (0-based paper indices, source cites target), read
                    by the networkx and igraph baselines;
-  meta-N.json      node and edge counts, seed and generator parameters.
+  meta-N.json      node and edge counts, seed and generator parameters;
+  catalog-N/       a catalogue of CATALOG (300) of the synthetic papers, drawn from the newest
+                   tenth (a list covers a recent field), in the list's Markdown with mechanism
+                   badges, that `analyze --catalog` resolves by title against papers-N.jsonl
+                   (`analyze` refuses a snapshot holding no catalogue paper).
 
 The graph: paper i is published after paper i-1 and cites about `--refs` papers, all older
 (index < i). Each reference goes, with probability 1 - `--uniform`, to an older paper drawn in
@@ -155,6 +159,27 @@ def write_jsonl(path, ids, years, offsets, targets, in_deg) -> None:
     write_atomic(path, write)
 
 
+MECHANISMS = ["Token_Pruning-orange", "Token_Merging-orange", "Token_Caching-orange"]
+
+
+def write_catalog(folder: str, years, n: int, count: int, seed: int) -> None:
+    """`count` papers of the newest tenth, as the list's Markdown entries (title, year, badge)."""
+    rng = np.random.default_rng(seed + 1)
+    newest = np.arange(n - max(n // 10, count), n)
+    chosen = np.sort(rng.choice(newest, size=min(count, len(newest)), replace=False)).tolist()
+    os.makedirs(folder, exist_ok=True)
+
+    def write(out):
+        out.write("# Synthetic catalogue (bench/gen_snapshot.py)\n\n")
+        for k, i in enumerate(chosen):
+            out.write(
+                f"- **[{k + 1}] Synthetic paper {i}**, Bench {int(years[i])}.\n\n"
+                f"  ![](https://img.shields.io/badge/{MECHANISMS[k % len(MECHANISMS)]})\n\n"
+            )
+
+    write_atomic(os.path.join(folder, "list.md"), write)
+
+
 def write_edges(path, offsets, targets) -> None:
     n = len(offsets) - 1
     src = np.repeat(np.arange(n, dtype=np.int64), np.diff(offsets))
@@ -177,6 +202,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--refs", type=float, default=10.0, help="mean references per paper")
     parser.add_argument("--uniform", type=float, default=0.2, help="share of uniform (not preferential) references")
+    parser.add_argument("--catalog", type=int, default=300, help="catalogue papers (catalog-N/)")
     parser.add_argument("--force", action="store_true", help="regenerate files that exist already")
     args = parser.parse_args(argv)
     os.makedirs(args.out, exist_ok=True)
@@ -187,7 +213,8 @@ def main(argv: list[str]) -> int:
         edges = os.path.join(args.out, f"edges-{label}.txt")
         meta_path = os.path.join(args.out, f"meta-{label}.json")
         params = {"nodes": n, "seed": args.seed, "refs": args.refs, "uniform": args.uniform}
-        if not args.force and all(os.path.exists(p) for p in (jsonl, edges, meta_path)):
+        catalog = os.path.join(args.out, f"catalog-{label}")
+        if not args.force and all(os.path.exists(p) for p in (jsonl, edges, meta_path, catalog)):
             with open(meta_path, encoding="utf-8") as f:
                 old = json.load(f)
             if all(old.get(k) == v for k, v in params.items()):
@@ -202,6 +229,7 @@ def main(argv: list[str]) -> int:
         write_jsonl(jsonl, ids, years, offsets, targets, in_deg)
         t2 = time.perf_counter()
         write_edges(edges, offsets, targets)
+        write_catalog(catalog, years, n, args.catalog, args.seed)
         t3 = time.perf_counter()
         meta = dict(
             params,

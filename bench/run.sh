@@ -22,7 +22,8 @@
 #   --nx-probe    at sizes >= 1M, time networkx betweenness with this many pivots and extrapolate
 #                 to --k, labelled as such (default 0: run all k pivots, under the cap)
 #   --runs        runs of each tool per size; the report takes the median (default 1)
-#   --catalog     the catalogue citegraph reads (default ../shared/catalog beside the repo)
+#   --catalog     the catalogue citegraph reads (default: DIR/catalog-SIZE, the synthetic papers
+#                 gen_snapshot.py lists; a snapshot holding no catalogue paper is refused)
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
@@ -37,7 +38,7 @@ runs=1
 tools="citegraph,networkx,igraph"
 build=1
 report=1
-catalog="$repo/../shared/catalog"
+catalog=""
 
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -121,7 +122,7 @@ for size in "${size_list[@]}"; do
       mkdir -p "$work"
       # The log at debug level carries the per-step timings.
       timed "citegraph-$size-r$run" env CITEGRAPH_LOG="citegraph=debug" \
-        "$bin" --offline --catalog "$catalog" --cache-dir "$work/cache" --output-dir "$work/output" \
+        "$bin" --offline --catalog "${catalog:-$dir/catalog-$size}" --cache-dir "$work/cache" --output-dir "$work/output" \
         analyze --snapshot "$dir/papers-$size.jsonl" --scope all
       if [ "$k" = auto ]; then
         said="$(grep -oE 'betweenness (exact|sampled k=[0-9]+)' "$dir/results/citegraph-$size-r$run.out" | head -n 1 || true)"
