@@ -108,6 +108,26 @@ pub(super) fn best_move(own: u32, touched: &[u32], gain: impl Fn(u32) -> f64) ->
     best
 }
 
+/// The nodes of each label of the compact `labels` (below `count`), by a counting sort: label c
+/// holds `members[start[c]..start[c + 1]]`, in node order. Returns (start, members), of lengths
+/// count + 1 and labels.len().
+pub(super) fn members_by_label(labels: &[u32], count: usize) -> (Vec<usize>, Vec<u32>) {
+    let mut start = vec![0usize; count + 1];
+    for &l in labels {
+        start[l as usize + 1] += 1;
+    }
+    for c in 0..count {
+        start[c + 1] += start[c];
+    }
+    let mut members = vec![0u32; labels.len()];
+    let mut next = start.clone();
+    for (v, &c) in labels.iter().enumerate() {
+        members[next[c as usize]] = v as u32;
+        next[c as usize] += 1;
+    }
+    (start, members)
+}
+
 /// Labels renumbered 0.. in order of first appearance, and their count.
 pub(super) fn compact_labels(labels: &[u32]) -> (Vec<u32>, usize) {
     let mut count = 0u32;
@@ -424,20 +444,7 @@ impl<'a> Weighted<'a> {
     /// the same order whatever the runs, so the result does not depend on the threads.
     pub(super) fn aggregate(&self, labels: &[u32], count: usize) -> Weighted<'static> {
         let n = self.node_count();
-        let mut start = vec![0usize; count + 1];
-        for &l in labels {
-            start[l as usize + 1] += 1;
-        }
-        for c in 0..count {
-            start[c + 1] += start[c];
-        }
-        let mut members = vec![0u32; n];
-        let mut next = start.clone();
-        for (v, &c) in labels.iter().enumerate() {
-            members[next[c as usize]] = v as u32;
-            next[c as usize] += 1;
-        }
-        drop(next);
+        let (start, members) = members_by_label(labels, count);
         // Runs of consecutive communities with about the same number of adjacency entries, a
         // few per thread (each run has a dense accumulator of `count` weights).
         let runs = (4 * rayon::current_num_threads()).clamp(1, count.max(1));

@@ -44,7 +44,9 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 
-use super::communities::{canonical_labels, compact_labels, local_moves, UnitLevel, Weighted};
+use super::communities::{
+    canonical_labels, compact_labels, local_moves, members_by_label, UnitLevel, Weighted,
+};
 use super::{MetricsError, Partition, SplitMix64};
 use crate::graph::UndirectedCsr;
 
@@ -269,25 +271,14 @@ fn refine(
 ) -> (Vec<u32>, usize) {
     let n = g.node_count();
     let two_m = 2.0 * g.total;
-    // The members of each community in node order (a counting sort), and each node's place
-    // among its community's members.
-    let mut start = vec![0usize; count + 1];
-    for &c in community {
-        start[c as usize + 1] += 1;
-    }
-    for c in 0..count {
-        start[c + 1] += start[c];
-    }
-    let mut members = vec![0u32; n];
+    // The members of each community in node order, and each node's place among them.
+    let (start, members) = members_by_label(community, count);
     let mut place = vec![0u32; n];
-    let mut next = start.clone();
-    for (v, &c) in community.iter().enumerate() {
-        let slot = &mut next[c as usize];
-        place[v] = (*slot - start[c as usize]) as u32;
-        members[*slot] = v as u32;
-        *slot += 1;
+    for c in 0..count {
+        for (i, &v) in members[start[c]..start[c + 1]].iter().enumerate() {
+            place[v as usize] = i as u32;
+        }
     }
-    drop(next);
     // founder[i]: the place of the founding member of members[i]'s refined community.
     let mut founder = vec![0u32; n];
     let mut parts: Vec<(usize, &mut [u32])> = Vec::with_capacity(count);
