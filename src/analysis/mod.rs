@@ -90,6 +90,21 @@ pub struct Analysis {
     pub merges: Vec<crate::works::Merge>,
 }
 
+impl Analysis {
+    /// The in-scope missing papers of `kind` (the ones the list could add; background landmarks
+    /// left out), by decreasing score, ties in the table's order (`missing.csv`'s `rank`): what
+    /// the suggestions, the report, Fig. 9, the DOT and the summary rank.
+    pub fn ranked_in_scope(&self, kind: MissingKind) -> Vec<&MissingPaper> {
+        let mut papers: Vec<&MissingPaper> = self
+            .missing
+            .iter()
+            .filter(|m| m.kind == kind && m.scope == MissingScope::InScope)
+            .collect();
+        papers.sort_by(|a, b| b.score.total_cmp(&a.score));
+        papers
+    }
+}
+
 /// The settings and sizes of the maps (pairs and communities).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Maps {
@@ -798,11 +813,7 @@ pub fn summary_text(analysis: &Analysis) -> String {
         );
     }
     for kind in [MissingKind::Foundation, MissingKind::Candidate] {
-        let rows: Vec<&MissingPaper> = analysis
-            .missing
-            .iter()
-            .filter(|m| m.kind == kind && m.scope == MissingScope::InScope)
-            .collect();
+        let rows = analysis.ranked_in_scope(kind);
         let background = analysis
             .missing
             .iter()

@@ -233,13 +233,7 @@ fn summary(analysis: &Analysis) -> String {
     let s = &analysis.summary;
     // The cards count the in-scope papers, as the suggestions and the missing-papers sections
     // rank them; background landmarks (ImageNet, BERT) are counted apart.
-    let in_scope = |kind: MissingKind| {
-        analysis
-            .missing
-            .iter()
-            .filter(|m| m.kind == kind && m.scope == crate::analysis::MissingScope::InScope)
-            .count()
-    };
+    let in_scope = |kind: MissingKind| analysis.ranked_in_scope(kind).len();
     let (foundations, candidates) = (
         in_scope(MissingKind::Foundation),
         in_scope(MissingKind::Candidate),
@@ -595,13 +589,7 @@ fn missing(names: &Names<'_>) -> String {
         (MissingKind::Candidate, "Candidates", "Cites"),
         (MissingKind::Foundation, "Foundations", "Cited by"),
     ] {
-        let mut papers: Vec<&MissingPaper> = names
-            .analysis
-            .missing
-            .iter()
-            .filter(|m| m.kind == kind && m.scope == crate::analysis::MissingScope::InScope)
-            .collect();
-        papers.sort_by(|a, b| b.score.total_cmp(&a.score));
+        let mut papers = names.analysis.ranked_in_scope(kind);
         let total = papers.len();
         papers.truncate(MISSING_PER_KIND);
         let _ = writeln!(

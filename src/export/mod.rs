@@ -201,18 +201,11 @@ pub fn render(
 /// descending score), because the two kinds' scores are not on one scale and both deserve a
 /// place.
 pub fn top_missing(analysis: &Analysis, n: usize) -> Vec<&crate::analysis::MissingPaper> {
-    use crate::analysis::{MissingKind, MissingScope};
-    let ranked = |kind: MissingKind| {
-        let mut papers: Vec<_> = analysis
-            .missing
-            .iter()
-            .filter(|m| m.kind == kind && m.scope == MissingScope::InScope)
-            .collect();
-        papers.sort_by(|a, b| b.score.total_cmp(&a.score));
-        papers
-    };
-    let mut foundations = ranked(MissingKind::Foundation).into_iter();
-    let mut candidates = ranked(MissingKind::Candidate).into_iter();
+    use crate::analysis::MissingKind;
+    let mut foundations = analysis
+        .ranked_in_scope(MissingKind::Foundation)
+        .into_iter();
+    let mut candidates = analysis.ranked_in_scope(MissingKind::Candidate).into_iter();
     let mut picked = Vec::with_capacity(n);
     while picked.len() < n {
         let before = picked.len();

@@ -118,12 +118,7 @@ Widely cited well beyond the              list's field (the catalogue accounts f
 /// The missing papers of one kind that the suggestions list, `per_kind` at most, by descending
 /// score (the same papers `suggestions.bib` holds).
 pub fn suggested(analysis: &Analysis, kind: MissingKind, per_kind: usize) -> Vec<&MissingPaper> {
-    let mut papers: Vec<&MissingPaper> = analysis
-        .missing
-        .iter()
-        .filter(|m| m.kind == kind && m.scope == MissingScope::InScope)
-        .collect();
-    papers.sort_by(|a, b| b.score.total_cmp(&a.score));
+    let mut papers = analysis.ranked_in_scope(kind);
     papers.truncate(per_kind);
     papers
 }

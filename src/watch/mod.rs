@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Analysis, MissingKind, MissingPaper, MissingScope, PaperMetrics};
+use crate::analysis::{Analysis, MissingKind, MissingPaper, PaperMetrics};
 use crate::catalog::Catalog;
 use crate::fsutil::write_atomic;
 use crate::text::count;
@@ -399,11 +399,7 @@ fn new_citing(old: &Run, new: &Run, min_catalog_links: usize) -> Vec<NewCiting> 
 /// ImageNet, whose raw scores are the highest) are left out: ranked with them, the top
 /// [`TOP_MISSING`] held hardly any paper the list could add.
 fn ranked(analysis: &Analysis, kind: MissingKind) -> Vec<&MissingPaper> {
-    let mut papers: Vec<&MissingPaper> = analysis
-        .missing
-        .iter()
-        .filter(|m| m.kind == kind && m.scope == MissingScope::InScope)
-        .collect();
+    let mut papers = analysis.ranked_in_scope(kind);
     papers.sort_by(|a, b| {
         b.score
             .total_cmp(&a.score)

@@ -65,17 +65,9 @@ impl Missing {
                 "Candidates: citing the catalogue, not in it",
             ),
         ] {
-            let mut papers: Vec<_> = analysis
-                .missing
-                .iter()
-                // In-scope papers only: background landmarks are not entries for the list.
-                .filter(|m| {
-                    m.kind == kind
-                        && m.scope == crate::analysis::MissingScope::InScope
-                        && m.score.is_finite()
-                })
-                .collect();
-            papers.sort_by(|a, b| b.score.total_cmp(&a.score));
+            // In-scope papers only: background landmarks are not entries for the list.
+            let mut papers = analysis.ranked_in_scope(kind);
+            papers.retain(|m| m.score.is_finite());
             if hide {
                 // As Fig. 4 does: the papers without a predicted mechanism make room for the
                 // next ones.
