@@ -32,6 +32,12 @@ fn main() {
                 std::process::exit(1);
             }
         }
+        Some(path) if std::env::var_os("CITEGRAPH_BENCH_ONLY").is_some_and(|s| s == "pairs") => {
+            if let Err(err) = pairs_only(std::path::Path::new(&path)) {
+                eprintln!("kernels: {err:#}");
+                std::process::exit(1);
+            }
+        }
         Some(path) => {
             if let Err(err) = steps(std::path::Path::new(&path)) {
                 eprintln!("kernels: {err:#}");
@@ -254,6 +260,43 @@ fn leiden_only(path: &std::path::Path) -> anyhow::Result<()> {
             "threads": rayon::current_num_threads(),
         })
     );
+    Ok(())
+}
+
+/// Co-citation and coupling alone (`CITEGRAPH_BENCH_ONLY=pairs`), with the analysis' defaults
+/// or `CITEGRAPH_PAIR_MIN_COUNT` / `CITEGRAPH_MAX_PAIRS`: seconds, pairs and threshold as JSON.
+fn pairs_only(path: &std::path::Path) -> anyhow::Result<()> {
+    let csr = read_edge_list(path)?;
+    let mut options = PairOptions::default();
+    let var = |name: &str| {
+        std::env::var(name)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+    };
+    if let Some(min_count) = var("CITEGRAPH_PAIR_MIN_COUNT") {
+        options.min_count = min_count as u32;
+    }
+    if let Some(max_pairs) = var("CITEGRAPH_MAX_PAIRS") {
+        options.max_pairs = max_pairs;
+    }
+    for (name, product) in [
+        ("cocitation", cocitation as fn(&Csr, &PairOptions) -> _),
+        ("coupling", bibliographic_coupling),
+    ] {
+        let start = Instant::now();
+        let pairs = product(&csr, &options)?;
+        println!(
+            "{}",
+            serde_json::json!({
+                "step": name,
+                "seconds": start.elapsed().as_secs_f64(),
+                "pairs": pairs.pairs.len(),
+                "min_count": pairs.min_count,
+                "candidates": pairs.candidates,
+                "threads": rayon::current_num_threads(),
+            })
+        );
+    }
     Ok(())
 }
 
