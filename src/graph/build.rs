@@ -326,7 +326,7 @@ fn node_data(paper_id: String, source: Source, corpus: &Corpus) -> PaperNode {
             node.external_ids = external_ids(&record.external_ids);
             node.title = record.title.clone().unwrap_or_default();
             node.year = record.year;
-            node.venue = record.venue.clone().filter(|v| !v.trim().is_empty());
+            node.venue = clean_venue(record.venue.as_deref());
             node.authors = record
                 .authors
                 .iter()
@@ -372,6 +372,13 @@ fn node_data(paper_id: String, source: Source, corpus: &Corpus) -> PaperNode {
 
 /// The node data of compact metadata, as [`node_data`] takes it from a full record (a link's
 /// metadata has no venue, authors or reference count).
+/// A record's venue as text: Semantic Scholar passes on markup from its sources (the trial found
+/// "ICLR 2023<br>" in papers.csv and the report's card), so tags are dropped and entities decoded
+/// ([`crate::text::strip_html`]); empty is none.
+fn clean_venue(venue: Option<&str>) -> Option<String> {
+    venue.map(crate::text::strip_html).filter(|v| !v.is_empty())
+}
+
 fn describe(node: &mut PaperNode, meta: PaperMetadata<'_>) {
     node.external_ids = meta
         .external_ids
@@ -381,10 +388,7 @@ fn describe(node: &mut PaperNode, meta: PaperMetadata<'_>) {
         .collect();
     node.title = meta.title.unwrap_or_default().to_string();
     node.year = meta.year;
-    node.venue = meta
-        .venue
-        .filter(|v| !v.trim().is_empty())
-        .map(str::to_string);
+    node.venue = clean_venue(meta.venue);
     node.authors = meta.authors.iter().map(|a| a.to_string()).collect();
     node.citation_count = meta.citation_count;
     node.reference_count = meta.reference_count;
@@ -686,7 +690,7 @@ mod tests {
             ],
             vec![link(Some("z"), false, &["methodology"])],
         ));
-        full.records[2].venue = Some("Venue".into());
+        full.records[2].venue = Some("Venue<br>".into());
         full.records[2].authors = vec![crate::records::Author {
             author_id: None,
             name: Some("Ann".into()),
