@@ -392,10 +392,7 @@ fn figure_files(figure: &Figure) -> String {
     .iter()
     .filter(|(_, _, written)| *written)
     .map(|(extension, name, _)| {
-        format!(
-            "<a href=\"figures/{}.{extension}\">{name}</a>",
-            figure.name
-        )
+        format!("<a href=\"figures/{}.{extension}\">{name}</a>", figure.name)
     })
     .collect();
     if links.is_empty() {
