@@ -583,6 +583,83 @@ mod tests {
         assert!(linked < all * 0.7, "linked {linked}, all {all}");
     }
 
+    /// Each distinct fill of the map's nodes, and the legend's (fill, name) entries.
+    fn fills_and_legend(html: &str) -> (Vec<String>, Vec<(String, String)>) {
+        let legend_at = html.find("<ul class=\"map-legend\"").unwrap();
+        let mut drawn: Vec<String> = html[..legend_at]
+            .split("<circle ")
+            .skip(1)
+            .map(|c| {
+                let at = c.find("fill=\"").unwrap() + 6;
+                c[at..at + c[at..].find('"').unwrap()].to_string()
+            })
+            .collect();
+        drawn.sort();
+        drawn.dedup();
+        let legend = &html[legend_at..];
+        let entries = legend
+            .split("<li data-fill=\"")
+            .skip(1)
+            .map(|li| {
+                let fill = li[..li.find('"').unwrap()].to_string();
+                let name =
+                    li[li.find("</span>").unwrap() + 7..li.find("</li>").unwrap()].to_string();
+                (fill, name)
+            })
+            .collect();
+        (drawn, entries)
+    }
+
+    #[test]
+    fn the_legend_names_each_drawn_fill_once() {
+        use crate::analysis::{GroupStats, PaperMetrics};
+        let names: Vec<String> = (0..11).map(|m| format!("Mechanism {m}")).collect();
+        let mut papers = Vec::new();
+        for i in 0..60usize {
+            papers.push(PaperMetrics {
+                paper_id: format!("{i:040x}"),
+                title: format!("Paper {i}"),
+                in_catalog: true,
+                // Eleven mechanisms (three past the palette's eight named ones); every 7th
+                // paper has none.
+                mechanisms: if i % 7 == 0 {
+                    Vec::new()
+                } else {
+                    vec![names[i % 11].clone()]
+                },
+                pagerank: 1.0 / (1.0 + i as f64),
+                community: (i % 3) as u32,
+                ..Default::default()
+            });
+        }
+        let analysis = Analysis {
+            mechanisms: names
+                .iter()
+                .map(|m| GroupStats {
+                    name: m.clone(),
+                    papers: 5,
+                    ..Default::default()
+                })
+                .collect(),
+            papers,
+            ..Default::default()
+        };
+        let full = charts::Palette::new(&analysis);
+        for palette in [full.clone(), full.without_unspecified()] {
+            let html = section(&analysis, &palette);
+            let (drawn, entries) = fills_and_legend(&html);
+            let mut legend_fills: Vec<String> = entries.iter().map(|e| e.0.clone()).collect();
+            legend_fills.sort();
+            assert_eq!(legend_fills, drawn, "one entry a drawn fill: {entries:?}");
+            let other = entries.iter().find(|e| e.0 == "#717171").unwrap();
+            assert_eq!(other.1, OTHER_LABEL);
+            assert!(
+                entries.iter().any(|e| e.1 == "Unspecified"),
+                "papers without a badge are named even under --hide-unspecified: {entries:?}"
+            );
+        }
+    }
+
     #[test]
     fn script_hash_is_base64_sha256() {
         let hash = script_hash();
