@@ -91,6 +91,10 @@ fn dot_accepts_any_title_and_id() {
             "{layout}"
         );
         assert!(svg.contains(r#">back\slash \N \l \G</text>"#), "{layout}");
+        assert!(
+            svg.contains(r#"xlink:title="He said &quot;hello&quot; \ back\slash \N \l \G ("#),
+            "{layout}: the tooltip too"
+        );
     }
 }
 
