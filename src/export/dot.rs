@@ -707,7 +707,8 @@ mod tests {
     fn labels_are_escaped_and_edges_reversed_with_dir_back() {
         let dot = to_dot(&analysis(), &options("year"), &Palette::new(&analysis()));
         assert!(
-            dot.contains(r#"tooltip="A \"quoted\" \\ title with a break (2020; Token Pruning)""#),
+            // The backslash four times: see `tooltip_text`.
+            dot.contains(r#"tooltip="A \"quoted\" \\\\ title with a break (2020; Token Pruning)""#),
             "{dot}"
         );
         assert!(dot.contains("\"paper:a\" -> \"paper:b\""));
