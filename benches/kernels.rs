@@ -217,13 +217,7 @@ fn read_edge_list(path: &std::path::Path) -> anyhow::Result<Csr> {
 /// `CITEGRAPH_LEIDEN_TRIALS` / `_MAX_ITERATIONS` / `_TOLERANCE` say otherwise; seconds of the call,
 /// modularity and community count as JSON.
 fn leiden_only(path: &std::path::Path) -> anyhow::Result<()> {
-    // `CITEGRAPH_LOG=citegraph=debug`: Leiden's per-iteration and per-level timings on stderr.
-    if let Ok(filter) = std::env::var("CITEGRAPH_LOG") {
-        tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-            .with_writer(std::io::stderr)
-            .init();
-    }
+    init_log();
     let csr = read_edge_list(path)?;
     let undirected = csr.undirected();
     let mut options = leiden_options(csr.edge_count());
@@ -263,9 +257,21 @@ fn leiden_only(path: &std::path::Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `CITEGRAPH_LOG=citegraph=debug`: the kernels' debug lines (Leiden's per-iteration and
+/// per-level timings, the pair products' plans) on stderr.
+fn init_log() {
+    if let Ok(filter) = std::env::var("CITEGRAPH_LOG") {
+        tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+            .with_writer(std::io::stderr)
+            .init();
+    }
+}
+
 /// Co-citation and coupling alone (`CITEGRAPH_BENCH_ONLY=pairs`), with the analysis' defaults
 /// or `CITEGRAPH_PAIR_MIN_COUNT` / `CITEGRAPH_MAX_PAIRS`: seconds, pairs and threshold as JSON.
 fn pairs_only(path: &std::path::Path) -> anyhow::Result<()> {
+    init_log();
     let csr = read_edge_list(path)?;
     let mut options = PairOptions::default();
     let var = |name: &str| {

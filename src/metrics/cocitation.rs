@@ -208,6 +208,14 @@ struct Index {
     entries: Vec<u32>,
 }
 
+/// How a product gathers its rows (see [`Product::plan`]).
+enum Plan {
+    /// Over the adjacency lists: every pair with a shared feature is counted.
+    Direct,
+    /// Over the prefix index at the threshold.
+    Prefixes(Index),
+}
+
 impl Index {
     fn features(&self, p: u32) -> &[u32] {
         let p = p as usize;
@@ -252,12 +260,16 @@ impl Product<'_> {
         }
     }
 
-    /// The index for the pairs counted at least `min_count` times: with prefix filtering at
-    /// `min_count`, or the direct product's plain lists when the degrees say those cost fewer
-    /// accumulator updates (sum over features k of papers indexed under k times papers holding
-    /// k; small shared lists, as co-citation has, gain nothing from prefixes).
-    fn index(&self, min_count: u32) -> Index {
+    /// How to gather the rows for the pairs counted at least `min_count` times: over the prefix
+    /// index ([`Index`]) when the degrees say it costs at most half the accumulator updates of
+    /// the direct product (sum over features k of the papers indexed under k times the papers holding k,
+    /// against the square of the papers holding k; co-citation's short citer lists gain
+    /// nothing, coupling's hubs a lot), else directly over the adjacency lists.
+    fn plan(&self, min_count: u32) -> Plan {
         let n = self.csr.node_count();
+        if min_count <= 1 || self.prefixes == Some(false) {
+            return Plan::Direct;
+        }
         // Features rarest first, ties by node number: rank[c] is c's place in that order.
         let mut order: Vec<u32> = (0..n as u32).collect();
         order.par_sort_unstable_by_key(|&c| (self.second(c).len(), c));
@@ -265,11 +277,60 @@ impl Product<'_> {
         for (k, &c) in order.iter().enumerate() {
             rank[c as usize] = k as u32;
         }
-        let kept = |p: u32| self.included(p) && self.first(p).len() >= min_count as usize;
+        drop(order);
+        // Papers holding each feature, and those holding it in their suffix (its t - 1 highest
+        // ranks, found by a selection, not a sort).
+        let suffix = min_count as usize - 1;
+        let mut holding = vec![0u64; n];
+        let mut in_suffix = vec![0u64; n];
+        let mut scratch: Vec<u32> = Vec::new();
+        for p in (0..n as u32).filter(|&p| self.kept(p, min_count)) {
+            scratch.clear();
+            scratch.extend(self.first(p).iter().map(|&c| rank[c as usize]));
+            for &k in &scratch {
+                holding[k as usize] += 1;
+            }
+            let cut = scratch.len() - suffix;
+            scratch.select_nth_unstable(cut);
+            for &k in &scratch[cut..] {
+                in_suffix[k as usize] += 1;
+            }
+        }
+        let direct: u64 = holding.iter().map(|h| h * h).sum();
+        let filtered: u64 = holding
+            .iter()
+            .zip(&in_suffix)
+            .map(|(h, s)| h * (h - s))
+            .sum();
+        tracing::debug!(
+            "{}: {direct:.2e} accumulator updates directly, {filtered:.2e} over a prefix index",
+            self.measure.as_str()
+        );
+        // Building the index costs a few passes over the links, and an update over it reads the
+        // suffix too: it pays when it at least halves the updates.
+        if self.prefixes.unwrap_or(2 * filtered < direct) {
+            Plan::Prefixes(self.index(min_count, &rank))
+        } else {
+            Plan::Direct
+        }
+    }
+
+    /// A paper whose pairs may reach `min_count`: included, with that many features.
+    fn kept(&self, p: u32, min_count: u32) -> bool {
+        self.included(p) && self.first(p).len() >= min_count as usize
+    }
+
+    /// The prefix index at `min_count` (at least 2) for the feature ranks `rank`.
+    fn index(&self, min_count: u32, rank: &[u32]) -> Index {
+        let n = self.csr.node_count();
         let mut offsets = Vec::with_capacity(n + 1);
         offsets.push(0);
         for p in 0..n as u32 {
-            let len = if kept(p) { self.first(p).len() } else { 0 };
+            let len = if self.kept(p, min_count) {
+                self.first(p).len()
+            } else {
+                0
+            };
             offsets.push(offsets[p as usize] + len);
         }
         let mut ranks = vec![0u32; offsets[n]];
@@ -290,25 +351,7 @@ impl Product<'_> {
             out.sort_unstable();
         });
         drop(slices);
-        // Papers holding each feature rank (all, and in their prefix at min_count).
-        let mut holding = vec![0u64; n];
-        let mut in_prefix = vec![0u64; n];
         let suffix = min_count as usize - 1;
-        for p in 0..n {
-            let features = &ranks[offsets[p]..offsets[p + 1]];
-            let prefix = features.len().saturating_sub(suffix);
-            for (i, &k) in features.iter().enumerate() {
-                holding[k as usize] += 1;
-                in_prefix[k as usize] += u64::from(i < prefix);
-            }
-        }
-        let direct: u64 = holding.iter().map(|h| h * h).sum();
-        let filtered: u64 = holding.iter().zip(&in_prefix).map(|(h, i)| h * i).sum();
-        let suffix = if self.prefixes.unwrap_or(filtered < direct) {
-            suffix
-        } else {
-            0
-        };
         let stride = 1 + suffix;
         let mut starts = vec![0usize; n + 1];
         for p in 0..n {
@@ -341,11 +384,52 @@ impl Product<'_> {
         }
     }
 
-    /// Row `a` of the product, upper triangle only: calls `f(b, count)` with the exact count
+    /// Row `a` of the product, upper triangle only, into `acc`; calls `f(b, count)` for every
+    /// touched column (in first-touched order) and resets the accumulator.
+    fn row(&self, a: u32, plan: &Plan, acc: &mut Accumulator, f: impl FnMut(u32, u32)) {
+        match plan {
+            Plan::Direct => self.row_direct(a, acc, f),
+            Plan::Prefixes(index) => self.row_indexed(a, index, acc, f),
+        }
+    }
+
+    /// [`Product::row`] over the adjacency lists: every b > a sharing a feature with a.
+    fn row_direct(&self, a: u32, acc: &mut Accumulator, mut f: impl FnMut(u32, u32)) {
+        if !self.included(a) {
+            return;
+        }
+        for &c in self.first(a) {
+            let second = self.second(c);
+            // Sorted lists: the columns above a start after a's position.
+            let start = second.partition_point(|&b| b <= a);
+            for &b in &second[start..] {
+                let slot = &mut acc.counts[b as usize];
+                if *slot == 0 {
+                    acc.touched.push(b);
+                }
+                *slot += 1;
+            }
+        }
+        for &b in &acc.touched {
+            let count = std::mem::take(&mut acc.counts[b as usize]);
+            if self.included(b) {
+                f(b, count);
+            }
+        }
+        acc.touched.clear();
+    }
+
+    /// [`Product::row`] over the prefix index: calls `f(b, count)` with the exact count
     /// for every paper b > a that the index finds (in first-touched order; with prefix
     /// filtering at t, every b sharing at least t features with a is among them), and resets
     /// the accumulator.
-    fn row(&self, a: u32, index: &Index, acc: &mut Accumulator, mut f: impl FnMut(u32, u32)) {
+    fn row_indexed(
+        &self,
+        a: u32,
+        index: &Index,
+        acc: &mut Accumulator,
+        mut f: impl FnMut(u32, u32),
+    ) {
         let features = index.features(a);
         for &k in features {
             acc.mine[k as usize] = true;
@@ -391,7 +475,7 @@ impl Product<'_> {
     fn pass(&self, min_count: u32, cap: usize) -> (Vec<Pair>, Vec<u64>) {
         let n = self.csr.node_count();
         let norm = |v: u32| self.first(v).len() as f64;
-        let index = self.index(min_count);
+        let plan = self.plan(min_count);
         let threshold = AtomicU32::new(min_count);
         let seen: Mutex<Vec<u64>> = Mutex::new(Vec::new());
         let chunks: Vec<Vec<Pair>> = (0..n.div_ceil(ROWS))
@@ -405,7 +489,7 @@ impl Product<'_> {
                     for a in chunk * ROWS..((chunk + 1) * ROWS).min(n) {
                         let a = a as u32;
                         let start = out.len();
-                        self.row(a, &index, acc, |b, count| {
+                        self.row(a, &plan, acc, |b, count| {
                             if count >= min_count {
                                 let i = (count - min_count) as usize;
                                 if histogram.len() <= i {
