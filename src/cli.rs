@@ -485,9 +485,10 @@ pub struct RenderArgs {
     /// Figure formats.
     #[arg(long, value_enum, default_values_t = [FormatArg::Svg, FormatArg::Png, FormatArg::Pdf], value_delimiter = ',')]
     pub format: Vec<FormatArg>,
-    /// Figure width in pixels at 300 dpi (1050 = 3.5 in, one column of a two-column paper).
+    /// Figure width in pixels at 300 dpi, 600-20000 (1050 = 3.5 in, one column of a two-column
+    /// paper; below 600 = 2 in, 7.5 pt labels have no room).
     #[arg(long, default_value_t = RenderOptions::default().width, value_name = "PX",
-          value_parser = clap::value_parser!(u32).range(200..=20_000))]
+          value_parser = clap::value_parser!(u32).range(600..=20_000))]
     pub width: u32,
     /// Add the top N missing papers to graph.dot as dashed nodes.
     #[arg(long, default_value_t = RenderOptions::default().with_missing, value_name = "N")]

@@ -191,7 +191,7 @@ impl Chart for Bursts {
         if self.rows.is_empty() {
             return empty_height(st);
         }
-        title_height(st)
+        title_height(st, &self.title())
             + Self::header_height(st)
             + self.row_heights(st).iter().sum::<f64>()
             + Self::legend().height(st)

@@ -133,7 +133,7 @@ impl Chart for InfluenceByMechanism {
         if self.rows.is_empty() {
             return empty_height(st);
         }
-        title_height(st)
+        title_height(st, &self.title())
             + Self::row_height(st) * self.rows.len() as f64
             + x_axis_height(st, true)
             + note_height(st, &self.note())

@@ -490,7 +490,7 @@ impl Chart for Lineage {
             + self.layout(&plot).height()
             + x_axis_height(st, true)
             + Self::path_key_height(st);
-        title_height(st)
+        title_height(st, &self.title())
             + body.max(self.legend.side_height(st))
             + self.legend.below_height(st)
             + st.margin()

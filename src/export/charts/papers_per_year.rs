@@ -379,7 +379,7 @@ impl Chart for PapersPerYear {
             + x_axis_height(st, true)
             + self.stagger_height(&plot)
             + note_height(&plot, &self.note());
-        title_height(st)
+        title_height(st, &self.title())
             + body.max(Self::headroom(st) + legend.side_height(st))
             + legend.below_height(st)
             + st.margin()

@@ -29,20 +29,41 @@ impl Rect {
     }
 }
 
-/// Height of the title block at the top of every figure.
-pub(crate) fn title_height(st: &Style) -> f64 {
-    st.margin() + cap_height(st.title_size()) + st.px(34.0)
+/// The title's lines at this width: whole on one line when it fits, else over two lines of
+/// whole words, the second cut after a whole word with `…` only when two do not hold it.
+fn title_lines(st: &Style, title: &str) -> Vec<String> {
+    let room = st.width - 2.0 * st.margin();
+    let size = st.title_size();
+    if text_width(title, size, true) <= room {
+        return vec![title.to_string()];
+    }
+    let lines = wrap_text(title, size, true, room, 2);
+    if lines.iter().all(|l| text_width(l, size, true) <= room) {
+        lines
+    } else {
+        vec![fit_text(title, size, true, room)]
+    }
 }
 
-/// The figure's title, centred at the top, cut to the width when it must be.
+/// Height of the title block at the top of every figure: a line more when the title takes two
+/// at this width ([`draw_title`]).
+pub(crate) fn title_height(st: &Style, title: &str) -> f64 {
+    let extra = title_lines(st, title).len().saturating_sub(1) as f64;
+    st.margin() + cap_height(st.title_size()) + st.px(34.0) + extra * line_height(st.title_size())
+}
+
+/// The figure's title, centred at the top, wrapped over two lines of whole words when the
+/// figure is too narrow for one; returns the height it takes ([`title_height`]).
 pub(crate) fn draw_title(c: &Canvas, st: &Style, title: &str) -> Result<f64> {
     let size = st.title_size();
-    let text = fit_text(title, size, true, st.width - 2.0 * st.margin());
     let spec = TextSpec::new(size, TEXT)
         .bold()
         .align(HAlign::Center, VAlign::Top);
-    c.text(&text, st.width / 2.0, st.margin(), &spec)?;
-    Ok(title_height(st))
+    for (i, line) in title_lines(st, title).iter().enumerate() {
+        let y = st.margin() + line_height(size) * i as f64;
+        c.text(line, st.width / 2.0, y, &spec)?;
+    }
+    Ok(title_height(st, title))
 }
 
 /// Height of a figure that only says why it is empty.
@@ -576,9 +597,17 @@ pub(crate) fn draw_x_axis(
     draw_ticks(c, st, plot, scale, ticks, axis, Edge::Bottom)?;
     if !title.is_empty() {
         let y = plot.y1 + x_axis_height(st, false) + st.gap() * 1.6;
-        let title = fit_text(title, st.label_size(), false, plot.width());
-        let spec = TextSpec::new(st.label_size(), TEXT).align(HAlign::Center, VAlign::Top);
-        c.text(&title, (plot.x0 + plot.x1) / 2.0, y, &spec)?;
+        // Centred under the plot, moved sideways to stay inside the figure when the plot is
+        // narrower than the title; cut (at a word) only when the figure is.
+        let size = st.label_size();
+        let title = fit_text(title, size, false, st.width - 2.0 * st.margin());
+        let half = text_width(&title, size, false) / 2.0;
+        let centre = (plot.x0 + plot.x1) / 2.0;
+        let x = centre
+            .min(st.width - st.margin() - half)
+            .max(st.margin() + half);
+        let spec = TextSpec::new(size, TEXT).align(HAlign::Center, VAlign::Top);
+        c.text(&title, x, y, &spec)?;
     }
     Ok(())
 }
@@ -1067,6 +1096,22 @@ impl Bar {
     }
 }
 
+/// Whether `shown`, a cut of `full` (a `…` in it), ends inside a word of `full`: the text
+/// before the `…` is not followed in `full` by a space, a hyphen's break or the end.
+pub(crate) fn cut_mid_word(full: &str, shown: &str) -> bool {
+    let Some((stem, _)) = shown.split_once('…') else {
+        return false;
+    };
+    let stem = stem.trim_end();
+    if stem.is_empty() {
+        return true;
+    }
+    // fit_text trims a cut's trailing punctuation, so the stem is a prefix of the text.
+    full.strip_prefix(stem).is_some_and(|rest| {
+        !(rest.is_empty() || rest.starts_with([' ', ',', ':', ';', ')', '-']) || stem.ends_with('-'))
+    })
+}
+
 /// A value printed beside a bar: three significant digits.
 pub(crate) fn value_label(v: f64) -> String {
     let a = v.abs();
@@ -1143,30 +1188,41 @@ impl BarList {
             .iter()
             .zip(one_line)
             .map(|(bar, one)| {
-                if self.label_lines <= 1 || one == bar.full_label() {
+                if one == bar.full_label() {
                     return vec![one];
                 }
-                let mut lines =
-                    wrap_with_suffix(&bar.label, &bar.suffix, size, width, self.label_lines);
-                // A year alone on the last line: the last word above goes down to keep it company.
-                if let [.., above, last] = lines.as_mut_slice() {
-                    if *last == bar.suffix {
-                        if let Some((head, word)) = above.rsplit_once(' ') {
-                            let moved = format!("{word} {last}");
-                            if text_width(&moved, size, false) <= width {
-                                *last = moved;
-                                *above = head.to_string();
-                            }
-                        }
-                    }
+                // A word too long for the room (a narrow figure) is never cut: the label takes
+                // a line or two more, so that every line holds whole words.
+                let mid_word = cut_mid_word(&bar.full_label(), &one);
+                if self.label_lines <= 1 && !mid_word {
+                    return vec![one];
                 }
-                if lines.iter().all(|l| text_width(l, size, false) <= width) {
-                    lines
-                } else {
-                    vec![one]
-                }
+                let most = self.label_lines.max(1);
+                let extra = if mid_word { 2 } else { 0 };
+                (most.max(2)..=most + extra)
+                    .map(|n| self.wrapped_label(bar, size, width, n))
+                    .find(|lines| lines.iter().all(|l| text_width(l, size, false) <= width))
+                    .unwrap_or_else(|| vec![one.clone()])
             })
             .collect()
+    }
+
+    /// A bar's label over at most `max_lines` lines of whole words, its suffix at the end.
+    fn wrapped_label(&self, bar: &Bar, size: f64, width: f64, max_lines: usize) -> Vec<String> {
+        let mut lines = wrap_with_suffix(&bar.label, &bar.suffix, size, width, max_lines);
+        // A year alone on the last line: the last word above goes down to keep it company.
+        if let [.., above, last] = lines.as_mut_slice() {
+            if *last == bar.suffix {
+                if let Some((head, word)) = above.rsplit_once(' ') {
+                    let moved = format!("{word} {last}");
+                    if text_width(&moved, size, false) <= width {
+                        *last = moved;
+                        *above = head.to_string();
+                    }
+                }
+            }
+        }
+        lines
     }
 
     /// The height of each bar's row: one row, and a line more for each extra line of label.
@@ -1257,7 +1313,8 @@ impl BarList {
                     (width - text) / share
                 })
                 .fold(width, f64::min)
-                .max(width * 0.5)
+                // Every value prints inside the figure, however short that leaves the bars.
+                .max(width * 0.2)
         });
         let axis_width = bounded_width.unwrap_or(width);
         let (scale, ticks) = (2..=5)

@@ -150,7 +150,7 @@ impl Chart for Rpys {
         if self.rows.is_empty() {
             return empty_height(st);
         }
-        title_height(st)
+        title_height(st, &self.title())
             + st.px(10.0)
             + Self::plot_height(st)
             + x_axis_height(st, true)

@@ -151,7 +151,7 @@ impl Chart for TopInfluential {
             return empty_height(st);
         }
         let plot = self.legend.plot_style(st);
-        title_height(st)
+        title_height(st, &self.title())
             + self.bars.height(&plot).max(self.legend.side_height(st))
             + self.legend.below_height(st)
             + st.margin()
