@@ -131,7 +131,10 @@ impl Communities {
         let beside = legend.plot_style(st);
         let room = label_room(&beside, LABEL_SHARE);
         let size = beside.tick_size();
-        if rows.iter().any(|r| text_width(&r.label, size, false) > room) {
+        if rows
+            .iter()
+            .any(|r| text_width(&r.label, size, false) > room)
+        {
             legend = legend.keep_below();
         }
         Communities {
@@ -148,7 +151,8 @@ impl Communities {
     }
 
     fn note(&self) -> String {
-        let mut note = "n of N: catalogue papers of the community's papers in the graph".to_string();
+        let mut note =
+            "n of N: catalogue papers of the community's papers in the graph".to_string();
         if let Some(hidden) = self.hidden {
             note.push('\n');
             note.push_str(&unspecified_note(hidden));
@@ -193,9 +197,8 @@ impl Communities {
                         return vec![terms.to_string(), second];
                     }
                 }
-                let fits = |lines: &Vec<String>| {
-                    lines.iter().all(|l| text_width(l, size, false) <= width)
-                };
+                let fits =
+                    |lines: &Vec<String>| lines.iter().all(|l| text_width(l, size, false) <= width);
                 let two = wrap_words(&row.label, size, width, 2);
                 if two.iter().all(|l| !l.contains('…')) && fits(&two) {
                     return two;

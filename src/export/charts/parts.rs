@@ -144,6 +144,9 @@ pub(crate) enum Marker {
     Swatch,
     /// A white swatch with diagonal hatching in the entry's colour.
     Hatch,
+    /// A swatch of the entry's colour with white diagonal stripes and a dark outline (a bar
+    /// whose count is not final, such as the current year's).
+    Striped,
     Circle,
     Triangle,
 }
@@ -414,6 +417,20 @@ impl LegendBlock {
     }
 }
 
+/// White diagonal stripes over a filled rectangle and a dark outline around it: what marks a
+/// bar whose count is not final (the current year) while its fill keeps its colour.
+pub(crate) fn draw_stripes(
+    c: &Canvas,
+    st: &Style,
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+) -> Result<()> {
+    c.hatch(x0, y0, x1, y1, st.px(13.0), st.px(3.5), WHITE)?;
+    c.frame(x0, y0, x1, y1, st.line(), TEXT)
+}
+
 /// A legend key or data marker of width `size`, centred on (x, y). Light colours get a darker
 /// outline so that they show against white.
 pub(crate) fn draw_marker(
@@ -440,6 +457,11 @@ pub(crate) fn draw_marker(
             c.rect(x - hw, y - hh, x + hw, y + hh, WHITE)?;
             c.hatch(x - hw, y - hh, x + hw, y + hh, st.px(7.0), st.thin(), color)?;
             c.frame(x - hw, y - hh, x + hw, y + hh, st.thin(), color)
+        }
+        Marker::Striped => {
+            let (hw, hh) = (size / 2.0, size * 0.36);
+            c.rect(x - hw, y - hh, x + hw, y + hh, color)?;
+            draw_stripes(c, st, x - hw, y - hh, x + hw, y + hh)
         }
         Marker::Circle => c.circle(x, y, size * 0.3, color, Some(outline.unwrap_or(color))),
         Marker::Triangle => {
@@ -1108,7 +1130,9 @@ pub(crate) fn cut_mid_word(full: &str, shown: &str) -> bool {
     }
     // fit_text trims a cut's trailing punctuation, so the stem is a prefix of the text.
     full.strip_prefix(stem).is_some_and(|rest| {
-        !(rest.is_empty() || rest.starts_with([' ', ',', ':', ';', ')', '-']) || stem.ends_with('-'))
+        !(rest.is_empty()
+            || rest.starts_with([' ', ',', ':', ';', ')', '-'])
+            || stem.ends_with('-'))
     })
 }
 
