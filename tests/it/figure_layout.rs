@@ -784,3 +784,175 @@ fn lineage_cuts_a_long_empty_stretch_of_years_and_marks_it() {
         .expect("a 2016 tick");
     assert!(axis_breaks(&figure, axis_y).is_empty());
 }
+
+/// A text of an SVG figure with what it takes to know its extent.
+#[derive(Debug)]
+struct Placed {
+    text: String,
+    x: f64,
+    y: f64,
+    font_size: f64,
+    bold: bool,
+    anchor: String,
+    /// Drawn reading bottom to top (`rotate(270 ...)`).
+    vertical: bool,
+}
+
+fn placed_texts(figure: &Figure) -> (f64, f64, Vec<Placed>) {
+    let raw = figure.svg.as_deref().unwrap();
+    let doc = roxmltree::Document::parse(raw).unwrap();
+    let root = doc.root_element();
+    let view_box: Vec<f64> = root
+        .attribute("viewBox")
+        .unwrap()
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let texts = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| Placed {
+            text: n.text().unwrap_or("").trim().to_string(),
+            x: n.attribute("x").unwrap().parse().unwrap(),
+            y: n.attribute("y").unwrap().parse().unwrap(),
+            font_size: n.attribute("font-size").unwrap().parse().unwrap(),
+            bold: n.attribute("font-weight") == Some("bold"),
+            anchor: n.attribute("text-anchor").unwrap_or("start").to_string(),
+            vertical: n
+                .attribute("transform")
+                .is_some_and(|t| t.starts_with("rotate(270")),
+        })
+        .collect();
+    (view_box[2], view_box[3], texts)
+}
+
+/// The words of every string in `value` (a JSON tree), as a cut label's last word must be one.
+fn words_of_json(value: &serde_json::Value, words: &mut std::collections::HashSet<String>) {
+    match value {
+        serde_json::Value::String(s) => add_words(s, words),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| words_of_json(v, words)),
+        serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| {
+            add_words(k, words);
+            words_of_json(v, words)
+        }),
+        _ => {}
+    }
+}
+
+fn bare(word: &str) -> &str {
+    word.trim_matches(|c: char| "()[]{},:;.\"'“”«»".contains(c))
+}
+
+fn add_words(text: &str, words: &mut std::collections::HashSet<String>) {
+    for word in text.split_whitespace() {
+        words.insert(bare(word).to_lowercase());
+        // Lines break after a hyphen too: each part of a hyphenated word ends a line.
+        let parts: Vec<&str> = word.split('-').collect();
+        for i in 0..parts.len() {
+            for j in i + 1..=parts.len() {
+                words.insert(bare(&parts[i..j].join("-")).to_lowercase());
+            }
+        }
+    }
+}
+
+/// Every figure, from the narrowest width `--width` accepts to two columns, on the sample (long
+/// titles, close scores) and on the world snapshot: no text runs past the canvas, and a label
+/// cut with `…` ends after a whole word (its last word is a word of the analysis or of the
+/// figure's uncut texts, not "Compres…").
+#[test]
+fn at_every_width_text_stays_inside_and_cuts_fall_between_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = crate::analyze_support::analyze_world(dir.path(), &[]);
+    for (name, analysis) in [("sample", sample_with_close_scores()), ("world", world)] {
+        let mut vocabulary = std::collections::HashSet::new();
+        words_of_json(&serde_json::to_value(&analysis).unwrap(), &mut vocabulary);
+        let mut drawn = Vec::new();
+        for width in [600, 800, 1050, 2100] {
+            let options = RenderOptions {
+                figures: vec!["all".to_string()],
+                format: vec!["svg".to_string()],
+                width,
+                ..RenderOptions::default()
+            };
+            let figures =
+                charts::draw_figures(&analysis, &options, &Palette::new(&analysis)).unwrap();
+            for figure in figures {
+                add_words(&figure.caption, &mut vocabulary);
+                add_words(&figure.title, &mut vocabulary);
+                let (w, h, texts) = placed_texts(&figure);
+                assert_eq!(w, f64::from(width));
+                for t in texts.iter().filter(|t| !t.text.contains('…')) {
+                    add_words(&t.text, &mut vocabulary);
+                }
+                drawn.push((width, figure.name, w, h, texts));
+            }
+        }
+        let mut faults = Vec::new();
+        let mut check = |ok: bool, fault: String| {
+            if !ok {
+                faults.push(fault);
+            }
+        };
+        for (width, figure, w, h, texts) in &drawn {
+            let at = format!("{name} {figure} at {width}");
+            for t in texts {
+                let length = charts::svg_text_width(&t.text, t.font_size, t.bold);
+                let (start, end) = match t.anchor.as_str() {
+                    "middle" => (-length / 2.0, length / 2.0),
+                    "end" => (-length, 0.0),
+                    _ => (0.0, length),
+                };
+                let tolerance = 1.0;
+                if t.vertical {
+                    // Reading upwards: the text's start is at the bottom.
+                    let (top, bottom) = (t.y - end, t.y - start);
+                    check(
+                        top >= -tolerance && bottom <= h + tolerance,
+                        format!(
+                            "{at}: {:?} runs from y {top:.0} to {bottom:.0} of {h}",
+                            t.text
+                        ),
+                    );
+                } else {
+                    let (left, right) = (t.x + start, t.x + end);
+                    check(
+                        left >= -tolerance && right <= w + tolerance,
+                        format!(
+                            "{at}: {:?} runs from x {left:.0} to {right:.0} of {w}",
+                            t.text
+                        ),
+                    );
+                    check(
+                        t.y >= -tolerance && t.y + t.font_size * 0.76 <= h + tolerance,
+                        format!("{at}: {:?} at y {} of {h}", t.text, t.y),
+                    );
+                }
+                if let Some((stem, _)) = t.text.split_once('…') {
+                    let stem = stem.trim_end();
+                    check(
+                        !stem.is_empty(),
+                        format!("{at}: a label cut to nothing: {:?}", t.text),
+                    );
+                    if stem.ends_with('-') {
+                        continue;
+                    }
+                    let last = stem.split_whitespace().last().unwrap_or(stem);
+                    check(
+                        vocabulary.contains(&bare(last).to_lowercase()),
+                        format!(
+                            "{at}: {:?} ends mid-word ({last:?} is no word of the analysis)",
+                            t.text
+                        ),
+                    );
+                }
+            }
+        }
+        assert!(
+            faults.is_empty(),
+            "{} faults:\n{}",
+            faults.len(),
+            faults.join("\n")
+        );
+    }
+}

@@ -112,7 +112,10 @@ impl Rpys {
                         }
                         wrap(&names)
                     })
-                    .find(|(_, complete)| *complete)
+                    // Not a line holding "…" alone: fewer names, so it ends the one above.
+                    .find(|(lines, complete)| {
+                        *complete && lines.last().is_none_or(|l| l.trim() != "…")
+                    })
                     .unwrap_or_else(|| wrap(&peak.papers.join("; ")))
                     .0
             })
