@@ -162,8 +162,7 @@ impl Bursts {
             .iter()
             .map(|lines| {
                 Self::row_height(st)
-                    + line_height(st.tick_size())
-                        * (lines.len() + above).saturating_sub(1) as f64
+                    + line_height(st.tick_size()) * (lines.len() + above).saturating_sub(1) as f64
             })
             .collect()
     }
