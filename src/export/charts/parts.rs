@@ -683,9 +683,15 @@ fn colorbar_label_above(st: &Style, bar: &Colorbar, width: f64) -> bool {
     text_width(&bar.label, st.tick_size(), false) > width * 0.45
 }
 
+/// The label's lines above the bar: one, or two of whole words when one would cut it.
+fn colorbar_label_lines(st: &Style, bar: &Colorbar, width: f64) -> Vec<String> {
+    wrap_text(&bar.label, st.tick_size(), false, width, 2)
+}
+
 fn colorbar_height(st: &Style, bar: &Colorbar, width: f64) -> f64 {
     let above = if colorbar_label_above(st, bar, width) {
-        line_height(st.tick_size()) + st.px(8.0)
+        let lines = colorbar_label_lines(st, bar, width).len().max(1) as f64;
+        line_height(st.tick_size()) * lines + st.px(8.0)
     } else {
         0.0
     };
@@ -697,7 +703,7 @@ fn draw_colorbar(c: &Canvas, st: &Style, bar: &Colorbar, area: &Rect) -> Result<
     let label_size = st.tick_size();
     let above = colorbar_label_above(st, bar, area.width());
     let label = if above {
-        fit_text(&bar.label, label_size, false, area.width())
+        String::new()
     } else {
         fit_text(&bar.label, label_size, false, area.width() * 0.45)
     };
@@ -708,8 +714,12 @@ fn draw_colorbar(c: &Canvas, st: &Style, bar: &Colorbar, area: &Rect) -> Result<
     };
     let area = &if above {
         let spec = TextSpec::new(label_size, TEXT).align(HAlign::Center, VAlign::Top);
-        c.text(&label, (area.x0 + area.x1) / 2.0, area.y0, &spec)?;
-        let down = line_height(label_size) + st.px(8.0);
+        let lines = colorbar_label_lines(st, bar, area.width());
+        for (k, line) in lines.iter().enumerate() {
+            let y = area.y0 + line_height(label_size) * k as f64;
+            c.text(line, (area.x0 + area.x1) / 2.0, y, &spec)?;
+        }
+        let down = line_height(label_size) * lines.len().max(1) as f64 + st.px(8.0);
         Rect {
             y0: area.y0 + down,
             ..*area
@@ -794,7 +804,8 @@ struct HeatLayout {
     grid: Rect,
     cell_width: f64,
     cell_height: f64,
-    row_labels: Vec<String>,
+    /// Each row's name, on one line or two.
+    row_labels: Vec<Vec<String>>,
     /// Wrapped horizontal labels, or `None` when the columns are labelled vertically.
     column_lines: Option<Vec<Vec<String>>>,
     column_labels: Vec<String>,
@@ -854,15 +865,31 @@ impl Heatmap {
         let x1 = st.width - m;
         let n_cols = self.columns.len().max(1) as f64;
         let cell_width = ((x1 - x0) / n_cols).max(1.0);
+        // A name too long for its room takes two lines of whole words (the rows grow to hold
+        // them), so that "Token Merging" and "Token Caching" do not both read "Token…".
+        let row_labels: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                if text_width(r, size, false) <= row_label_width {
+                    return vec![r.clone()];
+                }
+                match wrap_text_complete(r, size, false, row_label_width, 2) {
+                    (lines, true) => lines,
+                    _ => vec![fit_text(r, size, false, row_label_width)],
+                }
+            })
+            .collect();
+        let two_lines = row_labels.iter().any(|l| l.len() > 1);
         let cell_height = match self.cell_height {
             Some(h) => h,
             None => cell_width.clamp(st.px(50.0), st.px(84.0)),
         };
-        let row_labels = self
-            .rows
-            .iter()
-            .map(|r| fit_text(r, size, false, row_label_width))
-            .collect();
+        let cell_height = if two_lines {
+            cell_height.max(line_height(size) * 2.0 + st.px(6.0))
+        } else {
+            cell_height
+        };
         // Horizontal column labels when each wraps into two lines of its cell (at the tick size,
         // or a notch smaller); else vertical.
         let room = cell_width - st.px(6.0);
@@ -990,9 +1017,12 @@ impl Heatmap {
         }
         // Row labels and title.
         let spec = TextSpec::new(size, TEXT).align(HAlign::Right, VAlign::Center);
-        for (r, label) in l.row_labels.iter().enumerate() {
+        for (r, lines) in l.row_labels.iter().enumerate() {
             let y = l.grid.y0 + l.cell_height * (r as f64 + 0.5);
-            c.text(label, l.grid.x0 - st.gap(), y, &spec)?;
+            for (k, line) in lines.iter().enumerate() {
+                let dy = (k as f64 - (lines.len() as f64 - 1.0) / 2.0) * line_height(size);
+                c.text(line, l.grid.x0 - st.gap(), y + dy, &spec)?;
+            }
         }
         if !self.row_title.is_empty() {
             let x = st.margin() + line_height(st.label_size()) / 2.0;
@@ -1030,9 +1060,21 @@ impl Heatmap {
         let mut y = l.grid.y1 + l.column_label_height;
         if !self.column_title.is_empty() {
             y += st.gap() * 1.6;
-            let title = fit_text(&self.column_title, st.label_size(), false, l.grid.width());
-            let spec = TextSpec::new(st.label_size(), TEXT).align(HAlign::Center, VAlign::Top);
-            c.text(&title, (l.grid.x0 + l.grid.x1) / 2.0, y, &spec)?;
+            // Centred under the grid, moved sideways to stay inside the figure when the grid is
+            // narrower than the title.
+            let size = st.label_size();
+            let title = fit_text(
+                &self.column_title,
+                size,
+                false,
+                st.width - 2.0 * st.margin(),
+            );
+            let half = text_width(&title, size, false) / 2.0;
+            let x = ((l.grid.x0 + l.grid.x1) / 2.0)
+                .min(st.width - st.margin() - half)
+                .max(st.margin() + half);
+            let spec = TextSpec::new(size, TEXT).align(HAlign::Center, VAlign::Top);
+            c.text(&title, x, y, &spec)?;
             y += cap_height(st.label_size()) + st.px(12.0);
         }
         if let Some(bar) = &self.colorbar {
