@@ -399,14 +399,21 @@ fn legends_go_beside_the_plot_when_wide_and_never_at_the_labels_cost() {
         }
     }
 
-    // A list of bars keeps its legend below when beside it the labels would be cut.
+    // A list of bars keeps its legend below when beside it the labels would be cut. (A
+    // community's whole name may end with "…" itself: its papers' names are shortened.)
+    let whole_names: std::collections::HashSet<String> = analysis
+        .papers
+        .iter()
+        .map(|p| citegraph::export::labels::community_name(&analysis, p.community))
+        .collect();
+    let cut_by_figure = |t: &Text| t.text.ends_with('…') && !whole_names.contains(&t.text);
     for name in ["top-influential", "missing", "communities"] {
         let figure = draw(&analysis, name, 2100, false);
         let all = texts(&figure);
-        let cut = all.iter().filter(|t| t.text.ends_with('…')).count();
+        let cut = all.iter().filter(|t| cut_by_figure(t)).count();
         let narrow_cut = texts(&draw(&analysis, name, 1050, false))
             .iter()
-            .filter(|t| t.text.ends_with('…'))
+            .filter(|t| cut_by_figure(t))
             .count();
         assert!(
             cut <= narrow_cut,
@@ -474,22 +481,87 @@ fn community_names_take_two_lines_rather_than_lose_their_papers() {
     assert!(ids.len() >= 3);
     let figure = draw(&analysis, "communities", 1050, false);
     let all = texts(&figure);
-    for id in ids.iter().take(9) {
+    // The nine communities holding the most catalogue papers, then the rest merged.
+    let shown: Vec<u32> = ids
+        .iter()
+        .copied()
+        .filter(|id| {
+            all.iter()
+                .any(|t| t.text == format!("C{id}: adaptive kv; eviction {id}"))
+        })
+        .collect();
+    assert_eq!(shown.len(), 9, "{all:?}");
+    for id in &shown {
         let terms = format!("C{id}: adaptive kv; eviction {id}");
-        let at = all
-            .iter()
-            .position(|t| t.text == terms)
-            .unwrap_or_else(|| panic!("no first line {terms:?} in {all:?}"));
-        // The papers and the count on the next line, right under it.
+        let at = all.iter().position(|t| t.text == terms).unwrap();
+        // The papers on the next line, right under it (the counts follow the bars).
         let next = &all[at + 1];
-        assert!(
-            next.text.starts_with("(Dynamic Pooling) ("),
-            "{:?}",
-            next.text
-        );
+        assert_eq!(next.text, "(Dynamic Pooling)");
         assert!(next.y > all[at].y && (next.x - all[at].x).abs() < 0.5);
     }
     assert!(!all.iter().any(|t| t.text.contains('…')), "{all:?}");
+}
+
+/// Fig. 6 orders its rows by what its bars show: the catalogue papers of each community ("n of
+/// N" after the bar, N its papers in the whole graph), most first, the merged rest last; the
+/// community numbered by whole-graph size does not decide the order.
+#[test]
+fn communities_are_ordered_by_the_catalogue_papers_their_bars_show() {
+    let mut analysis = sample_analysis();
+    // Community 0 the largest in the graph but holding the fewest catalogue papers.
+    let ids: std::collections::BTreeSet<u32> =
+        analysis.papers.iter().map(|p| p.community).collect();
+    let last = *ids.iter().max().unwrap();
+    let mut moved = 0;
+    for paper in analysis.papers.iter_mut().filter(|p| p.in_catalog) {
+        if paper.community == 0 {
+            moved += 1;
+            if moved > 2 {
+                paper.community = last;
+            }
+        }
+    }
+    // Every community's size in the whole graph, community 0 the largest by far.
+    analysis.clusters = ids
+        .iter()
+        .map(|&id| citegraph::analysis::Cluster {
+            community: id,
+            size: if id == 0 { 5_000 } else { 400 - id as usize },
+            ..Default::default()
+        })
+        .collect();
+    for width in [1050, 2100] {
+        let all = texts(&draw(&analysis, "communities", width, false));
+        let counts: Vec<(usize, usize)> = all
+            .iter()
+            .filter_map(|t| {
+                let (n, total) = t.text.split_once(" of ")?;
+                Some((n.parse().ok()?, total.replace(',', "").parse().ok()?))
+            })
+            .collect();
+        assert!(counts.len() >= 5, "{width}: {all:?}");
+        // The merged rest (at one column) is last whatever its count.
+        let named = if width == 1050 {
+            &counts[..counts.len() - 1]
+        } else {
+            &counts[..]
+        };
+        assert!(
+            named.windows(2).all(|w| w[0].0 >= w[1].0),
+            "{width}: rows not by catalogue papers: {counts:?}"
+        );
+        assert!(counts.iter().all(|&(n, total)| n <= total), "{counts:?}");
+        // C0, the largest in the graph with 2 catalogue papers, comes last: at one column it
+        // is among the smaller communities merged into the last bar; at two columns every
+        // community has a row, C0's the last, with its size in the graph as N.
+        let c0 = all.iter().any(|t| t.text.starts_with("C0:"));
+        if width == 1050 {
+            assert!(!c0, "{all:?}");
+        } else {
+            assert!(c0, "{all:?}");
+            assert_eq!(counts.last(), Some(&(2, 5_000)), "{counts:?}");
+        }
+    }
 }
 
 /// Titles whose first word alone says nothing: Fig. 4 once cut them to "Deformable…".
@@ -955,4 +1027,64 @@ fn at_every_width_text_stays_inside_and_cuts_fall_between_words() {
             faults.join("\n")
         );
     }
+}
+
+/// Fig. 5 says what its floor is: the papers no one in the graph cites tie on every part of the
+/// composite score, at one score, and the figure counts them in a note.
+#[test]
+fn influence_by_mechanism_names_its_floor_of_uncited_papers() {
+    let mut analysis = sample_analysis();
+    let n = analysis.influential.len();
+    let floor = 0.2;
+    let uncited: std::collections::HashSet<String> = analysis
+        .influential
+        .iter()
+        .step_by(3)
+        .map(|p| p.paper_id.clone())
+        .collect();
+    for paper in analysis.influential.iter_mut() {
+        if uncited.contains(&paper.paper_id) {
+            paper.score = floor;
+            paper.catalog_citations = 0;
+        } else if paper.score <= floor {
+            paper.score = floor + 0.1;
+        }
+    }
+    for paper in analysis.papers.iter_mut() {
+        if uncited.contains(&paper.paper_id) {
+            paper.in_degree = 0;
+            paper.catalog_citations = 0;
+        }
+    }
+    let figure = draw(&analysis, "influence-by-mechanism", 1050, false);
+    let words: String = texts(&figure)
+        .into_iter()
+        .map(|t| t.text)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let expected = format!(
+        "Floor 0.20: {} of the {n} papers, never cited in the graph,",
+        uncited.len()
+    );
+    assert!(words.contains(&expected), "{words}");
+    assert!(
+        figure.caption.contains("half their share"),
+        "{}",
+        figure.caption
+    );
+    // One of them cited after all: they still tie, but the figure no longer says why.
+    let cited = uncited.iter().next().unwrap();
+    for paper in analysis.papers.iter_mut().filter(|p| &p.paper_id == cited) {
+        paper.in_degree = 3;
+    }
+    let figure = draw(&analysis, "influence-by-mechanism", 1050, false);
+    let words: String = texts(&figure)
+        .into_iter()
+        .map(|t| t.text)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains("Floor 0.20:") && !words.contains("never cited"),
+        "{words}"
+    );
 }
