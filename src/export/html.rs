@@ -4,7 +4,8 @@
 //!
 //! Self-contained means no request leaves the page: one inline script (the citation map's,
 //! [`super::map`], allowed by its hash), styles inline, figures as
-//! inline SVG (or PNG `data:` URIs when only PNG was drawn), and a Content-Security-Policy that
+//! inline SVG (or PNG `data:` URIs when only PNG was drawn, or a link to `figures/NAME.pdf` when
+//! only PDF was), and a Content-Security-Policy that
 //! forbids everything else, so even a string that slipped past escaping could not load anything.
 //! Every string that came from the catalogue or the API goes through [`escape::html`].
 
@@ -345,6 +346,7 @@ fn figures_section(figures: &[Figure]) -> Result<String> {
     }
     let mut out = String::from("<div class=\"figures\">\n");
     for (index, figure) in figures.iter().enumerate() {
+        let files = figure_files(figure);
         let picture = if let Some(svg) = &figure.svg {
             inline_svg(svg, &figure.title)
         } else if let Some(png) = &figure.png {
@@ -353,12 +355,22 @@ fn figures_section(figures: &[Figure]) -> Result<String> {
                 escape::base64(png),
                 escape::html(&figure.title)
             )
+        } else if figure.pdf.is_some() {
+            // The CSP forbids <object> and <embed>; a link still opens the PDF in the
+            // browser's own viewer.
+            format!(
+                "<p class=\"figure-pdf\"><a href=\"figures/{0}.pdf\">Open Figure {1} (PDF, <code>figures/{0}.pdf</code>)</a><br>\
+                 <span class=\"sub\">Only PDF was asked for (<code>--format pdf</code>), so the figure is not drawn \
+                 on this page; add <code>svg</code> or <code>png</code> to <code>--format</code> to see it here.</span></p>",
+                figure.name,
+                index + 1
+            )
         } else {
-            "<p class=\"empty\">This figure was not written in any format.</p>".to_string()
+            "<p class=\"empty\">No file of this figure was written (<code>--format</code> named no figure format).</p>".to_string()
         };
         let _ = writeln!(
             out,
-            "<figure id=\"fig-{}\">\n{picture}\n<figcaption><b>Figure {}. {}.</b> {}</figcaption>\n</figure>",
+            "<figure id=\"fig-{}\">\n{picture}\n<figcaption><b>Figure {}. {}.</b> {}{files}</figcaption>\n</figure>",
             figure.name,
             index + 1,
             escape::html(figure.title.trim_end_matches('.')),
@@ -367,6 +379,30 @@ fn figures_section(figures: &[Figure]) -> Result<String> {
     }
     out.push_str("</div>\n");
     Ok(out)
+}
+
+/// Links to the files written for `figure` (`figures/NAME.svg`, `.png`, `.pdf`, those drawn), for
+/// a caption: " Files: SVG · PDF." (empty when none was written).
+fn figure_files(figure: &Figure) -> String {
+    let links: Vec<String> = [
+        ("svg", "SVG", figure.svg.is_some()),
+        ("png", "PNG", figure.png.is_some()),
+        ("pdf", "PDF", figure.pdf.is_some()),
+    ]
+    .iter()
+    .filter(|(_, _, written)| *written)
+    .map(|(extension, name, _)| {
+        format!("<a href=\"figures/{}.{extension}\">{name}</a>", figure.name)
+    })
+    .collect();
+    if links.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " <span class=\"figure-files\">Files: {}.</span>",
+            links.join(" &middot; ")
+        )
+    }
 }
 
 /// Markup that must not appear inside an inline SVG: elements that run code or embed other
@@ -825,7 +861,12 @@ fn clusters(names: &Names<'_>) -> String {
                 escape::html(&labels::community_name(analysis, c.community)),
                 c.size.to_string(),
                 c.catalog_papers.to_string(),
-                escape::html(&labels::one_line(&c.top_papers.join("; "))),
+                paper_list(
+                    &c.top_papers
+                        .iter()
+                        .map(|p| escape::html(&labels::one_line(p)))
+                        .collect::<Vec<_>>(),
+                ),
                 if c.dominant_mechanism.is_empty() {
                     "&ndash;".to_string()
                 } else {

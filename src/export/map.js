@@ -132,10 +132,26 @@
   svg.addEventListener("pointercancel", endDrag);
   document.getElementById("citation-map-zoom-in").addEventListener("click", function () { zoomCentre(1.4); });
   document.getElementById("citation-map-zoom-out").addEventListener("click", function () { zoomCentre(1 / 1.4); });
-  document.getElementById("citation-map-reset").addEventListener("click", resetView);
 
   // The card.
   var selected = null;
+  // Mechanisms by the names the filter and the legend give them.
+  var mechanismNames = {};
+  Array.prototype.forEach.call(mechanismSelect.options, function (option) {
+    if (option.value) {
+      mechanismNames[option.value] = option.textContent;
+    }
+  });
+  function mechanismName(name) {
+    return mechanismNames[name] || name;
+  }
+  // Two significant digits, written out in full down to 1e-6 (0.00012), in e-notation below.
+  function formatPagerank(value) {
+    if (!(value > 0)) {
+      return "0";
+    }
+    return String(Number(value.toPrecision(2)));
+  }
   function add(parent, tag, text, className) {
     var child = document.createElement(tag);
     if (text !== undefined) {
@@ -165,13 +181,13 @@
     add(card, "p", where.join(" · "), "map-card-where");
     var facts = add(card, "dl");
     add(facts, "dt", paper.missing ? "Predicted mechanism" : (paper.mechanisms.length > 1 ? "Mechanisms" : "Mechanism"));
-    add(facts, "dd", paper.mechanisms.join(", ") || "unspecified");
+    add(facts, "dd", paper.mechanisms.map(mechanismName).join(", ") || "Unspecified");
     if (paper.cluster) {
       add(facts, "dt", "Cluster");
       add(facts, "dd", paper.cluster);
     }
     add(facts, "dt", "PageRank");
-    add(facts, "dd", (paper.pagerank * 1000).toFixed(2) + " × 10⁻³");
+    add(facts, "dd", formatPagerank(paper.pagerank));
     add(facts, "dt", "Catalogue citations");
     add(facts, "dd", paper.citations);
     add(facts, "dt", "Cites / cited by (on the map)");
@@ -299,6 +315,15 @@
     var community = communitySelect.value;
     var from = yearValue(fromInput, firstYear);
     var to = yearValue(toInput, lastYear);
+    // An inverted range (from after to) is read the other way round, and said so.
+    var swapped = from > to;
+    if (swapped) {
+      var earlier = to;
+      to = from;
+      from = earlier;
+    }
+    fromInput.classList.toggle("is-swapped", swapped);
+    toInput.classList.toggle("is-swapped", swapped);
     var wholeRange = from <= firstYear && to >= lastYear;
     var shown = 0;
     papers.forEach(function (paper) {
@@ -319,19 +344,54 @@
       var ends = line.citegraphEnds;
       line.classList.toggle("is-hidden", !ends || !ends[0].visible || !ends[1].visible);
     });
-    countOutput.textContent = shown === total ? total + " papers" : shown + " of " + total + " papers shown";
+    var count = shown === total ? total + " papers" : shown + " of " + total + " papers shown";
+    if (query !== "") {
+      count += " matching \u201c" + search.value.trim() + "\u201d";
+    }
+    if (swapped) {
+      count += " (years read as " + from + "\u2013" + to + ")";
+    }
+    countOutput.textContent = count;
   }
   [search, fromInput, toInput].forEach(function (input) { input.addEventListener("input", applyFilters); });
   [mechanismSelect, communitySelect].forEach(function (input) { input.addEventListener("change", applyFilters); });
   search.addEventListener("keydown", function (event) {
     if (event.key === "Enter") {
-      // Enter in the search box focuses the first match.
-      var first = papers.filter(function (p) { return p && p.visible; })[0];
+      // Enter in the search box focuses the best match: an exact abbreviation or title first,
+      // then one that starts with the query, then the first one on the map.
+      var query = search.value.trim().toLowerCase();
+      var rank = function (p) {
+        if (p.abbr.toLowerCase() === query || p.title.toLowerCase() === query) {
+          return 0;
+        }
+        if (p.abbr.toLowerCase().indexOf(query) === 0 || p.title.toLowerCase().indexOf(query) === 0) {
+          return 1;
+        }
+        return 2;
+      };
+      var first = null;
+      papers.forEach(function (p) {
+        if (p && p.visible && (first === null || rank(p) < rank(first))) {
+          first = p;
+        }
+      });
       if (first) {
         first.el.focus();
         event.preventDefault();
       }
     }
+  });
+
+  // Reset: the whole map again, unzoomed, no filter, no search, no highlight.
+  document.getElementById("citation-map-reset").addEventListener("click", function () {
+    search.value = "";
+    mechanismSelect.value = "";
+    communitySelect.value = "";
+    fromInput.value = fromInput.defaultValue;
+    toInput.value = toInput.defaultValue;
+    select(null);
+    resetView();
+    applyFilters();
   });
 
   applyView();

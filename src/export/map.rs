@@ -25,7 +25,7 @@ use std::fmt::Write as _;
 use sha2::{Digest, Sha256};
 
 use super::{charts, escape, hex_color, labels, top_missing};
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, UNCERTAIN};
 
 /// The script behind the map, inlined verbatim (its hash goes into the CSP).
 pub const SCRIPT: &str = include_str!("map.js");
@@ -229,6 +229,76 @@ fn coord(value: f64) -> String {
     format!("{value:.1}")
 }
 
+/// The fill of a missing paper whose neighbours point to no mechanism clearly: hatched gray, as
+/// in the missing-papers figure.
+const UNCERTAIN_PATTERN: &str = "citation-map-uncertain";
+/// The gray of that hatch (the figures' muted gray).
+const UNCERTAIN_COLOR: charts::palette::Rgb = charts::palette::MUTED;
+/// The legend's names for the palette's shared gray and for the hatch, as the missing-papers
+/// figure gives them.
+const OTHER_LABEL: &str = "Other mechanisms";
+const UNCERTAIN_LABEL: &str = "Uncertain (none clear)";
+
+/// A paper's fill on the map: its first mechanism's colour from the render's [`charts::Palette`]
+/// (the one the figures and the DOT use), or the uncertain hatch.
+fn fill_of(node: &MapNode<'_>, palette: &charts::Palette) -> String {
+    let first = node.mechanisms.first().map_or("", String::as_str);
+    if node.missing && first == UNCERTAIN {
+        format!("url(#{UNCERTAIN_PATTERN})")
+    } else {
+        hex_color(palette.color_of(first))
+    }
+}
+
+/// The map's legend: (fill, name, extra swatch class), one entry for each distinct fill of
+/// `nodes` and no other, in the palette's order (named mechanisms, "Other mechanisms",
+/// "Unspecified"), then the uncertain hatch. Names come from [`charts::Palette`]'s legend, so
+/// they are the figures' names; the palette's "Other" becomes "Other mechanisms" as in the
+/// missing-papers figure.
+fn legend(
+    nodes: &[MapNode<'_>],
+    fills: &[String],
+    palette: &charts::Palette,
+) -> Vec<(String, String, &'static str)> {
+    let firsts: Vec<&str> = nodes
+        .iter()
+        .zip(fills)
+        .filter(|(_, fill)| !fill.starts_with("url("))
+        .map(|(n, _)| n.mechanisms.first().map_or("", String::as_str))
+        .collect();
+    let mut entries: Vec<(String, String, &'static str)> = palette
+        .legend_for(firsts.iter().copied())
+        .into_iter()
+        .map(|(label, color)| {
+            let label = if label == "Other" {
+                OTHER_LABEL.to_string()
+            } else {
+                label
+            };
+            (hex_color(color), label, "")
+        })
+        .collect();
+    // A fill the palette's legend leaves out (`unspecified` under --hide-unspecified: the
+    // figures drop those papers, the map still draws them) is named by its mechanism.
+    for (node, fill) in nodes.iter().zip(fills) {
+        if entries.iter().any(|e| &e.0 == fill) {
+            continue;
+        }
+        let label = if fill.starts_with("url(") {
+            UNCERTAIN_LABEL.to_string()
+        } else {
+            labels::display_mechanism(node.mechanisms.first().map_or("", String::as_str))
+        };
+        let class = if fill.starts_with("url(") {
+            " uncertain"
+        } else {
+            ""
+        };
+        entries.push((fill.clone(), label, class));
+    }
+    entries
+}
+
 /// The section body: controls, the SVG, the card, the legend, and the script.
 pub fn section(analysis: &Analysis, palette: &charts::Palette) -> String {
     section_with(analysis, palette, MAP_MISSING)
@@ -260,13 +330,7 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
         .map(|n| n.pagerank)
         .filter(|p| p.is_finite())
         .fold(0.0_f64, f64::max);
-    let mut colors: HashMap<String, String> = HashMap::new();
-    let mut color = |mechanism: &str| -> String {
-        colors
-            .entry(mechanism.to_string())
-            .or_insert_with(|| hex_color(palette.color_of(mechanism)))
-            .clone()
-    };
+    let fills: Vec<String> = nodes.iter().map(|n| fill_of(n, palette)).collect();
 
     let mut out = String::with_capacity(256 * nodes.len() + 128 * edges.len() + 16 * 1024);
     let _ = writeln!(out, "<style>\n{STYLE}</style>");
@@ -303,11 +367,13 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
         names
     };
     out.push_str("<label>Mechanism <select id=\"citation-map-mechanism\">\n<option value=\"\">All</option>\n");
+    // The value matches the papers' data-mechanisms; the text is the legend's name.
     for name in &mechanisms {
         let _ = writeln!(
             out,
-            "<option value=\"{0}\">{0}</option>",
-            escape::html(&labels::one_line(name))
+            "<option value=\"{}\">{}</option>",
+            escape::html(&labels::one_line(name)),
+            escape::html(&labels::display_mechanism(name))
         );
     }
     out.push_str("</select></label>\n");
@@ -356,6 +422,13 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
          arrow keys pan, + and - zoom, Escape clears.\" aria-describedby=\"citation-map-card\">",
         nodes.len()
     );
+    let _ = writeln!(
+        out,
+        "<defs><pattern id=\"{UNCERTAIN_PATTERN}\" width=\"4\" height=\"4\" patternUnits=\"userSpaceOnUse\" \
+         patternTransform=\"rotate(45)\"><rect width=\"4\" height=\"4\" fill=\"#ffffff\"/>\
+         <rect width=\"2\" height=\"4\" fill=\"{}\"/></pattern></defs>",
+        hex_color(UNCERTAIN_COLOR)
+    );
     out.push_str("<g class=\"map-viewport\">\n<g class=\"map-edges\">\n");
     for &(s, t) in &edges {
         let (x1, y1) = positions[s];
@@ -391,7 +464,7 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
             0.0
         };
         let radius = 3.5 + 10.5 * scale;
-        let fill = color(node.mechanisms.first().map_or("", String::as_str));
+        let fill = &fills[i];
         let title = labels::one_line(node.title);
         let year = node.year.map_or_else(String::new, |y| y.to_string());
         let label = labels::paper_label(node.abbreviation, node.title);
@@ -399,7 +472,7 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
             out,
             "<g class=\"map-node{}\" data-index=\"{i}\" data-paper=\"{}\" data-title=\"{}\" data-abbr=\"{}\" \
              data-year=\"{year}\" data-venue=\"{}\" data-mechanisms=\"{}\" data-community=\"{}\" data-cluster=\"{}\" \
-             data-pagerank=\"{:.6}\" data-citations=\"{}\" data-url=\"{}\" tabindex=\"0\" role=\"button\" \
+             data-pagerank=\"{:.3e}\" data-citations=\"{}\" data-url=\"{}\" tabindex=\"0\" role=\"button\" \
              aria-label=\"{}\">",
             if node.missing { " is-missing" } else { "" },
             escape::html(node.id),
@@ -456,23 +529,23 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
     );
     out.push_str("</div>\n");
 
-    // Legend.
+    // Legend: one entry for each fill on the map, named as the figures name it.
     out.push_str("<ul class=\"map-legend\" aria-label=\"Mechanism colours\">\n");
-    let mut shown: Vec<String> = Vec::new();
-    for name in &mechanisms {
-        let c = color(name);
-        if shown.contains(&c) {
-            continue;
-        }
-        shown.push(c.clone());
+    for (fill, label, class) in legend(&nodes, &fills, palette) {
         let _ = writeln!(
             out,
-            "<li><span class=\"swatch\" style=\"background:{c}\"></span>{}</li>",
-            escape::html(&labels::display_mechanism(name))
+            "<li data-fill=\"{}\"><span class=\"swatch{class}\"{}></span>{}</li>",
+            escape::html(&fill),
+            if class.is_empty() {
+                format!(" style=\"background:{}\"", escape::html(&fill))
+            } else {
+                String::new()
+            },
+            escape::html(&label)
         );
     }
     out.push_str(
-        "<li><span class=\"swatch missing\"></span>missing paper (in scope)</li>\n</ul>\n",
+        "<li><span class=\"swatch missing\"></span>Missing paper (in scope; fill: its predicted mechanism)</li>\n</ul>\n",
     );
     let _ = writeln!(out, "<script>{SCRIPT}</script>");
     out
@@ -508,6 +581,83 @@ mod tests {
         }
         all /= 1600.0;
         assert!(linked < all * 0.7, "linked {linked}, all {all}");
+    }
+
+    /// Each distinct fill of the map's nodes, and the legend's (fill, name) entries.
+    fn fills_and_legend(html: &str) -> (Vec<String>, Vec<(String, String)>) {
+        let legend_at = html.find("<ul class=\"map-legend\"").unwrap();
+        let mut drawn: Vec<String> = html[..legend_at]
+            .split("<circle ")
+            .skip(1)
+            .map(|c| {
+                let at = c.find("fill=\"").unwrap() + 6;
+                c[at..at + c[at..].find('"').unwrap()].to_string()
+            })
+            .collect();
+        drawn.sort();
+        drawn.dedup();
+        let legend = &html[legend_at..];
+        let entries = legend
+            .split("<li data-fill=\"")
+            .skip(1)
+            .map(|li| {
+                let fill = li[..li.find('"').unwrap()].to_string();
+                let name =
+                    li[li.find("</span>").unwrap() + 7..li.find("</li>").unwrap()].to_string();
+                (fill, name)
+            })
+            .collect();
+        (drawn, entries)
+    }
+
+    #[test]
+    fn the_legend_names_each_drawn_fill_once() {
+        use crate::analysis::{GroupStats, PaperMetrics};
+        let names: Vec<String> = (0..11).map(|m| format!("Mechanism {m}")).collect();
+        let mut papers = Vec::new();
+        for i in 0..60usize {
+            papers.push(PaperMetrics {
+                paper_id: format!("{i:040x}"),
+                title: format!("Paper {i}"),
+                in_catalog: true,
+                // Eleven mechanisms (three past the palette's eight named ones); every 7th
+                // paper has none.
+                mechanisms: if i % 7 == 0 {
+                    Vec::new()
+                } else {
+                    vec![names[i % 11].clone()]
+                },
+                pagerank: 1.0 / (1.0 + i as f64),
+                community: (i % 3) as u32,
+                ..Default::default()
+            });
+        }
+        let analysis = Analysis {
+            mechanisms: names
+                .iter()
+                .map(|m| GroupStats {
+                    name: m.clone(),
+                    papers: 5,
+                    ..Default::default()
+                })
+                .collect(),
+            papers,
+            ..Default::default()
+        };
+        let full = charts::Palette::new(&analysis);
+        for palette in [full.clone(), full.without_unspecified()] {
+            let html = section(&analysis, &palette);
+            let (drawn, entries) = fills_and_legend(&html);
+            let mut legend_fills: Vec<String> = entries.iter().map(|e| e.0.clone()).collect();
+            legend_fills.sort();
+            assert_eq!(legend_fills, drawn, "one entry a drawn fill: {entries:?}");
+            let other = entries.iter().find(|e| e.0 == "#717171").unwrap();
+            assert_eq!(other.1, OTHER_LABEL);
+            assert!(
+                entries.iter().any(|e| e.1 == "Unspecified"),
+                "papers without a badge are named even under --hide-unspecified: {entries:?}"
+            );
+        }
     }
 
     #[test]

@@ -180,6 +180,29 @@ async fn citation_map_works_in_headless_chromium() {
             ..Default::default()
         })
         .collect();
+    // Mechanisms past the palette's eight named ones (drawn in its shared gray), two missing
+    // papers whose prediction is uncertain (hatched), and two abbreviations where one holds the
+    // other ("SoftToMe" listed before "ToMe"): the legend and the search must tell them apart.
+    let catalog: Vec<usize> = (0..analysis.papers.len())
+        .filter(|&i| analysis.papers[i].in_catalog)
+        .collect();
+    for (n, &i) in catalog.iter().take(5).enumerate() {
+        analysis.papers[i].mechanisms =
+            vec![if n < 3 { "Quantization" } else { "Early Exit" }.into()];
+    }
+    analysis.papers[catalog[10]].abbreviation = Some("SoftToMe".into());
+    analysis.papers[catalog[11]].abbreviation = Some("ToMe".into());
+    let tome_id = analysis.papers[catalog[11]].paper_id.clone();
+    let uncertain: Vec<String> = top_missing(&analysis, MAP_MISSING)
+        .iter()
+        .take(2)
+        .map(|m| m.paper_id.clone())
+        .collect();
+    for missing in &mut analysis.missing {
+        if uncertain.contains(&missing.paper_id) {
+            missing.predicted_mechanism = citegraph::analysis::UNCERTAIN.into();
+        }
+    }
     render(&analysis, &options("year"), &dir).unwrap();
     let page = dir.join("report.html");
 
@@ -452,6 +475,182 @@ async fn citation_map_works_in_headless_chromium() {
     assert!(
         table.as_str().unwrap().contains("(group "),
         "the clusters table names the clusters: {table}"
+    );
+
+    // The legend: every fill drawn on the map has exactly one entry, and every entry's fill is
+    // drawn; the shared gray is "Other mechanisms", the hatch "Uncertain".
+    let legend = script(
+        &client,
+        "const fills = new Set(Array.from(document.querySelectorAll('#citation-map .map-node circle'))\
+           .map(c => c.getAttribute('fill')));\
+         const entries = Array.from(document.querySelectorAll('.map-legend li[data-fill]'))\
+           .map(li => [li.getAttribute('data-fill'), li.textContent]);\
+         return [Array.from(fills).sort(), entries];",
+        vec![],
+    )
+    .await;
+    let fills: Vec<&str> = legend[0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f.as_str().unwrap())
+        .collect();
+    let entries: Vec<(&str, &str)> = legend[1]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e[0].as_str().unwrap(), e[1].as_str().unwrap()))
+        .collect();
+    for fill in &fills {
+        let named: Vec<&(&str, &str)> = entries.iter().filter(|e| e.0 == *fill).collect();
+        assert_eq!(
+            named.len(),
+            1,
+            "fill {fill}: legend entries {named:?} of {entries:?}"
+        );
+        assert!(!named[0].1.trim().is_empty(), "fill {fill} has a name");
+    }
+    let mut legend_fills: Vec<&str> = entries.iter().map(|e| e.0).collect();
+    legend_fills.sort_unstable();
+    assert_eq!(
+        legend_fills, fills,
+        "the legend names only drawn fills, once each"
+    );
+    let other = entries
+        .iter()
+        .find(|e| e.0 == "#717171")
+        .expect("the shared gray is drawn (Quantization, Early Exit)");
+    assert_eq!(other.1, "Other mechanisms");
+    let hatch = entries
+        .iter()
+        .find(|e| e.0.starts_with("url("))
+        .expect("the uncertain missing papers are hatched");
+    assert!(hatch.1.starts_with("Uncertain"), "{hatch:?}");
+
+    // The mechanism filter names mechanisms as the legend does ("Unspecified", capitalised).
+    let names = script(
+        &client,
+        "return Array.from(document.querySelectorAll('#citation-map-mechanism option'))\
+         .filter(o => o.value !== '').map(o => o.textContent);",
+        vec![],
+    )
+    .await;
+    for name in names.as_array().unwrap() {
+        let name = name.as_str().unwrap();
+        assert!(
+            name.chars().next().is_some_and(char::is_uppercase),
+            "filter option {name:?}"
+        );
+    }
+
+    // The card prints PageRank as a plain number with two significant digits.
+    let chosen_paper = analysis
+        .papers
+        .iter()
+        .find(|p| p.paper_id == clicked_id)
+        .unwrap();
+    let printed = script(
+        &client,
+        "arguments[0].dispatchEvent(new MouseEvent('mouseenter'));\
+         const dts = Array.from(document.querySelectorAll('#citation-map-card dt'));\
+         const dt = dts.find(d => d.textContent === 'PageRank');\
+         return dt ? dt.nextElementSibling.textContent : null;",
+        vec![element_arg(&clicked)],
+    )
+    .await;
+    let printed = printed
+        .as_str()
+        .expect("the card has a PageRank")
+        .to_string();
+    let value: f64 = printed
+        .parse()
+        .unwrap_or_else(|_| panic!("PageRank printed as a number: {printed:?}"));
+    assert!(
+        (value - chosen_paper.pagerank).abs() <= 0.05 * chosen_paper.pagerank,
+        "PageRank {} printed {printed:?}",
+        chosen_paper.pagerank
+    );
+
+    // Enter in the search box goes to the exact match ("ToMe"), not the first paper holding it
+    // ("SoftToMe", earlier on the map). The cluster chosen above is let go first.
+    script(
+        &client,
+        "const select = document.getElementById('citation-map-community');\
+         select.value = '';\
+         select.dispatchEvent(new Event('change'));",
+        vec![],
+    )
+    .await;
+    let search = client
+        .find(Locator::Id("citation-map-search"))
+        .await
+        .unwrap();
+    search.send_keys("ToMe").await.unwrap();
+    search.send_keys("\u{E007}").await.unwrap();
+    assert_eq!(
+        script(
+            &client,
+            "return document.activeElement.getAttribute('data-paper');",
+            vec![]
+        )
+        .await,
+        json!(tome_id),
+        "Enter on \"ToMe\" focuses ToMe"
+    );
+
+    // An inverted year range is read the other way round and said so, never an empty map.
+    let inverted = script(
+        &client,
+        "const from = document.getElementById('citation-map-from');\
+         const to = document.getElementById('citation-map-to');\
+         const first = from.value, last = to.value;\
+         document.getElementById('citation-map-search').value = '';\
+         from.value = last; to.value = first;\
+         from.dispatchEvent(new Event('input'));\
+         return [document.querySelectorAll('#citation-map .map-node:not(.is-hidden)').length,\
+                 document.getElementById('citation-map-count').textContent];",
+        vec![],
+    )
+    .await;
+    assert_eq!(inverted[0], json!(expected.len()), "{inverted}");
+    assert!(
+        inverted[1].as_str().unwrap().contains("years read as"),
+        "{inverted}"
+    );
+
+    // Reset clears the search, every filter, the highlight and the zoom.
+    let after_reset = script(
+        &client,
+        "document.getElementById('citation-map-search').value = 'ToMe';\
+         document.getElementById('citation-map-search').dispatchEvent(new Event('input'));\
+         const mech = document.getElementById('citation-map-mechanism');\
+         mech.value = mech.options[1].value; mech.dispatchEvent(new Event('change'));\
+         document.getElementById('citation-map-zoom-in').click();\
+         document.getElementById('citation-map-reset').click();\
+         return [document.querySelectorAll('#citation-map .map-node:not(.is-hidden)').length,\
+                 document.getElementById('citation-map-search').value,\
+                 mech.value,\
+                 document.getElementById('citation-map-community').value,\
+                 document.getElementById('citation-map-from').value === document.getElementById('citation-map-from').defaultValue,\
+                 document.getElementById('citation-map-to').value === document.getElementById('citation-map-to').defaultValue,\
+                 document.querySelectorAll('#citation-map .is-selected').length,\
+                 document.querySelector('#citation-map .map-viewport').getAttribute('transform')];",
+        vec![],
+    )
+    .await;
+    assert_eq!(
+        after_reset,
+        json!([
+            expected.len(),
+            "",
+            "",
+            "",
+            true,
+            true,
+            0,
+            "translate(0 0) scale(1)"
+        ]),
+        "Reset shows the whole map again"
     );
 
     let log = browser_log(&client, &driver).await;

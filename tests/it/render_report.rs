@@ -218,3 +218,119 @@ fn report_embeds_png_figures_when_svg_is_not_drawn() {
         "no figure as SVG; only the citation map"
     );
 }
+
+/// Every figure link in `html` (`href="figures/…"`), in page order.
+fn figure_links(html: &str) -> Vec<String> {
+    html.split("href=\"figures/")
+        .skip(1)
+        .map(|rest| format!("figures/{}", &rest[..rest.find('"').unwrap()]))
+        .collect()
+}
+
+#[test]
+fn report_links_pdf_figures_when_only_pdf_is_drawn_and_says_what_was_written() {
+    let analysis = sample_analysis();
+    let drawn = ["papers-per-year", "missing"];
+    for formats in [
+        vec!["pdf"],
+        vec!["svg", "pdf"],
+        vec!["png", "pdf"],
+        vec!["png"],
+    ] {
+        let dir = output_dir(&format!("render_report_{}", formats.join("_")));
+        let mut options = options("community");
+        options.format = formats.iter().map(|f| f.to_string()).collect();
+        options.figures = drawn.iter().map(|f| f.to_string()).collect();
+        render(&analysis, &options, &dir).unwrap();
+        let page = dir.join("report.html");
+        let html = std::fs::read_to_string(&page).unwrap();
+        assert!(
+            !html.contains("not written in any format") && !html.contains("No file of this figure"),
+            "{formats:?}: every figure was written in some format"
+        );
+        // Each caption links exactly the files written for its figure, and they exist.
+        let links = figure_links(&html);
+        let mut expected = Vec::new();
+        for name in drawn {
+            for format in ["svg", "png", "pdf"] {
+                let file = format!("figures/{name}.{format}");
+                assert_eq!(
+                    dir.join(&file).exists(),
+                    formats.contains(&format),
+                    "{formats:?}: {file}"
+                );
+                if formats.contains(&format) {
+                    expected.push(file);
+                }
+            }
+        }
+        let mut caption_links: Vec<String> = links.clone();
+        caption_links.sort();
+        caption_links.dedup();
+        let mut sorted = expected.clone();
+        sorted.sort();
+        assert_eq!(
+            caption_links, sorted,
+            "{formats:?}: the links name the files written"
+        );
+        let only_pdf = formats == ["pdf"];
+        for name in drawn {
+            let block = format!("<p class=\"figure-pdf\"><a href=\"figures/{name}.pdf\">");
+            assert_eq!(html.contains(&block), only_pdf, "{formats:?}: {name}");
+        }
+        if only_pdf {
+            assert_eq!(html.matches("<img src=").count(), 0);
+            let dom = run_chromium(&page, "--dump-dom", &dir.join("profile"));
+            assert_eq!(console_messages(&dom.stderr), Vec::<&str>::new());
+            assert_eq!(
+                dom.stdout.matches("class=\"figure-pdf\"").count(),
+                drawn.len(),
+                "the browser shows a PDF link for each figure"
+            );
+            let screenshot = dir.join("report.png");
+            run_chromium(
+                &page,
+                &format!("--screenshot={}", screenshot.display()),
+                &dir.join("profile"),
+            );
+        }
+    }
+}
+
+#[test]
+fn clusters_table_lists_top_papers_one_a_line() {
+    let dir = output_dir("render_report_clusters");
+    let mut analysis = sample_analysis();
+    let tops = [
+        "Phased lstm (2016)",
+        "What is next; and why? (2019)",
+        "A, B and C <b>bold</b> (2020)",
+    ];
+    for cluster in &mut analysis.clusters {
+        cluster.top_papers = tops.iter().map(|t| t.to_string()).collect();
+    }
+    if analysis.clusters.is_empty() {
+        analysis.clusters.push(citegraph::analysis::Cluster {
+            community: 0,
+            size: 3,
+            top_papers: tops.iter().map(|t| t.to_string()).collect(),
+            ..Default::default()
+        });
+    }
+    let mut options = options("community");
+    options.figures = vec!["papers-per-year".into()];
+    render(&analysis, &options, &dir).unwrap();
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    let start = html
+        .find("<table class=\"clusters")
+        .expect("a clusters table");
+    let table = &html[start..start + html[start..].find("</table>").unwrap()];
+    let list =
+        "<ul class=\"papers\"><li>Phased lstm (2016)</li><li>What is next; and why? (2019)</li>\
+                <li>A, B and C &lt;b&gt;bold&lt;/b&gt; (2020)</li></ul>";
+    assert!(
+        table.contains(list),
+        "each cluster's top papers are a list, escaped: {table}"
+    );
+    assert!(!table.contains("(2016); What"), "no '; '-joined cell");
+}
