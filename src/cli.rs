@@ -818,11 +818,14 @@ mod tests {
             &["run", "--scope", "some"],
             &["render", "--dot-layout", "spiral"],
             &["render", "--width", "10"],
+            // Below 2 in, labels at 7.5 pt have no room (the figures' tests start at 600).
+            &["render", "--width", "599"],
         ] {
             let mut argv = vec!["citegraph"];
             argv.extend_from_slice(args);
             assert!(Cli::try_parse_args(argv).is_err(), "{args:?} was accepted");
         }
+        assert_eq!(settings(&["render", "--width", "600"]).render.width, 600);
         let render = settings(&["render", "--figures", "communities,missing"]);
         assert_eq!(render.render.figures, ["communities", "missing"]);
         let render = settings(&["render", "--hide-unspecified", "--today", "2026-03-01"]);
