@@ -1020,6 +1020,34 @@ fn at_every_width_text_stays_inside_and_cuts_fall_between_words() {
                 }
             }
         }
+        // No two texts on one line overlap (tick labels crowding, a column over a name).
+        for (width, figure, _, _, texts) in &drawn {
+            let spans: Vec<(f64, f64, f64, &str)> = texts
+                .iter()
+                .filter(|t| !t.vertical && !t.text.is_empty())
+                .map(|t| {
+                    let length = charts::svg_text_width(&t.text, t.font_size, t.bold);
+                    let left = match t.anchor.as_str() {
+                        "middle" => t.x - length / 2.0,
+                        "end" => t.x - length,
+                        _ => t.x,
+                    };
+                    (t.y, left, left + length, t.text.as_str())
+                })
+                .collect();
+            for (i, a) in spans.iter().enumerate() {
+                for b in &spans[i + 1..] {
+                    let same_line = (a.0 - b.0).abs() < 1.0;
+                    let overlap = a.1 < b.2 - 1.0 && b.1 < a.2 - 1.0;
+                    if same_line && overlap {
+                        faults.push(format!(
+                            "{name} {figure} at {width}: {:?} and {:?} overlap",
+                            a.3, b.3
+                        ));
+                    }
+                }
+            }
+        }
         assert!(
             faults.is_empty(),
             "{} faults:\n{}",
