@@ -24,7 +24,7 @@ pub struct BibSource {
     pub title: String,
     /// `First Last` names from the record, else the list's authors line.
     pub authors: Vec<String>,
-    /// The record's venue, else the list's.
+    /// The record's venue as text (tags dropped, [`crate::text::strip_html`]), else the list's.
     pub venue: Option<String>,
     pub year: Option<i32>,
     /// Lower-case DOI without the `https://doi.org/` prefix.
@@ -80,10 +80,12 @@ pub fn sources(catalog: &Catalog, corpus: &Corpus) -> Vec<BibSource> {
                     .unwrap_or(&paper.title)
                     .to_string(),
                 authors,
+                // Record venues carry their sources' markup ("ICLR 2023<br>").
                 venue: record
                     .and_then(|r| text(&r.venue))
-                    .or(text(&paper.venue))
-                    .map(str::to_string),
+                    .map(crate::text::strip_html)
+                    .filter(|v| !v.is_empty())
+                    .or(text(&paper.venue).map(str::to_string)),
                 year: record.and_then(|r| r.year).or(paper.year),
                 doi: external("DOI")
                     .map(|d| d.to_ascii_lowercase())

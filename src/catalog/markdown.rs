@@ -1083,6 +1083,54 @@ mod tests {
 
     const VISION_ENTRY: &str = "### Image Recognition\n### 2021\n- **[1] DynamicViT: Efficient Vision Transformers**, NeurIPS 2021.\n  \n  *Rao, Yongming and Zhao, Wenliang and others.*\n\n  [[Paper](https://arxiv.org/abs/2106.02034)] [[Code](https://github.com/raoyongming/DynamicViT)] ![](https://img.shields.io/badge/DynamicViT-blue) ![](https://img.shields.io/badge/Image_Recognition-green) ![](https://img.shields.io/badge/Training_Based-brown) ![](https://img.shields.io/badge/Token_Pruning-orange)\n\n  <details> <summary>BibTex</summary>\n\n  ```text\n  @inproceedings{Rao2021:DynamicViT,\n    title={DynamicViT},\n    year={2021}\n  }\n  ```\n  </details>\n";
 
+    /// The real catalogue's entries that end their lines with `<br>` (Other Domain/Generation.md,
+    /// `- **[3] Token Merging: Your ViT But Faster**, ICLR 2023<br>`): the tag is a line break, never
+    /// part of the venue, title or authors. (The trial's "ICLR 2023<br>" came from the records'
+    /// venue, cleaned where the graph reads it.)
+    #[test]
+    fn real_catalogue_lines_ending_in_br_keep_no_markup() {
+        let shared = std::env::var_os("CITEGRAPH_SHARED")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"));
+        let path = shared.join("catalog/Other Domain/Generation.md");
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("the real catalogue at {}: {e}", path.display()));
+        let lines: Vec<&str> = text.lines().collect();
+        let parsed = parse_file("Other Domain/Generation.md", "Other Domain", &text);
+        let with_br: Vec<&RawEntry> = parsed
+            .entries
+            .iter()
+            .filter(|e| lines[e.line - 1].contains("<br>"))
+            .collect();
+        assert!(with_br.len() >= 5, "{} entries with <br>", with_br.len());
+        for entry in &with_br {
+            let fields = [
+                entry.title.as_str(),
+                entry.venue.as_deref().unwrap_or(""),
+                &entry.authors.join(", "),
+            ];
+            for field in fields {
+                assert!(!field.contains('<') && !field.contains('>'), "{field:?}");
+            }
+        }
+        let tome = with_br
+            .iter()
+            .find(|e| e.title == "Token Merging: Your ViT But Faster")
+            .expect("ToMe is in Generation.md");
+        assert_eq!(
+            lines[tome.line - 1].trim_end(),
+            "- **[3] Token Merging: Your ViT But Faster**, ICLR 2023<br>"
+        );
+        assert_eq!(
+            (tome.venue.as_deref(), tome.year),
+            (Some("ICLR"), Some(2023))
+        );
+        assert_eq!(
+            tome.authors.first().map(String::as_str),
+            Some("Daniel Bolya")
+        );
+    }
+
     #[test]
     fn reads_a_vision_style_entry() {
         let parsed = parse(VISION_ENTRY);

@@ -223,21 +223,86 @@ pub fn bib_text(text: &str) -> String {
 }
 
 /// A title for a field: escaped, and each word with a capital after its first letter braced so
-/// that styles which lower-case titles keep `ViT` and `LLaMA`.
+/// that styles which lower-case titles keep `ViT` and `LLaMA`. Inline HTML that Semantic Scholar
+/// titles carry becomes LaTeX ([`crate::text::inline_html`]): `<sup>` `\textsuperscript{}`,
+/// `<sub>` `\textsubscript{}`, `<i>`/`<em>` `\emph{}`, `<b>`/`<strong>` `\textbf{}`; other tags
+/// are dropped and entities decoded before the LaTeX specials are escaped
+/// (`F<sup>3</sup>-Pruning:` gives `{F\textsuperscript{3}-Pruning:}`, where it gave
+/// `F\textless{}sup\textgreater{}3...`).
 fn bib_title(title: &str) -> String {
-    labels::one_line(title)
-        .split(' ')
-        .map(|word| {
-            let escaped = bib_text(word);
-            let inner_capital = word.chars().skip(1).any(char::is_uppercase);
-            if inner_capital {
-                format!("{{{escaped}}}")
-            } else {
-                escaped
+    use crate::text::{inline_html, InlinePiece, InlineStyle};
+    /// One word being built: its LaTeX, its plain text, and whether a style was open at its start.
+    #[derive(Default)]
+    struct Word {
+        latex: String,
+        plain: String,
+        opened_inside: bool,
+    }
+    fn finish(words: &mut Vec<String>, word: &mut Word, open_styles: usize) {
+        let word = std::mem::take(word);
+        if word.latex.is_empty() {
+            return;
+        }
+        let inner_capital = word.plain.chars().skip(1).any(char::is_uppercase);
+        // Braces only around a word that no style runs into or out of, so they always pair.
+        if inner_capital && !word.opened_inside && open_styles == 0 {
+            words.push(format!("{{{}}}", word.latex));
+        } else {
+            words.push(word.latex);
+        }
+    }
+    let command = |style: InlineStyle| match style {
+        InlineStyle::Superscript => "\\textsuperscript{",
+        InlineStyle::Subscript => "\\textsubscript{",
+        InlineStyle::Emphasis => "\\emph{",
+        InlineStyle::Bold => "\\textbf{",
+    };
+    let mut words: Vec<String> = Vec::new();
+    let mut word = Word::default();
+    let mut open: Vec<InlineStyle> = Vec::new();
+    for piece in inline_html(&labels::one_line(title)) {
+        match piece {
+            InlinePiece::Text(text) => {
+                let mut parts = text.split(char::is_whitespace).peekable();
+                while let Some(part) = parts.next() {
+                    if !part.is_empty() {
+                        word.latex.push_str(&bib_text(part));
+                        word.plain.push_str(part);
+                    }
+                    if parts.peek().is_some() {
+                        finish(&mut words, &mut word, open.len());
+                        word.opened_inside = !open.is_empty();
+                    }
+                }
             }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+            InlinePiece::Break => {
+                finish(&mut words, &mut word, open.len());
+                word.opened_inside = !open.is_empty();
+            }
+            InlinePiece::Open(style) => {
+                if word.latex.is_empty() {
+                    word.opened_inside = word.opened_inside || !open.is_empty();
+                }
+                word.latex.push_str(command(style));
+                open.push(style);
+            }
+            InlinePiece::Close(style) => {
+                // A close without its open is dropped; one that skips inner styles closes them.
+                if let Some(at) = open.iter().rposition(|&s| s == style) {
+                    for _ in at..open.len() {
+                        word.latex.push('}');
+                    }
+                    open.truncate(at);
+                }
+            }
+        }
+    }
+    for _ in 0..open.len() {
+        word.latex.push('}');
+    }
+    open.clear();
+    finish(&mut words, &mut word, 0);
+    words.join(" ")
 }
 
 /// Venues whose papers are journal articles.
@@ -282,9 +347,10 @@ struct Facts<'a> {
 /// an arXiv preprint (`journal = {arXiv preprint arXiv:ID}`, as Google Scholar writes it), `@misc`
 /// when nothing says where it appeared.
 fn built_entry(key: &str, facts: &Facts<'_>) -> String {
+    // Records carry markup from their sources ("ICLR 2023<br>"): read as text.
     let venue = facts
         .venue
-        .map(labels::one_line)
+        .map(crate::text::strip_html)
         .filter(|v| !v.is_empty() && !is_preprint(v));
     let (kind, venue_field) = match (&venue, facts.arxiv) {
         (Some(v), _) if is_journal(v) => ("article", Some(("journal", bib_text(v)))),
@@ -340,8 +406,10 @@ fn built_entry(key: &str, facts: &Facts<'_>) -> String {
 
 /// The list's own block, as written, under `key`: used when it is exactly one well-formed entry
 /// (checked with the `biblatex` crate before and after the key is replaced), so a broken block
-/// never reaches the file. Only the key changes; `--`, accents and field order stay the list's.
-fn list_entry(key: &str, block: &str) -> Option<String> {
+/// never reaches the file. The key changes, and the fields of `completion` the block lacks (the
+/// record's year, DOI, arXiv eprint) are added at its end; `--`, accents and the block's own
+/// fields and their order stay the list's.
+fn list_entry(key: &str, block: &str, completion: &[(&str, String)]) -> Option<String> {
     let clean: String = block
         .chars()
         .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
@@ -354,13 +422,51 @@ fn list_entry(key: &str, block: &str) -> Option<String> {
             .and_then(|b| b.into_iter().next())
             .filter(|entry| !entry.fields.is_empty())
     };
-    one_entry(clean)?;
+    let entry = one_entry(clean)?;
     // `@type{oldkey,` -> `@type{key,`.
     let open = clean.find(['{', '('])?;
     let comma = open + clean[open..].find(',')?;
     let rekeyed = format!("{}{key}{}", &clean[..=open], &clean[comma..]);
-    let entry = one_entry(&rekeyed)?;
-    (entry.key == key).then(|| format!("{rekeyed}\n"))
+    let checked = one_entry(&rekeyed)?;
+    if checked.key != key {
+        return None;
+    }
+    let has = |name: &str| {
+        entry.fields.keys().any(|f| f.eq_ignore_ascii_case(name))
+            // biblatex's `date` holds the year too.
+            || (name == "year" && entry.fields.keys().any(|f| f.eq_ignore_ascii_case("date")))
+    };
+    let mut missing: Vec<(&str, String)> = completion
+        .iter()
+        .filter(|(name, value)| !value.is_empty() && !has(name))
+        .cloned()
+        .collect();
+    if missing.iter().any(|(name, _)| *name == "eprint")
+        && !has("archiveprefix")
+        && !has("eprinttype")
+    {
+        missing.push(("archiveprefix", "arXiv".to_string()));
+    }
+    if missing.is_empty() {
+        return Some(format!("{rekeyed}\n"));
+    }
+    // Before the closing `}` or `)`, after a comma ending the last field.
+    let body = rekeyed[..rekeyed.len() - 1].trim_end();
+    let close = &rekeyed[rekeyed.len() - 1..];
+    let mut completed = body.to_string();
+    if !completed.ends_with(',') {
+        completed.push(',');
+    }
+    for (name, value) in missing {
+        let _ = write!(completed, "\n  {name} = {{{value}}},");
+    }
+    completed.push('\n');
+    completed.push_str(close);
+    // A completion that would break the entry is left out rather than the list's block.
+    match one_entry(&completed) {
+        Some(entry) if entry.key == key => Some(format!("{completed}\n")),
+        _ => Some(format!("{rekeyed}\n")),
+    }
 }
 
 const HEADER: &str = "% Generated by citegraph. Keys are stable across runs; the tables in tables/*.tex cite them.\n";
@@ -388,10 +494,31 @@ pub fn references_bib(analysis: &Analysis, keys: &BibKeys) -> String {
 }
 
 fn source_entry(key: &str, source: &BibSource) -> String {
+    // What the record knows and a list block may lack (the trial's `raecompressive` had no year).
+    let mut completion: Vec<(&str, String)> = Vec::new();
+    if let Some(year) = source.year {
+        completion.push(("year", year.to_string()));
+    }
+    if let Some(doi) = source
+        .doi
+        .as_deref()
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+    {
+        completion.push(("doi", bib_text(doi)));
+    }
+    if let Some(arxiv) = source
+        .arxiv
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
+        completion.push(("eprint", bib_text(arxiv)));
+    }
     source
         .bibtex
         .as_deref()
-        .and_then(|block| list_entry(key, block))
+        .and_then(|block| list_entry(key, block, &completion))
         .unwrap_or_else(|| {
             built_entry(
                 key,
@@ -532,5 +659,56 @@ mod tests {
         let entry = source_entry("y", &good);
         assert!(entry.starts_with("@inproceedings{y,"), "{entry}");
         assert!(entry.contains("Token Merging"), "{entry}");
+    }
+
+    #[test]
+    fn titles_turn_inline_html_into_latex() {
+        assert_eq!(
+            bib_title("F<sup>3</sup>-Pruning: A Training-Free Strategy"),
+            r"{F\textsuperscript{3}-Pruning:} A {Training-Free} Strategy"
+        );
+        assert_eq!(
+            bib_title("H<sub>2</sub>O &amp; <i>Deep ViT</i> <b>bold</b> <span>x</span> &lt;y&gt;"),
+            r"{H\textsubscript{2}O} \& \emph{Deep ViT} \textbf{bold} x \textless{}y\textgreater{}"
+        );
+        // Unclosed and stray tags still give balanced braces; unknown brackets stay text.
+        assert_eq!(bib_title("<em>open a</sup> b"), r"\emph{open a b}");
+        assert_eq!(
+            bib_title("Prune <fast>"),
+            r"Prune \textless{}fast\textgreater{}"
+        );
+    }
+
+    #[test]
+    fn a_list_block_is_completed_from_the_record() {
+        let mut record = source(
+            "a",
+            Some("raecompressive"),
+            Some("@article{raecompressive,\n  title={Compressive Transformers},\n  author={Rae, Jack W}\n}"),
+        );
+        record.doi = Some("10.1/x".into());
+        record.arxiv = Some("1911.05507".into());
+        let entry = source_entry("raecompressive", &record);
+        assert_eq!(
+            entry,
+            "@article{raecompressive,\n  title={Compressive Transformers},\n  author={Rae, Jack W},\n  year = {2023},\n  doi = {10.1/x},\n  eprint = {1911.05507},\n  archiveprefix = {arXiv},\n}\n"
+        );
+        // Fields the block has are never replaced, whatever the record says.
+        let own = source(
+            "a",
+            Some("k"),
+            Some("@inproceedings{k, title={T}, year={2020}, doi={10.9/own}}"),
+        );
+        let entry = source_entry("k", &own);
+        assert_eq!(
+            entry,
+            "@inproceedings{k, title={T}, year={2020}, doi={10.9/own}}\n"
+        );
+        let dated = source(
+            "a",
+            Some("k"),
+            Some("@online{k, title={T}, date={2020-01}}"),
+        );
+        assert!(!source_entry("k", &dated).contains("year"));
     }
 }

@@ -31,6 +31,13 @@ pub fn dot(text: &str) -> String {
     out
 }
 
+/// Text inside a Graphviz HTML-like label (`label=<...>`): the XML rules of [`xml`], since
+/// Graphviz reads these labels with an XML parser, and a backslash doubled: Graphviz 2.43 still
+/// expands `\N` (the node's name) and `\G` in HTML text, and `&#92;` does not stop it.
+pub fn dot_html(text: &str) -> String {
+    xml(text).replace('\\', "\\\\")
+}
+
 /// Whether XML 1.0 allows `c` at all (its `Char` production); the others cannot even be written as
 /// character references, so they are removed.
 fn xml_char_allowed(c: char) -> bool {
@@ -203,6 +210,14 @@ pub fn base64(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dot_html_keeps_backslashes_and_markup_literal() {
+        assert_eq!(
+            dot_html("a\\N <b> & \"q\""),
+            "a\\\\N &lt;b&gt; &amp; &quot;q&quot;"
+        );
+    }
 
     #[test]
     fn base64_matches_rfc_4648_vectors() {

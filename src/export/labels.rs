@@ -78,6 +78,59 @@ pub fn truncate(text: &str, max_chars: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
+/// `text` ([`one_line`]) broken at spaces into at most `max_lines` lines of at most
+/// `line_chars` characters each (at least 2 and 1); a word longer than a line is cut, and when
+/// text is left over the last line ends with `…`. Empty text gives no lines.
+pub fn wrap(text: &str, line_chars: usize, max_lines: usize) -> Vec<String> {
+    let (line_chars, max_lines) = (line_chars.max(2), max_lines.max(1));
+    let text = one_line(text);
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut cut = false;
+    'words: for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let mut word = word.to_string();
+        loop {
+            let needed =
+                current.chars().count() + usize::from(!current.is_empty()) + word.chars().count();
+            if needed <= line_chars {
+                if !current.is_empty() {
+                    current.push(' ');
+                }
+                current.push_str(&word);
+                continue 'words;
+            }
+            if current.is_empty() {
+                // A word longer than a line: its head on this line, the rest goes on.
+                current = word.chars().take(line_chars).collect();
+                word = word.chars().skip(line_chars).collect();
+            }
+            lines.push(std::mem::take(&mut current));
+            if lines.len() == max_lines {
+                cut = true;
+                break 'words;
+            }
+        }
+    }
+    if !current.is_empty() {
+        if lines.len() < max_lines {
+            lines.push(current);
+        } else {
+            cut = true;
+        }
+    }
+    if cut {
+        if let Some(last) = lines.last_mut() {
+            if last.chars().count() < line_chars {
+                last.push('…');
+            } else {
+                // The trailing space lets [`truncate`] keep the line's last whole word.
+                *last = truncate(&format!("{last} "), line_chars);
+            }
+        }
+    }
+    lines
+}
+
 /// The label of a paper in graphs and tables: [`paper_name`], a name from the title cut to 28
 /// characters (an abbreviation is the catalogue's own choice and stays whole).
 pub fn paper_label(abbreviation: Option<&str>, title: &str) -> String {
@@ -218,6 +271,30 @@ mod tests {
         );
         assert_eq!(short_title("Short\ntitle", 28), "Short title");
         assert_eq!(short_title("漢字漢字漢字漢字漢字", 5), "漢字漢字…");
+    }
+
+    #[test]
+    fn titles_wrap_at_word_boundaries() {
+        assert_eq!(
+            wrap("Recent token reduction study 7", 22, 3),
+            vec!["Recent token reduction", "study 7"]
+        );
+        assert_eq!(wrap("short", 22, 3), vec!["short"]);
+        assert!(wrap(" \n", 22, 3).is_empty());
+        assert_eq!(
+            wrap("one two three four five six", 9, 2),
+            vec!["one two", "three…"]
+        );
+        assert_eq!(
+            wrap("Supercalifragilistic x", 8, 3),
+            vec!["Supercal", "ifragili", "stic x"]
+        );
+        // Every line fits, the ellipsis included.
+        for lines in [wrap("aaaa bbbb cccc dddd", 9, 1), wrap("abcdefghij", 4, 2)] {
+            assert!(lines.iter().all(|l| l.chars().count() <= 9), "{lines:?}");
+            assert!(lines.last().unwrap().ends_with('…'), "{lines:?}");
+        }
+        assert_eq!(wrap("abcdefghij", 4, 2), vec!["abcd", "efg…"]);
     }
 
     #[test]

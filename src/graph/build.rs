@@ -324,9 +324,9 @@ fn node_data(paper_id: String, source: Source, corpus: &Corpus) -> PaperNode {
         Source::Record(r) => {
             let record = &corpus.records[r as usize];
             node.external_ids = external_ids(&record.external_ids);
-            node.title = record.title.clone().unwrap_or_default();
+            node.title = clean_title(record.title.as_deref());
             node.year = record.year;
-            node.venue = record.venue.clone().filter(|v| !v.trim().is_empty());
+            node.venue = clean_venue(record.venue.as_deref());
             node.authors = record
                 .authors
                 .iter()
@@ -350,14 +350,10 @@ fn node_data(paper_id: String, source: Source, corpus: &Corpus) -> PaperNode {
             let link: Option<&Link> = list.as_ref().and_then(|l| l.get(index as usize));
             if let Some(link) = link {
                 node.external_ids = external_ids(&link.external_ids);
-                node.title = link.title.clone().unwrap_or_default();
+                node.title = clean_title(link.title.as_deref());
                 node.year = link.year;
                 node.citation_count = link.citation_count;
-                node.venue = link
-                    .venue
-                    .as_deref()
-                    .filter(|v| !v.trim().is_empty())
-                    .map(str::to_string);
+                node.venue = clean_venue(link.venue.as_deref());
                 node.authors = link.authors.iter().filter_map(|a| a.name.clone()).collect();
             }
         }
@@ -372,6 +368,20 @@ fn node_data(paper_id: String, source: Source, corpus: &Corpus) -> PaperNode {
 
 /// The node data of compact metadata, as [`node_data`] takes it from a full record (a link's
 /// metadata has no venue, authors or reference count).
+/// A record's venue as text: Semantic Scholar passes on markup from its sources (the trial found
+/// "ICLR 2023<br>" in papers.csv and the report's card), so tags are dropped and entities decoded
+/// ([`crate::text::strip_html`]); empty is none.
+fn clean_venue(venue: Option<&str>) -> Option<String> {
+    venue.map(crate::text::strip_html).filter(|v| !v.is_empty())
+}
+
+/// A record's title as text, for the tables, figures and report: "F<sup>3</sup>-Pruning" reads
+/// "F3-Pruning" ([`crate::text::strip_html`]). The BibTeX export reads the records' own titles
+/// and writes the markup as LaTeX.
+fn clean_title(title: Option<&str>) -> String {
+    title.map(crate::text::strip_html).unwrap_or_default()
+}
+
 fn describe(node: &mut PaperNode, meta: PaperMetadata<'_>) {
     node.external_ids = meta
         .external_ids
@@ -379,12 +389,9 @@ fn describe(node: &mut PaperNode, meta: PaperMetadata<'_>) {
         .filter(|(_, value)| !value.is_empty())
         .map(|(name, value)| (name.to_string(), value.to_string()))
         .collect();
-    node.title = meta.title.unwrap_or_default().to_string();
+    node.title = clean_title(meta.title);
     node.year = meta.year;
-    node.venue = meta
-        .venue
-        .filter(|v| !v.trim().is_empty())
-        .map(str::to_string);
+    node.venue = clean_venue(meta.venue);
     node.authors = meta.authors.iter().map(|a| a.to_string()).collect();
     node.citation_count = meta.citation_count;
     node.reference_count = meta.reference_count;
@@ -674,7 +681,7 @@ mod tests {
             "w",
             vec![
                 Link {
-                    title: Some("Linked v".into()),
+                    title: Some("Linked <i>v</i>".into()),
                     year: Some(2001),
                     citation_count: Some(5),
                     external_ids: [("ArXiv".to_string(), serde_json::json!("2101.1"))].into(),
@@ -686,7 +693,7 @@ mod tests {
             ],
             vec![link(Some("z"), false, &["methodology"])],
         ));
-        full.records[2].venue = Some("Venue".into());
+        full.records[2].venue = Some("Venue<br>".into());
         full.records[2].authors = vec![crate::records::Author {
             author_id: None,
             name: Some("Ann".into()),

@@ -188,3 +188,80 @@ fn bib_files_parse_and_tables_cite_their_keys() {
         );
     }
 }
+
+/// Titles from Semantic Scholar with inline HTML become LaTeX (the trial found
+/// `F\textless{}sup\textgreater{}3...` in references.bib), and a list block without a year gets
+/// the record's (the trial's `raecompressive`), read back with nom-bibtex.
+#[test]
+fn html_in_titles_becomes_latex_and_list_blocks_get_the_record_year() {
+    use citegraph::analysis::BibSource;
+    let mut analysis = sample_analysis();
+    analysis.bibliography.push(BibSource {
+        key: "arxiv:2312.00001".into(),
+        title: "F<sup>3</sup>-Pruning: x<sub>i</sub> &amp; <i>Deep</i> <b>Bold</b><br>end".into(),
+        authors: vec!["Ann Author".into()],
+        venue: Some("ICLR 2023<br>".into()),
+        year: Some(2023),
+        ..Default::default()
+    });
+    analysis.bibliography.push(BibSource {
+        key: "arxiv:1911.05507".into(),
+        bibtex_key: Some("raecompressive".into()),
+        bibtex: Some(
+            "@article{raecompressive,\n  title={Compressive Transformers for Long-Range Sequence Modelling},\n  author={Rae, Jack W and Potapenko, Anna},\n  journal={arXiv preprint arXiv:1911.05507}\n}"
+                .into(),
+        ),
+        title: "Compressive Transformers".into(),
+        year: Some(2019),
+        arxiv: Some("1911.05507".into()),
+        ..Default::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    render(&analysis, &options("year"), dir.path()).unwrap();
+    let references = std::fs::read_to_string(dir.path().join("references.bib")).unwrap();
+    assert!(
+        !references.contains(r"\textless{}sup"),
+        "markup escaped as text"
+    );
+    assert!(
+        !references.contains(r"\textless{}br"),
+        "markup escaped as text"
+    );
+    let parsed = parse("references.bib", &references);
+    let tags_of = |key: &str| {
+        parsed
+            .bibliographies()
+            .iter()
+            .find(|e| e.citation_key() == key)
+            .unwrap_or_else(|| panic!("{key} not in references.bib"))
+            .tags()
+            .clone()
+    };
+    let built = parsed
+        .bibliographies()
+        .iter()
+        .find(|e| {
+            e.tags().get("title").is_some_and(|t| t.contains("Pruning"))
+                && e.tags().get("author").is_some_and(|a| a.contains("Ann"))
+        })
+        .expect("the built entry")
+        .tags()
+        .clone();
+    let title = &built["title"];
+    assert!(
+        title.contains(r"F\textsuperscript{3}-Pruning:")
+            && title.contains(r"x\textsubscript{i}")
+            && title.contains(r"\& \emph{Deep} \textbf{Bold} end"),
+        "{title}"
+    );
+    assert!(braces_balanced(title), "{title}");
+    assert_eq!(built["booktitle"], "ICLR 2023");
+    let rae = tags_of("raecompressive");
+    assert_eq!(rae.get("year").map(String::as_str), Some("2019"));
+    assert_eq!(rae.get("eprint").map(String::as_str), Some("1911.05507"));
+    assert!(
+        rae["title"].starts_with("Compressive Transformers for Long-Range"),
+        "the list's own title stays: {}",
+        rae["title"]
+    );
+}

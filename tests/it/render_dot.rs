@@ -42,7 +42,7 @@ fn dot_renders_the_realistic_graph_in_both_layouts() {
         let text = std::fs::read_to_string(&file).unwrap();
         let nodes = text
             .lines()
-            .filter(|l| l.trim_start().starts_with("\"paper:") && l.contains("\" [label=\""))
+            .filter(|l| l.trim_start().starts_with("\"paper:") && l.contains("\" [label="))
             .count();
         assert_eq!(
             nodes,
@@ -85,9 +85,15 @@ fn dot_accepts_any_title_and_id() {
             svg.contains("Ünïcödé Tökens 漢字 🚀"),
             "{layout}: unicode survives"
         );
+        // Wrapped over two lines; `\N` stays literal, not dot's node name.
         assert!(
-            svg.contains(r#"He said &quot;hello&quot; \ back\slash \N"#),
+            svg.contains(r#">He said &quot;hello&quot; \</text>"#),
             "{layout}"
+        );
+        assert!(svg.contains(r#">back\slash \N \l \G</text>"#), "{layout}");
+        assert!(
+            svg.contains(r#"xlink:title="He said &quot;hello&quot; \ back\slash \N \l \G ("#),
+            "{layout}: the tooltip too"
         );
     }
 }
@@ -242,7 +248,7 @@ fn default_dot_holds_the_influential_core_and_draws_landscape() {
     let text = std::fs::read_to_string(&file).unwrap();
     let node_lines: Vec<&str> = text
         .lines()
-        .filter(|l| l.trim_start().starts_with("\"paper:") && l.contains("\" [label=\""))
+        .filter(|l| l.trim_start().starts_with("\"paper:") && l.contains("\" [label="))
         .collect();
     assert!(
         (90..=100).contains(&node_lines.len()),
@@ -371,5 +377,124 @@ fn community_boxes_say_what_clusters_csv_says() {
     assert!(
         box_label.contains("of its 999 papers drawn, mostly Token Merging"),
         "{box_label}"
+    );
+}
+
+/// WCAG 2 relative luminance of `#rrggbb` (written out here, apart from the crate's palette).
+fn luminance(hex: &str) -> f64 {
+    let hex = hex.trim_start_matches('#');
+    assert_eq!(hex.len(), 6, "colour {hex}");
+    let channel = |i: usize| {
+        let v = f64::from(u8::from_str_radix(&hex[i..i + 2], 16).unwrap()) / 255.0;
+        if v <= 0.03928 {
+            v / 12.92
+        } else {
+            ((v + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * channel(0) + 0.7152 * channel(2) + 0.0722 * channel(4)
+}
+
+fn contrast(a: &str, b: &str) -> f64 {
+    let (x, y) = (luminance(a), luminance(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+/// The value of `name="..."` in `text` after `from`.
+fn quoted_after<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+    let at = text.find(&format!("{name}=\""))? + name.len() + 2;
+    let end = at + text[at..].find('"')?;
+    Some(&text[at..end])
+}
+
+/// One drawn paper: its label's text and every (text colour, fill right behind the text) pair.
+struct DrawnLabel {
+    text: String,
+    pairs: Vec<(String, String)>,
+}
+
+/// Reads the paper nodes of a graph.dot: plain labels (`label="..."` with `fillcolor` and
+/// `fontcolor`) and HTML-like tables (each `<TD BGCOLOR=...>` holding a `<FONT COLOR=...>`).
+fn drawn_labels(dot_text: &str) -> Vec<DrawnLabel> {
+    let mut drawn = Vec::new();
+    for line in dot_text.lines().map(str::trim) {
+        if !line.starts_with("\"paper:") || line.contains(" -> ") {
+            continue;
+        }
+        assert!(!line.contains("striped"), "a striped fill: {line}");
+        if let Some(html) = line.split("label=<").nth(1) {
+            let html = &html[..html.find("</TABLE>>").expect("closed table")];
+            let mut pairs = Vec::new();
+            let mut text = String::new();
+            // Text only inside a <FONT> inside a cell: the cell's fill is the text's background.
+            for cell in html.split("<TD").skip(1) {
+                let cell = &cell[..cell.find("</TD>").expect("closed cell")];
+                let fill = quoted_after(cell, "BGCOLOR");
+                let inner = &cell[cell.find('>').unwrap() + 1..];
+                if inner.is_empty() {
+                    continue;
+                }
+                let font = quoted_after(inner, "COLOR").expect("text has an explicit colour");
+                let fill = fill.expect("text sits on an explicit fill");
+                pairs.push((font.to_string(), fill.to_string()));
+                let words = &inner[inner.find('>').unwrap() + 1..inner.rfind("</FONT>").unwrap()];
+                text.push_str(&words.replace("<BR/>", "\n"));
+            }
+            assert!(!pairs.is_empty(), "no text: {line}");
+            drawn.push(DrawnLabel { text, pairs });
+        } else {
+            let text = quoted_after(line, "label").expect("a label").to_string();
+            let fill = quoted_after(line, "fillcolor").expect("filled");
+            let font = quoted_after(line, "fontcolor").expect("explicit text colour");
+            assert!(!fill.contains(':'), "one fill colour: {line}");
+            drawn.push(DrawnLabel {
+                text,
+                pairs: vec![(font.to_string(), fill.to_string())],
+            });
+        }
+    }
+    drawn
+}
+
+/// The world's default graph.dot: every label's text contrasts with the one fill behind it by
+/// at least WCAG's 4.5:1 (the trial read black on dark blue and white on yellow stripes), no two
+/// papers read alike (five "Recent token reduction…" did), and Graphviz draws it landscape.
+#[test]
+fn world_graph_dot_labels_are_legible_and_distinct() {
+    let dir = tempfile::tempdir().unwrap();
+    let analysis = crate::analyze_support::analyze_world(dir.path(), &[]);
+    let text = dot::to_dot(&analysis, &options("year"), &Palette::new(&analysis));
+    let drawn = drawn_labels(&text);
+    assert!(drawn.len() >= 90, "{} papers drawn", drawn.len());
+    let several = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("\"paper:") && l.matches("<TD BGCOLOR").count() > 2)
+        .count();
+    assert!(several > 0, "the world has papers of several mechanisms");
+    for label in &drawn {
+        for (font, fill) in &label.pairs {
+            let ratio = contrast(font, fill);
+            assert!(
+                ratio >= 4.5,
+                "{:?}: text {font} on {fill} contrasts {ratio:.2}:1",
+                label.text
+            );
+        }
+    }
+    let mut seen = std::collections::HashSet::new();
+    for label in &drawn {
+        assert!(
+            seen.insert(label.text.clone()),
+            "two papers are labelled {:?}",
+            label.text
+        );
+    }
+    let file = dir.path().join("graph.dot");
+    std::fs::write(&file, &text).unwrap();
+    let svg = dot_to_svg(&file);
+    let (width, height) = svg_size(&svg);
+    assert!(
+        width >= height && width < 4.0 * height,
+        "drawing is {width} x {height} pt"
     );
 }
