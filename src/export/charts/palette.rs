@@ -263,6 +263,14 @@ pub(crate) fn darker(c: Rgb, amount: f64) -> Rgb {
     (f(c.0), f(c.1), f(c.2))
 }
 
+/// A lighter tint (towards white by `amount`, 0..1): each channel moves that share of the way
+/// to 255.
+pub(crate) fn lighter(c: Rgb, amount: f64) -> Rgb {
+    let k = amount.clamp(0.0, 1.0);
+    let f = |v: u8| (f64::from(v) + (255.0 - f64::from(v)) * k).round() as u8;
+    (f(c.0), f(c.1), f(c.2))
+}
+
 /// ColorBrewer YlGnBu (9 classes): sequential, colour-blind safe, monotonic in lightness.
 const YLGNBU: [Rgb; 9] = [
     (0xFF, 0xFF, 0xD9),
