@@ -485,9 +485,10 @@ pub struct RenderArgs {
     /// Figure formats.
     #[arg(long, value_enum, default_values_t = [FormatArg::Svg, FormatArg::Png, FormatArg::Pdf], value_delimiter = ',')]
     pub format: Vec<FormatArg>,
-    /// Figure width in pixels at 300 dpi (1050 = 3.5 in, one column of a two-column paper).
+    /// Figure width in pixels at 300 dpi, 600-20000 (1050 = 3.5 in, one column of a two-column
+    /// paper; below 600 = 2 in, 7.5 pt labels have no room).
     #[arg(long, default_value_t = RenderOptions::default().width, value_name = "PX",
-          value_parser = clap::value_parser!(u32).range(200..=20_000))]
+          value_parser = clap::value_parser!(u32).range(600..=20_000))]
     pub width: u32,
     /// Add the top N missing papers to graph.dot as dashed nodes.
     #[arg(long, default_value_t = RenderOptions::default().with_missing, value_name = "N")]
@@ -817,11 +818,14 @@ mod tests {
             &["run", "--scope", "some"],
             &["render", "--dot-layout", "spiral"],
             &["render", "--width", "10"],
+            // Below 2 in, labels at 7.5 pt have no room (the figures' tests start at 600).
+            &["render", "--width", "599"],
         ] {
             let mut argv = vec!["citegraph"];
             argv.extend_from_slice(args);
             assert!(Cli::try_parse_args(argv).is_err(), "{args:?} was accepted");
         }
+        assert_eq!(settings(&["render", "--width", "600"]).render.width, 600);
         let render = settings(&["render", "--figures", "communities,missing"]);
         assert_eq!(render.render.figures, ["communities", "missing"]);
         let render = settings(&["render", "--hide-unspecified", "--today", "2026-03-01"]);

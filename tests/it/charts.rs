@@ -996,20 +996,60 @@ fn the_current_year_is_marked_partial_only_when_it_has_papers() {
             .2
             .contains(&format!("{year} (to date"))
     };
-    // Today in the last year with papers: that bar is partial, lighter, and says so.
+    // White stripes over the bar: the partial year keeps its colours (a lightened blue read
+    // as another mechanism's cyan) and is told apart by white diagonal strokes.
+    let stripes = |figure: &Figure| {
+        let raw = figure.svg.as_deref().unwrap();
+        let doc = roxmltree::Document::parse(raw).unwrap();
+        doc.descendants()
+            .filter(|n| n.has_tag_name("polyline"))
+            .filter(|n| n.attribute("stroke") == Some("#FFFFFF"))
+            .filter(|n| {
+                let points: Vec<f64> = n
+                    .attribute("points")
+                    .unwrap_or("")
+                    .split([' ', ','])
+                    .filter_map(|v| v.parse().ok())
+                    .collect();
+                // Diagonal: both coordinates change.
+                points.len() == 4 && points[0] != points[2] && points[1] != points[3]
+            })
+            .count()
+    };
+    // Today in the last year with papers: that bar is partial, striped, and says so.
     let partial = draw(on(last, 6, 15));
     assert!(marked(&partial, last), "no partial-year note");
     assert!(partial.caption.contains("15 Jun"), "{}", partial.caption);
-    // Its bar is drawn in lighter colours: the first mechanism's colour appears lighter.
-    let (r, g, b) = Palette::new(&analysis).color_of(&analysis.mechanisms[0].name);
-    let light = |v: u8| (f64::from(v) + (255.0 - f64::from(v)) * 0.55).round() as u8;
-    let lighter = format!("#{:02X}{:02X}{:02X}", light(r), light(g), light(b));
-    assert!(partial.svg.as_deref().unwrap().contains(&lighter));
+    assert!(partial.caption.contains("striped"), "{}", partial.caption);
+    let words = read_svg(partial.svg.as_deref().unwrap()).2;
+    assert!(
+        words.contains(&format!("{last} to date")),
+        "no legend entry"
+    );
+    assert!(stripes(&partial) >= 3, "no stripes over the partial bar");
+    // Its colours are those of every other bar: no tint of a mechanism's colour is drawn.
+    let fills = |figure: &Figure| -> std::collections::BTreeSet<String> {
+        let raw = figure.svg.as_deref().unwrap();
+        let doc = roxmltree::Document::parse(raw).unwrap();
+        doc.descendants()
+            .filter(|n| n.has_tag_name("rect"))
+            .filter_map(|n| n.attribute("fill").map(str::to_string))
+            .collect()
+    };
     // A year later the last year is complete and the new one has no papers: no marker.
     let complete = draw(on(last + 1, 1, 10));
     assert!(!marked(&complete, last) && !marked(&complete, last + 1));
-    assert!(!complete.svg.as_deref().unwrap().contains(&lighter));
+    assert_eq!(stripes(&complete), 0);
     assert!(!complete.caption.contains("to date"));
+    // The only new fills are the legend key's gray ("YEAR to date") and the dark outline.
+    let new: Vec<String> = fills(&partial)
+        .difference(&fills(&complete))
+        .cloned()
+        .collect();
+    assert!(
+        new.iter().all(|f| f == "#666666" || f == "#1A1A1A"),
+        "{new:?}"
+    );
 }
 
 #[test]

@@ -399,14 +399,21 @@ fn legends_go_beside_the_plot_when_wide_and_never_at_the_labels_cost() {
         }
     }
 
-    // A list of bars keeps its legend below when beside it the labels would be cut.
+    // A list of bars keeps its legend below when beside it the labels would be cut. (A
+    // community's whole name may end with "…" itself: its papers' names are shortened.)
+    let whole_names: std::collections::HashSet<String> = analysis
+        .papers
+        .iter()
+        .map(|p| citegraph::export::labels::community_name(&analysis, p.community))
+        .collect();
+    let cut_by_figure = |t: &Text| t.text.ends_with('…') && !whole_names.contains(&t.text);
     for name in ["top-influential", "missing", "communities"] {
         let figure = draw(&analysis, name, 2100, false);
         let all = texts(&figure);
-        let cut = all.iter().filter(|t| t.text.ends_with('…')).count();
+        let cut = all.iter().filter(|t| cut_by_figure(t)).count();
         let narrow_cut = texts(&draw(&analysis, name, 1050, false))
             .iter()
-            .filter(|t| t.text.ends_with('…'))
+            .filter(|t| cut_by_figure(t))
             .count();
         assert!(
             cut <= narrow_cut,
@@ -474,22 +481,87 @@ fn community_names_take_two_lines_rather_than_lose_their_papers() {
     assert!(ids.len() >= 3);
     let figure = draw(&analysis, "communities", 1050, false);
     let all = texts(&figure);
-    for id in ids.iter().take(9) {
+    // The nine communities holding the most catalogue papers, then the rest merged.
+    let shown: Vec<u32> = ids
+        .iter()
+        .copied()
+        .filter(|id| {
+            all.iter()
+                .any(|t| t.text == format!("C{id}: adaptive kv; eviction {id}"))
+        })
+        .collect();
+    assert_eq!(shown.len(), 9, "{all:?}");
+    for id in &shown {
         let terms = format!("C{id}: adaptive kv; eviction {id}");
-        let at = all
-            .iter()
-            .position(|t| t.text == terms)
-            .unwrap_or_else(|| panic!("no first line {terms:?} in {all:?}"));
-        // The papers and the count on the next line, right under it.
+        let at = all.iter().position(|t| t.text == terms).unwrap();
+        // The papers on the next line, right under it (the counts follow the bars).
         let next = &all[at + 1];
-        assert!(
-            next.text.starts_with("(Dynamic Pooling) ("),
-            "{:?}",
-            next.text
-        );
+        assert_eq!(next.text, "(Dynamic Pooling)");
         assert!(next.y > all[at].y && (next.x - all[at].x).abs() < 0.5);
     }
     assert!(!all.iter().any(|t| t.text.contains('…')), "{all:?}");
+}
+
+/// Fig. 6 orders its rows by what its bars show: the catalogue papers of each community ("n of
+/// N" after the bar, N its papers in the whole graph), most first, the merged rest last; the
+/// community numbered by whole-graph size does not decide the order.
+#[test]
+fn communities_are_ordered_by_the_catalogue_papers_their_bars_show() {
+    let mut analysis = sample_analysis();
+    // Community 0 the largest in the graph but holding the fewest catalogue papers.
+    let ids: std::collections::BTreeSet<u32> =
+        analysis.papers.iter().map(|p| p.community).collect();
+    let last = *ids.iter().max().unwrap();
+    let mut moved = 0;
+    for paper in analysis.papers.iter_mut().filter(|p| p.in_catalog) {
+        if paper.community == 0 {
+            moved += 1;
+            if moved > 2 {
+                paper.community = last;
+            }
+        }
+    }
+    // Every community's size in the whole graph, community 0 the largest by far.
+    analysis.clusters = ids
+        .iter()
+        .map(|&id| citegraph::analysis::Cluster {
+            community: id,
+            size: if id == 0 { 5_000 } else { 400 - id as usize },
+            ..Default::default()
+        })
+        .collect();
+    for width in [1050, 2100] {
+        let all = texts(&draw(&analysis, "communities", width, false));
+        let counts: Vec<(usize, usize)> = all
+            .iter()
+            .filter_map(|t| {
+                let (n, total) = t.text.split_once(" of ")?;
+                Some((n.parse().ok()?, total.replace(',', "").parse().ok()?))
+            })
+            .collect();
+        assert!(counts.len() >= 5, "{width}: {all:?}");
+        // The merged rest (at one column) is last whatever its count.
+        let named = if width == 1050 {
+            &counts[..counts.len() - 1]
+        } else {
+            &counts[..]
+        };
+        assert!(
+            named.windows(2).all(|w| w[0].0 >= w[1].0),
+            "{width}: rows not by catalogue papers: {counts:?}"
+        );
+        assert!(counts.iter().all(|&(n, total)| n <= total), "{counts:?}");
+        // C0, the largest in the graph with 2 catalogue papers, comes last: at one column it
+        // is among the smaller communities merged into the last bar; at two columns every
+        // community has a row, C0's the last, with its size in the graph as N.
+        let c0 = all.iter().any(|t| t.text.starts_with("C0:"));
+        if width == 1050 {
+            assert!(!c0, "{all:?}");
+        } else {
+            assert!(c0, "{all:?}");
+            assert_eq!(counts.last(), Some(&(2, 5_000)), "{counts:?}");
+        }
+    }
 }
 
 /// Titles whose first word alone says nothing: Fig. 4 once cut them to "Deformable…".
@@ -783,4 +855,264 @@ fn lineage_cuts_a_long_empty_stretch_of_years_and_marks_it() {
         .next()
         .expect("a 2016 tick");
     assert!(axis_breaks(&figure, axis_y).is_empty());
+}
+
+/// A text of an SVG figure with what it takes to know its extent.
+#[derive(Debug)]
+struct Placed {
+    text: String,
+    x: f64,
+    y: f64,
+    font_size: f64,
+    bold: bool,
+    anchor: String,
+    /// Drawn reading bottom to top (`rotate(270 ...)`).
+    vertical: bool,
+}
+
+fn placed_texts(figure: &Figure) -> (f64, f64, Vec<Placed>) {
+    let raw = figure.svg.as_deref().unwrap();
+    let doc = roxmltree::Document::parse(raw).unwrap();
+    let root = doc.root_element();
+    let view_box: Vec<f64> = root
+        .attribute("viewBox")
+        .unwrap()
+        .split(' ')
+        .map(|v| v.parse().unwrap())
+        .collect();
+    let texts = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| Placed {
+            text: n.text().unwrap_or("").trim().to_string(),
+            x: n.attribute("x").unwrap().parse().unwrap(),
+            y: n.attribute("y").unwrap().parse().unwrap(),
+            font_size: n.attribute("font-size").unwrap().parse().unwrap(),
+            bold: n.attribute("font-weight") == Some("bold"),
+            anchor: n.attribute("text-anchor").unwrap_or("start").to_string(),
+            vertical: n
+                .attribute("transform")
+                .is_some_and(|t| t.starts_with("rotate(270")),
+        })
+        .collect();
+    (view_box[2], view_box[3], texts)
+}
+
+/// The words of every string in `value` (a JSON tree), as a cut label's last word must be one.
+fn words_of_json(value: &serde_json::Value, words: &mut std::collections::HashSet<String>) {
+    match value {
+        serde_json::Value::String(s) => add_words(s, words),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| words_of_json(v, words)),
+        serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| {
+            add_words(k, words);
+            words_of_json(v, words)
+        }),
+        _ => {}
+    }
+}
+
+fn bare(word: &str) -> &str {
+    word.trim_matches(|c: char| "()[]{},:;.\"'“”«»".contains(c))
+}
+
+fn add_words(text: &str, words: &mut std::collections::HashSet<String>) {
+    for word in text.split_whitespace() {
+        words.insert(bare(word).to_lowercase());
+        // Lines break after a hyphen too: each part of a hyphenated word ends a line.
+        let parts: Vec<&str> = word.split('-').collect();
+        for i in 0..parts.len() {
+            for j in i + 1..=parts.len() {
+                words.insert(bare(&parts[i..j].join("-")).to_lowercase());
+            }
+        }
+    }
+}
+
+/// Every figure, from the narrowest width `--width` accepts to two columns, on the sample (long
+/// titles, close scores) and on the world snapshot: no text runs past the canvas, and a label
+/// cut with `…` ends after a whole word (its last word is a word of the analysis or of the
+/// figure's uncut texts, not "Compres…").
+#[test]
+fn at_every_width_text_stays_inside_and_cuts_fall_between_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let world = crate::analyze_support::analyze_world(dir.path(), &[]);
+    for (name, analysis) in [("sample", sample_with_close_scores()), ("world", world)] {
+        let mut vocabulary = std::collections::HashSet::new();
+        words_of_json(&serde_json::to_value(&analysis).unwrap(), &mut vocabulary);
+        let mut drawn = Vec::new();
+        for width in [600, 800, 1050, 2100] {
+            let options = RenderOptions {
+                figures: vec!["all".to_string()],
+                format: vec!["svg".to_string()],
+                width,
+                ..RenderOptions::default()
+            };
+            let figures =
+                charts::draw_figures(&analysis, &options, &Palette::new(&analysis)).unwrap();
+            for figure in figures {
+                add_words(&figure.caption, &mut vocabulary);
+                add_words(&figure.title, &mut vocabulary);
+                let (w, h, texts) = placed_texts(&figure);
+                assert_eq!(w, f64::from(width));
+                for t in texts.iter().filter(|t| !t.text.contains('…')) {
+                    add_words(&t.text, &mut vocabulary);
+                }
+                drawn.push((width, figure.name, w, h, texts));
+            }
+        }
+        let mut faults = Vec::new();
+        let mut check = |ok: bool, fault: String| {
+            if !ok {
+                faults.push(fault);
+            }
+        };
+        for (width, figure, w, h, texts) in &drawn {
+            let at = format!("{name} {figure} at {width}");
+            for t in texts {
+                let length = charts::svg_text_width(&t.text, t.font_size, t.bold);
+                let (start, end) = match t.anchor.as_str() {
+                    "middle" => (-length / 2.0, length / 2.0),
+                    "end" => (-length, 0.0),
+                    _ => (0.0, length),
+                };
+                let tolerance = 1.0;
+                if t.vertical {
+                    // Reading upwards: the text's start is at the bottom.
+                    let (top, bottom) = (t.y - end, t.y - start);
+                    check(
+                        top >= -tolerance && bottom <= h + tolerance,
+                        format!(
+                            "{at}: {:?} runs from y {top:.0} to {bottom:.0} of {h}",
+                            t.text
+                        ),
+                    );
+                } else {
+                    let (left, right) = (t.x + start, t.x + end);
+                    check(
+                        left >= -tolerance && right <= w + tolerance,
+                        format!(
+                            "{at}: {:?} runs from x {left:.0} to {right:.0} of {w}",
+                            t.text
+                        ),
+                    );
+                    check(
+                        t.y >= -tolerance && t.y + t.font_size * 0.76 <= h + tolerance,
+                        format!("{at}: {:?} at y {} of {h}", t.text, t.y),
+                    );
+                }
+                if let Some((stem, _)) = t.text.split_once('…') {
+                    let stem = stem.trim_end();
+                    check(
+                        !stem.is_empty(),
+                        format!("{at}: a label cut to nothing: {:?}", t.text),
+                    );
+                    if stem.ends_with('-') {
+                        continue;
+                    }
+                    let last = stem.split_whitespace().last().unwrap_or(stem);
+                    check(
+                        vocabulary.contains(&bare(last).to_lowercase()),
+                        format!(
+                            "{at}: {:?} ends mid-word ({last:?} is no word of the analysis)",
+                            t.text
+                        ),
+                    );
+                }
+            }
+        }
+        // No two texts on one line overlap (tick labels crowding, a column over a name).
+        for (width, figure, _, _, texts) in &drawn {
+            let spans: Vec<(f64, f64, f64, &str)> = texts
+                .iter()
+                .filter(|t| !t.vertical && !t.text.is_empty())
+                .map(|t| {
+                    let length = charts::svg_text_width(&t.text, t.font_size, t.bold);
+                    let left = match t.anchor.as_str() {
+                        "middle" => t.x - length / 2.0,
+                        "end" => t.x - length,
+                        _ => t.x,
+                    };
+                    (t.y, left, left + length, t.text.as_str())
+                })
+                .collect();
+            for (i, a) in spans.iter().enumerate() {
+                for b in &spans[i + 1..] {
+                    let same_line = (a.0 - b.0).abs() < 1.0;
+                    let overlap = a.1 < b.2 - 1.0 && b.1 < a.2 - 1.0;
+                    if same_line && overlap {
+                        faults.push(format!(
+                            "{name} {figure} at {width}: {:?} and {:?} overlap",
+                            a.3, b.3
+                        ));
+                    }
+                }
+            }
+        }
+        assert!(
+            faults.is_empty(),
+            "{} faults:\n{}",
+            faults.len(),
+            faults.join("\n")
+        );
+    }
+}
+
+/// Fig. 5 says what its floor is: the papers no one in the graph cites tie on every part of the
+/// composite score, at one score, and the figure counts them in a note.
+#[test]
+fn influence_by_mechanism_names_its_floor_of_uncited_papers() {
+    let mut analysis = sample_analysis();
+    let n = analysis.influential.len();
+    let floor = 0.2;
+    let uncited: std::collections::HashSet<String> = analysis
+        .influential
+        .iter()
+        .step_by(3)
+        .map(|p| p.paper_id.clone())
+        .collect();
+    for paper in analysis.influential.iter_mut() {
+        if uncited.contains(&paper.paper_id) {
+            paper.score = floor;
+            paper.catalog_citations = 0;
+        } else if paper.score <= floor {
+            paper.score = floor + 0.1;
+        }
+    }
+    for paper in analysis.papers.iter_mut() {
+        if uncited.contains(&paper.paper_id) {
+            paper.in_degree = 0;
+            paper.catalog_citations = 0;
+        }
+    }
+    let figure = draw(&analysis, "influence-by-mechanism", 1050, false);
+    let words: String = texts(&figure)
+        .into_iter()
+        .map(|t| t.text)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let expected = format!(
+        "Floor 0.20: {} of the {n} papers, never cited in the graph,",
+        uncited.len()
+    );
+    assert!(words.contains(&expected), "{words}");
+    assert!(
+        figure.caption.contains("half their share"),
+        "{}",
+        figure.caption
+    );
+    // One of them cited after all: they still tie, but the figure no longer says why.
+    let cited = uncited.iter().next().unwrap();
+    for paper in analysis.papers.iter_mut().filter(|p| &p.paper_id == cited) {
+        paper.in_degree = 3;
+    }
+    let figure = draw(&analysis, "influence-by-mechanism", 1050, false);
+    let words: String = texts(&figure)
+        .into_iter()
+        .map(|t| t.text)
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        words.contains("Floor 0.20:") && !words.contains("never cited"),
+        "{words}"
+    );
 }

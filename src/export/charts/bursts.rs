@@ -98,7 +98,14 @@ impl Bursts {
         let x_end = strip_x0 - st.gap() - year_width / 2.0;
         let x_begin = x_end - year_width;
         let x_strength = x_begin - year_width / 2.0 - st.gap() - number_width / 2.0;
-        let label_width = x_strength - number_width / 2.0 - st.gap() - st.margin();
+        let beside = x_strength - number_width / 2.0 - st.gap() - st.margin();
+        // Too narrow a column for names (a narrow figure): each name on a line of its own
+        // above its numbers, as wide as the figure.
+        let label_width = if Self::stacked_for(beside, st) {
+            st.width - 2.0 * st.margin()
+        } else {
+            beside
+        };
         (
             label_width,
             x_strength,
@@ -111,6 +118,19 @@ impl Bursts {
 
     /// Each row's label, whole words on one line, or two when one does not hold it (the year
     /// kept whole), never cut inside a word.
+    /// Whether a name column `beside` pixels wide is too narrow, so that names go on lines of
+    /// their own above their numbers.
+    fn stacked_for(beside: f64, st: &Style) -> bool {
+        beside < st.px(300.0)
+    }
+
+    /// Whether the names go on lines of their own ([`Bursts::stacked_for`]): their room then
+    /// reaches past the numbers' columns.
+    fn stacked(&self, st: &Style) -> bool {
+        let (label_width, x_strength, ..) = self.columns(st);
+        label_width > x_strength
+    }
+
     fn labels(&self, st: &Style) -> Vec<Vec<String>> {
         let size = st.tick_size();
         let (width, ..) = self.columns(st);
@@ -137,11 +157,12 @@ impl Bursts {
 
     /// Height of each row: one row height, and a line more for a label on two lines.
     fn row_heights(&self, st: &Style) -> Vec<f64> {
+        let above = usize::from(self.stacked(st));
         self.labels(st)
             .iter()
             .map(|lines| {
                 Self::row_height(st)
-                    + line_height(st.tick_size()) * lines.len().saturating_sub(1) as f64
+                    + line_height(st.tick_size()) * (lines.len() + above).saturating_sub(1) as f64
             })
             .collect()
     }
@@ -191,7 +212,7 @@ impl Chart for Bursts {
         if self.rows.is_empty() {
             return empty_height(st);
         }
-        title_height(st)
+        title_height(st, &self.title())
             + Self::header_height(st)
             + self.row_heights(st).iter().sum::<f64>()
             + Self::legend().height(st)
@@ -222,14 +243,17 @@ impl Chart for Bursts {
             .bold()
             .align(HAlign::Center, VAlign::Top);
         let y_header = top;
-        c.text(
-            "Paper",
-            x_label,
-            y_header,
-            &TextSpec::new(small, MUTED)
-                .bold()
-                .align(HAlign::Left, VAlign::Top),
-        )?;
+        let stacked = self.stacked(st);
+        if !stacked {
+            c.text(
+                "Paper",
+                x_label,
+                y_header,
+                &TextSpec::new(small, MUTED)
+                    .bold()
+                    .align(HAlign::Left, VAlign::Top),
+            )?;
+        }
         c.text("Strength", x_strength, y_header, &header)?;
         c.text("Begin", x_begin, y_header, &header)?;
         c.text("End", x_end, y_header, &header)?;
@@ -250,7 +274,7 @@ impl Chart for Bursts {
             let y = row_top + height - Self::row_height(st) * 0.5;
             row_top += height;
             for (k, line) in lines.iter().enumerate() {
-                let up = (lines.len() - 1 - k) as f64 * lh;
+                let up = (lines.len() - 1 - k + usize::from(stacked)) as f64 * lh;
                 c.text(line, x_label, y - up, &text)?;
             }
             c.text(&format!("{:.2}", row.strength), x_strength, y, &centred)?;

@@ -173,7 +173,7 @@ impl Chart for CitationDistribution {
         if self.drawn().next().is_none() {
             return empty_height(st);
         }
-        title_height(st)
+        title_height(st, &self.title())
             + st.px(10.0)
             + Self::plot_height(st)
             + x_axis_height(st, true)

@@ -558,7 +558,7 @@ impl ClusterMap {
 
     /// The map's frame: the whole width at one column; beside the legend on a wide figure.
     fn plot_rect(st: &Style) -> Rect {
-        let top = title_height(st);
+        let top = title_height(st, TITLE);
         let x0 = st.margin();
         let x1 = if Self::side_legend(st) {
             st.width - st.margin() - Self::side_legend_width(st) - st.px(40.0)
@@ -1233,9 +1233,12 @@ fn layout(links: &[(usize, usize, f64)], linked: &[bool], group: &[u32]) -> Vec<
     positions
 }
 
+/// The map's title, which its frame is placed under.
+const TITLE: &str = "Cluster map (co-citation and coupling)";
+
 impl Chart for ClusterMap {
     fn title(&self) -> String {
-        "Cluster map (co-citation and coupling)".to_string()
+        TITLE.to_string()
     }
 
     fn caption(&self) -> String {

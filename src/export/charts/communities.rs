@@ -1,5 +1,7 @@
-//! Figure 6: detected communities against mechanisms. One bar per community (the largest ones),
-//! split into the shares of its catalogue papers' mechanisms.
+//! Figure 6: detected communities against mechanisms. One bar per community, as long as the
+//! number of catalogue papers in it and split by their mechanisms, the communities holding the
+//! most catalogue papers first; after each bar, that number of the community's papers in the
+//! whole graph ("73 of 751"), so what orders the rows is what the bars show.
 
 use std::collections::BTreeMap;
 
@@ -7,13 +9,13 @@ use anyhow::Result;
 
 use super::axis::{linear_ticks, Scale};
 use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
-use super::palette::{Palette, Rgb, AXIS, TEXT, WHITE};
+use super::palette::{Palette, Rgb, AXIS, MUTED, TEXT, WHITE};
 use super::parts::{
     draw_empty, draw_note, draw_title, draw_x_axis, empty_height, label_room, note_height,
     title_height, x_axis_height, AxisStyle, LegendBlock, LegendEntry, Rect,
 };
 use super::style::Style;
-use super::text::{fit_with_suffix, unspecified_hidden, unspecified_note, wrap_with_suffix};
+use super::text::{fit_text, unspecified_hidden, unspecified_note, wrap_words};
 use super::Chart;
 use crate::analysis::Analysis;
 use crate::export::labels::community_name;
@@ -28,10 +30,11 @@ const LABEL_SHARE: f64 = 0.46;
 
 struct Row {
     label: String,
-    /// The catalogue paper count, "(n)", kept whole when the label is cut.
+    /// Printed after the bar: "73 of 751", its catalogue papers of its papers in the graph.
     count: String,
-    /// Share of each mechanism group, summing to 1.
-    shares: Vec<f64>,
+    /// Catalogue papers of each mechanism group (a paper with k mechanisms counts 1/k towards
+    /// each), summing to the bar's length.
+    counts: Vec<f64>,
 }
 
 pub(super) struct Communities {
@@ -70,41 +73,51 @@ impl Communities {
             }
         }
         let communities = by_community.len();
-        // By community number, which is by size in the whole graph (0 is the largest), as the
-        // README and the tables number them.
-        let ranked: Vec<(u32, (usize, Vec<f64>))> = by_community.into_iter().collect();
+        let sizes: BTreeMap<u32, usize> = analysis
+            .clusters
+            .iter()
+            .map(|c| (c.community, c.size))
+            .collect();
+        // By catalogue papers, which the bars show; ties by size in the whole graph, then by
+        // number (0 is the largest in the graph). The citation map's cluster filter in the
+        // report uses the same order.
+        let mut ranked: Vec<(u32, (usize, Vec<f64>))> = by_community.into_iter().collect();
+        let size_of = |id: u32| sizes.get(&id).copied().unwrap_or(0);
+        ranked.sort_by(|(a, (na, _)), (b, (nb, _))| {
+            nb.cmp(na)
+                .then(size_of(*b).cmp(&size_of(*a)))
+                .then(a.cmp(b))
+        });
         let mut rows = Vec::new();
-        let mut rest = (0usize, vec![0.0; n_groups], 0usize);
+        let mut rest = (0usize, vec![0.0; n_groups], 0usize, 0usize);
         for (i, (id, (count, mechanisms))) in ranked.into_iter().enumerate() {
             if i < max_rows - 1 || communities <= max_rows {
-                rows.push((community_name(analysis, id), count, mechanisms));
+                let of = format!("{count} of {}", thousands(size_of(id).max(count)));
+                rows.push((community_name(analysis, id), of, mechanisms));
             } else {
                 rest.0 += count;
                 rest.2 += 1;
+                rest.3 += size_of(id).max(count);
                 for (g, v) in mechanisms.into_iter().enumerate() {
                     rest.1[g] += v;
                 }
             }
         }
         if rest.2 > 0 {
-            rows.push((format!("{} smaller communities", rest.2), rest.0, rest.1));
+            let of = format!("{} of {}", rest.0, thousands(rest.3));
+            rows.push((format!("{} smaller communities", rest.2), of, rest.1));
         }
         let mut used = vec![false; n_groups];
         let rows: Vec<Row> = rows
             .into_iter()
             .map(|(label, count, counts)| {
-                let total: f64 = counts.iter().sum();
-                let shares = counts
-                    .iter()
-                    .map(|c| if total > 0.0 { c / total } else { 0.0 })
-                    .collect::<Vec<f64>>();
-                for (g, s) in shares.iter().enumerate() {
-                    used[g] |= *s > 0.0;
+                for (g, c) in counts.iter().enumerate() {
+                    used[g] |= *c > 0.0;
                 }
                 Row {
                     label,
-                    count: format!("({count})"),
-                    shares,
+                    count,
+                    counts,
                 }
             })
             .collect();
@@ -120,7 +133,7 @@ impl Communities {
         let size = beside.tick_size();
         if rows
             .iter()
-            .any(|r| text_width(&format!("{} {}", r.label, r.count), size, false) > room)
+            .any(|r| text_width(&r.label, size, false) > room)
         {
             legend = legend.keep_below();
         }
@@ -138,7 +151,13 @@ impl Communities {
     }
 
     fn note(&self) -> String {
-        self.hidden.map(unspecified_note).unwrap_or_default()
+        let mut note =
+            "n of N: catalogue papers of the community's papers in the graph".to_string();
+        if let Some(hidden) = self.hidden {
+            note.push('\n');
+            note.push_str(&unspecified_note(hidden));
+        }
+        note
     }
 
     fn row_height(st: &Style) -> f64 {
@@ -151,37 +170,42 @@ impl Communities {
         let widest = self
             .rows
             .iter()
-            .map(|r| text_width(&format!("{} {}", r.label, r.count), size, false))
+            .map(|r| text_width(&r.label, size, false))
             .fold(0.0, f64::max);
         widest.min(label_room(st, LABEL_SHARE))
     }
 
-    /// Each row's name and count: on one line when it fits, else on two lines of whole words
-    /// when two hold it all, else one line cut at a whole name ([`fit_name_list`]).
+    /// Each row's name: on one line when it fits, else its terms on the first line and its
+    /// papers on the second when each fits, else over two (or, in a narrow figure, three)
+    /// lines of whole words, else one line cut at a whole name ([`fit_name_list`]).
     fn labels(&self, st: &Style) -> Vec<Vec<String>> {
         let size = st.tick_size();
         let width = self.label_width(st);
         self.rows
             .iter()
             .map(|row| {
-                let one = fit_name_list(&row.label, &row.count, size, width);
-                if one == format!("{} {}", row.label, row.count) {
+                let one = fit_name_list(&row.label, size, width);
+                if one == row.label {
                     return vec![one];
                 }
                 // Terms on the first line, the papers' names on the second, when each fits.
                 if let Some((terms, papers)) = row.label.rsplit_once(" (") {
-                    let second = format!("({papers} {}", row.count);
+                    let second = format!("({papers}");
                     if text_width(terms, size, false) <= width
                         && text_width(&second, size, false) <= width
                     {
                         return vec![terms.to_string(), second];
                     }
                 }
-                let two = wrap_with_suffix(&row.label, &row.count, size, width, 2);
-                let complete = two.iter().all(|l| !l.contains('…'))
-                    && two.iter().all(|l| text_width(l, size, false) <= width);
-                if complete {
-                    two
+                let fits =
+                    |lines: &Vec<String>| lines.iter().all(|l| text_width(l, size, false) <= width);
+                let two = wrap_words(&row.label, size, width, 2);
+                if two.iter().all(|l| !l.contains('…')) && fits(&two) {
+                    return two;
+                }
+                let three = wrap_words(&row.label, size, width, 3);
+                if fits(&three) && (one.contains('…') || !fits(&vec![one.clone()])) {
+                    three
                 } else {
                     vec![one]
                 }
@@ -200,25 +224,37 @@ impl Communities {
     }
 }
 
-/// A community name "C2: A, B, C" and its count cut to `width` at the commas: the names that do
-/// not fit are dropped whole ("C2: A, B… (82)"), so no paper's name is cut mid-word; a first
-/// name too long for the room is cut as any label is.
-fn fit_name_list(label: &str, count: &str, size: f64, width: f64) -> String {
-    let full = format!("{label} {count}");
-    if text_width(&full, size, false) <= width {
-        return full;
+/// A community name "C2: A, B, C" cut to `width` at the commas: the names that do not fit are
+/// dropped whole ("C2: A, B…"), so no paper's name is cut mid-word; a first name too long for
+/// the room is cut after a whole word.
+fn fit_name_list(label: &str, size: f64, width: f64) -> String {
+    if text_width(label, size, false) <= width {
+        return label.to_string();
     }
     let mut names: Vec<&str> = label.split(", ").collect();
     while names.len() > 1 {
         names.pop();
         let kept = names.join(", ");
         let ellipsis = if kept.ends_with('…') { "" } else { "…" };
-        let candidate = format!("{kept}{ellipsis} {count}");
+        let candidate = format!("{kept}{ellipsis}");
         if text_width(&candidate, size, false) <= width {
             return candidate;
         }
     }
-    fit_with_suffix(label, count, size, width)
+    fit_text(label, size, false, width)
+}
+
+/// A count with thousands separated by commas: 1,204.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 impl Chart for Communities {
@@ -228,11 +264,13 @@ impl Chart for Communities {
 
     fn caption(&self) -> String {
         let mut caption = format!(
-            "The {} communities of the citation graph that hold catalogue papers, largest first \
-             (by their size in the whole graph; C0 is the largest; beyond the first {}, merged), \
-             each named by its most-cited catalogue papers (highest PageRank) and split into the \
-             mechanisms of its catalogue papers (their count in parentheses); a paper with k \
-             mechanisms counts 1/k towards each.",
+            "The {} communities of the graph that hold catalogue papers, those holding the most \
+             catalogue papers first (beyond the first {}, merged into one bar), each named by \
+             the title terms most distinctive of it and its best-known catalogue paper, as in \
+             clusters.csv and graph.dot. Each bar is as long as the number of catalogue papers \
+             in the community, split by their mechanisms (a paper with k mechanisms counts 1/k \
+             towards each); after it, \"n of N\": n catalogue papers of the community's N \
+             papers in the whole graph (C0 is the largest there).",
             self.communities,
             self.max_rows - 1
         );
@@ -256,7 +294,7 @@ impl Chart for Communities {
             + st.px(8.0)
             + x_axis_height(st, true)
             + note_height(&plot, &self.note());
-        title_height(st)
+        title_height(st, &self.title())
             + body.max(self.legend.side_height(st))
             + self.legend.below_height(st)
             + st.margin()
@@ -272,16 +310,55 @@ impl Chart for Communities {
         let size = st.tick_size();
         let label_width = self.label_width(st);
         let labels = self.labels(st);
-        let scale = Scale::linear(0.0, 1.0);
-        let ticks = linear_ticks(&scale, 4, true);
-        let last_half = text_width("100%", size, false) / 2.0;
         let rh = Self::row_height_for(st, &labels);
+        let small = st.small_size();
+        let x0 = st.margin() + label_width + st.gap() * 1.5;
+        let width = (st.width - st.margin() - x0).max(1.0);
+        // The scale reaches far enough past the longest bar for its "n of N" to print after it
+        // inside the figure.
+        let value_gap = st.gap() * 0.8;
+        let max = self
+            .rows
+            .iter()
+            .map(|r| r.counts.iter().sum::<f64>())
+            .fold(0.0, f64::max);
+        let reach = self
+            .rows
+            .iter()
+            .map(|r| {
+                let room = width - text_width(&r.count, small, false) - value_gap;
+                r.counts.iter().sum::<f64>() * width / room.max(width * 0.2)
+            })
+            .fold(max, f64::max);
+        // The axis ends where the longest "n of N" does (not at a round number past it, which
+        // would leave half the plot empty); its ticks are round, as many as have room.
+        let scale = Scale::linear(0.0, reach.max(1.0));
+        let ticks = (2..=6)
+            .rev()
+            .map(|n| linear_ticks(&scale, n, false))
+            .find(|ticks| {
+                let widest = ticks
+                    .iter()
+                    .map(|t| text_width(&t.label, size, false))
+                    .fold(0.0, f64::max);
+                let step = match ticks.as_slice() {
+                    [a, b, ..] => b.value - a.value,
+                    _ => scale.hi,
+                };
+                widest + st.px(36.0) <= width * step / scale.hi
+            })
+            .unwrap_or_else(|| linear_ticks(&scale, 1, false));
+        let last_half = ticks
+            .last()
+            .map(|t| text_width(&t.label, size, false) / 2.0)
+            .unwrap_or(0.0);
         let plot = Rect {
-            x0: st.margin() + label_width + st.gap() * 1.5,
+            x0,
             y0: top,
             x1: st.width - st.margin() - last_half,
             y1: top + rh * self.rows.len() as f64 + st.px(8.0),
         };
+        let value_spec = TextSpec::new(small, MUTED).align(HAlign::Left, VAlign::Center);
         let spec = TextSpec::new(size, TEXT).align(HAlign::Right, VAlign::Center);
         let separator = st.px(2.0).max(1.0);
         for (i, row) in self.rows.iter().enumerate() {
@@ -296,18 +373,20 @@ impl Chart for Communities {
             let half = Self::row_height(st) * 0.36;
             let mut start = 0.0;
             for &g in &self.shown {
-                let share = row.shares[g];
-                if share <= 0.0 {
+                let count = row.counts[g];
+                if count <= 0.0 {
                     continue;
                 }
                 let x0 = scale.map(start, plot.x0, plot.x1);
-                let x1 = scale.map(start + share, plot.x0, plot.x1);
+                let x1 = scale.map(start + count, plot.x0, plot.x1);
                 c.rect(x0, cy - half, x1, cy + half, self.colors[g])?;
                 if start > 0.0 {
                     c.vline(x0, cy - half, cy + half, separator, WHITE)?;
                 }
-                start += share;
+                start += count;
             }
+            let end = scale.map(start, plot.x0, plot.x1);
+            c.text(&row.count, end + value_gap, cy, &value_spec)?;
         }
         draw_x_axis(
             c,
@@ -315,7 +394,7 @@ impl Chart for Communities {
             &plot,
             &scale,
             &ticks,
-            "Share of papers",
+            "Catalogue papers",
             AxisStyle::default(),
         )?;
         c.vline(plot.x0, plot.y0, plot.y1, st.line(), AXIS)?;

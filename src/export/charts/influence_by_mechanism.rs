@@ -7,14 +7,16 @@
 use anyhow::Result;
 
 use super::axis::{linear_ticks, Scale};
-use super::canvas::{text_width, Canvas, HAlign, TextSpec, VAlign};
+use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Palette, Rgb, AXIS, MUTED, TEXT, WHITE};
 use super::parts::{
     draw_empty, draw_note, draw_title, draw_x_axis, empty_height, note_height, title_height,
     x_axis_height, AxisStyle, Rect,
 };
 use super::style::Style;
-use super::text::{fit_with_suffix, left_out, unspecified_hidden, unspecified_note};
+use super::text::{
+    fit_with_suffix, left_out, unspecified_hidden, unspecified_note, wrap_with_suffix,
+};
 use super::Chart;
 use crate::analysis::Analysis;
 
@@ -33,6 +35,15 @@ pub(super) struct InfluenceByMechanism {
     left_out: usize,
     /// `--hide-unspecified`: the papers without a mechanism left out, when it is on.
     hidden: Option<usize>,
+    /// The lowest score, how many papers share it, and whether none of them is cited in the
+    /// graph (then they tie on every part of the score), when three or more share it.
+    floor: Option<Floor>,
+}
+
+struct Floor {
+    score: f64,
+    papers: usize,
+    never_cited: bool,
 }
 
 /// A stable jitter in -1..1 from a paper id (FNV-1a), so the figure is the same on every run.
@@ -77,6 +88,7 @@ impl InfluenceByMechanism {
                 points[g].push((paper.score.clamp(0.0, 1.0), j));
             }
         }
+        let floor = Self::floor(analysis, groups);
         let rows = points
             .into_iter()
             .enumerate()
@@ -96,15 +108,104 @@ impl InfluenceByMechanism {
             papers,
             left_out,
             hidden: groups.hides_unspecified().then_some(hidden),
+            floor,
         }
+    }
+
+    /// The papers at the lowest score. A paper no one in the graph cites has the lowest
+    /// PageRank, authority, betweenness and catalogue citations, so all such papers tie; a
+    /// mid-rank percentile puts a tie of a share f of the papers at f/2, not 0, so the floor
+    /// sits at about half the share of uncited papers (0.24 on the world snapshot: 130 of 275).
+    fn floor(analysis: &Analysis, groups: &Palette) -> Option<Floor> {
+        let shown: Vec<&crate::analysis::InfluentialPaper> = analysis
+            .influential
+            .iter()
+            .filter(|p| p.score.is_finite())
+            .filter(|p| !(groups.hides_unspecified() && Palette::is_unspecified(&p.mechanisms)))
+            .collect();
+        let score = shown.iter().map(|p| p.score).fold(f64::INFINITY, f64::min);
+        let at_floor: Vec<&&crate::analysis::InfluentialPaper> = shown
+            .iter()
+            .filter(|p| (p.score - score).abs() <= 1e-9)
+            .collect();
+        if at_floor.len() < 3 {
+            return None;
+        }
+        let in_degree: std::collections::HashMap<&str, u64> = analysis
+            .papers
+            .iter()
+            .map(|p| (p.paper_id.as_str(), u64::from(p.in_degree)))
+            .collect();
+        let never_cited = at_floor.iter().all(|p| {
+            p.catalog_citations == 0 && in_degree.get(p.paper_id.as_str()).is_some_and(|&d| d == 0)
+        });
+        Some(Floor {
+            score,
+            papers: at_floor.len(),
+            never_cited,
+        })
     }
 
     fn row_height(st: &Style) -> f64 {
         st.px(72.0)
     }
 
+    /// The room for the names: the widest on one line, within 46% of the width.
+    fn label_width(&self, st: &Style) -> f64 {
+        let size = st.tick_size();
+        self.rows
+            .iter()
+            .map(|r| text_width(&format!("{} {}", r.label, r.count), size, false))
+            .fold(0.0, f64::max)
+            .min(st.width * 0.46)
+    }
+
+    /// Each row's name and count: on one line when it fits, else on two lines of whole words
+    /// (so that "Token Merging" and "Token Caching" do not both read "Token…"), else cut.
+    fn labels(&self, st: &Style) -> Vec<Vec<String>> {
+        let size = st.tick_size();
+        let width = self.label_width(st);
+        self.rows
+            .iter()
+            .map(|row| {
+                let one = fit_with_suffix(&row.label, &row.count, size, width);
+                if !one.contains('…') {
+                    return vec![one];
+                }
+                let two = wrap_with_suffix(&row.label, &row.count, size, width, 2);
+                if two.iter().all(|l| text_width(l, size, false) <= width) {
+                    two
+                } else {
+                    vec![one]
+                }
+            })
+            .collect()
+    }
+
+    /// Every row's height: room for two lines of name when a name takes two.
+    fn row_height_for(st: &Style, labels: &[Vec<String>]) -> f64 {
+        let lines = labels.iter().map(Vec::len).max().unwrap_or(1) as f64;
+        (line_height(st.tick_size()) * lines + st.px(14.0)).max(Self::row_height(st))
+    }
+
     fn note(&self) -> String {
-        self.hidden.map(unspecified_note).unwrap_or_default()
+        let mut note = String::new();
+        if let Some(floor) = &self.floor {
+            let who = if floor.never_cited {
+                "never cited in the graph, "
+            } else {
+                ""
+            };
+            note.push_str(&format!(
+                "Floor {:.2}: {} of the {} papers, {who}tie there on every part of the score.",
+                floor.score, floor.papers, self.papers
+            ));
+        }
+        if let Some(hidden) = self.hidden {
+            note.push('\n');
+            note.push_str(&unspecified_note(hidden));
+        }
+        note.trim().to_string()
     }
 }
 
@@ -124,6 +225,14 @@ impl Chart for InfluenceByMechanism {
              score.",
             self.papers
         );
+        if let Some(floor) = self.floor.as_ref().filter(|f| f.never_cited) {
+            caption.push_str(&format!(
+                " The {} papers at the lowest score, {:.2}, are cited by no paper in the graph: \
+                 they tie on every component, and a mid-rank percentile puts a tie shared by a \
+                 fraction f of the papers at f/2, so this floor is half their share, not 0.",
+                floor.papers, floor.score
+            ));
+        }
         caption.push_str(&left_out(self.left_out, "without a score"));
         caption.push_str(&self.hidden.map(unspecified_hidden).unwrap_or_default());
         caption
@@ -133,8 +242,8 @@ impl Chart for InfluenceByMechanism {
         if self.rows.is_empty() {
             return empty_height(st);
         }
-        title_height(st)
-            + Self::row_height(st) * self.rows.len() as f64
+        title_height(st, &self.title())
+            + Self::row_height_for(st, &self.labels(st)) * self.rows.len() as f64
             + x_axis_height(st, true)
             + note_height(st, &self.note())
             + st.margin()
@@ -151,22 +260,35 @@ impl Chart for InfluenceByMechanism {
         }
         let top = draw_title(c, st, &self.title())?;
         let size = st.tick_size();
-        let widest = self
-            .rows
-            .iter()
-            .map(|r| text_width(&format!("{} {}", r.label, r.count), size, false))
-            .fold(0.0, f64::max);
-        let label_width = widest.min(st.width * 0.46);
-        // The score is a weighted mean of percentiles: a linear axis over its whole range.
+        let label_width = self.label_width(st);
+        let labels = self.labels(st);
+        // The score is a weighted mean of percentiles: a linear axis over its whole range,
+        // with as many ticks as leave room between their labels.
         let scale = Scale::linear(0.0, 1.0);
-        let ticks = linear_ticks(&scale, 5, false);
+        let x0 = st.margin() + label_width + st.gap() * 1.5;
+        let room = st.width - st.margin() - x0;
+        let ticks = (2..=5)
+            .rev()
+            .map(|n| linear_ticks(&scale, n, false))
+            .find(|ticks| {
+                let widest = ticks
+                    .iter()
+                    .map(|t| text_width(&t.label, size, false))
+                    .fold(0.0, f64::max);
+                let step = match ticks.as_slice() {
+                    [a, b, ..] => b.value - a.value,
+                    _ => 1.0,
+                };
+                widest + st.px(30.0) <= room * step
+            })
+            .unwrap_or_else(|| linear_ticks(&scale, 1, false));
         let last_half = ticks
             .last()
             .map(|t| text_width(&t.label, size, false) / 2.0)
             .unwrap_or(0.0);
-        let rh = Self::row_height(st);
+        let rh = Self::row_height_for(st, &labels);
         let plot = Rect {
-            x0: st.margin() + label_width + st.gap() * 1.5,
+            x0,
             y0: top,
             x1: st.width - st.margin() - last_half,
             y1: top + rh * self.rows.len() as f64,
@@ -192,8 +314,11 @@ impl Chart for InfluenceByMechanism {
         let line = st.line();
         for (i, row) in self.rows.iter().enumerate() {
             let cy = plot.y0 + rh * (i as f64 + 0.5);
-            let label = fit_with_suffix(&row.label, &row.count, size, label_width);
-            c.text(&label, plot.x0 - st.gap(), cy, &label_spec)?;
+            let lines = &labels[i];
+            for (k, line) in lines.iter().enumerate() {
+                let dy = (k as f64 - (lines.len() as f64 - 1.0) / 2.0) * line_height(size);
+                c.text(line, plot.x0 - st.gap(), cy + dy, &label_spec)?;
+            }
             // The dots, in the mechanism's colour; light colours get a darker rim.
             let rim = super::parts::outline_for(row.color);
             for &(value, j) in &row.points {

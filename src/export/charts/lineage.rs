@@ -232,32 +232,67 @@ impl Lineage {
         key
     }
 
-    fn path_key_height(st: &Style) -> f64 {
-        st.px(52.0)
+    /// The edge key's height: one row, or a row an entry when one row is wider than the
+    /// figure (a narrow one).
+    fn path_key_height(&self, st: &Style) -> f64 {
+        st.px(52.0) * self.path_key_rows(st) as f64
     }
 
     fn path_key_line(st: &Style) -> f64 {
         st.px(56.0)
     }
 
-    /// The edge key on one row centred on `center_x` below `top`: a stroke as drawn in the
-    /// plot, then its name.
+    fn path_key_entry_width(st: &Style, label: &str) -> f64 {
+        Self::path_key_line(st) + st.gap() + text_width(label, st.tick_size(), false)
+    }
+
+    fn path_key_rows(&self, st: &Style) -> usize {
+        let key = self.path_key();
+        let total = key
+            .iter()
+            .map(|(l, ..)| Self::path_key_entry_width(st, l))
+            .sum::<f64>()
+            + st.px(34.0) * key.len().saturating_sub(1) as f64;
+        if total <= st.width - 2.0 * st.margin() {
+            1
+        } else {
+            key.len().max(1)
+        }
+    }
+
+    /// The edge key centred on `center_x` below `top` (kept inside the figure), on one row or
+    /// a row an entry ([`Lineage::path_key_rows`]): a stroke as drawn in the plot, then its
+    /// name.
     fn draw_path_key(&self, c: &Canvas, st: &Style, center_x: f64, top: f64) -> Result<()> {
-        let size = st.tick_size();
         let key = self.path_key();
         let line = Self::path_key_line(st);
         let apart = st.px(34.0);
-        let entry_width = |label: &str| line + st.gap() + text_width(label, size, false);
-        let total = key.iter().map(|(l, ..)| entry_width(l)).sum::<f64>()
-            + apart * key.len().saturating_sub(1) as f64;
-        let mut x = center_x - total / 2.0;
-        let y = top + Self::path_key_height(st) / 2.0;
-        let spec = TextSpec::new(size, TEXT).align(HAlign::Left, VAlign::Center);
-        for (label, color, main) in key {
+        let rows = self.path_key_rows(st);
+        let widths: Vec<f64> = key
+            .iter()
+            .map(|(l, ..)| Self::path_key_entry_width(st, l))
+            .collect();
+        let block = if rows == 1 {
+            widths.iter().sum::<f64>() + apart * key.len().saturating_sub(1) as f64
+        } else {
+            widths.iter().copied().fold(0.0, f64::max)
+        };
+        let left = (center_x - block / 2.0)
+            .min(st.width - st.margin() - block)
+            .max(st.margin());
+        let row_height = st.px(52.0);
+        let spec = TextSpec::new(st.tick_size(), TEXT).align(HAlign::Left, VAlign::Center);
+        let mut x = left;
+        for (k, (label, color, main)) in key.into_iter().enumerate() {
+            let row = if rows == 1 { 0 } else { k };
+            if rows > 1 {
+                x = left;
+            }
+            let y = top + row_height * (row as f64 + 0.5);
             let width = if main { st.line() * 1.4 } else { st.thin() };
             c.polyline(&[(x, y), (x + line, y)], width, color)?;
             c.text(label, x + line + st.gap(), y, &spec)?;
-            x += entry_width(label) + apart;
+            x += widths[k] + apart;
         }
         Ok(())
     }
@@ -489,8 +524,8 @@ impl Chart for Lineage {
         let body = st.px(20.0)
             + self.layout(&plot).height()
             + x_axis_height(st, true)
-            + Self::path_key_height(st);
-        title_height(st)
+            + self.path_key_height(&plot);
+        title_height(st, &self.title())
             + body.max(self.legend.side_height(st))
             + self.legend.below_height(st)
             + st.margin()
@@ -563,7 +598,7 @@ impl Chart for Lineage {
         let key_top = plot.y1 + x_axis_height(st, true);
         self.draw_path_key(c, st, (plot.x0 + plot.x1) / 2.0, key_top)?;
         self.legend
-            .draw_placed(c, &full, plot.y0, key_top + Self::path_key_height(st))
+            .draw_placed(c, &full, plot.y0, key_top + self.path_key_height(st))
     }
 }
 

@@ -148,7 +148,10 @@ impl Chart for MechanismDomain {
         if self.rows.is_empty() {
             return empty_height(st);
         }
-        title_height(st) + self.heatmap(st).height(st) + note_height(st, &self.note()) + st.margin()
+        title_height(st, &self.title())
+            + self.heatmap(st).height(st)
+            + note_height(st, &self.note())
+            + st.margin()
     }
 
     fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {

@@ -189,7 +189,10 @@ impl Chart for MechanismFlow {
         if self.labels.is_empty() {
             return empty_height(st);
         }
-        title_height(st) + self.heatmap().height(st) + note_height(st, &self.note()) + st.margin()
+        title_height(st, &self.title())
+            + self.heatmap().height(st)
+            + note_height(st, &self.note())
+            + st.margin()
     }
 
     fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {

@@ -249,7 +249,7 @@ impl Chart for Missing {
             .map(|p| Self::heading_gap(st) + heading_height(st) + p.bars.height(&plot))
             .sum();
         let gaps = Self::panel_gap(st) * (self.panels.len() - 1) as f64;
-        title_height(st)
+        title_height(st, &self.title())
             + (panels + gaps).max(self.legend.side_height(st))
             + self.legend.below_height(st)
             + st.margin()

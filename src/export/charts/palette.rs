@@ -263,7 +263,8 @@ pub(crate) fn darker(c: Rgb, amount: f64) -> Rgb {
     (f(c.0), f(c.1), f(c.2))
 }
 
-/// A lighter tint (towards white by `amount`, 0..1), for a partial year's bar.
+/// A lighter tint (towards white by `amount`, 0..1): each channel moves that share of the way
+/// to 255.
 pub(crate) fn lighter(c: Rgb, amount: f64) -> Rgb {
     let k = amount.clamp(0.0, 1.0);
     let f = |v: u8| (f64::from(v) + (255.0 - f64::from(v)) * k).round() as u8;

@@ -1,11 +1,11 @@
 //! Figure 1: catalogue papers per publication year, stacked by mechanism.
 //!
 //! A paper with k mechanisms adds 1/k to each, so a bar's height is the number of papers that
-//! year, not the number of badges. The year that is not over yet (today's, `--today`) is drawn
-//! lighter and named "to date" in a note under the axis. Segments too thin to see (under
-//! [`SLIVER_PX`] at 300 dpi) are merged, where a bar has two or more of them, into one hatched
-//! segment on top of the bar with a legend entry of its own, rather than vanishing under the
-//! white rules between segments.
+//! year, not the number of badges. The year that is not over yet (today's, `--today`) keeps its
+//! colours under white stripes and an outline, named "to date" in the legend and a note.
+//! Segments too thin to see (under [`SLIVER_PX`] at 300 dpi) are merged, where a bar has two or
+//! more of them, into one hatched segment on top of the bar with a legend entry of its own,
+//! rather than vanishing under the white rules between segments.
 
 use std::collections::BTreeMap;
 
@@ -13,10 +13,10 @@ use anyhow::Result;
 
 use super::axis::{linear_ticks, nice_max, Scale};
 use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
-use super::palette::{lighter, Palette, Rgb, AXIS, MUTED, TEXT, WHITE};
+use super::palette::{Palette, Rgb, AXIS, MUTED, TEXT, WHITE};
 use super::parts::{
-    draw_empty, draw_note, draw_title, draw_y_axis, empty_height, note_height, title_height,
-    x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
+    draw_empty, draw_note, draw_stripes, draw_title, draw_y_axis, empty_height, note_height,
+    title_height, x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
 };
 use super::style::Style;
 use super::text::{left_out, unspecified_hidden, unspecified_note};
@@ -35,9 +35,6 @@ pub(crate) const SLIVER_PX: f64 = 6.0;
 
 /// The colour of the merged slivers' hatching.
 const MERGED_COLOR: Rgb = (0x55, 0x55, 0x55);
-
-/// How much lighter the partial year's bar is drawn.
-const PARTIAL_TINT: f64 = 0.55;
 
 /// Which years are labelled, and how.
 struct YearLabels {
@@ -212,6 +209,13 @@ impl PapersPerYear {
             .segments(st)
             .iter()
             .any(|segments| segments.iter().any(|s| s.0.is_none()));
+        if let Some((_, today)) = self.partial.filter(|&(p, _)| self.bars.get(p).is_some()) {
+            legend.entries.push(LegendEntry {
+                label: format!("{} to date", today.year),
+                color: MUTED,
+                marker: Marker::Striped,
+            });
+        }
         if merged {
             let under = st.px(SLIVER_PX) / self.pixels_per_paper(st);
             legend.entries.push(LegendEntry {
@@ -228,7 +232,7 @@ impl PapersPerYear {
         let mut note = String::new();
         if let Some((_, today)) = self.partial {
             note.push_str(&format!(
-                "Lighter bar: {} (to date, {}), a partial year.",
+                "Striped bar: {} (to date, {}), a partial year.",
                 today.year,
                 today.display()
             ));
@@ -337,7 +341,8 @@ impl Chart for PapersPerYear {
         caption.push_str(&left_out(self.without_year, "without a year"));
         if let Some((_, today)) = self.partial {
             caption.push_str(&format!(
-                " The lighter bar is {} to date ({}): the year is not over.",
+                " The striped bar (white stripes over its colours, outlined) is {} to date ({}): \
+                 the year is not over.",
                 today.year,
                 today.display()
             ));
@@ -379,7 +384,7 @@ impl Chart for PapersPerYear {
             + x_axis_height(st, true)
             + self.stagger_height(&plot)
             + note_height(&plot, &self.note());
-        title_height(st)
+        title_height(st, &self.title())
             + body.max(Self::headroom(st) + legend.side_height(st))
             + legend.below_height(st)
             + st.margin()
@@ -428,12 +433,7 @@ impl Chart for PapersPerYear {
                 let thin = y0 - y1 < st.px(SLIVER_PX);
                 match group {
                     Some(g) => {
-                        let color = if partial {
-                            lighter(self.colors[g], PARTIAL_TINT)
-                        } else {
-                            self.colors[g]
-                        };
-                        c.rect(cx - bar / 2.0, y1, cx + bar / 2.0, y0, color)?;
+                        c.rect(cx - bar / 2.0, y1, cx + bar / 2.0, y0, self.colors[g])?;
                     }
                     None => {
                         c.rect(cx - bar / 2.0, y1, cx + bar / 2.0, y0, WHITE)?;
@@ -465,16 +465,10 @@ impl Chart for PapersPerYear {
                 base += value;
             }
             if partial && *total > 0.0 {
-                // An outline keeps the lighter bar's edges visible against the white.
+                // Stripes over its true colours, so that no mechanism's colour reads as
+                // another's (a lighter blue passes for the cyan).
                 let top = scale.map(*total, plot.y1, plot.y0);
-                c.frame(
-                    cx - bar / 2.0,
-                    top,
-                    cx + bar / 2.0,
-                    plot.y1,
-                    st.thin(),
-                    MUTED,
-                )?;
+                draw_stripes(c, st, cx - bar / 2.0, top, cx + bar / 2.0, plot.y1)?;
             }
             if *total > 0.0 && widest_count <= slot * 0.98 {
                 let y = scale.map(*total, plot.y1, plot.y0) - st.px(8.0);

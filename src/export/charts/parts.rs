@@ -29,20 +29,41 @@ impl Rect {
     }
 }
 
-/// Height of the title block at the top of every figure.
-pub(crate) fn title_height(st: &Style) -> f64 {
-    st.margin() + cap_height(st.title_size()) + st.px(34.0)
+/// The title's lines at this width: whole on one line when it fits, else over two lines of
+/// whole words, the second cut after a whole word with `…` only when two do not hold it.
+fn title_lines(st: &Style, title: &str) -> Vec<String> {
+    let room = st.width - 2.0 * st.margin();
+    let size = st.title_size();
+    if text_width(title, size, true) <= room {
+        return vec![title.to_string()];
+    }
+    let lines = wrap_text(title, size, true, room, 2);
+    if lines.iter().all(|l| text_width(l, size, true) <= room) {
+        lines
+    } else {
+        vec![fit_text(title, size, true, room)]
+    }
 }
 
-/// The figure's title, centred at the top, cut to the width when it must be.
+/// Height of the title block at the top of every figure: a line more when the title takes two
+/// at this width ([`draw_title`]).
+pub(crate) fn title_height(st: &Style, title: &str) -> f64 {
+    let extra = title_lines(st, title).len().saturating_sub(1) as f64;
+    st.margin() + cap_height(st.title_size()) + st.px(34.0) + extra * line_height(st.title_size())
+}
+
+/// The figure's title, centred at the top, wrapped over two lines of whole words when the
+/// figure is too narrow for one; returns the height it takes ([`title_height`]).
 pub(crate) fn draw_title(c: &Canvas, st: &Style, title: &str) -> Result<f64> {
     let size = st.title_size();
-    let text = fit_text(title, size, true, st.width - 2.0 * st.margin());
     let spec = TextSpec::new(size, TEXT)
         .bold()
         .align(HAlign::Center, VAlign::Top);
-    c.text(&text, st.width / 2.0, st.margin(), &spec)?;
-    Ok(title_height(st))
+    for (i, line) in title_lines(st, title).iter().enumerate() {
+        let y = st.margin() + line_height(size) * i as f64;
+        c.text(line, st.width / 2.0, y, &spec)?;
+    }
+    Ok(title_height(st, title))
 }
 
 /// Height of a figure that only says why it is empty.
@@ -123,6 +144,9 @@ pub(crate) enum Marker {
     Swatch,
     /// A white swatch with diagonal hatching in the entry's colour.
     Hatch,
+    /// A swatch of the entry's colour with white diagonal stripes and a dark outline (a bar
+    /// whose count is not final, such as the current year's).
+    Striped,
     Circle,
     Triangle,
 }
@@ -393,6 +417,20 @@ impl LegendBlock {
     }
 }
 
+/// White diagonal stripes over a filled rectangle and a dark outline around it: what marks a
+/// bar whose count is not final (the current year) while its fill keeps its colour.
+pub(crate) fn draw_stripes(
+    c: &Canvas,
+    st: &Style,
+    x0: f64,
+    y0: f64,
+    x1: f64,
+    y1: f64,
+) -> Result<()> {
+    c.hatch(x0, y0, x1, y1, st.px(13.0), st.px(3.5), WHITE)?;
+    c.frame(x0, y0, x1, y1, st.line(), TEXT)
+}
+
 /// A legend key or data marker of width `size`, centred on (x, y). Light colours get a darker
 /// outline so that they show against white.
 pub(crate) fn draw_marker(
@@ -419,6 +457,11 @@ pub(crate) fn draw_marker(
             c.rect(x - hw, y - hh, x + hw, y + hh, WHITE)?;
             c.hatch(x - hw, y - hh, x + hw, y + hh, st.px(7.0), st.thin(), color)?;
             c.frame(x - hw, y - hh, x + hw, y + hh, st.thin(), color)
+        }
+        Marker::Striped => {
+            let (hw, hh) = (size / 2.0, size * 0.36);
+            c.rect(x - hw, y - hh, x + hw, y + hh, color)?;
+            draw_stripes(c, st, x - hw, y - hh, x + hw, y + hh)
         }
         Marker::Circle => c.circle(x, y, size * 0.3, color, Some(outline.unwrap_or(color))),
         Marker::Triangle => {
@@ -576,9 +619,17 @@ pub(crate) fn draw_x_axis(
     draw_ticks(c, st, plot, scale, ticks, axis, Edge::Bottom)?;
     if !title.is_empty() {
         let y = plot.y1 + x_axis_height(st, false) + st.gap() * 1.6;
-        let title = fit_text(title, st.label_size(), false, plot.width());
-        let spec = TextSpec::new(st.label_size(), TEXT).align(HAlign::Center, VAlign::Top);
-        c.text(&title, (plot.x0 + plot.x1) / 2.0, y, &spec)?;
+        // Centred under the plot, moved sideways to stay inside the figure when the plot is
+        // narrower than the title; cut (at a word) only when the figure is.
+        let size = st.label_size();
+        let title = fit_text(title, size, false, st.width - 2.0 * st.margin());
+        let half = text_width(&title, size, false) / 2.0;
+        let centre = (plot.x0 + plot.x1) / 2.0;
+        let x = centre
+            .min(st.width - st.margin() - half)
+            .max(st.margin() + half);
+        let spec = TextSpec::new(size, TEXT).align(HAlign::Center, VAlign::Top);
+        c.text(&title, x, y, &spec)?;
     }
     Ok(())
 }
@@ -632,9 +683,15 @@ fn colorbar_label_above(st: &Style, bar: &Colorbar, width: f64) -> bool {
     text_width(&bar.label, st.tick_size(), false) > width * 0.45
 }
 
+/// The label's lines above the bar: one, or two of whole words when one would cut it.
+fn colorbar_label_lines(st: &Style, bar: &Colorbar, width: f64) -> Vec<String> {
+    wrap_text(&bar.label, st.tick_size(), false, width, 2)
+}
+
 fn colorbar_height(st: &Style, bar: &Colorbar, width: f64) -> f64 {
     let above = if colorbar_label_above(st, bar, width) {
-        line_height(st.tick_size()) + st.px(8.0)
+        let lines = colorbar_label_lines(st, bar, width).len().max(1) as f64;
+        line_height(st.tick_size()) * lines + st.px(8.0)
     } else {
         0.0
     };
@@ -646,7 +703,7 @@ fn draw_colorbar(c: &Canvas, st: &Style, bar: &Colorbar, area: &Rect) -> Result<
     let label_size = st.tick_size();
     let above = colorbar_label_above(st, bar, area.width());
     let label = if above {
-        fit_text(&bar.label, label_size, false, area.width())
+        String::new()
     } else {
         fit_text(&bar.label, label_size, false, area.width() * 0.45)
     };
@@ -657,8 +714,12 @@ fn draw_colorbar(c: &Canvas, st: &Style, bar: &Colorbar, area: &Rect) -> Result<
     };
     let area = &if above {
         let spec = TextSpec::new(label_size, TEXT).align(HAlign::Center, VAlign::Top);
-        c.text(&label, (area.x0 + area.x1) / 2.0, area.y0, &spec)?;
-        let down = line_height(label_size) + st.px(8.0);
+        let lines = colorbar_label_lines(st, bar, area.width());
+        for (k, line) in lines.iter().enumerate() {
+            let y = area.y0 + line_height(label_size) * k as f64;
+            c.text(line, (area.x0 + area.x1) / 2.0, y, &spec)?;
+        }
+        let down = line_height(label_size) * lines.len().max(1) as f64 + st.px(8.0);
         Rect {
             y0: area.y0 + down,
             ..*area
@@ -743,7 +804,8 @@ struct HeatLayout {
     grid: Rect,
     cell_width: f64,
     cell_height: f64,
-    row_labels: Vec<String>,
+    /// Each row's name, on one line or two.
+    row_labels: Vec<Vec<String>>,
     /// Wrapped horizontal labels, or `None` when the columns are labelled vertically.
     column_lines: Option<Vec<Vec<String>>>,
     column_labels: Vec<String>,
@@ -803,15 +865,31 @@ impl Heatmap {
         let x1 = st.width - m;
         let n_cols = self.columns.len().max(1) as f64;
         let cell_width = ((x1 - x0) / n_cols).max(1.0);
+        // A name too long for its room takes two lines of whole words (the rows grow to hold
+        // them), so that "Token Merging" and "Token Caching" do not both read "Token…".
+        let row_labels: Vec<Vec<String>> = self
+            .rows
+            .iter()
+            .map(|r| {
+                if text_width(r, size, false) <= row_label_width {
+                    return vec![r.clone()];
+                }
+                match wrap_text_complete(r, size, false, row_label_width, 2) {
+                    (lines, true) => lines,
+                    _ => vec![fit_text(r, size, false, row_label_width)],
+                }
+            })
+            .collect();
+        let two_lines = row_labels.iter().any(|l| l.len() > 1);
         let cell_height = match self.cell_height {
             Some(h) => h,
             None => cell_width.clamp(st.px(50.0), st.px(84.0)),
         };
-        let row_labels = self
-            .rows
-            .iter()
-            .map(|r| fit_text(r, size, false, row_label_width))
-            .collect();
+        let cell_height = if two_lines {
+            cell_height.max(line_height(size) * 2.0 + st.px(6.0))
+        } else {
+            cell_height
+        };
         // Horizontal column labels when each wraps into two lines of its cell (at the tick size,
         // or a notch smaller); else vertical.
         let room = cell_width - st.px(6.0);
@@ -939,9 +1017,12 @@ impl Heatmap {
         }
         // Row labels and title.
         let spec = TextSpec::new(size, TEXT).align(HAlign::Right, VAlign::Center);
-        for (r, label) in l.row_labels.iter().enumerate() {
+        for (r, lines) in l.row_labels.iter().enumerate() {
             let y = l.grid.y0 + l.cell_height * (r as f64 + 0.5);
-            c.text(label, l.grid.x0 - st.gap(), y, &spec)?;
+            for (k, line) in lines.iter().enumerate() {
+                let dy = (k as f64 - (lines.len() as f64 - 1.0) / 2.0) * line_height(size);
+                c.text(line, l.grid.x0 - st.gap(), y + dy, &spec)?;
+            }
         }
         if !self.row_title.is_empty() {
             let x = st.margin() + line_height(st.label_size()) / 2.0;
@@ -979,9 +1060,21 @@ impl Heatmap {
         let mut y = l.grid.y1 + l.column_label_height;
         if !self.column_title.is_empty() {
             y += st.gap() * 1.6;
-            let title = fit_text(&self.column_title, st.label_size(), false, l.grid.width());
-            let spec = TextSpec::new(st.label_size(), TEXT).align(HAlign::Center, VAlign::Top);
-            c.text(&title, (l.grid.x0 + l.grid.x1) / 2.0, y, &spec)?;
+            // Centred under the grid, moved sideways to stay inside the figure when the grid is
+            // narrower than the title.
+            let size = st.label_size();
+            let title = fit_text(
+                &self.column_title,
+                size,
+                false,
+                st.width - 2.0 * st.margin(),
+            );
+            let half = text_width(&title, size, false) / 2.0;
+            let x = ((l.grid.x0 + l.grid.x1) / 2.0)
+                .min(st.width - st.margin() - half)
+                .max(st.margin() + half);
+            let spec = TextSpec::new(size, TEXT).align(HAlign::Center, VAlign::Top);
+            c.text(&title, x, y, &spec)?;
             y += cap_height(st.label_size()) + st.px(12.0);
         }
         if let Some(bar) = &self.colorbar {
@@ -1067,6 +1160,24 @@ impl Bar {
     }
 }
 
+/// Whether `shown`, a cut of `full` (a `…` in it), ends inside a word of `full`: the text
+/// before the `…` is not followed in `full` by a space, a hyphen's break or the end.
+pub(crate) fn cut_mid_word(full: &str, shown: &str) -> bool {
+    let Some((stem, _)) = shown.split_once('…') else {
+        return false;
+    };
+    let stem = stem.trim_end();
+    if stem.is_empty() {
+        return true;
+    }
+    // fit_text trims a cut's trailing punctuation, so the stem is a prefix of the text.
+    full.strip_prefix(stem).is_some_and(|rest| {
+        !(rest.is_empty()
+            || rest.starts_with([' ', ',', ':', ';', ')', '-'])
+            || stem.ends_with('-'))
+    })
+}
+
 /// A value printed beside a bar: three significant digits.
 pub(crate) fn value_label(v: f64) -> String {
     let a = v.abs();
@@ -1143,30 +1254,41 @@ impl BarList {
             .iter()
             .zip(one_line)
             .map(|(bar, one)| {
-                if self.label_lines <= 1 || one == bar.full_label() {
+                if one == bar.full_label() {
                     return vec![one];
                 }
-                let mut lines =
-                    wrap_with_suffix(&bar.label, &bar.suffix, size, width, self.label_lines);
-                // A year alone on the last line: the last word above goes down to keep it company.
-                if let [.., above, last] = lines.as_mut_slice() {
-                    if *last == bar.suffix {
-                        if let Some((head, word)) = above.rsplit_once(' ') {
-                            let moved = format!("{word} {last}");
-                            if text_width(&moved, size, false) <= width {
-                                *last = moved;
-                                *above = head.to_string();
-                            }
-                        }
-                    }
+                // A word too long for the room (a narrow figure) is never cut: the label takes
+                // a line or two more, so that every line holds whole words.
+                let mid_word = cut_mid_word(&bar.full_label(), &one);
+                if self.label_lines <= 1 && !mid_word {
+                    return vec![one];
                 }
-                if lines.iter().all(|l| text_width(l, size, false) <= width) {
-                    lines
-                } else {
-                    vec![one]
-                }
+                let most = self.label_lines.max(1);
+                let extra = if mid_word { 2 } else { 0 };
+                (most.max(2)..=most + extra)
+                    .map(|n| self.wrapped_label(bar, size, width, n))
+                    .find(|lines| lines.iter().all(|l| text_width(l, size, false) <= width))
+                    .unwrap_or_else(|| vec![one.clone()])
             })
             .collect()
+    }
+
+    /// A bar's label over at most `max_lines` lines of whole words, its suffix at the end.
+    fn wrapped_label(&self, bar: &Bar, size: f64, width: f64, max_lines: usize) -> Vec<String> {
+        let mut lines = wrap_with_suffix(&bar.label, &bar.suffix, size, width, max_lines);
+        // A year alone on the last line: the last word above goes down to keep it company.
+        if let [.., above, last] = lines.as_mut_slice() {
+            if *last == bar.suffix {
+                if let Some((head, word)) = above.rsplit_once(' ') {
+                    let moved = format!("{word} {last}");
+                    if text_width(&moved, size, false) <= width {
+                        *last = moved;
+                        *above = head.to_string();
+                    }
+                }
+            }
+        }
+        lines
     }
 
     /// The height of each bar's row: one row, and a line more for each extra line of label.
@@ -1257,7 +1379,8 @@ impl BarList {
                     (width - text) / share
                 })
                 .fold(width, f64::min)
-                .max(width * 0.5)
+                // Every value prints inside the figure, however short that leaves the bars.
+                .max(width * 0.2)
         });
         let axis_width = bounded_width.unwrap_or(width);
         let (scale, ticks) = (2..=5)

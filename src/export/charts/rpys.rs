@@ -4,8 +4,8 @@
 
 use anyhow::Result;
 
-use super::axis::{linear_ticks, nice_max, Scale};
-use super::canvas::{line_height, Canvas, HAlign, TextSpec, VAlign};
+use super::axis::{linear_ticks, nice_max, Scale, Tick};
+use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Rgb, AXIS, TEXT, WHITE};
 use super::parts::{
     draw_empty, draw_title, draw_x_axis, draw_y_axis, empty_height, title_height, x_axis_height,
@@ -112,7 +112,10 @@ impl Rpys {
                         }
                         wrap(&names)
                     })
-                    .find(|(_, complete)| *complete)
+                    // Not a line holding "…" alone: fewer names, so it ends the one above.
+                    .find(|(lines, complete)| {
+                        *complete && lines.last().is_none_or(|l| l.trim() != "…")
+                    })
                     .unwrap_or_else(|| wrap(&peak.papers.join("; ")))
                     .0
             })
@@ -150,7 +153,7 @@ impl Chart for Rpys {
         if self.rows.is_empty() {
             return empty_height(st);
         }
-        title_height(st)
+        title_height(st, &self.title())
             + st.px(10.0)
             + Self::plot_height(st)
             + x_axis_height(st, true)
@@ -182,16 +185,31 @@ impl Chart for Rpys {
         let y_scale = Scale::linear(lo, hi);
         let y_ticks = linear_ticks(&y_scale, 6, false);
         let x_scale = Scale::linear(first.year as f64 - 0.5, last.year as f64 + 0.5);
-        let x_ticks: Vec<_> = linear_ticks(&x_scale, 7, false)
-            .into_iter()
-            .filter(|t| t.value.fract() == 0.0)
-            .collect();
         let plot = Rect {
             x0: st.margin() + y_axis_width(st, &y_ticks, true),
             y0: top + st.px(10.0),
             x1: st.width - st.margin() - st.px(10.0),
             y1: top + st.px(10.0) + Self::plot_height(st),
         };
+        // As many year ticks (up to 7) as leave room between their labels.
+        let size = st.tick_size();
+        let x_ticks: Vec<_> = (2..=7)
+            .rev()
+            .map(|n| {
+                linear_ticks(&x_scale, n, false)
+                    .into_iter()
+                    .filter(|t| t.value.fract() == 0.0)
+                    .collect::<Vec<_>>()
+            })
+            .find(|ticks| {
+                ticks.windows(2).all(|w| {
+                    let apart = x_scale.map(w[1].value, plot.x0, plot.x1)
+                        - x_scale.map(w[0].value, plot.x0, plot.x1);
+                    let half = |t: &Tick| text_width(&t.label, size, false) / 2.0;
+                    half(&w[0]) + half(&w[1]) + st.px(24.0) <= apart
+                })
+            })
+            .unwrap_or_default();
         let axis = AxisStyle::grid();
         draw_y_axis(c, st, &plot, &y_scale, &y_ticks, "References", axis)?;
         draw_x_axis(c, st, &plot, &x_scale, &x_ticks, "Cited year", axis)?;

@@ -98,9 +98,15 @@ impl TopInfluential {
             // Two lines of whole words rather than a title cut to its first word.
             label_lines: 2,
         };
-        // Beside the plot when the labels stay whole there, else below.
+        // Beside the plot when the labels stay whole on one line there, else below, where the
+        // labels get the width the legend would take: a legend beside a list of two-line labels
+        // left a third of a two-column figure empty under it.
         let mut legend = LegendBlock::new(entries, Some("First mechanism"));
-        if !bars.labels_fit(&legend.plot_style(st)) {
+        let one_line = BarList {
+            label_lines: 1,
+            ..bars.clone()
+        };
+        if !one_line.labels_fit(&legend.plot_style(st)) {
             legend = legend.keep_below();
         }
         TopInfluential {
@@ -151,7 +157,7 @@ impl Chart for TopInfluential {
             return empty_height(st);
         }
         let plot = self.legend.plot_style(st);
-        title_height(st)
+        title_height(st, &self.title())
             + self.bars.height(&plot).max(self.legend.side_height(st))
             + self.legend.below_height(st)
             + st.margin()
