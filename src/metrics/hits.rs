@@ -157,7 +157,9 @@ fn multiply(
                     Direction::Out => csr.out_neighbors(v),
                     Direction::In => csr.in_neighbors(v),
                 };
-                *yv = list.iter().map(|&u| x[u as usize]).sum();
+                // A fold from +0.0: `Sum` starts from -0.0, so a node without links would
+                // read "-0" in the tables.
+                *yv = list.iter().fold(0.0, |s, &u| s + x[u as usize]);
             }
         });
 }
@@ -191,8 +193,7 @@ fn multiply_weighted(
                 *yv = list
                     .iter()
                     .zip(edge)
-                    .map(|(&u, &w)| x[u as usize] * w)
-                    .sum();
+                    .fold(0.0, |s, (&u, &w)| s + x[u as usize] * w);
             }
         });
 }
@@ -207,6 +208,23 @@ fn normalize(x: &mut [f64]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A paper without references has hub 0, and a paper nobody cites authority 0: +0, never
+    /// -0 (which the tables would print as "-0").
+    #[test]
+    fn scores_without_links_are_positive_zero() {
+        let csr = Csr::from_edges(3, [(0, 1)]).unwrap();
+        let (hub, authority, _) = hits_unchecked(&csr, &HitsOptions::default());
+        for v in [1, 2] {
+            assert!(hub[v] == 0.0 && hub[v].is_sign_positive(), "hub {v}");
+        }
+        for v in [0, 2] {
+            assert!(
+                authority[v] == 0.0 && authority[v].is_sign_positive(),
+                "authority {v}"
+            );
+        }
+    }
 
     fn run(n: usize, edges: &[(u32, u32)]) -> (Vec<f64>, Vec<f64>) {
         let csr = Csr::from_edges(n, edges.iter().copied()).unwrap();
