@@ -95,8 +95,15 @@ impl MechanismDomain {
         }
     }
 
-    fn note(&self) -> String {
-        self.hidden.map(unspecified_note).unwrap_or_default()
+    fn note(&self, st: &Style) -> String {
+        let mut note = self.hidden.map(unspecified_note).unwrap_or_default();
+        if !self.heatmap(st).shows_counts(st) {
+            if !note.is_empty() {
+                note.push(' ');
+            }
+            note.push_str(super::mechanism_flow::COUNTS_LEFT_OUT);
+        }
+        note
     }
 
     fn heatmap(&self, st: &Style) -> Heatmap {
@@ -150,7 +157,7 @@ impl Chart for MechanismDomain {
         }
         title_height(st, &self.title())
             + self.heatmap(st).height(st)
-            + note_height(st, &self.note())
+            + note_height(st, &self.note(st))
             + st.margin()
     }
 
@@ -166,6 +173,6 @@ impl Chart for MechanismDomain {
         let top = draw_title(c, st, &self.title())?;
         let heatmap = self.heatmap(st);
         heatmap.draw(c, st, top)?;
-        draw_note(c, st, &self.note(), top + heatmap.height(st))
+        draw_note(c, st, &self.note(st), top + heatmap.height(st))
     }
 }

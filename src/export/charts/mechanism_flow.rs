@@ -97,7 +97,18 @@ impl MechanismFlow {
         shares
     }
 
-    fn note(&self) -> String {
+    fn note(&self, st: &Style) -> String {
+        let mut note = self.colour_note();
+        if !self.heatmap().shows_counts(st) {
+            if !note.is_empty() {
+                note.push(' ');
+            }
+            note.push_str(COUNTS_LEFT_OUT);
+        }
+        note
+    }
+
+    fn colour_note(&self) -> String {
         match self.hidden {
             Some(n) => format!(
                 "Unspecified hidden: {n} citations from or to papers without a badge left out."
@@ -150,6 +161,9 @@ impl MechanismFlow {
     }
 }
 
+/// The note of a heat map whose cells are too narrow for their numbers at the figure's width.
+pub(crate) const COUNTS_LEFT_OUT: &str = "Numbers left out: cells too narrow at this width.";
+
 impl Chart for MechanismFlow {
     fn title(&self) -> String {
         "Citation flow between mechanisms".to_string()
@@ -191,7 +205,7 @@ impl Chart for MechanismFlow {
         }
         title_height(st, &self.title())
             + self.heatmap().height(st)
-            + note_height(st, &self.note())
+            + note_height(st, &self.note(st))
             + st.margin()
     }
 
@@ -207,7 +221,7 @@ impl Chart for MechanismFlow {
         let top = draw_title(c, st, &self.title())?;
         let heatmap = self.heatmap();
         heatmap.draw(c, st, top)?;
-        draw_note(c, st, &self.note(), top + heatmap.height(st))
+        draw_note(c, st, &self.note(st), top + heatmap.height(st))
     }
 }
 

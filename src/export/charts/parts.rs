@@ -851,6 +851,12 @@ pub(crate) fn cell_text_room(st: &Style, cell_width: f64) -> f64 {
 }
 
 impl Heatmap {
+    /// False when the cells are too narrow at this width for their numbers, even shortened
+    /// (1.2k) at two thirds of the small text size: the figure then says so in its note.
+    pub fn shows_counts(&self, st: &Style) -> bool {
+        self.layout(st, 0.0).count_size.is_some()
+    }
+
     fn layout(&self, st: &Style, top: f64) -> HeatLayout {
         let size = st.tick_size();
         let m = st.margin();
