@@ -585,7 +585,10 @@ fn write_legend(
         }
     }
     for (index, (color, members)) in swatches.iter().enumerate() {
-        let names: Vec<String> = members.iter().map(|m| labels::one_line(&m.name)).collect();
+        let names: Vec<String> = members
+            .iter()
+            .map(|m| labels::one_line(&crate::catalog::display_mechanism(&m.name)))
+            .collect();
         let label = match members.as_slice() {
             [single] => format!("{} ({})", names[0], single.papers),
             _ => format!("{} other mechanisms", members.len()),

@@ -150,7 +150,7 @@
     if (!(value > 0)) {
       return "0";
     }
-    return String(Number(value.toPrecision(2)));
+    return value.toPrecision(2);
   }
   function add(parent, tag, text, className) {
     var child = document.createElement(tag);
@@ -358,7 +358,7 @@
   search.addEventListener("keydown", function (event) {
     if (event.key === "Enter") {
       // Enter in the search box focuses the best match: an exact abbreviation or title first,
-      // then one that starts with the query, then the first one on the map.
+      // then one that starts with the query, then any; among equals the higher PageRank.
       var query = search.value.trim().toLowerCase();
       var rank = function (p) {
         if (p.abbr.toLowerCase() === query || p.title.toLowerCase() === query) {
@@ -371,7 +371,8 @@
       };
       var first = null;
       papers.forEach(function (p) {
-        if (p && p.visible && (first === null || rank(p) < rank(first))) {
+        if (p && p.visible && (first === null || rank(p) < rank(first) ||
+            (rank(p) === rank(first) && p.pagerank > first.pagerank))) {
           first = p;
         }
       });

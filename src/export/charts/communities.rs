@@ -43,7 +43,7 @@ pub(super) struct Communities {
     legend: LegendBlock,
     shown: Vec<usize>,
     communities: usize,
-    /// The most bars: past it, the smaller communities share the last one.
+    /// The most bars: past it, the communities with fewest catalogue papers share the last one.
     max_rows: usize,
     nmi: f64,
     ari: f64,
@@ -105,7 +105,7 @@ impl Communities {
         }
         if rest.2 > 0 {
             let of = format!("{} of {}", rest.0, thousands(rest.3));
-            rows.push((format!("{} smaller communities", rest.2), of, rest.1));
+            rows.push((format!("{} other communities", rest.2), of, rest.1));
         }
         let mut used = vec![false; n_groups];
         let rows: Vec<Row> = rows
