@@ -763,7 +763,10 @@ fn draw_colorbar(c: &Canvas, st: &Style, bar: &Colorbar, area: &Rect) -> Result<
         let a = x0 + (x1 - x0) * f64::from(i) / f64::from(steps);
         let b = x0 + (x1 - x0) * f64::from(i + 1) / f64::from(steps);
         let t = (f64::from(i) + 0.5) / f64::from(steps);
-        c.rect(a, area.y0, b + 0.5, area.y0 + bar_height, sequential(t))?;
+        // Each step runs on under the next (drawn over it), so that a browser scaling the SVG
+        // blends the next step's anti-aliased edge with colour, not with white seams.
+        let end = (b + (b - a).max(2.0)).min(x1);
+        c.rect(a, area.y0, end, area.y0 + bar_height, sequential(t))?;
     }
     c.frame(x0, area.y0, x1, area.y0 + bar_height, st.thin(), AXIS)?;
     let plot = Rect {
