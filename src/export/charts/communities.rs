@@ -12,7 +12,7 @@ use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Palette, Rgb, AXIS, MUTED, TEXT, WHITE};
 use super::parts::{
     draw_empty, draw_note, draw_title, draw_x_axis, empty_height, label_room, note_height,
-    title_height, x_axis_height, AxisStyle, LegendBlock, LegendEntry, Rect,
+    ticks_have_room, title_height, x_axis_height, AxisStyle, LegendBlock, LegendEntry, Rect,
 };
 use super::style::Style;
 use super::text::{fit_text, unspecified_hidden, unspecified_note, wrap_words};
@@ -336,17 +336,7 @@ impl Chart for Communities {
         let ticks = (2..=6)
             .rev()
             .map(|n| linear_ticks(&scale, n, false))
-            .find(|ticks| {
-                let widest = ticks
-                    .iter()
-                    .map(|t| text_width(&t.label, size, false))
-                    .fold(0.0, f64::max);
-                let step = match ticks.as_slice() {
-                    [a, b, ..] => b.value - a.value,
-                    _ => scale.hi,
-                };
-                widest + st.px(36.0) <= width * step / scale.hi
-            })
+            .find(|ticks| ticks_have_room(ticks, &scale, size, width, st.px(36.0)))
             .unwrap_or_else(|| linear_ticks(&scale, 1, false));
         let last_half = ticks
             .last()

@@ -10,8 +10,8 @@ use super::axis::{linear_ticks, Scale};
 use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Palette, Rgb, AXIS, MUTED, TEXT, WHITE};
 use super::parts::{
-    draw_empty, draw_note, draw_title, draw_x_axis, empty_height, note_height, title_height,
-    x_axis_height, AxisStyle, Rect,
+    draw_empty, draw_note, draw_title, draw_x_axis, empty_height, note_height, ticks_have_room,
+    title_height, x_axis_height, AxisStyle, Rect,
 };
 use super::style::Style;
 use super::text::{
@@ -270,17 +270,7 @@ impl Chart for InfluenceByMechanism {
         let ticks = (2..=5)
             .rev()
             .map(|n| linear_ticks(&scale, n, false))
-            .find(|ticks| {
-                let widest = ticks
-                    .iter()
-                    .map(|t| text_width(&t.label, size, false))
-                    .fold(0.0, f64::max);
-                let step = match ticks.as_slice() {
-                    [a, b, ..] => b.value - a.value,
-                    _ => 1.0,
-                };
-                widest + st.px(30.0) <= room * step
-            })
+            .find(|ticks| ticks_have_room(ticks, &scale, size, room, st.px(30.0)))
             .unwrap_or_else(|| linear_ticks(&scale, 1, false));
         let last_half = ticks
             .last()

@@ -784,6 +784,27 @@ fn draw_colorbar(c: &Canvas, st: &Style, bar: &Colorbar, area: &Rect) -> Result<
     Ok(())
 }
 
+/// True when the tick labels of `ticks` (font size `size`), spread over `axis_px` pixels of the
+/// axis of `scale`, leave at least `gap_px` between neighbours: the test by which the bar charts
+/// choose how many ticks to draw.
+pub(crate) fn ticks_have_room(
+    ticks: &[Tick],
+    scale: &Scale,
+    size: f64,
+    axis_px: f64,
+    gap_px: f64,
+) -> bool {
+    let widest = ticks
+        .iter()
+        .map(|t| text_width(&t.label, size, false))
+        .fold(0.0, f64::max);
+    let step = match ticks {
+        [a, b, ..] => b.value - a.value,
+        _ => scale.hi - scale.lo,
+    };
+    widest + gap_px <= axis_px * step / (scale.hi - scale.lo).max(f64::MIN_POSITIVE)
+}
+
 /// A heat map: labelled rows and columns, a colour and a text per cell.
 #[derive(Debug, Clone)]
 pub(crate) struct Heatmap {
@@ -1406,18 +1427,7 @@ impl BarList {
                     (scale, ticks)
                 }
             })
-            .find(|(scale, ticks)| {
-                let widest = ticks
-                    .iter()
-                    .map(|t| text_width(&t.label, size, false))
-                    .fold(0.0, f64::max);
-                let step = match ticks.as_slice() {
-                    [a, b, ..] => b.value - a.value,
-                    _ => scale.hi - scale.lo,
-                };
-                let room = axis_width * step / (scale.hi - scale.lo).max(f64::MIN_POSITIVE);
-                widest + st.px(36.0) <= room
-            })
+            .find(|(scale, ticks)| ticks_have_room(ticks, scale, size, axis_width, st.px(36.0)))
             .unwrap_or_else(|| {
                 let scale = match bound {
                     Some(limit) => Scale::linear(lo, limit),
