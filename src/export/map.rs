@@ -43,6 +43,52 @@ const LABELLED: usize = 20;
 /// Margin kept free around the outermost node centres.
 const MARGIN: f64 = 24.0;
 
+/// Font size of the map's labels, in SVG units (`.map-node text` in `map.css`).
+const LABEL_SIZE: f64 = 9.0;
+
+/// Where the labels go: the papers of `order` (most influential first) each get their name
+/// centred above their circle, or below it when above would overlap a label already placed,
+/// or none when both would (the card still names it); at most [`LABELLED`] labels, taken down
+/// the order past the papers skipped. Returns the label's anchor (centre, baseline) per node.
+fn place_labels(
+    nodes: &[MapNode],
+    positions: &[(f64, f64)],
+    order: &[usize],
+    radius_of: impl Fn(&MapNode) -> f64,
+) -> HashMap<usize, (f64, f64)> {
+    let mut placed: Vec<[f64; 4]> = Vec::new();
+    let mut at = HashMap::new();
+    for &i in order {
+        if at.len() == LABELLED {
+            break;
+        }
+        let node = &nodes[i];
+        let (x, y) = positions[i];
+        let radius = radius_of(node);
+        let label = labels::paper_label(node.abbreviation, node.title);
+        let half = charts::svg_text_width(&label, LABEL_SIZE, false) / 2.0 + 1.5;
+        let above = y - radius - 3.0;
+        let below = y + radius + 3.0 + LABEL_SIZE * 0.8;
+        for baseline in [above, below] {
+            let bounds = [
+                x - half,
+                baseline - LABEL_SIZE * 0.85,
+                x + half,
+                baseline + 2.0,
+            ];
+            let overlaps = placed.iter().any(|b| {
+                bounds[0] < b[2] && b[0] < bounds[2] && bounds[1] < b[3] && b[1] < bounds[3]
+            });
+            if !overlaps {
+                placed.push(bounds);
+                at.insert(i, (x, baseline));
+                break;
+            }
+        }
+    }
+    at
+}
+
 /// `'sha256-BASE64'` of [`SCRIPT`], for `script-src` in the Content-Security-Policy.
 pub fn script_hash() -> String {
     format!(
@@ -453,17 +499,20 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
             .total_cmp(&nodes[a].pagerank)
             .then(a.cmp(&b))
     });
-    let labelled: HashSet<usize> = draw_order.iter().copied().take(LABELLED).collect();
-    let mut cluster_names = ClusterNames::default();
-    for i in draw_order {
-        let node = &nodes[i];
-        let (x, y) = positions[i];
+    let radius_of = |node: &MapNode| {
         let scale = if max_pagerank > 0.0 && node.pagerank.is_finite() && node.pagerank > 0.0 {
             (node.pagerank / max_pagerank).sqrt().min(1.0)
         } else {
             0.0
         };
-        let radius = 3.5 + 10.5 * scale;
+        3.5 + 10.5 * scale
+    };
+    let labels_at = place_labels(&nodes, &positions, &draw_order, radius_of);
+    let mut cluster_names = ClusterNames::default();
+    for i in draw_order {
+        let node = &nodes[i];
+        let (x, y) = positions[i];
+        let radius = radius_of(node);
         let fill = &fills[i];
         let title = labels::one_line(node.title);
         let year = node.year.map_or_else(String::new, |y| y.to_string());
@@ -511,12 +560,12 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
             radius
         );
         // Labels for the most influential papers only; the rest show theirs in the card.
-        if labelled.contains(&i) {
+        if let Some(&(lx, ly)) = labels_at.get(&i) {
             let _ = write!(
                 out,
                 "<text x=\"{}\" y=\"{}\">{}</text>",
-                coord(x),
-                coord(y - radius - 3.0),
+                coord(lx),
+                coord(ly),
                 escape::html(&label)
             );
         }
@@ -554,6 +603,49 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn node(abbreviation: &str) -> MapNode<'_> {
+        MapNode {
+            id: abbreviation,
+            title: abbreviation,
+            abbreviation: Some(abbreviation),
+            year: None,
+            venue: None,
+            mechanisms: Vec::new(),
+            community: None,
+            pagerank: 0.0,
+            catalog_citations: 0,
+            url: None,
+            missing: false,
+        }
+    }
+
+    /// Labels never overlap: on a crowded spot the first paper's name goes above, the second's
+    /// below, the third gets none, and the next paper elsewhere still gets its label.
+    #[test]
+    fn labels_go_above_below_or_not_at_all() {
+        let names = ["EViT", "ToMe", "DynamicViT", "LTP"];
+        let nodes: Vec<MapNode> = names.iter().map(|n| node(n)).collect();
+        let positions = vec![
+            (100.0, 100.0),
+            (102.0, 101.0),
+            (101.0, 99.0),
+            (400.0, 300.0),
+        ];
+        let at = place_labels(&nodes, &positions, &[0, 1, 2, 3], |_| 5.0);
+        assert_eq!(at.get(&0), Some(&(100.0, 92.0)));
+        assert!(at[&1].1 > 101.0, "below its circle: {:?}", at[&1]);
+        assert!(!at.contains_key(&2));
+        assert_eq!(at.get(&3), Some(&(400.0, 292.0)));
+        // At most LABELLED labels, far apart or not.
+        let many: Vec<MapNode> = (0..40).map(|_| node("X")).collect();
+        let spread: Vec<(f64, f64)> = (0..40).map(|i| (20.0 * i as f64, 50.0)).collect();
+        let order: Vec<usize> = (0..40).collect();
+        assert_eq!(
+            place_labels(&many, &spread, &order, |_| 3.5).len(),
+            LABELLED
+        );
+    }
 
     #[test]
     fn layout_is_deterministic_and_inside_the_frame() {
