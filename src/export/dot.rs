@@ -333,13 +333,6 @@ fn tooltip(title: &str, year: Option<i32>, mechanisms: &[String]) -> String {
     )
 }
 
-/// The inside of a quoted `tooltip`: Graphviz 2.43 unescapes a tooltip once and then expands
-/// `\N`, `\G` in what is left, so a backslash is written four times to reach the SVG as one
-/// (a title's `\N` showed the node's id).
-fn tooltip_text(text: &str) -> String {
-    escape::dot(&text.replace('\\', "\\\\"))
-}
-
 /// `"paper:ID"`: a prefix keeps paper IDs apart from the timeline's and the legend's nodes.
 fn node_id(paper_id: &str) -> String {
     format!("\"paper:{}\"", escape::dot(paper_id))
@@ -358,7 +351,7 @@ fn write_node(out: &mut String, node: &Node<'_>, max_pagerank: f64, indent: &str
     if node.missing {
         attributes.extend([
             format!("label=\"{}\"", escape::dot(&node.label.join("\n"))),
-            format!("tooltip=\"{}\"", tooltip_text(&node.tooltip)),
+            format!("tooltip=\"{}\"", escape::dot_tooltip(&node.tooltip)),
             format!("fontsize={fontsize:.1}"),
             format!("width={:.2}", 0.3 + 1.2 * scale),
             format!("height={:.2}", 0.2 + 0.4 * scale),
@@ -379,7 +372,7 @@ fn write_node(out: &mut String, node: &Node<'_>, max_pagerank: f64, indent: &str
                 "label={}",
                 band_label(&node.colors, fill, &node.label, width, height, band)
             ),
-            format!("tooltip=\"{}\"", tooltip_text(&node.tooltip)),
+            format!("tooltip=\"{}\"", escape::dot_tooltip(&node.tooltip)),
             format!("fontsize={fontsize:.1}"),
             "shape=plain".to_string(),
         ]);
@@ -597,7 +590,7 @@ fn write_legend(
             out,
             "    \"legend:{index}\" [label={}, tooltip=\"{}\"];",
             band_label(&[*color], text_fill(&[*color]), &[label], 173.0, 29.0, 7.0),
-            tooltip_text(&names.join(", ")),
+            escape::dot_tooltip(&names.join(", ")),
         );
     }
     if several && swatches.len() > 1 {

@@ -31,6 +31,13 @@ pub fn dot(text: &str) -> String {
     out
 }
 
+/// The inside of a quoted DOT `tooltip`: Graphviz 2.43 unescapes a tooltip once and then expands
+/// `\N`, `\G` in what is left, so a backslash is written four times to reach the SVG as one
+/// (a title's `\N` showed the node's id; labels need only [`dot`]).
+pub fn dot_tooltip(text: &str) -> String {
+    dot(&text.replace('\\', "\\\\"))
+}
+
 /// Text inside a Graphviz HTML-like label (`label=<...>`): the XML rules of [`xml`], since
 /// Graphviz reads these labels with an XML parser, and a backslash doubled: Graphviz 2.43 still
 /// expands `\N` (the node's name) and `\G` in HTML text, and `&#92;` does not stop it.

@@ -135,7 +135,7 @@ pub fn to_dot(analysis: &Analysis, palette: &charts::Palette) -> String {
                  color=\"{color}\", penwidth={pen}];",
                 node_id(id),
                 escape::dot(&label),
-                escape::dot(&format!("{title} ({year}; {mechanism})")),
+                escape::dot_tooltip(&format!("{title} ({year}; {mechanism})")),
                 hex_color(fill)
             );
         }
@@ -187,7 +187,7 @@ mod tests {
         let analysis = Analysis {
             papers: vec![
                 paper("a", "A \"quoted\" title", 2019),
-                paper("b", "B: second", 2021),
+                paper("b", "B: second \\N", 2021),
                 paper("c", "C", 2021),
                 paper("d", "Off the path", 2022),
             ],
@@ -236,5 +236,8 @@ mod tests {
             "{}",
             String::from_utf8_lossy(&output.stderr)
         );
+        // A title's `\N` reaches the drawing as written, in the tooltip too (not the node id).
+        let svg = String::from_utf8_lossy(&output.stdout);
+        assert!(svg.contains(r#"xlink:title="B: second \N (2021"#), "{svg}");
     }
 }
