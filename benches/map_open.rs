@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use citegraph::analysis::{Analysis, EdgeRow, GroupStats, PaperMetrics};
-use citegraph::export::{html, map};
+use citegraph::render::{html, map};
 use fantoccini::{ClientBuilder, Locator};
 use serde_json::{json, Value};
 
@@ -132,7 +132,7 @@ async fn main() {
         let timer = Instant::now();
         std::hint::black_box(map::layout(n, &edges, &groups));
         let layout_ms = timer.elapsed().as_secs_f64() * 1000.0;
-        let palette = citegraph::export::charts::Palette::new(&analysis);
+        let palette = citegraph::render::charts::Palette::new(&analysis);
         let timer = Instant::now();
         std::hint::black_box(map::section(&analysis, &palette));
         let section_ms = timer.elapsed().as_secs_f64() * 1000.0;

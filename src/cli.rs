@@ -11,9 +11,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use citegraph::analysis::{AnalyzeOptions, CommunityNetwork, LinkWeight, PairPapers};
 use citegraph::catalog::CatalogOptions;
-use citegraph::export::RenderOptions;
 use citegraph::graph::Scope;
 use citegraph::pipeline::Settings;
+use citegraph::render::RenderOptions;
 use citegraph::s2::{FetchOptions, RecordSource};
 
 #[derive(Debug, Parser)]
@@ -430,7 +430,7 @@ pub enum LintFormatArg {
     Json,
 }
 
-impl From<LintFormatArg> for citegraph::export::lint::LintFormat {
+impl From<LintFormatArg> for citegraph::render::lint::LintFormat {
     fn from(format: LintFormatArg) -> Self {
         match format {
             LintFormatArg::Text => Self::Text,
@@ -507,18 +507,18 @@ pub struct RenderArgs {
     /// The date the figures take as today (default: the system clock, UTC): Fig. 1 draws that
     /// year's bar as partial, "to date".
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
-    pub today: Option<citegraph::export::charts::CalendarDate>,
+    pub today: Option<citegraph::render::charts::CalendarDate>,
 }
 
 /// `--today`.
-fn parse_date(text: &str) -> Result<citegraph::export::charts::CalendarDate, String> {
-    citegraph::export::charts::CalendarDate::parse(text)
+fn parse_date(text: &str) -> Result<citegraph::render::charts::CalendarDate, String> {
+    citegraph::render::charts::CalendarDate::parse(text)
 }
 
 /// `all` and every figure of the registry.
 fn figure_choices() -> Vec<&'static str> {
     let mut names = vec!["all"];
-    names.extend(citegraph::export::charts::FIGURE_NAMES.iter().copied());
+    names.extend(citegraph::render::charts::FIGURE_NAMES.iter().copied());
     names
 }
 
@@ -629,7 +629,7 @@ impl RenderArgs {
 #[derive(Debug)]
 pub enum Job {
     Catalog(citegraph::catalog::SummaryOptions),
-    Lint(citegraph::export::lint::LintOptions),
+    Lint(citegraph::render::lint::LintOptions),
     Fetch,
     SnapshotExport(PathBuf),
     SnapshotImport(PathBuf),
@@ -705,7 +705,7 @@ impl Cli {
             } => {
                 locations(Some(cache), None);
                 settings.catalog = catalog.options();
-                Job::Lint(citegraph::export::lint::LintOptions {
+                Job::Lint(citegraph::render::lint::LintOptions {
                     format: (*format).into(),
                     severities: severity.iter().map(|&s| s.into()).collect(),
                     strict: *strict,

@@ -4,13 +4,13 @@
 //! Data flows one way, one stage a module, in this order (see STYLE in the README):
 //!
 //! ```text
-//! catalog (Markdown) -> records (s2 API | cache | snapshot) -> works -> graph -> metrics -> analysis -> export
+//! catalog (Markdown) -> records (s2 API | cache | snapshot) -> works -> graph -> metrics -> analysis -> render
 //! ```
 //!
 //! Each stage takes the previous stage's plain data type and returns its own: [`catalog::Catalog`],
 //! [`records::Corpus`] (of [`records::PaperRecord`]s, made by [`s2`] from the API, the [`cache`]
 //! or a snapshot file), [`works::Works`], [`graph::CitationGraph`], the metric vectors of [`metrics`],
-//! [`analysis::Analysis`], and the files of [`export`]. Only [`pipeline`] wires stages together;
+//! [`analysis::Analysis`], and the files of [`render`]. Only [`pipeline`] wires stages together;
 //! the binary's `cli.rs` turns the command line into [`pipeline::Settings`]. [`fsutil`] and
 //! [`text`] are small helpers every stage may use.
 
@@ -18,12 +18,12 @@ pub mod analysis;
 pub mod cache;
 pub mod catalog;
 pub mod clock;
-pub mod export;
 pub mod fsutil;
 pub mod graph;
 pub mod metrics;
 pub mod pipeline;
 pub mod records;
+pub mod render;
 pub mod s2;
 pub mod text;
 pub mod watch;

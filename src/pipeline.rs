@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! catalog::load -> s2::fetch (records) -> works::identify -> graph::build_works
-//!     -> analysis::analyze -> export
+//!     -> analysis::analyze -> render
 //! ```
 //!
 //! Every job writes its outputs into a [`StagedOutput`] and swaps them in at the end, so a run's
@@ -16,9 +16,9 @@ use anyhow::{bail, Context as _, Result};
 
 use crate::analysis::{self, AnalyzeOptions};
 use crate::catalog::{self, Catalog, CatalogOptions};
-use crate::export::{self, RenderOptions};
 use crate::fsutil::StagedOutput;
 use crate::records::Corpus;
+use crate::render::{self, RenderOptions};
 use crate::s2::{self, FetchOptions, RecordSource};
 use crate::text::count as count_noun;
 use crate::watch;
@@ -99,18 +99,18 @@ pub fn catalog_job(settings: &Settings, shown: catalog::SummaryOptions) -> Resul
     let catalog = load_catalog(settings)?;
     let stage = begin(&settings.locations)?;
     let written = vec![
-        export::write_catalog(&catalog, stage.dir())?,
-        export::write_lint(&catalog, stage.dir())?,
+        render::write_catalog(&catalog, stage.dir())?,
+        render::write_lint(&catalog, stage.dir())?,
     ];
     finish(stage, catalog::summary(&catalog, shown), written)
 }
 
 /// `citegraph lint`: the catalogue's findings for a list's CI, printed; nothing is written.
-/// Fails with [`export::lint::LintFailed`] under `--strict` when anything is found.
-pub fn lint_job(settings: &Settings, options: &export::lint::LintOptions) -> Result<Report> {
+/// Fails with [`render::lint::LintFailed`] under `--strict` when anything is found.
+pub fn lint_job(settings: &Settings, options: &render::lint::LintOptions) -> Result<Report> {
     let catalog = load_catalog(settings)?;
     Ok(Report {
-        summary: export::lint::lint_report(&catalog, options)?,
+        summary: render::lint::lint_report(&catalog, options)?,
         written: Vec::new(),
     })
 }
@@ -120,7 +120,7 @@ pub fn fetch_job(settings: &Settings) -> Result<Report> {
     let catalog = load_catalog(settings)?;
     let corpus = fetch_records(&catalog, settings, true)?;
     let stage = begin(&settings.locations)?;
-    let written = vec![export::write_unresolved(
+    let written = vec![render::write_unresolved(
         &catalog,
         &corpus.resolutions,
         stage.dir(),
@@ -163,15 +163,15 @@ pub fn analyze_job(settings: &Settings) -> Result<Report> {
     let corpus = fetch_records(&catalog, settings, false)?;
     let (analysis, graph, _) = analyze(&catalog, &corpus, settings, false)?;
     let stage = begin(&settings.locations)?;
-    let written = export::write_analysis(&analysis, &graph, stage.dir())?;
+    let written = render::write_analysis(&analysis, &graph, stage.dir())?;
     finish(stage, analysis::summary_text(&analysis), written)
 }
 
 /// `citegraph render`: figures, DOT, GraphML, the report and the tables from `metrics.json`.
 pub fn render_job(settings: &Settings) -> Result<Report> {
-    let analysis = export::read_analysis(&settings.locations.output_dir)?;
+    let analysis = render::read_analysis(&settings.locations.output_dir)?;
     let stage = begin(&settings.locations)?;
-    let written = export::render(&analysis, &settings.render, stage.dir())?;
+    let written = render::render(&analysis, &settings.render, stage.dir())?;
     finish(stage, String::new(), written)
 }
 
@@ -191,12 +191,12 @@ pub fn run_job(settings: &Settings) -> Result<Report> {
         watch::archive_previous(stage.dir())?;
     }
     let mut written = vec![
-        export::write_catalog(&catalog, stage.dir())?,
-        export::write_lint(&catalog, stage.dir())?,
-        export::write_unresolved(&catalog, &corpus.resolutions, stage.dir())?,
+        render::write_catalog(&catalog, stage.dir())?,
+        render::write_lint(&catalog, stage.dir())?,
+        render::write_unresolved(&catalog, &corpus.resolutions, stage.dir())?,
     ];
-    written.extend(export::write_analysis(&analysis, &graph, stage.dir())?);
-    written.extend(export::render(&analysis, &settings.render, stage.dir())?);
+    written.extend(render::write_analysis(&analysis, &graph, stage.dir())?);
+    written.extend(render::render(&analysis, &settings.render, stage.dir())?);
     let mut summary = s2::summary(&catalog, &corpus) + &analysis::summary_text(&analysis);
     if let Some(previous) = previous {
         let new = watch::Run::new(analysis, Some(catalog));

@@ -53,7 +53,7 @@ fn key_is_in_every_header_and_nowhere_else() {
     opts.link_details = true;
     let corpus = s2::fetch(&catalog, &opts, &no_snapshot(), &env).unwrap();
     assert!(!corpus.records.is_empty());
-    citegraph::export::write_unresolved(&catalog, &corpus.resolutions, &dir.path().join("output"))
+    citegraph::render::write_unresolved(&catalog, &corpus.resolutions, &dir.path().join("output"))
         .unwrap();
     s2::export_snapshot(&env.cache_dir, &dir.path().join("output/snapshot.jsonl")).unwrap();
 

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::{Digest, NewCiting, RankChangeKind};
 use crate::analysis::{Analysis, MissingKind, MissingPaper};
-use crate::export::{escape, labels, suggestions};
+use crate::render::{escape, labels, suggestions};
 
 /// Other new citing papers listed by name (all are in `digest.json`).
 const OTHERS_SHOWN: usize = 50;

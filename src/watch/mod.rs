@@ -29,7 +29,7 @@ use crate::text::count;
 pub const TOP_INFLUENCE: usize = 20;
 /// Missing papers per kind that count as the top of `missing.csv` (as many as `suggestions.md`
 /// suggests).
-pub const TOP_MISSING: usize = crate::export::suggestions::SUGGESTIONS_PER_KIND;
+pub const TOP_MISSING: usize = crate::render::suggestions::SUGGESTIONS_PER_KIND;
 /// PageRank moves reported: the largest this many, among those of at least [`MIN_PAGERANK_MOVE`].
 pub const PAGERANK_MOVES: usize = 10;
 /// A PageRank move counts when the paper's share of the catalogue's PageRank changed by at least
@@ -77,7 +77,7 @@ impl Run {
                 dir.display()
             );
         }
-        let analysis = crate::export::read_analysis(dir)?;
+        let analysis = crate::render::read_analysis(dir)?;
         let bytes = std::fs::read(&metrics)
             .with_context(|| format!("cannot read {}", metrics.display()))?;
         let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();

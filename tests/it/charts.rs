@@ -9,8 +9,8 @@ use std::path::Path;
 use citegraph::analysis::{
     Analysis, Flow, GroupStats, InfluentialPaper, MissingKind, MissingPaper, PaperMetrics,
 };
-use citegraph::export::charts::{self, Figure, Palette, FIGURE_NAMES};
-use citegraph::export::RenderOptions;
+use citegraph::render::charts::{self, Figure, Palette, FIGURE_NAMES};
+use citegraph::render::RenderOptions;
 use sample::{sample_analysis, sample_analysis_with};
 
 /// Draws the figures in the analysis' own palette, as the render stage does.
@@ -228,7 +228,7 @@ fn figures_format_and_width_are_honoured() {
     }
     // The render stage writes exactly those files.
     let dir = tempfile::tempdir().unwrap();
-    citegraph::export::render(
+    citegraph::render::render(
         &analysis,
         &options(&["missing", "communities"], &["svg"], 1400),
         dir.path(),
@@ -313,7 +313,7 @@ fn bad_options_are_refused_with_the_choices() {
     let dir = tempfile::tempdir().unwrap();
     let err = format!(
         "{:#}",
-        citegraph::export::render(
+        citegraph::render::render(
             &analysis,
             &options(&["pie-chart"], &["svg"], 1050),
             dir.path(),
@@ -690,7 +690,7 @@ fn cluster_map_has_a_marker_per_paper_and_named_clusters_that_do_not_overlap() {
     assert_eq!(plan.labels.len(), coloured, "{:?}", plan.labels);
     let (_, _, text, _) = read_svg(svg);
     for label in &plan.labels {
-        let expected = citegraph::export::labels::community_name(&analysis, label.community);
+        let expected = citegraph::render::labels::community_name(&analysis, label.community);
         assert_eq!(label.name, expected);
         let (id, name) = label.name.split_once(": ").expect("C<n>: name");
         assert!(
@@ -976,8 +976,8 @@ fn hide_unspecified_leaves_it_out_of_every_figure_and_says_so() {
     );
 }
 
-fn on(year: i32, month: u32, day: u32) -> citegraph::export::charts::CalendarDate {
-    citegraph::export::charts::CalendarDate { year, month, day }
+fn on(year: i32, month: u32, day: u32) -> citegraph::render::charts::CalendarDate {
+    citegraph::render::charts::CalendarDate { year, month, day }
 }
 
 #[test]

@@ -9,12 +9,12 @@ use std::collections::{HashMap, HashSet};
 
 use analyze_support::analyze_world;
 use citegraph::analysis::{MAP_FOUNDATIONS, MAP_NEIGHBOURS};
-use citegraph::export::charts::{
+use citegraph::render::charts::{
     draw_figures, plan_cluster_map, LegendKey, Palette, Shape, COLORED_CLUSTERS,
     MIN_COLORED_PAPERS, NAME_MAX_DISTANCE, SIDE_LEGEND_MIN_WIDTH,
 };
-use citegraph::export::labels::community_name;
-use citegraph::export::RenderOptions;
+use citegraph::render::labels::community_name;
+use citegraph::render::RenderOptions;
 
 #[test]
 fn map_links_equal_an_independent_count_and_the_figure_places_every_paper() {

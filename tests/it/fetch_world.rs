@@ -61,7 +61,7 @@ fn whole_catalogue_resolves_completely_with_the_minimum_requests() {
         assert_eq!(resolutions[key].method, Some(ResolveMethod::Title), "{key}");
     }
     // Unresolvable ones: unresolved, with a reason, in unresolved.csv.
-    let path = citegraph::export::write_unresolved(
+    let path = citegraph::render::write_unresolved(
         &catalog,
         &corpus.resolutions,
         &dir.path().join("output"),

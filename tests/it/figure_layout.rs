@@ -6,8 +6,8 @@ use crate::render_support::sample;
 
 use citegraph::analysis::time::{CitationBurst, LineageEdge};
 use citegraph::analysis::{Analysis, MissingKind, MissingScope, UNCERTAIN};
-use citegraph::export::charts::{self, Figure, Palette};
-use citegraph::export::RenderOptions;
+use citegraph::render::charts::{self, Figure, Palette};
+use citegraph::render::RenderOptions;
 use sample::sample_analysis;
 
 fn draw(analysis: &Analysis, name: &str, width: u32, hide_unspecified: bool) -> Figure {
@@ -404,7 +404,7 @@ fn legends_go_beside_the_plot_when_wide_and_never_at_the_labels_cost() {
     let whole_names: std::collections::HashSet<String> = analysis
         .papers
         .iter()
-        .map(|p| citegraph::export::labels::community_name(&analysis, p.community))
+        .map(|p| citegraph::render::labels::community_name(&analysis, p.community))
         .collect();
     let cut_by_figure = |t: &Text| t.text.ends_with('…') && !whole_names.contains(&t.text);
     for name in ["top-influential", "missing", "communities"] {

@@ -7,7 +7,7 @@ use crate::render_support;
 
 use std::collections::{HashMap, HashSet};
 
-use citegraph::export::render;
+use citegraph::render::render;
 use nom_bibtex::Bibtex;
 use render_support::{options, sample_analysis};
 

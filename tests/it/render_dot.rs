@@ -8,8 +8,8 @@ use std::path::Path;
 use std::process::Command;
 
 use citegraph::analysis::{Analysis, EdgeRow, GroupStats, MissingKind, MissingPaper, PaperMetrics};
-use citegraph::export::charts::Palette;
-use citegraph::export::{dot, render};
+use citegraph::render::charts::Palette;
+use citegraph::render::{dot, render};
 use render_support::{hostile_analysis, options, sample_analysis, CATALOG_PAPERS};
 
 /// Runs `dot -Tsvg` on `file` and returns the SVG, failing the test with dot's own message.

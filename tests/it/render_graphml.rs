@@ -6,7 +6,7 @@ use crate::render_support;
 use std::collections::HashSet;
 use std::process::Command;
 
-use citegraph::export::{graphml, render};
+use citegraph::render::{graphml, render};
 use render_support::{hostile_analysis, options, sample_analysis};
 
 /// Loads `file` with networkx and prints a JSON summary of what it read.

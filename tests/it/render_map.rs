@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use citegraph::export::labels::community_name;
-use citegraph::export::{map::MAP_MISSING, render, top_missing};
+use citegraph::render::labels::community_name;
+use citegraph::render::{map::MAP_MISSING, render, top_missing};
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use render_support::{options, sample_analysis};
 use serde_json::{json, Value};

@@ -10,7 +10,7 @@ use crate::render_support;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use citegraph::export::render;
+use citegraph::render::render;
 use render_support::{options, sample_analysis};
 
 /// The browser, or a failure that says how to get one.
@@ -101,7 +101,7 @@ fn report_renders_in_chromium_with_figures_and_no_injected_markup() {
         .count();
     assert_eq!(
         figures,
-        citegraph::export::charts::FIGURE_NAMES.len(),
+        citegraph::render::charts::FIGURE_NAMES.len(),
         "every figure drawn as SVG"
     );
 

@@ -6,8 +6,8 @@
 use crate::render_support;
 
 use citegraph::analysis::{Analysis, InfluentialPaper, MissingKind};
-use citegraph::export::labels::one_line;
-use citegraph::export::{latex, render, suggestions};
+use citegraph::render::labels::one_line;
+use citegraph::render::{latex, render, suggestions};
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use render_support::{options, sample_analysis, HOSTILE_TITLES};
 

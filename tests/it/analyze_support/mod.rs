@@ -63,7 +63,7 @@ pub fn analyze_world(out: &Path, args: &[&str]) -> Analysis {
             "{name} not reported in:\n{stdout}"
         );
     }
-    citegraph::export::read_analysis(out).unwrap()
+    citegraph::render::read_analysis(out).unwrap()
 }
 
 pub fn truth() -> serde_json::Value {

@@ -14,8 +14,8 @@ use citegraph::analysis::{
     MissingPaper, PaperMetrics, Summary, TagLint,
 };
 use citegraph::catalog::LintFinding;
-use citegraph::export::RenderOptions;
 use citegraph::records::{Resolution, ResolveMethod};
+use citegraph::render::RenderOptions;
 
 pub const CATALOG_PAPERS: usize = 290;
 pub const FOUNDATIONS: usize = 30;

@@ -19,7 +19,7 @@ use crate::analysis::{
     Analysis, MissingKind, MECHANISM_MIN_CONFIDENCE, MECHANISM_MIN_LIFT, UNCERTAIN,
 };
 use crate::catalog::UNSPECIFIED;
-use crate::export::labels::{one_line, paper_name};
+use crate::render::labels::{one_line, paper_name};
 
 /// Papers per panel at one column; a wider figure lists more ([`Style::list_rows`]).
 const TOP: usize = 10;

@@ -345,7 +345,7 @@ pub(crate) fn unspecified_note(count: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::export::charts::style::ensure_fonts;
+    use crate::render::charts::style::ensure_fonts;
 
     #[test]
     fn fitting_cuts_with_an_ellipsis() {

@@ -50,7 +50,7 @@ impl Rpys {
                     .map(|paper| {
                         format!(
                             "{} ({})",
-                            crate::export::labels::paper_name(None, &paper.title),
+                            crate::render::labels::paper_name(None, &paper.title),
                             paper.references
                         )
                     })
@@ -304,7 +304,7 @@ mod tests {
                 assert!(
                     titles
                         .iter()
-                        .any(|t| crate::export::labels::paper_name(None, t) == paper),
+                        .any(|t| crate::render::labels::paper_name(None, t) == paper),
                     "{width}: {name:?} in {joined:?}"
                 );
             }

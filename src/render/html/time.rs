@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use super::{fixed, num, or_dash, paper_cell, table, text, Names};
 use crate::analysis::PaperMetrics;
-use crate::export::{escape, labels};
+use crate::render::{escape, labels};
 
 /// Rows of the bursts, mechanism bursts and sleeping beauties tables.
 const TOP_BURSTS: usize = 15;

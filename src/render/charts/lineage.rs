@@ -19,7 +19,7 @@ use super::text::wrap_words;
 use super::Chart;
 use crate::analysis::{Analysis, PaperMetrics};
 use crate::catalog::UNSPECIFIED;
-use crate::export::labels::figure_paper_label as paper_label;
+use crate::render::labels::figure_paper_label as paper_label;
 
 const MAIN_EDGE: Rgb = (0x1A, 0x1A, 0x1A);
 const ROUTE_EDGE: Rgb = (0xA0, 0xA0, 0xA0);

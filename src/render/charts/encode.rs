@@ -17,7 +17,7 @@ use super::canvas::Canvas;
 use super::palette::WHITE;
 use super::style::{Style, DEJAVU_SANS, DEJAVU_SANS_BOLD};
 use super::Chart;
-use crate::export::labels::one_line;
+use crate::render::labels::one_line;
 
 pub(super) fn render_svg(
     chart: &dyn Chart,

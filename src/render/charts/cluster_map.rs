@@ -61,7 +61,7 @@ use super::style::Style;
 use super::text::{fit_text, unspecified_hidden, unspecified_note, wrap_text};
 use super::Chart;
 use crate::analysis::{Analysis, PaperMetrics};
-use crate::export::labels::{community_name, one_line};
+use crate::render::labels::{community_name, one_line};
 
 /// Clusters that get a colour (and a name on the map), by their number of map papers.
 pub const COLORED_CLUSTERS: usize = 8;

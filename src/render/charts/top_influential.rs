@@ -11,7 +11,7 @@ use super::text::left_out;
 use super::Chart;
 use crate::analysis::{Analysis, InfluentialPaper};
 use crate::catalog::UNSPECIFIED;
-use crate::export::labels::figure_paper_label;
+use crate::render::labels::figure_paper_label;
 
 /// How many papers the figure ranks at one column; a wider figure ranks more
 /// ([`Style::list_rows`]).

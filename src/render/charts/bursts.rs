@@ -14,7 +14,7 @@ use super::style::Style;
 use super::text::{fit_labels, wrap_with_suffix};
 use super::Chart;
 use crate::analysis::{Analysis, PaperMetrics};
-use crate::export::labels::figure_paper_label as paper_label;
+use crate::render::labels::figure_paper_label as paper_label;
 
 /// How many bursts the figure lists at one column; a wider figure lists more
 /// ([`Style::list_rows`]).

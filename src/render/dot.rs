@@ -730,7 +730,7 @@ mod tests {
 
     #[test]
     fn text_fills_contrast_for_every_palette_colour() {
-        use crate::export::charts::palette::contrast_ratio;
+        use crate::render::charts::palette::contrast_ratio;
         let mut analysis = analysis();
         analysis.mechanisms = (0..12)
             .map(|i| GroupStats {

@@ -18,7 +18,7 @@ use super::style::Style;
 use super::text::{fit_text, unspecified_hidden, unspecified_note, wrap_words};
 use super::Chart;
 use crate::analysis::Analysis;
-use crate::export::labels::community_name;
+use crate::render::labels::community_name;
 
 /// Communities past this many are merged into one bar, at one column; a wider figure shows
 /// more ([`Style::list_rows`]).

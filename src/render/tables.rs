@@ -683,7 +683,7 @@ mod tests {
             missing.contains(",-0.5,"),
             "numbers keep their sign: {missing}"
         );
-        let back = crate::export::read_analysis(dir.path()).unwrap();
+        let back = crate::render::read_analysis(dir.path()).unwrap();
         assert_eq!(back, analysis);
     }
 
@@ -758,7 +758,7 @@ mod tests {
     #[test]
     fn read_analysis_says_what_to_run() {
         let dir = tempfile::tempdir().unwrap();
-        let err = crate::export::read_analysis(dir.path()).unwrap_err();
+        let err = crate::render::read_analysis(dir.path()).unwrap_err();
         assert!(err.to_string().contains("citegraph analyze"), "{err}");
     }
 

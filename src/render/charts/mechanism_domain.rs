@@ -13,7 +13,7 @@ use super::style::Style;
 use super::text::{unspecified_hidden, unspecified_note};
 use super::Chart;
 use crate::analysis::Analysis;
-use crate::export::labels::display_domain;
+use crate::render::labels::display_domain;
 
 /// Domains past this many are merged into one column.
 const MAX_DOMAINS: usize = 8;

@@ -6,7 +6,7 @@
 //! and the one rule for text on a coloured fill), `style.rs` (the bundled font and sizes),
 //! `text.rs` (text fitted to pixels), `axis.rs` (scales and ticks), `parts.rs` (titles, legends,
 //! axes, heat maps, bar lists), `canvas.rs` (the drawing surface), `encode.rs` (SVG and PNG
-//! bytes). Paper and mechanism labels come from [`crate::export::labels`], as everywhere else.
+//! bytes). Paper and mechanism labels come from [`crate::render::labels`], as everywhere else.
 
 mod axis;
 mod bursts;
@@ -31,7 +31,7 @@ mod top_influential;
 use anyhow::{bail, Context, Result};
 
 use crate::analysis::Analysis;
-use crate::export::{OutputFile, RenderOptions};
+use crate::render::{OutputFile, RenderOptions};
 
 use canvas::Canvas;
 pub use cluster_map::{

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::analysis::Analysis;
 use crate::catalog::UNSPECIFIED;
-use crate::export::labels::display_mechanism;
+use crate::render::labels::display_mechanism;
 
 /// How many mechanisms get a colour of their own; the rest are drawn as "other".
 pub const NAMED_MECHANISMS: usize = 8;
