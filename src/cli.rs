@@ -6,14 +6,14 @@
 
 use std::path::PathBuf;
 
-use clap::builder::PossibleValuesParser;
+use clap::builder::{PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use citegraph::analysis::{AnalyzeOptions, CommunityNetwork, LinkWeight, PairPapers};
 use citegraph::catalog::CatalogOptions;
 use citegraph::graph::Scope;
 use citegraph::pipeline::Settings;
-use citegraph::render::RenderOptions;
+use citegraph::render::{DotLayout, FigureFormat, FigureKind, RenderOptions, WIDTH_RANGE};
 use citegraph::s2::{FetchOptions, RecordSource};
 
 #[derive(Debug, Parser)]
@@ -480,15 +480,15 @@ pub enum DotLayoutArg {
 pub struct RenderArgs {
     /// Figures to draw: `all`, or a comma-separated list of figure names.
     #[arg(long, default_value = "all", value_delimiter = ',', value_name = "NAMES",
-          value_parser = PossibleValuesParser::new(figure_choices()))]
-    pub figures: Vec<String>,
+          value_parser = PossibleValuesParser::new(figure_choices()).map(|name| FigureKind::from_name(&name)))]
+    pub figures: Vec<Option<FigureKind>>,
     /// Figure formats.
     #[arg(long, value_enum, default_values_t = [FormatArg::Svg, FormatArg::Png, FormatArg::Pdf], value_delimiter = ',')]
     pub format: Vec<FormatArg>,
     /// Figure width in pixels at 300 dpi, 600-20000 (1050 = 3.5 in, one column of a two-column
     /// paper; below 600 = 2 in, 7.5 pt labels have no room).
     #[arg(long, default_value_t = RenderOptions::default().width, value_name = "PX",
-          value_parser = clap::value_parser!(u32).range(600..=20_000))]
+          value_parser = clap::value_parser!(u32).range(i64::from(*WIDTH_RANGE.start())..=i64::from(*WIDTH_RANGE.end())))]
     pub width: u32,
     /// Add the top N missing papers to graph.dot as dashed nodes.
     #[arg(long, default_value_t = RenderOptions::default().with_missing, value_name = "N")]
@@ -518,8 +518,27 @@ fn parse_date(text: &str) -> Result<citegraph::render::charts::CalendarDate, Str
 /// `all` and every figure of the registry.
 fn figure_choices() -> Vec<&'static str> {
     let mut names = vec!["all"];
-    names.extend(citegraph::render::charts::FIGURE_NAMES.iter().copied());
+    names.extend(FigureKind::ALL.map(FigureKind::name));
     names
+}
+
+impl From<FormatArg> for FigureFormat {
+    fn from(format: FormatArg) -> Self {
+        match format {
+            FormatArg::Svg => FigureFormat::Svg,
+            FormatArg::Png => FigureFormat::Png,
+            FormatArg::Pdf => FigureFormat::Pdf,
+        }
+    }
+}
+
+impl From<DotLayoutArg> for DotLayout {
+    fn from(layout: DotLayoutArg) -> Self {
+        match layout {
+            DotLayoutArg::Year => DotLayout::Year,
+            DotLayoutArg::Community => DotLayout::Community,
+        }
+    }
 }
 
 impl CatalogArgs {
@@ -604,20 +623,16 @@ impl AnalyzeArgs {
 impl RenderArgs {
     fn options(&self) -> RenderOptions {
         RenderOptions {
-            figures: self.figures.clone(),
-            format: self
-                .format
-                .iter()
-                .map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
-                .map(Option::unwrap_or_default)
-                .collect(),
+            // `all` (None) among the names asks for every figure.
+            figures: if self.figures.contains(&None) {
+                FigureKind::ALL.to_vec()
+            } else {
+                self.figures.iter().flatten().copied().collect()
+            },
+            format: self.format.iter().map(|&f| f.into()).collect(),
             width: self.width,
             with_missing: self.with_missing,
-            dot_layout: match self.dot_layout {
-                DotLayoutArg::Year => "year",
-                DotLayoutArg::Community => "community",
-            }
-            .to_string(),
+            dot_layout: self.dot_layout.into(),
             dot_all: self.dot_all,
             hide_unspecified: self.hide_unspecified,
             today: self.today,
@@ -827,7 +842,15 @@ mod tests {
         }
         assert_eq!(settings(&["render", "--width", "600"]).render.width, 600);
         let render = settings(&["render", "--figures", "communities,missing"]);
-        assert_eq!(render.render.figures, ["communities", "missing"]);
+        assert_eq!(
+            render.render.figures,
+            [FigureKind::Communities, FigureKind::Missing]
+        );
+        let render = settings(&["render", "--figures", "missing,all"]);
+        assert_eq!(render.render.figures, FigureKind::ALL);
+        let render = settings(&["render", "--format", "png", "--dot-layout", "community"]);
+        assert_eq!(render.render.format, [FigureFormat::Png]);
+        assert_eq!(render.render.dot_layout, DotLayout::Community);
         let render = settings(&["render", "--hide-unspecified", "--today", "2026-03-01"]);
         assert!(render.render.hide_unspecified);
         assert_eq!(

@@ -32,7 +32,7 @@ use anyhow::Result;
 
 use super::charts::palette::{lighter, Palette, TEXT};
 use super::{dot_select, escape, hex_color, labels, top_missing};
-use super::{Exporter, OutputFile, RenderContext, RenderOptions};
+use super::{DotLayout, Exporter, OutputFile, RenderContext, RenderOptions};
 use crate::analysis::{Analysis, EdgeRow, GroupStats, PaperMetrics};
 use crate::catalog::UNSPECIFIED;
 
@@ -45,26 +45,6 @@ impl Exporter for Dot {
             "graph.dot",
             to_dot(context.analysis, context.options, context.palette),
         )])
-    }
-}
-
-/// How the nodes are grouped.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum DotLayout {
-    /// One `rank=same` column a publication year, oldest left.
-    Year,
-    /// One `subgraph cluster_N` a detected community, laid out by `fdp`.
-    Community,
-}
-
-impl DotLayout {
-    /// `--dot-layout`'s value; clap only lets `year` and `community` through.
-    pub fn from_option(value: &str) -> Self {
-        if value.eq_ignore_ascii_case("community") {
-            Self::Community
-        } else {
-            Self::Year
-        }
     }
 }
 
@@ -96,7 +76,7 @@ struct Node<'a> {
 
 /// The DOT text of the graph.
 pub fn to_dot(analysis: &Analysis, options: &RenderOptions, palette: &Palette) -> String {
-    let layout = DotLayout::from_option(&options.dot_layout);
+    let layout = options.dot_layout;
     let nodes = collect_nodes(analysis, palette, options.with_missing);
     let selection = (!options.dot_all).then(|| {
         let missing: Vec<&str> = nodes.iter().filter(|n| n.missing).map(|n| n.id).collect();
@@ -647,13 +627,12 @@ mod tests {
     use super::*;
     use crate::analysis::EdgeRow;
 
-    fn options(layout: &str) -> RenderOptions {
+    fn options(dot_layout: DotLayout) -> RenderOptions {
         RenderOptions {
-            figures: vec!["all".into()],
-            format: vec!["svg".into()],
+            format: vec![crate::render::FigureFormat::Svg],
             width: 1050,
             with_missing: 0,
-            dot_layout: layout.into(),
+            dot_layout,
             dot_all: false,
             ..RenderOptions::default()
         }
@@ -701,7 +680,7 @@ mod tests {
 
     #[test]
     fn labels_are_escaped_and_edges_reversed_with_dir_back() {
-        let dot = to_dot(&analysis(), &options("year"), &Palette::new(&analysis()));
+        let dot = to_dot(&analysis(), &options(DotLayout::Year), &Palette::new(&analysis()));
         assert!(
             // The backslash four times: see `tooltip_text`.
             dot.contains(r#"tooltip="A \"quoted\" \\\\ title with a break (2020; Token Pruning)""#),
@@ -719,7 +698,7 @@ mod tests {
     fn community_layout_draws_clusters() {
         let dot = to_dot(
             &analysis(),
-            &options("community"),
+            &options(DotLayout::Community),
             &Palette::new(&analysis()),
         );
         assert!(dot.contains("subgraph cluster_1 {"));
@@ -790,7 +769,7 @@ mod tests {
             papers: 1,
             ..Default::default()
         });
-        let dot = to_dot(&analysis, &options("year"), &Palette::new(&analysis));
+        let dot = to_dot(&analysis, &options(DotLayout::Year), &Palette::new(&analysis));
         let line = dot.lines().find(|l| l.contains("\"paper:a\" [")).unwrap();
         assert!(!line.contains("striped"), "{line}");
         assert_eq!(

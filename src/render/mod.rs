@@ -24,52 +24,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
+mod options;
 mod tables;
 
+pub use options::{
+    DotLayout, FigureFormat, FigureKind, RenderOptions, FIGURE_NAMES, WIDTH_RANGE,
+};
 pub use tables::write_analysis;
 
 use crate::analysis::Analysis;
-
-/// Options of the render stage. The command line (`src/cli.rs`) fills it and checks every
-/// choice at parse time; [`RenderOptions::default`] holds the defaults, written once.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RenderOptions {
-    /// Figures to draw: `all`, or names from [`charts::FIGURE_NAMES`].
-    pub figures: Vec<String>,
-    /// Figure formats: `svg` (with its size in inches), `png` (300 dpi), `pdf` (vector, DejaVu
-    /// Sans embedded, for LaTeX); see [`charts::FORMATS`].
-    pub format: Vec<String>,
-    /// Figure width in pixels at 300 dpi (1050 = 3.5 in, one column of a two-column paper).
-    pub width: u32,
-    /// Add the top N missing papers to graph.dot as dashed nodes.
-    pub with_missing: usize,
-    /// Group the DOT graph by `year` (rank=same) or by `community` (clusters).
-    pub dot_layout: String,
-    /// Write every catalogue paper and every edge to graph.dot; by default it holds the ~100
-    /// papers that draw readably (see `dot_select`).
-    pub dot_all: bool,
-    /// Leave the `unspecified` mechanism (papers without a mechanism badge) out of every figure
-    /// that shows mechanisms; each of them says so in its caption and in a note.
-    pub hide_unspecified: bool,
-    /// The day the figures take as today: Fig. 1 draws the bar of its year as partial ("to
-    /// date"). `None` = the system clock's date (UTC).
-    pub today: Option<charts::CalendarDate>,
-}
-
-impl Default for RenderOptions {
-    fn default() -> Self {
-        RenderOptions {
-            figures: vec!["all".to_string()],
-            format: charts::FORMATS.iter().map(|f| f.to_string()).collect(),
-            width: 1050,
-            with_missing: 10,
-            dot_layout: "year".to_string(),
-            dot_all: false,
-            hide_unspecified: false,
-            today: None,
-        }
-    }
-}
 
 mod catalog;
 pub use catalog::write_catalog;

@@ -282,8 +282,8 @@ fn the_map_keeps_markers_inside_names_near_and_lists_the_clusters() {
 
     // The drawn figure says what is hidden, and its legend carries no Unspecified entry.
     let options = RenderOptions {
-        figures: vec!["cluster-map".into()],
-        format: vec!["svg".into()],
+        figures: vec![citegraph::render::FigureKind::ClusterMap],
+        format: vec![citegraph::render::FigureFormat::Svg],
         hide_unspecified: true,
         ..RenderOptions::default()
     };

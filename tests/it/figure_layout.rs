@@ -2,7 +2,7 @@
 //! prediction and `--hide-unspecified` leaves it out; the lineage labels are whole words;
 //! at two columns (2100 px) the lists show more rows and legends go beside the plot.
 
-use crate::render_support::sample;
+use crate::render_support::{self, sample};
 
 use citegraph::analysis::time::{CitationBurst, LineageEdge};
 use citegraph::analysis::{Analysis, MissingKind, MissingScope, UNCERTAIN};
@@ -12,8 +12,8 @@ use sample::sample_analysis;
 
 fn draw(analysis: &Analysis, name: &str, width: u32, hide_unspecified: bool) -> Figure {
     let options = RenderOptions {
-        figures: vec![name.to_string()],
-        format: vec!["svg".to_string()],
+        figures: render_support::figure_kinds(&[name]),
+        format: vec![citegraph::render::FigureFormat::Svg],
         width,
         hide_unspecified,
         ..RenderOptions::default()
@@ -942,8 +942,7 @@ fn at_every_width_text_stays_inside_and_cuts_fall_between_words() {
         let mut drawn = Vec::new();
         for width in [600, 800, 1050, 2100] {
             let options = RenderOptions {
-                figures: vec!["all".to_string()],
-                format: vec!["svg".to_string()],
+                format: vec![citegraph::render::FigureFormat::Svg],
                 width,
                 ..RenderOptions::default()
             };

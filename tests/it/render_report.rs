@@ -194,8 +194,11 @@ fn report_embeds_png_figures_when_svg_is_not_drawn() {
     let dir = output_dir("render_report_png");
     let analysis = sample_analysis();
     let mut options = options("community");
-    options.format = vec!["png".into()];
-    options.figures = vec!["papers-per-year".into(), "missing".into()];
+    options.format = vec![citegraph::render::FigureFormat::Png];
+    options.figures = vec![
+        citegraph::render::FigureKind::PapersPerYear,
+        citegraph::render::FigureKind::Missing,
+    ];
     let written = render(&analysis, &options, &dir).unwrap();
     assert!(written
         .iter()
@@ -239,8 +242,8 @@ fn report_links_pdf_figures_when_only_pdf_is_drawn_and_says_what_was_written() {
     ] {
         let dir = output_dir(&format!("render_report_{}", formats.join("_")));
         let mut options = options("community");
-        options.format = formats.iter().map(|f| f.to_string()).collect();
-        options.figures = drawn.iter().map(|f| f.to_string()).collect();
+        options.format = render_support::figure_formats(&formats);
+        options.figures = render_support::figure_kinds(&drawn);
         render(&analysis, &options, &dir).unwrap();
         let page = dir.join("report.html");
         let html = std::fs::read_to_string(&page).unwrap();
@@ -318,7 +321,7 @@ fn clusters_table_lists_top_papers_one_a_line() {
         });
     }
     let mut options = options("community");
-    options.figures = vec!["papers-per-year".into()];
+    options.figures = vec![citegraph::render::FigureKind::PapersPerYear];
     render(&analysis, &options, &dir).unwrap();
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     let start = html

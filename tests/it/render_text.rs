@@ -325,7 +325,7 @@ fn an_unwritable_output_names_the_file() {
     // `tables` exists as a file, so tables/*.tex cannot be written.
     std::fs::write(dir.path().join("tables"), "in the way").unwrap();
     let mut options = options("year");
-    options.figures = vec!["papers-per-year".into()];
+    options.figures = vec![citegraph::render::FigureKind::PapersPerYear];
     let error = render(&analysis, &options, dir.path()).unwrap_err();
     let message = format!("{error:#}");
     assert!(message.contains("tables"), "{message}");

@@ -31,7 +31,8 @@ mod top_influential;
 use anyhow::{bail, Context, Result};
 
 use crate::analysis::Analysis;
-use crate::render::{OutputFile, RenderOptions};
+use crate::render::{FigureFormat, FigureKind, OutputFile, RenderOptions, WIDTH_RANGE};
+pub use crate::render::FIGURE_NAMES;
 
 use canvas::Canvas;
 pub use cluster_map::{
@@ -44,7 +45,7 @@ use style::Style;
 /// One figure, drawn in the formats asked for, and the words around it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Figure {
-    /// One of [`FIGURE_NAMES`]; also the file stem.
+    /// The figure's name ([`FigureKind::name`]); also the file stem.
     pub name: &'static str,
     pub title: String,
     /// One or two sentences for under the figure: what is drawn and how it was counted.
@@ -89,22 +90,6 @@ impl Figure {
 pub fn svg_text_width(text: &str, font_size: f64, bold: bool) -> f64 {
     canvas::text_width(text, canvas::size_for_svg_font_size(font_size), bold)
 }
-
-/// Every figure, in the order of the report.
-pub const FIGURE_NAMES: [&str; 12] = [
-    "papers-per-year",
-    "mechanism-domain",
-    "mechanism-flow",
-    "top-influential",
-    "influence-by-mechanism",
-    "communities",
-    "cluster-map",
-    "citation-distribution",
-    "missing",
-    "lineage",
-    "bursts",
-    "rpys",
-];
 
 /// A day of the calendar (UTC): what the figures take as today (`--today`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,23 +165,24 @@ pub(crate) trait Chart {
     fn draw(&self, canvas: &Canvas, style: &Style) -> Result<()>;
 }
 
-/// Draws the figures named in `options.figures` ("all" = every one) in `options.format`, in the
-/// render's `palette`. Returns them in the fixed order 1..8, with their files' contents.
+/// Draws the figures of `options.figures` (empty = every one) in `options.format`, in the
+/// render's `palette`. Returns them in the report's order ([`FigureKind::ALL`]), with their
+/// files' contents.
 ///
-/// Errors: an unknown figure name or format, a `--width` outside 200..=20000, or a drawing
-/// backend failure.
+/// Errors: a `width` outside [`WIDTH_RANGE`], or a drawing backend failure.
 pub fn draw_figures(
     analysis: &Analysis,
     options: &RenderOptions,
     palette: &Palette,
 ) -> Result<Vec<Figure>> {
-    let selected = selected_figures(&options.figures)?;
-    let formats = selected_formats(&options.format)?;
-    if !(200..=20_000).contains(&options.width) {
+    let formats = Formats::of(&options.format);
+    if !WIDTH_RANGE.contains(&options.width) {
         bail!(
-            "--width {} is out of range: give the figure width in pixels at 300 dpi, between 200 \
-             and 20000 (1050 = 3.5 in, one column of a two-column paper)",
-            options.width
+            "--width {} is out of range: give the figure width in pixels at 300 dpi, between {} \
+             and {} (1050 = 3.5 in, one column of a two-column paper)",
+            options.width,
+            WIDTH_RANGE.start(),
+            WIDTH_RANGE.end()
         );
     }
     style::ensure_fonts()?;
@@ -208,11 +194,12 @@ pub fn draw_figures(
     };
     let today = options.today.unwrap_or_else(CalendarDate::today_utc);
     let mut figures = Vec::new();
-    for name in FIGURE_NAMES {
-        if !selected.contains(&name) {
+    for kind in FigureKind::ALL {
+        if !options.figures.is_empty() && !options.figures.contains(&kind) {
             continue;
         }
-        let chart = build_chart(name, analysis, &palette, today, &style);
+        let name = kind.name();
+        let chart = build_chart(kind, analysis, &palette, today, &style);
         let title = chart.title();
         let height = chart.height(&style).round().clamp(100.0, 40_000.0) as u32;
         let size = (options.width, height);
@@ -253,55 +240,34 @@ pub fn draw_figures(
 }
 
 fn build_chart(
-    name: &str,
+    kind: FigureKind,
     analysis: &Analysis,
     palette: &Palette,
     today: CalendarDate,
     style: &Style,
 ) -> Box<dyn Chart> {
-    match name {
-        "papers-per-year" => Box::new(papers_per_year::PapersPerYear::new(
+    match kind {
+        FigureKind::PapersPerYear => Box::new(papers_per_year::PapersPerYear::new(
             analysis, palette, today,
         )),
-        "mechanism-domain" => Box::new(mechanism_domain::MechanismDomain::new(analysis, palette)),
-        "mechanism-flow" => Box::new(mechanism_flow::MechanismFlow::new(analysis, palette)),
-        "top-influential" => Box::new(top_influential::TopInfluential::new(
+        FigureKind::MechanismDomain => Box::new(mechanism_domain::MechanismDomain::new(analysis, palette)),
+        FigureKind::MechanismFlow => Box::new(mechanism_flow::MechanismFlow::new(analysis, palette)),
+        FigureKind::TopInfluential => Box::new(top_influential::TopInfluential::new(
             analysis, palette, style,
         )),
-        "influence-by-mechanism" => Box::new(influence_by_mechanism::InfluenceByMechanism::new(
+        FigureKind::InfluenceByMechanism => Box::new(influence_by_mechanism::InfluenceByMechanism::new(
             analysis, palette,
         )),
-        "communities" => Box::new(communities::Communities::new(analysis, palette, style)),
-        "cluster-map" => Box::new(cluster_map::ClusterMap::new(analysis, palette)),
-        "citation-distribution" => {
+        FigureKind::Communities => Box::new(communities::Communities::new(analysis, palette, style)),
+        FigureKind::ClusterMap => Box::new(cluster_map::ClusterMap::new(analysis, palette)),
+        FigureKind::CitationDistribution => {
             Box::new(citation_distribution::CitationDistribution::new(analysis))
         }
-        "lineage" => Box::new(lineage::Lineage::new(analysis, palette)),
-        "bursts" => Box::new(bursts::Bursts::new(analysis, style)),
-        "rpys" => Box::new(rpys::Rpys::new(analysis)),
-        _ => Box::new(missing::Missing::new(analysis, palette, style)),
+        FigureKind::Lineage => Box::new(lineage::Lineage::new(analysis, palette)),
+        FigureKind::Bursts => Box::new(bursts::Bursts::new(analysis, style)),
+        FigureKind::Rpys => Box::new(rpys::Rpys::new(analysis)),
+        FigureKind::Missing => Box::new(missing::Missing::new(analysis, palette, style)),
     }
-}
-
-/// The figure names asked for, checked against [`FIGURE_NAMES`].
-fn selected_figures(asked: &[String]) -> Result<Vec<&'static str>> {
-    let mut selected = Vec::new();
-    for name in asked.iter().map(|n| n.trim()).filter(|n| !n.is_empty()) {
-        if name.eq_ignore_ascii_case("all") {
-            selected.extend(FIGURE_NAMES);
-        } else if let Some(known) = FIGURE_NAMES.iter().find(|f| f.eq_ignore_ascii_case(name)) {
-            selected.push(*known);
-        } else {
-            bail!(
-                "--figures: no figure is called {name:?}; choose `all` or among: {}",
-                FIGURE_NAMES.join(", ")
-            );
-        }
-    }
-    if asked.is_empty() {
-        selected.extend(FIGURE_NAMES);
-    }
-    Ok(selected)
 }
 
 /// The figure formats asked by `--format`.
@@ -312,31 +278,16 @@ struct Formats {
     pdf: bool,
 }
 
-/// Every figure format, in the order of [`Figure::files`].
-pub const FORMATS: [&str; 3] = ["svg", "png", "pdf"];
-
-/// The formats asked by `--format` (all of them when none is named).
-fn selected_formats(asked: &[String]) -> Result<Formats> {
-    let mut formats = Formats::default();
-    for format in asked.iter().map(|f| f.trim()).filter(|f| !f.is_empty()) {
-        match format.to_ascii_lowercase().as_str() {
-            "svg" => formats.svg = true,
-            "png" => formats.png = true,
-            "pdf" => formats.pdf = true,
-            other => bail!(
-                "--format: {other:?} is not a figure format; use some of {}",
-                FORMATS.join(", ")
-            ),
+impl Formats {
+    /// The formats of `asked`; all of them when it is empty.
+    fn of(asked: &[FigureFormat]) -> Self {
+        let all = asked.is_empty();
+        Formats {
+            svg: all || asked.contains(&FigureFormat::Svg),
+            png: all || asked.contains(&FigureFormat::Png),
+            pdf: all || asked.contains(&FigureFormat::Pdf),
         }
     }
-    if formats == Formats::default() {
-        formats = Formats {
-            svg: true,
-            png: true,
-            pdf: true,
-        };
-    }
-    Ok(formats)
 }
 
 #[cfg(test)]
@@ -344,21 +295,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_and_formats_are_checked() {
-        assert_eq!(
-            selected_figures(&["all".into()]).unwrap(),
-            FIGURE_NAMES.to_vec()
-        );
-        assert_eq!(
-            selected_figures(&[" Missing ".into(), "communities".into()]).unwrap(),
-            ["missing", "communities"]
-        );
-        assert!(selected_figures(&["foo".into()]).is_err());
-        let png = selected_formats(&["PNG".into()]).unwrap();
+    fn no_format_asked_is_every_format() {
+        let png = Formats::of(&[FigureFormat::Png]);
         assert!(png.png && !png.svg && !png.pdf);
-        let all = selected_formats(&[]).unwrap();
+        let all = Formats::of(&[]);
         assert!(all.svg && all.png && all.pdf);
-        assert!(selected_formats(&["gif".into()]).is_err());
     }
 
     #[test]

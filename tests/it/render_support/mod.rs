@@ -127,14 +127,43 @@ fn title(rng: &mut Lcg, abbreviation: Option<&str>) -> String {
 /// The render options the tests use unless they say otherwise.
 pub fn options(layout: &str) -> RenderOptions {
     RenderOptions {
-        figures: vec!["all".into()],
-        format: vec!["svg".into(), "png".into()],
+        format: figure_formats(&["svg", "png"]),
         width: 1050,
         with_missing: 10,
-        dot_layout: layout.into(),
+        dot_layout: match layout {
+            "year" => citegraph::render::DotLayout::Year,
+            "community" => citegraph::render::DotLayout::Community,
+            other => panic!("no DOT layout is called {other:?}"),
+        },
         dot_all: false,
         ..RenderOptions::default()
     }
+}
+
+/// The figures called `names` (`all` = every figure), as `--figures` reads them.
+pub fn figure_kinds(names: &[&str]) -> Vec<citegraph::render::FigureKind> {
+    use citegraph::render::FigureKind;
+    if names.contains(&"all") {
+        return FigureKind::ALL.to_vec();
+    }
+    names
+        .iter()
+        .map(|name| FigureKind::from_name(name).unwrap_or_else(|| panic!("no figure {name:?}")))
+        .collect()
+}
+
+/// The figure formats called `names`, as `--format` reads them.
+pub fn figure_formats(names: &[&str]) -> Vec<citegraph::render::FigureFormat> {
+    use citegraph::render::FigureFormat;
+    names
+        .iter()
+        .map(|name| {
+            FigureFormat::ALL
+                .into_iter()
+                .find(|f| f.extension() == *name)
+                .unwrap_or_else(|| panic!("no figure format {name:?}"))
+        })
+        .collect()
 }
 
 /// The realistic analysis.
