@@ -330,8 +330,8 @@ mod svg {
     use super::{base64, html};
 
     /// Markup that must not appear inside an inline SVG: elements that run code or embed other
-    /// documents, event-handler attributes and `javascript:` URLs. Text content cannot match, because
-    /// an SVG writer escapes `<` in text; only real tags are scanned.
+    /// documents, event-handler attributes and URLs (`javascript:`, `data:`, `http(s):`). Text
+    /// content cannot match, because an SVG writer escapes `<` in text; only real tags are scanned.
     fn unsafe_svg_markup() -> &'static Regex {
         static PATTERN: OnceLock<Regex> = OnceLock::new();
         PATTERN.get_or_init(|| {
@@ -342,6 +342,7 @@ mod svg {
         })
     }
 
+    /// One tag (`<...>`) of an SVG document.
     fn svg_tag() -> &'static Regex {
         static PATTERN: OnceLock<Regex> = OnceLock::new();
         PATTERN.get_or_init(|| Regex::new(r"<[^>]*>").expect("a literal pattern"))
