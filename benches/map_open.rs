@@ -17,7 +17,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use citegraph::analysis::{Analysis, EdgeRow, GroupStats, PaperMetrics};
-use citegraph::render::{html, map};
+use citegraph::render::{map, report};
 use fantoccini::{ClientBuilder, Locator};
 use serde_json::{json, Value};
 
@@ -136,7 +136,7 @@ async fn main() {
         let timer = Instant::now();
         std::hint::black_box(map::section(&analysis, &palette));
         let section_ms = timer.elapsed().as_secs_f64() * 1000.0;
-        let page = html::to_html(&analysis, &palette, &[]).unwrap();
+        let page = report::to_html(&analysis, &palette, &[]).unwrap();
         let path = dir.path().join(format!("report-{n}.html"));
         std::fs::write(&path, &page).unwrap();
 

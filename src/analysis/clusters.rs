@@ -205,7 +205,7 @@ pub fn clusters(cx: &Context<'_>) -> Vec<Cluster> {
             let top_papers = nodes
                 .iter()
                 .take(TOP_PAPERS)
-                .map(|&v| paper_name(cx, v))
+                .map(|&v| paper_with_year(cx, v))
                 .collect();
             let mut mechanisms: BTreeMap<&str, usize> = BTreeMap::new();
             let mut catalog_papers = 0;
@@ -246,7 +246,7 @@ pub fn clusters(cx: &Context<'_>) -> Vec<Cluster> {
 }
 
 /// A paper as a reader knows it: its short name (abbreviation) or short title, and its year.
-fn paper_name(cx: &Context<'_>, v: u32) -> String {
+fn paper_with_year(cx: &Context<'_>, v: u32) -> String {
     let node = cx.graph.node(v);
     let name = cx
         .info(v)

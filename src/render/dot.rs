@@ -307,7 +307,7 @@ fn tooltip(title: &str, year: Option<i32>, mechanisms: &[String]) -> String {
         labels::one_line(title),
         mechanisms
             .iter()
-            .map(|m| labels::display_mechanism(m))
+            .map(|m| labels::mechanism_label(m))
             .collect::<Vec<_>>()
             .join(", ")
     )

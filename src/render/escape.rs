@@ -314,3 +314,97 @@ mod tests {
         assert_eq!(shields_label("ü"), "%C3%BC");
     }
 }
+
+// The SVG sanitizer: a figure's SVG becomes an element of `report.html` only when it holds no
+// active or external content.
+
+pub use svg::inline_svg;
+
+/// Inlining an SVG document into an HTML page, or embedding it as an image when it could run
+/// code or load anything ([`inline_svg`]).
+mod svg {
+    use std::sync::OnceLock;
+
+    use regex::Regex;
+
+    use super::{base64, html};
+
+    /// Markup that must not appear inside an inline SVG: elements that run code or embed other
+    /// documents, event-handler attributes and URLs (`javascript:`, `data:`, `http(s):`). Text
+    /// content cannot match, because an SVG writer escapes `<` in text; only real tags are scanned.
+    fn unsafe_svg_markup() -> &'static Regex {
+        static PATTERN: OnceLock<Regex> = OnceLock::new();
+        PATTERN.get_or_init(|| {
+            Regex::new(
+                r"(?i)^<\s*/?\s*(script|foreignobject|iframe|object|embed|image|use|a)\b|\son[a-z]+\s*=|javascript:|data:|https?:",
+            )
+            .expect("a literal pattern")
+        })
+    }
+
+    /// One tag (`<...>`) of an SVG document.
+    fn svg_tag() -> &'static Regex {
+        static PATTERN: OnceLock<Regex> = OnceLock::new();
+        PATTERN.get_or_init(|| Regex::new(r"<[^>]*>").expect("a literal pattern"))
+    }
+
+    /// The SVG document as an element of the page: prolog and doctype removed, an accessible name
+    /// added. An SVG carrying any active or external content is embedded as an `<img>` instead,
+    /// where browsers run no script and load nothing.
+    pub fn inline_svg(svg: &str, title: &str) -> String {
+        let start = svg.find("<svg").unwrap_or(0);
+        let body = svg[start..].trim_end();
+        // The xmlns attribute is allowed to carry http: it is a name, not a request.
+        let risky = svg_tag().find_iter(body).any(|tag| {
+            let tag = tag
+                .as_str()
+                .replace("xmlns=\"http://www.w3.org/2000/svg\"", "");
+            let tag = tag.replace("xmlns:xlink=\"http://www.w3.org/1999/xlink\"", "");
+            unsafe_svg_markup().is_match(&tag)
+        });
+        if risky || !body.starts_with("<svg") {
+            return format!(
+                "<img src=\"data:image/svg+xml;base64,{}\" alt=\"{}\">",
+                base64(svg.as_bytes()),
+                html(title)
+            );
+        }
+        format!(
+            "<svg role=\"img\" aria-label=\"{}\"{}",
+            html(title),
+            &body["<svg".len()..]
+        )
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn plain_svg_is_inlined_with_a_name() {
+            let svg = "<?xml version=\"1.0\"?>\n<svg width=\"10\" height=\"10\" viewBox=\"0 0 10 10\" xmlns=\"http://www.w3.org/2000/svg\">\n<text>&lt;img src=x onerror=alert(1)&gt;</text></svg>\n";
+            let inline = inline_svg(svg, "A \"title\"");
+            assert!(
+                inline.starts_with("<svg role=\"img\" aria-label=\"A &quot;title&quot;\" width=")
+            );
+            assert!(!inline.contains("<?xml"));
+        }
+
+        #[test]
+        fn active_svg_is_embedded_as_an_image() {
+            for svg in [
+                "<svg><script>alert(1)</script></svg>",
+                "<svg><rect onload=\"alert(1)\"/></svg>",
+                "<svg><a href=\"javascript:alert(1)\"><text>x</text></a></svg>",
+                "<svg><image href=\"https://example.org/x.png\"/></svg>",
+                "<svg><foreignObject><div/></foreignObject></svg>",
+            ] {
+                let inline = inline_svg(svg, "t");
+                assert!(
+                    inline.starts_with("<img src=\"data:image/svg+xml;base64,"),
+                    "{svg}"
+                );
+            }
+        }
+    }
+}

@@ -223,8 +223,9 @@ pub fn authors_bibtex_style(authors: &[String], max: usize) -> String {
     names.join(" and ")
 }
 
-/// A mechanism name for a legend: underscores as spaces, first letter upper-case.
-pub fn display_mechanism(name: &str) -> String {
+/// A mechanism name for a legend: underscores as spaces, first letter upper-case (the
+/// catalogue's own display name is [`crate::catalog::display_mechanism`]).
+pub fn mechanism_label(name: &str) -> String {
     let name = one_line(&name.replace('_', " "));
     let mut chars = name.chars();
     match chars.next() {
@@ -325,7 +326,7 @@ mod tests {
         );
         assert_eq!(paper_name(Some(" "), "\n"), "(untitled)");
         assert_eq!(display_domain("Multi-modal Domain"), "Multi-modal");
-        assert_eq!(display_mechanism("token_pruning"), "Token pruning");
+        assert_eq!(mechanism_label("token_pruning"), "Token pruning");
     }
 
     #[test]

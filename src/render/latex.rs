@@ -92,7 +92,7 @@ pub fn influential_table(analysis: &Analysis, rows: usize) -> String {
                     &paper
                         .mechanisms
                         .iter()
-                        .map(|m| labels::display_mechanism(m))
+                        .map(|m| labels::mechanism_label(m))
                         .collect::<Vec<_>>()
                         .join(", "),
                 ),
@@ -144,7 +144,7 @@ pub fn mechanisms_table(analysis: &Analysis) -> String {
                 })
                 .collect();
             vec![
-                escape::latex(&labels::display_mechanism(&m.name)),
+                escape::latex(&labels::mechanism_label(&m.name)),
                 m.papers.to_string(),
                 m.total_citations.to_string(),
                 format!("{:.0}", m.median_citations),

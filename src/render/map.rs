@@ -333,7 +333,7 @@ fn legend(
         let label = if fill.starts_with("url(") {
             UNCERTAIN_LABEL.to_string()
         } else {
-            labels::display_mechanism(node.mechanisms.first().map_or("", String::as_str))
+            labels::mechanism_label(node.mechanisms.first().map_or("", String::as_str))
         };
         let class = if fill.starts_with("url(") {
             " uncertain"
@@ -419,7 +419,7 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
             out,
             "<option value=\"{}\">{}</option>",
             escape::html(&labels::one_line(name)),
-            escape::html(&labels::display_mechanism(name))
+            escape::html(&labels::mechanism_label(name))
         );
     }
     out.push_str("</select></label>\n");

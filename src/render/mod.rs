@@ -4,7 +4,7 @@
 //! The render stage computes the mechanism colours once ([`charts::Palette`]), draws the figures
 //! in memory (`charts`), then hands the analysis, the palette and the figures to one [`Exporter`]
 //! per output format (the figures' own files, `dot.rs`, `graphml.rs`, `suggestions.rs`,
-//! `latex.rs`, `html.rs`); each returns its files' contents and [`render`] writes them
+//! `latex.rs`, `report/`); each returns its files' contents and [`render`] writes them
 //! atomically.
 
 pub mod bibtex;
@@ -13,11 +13,11 @@ pub mod dot;
 pub mod dot_select;
 pub mod escape;
 pub mod graphml;
-pub mod html;
 pub mod labels;
 pub mod latex;
 pub mod lineage_dot;
 pub mod map;
+pub mod report;
 pub mod suggestions;
 
 use std::path::{Path, PathBuf};
@@ -121,7 +121,7 @@ fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(suggestions::Suggestions),
         Box::new(latex::LatexTables),
         Box::new(bibtex::Bibtex),
-        Box::new(html::Report),
+        Box::new(report::Report),
     ]
 }
 

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use crate::analysis::Analysis;
 use crate::catalog::UNSPECIFIED;
-use crate::render::labels::display_mechanism;
+use crate::render::labels::mechanism_label;
 
 /// How many mechanisms get a colour of their own; the rest are drawn as "other".
 pub const NAMED_MECHANISMS: usize = 8;
@@ -94,7 +94,7 @@ impl Palette {
                 unspecified = Some(name);
             } else if groups.len() < NAMED_MECHANISMS {
                 groups.push(MechanismGroup {
-                    label: display_mechanism(&name),
+                    label: mechanism_label(&name),
                     color: MECHANISM_PALETTE[groups.len()],
                     members: vec![name],
                 });
@@ -106,7 +106,7 @@ impl Palette {
             0 => {}
             // One leftover mechanism keeps its name; it still takes the shared gray.
             1 => groups.push(MechanismGroup {
-                label: display_mechanism(&tail[0]),
+                label: mechanism_label(&tail[0]),
                 color: OTHER_COLOR,
                 members: tail,
             }),
@@ -118,7 +118,7 @@ impl Palette {
         }
         if let Some(name) = unspecified {
             groups.push(MechanismGroup {
-                label: display_mechanism(&name),
+                label: mechanism_label(&name),
                 color: UNSPECIFIED_COLOR,
                 members: vec![name],
             });
@@ -195,11 +195,9 @@ impl Palette {
             let entry = match self.group_of(mechanism) {
                 Some(g) => (g, self.groups[g].label.clone(), self.groups[g].color),
                 None if mechanism == UNSPECIFIED && self.hides_unspecified => continue,
-                None if mechanism == UNSPECIFIED => (
-                    usize::MAX,
-                    display_mechanism(UNSPECIFIED),
-                    UNSPECIFIED_COLOR,
-                ),
+                None if mechanism == UNSPECIFIED => {
+                    (usize::MAX, mechanism_label(UNSPECIFIED), UNSPECIFIED_COLOR)
+                }
                 None => match self.groups.iter().position(|g| g.color == OTHER_COLOR) {
                     Some(g) => (g, self.groups[g].label.clone(), OTHER_COLOR),
                     None => (usize::MAX - 1, "Other".to_string(), OTHER_COLOR),

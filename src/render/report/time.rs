@@ -1,12 +1,14 @@
 //! The report's "How the field evolved" section: the main path, the strongest citation bursts,
 //! mechanism bursts, the top sleeping beauties, the RPYS peaks, and where the data is thin
-//! (see [`crate::analysis::time`]).
+//! (see [`crate::analysis::time`]); one function per part, in page order.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use super::{fixed, num, or_dash, paper_cell, table, text, Names};
-use crate::analysis::PaperMetrics;
+use super::table::{abbreviation_and_title, fixed, num, or_dash, table, text};
+use super::Page;
+use crate::analysis::time::TimeAnalysis;
+use crate::analysis::{Analysis, PaperMetrics};
 use crate::render::{escape, labels};
 
 /// Rows of the bursts, mechanism bursts and sleeping beauties tables.
@@ -14,22 +16,40 @@ const TOP_BURSTS: usize = 15;
 const TOP_MECHANISM_BURSTS: usize = 10;
 const TOP_BEAUTIES: usize = 10;
 
-pub(super) fn section(names: &Names<'_>) -> String {
-    let analysis = names.analysis;
-    let time = &analysis.time;
+/// The section: its parts in page order.
+pub(super) fn section(page: &Page<'_>) -> String {
+    let analysis = page.analysis;
     let by_id: HashMap<&str, &PaperMetrics> = analysis
         .papers
         .iter()
         .filter(|p| p.in_catalog)
         .map(|p| (p.paper_id.as_str(), p))
         .collect();
-    let paper = |id: &str| match by_id.get(id) {
-        Some(p) => paper_cell(p.abbreviation.as_deref(), &p.title),
-        None => format!("<code>{}</code>", escape::html(id)),
-    };
-    let year = |id: &str| or_dash(by_id.get(id).and_then(|p| p.year));
     let mut out = String::new();
+    main_path(&mut out, &analysis.time, &by_id);
+    citation_bursts(&mut out, page, &by_id);
+    sleeping_beauties(&mut out, analysis);
+    historical_roots(&mut out, &analysis.time);
+    thin_data(&mut out, analysis);
+    out
+}
 
+/// A catalogue paper named by its paper id: abbreviation and title, or the id when it is not a
+/// catalogue paper.
+fn paper_of_id(by_id: &HashMap<&str, &PaperMetrics>, id: &str) -> String {
+    match by_id.get(id) {
+        Some(p) => abbreviation_and_title(p.abbreviation.as_deref(), &p.title),
+        None => format!("<code>{}</code>", escape::html(id)),
+    }
+}
+
+/// The year of a catalogue paper named by its paper id, or an en dash.
+fn year_of_id(by_id: &HashMap<&str, &PaperMetrics>, id: &str) -> String {
+    or_dash(by_id.get(id).and_then(|p| p.year))
+}
+
+/// The main path of the lineage, in order, and how it was found.
+fn main_path(out: &mut String, time: &TimeAnalysis, by_id: &HashMap<&str, &PaperMetrics>) {
     out.push_str("<h3>Main path</h3>\n");
     let main: Vec<_> = time.lineage.iter().filter(|e| e.main_path).collect();
     if main.is_empty() {
@@ -64,7 +84,12 @@ pub(super) fn section(names: &Names<'_>) -> String {
         out.push_str("<ol class=\"main-path\">\n");
         let mut steps = 0;
         while let Some(id) = at {
-            let _ = writeln!(out, "<li>{} ({})</li>", paper(id), year(id));
+            let _ = writeln!(
+                out,
+                "<li>{} ({})</li>",
+                paper_of_id(by_id, id),
+                year_of_id(by_id, id)
+            );
             at = next.get(id).copied();
             steps += 1;
             if steps > main.len() + 1 {
@@ -73,7 +98,11 @@ pub(super) fn section(names: &Names<'_>) -> String {
         }
         out.push_str("</ol>\n");
     }
+}
 
+/// The strongest citation bursts of catalogue papers, then the mechanisms that burst.
+fn citation_bursts(out: &mut String, page: &Page<'_>, by_id: &HashMap<&str, &PaperMetrics>) {
+    let time = &page.analysis.time;
     out.push_str("<h3>Citation bursts</h3>\n");
     if let Some((first, last)) = time.burst_years {
         let _ = writeln!(
@@ -92,8 +121,8 @@ pub(super) fn section(names: &Names<'_>) -> String {
         .take(TOP_BURSTS)
         .map(|b| {
             vec![
-                paper(&b.paper_id),
-                year(&b.paper_id),
+                paper_of_id(by_id, &b.paper_id),
+                year_of_id(by_id, &b.paper_id),
                 fixed(b.strength, 2),
                 b.start.to_string(),
                 b.end.to_string(),
@@ -121,7 +150,7 @@ pub(super) fn section(names: &Names<'_>) -> String {
         .take(TOP_MECHANISM_BURSTS)
         .map(|b| {
             vec![
-                names.mechanism(&b.mechanism),
+                page.mechanism(&b.mechanism),
                 fixed(b.strength, 2),
                 b.start.to_string(),
                 b.end.to_string(),
@@ -133,7 +162,10 @@ pub(super) fn section(names: &Names<'_>) -> String {
         &rows,
         "bursts",
     ));
+}
 
+/// The catalogue papers of highest beauty coefficient.
+fn sleeping_beauties(out: &mut String, analysis: &Analysis) {
     out.push_str("<h3>Sleeping beauties</h3>\n");
     out.push_str(
         "<p>The beauty coefficient B (Ke et al. 2015) of the catalogue papers' yearly citations \
@@ -157,7 +189,7 @@ pub(super) fn section(names: &Names<'_>) -> String {
         .take(TOP_BEAUTIES)
         .map(|p| {
             vec![
-                paper_cell(p.abbreviation.as_deref(), &p.title),
+                abbreviation_and_title(p.abbreviation.as_deref(), &p.title),
                 or_dash(p.year),
                 fixed(p.sleeping_beauty_b.unwrap_or(0.0), 2),
                 or_dash(p.awakening_year),
@@ -176,7 +208,10 @@ pub(super) fn section(names: &Names<'_>) -> String {
         &rows,
         "beauties",
     ));
+}
 
+/// The RPYS peaks: the years the catalogue's references stand out, and their papers.
+fn historical_roots(out: &mut String, time: &TimeAnalysis) {
     out.push_str("<h3>Historical roots (RPYS)</h3>\n");
     out.push_str(
         "<p>Reference publication year spectroscopy (Marx et al. 2014): the catalogue's \
@@ -217,7 +252,11 @@ pub(super) fn section(names: &Names<'_>) -> String {
         &rows,
         "rpys",
     ));
+}
 
+/// What the time analysis cannot see: papers without a year, citations outside the lineage.
+fn thin_data(out: &mut String, analysis: &Analysis) {
+    let time = &analysis.time;
     let c = &time.coverage;
     let _ = writeln!(
         out,
@@ -246,5 +285,4 @@ pub(super) fn section(names: &Names<'_>) -> String {
         c.references_without_year,
         c.references_without_year + c.references_with_year,
     );
-    out
 }
