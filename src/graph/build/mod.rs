@@ -12,18 +12,27 @@
 //!
 //! Self-citations (a record listing itself) are dropped: they say nothing about influence and
 //! networkx's `core_number` refuses graphs with self-loops.
+//!
+//! [`build_works`] runs the steps in order: number the ids ([`Ids`]), read the links
+//! ([`Links`]), number the nodes, sort and merge the edges, fill the graphs ([`fill_graph`]).
+//! `node_data.rs` reads a node's title, year, venue, authors and ids from the record or link
+//! that describes it.
 
 use std::cmp::Ordering;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
 use rustc_hash::FxBuildHasher;
 
 use super::{CatalogInfo, Citation, CitationGraph, Csr, Intents, PaperGraph, PaperNode, Scope};
 use crate::catalog::{unite_mechanisms, Catalog, CatalogPaper, MechanismCounts};
-use crate::records::compact::{PaperIds, PaperMetadata};
-use crate::records::{Corpus, Link};
-use crate::works::{Work, Works};
+use crate::records::compact::PaperIds;
+use crate::records::Corpus;
+use crate::works::Works;
+
+mod node_data;
+
+use node_data::{describe_work, node_data};
 
 const NONE: u32 = u32::MAX;
 
@@ -60,6 +69,9 @@ pub fn build(catalog: &Catalog, corpus: &Corpus, scope: Scope) -> CitationGraph 
 /// self-links and dropped, and a catalogue entry resolved to any record is the work. The node
 /// keeps the work's records ([`PaperNode::records`]), the largest of their citation and reference
 /// counts and the union of their external ids. Costs one `u32` per id more than [`build`].
+///
+/// The steps: number every id ([`Ids`]), read the links ([`Links`]), number the nodes in id
+/// order, sort and merge the edges, then fill the petgraph graph and the CSR ([`fill_graph`]).
 pub fn build_works(
     catalog: &Catalog,
     corpus: &Corpus,
@@ -68,9 +80,8 @@ pub fn build_works(
 ) -> CitationGraph {
     let started = std::time::Instant::now();
     let catalog_entries = catalog_entries(catalog, corpus, works);
-    let others = &corpus.others;
 
-    let mut ids = Ids::new(others.ids());
+    let mut ids = Ids::new(corpus.others.ids());
     let catalog_ids: Vec<u32> = catalog_entries
         .iter()
         .map(|(id, _)| ids.intern(id))
@@ -80,7 +91,68 @@ pub fn build_works(
         .iter()
         .map(|m| (ids.intern(&m.record_id), ids.intern(&m.work_id)))
         .collect();
-    let full: Vec<Numbered> = corpus
+    let full = number_records(&mut ids, corpus);
+
+    let mut links = Links::new(ids.len(), &merged, &catalog_ids, scope, corpus);
+    links.read_records(corpus, &full);
+    links.read_others(corpus);
+    links.own_records(corpus, &full, !merged.is_empty());
+    let Links {
+        used,
+        sources,
+        mut edges,
+        ..
+    } = links;
+    tracing::debug!(
+        "graph: {} ids and {} links read in {:.1?}",
+        used.iter().filter(|&&u| u).count(),
+        edges.len(),
+        started.elapsed()
+    );
+
+    // Node numbering: the papers in use, in id order.
+    let mut order: Vec<u32> = (0..ids.len() as u32)
+        .filter(|&i| used[i as usize])
+        .collect();
+    order.par_sort_unstable_by(|&a, &b| ids.cmp(a, b));
+    let mut final_index = vec![NONE; ids.len()];
+    for (new, &old) in order.iter().enumerate() {
+        final_index[old as usize] = new as u32;
+    }
+    drop(used);
+
+    edges.par_iter_mut().for_each(|edge| {
+        edge.0 = final_index[edge.0 as usize];
+        edge.1 = final_index[edge.1 as usize];
+    });
+    edges.par_sort_unstable_by_key(|&(s, t, _)| ((s as u64) << 32) | t as u64);
+    merge_duplicates(&mut edges);
+    tracing::debug!("graph: edges sorted at {:.1?}", started.elapsed());
+
+    let nodes = Nodes {
+        ids: &ids,
+        order: &order,
+        sources: &sources,
+        catalog_ids: &catalog_ids,
+        catalog_entries: &catalog_entries,
+    };
+    let (graph, infos) = fill_graph(&nodes, &edges, corpus, works);
+    tracing::debug!("graph: petgraph filled at {:.1?}", started.elapsed());
+    let pairs: Vec<(u32, u32)> = edges.iter().map(|&(s, t, _)| (s, t)).collect();
+    drop(edges);
+    let csr = Csr::from_sorted_unique(order.len(), &pairs);
+    CitationGraph {
+        scope,
+        graph,
+        catalog: infos,
+        csr,
+        merges: works.merges.clone(),
+    }
+}
+
+/// Each full record's paper and the papers of its references and citations, numbered in `ids`.
+fn number_records<'a>(ids: &mut Ids<'a>, corpus: &'a Corpus) -> Vec<Numbered> {
+    corpus
         .records
         .iter()
         .map(|record| {
@@ -95,158 +167,204 @@ pub fn build_works(
             });
             (me, lists)
         })
-        .collect();
+        .collect()
+}
 
-    let total = ids.len();
-    // Each id's work: itself, or the canonical record it was merged into.
-    let mut canon: Vec<u32> = (0..total as u32).collect();
-    for &(record, work) in &merged {
-        canon[record as usize] = work;
+/// The links read so far, over the ids of [`Ids`]: which ids are nodes, where each node's data
+/// comes from, and the wanted edges (citing, cited) with their flags, unsorted.
+struct Links {
+    scope: Scope,
+    /// Each id's work: itself, or the canonical record it was merged into.
+    canon: Vec<u32>,
+    in_catalog: Vec<bool>,
+    used: Vec<bool>,
+    sources: Vec<Source>,
+    edges: Vec<(u32, u32, Citation)>,
+}
+
+impl Links {
+    /// Nothing read yet: the catalogue papers are in use, every id is its own work unless
+    /// `merged` (record, work) says otherwise.
+    fn new(
+        total: usize,
+        merged: &[(u32, u32)],
+        catalog_ids: &[u32],
+        scope: Scope,
+        corpus: &Corpus,
+    ) -> Links {
+        let mut canon: Vec<u32> = (0..total as u32).collect();
+        for &(record, work) in merged {
+            canon[record as usize] = work;
+        }
+        let mut in_catalog = vec![false; total];
+        let mut used = vec![false; total];
+        for &c in catalog_ids {
+            in_catalog[c as usize] = true;
+            used[c as usize] = true;
+        }
+        let counts = corpus.others.counts();
+        let link_count = counts.references + counts.citations;
+        Links {
+            scope,
+            canon,
+            in_catalog,
+            used,
+            sources: vec![Source::Nothing; total],
+            edges: Vec::with_capacity(match scope {
+                Scope::All => link_count as usize,
+                Scope::Catalog => 0,
+            }),
+        }
     }
-    let mut in_catalog = vec![false; total];
-    let mut used = vec![false; total];
-    for &c in &catalog_ids {
-        in_catalog[c as usize] = true;
-        used[c as usize] = true;
-    }
-    let mut sources = vec![Source::Nothing; total];
-    let link_count = others.counts().references + others.counts().citations;
-    let mut edges: Vec<(u32, u32, Citation)> = Vec::with_capacity(match scope {
-        Scope::All => link_count as usize,
-        Scope::Catalog => 0,
-    });
-    // One link of record `me` to `other`, wanted or not.
-    let mut add = |me: u32, other: u32, reference: bool, citation: Citation, source: Source| {
-        let (me, other) = (canon[me as usize], canon[other as usize]);
-        if scope == Scope::Catalog && !in_catalog[me as usize] && !in_catalog[other as usize] {
+
+    /// One link of record `me` to `other`, wanted or not: in scope catalog only links touching
+    /// a catalogue paper count; the first link naming a paper describes it until its own record
+    /// does; a link within one work is a self-link and dropped.
+    fn add(&mut self, me: u32, other: u32, reference: bool, citation: Citation, source: Source) {
+        let (me, other) = (self.canon[me as usize], self.canon[other as usize]);
+        if self.scope == Scope::Catalog
+            && !self.in_catalog[me as usize]
+            && !self.in_catalog[other as usize]
+        {
             return;
         }
-        used[me as usize] = true;
-        used[other as usize] = true;
-        if matches!(sources[other as usize], Source::Nothing) {
-            sources[other as usize] = source;
+        self.used[me as usize] = true;
+        self.used[other as usize] = true;
+        if matches!(self.sources[other as usize], Source::Nothing) {
+            self.sources[other as usize] = source;
         }
         let (citing, cited) = if reference { (me, other) } else { (other, me) };
         if citing != cited {
-            edges.push((citing, cited, citation));
+            self.edges.push((citing, cited, citation));
         }
-    };
-    for (r, (record, (me, lists))) in corpus.records.iter().zip(&full).enumerate() {
-        let Some(me) = *me else {
-            continue;
-        };
-        let sides = [
-            (true, &record.references, &lists[0]),
-            (false, &record.citations, &lists[1]),
-        ];
-        for (reference, links, numbers) in sides {
-            for (l, (link, other)) in links.iter().flatten().zip(numbers).enumerate() {
-                let Some(other) = *other else {
-                    continue;
-                };
-                let citation = Citation {
-                    is_influential: link.is_influential,
-                    intents: Intents::from_names(&link.intents),
-                };
-                let source = Source::Link {
-                    record: r as u32,
-                    index: l as u32,
-                    reference,
-                };
-                add(me, other, reference, citation, source);
+    }
+
+    /// The links of the full records, `full` their numbers ([`number_records`]).
+    fn read_records(&mut self, corpus: &Corpus, full: &[Numbered]) {
+        for (r, (record, (me, lists))) in corpus.records.iter().zip(full).enumerate() {
+            let Some(me) = *me else {
+                continue;
+            };
+            let sides = [
+                (true, &record.references, &lists[0]),
+                (false, &record.citations, &lists[1]),
+            ];
+            for (reference, links, numbers) in sides {
+                for (l, (link, other)) in links.iter().flatten().zip(numbers).enumerate() {
+                    let Some(other) = *other else {
+                        continue;
+                    };
+                    let citation = Citation {
+                        is_influential: link.is_influential,
+                        intents: Intents::from_names(&link.intents),
+                    };
+                    let source = Source::Link {
+                        record: r as u32,
+                        index: l as u32,
+                        reference,
+                    };
+                    self.add(me, other, reference, citation, source);
+                }
             }
         }
     }
-    for record in others.records() {
-        let Some(me) = record.id() else {
-            continue;
-        };
-        for link in record.links() {
-            let citation = Citation {
-                is_influential: link.is_influential,
-                intents: Intents(link.intents),
+
+    /// The links of the compact records.
+    fn read_others(&mut self, corpus: &Corpus) {
+        for record in corpus.others.records() {
+            let Some(me) = record.id() else {
+                continue;
             };
-            add(
-                me,
-                link.other,
-                link.reference,
-                citation,
-                Source::OtherLink(link.position),
-            );
+            for link in record.links() {
+                let citation = Citation {
+                    is_influential: link.is_influential,
+                    intents: Intents(link.intents),
+                };
+                self.add(
+                    me,
+                    link.other,
+                    link.reference,
+                    citation,
+                    Source::OtherLink(link.position),
+                );
+            }
         }
     }
-    // Every paper with a record of its own is a node in scope all.
-    let records = full
-        .iter()
-        .enumerate()
-        .filter_map(|(r, (me, _))| Some(((*me)?, Source::Record(r as u32))));
-    let other_records = others
-        .records()
-        .filter_map(|record| Some((record.id()?, Source::Other(record.index()))));
-    // A paper's own record describes it better than a link to it; the first record wins, and a
-    // work's canonical record wins over its other records.
-    let mut canonical_source = vec![false; if merged.is_empty() { 0 } else { total }];
-    for (raw, source) in records.chain(other_records) {
-        let me = canon[raw as usize];
-        if scope == Scope::All {
-            used[me as usize] = true;
-        }
-        let own = !canonical_source.is_empty() && raw == me;
-        if own && !canonical_source[me as usize] {
-            canonical_source[me as usize] = true;
-            sources[me as usize] = source;
-        } else if !matches!(sources[me as usize], Source::Record(_) | Source::Other(_)) {
-            sources[me as usize] = source;
+
+    /// The papers with a record of their own: each is a node in scope all, and described by
+    /// its record rather than by a link to it. The first record wins, and, when works were
+    /// `merged`, a work's canonical record wins over its other records.
+    fn own_records(&mut self, corpus: &Corpus, full: &[Numbered], merged: bool) {
+        let records = full
+            .iter()
+            .enumerate()
+            .filter_map(|(r, (me, _))| Some(((*me)?, Source::Record(r as u32))));
+        let other_records = corpus
+            .others
+            .records()
+            .filter_map(|record| Some((record.id()?, Source::Other(record.index()))));
+        let mut canonical_source = vec![false; if merged { self.canon.len() } else { 0 }];
+        for (raw, source) in records.chain(other_records) {
+            let me = self.canon[raw as usize];
+            if self.scope == Scope::All {
+                self.used[me as usize] = true;
+            }
+            let own = !canonical_source.is_empty() && raw == me;
+            if own && !canonical_source[me as usize] {
+                canonical_source[me as usize] = true;
+                self.sources[me as usize] = source;
+            } else if !matches!(
+                self.sources[me as usize],
+                Source::Record(_) | Source::Other(_)
+            ) {
+                self.sources[me as usize] = source;
+            }
         }
     }
-    drop(canonical_source);
-    drop(canon);
-    tracing::debug!(
-        "graph: {} ids and {} links read in {:.1?}",
-        used.iter().filter(|&&u| u).count(),
-        edges.len(),
-        started.elapsed()
-    );
+}
 
-    // Node numbering: the papers in use, in id order.
-    let mut order: Vec<u32> = (0..total as u32).filter(|&i| used[i as usize]).collect();
-    order.par_sort_unstable_by(|&a, &b| ids.cmp(a, b));
-    let mut final_index = vec![NONE; total];
-    for (new, &old) in order.iter().enumerate() {
-        final_index[old as usize] = new as u32;
-    }
-    drop(used);
-    drop(in_catalog);
+/// The nodes of a build, numbered: node `i` is id `order[i]` of `ids`, described by
+/// `sources[order[i]]`; `catalog_entries[c]` describes catalogue id `catalog_ids[c]`.
+struct Nodes<'a> {
+    ids: &'a Ids<'a>,
+    order: &'a [u32],
+    sources: &'a [Source],
+    catalog_ids: &'a [u32],
+    catalog_entries: &'a [(String, CatalogInfo)],
+}
 
-    edges.par_iter_mut().for_each(|edge| {
-        edge.0 = final_index[edge.0 as usize];
-        edge.1 = final_index[edge.1 as usize];
-    });
-    edges.par_sort_unstable_by_key(|&(s, t, _)| ((s as u64) << 32) | t as u64);
-    merge_duplicates(&mut edges);
-    tracing::debug!("graph: edges sorted at {:.1?}", started.elapsed());
-
-    let catalog_by_id: HashMap<u32, usize> = catalog_ids
+/// The petgraph graph of the numbered nodes and the sorted, merged `edges`, and the catalogue
+/// data of its catalogue nodes in node order. A catalogue paper without a title or year in its
+/// records takes the catalogue's.
+fn fill_graph(
+    nodes: &Nodes<'_>,
+    edges: &[(u32, u32, Citation)],
+    corpus: &Corpus,
+    works: &Works,
+) -> (PaperGraph, Vec<CatalogInfo>) {
+    let catalog_by_id: HashMap<u32, usize> = nodes
+        .catalog_ids
         .iter()
         .enumerate()
         .map(|(i, &id)| (id, i))
         .collect();
-    let nodes: Vec<PaperNode> = order
+    let data: Vec<PaperNode> = nodes
+        .order
         .par_iter()
         .map(|&old| {
-            let mut node = node_data(ids.string(old), sources[old as usize], corpus);
+            let mut node = node_data(nodes.ids.string(old), nodes.sources[old as usize], corpus);
             if let Some(work) = works.work(&node.paper_id) {
                 describe_work(&mut node, work);
             }
             node
         })
         .collect();
-    let mut infos = Vec::with_capacity(catalog_entries.len());
-    let mut graph = PaperGraph::with_capacity(order.len(), edges.len());
-    for (mut node, &old) in nodes.into_iter().zip(&order) {
+    let mut infos = Vec::with_capacity(nodes.catalog_entries.len());
+    let mut graph = PaperGraph::with_capacity(nodes.order.len(), edges.len());
+    for (mut node, &old) in data.into_iter().zip(nodes.order) {
         // Two catalogue entries name one paper only through the same id, merged above.
         if let Some(&c) = catalog_by_id.get(&old) {
-            let info = catalog_entries[c].1.clone();
+            let info = nodes.catalog_entries[c].1.clone();
             if node.title.is_empty() {
                 node.title = info.title.clone();
             }
@@ -272,29 +390,7 @@ pub fn build_works(
             graph.add_edge(s.into(), t.into(), citation);
         }
     }
-    tracing::debug!("graph: petgraph filled at {:.1?}", started.elapsed());
-    let pairs: Vec<(u32, u32)> = edges.iter().map(|&(s, t, _)| (s, t)).collect();
-    drop(edges);
-    let csr = Csr::from_sorted_unique(order.len(), &pairs);
-    CitationGraph {
-        scope,
-        graph,
-        catalog: infos,
-        csr,
-        merges: works.merges.clone(),
-    }
-}
-
-/// A work's node: its records, the largest counts, the union of the external ids.
-fn describe_work(node: &mut PaperNode, work: &Work) {
-    node.records = work.members.clone();
-    node.citation_count = node.citation_count.max(work.citation_count);
-    node.reference_count = node.reference_count.max(work.reference_count);
-    let mut external: BTreeMap<String, String> = work.external_ids.clone();
-    for (k, v) in node.external_ids.drain(..) {
-        external.insert(k, v);
-    }
-    node.external_ids = external.into_iter().collect();
+    (graph, infos)
 }
 
 fn non_empty(id: &str) -> Option<&str> {
@@ -312,102 +408,6 @@ fn merge_duplicates(edges: &mut Vec<(u32, u32, Citation)>) {
         }
         same
     });
-}
-
-fn node_data(paper_id: String, source: Source, corpus: &Corpus) -> PaperNode {
-    let mut node = PaperNode {
-        paper_id,
-        ..PaperNode::default()
-    };
-    match source {
-        Source::Nothing => {}
-        Source::Record(r) => {
-            let record = &corpus.records[r as usize];
-            node.external_ids = external_ids(&record.external_ids);
-            node.title = clean_title(record.title.as_deref());
-            node.year = record.year;
-            node.venue = clean_venue(record.venue.as_deref());
-            node.authors = record
-                .authors
-                .iter()
-                .filter_map(|a| a.name.clone())
-                .collect();
-            node.citation_count = record.citation_count;
-            node.reference_count = record.reference_count;
-        }
-        Source::Other(index) => describe(&mut node, corpus.others.record(index).metadata()),
-        Source::Link {
-            record,
-            index,
-            reference,
-        } => {
-            let record = &corpus.records[record as usize];
-            let list = if reference {
-                &record.references
-            } else {
-                &record.citations
-            };
-            let link: Option<&Link> = list.as_ref().and_then(|l| l.get(index as usize));
-            if let Some(link) = link {
-                node.external_ids = external_ids(&link.external_ids);
-                node.title = clean_title(link.title.as_deref());
-                node.year = link.year;
-                node.citation_count = link.citation_count;
-                node.venue = clean_venue(link.venue.as_deref());
-                node.authors = link.authors.iter().filter_map(|a| a.name.clone()).collect();
-            }
-        }
-        Source::OtherLink(position) => {
-            if let Some(details) = corpus.others.link_details(position) {
-                describe(&mut node, details);
-            }
-        }
-    }
-    node
-}
-
-/// The node data of compact metadata, as [`node_data`] takes it from a full record (a link's
-/// metadata has no venue, authors or reference count).
-/// A record's venue as text: Semantic Scholar passes on markup from its sources (the trial found
-/// "ICLR 2023<br>" in papers.csv and the report's card), so tags are dropped and entities decoded
-/// ([`crate::text::strip_html`]); empty is none.
-fn clean_venue(venue: Option<&str>) -> Option<String> {
-    venue.map(crate::text::strip_html).filter(|v| !v.is_empty())
-}
-
-/// A record's title as text, for the tables, figures and report: "F<sup>3</sup>-Pruning" reads
-/// "F3-Pruning" ([`crate::text::strip_html`]). The BibTeX export reads the records' own titles
-/// and writes the markup as LaTeX.
-fn clean_title(title: Option<&str>) -> String {
-    title.map(crate::text::strip_html).unwrap_or_default()
-}
-
-fn describe(node: &mut PaperNode, meta: PaperMetadata<'_>) {
-    node.external_ids = meta
-        .external_ids
-        .iter()
-        .filter(|(_, value)| !value.is_empty())
-        .map(|(name, value)| (name.to_string(), value.to_string()))
-        .collect();
-    node.title = clean_title(meta.title);
-    node.year = meta.year;
-    node.venue = clean_venue(meta.venue);
-    node.authors = meta.authors.iter().map(|a| a.to_string()).collect();
-    node.citation_count = meta.citation_count;
-    node.reference_count = meta.reference_count;
-}
-
-fn external_ids(ids: &BTreeMap<String, serde_json::Value>) -> Vec<(String, String)> {
-    ids.iter()
-        .filter_map(|(k, v)| {
-            let v = match v {
-                serde_json::Value::String(s) if !s.is_empty() => s.clone(),
-                serde_json::Value::Number(n) => n.to_string(),
-                _ => return None,
-            };
-            Some((k.clone(), v))
-        })
-        .collect()
 }
 
 /// (paper id, catalogue data) per distinct resolved paper, in catalogue order. Several catalogue
@@ -526,227 +526,4 @@ impl<'a> Ids<'a> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::catalog::UNSPECIFIED;
-    use crate::records::{PaperRecord, Resolution};
-
-    fn link(id: Option<&str>, influential: bool, intents: &[&str]) -> Link {
-        Link {
-            paper_id: id.map(str::to_string),
-            is_influential: influential,
-            intents: intents.iter().map(|s| s.to_string()).collect(),
-            ..Link::default()
-        }
-    }
-
-    fn record(id: &str, refs: Vec<Link>, cites: Vec<Link>) -> PaperRecord {
-        PaperRecord {
-            paper_id: id.to_string(),
-            title: Some(format!("Title {id}")),
-            references: Some(refs),
-            citations: Some(cites),
-            ..PaperRecord::default()
-        }
-    }
-
-    fn catalog_of(keys: &[(&str, &[&str])]) -> Catalog {
-        Catalog {
-            papers: keys
-                .iter()
-                .map(|(k, mechs)| CatalogPaper {
-                    key: k.to_string(),
-                    title: format!("Catalogue {k}"),
-                    mechanisms: mechs.iter().map(|s| s.to_string()).collect(),
-                    ..CatalogPaper::default()
-                })
-                .collect(),
-            ..Catalog::default()
-        }
-    }
-
-    fn resolution(key: &str, id: Option<&str>) -> Resolution {
-        Resolution {
-            key: key.to_string(),
-            paper_id: id.map(str::to_string),
-            method: None,
-            note: None,
-        }
-    }
-
-    /// c1 (catalogue) cites x and y; y cites c1 (seen from both ends, once influential);
-    /// z cites x (outside the catalogue); a null reference and a self-citation are ignored.
-    fn corpus() -> Corpus {
-        Corpus {
-            resolutions: vec![
-                resolution("k1", Some("c1")),
-                resolution("k2", None),
-                resolution("k3", Some("c1")),
-            ],
-            records: vec![
-                record(
-                    "c1",
-                    vec![
-                        link(Some("x"), false, &["background"]),
-                        link(Some("y"), false, &[]),
-                        link(None, false, &[]),
-                        link(Some("c1"), false, &[]),
-                    ],
-                    vec![link(Some("y"), true, &["methodology"])],
-                ),
-                record("y", vec![link(Some("c1"), false, &["result"])], vec![]),
-                record("z", vec![link(Some("x"), false, &[])], vec![]),
-            ],
-            requests: 0,
-            ..Corpus::default()
-        }
-    }
-
-    #[test]
-    fn catalog_scope_keeps_edges_touching_the_catalogue() {
-        let catalog = catalog_of(&[("k1", &["pruning"]), ("k3", &["merging"])]);
-        let g = build(&catalog, &corpus(), Scope::Catalog);
-        let ids: Vec<&str> = g.nodes().map(|n| n.paper_id.as_str()).collect();
-        assert_eq!(ids, vec!["c1", "x", "y"]);
-        let edges: Vec<_> = g.edges().collect();
-        assert_eq!(edges.len(), 3);
-        let c1 = g.index_of("c1").unwrap();
-        let y = g.index_of("y").unwrap();
-        let (_, _, yc) = edges
-            .iter()
-            .find(|(s, t, _)| *s == y && *t == c1)
-            .copied()
-            .unwrap();
-        assert!(yc.is_influential);
-        assert_eq!(yc.intents.names(), vec!["methodology", "result"]);
-        let info = g.catalog_info(c1).unwrap();
-        assert_eq!(info.keys, vec!["k1", "k3"]);
-        assert_eq!(info.mechanisms, vec!["merging", "pruning"]);
-        assert_eq!(g.catalog.len(), 1);
-        assert_eq!(g.csr.edge_count(), 3);
-        assert_eq!(g.csr.in_neighbors(c1), &[y]);
-    }
-
-    #[test]
-    fn all_scope_keeps_every_edge() {
-        let catalog = catalog_of(&[("k1", &[])]);
-        let g = build(&catalog, &corpus(), Scope::All);
-        let ids: Vec<&str> = g.nodes().map(|n| n.paper_id.as_str()).collect();
-        assert_eq!(ids, vec!["c1", "x", "y", "z"]);
-        assert_eq!(g.edge_count(), 4);
-        let info = g.catalog_info(g.index_of("c1").unwrap()).unwrap();
-        assert_eq!(info.mechanisms, vec![UNSPECIFIED]);
-        assert_eq!(g.node(g.index_of("z").unwrap()).title, "Title z");
-    }
-
-    #[test]
-    fn record_order_does_not_change_the_graph() {
-        let catalog = catalog_of(&[("k1", &["pruning"])]);
-        let mut reversed = corpus();
-        reversed.records.reverse();
-        let a = build(&catalog, &corpus(), Scope::All);
-        let b = build(&catalog, &reversed, Scope::All);
-        assert_eq!(a.edges().collect::<Vec<_>>(), b.edges().collect::<Vec<_>>());
-        assert_eq!(a.csr, b.csr);
-    }
-
-    /// The corpus with every record but the catalogue's in compact form, as a snapshot gives it.
-    fn compacted(corpus: Corpus) -> Corpus {
-        let (catalogue, rest): (Vec<PaperRecord>, Vec<PaperRecord>) =
-            corpus.records.into_iter().partition(|r| {
-                corpus
-                    .resolutions
-                    .iter()
-                    .any(|c| c.paper_id.as_ref() == Some(&r.paper_id))
-            });
-        let jsonl: Vec<String> = rest
-            .iter()
-            .map(|r| serde_json::to_string(r).unwrap())
-            .collect();
-        Corpus {
-            resolutions: corpus.resolutions,
-            records: catalogue,
-            others: crate::records::compact::from_jsonl(&jsonl.join("\n"), usize::MAX).0,
-            requests: 0,
-        }
-    }
-
-    #[test]
-    fn compact_records_give_the_same_graph() {
-        let catalog = catalog_of(&[("k1", &["pruning"])]);
-        let mut full = corpus();
-        // Details on links (a paper without a record takes the first link's), a repeated link
-        // and one seen from the other end (one edge, flags OR-ed), a padded id.
-        full.records.push(record(
-            "w",
-            vec![
-                Link {
-                    title: Some("Linked <i>v</i>".into()),
-                    year: Some(2001),
-                    citation_count: Some(5),
-                    external_ids: [("ArXiv".to_string(), serde_json::json!("2101.1"))].into(),
-                    ..link(Some("v"), false, &[])
-                },
-                link(Some("y"), true, &["result"]),
-                link(Some(" y "), false, &["background"]),
-                link(Some("v"), false, &[]),
-            ],
-            vec![link(Some("z"), false, &["methodology"])],
-        ));
-        full.records[2].venue = Some("Venue<br>".into());
-        full.records[2].authors = vec![crate::records::Author {
-            author_id: None,
-            name: Some("Ann".into()),
-        }];
-        let compact = compacted(full.clone());
-        assert_eq!(compact.others.len(), 3);
-        for scope in [Scope::Catalog, Scope::All] {
-            let a = build(&catalog, &full, scope);
-            let b = build(&catalog, &compact, scope);
-            assert_eq!(a.nodes().collect::<Vec<_>>(), b.nodes().collect::<Vec<_>>());
-            assert_eq!(a.edges().collect::<Vec<_>>(), b.edges().collect::<Vec<_>>());
-            assert_eq!(a.catalog, b.catalog);
-            assert_eq!(a.csr, b.csr);
-        }
-        let g = build(&catalog, &compact, Scope::All);
-        let (w, y, v) = (
-            g.index_of("w").unwrap(),
-            g.index_of("y").unwrap(),
-            g.index_of("v").unwrap(),
-        );
-        let wy: Vec<Citation> = g
-            .edges()
-            .filter(|&(s, t, _)| s == w && t == y)
-            .map(|(_, _, c)| c)
-            .collect();
-        assert_eq!(wy.len(), 1, "a repeated link is one edge");
-        assert!(wy[0].is_influential);
-        assert_eq!(wy[0].intents.names(), vec!["background", "result"]);
-        assert_eq!(g.node(v).title, "Linked v");
-        assert_eq!(g.node(v).year, Some(2001));
-        assert_eq!(g.node(v).external_id("ArXiv"), Some("2101.1"));
-        assert_eq!(
-            g.node(g.index_of("z").unwrap()).venue.as_deref(),
-            Some("Venue")
-        );
-    }
-
-    #[test]
-    fn empty_corpus() {
-        let g = build(&Catalog::default(), &Corpus::default(), Scope::Catalog);
-        assert_eq!(g.node_count(), 0);
-        assert_eq!(g.csr.node_count(), 0);
-    }
-
-    #[test]
-    fn primary_mechanism_follows_the_first_badge() {
-        let mut catalog = catalog_of(&[("k1", &["token merging", "token pruning"])]);
-        catalog.papers[0].badges.mechanism = vec!["Token_Pruning".into(), "Merging".into()];
-        let c = Corpus {
-            resolutions: vec![resolution("k1", Some("c1"))],
-            ..Corpus::default()
-        };
-        let g = build(&catalog, &c, Scope::Catalog);
-        assert_eq!(g.catalog[0].primary_mechanism, "token pruning");
-    }
-}
+mod tests;
