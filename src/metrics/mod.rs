@@ -19,6 +19,7 @@ mod pagerank;
 mod partition;
 mod rng;
 mod rpys;
+mod transitive_reduction;
 
 pub use beauty::{beauty_coefficient, Beauty};
 pub use betweenness::{automatic_pivots, betweenness, BetweennessMode, BetweennessOptions};
@@ -39,6 +40,7 @@ pub use pagerank::{pagerank, pagerank_weighted, EdgeWeights, PageRankOptions};
 pub use partition::{adjusted_rand_index, normalized_mutual_information};
 pub use rng::SplitMix64;
 pub use rpys::{rpys, RpysYear};
+pub use transitive_reduction::transitive_reduction;
 
 /// A metric that could not be computed: an iteration that did not converge, or a bad parameter.
 #[derive(Debug, thiserror::Error, PartialEq)]

@@ -680,7 +680,11 @@ mod tests {
 
     #[test]
     fn labels_are_escaped_and_edges_reversed_with_dir_back() {
-        let dot = to_dot(&analysis(), &options(DotLayout::Year), &Palette::new(&analysis()));
+        let dot = to_dot(
+            &analysis(),
+            &options(DotLayout::Year),
+            &Palette::new(&analysis()),
+        );
         assert!(
             // The backslash four times: see `tooltip_text`.
             dot.contains(r#"tooltip="A \"quoted\" \\\\ title with a break (2020; Token Pruning)""#),
@@ -769,7 +773,11 @@ mod tests {
             papers: 1,
             ..Default::default()
         });
-        let dot = to_dot(&analysis, &options(DotLayout::Year), &Palette::new(&analysis));
+        let dot = to_dot(
+            &analysis,
+            &options(DotLayout::Year),
+            &Palette::new(&analysis),
+        );
         let line = dot.lines().find(|l| l.contains("\"paper:a\" [")).unwrap();
         assert!(!line.contains("striped"), "{line}");
         assert_eq!(

@@ -12,16 +12,22 @@
 //!    the mechanisms are tied together;
 //! 3. the top missing papers (`--with-missing`), which count against the same limit.
 //!
-//! Edges among the chosen papers are pruned to their transitive reduction: an edge `u -> v` is
-//! dropped when `v` can still be reached from `u` through other kept edges, which keeps every
-//! "builds on" path while removing the shortcuts that make the hairball (Aho, Garey and Ullman
-//! 1972, "The transitive reduction of a directed graph"). Edges are removed one at a time against
-//! the current graph, so reachability is kept exactly even where citations form a cycle. Cost:
-//! O(E (V + E)) on the at most ~100 chosen papers.
+//! Edges among the chosen papers are pruned to their transitive reduction
+//! ([`crate::metrics::transitive_reduction`]): an edge `u -> v` is dropped when `v` can still be
+//! reached from `u` through other kept edges, which keeps every "builds on" path while removing
+//! the shortcuts that make the hairball. The order of `core_edges` decides which edges stay where
+//! citations form a cycle.
+//!
+//! The selection runs on node indices: the papers are numbered once (catalogue papers first), the
+//! core edges become index pairs, and the reduction runs on a [`crate::graph::Csr`] of them; only
+//! the returned [`Selection`] speaks paper ids again.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 
-use crate::analysis::{Analysis, EdgeRow};
+use crate::analysis::{Analysis, EdgeRow, PaperMetrics};
+use crate::catalog::UNSPECIFIED;
+use crate::graph::Csr;
+use crate::metrics;
 
 /// Papers the default `graph.dot` holds at most.
 pub const DEFAULT_LIMIT: usize = 100;
@@ -46,14 +52,6 @@ pub struct Selection {
 /// Chooses at most `limit` papers: `missing` (ids of the top missing papers to show) first, the
 /// rest catalogue papers as the module comment describes; then prunes the edges among them.
 pub fn select(analysis: &Analysis, missing: &[&str], limit: usize) -> Selection {
-    let catalog: Vec<&crate::analysis::PaperMetrics> = {
-        let mut seen = HashSet::new();
-        analysis
-            .papers
-            .iter()
-            .filter(|p| p.in_catalog && seen.insert(p.paper_id.as_str()))
-            .collect()
-    };
     let missing: Vec<&str> = {
         let mut seen = HashSet::new();
         missing
@@ -63,124 +61,218 @@ pub fn select(analysis: &Analysis, missing: &[&str], limit: usize) -> Selection 
             .take(limit)
             .collect()
     };
+    let papers = Papers::new(analysis, &missing);
     let budget = limit.saturating_sub(missing.len());
-    let mut chosen: Vec<&str> = Vec::new();
-    let mut chosen_set: HashSet<&str> = HashSet::new();
-    let mut connectors = HashSet::new();
-
-    if catalog.len() <= budget {
-        chosen.extend(catalog.iter().map(|p| p.paper_id.as_str()));
-        chosen_set.extend(chosen.iter().copied());
+    let catalog_count = papers.catalog.len();
+    let mut chosen = Chosen::new(papers.ids.len());
+    let mut connectors = Vec::new();
+    if catalog_count <= budget {
+        for v in 0..catalog_count as u32 {
+            chosen.insert(v);
+        }
     } else {
-        let score: HashMap<&str, f64> = analysis
-            .influential
-            .iter()
-            .map(|p| (p.paper_id.as_str(), p.score))
-            .collect();
-        // Each mechanism's papers, most influential first.
-        let mut queues: Vec<std::collections::VecDeque<&str>> = Vec::new();
-        let mut mechanism_names: Vec<&str> = analysis
-            .mechanisms
-            .iter()
-            .map(|m| m.name.as_str())
-            .collect();
-        for paper in &catalog {
-            for mechanism in primary_mechanisms(paper) {
-                if !mechanism_names.contains(&mechanism) {
-                    mechanism_names.push(mechanism);
-                }
-            }
-        }
-        // "unspecified" last: it is a gap in the list, not a line of work.
-        mechanism_names.sort_by_key(|m| *m == crate::catalog::UNSPECIFIED);
-        for mechanism in &mechanism_names {
-            let mut members: Vec<&crate::analysis::PaperMetrics> = catalog
-                .iter()
-                .copied()
-                .filter(|p| primary_mechanisms(p).contains(mechanism))
-                .collect();
-            members.sort_by(|a, b| {
-                let sa = score.get(a.paper_id.as_str()).copied().unwrap_or(f64::MIN);
-                let sb = score.get(b.paper_id.as_str()).copied().unwrap_or(f64::MIN);
-                sb.total_cmp(&sa)
-                    .then(b.pagerank.total_cmp(&a.pagerank))
-                    .then(a.paper_id.cmp(&b.paper_id))
-            });
-            queues.push(members.iter().map(|p| p.paper_id.as_str()).collect());
-        }
+        let mut queues = mechanism_queues(analysis, &papers);
         let core_budget = ((budget as f64) * CORE_SHARE).ceil() as usize;
-        round_robin(&mut queues, &mut chosen, &mut chosen_set, core_budget);
-
-        let mechanism_of: HashMap<&str, &str> = catalog
-            .iter()
-            .map(|p| {
-                (
-                    p.paper_id.as_str(),
-                    primary_mechanisms(p)
-                        .first()
-                        .copied()
-                        .unwrap_or(crate::catalog::UNSPECIFIED),
-                )
-            })
-            .collect();
-        let pagerank: HashMap<&str, f64> = catalog
-            .iter()
-            .map(|p| (p.paper_id.as_str(), p.pagerank))
-            .collect();
-        let mut neighbours: HashMap<&str, (usize, HashSet<&str>)> = HashMap::new();
-        for edge in &analysis.core_edges {
-            let (s, t) = (edge.source.as_str(), edge.target.as_str());
-            for (outside, inside) in [(s, t), (t, s)] {
-                if chosen_set.contains(inside)
-                    && !chosen_set.contains(outside)
-                    && mechanism_of.contains_key(outside)
-                {
-                    let entry = neighbours.entry(outside).or_default();
-                    entry.0 += 1;
-                    entry
-                        .1
-                        .insert(mechanism_of.get(inside).copied().unwrap_or_default());
-                }
-            }
-        }
-        let mut ranked: Vec<(&str, usize, usize)> = neighbours
-            .into_iter()
-            .filter(|(_, (count, _))| *count >= 2)
-            .map(|(id, (count, mechanisms))| (id, mechanisms.len(), count))
-            .collect();
-        ranked.sort_by(|a, b| {
-            b.1.cmp(&a.1)
-                .then(b.2.cmp(&a.2))
-                .then(pagerank[b.0].total_cmp(&pagerank[a.0]))
-                .then(a.0.cmp(b.0))
-        });
-        for (id, _, _) in ranked {
-            if chosen.len() >= budget {
+        round_robin(&mut queues, &mut chosen, core_budget);
+        for v in connector_candidates(&papers, &chosen) {
+            if chosen.order.len() >= budget {
                 break;
             }
-            chosen.push(id);
-            chosen_set.insert(id);
-            connectors.insert(id.to_string());
+            chosen.insert(v);
+            connectors.push(v);
         }
         // Too few connectors: the next most influential papers take the room left.
-        round_robin(&mut queues, &mut chosen, &mut chosen_set, budget);
+        round_robin(&mut queues, &mut chosen, budget);
     }
 
-    let mut papers: HashSet<String> = chosen.iter().map(|id| id.to_string()).collect();
-    papers.extend(missing.iter().map(|id| id.to_string()));
-    let edges = transitive_reduction(&analysis.core_edges, &papers);
+    let left_out = catalog_count.saturating_sub(chosen.order.len());
+    let mut drawn = chosen.set;
+    for id in &missing {
+        drawn[papers.index[id] as usize] = true;
+    }
     Selection {
-        left_out: catalog.len().saturating_sub(chosen.len()),
-        papers,
-        connectors,
-        edges,
+        papers: papers.ids_where(&drawn),
+        connectors: connectors
+            .iter()
+            .map(|&v| papers.ids[v as usize].to_string())
+            .collect(),
+        edges: reduced_edges(analysis, &papers, &drawn),
+        left_out,
     }
 }
 
+/// The papers [`select`] chooses among, numbered once so that the choice and the transitive
+/// reduction run on node indices: the catalogue papers first (`0..catalog.len()`, in the order of
+/// `analysis.papers`, repeats dropped), then the missing papers and every other end of a core
+/// edge.
+struct Papers<'a> {
+    /// The catalogue papers; node `v < catalog.len()` is `catalog[v]`.
+    catalog: Vec<&'a PaperMetrics>,
+    /// Node `v`'s paper id.
+    ids: Vec<&'a str>,
+    index: HashMap<&'a str, u32>,
+    /// `analysis.core_edges` as node pairs, in their order (repeats and self-loops kept).
+    edges: Vec<(u32, u32)>,
+}
+
+impl<'a> Papers<'a> {
+    fn new(analysis: &'a Analysis, missing: &[&'a str]) -> Papers<'a> {
+        let mut papers = Papers {
+            catalog: Vec::new(),
+            ids: Vec::new(),
+            index: HashMap::new(),
+            edges: Vec::with_capacity(analysis.core_edges.len()),
+        };
+        for paper in analysis.papers.iter().filter(|p| p.in_catalog) {
+            if papers.index.contains_key(paper.paper_id.as_str()) {
+                continue;
+            }
+            papers.catalog.push(paper);
+            papers.node(&paper.paper_id);
+        }
+        for id in missing {
+            papers.node(id);
+        }
+        for edge in &analysis.core_edges {
+            let pair = (papers.node(&edge.source), papers.node(&edge.target));
+            papers.edges.push(pair);
+        }
+        papers
+    }
+
+    /// `id`'s node, numbered next when it has none yet.
+    fn node(&mut self, id: &'a str) -> u32 {
+        let next = self.ids.len() as u32;
+        let v = *self.index.entry(id).or_insert(next);
+        if v == next {
+            self.ids.push(id);
+        }
+        v
+    }
+
+    fn ids_where(&self, drawn: &[bool]) -> HashSet<String> {
+        self.ids
+            .iter()
+            .zip(drawn)
+            .filter(|(_, &drawn)| drawn)
+            .map(|(id, _)| id.to_string())
+            .collect()
+    }
+}
+
+/// The papers chosen so far, in the order chosen, and as a membership mask over the nodes.
+struct Chosen {
+    order: Vec<u32>,
+    set: Vec<bool>,
+}
+
+impl Chosen {
+    fn new(node_count: usize) -> Chosen {
+        Chosen {
+            order: Vec::new(),
+            set: vec![false; node_count],
+        }
+    }
+
+    /// Chooses `v`; false when it already was.
+    fn insert(&mut self, v: u32) -> bool {
+        if std::mem::replace(&mut self.set[v as usize], true) {
+            return false;
+        }
+        self.order.push(v);
+        true
+    }
+}
+
+/// Each mechanism's catalogue papers, most influential first (composite score, then PageRank,
+/// then id): the mechanisms of `analysis.mechanisms` in their order, then any other a paper
+/// names, "unspecified" last because it is a gap in the list, not a line of work.
+fn mechanism_queues(analysis: &Analysis, papers: &Papers<'_>) -> Vec<VecDeque<u32>> {
+    let score: HashMap<&str, f64> = analysis
+        .influential
+        .iter()
+        .map(|p| (p.paper_id.as_str(), p.score))
+        .collect();
+    let mut mechanism_names: Vec<&str> = analysis
+        .mechanisms
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
+    for paper in &papers.catalog {
+        for mechanism in primary_mechanisms(paper) {
+            if !mechanism_names.contains(&mechanism) {
+                mechanism_names.push(mechanism);
+            }
+        }
+    }
+    mechanism_names.sort_by_key(|m| *m == UNSPECIFIED);
+    let score_of = |v: u32| {
+        score
+            .get(papers.ids[v as usize])
+            .copied()
+            .unwrap_or(f64::MIN)
+    };
+    mechanism_names
+        .iter()
+        .map(|mechanism| {
+            let mut members: Vec<u32> = (0..papers.catalog.len() as u32)
+                .filter(|&v| primary_mechanisms(papers.catalog[v as usize]).contains(mechanism))
+                .collect();
+            members.sort_by(|&a, &b| {
+                let (pa, pb) = (papers.catalog[a as usize], papers.catalog[b as usize]);
+                score_of(b)
+                    .total_cmp(&score_of(a))
+                    .then(pb.pagerank.total_cmp(&pa.pagerank))
+                    .then(pa.paper_id.cmp(&pb.paper_id))
+            });
+            members.into()
+        })
+        .collect()
+}
+
+/// Catalogue papers not yet chosen that cite or are cited by at least two chosen papers, best
+/// connector first: the most distinct mechanisms among those neighbours (a paper's first
+/// mechanism counts), then the most such links, then PageRank, then id.
+fn connector_candidates(papers: &Papers<'_>, chosen: &Chosen) -> Vec<u32> {
+    let catalog_count = papers.catalog.len() as u32;
+    let mechanism_of = |v: u32| {
+        primary_mechanisms(papers.catalog[v as usize])
+            .first()
+            .copied()
+            .unwrap_or(UNSPECIFIED)
+    };
+    let mut neighbours: HashMap<u32, (usize, HashSet<&str>)> = HashMap::new();
+    for &(s, t) in &papers.edges {
+        for (outside, inside) in [(s, t), (t, s)] {
+            if chosen.set[inside as usize]
+                && !chosen.set[outside as usize]
+                && outside < catalog_count
+            {
+                let entry = neighbours.entry(outside).or_default();
+                entry.0 += 1;
+                entry.1.insert(mechanism_of(inside));
+            }
+        }
+    }
+    let mut ranked: Vec<(u32, usize, usize)> = neighbours
+        .into_iter()
+        .filter(|(_, (count, _))| *count >= 2)
+        .map(|(v, (count, mechanisms))| (v, mechanisms.len(), count))
+        .collect();
+    let pagerank = |v: u32| papers.catalog[v as usize].pagerank;
+    ranked.sort_by(|a, b| {
+        b.1.cmp(&a.1)
+            .then(b.2.cmp(&a.2))
+            .then(pagerank(b.0).total_cmp(&pagerank(a.0)))
+            .then(papers.ids[a.0 as usize].cmp(papers.ids[b.0 as usize]))
+    });
+    ranked.into_iter().map(|(v, _, _)| v).collect()
+}
+
 /// A paper's mechanisms, `unspecified` when it has none.
-fn primary_mechanisms(paper: &crate::analysis::PaperMetrics) -> Vec<&str> {
+fn primary_mechanisms(paper: &PaperMetrics) -> Vec<&str> {
     if paper.mechanisms.is_empty() {
-        vec![crate::catalog::UNSPECIFIED]
+        vec![UNSPECIFIED]
     } else {
         paper.mechanisms.iter().map(String::as_str).collect()
     }
@@ -188,21 +280,15 @@ fn primary_mechanisms(paper: &crate::analysis::PaperMetrics) -> Vec<&str> {
 
 /// Takes one paper from each queue in turn until `chosen` holds `until` papers or the queues
 /// are empty; a paper already chosen (it has several mechanisms) is skipped.
-fn round_robin<'a>(
-    queues: &mut [std::collections::VecDeque<&'a str>],
-    chosen: &mut Vec<&'a str>,
-    chosen_set: &mut HashSet<&'a str>,
-    until: usize,
-) {
-    while chosen.len() < until {
+fn round_robin(queues: &mut [VecDeque<u32>], chosen: &mut Chosen, until: usize) {
+    while chosen.order.len() < until {
         let mut took_any = false;
         for queue in queues.iter_mut() {
-            if chosen.len() >= until {
+            if chosen.order.len() >= until {
                 break;
             }
-            while let Some(id) = queue.pop_front() {
-                if chosen_set.insert(id) {
-                    chosen.push(id);
+            while let Some(v) = queue.pop_front() {
+                if chosen.insert(v) {
                     took_any = true;
                     break;
                 }
@@ -214,68 +300,31 @@ fn round_robin<'a>(
     }
 }
 
-/// The edges among `papers` (self-loops and repeats dropped) with every edge removed whose
-/// target stays reachable from its source without it. Edges are tried from the last to the first
-/// so that, among equal choices, the earlier (more important, as `core_edges` lists them) stay.
-pub fn transitive_reduction(edges: &[EdgeRow], papers: &HashSet<String>) -> Vec<EdgeRow> {
-    let mut kept: Vec<EdgeRow> = Vec::new();
+/// The core edges among the `drawn` papers (self-loops and repeats dropped), pruned to their
+/// transitive reduction ([`metrics::transitive_reduction`]) with the order of `core_edges` as
+/// the priority: among equal choices on a cycle, the earlier (more important) edges stay.
+fn reduced_edges(analysis: &Analysis, papers: &Papers<'_>, drawn: &[bool]) -> Vec<EdgeRow> {
     let mut seen = HashSet::new();
-    for edge in edges {
-        if edge.source != edge.target
-            && papers.contains(&edge.source)
-            && papers.contains(&edge.target)
-            && seen.insert((edge.source.as_str(), edge.target.as_str()))
-        {
-            kept.push(edge.clone());
-        }
-    }
-    let index: HashMap<&str, usize> = {
-        let mut ids: Vec<&str> = papers.iter().map(String::as_str).collect();
-        ids.sort_unstable();
-        ids.into_iter().enumerate().map(|(i, id)| (id, i)).collect()
-    };
-    let n = index.len();
-    let pairs: Vec<(usize, usize)> = kept
+    let (priority, rows): (Vec<(u32, u32)>, Vec<&EdgeRow>) = papers
+        .edges
         .iter()
-        .map(|e| (index[e.source.as_str()], index[e.target.as_str()]))
+        .zip(&analysis.core_edges)
+        .filter(|(&(s, t), _)| {
+            s != t && drawn[s as usize] && drawn[t as usize] && seen.insert((s, t))
+        })
+        .map(|(&pair, row)| (pair, row))
+        .unzip();
+    let graph = Csr::from_edges(papers.ids.len(), priority.iter().copied())
+        .expect("node indices come from the paper numbering, below u32::MAX");
+    let kept: HashSet<(u32, u32)> = metrics::transitive_reduction(&graph, &priority)
+        .expect("the priority is the graph's own edge list without self-loops")
+        .into_iter()
         .collect();
-    let mut alive = vec![true; pairs.len()];
-    let mut out_edges: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (e, &(s, _)) in pairs.iter().enumerate() {
-        out_edges[s].push(e);
-    }
-    let mut visited = vec![false; n];
-    let mut stack = Vec::new();
-    for e in (0..pairs.len()).rev() {
-        let (source, target) = pairs[e];
-        visited.iter_mut().for_each(|v| *v = false);
-        stack.clear();
-        stack.push(source);
-        visited[source] = true;
-        let mut reachable = false;
-        'search: while let Some(v) = stack.pop() {
-            for &f in &out_edges[v] {
-                if f == e || !alive[f] {
-                    continue;
-                }
-                let w = pairs[f].1;
-                if w == target {
-                    reachable = true;
-                    break 'search;
-                }
-                if !visited[w] {
-                    visited[w] = true;
-                    stack.push(w);
-                }
-            }
-        }
-        if reachable {
-            alive[e] = false;
-        }
-    }
-    kept.into_iter()
-        .zip(alive)
-        .filter_map(|(edge, alive)| alive.then_some(edge))
+    priority
+        .iter()
+        .zip(rows)
+        .filter(|(pair, _)| kept.contains(pair))
+        .map(|(_, row)| row.clone())
         .collect()
 }
 
@@ -314,9 +363,31 @@ mod tests {
         }
     }
 
+    fn analysis(papers: &[&str], edges: Vec<EdgeRow>) -> Analysis {
+        Analysis {
+            papers: papers
+                .iter()
+                .map(|id| PaperMetrics {
+                    paper_id: id.to_string(),
+                    in_catalog: true,
+                    ..Default::default()
+                })
+                .collect(),
+            core_edges: edges,
+            ..Default::default()
+        }
+    }
+
+    fn pairs(selection: &Selection) -> Vec<(&str, &str)> {
+        selection
+            .edges
+            .iter()
+            .map(|e| (e.source.as_str(), e.target.as_str()))
+            .collect()
+    }
+
     #[test]
-    fn transitive_reduction_drops_shortcuts_and_keeps_reachability() {
-        let papers: HashSet<String> = ["a", "b", "c", "d"].iter().map(|s| s.to_string()).collect();
+    fn edges_are_reduced_among_the_drawn_papers() {
         let edges = vec![
             edge("c", "b"),
             edge("b", "a"),
@@ -324,13 +395,11 @@ mod tests {
             edge("d", "a"),
             edge("d", "d"),
             edge("x", "a"),
+            edge("b", "a"),
         ];
-        let kept = transitive_reduction(&edges, &papers);
-        let pairs: Vec<(&str, &str)> = kept
-            .iter()
-            .map(|e| (e.source.as_str(), e.target.as_str()))
-            .collect();
-        assert_eq!(pairs, vec![("c", "b"), ("b", "a"), ("d", "a")]);
+        let selection = select(&analysis(&["a", "b", "c", "d"], edges), &[], 10);
+        assert_eq!(pairs(&selection), vec![("c", "b"), ("b", "a"), ("d", "a")]);
+        assert_eq!(selection.left_out, 0);
         // A cycle keeps enough edges to stay a cycle.
         let cycle = vec![
             edge("a", "b"),
@@ -338,8 +407,8 @@ mod tests {
             edge("c", "a"),
             edge("a", "c"),
         ];
-        let kept = transitive_reduction(&cycle, &papers);
-        assert_eq!(kept.len(), 3);
+        let selection = select(&analysis(&["a", "b", "c", "d"], cycle), &[], 10);
+        assert_eq!(selection.edges.len(), 3);
     }
 
     #[test]

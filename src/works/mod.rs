@@ -40,6 +40,11 @@
 //!   looked at: those links carry at most a title, and the snapshot's own records cover the
 //!   papers that matter.
 //!
+//! ## Layout
+//! This file holds the types, the rule's comparisons and the reading of a record's keys and
+//! data; `identify.rs` runs the grouping ([`identify`]) in named steps: list the records, hash
+//! and compare their keys, gather the components, make each a work.
+//!
 //! ## Cost
 //! One pass over the records computes three 64-bit keys each (no string kept); the keys are
 //! sorted; only groups of two or more records with one key are read again and compared. At a
@@ -53,6 +58,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::normalize_title;
 use crate::records::Corpus;
+
+mod identify;
+
+pub use identify::identify;
 
 /// A title with fewer words is short: it merges only with a shared author.
 pub const MIN_TITLE_WORDS: usize = 4;
@@ -281,249 +290,6 @@ pub const MIN_IDENTIFIER_TITLE_JACCARD: f64 = 0.5;
 
 fn hash_of(s: &str) -> u64 {
     FxBuildHasher.hash_one(s)
-}
-
-/// The works of `corpus`: its full records, its compact records and the papers the full records'
-/// links describe. The records catalogue entries resolved to (`corpus.resolutions`) become their
-/// works' ids. See the module doc for the rule and its cost.
-pub fn identify(corpus: &Corpus) -> Works {
-    let started = std::time::Instant::now();
-    let mut catalog_order: HashMap<&str, usize> = HashMap::new();
-    for (i, id) in corpus
-        .resolutions
-        .iter()
-        .filter_map(|r| r.paper_id.as_deref())
-        .enumerate()
-    {
-        catalog_order.entry(id.trim()).or_insert(i);
-    }
-
-    // The records: full ones, compact ones, then papers only the full records' links name.
-    let mut origins: Vec<Origin> = Vec::new();
-    let mut seen: HashSet<&str> = HashSet::new();
-    for (r, record) in corpus.records.iter().enumerate() {
-        if seen.insert(record.paper_id.trim()) && !record.paper_id.trim().is_empty() {
-            origins.push(Origin::Record(r));
-        }
-    }
-    let others = &corpus.others;
-    let mut has_record = vec![false; others.ids().len()];
-    for record in others.records() {
-        if let Some(id) = record.id() {
-            if !has_record[id as usize] {
-                has_record[id as usize] = true;
-                origins.push(Origin::Other(record.index()));
-            }
-        }
-    }
-    for (r, record) in corpus.records.iter().enumerate() {
-        for (reference, links) in [(true, &record.references), (false, &record.citations)] {
-            for (i, link) in links.iter().flatten().enumerate() {
-                let Some(id) = link.paper_id.as_deref().map(str::trim) else {
-                    continue;
-                };
-                let compact = others.ids().get(id).is_some_and(|n| has_record[n as usize]);
-                let described = link.title.is_some() || !link.external_ids.is_empty();
-                if !id.is_empty() && described && !compact && seen.insert(id) {
-                    origins.push(Origin::Link(r, reference, i));
-                }
-            }
-        }
-    }
-    drop(seen);
-
-    // Keys: (hash, record) per kind, sorted; runs of one hash are the groups to compare.
-    let mut keys: [Vec<(u64, u32)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
-    for (e, &origin) in origins.iter().enumerate() {
-        let (doi, arxiv, title) = quick_keys(corpus, origin);
-        for (kind, key) in [doi, arxiv, title].into_iter().enumerate() {
-            if let Some(key) = key {
-                keys[kind].push((key, e as u32));
-            }
-        }
-    }
-    let mut parent: Vec<u32> = (0..origins.len() as u32).collect();
-    let mut joins: Vec<(u32, u32, MergeReason, String)> = Vec::new();
-    let mut metas: HashMap<u32, Meta> = HashMap::new();
-    for (kind, list) in keys.iter_mut().enumerate() {
-        list.sort_unstable();
-        let reason = [MergeReason::Doi, MergeReason::Arxiv, MergeReason::Title][kind];
-        let mut start = 0;
-        while start < list.len() {
-            let mut end = start + 1;
-            while end < list.len() && list[end].0 == list[start].0 {
-                end += 1;
-            }
-            if end - start > 1 && !(reason == MergeReason::Title && end - start > MAX_TITLE_GROUP) {
-                let group: Vec<u32> = list[start..end].iter().map(|&(_, e)| e).collect();
-                for &e in &group {
-                    metas
-                        .entry(e)
-                        .or_insert_with(|| meta(corpus, origins[e as usize]));
-                }
-                compare(&group, reason, &metas, &mut parent, &mut joins);
-            }
-            start = end;
-        }
-    }
-
-    // Components of two or more records, each rooted at its canonical record.
-    let mut components: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
-    for &(a, _, _, _) in &joins {
-        let root = find(&mut parent, a);
-        components.entry(root).or_default();
-    }
-    for &e in metas.keys() {
-        let root = find(&mut parent, e);
-        if let Some(members) = components.get_mut(&root) {
-            members.push(e);
-        }
-    }
-    let mut works = Works::default();
-    for members in components.values() {
-        let canonical = *members
-            .iter()
-            .min_by(|&&a, &&b| {
-                let (ma, mb) = (&metas[&a], &metas[&b]);
-                let ca = catalog_order
-                    .get(ma.id.as_str())
-                    .copied()
-                    .unwrap_or(usize::MAX);
-                let cb = catalog_order
-                    .get(mb.id.as_str())
-                    .copied()
-                    .unwrap_or(usize::MAX);
-                ca.cmp(&cb)
-                    .then(mb.citation_count.cmp(&ma.citation_count))
-                    .then_with(|| ma.id.cmp(&mb.id))
-            })
-            .expect("a component has members");
-        let head = &metas[&canonical];
-        let mut ids: Vec<String> = members
-            .iter()
-            .filter(|&&e| e != canonical)
-            .map(|e| metas[e].id.clone())
-            .collect();
-        ids.sort();
-        ids.dedup();
-        ids.insert(0, head.id.clone());
-        let mut external_ids: BTreeMap<String, String> = BTreeMap::new();
-        for e in std::iter::once(&canonical).chain(members.iter()) {
-            for (k, v) in &metas[e].external_ids {
-                if !v.is_empty() {
-                    external_ids.entry(k.clone()).or_insert_with(|| v.clone());
-                }
-            }
-        }
-        let work = Work {
-            id: head.id.clone(),
-            members: ids.clone(),
-            external_ids,
-            citation_count: members.iter().filter_map(|e| metas[e].citation_count).max(),
-            reference_count: members
-                .iter()
-                .filter_map(|e| metas[e].reference_count)
-                .max(),
-        };
-        for id in &ids[1..] {
-            works.canonical.insert(id.clone(), head.id.clone());
-        }
-        // The joins form a spanning tree of the component: walk it from the canonical record,
-        // each other record is merged through the join that reaches it.
-        let in_component: HashSet<u32> = members.iter().copied().collect();
-        let tree: Vec<&(u32, u32, MergeReason, String)> = joins
-            .iter()
-            .filter(|(a, _, _, _)| in_component.contains(a))
-            .collect();
-        let mut reached = vec![canonical];
-        let mut queue = vec![canonical];
-        while let Some(at) = queue.pop() {
-            for &&(a, b, reason, ref value) in &tree {
-                let next = if a == at {
-                    b
-                } else if b == at {
-                    a
-                } else {
-                    continue;
-                };
-                if reached.contains(&next) {
-                    continue;
-                }
-                reached.push(next);
-                queue.push(next);
-                let m = &metas[&next];
-                works.merges.push(Merge {
-                    work_id: head.id.clone(),
-                    record_id: m.id.clone(),
-                    matched_id: metas[&at].id.clone(),
-                    reason: reason.as_str().to_string(),
-                    value: value.clone(),
-                    title: m.shown_title.clone(),
-                    year: m.year,
-                });
-            }
-        }
-        works.works.insert(head.id.clone(), work);
-    }
-    works.merges.sort_by(|a, b| {
-        (a.work_id.as_str(), a.record_id.as_str()).cmp(&(b.work_id.as_str(), b.record_id.as_str()))
-    });
-    tracing::debug!(
-        "works: {} records read, {} merged into {} works in {:.1?}",
-        origins.len(),
-        works.merges.len(),
-        works.works.len(),
-        started.elapsed()
-    );
-    works
-}
-
-/// Joins the records of one key group that the rule accepts.
-fn compare(
-    group: &[u32],
-    reason: MergeReason,
-    metas: &HashMap<u32, Meta>,
-    parent: &mut [u32],
-    joins: &mut Vec<(u32, u32, MergeReason, String)>,
-) {
-    let value = |e: u32| -> Option<String> {
-        let m = &metas[&e];
-        match reason {
-            MergeReason::Doi => m.doi(),
-            MergeReason::Arxiv => m.arxiv(),
-            MergeReason::Title => Some(m.title.clone()).filter(|t| !t.is_empty()),
-        }
-    };
-    for (i, &a) in group.iter().enumerate() {
-        let Some(va) = value(a) else { continue };
-        for &b in &group[i + 1..] {
-            if value(b).as_deref() != Some(va.as_str()) {
-                continue;
-            }
-            let agree = match reason {
-                MergeReason::Title => title_compatible(&metas[&a], &metas[&b]),
-                MergeReason::Doi | MergeReason::Arxiv => {
-                    identifier_compatible(&metas[&a], &metas[&b])
-                }
-            };
-            if !agree {
-                continue;
-            }
-            let (ra, rb) = (find(parent, a), find(parent, b));
-            if ra != rb {
-                parent[ra.max(rb) as usize] = ra.min(rb);
-                joins.push((a, b, reason, va.clone()));
-            }
-        }
-    }
-}
-
-fn find(parent: &mut [u32], mut x: u32) -> u32 {
-    while parent[x as usize] != x {
-        parent[x as usize] = parent[parent[x as usize] as usize];
-        x = parent[x as usize];
-    }
-    x
 }
 
 /// The three keys of a record, hashed: DOI, ArXiv id, normalized title.

@@ -137,15 +137,64 @@ struct Work {
     references: bool,
 }
 
+impl Tally {
+    /// One line for the log.
+    fn log(&self) {
+        tracing::info!(
+            "update: {} cached papers checked, {} changed: {} with new citations ({} citations added), {} citation lists read whole, {} reference lists read again; {} no longer returned",
+            self.checked,
+            self.records,
+            self.citations_grown,
+            self.citations_added,
+            self.citations_whole,
+            self.references,
+            self.gone
+        );
+    }
+}
+
 /// Brings `cached` papers up to date (module documentation); every paper changed is stored the
 /// moment it is complete, so an interrupted update resumes where it stopped. Returns every
 /// paper, updated or as cached (a record the API no longer returns stays as cached, with a
 /// warning).
+///
+/// Two steps: the current records of every paper ([`check_records`]), then the lists of the
+/// papers whose counts changed ([`ask_lists`]).
 pub(super) async fn update(
     kit: &Kit,
     cached: Vec<CachedPaper>,
     policy: &ListPolicy,
 ) -> Result<HashMap<String, CachedPaper>> {
+    let mut tally = Tally::default();
+    let mut have = HashMap::new();
+    let work = check_records(kit, cached, policy, &mut have, &mut tally).await?;
+    kit.progress.phase(
+        "changes",
+        planned_pages(&work, policy),
+        &format!(
+            "{} papers changed: {} citation lists, {} reference lists to ask",
+            work.len(),
+            work.iter()
+                .filter(|w| w.citations != CitationPlan::Keep)
+                .count(),
+            work.iter().filter(|w| w.references).count()
+        ),
+    );
+    ask_lists(kit, work, policy, &mut have, &mut tally).await?;
+    tally.log();
+    Ok(have)
+}
+
+/// Asks the current records of the `cached` papers in batch calls; a paper whose lists stand
+/// goes to `have` (its record refreshed and stored when it changed), the others are returned
+/// with what to ask.
+async fn check_records(
+    kit: &Kit,
+    cached: Vec<CachedPaper>,
+    policy: &ListPolicy,
+    have: &mut HashMap<String, CachedPaper>,
+    tally: &mut Tally,
+) -> Result<Vec<Work>> {
     let chunks: Vec<Vec<CachedPaper>> = cached
         .chunks(BATCH_IDS)
         .map(<[CachedPaper]>::to_vec)
@@ -170,93 +219,109 @@ pub(super) async fn update(
             Ok::<_, anyhow::Error>(chunk.into_iter().zip(answers).collect::<Vec<_>>())
         });
     }
-    let mut have = HashMap::new();
     let mut work = Vec::new();
-    let mut tally = Tally::default();
     while let Some(joined) = tasks.join_next().await {
         for (cached, answer) in joined.context("an update task failed")?? {
             tally.checked += 1;
-            let id = cached.record.paper_id.clone();
-            let fresh = match parse_record(&id, answer) {
-                Some(fresh) if fresh.paper_id == id => fresh,
-                Some(fresh) => {
-                    tracing::warn!(
-                        "Semantic Scholar now answers {} for {id}; the cached record is kept (run without --update, with --refresh, to refetch it)",
-                        fresh.paper_id
-                    );
-                    tally.gone += 1;
-                    have.insert(id, cached);
-                    continue;
-                }
-                None => {
-                    tracing::warn!(
-                        "Semantic Scholar no longer returns the record {id}; the cached record is kept"
-                    );
-                    tally.gone += 1;
-                    have.insert(id, cached);
-                    continue;
-                }
-            };
-            let citations = citation_plan(&cached, &fresh, policy);
-            let references = fresh.reference_count != cached.record.reference_count
-                || cached.record.references.is_none();
-            if citations == CitationPlan::Keep && !references {
-                let mut paper = cached;
-                if lite(paper.record.clone()) != fresh {
-                    tally.records += 1;
-                    paper.record = PaperRecord {
-                        references: paper.record.references.take(),
-                        citations: paper.record.citations.take(),
-                        ..fresh
-                    };
-                    store(&kit.cache, &paper)?;
-                }
-                kit.progress.papers_done(1);
-                have.insert(id, paper);
-                continue;
+            if let Some(item) = compare_record(kit, cached, answer, policy, have, tally)? {
+                work.push(item);
             }
-            work.push(Work {
-                cached,
-                fresh,
-                citations,
-                references,
-            });
         }
     }
-    let planned: u64 = if !policy.link_details {
-        // Nested in batch calls (see `spawn_nested`); the progress counts papers there.
-        0
-    } else {
-        work.iter()
-            .map(|w| {
-                let citations = match w.citations {
-                    CitationPlan::Keep => 0,
-                    CitationPlan::Since(_) => 1,
-                    CitationPlan::Whole => {
-                        pages_for(Some(policy.citations_wanted(w.fresh.citation_count)))
-                    }
-                };
-                let references = if w.references {
-                    pages_for(w.fresh.reference_count.map(|c| c as usize))
-                } else {
-                    0
-                };
-                citations + references
-            })
-            .sum()
+    Ok(work)
+}
+
+/// One cached paper against the API's current `answer`: kept as cached when the API no longer
+/// returns it, its record refreshed when only the record changed, else the lists to ask.
+fn compare_record(
+    kit: &Kit,
+    cached: CachedPaper,
+    answer: serde_json::Value,
+    policy: &ListPolicy,
+    have: &mut HashMap<String, CachedPaper>,
+    tally: &mut Tally,
+) -> Result<Option<Work>> {
+    let id = cached.record.paper_id.clone();
+    let fresh = match parse_record(&id, answer) {
+        Some(fresh) if fresh.paper_id == id => fresh,
+        Some(fresh) => {
+            tracing::warn!(
+                "Semantic Scholar now answers {} for {id}; the cached record is kept (run without --update, with --refresh, to refetch it)",
+                fresh.paper_id
+            );
+            tally.gone += 1;
+            have.insert(id, cached);
+            return Ok(None);
+        }
+        None => {
+            tracing::warn!(
+                "Semantic Scholar no longer returns the record {id}; the cached record is kept"
+            );
+            tally.gone += 1;
+            have.insert(id, cached);
+            return Ok(None);
+        }
     };
-    kit.progress.phase(
-        "changes",
-        planned,
-        &format!(
-            "{} papers changed: {} citation lists, {} reference lists to ask",
-            work.len(),
-            work.iter()
-                .filter(|w| w.citations != CitationPlan::Keep)
-                .count(),
-            work.iter().filter(|w| w.references).count()
-        ),
-    );
+    let citations = citation_plan(&cached, &fresh, policy);
+    let references = fresh.reference_count != cached.record.reference_count
+        || cached.record.references.is_none();
+    if citations == CitationPlan::Keep && !references {
+        let mut paper = cached;
+        if lite(paper.record.clone()) != fresh {
+            tally.records += 1;
+            paper.record = PaperRecord {
+                references: paper.record.references.take(),
+                citations: paper.record.citations.take(),
+                ..fresh
+            };
+            store(&kit.cache, &paper)?;
+        }
+        kit.progress.papers_done(1);
+        have.insert(id, paper);
+        return Ok(None);
+    }
+    Ok(Some(Work {
+        cached,
+        fresh,
+        citations,
+        references,
+    }))
+}
+
+/// The list pages the progress expects for `work`: none without link details (the lists are
+/// nested in batch calls, see [`spawn_nested`], and the progress counts papers there).
+fn planned_pages(work: &[Work], policy: &ListPolicy) -> u64 {
+    if !policy.link_details {
+        return 0;
+    }
+    work.iter()
+        .map(|w| {
+            let citations = match w.citations {
+                CitationPlan::Keep => 0,
+                CitationPlan::Since(_) => 1,
+                CitationPlan::Whole => {
+                    pages_for(Some(policy.citations_wanted(w.fresh.citation_count)))
+                }
+            };
+            let references = if w.references {
+                pages_for(w.fresh.reference_count.map(|c| c as usize))
+            } else {
+                0
+            };
+            citations + references
+        })
+        .sum()
+}
+
+/// Asks the lists of the changed papers (nested in batch calls without link details, else one
+/// paper a task) and adds each paper to `have` as it completes.
+async fn ask_lists(
+    kit: &Kit,
+    work: Vec<Work>,
+    policy: &ListPolicy,
+    have: &mut HashMap<String, CachedPaper>,
+    tally: &mut Tally,
+) -> Result<()> {
     let mut tasks = JoinSet::new();
     if !policy.link_details {
         spawn_nested(kit, &mut tasks, work, policy);
@@ -284,17 +349,7 @@ pub(super) async fn update(
             have.insert(paper.record.paper_id.clone(), paper);
         }
     }
-    tracing::info!(
-        "update: {} cached papers checked, {} changed: {} with new citations ({} citations added), {} citation lists read whole, {} reference lists read again; {} no longer returned",
-        tally.checked,
-        tally.records,
-        tally.citations_grown,
-        tally.citations_added,
-        tally.citations_whole,
-        tally.references,
-        tally.gone
-    );
-    Ok(have)
+    Ok(())
 }
 
 type Updated = Result<Vec<(CachedPaper, Done)>>;
@@ -444,123 +499,4 @@ async fn update_lists(kit: &Kit, work: Work, policy: &ListPolicy) -> Result<(Cac
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn link(id: Option<&str>, year: i32) -> Link {
-        Link {
-            paper_id: id.map(str::to_string),
-            year: Some(year),
-            ..Link::default()
-        }
-    }
-
-    fn cached(count: u64, len: usize, as_of: Option<u64>) -> CachedPaper {
-        CachedPaper {
-            record: PaperRecord {
-                paper_id: "p".into(),
-                citation_count: Some(count),
-                references: Some(vec![]),
-                citations: Some(vec![Link::default(); len]),
-                ..PaperRecord::default()
-            },
-            link_details: true,
-            citations_limit: None,
-            citations_as_of: as_of,
-        }
-    }
-
-    fn fresh(count: u64) -> PaperRecord {
-        PaperRecord {
-            paper_id: "p".into(),
-            citation_count: Some(count),
-            ..PaperRecord::default()
-        }
-    }
-
-    #[test]
-    fn range_starts_on_january_first_of_the_year_before_the_margin() {
-        // 2026-11-30 00:00 UTC: four weeks before is 2026-11-02.
-        assert_eq!(published_since(1_795_996_800), "2026-01-01:");
-        // 2027-01-10: four weeks before is in December 2026.
-        assert_eq!(published_since(1_799_539_200), "2026-01-01:");
-        assert_eq!(published_since(0), "1970-01-01:");
-    }
-
-    #[test]
-    fn plans_follow_the_counts() {
-        let policy = ListPolicy {
-            citations: true,
-            max_citations: None,
-            link_details: true,
-        };
-        let as_of = Some(1_795_996_800);
-        assert_eq!(
-            citation_plan(&cached(5, 5, as_of), &fresh(5), &policy),
-            CitationPlan::Keep
-        );
-        assert_eq!(
-            citation_plan(&cached(5, 5, as_of), &fresh(9), &policy),
-            CitationPlan::Since("2026-01-01:".into())
-        );
-        assert_eq!(
-            citation_plan(&cached(5, 5, as_of), &fresh(4), &policy),
-            CitationPlan::Whole,
-            "a count that fell"
-        );
-        assert_eq!(
-            citation_plan(&cached(5, 5, None), &fresh(9), &policy),
-            CitationPlan::Whole,
-            "unknown last fetch"
-        );
-        let mut capped = cached(5, 5, as_of);
-        capped.citations_limit = Some(5);
-        assert_eq!(
-            citation_plan(&capped, &fresh(9), &policy),
-            CitationPlan::Whole
-        );
-        let references_only = ListPolicy {
-            citations: false,
-            ..policy
-        };
-        assert_eq!(
-            citation_plan(&cached(5, 5, as_of), &fresh(9), &references_only),
-            CitationPlan::Keep
-        );
-    }
-
-    #[test]
-    fn merge_dedupes_by_citing_paper_and_drops_unmatched_links() {
-        let mut list = vec![
-            link(Some("a"), 2020),
-            link(None, 2020),
-            link(Some("b"), 2021),
-        ];
-        let added = merge(
-            &mut list,
-            vec![
-                link(Some("b"), 2022),
-                link(Some("c"), 2026),
-                link(None, 2026),
-                link(Some("c"), 2026),
-            ],
-        );
-        assert_eq!(added, 1);
-        let ids: Vec<Option<&str>> = list.iter().map(|l| l.paper_id.as_deref()).collect();
-        assert_eq!(ids, [Some("a"), None, Some("b"), Some("c")]);
-        assert_eq!(
-            list[2].year,
-            Some(2022),
-            "a link seen again is the newer one"
-        );
-    }
-
-    #[test]
-    fn a_gap_that_grows_means_a_missed_citer() {
-        assert!(!gap_grew(Some(10), 10, Some(12), 12));
-        assert!(gap_grew(Some(10), 10, Some(12), 11));
-        // Semantic Scholar's usual drift (count above the list) that stays the same is fine.
-        assert!(!gap_grew(Some(12), 10, Some(15), 13));
-        assert!(!gap_grew(None, 0, Some(0), 0));
-    }
-}
+mod tests;
