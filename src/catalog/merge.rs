@@ -12,7 +12,7 @@
 use std::collections::{BTreeSet, HashMap};
 
 use super::badges::BadgeGroup;
-use super::lint::rank;
+use super::lint_kinds::LintKind;
 use super::markdown::RawEntry;
 use super::mechanisms::{display_mechanism, label_key, Mechanism, MechanismTable, UNSPECIFIED};
 use super::title::{normalize_title, same_title};
@@ -20,7 +20,7 @@ use super::{Badges, CatalogPaper, ExternalIds, Links, LintFinding, Listing};
 
 /// A finding whose keys are filled in once the papers exist.
 struct PendingLint {
-    kind: &'static str,
+    kind: LintKind,
     message: String,
     file: String,
     line: usize,
@@ -29,7 +29,7 @@ struct PendingLint {
 
 impl PendingLint {
     /// A finding about `entry`, located at its line.
-    fn at(kind: &'static str, entry: &RawEntry, papers: Vec<usize>, message: String) -> Self {
+    fn at(kind: LintKind, entry: &RawEntry, papers: Vec<usize>, message: String) -> Self {
         Self {
             kind,
             message,
@@ -82,7 +82,7 @@ pub fn merge(
                     target = Some(owner);
                 } else {
                     conflicts.push(lints.len());
-                    lints.push(PendingLint::at("conflicting-id", entry, vec![owner], format!(
+                    lints.push(PendingLint::at(LintKind::ConflictingId, entry, vec![owner], format!(
                             "{:?} links arXiv {arxiv}, which belongs to {:?} ({}); kept as two papers and the id dropped from this entry: fix its link",
                             entry.title,
                             entries[drafts[owner].first].title,
@@ -97,7 +97,7 @@ pub fn merge(
                 match (&drafts[owner].ids.arxiv, &ids.arxiv) {
                     (Some(theirs), Some(ours)) if theirs != ours => {
                         conflicts.push(lints.len());
-                        lints.push(PendingLint::at("conflicting-id", entry, vec![owner], format!(
+                        lints.push(PendingLint::at(LintKind::ConflictingId, entry, vec![owner], format!(
                                 "{:?} has arXiv {ours}, but the same title at {} has arXiv {theirs}; kept as two papers",
                                 entry.title,
                                 location(&entries[drafts[owner].first]),
@@ -183,7 +183,7 @@ pub fn merge(
                 }
             }
             LintFinding {
-                kind: lint.kind.to_string(),
+                kind: lint.kind,
                 message: lint.message,
                 file: Some(lint.file),
                 line: Some(lint.line),
@@ -191,8 +191,7 @@ pub fn merge(
             }
         })
         .collect();
-    findings
-        .sort_by(|a, b| (rank(&a.kind), &a.file, a.line).cmp(&(rank(&b.kind), &b.file, b.line)));
+    findings.sort_by(|a, b| (a.kind, &a.file, a.line).cmp(&(b.kind, &b.file, b.line)));
     (papers, findings)
 }
 
@@ -217,7 +216,7 @@ fn claim_ids(
         match owner_of.get(&id) {
             Some(&owner) if owner != paper => {
                 let first = &entries[drafts[owner].first];
-                lints.push(PendingLint::at("conflicting-id", entry, vec![owner, paper], format!(
+                lints.push(PendingLint::at(LintKind::ConflictingId, entry, vec![owner, paper], format!(
                         "{:?} links {name} {id}, which belongs to {:?} ({}); the id is dropped from this entry: fix its link",
                         entry.title,
                         first.title,
@@ -281,12 +280,12 @@ fn lint_entries(
     lints: &mut Vec<PendingLint>,
 ) {
     for ((entry, mechanism), &paper) in entries.iter().zip(mechanisms).zip(paper_of) {
-        let mut push = |kind: &'static str, message: String| {
+        let mut push = |kind: LintKind, message: String| {
             lints.push(PendingLint::at(kind, entry, vec![paper], message));
         };
         for url in &entry.unclosed_links {
             push(
-                "malformed-link",
+                LintKind::MalformedLink,
                 format!(
                     "{:?} has a link to {url:?} that is not closed (`[[Paper](URL)]` expected); \
                      it was not read as a link",
@@ -296,13 +295,13 @@ fn lint_entries(
         }
         if entry.links.paper.is_none() && entry.unclosed_links.is_empty() {
             push(
-                "no-paper-link",
+                LintKind::NoPaperLink,
                 format!("{:?} has no paper link (`[[Paper](URL)]`)", entry.title),
             );
         }
         for label in &mechanism.not_mechanisms {
             push(
-                "not-a-mechanism",
+                LintKind::NotAMechanism,
                 format!(
                     "{:?} has the orange badge {label:?}, which is not a compression mechanism; ignored",
                     entry.title
@@ -311,7 +310,7 @@ fn lint_entries(
         }
         for label in &mechanism.unknown {
             push(
-                "unknown-mechanism",
+                LintKind::UnknownMechanism,
                 format!(
                     "{:?}: the mechanism {label:?} is in no alias table; kept under its own name (map it with --mechanisms FILE)",
                     entry.title
@@ -334,7 +333,7 @@ fn lint_entries(
                 )
             };
             push(
-                "no-mechanism",
+                LintKind::NoMechanism,
                 format!(
                     "{:?} has no mechanism badge; counted as {}{hint}",
                     entry.title,
@@ -344,7 +343,7 @@ fn lint_entries(
         }
         for target in &entry.malformed_links {
             push(
-                "malformed-link",
+                LintKind::MalformedLink,
                 format!(
                     "{:?} has the malformed link target {target:?}; read as the URL inside",
                     entry.title
@@ -376,21 +375,21 @@ fn lint_numbering(entries: &[RawEntry], paper_of: &[usize], lints: &mut Vec<Pend
         }
         let (kind, message) = match previous_number {
             Some(prev) if number <= prev => (
-                "numbering-repeat",
+                LintKind::NumberingRepeat,
                 format!(
                     "[{number}] {:?} follows [{prev}]; expected [{expected}]",
                     entry.title
                 ),
             ),
             Some(prev) => (
-                "numbering-gap",
+                LintKind::NumberingGap,
                 format!(
                     "[{number}] {:?} follows [{prev}]; [{expected}] is missing",
                     entry.title
                 ),
             ),
             None => (
-                "numbering-gap",
+                LintKind::NumberingGap,
                 format!("the list starts at [{number}] {:?}, not [1]", entry.title),
             ),
         };
@@ -457,7 +456,7 @@ fn lint_duplicates(
             .collect();
         if !differences.is_empty() {
             lints.push(PendingLint::at(
-                "duplicate-disagrees",
+                LintKind::DuplicateDisagrees,
                 entry,
                 vec![paper],
                 format!(
@@ -470,7 +469,7 @@ fn lint_duplicates(
         }
         if entry.file == head.file && entry.sections == head.sections {
             lints.push(PendingLint::at(
-                "duplicate-in-section",
+                LintKind::DuplicateInSection,
                 entry,
                 vec![paper],
                 format!(
@@ -485,7 +484,7 @@ fn lint_duplicates(
     }
     for entry in title_variants {
         lints.push(PendingLint::at(
-            "title-differs",
+            LintKind::TitleDiffers,
             entry,
             vec![paper],
             format!(
