@@ -57,74 +57,80 @@ struct IdOwners {
     openreview: HashMap<String, usize>,
 }
 
-/// Merges entries (in catalogue order) into papers and lints the catalogue.
+/// Merges entries (in catalogue order) into papers and lints the catalogue: the entries are
+/// grouped into papers ([`Grouping::add`]), the listings linted ([`lint_listings`]), the papers
+/// built ([`build_paper`]), and the findings keyed and ordered ([`findings`]).
 pub fn merge(
     entries: &[RawEntry],
     table: &MechanismTable,
 ) -> (Vec<CatalogPaper>, Vec<LintFinding>) {
-    let mut drafts: Vec<Draft> = Vec::new();
-    let mut by_arxiv: HashMap<String, usize> = HashMap::new();
-    let mut by_title: HashMap<String, usize> = HashMap::new();
-    let mut owners = IdOwners::default();
-    let mut lints: Vec<PendingLint> = Vec::new();
-    let mut entry_ids: Vec<ExternalIds> = Vec::with_capacity(entries.len());
-    let mut paper_of: Vec<usize> = Vec::with_capacity(entries.len());
-
+    let mut grouping = Grouping::default();
     for (index, entry) in entries.iter().enumerate() {
+        grouping.add(index, entry, entries);
+    }
+    let Grouping {
+        drafts,
+        mut lints,
+        paper_of,
+        ..
+    } = grouping;
+    let mechanisms: Vec<EntryMechanisms> = entries
+        .iter()
+        .map(|entry| entry_mechanisms(entry, table))
+        .collect();
+    lint_listings(entries, &mechanisms, table, &drafts, &paper_of, &mut lints);
+    let papers: Vec<CatalogPaper> = drafts
+        .iter()
+        .map(|draft| build_paper(draft, entries, &mechanisms))
+        .collect();
+    let findings = findings(lints, &papers);
+    (papers, findings)
+}
+
+/// The papers found so far, the indexes that decide which paper an entry lists, and the
+/// conflicts found on the way.
+#[derive(Default)]
+struct Grouping {
+    drafts: Vec<Draft>,
+    by_arxiv: HashMap<String, usize>,
+    by_title: HashMap<String, usize>,
+    owners: IdOwners,
+    lints: Vec<PendingLint>,
+    /// The paper of each entry added so far, by entry index.
+    paper_of: Vec<usize>,
+}
+
+impl Grouping {
+    /// Adds `entries[index]` (entries come in catalogue order) to the paper with its arXiv id and
+    /// an agreeing title, else to the paper with its title and no other arXiv id, else to a new
+    /// paper; then claims its other ids for that paper.
+    fn add(&mut self, index: usize, entry: &RawEntry, entries: &[RawEntry]) {
         let norm_title = normalize_title(&entry.title);
         let mut ids = entry.ids.clone();
-        let mut target = None;
         // Conflict findings of this entry, completed with its paper once that is known.
         let mut conflicts: Vec<usize> = Vec::new();
-        if let Some(arxiv) = ids.arxiv.clone() {
-            if let Some(&owner) = by_arxiv.get(&arxiv) {
-                if same_title(&drafts[owner].norm_title, &norm_title) {
-                    target = Some(owner);
-                } else {
-                    conflicts.push(lints.len());
-                    lints.push(PendingLint::at(LintKind::ConflictingId, entry, vec![owner], format!(
-                            "{:?} links arXiv {arxiv}, which belongs to {:?} ({}); kept as two papers and the id dropped from this entry: fix its link",
-                            entry.title,
-                            entries[drafts[owner].first].title,
-                            location(&entries[drafts[owner].first]),
-                        )));
-                    ids.arxiv = None;
-                }
-            }
-        }
+        let mut target = self.owner_by_arxiv(entry, entries, &norm_title, &mut ids, &mut conflicts);
         if target.is_none() {
-            if let Some(&owner) = by_title.get(&norm_title) {
-                match (&drafts[owner].ids.arxiv, &ids.arxiv) {
-                    (Some(theirs), Some(ours)) if theirs != ours => {
-                        conflicts.push(lints.len());
-                        lints.push(PendingLint::at(LintKind::ConflictingId, entry, vec![owner], format!(
-                                "{:?} has arXiv {ours}, but the same title at {} has arXiv {theirs}; kept as two papers",
-                                entry.title,
-                                location(&entries[drafts[owner].first]),
-                            )));
-                    }
-                    _ => target = Some(owner),
-                }
-            }
+            target = self.owner_by_title(entry, entries, &norm_title, &ids, &mut conflicts);
         }
         let paper = target.unwrap_or_else(|| {
-            drafts.push(Draft {
+            self.drafts.push(Draft {
                 first: index,
                 entries: Vec::new(),
                 norm_title: norm_title.clone(),
                 ids: ExternalIds::default(),
             });
-            drafts.len() - 1
+            self.drafts.len() - 1
         });
         for &lint in &conflicts {
-            lints[lint].papers.push(paper);
+            self.lints[lint].papers.push(paper);
         }
-        by_title.entry(norm_title).or_insert(paper);
-        let draft = &mut drafts[paper];
+        self.by_title.entry(norm_title).or_insert(paper);
+        let draft = &mut self.drafts[paper];
         if let Some(arxiv) = &ids.arxiv {
             if draft.ids.arxiv.is_none() {
                 draft.ids.arxiv = Some(arxiv.clone());
-                by_arxiv.insert(arxiv.clone(), paper);
+                self.by_arxiv.insert(arxiv.clone(), paper);
             }
         }
         claim_ids(
@@ -132,23 +138,82 @@ pub fn merge(
             paper,
             entry,
             entries,
-            &mut drafts,
-            &mut owners,
-            &mut lints,
+            &mut self.drafts,
+            &mut self.owners,
+            &mut self.lints,
         );
-        let draft = &mut drafts[paper];
+        let draft = &mut self.drafts[paper];
         if draft.ids.bibtex_key.is_none() {
             draft.ids.bibtex_key = ids.bibtex_key.clone();
         }
         draft.entries.push(index);
-        entry_ids.push(ids);
-        paper_of.push(paper);
+        self.paper_of.push(paper);
     }
 
-    let mechanisms: Vec<EntryMechanisms> = entries
-        .iter()
-        .map(|entry| entry_mechanisms(entry, table))
-        .collect();
+    /// The paper that has the entry's arXiv id, when their titles agree. When they do not, the
+    /// link is borrowed: a `conflicting-id` finding (its index pushed to `conflicts`), and the id
+    /// is dropped from `ids`.
+    fn owner_by_arxiv(
+        &mut self,
+        entry: &RawEntry,
+        entries: &[RawEntry],
+        norm_title: &str,
+        ids: &mut ExternalIds,
+        conflicts: &mut Vec<usize>,
+    ) -> Option<usize> {
+        let arxiv = ids.arxiv.clone()?;
+        let &owner = self.by_arxiv.get(&arxiv)?;
+        if same_title(&self.drafts[owner].norm_title, norm_title) {
+            return Some(owner);
+        }
+        let first = &entries[self.drafts[owner].first];
+        conflicts.push(self.lints.len());
+        self.lints.push(PendingLint::at(LintKind::ConflictingId, entry, vec![owner], format!(
+                "{:?} links arXiv {arxiv}, which belongs to {:?} ({}); kept as two papers and the id dropped from this entry: fix its link",
+                entry.title,
+                first.title,
+                location(first),
+            )));
+        ids.arxiv = None;
+        None
+    }
+
+    /// The paper with the entry's normalized title, unless the two carry different arXiv ids:
+    /// then a `conflicting-id` finding (its index pushed to `conflicts`) and two papers.
+    fn owner_by_title(
+        &mut self,
+        entry: &RawEntry,
+        entries: &[RawEntry],
+        norm_title: &str,
+        ids: &ExternalIds,
+        conflicts: &mut Vec<usize>,
+    ) -> Option<usize> {
+        let &owner = self.by_title.get(norm_title)?;
+        match (&self.drafts[owner].ids.arxiv, &ids.arxiv) {
+            (Some(theirs), Some(ours)) if theirs != ours => {
+                conflicts.push(self.lints.len());
+                self.lints.push(PendingLint::at(LintKind::ConflictingId, entry, vec![owner], format!(
+                        "{:?} has arXiv {ours}, but the same title at {} has arXiv {theirs}; kept as two papers",
+                        entry.title,
+                        location(&entries[self.drafts[owner].first]),
+                    )));
+                None
+            }
+            _ => Some(owner),
+        }
+    }
+}
+
+/// Every finding about the listings: each entry's own (links, mechanisms), the numbering, and
+/// the duplicates of each paper, in that order.
+fn lint_listings(
+    entries: &[RawEntry],
+    mechanisms: &[EntryMechanisms],
+    table: &MechanismTable,
+    drafts: &[Draft],
+    paper_of: &[usize],
+    lints: &mut Vec<PendingLint>,
+) {
     // A list that paints no mechanism badge at all (another family's format) is not asked for one
     // per entry: that finding would only repeat itself.
     let uses_mechanism_badges = entries
@@ -156,21 +221,21 @@ pub fn merge(
         .any(|e| e.badges.iter().any(|b| b.group == BadgeGroup::Mechanism));
     lint_entries(
         entries,
-        &mechanisms,
+        mechanisms,
         table,
-        &paper_of,
+        paper_of,
         uses_mechanism_badges,
-        &mut lints,
+        lints,
     );
-    lint_numbering(entries, &paper_of, &mut lints);
+    lint_numbering(entries, paper_of, lints);
     for (paper, draft) in drafts.iter().enumerate() {
-        lint_duplicates(paper, &draft.entries, entries, &mechanisms, &mut lints);
+        lint_duplicates(paper, &draft.entries, entries, mechanisms, lints);
     }
+}
 
-    let papers: Vec<CatalogPaper> = drafts
-        .iter()
-        .map(|draft| build_paper(draft, entries, &mechanisms))
-        .collect();
+/// The findings with the keys of their papers, most actionable kind first ([`LintKind`]'s
+/// order), then by file and line; the sort is stable, so one place keeps the order found.
+fn findings(lints: Vec<PendingLint>, papers: &[CatalogPaper]) -> Vec<LintFinding> {
     let mut findings: Vec<LintFinding> = lints
         .into_iter()
         .map(|lint| {
@@ -192,7 +257,7 @@ pub fn merge(
         })
         .collect();
     findings.sort_by(|a, b| (a.kind, &a.file, a.line).cmp(&(b.kind, &b.file, b.line)));
-    (papers, findings)
+    findings
 }
 
 /// Registers the entry's DOI, ACL and OpenReview ids for `paper`; an id another paper already owns
