@@ -11,7 +11,8 @@
 //! - `fields.rs`, `badges.rs`, `ids.rs`, `title.rs`: what an entry's parts mean (venue and year,
 //!   shields.io badges, external ids, titles and their comparison).
 //! - `mechanisms.rs`: orange badge labels to canonical mechanisms (the alias table).
-//! - `merge.rs`: entries to papers (by arXiv id, then title), with the content's findings.
+//! - `merge/`: entries to papers (by arXiv id, then title), the content's findings, each paper
+//!   built from its listings.
 //! - `lint_kinds.rs`: the closed set of finding kinds ([`LintKind`]) with each one's severity,
 //!   fix hint and name.
 //! - `summary.rs`: the text `citegraph catalog` prints.
