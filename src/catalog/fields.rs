@@ -42,3 +42,38 @@ pub fn parse_venue(raw: &str) -> (Option<String>, Option<i32>) {
     let name = (!name.is_empty()).then(|| name.to_string());
     (name, year)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn venues() {
+        assert_eq!(
+            parse_venue(", NeurIPS 2021."),
+            (Some("NeurIPS".into()), Some(2021))
+        );
+        assert_eq!(
+            parse_venue(",  ICML  2021  "),
+            (Some("ICML".into()), Some(2021))
+        );
+        assert_eq!(
+            parse_venue(", Findings of EMNLP 2024."),
+            (Some("Findings of EMNLP".into()), Some(2024))
+        );
+        assert_eq!(
+            parse_venue(" Interspeech 2024"),
+            (Some("Interspeech".into()), Some(2024))
+        );
+        assert_eq!(
+            parse_venue(", OpenReview."),
+            (Some("OpenReview".into()), None)
+        );
+        assert_eq!(parse_venue(""), (None, None));
+        assert_eq!(
+            parse_venue(", NeurIPS 2021. ["),
+            (Some("NeurIPS".into()), Some(2021))
+        );
+        assert_eq!(parse_venue(", 2023"), (None, Some(2023)));
+    }
+}

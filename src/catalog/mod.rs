@@ -1,12 +1,28 @@
 //! The catalogue reader: an awesome list of papers (Markdown files with shields.io badges) becomes a
-//! [`Catalog`] of distinct papers, each keeping every place it is listed.
+//! [`Catalog`] of distinct papers, each keeping every place it is listed, with the list's lint
+//! findings and reading warnings.
+//!
+//! The files, in the order a list goes through them ([`load`] wires them):
+//! - `source.rs`, `remote.rs`, `limits.rs`: where the Markdown comes from (files, directories,
+//!   GitHub and raw URLs, the cache) and each file turned into text.
+//! - `markdown/`: one file's entries ([`parse_file`]: the event walk, the headings, the item being
+//!   read, inline HTML, links, the entry assembled, authors, reading warnings; see its docs).
+//! - `formats.rs`: the family's other list formats, entry by entry, for `markdown/`.
+//! - `fields.rs`, `badges.rs`, `ids.rs`, `title.rs`: what an entry's parts mean (venue and year,
+//!   shields.io badges, external ids, titles and their comparison).
+//! - `mechanisms.rs`: orange badge labels to canonical mechanisms (the alias table).
+//! - `merge/`: entries to papers (by arXiv id, then title), the content's findings, each paper
+//!   built from its listings.
+//! - `lint_kinds.rs`: the closed set of finding kinds ([`LintKind`]) with each one's severity,
+//!   fix hint and name.
+//! - `summary.rs`: the text `citegraph catalog` prints.
 
 mod badges;
 mod fields;
 mod formats;
 mod ids;
 mod limits;
-mod lint;
+mod lint_kinds;
 mod markdown;
 mod mechanisms;
 mod merge;
@@ -19,7 +35,7 @@ use serde::{Deserialize, Serialize};
 
 pub use badges::{Badge, BadgeGroup};
 pub use limits::MAX_FILE_BYTES;
-pub use lint::{rule as lint_rule, LintRule, Severity, LINT_RULES, READING};
+pub use lint_kinds::{LintKind, Severity, UnknownLintKind};
 pub use markdown::{parse_file, ParsedFile, RawEntry};
 pub use mechanisms::{
     display_mechanism, label_key, unite_mechanisms, MechanismCounts, MechanismFileError,
@@ -118,11 +134,10 @@ pub struct Listing {
 }
 
 /// A problem with the catalogue's content, for its maintainers.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct LintFinding {
-    /// `duplicate-disagrees`, `no-paper-link`, `no-mechanism`, `conflicting-id`, `numbering-gap`,
-    /// `numbering-repeat`, ...
-    pub kind: String,
+    /// What kind of problem; its severity and fix hint come with it.
+    pub kind: LintKind,
     pub message: String,
     pub file: Option<String>,
     pub line: Option<usize>,

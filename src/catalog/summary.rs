@@ -8,7 +8,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
-use super::lint::rank;
+use super::lint_kinds::LintKind;
 use super::mechanisms::display_mechanism;
 use super::{Catalog, UNSPECIFIED};
 use crate::text::count_as as count;
@@ -82,15 +82,14 @@ pub fn summary(catalog: &Catalog, options: SummaryOptions) -> String {
         let _ = writeln!(out, "  {mechanism:<width$}  {papers:>4}");
     }
 
-    let mut kinds: BTreeMap<(usize, &str), usize> = BTreeMap::new();
+    // Kinds in listing order (most actionable first).
+    let mut kinds: BTreeMap<LintKind, usize> = BTreeMap::new();
     for finding in &catalog.lint {
-        *kinds
-            .entry((rank(&finding.kind), &finding.kind))
-            .or_default() += 1;
+        *kinds.entry(finding.kind).or_default() += 1;
     }
     let by_kind: Vec<String> = kinds
         .iter()
-        .map(|((_, kind), n)| format!("{kind} {n}"))
+        .map(|(kind, n)| format!("{kind} {n}"))
         .collect();
     let _ = write!(
         out,

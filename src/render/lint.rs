@@ -3,7 +3,7 @@
 //! JSON on stdout).
 //!
 //! Columns, one row per finding (findings first, in the order of
-//! [`crate::catalog::LINT_RULES`], then reading warnings in file order):
+//! [`crate::catalog::LintKind`], then reading warnings in file order):
 //! `severity` (`error`, `warning`, `note`), `kind` (a lint kind, or `reading` for a problem reading
 //! the Markdown), `file` (relative to the catalogue root), `line` (1-based; empty when the problem
 //! concerns the whole file), `key` (the catalogue keys involved, `;`-separated), `message`, `fix`
@@ -14,13 +14,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde::Serialize;
 
-use crate::catalog::{lint_rule, Catalog, Severity, READING};
+use crate::catalog::{Catalog, LintKind, Severity};
 
 /// One row of the lint table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct LintRow {
     pub severity: Severity,
-    pub kind: String,
+    pub kind: LintKind,
     pub file: String,
     pub line: Option<usize>,
     /// The catalogue keys involved, `;`-separated.
@@ -47,28 +47,25 @@ pub fn lint_rows(catalog: &Catalog) -> Vec<LintRow> {
     let mut rows: Vec<LintRow> = catalog
         .lint
         .iter()
-        .map(|finding| {
-            let rule = lint_rule(&finding.kind);
-            LintRow {
-                severity: rule.severity,
-                kind: finding.kind.clone(),
-                file: finding.file.clone().unwrap_or_default(),
-                line: finding.line,
-                key: finding.keys.join(";"),
-                message: finding.message.clone(),
-                fix: rule.fix.to_string(),
-            }
+        .map(|finding| LintRow {
+            severity: finding.kind.severity(),
+            kind: finding.kind,
+            file: finding.file.clone().unwrap_or_default(),
+            line: finding.line,
+            key: finding.keys.join(";"),
+            message: finding.message.clone(),
+            fix: finding.kind.fix().to_string(),
         })
         .collect();
-    let reading = lint_rule(READING);
+    let reading = LintKind::Reading;
     rows.extend(catalog.warnings.iter().map(|warning| LintRow {
-        severity: reading.severity,
-        kind: READING.to_string(),
+        severity: reading.severity(),
+        kind: reading,
         file: warning.file.clone(),
         line: warning.line,
         key: String::new(),
         message: warning.message.clone(),
-        fix: reading.fix.to_string(),
+        fix: reading.fix().to_string(),
     }));
     rows
 }
@@ -82,7 +79,7 @@ pub fn lint_csv(rows: &[LintRow]) -> Result<Vec<u8>> {
         let line = row.line.map(|l| l.to_string()).unwrap_or_default();
         let cells = [
             row.severity.as_str(),
-            &row.kind,
+            row.kind.as_str(),
             &row.file,
             &line,
             &row.key,
@@ -218,7 +215,7 @@ mod tests {
     fn rows_carry_severity_place_and_fix() {
         let catalog = Catalog {
             lint: vec![LintFinding {
-                kind: "conflicting-id".into(),
+                kind: LintKind::ConflictingId,
                 message: "=\"A\" links arXiv 1".into(),
                 file: Some("a.md".into()),
                 line: Some(3),
@@ -235,7 +232,7 @@ mod tests {
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].severity, Severity::Error);
         assert_eq!(rows[0].place(), "a.md:3");
-        assert_eq!(rows[1].kind, "reading");
+        assert_eq!(rows[1].kind, LintKind::Reading);
         assert_eq!(rows[1].place(), "b.md");
         let csv = String::from_utf8(lint_csv(&rows).unwrap()).unwrap();
         let mut lines = csv.lines();

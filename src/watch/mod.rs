@@ -569,7 +569,7 @@ fn new_lint(old: &Analysis, new: &Analysis) -> Vec<NewLint> {
     let seen: HashSet<String> = old
         .catalog_lint
         .iter()
-        .map(|f| identity(&f.kind, &f.keys, &f.message))
+        .map(|f| identity(f.kind.as_str(), &f.keys, &f.message))
         .chain(old.lint_tags.iter().map(|t| {
             identity(
                 &format!("tag:{}", t.suggested),
@@ -581,10 +581,10 @@ fn new_lint(old: &Analysis, new: &Analysis) -> Vec<NewLint> {
     let mut rows: Vec<NewLint> = new
         .catalog_lint
         .iter()
-        .filter(|f| !seen.contains(&identity(&f.kind, &f.keys, &f.message)))
+        .filter(|f| !seen.contains(&identity(f.kind.as_str(), &f.keys, &f.message)))
         .map(|f| NewLint {
             source: "catalog".to_string(),
-            kind: f.kind.clone(),
+            kind: f.kind.to_string(),
             message: f.message.clone(),
             file: f.file.clone(),
             line: f.line,

@@ -100,3 +100,56 @@ fn unknown_choices_are_rejected_before_any_work() {
     let (code, _, _) = lint(&small_catalogue(), &["--severity", "fatal"]);
     assert_eq!(code, 2);
 }
+
+/// `diff` reads the previous run's catalog.json: a lint kind this version does not know (a typo,
+/// a newer version's kind) is refused with the file's path and the unknown name, never listed
+/// with a guessed severity.
+#[test]
+fn an_unknown_lint_kind_in_an_old_catalog_json_is_refused_by_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("run");
+    common::citegraph()
+        .args(["catalog", "--catalog"])
+        .arg(small_catalogue())
+        .arg("--cache-dir")
+        .arg(dir.path().join("cache"))
+        .arg("--output-dir")
+        .arg(&run)
+        .assert()
+        .success();
+    let path = run.join("catalog.json");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let known = "\"kind\": \"conflicting-id\"";
+    assert!(text.contains(known), "{text}");
+    std::fs::write(
+        &path,
+        text.replacen(known, "\"kind\": \"conflicting-ids\"", 1),
+    )
+    .unwrap();
+    // `catalog` writes no metrics.json; an empty analysis stands in for the rest of a run.
+    let metrics = serde_json::to_vec(&citegraph::analysis::Analysis::default()).unwrap();
+    std::fs::write(run.join("metrics.json"), metrics).unwrap();
+
+    let assert = common::citegraph()
+        .arg("diff")
+        .arg(&run)
+        .arg(&run)
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains(&format!(
+            "{} is not a catalogue file this version can read",
+            path.display()
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("unknown lint kind \"conflicting-ids\""),
+        "{stderr}"
+    );
+    assert!(
+        !run.join("digest.json").exists(),
+        "nothing written on error"
+    );
+}

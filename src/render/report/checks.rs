@@ -86,9 +86,9 @@ pub(super) fn catalog_lint(page: &Page<'_>) -> String {
     let mut out = String::new();
     let mut kinds: Vec<(&str, usize)> = Vec::new();
     for finding in findings {
-        match kinds.iter_mut().find(|(k, _)| *k == finding.kind) {
+        match kinds.iter_mut().find(|(k, _)| *k == finding.kind.as_str()) {
             Some((_, count)) => *count += 1,
-            None => kinds.push((&finding.kind, 1)),
+            None => kinds.push((finding.kind.as_str(), 1)),
         }
     }
     if !kinds.is_empty() {
@@ -115,7 +115,10 @@ pub(super) fn catalog_lint(page: &Page<'_>) -> String {
             };
             let keys: Vec<String> = f.keys.iter().map(|k| page.paper(k)).collect();
             vec![
-                format!("<span class=\"chip\">{}</span>", escape::html(&f.kind)),
+                format!(
+                    "<span class=\"chip\">{}</span>",
+                    escape::html(f.kind.as_str())
+                ),
                 escape::html(&labels::one_line(&f.message)),
                 format!("<code>{place}</code>"),
                 paper_list(&keys),

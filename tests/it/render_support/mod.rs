@@ -13,7 +13,7 @@ use citegraph::analysis::{
     Analysis, BibSource, Coverage, EdgeRow, Flow, GroupStats, InfluentialPaper, MissingKind,
     MissingPaper, PaperMetrics, Summary, TagLint,
 };
-use citegraph::catalog::LintFinding;
+use citegraph::catalog::{LintFinding, LintKind};
 use citegraph::records::{Resolution, ResolveMethod};
 use citegraph::render::RenderOptions;
 
@@ -553,12 +553,11 @@ pub fn sample_analysis() -> Analysis {
     let catalog_lint: Vec<LintFinding> = (0..15)
         .map(|i| LintFinding {
             kind: [
-                "numbering-gap",
-                "no-paper-link",
-                "duplicate-disagrees",
-                "no-mechanism",
-            ][i % 4]
-                .into(),
+                LintKind::NumberingGap,
+                LintKind::NoPaperLink,
+                LintKind::DuplicateDisagrees,
+                LintKind::NoMechanism,
+            ][i % 4],
             message: format!("entry {i}: {}", HOSTILE_TITLES[i % HOSTILE_TITLES.len()]),
             file: Some("Vision Domain/Understanding.md".into()),
             line: Some(10 + i * 7),
