@@ -39,10 +39,13 @@ pub struct Cli {
 
 /// The location and catalogue options may also stand before the subcommand, as in
 /// `citegraph --catalog list.md --output-dir out run` (a habit from git and cargo); they then
-/// apply to the subcommand that follows (where it takes them) and win over its defaults.
+/// apply to the subcommand that follows (where it takes them) and win over its defaults. One given
+/// both before and after the subcommand is refused ([`refuse_given_twice`]): neither place would
+/// win by a rule a reader can see.
 #[derive(Debug, Args)]
 pub struct LeadingArgs {
-    /// The catalogue (see each subcommand's --catalog), given before the subcommand.
+    /// The catalogue (see each subcommand's --catalog), given before the subcommand (not also
+    /// after it: that is refused).
     #[arg(long = "catalog", value_name = "SRC")]
     pub sources: Vec<String>,
     /// Extra mechanism aliases (TOML), given before the subcommand.
@@ -216,7 +219,7 @@ impl InputArgs {
 #[derive(Debug, Args)]
 pub struct CatalogArgs {
     /// A Markdown file, a directory (walked for *.md), a GitHub repository URL or a raw file URL.
-    /// Repeat to read several.
+    /// Repeat to read several. May stand before the subcommand instead, not in both places.
     #[arg(long = "catalog", value_name = "SRC", default_value = citegraph::catalog::DEFAULT_CATALOG)]
     pub sources: Vec<String>,
     /// A TOML file of extra mechanism aliases (`[aliases]` "Label" = "Canonical"; labels that are
@@ -430,7 +433,7 @@ pub enum LintFormatArg {
     Json,
 }
 
-impl From<LintFormatArg> for citegraph::render::lint::LintFormat {
+impl From<LintFormatArg> for citegraph::render::lint_report::LintFormat {
     fn from(format: LintFormatArg) -> Self {
         match format {
             LintFormatArg::Text => Self::Text,
@@ -580,49 +583,52 @@ impl ApiArgs {
     }
 }
 
+/// `$ty { ... }` from `$args`: the fields named in `same [...]` are copied as they are (the clap
+/// field and the library field share name and type), the others are given after `;`, converted.
+/// A struct literal without `..`, so a field added to the library struct and not to the command
+/// line is a compile error here, not a silent default.
+macro_rules! options_from {
+    ($args:expr => $ty:ident { same [$($same:ident),* $(,)?]; $($field:ident: $value:expr),* $(,)? }) => {
+        $ty {
+            $($same: $args.$same,)*
+            $($field: $value,)*
+        }
+    };
+}
+
 impl AnalyzeArgs {
     fn options(&self) -> AnalyzeOptions {
-        AnalyzeOptions {
+        options_from!(self => AnalyzeOptions {
+            same [
+                betweenness_exact_limit, betweenness_k, seed, community_trials, resolution,
+                pair_min_count, max_pairs, min_catalog_links, missing_limit, top_n, coverage_k,
+                lint_min_neighbours, key_routes, scope_min_lift, scope_min_llr, expand,
+            ];
             scope: match self.scope {
                 ScopeArg::Catalog => Scope::Catalog,
                 ScopeArg::All => Scope::All,
             },
-            betweenness_exact_limit: self.betweenness_exact_limit,
-            betweenness_k: self.betweenness_k,
-            seed: self.seed,
-            community_trials: self.community_trials,
-            resolution: self.resolution,
             communities: match self.communities {
                 CommunitiesArg::Citation => CommunityNetwork::Citation,
                 CommunitiesArg::Cocitation => CommunityNetwork::Cocitation,
                 CommunitiesArg::Coupling => CommunityNetwork::Coupling,
             },
-            pair_min_count: self.pair_min_count,
-            max_pairs: self.max_pairs,
             pair_papers: match self.pair_papers {
                 PairPapersArg::All => PairPapers::All,
                 PairPapersArg::Catalog => PairPapers::Catalog,
             },
-            min_catalog_links: self.min_catalog_links,
-            missing_limit: self.missing_limit,
-            top_n: self.top_n,
-            coverage_k: self.coverage_k,
-            lint_min_neighbours: self.lint_min_neighbours,
-            key_routes: self.key_routes,
-            scope_min_lift: self.scope_min_lift,
-            scope_min_llr: self.scope_min_llr,
-            expand: self.expand,
             weight: match self.weight {
                 WeightArg::Citations => LinkWeight::Citations,
                 WeightArg::Intents => LinkWeight::Intents,
             },
-        }
+        })
     }
 }
 
 impl RenderArgs {
     fn options(&self) -> RenderOptions {
-        RenderOptions {
+        options_from!(self => RenderOptions {
+            same [width, with_missing, dot_all, hide_unspecified, today];
             // `all` (None) among the names asks for every figure.
             figures: if self.figures.contains(&None) {
                 FigureKind::ALL.to_vec()
@@ -630,13 +636,47 @@ impl RenderArgs {
                 self.figures.iter().flatten().copied().collect()
             },
             format: self.format.iter().map(|&f| f.into()).collect(),
-            width: self.width,
-            with_missing: self.with_missing,
             dot_layout: self.dot_layout.into(),
-            dot_all: self.dot_all,
-            hide_unspecified: self.hide_unspecified,
-            today: self.today,
-        }
+        })
+    }
+}
+
+/// Refuses an option of [`LeadingArgs`] given both before and after the subcommand
+/// (`citegraph --catalog a.md run --catalog b.md`): which one won used to depend on the order
+/// the settings were applied in. A clap error (status 2) naming the option.
+fn refuse_given_twice(
+    command: &mut clap::Command,
+    matches: &clap::ArgMatches,
+) -> Result<(), clap::Error> {
+    use clap::parser::ValueSource;
+    let mut subcommand = matches;
+    let mut path = Vec::new();
+    while let Some((name, sub)) = subcommand.subcommand() {
+        path.push(name.to_string());
+        subcommand = sub;
+    }
+    // `value_source` panics (in debug builds) on an id the matches do not know: look first.
+    let given = |matches: &clap::ArgMatches, id: &str| {
+        matches.ids().any(|known| known.as_str() == id)
+            && matches.value_source(id) == Some(ValueSource::CommandLine)
+    };
+    let twice = command
+        .get_arguments()
+        .filter(|arg| !arg.is_global_set())
+        .find(|arg| {
+            let id = arg.get_id().as_str();
+            given(matches, id) && given(subcommand, id)
+        })
+        .map(|arg| arg.get_long().unwrap_or(arg.get_id().as_str()).to_string());
+    match twice {
+        Some(long) => Err(command.error(
+            clap::error::ErrorKind::ArgumentConflict,
+            format!(
+                "--{long} is given both before and after the subcommand `{}`: give it once, in either place",
+                path.join(" ")
+            ),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -644,7 +684,7 @@ impl RenderArgs {
 #[derive(Debug)]
 pub enum Job {
     Catalog(citegraph::catalog::SummaryOptions),
-    Lint(citegraph::render::lint::LintOptions),
+    Lint(citegraph::render::lint_report::LintOptions),
     Fetch,
     SnapshotExport(PathBuf),
     SnapshotImport(PathBuf),
@@ -677,6 +717,7 @@ impl Cli {
         }
         let mut command = negatives(Cli::command());
         let matches = command.try_get_matches_from_mut(args)?;
+        refuse_given_twice(&mut command, &matches)?;
         Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
     }
 
@@ -720,7 +761,7 @@ impl Cli {
             } => {
                 locations(Some(cache), None);
                 settings.catalog = catalog.options();
-                Job::Lint(citegraph::render::lint::LintOptions {
+                Job::Lint(citegraph::render::lint_report::LintOptions {
                     format: (*format).into(),
                     severities: severity.iter().map(|&s| s.into()).collect(),
                     strict: *strict,
@@ -871,6 +912,43 @@ mod tests {
         let after = settings(&["run", "--catalog", "a.md", "--output-dir", "o", "--offline"]);
         assert_eq!(before, after);
         assert_eq!(before.catalog.sources, ["a.md"]);
+    }
+
+    #[test]
+    fn a_location_option_given_before_and_after_the_subcommand_is_refused() {
+        for args in [
+            &["--catalog", "a.md", "run", "--catalog", "b.md"][..],
+            &[
+                "--catalog",
+                "a.md",
+                "snapshot",
+                "import",
+                "f.jsonl",
+                "--catalog",
+                "b.md",
+            ],
+            &["--output-dir", "o", "catalog", "--output-dir", "p"],
+            &["--offline", "analyze", "--offline"],
+        ] {
+            let mut argv = vec!["citegraph"];
+            argv.extend_from_slice(args);
+            let error = Cli::try_parse_args(argv).unwrap_err();
+            assert_eq!(error.kind(), clap::error::ErrorKind::ArgumentConflict);
+            assert!(
+                error
+                    .to_string()
+                    .contains("given both before and after the subcommand"),
+                "{args:?}: {error}"
+            );
+        }
+        // Given once, in either place, or before one subcommand and another option after it.
+        let before = settings(&["--catalog", "a.md", "lint"]);
+        assert_eq!(before.catalog.sources, ["a.md"]);
+        let after = settings(&["lint", "--catalog", "a.md"]);
+        assert_eq!(after.catalog.sources, ["a.md"]);
+        let mixed = settings(&["--catalog", "a.md", "run", "--output-dir", "o", "-q"]);
+        assert_eq!(mixed.catalog.sources, ["a.md"]);
+        assert_eq!(mixed.locations.output_dir, PathBuf::from("o"));
     }
 
     #[test]
