@@ -311,43 +311,69 @@ pub struct ApiArgs {
     pub no_link_details: bool,
 }
 
-/// `--scope`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ScopeArg {
-    /// The edges that touch a catalogue paper.
-    Catalog,
-    /// Every edge the records hold (a large snapshot).
-    All,
+/// A closed choice of the command line: a clap `ValueEnum` (its variants' docs are the help of
+/// the values) and its conversion into the library's enum of the same variants, so each choice's
+/// values are spelled once here (the library's types know nothing of clap, as ripgrep's low-level
+/// arguments stay in `flags/`). A variant the library lacks is a compile error.
+macro_rules! choice {
+    ($(#[$meta:meta])* $arg:ident => $library:ty { $($(#[$variant_meta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+        pub enum $arg {
+            $($(#[$variant_meta])* $variant),+
+        }
+
+        impl From<$arg> for $library {
+            fn from(choice: $arg) -> Self {
+                match choice {
+                    $($arg::$variant => Self::$variant),+
+                }
+            }
+        }
+    };
 }
 
-/// `--communities`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CommunitiesArg {
-    /// The undirected citation graph, each edge once, self-citations dropped.
-    Citation,
-    /// Papers linked by their co-citation counts (what CiteSpace and VOSviewer cluster).
-    Cocitation,
-    /// Papers linked by the references they share.
-    Coupling,
+choice! {
+    /// `--scope`.
+    ScopeArg => Scope {
+        /// The edges that touch a catalogue paper.
+        Catalog,
+        /// Every edge the records hold (a large snapshot).
+        All,
+    }
 }
 
-/// `--weight`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum WeightArg {
-    /// Every citation weighs 1.
-    Citations,
-    /// A citation weighs 1, +1 with a methodology intent, +1 when Semantic Scholar flags it
-    /// influential (PageRank and HITS).
-    Intents,
+choice! {
+    /// `--communities`.
+    CommunitiesArg => CommunityNetwork {
+        /// The undirected citation graph, each edge once, self-citations dropped.
+        Citation,
+        /// Papers linked by their co-citation counts (what CiteSpace and VOSviewer cluster).
+        Cocitation,
+        /// Papers linked by the references they share.
+        Coupling,
+    }
 }
 
-/// `--pair-papers`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PairPapersArg {
-    /// Every paper of the graph.
-    All,
-    /// Catalogue papers only.
-    Catalog,
+choice! {
+    /// `--weight`.
+    WeightArg => LinkWeight {
+        /// Every citation weighs 1.
+        Citations,
+        /// A citation weighs 1, +1 with a methodology intent, +1 when Semantic Scholar flags it
+        /// influential (PageRank and HITS).
+        Intents,
+    }
+}
+
+choice! {
+    /// `--pair-papers`.
+    PairPapersArg => PairPapers {
+        /// Every paper of the graph.
+        All,
+        /// Catalogue papers only.
+        Catalog,
+    }
 }
 
 #[derive(Debug, Args)]
@@ -425,58 +451,42 @@ pub struct AnalyzeArgs {
     pub key_routes: usize,
 }
 
-/// `citegraph lint --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LintFormatArg {
-    Text,
-    Csv,
-    Json,
-}
-
-impl From<LintFormatArg> for citegraph::render::lint_report::LintFormat {
-    fn from(format: LintFormatArg) -> Self {
-        match format {
-            LintFormatArg::Text => Self::Text,
-            LintFormatArg::Csv => Self::Csv,
-            LintFormatArg::Json => Self::Json,
-        }
+choice! {
+    /// `citegraph lint --format`.
+    LintFormatArg => citegraph::render::lint_report::LintFormat {
+        Text,
+        Csv,
+        Json,
     }
 }
 
-/// `citegraph lint --severity`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SeverityArg {
-    Error,
-    Warning,
-    Note,
-}
-
-impl From<SeverityArg> for citegraph::catalog::Severity {
-    fn from(severity: SeverityArg) -> Self {
-        match severity {
-            SeverityArg::Error => Self::Error,
-            SeverityArg::Warning => Self::Warning,
-            SeverityArg::Note => Self::Note,
-        }
+choice! {
+    /// `citegraph lint --severity`.
+    SeverityArg => citegraph::catalog::Severity {
+        Error,
+        Warning,
+        Note,
     }
 }
 
-/// `--format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    Svg,
-    Png,
-    /// Vector PDF with the font embedded, for LaTeX.
-    Pdf,
+choice! {
+    /// `--format`.
+    FormatArg => FigureFormat {
+        Svg,
+        Png,
+        /// Vector PDF with the font embedded, for LaTeX.
+        Pdf,
+    }
 }
 
-/// `--dot-layout`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DotLayoutArg {
-    /// Papers of one year on one rank.
-    Year,
-    /// One cluster per community.
-    Community,
+choice! {
+    /// `--dot-layout`.
+    DotLayoutArg => DotLayout {
+        /// Papers of one year on one rank.
+        Year,
+        /// One cluster per community.
+        Community,
+    }
 }
 
 #[derive(Debug, Args)]
@@ -523,25 +533,6 @@ fn figure_choices() -> Vec<&'static str> {
     let mut names = vec!["all"];
     names.extend(FigureKind::ALL.map(FigureKind::name));
     names
-}
-
-impl From<FormatArg> for FigureFormat {
-    fn from(format: FormatArg) -> Self {
-        match format {
-            FormatArg::Svg => FigureFormat::Svg,
-            FormatArg::Png => FigureFormat::Png,
-            FormatArg::Pdf => FigureFormat::Pdf,
-        }
-    }
-}
-
-impl From<DotLayoutArg> for DotLayout {
-    fn from(layout: DotLayoutArg) -> Self {
-        match layout {
-            DotLayoutArg::Year => DotLayout::Year,
-            DotLayoutArg::Community => DotLayout::Community,
-        }
-    }
 }
 
 impl CatalogArgs {
@@ -604,23 +595,10 @@ impl AnalyzeArgs {
                 pair_min_count, max_pairs, min_catalog_links, missing_limit, top_n, coverage_k,
                 lint_min_neighbours, key_routes, scope_min_lift, scope_min_llr, expand,
             ];
-            scope: match self.scope {
-                ScopeArg::Catalog => Scope::Catalog,
-                ScopeArg::All => Scope::All,
-            },
-            communities: match self.communities {
-                CommunitiesArg::Citation => CommunityNetwork::Citation,
-                CommunitiesArg::Cocitation => CommunityNetwork::Cocitation,
-                CommunitiesArg::Coupling => CommunityNetwork::Coupling,
-            },
-            pair_papers: match self.pair_papers {
-                PairPapersArg::All => PairPapers::All,
-                PairPapersArg::Catalog => PairPapers::Catalog,
-            },
-            weight: match self.weight {
-                WeightArg::Citations => LinkWeight::Citations,
-                WeightArg::Intents => LinkWeight::Intents,
-            },
+            scope: self.scope.into(),
+            communities: self.communities.into(),
+            pair_papers: self.pair_papers.into(),
+            weight: self.weight.into(),
         })
     }
 }
