@@ -17,11 +17,14 @@ use crate::fsutil::{write_atomic, write_atomic_with};
 /// One file an exporter produces: its path relative to the output directory, and its bytes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutputFile {
+    /// Relative to the output directory, `/`-separated (`figures/lineage.svg`).
     pub relative_path: PathBuf,
+    /// The whole file.
     pub contents: Vec<u8>,
 }
 
 impl OutputFile {
+    /// The file `relative_path` holding `contents`.
     pub fn new(relative_path: impl Into<PathBuf>, contents: impl Into<Vec<u8>>) -> Self {
         Self {
             relative_path: relative_path.into(),
@@ -37,11 +40,14 @@ pub type Fill<'a> = Box<dyn FnOnce(&mut dyn Write) -> io::Result<()> + Send + 'a
 /// `metrics.json` are hundreds of megabytes each): its path relative to the output directory and
 /// the function that writes its contents, run by [`write_outputs`].
 pub struct StreamedFile<'a> {
+    /// Relative to the output directory (`papers.csv`).
     pub relative_path: PathBuf,
+    /// Writes the contents; an error leaves the file unwritten.
     pub fill: Fill<'a>,
 }
 
 impl<'a> StreamedFile<'a> {
+    /// The file `relative_path`, its contents written by `fill`.
     pub fn new(relative_path: impl Into<PathBuf>, fill: Fill<'a>) -> Self {
         Self {
             relative_path: relative_path.into(),
@@ -52,7 +58,9 @@ impl<'a> StreamedFile<'a> {
 
 /// Either kind of file [`write_outputs`] takes.
 pub enum Output<'a> {
+    /// Contents held in memory (the figures, the formats, the catalogue's files, the digest).
     Whole(OutputFile),
+    /// Contents written row by row (the analysis tables and `metrics.json`).
     Streamed(StreamedFile<'a>),
 }
 
