@@ -39,10 +39,13 @@ pub struct Cli {
 
 /// The location and catalogue options may also stand before the subcommand, as in
 /// `citegraph --catalog list.md --output-dir out run` (a habit from git and cargo); they then
-/// apply to the subcommand that follows (where it takes them) and win over its defaults.
+/// apply to the subcommand that follows (where it takes them) and win over its defaults. One given
+/// both before and after the subcommand is refused ([`refuse_given_twice`]): neither place would
+/// win by a rule a reader can see.
 #[derive(Debug, Args)]
 pub struct LeadingArgs {
-    /// The catalogue (see each subcommand's --catalog), given before the subcommand.
+    /// The catalogue (see each subcommand's --catalog), given before the subcommand (not also
+    /// after it: that is refused).
     #[arg(long = "catalog", value_name = "SRC")]
     pub sources: Vec<String>,
     /// Extra mechanism aliases (TOML), given before the subcommand.
@@ -216,7 +219,7 @@ impl InputArgs {
 #[derive(Debug, Args)]
 pub struct CatalogArgs {
     /// A Markdown file, a directory (walked for *.md), a GitHub repository URL or a raw file URL.
-    /// Repeat to read several.
+    /// Repeat to read several. May stand before the subcommand instead, not in both places.
     #[arg(long = "catalog", value_name = "SRC", default_value = citegraph::catalog::DEFAULT_CATALOG)]
     pub sources: Vec<String>,
     /// A TOML file of extra mechanism aliases (`[aliases]` "Label" = "Canonical"; labels that are
@@ -308,43 +311,69 @@ pub struct ApiArgs {
     pub no_link_details: bool,
 }
 
-/// `--scope`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ScopeArg {
-    /// The edges that touch a catalogue paper.
-    Catalog,
-    /// Every edge the records hold (a large snapshot).
-    All,
+/// A closed choice of the command line: a clap `ValueEnum` (its variants' docs are the help of
+/// the values) and its conversion into the library's enum of the same variants, so each choice's
+/// values are spelled once here (the library's types know nothing of clap, as ripgrep's low-level
+/// arguments stay in `flags/`). A variant the library lacks is a compile error.
+macro_rules! choice {
+    ($(#[$meta:meta])* $arg:ident => $library:ty { $($(#[$variant_meta:meta])* $variant:ident),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+        pub enum $arg {
+            $($(#[$variant_meta])* $variant),+
+        }
+
+        impl From<$arg> for $library {
+            fn from(choice: $arg) -> Self {
+                match choice {
+                    $($arg::$variant => Self::$variant),+
+                }
+            }
+        }
+    };
 }
 
-/// `--communities`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CommunitiesArg {
-    /// The undirected citation graph, each edge once, self-citations dropped.
-    Citation,
-    /// Papers linked by their co-citation counts (what CiteSpace and VOSviewer cluster).
-    Cocitation,
-    /// Papers linked by the references they share.
-    Coupling,
+choice! {
+    /// `--scope`.
+    ScopeArg => Scope {
+        /// The edges that touch a catalogue paper.
+        Catalog,
+        /// Every edge the records hold (a large snapshot).
+        All,
+    }
 }
 
-/// `--weight`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum WeightArg {
-    /// Every citation weighs 1.
-    Citations,
-    /// A citation weighs 1, +1 with a methodology intent, +1 when Semantic Scholar flags it
-    /// influential (PageRank and HITS).
-    Intents,
+choice! {
+    /// `--communities`.
+    CommunitiesArg => CommunityNetwork {
+        /// The undirected citation graph, each edge once, self-citations dropped.
+        Citation,
+        /// Papers linked by their co-citation counts (what CiteSpace and VOSviewer cluster).
+        Cocitation,
+        /// Papers linked by the references they share.
+        Coupling,
+    }
 }
 
-/// `--pair-papers`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PairPapersArg {
-    /// Every paper of the graph.
-    All,
-    /// Catalogue papers only.
-    Catalog,
+choice! {
+    /// `--weight`.
+    WeightArg => LinkWeight {
+        /// Every citation weighs 1.
+        Citations,
+        /// A citation weighs 1, +1 with a methodology intent, +1 when Semantic Scholar flags it
+        /// influential (PageRank and HITS).
+        Intents,
+    }
+}
+
+choice! {
+    /// `--pair-papers`.
+    PairPapersArg => PairPapers {
+        /// Every paper of the graph.
+        All,
+        /// Catalogue papers only.
+        Catalog,
+    }
 }
 
 #[derive(Debug, Args)]
@@ -422,58 +451,42 @@ pub struct AnalyzeArgs {
     pub key_routes: usize,
 }
 
-/// `citegraph lint --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum LintFormatArg {
-    Text,
-    Csv,
-    Json,
-}
-
-impl From<LintFormatArg> for citegraph::render::lint::LintFormat {
-    fn from(format: LintFormatArg) -> Self {
-        match format {
-            LintFormatArg::Text => Self::Text,
-            LintFormatArg::Csv => Self::Csv,
-            LintFormatArg::Json => Self::Json,
-        }
+choice! {
+    /// `citegraph lint --format`.
+    LintFormatArg => citegraph::render::lint_report::LintFormat {
+        Text,
+        Csv,
+        Json,
     }
 }
 
-/// `citegraph lint --severity`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SeverityArg {
-    Error,
-    Warning,
-    Note,
-}
-
-impl From<SeverityArg> for citegraph::catalog::Severity {
-    fn from(severity: SeverityArg) -> Self {
-        match severity {
-            SeverityArg::Error => Self::Error,
-            SeverityArg::Warning => Self::Warning,
-            SeverityArg::Note => Self::Note,
-        }
+choice! {
+    /// `citegraph lint --severity`.
+    SeverityArg => citegraph::catalog::Severity {
+        Error,
+        Warning,
+        Note,
     }
 }
 
-/// `--format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FormatArg {
-    Svg,
-    Png,
-    /// Vector PDF with the font embedded, for LaTeX.
-    Pdf,
+choice! {
+    /// `--format`.
+    FormatArg => FigureFormat {
+        Svg,
+        Png,
+        /// Vector PDF with the font embedded, for LaTeX.
+        Pdf,
+    }
 }
 
-/// `--dot-layout`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DotLayoutArg {
-    /// Papers of one year on one rank.
-    Year,
-    /// One cluster per community.
-    Community,
+choice! {
+    /// `--dot-layout`.
+    DotLayoutArg => DotLayout {
+        /// Papers of one year on one rank.
+        Year,
+        /// One cluster per community.
+        Community,
+    }
 }
 
 #[derive(Debug, Args)]
@@ -522,25 +535,6 @@ fn figure_choices() -> Vec<&'static str> {
     names
 }
 
-impl From<FormatArg> for FigureFormat {
-    fn from(format: FormatArg) -> Self {
-        match format {
-            FormatArg::Svg => FigureFormat::Svg,
-            FormatArg::Png => FigureFormat::Png,
-            FormatArg::Pdf => FigureFormat::Pdf,
-        }
-    }
-}
-
-impl From<DotLayoutArg> for DotLayout {
-    fn from(layout: DotLayoutArg) -> Self {
-        match layout {
-            DotLayoutArg::Year => DotLayout::Year,
-            DotLayoutArg::Community => DotLayout::Community,
-        }
-    }
-}
-
 impl CatalogArgs {
     fn options(&self) -> CatalogOptions {
         CatalogOptions {
@@ -580,49 +574,39 @@ impl ApiArgs {
     }
 }
 
+/// `$ty { ... }` from `$args`: the fields named in `same [...]` are copied as they are (the clap
+/// field and the library field share name and type), the others are given after `;`, converted.
+/// A struct literal without `..`, so a field added to the library struct and not to the command
+/// line is a compile error here, not a silent default.
+macro_rules! options_from {
+    ($args:expr => $ty:ident { same [$($same:ident),* $(,)?]; $($field:ident: $value:expr),* $(,)? }) => {
+        $ty {
+            $($same: $args.$same,)*
+            $($field: $value,)*
+        }
+    };
+}
+
 impl AnalyzeArgs {
     fn options(&self) -> AnalyzeOptions {
-        AnalyzeOptions {
-            scope: match self.scope {
-                ScopeArg::Catalog => Scope::Catalog,
-                ScopeArg::All => Scope::All,
-            },
-            betweenness_exact_limit: self.betweenness_exact_limit,
-            betweenness_k: self.betweenness_k,
-            seed: self.seed,
-            community_trials: self.community_trials,
-            resolution: self.resolution,
-            communities: match self.communities {
-                CommunitiesArg::Citation => CommunityNetwork::Citation,
-                CommunitiesArg::Cocitation => CommunityNetwork::Cocitation,
-                CommunitiesArg::Coupling => CommunityNetwork::Coupling,
-            },
-            pair_min_count: self.pair_min_count,
-            max_pairs: self.max_pairs,
-            pair_papers: match self.pair_papers {
-                PairPapersArg::All => PairPapers::All,
-                PairPapersArg::Catalog => PairPapers::Catalog,
-            },
-            min_catalog_links: self.min_catalog_links,
-            missing_limit: self.missing_limit,
-            top_n: self.top_n,
-            coverage_k: self.coverage_k,
-            lint_min_neighbours: self.lint_min_neighbours,
-            key_routes: self.key_routes,
-            scope_min_lift: self.scope_min_lift,
-            scope_min_llr: self.scope_min_llr,
-            expand: self.expand,
-            weight: match self.weight {
-                WeightArg::Citations => LinkWeight::Citations,
-                WeightArg::Intents => LinkWeight::Intents,
-            },
-        }
+        options_from!(self => AnalyzeOptions {
+            same [
+                betweenness_exact_limit, betweenness_k, seed, community_trials, resolution,
+                pair_min_count, max_pairs, min_catalog_links, missing_limit, top_n, coverage_k,
+                lint_min_neighbours, key_routes, scope_min_lift, scope_min_llr, expand,
+            ];
+            scope: self.scope.into(),
+            communities: self.communities.into(),
+            pair_papers: self.pair_papers.into(),
+            weight: self.weight.into(),
+        })
     }
 }
 
 impl RenderArgs {
     fn options(&self) -> RenderOptions {
-        RenderOptions {
+        options_from!(self => RenderOptions {
+            same [width, with_missing, dot_all, hide_unspecified, today];
             // `all` (None) among the names asks for every figure.
             figures: if self.figures.contains(&None) {
                 FigureKind::ALL.to_vec()
@@ -630,13 +614,47 @@ impl RenderArgs {
                 self.figures.iter().flatten().copied().collect()
             },
             format: self.format.iter().map(|&f| f.into()).collect(),
-            width: self.width,
-            with_missing: self.with_missing,
             dot_layout: self.dot_layout.into(),
-            dot_all: self.dot_all,
-            hide_unspecified: self.hide_unspecified,
-            today: self.today,
-        }
+        })
+    }
+}
+
+/// Refuses an option of [`LeadingArgs`] given both before and after the subcommand
+/// (`citegraph --catalog a.md run --catalog b.md`): which one won used to depend on the order
+/// the settings were applied in. A clap error (status 2) naming the option.
+fn refuse_given_twice(
+    command: &mut clap::Command,
+    matches: &clap::ArgMatches,
+) -> Result<(), clap::Error> {
+    use clap::parser::ValueSource;
+    let mut subcommand = matches;
+    let mut path = Vec::new();
+    while let Some((name, sub)) = subcommand.subcommand() {
+        path.push(name.to_string());
+        subcommand = sub;
+    }
+    // `value_source` panics (in debug builds) on an id the matches do not know: look first.
+    let given = |matches: &clap::ArgMatches, id: &str| {
+        matches.ids().any(|known| known.as_str() == id)
+            && matches.value_source(id) == Some(ValueSource::CommandLine)
+    };
+    let twice = command
+        .get_arguments()
+        .filter(|arg| !arg.is_global_set())
+        .find(|arg| {
+            let id = arg.get_id().as_str();
+            given(matches, id) && given(subcommand, id)
+        })
+        .map(|arg| arg.get_long().unwrap_or(arg.get_id().as_str()).to_string());
+    match twice {
+        Some(long) => Err(command.error(
+            clap::error::ErrorKind::ArgumentConflict,
+            format!(
+                "--{long} is given both before and after the subcommand `{}`: give it once, in either place",
+                path.join(" ")
+            ),
+        )),
+        None => Ok(()),
     }
 }
 
@@ -644,7 +662,7 @@ impl RenderArgs {
 #[derive(Debug)]
 pub enum Job {
     Catalog(citegraph::catalog::SummaryOptions),
-    Lint(citegraph::render::lint::LintOptions),
+    Lint(citegraph::render::lint_report::LintOptions),
     Fetch,
     SnapshotExport(PathBuf),
     SnapshotImport(PathBuf),
@@ -677,6 +695,7 @@ impl Cli {
         }
         let mut command = negatives(Cli::command());
         let matches = command.try_get_matches_from_mut(args)?;
+        refuse_given_twice(&mut command, &matches)?;
         Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
     }
 
@@ -720,7 +739,7 @@ impl Cli {
             } => {
                 locations(Some(cache), None);
                 settings.catalog = catalog.options();
-                Job::Lint(citegraph::render::lint::LintOptions {
+                Job::Lint(citegraph::render::lint_report::LintOptions {
                     format: (*format).into(),
                     severities: severity.iter().map(|&s| s.into()).collect(),
                     strict: *strict,
@@ -785,109 +804,6 @@ impl Cli {
     }
 }
 
-/// The defaults of the library's option structs are the command line's: parsing no argument
-/// gives them back.
+/// Parsing tests, in a file of their own (`cli/tests.rs`).
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use citegraph::pipeline::Locations;
-
-    fn settings(args: &[&str]) -> Settings {
-        let mut argv = vec!["citegraph"];
-        argv.extend_from_slice(args);
-        Cli::try_parse_args(argv).unwrap().settings().1
-    }
-
-    #[test]
-    fn defaults_are_written_once() {
-        let run = settings(&["run"]);
-        assert_eq!(run.fetch, FetchOptions::default());
-        assert_eq!(run.analyze, AnalyzeOptions::default());
-        assert_eq!(run.render, RenderOptions::default());
-        assert_eq!(run.catalog, CatalogOptions::default());
-        assert_eq!(run.locations, Locations::default());
-    }
-
-    #[test]
-    fn a_negative_count_is_an_invalid_value_not_an_unknown_argument() {
-        let error = Cli::try_parse_args(["citegraph", "analyze", "--expand", "-1"])
-            .unwrap_err()
-            .to_string();
-        assert!(
-            error.contains("invalid value '-1' for '--expand <N>'"),
-            "{error}"
-        );
-        let error = Cli::try_parse_args(["citegraph", "-x"])
-            .unwrap_err()
-            .to_string();
-        assert!(error.contains("unexpected argument '-x'"), "{error}");
-        let settings = settings(&["analyze", "--resolution", "0.5"]);
-        assert_eq!(settings.analyze.resolution, 0.5);
-    }
-
-    #[test]
-    fn closed_choices_are_checked_at_parse_time() {
-        for args in [
-            &["run", "--figures", "foo"][..],
-            &["run", "--format", "gif"],
-            &["run", "--scope", "some"],
-            &["render", "--dot-layout", "spiral"],
-            &["render", "--width", "10"],
-            // Below 2 in, labels at 7.5 pt have no room (the figures' tests start at 600).
-            &["render", "--width", "599"],
-        ] {
-            let mut argv = vec!["citegraph"];
-            argv.extend_from_slice(args);
-            assert!(Cli::try_parse_args(argv).is_err(), "{args:?} was accepted");
-        }
-        assert_eq!(settings(&["render", "--width", "600"]).render.width, 600);
-        let render = settings(&["render", "--figures", "communities,missing"]);
-        assert_eq!(
-            render.render.figures,
-            [FigureKind::Communities, FigureKind::Missing]
-        );
-        let render = settings(&["render", "--figures", "missing,all"]);
-        assert_eq!(render.render.figures, FigureKind::ALL);
-        let render = settings(&["render", "--format", "png", "--dot-layout", "community"]);
-        assert_eq!(render.render.format, [FigureFormat::Png]);
-        assert_eq!(render.render.dot_layout, DotLayout::Community);
-        let render = settings(&["render", "--hide-unspecified", "--today", "2026-03-01"]);
-        assert!(render.render.hide_unspecified);
-        assert_eq!(
-            render.render.today.map(|d| (d.year, d.month, d.day)),
-            Some((2026, 3, 1))
-        );
-        for bad in ["2026-13-01", "2026-02-30", "yesterday", "2026-3"] {
-            assert!(
-                Cli::try_parse_args(["citegraph", "render", "--today", bad]).is_err(),
-                "--today {bad} was accepted"
-            );
-        }
-    }
-
-    #[test]
-    fn location_options_may_stand_before_the_subcommand() {
-        let before = settings(&["--catalog", "a.md", "--output-dir", "o", "--offline", "run"]);
-        let after = settings(&["run", "--catalog", "a.md", "--output-dir", "o", "--offline"]);
-        assert_eq!(before, after);
-        assert_eq!(before.catalog.sources, ["a.md"]);
-    }
-
-    #[test]
-    fn each_subcommand_takes_only_its_own_options() {
-        for args in [
-            &["analyze", "--rps", "2"][..],
-            &["analyze", "--api-url", "http://x"],
-            &["analyze", "--no-link-details"],
-            &["render", "--api-url", "http://x"],
-            &["render", "--catalog", "x.md"],
-            &["render", "--offline"],
-            &["snapshot", "export", "f.jsonl", "--catalog", "x.md"],
-            &["snapshot", "export", "f.jsonl", "--output-dir", "o"],
-        ] {
-            let mut argv = vec!["citegraph"];
-            argv.extend_from_slice(args);
-            assert!(Cli::try_parse_args(argv).is_err(), "{args:?} was accepted");
-        }
-    }
-}
+mod tests;

@@ -33,7 +33,7 @@ fn main() -> ExitCode {
         Ok(report) => print_stdout(&terminal_safe(&report.text())),
         Err(err) => {
             // `lint --strict` found something: the findings go to stdout all the same.
-            if let Some(failed) = err.downcast_ref::<citegraph::render::lint::LintFailed>() {
+            if let Some(failed) = err.downcast_ref::<citegraph::render::lint_report::LintFailed>() {
                 if !cli.quiet {
                     print_stdout(&terminal_safe(&failed.output));
                 }

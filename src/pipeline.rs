@@ -5,9 +5,12 @@
 //!     -> analysis::analyze -> render
 //! ```
 //!
-//! Every job writes its outputs into a [`StagedOutput`] and swaps them in at the end, so a run's
-//! outputs appear together or not at all, and a failed run (nothing resolved, a render error, a
-//! kill) leaves the last good outputs untouched. A job returns what it has to say ([`Report`]);
+//! Every job builds its outputs in memory (or as streamed tables) with the stages' file builders
+//! (`render::catalog_file`, `render::analysis_files`, `render::render_files`,
+//! `watch::digest_files`, ...), writes them with the one writer, [`render::write_outputs`], into a
+//! [`StagedOutput`], and swaps them in at the end, so a run's outputs appear together or not at
+//! all, and a failed run (nothing resolved, a render error, a kill) leaves the last good outputs
+//! untouched. A job returns what it has to say ([`Report`]);
 //! the binary prints it (or not, with `-q`).
 
 use std::path::{Path, PathBuf};
@@ -97,20 +100,21 @@ pub fn remove_stale_temps(locations: &Locations) {
 /// `citegraph catalog`: reads the list, writes `catalog.json` and `lint.csv`.
 pub fn catalog_job(settings: &Settings, shown: catalog::SummaryOptions) -> Result<Report> {
     let catalog = load_catalog(settings)?;
-    let stage = begin(&settings.locations)?;
-    let written = vec![
-        render::write_catalog(&catalog, stage.dir())?,
-        render::write_lint(&catalog, stage.dir())?,
+    let files = [
+        render::catalog_file(&catalog)?,
+        render::lint_file(&catalog)?,
     ];
+    let stage = begin(&settings.locations)?;
+    let written = render::write_outputs(stage.dir(), files)?;
     finish(stage, catalog::summary(&catalog, shown), written)
 }
 
 /// `citegraph lint`: the catalogue's findings for a list's CI, printed; nothing is written.
-/// Fails with [`render::lint::LintFailed`] under `--strict` when anything is found.
-pub fn lint_job(settings: &Settings, options: &render::lint::LintOptions) -> Result<Report> {
+/// Fails with [`render::lint_report::LintFailed`] under `--strict` when anything is found.
+pub fn lint_job(settings: &Settings, options: &render::lint_report::LintOptions) -> Result<Report> {
     let catalog = load_catalog(settings)?;
     Ok(Report {
-        summary: render::lint::lint_report(&catalog, options)?,
+        summary: render::lint_report::lint_report(&catalog, options)?,
         written: Vec::new(),
     })
 }
@@ -119,12 +123,9 @@ pub fn lint_job(settings: &Settings, options: &render::lint::LintOptions) -> Res
 pub fn fetch_job(settings: &Settings) -> Result<Report> {
     let catalog = load_catalog(settings)?;
     let corpus = fetch_records(&catalog, settings, true)?;
+    let unresolved = render::unresolved_file(&catalog, &corpus.resolutions)?;
     let stage = begin(&settings.locations)?;
-    let written = vec![render::write_unresolved(
-        &catalog,
-        &corpus.resolutions,
-        stage.dir(),
-    )?];
+    let written = render::write_outputs(stage.dir(), [unresolved])?;
     finish(stage, s2::summary(&catalog, &corpus), written)
 }
 
@@ -163,15 +164,16 @@ pub fn analyze_job(settings: &Settings) -> Result<Report> {
     let corpus = fetch_records(&catalog, settings, false)?;
     let (analysis, graph, _) = analyze(&catalog, &corpus, settings, false)?;
     let stage = begin(&settings.locations)?;
-    let written = render::write_analysis(&analysis, &graph, stage.dir())?;
+    let written = render::write_outputs(stage.dir(), render::analysis_files(&analysis, &graph))?;
     finish(stage, analysis::summary_text(&analysis), written)
 }
 
 /// `citegraph render`: figures, DOT, GraphML, the report and the tables from `metrics.json`.
 pub fn render_job(settings: &Settings) -> Result<Report> {
     let analysis = render::read_analysis(&settings.locations.output_dir)?;
+    let files = render::render_files(&analysis, &settings.render)?;
     let stage = begin(&settings.locations)?;
-    let written = render::render(&analysis, &settings.render, stage.dir())?;
+    let written = render::write_outputs(stage.dir(), files)?;
     finish(stage, String::new(), written)
 }
 
@@ -190,18 +192,30 @@ pub fn run_job(settings: &Settings) -> Result<Report> {
     if previous.is_some() {
         watch::archive_previous(stage.dir())?;
     }
-    let mut written = vec![
-        render::write_catalog(&catalog, stage.dir())?,
-        render::write_lint(&catalog, stage.dir())?,
-        render::write_unresolved(&catalog, &corpus.resolutions, stage.dir())?,
+    // Three batches through the one writer: the catalogue's files with the tables (streamed from
+    // the analysis), then the rendered files (drawn only once the tables are out of memory's
+    // way), then the digest, which takes the analysis over.
+    let mut files: Vec<render::Output<'_>> = vec![
+        render::catalog_file(&catalog)?.into(),
+        render::lint_file(&catalog)?.into(),
+        render::unresolved_file(&catalog, &corpus.resolutions)?.into(),
     ];
-    written.extend(render::write_analysis(&analysis, &graph, stage.dir())?);
-    written.extend(render::render(&analysis, &settings.render, stage.dir())?);
+    files.extend(
+        render::analysis_files(&analysis, &graph)
+            .into_iter()
+            .map(render::Output::from),
+    );
+    let mut written = render::write_outputs(stage.dir(), files)?;
+    let rendered = render::render_files(&analysis, &settings.render)?;
+    written.extend(render::write_outputs(stage.dir(), rendered)?);
     let mut summary = s2::summary(&catalog, &corpus) + &analysis::summary_text(&analysis);
     if let Some(previous) = previous {
         let new = watch::Run::new(analysis, Some(catalog));
         let digest = watch::digest(&previous, &new, settings.analyze.min_catalog_links);
-        written.extend(watch::write_digest(&digest, &new, stage.dir())?);
+        written.extend(render::write_outputs(
+            stage.dir(),
+            watch::digest_files(&digest, &new)?,
+        )?);
         summary.push_str(&digest.summary);
         summary.push('\n');
     }
@@ -228,8 +242,9 @@ pub fn diff_job(settings: &Settings, old: &Path, new: &Path) -> Result<Report> {
     let old = watch::Run::read(old).context("the old run (OLD)")?;
     let new = watch::Run::read(new).context("the new run (NEW)")?;
     let digest = watch::digest(&old, &new, settings.analyze.min_catalog_links);
+    let files = watch::digest_files(&digest, &new)?;
     let stage = begin(&settings.locations)?;
-    let written = watch::write_digest(&digest, &new, stage.dir())?;
+    let written = render::write_outputs(stage.dir(), files)?;
     finish(stage, format!("{}\n", digest.summary), written)
 }
 

@@ -53,8 +53,8 @@ fn key_is_in_every_header_and_nowhere_else() {
     opts.link_details = true;
     let corpus = s2::fetch(&catalog, &opts, &no_snapshot(), &env).unwrap();
     assert!(!corpus.records.is_empty());
-    citegraph::render::write_unresolved(&catalog, &corpus.resolutions, &dir.path().join("output"))
-        .unwrap();
+    let unresolved = citegraph::render::unresolved_file(&catalog, &corpus.resolutions).unwrap();
+    citegraph::render::write_outputs(&dir.path().join("output"), [unresolved]).unwrap();
     s2::export_snapshot(&env.cache_dir, &dir.path().join("output/snapshot.jsonl")).unwrap();
 
     let log = mock.log();

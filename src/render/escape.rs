@@ -214,6 +214,47 @@ pub fn base64(bytes: &[u8]) -> String {
     out
 }
 
+// ---- CSV -------------------------------------------------------------------------------------
+
+/// A CSV text cell a spreadsheet opens safely: a cell starting with `=`, `+`, `-`, `@`, a tab or a
+/// carriage return would be run as a formula (Excel, LibreOffice, Google Sheets), so it gets a
+/// leading apostrophe, per OWASP's "CSV Injection" advice; every other cell is returned as it is,
+/// without a copy (the millions of ids of `edges.csv`). Quoting is the CSV writer's job, not this
+/// one's. Every CSV the tool writes (the analysis tables, `lint.csv`, `unresolved.csv`) takes its
+/// text cells through here; numeric cells are never passed (`-1.5` stays a number).
+///
+/// The three copies this replaces (tables, lint, unresolved) tested the same six first characters
+/// and prefixed the same `'`, so no output changes.
+pub fn csv(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    use super::csv;
+
+    #[test]
+    fn formula_cells_get_an_apostrophe() {
+        for cell in ["=1+1", "+1", "-cmd", "@SUM(A1)", "\tx", "\rx"] {
+            assert_eq!(csv(cell), format!("'{cell}"), "{cell:?}");
+        }
+    }
+
+    #[test]
+    fn other_cells_are_borrowed_unchanged() {
+        for cell in ["", "Attention", " =1", "1-2", "'=x", "\n=x"] {
+            assert!(
+                matches!(csv(cell), std::borrow::Cow::Borrowed(c) if c == cell),
+                "{cell:?}"
+            );
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,11 +1,16 @@
 //! Outputs: tables (CSV, JSON), figures, graph exports (DOT, GraphML), the HTML report, the
-//! maintainers' suggestions and the survey's LaTeX tables.
+//! maintainers' suggestions and the survey's LaTeX tables, and the catalogue's files
+//! (`catalog.json`, `lint.csv`, `unresolved.csv`).
 //!
 //! The render stage computes the mechanism colours once ([`charts::Palette`]), draws the figures
 //! in memory (`charts`), then hands the analysis, the palette and the figures to one [`Exporter`]
 //! per output format (the figures' own files, `dot.rs`, `graphml.rs`, `suggestions.rs`,
-//! `latex.rs`, `report/`); each returns its files' contents and [`render`] writes them
-//! atomically.
+//! `latex.rs`, `report/`); each returns its files' contents ([`render_files`]).
+//!
+//! Nothing here writes by itself: the tables ([`analysis_files`]), [`catalog_file`],
+//! [`lint_file`], [`unresolved_file`] and the digest (`watch::digest_files`) are built the same
+//! way, as [`OutputFile`]s or [`StreamedFile`]s, and [`write_outputs`] (`output.rs`) is the one
+//! function that writes them, atomically.
 
 pub mod bibtex;
 pub mod charts;
@@ -27,21 +32,22 @@ use anyhow::{Context, Result};
 mod options;
 mod tables;
 
-pub use options::{
-    DotLayout, FigureFormat, FigureKind, RenderOptions, FIGURE_NAMES, WIDTH_RANGE,
-};
-pub use tables::write_analysis;
+pub use options::{DotLayout, FigureFormat, FigureKind, RenderOptions, FIGURE_NAMES, WIDTH_RANGE};
+pub use tables::analysis_files;
+
+mod output;
+pub use output::{write_outputs, Fill, Output, OutputFile, StreamedFile};
 
 use crate::analysis::Analysis;
 
 mod catalog;
-pub use catalog::write_catalog;
+pub use catalog::catalog_file;
 
-pub mod lint;
-pub use lint::write_lint;
+pub mod lint_report;
+pub use lint_report::lint_file;
 
 mod unresolved;
-pub use unresolved::write_unresolved;
+pub use unresolved::unresolved_file;
 
 /// Reads `OUTPUT/metrics.json` back (written by `citegraph analyze`).
 pub fn read_analysis(output_dir: &Path) -> Result<Analysis> {
@@ -75,24 +81,8 @@ pub struct RenderContext<'a> {
     pub figures: &'a [charts::Figure],
 }
 
-/// One file an exporter produces: its path relative to the output directory, and its bytes.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    pub relative_path: PathBuf,
-    pub contents: Vec<u8>,
-}
-
-impl OutputFile {
-    pub fn new(relative_path: impl Into<PathBuf>, contents: impl Into<Vec<u8>>) -> Self {
-        Self {
-            relative_path: relative_path.into(),
-            contents: contents.into(),
-        }
-    }
-}
-
-/// One output format. Exporters build contents only; [`render`] does the writing, so every file
-/// goes through `write_atomic` and a format can be tested without touching the disk.
+/// One output format. Exporters build contents only; [`write_outputs`] does the writing, so a
+/// format can be tested without touching the disk.
 pub trait Exporter {
     /// The files of this format, relative to the output directory.
     fn files(&self, context: &RenderContext<'_>) -> Result<Vec<OutputFile>>;
@@ -125,37 +115,34 @@ fn exporters() -> Vec<Box<dyn Exporter>> {
     ]
 }
 
-/// Figures, DOT, GraphML, the report, suggestions.md and the LaTeX tables. Returns every path
-/// written: the figures first, then `graph.dot`, `graph.graphml`, `suggestions.md`,
-/// `tables/*.tex`, `references.bib`, `suggestions.bib` and `report.html`.
-pub fn render(
-    analysis: &Analysis,
-    options: &RenderOptions,
-    output_dir: &Path,
-) -> Result<Vec<PathBuf>> {
+/// Figures, DOT, GraphML, the report, suggestions.md and the LaTeX tables, in memory, in the
+/// order they are written: the figures first, then `graph.dot`, `lineage.dot`, `graph.graphml`,
+/// `suggestions.md`, `tables/*.tex`, `references.bib`, `suggestions.bib` and `report.html`.
+pub fn render_files(analysis: &Analysis, options: &RenderOptions) -> Result<Vec<OutputFile>> {
     let palette = charts::Palette::new(analysis);
     let figures =
         charts::draw_figures(analysis, options, &palette).context("drawing the figures")?;
-    let mut written: Vec<PathBuf> = Vec::new();
     let context = RenderContext {
         analysis,
         options,
         palette: &palette,
         figures: &figures,
     };
+    let mut files = Vec::new();
     for exporter in exporters() {
-        for file in exporter.files(&context)? {
-            let path = output_dir.join(&file.relative_path);
-            crate::fsutil::write_atomic(&path, &file.contents).with_context(|| {
-                format!(
-                    "cannot write {}: check that the output directory is writable",
-                    path.display()
-                )
-            })?;
-            written.push(path);
-        }
+        files.extend(exporter.files(&context)?);
     }
-    Ok(written)
+    Ok(files)
+}
+
+/// [`render_files`] written into `output_dir` by [`write_outputs`]; returns every path written,
+/// in that order.
+pub fn render(
+    analysis: &Analysis,
+    options: &RenderOptions,
+    output_dir: &Path,
+) -> Result<Vec<PathBuf>> {
+    write_outputs(output_dir, render_files(analysis, options)?)
 }
 
 /// The top `n` missing papers for the graph exports and the report's citation map: in-scope

@@ -2,35 +2,36 @@
 //! that `render` reads back.
 //!
 //! Numbers are written in Rust's shortest round-trip form (the same bytes on every run, and the
-//! exact value back when parsed). Text cells that a spreadsheet would run as a formula (starting
-//! with `=`, `+`, `-`, `@`, a tab or a carriage return) get a leading `'`, per OWASP's CSV
-//! injection advice; numeric cells are never touched. Lists inside a cell are joined with `; `.
+//! exact value back when parsed). Text cells go through [`escape::csv`] (a cell a spreadsheet
+//! would run as a formula gets a leading `'`); numeric cells are never touched. Lists inside a
+//! cell are joined with `; `.
+//!
+//! Nothing here writes a file: [`analysis_files`] returns each table as a [`StreamedFile`] (written
+//! row by row, never held whole) for [`super::write_outputs`].
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::io::{self, Write};
-use std::path::{Path, PathBuf};
 
-use anyhow::{Context as _, Result};
 use rayon::prelude::*;
 
+use super::{escape, Fill, StreamedFile};
 use crate::analysis::{Analysis, GroupStats, InfluentialPaper, MissingKind};
-use crate::fsutil::write_atomic_with;
 use crate::graph::{CitationGraph, Intents};
 
 mod time;
 
 pub(crate) const METRICS_JSON: &str = "metrics.json";
 
-/// Writes papers.csv, metrics.json, edges.csv, mechanisms.csv, domains.csv, mechanism_flow.csv,
-/// missing.csv, influential.csv, lint-tags.csv, coverage.csv, merged_records.csv, clusters.csv,
-/// cocitation.csv, coupling.csv and the time analyses' tables (lineage*.csv, bursts*.csv, rpys.csv) into
-/// `output_dir`.
-pub fn write_analysis(
-    analysis: &Analysis,
-    graph: &CitationGraph,
-    output_dir: &Path,
-) -> Result<Vec<PathBuf>> {
+/// papers.csv, metrics.json, edges.csv, mechanisms.csv, domains.csv, mechanism_flow.csv,
+/// missing.csv, influential.csv, lint-tags.csv, coverage.csv, clusters.csv, cocitation.csv,
+/// coupling.csv, merged_records.csv and the time analyses' tables (lineage*.csv, bursts*.csv,
+/// rpys.csv), in that order, for [`super::write_outputs`] (which writes them side by side: at a
+/// million papers, papers.csv, metrics.json and edges.csv take seconds each).
+pub fn analysis_files<'a>(
+    analysis: &'a Analysis,
+    graph: &'a CitationGraph,
+) -> Vec<StreamedFile<'a>> {
     let mut files: Vec<(&str, Fill<'_>)> = vec![
         ("papers.csv", Box::new(|w| papers(analysis, w))),
         (
@@ -70,39 +71,15 @@ pub fn write_analysis(
         ),
     ];
     files.extend(time::files(analysis));
-    // The files are written side by side: at a million papers, papers.csv, metrics.json and
-    // edges.csv take seconds each.
     files
-        .into_par_iter()
-        .map(|(name, fill)| {
-            let started = std::time::Instant::now();
-            let path = output_dir.join(name);
-            write_atomic_with(&path, fill).with_context(|| {
-                format!(
-                    "cannot write {}: check that the output directory is writable and has space",
-                    path.display()
-                )
-            })?;
-            tracing::debug!("{name} written in {:.1?}", started.elapsed());
-            Ok(path)
-        })
+        .into_iter()
+        .map(|(name, fill)| StreamedFile::new(name, fill))
         .collect()
 }
 
-/// Writes one file's content.
-type Fill<'a> = Box<dyn FnOnce(&mut dyn Write) -> io::Result<()> + Send + 'a>;
-
-/// A text cell, defused against spreadsheet formula injection.
+/// A text cell, defused against spreadsheet formula injection ([`escape::csv`]).
 fn text(s: &str) -> String {
-    defused(s).into_owned()
-}
-
-/// [`text`] without a copy when nothing needs defusing (the millions of ids of edges.csv).
-fn defused(s: &str) -> Cow<'_, str> {
-    match s.chars().next() {
-        Some('=' | '+' | '-' | '@' | '\t' | '\r') => Cow::Owned(format!("'{s}")),
-        _ => Cow::Borrowed(s),
-    }
+    escape::csv(s).into_owned()
 }
 
 fn list(items: &[String]) -> String {
@@ -184,7 +161,7 @@ impl<'w> Table<'w> {
 
     /// A text cell, defused.
     fn text(&mut self, s: &str) -> io::Result<()> {
-        self.cell(defused(s).as_bytes())
+        self.cell(escape::csv(s).as_bytes())
     }
 
     /// A list cell, its items joined with `; ` and defused as one.
@@ -296,7 +273,7 @@ fn edges(graph: &CitationGraph, w: &mut dyn Write) -> io::Result<()> {
     let nodes: Vec<&str> = graph.nodes().map(|n| n.paper_id.as_str()).collect();
     let cells: Vec<String> = nodes
         .par_iter()
-        .map(|id| csv_cell(&defused(id)).into_owned())
+        .map(|id| csv_cell(&escape::csv(id)).into_owned())
         .collect();
     drop(nodes);
     // Side by side, so that a target's cell is one cache miss away.
@@ -670,7 +647,11 @@ mod tests {
             ..Analysis::default()
         };
         let dir = tempfile::tempdir().unwrap();
-        let written = write_analysis(&analysis, &CitationGraph::default(), dir.path()).unwrap();
+        let written = crate::render::write_outputs(
+            dir.path(),
+            analysis_files(&analysis, &CitationGraph::default()),
+        )
+        .unwrap();
         assert_eq!(written.len(), 20);
         for path in &written {
             assert!(path.exists(), "{}", path.display());
@@ -785,7 +766,11 @@ mod tests {
             ..Analysis::default()
         };
         let dir = tempfile::tempdir().unwrap();
-        write_analysis(&analysis, &CitationGraph::default(), dir.path()).unwrap();
+        crate::render::write_outputs(
+            dir.path(),
+            analysis_files(&analysis, &CitationGraph::default()),
+        )
+        .unwrap();
         let mut reader = csv::Reader::from_path(dir.path().join("missing.csv")).unwrap();
         let headers = reader.headers().unwrap().clone();
         let row = reader.records().next().unwrap().unwrap();

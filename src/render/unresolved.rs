@@ -1,20 +1,16 @@
 //! `OUTPUT/unresolved.csv`: every catalogue paper that could not be matched to a Semantic
 //! Scholar record, with where it is listed and why, so that none is dropped silently.
 
-use std::path::{Path, PathBuf};
+use anyhow::Result;
 
-use anyhow::{Context, Result};
-
+use super::{escape, OutputFile};
 use crate::catalog::Catalog;
 use crate::records::Resolution;
 
-/// Writes `OUTPUT/unresolved.csv` (`key,title,year,ids,listed_at,reason`), one row per
-/// unresolved paper in catalogue order; a header alone when every paper resolved.
-pub fn write_unresolved(
-    catalog: &Catalog,
-    resolutions: &[Resolution],
-    output_dir: &Path,
-) -> Result<PathBuf> {
+/// `unresolved.csv` (`key,title,year,ids,listed_at,reason`), for [`super::write_outputs`]: one
+/// row per unresolved paper in catalogue order, every cell quoted and its text through
+/// [`escape::csv`]; a header alone when every paper resolved.
+pub fn unresolved_file(catalog: &Catalog, resolutions: &[Resolution]) -> Result<OutputFile> {
     let papers: std::collections::HashMap<&str, &crate::catalog::CatalogPaper> =
         catalog.papers.iter().map(|p| (p.key.as_str(), p)).collect();
     let mut writer = csv::WriterBuilder::new()
@@ -40,15 +36,12 @@ pub fn write_unresolved(
             .unwrap_or_default();
         let reason = resolution.note.clone().unwrap_or_default();
         let row = [&resolution.key, &title, &year, &ids, &listed_at, &reason];
-        writer.write_record(row.iter().map(|cell| neutralize(cell)))?;
+        writer.write_record(row.iter().map(|cell| escape::csv(cell).into_owned()))?;
     }
     let bytes = writer
         .into_inner()
         .map_err(|err| anyhow::anyhow!("cannot encode unresolved.csv: {err}"))?;
-    let path = output_dir.join("unresolved.csv");
-    crate::fsutil::write_atomic(&path, &bytes)
-        .with_context(|| format!("cannot write {}", path.display()))?;
-    Ok(path)
+    Ok(OutputFile::new("unresolved.csv", bytes))
 }
 
 fn ids_of(paper: &crate::catalog::CatalogPaper) -> String {
@@ -63,16 +56,6 @@ fn ids_of(paper: &crate::catalog::CatalogPaper) -> String {
     .flatten()
     .collect::<Vec<_>>()
     .join(" ")
-}
-
-/// A cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@`, tab, CR first) gets a
-/// leading apostrophe: titles come from strangers' Markdown.
-fn neutralize(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
 }
 
 #[cfg(test)]
@@ -117,9 +100,9 @@ mod tests {
                 note: None,
             },
         ];
-        let dir = tempfile::tempdir().unwrap();
-        let path = write_unresolved(&catalog, &resolutions, dir.path()).unwrap();
-        let mut reader = csv::Reader::from_path(&path).unwrap();
+        let file = unresolved_file(&catalog, &resolutions).unwrap();
+        assert_eq!(file.relative_path, std::path::Path::new("unresolved.csv"));
+        let mut reader = csv::Reader::from_reader(file.contents.as_slice());
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
         assert_eq!(rows.len(), 1);
         assert_eq!(&rows[0][0], "title:=cmd");

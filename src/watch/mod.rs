@@ -2,7 +2,7 @@
 //! people who keep the list current week after week (issue 12).
 //!
 //! [`Run`] is one run's outputs (`metrics.json`, and `catalog.json` when the run wrote one);
-//! [`digest`] compares two of them and [`write_digest`] writes the result as `digest.json` (for
+//! [`digest`] compares two of them and [`digest_files`] builds the result as `digest.json` (for
 //! tools) and `digest.md` (for a person: a one-line summary first, then the new in-scope papers
 //! as paste-ready entries in the list's format, as `suggestions.md` writes them).
 //! [`archive_previous`] keeps the previous run's `metrics.json` and `catalog.json` under
@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::analysis::{Analysis, MissingKind, MissingPaper, PaperMetrics};
 use crate::catalog::Catalog;
-use crate::fsutil::write_atomic;
+use crate::render::OutputFile;
 use crate::text::count;
 
 /// Catalogue papers in the "top" of the influence ranking whose entries and exits are reported.
@@ -718,28 +718,17 @@ fn summary_line(d: &Digest) -> String {
     line
 }
 
-/// Writes `digest.json` and `digest.md` into `dir`; returns their paths.
-pub fn write_digest(digest: &Digest, new: &Run, dir: &Path) -> Result<Vec<PathBuf>> {
+/// `digest.json` and `digest.md`, for [`crate::render::write_outputs`].
+pub fn digest_files(digest: &Digest, new: &Run) -> Result<Vec<OutputFile>> {
     let mut json = serde_json::to_vec_pretty(digest).context("cannot serialize the digest")?;
     json.push(b'\n');
-    let files = [
-        (dir.join("digest.json"), json),
-        (
-            dir.join("digest.md"),
+    Ok(vec![
+        OutputFile::new("digest.json", json),
+        OutputFile::new(
+            "digest.md",
             markdown::to_markdown(digest, &new.analysis).into_bytes(),
         ),
-    ];
-    let mut written = Vec::new();
-    for (path, bytes) in files {
-        write_atomic(&path, &bytes).with_context(|| {
-            format!(
-                "cannot write {}: check that the output directory is writable",
-                path.display()
-            )
-        })?;
-        written.push(path);
-    }
-    Ok(written)
+    ])
 }
 
 /// Keeps the previous run's `metrics.json` and `catalog.json` (those in `stage`, which starts as

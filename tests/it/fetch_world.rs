@@ -61,13 +61,8 @@ fn whole_catalogue_resolves_completely_with_the_minimum_requests() {
         assert_eq!(resolutions[key].method, Some(ResolveMethod::Title), "{key}");
     }
     // Unresolvable ones: unresolved, with a reason, in unresolved.csv.
-    let path = citegraph::render::write_unresolved(
-        &catalog,
-        &corpus.resolutions,
-        &dir.path().join("output"),
-    )
-    .unwrap();
-    let mut reader = csv::Reader::from_path(&path).unwrap();
+    let file = citegraph::render::unresolved_file(&catalog, &corpus.resolutions).unwrap();
+    let mut reader = csv::Reader::from_reader(file.contents.as_slice());
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), truth["unresolvable"].as_array().unwrap().len());
     for title in truth["unresolvable"].as_array().unwrap() {

@@ -9,11 +9,10 @@
 //! concerns the whole file), `key` (the catalogue keys involved, `;`-separated), `message`, `fix`
 //! (what to change).
 
-use std::path::{Path, PathBuf};
-
 use anyhow::{Context, Result};
 use serde::Serialize;
 
+use super::{escape, OutputFile};
 use crate::catalog::{Catalog, LintKind, Severity};
 
 /// One row of the lint table.
@@ -70,8 +69,8 @@ pub fn lint_rows(catalog: &Catalog) -> Vec<LintRow> {
     rows
 }
 
-/// `lint.csv`'s bytes: the header ([`LINT_COLUMNS`]) and one row per [`LintRow`]. Cells a
-/// spreadsheet would run as a formula get a leading apostrophe (messages quote strangers' titles).
+/// `lint.csv`'s bytes: the header ([`LINT_COLUMNS`]) and one row per [`LintRow`]. Every cell goes
+/// through [`escape::csv`] (messages quote strangers' titles).
 pub fn lint_csv(rows: &[LintRow]) -> Result<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(LINT_COLUMNS)?;
@@ -86,7 +85,7 @@ pub fn lint_csv(rows: &[LintRow]) -> Result<Vec<u8>> {
             &row.message,
             &row.fix,
         ];
-        writer.write_record(cells.iter().map(|cell| neutralize(cell)))?;
+        writer.write_record(cells.iter().map(|cell| escape::csv(cell).into_owned()))?;
     }
     writer
         .into_inner()
@@ -185,25 +184,9 @@ pub fn lint_report(catalog: &Catalog, options: &LintOptions) -> Result<String> {
     Ok(output)
 }
 
-/// Writes `OUTPUT/lint.csv` and returns its path.
-pub fn write_lint(catalog: &Catalog, output_dir: &Path) -> Result<PathBuf> {
-    let bytes = lint_csv(&lint_rows(catalog))?;
-    let path = output_dir.join("lint.csv");
-    crate::fsutil::write_atomic(&path, &bytes).with_context(|| {
-        format!(
-            "cannot write {}; check that --output-dir is writable",
-            path.display()
-        )
-    })?;
-    Ok(path)
-}
-
-fn neutralize(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_string()
-    }
+/// `lint.csv` (every finding and warning of `catalog`), for [`super::write_outputs`].
+pub fn lint_file(catalog: &Catalog) -> Result<OutputFile> {
+    Ok(OutputFile::new("lint.csv", lint_csv(&lint_rows(catalog))?))
 }
 
 #[cfg(test)]

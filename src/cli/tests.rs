@@ -1,0 +1,142 @@
+//! The command line's tests: the library's defaults are the command line's (parsing no argument
+//! gives them back), closed choices are refused at parse time, and the location options may
+//! stand before the subcommand but not on both sides of it.
+
+use super::*;
+use citegraph::pipeline::Locations;
+
+fn settings(args: &[&str]) -> Settings {
+    let mut argv = vec!["citegraph"];
+    argv.extend_from_slice(args);
+    Cli::try_parse_args(argv).unwrap().settings().1
+}
+
+#[test]
+fn defaults_are_written_once() {
+    let run = settings(&["run"]);
+    assert_eq!(run.fetch, FetchOptions::default());
+    assert_eq!(run.analyze, AnalyzeOptions::default());
+    assert_eq!(run.render, RenderOptions::default());
+    assert_eq!(run.catalog, CatalogOptions::default());
+    assert_eq!(run.locations, Locations::default());
+}
+
+#[test]
+fn a_negative_count_is_an_invalid_value_not_an_unknown_argument() {
+    let error = Cli::try_parse_args(["citegraph", "analyze", "--expand", "-1"])
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("invalid value '-1' for '--expand <N>'"),
+        "{error}"
+    );
+    let error = Cli::try_parse_args(["citegraph", "-x"])
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("unexpected argument '-x'"), "{error}");
+    let settings = settings(&["analyze", "--resolution", "0.5"]);
+    assert_eq!(settings.analyze.resolution, 0.5);
+}
+
+#[test]
+fn closed_choices_are_checked_at_parse_time() {
+    for args in [
+        &["run", "--figures", "foo"][..],
+        &["run", "--format", "gif"],
+        &["run", "--scope", "some"],
+        &["render", "--dot-layout", "spiral"],
+        &["render", "--width", "10"],
+        // Below 2 in, labels at 7.5 pt have no room (the figures' tests start at 600).
+        &["render", "--width", "599"],
+    ] {
+        let mut argv = vec!["citegraph"];
+        argv.extend_from_slice(args);
+        assert!(Cli::try_parse_args(argv).is_err(), "{args:?} was accepted");
+    }
+    assert_eq!(settings(&["render", "--width", "600"]).render.width, 600);
+    let render = settings(&["render", "--figures", "communities,missing"]);
+    assert_eq!(
+        render.render.figures,
+        [FigureKind::Communities, FigureKind::Missing]
+    );
+    let render = settings(&["render", "--figures", "missing,all"]);
+    assert_eq!(render.render.figures, FigureKind::ALL);
+    let render = settings(&["render", "--format", "png", "--dot-layout", "community"]);
+    assert_eq!(render.render.format, [FigureFormat::Png]);
+    assert_eq!(render.render.dot_layout, DotLayout::Community);
+    let render = settings(&["render", "--hide-unspecified", "--today", "2026-03-01"]);
+    assert!(render.render.hide_unspecified);
+    assert_eq!(
+        render.render.today.map(|d| (d.year, d.month, d.day)),
+        Some((2026, 3, 1))
+    );
+    for bad in ["2026-13-01", "2026-02-30", "yesterday", "2026-3"] {
+        assert!(
+            Cli::try_parse_args(["citegraph", "render", "--today", bad]).is_err(),
+            "--today {bad} was accepted"
+        );
+    }
+}
+
+#[test]
+fn location_options_may_stand_before_the_subcommand() {
+    let before = settings(&["--catalog", "a.md", "--output-dir", "o", "--offline", "run"]);
+    let after = settings(&["run", "--catalog", "a.md", "--output-dir", "o", "--offline"]);
+    assert_eq!(before, after);
+    assert_eq!(before.catalog.sources, ["a.md"]);
+}
+
+#[test]
+fn a_location_option_given_before_and_after_the_subcommand_is_refused() {
+    for args in [
+        &["--catalog", "a.md", "run", "--catalog", "b.md"][..],
+        &[
+            "--catalog",
+            "a.md",
+            "snapshot",
+            "import",
+            "f.jsonl",
+            "--catalog",
+            "b.md",
+        ],
+        &["--output-dir", "o", "catalog", "--output-dir", "p"],
+        &["--offline", "analyze", "--offline"],
+    ] {
+        let mut argv = vec!["citegraph"];
+        argv.extend_from_slice(args);
+        let error = Cli::try_parse_args(argv).unwrap_err();
+        assert_eq!(error.kind(), clap::error::ErrorKind::ArgumentConflict);
+        assert!(
+            error
+                .to_string()
+                .contains("given both before and after the subcommand"),
+            "{args:?}: {error}"
+        );
+    }
+    // Given once, in either place, or before one subcommand and another option after it.
+    let before = settings(&["--catalog", "a.md", "lint"]);
+    assert_eq!(before.catalog.sources, ["a.md"]);
+    let after = settings(&["lint", "--catalog", "a.md"]);
+    assert_eq!(after.catalog.sources, ["a.md"]);
+    let mixed = settings(&["--catalog", "a.md", "run", "--output-dir", "o", "-q"]);
+    assert_eq!(mixed.catalog.sources, ["a.md"]);
+    assert_eq!(mixed.locations.output_dir, PathBuf::from("o"));
+}
+
+#[test]
+fn each_subcommand_takes_only_its_own_options() {
+    for args in [
+        &["analyze", "--rps", "2"][..],
+        &["analyze", "--api-url", "http://x"],
+        &["analyze", "--no-link-details"],
+        &["render", "--api-url", "http://x"],
+        &["render", "--catalog", "x.md"],
+        &["render", "--offline"],
+        &["snapshot", "export", "f.jsonl", "--catalog", "x.md"],
+        &["snapshot", "export", "f.jsonl", "--output-dir", "o"],
+    ] {
+        let mut argv = vec!["citegraph"];
+        argv.extend_from_slice(args);
+        assert!(Cli::try_parse_args(argv).is_err(), "{args:?} was accepted");
+    }
+}
