@@ -9,9 +9,11 @@ use anyhow::Result;
 
 use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Rgb, GRID, MUTED, TEXT};
-use super::parts::{draw_empty, draw_title, empty_height, title_height, LegendBlock, LegendEntry};
 use super::style::Style;
 use super::text::{fit_labels, wrap_with_suffix};
+use super::widgets::{
+    draw_empty, draw_title, empty_height, title_height, LegendBlock, LegendEntry,
+};
 use super::Chart;
 use crate::analysis::{Analysis, PaperMetrics};
 use crate::render::labels::figure_paper_label as paper_label;

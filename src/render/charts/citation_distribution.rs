@@ -5,15 +5,15 @@
 
 use anyhow::Result;
 
-use super::axis::{log_ticks, Scale};
 use super::canvas::{cap_height, line_height, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Rgb, TEXT};
-use super::parts::{
+use super::scale::{log_ticks, Scale};
+use super::style::Style;
+use super::text::fit_text;
+use super::widgets::{
     draw_empty, draw_marker, draw_title, draw_x_axis, draw_y_axis, empty_height, title_height,
     x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
 };
-use super::style::Style;
-use super::text::fit_text;
 use super::Chart;
 use crate::analysis::Analysis;
 

@@ -56,9 +56,9 @@ use anyhow::Result;
 
 use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{darker, Palette, Rgb, MUTED, TEXT, WHITE};
-use super::parts::{draw_empty, draw_title, empty_height, outline_for, title_height, Rect};
 use super::style::Style;
 use super::text::{fit_text, unspecified_hidden, unspecified_note, wrap_text};
+use super::widgets::{draw_empty, draw_title, empty_height, outline_for, title_height, Rect};
 use super::Chart;
 use crate::analysis::{Analysis, PaperMetrics};
 use crate::render::labels::{community_name, one_line};

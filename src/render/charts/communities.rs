@@ -7,15 +7,15 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
-use super::axis::{linear_ticks, Scale};
 use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Palette, Rgb, AXIS, MUTED, TEXT, WHITE};
-use super::parts::{
+use super::scale::{linear_ticks, Scale};
+use super::style::Style;
+use super::text::{fit_text, unspecified_hidden, unspecified_note, wrap_words};
+use super::widgets::{
     draw_empty, draw_note, draw_title, draw_x_axis, empty_height, label_room, note_height,
     ticks_have_room, title_height, x_axis_height, AxisStyle, LegendBlock, LegendEntry, Rect,
 };
-use super::style::Style;
-use super::text::{fit_text, unspecified_hidden, unspecified_note, wrap_words};
 use super::Chart;
 use crate::analysis::Analysis;
 use crate::render::labels::community_name;

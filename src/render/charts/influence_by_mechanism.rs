@@ -6,16 +6,16 @@
 
 use anyhow::Result;
 
-use super::axis::{linear_ticks, Scale};
 use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Palette, Rgb, AXIS, MUTED, TEXT, WHITE};
-use super::parts::{
-    draw_empty, draw_note, draw_title, draw_x_axis, empty_height, note_height, ticks_have_room,
-    title_height, x_axis_height, AxisStyle, Rect,
-};
+use super::scale::{linear_ticks, Scale};
 use super::style::Style;
 use super::text::{
     fit_with_suffix, left_out, unspecified_hidden, unspecified_note, wrap_with_suffix,
+};
+use super::widgets::{
+    draw_empty, draw_note, draw_title, draw_x_axis, empty_height, note_height, ticks_have_room,
+    title_height, x_axis_height, AxisStyle, Rect,
 };
 use super::Chart;
 use crate::analysis::Analysis;
@@ -310,7 +310,7 @@ impl Chart for InfluenceByMechanism {
                 c.text(line, plot.x0 - st.gap(), cy + dy, &label_spec)?;
             }
             // The dots, in the mechanism's colour; light colours get a darker rim.
-            let rim = super::parts::outline_for(row.color);
+            let rim = super::widgets::outline_for(row.color);
             for &(value, j) in &row.points {
                 let y = cy + j * rh * 0.3;
                 if let Some(rim) = rim {

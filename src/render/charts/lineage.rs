@@ -7,15 +7,15 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::Result;
 
-use super::axis::{nice_step, Scale, Tick};
 use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Palette, Rgb, AXIS, TEXT, WHITE};
-use super::parts::{
+use super::scale::{nice_step, Scale, Tick};
+use super::style::Style;
+use super::text::wrap_words;
+use super::widgets::{
     draw_empty, draw_title, draw_x_axis, empty_height, title_height, x_axis_height, AxisStyle,
     LegendBlock, Rect,
 };
-use super::style::Style;
-use super::text::wrap_words;
 use super::Chart;
 use crate::analysis::{Analysis, PaperMetrics};
 use crate::catalog::UNSPECIFIED;
@@ -189,7 +189,7 @@ impl Lineage {
             nodes,
             edges,
             legend: LegendBlock::new(
-                super::parts::swatches(groups.legend_for(mechanisms)),
+                super::widgets::swatches(groups.legend_for(mechanisms)),
                 Some("First mechanism"),
             ),
             routes,

@@ -6,11 +6,11 @@ use anyhow::Result;
 
 use super::canvas::Canvas;
 use super::palette::Palette;
-use super::parts::{
-    draw_empty, draw_note, draw_title, empty_height, note_height, title_height, Colorbar, Heatmap,
-};
 use super::style::Style;
 use super::text::{unspecified_hidden, unspecified_note};
+use super::widgets::{
+    draw_empty, draw_note, draw_title, empty_height, note_height, title_height, Colorbar, Heatmap,
+};
 use super::Chart;
 use crate::analysis::Analysis;
 use crate::render::labels::display_domain;

@@ -9,10 +9,10 @@ use anyhow::Result;
 
 use super::canvas::Canvas;
 use super::palette::Palette;
-use super::parts::{
+use super::style::Style;
+use super::widgets::{
     draw_empty, draw_note, draw_title, empty_height, note_height, title_height, Colorbar, Heatmap,
 };
-use super::style::Style;
 use super::Chart;
 use crate::analysis::Analysis;
 use crate::catalog::UNSPECIFIED;
@@ -130,7 +130,7 @@ impl MechanismFlow {
             .copied()
             .filter(|s| s.is_finite())
             .fold(0.0, f64::max);
-        let top = super::axis::nice_max(largest, 4).clamp(0.1, 1.0);
+        let top = super::scale::nice_max(largest, 4).clamp(0.1, 1.0);
         let fill = shares
             .iter()
             .map(|row| row.iter().map(|s| s / top).collect())

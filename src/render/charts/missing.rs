@@ -8,12 +8,12 @@ use anyhow::Result;
 
 use super::canvas::Canvas;
 use super::palette::{Palette, MUTED};
-use super::parts::{
+use super::style::Style;
+use super::text::left_out;
+use super::widgets::{
     draw_empty, draw_heading, draw_title, empty_height, heading_height, title_height, Bar, BarList,
     LegendBlock, LegendEntry, Marker,
 };
-use super::style::Style;
-use super::text::left_out;
 use super::Chart;
 use crate::analysis::{
     Analysis, MissingKind, MECHANISM_MIN_CONFIDENCE, MECHANISM_MIN_LIFT, UNCERTAIN,
@@ -134,7 +134,7 @@ impl Missing {
         }
         // "Other" here is a mechanism outside the named ones, not a missing prediction: say so
         // beside the uncertain entry.
-        let mut entries = super::parts::swatches(
+        let mut entries = super::widgets::swatches(
             groups
                 .legend_for(used)
                 .into_iter()

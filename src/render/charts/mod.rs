@@ -4,11 +4,11 @@
 //!
 //! The shared toolkit has a file each: [`palette`] (mechanism colours, computed once per render,
 //! and the one rule for text on a coloured fill), `style.rs` (the bundled font and sizes),
-//! `text.rs` (text fitted to pixels), `axis.rs` (scales and ticks), `parts.rs` (titles, legends,
-//! axes, heat maps, bar lists), `canvas.rs` (the drawing surface), `encode.rs` (SVG and PNG
+//! `text.rs` (text fitted to pixels), `scale.rs` (axis maths: scales and ticks), `widgets/` (the
+//! drawn pieces, one kind a file: titles and the empty page, legends, markers, axes, heat maps and
+//! their colour bar, bar lists), `canvas.rs` (the drawing surface), `encode.rs` (SVG, PNG and PDF
 //! bytes). Paper and mechanism labels come from [`crate::render::labels`], as everywhere else.
 
-mod axis;
 mod bursts;
 mod canvas;
 mod citation_distribution;
@@ -22,17 +22,18 @@ mod mechanism_flow;
 mod missing;
 pub mod palette;
 mod papers_per_year;
-mod parts;
 mod rpys;
+mod scale;
 mod style;
 mod text;
 mod top_influential;
+mod widgets;
 
 use anyhow::{bail, Context, Result};
 
 use crate::analysis::Analysis;
-use crate::render::{FigureFormat, FigureKind, OutputFile, RenderOptions, WIDTH_RANGE};
 pub use crate::render::FIGURE_NAMES;
+use crate::render::{FigureFormat, FigureKind, OutputFile, RenderOptions, WIDTH_RANGE};
 
 use canvas::Canvas;
 pub use cluster_map::{
@@ -250,15 +251,21 @@ fn build_chart(
         FigureKind::PapersPerYear => Box::new(papers_per_year::PapersPerYear::new(
             analysis, palette, today,
         )),
-        FigureKind::MechanismDomain => Box::new(mechanism_domain::MechanismDomain::new(analysis, palette)),
-        FigureKind::MechanismFlow => Box::new(mechanism_flow::MechanismFlow::new(analysis, palette)),
+        FigureKind::MechanismDomain => {
+            Box::new(mechanism_domain::MechanismDomain::new(analysis, palette))
+        }
+        FigureKind::MechanismFlow => {
+            Box::new(mechanism_flow::MechanismFlow::new(analysis, palette))
+        }
         FigureKind::TopInfluential => Box::new(top_influential::TopInfluential::new(
             analysis, palette, style,
         )),
-        FigureKind::InfluenceByMechanism => Box::new(influence_by_mechanism::InfluenceByMechanism::new(
-            analysis, palette,
-        )),
-        FigureKind::Communities => Box::new(communities::Communities::new(analysis, palette, style)),
+        FigureKind::InfluenceByMechanism => Box::new(
+            influence_by_mechanism::InfluenceByMechanism::new(analysis, palette),
+        ),
+        FigureKind::Communities => {
+            Box::new(communities::Communities::new(analysis, palette, style))
+        }
         FigureKind::ClusterMap => Box::new(cluster_map::ClusterMap::new(analysis, palette)),
         FigureKind::CitationDistribution => {
             Box::new(citation_distribution::CitationDistribution::new(analysis))

@@ -11,15 +11,15 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
-use super::axis::{linear_ticks, nice_max, Scale};
 use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Palette, Rgb, AXIS, MUTED, TEXT, WHITE};
-use super::parts::{
+use super::scale::{linear_ticks, nice_max, Scale};
+use super::style::Style;
+use super::text::{left_out, unspecified_hidden, unspecified_note};
+use super::widgets::{
     draw_empty, draw_note, draw_stripes, draw_title, draw_y_axis, empty_height, note_height,
     title_height, x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
 };
-use super::style::Style;
-use super::text::{left_out, unspecified_hidden, unspecified_note};
 use super::{CalendarDate, Chart};
 use crate::analysis::Analysis;
 
@@ -259,7 +259,7 @@ impl PapersPerYear {
     }
 
     /// The y scale, its ticks, and where the bars' slots start and how wide each is.
-    fn columns(&self, st: &Style) -> (Scale, Vec<super::axis::Tick>, f64, f64) {
+    fn columns(&self, st: &Style) -> (Scale, Vec<super::scale::Tick>, f64, f64) {
         let scale = Scale::linear(0.0, self.y_max());
         let ticks = linear_ticks(&scale, 5, false);
         let x0 = st.margin() + y_axis_width(st, &ticks, true);

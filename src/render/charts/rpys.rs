@@ -4,15 +4,15 @@
 
 use anyhow::Result;
 
-use super::axis::{linear_ticks, nice_max, Scale, Tick};
 use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Rgb, AXIS, TEXT, WHITE};
-use super::parts::{
+use super::scale::{linear_ticks, nice_max, Scale, Tick};
+use super::style::Style;
+use super::text::wrap_text_complete;
+use super::widgets::{
     draw_empty, draw_title, draw_x_axis, draw_y_axis, empty_height, title_height, x_axis_height,
     y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
 };
-use super::style::Style;
-use super::text::wrap_text_complete;
 use super::Chart;
 use crate::analysis::time::RpysRow;
 use crate::analysis::Analysis;

@@ -5,9 +5,11 @@ use anyhow::Result;
 
 use super::canvas::Canvas;
 use super::palette::Palette;
-use super::parts::{draw_empty, draw_title, empty_height, title_height, Bar, BarList, LegendBlock};
 use super::style::Style;
 use super::text::left_out;
+use super::widgets::{
+    draw_empty, draw_title, empty_height, title_height, Bar, BarList, LegendBlock,
+};
 use super::Chart;
 use crate::analysis::{Analysis, InfluentialPaper};
 use crate::catalog::UNSPECIFIED;
@@ -78,7 +80,8 @@ impl TopInfluential {
             })
             .collect();
         let firsts: Vec<String> = ranked.iter().map(|p| first(p)).collect();
-        let entries = super::parts::swatches(groups.legend_for(firsts.iter().map(String::as_str)));
+        let entries =
+            super::widgets::swatches(groups.legend_for(firsts.iter().map(String::as_str)));
         let bars = BarList {
             bars,
             axis_title: "Influence score".to_string(),
