@@ -14,8 +14,7 @@ use super::text::{
     fit_with_suffix, left_out, unspecified_hidden, unspecified_note, wrap_with_suffix,
 };
 use super::widgets::{
-    draw_empty, draw_note, draw_title, draw_x_axis, empty_height, note_height, ticks_have_room,
-    title_height, x_axis_height, AxisStyle, Rect,
+    draw_note, draw_x_axis, note_height, ticks_have_room, x_axis_height, AxisStyle, Rect,
 };
 use super::Chart;
 use crate::analysis::Analysis;
@@ -238,27 +237,20 @@ impl Chart for InfluenceByMechanism {
         caption
     }
 
-    fn height(&self, st: &Style) -> f64 {
-        if self.rows.is_empty() {
-            return empty_height(st);
-        }
-        title_height(st, &self.title())
-            + Self::row_height_for(st, &self.labels(st)) * self.rows.len() as f64
+    fn height_from(&self, st: &Style, top: f64) -> f64 {
+        top + Self::row_height_for(st, &self.labels(st)) * self.rows.len() as f64
             + x_axis_height(st, true)
             + note_height(st, &self.note())
             + st.margin()
     }
 
-    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        if self.rows.is_empty() {
-            return draw_empty(
-                c,
-                st,
-                &self.title(),
-                "No catalogue paper has an influence score to show.",
-            );
-        }
-        let top = draw_title(c, st, &self.title())?;
+    fn empty_reason(&self) -> Option<&'static str> {
+        self.rows
+            .is_empty()
+            .then_some("No catalogue paper has an influence score to show.")
+    }
+
+    fn draw_body(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let size = st.tick_size();
         let label_width = self.label_width(st);
         let labels = self.labels(st);

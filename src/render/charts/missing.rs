@@ -11,8 +11,7 @@ use super::palette::{Palette, MUTED};
 use super::style::Style;
 use super::text::left_out;
 use super::widgets::{
-    draw_empty, draw_heading, draw_title, empty_height, heading_height, title_height, Bar, BarList,
-    LegendBlock, LegendEntry, Marker,
+    draw_heading, heading_height, Bar, BarList, LegendBlock, LegendEntry, Marker,
 };
 use super::Chart;
 use crate::analysis::{
@@ -238,10 +237,7 @@ impl Chart for Missing {
         caption
     }
 
-    fn height(&self, st: &Style) -> f64 {
-        if self.panels.is_empty() {
-            return empty_height(st);
-        }
+    fn height_from(&self, st: &Style, top: f64) -> f64 {
         let plot = self.legend.plot_style(st);
         let panels: f64 = self
             .panels
@@ -249,22 +245,18 @@ impl Chart for Missing {
             .map(|p| Self::heading_gap(st) + heading_height(st) + p.bars.height(&plot))
             .sum();
         let gaps = Self::panel_gap(st) * (self.panels.len() - 1) as f64;
-        title_height(st, &self.title())
-            + (panels + gaps).max(self.legend.side_height(st))
+        top + (panels + gaps).max(self.legend.side_height(st))
             + self.legend.below_height(st)
             + st.margin()
     }
 
-    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        if self.panels.is_empty() {
-            return draw_empty(
-                c,
-                st,
-                &self.title(),
-                "The analysis found no foundation or candidate outside the catalogue.",
-            );
-        }
-        let top = draw_title(c, st, &self.title())?;
+    fn empty_reason(&self) -> Option<&'static str> {
+        self.panels
+            .is_empty()
+            .then_some("The analysis found no foundation or candidate outside the catalogue.")
+    }
+
+    fn draw_body(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let plot = self.legend.plot_style(st);
         let mut y = top;
         for (i, panel) in self.panels.iter().enumerate() {

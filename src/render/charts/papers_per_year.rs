@@ -17,8 +17,8 @@ use super::scale::{linear_ticks, nice_max, Scale};
 use super::style::Style;
 use super::text::{left_out, unspecified_hidden, unspecified_note};
 use super::widgets::{
-    draw_empty, draw_note, draw_stripes, draw_title, draw_y_axis, empty_height, note_height,
-    title_height, x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
+    draw_note, draw_stripes, draw_y_axis, note_height, x_axis_height, y_axis_width, AxisStyle,
+    LegendBlock, LegendEntry, Marker, Rect,
 };
 use super::{CalendarDate, Chart};
 use crate::analysis::Analysis;
@@ -372,10 +372,7 @@ impl Chart for PapersPerYear {
         caption
     }
 
-    fn height(&self, st: &Style) -> f64 {
-        if self.bars.is_empty() {
-            return empty_height(st);
-        }
+    fn height_from(&self, st: &Style, top: f64) -> f64 {
         // A two-column figure has the legend beside the plot, a one-column one below it.
         let legend = self.legend(st);
         let plot = legend.plot_style(st);
@@ -384,22 +381,18 @@ impl Chart for PapersPerYear {
             + x_axis_height(st, true)
             + self.stagger_height(&plot)
             + note_height(&plot, &self.note());
-        title_height(st, &self.title())
-            + body.max(Self::headroom(st) + legend.side_height(st))
+        top + body.max(Self::headroom(st) + legend.side_height(st))
             + legend.below_height(st)
             + st.margin()
     }
 
-    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        if self.bars.is_empty() {
-            return draw_empty(
-                c,
-                st,
-                &self.title(),
-                "No catalogue paper has a publication year.",
-            );
-        }
-        let top = draw_title(c, st, &self.title())?;
+    fn empty_reason(&self) -> Option<&'static str> {
+        self.bars
+            .is_empty()
+            .then_some("No catalogue paper has a publication year.")
+    }
+
+    fn draw_body(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let full = *st;
         let legend = self.legend(st);
         let st = &legend.plot_style(st);

@@ -7,9 +7,7 @@ use super::canvas::Canvas;
 use super::palette::Palette;
 use super::style::Style;
 use super::text::left_out;
-use super::widgets::{
-    draw_empty, draw_title, empty_height, title_height, Bar, BarList, LegendBlock,
-};
+use super::widgets::{Bar, BarList, LegendBlock};
 use super::Chart;
 use crate::analysis::{Analysis, InfluentialPaper};
 use crate::catalog::UNSPECIFIED;
@@ -155,27 +153,21 @@ impl Chart for TopInfluential {
         caption
     }
 
-    fn height(&self, st: &Style) -> f64 {
-        if self.bars.bars.is_empty() {
-            return empty_height(st);
-        }
+    fn height_from(&self, st: &Style, top: f64) -> f64 {
         let plot = self.legend.plot_style(st);
-        title_height(st, &self.title())
-            + self.bars.height(&plot).max(self.legend.side_height(st))
+        top + self.bars.height(&plot).max(self.legend.side_height(st))
             + self.legend.below_height(st)
             + st.margin()
     }
 
-    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        if self.bars.bars.is_empty() {
-            return draw_empty(
-                c,
-                st,
-                &self.title(),
-                "No catalogue paper has an influence score.",
-            );
-        }
-        let top = draw_title(c, st, &self.title())?;
+    fn empty_reason(&self) -> Option<&'static str> {
+        self.bars
+            .bars
+            .is_empty()
+            .then_some("No catalogue paper has an influence score.")
+    }
+
+    fn draw_body(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let plot = self.legend.plot_style(st);
         self.bars.draw(c, &plot, top)?;
         self.legend
