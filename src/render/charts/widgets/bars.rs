@@ -9,7 +9,7 @@ use super::title::{draw_note, note_height};
 use super::Rect;
 use crate::render::charts::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use crate::render::charts::palette::{Rgb, AXIS, GRID, MUTED, TEXT, WHITE};
-use crate::render::charts::scale::{linear_ticks, nice_max, nice_step, Scale};
+use crate::render::charts::scale::{linear_ticks, nice_max, nice_step, Scale, Tick};
 use crate::render::charts::style::Style;
 use crate::render::charts::text::{fit_labels, wrap_with_suffix};
 
@@ -238,7 +238,10 @@ impl BarList {
         (((min / step).floor() - 1.0) * step).max(0.0)
     }
 
-    pub fn draw(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
+    /// Where the value axis goes: as many ticks as leave room between their labels, from 5
+    /// down to 2, on a scale that reaches far enough past the longest bar for its value to be
+    /// printed after it, or that ends at the quantity's bound ([`BarList::limit`]).
+    fn value_axis(&self, st: &Style) -> ValueAxis {
         let size = st.tick_size();
         let m = st.margin();
         let label_width = self.label_width(st);
@@ -255,8 +258,6 @@ impl BarList {
             .map(|b| text_width(&b.value_text(), small, false))
             .fold(0.0, f64::max)
             + st.gap();
-        // As many ticks as leave room between their labels, from 5 down to 2; the scale
-        // reaches far enough past the longest bar for its value to be printed after it.
         let x0 = m + label_width + st.gap() * 1.5;
         let width = (st.width - m - x0).max(1.0);
         let lo = self.axis_start().min(max);
@@ -302,6 +303,22 @@ impl BarList {
                 let ticks = linear_ticks(&scale, 2, false);
                 (scale, ticks)
             });
+        ValueAxis {
+            x0,
+            width: axis_width,
+            lo,
+            scale,
+            ticks,
+        }
+    }
+
+    /// Draws the list, the top of its first row at `top`: gridlines, a row a bar (label, bar,
+    /// value), the value axis with its title, and the note under it ([`BarList::height`]).
+    pub fn draw(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
+        let size = st.tick_size();
+        let m = st.margin();
+        let axis = self.value_axis(st);
+        let (x0, scale, ticks) = (axis.x0, &axis.scale, &axis.ticks);
         // The last tick label is centred on the right edge: leave room for its right half.
         let last_half = ticks
             .last()
@@ -316,79 +333,100 @@ impl BarList {
         let plot = Rect {
             x0,
             y0: top,
-            x1: (x0 + axis_width).min(st.width - m - last_half),
+            x1: (x0 + axis.width).min(st.width - m - last_half),
             y1: top + heights.iter().sum::<f64>() + st.px(8.0),
         };
-        for tick in &ticks {
+        for tick in ticks {
             let x = scale.map(tick.value, plot.x0, plot.x1);
             c.vline(x, plot.y0, plot.y1, st.thin(), GRID)?;
         }
-        let spec = TextSpec::new(size, TEXT).align(HAlign::Right, VAlign::Center);
-        let value_spec = TextSpec::new(small, MUTED).align(HAlign::Left, VAlign::Center);
-        let lh = line_height(size);
-        let half = Self::row_height(st) * 0.34;
         let mut row_top = top + st.px(4.0);
         for ((bar, lines), height) in self.bars.iter().zip(&labels).zip(&heights) {
             let y = row_top + height / 2.0;
             row_top += height;
-            // The label's lines centred on the bar.
-            for (k, line) in lines.iter().enumerate() {
-                let dy = (k as f64 - (lines.len() as f64 - 1.0) / 2.0) * lh;
-                c.text(line, plot.x0 - st.gap(), y + dy, &spec)?;
-            }
-            let value = if bar.value.is_finite() {
-                bar.value.max(0.0)
+            Self::draw_row(c, st, bar, lines, y, &plot, &axis)?;
+        }
+        self.draw_axis(c, st, &plot, &axis)
+    }
+
+    /// One bar's row, centred on `y`: its label's lines right-aligned before the axis, the bar
+    /// (hatched, outlined, cut by a break when the axis does not start at 0), its value after it.
+    fn draw_row(
+        c: &Canvas,
+        st: &Style,
+        bar: &Bar,
+        lines: &[String],
+        y: f64,
+        plot: &Rect,
+        axis: &ValueAxis,
+    ) -> Result<()> {
+        let size = st.tick_size();
+        let small = st.small_size();
+        let (scale, lo) = (&axis.scale, axis.lo);
+        let spec = TextSpec::new(size, TEXT).align(HAlign::Right, VAlign::Center);
+        let value_spec = TextSpec::new(small, MUTED).align(HAlign::Left, VAlign::Center);
+        let lh = line_height(size);
+        let half = Self::row_height(st) * 0.34;
+        // The label's lines centred on the bar.
+        for (k, line) in lines.iter().enumerate() {
+            let dy = (k as f64 - (lines.len() as f64 - 1.0) / 2.0) * lh;
+            c.text(line, plot.x0 - st.gap(), y + dy, &spec)?;
+        }
+        let value = if bar.value.is_finite() {
+            bar.value.max(0.0)
+        } else {
+            0.0
+        };
+        let x = scale.map(value, plot.x0, plot.x1);
+        if x > plot.x0 {
+            if bar.hatched {
+                c.rect(plot.x0, y - half, x, y + half, WHITE)?;
+                c.hatch(
+                    plot.x0,
+                    y - half,
+                    x,
+                    y + half,
+                    st.px(9.0),
+                    st.thin(),
+                    bar.color,
+                )?;
             } else {
-                0.0
-            };
-            let x = scale.map(value, plot.x0, plot.x1);
-            if x > plot.x0 {
-                if bar.hatched {
-                    c.rect(plot.x0, y - half, x, y + half, WHITE)?;
-                    c.hatch(
-                        plot.x0,
-                        y - half,
-                        x,
-                        y + half,
-                        st.px(9.0),
-                        st.thin(),
-                        bar.color,
-                    )?;
-                } else {
-                    c.rect(plot.x0, y - half, x, y + half, bar.color)?;
-                }
-                let outline = if bar.hatched {
-                    bar.color
-                } else {
-                    outline_for(bar.color).unwrap_or(bar.color)
-                };
-                c.frame(plot.x0, y - half, x, y + half, st.thin(), outline)?;
-                if lo > 0.0 {
-                    // The bar is cut short: a white gap across its base says so.
-                    draw_break(
-                        c,
-                        st,
-                        plot.x0 + st.px(14.0),
-                        y - half - st.px(3.0),
-                        y + half + st.px(3.0),
-                        WHITE,
-                    )?;
-                }
+                c.rect(plot.x0, y - half, x, y + half, bar.color)?;
             }
-            if bar.value.is_finite() {
-                c.text(&bar.value_text(), x + st.gap() * 0.8, y, &value_spec)?;
+            let outline = if bar.hatched {
+                bar.color
+            } else {
+                outline_for(bar.color).unwrap_or(bar.color)
+            };
+            c.frame(plot.x0, y - half, x, y + half, st.thin(), outline)?;
+            if lo > 0.0 {
+                // The bar is cut short: a white gap across its base says so.
+                draw_break(
+                    c,
+                    st,
+                    plot.x0 + st.px(14.0),
+                    y - half - st.px(3.0),
+                    y + half + st.px(3.0),
+                    WHITE,
+                )?;
             }
         }
-        let axis = Rect {
-            y1: plot.y1,
-            ..plot
-        };
+        if bar.value.is_finite() {
+            c.text(&bar.value_text(), x + st.gap() * 0.8, y, &value_spec)?;
+        }
+        Ok(())
+    }
+
+    /// The value axis along the bottom of `plot` with its title, the line at the bars' base, the
+    /// axis break when the axis does not start at 0, and the note under it all.
+    fn draw_axis(&self, c: &Canvas, st: &Style, plot: &Rect, axis: &ValueAxis) -> Result<()> {
+        let (scale, ticks, lo) = (&axis.scale, &axis.ticks, axis.lo);
         draw_x_axis(
             c,
             st,
-            &axis,
-            &scale,
-            &ticks,
+            plot,
+            scale,
+            ticks,
             &self.axis_title,
             AxisStyle::default(),
         )?;
@@ -412,6 +450,18 @@ impl BarList {
             plot.y1 + x_axis_height(st, !self.axis_title.is_empty()),
         )
     }
+}
+
+/// Where a [`BarList`]'s value axis goes ([`BarList::value_axis`]).
+struct ValueAxis {
+    /// The x of the bars' base, right of the labels.
+    x0: f64,
+    /// Pixels from `x0` the axis may span (less, after room for its last tick label).
+    width: f64,
+    /// The value at the bars' base: 0, or above it on a zoomed axis (drawn with breaks).
+    lo: f64,
+    scale: Scale,
+    ticks: Vec<Tick>,
 }
 
 /// A break mark: two parallel slanted strokes centred on x from y0 to y1, in `color` over a

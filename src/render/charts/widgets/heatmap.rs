@@ -33,6 +33,19 @@ pub(crate) struct Heatmap {
     pub colorbar: Option<Colorbar>,
 }
 
+/// A heat map's column labels as drawn ([`Heatmap::column_labels`]).
+#[derive(Debug, Clone)]
+struct ColumnLabels {
+    /// Wrapped horizontal labels, or `None` when the columns are labelled vertically.
+    lines: Option<Vec<Vec<String>>>,
+    /// The vertical labels (empty when horizontal).
+    vertical: Vec<String>,
+    /// Their font size.
+    size: f64,
+    /// The height they take under the grid.
+    height: f64,
+}
+
 #[derive(Debug, Clone)]
 struct HeatLayout {
     grid: Rect,
@@ -91,6 +104,8 @@ impl Heatmap {
         self.layout(st, 0.0).count_size.is_some()
     }
 
+    /// Where everything goes with the grid's top at `top`: the cells' size, the labels as
+    /// drawn, the cells' numbers and the height down to the bottom of the colour bar.
     fn layout(&self, st: &Style, top: f64) -> HeatLayout {
         let size = st.tick_size();
         let m = st.margin();
@@ -105,21 +120,7 @@ impl Heatmap {
         let x1 = st.width - m;
         let n_cols = self.columns.len().max(1) as f64;
         let cell_width = ((x1 - x0) / n_cols).max(1.0);
-        // A name too long for its room takes two lines of whole words (the rows grow to hold
-        // them), so that "Token Merging" and "Token Caching" do not both read "Token…".
-        let row_labels: Vec<Vec<String>> = self
-            .rows
-            .iter()
-            .map(|r| {
-                if text_width(r, size, false) <= row_label_width {
-                    return vec![r.clone()];
-                }
-                match wrap_text_complete(r, size, false, row_label_width, 2) {
-                    (lines, true) => lines,
-                    _ => vec![fit_text(r, size, false, row_label_width)],
-                }
-            })
-            .collect();
+        let row_labels = self.row_labels(st, row_label_width);
         let two_lines = row_labels.iter().any(|l| l.len() > 1);
         let cell_height = match self.cell_height {
             Some(h) => h,
@@ -130,73 +131,19 @@ impl Heatmap {
         } else {
             cell_height
         };
-        // Horizontal column labels when each wraps into two lines of its cell (at the tick size,
-        // or a notch smaller); else vertical.
-        let room = cell_width - st.px(6.0);
-        let horizontal = [size, size * 0.9].into_iter().find_map(|column_size| {
-            let mut fits = true;
-            let wrapped: Vec<Vec<String>> = self
-                .columns
-                .iter()
-                .map(|col| {
-                    let (lines, complete) = wrap_text_complete(col, column_size, false, room, 2);
-                    fits &= complete;
-                    lines
-                })
-                .collect();
-            fits.then_some((wrapped, column_size))
-        });
-        let (column_lines, column_labels, column_size, column_label_height) = match horizontal {
-            Some((wrapped, column_size)) => {
-                let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f64;
-                let height = st.gap() + lines * line_height(column_size);
-                (Some(wrapped), Vec::new(), column_size, height)
-            }
-            None => {
-                let max_len = st.width * 0.4;
-                let labels: Vec<String> = self
-                    .columns
-                    .iter()
-                    .map(|col| fit_text(col, size, false, max_len))
-                    .collect();
-                let longest = labels
-                    .iter()
-                    .map(|l| text_width(l, size, false))
-                    .fold(0.0, f64::max);
-                (None, labels, size, st.gap() * 1.5 + longest)
-            }
-        };
+        let ColumnLabels {
+            lines: column_lines,
+            vertical: column_labels,
+            size: column_size,
+            height: column_label_height,
+        } = self.column_labels(st, cell_width);
         let grid = Rect {
             x0,
             y0: top,
             x1,
             y1: top + cell_height * self.rows.len() as f64,
         };
-        let room = cell_text_room(st, cell_width);
-        let fitted = |texts: &[Vec<String>]| -> Option<f64> {
-            let widest = texts
-                .iter()
-                .flatten()
-                .map(|t| text_width(t, st.small_size(), false))
-                .fold(0.0, f64::max);
-            let mut size = st.small_size().min(cell_height * 0.62);
-            if widest > room {
-                // A hair under the exact ratio, so that rounding never makes the widest miss.
-                size = size.min(st.small_size() * room / widest * 0.995);
-            }
-            (size >= st.small_size() * 0.66).then_some(size)
-        };
-        let (count_size, cell_text) = match fitted(&self.text) {
-            Some(size) => (Some(size), self.text.clone()),
-            None => {
-                let compact: Vec<Vec<String>> = self
-                    .text
-                    .iter()
-                    .map(|row| row.iter().map(|t| compact_count(t)).collect())
-                    .collect();
-                (fitted(&compact), compact)
-            }
-        };
+        let (count_size, cell_text) = self.cell_texts(st, cell_width, cell_height);
         let mut height = grid.y1 - top + column_label_height;
         if !self.column_title.is_empty() {
             height += st.gap() * 1.6 + cap_height(st.label_size()) + st.px(12.0);
@@ -219,11 +166,117 @@ impl Heatmap {
         }
     }
 
+    /// Each row's name as drawn in `width` pixels: whole on one line when it fits, else on two
+    /// lines of whole words (the rows grow to hold them), so that "Token Merging" and "Token
+    /// Caching" do not both read "Token…"; cut with `…` only when two lines do not hold it.
+    fn row_labels(&self, st: &Style, width: f64) -> Vec<Vec<String>> {
+        let size = st.tick_size();
+        self.rows
+            .iter()
+            .map(|r| {
+                if text_width(r, size, false) <= width {
+                    return vec![r.clone()];
+                }
+                match wrap_text_complete(r, size, false, width, 2) {
+                    (lines, true) => lines,
+                    _ => vec![fit_text(r, size, false, width)],
+                }
+            })
+            .collect()
+    }
+
+    /// The column labels: horizontal when each wraps into two lines of its cell (at the tick
+    /// size, or a notch smaller), else vertical, cut to 40% of the figure's width.
+    fn column_labels(&self, st: &Style, cell_width: f64) -> ColumnLabels {
+        let size = st.tick_size();
+        let room = cell_width - st.px(6.0);
+        let horizontal = [size, size * 0.9].into_iter().find_map(|column_size| {
+            let mut fits = true;
+            let wrapped: Vec<Vec<String>> = self
+                .columns
+                .iter()
+                .map(|col| {
+                    let (lines, complete) = wrap_text_complete(col, column_size, false, room, 2);
+                    fits &= complete;
+                    lines
+                })
+                .collect();
+            fits.then_some((wrapped, column_size))
+        });
+        match horizontal {
+            Some((wrapped, column_size)) => {
+                let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1) as f64;
+                let height = st.gap() + lines * line_height(column_size);
+                ColumnLabels {
+                    lines: Some(wrapped),
+                    vertical: Vec::new(),
+                    size: column_size,
+                    height,
+                }
+            }
+            None => {
+                let max_len = st.width * 0.4;
+                let labels: Vec<String> = self
+                    .columns
+                    .iter()
+                    .map(|col| fit_text(col, size, false, max_len))
+                    .collect();
+                let longest = labels
+                    .iter()
+                    .map(|l| text_width(l, size, false))
+                    .fold(0.0, f64::max);
+                ColumnLabels {
+                    lines: None,
+                    vertical: labels,
+                    size,
+                    height: st.gap() * 1.5 + longest,
+                }
+            }
+        }
+    }
+
+    /// The one size of the cells' numbers and the numbers as printed ([`HeatLayout::count_size`],
+    /// [`HeatLayout::cell_text`]): as given when they fit, else in compact form.
+    fn cell_texts(
+        &self,
+        st: &Style,
+        cell_width: f64,
+        cell_height: f64,
+    ) -> (Option<f64>, Vec<Vec<String>>) {
+        let room = cell_text_room(st, cell_width);
+        let fitted = |texts: &[Vec<String>]| -> Option<f64> {
+            let widest = texts
+                .iter()
+                .flatten()
+                .map(|t| text_width(t, st.small_size(), false))
+                .fold(0.0, f64::max);
+            let mut size = st.small_size().min(cell_height * 0.62);
+            if widest > room {
+                // A hair under the exact ratio, so that rounding never makes the widest miss.
+                size = size.min(st.small_size() * room / widest * 0.995);
+            }
+            (size >= st.small_size() * 0.66).then_some(size)
+        };
+        match fitted(&self.text) {
+            Some(size) => (Some(size), self.text.clone()),
+            None => {
+                let compact: Vec<Vec<String>> = self
+                    .text
+                    .iter()
+                    .map(|row| row.iter().map(|t| compact_count(t)).collect())
+                    .collect();
+                (fitted(&compact), compact)
+            }
+        }
+    }
+
     /// Height from `top` down to the bottom of the colour bar.
     pub fn height(&self, st: &Style) -> f64 {
         self.layout(st, 0.0).height
     }
 
+    /// Draws the map with the grid's top at `top`: cells and their numbers, the diagonal's
+    /// outline, row and column labels and titles, then the colour bar ([`Heatmap::height`]).
     pub fn draw(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let l = self.layout(st, top);
         let size = st.tick_size();
