@@ -323,6 +323,143 @@ impl PapersPerYear {
     fn headroom(st: &Style) -> f64 {
         cap_height(st.small_size()) + st.px(16.0)
     }
+
+    /// The stacked bars in `plot`, one `slot` wide each: a segment a group (the merged groups
+    /// hatched), white rules between segments, stripes over the partial year, and each bar's
+    /// total above it when every total fits its slot.
+    fn draw_bars(
+        &self,
+        c: &Canvas,
+        st: &Style,
+        plot: &Rect,
+        scale: &Scale,
+        slot: f64,
+    ) -> Result<()> {
+        let totals: Vec<f64> = self.bars.iter().map(|b| b.values.iter().sum()).collect();
+        let bar = (slot * 0.74).min(st.px(130.0));
+        let separator = st.px(2.0).max(1.0);
+        let count_spec =
+            TextSpec::new(st.small_size(), MUTED).align(HAlign::Center, VAlign::Baseline);
+        let widest_count = totals
+            .iter()
+            .map(|t| text_width(&format!("{}", t.round()), st.small_size(), false))
+            .fold(0.0, f64::max);
+        let segments = self.segments(st);
+        for (i, (bar_segments, total)) in segments.iter().zip(&totals).enumerate() {
+            let cx = plot.x0 + slot * (i as f64 + 0.5);
+            let partial = self.partial.is_some_and(|(p, _)| p == i);
+            let mut base = 0.0;
+            let mut previous_thin = true;
+            for &(group, value) in bar_segments {
+                let y0 = scale.map(base, plot.y1, plot.y0);
+                let y1 = scale.map(base + value, plot.y1, plot.y0);
+                let thin = y0 - y1 < st.px(SLIVER_PX);
+                match group {
+                    Some(g) => {
+                        c.rect(cx - bar / 2.0, y1, cx + bar / 2.0, y0, self.colors[g])?;
+                    }
+                    None => {
+                        c.rect(cx - bar / 2.0, y1, cx + bar / 2.0, y0, WHITE)?;
+                        c.hatch(
+                            cx - bar / 2.0,
+                            y1,
+                            cx + bar / 2.0,
+                            y0,
+                            st.px(7.0),
+                            st.thin(),
+                            MERGED_COLOR,
+                        )?;
+                        c.frame(
+                            cx - bar / 2.0,
+                            y1,
+                            cx + bar / 2.0,
+                            y0,
+                            st.thin(),
+                            MERGED_COLOR,
+                        )?;
+                    }
+                }
+                // A white rule between segments keeps neighbours apart in grayscale too; not
+                // next to a thin segment, which it would wipe out.
+                if base > 0.0 && !thin && !previous_thin {
+                    c.hline(cx - bar / 2.0, cx + bar / 2.0, y0, separator, WHITE)?;
+                }
+                previous_thin = thin;
+                base += value;
+            }
+            if partial && *total > 0.0 {
+                // Stripes over its true colours, so that no mechanism's colour reads as
+                // another's (a lighter blue passes for the cyan).
+                let top = scale.map(*total, plot.y1, plot.y0);
+                draw_stripes(c, st, cx - bar / 2.0, top, cx + bar / 2.0, plot.y1)?;
+            }
+            if *total > 0.0 && widest_count <= slot * 0.98 {
+                let y = scale.map(*total, plot.y1, plot.y0) - st.px(8.0);
+                c.text(&format!("{}", total.round()), cx, y, &count_spec)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The year axis under `plot`: the labelled years' ticks and labels (every n-th year, on two
+    /// staggered rows when crowded), the axis line, a break after a pooled first bar, and the
+    /// axis title.
+    fn draw_year_axis(&self, c: &Canvas, st: &Style, plot: &Rect, slot: f64) -> Result<()> {
+        let size = st.tick_size();
+        let labels = self.year_labels(st, slot);
+        let spec = TextSpec::new(size, TEXT).align(HAlign::Center, VAlign::Top);
+        for (i, bar) in self.bars.iter().enumerate() {
+            let labelled = match bar.year {
+                None => true,
+                Some(year) => i >= labels.pooled_slots && year.rem_euclid(labels.every as i32) == 0,
+            };
+            if !labelled {
+                continue;
+            }
+            // The second row's ticks reach down to their labels.
+            let drop = if labels.stagger && i % 2 == 1 {
+                line_height(size)
+            } else {
+                0.0
+            };
+            let cx = plot.x0 + slot * (i as f64 + 0.5);
+            c.vline(cx, plot.y1, plot.y1 + st.tick_len() + drop, st.thin(), AXIS)?;
+            c.text(
+                &bar.label,
+                cx,
+                plot.y1 + st.tick_len() + st.gap() + drop,
+                &spec,
+            )?;
+        }
+        c.hline(plot.x0, plot.x1, plot.y1, st.line(), AXIS)?;
+        if labels.pooled_slots > 0 {
+            // An axis break between the pooled bar and the timeline: the years in between are
+            // not drawn, and the bars must not read as neighbouring years.
+            let x = plot.x0 + slot;
+            let (half, rise, apart) = (st.px(5.0), st.px(9.0), st.px(4.0));
+            c.rect(x - apart, plot.y1 - rise, x + apart, plot.y1 + rise, WHITE)?;
+            for dx in [-apart, apart] {
+                c.polyline(
+                    &[
+                        (x + dx - half * 0.5, plot.y1 + rise),
+                        (x + dx + half * 0.5, plot.y1 - rise),
+                    ],
+                    st.line(),
+                    AXIS,
+                )?;
+            }
+        }
+        let below = self.stagger_height(st);
+        let title_y = plot.y1 + x_axis_height(st, false) + below + st.gap() * 1.6;
+        let spec = TextSpec::new(st.label_size(), TEXT).align(HAlign::Center, VAlign::Top);
+        c.text(
+            "Publication year",
+            (plot.x0 + plot.x1) / 2.0,
+            title_y,
+            &spec,
+        )?;
+        Ok(())
+    }
 }
 
 impl Chart for PapersPerYear {
@@ -396,7 +533,6 @@ impl Chart for PapersPerYear {
         let full = *st;
         let legend = self.legend(st);
         let st = &legend.plot_style(st);
-        let totals: Vec<f64> = self.bars.iter().map(|b| b.values.iter().sum()).collect();
         let (scale, ticks, x0, slot) = self.columns(st);
         let plot = Rect {
             x0,
@@ -405,124 +541,9 @@ impl Chart for PapersPerYear {
             y1: top + Self::headroom(st) + Self::plot_height(st),
         };
         draw_y_axis(c, st, &plot, &scale, &ticks, "Papers", AxisStyle::grid())?;
-
-        let bar = (slot * 0.74).min(st.px(130.0));
-        let separator = st.px(2.0).max(1.0);
-        let count_spec =
-            TextSpec::new(st.small_size(), MUTED).align(HAlign::Center, VAlign::Baseline);
-        let widest_count = totals
-            .iter()
-            .map(|t| text_width(&format!("{}", t.round()), st.small_size(), false))
-            .fold(0.0, f64::max);
-        let segments = self.segments(st);
-        for (i, (bar_segments, total)) in segments.iter().zip(&totals).enumerate() {
-            let cx = plot.x0 + slot * (i as f64 + 0.5);
-            let partial = self.partial.is_some_and(|(p, _)| p == i);
-            let mut base = 0.0;
-            let mut previous_thin = true;
-            for &(group, value) in bar_segments {
-                let y0 = scale.map(base, plot.y1, plot.y0);
-                let y1 = scale.map(base + value, plot.y1, plot.y0);
-                let thin = y0 - y1 < st.px(SLIVER_PX);
-                match group {
-                    Some(g) => {
-                        c.rect(cx - bar / 2.0, y1, cx + bar / 2.0, y0, self.colors[g])?;
-                    }
-                    None => {
-                        c.rect(cx - bar / 2.0, y1, cx + bar / 2.0, y0, WHITE)?;
-                        c.hatch(
-                            cx - bar / 2.0,
-                            y1,
-                            cx + bar / 2.0,
-                            y0,
-                            st.px(7.0),
-                            st.thin(),
-                            MERGED_COLOR,
-                        )?;
-                        c.frame(
-                            cx - bar / 2.0,
-                            y1,
-                            cx + bar / 2.0,
-                            y0,
-                            st.thin(),
-                            MERGED_COLOR,
-                        )?;
-                    }
-                }
-                // A white rule between segments keeps neighbours apart in grayscale too; not
-                // next to a thin segment, which it would wipe out.
-                if base > 0.0 && !thin && !previous_thin {
-                    c.hline(cx - bar / 2.0, cx + bar / 2.0, y0, separator, WHITE)?;
-                }
-                previous_thin = thin;
-                base += value;
-            }
-            if partial && *total > 0.0 {
-                // Stripes over its true colours, so that no mechanism's colour reads as
-                // another's (a lighter blue passes for the cyan).
-                let top = scale.map(*total, plot.y1, plot.y0);
-                draw_stripes(c, st, cx - bar / 2.0, top, cx + bar / 2.0, plot.y1)?;
-            }
-            if *total > 0.0 && widest_count <= slot * 0.98 {
-                let y = scale.map(*total, plot.y1, plot.y0) - st.px(8.0);
-                c.text(&format!("{}", total.round()), cx, y, &count_spec)?;
-            }
-        }
-
-        let size = st.tick_size();
-        let labels = self.year_labels(st, slot);
-        let spec = TextSpec::new(size, TEXT).align(HAlign::Center, VAlign::Top);
-        for (i, bar) in self.bars.iter().enumerate() {
-            let labelled = match bar.year {
-                None => true,
-                Some(year) => i >= labels.pooled_slots && year.rem_euclid(labels.every as i32) == 0,
-            };
-            if !labelled {
-                continue;
-            }
-            // The second row's ticks reach down to their labels.
-            let drop = if labels.stagger && i % 2 == 1 {
-                line_height(size)
-            } else {
-                0.0
-            };
-            let cx = plot.x0 + slot * (i as f64 + 0.5);
-            c.vline(cx, plot.y1, plot.y1 + st.tick_len() + drop, st.thin(), AXIS)?;
-            c.text(
-                &bar.label,
-                cx,
-                plot.y1 + st.tick_len() + st.gap() + drop,
-                &spec,
-            )?;
-        }
-        c.hline(plot.x0, plot.x1, plot.y1, st.line(), AXIS)?;
-        if labels.pooled_slots > 0 {
-            // An axis break between the pooled bar and the timeline: the years in between are
-            // not drawn, and the bars must not read as neighbouring years.
-            let x = plot.x0 + slot;
-            let (half, rise, apart) = (st.px(5.0), st.px(9.0), st.px(4.0));
-            c.rect(x - apart, plot.y1 - rise, x + apart, plot.y1 + rise, WHITE)?;
-            for dx in [-apart, apart] {
-                c.polyline(
-                    &[
-                        (x + dx - half * 0.5, plot.y1 + rise),
-                        (x + dx + half * 0.5, plot.y1 - rise),
-                    ],
-                    st.line(),
-                    AXIS,
-                )?;
-            }
-        }
+        self.draw_bars(c, st, &plot, &scale, slot)?;
+        self.draw_year_axis(c, st, &plot, slot)?;
         let below = self.stagger_height(st);
-        let title_y = plot.y1 + x_axis_height(st, false) + below + st.gap() * 1.6;
-        let spec = TextSpec::new(st.label_size(), TEXT).align(HAlign::Center, VAlign::Top);
-        c.text(
-            "Publication year",
-            (plot.x0 + plot.x1) / 2.0,
-            title_y,
-            &spec,
-        )?;
-
         let note_top = plot.y1 + x_axis_height(st, true) + below;
         draw_note(c, st, &self.note(), note_top)?;
         legend.draw_placed(c, &full, plot.y0, note_top + note_height(st, &self.note()))
