@@ -47,12 +47,14 @@ pub(crate) struct AxisStyle {
 }
 
 impl AxisStyle {
+    /// Gridlines at the labelled ticks, no inset.
     pub fn grid() -> Self {
         AxisStyle {
             grid: true,
             inset: 0.0,
         }
     }
+    /// The same style with `inset` pixels between the origin corner and the range's start.
     pub fn inset(mut self, inset: f64) -> Self {
         self.inset = inset;
         self
@@ -189,6 +191,7 @@ pub(crate) fn draw_vertical_title(
     c.text(&title, x, y, &spec)
 }
 
+/// True when the tick labels of `ticks` (font size `size`), spread over `axis_px` pixels of the
 /// axis of `scale`, leave at least `gap_px` between neighbours: the test by which the bar charts
 /// choose how many ticks to draw.
 pub(crate) fn ticks_have_room(

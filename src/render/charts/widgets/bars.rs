@@ -13,6 +13,7 @@ use crate::render::charts::scale::{linear_ticks, nice_max, nice_step, Scale, Tic
 use crate::render::charts::style::Style;
 use crate::render::charts::text::{fit_labels, wrap_with_suffix};
 
+/// The most pixels the labels of a list of bars may take: `share` of the width, or in a wide
 /// figure all but [`BARS_ROOM`] for the bars, whichever is more, so that a wider figure spends
 /// its room on whole labels rather than on longer bars.
 pub(crate) fn label_room(st: &Style, share: f64) -> f64 {

@@ -12,10 +12,14 @@ use crate::render::charts::scale::{linear_ticks, Scale, Tick};
 use crate::render::charts::style::Style;
 use crate::render::charts::text::{fit_text, wrap_text};
 
+/// A sequential colour bar under a heat map: what the colour means, from 0 to `max`.
 #[derive(Debug, Clone)]
 pub(crate) struct Colorbar {
+    /// What the colour measures, e.g. "Papers".
     pub label: String,
+    /// The value of the darkest colour.
     pub max: f64,
+    /// Tick labels as percentages (a share in 0..1) rather than whole counts.
     pub percent: bool,
 }
 

@@ -276,80 +276,12 @@ impl Heatmap {
     }
 
     /// Draws the map with the grid's top at `top`: cells and their numbers, the diagonal's
-    /// outline, row and column labels and titles, then the colour bar ([`Heatmap::height`]).
+    /// outline, row and column labels, the column title, then the colour bar ([`Heatmap::height`]).
     pub fn draw(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let l = self.layout(st, top);
-        let size = st.tick_size();
-        // Cells, then their numbers.
-        for (r, row) in self.fill.iter().enumerate().take(self.rows.len()) {
-            for (k, &value) in row.iter().enumerate().take(self.columns.len()) {
-                let x = l.grid.x0 + l.cell_width * k as f64;
-                let y = l.grid.y0 + l.cell_height * r as f64;
-                let color = if value.is_nan() {
-                    OUTSIDE_SCALE
-                } else {
-                    sequential(value)
-                };
-                c.rect(x, y, x + l.cell_width, y + l.cell_height, color)?;
-                c.frame(x, y, x + l.cell_width, y + l.cell_height, st.thin(), WHITE)?;
-                let text = l
-                    .cell_text
-                    .get(r)
-                    .and_then(|t| t.get(k))
-                    .map(String::as_str)
-                    .unwrap_or("");
-                self.draw_cell_text(c, st, text, color, x, y, &l)?;
-            }
-        }
-        if self.diagonal {
-            for i in 0..self.rows.len().min(self.columns.len()) {
-                let x = l.grid.x0 + l.cell_width * i as f64;
-                let y = l.grid.y0 + l.cell_height * i as f64;
-                c.frame(x, y, x + l.cell_width, y + l.cell_height, st.line(), AXIS)?;
-            }
-        }
-        // Row labels and title.
-        let spec = TextSpec::new(size, TEXT).align(HAlign::Right, VAlign::Center);
-        for (r, lines) in l.row_labels.iter().enumerate() {
-            let y = l.grid.y0 + l.cell_height * (r as f64 + 0.5);
-            for (k, line) in lines.iter().enumerate() {
-                let dy = (k as f64 - (lines.len() as f64 - 1.0) / 2.0) * line_height(size);
-                c.text(line, l.grid.x0 - st.gap(), y + dy, &spec)?;
-            }
-        }
-        if !self.row_title.is_empty() {
-            let x = st.margin() + line_height(st.label_size()) / 2.0;
-            draw_vertical_title(
-                c,
-                st,
-                &self.row_title,
-                x,
-                (l.grid.y0 + l.grid.y1) / 2.0,
-                (l.grid.height() + l.column_label_height).max(st.px(200.0)),
-            )?;
-        }
-        // Column labels and title.
-        let lh = line_height(l.column_size);
-        match &l.column_lines {
-            Some(lines) => {
-                let spec = TextSpec::new(l.column_size, TEXT).align(HAlign::Center, VAlign::Top);
-                for (k, label_lines) in lines.iter().enumerate() {
-                    let x = l.grid.x0 + l.cell_width * (k as f64 + 0.5);
-                    for (i, line) in label_lines.iter().enumerate() {
-                        c.text(line, x, l.grid.y1 + st.gap() + lh * i as f64, &spec)?;
-                    }
-                }
-            }
-            None => {
-                let spec = TextSpec::new(size, TEXT)
-                    .align(HAlign::Right, VAlign::Center)
-                    .vertical();
-                for (k, label) in l.column_labels.iter().enumerate() {
-                    let x = l.grid.x0 + l.cell_width * (k as f64 + 0.5);
-                    c.text(label, x, l.grid.y1 + st.gap(), &spec)?;
-                }
-            }
-        }
+        self.draw_cells(c, st, &l)?;
+        self.draw_row_labels(c, st, &l)?;
+        Self::draw_column_labels(c, st, &l)?;
         let mut y = l.grid.y1 + l.column_label_height;
         if !self.column_title.is_empty() {
             y += st.gap() * 1.6;
@@ -378,6 +310,90 @@ impl Heatmap {
                 y1: y + st.px(34.0) + colorbar_height(st, bar, st.width - 2.0 * st.margin()),
             };
             draw_colorbar(c, st, bar, &area)?;
+        }
+        Ok(())
+    }
+
+    /// The cells, each with its number, then the diagonal's outline.
+    fn draw_cells(&self, c: &Canvas, st: &Style, l: &HeatLayout) -> Result<()> {
+        for (r, row) in self.fill.iter().enumerate().take(self.rows.len()) {
+            for (k, &value) in row.iter().enumerate().take(self.columns.len()) {
+                let x = l.grid.x0 + l.cell_width * k as f64;
+                let y = l.grid.y0 + l.cell_height * r as f64;
+                let color = if value.is_nan() {
+                    OUTSIDE_SCALE
+                } else {
+                    sequential(value)
+                };
+                c.rect(x, y, x + l.cell_width, y + l.cell_height, color)?;
+                c.frame(x, y, x + l.cell_width, y + l.cell_height, st.thin(), WHITE)?;
+                let text = l
+                    .cell_text
+                    .get(r)
+                    .and_then(|t| t.get(k))
+                    .map(String::as_str)
+                    .unwrap_or("");
+                self.draw_cell_text(c, st, text, color, x, y, l)?;
+            }
+        }
+        if self.diagonal {
+            for i in 0..self.rows.len().min(self.columns.len()) {
+                let x = l.grid.x0 + l.cell_width * i as f64;
+                let y = l.grid.y0 + l.cell_height * i as f64;
+                c.frame(x, y, x + l.cell_width, y + l.cell_height, st.line(), AXIS)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The rows' names right-aligned before the grid, and the vertical row title.
+    fn draw_row_labels(&self, c: &Canvas, st: &Style, l: &HeatLayout) -> Result<()> {
+        let size = st.tick_size();
+        let spec = TextSpec::new(size, TEXT).align(HAlign::Right, VAlign::Center);
+        for (r, lines) in l.row_labels.iter().enumerate() {
+            let y = l.grid.y0 + l.cell_height * (r as f64 + 0.5);
+            for (k, line) in lines.iter().enumerate() {
+                let dy = (k as f64 - (lines.len() as f64 - 1.0) / 2.0) * line_height(size);
+                c.text(line, l.grid.x0 - st.gap(), y + dy, &spec)?;
+            }
+        }
+        if !self.row_title.is_empty() {
+            let x = st.margin() + line_height(st.label_size()) / 2.0;
+            draw_vertical_title(
+                c,
+                st,
+                &self.row_title,
+                x,
+                (l.grid.y0 + l.grid.y1) / 2.0,
+                (l.grid.height() + l.column_label_height).max(st.px(200.0)),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The columns' names under the grid: wrapped horizontal lines, or vertical.
+    fn draw_column_labels(c: &Canvas, st: &Style, l: &HeatLayout) -> Result<()> {
+        let size = st.tick_size();
+        let lh = line_height(l.column_size);
+        match &l.column_lines {
+            Some(lines) => {
+                let spec = TextSpec::new(l.column_size, TEXT).align(HAlign::Center, VAlign::Top);
+                for (k, label_lines) in lines.iter().enumerate() {
+                    let x = l.grid.x0 + l.cell_width * (k as f64 + 0.5);
+                    for (i, line) in label_lines.iter().enumerate() {
+                        c.text(line, x, l.grid.y1 + st.gap() + lh * i as f64, &spec)?;
+                    }
+                }
+            }
+            None => {
+                let spec = TextSpec::new(size, TEXT)
+                    .align(HAlign::Right, VAlign::Center)
+                    .vertical();
+                for (k, label) in l.column_labels.iter().enumerate() {
+                    let x = l.grid.x0 + l.cell_width * (k as f64 + 0.5);
+                    c.text(label, x, l.grid.y1 + st.gap(), &spec)?;
+                }
+            }
         }
         Ok(())
     }

@@ -9,6 +9,7 @@ use crate::render::charts::palette::{Rgb, TEXT};
 use crate::render::charts::style::Style;
 use crate::render::charts::text::fit_text;
 
+/// One entry of a legend: a key ([`Marker`]) in a colour, and its label.
 #[derive(Debug, Clone)]
 pub(crate) struct LegendEntry {
     pub label: String,
@@ -16,8 +17,8 @@ pub(crate) struct LegendEntry {
     pub marker: Marker,
 }
 
-/// Legend entries for (label, colour) swatches, such as [`crate::render::charts::palette::Palette::legend_for`]
-/// gives.
+/// Legend entries for (label, colour) swatches, such as
+/// [`crate::render::charts::palette::Palette::legend_for`] gives.
 pub(crate) fn swatches(pairs: Vec<(String, Rgb)>) -> Vec<LegendEntry> {
     pairs
         .into_iter()
@@ -26,6 +27,7 @@ pub(crate) fn swatches(pairs: Vec<(String, Rgb)>) -> Vec<LegendEntry> {
 }
 
 impl LegendEntry {
+    /// An entry keyed by a swatch of `color`.
     pub fn swatch(label: &str, color: Rgb) -> Self {
         LegendEntry {
             label: label.to_string(),
@@ -53,6 +55,9 @@ fn legend_key_width(st: &Style) -> f64 {
     st.px(34.0)
 }
 
+/// Lays `entries` out in at most `max_width` pixels: the most columns (up to 4) that fit, then
+/// as few as give the same number of rows, so that the columns come out balanced; labels
+/// narrower than the widest when the room is short ([`draw_legend`] cuts them).
 pub(crate) fn legend_layout(st: &Style, entries: &[LegendEntry], max_width: f64) -> LegendLayout {
     if entries.is_empty() {
         return LegendLayout {
@@ -135,6 +140,7 @@ pub(crate) struct LegendBlock {
 }
 
 impl LegendBlock {
+    /// A legend of `entries` under an optional `title`, which may go beside the plot.
     pub fn new(entries: Vec<LegendEntry>, title: Option<&str>) -> Self {
         LegendBlock {
             entries,

@@ -116,6 +116,7 @@ pub(crate) fn draw_heading(c: &Canvas, st: &Style, text: &str, x: f64, y: f64) -
     Ok(heading_height(st))
 }
 
+/// Height of a sub-heading ([`draw_heading`]): its capitals and the gap under them.
 pub(crate) fn heading_height(st: &Style) -> f64 {
     cap_height(st.label_size()) + st.px(22.0)
 }
