@@ -373,7 +373,7 @@ impl Chart for InfluenceByMechanism {
                     c.text(&text, right, cy, &spec)?;
                 }
             }
-            draw_box(c, st, row, cy, rh, &x)?;
+            draw_box(c, st, row, cy, rh, x)?;
         }
         c.vline(plot.x0, plot.y0, plot.y1, st.line(), AXIS)?;
         draw_note(c, st, &self.note(), plot.y1 + x_axis_height(st, true))
