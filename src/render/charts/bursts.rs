@@ -9,9 +9,9 @@ use anyhow::Result;
 
 use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Rgb, GRID, MUTED, TEXT};
-use super::parts::{draw_empty, draw_title, empty_height, title_height, LegendBlock, LegendEntry};
 use super::style::Style;
 use super::text::{fit_labels, wrap_with_suffix};
+use super::widgets::{LegendBlock, LegendEntry};
 use super::Chart;
 use crate::analysis::{Analysis, PaperMetrics};
 use crate::render::labels::figure_paper_label as paper_label;
@@ -208,27 +208,20 @@ impl Chart for Bursts {
         )
     }
 
-    fn height(&self, st: &Style) -> f64 {
-        if self.rows.is_empty() {
-            return empty_height(st);
-        }
-        title_height(st, &self.title())
-            + Self::header_height(st)
+    fn height_from(&self, st: &Style, top: f64) -> f64 {
+        top + Self::header_height(st)
             + self.row_heights(st).iter().sum::<f64>()
             + Self::legend().height(st)
             + st.margin()
     }
 
-    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        if self.rows.is_empty() {
-            return draw_empty(
-                c,
-                st,
-                &self.title(),
-                "No catalogue paper has a citation burst: too few dated citations.",
-            );
-        }
-        let top = draw_title(c, st, &self.title())?;
+    fn empty_reason(&self) -> Option<&'static str> {
+        self.rows
+            .is_empty()
+            .then_some("No catalogue paper has a citation burst: too few dated citations.")
+    }
+
+    fn draw_body(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let size = st.tick_size();
         let small = st.small_size();
         let (first, last) = self.years;

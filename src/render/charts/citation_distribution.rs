@@ -5,15 +5,15 @@
 
 use anyhow::Result;
 
-use super::axis::{log_ticks, Scale};
 use super::canvas::{cap_height, line_height, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Rgb, TEXT};
-use super::parts::{
-    draw_empty, draw_marker, draw_title, draw_x_axis, draw_y_axis, empty_height, title_height,
-    x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
-};
+use super::scale::{log_ticks, Scale};
 use super::style::Style;
 use super::text::fit_text;
+use super::widgets::{
+    draw_marker, draw_x_axis, draw_y_axis, x_axis_height, y_axis_width, AxisStyle, LegendBlock,
+    LegendEntry, Marker, Rect,
+};
 use super::Chart;
 use crate::analysis::Analysis;
 
@@ -169,28 +169,21 @@ impl Chart for CitationDistribution {
         caption
     }
 
-    fn height(&self, st: &Style) -> f64 {
-        if self.drawn().next().is_none() {
-            return empty_height(st);
-        }
-        title_height(st, &self.title())
-            + st.px(10.0)
+    fn height_from(&self, st: &Style, top: f64) -> f64 {
+        top + st.px(10.0)
             + Self::plot_height(st)
             + x_axis_height(st, true)
             + self.legend().height(st)
             + st.margin()
     }
 
-    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        if self.drawn().next().is_none() {
-            return draw_empty(
-                c,
-                st,
-                &self.title(),
-                "No catalogue paper has been cited, in the catalogue or on Semantic Scholar.",
-            );
-        }
-        let top = draw_title(c, st, &self.title())?;
+    fn empty_reason(&self) -> Option<&'static str> {
+        self.drawn().next().is_none().then_some(
+            "No catalogue paper has been cited, in the catalogue or on Semantic Scholar.",
+        )
+    }
+
+    fn draw_body(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let points = || self.drawn().flat_map(|(_, s)| s.points.iter());
         let max_x = points().map(|p| p.0).fold(1.0, f64::max);
         let min_y = points().map(|p| p.1).fold(1.0, f64::min);

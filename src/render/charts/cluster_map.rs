@@ -56,9 +56,9 @@ use anyhow::Result;
 
 use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{darker, Palette, Rgb, MUTED, TEXT, WHITE};
-use super::parts::{draw_empty, draw_title, empty_height, outline_for, title_height, Rect};
 use super::style::Style;
 use super::text::{fit_text, unspecified_hidden, unspecified_note, wrap_text};
+use super::widgets::{empty_height, outline_for, title_height, Rect};
 use super::Chart;
 use crate::analysis::{Analysis, PaperMetrics};
 use crate::render::labels::{community_name, one_line};
@@ -1283,20 +1283,16 @@ impl Chart for ClusterMap {
         caption
     }
 
-    fn height(&self, st: &Style) -> f64 {
+    fn empty_reason(&self) -> Option<&'static str> {
+        (!self.has_map()).then_some("No two map papers are co-cited or share references.")
+    }
+
+    // The plan measures from the figure's top: its frame sits under the title (TITLE), at `top`.
+    fn height_from(&self, st: &Style, _top: f64) -> f64 {
         self.plan(st).height
     }
 
-    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        if !self.has_map() {
-            return draw_empty(
-                c,
-                st,
-                &self.title(),
-                "No two map papers are co-cited or share references.",
-            );
-        }
-        draw_title(c, st, &self.title())?;
+    fn draw_body(&self, c: &Canvas, st: &Style, _top: f64) -> Result<()> {
         let (plan, legend) = self.plan_full(st);
         let (x0, y0, x1, y1) = plan.plot;
         c.frame(x0, y0, x1, y1, st.thin(), (0xD0, 0xD0, 0xD0))?;

@@ -7,15 +7,15 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
-use super::axis::{linear_ticks, Scale};
 use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Palette, Rgb, AXIS, MUTED, TEXT, WHITE};
-use super::parts::{
-    draw_empty, draw_note, draw_title, draw_x_axis, empty_height, label_room, note_height,
-    ticks_have_room, title_height, x_axis_height, AxisStyle, LegendBlock, LegendEntry, Rect,
-};
+use super::scale::{linear_ticks, Scale};
 use super::style::Style;
 use super::text::{fit_text, unspecified_hidden, unspecified_note, wrap_words};
+use super::widgets::{
+    draw_note, draw_x_axis, label_room, note_height, ticks_have_room, x_axis_height, AxisStyle,
+    LegendBlock, LegendEntry, Rect,
+};
 use super::Chart;
 use crate::analysis::Analysis;
 use crate::render::labels::community_name;
@@ -284,27 +284,23 @@ impl Chart for Communities {
         caption
     }
 
-    fn height(&self, st: &Style) -> f64 {
-        if self.rows.is_empty() {
-            return empty_height(st);
-        }
+    fn height_from(&self, st: &Style, top: f64) -> f64 {
         let plot = self.legend.plot_style(st);
         let rh = Self::row_height_for(&plot, &self.labels(&plot));
         let body = rh * self.rows.len() as f64
             + st.px(8.0)
             + x_axis_height(st, true)
             + note_height(&plot, &self.note());
-        title_height(st, &self.title())
-            + body.max(self.legend.side_height(st))
-            + self.legend.below_height(st)
-            + st.margin()
+        top + body.max(self.legend.side_height(st)) + self.legend.below_height(st) + st.margin()
     }
 
-    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        if self.rows.is_empty() {
-            return draw_empty(c, st, &self.title(), "No catalogue paper is in the graph.");
-        }
-        let top = draw_title(c, st, &self.title())?;
+    fn empty_reason(&self) -> Option<&'static str> {
+        self.rows
+            .is_empty()
+            .then_some("No catalogue paper is in the graph.")
+    }
+
+    fn draw_body(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let full = *st;
         let st = &self.legend.plot_style(st);
         let size = st.tick_size();

@@ -6,16 +6,16 @@
 
 use anyhow::Result;
 
-use super::axis::{linear_ticks, Scale};
 use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Palette, Rgb, AXIS, MUTED, TEXT, WHITE};
-use super::parts::{
-    draw_empty, draw_note, draw_title, draw_x_axis, empty_height, note_height, ticks_have_room,
-    title_height, x_axis_height, AxisStyle, Rect,
-};
+use super::scale::{linear_ticks, Scale};
 use super::style::Style;
 use super::text::{
     fit_with_suffix, left_out, unspecified_hidden, unspecified_note, wrap_with_suffix,
+};
+use super::widgets::{
+    draw_note, draw_x_axis, note_height, outline_for, ticks_have_room, x_axis_height, AxisStyle,
+    Rect,
 };
 use super::Chart;
 use crate::analysis::Analysis;
@@ -65,6 +65,56 @@ fn quantile(sorted: &[f64], q: f64) -> f64 {
     let (lo, hi) = (pos.floor() as usize, pos.ceil() as usize);
     let f = pos - lo as f64;
     sorted[lo] + (sorted[hi.min(sorted.len() - 1)] - sorted[lo]) * f
+}
+
+/// A row's box plot over its dots, centred on `cy` in a row `rh` high, values placed by `x`:
+/// the quartiles' box, the median (white halo, so that it shows over dark dots) and Tukey's
+/// whiskers to the last values within 1.5 interquartile ranges.
+fn draw_box(
+    c: &Canvas,
+    st: &Style,
+    row: &Row,
+    cy: f64,
+    rh: f64,
+    x: impl Fn(f64) -> f64,
+) -> Result<()> {
+    let line = st.line();
+    let values: Vec<f64> = row.points.iter().map(|p| p.0).collect();
+    let (q1, q2, q3) = (
+        quantile(&values, 0.25),
+        quantile(&values, 0.5),
+        quantile(&values, 0.75),
+    );
+    let iqr = q3 - q1;
+    let low = values
+        .iter()
+        .copied()
+        .find(|&v| v >= q1 - 1.5 * iqr)
+        .unwrap_or(q1);
+    let high = values
+        .iter()
+        .rev()
+        .copied()
+        .find(|&v| v <= q3 + 1.5 * iqr)
+        .unwrap_or(q3);
+    let half = rh * 0.36;
+    c.hline(x(low), x(q1), cy, line, AXIS)?;
+    c.hline(x(q3), x(high), cy, line, AXIS)?;
+    c.vline(x(low), cy - half * 0.5, cy + half * 0.5, line, AXIS)?;
+    c.vline(x(high), cy - half * 0.5, cy + half * 0.5, line, AXIS)?;
+    // A box of one value still shows as a box, two strokes wide.
+    c.frame(
+        x(q1),
+        cy - half,
+        x(q3).max(x(q1) + line * 2.0),
+        cy + half,
+        line,
+        AXIS,
+    )?;
+    // The median with a white halo, so that it stays visible over dark dots.
+    c.vline(x(q2), cy - half, cy + half, line * 3.0, WHITE)?;
+    c.vline(x(q2), cy - half, cy + half, line * 1.6, TEXT)?;
+    Ok(())
 }
 
 impl InfluenceByMechanism {
@@ -238,27 +288,20 @@ impl Chart for InfluenceByMechanism {
         caption
     }
 
-    fn height(&self, st: &Style) -> f64 {
-        if self.rows.is_empty() {
-            return empty_height(st);
-        }
-        title_height(st, &self.title())
-            + Self::row_height_for(st, &self.labels(st)) * self.rows.len() as f64
+    fn height_from(&self, st: &Style, top: f64) -> f64 {
+        top + Self::row_height_for(st, &self.labels(st)) * self.rows.len() as f64
             + x_axis_height(st, true)
             + note_height(st, &self.note())
             + st.margin()
     }
 
-    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        if self.rows.is_empty() {
-            return draw_empty(
-                c,
-                st,
-                &self.title(),
-                "No catalogue paper has an influence score to show.",
-            );
-        }
-        let top = draw_title(c, st, &self.title())?;
+    fn empty_reason(&self) -> Option<&'static str> {
+        self.rows
+            .is_empty()
+            .then_some("No catalogue paper has an influence score to show.")
+    }
+
+    fn draw_body(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let size = st.tick_size();
         let label_width = self.label_width(st);
         let labels = self.labels(st);
@@ -301,7 +344,6 @@ impl Chart for InfluenceByMechanism {
         let x = |v: f64| axis.x(&scale, &plot, v);
         let label_spec = TextSpec::new(size, TEXT).align(HAlign::Right, VAlign::Center);
         let radius = st.px(5.5);
-        let line = st.line();
         for (i, row) in self.rows.iter().enumerate() {
             let cy = plot.y0 + rh * (i as f64 + 0.5);
             let lines = &labels[i];
@@ -310,7 +352,7 @@ impl Chart for InfluenceByMechanism {
                 c.text(line, plot.x0 - st.gap(), cy + dy, &label_spec)?;
             }
             // The dots, in the mechanism's colour; light colours get a darker rim.
-            let rim = super::parts::outline_for(row.color);
+            let rim = outline_for(row.color);
             for &(value, j) in &row.points {
                 let y = cy + j * rh * 0.3;
                 if let Some(rim) = rim {
@@ -331,42 +373,7 @@ impl Chart for InfluenceByMechanism {
                     c.text(&text, right, cy, &spec)?;
                 }
             }
-            // The box over them: quartiles, median, whiskers.
-            let values: Vec<f64> = row.points.iter().map(|p| p.0).collect();
-            let (q1, q2, q3) = (
-                quantile(&values, 0.25),
-                quantile(&values, 0.5),
-                quantile(&values, 0.75),
-            );
-            let iqr = q3 - q1;
-            let low = values
-                .iter()
-                .copied()
-                .find(|&v| v >= q1 - 1.5 * iqr)
-                .unwrap_or(q1);
-            let high = values
-                .iter()
-                .rev()
-                .copied()
-                .find(|&v| v <= q3 + 1.5 * iqr)
-                .unwrap_or(q3);
-            let half = rh * 0.36;
-            c.hline(x(low), x(q1), cy, line, AXIS)?;
-            c.hline(x(q3), x(high), cy, line, AXIS)?;
-            c.vline(x(low), cy - half * 0.5, cy + half * 0.5, line, AXIS)?;
-            c.vline(x(high), cy - half * 0.5, cy + half * 0.5, line, AXIS)?;
-            // A box of one value still shows as a box, two strokes wide.
-            c.frame(
-                x(q1),
-                cy - half,
-                x(q3).max(x(q1) + line * 2.0),
-                cy + half,
-                line,
-                AXIS,
-            )?;
-            // The median with a white halo, so that it stays visible over dark dots.
-            c.vline(x(q2), cy - half, cy + half, line * 3.0, WHITE)?;
-            c.vline(x(q2), cy - half, cy + half, line * 1.6, TEXT)?;
+            draw_box(c, st, row, cy, rh, x)?;
         }
         c.vline(plot.x0, plot.y0, plot.y1, st.line(), AXIS)?;
         draw_note(c, st, &self.note(), plot.y1 + x_axis_height(st, true))

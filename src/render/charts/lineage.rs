@@ -7,15 +7,12 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use anyhow::Result;
 
-use super::axis::{nice_step, Scale, Tick};
 use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Palette, Rgb, AXIS, TEXT, WHITE};
-use super::parts::{
-    draw_empty, draw_title, draw_x_axis, empty_height, title_height, x_axis_height, AxisStyle,
-    LegendBlock, Rect,
-};
+use super::scale::{nice_step, Scale, Tick};
 use super::style::Style;
 use super::text::wrap_words;
+use super::widgets::{draw_x_axis, x_axis_height, AxisStyle, LegendBlock, Rect};
 use super::Chart;
 use crate::analysis::{Analysis, PaperMetrics};
 use crate::catalog::UNSPECIFIED;
@@ -189,7 +186,7 @@ impl Lineage {
             nodes,
             edges,
             legend: LegendBlock::new(
-                super::parts::swatches(groups.legend_for(mechanisms)),
+                super::widgets::swatches(groups.legend_for(mechanisms)),
                 Some("First mechanism"),
             ),
             routes,
@@ -516,31 +513,22 @@ impl Chart for Lineage {
         caption
     }
 
-    fn height(&self, st: &Style) -> f64 {
-        if self.nodes.is_empty() {
-            return empty_height(st);
-        }
+    fn height_from(&self, st: &Style, top: f64) -> f64 {
         let plot = self.legend.plot_style(st);
         let body = st.px(20.0)
             + self.layout(&plot).height()
             + x_axis_height(st, true)
             + self.path_key_height(&plot);
-        title_height(st, &self.title())
-            + body.max(self.legend.side_height(st))
-            + self.legend.below_height(st)
-            + st.margin()
+        top + body.max(self.legend.side_height(st)) + self.legend.below_height(st) + st.margin()
     }
 
-    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        if self.nodes.is_empty() {
-            return draw_empty(
-                c,
-                st,
-                &self.title(),
-                "No main path: no catalogue paper with a year cites an earlier one.",
-            );
-        }
-        let top = draw_title(c, st, &self.title())?;
+    fn empty_reason(&self) -> Option<&'static str> {
+        self.nodes
+            .is_empty()
+            .then_some("No main path: no catalogue paper with a year cites an earlier one.")
+    }
+
+    fn draw_body(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let full = *st;
         let st = &self.legend.plot_style(st);
         let (scale, x0, x1) = self.x_layout(st);

@@ -6,11 +6,9 @@ use anyhow::Result;
 
 use super::canvas::Canvas;
 use super::palette::Palette;
-use super::parts::{
-    draw_empty, draw_note, draw_title, empty_height, note_height, title_height, Colorbar, Heatmap,
-};
 use super::style::Style;
 use super::text::{unspecified_hidden, unspecified_note};
+use super::widgets::{draw_note, note_height, Colorbar, Heatmap};
 use super::Chart;
 use crate::analysis::Analysis;
 use crate::render::labels::display_domain;
@@ -151,26 +149,17 @@ impl Chart for MechanismDomain {
         caption
     }
 
-    fn height(&self, st: &Style) -> f64 {
-        if self.rows.is_empty() {
-            return empty_height(st);
-        }
-        title_height(st, &self.title())
-            + self.heatmap(st).height(st)
-            + note_height(st, &self.note(st))
-            + st.margin()
+    fn height_from(&self, st: &Style, top: f64) -> f64 {
+        top + self.heatmap(st).height(st) + note_height(st, &self.note(st)) + st.margin()
     }
 
-    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        if self.rows.is_empty() {
-            return draw_empty(
-                c,
-                st,
-                &self.title(),
-                "No catalogue paper has both a mechanism and a domain.",
-            );
-        }
-        let top = draw_title(c, st, &self.title())?;
+    fn empty_reason(&self) -> Option<&'static str> {
+        self.rows
+            .is_empty()
+            .then_some("No catalogue paper has both a mechanism and a domain.")
+    }
+
+    fn draw_body(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let heatmap = self.heatmap(st);
         heatmap.draw(c, st, top)?;
         draw_note(c, st, &self.note(st), top + heatmap.height(st))

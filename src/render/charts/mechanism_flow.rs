@@ -9,10 +9,8 @@ use anyhow::Result;
 
 use super::canvas::Canvas;
 use super::palette::Palette;
-use super::parts::{
-    draw_empty, draw_note, draw_title, empty_height, note_height, title_height, Colorbar, Heatmap,
-};
 use super::style::Style;
+use super::widgets::{draw_note, note_height, Colorbar, Heatmap};
 use super::Chart;
 use crate::analysis::Analysis;
 use crate::catalog::UNSPECIFIED;
@@ -130,7 +128,7 @@ impl MechanismFlow {
             .copied()
             .filter(|s| s.is_finite())
             .fold(0.0, f64::max);
-        let top = super::axis::nice_max(largest, 4).clamp(0.1, 1.0);
+        let top = super::scale::nice_max(largest, 4).clamp(0.1, 1.0);
         let fill = shares
             .iter()
             .map(|row| row.iter().map(|s| s / top).collect())
@@ -199,26 +197,17 @@ impl Chart for MechanismFlow {
         caption
     }
 
-    fn height(&self, st: &Style) -> f64 {
-        if self.labels.is_empty() {
-            return empty_height(st);
-        }
-        title_height(st, &self.title())
-            + self.heatmap().height(st)
-            + note_height(st, &self.note(st))
-            + st.margin()
+    fn height_from(&self, st: &Style, top: f64) -> f64 {
+        top + self.heatmap().height(st) + note_height(st, &self.note(st)) + st.margin()
     }
 
-    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        if self.labels.is_empty() {
-            return draw_empty(
-                c,
-                st,
-                &self.title(),
-                "No citations between catalogue papers with a mechanism.",
-            );
-        }
-        let top = draw_title(c, st, &self.title())?;
+    fn empty_reason(&self) -> Option<&'static str> {
+        self.labels
+            .is_empty()
+            .then_some("No citations between catalogue papers with a mechanism.")
+    }
+
+    fn draw_body(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let heatmap = self.heatmap();
         heatmap.draw(c, st, top)?;
         draw_note(c, st, &self.note(st), top + heatmap.height(st))

@@ -8,15 +8,14 @@ use anyhow::Result;
 
 use super::canvas::Canvas;
 use super::palette::{Palette, MUTED};
-use super::parts::{
-    draw_empty, draw_heading, draw_title, empty_height, heading_height, title_height, Bar, BarList,
-    LegendBlock, LegendEntry, Marker,
-};
 use super::style::Style;
 use super::text::left_out;
+use super::widgets::{
+    draw_heading, heading_height, swatches, Bar, BarList, LegendBlock, LegendEntry, Marker,
+};
 use super::Chart;
 use crate::analysis::{
-    Analysis, MissingKind, MECHANISM_MIN_CONFIDENCE, MECHANISM_MIN_LIFT, UNCERTAIN,
+    Analysis, MissingKind, MissingPaper, MECHANISM_MIN_CONFIDENCE, MECHANISM_MIN_LIFT, UNCERTAIN,
 };
 use crate::catalog::UNSPECIFIED;
 use crate::render::labels::{one_line, paper_name};
@@ -33,6 +32,26 @@ pub(super) const UNCERTAIN_LABEL: &str = "Uncertain (none clear)";
 struct Panel {
     heading: String,
     bars: BarList,
+}
+
+impl Panel {
+    /// A panel of `bars` by score under `heading`.
+    fn new(heading: &str, bars: Vec<Bar>) -> Self {
+        Panel {
+            heading: heading.to_string(),
+            bars: BarList {
+                bars,
+                axis_title: "Score".to_string(),
+                // A missing paper is known by its title alone: give the titles more room.
+                label_share: 0.56,
+                limit: None,
+                zoom: false,
+                note: String::new(),
+                align_labels_to: 0.0,
+                label_lines: 1,
+            },
+        }
+    }
 }
 
 pub(super) struct Missing {
@@ -65,92 +84,22 @@ impl Missing {
                 "Candidates: citing the catalogue, not in it",
             ),
         ] {
-            // In-scope papers only: background landmarks are not entries for the list.
-            let mut papers = analysis.ranked_in_scope(kind);
-            papers.retain(|m| m.score.is_finite());
-            if hide {
-                // As Fig. 4 does: the papers without a predicted mechanism make room for the
-                // next ones.
-                let mut kept = Vec::new();
-                for paper in papers {
-                    if kept.len() == top {
-                        break;
-                    }
-                    if no_mechanism(&paper.predicted_mechanism) {
-                        hidden += 1;
-                    } else {
-                        kept.push(paper);
-                    }
-                }
-                papers = kept;
-            }
-            papers.truncate(top);
+            let (papers, left_out) = panel_papers(analysis, kind, top, hide);
+            hidden += left_out;
             if papers.is_empty() {
                 continue;
             }
-            let bars = papers
-                .iter()
-                .map(|m| {
-                    let is_uncertain = m.predicted_mechanism == UNCERTAIN;
-                    if is_uncertain {
-                        uncertain = true;
-                    } else {
-                        used.push(m.predicted_mechanism.as_str());
-                    }
-                    // A paper with no title is named by its id.
-                    let label = if one_line(&m.title).is_empty() {
-                        one_line(&m.paper_id)
-                    } else {
-                        paper_name(None, &m.title)
-                    };
-                    Bar {
-                        label,
-                        suffix: m.year.map(|y| format!("({y})")).unwrap_or_default(),
-                        value: m.score,
-                        color: if is_uncertain {
-                            MUTED
-                        } else {
-                            groups.color_of(&m.predicted_mechanism)
-                        },
-                        note: String::new(),
-                        hatched: is_uncertain,
-                    }
-                })
-                .collect();
-            panels.push(Panel {
-                heading: heading.to_string(),
-                bars: BarList {
-                    bars,
-                    axis_title: "Score".to_string(),
-                    // A missing paper is known by its title alone: give the titles more room.
-                    label_share: 0.56,
-                    limit: None,
-                    zoom: false,
-                    note: String::new(),
-                    align_labels_to: 0.0,
-                    label_lines: 1,
-                },
-            });
+            for m in &papers {
+                if m.predicted_mechanism == UNCERTAIN {
+                    uncertain = true;
+                } else {
+                    used.push(m.predicted_mechanism.as_str());
+                }
+            }
+            let bars = papers.iter().map(|m| missing_bar(m, groups)).collect();
+            panels.push(Panel::new(heading, bars));
         }
-        // "Other" here is a mechanism outside the named ones, not a missing prediction: say so
-        // beside the uncertain entry.
-        let mut entries = super::parts::swatches(
-            groups
-                .legend_for(used)
-                .into_iter()
-                .map(|(label, color)| match label.as_str() {
-                    "Other" => (OTHER_LABEL.to_string(), color),
-                    _ => (label, color),
-                })
-                .collect(),
-        );
-        if uncertain {
-            entries.push(LegendEntry {
-                label: UNCERTAIN_LABEL.to_string(),
-                color: MUTED,
-                marker: Marker::Hatch,
-            });
-        }
+        let entries = legend_entries(groups, used, uncertain);
         if hide {
             // Said under the last panel, for a figure that travels without its caption.
             if let Some(last) = panels.last_mut() {
@@ -196,6 +145,84 @@ impl Missing {
     }
 }
 
+/// The top in-scope missing papers of `kind` with a finite score, at most `top`, and how many
+/// `hide` (`--hide-unspecified`) left out among them. In scope only: background landmarks are
+/// not entries for the list.
+fn panel_papers(
+    analysis: &Analysis,
+    kind: MissingKind,
+    top: usize,
+    hide: bool,
+) -> (Vec<&MissingPaper>, usize) {
+    let mut hidden = 0;
+    let mut papers = analysis.ranked_in_scope(kind);
+    papers.retain(|m| m.score.is_finite());
+    if hide {
+        // As Fig. 4 does: the papers without a predicted mechanism make room for the next ones.
+        let mut kept = Vec::new();
+        for paper in papers {
+            if kept.len() == top {
+                break;
+            }
+            if no_mechanism(&paper.predicted_mechanism) {
+                hidden += 1;
+            } else {
+                kept.push(paper);
+            }
+        }
+        papers = kept;
+    }
+    papers.truncate(top);
+    (papers, hidden)
+}
+
+/// A missing paper's bar: named by its title (by its id when it has none) and year, its score,
+/// coloured by its predicted mechanism; hatched gray when the prediction is `uncertain`.
+fn missing_bar(m: &MissingPaper, groups: &Palette) -> Bar {
+    let is_uncertain = m.predicted_mechanism == UNCERTAIN;
+    let label = if one_line(&m.title).is_empty() {
+        one_line(&m.paper_id)
+    } else {
+        paper_name(None, &m.title)
+    };
+    Bar {
+        label,
+        suffix: m.year.map(|y| format!("({y})")).unwrap_or_default(),
+        value: m.score,
+        color: if is_uncertain {
+            MUTED
+        } else {
+            groups.color_of(&m.predicted_mechanism)
+        },
+        note: String::new(),
+        hatched: is_uncertain,
+    }
+}
+
+/// The legend's entries: the mechanisms `used`, "Other" renamed [`OTHER_LABEL`] (a mechanism
+/// outside the named ones, not a missing prediction), and the hatched `uncertain` entry when
+/// a bar has it.
+fn legend_entries(groups: &Palette, used: Vec<&str>, uncertain: bool) -> Vec<LegendEntry> {
+    let mut entries = swatches(
+        groups
+            .legend_for(used)
+            .into_iter()
+            .map(|(label, color)| match label.as_str() {
+                "Other" => (OTHER_LABEL.to_string(), color),
+                _ => (label, color),
+            })
+            .collect(),
+    );
+    if uncertain {
+        entries.push(LegendEntry {
+            label: UNCERTAIN_LABEL.to_string(),
+            color: MUTED,
+            marker: Marker::Hatch,
+        });
+    }
+    entries
+}
+
 /// Whether a prediction names no mechanism: `uncertain`, or `unspecified` (the neighbours carry
 /// no mechanism badge).
 fn no_mechanism(predicted: &str) -> bool {
@@ -238,10 +265,7 @@ impl Chart for Missing {
         caption
     }
 
-    fn height(&self, st: &Style) -> f64 {
-        if self.panels.is_empty() {
-            return empty_height(st);
-        }
+    fn height_from(&self, st: &Style, top: f64) -> f64 {
         let plot = self.legend.plot_style(st);
         let panels: f64 = self
             .panels
@@ -249,22 +273,18 @@ impl Chart for Missing {
             .map(|p| Self::heading_gap(st) + heading_height(st) + p.bars.height(&plot))
             .sum();
         let gaps = Self::panel_gap(st) * (self.panels.len() - 1) as f64;
-        title_height(st, &self.title())
-            + (panels + gaps).max(self.legend.side_height(st))
+        top + (panels + gaps).max(self.legend.side_height(st))
             + self.legend.below_height(st)
             + st.margin()
     }
 
-    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        if self.panels.is_empty() {
-            return draw_empty(
-                c,
-                st,
-                &self.title(),
-                "The analysis found no foundation or candidate outside the catalogue.",
-            );
-        }
-        let top = draw_title(c, st, &self.title())?;
+    fn empty_reason(&self) -> Option<&'static str> {
+        self.panels
+            .is_empty()
+            .then_some("The analysis found no foundation or candidate outside the catalogue.")
+    }
+
+    fn draw_body(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let plot = self.legend.plot_style(st);
         let mut y = top;
         for (i, panel) in self.panels.iter().enumerate() {

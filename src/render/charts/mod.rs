@@ -4,11 +4,11 @@
 //!
 //! The shared toolkit has a file each: [`palette`] (mechanism colours, computed once per render,
 //! and the one rule for text on a coloured fill), `style.rs` (the bundled font and sizes),
-//! `text.rs` (text fitted to pixels), `axis.rs` (scales and ticks), `parts.rs` (titles, legends,
-//! axes, heat maps, bar lists), `canvas.rs` (the drawing surface), `encode.rs` (SVG and PNG
+//! `text.rs` (text fitted to pixels), `scale.rs` (axis maths: scales and ticks), `widgets/` (the
+//! drawn pieces, one kind a file: titles and the empty page, legends, markers, axes, heat maps and
+//! their colour bar, bar lists), `canvas.rs` (the drawing surface), `encode.rs` (SVG, PNG and PDF
 //! bytes). Paper and mechanism labels come from [`crate::render::labels`], as everywhere else.
 
-mod axis;
 mod bursts;
 mod canvas;
 mod citation_distribution;
@@ -22,17 +22,18 @@ mod mechanism_flow;
 mod missing;
 pub mod palette;
 mod papers_per_year;
-mod parts;
 mod rpys;
+mod scale;
 mod style;
 mod text;
 mod top_influential;
+mod widgets;
 
 use anyhow::{bail, Context, Result};
 
 use crate::analysis::Analysis;
-use crate::render::{FigureFormat, FigureKind, OutputFile, RenderOptions, WIDTH_RANGE};
 pub use crate::render::FIGURE_NAMES;
+use crate::render::{FigureFormat, FigureKind, OutputFile, RenderOptions, WIDTH_RANGE};
 
 use canvas::Canvas;
 pub use cluster_map::{
@@ -41,6 +42,7 @@ pub use cluster_map::{
 };
 pub use palette::Palette;
 use style::Style;
+use widgets::{draw_empty, draw_title, empty_height, title_height};
 
 /// One figure, drawn in the formats asked for, and the words around it.
 #[derive(Debug, Clone, PartialEq)]
@@ -156,13 +158,41 @@ impl CalendarDate {
     }
 }
 
-/// What each figure module provides.
+/// What each figure module provides: its words, why it may have nothing to show, and its body
+/// under the title. The title at the top and the page of a figure with nothing to show are the
+/// same for every figure, so the provided [`Chart::height`] and [`Chart::draw`] draw them, once.
 pub(crate) trait Chart {
+    /// The title drawn at the top of the figure and given to the report.
     fn title(&self) -> String;
+    /// One or two sentences for under the figure: what is drawn and how it was counted.
     fn caption(&self) -> String;
-    /// Height in pixels at this style's width.
-    fn height(&self, style: &Style) -> f64;
-    fn draw(&self, canvas: &Canvas, style: &Style) -> Result<()>;
+    /// Why the figure has nothing to draw (one sentence, shown in the middle of the empty
+    /// page), or `None` when it has something to show.
+    fn empty_reason(&self) -> Option<&'static str>;
+    /// The figure's height in pixels at this style's width when its body starts at `top` (the
+    /// bottom of the title): `top`, then the body, then the bottom margin, added in that order.
+    /// Asked only when [`Chart::empty_reason`] is `None`.
+    fn height_from(&self, style: &Style, top: f64) -> f64;
+    /// Draws everything under the title, from `top` down. Asked only when
+    /// [`Chart::empty_reason`] is `None`.
+    fn draw_body(&self, canvas: &Canvas, style: &Style, top: f64) -> Result<()>;
+
+    /// Height in pixels at this style's width: the empty page's, or the title's and the body's.
+    fn height(&self, style: &Style) -> f64 {
+        if self.empty_reason().is_some() {
+            return empty_height(style);
+        }
+        self.height_from(style, title_height(style, &self.title()))
+    }
+
+    /// Draws the title and the body under it, or the empty page that says why there is none.
+    fn draw(&self, canvas: &Canvas, style: &Style) -> Result<()> {
+        if let Some(why) = self.empty_reason() {
+            return draw_empty(canvas, style, &self.title(), why);
+        }
+        let top = draw_title(canvas, style, &self.title())?;
+        self.draw_body(canvas, style, top)
+    }
 }
 
 /// Draws the figures of `options.figures` (empty = every one) in `options.format`, in the
@@ -250,15 +280,21 @@ fn build_chart(
         FigureKind::PapersPerYear => Box::new(papers_per_year::PapersPerYear::new(
             analysis, palette, today,
         )),
-        FigureKind::MechanismDomain => Box::new(mechanism_domain::MechanismDomain::new(analysis, palette)),
-        FigureKind::MechanismFlow => Box::new(mechanism_flow::MechanismFlow::new(analysis, palette)),
+        FigureKind::MechanismDomain => {
+            Box::new(mechanism_domain::MechanismDomain::new(analysis, palette))
+        }
+        FigureKind::MechanismFlow => {
+            Box::new(mechanism_flow::MechanismFlow::new(analysis, palette))
+        }
         FigureKind::TopInfluential => Box::new(top_influential::TopInfluential::new(
             analysis, palette, style,
         )),
-        FigureKind::InfluenceByMechanism => Box::new(influence_by_mechanism::InfluenceByMechanism::new(
-            analysis, palette,
-        )),
-        FigureKind::Communities => Box::new(communities::Communities::new(analysis, palette, style)),
+        FigureKind::InfluenceByMechanism => Box::new(
+            influence_by_mechanism::InfluenceByMechanism::new(analysis, palette),
+        ),
+        FigureKind::Communities => {
+            Box::new(communities::Communities::new(analysis, palette, style))
+        }
         FigureKind::ClusterMap => Box::new(cluster_map::ClusterMap::new(analysis, palette)),
         FigureKind::CitationDistribution => {
             Box::new(citation_distribution::CitationDistribution::new(analysis))

@@ -184,7 +184,7 @@ impl Palette {
 
     /// Legend swatches (label, colour) for the colours these mechanisms are drawn in, in group
     /// order; names the analysis does not know are drawn in the "other" gray and get an "Other"
-    /// entry. [`super::parts::swatches`] turns them into legend entries.
+    /// entry. [`super::widgets::swatches`] turns them into legend entries.
     pub(crate) fn legend_for<'m>(
         &self,
         mechanisms: impl IntoIterator<Item = &'m str>,

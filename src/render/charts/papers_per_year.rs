@@ -11,15 +11,15 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
-use super::axis::{linear_ticks, nice_max, Scale};
 use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Palette, Rgb, AXIS, MUTED, TEXT, WHITE};
-use super::parts::{
-    draw_empty, draw_note, draw_stripes, draw_title, draw_y_axis, empty_height, note_height,
-    title_height, x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
-};
+use super::scale::{linear_ticks, nice_max, Scale};
 use super::style::Style;
 use super::text::{left_out, unspecified_hidden, unspecified_note};
+use super::widgets::{
+    draw_note, draw_stripes, draw_y_axis, note_height, x_axis_height, y_axis_width, AxisStyle,
+    LegendBlock, LegendEntry, Marker, Rect,
+};
 use super::{CalendarDate, Chart};
 use crate::analysis::Analysis;
 
@@ -259,7 +259,7 @@ impl PapersPerYear {
     }
 
     /// The y scale, its ticks, and where the bars' slots start and how wide each is.
-    fn columns(&self, st: &Style) -> (Scale, Vec<super::axis::Tick>, f64, f64) {
+    fn columns(&self, st: &Style) -> (Scale, Vec<super::scale::Tick>, f64, f64) {
         let scale = Scale::linear(0.0, self.y_max());
         let ticks = linear_ticks(&scale, 5, false);
         let x0 = st.margin() + y_axis_width(st, &ticks, true);
@@ -323,96 +323,19 @@ impl PapersPerYear {
     fn headroom(st: &Style) -> f64 {
         cap_height(st.small_size()) + st.px(16.0)
     }
-}
 
-impl Chart for PapersPerYear {
-    fn title(&self) -> String {
-        "Papers per year by mechanism".to_string()
-    }
-
-    fn caption(&self) -> String {
-        let mut caption = format!(
-            "Catalogue papers by publication year ({} papers), stacked by mechanism; a paper with \
-             k mechanisms counts 1/k towards each, so bar heights are paper counts. Mechanisms \
-             beyond the {} most common are grouped as \"other\".",
-            self.papers,
-            super::palette::NAMED_MECHANISMS
-        );
-        caption.push_str(&left_out(self.without_year, "without a year"));
-        if let Some((_, today)) = self.partial {
-            caption.push_str(&format!(
-                " The striped bar (white stripes over its colours, outlined) is {} to date ({}): \
-                 the year is not over.",
-                today.year,
-                today.display()
-            ));
-        }
-        // The plot's height in pixels, and so what is too thin to see, is the same at every
-        // width.
-        let st = Style::new(1050);
-        if self.segments(&st).iter().flatten().any(|s| s.0.is_none()) {
-            caption.push_str(&format!(
-                " Where a bar holds several mechanisms too small to see (under {:.1} papers \
-                 each), they are merged into one hatched segment on top.",
-                st.px(SLIVER_PX) / self.pixels_per_paper(&st)
-            ));
-        }
-        if let Some(hidden) = self.hidden {
-            caption.push_str(&unspecified_hidden(hidden));
-        }
-        match self.pooled {
-            Some((1, newest)) => caption.push_str(&format!(
-                " The first bar holds the one paper from {newest} or earlier."
-            )),
-            Some((count, newest)) => caption.push_str(&format!(
-                " The first bar pools the {count} papers from {newest} and earlier."
-            )),
-            None => {}
-        }
-        caption
-    }
-
-    fn height(&self, st: &Style) -> f64 {
-        if self.bars.is_empty() {
-            return empty_height(st);
-        }
-        // A two-column figure has the legend beside the plot, a one-column one below it.
-        let legend = self.legend(st);
-        let plot = legend.plot_style(st);
-        let body = Self::headroom(st)
-            + Self::plot_height(st)
-            + x_axis_height(st, true)
-            + self.stagger_height(&plot)
-            + note_height(&plot, &self.note());
-        title_height(st, &self.title())
-            + body.max(Self::headroom(st) + legend.side_height(st))
-            + legend.below_height(st)
-            + st.margin()
-    }
-
-    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        if self.bars.is_empty() {
-            return draw_empty(
-                c,
-                st,
-                &self.title(),
-                "No catalogue paper has a publication year.",
-            );
-        }
-        let top = draw_title(c, st, &self.title())?;
-        let full = *st;
-        let legend = self.legend(st);
-        let st = &legend.plot_style(st);
+    /// The stacked bars in `plot`, one `slot` wide each: a segment a group (the merged groups
+    /// hatched), white rules between segments, stripes over the partial year, and each bar's
+    /// total above it when every total fits its slot.
+    fn draw_bars(
+        &self,
+        c: &Canvas,
+        st: &Style,
+        plot: &Rect,
+        scale: &Scale,
+        slot: f64,
+    ) -> Result<()> {
         let totals: Vec<f64> = self.bars.iter().map(|b| b.values.iter().sum()).collect();
-        let (scale, ticks, x0, slot) = self.columns(st);
-        let plot = Rect {
-            x0,
-            y0: top + Self::headroom(st),
-            x1: st.width - st.margin(),
-            y1: top + Self::headroom(st) + Self::plot_height(st),
-        };
-        draw_y_axis(c, st, &plot, &scale, &ticks, "Papers", AxisStyle::grid())?;
-
         let bar = (slot * 0.74).min(st.px(130.0));
         let separator = st.px(2.0).max(1.0);
         let count_spec =
@@ -475,7 +398,13 @@ impl Chart for PapersPerYear {
                 c.text(&format!("{}", total.round()), cx, y, &count_spec)?;
             }
         }
+        Ok(())
+    }
 
+    /// The year axis under `plot`: the labelled years' ticks and labels (every n-th year, on two
+    /// staggered rows when crowded), the axis line, a break after a pooled first bar, and the
+    /// axis title.
+    fn draw_year_axis(&self, c: &Canvas, st: &Style, plot: &Rect, slot: f64) -> Result<()> {
         let size = st.tick_size();
         let labels = self.year_labels(st, slot);
         let spec = TextSpec::new(size, TEXT).align(HAlign::Center, VAlign::Top);
@@ -529,7 +458,92 @@ impl Chart for PapersPerYear {
             title_y,
             &spec,
         )?;
+        Ok(())
+    }
+}
 
+impl Chart for PapersPerYear {
+    fn title(&self) -> String {
+        "Papers per year by mechanism".to_string()
+    }
+
+    fn caption(&self) -> String {
+        let mut caption = format!(
+            "Catalogue papers by publication year ({} papers), stacked by mechanism; a paper with \
+             k mechanisms counts 1/k towards each, so bar heights are paper counts. Mechanisms \
+             beyond the {} most common are grouped as \"other\".",
+            self.papers,
+            super::palette::NAMED_MECHANISMS
+        );
+        caption.push_str(&left_out(self.without_year, "without a year"));
+        if let Some((_, today)) = self.partial {
+            caption.push_str(&format!(
+                " The striped bar (white stripes over its colours, outlined) is {} to date ({}): \
+                 the year is not over.",
+                today.year,
+                today.display()
+            ));
+        }
+        // The plot's height in pixels, and so what is too thin to see, is the same at every
+        // width.
+        let st = Style::new(1050);
+        if self.segments(&st).iter().flatten().any(|s| s.0.is_none()) {
+            caption.push_str(&format!(
+                " Where a bar holds several mechanisms too small to see (under {:.1} papers \
+                 each), they are merged into one hatched segment on top.",
+                st.px(SLIVER_PX) / self.pixels_per_paper(&st)
+            ));
+        }
+        if let Some(hidden) = self.hidden {
+            caption.push_str(&unspecified_hidden(hidden));
+        }
+        match self.pooled {
+            Some((1, newest)) => caption.push_str(&format!(
+                " The first bar holds the one paper from {newest} or earlier."
+            )),
+            Some((count, newest)) => caption.push_str(&format!(
+                " The first bar pools the {count} papers from {newest} and earlier."
+            )),
+            None => {}
+        }
+        caption
+    }
+
+    fn height_from(&self, st: &Style, top: f64) -> f64 {
+        // A two-column figure has the legend beside the plot, a one-column one below it.
+        let legend = self.legend(st);
+        let plot = legend.plot_style(st);
+        let body = Self::headroom(st)
+            + Self::plot_height(st)
+            + x_axis_height(st, true)
+            + self.stagger_height(&plot)
+            + note_height(&plot, &self.note());
+        top + body.max(Self::headroom(st) + legend.side_height(st))
+            + legend.below_height(st)
+            + st.margin()
+    }
+
+    fn empty_reason(&self) -> Option<&'static str> {
+        self.bars
+            .is_empty()
+            .then_some("No catalogue paper has a publication year.")
+    }
+
+    fn draw_body(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
+        let full = *st;
+        let legend = self.legend(st);
+        let st = &legend.plot_style(st);
+        let (scale, ticks, x0, slot) = self.columns(st);
+        let plot = Rect {
+            x0,
+            y0: top + Self::headroom(st),
+            x1: st.width - st.margin(),
+            y1: top + Self::headroom(st) + Self::plot_height(st),
+        };
+        draw_y_axis(c, st, &plot, &scale, &ticks, "Papers", AxisStyle::grid())?;
+        self.draw_bars(c, st, &plot, &scale, slot)?;
+        self.draw_year_axis(c, st, &plot, slot)?;
+        let below = self.stagger_height(st);
         let note_top = plot.y1 + x_axis_height(st, true) + below;
         draw_note(c, st, &self.note(), note_top)?;
         legend.draw_placed(c, &full, plot.y0, note_top + note_height(st, &self.note()))

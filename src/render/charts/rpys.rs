@@ -4,15 +4,15 @@
 
 use anyhow::Result;
 
-use super::axis::{linear_ticks, nice_max, Scale, Tick};
 use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Rgb, AXIS, TEXT, WHITE};
-use super::parts::{
-    draw_empty, draw_title, draw_x_axis, draw_y_axis, empty_height, title_height, x_axis_height,
-    y_axis_width, AxisStyle, LegendBlock, LegendEntry, Marker, Rect,
-};
+use super::scale::{linear_ticks, nice_max, Scale, Tick};
 use super::style::Style;
 use super::text::wrap_text_complete;
+use super::widgets::{
+    draw_x_axis, draw_y_axis, x_axis_height, y_axis_width, AxisStyle, LegendBlock, LegendEntry,
+    Marker, Rect,
+};
 use super::Chart;
 use crate::analysis::time::RpysRow;
 use crate::analysis::Analysis;
@@ -149,12 +149,8 @@ impl Chart for Rpys {
         )
     }
 
-    fn height(&self, st: &Style) -> f64 {
-        if self.rows.is_empty() {
-            return empty_height(st);
-        }
-        title_height(st, &self.title())
-            + st.px(10.0)
+    fn height_from(&self, st: &Style, top: f64) -> f64 {
+        top + st.px(10.0)
             + Self::plot_height(st)
             + x_axis_height(st, true)
             + self.legend().height(st)
@@ -162,16 +158,17 @@ impl Chart for Rpys {
             + st.margin()
     }
 
-    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
+    fn empty_reason(&self) -> Option<&'static str> {
+        self.rows
+            .is_empty()
+            .then_some("No catalogue paper cites a paper with a known year.")
+    }
+
+    fn draw_body(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
+        // Never empty here: empty_reason covers that.
         let (Some(first), Some(last)) = (self.rows.first(), self.rows.last()) else {
-            return draw_empty(
-                c,
-                st,
-                &self.title(),
-                "No catalogue paper cites a paper with a known year.",
-            );
+            return Ok(());
         };
-        let top = draw_title(c, st, &self.title())?;
         let max = self.rows.iter().map(|r| r.references).max().unwrap_or(1) as f64;
         let min = self
             .rows

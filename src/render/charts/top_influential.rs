@@ -5,9 +5,9 @@ use anyhow::Result;
 
 use super::canvas::Canvas;
 use super::palette::Palette;
-use super::parts::{draw_empty, draw_title, empty_height, title_height, Bar, BarList, LegendBlock};
 use super::style::Style;
 use super::text::left_out;
+use super::widgets::{Bar, BarList, LegendBlock};
 use super::Chart;
 use crate::analysis::{Analysis, InfluentialPaper};
 use crate::catalog::UNSPECIFIED;
@@ -78,7 +78,8 @@ impl TopInfluential {
             })
             .collect();
         let firsts: Vec<String> = ranked.iter().map(|p| first(p)).collect();
-        let entries = super::parts::swatches(groups.legend_for(firsts.iter().map(String::as_str)));
+        let entries =
+            super::widgets::swatches(groups.legend_for(firsts.iter().map(String::as_str)));
         let bars = BarList {
             bars,
             axis_title: "Influence score".to_string(),
@@ -152,27 +153,21 @@ impl Chart for TopInfluential {
         caption
     }
 
-    fn height(&self, st: &Style) -> f64 {
-        if self.bars.bars.is_empty() {
-            return empty_height(st);
-        }
+    fn height_from(&self, st: &Style, top: f64) -> f64 {
         let plot = self.legend.plot_style(st);
-        title_height(st, &self.title())
-            + self.bars.height(&plot).max(self.legend.side_height(st))
+        top + self.bars.height(&plot).max(self.legend.side_height(st))
             + self.legend.below_height(st)
             + st.margin()
     }
 
-    fn draw(&self, c: &Canvas, st: &Style) -> Result<()> {
-        if self.bars.bars.is_empty() {
-            return draw_empty(
-                c,
-                st,
-                &self.title(),
-                "No catalogue paper has an influence score.",
-            );
-        }
-        let top = draw_title(c, st, &self.title())?;
+    fn empty_reason(&self) -> Option<&'static str> {
+        self.bars
+            .bars
+            .is_empty()
+            .then_some("No catalogue paper has an influence score.")
+    }
+
+    fn draw_body(&self, c: &Canvas, st: &Style, top: f64) -> Result<()> {
         let plot = self.legend.plot_style(st);
         self.bars.draw(c, &plot, top)?;
         self.legend

@@ -1,6 +1,6 @@
 //! Axis maths: the range a numeric axis maps (linear or logarithmic), where its ticks go ("nice"
 //! steps of 1, 2 or 5 times a power of ten) and how they read ("20%", "10³"). No drawing here;
-//! `parts.rs` draws the axes.
+//! `widgets/axis.rs` draws them.
 
 /// A numeric axis: the range it maps and whether it is logarithmic.
 #[derive(Debug, Clone, Copy)]
