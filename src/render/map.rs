@@ -3,14 +3,14 @@
 //! coloured by mechanism, sized by PageRank, with every citation among them as a thin line and
 //! the missing papers dashed.
 //!
-//! Positions are computed here, in Rust, with the `fa2` crate (graphology's ForceAtlas2: Jacomy,
-//! Venturini, Heymann and Bastian 2014, "ForceAtlas2, a continuous graph layout algorithm for
-//! handy network visualization", PLoS ONE 9(6): e98679), on the undirected citation graph with
-//! strong gravity, from deterministic start positions (each community on its own arc of a
-//! circle), single-threaded: the same analysis gives the same map byte for byte. 300 iterations
-//! with pairwise repulsion up to 1,000 papers (O(iterations x n^2)), 120 with Barnes-Hut above
-//! (O(iterations x n log n)). The crate's code is generic, so it runs at citegraph's own
-//! optimisation level: fast in release, seconds in a debug build (`benches/map_open.rs`).
+//! Positions are computed in Rust by [`crate::layout::force`] (ForceAtlas2, the `fa2` crate:
+//! Jacomy, Venturini, Heymann and Bastian 2014, PLoS ONE 9(6): e98679) on the undirected
+//! citation graph with strong gravity, from deterministic start positions (each community on its
+//! own arc of a circle), single-threaded: the same analysis gives the same map byte for byte.
+//! 300 iterations with pairwise repulsion up to 1,000 papers (O(iterations x n^2)), 120 with
+//! Barnes-Hut above (O(iterations x n log n)). The crate's code is generic, so it runs at
+//! citegraph's own optimisation level: fast in release, seconds in a debug build
+//! (`benches/map_open.rs`). Names are placed by [`crate::layout::labels`].
 //!
 //! Everything a reader does with the map (pan, zoom, the card on hover or focus, highlighting a
 //! paper's references and citers, the filters, the search box, the keyboard) is done by
@@ -26,6 +26,7 @@ use sha2::{Digest, Sha256};
 
 use super::{charts, escape, hex_color, labels, top_missing};
 use crate::analysis::{Analysis, UNCERTAIN};
+use crate::layout::force;
 
 /// The script behind the map, inlined verbatim (its hash goes into the CSP).
 pub const SCRIPT: &str = include_str!("map.js");
@@ -171,89 +172,42 @@ fn collect(analysis: &Analysis, with_missing: usize) -> Vec<MapNode<'_>> {
     nodes
 }
 
-/// ForceAtlas2 positions for `n` nodes joined by `edges` (index pairs, direction ignored),
-/// scaled into the drawing area. Deterministic: start positions on a circle, ordered by `group`
-/// (community), single-threaded iterations.
+/// ForceAtlas2 positions for `n` nodes joined by `edges` (index pairs, direction ignored,
+/// duplicates, self-loops and indices past `n` dropped), scaled into the drawing area
+/// ([`force::Fit::Frame`]). Deterministic: start positions on a circle, ordered by `group`
+/// (community; 0 past its end), single-threaded iterations: 300 with pairwise repulsion up to
+/// 1,000 nodes, 120 with Barnes-Hut above, where each iteration costs more.
 pub fn layout(n: usize, edges: &[(usize, usize)], group: &[u32]) -> Vec<(f64, f64)> {
     if n == 0 {
         return Vec::new();
     }
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by_key(|&i| (group.get(i).copied().unwrap_or(0), i));
-    let mut start = vec![(0.0f64, 0.0f64); n];
-    for (rank, &i) in order.iter().enumerate() {
-        let angle = rank as f64 / n as f64 * std::f64::consts::TAU;
-        // Radius varies a little so the start is not a perfect (degenerate) ring.
-        let radius = 100.0 * (1.0 + 0.25 * ((rank * 7919) % 13) as f64 / 13.0);
-        start[i] = (radius * angle.cos(), radius * angle.sin());
-    }
-    let mut data = fa2::FA2Data::<f64>::with_capacity(n, edges.len());
-    for &(x, y) in &start {
-        data.add_node_with_position(x, y);
-    }
+    let groups: Vec<u32> = (0..n).map(|i| group.get(i).copied().unwrap_or(0)).collect();
     let mut seen = HashSet::new();
+    let mut unique = Vec::with_capacity(edges.len());
     for &(a, b) in edges {
         let key = (a.min(b), a.max(b));
         if a != b && a < n && b < n && seen.insert(key) {
-            data.add_edge(key.0, key.1);
+            unique.push((key.0, key.1, 1.0));
         }
     }
-    let mut settings = fa2::FA2Settings::<f64>::from_graph_order(n).parallel(false);
-    if n > 1_000 {
-        settings = settings.with_barnes_hut();
-    }
-    let mut fa = settings.build(data);
-    // Enough to settle 300 papers; fewer on big maps where each iteration costs more.
-    let iterations = if n <= 1_000 { 300 } else { 120 };
-    fa.run(iterations);
-    let positions: Vec<(f64, f64)> = fa
-        .data()
-        .positions()
-        .map(|(x, y)| {
-            if x.is_finite() && y.is_finite() {
-                (x, y)
-            } else {
-                (0.0, 0.0)
-            }
-        })
-        .collect();
-    fit(&positions)
-}
-
-/// Scales positions into the drawing area, keeping their aspect ratio and centring them. The
-/// frame fits the 2nd to 98th percentile of each axis, and the few papers beyond (loosely linked
-/// ones that ForceAtlas2 pushes far out) are pulled onto the border: otherwise one outlier
-/// would shrink the whole map into a corner.
-fn fit(positions: &[(f64, f64)]) -> Vec<(f64, f64)> {
-    let range = |values: Vec<f64>| -> (f64, f64) {
-        let mut values = values;
-        values.sort_by(f64::total_cmp);
-        let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
-        if values.len() < 20 {
-            (values[0], values[values.len() - 1])
-        } else {
-            (at(0.02), at(0.98))
+    let settings = if n <= 1_000 {
+        force::ForceAtlas2 {
+            iterations: 300,
+            repulsion: force::Repulsion::Pairwise,
+        }
+    } else {
+        force::ForceAtlas2 {
+            iterations: 120,
+            repulsion: force::Repulsion::BarnesHut,
         }
     };
-    if positions.is_empty() {
-        return Vec::new();
+    let positions = settings.positions(&groups, &unique);
+    force::Fit::Frame {
+        width: WIDTH,
+        height: HEIGHT,
+        margin: MARGIN,
     }
-    let (min_x, max_x) = range(positions.iter().map(|p| p.0).collect());
-    let (min_y, max_y) = range(positions.iter().map(|p| p.1).collect());
-    let span_x = (max_x - min_x).max(1e-9);
-    let span_y = (max_y - min_y).max(1e-9);
-    let scale = ((WIDTH - 2.0 * MARGIN) / span_x).min((HEIGHT - 2.0 * MARGIN) / span_y);
-    let offset_x = (WIDTH - span_x * scale) / 2.0;
-    let offset_y = (HEIGHT - span_y * scale) / 2.0;
-    positions
-        .iter()
-        .map(|&(x, y)| {
-            (
-                (offset_x + (x - min_x) * scale).clamp(MARGIN / 2.0, WIDTH - MARGIN / 2.0),
-                (offset_y + (y - min_y) * scale).clamp(MARGIN / 2.0, HEIGHT - MARGIN / 2.0),
-            )
-        })
-        .collect()
+    .apply(&positions)
 }
 
 /// Community names ([`labels::community_name`], as Fig. 6 and the DOT give them), each computed

@@ -61,6 +61,7 @@ use super::style::Style;
 use super::text::{fit_text, unspecified_hidden, unspecified_note, wrap_text};
 use super::Chart;
 use crate::analysis::{Analysis, PaperMetrics};
+use crate::layout::force;
 use crate::render::labels::{community_name, one_line};
 
 /// Clusters that get a colour (and a name on the map), by their number of map papers.
@@ -1173,62 +1174,24 @@ fn layout(links: &[(usize, usize, f64)], linked: &[bool], group: &[u32]) -> Vec<
     if members.is_empty() {
         return positions;
     }
+    // The linked nodes renumbered in order, so that their start order by (group, index) is
+    // the one of the whole map.
     let mut local = vec![usize::MAX; n];
-    let mut order = members.clone();
-    order.sort_by_key(|&i| (group[i], i));
     for (k, &i) in members.iter().enumerate() {
         local[i] = k;
     }
-    let m = members.len();
-    let mut start = vec![(0.0f64, 0.0f64); m];
-    for (rank, &i) in order.iter().enumerate() {
-        let angle = rank as f64 / m as f64 * std::f64::consts::TAU;
-        let radius = 100.0 * (1.0 + 0.25 * ((rank * 7919) % 13) as f64 / 13.0);
-        start[local[i]] = (radius * angle.cos(), radius * angle.sin());
-    }
-    let mut data = fa2::FA2Data::<f64>::with_capacity(m, links.len());
-    for &(x, y) in &start {
-        data.add_node_with_position(x, y);
-    }
-    for &(a, b, s) in links {
-        data.add_edge_with_weight(local[a], local[b], s);
-    }
-    let mut fa = fa2::FA2Settings::<f64>::from_graph_order(m)
-        .parallel(false)
-        .with_pairwise_repulsion()
-        .build(data);
-    fa.run(300);
-    let raw: Vec<(f64, f64)> = fa
-        .data()
-        .positions()
-        .map(|(x, y)| {
-            if x.is_finite() && y.is_finite() {
-                (x, y)
-            } else {
-                (0.0, 0.0)
-            }
-        })
+    let groups: Vec<u32> = members.iter().map(|&i| group[i]).collect();
+    let edges: Vec<(usize, usize, f64)> = links
+        .iter()
+        .map(|&(a, b, s)| (local[a], local[b], s))
         .collect();
-    let range = |mut values: Vec<f64>| -> (f64, f64) {
-        values.sort_by(f64::total_cmp);
-        let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
-        if values.len() < 20 {
-            (values[0], values[values.len() - 1])
-        } else {
-            (at(0.02), at(0.98))
-        }
+    let settings = force::ForceAtlas2 {
+        iterations: 300,
+        repulsion: force::Repulsion::Pairwise,
     };
-    let (x0, x1) = range(raw.iter().map(|p| p.0).collect());
-    let (y0, y1) = range(raw.iter().map(|p| p.1).collect());
-    let unit = |v: f64, lo: f64, hi: f64| {
-        if hi - lo < 1e-9 {
-            0.5
-        } else {
-            ((v - lo) / (hi - lo)).clamp(0.0, 1.0)
-        }
-    };
+    let unit = force::Fit::UnitSquare.apply(&settings.positions(&groups, &edges));
     for (k, &i) in members.iter().enumerate() {
-        positions[i] = (unit(raw[k].0, x0, x1), unit(raw[k].1, y0, y1));
+        positions[i] = unit[k];
     }
     positions
 }
