@@ -27,6 +27,7 @@ use sha2::{Digest, Sha256};
 use super::{charts, escape, hex_color, labels, top_missing};
 use crate::analysis::{Analysis, UNCERTAIN};
 use crate::layout::force;
+use crate::layout::labels::{Bounds, Candidates, Placement};
 
 /// The script behind the map, inlined verbatim (its hash goes into the CSP).
 pub const SCRIPT: &str = include_str!("map.js");
@@ -47,6 +48,24 @@ const MARGIN: f64 = 24.0;
 /// Font size of the map's labels, in SVG units (`.map-node text` in `map.css`).
 const LABEL_SIZE: f64 = 9.0;
 
+/// Where the map's names go: a name's candidate spots are its box centred above its circle,
+/// then below it; a spot is free when its box overlaps no name placed, and free spots cost
+/// nothing, so the first free one wins.
+struct AboveOrBelow;
+
+impl Placement for AboveOrBelow {
+    /// The name's box and its baseline.
+    type Spot = (Bounds, f64);
+
+    fn conflicts(&self, a: &Self::Spot, b: &Self::Spot) -> bool {
+        a.0.overlaps(&b.0)
+    }
+
+    fn cost(&self, _spot: &Self::Spot, _placed: &[Self::Spot]) -> f64 {
+        0.0
+    }
+}
+
 /// Where the labels go: the papers of `order` (most influential first) each get their name
 /// centred above their circle, or below it when above would overlap a label already placed,
 /// or none when both would (the card still names it); at most [`LABELLED`] labels, taken down
@@ -57,7 +76,7 @@ fn place_labels(
     order: &[usize],
     radius_of: impl Fn(&MapNode) -> f64,
 ) -> HashMap<usize, (f64, f64)> {
-    let mut placed: Vec<[f64; 4]> = Vec::new();
+    let mut placed: Vec<(Bounds, f64)> = Vec::new();
     let mut at = HashMap::new();
     for &i in order {
         if at.len() == LABELLED {
@@ -70,21 +89,25 @@ fn place_labels(
         let half = charts::svg_text_width(&label, LABEL_SIZE, false) / 2.0 + 1.5;
         let above = y - radius - 3.0;
         let below = y + radius + 3.0 + LABEL_SIZE * 0.8;
-        for baseline in [above, below] {
-            let bounds = [
-                x - half,
-                baseline - LABEL_SIZE * 0.85,
-                x + half,
-                baseline + 2.0,
-            ];
-            let overlaps = placed.iter().any(|b| {
-                bounds[0] < b[2] && b[0] < bounds[2] && bounds[1] < b[3] && b[1] < bounds[3]
-            });
-            if !overlaps {
-                placed.push(bounds);
-                at.insert(i, (x, baseline));
-                break;
-            }
+        let spots = [above, below]
+            .into_iter()
+            .map(|baseline| {
+                let bounds = Bounds {
+                    x0: x - half,
+                    y0: baseline - LABEL_SIZE * 0.85,
+                    x1: x + half,
+                    y1: baseline + 2.0,
+                };
+                (bounds, baseline)
+            })
+            .collect();
+        let candidates = Candidates {
+            spots,
+            floor: f64::INFINITY,
+        };
+        if let Some((_, spot)) = AboveOrBelow.cheapest([candidates], &placed) {
+            at.insert(i, (x, spot.1));
+            placed.push(spot);
         }
     }
     at

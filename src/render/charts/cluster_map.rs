@@ -62,6 +62,7 @@ use super::text::{fit_text, unspecified_hidden, unspecified_note, wrap_text};
 use super::Chart;
 use crate::analysis::{Analysis, PaperMetrics};
 use crate::layout::force;
+use crate::layout::labels::{segment_meets_box, segments_cross, Bounds, Candidates, Placement};
 use crate::render::labels::{community_name, one_line};
 
 /// Clusters that get a colour (and a name on the map), by their number of map papers.
@@ -186,21 +187,29 @@ pub struct PlacedLabel {
 }
 
 impl PlacedLabel {
+    /// The name's box.
+    pub fn bounds(&self) -> Bounds {
+        Bounds {
+            x0: self.x0,
+            y0: self.y0,
+            x1: self.x1,
+            y1: self.y1,
+        }
+    }
+
     /// True when the two boxes share area.
     pub fn overlaps(&self, other: &PlacedLabel) -> bool {
-        self.x0 < other.x1 && other.x0 < self.x1 && self.y0 < other.y1 && other.y0 < self.y1
+        self.bounds().overlaps(&other.bounds())
     }
 
     /// The distance from (x, y) to the box, 0 inside it.
-    pub fn distance_to(&self, (x, y): (f64, f64)) -> f64 {
-        let dx = (self.x0 - x).max(x - self.x1).max(0.0);
-        let dy = (self.y0 - y).max(y - self.y1).max(0.0);
-        (dx * dx + dy * dy).sqrt()
+    pub fn distance_to(&self, point: (f64, f64)) -> f64 {
+        self.bounds().distance_to(point)
     }
 
     /// The point of the box's outline nearest to (x, y) (where a leader line leaves it).
-    fn nearest_point(&self, (x, y): (f64, f64)) -> (f64, f64) {
-        (x.clamp(self.x0, self.x1), y.clamp(self.y0, self.y1))
+    fn nearest_point(&self, point: (f64, f64)) -> (f64, f64) {
+        self.bounds().nearest_point(point)
     }
 }
 
@@ -930,8 +939,8 @@ impl ClusterMap {
                     .filter(|&(j, _)| j != i)
                     .map(|(_, l)| l.clone())
                     .collect();
-                let current = placer.score(&placed[i], &others)
-                    + if placer.free(&placed[i], &others) {
+                let current = placer.cost(&placed[i], &others)
+                    + if placer.is_free(&placed[i], &others) {
                         0.0
                     } else {
                         1e6
@@ -986,16 +995,8 @@ impl NamePlacer<'_> {
         label
     }
 
-    /// Whether `l` keeps its gap from every one of `others`.
-    fn free(&self, l: &PlacedLabel, others: &[PlacedLabel]) -> bool {
-        let gap = self.gap;
-        others.iter().all(|p| {
-            l.x0 >= p.x1 + gap || p.x0 >= l.x1 + gap || l.y0 >= p.y1 + gap || p.y0 >= l.y1 + gap
-        })
-    }
-
     /// The cost of `l` among `others`, in box heights of distance.
-    fn cost(&self, l: &PlacedLabel, others: &[PlacedLabel]) -> f64 {
+    fn spot_cost(&self, l: &PlacedLabel, others: &[PlacedLabel]) -> f64 {
         let h = l.y1 - l.y0;
         let covered: f64 = self
             .linked
@@ -1023,21 +1024,15 @@ impl NamePlacer<'_> {
             .iter()
             .filter(|p| {
                 (l.leader
-                    && (segment_meets_box(leader(l), p)
+                    && (segment_meets_box(leader(l), &p.bounds())
                         || (p.leader && segments_cross(leader(l), leader(p)))))
-                    || (p.leader && segment_meets_box(leader(p), l))
+                    || (p.leader && segment_meets_box(leader(p), &l.bounds()))
             })
             .count() as f64;
         l.distance_to(l.anchor) / h
             + covered
             + OTHER_ANCHOR_COST * other_anchors
             + CROSSING_COST * crossings
-    }
-
-    /// [`NamePlacer::cost`], plus 1000 beyond `near`: a far spot only when no near one is free.
-    fn score(&self, l: &PlacedLabel, others: &[PlacedLabel]) -> f64 {
-        let far = l.distance_to(l.anchor) > self.near;
-        self.cost(l, others) + if far { 1000.0 } else { 0.0 }
     }
 
     /// The cheapest free spot for `proto` among `others`: centred on its anchor, then on rings
@@ -1048,68 +1043,40 @@ impl NamePlacer<'_> {
         let (ax, ay) = proto.anchor;
         let step = h / 2.0;
         let rings = (self.plot.width().max(self.plot.height()) / step).ceil() as usize;
-        let mut best: Option<(f64, PlacedLabel)> = None;
-        for ring in 0..=rings {
+        let candidates = (0..=rings).map(|ring| {
             let r = ring as f64 * step;
             let directions = if ring == 0 { 1 } else { 24 };
-            for k in 0..directions {
-                let angle = std::f64::consts::TAU * k as f64 / directions as f64;
-                let candidate =
-                    self.boxed(proto, ax + r * angle.cos() * (w / h), ay + r * angle.sin());
-                if !self.free(&candidate, others) {
-                    continue;
-                }
-                let c = self.score(&candidate, others);
-                if best.as_ref().is_none_or(|(b, _)| c < *b) {
-                    best = Some((c, candidate));
-                }
-            }
+            let spots = (0..directions)
+                .map(|k| {
+                    let angle = std::f64::consts::TAU * k as f64 / directions as f64;
+                    self.boxed(proto, ax + r * angle.cos() * (w / h), ay + r * angle.sin())
+                })
+                .collect();
             // A box on ring r is at least r / sqrt(2) - h / 2 from the anchor (before
-            // clamping), so it costs at least that: stop once that passes the best.
-            if let Some((b, _)) = &best {
-                if (r / std::f64::consts::SQRT_2 - h / 2.0) / h > *b {
-                    break;
-                }
+            // clamping), so it costs at least that.
+            Candidates {
+                spots,
+                floor: (r / std::f64::consts::SQRT_2 - h / 2.0) / h,
             }
-        }
-        best
+        });
+        self.cheapest(candidates, others)
     }
 }
 
-/// Whether the segment from `a` to `b` meets the box `l` (Liang-Barsky clipping).
-fn segment_meets_box(((ax, ay), (bx, by)): ((f64, f64), (f64, f64)), l: &PlacedLabel) -> bool {
-    let (dx, dy) = (bx - ax, by - ay);
-    let (mut t0, mut t1) = (0.0f64, 1.0f64);
-    for (p, q) in [
-        (-dx, ax - l.x0),
-        (dx, l.x1 - ax),
-        (-dy, ay - l.y0),
-        (dy, l.y1 - ay),
-    ] {
-        if p == 0.0 {
-            if q < 0.0 {
-                return false;
-            }
-        } else {
-            let t = q / p;
-            if p < 0.0 {
-                t0 = t0.max(t);
-            } else {
-                t1 = t1.min(t);
-            }
-        }
-    }
-    t0 < t1
-}
+impl Placement for NamePlacer<'_> {
+    type Spot = PlacedLabel;
 
-/// Whether two segments cross (a shared end point does not count).
-fn segments_cross((a, b): ((f64, f64), (f64, f64)), (c, d): ((f64, f64), (f64, f64))) -> bool {
-    let side = |p: (f64, f64), q: (f64, f64), r: (f64, f64)| {
-        (q.0 - p.0) * (r.1 - p.1) - (q.1 - p.1) * (r.0 - p.0)
-    };
-    let (d1, d2) = (side(c, d, a), side(c, d, b));
-    let (d3, d4) = (side(a, b, c), side(a, b, d));
-    d1 * d2 < 0.0 && d3 * d4 < 0.0
+    /// Two names conflict when they are closer than the gap.
+    fn conflicts(&self, a: &PlacedLabel, b: &PlacedLabel) -> bool {
+        !a.bounds().keeps_gap(&b.bounds(), self.gap)
+    }
+
+    /// [`NamePlacer::spot_cost`], plus 1000 beyond `near`: a far spot only when no near one is
+    /// free.
+    fn cost(&self, l: &PlacedLabel, others: &[PlacedLabel]) -> f64 {
+        let far = l.distance_to(l.anchor) > self.near;
+        self.spot_cost(l, others) + if far { 1000.0 } else { 0.0 }
+    }
 }
 
 /// A marker of `shape` with radius `r` centred on (x, y): a filled shape with a thin white edge
@@ -1519,36 +1486,6 @@ mod tests {
             );
             assert!(item.y >= ly0 && item.y <= ly1, "{item:?} leaves the legend");
         }
-    }
-
-    #[test]
-    fn leader_geometry() {
-        let label = PlacedLabel {
-            community: 0,
-            lines: Vec::new(),
-            name: String::new(),
-            x0: 10.0,
-            y0: 10.0,
-            x1: 20.0,
-            y1: 20.0,
-            anchor: (0.0, 0.0),
-            leader: true,
-        };
-        assert!(segment_meets_box(((0.0, 15.0), (30.0, 15.0)), &label));
-        assert!(segment_meets_box(((15.0, 15.0), (15.0, 16.0)), &label));
-        assert!(!segment_meets_box(((0.0, 0.0), (30.0, 5.0)), &label));
-        assert!(!segment_meets_box(((0.0, 25.0), (5.0, 0.0)), &label));
-        assert!(segments_cross(
-            ((0.0, 0.0), (2.0, 2.0)),
-            ((0.0, 2.0), (2.0, 0.0))
-        ));
-        assert!(!segments_cross(
-            ((0.0, 0.0), (1.0, 1.0)),
-            ((1.0, 1.0), (2.0, 0.0))
-        ));
-        assert_eq!(label.distance_to((13.0, 24.0)), 4.0);
-        assert_eq!(label.distance_to((12.0, 12.0)), 0.0);
-        assert_eq!(label.nearest_point((0.0, 15.0)), (10.0, 15.0));
     }
 
     #[test]
