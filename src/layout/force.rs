@@ -108,7 +108,11 @@ pub enum Fit {
     /// Into a `width` x `height` area (origin top left), keeping the aspect ratio, centred, the
     /// framed range `margin` inside the edges; positions beyond are clamped to `margin / 2` from
     /// the edges.
-    Frame { width: f64, height: f64, margin: f64 },
+    Frame {
+        width: f64,
+        height: f64,
+        margin: f64,
+    },
     /// Each axis on its own into [0, 1] (the aspect ratio is not kept), positions beyond clamped
     /// to 0 or 1; an axis whose range is under 1e-9 maps to 0.5.
     UnitSquare,
@@ -137,7 +141,8 @@ impl Fit {
                     .iter()
                     .map(|&(x, y)| {
                         (
-                            (offset_x + (x - min_x) * scale).clamp(margin / 2.0, width - margin / 2.0),
+                            (offset_x + (x - min_x) * scale)
+                                .clamp(margin / 2.0, width - margin / 2.0),
                             (offset_y + (y - min_y) * scale)
                                 .clamp(margin / 2.0, height - margin / 2.0),
                         )
@@ -194,7 +199,10 @@ mod tests {
         .apply(&positions);
         assert_eq!(frame.len(), 3);
         for &(x, y) in &frame {
-            assert!((5.0..=95.0).contains(&x) && (5.0..=55.0).contains(&y), "{x},{y}");
+            assert!(
+                (5.0..=95.0).contains(&x) && (5.0..=55.0).contains(&y),
+                "{x},{y}"
+            );
         }
         let unit = Fit::UnitSquare.apply(&positions);
         assert_eq!(unit, vec![(0.0, 0.0), (1.0, 1.0), (0.5, 1.0)]);

@@ -70,10 +70,7 @@ pub fn segment_meets_box(((ax, ay), (bx, by)): ((f64, f64), (f64, f64)), l: &Bou
 }
 
 /// Whether two segments cross (a shared end point does not count).
-pub fn segments_cross(
-    (a, b): ((f64, f64), (f64, f64)),
-    (c, d): ((f64, f64), (f64, f64)),
-) -> bool {
+pub fn segments_cross((a, b): ((f64, f64), (f64, f64)), (c, d): ((f64, f64), (f64, f64))) -> bool {
     let side = |p: (f64, f64), q: (f64, f64), r: (f64, f64)| {
         (q.0 - p.0) * (r.1 - p.1) - (q.1 - p.1) * (r.0 - p.0)
     };
@@ -182,9 +179,7 @@ mod tests {
         let found = OnALine.cheapest([group(&[13.0], 5.0), group(&[11.0], 0.0)], &[]);
         assert_eq!(found.unwrap().1, unit_at(13.0));
         // Nothing free: no spot.
-        assert!(OnALine
-            .cheapest([group(&[10.5], 0.0)], &placed)
-            .is_none());
+        assert!(OnALine.cheapest([group(&[10.5], 0.0)], &placed).is_none());
         assert!(OnALine.is_free(&unit_at(11.0), &placed));
     }
 
