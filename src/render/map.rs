@@ -330,6 +330,25 @@ pub fn section(analysis: &Analysis, palette: &charts::Palette) -> String {
 /// [`section`] with `with_missing` missing papers (the benchmark draws bigger maps).
 pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing: usize) -> String {
     let nodes = collect(analysis, with_missing);
+    let edges = citations(analysis, &nodes);
+    let groups: Vec<u32> = nodes
+        .iter()
+        .map(|n| n.community.unwrap_or(u32::MAX))
+        .collect();
+    let positions = layout(nodes.len(), &edges, &groups);
+    let fills: Vec<String> = nodes.iter().map(|n| fill_of(n, palette)).collect();
+    let mut out = String::with_capacity(256 * nodes.len() + 128 * edges.len() + 16 * 1024);
+    write_intro(&mut out, &nodes);
+    write_controls(&mut out, analysis, &nodes);
+    write_map(&mut out, analysis, &nodes, &edges, &positions, &fills);
+    write_legend(&mut out, &nodes, &fills, palette);
+    let _ = writeln!(out, "<script>{SCRIPT}</script>");
+    out
+}
+
+/// The citations among the map's papers, as (citing, cited) node indices in the order of the
+/// analysis' core edges, each pair once, self-citations left out.
+fn citations(analysis: &Analysis, nodes: &[MapNode<'_>]) -> Vec<(usize, usize)> {
     let index: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect();
     let mut edges: Vec<(usize, usize)> = Vec::new();
     let mut seen = HashSet::new();
@@ -343,19 +362,11 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
             }
         }
     }
-    let groups: Vec<u32> = nodes
-        .iter()
-        .map(|n| n.community.unwrap_or(u32::MAX))
-        .collect();
-    let positions = layout(nodes.len(), &edges, &groups);
-    let max_pagerank = nodes
-        .iter()
-        .map(|n| n.pagerank)
-        .filter(|p| p.is_finite())
-        .fold(0.0_f64, f64::max);
-    let fills: Vec<String> = nodes.iter().map(|n| fill_of(n, palette)).collect();
+    edges
+}
 
-    let mut out = String::with_capacity(256 * nodes.len() + 128 * edges.len() + 16 * 1024);
+/// The map's styles and the paragraph that says what it shows and how to use it.
+fn write_intro(out: &mut String, nodes: &[MapNode<'_>]) {
     let _ = writeln!(out, "<style>\n{STYLE}</style>");
     let _ = writeln!(
         out,
@@ -367,8 +378,11 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
         nodes.iter().filter(|n| !n.missing).count(),
         nodes.iter().filter(|n| n.missing).count()
     );
+}
 
-    // Controls.
+/// The controls: the search box, the mechanism, cluster and year filters, the zoom buttons and
+/// the count of papers shown.
+fn write_controls(out: &mut String, analysis: &Analysis, nodes: &[MapNode<'_>]) {
     out.push_str("<div class=\"map-controls\" role=\"group\" aria-label=\"Map filters\">\n");
     out.push_str(
         "<label>Search <input type=\"search\" id=\"citation-map-search\" \
@@ -380,7 +394,7 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
             .iter()
             .map(|m| m.name.as_str())
             .collect();
-        for node in &nodes {
+        for node in nodes {
             for m in &node.mechanisms {
                 if !names.contains(&m.as_str()) {
                     names.push(m);
@@ -435,8 +449,17 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
          <button type=\"button\" id=\"citation-map-reset\">Reset</button></span>\n",
     );
     out.push_str("<output id=\"citation-map-count\" aria-live=\"polite\"></output>\n</div>\n");
+}
 
-    // The map and its card.
+/// The map itself (the citations as lines, then the papers) and its card.
+fn write_map(
+    out: &mut String,
+    analysis: &Analysis,
+    nodes: &[MapNode<'_>],
+    edges: &[(usize, usize)],
+    positions: &[(f64, f64)],
+    fills: &[String],
+) {
     out.push_str("<div class=\"map-frame\">\n");
     let _ = writeln!(
         out,
@@ -453,7 +476,7 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
         hex_color(UNCERTAIN_COLOR)
     );
     out.push_str("<g class=\"map-viewport\">\n<g class=\"map-edges\">\n");
-    for &(s, t) in &edges {
+    for &(s, t) in edges {
         let (x1, y1) = positions[s];
         let (x2, y2) = positions[t];
         let _ = writeln!(
@@ -468,6 +491,40 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
         );
     }
     out.push_str("</g>\n<g class=\"map-nodes\">\n");
+    write_nodes(out, analysis, nodes, positions, fills);
+    out.push_str("</g>\n</g>\n</svg>\n");
+    out.push_str(
+        "<aside id=\"citation-map-card\" class=\"map-card\" aria-live=\"polite\">\
+         <p class=\"map-card-hint\">Hover, focus or click a paper to see its card.</p></aside>\n",
+    );
+    out.push_str("</div>\n");
+}
+
+/// One paper as drawn: its circle, its fill, its label's anchor if it has one, its cluster's
+/// name.
+struct DrawnNode<'a> {
+    position: (f64, f64),
+    radius: f64,
+    fill: &'a str,
+    label_at: Option<(f64, f64)>,
+    cluster: String,
+}
+
+/// The papers, largest first so that small ones are drawn last and never hidden, each sized by
+/// the square root of its PageRank over the largest (radius 3.5 to 14), the most influential
+/// labelled ([`place_labels`]).
+fn write_nodes(
+    out: &mut String,
+    analysis: &Analysis,
+    nodes: &[MapNode<'_>],
+    positions: &[(f64, f64)],
+    fills: &[String],
+) {
+    let max_pagerank = nodes
+        .iter()
+        .map(|n| n.pagerank)
+        .filter(|p| p.is_finite())
+        .fold(0.0_f64, f64::max);
     // Small papers drawn last so big ones never hide them.
     let mut draw_order: Vec<usize> = (0..nodes.len()).collect();
     draw_order.sort_by(|&a, &b| {
@@ -484,80 +541,92 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
         };
         3.5 + 10.5 * scale
     };
-    let labels_at = place_labels(&nodes, &positions, &draw_order, radius_of);
+    let labels_at = place_labels(nodes, positions, &draw_order, radius_of);
     let mut cluster_names = ClusterNames::default();
     for i in draw_order {
         let node = &nodes[i];
-        let (x, y) = positions[i];
-        let radius = radius_of(node);
-        let fill = &fills[i];
-        let title = labels::one_line(node.title);
-        let year = node.year.map_or_else(String::new, |y| y.to_string());
-        let label = labels::paper_label(node.abbreviation, node.title);
-        let _ = write!(
-            out,
-            "<g class=\"map-node{}\" data-index=\"{i}\" data-paper=\"{}\" data-title=\"{}\" data-abbr=\"{}\" \
-             data-year=\"{year}\" data-venue=\"{}\" data-mechanisms=\"{}\" data-community=\"{}\" data-cluster=\"{}\" \
-             data-pagerank=\"{:.3e}\" data-citations=\"{}\" data-url=\"{}\" tabindex=\"0\" role=\"button\" \
-             aria-label=\"{}\">",
-            if node.missing { " is-missing" } else { "" },
-            escape::html(node.id),
-            escape::html(&title),
-            escape::html(&labels::one_line(node.abbreviation.unwrap_or(""))),
-            escape::html(&labels::one_line(node.venue.unwrap_or(""))),
-            escape::html(
-                &node
-                    .mechanisms
-                    .iter()
-                    .map(|m| labels::one_line(m))
-                    .collect::<Vec<_>>()
-                    .join("\t")
-            ),
-            node.community.map_or_else(String::new, |c| c.to_string()),
-            escape::html(
-                &node
-                    .community
-                    .map(|c| cluster_names.name(analysis, c))
-                    .unwrap_or_default()
-            ),
-            if node.pagerank.is_finite() { node.pagerank } else { 0.0 },
-            node.catalog_citations,
-            node.url.as_deref().map(escape::html).unwrap_or_default(),
-            escape::html(&format!(
-                "{title}{}{}",
-                if year.is_empty() { "" } else { ", " },
-                year
-            )),
-        );
-        let _ = write!(
-            out,
-            "<circle cx=\"{}\" cy=\"{}\" r=\"{:.1}\" fill=\"{fill}\"/>",
-            coord(x),
-            coord(y),
-            radius
-        );
-        // Labels for the most influential papers only; the rest show theirs in the card.
-        if let Some(&(lx, ly)) = labels_at.get(&i) {
-            let _ = write!(
-                out,
-                "<text x=\"{}\" y=\"{}\">{}</text>",
-                coord(lx),
-                coord(ly),
-                escape::html(&label)
-            );
-        }
-        out.push_str("</g>\n");
+        let drawn = DrawnNode {
+            position: positions[i],
+            radius: radius_of(node),
+            fill: &fills[i],
+            label_at: labels_at.get(&i).copied(),
+            cluster: node
+                .community
+                .map(|c| cluster_names.name(analysis, c))
+                .unwrap_or_default(),
+        };
+        write_node(out, i, node, &drawn);
     }
-    out.push_str("</g>\n</g>\n</svg>\n");
-    out.push_str(
-        "<aside id=\"citation-map-card\" class=\"map-card\" aria-live=\"polite\">\
-         <p class=\"map-card-hint\">Hover, focus or click a paper to see its card.</p></aside>\n",
-    );
-    out.push_str("</div>\n");
+}
 
-    // Legend: one entry for each fill on the map, named as the figures name it.
+/// Paper `i`: a group carrying its card's data, its circle and its label.
+fn write_node(out: &mut String, i: usize, node: &MapNode<'_>, drawn: &DrawnNode<'_>) {
+    let (x, y) = drawn.position;
+    let radius = drawn.radius;
+    let fill = drawn.fill;
+    let title = labels::one_line(node.title);
+    let year = node.year.map_or_else(String::new, |y| y.to_string());
+    let label = labels::paper_label(node.abbreviation, node.title);
+    let _ = write!(
+        out,
+        "<g class=\"map-node{}\" data-index=\"{i}\" data-paper=\"{}\" data-title=\"{}\" data-abbr=\"{}\" \
+         data-year=\"{year}\" data-venue=\"{}\" data-mechanisms=\"{}\" data-community=\"{}\" data-cluster=\"{}\" \
+         data-pagerank=\"{:.3e}\" data-citations=\"{}\" data-url=\"{}\" tabindex=\"0\" role=\"button\" \
+         aria-label=\"{}\">",
+        if node.missing { " is-missing" } else { "" },
+        escape::html(node.id),
+        escape::html(&title),
+        escape::html(&labels::one_line(node.abbreviation.unwrap_or(""))),
+        escape::html(&labels::one_line(node.venue.unwrap_or(""))),
+        escape::html(
+            &node
+                .mechanisms
+                .iter()
+                .map(|m| labels::one_line(m))
+                .collect::<Vec<_>>()
+                .join("\t")
+        ),
+        node.community.map_or_else(String::new, |c| c.to_string()),
+        escape::html(&drawn.cluster),
+        if node.pagerank.is_finite() { node.pagerank } else { 0.0 },
+        node.catalog_citations,
+        node.url.as_deref().map(escape::html).unwrap_or_default(),
+        escape::html(&format!(
+            "{title}{}{}",
+            if year.is_empty() { "" } else { ", " },
+            year
+        )),
+    );
+    let _ = write!(
+        out,
+        "<circle cx=\"{}\" cy=\"{}\" r=\"{:.1}\" fill=\"{fill}\"/>",
+        coord(x),
+        coord(y),
+        radius
+    );
+    // Labels for the most influential papers only; the rest show theirs in the card.
+    if let Some((lx, ly)) = drawn.label_at {
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\">{}</text>",
+            coord(lx),
+            coord(ly),
+            escape::html(&label)
+        );
+    }
+    out.push_str("</g>\n");
+}
+
+/// The legend: one entry for each fill on the map, named as the figures name it, and the
+/// missing papers' dashed ring.
+fn write_legend(
+    out: &mut String,
+    nodes: &[MapNode<'_>],
+    fills: &[String],
+    palette: &charts::Palette,
+) {
     out.push_str("<ul class=\"map-legend\" aria-label=\"Mechanism colours\">\n");
-    for (fill, label, class) in legend(&nodes, &fills, palette) {
+    for (fill, label, class) in legend(nodes, fills, palette) {
         let _ = writeln!(
             out,
             "<li data-fill=\"{}\"><span class=\"swatch{class}\"{}></span>{}</li>",
@@ -573,8 +642,6 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
     out.push_str(
         "<li><span class=\"swatch missing\"></span>Missing paper (in scope; fill: its predicted mechanism)</li>\n</ul>\n",
     );
-    let _ = writeln!(out, "<script>{SCRIPT}</script>");
-    out
 }
 
 #[cfg(test)]
