@@ -28,6 +28,8 @@ pub enum Repulsion {
 pub struct ForceAtlas2 {
     /// How many iterations (epochs) to run.
     pub iterations: usize,
+    /// Exact or Barnes-Hut repulsion (graphology switches to Barnes-Hut from 2,048 nodes; the
+    /// caller chooses).
     pub repulsion: Repulsion,
 }
 

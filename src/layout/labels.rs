@@ -10,9 +10,13 @@
 /// An axis-aligned box from (x0, y0) to (x1, y1), x0 <= x1 and y0 <= y1, in drawing units.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bounds {
+    /// Left edge.
     pub x0: f64,
+    /// Edge of the smaller y (the top in SVG).
     pub y0: f64,
+    /// Right edge.
     pub x1: f64,
+    /// Edge of the larger y.
     pub y1: f64,
 }
 
@@ -84,7 +88,9 @@ pub fn segments_cross((a, b): ((f64, f64), (f64, f64)), (c, d): ((f64, f64), (f6
 /// the best cost found; `f64::INFINITY` when the group is the last worth trying).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidates<S> {
+    /// The spots, in the order they are tried.
     pub spots: Vec<S>,
+    /// The least cost of this group's spots and every later group's.
     pub floor: f64,
 }
 

@@ -146,7 +146,7 @@ impl ClusterMap {
 
     /// Each coloured cluster's compact name near its anchor (see the module documentation),
     /// largest cluster first.
-    pub(super) fn place_labels(
+    pub(super) fn place_names(
         &self,
         st: &Style,
         plot: &Rect,

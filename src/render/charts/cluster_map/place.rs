@@ -3,15 +3,15 @@
 //! ones in rows in a strip under it; marker radii by PageRank rank; then the names and the
 //! legend placed around them.
 //!
-//! Layout: ForceAtlas2 (the `fa2` crate, as the report's interactive map; Jacomy et al. 2014,
-//! PLoS ONE 9(6): e98679) on the papers with at least one similarity link, each link weighted by
-//! its similarity (Salton's co-citation cosine + Salton's coupling cosine), strong gravity,
-//! from start positions on a circle ordered by community, single-threaded, 300 iterations: the
-//! same analysis gives the same map. The 2nd to 98th percentiles of each axis fill the plot and
-//! the few papers beyond sit on its border. The plot is padded by the largest marker's reach (a
-//! diamond's tips reach 1.15 radii) and its white edge, so every marker lies whole inside the
-//! frame. Papers with no link are not laid out (they would
-//! drift to the rim and shrink the rest): they sit in a strip under the map, counted in it.
+//! Layout: ForceAtlas2 ([`crate::layout::force`], as the report's interactive map; Jacomy et
+//! al. 2014, PLoS ONE 9(6): e98679) on the papers with at least one similarity link, each link
+//! weighted by its similarity (Salton's co-citation cosine + Salton's coupling cosine), strong
+//! gravity, from start positions on a circle ordered by community, single-threaded, 300
+//! iterations: the same analysis gives the same map. The 2nd to 98th percentiles of each axis
+//! fill the plot and the few papers beyond sit on its border. The plot is padded by the largest
+//! marker's reach (a diamond's tips reach 1.15 radii) and its white edge, so every marker lies
+//! whole inside the frame. Papers with no link are not laid out (they would drift to the rim
+//! and shrink the rest): they sit in a strip under the map, counted in it.
 
 use super::super::canvas::line_height;
 use super::super::parts::{empty_height, title_height, Rect};
@@ -213,7 +213,7 @@ impl ClusterMap {
         let strip_height = self.strip_height(st, &plot);
         let strip =
             (strip_height > 0.0).then_some((plot.x0, plot.y1, plot.x1, plot.y1 + strip_height));
-        let labels = self.place_labels(st, &plot, &markers);
+        let labels = self.place_names(st, &plot, &markers);
         let (legend_x0, legend_width, legend_top) = if Self::side_legend(st) {
             let width = Self::side_legend_width(st);
             (st.width - st.margin() - width, width, plot.y0)
