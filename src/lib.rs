@@ -10,7 +10,9 @@
 //! Each stage takes the previous stage's plain data type and returns its own: [`catalog::Catalog`],
 //! [`records::Corpus`] (of [`records::PaperRecord`]s, made by [`s2`] from the API, the [`cache`]
 //! or a snapshot file), [`works::Works`], [`graph::CitationGraph`], the metric vectors of [`metrics`],
-//! [`analysis::Analysis`], and the files of [`render`]. Only [`pipeline`] wires stages together;
+//! [`analysis::Analysis`], and the files of [`render`]. [`layout`] sits below `render`, on plain
+//! numbers: the ForceAtlas2 layout and the label placement the map and the cluster map draw with.
+//! Only [`pipeline`] wires stages together;
 //! the binary's `cli.rs` turns the command line into [`pipeline::Settings`]. [`fsutil`] and
 //! [`text`] are small helpers every stage may use.
 
@@ -20,6 +22,7 @@ pub mod catalog;
 pub mod clock;
 pub mod fsutil;
 pub mod graph;
+pub mod layout;
 pub mod metrics;
 pub mod pipeline;
 pub mod records;

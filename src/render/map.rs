@@ -3,14 +3,14 @@
 //! coloured by mechanism, sized by PageRank, with every citation among them as a thin line and
 //! the missing papers dashed.
 //!
-//! Positions are computed here, in Rust, with the `fa2` crate (graphology's ForceAtlas2: Jacomy,
-//! Venturini, Heymann and Bastian 2014, "ForceAtlas2, a continuous graph layout algorithm for
-//! handy network visualization", PLoS ONE 9(6): e98679), on the undirected citation graph with
-//! strong gravity, from deterministic start positions (each community on its own arc of a
-//! circle), single-threaded: the same analysis gives the same map byte for byte. 300 iterations
-//! with pairwise repulsion up to 1,000 papers (O(iterations x n^2)), 120 with Barnes-Hut above
-//! (O(iterations x n log n)). The crate's code is generic, so it runs at citegraph's own
-//! optimisation level: fast in release, seconds in a debug build (`benches/map_open.rs`).
+//! Positions are computed in Rust by [`crate::layout::force`] (ForceAtlas2, the `fa2` crate:
+//! Jacomy, Venturini, Heymann and Bastian 2014, PLoS ONE 9(6): e98679) on the undirected
+//! citation graph with strong gravity, from deterministic start positions (each community on its
+//! own arc of a circle), single-threaded: the same analysis gives the same map byte for byte.
+//! 300 iterations with pairwise repulsion up to 1,000 papers (O(iterations x n^2)), 120 with
+//! Barnes-Hut above (O(iterations x n log n)). The crate's code is generic, so it runs at
+//! citegraph's own optimisation level: fast in release, seconds in a debug build
+//! (`benches/map_open.rs`). Names are placed by [`crate::layout::labels`].
 //!
 //! Everything a reader does with the map (pan, zoom, the card on hover or focus, highlighting a
 //! paper's references and citers, the filters, the search box, the keyboard) is done by
@@ -26,6 +26,8 @@ use sha2::{Digest, Sha256};
 
 use super::{charts, escape, hex_color, labels, top_missing};
 use crate::analysis::{Analysis, UNCERTAIN};
+use crate::layout::force;
+use crate::layout::labels::{Bounds, Candidates, Placement};
 
 /// The script behind the map, inlined verbatim (its hash goes into the CSP).
 pub const SCRIPT: &str = include_str!("map.js");
@@ -46,6 +48,24 @@ const MARGIN: f64 = 24.0;
 /// Font size of the map's labels, in SVG units (`.map-node text` in `map.css`).
 const LABEL_SIZE: f64 = 9.0;
 
+/// Where the map's names go: a name's candidate spots are its box centred above its circle,
+/// then below it; a spot is free when its box overlaps no name placed, and free spots cost
+/// nothing, so the first free one wins.
+struct AboveOrBelow;
+
+impl Placement for AboveOrBelow {
+    /// The name's box and its baseline.
+    type Spot = (Bounds, f64);
+
+    fn conflicts(&self, a: &Self::Spot, b: &Self::Spot) -> bool {
+        a.0.overlaps(&b.0)
+    }
+
+    fn cost(&self, _spot: &Self::Spot, _placed: &[Self::Spot]) -> f64 {
+        0.0
+    }
+}
+
 /// Where the labels go: the papers of `order` (most influential first) each get their name
 /// centred above their circle, or below it when above would overlap a label already placed,
 /// or none when both would (the card still names it); at most [`LABELLED`] labels, taken down
@@ -56,7 +76,7 @@ fn place_labels(
     order: &[usize],
     radius_of: impl Fn(&MapNode) -> f64,
 ) -> HashMap<usize, (f64, f64)> {
-    let mut placed: Vec<[f64; 4]> = Vec::new();
+    let mut placed: Vec<(Bounds, f64)> = Vec::new();
     let mut at = HashMap::new();
     for &i in order {
         if at.len() == LABELLED {
@@ -69,21 +89,25 @@ fn place_labels(
         let half = charts::svg_text_width(&label, LABEL_SIZE, false) / 2.0 + 1.5;
         let above = y - radius - 3.0;
         let below = y + radius + 3.0 + LABEL_SIZE * 0.8;
-        for baseline in [above, below] {
-            let bounds = [
-                x - half,
-                baseline - LABEL_SIZE * 0.85,
-                x + half,
-                baseline + 2.0,
-            ];
-            let overlaps = placed.iter().any(|b| {
-                bounds[0] < b[2] && b[0] < bounds[2] && bounds[1] < b[3] && b[1] < bounds[3]
-            });
-            if !overlaps {
-                placed.push(bounds);
-                at.insert(i, (x, baseline));
-                break;
-            }
+        let spots = [above, below]
+            .into_iter()
+            .map(|baseline| {
+                let bounds = Bounds {
+                    x0: x - half,
+                    y0: baseline - LABEL_SIZE * 0.85,
+                    x1: x + half,
+                    y1: baseline + 2.0,
+                };
+                (bounds, baseline)
+            })
+            .collect();
+        let candidates = Candidates {
+            spots,
+            floor: f64::INFINITY,
+        };
+        if let Some((_, spot)) = AboveOrBelow.cheapest([candidates], &placed) {
+            at.insert(i, (x, spot.1));
+            placed.push(spot);
         }
     }
     at
@@ -171,89 +195,42 @@ fn collect(analysis: &Analysis, with_missing: usize) -> Vec<MapNode<'_>> {
     nodes
 }
 
-/// ForceAtlas2 positions for `n` nodes joined by `edges` (index pairs, direction ignored),
-/// scaled into the drawing area. Deterministic: start positions on a circle, ordered by `group`
-/// (community), single-threaded iterations.
+/// ForceAtlas2 positions for `n` nodes joined by `edges` (index pairs, direction ignored,
+/// duplicates, self-loops and indices past `n` dropped), scaled into the drawing area
+/// ([`force::Fit::Frame`]). Deterministic: start positions on a circle, ordered by `group`
+/// (community; 0 past its end), single-threaded iterations: 300 with pairwise repulsion up to
+/// 1,000 nodes, 120 with Barnes-Hut above, where each iteration costs more.
 pub fn layout(n: usize, edges: &[(usize, usize)], group: &[u32]) -> Vec<(f64, f64)> {
     if n == 0 {
         return Vec::new();
     }
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by_key(|&i| (group.get(i).copied().unwrap_or(0), i));
-    let mut start = vec![(0.0f64, 0.0f64); n];
-    for (rank, &i) in order.iter().enumerate() {
-        let angle = rank as f64 / n as f64 * std::f64::consts::TAU;
-        // Radius varies a little so the start is not a perfect (degenerate) ring.
-        let radius = 100.0 * (1.0 + 0.25 * ((rank * 7919) % 13) as f64 / 13.0);
-        start[i] = (radius * angle.cos(), radius * angle.sin());
-    }
-    let mut data = fa2::FA2Data::<f64>::with_capacity(n, edges.len());
-    for &(x, y) in &start {
-        data.add_node_with_position(x, y);
-    }
+    let groups: Vec<u32> = (0..n).map(|i| group.get(i).copied().unwrap_or(0)).collect();
     let mut seen = HashSet::new();
+    let mut unique = Vec::with_capacity(edges.len());
     for &(a, b) in edges {
         let key = (a.min(b), a.max(b));
         if a != b && a < n && b < n && seen.insert(key) {
-            data.add_edge(key.0, key.1);
+            unique.push((key.0, key.1, 1.0));
         }
     }
-    let mut settings = fa2::FA2Settings::<f64>::from_graph_order(n).parallel(false);
-    if n > 1_000 {
-        settings = settings.with_barnes_hut();
-    }
-    let mut fa = settings.build(data);
-    // Enough to settle 300 papers; fewer on big maps where each iteration costs more.
-    let iterations = if n <= 1_000 { 300 } else { 120 };
-    fa.run(iterations);
-    let positions: Vec<(f64, f64)> = fa
-        .data()
-        .positions()
-        .map(|(x, y)| {
-            if x.is_finite() && y.is_finite() {
-                (x, y)
-            } else {
-                (0.0, 0.0)
-            }
-        })
-        .collect();
-    fit(&positions)
-}
-
-/// Scales positions into the drawing area, keeping their aspect ratio and centring them. The
-/// frame fits the 2nd to 98th percentile of each axis, and the few papers beyond (loosely linked
-/// ones that ForceAtlas2 pushes far out) are pulled onto the border: otherwise one outlier
-/// would shrink the whole map into a corner.
-fn fit(positions: &[(f64, f64)]) -> Vec<(f64, f64)> {
-    let range = |values: Vec<f64>| -> (f64, f64) {
-        let mut values = values;
-        values.sort_by(f64::total_cmp);
-        let at = |q: f64| values[((values.len() - 1) as f64 * q).round() as usize];
-        if values.len() < 20 {
-            (values[0], values[values.len() - 1])
-        } else {
-            (at(0.02), at(0.98))
+    let settings = if n <= 1_000 {
+        force::ForceAtlas2 {
+            iterations: 300,
+            repulsion: force::Repulsion::Pairwise,
+        }
+    } else {
+        force::ForceAtlas2 {
+            iterations: 120,
+            repulsion: force::Repulsion::BarnesHut,
         }
     };
-    if positions.is_empty() {
-        return Vec::new();
+    let positions = settings.positions(&groups, &unique);
+    force::Fit::Frame {
+        width: WIDTH,
+        height: HEIGHT,
+        margin: MARGIN,
     }
-    let (min_x, max_x) = range(positions.iter().map(|p| p.0).collect());
-    let (min_y, max_y) = range(positions.iter().map(|p| p.1).collect());
-    let span_x = (max_x - min_x).max(1e-9);
-    let span_y = (max_y - min_y).max(1e-9);
-    let scale = ((WIDTH - 2.0 * MARGIN) / span_x).min((HEIGHT - 2.0 * MARGIN) / span_y);
-    let offset_x = (WIDTH - span_x * scale) / 2.0;
-    let offset_y = (HEIGHT - span_y * scale) / 2.0;
-    positions
-        .iter()
-        .map(|&(x, y)| {
-            (
-                (offset_x + (x - min_x) * scale).clamp(MARGIN / 2.0, WIDTH - MARGIN / 2.0),
-                (offset_y + (y - min_y) * scale).clamp(MARGIN / 2.0, HEIGHT - MARGIN / 2.0),
-            )
-        })
-        .collect()
+    .apply(&positions)
 }
 
 /// Community names ([`labels::community_name`], as Fig. 6 and the DOT give them), each computed
@@ -353,6 +330,25 @@ pub fn section(analysis: &Analysis, palette: &charts::Palette) -> String {
 /// [`section`] with `with_missing` missing papers (the benchmark draws bigger maps).
 pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing: usize) -> String {
     let nodes = collect(analysis, with_missing);
+    let edges = citations(analysis, &nodes);
+    let groups: Vec<u32> = nodes
+        .iter()
+        .map(|n| n.community.unwrap_or(u32::MAX))
+        .collect();
+    let positions = layout(nodes.len(), &edges, &groups);
+    let fills: Vec<String> = nodes.iter().map(|n| fill_of(n, palette)).collect();
+    let mut out = String::with_capacity(256 * nodes.len() + 128 * edges.len() + 16 * 1024);
+    write_intro(&mut out, &nodes);
+    write_controls(&mut out, analysis, &nodes);
+    write_map(&mut out, analysis, &nodes, &edges, &positions, &fills);
+    write_legend(&mut out, &nodes, &fills, palette);
+    let _ = writeln!(out, "<script>{SCRIPT}</script>");
+    out
+}
+
+/// The citations among the map's papers, as (citing, cited) node indices in the order of the
+/// analysis' core edges, each pair once, self-citations left out.
+fn citations(analysis: &Analysis, nodes: &[MapNode<'_>]) -> Vec<(usize, usize)> {
     let index: HashMap<&str, usize> = nodes.iter().enumerate().map(|(i, n)| (n.id, i)).collect();
     let mut edges: Vec<(usize, usize)> = Vec::new();
     let mut seen = HashSet::new();
@@ -366,19 +362,11 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
             }
         }
     }
-    let groups: Vec<u32> = nodes
-        .iter()
-        .map(|n| n.community.unwrap_or(u32::MAX))
-        .collect();
-    let positions = layout(nodes.len(), &edges, &groups);
-    let max_pagerank = nodes
-        .iter()
-        .map(|n| n.pagerank)
-        .filter(|p| p.is_finite())
-        .fold(0.0_f64, f64::max);
-    let fills: Vec<String> = nodes.iter().map(|n| fill_of(n, palette)).collect();
+    edges
+}
 
-    let mut out = String::with_capacity(256 * nodes.len() + 128 * edges.len() + 16 * 1024);
+/// The map's styles and the paragraph that says what it shows and how to use it.
+fn write_intro(out: &mut String, nodes: &[MapNode<'_>]) {
     let _ = writeln!(out, "<style>\n{STYLE}</style>");
     let _ = writeln!(
         out,
@@ -390,8 +378,11 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
         nodes.iter().filter(|n| !n.missing).count(),
         nodes.iter().filter(|n| n.missing).count()
     );
+}
 
-    // Controls.
+/// The controls: the search box, the mechanism, cluster and year filters, the zoom buttons and
+/// the count of papers shown.
+fn write_controls(out: &mut String, analysis: &Analysis, nodes: &[MapNode<'_>]) {
     out.push_str("<div class=\"map-controls\" role=\"group\" aria-label=\"Map filters\">\n");
     out.push_str(
         "<label>Search <input type=\"search\" id=\"citation-map-search\" \
@@ -403,7 +394,7 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
             .iter()
             .map(|m| m.name.as_str())
             .collect();
-        for node in &nodes {
+        for node in nodes {
             for m in &node.mechanisms {
                 if !names.contains(&m.as_str()) {
                     names.push(m);
@@ -458,8 +449,17 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
          <button type=\"button\" id=\"citation-map-reset\">Reset</button></span>\n",
     );
     out.push_str("<output id=\"citation-map-count\" aria-live=\"polite\"></output>\n</div>\n");
+}
 
-    // The map and its card.
+/// The map itself (the citations as lines, then the papers) and its card.
+fn write_map(
+    out: &mut String,
+    analysis: &Analysis,
+    nodes: &[MapNode<'_>],
+    edges: &[(usize, usize)],
+    positions: &[(f64, f64)],
+    fills: &[String],
+) {
     out.push_str("<div class=\"map-frame\">\n");
     let _ = writeln!(
         out,
@@ -476,7 +476,7 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
         hex_color(UNCERTAIN_COLOR)
     );
     out.push_str("<g class=\"map-viewport\">\n<g class=\"map-edges\">\n");
-    for &(s, t) in &edges {
+    for &(s, t) in edges {
         let (x1, y1) = positions[s];
         let (x2, y2) = positions[t];
         let _ = writeln!(
@@ -491,6 +491,40 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
         );
     }
     out.push_str("</g>\n<g class=\"map-nodes\">\n");
+    write_nodes(out, analysis, nodes, positions, fills);
+    out.push_str("</g>\n</g>\n</svg>\n");
+    out.push_str(
+        "<aside id=\"citation-map-card\" class=\"map-card\" aria-live=\"polite\">\
+         <p class=\"map-card-hint\">Hover, focus or click a paper to see its card.</p></aside>\n",
+    );
+    out.push_str("</div>\n");
+}
+
+/// One paper as drawn: its circle, its fill, its label's anchor if it has one, its cluster's
+/// name.
+struct DrawnNode<'a> {
+    position: (f64, f64),
+    radius: f64,
+    fill: &'a str,
+    label_at: Option<(f64, f64)>,
+    cluster: String,
+}
+
+/// The papers, largest first so that small ones are drawn last and never hidden, each sized by
+/// the square root of its PageRank over the largest (radius 3.5 to 14), the most influential
+/// labelled ([`place_labels`]).
+fn write_nodes(
+    out: &mut String,
+    analysis: &Analysis,
+    nodes: &[MapNode<'_>],
+    positions: &[(f64, f64)],
+    fills: &[String],
+) {
+    let max_pagerank = nodes
+        .iter()
+        .map(|n| n.pagerank)
+        .filter(|p| p.is_finite())
+        .fold(0.0_f64, f64::max);
     // Small papers drawn last so big ones never hide them.
     let mut draw_order: Vec<usize> = (0..nodes.len()).collect();
     draw_order.sort_by(|&a, &b| {
@@ -507,80 +541,92 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
         };
         3.5 + 10.5 * scale
     };
-    let labels_at = place_labels(&nodes, &positions, &draw_order, radius_of);
+    let labels_at = place_labels(nodes, positions, &draw_order, radius_of);
     let mut cluster_names = ClusterNames::default();
     for i in draw_order {
         let node = &nodes[i];
-        let (x, y) = positions[i];
-        let radius = radius_of(node);
-        let fill = &fills[i];
-        let title = labels::one_line(node.title);
-        let year = node.year.map_or_else(String::new, |y| y.to_string());
-        let label = labels::paper_label(node.abbreviation, node.title);
-        let _ = write!(
-            out,
-            "<g class=\"map-node{}\" data-index=\"{i}\" data-paper=\"{}\" data-title=\"{}\" data-abbr=\"{}\" \
-             data-year=\"{year}\" data-venue=\"{}\" data-mechanisms=\"{}\" data-community=\"{}\" data-cluster=\"{}\" \
-             data-pagerank=\"{:.3e}\" data-citations=\"{}\" data-url=\"{}\" tabindex=\"0\" role=\"button\" \
-             aria-label=\"{}\">",
-            if node.missing { " is-missing" } else { "" },
-            escape::html(node.id),
-            escape::html(&title),
-            escape::html(&labels::one_line(node.abbreviation.unwrap_or(""))),
-            escape::html(&labels::one_line(node.venue.unwrap_or(""))),
-            escape::html(
-                &node
-                    .mechanisms
-                    .iter()
-                    .map(|m| labels::one_line(m))
-                    .collect::<Vec<_>>()
-                    .join("\t")
-            ),
-            node.community.map_or_else(String::new, |c| c.to_string()),
-            escape::html(
-                &node
-                    .community
-                    .map(|c| cluster_names.name(analysis, c))
-                    .unwrap_or_default()
-            ),
-            if node.pagerank.is_finite() { node.pagerank } else { 0.0 },
-            node.catalog_citations,
-            node.url.as_deref().map(escape::html).unwrap_or_default(),
-            escape::html(&format!(
-                "{title}{}{}",
-                if year.is_empty() { "" } else { ", " },
-                year
-            )),
-        );
-        let _ = write!(
-            out,
-            "<circle cx=\"{}\" cy=\"{}\" r=\"{:.1}\" fill=\"{fill}\"/>",
-            coord(x),
-            coord(y),
-            radius
-        );
-        // Labels for the most influential papers only; the rest show theirs in the card.
-        if let Some(&(lx, ly)) = labels_at.get(&i) {
-            let _ = write!(
-                out,
-                "<text x=\"{}\" y=\"{}\">{}</text>",
-                coord(lx),
-                coord(ly),
-                escape::html(&label)
-            );
-        }
-        out.push_str("</g>\n");
+        let drawn = DrawnNode {
+            position: positions[i],
+            radius: radius_of(node),
+            fill: &fills[i],
+            label_at: labels_at.get(&i).copied(),
+            cluster: node
+                .community
+                .map(|c| cluster_names.name(analysis, c))
+                .unwrap_or_default(),
+        };
+        write_node(out, i, node, &drawn);
     }
-    out.push_str("</g>\n</g>\n</svg>\n");
-    out.push_str(
-        "<aside id=\"citation-map-card\" class=\"map-card\" aria-live=\"polite\">\
-         <p class=\"map-card-hint\">Hover, focus or click a paper to see its card.</p></aside>\n",
-    );
-    out.push_str("</div>\n");
+}
 
-    // Legend: one entry for each fill on the map, named as the figures name it.
+/// Paper `i`: a group carrying its card's data, its circle and its label.
+fn write_node(out: &mut String, i: usize, node: &MapNode<'_>, drawn: &DrawnNode<'_>) {
+    let (x, y) = drawn.position;
+    let radius = drawn.radius;
+    let fill = drawn.fill;
+    let title = labels::one_line(node.title);
+    let year = node.year.map_or_else(String::new, |y| y.to_string());
+    let label = labels::paper_label(node.abbreviation, node.title);
+    let _ = write!(
+        out,
+        "<g class=\"map-node{}\" data-index=\"{i}\" data-paper=\"{}\" data-title=\"{}\" data-abbr=\"{}\" \
+         data-year=\"{year}\" data-venue=\"{}\" data-mechanisms=\"{}\" data-community=\"{}\" data-cluster=\"{}\" \
+         data-pagerank=\"{:.3e}\" data-citations=\"{}\" data-url=\"{}\" tabindex=\"0\" role=\"button\" \
+         aria-label=\"{}\">",
+        if node.missing { " is-missing" } else { "" },
+        escape::html(node.id),
+        escape::html(&title),
+        escape::html(&labels::one_line(node.abbreviation.unwrap_or(""))),
+        escape::html(&labels::one_line(node.venue.unwrap_or(""))),
+        escape::html(
+            &node
+                .mechanisms
+                .iter()
+                .map(|m| labels::one_line(m))
+                .collect::<Vec<_>>()
+                .join("\t")
+        ),
+        node.community.map_or_else(String::new, |c| c.to_string()),
+        escape::html(&drawn.cluster),
+        if node.pagerank.is_finite() { node.pagerank } else { 0.0 },
+        node.catalog_citations,
+        node.url.as_deref().map(escape::html).unwrap_or_default(),
+        escape::html(&format!(
+            "{title}{}{}",
+            if year.is_empty() { "" } else { ", " },
+            year
+        )),
+    );
+    let _ = write!(
+        out,
+        "<circle cx=\"{}\" cy=\"{}\" r=\"{:.1}\" fill=\"{fill}\"/>",
+        coord(x),
+        coord(y),
+        radius
+    );
+    // Labels for the most influential papers only; the rest show theirs in the card.
+    if let Some((lx, ly)) = drawn.label_at {
+        let _ = write!(
+            out,
+            "<text x=\"{}\" y=\"{}\">{}</text>",
+            coord(lx),
+            coord(ly),
+            escape::html(&label)
+        );
+    }
+    out.push_str("</g>\n");
+}
+
+/// The legend: one entry for each fill on the map, named as the figures name it, and the
+/// missing papers' dashed ring.
+fn write_legend(
+    out: &mut String,
+    nodes: &[MapNode<'_>],
+    fills: &[String],
+    palette: &charts::Palette,
+) {
     out.push_str("<ul class=\"map-legend\" aria-label=\"Mechanism colours\">\n");
-    for (fill, label, class) in legend(&nodes, &fills, palette) {
+    for (fill, label, class) in legend(nodes, fills, palette) {
         let _ = writeln!(
             out,
             "<li data-fill=\"{}\"><span class=\"swatch{class}\"{}></span>{}</li>",
@@ -596,8 +642,6 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
     out.push_str(
         "<li><span class=\"swatch missing\"></span>Missing paper (in scope; fill: its predicted mechanism)</li>\n</ul>\n",
     );
-    let _ = writeln!(out, "<script>{SCRIPT}</script>");
-    out
 }
 
 #[cfg(test)]
