@@ -132,11 +132,12 @@ async fn main() {
         let timer = Instant::now();
         std::hint::black_box(map::layout(n, &edges, &groups));
         let layout_ms = timer.elapsed().as_secs_f64() * 1000.0;
-        let palette = citegraph::render::charts::Palette::new(&analysis);
+        let options = citegraph::render::RenderOptions::default();
+        let view = citegraph::render::View::new(&analysis, &options);
         let timer = Instant::now();
-        std::hint::black_box(map::section(&analysis, &palette));
+        std::hint::black_box(map::section(&view));
         let section_ms = timer.elapsed().as_secs_f64() * 1000.0;
-        let page = report::to_html(&analysis, &palette, &[]).unwrap();
+        let page = report::to_html(&view, &[]).unwrap();
         let path = dir.path().join(format!("report-{n}.html"));
         std::fs::write(&path, &page).unwrap();
 

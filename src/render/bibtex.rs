@@ -19,18 +19,22 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use super::{escape, labels, suggestions, Exporter, OutputFile, RenderContext};
+use super::{escape, labels, suggestions, Exporter, OutputFile, View};
 use crate::analysis::{Analysis, BibSource, MissingKind, MissingPaper};
 
 /// Writes `references.bib` and `suggestions.bib`.
 pub struct Bibtex;
 
 impl Exporter for Bibtex {
-    fn files(&self, context: &RenderContext<'_>) -> Result<Vec<OutputFile>> {
-        let keys = BibKeys::new(context.analysis);
+    fn files(
+        &self,
+        view: &View<'_>,
+        _figures: &[super::charts::Figure],
+    ) -> Result<Vec<OutputFile>> {
+        let keys = BibKeys::new(view.analysis);
         Ok(vec![
-            OutputFile::new("references.bib", references_bib(context.analysis, &keys)),
-            OutputFile::new("suggestions.bib", suggestions_bib(context.analysis, &keys)),
+            OutputFile::new("references.bib", references_bib(view.analysis, &keys)),
+            OutputFile::new("suggestions.bib", suggestions_bib(view.analysis, &keys)),
         ])
     }
 }

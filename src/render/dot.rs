@@ -31,20 +31,18 @@ use std::fmt::Write as _;
 use anyhow::Result;
 
 use super::charts::palette::{lighter, Palette, TEXT};
-use super::{dot_select, escape, hex_color, labels, top_missing};
-use super::{DotLayout, Exporter, OutputFile, RenderContext, RenderOptions};
-use crate::analysis::{Analysis, EdgeRow, GroupStats, PaperMetrics};
+use super::charts::Figure;
+use super::{dot_select, escape, hex_color, labels};
+use super::{DotLayout, Exporter, OutputFile, View};
+use crate::analysis::{Analysis, EdgeRow, GroupStats};
 use crate::catalog::UNSPECIFIED;
 
 /// Writes `graph.dot`.
 pub struct Dot;
 
 impl Exporter for Dot {
-    fn files(&self, context: &RenderContext<'_>) -> Result<Vec<OutputFile>> {
-        Ok(vec![OutputFile::new(
-            "graph.dot",
-            to_dot(context.analysis, context.options, context.palette),
-        )])
+    fn files(&self, view: &View<'_>, _figures: &[Figure]) -> Result<Vec<OutputFile>> {
+        Ok(vec![OutputFile::new("graph.dot", to_dot(view))])
     }
 }
 
@@ -74,10 +72,12 @@ struct Node<'a> {
     missing: bool,
 }
 
-/// The DOT text of the graph.
-pub fn to_dot(analysis: &Analysis, options: &RenderOptions, palette: &Palette) -> String {
+/// The DOT text of the graph, from the render's view (its options choose the layout, the papers
+/// and how many missing papers are added).
+pub fn to_dot(view: &View<'_>) -> String {
+    let (analysis, options, palette) = (view.analysis, view.options, &view.palette);
     let layout = options.dot_layout;
-    let nodes = collect_nodes(analysis, palette, options.with_missing);
+    let nodes = collect_nodes(view, options.with_missing);
     let selection = (!options.dot_all).then(|| {
         let missing: Vec<&str> = nodes.iter().filter(|n| n.missing).map(|n| n.id).collect();
         dot_select::select(analysis, &missing, dot_select::DEFAULT_LIMIT)
@@ -164,7 +164,7 @@ pub fn to_dot(analysis: &Analysis, options: &RenderOptions, palette: &Palette) -
             });
             write_year_groups(&mut out, &nodes, max_pagerank, wrap)
         }
-        DotLayout::Community => write_community_groups(&mut out, analysis, &nodes, max_pagerank),
+        DotLayout::Community => write_community_groups(&mut out, view, &nodes, max_pagerank),
     }
     let several = nodes.iter().any(|n| !n.missing && n.colors.len() > 1);
     write_legend(&mut out, analysis, palette, missing_count > 0, several);
@@ -174,16 +174,8 @@ pub fn to_dot(analysis: &Analysis, options: &RenderOptions, palette: &Palette) -
 }
 
 /// Catalogue papers in the analysis' order, then the top missing papers not already among them.
-fn collect_nodes<'a>(
-    analysis: &'a Analysis,
-    palette: &Palette,
-    with_missing: usize,
-) -> Vec<Node<'a>> {
-    let by_id: HashMap<&str, &PaperMetrics> = analysis
-        .papers
-        .iter()
-        .map(|p| (p.paper_id.as_str(), p))
-        .collect();
+fn collect_nodes<'a>(view: &View<'a>, with_missing: usize) -> Vec<Node<'a>> {
+    let (analysis, palette) = (view.analysis, &view.palette);
     let mut seen = HashSet::new();
     let mut nodes = Vec::new();
     // Each node's label and the longer text and year to tell it apart from a namesake.
@@ -215,11 +207,11 @@ fn collect_nodes<'a>(
             missing: false,
         });
     }
-    for missing in top_missing(analysis, with_missing) {
+    for missing in view.top_missing(with_missing) {
         if !seen.insert(missing.paper_id.as_str()) {
             continue;
         }
-        let metrics = by_id.get(missing.paper_id.as_str());
+        let metrics = view.paper(&missing.paper_id);
         let predicted = vec![format!("{} (predicted)", missing.predicted_mechanism)];
         let title = crate::text::strip_html(&missing.title);
         names.push((
@@ -486,7 +478,7 @@ fn write_year_groups(out: &mut String, nodes: &[Node<'_>], max_pagerank: f64, wr
 
 fn write_community_groups(
     out: &mut String,
-    analysis: &Analysis,
+    view: &View<'_>,
     nodes: &[Node<'_>],
     max_pagerank: f64,
 ) {
@@ -503,7 +495,11 @@ fn write_community_groups(
     for (community, members) in &communities {
         // Named as in the communities figure; its size and dominant mechanism are the whole
         // community's, as clusters.csv gives them (the drawn papers are a sample of it).
-        let cluster = analysis.clusters.iter().find(|c| c.community == *community);
+        let cluster = view
+            .analysis
+            .clusters
+            .iter()
+            .find(|c| c.community == *community);
         let size = cluster.map_or(members.len(), |c| c.size.max(members.len()));
         let mostly = cluster
             .map(|c| c.dominant_mechanism.as_str())
@@ -515,10 +511,7 @@ fn write_community_groups(
         } else {
             format!("{} of its {size} papers drawn", members.len())
         };
-        let label = format!(
-            "{}; {drawn}{mostly}",
-            labels::community_name(analysis, *community),
-        );
+        let label = format!("{}; {drawn}{mostly}", view.community_name(*community),);
         let _ = writeln!(
             out,
             "  subgraph cluster_{community} {{\n    label=\"{}\";\n    style=rounded;\n    color=\"#bbbbbb\";\n    fontsize=16;",
@@ -625,7 +618,8 @@ fn write_edges(out: &mut String, edges: &[EdgeRow], nodes: &[Node<'_>]) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::EdgeRow;
+    use crate::analysis::{EdgeRow, PaperMetrics};
+    use crate::render::RenderOptions;
 
     fn options(dot_layout: DotLayout) -> RenderOptions {
         RenderOptions {
@@ -680,11 +674,7 @@ mod tests {
 
     #[test]
     fn labels_are_escaped_and_edges_reversed_with_dir_back() {
-        let dot = to_dot(
-            &analysis(),
-            &options(DotLayout::Year),
-            &Palette::new(&analysis()),
-        );
+        let dot = to_dot(&View::new(&analysis(), &options(DotLayout::Year)));
         assert!(
             // The backslash four times: see `tooltip_text`.
             dot.contains(r#"tooltip="A \"quoted\" \\\\ title with a break (2020; Token Pruning)""#),
@@ -700,11 +690,7 @@ mod tests {
 
     #[test]
     fn community_layout_draws_clusters() {
-        let dot = to_dot(
-            &analysis(),
-            &options(DotLayout::Community),
-            &Palette::new(&analysis()),
-        );
+        let dot = to_dot(&View::new(&analysis(), &options(DotLayout::Community)));
         assert!(dot.contains("subgraph cluster_1 {"));
         assert!(dot.contains("subgraph cluster_2 {"));
         assert!(dot.contains("subgraph cluster_legend {"));
@@ -773,11 +759,7 @@ mod tests {
             papers: 1,
             ..Default::default()
         });
-        let dot = to_dot(
-            &analysis,
-            &options(DotLayout::Year),
-            &Palette::new(&analysis),
-        );
+        let dot = to_dot(&View::new(&analysis, &options(DotLayout::Year)));
         let line = dot.lines().find(|l| l.contains("\"paper:a\" [")).unwrap();
         assert!(!line.contains("striped"), "{line}");
         assert_eq!(

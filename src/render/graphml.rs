@@ -14,18 +14,19 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use super::{escape, Exporter, OutputFile, RenderContext};
-use crate::analysis::{Analysis, MissingKind, MissingPaper, PaperMetrics};
+use super::{escape, Exporter, OutputFile, View};
+use crate::analysis::{MissingKind, MissingPaper, PaperMetrics};
 
 /// Writes `graph.graphml`.
 pub struct GraphMl;
 
 impl Exporter for GraphMl {
-    fn files(&self, context: &RenderContext<'_>) -> Result<Vec<OutputFile>> {
-        Ok(vec![OutputFile::new(
-            "graph.graphml",
-            to_graphml(context.analysis),
-        )])
+    fn files(
+        &self,
+        view: &View<'_>,
+        _figures: &[super::charts::Figure],
+    ) -> Result<Vec<OutputFile>> {
+        Ok(vec![OutputFile::new("graph.graphml", to_graphml(view))])
     }
 }
 
@@ -68,12 +69,8 @@ const KEYS: &[Key] = &[
 ];
 
 /// The GraphML text of the graph.
-pub fn to_graphml(analysis: &Analysis) -> String {
-    let by_id: HashMap<&str, &PaperMetrics> = analysis
-        .papers
-        .iter()
-        .map(|p| (p.paper_id.as_str(), p))
-        .collect();
+pub fn to_graphml(view: &View<'_>) -> String {
+    let analysis = view.analysis;
     let missing: HashMap<&str, &MissingPaper> = analysis
         .missing
         .iter()
@@ -117,12 +114,7 @@ pub fn to_graphml(analysis: &Analysis) -> String {
     }
     out.push_str("  <graph id=\"citegraph\" edgedefault=\"directed\">\n");
     for id in order {
-        write_node(
-            &mut out,
-            id,
-            by_id.get(id).copied(),
-            missing.get(id).copied(),
-        );
+        write_node(&mut out, id, view.paper(id), missing.get(id).copied());
     }
     for (index, edge) in analysis.core_edges.iter().enumerate() {
         let _ = writeln!(
@@ -208,7 +200,7 @@ fn float(value: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::analysis::EdgeRow;
+    use crate::analysis::{Analysis, EdgeRow};
 
     #[test]
     fn nodes_are_catalogue_papers_and_edge_endpoints() {
@@ -233,7 +225,8 @@ mod tests {
             }],
             ..Default::default()
         };
-        let xml = to_graphml(&analysis);
+        let options = crate::render::RenderOptions::default();
+        let xml = to_graphml(&View::new(&analysis, &options));
         assert!(xml.contains("<node id=\"c1\">"));
         assert!(xml.contains("<node id=\"m1\">"));
         assert!(!xml.contains("outside"));

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use anyhow::Result;
 
 use super::bibtex::BibKeys;
-use super::{escape, labels, Exporter, OutputFile, RenderContext};
+use super::{escape, labels, Exporter, OutputFile, View};
 use crate::analysis::Analysis;
 
 /// Rows of the influential-papers table.
@@ -20,13 +20,17 @@ pub const INFLUENTIAL_ROWS: usize = 20;
 pub struct LatexTables;
 
 impl Exporter for LatexTables {
-    fn files(&self, context: &RenderContext<'_>) -> Result<Vec<OutputFile>> {
+    fn files(
+        &self,
+        view: &View<'_>,
+        _figures: &[super::charts::Figure],
+    ) -> Result<Vec<OutputFile>> {
         Ok(vec![
             OutputFile::new(
                 "tables/influential.tex",
-                influential_table(context.analysis, INFLUENTIAL_ROWS),
+                influential_table(view.analysis, INFLUENTIAL_ROWS),
             ),
-            OutputFile::new("tables/mechanisms.tex", mechanisms_table(context.analysis)),
+            OutputFile::new("tables/mechanisms.tex", mechanisms_table(view.analysis)),
         ])
     }
 }

@@ -6,25 +6,22 @@
 //!
 //! Every ID and label is a quoted string escaped with [`escape::dot`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use anyhow::Result;
 
 use super::{charts, escape, hex_color, labels};
-use super::{Exporter, OutputFile, RenderContext};
+use super::{Exporter, OutputFile, View};
 use crate::analysis::time::TimeAnalysis;
-use crate::analysis::{Analysis, PaperMetrics};
+use crate::analysis::PaperMetrics;
 
 /// Writes `lineage.dot`.
 pub struct LineageDot;
 
 impl Exporter for LineageDot {
-    fn files(&self, context: &RenderContext<'_>) -> Result<Vec<OutputFile>> {
-        Ok(vec![OutputFile::new(
-            "lineage.dot",
-            to_dot(context.analysis, context.palette),
-        )])
+    fn files(&self, view: &View<'_>, _figures: &[charts::Figure]) -> Result<Vec<OutputFile>> {
+        Ok(vec![OutputFile::new("lineage.dot", to_dot(view))])
     }
 }
 
@@ -34,27 +31,16 @@ fn node_id(paper_id: &str) -> String {
 
 /// The DOT text of the main path network: the header, the year timeline, the papers in their
 /// year columns, then the edges.
-pub fn to_dot(analysis: &Analysis, palette: &charts::Palette) -> String {
-    let papers: HashMap<&str, &PaperMetrics> = analysis
-        .papers
-        .iter()
-        .map(|p| (p.paper_id.as_str(), p))
-        .collect();
-    let network = Network::new(&analysis.time, &papers);
+pub fn to_dot(view: &View<'_>) -> String {
+    let analysis = view.analysis;
+    let network = Network::new(&analysis.time, view);
     let mut out = String::new();
     write_header(&mut out, &network, &analysis.time.main_path_weight);
     write_timeline(&mut out, &network.by_year);
     for (year, members) in &network.by_year {
         let _ = writeln!(out, "  {{\n    rank=same;\n    \"year:{year}\";");
         for &id in members {
-            write_paper(
-                &mut out,
-                id,
-                papers.get(id).copied(),
-                *year,
-                &network,
-                palette,
-            );
+            write_paper(&mut out, id, view.paper(id), *year, &network, &view.palette);
         }
         out.push_str("  }\n");
     }
@@ -78,7 +64,7 @@ struct Network<'a> {
 
 impl<'a> Network<'a> {
     /// The global main path's edges first, so that an edge on both keeps its main-path style.
-    fn new(time: &'a TimeAnalysis, papers: &HashMap<&str, &PaperMetrics>) -> Network<'a> {
+    fn new(time: &'a TimeAnalysis, view: &View<'_>) -> Network<'a> {
         let mut edges: BTreeMap<(&str, &str), (&str, bool)> = BTreeMap::new();
         for e in time.lineage.iter().filter(|e| e.main_path) {
             edges.insert((&e.source, &e.target), (&e.spc, true));
@@ -98,7 +84,7 @@ impl<'a> Network<'a> {
         for &id in &ids {
             // Every lineage paper has a year; one that does not (a hand-edited metrics.json)
             // goes to year 0 rather than vanishing.
-            let year = papers.get(id).and_then(|p| p.year).unwrap_or(0);
+            let year = view.paper(id).and_then(|p| p.year).unwrap_or(0);
             by_year.entry(year).or_default().push(id);
         }
         Network {
@@ -221,6 +207,7 @@ fn write_edges(out: &mut String, edges: &BTreeMap<(&str, &str), (&str, bool)>) {
 mod tests {
     use super::*;
     use crate::analysis::time::{KeyRouteEdge, LineageEdge, TimeAnalysis};
+    use crate::analysis::Analysis;
 
     fn paper(id: &str, title: &str, year: i32) -> PaperMetrics {
         PaperMetrics {
@@ -266,7 +253,8 @@ mod tests {
             },
             ..Analysis::default()
         };
-        let dot = to_dot(&analysis, &charts::Palette::new(&analysis));
+        let options = crate::render::RenderOptions::default();
+        let dot = to_dot(&View::new(&analysis, &options));
         assert!(dot.contains("\"year:2019\" -> \"year:2021\""), "{dot}");
         assert!(dot.contains("\"paper:a\" -> \"paper:b\" [color=\"#111111\""));
         assert!(dot.contains("\"paper:a\" -> \"paper:c\" [color=\"#999999\""));

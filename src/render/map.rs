@@ -24,7 +24,7 @@ use std::fmt::Write as _;
 
 use sha2::{Digest, Sha256};
 
-use super::{charts, escape, hex_color, labels, top_missing};
+use super::{charts, escape, hex_color, labels, View};
 use crate::analysis::{Analysis, UNCERTAIN};
 use crate::layout::force;
 use crate::layout::labels::{Bounds, Candidates, Placement};
@@ -137,7 +137,8 @@ struct MapNode<'a> {
 }
 
 /// The papers of the map: catalogue papers in the analysis' order, then the top missing papers.
-fn collect(analysis: &Analysis, with_missing: usize) -> Vec<MapNode<'_>> {
+fn collect<'a>(view: &View<'a>, with_missing: usize) -> Vec<MapNode<'a>> {
+    let analysis = view.analysis;
     let mut seen = HashSet::new();
     let mut nodes = Vec::new();
     for paper in analysis.papers.iter().filter(|p| p.in_catalog) {
@@ -165,16 +166,11 @@ fn collect(analysis: &Analysis, with_missing: usize) -> Vec<MapNode<'_>> {
             missing: false,
         });
     }
-    let metrics: HashMap<&str, &crate::analysis::PaperMetrics> = analysis
-        .papers
-        .iter()
-        .map(|p| (p.paper_id.as_str(), p))
-        .collect();
-    for missing in top_missing(analysis, with_missing) {
+    for missing in view.top_missing(with_missing) {
         if !seen.insert(missing.paper_id.as_str()) {
             continue;
         }
-        let m = metrics.get(missing.paper_id.as_str());
+        let m = view.paper(&missing.paper_id);
         let url = missing.url.trim();
         let lower = url.to_ascii_lowercase();
         nodes.push(MapNode {
@@ -231,20 +227,6 @@ pub fn layout(n: usize, edges: &[(usize, usize)], group: &[u32]) -> Vec<(f64, f6
         margin: MARGIN,
     }
     .apply(&positions)
-}
-
-/// Community names ([`labels::community_name`], as Fig. 6 and the DOT give them), each computed
-/// once: the name scans every paper of the analysis.
-#[derive(Default)]
-struct ClusterNames(HashMap<u32, String>);
-
-impl ClusterNames {
-    fn name(&mut self, analysis: &Analysis, community: u32) -> String {
-        self.0
-            .entry(community)
-            .or_insert_with(|| labels::community_name(analysis, community))
-            .clone()
-    }
 }
 
 /// A number with one decimal, for coordinates.
@@ -323,13 +305,14 @@ fn legend(
 }
 
 /// The section body: controls, the SVG, the card, the legend, and the script.
-pub fn section(analysis: &Analysis, palette: &charts::Palette) -> String {
-    section_with(analysis, palette, MAP_MISSING)
+pub fn section(view: &View<'_>) -> String {
+    section_with(view, MAP_MISSING)
 }
 
 /// [`section`] with `with_missing` missing papers (the benchmark draws bigger maps).
-pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing: usize) -> String {
-    let nodes = collect(analysis, with_missing);
+pub fn section_with(view: &View<'_>, with_missing: usize) -> String {
+    let (analysis, palette) = (view.analysis, &view.palette);
+    let nodes = collect(view, with_missing);
     let edges = citations(analysis, &nodes);
     let groups: Vec<u32> = nodes
         .iter()
@@ -339,8 +322,8 @@ pub fn section_with(analysis: &Analysis, palette: &charts::Palette, with_missing
     let fills: Vec<String> = nodes.iter().map(|n| fill_of(n, palette)).collect();
     let mut out = String::with_capacity(256 * nodes.len() + 128 * edges.len() + 16 * 1024);
     write_intro(&mut out, &nodes);
-    write_controls(&mut out, analysis, &nodes);
-    write_map(&mut out, analysis, &nodes, &edges, &positions, &fills);
+    write_controls(&mut out, view, &nodes);
+    write_map(&mut out, view, &nodes, &edges, &positions, &fills);
     write_legend(&mut out, &nodes, &fills, palette);
     let _ = writeln!(out, "<script>{SCRIPT}</script>");
     out
@@ -382,14 +365,15 @@ fn write_intro(out: &mut String, nodes: &[MapNode<'_>]) {
 
 /// The controls: the search box, the mechanism, cluster and year filters, the zoom buttons and
 /// the count of papers shown.
-fn write_controls(out: &mut String, analysis: &Analysis, nodes: &[MapNode<'_>]) {
+fn write_controls(out: &mut String, view: &View<'_>, nodes: &[MapNode<'_>]) {
     out.push_str("<div class=\"map-controls\" role=\"group\" aria-label=\"Map filters\">\n");
     out.push_str(
         "<label>Search <input type=\"search\" id=\"citation-map-search\" \
          placeholder=\"Title or abbreviation\" autocomplete=\"off\"></label>\n",
     );
     let mechanisms: Vec<&str> = {
-        let mut names: Vec<&str> = analysis
+        let mut names: Vec<&str> = view
+            .analysis
             .mechanisms
             .iter()
             .map(|m| m.name.as_str())
@@ -429,7 +413,7 @@ fn write_controls(out: &mut String, analysis: &Analysis, nodes: &[MapNode<'_>]) 
         let _ = writeln!(
             out,
             "<option value=\"{community}\">{} ({size} papers)</option>",
-            escape::html(&labels::community_name(analysis, *community))
+            escape::html(&view.community_name(*community))
         );
     }
     out.push_str("</select></label>\n");
@@ -454,7 +438,7 @@ fn write_controls(out: &mut String, analysis: &Analysis, nodes: &[MapNode<'_>]) 
 /// The map itself (the citations as lines, then the papers) and its card.
 fn write_map(
     out: &mut String,
-    analysis: &Analysis,
+    view: &View<'_>,
     nodes: &[MapNode<'_>],
     edges: &[(usize, usize)],
     positions: &[(f64, f64)],
@@ -491,7 +475,7 @@ fn write_map(
         );
     }
     out.push_str("</g>\n<g class=\"map-nodes\">\n");
-    write_nodes(out, analysis, nodes, positions, fills);
+    write_nodes(out, view, nodes, positions, fills);
     out.push_str("</g>\n</g>\n</svg>\n");
     out.push_str(
         "<aside id=\"citation-map-card\" class=\"map-card\" aria-live=\"polite\">\
@@ -515,7 +499,7 @@ struct DrawnNode<'a> {
 /// labelled ([`place_labels`]).
 fn write_nodes(
     out: &mut String,
-    analysis: &Analysis,
+    view: &View<'_>,
     nodes: &[MapNode<'_>],
     positions: &[(f64, f64)],
     fills: &[String],
@@ -542,7 +526,6 @@ fn write_nodes(
         3.5 + 10.5 * scale
     };
     let labels_at = place_labels(nodes, positions, &draw_order, radius_of);
-    let mut cluster_names = ClusterNames::default();
     for i in draw_order {
         let node = &nodes[i];
         let drawn = DrawnNode {
@@ -552,7 +535,7 @@ fn write_nodes(
             label_at: labels_at.get(&i).copied(),
             cluster: node
                 .community
-                .map(|c| cluster_names.name(analysis, c))
+                .map(|c| view.community_name(c))
                 .unwrap_or_default(),
         };
         write_node(out, i, node, &drawn);
@@ -781,8 +764,11 @@ mod tests {
             ..Default::default()
         };
         let full = charts::Palette::new(&analysis);
+        let options = crate::render::RenderOptions::default();
         for palette in [full.clone(), full.without_unspecified()] {
-            let html = section(&analysis, &palette);
+            let mut view = View::new(&analysis, &options);
+            view.palette = palette;
+            let html = section(&view);
             let (drawn, entries) = fills_and_legend(&html);
             let mut legend_fills: Vec<String> = entries.iter().map(|e| e.0.clone()).collect();
             legend_fills.sort();

@@ -31,9 +31,11 @@ use anyhow::{Context, Result};
 
 mod options;
 mod tables;
+mod view;
 
 pub use options::{DotLayout, FigureFormat, FigureKind, RenderOptions, FIGURE_NAMES, WIDTH_RANGE};
 pub use tables::analysis_files;
+pub use view::View;
 
 mod output;
 pub use output::{write_outputs, Fill, Output, OutputFile, StreamedFile};
@@ -71,33 +73,20 @@ pub fn read_analysis(output_dir: &Path) -> Result<Analysis> {
     })
 }
 
-/// What every output format is rendered from.
-pub struct RenderContext<'a> {
-    pub analysis: &'a Analysis,
-    pub options: &'a RenderOptions,
-    /// The mechanism colours of this render, shared by the figures, the DOT and the report.
-    pub palette: &'a charts::Palette,
-    /// The figures already drawn (in memory), in the order the report shows them.
-    pub figures: &'a [charts::Figure],
-}
-
 /// One output format. Exporters build contents only; [`write_outputs`] does the writing, so a
 /// format can be tested without touching the disk.
 pub trait Exporter {
-    /// The files of this format, relative to the output directory.
-    fn files(&self, context: &RenderContext<'_>) -> Result<Vec<OutputFile>>;
+    /// The files of this format, relative to the output directory, from the render's one
+    /// [`View`] and the figures already drawn (in memory, in the order the report shows them).
+    fn files(&self, view: &View<'_>, figures: &[charts::Figure]) -> Result<Vec<OutputFile>>;
 }
 
 /// The figures' files, `figures/NAME.svg`, `NAME.png` and `NAME.pdf`, figure by figure.
 struct FigureFiles;
 
 impl Exporter for FigureFiles {
-    fn files(&self, context: &RenderContext<'_>) -> Result<Vec<OutputFile>> {
-        Ok(context
-            .figures
-            .iter()
-            .flat_map(charts::Figure::files)
-            .collect())
+    fn files(&self, _view: &View<'_>, figures: &[charts::Figure]) -> Result<Vec<OutputFile>> {
+        Ok(figures.iter().flat_map(charts::Figure::files).collect())
     }
 }
 
@@ -119,18 +108,11 @@ fn exporters() -> Vec<Box<dyn Exporter>> {
 /// order they are written: the figures first, then `graph.dot`, `lineage.dot`, `graph.graphml`,
 /// `suggestions.md`, `tables/*.tex`, `references.bib`, `suggestions.bib` and `report.html`.
 pub fn render_files(analysis: &Analysis, options: &RenderOptions) -> Result<Vec<OutputFile>> {
-    let palette = charts::Palette::new(analysis);
-    let figures =
-        charts::draw_figures(analysis, options, &palette).context("drawing the figures")?;
-    let context = RenderContext {
-        analysis,
-        options,
-        palette: &palette,
-        figures: &figures,
-    };
+    let view = View::new(analysis, options);
+    let figures = charts::draw_figures(&view).context("drawing the figures")?;
     let mut files = Vec::new();
     for exporter in exporters() {
-        files.extend(exporter.files(&context)?);
+        files.extend(exporter.files(&view, &figures)?);
     }
     Ok(files)
 }
@@ -143,31 +125,6 @@ pub fn render(
     output_dir: &Path,
 ) -> Result<Vec<PathBuf>> {
     write_outputs(output_dir, render_files(analysis, options)?)
-}
-
-/// The top `n` missing papers for the graph exports and the report's citation map: in-scope
-/// papers only (the proposals; a background landmark such as ImageNet drawn as "missing" would
-/// tell a maintainer to list it), foundations and candidates taken in turn (each kind by
-/// descending score), because the two kinds' scores are not on one scale and both deserve a
-/// place.
-pub fn top_missing(analysis: &Analysis, n: usize) -> Vec<&crate::analysis::MissingPaper> {
-    use crate::analysis::MissingKind;
-    let mut foundations = analysis
-        .ranked_in_scope(MissingKind::Foundation)
-        .into_iter();
-    let mut candidates = analysis.ranked_in_scope(MissingKind::Candidate).into_iter();
-    let mut picked = Vec::with_capacity(n);
-    while picked.len() < n {
-        let before = picked.len();
-        picked.extend(foundations.next());
-        if picked.len() < n {
-            picked.extend(candidates.next());
-        }
-        if picked.len() == before {
-            break;
-        }
-    }
-    picked
 }
 
 /// A missing paper's evidence, the mechanism with the most linked catalogue papers first (ties

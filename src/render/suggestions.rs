@@ -23,7 +23,7 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use super::{escape, labels, ranked_evidence, Exporter, OutputFile, RenderContext};
+use super::{escape, labels, ranked_evidence, Exporter, OutputFile, View};
 use crate::analysis::{Analysis, MissingKind, MissingPaper, MissingScope};
 use crate::catalog::UNSPECIFIED;
 
@@ -37,10 +37,14 @@ pub const BACKGROUND_LISTED: usize = 10;
 pub struct Suggestions;
 
 impl Exporter for Suggestions {
-    fn files(&self, context: &RenderContext<'_>) -> Result<Vec<OutputFile>> {
+    fn files(
+        &self,
+        view: &View<'_>,
+        _figures: &[super::charts::Figure],
+    ) -> Result<Vec<OutputFile>> {
         Ok(vec![OutputFile::new(
             "suggestions.md",
-            to_markdown(context.analysis, SUGGESTIONS_PER_KIND),
+            to_markdown(view.analysis, SUGGESTIONS_PER_KIND),
         )])
     }
 }

@@ -10,12 +10,12 @@ use citegraph::analysis::{
     Analysis, Flow, GroupStats, InfluentialPaper, MissingKind, MissingPaper, PaperMetrics,
 };
 use citegraph::render::charts::{self, Figure, Palette, FIGURE_NAMES};
-use citegraph::render::RenderOptions;
+use citegraph::render::{RenderOptions, View};
 use sample::{sample_analysis, sample_analysis_with};
 
 /// Draws the figures in the analysis' own palette, as the render stage does.
 fn draw_figures(analysis: &Analysis, options: &RenderOptions) -> anyhow::Result<Vec<Figure>> {
-    charts::draw_figures(analysis, options, &Palette::new(analysis))
+    charts::draw_figures(&View::new(analysis, options))
 }
 
 fn options(figures: &[&str], format: &[&str], width: u32) -> RenderOptions {
@@ -622,7 +622,11 @@ fn cluster_map_has_a_marker_per_paper_and_named_clusters_that_do_not_overlap() {
     assert_eq!(figures.len(), 1);
     check_figure(&figures[0], 1050);
     let svg = figures[0].svg.as_ref().unwrap();
-    let plan = charts::plan_cluster_map(&analysis, &palette, 1050);
+    let plan = charts::plan_cluster_map(
+        &View::new(&analysis, &RenderOptions::default()),
+        &palette,
+        1050,
+    );
 
     // Every map paper is placed once: linked ones in the plot, the unlinked one in the strip.
     let catalog = analysis.papers.iter().filter(|p| p.in_catalog).count();

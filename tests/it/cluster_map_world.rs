@@ -14,7 +14,7 @@ use citegraph::render::charts::{
     MIN_COLORED_PAPERS, NAME_MAX_DISTANCE, SIDE_LEGEND_MIN_WIDTH,
 };
 use citegraph::render::labels::community_name;
-use citegraph::render::RenderOptions;
+use citegraph::render::{RenderOptions, View};
 
 #[test]
 fn map_links_equal_an_independent_count_and_the_figure_places_every_paper() {
@@ -96,7 +96,11 @@ fn map_links_equal_an_independent_count_and_the_figure_places_every_paper() {
 
     // The figure: one marker per map paper, a name per coloured cluster, none overlapping.
     let palette = Palette::new(&analysis);
-    let plan = plan_cluster_map(&analysis, &palette, 1050);
+    let plan = plan_cluster_map(
+        &View::new(&analysis, &RenderOptions::default()),
+        &palette,
+        1050,
+    );
     assert_eq!(plan.markers.len(), n);
     let linked: HashSet<usize> = kept.iter().flat_map(|&(a, b)| [a, b]).collect();
     assert_eq!(
@@ -135,7 +139,11 @@ fn the_map_keeps_markers_inside_names_near_and_lists_the_clusters() {
         .map(|p| p.paper_id.as_str())
         .collect();
     for width in [1050u32, 2100] {
-        let plan = plan_cluster_map(&analysis, &palette, width);
+        let plan = plan_cluster_map(
+            &View::new(&analysis, &RenderOptions::default()),
+            &palette,
+            width,
+        );
         let (x0, y0, x1, y1) = plan.plot;
         // Every marker whole inside the frame (its shape's reach and a 2 px white edge).
         for m in plan.markers.iter().filter(|m| m.linked) {
@@ -257,7 +265,11 @@ fn the_map_keeps_markers_inside_names_near_and_lists_the_clusters() {
 
         // --hide-unspecified: those papers are off the map and out of the legend; the others
         // keep their places.
-        let hidden_plan = plan_cluster_map(&analysis, &palette.without_unspecified(), width);
+        let hidden_plan = plan_cluster_map(
+            &View::new(&analysis, &RenderOptions::default()),
+            &palette.without_unspecified(),
+            width,
+        );
         assert!(hidden_plan
             .markers
             .iter()
@@ -287,7 +299,7 @@ fn the_map_keeps_markers_inside_names_near_and_lists_the_clusters() {
         hide_unspecified: true,
         ..RenderOptions::default()
     };
-    let figures = draw_figures(&analysis, &options, &palette).unwrap();
+    let figures = draw_figures(&View::new(&analysis, &options)).unwrap();
     let caption = &figures[0].caption;
     let count = format!("{} papers without a mechanism badge", unspecified.len());
     assert!(caption.contains(&count), "{caption}");
@@ -298,7 +310,7 @@ fn the_map_keeps_markers_inside_names_near_and_lists_the_clusters() {
         hide_unspecified: false,
         ..options
     };
-    let figures = draw_figures(&analysis, &options, &palette).unwrap();
+    let figures = draw_figures(&View::new(&analysis, &options)).unwrap();
     let texts = svg_texts(figures[0].svg.as_ref().unwrap());
     assert!(
         texts.iter().any(|t| t == "Unspecified"),

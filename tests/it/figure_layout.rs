@@ -7,7 +7,7 @@ use crate::render_support::{self, sample};
 use citegraph::analysis::time::{CitationBurst, LineageEdge};
 use citegraph::analysis::{Analysis, MissingKind, MissingScope, UNCERTAIN};
 use citegraph::render::charts::{self, Figure, Palette};
-use citegraph::render::RenderOptions;
+use citegraph::render::{RenderOptions, View};
 use sample::sample_analysis;
 
 fn draw(analysis: &Analysis, name: &str, width: u32, hide_unspecified: bool) -> Figure {
@@ -18,7 +18,7 @@ fn draw(analysis: &Analysis, name: &str, width: u32, hide_unspecified: bool) -> 
         hide_unspecified,
         ..RenderOptions::default()
     };
-    let mut figures = charts::draw_figures(analysis, &options, &Palette::new(analysis)).unwrap();
+    let mut figures = charts::draw_figures(&View::new(analysis, &options)).unwrap();
     assert_eq!(figures.len(), 1);
     figures.remove(0)
 }
@@ -946,8 +946,7 @@ fn at_every_width_text_stays_inside_and_cuts_fall_between_words() {
                 width,
                 ..RenderOptions::default()
             };
-            let figures =
-                charts::draw_figures(&analysis, &options, &Palette::new(&analysis)).unwrap();
+            let figures = charts::draw_figures(&View::new(&analysis, &options)).unwrap();
             for figure in figures {
                 add_words(&figure.caption, &mut vocabulary);
                 add_words(&figure.title, &mut vocabulary);

@@ -8,8 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use citegraph::analysis::{Analysis, EdgeRow, GroupStats, MissingKind, MissingPaper, PaperMetrics};
-use citegraph::render::charts::Palette;
-use citegraph::render::{dot, render};
+use citegraph::render::{dot, render, View};
 use render_support::{hostile_analysis, options, sample_analysis, CATALOG_PAPERS};
 
 /// Runs `dot -Tsvg` on `file` and returns the SVG, failing the test with dot's own message.
@@ -75,7 +74,7 @@ fn dot_accepts_any_title_and_id() {
     for layout in ["year", "community"] {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("graph.dot");
-        let text = dot::to_dot(&analysis, &options(layout), &Palette::new(&analysis));
+        let text = dot::to_dot(&View::new(&analysis, &options(layout)));
         citegraph::fsutil::write_atomic(&file, text.as_bytes()).unwrap();
         let svg = dot_to_svg(&file);
         // Titles reach the SVG as text, escaped by dot: the markup never becomes markup.
@@ -206,25 +205,18 @@ fn tiny_graph_dot_snapshot() {
     let analysis = tiny_analysis();
     let mut year = options("year");
     year.with_missing = 1;
-    insta::assert_snapshot!(
-        "tiny_year",
-        dot::to_dot(&analysis, &year, &Palette::new(&analysis))
-    );
+    insta::assert_snapshot!("tiny_year", dot::to_dot(&View::new(&analysis, &year)));
     let mut community = options("community");
     community.with_missing = 1;
     insta::assert_snapshot!(
         "tiny_community",
-        dot::to_dot(&analysis, &community, &Palette::new(&analysis))
+        dot::to_dot(&View::new(&analysis, &community))
     );
     // And both render.
     for (name, opts) in [("year", year), ("community", community)] {
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join(format!("{name}.dot"));
-        std::fs::write(
-            &file,
-            dot::to_dot(&analysis, &opts, &Palette::new(&analysis)),
-        )
-        .unwrap();
+        std::fs::write(&file, dot::to_dot(&View::new(&analysis, &opts))).unwrap();
         dot_to_svg(&file);
     }
 }
@@ -463,7 +455,7 @@ fn drawn_labels(dot_text: &str) -> Vec<DrawnLabel> {
 fn world_graph_dot_labels_are_legible_and_distinct() {
     let dir = tempfile::tempdir().unwrap();
     let analysis = crate::analyze_support::analyze_world(dir.path(), &[]);
-    let text = dot::to_dot(&analysis, &options("year"), &Palette::new(&analysis));
+    let text = dot::to_dot(&View::new(&analysis, &options("year")));
     let drawn = drawn_labels(&text);
     assert!(drawn.len() >= 90, "{} papers drawn", drawn.len());
     let several = text

@@ -6,7 +6,7 @@ use crate::render_support;
 use std::collections::HashSet;
 use std::process::Command;
 
-use citegraph::render::{graphml, render};
+use citegraph::render::{graphml, render, View};
 use render_support::{hostile_analysis, options, sample_analysis};
 
 /// Loads `file` with networkx and prints a JSON summary of what it read.
@@ -123,7 +123,11 @@ fn hostile_titles_and_ids_survive_the_round_trip() {
     let analysis = hostile_analysis();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("graph.graphml");
-    std::fs::write(&file, graphml::to_graphml(&analysis)).unwrap();
+    std::fs::write(
+        &file,
+        graphml::to_graphml(&View::new(&analysis, &options("year"))),
+    )
+    .unwrap();
     let first = &analysis.papers[0].paper_id;
     let loaded = load_with_networkx(&file, first);
     assert_eq!(loaded["nodes"], analysis.papers.len());

@@ -15,7 +15,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use citegraph::render::labels::community_name;
-use citegraph::render::{map::MAP_MISSING, render, top_missing};
+use citegraph::render::{map::MAP_MISSING, render, View};
 use fantoccini::{elements::Element, Client, ClientBuilder, Locator};
 use render_support::{options, sample_analysis};
 use serde_json::{json, Value};
@@ -193,7 +193,9 @@ async fn citation_map_works_in_headless_chromium() {
     analysis.papers[catalog[10]].abbreviation = Some("SoftToMe".into());
     analysis.papers[catalog[11]].abbreviation = Some("ToMe".into());
     let tome_id = analysis.papers[catalog[11]].paper_id.clone();
-    let uncertain: Vec<String> = top_missing(&analysis, MAP_MISSING)
+    let default_options = citegraph::render::RenderOptions::default();
+    let uncertain: Vec<String> = View::new(&analysis, &default_options)
+        .top_missing(MAP_MISSING)
         .iter()
         .take(2)
         .map(|m| m.paper_id.clone())
@@ -213,8 +215,9 @@ async fn citation_map_works_in_headless_chromium() {
         .filter(|p| p.in_catalog)
         .map(|p| p.paper_id.as_str())
         .collect();
+    let view = View::new(&analysis, &default_options);
     expected.extend(
-        top_missing(&analysis, MAP_MISSING)
+        view.top_missing(MAP_MISSING)
             .iter()
             .map(|m| m.paper_id.as_str()),
     );

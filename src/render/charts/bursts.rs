@@ -3,8 +3,6 @@
 //! and last year, and a strip over every year of the burst model, light before the paper
 //! appeared, gray after, red during the burst.
 
-use std::collections::HashMap;
-
 use anyhow::Result;
 
 use super::canvas::{cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
@@ -13,8 +11,8 @@ use super::style::Style;
 use super::text::{fit_labels, wrap_with_suffix};
 use super::widgets::{LegendBlock, LegendEntry};
 use super::Chart;
-use crate::analysis::{Analysis, PaperMetrics};
 use crate::render::labels::figure_paper_label as paper_label;
+use crate::render::View;
 
 /// How many bursts the figure lists at one column; a wider figure lists more
 /// ([`Style::list_rows`]).
@@ -40,13 +38,8 @@ pub(super) struct Bursts {
 }
 
 impl Bursts {
-    pub fn new(analysis: &Analysis, st: &Style) -> Self {
-        let papers: HashMap<&str, &PaperMetrics> = analysis
-            .papers
-            .iter()
-            .filter(|p| p.in_catalog)
-            .map(|p| (p.paper_id.as_str(), p))
-            .collect();
+    pub fn new(view: &View<'_>, st: &Style) -> Self {
+        let analysis = view.analysis;
         let rows = analysis
             .time
             .bursts
@@ -54,7 +47,7 @@ impl Bursts {
             .filter(|b| b.strength.is_finite())
             .take(st.list_rows(TOP))
             .map(|b| {
-                let paper = papers.get(b.paper_id.as_str());
+                let paper = view.catalog_paper(&b.paper_id);
                 let (name, suffix) = match paper {
                     Some(p) => paper_label(p.abbreviation.as_deref(), &p.title, p.year),
                     None => (b.paper_id.clone(), String::new()),

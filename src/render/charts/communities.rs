@@ -17,8 +17,7 @@ use super::widgets::{
     LegendBlock, LegendEntry, Rect,
 };
 use super::Chart;
-use crate::analysis::Analysis;
-use crate::render::labels::community_name;
+use crate::render::View;
 
 /// Communities past this many are merged into one bar, at one column; a wider figure shows
 /// more ([`Style::list_rows`]).
@@ -52,7 +51,8 @@ pub(super) struct Communities {
 }
 
 impl Communities {
-    pub fn new(analysis: &Analysis, groups: &Palette, st: &Style) -> Self {
+    pub fn new(view: &View<'_>, groups: &Palette, st: &Style) -> Self {
+        let analysis = view.analysis;
         let max_rows = st.list_rows(MAX_COMMUNITIES);
         let n_groups = groups.groups.len();
         // Per community: paper count and (fractional) mechanism counts.
@@ -93,7 +93,7 @@ impl Communities {
         for (i, (id, (count, mechanisms))) in ranked.into_iter().enumerate() {
             if i < max_rows - 1 || communities <= max_rows {
                 let of = format!("{count} of {}", thousands(size_of(id).max(count)));
-                rows.push((community_name(analysis, id), of, mechanisms));
+                rows.push((view.community_name(id), of, mechanisms));
             } else {
                 rest.0 += count;
                 rest.2 += 1;

@@ -14,9 +14,9 @@ use super::style::Style;
 use super::text::wrap_words;
 use super::widgets::{draw_x_axis, x_axis_height, AxisStyle, LegendBlock, Rect};
 use super::Chart;
-use crate::analysis::{Analysis, PaperMetrics};
 use crate::catalog::UNSPECIFIED;
 use crate::render::labels::figure_paper_label as paper_label;
+use crate::render::View;
 
 const MAIN_EDGE: Rgb = (0x1A, 0x1A, 0x1A);
 const ROUTE_EDGE: Rgb = (0xA0, 0xA0, 0xA0);
@@ -129,14 +129,8 @@ pub(super) struct Lineage {
 }
 
 impl Lineage {
-    pub fn new(analysis: &Analysis, groups: &Palette) -> Self {
-        let papers: HashMap<&str, &PaperMetrics> = analysis
-            .papers
-            .iter()
-            .filter(|p| p.in_catalog)
-            .map(|p| (p.paper_id.as_str(), p))
-            .collect();
-        let time = &analysis.time;
+    pub fn new(view: &View<'_>, groups: &Palette) -> Self {
+        let time = &view.analysis.time;
         let mut pairs: BTreeMap<(&str, &str), bool> = BTreeMap::new();
         for e in time.lineage.iter().filter(|e| e.main_path) {
             pairs.insert((&e.source, &e.target), true);
@@ -148,7 +142,7 @@ impl Lineage {
         let mut nodes: Vec<Node> = ids
             .into_iter()
             .filter_map(|id| {
-                let p = papers.get(id)?;
+                let p = view.catalog_paper(id)?;
                 let (label, _) = paper_label(p.abbreviation.as_deref(), &p.title, None);
                 let first = p
                     .mechanisms
@@ -180,7 +174,7 @@ impl Lineage {
                 nodes[t].on_main = true;
             }
         }
-        let mechanisms: Vec<&str> = ids_mechanisms(&nodes, &papers);
+        let mechanisms: Vec<&str> = ids_mechanisms(&nodes, view);
         let routes = time.key_routes.iter().map(|e| e.route).max().unwrap_or(0);
         Lineage {
             nodes,
@@ -475,10 +469,10 @@ fn draw_axis_break(c: &Canvas, st: &Style, x: f64, y: f64) -> Result<()> {
 }
 
 /// The mechanisms of the drawn nodes, for the legend.
-fn ids_mechanisms<'a>(nodes: &[Node], papers: &HashMap<&str, &'a PaperMetrics>) -> Vec<&'a str> {
+fn ids_mechanisms<'a>(nodes: &[Node], view: &View<'a>) -> Vec<&'a str> {
     nodes
         .iter()
-        .filter_map(|n| papers.get(n.id.as_str()))
+        .filter_map(|n| view.catalog_paper(&n.id))
         .map(|p| {
             p.mechanisms
                 .first()

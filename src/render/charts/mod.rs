@@ -31,9 +31,8 @@ mod widgets;
 
 use anyhow::{bail, Context, Result};
 
-use crate::analysis::Analysis;
 pub use crate::render::FIGURE_NAMES;
-use crate::render::{FigureFormat, FigureKind, OutputFile, RenderOptions, WIDTH_RANGE};
+use crate::render::{FigureFormat, FigureKind, OutputFile, View, WIDTH_RANGE};
 
 use canvas::Canvas;
 pub use cluster_map::{
@@ -200,11 +199,8 @@ pub(crate) trait Chart {
 /// files' contents.
 ///
 /// Errors: a `width` outside [`WIDTH_RANGE`], or a drawing backend failure.
-pub fn draw_figures(
-    analysis: &Analysis,
-    options: &RenderOptions,
-    palette: &Palette,
-) -> Result<Vec<Figure>> {
+pub fn draw_figures(view: &View<'_>) -> Result<Vec<Figure>> {
+    let (options, palette) = (view.options, &view.palette);
     let formats = Formats::of(&options.format);
     if !WIDTH_RANGE.contains(&options.width) {
         bail!(
@@ -229,7 +225,7 @@ pub fn draw_figures(
             continue;
         }
         let name = kind.name();
-        let chart = build_chart(kind, analysis, &palette, today, &style);
+        let chart = build_chart(kind, view, &palette, today, &style);
         let title = chart.title();
         let height = chart.height(&style).round().clamp(100.0, 40_000.0) as u32;
         let size = (options.width, height);
@@ -271,11 +267,12 @@ pub fn draw_figures(
 
 fn build_chart(
     kind: FigureKind,
-    analysis: &Analysis,
+    view: &View<'_>,
     palette: &Palette,
     today: CalendarDate,
     style: &Style,
 ) -> Box<dyn Chart> {
+    let analysis = view.analysis;
     match kind {
         FigureKind::PapersPerYear => Box::new(papers_per_year::PapersPerYear::new(
             analysis, palette, today,
@@ -292,15 +289,13 @@ fn build_chart(
         FigureKind::InfluenceByMechanism => Box::new(
             influence_by_mechanism::InfluenceByMechanism::new(analysis, palette),
         ),
-        FigureKind::Communities => {
-            Box::new(communities::Communities::new(analysis, palette, style))
-        }
-        FigureKind::ClusterMap => Box::new(cluster_map::ClusterMap::new(analysis, palette)),
+        FigureKind::Communities => Box::new(communities::Communities::new(view, palette, style)),
+        FigureKind::ClusterMap => Box::new(cluster_map::ClusterMap::new(view, palette)),
         FigureKind::CitationDistribution => {
             Box::new(citation_distribution::CitationDistribution::new(analysis))
         }
-        FigureKind::Lineage => Box::new(lineage::Lineage::new(analysis, palette)),
-        FigureKind::Bursts => Box::new(bursts::Bursts::new(analysis, style)),
+        FigureKind::Lineage => Box::new(lineage::Lineage::new(view, palette)),
+        FigureKind::Bursts => Box::new(bursts::Bursts::new(view, style)),
         FigureKind::Rpys => Box::new(rpys::Rpys::new(analysis)),
         FigureKind::Missing => Box::new(missing::Missing::new(analysis, palette, style)),
     }

@@ -62,7 +62,7 @@ pub(super) fn clusters(page: &Page<'_>) -> String {
         .take(CLUSTERS_SHOWN)
         .map(|c| {
             vec![
-                escape::html(&labels::community_name(analysis, c.community)),
+                escape::html(&page.view.community_name(c.community)),
                 c.size.to_string(),
                 c.catalog_papers.to_string(),
                 paper_list(

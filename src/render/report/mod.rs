@@ -24,14 +24,13 @@
 //!
 //! The citation map's section is [`super::map::section`]; the styles are `report.css`.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use anyhow::Result;
 
 use super::charts::{Figure, Palette};
-use super::{escape, hex_color, labels, Exporter, OutputFile, RenderContext};
-use crate::analysis::{Analysis, PaperMetrics};
+use super::{escape, hex_color, labels, Exporter, OutputFile, View};
+use crate::analysis::Analysis;
 
 mod checks;
 mod coverage;
@@ -50,40 +49,35 @@ pub use missing::MISSING_PER_KIND;
 pub struct Report;
 
 impl Exporter for Report {
-    fn files(&self, context: &RenderContext<'_>) -> Result<Vec<OutputFile>> {
-        let page = to_html(context.analysis, context.palette, context.figures)?;
+    fn files(&self, view: &View<'_>, figures: &[Figure]) -> Result<Vec<OutputFile>> {
+        let page = to_html(view, figures)?;
         Ok(vec![OutputFile::new("report.html", page)])
     }
 }
 
 const STYLE: &str = include_str!("report.css");
 
-/// What the sections read: the analysis, the mechanism palette, and the catalogue papers by key;
-/// with the cells that name a paper or a mechanism the same way in every table.
+/// What the sections read: the render's [`View`] (the analysis, its paper index, the mechanism
+/// palette), with the cells that name a paper or a mechanism the same way in every table.
 struct Page<'a> {
+    view: &'a View<'a>,
     analysis: &'a Analysis,
     palette: &'a Palette,
-    by_key: HashMap<&'a str, &'a PaperMetrics>,
 }
 
 impl<'a> Page<'a> {
-    fn new(analysis: &'a Analysis, palette: &'a Palette) -> Self {
-        let by_key = analysis
-            .papers
-            .iter()
-            .filter_map(|p| Some((p.key.as_deref()?, p)))
-            .collect();
+    fn new(view: &'a View<'a>) -> Self {
         Self {
-            analysis,
-            palette,
-            by_key,
+            view,
+            analysis: view.analysis,
+            palette: &view.palette,
         }
     }
 
     /// A catalogue key as a reader knows the paper (abbreviation or short title), escaped, with
     /// the full title as a tooltip.
     fn paper(&self, key: &str) -> String {
-        match self.by_key.get(key) {
+        match self.view.paper_by_key(key) {
             Some(p) => format!(
                 "<span title=\"{}\">{}</span>",
                 escape::html(&labels::one_line(&p.title)),
@@ -112,17 +106,14 @@ impl<'a> Page<'a> {
     }
 }
 
-/// The whole page.
-pub fn to_html(analysis: &Analysis, palette: &Palette, figures: &[Figure]) -> Result<String> {
-    let page = Page::new(analysis, palette);
+/// The whole page: the sections drawn from `view`, with `figures` inline.
+pub fn to_html(view: &View<'_>, figures: &[Figure]) -> Result<String> {
+    let page = Page::new(view);
+    let analysis = view.analysis;
     let sections: Vec<(&str, &str, String)> = vec![
         ("summary", "Summary", summary::section(analysis)),
         ("figures", "Figures", figures::section(figures)?),
-        (
-            "map",
-            "Citation map",
-            super::map::section(analysis, palette),
-        ),
+        ("map", "Citation map", super::map::section(view)),
         ("clusters", "Clusters", coverage::clusters(&page)),
         (
             "influential",

@@ -9,7 +9,7 @@ use super::table::{abbreviation_and_title, fixed, num, or_dash, table, text};
 use super::Page;
 use crate::analysis::time::TimeAnalysis;
 use crate::analysis::{Analysis, PaperMetrics};
-use crate::render::{escape, labels};
+use crate::render::{escape, labels, View};
 
 /// Rows of the bursts, mechanism bursts and sleeping beauties tables.
 const TOP_BURSTS: usize = 15;
@@ -19,15 +19,9 @@ const TOP_BEAUTIES: usize = 10;
 /// The section: its parts in page order.
 pub(super) fn section(page: &Page<'_>) -> String {
     let analysis = page.analysis;
-    let by_id: HashMap<&str, &PaperMetrics> = analysis
-        .papers
-        .iter()
-        .filter(|p| p.in_catalog)
-        .map(|p| (p.paper_id.as_str(), p))
-        .collect();
     let mut out = String::new();
-    main_path(&mut out, &analysis.time, &by_id);
-    citation_bursts(&mut out, page, &by_id);
+    main_path(&mut out, &analysis.time, page.view);
+    citation_bursts(&mut out, page);
     sleeping_beauties(&mut out, analysis);
     historical_roots(&mut out, &analysis.time);
     thin_data(&mut out, analysis);
@@ -36,20 +30,20 @@ pub(super) fn section(page: &Page<'_>) -> String {
 
 /// A catalogue paper named by its paper id: abbreviation and title, or the id when it is not a
 /// catalogue paper.
-fn paper_of_id(by_id: &HashMap<&str, &PaperMetrics>, id: &str) -> String {
-    match by_id.get(id) {
+fn paper_of_id(view: &View<'_>, id: &str) -> String {
+    match view.catalog_paper(id) {
         Some(p) => abbreviation_and_title(p.abbreviation.as_deref(), &p.title),
         None => format!("<code>{}</code>", escape::html(id)),
     }
 }
 
 /// The year of a catalogue paper named by its paper id, or an en dash.
-fn year_of_id(by_id: &HashMap<&str, &PaperMetrics>, id: &str) -> String {
-    or_dash(by_id.get(id).and_then(|p| p.year))
+fn year_of_id(view: &View<'_>, id: &str) -> String {
+    or_dash(view.catalog_paper(id).and_then(|p| p.year))
 }
 
 /// The main path of the lineage, in order, and how it was found.
-fn main_path(out: &mut String, time: &TimeAnalysis, by_id: &HashMap<&str, &PaperMetrics>) {
+fn main_path(out: &mut String, time: &TimeAnalysis, view: &View<'_>) {
     out.push_str("<h3>Main path</h3>\n");
     let main: Vec<_> = time.lineage.iter().filter(|e| e.main_path).collect();
     if main.is_empty() {
@@ -87,8 +81,8 @@ fn main_path(out: &mut String, time: &TimeAnalysis, by_id: &HashMap<&str, &Paper
             let _ = writeln!(
                 out,
                 "<li>{} ({})</li>",
-                paper_of_id(by_id, id),
-                year_of_id(by_id, id)
+                paper_of_id(view, id),
+                year_of_id(view, id)
             );
             at = next.get(id).copied();
             steps += 1;
@@ -101,7 +95,7 @@ fn main_path(out: &mut String, time: &TimeAnalysis, by_id: &HashMap<&str, &Paper
 }
 
 /// The strongest citation bursts of catalogue papers, then the mechanisms that burst.
-fn citation_bursts(out: &mut String, page: &Page<'_>, by_id: &HashMap<&str, &PaperMetrics>) {
+fn citation_bursts(out: &mut String, page: &Page<'_>) {
     let time = &page.analysis.time;
     out.push_str("<h3>Citation bursts</h3>\n");
     if let Some((first, last)) = time.burst_years {
@@ -121,8 +115,8 @@ fn citation_bursts(out: &mut String, page: &Page<'_>, by_id: &HashMap<&str, &Pap
         .take(TOP_BURSTS)
         .map(|b| {
             vec![
-                paper_of_id(by_id, &b.paper_id),
-                year_of_id(by_id, &b.paper_id),
+                paper_of_id(page.view, &b.paper_id),
+                year_of_id(page.view, &b.paper_id),
                 fixed(b.strength, 2),
                 b.start.to_string(),
                 b.end.to_string(),

@@ -11,8 +11,9 @@ use super::place::layout;
 use super::{
     ClusterMap, Shape, CLUSTER_COLORS, COLORED_CLUSTERS, MIN_COLORED_PAPERS, OTHER_CLUSTER,
 };
-use crate::analysis::{Analysis, PaperMetrics};
-use crate::render::labels::{community_name, one_line};
+use crate::analysis::PaperMetrics;
+use crate::render::labels::one_line;
+use crate::render::View;
 
 /// The mechanisms with a marker shape of their own (the most common ones, in palette order);
 /// other mechanisms are circles, papers without a mechanism badge crosses.
@@ -56,9 +57,10 @@ pub(super) struct ColoredCluster {
 /// The names of cluster `id` at three lengths: its full name (`C3: adaptive kv; caching
 /// eviction (EvoViT)`), `C3: ` with its first two distinctive terms, `C3: ` with the first one.
 /// A cluster named after a paper (no distinctive term) has its full name at every length.
-pub(super) fn short_names(analysis: &Analysis, id: u32) -> [String; 3] {
-    let full = community_name(analysis, id);
-    let terms_part = analysis
+pub(super) fn short_names(view: &View<'_>, id: u32) -> [String; 3] {
+    let full = view.community_name(id);
+    let terms_part = view
+        .analysis
         .clusters
         .iter()
         .find(|c| c.community == id && !c.terms.is_empty())
@@ -89,8 +91,8 @@ pub(super) fn short_names(analysis: &Analysis, id: u32) -> [String; 3] {
 impl ClusterMap {
     /// The map of `analysis` with `palette`'s mechanism groups (its `--hide-unspecified`
     /// choice included): joined, coloured, shaped and laid out, ready to be placed at any width.
-    pub fn new(analysis: &Analysis, palette: &Palette) -> Self {
-        let (papers, links) = join_network(analysis);
+    pub fn new(view: &View<'_>, palette: &Palette) -> Self {
+        let (papers, links) = join_network(view);
         let mut linked = vec![false; papers.len()];
         for &(a, b, _) in &links {
             linked[a] = true;
@@ -101,7 +103,7 @@ impl ClusterMap {
             .iter()
             .map(|p| !(hide && p.in_catalog && Palette::is_unspecified(&p.mechanisms)))
             .collect();
-        let clusters = colored_clusters(analysis, &papers);
+        let clusters = colored_clusters(view, &papers);
         let group_shape = group_shapes(palette);
         let nodes = join_nodes(&papers, &linked, &drawn, &clusters, &group_shape, palette);
         let shape_legend = shape_legend(&nodes, &group_shape, palette);
@@ -133,19 +135,14 @@ impl ClusterMap {
 /// The map network's papers found in the analysis, in the network's order, and the links
 /// between them as (a, b, similarity) in that numbering: links to a paper the analysis lacks,
 /// self-links and links of no finite positive similarity are dropped.
-fn join_network(analysis: &Analysis) -> (Vec<&PaperMetrics>, Vec<(usize, usize, f64)>) {
-    let by_id: HashMap<&str, &PaperMetrics> = analysis
-        .papers
-        .iter()
-        .map(|p| (p.paper_id.as_str(), p))
-        .collect();
-    let network = &analysis.map_network;
+fn join_network<'a>(view: &View<'a>) -> (Vec<&'a PaperMetrics>, Vec<(usize, usize, f64)>) {
+    let network = &view.analysis.map_network;
     let mut index = vec![None; network.papers.len()];
     let mut papers = Vec::new();
     for (i, id) in network.papers.iter().enumerate() {
-        if let Some(p) = by_id.get(id.as_str()) {
+        if let Some(p) = view.paper(id) {
             index[i] = Some(papers.len());
-            papers.push(*p);
+            papers.push(p);
         }
     }
     let links: Vec<(usize, usize, f64)> = network
@@ -164,7 +161,7 @@ fn join_network(analysis: &Analysis) -> (Vec<&PaperMetrics>, Vec<(usize, usize, 
 /// The coloured clusters, largest first: clusters ranked by their number of map papers (hidden
 /// ones included, so that `--hide-unspecified` does not change the colours), then by number;
 /// the first [`COLORED_CLUSTERS`] with at least [`MIN_COLORED_PAPERS`] papers.
-fn colored_clusters(analysis: &Analysis, papers: &[&PaperMetrics]) -> Vec<ColoredCluster> {
+fn colored_clusters(view: &View<'_>, papers: &[&PaperMetrics]) -> Vec<ColoredCluster> {
     let mut counts: BTreeMap<u32, usize> = BTreeMap::new();
     for p in papers {
         *counts.entry(p.community).or_default() += 1;
@@ -179,8 +176,8 @@ fn colored_clusters(analysis: &Analysis, papers: &[&PaperMetrics]) -> Vec<Colore
         .map(|(i, &(id, _))| ColoredCluster {
             community: id,
             color: CLUSTER_COLORS[i],
-            name: community_name(analysis, id),
-            short_names: short_names(analysis, id),
+            name: view.community_name(id),
+            short_names: short_names(view, id),
         })
         .collect()
 }

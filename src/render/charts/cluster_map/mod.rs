@@ -28,11 +28,11 @@ use anyhow::Result;
 
 use super::canvas::{line_height, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{darker, Palette, Rgb, MUTED, TEXT, WHITE};
-use super::widgets::outline_for;
 use super::style::Style;
 use super::text::unspecified_hidden;
+use super::widgets::outline_for;
 use super::Chart;
-use crate::analysis::Analysis;
+use crate::render::View;
 use join::{ColoredCluster, Node};
 use legend::LegendPlan;
 pub use legend::{LegendItem, LegendKey};
@@ -131,11 +131,11 @@ pub struct ClusterMapPlan {
     pub height: f64,
 }
 
-/// The map of `analysis` at `width` pixels, placed but not drawn (for tests and the chart).
-/// `palette` is the render's (`without_unspecified` under `--hide-unspecified`).
-pub fn plan_cluster_map(analysis: &Analysis, palette: &Palette, width: u32) -> ClusterMapPlan {
+/// The map of the view's analysis at `width` pixels, placed but not drawn (for tests and the
+/// chart). `palette` is the figures' (`without_unspecified` under `--hide-unspecified`).
+pub fn plan_cluster_map(view: &View<'_>, palette: &Palette, width: u32) -> ClusterMapPlan {
     let st = Style::new(width);
-    ClusterMap::new(analysis, palette).plan(&st)
+    ClusterMap::new(view, palette).plan(&st)
 }
 
 /// The cluster-map figure: the papers joined and laid out once, placed at each width.

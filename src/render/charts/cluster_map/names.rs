@@ -22,9 +22,9 @@
 //! no random choice, ties to the first candidate.
 
 use super::super::canvas::{line_height, text_width};
-use super::super::widgets::Rect;
 use super::super::style::Style;
 use super::super::text::fit_text;
+use super::super::widgets::Rect;
 use super::{ClusterMap, PlacedMarker};
 use crate::layout::labels::{segment_meets_box, segments_cross, Bounds, Candidates, Placement};
 

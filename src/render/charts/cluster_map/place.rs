@@ -14,8 +14,8 @@
 //! and shrink the rest): they sit in a strip under the map, counted in it.
 
 use super::super::canvas::line_height;
-use super::super::widgets::{empty_height, title_height, Rect};
 use super::super::style::Style;
+use super::super::widgets::{empty_height, title_height, Rect};
 use super::legend::LegendPlan;
 use super::{ClusterMap, ClusterMapPlan, PlacedMarker, Shape, SIDE_LEGEND_MIN_WIDTH, TITLE};
 use crate::layout::force;

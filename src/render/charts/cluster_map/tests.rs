@@ -4,10 +4,11 @@
 use super::join::short_names;
 use super::place::layout;
 use super::*;
-use crate::analysis::PaperMetrics;
+use crate::analysis::{Analysis, PaperMetrics};
 use crate::analysis::{Cluster, MapLink, MapNetwork};
 use crate::catalog::UNSPECIFIED;
 use crate::render::charts::canvas::text_width;
+use crate::render::RenderOptions;
 
 #[test]
 fn layout_is_deterministic_and_in_the_unit_square() {
@@ -163,11 +164,11 @@ fn check_plan(plan: &ClusterMapPlan, st: &Style) {
 fn short_names_are_the_label_cut_to_its_terms() {
     let analysis = synthetic(&[3, 3, 3]);
     assert_eq!(
-        short_names(&analysis, 2),
+        short_names(&View::new(&analysis, &RenderOptions::default()), 2),
         ["C2: t2a; t2b (S2)", "C2: t2a; t2b", "C2: t2a"]
     );
     // A cluster without terms keeps its name (a title) at every length.
-    let named = short_names(&analysis, 1);
+    let named = short_names(&View::new(&analysis, &RenderOptions::default()), 1);
     assert!(named.iter().all(|n| n == "C1: A paper about something"));
 }
 
@@ -181,7 +182,7 @@ fn markers_stay_inside_names_stay_near_and_the_legend_follows_the_clusters() {
     let palette = Palette::new(&analysis);
     for width in [1050, 2100] {
         let st = Style::new(width);
-        let map = ClusterMap::new(&analysis, &palette);
+        let map = ClusterMap::new(&View::new(&analysis, &RenderOptions::default()), &palette);
         let plan = map.plan(&st);
         assert_eq!(plan.markers.len(), sizes.iter().sum::<usize>());
         check_plan(&plan, &st);
@@ -245,7 +246,10 @@ fn markers_stay_inside_names_stay_near_and_the_legend_follows_the_clusters() {
         assert_eq!(drawn, listed);
         assert!(listed.contains(&"Cross".to_string()));
         // The same analysis gives the same plan.
-        assert_eq!(ClusterMap::new(&analysis, &palette).plan(&st), plan);
+        assert_eq!(
+            ClusterMap::new(&View::new(&analysis, &RenderOptions::default()), &palette).plan(&st),
+            plan
+        );
     }
 }
 
@@ -254,7 +258,7 @@ fn the_narrowest_and_widest_figures_still_place_everything() {
     ensure();
     let analysis = synthetic(&[20, 12, 6]);
     let palette = Palette::new(&analysis);
-    let map = ClusterMap::new(&analysis, &palette);
+    let map = ClusterMap::new(&View::new(&analysis, &RenderOptions::default()), &palette);
     for width in [200, 20_000] {
         let st = Style::new(width);
         let plan = map.plan(&st);
@@ -275,7 +279,8 @@ fn a_paper_or_two_alone_are_no_coloured_cluster() {
     let analysis = synthetic(&[20, 12, 3, 2, 2]);
     let palette = Palette::new(&analysis);
     let st = Style::new(1050);
-    let plan = ClusterMap::new(&analysis, &palette).plan(&st);
+    let plan =
+        ClusterMap::new(&View::new(&analysis, &RenderOptions::default()), &palette).plan(&st);
     check_plan(&plan, &st);
     let named: Vec<u32> = plan.labels.iter().map(|l| l.community).collect();
     assert_eq!(named, [0, 1, 2]);
@@ -301,8 +306,11 @@ fn hide_unspecified_leaves_those_papers_out_and_the_rest_in_place() {
     let palette = Palette::new(&analysis);
     let hidden_palette = palette.without_unspecified();
     let st = Style::new(1050);
-    let shown = ClusterMap::new(&analysis, &palette);
-    let hidden = ClusterMap::new(&analysis, &hidden_palette);
+    let shown = ClusterMap::new(&View::new(&analysis, &RenderOptions::default()), &palette);
+    let hidden = ClusterMap::new(
+        &View::new(&analysis, &RenderOptions::default()),
+        &hidden_palette,
+    );
     let (all, some) = (shown.plan(&st), hidden.plan(&st));
     check_plan(&some, &st);
     let unspecified: Vec<&str> = analysis
