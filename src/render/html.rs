@@ -167,7 +167,7 @@ pub fn to_html(analysis: &Analysis, palette: &Palette, figures: &[Figure]) -> Re
         analysis.summary.resolved,
         analysis.summary.nodes,
         analysis.summary.edges,
-        escape::html(&analysis.summary.scope),
+        escape::html(analysis.summary.scope.as_str()),
     );
     out.push_str("<nav class=\"toc\" aria-label=\"Contents\">\n<div>\n<h2>Contents</h2>\n<ol>\n");
     for (id, title, _) in &sections {
@@ -333,7 +333,7 @@ fn summary(analysis: &Analysis) -> String {
         },
         s.communities,
         or_na(s.nmi, 2),
-        escape::html(&s.betweenness),
+        escape::html(&s.betweenness.to_string()),
     );
     out
 }
