@@ -301,7 +301,7 @@ fn short_title(title: &str) -> String {
 const TERMS: usize = 3;
 
 /// For each community `0..count` of `labels`, its most distinctive title terms by G2, best first
-/// (at most [`TERMS`], no two sharing a word). Cost: O(total title length + distinct
+/// (at most `TERMS`, no two sharing a word). Cost: O(total title length + distinct
 /// (community, term) pairs).
 pub fn distinctive_terms(titles: &[&str], labels: &[u32], count: usize) -> Vec<Vec<(String, f64)>> {
     let mut ids: HashMap<String, u32> = HashMap::new();

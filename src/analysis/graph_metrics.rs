@@ -30,7 +30,7 @@ pub struct GraphMetrics<'a> {
     pub catalog_citations: Vec<u32>,
     /// Catalogue papers the node cites.
     pub catalog_references: Vec<u32>,
-    /// The influence score of catalogue papers (0 elsewhere), see [`influence::scores`].
+    /// The influence score of catalogue papers (0 elsewhere), see `influence::scores`.
     pub influence: Vec<f64>,
 }
 

@@ -1,5 +1,5 @@
 //! `OUTPUT/metrics.json`: the saved [`Analysis`], written by `analyze` (and `run`) and read back
-//! by `render`, `diff` and the next `run`'s digest. This is its one writer ([`write`]) and its one
+//! by `render`, `diff` and the next `run`'s digest. This is its one writer ([`write()`]) and its one
 //! reader ([`read`]).
 //!
 //! The file is serde_json's pretty form of [`Analysis`] and a final newline; the pair tables

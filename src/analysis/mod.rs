@@ -7,7 +7,7 @@
 //!   ([`GraphMetrics`], `graph_metrics.rs`) and assemble the tables of [`Analysis`] from them.
 //! - `saved.rs`: the saved types, [`Analysis`] and every row it holds, with the closed choices
 //!   as enums; `metrics_json.rs`: the one reader and writer of `OUTPUT/metrics.json`
-//!   ([`metrics_json::read`], [`metrics_json::write`]), which `render` and `watch` read.
+//!   ([`metrics_json::read`], [`metrics_json::write()`]), which `render` and `watch` read.
 //! - `options.rs`: [`AnalyzeOptions`] (the command line's settings) and [`MetricOptions`].
 //! - One file per table or family of tables: `groups.rs` (mechanisms, domains, flow, homophily),
 //!   `influence.rs`, `missing.rs` (missing papers, coverage), `tag_lint.rs` (badges the

@@ -227,7 +227,7 @@ impl Summary {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Flow {
     pub labels: Vec<String>,
-    /// counts[a][b]: citations from papers of mechanism a to papers of mechanism b.
+    /// `counts[a][b]`: citations from papers of mechanism a to papers of mechanism b.
     pub counts: Vec<Vec<u64>>,
     /// counts normalized per row (0 where a row is empty).
     pub shares: Vec<Vec<f64>>,
