@@ -170,7 +170,7 @@ pub fn analyze_job(settings: &Settings) -> Result<Report> {
 
 /// `citegraph render`: figures, DOT, GraphML, the report and the tables from `metrics.json`.
 pub fn render_job(settings: &Settings) -> Result<Report> {
-    let analysis = render::read_analysis(&settings.locations.output_dir)?;
+    let analysis = analysis::metrics_json::read(&settings.locations.output_dir)?;
     let files = render::render_files(&analysis, &settings.render)?;
     let stage = begin(&settings.locations)?;
     let written = render::write_outputs(stage.dir(), files)?;
@@ -225,7 +225,7 @@ pub fn run_job(settings: &Settings) -> Result<Report> {
 /// The previous run in OUTPUT, when there is one this version can read (an unreadable one is
 /// logged and skipped: the new run must not fail for an old file).
 fn previous_run(output_dir: &Path) -> Option<watch::Run> {
-    if !output_dir.join("metrics.json").is_file() {
+    if !analysis::metrics_json::path(output_dir).is_file() {
         return None;
     }
     match watch::Run::read(output_dir) {

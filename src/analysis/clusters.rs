@@ -30,7 +30,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use super::Context;
+use super::GraphMetrics;
 use crate::metrics::Pairs;
 
 /// Which network the communities are found in.
@@ -135,7 +135,7 @@ impl PairSummary {
 }
 
 /// Node pairs as rows with paper ids (node order is paper id order, so `a < b` holds).
-pub fn pair_rows(cx: &Context<'_>, pairs: &Pairs) -> Vec<PairRow> {
+pub fn pair_rows(cx: &GraphMetrics<'_>, pairs: &Pairs) -> Vec<PairRow> {
     pairs
         .pairs
         .iter()
@@ -155,7 +155,7 @@ const TOP_PAPERS: usize = 5;
 const MIN_CATALOG_PAPERS: usize = 3;
 
 /// One row per community, in community order.
-pub fn clusters(cx: &Context<'_>) -> Vec<Cluster> {
+pub fn clusters(cx: &GraphMetrics<'_>) -> Vec<Cluster> {
     let graph = cx.graph;
     let partition = &cx.communities;
     let mut members: Vec<Vec<u32>> = vec![Vec::new(); partition.count];
@@ -246,7 +246,7 @@ pub fn clusters(cx: &Context<'_>) -> Vec<Cluster> {
 }
 
 /// A paper as a reader knows it: its short name (abbreviation) or short title, and its year.
-fn paper_with_year(cx: &Context<'_>, v: u32) -> String {
+fn paper_with_year(cx: &GraphMetrics<'_>, v: u32) -> String {
     let node = cx.graph.node(v);
     let name = cx
         .info(v)
@@ -301,7 +301,7 @@ fn short_title(title: &str) -> String {
 const TERMS: usize = 3;
 
 /// For each community `0..count` of `labels`, its most distinctive title terms by G2, best first
-/// (at most [`TERMS`], no two sharing a word). Cost: O(total title length + distinct
+/// (at most `TERMS`, no two sharing a word). Cost: O(total title length + distinct
 /// (community, term) pairs).
 pub fn distinctive_terms(titles: &[&str], labels: &[u32], count: usize) -> Vec<Vec<(String, f64)>> {
     let mut ids: HashMap<String, u32> = HashMap::new();

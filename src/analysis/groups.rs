@@ -16,7 +16,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use super::{share, Context, Flow, GroupStats};
+use super::{Flow, GraphMetrics, GroupStats};
 use crate::graph::{Csr, UNSPECIFIED};
 use crate::metrics::{adjusted_rand_index, modularity, normalized_mutual_information};
 
@@ -26,11 +26,20 @@ pub enum Grouping {
     Domain,
 }
 
-fn groups_of<'a>(cx: &Context<'a>, v: u32, grouping: Grouping) -> &'a [String] {
+fn groups_of<'a>(cx: &GraphMetrics<'a>, v: u32, grouping: Grouping) -> &'a [String] {
     match (cx.info(v), grouping) {
         (Some(info), Grouping::Mechanism) => &info.mechanisms,
         (Some(info), Grouping::Domain) => &info.domains,
         (None, _) => &[],
+    }
+}
+
+/// part / whole, 0 when whole is 0.
+pub(super) fn share(part: u64, whole: u64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        part as f64 / whole as f64
     }
 }
 
@@ -48,7 +57,7 @@ fn median(values: &mut [f64]) -> f64 {
 }
 
 /// Stats of every group, by descending paper count (ties by name).
-pub fn group_stats(cx: &Context<'_>, grouping: Grouping, top_n: usize) -> Vec<GroupStats> {
+pub fn group_stats(cx: &GraphMetrics<'_>, grouping: Grouping, top_n: usize) -> Vec<GroupStats> {
     let mut members: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for &v in &cx.catalog_nodes {
         for g in groups_of(cx, v, grouping) {
@@ -131,7 +140,7 @@ pub fn group_stats(cx: &Context<'_>, grouping: Grouping, top_n: usize) -> Vec<Gr
 
 /// Citations between catalogue papers from each mechanism (row) to each mechanism (column); a
 /// citation between multi-mechanism papers counts once for every (row, column) pair.
-pub fn flow(cx: &Context<'_>, labels: Vec<String>) -> Flow {
+pub fn flow(cx: &GraphMetrics<'_>, labels: Vec<String>) -> Flow {
     let index: HashMap<&str, usize> = labels
         .iter()
         .enumerate()
@@ -174,7 +183,7 @@ pub struct Structure {
     pub homophily_expected: f64,
 }
 
-pub fn structure(cx: &Context<'_>) -> Structure {
+pub fn structure(cx: &GraphMetrics<'_>) -> Structure {
     let nodes = &cx.catalog_nodes;
     let primary = |v: u32| cx.info(v).map(|i| i.primary_mechanism.as_str());
     let mut names: Vec<&str> = nodes.iter().filter_map(|&v| primary(v)).collect();

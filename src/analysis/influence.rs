@@ -10,12 +10,12 @@
 //! betweenness add being cited by good hubs and bridging sub-areas; the global count keeps a
 //! paper famous elsewhere from looking obscure because the list cites it little.
 
-use super::{Context, InfluentialPaper};
+use super::{GraphMetrics, InfluentialPaper};
 
 const WEIGHTS: [f64; 5] = [0.40, 0.25, 0.15, 0.10, 0.10];
 
 /// The score of every catalogue node (0 for the other nodes).
-pub fn scores(cx: &Context<'_>) -> Vec<f64> {
+pub fn scores(cx: &GraphMetrics<'_>) -> Vec<f64> {
     let nodes = &cx.catalog_nodes;
     let metric_values: [Vec<f64>; 5] = [
         nodes.iter().map(|&v| cx.pagerank[v as usize]).collect(),
@@ -62,7 +62,7 @@ pub fn percentiles(values: &[f64]) -> Vec<f64> {
 }
 
 /// Catalogue papers by descending influence score (ties by key).
-pub fn ranking(cx: &Context<'_>) -> Vec<InfluentialPaper> {
+pub fn ranking(cx: &GraphMetrics<'_>) -> Vec<InfluentialPaper> {
     let mut nodes = cx.catalog_nodes.clone();
     nodes.sort_by(|&a, &b| {
         cx.influence[b as usize]

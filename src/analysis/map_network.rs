@@ -19,7 +19,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Context, MissingKind, MissingPaper};
+use super::{GraphMetrics, MissingKind, MissingPaper};
 use crate::metrics::{self, PairMeasure, PairOptions};
 
 /// Top foundations (by score, in-scope and background alike) placed on the map besides the
@@ -58,7 +58,7 @@ impl MapLink {
 
 /// The map network of `cx`'s graph. Errors: `min_count` is 0.
 pub fn map_network(
-    cx: &Context<'_>,
+    cx: &GraphMetrics<'_>,
     missing: &[MissingPaper],
     min_count: u32,
 ) -> anyhow::Result<MapNetwork> {

@@ -97,7 +97,7 @@ use std::collections::{BTreeMap, HashMap};
 use rayon::prelude::*;
 
 use super::{
-    AnalyzeOptions, Context, Coverage, GroupStats, MissingKind, MissingPaper, MissingScope,
+    AnalyzeOptions, Coverage, GraphMetrics, GroupStats, MissingKind, MissingPaper, MissingScope,
 };
 use crate::graph::UNSPECIFIED;
 use crate::records::{ExpandList, ExpandRequest, Expansions};
@@ -121,7 +121,7 @@ pub const UNCERTAIN: &str = "uncertain";
 /// `options.missing_limit`. Rows with an expansion are scoped by their neighbourhood's links
 /// (see the module's "Expansion").
 pub fn missing_papers(
-    cx: &Context<'_>,
+    cx: &GraphMetrics<'_>,
     options: &AnalyzeOptions,
     expansions: &Expansions,
 ) -> Vec<MissingPaper> {
@@ -252,7 +252,7 @@ struct Neighbourhood {
 }
 
 impl Neighbourhood {
-    fn new(cx: &Context<'_>) -> Neighbourhood {
+    fn new(cx: &GraphMetrics<'_>) -> Neighbourhood {
         let csr = &cx.graph.csr;
         let (mut citers, mut cited, mut citations, mut references) = (0.0, 0.0, 0.0, 0.0);
         for &c in &cx.catalog_nodes {
@@ -284,7 +284,7 @@ impl Neighbourhood {
         }
     }
 
-    fn node_of(&self, cx: &Context<'_>, id: &str) -> Option<u32> {
+    fn node_of(&self, cx: &GraphMetrics<'_>, id: &str) -> Option<u32> {
         cx.graph
             .index_of(id)
             .or_else(|| self.merged.get(id).copied())
@@ -293,7 +293,7 @@ impl Neighbourhood {
     /// k_n, lift and G2 of row `v` when its list was fetched; `total` is its n.
     fn expanded(
         &self,
-        cx: &Context<'_>,
+        cx: &GraphMetrics<'_>,
         v: u32,
         kind: MissingKind,
         total: f64,
@@ -346,7 +346,7 @@ impl Neighbourhood {
 
 /// n(v): the paper's global citation (foundation) or reference (candidate) count, at least its
 /// degree in the graph and its `k` catalogue links.
-fn global_count(cx: &Context<'_>, v: u32, kind: MissingKind, k: f64) -> f64 {
+fn global_count(cx: &GraphMetrics<'_>, v: u32, kind: MissingKind, k: f64) -> f64 {
     let node = cx.graph.node(v);
     let (count, degree) = match kind {
         MissingKind::Foundation => (node.citation_count, cx.graph.csr.in_degree(v)),
@@ -372,7 +372,7 @@ pub fn g2_against_rate(k: f64, n: f64, p0: f64) -> f64 {
 
 /// Each specified mechanism's share of the catalogue papers (a paper split evenly over its
 /// mechanisms): the base rate a predicted mechanism's lift is measured against.
-fn mechanism_base_share<'a>(cx: &Context<'a>) -> BTreeMap<&'a str, f64> {
+fn mechanism_base_share<'a>(cx: &GraphMetrics<'a>) -> BTreeMap<&'a str, f64> {
     let mut share: BTreeMap<&str, f64> = BTreeMap::new();
     let mut total = 0.0;
     for &c in &cx.catalog_nodes {
@@ -391,7 +391,7 @@ fn mechanism_base_share<'a>(cx: &Context<'a>) -> BTreeMap<&'a str, f64> {
 }
 
 fn score(
-    cx: &Context<'_>,
+    cx: &GraphMetrics<'_>,
     v: u32,
     kind: MissingKind,
     base_share: &BTreeMap<&str, f64>,
@@ -534,7 +534,7 @@ fn paper_url(node: &crate::graph::PaperNode) -> String {
 
 /// Completeness of each mechanism's neighbourhood (mechanisms in the order given, `unspecified`
 /// left out).
-pub fn coverage(cx: &Context<'_>, mechanisms: &[GroupStats], k: usize) -> Vec<Coverage> {
+pub fn coverage(cx: &GraphMetrics<'_>, mechanisms: &[GroupStats], k: usize) -> Vec<Coverage> {
     let k = k.max(1) as u32;
     let mut count = vec![0u32; cx.graph.node_count()];
     let mut touched: Vec<u32> = Vec::new();

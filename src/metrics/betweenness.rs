@@ -45,10 +45,13 @@ impl Default for BetweennessOptions {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum BetweennessMode {
+    #[default]
     Exact,
-    Sampled { pivots: usize },
+    Sampled {
+        pivots: usize,
+    },
 }
 
 impl std::fmt::Display for BetweennessMode {

@@ -51,28 +51,6 @@ pub use lint_report::lint_file;
 mod unresolved;
 pub use unresolved::unresolved_file;
 
-/// Reads `OUTPUT/metrics.json` back (written by `citegraph analyze`).
-pub fn read_analysis(output_dir: &Path) -> Result<Analysis> {
-    use anyhow::Context as _;
-    let path = output_dir.join(tables::METRICS_JSON);
-    let bytes = match std::fs::read(&path) {
-        Ok(bytes) => bytes,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => anyhow::bail!(
-            "{} does not exist: run `citegraph analyze` (with the same --output-dir) first",
-            path.display()
-        ),
-        Err(err) => {
-            return Err(err).with_context(|| format!("cannot read {}", path.display()));
-        }
-    };
-    serde_json::from_slice(&bytes).with_context(|| {
-        format!(
-            "{} is not a metrics file this version can read: run `citegraph analyze` again",
-            path.display()
-        )
-    })
-}
-
 /// One output format. Exporters build contents only; [`write_outputs`] does the writing, so a
 /// format can be tested without touching the disk.
 pub trait Exporter {

@@ -1,5 +1,5 @@
-//! The analysis tables: CSV files a spreadsheet opens, and `metrics.json`, the whole [`Analysis`]
-//! that `render` reads back.
+//! The analysis tables: CSV files a spreadsheet opens, written side by side with `metrics.json`
+//! (the whole [`Analysis`], whose bytes [`crate::analysis::metrics_json`] makes).
 //!
 //! Numbers are written in Rust's shortest round-trip form (the same bytes on every run, and the
 //! exact value back when parsed). Text cells go through [`escape::csv`] (a cell a spreadsheet
@@ -16,12 +16,10 @@ use std::io::{self, Write};
 use rayon::prelude::*;
 
 use super::{escape, Fill, StreamedFile};
-use crate::analysis::{Analysis, GroupStats, InfluentialPaper, MissingKind};
+use crate::analysis::{metrics_json, Analysis, GroupStats, InfluentialPaper, MissingKind};
 use crate::graph::{CitationGraph, Intents};
 
 mod time;
-
-pub(crate) const METRICS_JSON: &str = "metrics.json";
 
 /// papers.csv, metrics.json, edges.csv, mechanisms.csv, domains.csv, mechanism_flow.csv,
 /// missing.csv, influential.csv, lint-tags.csv, coverage.csv, clusters.csv, cocitation.csv,
@@ -35,15 +33,8 @@ pub fn analysis_files<'a>(
     let mut files: Vec<(&str, Fill<'_>)> = vec![
         ("papers.csv", Box::new(|w| papers(analysis, w))),
         (
-            METRICS_JSON,
-            Box::new(|w| {
-                // serde_json writes a token at a time: into a buffer of its own type, not
-                // through `dyn Write` (a million papers are a third of a billion tokens).
-                let mut w = io::BufWriter::with_capacity(1 << 16, w);
-                serde_json::to_writer_pretty(&mut w, analysis)?;
-                w.write_all(b"\n")?;
-                w.flush()
-            }),
+            metrics_json::FILE_NAME,
+            Box::new(|w| metrics_json::write(analysis, w)),
         ),
         ("edges.csv", Box::new(|w| edges(graph, w))),
         (
@@ -664,7 +655,7 @@ mod tests {
             missing.contains(",-0.5,"),
             "numbers keep their sign: {missing}"
         );
-        let back = crate::render::read_analysis(dir.path()).unwrap();
+        let back = metrics_json::read(dir.path()).unwrap();
         assert_eq!(back, analysis);
     }
 
@@ -734,13 +725,6 @@ mod tests {
             String::from_utf8(fast).unwrap(),
             String::from_utf8(writer.into_inner().unwrap()).unwrap()
         );
-    }
-
-    #[test]
-    fn read_analysis_says_what_to_run() {
-        let dir = tempfile::tempdir().unwrap();
-        let err = crate::render::read_analysis(dir.path()).unwrap_err();
-        assert!(err.to_string().contains("citegraph analyze"), "{err}");
     }
 
     #[test]

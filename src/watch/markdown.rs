@@ -1,6 +1,7 @@
 //! `digest.md`: the digest for a person. The one-line summary comes first (an issue title or a
 //! chat message can take it as is), then the new in-scope papers as paste-ready entries in the
-//! list's own format (the same entries `suggestions.md` writes), then each other section.
+//! list's own format (the same entries `suggestions.md` writes), then each other section, one
+//! function a section, in the order [`to_markdown`] calls them.
 
 use std::fmt::Write as _;
 
@@ -17,7 +18,20 @@ pub fn to_markdown(digest: &Digest, new: &Analysis) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}\n", digest.summary);
     out.push_str("# What changed since the previous citegraph run\n");
+    new_in_scope(&mut out, digest, new);
+    other_new_citing(&mut out, digest);
+    newly_missing(&mut out, digest);
+    rank_changes(&mut out, digest);
+    venue_changes(&mut out, digest);
+    new_lint(&mut out, digest);
+    newly_unresolved(&mut out, digest);
+    catalog_changes(&mut out, digest);
+    out
+}
 
+/// The new in-scope citing papers: paste-ready entries for the candidates, then the others by
+/// name.
+fn new_in_scope(out: &mut String, digest: &Digest, new: &Analysis) {
     let in_scope: Vec<&NewCiting> = digest.new_citing.iter().filter(|p| p.in_scope).collect();
     let _ = write!(
         out,
@@ -58,39 +72,44 @@ pub fn to_markdown(digest: &Digest, new: &Analysis) -> String {
             );
         }
     }
+}
 
+/// The other new citing papers, the first [`OTHERS_SHOWN`] by name (no section when none).
+fn other_new_citing(out: &mut String, digest: &Digest) {
     let others: Vec<&NewCiting> = digest.new_citing.iter().filter(|p| !p.in_scope).collect();
-    if !others.is_empty() {
-        let _ = write!(
-            out,
-            "\n## Other new papers citing the list ({})\n\n",
-            others.len()
-        );
-        for paper in others.iter().take(OTHERS_SHOWN) {
-            let _ = writeln!(
-                out,
-                "- {}{}: cites {} catalogue paper{}{}",
-                title(&paper.title),
-                year(paper.year),
-                paper.catalog_papers,
-                if paper.catalog_papers == 1 { "" } else { "s" },
-                paper
-                    .scope
-                    .as_deref()
-                    .map(|s| format!(", scope {}", escape::markdown(s)))
-                    .unwrap_or_default()
-            );
-        }
-        if others.len() > OTHERS_SHOWN {
-            let _ = writeln!(
-                out,
-                "- and {} more (see digest.json)",
-                others.len() - OTHERS_SHOWN
-            );
-        }
+    if others.is_empty() {
+        return;
     }
+    let _ = write!(
+        out,
+        "\n## Other new papers citing the list ({})\n\n",
+        others.len()
+    );
+    for paper in others.iter().take(OTHERS_SHOWN) {
+        let _ = writeln!(
+            out,
+            "- {}{}: cites {} catalogue paper{}{}",
+            title(&paper.title),
+            year(paper.year),
+            paper.catalog_papers,
+            if paper.catalog_papers == 1 { "" } else { "s" },
+            paper
+                .scope
+                .map(|s| format!(", scope {}", escape::markdown(s.as_str())))
+                .unwrap_or_default()
+        );
+    }
+    if others.len() > OTHERS_SHOWN {
+        let _ = writeln!(
+            out,
+            "- and {} more (see digest.json)",
+            others.len() - OTHERS_SHOWN
+        );
+    }
+}
 
-    section(&mut out, "Newly missing papers", digest.newly_missing.len());
+fn newly_missing(out: &mut String, digest: &Digest) {
+    section(out, "Newly missing papers", digest.newly_missing.len());
     for m in &digest.newly_missing {
         let kind = match m.kind {
             MissingKind::Candidate => "candidate",
@@ -111,8 +130,10 @@ pub fn to_markdown(digest: &Digest, new: &Analysis) -> String {
             escape::markdown(&m.predicted_mechanism)
         );
     }
+}
 
-    section(&mut out, "Influence ranks", digest.rank_changes.len());
+fn rank_changes(out: &mut String, digest: &Digest) {
+    section(out, "Influence ranks", digest.rank_changes.len());
     for r in &digest.rank_changes {
         let rank = |r: Option<usize>| r.map_or("-".to_string(), |r| format!("#{r}"));
         let what = match r.change {
@@ -135,9 +156,11 @@ pub fn to_markdown(digest: &Digest, new: &Analysis) -> String {
         };
         let _ = writeln!(out, "- `{}` {}: {what}", code(&r.key), title(&r.title));
     }
+}
 
+fn venue_changes(out: &mut String, digest: &Digest) {
     section(
-        &mut out,
+        out,
         "Venue or year changed (update the list's entry)",
         digest.venue_changes.len(),
     );
@@ -152,8 +175,10 @@ pub fn to_markdown(digest: &Digest, new: &Analysis) -> String {
             show(&v.new_venue, v.new_year)
         );
     }
+}
 
-    section(&mut out, "New lint findings", digest.new_lint.len());
+fn new_lint(out: &mut String, digest: &Digest) {
+    section(out, "New lint findings", digest.new_lint.len());
     for l in &digest.new_lint {
         let place = match (&l.file, l.line) {
             (Some(file), Some(line)) => format!("{}:{line}: ", escape::markdown(file)),
@@ -167,12 +192,10 @@ pub fn to_markdown(digest: &Digest, new: &Analysis) -> String {
             escape::markdown(&l.kind)
         );
     }
+}
 
-    section(
-        &mut out,
-        "No longer resolved",
-        digest.newly_unresolved.len(),
-    );
+fn newly_unresolved(out: &mut String, digest: &Digest) {
+    section(out, "No longer resolved", digest.newly_unresolved.len());
     for u in &digest.newly_unresolved {
         let _ = writeln!(
             out,
@@ -182,9 +205,11 @@ pub fn to_markdown(digest: &Digest, new: &Analysis) -> String {
             escape::markdown(u.note.as_deref().unwrap_or("no reason given"))
         );
     }
+}
 
+fn catalog_changes(out: &mut String, digest: &Digest) {
     let changes = digest.catalog_added.len() + digest.catalog_removed.len();
-    section(&mut out, "Catalogue changes", changes);
+    section(out, "Catalogue changes", changes);
     for (sign, list) in [
         ("added", &digest.catalog_added),
         ("removed", &digest.catalog_removed),
@@ -200,7 +225,6 @@ pub fn to_markdown(digest: &Digest, new: &Analysis) -> String {
             );
         }
     }
-    out
 }
 
 fn section(out: &mut String, heading: &str, count: usize) {

@@ -8,8 +8,11 @@
 //! [`archive_previous`] keeps the previous run's `metrics.json` and `catalog.json` under
 //! `OUTPUT/history/<UTC time>/` (the last [`HISTORY_KEPT`]), so `run` can write the digest itself.
 //!
-//! Fields another part of citegraph may add to `metrics.json` (a missing paper's `scope`) are read
-//! from the JSON when present, so the digest uses them without depending on their type.
+//! Both runs are read typed, through [`crate::analysis::metrics_json`]: a missing paper's
+//! [`MissingScope`] and the graph's [`Scope`] come from the saved [`Analysis`] as enums.
+//!
+//! Layout: `mod.rs` holds the runs, the digest's rows and their computation, the writer and the
+//! history; `markdown.rs` writes `digest.md`, a function per section.
 
 mod markdown;
 
@@ -20,8 +23,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context as _, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::analysis::{Analysis, MissingKind, MissingPaper, PaperMetrics};
+use crate::analysis::{
+    metrics_json, Analysis, MissingKind, MissingPaper, MissingScope, PaperMetrics,
+};
 use crate::catalog::Catalog;
+use crate::graph::Scope;
 use crate::render::OutputFile;
 use crate::text::count;
 
@@ -45,20 +51,12 @@ pub struct Run {
     /// `catalog.json`, when the run wrote one (`run` and `catalog` do, `analyze` alone does not:
     /// the catalogue keys then come from `metrics.json`).
     pub catalog: Option<Catalog>,
-    /// Paper id -> the `scope` value of its row in `metrics.json` (missing papers first, then
-    /// papers), when a version of citegraph that scores scope wrote one.
-    scopes: HashMap<String, String>,
 }
 
 impl Run {
     /// A run from its parts (the `run` command's own results, before they are written).
     pub fn new(analysis: Analysis, catalog: Option<Catalog>) -> Run {
-        let value = serde_json::to_value(&analysis).unwrap_or_default();
-        Run {
-            scopes: scopes_of(&value),
-            analysis,
-            catalog,
-        }
+        Run { analysis, catalog }
     }
 
     /// Reads a run's output directory. Errors: `dir` does not exist or holds no `metrics.json`
@@ -70,17 +68,13 @@ impl Run {
                 dir.display()
             );
         }
-        let metrics = dir.join("metrics.json");
-        if !metrics.is_file() {
+        if !metrics_json::path(dir).is_file() {
             bail!(
                 "{} is not the output of a citegraph run: it has no metrics.json (give the --output-dir of a `citegraph run` or `citegraph analyze`, or a folder under its history/)",
                 dir.display()
             );
         }
-        let analysis = crate::render::read_analysis(dir)?;
-        let bytes = std::fs::read(&metrics)
-            .with_context(|| format!("cannot read {}", metrics.display()))?;
-        let value: serde_json::Value = serde_json::from_slice(&bytes).unwrap_or_default();
+        let analysis = metrics_json::read(dir)?;
         let catalog_path = dir.join("catalog.json");
         let catalog = if catalog_path.is_file() {
             let bytes = std::fs::read(&catalog_path)
@@ -94,11 +88,7 @@ impl Run {
         } else {
             None
         };
-        Ok(Run {
-            analysis,
-            catalog,
-            scopes: scopes_of(&value),
-        })
+        Ok(Run { analysis, catalog })
     }
 
     /// The catalogue's keys and titles: from `catalog.json`, else from `metrics.json` (the
@@ -124,43 +114,15 @@ impl Run {
         keys
     }
 
-    fn scope(&self, paper_id: &str) -> Option<String> {
-        self.scopes.get(paper_id).cloned()
-    }
-}
-
-/// Paper id -> `scope` in the rows of `missing` and `papers`, where present (a string as is, a
-/// boolean as `in`/`out`, anything else as its JSON text).
-fn scopes_of(value: &serde_json::Value) -> HashMap<String, String> {
-    let mut scopes = HashMap::new();
-    for table in ["missing", "papers"] {
-        let Some(rows) = value.get(table).and_then(|v| v.as_array()) else {
-            continue;
-        };
-        for row in rows {
-            let (Some(id), Some(scope)) = (
-                row.get("paper_id").and_then(|v| v.as_str()),
-                row.get("scope"),
-            ) else {
-                continue;
-            };
-            let text = match scope {
-                serde_json::Value::Null => continue,
-                serde_json::Value::String(s) => s.clone(),
-                serde_json::Value::Bool(true) => "in".to_string(),
-                serde_json::Value::Bool(false) => "out".to_string(),
-                other => other.to_string(),
-            };
-            scopes.entry(id.to_string()).or_insert(text);
+    /// Paper id -> the scope of its row of `missing` (the first row, when a paper is both a
+    /// foundation and a candidate).
+    fn scopes(&self) -> HashMap<&str, MissingScope> {
+        let mut scopes = HashMap::new();
+        for m in &self.analysis.missing {
+            scopes.entry(m.paper_id.as_str()).or_insert(m.scope);
         }
+        scopes
     }
-    scopes
-}
-
-/// Whether a `scope` value says in scope (`in`, `in-scope`, `in_scope`, `in scope`, any case).
-pub fn is_in_scope(scope: &str) -> bool {
-    let s = scope.trim().to_ascii_lowercase().replace(['-', '_'], " ");
-    s == "in" || s == "in scope" || s == "true"
 }
 
 /// What changed between two runs: `digest.json`.
@@ -203,8 +165,8 @@ pub struct NewCiting {
     pub venue: Option<String>,
     /// Distinct catalogue papers it cites.
     pub catalog_papers: usize,
-    /// The `scope` of its row in `metrics.json`, when the run scored scope.
-    pub scope: Option<String>,
+    /// The `scope` of its row of the new run's missing papers, when it has one.
+    pub scope: Option<MissingScope>,
     /// In scope by `scope`; without a scope, whether it is a candidate (cites at least
     /// `--min-catalog-links` catalogue papers).
     pub in_scope: bool,
@@ -233,7 +195,8 @@ pub struct NewlyMissing {
     pub score: f64,
     pub catalog_papers: usize,
     pub predicted_mechanism: String,
-    pub scope: Option<String>,
+    /// Its scope in the new run's missing papers (in scope, as it is ranked among them).
+    pub scope: Option<MissingScope>,
     /// Its catalogue key in the old run, when it was a catalogue paper there and the list has
     /// dropped it since (so it is missing now; `old_rank` is then `None`).
     pub removed_from_catalog: Option<String>,
@@ -278,10 +241,22 @@ pub struct VenueChange {
     pub new_year: Option<i32>,
 }
 
+/// Where a lint finding comes from, written `catalog` or `tags`.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum LintSource {
+    /// The list's own lint ([`crate::catalog::LintFinding`]).
+    #[default]
+    Catalog,
+    /// Badges the citation neighbourhood disagrees with ([`crate::analysis::TagLint`]).
+    Tags,
+}
+
+/// A lint finding the old run did not have.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct NewLint {
-    /// `catalog` (the list's own lint) or `tags` (badges the citation neighbourhood disagrees with).
-    pub source: String,
+    /// The list's own lint or the tag lint.
+    pub source: LintSource,
     pub kind: String,
     pub message: String,
     pub file: Option<String>,
@@ -347,7 +322,8 @@ fn new_citing(old: &Run, new: &Run, min_catalog_links: usize) -> Vec<NewCiting> 
     // In the catalogue scope every edge touches a catalogue paper, so an outside paper's
     // out-degree is the number of catalogue papers it cites; in the `all` scope it is not, and
     // only the candidates (whose count the analysis made) are listed.
-    let catalog_scope = new.analysis.summary.scope != "all";
+    let catalog_scope = new.analysis.summary.scope != Scope::All;
+    let scopes = new.scopes();
     let mut rows: Vec<NewCiting> = new
         .analysis
         .papers
@@ -361,16 +337,16 @@ fn new_citing(old: &Run, new: &Run, min_catalog_links: usize) -> Vec<NewCiting> 
                 None => 0,
             };
             (catalog_papers > 0).then(|| {
-                let scope = new.scope(&p.paper_id);
+                let scope = scopes.get(p.paper_id.as_str()).copied();
                 NewCiting {
                     paper_id: p.paper_id.clone(),
                     title: p.title.clone(),
                     year: p.year,
                     venue: p.venue.clone(),
                     catalog_papers,
-                    in_scope: scope.as_deref().map_or(
+                    in_scope: scope.map_or(
                         candidate.is_some() || catalog_papers >= min_catalog_links.max(1),
-                        is_in_scope,
+                        |s| s == MissingScope::InScope,
                     ),
                     scope,
                     candidate: candidate.is_some(),
@@ -415,6 +391,7 @@ fn newly_missing(old: &Run, new: &Run) -> Vec<NewlyMissing> {
         .into_iter()
         .map(|(key, p)| (p.paper_id.as_str(), key))
         .collect();
+    let scopes = new.scopes();
     let mut rows = Vec::new();
     for kind in [MissingKind::Candidate, MissingKind::Foundation] {
         let before = ranked(&old.analysis, kind);
@@ -442,7 +419,7 @@ fn newly_missing(old: &Run, new: &Run) -> Vec<NewlyMissing> {
                 score: paper.score,
                 catalog_papers: paper.catalog_papers,
                 predicted_mechanism: paper.predicted_mechanism.clone(),
-                scope: new.scope(&paper.paper_id),
+                scope: scopes.get(paper.paper_id.as_str()).copied(),
                 removed_from_catalog: catalog_before
                     .get(paper.paper_id.as_str())
                     .map(|key| key.to_string()),
@@ -583,7 +560,7 @@ fn new_lint(old: &Analysis, new: &Analysis) -> Vec<NewLint> {
         .iter()
         .filter(|f| !seen.contains(&identity(f.kind.as_str(), &f.keys, &f.message)))
         .map(|f| NewLint {
-            source: "catalog".to_string(),
+            source: LintSource::Catalog,
             kind: f.kind.to_string(),
             message: f.message.clone(),
             file: f.file.clone(),
@@ -602,7 +579,7 @@ fn new_lint(old: &Analysis, new: &Analysis) -> Vec<NewLint> {
                 ))
             })
             .map(|t| NewLint {
-                source: "tags".to_string(),
+                source: LintSource::Tags,
                 kind: "tag-disagrees".to_string(),
                 message: format!(
                     "{}: badges {} but its citation neighbourhood points to {} ({})",
@@ -665,7 +642,11 @@ fn settings_changed(old: &Analysis, new: &Analysis) -> Vec<String> {
     let (a, b) = (&old.summary, &new.summary);
     let mut changed = Vec::new();
     if a.scope != b.scope {
-        changed.push(format!("--scope: {} -> {}", a.scope, b.scope));
+        changed.push(format!(
+            "--scope: {} -> {}",
+            a.scope.as_str(),
+            b.scope.as_str()
+        ));
     }
     if a.link_weight != b.link_weight {
         changed.push(format!(
@@ -794,21 +775,49 @@ mod tests {
     }
 
     #[test]
-    fn scope_values_are_read_when_present() {
-        assert!(is_in_scope("in-scope") && is_in_scope("IN") && is_in_scope("in scope"));
-        assert!(!is_in_scope("out") && !is_in_scope("out-of-scope") && !is_in_scope("inside?"));
-        let value = serde_json::json!({"missing": [{"paper_id": "a", "scope": "in-scope"}],
-                                       "papers": [{"paper_id": "b", "scope": false}, {"paper_id": "c"}]});
-        let scopes = scopes_of(&value);
-        assert_eq!(scopes.get("a").map(String::as_str), Some("in-scope"));
-        assert_eq!(scopes.get("b").map(String::as_str), Some("out"));
+    fn scopes_are_read_typed_from_the_missing_papers() {
+        let missing = |id: &str, kind: MissingKind, scope: MissingScope| MissingPaper {
+            paper_id: id.into(),
+            kind,
+            scope,
+            ..MissingPaper::default()
+        };
+        let analysis = Analysis {
+            missing: vec![
+                missing("a", MissingKind::Candidate, MissingScope::InScope),
+                missing("b", MissingKind::Foundation, MissingScope::Background),
+                missing("b", MissingKind::Candidate, MissingScope::InScope),
+            ],
+            papers: vec![paper("c", None, 0.1)],
+            ..Analysis::default()
+        };
+        let run = Run::new(analysis, None);
+        let scopes = run.scopes();
+        assert_eq!(scopes.get("a"), Some(&MissingScope::InScope));
+        assert_eq!(
+            scopes.get("b"),
+            Some(&MissingScope::Background),
+            "the first row"
+        );
         assert!(!scopes.contains_key("c"));
+        let json = serde_json::to_value(NewCiting {
+            scope: Some(MissingScope::InScope),
+            ..NewCiting::default()
+        })
+        .unwrap();
+        assert_eq!(json["scope"], "in-scope");
+        let json = serde_json::to_value(NewLint {
+            source: LintSource::Tags,
+            ..NewLint::default()
+        })
+        .unwrap();
+        assert_eq!(json["source"], "tags");
     }
 
     #[test]
     fn runs_analysed_differently_are_said_so() {
         let mut old = Analysis::default();
-        old.summary.scope = "catalog".into();
+        old.summary.scope = Scope::Catalog;
         let same = digest(
             &Run::new(old.clone(), None),
             &Run::new(old.clone(), None),
@@ -818,7 +827,7 @@ mod tests {
         assert!(!same.summary.contains("analysed differently"));
         let mut new = old.clone();
         new.summary.link_weight = crate::analysis::LinkWeight::Intents;
-        new.summary.scope = "all".into();
+        new.summary.scope = Scope::All;
         let d = digest(&Run::new(old, None), &Run::new(new, None), 2);
         assert_eq!(
             d.settings_changed,
@@ -832,7 +841,7 @@ mod tests {
     #[test]
     fn new_citing_rank_changes_and_venue_changes() {
         let mut old = Analysis::default();
-        old.summary.scope = "catalog".into();
+        old.summary.scope = Scope::Catalog;
         old.papers = vec![paper("c1", Some("k1"), 0.5), paper("c2", Some("k2"), 0.5)];
         old.papers[0].venue = Some("arXiv.org".into());
         old.influential = vec![InfluentialPaper {

@@ -134,7 +134,10 @@ fn compare(analysis: &Analysis, expected: &serde_json::Value, betweenness: bool)
 fn catalog_scope_matches_networkx_with_exact_betweenness() {
     let dir = tempfile::tempdir().unwrap();
     let analysis = run("catalog", dir.path());
-    assert_eq!(analysis.summary.betweenness, "exact");
+    assert_eq!(
+        analysis.summary.betweenness,
+        citegraph::metrics::BetweennessMode::Exact
+    );
     compare(&analysis, &oracle(dir.path(), true), true);
 }
 

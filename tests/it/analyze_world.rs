@@ -142,7 +142,7 @@ fn tables_hold_what_the_issue_asks() {
         s.homophily > s.homophily_expected,
         "the world is built with homophily by mechanism"
     );
-    assert_eq!(s.betweenness, "exact");
+    assert_eq!(s.betweenness, citegraph::metrics::BetweennessMode::Exact);
     let (nmi, ari) = (s.nmi.unwrap(), s.ari.unwrap());
     assert!((0.0..=1.0).contains(&nmi) && ari <= 1.0);
 

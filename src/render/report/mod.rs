@@ -179,7 +179,7 @@ pub fn to_html(view: &View<'_>, figures: &[Figure]) -> Result<String> {
         analysis.summary.resolved,
         analysis.summary.nodes,
         analysis.summary.edges,
-        escape::html(&analysis.summary.scope),
+        escape::html(analysis.summary.scope.as_str()),
     );
     out.push_str("<nav class=\"toc\" aria-label=\"Contents\">\n<div>\n<h2>Contents</h2>\n<ol>\n");
     for (id, title, _) in &sections {

@@ -124,7 +124,7 @@ pub(super) fn section(analysis: &Analysis) -> String {
         },
         s.communities,
         or_na(s.nmi, 2),
-        escape::html(&s.betweenness),
+        escape::html(&s.betweenness.to_string()),
     );
     out
 }

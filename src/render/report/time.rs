@@ -267,7 +267,7 @@ fn thin_data(out: &mut String, analysis: &Analysis) {
          <li>{} of {} citations in the graph come from papers without a year and count in no \
          year; {} of {} references of catalogue papers point to papers without a year and are \
          left out of RPYS.</li>\n</ul>",
-        escape::html(&analysis.summary.scope),
+        escape::html(analysis.summary.scope.as_str()),
         c.catalog_papers_without_year,
         c.catalog_papers,
         c.catalog_citations,

@@ -63,7 +63,7 @@ pub fn analyze_world(out: &Path, args: &[&str]) -> Analysis {
             "{name} not reported in:\n{stdout}"
         );
     }
-    citegraph::render::read_analysis(out).unwrap()
+    citegraph::analysis::metrics_json::read(out).unwrap()
 }
 
 pub fn truth() -> serde_json::Value {

@@ -566,7 +566,7 @@ pub fn sample_analysis() -> Analysis {
         .collect();
 
     let summary = Summary {
-        scope: "catalog".into(),
+        scope: citegraph::graph::Scope::Catalog,
         catalog_papers: CATALOG_PAPERS + unresolved.len(),
         resolved: CATALOG_PAPERS,
         unresolved: unresolved.len(),
@@ -580,7 +580,7 @@ pub fn sample_analysis() -> Analysis {
         ari: Some(0.31),
         homophily: 0.58,
         homophily_expected: 0.17,
-        betweenness: "exact".into(),
+        betweenness: citegraph::metrics::BetweennessMode::Exact,
         ..Summary::default()
     };
     let bibliography = sample_bibliography(&papers, &unresolved);

@@ -497,7 +497,7 @@ pub fn sample_analysis_with(catalog_papers: usize, mechanisms: usize, seed: u64)
     let homophily = within as f64 / edges.len().max(1) as f64;
     Analysis {
         summary: Summary {
-            scope: "catalog".to_string(),
+            scope: citegraph::graph::Scope::Catalog,
             catalog_papers,
             resolved: catalog_papers,
             unresolved: 0,
@@ -511,7 +511,7 @@ pub fn sample_analysis_with(catalog_papers: usize, mechanisms: usize, seed: u64)
             ari: Some(0.21),
             homophily,
             homophily_expected: 0.24,
-            betweenness: "exact".to_string(),
+            betweenness: citegraph::metrics::BetweennessMode::Exact,
             ..Summary::default()
         },
         papers,

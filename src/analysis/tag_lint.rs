@@ -16,11 +16,14 @@
 
 use std::collections::BTreeMap;
 
-use super::{share, Context, TagLint};
+use super::groups::share;
+use super::{GraphMetrics, TagLint};
 
 const MIN_COMMUNITY: usize = 5;
 
-pub fn lint_tags(cx: &Context<'_>, min_neighbours: usize) -> Vec<TagLint> {
+/// The catalogue papers listed by the test above, with at least `min_neighbours` tagged
+/// catalogue neighbours each.
+pub fn lint_tags(cx: &GraphMetrics<'_>, min_neighbours: usize) -> Vec<TagLint> {
     let tagged: Vec<u32> = cx
         .catalog_nodes
         .iter()
@@ -144,7 +147,7 @@ fn fraction(part: usize, whole: usize) -> f64 {
 }
 
 /// The mechanism outside `own` carried by most of `papers` (ties by name), and its share.
-fn dominant(cx: &Context<'_>, papers: &[u32], own: &[String]) -> (String, f64) {
+fn dominant(cx: &GraphMetrics<'_>, papers: &[u32], own: &[String]) -> (String, f64) {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for &q in papers {
         for m in cx.specified_mechanisms(q) {

@@ -1,5 +1,6 @@
-//! Every per-node number the analysis reads: the metrics of the whole graph, and the counts of
-//! catalogue neighbours, computed once.
+//! [`GraphMetrics`]: every per-node number the analysis reads (the metrics of the whole graph,
+//! and the counts of catalogue neighbours), computed once; every table of the analysis is built
+//! from it.
 
 use rayon::prelude::*;
 
@@ -8,8 +9,9 @@ use super::{influence, MetricOptions, PaperMetrics};
 use crate::graph::{CatalogInfo, CitationGraph, UndirectedCsr, UNSPECIFIED};
 use crate::metrics::{self, BetweennessMode, Pairs, Partition};
 
-/// The graph and its metrics, per node (indexed like the graph's nodes).
-pub struct Context<'a> {
+/// The graph and its metrics, per node (indexed like the graph's nodes). The tables' builders
+/// take it as `cx`.
+pub struct GraphMetrics<'a> {
     pub graph: &'a CitationGraph,
     pub undirected: UndirectedCsr,
     /// Catalogue papers' nodes, in node (paper id) order.
@@ -28,7 +30,7 @@ pub struct Context<'a> {
     pub catalog_citations: Vec<u32>,
     /// Catalogue papers the node cites.
     pub catalog_references: Vec<u32>,
-    /// The influence score of catalogue papers (0 elsewhere), see [`influence::scores`].
+    /// The influence score of catalogue papers (0 elsewhere), see `influence::scores`.
     pub influence: Vec<f64>,
 }
 
@@ -40,11 +42,13 @@ fn timed<T>(what: &str, f: impl FnOnce() -> T) -> T {
     result
 }
 
-impl<'a> Context<'a> {
+impl<'a> GraphMetrics<'a> {
+    /// Runs every metric kernel on `graph` with `options` (the independent ones side by side).
+    /// Errors: a kernel refused the graph.
     pub fn compute(
         graph: &'a CitationGraph,
         options: &MetricOptions,
-    ) -> anyhow::Result<Context<'a>> {
+    ) -> anyhow::Result<GraphMetrics<'a>> {
         let csr = &graph.csr;
         let undirected = timed("undirected adjacency", || csr.undirected());
         // The pair products, then Leiden (on the citation graph, or on a pair network), run
@@ -141,7 +145,7 @@ impl<'a> Context<'a> {
             .into_par_iter()
             .map(|v| count_catalog(csr.out_neighbors(v)))
             .collect();
-        let mut cx = Context {
+        let mut cx = GraphMetrics {
             graph,
             undirected,
             catalog_nodes,
