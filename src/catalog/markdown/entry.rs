@@ -15,8 +15,8 @@ use crate::catalog::{formats, ids, Links, Warning};
 
 use super::authors::split_authors;
 use super::item::{ItemState, Phase};
+use super::lines::LineIndex;
 use super::links::{paper_link, unclosed_links};
-use super::walk::LineIndex;
 use super::{ParsedFile, RawEntry};
 
 static NUMBERED_TITLE: LazyLock<Regex> = LazyLock::new(|| {
@@ -72,7 +72,12 @@ pub(super) fn finish_item(
         Some(other) => other.title_link.clone(),
         None => item.title_link.clone(),
     };
-    let paper = paper_link(&item, title_link);
+    let paper = paper_link(
+        item.paper.clone(),
+        &item.other_links,
+        &item.text,
+        title_link,
+    );
     let is_entry = number_written.is_some() || !item.badges.is_empty() || paper.url.is_some();
     if !is_entry || (head.broken && number_written.is_none() && item.badges.is_empty()) {
         return;

@@ -8,8 +8,6 @@ use regex::Regex;
 
 use crate::catalog::fields::looks_like_paper;
 
-use super::item::ItemState;
-
 static BARE_URL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"https?://[^\s<>()\[\]"']+"#).expect("literal regex, unit-tested")
 });
@@ -58,13 +56,18 @@ pub(super) struct PaperLink {
     pub(super) from_bare_url: bool,
 }
 
-/// The paper link: the link labelled as one (`Paper`, `PDF`, ...), else the title's own link,
-/// else another link that looks like a paper's, else a bare paper URL in the entry's text.
-pub(super) fn paper_link(item: &ItemState, title_link: Option<String>) -> PaperLink {
-    let mut paper = item.paper.clone().or(title_link);
+/// The paper link: the link labelled as one (`labelled`: `Paper`, `PDF`, ...), else the title's
+/// own link, else another link that looks like a paper's (`other_links`), else a bare paper URL
+/// in the entry's `text`.
+pub(super) fn paper_link(
+    labelled: Option<String>,
+    other_links: &[String],
+    text: &str,
+    title_link: Option<String>,
+) -> PaperLink {
+    let mut paper = labelled.or(title_link);
     if paper.is_none() {
-        paper = item
-            .other_links
+        paper = other_links
             .iter()
             .find(|url| looks_like_paper(url))
             .cloned();
@@ -72,7 +75,7 @@ pub(super) fn paper_link(item: &ItemState, title_link: Option<String>) -> PaperL
     let mut from_bare_url = false;
     if paper.is_none() {
         paper = BARE_URL
-            .find_iter(&item.text)
+            .find_iter(text)
             .map(|m| m.as_str().trim_end_matches(['.', ',', ';']).to_string())
             .find(|url| looks_like_paper(url));
         from_bare_url = paper.is_some();

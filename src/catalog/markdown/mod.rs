@@ -35,6 +35,7 @@ mod entry;
 mod headings;
 mod html;
 mod item;
+mod lines;
 mod links;
 mod walk;
 mod warnings;

@@ -9,32 +9,9 @@ use crate::catalog::Warning;
 use super::entry::finish_item;
 use super::headings::HeadingStack;
 use super::item::{ItemState, Phase};
+use super::lines::LineIndex;
 use super::warnings::{unclosed_fence, warn_loose_entry};
 use super::ParsedFile;
-
-/// Byte offset to 1-based line.
-pub(super) struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    /// Lines end with `\n`, `\r\n` or a lone `\r` (old Mac files), as CommonMark says.
-    pub(super) fn new(text: &str) -> Self {
-        let bytes = text.as_bytes();
-        let mut starts = vec![0];
-        for (i, &b) in bytes.iter().enumerate() {
-            let ends_line = b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
-            if ends_line {
-                starts.push(i + 1);
-            }
-        }
-        Self { starts }
-    }
-
-    pub(super) fn line(&self, offset: usize) -> usize {
-        self.starts.partition_point(|&start| start <= offset).max(1)
-    }
-}
 
 /// Parses one file. `file` and `domain` are copied into each entry and warning.
 pub fn parse_file(file: &str, domain: &str, text: &str) -> ParsedFile {

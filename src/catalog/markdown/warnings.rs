@@ -7,7 +7,7 @@ use crate::catalog::formats;
 use crate::catalog::Warning;
 
 use super::item::ItemState;
-use super::walk::LineIndex;
+use super::lines::LineIndex;
 
 /// The warning for a fenced code block (its source, `block`) that is never closed: the walker
 /// reads it as the BibTeX block up to the end of the entry. `None` when it is closed.

@@ -7,11 +7,11 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::super::palette::{Palette, Rgb};
-use super::place::layout;
 use super::{
     ClusterMap, Shape, CLUSTER_COLORS, COLORED_CLUSTERS, MIN_COLORED_PAPERS, OTHER_CLUSTER,
 };
 use crate::analysis::PaperMetrics;
+use crate::layout::force;
 use crate::render::labels::one_line;
 use crate::render::View;
 
@@ -267,4 +267,39 @@ fn shape_legend(
         }
     }
     shape_legend
+}
+
+/// ForceAtlas2 positions of the linked nodes in the unit square (NaN for the others); see the
+/// documentation of [`super::place`]. Computed once, when the map is joined.
+pub(super) fn layout(
+    links: &[(usize, usize, f64)],
+    linked: &[bool],
+    group: &[u32],
+) -> Vec<(f64, f64)> {
+    let n = linked.len();
+    let mut positions = vec![(f64::NAN, f64::NAN); n];
+    let members: Vec<usize> = (0..n).filter(|&i| linked[i]).collect();
+    if members.is_empty() {
+        return positions;
+    }
+    // The linked nodes renumbered in order, so that their start order by (group, index) is
+    // the one of the whole map.
+    let mut local = vec![usize::MAX; n];
+    for (k, &i) in members.iter().enumerate() {
+        local[i] = k;
+    }
+    let groups: Vec<u32> = members.iter().map(|&i| group[i]).collect();
+    let edges: Vec<(usize, usize, f64)> = links
+        .iter()
+        .map(|&(a, b, s)| (local[a], local[b], s))
+        .collect();
+    let settings = force::ForceAtlas2 {
+        iterations: 300,
+        repulsion: force::Repulsion::Pairwise,
+    };
+    let unit = force::Fit::UnitSquare.apply(&settings.positions(&groups, &edges));
+    for (k, &i) in members.iter().enumerate() {
+        positions[i] = unit[k];
+    }
+    positions
 }

@@ -1,6 +1,6 @@
 //! Where the cluster map's markers go: the linked papers by ForceAtlas2 in the unit square
-//! ([`layout`]), scaled into the plot's frame inset by the largest marker's reach, the unlinked
-//! ones in rows in a strip under it; marker radii by PageRank rank; then the names and the
+//! ([`super::join::layout`]), scaled into the plot's frame inset by the largest marker's
+//! reach, the unlinked ones in rows in a strip under it; marker radii by PageRank rank; then the names and the
 //! legend placed around them.
 //!
 //! Layout: ForceAtlas2 ([`crate::layout::force`], as the report's interactive map; Jacomy et
@@ -18,42 +18,6 @@ use super::super::style::Style;
 use super::super::widgets::{empty_height, title_height, Rect};
 use super::legend::LegendPlan;
 use super::{ClusterMap, ClusterMapPlan, PlacedMarker, Shape, SIDE_LEGEND_MIN_WIDTH, TITLE};
-use crate::layout::force;
-
-/// ForceAtlas2 positions of the linked nodes in the unit square (NaN for the others); see the
-/// module documentation.
-pub(super) fn layout(
-    links: &[(usize, usize, f64)],
-    linked: &[bool],
-    group: &[u32],
-) -> Vec<(f64, f64)> {
-    let n = linked.len();
-    let mut positions = vec![(f64::NAN, f64::NAN); n];
-    let members: Vec<usize> = (0..n).filter(|&i| linked[i]).collect();
-    if members.is_empty() {
-        return positions;
-    }
-    // The linked nodes renumbered in order, so that their start order by (group, index) is
-    // the one of the whole map.
-    let mut local = vec![usize::MAX; n];
-    for (k, &i) in members.iter().enumerate() {
-        local[i] = k;
-    }
-    let groups: Vec<u32> = members.iter().map(|&i| group[i]).collect();
-    let edges: Vec<(usize, usize, f64)> = links
-        .iter()
-        .map(|&(a, b, s)| (local[a], local[b], s))
-        .collect();
-    let settings = force::ForceAtlas2 {
-        iterations: 300,
-        repulsion: force::Repulsion::Pairwise,
-    };
-    let unit = force::Fit::UnitSquare.apply(&settings.positions(&groups, &edges));
-    for (k, &i) in members.iter().enumerate() {
-        positions[i] = unit[k];
-    }
-    positions
-}
 
 impl ClusterMap {
     pub(super) fn radius_range(st: &Style) -> (f64, f64) {

@@ -1,8 +1,7 @@
 //! The cluster map's plans checked on synthetic analyses: markers inside the frame, names
 //! apart and near their clusters, the legend following the clusters.
 
-use super::join::short_names;
-use super::place::layout;
+use super::join::{layout, short_names};
 use super::*;
 use crate::analysis::{Analysis, PaperMetrics};
 use crate::analysis::{Cluster, MapLink, MapNetwork};
