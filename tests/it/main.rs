@@ -31,6 +31,7 @@ mod fetch_update;
 mod fetch_world;
 mod figure_layout;
 mod maps_oracle;
+mod outputs_unchanged;
 mod reliability_concurrency;
 mod reliability_faults;
 mod reliability_hostile;
