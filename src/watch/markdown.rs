@@ -189,7 +189,7 @@ fn new_lint(out: &mut String, digest: &Digest) {
             out,
             "- {place}{} ({})",
             escape::markdown(&labels::one_line(&l.message)),
-            escape::markdown(&l.kind)
+            escape::markdown(l.kind.as_str())
         );
     }
 }

@@ -252,12 +252,57 @@ pub enum LintSource {
     Tags,
 }
 
+/// What a new lint finding is: one of the list's own kinds, or a mechanism badge its citation
+/// neighbourhood disagrees with. Written as the kind's name (`numbering-gap`, `tag-disagrees`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NewLintKind {
+    /// A finding of the catalogue's lint ([`crate::catalog::LintKind`]).
+    Catalog(crate::catalog::LintKind),
+    /// A mechanism badge the tag lint disagrees with ([`crate::analysis::TagLint`]).
+    TagDisagrees,
+}
+
+impl NewLintKind {
+    /// The kind's name, as digest.json and digest.md write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NewLintKind::Catalog(kind) => kind.as_str(),
+            NewLintKind::TagDisagrees => "tag-disagrees",
+        }
+    }
+}
+
+impl Default for NewLintKind {
+    fn default() -> Self {
+        NewLintKind::Catalog(crate::catalog::LintKind::Reading)
+    }
+}
+
+impl Serialize for NewLintKind {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for NewLintKind {
+    /// Errors: a name that is neither `tag-disagrees` nor a lint kind of this version.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let name = std::borrow::Cow::<'de, str>::deserialize(deserializer)?;
+        if name == "tag-disagrees" {
+            return Ok(NewLintKind::TagDisagrees);
+        }
+        name.parse()
+            .map(NewLintKind::Catalog)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
 /// A lint finding the old run did not have.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct NewLint {
     /// The list's own lint or the tag lint.
     pub source: LintSource,
-    pub kind: String,
+    pub kind: NewLintKind,
     pub message: String,
     pub file: Option<String>,
     pub line: Option<usize>,
@@ -561,7 +606,7 @@ fn new_lint(old: &Analysis, new: &Analysis) -> Vec<NewLint> {
         .filter(|f| !seen.contains(&identity(f.kind.as_str(), &f.keys, &f.message)))
         .map(|f| NewLint {
             source: LintSource::Catalog,
-            kind: f.kind.to_string(),
+            kind: NewLintKind::Catalog(f.kind),
             message: f.message.clone(),
             file: f.file.clone(),
             line: f.line,
@@ -580,7 +625,7 @@ fn new_lint(old: &Analysis, new: &Analysis) -> Vec<NewLint> {
             })
             .map(|t| NewLint {
                 source: LintSource::Tags,
-                kind: "tag-disagrees".to_string(),
+                kind: NewLintKind::TagDisagrees,
                 message: format!(
                     "{}: badges {} but its citation neighbourhood points to {} ({})",
                     t.title,
@@ -762,6 +807,25 @@ pub fn archive_previous(stage: &Path) -> Result<Option<PathBuf>> {
 mod tests {
     use super::*;
     use crate::analysis::InfluentialPaper;
+
+    #[test]
+    fn new_lint_kinds_are_written_by_name_and_read_back() {
+        use crate::catalog::LintKind;
+        for kind in [
+            NewLintKind::Catalog(LintKind::NumberingGap),
+            NewLintKind::TagDisagrees,
+        ] {
+            let json = serde_json::to_string(&kind).unwrap();
+            assert_eq!(json, format!("\"{}\"", kind.as_str()));
+            assert_eq!(serde_json::from_str::<NewLintKind>(&json).unwrap(), kind);
+        }
+        assert_eq!(
+            serde_json::to_string(&NewLintKind::TagDisagrees).unwrap(),
+            "\"tag-disagrees\""
+        );
+        let err = serde_json::from_str::<NewLintKind>("\"numbering-gapp\"").unwrap_err();
+        assert!(err.to_string().contains("numbering-gapp"), "{err}");
+    }
 
     fn paper(id: &str, key: Option<&str>, pagerank: f64) -> PaperMetrics {
         PaperMetrics {
