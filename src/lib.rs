@@ -10,11 +10,15 @@
 //! Each stage takes the previous stage's plain data type and returns its own: [`catalog::Catalog`],
 //! [`records::Corpus`] (of [`records::PaperRecord`]s, made by [`s2`] from the API, the [`cache`]
 //! or a snapshot file), [`works::Works`], [`graph::CitationGraph`], the metric vectors of [`metrics`],
-//! [`analysis::Analysis`], and the files of [`render`]. [`layout`] sits below `render`, on plain
+//! [`analysis::Analysis`] (whose saved form, `metrics.json`, [`analysis::metrics_json`] alone
+//! reads and writes), and the files of [`render`]: one [`render::View`] of the analysis built per
+//! render, one file per format behind [`render::Exporter`], and one writer
+//! ([`render::write_outputs`]) for every output file, the tables, `catalog.json`, `lint.csv`,
+//! `unresolved.csv` and [`watch`]'s digest included. [`layout`] sits below `render`, on plain
 //! numbers: the ForceAtlas2 layout and the label placement the map and the cluster map draw with.
-//! Only [`pipeline`] wires stages together;
-//! the binary's `cli.rs` turns the command line into [`pipeline::Settings`]. [`fsutil`] and
-//! [`text`] are small helpers every stage may use.
+//! Only [`pipeline`] wires stages together; the binary's `cli.rs` turns the command line into
+//! [`pipeline::Settings`], every closed choice an enum. [`fsutil`], [`clock`] and [`text`] are
+//! small helpers every stage may use.
 
 pub mod analysis;
 pub mod cache;

@@ -2,10 +2,13 @@
 //! maintainers' suggestions and the survey's LaTeX tables, and the catalogue's files
 //! (`catalog.json`, `lint.csv`, `unresolved.csv`).
 //!
-//! The render stage computes the mechanism colours once ([`charts::Palette`]), draws the figures
-//! in memory (`charts`), then hands the analysis, the palette and the figures to one [`Exporter`]
-//! per output format (the figures' own files, `dot.rs`, `graphml.rs`, `suggestions.rs`,
-//! `latex.rs`, `report/`); each returns its files' contents ([`render_files`]).
+//! The render stage builds one [`View`] of the analysis (`view.rs`: the paper index, the
+//! community names, the top missing papers and the mechanism colours, [`charts::Palette`], each
+//! computed once), draws the figures in memory from it (`charts`), then hands the view and the
+//! figures to one [`Exporter`] per output format (the figures' own files, `dot.rs`,
+//! `lineage_dot.rs`, `graphml.rs`, `suggestions.rs`, `latex.rs`, `bibtex.rs`, `report/`); each
+//! returns its files' contents ([`render_files`]). The options are typed (`options.rs`: every
+//! closed choice an enum, checked where the command line is parsed).
 //!
 //! Nothing here writes by itself: the tables ([`analysis_files`]), [`catalog_file`],
 //! [`lint_file`], [`unresolved_file`] and the digest (`watch::digest_files`) are built the same
