@@ -151,52 +151,73 @@ pub fn figure_paper_label(
     (paper_name(abbreviation, title), year)
 }
 
-/// Catalogue key -> [`paper_label`], for tables and evidence that list papers by key.
-pub fn key_labels(analysis: &crate::analysis::Analysis) -> std::collections::HashMap<&str, String> {
-    analysis
-        .papers
-        .iter()
-        .filter_map(|p| {
-            let key = p.key.as_deref()?;
-            Some((key, paper_label(p.abbreviation.as_deref(), &p.title)))
+/// How many papers name a community that has no label of its own.
+const COMMUNITY_NAME_PAPERS: usize = 3;
+
+/// The name of every community a paper of `analysis` is in, as the figures, the DOT and the
+/// report show it: `C{id}: ` and the analysis' `community_label` when a paper of the community
+/// carries one (the first in the papers' order), else the names ([`paper_name`], each cut to 20
+/// characters) of its three catalogue papers of highest PageRank (ties by paper id); just `C{id}`
+/// when it holds no catalogue paper. One pass over the papers, then a sort of each community's
+/// catalogue papers: O(n log n) for n papers, however many communities there are (the render's
+/// [`crate::render::View`] computes them once).
+pub fn community_names(
+    analysis: &crate::analysis::Analysis,
+) -> std::collections::BTreeMap<u32, String> {
+    use std::collections::BTreeMap;
+    struct Members<'a> {
+        label: Option<String>,
+        catalog: Vec<&'a crate::analysis::PaperMetrics>,
+    }
+    let mut communities: BTreeMap<u32, Members<'_>> = BTreeMap::new();
+    for paper in &analysis.papers {
+        let members = communities.entry(paper.community).or_insert(Members {
+            label: None,
+            catalog: Vec::new(),
+        });
+        if members.label.is_none() && !paper.community_label.is_empty() {
+            let label = one_line(&paper.community_label);
+            if !label.is_empty() {
+                members.label = Some(label);
+            }
+        }
+        if paper.in_catalog {
+            members.catalog.push(paper);
+        }
+    }
+    communities
+        .into_iter()
+        .map(|(id, mut members)| {
+            if let Some(label) = members.label {
+                return (id, format!("C{id}: {label}"));
+            }
+            members.catalog.sort_by(|a, b| {
+                b.pagerank
+                    .total_cmp(&a.pagerank)
+                    .then_with(|| a.paper_id.cmp(&b.paper_id))
+            });
+            let names: Vec<String> = members
+                .catalog
+                .iter()
+                .take(COMMUNITY_NAME_PAPERS)
+                .map(|p| truncate(&paper_name(p.abbreviation.as_deref(), &p.title), 20))
+                .collect();
+            let name = if names.is_empty() {
+                format!("C{id}")
+            } else {
+                format!("C{id}: {}", names.join(", "))
+            };
+            (id, name)
         })
         .collect()
 }
 
-/// How many papers name a community that has no label of its own.
-const COMMUNITY_NAME_PAPERS: usize = 3;
-
-/// The name of community `id` as the figures and the DOT show it: `C{id}: ` and the analysis'
-/// `community_label` when a paper of the community carries one, else the names
-/// ([`paper_name`], each cut to 20 characters) of its three catalogue papers of highest
-/// PageRank (ties by paper id); just `C{id}` when it holds no catalogue paper.
+/// The name of community `id` ([`community_names`]); `C{id}` when no paper is in it. O(n log n):
+/// a render names communities through its `View`, which computes them all once.
 pub fn community_name(analysis: &crate::analysis::Analysis, id: u32) -> String {
-    let members = analysis.papers.iter().filter(|p| p.community == id);
-    if let Some(label) = members
-        .clone()
-        .map(|p| p.community_label.as_str())
-        .filter(|label| !label.is_empty())
-        .map(one_line)
-        .find(|l| !l.is_empty())
-    {
-        return format!("C{id}: {label}");
-    }
-    let mut papers: Vec<_> = members.filter(|p| p.in_catalog).collect();
-    papers.sort_by(|a, b| {
-        b.pagerank
-            .total_cmp(&a.pagerank)
-            .then_with(|| a.paper_id.cmp(&b.paper_id))
-    });
-    let names: Vec<String> = papers
-        .iter()
-        .take(COMMUNITY_NAME_PAPERS)
-        .map(|p| truncate(&paper_name(p.abbreviation.as_deref(), &p.title), 20))
-        .collect();
-    if names.is_empty() {
-        format!("C{id}")
-    } else {
-        format!("C{id}: {}", names.join(", "))
-    }
+    community_names(analysis)
+        .remove(&id)
+        .unwrap_or_else(|| format!("C{id}"))
 }
 
 /// An author list the way the catalogue writes it (BibTeX order, `Last, First and Last, First`),

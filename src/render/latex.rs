@@ -30,7 +30,7 @@ impl Exporter for LatexTables {
                 "tables/influential.tex",
                 influential_table(view.analysis, INFLUENTIAL_ROWS),
             ),
-            OutputFile::new("tables/mechanisms.tex", mechanisms_table(view.analysis)),
+            OutputFile::new("tables/mechanisms.tex", mechanisms_table(view)),
         ])
     }
 }
@@ -126,13 +126,13 @@ pub fn influential_table(analysis: &Analysis, rows: usize) -> String {
 
 /// One row per mechanism: size, influence, how inward-looking its citations are, how complete
 /// the list looks for it, and its most influential papers.
-pub fn mechanisms_table(analysis: &Analysis) -> String {
+pub fn mechanisms_table(view: &View<'_>) -> String {
+    let analysis = view.analysis;
     let completeness: HashMap<&str, Option<f64>> = analysis
         .coverage
         .iter()
         .map(|c| (c.mechanism.as_str(), c.completeness))
         .collect();
-    let names = labels::key_labels(analysis);
     let keys = BibKeys::new(analysis);
     let body: Vec<Vec<String>> = analysis
         .mechanisms
@@ -143,8 +143,8 @@ pub fn mechanisms_table(analysis: &Analysis) -> String {
                 .iter()
                 .take(3)
                 .map(|k| {
-                    let name = names.get(k.as_str()).map_or(k.as_str(), String::as_str);
-                    format!("{}{}", escape::latex(name), cite(&keys, k))
+                    let name = view.key_label(k).unwrap_or_else(|| k.clone());
+                    format!("{}{}", escape::latex(&name), cite(&keys, k))
                 })
                 .collect();
             vec![
@@ -219,7 +219,10 @@ mod tests {
         for rule in ["\\toprule", "\\midrule", "\\bottomrule"] {
             assert_eq!(table.matches(rule).count(), 1);
         }
-        let mechanisms = mechanisms_table(&analysis);
+        let mechanisms = mechanisms_table(&View::new(
+            &analysis,
+            &crate::render::RenderOptions::default(),
+        ));
         assert!(
             mechanisms.contains(r"Token Pruning & 3 & 0 & 0 & 0 & 0.00 & 50\% / 25\% & -- &  \\"),
             "{mechanisms}"
@@ -248,7 +251,10 @@ mod tests {
             }],
             ..Default::default()
         };
-        let table = mechanisms_table(&analysis);
+        let table = mechanisms_table(&View::new(
+            &analysis,
+            &crate::render::RenderOptions::default(),
+        ));
         let row = table
             .lines()
             .find(|l| l.starts_with("Token Pruning"))

@@ -18,7 +18,6 @@
 //! the survey's background", as plain lines without badges. The evidence sits in an HTML comment,
 //! so it travels with the entry but does not show on GitHub.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use anyhow::Result;
@@ -44,14 +43,14 @@ impl Exporter for Suggestions {
     ) -> Result<Vec<OutputFile>> {
         Ok(vec![OutputFile::new(
             "suggestions.md",
-            to_markdown(view.analysis, SUGGESTIONS_PER_KIND),
+            to_markdown(view, SUGGESTIONS_PER_KIND),
         )])
     }
 }
 
 /// The Markdown of the suggestions, `per_kind` papers of each kind at most.
-pub fn to_markdown(analysis: &Analysis, per_kind: usize) -> String {
-    let names = labels::key_labels(analysis);
+pub fn to_markdown(view: &View<'_>, per_kind: usize) -> String {
+    let analysis = view.analysis;
     let mut out = String::new();
     out.push_str("# Papers the citation graph suggests adding\n\n");
     out.push_str(
@@ -79,7 +78,7 @@ pub fn to_markdown(analysis: &Analysis, per_kind: usize) -> String {
         }
         for (index, paper) in papers.iter().enumerate() {
             out.push('\n');
-            write_entry(&mut out, index + 1, paper, &names);
+            write_entry(&mut out, index + 1, paper, view);
         }
     }
     let mut background: Vec<&MissingPaper> = analysis
@@ -128,21 +127,15 @@ pub fn suggested(analysis: &Analysis, kind: MissingKind, per_kind: usize) -> Vec
 }
 
 /// One paste-ready entry for `paper`, numbered `number`, exactly as `suggestions.md` writes it
-/// (the catalogue keys in its evidence are named by their labels in `analysis`). For the
-/// maintainers' digest, which suggests the new papers of a later run.
-pub fn entry_markdown(analysis: &Analysis, number: usize, paper: &MissingPaper) -> String {
-    let names = labels::key_labels(analysis);
+/// (the catalogue keys in its evidence are named by their labels in the view's analysis). For
+/// the maintainers' digest, which suggests the new papers of a later run.
+pub fn entry_markdown(view: &View<'_>, number: usize, paper: &MissingPaper) -> String {
     let mut out = String::new();
-    write_entry(&mut out, number, paper, &names);
+    write_entry(&mut out, number, paper, view);
     out
 }
 
-fn write_entry(
-    out: &mut String,
-    number: usize,
-    paper: &MissingPaper,
-    names: &HashMap<&str, String>,
-) {
+fn write_entry(out: &mut String, number: usize, paper: &MissingPaper, view: &View<'_>) {
     let title = escape::markdown(&labels::one_line(&paper.title));
     let venue = paper
         .venue
@@ -196,7 +189,7 @@ fn write_entry(
     let _ = writeln!(
         out,
         "  <!-- {} -->",
-        escape::html_comment(&evidence(paper, names))
+        escape::html_comment(&evidence(paper, view))
     );
 }
 
@@ -216,7 +209,7 @@ fn paper_url(paper: &MissingPaper) -> String {
 }
 
 /// One line: kind, prediction and confidence, and the catalogue papers behind it per mechanism.
-fn evidence(paper: &MissingPaper, names: &HashMap<&str, String>) -> String {
+fn evidence(paper: &MissingPaper, view: &View<'_>) -> String {
     let (kind, verb) = match paper.kind {
         MissingKind::Candidate => ("candidate", "cites"),
         MissingKind::Foundation => ("foundation", "is cited by"),
@@ -226,10 +219,10 @@ fn evidence(paper: &MissingPaper, names: &HashMap<&str, String>) -> String {
         .iter()
         .take(3)
         .map(|(mechanism, keys)| {
-            let shown: Vec<&str> = keys
+            let shown: Vec<String> = keys
                 .iter()
                 .take(3)
-                .map(|k| names.get(k.as_str()).map_or(k.as_str(), String::as_str))
+                .map(|k| view.key_label(k).unwrap_or_else(|| k.clone()))
                 .collect();
             let more = keys.len().saturating_sub(shown.len());
             let more = if more > 0 {
@@ -287,7 +280,10 @@ mod tests {
             ],
             ..Default::default()
         };
-        let md = to_markdown(&analysis, 5);
+        let md = to_markdown(
+            &View::new(&analysis, &crate::render::RenderOptions::default()),
+            5,
+        );
         assert!(
             md.contains("- **[1] New work --\\>**, NeurIPS 2024.\n"),
             "{md}"
@@ -307,7 +303,9 @@ mod tests {
             predicted_mechanism: crate::analysis::UNCERTAIN.into(),
             ..missing(MissingKind::Candidate, "A paper", 1.0)
         };
-        let out = entry_markdown(&Analysis::default(), 1, &paper);
+        let analysis = Analysis::default();
+        let options = crate::render::RenderOptions::default();
+        let out = entry_markdown(&View::new(&analysis, &options), 1, &paper);
         assert!(!out.contains("img.shields.io"), "{out}");
         assert!(out.contains("add its badge by hand"), "{out}");
     }

@@ -27,7 +27,7 @@ pub struct View<'a> {
     papers: HashMap<&'a str, usize>,
     /// Catalogue key -> index into `analysis.papers`, for the catalogue papers.
     keys: HashMap<&'a str, usize>,
-    /// Community id -> its name ([`labels::community_name`]), for every community a paper is in.
+    /// Community id -> its name ([`labels::community_names`]), for every community a paper is in.
     community_names: BTreeMap<u32, String>,
     /// In-scope foundations, then candidates, each by descending score (the proposals).
     foundations: Vec<&'a MissingPaper>,
@@ -49,14 +49,7 @@ impl<'a> View<'a> {
             .enumerate()
             .filter_map(|(row, p)| Some((p.key.as_deref()?, row)))
             .collect();
-        let mut community_names = BTreeMap::new();
-        for paper in &analysis.papers {
-            community_names.entry(paper.community).or_insert(());
-        }
-        let community_names = community_names
-            .into_keys()
-            .map(|id| (id, labels::community_name(analysis, id)))
-            .collect();
+        let community_names = labels::community_names(analysis);
         View {
             analysis,
             options,
@@ -89,13 +82,20 @@ impl<'a> View<'a> {
         self.papers.get(id).copied()
     }
 
-    /// The name of community `id` ([`labels::community_name`]: `C3: label` or `C3: A, B, C`);
-    /// computed once per community.
+    /// The name of community `id` ([`labels::community_names`]: `C3: label` or `C3: A, B, C`),
+    /// computed once for every community; `C{id}` for a community no paper is in.
     pub fn community_name(&self, id: u32) -> String {
         match self.community_names.get(&id) {
             Some(name) => name.clone(),
-            None => labels::community_name(self.analysis, id),
+            None => format!("C{id}"),
         }
+    }
+
+    /// The label of the catalogue paper with key `key` ([`labels::paper_label`]: its
+    /// abbreviation or short title), if the analysis has it.
+    pub fn key_label(&self, key: &str) -> Option<String> {
+        self.paper_by_key(key)
+            .map(|p| labels::paper_label(p.abbreviation.as_deref(), &p.title))
     }
 
     /// The top `n` missing papers for the graph exports and the report's citation map: in-scope

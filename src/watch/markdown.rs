@@ -50,10 +50,13 @@ fn new_in_scope(out: &mut String, digest: &Digest, new: &Analysis) {
             "Each entry is in the list's own format, most important first: check it, paste it \
              under the right section and renumber. The comment under it says why.\n",
         );
+        // One view of the new analysis names the evidence of every entry (its key index).
+        let options = crate::render::RenderOptions::default();
+        let view = crate::render::View::new(new, &options);
         let rows = entries.iter().filter_map(|p| candidate_row(p, new));
         for (index, row) in rows.enumerate() {
             out.push('\n');
-            out.push_str(&suggestions::entry_markdown(new, index + 1, row));
+            out.push_str(&suggestions::entry_markdown(&view, index + 1, row));
         }
     }
     if !bare.is_empty() {

@@ -63,7 +63,10 @@ fn pages_drawn(pdf: &Path) -> Vec<u8> {
         .map(|entry| entry.unwrap().path())
         .collect();
     pages.sort();
-    pages.iter().flat_map(|page| std::fs::read(page).unwrap()).collect()
+    pages
+        .iter()
+        .flat_map(|page| std::fs::read(page).unwrap())
+        .collect()
 }
 
 #[test]

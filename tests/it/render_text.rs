@@ -339,7 +339,14 @@ fn suggestions_read_back_through_the_catalogue_reader() {
     let analysis = sample_analysis();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("suggestions.md");
-    std::fs::write(&file, suggestions::to_markdown(&analysis, 100)).unwrap();
+    std::fs::write(
+        &file,
+        suggestions::to_markdown(
+            &citegraph::render::View::new(&analysis, &citegraph::render::RenderOptions::default()),
+            100,
+        ),
+    )
+    .unwrap();
     let options = citegraph::catalog::CatalogOptions {
         sources: vec![file.display().to_string()],
         mechanisms: None,
