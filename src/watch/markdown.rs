@@ -418,7 +418,79 @@ fn venue_and_year(venue: &Option<String>, year: Option<i32>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::venue_and_year;
+    use super::{chars, fit, render, venue_and_year, Section};
+
+    /// Section `name` with `items` items of about `size` characters each (non-ASCII, so that a
+    /// byte count would differ).
+    fn section(name: &str, items: usize, size: usize) -> Section {
+        let mut section = Section::new(name, items, &["new_citing"]);
+        section.items = (0..items)
+            .map(|n| format!("- {name} {n} {}\n", "é".repeat(size)))
+            .collect();
+        section
+    }
+
+    fn markdown(sections: &[Section], max_chars: usize) -> (String, Vec<usize>) {
+        let shown = fit("Summary.\n", sections, max_chars);
+        (render("Summary.\n", sections, &shown, max_chars), shown)
+    }
+
+    #[test]
+    fn a_digest_that_fits_is_whole_and_one_character_less_cuts_it() {
+        let sections = [section("a", 30, 40), section("b", 10, 40)];
+        let (whole, shown) = markdown(&sections, usize::MAX);
+        assert_eq!(shown, [30, 10]);
+        assert!(!whole.contains("more in digest.json"));
+        let length = chars(&whole);
+        assert!(length < whole.len(), "counted in characters, not bytes");
+        assert_eq!(markdown(&sections, length).0, whole);
+        let (cut, shown) = markdown(&sections, length - 1);
+        assert!(chars(&cut) < length, "{}", chars(&cut));
+        assert!(shown[0] < 30 || shown[1] < 10, "{shown:?}");
+        let more = 40 - shown[0] - shown[1];
+        assert!(cut.contains(&format!("{more} items are left out")), "{cut}");
+    }
+
+    #[test]
+    fn every_section_keeps_its_first_items_then_the_first_gets_the_room() {
+        let sections = [
+            section("new", 500, 300),
+            section("unresolved", 3, 60),
+            section("ranks", 40, 60),
+        ];
+        let (md, shown) = markdown(&sections, 20_000);
+        assert!(chars(&md) <= 20_000, "{}", chars(&md));
+        assert_eq!(shown[1], 3, "a small section is not crowded out");
+        // Its first items, and what little room the first section's next item left.
+        assert!(
+            (super::super::FIRST_ITEMS_PER_SECTION..40).contains(&shown[2]),
+            "{shown:?}"
+        );
+        assert!(shown[0] > 40, "{shown:?}");
+        // Prefixes: the first items of each section, and the right counts of the rest.
+        assert!(md.contains("- new 0 "));
+        assert!(md.contains(&format!("- new {} ", shown[0] - 1)));
+        assert!(!md.contains(&format!("- new {} ", shown[0])));
+        assert!(md.contains(&format!(
+            "\nAnd {} more in digest.json (`new_citing`).\n",
+            500 - shown[0]
+        )));
+        assert!(md.contains(&format!(
+            "\nAnd {} more in digest.json (`new_citing`).\n",
+            40 - shown[2]
+        )));
+        // Within a few items of the budget: the room is used.
+        assert!(chars(&md) > 20_000 - 400, "{}", chars(&md));
+    }
+
+    #[test]
+    fn an_item_larger_than_the_budget_is_left_out_whole() {
+        let sections = [section("huge", 2, 50_000), section("small", 2, 10)];
+        let (md, shown) = markdown(&sections, 4_000);
+        assert_eq!(shown, [0, 2]);
+        assert!(chars(&md) <= 4_000);
+        assert!(md.contains("\nAnd 2 more in digest.json (`new_citing`).\n"));
+    }
 
     #[test]
     fn a_venue_with_its_year_is_not_given_it_twice() {
