@@ -57,9 +57,9 @@ impl Section {
 /// entries: the digest's purpose), papers no longer resolved (an entry broke), newly missing
 /// papers (the top of `missing.csv`), venue or year changes (an entry to update), new lint
 /// findings, catalogue changes (what the maintainers did; removals first, to catch a mistake),
-/// influence ranks, and other new citing papers (out of scope). At most `max_chars` characters (Unicode scalar values, as GitHub
-/// counts an issue body; see [`fit`]); `new` is the later run (for the entries' evidence labels
-/// and the candidates' authors and links).
+/// influence ranks, and other new citing papers (out of scope). At most `max_chars` characters
+/// (Unicode scalar values, as GitHub counts an issue body; see [`fit`]); `new` is the later run
+/// (for the entries' evidence labels and the candidates' authors and links).
 pub fn to_markdown(digest: &Digest, new: &Analysis, max_chars: usize) -> String {
     let preamble = format!(
         "{}\n\n# What changed since the previous citegraph run\n",
@@ -117,8 +117,8 @@ fn more_line(more: usize, json_keys: &[&str]) -> String {
 /// The line that ends a digest cut for room.
 fn closing_line(hidden: usize, max_chars: usize) -> String {
     format!(
-        "\ndigest.md is cut to {max_chars} characters to fit a GitHub issue: {} left out, most \
-         important first kept. digest.json has every change.\n",
+        "\ndigest.md is cut to {max_chars} characters to fit a GitHub issue, the most important \
+         changes first: {} left out here, and digest.json has every change.\n",
         crate::text::count_as(hidden, "item is", "items are")
     )
 }
