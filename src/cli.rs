@@ -153,6 +153,8 @@ pub enum Command {
         analyze: AnalyzeArgs,
         #[command(flatten)]
         render: RenderArgs,
+        #[command(flatten)]
+        digest: DigestArgs,
     },
     /// Compare two runs' outputs (their metrics.json and catalog.json) and write digest.json and
     /// digest.md into NEW (or --output-dir): new citing papers, newly missing papers, rank and
@@ -165,6 +167,8 @@ pub enum Command {
         /// Where to write the digest [default: NEW].
         #[arg(long, value_name = "DIR")]
         output_dir: Option<PathBuf>,
+        #[command(flatten)]
+        digest: DigestArgs,
     },
 }
 
@@ -242,6 +246,25 @@ pub struct CacheArgs {
     /// No network at all: everything must come from files or the cache.
     #[arg(long)]
     pub offline: bool,
+}
+
+/// How `run` and `diff` write the digest.
+#[derive(Debug, Args)]
+pub struct DigestArgs {
+    /// digest.md at most this many characters, as GitHub counts an issue body (at least 4000):
+    /// the most important changes first, a cut section ending "And N more in digest.json".
+    /// The default is GitHub's limit, 65536, less 1536 for what a workflow adds to the body.
+    #[arg(long, default_value_t = citegraph::watch::DIGEST_MAX_CHARS as u64, value_name = "CHARS",
+          value_parser = clap::value_parser!(u64).range(citegraph::watch::MIN_DIGEST_CHARS as u64..))]
+    pub digest_max_chars: u64,
+}
+
+impl DigestArgs {
+    fn options(&self) -> citegraph::watch::DigestOptions {
+        citegraph::watch::DigestOptions {
+            max_chars: usize::try_from(self.digest_max_chars).unwrap_or(usize::MAX),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -780,19 +803,23 @@ impl Cli {
                 api,
                 analyze,
                 render,
+                digest,
             } => {
                 inputs.apply(&mut settings);
                 api.apply(&mut settings.fetch);
                 settings.analyze = analyze.options();
                 settings.render = render.options();
+                settings.digest = digest.options();
                 Job::Run
             }
             Command::Diff {
                 old,
                 new,
                 output_dir,
+                digest,
             } => {
                 settings.locations.output_dir = output_dir.clone().unwrap_or_else(|| new.clone());
+                settings.digest = digest.options();
                 Job::Diff {
                     old: old.clone(),
                     new: new.clone(),

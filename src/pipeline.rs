@@ -56,6 +56,8 @@ pub struct Settings {
     pub fetch: FetchOptions,
     pub analyze: AnalyzeOptions,
     pub render: RenderOptions,
+    /// How `run` and `diff` write the digest (`--digest-max-chars`).
+    pub digest: watch::DigestOptions,
 }
 
 /// What a job has to say: its summary text (catalogue, fetch, analysis), then the files it wrote
@@ -214,7 +216,7 @@ pub fn run_job(settings: &Settings) -> Result<Report> {
         let digest = watch::digest(&previous, &new, settings.analyze.min_catalog_links);
         written.extend(render::write_outputs(
             stage.dir(),
-            watch::digest_files(&digest, &new)?,
+            watch::digest_files(&digest, &new, settings.digest)?,
         )?);
         summary.push_str(&digest.summary);
         summary.push('\n');
@@ -242,7 +244,7 @@ pub fn diff_job(settings: &Settings, old: &Path, new: &Path) -> Result<Report> {
     let old = watch::Run::read(old).context("the old run (OLD)")?;
     let new = watch::Run::read(new).context("the new run (NEW)")?;
     let digest = watch::digest(&old, &new, settings.analyze.min_catalog_links);
-    let files = watch::digest_files(&digest, &new)?;
+    let files = watch::digest_files(&digest, &new, settings.digest)?;
     let stage = begin(&settings.locations)?;
     let written = render::write_outputs(stage.dir(), files)?;
     finish(stage, format!("{}\n", digest.summary), written)

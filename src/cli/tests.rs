@@ -19,6 +19,19 @@ fn defaults_are_written_once() {
     assert_eq!(run.render, RenderOptions::default());
     assert_eq!(run.catalog, CatalogOptions::default());
     assert_eq!(run.locations, Locations::default());
+    assert_eq!(run.digest, citegraph::watch::DigestOptions::default());
+}
+
+#[test]
+fn the_digest_budget_is_set_on_run_and_diff_and_has_a_floor() {
+    let run = settings(&["run", "--digest-max-chars", "20000"]);
+    assert_eq!(run.digest.max_chars, 20_000);
+    let diff = settings(&["diff", "a", "b", "--digest-max-chars", "4000"]);
+    assert_eq!(diff.digest.max_chars, citegraph::watch::MIN_DIGEST_CHARS);
+    let error = Cli::try_parse_args(["citegraph", "diff", "a", "b", "--digest-max-chars", "3999"])
+        .unwrap_err()
+        .to_string();
+    assert!(error.contains("--digest-max-chars"), "{error}");
 }
 
 #[test]

@@ -11,8 +11,12 @@
 //! Both runs are read typed, through [`crate::analysis::metrics_json`]: a missing paper's
 //! [`MissingScope`] and the graph's [`Scope`] come from the saved [`Analysis`] as enums.
 //!
+//! `digest.md` fits a GitHub issue body ([`DIGEST_MAX_CHARS`], `--digest-max-chars`): the most
+//! important changes first, and a cut section says how many more are in `digest.json`, which is
+//! never cut.
+//!
 //! Layout: `mod.rs` holds the runs, the digest's rows and their computation, the writer and the
-//! history; `markdown.rs` writes `digest.md`, a function per section.
+//! history; `markdown.rs` writes `digest.md`, a function per section, within its budget.
 
 mod markdown;
 
@@ -43,6 +47,37 @@ pub const PAGERANK_MOVES: usize = 10;
 pub const MIN_PAGERANK_MOVE: f64 = 0.25;
 /// Previous runs kept under `OUTPUT/history/`.
 pub const HISTORY_KEPT: usize = 5;
+/// The characters a GitHub issue body holds: GitHub refuses a longer one
+/// (peter-evans/create-issue-from-file#1705). GitHub counts characters (Unicode scalar values),
+/// not bytes, and so does the digest's budget.
+pub const GITHUB_ISSUE_BODY_CHARS: usize = 65_536;
+/// Characters left for what the workflow adds to the issue body around `digest.md` (the example
+/// workflow's footer linking the run's artifacts is about 300).
+pub const WORKFLOW_MARGIN_CHARS: usize = 1_536;
+/// `digest.md`'s budget by default, in characters: [`GITHUB_ISSUE_BODY_CHARS`] less
+/// [`WORKFLOW_MARGIN_CHARS`] (64,000). `--digest-max-chars` sets another.
+pub const DIGEST_MAX_CHARS: usize = GITHUB_ISSUE_BODY_CHARS - WORKFLOW_MARGIN_CHARS;
+/// The smallest budget `--digest-max-chars` takes: room for the summary, every heading and every
+/// "And N more" line, with some entries.
+pub const MIN_DIGEST_CHARS: usize = 4_000;
+/// Items every section of a cut `digest.md` keeps before any section gets more room.
+pub const FIRST_ITEMS_PER_SECTION: usize = 5;
+
+/// How the digest is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DigestOptions {
+    /// `digest.md` at most this many characters (`--digest-max-chars`, default
+    /// [`DIGEST_MAX_CHARS`]); `digest.json` is never cut.
+    pub max_chars: usize,
+}
+
+impl Default for DigestOptions {
+    fn default() -> Self {
+        DigestOptions {
+            max_chars: DIGEST_MAX_CHARS,
+        }
+    }
+}
 
 /// One run's outputs, as the digest reads them.
 #[derive(Debug, Clone)]
@@ -744,15 +779,16 @@ fn summary_line(d: &Digest) -> String {
     line
 }
 
-/// `digest.json` and `digest.md`, for [`crate::render::write_outputs`].
-pub fn digest_files(digest: &Digest, new: &Run) -> Result<Vec<OutputFile>> {
+/// `digest.json` (complete) and `digest.md` (within `options.max_chars` characters, most
+/// important changes first), for [`crate::render::write_outputs`].
+pub fn digest_files(digest: &Digest, new: &Run, options: DigestOptions) -> Result<Vec<OutputFile>> {
     let mut json = serde_json::to_vec_pretty(digest).context("cannot serialize the digest")?;
     json.push(b'\n');
     Ok(vec![
         OutputFile::new("digest.json", json),
         OutputFile::new(
             "digest.md",
-            markdown::to_markdown(digest, &new.analysis).into_bytes(),
+            markdown::to_markdown(digest, &new.analysis, options.max_chars).into_bytes(),
         ),
     ])
 }

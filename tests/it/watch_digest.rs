@@ -489,3 +489,229 @@ fn a_paper_removed_from_the_list_is_newly_missing() {
         "{md}"
     );
 }
+
+/// A run's output directory holding `analysis` as its `metrics.json` (no catalog.json: the
+/// catalogue keys come from the papers).
+fn write_run(dir: &Path, analysis: &citegraph::analysis::Analysis) {
+    std::fs::create_dir_all(dir).unwrap();
+    let mut file = std::fs::File::create(citegraph::analysis::metrics_json::path(dir)).unwrap();
+    citegraph::analysis::metrics_json::write(analysis, &mut file).unwrap();
+}
+
+/// A long title, as whole new domains have them (about 150 characters), unique by `n`.
+fn long_title(n: usize) -> String {
+    format!(
+        "Domain-general token reduction number {n:04} for efficient vision transformers: merging, \
+         pruning and recycling tokens across dense prediction tasks"
+    )
+}
+
+/// Two runs of a 20-paper list: the later one has `domain` new papers citing three catalogue
+/// papers each (a whole new domain; the first `candidates` also candidates of missing.csv, by
+/// descending score, with eight authors), and catalogue paper `k019` no longer resolves.
+fn grown_by_a_domain(
+    domain: usize,
+    candidates: usize,
+) -> (citegraph::analysis::Analysis, citegraph::analysis::Analysis) {
+    use citegraph::analysis::{Analysis, MissingKind, MissingPaper, MissingScope, PaperMetrics};
+    let catalogue: Vec<PaperMetrics> = (0..20)
+        .map(|n| PaperMetrics {
+            paper_id: format!("cat{n:03}"),
+            key: Some(format!("k{n:03}")),
+            title: format!("Catalogue paper {n}"),
+            in_catalog: true,
+            pagerank: 0.01,
+            ..PaperMetrics::default()
+        })
+        .collect();
+    let old = Analysis {
+        papers: catalogue.clone(),
+        ..Analysis::default()
+    };
+    let mut new = Analysis {
+        papers: catalogue[..19].to_vec(),
+        ..Analysis::default()
+    };
+    new.unresolved.push(citegraph::records::Resolution {
+        key: "k019".into(),
+        paper_id: None,
+        method: None,
+        note: Some("no record matches the title".into()),
+    });
+    for n in 0..domain {
+        let id = format!("new{n:04}");
+        new.papers.push(PaperMetrics {
+            paper_id: id.clone(),
+            title: long_title(n),
+            year: Some(2026),
+            out_degree: 3,
+            pagerank: 0.001,
+            ..PaperMetrics::default()
+        });
+        if n < candidates {
+            new.missing.push(MissingPaper {
+                paper_id: id,
+                title: long_title(n),
+                year: Some(2026),
+                venue: Some("CVPR".into()),
+                authors: (0..8).map(|a| format!("Author{a} Surname{n}")).collect(),
+                kind: MissingKind::Candidate,
+                score: 1.0 - n as f64 / 10_000.0,
+                catalog_papers: 3,
+                evidence: [(
+                    "token-merging".to_string(),
+                    vec!["k001".into(), "k002".into()],
+                )]
+                .into(),
+                predicted_mechanism: "token-merging".into(),
+                confidence: 0.9,
+                scope: MissingScope::InScope,
+                ..MissingPaper::default()
+            });
+        }
+    }
+    (old, new)
+}
+
+/// `citegraph diff OLD NEW` of `old` and `new` with `extra` arguments: (digest.md, digest.json).
+fn diff_of(
+    dir: &Path,
+    old: &citegraph::analysis::Analysis,
+    new: &citegraph::analysis::Analysis,
+    extra: &[&str],
+) -> (String, Value) {
+    let (old_dir, new_dir, out) = (dir.join("old"), dir.join("new"), dir.join("digest"));
+    write_run(&old_dir, old);
+    write_run(&new_dir, new);
+    common::citegraph()
+        .arg("diff")
+        .arg(&old_dir)
+        .arg(&new_dir)
+        .arg("--output-dir")
+        .arg(&out)
+        .args(extra)
+        .assert()
+        .success();
+    (
+        std::fs::read_to_string(out.join("digest.md")).unwrap(),
+        read_json(&out.join("digest.json")),
+    )
+}
+
+/// Entries (`- **[n] Title**`) and their closing comment lines in `md`: equal when no entry is
+/// cut in the middle.
+fn entries_and_ends(md: &str) -> (usize, usize) {
+    let entries = md.lines().filter(|l| l.starts_with("- **[")).count();
+    let ends = md
+        .lines()
+        .filter(|l| l.starts_with("  <!-- citegraph: candidate") && l.ends_with("-->"))
+        .count();
+    (entries, ends)
+}
+
+/// Issue 22: a week in which the list grows by a whole domain writes a digest far over GitHub's
+/// 65,536-character issue body. digest.md stays within its budget, the most important changes
+/// first (the top entries, and the one paper no longer resolved, which hundreds of new papers do
+/// not crowd out), each cut section says how many more are in digest.json, and digest.json holds
+/// everything.
+#[test]
+fn a_digest_too_large_for_an_issue_is_cut_to_fit_most_important_first() {
+    const DOMAIN: usize = 600;
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = grown_by_a_domain(DOMAIN, 400);
+    let (md, json) = diff_of(dir.path(), &old, &new, &[]);
+
+    let length = md.chars().count();
+    assert!(length <= citegraph::watch::DIGEST_MAX_CHARS, "{length}");
+    assert!(length < 65_536);
+    // Cut near the budget, not far below it.
+    assert!(
+        length > citegraph::watch::DIGEST_MAX_CHARS - 2_000,
+        "{length}"
+    );
+    assert!(
+        md.starts_with("Since the previous run: 600 new citing papers (600 in scope)"),
+        "{}",
+        &md[..200]
+    );
+    // The most important section first, its most important entries first, whole.
+    let first_section = md.find("\n## ").unwrap();
+    assert!(md[first_section..].starts_with("\n## New in-scope papers citing the list (600)\n"));
+    assert!(md.contains(&format!("- **[1] {}**, CVPR 2026.", long_title(0))));
+    assert!(md.contains(&format!("- **[2] {}**, CVPR 2026.", long_title(1))));
+    let (entries, ends) = entries_and_ends(&md);
+    assert!(entries >= 20, "{entries}");
+    assert_eq!(entries, ends, "an entry cut in the middle");
+    // The rest of the section is counted, with the right number.
+    assert!(md.contains(&format!(
+        "\nAnd {} more in digest.json (`new_citing`).\n",
+        DOMAIN - entries
+    )));
+    // The paper no longer resolved is not crowded out, and comes before the rank moves.
+    let unresolved = md
+        .find("- `k019` **Catalogue paper 19**: no record matches the title")
+        .expect("the newly unresolved paper is shown");
+    assert!(unresolved < md.find("## Influence ranks").unwrap());
+    // Newly missing: every section keeps its first items; the 20 new top candidates are there.
+    assert!(md.contains("## Newly missing papers (20)"));
+    assert!(md.contains(&format!(
+        "- candidate #1 (new): **{}** (2026)",
+        long_title(0)
+    )));
+    assert!(
+        md.trim_end().ends_with("digest.json has every change."),
+        "{}",
+        &md[md.len() - 300..]
+    );
+    // digest.json is complete.
+    let citing = json["new_citing"].as_array().unwrap();
+    assert_eq!(citing.len(), DOMAIN);
+    let mut ids: Vec<&str> = citing
+        .iter()
+        .map(|c| c["paper_id"].as_str().unwrap())
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), DOMAIN);
+    assert_eq!(json["newly_unresolved"].as_array().unwrap().len(), 1);
+
+    // A smaller budget (--digest-max-chars) is kept as well, the top entry and the unresolved
+    // paper still first; a budget too small for the headings is refused.
+    let (small, _) = diff_of(dir.path(), &old, &new, &["--digest-max-chars", "8000"]);
+    assert!(small.chars().count() <= 8_000, "{}", small.chars().count());
+    assert!(small.contains(&format!("- **[1] {}**", long_title(0))));
+    assert!(small.contains("- `k019` **Catalogue paper 19**"));
+    let (entries, ends) = entries_and_ends(&small);
+    assert_eq!(entries, ends);
+    assert!(small.contains(&format!(
+        "\nAnd {} more in digest.json (`new_citing`).\n",
+        DOMAIN - entries
+    )));
+    let assert = common::citegraph()
+        .args(["diff", "a", "b", "--digest-max-chars", "100"])
+        .assert()
+        .failure();
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("--digest-max-chars"), "{stderr}");
+}
+
+/// A digest that fits is written whole: no "more in digest.json" line, and the same file under
+/// a budget of exactly its length (or the smallest budget, when the file is shorter).
+#[test]
+fn a_digest_that_fits_is_not_cut() {
+    let dir = tempfile::tempdir().unwrap();
+    let (old, new) = grown_by_a_domain(3, 3);
+    let (md, _) = diff_of(dir.path(), &old, &new, &[]);
+    assert!(!md.contains("more in digest.json"), "{md}");
+    assert!(!md.contains("is cut"), "{md}");
+    assert_eq!(entries_and_ends(&md), (3, 3));
+    assert!(md.contains("## No longer resolved (1)"));
+    let length = md.chars().count().max(citegraph::watch::MIN_DIGEST_CHARS);
+    let (exact, _) = diff_of(
+        dir.path(),
+        &old,
+        &new,
+        &["--digest-max-chars", &length.to_string()],
+    );
+    assert_eq!(exact, md);
+}

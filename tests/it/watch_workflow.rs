@@ -80,9 +80,47 @@ fn the_workflow_does_what_the_readme_says() {
     assert!(runs
         .iter()
         .any(|r| r.contains("gh issue edit") && r.contains("gh issue create")));
-    assert!(runs
+    // The issue's body is digest.md and a link to the full digest, uploaded as an artifact of
+    // its own (issue 22: digest.md is cut to fit an issue body, digest.json is not).
+    let digest = steps
         .iter()
-        .any(|r| r.contains("--body-file output/digest.md")));
+        .find(|s| s["id"] == "digest")
+        .expect("a step `digest` uploads the full digest");
+    assert!(digest["uses"]
+        .as_str()
+        .unwrap()
+        .starts_with("actions/upload-artifact@"));
+    let paths = digest["with"]["path"].as_str().unwrap();
+    for file in ["output/digest.json", "output/digest.md"] {
+        assert!(paths.lines().any(|l| l.trim() == file), "{paths}");
+    }
+    let issue = steps
+        .iter()
+        .find(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("gh issue edit"))
+        })
+        .unwrap();
+    assert_eq!(
+        issue["env"]["DIGEST_URL"],
+        "${{ steps.digest.outputs.artifact-url }}"
+    );
+    let script = issue["run"].as_str().unwrap();
+    assert!(script.contains("cat output/digest.md"), "{script}");
+    assert!(script.contains("\"$DIGEST_URL\""), "{script}");
+    assert!(script.contains("--body-file \"$body\""), "{script}");
+    // What the workflow adds fits the margin citegraph leaves: the footer's text and two URLs of
+    // at most 500 characters each.
+    let footer: usize = script
+        .lines()
+        .filter(|l| l.trim_start().starts_with("printf"))
+        .map(|l| l.chars().count())
+        .sum();
+    assert!(
+        footer + 2 * 500 <= citegraph::watch::WORKFLOW_MARGIN_CHARS,
+        "{footer}"
+    );
 
     // The key: masked before anything runs citegraph, read only from the secret, never echoed
     // except to the mask command.
