@@ -145,19 +145,6 @@ fn is_doi_host(url: &str) -> bool {
     lower.contains("doi.org/") || lower.starts_with("10.48550/")
 }
 
-/// `text` without the backslash LaTeX puts before `_ % & # $` (`\_` -> `_`).
-fn unescape_latex(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\\' && chars.peek().is_some_and(|n| "_%&#$".contains(*n)) {
-            continue;
-        }
-        out.push(c);
-    }
-    out
-}
-
 /// Validates and lower-cases a DOI; arXiv DOIs are dropped (they become arXiv ids).
 fn clean_doi(doi: &str) -> Option<String> {
     let doi = doi
@@ -258,7 +245,7 @@ pub fn bibtex_facts(bibtex: &str) -> BibtexFacts {
     facts.doi = DOI_BIBTEX
         .captures(bibtex)
         .and_then(|c| c.get(1))
-        .and_then(|m| clean_doi(&unescape_latex(m.as_str())));
+        .and_then(|m| clean_doi(&crate::text::drop_latex_escapes(m.as_str())));
     facts.acl = facts.doi.as_deref().and_then(acl_from_doi);
     if let Some(url) = BIBTEX_URL.captures(bibtex).and_then(|c| c.get(1)) {
         let url = url.as_str();

@@ -216,6 +216,18 @@ fn html_in_titles_becomes_latex_and_list_blocks_get_the_record_year() {
         arxiv: Some("1911.05507".into()),
         ..Default::default()
     });
+    // A list block written for classic BibTeX escapes its DOI and URL (the world's TACL paper).
+    analysis.bibliography.push(BibSource {
+        key: "title:tacl".into(),
+        bibtex_key: Some("tacl2024".into()),
+        bibtex: Some(
+            r"@article{tacl2024, title={A\_TACL paper}, doi={10.1162/tacl\_a\_00716}, url = {https://doi.org/10.1162/tacl\_a\_00716?x=1\&y=\%20}, year={2024}}"
+                .into(),
+        ),
+        title: "A TACL paper".into(),
+        year: Some(2024),
+        ..Default::default()
+    });
     let dir = tempfile::tempdir().unwrap();
     render(&analysis, &options("year"), dir.path()).unwrap();
     let references = std::fs::read_to_string(dir.path().join("references.bib")).unwrap();
@@ -256,6 +268,16 @@ fn html_in_titles_becomes_latex_and_list_blocks_get_the_record_year() {
     );
     assert!(braces_balanced(title), "{title}");
     assert_eq!(built["booktitle"], "ICLR 2023");
+    let tacl = tags_of("tacl2024");
+    assert_eq!(tacl["doi"], "10.1162/tacl_a_00716");
+    assert_eq!(
+        tacl["url"],
+        "https://doi.org/10.1162/tacl_a_00716?x=1&y=%20"
+    );
+    assert_eq!(
+        tacl["title"], r"A\_TACL paper",
+        "text fields stay the list's"
+    );
     let rae = tags_of("raecompressive");
     assert_eq!(rae.get("year").map(String::as_str), Some("2019"));
     assert_eq!(rae.get("eprint").map(String::as_str), Some("1911.05507"));
