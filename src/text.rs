@@ -1,6 +1,22 @@
 //! Small text helpers for what the tool prints: counted nouns ("1 paper", "2 papers"), and the
 //! inline HTML that titles and venues from Semantic Scholar carry (`F<sup>3</sup>-Pruning`,
-//! `ICLR 2023<br>`) read as text ([`strip_html`]) or as styled runs ([`inline_html`]).
+//! `ICLR 2023<br>`) read as text ([`strip_html`]) or as styled runs ([`inline_html`]); and the
+//! LaTeX escapes lists put into verbatim BibTeX fields, removed ([`drop_latex_escapes`]).
+
+/// `text` without the backslash LaTeX puts before `_ % & # $` (`8\_24` -> `8_24`): a DOI or URL
+/// written for classic BibTeX's text fields carries them, but a verbatim field (biblatex's `doi`,
+/// `url`, `eprint`) prints the backslash and the link breaks. Other backslashes stay.
+pub fn drop_latex_escapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.peek().is_some_and(|n| "_%&#$".contains(*n)) {
+            continue;
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// `count` and the noun, plural unless the count is one: `count(1, "paper")` is `"1 paper"`,
 /// `count(0, "paper")` is `"0 papers"`. Nouns whose plural is not `+s` take [`count_as`].

@@ -3,8 +3,9 @@
 //!
 //! The forms recognised are the ones the family of lists writes: arXiv `abs/`, `pdf/`, `html/` links
 //! with or without a version, `10.48550/arXiv.X` DOIs, `arXiv:X` and `eprint = {X}` in BibTeX;
-//! doi.org, dl.acm.org/doi and publisher `/doi/` paths; aclanthology.org and aclweb.org/anthology
-//! paths; openreview.net `forum?id=` and `pdf?id=`.
+//! doi.org, dl.acm.org/doi and publisher `/doi/` paths (a file ending such as `.pdf` dropped), and
+//! `doi = {...}` in BibTeX (LaTeX escapes such as `\_` dropped); aclanthology.org and
+//! aclweb.org/anthology paths; openreview.net `forum?id=` and `pdf?id=`.
 
 use std::sync::LazyLock;
 
@@ -83,7 +84,10 @@ pub fn arxiv_from_url(url: &str) -> Option<String> {
 
 /// The DOI a link carries, lower-cased: doi.org links keep the whole path (DOIs may hold slashes),
 /// publisher paths (`/doi/10.x/y/...`, Springer's `/chapter/10.x/y`) keep one segment after the
-/// prefix. arXiv DOIs are not returned here: they are arXiv ids.
+/// prefix. The query and fragment are never part of it, nor a trailing file extension the path
+/// names a file by ([`strip_file_extension`]: Springer's
+/// `/content/pdf/10.1007/978-3-031-19775-8_24.pdf` is `10.1007/978-3-031-19775-8_24`). arXiv
+/// DOIs are not returned here: they are arXiv ids.
 pub fn doi_from_url(url: &str) -> Option<String> {
     let parsed = url::Url::parse(url.trim()).ok()?;
     let host = parsed.host_str()?.to_ascii_lowercase();
@@ -98,7 +102,42 @@ pub fn doi_from_url(url: &str) -> Option<String> {
     } else {
         DOI_IN_PATH.captures(&path)?.get(1)?.as_str().to_string()
     };
-    clean_doi(&doi)
+    clean_doi(strip_file_extension(&doi, &host))
+}
+
+/// Endings a link's path adds after a DOI to name a file or a view of it, not part of the DOI
+/// (compared without case).
+const FILE_EXTENSIONS: [&str; 7] = [
+    ".pdf",
+    ".epdf",
+    ".html",
+    ".htm",
+    ".xml",
+    ".full",
+    ".abstract",
+];
+
+/// `doi` without the file endings a link appends ([`FILE_EXTENSIONS`], repeatedly: bioRxiv's
+/// `.full.pdf`), and on bioRxiv and medRxiv hosts without the version (`v2`) their links add.
+/// Real DOI suffixes end in such a word so rarely, and links to files so often, that the ending is
+/// always taken as the file's.
+fn strip_file_extension<'a>(doi: &'a str, host: &str) -> &'a str {
+    let mut doi = doi.trim_end_matches('/');
+    while let Some(shorter) = FILE_EXTENSIONS.iter().find_map(|ext| {
+        let cut = doi.len().checked_sub(ext.len())?;
+        (doi.is_char_boundary(cut) && doi[cut..].eq_ignore_ascii_case(ext)).then(|| &doi[..cut])
+    }) {
+        doi = shorter;
+    }
+    if host.ends_with("biorxiv.org") || host.ends_with("medrxiv.org") {
+        let digits = doi.trim_end_matches(|c: char| c.is_ascii_digit());
+        if digits.len() < doi.len() {
+            if let Some(unversioned) = digits.strip_suffix(['v', 'V']) {
+                doi = unversioned;
+            }
+        }
+    }
+    doi
 }
 
 fn is_doi_host(url: &str) -> bool {
@@ -202,10 +241,11 @@ pub fn bibtex_facts(bibtex: &str) -> BibtexFacts {
             .and_then(|c| c.get(1))
             .map(|m| canonical_arxiv(m.as_str()))
     });
+    // A block written for classic BibTeX may escape the DOI's `_` (`8\_24`): not part of it.
     facts.doi = DOI_BIBTEX
         .captures(bibtex)
         .and_then(|c| c.get(1))
-        .and_then(|m| clean_doi(m.as_str()));
+        .and_then(|m| clean_doi(&crate::text::drop_latex_escapes(m.as_str())));
     facts.acl = facts.doi.as_deref().and_then(acl_from_doi);
     if let Some(url) = BIBTEX_URL.captures(bibtex).and_then(|c| c.get(1)) {
         let url = url.as_str();
@@ -309,6 +349,38 @@ mod tests {
                 "https://direct.mit.edu/tacl/article-pdf/doi/10.1162/tacl_a_00716/2480391/x.pdf",
                 "10.1162/tacl_a_00716",
             ),
+            // A link to the file: its extension, query and fragment are not the DOI's.
+            (
+                "https://link.springer.com/content/pdf/10.1007/978-3-031-19775-8_24.pdf",
+                "10.1007/978-3-031-19775-8_24",
+            ),
+            (
+                "https://link.springer.com/content/pdf/10.1007/s11263-021-01453-z.PDF?pdf=button#page=2",
+                "10.1007/s11263-021-01453-z",
+            ),
+            (
+                "https://www.biorxiv.org/content/10.1101/2020.03.22.002386v2.full.pdf",
+                "10.1101/2020.03.22.002386",
+            ),
+            (
+                "https://www.biorxiv.org/content/10.1101/2020.03.22.002386v1.full",
+                "10.1101/2020.03.22.002386",
+            ),
+            (
+                "https://pubs.example.org/doi/10.1234/abc.def.html",
+                "10.1234/abc.def",
+            ),
+            (
+                "https://journals.example.org/article/10.1234/jx.2021.003.xml",
+                "10.1234/jx.2021.003",
+            ),
+            ("https://doi.org/10.1234/report.pdf", "10.1234/report"),
+            // Dots inside a DOI stay; so does a version-like ending off bioRxiv.
+            (
+                "https://doi.org/10.1109/CVPR.2016.90",
+                "10.1109/cvpr.2016.90",
+            ),
+            ("https://doi.org/10.5555/model-v2", "10.5555/model-v2"),
         ];
         for (url, doi) in cases {
             assert_eq!(doi_from_url(url).as_deref(), Some(doi), "{url}");
@@ -432,6 +504,12 @@ mod tests {
         );
         assert_eq!(facts.doi.as_deref(), Some("10.18653/v1/2024.acl-long.91"));
         assert_eq!(facts.acl.as_deref(), Some("2024.acl-long.91"));
+        let facts = bibtex_facts(r"@incollection{s, doi = {10.1007/978-3-031-19775-8\_24}}");
+        assert_eq!(facts.doi.as_deref(), Some("10.1007/978-3-031-19775-8_24"));
+        let facts = bibtex_facts(
+            "@misc{s, url = {https://link.springer.com/content/pdf/10.1007/978-3-031-19775-8_24.pdf}}",
+        );
+        assert_eq!(facts.doi.as_deref(), Some("10.1007/978-3-031-19775-8_24"));
         let facts = bibtex_facts("@article{t, doi = {10.1162/TACL_a_00716}, }");
         assert_eq!(facts.doi.as_deref(), Some("10.1162/tacl_a_00716"));
         assert_eq!(facts.acl, None);

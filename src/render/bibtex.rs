@@ -9,10 +9,14 @@
 //! same keys ([`BibKeys`]).
 //!
 //! An entry is the list's own block when it parses as exactly one BibTeX entry (checked and
-//! re-written with the `biblatex` crate, so a broken block never breaks the file); otherwise it is
+//! re-written with the `biblatex` crate, so a broken block never breaks the file; the LaTeX
+//! escapes in its verbatim fields are removed, [`unescape_verbatim_fields`]); otherwise it is
 //! built from the Semantic Scholar record: authors, title, venue (`booktitle` or `journal`), year,
-//! DOI and arXiv `eprint`. Built fields are escaped for LaTeX ([`bib_text`]); words with inner
-//! capitals (`ViT`, `LLaMA`) are braced so bibliography styles keep their case.
+//! DOI and arXiv `eprint`. Built fields are escaped for LaTeX ([`bib_text`]), except the
+//! verbatim fields `doi` and `eprint`, written as they are ([`escape::bibtex_verbatim`]:
+//! `10.1007/978-3-031-19775-8_24` keeps its `_`), and TeX math in a title, kept as math
+//! (`IA-RED$^2$`, [`math_segments`], its word braced); words with inner capitals (`ViT`, `LLaMA`) are braced so
+//! bibliography styles keep their case. No control character reaches a field.
 
 use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
@@ -232,7 +236,8 @@ pub fn bib_text(text: &str) -> String {
 /// `<sub>` `\textsubscript{}`, `<i>`/`<em>` `\emph{}`, `<b>`/`<strong>` `\textbf{}`; other tags
 /// are dropped and entities decoded before the LaTeX specials are escaped
 /// (`F<sup>3</sup>-Pruning:` gives `{F\textsuperscript{3}-Pruning:}`, where it gave
-/// `F\textless{}sup\textgreater{}3...`).
+/// `F\textless{}sup\textgreater{}3...`). TeX math the title carries stays math
+/// ([`math_segments`]: `IA-RED$^2$`, where it gave `IA-RED\$\textasciicircum{}2\$`).
 fn bib_title(title: &str) -> String {
     use crate::text::{inline_html, InlinePiece, InlineStyle};
     /// One word being built: its LaTeX, its plain text, and whether a style was open at its start.
@@ -241,6 +246,7 @@ fn bib_title(title: &str) -> String {
         latex: String,
         plain: String,
         opened_inside: bool,
+        has_math: bool,
     }
     fn finish(words: &mut Vec<String>, word: &mut Word, open_styles: usize) {
         let word = std::mem::take(word);
@@ -248,8 +254,9 @@ fn bib_title(title: &str) -> String {
             return;
         }
         let inner_capital = word.plain.chars().skip(1).any(char::is_uppercase);
-        // Braces only around a word that no style runs into or out of, so they always pair.
-        if inner_capital && !word.opened_inside && open_styles == 0 {
+        // Braces only around a word that no style runs into or out of, so they always pair. A
+        // word with math is braced too: BibTeX's case change lower-cases math (`$\Omega$`).
+        if (inner_capital || word.has_math) && !word.opened_inside && open_styles == 0 {
             words.push(format!("{{{}}}", word.latex));
         } else {
             words.push(word.latex);
@@ -267,15 +274,26 @@ fn bib_title(title: &str) -> String {
     for piece in inline_html(&labels::one_line(title)) {
         match piece {
             InlinePiece::Text(text) => {
-                let mut parts = text.split(char::is_whitespace).peekable();
-                while let Some(part) = parts.next() {
-                    if !part.is_empty() {
-                        word.latex.push_str(&bib_text(part));
-                        word.plain.push_str(part);
-                    }
-                    if parts.peek().is_some() {
-                        finish(&mut words, &mut word, open.len());
-                        word.opened_inside = !open.is_empty();
+                for segment in math_segments(&text) {
+                    let plain = match segment {
+                        TitleSegment::Math { inner, latex } => {
+                            let _ = write!(word.latex, "${latex}$");
+                            word.plain.push_str(inner);
+                            word.has_math = true;
+                            continue;
+                        }
+                        TitleSegment::Plain(plain) => plain,
+                    };
+                    let mut parts = plain.split(char::is_whitespace).peekable();
+                    while let Some(part) = parts.next() {
+                        if !part.is_empty() {
+                            word.latex.push_str(&bib_text(part));
+                            word.plain.push_str(part);
+                        }
+                        if parts.peek().is_some() {
+                            finish(&mut words, &mut word, open.len());
+                            word.opened_inside = !open.is_empty();
+                        }
                     }
                 }
             }
@@ -307,6 +325,76 @@ fn bib_title(title: &str) -> String {
     open.clear();
     finish(&mut words, &mut word, 0);
     words.join(" ")
+}
+
+/// A run of a title's text: plain text, to be escaped, or a TeX math span kept as math.
+#[derive(Debug, PartialEq)]
+enum TitleSegment<'a> {
+    Plain(&'a str),
+    /// `$inner$`, written `$latex$` ([`escape::latex_math`]).
+    Math {
+        inner: &'a str,
+        latex: String,
+    },
+}
+
+/// `text` cut into plain runs and TeX math spans, by pandoc's rule for `$`: a span opens at a `$`
+/// followed by a non-space and closes at the next `$` preceded by a non-space and not followed by
+/// a digit; a `$` escaped as `\$` never opens or closes one. A span that could not stand as math in
+/// a field ([`escape::latex_math`]) and every other `$` stay plain text (`\$5 and \$10`).
+/// Semantic Scholar writes titles from TeX sources this way: `IA-RED$^2$`.
+fn math_segments(text: &str) -> Vec<TitleSegment<'_>> {
+    let dollars: Vec<usize> = text
+        .char_indices()
+        .filter(|&(at, c)| c == '$' && !text[..at].ends_with('\\'))
+        .map(|(at, _)| at)
+        .collect();
+    let opens = |at: usize| {
+        text[at + 1..]
+            .chars()
+            .next()
+            .is_some_and(|c| !c.is_whitespace() && c != '$')
+    };
+    let closes = |at: usize| {
+        text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| !c.is_whitespace())
+            && !text[at + 1..].starts_with(|c: char| c.is_ascii_digit())
+    };
+    let mut segments = Vec::new();
+    let mut plain_from = 0;
+    let mut i = 0;
+    while i < dollars.len() {
+        let open = dollars[i];
+        let span = if opens(open) {
+            dollars[i + 1..]
+                .iter()
+                .position(|&close| closes(close))
+                .map(|offset| i + 1 + offset)
+                .and_then(|j| {
+                    let inner = &text[open + 1..dollars[j]];
+                    escape::latex_math(inner).map(|latex| (j, inner, latex))
+                })
+        } else {
+            None
+        };
+        match span {
+            Some((j, inner, latex)) => {
+                if plain_from < open {
+                    segments.push(TitleSegment::Plain(&text[plain_from..open]));
+                }
+                segments.push(TitleSegment::Math { inner, latex });
+                plain_from = dollars[j] + 1;
+                i = j + 1;
+            }
+            None => i += 1,
+        }
+    }
+    if plain_from < text.len() {
+        segments.push(TitleSegment::Plain(&text[plain_from..]));
+    }
+    segments
 }
 
 /// Venues whose papers are journal articles.
@@ -394,10 +482,10 @@ fn built_entry(key: &str, facts: &Facts<'_>) -> String {
         fields.push(("year", year.to_string()));
     }
     if let Some(doi) = facts.doi.map(str::trim).filter(|d| !d.is_empty()) {
-        fields.push(("doi", bib_text(doi)));
+        fields.push(("doi", escape::bibtex_verbatim(doi)));
     }
     if let Some(arxiv) = facts.arxiv.map(str::trim).filter(|a| !a.is_empty()) {
-        fields.push(("eprint", bib_text(arxiv)));
+        fields.push(("eprint", escape::bibtex_verbatim(arxiv)));
         fields.push(("archiveprefix", "arXiv".to_string()));
     }
     let mut out = format!("@{kind}{{{key},\n");
@@ -430,7 +518,7 @@ fn list_entry(key: &str, block: &str, completion: &[(&str, String)]) -> Option<S
     // `@type{oldkey,` -> `@type{key,`.
     let open = clean.find(['{', '('])?;
     let comma = open + clean[open..].find(',')?;
-    let rekeyed = format!("{}{key}{}", &clean[..=open], &clean[comma..]);
+    let rekeyed = unescape_verbatim_fields(&format!("{}{key}{}", &clean[..=open], &clean[comma..]));
     let checked = one_entry(&rekeyed)?;
     if checked.key != key {
         return None;
@@ -473,6 +561,46 @@ fn list_entry(key: &str, block: &str, completion: &[(&str, String)]) -> Option<S
     }
 }
 
+/// Fields biblatex reads verbatim: their value is a link or an identifier, never LaTeX.
+const VERBATIM_FIELDS: [&str; 3] = ["doi", "url", "eprint"];
+
+/// `block` (one entry) with the LaTeX escapes a list wrote into its verbatim fields removed
+/// ([`crate::text::drop_latex_escapes`]: `doi = {10.1007/978-3-031-19775-8\_24}` becomes
+/// `..._24`, whose `\_` printed a backslash and broke the link,
+/// retorquere/zotero-better-bibtex#2575); every other byte of the block stays as written.
+fn unescape_verbatim_fields(block: &str) -> String {
+    let Ok(raw) = biblatex::RawBibliography::parse(block) else {
+        return block.to_string();
+    };
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = raw
+        .entries
+        .iter()
+        .flat_map(|entry| &entry.v.fields)
+        .filter(|pair| {
+            VERBATIM_FIELDS
+                .iter()
+                .any(|name| pair.key.v.eq_ignore_ascii_case(name))
+        })
+        .flat_map(|pair| &pair.value.v)
+        .filter_map(|chunk| match chunk.v {
+            biblatex::RawChunk::Normal(text) => {
+                let range = chunk.span.clone();
+                // Only a span that holds exactly this text is rewritten.
+                (block.get(range.clone()) == Some(text))
+                    .then(|| (range, crate::text::drop_latex_escapes(text)))
+                    .filter(|(_, clean)| clean != text)
+            }
+            biblatex::RawChunk::Abbreviation(_) => None,
+        })
+        .collect();
+    edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+    let mut out = block.to_string();
+    for (range, clean) in edits {
+        out.replace_range(range, &clean);
+    }
+    out
+}
+
 const HEADER: &str = "% Generated by citegraph. Keys are stable across runs; the tables in tables/*.tex cite them.\n";
 
 /// `references.bib`: one entry per catalogue paper, in catalogue order.
@@ -509,7 +637,7 @@ fn source_entry(key: &str, source: &BibSource) -> String {
         .map(str::trim)
         .filter(|d| !d.is_empty())
     {
-        completion.push(("doi", bib_text(doi)));
+        completion.push(("doi", escape::bibtex_verbatim(doi)));
     }
     if let Some(arxiv) = source
         .arxiv
@@ -517,7 +645,7 @@ fn source_entry(key: &str, source: &BibSource) -> String {
         .map(str::trim)
         .filter(|a| !a.is_empty())
     {
-        completion.push(("eprint", bib_text(arxiv)));
+        completion.push(("eprint", escape::bibtex_verbatim(arxiv)));
     }
     source
         .bibtex
@@ -632,7 +760,7 @@ mod tests {
         );
         assert!(entry.starts_with("@article{k,\n"), "{entry}");
         assert!(entry.contains(
-            r"title = {50\% \textbraceleft{}of\textbraceright{} \$x\_1\$ \& {ViT} \textbackslash{} \textasciitilde{}},"
+            r"title = {50\% \textbraceleft{}of\textbraceright{} {$x_1$} \& {ViT} \textbackslash{} \textasciitilde{}},"
         ), "{entry}");
         assert!(
             entry.contains(
@@ -647,6 +775,75 @@ mod tests {
             _ => d,
         });
         assert_eq!(depth, 0);
+    }
+
+    #[test]
+    fn verbatim_fields_are_not_escaped() {
+        let entry = built_entry(
+            "k",
+            &Facts {
+                title: "T",
+                authors: &[],
+                venue: Some("ECCV"),
+                year: Some(2022),
+                doi: Some("10.1007/978-3-031-19775-8_24\u{0}"),
+                arxiv: Some("2201.00001"),
+            },
+        );
+        assert_eq!(
+            entry,
+            "@inproceedings{k,\n  title = {T},\n  booktitle = {ECCV},\n  year = {2022},\n  doi = {10.1007/978-3-031-19775-8_24},\n  eprint = {2201.00001},\n  archiveprefix = {arXiv},\n}\n"
+        );
+        let mut record = source(
+            "a",
+            Some("k"),
+            Some("@inproceedings{k, title={T}, year={2020}}"),
+        );
+        record.doi = Some("10.1162/tacl_a_00716".into());
+        assert_eq!(
+            source_entry("k", &record),
+            "@inproceedings{k, title={T}, year={2020},\n  doi = {10.1162/tacl_a_00716},\n}\n"
+        );
+    }
+
+    #[test]
+    fn tex_math_in_titles_stays_math() {
+        assert_eq!(
+            bib_title("IA-RED$^2$: Interpretability-Aware Redundancy Reduction"),
+            r"{IA-RED$^2$:} {Interpretability-Aware} Redundancy Reduction"
+        );
+        assert_eq!(
+            bib_title(r"Attention in $\mathcal{O}(n \log n)$ time, 100% of it"),
+            r"Attention in {$\mathcal{O}(n \log n)$} time, 100\% of it"
+        );
+        // Prices and broken spans are text.
+        assert_eq!(bib_title("From $5 to $10"), r"From \$5 to \$10");
+        assert_eq!(bib_title("a $x} b$ c"), r"a \$x\textbraceright{} b\$ c");
+        assert_eq!(bib_title("cost $ 5$"), r"cost \$ 5\$");
+        assert_eq!(
+            bib_title("x<sup>2</sup> and $y^2$\u{1b}"),
+            r"x\textsuperscript{2} and {$y^2$}"
+        );
+    }
+
+    #[test]
+    fn math_segments_follow_the_dollar_rule() {
+        use TitleSegment::{Math, Plain};
+        let math = |inner: &'static str| Math {
+            inner,
+            latex: inner.to_string(),
+        };
+        assert_eq!(
+            math_segments("IA-RED$^2$: x"),
+            vec![Plain("IA-RED"), math("^2"), Plain(": x")]
+        );
+        assert_eq!(math_segments("$a$$b$"), vec![math("a"), math("b")]);
+        assert_eq!(
+            math_segments(r"\$x$ and $y$"),
+            vec![Plain(r"\$x$ and "), math("y")]
+        );
+        assert_eq!(math_segments("$5 and $10"), vec![Plain("$5 and $10")]);
+        assert_eq!(math_segments("$x$2 $y$"), vec![Plain("$x$2 "), math("y")]);
     }
 
     #[test]
@@ -707,6 +904,18 @@ mod tests {
         assert_eq!(
             entry,
             "@inproceedings{k, title={T}, year={2020}, doi={10.9/own}}\n"
+        );
+        // Its verbatim fields lose the LaTeX escapes a list wrote for classic BibTeX.
+        let escaped = source(
+            "a",
+            Some("k"),
+            Some(
+                r"@inproceedings{k, title={A\_B}, doi={10.1007/978-3-031-19775-8\_24}, URL = {https://example.org/a\_b\%20c}, eprint={2201.00001}, year={2020}}",
+            ),
+        );
+        assert_eq!(
+            source_entry("k", &escaped),
+            "@inproceedings{k, title={A\\_B}, doi={10.1007/978-3-031-19775-8_24}, URL = {https://example.org/a_b%20c}, eprint={2201.00001}, year={2020}}\n"
         );
         let dated = source(
             "a",

@@ -216,21 +216,83 @@ pub fn base64(bytes: &[u8]) -> String {
 
 // ---- CSV -------------------------------------------------------------------------------------
 
-/// A CSV text cell a spreadsheet opens safely: a cell starting with `=`, `+`, `-`, `@`, a tab or a
-/// carriage return would be run as a formula (Excel, LibreOffice, Google Sheets), so it gets a
-/// leading apostrophe, per OWASP's "CSV Injection" advice; every other cell is returned as it is,
-/// without a copy (the millions of ids of `edges.csv`). Quoting is the CSV writer's job, not this
-/// one's. Every CSV the tool writes (the analysis tables, `lint.csv`, `unresolved.csv`) takes its
-/// text cells through here; numeric cells are never passed (`-1.5` stays a number).
+/// A CSV text cell a spreadsheet opens safely: control characters (U+0000-U+001F, U+007F,
+/// U+0080-U+009F) are removed, except the tab and the line breaks (`\t`, `\n`, `\r`) a quoted
+/// cell holds; a cell then starting with `=`, `+`, `-`, `@`, a tab or a carriage return would be
+/// run as a formula (Excel, LibreOffice, Google Sheets), so it gets a leading apostrophe, per
+/// OWASP's "CSV Injection" advice; every other cell is returned as it is, without a copy (the
+/// millions of ids of `edges.csv`). Quoting is the CSV writer's job, not this one's. Every CSV the
+/// tool writes (the analysis tables, `lint.csv`, `unresolved.csv`) takes its text cells through
+/// here; numeric cells are never passed (`-1.5` stays a number).
 ///
 /// The three copies this replaces (tables, lint, unresolved) tested the same six first characters
-/// and prefixed the same `'`, so no output changes.
+/// and prefixed the same `'`. A title or an id from the API with an escape or NUL byte in it
+/// reached the file as it was (issue #22).
 pub fn csv(text: &str) -> std::borrow::Cow<'_, str> {
+    let dropped = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    let text: std::borrow::Cow<'_, str> = if text.contains(dropped) {
+        std::borrow::Cow::Owned(text.chars().filter(|&c| !dropped(c)).collect())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    };
     if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         std::borrow::Cow::Owned(format!("'{text}"))
     } else {
-        std::borrow::Cow::Borrowed(text)
+        text
     }
+}
+
+// ---- BibTeX ----------------------------------------------------------------------------------
+
+/// The value of a verbatim BibTeX field (biblatex's `doi`, `url`, `eprint`): written as it is,
+/// since biber and `\url`/`\doi` read these fields without LaTeX, so `10.1007/978-3-031-19775-8_24`
+/// keeps its `_` (an escaped `\_` printed a backslash in the DOI and broke its link,
+/// retorquere/zotero-better-bibtex#2575). Only what would break the .bib file or the link is
+/// changed: control characters and spaces at either end are removed, and the braces and the
+/// backslash, which BibTeX counts or a URL never holds, are percent-encoded (`{` `%7B`, `}` `%7D`,
+/// `\` `%5C`), as the URL standard writes them. A classic BibTeX style prints these fields
+/// through `\url` when the document loads `url` or `hyperref` (plainnat, abbrvnat do).
+pub fn bibtex_verbatim(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for c in value.trim().chars() {
+        match c {
+            '{' => out.push_str("%7B"),
+            '}' => out.push_str("%7D"),
+            '\\' => out.push_str("%5C"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A TeX math span of a title (the text between `$` and `$`, or `None` when it may not stand as
+/// math in a BibTeX field): its braces must balance (BibTeX counts them) and it may not hold a
+/// `$`; control characters become spaces, and `% # &`, which end or break math even there, are
+/// backslash-escaped unless they already are. `^2` stays `^2`, `\mathcal{O}` stays.
+pub fn latex_math(inner: &str) -> Option<String> {
+    let mut depth = 0i32;
+    let mut out = String::with_capacity(inner.len());
+    let mut escaped = false;
+    for c in inner.chars() {
+        match c {
+            '$' => return None,
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth < 0 {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+        if matches!(c, '%' | '#' | '&') && !escaped {
+            out.push('\\');
+        }
+        escaped = c == '\\' && !escaped;
+        out.push(if c.is_control() { ' ' } else { c });
+    }
+    (depth == 0 && !out.trim().is_empty()).then_some(out)
 }
 
 #[cfg(test)]
@@ -242,6 +304,16 @@ mod csv_tests {
         for cell in ["=1+1", "+1", "-cmd", "@SUM(A1)", "\tx", "\rx"] {
             assert_eq!(csv(cell), format!("'{cell}"), "{cell:?}");
         }
+    }
+
+    #[test]
+    fn control_characters_never_reach_a_cell() {
+        assert_eq!(csv("a\u{0}b\u{1b}[31mc\u{7f}d\u{85}e\u{9f}f"), "ab[31mcdef");
+        // Tab and line breaks stay: the CSV writer quotes the cell.
+        assert_eq!(csv("two\nlines\tand\r\nmore"), "two\nlines\tand\r\nmore");
+        // A formula hidden behind a control character is still defused.
+        assert_eq!(csv("\u{1}=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(csv("\u{0}"), "");
     }
 
     #[test]
@@ -326,6 +398,39 @@ mod tests {
         assert_eq!(latex("two\nlines"), "two lines");
         assert_eq!(latex("Über"), "Über");
         assert_eq!(latex("Short…"), r"Short\ldots{}");
+    }
+
+    #[test]
+    fn verbatim_bibtex_fields_keep_their_characters() {
+        assert_eq!(
+            bibtex_verbatim(" 10.1007/978-3-031-19775-8_24 "),
+            "10.1007/978-3-031-19775-8_24"
+        );
+        assert_eq!(
+            bibtex_verbatim("https://example.org/a_b%20c?x=1&y=2#frag~"),
+            "https://example.org/a_b%20c?x=1&y=2#frag~"
+        );
+        assert_eq!(
+            bibtex_verbatim("10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O"),
+            "10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O"
+        );
+        assert_eq!(bibtex_verbatim("10.1/a}b{c\\"), "10.1/a%7Db%7Bc%5C");
+        assert_eq!(bibtex_verbatim("10.1/a\u{0}\u{1b}b\u{85}\nc"), "10.1/abc");
+    }
+
+    #[test]
+    fn math_spans_stay_math_when_they_can() {
+        assert_eq!(latex_math("^2").as_deref(), Some("^2"));
+        assert_eq!(
+            latex_math(r"\mathcal{O}(n \log n)").as_deref(),
+            Some(r"\mathcal{O}(n \log n)")
+        );
+        assert_eq!(latex_math("50% & #1").as_deref(), Some(r"50\% \& \#1"));
+        assert_eq!(latex_math(r"a\%b").as_deref(), Some(r"a\%b"));
+        assert_eq!(latex_math("x\u{0}y").as_deref(), Some("x y"));
+        for broken in ["}x{", "{x", "a$b", " ", ""] {
+            assert_eq!(latex_math(broken), None, "{broken:?}");
+        }
     }
 
     #[test]

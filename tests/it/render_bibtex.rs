@@ -216,6 +216,18 @@ fn html_in_titles_becomes_latex_and_list_blocks_get_the_record_year() {
         arxiv: Some("1911.05507".into()),
         ..Default::default()
     });
+    // A list block written for classic BibTeX escapes its DOI and URL (the world's TACL paper).
+    analysis.bibliography.push(BibSource {
+        key: "title:tacl".into(),
+        bibtex_key: Some("tacl2024".into()),
+        bibtex: Some(
+            r"@article{tacl2024, title={A\_TACL paper}, doi={10.1162/tacl\_a\_00716}, url = {https://doi.org/10.1162/tacl\_a\_00716?x=1\&y=\%20}, year={2024}}"
+                .into(),
+        ),
+        title: "A TACL paper".into(),
+        year: Some(2024),
+        ..Default::default()
+    });
     let dir = tempfile::tempdir().unwrap();
     render(&analysis, &options("year"), dir.path()).unwrap();
     let references = std::fs::read_to_string(dir.path().join("references.bib")).unwrap();
@@ -256,6 +268,16 @@ fn html_in_titles_becomes_latex_and_list_blocks_get_the_record_year() {
     );
     assert!(braces_balanced(title), "{title}");
     assert_eq!(built["booktitle"], "ICLR 2023");
+    let tacl = tags_of("tacl2024");
+    assert_eq!(tacl["doi"], "10.1162/tacl_a_00716");
+    assert_eq!(
+        tacl["url"],
+        "https://doi.org/10.1162/tacl_a_00716?x=1&y=%20"
+    );
+    assert_eq!(
+        tacl["title"], r"A\_TACL paper",
+        "text fields stay the list's"
+    );
     let rae = tags_of("raecompressive");
     assert_eq!(rae.get("year").map(String::as_str), Some("2019"));
     assert_eq!(rae.get("eprint").map(String::as_str), Some("1911.05507"));
@@ -263,5 +285,188 @@ fn html_in_titles_becomes_latex_and_list_blocks_get_the_record_year() {
         rae["title"].starts_with("Compressive Transformers for Long-Range"),
         "the list's own title stays: {}",
         rae["title"]
+    );
+}
+
+/// A record's JSON line for a `--snapshot` world: `refs` are the ids it cites.
+fn record(id: &str, ids: &str, title: &str, year: i32, refs: &[&str]) -> String {
+    let references: Vec<String> = refs
+        .iter()
+        .map(|r| {
+            format!(r#"{{"paperId": "{r}", "isInfluential": false, "contexts": [], "intents": ["background"]}}"#)
+        })
+        .collect();
+    format!(
+        r#"{{"paperId": "{id}", "externalIds": {{{ids}}}, "title": {title}, "year": {year}, "venue": "", "publicationDate": "{year}-01-15", "citationCount": 3, "influentialCitationCount": 0, "authors": [{{"authorId": "1000001", "name": "Ann Author"}}], "references": [{references}], "citations": [], "referenceCount": {count}}}"#,
+        references = references.join(", "),
+        count = refs.len(),
+        title = serde_json::to_string(title).unwrap(),
+    )
+}
+
+/// Whether `text` holds a control character no CSV cell or BibTeX field may carry (U+0000-U+001F
+/// but tab and line breaks, U+007F, U+0080-U+009F).
+fn control_character(text: &str) -> Option<char> {
+    text.chars()
+        .find(|&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// The faults of issue #22 through the real binary, from the list's link and the record to the
+/// .bib and .csv files: a DOI taken from a Springer PDF link loses `.pdf`, `doi` fields keep their
+/// `_` (verbatim, retorquere/zotero-better-bibtex#2575), a title's TeX math stays math, and the
+/// control bytes of the records' titles reach neither a field nor a CSV cell.
+#[test]
+fn verbatim_dois_math_titles_and_no_control_bytes_from_list_to_files() {
+    const IA_RED: &str = "1111111111111111111111111111111111111111";
+    const OTHER: &str = "2222222222222222222222222222222222222222";
+    const THIRD: &str = "3333333333333333333333333333333333333333";
+    const FOUNDATION: &str = "4444444444444444444444444444444444444444";
+    let dir = tempfile::tempdir().unwrap();
+    let entry = |n: usize, title: &str, link: &str| {
+        format!("- **[{n}] {title}**, ECCV 2022  \n  *Doe, Jane*  \n  [[Paper]({link})] ![Token_Pruning](https://img.shields.io/badge/Token_Pruning-orange)  \n\n")
+    };
+    let list = format!(
+        "# Test list\n\n## 2022\n\n{}{}{}{}",
+        entry(
+            1,
+            "IA-RED: Interpretability-Aware Redundancy Reduction",
+            "https://arxiv.org/abs/2106.12620"
+        ),
+        entry(
+            2,
+            "Token pruning in a Springer chapter",
+            "https://link.springer.com/content/pdf/10.1007/978-3-031-19775-8_24.pdf"
+        ),
+        entry(
+            3,
+            "Another token pruning paper",
+            "https://arxiv.org/abs/2201.00003"
+        ),
+        entry(
+            4,
+            "A third token pruning paper",
+            "https://arxiv.org/abs/2201.00004"
+        ),
+    );
+    std::fs::write(dir.path().join("list.md"), list).unwrap();
+    let world = [
+        record(
+            IA_RED,
+            r#""ArXiv": "2106.12620", "DOI": "10.5555/IA_RED.2021""#,
+            "IA-RED$^2$: Interpretability-Aware Redundancy\u{7} Reduction\u{0}\u{85}",
+            2021,
+            &[FOUNDATION],
+        ),
+        record(
+            OTHER,
+            r#""ArXiv": "2201.00003""#,
+            "Another token pruning paper\u{1b}[31m",
+            2022,
+            &[FOUNDATION],
+        ),
+        record(
+            THIRD,
+            r#""ArXiv": "2201.00004""#,
+            "A third token pruning paper",
+            2022,
+            &[FOUNDATION],
+        ),
+        record(
+            FOUNDATION,
+            r#""DOI": "10.1162/tacl_a_00716""#,
+            "Attention\u{7f} in $\\mathcal{O}(n)$ time",
+            2019,
+            &[],
+        ),
+    ];
+    let snapshot = dir.path().join("world.jsonl");
+    std::fs::write(&snapshot, world.join("\n") + "\n").unwrap();
+    let out = dir.path().join("out");
+    let run = crate::common::citegraph()
+        .args(["run", "--catalog"])
+        .arg(dir.path().join("list.md"))
+        .arg("--snapshot")
+        .arg(&snapshot)
+        .arg("--output-dir")
+        .arg(&out)
+        .arg("--cache-dir")
+        .arg(dir.path().join("cache"))
+        .args(["--figures", "papers-per-year", "--format", "svg", "-q"])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+
+    let references = std::fs::read_to_string(out.join("references.bib")).unwrap();
+    let parsed = parse("references.bib", &references);
+    let entries = parsed.bibliographies();
+    let tags_with_title = |words: &str| {
+        entries
+            .iter()
+            .map(|e| e.tags())
+            .find(|t| t.get("title").is_some_and(|v| v.contains(words)))
+            .unwrap_or_else(|| panic!("no entry titled {words:?} in {references}"))
+            .clone()
+    };
+    let ia_red = tags_with_title("Interpretability");
+    assert_eq!(
+        ia_red["title"],
+        "{IA-RED$^2$:} {Interpretability-Aware} Redundancy Reduction"
+    );
+    assert_eq!(ia_red["doi"], "10.5555/ia_red.2021");
+    assert_eq!(ia_red["eprint"], "2106.12620");
+    let springer = tags_with_title("Springer");
+    assert_eq!(springer["doi"], "10.1007/978-3-031-19775-8_24");
+    // A title's control character is a word break there, as in every one-line text output.
+    assert_eq!(
+        tags_with_title("Another")["title"],
+        "Another token pruning paper [31m"
+    );
+    let suggestions = std::fs::read_to_string(out.join("suggestions.bib")).unwrap();
+    let suggested = parse("suggestions.bib", &suggestions);
+    let foundation = suggested
+        .bibliographies()
+        .iter()
+        .find(|e| e.tags().get("doi").is_some())
+        .unwrap_or_else(|| panic!("the foundation in suggestions.bib: {suggestions}"))
+        .tags()
+        .clone();
+    assert_eq!(foundation["doi"], "10.1162/tacl_a_00716");
+    assert_eq!(foundation["title"], r"Attention in {$\mathcal{O}(n)$} time");
+    for (name, text) in [
+        ("references.bib", &references),
+        ("suggestions.bib", &suggestions),
+    ] {
+        assert!(
+            !text.contains(r"\_"),
+            "{name} escapes an underscore: {text}"
+        );
+        assert_eq!(control_character(text), None, "{name}");
+    }
+
+    // Every CSV, papers.csv and missing.csv among them, holds the titles without control bytes.
+    let mut csvs = 0;
+    for file in walkdir::WalkDir::new(&out) {
+        let path = file.unwrap().into_path();
+        if path.extension().is_some_and(|e| e == "csv") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert_eq!(control_character(&text), None, "{}", path.display());
+            csvs += 1;
+        }
+    }
+    assert!(csvs >= 5, "{csvs} CSV files");
+    let papers = std::fs::read_to_string(out.join("papers.csv")).unwrap();
+    assert!(
+        papers.contains("IA-RED$^2$: Interpretability-Aware Redundancy Reduction")
+            && papers.contains("Another token pruning paper[31m"),
+        "{papers}"
+    );
+    let missing = std::fs::read_to_string(out.join("missing.csv")).unwrap();
+    assert!(
+        missing.contains(r"Attention in $\mathcal{O}(n)$ time"),
+        "{missing}"
     );
 }
