@@ -62,8 +62,28 @@ pub(crate) fn collect(
         let prefix = prefix_sources.then_some(source.trim_end_matches('/'));
         if remote::is_url(source) {
             let downloaded = remote::fetch(source, cache_dir, offline, &mut collected.warnings)?;
+            let walked = remote::walked_folder(source);
             for file in downloaded {
                 let shown = with_prefix(prefix, &file.path);
+                // A repository's listing is a walk too: the same rules, on its paths.
+                let reason = walked.as_deref().and_then(|folder| {
+                    let rel = match folder {
+                        "" => file.path.as_str(),
+                        folder => file
+                            .path
+                            .strip_prefix(folder)
+                            .and_then(|rest| rest.strip_prefix('/'))
+                            .unwrap_or(&file.path),
+                    };
+                    rules.skip_listed_path(rel)
+                });
+                if let Some(reason) = reason {
+                    collected.skipped.push(Skipped {
+                        path: shown,
+                        reason,
+                    });
+                    continue;
+                }
                 collected.files.push(decode(
                     shown,
                     domain_of(&file.domain_path),

@@ -15,6 +15,10 @@
 //!   without a language suffix such as `CONTRIBUTING.zh-CN.md`);
 //! - whatever `--exclude GLOB` names ([`ExcludeGlob`]).
 //!
+//! A GitHub repository's listing (`--catalog https://github.com/OWNER/REPO`) is walked by the same
+//! rules on its paths ([`WalkRules::skip_listed_path`]; its hidden files are skipped too), except
+//! the recognition of output and cache folders, which needs the files on disk.
+//!
 //! A file whose every entry is a placeholder ("Paper Title", see [`is_placeholder_title`]) is a
 //! template and is skipped too, wherever it is; a placeholder entry among real ones is dropped.
 //! Each skip becomes a note-level lint finding ([`super::LintKind::Skipped`]) naming the path and
@@ -105,6 +109,9 @@ pub enum SkipReason {
     DocsFolder,
     /// A community file ([`COMMUNITY_FILES`]).
     CommunityFile,
+    /// Hidden (a name starting with `.`): in a repository's listing, where a local walk passes
+    /// hidden files over without a word.
+    Hidden,
     /// Matched by `--exclude` (the glob as given).
     Excluded(String),
     /// Every entry of the file is a placeholder (the first one's title, as written).
@@ -126,6 +133,7 @@ impl fmt::Display for SkipReason {
             Self::CommunityFile => {
                 f.write_str("a contributing guide or community file, not the list")
             }
+            Self::Hidden => f.write_str("hidden (.github/ and the like)"),
             Self::Excluded(glob) => write!(f, "excluded by --exclude {glob}"),
             Self::Template(title) => write!(
                 f,
@@ -271,6 +279,31 @@ impl WalkRules {
         is_community_file(name).then_some(SkipReason::CommunityFile)
     }
 
+    /// Why a file of a repository's listing (`relative` to the folder walked) is not read, if
+    /// it is not: the rules on names and globs, for each folder above it and then the file
+    /// (nothing on disk to recognise an output or a cache by). A hidden folder or file is
+    /// [`SkipReason::Hidden`].
+    pub(crate) fn skip_listed_path(&self, relative: &str) -> Option<SkipReason> {
+        let parts: Vec<&str> = relative.split('/').collect();
+        for depth in 1..parts.len() {
+            let folder = parts[..depth].join("/");
+            let name = parts[depth - 1];
+            if name.starts_with('.') {
+                return Some(SkipReason::Hidden);
+            }
+            if let Some(reason) = self.excluded(&folder, true) {
+                return Some(reason);
+            }
+            if DOCS_FOLDERS.iter().any(|d| d.eq_ignore_ascii_case(name)) {
+                return Some(SkipReason::DocsFolder);
+            }
+        }
+        if parts.last().is_some_and(|name| name.starts_with('.')) {
+            return Some(SkipReason::Hidden);
+        }
+        self.skip_file(relative)
+    }
+
     fn excluded(&self, relative: &str, is_folder: bool) -> Option<SkipReason> {
         self.exclude
             .iter()
@@ -403,6 +436,36 @@ mod tests {
         let err = "[".parse::<ExcludeGlob>().unwrap_err().to_string();
         assert!(err.starts_with("--exclude \"[\" is not a glob: "), "{err}");
         assert!("/".parse::<ExcludeGlob>().is_err());
+    }
+
+    #[test]
+    fn a_repository_listing_follows_the_same_rules() {
+        let rules = WalkRules::new(
+            Path::new("/nonexistent-cache"),
+            None,
+            &["Other Domain/old-*.md".parse().unwrap()],
+        );
+        assert_eq!(
+            rules.skip_listed_path("Vision Domain/Understanding.md"),
+            None
+        );
+        assert_eq!(rules.skip_listed_path("README.md"), None);
+        assert_eq!(
+            rules.skip_listed_path(".github/PULL_REQUEST_TEMPLATE.md"),
+            Some(SkipReason::Hidden)
+        );
+        assert_eq!(
+            rules.skip_listed_path("docs/guide/example.md"),
+            Some(SkipReason::DocsFolder)
+        );
+        assert_eq!(
+            rules.skip_listed_path("CONTRIBUTING.md"),
+            Some(SkipReason::CommunityFile)
+        );
+        assert_eq!(
+            rules.skip_listed_path("Other Domain/old-list.md"),
+            Some(SkipReason::Excluded("Other Domain/old-*.md".into()))
+        );
     }
 
     #[test]
