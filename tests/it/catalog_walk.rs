@@ -283,3 +283,95 @@ fn an_output_dir_outside_the_list_changes_nothing() {
     );
     assert_eq!(skips(&catalog), []);
 }
+
+/// A GitHub repository's listing is walked by the same rules on its paths: its pull-request
+/// template (hidden under `.github/`), contributing guide and docs/ example are not read, nor what
+/// `--exclude` names; each is a `skipped` note.
+#[test]
+fn a_repository_listing_follows_the_same_rules() {
+    let readme = entry("Merging Tokens in a Repository", "2501.99996");
+    let template = entry("Paper Title", "2501.00000");
+    let example = entry("An Example Paper on Token Pruning", "2501.99991");
+    let draft = entry("Sparse Drafts for Token Pruning", "2501.99993");
+    let files = [
+        ("README.md", readme.as_str()),
+        (".github/PULL_REQUEST_TEMPLATE.md", template.as_str()),
+        ("CONTRIBUTING.md", example.as_str()),
+        ("docs/example.md", example.as_str()),
+        ("Vision Domain/drafts.md", draft.as_str()),
+    ];
+    let tree: Vec<serde_json::Value> = files
+        .iter()
+        .map(|(path, _)| serde_json::json!({"path": path, "type": "blob"}))
+        .collect();
+    let mut routes: std::collections::HashMap<String, (u16, String)> = files
+        .iter()
+        .map(|(path, text)| {
+            (
+                format!("/o/r/main/{}", path.replace(' ', "%20")),
+                (200, text.to_string()),
+            )
+        })
+        .collect();
+    routes.insert(
+        "/repos/o/r".into(),
+        (200, r#"{"default_branch": "main"}"#.into()),
+    );
+    routes.insert(
+        "/repos/o/r/git/trees/main?recursive=1".into(),
+        (
+            200,
+            serde_json::json!({"sha": "abc", "truncated": false, "tree": tree}).to_string(),
+        ),
+    );
+    let server = crate::catalog_remote::serve(routes);
+    let work = tempfile::tempdir().unwrap();
+    let out = work.path().join("out");
+    let output = common::citegraph()
+        .env("CITEGRAPH_GITHUB_API", &server.base)
+        .env("CITEGRAPH_GITHUB_RAW", &server.base)
+        .env_remove("GITHUB_TOKEN")
+        .args(["catalog", "--catalog", "https://github.com/o/r"])
+        .args(["--exclude", "drafts.md", "--cache-dir"])
+        .arg(work.path().join("cache"))
+        .arg("--output-dir")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let json = std::fs::read_to_string(out.join("catalog.json")).unwrap();
+    let catalog: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(papers(&catalog), ["Merging Tokens in a Repository"]);
+    let skipped: Vec<(String, String)> = skips(&catalog)
+        .into_iter()
+        .map(|(file, _, message)| (file, message))
+        .collect();
+    let note = |file: &str, why: &str| {
+        (
+            file.to_string(),
+            format!("not read as part of the list: {why}"),
+        )
+    };
+    assert_eq!(
+        skipped,
+        [
+            note(
+                ".github/PULL_REQUEST_TEMPLATE.md",
+                "hidden (.github/ and the like)"
+            ),
+            note(
+                "CONTRIBUTING.md",
+                "a contributing guide or community file, not the list"
+            ),
+            note("Vision Domain/drafts.md", "excluded by --exclude drafts.md"),
+            note(
+                "docs/example.md",
+                "a documentation, example or template folder"
+            ),
+        ]
+    );
+}
