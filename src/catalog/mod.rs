@@ -295,26 +295,36 @@ fn load_catalog(
         entries.extend(parsed.entries);
     }
     if entries.is_empty() {
-        read.extend(
-            skipped
-                .iter()
-                .filter(|skip| !matches!(skip.reason, SkipReason::Template(_)))
-                .map(|skip| format!("{} (skipped: {})", skip.path, skip.reason)),
-        );
         const SHOWN: usize = 10;
-        let mut listed = read
-            .iter()
-            .take(SHOWN)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(", ");
-        if read.len() > SHOWN {
-            listed.push_str(&format!(", and {} more", read.len() - SHOWN));
-        }
-        let read = match read.len() {
-            0 => "no Markdown files at all".to_string(),
-            n => format!("read {n} Markdown file(s): {listed}"),
+        let shown = |items: &[String]| {
+            let mut listed = items
+                .iter()
+                .take(SHOWN)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            if items.len() > SHOWN {
+                listed.push_str(&format!(", and {} more", items.len() - SHOWN));
+            }
+            listed
         };
+        let mut read = match read.len() {
+            0 if !skipped.is_empty() => "read no Markdown file".to_string(),
+            0 => "no Markdown files at all".to_string(),
+            n => format!("read {n} Markdown file(s): {}", shown(&read)),
+        };
+        // Templates are among the files read already; the walk's other skips are not.
+        let walk_skips: Vec<String> = skipped
+            .iter()
+            .filter(|skip| !matches!(skip.reason, SkipReason::Template(_)))
+            .map(|skip| format!("{} ({})", skip.path, skip.reason))
+            .collect();
+        if !walk_skips.is_empty() {
+            read.push_str(&format!(
+                "; not read as part of the list: {} (give one by name with --catalog PATH to read it)",
+                shown(&walk_skips)
+            ));
+        }
         return Err(CatalogError::NoEntries {
             sources: options.sources.join(", "),
             read,

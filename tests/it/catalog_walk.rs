@@ -375,3 +375,39 @@ fn a_repository_listing_follows_the_same_rules() {
         ]
     );
 }
+
+/// A directory whose only Markdown is not the list is an error that names what was skipped and
+/// how to read it anyway; given by name, the same file is read.
+#[test]
+fn nothing_but_skipped_files_is_an_error_that_names_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("CONTRIBUTING.md"),
+        entry("An Example Paper on Token Pruning", "2501.99991"),
+    )
+    .unwrap();
+    let output = common::citegraph()
+        .current_dir(dir.path())
+        .args(["lint", "--catalog", "."])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no catalogue entries found in .: read no Markdown file; not read as part of the list: CONTRIBUTING.md (a contributing guide or community file, not the list) (give one by name with --catalog PATH to read it)"),
+        "{stderr}"
+    );
+    citegraph_in(
+        dir.path(),
+        &[
+            "catalog",
+            "--catalog",
+            "CONTRIBUTING.md",
+            "--output-dir",
+            "out",
+        ],
+    );
+    let json = std::fs::read_to_string(dir.path().join("out/catalog.json")).unwrap();
+    let catalog: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(papers(&catalog), ["An Example Paper on Token Pruning"]);
+}
