@@ -230,6 +230,13 @@ pub struct CatalogArgs {
     /// not mechanisms: `not_mechanisms = ["Label", ...]`, in `[aliases]` or at the top level).
     #[arg(long, value_name = "FILE")]
     pub mechanisms: Option<PathBuf>,
+    /// Do not read these files or folders of a catalogue directory: a glob matched as in
+    /// .gitignore (without `/`: a name at any depth, `CHANGELOG.md`, `drafts`; with `/`: a path
+    /// from the walked directory, `Other Domain/*.md`; a trailing `/`: folders only). Repeat for
+    /// several. Besides what the walk never reads (citegraph's own output and cache directories,
+    /// docs/ and template folders, contributing guides, templates of placeholder entries).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<citegraph::catalog::ExcludeGlob>,
 }
 
 #[derive(Debug, Args)]
@@ -563,6 +570,7 @@ impl CatalogArgs {
         CatalogOptions {
             sources: self.sources.clone(),
             mechanisms: self.mechanisms.clone(),
+            exclude: self.exclude.clone(),
         }
     }
 }

@@ -250,10 +250,12 @@ pub fn diff_job(settings: &Settings, old: &Path, new: &Path) -> Result<Report> {
     finish(stage, format!("{}\n", digest.summary), written)
 }
 
+/// The catalogue, never reading the command's own output and cache directories as part of it.
 fn load_catalog(settings: &Settings) -> Result<Catalog> {
-    catalog::load(
+    catalog::load_beside_outputs(
         &settings.catalog,
         &settings.locations.cache_dir,
+        &settings.locations.output_dir,
         settings.locations.offline,
     )
 }

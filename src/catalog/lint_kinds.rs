@@ -63,11 +63,14 @@ pub enum LintKind {
     MalformedLink,
     /// A problem reading the Markdown (a [`super::Warning`]), listed with the findings.
     Reading,
+    /// A file, folder or entry the catalogue walk did not read as part of the list (citegraph's
+    /// own outputs, a contributing guide, a template, `--exclude`: see `catalog/walk.rs`).
+    Skipped,
 }
 
 impl LintKind {
     /// Every kind, in listing order.
-    pub const ALL: [LintKind; 12] = [
+    pub const ALL: [LintKind; 13] = [
         Self::ConflictingId,
         Self::DuplicateDisagrees,
         Self::TitleDiffers,
@@ -80,6 +83,7 @@ impl LintKind {
         Self::UnknownMechanism,
         Self::MalformedLink,
         Self::Reading,
+        Self::Skipped,
     ];
 
     /// The kebab-case name: `catalog.json`'s and `lint.csv`'s `kind`, the summary's `[kind]`.
@@ -97,6 +101,7 @@ impl LintKind {
             Self::UnknownMechanism => "unknown-mechanism",
             Self::MalformedLink => "malformed-link",
             Self::Reading => "reading",
+            Self::Skipped => "skipped",
         }
     }
 
@@ -113,7 +118,7 @@ impl LintKind {
             | Self::NoMechanism
             | Self::UnknownMechanism
             | Self::Reading => Severity::Warning,
-            Self::NotAMechanism => Severity::Note,
+            Self::NotAMechanism | Self::Skipped => Severity::Note,
         }
     }
 
@@ -141,6 +146,9 @@ impl LintKind {
             }
             Self::MalformedLink => "write the link as [[Code](URL)] with a plain URL inside",
             Self::Reading => "fix the Markdown at this place so the entry can be read",
+            Self::Skipped => {
+                "nothing to do if it is not part of the list; to read it, give it by name with --catalog PATH"
+            }
         }
     }
 }

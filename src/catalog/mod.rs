@@ -15,6 +15,8 @@
 //!   built from its listings.
 //! - `lint_kinds.rs`: the closed set of finding kinds ([`LintKind`]) with each one's severity,
 //!   fix hint and name.
+//! - `walk.rs`: what a directory walk skips (citegraph's own outputs and cache, docs folders,
+//!   community files, templates of placeholder entries, `--exclude`), each skip a lint note.
 //! - `summary.rs`: the text `citegraph catalog` prints.
 
 mod badges;
@@ -30,6 +32,7 @@ mod remote;
 mod source;
 mod summary;
 mod title;
+mod walk;
 
 use serde::{Deserialize, Serialize};
 
@@ -46,6 +49,11 @@ pub use summary::SummaryOptions;
 pub use title::{
     normalize_title, same_title, same_written_title, title_similarity, without_method_name,
     TITLE_SIMILARITY,
+};
+pub use walk::{
+    is_cache_layout, is_community_file, is_placeholder_title, output_markers, BadGlob, ExcludeGlob,
+    SkipReason, Skipped, COMMUNITY_FILES, DOCS_FOLDERS, OUTPUT_FILES, OUTPUT_JSON,
+    PLACEHOLDER_TITLES,
 };
 
 /// Everything read from the catalogue sources.
@@ -162,6 +170,9 @@ pub struct CatalogOptions {
     /// A TOML file of extra mechanism aliases (`[aliases]` "Label" = "Canonical"; labels that are
     /// not mechanisms: `not_mechanisms = ["Label", ...]`).
     pub mechanisms: Option<std::path::PathBuf>,
+    /// Files and folders a directory walk does not read (`--exclude GLOB`), besides what it
+    /// never reads (see `catalog/walk.rs`).
+    pub exclude: Vec<ExcludeGlob>,
 }
 
 impl Default for CatalogOptions {
@@ -169,6 +180,7 @@ impl Default for CatalogOptions {
         CatalogOptions {
             sources: vec![DEFAULT_CATALOG.to_string()],
             mechanisms: None,
+            exclude: Vec::new(),
         }
     }
 }
@@ -207,24 +219,41 @@ pub enum CatalogError {
     Mechanisms(#[from] MechanismFileError),
 }
 
-/// Reads every source into one catalogue. `cache_dir` keeps downloaded Markdown; `offline` forbids
-/// downloads (a URL source must then be cached already).
+/// Reads every source into one catalogue. `cache_dir` keeps downloaded Markdown (and is never
+/// walked as catalogue); `offline` forbids downloads (a URL source must then be cached already).
+/// The same as [`load_beside_outputs`] without an output directory of the command's own.
 pub fn load(
     options: &CatalogOptions,
     cache_dir: &std::path::Path,
     offline: bool,
 ) -> anyhow::Result<Catalog> {
-    Ok(load_catalog(options, cache_dir, offline)?)
+    Ok(load_catalog(options, cache_dir, None, offline)?)
+}
+
+/// [`load`] for a command that writes into `output_dir`: when that directory lies under a walked
+/// directory (`citegraph run --catalog .` with the default `./output`), it is never read as
+/// catalogue, whatever it holds.
+pub fn load_beside_outputs(
+    options: &CatalogOptions,
+    cache_dir: &std::path::Path,
+    output_dir: &std::path::Path,
+    offline: bool,
+) -> anyhow::Result<Catalog> {
+    Ok(load_catalog(options, cache_dir, Some(output_dir), offline)?)
 }
 
 fn load_catalog(
     options: &CatalogOptions,
     cache_dir: &std::path::Path,
+    output_dir: Option<&std::path::Path>,
     offline: bool,
 ) -> Result<Catalog, CatalogError> {
     let table = MechanismTable::load(options.mechanisms.as_deref())?;
-    let collected = source::collect(&options.sources, cache_dir, offline)?;
+    let rules = walk::WalkRules::new(cache_dir, output_dir, &options.exclude);
+    let collected = source::collect(&options.sources, cache_dir, offline, &rules)?;
     let mut warnings = collected.warnings;
+    let mut skipped = collected.skipped;
+    let mut placeholders = Vec::new();
     let mut entries = Vec::new();
     let mut read = Vec::new();
     for file in collected.files {
@@ -238,6 +267,21 @@ fn load_catalog(
         if file.domain.is_none() {
             markdown::domains_from_headings(&mut parsed.entries);
         }
+        let (template, real): (Vec<RawEntry>, Vec<RawEntry>) = parsed
+            .entries
+            .into_iter()
+            .partition(|entry| is_placeholder_title(&entry.title));
+        parsed.entries = real;
+        if parsed.entries.is_empty() && !template.is_empty() {
+            // A template (a pull-request template, an example entry): not the list at all.
+            read.push(format!("{} (a template, skipped)", file.file));
+            skipped.push(Skipped {
+                path: file.file.clone(),
+                reason: SkipReason::Template(template[0].title.clone()),
+            });
+            continue;
+        }
+        placeholders.extend(template);
         tracing::debug!("{}: {} entries", file.file, parsed.entries.len());
         read.push(format!("{} ({} entries)", file.file, parsed.entries.len()));
         if parsed.entries.is_empty() {
@@ -252,30 +296,75 @@ fn load_catalog(
     }
     if entries.is_empty() {
         const SHOWN: usize = 10;
-        let mut listed = read
-            .iter()
-            .take(SHOWN)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join(", ");
-        if read.len() > SHOWN {
-            listed.push_str(&format!(", and {} more", read.len() - SHOWN));
-        }
-        let read = match read.len() {
-            0 => "no Markdown files at all".to_string(),
-            n => format!("read {n} Markdown file(s): {listed}"),
+        let shown = |items: &[String]| {
+            let mut listed = items
+                .iter()
+                .take(SHOWN)
+                .cloned()
+                .collect::<Vec<_>>()
+                .join(", ");
+            if items.len() > SHOWN {
+                listed.push_str(&format!(", and {} more", items.len() - SHOWN));
+            }
+            listed
         };
+        let mut read = match read.len() {
+            0 if !skipped.is_empty() => "read no Markdown file".to_string(),
+            0 => "no Markdown files at all".to_string(),
+            n => format!("read {n} Markdown file(s): {}", shown(&read)),
+        };
+        // Templates are among the files read already; the walk's other skips are not.
+        let walk_skips: Vec<String> = skipped
+            .iter()
+            .filter(|skip| !matches!(skip.reason, SkipReason::Template(_)))
+            .map(|skip| format!("{} ({})", skip.path, skip.reason))
+            .collect();
+        if !walk_skips.is_empty() {
+            read.push_str(&format!(
+                "; not read as part of the list: {} (give one by name with --catalog PATH to read it)",
+                shown(&walk_skips)
+            ));
+        }
         return Err(CatalogError::NoEntries {
             sources: options.sources.join(", "),
             read,
         });
     }
-    let (papers, lint) = merge::merge(&entries, &table);
+    let (papers, mut lint) = merge::merge(&entries, &table);
+    lint.extend(skip_findings(&skipped, &placeholders));
     Ok(Catalog {
         papers,
         lint,
         warnings,
     })
+}
+
+/// One note-level finding per file or folder the walk skipped and per placeholder entry dropped
+/// from a file that also holds real ones; after the content's findings (the kind sorts last),
+/// in path and line order.
+fn skip_findings(skipped: &[Skipped], placeholders: &[RawEntry]) -> Vec<LintFinding> {
+    let mut findings: Vec<LintFinding> = skipped
+        .iter()
+        .map(|skip| LintFinding {
+            kind: LintKind::Skipped,
+            message: format!("not read as part of the list: {}", skip.reason),
+            file: Some(skip.path.clone()),
+            line: None,
+            keys: Vec::new(),
+        })
+        .chain(placeholders.iter().map(|entry| LintFinding {
+            kind: LintKind::Skipped,
+            message: format!(
+                "a placeholder entry ({:?}), not read as a paper",
+                entry.title
+            ),
+            file: Some(entry.file.clone()),
+            line: Some(entry.line),
+            keys: Vec::new(),
+        }))
+        .collect();
+    findings.sort_by(|a, b| (&a.file, a.line).cmp(&(&b.file, b.line)));
+    findings
 }
 
 /// The short text summary `citegraph catalog` prints.

@@ -93,6 +93,16 @@ fn encoded_path(segments: &[String]) -> String {
         .join("/")
 }
 
+/// For a repository URL, the folder its listing is walked from (`""` for the whole repository,
+/// `DIR` for `/tree/BRANCH/DIR`), so the walk's rules see paths relative to it; `None` for one
+/// file (given by name, always read) or a URL that is not a catalogue's.
+pub(crate) fn walked_folder(url: &str) -> Option<String> {
+    match target(url).ok()? {
+        Target::Repository { subdir, .. } => Some(subdir.unwrap_or_default()),
+        Target::File { .. } => None,
+    }
+}
+
 fn target(source: &str) -> Result<Target, CatalogError> {
     let bad = |why: &str| CatalogError::BadUrl {
         url: source.to_string(),

@@ -9,11 +9,16 @@
 //! else the directory given. A file's domain is its top folder under that root; a file at the root
 //! carries none, and its entries take their domain from their headings instead
 //! (see [`super::markdown::domains_from_headings`]).
+//!
+//! A directory walk skips what is not the list (citegraph's own output and cache directories,
+//! documentation folders, community files, `--exclude`): the rules are in [`super::walk`], and
+//! each skip is kept in [`Collected::skipped`] for lint. What is given by name is always read.
 
 use std::path::{Component, Path};
 
 use super::limits::{too_large, MAX_FILE_BYTES};
 use super::remote;
+use super::walk::{Skipped, WalkRules};
 use super::{CatalogError, Warning};
 
 /// One Markdown file of the catalogue.
@@ -37,14 +42,18 @@ pub struct Collected {
     pub files: Vec<SourceFile>,
     /// Problems that concern a whole source (a stale cached copy used, ...).
     pub warnings: Vec<Warning>,
+    /// Files and folders a walk did not read, in walk order (see [`super::walk`]).
+    pub skipped: Vec<Skipped>,
 }
 
 /// Reads every source. A source that does not exist, or a URL that can neither be downloaded nor
-/// found in the cache, is an error; problems inside files are warnings.
-pub fn collect(
+/// found in the cache, is an error; problems inside files are warnings. Directories are walked
+/// under `rules`.
+pub(crate) fn collect(
     sources: &[String],
     cache_dir: &Path,
     offline: bool,
+    rules: &WalkRules,
 ) -> Result<Collected, CatalogError> {
     let mut collected = Collected::default();
     // With several sources, file names are prefixed by their source so they stay distinct.
@@ -53,8 +62,28 @@ pub fn collect(
         let prefix = prefix_sources.then_some(source.trim_end_matches('/'));
         if remote::is_url(source) {
             let downloaded = remote::fetch(source, cache_dir, offline, &mut collected.warnings)?;
+            let walked = remote::walked_folder(source);
             for file in downloaded {
                 let shown = with_prefix(prefix, &file.path);
+                // A repository's listing is a walk too: the same rules, on its paths.
+                let reason = walked.as_deref().and_then(|folder| {
+                    let rel = match folder {
+                        "" => file.path.as_str(),
+                        folder => file
+                            .path
+                            .strip_prefix(folder)
+                            .and_then(|rest| rest.strip_prefix('/'))
+                            .unwrap_or(&file.path),
+                    };
+                    rules.skip_listed_path(rel)
+                });
+                if let Some(reason) = reason {
+                    collected.skipped.push(Skipped {
+                        path: shown,
+                        reason,
+                    });
+                    continue;
+                }
                 collected.files.push(decode(
                     shown,
                     domain_of(&file.domain_path),
@@ -63,7 +92,7 @@ pub fn collect(
                 ));
             }
         } else {
-            collect_local(Path::new(source), prefix, &mut collected)?;
+            collect_local(Path::new(source), prefix, rules, &mut collected)?;
         }
     }
     Ok(collected)
@@ -79,6 +108,7 @@ fn with_prefix(prefix: Option<&str>, file: &str) -> String {
 fn collect_local(
     root: &Path,
     prefix: Option<&str>,
+    rules: &WalkRules,
     collected: &mut Collected,
 ) -> Result<(), CatalogError> {
     let metadata = std::fs::metadata(root).map_err(|source| match source.kind() {
@@ -113,11 +143,34 @@ fn collect_local(
     let list_root = std::fs::canonicalize(root)
         .map(|dir| list_root(&dir))
         .unwrap_or_else(|_| root.to_path_buf());
+    let first_skipped = collected.skipped.len();
+    let mut skipped = Vec::new();
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            if e.depth() == 0 {
+                return true;
+            }
+            if e.file_name().to_string_lossy().starts_with('.') {
+                return false;
+            }
+            if !e.file_type().is_dir() {
+                return true;
+            }
+            let rel = relative(root, e.path());
+            match rules.skip_folder(e.path(), &rel) {
+                Some(reason) => {
+                    skipped.push(Skipped {
+                        path: format!("{}/", with_prefix(prefix, &rel)),
+                        reason,
+                    });
+                    false
+                }
+                None => true,
+            }
+        });
     for item in walker {
         let entry = match item {
             Ok(entry) => entry,
@@ -141,6 +194,13 @@ fn collect_local(
         }
         let rel = relative(root, entry.path());
         let shown = with_prefix(prefix, &rel);
+        if let Some(reason) = rules.skip_file(&rel) {
+            collected.skipped.push(Skipped {
+                path: shown,
+                reason,
+            });
+            continue;
+        }
         let domain_path = std::fs::canonicalize(entry.path())
             .ok()
             .filter(|file| file.starts_with(&list_root))
@@ -152,6 +212,9 @@ fn collect_local(
             stem_of(&rel),
         ));
     }
+    // Folders were skipped by the walk's filter, files in the loop: one list, in path order.
+    collected.skipped.extend(skipped);
+    collected.skipped[first_skipped..].sort_by(|a, b| a.path.cmp(&b.path));
     Ok(())
 }
 

@@ -17,12 +17,13 @@ const VISION: &str = "### 2021\n- **[1] Sparse Tokens**, NeurIPS 2021.\n\n  [[Pa
 const README: &str = "# A list\n\n- **[1] Merging Tokens**, ICLR 2023.\n  [[Paper](https://arxiv.org/abs/2210.09461)] ![](https://img.shields.io/badge/Merging-orange)\n";
 
 /// Serves fixed answers by path (query included); counts requests.
-struct Server {
-    base: String,
+pub(crate) struct Server {
+    pub(crate) base: String,
     hits: Arc<AtomicUsize>,
 }
 
-fn serve(routes: HashMap<String, (u16, String)>) -> Server {
+/// (Also used by `catalog_walk`.)
+pub(crate) fn serve(routes: HashMap<String, (u16, String)>) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let hits = Arc::new(AtomicUsize::new(0));

@@ -19,6 +19,7 @@ mod catalog_lint;
 mod catalog_real;
 mod catalog_remote;
 mod catalog_snapshot;
+mod catalog_walk;
 mod charts;
 mod cli_house;
 mod cluster_map_world;

@@ -350,6 +350,7 @@ fn suggestions_read_back_through_the_catalogue_reader() {
     let options = citegraph::catalog::CatalogOptions {
         sources: vec![file.display().to_string()],
         mechanisms: None,
+        exclude: Vec::new(),
     };
     let catalog = citegraph::catalog::load(&options, &dir.path().join("cache"), true).unwrap();
     assert!(catalog.warnings.is_empty(), "{:#?}", catalog.warnings);

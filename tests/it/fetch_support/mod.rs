@@ -285,6 +285,7 @@ pub fn real_catalog() -> Catalog {
     let options = citegraph::catalog::CatalogOptions {
         sources: vec![common::catalog_dir().to_string_lossy().into_owned()],
         mechanisms: None,
+        exclude: Vec::new(),
     };
     citegraph::catalog::load(&options, cache.path(), true).expect("the real catalogue reads")
 }
