@@ -105,7 +105,8 @@ pub enum Command {
         /// How to print the findings.
         #[arg(long, value_enum, default_value_t = LintFormatArg::Text)]
         format: LintFormatArg,
-        /// Exit with status 1 when a finding of the chosen severities is found.
+        /// Exit with status 1 when a finding of the chosen severities is found (`skipped`
+        /// notes, what the walk left out, are printed but not counted).
         #[arg(long)]
         strict: bool,
         /// The severities printed (and counted by --strict).

@@ -145,7 +145,8 @@ pub struct LintOptions {
     pub format: LintFormat,
     /// The severities printed (and counted by `strict`).
     pub severities: Vec<Severity>,
-    /// Fail (exit 1) when anything of `severities` is found.
+    /// Fail (exit 1) when anything of `severities` is found, `skipped` notes aside (they say
+    /// what the walk left out, which is no fault of the list: a `CONTRIBUTING.md`, an `output/`).
     pub strict: bool,
 }
 
@@ -167,19 +168,20 @@ pub struct LintFailed {
     pub found: usize,
 }
 
-/// The findings of `options.severities`, rendered; [`LintFailed`] when `options.strict` and any.
+/// The findings of `options.severities`, rendered; [`LintFailed`] when `options.strict` and any
+/// of them is not a `skipped` note.
 pub fn lint_report(catalog: &Catalog, options: &LintOptions) -> Result<String> {
     let rows: Vec<LintRow> = lint_rows(catalog)
         .into_iter()
         .filter(|row| options.severities.contains(&row.severity))
         .collect();
     let output = String::from_utf8_lossy(&render_lint(&rows, options.format)?).into_owned();
-    if options.strict && !rows.is_empty() {
-        return Err(LintFailed {
-            output,
-            found: rows.len(),
-        }
-        .into());
+    let found = rows
+        .iter()
+        .filter(|row| row.kind != LintKind::Skipped)
+        .count();
+    if options.strict && found > 0 {
+        return Err(LintFailed { output, found }.into());
     }
     Ok(output)
 }
@@ -193,6 +195,33 @@ pub fn lint_file(catalog: &Catalog) -> Result<OutputFile> {
 mod tests {
     use super::*;
     use crate::catalog::{LintFinding, Warning};
+
+    #[test]
+    fn strict_does_not_count_what_the_walk_skipped() {
+        let finding = |kind: LintKind| LintFinding {
+            kind,
+            file: Some("CONTRIBUTING.md".into()),
+            line: None,
+            message: "not the list".into(),
+            keys: Vec::new(),
+        };
+        let strict = LintOptions {
+            strict: true,
+            ..LintOptions::default()
+        };
+        let skipped_only = Catalog {
+            lint: vec![finding(LintKind::Skipped)],
+            ..Catalog::default()
+        };
+        let output = lint_report(&skipped_only, &strict).unwrap();
+        assert!(output.contains("skipped"), "{output}");
+        let with_gap = Catalog {
+            lint: vec![finding(LintKind::Skipped), finding(LintKind::NumberingGap)],
+            ..Catalog::default()
+        };
+        let failed = lint_report(&with_gap, &strict).unwrap_err();
+        assert_eq!(failed.downcast_ref::<LintFailed>().unwrap().found, 1);
+    }
 
     #[test]
     fn rows_carry_severity_place_and_fix() {
