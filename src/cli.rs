@@ -653,7 +653,9 @@ impl RenderArgs {
 
 /// Refuses an option of [`LeadingArgs`] given both before and after the subcommand
 /// (`citegraph --catalog a.md run --catalog b.md`): which one won used to depend on the order
-/// the settings were applied in. A clap error (status 2) naming the option.
+/// the settings were applied in. Refuses one given before a subcommand that takes no such option
+/// (`citegraph --output-dir out lint`) too: it used to be ignored without a word. A clap error
+/// (status 2) naming the option.
 fn refuse_given_twice(
     command: &mut clap::Command,
     matches: &clap::ArgMatches,
@@ -670,24 +672,48 @@ fn refuse_given_twice(
         matches.ids().any(|known| known.as_str() == id)
             && matches.value_source(id) == Some(ValueSource::CommandLine)
     };
-    let twice = command
+    // Whether the innermost subcommand defines an argument with this id.
+    let takes = |id: &str| {
+        let mut inner: &clap::Command = command;
+        for name in &path {
+            match inner.find_subcommand(name) {
+                Some(next) => inner = next,
+                None => return true,
+            }
+        }
+        inner.get_arguments().any(|arg| arg.get_id().as_str() == id)
+    };
+    let leading: Vec<(String, bool, bool)> = command
         .get_arguments()
-        .filter(|arg| !arg.is_global_set())
-        .find(|arg| {
+        .filter(|arg| !arg.is_global_set() && given(matches, arg.get_id().as_str()))
+        .map(|arg| {
             let id = arg.get_id().as_str();
-            given(matches, id) && given(subcommand, id)
+            let long = arg.get_long().unwrap_or(id).to_string();
+            (long, given(subcommand, id), takes(id))
         })
-        .map(|arg| arg.get_long().unwrap_or(arg.get_id().as_str()).to_string());
-    match twice {
-        Some(long) => Err(command.error(
-            clap::error::ErrorKind::ArgumentConflict,
-            format!(
-                "--{long} is given both before and after the subcommand `{}`: give it once, in either place",
-                path.join(" ")
-            ),
-        )),
-        None => Ok(()),
+        .collect();
+    let subcommand_name = path.join(" ");
+    for (long, again, taken) in leading {
+        if again {
+            return Err(command.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "--{long} is given both before and after the subcommand `{subcommand_name}`: \
+                     give it once, in either place"
+                ),
+            ));
+        }
+        if !taken {
+            return Err(command.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "--{long} is given before the subcommand `{subcommand_name}`, which takes no \
+                     such option: leave it out (see `citegraph {subcommand_name} --help`)"
+                ),
+            ));
+        }
     }
+    Ok(())
 }
 
 /// What one subcommand does, with its settings.

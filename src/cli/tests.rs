@@ -137,6 +137,33 @@ fn a_location_option_given_before_and_after_the_subcommand_is_refused() {
 }
 
 #[test]
+fn a_location_option_before_a_subcommand_that_takes_none_is_refused() {
+    for (args, option) in [
+        (&["--output-dir", "o", "lint"][..], "--output-dir"),
+        (&["--catalog", "a.md", "render"], "--catalog"),
+        (&["--catalog", "a.md", "diff", "old", "new"], "--catalog"),
+        (&["--mechanisms", "m.toml", "render"], "--mechanisms"),
+        (
+            &["--catalog", "a.md", "snapshot", "export", "f.jsonl"],
+            "--catalog",
+        ),
+    ] {
+        let mut argv = vec!["citegraph"];
+        argv.extend_from_slice(args);
+        let error = Cli::try_parse_args(argv).unwrap_err();
+        assert_eq!(error.kind(), clap::error::ErrorKind::ArgumentConflict);
+        let text = error.to_string();
+        assert!(
+            text.contains(option) && text.contains("takes no such option"),
+            "{args:?}: {text}"
+        );
+    }
+    // Where the subcommand takes it, before is as good as after.
+    let render = settings(&["--output-dir", "o", "render"]);
+    assert_eq!(render.locations.output_dir, PathBuf::from("o"));
+}
+
+#[test]
 fn each_subcommand_takes_only_its_own_options() {
     for args in [
         &["analyze", "--rps", "2"][..],
