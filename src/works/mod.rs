@@ -345,7 +345,9 @@ fn link_at(corpus: &Corpus, r: usize, reference: bool, i: usize) -> &crate::reco
     &list.as_ref().expect("an origin names an existing link")[i]
 }
 
-fn json_ids(ids: &BTreeMap<String, serde_json::Value>) -> Vec<(String, String)> {
+/// A record's `externalIds` as (name, id) pairs: strings (not empty) and numbers (PubMed,
+/// CorpusId) kept, anything else left out. Used by the graph's node data too.
+pub(crate) fn json_ids(ids: &BTreeMap<String, serde_json::Value>) -> Vec<(String, String)> {
     ids.iter()
         .filter_map(|(k, v)| {
             let v = match v {

@@ -7,7 +7,7 @@ use super::Source;
 use crate::graph::PaperNode;
 use crate::records::compact::PaperMetadata;
 use crate::records::{Corpus, Link};
-use crate::works::Work;
+use crate::works::{json_ids, Work};
 
 /// A work's node: its records, the largest counts, the union of the external ids.
 pub(super) fn describe_work(node: &mut PaperNode, work: &Work) {
@@ -30,7 +30,7 @@ pub(super) fn node_data(paper_id: String, source: Source, corpus: &Corpus) -> Pa
         Source::Nothing => {}
         Source::Record(r) => {
             let record = &corpus.records[r as usize];
-            node.external_ids = external_ids(&record.external_ids);
+            node.external_ids = json_ids(&record.external_ids);
             node.title = clean_title(record.title.as_deref());
             node.year = record.year;
             node.venue = clean_venue(record.venue.as_deref());
@@ -56,7 +56,7 @@ pub(super) fn node_data(paper_id: String, source: Source, corpus: &Corpus) -> Pa
             };
             let link: Option<&Link> = list.as_ref().and_then(|l| l.get(index as usize));
             if let Some(link) = link {
-                node.external_ids = external_ids(&link.external_ids);
+                node.external_ids = json_ids(&link.external_ids);
                 node.title = clean_title(link.title.as_deref());
                 node.year = link.year;
                 node.citation_count = link.citation_count;
@@ -102,17 +102,4 @@ fn describe(node: &mut PaperNode, meta: PaperMetadata<'_>) {
     node.authors = meta.authors.iter().map(|a| a.to_string()).collect();
     node.citation_count = meta.citation_count;
     node.reference_count = meta.reference_count;
-}
-
-fn external_ids(ids: &BTreeMap<String, serde_json::Value>) -> Vec<(String, String)> {
-    ids.iter()
-        .filter_map(|(k, v)| {
-            let v = match v {
-                serde_json::Value::String(s) if !s.is_empty() => s.clone(),
-                serde_json::Value::Number(n) => n.to_string(),
-                _ => return None,
-            };
-            Some((k.clone(), v))
-        })
-        .collect()
 }

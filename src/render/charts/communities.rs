@@ -9,11 +9,11 @@ use anyhow::Result;
 
 use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Palette, Rgb, AXIS, MUTED, TEXT, WHITE};
-use super::scale::{linear_ticks, Scale};
+use super::scale::Scale;
 use super::style::Style;
 use super::text::{fit_text, unspecified_hidden, unspecified_note, wrap_words};
 use super::widgets::{
-    draw_note, draw_x_axis, label_room, note_height, ticks_have_room, x_axis_height, AxisStyle,
+    draw_note, draw_x_axis, label_room, note_height, roomy_linear_ticks, x_axis_height, AxisStyle,
     LegendBlock, LegendEntry, Rect,
 };
 use super::Chart;
@@ -329,11 +329,7 @@ impl Chart for Communities {
         // The axis ends where the longest "n of N" does (not at a round number past it, which
         // would leave half the plot empty); its ticks are round, as many as have room.
         let scale = Scale::linear(0.0, reach.max(1.0));
-        let ticks = (2..=6)
-            .rev()
-            .map(|n| linear_ticks(&scale, n, false))
-            .find(|ticks| ticks_have_room(ticks, &scale, size, width, st.px(36.0)))
-            .unwrap_or_else(|| linear_ticks(&scale, 1, false));
+        let ticks = roomy_linear_ticks(&scale, 6, size, width, st.px(36.0));
         let last_half = ticks
             .last()
             .map(|t| text_width(&t.label, size, false) / 2.0)

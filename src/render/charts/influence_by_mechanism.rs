@@ -8,13 +8,13 @@ use anyhow::Result;
 
 use super::canvas::{line_height, text_width, Canvas, HAlign, TextSpec, VAlign};
 use super::palette::{Palette, Rgb, AXIS, MUTED, TEXT, WHITE};
-use super::scale::{linear_ticks, Scale};
+use super::scale::Scale;
 use super::style::Style;
 use super::text::{
     fit_with_suffix, left_out, unspecified_hidden, unspecified_note, wrap_with_suffix,
 };
 use super::widgets::{
-    draw_note, draw_x_axis, note_height, outline_for, ticks_have_room, x_axis_height, AxisStyle,
+    draw_note, draw_x_axis, note_height, outline_for, roomy_linear_ticks, x_axis_height, AxisStyle,
     Rect,
 };
 use super::Chart;
@@ -310,11 +310,7 @@ impl Chart for InfluenceByMechanism {
         let scale = Scale::linear(0.0, 1.0);
         let x0 = st.margin() + label_width + st.gap() * 1.5;
         let room = st.width - st.margin() - x0;
-        let ticks = (2..=5)
-            .rev()
-            .map(|n| linear_ticks(&scale, n, false))
-            .find(|ticks| ticks_have_room(ticks, &scale, size, room, st.px(30.0)))
-            .unwrap_or_else(|| linear_ticks(&scale, 1, false));
+        let ticks = roomy_linear_ticks(&scale, 5, size, room, st.px(30.0));
         let last_half = ticks
             .last()
             .map(|t| text_width(&t.label, size, false) / 2.0)

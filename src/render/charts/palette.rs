@@ -123,15 +123,9 @@ impl Palette {
                 members: vec![name],
             });
         }
-        let mut index = HashMap::new();
-        for (i, group) in groups.iter().enumerate() {
-            for member in &group.members {
-                index.insert(member.clone(), i);
-            }
-        }
         Palette {
+            index: member_index(&groups),
             groups,
-            index,
             hides_unspecified: false,
         }
     }
@@ -146,15 +140,9 @@ impl Palette {
             .filter(|g| !g.members.iter().any(|m| m == UNSPECIFIED))
             .cloned()
             .collect();
-        let mut index = HashMap::new();
-        for (i, group) in groups.iter().enumerate() {
-            for member in &group.members {
-                index.insert(member.clone(), i);
-            }
-        }
         Palette {
+            index: member_index(&groups),
             groups,
-            index,
             hides_unspecified: true,
         }
     }
@@ -298,6 +286,17 @@ pub(crate) fn sequential(t: f64) -> Rgb {
     let (a, b) = (YLGNBU[i], YLGNBU[i + 1]);
     let mix = |x: u8, y: u8| (f64::from(x) + (f64::from(y) - f64::from(x)) * f).round() as u8;
     (mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// Mechanism name -> the index of its group in `groups`.
+fn member_index(groups: &[MechanismGroup]) -> HashMap<String, usize> {
+    let mut index = HashMap::new();
+    for (i, group) in groups.iter().enumerate() {
+        for member in &group.members {
+            index.insert(member.clone(), i);
+        }
+    }
+    index
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use crate::render::charts::canvas::{
     cap_height, line_height, text_width, Canvas, HAlign, TextSpec, VAlign,
 };
 use crate::render::charts::palette::{AXIS, GRID, TEXT};
-use crate::render::charts::scale::{Scale, Tick};
+use crate::render::charts::scale::{linear_ticks, Scale, Tick};
 use crate::render::charts::style::Style;
 use crate::render::charts::text::fit_text;
 
@@ -189,6 +189,23 @@ pub(crate) fn draw_vertical_title(
         .align(HAlign::Center, VAlign::Center)
         .vertical();
     c.text(&title, x, y, &spec)
+}
+
+/// The most round linear ticks of `scale`, from `most` down to 2, whose labels (font size
+/// `size`) leave `gap_px` between neighbours over `axis_px` pixels ([`ticks_have_room`]); a
+/// single tick when even 2 do not fit.
+pub(crate) fn roomy_linear_ticks(
+    scale: &Scale,
+    most: usize,
+    size: f64,
+    axis_px: f64,
+    gap_px: f64,
+) -> Vec<Tick> {
+    (2..=most)
+        .rev()
+        .map(|n| linear_ticks(scale, n, false))
+        .find(|ticks| ticks_have_room(ticks, scale, size, axis_px, gap_px))
+        .unwrap_or_else(|| linear_ticks(scale, 1, false))
 }
 
 /// True when the tick labels of `ticks` (font size `size`), spread over `axis_px` pixels of the

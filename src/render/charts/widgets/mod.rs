@@ -23,7 +23,7 @@ mod marker;
 mod title;
 
 pub(crate) use axis::{
-    draw_x_axis, draw_y_axis, ticks_have_room, x_axis_height, y_axis_width, AxisStyle,
+    draw_x_axis, draw_y_axis, roomy_linear_ticks, x_axis_height, y_axis_width, AxisStyle,
 };
 pub(crate) use bars::{label_room, Bar, BarList};
 pub(crate) use colorbar::Colorbar;
