@@ -59,7 +59,8 @@ fn today() -> String {
 }
 
 /// `citegraph run` of the real catalogue into `dir` against `url` (or `--offline`), fast
-/// settings, one figure; `extra` arguments after. Returns (stdout, stderr).
+/// settings (one figure, one community trial, sampled betweenness: what is tested here does not
+/// depend on them); `extra` arguments after. Returns (stdout, stderr).
 fn run(dir: &Path, url: Option<&str>, extra: &[&str]) -> (String, String) {
     let mut cmd = common::citegraph();
     cmd.arg("--catalog")
@@ -68,7 +69,8 @@ fn run(dir: &Path, url: Option<&str>, extra: &[&str]) -> (String, String) {
         .arg(dir.join("cache"))
         .arg("--output-dir")
         .arg(dir.join("output"))
-        .args(["run", "--figures", "papers-per-year", "--format", "svg"]);
+        .args(["run", "--figures", "papers-per-year", "--format", "svg"])
+        .args(["--community-trials", "1", "--betweenness-exact-limit", "10"]);
     match url {
         Some(url) => cmd.args(["--api-url", url, "--rps", "1000", "--retry-delay", "0.01"]),
         None => cmd.arg("--offline"),
@@ -256,16 +258,23 @@ fn a_merged_record_is_followed_by_update_and_reported() {
 
 #[test]
 fn a_vanished_record_is_reported_every_run_and_analysed_until_it_returns() {
-    let (key, gone, _) = cited_catalogue_papers().swap_remove(1);
+    let papers = cited_catalogue_papers();
+    let (key, gone) = (papers[1].0.clone(), papers[1].1.clone());
+    // Another record is merged the same week: followed with the lists nested in batch calls.
+    let (merged_key, merged) = (papers[2].0.clone(), papers[2].1.clone());
+    const NEW_ID2: &str = "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f";
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("output");
     let first = MockBuilder::new(world()).start();
     run(dir.path(), Some(&first.url()), &["--no-link-details"]);
     drop(first);
 
-    let id = gone.clone();
+    let (id, old) = (gone.clone(), merged.clone());
     let dropped = MockBuilder::new(world())
-        .edit(move |w| w.drop_record(&id))
+        .edit(move |w| {
+            w.drop_record(&id);
+            w.merge_record(&old, NEW_ID2);
+        })
         .start();
     let (_, stderr) = run(
         dir.path(),
@@ -294,6 +303,10 @@ fn a_vanished_record_is_reported_every_run_and_analysed_until_it_returns() {
         (true, true),
         "analysed as last known, listed"
     );
+    let metrics = read_json(&out.join("metrics.json"));
+    let adopted = paper(&metrics, NEW_ID2).expect("the merged record adopted");
+    assert_eq!(adopted["key"], merged_key.as_str());
+    assert_eq!(s2_ids(adopted), [NEW_ID2.to_string(), merged.clone()]);
     let digest = read_json(&out.join("digest.json"));
     let vanished = digest["records_vanished"].as_array().unwrap();
     assert_eq!(vanished.len(), 1);
@@ -309,7 +322,10 @@ fn a_vanished_record_is_reported_every_run_and_analysed_until_it_returns() {
     assert_eq!(reported(&out), (true, true));
 
     // Back in the API: no longer reported.
-    let back = MockBuilder::new(world()).start();
+    let old = merged.clone();
+    let back = MockBuilder::new(world())
+        .edit(move |w| w.merge_record(&old, NEW_ID2))
+        .start();
     run(
         dir.path(),
         Some(&back.url()),
