@@ -125,7 +125,7 @@ pub fn lint_job(settings: &Settings, options: &render::lint_report::LintOptions)
 pub fn fetch_job(settings: &Settings) -> Result<Report> {
     let catalog = load_catalog(settings)?;
     let corpus = fetch_records(&catalog, settings, true)?;
-    let unresolved = render::unresolved_file(&catalog, &corpus.resolutions)?;
+    let unresolved = render::unresolved_file(&catalog, &watch::unresolved_rows(&corpus))?;
     let stage = begin(&settings.locations)?;
     let written = render::write_outputs(stage.dir(), [unresolved])?;
     finish(stage, s2::summary(&catalog, &corpus), written)
@@ -200,7 +200,7 @@ pub fn run_job(settings: &Settings) -> Result<Report> {
     let mut files: Vec<render::Output<'_>> = vec![
         render::catalog_file(&catalog)?.into(),
         render::lint_file(&catalog)?.into(),
-        render::unresolved_file(&catalog, &corpus.resolutions)?.into(),
+        render::unresolved_file(&catalog, &watch::unresolved_rows(&corpus))?.into(),
     ];
     files.extend(
         render::analysis_files(&analysis, &graph)
@@ -212,7 +212,7 @@ pub fn run_job(settings: &Settings) -> Result<Report> {
     written.extend(render::write_outputs(stage.dir(), rendered)?);
     let mut summary = s2::summary(&catalog, &corpus) + &analysis::summary_text(&analysis);
     if let Some(previous) = previous {
-        let new = watch::Run::new(analysis, Some(catalog));
+        let new = watch::Run::new(analysis, Some(catalog)).with_corpus(&corpus);
         let digest = watch::digest(&previous, &new, settings.analyze.min_catalog_links);
         written.extend(render::write_outputs(
             stage.dir(),

@@ -144,4 +144,39 @@ pub struct Corpus {
     pub others: CompactRecords,
     /// Requests made to the API in this run.
     pub requests: u64,
+    /// Catalogue records Semantic Scholar merged into another record (`fetch --update` found the
+    /// old id answered with a record of another paperId, adopted the new record and keeps the
+    /// move in the cache): the resolutions and records above name the new id, and the works
+    /// keep the old id as one more record of its work (`s2_ids`), so links naming it still reach
+    /// the paper. Every move followed in this run, in catalogue order; empty for a snapshot.
+    pub moved: Vec<MovedRecord>,
+    /// Catalogue records Semantic Scholar no longer returns (`null` for the id, and neither the
+    /// record's ArXiv, DOI or ACL id nor its title finds it again): their last known record is
+    /// still in `records` and analysed; each run reports them until the API returns them again.
+    /// In catalogue order; empty for a snapshot.
+    pub disappeared: Vec<VanishedRecord>,
+}
+
+/// A record Semantic Scholar merged into another (allenai/s2-folks#157, #108): its old id is
+/// answered with the record `new_id`. Also the body of the cache entry that keeps the move.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MovedRecord {
+    /// The id the catalogue paper resolved to before.
+    pub old_id: String,
+    /// The id Semantic Scholar answers for it now (the record adopted).
+    pub new_id: String,
+    /// The adopted record's title.
+    pub title: String,
+    /// When the move was found (seconds since the Unix epoch).
+    pub found_at: u64,
+}
+
+/// A record Semantic Scholar no longer returns. Also the body of the cache entry that keeps it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VanishedRecord {
+    pub paper_id: String,
+    /// The last known record's title.
+    pub title: String,
+    /// When the API was first found not to return it (seconds since the Unix epoch).
+    pub since: u64,
 }

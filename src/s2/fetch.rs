@@ -345,10 +345,14 @@ pub(crate) fn run(
         .build()
         .context("cannot start the async runtime")?;
     let work = async {
-        let resolved = resolve::resolve(catalog, &mut fetcher).await?;
+        let mut resolved = resolve::resolve(catalog, &mut fetcher).await?;
+        // Records Semantic Scholar merged or dropped (super::update::Moves): read under their
+        // new ids, and those an update finds meanwhile followed too.
+        let moves = super::update::Moves::follow(&fetcher.cache, &mut resolved);
         let wanted: Vec<PaperRecord> = resolved.iter().filter_map(|r| r.record.clone()).collect();
         let papers = fetcher.records(&wanted).await?;
-        Ok::<_, anyhow::Error>((resolved, papers))
+        let moves = moves.finish(&fetcher.cache, &mut resolved);
+        Ok::<_, anyhow::Error>((resolved, papers, moves))
     };
     let outcome = runtime.block_on(async {
         tokio::select! {
@@ -372,13 +376,14 @@ pub(crate) fn run(
     if fetcher.corrupt > 0 {
         tracing::warn!("{} corrupt cache files were refetched", fetcher.corrupt);
     }
-    let (resolved, mut papers) = outcome?;
+    let (resolved, mut papers, moves) = outcome?;
     let take = |id: &str| {
         let mut record = papers.remove(id)?.record;
         apply_policy(&mut record, &policy);
         Some(record)
     };
-    let corpus = assemble(resolved, take, &policy, requests);
+    let mut corpus = assemble(resolved, take, &policy, requests);
+    moves.into_corpus(&mut corpus);
     if !network {
         let missing = corpus
             .resolutions

@@ -54,8 +54,9 @@ impl Section {
 
 /// The Markdown of `digest`: the summary, then the sections most important first, which is the
 /// order they are written in and given room in: new in-scope papers citing the list (paste-ready
-/// entries: the digest's purpose), papers no longer resolved (an entry broke), newly missing
-/// papers (the top of `missing.csv`), venue or year changes (an entry to update), new lint
+/// entries: the digest's purpose), papers no longer resolved (an entry broke), records that moved
+/// on Semantic Scholar (when any: merged or no longer returned), newly missing papers (the top of
+/// `missing.csv`), venue or year changes (an entry to update), new lint
 /// findings, catalogue changes (what the maintainers did; removals first, to catch a mistake),
 /// influence ranks, and other new citing papers (out of scope). At most `max_chars` characters
 /// (Unicode scalar values, as GitHub counts an issue body; see [`fit`]); `new` is the later run
@@ -68,6 +69,7 @@ pub fn to_markdown(digest: &Digest, new: &Analysis, max_chars: usize) -> String 
     let sections: Vec<Section> = [
         Some(new_in_scope(digest, new)),
         Some(newly_unresolved(digest)),
+        records_moved(digest),
         Some(newly_missing(digest)),
         Some(venue_changes(digest)),
         Some(new_lint(digest)),
@@ -357,6 +359,46 @@ fn newly_unresolved(digest: &Digest) -> Section {
         ));
     }
     section
+}
+
+/// Records Semantic Scholar merged into another (followed: the new record's citers are in the
+/// sections above) or no longer returns (analysed as last known), when there are any: vanished
+/// ones first (a record to check), then the moves.
+fn records_moved(digest: &Digest) -> Option<Section> {
+    let count = digest.records_moved.len() + digest.records_vanished.len();
+    if count == 0 {
+        return None;
+    }
+    let mut section = Section::new(
+        "Records that moved on Semantic Scholar",
+        count,
+        &["records_vanished", "records_moved"],
+    );
+    for v in &digest.records_vanished {
+        let keys: Vec<String> = v.keys.iter().map(|k| format!("`{}`", code(k))).collect();
+        section.items.push(format!(
+            "- {} {}: record `{}` no longer returned by Semantic Scholar since {} (nor found by its ids or title); its last known record is analysed\n",
+            keys.join(", "),
+            title(&v.title),
+            code(&v.paper_id),
+            escape::markdown(&v.since)
+        ));
+    }
+    for m in &digest.records_moved {
+        let what = if m.merged {
+            "records merged by Semantic Scholar"
+        } else {
+            "resolves to another record"
+        };
+        section.items.push(format!(
+            "- `{}` {}: {what}: `{}` -> `{}`\n",
+            code(&m.key),
+            title(&m.title),
+            code(&m.old_paper_id),
+            code(&m.new_paper_id)
+        ));
+    }
+    Some(section)
 }
 
 /// Removals first: a paper dropped by mistake is the change to catch.

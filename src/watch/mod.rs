@@ -16,9 +16,14 @@
 //! never cut.
 //!
 //! Layout: `mod.rs` holds the runs, the digest's rows and their computation, the writer and the
-//! history; `markdown.rs` writes `digest.md`, a function per section, within its budget.
+//! history; `markdown.rs` writes `digest.md`, a function per section, within its budget;
+//! `records.rs` the records Semantic Scholar merged or dropped (their digest rows and their rows
+//! of `unresolved.csv`).
 
 mod markdown;
+mod records;
+
+pub use records::{unresolved_rows, RecordMoved, RecordVanished};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
@@ -86,12 +91,25 @@ pub struct Run {
     /// `catalog.json`, when the run wrote one (`run` and `catalog` do, `analyze` alone does not:
     /// the catalogue keys then come from `metrics.json`).
     pub catalog: Option<Catalog>,
+    /// Catalogue records Semantic Scholar no longer returns, as the run's fetch found them
+    /// ([`Run::with_corpus`]); empty for a run read from its outputs.
+    pub vanished: Vec<crate::records::VanishedRecord>,
 }
 
 impl Run {
     /// A run from its parts (the `run` command's own results, before they are written).
     pub fn new(analysis: Analysis, catalog: Option<Catalog>) -> Run {
-        Run { analysis, catalog }
+        Run {
+            analysis,
+            catalog,
+            vanished: Vec::new(),
+        }
+    }
+
+    /// The run with what its fetch knew beyond `metrics.json`: the vanished records.
+    pub fn with_corpus(mut self, corpus: &crate::records::Corpus) -> Run {
+        self.vanished = corpus.disappeared.clone();
+        self
     }
 
     /// Reads a run's output directory. Errors: `dir` does not exist or holds no `metrics.json`
@@ -123,7 +141,7 @@ impl Run {
         } else {
             None
         };
-        Ok(Run { analysis, catalog })
+        Ok(Run::new(analysis, catalog))
     }
 
     /// The catalogue's keys and titles: from `catalog.json`, else from `metrics.json` (the
@@ -190,6 +208,14 @@ pub struct Digest {
     /// different measurements, not a changed field.
     #[serde(default)]
     pub settings_changed: Vec<String>,
+    /// Catalogue papers whose record is another since the old run, most often because Semantic
+    /// Scholar merged it into the new one (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records_moved: Vec<RecordMoved>,
+    /// Catalogue records Semantic Scholar no longer returns, analysed as last known; listed
+    /// every run until the API returns them (absent when none; `run` only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub records_vanished: Vec<RecordVanished>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -381,6 +407,8 @@ pub fn digest(old: &Run, new: &Run, min_catalog_links: usize) -> Digest {
     digest.catalog_added = added;
     digest.catalog_removed = removed;
     digest.settings_changed = settings_changed(&old.analysis, &new.analysis);
+    digest.records_moved = records::records_moved(old, new);
+    digest.records_vanished = records::records_vanished(new);
     digest.summary = summary_line(&digest);
     digest
 }
@@ -768,6 +796,20 @@ fn summary_line(d: &Digest) -> String {
             d.catalog_removed.len()
         ),
     ];
+    let mut parts = parts.to_vec();
+    if !d.records_moved.is_empty() {
+        parts.push(format!(
+            "{} to another record ({} merged by Semantic Scholar)",
+            crate::text::count_as(d.records_moved.len(), "record moved", "records moved"),
+            d.records_moved.iter().filter(|m| m.merged).count()
+        ));
+    }
+    if !d.records_vanished.is_empty() {
+        parts.push(format!(
+            "{} no longer returned by Semantic Scholar",
+            count(d.records_vanished.len(), "record")
+        ));
+    }
     let mut line = format!("Since the previous run: {}.", parts.join(", "));
     if !d.settings_changed.is_empty() {
         let _ = write!(
@@ -840,149 +882,4 @@ pub fn archive_previous(stage: &Path) -> Result<Option<PathBuf>> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::analysis::InfluentialPaper;
-
-    #[test]
-    fn new_lint_kinds_are_written_by_name_and_read_back() {
-        use crate::catalog::LintKind;
-        for kind in [
-            NewLintKind::Catalog(LintKind::NumberingGap),
-            NewLintKind::TagDisagrees,
-        ] {
-            let json = serde_json::to_string(&kind).unwrap();
-            assert_eq!(json, format!("\"{}\"", kind.as_str()));
-            assert_eq!(serde_json::from_str::<NewLintKind>(&json).unwrap(), kind);
-        }
-        assert_eq!(
-            serde_json::to_string(&NewLintKind::TagDisagrees).unwrap(),
-            "\"tag-disagrees\""
-        );
-        let err = serde_json::from_str::<NewLintKind>("\"numbering-gapp\"").unwrap_err();
-        assert!(err.to_string().contains("numbering-gapp"), "{err}");
-    }
-
-    fn paper(id: &str, key: Option<&str>, pagerank: f64) -> PaperMetrics {
-        PaperMetrics {
-            paper_id: id.into(),
-            key: key.map(str::to_string),
-            title: format!("Paper {id}"),
-            in_catalog: key.is_some(),
-            pagerank,
-            ..Default::default()
-        }
-    }
-
-    #[test]
-    fn scopes_are_read_typed_from_the_missing_papers() {
-        let missing = |id: &str, kind: MissingKind, scope: MissingScope| MissingPaper {
-            paper_id: id.into(),
-            kind,
-            scope,
-            ..MissingPaper::default()
-        };
-        let analysis = Analysis {
-            missing: vec![
-                missing("a", MissingKind::Candidate, MissingScope::InScope),
-                missing("b", MissingKind::Foundation, MissingScope::Background),
-                missing("b", MissingKind::Candidate, MissingScope::InScope),
-            ],
-            papers: vec![paper("c", None, 0.1)],
-            ..Analysis::default()
-        };
-        let run = Run::new(analysis, None);
-        let scopes = run.scopes();
-        assert_eq!(scopes.get("a"), Some(&MissingScope::InScope));
-        assert_eq!(
-            scopes.get("b"),
-            Some(&MissingScope::Background),
-            "the first row"
-        );
-        assert!(!scopes.contains_key("c"));
-        let json = serde_json::to_value(NewCiting {
-            scope: Some(MissingScope::InScope),
-            ..NewCiting::default()
-        })
-        .unwrap();
-        assert_eq!(json["scope"], "in-scope");
-        let json = serde_json::to_value(NewLint {
-            source: LintSource::Tags,
-            ..NewLint::default()
-        })
-        .unwrap();
-        assert_eq!(json["source"], "tags");
-    }
-
-    #[test]
-    fn runs_analysed_differently_are_said_so() {
-        let mut old = Analysis::default();
-        old.summary.scope = Scope::Catalog;
-        let same = digest(
-            &Run::new(old.clone(), None),
-            &Run::new(old.clone(), None),
-            2,
-        );
-        assert!(same.settings_changed.is_empty());
-        assert!(!same.summary.contains("analysed differently"));
-        let mut new = old.clone();
-        new.summary.link_weight = crate::analysis::LinkWeight::Intents;
-        new.summary.scope = Scope::All;
-        let d = digest(&Run::new(old, None), &Run::new(new, None), 2);
-        assert_eq!(
-            d.settings_changed,
-            ["--scope: catalog -> all", "--weight: citations -> intents"]
-        );
-        assert!(d
-            .summary
-            .contains("analysed differently (--scope: catalog -> all; --weight"));
-    }
-
-    #[test]
-    fn new_citing_rank_changes_and_venue_changes() {
-        let mut old = Analysis::default();
-        old.summary.scope = Scope::Catalog;
-        old.papers = vec![paper("c1", Some("k1"), 0.5), paper("c2", Some("k2"), 0.5)];
-        old.papers[0].venue = Some("arXiv.org".into());
-        old.influential = vec![InfluentialPaper {
-            rank: 1,
-            key: "k1".into(),
-            ..Default::default()
-        }];
-        let mut new = old.clone();
-        new.papers[0].venue = Some("CVPR".into());
-        new.papers[0].year = Some(2024);
-        new.papers[1].pagerank = 0.1;
-        let mut citing = paper("x", None, 0.01);
-        citing.out_degree = 2;
-        let mut lone = paper("y", None, 0.01);
-        lone.out_degree = 1;
-        new.papers.push(lone);
-        new.papers.push(citing);
-        new.influential.push(InfluentialPaper {
-            rank: 2,
-            key: "k2".into(),
-            ..Default::default()
-        });
-        let d = digest(&Run::new(old, None), &Run::new(new, None), 2);
-        assert_eq!(d.new_citing.len(), 2);
-        assert_eq!(d.new_citing[0].catalog_papers, 2);
-        assert!(d.new_citing[0].in_scope, "cites enough catalogue papers");
-        assert!(!d.new_citing[1].in_scope, "cites one, no scope");
-        assert_eq!(d.venue_changes.len(), 1);
-        assert_eq!(d.venue_changes[0].new_venue.as_deref(), Some("CVPR"));
-        assert_eq!(d.venue_changes[0].new_year, Some(2024));
-        let kinds: Vec<RankChangeKind> = d.rank_changes.iter().map(|r| r.change).collect();
-        assert_eq!(
-            kinds,
-            [
-                RankChangeKind::EnteredTop,
-                RankChangeKind::PagerankMove,
-                RankChangeKind::PagerankMove
-            ]
-        );
-        assert!(d
-            .summary
-            .starts_with("Since the previous run: 2 new citing papers (1 in scope)"));
-    }
-}
+mod tests;

@@ -23,9 +23,10 @@ pub fn identify(corpus: &Corpus) -> Works {
     let origins = origins(corpus);
     let Joined {
         mut parent,
-        joins,
-        metas,
+        mut joins,
+        mut metas,
     } = join(corpus, &origins);
+    join_moved(corpus, &origins, &mut parent, &mut joins, &mut metas);
 
     // Components of two or more records, each rooted at its canonical record.
     let mut components: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
@@ -104,7 +105,76 @@ fn origins(corpus: &Corpus) -> Vec<Origin> {
             }
         }
     }
+    for (m, moved) in corpus.moved.iter().enumerate() {
+        let id = moved.old_id.trim();
+        let compact = others.ids().get(id).is_some_and(|n| has_record[n as usize]);
+        if !id.is_empty() && !compact && seen.insert(id) {
+            origins.push(Origin::Moved(m));
+        }
+    }
     origins
+}
+
+/// The id of a record, as [`meta`] reads it (without reading the rest).
+fn origin_id(corpus: &Corpus, origin: Origin) -> String {
+    match origin {
+        Origin::Record(r) => corpus.records[r].paper_id.trim().to_string(),
+        Origin::Other(i) => corpus.others.record(i).raw_id(),
+        Origin::Link(r, reference, i) => super::link_at(corpus, r, reference, i)
+            .paper_id
+            .as_deref()
+            .unwrap_or_default()
+            .trim()
+            .to_string(),
+        Origin::Moved(m) => corpus.moved[m].old_id.trim().to_string(),
+    }
+}
+
+/// Rule 4: each record Semantic Scholar merged into another ([`Corpus::moved`]) joins its new
+/// record, whatever their keys say. One pass over the records' ids, only when there are moves.
+fn join_moved(
+    corpus: &Corpus,
+    origins: &[Origin],
+    parent: &mut [u32],
+    joins: &mut Vec<Join>,
+    metas: &mut HashMap<u32, Meta>,
+) {
+    if corpus.moved.is_empty() {
+        return;
+    }
+    let wanted: HashSet<&str> = corpus
+        .moved
+        .iter()
+        .flat_map(|m| [m.old_id.trim(), m.new_id.trim()])
+        .collect();
+    let mut at: HashMap<String, u32> = HashMap::new();
+    for (e, &origin) in origins.iter().enumerate() {
+        let id = origin_id(corpus, origin);
+        if wanted.contains(id.as_str()) {
+            at.entry(id).or_insert(e as u32);
+        }
+    }
+    for moved in &corpus.moved {
+        let (Some(&old), Some(&new)) = (at.get(moved.old_id.trim()), at.get(moved.new_id.trim()))
+        else {
+            continue;
+        };
+        for e in [old, new] {
+            metas
+                .entry(e)
+                .or_insert_with(|| meta(corpus, origins[e as usize]));
+        }
+        let (ra, rb) = (find(parent, old), find(parent, new));
+        if ra != rb {
+            parent[ra.max(rb) as usize] = ra.min(rb);
+            joins.push((
+                new,
+                old,
+                MergeReason::Moved,
+                moved.new_id.trim().to_string(),
+            ));
+        }
+    }
 }
 
 /// The records the rule joined: the union-find forest over the records, the joins made (one
@@ -290,6 +360,7 @@ fn compare(
             MergeReason::Doi => m.doi(),
             MergeReason::Arxiv => m.arxiv(),
             MergeReason::Title => Some(m.title.clone()).filter(|t| !t.is_empty()),
+            MergeReason::Moved => None,
         }
     };
     for (i, &a) in group.iter().enumerate() {
@@ -303,6 +374,7 @@ fn compare(
                 MergeReason::Doi | MergeReason::Arxiv => {
                     identifier_compatible(&metas[&a], &metas[&b])
                 }
+                MergeReason::Moved => true,
             };
             if !agree {
                 continue;

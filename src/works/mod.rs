@@ -22,6 +22,10 @@
 //!    share one. A title carried by more than [`MAX_TITLE_GROUP`] records is taken as generic and
 //!    never merges on its own.
 //!
+//! 4. Semantic Scholar merged one into the other: `fetch --update` found the old id answered
+//!    with the other record ([`crate::records::Corpus::moved`]); the old id is one more record of
+//!    the new record's work, so links that still name it reach the paper and `s2_ids` keeps it.
+//!
 //! Merging is transitive (union-find): records joined through a chain of pairs are one work.
 //!
 //! The work's id (its node's `paper_id`) is the record a catalogue entry resolved to (the first
@@ -80,6 +84,8 @@ pub enum MergeReason {
     Arxiv,
     /// The same normalized title, compatible years and authors.
     Title,
+    /// Semantic Scholar merged the record into the other (rule 4).
+    Moved,
 }
 
 impl MergeReason {
@@ -88,6 +94,7 @@ impl MergeReason {
             MergeReason::Doi => "doi",
             MergeReason::Arxiv => "arxiv",
             MergeReason::Title => "title",
+            MergeReason::Moved => "moved",
         }
     }
 }
@@ -101,9 +108,10 @@ pub struct Merge {
     pub record_id: String,
     /// The record of the same work it matched (the work's id, or a record merged before it).
     pub matched_id: String,
-    /// `doi`, `arxiv` or `title`.
+    /// `doi`, `arxiv`, `title` or `moved`.
     pub reason: String,
-    /// The shared DOI, ArXiv id or normalized title.
+    /// The shared DOI, ArXiv id or normalized title; for `moved`, the id Semantic Scholar
+    /// answers for the record now.
     pub value: String,
     pub title: String,
     pub year: Option<i32>,
@@ -172,6 +180,9 @@ enum Origin {
     Other(usize),
     /// A link of a full record: (record, references?, index).
     Link(usize, bool, usize),
+    /// The old id of a record Semantic Scholar merged into another ([`Corpus::moved`]), when
+    /// nothing else names it.
+    Moved(usize),
 }
 
 /// What the rule compares, read again for the records of a group.
@@ -332,6 +343,8 @@ fn quick_keys(corpus: &Corpus, origin: Origin) -> (Option<u64>, Option<u64>, Opt
                 .filter_map(|(k, v)| Some((k.as_str(), v.as_str()?)));
             key(&mut ids, link.title.as_deref())
         }
+        // Joined by its move alone: its title is its new record's.
+        Origin::Moved(_) => (None, None, None),
     }
 }
 
@@ -413,6 +426,15 @@ fn meta(corpus: &Corpus, origin: Origin) -> Meta {
                 external_ids: json_ids(&link.external_ids),
                 citation_count: link.citation_count,
                 reference_count: None,
+            }
+        }
+        Origin::Moved(m) => {
+            let moved = &corpus.moved[m];
+            Meta {
+                id: moved.old_id.trim().to_string(),
+                title: normalize_title(&moved.title),
+                shown_title: moved.title.clone(),
+                ..Meta::default()
             }
         }
     }

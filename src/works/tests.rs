@@ -174,3 +174,62 @@ fn one_doi_on_two_different_papers_does_not_merge() {
     assert_eq!(w.canonical("c"), "c");
     assert_eq!(w.canonical("d"), "c");
 }
+
+#[test]
+fn a_record_semantic_scholar_merged_joins_its_new_record() {
+    use crate::records::{Link, MovedRecord};
+    // "new" is the catalogue's record now; "cites" still lists the old id (a bare link: nothing
+    // else would join it), and "old2" (a described link) was merged too, in a chain old2 -> old.
+    let mut citing = record("cites", "A survey of token pruning methods", 2023, &[], &[]);
+    citing.references = Some(vec![
+        Link {
+            paper_id: Some("old".into()),
+            ..Link::default()
+        },
+        Link {
+            paper_id: Some("old2".into()),
+            title: Some("Something else entirely".into()),
+            ..Link::default()
+        },
+    ]);
+    let mut c = corpus(
+        vec![
+            record("new", LONG, 2021, &[("ArXiv", "2105.15075")], &[]),
+            citing,
+        ],
+        &["new"],
+    );
+    let moved = |old: &str, new: &str| MovedRecord {
+        old_id: old.into(),
+        new_id: new.into(),
+        title: LONG.into(),
+        found_at: 0,
+    };
+    c.moved = vec![moved("old", "new"), moved("old2", "old")];
+    let w = identify(&c);
+    assert_eq!(w.canonical("old"), "new");
+    assert_eq!(w.canonical("old2"), "new");
+    assert_eq!(w.work("new").unwrap().members, ["new", "old", "old2"]);
+    let rows: Vec<(&str, &str, &str, &str)> = w
+        .merges
+        .iter()
+        .map(|m| {
+            (
+                m.record_id.as_str(),
+                m.matched_id.as_str(),
+                m.reason.as_str(),
+                m.value.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            ("old", "new", "moved", "new"),
+            ("old2", "old", "moved", "old")
+        ]
+    );
+    // Without moves, nothing joins them.
+    c.moved.clear();
+    assert_eq!(identify(&c).canonical("old"), "old");
+}

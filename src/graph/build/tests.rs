@@ -139,6 +139,7 @@ fn compacted(corpus: Corpus) -> Corpus {
         records: catalogue,
         others: crate::records::compact::from_jsonl(&jsonl.join("\n"), usize::MAX).0,
         requests: 0,
+        ..Corpus::default()
     }
 }
 

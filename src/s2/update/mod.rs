@@ -23,20 +23,31 @@
 //! under `--max-citations` are also read whole. A count unchanged is taken as an unchanged list:
 //! a citer removed and another added in the same interval is not seen (the documented limit).
 //! The links of earlier citers keep the metadata (title, year, citation count) of their fetch.
+//!
+//! Records that move ([`moves`]): a cached id answered with a record of another paperId was
+//! merged by Semantic Scholar; the new record is adopted (its lists asked whole, as for a new
+//! paper, unless the cache already holds them) and the move kept. A cached id answered `null` is
+//! looked for again by its ids and title: found, it is a merge; else it has vanished, and its
+//! cached record is kept, marked.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use anyhow::{Context, Result};
 use tokio::task::JoinSet;
 
 use super::client::Endpoint;
-use super::policy::{lite, CachedPaper, ListPolicy, LIST_REACH};
+use super::policy::{lite, paper_request, CachedPaper, ListPolicy, LIST_REACH, PAPERS};
 use super::requests::{
     batch_fields, complete, pack_batches, page_filtered, page_list, pages_for, parse_record, store,
     Kit, BATCH_IDS, RECORD_FIELDS,
 };
+use crate::cache::Read;
 use crate::clock::now_secs;
-use crate::records::{Link, PaperRecord};
+use crate::records::{Link, MovedRecord, PaperRecord};
+
+mod moves;
+
+pub(crate) use moves::Moves;
 
 /// How long before a paper's last fetch its citations are asked again: Semantic Scholar indexes
 /// papers days to weeks after they appear.
@@ -121,7 +132,10 @@ fn gap_grew(old_count: Option<u64>, old_len: usize, new_count: Option<u64>, len:
 #[derive(Debug, Default)]
 struct Tally {
     checked: usize,
+    /// Records no longer returned and not found again (vanished).
     gone: usize,
+    /// Records merged into another (followed).
+    moved: usize,
     citations_grown: usize,
     citations_whole: usize,
     citations_added: usize,
@@ -135,28 +149,32 @@ struct Work {
     fresh: PaperRecord,
     citations: CitationPlan,
     references: bool,
+    /// The move that made this paper's record another (its new record is `fresh`), kept in the
+    /// cache once the new record is stored whole.
+    moved: Option<MovedRecord>,
 }
 
 impl Tally {
     /// One line for the log.
     fn log(&self) {
         tracing::info!(
-            "update: {} cached papers checked, {} changed: {} with new citations ({} citations added), {} citation lists read whole, {} reference lists read again; {} no longer returned",
+            "update: {} cached papers checked, {} changed: {} with new citations ({} citations added), {} citation lists read whole, {} reference lists read again; {} no longer returned; {} merged into another record",
             self.checked,
             self.records,
             self.citations_grown,
             self.citations_added,
             self.citations_whole,
             self.references,
-            self.gone
+            self.gone,
+            self.moved
         );
     }
 }
 
 /// Brings `cached` papers up to date (module documentation); every paper changed is stored the
 /// moment it is complete, so an interrupted update resumes where it stopped. Returns every
-/// paper, updated or as cached (a record the API no longer returns stays as cached, with a
-/// warning).
+/// paper by its id, updated or as cached: a merged record under its new id (the move kept in the
+/// cache, see [`moves`]), a vanished one as cached (marked in the cache, with a warning).
 ///
 /// Two steps: the current records of every paper ([`check_records`]), then the lists of the
 /// papers whose counts changed ([`ask_lists`]).
@@ -219,49 +237,156 @@ async fn check_records(
             Ok::<_, anyhow::Error>(chunk.into_iter().zip(answers).collect::<Vec<_>>())
         });
     }
-    let mut work = Vec::new();
+    let mut answered = Vec::new();
     while let Some(joined) = tasks.join_next().await {
-        for (cached, answer) in joined.context("an update task failed")?? {
-            tally.checked += 1;
-            if let Some(item) = compare_record(kit, cached, answer, policy, have, tally)? {
-                work.push(item);
+        answered.extend(joined.context("an update task failed")??);
+    }
+    // Every id handled in this update: a record merged into one of them is brought up to date
+    // once, with it.
+    let mut handled: HashSet<String> = answered
+        .iter()
+        .map(|(cached, _): &(CachedPaper, serde_json::Value)| cached.record.paper_id.clone())
+        .collect();
+    let mut work = Vec::new();
+    let mut lost = Vec::new();
+    for (cached, answer) in answered {
+        tally.checked += 1;
+        let id = cached.record.paper_id.clone();
+        match parse_record(&id, answer) {
+            Some(fresh) => {
+                let checked = Checked {
+                    cached,
+                    fresh,
+                    moved: None,
+                };
+                work.extend(compare_record(
+                    kit,
+                    checked,
+                    policy,
+                    have,
+                    tally,
+                    &mut handled,
+                )?);
+            }
+            None => lost.push(cached),
+        }
+    }
+    for (cached, found) in moves::find_again(kit, lost).await? {
+        match found {
+            Some(fresh) => {
+                let checked = Checked {
+                    cached,
+                    fresh,
+                    moved: None,
+                };
+                work.extend(compare_record(
+                    kit,
+                    checked,
+                    policy,
+                    have,
+                    tally,
+                    &mut handled,
+                )?);
+            }
+            None => {
+                let id = cached.record.paper_id.clone();
+                tracing::warn!(
+                    "Semantic Scholar no longer returns the record {id} ({}), and neither its ids nor its title find it again: its last known record is kept and analysed, and reported until the API returns it",
+                    cached.record.title.as_deref().unwrap_or("untitled")
+                );
+                moves::keep_vanished(&kit.cache, &cached.record)?;
+                tally.gone += 1;
+                kit.progress.papers_done(1);
+                have.insert(id, cached);
             }
         }
     }
     Ok(work)
 }
 
-/// One cached paper against the API's current `answer`: kept as cached when the API no longer
-/// returns it, its record refreshed when only the record changed, else the lists to ask.
+/// A cached paper with the record the API answers for it now.
+struct Checked {
+    cached: CachedPaper,
+    fresh: PaperRecord,
+    moved: Option<MovedRecord>,
+}
+
+/// A record answered under another id: the move, and the cached paper the new record is
+/// compared with (its own cache entry when it has one this run can use, else the new record
+/// without lists, which asks both lists whole). `None` when the new record is brought up to date
+/// in this update anyway (another cached paper, or another record merged into it): the move is
+/// then kept at once.
+fn adopt(
+    kit: &Kit,
+    checked: Checked,
+    policy: &ListPolicy,
+    tally: &mut Tally,
+    handled: &mut HashSet<String>,
+) -> Result<Option<Checked>> {
+    let Checked { cached, fresh, .. } = checked;
+    let (old_id, new_id) = (cached.record.paper_id.clone(), fresh.paper_id.clone());
+    let moved = MovedRecord {
+        old_id: old_id.clone(),
+        new_id: new_id.clone(),
+        title: fresh.title.clone().unwrap_or_default(),
+        found_at: now_secs(),
+    };
+    tally.moved += 1;
+    tracing::warn!(
+        "Semantic Scholar merged the record {old_id} into {new_id} (\"{}\"): following it: the new record and its lists are adopted, {old_id} stays one of the paper's records (s2_ids)",
+        moved.title
+    );
+    if !handled.insert(new_id.clone()) {
+        moves::keep_move(&kit.cache, &moved)?;
+        kit.progress.papers_done(1);
+        return Ok(None);
+    }
+    let own = match kit
+        .cache
+        .get::<CachedPaper>(PAPERS, &paper_request(&new_id), None)
+    {
+        Ok(Read::Hit(entry)) if policy.satisfied_by(&entry.body) => Some(entry.body),
+        _ => None,
+    };
+    let cached = own.unwrap_or_else(|| CachedPaper {
+        record: lite(fresh.clone()),
+        link_details: policy.link_details,
+        citations_limit: None,
+        citations_as_of: None,
+    });
+    Ok(Some(Checked {
+        cached,
+        fresh,
+        moved: Some(moved),
+    }))
+}
+
+/// One cached paper against the record the API answers for it now: a record answered under
+/// another id is adopted ([`adopt`]); its record refreshed when only the record changed, else
+/// the lists to ask.
 fn compare_record(
     kit: &Kit,
-    cached: CachedPaper,
-    answer: serde_json::Value,
+    checked: Checked,
     policy: &ListPolicy,
     have: &mut HashMap<String, CachedPaper>,
     tally: &mut Tally,
+    handled: &mut HashSet<String>,
 ) -> Result<Option<Work>> {
-    let id = cached.record.paper_id.clone();
-    let fresh = match parse_record(&id, answer) {
-        Some(fresh) if fresh.paper_id == id => fresh,
-        Some(fresh) => {
-            tracing::warn!(
-                "Semantic Scholar now answers {} for {id}; the cached record is kept (run without --update, with --refresh, to refetch it)",
-                fresh.paper_id
-            );
-            tally.gone += 1;
-            have.insert(id, cached);
-            return Ok(None);
+    moves::returned(&kit.cache, &checked.cached.record.paper_id)?;
+    let checked = if checked.fresh.paper_id != checked.cached.record.paper_id {
+        match adopt(kit, checked, policy, tally, handled)? {
+            Some(checked) => checked,
+            None => return Ok(None),
         }
-        None => {
-            tracing::warn!(
-                "Semantic Scholar no longer returns the record {id}; the cached record is kept"
-            );
-            tally.gone += 1;
-            have.insert(id, cached);
-            return Ok(None);
-        }
+    } else {
+        checked
     };
+    let Checked {
+        cached,
+        fresh,
+        moved,
+    } = checked;
+    let id = fresh.paper_id.clone();
     let citations = citation_plan(&cached, &fresh, policy);
     let references = fresh.reference_count != cached.record.reference_count
         || cached.record.references.is_none();
@@ -276,6 +401,9 @@ fn compare_record(
             };
             store(&kit.cache, &paper)?;
         }
+        if let Some(moved) = &moved {
+            moves::keep_move(&kit.cache, moved)?;
+        }
         kit.progress.papers_done(1);
         have.insert(id, paper);
         return Ok(None);
@@ -285,6 +413,7 @@ fn compare_record(
         fresh,
         citations,
         references,
+        moved,
     }))
 }
 
@@ -341,6 +470,9 @@ async fn ask_lists(
     }
     while let Some(joined) = tasks.join_next().await {
         for (paper, done) in joined.context("an update task failed")?? {
+            if let Some(moved) = &done.moved {
+                moves::keep_move(&kit.cache, moved)?;
+            }
             tally.records += 1;
             tally.references += usize::from(done.references);
             tally.citations_grown += usize::from(done.since);
@@ -391,6 +523,13 @@ fn spawn_nested(kit: &Kit, tasks: &mut JoinSet<Updated>, work: Vec<Work>, policy
                         paper.citations_as_of = policy.citations.then_some(started);
                         paper
                     }
+                    // A record adopted from a merge has no cached lists to keep: its old record
+                    // stays as cached, the move not kept, and the next update asks again.
+                    _ if item.moved.is_some() => {
+                        tracing::warn!("Semantic Scholar no longer returns the lists of {id}, adopted from a merge; the move is asked again next time");
+                        kit.progress.papers_done(1);
+                        continue;
+                    }
                     _ => {
                         tracing::warn!("Semantic Scholar no longer returns the lists of {id}; the cached ones are kept");
                         item.cached
@@ -401,6 +540,7 @@ fn spawn_nested(kit: &Kit, tasks: &mut JoinSet<Updated>, work: Vec<Work>, policy
                 let done = Done {
                     whole: item.citations != CitationPlan::Keep,
                     references: item.references,
+                    moved: item.moved,
                     ..Done::default()
                 };
                 out.push((paper, done));
@@ -417,6 +557,8 @@ struct Done {
     whole: bool,
     added: usize,
     references: bool,
+    /// The move to keep once the paper is stored.
+    moved: Option<MovedRecord>,
 }
 
 /// The lists of one changed paper, asked as planned; the cached paper with its current record.
@@ -426,12 +568,16 @@ async fn update_lists(kit: &Kit, work: Work, policy: &ListPolicy) -> Result<(Cac
         fresh,
         citations: plan,
         references,
+        moved,
     } = work;
     let client = &kit.client;
     let progress = &kit.progress;
     let id = fresh.paper_id.clone();
     let started = now_secs();
-    let mut done = Done::default();
+    let mut done = Done {
+        moved,
+        ..Done::default()
+    };
     let mut paper = CachedPaper {
         record: PaperRecord {
             references: cached.record.references.clone(),

@@ -116,3 +116,70 @@ fn a_gap_that_grows_means_a_missed_citer() {
     assert!(!gap_grew(Some(12), 10, Some(15), 13));
     assert!(!gap_grew(None, 0, Some(0), 0));
 }
+
+#[test]
+fn moves_kept_in_the_cache_are_followed_to_their_end_and_vanished_records_noted() {
+    use super::super::resolve::Resolved;
+    use crate::records::{MovedRecord, VanishedRecord};
+    let dir = tempfile::tempdir().unwrap();
+    let cache = crate::cache::Cache::new(dir.path());
+    let moved = |old: &str, new: &str| MovedRecord {
+        old_id: old.into(),
+        new_id: new.into(),
+        title: "T".into(),
+        found_at: 951_782_400,
+    };
+    moves::keep_move(&cache, &moved("a", "b")).unwrap();
+    moves::keep_move(&cache, &moved("b", "c")).unwrap();
+    // A cycle (never seen, but it must not loop).
+    moves::keep_move(&cache, &moved("x", "y")).unwrap();
+    moves::keep_move(&cache, &moved("y", "x")).unwrap();
+    let gone = PaperRecord {
+        paper_id: "g".into(),
+        title: Some("Gone".into()),
+        ..PaperRecord::default()
+    };
+    let first = moves::keep_vanished(&cache, &gone).unwrap();
+    let resolved = |id: &str| Resolved {
+        key: format!("k{id}"),
+        record: Some(PaperRecord {
+            paper_id: id.into(),
+            ..PaperRecord::default()
+        }),
+        method: None,
+        notes: Vec::new(),
+    };
+    let mut all = vec![resolved("a"), resolved("x"), resolved("g"), resolved("z")];
+    let moves = Moves::follow(&cache, &mut all);
+    let ids: Vec<&str> = all
+        .iter()
+        .map(|r| r.record.as_ref().unwrap().paper_id.as_str())
+        .collect();
+    assert_eq!(ids[0], "c", "a -> b -> c");
+    assert!(["x", "y"].contains(&ids[1]));
+    assert_eq!(&ids[2..], ["g", "z"]);
+    assert!(all[0].notes[0].contains("merged its record a into b (found 2000-02-29)"));
+    assert!(all[3].notes.is_empty());
+    let mut corpus = crate::records::Corpus::default();
+    moves.finish(&cache, &mut all).into_corpus(&mut corpus);
+    assert_eq!(corpus.moved.len(), 4);
+    assert_eq!(corpus.moved[0], moved("a", "b"));
+    assert_eq!(
+        corpus.disappeared,
+        [VanishedRecord {
+            paper_id: "g".into(),
+            title: "Gone".into(),
+            since: first.since,
+        }]
+    );
+    assert!(all[2].notes[0].contains("no longer returns its record g"));
+    // Kept since its first report; cleared once the API returns it.
+    assert_eq!(moves::keep_vanished(&cache, &gone).unwrap(), first);
+    moves::returned(&cache, "g").unwrap();
+    let mut again = vec![resolved("g")];
+    let mut corpus = crate::records::Corpus::default();
+    Moves::follow(&cache, &mut again)
+        .finish(&cache, &mut again)
+        .into_corpus(&mut corpus);
+    assert!(corpus.disappeared.is_empty() && again[0].notes.is_empty());
+}

@@ -90,6 +90,9 @@ pub struct World {
     papers: HashMap<String, Value>,
     /// Paper ids in file order (title matching prefers the first).
     order: Vec<String>,
+    /// Ids Semantic Scholar merged into another record: old id -> the id served for it
+    /// ([`World::merge_record`]).
+    aliases: HashMap<String, String>,
 }
 
 impl World {
@@ -436,6 +439,9 @@ impl Index {
             if let Some(title) = paper["title"].as_str() {
                 titles.push((normalize_title(title), id.clone()));
             }
+        }
+        for (old, new) in &world.aliases {
+            by_key.insert(("paperid".into(), old.to_lowercase()), new.clone());
         }
         Index {
             world,
@@ -1433,4 +1439,86 @@ fn decode(text: &str) -> String {
     percent_encoding::percent_decode_str(text)
         .decode_utf8_lossy()
         .into_owned()
+}
+
+// ---- Records that move (tests/it/fetch_moves.rs): Semantic Scholar merges and drops records ----
+
+impl World {
+    /// Semantic Scholar merges the record `old` into a new record `new_id` (allenai/s2-folks#157):
+    /// the paper is served as `new_id` (its JSON, the id changed), `old` is answered with it by the
+    /// batch and `/paper/{id}`, and every list of the world names `new_id` instead of `old`.
+    pub fn merge_record(&mut self, old: &str, new_id: &str) {
+        let mut paper = self
+            .papers
+            .remove(old)
+            .expect("the merged record is in the world");
+        paper["paperId"] = json!(new_id);
+        self.papers.insert(new_id.to_string(), paper);
+        for id in self.order.iter_mut().filter(|id| *id == old) {
+            *id = new_id.to_string();
+        }
+        self.rename_links(old, Some(new_id));
+        for target in self.aliases.values_mut().filter(|t| *t == old) {
+            *target = new_id.to_string();
+        }
+        self.aliases.insert(old.to_string(), new_id.to_string());
+    }
+
+    /// Semantic Scholar drops the record `id`: `null` in a batch, 404 alone, found by no id or
+    /// title, named by no list.
+    pub fn drop_record(&mut self, id: &str) {
+        self.papers.remove(id);
+        self.order.retain(|o| o != id);
+        self.rename_links(id, None);
+    }
+
+    /// A new paper `citer` (published `date`, `YYYY-MM-DD`) citing `cited`; the cited paper's
+    /// list and count follow.
+    pub fn add_citer(&mut self, citer: &str, cited: &str, title: &str, date: &str) {
+        let year: i64 = date[..4].parse().expect("a date");
+        let link = |id: &str| json!({"paperId": id, "isInfluential": false, "contexts": [], "intents": []});
+        self.insert(json!({
+            "paperId": citer, "externalIds": {}, "title": title, "year": year, "venue": "",
+            "publicationDate": date, "citationCount": 0, "influentialCitationCount": 0,
+            "authors": [{"authorId": "7", "name": "Grace Hopper"}],
+            "references": [link(cited)], "referenceCount": 1, "citations": []
+        }));
+        let paper = self
+            .papers
+            .get_mut(cited)
+            .expect("the cited paper is in the world");
+        paper["citations"]
+            .as_array_mut()
+            .expect("a citation list")
+            .push(link(citer));
+        let count = paper["citationCount"].as_u64().unwrap_or(0) + 1;
+        paper["citationCount"] = json!(count);
+    }
+
+    /// Every link naming `from` names `to` instead (dropped when `None`), counts following lists.
+    fn rename_links(&mut self, from: &str, to: Option<&str>) {
+        for paper in self.papers.values_mut() {
+            for (list, count) in [
+                ("references", "referenceCount"),
+                ("citations", "citationCount"),
+            ] {
+                let Some(links) = paper[list].as_array_mut() else {
+                    continue;
+                };
+                let before = links.len();
+                match to {
+                    Some(to) => links
+                        .iter_mut()
+                        .filter(|l| l["paperId"] == from)
+                        .for_each(|l| l["paperId"] = json!(to)),
+                    None => links.retain(|l| l["paperId"] != from),
+                }
+                let removed = (before - links.len()) as u64;
+                if removed > 0 {
+                    let n = paper[count].as_u64().unwrap_or(0).saturating_sub(removed);
+                    paper[count] = json!(n);
+                }
+            }
+        }
+    }
 }
