@@ -33,7 +33,7 @@ pub use cocitation::{
 };
 pub use communities::{modularity, Partition};
 pub use core::core_number;
-pub use disruption::{cd_index, Disruption};
+pub use disruption::{cd_index, cd_index_of, Disruption};
 pub use hits::{hits, hits_unchecked, hits_weighted, Convergence, HitsOptions};
 pub use leiden::{communities_connected, leiden, leiden_weighted, LeidenOptions};
 pub use lineage::{
