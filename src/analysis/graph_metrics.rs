@@ -4,6 +4,7 @@
 
 use rayon::prelude::*;
 
+use super::age_fair::{self, AgeFair};
 use super::clusters::CommunityNetwork;
 use super::{influence, MetricOptions, PaperMetrics};
 use crate::graph::{CatalogInfo, CitationGraph, UndirectedCsr, UNSPECIFIED};
@@ -32,6 +33,8 @@ pub struct GraphMetrics<'a> {
     pub catalog_references: Vec<u32>,
     /// The influence score of catalogue papers (0 elsewhere), see `influence::scores`.
     pub influence: Vec<f64>,
+    /// CiteRank, rescaled PageRank, and the CD index of the catalogue papers.
+    pub age_fair: AgeFair,
 }
 
 /// Runs `f`, logging how long it took (`-v` shows it).
@@ -145,6 +148,9 @@ impl<'a> GraphMetrics<'a> {
             .into_par_iter()
             .map(|v| count_catalog(csr.out_neighbors(v)))
             .collect();
+        let age_fair = timed("CiteRank, rescaled PageRank, CD index", || {
+            age_fair::compute(graph, &pagerank, &catalog_nodes, &options.age_fair)
+        })?;
         let mut cx = GraphMetrics {
             graph,
             undirected,
@@ -161,6 +167,7 @@ impl<'a> GraphMetrics<'a> {
             catalog_citations,
             catalog_references,
             influence: Vec::new(),
+            age_fair,
         };
         cx.influence = influence::scores(&cx);
         Ok(cx)
@@ -239,6 +246,11 @@ impl<'a> GraphMetrics<'a> {
                     in_degree: graph.csr.in_degree(v) as u32,
                     out_degree: graph.csr.out_degree(v) as u32,
                     pagerank: self.pagerank[i],
+                    pagerank_rescaled: self.age_fair.pagerank_rescaled[i],
+                    citerank: self.age_fair.citerank[i],
+                    cd_index: self.age_fair.disruption[i].map(|d| d.cd),
+                    cd_papers: self.age_fair.disruption[i].map(|d| d.window_papers as u32),
+                    cd_window_open: self.age_fair.disruption[i].is_some_and(|d| d.open_window),
                     hub: self.hub[i],
                     authority: self.authority[i],
                     betweenness: self.betweenness[i],

@@ -16,6 +16,7 @@
 //!   the link weights of PageRank and HITS.
 //! - `summary.rs`: the text summary `analyze` prints ([`summary_text`]).
 
+pub mod age_fair;
 mod bibliography;
 mod clusters;
 mod core_graph;
@@ -48,7 +49,7 @@ pub use map_network::{MapLink, MapNetwork, MAP_FOUNDATIONS, MAP_NEIGHBOURS};
 pub use missing::{g2_against_rate, MECHANISM_MIN_CONFIDENCE, MECHANISM_MIN_LIFT, UNCERTAIN};
 pub use options::{default_trials, AnalyzeOptions, MetricOptions};
 pub use saved::{
-    Analysis, Coverage, EdgeRow, Flow, GroupStats, InfluentialPaper, Maps, MissingKind,
+    AgeBias, Analysis, Coverage, EdgeRow, Flow, GroupStats, InfluentialPaper, Maps, MissingKind,
     MissingPaper, MissingScope, PaperMetrics, Summary, TagLint,
 };
 pub use summary::{or_na, summary_text};
@@ -72,6 +73,53 @@ pub fn analyze(
 /// thin (`--expand N`, see `analysis/missing.rs`): once the missing papers are ranked, `fetch`
 /// gets the lists to fetch (possibly none, when `expand` is 0) and returns those it could have
 /// (from the cache or the API); the missing papers are then scoped again with them. Errors: as
+/// A score of a node, by index (`None`: undefined for it).
+type Score<'a> = dyn Fn(usize) -> Option<f64> + 'a;
+
+/// The age bias of each influence score among the catalogue papers with a year
+/// ([`Summary::age_bias`]).
+fn age_bias(cx: &GraphMetrics<'_>) -> Vec<AgeBias> {
+    let dated: Vec<u32> = cx
+        .catalog_nodes
+        .iter()
+        .copied()
+        .filter(|&v| cx.graph.node(v).year.is_some())
+        .collect();
+    let years: Vec<f64> = dated
+        .iter()
+        .map(|&v| f64::from(cx.graph.node(v).year.unwrap_or(0)))
+        .collect();
+    let rho = |score: &dyn Fn(usize) -> Option<f64>| {
+        let (mut x, mut y) = (Vec::new(), Vec::new());
+        for (&v, &year) in dated.iter().zip(&years) {
+            if let Some(value) = score(v as usize) {
+                x.push(value);
+                y.push(year);
+            }
+        }
+        age_fair::spearman(&x, &y)
+    };
+    let scores: [(&str, &Score); 6] = [
+        ("pagerank", &|i| Some(cx.pagerank[i])),
+        ("pagerank_rescaled", &|i| cx.age_fair.pagerank_rescaled[i]),
+        ("citerank", &|i| Some(cx.age_fair.citerank[i])),
+        ("citation_count", &|i| {
+            cx.graph.node(i as u32).citation_count.map(|c| c as f64)
+        }),
+        ("catalog_citations", &|i| {
+            Some(f64::from(cx.catalog_citations[i]))
+        }),
+        ("influence", &|i| Some(cx.influence[i])),
+    ];
+    scores
+        .iter()
+        .map(|(score, value)| AgeBias {
+            score: score.to_string(),
+            rho: rho(*value),
+        })
+        .collect()
+}
+
 /// [`analyze`], and whatever `fetch` returns.
 pub fn analyze_with(
     graph: &CitationGraph,
@@ -109,6 +157,7 @@ pub fn analyze_with(
             max_pairs: options.max_pairs,
         },
         weight: options.weight,
+        age_fair: age_fair::AgeFairOptions::default(),
     };
     let cx = GraphMetrics::compute(graph, &metric_options)?;
     let expansions = if expand > 0 {
@@ -188,6 +237,7 @@ fn assemble(
             works.dedup();
             works.len()
         },
+        age_bias: age_bias(cx),
     };
     Analysis {
         summary,

@@ -130,4 +130,6 @@ pub struct MetricOptions {
     pub pairs: PairOptions,
     /// How citations weigh in PageRank and HITS.
     pub weight: LinkWeight,
+    /// CiteRank, rescaled PageRank and the CD index.
+    pub age_fair: super::age_fair::AgeFairOptions,
 }

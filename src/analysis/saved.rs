@@ -142,6 +142,21 @@ pub struct Summary {
     pub merged_records: usize,
     #[serde(default)]
     pub merged_works: usize,
+    /// Spearman's rank correlation of each influence score with the publication year, among
+    /// the catalogue papers with a year (negative: the score favours older papers), in the
+    /// order pagerank, pagerank_rescaled, citerank, citation_count, catalog_citations,
+    /// influence; see [`super::age_fair::spearman`].
+    #[serde(default)]
+    pub age_bias: Vec<AgeBias>,
+}
+
+/// One score's age bias ([`Summary::age_bias`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct AgeBias {
+    /// The `papers.csv` column.
+    pub score: String,
+    /// Spearman's rho with the year; `None` with fewer than 3 papers or no spread.
+    pub rho: Option<f64>,
 }
 
 /// One node of the graph with its metrics (`papers.csv`).
@@ -165,6 +180,23 @@ pub struct PaperMetrics {
     pub in_degree: u32,
     pub out_degree: u32,
     pub pagerank: f64,
+    /// PageRank as a z-score among the papers published closest in time (Mariani, Medo &
+    /// Zhang 2016), see [`crate::metrics::rescaled_pagerank`]; `None` without a year.
+    #[serde(default)]
+    pub pagerank_rescaled: Option<f64>,
+    /// CiteRank traffic (Walker et al. 2007), see [`crate::metrics::citerank`].
+    #[serde(default)]
+    pub citerank: f64,
+    /// CD_5 of a catalogue paper (Funk & Owen-Smith 2017), see [`crate::metrics::cd_index`];
+    /// `None` outside the catalogue and where undefined.
+    #[serde(default)]
+    pub cd_index: Option<f64>,
+    /// The papers CD_5 was computed over (n_t).
+    #[serde(default)]
+    pub cd_papers: Option<u32>,
+    /// CD_5's window reaches past the data's latest year: later papers could change it.
+    #[serde(default)]
+    pub cd_window_open: bool,
     pub hub: f64,
     pub authority: f64,
     pub betweenness: f64,

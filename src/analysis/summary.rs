@@ -69,6 +69,18 @@ fn graph_lines(analysis: &Analysis, out: &mut String) {
         "influence: PageRank, HITS and missing-paper relevance: {}",
         s.link_weight.describe()
     );
+    if !s.age_bias.is_empty() {
+        let biases: Vec<String> = s
+            .age_bias
+            .iter()
+            .map(|b| format!("{} {}", b.score, or_na(b.rho, 2)))
+            .collect();
+        let _ = writeln!(
+            out,
+            "age bias (Spearman rho with the year, catalogue papers; below 0 favours older): {}",
+            biases.join(", ")
+        );
+    }
 }
 
 /// How the co-citation and coupling tables were cut.

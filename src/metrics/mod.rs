@@ -6,12 +6,14 @@
 //! Every result is deterministic: fixed seeds, and floating-point sums taken in an order that does
 //! not depend on the number of threads.
 
+mod age_fair;
 mod beauty;
 mod betweenness;
 mod bursts;
 mod cocitation;
 mod communities;
 mod core;
+mod disruption;
 mod hits;
 mod leiden;
 mod lineage;
@@ -21,6 +23,7 @@ mod rng;
 mod rpys;
 mod transitive_reduction;
 
+pub use age_fair::{citerank, rescaled_pagerank, CiteRankOptions};
 pub use beauty::{beauty_coefficient, Beauty};
 pub use betweenness::{automatic_pivots, betweenness, BetweennessMode, BetweennessOptions};
 pub use bursts::{bursts, state_cost, Burst, BurstOptions, BURST_RATE_CAP};
@@ -30,13 +33,16 @@ pub use cocitation::{
 };
 pub use communities::{modularity, Partition};
 pub use core::core_number;
+pub use disruption::{cd_index, cd_index_of, Disruption};
 pub use hits::{hits, hits_unchecked, hits_weighted, Convergence, HitsOptions};
 pub use leiden::{communities_connected, leiden, leiden_weighted, LeidenOptions};
 pub use lineage::{
     global_main_path, key_route_main_paths, search_path_counts, KeyRoute, MainPath,
     SearchPathCounts,
 };
-pub use pagerank::{pagerank, pagerank_weighted, EdgeWeights, PageRankOptions};
+pub use pagerank::{
+    pagerank, pagerank_personalized, pagerank_weighted, EdgeWeights, PageRankOptions,
+};
 pub use partition::{adjusted_rand_index, normalized_mutual_information};
 pub use rng::SplitMix64;
 pub use rpys::{rpys, RpysYear};

@@ -59,12 +59,53 @@ impl Default for PageRankOptions {
 /// PageRank of every node (summing to 1); empty for an empty graph. An error when a cyclic
 /// component has not converged within `max_iterations` sweeps, or alpha is outside [0, 1).
 pub fn pagerank(csr: &Csr, options: &PageRankOptions) -> Result<Vec<f64>, MetricsError> {
-    pagerank_with(csr, None, options)
+    pagerank_with(csr, None, None, options)
+}
+
+/// Personalized PageRank, with the semantics of `networkx.pagerank(G, personalization=start)`
+/// (dangling rank follows `start` too): the stationary x of
+/// x = alpha * (x P + d * start) + (1 - alpha) * start, `start` normalized to sum 1. By the same
+/// reasoning as [`pagerank`], x is proportional to (I - alpha P^T)^-1 start, solved by the same
+/// component solver with `start` as the source term (same cost). It is the kernel of CiteRank
+/// ([`crate::metrics::citerank`]).
+///
+/// `start`: one non-negative finite weight per node, not all 0 (any scale). Errors: a bad
+/// `start` (wrong length, negative, not finite, all zero), and as [`pagerank`].
+pub fn pagerank_personalized(
+    csr: &Csr,
+    start: &[f64],
+    options: &PageRankOptions,
+) -> Result<Vec<f64>, MetricsError> {
+    let bad = |reason: String| MetricsError::BadParameter {
+        metric: "personalized PageRank",
+        reason,
+    };
+    if start.len() != csr.node_count() {
+        return Err(bad(format!(
+            "{} start weights for {} nodes",
+            start.len(),
+            csr.node_count()
+        )));
+    }
+    if let Some((v, w)) = start
+        .iter()
+        .enumerate()
+        .find(|(_, w)| !(w.is_finite() && **w >= 0.0))
+    {
+        return Err(bad(format!(
+            "the start weight of node {v} is {w}; weights must be finite and not negative"
+        )));
+    }
+    if !start.is_empty() && start.iter().all(|&w| w == 0.0) {
+        return Err(bad("every start weight is 0".to_string()));
+    }
+    pagerank_with(csr, None, Some(start), options)
 }
 
 fn pagerank_with(
     csr: &Csr,
     weights: Option<&EdgeWeights>,
+    start: Option<&[f64]>,
     options: &PageRankOptions,
 ) -> Result<Vec<f64>, MetricsError> {
     let n = csr.node_count();
@@ -100,6 +141,8 @@ fn pagerank_with(
     let mut solver = ComponentSolver {
         csr,
         edge_weights: weights,
+        start,
+        source_total: start.map_or(n as f64, |s| s.iter().sum()),
         weight: &weight,
         options,
         y: vec![0.0; n],
@@ -193,7 +236,7 @@ pub fn pagerank_weighted(
             reason: "the edge weights were made for another graph".to_string(),
         });
     }
-    pagerank_with(csr, Some(weights), options)
+    pagerank_with(csr, Some(weights), None, options)
 }
 
 /// Cyclic components from this size on are iterated in parallel (Jacobi), smaller ones in
@@ -204,6 +247,10 @@ struct ComponentSolver<'a> {
     csr: &'a Csr,
     /// Weighted PageRank's edge weights; `None`: every edge weighs 1.
     edge_weights: Option<&'a EdgeWeights>,
+    /// The source term of each node (personalized PageRank); `None`: 1 for every node.
+    start: Option<&'a [f64]>,
+    /// The sum of the source terms: n, or the sum of `start`.
+    source_total: f64,
     weight: &'a [f64],
     options: &'a PageRankOptions,
     /// The unnormalized values: final for solved components, the current iterate within the
@@ -216,7 +263,12 @@ struct ComponentSolver<'a> {
 }
 
 impl ComponentSolver<'_> {
-    /// y_v from its citers' shares: 1 plus their sum, the self-loop's on both sides. A citer
+    /// The source term of `v`: 1, or its start weight.
+    fn source(&self, v: u32) -> f64 {
+        self.start.map_or(1.0, |start| start[v as usize])
+    }
+
+    /// y_v from its citers' shares: its source term (1 unless personalized) plus their sum, the self-loop's on both sides. A citer
     /// is in an earlier component (solved) or in v's own (its current iterate): a paper that v
     /// reaches is never among them, so no membership test is needed.
     fn value(&self, v: u32) -> f64 {
@@ -232,7 +284,7 @@ impl ComponentSolver<'_> {
                 pulled += self.share[u as usize];
             }
         }
-        (1.0 + pulled) / (1.0 - own)
+        (self.source(v) + pulled) / (1.0 - own)
     }
 
     /// [`Self::value`] with each citer's share times its edge's weight.
@@ -249,7 +301,7 @@ impl ComponentSolver<'_> {
                 pulled += self.share[u as usize] * w;
             }
         }
-        (1.0 + pulled) / (1.0 - own)
+        (self.source(v) + pulled) / (1.0 - own)
     }
 
     fn set(&mut self, v: u32, value: f64) {
@@ -265,12 +317,12 @@ impl ComponentSolver<'_> {
             return Ok(());
         }
         // A cycle: iterated until its L1 change, in the units of the result, is below
-        // (its size) * tolerance. x = y / sum(y) and sum(y) >= n (each y_v >= 1), so a change
-        // of y below n * size * tolerance is a change of x below size * tolerance: summed over
-        // the components, networkx's criterion (N * tolerance). The bound never goes below the
+        // (its size) * tolerance. x = y / sum(y) and sum(y) >= S, the sum of the source terms
+        // (n unless personalized: each y_v >= its source), so a change of y below
+        // S * size * tolerance is a change of x below size * tolerance: summed over the
+        // components, networkx's criterion (N * tolerance). The bound never goes below the
         // rounding noise of the values themselves.
-        let n = self.y.len() as f64;
-        let absolute = n * component.len() as f64 * self.options.tolerance;
+        let absolute = self.source_total * component.len() as f64 * self.options.tolerance;
         let parallel = component.len() >= PARALLEL_CYCLE;
         let mut sorted = Vec::new();
         if parallel {

@@ -212,6 +212,11 @@ fn papers(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             "sleeping_beauty_b",
             "awakening_year",
             "s2_ids",
+            "pagerank_rescaled",
+            "citerank",
+            "cd_index",
+            "cd_papers",
+            "cd_window_open",
         ],
     )?;
     // Cells written one by one from reused buffers: at a million rows, a String per cell was
@@ -252,6 +257,23 @@ fn papers(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             None => t.cell("")?,
         }
         t.text(&s2_ids(&p.paper_id, &p.s2_ids))?;
+        match p.pagerank_rescaled {
+            Some(r) => t.display(r, &mut number)?,
+            None => t.cell("")?,
+        }
+        t.display(p.citerank, &mut number)?;
+        match (p.cd_index, p.cd_papers) {
+            (Some(cd), Some(papers)) => {
+                t.display(cd, &mut number)?;
+                t.display(papers, &mut number)?;
+                t.cell(if p.cd_window_open { "true" } else { "false" })?;
+            }
+            _ => {
+                for _ in 0..3 {
+                    t.cell("")?;
+                }
+            }
+        }
         t.end_row()?;
     }
     t.finish()

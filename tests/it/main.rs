@@ -9,6 +9,7 @@ mod fetch_support;
 mod reliability_support;
 mod render_support;
 
+mod age_fair_oracle;
 mod analyze_oracle;
 mod analyze_world;
 mod catalog_bad_input;
