@@ -199,7 +199,8 @@ pub fn run_job(settings: &Settings) -> Result<Report> {
     // way), then the digest, which takes the analysis over.
     let mut files: Vec<render::Output<'_>> = vec![
         render::catalog_file(&catalog)?.into(),
-        render::lint_file(&catalog)?.into(),
+        // The catalogue's findings and those of the resolution (papers listed in two forms).
+        render::lint_report::run_lint_file(&catalog, &analysis)?.into(),
         render::unresolved_file(&catalog, &watch::unresolved_rows(&corpus))?.into(),
     ];
     files.extend(

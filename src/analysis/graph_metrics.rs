@@ -234,6 +234,10 @@ impl<'a> GraphMetrics<'a> {
                 PaperMetrics {
                     paper_id: node.paper_id.clone(),
                     key: info.map(|c| c.key.clone()),
+                    keys: info
+                        .filter(|c| c.keys.len() > 1)
+                        .map(|c| c.keys.clone())
+                        .unwrap_or_default(),
                     title: node.title.clone(),
                     year: node.year,
                     venue: node.venue.clone(),

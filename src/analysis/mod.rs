@@ -52,7 +52,7 @@ pub use saved::{
     AgeBias, Analysis, Coverage, EdgeRow, Flow, GroupStats, InfluentialPaper, Maps, MissingKind,
     MissingPaper, MissingScope, PaperMetrics, Summary, TagLint,
 };
-pub use summary::{or_na, summary_text};
+pub use summary::{or_na, same_work_groups, summary_text, CatalogCounts};
 pub use weights::{intent_weight, LinkWeight};
 
 /// Computes every metric on a built citation graph (see [`crate::graph::build`]) and assembles
@@ -208,16 +208,13 @@ fn assemble(
         cocitation: PairSummary::of(&cx.cocitation),
         coupling: PairSummary::of(&cx.coupling),
     };
-    let resolved = corpus
-        .resolutions
-        .iter()
-        .filter(|r| r.paper_id.is_some())
-        .count();
+    let counts = summary::CatalogCounts::of(catalog, corpus, graph);
     let summary = Summary {
         scope: graph.scope,
-        catalog_papers: catalog.papers.len(),
-        resolved,
-        unresolved: corpus.resolutions.len() - resolved,
+        catalog_papers: counts.papers,
+        resolved: counts.resolved,
+        unresolved: counts.unresolved,
+        duplicates: counts.duplicates,
         nodes: graph.node_count(),
         edges: graph.edge_count(),
         catalog_edges: cx.catalog_edges(),
@@ -256,7 +253,10 @@ fn assemble(
             .filter(|r| r.paper_id.is_none())
             .cloned()
             .collect(),
-        catalog_lint: catalog.lint.clone(),
+        catalog_lint: crate::catalog::with_findings(
+            &catalog.lint,
+            crate::catalog::same_work_findings(catalog, &summary::same_work_groups(graph, corpus)),
+        ),
         clusters,
         maps,
         cocitation: clusters::pair_rows(cx, &cx.cocitation),

@@ -112,9 +112,18 @@ pub struct Summary {
     /// Which citations became edges (`--scope`), written `catalog` or `all`.
     #[serde(with = "scope_text")]
     pub scope: Scope,
+    /// Distinct catalogue papers: the catalogue's papers less [`Self::duplicates`] (a paper
+    /// listed twice in two forms counts once).
     pub catalog_papers: usize,
+    /// Distinct works the resolved catalogue papers are (the graph's catalogue nodes).
     pub resolved: usize,
+    /// Catalogue papers with no Semantic Scholar record.
     pub unresolved: usize,
+    /// Catalogue papers that resolved to the record or work of an earlier one: one paper listed
+    /// in two forms (an arXiv link here, the publisher's DOI there), counted once in
+    /// `catalog_papers` and `resolved`; each is a `duplicate-paper` lint finding.
+    #[serde(default)]
+    pub duplicates: usize,
     pub nodes: usize,
     pub edges: usize,
     /// Edges whose both ends are catalogue papers.
@@ -163,8 +172,12 @@ pub struct AgeBias {
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct PaperMetrics {
     pub paper_id: String,
-    /// Catalogue key, for catalogue papers.
+    /// Catalogue key, for catalogue papers (the first one when several resolved to this work).
     pub key: Option<String>,
+    /// Every catalogue key that resolved to this work, `key` first, when there are two or more
+    /// (one paper listed twice in two forms); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keys: Vec<String>,
     pub title: String,
     pub year: Option<i32>,
     pub venue: Option<String>,

@@ -1,11 +1,100 @@
 //! The text summary `analyze` and `run` print ([`summary_text`]): the graph's sizes, the
 //! whole-graph measures, the pair tables, the bursts, the largest communities and the top
-//! missing papers, a few lines each.
+//! missing papers, a few lines each. Also the catalogue's distinct counts ([`CatalogCounts`])
+//! and the catalogue papers that are one work ([`same_work_groups`]), which the summary and the
+//! lint share.
 
+use std::collections::HashMap;
 use std::fmt::Write;
 
 use super::{Analysis, MissingKind, MissingScope};
+use crate::catalog::{Catalog, SameWork};
+use crate::graph::CitationGraph;
+use crate::records::Corpus;
 use crate::text::count;
+
+/// The catalogue's counts in the summary, each paper counted once however many forms it is
+/// listed in (see [`super::Summary`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CatalogCounts {
+    /// Catalogue papers less `duplicates`.
+    pub papers: usize,
+    /// Distinct works of the resolved catalogue papers (the graph's catalogue nodes).
+    pub resolved: usize,
+    /// Catalogue papers without a record.
+    pub unresolved: usize,
+    /// Resolved catalogue papers that are the work of an earlier one.
+    pub duplicates: usize,
+}
+
+impl CatalogCounts {
+    /// From the catalogue, the resolutions and the graph (built on them). O(resolutions).
+    pub fn of(catalog: &Catalog, corpus: &Corpus, graph: &CitationGraph) -> CatalogCounts {
+        let resolved = corpus
+            .resolutions
+            .iter()
+            .filter(|r| r.paper_id.is_some())
+            .count();
+        let works = graph.catalog.len().min(resolved);
+        let duplicates = resolved - works;
+        CatalogCounts {
+            papers: catalog.papers.len().saturating_sub(duplicates),
+            resolved: works,
+            unresolved: corpus.resolutions.len() - resolved,
+            duplicates,
+        }
+    }
+}
+
+/// The groups of catalogue papers that resolved to one work (two or more keys on one catalogue
+/// node of the graph), in the graph's node order, each with how they met: one Semantic Scholar
+/// record, or records the works merge joined (by the reason `merged_records.csv` gives).
+/// O(nodes + resolutions + merges).
+pub fn same_work_groups(graph: &CitationGraph, corpus: &Corpus) -> Vec<SameWork> {
+    let record_of: HashMap<&str, &str> = corpus
+        .resolutions
+        .iter()
+        .filter_map(|r| Some((r.key.as_str(), r.paper_id.as_deref()?)))
+        .collect();
+    let mut groups = Vec::new();
+    for node in graph.nodes() {
+        let Some(info) = node.catalog.and_then(|c| graph.catalog.get(c as usize)) else {
+            continue;
+        };
+        if info.keys.len() < 2 {
+            continue;
+        }
+        let mut records: Vec<&str> = Vec::new();
+        for record in info.keys.iter().filter_map(|k| record_of.get(k.as_str())) {
+            if !records.contains(record) {
+                records.push(record);
+            }
+        }
+        let why = if records.len() <= 1 {
+            format!(
+                "both resolved to the Semantic Scholar record {}",
+                records.first().copied().unwrap_or(node.paper_id.as_str())
+            )
+        } else {
+            let merge = graph
+                .merges
+                .iter()
+                .find(|m| records.contains(&m.record_id.as_str()));
+            format!(
+                "they resolved to the records {}, one work{}",
+                records.join(" and "),
+                merge
+                    .map(|m| format!(" (same {} {}; merged_records.csv)", m.reason, m.value))
+                    .unwrap_or_default()
+            )
+        };
+        groups.push(SameWork {
+            keys: info.keys.clone(),
+            why,
+        });
+    }
+    groups
+}
 
 /// A number with `decimals` decimals, or `n/a` where it is undefined (an agreement with no
 /// classes, a share of nothing): never a made-up 1.000 or 100%.
@@ -37,13 +126,21 @@ fn graph_lines(analysis: &Analysis, out: &mut String) {
         count(s.edges, "edge"),
         s.catalog_edges
     );
-    let _ = writeln!(
+    let _ = write!(
         out,
         "catalogue: {} listed (distinct), {} resolved (in the graph and every table below), {} unresolved (see unresolved.csv)",
         count(s.catalog_papers, "paper"),
         s.resolved,
         s.unresolved
     );
+    if s.duplicates > 0 {
+        let _ = write!(
+            out,
+            "; {} listed again in another form, counted once (lint: duplicate-paper)",
+            count(s.duplicates, "paper")
+        );
+    }
+    out.push('\n');
     let _ = writeln!(
         out,
         "communities: {} (modularity {:.4}); mechanism partition modularity {:.4}; \

@@ -41,6 +41,11 @@ impl Severity {
 pub enum LintKind {
     /// An entry links an id (arXiv, DOI, ACL, OpenReview) that belongs to another paper.
     ConflictingId,
+    /// Two catalogue papers are one work: their titles agree once a leading method name
+    /// ("ATS: ...") is set aside, they share a DOI, or (after resolution) they resolved to one
+    /// Semantic Scholar record or one work. Counted once in every output; the finding names both
+    /// listings and proposes the one to keep.
+    DuplicatePaper,
     /// Two listings of one paper carry different badges.
     DuplicateDisagrees,
     /// Two listings of one paper spell its title differently.
@@ -70,8 +75,9 @@ pub enum LintKind {
 
 impl LintKind {
     /// Every kind, in listing order.
-    pub const ALL: [LintKind; 13] = [
+    pub const ALL: [LintKind; 14] = [
         Self::ConflictingId,
+        Self::DuplicatePaper,
         Self::DuplicateDisagrees,
         Self::TitleDiffers,
         Self::DuplicateInSection,
@@ -90,6 +96,7 @@ impl LintKind {
     pub fn as_str(self) -> &'static str {
         match self {
             Self::ConflictingId => "conflicting-id",
+            Self::DuplicatePaper => "duplicate-paper",
             Self::DuplicateDisagrees => "duplicate-disagrees",
             Self::TitleDiffers => "title-differs",
             Self::DuplicateInSection => "duplicate-in-section",
@@ -109,7 +116,8 @@ impl LintKind {
     pub fn severity(self) -> Severity {
         match self {
             Self::ConflictingId | Self::MalformedLink => Severity::Error,
-            Self::DuplicateDisagrees
+            Self::DuplicatePaper
+            | Self::DuplicateDisagrees
             | Self::TitleDiffers
             | Self::DuplicateInSection
             | Self::NumberingGap
@@ -127,6 +135,9 @@ impl LintKind {
         match self {
             Self::ConflictingId => {
                 "link this entry to its own paper (its arXiv, DOI, ACL or OpenReview page)"
+            }
+            Self::DuplicatePaper => {
+                "keep the listing the message proposes and remove the other; if the paper belongs in both sections, give both listings the same title and link"
             }
             Self::DuplicateDisagrees => "give every listing of the paper the same badges",
             Self::TitleDiffers => "write the paper's title the same way in every listing",

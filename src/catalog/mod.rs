@@ -44,6 +44,7 @@ pub use mechanisms::{
     display_mechanism, label_key, unite_mechanisms, MechanismCounts, MechanismFileError,
     MechanismTable, UNSPECIFIED,
 };
+pub use merge::{same_work_findings, with_findings, SameWork};
 pub use remote::{cache_path_for, GITHUB_API_ENV, GITHUB_RAW_ENV};
 pub use summary::SummaryOptions;
 pub use title::{

@@ -13,7 +13,8 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use super::{escape, OutputFile};
-use crate::catalog::{Catalog, LintKind, Severity};
+use crate::analysis::Analysis;
+use crate::catalog::{Catalog, LintFinding, LintKind, Severity, Warning};
 
 /// One row of the lint table.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -43,8 +44,12 @@ pub const LINT_COLUMNS: [&str; 7] = ["severity", "kind", "file", "line", "key", 
 
 /// Every finding and warning of `catalog`, findings first.
 pub fn lint_rows(catalog: &Catalog) -> Vec<LintRow> {
-    let mut rows: Vec<LintRow> = catalog
-        .lint
+    rows_of(&catalog.lint, &catalog.warnings)
+}
+
+/// The rows of `findings`, then those of `warnings`.
+fn rows_of(findings: &[LintFinding], warnings: &[Warning]) -> Vec<LintRow> {
+    let mut rows: Vec<LintRow> = findings
         .iter()
         .map(|finding| LintRow {
             severity: finding.kind.severity(),
@@ -57,7 +62,7 @@ pub fn lint_rows(catalog: &Catalog) -> Vec<LintRow> {
         })
         .collect();
     let reading = LintKind::Reading;
-    rows.extend(catalog.warnings.iter().map(|warning| LintRow {
+    rows.extend(warnings.iter().map(|warning| LintRow {
         severity: reading.severity(),
         kind: reading,
         file: warning.file.clone(),
@@ -189,6 +194,15 @@ pub fn lint_report(catalog: &Catalog, options: &LintOptions) -> Result<String> {
 /// `lint.csv` (every finding and warning of `catalog`), for [`super::write_outputs`].
 pub fn lint_file(catalog: &Catalog) -> Result<OutputFile> {
     Ok(OutputFile::new("lint.csv", lint_csv(&lint_rows(catalog))?))
+}
+
+/// `lint.csv` of a run (`citegraph run`): the catalogue's findings together with those only the
+/// resolution finds, as the analysis holds them (`catalog_lint`: a `duplicate-paper` for two
+/// catalogue papers that resolved to one Semantic Scholar record or work), then the catalogue's
+/// reading warnings. The same columns as [`lint_file`]. Errors: the CSV could not be encoded.
+pub fn run_lint_file(catalog: &Catalog, analysis: &Analysis) -> Result<OutputFile> {
+    let rows = rows_of(&analysis.catalog_lint, &catalog.warnings);
+    Ok(OutputFile::new("lint.csv", lint_csv(&rows)?))
 }
 
 #[cfg(test)]

@@ -87,6 +87,16 @@ fn s2_ids<'a>(paper_id: &'a str, records: &'a [String]) -> Cow<'a, str> {
     }
 }
 
+/// The `keys` cell: every catalogue key that resolved to the work, `;`-separated (a paper listed
+/// in two forms shows both); `key` alone when it is listed once, empty outside the catalogue.
+fn catalog_keys<'a>(key: Option<&'a str>, keys: &'a [String]) -> Cow<'a, str> {
+    if keys.is_empty() {
+        Cow::Borrowed(key.unwrap_or(""))
+    } else {
+        Cow::Owned(keys.join(";"))
+    }
+}
+
 /// merged_records.csv: one row per record merged into a work, with the reason.
 fn merged_records(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
     let mut t = Table::new(
@@ -212,6 +222,7 @@ fn papers(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             "sleeping_beauty_b",
             "awakening_year",
             "s2_ids",
+            "keys",
             "pagerank_rescaled",
             "citerank",
             "cd_index",
@@ -257,6 +268,7 @@ fn papers(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             None => t.cell("")?,
         }
         t.text(&s2_ids(&p.paper_id, &p.s2_ids))?;
+        t.text(&catalog_keys(p.key.as_deref(), &p.keys))?;
         match p.pagerank_rescaled {
             Some(r) => t.display(r, &mut number)?,
             None => t.cell("")?,

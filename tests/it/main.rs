@@ -13,6 +13,7 @@ mod age_fair_oracle;
 mod analyze_oracle;
 mod analyze_world;
 mod catalog_bad_input;
+mod catalog_duplicates;
 mod catalog_faults;
 mod catalog_formats;
 mod catalog_house;

@@ -9,11 +9,21 @@
 //! a `conflicting-id` finding says so. DOIs, ACL and OpenReview ids shared by different papers are
 //! reported and dropped the same way.
 //!
+//! Two entries sharing an arXiv id whose titles agree only once a leading method name is set
+//! aside ([`super::title::same_written_title`]: "EViT: Not All Patches are What You Need" and
+//! "Not All Patches are What You Need: Expediting ...") are the same paper too. Two entries that
+//! share a DOI (ACL or OpenReview id) and whose titles agree that way are one paper listed in two
+//! forms: both keep the id (so both resolve to the one record), and a `duplicate-paper` finding
+//! names both lines and proposes the one to keep (`duplicates.rs`).
+//!
 //! The files: `mod.rs` groups the entries into papers ([`merge`]) and keys and orders the
 //! findings; `checks.rs` finds the listings' own problems (links, mechanisms, numbering,
-//! duplicates that disagree); `paper.rs` builds each paper from its listings.
+//! duplicates that disagree); `duplicates.rs` finds the papers that are one paper in two forms
+//! (from the catalogue alone, and after resolution: [`same_work_findings`]); `paper.rs` builds
+//! each paper from its listings.
 
 mod checks;
+mod duplicates;
 mod paper;
 
 use std::collections::{BTreeSet, HashMap};
@@ -22,11 +32,14 @@ use super::badges::BadgeGroup;
 use super::lint_kinds::LintKind;
 use super::markdown::RawEntry;
 use super::mechanisms::{Mechanism, MechanismTable};
-use super::title::{normalize_title, same_title};
+use super::title::{normalize_title, same_title, same_written_title};
 use super::{CatalogPaper, ExternalIds, LintFinding};
 
 use checks::lint_listings;
+use duplicates::{lint_duplicate_papers, SharedId};
 use paper::build_paper;
+
+pub use duplicates::{same_work_findings, with_findings, SameWork};
 
 /// A finding whose keys are filled in once the papers exist.
 struct PendingLint {
@@ -90,6 +103,7 @@ pub fn merge(
         drafts,
         mut lints,
         paper_of,
+        shared,
         ..
     } = grouping;
     let mechanisms: Vec<EntryMechanisms> = entries
@@ -97,6 +111,7 @@ pub fn merge(
         .map(|entry| entry_mechanisms(entry, table))
         .collect();
     lint_listings(entries, &mechanisms, table, &drafts, &paper_of, &mut lints);
+    lint_duplicate_papers(entries, &drafts, &shared, &mut lints);
     let papers: Vec<CatalogPaper> = drafts
         .iter()
         .map(|draft| build_paper(draft, entries, &mechanisms))
@@ -116,6 +131,8 @@ struct Grouping {
     lints: Vec<PendingLint>,
     /// The paper of each entry added so far, by entry index.
     paper_of: Vec<usize>,
+    /// Ids two papers share whose titles agree: one paper listed in two forms.
+    shared: Vec<SharedId>,
 }
 
 impl Grouping {
@@ -151,15 +168,7 @@ impl Grouping {
                 self.by_arxiv.insert(arxiv.clone(), paper);
             }
         }
-        claim_ids(
-            &mut ids,
-            paper,
-            entry,
-            entries,
-            &mut self.drafts,
-            &mut self.owners,
-            &mut self.lints,
-        );
+        self.claim_ids(&mut ids, paper, index, entries);
         let draft = &mut self.drafts[paper];
         if draft.ids.bibtex_key.is_none() {
             draft.ids.bibtex_key = ids.bibtex_key.clone();
@@ -181,10 +190,12 @@ impl Grouping {
     ) -> Option<usize> {
         let arxiv = ids.arxiv.clone()?;
         let &owner = self.by_arxiv.get(&arxiv)?;
-        if same_title(&self.drafts[owner].norm_title, norm_title) {
+        let first = &entries[self.drafts[owner].first];
+        if same_title(&self.drafts[owner].norm_title, norm_title)
+            || same_written_title(&first.title, &entry.title)
+        {
             return Some(owner);
         }
-        let first = &entries[self.drafts[owner].first];
         conflicts.push(self.lints.len());
         self.lints.push(PendingLint::at(LintKind::ConflictingId, entry, vec![owner], format!(
                 "{:?} links arXiv {arxiv}, which belongs to {:?} ({}); kept as two papers and the id dropped from this entry: fix its link",
@@ -249,44 +260,57 @@ fn findings(lints: Vec<PendingLint>, papers: &[CatalogPaper]) -> Vec<LintFinding
     findings
 }
 
-/// Registers the entry's DOI, ACL and OpenReview ids for `paper`; an id another paper already owns
-/// is reported and dropped.
-fn claim_ids(
-    ids: &mut ExternalIds,
-    paper: usize,
-    entry: &RawEntry,
-    entries: &[RawEntry],
-    drafts: &mut [Draft],
-    owners: &mut IdOwners,
-    lints: &mut Vec<PendingLint>,
-) {
-    let kinds: [(&str, &mut Option<String>, &mut HashMap<String, usize>); 3] = [
-        ("DOI", &mut ids.doi, &mut owners.doi),
-        ("ACL Anthology id", &mut ids.acl, &mut owners.acl),
-        ("OpenReview id", &mut ids.openreview, &mut owners.openreview),
-    ];
-    for (name, value, owner_of) in kinds {
-        let Some(id) = value.clone() else { continue };
-        match owner_of.get(&id) {
-            Some(&owner) if owner != paper => {
-                let first = &entries[drafts[owner].first];
-                lints.push(PendingLint::at(LintKind::ConflictingId, entry, vec![owner, paper], format!(
-                        "{:?} links {name} {id}, which belongs to {:?} ({}); the id is dropped from this entry: fix its link",
-                        entry.title,
-                        first.title,
-                        location(first)
-                    )));
-                *value = None;
-            }
-            _ => {
-                owner_of.insert(id.clone(), paper);
+impl Grouping {
+    /// Registers the entry's DOI, ACL and OpenReview ids for `paper`. An id another paper already
+    /// owns is that paper's: when the two titles agree ([`same_written_title`]) the entry is the
+    /// same paper in another form, keeps the id and is remembered in [`Grouping::shared`] (a
+    /// `duplicate-paper` finding); otherwise a `conflicting-id` finding and the id is dropped.
+    fn claim_ids(
+        &mut self,
+        ids: &mut ExternalIds,
+        paper: usize,
+        index: usize,
+        entries: &[RawEntry],
+    ) {
+        let entry = &entries[index];
+        let owners = &mut self.owners;
+        let kinds: [(&str, &mut Option<String>, &mut HashMap<String, usize>); 3] = [
+            ("DOI", &mut ids.doi, &mut owners.doi),
+            ("ACL Anthology id", &mut ids.acl, &mut owners.acl),
+            ("OpenReview id", &mut ids.openreview, &mut owners.openreview),
+        ];
+        for (name, value, owner_of) in kinds {
+            let Some(id) = value.clone() else { continue };
+            match owner_of.get(&id) {
+                Some(&owner) if owner != paper => {
+                    let first = &entries[self.drafts[owner].first];
+                    if same_written_title(&first.title, &entry.title) {
+                        self.shared.push(SharedId {
+                            owner,
+                            paper,
+                            entry: index,
+                            id: format!("{name} {id}"),
+                        });
+                        continue;
+                    }
+                    self.lints.push(PendingLint::at(LintKind::ConflictingId, entry, vec![owner, paper], format!(
+                            "{:?} links {name} {id}, which belongs to {:?} ({}); the id is dropped from this entry: fix its link",
+                            entry.title,
+                            first.title,
+                            location(first)
+                        )));
+                    *value = None;
+                }
+                _ => {
+                    owner_of.insert(id.clone(), paper);
+                }
             }
         }
+        let draft = &mut self.drafts[paper].ids;
+        draft.doi = draft.doi.take().or_else(|| ids.doi.clone());
+        draft.acl = draft.acl.take().or_else(|| ids.acl.clone());
+        draft.openreview = draft.openreview.take().or_else(|| ids.openreview.clone());
     }
-    let draft = &mut drafts[paper].ids;
-    draft.doi = draft.doi.take().or_else(|| ids.doi.clone());
-    draft.acl = draft.acl.take().or_else(|| ids.acl.clone());
-    draft.openreview = draft.openreview.take().or_else(|| ids.openreview.clone());
 }
 
 /// `file:line` of an entry, for messages.

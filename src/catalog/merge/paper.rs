@@ -10,7 +10,7 @@ use crate::catalog::mechanisms::{label_key, UNSPECIFIED};
 use crate::catalog::{Badges, CatalogPaper, Links, Listing};
 
 /// A preprint server's name, not a venue that published the paper.
-fn is_preprint(venue: &str) -> bool {
+pub(super) fn is_preprint(venue: &str) -> bool {
     let venue = venue.to_ascii_lowercase();
     venue.starts_with("arxiv") || venue == "openreview" || venue == "preprint"
 }

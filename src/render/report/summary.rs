@@ -42,8 +42,17 @@ pub(super) fn section(analysis: &Analysis) -> String {
         &s.catalog_papers.to_string(),
         "catalogue papers",
         &format!(
-            "{} resolved ({resolved_share}), {} not",
-            s.resolved, s.unresolved
+            "{} resolved ({resolved_share}), {} not{}",
+            s.resolved,
+            s.unresolved,
+            if s.duplicates > 0 {
+                format!(
+                    "; {} listed again in another form, counted once",
+                    s.duplicates
+                )
+            } else {
+                String::new()
+            }
         ),
     );
     card(
