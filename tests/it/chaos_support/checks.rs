@@ -53,9 +53,18 @@ pub fn files(dir: &Path) -> BTreeMap<String, [u8; 32]> {
 /// The outputs a reader would get: `output/`, or when a run was killed between the two renames
 /// of its swap (the old outputs moved aside, the new not yet in), the moved-aside ones, which the
 /// next run puts back.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Snapshot {
     pub files: BTreeMap<String, [u8; 32]>,
+    /// What killed runs left beside `output/` (their staging and moved-aside directories): a run
+    /// that fails before it stages its outputs leaves them for the next one to clear.
+    pub beside: Vec<String>,
+}
+
+impl PartialEq for Snapshot {
+    fn eq(&self, other: &Snapshot) -> bool {
+        self.files == other.files
+    }
 }
 
 impl Snapshot {
@@ -71,6 +80,7 @@ impl Snapshot {
         };
         Snapshot {
             files: dir.map(|d| files(&d)).unwrap_or_default(),
+            beside: beside_output(lab),
         }
     }
 
@@ -137,7 +147,10 @@ pub fn check(lab: &Lab, before: &Snapshot, ran: &Ran) -> Vec<String> {
                     before.difference(&after)
                 ));
             }
-            let left = beside_output(lab);
+            let left: Vec<String> = beside_output(lab)
+                .into_iter()
+                .filter(|name| !before.beside.contains(name))
+                .collect();
             if !left.is_empty() {
                 problems.push(format!("a failed run left {left:?} beside the outputs"));
             }
