@@ -45,7 +45,7 @@ value() { sed -n "s/^$1: //p" "$figures" | head -n 1; }
   echo "\`bench/chaos.sh $runs $seed\` ($cargo test $* --test it chaos::long_chaos), $started, commit $commit,"
   echo "load average $load_before before and $load_after after (1, 5, 15 min; 2 cores)."
   echo "Each run is \`citegraph run\` or \`run --update\` (the real binary, --max-retries 3, --timeout 1,"
-  echo "--retry-delay 0.01, --expand 3) on one cache and output directory, against the mock serving a"
+  echo "--retry-delay 0.01, --expand 3, --format svg) on one cache and output directory, against the mock serving a"
   echo "34-paper slice of the synthetic world and the same world one and two months on"
   echo "(tests/it/chaos_support/). Faults counted as served by the mock (a burst or storm of one kind"
   echo "counts each request it hit), kills as landed while the process ran."
