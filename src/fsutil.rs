@@ -87,7 +87,8 @@ pub fn remove_stale_temps(dir: &Path, depth: usize, older_than: std::time::Durat
 /// the staging directory, which leaves the old link and so the old output alone), so files of
 /// other commands (`catalog.json` beside a `render`'s figures) survive the swap. The swap is two
 /// renames (`OUTPUT` to `.NAME.previous-PID`, staging to `OUTPUT`); a crash between them is
-/// repaired by the next [`StagedOutput::begin`], which renames the previous outputs back.
+/// repaired by the next command ([`recover_outputs`], which [`StagedOutput::begin`] runs too),
+/// which renames the previous outputs back.
 /// Dropping a `StagedOutput` without committing removes its staging directory.
 #[derive(Debug)]
 pub struct StagedOutput {
@@ -198,6 +199,18 @@ fn split(target: &Path) -> std::io::Result<(std::path::PathBuf, String)> {
             ),
         )),
     }
+}
+
+/// Repairs what a run killed mid-swap left beside `output_dir` (the previous outputs renamed
+/// away and not yet replaced: renamed back) and clears what killed runs left there, as
+/// [`StagedOutput::begin`] does; every command runs it first, so that one which fails before it
+/// stages anything (a fetch that gives up) does not leave `OUTPUT` missing until a later run
+/// succeeds. Errors: a directory of a dead run cannot be renamed or removed, or `output_dir`
+/// names no directory (`/`).
+pub fn recover_outputs(output_dir: &Path) -> std::io::Result<()> {
+    let target = absolute(output_dir)?;
+    let (parent, name) = split(&target)?;
+    recover(&parent, &name, &target)
 }
 
 /// Repairs what a run killed mid-swap or mid-write left beside `target`: the previous outputs
@@ -389,6 +402,25 @@ mod tests {
             std::fs::read_to_string(out.join("papers.csv")).unwrap(),
             "good"
         );
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn a_swap_cut_in_the_middle_is_repaired_before_anything_is_staged() {
+        let dir = tempfile::tempdir().unwrap();
+        let previous = dir.path().join(".output.previous-4294967");
+        std::fs::create_dir_all(&previous).unwrap();
+        std::fs::write(previous.join("papers.csv"), "good").unwrap();
+        let out = dir.path().join("output");
+        recover_outputs(&out).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("papers.csv")).unwrap(),
+            "good"
+        );
+        assert!(!previous.exists());
+        // Nothing to repair: nothing changes, and a missing parent is no error.
+        recover_outputs(&out).unwrap();
+        recover_outputs(&dir.path().join("absent/output")).unwrap();
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }
 

@@ -81,7 +81,17 @@ impl Report {
 
 /// Temp files of runs killed mid-write (the cache is ROOT/s2/NAMESPACE/ab/FILE, the outputs
 /// OUTPUT/figures/FILE): never read, only wasted space. An hour old, no run is writing them.
+///
+/// First, outputs a run killed in the middle of its swap left renamed away are put back (see
+/// [`crate::fsutil::recover_outputs`]): a command that fails before staging its own would
+/// otherwise leave `OUTPUT` missing.
 pub fn remove_stale_temps(locations: &Locations) {
+    if let Err(err) = crate::fsutil::recover_outputs(&locations.output_dir) {
+        tracing::warn!(
+            "cannot repair what an interrupted run left beside {}: {err}",
+            locations.output_dir.display()
+        );
+    }
     for (dir, depth) in [(&locations.cache_dir, 5), (&locations.output_dir, 3)] {
         let removed =
             crate::fsutil::remove_stale_temps(dir, depth, std::time::Duration::from_secs(3600));

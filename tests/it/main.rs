@@ -4,6 +4,7 @@
 //! and installs a global log subscriber. Run one file's tests with `cargo test --test it FILE::`.
 
 mod analyze_support;
+mod chaos_support;
 mod common;
 mod fetch_support;
 mod reliability_support;
@@ -22,6 +23,7 @@ mod catalog_real;
 mod catalog_remote;
 mod catalog_snapshot;
 mod catalog_walk;
+mod chaos;
 mod charts;
 mod cli_house;
 mod cluster_map_world;

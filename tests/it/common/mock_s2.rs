@@ -726,6 +726,11 @@ pub enum Fault {
     Drop,
     /// Any status with this JSON body (a 403 for a bad key, a 400, ...).
     Reply(u16, Value),
+    // The chaos test's faults (tests/it/chaos.rs, issue #22).
+    /// A 200 whose body is not JSON: a proxy's HTML page in place of the answer.
+    NotJson,
+    /// The connection reset (TCP RST) before any byte of the answer.
+    Reset,
 }
 
 /// One request as received.
@@ -984,7 +989,11 @@ impl MockS2 {
                 .expect("mock runtime");
             runtime.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-                let app = Router::new().fallback(handle).with_state(inner);
+                let listener = ResettableListener(listener);
+                let app = Router::new()
+                    .fallback(handle)
+                    .with_state(inner)
+                    .into_make_service_with_connect_info::<ConnectionSwitch>();
                 tokio::select! {
                     _ = axum::serve(listener, app) => {}
                     _ = stopped => {}
@@ -1067,6 +1076,7 @@ fn gateway_error(status: u16) -> Response {
 
 async fn handle(
     axum::extract::State(inner): axum::extract::State<Arc<Inner>>,
+    axum::extract::ConnectInfo(connection): axum::extract::ConnectInfo<ConnectionSwitch>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -1114,6 +1124,10 @@ async fn handle(
         });
         log.len() - 1
     };
+    if fault == Some(Fault::Reset) {
+        // Logged without a status: no answer leaves.
+        return connection.reset();
+    }
     let response = respond(&inner, endpoint, path, &uri, &headers, &body, fault).await;
     if let Some(logged) = inner.log.lock().unwrap().get_mut(slot) {
         logged.status = Some(response.status().as_u16());
@@ -1148,6 +1162,7 @@ async fn respond(
         Some(Fault::Status(status)) => return gateway_error(*status),
         Some(Fault::Reply(status, body)) => return json_response(*status, body),
         Some(Fault::Slow(delay)) => tokio::time::sleep(*delay).await,
+        Some(Fault::NotJson) => return not_json(),
         _ => {}
     }
     if !inner.config.delay.is_zero() {
@@ -1520,5 +1535,146 @@ impl World {
                 }
             }
         }
+    }
+
+// The chaos test's faults (tests/it/chaos.rs, issue #22): a 200 that is not JSON, and a
+// connection reset before any byte of the answer (`Fault::Drop` cuts one mid-body).
+
+/// A 200 whose body is a proxy's HTML error page, as a misconfigured gateway or a captive portal
+/// serves it.
+fn not_json() -> Response {
+    let mut response = Response::new(Body::from(
+        "<html><head><title>502 Bad Gateway</title></head><body>upstream error</body></html>",
+    ));
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    response
+}
+
+/// The mock's listener: TCP connections that a handler can reset before their answer's first
+/// byte ([`ConnectionSwitch::reset`]).
+struct ResettableListener(tokio::net::TcpListener);
+
+/// An accepted connection and its reset switch.
+struct ResettableStream {
+    stream: tokio::net::TcpStream,
+    reset: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// A handler's hold on its connection (axum's `ConnectInfo`).
+#[derive(Clone)]
+struct ConnectionSwitch(Arc<std::sync::atomic::AtomicBool>);
+
+impl ConnectionSwitch {
+    /// Arms the reset: the answer returned is never written; the connection closes with a TCP
+    /// RST (SO_LINGER 0) instead.
+    fn reset(&self) -> Response {
+        self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+        json_response(500, &json!({"message": "never sent"}))
+    }
+}
+
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, ResettableListener>>
+    for ConnectionSwitch
+{
+    fn connect_info(stream: axum::serve::IncomingStream<'_, ResettableListener>) -> Self {
+        ConnectionSwitch(stream.io().reset.clone())
+    }
+}
+
+impl axum::serve::Listener for ResettableListener {
+    type Io = ResettableStream;
+    type Addr = SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            match self.0.accept().await {
+                Ok((stream, addr)) => {
+                    let reset = Arc::new(std::sync::atomic::AtomicBool::new(false));
+                    return (ResettableStream { stream, reset }, addr);
+                }
+                // Too many open files and the like: wait, as axum's own listener does.
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.0.local_addr()
+    }
+}
+
+impl ResettableStream {
+    /// When armed: no byte goes out; the socket is set to close with a RST.
+    fn refuse(&self) -> Option<std::io::Error> {
+        if !self.reset.load(std::sync::atomic::Ordering::SeqCst) {
+            return None;
+        }
+        let _ = self.stream.set_zero_linger();
+        Some(std::io::ErrorKind::ConnectionReset.into())
+    }
+}
+
+impl tokio::io::AsyncRead for ResettableStream {
+    fn poll_read(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for ResettableStream {
+    fn poll_write(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        if let Some(err) = self.refuse() {
+            return std::task::Poll::Ready(Err(err));
+        }
+        std::pin::Pin::new(&mut self.stream).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        if let Some(err) = self.refuse() {
+            return std::task::Poll::Ready(Err(err));
+        }
+        std::pin::Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        if let Some(err) = self.refuse() {
+            return std::task::Poll::Ready(Err(err));
+        }
+        std::pin::Pin::new(&mut self.stream).poll_flush(cx)
+    }
+
+    fn poll_shutdown(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        std::pin::Pin::new(&mut self.stream).poll_shutdown(cx)
+    }
+}
+
+impl MockS2 {
+    /// Drops the faults injected but not yet served (the chaos test starts each run clean).
+    pub fn clear_faults(&self) {
+        self.inner.faults.lock().unwrap().clear();
     }
 }
