@@ -1536,6 +1536,7 @@ impl World {
             }
         }
     }
+}
 
 // The chaos test's faults (tests/it/chaos.rs, issue #22): a 200 that is not JSON, and a
 // connection reset before any byte of the answer (`Fault::Drop` cuts one mid-body).
