@@ -20,7 +20,7 @@
 //! [`LOCK_PATIENCE`], makes this process pace itself alone (a `governor` limiter at the same
 //! rate), with one warning.
 
-use std::fs::{File, OpenOptions, TryLockError};
+use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -253,28 +253,43 @@ impl Pacer {
     async fn reserve(&self, path: &Path) -> std::io::Result<Slot> {
         let mut file = open(path)?;
         let deadline = Instant::now() + LOCK_PATIENCE;
-        loop {
-            match file.try_lock() {
-                Ok(()) => break,
-                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
-                    tokio::time::sleep(Duration::from_millis(1)).await;
-                }
-                Err(TryLockError::WouldBlock) => {
-                    return Err(std::io::Error::new(
-                        std::io::ErrorKind::TimedOut,
-                        format!(
-                            "another process held its lock for over {} s",
-                            LOCK_PATIENCE.as_secs()
-                        ),
-                    ))
-                }
-                Err(TryLockError::Error(err)) => return Err(err),
+        while !try_lock(&file)? {
+            if Instant::now() >= deadline {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::TimedOut,
+                    format!(
+                        "another process held its lock for over {} s",
+                        LOCK_PATIENCE.as_secs()
+                    ),
+                ));
             }
+            tokio::time::sleep(Duration::from_millis(1)).await;
         }
         // No await from here on: the lock is held for a read and a write only, and dropped
         // with the file.
         take_slot(&mut file, path, now_epoch(), self.period, self.rps)
     }
+}
+
+/// Takes the file's exclusive `flock(2)` without waiting: `Ok(false)` when another open file holds
+/// it. The lock goes with the open file: closed, or its process dead, it is released. (std's
+/// `File::try_lock` does the same from Rust 1.89 on, above this crate's rust-version.)
+#[cfg(unix)]
+fn try_lock(file: &File) -> std::io::Result<bool> {
+    match rustix::fs::flock(file, rustix::fs::FlockOperation::NonBlockingLockExclusive) {
+        Ok(()) => Ok(true),
+        Err(err) if err == rustix::io::Errno::WOULDBLOCK => Ok(false),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Elsewhere no lock is taken: the process paces itself alone (see [`Pacer::until_ready`]).
+#[cfg(not(unix))]
+fn try_lock(_file: &File) -> std::io::Result<bool> {
+    Err(std::io::Error::new(
+        std::io::ErrorKind::Unsupported,
+        "the shared rate budget uses flock, on Unix only",
+    ))
 }
 
 /// Opens (creating) the budget file and its folder.
@@ -450,6 +465,7 @@ mod tests {
         assert_eq!(take_slot(&mut file, &path, 7.5, 1.0, 1.0).unwrap().at, 8.0);
     }
 
+    #[cfg(unix)]
     #[test]
     fn concurrent_takers_on_one_file_never_share_a_slot() {
         // Each taker opens the file anew, as each request does: flock excludes open files from
@@ -464,7 +480,9 @@ mod tests {
                         (0..100)
                             .map(|_| {
                                 let mut file = open(&path).unwrap();
-                                file.lock().unwrap();
+                                while !try_lock(&file).unwrap() {
+                                    std::thread::yield_now();
+                                }
                                 take_slot(&mut file, &path, 1.0e9, period, 1000.0)
                                     .unwrap()
                                     .at
@@ -509,6 +527,7 @@ mod tests {
         assert!(started.elapsed() >= Duration::from_millis(18));
     }
 
+    #[cfg(unix)]
     #[test]
     fn a_shared_pacer_keeps_its_rate_alone() {
         let dir = tempfile::tempdir().unwrap();
