@@ -309,9 +309,11 @@ pub struct ApiArgs {
     /// Base URL of the Graph API (a mirror or a test server can stand in).
     #[arg(long, env = "S2_API_URL", default_value = citegraph::s2::DEFAULT_API_URL, value_name = "URL")]
     pub api_url: String,
-    /// Requests per second (1 is the limit of an API key).
-    #[arg(long, default_value_t = FetchOptions::default().rps, value_name = "RATE")]
-    pub rps: f64,
+    /// Requests per second, for all citegraph processes that use the same key (or none) and the
+    /// same --cache-dir together: they share one rate budget, a file in the cache directory.
+    /// [default: 1 with S2_API_KEY (the limit of a key), 0.333 (one request every 3 s) without]
+    #[arg(long, value_name = "RATE")]
+    pub rps: Option<f64>,
     /// Retries of a request after 429, 5xx, a timeout or a connection error.
     #[arg(long, default_value_t = FetchOptions::default().max_retries, value_name = "N")]
     pub max_retries: u32,

@@ -1,12 +1,12 @@
-//! The HTTP client of the Semantic Scholar Graph API: one rate limiter shared by every request,
-//! retries with exponential backoff and jitter (honouring `Retry-After`), the API key in the
+//! The HTTP client of the Semantic Scholar Graph API: one pace for every request (shared with the
+//! other citegraph processes of the same key through the cache directory: `budget.rs`), retries
+//! with exponential backoff and jitter (honouring `Retry-After`), the API key in the
 //! `x-api-key` header and nowhere else, and a count of every request sent.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
 use backon::{ExponentialBuilder, Retryable};
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use reqwest::header::{HeaderValue, RETRY_AFTER};
 use reqwest::Method;
 use serde_json::Value;
@@ -243,18 +243,22 @@ async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, Attempt
 #[derive(Debug, Clone)]
 pub(crate) struct ClientConfig {
     pub base_url: String,
+    /// Requests per second, for every process of this key on `budget_dir` together.
     pub rps: f64,
     pub max_retries: u32,
     pub timeout: Duration,
     /// The first backoff delay; doubles at each retry, with jitter.
     pub retry_delay: Duration,
+    /// The cache directory whose rate budget the client shares (see `budget.rs`); `None`: it
+    /// paces itself alone.
+    pub budget_dir: Option<std::path::PathBuf>,
 }
 
 pub(crate) struct Client {
     http: reqwest::Client,
     base: String,
     key: Option<ApiKey>,
-    limiter: DefaultDirectRateLimiter,
+    pacer: super::budget::Pacer,
     backoff: ExponentialBuilder,
     /// Set once any answer came back: before that, a connection error means no network at
     /// all, and the run fails fast instead of backing off for minutes.
@@ -274,15 +278,11 @@ impl std::fmt::Debug for Client {
 
 impl Client {
     pub(crate) fn new(config: &ClientConfig, key: Option<ApiKey>) -> anyhow::Result<Client> {
-        if !(config.rps.is_finite() && config.rps > 0.0) {
-            anyhow::bail!(
-                "--rps must be a positive number of requests per second, not {}",
-                config.rps
-            );
-        }
-        let period = Duration::from_secs_f64(1.0 / config.rps);
-        let quota = Quota::with_period(period)
-            .ok_or_else(|| anyhow::anyhow!("--rps {} is too high", config.rps))?;
+        let budget = config
+            .budget_dir
+            .as_deref()
+            .map(|dir| super::budget::path_in(dir, key.as_ref().map(|key| key.0.as_str())));
+        let pacer = super::budget::Pacer::new(config.rps, budget)?;
         let http = reqwest::Client::builder()
             .user_agent(concat!("citegraph/", env!("CARGO_PKG_VERSION")))
             .timeout(config.timeout)
@@ -299,7 +299,7 @@ impl Client {
             http,
             base: config.base_url.trim_end_matches('/').to_string(),
             key,
-            limiter: RateLimiter::direct(quota),
+            pacer,
             backoff,
             reached: AtomicBool::new(false),
             stats: Stats::default(),
@@ -436,7 +436,7 @@ impl Client {
         let attempts = AtomicU64::new(0);
         let (url_ref, method_ref, attempts_ref) = (url.as_str(), &method, &attempts);
         let attempt = move || async move {
-            self.limiter.until_ready().await;
+            self.pacer.until_ready().await;
             self.stats.requests[endpoint.index()].fetch_add(1, Ordering::Relaxed);
             attempts_ref.fetch_add(1, Ordering::Relaxed);
             let mut request = self.http.request(method_ref.clone(), url_ref).query(query);
@@ -617,6 +617,7 @@ mod tests {
             max_retries: 0,
             timeout: Duration::from_secs(1),
             retry_delay: Duration::from_millis(10),
+            budget_dir: None,
         };
         let client = Client::new(&config, Some(key)).unwrap();
         assert!(!format!("{client:?}").contains("sekrit"));
@@ -678,6 +679,7 @@ mod tests {
             max_retries: 0,
             timeout: Duration::from_secs(1),
             retry_delay: Duration::from_millis(10),
+            budget_dir: None,
         };
         assert!(Client::new(&config, None).is_err());
         config.rps = f64::NAN;

@@ -82,7 +82,7 @@ pub fn expand(
     }
     stats.skipped = todo.len().saturating_sub(budget);
     todo.truncate(budget);
-    let client = Arc::new(connect(options)?);
+    let client = Arc::new(connect(options, env)?);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()

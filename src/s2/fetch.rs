@@ -321,7 +321,7 @@ pub(crate) fn run(
 ) -> Result<Corpus> {
     let policy = ListPolicy::from_options(options);
     let client = if network {
-        Some(Arc::new(super::connect(options)?))
+        Some(Arc::new(super::connect(options, env)?))
     } else {
         None
     };

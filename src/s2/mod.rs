@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use crate::records::{Corpus, LinkCounts, Resolution, ResolveMethod};
 
+mod budget;
 mod client;
 mod expand;
 mod fetch;
@@ -39,8 +40,10 @@ pub struct FetchOptions {
     pub no_citations: bool,
     /// Fetch at most N citations per paper (most cited papers have tens of thousands).
     pub max_citations: Option<usize>,
-    /// Requests per second (1 is the limit of an API key).
-    pub rps: f64,
+    /// Requests per second, for all citegraph processes that share this key (or its absence)
+    /// and cache directory together (see `budget.rs`). `None`: [`default_rps`] of whether
+    /// `S2_API_KEY` is set.
+    pub rps: Option<f64>,
     /// Retries of a request after 429, 5xx, a timeout or a connection error.
     pub max_retries: u32,
     /// Seconds before a request is given up (and retried).
@@ -67,13 +70,32 @@ pub struct FetchOptions {
 /// The public Graph API.
 pub const DEFAULT_API_URL: &str = "https://api.semanticscholar.org/graph/v1";
 
+/// The pace with an API key, in requests per second: Semantic Scholar's introductory limit of a
+/// key, 1 request per second across all endpoints (its API documentation).
+pub const KEYED_RPS: f64 = 1.0;
+
+/// The pace without a key, in requests per second: one request every 3 seconds. Anonymous
+/// callers share one pool whose published size varies (about 5,000 requests per 5 minutes for
+/// everyone in one version of the documentation, 100 per 5 minutes in older ones and in 2026
+/// summaries); 100 per 5 minutes is the stricter, and what one caller can count on.
+pub const ANONYMOUS_RPS: f64 = 1.0 / 3.0;
+
+/// The default pace: [`KEYED_RPS`] with a key, [`ANONYMOUS_RPS`] without.
+pub fn default_rps(keyed: bool) -> f64 {
+    if keyed {
+        KEYED_RPS
+    } else {
+        ANONYMOUS_RPS
+    }
+}
+
 impl Default for FetchOptions {
     fn default() -> Self {
         FetchOptions {
             api_url: DEFAULT_API_URL.to_string(),
             no_citations: false,
             max_citations: None,
-            rps: 1.0,
+            rps: None,
             max_retries: 8,
             timeout: 60.0,
             refresh: false,
@@ -111,17 +133,36 @@ pub fn fetch(
     }
 }
 
-/// The API client the options describe (base URL, rate, retries, timeouts, `S2_API_KEY`).
-/// Errors: an option out of range, a key that cannot be sent in a header.
-fn connect(options: &FetchOptions) -> anyhow::Result<client::Client> {
+/// The API client the options describe (base URL, rate, retries, timeouts, `S2_API_KEY`), its
+/// pace shared with the other processes of the same key on `env`'s cache directory. Errors: an
+/// option out of range, a key that cannot be sent in a header.
+fn connect(options: &FetchOptions, env: &Environment) -> anyhow::Result<client::Client> {
+    let key = client::ApiKey::from_env()?;
+    let rps = options.rps.unwrap_or(default_rps(key.is_some()));
+    tracing::info!(
+        "pace: {rps:.3} requests per second ({}), shared with the other citegraph processes {} \
+         on {}",
+        match (options.rps, key.is_some()) {
+            (Some(_), _) => "--rps",
+            (None, true) => "the limit of an API key",
+            (None, false) => "the anonymous pace: set S2_API_KEY for 1 per second",
+        },
+        if key.is_some() {
+            "of this key"
+        } else {
+            "without a key"
+        },
+        env.cache_dir.display()
+    );
     let config = client::ClientConfig {
         base_url: options.api_url.clone(),
-        rps: options.rps,
+        rps,
         max_retries: options.max_retries,
         timeout: seconds("--timeout", options.timeout)?,
         retry_delay: seconds("--retry-delay", options.retry_delay)?,
+        budget_dir: Some(env.cache_dir.clone()),
     };
-    client::Client::new(&config, client::ApiKey::from_env()?)
+    client::Client::new(&config, key)
 }
 
 /// A duration from an option's seconds; an error naming the option when negative or not finite.

@@ -471,7 +471,7 @@ fn a_rate_limited_server_is_ridden_out() {
         .start();
     let dir = tempfile::tempdir().unwrap();
     let mut opts = options(&mock.url());
-    opts.rps = 100.0;
+    opts.rps = Some(100.0);
     opts.max_retries = 30;
     let corpus = fetch_in(&catalog, &opts, dir.path()).unwrap();
     let refused = mock.log().iter().filter(|l| l.status == Some(429)).count();

@@ -28,6 +28,7 @@ mod charts;
 mod cli_house;
 mod cluster_map_world;
 mod expand_world;
+mod fetch_budget;
 mod fetch_cli;
 mod fetch_faults;
 mod fetch_moves;

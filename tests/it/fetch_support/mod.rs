@@ -90,7 +90,7 @@ pub fn options(url: &str) -> FetchOptions {
         api_url: url.to_string(),
         no_citations: false,
         max_citations: None,
-        rps: 1000.0,
+        rps: Some(1000.0),
         max_retries: 8,
         timeout: 10.0,
         refresh: false,

@@ -200,13 +200,15 @@ pub fn is_temp(path: &Path) -> bool {
         .is_some_and(|n| n.to_string_lossy().starts_with(".tmp-"))
 }
 
-/// The cache's entry files (temp files left by a kill are not entries), each checked whole: it
-/// parses as a cache entry of this schema whose request hashes to its name.
+/// The cache's entry files (temp files left by a kill are not entries, nor is the shared rate
+/// budget in `cache/rate-budget/`), each checked whole: it parses as a cache entry of this schema
+/// whose request hashes to its name.
 pub fn whole_cache_entries(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     let cache = citegraph::cache::Cache::new(dir.join("cache"));
+    let budget = dir.join("cache/rate-budget");
     files_under(&dir.join("cache"))
         .into_iter()
-        .filter(|f| !is_temp(f))
+        .filter(|f| !is_temp(f) && !f.starts_with(&budget))
         .map(|file| {
             let entry = citegraph::cache::Cache::read_file::<serde_json::Value>(&file)
                 .unwrap_or_else(|e| panic!("a partial or broken cache file: {e}"));
