@@ -21,6 +21,7 @@ mod catalog_remote;
 mod catalog_snapshot;
 mod catalog_walk;
 mod charts;
+mod charts_fonts;
 mod cli_house;
 mod cluster_map_world;
 mod expand_world;
