@@ -237,6 +237,10 @@ fn discover(db: &fontdb::Database) -> Fallbacks {
     fallbacks
 }
 
+/// The fallback face chosen for a character and weight (bold or not): its index in the
+/// weight's list of [`Fallbacks`], or `None` when no face has it.
+type Choices = HashMap<(char, bool), Option<usize>>;
+
 /// The face that draws `c` in this weight: DejaVu Sans when it has the character, else the
 /// first fallback face that has an outline for it. `None` for an invisible character and for one
 /// no face has (the latter warns once per run: see [`warn_missing`]).
@@ -249,7 +253,7 @@ pub(crate) fn face_for(c: char, bold: bool) -> Option<&'static Face> {
     if invisible(c) {
         return None;
     }
-    static CHOSEN: OnceLock<Mutex<HashMap<(char, bool), Option<usize>>>> = OnceLock::new();
+    static CHOSEN: OnceLock<Mutex<Choices>> = OnceLock::new();
     let chosen = CHOSEN.get_or_init(Mutex::default);
     let faces = if bold {
         &fallbacks().bold
