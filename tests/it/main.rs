@@ -25,6 +25,7 @@ mod catalog_snapshot;
 mod catalog_walk;
 mod chaos;
 mod charts;
+mod charts_fonts;
 mod cli_house;
 mod cluster_map_world;
 mod expand_world;

@@ -9,18 +9,20 @@
 //! text lands where the layout measured it. In the PNG, this file rasterizes the glyphs itself
 //! with ab_glyph at sub-pixel positions: plotters' own bitmap text rounds every glyph to a whole
 //! pixel, which spaces letters unevenly ("Pap ers") at the sizes a paper figure uses.
+//!
+//! Both measure and draw every character with the face of the font chain that has it
+//! ([`super::fonts`]: DejaVu Sans, then the system's CJK and emoji fonts), so a label cut to its
+//! room is cut where it will be drawn, whatever its script.
 
-use std::sync::OnceLock;
-
-use ab_glyph::{Font, FontRef, PxScale, ScaleFont};
+use ab_glyph::{Font, ScaleFont};
 use anyhow::{anyhow, Result};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontDesc, FontFamily, FontStyle, FontTransform};
 
+use super::fonts;
 use super::palette::Rgb;
-use super::style::{DEJAVU_SANS, DEJAVU_SANS_BOLD, FONT_FAMILY};
 
 /// DejaVu Sans: (ascender - descender) / units per em = (1901 + 483) / 2048. ab_glyph scales a
 /// font so that this height equals the requested size, so one em is `size / ASCENT_DESCENT`.
@@ -91,53 +93,46 @@ impl TextSpec {
     }
 }
 
-/// The font of a text size and weight, for measuring and drawing.
-pub(crate) fn font(size: f64, bold: bool) -> FontDesc<'static> {
+/// The font an SVG text of this size and weight asks for, in `family` (a CSS list: a face's
+/// [`fonts::Face::css_family`]).
+pub(crate) fn font(size: f64, bold: bool, family: &'static str) -> FontDesc<'static> {
     let style = if bold {
         FontStyle::Bold
     } else {
         FontStyle::Normal
     };
-    FontDesc::new(FontFamily::Name(FONT_FAMILY), size.max(1.0), style)
+    FontDesc::new(FontFamily::Name(family), size.max(1.0), style)
 }
 
-/// The bundled fonts, parsed once, for measuring and for drawing PNG text.
-fn face(bold: bool) -> Option<&'static FontRef<'static>> {
-    static REGULAR: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
-    static BOLD: OnceLock<Option<FontRef<'static>>> = OnceLock::new();
-    let (cell, bytes) = if bold {
-        (&BOLD, DEJAVU_SANS_BOLD)
-    } else {
-        (&REGULAR, DEJAVU_SANS)
-    };
-    cell.get_or_init(|| FontRef::try_from_slice(bytes).ok())
-        .as_ref()
-}
-
-/// Width in pixels of `text` at `size`, as both backends will draw it with DejaVu Sans.
+/// Width in pixels of `text` at `size`, as both backends will draw it: each character in the
+/// face of the font chain that has it (DejaVu Sans first, see [`super::fonts`]), kerned within a
+/// face; a character no face has is left out, as it is when drawn.
 pub(crate) fn text_width(text: &str, size: f64, bold: bool) -> f64 {
     if text.is_empty() {
         return 0.0;
     }
-    match face(bold) {
-        Some(face) => {
-            let font = face.as_scaled(PxScale::from(size as f32));
-            let mut width = 0f32;
-            let mut previous = None;
-            for c in text.chars() {
-                let id = font.glyph_id(c);
-                if let Some(p) = previous {
-                    width += font.kern(p, id);
-                }
-                width += font.h_advance(id);
-                previous = Some(id);
-            }
-            f64::from(width)
-        }
+    if fonts::dejavu(bold).is_none() {
         // The fonts are compiled in; should one not parse, an estimate of DejaVu's average
         // advance keeps the layout sane.
-        None => text.chars().count() as f64 * size * 0.55,
+        return text.chars().count() as f64 * size * 0.55;
     }
+    let mut width = 0f32;
+    let mut previous: Option<(&fonts::Face, ab_glyph::GlyphId)> = None;
+    for c in text.chars() {
+        let Some(face) = fonts::face_for(c, bold) else {
+            continue;
+        };
+        let font = face.font.as_scaled(face.scale(size));
+        let id = font.glyph_id(c);
+        if let Some((p_face, p)) = previous {
+            if std::ptr::eq(p_face, face) {
+                width += font.kern(p, id);
+            }
+        }
+        width += font.h_advance(id);
+        previous = Some((face, id));
+    }
+    f64::from(width)
 }
 
 /// The text size (as [`text_width`] takes it) that the SVG writes as `font-size` (one em).
@@ -349,6 +344,8 @@ impl<'a> Canvas<'a> {
     /// Draws one line of text anchored at (x, y) as `spec` says, on the same baseline and at the
     /// same size in both backends.
     pub fn text(&self, text: &str, x: f64, y: f64, spec: &TextSpec) -> Result<()> {
+        // What no face of the chain draws is left out here as in `text_width`: never a box.
+        let text = &*fonts::drawable(text, spec.bold);
         if text.is_empty()
             || !x.is_finite()
             || !y.is_finite()
@@ -372,31 +369,75 @@ impl<'a> Canvas<'a> {
         };
         match &self.area {
             Area::Png(area) => self.raster_text(area, text, (x, y), start, baseline, spec),
-            Area::Svg(area) => {
-                // plotters writes `font-size = size / 1.24` and puts a top-anchored baseline
-                // at 0.76em: ask for the size and anchor that give DejaVu's em and our baseline.
-                let size = em * SVG_SIZE_DIVISOR;
-                let shift = baseline - em * SVG_TOP_DY_EM;
-                let (dx, dy) = if spec.vertical {
-                    (shift, 0.0)
-                } else {
-                    (0.0, shift)
-                };
-                let h = match spec.h {
-                    HAlign::Left => HPos::Left,
-                    HAlign::Center => HPos::Center,
-                    HAlign::Right => HPos::Right,
-                };
-                let mut style = font(size, spec.bold)
-                    .color(&rgb(spec.color))
-                    .pos(Pos::new(h, VPos::Top));
-                if spec.vertical {
-                    style = style.transform(FontTransform::Rotate270);
-                }
-                area.draw_text(text, &style, (px(x + dx), px(y + dy)))
-                    .map_err(err)
-            }
+            Area::Svg(area) => self.svg_text(area, text, (x, y), start, baseline, spec),
         }
+    }
+
+    /// SVG text: one `<text>` when one face draws it all (anchored as `spec` says), else one a
+    /// run of characters of one face ([`fonts::runs`]), each placed where [`text_width`] puts it
+    /// and asking for its own face, so that a viewer or usvg (the PDF) sets every run in the font
+    /// the PNG draws it with rather than the whole text in the first font that has all of it.
+    fn svg_text(
+        &self,
+        area: &DrawingArea<SVGBackend<'a>, Shift>,
+        text: &str,
+        (x, y): (f64, f64),
+        start: f64,
+        baseline: f64,
+        spec: &TextSpec,
+    ) -> Result<()> {
+        // plotters writes `font-size = size / 1.24` and puts a top-anchored baseline at 0.76em:
+        // ask for the size and anchor that give DejaVu's em and our baseline.
+        let em = spec.size / ASCENT_DESCENT;
+        let size = em * SVG_SIZE_DIVISOR;
+        let shift = baseline - em * SVG_TOP_DY_EM;
+        let style_of = |family: &'static str, h: HPos| {
+            let style = font(size, spec.bold, family)
+                .color(&rgb(spec.color))
+                .pos(Pos::new(h, VPos::Top));
+            if spec.vertical {
+                style.transform(FontTransform::Rotate270)
+            } else {
+                style
+            }
+        };
+        let runs = fonts::runs(text, spec.bold);
+        if let [(run, face)] = runs.as_slice() {
+            let (dx, dy) = if spec.vertical {
+                (shift, 0.0)
+            } else {
+                (0.0, shift)
+            };
+            let h = match spec.h {
+                HAlign::Left => HPos::Left,
+                HAlign::Center => HPos::Center,
+                HAlign::Right => HPos::Right,
+            };
+            let style = style_of(face.css_family, h);
+            return area
+                .draw_text(run, &style, (px(x + dx), px(y + dy)))
+                .map_err(err);
+        }
+        // SVG viewers drop the spaces at the ends of a `<text>`: they are left to the layout.
+        let collapsed = |c: char| matches!(c, ' ' | '\t' | '\n' | '\r');
+        let mut along = start;
+        for (run, face) in &runs {
+            let body = run.trim_matches(collapsed);
+            let lead = &run[..run.len() - run.trim_start_matches(collapsed).len()];
+            let offset = along + text_width(lead, spec.size, spec.bold);
+            if !body.is_empty() {
+                let (ax, ay) = if spec.vertical {
+                    (x + shift, y - offset)
+                } else {
+                    (x + offset, y + shift)
+                };
+                let style = style_of(face.css_family, HPos::Left);
+                area.draw_text(body, &style, (px(ax), px(ay)))
+                    .map_err(err)?;
+            }
+            along += text_width(run, spec.size, spec.bold);
+        }
+        Ok(())
     }
 
     /// PNG text: every glyph outlined at its exact (sub-pixel) pen position and blended in.
@@ -409,24 +450,26 @@ impl<'a> Canvas<'a> {
         baseline: f64,
         spec: &TextSpec,
     ) -> Result<()> {
-        let Some(face) = face(spec.bold) else {
-            return Ok(());
-        };
-        let scale = PxScale::from(spec.size as f32);
-        let font = face.as_scaled(scale);
         let color = rgb(spec.color);
         let (width, height) = (self.width as i32, self.height as i32);
         let mut pen = start as f32;
-        let mut previous = None;
+        let mut previous: Option<(&fonts::Face, ab_glyph::GlyphId)> = None;
         for c in text.chars() {
+            let Some(face) = fonts::face_for(c, spec.bold) else {
+                continue;
+            };
+            let scale = face.scale(spec.size);
+            let font = face.font.as_scaled(scale);
             let id = font.glyph_id(c);
-            if let Some(p) = previous {
-                pen += font.kern(p, id);
+            if let Some((p_face, p)) = previous {
+                if std::ptr::eq(p_face, face) {
+                    pen += font.kern(p, id);
+                }
             }
-            previous = Some(id);
+            previous = Some((face, id));
             let glyph = id.with_scale_and_position(scale, ab_glyph::point(pen, baseline as f32));
             pen += font.h_advance(id);
-            let Some(outline) = face.outline_glyph(glyph) else {
+            let Some(outline) = face.font.outline_glyph(glyph) else {
                 continue;
             };
             let bounds = outline.px_bounds();

@@ -5,7 +5,9 @@
 //! keeps those pixels as its `viewBox` and states its size in inches (`width="3.5in"`), so a
 //! LaTeX or office import places it at its intended size. The PDF is the SVG converted by
 //! svg2pdf (through usvg), with the bundled DejaVu Sans embedded as a font subset (text stays
-//! text, the same letters as the PNG's), on a page of the same size in points.
+//! text, the same letters as the PNG's), on a page of the same size in points. Characters
+//! DejaVu lacks (CJK, emoji) are set in the same fallback face as in the PNG ([`fonts`]), which
+//! is embedded as a subset too.
 
 use std::sync::{Arc, OnceLock};
 
@@ -14,6 +16,7 @@ use plotters::prelude::{BitMapBackend, SVGBackend};
 use svg2pdf::usvg;
 
 use super::canvas::Canvas;
+use super::fonts;
 use super::palette::WHITE;
 use super::style::{Style, DEJAVU_SANS, DEJAVU_SANS_BOLD};
 use super::Chart;
@@ -56,27 +59,84 @@ fn add_physical_size(svg: &str, (w, h): (u32, u32)) -> String {
     }
 }
 
-/// The fonts usvg sets the SVG's text with: the bundled DejaVu Sans, also as the generic
-/// `sans-serif`, loaded once per process.
-fn font_database() -> Arc<usvg::fontdb::Database> {
-    static DATABASE: OnceLock<Arc<usvg::fontdb::Database>> = OnceLock::new();
-    DATABASE
-        .get_or_init(|| {
-            let mut db = usvg::fontdb::Database::new();
-            db.load_font_data(DEJAVU_SANS.to_vec());
-            db.load_font_data(DEJAVU_SANS_BOLD.to_vec());
-            db.set_sans_serif_family("DejaVu Sans");
-            Arc::new(db)
-        })
-        .clone()
+/// The fonts usvg sets the SVG's text with: the bundled DejaVu Sans (also as the generic
+/// `sans-serif`) and the fallback faces of the font chain loaded so far ([`fonts`]), with the
+/// database id of each fallback face. Made once for DejaVu alone and once more after the chain
+/// loaded its fallbacks (it loads them once per process).
+fn font_database() -> (Arc<usvg::fontdb::Database>, Arc<FallbackIds>) {
+    static DEJAVU_ONLY: OnceLock<(Arc<usvg::fontdb::Database>, Arc<FallbackIds>)> = OnceLock::new();
+    static WITH_FALLBACKS: OnceLock<(Arc<usvg::fontdb::Database>, Arc<FallbackIds>)> =
+        OnceLock::new();
+    let fallbacks = fonts::loaded_fallbacks();
+    let cell = if fallbacks.is_empty() {
+        &DEJAVU_ONLY
+    } else {
+        &WITH_FALLBACKS
+    };
+    cell.get_or_init(|| {
+        let mut db = usvg::fontdb::Database::new();
+        db.load_font_data(DEJAVU_SANS.to_vec());
+        db.load_font_data(DEJAVU_SANS_BOLD.to_vec());
+        db.set_sans_serif_family("DejaVu Sans");
+        let mut ids = FallbackIds::new();
+        let mut sources: Vec<(*const u8, Vec<usvg::fontdb::ID>)> = Vec::new();
+        for face in fallbacks {
+            // A collection (.ttc) is one source for all its faces: loaded once.
+            let key = face.data.as_ptr();
+            let loaded = match sources.iter().find(|(k, _)| *k == key) {
+                Some((_, loaded)) => loaded.clone(),
+                None => {
+                    let data: &'static [u8] = face.data;
+                    let source = usvg::fontdb::Source::Binary(Arc::new(data));
+                    let loaded = db.load_font_source(source).to_vec();
+                    sources.push((key, loaded.clone()));
+                    loaded
+                }
+            };
+            let id = loaded
+                .into_iter()
+                .find(|&id| db.face(id).is_some_and(|info| info.index == face.index));
+            if let Some(id) = id {
+                ids.push((face as *const fonts::Face as usize, id));
+            }
+        }
+        (Arc::new(db), Arc::new(ids))
+    })
+    .clone()
+}
+
+/// The usvg database id of each loaded fallback face, by the face's address.
+type FallbackIds = Vec<(usize, usvg::fontdb::ID)>;
+
+/// usvg's choice of a font for a character its first font lacks: the face the font chain draws
+/// it with in the PNG ([`fonts::face_for`]), in the weight of the text, so that the PDF shows the
+/// same glyphs. `None` when that face was tried already (usvg asks again for what is left).
+fn same_fallback_as_png(ids: Arc<FallbackIds>) -> usvg::FallbackSelectionFn<'static> {
+    Box::new(
+        move |c: char, used: &[usvg::fontdb::ID], db: &mut Arc<usvg::fontdb::Database>| {
+            let bold = used
+                .first()
+                .and_then(|&id| db.face(id))
+                .is_some_and(|info| info.weight.0 >= 600);
+            let face = fonts::face_for(c, bold)?;
+            let key = face as *const fonts::Face as usize;
+            let id = ids.iter().find(|(k, _)| *k == key)?.1;
+            (!used.contains(&id)).then_some(id)
+        },
+    )
 }
 
 /// The figure's SVG (as [`render_svg`] wrote it) as a one-page vector PDF, its fonts embedded.
 pub(super) fn render_pdf(svg: &str) -> Result<Vec<u8>> {
+    let (fontdb, fallback_ids) = font_database();
     let options = usvg::Options {
         dpi: 96.0,
         font_family: "DejaVu Sans".to_string(),
-        fontdb: font_database(),
+        fontdb,
+        font_resolver: usvg::FontResolver {
+            select_fallback: same_fallback_as_png(fallback_ids),
+            ..usvg::FontResolver::default()
+        },
         ..usvg::Options::default()
     };
     let tree =

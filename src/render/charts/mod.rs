@@ -4,7 +4,8 @@
 //!
 //! The shared toolkit has a file each: [`palette`] (mechanism colours, computed once per render,
 //! and the one rule for text on a coloured fill), `style.rs` (the bundled font and sizes),
-//! `text.rs` (text fitted to pixels), `scale.rs` (axis maths: scales and ticks), `widgets/` (the
+//! `fonts.rs` (the font chain: DejaVu Sans, then system fonts for CJK and emoji), `text.rs` (text
+//! fitted to pixels), `scale.rs` (axis maths: scales and ticks), `widgets/` (the
 //! drawn pieces, one kind a file: titles and the empty page, legends, markers, axes, heat maps and
 //! their colour bar, bar lists), `canvas.rs` (the drawing surface), `encode.rs` (SVG, PNG and PDF
 //! bytes). Paper and mechanism labels come from [`crate::render::labels`], as everywhere else.
@@ -15,6 +16,7 @@ mod citation_distribution;
 mod cluster_map;
 mod communities;
 mod encode;
+mod fonts;
 mod influence_by_mechanism;
 mod lineage;
 mod mechanism_domain;
@@ -90,6 +92,16 @@ impl Figure {
 /// bundled DejaVu Sans as the figures measure it: for checking that text fits where it is drawn.
 pub fn svg_text_width(text: &str, font_size: f64, bold: bool) -> f64 {
     canvas::text_width(text, canvas::size_for_svg_font_size(font_size), bold)
+}
+
+/// The family of the font the figures draw `c` with in this weight (bold or regular): "DejaVu
+/// Sans" (bundled) for every character it has, else the system font of the chain that has an
+/// outline for it ("Noto Sans CJK SC", "Symbola", ...; see the README's figures section).
+/// `None` for an invisible character and for one no font on this system has: the figures leave
+/// it out of their text. The first call for a character beyond DejaVu reads the system's font
+/// list (once per process).
+pub fn font_family_for(c: char, bold: bool) -> Option<String> {
+    fonts::face_for(c, bold).map(|face| face.family.clone())
 }
 
 /// A day of the calendar (UTC): what the figures take as today (`--today`).

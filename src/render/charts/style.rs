@@ -9,6 +9,7 @@
 //!
 //! Text is DejaVu Sans, bundled in the binary (`assets/fonts/`), so the PNG renders the same on a
 //! machine with no fonts installed; the SVG asks the viewer for `DejaVu Sans, sans-serif`.
+//! Characters DejaVu lacks (CJK, emoji) come from the system's fonts: see `fonts.rs`.
 
 use std::sync::OnceLock;
 

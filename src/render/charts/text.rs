@@ -116,21 +116,81 @@ pub(crate) fn wrap_text(
     wrap_text_complete(text, size, bold, max_width, max_lines).0
 }
 
-/// The pieces a line may break between: words, and the parts of a hyphenated word (the hyphen
-/// stays at the end of its part), each with whether a space goes before it.
+/// The pieces a line may break between: words, the parts of a hyphenated word (the hyphen
+/// stays at the end of its part), and the characters of Chinese and Japanese text, which breaks
+/// between any two ideographs or kana without spaces; each piece with whether a space goes
+/// before it.
 fn break_pieces(text: &str) -> Vec<(String, bool)> {
     let mut pieces: Vec<(String, bool)> = Vec::new();
     for word in text.split(' ').filter(|w| !w.is_empty()) {
         let mut first = true;
         let mut rest = word;
         while let Some(i) = rest.find('-').filter(|&i| i > 0 && i + 1 < rest.len()) {
-            pieces.push((rest[..=i].to_string(), first));
-            first = false;
+            for part in ideographic_parts(&rest[..=i]) {
+                pieces.push((part.to_string(), first));
+                first = false;
+            }
             rest = &rest[i + 1..];
         }
-        pieces.push((rest.to_string(), first));
+        for part in ideographic_parts(rest) {
+            pieces.push((part.to_string(), first));
+            first = false;
+        }
     }
     pieces
+}
+
+/// Han ideographs and kana: a line may break before or after one (UAX #14 class ID).
+fn ideographic(c: char) -> bool {
+    matches!(c,
+        '\u{3040}'..='\u{30FF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{3FFFF}')
+}
+
+/// Whether a line may break between `before` and `after`: next to an ideograph, but never before
+/// closing punctuation or a prolonged-sound mark, nor after opening punctuation (the kinsoku
+/// rule).
+fn ideographic_break(before: char, after: char) -> bool {
+    const NO_BREAK_BEFORE: &str = "、。，．：；！？）」』】〕〉》〗〙ーゝゞ々・,.:;!?)]}";
+    const NO_BREAK_AFTER: &str = "（「『【〔〈《〖〘([{";
+    (ideographic(before) || ideographic(after))
+        && !NO_BREAK_BEFORE.contains(after)
+        && !NO_BREAK_AFTER.contains(before)
+}
+
+/// `word` cut where [`ideographic_break`] allows (the whole word when it has no ideograph).
+fn ideographic_parts(word: &str) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut start = 0;
+    let mut previous: Option<char> = None;
+    for (i, c) in word.char_indices() {
+        if previous.is_some_and(|p| ideographic_break(p, c)) {
+            parts.push(&word[start..i]);
+            start = i;
+        }
+        previous = Some(c);
+    }
+    parts.push(&word[start..]);
+    parts
+}
+
+/// Two lines of a wrapped label joined back into its text: with a space, except after a hyphen
+/// or at a break between ideographs, where the text had none.
+fn join_lines(before: &str, line: &str) -> String {
+    let unspaced = match (before.chars().next_back(), line.chars().next()) {
+        (None, _) => true,
+        (Some('-'), _) => true,
+        (Some(b), Some(a)) => ideographic_break(b, a),
+        (Some(_), None) => false,
+    };
+    if unspaced {
+        format!("{before}{line}")
+    } else {
+        format!("{before} {line}")
+    }
 }
 
 /// `line` followed by a piece of [`break_pieces`] (with a space before it when it starts a word).
@@ -195,9 +255,9 @@ pub(crate) fn wrap_text_complete(
 /// `text` in at most `max_lines` lines of about `max_width` pixels, never cut inside a word:
 /// lines break at spaces and after hyphens; a word wider than `max_width` alone is kept whole
 /// on a line of its own (it overflows, rather than lose letters); when the text needs more
-/// lines, the last one ends after a whole word (one followed by a space in `text`) with `…`.
-/// Joined with spaces and without the `…`, the lines are always a prefix of `text` ending at a
-/// word boundary.
+/// lines, the last one ends after a whole word (one followed by a space in `text`, or an
+/// ideograph, see [`break_pieces`]) with `…`. Joined by [`join_lines`] and without the `…`, the
+/// lines are always a prefix of `text` ending at a word boundary.
 pub(crate) fn wrap_words(text: &str, size: f64, max_width: f64, max_lines: usize) -> Vec<String> {
     let max_lines = max_lines.max(1);
     let pieces = break_pieces(text);
@@ -231,7 +291,16 @@ pub(crate) fn wrap_words(text: &str, size: f64, max_width: f64, max_lines: usize
     }
     // Too many lines: keep the longest run of pieces that ends a word and leaves the last
     // line room for the ellipsis.
-    let ends_word = |k: usize| pieces.get(k + 1).is_none_or(|next| next.1);
+    let ends_word = |k: usize| {
+        pieces.get(k + 1).is_none_or(|next| {
+            let last = pieces[k].0.chars().next_back();
+            let first = next.0.chars().next();
+            next.1
+                || last
+                    .zip(first)
+                    .is_some_and(|(b, a)| ideographic_break(b, a))
+        })
+    };
     let last = &lines[max_lines - 1];
     let before: usize = lines[..max_lines - 1].iter().map(Vec::len).sum();
     let fits_last = |end: usize| {
@@ -287,13 +356,9 @@ pub(crate) fn wrap_with_suffix(
         // room for the suffix.
         let room = width - text_width(&suffix, size, false);
         let kept = &lines[..lines.len().saturating_sub(1)];
-        let before = kept.iter().fold(String::new(), |acc, line| {
-            if acc.is_empty() || acc.ends_with('-') {
-                acc + line
-            } else {
-                acc + " " + line
-            }
-        });
+        let before = kept
+            .iter()
+            .fold(String::new(), |acc, line| join_lines(&acc, line));
         let rest = name
             .strip_prefix(before.as_str())
             .map(str::trim_start)
@@ -463,5 +528,25 @@ mod tests {
         assert!(fitted
             .iter()
             .all(|f| text_width(f, 35.0, false) <= width + 0.5));
+    }
+
+    #[test]
+    fn chinese_and_japanese_break_between_ideographs_but_not_before_closing_marks() {
+        assert_eq!(
+            ideographic_parts("视觉Transformer的令牌剪枝"),
+            ["视", "觉", "Transformer", "的", "令", "牌", "剪", "枝"]
+        );
+        assert_eq!(ideographic_parts("剪枝。"), ["剪", "枝。"]);
+        assert_eq!(ideographic_parts("（剪枝）"), ["（剪", "枝）"]);
+        assert_eq!(ideographic_parts("Token-pruning"), ["Token-pruning"]);
+        assert_eq!(join_lines("视觉", "Transformer"), "视觉Transformer");
+        assert_eq!(join_lines("Token", "pruning"), "Token pruning");
+        assert_eq!(join_lines("Token-", "pruning"), "Token-pruning");
+        // Pieces of a title in Chinese with a Latin word in it, and an English title after.
+        let pieces = break_pieces("令牌剪枝 for ViT-B");
+        let texts: Vec<&str> = pieces.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(texts, ["令", "牌", "剪", "枝", "for", "ViT-", "B"]);
+        assert!(pieces[4].1);
+        assert!(!pieces[1].1);
     }
 }
