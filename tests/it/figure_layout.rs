@@ -868,6 +868,40 @@ struct Placed {
     anchor: String,
     /// Drawn reading bottom to top (`rotate(270 ...)`).
     vertical: bool,
+    /// Set in a fallback font (a CJK or emoji stretch of a label, see `charts::fonts`).
+    fallback: bool,
+}
+
+/// A label that mixes fonts is drawn as one `<text>` a stretch of one font, each placed at the
+/// left where the layout measured it: join the stretches of one line back into the label (the
+/// checks below are about labels).
+fn join_stretches(texts: Vec<Placed>) -> Vec<Placed> {
+    let mut out: Vec<Placed> = Vec::new();
+    for t in texts {
+        if let Some(prev) = out.last_mut() {
+            let mixed = prev.fallback || t.fallback;
+            let same_line = prev.anchor == "start"
+                && t.anchor == "start"
+                && !prev.vertical
+                && !t.vertical
+                && (prev.y - t.y).abs() < 0.01
+                && (prev.font_size - t.font_size).abs() < 1e-9
+                && prev.bold == t.bold;
+            let end = prev.x + charts::svg_text_width(&prev.text, prev.font_size, prev.bold);
+            let space = charts::svg_text_width(" ", prev.font_size, prev.bold);
+            let gap = t.x - end;
+            if mixed && same_line && gap > -1.0 && gap < 3.0 * space + 1.0 {
+                if gap > space / 2.0 {
+                    prev.text.push(' ');
+                }
+                prev.text.push_str(&t.text);
+                prev.fallback = true;
+                continue;
+            }
+        }
+        out.push(t);
+    }
+    out
 }
 
 fn placed_texts(figure: &Figure) -> (f64, f64, Vec<Placed>) {
@@ -893,9 +927,13 @@ fn placed_texts(figure: &Figure) -> (f64, f64, Vec<Placed>) {
             vertical: n
                 .attribute("transform")
                 .is_some_and(|t| t.starts_with("rotate(270")),
+            fallback: !n
+                .attribute("font-family")
+                .unwrap_or("DejaVu Sans")
+                .starts_with("DejaVu"),
         })
         .collect();
-    (view_box[2], view_box[3], texts)
+    (view_box[2], view_box[3], join_stretches(texts))
 }
 
 /// The words of every string in `value` (a JSON tree), as a cut label's last word must be one.
