@@ -206,6 +206,12 @@ fn assemble(
             .filter(|r| r.paper_id.is_none())
             .cloned()
             .collect(),
+        incomplete: corpus
+            .resolutions
+            .iter()
+            .filter(|r| r.paper_id.is_some() && !r.gap.is_none())
+            .cloned()
+            .collect(),
         catalog_lint: catalog.lint.clone(),
         clusters,
         maps,
@@ -273,6 +279,7 @@ mod hand_checked {
                 paper_id: Some(id.to_string()),
                 method: None,
                 note: None,
+                gap: crate::records::Gap::None,
             })
             .collect();
         let records = vec![
