@@ -26,6 +26,7 @@ mod cluster_map_world;
 mod expand_world;
 mod fetch_cli;
 mod fetch_faults;
+mod fetch_gaps;
 mod fetch_recorded;
 mod fetch_resume;
 mod fetch_update;
