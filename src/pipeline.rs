@@ -426,3 +426,39 @@ fn finish(stage: StagedOutput, summary: String, written: Vec<PathBuf>) -> Result
         gaps: None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolution(key: &str, resolved: bool, gap: Gap) -> Resolution {
+        Resolution {
+            key: key.into(),
+            paper_id: resolved.then(|| format!("id-{key}")),
+            method: None,
+            note: None,
+            gap,
+        }
+    }
+
+    #[test]
+    fn gaps_are_counted_by_kind_and_unknown_papers_are_not_gaps() {
+        let mut all = vec![
+            resolution("a", true, Gap::None),
+            resolution("b", false, Gap::None),
+        ];
+        assert_eq!(gap_line(&all), None, "an unknown paper is not a gap");
+        all.extend([
+            resolution("c", true, Gap::Citations),
+            resolution("d", false, Gap::RequestFailed),
+            resolution("e", true, Gap::Citations),
+        ]);
+        assert_eq!(
+            gap_line(&all).unwrap(),
+            "gaps: 3 of 5 catalogue papers have gaps a rerun could fill (1 request failed, 2 citations incomplete); their status is in unresolved.csv"
+        );
+        let report = with_gaps(Report::default(), &all);
+        assert!(report.summary.ends_with("unresolved.csv\n"));
+        assert_eq!(report.gaps.as_deref(), gap_line(&all).as_deref());
+    }
+}
