@@ -16,13 +16,22 @@ use citegraph::pipeline::Settings;
 use citegraph::render::{DotLayout, FigureFormat, FigureKind, RenderOptions, WIDTH_RANGE};
 use citegraph::s2::{FetchOptions, RecordSource};
 
+/// The exit codes, in `--help` of the top command and of the jobs that fetch or read records
+/// (README, "Exit status"; `pipeline::EXIT_GAPS`).
+const EXIT_STATUS: &str = "Exit status: 0 done; 1 failed (nothing written: the previous outputs \
+are left as they were); 2 usage error; 3 done with gaps: the outputs are written, but some \
+catalogue papers or lists could not be had this time (a request that failed for good, or not in \
+the cache offline): unresolved.csv's status column says which, and a rerun asks for them again. \
+A paper Semantic Scholar does not know is listed there as `unresolved`, not a gap.";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "citegraph",
     version,
     about = "Citation graphs, influence metrics, survey figures and missing papers for awesome lists of research papers",
     long_about = None,
-    propagate_version = true
+    propagate_version = true,
+    after_help = EXIT_STATUS
 )]
 pub struct Cli {
     /// More log output (-v: debug, -vv: trace).
@@ -120,6 +129,7 @@ pub enum Command {
     },
     /// Resolve every catalogue paper on Semantic Scholar and fetch its references and citations
     /// into the cache.
+    #[command(after_help = EXIT_STATUS)]
     Fetch {
         #[command(flatten)]
         inputs: InputArgs,
@@ -131,6 +141,7 @@ pub enum Command {
     Snapshot(SnapshotCommand),
     /// Build the citation graph and compute influence and cluster metrics and missing papers
     /// (from the cache, or from --snapshot FILE; no request is made).
+    #[command(after_help = EXIT_STATUS)]
     Analyze {
         #[command(flatten)]
         inputs: InputArgs,
@@ -145,6 +156,7 @@ pub enum Command {
         render: RenderArgs,
     },
     /// The main job: catalog, fetch, analyze and render in one go.
+    #[command(after_help = EXIT_STATUS)]
     Run {
         #[command(flatten)]
         inputs: InputArgs,

@@ -26,11 +26,28 @@ fn main() -> ExitCode {
         Job::Diff { old, new } => pipeline::diff_job(&settings, old, new),
     };
     match result {
-        Ok(report) if cli.quiet => {
-            drop(report);
-            ExitCode::SUCCESS
+        Ok(report) => {
+            let printed = if cli.quiet {
+                ExitCode::SUCCESS
+            } else {
+                print_stdout(&terminal_safe(&report.text()))
+            };
+            match &report.gaps {
+                // The outputs are written, with gaps a rerun could fill: a status of its own,
+                // so that scripts and the weekly workflow tell it from done and from failed.
+                Some(gaps) if printed == ExitCode::SUCCESS => {
+                    if !cli.quiet {
+                        eprintln!(
+                            "warning: {}; exit status {}",
+                            terminal_safe(gaps),
+                            pipeline::EXIT_GAPS
+                        );
+                    }
+                    ExitCode::from(pipeline::EXIT_GAPS)
+                }
+                _ => printed,
+            }
         }
-        Ok(report) => print_stdout(&terminal_safe(&report.text())),
         Err(err) => {
             // `lint --strict` found something: the findings go to stdout all the same.
             if let Some(failed) = err.downcast_ref::<citegraph::render::lint_report::LintFailed>() {

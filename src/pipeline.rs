@@ -12,6 +12,11 @@
 //! all, and a failed run (nothing resolved, a render error, a kill) leaves the last good outputs
 //! untouched. A job returns what it has to say ([`Report`]);
 //! the binary prints it (or not, with `-q`).
+//!
+//! Exit status (README, "Exit status"): 0 done; 1 failed (nothing written, the previous outputs
+//! left as they were); 2 a usage error (clap's); [`EXIT_GAPS`] (3) done with gaps: the outputs
+//! were written, but some catalogue papers lack what a rerun could fill ([`crate::records::Gap`]:
+//! a request that failed for good, or offline and not cached), as [`Report::gaps`] says.
 
 use std::path::{Path, PathBuf};
 
@@ -20,7 +25,7 @@ use anyhow::{bail, Context as _, Result};
 use crate::analysis::{self, AnalyzeOptions};
 use crate::catalog::{self, Catalog, CatalogOptions};
 use crate::fsutil::StagedOutput;
-use crate::records::Corpus;
+use crate::records::{Corpus, Gap, Resolution};
 use crate::render::{self, RenderOptions};
 use crate::s2::{self, FetchOptions, RecordSource};
 use crate::text::count as count_noun;
@@ -60,12 +65,20 @@ pub struct Settings {
     pub digest: watch::DigestOptions,
 }
 
+/// The exit status of a job that wrote its outputs with gaps ([`Report::gaps`]); 0 is done, 1
+/// failed, 2 a usage error.
+pub const EXIT_GAPS: u8 = 3;
+
 /// What a job has to say: its summary text (catalogue, fetch, analysis), then the files it wrote
 /// (final paths, under the output directory).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
     pub summary: String,
     pub written: Vec<PathBuf>,
+    /// When the outputs have gaps a rerun could fill: one line saying how many catalogue papers
+    /// and of which kind ([`gap_line`]; also at the end of `summary`). The binary prints it on
+    /// stderr and exits with [`EXIT_GAPS`].
+    pub gaps: Option<String>,
 }
 
 impl Report {
@@ -128,6 +141,7 @@ pub fn lint_job(settings: &Settings, options: &render::lint_report::LintOptions)
     Ok(Report {
         summary: render::lint_report::lint_report(&catalog, options)?,
         written: Vec::new(),
+        gaps: None,
     })
 }
 
@@ -138,7 +152,47 @@ pub fn fetch_job(settings: &Settings) -> Result<Report> {
     let unresolved = render::unresolved_file(&catalog, &watch::unresolved_rows(&corpus))?;
     let stage = begin(&settings.locations)?;
     let written = render::write_outputs(stage.dir(), [unresolved])?;
-    finish(stage, s2::summary(&catalog, &corpus), written)
+    let report = finish(stage, s2::summary(&catalog, &corpus), written)?;
+    Ok(with_gaps(report, &corpus.resolutions))
+}
+
+/// `gaps: N of M catalogue papers have gaps a rerun could fill (K request failed, L citations
+/// incomplete, ...); their status is in unresolved.csv`, or `None` when no paper has a gap.
+/// Counts each catalogue paper once, by its [`Gap`], kinds in the enum's order.
+pub fn gap_line(resolutions: &[Resolution]) -> Option<String> {
+    let kinds = [
+        Gap::RequestFailed,
+        Gap::NotCached,
+        Gap::References,
+        Gap::Citations,
+        Gap::Lists,
+    ];
+    let parts: Vec<String> = kinds
+        .iter()
+        .filter_map(|kind| {
+            let n = resolutions.iter().filter(|r| r.gap == *kind).count();
+            (n > 0).then(|| format!("{n} {}", kind.status()))
+        })
+        .collect();
+    if parts.is_empty() {
+        return None;
+    }
+    let gaps = resolutions.iter().filter(|r| !r.gap.is_none()).count();
+    Some(format!(
+        "gaps: {gaps} of {} have gaps a rerun could fill ({}); their status is in unresolved.csv",
+        count_noun(resolutions.len(), "catalogue paper"),
+        parts.join(", ")
+    ))
+}
+
+/// `report` with the gaps of `resolutions` ([`gap_line`]) said at the end of its summary.
+fn with_gaps(mut report: Report, resolutions: &[Resolution]) -> Report {
+    report.gaps = gap_line(resolutions);
+    if let Some(line) = &report.gaps {
+        report.summary.push_str(line);
+        report.summary.push('\n');
+    }
+    report
 }
 
 /// `citegraph snapshot export FILE`: every cached record as JSON Lines.
@@ -151,6 +205,7 @@ pub fn snapshot_export_job(settings: &Settings, file: &Path) -> Result<Report> {
             file.display()
         ),
         written: Vec::new(),
+        gaps: None,
     })
 }
 
@@ -167,6 +222,7 @@ pub fn snapshot_import_job(settings: &Settings, file: &Path) -> Result<Report> {
             settings.locations.cache_dir.display()
         ),
         written: Vec::new(),
+        gaps: None,
     })
 }
 
@@ -177,7 +233,8 @@ pub fn analyze_job(settings: &Settings) -> Result<Report> {
     let (analysis, graph, _) = analyze(&catalog, &corpus, settings, false)?;
     let stage = begin(&settings.locations)?;
     let written = render::write_outputs(stage.dir(), render::analysis_files(&analysis, &graph))?;
-    finish(stage, analysis::summary_text(&analysis), written)
+    let report = finish(stage, analysis::summary_text(&analysis), written)?;
+    Ok(with_gaps(report, &corpus.resolutions))
 }
 
 /// `citegraph render`: figures, DOT, GraphML, the report and the tables from `metrics.json`.
@@ -232,7 +289,8 @@ pub fn run_job(settings: &Settings) -> Result<Report> {
         summary.push_str(&digest.summary);
         summary.push('\n');
     }
-    finish(stage, summary, written)
+    let report = finish(stage, summary, written)?;
+    Ok(with_gaps(report, &corpus.resolutions))
 }
 
 /// The previous run in OUTPUT, when there is one this version can read (an unreadable one is
@@ -373,5 +431,45 @@ fn finish(stage: StagedOutput, summary: String, written: Vec<PathBuf>) -> Result
     stage
         .commit()
         .context("cannot swap the new outputs in (the previous ones are left as they were)")?;
-    Ok(Report { summary, written })
+    Ok(Report {
+        summary,
+        written,
+        gaps: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resolution(key: &str, resolved: bool, gap: Gap) -> Resolution {
+        Resolution {
+            key: key.into(),
+            paper_id: resolved.then(|| format!("id-{key}")),
+            method: None,
+            note: None,
+            gap,
+        }
+    }
+
+    #[test]
+    fn gaps_are_counted_by_kind_and_unknown_papers_are_not_gaps() {
+        let mut all = vec![
+            resolution("a", true, Gap::None),
+            resolution("b", false, Gap::None),
+        ];
+        assert_eq!(gap_line(&all), None, "an unknown paper is not a gap");
+        all.extend([
+            resolution("c", true, Gap::Citations),
+            resolution("d", false, Gap::RequestFailed),
+            resolution("e", true, Gap::Citations),
+        ]);
+        assert_eq!(
+            gap_line(&all).unwrap(),
+            "gaps: 3 of 5 catalogue papers have gaps a rerun could fill (1 request failed, 2 citations incomplete); their status is in unresolved.csv"
+        );
+        let report = with_gaps(Report::default(), &all);
+        assert!(report.summary.ends_with("unresolved.csv\n"));
+        assert_eq!(report.gaps.as_deref(), gap_line(&all).as_deref());
+    }
 }

@@ -253,6 +253,12 @@ fn assemble(
             .filter(|r| r.paper_id.is_none())
             .cloned()
             .collect(),
+        incomplete: corpus
+            .resolutions
+            .iter()
+            .filter(|r| r.paper_id.is_some() && !r.gap.is_none())
+            .cloned()
+            .collect(),
         catalog_lint: crate::catalog::with_findings(
             &catalog.lint,
             crate::catalog::same_work_findings(catalog, &summary::same_work_groups(graph, corpus)),
@@ -323,6 +329,7 @@ mod hand_checked {
                 paper_id: Some(id.to_string()),
                 method: None,
                 note: None,
+                gap: crate::records::Gap::None,
             })
             .collect();
         let records = vec![

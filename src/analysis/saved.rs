@@ -47,6 +47,11 @@ pub struct Analysis {
     pub core_edges: Vec<EdgeRow>,
     /// Catalogue papers that could not be resolved, with the reason.
     pub unresolved: Vec<Resolution>,
+    /// Catalogue papers in the graph with a list missing ([`crate::records::Gap`]: a request
+    /// failed for good, or offline and not cached), with why; absent from `metrics.json` when
+    /// none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub incomplete: Vec<Resolution>,
     /// The catalogue's own lint findings, passed through for the report.
     pub catalog_lint: Vec<LintFinding>,
     /// One row per community (indexed by community number): its label, size, top papers.

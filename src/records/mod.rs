@@ -127,6 +127,73 @@ pub struct Resolution {
     /// Why it is unresolved, or what is odd about it (a linked record whose title did not match
     /// the catalogue's, an elided reference list, ...).
     pub note: Option<String>,
+    /// What a rerun could still fill in ([`Gap::None`] when nothing): written as `status` in
+    /// `unresolved.csv`, and absent from `metrics.json` when none.
+    #[serde(default, skip_serializing_if = "Gap::is_none")]
+    pub gap: Gap,
+}
+
+/// What a later run could still fill in for one catalogue paper: a request that failed for good
+/// in this run (after its retries), or what an offline run did not find in the cache. A paper
+/// Semantic Scholar does not know (no record for its ids, no title match) is not a gap: a rerun
+/// would find nothing either. A run with any gap still writes its outputs, says so, and exits with
+/// status 3 (README, "Exit status"). Each variant's text is the `status` column of
+/// `unresolved.csv` and its `metrics.json` form.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Gap {
+    /// Nothing a rerun could add (`unresolved` in the CSV when the paper did not resolve).
+    #[default]
+    #[serde(rename = "none")]
+    None,
+    /// Unresolved because its lookups failed (the batch, the lone `GET /paper/{id}` and the title
+    /// match): not cached, so the next run asks again.
+    #[serde(rename = "request failed")]
+    RequestFailed,
+    /// Unresolved because neither its lookup nor its record is in the cache, and this run made no
+    /// request (`--offline`, `analyze`).
+    #[serde(rename = "not cached")]
+    NotCached,
+    /// In the graph, but its reference list could not be read (or is not cached): it counts no
+    /// reference.
+    #[serde(rename = "references incomplete")]
+    References,
+    /// In the graph, but its citation list could not be read (or is not cached).
+    #[serde(rename = "citations incomplete")]
+    Citations,
+    /// In the graph with its record alone: neither list could be read.
+    #[serde(rename = "references and citations incomplete")]
+    Lists,
+}
+
+impl Gap {
+    /// Whether there is nothing to fill.
+    pub fn is_none(&self) -> bool {
+        *self == Gap::None
+    }
+
+    /// The gap of a resolved paper whose reference list (`references`) or citation list
+    /// (`citations`) is missing.
+    pub fn lists(references: bool, citations: bool) -> Gap {
+        match (references, citations) {
+            (false, false) => Gap::None,
+            (true, false) => Gap::References,
+            (false, true) => Gap::Citations,
+            (true, true) => Gap::Lists,
+        }
+    }
+
+    /// The `status` column of `unresolved.csv`: this gap's text, `unresolved` for none (a row
+    /// without a gap is a paper that did not resolve).
+    pub fn status(&self) -> &'static str {
+        match self {
+            Gap::None => "unresolved",
+            Gap::RequestFailed => "request failed",
+            Gap::NotCached => "not cached",
+            Gap::References => "references incomplete",
+            Gap::Citations => "citations incomplete",
+            Gap::Lists => "references and citations incomplete",
+        }
+    }
 }
 
 /// What the fetch stage hands to the analysis: every catalogue paper's resolution, and the records.

@@ -1,5 +1,6 @@
 //! `OUTPUT/unresolved.csv`: every catalogue paper that could not be matched to a Semantic
-//! Scholar record, with where it is listed and why, so that none is dropped silently.
+//! Scholar record, and every one in the graph with a list missing, with where it is listed, why,
+//! and its status, so that none is dropped or cut short silently.
 
 use anyhow::Result;
 
@@ -7,17 +8,34 @@ use super::{escape, OutputFile};
 use crate::catalog::Catalog;
 use crate::records::Resolution;
 
-/// `unresolved.csv` (`key,title,year,ids,listed_at,reason`), for [`super::write_outputs`]: one
-/// row per unresolved paper in catalogue order, every cell quoted and its text through
-/// [`escape::csv`]; a header alone when every paper resolved.
+/// `unresolved.csv` (`key,title,year,ids,listed_at,reason,status`), for
+/// [`super::write_outputs`]: one row per catalogue paper that did not resolve or has a gap
+/// ([`Resolution::gap`]), in catalogue order, every cell quoted and its text through
+/// [`escape::csv`]; a header alone when every paper resolved whole. `status` is
+/// [`crate::records::Gap::status`]: `unresolved` (Semantic Scholar does not know it: not a gap),
+/// `request failed` or `not cached` (unresolved, a rerun may resolve it), `references
+/// incomplete`, `citations incomplete`, `references and citations incomplete` (in the graph,
+/// that list missing); and `record moved` / `record vanished` for the rows
+/// `watch::unresolved_rows` adds (their reason starts with those words).
 pub fn unresolved_file(catalog: &Catalog, resolutions: &[Resolution]) -> Result<OutputFile> {
     let papers: std::collections::HashMap<&str, &crate::catalog::CatalogPaper> =
         catalog.papers.iter().map(|p| (p.key.as_str(), p)).collect();
     let mut writer = csv::WriterBuilder::new()
         .quote_style(csv::QuoteStyle::Always)
         .from_writer(Vec::new());
-    writer.write_record(["key", "title", "year", "ids", "listed_at", "reason"])?;
-    for resolution in resolutions.iter().filter(|r| r.paper_id.is_none()) {
+    writer.write_record([
+        "key",
+        "title",
+        "year",
+        "ids",
+        "listed_at",
+        "reason",
+        "status",
+    ])?;
+    for resolution in resolutions
+        .iter()
+        .filter(|r| r.paper_id.is_none() || !r.gap.is_none())
+    {
         let paper = papers.get(resolution.key.as_str());
         let title = paper.map(|p| p.title.clone()).unwrap_or_default();
         let year = paper
@@ -35,7 +53,21 @@ pub fn unresolved_file(catalog: &Catalog, resolutions: &[Resolution]) -> Result<
             })
             .unwrap_or_default();
         let reason = resolution.note.clone().unwrap_or_default();
-        let row = [&resolution.key, &title, &year, &ids, &listed_at, &reason];
+        // The rows of records that moved or vanished (`watch::unresolved_rows`) say so in their
+        // reason's first words, and have their own status: the paper is in the graph.
+        let status = match reason.split_once(':') {
+            Some((kind @ ("record moved" | "record vanished"), _)) => kind.to_string(),
+            _ => resolution.gap.status().to_string(),
+        };
+        let row = [
+            &resolution.key,
+            &title,
+            &year,
+            &ids,
+            &listed_at,
+            &reason,
+            &status,
+        ];
         writer.write_record(row.iter().map(|cell| escape::csv(cell).into_owned()))?;
     }
     let bytes = writer
@@ -92,23 +124,55 @@ mod tests {
                 paper_id: None,
                 method: None,
                 note: Some("no title match on Semantic Scholar".into()),
+                gap: crate::records::Gap::None,
             },
             Resolution {
                 key: "arxiv:1".into(),
                 paper_id: Some("abc".into()),
                 method: Some(crate::records::ResolveMethod::Arxiv),
                 note: None,
+                gap: crate::records::Gap::None,
+            },
+            Resolution {
+                key: "arxiv:2".into(),
+                paper_id: Some("def".into()),
+                method: Some(crate::records::ResolveMethod::Arxiv),
+                note: Some("citations incomplete: GET failed".into()),
+                gap: crate::records::Gap::Citations,
+            },
+            Resolution {
+                key: "arxiv:3".into(),
+                paper_id: None,
+                method: None,
+                note: Some("the lookup of ARXIV:3 failed".into()),
+                gap: crate::records::Gap::RequestFailed,
             },
         ];
         let file = unresolved_file(&catalog, &resolutions).unwrap();
         assert_eq!(file.relative_path, std::path::Path::new("unresolved.csv"));
         let mut reader = csv::Reader::from_reader(file.contents.as_slice());
         let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
-        assert_eq!(rows.len(), 1);
+        assert_eq!(
+            reader.headers().unwrap(),
+            vec![
+                "key",
+                "title",
+                "year",
+                "ids",
+                "listed_at",
+                "reason",
+                "status"
+            ]
+        );
+        assert_eq!(rows.len(), 3, "the paper resolved whole is left out");
         assert_eq!(&rows[0][0], "title:=cmd");
         assert_eq!(&rows[0][1], "'=cmd|' /C calc'!A0, \"quoted\"");
         assert_eq!(&rows[0][2], "2023");
         assert_eq!(&rows[0][4], "Vision Domain/x.md:12");
         assert_eq!(&rows[0][5], "no title match on Semantic Scholar");
+        assert_eq!(&rows[0][6], "unresolved");
+        assert_eq!(&rows[1][0], "arxiv:2");
+        assert_eq!(&rows[1][6], "citations incomplete");
+        assert_eq!(&rows[2][6], "request failed");
     }
 }

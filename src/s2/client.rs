@@ -2,6 +2,19 @@
 //! other citegraph processes of the same key through the cache directory: `budget.rs`), retries
 //! with exponential backoff and jitter (honouring `Retry-After`), the API key in the
 //! `x-api-key` header and nowhere else, and a count of every request sent.
+//!
+//! One bad id never fails a batch call: `POST /paper/batch` answers 500 on every try for some ids
+//! while `GET /paper/{id}` works for them (allenai/s2-folks#103, #38). A batch that still fails
+//! after its retries with a server error, a cut or broken answer or a lost connection
+//! ([`ApiError::is_fault_of_request`]) is split in halves, each asked with at most
+//! [`ISOLATION_RETRIES`] retry, down to the ids that fail alone; each of those is then asked as
+//! `GET /paper/{id}` (full retries), and [`Client::batch_each`] hands back each id's answer or why
+//! it failed. A split happens only after a failure that outlived every retry: a healthy batch
+//! costs nothing more. Isolating one bad id among n (whose `GET` works) costs, beyond the failed
+//! call, at most 3 requests per halving (the half without it once, the half with it twice), over
+//! ceil(log2 n) halvings, and the `GET`: for n = 500, at most 28 requests; for n = 6, at most 10.
+//! More than [`MAX_LONE_FAILURES`] ids of one call failing alone as well is an outage, not bad
+//! records: the call fails as before.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
@@ -19,6 +32,12 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// The largest answer read. The API caps its answers at 10 MB; a longer one is not Semantic
 /// Scholar (a wrong --api-url, a broken proxy) and, read whole, could exhaust the memory.
 const MAX_ANSWER_BYTES: usize = 64 << 20;
+/// Retries of a part of a batch split after a failure that outlived every retry: the part with
+/// the bad id fails again at once; one retry keeps a passing hiccup from splitting further.
+const ISOLATION_RETRIES: usize = 1;
+/// Ids of one batch call that may fail alone too (their `GET /paper/{id}` as well) before the
+/// whole call is taken to have failed: beyond a few, the API is down, not a record broken.
+const MAX_LONE_FAILURES: usize = 3;
 
 /// The API key: kept out of every `Debug`, log line and error message.
 #[derive(Clone)]
@@ -90,14 +109,17 @@ pub(crate) enum Endpoint {
     Match,
     References,
     Citations,
+    /// `GET /paper/{id}`: an id a batch fails on, asked alone.
+    Paper,
 }
 
 impl Endpoint {
-    const ALL: [Endpoint; 4] = [
+    const ALL: [Endpoint; 5] = [
         Endpoint::Batch,
         Endpoint::Match,
         Endpoint::References,
         Endpoint::Citations,
+        Endpoint::Paper,
     ];
 
     fn index(self) -> usize {
@@ -110,6 +132,7 @@ impl Endpoint {
             Endpoint::Match => "paper/search/match",
             Endpoint::References => "references",
             Endpoint::Citations => "citations",
+            Endpoint::Paper => "paper",
         }
     }
 }
@@ -117,7 +140,7 @@ impl Endpoint {
 /// Requests sent (every attempt counts, retries included) and retries.
 #[derive(Debug, Default)]
 pub(crate) struct Stats {
-    requests: [AtomicU64; 4],
+    requests: [AtomicU64; 5],
     retries: AtomicU64,
 }
 
@@ -166,6 +189,9 @@ pub(crate) enum ApiError {
         url: String,
         attempts: u64,
         last: String,
+        /// The last attempt failed in a way that may be this request's own (see
+        /// [`ApiError::is_fault_of_request`]).
+        request_fault: bool,
     },
     #[error("cannot reach the Semantic Scholar API at {base} ({detail}). Without a network, run from files: --catalog PATH (a local catalogue), --snapshot FILE (records from a snapshot), or --offline (the cache only)")]
     Unreachable { base: String, detail: String },
@@ -176,6 +202,35 @@ impl ApiError {
         match self {
             ApiError::Refused { status, .. } => Some(*status),
             _ => None,
+        }
+    }
+
+    /// Whether the failure may belong to this request (its ids, its paper) rather than to the
+    /// whole run: a server error (5xx), a timeout, or an answer cut, broken or not JSON, that
+    /// outlived every retry. Such a batch is split ([`Client::batch_each`]) and such a list is
+    /// reported incomplete, the run going on. Rate limiting to the end (429), a refusal (4xx: a
+    /// bad key, a bad request), a server that refuses connections (it died), an answer past
+    /// 64 MB (not Semantic Scholar) or no network stop the run, as every other request would
+    /// meet them.
+    pub(crate) fn is_fault_of_request(&self) -> bool {
+        match self {
+            ApiError::GaveUp { request_fault, .. } => *request_fault,
+            ApiError::Refused { .. } | ApiError::Unreachable { .. } => false,
+        }
+    }
+
+    /// One line for a report (`unresolved.csv`, the summary): what failed and how, without the
+    /// advice of the full message.
+    pub(crate) fn brief(&self) -> String {
+        match self {
+            ApiError::GaveUp {
+                method,
+                url,
+                attempts,
+                last,
+                ..
+            } => format!("{method} {url} failed {attempts} times (last: {last})"),
+            other => other.message(),
         }
     }
 
@@ -260,6 +315,8 @@ pub(crate) struct Client {
     key: Option<ApiKey>,
     pacer: super::budget::Pacer,
     backoff: ExponentialBuilder,
+    /// `--max-retries`: the backoff's, kept to shorten it for the parts of a split batch.
+    max_retries: usize,
     /// Set once any answer came back: before that, a connection error means no network at
     /// all, and the run fails fast instead of backing off for minutes.
     reached: AtomicBool,
@@ -301,6 +358,7 @@ impl Client {
             key,
             pacer,
             backoff,
+            max_retries: config.max_retries as usize,
             reached: AtomicBool::new(false),
             stats: Stats::default(),
         })
@@ -315,12 +373,30 @@ impl Client {
     }
 
     /// `POST /paper/batch?fields=…` for up to 500 ids: the JSON array, in the order of `ids`.
-    /// A gateway timeout (504) or a too-large answer of a call of several ids is not retried as
-    /// is: the ids are split in halves, as the API documentation advises.
+    /// Any id that fails alone (see [`Client::batch_each`]) fails the call: for callers that
+    /// cannot go on without every answer.
     pub(crate) async fn batch(&self, ids: &[String], fields: &str) -> Result<Vec<Value>, ApiError> {
-        let mut answers: Vec<Value> = vec![Value::Null; ids.len()];
-        let mut todo = vec![(0usize, ids.len())];
-        while let Some((start, end)) = todo.pop() {
+        self.batch_each(ids, fields).await?.into_iter().collect()
+    }
+
+    /// `POST /paper/batch?fields=…` for up to 500 ids: one answer per id, in the order of `ids`,
+    /// each the id's element of the batch answer (`null`: unknown to the API) or why it could
+    /// not be had. A gateway timeout (504) or a too-large answer of a call of several ids is not
+    /// retried as is: the ids are split in halves, as the API documentation advises. A call that
+    /// fails for good ([`ApiError::is_fault_of_request`]) is split down to the ids that fail
+    /// alone, each then asked as `GET /paper/{id}` (module documentation). Errors: what stops the
+    /// run (429 to the end, a refusal, no network, an answer that is not a list of records), or
+    /// more than [`MAX_LONE_FAILURES`] ids failing alone.
+    pub(crate) async fn batch_each(
+        &self,
+        ids: &[String],
+        fields: &str,
+    ) -> Result<Vec<Result<Value, ApiError>>, ApiError> {
+        let mut answers: Vec<Option<Result<Value, ApiError>>> = ids.iter().map(|_| None).collect();
+        // (start, end, isolating): `isolating` parts come from a batch that failed for good.
+        let mut todo = vec![(0usize, ids.len(), false)];
+        let mut lone_failures = 0;
+        while let Some((start, end, isolating)) = todo.pop() {
             let chunk = &ids[start..end];
             let splittable = chunk.len() > 1;
             let body = serde_json::json!({ "ids": chunk });
@@ -332,12 +408,13 @@ impl Client {
                     &[("fields", fields)],
                     Some(&body),
                     splittable,
+                    isolating.then_some(ISOLATION_RETRIES),
                 )
                 .await;
             match result.map(super::wire::batch) {
                 Ok(Ok(items)) if items.len() == chunk.len() => {
                     for (slot, item) in answers[start..end].iter_mut().zip(items) {
-                        *slot = item;
+                        *slot = Some(Ok(item));
                     }
                 }
                 Ok(other) => {
@@ -350,22 +427,84 @@ impl Client {
                         url: format!("{}/paper/batch", self.base),
                         attempts: 1,
                         last,
+                        request_fault: false,
                     });
                 }
-                Err(err) if splittable && is_split_hint(&err) => {
+                Err(err) if splittable && (is_split_hint(&err) || err.is_fault_of_request()) => {
                     let mid = start + chunk.len() / 2;
+                    let fault = !is_split_hint(&err);
                     tracing::info!(
-                        "the batch of {} ids was too large for the API ({}); splitting it",
+                        "the batch of {} ids {} ({}); splitting it",
                         chunk.len(),
-                        err.message()
+                        if fault {
+                            "failed for good"
+                        } else {
+                            "was too large for the API"
+                        },
+                        err.brief()
                     );
-                    todo.push((mid, end));
-                    todo.push((start, mid));
+                    let isolating = isolating || fault;
+                    todo.push((mid, end, isolating));
+                    todo.push((start, mid, isolating));
+                }
+                Err(err) if err.is_fault_of_request() => {
+                    answers[start] = Some(self.alone(&chunk[0], fields, &mut lone_failures).await?);
                 }
                 Err(err) => return Err(err),
             }
         }
-        Ok(answers)
+        Ok(answers
+            .into_iter()
+            .map(|answer| answer.unwrap_or(Ok(Value::Null)))
+            .collect())
+    }
+
+    /// An id of a batch that failed for good, asked as `GET /paper/{id}`: its answer (`null`:
+    /// unknown), or why it failed too. Errors: what stops the run, or the failure that makes
+    /// `lone_failures` (this batch call's count) pass [`MAX_LONE_FAILURES`].
+    async fn alone(
+        &self,
+        id: &str,
+        fields: &str,
+        lone_failures: &mut usize,
+    ) -> Result<Result<Value, ApiError>, ApiError> {
+        match self.paper(id, fields).await {
+            Ok(answer) => Ok(Ok(answer.unwrap_or(Value::Null))),
+            Err(err) if err.is_fault_of_request() => {
+                *lone_failures += 1;
+                if *lone_failures > MAX_LONE_FAILURES {
+                    return Err(err);
+                }
+                tracing::warn!(
+                    "{id}: every request for it failed, in a batch and alone (last: {})",
+                    err.brief()
+                );
+                Ok(Err(err))
+            }
+            Err(err) => Err(err),
+        }
+    }
+
+    /// `GET /paper/{id}?fields=…`: one paper (any id form the batch takes), `None` on 404.
+    pub(crate) async fn paper(&self, id: &str, fields: &str) -> Result<Option<Value>, ApiError> {
+        let encoded = percent_encoding::utf8_percent_encode(id, percent_encoding::NON_ALPHANUMERIC);
+        let path = format!("/paper/{encoded}");
+        let result = self
+            .send(
+                Endpoint::Paper,
+                Method::GET,
+                &path,
+                &[("fields", fields)],
+                None,
+                false,
+                None,
+            )
+            .await;
+        match result {
+            Ok(answer) => Ok(Some(answer)),
+            Err(err) if err.status() == Some(404) => Ok(None),
+            Err(err) => Err(err),
+        }
     }
 
     /// `GET /paper/search/match?query=…`: the best title match, `None` on 404 ("Title match not
@@ -383,6 +522,7 @@ impl Client {
                 &[("query", title), ("fields", fields)],
                 None,
                 false,
+                None,
             )
             .await;
         match result {
@@ -416,13 +556,15 @@ impl Client {
         if let (Endpoint::Citations, Some(range)) = (endpoint, published) {
             query.push(("publicationDateOrYear", range));
         }
-        self.send(endpoint, Method::GET, &path, &query, None, false)
+        self.send(endpoint, Method::GET, &path, &query, None, false, None)
             .await
     }
 
     /// Sends one request, retrying 429, 5xx, timeouts, connection errors and answers that are
     /// not JSON (a body cut mid-way). `split_hint`: a 504 or a too-large 400 is handed back to
-    /// the caller at once, who splits the batch.
+    /// the caller at once, who splits the batch. `retries`: at most this many retries instead of
+    /// `--max-retries` (never more).
+    #[allow(clippy::too_many_arguments)]
     async fn send(
         &self,
         endpoint: Endpoint,
@@ -431,6 +573,7 @@ impl Client {
         query: &[(&str, &str)],
         body: Option<&Value>,
         split_hint: bool,
+        retries: Option<usize>,
     ) -> Result<Value, ApiError> {
         let url = format!("{}{path}", self.base);
         let attempts = AtomicU64::new(0);
@@ -475,7 +618,10 @@ impl Client {
             }
         };
         let result = attempt
-            .retry(self.backoff)
+            .retry(
+                self.backoff
+                    .with_max_times(retries.unwrap_or(usize::MAX).min(self.max_retries)),
+            )
             .when(|err| self.retryable(err, split_hint))
             .adjust(|err, delay| {
                 // `None` means no retry is left: keep it so, whatever the server asks.
@@ -515,6 +661,11 @@ impl Client {
                     method: method.clone(),
                     url: url.clone(),
                     attempts,
+                    request_fault: match &other {
+                        Attempt::Status { status, .. } => (500..=599).contains(status),
+                        Attempt::Transport { connect, .. } => !connect,
+                        Attempt::TooLarge => false,
+                    },
                     last: other.to_string(),
                 },
             }

@@ -13,6 +13,16 @@
 //!
 //! With `--link-details`, step 3 is replaced by pages for every paper: the link's
 //! `isInfluential` and `intents` exist only there (the batch rejects `references.intents`).
+//!
+//! One bad record never stops the run. A batch id that fails every request is isolated and asked
+//! alone (`client.rs` documents the requests it costs); if it still fails, a lookup goes on to the
+//! title match, and a paper whose record batch failed keeps the record its lookup gave, without
+//! lists. A list whose pages fail is left out. Each such paper is reported with its gap
+//! ([`crate::records::Gap`]: the summary, `unresolved.csv`, the exit status), and is not cached
+//! as complete: the next run asks again. Offline, a cached record short of a list is analysed
+//! with what it holds and reported the same way. [`OUTAGE_STREAK`](super::requests::OUTAGE_STREAK)
+//! papers failing in a row stop
+//! the run instead: the API is down, and the previous outputs are worth more than a graph of holes.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -30,14 +40,14 @@ use super::policy::{
 };
 use super::progress::Progress;
 use super::requests::{
-    batch_fields, complete, keep_lookup, pack_batches, paged_paper, pages_planned, parse_record,
-    store, Kit, BATCH_IDS, IN_FLIGHT, RECORD_FIELDS,
+    batch_fields, complete_lists, keep_lookup, pack_batches, paged_paper, pages_planned,
+    parse_record, record_alone, store, Kit, Unread, BATCH_IDS, IN_FLIGHT, RECORD_FIELDS,
 };
 use super::resolve::{self, Answer, Answers, Source, TitleQuery};
 use super::{seconds, Environment, FetchOptions};
 use crate::cache::{Cache, Read};
 use crate::catalog::Catalog;
-use crate::records::{Corpus, PaperRecord};
+use crate::records::{Corpus, Gap, PaperRecord};
 
 /// The cache plus, when the network is allowed, the client: a [`Source`] for resolution and
 /// the fetcher of records.
@@ -53,6 +63,9 @@ struct Fetcher {
     progress: Arc<Progress>,
     corrupt: usize,
     reused: usize,
+    /// Papers (by Semantic Scholar id) with a list that could not be read, and why.
+    unread: HashMap<String, Unread>,
+    failures_in_a_row: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Fetcher {
@@ -90,6 +103,7 @@ impl Fetcher {
             cache: self.cache.clone(),
             progress: self.progress.clone(),
             permits: Arc::new(Semaphore::new(IN_FLIGHT)),
+            failures_in_a_row: self.failures_in_a_row.clone(),
         })
     }
 
@@ -105,7 +119,9 @@ impl Fetcher {
     }
 
     /// Complete records for every resolved paper: from the cache, else fetched (when the
-    /// network is allowed). Papers missing from the answer could not be had.
+    /// network is allowed). Papers missing from the answer could not be had (the API no longer
+    /// returns them, or offline and not cached); a paper with a list that could not be read is
+    /// in the answer with that list `None`, and in `self.unread` with why.
     async fn records(&mut self, wanted: &[PaperRecord]) -> Result<HashMap<String, CachedPaper>> {
         let mut have = HashMap::new();
         let mut todo: Vec<PaperRecord> = Vec::new();
@@ -123,6 +139,14 @@ impl Fetcher {
                     } else {
                         have.insert(lite.paper_id.clone(), cached);
                     }
+                }
+                // Offline, a cached record short of a list is analysed with what it holds.
+                Some(cached) if !network => {
+                    let unread = uncached_lists(&cached, &self.policy);
+                    if !unread.is_empty() {
+                        self.unread.insert(lite.paper_id.clone(), unread);
+                    }
+                    have.insert(lite.paper_id.clone(), cached);
                 }
                 _ => todo.push(lite.clone()),
             }
@@ -152,11 +176,13 @@ impl Fetcher {
                 let kit = kit.clone();
                 tasks.spawn(async move {
                     let _permit = kit.permit().await?;
-                    let paper = paged_paper(&kit.client, lite, &policy, &kit.progress).await?;
+                    let (paper, unread) =
+                        paged_paper(&kit.client, lite, &policy, &kit.progress).await?;
+                    kit.tally(!unread.is_empty(), &unread.note())?;
                     store(&kit.cache, &paper)?;
                     kit.progress.papers_done(1);
                     kit.progress.update(&kit.client.stats);
-                    Ok::<_, anyhow::Error>(vec![paper])
+                    Ok::<_, anyhow::Error>(vec![(paper, unread)])
                 });
             }
         } else {
@@ -170,39 +196,26 @@ impl Fetcher {
                     batches.len()
                 ),
             );
+            let lites: HashMap<&str, &PaperRecord> =
+                todo.iter().map(|p| (p.paper_id.as_str(), p)).collect();
             for (ids, nested_citations) in batches {
                 let kit = kit.clone();
+                let records: Vec<PaperRecord> = ids
+                    .iter()
+                    .filter_map(|id| lites.get(id.as_str()).map(|p| (*p).clone()))
+                    .collect();
                 tasks.spawn(async move {
                     let _permit = kit.permit().await?;
-                    let fields = batch_fields(nested_citations);
-                    let answers = kit.client.batch(&ids, &fields).await?;
-                    kit.progress.update(&kit.client.stats);
-                    let mut papers = Vec::new();
-                    for (id, answer) in ids.iter().zip(answers) {
-                        let Some(record) = parse_record(id, answer) else {
-                            tracing::warn!("Semantic Scholar no longer returns the record {id}");
-                            continue;
-                        };
-                        let paper = complete(
-                            &kit.client,
-                            record,
-                            nested_citations,
-                            &policy,
-                            &kit.progress,
-                        )
-                        .await?;
-                        store(&kit.cache, &paper)?;
-                        kit.progress.papers_done(1);
-                        kit.progress.update(&kit.client.stats);
-                        papers.push(paper);
-                    }
-                    Ok::<_, anyhow::Error>(papers)
+                    record_batch(&kit, &ids, records, nested_citations, &policy).await
                 });
             }
         }
         while let Some(joined) = tasks.join_next().await {
             let papers = joined.context("a fetch task failed")??;
-            for paper in papers {
+            for (paper, unread) in papers {
+                if !unread.is_empty() {
+                    self.unread.insert(paper.record.paper_id.clone(), unread);
+                }
                 have.insert(paper.record.paper_id.clone(), paper);
             }
         }
@@ -242,11 +255,15 @@ impl Source for Fetcher {
             let kit = kit.clone();
             tasks.spawn(async move {
                 let _permit = kit.permit().await?;
-                let values = kit.client.batch(&chunk, RECORD_FIELDS).await?;
+                let values = kit.client.batch_each(&chunk, RECORD_FIELDS).await?;
                 kit.progress.update(&kit.client.stats);
                 let mut out = Vec::new();
                 for (id, value) in chunk.into_iter().zip(values) {
-                    let answer = keep_lookup(&kit.cache, &id_request(&id), value, &id)?;
+                    let answer = match value {
+                        Ok(value) => keep_lookup(&kit.cache, &id_request(&id), value, &id)?,
+                        // Not cached: the next run asks again.
+                        Err(err) => Answer::Failed(err.brief()),
+                    };
                     out.push((id, answer));
                 }
                 Ok::<_, anyhow::Error>(out)
@@ -297,8 +314,15 @@ impl Source for Fetcher {
                         tracing::warn!("title match for \"{}\": {err}", query.title);
                         return Ok::<_, anyhow::Error>((query.normalized, Answer::Unknown));
                     }
+                    // Failed for good: unresolved this time, not cached.
+                    Err(err) if err.is_fault_of_request() => {
+                        tracing::warn!("title match for \"{}\": {}", query.title, err.brief());
+                        kit.tally(true, &err.brief())?;
+                        return Ok((query.normalized, Answer::Failed(err.brief())));
+                    }
                     Err(err) => return Err(err.into()),
                 };
+                kit.tally(false, "")?;
                 let request = title_request(&query.normalized);
                 let answer = keep_lookup(&kit.cache, &request, found, &query.title)?;
                 Ok((query.normalized, answer))
@@ -339,6 +363,8 @@ pub(crate) fn run(
         progress: Arc::new(Progress::new(catalog.papers.len(), network)),
         corrupt: 0,
         reused: 0,
+        unread: HashMap::new(),
+        failures_in_a_row: Arc::default(),
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -377,22 +403,40 @@ pub(crate) fn run(
         tracing::warn!("{} corrupt cache files were refetched", fetcher.corrupt);
     }
     let (resolved, mut papers, moves) = outcome?;
+    let found: std::collections::HashSet<String> = resolved
+        .iter()
+        .filter(|r| r.record.is_some())
+        .map(|r| r.key.clone())
+        .collect();
     let take = |id: &str| {
         let mut record = papers.remove(id)?.record;
         apply_policy(&mut record, &policy);
         Some(record)
     };
     let mut corpus = assemble(resolved, take, &policy, requests);
+    for resolution in &mut corpus.resolutions {
+        match &resolution.paper_id {
+            Some(id) => {
+                if let Some(unread) = fetcher.unread.get(id) {
+                    resolution.gap = unread.gap();
+                    let note = unread.note();
+                    resolution.note = Some(match resolution.note.take() {
+                        Some(before) => format!("{before}; {note}"),
+                        None => note,
+                    });
+                }
+            }
+            // Resolved from a cached lookup, but its record is not cached.
+            None if !network && found.contains(&resolution.key) => resolution.gap = Gap::NotCached,
+            None => {}
+        }
+    }
     moves.into_corpus(&mut corpus);
     if !network {
         let missing = corpus
             .resolutions
             .iter()
-            .filter(|r| {
-                r.note
-                    .as_deref()
-                    .is_some_and(|n| n.contains("not in the cache"))
-            })
+            .filter(|r| r.gap == Gap::NotCached)
             .count();
         if missing > 0 {
             tracing::warn!(
@@ -403,4 +447,57 @@ pub(crate) fn run(
         }
     }
     Ok(corpus)
+}
+
+/// One batch call of records with their lists nested (`ids`, their lookup `records` in the same
+/// order), each paper completed ([`complete_lists`]) and stored; a paper whose record could not
+/// be read keeps its lookup's record without lists ([`record_alone`]). A paper the API no longer
+/// returns is left out. Errors: what stops the run, or an outage ([`Kit::tally`]).
+async fn record_batch(
+    kit: &Kit,
+    ids: &[String],
+    records: Vec<PaperRecord>,
+    nested_citations: bool,
+    policy: &ListPolicy,
+) -> Result<Vec<(CachedPaper, Unread)>> {
+    let fields = batch_fields(nested_citations);
+    let answers = kit.client.batch_each(ids, &fields).await?;
+    kit.progress.update(&kit.client.stats);
+    let mut papers = Vec::new();
+    for ((id, answer), lite) in ids.iter().zip(answers).zip(records) {
+        let (paper, unread) = match answer {
+            Ok(answer) => {
+                let Some(record) = parse_record(id, answer) else {
+                    tracing::warn!("Semantic Scholar no longer returns the record {id}");
+                    continue;
+                };
+                complete_lists(&kit.client, record, nested_citations, policy, &kit.progress).await?
+            }
+            Err(err) => record_alone(
+                lite,
+                policy,
+                &format!("its record could not be read ({})", err.brief()),
+            ),
+        };
+        kit.tally(!unread.is_empty(), &unread.note())?;
+        store(&kit.cache, &paper)?;
+        kit.progress.papers_done(1);
+        kit.progress.update(&kit.client.stats);
+        papers.push((paper, unread));
+    }
+    Ok(papers)
+}
+
+/// The lists a cached paper lacks for this run, said unread (offline: the paper is analysed with
+/// what the cache holds). Lists it holds under other options (without link details, fewer
+/// citations) are taken as they are.
+fn uncached_lists(cached: &CachedPaper, policy: &ListPolicy) -> Unread {
+    let why = || {
+        "not in the cache (an earlier fetch could not read it, or did not ask for it): a run with a network asks for it"
+            .to_string()
+    };
+    Unread {
+        references: cached.record.references.is_none().then(why),
+        citations: (policy.citations && cached.record.citations.is_none()).then(why),
+    }
 }

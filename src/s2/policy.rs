@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::resolve::Resolved;
 use super::FetchOptions;
-use crate::records::{Corpus, PaperRecord, Resolution};
+use crate::records::{Corpus, Gap, PaperRecord, Resolution};
 
 /// Cache namespaces: answers to id and title lookups, and complete paper records.
 pub(crate) const LOOKUPS: &str = "s2/lookups";
@@ -190,11 +190,17 @@ pub(crate) fn assemble(
                 ));
             }
         }
+        let gap = if paper_id.is_none() {
+            outcome.gap
+        } else {
+            Gap::None
+        };
         corpus.resolutions.push(Resolution {
             key: outcome.key,
             paper_id,
             method,
             note: (!notes.is_empty()).then(|| notes.join("; ")),
+            gap,
         });
     }
     corpus

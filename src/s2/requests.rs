@@ -8,14 +8,14 @@ use anyhow::Result;
 use serde_json::Value;
 use tokio::sync::Semaphore;
 
-use super::client::{Client, Endpoint};
+use super::client::{ApiError, Client, Endpoint};
 use super::policy::{lite, paper_request, CachedPaper, ListPolicy, LIST_REACH, LOOKUPS, PAPERS};
 use super::progress::Progress;
 use super::resolve::Answer;
 use super::wire;
 use crate::cache::Cache;
 use crate::clock::now_secs;
-use crate::records::{Link, PaperRecord};
+use crate::records::{Gap, Link, PaperRecord};
 
 /// The record fields asked everywhere.
 pub(super) const RECORD_FIELDS: &str =
@@ -50,6 +50,10 @@ pub(super) const PAGE_LIMIT: usize = 1_000;
 pub(super) const NESTED_CAP_FLOOR: usize = 1_000;
 /// Requests in flight at once (the rate limiter still spaces their starts).
 pub(super) const IN_FLIGHT: usize = 4;
+/// Papers in a row whose requests failed for good (a lookup, a list) before the run stops: one
+/// bad record is reported and passed over, but this many with no success between them is an
+/// outage, and going on would replace good outputs with a graph of holes.
+pub(super) const OUTAGE_STREAK: usize = 5;
 
 /// What a spawned request task needs: the client, the cache to store its answer in, the
 /// progress to report to, and a permit to keep at most [`IN_FLIGHT`] requests going.
@@ -59,11 +63,61 @@ pub(super) struct Kit {
     pub cache: Cache,
     pub progress: Arc<Progress>,
     pub permits: Arc<Semaphore>,
+    /// Papers in a row whose requests failed for good (see [`OUTAGE_STREAK`]).
+    pub failures_in_a_row: Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl Kit {
     pub(super) async fn permit(&self) -> Result<tokio::sync::OwnedSemaphorePermit> {
         Ok(self.permits.clone().acquire_owned().await?)
+    }
+
+    /// Counts one paper's outcome: `failed` (a request of it failed for good) or not. Errors
+    /// when [`OUTAGE_STREAK`] papers in a row failed: `last` says how the last one did.
+    pub(super) fn tally(&self, failed: bool, last: &str) -> Result<()> {
+        use std::sync::atomic::Ordering;
+        if !failed {
+            self.failures_in_a_row.store(0, Ordering::Relaxed);
+            return Ok(());
+        }
+        let streak = self.failures_in_a_row.fetch_add(1, Ordering::Relaxed) + 1;
+        if streak >= OUTAGE_STREAK {
+            anyhow::bail!(
+                "{streak} papers in a row could not be fetched (the last: {last}): the API is failing, not one record; what was fetched before is in the cache: rerun later to resume"
+            );
+        }
+        Ok(())
+    }
+}
+
+/// The lists of one paper that could not be read, with why: a request that failed for good in
+/// this run, or (offline) a list the cache does not hold. `None`: read whole (or not wanted).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct Unread {
+    pub references: Option<String>,
+    pub citations: Option<String>,
+}
+
+impl Unread {
+    pub(super) fn is_empty(&self) -> bool {
+        self.references.is_none() && self.citations.is_none()
+    }
+
+    /// The gap these lists leave ([`Gap::lists`]).
+    pub(super) fn gap(&self) -> Gap {
+        Gap::lists(self.references.is_some(), self.citations.is_some())
+    }
+
+    /// `references incomplete: WHY; citations incomplete: WHY` (the note of the paper).
+    pub(super) fn note(&self) -> String {
+        [
+            ("references", &self.references),
+            ("citations", &self.citations),
+        ]
+        .iter()
+        .filter_map(|(list, why)| Some(format!("{list} incomplete: {}", why.as_deref()?)))
+        .collect::<Vec<_>>()
+        .join("; ")
     }
 }
 
@@ -176,16 +230,41 @@ pub(super) fn truncated(len: usize, count: Option<u64>) -> bool {
     len >= NESTED_CAP_FLOOR && count.is_some_and(|count| (len as u64) < count)
 }
 
-/// Completes a batch record: lists cut by a cap, or left out, are paged.
+/// Completes a batch record: lists cut by a cap, or left out, are paged. A list whose pages
+/// fail is an error (for `--update`, which keeps the cached lists then); the fetch uses
+/// [`complete_lists`].
 pub(super) async fn complete(
+    client: &Client,
+    record: PaperRecord,
+    nested_citations: bool,
+    policy: &ListPolicy,
+    progress: &Progress,
+) -> Result<CachedPaper> {
+    let (paper, unread) =
+        complete_lists(client, record, nested_citations, policy, progress).await?;
+    if !unread.is_empty() {
+        anyhow::bail!(
+            "{}: {}; what was fetched before is in the cache: rerun to resume",
+            paper.record.paper_id,
+            unread.note()
+        );
+    }
+    Ok(paper)
+}
+
+/// [`complete`], a list whose pages fail for good ([`ApiError::is_fault_of_request`]) left out
+/// (`None` in the record, so the cache entry is not complete and the next run asks again) and
+/// said in the [`Unread`]. Errors: what stops the run (see [`read_list`]).
+pub(super) async fn complete_lists(
     client: &Client,
     mut record: PaperRecord,
     nested_citations: bool,
     policy: &ListPolicy,
     progress: &Progress,
-) -> Result<CachedPaper> {
-    let mut references = record.references.take().unwrap_or_default();
-    if truncated(references.len(), record.reference_count) {
+) -> Result<(CachedPaper, Unread)> {
+    let mut unread = Unread::default();
+    let references = record.references.take().unwrap_or_default();
+    record.references = if truncated(references.len(), record.reference_count) {
         tracing::debug!(
             "{}: {} of {:?} references nested; paging the whole list",
             record.paper_id,
@@ -193,7 +272,7 @@ pub(super) async fn complete(
             record.reference_count
         );
         progress.plan_more(pages_for(record.reference_count.map(|c| c as usize)));
-        references = page_list(
+        let read = read_list(
             client,
             Endpoint::References,
             &record.paper_id,
@@ -201,11 +280,15 @@ pub(super) async fn complete(
             progress,
         )
         .await?;
-    }
-    record.references = Some(references);
+        unread.references = read.as_ref().err().cloned();
+        read.ok()
+    } else {
+        Some(references)
+    };
 
     let nested = record.citations.take();
     let started = now_secs();
+    let mut citations_read = policy.citations;
     record.citations = if policy.citations {
         let wanted = policy.citations_wanted(record.citation_count);
         let mut citations = nested.unwrap_or_default();
@@ -223,21 +306,28 @@ pub(super) async fn complete(
         }
         if (!nested_citations && wanted > 0) || cut || empty {
             progress.plan_more(pages_for(Some(wanted)));
-            citations = page_list(
+            match read_list(
                 client,
                 Endpoint::Citations,
                 &record.paper_id,
                 Some(wanted),
                 progress,
             )
-            .await?;
+            .await?
+            {
+                Ok(read) => citations = read,
+                Err(why) => {
+                    unread.citations = Some(why);
+                    citations_read = false;
+                }
+            }
         }
         citations.truncate(policy.max_citations.unwrap_or(usize::MAX));
-        Some(citations)
+        citations_read.then_some(citations)
     } else {
         None
     };
-    Ok(CachedPaper {
+    let paper = CachedPaper {
         record,
         // Some lists may have come from pages, but not all of them: the record as a whole
         // lacks link details.
@@ -247,49 +337,57 @@ pub(super) async fn complete(
         } else {
             None
         },
-        citations_as_of: policy.citations.then_some(started),
-    })
+        citations_as_of: citations_read.then_some(started),
+    };
+    Ok((paper, unread))
 }
 
-/// A paper fetched page by page (`--link-details`), its fields from the lookup.
+/// A paper fetched page by page (`--link-details`), its fields from the lookup; a list whose
+/// pages fail for good is left out and said in the [`Unread`], as in [`complete_lists`].
 pub(super) async fn paged_paper(
     client: &Client,
     mut record: PaperRecord,
     policy: &ListPolicy,
     progress: &Progress,
-) -> Result<CachedPaper> {
+) -> Result<(CachedPaper, Unread)> {
     let started = now_secs();
-    record.references = Some(match record.reference_count {
-        Some(0) => Vec::new(),
+    let mut unread = Unread::default();
+    record.references = match record.reference_count {
+        Some(0) => Some(Vec::new()),
         _ => {
-            page_list(
+            let read = read_list(
                 client,
                 Endpoint::References,
                 &record.paper_id,
                 None,
                 progress,
             )
-            .await?
+            .await?;
+            unread.references = read.as_ref().err().cloned();
+            read.ok()
         }
-    });
+    };
     record.citations = if policy.citations {
         let wanted = policy.citations_wanted(record.citation_count);
-        Some(if wanted == 0 {
-            Vec::new()
+        if wanted == 0 {
+            Some(Vec::new())
         } else {
-            page_list(
+            let read = read_list(
                 client,
                 Endpoint::Citations,
                 &record.paper_id,
                 Some(wanted),
                 progress,
             )
-            .await?
-        })
+            .await?;
+            unread.citations = read.as_ref().err().cloned();
+            read.ok()
+        }
     } else {
         None
     };
-    Ok(CachedPaper {
+    let citations_read = policy.citations && unread.citations.is_none();
+    let paper = CachedPaper {
         record,
         link_details: true,
         citations_limit: if policy.citations {
@@ -297,8 +395,56 @@ pub(super) async fn paged_paper(
         } else {
             None
         },
-        citations_as_of: policy.citations.then_some(started),
-    })
+        citations_as_of: citations_read.then_some(started),
+    };
+    Ok((paper, unread))
+}
+
+/// The record of a paper whose batch (and lone `GET`) failed for good: the lookup's record
+/// without lists, both said unread with `why`. Kept (and cached, incomplete) so the paper stays
+/// in the graph; the next run asks for it again.
+pub(super) fn record_alone(
+    record: PaperRecord,
+    policy: &ListPolicy,
+    why: &str,
+) -> (CachedPaper, Unread) {
+    let paper = CachedPaper {
+        record: lite(record),
+        link_details: false,
+        citations_limit: None,
+        citations_as_of: None,
+    };
+    let unread = Unread {
+        references: Some(why.to_string()),
+        citations: policy.citations.then(|| why.to_string()),
+    };
+    (paper, unread)
+}
+
+/// [`page_list`], a failure of this list alone ([`ApiError::is_fault_of_request`]) given as
+/// `Ok(Err(why))` instead of failing the run. Errors: what stops the run (429 to the end, a
+/// refusal, no network).
+pub(super) async fn read_list(
+    client: &Client,
+    endpoint: Endpoint,
+    paper_id: &str,
+    wanted: Option<usize>,
+    progress: &Progress,
+) -> Result<std::result::Result<Vec<Link>, String>> {
+    match page_list(client, endpoint, paper_id, wanted, progress).await {
+        Ok(links) => Ok(Ok(links)),
+        Err(err) => match err.downcast_ref::<ApiError>() {
+            Some(api) if api.is_fault_of_request() => {
+                tracing::warn!(
+                    "{paper_id}: its {} could not be read ({}); the run goes on without them, and the next run asks again",
+                    endpoint.name(),
+                    api.brief()
+                );
+                Ok(Err(api.brief()))
+            }
+            _ => Err(err),
+        },
+    }
 }
 
 pub(super) fn pages_for(count: Option<usize>) -> u64 {

@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 pub(crate) use crate::catalog::normalize_title;
 use crate::catalog::{same_written_title, Catalog, CatalogPaper};
-use crate::records::{PaperRecord, ResolveMethod};
+use crate::records::{Gap, PaperRecord, ResolveMethod};
 
 /// Years may differ by one between the preprint and the venue.
 const MAX_YEAR_GAP: i32 = 1;
@@ -43,6 +43,9 @@ pub(crate) enum Answer {
     Found(Box<PaperRecord>),
     /// The API (or the snapshot) does not know it.
     Unknown,
+    /// Every request for it failed (after retries, and alone; see `client.rs`): why. Not cached,
+    /// so the next run asks again.
+    Failed(String),
 }
 
 /// Answers by query; a query absent from the map was not asked (offline and not cached).
@@ -65,6 +68,9 @@ pub(crate) struct Resolved {
     pub method: Option<ResolveMethod>,
     /// Oddities (wrong link, shared record) and, when unresolved, the reason.
     pub notes: Vec<String>,
+    /// When unresolved: whether a rerun could resolve it ([`Gap::RequestFailed`]: a lookup
+    /// failed; [`Gap::NotCached`]: offline, and the cache lacks an answer).
+    pub gap: Gap,
 }
 
 /// The ids of a catalogue paper, most trusted first.
@@ -131,20 +137,30 @@ fn quoted(record: &PaperRecord) -> String {
     format!("\"{}\"", record.title.as_deref().unwrap_or("(no title)"))
 }
 
-/// A record found by id and how, or the notes gathered and whether an answer was missing.
-type IdVerdict = Result<(PaperRecord, ResolveMethod), (Vec<String>, bool)>;
+/// A record found by id and how, or the notes gathered and the gap the missing or failed
+/// answers leave.
+type IdVerdict = Result<(PaperRecord, ResolveMethod), (Vec<String>, Gap)>;
 
 /// Decides on the id answers: the first record whose title agrees with the catalogue's.
-/// Returns it, or the notes gathered on the way (records that are another paper) and whether
-/// an answer was missing (not asked: offline).
+/// Returns it, or the notes gathered on the way (records that are another paper, lookups that
+/// failed) and the gap: [`Gap::RequestFailed`] when a lookup failed, [`Gap::NotCached`] when an
+/// answer is missing (not asked: offline), else none.
 fn judge_ids(paper: &CatalogPaper, queries: &[IdQuery], answers: &Answers) -> IdVerdict {
     let mut notes = Vec::new();
-    let mut missing = false;
+    let mut gap = Gap::None;
     let wanted = normalize_title(&paper.title);
     for query in queries {
         match answers.get(&query.id) {
-            None => missing = true,
+            None => {
+                if gap.is_none() {
+                    gap = Gap::NotCached;
+                }
+            }
             Some(Answer::Unknown) => {}
+            Some(Answer::Failed(why)) => {
+                notes.push(format!("the lookup of {} failed: {why}", query.id));
+                gap = Gap::RequestFailed;
+            }
             Some(Answer::Found(record)) => {
                 let found = record.title.as_deref().unwrap_or("");
                 if wanted.is_empty() || same_written_title(&paper.title, found) {
@@ -158,7 +174,7 @@ fn judge_ids(paper: &CatalogPaper, queries: &[IdQuery], answers: &Answers) -> Id
             }
         }
     }
-    Err((notes, missing))
+    Err((notes, gap))
 }
 
 /// Decides on a title match: the title must agree and the year be close.
@@ -171,6 +187,7 @@ fn judge_title(paper: &CatalogPaper, answer: Option<&Answer>) -> Result<PaperRec
             )
         }
         Some(Answer::Unknown) => return Err("no title match on Semantic Scholar".to_string()),
+        Some(Answer::Failed(why)) => return Err(format!("the title match failed: {why}")),
         Some(Answer::Found(record)) => record,
     };
     if !same_written_title(&paper.title, record.title.as_deref().unwrap_or("")) {
@@ -273,16 +290,18 @@ pub(crate) async fn resolve<S: Source>(
             record: None,
             method: None,
             notes: Vec::new(),
+            gap: Gap::None,
         };
         match verdict {
             Ok((record, method)) => {
                 outcome.record = Some(record);
                 outcome.method = Some(method);
             }
-            Err((notes, id_missing)) => {
+            Err((notes, id_gap)) => {
                 outcome.notes = notes;
                 let normalized = normalize_title(&paper.title);
                 if normalized.is_empty() {
+                    outcome.gap = id_gap;
                     outcome
                         .notes
                         .push("no id Semantic Scholar knows and no title to match".to_string());
@@ -300,7 +319,13 @@ pub(crate) async fn resolve<S: Source>(
                             }
                         }
                         Err(reason) => {
-                            let reason = if id_missing && title_answers.contains_key(&normalized) {
+                            let title_answer = title_answers.get(&normalized);
+                            outcome.gap = match title_answer {
+                                Some(Answer::Failed(_)) => Gap::RequestFailed,
+                                None => Gap::NotCached,
+                                Some(_) => id_gap,
+                            };
+                            let reason = if id_gap == Gap::NotCached && title_answer.is_some() {
                                 format!("{reason} (and its ids are not in the cache)")
                             } else {
                                 reason

@@ -114,6 +114,7 @@ pub fn unresolved_rows(corpus: &Corpus) -> Vec<Resolution> {
             paper_id: None,
             method: r.method,
             note: Some(reason.clone()),
+            gap: r.gap.clone(),
         })
     });
     unresolved.cloned().chain(flagged).collect()

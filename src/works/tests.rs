@@ -31,6 +31,7 @@ fn corpus(records: Vec<PaperRecord>, catalogue: &[&str]) -> Corpus {
                 paper_id: Some(id.to_string()),
                 method: None,
                 note: None,
+                gap: crate::records::Gap::None,
             })
             .collect(),
         records,

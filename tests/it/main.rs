@@ -32,6 +32,7 @@ mod expand_world;
 mod fetch_budget;
 mod fetch_cli;
 mod fetch_faults;
+mod fetch_gaps;
 mod fetch_moves;
 mod fetch_recorded;
 mod fetch_resume;

@@ -537,6 +537,7 @@ fn grown_by_a_domain(
         paper_id: None,
         method: None,
         note: Some("no record matches the title".into()),
+        gap: citegraph::records::Gap::None,
     });
     for n in 0..domain {
         let id = format!("new{n:04}");

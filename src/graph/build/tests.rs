@@ -42,6 +42,7 @@ fn resolution(key: &str, id: Option<&str>) -> Resolution {
         paper_id: id.map(str::to_string),
         method: None,
         note: None,
+        gap: crate::records::Gap::None,
     }
 }
 

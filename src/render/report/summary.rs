@@ -1,11 +1,13 @@
-//! The report's summary: the cards of the headline numbers and one paragraph on how the
-//! citations follow the mechanisms.
+//! The report's summary: first, when the run has gaps, which catalogue papers lack what a rerun
+//! could fill; then the cards of the headline numbers and one paragraph on how the citations
+//! follow the mechanisms.
 
 use std::fmt::Write as _;
 
 use super::table::{fixed, percent};
 use crate::analysis::{or_na, Analysis, MissingKind};
-use crate::render::escape;
+use crate::records::Resolution;
+use crate::render::{escape, labels};
 
 /// One card: a big value, what it counts, and an optional note below (HTML, already escaped).
 fn card(out: &mut String, value: &str, label: &str, note: &str) {
@@ -18,6 +20,47 @@ fn card(out: &mut String, value: &str, label: &str, note: &str) {
             format!("<div class=\"note\">{note}</div>")
         }
     );
+}
+
+/// The gaps of the run (`analysis.unresolved` and `analysis.incomplete` with a
+/// [`crate::records::Gap`]): a paragraph and one item per paper (key, status, why), HTML; empty
+/// when none, so a complete run's report is unchanged.
+fn gaps(analysis: &Analysis) -> String {
+    let papers: Vec<&Resolution> = analysis
+        .unresolved
+        .iter()
+        .chain(&analysis.incomplete)
+        .filter(|r| !r.gap.is_none())
+        .collect();
+    if papers.is_empty() {
+        return String::new();
+    }
+    let mut out = format!(
+        "<p><strong>This run has gaps:</strong> {} {} what a rerun could fill (a request that \
+         failed for good, or offline and not in the cache); citegraph exited with status 3. They \
+         are listed in <code>unresolved.csv</code> with their status.</p>\n<ul>\n",
+        papers.len(),
+        if papers.len() == 1 {
+            "catalogue paper lacks"
+        } else {
+            "catalogue papers lack"
+        }
+    );
+    for paper in papers {
+        let _ = writeln!(
+            out,
+            "<li><code>{}</code>: {}{}</li>",
+            escape::html(&paper.key),
+            paper.gap.status(),
+            paper
+                .note
+                .as_deref()
+                .map(|note| format!(" ({})", escape::html(&labels::one_line(note))))
+                .unwrap_or_default()
+        );
+    }
+    out.push_str("</ul>\n");
+    out
 }
 
 /// The summary section.
@@ -36,7 +79,8 @@ pub(super) fn section(analysis: &Analysis) -> String {
     } else {
         "n/a".to_string()
     };
-    let mut out = String::from("<div class=\"cards\">\n");
+    let mut out = gaps(analysis);
+    out.push_str("<div class=\"cards\">\n");
     card(
         &mut out,
         &s.catalog_papers.to_string(),

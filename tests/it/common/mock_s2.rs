@@ -775,6 +775,10 @@ struct Config {
     require_key: Option<String>,
     /// Papers whose nested `citations` the batch answers as `[]` whatever their list holds.
     empty_nested_citations: HashSet<String>,
+    /// Papers (world ids) that make every `/paper/batch` asking for them answer 500.
+    batch_poison: HashSet<String>,
+    /// Lists (`References` or `Citations`, world id) whose every page answers 500.
+    broken_lists: HashSet<(Endpoint, String)>,
 }
 
 struct Inner {
@@ -805,6 +809,8 @@ impl MockBuilder {
                 delay: Duration::ZERO,
                 require_key: None,
                 empty_nested_citations: HashSet::new(),
+                batch_poison: HashSet::new(),
+                broken_lists: HashSet::new(),
             },
             faults: Vec::new(),
             port: 0,
@@ -890,6 +896,61 @@ impl MockBuilder {
         mock.resume();
         mock
     }
+}
+
+/// Faults that never pass, tied to one paper rather than to the next N requests (issue 22: one
+/// bad record must not stop a run).
+impl MockBuilder {
+    /// Every `POST /paper/batch` whose ids include this paper (by any id form that resolves to
+    /// it) answers 500 on every try, as the real batch does for some ids
+    /// (allenai/s2-folks#103); `GET /paper/{id}` and the title match still answer for it.
+    pub fn batch_fails_for(mut self, paper_id: &str) -> Self {
+        self.config.batch_poison.insert(paper_id.to_string());
+        self
+    }
+
+    /// Every page of this paper's `references` or `citations` (`endpoint`) answers 500; its
+    /// record, in a batch or alone, is still served (its nested lists too).
+    pub fn list_fails_for(mut self, endpoint: Endpoint, paper_id: &str) -> Self {
+        assert!(matches!(
+            endpoint,
+            Endpoint::References | Endpoint::Citations
+        ));
+        self.config
+            .broken_lists
+            .insert((endpoint, paper_id.to_string()));
+        self
+    }
+}
+
+/// The 500 a paper's standing fault gives this request, if any (see `batch_fails_for`,
+/// `list_fails_for`).
+fn standing_fault(inner: &Inner, endpoint: Endpoint, path: &str, body: &Bytes) -> Option<Response> {
+    let config = &inner.config;
+    let index = &inner.index;
+    let hit = match endpoint {
+        Endpoint::Batch if !config.batch_poison.is_empty() => serde_json::from_slice::<Value>(body)
+            .ok()
+            .and_then(|v| v.get("ids").cloned())
+            .and_then(|ids| serde_json::from_value::<Vec<String>>(ids).ok())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|id| index.resolve(id))
+            .any(|found| config.batch_poison.contains(found)),
+        Endpoint::References | Endpoint::Citations if !config.broken_lists.is_empty() => {
+            let suffix = if endpoint == Endpoint::References {
+                "/references"
+            } else {
+                "/citations"
+            };
+            let id = decode(&path["/paper/".len()..path.len() - suffix.len()]);
+            index
+                .resolve(&id)
+                .is_some_and(|found| config.broken_lists.contains(&(endpoint, found.to_string())))
+        }
+        _ => false,
+    };
+    hit.then(|| gateway_error(500))
 }
 
 /// A running mock. Dropping it stops the server.
@@ -1167,6 +1228,9 @@ async fn respond(
     }
     if !inner.config.delay.is_zero() {
         tokio::time::sleep(inner.config.delay).await;
+    }
+    if let Some(response) = standing_fault(inner, endpoint, path, body) {
+        return response;
     }
     let query: HashMap<String, String> = uri
         .query()

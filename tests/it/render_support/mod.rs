@@ -548,6 +548,7 @@ pub fn sample_analysis() -> Analysis {
             note: Some(format!(
                 "no match for the title <{i}> & \"quoted\"; check the arXiv link"
             )),
+            gap: citegraph::records::Gap::None,
         })
         .collect();
     let catalog_lint: Vec<LintFinding> = (0..15)
