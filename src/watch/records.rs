@@ -116,7 +116,7 @@ pub fn unresolved_rows(corpus: &Corpus) -> Vec<Resolution> {
                     paper_id: None,
                     method: r.method,
                     note: Some(reason.clone()),
-                    gap: r.gap.clone(),
+                    gap: r.gap,
                 }),
                 // Unresolved, or in the graph with a gap (a list missing).
                 None => (r.paper_id.is_none() || !r.gap.is_none()).then(|| r.clone()),
