@@ -164,16 +164,40 @@ pub fn rescaled_pagerank(
     for (k, &v) in order.iter().enumerate() {
         let first = k.saturating_sub(window / 2).min(dated - window);
         let last = first + window;
-        let m = (sum[last] - sum[first]) / size;
-        let variance = ((squares[last] - squares[first]) / size - m * m).max(0.0);
-        let sigma = variance.sqrt();
-        // Spread below the rounding noise of the sums is no spread.
-        let noise = 64.0 * f64::EPSILON * ((squares[last] - squares[first]) / size).sqrt();
-        if sigma > noise && sigma > 0.0 {
-            rescaled[v] = Some((scores[v] - mean - m) / sigma);
+        let mut m = (sum[last] - sum[first]) / size;
+        let mut variance = ((squares[last] - squares[first]) / size - m * m).max(0.0);
+        // The prefix sums carry a rounding error of about eps times the largest prefix; a
+        // window whose variance is within a thousand such errors (a flat window, say one of
+        // papers with the same PageRank) is measured again directly, in two passes, where
+        // equal scores give exactly no spread.
+        let noise = 1e3 * f64::EPSILON * squares[last] / size;
+        if variance <= noise {
+            let (window_mean, window_variance) =
+                window_moments(order[first..last].iter().map(|&u| scores[u]));
+            (m, variance) = (window_mean - mean, window_variance);
+        }
+        if variance > 0.0 {
+            rescaled[v] = Some((scores[v] - mean - m) / variance.sqrt());
         }
     }
     Ok(rescaled)
+}
+
+/// Mean and population variance of `values` (two passes; `(0, 0)` when empty): exactly zero
+/// variance when all values are equal (the rounding of the mean would leave a tiny one).
+fn window_moments(values: impl Iterator<Item = f64> + Clone) -> (f64, f64) {
+    let n = values.clone().count();
+    let (lo, hi) = values
+        .clone()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(x), hi.max(x))
+        });
+    if n == 0 || lo == hi {
+        return (if n == 0 { 0.0 } else { lo }, 0.0);
+    }
+    let mean = values.clone().sum::<f64>() / n as f64;
+    let variance = values.map(|x| (x - mean) * (x - mean)).sum::<f64>() / n as f64;
+    (mean, variance)
 }
 
 #[cfg(test)]
@@ -234,5 +258,17 @@ mod tests {
             assert!((a.unwrap_or(0.0) - b.unwrap_or(0.0)).abs() < 1e-9);
         }
         assert!(rescaled_pagerank(&scores, &dates, 1).is_err());
+    }
+
+    #[test]
+    fn a_window_of_equal_scores_has_no_z_score_whatever_the_others() {
+        // 300 old papers with large, varied scores, then 50 recent ones all at the same score
+        // (leaves of the graph): the prefix sums are large, the recent window is flat.
+        let mut scores: Vec<f64> = (0..300).map(|i| 0.01 + (i % 17) as f64 * 1e-3).collect();
+        scores.extend(std::iter::repeat_n(1.0 / 3_000.0, 50));
+        let dates: Vec<Option<f64>> = (0..350).map(|i| Some(1990.0 + i as f64 / 10.0)).collect();
+        let r = rescaled_pagerank(&scores, &dates, 20).unwrap();
+        assert!(r[310..].iter().all(Option::is_none), "{:?}", &r[310..]);
+        assert!(r[..290].iter().all(Option::is_some));
     }
 }
