@@ -111,7 +111,7 @@ fn message(earlier: &Form<'_>, later: &Form<'_>, why: &str) -> (String, bool) {
         (later, earlier)
     };
     let text = format!(
-        "{:?} at {} and {:?} at {} are one paper ({why}), counted once in every output; \
+        "{:?} at {} and {:?} at {} are one paper ({why}), counted once in every output once both resolve to one record; \
          keep {} ({because}) and remove {}",
         earlier.title,
         earlier.place(),
@@ -337,7 +337,7 @@ mod tests {
             "\"Adaptive Token Sampling for Efficient Vision Transformers\" at a.md:1 and \
              \"ATS: Adaptive Token Sampling for Efficient Vision Transformers\" at b.md:3 are one \
              paper (the titles agree once the leading name \"ATS\" is set aside), counted once in \
-             every output; keep b.md:3 (it links the published version, DOI \
+             every output once both resolve to one record; keep b.md:3 (it links the published version, DOI \
              10.1007/978-3-031-20083-0_24) and remove a.md:1"
         );
     }
