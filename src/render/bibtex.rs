@@ -518,7 +518,7 @@ fn built_entry(key: &str, facts: &Facts<'_>) -> String {
 /// never reaches the file. The key changes, and the fields of `completion` the block lacks (the
 /// record's year, DOI, arXiv eprint) are added at its end; `--`, accents and the block's own
 /// fields and their order stay the list's.
-fn list_entry(key: &str, block: &str, completion: &[(&str, String)]) -> Option<String> {
+fn list_entry(key: &str, block: &str, completion: &[(&str, String)], work: bool) -> Option<String> {
     let clean: String = block
         .chars()
         .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
@@ -540,6 +540,13 @@ fn list_entry(key: &str, block: &str, completion: &[(&str, String)]) -> Option<S
     if checked.key != key {
         return None;
     }
+    // A work listed twice cites its published version: the preprint's DOI in the block gives
+    // way to the publisher's (README, "One paper listed in two forms").
+    let rekeyed = if work {
+        published_doi(&rekeyed, &checked, completion)
+    } else {
+        rekeyed
+    };
     let has = |name: &str| {
         entry.fields.keys().any(|f| f.eq_ignore_ascii_case(name))
             // biblatex's `date` holds the year too.
@@ -575,6 +582,36 @@ fn list_entry(key: &str, block: &str, completion: &[(&str, String)]) -> Option<S
     match one_entry(&completed) {
         Some(entry) if entry.key == key => Some(format!("{completed}\n")),
         _ => Some(format!("{rekeyed}\n")),
+    }
+}
+
+/// `text` (one entry, parsed as `entry`) with a preprint server's DOI (`10.48550/arXiv.ID`) in
+/// its `doi` field replaced by the publisher's DOI among `completion`: a paper listed as a
+/// preprint (with the list's block) and as the published version is one work whose entry cites
+/// the published version (README, "One paper listed in two forms"). `text` as it is otherwise.
+fn published_doi(text: &str, entry: &biblatex::Entry, completion: &[(&str, String)]) -> String {
+    let Some(doi) = completion
+        .iter()
+        .find(|(name, value)| *name == "doi" && !works::is_preprint_doi(value))
+        .map(|(_, value)| value)
+    else {
+        return text.to_string();
+    };
+    let chunks = entry
+        .fields
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case("doi"))
+        .map(|(_, chunks)| chunks);
+    let Some(chunks) = chunks.filter(|c| !c.is_empty()) else {
+        return text.to_string();
+    };
+    let start = chunks.iter().map(|c| c.span.start).min().unwrap_or(0);
+    let end = chunks.iter().map(|c| c.span.end).max().unwrap_or(0);
+    match text.get(start..end) {
+        Some(old) if works::is_preprint_doi(old.trim()) => {
+            format!("{}{doi}{}", &text[..start], &text[end..])
+        }
+        _ => text.to_string(),
     }
 }
 
@@ -637,7 +674,7 @@ pub fn references_bib(analysis: &Analysis, keys: &BibKeys) -> String {
         }
         let members = works::work_sources(analysis, &works, source);
         let entry = match works::merged(&members) {
-            Some(merged) if members.len() > 1 => source_entry(key, &merged),
+            Some(merged) if members.len() > 1 => work_entry(key, &merged, true),
             _ => source_entry(key, source),
         };
         entries.push(entry);
@@ -656,6 +693,13 @@ pub fn references_bib(analysis: &Analysis, keys: &BibKeys) -> String {
 }
 
 fn source_entry(key: &str, source: &BibSource) -> String {
+    work_entry(key, source, false)
+}
+
+/// The entry of `source`: the list's block completed from the record, else one built from the
+/// facts; `work`: `source` merges a work's listings (a preprint's DOI in the block gives way to
+/// the publisher's).
+fn work_entry(key: &str, source: &BibSource, work: bool) -> String {
     // What the record knows and a list block may lack (the trial's `raecompressive` had no year).
     let mut completion: Vec<(&str, String)> = Vec::new();
     if let Some(year) = source.year {
@@ -680,7 +724,7 @@ fn source_entry(key: &str, source: &BibSource) -> String {
     source
         .bibtex
         .as_deref()
-        .and_then(|block| list_entry(key, block, &completion))
+        .and_then(|block| list_entry(key, block, &completion, work))
         .unwrap_or_else(|| {
             built_entry(
                 key,
@@ -935,6 +979,19 @@ mod tests {
             entry,
             "@inproceedings{k, title={T}, year={2020}, doi={10.9/own}}\n"
         );
+        // A work listed as a preprint (with the list's block) and as the published version:
+        // its entry cites the published DOI; a listing alone keeps its block's.
+        let mut preprint = source(
+            "a",
+            Some("k"),
+            Some("@article{k, title={T}, journal={arXiv preprint}, doi = {10.48550/arXiv.2111.15667}, year={2021}}"),
+        );
+        preprint.doi = Some("10.1007/978-3-031-20083-0_24".into());
+        assert_eq!(
+            work_entry("k", &preprint, true),
+            "@article{k, title={T}, journal={arXiv preprint}, doi = {10.1007/978-3-031-20083-0_24}, year={2021}}\n"
+        );
+        assert!(source_entry("k", &preprint).contains("10.48550/arXiv.2111.15667"));
         // Its verbatim fields lose the LaTeX escapes a list wrote for classic BibTeX.
         let escaped = source(
             "a",

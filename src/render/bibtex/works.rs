@@ -38,7 +38,7 @@ pub(super) fn work_sources<'a>(
 }
 
 /// A DOI of a preprint server (arXiv's `10.48550/arXiv.ID`), not a publisher's.
-fn is_preprint_doi(doi: &str) -> bool {
+pub(super) fn is_preprint_doi(doi: &str) -> bool {
     doi.to_ascii_lowercase().starts_with("10.48550/")
 }
 
