@@ -199,7 +199,13 @@ pub(crate) struct Pacer {
     /// Set once the file failed: the warning is given once, and the local limiter paces from then
     /// on.
     alone: AtomicBool,
+    /// Set once a wait of over [`LONG_WAIT`] was told (once a process).
+    told_wait: AtomicBool,
 }
+
+/// A wait for the shared budget longer than this is said on stderr (once a process): other
+/// processes are taking the key's rate.
+const LONG_WAIT: f64 = 5.0;
 
 impl Pacer {
     /// A pacer of `rps` requests per second, shared through the file `shared` (see
@@ -217,6 +223,7 @@ impl Pacer {
             shared,
             local: RateLimiter::direct(quota),
             alone: AtomicBool::new(false),
+            told_wait: AtomicBool::new(false),
         })
     }
 
@@ -227,6 +234,15 @@ impl Pacer {
                 match self.reserve(path).await {
                     Ok(slot) => {
                         let wait = slot.at - now_epoch();
+                        if wait > LONG_WAIT && !self.told_wait.swap(true, Ordering::Relaxed) {
+                            tracing::info!(
+                                "waiting {wait:.0} s for the next request: other citegraph \
+                                 processes share this rate budget ({}, {} requests per second \
+                                 in all)",
+                                path.display(),
+                                self.rps
+                            );
+                        }
                         if wait > 0.0 {
                             tokio::time::sleep(Duration::from_secs_f64(wait)).await;
                         }
