@@ -183,12 +183,14 @@ pub(crate) enum ApiError {
         status: u16,
         message: String,
     },
-    #[error("{method} {url} failed {attempts} times (last: {last}); what was fetched before is in the cache: rerun to resume, with a lower --rps if the API kept answering 429")]
+    #[error("{method} {url} failed {attempts} times (last: {last}); what was fetched before is in the cache: rerun to resume{}", if *.rate_limited { ", with a lower --rps (the API kept answering 429: too many requests)" } else { " (the API or the network failed: a later rerun usually gets through)" })]
     GaveUp {
         method: Method,
         url: String,
         attempts: u64,
         last: String,
+        /// The last attempt was answered 429 (rate limited): the hint is a lower `--rps`.
+        rate_limited: bool,
         /// The last attempt failed in a way that may be this request's own (see
         /// [`ApiError::is_fault_of_request`]).
         request_fault: bool,
@@ -428,6 +430,7 @@ impl Client {
                         attempts: 1,
                         last,
                         request_fault: false,
+                        rate_limited: false,
                     });
                 }
                 Err(err) if splittable && (is_split_hint(&err) || err.is_fault_of_request()) => {
@@ -666,6 +669,7 @@ impl Client {
                         Attempt::Transport { connect, .. } => !connect,
                         Attempt::TooLarge => false,
                     },
+                    rate_limited: matches!(other, Attempt::Status { status: 429, .. }),
                     last: other.to_string(),
                 },
             }
@@ -773,6 +777,25 @@ mod tests {
         let client = Client::new(&config, Some(key)).unwrap();
         assert!(!format!("{client:?}").contains("sekrit"));
         assert!(key_header_is_sensitive(&client));
+    }
+
+    #[test]
+    fn a_run_that_gave_up_hints_at_the_rate_only_after_429() {
+        let gave_up = |rate_limited: bool| ApiError::GaveUp {
+            method: Method::GET,
+            url: "http://127.0.0.1:1/graph/v1/paper/x".into(),
+            attempts: 4,
+            last: if rate_limited { "HTTP 429" } else { "HTTP 503" }.into(),
+            request_fault: !rate_limited,
+            rate_limited,
+        };
+        assert!(gave_up(true).to_string().contains("lower --rps"));
+        let outage = gave_up(false).to_string();
+        assert!(
+            !outage.contains("429") && !outage.contains("--rps"),
+            "{outage}"
+        );
+        assert!(outage.contains("rerun"), "{outage}");
     }
 
     #[test]
