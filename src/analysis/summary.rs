@@ -255,8 +255,9 @@ fn missing_lines(analysis: &Analysis, out: &mut String) {
         };
         let _ = writeln!(
             out,
-            "{} in-scope {label} ({background} more background); top:",
-            rows.len()
+            "{} in-scope {label} ({background} more background){}",
+            rows.len(),
+            if rows.is_empty() { "" } else { "; top:" }
         );
         for m in rows.iter().take(5) {
             let _ = writeln!(

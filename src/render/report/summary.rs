@@ -46,10 +46,21 @@ fn gaps(analysis: &Analysis) -> String {
             "catalogue papers lack"
         }
     );
+    let title = |key: &str| {
+        analysis
+            .bibliography
+            .iter()
+            .find(|b| b.key == key)
+            .map(|b| b.title.trim())
+            .filter(|t| !t.is_empty())
+            .map(|t| format!("{} ", escape::html(&labels::one_line(t))))
+            .unwrap_or_default()
+    };
     for paper in papers {
         let _ = writeln!(
             out,
-            "<li><code>{}</code>: {}{}</li>",
+            "<li>{}<code>{}</code>: {}{}</li>",
+            title(&paper.key),
             escape::html(&paper.key),
             paper.gap.status(),
             paper
@@ -108,8 +119,15 @@ pub(super) fn section(analysis: &Analysis) -> String {
     card(
         &mut out,
         &analysis.mechanisms.len().to_string(),
-        "mechanisms",
-        &format!("{} domains", analysis.domains.len()),
+        if analysis.mechanisms.len() == 1 {
+            "mechanism"
+        } else {
+            "mechanisms"
+        },
+        &match analysis.domains.len() {
+            1 => "1 domain".to_string(),
+            n => format!("{n} domains"),
+        },
     );
     if s.homophily_defined() {
         card(
