@@ -393,8 +393,40 @@ pub fn run_step(lab: &Lab, step: &Step) -> Ran {
     if killed {
         *served.entry("kill -9").or_default() += 1;
     }
-    // Standing faults: each 500 one request more; the batch's isolation, its split per batch
-    // call holding the id.
+    let (standing, more) = standing_served(lab, step, log, met_merge, &mut served);
+    extra += more;
+    let faults: usize = log.iter().filter(|l| l.fault.is_some()).count() + standing;
+    let base = lab.budget(step.world).of(step.update);
+    let read = |path: &Path| {
+        String::from_utf8_lossy(&std::fs::read(path).unwrap_or_default()).into_owned()
+    };
+    let code = status.code();
+    Ran {
+        outcome: Outcome::of(killed, code),
+        requests: log.len(),
+        bound: base + EXPAND + faults + extra,
+        served,
+        killed,
+        stdout: read(&out),
+        stderr: read(&err),
+        status: code,
+        elapsed,
+        met_merge,
+    }
+}
+
+/// What the standing faults and a merged record served in a run (`log`): counts them by kind
+/// into `served`; returns the 500s they served (each one request more) and the requests their
+/// kinds' `extra` allow (the batch's isolation, its split per batch call holding the id; the
+/// merge, once).
+fn standing_served(
+    lab: &Lab,
+    step: &Step,
+    log: &[crate::common::mock_s2::Logged],
+    met_merge: bool,
+    served: &mut BTreeMap<&'static str, usize>,
+) -> (usize, usize) {
+    let mut extra = 0;
     let standing_kind = |batch: bool| {
         step.events.iter().find_map(|e| match e.standing {
             Some(Poison::Batch(_)) if batch => Some(e.kind),
@@ -422,24 +454,7 @@ pub fn run_step(lab: &Lab, step: &Step) -> Ran {
         *served.entry(kind.name).or_default() += 1;
         extra += kind.extra;
     }
-    let faults: usize = log.iter().filter(|l| l.fault.is_some()).count() + standing;
-    let base = lab.budget(step.world).of(step.update);
-    let read = |path: &Path| {
-        String::from_utf8_lossy(&std::fs::read(path).unwrap_or_default()).into_owned()
-    };
-    let code = status.code();
-    Ran {
-        outcome: Outcome::of(killed, code),
-        requests: log.len(),
-        bound: base + EXPAND + faults + extra,
-        served,
-        killed,
-        stdout: read(&out),
-        stderr: read(&err),
-        status: code,
-        elapsed,
-        met_merge,
-    }
+    (standing, extra)
 }
 
 /// `citegraph run` (or `run --update`) on the lab's catalogue, cache and output, stdout and
