@@ -54,7 +54,8 @@ const MECHANISMS: [&str; 3] = ["Token_Pruning", "Token_Merging", "Token_Caching"
 ///
 /// A run's bound adds `--expand` (at most that many lists of missing papers) and, per fault the
 /// mock served, its own retry (the faulted request is one more than the formula counts) and the
-/// kind's `extra` (a 504 on a batch: the batch split in two halves).
+/// kind's `extra` (a 504 on a batch: the batch split in two halves), and after a batch fault,
+/// the answered `GET /paper/{id}` of the ids the split isolated.
 #[derive(Debug, Clone, Copy)]
 pub struct Budget {
     pub full: usize,

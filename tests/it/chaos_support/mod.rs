@@ -396,6 +396,18 @@ pub fn run_step(lab: &Lab, step: &Step) -> Ran {
     let (standing, more) = standing_served(lab, step, log, met_merge, &mut served);
     extra += more;
     let faults: usize = log.iter().filter(|l| l.fault.is_some()).count() + standing;
+    // A batch whose fault outlived its retries is split down to the ids that fail alone, each
+    // then asked as `GET /paper/{id}` (README, "One bad record never stops the run"): under a
+    // storm on the batch, every id. The halves are faulted (counted above); the lone GETs that
+    // were answered are requests no formula counts.
+    let batch_faulted = log
+        .iter()
+        .any(|l| l.endpoint == Endpoint::Batch && (l.fault.is_some() || l.standing));
+    let lone = log
+        .iter()
+        .filter(|l| l.endpoint == Endpoint::Paper && l.fault.is_none() && !l.standing)
+        .count();
+    extra += if batch_faulted { lone } else { 0 };
     let base = lab.budget(step.world).of(step.update);
     let read = |path: &Path| {
         String::from_utf8_lossy(&std::fs::read(path).unwrap_or_default()).into_owned()
