@@ -324,7 +324,7 @@ pub struct ApiArgs {
     /// Requests per second, for all citegraph processes that use the same key (or none) and the
     /// same --cache-dir together: they share one rate budget, a file in the cache directory.
     /// [default: 1 with S2_API_KEY (the limit of a key), 0.333 (one request every 3 s) without]
-    #[arg(long, value_name = "RATE")]
+    #[arg(long, value_name = "RATE", value_parser = parse_rate)]
     pub rps: Option<f64>,
     /// Retries of a request after 429, 5xx, a timeout or a connection error.
     #[arg(long, default_value_t = FetchOptions::default().max_retries, value_name = "N")]
@@ -569,6 +569,18 @@ pub struct RenderArgs {
 }
 
 /// `--today`.
+/// A request rate: a positive, finite number of requests per second (a usage error otherwise,
+/// exit status 2, like any bad value).
+fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
+        Ok(rate) => Err(format!(
+            "{rate} is not a positive number of requests per second"
+        )),
+        Err(err) => Err(format!("{err}")),
+    }
+}
+
 fn parse_date(text: &str) -> Result<citegraph::render::charts::CalendarDate, String> {
     citegraph::render::charts::CalendarDate::parse(text)
 }

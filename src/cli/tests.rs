@@ -180,3 +180,18 @@ fn each_subcommand_takes_only_its_own_options() {
         assert!(Cli::try_parse_args(argv).is_err(), "{args:?} was accepted");
     }
 }
+
+#[test]
+fn a_rate_that_is_not_a_positive_number_is_a_usage_error() {
+    for rate in ["0", "-1", "NaN", "inf", "abc"] {
+        let error = Cli::try_parse_args(["citegraph", "fetch", "--rps", rate]).unwrap_err();
+        assert_eq!(
+            error.kind(),
+            clap::error::ErrorKind::ValueValidation,
+            "{rate}"
+        );
+        // clap's usage errors exit 2 (README, "Exit status").
+        assert_eq!(error.exit_code(), 2);
+    }
+    assert!(Cli::try_parse_args(["citegraph", "fetch", "--rps", "0.5"]).is_ok());
+}

@@ -78,8 +78,8 @@ pub(super) fn records_vanished(new: &Run) -> Vec<RecordVanished> {
         .collect()
 }
 
-/// The rows `unresolved.csv` lists: the unresolved papers, then (in catalogue order) each
-/// catalogue paper whose record vanished (`record vanished: ...`: its last known record is
+/// The rows `unresolved.csv` lists, in catalogue order: the unresolved papers, the papers in the
+/// graph with a gap ([`crate::records::Gap`]), and each catalogue paper whose record vanished (`record vanished: ...`: its last known record is
 /// analysed) or was merged into another (`record moved: ...`: followed). A row's `paper_id` is
 /// left out (`unresolved.csv` has no such column), its reason is the row's `reason` cell.
 pub fn unresolved_rows(corpus: &Corpus) -> Vec<Resolution> {
@@ -106,16 +106,21 @@ pub fn unresolved_rows(corpus: &Corpus) -> Vec<Resolution> {
             ),
         );
     }
-    let unresolved = corpus.resolutions.iter().filter(|r| r.paper_id.is_none());
-    let flagged = corpus.resolutions.iter().filter_map(|r| {
-        let reason = reasons.get(r.paper_id.as_deref()?)?;
-        Some(Resolution {
-            key: r.key.clone(),
-            paper_id: None,
-            method: r.method,
-            note: Some(reason.clone()),
-            gap: r.gap.clone(),
+    corpus
+        .resolutions
+        .iter()
+        .filter_map(|r| {
+            match r.paper_id.as_deref().and_then(|id| reasons.get(id)) {
+                Some(reason) => Some(Resolution {
+                    key: r.key.clone(),
+                    paper_id: None,
+                    method: r.method,
+                    note: Some(reason.clone()),
+                    gap: r.gap,
+                }),
+                // Unresolved, or in the graph with a gap (a list missing).
+                None => (r.paper_id.is_none() || !r.gap.is_none()).then(|| r.clone()),
+            }
         })
-    });
-    unresolved.cloned().chain(flagged).collect()
+        .collect()
 }

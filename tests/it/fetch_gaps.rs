@@ -491,3 +491,47 @@ fn the_weekly_workflow_takes_status_3_as_done_with_a_warning() {
         );
     }
 }
+
+/// `run --update` with one cached paper's id failing every batch and alone (and its lists too):
+/// the update goes on, the paper keeps its cached record and lists, the others are brought up
+/// to date, and the run completes (0 or 3, never 1).
+#[test]
+fn an_update_with_a_bad_id_keeps_its_cached_record_and_finishes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("list.md"), list_markdown()).unwrap();
+    let healthy = MockBuilder::new(world()).start();
+    let first = run(dir.path(), &healthy, &run_args());
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+    let before = graph_papers(dir.path());
+
+    let poisoned = MockBuilder::new(world())
+        .batch_fails_for(&paper_id(4))
+        .list_fails_for(Endpoint::References, &paper_id(4))
+        .list_fails_for(Endpoint::Citations, &paper_id(4))
+        // Alone, `GET /paper/{id}`, it fails too (else the split's lone GET would bring it).
+        .fault(Target::Only(Endpoint::Paper), Fault::Status(500), 100)
+        .start();
+    let mut args = run_args();
+    args.push("--update");
+    let update = run(dir.path(), &poisoned, &args);
+    let stderr = text(&update.stderr);
+    assert!(
+        matches!(update.status.code(), Some(0) | Some(3)),
+        "exit {:?}: {stderr}",
+        update.status.code()
+    );
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(
+        stderr.contains(&paper_id(4)),
+        "the kept record is named: {stderr}"
+    );
+    // Every paper of the first run is still in the graph, the bad one included.
+    let after = graph_papers(dir.path());
+    for id in &before {
+        assert!(after.contains(id), "{id} was dropped by the update");
+    }
+    assert!(after.contains(&paper_id(4)));
+    // The batch was split down to the bad id, which was then asked alone.
+    assert!(poisoned.count(Endpoint::Batch) >= 2);
+    assert!(poisoned.count(Endpoint::Paper) >= 1);
+}

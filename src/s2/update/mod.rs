@@ -232,7 +232,9 @@ async fn check_records(
         tasks.spawn(async move {
             let _permit = kit.permit().await?;
             let ids: Vec<String> = chunk.iter().map(|c| c.record.paper_id.clone()).collect();
-            let answers = kit.client.batch(&ids, RECORD_FIELDS).await?;
+            // One bad id never stops the update: an id that fails alone keeps its cached
+            // record (below), and the next update asks it again.
+            let answers = kit.client.batch_each(&ids, RECORD_FIELDS).await?;
             kit.progress.update(&kit.client.stats);
             Ok::<_, anyhow::Error>(chunk.into_iter().zip(answers).collect::<Vec<_>>())
         });
@@ -245,13 +247,25 @@ async fn check_records(
     // once, with it.
     let mut handled: HashSet<String> = answered
         .iter()
-        .map(|(cached, _): &(CachedPaper, serde_json::Value)| cached.record.paper_id.clone())
+        .map(|(cached, _)| cached.record.paper_id.clone())
         .collect();
     let mut work = Vec::new();
     let mut lost = Vec::new();
     for (cached, answer) in answered {
         tally.checked += 1;
         let id = cached.record.paper_id.clone();
+        let answer = match answer {
+            Ok(answer) => answer,
+            Err(err) => {
+                tracing::warn!(
+                    "the current record of {id} ({}) could not be had: {err}; its cached record is kept, and the next update asks again",
+                    cached.record.title.as_deref().unwrap_or("untitled")
+                );
+                kit.progress.papers_done(1);
+                have.insert(id, cached);
+                continue;
+            }
+        };
         match parse_record(&id, answer) {
             Some(fresh) => {
                 let checked = Checked {
@@ -504,12 +518,18 @@ fn spawn_nested(kit: &Kit, tasks: &mut JoinSet<Updated>, work: Vec<Work>, policy
         tasks.spawn(async move {
             let _permit = kit.permit().await?;
             let fields = batch_fields(nested_citations);
-            let answers = kit.client.batch(&ids, &fields).await?;
+            let answers = kit.client.batch_each(&ids, &fields).await?;
             kit.progress.update(&kit.client.stats);
             let mut out = Vec::new();
             for (item, answer) in items.into_iter().zip(answers) {
                 let started = now_secs();
                 let id = item.fresh.paper_id.clone();
+                // An id whose lists fail alone keeps its cached lists (or, adopted from a merge,
+                // its old record), as one the batch no longer returns: asked again next time.
+                let answer = answer.unwrap_or_else(|err| {
+                    tracing::warn!("the lists of {id} could not be had: {err}");
+                    serde_json::Value::Null
+                });
                 let paper = match parse_record(&id, answer) {
                     Some(record) if record.paper_id == id => {
                         let mut paper = complete(

@@ -148,6 +148,7 @@ fn moves_kept_in_the_cache_are_followed_to_their_end_and_vanished_records_noted(
         }),
         method: None,
         notes: Vec::new(),
+        gap: Default::default(),
     };
     let mut all = vec![resolved("a"), resolved("x"), resolved("g"), resolved("z")];
     let moves = Moves::follow(&cache, &mut all);
