@@ -2,7 +2,9 @@
 # The long chaos of issue #22 ("Faults in numbers"): RUNS runs of `citegraph run` and
 # `run --update` against the mock Semantic Scholar with faults drawn from SEED (429 with and
 # without Retry-After, 500/502/503/504, cut and non-JSON bodies, connection resets mid-answer
-# and before any byte, answers slower than the timeout, kill -9), every run checked as the CI
+# and before any byte, answers slower than the timeout, kill -9, a catalogue id that fails every
+# batch holding it and a reference list that always fails for a whole run, a catalogue record
+# merged into another between runs), every run checked as the CI
 # chaos checks it (tests/it/chaos.rs, tests/it/chaos_support/). Appends a section with the
 # figures, the date, the seed, the commit and the load average to bench/RESULTS.md, even when a
 # run broke a rule (then the section lists the problems and the script exits 1).
@@ -46,9 +48,12 @@ value() { sed -n "s/^$1: //p" "$figures" | head -n 1; }
   echo "load average $load_before before and $load_after after (1, 5, 15 min; 2 cores)."
   echo "Each run is \`citegraph run\` or \`run --update\` (the real binary, --max-retries 3, --timeout 1,"
   echo "--retry-delay 0.01, --expand 3, --format svg) on one cache and output directory, against the mock serving a"
-  echo "34-paper slice of the synthetic world and the same world one and two months on"
-  echo "(tests/it/chaos_support/). Faults counted as served by the mock (a burst or storm of one kind"
-  echo "counts each request it hit), kills as landed while the process ran."
+  echo "34-paper slice of the synthetic world, the same world one and two months on, and the last with"
+  echo "one catalogue record merged into a new id (tests/it/chaos_support/). The kinds include a"
+  echo "catalogue id that fails every batch holding it and a reference list that always fails (standing"
+  echo "for a whole run), and the merged record met by \`run --update\`. Faults counted as served by the"
+  echo "mock (a burst, storm or standing fault counts each request it hit; a merge once per update that"
+  echo "met it), kills as landed while the process ran."
   echo
   echo "| figure | value |"
   echo "|---|---|"

@@ -12,7 +12,8 @@ use crate::chaos_support::{chaos, Figures, Lab, Outcome, Ran, KINDS};
 use crate::fetch_support::files_under;
 
 /// Runs of the CI chaos: enough that every kind of fault is served on a fixed seed, in well
-/// under a minute.
+/// under a minute. Seed 0xc4a0_5022 serves all 15 kinds in 16 runs (the two standing faults and
+/// the merged record included: about 40 s in a debug build on 2 busy cores).
 const RUNS: usize = 16;
 const SEED: u64 = 0xc4a0_5022;
 
@@ -91,6 +92,7 @@ fn the_checks_see_what_they_must() {
         stderr: stderr.to_string(),
         status: Some(status),
         elapsed: Default::default(),
+        met_merge: false,
     };
     let before = Snapshot::take(&lab);
     let completed = ran(Outcome::Completed, 0, "");

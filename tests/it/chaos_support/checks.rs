@@ -136,6 +136,9 @@ pub fn check(lab: &Lab, before: &Snapshot, ran: &Ran) -> Vec<String> {
             if !left.is_empty() {
                 problems.push(format!("a completed run left {left:?} beside the outputs"));
             }
+            if ran.met_merge {
+                problems.extend(adopted(lab));
+            }
         }
         Outcome::Failed => {
             if !ran.stderr.lines().any(|l| l.starts_with("error: ")) {
@@ -170,6 +173,27 @@ pub fn check(lab: &Lab, before: &Snapshot, ran: &Ran) -> Vec<String> {
         }
     }
     problems
+}
+
+/// After an update that met a merged record: papers.csv names the paper by the new id
+/// (`lab::MERGED`) with the former one among its `s2_ids` (README, papers.csv).
+fn adopted(lab: &Lab) -> Option<String> {
+    let (_, old) = lab.merged();
+    let rows = match csv_rows(&lab.output_dir().join("papers.csv")) {
+        Ok(rows) => rows,
+        Err(e) => return Some(e),
+    };
+    let row = rows
+        .iter()
+        .find(|r| r.get("paper_id").map(String::as_str) == Some(super::lab::MERGED));
+    let s2_ids = row.and_then(|r| r.get("s2_ids")).map(String::as_str);
+    let has_old = s2_ids.is_some_and(|ids| ids.split(';').any(|id| id == old));
+    (!has_old).then(|| {
+        format!(
+            "the merged record {old} not adopted: papers.csv's row {} has s2_ids {s2_ids:?}",
+            super::lab::MERGED
+        )
+    })
 }
 
 /// The catalogue papers in `dir`'s papers.csv (`in_catalog` rows), by paper id.
@@ -237,6 +261,8 @@ fn complete(lab: &Lab, stdout: Option<&str>, outcome: Outcome) -> Vec<String> {
     }
     match counts_agree(&out, stdout) {
         Ok(ids) => {
+            // A merged record counts as the paper it was (lab::MERGED).
+            let ids: BTreeSet<String> = ids.iter().map(|id| lab.original(id).to_string()).collect();
             let want = &lab.baseline().resolved;
             let lost: Vec<&String> = want.difference(&ids).collect();
             if outcome == Outcome::Completed && !lost.is_empty() {
@@ -285,7 +311,17 @@ fn counts_agree(out: &Path, stdout: Option<&str>) -> Result<BTreeSet<String>, St
             .iter()
             .any(|end| e.get(*end).is_none_or(|id| !ids.contains(id.as_str())))
     });
-    let unresolved = csv_rows(&out.join("unresolved.csv"))?;
+    // unresolved.csv also lists papers in the graph: with a list missing (`references
+    // incomplete`, ...) or whose record moved or vanished (README, `status`); the papers without
+    // a record are those whose status says so.
+    let unresolved: Vec<_> = csv_rows(&out.join("unresolved.csv"))?
+        .into_iter()
+        .filter(|r| {
+            r.get("status").is_some_and(|s| {
+                matches!(s.as_str(), "unresolved" | "request failed" | "not cached")
+            })
+        })
+        .collect();
     let resolved = resolved(out)?;
     let want = (
         summary.nodes,

@@ -1,6 +1,7 @@
 //! The chaos's lab: a small catalogue (Markdown) of 34 papers of the synthetic world, the world
-//! and two later months of it each served by a mock, the request budget of each, and a clean run
-//! to compare with.
+//! and two later months of it, and the last of these with one catalogue paper's record merged
+//! into a new one ([`MERGED`]), each served by a mock, the request budget of each, and a clean
+//! run to compare with.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,25 @@ use crate::fetch_support::{today, truth, world};
 const BY_ID: usize = 30;
 const BY_TITLE: usize = 3;
 const UNKNOWN: usize = 1;
+
+/// The ids one `POST /paper/batch` of a run may ask at most: every catalogue paper.
+pub const BATCH_IDS: usize = BY_ID + BY_TITLE + UNKNOWN;
+
+/// The new id of the record merged in the last world ([`Lab::merged`]).
+pub const MERGED: &str = "c4a0c4a0c4a0c4a0c4a0c4a0c4a0c4a0c4a0c4a0";
+
+/// The requests isolating one id that always fails in a batch of `n` ids may add beyond the
+/// failed call, after README ("One bad record never stops the run") and `Client::batch_each`
+/// (src/s2/client.rs): at most 3 per halving over ceil(log2 n) halvings, the lone
+/// `GET /paper/{id}`, and a title match should that fail too.
+pub const fn split_cost(n: usize) -> usize {
+    let halvings = if n <= 1 {
+        0
+    } else {
+        (usize::BITS - (n - 1).leading_zeros()) as usize
+    };
+    3 * halvings + 2
+}
 
 /// Orange badges, one a paper in turn, so that the analysis has mechanisms to group.
 const MECHANISMS: [&str; 3] = ["Token_Pruning", "Token_Merging", "Token_Caching"];
@@ -34,7 +54,8 @@ const MECHANISMS: [&str; 3] = ["Token_Pruning", "Token_Merging", "Token_Caching"
 ///
 /// A run's bound adds `--expand` (at most that many lists of missing papers) and, per fault the
 /// mock served, its own retry (the faulted request is one more than the formula counts) and the
-/// kind's `extra` (a 504 on a batch: the batch split in two halves).
+/// kind's `extra` (a 504 on a batch: the batch split in two halves), and after a batch fault,
+/// the answered `GET /paper/{id}` of the ids the split isolated.
 #[derive(Debug, Clone, Copy)]
 pub struct Budget {
     pub full: usize,
@@ -68,6 +89,10 @@ pub struct Lab {
     mocks: Vec<MockS2>,
     budgets: Vec<Budget>,
     baseline: Baseline,
+    /// The catalogue papers' Semantic Scholar ids (world 0), listed by id then by title.
+    catalog: Vec<String>,
+    /// The catalogue paper whose record the last world merges into [`MERGED`].
+    merged_from: String,
 }
 
 impl Lab {
@@ -98,9 +123,20 @@ impl Lab {
             });
             worlds.push(later.0);
         }
+        // Semantic Scholar merges a catalogue paper's record into a new one (the second listed
+        // by id, so that the first keeps its place in the batch).
+        let merged_from = by_id[1].clone();
+        let mut merged = worlds[worlds.len() - 1].clone();
+        merged.merge_record(&merged_from, MERGED);
+        worlds.push(merged);
         let budgets = worlds
             .iter()
-            .map(|w| budget(w, &by_id, &by_title, unknown.len()))
+            .map(|w| {
+                let now = |ids: &[String]| -> Vec<String> {
+                    ids.iter().map(|id| current(w, id, &merged_from)).collect()
+                };
+                budget(w, &now(&by_id), &now(&by_title), unknown.len())
+            })
             .collect();
         let mocks = worlds
             .into_iter()
@@ -111,6 +147,8 @@ impl Lab {
             mocks,
             budgets,
             baseline: Baseline::default(),
+            catalog,
+            merged_from,
         };
         lab.baseline = lab.clean_run();
         lab
@@ -146,6 +184,48 @@ impl Lab {
 
     pub fn baseline(&self) -> &Baseline {
         &self.baseline
+    }
+
+    /// The catalogue papers' Semantic Scholar ids as the first world knows them (the papers
+    /// listed by arXiv link, then those listed by title alone; not the unknown title).
+    pub fn catalog_ids(&self) -> &[String] {
+        &self.catalog
+    }
+
+    /// The world whose mock has merged a catalogue record (the last), and the record merged
+    /// away: world `merged().0` serves the paper `merged().1` as [`MERGED`].
+    pub fn merged(&self) -> (usize, &str) {
+        (self.worlds() - 1, &self.merged_from)
+    }
+
+    /// `id` (a catalogue paper's id in the first world) as world `world` serves it.
+    pub fn id_in(&self, world: usize, id: &str) -> String {
+        if world == self.merged().0 && id == self.merged_from {
+            MERGED.to_string()
+        } else {
+            id.to_string()
+        }
+    }
+
+    /// The id a run's papers.csv may name a catalogue paper by, as the first world knows it
+    /// ([`MERGED`] is the merged record's former id).
+    pub fn original<'a>(&'a self, id: &'a str) -> &'a str {
+        if id == MERGED {
+            &self.merged_from
+        } else {
+            id
+        }
+    }
+
+    /// The `POST /paper/batch` calls of the catalogue the budget counts for a run: the ids'
+    /// batch, and with `--update` the cached records' batch.
+    pub fn batch_calls(&self, update: bool) -> usize {
+        let ids = BY_ID.div_ceil(500);
+        if update {
+            ids + (BY_ID + BY_TITLE).div_ceil(500)
+        } else {
+            ids
+        }
     }
 
     /// A run of the first world without faults, in a directory of its own: what every completed
@@ -282,6 +362,15 @@ fn catalog_markdown(
         entry(title, "ICLR", 2023, "A. Nobody", None);
     }
     out
+}
+
+/// `id` as `world` serves it: the merged record's new id once merged.
+fn current(world: &World, id: &str, merged_from: &str) -> String {
+    if id == merged_from && world.paper(id).is_none() {
+        MERGED.to_string()
+    } else {
+        id.to_string()
+    }
 }
 
 /// The [`Budget`] of one world for this catalogue.

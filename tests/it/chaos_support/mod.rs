@@ -2,8 +2,9 @@
 //! real binary as a child process, run again and again on one cache and one output directory
 //! against the mock Semantic Scholar, with faults drawn from a seed: 429 with and without
 //! Retry-After, 500/502/503/504, bodies cut mid-JSON, a 200 that is not JSON, a connection reset
-//! mid-answer and before any byte, answers slower than the client's timeout, and kill -9 at any
-//! moment. After every run ([`checks`]): no panic; the run completed (exit 0, or 3: done with
+//! mid-answer and before any byte, answers slower than the client's timeout, kill -9 at any
+//! moment, a catalogue paper's id that fails every batch holding it (and its reference list
+//! that always fails) for a whole run, and between runs a catalogue record merged into another. After every run ([`checks`]): no panic; the run completed (exit 0, or 3: done with
 //! gaps) and its outputs are complete and consistent, or it failed (or was killed) and the
 //! previous outputs are byte for byte as they were; and it made no more requests than the
 //! budget ([`Budget`]).
@@ -53,11 +54,27 @@ pub enum Injection {
     },
     /// SIGKILL to the citegraph process.
     Kill,
+    /// A standing fault for the whole run, from its first request.
+    Standing(Poison),
+    /// The run is `run --update` against the world that merged a catalogue record into a new
+    /// one ([`Lab::merged`]), over a cache filled before.
+    Merge,
+}
+
+/// A standing fault tied to one paper (a catalogue paper's id in the first world): every
+/// `POST /paper/batch` holding it answers 500 (`MockS2::poison_batch`), or every page of its
+/// references does (`MockS2::break_list`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Poison {
+    Batch(String),
+    References(String),
 }
 
 /// A kind of fault: its name (in the figures), how it is made (drawing from the seed and the
 /// lab: a paper id, say), and the requests one served fault may add beyond its own retry (a 504
-/// on a batch is split in halves: one more).
+/// on a batch is split in halves: one more). For an id that always fails in a batch, `extra` is
+/// per batch call of the run holding it (the isolation: [`lab::split_cost`]); for a merged
+/// record, once for the run that meets the merge.
 pub struct Kind {
     pub name: &'static str,
     pub make: fn(&mut Seeded, &Lab) -> Injection,
@@ -96,7 +113,28 @@ pub const KINDS: &[Kind] = &[
     kind("reset before any byte", 0, |_, _| any(Fault::Reset)),
     kind("slow", 0, |_, _| any(Fault::Slow(SLOW))),
     kind("kill -9", 0, |_, _| Injection::Kill),
+    // Each 500 it serves counts as one request more (as every fault); the isolation adds, per
+    // batch call holding the id, the split's cost for the largest batch of the catalogue.
+    kind(
+        "batch id always fails",
+        lab::split_cost(lab::BATCH_IDS),
+        |rng, lab| Injection::Standing(Poison::Batch(pick(rng, lab))),
+    ),
+    // Every page of the list answers 500 through the retries, then the list is left out (a gap):
+    // nothing beyond the 500s served.
+    kind("list always fails", 0, |rng, lab| {
+        Injection::Standing(Poison::References(pick(rng, lab)))
+    }),
+    // The merged record's batch answer names the new id: its reference and citation lists are
+    // asked as a new paper's (the formula counts the old one's), and its citations once more.
+    kind("record merged", 3, |_, _| Injection::Merge),
 ];
+
+/// A catalogue paper's id, at random.
+fn pick(rng: &mut Seeded, lab: &Lab) -> String {
+    let ids = lab.catalog_ids();
+    ids[rng.between(0, ids.len() as u64 - 1) as usize].clone()
+}
 
 /// Whether a kind may come as a storm (every request to one endpoint for the whole run): only
 /// the quick ones, so a storm costs the retries' short waits and not seconds each.
@@ -129,6 +167,8 @@ pub struct Event {
     pub target: Target,
     pub fault: Fault,
     pub times: u64,
+    /// A standing fault instead of `fault`.
+    pub standing: Option<Poison>,
 }
 
 /// When the kill lands: once the run has made `requests` requests and `micros` more have
@@ -204,6 +244,28 @@ pub fn draw_step(rng: &mut Seeded, deck: &mut Deck, lab: &Lab, first: bool, worl
                     }
                 });
             }
+            // The first run fills the lab: there is no cache for a merge to meet yet.
+            Injection::Merge if first => {}
+            Injection::Merge => {
+                step.update = true;
+                step.wipe_cache = false;
+                step.world = lab.merged().0;
+            }
+            // From the first request: a warm update asks few requests, and lists only in a full
+            // fetch (its cache emptied) or for papers that changed.
+            Injection::Standing(poison) => {
+                if matches!(poison, Poison::References(_)) {
+                    step.wipe_cache = true;
+                }
+                step.events.push(Event {
+                    at: 0,
+                    kind,
+                    target: Target::Any,
+                    fault: Fault::Status(500),
+                    times: 0,
+                    standing: Some(poison),
+                })
+            }
             Injection::Mock {
                 target,
                 fault,
@@ -230,6 +292,7 @@ pub fn draw_step(rng: &mut Seeded, deck: &mut Deck, lab: &Lab, first: bool, worl
                     target,
                     fault,
                     times,
+                    standing: None,
                 });
             }
         }
@@ -251,16 +314,28 @@ pub struct Ran {
     pub stderr: String,
     pub status: Option<i32>,
     pub elapsed: Duration,
+    /// The run was an update meeting a merged record: the previous outputs name the record merged
+    /// away ([`Lab::merged`]) and the world serves it as `lab::MERGED`.
+    pub met_merge: bool,
 }
 
 /// Runs one step in `lab`: spawns the binary, injects the step's faults as the run reaches their
 /// request counts, kills it when due, waits, and reads what happened from the mock's log.
-pub fn run_step(lab: &Lab, step: &Step) -> Ran {
+/// `knows_old`: the cache holds the merged record under its former id (a run of an earlier world
+/// completed since the cache was last emptied); only then can an update meet the merge; a cache
+/// filled from the merged world alone never saw the former id.
+pub fn run_step(lab: &Lab, step: &Step, knows_old: bool) -> Ran {
     if step.wipe_cache {
         let _ = std::fs::remove_dir_all(lab.cache_dir());
     }
     let mock = lab.mock(step.world);
     mock.clear_faults();
+    let (merged_world, merged_from) = lab.merged();
+    let met_merge = step.update
+        && !step.wipe_cache
+        && knows_old
+        && step.world == merged_world
+        && checks::resolved(&lab.output_dir()).is_ok_and(|ids| ids.contains(merged_from));
     let first = mock.requests();
     let started = Instant::now();
     let (mut child, out, err) = spawn_run(lab, &mock.url(), step.update);
@@ -271,8 +346,16 @@ pub fn run_step(lab: &Lab, step: &Step) -> Ran {
     loop {
         let made = mock.requests() - first;
         while let Some(event) = events.next_if(|e| e.at <= made) {
-            mock.inject(event.target, event.fault.clone(), event.times);
-            injected.push((event.fault.clone(), event.kind));
+            match &event.standing {
+                Some(Poison::Batch(id)) => mock.poison_batch(&lab.id_in(step.world, id)),
+                Some(Poison::References(id)) => {
+                    mock.break_list(Endpoint::References, &lab.id_in(step.world, id))
+                }
+                None => {
+                    mock.inject(event.target, event.fault.clone(), event.times);
+                    injected.push((event.fault.clone(), event.kind));
+                }
+            }
         }
         if child.try_wait().expect("try_wait").is_some() {
             break;
@@ -305,16 +388,40 @@ pub fn run_step(lab: &Lab, step: &Step) -> Ran {
     let log = &log[first.min(log.len())..];
     let mut served: BTreeMap<&'static str, usize> = BTreeMap::new();
     let mut extra = 0;
-    for fault in log.iter().filter_map(|l| l.fault.as_ref()) {
+    for l in log {
+        let Some(fault) = l.fault.as_ref() else {
+            continue;
+        };
         if let Some((_, kind)) = injected.iter().find(|(f, _)| f == fault) {
             *served.entry(KINDS[*kind].name).or_default() += 1;
-            extra += KINDS[*kind].extra;
+            // Any fault on a batch may be the one that outlives the retries: the batch is then
+            // split in halves (one request more), as a 504 is at once. An upper bound: one
+            // more per batch fault served.
+            extra += if l.endpoint == Endpoint::Batch {
+                KINDS[*kind].extra.max(1)
+            } else {
+                KINDS[*kind].extra
+            };
         }
     }
     if killed {
         *served.entry("kill -9").or_default() += 1;
     }
-    let faults: usize = log.iter().filter(|l| l.fault.is_some()).count();
+    let (standing, more) = standing_served(lab, step, log, met_merge, &mut served);
+    extra += more;
+    let faults: usize = log.iter().filter(|l| l.fault.is_some()).count() + standing;
+    // A batch whose fault outlived its retries is split down to the ids that fail alone, each
+    // then asked as `GET /paper/{id}` (README, "One bad record never stops the run"): under a
+    // storm on the batch, every id. The halves are faulted (counted above); the lone GETs that
+    // were answered are requests no formula counts.
+    let batch_faulted = log
+        .iter()
+        .any(|l| l.endpoint == Endpoint::Batch && (l.fault.is_some() || l.standing));
+    let lone = log
+        .iter()
+        .filter(|l| l.endpoint == Endpoint::Paper && l.fault.is_none() && !l.standing)
+        .count();
+    extra += if batch_faulted { lone } else { 0 };
     let base = lab.budget(step.world).of(step.update);
     let read = |path: &Path| {
         String::from_utf8_lossy(&std::fs::read(path).unwrap_or_default()).into_owned()
@@ -330,7 +437,50 @@ pub fn run_step(lab: &Lab, step: &Step) -> Ran {
         stderr: read(&err),
         status: code,
         elapsed,
+        met_merge,
     }
+}
+
+/// What the standing faults and a merged record served in a run (`log`): counts them by kind
+/// into `served`; returns the 500s they served (each one request more) and the requests their
+/// kinds' `extra` allow (the batch's isolation, its split per batch call holding the id; the
+/// merge, once).
+fn standing_served(
+    lab: &Lab,
+    step: &Step,
+    log: &[crate::common::mock_s2::Logged],
+    met_merge: bool,
+    served: &mut BTreeMap<&'static str, usize>,
+) -> (usize, usize) {
+    let mut extra = 0;
+    let standing_kind = |batch: bool| {
+        step.events.iter().find_map(|e| match e.standing {
+            Some(Poison::Batch(_)) if batch => Some(e.kind),
+            Some(Poison::References(_)) if !batch => Some(e.kind),
+            _ => None,
+        })
+    };
+    let mut standing = 0;
+    for l in log.iter().filter(|l| l.standing && l.fault.is_none()) {
+        if let Some(kind) = standing_kind(l.endpoint == Endpoint::Batch) {
+            *served.entry(KINDS[kind].name).or_default() += 1;
+            standing += 1;
+        }
+    }
+    if let Some(kind) = standing_kind(true) {
+        if served.contains_key(KINDS[kind].name) {
+            extra += KINDS[kind].extra * lab.batch_calls(step.update);
+        }
+    }
+    if met_merge {
+        let kind = KINDS
+            .iter()
+            .find(|k| k.name == "record merged")
+            .expect("the merge kind");
+        *served.entry(kind.name).or_default() += 1;
+        extra += kind.extra;
+    }
+    (standing, extra)
 }
 
 /// `citegraph run` (or `run --update`) on the lab's catalogue, cache and output, stdout and
@@ -473,11 +623,19 @@ pub fn chaos(seed: u64, runs: usize) -> Figures {
     };
     let mut deck = Deck::default();
     let mut world = 0;
+    // Whether the cache holds the merged record's former id (see `run_step`).
+    let mut knows_old = false;
     for n in 0..runs {
         let step = draw_step(&mut rng, &mut deck, &lab, n == 0, world);
         world = step.world;
         let before = checks::Snapshot::take(&lab);
-        let ran = run_step(&lab, &step);
+        knows_old &= !step.wipe_cache;
+        let ran = run_step(&lab, &step, knows_old);
+        if step.world < lab.merged().0
+            && matches!(ran.outcome, Outcome::Completed | Outcome::WithGaps)
+        {
+            knows_old = true;
+        }
         let problems = checks::check(&lab, &before, &ran);
         figures.add(&step, &ran);
         let is = |p: &String, what: &str| p.starts_with(what);
@@ -495,7 +653,7 @@ pub fn chaos(seed: u64, runs: usize) -> Figures {
                 if step.update { "run --update" } else { "run" },
                 if step.wipe_cache { ", cache emptied" } else { "" },
                 step.world,
-                step.events.iter().map(|e| (e.at, KINDS[e.kind].name, e.times)).collect::<Vec<_>>(),
+                step.events.iter().map(|e| (e.at, KINDS[e.kind].name, e.times, e.standing.clone())).collect::<Vec<_>>(),
                 step.kill,
                 ran.status,
                 tail(&ran.stderr, 6),

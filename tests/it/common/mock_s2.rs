@@ -745,6 +745,9 @@ pub struct Logged {
     /// The status answered; `None` while in flight or when the client hung up first.
     pub status: Option<u16>,
     pub fault: Option<Fault>,
+    /// Whether a standing fault (`batch_fails_for`, `list_fails_for`, [`MockS2::poison_batch`],
+    /// [`MockS2::break_list`]) applies: answered 500 unless an injected `fault` answered first.
+    pub standing: bool,
     /// When it arrived.
     pub at: Instant,
 }
@@ -787,6 +790,16 @@ struct Inner {
     log: Mutex<Vec<Logged>>,
     faults: Mutex<Vec<Injected>>,
     last_accepted: Mutex<Option<Instant>>,
+    /// Standing faults set while serving ([`MockS2::poison_batch`], [`MockS2::break_list`]),
+    /// as the builder's `batch_poison` and `broken_lists`; [`MockS2::clear_faults`] clears them.
+    standing: Mutex<Standing>,
+}
+
+/// Standing faults set at run time (world ids).
+#[derive(Default)]
+struct Standing {
+    batch_poison: HashSet<String>,
+    broken_lists: HashSet<(Endpoint, String)>,
 }
 
 /// Configures and starts a [`MockS2`].
@@ -887,6 +900,7 @@ impl MockBuilder {
             log: Mutex::new(Vec::new()),
             faults: Mutex::new(self.faults),
             last_accepted: Mutex::new(None),
+            standing: Mutex::new(Standing::default()),
         });
         let mut mock = MockS2 {
             addr: SocketAddr::from(([127, 0, 0, 1], self.port)),
@@ -927,17 +941,27 @@ impl MockBuilder {
 /// `list_fails_for`).
 fn standing_fault(inner: &Inner, endpoint: Endpoint, path: &str, body: &Bytes) -> Option<Response> {
     let config = &inner.config;
+    let standing = inner.standing.lock().unwrap();
     let index = &inner.index;
+    let poisoned =
+        |id: &str| config.batch_poison.contains(id) || standing.batch_poison.contains(id);
+    let broken = |list: &(Endpoint, String)| {
+        config.broken_lists.contains(list) || standing.broken_lists.contains(list)
+    };
     let hit = match endpoint {
-        Endpoint::Batch if !config.batch_poison.is_empty() => serde_json::from_slice::<Value>(body)
-            .ok()
-            .and_then(|v| v.get("ids").cloned())
-            .and_then(|ids| serde_json::from_value::<Vec<String>>(ids).ok())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|id| index.resolve(id))
-            .any(|found| config.batch_poison.contains(found)),
-        Endpoint::References | Endpoint::Citations if !config.broken_lists.is_empty() => {
+        Endpoint::Batch if !config.batch_poison.is_empty() || !standing.batch_poison.is_empty() => {
+            serde_json::from_slice::<Value>(body)
+                .ok()
+                .and_then(|v| v.get("ids").cloned())
+                .and_then(|ids| serde_json::from_value::<Vec<String>>(ids).ok())
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|id| index.resolve(id))
+                .any(poisoned)
+        }
+        Endpoint::References | Endpoint::Citations
+            if !config.broken_lists.is_empty() || !standing.broken_lists.is_empty() =>
+        {
             let suffix = if endpoint == Endpoint::References {
                 "/references"
             } else {
@@ -946,7 +970,7 @@ fn standing_fault(inner: &Inner, endpoint: Endpoint, path: &str, body: &Bytes) -
             let id = decode(&path["/paper/".len()..path.len() - suffix.len()]);
             index
                 .resolve(&id)
-                .is_some_and(|found| config.broken_lists.contains(&(endpoint, found.to_string())))
+                .is_some_and(|found| broken(&(endpoint, found.to_string())))
         }
         _ => false,
     };
@@ -1151,6 +1175,7 @@ async fn handle(
         return json_response(404, &json!({"message": "Missing Authentication Token"}));
     };
     let endpoint = classify(&method, path);
+    let standing = standing_fault(&inner, endpoint, path, &body).is_some();
     let fault = {
         let mut faults = inner.faults.lock().unwrap();
         let hit = faults.iter_mut().find(|f| {
@@ -1181,6 +1206,7 @@ async fn handle(
                 .collect(),
             status: None,
             fault: fault.clone(),
+            standing,
             at: Instant::now(),
         });
         log.len() - 1
@@ -1738,8 +1764,32 @@ impl tokio::io::AsyncWrite for ResettableStream {
 }
 
 impl MockS2 {
-    /// Drops the faults injected but not yet served (the chaos test starts each run clean).
+    /// Drops the faults injected but not yet served and the standing faults set while serving
+    /// ([`Self::poison_batch`], [`Self::break_list`]; the builder's stay): the chaos test starts
+    /// each run clean.
     pub fn clear_faults(&self) {
         self.inner.faults.lock().unwrap().clear();
+        *self.inner.standing.lock().unwrap() = Standing::default();
+    }
+
+    /// From now on, as [`MockBuilder::batch_fails_for`]: every `POST /paper/batch` whose ids
+    /// include this paper (world id, or any id that resolves to it) answers 500, until
+    /// [`Self::clear_faults`].
+    pub fn poison_batch(&self, paper_id: &str) {
+        let mut standing = self.inner.standing.lock().unwrap();
+        standing.batch_poison.insert(paper_id.to_string());
+    }
+
+    /// From now on, as [`MockBuilder::list_fails_for`]: every page of this paper's `references`
+    /// or `citations` (`endpoint`) answers 500, until [`Self::clear_faults`].
+    pub fn break_list(&self, endpoint: Endpoint, paper_id: &str) {
+        assert!(matches!(
+            endpoint,
+            Endpoint::References | Endpoint::Citations
+        ));
+        let mut standing = self.inner.standing.lock().unwrap();
+        standing
+            .broken_lists
+            .insert((endpoint, paper_id.to_string()));
     }
 }
