@@ -66,9 +66,10 @@ impl InfluenceScore {
                  + 0.10 global citations, each as a percentile among the catalogue papers"
             }
             InfluenceScore::AgeFair => {
-                "age-fair: the same terms, each first taken as a z-score among the catalogue \
-                 papers published closest in time (a tenth of them, at least 10), then as a \
-                 percentile"
+                "0.40 PageRank + 0.25 catalogue citations + 0.15 authority + 0.10 betweenness \
+                 + 0.10 global citations, each first a z-score among the catalogue papers \
+                 published closest in time (a tenth of them, at least 10), then a percentile \
+                 among the catalogue papers"
             }
         }
     }
