@@ -227,7 +227,7 @@ fn time_and_community_lines(analysis: &Analysis, out: &mut String) {
     for cluster in analysis.clusters.iter().take(5) {
         let _ = writeln!(
             out,
-            "  community {} ({} papers): {}",
+            "  C{} ({} papers): {}",
             cluster.community, cluster.size, cluster.label
         );
     }

@@ -18,7 +18,7 @@ use super::widgets::{
     Rect,
 };
 use super::Chart;
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, InfluenceScore};
 
 struct Row {
     label: String,
@@ -38,8 +38,8 @@ pub(super) struct InfluenceByMechanism {
     /// The lowest score, how many papers share it, and whether none of them is cited in the
     /// graph (then they tie on every part of the score), when three or more share it.
     floor: Option<Floor>,
-    /// The score's formula (`--influence`).
-    formula: &'static str,
+    /// The score shown (`--influence`).
+    influence: InfluenceScore,
 }
 
 struct Floor {
@@ -156,7 +156,7 @@ impl InfluenceByMechanism {
             })
             .collect();
         InfluenceByMechanism {
-            formula: analysis.summary.influence.formula(),
+            influence: analysis.summary.influence,
             rows,
             papers,
             left_out,
@@ -274,7 +274,7 @@ impl Chart for InfluenceByMechanism {
              each of its rows). Box: quartiles and median; whiskers: the furthest papers within \
              1.5 times the interquartile range. \"n tied\": papers that share the row's lowest \
              score.",
-            self.formula,
+            self.influence.formula(),
             self.papers
         );
         if let Some(floor) = self.floor.as_ref().filter(|f| f.never_cited) {
@@ -336,7 +336,10 @@ impl Chart for InfluenceByMechanism {
             &plot,
             &scale,
             &ticks,
-            "Influence score (Fig. 4)",
+            match self.influence {
+                InfluenceScore::Classic => "Influence score",
+                InfluenceScore::AgeFair => "Age-fair influence score",
+            },
             axis,
         )?;
         let x = |v: f64| axis.x(&scale, &plot, v);
