@@ -452,6 +452,18 @@ struct Facts<'a> {
     arxiv: Option<&'a str>,
 }
 
+/// The DOI an entry of a paper in `venue` cites: `doi` (trimmed, non-empty), except a preprint
+/// server's (arXiv's `10.48550/arXiv.ID`) for a paper that appeared in a published venue: the
+/// entry of a KDD paper must not send readers to its preprint's DOI (the arXiv id stays, as the
+/// `eprint`). Semantic Scholar gives the arXiv DOI for many published papers.
+fn published_or_no_doi<'a>(doi: Option<&'a str>, venue: Option<&str>) -> Option<&'a str> {
+    let doi = doi.map(str::trim).filter(|d| !d.is_empty())?;
+    let published = venue
+        .map(crate::text::strip_html)
+        .is_some_and(|v| !v.trim().is_empty() && !is_preprint(&v));
+    (!(published && works::is_preprint_doi(doi))).then_some(doi)
+}
+
 /// An entry built from the facts: `@inproceedings` for a conference, `@article` for a journal or
 /// an arXiv preprint (`journal = {arXiv preprint arXiv:ID}`, as Google Scholar writes it), `@misc`
 /// when nothing says where it appeared.
@@ -498,7 +510,7 @@ fn built_entry(key: &str, facts: &Facts<'_>) -> String {
     if let Some(year) = facts.year {
         fields.push(("year", year.to_string()));
     }
-    if let Some(doi) = facts.doi.map(str::trim).filter(|d| !d.is_empty()) {
+    if let Some(doi) = published_or_no_doi(facts.doi, facts.venue) {
         fields.push(("doi", escape::bibtex_verbatim(doi)));
     }
     if let Some(arxiv) = facts.arxiv.map(str::trim).filter(|a| !a.is_empty()) {
@@ -705,12 +717,7 @@ fn work_entry(key: &str, source: &BibSource, work: bool) -> String {
     if let Some(year) = source.year {
         completion.push(("year", year.to_string()));
     }
-    if let Some(doi) = source
-        .doi
-        .as_deref()
-        .map(str::trim)
-        .filter(|d| !d.is_empty())
-    {
+    if let Some(doi) = published_or_no_doi(source.doi.as_deref(), source.venue.as_deref()) {
         completion.push(("doi", escape::bibtex_verbatim(doi)));
     }
     if let Some(arxiv) = source

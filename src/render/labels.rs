@@ -40,12 +40,17 @@ pub fn method_name(title: &str) -> Option<String> {
 /// "A Simple and Effective $ L_2 $ Norm-Based Strategy") written as plain text for a label:
 /// `^`, `_` and braces dropped, the spaces inside trimmed, a few commands as their characters
 /// (`\times` ×, `\cdot` ·, `\ell` ℓ, Greek letters), another `\command` as its name. An
-/// unpaired `$` stays.
+/// unpaired `$` stays, and so does a pair whose closing `$` is followed by a digit (a price).
 pub fn plain_math(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(open) = rest.find('$') {
-        let Some(len) = rest[open + 1..].find('$') else {
+        // A closing `$` followed by a digit is a price ("$5 and $10"), as pandoc reads it.
+        let after = &rest[open + 1..];
+        let closing = after
+            .char_indices()
+            .find(|&(i, c)| c == '$' && !after[i + 1..].starts_with(|d: char| d.is_ascii_digit()));
+        let Some((len, _)) = closing else {
             break;
         };
         out.push_str(&rest[..open]);
@@ -350,6 +355,7 @@ mod tests {
             "O(n log n) and α"
         );
         assert_eq!(plain_math("costs $5 only"), "costs $5 only");
+        assert_eq!(plain_math("costs $5 and $10"), "costs $5 and $10");
     }
 
     #[test]

@@ -232,3 +232,32 @@ fn a_list_block_is_completed_from_the_record() {
     );
     assert!(!source_entry("k", &dated).contains("year"));
 }
+
+#[test]
+fn a_published_paper_never_cites_its_preprint_doi() {
+    let mut record = source("a", None, None);
+    record.title = "Reasonet: Learning to stop reading in machine comprehension".into();
+    record.venue = Some("Knowledge Discovery and Data Mining".into());
+    record.year = Some(2017);
+    record.doi = Some("10.48550/arXiv.1609.05284".into());
+    record.arxiv = Some("1609.05284".into());
+    let entry = source_entry("k", &record);
+    assert!(!entry.contains("10.48550"), "{entry}");
+    assert!(entry.contains("eprint = {1609.05284}"), "{entry}");
+    // A list block is not completed with it either.
+    let mut block = source(
+        "a",
+        Some("k"),
+        Some("@inproceedings{k, title={T}, booktitle={KDD}}"),
+    );
+    block.venue = record.venue.clone();
+    block.doi = record.doi.clone();
+    assert!(!source_entry("k", &block).contains("10.48550"));
+    // A preprint keeps its arXiv DOI.
+    record.venue = Some("arXiv.org".into());
+    assert!(source_entry("k", &record).contains("doi = {10.48550/arXiv.1609.05284}"));
+    // A publisher's DOI stays.
+    record.venue = Some("KDD".into());
+    record.doi = Some("10.1145/3097983.3098177".into());
+    assert!(source_entry("k", &record).contains("doi = {10.1145/3097983.3098177}"));
+}
