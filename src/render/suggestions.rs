@@ -96,7 +96,7 @@ pub fn to_markdown(view: &View<'_>, per_kind: usize) -> String {
             "
 ## Foundations to cite in the survey's background
 
-Widely cited well beyond the              list's field (the catalogue accounts for a small share of their citations): not              entries for the list, but the background a survey of it cites.
+Widely cited well beyond the list's field (the catalogue accounts for a small share of their citations): not entries for the list, but the background a survey of it cites.
 
 ",
         );

@@ -50,7 +50,12 @@ pub(super) fn coverage_per_mechanism(page: &Page<'_>) -> String {
 pub(super) fn clusters(page: &Page<'_>) -> String {
     let analysis = page.analysis;
     let mut out = format!(
-        "<p>The communities of the {} network (Leiden, modularity {:.3}, resolution {}),          largest first, each named by the title terms most distinctive of it against the rest          of the graph (Dunning's log-likelihood ratio, as CiteSpace labels clusters) and the          short name of its best-known catalogue paper. The same names label the communities          figure, the cluster map (shortened there to the id and first term) and the citation map's filter; <code>clusters.csv</code>          lists every community.</p>\n",
+        "<p>The communities of the {} network (Leiden, modularity {:.3}, resolution {}), largest \
+         first, each named by the title terms most distinctive of it against the rest of the \
+         graph (Dunning's log-likelihood ratio, as CiteSpace labels clusters) and the short name \
+         of its best-known catalogue paper. The same names label the communities figure, the \
+         cluster map (shortened there to the id and first term) and the citation map's filter; \
+         <code>clusters.csv</code> lists every community.</p>\n",
         analysis.maps.community_network.as_str(),
         analysis.summary.modularity,
         analysis.maps.resolution,
