@@ -25,9 +25,10 @@
 //! z x   = (x - mean of x over the window) / sd of x over the window, rounded to 1e-9
 //! ```
 //!
-//! where the window is the w catalogue papers closest in publication year (ordered by year,
-//! ties by node; shifted to fit at both ends), w = max(10, a tenth of the dated catalogue
-//! papers). A paper competes with the papers of its time: a 2024 paper cited by ten catalogue
+//! where the window of a paper of year y is the catalogue papers published within r years of y,
+//! r the smallest distance at which they are at least w = max(10, a tenth of the dated
+//! catalogue papers): a year's papers are compared with each other (and with the years around
+//! when the year has fewer than w), never in an arbitrary order within the year. A paper competes with the papers of its time: a 2024 paper cited by ten catalogue
 //! papers can outrank a 2017 one cited by fifty, if the 2017 cohort is cited more. A paper
 //! without a year, or in a window without spread, takes z = 0 (typical for its time).
 
@@ -67,9 +68,9 @@ impl InfluenceScore {
             }
             InfluenceScore::AgeFair => {
                 "0.40 PageRank + 0.25 catalogue citations + 0.15 authority + 0.10 betweenness \
-                 + 0.10 global citations, each first a z-score among the catalogue papers \
-                 published closest in time (a tenth of them, at least 10), then a percentile \
-                 among the catalogue papers"
+                 + 0.10 global citations, each first a z-score among the catalogue papers of \
+                 its year (with the years around when it has fewer than a tenth of them or 10), \
+                 then a percentile among the catalogue papers"
             }
         }
     }
@@ -119,9 +120,8 @@ pub fn scores(cx: &GraphMetrics<'_>, kind: InfluenceScore) -> Vec<f64> {
     score
 }
 
-/// The age-fair score's time window, in catalogue papers: a tenth of the dated catalogue
-/// papers, at least [`MIN_COHORT`] (a year or less of a list that grows by dozens of papers a
-/// year).
+/// The age-fair score's least time window, in catalogue papers: a tenth of the dated
+/// catalogue papers, at least [`MIN_COHORT`]; whole years are added until a window holds it.
 pub fn cohort_window(dated: usize) -> usize {
     (dated / 10).max(MIN_COHORT)
 }

@@ -15,10 +15,13 @@
 //! papers through time-balanced network centrality", J. Informetrics 10(4), 2016): a paper's
 //! PageRank p_i as a z-score among the `window` papers published closest in time to it,
 //! R_i = (p_i - mu_i) / sigma_i, mu_i and sigma_i the mean and (population) standard deviation
-//! of p over that window. Papers are ordered by publication date (ties by node index); the window
-//! of the paper at position k is positions k - window/2 .. k - window/2 + window, shifted to lie
-//! inside the ordering at its ends (the paper's "Delta_p papers closest in time"). The paper uses
-//! window = 1,000 on 450,000 APS papers; the window is capped at the number of dated papers.
+//! of p over that window. The window of a paper published at date d is every paper published
+//! within r of d, r the smallest distance at which it holds at least `window` papers (nearest
+//! dates first, both sides alike; whole dates, so that papers of one date share one window and
+//! no tie is broken by an id). With dates in days this is the paper's "Delta_p papers closest in
+//! time"; with whole years a year's papers are compared with each other, and with the years
+//! around when the year has fewer than `window`. The paper uses window = 1,000 on 450,000 APS
+//! papers; the window is capped at the number of dated papers.
 //! R_i is time-balanced: in a graph where age alone drove PageRank, every year's papers would
 //! have the same distribution of R.
 
@@ -108,9 +111,10 @@ pub fn citerank(
 ///
 /// `scores`: one score per node (PageRank, any scale: R does not depend on it). `dates`: one
 /// sortable date per node (a year, or days since an epoch), `None` when unknown. `window`: the
-/// number of papers a paper is compared with (itself included), at least 2; capped at the number
-/// of dated papers. Cost: O(n log n) for the ordering, O(n) for the windows (running sums,
-/// each window's mean and variance from sums of deviations from the global mean, which keeps the
+/// least number of papers a paper is compared with (itself included), at least 2; capped at the
+/// number of dated papers; whole dates are added, so a window may hold more. Cost: O(n log n)
+/// for the ordering, then per distinct date O(dates its window spans) (running sums, each
+/// window's mean and variance from sums of deviations from the global mean, which keeps the
 /// cancellation error far below the scores' spread).
 ///
 /// Errors: `scores` or `dates` of the wrong length, a score that is not finite, `window` < 2.
@@ -160,10 +164,41 @@ pub fn rescaled_pagerank(
         sum[k + 1] = sum[k] + d;
         squares[k + 1] = squares[k] + d * d;
     }
-    let size = window as f64;
-    for (k, &v) in order.iter().enumerate() {
-        let first = k.saturating_sub(window / 2).min(dated - window);
-        let last = first + window;
+    let date = |k: usize| dates[order[k]].unwrap_or(0.0);
+    // The papers of one date share one window: the groups of equal dates (positions a..b in
+    // `order`), each widened to whole groups on both sides, nearest date first, until it holds
+    // `window` papers.
+    let mut a = 0;
+    while a < dated {
+        let d = date(a);
+        let mut b = a + 1;
+        while b < dated && date(b) == d {
+            b += 1;
+        }
+        let (mut first, mut last) = (a, b);
+        while last - first < window {
+            let left = (first > 0).then(|| d - date(first - 1));
+            let right = (last < dated).then(|| date(last) - d);
+            let (take_left, take_right) = match (left, right) {
+                (Some(l), Some(r)) => (l <= r, r <= l),
+                (Some(_), None) => (true, false),
+                (None, Some(_)) => (false, true),
+                (None, None) => break,
+            };
+            if take_left {
+                let next = date(first - 1);
+                while first > 0 && date(first - 1) == next {
+                    first -= 1;
+                }
+            }
+            if take_right {
+                let next = date(last);
+                while last < dated && date(last) == next {
+                    last += 1;
+                }
+            }
+        }
+        let size = (last - first) as f64;
         let mut m = (sum[last] - sum[first]) / size;
         let mut variance = ((squares[last] - squares[first]) / size - m * m).max(0.0);
         // The prefix sums carry a rounding error of about eps times the largest prefix; a
@@ -177,8 +212,11 @@ pub fn rescaled_pagerank(
             (m, variance) = (window_mean - mean, window_variance);
         }
         if variance > 0.0 {
-            rescaled[v] = Some((scores[v] - mean - m) / variance.sqrt());
+            for &v in &order[a..b] {
+                rescaled[v] = Some((scores[v] - mean - m) / variance.sqrt());
+            }
         }
+        a = b;
     }
     Ok(rescaled)
 }
@@ -258,6 +296,40 @@ mod tests {
             assert!((a.unwrap_or(0.0) - b.unwrap_or(0.0)).abs() < 1e-9);
         }
         assert!(rescaled_pagerank(&scores, &dates, 1).is_err());
+    }
+
+    #[test]
+    fn papers_of_one_date_share_one_window() {
+        // Window 2, but 2000 has three papers: its window is its three, 2001's its two; no id
+        // decides who is compared with whom.
+        let scores = [1.0, 2.0, 3.0, 1.0, 5.0];
+        let dates = [
+            Some(2000.0),
+            Some(2000.0),
+            Some(2000.0),
+            Some(2001.0),
+            Some(2001.0),
+        ];
+        let r = rescaled_pagerank(&scores, &dates, 2).unwrap();
+        let sd = (2.0f64 / 3.0).sqrt();
+        assert!((r[0].unwrap() + 1.0 / sd).abs() < 1e-12);
+        assert!(r[1].unwrap().abs() < 1e-12);
+        assert!((r[3].unwrap() + 1.0).abs() < 1e-12);
+        assert!((r[4].unwrap() - 1.0).abs() < 1e-12);
+        // A lone year takes the nearest years, both sides alike at equal distance.
+        let dates = [
+            Some(1999.0),
+            Some(2000.0),
+            Some(2001.0),
+            Some(2005.0),
+            Some(2005.0),
+        ];
+        let r = rescaled_pagerank(&scores, &dates, 3).unwrap();
+        // 2000: {1999, 2000, 2001} -> scores 1, 2, 3.
+        assert!(r[1].unwrap().abs() < 1e-12);
+        // 2005: two papers, then 2001 (4 years away) -> scores 3, 1, 5: mean 3.
+        let sd = (8.0f64 / 3.0).sqrt();
+        assert!((r[3].unwrap() + 2.0 / sd).abs() < 1e-12);
     }
 
     #[test]

@@ -18,8 +18,9 @@
 //! their own citations (and f's), the two agree (the test oracle does that).
 //!
 //! Guards (Park et al.; Macher et al., "Illusive disruption", 2023): CD is undefined, not 0,
-//! for a paper without references (nothing to disrupt), without a year, or with no paper in
-//! the window (n_t = 0); a window that reaches past the latest year of the data is still
+//! for a paper without references (nothing to disrupt), without a year, or without a citer in
+//! the window (then only its references' citers are there, and the sum would be a 0 that says
+//! nothing: networkx's `cd_index` returns that 0); a window that reaches past the latest year of the data is still
 //! computed but flagged as open: later papers could change it. Years are whole years: a
 //! paper of year T citing f is in the window (preprints cite each other within a year).
 
@@ -117,6 +118,11 @@ fn focal(
             total += if cites_a_reference(i) { -1 } else { 1 };
         }
     }
+    // No citer of f in the window: nothing says whether f displaced its references, so CD is
+    // undefined (issue #23's guard), not the 0 that the papers citing only its references give.
+    if count == 0 {
+        return None;
+    }
     for &r in &references {
         for &i in csr.in_neighbors(r) {
             if in_window(i) && !seen[i as usize] {
@@ -173,9 +179,9 @@ mod tests {
         assert!(cd_index(&csr, &years, 6)[3].unwrap().open_window);
         // 4 and 5 have no references, 1 no paper in its window: undefined.
         assert!(cd[4].is_none() && cd[5].is_none() && cd[1].is_none());
-        // 2 (2012) cites 3, which 1 (2015) cites, and nothing cites 2: CD 0 over one paper.
-        let d = cd[2].unwrap();
-        assert_eq!((d.cd, d.window_papers), (0.0, 1));
+        // 2 (2012) cites 3, which 1 (2015) cites, and nothing cites 2: only a citer of its
+        // reference is in its window, so its CD is undefined, not 0.
+        assert!(cd[2].is_none());
     }
 
     #[test]

@@ -6,8 +6,9 @@ unknown), --now YEAR, --window N (rescaled PageRank), --cd-years T. Output (--ou
 - "citerank": networkx.pagerank(G, alpha=1 - 0.5, personalization=exp(-age / 2.6)) over the
   papers with a year (Walker et al. 2007 as personalized PageRank);
 - "rescaled": Mariani, Medo & Zhang (2016) z-scores of networkx PageRank (alpha 0.85) among the
-  `window` papers closest in time (ordered by year, ties by node id), computed window by window
-  with numpy (no running sums);
+  papers within r years, r the smallest distance at which they are at least `window` (whole
+  years: a year's papers share a window), computed window by window with numpy (no running
+  sums);
 - "cd_networkx": networkx.cd_index on the graph of the focal paper, its references and the
   window's papers with only their own citations (and the focal paper's), None where networkx
   raises (undefined);
@@ -50,9 +51,12 @@ def main():
     order = [v for _, v in dated]
     w = min(a.window, len(order))
     rescaled = {v: None for v in years}
-    for k, v in enumerate(order):
-        first = min(max(k - w // 2, 0), len(order) - w)
-        vals = np.array([pr[u] for u in order[first:first + w]])
+    ys = np.array([years[u] for u in order], dtype=float)
+    for v in order:
+        # The papers within r years, r the smallest distance that gives at least w of them.
+        dist = np.abs(ys - years[v])
+        r = next(r for r in sorted(set(dist)) if (dist <= r).sum() >= w)
+        vals = np.array([pr[u] for u, d in zip(order, dist) if d <= r])
         sd = vals.std()
         if sd > 1e-12 * max(abs(vals).max(), 1e-300):
             rescaled[v] = (pr[v] - vals.mean()) / sd
@@ -76,8 +80,9 @@ def main():
         except nx.NetworkXError:
             cd_nx[f] = None
         citers = {i for i in window if G.has_edge(i, f) or any(G.has_edge(i, r) for r in refs)}
-        if not citers:
-            cd_exact[f] = None
+        # Undefined without a citer of f in the window (Park et al.'s guard; networkx gives 0).
+        if not any(G.has_edge(i, f) for i in citers):
+            cd_exact[f] = cd_nx[f] = None
             continue
         s = 0
         for i in citers:

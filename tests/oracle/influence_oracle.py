@@ -3,10 +3,10 @@ independently from papers.csv with numpy and scipy.
 
 classic  = 0.40 pct(pagerank) + 0.25 pct(catalog_citations) + 0.15 pct(authority)
          + 0.10 pct(betweenness) + 0.10 pct(citation_count)
-age-fair = the same, each metric first a z-score among the w catalogue papers closest in
-           publication year (ordered by year then Semantic Scholar id, the window shifted to fit
-           at both ends; w = max(10, dated // 10)); no year or no spread: z = 0; z rounded
-           to 1e-9.
+age-fair = the same, each metric first a z-score among the catalogue papers published within
+           r years, r the smallest distance that gives at least w = max(10, dated // 10) of
+           them (a year's papers share a window); no year or no spread: z = 0; z rounded to
+           1e-9.
 pct      = mid-rank percentile among the catalogue papers: (average rank - 0.5) / n.
 
 Usage: influence_oracle.py PAPERS_CSV OUT_JSON; writes {"classic": {id: score},
@@ -27,17 +27,19 @@ def pct(values):
     return (rankdata(values, method="average") - 0.5) / len(values)
 
 
-def rescaled(values, years, ids):
+def rescaled(values, years):
     dated = [i for i in range(len(values)) if years[i] is not None]
-    dated.sort(key=lambda i: (years[i], ids[i]))
     out = np.zeros(len(values))
     n = len(dated)
     if n < 2:
         return out
     w = min(max(10, n // 10), n)
-    for k, i in enumerate(dated):
-        first = min(max(0, k - w // 2), n - w)
-        window = np.array([values[j] for j in dated[first:first + w]])
+    ys = np.array([years[j] for j in dated], dtype=float)
+    for i in dated:
+        # The papers within r years, r the smallest distance that gives at least w of them.
+        dist = np.abs(ys - years[i])
+        r = next(r for r in sorted(set(dist)) if (dist <= r).sum() >= w)
+        window = np.array([values[j] for j, d in zip(dated, dist) if d <= r])
         sd = window.std()
         if window.max() > window.min() and sd > 0:
             out[i] = (values[i] - window.mean()) / sd
@@ -55,7 +57,7 @@ def main():
         score = np.zeros(len(rows))
         for values, weight in zip(metrics, WEIGHTS):
             if kind == "age-fair":
-                values = rescaled(values, years, ids)
+                values = rescaled(values, years)
             score += weight * pct(values)
         out[kind] = dict(zip(ids, score.tolist()))
     json.dump(out, open(sys.argv[2], "w"))
