@@ -666,6 +666,9 @@ fn new_lint(old: &Analysis, new: &Analysis) -> Vec<NewLint> {
     let mut rows: Vec<NewLint> = new
         .catalog_lint
         .iter()
+        // A `skipped` note (a folder or template the walk left out, such as citegraph's own
+        // output and cache) is no problem of the list: never news for the maintainers.
+        .filter(|f| f.kind != crate::catalog::LintKind::Skipped)
         .filter(|f| !seen.contains(&identity(f.kind.as_str(), &f.keys, &f.message)))
         .map(|f| NewLint {
             source: LintSource::Catalog,
@@ -761,6 +764,13 @@ fn settings_changed(old: &Analysis, new: &Analysis) -> Vec<String> {
             "--weight: {} -> {}",
             a.link_weight.as_str(),
             b.link_weight.as_str()
+        ));
+    }
+    if a.influence != b.influence {
+        changed.push(format!(
+            "--influence: {} -> {}",
+            a.influence.as_str(),
+            b.influence.as_str()
         ));
     }
     changed

@@ -85,10 +85,15 @@ fn runs_analysed_differently_are_said_so() {
     let mut new = old.clone();
     new.summary.link_weight = crate::analysis::LinkWeight::Intents;
     new.summary.scope = Scope::All;
+    new.summary.influence = crate::analysis::InfluenceScore::AgeFair;
     let d = digest(&Run::new(old, None), &Run::new(new, None), 2);
     assert_eq!(
         d.settings_changed,
-        ["--scope: catalog -> all", "--weight: citations -> intents"]
+        [
+            "--scope: catalog -> all",
+            "--weight: citations -> intents",
+            "--influence: classic -> age-fair"
+        ]
     );
     assert!(d
         .summary
@@ -253,4 +258,20 @@ fn d_analysis() -> Analysis {
         papers: vec![paper("p", Some("k"), 1.0)],
         ..Analysis::default()
     }
+}
+
+#[test]
+fn skipped_notes_are_never_new_lint_findings() {
+    use crate::catalog::{LintFinding, LintKind};
+    let old = Analysis::default();
+    let mut new = old.clone();
+    new.catalog_lint = vec![LintFinding {
+        kind: LintKind::Skipped,
+        message: "not read as part of the list: citegraph's output directory".into(),
+        file: Some("output".into()),
+        line: None,
+        keys: Vec::new(),
+    }];
+    let d = digest(&Run::new(old, None), &Run::new(new, None), 2);
+    assert!(d.new_lint.is_empty(), "{:?}", d.new_lint);
 }
