@@ -12,7 +12,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use citegraph::analysis::{AnalyzeOptions, CommunityNetwork, LinkWeight, PairPapers};
 use citegraph::catalog::CatalogOptions;
 use citegraph::graph::Scope;
-use citegraph::pipeline::Settings;
+use citegraph::analysis::evaluate::EvaluateOptions;
+use citegraph::pipeline::{EvaluateSettings, Settings};
 use citegraph::render::{DotLayout, FigureFormat, FigureKind, RenderOptions, WIDTH_RANGE};
 use citegraph::s2::{FetchOptions, RecordSource};
 
@@ -148,6 +149,19 @@ pub enum Command {
         #[command(flatten)]
         analyze: AnalyzeArgs,
     },
+    /// How often the missing-paper suggestions are right: hold out a share of the catalogue,
+    /// analyse as if never listed, and measure recall@k against two baselines (from the cache,
+    /// or from --snapshot FILE; no request is made). Writes OUTPUT/evaluation.csv and
+    /// OUTPUT/figures/evaluation.{svg,png,pdf}.
+    #[command(after_help = EXIT_STATUS)]
+    Evaluate {
+        #[command(flatten)]
+        inputs: InputArgs,
+        #[command(flatten)]
+        analyze: AnalyzeArgs,
+        #[command(flatten)]
+        evaluate: EvaluateArgs,
+    },
     /// Turn OUTPUT/metrics.json into figures, DOT, GraphML, the report and the survey tables.
     Render {
         #[command(flatten)]
@@ -168,6 +182,12 @@ pub enum Command {
         render: RenderArgs,
         #[command(flatten)]
         digest: DigestArgs,
+        /// Also run the leave-one-out evaluation (as `citegraph evaluate`): evaluation.csv,
+        /// figures/evaluation.*, a report section and a summary line.
+        #[arg(long)]
+        evaluate: bool,
+        #[command(flatten)]
+        evaluation: EvaluateArgs,
     },
     /// Compare two runs' outputs (their metrics.json and catalog.json) and write digest.json and
     /// digest.md into NEW (or --output-dir): new citing papers, newly missing papers, rank and
@@ -496,6 +516,60 @@ pub struct AnalyzeArgs {
     pub key_routes: usize,
 }
 
+/// The leave-one-out evaluation's sample and landmarks (`evaluate`, `run --evaluate`); the
+/// seed is `--seed`.
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// The share of the catalogue papers held out in each repeat (stratified by mechanism and
+    /// year), between 0 and 1 exclusive.
+    #[arg(long, default_value_t = EvaluateOptions::default().holdout, value_name = "SHARE",
+          value_parser = parse_share)]
+    pub holdout: f64,
+    /// Repeats, each holding out its own sample drawn from --seed.
+    #[arg(long, default_value_t = EvaluateOptions::default().repeats, value_name = "N",
+          value_parser = parse_repeats)]
+    pub repeats: usize,
+    /// Known background papers (landmarks the list should not add), one Semantic Scholar id or
+    /// title a line (`#` starts a comment): the evaluation measures how many are called
+    /// background, and the precision of the background calls.
+    #[arg(long, value_name = "FILE")]
+    pub background: Option<PathBuf>,
+}
+
+impl EvaluateArgs {
+    fn settings(&self) -> EvaluateSettings {
+        EvaluateSettings {
+            options: EvaluateOptions {
+                holdout: self.holdout,
+                repeats: self.repeats,
+                // The analysis's --seed, set by the job.
+                seed: 0,
+            },
+            background: self.background.clone(),
+        }
+    }
+}
+
+/// `--holdout`: a share strictly between 0 and 1.
+fn parse_share(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(share) if share > 0.0 && share < 1.0 => Ok(share),
+        Ok(share) => Err(format!(
+            "{share} is not a share between 0 and 1 (exclusive): e.g. 0.1 holds out 10% of the catalogue"
+        )),
+        Err(err) => Err(format!("{err}")),
+    }
+}
+
+/// `--repeats`: at least 1.
+fn parse_repeats(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("give at least 1 repeat".to_string()),
+        Ok(n) => Ok(n),
+        Err(err) => Err(format!("{err}")),
+    }
+}
+
 choice! {
     /// `citegraph lint --format`.
     LintFormatArg => citegraph::render::lint_report::LintFormat {
@@ -751,6 +825,7 @@ pub enum Job {
     SnapshotExport(PathBuf),
     SnapshotImport(PathBuf),
     Analyze,
+    Evaluate,
     Render,
     Run,
     Diff { old: PathBuf, new: PathBuf },
@@ -854,6 +929,17 @@ impl Cli {
                 settings.analyze = analyze.options();
                 Job::Analyze
             }
+            Command::Evaluate {
+                inputs,
+                analyze,
+                evaluate,
+            } => {
+                inputs.apply(&mut settings);
+                settings.fetch.link_details = false;
+                settings.analyze = analyze.options();
+                settings.evaluate = Some(evaluate.settings());
+                Job::Evaluate
+            }
             Command::Render { output, render } => {
                 locations(None, Some(output));
                 settings.render = render.options();
@@ -865,12 +951,15 @@ impl Cli {
                 analyze,
                 render,
                 digest,
+                evaluate,
+                evaluation,
             } => {
                 inputs.apply(&mut settings);
                 api.apply(&mut settings.fetch);
                 settings.analyze = analyze.options();
                 settings.render = render.options();
                 settings.digest = digest.options();
+                settings.evaluate = evaluate.then(|| evaluation.settings());
                 Job::Run
             }
             Command::Diff {
