@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use clap::builder::{PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use citegraph::analysis::{AnalyzeOptions, CommunityNetwork, LinkWeight, PairPapers};
+use citegraph::analysis::{
+    AnalyzeOptions, CommunityNetwork, InfluenceScore, LinkWeight, PairPapers,
+};
 use citegraph::catalog::CatalogOptions;
 use citegraph::graph::Scope;
 use citegraph::analysis::evaluate::EvaluateOptions;
@@ -432,6 +434,18 @@ choice! {
 }
 
 choice! {
+    /// `--influence`.
+    InfluenceArg => InfluenceScore {
+        /// 0.40 PageRank + 0.25 catalogue citations + 0.15 authority + 0.10 betweenness + 0.10
+        /// global citations (percentiles among the catalogue papers).
+        Classic,
+        /// The same terms, each first a z-score among the catalogue papers published closest
+        /// in time (Mariani, Medo & Zhang's rescaling): a paper against its own cohort.
+        AgeFair,
+    }
+}
+
+choice! {
     /// `--pair-papers`.
     PairPapersArg => PairPapers {
         /// Every paper of the graph.
@@ -480,6 +494,10 @@ pub struct AnalyzeArgs {
     /// How citations weigh in PageRank and HITS.
     #[arg(long, value_enum, default_value_t = WeightArg::Citations)]
     pub weight: WeightArg,
+    /// Which composite influence score ranks the catalogue papers (influential.csv, Figs. 4
+    /// and 5, the report).
+    #[arg(long, value_enum, default_value_t = InfluenceArg::Classic)]
+    pub influence: InfluenceArg,
     /// A paper outside the catalogue is a foundation when at least N distinct catalogue papers
     /// cite it, a candidate when it cites at least N.
     #[arg(long, default_value_t = AnalyzeOptions::default().min_catalog_links, value_name = "N")]
@@ -731,6 +749,7 @@ impl AnalyzeArgs {
             communities: self.communities.into(),
             pair_papers: self.pair_papers.into(),
             weight: self.weight.into(),
+            influence: self.influence.into(),
         })
     }
 }

@@ -437,7 +437,7 @@ fn fetch_records(catalog: &Catalog, settings: &Settings, network: bool) -> Resul
                 path.display()
             ),
             RecordSource::Api if env.offline => format!(
-                "the cache {} holds no record of them: fetch once with a network (`citegraph fetch`), fill it from a snapshot (`citegraph snapshot import FILE`), or read one directly with --snapshot FILE",
+                "the cache directory {} holds no record of them: fetch once with a network (`citegraph fetch`), fill it from a snapshot (`citegraph snapshot import FILE`), or read one directly with --snapshot FILE",
                 settings.locations.cache_dir.display()
             ),
             RecordSource::Api => "Semantic Scholar knows none of them: check the list's links and titles (output/unresolved.csv of a `fetch` lists each paper with its reason)".to_string(),

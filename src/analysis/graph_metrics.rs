@@ -31,7 +31,8 @@ pub struct GraphMetrics<'a> {
     pub catalog_citations: Vec<u32>,
     /// Catalogue papers the node cites.
     pub catalog_references: Vec<u32>,
-    /// The influence score of catalogue papers (0 elsewhere), see `influence::scores`.
+    /// The influence score of catalogue papers (0 elsewhere) of `--influence`, see
+    /// `influence::scores`.
     pub influence: Vec<f64>,
     /// CiteRank, rescaled PageRank, and the CD index of the catalogue papers.
     pub age_fair: AgeFair,
@@ -169,7 +170,7 @@ impl<'a> GraphMetrics<'a> {
             influence: Vec::new(),
             age_fair,
         };
-        cx.influence = influence::scores(&cx);
+        cx.influence = influence::scores(&cx, options.influence);
         Ok(cx)
     }
 

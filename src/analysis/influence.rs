@@ -1,7 +1,11 @@
-//! The influence score of catalogue papers.
+//! The influence score of catalogue papers (`--influence`).
 //!
+//! Classic (the default):
+//!
+//! ```text
 //! score = 0.40 pct(PageRank) + 0.25 pct(catalogue citations) + 0.15 pct(authority)
 //!       + 0.10 pct(betweenness) + 0.10 pct(Semantic Scholar citation count)
+//! ```
 //!
 //! where pct(x) is the paper's percentile among the catalogue papers (mid-rank: ties share the
 //! average, so 0 < pct < 1). Percentiles make metrics of very different scales and skews
@@ -9,19 +13,77 @@
 //! citations weigh most: they measure influence inside this body of work; authority (HITS) and
 //! betweenness add being cited by good hubs and bridging sub-areas; the global count keeps a
 //! paper famous elsewhere from looking obscure because the list cites it little.
+//!
+//! Age-fair (`--influence age-fair`): the same weights over the same five metrics, each first
+//! rescaled for age as Mariani, Medo & Zhang rescale PageRank ("Identification of milestone
+//! papers through time-balanced network centrality", J. Informetrics 2016): as a z-score among
+//! the catalogue papers published closest in time,
+//!
+//! ```text
+//! score = 0.40 pct(z PageRank) + 0.25 pct(z catalogue citations) + 0.15 pct(z authority)
+//!       + 0.10 pct(z betweenness) + 0.10 pct(z citation count)
+//! z x   = (x - mean of x over the window) / sd of x over the window, rounded to 1e-9
+//! ```
+//!
+//! where the window is the w catalogue papers closest in publication year (ordered by year,
+//! ties by node; shifted to fit at both ends), w = max(10, a tenth of the dated catalogue
+//! papers). A paper competes with the papers of its time: a 2024 paper cited by ten catalogue
+//! papers can outrank a 2017 one cited by fifty, if the 2017 cohort is cited more. A paper
+//! without a year, or in a window without spread, takes z = 0 (typical for its time).
+
+use serde::{Deserialize, Serialize};
 
 use super::{GraphMetrics, InfluentialPaper};
 
 const WEIGHTS: [f64; 5] = [0.40, 0.25, 0.15, 0.10, 0.10];
 
-/// The score of every catalogue node (0 for the other nodes).
-pub fn scores(cx: &GraphMetrics<'_>) -> Vec<f64> {
+/// Which composite influence score ranks the catalogue papers (`--influence`): the ranking,
+/// `influential.csv`'s `score`, Figs. 4 and 5 and the report's influential tables.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum InfluenceScore {
+    /// PageRank, catalogue citations, authority, betweenness, citation count.
+    #[default]
+    Classic,
+    /// The classic terms, each a z-score among the catalogue papers closest in time.
+    AgeFair,
+}
+
+impl InfluenceScore {
+    /// The option's value: `classic` or `age-fair`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InfluenceScore::Classic => "classic",
+            InfluenceScore::AgeFair => "age-fair",
+        }
+    }
+
+    /// The formula, for captions and the summary.
+    pub fn formula(self) -> &'static str {
+        match self {
+            InfluenceScore::Classic => {
+                "0.40 PageRank + 0.25 catalogue citations + 0.15 authority + 0.10 betweenness \
+                 + 0.10 global citations, each as a percentile among the catalogue papers"
+            }
+            InfluenceScore::AgeFair => {
+                "0.40 PageRank + 0.25 catalogue citations + 0.15 authority + 0.10 betweenness \
+                 + 0.10 global citations, each first a z-score among the catalogue papers \
+                 published closest in time (a tenth of them, at least 10), then a percentile \
+                 among the catalogue papers"
+            }
+        }
+    }
+}
+
+/// The score of every catalogue node under `kind` (0 for the other nodes); see the module
+/// documentation for the formulas.
+pub fn scores(cx: &GraphMetrics<'_>, kind: InfluenceScore) -> Vec<f64> {
     let nodes = &cx.catalog_nodes;
-    let metric_values: [Vec<f64>; 5] = [
+    let mut metric_values: [Vec<f64>; 5] = [
         nodes.iter().map(|&v| cx.pagerank[v as usize]).collect(),
         nodes
             .iter()
-            .map(|&v| cx.catalog_citations[v as usize] as f64)
+            .map(|&v| f64::from(cx.catalog_citations[v as usize]))
             .collect(),
         nodes.iter().map(|&v| cx.authority[v as usize]).collect(),
         nodes.iter().map(|&v| cx.betweenness[v as usize]).collect(),
@@ -30,6 +92,24 @@ pub fn scores(cx: &GraphMetrics<'_>) -> Vec<f64> {
             .map(|&v| cx.graph.node(v).citation_count.unwrap_or(0) as f64)
             .collect(),
     ];
+    if kind == InfluenceScore::AgeFair {
+        let years: Vec<Option<f64>> = nodes
+            .iter()
+            .map(|&v| cx.graph.node(v).year.map(f64::from))
+            .collect();
+        let window = cohort_window(years.iter().flatten().count());
+        for values in &mut metric_values {
+            // The inputs are finite and the window at least 2: the kernel cannot refuse them.
+            let rescaled = crate::metrics::rescaled_pagerank(values, &years, window)
+                .unwrap_or_else(|_| vec![None; values.len()]);
+            // Rounded to 1e-9: two papers whose windows hold the same values (a run of
+            // uncited papers) tie, whatever the rounding of the windows' sums.
+            *values = rescaled
+                .into_iter()
+                .map(|z| (z.unwrap_or(0.0) * 1e9).round() / 1e9)
+                .collect();
+        }
+    }
     let mut score = vec![0.0; cx.graph.node_count()];
     for (values, weight) in metric_values.iter().zip(WEIGHTS) {
         for (&v, p) in nodes.iter().zip(percentiles(values)) {
@@ -38,6 +118,16 @@ pub fn scores(cx: &GraphMetrics<'_>) -> Vec<f64> {
     }
     score
 }
+
+/// The age-fair score's time window, in catalogue papers: a tenth of the dated catalogue
+/// papers, at least [`MIN_COHORT`] (a year or less of a list that grows by dozens of papers a
+/// year).
+pub fn cohort_window(dated: usize) -> usize {
+    (dated / 10).max(MIN_COHORT)
+}
+
+/// The smallest age-fair window: fewer papers make a z-score of noise.
+pub const MIN_COHORT: usize = 10;
 
 /// Mid-rank percentile of each value: (values below + half the values equal) / count.
 pub fn percentiles(values: &[f64]) -> Vec<f64> {

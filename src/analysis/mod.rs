@@ -46,6 +46,7 @@ pub use clusters::{
     PairSummary,
 };
 pub use graph_metrics::GraphMetrics;
+pub use influence::InfluenceScore;
 pub use map_network::{MapLink, MapNetwork, MAP_FOUNDATIONS, MAP_NEIGHBOURS};
 pub use missing::{g2_against_rate, MECHANISM_MIN_CONFIDENCE, MECHANISM_MIN_LIFT, UNCERTAIN};
 pub use options::{default_trials, AnalyzeOptions, MetricOptions};
@@ -100,7 +101,9 @@ fn age_bias(cx: &GraphMetrics<'_>) -> Vec<AgeBias> {
         }
         age_fair::spearman(&x, &y)
     };
-    let scores: [(&str, &Score); 6] = [
+    let classic = influence::scores(cx, InfluenceScore::Classic);
+    let age_fair = influence::scores(cx, InfluenceScore::AgeFair);
+    let scores: [(&str, &Score); 7] = [
         ("pagerank", &|i| Some(cx.pagerank[i])),
         ("pagerank_rescaled", &|i| cx.age_fair.pagerank_rescaled[i]),
         ("citerank", &|i| Some(cx.age_fair.citerank[i])),
@@ -110,7 +113,8 @@ fn age_bias(cx: &GraphMetrics<'_>) -> Vec<AgeBias> {
         ("catalog_citations", &|i| {
             Some(f64::from(cx.catalog_citations[i]))
         }),
-        ("influence", &|i| Some(cx.influence[i])),
+        ("influence", &|i| Some(classic[i])),
+        ("influence_age_fair", &|i| Some(age_fair[i])),
     ];
     scores
         .iter()
@@ -179,6 +183,7 @@ fn metric_options(graph: &CitationGraph, options: &AnalyzeOptions) -> MetricOpti
         },
         weight: options.weight,
         age_fair: age_fair::AgeFairOptions::default(),
+        influence: options.influence,
     }
 }
 
@@ -234,6 +239,7 @@ fn assemble(
         homophily_expected: structure.homophily_expected,
         betweenness: cx.betweenness_mode.clone(),
         link_weight: options.weight,
+        influence: options.influence,
         merged_records: graph.merges.len(),
         merged_works: {
             let mut works: Vec<&str> = graph.merges.iter().map(|m| m.work_id.as_str()).collect();

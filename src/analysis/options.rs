@@ -7,6 +7,7 @@ use crate::metrics::{
 };
 
 use super::clusters::{CommunityNetwork, PairPapers};
+use super::influence::InfluenceScore;
 use super::weights::LinkWeight;
 
 /// The analysis settings. The command line (`src/cli.rs`) fills it; [`AnalyzeOptions::default`]
@@ -63,6 +64,8 @@ pub struct AnalyzeOptions {
     pub key_routes: usize,
     /// How citations weigh in PageRank and HITS (see [`LinkWeight`]).
     pub weight: LinkWeight,
+    /// Which composite influence score ranks the catalogue papers (see [`InfluenceScore`]).
+    pub influence: InfluenceScore,
 }
 
 impl Default for AnalyzeOptions {
@@ -89,6 +92,7 @@ impl Default for AnalyzeOptions {
             scope_min_llr: 10.83,
             expand: 30,
             weight: LinkWeight::Citations,
+            influence: InfluenceScore::Classic,
         }
     }
 }
@@ -132,4 +136,6 @@ pub struct MetricOptions {
     pub weight: LinkWeight,
     /// CiteRank, rescaled PageRank and the CD index.
     pub age_fair: super::age_fair::AgeFairOptions,
+    /// Which composite influence score ranks the catalogue papers.
+    pub influence: InfluenceScore,
 }

@@ -155,6 +155,9 @@ pub struct Summary {
     /// How citations weighed in PageRank and HITS (`--weight`).
     #[serde(default)]
     pub link_weight: LinkWeight,
+    /// Which composite influence score ranked the catalogue papers (`--influence`).
+    #[serde(default)]
+    pub influence: super::InfluenceScore,
     /// Records merged into another record's work ([`crate::works`]), and the works they form.
     #[serde(default)]
     pub merged_records: usize,
@@ -163,7 +166,7 @@ pub struct Summary {
     /// Spearman's rank correlation of each influence score with the publication year, among
     /// the catalogue papers with a year (negative: the score favours older papers), in the
     /// order pagerank, pagerank_rescaled, citerank, citation_count, catalog_citations,
-    /// influence; see [`super::age_fair::spearman`].
+    /// influence (classic), influence_age_fair; see [`super::age_fair::spearman`].
     #[serde(default)]
     pub age_bias: Vec<AgeBias>,
 }

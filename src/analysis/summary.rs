@@ -163,8 +163,10 @@ fn graph_lines(analysis: &Analysis, out: &mut String) {
     let _ = writeln!(out, "homophily: {homophily}; betweenness {}", s.betweenness);
     let _ = writeln!(
         out,
-        "influence: PageRank, HITS and missing-paper relevance: {}",
-        s.link_weight.describe()
+        "influence: PageRank, HITS and missing-paper relevance: {}; the ranking's score (--influence {}): {}",
+        s.link_weight.describe(),
+        s.influence.as_str(),
+        s.influence.formula()
     );
     if !s.age_bias.is_empty() {
         let biases: Vec<String> = s
@@ -225,7 +227,7 @@ fn time_and_community_lines(analysis: &Analysis, out: &mut String) {
     for cluster in analysis.clusters.iter().take(5) {
         let _ = writeln!(
             out,
-            "  community {} ({} papers): {}",
+            "  C{} ({} papers): {}",
             cluster.community, cluster.size, cluster.label
         );
     }

@@ -98,7 +98,7 @@ pub fn lint_tags(cx: &GraphMetrics<'_>, min_neighbours: usize) -> Vec<TagLint> {
         let mut reasons = Vec::new();
         if neighbourhood_flag {
             reasons.push(format!(
-                "{:.0}% of its {} catalogue neighbours are `{}` (base rate {:.0}%), {:.0}% share \
+                "{:.0}% of its {} catalogue neighbours are \"{}\" (base rate {:.0}%), {:.0}% share \
                  its own mechanisms ({:.0}% by chance)",
                 100.0 * suggested_share,
                 neighbours.len(),
@@ -111,7 +111,7 @@ pub fn lint_tags(cx: &GraphMetrics<'_>, min_neighbours: usize) -> Vec<TagLint> {
         let (suggested, suggested_share) = match (&community_note, neighbourhood_flag) {
             (Some((c, top, share, size)), _) => {
                 reasons.push(format!(
-                    "its community {c} is {:.0}% `{top}` ({size} other tagged papers)",
+                    "its community C{c} is {:.0}% \"{top}\" ({size} other tagged papers)",
                     100.0 * share
                 ));
                 if neighbourhood_flag {

@@ -285,7 +285,8 @@ fn load_catalog(
         placeholders.extend(template);
         tracing::debug!("{}: {} entries", file.file, parsed.entries.len());
         read.push(format!("{} ({} entries)", file.file, parsed.entries.len()));
-        if parsed.entries.is_empty() {
+        // A front page (README.md, index.md) often lists no papers itself: not a finding.
+        if parsed.entries.is_empty() && !is_front_page(&file.file) {
             warnings.push(Warning {
                 file: file.file.clone(),
                 line: None,
@@ -325,6 +326,14 @@ fn load_catalog(
                 "; not read as part of the list: {} (give one by name with --catalog PATH to read it)",
                 shown(&walk_skips)
             ));
+        }
+        for source in &options.sources {
+            if let Some(format) = foreign_format(source) {
+                read.push_str(&format!(
+                    "; {source} is {format}, not a Markdown list: citegraph reads an awesome \
+                     list's Markdown files (entries with their badges); give those"
+                ));
+            }
         }
         return Err(CatalogError::NoEntries {
             sources: options.sources.join(", "),
@@ -371,6 +380,31 @@ fn skip_findings(skipped: &[Skipped], placeholders: &[RawEntry]) -> Vec<LintFind
 /// The short text summary `citegraph catalog` prints.
 pub fn summary(catalog: &Catalog, options: SummaryOptions) -> String {
     summary::summary(catalog, options)
+}
+
+/// Whether `file` (a path relative to the walked directory) is a list's front page or an
+/// index, `README.md` or `index.md` at any depth (any case), which may hold no entries.
+fn is_front_page(file: &str) -> bool {
+    let name = file.rsplit(['/', '\\']).next().unwrap_or(file);
+    name.eq_ignore_ascii_case("README.md") || name.eq_ignore_ascii_case("index.md")
+}
+
+/// The name of the reference format a catalogue source's extension says it is in (BibTeX, RIS,
+/// CSL-JSON or other JSON, CSV), for the error that finds no entries in it; `None` for Markdown
+/// and anything else.
+fn foreign_format(source: &str) -> Option<&'static str> {
+    let extension = std::path::Path::new(source)
+        .extension()?
+        .to_str()?
+        .to_ascii_lowercase();
+    Some(match extension.as_str() {
+        "bib" | "bibtex" => "BibTeX",
+        "ris" => "RIS",
+        "json" => "JSON (a CSL-JSON or Zotero export?)",
+        "csv" | "tsv" => "a table (CSV)",
+        "nbib" | "enw" => "a reference manager export",
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -36,6 +36,66 @@ pub fn method_name(title: &str) -> Option<String> {
         .then(|| head.to_string())
 }
 
+/// `text` with its TeX math (`$...$`, as Semantic Scholar's titles carry it: "IA-RED$^2$",
+/// "A Simple and Effective $ L_2 $ Norm-Based Strategy") written as plain text for a label:
+/// `^`, `_` and braces dropped, the spaces inside trimmed, a few commands as their characters
+/// (`\times` ×, `\cdot` ·, `\ell` ℓ, Greek letters), another `\command` as its name. An
+/// unpaired `$` stays.
+pub fn plain_math(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('$') {
+        let Some(len) = rest[open + 1..].find('$') else {
+            break;
+        };
+        out.push_str(&rest[..open]);
+        out.push_str(&math_text(&rest[open + 1..open + 1 + len]));
+        rest = &rest[open + 2 + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The plain text of one TeX math span (see [`plain_math`]).
+fn math_text(math: &str) -> String {
+    const COMMANDS: [(&str, &str); 14] = [
+        ("times", "×"),
+        ("cdot", "·"),
+        ("ell", "ℓ"),
+        ("alpha", "α"),
+        ("beta", "β"),
+        ("gamma", "γ"),
+        ("delta", "δ"),
+        ("epsilon", "ε"),
+        ("lambda", "λ"),
+        ("mu", "μ"),
+        ("pi", "π"),
+        ("sigma", "σ"),
+        ("tau", "τ"),
+        ("infty", "∞"),
+    ];
+    let mut out = String::new();
+    let mut chars = math.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '^' | '_' | '{' | '}' => {}
+            '\\' => {
+                let mut name = String::new();
+                while let Some(&n) = chars.peek().filter(|n| n.is_ascii_alphabetic()) {
+                    name.push(n);
+                    chars.next();
+                }
+                match COMMANDS.iter().find(|(command, _)| *command == name) {
+                    Some((_, symbol)) => out.push_str(symbol),
+                    None => out.push_str(&name),
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// A paper's name, uncut: its abbreviation (the catalogue's blue badge) when it has one, else the
 /// method name of its title, else its whole title; `(untitled)` when all are empty. The one rule
 /// every output follows; each cuts the name to its own room ([`paper_label`] to 28 characters,
@@ -44,8 +104,8 @@ pub fn paper_name(abbreviation: Option<&str>, title: &str) -> String {
     let name = abbreviation
         .map(one_line)
         .filter(|a| !a.is_empty())
-        .or_else(|| method_name(title))
-        .unwrap_or_else(|| one_line(title));
+        .or_else(|| method_name(&plain_math(title)))
+        .unwrap_or_else(|| one_line(&plain_math(title)));
     if name.is_empty() {
         "(untitled)".to_string()
     } else {
@@ -277,6 +337,20 @@ pub fn display_domain(name: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tex_math_in_titles_reads_as_plain_text() {
+        assert_eq!(
+            paper_name(None, "A Simple and Effective $ L_2 $ Norm-Based Strategy"),
+            "A Simple and Effective L2 Norm-Based Strategy"
+        );
+        assert_eq!(plain_math("IA-RED$^2$: x"), "IA-RED2: x");
+        assert_eq!(
+            plain_math("$O(n \\log n)$ and $\\alpha$"),
+            "O(n log n) and α"
+        );
+        assert_eq!(plain_math("costs $5 only"), "costs $5 only");
+    }
 
     #[test]
     fn short_titles_prefer_the_method_name() {

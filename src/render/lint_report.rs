@@ -62,17 +62,30 @@ fn rows_of(findings: &[LintFinding], warnings: &[Warning]) -> Vec<LintRow> {
         })
         .collect();
     let reading = LintKind::Reading;
-    rows.extend(warnings.iter().map(|warning| LintRow {
-        severity: reading.severity(),
-        kind: reading,
-        file: warning.file.clone(),
-        line: warning.line,
-        key: String::new(),
-        message: warning.message.clone(),
-        fix: reading.fix().to_string(),
+    rows.extend(warnings.iter().map(|warning| {
+        LintRow {
+            severity: reading.severity(),
+            kind: reading,
+            file: warning.file.clone(),
+            line: warning.line,
+            key: String::new(),
+            message: warning.message.clone(),
+            fix: match warning.line {
+                Some(_) => reading.fix(),
+                // About a whole file (empty, no entries, unreadable): often a file that is not
+                // part of the list, such as the list's front page.
+                None => WHOLE_FILE_FIX,
+            }
+            .to_string(),
+        }
     }));
     rows
 }
+
+/// The fix of a reading warning about a whole file rather than a place in it.
+pub const WHOLE_FILE_FIX: &str =
+    "nothing to do if this file is not part of the list (or leave it out with \
+     --exclude GLOB); if it is, its entries must follow the list's format";
 
 /// `lint.csv`'s bytes: the header ([`LINT_COLUMNS`]) and one row per [`LintRow`]. Every cell goes
 /// through [`escape::csv`] (messages quote strangers' titles).
@@ -260,6 +273,8 @@ mod tests {
         assert_eq!(rows[0].place(), "a.md:3");
         assert_eq!(rows[1].kind, LintKind::Reading);
         assert_eq!(rows[1].place(), "b.md");
+        // A warning about a whole file does not ask to fix Markdown "at this place".
+        assert_eq!(rows[1].fix, WHOLE_FILE_FIX);
         let csv = String::from_utf8(lint_csv(&rows).unwrap()).unwrap();
         let mut lines = csv.lines();
         assert_eq!(

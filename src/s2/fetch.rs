@@ -168,7 +168,7 @@ impl Fetcher {
                 "lists",
                 todo.iter().map(|p| pages_planned(p, &policy)).sum(),
                 &format!(
-                    "{} papers: references and citations page by page (--link-details)",
+                    "{} papers: references and citations page by page, with each link's intents (--no-link-details takes the lists nested in the batch instead)",
                     todo.len()
                 ),
             );

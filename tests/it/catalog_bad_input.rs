@@ -288,3 +288,17 @@ fn an_unclosed_paper_link_is_a_malformed_link() {
     assert!(text.contains("list.md"), "{text}");
     assert_eq!(catalog["papers"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn a_bibtex_file_given_as_the_catalogue_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let bib = dir.path().join("refs.bib");
+    std::fs::write(&bib, "@article{a, title={Token Merging}, year={2023}}\n").unwrap();
+    let (ok, stderr, catalog) = run(&bib, &[]);
+    assert!(!ok && catalog.is_none(), "{stderr}");
+    // Not just "no entries": the reason is the format.
+    assert!(
+        stderr.contains("refs.bib is BibTeX, not a Markdown list"),
+        "{stderr}"
+    );
+}

@@ -40,6 +40,7 @@ mod fetch_resume;
 mod fetch_update;
 mod fetch_world;
 mod figure_layout;
+mod influence_age_fair;
 mod maps_oracle;
 mod outputs_unchanged;
 mod reliability_concurrency;

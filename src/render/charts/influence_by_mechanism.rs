@@ -18,7 +18,7 @@ use super::widgets::{
     Rect,
 };
 use super::Chart;
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, InfluenceScore};
 
 struct Row {
     label: String,
@@ -38,6 +38,8 @@ pub(super) struct InfluenceByMechanism {
     /// The lowest score, how many papers share it, and whether none of them is cited in the
     /// graph (then they tie on every part of the score), when three or more share it.
     floor: Option<Floor>,
+    /// The score shown (`--influence`).
+    influence: InfluenceScore,
 }
 
 struct Floor {
@@ -154,6 +156,7 @@ impl InfluenceByMechanism {
             })
             .collect();
         InfluenceByMechanism {
+            influence: analysis.summary.influence,
             rows,
             papers,
             left_out,
@@ -266,13 +269,12 @@ impl Chart for InfluenceByMechanism {
 
     fn caption(&self) -> String {
         let mut caption = format!(
-            "Composite influence score (Fig. 4's score: 0.40 PageRank + 0.25 catalogue citations \
-             + 0.15 authority + 0.10 betweenness + 0.10 global citations, each as a percentile \
-             among the catalogue papers; 0 to 1) of the {} catalogue papers, one row per \
+            "Composite influence score (Fig. 4's score, {}; 0 to 1) of the {} catalogue papers, one row per \
              mechanism (paper count in parentheses; a paper with several mechanisms appears in \
              each of its rows). Box: quartiles and median; whiskers: the furthest papers within \
              1.5 times the interquartile range. \"n tied\": papers that share the row's lowest \
              score.",
+            self.influence.formula(),
             self.papers
         );
         if let Some(floor) = self.floor.as_ref().filter(|f| f.never_cited) {
@@ -334,7 +336,10 @@ impl Chart for InfluenceByMechanism {
             &plot,
             &scale,
             &ticks,
-            "Influence score (Fig. 4)",
+            match self.influence {
+                InfluenceScore::Classic => "Influence score",
+                InfluenceScore::AgeFair => "Age-fair influence score",
+            },
             axis,
         )?;
         let x = |v: f64| axis.x(&scale, &plot, v);

@@ -9,7 +9,7 @@ use super::style::Style;
 use super::text::left_out;
 use super::widgets::{Bar, BarList, LegendBlock};
 use super::Chart;
-use crate::analysis::{Analysis, InfluentialPaper};
+use crate::analysis::{Analysis, InfluenceScore, InfluentialPaper};
 use crate::catalog::UNSPECIFIED;
 use crate::render::labels::figure_paper_label;
 
@@ -23,6 +23,8 @@ pub(super) struct TopInfluential {
     skipped: usize,
     /// `--hide-unspecified`: the papers without a mechanism that would rank among these.
     hidden: Option<usize>,
+    /// The score (`--influence`).
+    influence: InfluenceScore,
 }
 
 impl TopInfluential {
@@ -82,7 +84,11 @@ impl TopInfluential {
             super::widgets::swatches(groups.legend_for(firsts.iter().map(String::as_str)));
         let bars = BarList {
             bars,
-            axis_title: "Influence score".to_string(),
+            axis_title: match analysis.summary.influence {
+                InfluenceScore::Classic => "Influence score",
+                InfluenceScore::AgeFair => "Age-fair influence score",
+            }
+            .to_string(),
             label_share: 0.48,
             limit: Some(1.0),
             // The top scores are close by construction (a weighted mean of percentiles).
@@ -111,6 +117,7 @@ impl TopInfluential {
             legend = legend.keep_below();
         }
         TopInfluential {
+            influence: analysis.summary.influence,
             bars,
             legend,
             skipped,
@@ -121,21 +128,29 @@ impl TopInfluential {
 
 impl Chart for TopInfluential {
     fn title(&self) -> String {
+        let for_age = match self.influence {
+            InfluenceScore::Classic => "",
+            InfluenceScore::AgeFair => " for their age",
+        };
         match self.bars.bars.len() {
-            0 => "The most influential papers".to_string(),
-            1 => "The most influential paper".to_string(),
-            n => format!("The {n} most influential papers"),
+            0 => format!("The most influential papers{for_age}"),
+            1 => format!(
+                "The most influential paper{}",
+                for_age.replace("their", "its")
+            ),
+            n => format!("The {n} most influential papers{for_age}"),
         }
     }
 
     fn caption(&self) -> String {
         let mut caption = format!(
-            "The {} catalogue papers with the highest influence score, labelled by method \
+            "The {} catalogue papers with the highest influence score ({}), labelled by method \
              abbreviation (or short title) and year, coloured by their first mechanism. After \
              each bar: the score, and in parentheses how many catalogue papers cite the paper. \
              When the scores lie close together the axis starts above 0 (marked by a break), \
              so that their differences show.",
-            self.bars.bars.len()
+            self.bars.bars.len(),
+            self.influence.formula()
         );
         caption.push_str(&left_out(self.skipped, "without a valid score"));
         match self.hidden {

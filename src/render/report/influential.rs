@@ -13,9 +13,12 @@ pub const INFLUENTIAL_PER_MECHANISM: usize = 10;
 pub(super) fn influential_papers(page: &Page<'_>) -> String {
     let analysis = page.analysis;
     let mut out = format!(
-        "<p>Catalogue papers ranked by the influence score (PageRank and citations from the list); \
+        "<p>Catalogue papers ranked by the {} influence score ({}; <code>--influence {}</code>); \
          the top {INFLUENTIAL_PER_MECHANISM} of each mechanism. <i>Rank</i> is the rank among all \
-         catalogue papers.</p>\n"
+         catalogue papers.</p>\n",
+        analysis.summary.influence.as_str(),
+        analysis.summary.influence.formula(),
+        analysis.summary.influence.as_str(),
     );
     let columns = [
         num("Rank"),

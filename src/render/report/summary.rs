@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use super::table::{fixed, percent};
-use crate::analysis::{or_na, Analysis, MissingKind};
+use crate::analysis::{or_na, Analysis, InfluenceScore, MissingKind};
 use crate::records::Resolution;
 use crate::render::{escape, labels};
 
@@ -197,5 +197,29 @@ pub(super) fn section(analysis: &Analysis) -> String {
         or_na(s.nmi, 2),
         escape::html(&s.betweenness.to_string()),
     );
+    out.push_str(&age_bias(s));
     out
+}
+
+/// Which influence score ranks the papers, and the age bias of both (Spearman's rho with the
+/// year among the catalogue papers): a paragraph, empty without the measurement.
+fn age_bias(s: &crate::analysis::Summary) -> String {
+    let rho = |name: &str| {
+        s.age_bias
+            .iter()
+            .find(|b| b.score == name)
+            .map(|b| or_na(b.rho, 2))
+    };
+    let (Some(classic), Some(fair)) = (rho("influence"), rho("influence_age_fair")) else {
+        return String::new();
+    };
+    let (shown, other) = match s.influence {
+        InfluenceScore::Classic => ("classic", "age-fair (<code>--influence age-fair</code>)"),
+        InfluenceScore::AgeFair => ("age-fair", "classic (<code>--influence classic</code>)"),
+    };
+    format!(
+        "<p>Influence is ranked by the {shown} score; the {other} is the other choice. Age bias, \
+         as Spearman's rank correlation with the publication year among the catalogue papers \
+         (below 0: older papers favoured): classic score {classic}, age-fair score {fair}.</p>\n"
+    )
 }

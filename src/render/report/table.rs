@@ -98,7 +98,7 @@ pub(super) fn paper_list(items: &[String]) -> String {
 
 /// A paper cell: the method abbreviation in bold (when the list gives one), then the full title.
 pub(super) fn abbreviation_and_title(abbreviation: Option<&str>, title: &str) -> String {
-    let title = escape::html(&labels::one_line(title));
+    let title = escape::html(&labels::one_line(&labels::plain_math(title)));
     match abbreviation.map(labels::one_line) {
         Some(abbreviation) if !abbreviation.is_empty() => {
             format!("<b>{}</b> {title}", escape::html(&abbreviation))
