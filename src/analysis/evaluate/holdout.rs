@@ -52,7 +52,7 @@ pub(super) fn sample(
     if m == 0 {
         return Vec::new();
     }
-    let draw = splitmix64(seed ^ splitmix64(repeat as u64 ^ 0x5EED_0F_E7A1));
+    let draw = splitmix64(seed ^ splitmix64(repeat as u64 ^ 0x005E_ED0F_E7A1));
     let mut order: Vec<(&str, i32, u64, u32)> = catalog_nodes
         .iter()
         .map(|&v| {

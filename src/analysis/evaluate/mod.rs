@@ -212,7 +212,8 @@ impl Evaluation {
         let Some(row) = self.pooled(Method::Citegraph, 50) else {
             return "evaluation: nothing to hold out (fewer than 2 catalogue papers)".to_string();
         };
-        let percent = |x: Option<f64>| x.map_or_else(|| "n/a".into(), |x| format!("{:.0}%", x * 100.0));
+        let percent =
+            |x: Option<f64>| x.map_or_else(|| "n/a".into(), |x| format!("{:.0}%", x * 100.0));
         let mut line = format!(
             "evaluation: held-out recall@50 {} (catalogue links {}, PageRank {}), {} repeats of {} of {} papers; {} called background; mechanism right for {} ({} uncertain)",
             recall(Method::Citegraph),
@@ -407,7 +408,12 @@ fn score_repeat(
         }
         let badges: Vec<&String> = graph
             .catalog_info(h)
-            .map(|info| info.mechanisms.iter().filter(|m| *m != UNSPECIFIED).collect())
+            .map(|info| {
+                info.mechanisms
+                    .iter()
+                    .filter(|m| *m != UNSPECIFIED)
+                    .collect()
+            })
             .unwrap_or_default();
         if badges.is_empty() {
             continue;

@@ -164,7 +164,10 @@ fn landmarks_are_matched_by_id_or_title() {
         n
     });
     assert_eq!(unmatched.len(), 1);
-    assert_eq!((unmatched[0].line, unmatched[0].text.as_str()), (5, "not a paper"));
+    assert_eq!(
+        (unmatched[0].line, unmatched[0].text.as_str()),
+        (5, "not a paper")
+    );
 }
 
 /// The sample: its size, stable for a seed, another for another seed, and spread over the
@@ -201,7 +204,11 @@ fn samples_are_seeded_and_stratified() {
 fn bad_settings_are_refused_with_the_option_named() {
     let graph = graph();
     let options = AnalyzeOptions::default();
-    for (holdout, repeats, word) in [(0.0, 5, "--holdout"), (1.0, 5, "--holdout"), (0.1, 0, "--repeats")] {
+    for (holdout, repeats, word) in [
+        (0.0, 5, "--holdout"),
+        (1.0, 5, "--holdout"),
+        (0.1, 0, "--repeats"),
+    ] {
         let err = evaluate(
             &graph,
             &options,

@@ -92,7 +92,7 @@ impl EvaluationChart {
 
 impl Chart for EvaluationChart {
     fn title(&self) -> String {
-        "How often the suggestions are right: held-out recall@k".to_string()
+        "Held-out recall@k: citegraph against two baselines".to_string()
     }
 
     fn caption(&self) -> String {
@@ -145,8 +145,24 @@ impl Chart for EvaluationChart {
             y1: top + st.px(10.0) + Self::plot_height(st),
         };
         let axis = AxisStyle::grid();
-        draw_y_axis(c, st, &plot, &y_scale, &y_ticks, "Recall of held-out papers", axis)?;
-        draw_x_axis(c, st, &plot, &x_scale, &x_ticks, "k (first k in-scope rows)", axis)?;
+        draw_y_axis(
+            c,
+            st,
+            &plot,
+            &y_scale,
+            &y_ticks,
+            "Recall of held-out papers",
+            axis,
+        )?;
+        draw_x_axis(
+            c,
+            st,
+            &plot,
+            &x_scale,
+            &x_ticks,
+            "k (first k in-scope rows)",
+            axis,
+        )?;
         let x = |k: f64| axis.x(&x_scale, &plot, k);
         let y = |v: f64| axis.y(&y_scale, &plot, v);
         // The methods' bars side by side at each k, so that equal ranges do not hide each other.
@@ -170,7 +186,6 @@ impl Chart for EvaluationChart {
                 c.circle(cx, y(recall), st.px(9.0), colour, None)?;
             }
         }
-        self.legend()
-            .draw(c, st, plot.y1 + x_axis_height(st, true))
+        self.legend().draw(c, st, plot.y1 + x_axis_height(st, true))
     }
 }

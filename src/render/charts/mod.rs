@@ -269,7 +269,12 @@ pub fn draw_evaluation(
     style::ensure_fonts()?;
     let style = Style::new(options.width);
     let chart = evaluation::EvaluationChart::new(evaluation);
-    draw_chart(EVALUATION_FIGURE, &chart, &style, Formats::of(&options.format))
+    draw_chart(
+        EVALUATION_FIGURE,
+        &chart,
+        &style,
+        Formats::of(&options.format),
+    )
 }
 
 /// `chart` drawn in `formats` as the figure `name`, with its title and caption.
@@ -292,9 +297,9 @@ fn draw_chart(
         None
     };
     let pdf = match (&svg, formats.pdf) {
-        (Some(svg), true) => Some(
-            encode::render_pdf(svg).with_context(|| format!("drawing figure {name} as PDF"))?,
-        ),
+        (Some(svg), true) => {
+            Some(encode::render_pdf(svg).with_context(|| format!("drawing figure {name} as PDF"))?)
+        }
         _ => None,
     };
     let svg = svg.filter(|_| formats.svg);
