@@ -124,7 +124,9 @@ pub(super) fn view(graph: &CitationGraph, held: &[bool]) -> anyhow::Result<Citat
 /// and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UnmatchedLandmark {
+    /// 1-based line number in the file.
     pub line: usize,
+    /// The line, trimmed.
     pub text: String,
 }
 

@@ -89,6 +89,7 @@ pub enum Method {
 }
 
 impl Method {
+    /// Every method, in the order of `evaluation.csv`, the figure and the report.
     pub const ALL: [Method; 3] = [Method::Citegraph, Method::CatalogLinks, Method::Pagerank];
 
     /// The name in `evaluation.csv`.
@@ -113,7 +114,9 @@ impl Method {
 /// One row of `evaluation.csv`: a method at a k, in one repeat or pooled over all.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct EvaluationRow {
+    /// The ranking measured.
     pub method: Method,
+    /// The cut-off: the first `k` in-scope rows of a kind (one of [`RECALL_AT`]).
     pub k: usize,
     /// The repeat (1-based); `None` for the pooled row.
     pub repeat: Option<usize>,
@@ -183,8 +186,11 @@ fn ratio(a: usize, b: usize) -> Option<f64> {
 /// The evaluation: its settings and its rows (per method, k and repeat, then pooled).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
+    /// The share held out in each repeat (`--holdout`, 0..1).
     pub holdout: f64,
+    /// The number of repeats (`--repeats`).
     pub repeats: usize,
+    /// The seed the samples were drawn from (`--seed`).
     pub seed: u64,
     /// Catalogue papers in the graph (the population sampled).
     pub catalog_papers: usize,
