@@ -150,6 +150,19 @@ pub enum Command {
         #[command(flatten)]
         analyze: AnalyzeArgs,
     },
+    /// How often the missing-paper suggestions are right: hold out a share of the catalogue,
+    /// analyse as if never listed, and measure recall@k against two baselines (from the cache,
+    /// or from --snapshot FILE; no request is made). Writes OUTPUT/evaluation.csv and
+    /// OUTPUT/figures/evaluation.{svg,png,pdf}.
+    #[command(after_help = EXIT_STATUS)]
+    Evaluate {
+        #[command(flatten)]
+        inputs: InputArgs,
+        #[command(flatten)]
+        analyze: AnalyzeArgs,
+        #[command(flatten)]
+        evaluate: EvaluateArgs,
+    },
     /// Turn OUTPUT/metrics.json into figures, DOT, GraphML, the report and the survey tables.
     Render {
         #[command(flatten)]
@@ -170,6 +183,12 @@ pub enum Command {
         render: RenderArgs,
         #[command(flatten)]
         digest: DigestArgs,
+        /// Also run the leave-one-out evaluation (as `citegraph evaluate`): evaluation.csv,
+        /// figures/evaluation.*, a report section and a summary line.
+        #[arg(long)]
+        evaluate: bool,
+        #[command(flatten)]
+        evaluation: EvaluateArgs,
     },
     /// Compare two runs' outputs (their metrics.json and catalog.json) and write digest.json and
     /// digest.md into NEW (or --output-dir): new citing papers, newly missing papers, rank and
@@ -770,6 +789,7 @@ pub enum Job {
     SnapshotExport(PathBuf),
     SnapshotImport(PathBuf),
     Analyze,
+    Evaluate,
     Render,
     Run,
     Diff { old: PathBuf, new: PathBuf },
@@ -873,6 +893,17 @@ impl Cli {
                 settings.analyze = analyze.options();
                 Job::Analyze
             }
+            Command::Evaluate {
+                inputs,
+                analyze,
+                evaluate,
+            } => {
+                inputs.apply(&mut settings);
+                settings.fetch.link_details = false;
+                settings.analyze = analyze.options();
+                settings.evaluate = Some(evaluate.settings());
+                Job::Evaluate
+            }
             Command::Render { output, render } => {
                 locations(None, Some(output));
                 settings.render = render.options();
@@ -884,12 +915,15 @@ impl Cli {
                 analyze,
                 render,
                 digest,
+                evaluate,
+                evaluation,
             } => {
                 inputs.apply(&mut settings);
                 api.apply(&mut settings.fetch);
                 settings.analyze = analyze.options();
                 settings.render = render.options();
                 settings.digest = digest.options();
+                settings.evaluate = evaluate.then(|| evaluation.settings());
                 Job::Run
             }
             Command::Diff {
@@ -912,5 +946,9 @@ impl Cli {
 }
 
 /// Parsing tests, in a file of their own (`cli/tests.rs`).
+/// The evaluation's options, in a file of their own (`cli/evaluate.rs`).
+mod evaluate;
+pub use evaluate::EvaluateArgs;
+
 #[cfg(test)]
 mod tests;

@@ -21,6 +21,7 @@ fn main() -> ExitCode {
         Job::SnapshotExport(file) => pipeline::snapshot_export_job(&settings, file),
         Job::SnapshotImport(file) => pipeline::snapshot_import_job(&settings, file),
         Job::Analyze => pipeline::analyze_job(&settings),
+        Job::Evaluate => pipeline::evaluate_job(&settings),
         Job::Render => pipeline::render_job(&settings),
         Job::Run => pipeline::run_job(&settings),
         Job::Diff { old, new } => pipeline::diff_job(&settings, old, new),

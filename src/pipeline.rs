@@ -63,6 +63,17 @@ pub struct Settings {
     pub render: RenderOptions,
     /// How `run` and `diff` write the digest (`--digest-max-chars`).
     pub digest: watch::DigestOptions,
+    /// The leave-one-out evaluation: always for `evaluate`, for `run` with `--evaluate`.
+    pub evaluate: Option<EvaluateSettings>,
+}
+
+/// The evaluation's settings (`--holdout`, `--repeats`, `--background`; the seed is the
+/// analysis's `--seed`).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct EvaluateSettings {
+    pub options: analysis::evaluate::EvaluateOptions,
+    /// Known background papers (landmarks): one Semantic Scholar id or title a line.
+    pub background: Option<PathBuf>,
 }
 
 /// The exit status of a job that wrote its outputs with gaps ([`Report::gaps`]); 0 is done, 1
@@ -237,6 +248,79 @@ pub fn analyze_job(settings: &Settings) -> Result<Report> {
     Ok(with_gaps(report, &corpus.resolutions))
 }
 
+/// `citegraph evaluate`: the leave-one-out evaluation, from the cache or a snapshot (no
+/// request): writes `evaluation.csv` and `figures/evaluation.*`, and says the summary line.
+pub fn evaluate_job(settings: &Settings) -> Result<Report> {
+    let catalog = load_catalog(settings)?;
+    let corpus = fetch_records(&catalog, settings, false)?;
+    let graph = build_graph(&catalog, &corpus, settings);
+    let default = EvaluateSettings::default();
+    let evaluate = settings.evaluate.as_ref().unwrap_or(&default);
+    let evaluation = evaluation(&graph, settings, evaluate)?;
+    let figure = render::charts::draw_evaluation(&evaluation, &settings.render)
+        .context("drawing the evaluation figure")?;
+    let mut files: Vec<render::Output<'_>> = vec![render::evaluation_file(&evaluation).into()];
+    files.extend(figure.files().into_iter().map(render::Output::from));
+    let stage = begin(&settings.locations)?;
+    let written = render::write_outputs(stage.dir(), files)?;
+    let report = finish(stage, format!("{}\n", evaluation.summary_line()), written)?;
+    Ok(with_gaps(report, &corpus.resolutions))
+}
+
+/// The evaluation on `graph` ([`analysis::evaluate::evaluate`]) with the landmarks of
+/// `--background FILE` and the `--expand` lists the cache holds (never a request). Errors: the
+/// landmark file cannot be read, or the evaluation's own.
+fn evaluation(
+    graph: &crate::graph::CitationGraph,
+    settings: &Settings,
+    evaluate: &EvaluateSettings,
+) -> Result<analysis::evaluate::Evaluation> {
+    let started = std::time::Instant::now();
+    let landmarks = match &evaluate.background {
+        Some(path) => {
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!(
+                    "cannot read the landmark list --background {} (one Semantic Scholar id or title a line)",
+                    path.display()
+                )
+            })?;
+            let (nodes, unmatched) = analysis::evaluate::landmark_nodes(graph, &text);
+            for line in &unmatched {
+                tracing::warn!(
+                    "{}:{}: {:?} names no paper of the graph (neither a Semantic Scholar id nor a title there): left out of the landmarks",
+                    path.display(),
+                    line.line,
+                    line.text
+                );
+            }
+            nodes
+        }
+        None => Vec::new(),
+    };
+    let env = s2::Environment {
+        cache_dir: settings.locations.cache_dir.clone(),
+        offline: true,
+    };
+    let options = analysis::evaluate::EvaluateOptions {
+        seed: settings.analyze.seed,
+        ..evaluate.options
+    };
+    let expand = settings.analyze.expand;
+    let result = analysis::evaluate::evaluate(
+        graph,
+        &settings.analyze,
+        &options,
+        &landmarks,
+        &mut |requests| Ok(s2::expand(requests, expand, &settings.fetch, &env)?.0),
+    )?;
+    tracing::info!(
+        "evaluation: {} repeats in {:.1?}",
+        options.repeats,
+        started.elapsed()
+    );
+    Ok(result)
+}
+
 /// `citegraph render`: figures, DOT, GraphML, the report and the tables from `metrics.json`.
 pub fn render_job(settings: &Settings) -> Result<Report> {
     let analysis = analysis::metrics_json::read(&settings.locations.output_dir)?;
@@ -253,9 +337,12 @@ pub fn render_job(settings: &Settings) -> Result<Report> {
 pub fn run_job(settings: &Settings) -> Result<Report> {
     let catalog = load_catalog(settings)?;
     let mut corpus = fetch_records(&catalog, settings, true)?;
-    let (analysis, graph, expansion_requests) = analyze(&catalog, &corpus, settings, true)?;
+    let (mut analysis, graph, expansion_requests) = analyze(&catalog, &corpus, settings, true)?;
     // The summary's request count covers the run: the fetch's and the expansion's.
     corpus.requests += expansion_requests;
+    if let Some(evaluate) = &settings.evaluate {
+        analysis.evaluation = Some(evaluation(&graph, settings, evaluate)?);
+    }
     let previous = previous_run(&settings.locations.output_dir);
     let stage = begin(&settings.locations)?;
     if previous.is_some() {
@@ -279,6 +366,10 @@ pub fn run_job(settings: &Settings) -> Result<Report> {
     let rendered = render::render_files(&analysis, &settings.render)?;
     written.extend(render::write_outputs(stage.dir(), rendered)?);
     let mut summary = s2::summary(&catalog, &corpus) + &analysis::summary_text(&analysis);
+    if let Some(evaluation) = &analysis.evaluation {
+        summary.push_str(&evaluation.summary_line());
+        summary.push('\n');
+    }
     if let Some(previous) = previous {
         let new = watch::Run::new(analysis, Some(catalog)).with_corpus(&corpus);
         let digest = watch::digest(&previous, &new, settings.analyze.min_catalog_links);
@@ -359,6 +450,32 @@ fn fetch_records(catalog: &Catalog, settings: &Settings, network: bool) -> Resul
     Ok(corpus)
 }
 
+/// The works, then the graph of works (`--scope`).
+fn build_graph(
+    catalog: &Catalog,
+    corpus: &Corpus,
+    settings: &Settings,
+) -> crate::graph::CitationGraph {
+    let started = std::time::Instant::now();
+    let works = crate::works::identify(corpus);
+    if works.merged_records() > 0 {
+        tracing::info!(
+            "works: {} records merged into {} works (same DOI, ArXiv id or title)",
+            works.merged_records(),
+            works.works().len()
+        );
+    }
+    let graph = crate::graph::build_works(catalog, corpus, &works, settings.analyze.scope);
+    tracing::info!(
+        "citation graph: {} nodes, {} edges ({} catalogue papers), built in {:.1?}",
+        graph.node_count(),
+        graph.edge_count(),
+        graph.catalog.len(),
+        started.elapsed()
+    );
+    graph
+}
+
 /// The works, the graph of works, then the metrics on it; the expansion lists of thin-evidence
 /// missing papers from the cache, and from the API when `network` (and not offline, and the
 /// records do not come from a snapshot). Also returns the requests the expansion made.
@@ -369,23 +486,7 @@ fn analyze(
     network: bool,
 ) -> Result<(analysis::Analysis, crate::graph::CitationGraph, u64)> {
     let options = &settings.analyze;
-    let started = std::time::Instant::now();
-    let works = crate::works::identify(corpus);
-    if works.merged_records() > 0 {
-        tracing::info!(
-            "works: {} records merged into {} works (same DOI, ArXiv id or title)",
-            works.merged_records(),
-            works.works().len()
-        );
-    }
-    let graph = crate::graph::build_works(catalog, corpus, &works, options.scope);
-    tracing::info!(
-        "citation graph: {} nodes, {} edges ({} catalogue papers), built in {:.1?}",
-        graph.node_count(),
-        graph.edge_count(),
-        graph.catalog.len(),
-        started.elapsed()
-    );
+    let graph = build_graph(catalog, corpus, settings);
     let env = s2::Environment {
         cache_dir: settings.locations.cache_dir.clone(),
         offline: settings.locations.offline

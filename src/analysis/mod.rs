@@ -20,6 +20,7 @@ pub mod age_fair;
 mod bibliography;
 mod clusters;
 mod core_graph;
+pub mod evaluate;
 mod graph_metrics;
 mod groups;
 mod influence;
@@ -133,7 +134,27 @@ pub fn analyze_with(
     expand: usize,
     fetch: impl FnOnce(&[ExpandRequest]) -> anyhow::Result<Expansions>,
 ) -> anyhow::Result<Analysis> {
-    let metric_options = MetricOptions {
+    let metric_options = metric_options(graph, options);
+    let cx = GraphMetrics::compute(graph, &metric_options)?;
+    let expansions = if expand > 0 {
+        let first = missing::missing_papers(&cx, options, &Expansions::default());
+        fetch(&missing::expansion_requests(&first, options, expand))?
+    } else {
+        Expansions::default()
+    };
+    let started = std::time::Instant::now();
+    let mut analysis = assemble(&cx, catalog, corpus, options, &expansions);
+    analysis.map_network =
+        map_network::map_network(&cx, &analysis.missing, options.pair_min_count)?;
+    time::attach(&mut analysis, graph, options.key_routes)?;
+    tracing::debug!("tables assembled in {:.1?}", started.elapsed());
+    Ok(analysis)
+}
+
+/// The metric kernels' settings for `graph` from the command line's `options` (Leiden's trials
+/// and the betweenness pivots scale with the graph when not given).
+fn metric_options(graph: &CitationGraph, options: &AnalyzeOptions) -> MetricOptions {
+    MetricOptions {
         pagerank: PageRankOptions::default(),
         hits: HitsOptions::default(),
         betweenness: BetweennessOptions {
@@ -163,21 +184,7 @@ pub fn analyze_with(
         weight: options.weight,
         age_fair: age_fair::AgeFairOptions::default(),
         influence: options.influence,
-    };
-    let cx = GraphMetrics::compute(graph, &metric_options)?;
-    let expansions = if expand > 0 {
-        let first = missing::missing_papers(&cx, options, &Expansions::default());
-        fetch(&missing::expansion_requests(&first, options, expand))?
-    } else {
-        Expansions::default()
-    };
-    let started = std::time::Instant::now();
-    let mut analysis = assemble(&cx, catalog, corpus, options, &expansions);
-    analysis.map_network =
-        map_network::map_network(&cx, &analysis.missing, options.pair_min_count)?;
-    time::attach(&mut analysis, graph, options.key_routes)?;
-    tracing::debug!("tables assembled in {:.1?}", started.elapsed());
-    Ok(analysis)
+    }
 }
 
 /// The tables of [`Analysis`] from the computed metrics; the map network and the time analyses
@@ -277,6 +284,7 @@ fn assemble(
         time: time::TimeAnalysis::default(),
         bibliography: bibliography::sources(catalog, corpus),
         merges: graph.merges.clone(),
+        evaluation: None,
     }
 }
 

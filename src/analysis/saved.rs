@@ -80,6 +80,10 @@ pub struct Analysis {
     /// Each record merged into a work, with its reason (`merged_records.csv`).
     #[serde(default)]
     pub merges: Vec<crate::works::Merge>,
+    /// The leave-one-out evaluation (`run --evaluate`, see [`super::evaluate`]); absent from
+    /// `metrics.json` when not run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluation: Option<super::evaluate::Evaluation>,
 }
 
 impl Analysis {

@@ -37,7 +37,7 @@ mod tables;
 mod view;
 
 pub use options::{DotLayout, FigureFormat, FigureKind, RenderOptions, FIGURE_NAMES, WIDTH_RANGE};
-pub use tables::analysis_files;
+pub use tables::{analysis_files, evaluation_file};
 pub use view::View;
 
 mod output;

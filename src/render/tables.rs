@@ -19,13 +19,23 @@ use super::{escape, Fill, StreamedFile};
 use crate::analysis::{metrics_json, Analysis, GroupStats, InfluentialPaper, MissingKind};
 use crate::graph::{CitationGraph, Intents};
 
+mod evaluation;
 mod time;
+
+/// `evaluation.csv` alone (`citegraph evaluate`).
+pub fn evaluation_file(evaluation: &crate::analysis::evaluate::Evaluation) -> StreamedFile<'_> {
+    StreamedFile::new(
+        evaluation::FILE_NAME,
+        Box::new(move |w| evaluation::write(evaluation, w)),
+    )
+}
 
 /// papers.csv, metrics.json, edges.csv, mechanisms.csv, domains.csv, mechanism_flow.csv,
 /// missing.csv, influential.csv, lint-tags.csv, coverage.csv, clusters.csv, cocitation.csv,
 /// coupling.csv, merged_records.csv and the time analyses' tables (lineage*.csv, bursts*.csv,
-/// rpys.csv), in that order, for [`super::write_outputs`] (which writes them side by side: at a
-/// million papers, papers.csv, metrics.json and edges.csv take seconds each).
+/// rpys.csv), then evaluation.csv when the analysis holds an evaluation, in that order, for
+/// [`super::write_outputs`] (which writes them side by side: at a million papers, papers.csv,
+/// metrics.json and edges.csv take seconds each).
 pub fn analysis_files<'a>(
     analysis: &'a Analysis,
     graph: &'a CitationGraph,
@@ -62,6 +72,7 @@ pub fn analysis_files<'a>(
         ),
     ];
     files.extend(time::files(analysis));
+    files.extend(evaluation::files(analysis));
     files
         .into_iter()
         .map(|(name, fill)| StreamedFile::new(name, fill))

@@ -28,6 +28,7 @@ mod charts;
 mod charts_fonts;
 mod cli_house;
 mod cluster_map_world;
+mod evaluate;
 mod expand_world;
 mod fetch_budget;
 mod fetch_cli;

@@ -16,6 +16,7 @@ mod citation_distribution;
 mod cluster_map;
 mod communities;
 mod encode;
+mod evaluation;
 mod fonts;
 mod influence_by_mechanism;
 mod lineage;
@@ -214,15 +215,7 @@ pub(crate) trait Chart {
 pub fn draw_figures(view: &View<'_>) -> Result<Vec<Figure>> {
     let (options, palette) = (view.options, &view.palette);
     let formats = Formats::of(&options.format);
-    if !WIDTH_RANGE.contains(&options.width) {
-        bail!(
-            "--width {} is out of range: give the figure width in pixels at 300 dpi, between {} \
-             and {} (1050 = 3.5 in, one column of a two-column paper)",
-            options.width,
-            WIDTH_RANGE.start(),
-            WIDTH_RANGE.end()
-        );
-    }
+    check_width(options.width)?;
     style::ensure_fonts()?;
     let style = Style::new(options.width);
     let palette = if options.hide_unspecified {
@@ -236,45 +229,96 @@ pub fn draw_figures(view: &View<'_>) -> Result<Vec<Figure>> {
         if !options.figures.is_empty() && !options.figures.contains(&kind) {
             continue;
         }
-        let name = kind.name();
         let chart = build_chart(kind, view, &palette, today, &style);
-        let title = chart.title();
-        let height = chart.height(&style).round().clamp(100.0, 40_000.0) as u32;
-        let size = (options.width, height);
-        // The PDF is converted from the SVG, drawn for it even when the SVG is not asked for.
-        let svg = if formats.svg || formats.pdf {
-            Some(
-                encode::render_svg(chart.as_ref(), &style, size, &title)
-                    .with_context(|| format!("drawing figure {name} as SVG"))?,
-            )
-        } else {
-            None
-        };
-        let pdf = match (&svg, formats.pdf) {
-            (Some(svg), true) => Some(
-                encode::render_pdf(svg).with_context(|| format!("drawing figure {name} as PDF"))?,
-            ),
-            _ => None,
-        };
-        let svg = svg.filter(|_| formats.svg);
-        let png = if formats.png {
-            Some(
-                encode::render_png(chart.as_ref(), &style, size)
-                    .with_context(|| format!("drawing figure {name} as PNG"))?,
-            )
-        } else {
-            None
-        };
-        figures.push(Figure {
-            name,
-            title,
-            caption: chart.caption(),
-            svg,
-            png,
-            pdf,
-        });
+        figures.push(draw_chart(kind.name(), chart.as_ref(), &style, formats)?);
+    }
+    // The evaluation (`run --evaluate`, asked for explicitly) is drawn whenever the analysis
+    // holds one, whatever `--figures` lists: it is not in the registry, which every analysis
+    // draws.
+    if let Some(evaluation) = &view.analysis.evaluation {
+        let chart = evaluation::EvaluationChart::new(evaluation);
+        figures.push(draw_chart(EVALUATION_FIGURE, &chart, &style, formats)?);
     }
     Ok(figures)
+}
+
+/// Refuses a `--width` outside [`WIDTH_RANGE`].
+fn check_width(width: u32) -> Result<()> {
+    if !WIDTH_RANGE.contains(&width) {
+        bail!(
+            "--width {} is out of range: give the figure width in pixels at 300 dpi, between {} \
+             and {} (1050 = 3.5 in, one column of a two-column paper)",
+            width,
+            WIDTH_RANGE.start(),
+            WIDTH_RANGE.end()
+        );
+    }
+    Ok(())
+}
+
+/// The name (and file stem) of the evaluation figure, `figures/evaluation.*`.
+pub const EVALUATION_FIGURE: &str = "evaluation";
+
+/// The evaluation figure alone (`citegraph evaluate`), in `options.format` at `options.width`.
+/// Errors: as [`draw_figures`].
+pub fn draw_evaluation(
+    evaluation: &crate::analysis::evaluate::Evaluation,
+    options: &crate::render::RenderOptions,
+) -> Result<Figure> {
+    check_width(options.width)?;
+    style::ensure_fonts()?;
+    let style = Style::new(options.width);
+    let chart = evaluation::EvaluationChart::new(evaluation);
+    draw_chart(
+        EVALUATION_FIGURE,
+        &chart,
+        &style,
+        Formats::of(&options.format),
+    )
+}
+
+/// `chart` drawn in `formats` as the figure `name`, with its title and caption.
+fn draw_chart(
+    name: &'static str,
+    chart: &dyn Chart,
+    style: &Style,
+    formats: Formats,
+) -> Result<Figure> {
+    let title = chart.title();
+    let height = chart.height(style).round().clamp(100.0, 40_000.0) as u32;
+    let size = (style.width.round() as u32, height);
+    // The PDF is converted from the SVG, drawn for it even when the SVG is not asked for.
+    let svg = if formats.svg || formats.pdf {
+        Some(
+            encode::render_svg(chart, style, size, &title)
+                .with_context(|| format!("drawing figure {name} as SVG"))?,
+        )
+    } else {
+        None
+    };
+    let pdf = match (&svg, formats.pdf) {
+        (Some(svg), true) => {
+            Some(encode::render_pdf(svg).with_context(|| format!("drawing figure {name} as PDF"))?)
+        }
+        _ => None,
+    };
+    let svg = svg.filter(|_| formats.svg);
+    let png = if formats.png {
+        Some(
+            encode::render_png(chart, style, size)
+                .with_context(|| format!("drawing figure {name} as PNG"))?,
+        )
+    } else {
+        None
+    };
+    Ok(Figure {
+        name,
+        title,
+        caption: chart.caption(),
+        svg,
+        png,
+        pdf,
+    })
 }
 
 fn build_chart(

@@ -17,6 +17,7 @@
 //! - `figures.rs`: the figures with their captions;
 //! - `influential.rs`: the influential papers per mechanism and the mechanisms at a glance;
 //! - `missing.rs`: the papers the list may be missing, with their evidence;
+//! - `evaluation.rs`: how often those suggestions are right (`run --evaluate`);
 //! - `coverage.rs`: the coverage per mechanism and the clusters;
 //! - `time.rs`: how the field evolved (main path, bursts, sleeping beauties, RPYS);
 //! - `checks.rs`: what to check in the catalogue (badges, unresolved papers, catalogue lint);
@@ -34,6 +35,7 @@ use crate::analysis::Analysis;
 
 mod checks;
 mod coverage;
+mod evaluation;
 mod figures;
 mod influential;
 mod missing;
@@ -110,7 +112,7 @@ impl<'a> Page<'a> {
 pub fn to_html(view: &View<'_>, figures: &[Figure]) -> Result<String> {
     let page = Page::new(view);
     let analysis = view.analysis;
-    let sections: Vec<(&str, &str, String)> = vec![
+    let mut sections: Vec<(&str, &str, String)> = vec![
         ("summary", "Summary", summary::section(analysis)),
         ("figures", "Figures", figures::section(figures)?),
         ("map", "Citation map", super::map::section(view)),
@@ -152,6 +154,20 @@ pub fn to_html(view: &View<'_>, figures: &[Figure]) -> Result<String> {
             checks::catalog_lint(&page),
         ),
     ];
+    if let Some(evaluation) = &analysis.evaluation {
+        let at = sections
+            .iter()
+            .position(|(id, _, _)| *id == "missing")
+            .map_or(sections.len(), |i| i + 1);
+        sections.insert(
+            at,
+            (
+                "evaluation",
+                "How often the suggestions are right",
+                evaluation::section(evaluation),
+            ),
+        );
+    }
 
     let mut out = String::with_capacity(64 * 1024);
     out.push_str("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");

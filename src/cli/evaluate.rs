@@ -1,0 +1,62 @@
+//! `--holdout`, `--repeats` and `--background` of `citegraph evaluate` and `run --evaluate`.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use citegraph::analysis::evaluate::EvaluateOptions;
+use citegraph::pipeline::EvaluateSettings;
+
+/// The leave-one-out evaluation's sample and landmarks (`evaluate`, `run --evaluate`); the
+/// seed is `--seed`.
+#[derive(Debug, Args)]
+pub struct EvaluateArgs {
+    /// The share of the catalogue papers held out in each repeat (stratified by mechanism and
+    /// year), between 0 and 1 exclusive.
+    #[arg(long, default_value_t = EvaluateOptions::default().holdout, value_name = "SHARE",
+          value_parser = parse_share)]
+    pub holdout: f64,
+    /// Repeats, each holding out its own sample drawn from --seed.
+    #[arg(long, default_value_t = EvaluateOptions::default().repeats, value_name = "N",
+          value_parser = parse_repeats)]
+    pub repeats: usize,
+    /// Known background papers (landmarks the list should not add), one Semantic Scholar id or
+    /// title a line (`#` starts a comment): the evaluation measures how many are called
+    /// background, and the precision of the background calls.
+    #[arg(long, value_name = "FILE")]
+    pub background: Option<PathBuf>,
+}
+
+impl EvaluateArgs {
+    pub(super) fn settings(&self) -> EvaluateSettings {
+        EvaluateSettings {
+            options: EvaluateOptions {
+                holdout: self.holdout,
+                repeats: self.repeats,
+                // The analysis's --seed, set by the job.
+                seed: 0,
+            },
+            background: self.background.clone(),
+        }
+    }
+}
+
+/// `--holdout`: a share strictly between 0 and 1.
+fn parse_share(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(share) if share > 0.0 && share < 1.0 => Ok(share),
+        Ok(share) => Err(format!(
+            "{share} is not a share between 0 and 1 (exclusive): e.g. 0.1 holds out 10% of the catalogue"
+        )),
+        Err(err) => Err(format!("{err}")),
+    }
+}
+
+/// `--repeats`: at least 1.
+fn parse_repeats(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("give at least 1 repeat".to_string()),
+        Ok(n) => Ok(n),
+        Err(err) => Err(format!("{err}")),
+    }
+}
