@@ -610,13 +610,18 @@ pub struct RenderArgs {
 /// exit status 2, like any bad value).
 fn parse_rate(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
-        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
+        Ok(rate) if (MIN_RPS..=MAX_RPS).contains(&rate) => Ok(rate),
         Ok(rate) => Err(format!(
-            "{rate} is not a positive number of requests per second"
+            "{rate} is not a rate from {MIN_RPS} to {MAX_RPS} requests per second"
         )),
         Err(err) => Err(format!("{err}")),
     }
 }
+
+/// `--rps` bounds: one request every 100 s at the slowest (slower is a stalled run), 1,000 a
+/// second at the fastest (a local mirror or test server; the API's own limit is 1).
+const MIN_RPS: f64 = 0.01;
+const MAX_RPS: f64 = 1000.0;
 
 fn parse_date(text: &str) -> Result<citegraph::render::charts::CalendarDate, String> {
     citegraph::render::charts::CalendarDate::parse(text)

@@ -183,7 +183,7 @@ fn each_subcommand_takes_only_its_own_options() {
 
 #[test]
 fn a_rate_that_is_not_a_positive_number_is_a_usage_error() {
-    for rate in ["0", "-1", "NaN", "inf", "abc"] {
+    for rate in ["0", "-1", "NaN", "inf", "abc", "1e-9", "0.001", "1001"] {
         let error = Cli::try_parse_args(["citegraph", "fetch", "--rps", rate]).unwrap_err();
         assert_eq!(
             error.kind(),
@@ -193,5 +193,7 @@ fn a_rate_that_is_not_a_positive_number_is_a_usage_error() {
         // clap's usage errors exit 2 (README, "Exit status").
         assert_eq!(error.exit_code(), 2);
     }
-    assert!(Cli::try_parse_args(["citegraph", "fetch", "--rps", "0.5"]).is_ok());
+    for rate in ["0.5", "0.01", "1000"] {
+        assert!(Cli::try_parse_args(["citegraph", "fetch", "--rps", rate]).is_ok());
+    }
 }

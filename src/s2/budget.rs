@@ -235,13 +235,21 @@ impl Pacer {
                     Ok(slot) => {
                         let wait = slot.at - now_epoch();
                         if wait > LONG_WAIT && !self.told_wait.swap(true, Ordering::Relaxed) {
-                            tracing::info!(
-                                "waiting {wait:.0} s for the next request: other citegraph \
-                                 processes share this rate budget ({}, {} requests per second \
-                                 in all)",
-                                path.display(),
-                                self.rps
-                            );
+                            if wait > 1.5 * self.period {
+                                tracing::info!(
+                                    "waiting {wait:.0} s for the next request: other citegraph \
+                                     processes share this rate budget ({}, {} requests per \
+                                     second in all)",
+                                    path.display(),
+                                    self.rps
+                                );
+                            } else {
+                                tracing::info!(
+                                    "waiting {wait:.0} s for the next request (the pace: {} \
+                                     requests per second)",
+                                    self.rps
+                                );
+                            }
                         }
                         if wait > 0.0 {
                             tokio::time::sleep(Duration::from_secs_f64(wait)).await;

@@ -139,6 +139,18 @@ pub fn fetch(
 fn connect(options: &FetchOptions, env: &Environment) -> anyhow::Result<client::Client> {
     let key = client::ApiKey::from_env()?;
     let rps = options.rps.unwrap_or(default_rps(key.is_some()));
+    let documented = default_rps(key.is_some());
+    if rps > documented && options.api_url == DEFAULT_API_URL {
+        tracing::warn!(
+            "--rps {rps} is above Semantic Scholar's documented rate {} ({documented} a \
+             second): expect 429 answers and retries",
+            if key.is_some() {
+                "for a key"
+            } else {
+                "without a key"
+            }
+        );
+    }
     tracing::info!(
         "pace: {rps:.3} requests per second ({}), shared with the other citegraph processes {} \
          on {}",
