@@ -313,7 +313,7 @@ fn load_catalog(
         let mut read = match read.len() {
             0 if !skipped.is_empty() => "read no Markdown file".to_string(),
             0 => "no Markdown files at all".to_string(),
-            n => format!("read {n} Markdown file(s): {}", shown(&read)),
+            n => format!("read {n} file(s) as Markdown: {}", shown(&read)),
         };
         // Templates are among the files read already; the walk's other skips are not.
         let walk_skips: Vec<String> = skipped

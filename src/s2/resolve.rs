@@ -57,6 +57,11 @@ pub(crate) trait Source {
     async fn lookup_ids(&mut self, ids: &[String]) -> anyhow::Result<Answers>;
     /// Answers to title queries, by normalized title.
     async fn match_titles(&mut self, queries: &[TitleQuery]) -> anyhow::Result<Answers>;
+    /// Where the answers come from, as the reasons name it after "on" ("Semantic Scholar";
+    /// a snapshot says "the snapshot").
+    fn searched(&self) -> &'static str {
+        "Semantic Scholar"
+    }
 }
 
 /// The resolution of one catalogue paper, before its record is fetched.
@@ -348,6 +353,17 @@ pub(crate) async fn resolve<S: Source>(
                 None => {
                     owner.insert(record.paper_id.clone(), paper.key.clone());
                 }
+            }
+        }
+        if source.searched() != "Semantic Scholar" {
+            // The reasons name the place searched: a snapshot run never asked the API.
+            for note in &mut outcome.notes {
+                *note = note
+                    .replace("on Semantic Scholar", &format!("in {}", source.searched()))
+                    .replace(
+                        "Semantic Scholar knows",
+                        &format!("{} holds", source.searched()),
+                    );
             }
         }
         resolved.push(outcome);

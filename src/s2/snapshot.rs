@@ -311,6 +311,10 @@ impl SnapshotSource<'_> {
 }
 
 impl Source for SnapshotSource<'_> {
+    fn searched(&self) -> &'static str {
+        "the snapshot"
+    }
+
     async fn lookup_ids(&mut self, ids: &[String]) -> Result<Answers> {
         let mut wanted: HashMap<(&'static str, String), Vec<&String>> = HashMap::new();
         for id in ids {
@@ -420,6 +424,10 @@ struct Recording<'a> {
 }
 
 impl Source for Recording<'_> {
+    fn searched(&self) -> &'static str {
+        self.inner.searched()
+    }
+
     async fn lookup_ids(&mut self, ids: &[String]) -> Result<Answers> {
         let answers = self.inner.lookup_ids(ids).await?;
         for (id, answer) in &answers {

@@ -171,7 +171,7 @@ fn no_entries_at_all_is_an_error_that_says_what_was_read() {
     assert!(!ok);
     assert!(catalog.is_none());
     assert!(stderr.contains("no catalogue entries found"), "{stderr}");
-    assert!(stderr.contains("read 2 Markdown file(s)"), "{stderr}");
+    assert!(stderr.contains("read 2 file(s) as Markdown"), "{stderr}");
     assert!(stderr.contains("Other/empty.md (skipped)"), "{stderr}");
     assert!(stderr.contains("README.md (0 entries)"), "{stderr}");
 

@@ -264,7 +264,11 @@ impl InfluenceByMechanism {
 
 impl Chart for InfluenceByMechanism {
     fn title(&self) -> String {
-        "Influence score by mechanism".to_string()
+        match self.influence {
+            InfluenceScore::Classic => "Influence score by mechanism",
+            InfluenceScore::AgeFair => "Age-fair influence score by mechanism",
+        }
+        .to_string()
     }
 
     fn caption(&self) -> String {

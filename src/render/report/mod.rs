@@ -94,7 +94,7 @@ impl<'a> Page<'a> {
         format!(
             "<span class=\"mech\"><span class=\"swatch\" style=\"background:{}\"></span>{}</span>",
             hex_color(self.palette.color_of(name)),
-            escape::html(&labels::one_line(name))
+            escape::html(&labels::one_line(&crate::catalog::display_mechanism(name)))
         )
     }
 
