@@ -292,11 +292,12 @@ pub struct CacheArgs {
 /// How `run` and `diff` write the digest.
 #[derive(Debug, Args)]
 pub struct DigestArgs {
-    /// digest.md at most this many characters, as GitHub counts an issue body (at least 4000):
+    /// digest.md at most this many characters, as GitHub counts an issue body (4000 to 65536):
     /// the most important changes first, a cut section ending "And N more in digest.json".
     /// The default is GitHub's limit, 65536, less 1536 for what a workflow adds to the body.
     #[arg(long, default_value_t = citegraph::watch::DIGEST_MAX_CHARS as u64, value_name = "CHARS",
-          value_parser = clap::value_parser!(u64).range(citegraph::watch::MIN_DIGEST_CHARS as u64..))]
+          value_parser = clap::value_parser!(u64).range(
+              citegraph::watch::MIN_DIGEST_CHARS as u64..=citegraph::watch::GITHUB_ISSUE_BODY_CHARS as u64))]
     pub digest_max_chars: u64,
 }
 

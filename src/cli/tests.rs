@@ -23,7 +23,7 @@ fn defaults_are_written_once() {
 }
 
 #[test]
-fn the_digest_budget_is_set_on_run_and_diff_and_has_a_floor() {
+fn the_digest_budget_is_set_on_run_and_diff_and_has_a_floor_and_a_ceiling() {
     let run = settings(&["run", "--digest-max-chars", "20000"]);
     assert_eq!(run.digest.max_chars, 20_000);
     let diff = settings(&["diff", "a", "b", "--digest-max-chars", "4000"]);
@@ -32,6 +32,16 @@ fn the_digest_budget_is_set_on_run_and_diff_and_has_a_floor() {
         .unwrap_err()
         .to_string();
     assert!(error.contains("--digest-max-chars"), "{error}");
+    // Nor above GitHub's limit for an issue body, which the budget exists for.
+    assert!(
+        Cli::try_parse_args(["citegraph", "diff", "a", "b", "--digest-max-chars", "65537"])
+            .is_err()
+    );
+    let most = settings(&["diff", "a", "b", "--digest-max-chars", "65536"]);
+    assert_eq!(
+        most.digest.max_chars,
+        citegraph::watch::GITHUB_ISSUE_BODY_CHARS
+    );
 }
 
 #[test]
