@@ -147,7 +147,7 @@ impl LintKind {
             }
             Self::NoPaperLink => "add [[Paper](URL)] with the arXiv, DOI or venue page",
             Self::NoMechanism => {
-                "add an orange mechanism badge, e.g. ![](https://img.shields.io/badge/Token_Pruning-orange)"
+                "add an orange mechanism badge (or paint orange the badge the message names), e.g. ![](https://img.shields.io/badge/Token_Pruning-orange)"
             }
             Self::NotAMechanism => {
                 "paint the badge in its legend colour, or map it with --mechanisms FILE"

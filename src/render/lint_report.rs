@@ -61,6 +61,8 @@ fn rows_of(findings: &[LintFinding], warnings: &[Warning]) -> Vec<LintRow> {
             fix: finding.kind.fix().to_string(),
         })
         .collect();
+    // Errors, then warnings, then notes; the kinds' order (most actionable first) within each.
+    rows.sort_by_key(|row| row.severity);
     let reading = LintKind::Reading;
     rows.extend(warnings.iter().map(|warning| {
         LintRow {
