@@ -96,6 +96,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
+use super::scope::{self, ScopeContext, Signals};
 use super::{
     AnalyzeOptions, Coverage, GraphMetrics, GroupStats, MissingKind, MissingPaper, MissingScope,
 };
@@ -144,6 +145,13 @@ pub fn missing_papers(
             })
             .fold((0.0, 0.0), |(a, b), (k, g)| (a + k, b + g));
         let base_rate = if global > 0.0 { linked / global } else { 0.0 };
+        let context = ScopeContext::new(cx, kind, &base_share, options.seed, |v, kind| {
+            global_count(cx, v, kind, 0.0)
+        });
+        let other = match kind {
+            MissingKind::Foundation => MissingKind::Candidate,
+            MissingKind::Candidate => MissingKind::Foundation,
+        };
         let mut rows: Vec<MissingPaper> = (0..n)
             .into_par_iter()
             .filter(|&v| !cx.in_catalog(v) && links[v as usize] >= min)
@@ -157,23 +165,28 @@ pub fn missing_papers(
                     0.0
                 };
                 row.field_llr = g2_against_rate(k, total, base_rate);
-                let (lift, llr) = match neighbourhood
+                let signals = context.signals(
+                    cx,
+                    v,
+                    kind,
+                    k,
+                    total,
+                    global_count(cx, v, other, 0.0),
+                    &mechanism_split(cx, v, kind),
+                    &base_share,
+                );
+                let expanded = neighbourhood
                     .as_ref()
-                    .and_then(|nb| nb.expanded(cx, v, kind, total, expansions))
-                {
-                    Some(expanded) => {
-                        row.neighbourhood_links = Some(expanded.links);
-                        row.neighbourhood_lift = Some(expanded.lift);
-                        row.neighbourhood_llr = Some(expanded.llr);
-                        (expanded.lift, expanded.llr)
-                    }
-                    None => (row.field_lift, row.field_llr),
-                };
-                row.scope = if lift < options.scope_min_lift && llr >= options.scope_min_llr {
-                    MissingScope::Background
-                } else {
-                    MissingScope::InScope
-                };
+                    .and_then(|nb| nb.expanded(cx, v, kind, total, expansions));
+                if let Some(expanded) = &expanded {
+                    row.neighbourhood_links = Some(expanded.links);
+                    row.neighbourhood_lift = Some(expanded.lift);
+                    row.neighbourhood_llr = Some(expanded.llr);
+                }
+                row.scope = decide(&mut row, &signals, options);
+                // With the same links, the paper that also shows the field's signals is the
+                // likelier addition (see the module's "Scope").
+                row.score *= 1.0 + row.field_signals as f64;
                 row
             })
             .collect();
@@ -195,6 +208,67 @@ pub fn missing_papers(
         out.extend(rows);
     }
     out
+}
+
+/// The row's scope from its signals (see `scope.rs`), which are copied into the row: background
+/// when it is significantly below its peers' rate (or its neighbourhood's, when expanded) or
+/// cited broadly across the list, and fewer than [`scope::FIELD_SIGNALS_MIN`] field signals
+/// say otherwise.
+fn decide(row: &mut MissingPaper, signals: &Signals, options: &AnalyzeOptions) -> MissingScope {
+    row.peer_lift = signals.peer_lift;
+    row.peer_llr = signals.peer_llr;
+    row.reciprocal_links = signals.reciprocal_links;
+    row.reciprocal_lift = signals.reciprocal_lift;
+    row.concentration = signals.concentration;
+    row.affinity = signals.affinity;
+    row.field_signals = scope::field_signals(
+        signals,
+        row.neighbourhood_lift,
+        options.min_catalog_links.max(1),
+    );
+    if row.field_signals < scope::FIELD_SIGNALS_MIN && (below(row, options) || broad(row, options))
+    {
+        MissingScope::Background
+    } else {
+        MissingScope::InScope
+    }
+}
+
+/// The rate statistic of the scope rule: significantly below the catalogue papers of its count
+/// and age, or (expanded) below the catalogue papers' neighbourhood rate.
+fn below(row: &MissingPaper, options: &AnalyzeOptions) -> bool {
+    let low = |lift: f64, llr: f64| lift < options.scope_min_lift && llr >= options.scope_min_llr;
+    low(row.peer_lift, row.peer_llr)
+        || row
+            .neighbourhood_lift
+            .zip(row.neighbourhood_llr)
+            .is_some_and(|(lift, llr)| low(lift, llr))
+}
+
+/// Cited broadly: by at least [`scope::BROAD_MIN_PAPERS`] catalogue papers in proportion to the
+/// mechanisms' sizes (concentration under [`scope::CONCENTRATION_MIN`]), and not significantly
+/// above its peers' rate.
+fn broad(row: &MissingPaper, options: &AnalyzeOptions) -> bool {
+    row.catalog_papers >= scope::BROAD_MIN_PAPERS
+        && row.concentration <= scope::CONCENTRATION_MIN
+        && !(row.peer_lift >= 1.0 && row.peer_llr >= options.scope_min_llr)
+}
+
+/// The linked catalogue papers' mechanisms, each paper split evenly over its own (unspecified
+/// left out): the q of the concentration signal, in papers.
+fn mechanism_split<'a>(cx: &GraphMetrics<'a>, v: u32, kind: MissingKind) -> BTreeMap<&'a str, f64> {
+    let linked = match kind {
+        MissingKind::Foundation => cx.graph.csr.in_neighbors(v),
+        MissingKind::Candidate => cx.graph.csr.out_neighbors(v),
+    };
+    let mut split: BTreeMap<&str, f64> = BTreeMap::new();
+    for &c in linked.iter().filter(|&&c| cx.in_catalog(c)) {
+        let mechanisms = cx.specified_mechanisms(c);
+        for m in mechanisms {
+            *split.entry(m.as_str()).or_default() += 1.0 / mechanisms.len() as f64;
+        }
+    }
+    split
 }
 
 /// The lists worth one more request: the in-scope rows whose G2 is below `scope_min_llr` (too

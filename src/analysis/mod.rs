@@ -28,6 +28,7 @@ pub mod metrics_json;
 mod missing;
 mod options;
 mod saved;
+mod scope;
 mod summary;
 mod tag_lint;
 pub mod time;
