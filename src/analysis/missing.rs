@@ -39,25 +39,28 @@
 //! field_lift  = (k / n) / p_field
 //! field_llr   = G2 = 2 [ k ln(k / (n p)) + (n - k) ln((n - k) / (n (1 - p))) ],  p = p_field
 //!               (0 ln 0 = 0)
-//! background <=> field_lift < scope_min_lift (0.25) and G2 >= scope_min_llr (10.83, p < 0.001)
 //! ```
 //!
 //! G2 is Dunning's log-likelihood ratio of a binomial share against a reference rate (Dunning,
 //! "Accurate methods for the statistics of surprise and coincidence", Computational Linguistics
-//! 1993), asymptotically chi-squared with one degree of freedom. A paper is background when the
-//! catalogue accounts for less than a quarter of the share of its citations (references) that it
-//! accounts for among the catalogue's own papers, and the evidence for that is significant: a
-//! landmark ("ImageNet", 60,000 citations, 100 of them from the catalogue) is far below;
-//! a paper of the field with a few dozen citations, many from the catalogue, is at or above the
-//! field rate; a paper with too few links to tell stays in scope. Rows are ranked within
-//! (kind, scope), in-scope first.
+//! 1993), asymptotically chi-squared with one degree of freedom. With `--scope-rule field-rate`
+//! (the earlier rule) a paper is background when field_lift < scope_min_lift (0.25) and
+//! G2 >= scope_min_llr (10.83). By default (`signals`) the scope is decided by `scope.rs`: the
+//! same test against the catalogue papers of v's count and age (peer_lift, peer_llr), breadth
+//! across the list's mechanisms, and field signals (v cites the list, its links concentrate on
+//! a mechanism beyond chance, its title uses the list's vocabulary, its neighbourhood), and the
+//! score of a row is multiplied by 1 + its field signals. One pooled rate cannot decide: it hid
+//! most missing field papers when the catalogue takes a large share of its own papers'
+//! citations, and let landmarks in when it takes a small one (issue #23). Rows are ranked
+//! within (kind, scope), in-scope first.
 //!
 //! ## Expansion: the neighbourhood's links (`--expand N`)
 //! The graph knows a foundation's citers only among the papers it holds (mostly the catalogue
 //! papers themselves), so a paper of the field that the catalogue cites a few times cannot be
 //! told from a landmark with few catalogue links: its G2 is small, and it stays in scope for
-//! lack of evidence. For the first N such rows (in scope with G2 < scope_min_llr, in rank order,
-//! the two kinds in turn) citegraph fetches one more list (one request each, cached): the first
+//! lack of evidence. For the first N such rows (in scope with the rate's G2 < scope_min_llr),
+//! and the borderline background rows one field signal short of staying in scope (`signals`
+//! rule), in rank order, the two kinds in turn, citegraph fetches one more list (one request each, cached): the first
 //! page (up to 1,000) of a foundation's citers, or a candidate's references. The link count then
 //! widens from the catalogue to its neighbourhood:
 //!
@@ -71,9 +74,10 @@
 //! ```
 //!
 //! with x ranging over the fetched list and the graph's own links (a union), and n the global
-//! count as above. An expanded row's scope is decided by these two numbers with the same
-//! thresholds. The catalogue's own rate counts only links to *another* catalogue paper, so that
-//! a catalogue paper and a missing one are measured alike: each citer (reference) counts when it
+//! count as above. For an expanded row, these two numbers below the thresholds count as below
+//! the rate, and a neighbourhood lift of 1 or more is a field signal (`scope.rs`). The
+//! catalogue's own rate counts only links to *another* catalogue paper, so that a catalogue
+//! paper and a missing one are measured alike: each citer (reference) counts when it
 //! is tied to the catalogue by something other than the paper in question. A list cut at the
 //! first page makes k_n a lower bound for papers with more than 1,000 citers (landmarks, which
 //! are far below the rate anyway).
@@ -96,7 +100,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
-use super::scope::{self, ScopeContext, Signals};
+use super::scope::{self, ScopeContext, ScopeRule, Signals};
 use super::{
     AnalyzeOptions, Coverage, GraphMetrics, GroupStats, MissingKind, MissingPaper, MissingScope,
 };
@@ -184,9 +188,11 @@ pub fn missing_papers(
                     row.neighbourhood_llr = Some(expanded.llr);
                 }
                 row.scope = decide(&mut row, &signals, options);
-                // With the same links, the paper that also shows the field's signals is the
-                // likelier addition (see the module's "Scope").
-                row.score *= 1.0 + row.field_signals as f64;
+                if options.scope_rule == ScopeRule::Signals {
+                    // With the same links, the paper that also shows the field's signals is the
+                    // likelier addition (see `scope.rs`).
+                    row.score *= 1.0 + row.field_signals as f64;
+                }
                 row
             })
             .collect();
@@ -226,8 +232,20 @@ fn decide(row: &mut MissingPaper, signals: &Signals, options: &AnalyzeOptions) -
         row.neighbourhood_lift,
         options.min_catalog_links.max(1),
     );
-    if row.field_signals < scope::FIELD_SIGNALS_MIN && (below(row, options) || broad(row, options))
-    {
+    let background = match options.scope_rule {
+        ScopeRule::Signals => {
+            row.field_signals < scope::FIELD_SIGNALS_MIN
+                && (below(row, options) || broad(row, options))
+        }
+        ScopeRule::FieldRate => {
+            let (lift, llr) = row
+                .neighbourhood_lift
+                .zip(row.neighbourhood_llr)
+                .unwrap_or((row.field_lift, row.field_llr));
+            lift < options.scope_min_lift && llr >= options.scope_min_llr
+        }
+    };
+    if background {
         MissingScope::Background
     } else {
         MissingScope::InScope
@@ -271,20 +289,24 @@ fn mechanism_split<'a>(cx: &GraphMetrics<'a>, v: u32, kind: MissingKind) -> BTre
     split
 }
 
-/// The lists worth one more request: the in-scope rows whose G2 is below `scope_min_llr` (too
-/// few links to tell), in rank order, foundations and candidates in turn, at most `limit`.
+/// The lists worth one more request, at most `limit`, foundations and candidates in turn, each in
+/// rank order: the in-scope rows whose rate statistic is thin (G2 below `scope_min_llr`: too
+/// few links to tell), and, with [`ScopeRule::Signals`], the borderline background rows, one
+/// field signal short of staying in scope (the neighbourhood's lift can be that signal).
 pub fn expansion_requests(
     missing: &[MissingPaper],
     options: &AnalyzeOptions,
     limit: usize,
 ) -> Vec<ExpandRequest> {
-    let thin = |kind: MissingKind| {
-        missing.iter().filter(move |m| {
-            m.kind == kind
-                && m.scope == MissingScope::InScope
-                && m.field_llr < options.scope_min_llr
-        })
+    let worth = |m: &MissingPaper| match (options.scope_rule, m.scope) {
+        (ScopeRule::FieldRate, MissingScope::InScope) => m.field_llr < options.scope_min_llr,
+        (ScopeRule::FieldRate, MissingScope::Background) => false,
+        (ScopeRule::Signals, MissingScope::InScope) => m.peer_llr < options.scope_min_llr,
+        (ScopeRule::Signals, MissingScope::Background) => {
+            m.field_signals + 1 == scope::FIELD_SIGNALS_MIN
+        }
     };
+    let thin = |kind: MissingKind| missing.iter().filter(move |m| m.kind == kind && worth(m));
     let mut foundations = thin(MissingKind::Foundation);
     let mut candidates = thin(MissingKind::Candidate);
     let mut out = Vec::new();

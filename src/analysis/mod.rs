@@ -53,6 +53,7 @@ pub use saved::{
     AgeBias, Analysis, Coverage, EdgeRow, Flow, GroupStats, InfluentialPaper, Maps, MissingKind,
     MissingPaper, MissingScope, PaperMetrics, Summary, TagLint,
 };
+pub use scope::ScopeRule;
 pub use summary::{or_na, same_work_groups, summary_text, CatalogCounts};
 pub use weights::{intent_weight, LinkWeight};
 

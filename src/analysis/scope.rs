@@ -52,6 +52,18 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{clusters, GraphMetrics, MissingKind};
 
+/// How a missing paper's scope is decided (`--scope-rule`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ScopeRule {
+    /// The rate against comparable catalogue papers, breadth and the field signals (this
+    /// module).
+    #[default]
+    Signals,
+    /// The earlier rule, kept for comparison: background when the field lift (the neighbourhood
+    /// lift for an expanded row) is below `scope_min_lift` with G2 at least `scope_min_llr`.
+    FieldRate,
+}
+
 /// Catalogue papers a missing paper's rate is compared with (its nearest in count and age).
 pub const PEERS: usize = 25;
 /// Years that weigh as much as one e-fold of the citation count in the peer distance.
@@ -331,4 +343,54 @@ fn vocabulary(cx: &GraphMetrics<'_>) -> HashMap<String, f64> {
             })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::{divergence, field_signals, Signals};
+
+    /// D(q || b) by hand: q = (3/4, 1/4), b = (1/2, 1/2):
+    /// 3/4 ln(3/2) + 1/4 ln(1/2) = 0.3041 - 0.1733 = 0.1308 nats.
+    #[test]
+    fn divergence_matches_the_hand_value() {
+        let q: BTreeMap<&str, f64> = [("pruning", 3.0), ("merging", 1.0)].into();
+        let b: BTreeMap<&str, f64> = [("pruning", 0.5), ("merging", 0.5)].into();
+        let expected = 0.75 * 1.5f64.ln() + 0.25 * 0.5f64.ln();
+        assert!((divergence(&q, &b) - expected).abs() < 1e-12);
+        // Proportional to the base: no divergence; empty: 0.
+        let even: BTreeMap<&str, f64> = [("pruning", 2.0), ("merging", 2.0)].into();
+        assert!(divergence(&even, &b).abs() < 1e-12);
+        assert_eq!(divergence(&BTreeMap::new(), &b), 0.0);
+    }
+
+    /// Each signal counts once, at its threshold; reciprocity needs the link count too.
+    #[test]
+    fn field_signals_count_each_signal_at_its_threshold() {
+        let none = Signals::default();
+        assert_eq!(field_signals(&none, None, 3), 0);
+        let all = Signals {
+            reciprocal_links: 3,
+            reciprocal_lift: 0.5,
+            concentration: 0.11,
+            affinity: 1.0,
+            ..Signals::default()
+        };
+        assert_eq!(field_signals(&all, Some(1.0), 3), 4);
+        assert_eq!(field_signals(&all, Some(0.99), 3), 3);
+        // Two catalogue references are too few links, whatever their share.
+        let few = Signals {
+            reciprocal_links: 2,
+            reciprocal_lift: 5.0,
+            ..Signals::default()
+        };
+        assert_eq!(field_signals(&few, None, 3), 0);
+        // At the concentration threshold itself: not concentrated.
+        let at = Signals {
+            concentration: 0.1,
+            ..Signals::default()
+        };
+        assert_eq!(field_signals(&at, None, 3), 0);
+    }
 }
