@@ -27,7 +27,9 @@
 //!               graph with G2 >= 3.84 (p < 0.05) and in at least 2 catalogue titles, else 0
 //! neighbourhood (with `--expand`) neighbourhood_lift >= 1
 //!
-//! background    <=> below and field signals < FIELD_SIGNALS_MIN (2)
+//! broad         <=> k >= BROAD_MIN_PAPERS, concentration <= CONCENTRATION_MIN, field_lift < 1
+//!               and not (peer_lift >= 1 and peer_llr >= scope_min_llr)
+//! background    <=> (below or broad) and field signals < FIELD_SIGNALS_MIN (2)
 //! ```
 //!
 //! - The peer rate answers "concentrated against what?" with the catalogue papers of similar

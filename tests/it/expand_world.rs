@@ -173,6 +173,7 @@ fn expansion_is_budgeted_cached_and_counts_the_neighbourhood() {
             (lift < 0.25 && llr >= 10.83) || (num("peer_lift") < 0.25 && num("peer_llr") >= 10.83);
         let broad = catalog_papers >= 20
             && num("concentration") <= 0.1
+            && num("field_lift") < 1.0
             && !(num("peer_lift") >= 1.0 && num("peer_llr") >= 10.83);
         let signals: usize = row["field_signals"].parse().unwrap();
         assert!(signals >= usize::from(lift >= 1.0), "{row:?}");
