@@ -18,9 +18,11 @@
 //! reciprocal    r >= min_catalog_links and (r / n') / p' >= RECIPROCAL_MIN_LIFT
 //!               r: catalogue links of the other kind (a foundation's catalogue references),
 //!               n' its global count of that kind, p' the catalogue papers' pooled rate of it
-//! concentration D(q || b) - (m - 1) / (2 N) >= CONCENTRATION_MIN  (nats, N >= 2)
+//! concentration D(q || b) - D_95(N) > CONCENTRATION_MIN  (nats; 0 below N = 2)
 //!               q: the mechanisms of v's N linked catalogue papers (each split evenly), b the
-//!               catalogue's share of each, m the mechanisms q holds
+//!               catalogue's share of each (over the papers with a mechanism), D_95(N) the
+//!               NULL_QUANTILE quantile of D for N catalogue papers drawn at random
+//!               (NULL_DRAWS seeded draws for each N up to NULL_MAX_PAPERS)
 //! affinity      mean over v's title terms t of w(t) >= AFFINITY_MIN  (nats a term)
 //!               w(t) = ln[((d_c(t) + 0.5) / (C + 1)) / ((d_o(t) + 0.5) / (O + 1))] when t is
 //!               over-represented in the C catalogue titles against the O other titles of the
@@ -40,9 +42,16 @@
 //!   foundation that also cites catalogue papers at the catalogue's own rate is part of the
 //!   field's conversation (the same test, transposed, for a candidate: catalogue papers cite it).
 //! - Concentration is the Kullback-Leibler divergence (Kullback & Leibler, 1951) of v's
-//!   mechanisms from the catalogue's, less the Miller-Madow bias of a plug-in estimate from N
-//!   draws (Miller, 1955): a landmark is cited across every mechanism in proportion to its
-//!   size (D near 0); a field paper mostly by one or two.
+//!   mechanisms from the catalogue's, less what chance gives as many papers of the list drawn
+//!   at random (a permutation test's 95th percentile: the plug-in divergence of a few papers is
+//!   large by chance alone, and a bias correction such as Miller-Madow's undercorrects at a
+//!   handful of papers over twenty mechanisms): a landmark is cited across every mechanism in
+//!   proportion to its size (at or below chance); a field paper mostly by one or two.
+//! - Breadth: a landmark is cited by many catalogue papers across every mechanism, and takes a
+//!   smaller share of its citations from the list than the list's own papers do on average.
+//!
+//! Cost: the peer rate is O(C) a row (C catalogue papers); the null O(NULL_DRAWS x
+//! NULL_MAX_PAPERS^2) once a kind; the vocabulary one pass over the graph's titles a kind.
 //! - Affinity is a naive-Bayes log-likelihood of the title under the catalogue's vocabulary
 //!   against the rest of the graph's, over the terms the community labels use (`clusters.rs`:
 //!   words and adjacent pairs, stop words and generic research words dropped).
@@ -103,14 +112,20 @@ pub struct ScopeContext {
     null_divergence: Vec<f64>,
 }
 
-/// The signals of one row.
+/// The signals of one row (the module docs give each formula; `MissingPaper` carries them).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Signals {
+    /// (k / n) / p_peers; 0 when undefined.
     pub peer_lift: f64,
+    /// G2(k, n, p_peers), at least 0.
     pub peer_llr: f64,
+    /// r: catalogue links of the other kind.
     pub reciprocal_links: usize,
+    /// (r / n') / p'; 0 when undefined.
     pub reciprocal_lift: f64,
+    /// D(q || b) - D_95(N), nats; positive beyond chance, 0 below two papers.
     pub concentration: f64,
+    /// Mean w(t) of the title's terms, nats a term.
     pub affinity: f64,
 }
 
@@ -146,7 +161,9 @@ impl ScopeContext {
 
     /// The signals of row `v` with `k` links of `n`, `reciprocal_n` its global count of the
     /// other kind, `mechanisms` the linked catalogue papers' mechanism weights (each paper split
-    /// evenly, summing to the papers with a mechanism) and `base` the catalogue's shares.
+    /// evenly, summing to the papers with a mechanism) and `base` the catalogue's shares (of
+    /// the papers with a mechanism, summing to 1). Rates are shares (0..1 before the lift),
+    /// lifts ratios, G2 and concentration in nats (G2 is twice a log-likelihood ratio).
     #[allow(clippy::too_many_arguments)]
     pub fn signals(
         &self,
@@ -224,8 +241,9 @@ impl ScopeContext {
     }
 }
 
-/// How many field signals a row has (the neighbourhood's counts when `neighbourhood_lift` is
-/// given), and whether it is below its peers' rate.
+/// How many field signals (0..4) a row shows: reciprocal, concentration, affinity, and the
+/// neighbourhood when `neighbourhood_lift` is given (an expanded row); `min_links` is
+/// `--min-catalog-links`.
 pub fn field_signals(
     signals: &Signals,
     neighbourhood_lift: Option<f64>,
