@@ -369,7 +369,49 @@ fn vocabulary(cx: &GraphMetrics<'_>) -> HashMap<String, f64> {
 mod tests {
     use std::collections::BTreeMap;
 
-    use super::{divergence, field_signals, Signals};
+    use super::{divergence, field_signals, ScopeContext, Signals, PEERS};
+
+    fn context(peers: Vec<(f64, f64, f64, f64)>) -> ScopeContext {
+        ScopeContext {
+            peers,
+            reciprocal_rate: 0.0,
+            vocabulary: [("token".to_string(), 2.0), ("pruning".to_string(), 1.0)].into(),
+            null_divergence: vec![0.0],
+        }
+    }
+
+    /// The peer rate pools the nearest catalogue papers in count and age: a paper of 1,000
+    /// citations is measured against the 30 catalogue papers of 1,000 citations and 1 %, not
+    /// against the 30 of 10 citations and 50 % (the pooled rate of all 60 would be 1.5 %).
+    #[test]
+    fn the_peer_rate_pools_the_nearest_catalogue_papers() {
+        const { assert!(PEERS <= 30) };
+        let mut peers = Vec::new();
+        for _ in 0..30 {
+            peers.push((11f64.ln(), 2020.0, 5.0, 10.0));
+            peers.push((1001f64.ln(), 2020.0, 10.0, 1000.0));
+        }
+        let cx = context(peers);
+        assert!((cx.peer_rate(1001f64.ln(), 2020.0) - 0.01).abs() < 1e-12);
+        assert!((cx.peer_rate(11f64.ln(), 2020.0) - 0.5).abs() < 1e-12);
+        // Three years weigh as much as an e-fold of the count: a 2011 paper of 1,000 citations
+        // is still nearer the 2020 papers of 1,000 (distance 3) than those of 10 (4.6 + 3).
+        assert!((cx.peer_rate(1001f64.ln(), 2011.0) - 0.01).abs() < 1e-12);
+        // No catalogue paper with a count: no rate.
+        assert_eq!(context(Vec::new()).peer_rate(1.0, 2020.0), 0.0);
+    }
+
+    /// Affinity is the mean weight of the title's distinct terms: "Token Pruning" has "token"
+    /// (2), "pruning" (1) and the pair "token pruning" (not in the vocabulary, 0): 1.
+    #[test]
+    fn affinity_is_the_mean_weight_of_the_title_terms() {
+        let cx = context(Vec::new());
+        assert!((cx.affinity("Token Pruning") - 1.0).abs() < 1e-12);
+        // A term counts once however often it appears: "token" (2) and "token token" (0).
+        assert!((cx.affinity("Token, TOKEN") - 1.0).abs() < 1e-12);
+        assert_eq!(cx.affinity("Segment Anything"), 0.0);
+        assert_eq!(cx.affinity(""), 0.0);
+    }
 
     /// D(q || b) by hand: q = (3/4, 1/4), b = (1/2, 1/2):
     /// 3/4 ln(3/2) + 1/4 ln(1/2) = 0.3041 - 0.1733 = 0.1308 nats.
