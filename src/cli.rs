@@ -10,7 +10,7 @@ use clap::builder::{PossibleValuesParser, TypedValueParser as _};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use citegraph::analysis::{
-    AnalyzeOptions, CommunityNetwork, InfluenceScore, LinkWeight, PairPapers,
+    AnalyzeOptions, CommunityNetwork, InfluenceScore, LinkWeight, PairPapers, ScopeRule,
 };
 use citegraph::catalog::CatalogOptions;
 use citegraph::graph::Scope;
@@ -446,6 +446,17 @@ choice! {
 }
 
 choice! {
+    /// `--scope-rule`.
+    ScopeRuleArg => ScopeRule {
+        /// The rate against catalogue papers of the same count and age, breadth across the
+        /// list's mechanisms, and field signals (README "Scope").
+        Signals,
+        /// The earlier rule, for comparison: the field lift against the catalogue's pooled rate.
+        FieldRate,
+    }
+}
+
+choice! {
     /// `--pair-papers`.
     PairPapersArg => PairPapers {
         /// Every paper of the graph.
@@ -516,8 +527,12 @@ pub struct AnalyzeArgs {
     /// Tag lint: only papers with at least N catalogue neighbours are judged.
     #[arg(long, default_value_t = AnalyzeOptions::default().lint_min_neighbours, value_name = "N")]
     pub lint_min_neighbours: usize,
-    /// A missing paper is background (not in scope) when its field lift (the catalogue's share
-    /// of its citations or references, over that share among the catalogue papers) is below X ...
+    /// How a missing paper is scoped (in the field or its background).
+    #[arg(long, value_enum, default_value_t = ScopeRuleArg::Signals)]
+    pub scope_rule: ScopeRuleArg,
+    /// A missing paper is below its peers when its peer lift (the catalogue's share of its
+    /// citations or references, over that share among the catalogue papers of its count and
+    /// age; with --scope-rule field-rate, among all of them) is below X ...
     #[arg(long, default_value_t = AnalyzeOptions::default().scope_min_lift, value_name = "X")]
     pub scope_min_lift: f64,
     /// ... and its log-likelihood ratio G2 against that share is at least X (10.83: p < 0.001).
@@ -697,6 +712,7 @@ impl AnalyzeArgs {
                 lint_min_neighbours, key_routes, scope_min_lift, scope_min_llr, expand,
             ];
             scope: self.scope.into(),
+            scope_rule: self.scope_rule.into(),
             communities: self.communities.into(),
             pair_papers: self.pair_papers.into(),
             weight: self.weight.into(),

@@ -401,7 +401,7 @@ pub fn log_likelihood_ratio(k1: f64, n1: f64, k2: f64, n2: f64) -> f64 {
 }
 
 /// The terms of a title: its kept words and the pairs of adjacent kept words.
-fn title_terms(title: &str) -> Vec<String> {
+pub(super) fn title_terms(title: &str) -> Vec<String> {
     // Hyphens join ("token-level", "multi-modal"); anything else separates.
     let words: Vec<String> = title
         .split(|c: char| !(c.is_alphanumeric() || c == '-'))

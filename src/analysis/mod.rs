@@ -29,6 +29,7 @@ pub mod metrics_json;
 mod missing;
 mod options;
 mod saved;
+mod scope;
 mod summary;
 mod tag_lint;
 pub mod time;
@@ -54,6 +55,7 @@ pub use saved::{
     AgeBias, Analysis, Coverage, EdgeRow, Flow, GroupStats, InfluentialPaper, Maps, MissingKind,
     MissingPaper, MissingScope, PaperMetrics, Summary, TagLint,
 };
+pub use scope::ScopeRule;
 pub use summary::{or_na, same_work_groups, summary_text, CatalogCounts};
 pub use weights::{intent_weight, LinkWeight};
 

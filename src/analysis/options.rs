@@ -8,6 +8,7 @@ use crate::metrics::{
 
 use super::clusters::{CommunityNetwork, PairPapers};
 use super::influence::InfluenceScore;
+use super::scope::ScopeRule;
 use super::weights::LinkWeight;
 
 /// The analysis settings. The command line (`src/cli.rs`) fills it; [`AnalyzeOptions::default`]
@@ -45,8 +46,12 @@ pub struct AnalyzeOptions {
     /// Top papers listed per mechanism and domain, influential papers per mechanism, and missing
     /// papers of each kind kept in the core graph for the figures.
     pub top_n: usize,
-    /// A missing paper is background when its field lift (its catalogue share over the
-    /// catalogue papers' own) is below this and its G2 at least [`AnalyzeOptions::scope_min_llr`].
+    /// How a missing paper's scope is decided.
+    pub scope_rule: ScopeRule,
+    /// A missing paper is below its peers when its peer lift (its catalogue share over that of
+    /// the catalogue papers of its count and age; the field lift under
+    /// [`ScopeRule::FieldRate`]) is below this and its G2 at least
+    /// [`AnalyzeOptions::scope_min_llr`].
     pub scope_min_lift: f64,
     /// The G2 that makes a low field lift significant (10.83: p < 0.001, one degree of freedom).
     pub scope_min_llr: f64,
@@ -88,6 +93,7 @@ impl Default for AnalyzeOptions {
             coverage_k: 3,
             lint_min_neighbours: 5,
             key_routes: 10,
+            scope_rule: ScopeRule::Signals,
             scope_min_lift: 0.25,
             scope_min_llr: 10.83,
             expand: 30,

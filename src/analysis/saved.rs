@@ -378,6 +378,31 @@ pub struct MissingPaper {
     /// G2 of k_n against that rate.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub neighbourhood_llr: Option<f64>,
+    /// Its share of catalogue links over the pooled share of its 25 nearest catalogue papers in
+    /// citation (reference) count and age (`analysis/scope.rs`).
+    #[serde(default)]
+    pub peer_lift: f64,
+    /// G2 of its share against that peer rate.
+    #[serde(default)]
+    pub peer_llr: f64,
+    /// Catalogue links of the other kind: catalogue papers a foundation cites, or that cite a
+    /// candidate.
+    #[serde(default)]
+    pub reciprocal_links: usize,
+    /// That share of its references (citations) over the catalogue papers' own.
+    #[serde(default)]
+    pub reciprocal_lift: f64,
+    /// Bias-corrected Kullback-Leibler divergence (nats) of its linked catalogue papers'
+    /// mechanisms from the catalogue's: near 0 for a paper cited across the whole list.
+    #[serde(default)]
+    pub concentration: f64,
+    /// Mean log-likelihood ratio (nats a term) of its title terms under the catalogue's
+    /// vocabulary against the rest of the graph's.
+    #[serde(default)]
+    pub affinity: f64,
+    /// Field signals it shows (reciprocal, concentration, affinity, neighbourhood), 0..4.
+    #[serde(default)]
+    pub field_signals: usize,
 }
 
 /// A catalogue paper's place in the influence ranking (`influential.csv`; see

@@ -470,6 +470,13 @@ fn missing(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             "neighbourhood_links",
             "neighbourhood_lift",
             "neighbourhood_llr",
+            "peer_lift",
+            "peer_llr",
+            "reciprocal_links",
+            "reciprocal_lift",
+            "concentration",
+            "affinity",
+            "field_signals",
         ],
     )?;
     // Ranked within kind and scope.
@@ -511,6 +518,13 @@ fn missing(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             opt(m.neighbourhood_links),
             m.neighbourhood_lift.map(num).unwrap_or_default(),
             m.neighbourhood_llr.map(num).unwrap_or_default(),
+            num(m.peer_lift),
+            num(m.peer_llr),
+            m.reciprocal_links.to_string(),
+            num(m.reciprocal_lift),
+            num(m.concentration),
+            num(m.affinity),
+            m.field_signals.to_string(),
         ])?;
     }
     t.finish()

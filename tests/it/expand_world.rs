@@ -164,10 +164,20 @@ fn expansion_is_budgeted_cached_and_counts_the_neighbourhood() {
             row["scope"]
         );
         assert_eq!(k, independent, "{}: {row:?}", row["title"]);
-        // The scope follows the neighbourhood numbers with the default thresholds.
-        let lift: f64 = row["neighbourhood_lift"].parse().unwrap();
-        let llr: f64 = row["neighbourhood_llr"].parse().unwrap();
-        let background = lift < 0.25 && llr >= 10.83;
+        // The scope follows the rule of README "Scope" with the default thresholds: below its
+        // neighbourhood's rate (or its peers'), or cited broadly, and fewer than two field
+        // signals (the neighbourhood's lift of 1 or more being one).
+        let num = |name: &str| -> f64 { row[name].parse().unwrap() };
+        let (lift, llr) = (num("neighbourhood_lift"), num("neighbourhood_llr"));
+        let below =
+            (lift < 0.25 && llr >= 10.83) || (num("peer_lift") < 0.25 && num("peer_llr") >= 10.83);
+        let broad = catalog_papers >= 20
+            && num("concentration") <= 0.1
+            && num("field_lift") < 1.0
+            && !(num("peer_lift") >= 1.0 && num("peer_llr") >= 10.83);
+        let signals: usize = row["field_signals"].parse().unwrap();
+        assert!(signals >= usize::from(lift >= 1.0), "{row:?}");
+        let background = signals < 2 && (below || broad);
         assert_eq!(
             row["scope"] == "background",
             background,

@@ -9,6 +9,7 @@ mod common;
 mod fetch_support;
 mod reliability_support;
 mod render_support;
+mod scope_support;
 
 mod age_fair_oracle;
 mod analyze_oracle;
@@ -54,6 +55,7 @@ mod render_graphml;
 mod render_map;
 mod render_report;
 mod render_text;
+mod scope_world;
 mod time_oracle;
 mod watch_digest;
 mod watch_workflow;
