@@ -5,10 +5,10 @@
 //! many. For a paper v, with L(v) those linked catalogue papers:
 //!
 //! ```text
-//! score = relevance x specificity x breadth x (1 + ln(1 + structural))
+//! score = relevance x specificity x reciprocity x (1 + ln(1 + structural))
 //! relevance   = sum over c in L(v) of 1 / ln(e + d(c))
 //! specificity = ln(S / (1 + g(v))) / ln(S),  S = 2e8 (papers in Semantic Scholar)
-//! breadth     = 1 + ln(max(1, mechanisms spanned by L(v)))
+//! reciprocity = 1 + ln(1 + r(v)),  r(v) = catalogue links the other way
 //! structural  = co-citation (foundations) or bibliographic coupling (candidates) strength
 //! ```
 //!
@@ -21,7 +21,15 @@
 //!   citation count for foundations (references for candidates), so a paper the whole field cites
 //!   ("Attention is All you Need") is down-weighted against one only this field cites, without
 //!   being hidden: the factor is 0.4 at 10^5 citations and 0.9 at 10.
-//! - breadth rewards evidence from several parts of the list.
+//! - reciprocity counts the links the other way: the catalogue papers a foundation itself cites,
+//!   or that cite a candidate. A paper the list cites and that cites the list back is inside the
+//!   field's conversation, not only near it (direct citation, in both directions, is the
+//!   strongest relatedness signal for clustering a literature: Boyack & Klavans, JASIST 2010).
+//!   It replaced a breadth factor (1 + ln of the mechanisms spanned) that rewarded being cited
+//!   across the list, the mark of a landmark: measured with `citegraph evaluate` on the world,
+//!   held-out recall@50 rose from 0.71-0.78 (seeds 0-2) to 0.79-0.86 (seeds 0-7), above both
+//!   baselines at every k (bench/RESULTS.md, "Evaluation"). Spread across mechanisms is a scope
+//!   signal now.
 //! - structural, for a foundation: the mean number of catalogue papers cited by the papers citing
 //!   it (co-citation, Small 1973); for a candidate: the mean number of catalogue papers citing
 //!   each of its references (bibliographic coupling, Kessler 1963). It says how deep in the
@@ -559,8 +567,13 @@ fn score(
     let mechanisms_spanned = weight_by_mechanism.len();
     let specificity =
         ((CORPUS_SIZE / (1.0 + global as f64)).ln() / CORPUS_SIZE.ln()).clamp(0.05, 1.0);
-    let breadth = 1.0 + (mechanisms_spanned.max(1) as f64).ln();
-    let score = relevance * specificity * breadth * (1.0 + structural.ln_1p());
+    // Links the other way: the catalogue papers a foundation cites, or that cite a candidate.
+    let reverse = match kind {
+        MissingKind::Foundation => cx.catalog_references[v as usize],
+        MissingKind::Candidate => cx.catalog_citations[v as usize],
+    };
+    let reciprocity = 1.0 + f64::from(reverse).ln_1p();
+    let score = relevance * specificity * reciprocity * (1.0 + structural.ln_1p());
     let (predicted_mechanism, confidence) =
         predict_mechanism(&weight_by_mechanism, &papers_by_mechanism, base_share);
     MissingPaper {
