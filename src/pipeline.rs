@@ -287,7 +287,7 @@ fn evaluation(
             let (nodes, unmatched) = analysis::evaluate::landmark_nodes(graph, &text);
             for line in &unmatched {
                 tracing::warn!(
-                    "{}:{}: {:?} names no paper of the graph (neither a Semantic Scholar id nor a title there): left out of the landmarks",
+                    "{}:{}: {:?} names no paper outside the catalogue (neither a Semantic Scholar id nor a title of the graph, or a catalogue paper): left out of the landmarks",
                     path.display(),
                     line.line,
                     line.text

@@ -132,8 +132,10 @@ pub struct UnmatchedLandmark {
 
 /// The nodes named by the lines of a `--background FILE`: each line a Semantic Scholar id (of
 /// the paper or of a record merged into it) or a title (matched after
-/// [`normalize_title`]); blank lines and lines starting with `#` are skipped. Returns the nodes
-/// (sorted, distinct) and the lines that named none. Cost: O(V + lines).
+/// [`normalize_title`]); blank lines and lines starting with `#` are skipped, and a ` #` starts
+/// a comment at the end of a line. A catalogue paper is no landmark (landmarks are outside the
+/// list): its line is returned with the unmatched ones. Returns the nodes (sorted, distinct)
+/// and the lines that named none. Cost: O(V + lines).
 pub fn landmark_nodes(graph: &CitationGraph, text: &str) -> (Vec<u32>, Vec<UnmatchedLandmark>) {
     let mut by_title: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
     let mut by_record: std::collections::HashMap<&str, u32> = std::collections::HashMap::new();
@@ -147,7 +149,7 @@ pub fn landmark_nodes(graph: &CitationGraph, text: &str) -> (Vec<u32>, Vec<Unmat
     }
     let (mut nodes, mut unmatched) = (Vec::new(), Vec::new());
     for (i, line) in text.lines().enumerate() {
-        let line = line.trim();
+        let line = line.split(" #").next().unwrap_or("").trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
@@ -161,8 +163,8 @@ pub fn landmark_nodes(graph: &CitationGraph, text: &str) -> (Vec<u32>, Vec<Unmat
                     .flatten()
             });
         match found {
-            Some(v) => nodes.push(v),
-            None => unmatched.push(UnmatchedLandmark {
+            Some(v) if !graph.node(v).in_catalog() => nodes.push(v),
+            _ => unmatched.push(UnmatchedLandmark {
                 line: i + 1,
                 text: line.to_string(),
             }),

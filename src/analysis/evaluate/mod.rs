@@ -234,7 +234,7 @@ impl Evaluation {
         );
         if let Some(precision) = row.background_precision() {
             line.push_str(&format!(
-                "; background precision {} ({} of {} landmarks background)",
+                "; background precision {} ({} of {} landmark calls background, each landmark once a repeat)",
                 percent(Some(precision)),
                 row.landmarks_background,
                 row.landmarks
