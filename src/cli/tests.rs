@@ -207,3 +207,21 @@ fn a_rate_that_is_not_a_positive_number_is_a_usage_error() {
         assert!(Cli::try_parse_args(["citegraph", "fetch", "--rps", rate]).is_ok());
     }
 }
+
+#[test]
+fn evaluation_options_on_run_need_evaluate() {
+    for option in [
+        ["--holdout", "0.2"],
+        ["--repeats", "3"],
+        ["--background", "b.txt"],
+    ] {
+        let mut args = vec!["citegraph", "run"];
+        args.extend(option);
+        let error = Cli::try_parse_args(args.clone()).unwrap_err();
+        assert_eq!(error.exit_code(), 2, "{option:?}");
+        assert!(error.to_string().contains("--evaluate"), "{error}");
+        args.push("--evaluate");
+        assert!(Cli::try_parse_args(args).is_ok(), "{option:?}");
+    }
+    assert!(Cli::try_parse_args(["citegraph", "evaluate", "--repeats", "3"]).is_ok());
+}
