@@ -841,7 +841,7 @@ impl Cli {
         let mut command = negatives(Cli::command());
         let matches = command.try_get_matches_from_mut(args)?;
         refuse_given_twice(&mut command, &matches)?;
-        refuse_evaluation_without_evaluate(&mut command, &matches)?;
+        evaluate::refuse_evaluation_without_evaluate(&mut command, &matches)?;
         Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
     }
 
@@ -969,32 +969,6 @@ impl Cli {
 }
 
 /// Parsing tests, in a file of their own (`cli/tests.rs`).
-/// `run --holdout/--repeats/--background` without `--evaluate`: a usage error, not options
-/// silently ignored (they only shape the evaluation).
-fn refuse_evaluation_without_evaluate(
-    command: &mut clap::Command,
-    matches: &clap::ArgMatches,
-) -> Result<(), clap::Error> {
-    let Some(("run", run)) = matches.subcommand() else {
-        return Ok(());
-    };
-    if run.get_flag("evaluate") {
-        return Ok(());
-    }
-    for id in ["holdout", "repeats", "background"] {
-        if run.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
-            return Err(command.error(
-                clap::error::ErrorKind::ArgumentConflict,
-                format!(
-                    "--{id} shapes the leave-one-out evaluation: give --evaluate with it, or \
-                     leave it out"
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// The evaluation's options, in a file of their own (`cli/evaluate.rs`).
 mod evaluate;
 pub use evaluate::EvaluateArgs;

@@ -108,7 +108,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
 
-use super::scope::{self, ScopeContext, ScopeRule, Signals};
+use super::scope::{self, g2_against_rate, ScopeContext, ScopeRule, Signals};
 use super::{
     AnalyzeOptions, Coverage, GraphMetrics, GroupStats, MissingKind, MissingPaper, MissingScope,
 };
@@ -461,21 +461,6 @@ fn global_count(cx: &GraphMetrics<'_>, v: u32, kind: MissingKind, k: f64) -> f64
         MissingKind::Candidate => (node.reference_count, cx.graph.csr.out_degree(v)),
     };
     (count.unwrap_or(0) as f64).max(degree as f64).max(k)
-}
-
-/// Dunning's G2 of `k` successes in `n` trials against the rate `p0` (0 when undefined).
-pub fn g2_against_rate(k: f64, n: f64, p0: f64) -> f64 {
-    if n <= 0.0 || p0 <= 0.0 || p0 >= 1.0 {
-        return 0.0;
-    }
-    let term = |observed: f64, expected: f64| {
-        if observed > 0.0 {
-            observed * (observed / expected).ln()
-        } else {
-            0.0
-        }
-    };
-    (2.0 * (term(k, n * p0) + term(n - k, n * (1.0 - p0)))).max(0.0)
 }
 
 /// Each specified mechanism's share of the catalogue papers (a paper split evenly over its

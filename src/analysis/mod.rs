@@ -49,12 +49,13 @@ pub use clusters::{
 pub use graph_metrics::GraphMetrics;
 pub use influence::InfluenceScore;
 pub use map_network::{MapLink, MapNetwork, MAP_FOUNDATIONS, MAP_NEIGHBOURS};
-pub use missing::{g2_against_rate, MECHANISM_MIN_CONFIDENCE, MECHANISM_MIN_LIFT, UNCERTAIN};
+pub use missing::{MECHANISM_MIN_CONFIDENCE, MECHANISM_MIN_LIFT, UNCERTAIN};
 pub use options::{default_trials, AnalyzeOptions, MetricOptions};
 pub use saved::{
     AgeBias, Analysis, Coverage, EdgeRow, Flow, GroupStats, InfluentialPaper, Maps, MissingKind,
     MissingPaper, MissingScope, PaperMetrics, Summary, TagLint,
 };
+pub use scope::g2_against_rate;
 pub use scope::ScopeRule;
 pub use summary::{or_na, same_work_groups, summary_text, CatalogCounts};
 pub use weights::{intent_weight, LinkWeight};

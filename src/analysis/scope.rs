@@ -63,6 +63,23 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use super::{clusters, GraphMetrics, MissingKind};
 
+/// Dunning's G2 of `k` successes in `n` trials against the rate `p0` (0 when undefined): the
+/// rate statistic of the scope signals and of the missing papers' `field_llr` (Dunning,
+/// Computational Linguistics 1993).
+pub fn g2_against_rate(k: f64, n: f64, p0: f64) -> f64 {
+    if n <= 0.0 || p0 <= 0.0 || p0 >= 1.0 {
+        return 0.0;
+    }
+    let term = |observed: f64, expected: f64| {
+        if observed > 0.0 {
+            observed * (observed / expected).ln()
+        } else {
+            0.0
+        }
+    };
+    (2.0 * (term(k, n * p0) + term(n - k, n * (1.0 - p0)))).max(0.0)
+}
+
 /// How a missing paper's scope is decided (`--scope-rule`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum ScopeRule {
@@ -183,7 +200,7 @@ impl ScopeContext {
         let reciprocal_n = reciprocal_n.max(r as f64);
         Signals {
             peer_lift: if p > 0.0 && n > 0.0 { (k / n) / p } else { 0.0 },
-            peer_llr: super::missing::g2_against_rate(k, n, p),
+            peer_llr: g2_against_rate(k, n, p),
             reciprocal_links: r,
             reciprocal_lift: if self.reciprocal_rate > 0.0 && reciprocal_n > 0.0 {
                 (r as f64 / reciprocal_n) / self.reciprocal_rate

@@ -60,3 +60,29 @@ fn parse_repeats(text: &str) -> Result<usize, String> {
         Err(err) => Err(format!("{err}")),
     }
 }
+
+/// `run --holdout/--repeats/--background` without `--evaluate`: a usage error, not options
+/// silently ignored (they only shape the evaluation).
+pub(super) fn refuse_evaluation_without_evaluate(
+    command: &mut clap::Command,
+    matches: &clap::ArgMatches,
+) -> Result<(), clap::Error> {
+    let Some(("run", run)) = matches.subcommand() else {
+        return Ok(());
+    };
+    if run.get_flag("evaluate") {
+        return Ok(());
+    }
+    for id in ["holdout", "repeats", "background"] {
+        if run.value_source(id) == Some(clap::parser::ValueSource::CommandLine) {
+            return Err(command.error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "--{id} shapes the leave-one-out evaluation: give --evaluate with it, or \
+                     leave it out"
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
