@@ -126,7 +126,8 @@ fn same_fallback_as_png(ids: Arc<FallbackIds>) -> usvg::FallbackSelectionFn<'sta
     )
 }
 
-/// The figure's SVG (as [`render_svg`] wrote it) as a one-page vector PDF, its fonts embedded.
+/// The figure's SVG (as [`render_svg`] wrote it) as a one-page vector PDF, its fonts embedded,
+/// the same bytes on every run ([`super::reproducible_pdf`]).
 pub(super) fn render_pdf(svg: &str) -> Result<Vec<u8>> {
     let (fontdb, fallback_ids) = font_database();
     let options = usvg::Options {
@@ -143,8 +144,9 @@ pub(super) fn render_pdf(svg: &str) -> Result<Vec<u8>> {
         usvg::Tree::from_str(svg, &options).context("reading the figure's SVG for the PDF")?;
     // usvg reads `3.5in` as 3.5 x 96 px; at 96 dpi svg2pdf maps those to 252 pt = 3.5 in.
     let page = svg2pdf::PageOptions { dpi: 96.0 };
-    svg2pdf::to_pdf(&tree, svg2pdf::ConversionOptions::default(), page)
-        .map_err(|e| anyhow!("converting the figure to PDF: {e}"))
+    let pdf = svg2pdf::to_pdf(&tree, svg2pdf::ConversionOptions::default(), page)
+        .map_err(|e| anyhow!("converting the figure to PDF: {e}"))?;
+    super::reproducible_pdf::canonical(&pdf)
 }
 
 /// Adds a `<title>` (what screen readers and browsers show) after the opening `<svg>` tag.

@@ -25,6 +25,7 @@ mod mechanism_flow;
 mod missing;
 pub mod palette;
 mod papers_per_year;
+mod reproducible_pdf;
 mod rpys;
 mod scale;
 mod style;
