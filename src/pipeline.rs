@@ -243,6 +243,7 @@ pub fn analyze_job(settings: &Settings) -> Result<Report> {
     let corpus = fetch_records(&catalog, settings, false)?;
     let (analysis, graph, _) = analyze(&catalog, &corpus, settings, false)?;
     let stage = begin(&settings.locations)?;
+    drop_stale_evaluation(stage.dir())?;
     let written = render::write_outputs(stage.dir(), render::analysis_files(&analysis, &graph))?;
     let report = finish(stage, analysis::summary_text(&analysis), written)?;
     Ok(with_gaps(report, &corpus.resolutions))
@@ -250,6 +251,10 @@ pub fn analyze_job(settings: &Settings) -> Result<Report> {
 
 /// `citegraph evaluate`: the leave-one-out evaluation, from the cache or a snapshot (no
 /// request): writes `evaluation.csv` and `figures/evaluation.*`, and says the summary line.
+/// When OUTPUT holds a run (`metrics.json`), the evaluation goes into its `metrics.json` and
+/// `report.html` is written again with it (every other figure kept as it is), so the report and
+/// `evaluation.csv` never disagree; a `metrics.json` that cannot be read is logged and left alone
+/// (the report is then not updated, and the summary says so).
 pub fn evaluate_job(settings: &Settings) -> Result<Report> {
     let catalog = load_catalog(settings)?;
     let corpus = fetch_records(&catalog, settings, false)?;
@@ -257,13 +262,64 @@ pub fn evaluate_job(settings: &Settings) -> Result<Report> {
     let default = EvaluateSettings::default();
     let evaluate = settings.evaluate.as_ref().unwrap_or(&default);
     let evaluation = evaluation(&graph, settings, evaluate)?;
-    let figure = render::charts::draw_evaluation(&evaluation, &settings.render)
-        .context("drawing the evaluation figure")?;
-    let mut files: Vec<render::Output<'_>> = vec![render::evaluation_file(&evaluation).into()];
-    files.extend(figure.files().into_iter().map(render::Output::from));
+    let output_dir = &settings.locations.output_dir;
+    let run = if analysis::metrics_json::path(output_dir).is_file() {
+        match analysis::metrics_json::read(output_dir) {
+            Ok(run) => Some(run),
+            Err(err) => {
+                tracing::warn!(
+                    "the report is not updated with the evaluation: the run in {} cannot be read: {err:#}",
+                    output_dir.display()
+                );
+                None
+            }
+        }
+    } else {
+        None
+    };
+    let mut summary = format!("{}\n", evaluation.summary_line());
     let stage = begin(&settings.locations)?;
-    let written = render::write_outputs(stage.dir(), files)?;
-    let report = finish(stage, format!("{}\n", evaluation.summary_line()), written)?;
+    let written = match run {
+        Some(mut run) => {
+            run.evaluation = Some(evaluation);
+            let mut files: Vec<render::Output<'_>> =
+                render::evaluation_report_files(&run, &settings.render, output_dir)?
+                    .into_iter()
+                    .map(render::Output::from)
+                    .collect();
+            files.extend(
+                render::evaluation_files(&run)
+                    .into_iter()
+                    .map(render::Output::from),
+            );
+            files.push(render::metrics_file(&run).into());
+            render::write_outputs(stage.dir(), files)?
+        }
+        None => {
+            let evaluation = analysis::Analysis {
+                evaluation: Some(evaluation),
+                ..analysis::Analysis::default()
+            };
+            let figure = render::charts::draw_evaluation(
+                evaluation.evaluation.as_ref().expect("just set"),
+                &settings.render,
+            )
+            .context("drawing the evaluation figure")?;
+            let mut files: Vec<render::Output<'_>> = figure
+                .files()
+                .into_iter()
+                .map(render::Output::from)
+                .collect();
+            files.extend(
+                render::evaluation_files(&evaluation)
+                    .into_iter()
+                    .map(render::Output::from),
+            );
+            summary.push_str("no run in the output directory: the report was not written (`citegraph run --evaluate` writes both)\n");
+            render::write_outputs(stage.dir(), files)?
+        }
+    };
+    let report = finish(stage, summary, written)?;
     Ok(with_gaps(report, &corpus.resolutions))
 }
 
@@ -321,13 +377,34 @@ fn evaluation(
     Ok(result)
 }
 
-/// `citegraph render`: figures, DOT, GraphML, the report and the tables from `metrics.json`.
+/// `citegraph render`: figures, DOT, GraphML, the report and the tables from `metrics.json`. With
+/// `--figures`, the figures not named stay as OUTPUT holds them and the report shows them all.
 pub fn render_job(settings: &Settings) -> Result<Report> {
-    let analysis = analysis::metrics_json::read(&settings.locations.output_dir)?;
-    let files = render::render_files(&analysis, &settings.render)?;
+    let output_dir = &settings.locations.output_dir;
+    let analysis = analysis::metrics_json::read(output_dir)?;
+    let files = render::render_files(&analysis, &settings.render, Some(output_dir))?;
     let stage = begin(&settings.locations)?;
+    if analysis.evaluation.is_none() {
+        drop_stale_evaluation(stage.dir())?;
+    }
     let written = render::write_outputs(stage.dir(), files)?;
     finish(stage, String::new(), written)
+}
+
+/// Removes an earlier evaluation's files ([`render::EVALUATION_FILES`]) from the staged outputs
+/// of a run that holds none: they described another graph, and the report no longer shows them.
+fn drop_stale_evaluation(stage_dir: &Path) -> Result<()> {
+    for name in render::EVALUATION_FILES {
+        let path = stage_dir.join(name);
+        match std::fs::remove_file(&path) {
+            Ok(()) => tracing::info!("removed {name}: it came from an earlier evaluation"),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
+            Err(err) => {
+                return Err(err).with_context(|| format!("cannot remove the stale {name}"));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `citegraph run`: every stage, every output swapped in together.
@@ -348,6 +425,9 @@ pub fn run_job(settings: &Settings) -> Result<Report> {
     if previous.is_some() {
         watch::archive_previous(stage.dir())?;
     }
+    if analysis.evaluation.is_none() {
+        drop_stale_evaluation(stage.dir())?;
+    }
     // Three batches through the one writer: the catalogue's files with the tables (streamed from
     // the analysis), then the rendered files (drawn only once the tables are out of memory's
     // way), then the digest, which takes the analysis over.
@@ -363,7 +443,7 @@ pub fn run_job(settings: &Settings) -> Result<Report> {
             .map(render::Output::from),
     );
     let mut written = render::write_outputs(stage.dir(), files)?;
-    let rendered = render::render_files(&analysis, &settings.render)?;
+    let rendered = render::render_files(&analysis, &settings.render, None)?;
     written.extend(render::write_outputs(stage.dir(), rendered)?);
     let mut summary = s2::summary(&catalog, &corpus) + &analysis::summary_text(&analysis);
     if let Some(evaluation) = &analysis.evaluation {

@@ -37,7 +37,7 @@ mod tables;
 mod view;
 
 pub use options::{DotLayout, FigureFormat, FigureKind, RenderOptions, FIGURE_NAMES, WIDTH_RANGE};
-pub use tables::{analysis_files, evaluation_file};
+pub use tables::{analysis_files, evaluation_files, metrics_file, EVALUATION_FILES};
 pub use view::View;
 
 mod output;
@@ -88,13 +88,52 @@ fn exporters() -> Vec<Box<dyn Exporter>> {
 /// Figures, DOT, GraphML, the report, suggestions.md and the LaTeX tables, in memory, in the
 /// order they are written: the figures first, then `graph.dot`, `lineage.dot`, `graph.graphml`,
 /// `suggestions.md`, `tables/*.tex`, `references.bib`, `suggestions.bib` and `report.html`.
-pub fn render_files(analysis: &Analysis, options: &RenderOptions) -> Result<Vec<OutputFile>> {
+///
+/// `keep_from`: for a render of some figures (`--figures`), the output directory whose files of
+/// the other figures the report shows as they are ([`charts::kept_figures`]), so a partial render
+/// updates its figures and the report keeps every figure with its number; `None` (a whole run)
+/// shows the figures drawn.
+pub fn render_files(
+    analysis: &Analysis,
+    options: &RenderOptions,
+    keep_from: Option<&Path>,
+) -> Result<Vec<OutputFile>> {
     let view = View::new(analysis, options);
-    let figures = charts::draw_figures(&view).context("drawing the figures")?;
+    let mut figures = charts::draw_figures(&view).context("drawing the figures")?;
+    if let Some(dir) = keep_from {
+        let others: Vec<FigureKind> = FigureKind::ALL
+            .into_iter()
+            .filter(|kind| !options.figures.is_empty() && !options.figures.contains(kind))
+            .collect();
+        figures.extend(charts::kept_figures(&view, dir, &others)?);
+        figures = charts::in_report_order(figures);
+    }
     let mut files = Vec::new();
     for exporter in exporters() {
         files.extend(exporter.files(&view, &figures)?);
     }
+    Ok(files)
+}
+
+/// After `citegraph evaluate` on an output directory `dir` that holds a run: the evaluation
+/// figure (drawn from `analysis.evaluation`) and `report.html` with every figure of `dir` kept
+/// ([`charts::kept_figures`]), so the report and `evaluation.csv` say the same. Errors: drawing,
+/// or a figure file of `dir` that cannot be read.
+pub fn evaluation_report_files(
+    analysis: &Analysis,
+    options: &RenderOptions,
+    dir: &Path,
+) -> Result<Vec<OutputFile>> {
+    let view = View::new(analysis, options);
+    let mut figures = charts::kept_figures(&view, dir, &FigureKind::ALL)?;
+    if let Some(evaluation) = &analysis.evaluation {
+        figures.push(
+            charts::draw_evaluation(evaluation, options)
+                .context("drawing the evaluation figure")?,
+        );
+    }
+    let mut files: Vec<OutputFile> = figures.iter().flat_map(charts::Figure::files).collect();
+    files.extend(report::Report.files(&view, &figures)?);
     Ok(files)
 }
 
@@ -105,7 +144,7 @@ pub fn render(
     options: &RenderOptions,
     output_dir: &Path,
 ) -> Result<Vec<PathBuf>> {
-    write_outputs(output_dir, render_files(analysis, options)?)
+    write_outputs(output_dir, render_files(analysis, options, None)?)
 }
 
 /// A missing paper's evidence, the mechanism with the most linked catalogue papers first (ties

@@ -22,13 +22,26 @@ use crate::graph::{CitationGraph, Intents};
 mod evaluation;
 mod time;
 
-/// `evaluation.csv` alone (`citegraph evaluate`).
-pub fn evaluation_file(evaluation: &crate::analysis::evaluate::Evaluation) -> StreamedFile<'_> {
+/// `evaluation.csv` and `evaluation_papers.csv` alone (`citegraph evaluate`); none when the
+/// analysis holds no evaluation.
+pub fn evaluation_files(analysis: &Analysis) -> Vec<StreamedFile<'_>> {
+    evaluation::files(analysis)
+        .into_iter()
+        .map(|(name, fill)| StreamedFile::new(name, fill))
+        .collect()
+}
+
+/// `metrics.json` alone (`citegraph evaluate`, which adds its evaluation to a run's).
+pub fn metrics_file(analysis: &Analysis) -> StreamedFile<'_> {
     StreamedFile::new(
-        evaluation::FILE_NAME,
-        Box::new(move |w| evaluation::write(evaluation, w)),
+        metrics_json::FILE_NAME,
+        Box::new(|w| metrics_json::write(analysis, w)),
     )
 }
+
+/// The files of an evaluation (tables and figure), relative to the output directory: a run
+/// without `--evaluate` removes those of an earlier one, which no longer describe its graph.
+pub use evaluation::ALL_FILES as EVALUATION_FILES;
 
 /// papers.csv, metrics.json, edges.csv, mechanisms.csv, domains.csv, mechanism_flow.csv,
 /// missing.csv, influential.csv, lint-tags.csv, coverage.csv, clusters.csv, cocitation.csv,

@@ -178,10 +178,19 @@ fn evaluate_is_deterministic_for_a_seed_and_differs_for_another() {
         read(c.path()),
         "another seed gave the same numbers"
     );
-    assert_eq!(
-        std::fs::read(a.path().join("figures/evaluation.svg")).unwrap(),
-        std::fs::read(b.path().join("figures/evaluation.svg")).unwrap()
-    );
+    // Every file, the PDF too (issue #24: reproducible PDFs).
+    for name in [
+        "evaluation_papers.csv",
+        "figures/evaluation.svg",
+        "figures/evaluation.png",
+        "figures/evaluation.pdf",
+    ] {
+        assert_eq!(
+            std::fs::read(a.path().join(name)).unwrap(),
+            std::fs::read(b.path().join(name)).unwrap(),
+            "{name} differs between two runs with the same seed"
+        );
+    }
 }
 
 #[test]

@@ -44,6 +44,7 @@ mod figure_layout;
 mod influence_age_fair;
 mod maps_oracle;
 mod outputs_unchanged;
+mod partial_render;
 mod reliability_concurrency;
 mod reliability_faults;
 mod reliability_hostile;

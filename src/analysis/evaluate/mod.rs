@@ -183,6 +183,56 @@ fn ratio(a: usize, b: usize) -> Option<f64> {
     (b > 0).then(|| a as f64 / b as f64)
 }
 
+/// What became of one held-out paper in one repeat: one row of `evaluation_papers.csv`, and the
+/// report's list of the papers citegraph missed.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct HeldOutPaper {
+    /// The repeat (1-based).
+    pub repeat: usize,
+    pub paper_id: String,
+    pub title: String,
+    pub year: Option<i32>,
+    /// Its primary mechanism badge in the list.
+    pub mechanism: String,
+    /// Remaining catalogue papers it is linked with in the held-out graph (either direction).
+    pub catalog_links: usize,
+    /// It has a missing-paper row at all (enough catalogue links).
+    pub listed: bool,
+    /// It is listed, and no row of it is in scope (a suggestion lost).
+    pub background: bool,
+    /// Its best position among the in-scope rows of its kind, per method (1-based), in the
+    /// order of [`Method::ALL`]; `None` when it has no in-scope row.
+    pub rank: [Option<usize>; 3],
+    /// The mechanism predicted by its most-linked row (`None` when unlisted).
+    pub predicted_mechanism: Option<String>,
+}
+
+impl HeldOutPaper {
+    /// Why citegraph did not place it in its first `k`, or `None` when it did: "not listed (2
+    /// catalogue links)", "called background", "ranked 73".
+    pub fn miss_reason(&self, k: usize) -> Option<String> {
+        let rank = self.rank[0];
+        if rank.is_some_and(|r| r <= k) {
+            return None;
+        }
+        Some(if !self.listed {
+            format!(
+                "not listed ({} catalogue {})",
+                self.catalog_links,
+                if self.catalog_links == 1 {
+                    "link"
+                } else {
+                    "links"
+                }
+            )
+        } else if self.background {
+            "called background".to_string()
+        } else {
+            format!("ranked {}", rank.unwrap_or(0))
+        })
+    }
+}
+
 /// The evaluation: its settings and its rows (per method, k and repeat, then pooled).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Evaluation {
@@ -198,6 +248,9 @@ pub struct Evaluation {
     pub landmarks_named: usize,
     /// For each repeat, then pooled: for each method, for each k of [`RECALL_AT`].
     pub rows: Vec<EvaluationRow>,
+    /// Every held-out paper of every repeat (by repeat, then paper id).
+    #[serde(default)]
+    pub papers: Vec<HeldOutPaper>,
 }
 
 impl Evaluation {
@@ -269,6 +322,7 @@ pub fn evaluate(
     let catalog_nodes: Vec<u32> = (0..graph.node_count() as u32)
         .filter(|&v| graph.node(v).in_catalog())
         .collect();
+    warn_degenerate_sample(catalog_nodes.len(), evaluate.holdout);
     let mut options = options.clone();
     // Every row: a held-out paper ranked beyond the table's cut is still found or not at k.
     options.missing_limit = 0;
@@ -278,6 +332,7 @@ pub fn evaluate(
     metric_options.betweenness.pivots = 2;
     metric_options.communities.trials = 1;
     let mut repeats = Vec::with_capacity(evaluate.repeats);
+    let mut papers = Vec::new();
     for repeat in 0..evaluate.repeats {
         let held = holdout::sample(
             graph,
@@ -292,7 +347,9 @@ pub fn evaluate(
             metrics: &metric_options,
             landmarks,
         };
-        repeats.push(run_repeat(&setup, &held, repeat, fetch)?);
+        let (rows, held_papers) = run_repeat(&setup, &held, repeat, fetch)?;
+        repeats.push(rows);
+        papers.extend(held_papers);
     }
     Ok(Evaluation {
         holdout: evaluate.holdout,
@@ -301,7 +358,29 @@ pub fn evaluate(
         catalog_papers: catalog_nodes.len(),
         landmarks_named: landmarks.len(),
         rows: pool(repeats),
+        papers,
     })
+}
+
+/// Held-out papers per repeat below which a repeat's recall moves in steps too coarse to read.
+const FEW_HELD_OUT: usize = 10;
+
+/// Warns of a sample that cannot measure what it should: more than half the catalogue held out
+/// (the remaining list is too thin to link the held-out papers, so recall measures the holdout,
+/// not the ranking), or fewer than [`FEW_HELD_OUT`] papers a repeat.
+fn warn_degenerate_sample(catalog_papers: usize, share: f64) {
+    let held = holdout::holdout_size(catalog_papers, share);
+    if share > 0.5 {
+        tracing::warn!(
+            "--holdout {share} holds out {held} of {catalog_papers} catalogue papers: the {} left cannot link the held-out ones as the whole list would, so recall measures the holdout more than the ranking (the default is 0.1)",
+            catalog_papers - held
+        );
+    } else if held < FEW_HELD_OUT && catalog_papers >= 2 {
+        tracing::warn!(
+            "--holdout {share} holds out {held} of {catalog_papers} catalogue papers a repeat: each paper moves a repeat's recall by {:.0} points; hold out more or add --repeats",
+            100.0 / held.max(1) as f64
+        );
+    }
 }
 
 /// What every repeat shares.
@@ -319,7 +398,7 @@ fn run_repeat(
     held: &[u32],
     repeat: usize,
     fetch: &mut dyn FnMut(&[ExpandRequest]) -> anyhow::Result<Expansions>,
-) -> anyhow::Result<Vec<EvaluationRow>> {
+) -> anyhow::Result<(Vec<EvaluationRow>, Vec<HeldOutPaper>)> {
     let (graph, options) = (setup.graph, setup.options);
     let mut is_held = vec![false; graph.node_count()];
     for &v in held {
@@ -345,7 +424,7 @@ fn run_repeat(
     ))
 }
 
-/// One repeat's rows, one per method and k.
+/// One repeat's rows, one per method and k, and what became of each held-out paper.
 fn score_repeat(
     graph: &CitationGraph,
     cx: &GraphMetrics<'_>,
@@ -353,7 +432,7 @@ fn score_repeat(
     held: &[u32],
     landmarks: &[u32],
     repeat: usize,
-) -> Vec<EvaluationRow> {
+) -> (Vec<EvaluationRow>, Vec<HeldOutPaper>) {
     let node_of = |row: &MissingPaper| cx.graph.index_of(&row.paper_id);
     // The best position of each node among the in-scope rows of its kind, per method.
     let mut best: HashMap<(Method, u32), usize> = HashMap::new();
@@ -404,8 +483,30 @@ fn score_repeat(
         held_out: held.len(),
         ..EvaluationRow::default()
     };
+    let mut papers = Vec::with_capacity(held.len());
     for &h in held {
-        let Some(&(any_in_scope, top)) = listed.get(&h) else {
+        let node = graph.node(h);
+        let mut paper = HeldOutPaper {
+            repeat: repeat + 1,
+            paper_id: node.paper_id.clone(),
+            title: node.title.clone(),
+            year: node.year,
+            mechanism: graph
+                .catalog_info(h)
+                .map(|info| info.primary_mechanism.clone())
+                .unwrap_or_default(),
+            catalog_links: catalog_neighbours(cx, h),
+            rank: Method::ALL.map(|m| best.get(&(m, h)).copied()),
+            ..HeldOutPaper::default()
+        };
+        let listed_row = listed.get(&h).copied();
+        if let Some((any_in_scope, top)) = listed_row {
+            paper.listed = true;
+            paper.background = !any_in_scope;
+            paper.predicted_mechanism = Some(top.predicted_mechanism.clone());
+        }
+        papers.push(paper);
+        let Some((any_in_scope, top)) = listed_row else {
             continue;
         };
         base.listed += 1;
@@ -457,7 +558,21 @@ fn score_repeat(
             });
         }
     }
-    out
+    (out, papers)
+}
+
+/// The distinct catalogue papers linked with `v` in either direction in `cx`'s graph.
+fn catalog_neighbours(cx: &GraphMetrics<'_>, v: u32) -> usize {
+    let mut linked: Vec<u32> = cx
+        .graph
+        .graph
+        .neighbors_undirected(petgraph::graph::NodeIndex::new(v as usize))
+        .map(|n| n.index() as u32)
+        .filter(|&n| cx.in_catalog(n))
+        .collect();
+    linked.sort_unstable();
+    linked.dedup();
+    linked.len()
 }
 
 /// The repeats' rows, then one pooled row per method and k: counts summed, recall over all

@@ -133,7 +133,26 @@ fn a_held_out_paper_with_its_catalogue_links_is_found_and_one_without_is_missed(
         metrics: &metrics,
         landmarks: &[],
     };
-    let rows = run_repeat(&setup, &held, 0, &mut no_fetch).unwrap();
+    let (rows, papers) = run_repeat(&setup, &held, 0, &mut no_fetch).unwrap();
+    // Each held-out paper is named with what became of it: x first in every order, linked with
+    // p1-p4; w unlisted, with its one catalogue link (p5), and the reason it was missed.
+    let named: Vec<(&str, usize, bool, [Option<usize>; 3])> = papers
+        .iter()
+        .map(|p| (p.paper_id.as_str(), p.catalog_links, p.listed, p.rank))
+        .collect();
+    let mut expected = vec![("x", 4, true, [Some(1); 3]), ("w", 1, false, [None; 3])];
+    expected.sort_by_key(|e| graph.index_of(e.0));
+    assert_eq!(named, expected);
+    let miss = |pid: &str| {
+        papers
+            .iter()
+            .find(|p| p.paper_id == pid)
+            .unwrap()
+            .miss_reason(50)
+    };
+    assert_eq!(miss("x"), None);
+    assert_eq!(miss("w").as_deref(), Some("not listed (1 catalogue link)"));
+    assert!(papers.iter().all(|p| p.repeat == 1));
     assert_eq!(rows.len(), Method::ALL.len() * RECALL_AT.len());
     for row in &rows {
         assert_eq!((row.held_out, row.found, row.listed), (2, 1, 1), "{row:?}");

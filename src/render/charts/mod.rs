@@ -61,13 +61,19 @@ pub struct Figure {
     pub png: Option<Vec<u8>>,
     /// The PDF file's bytes (vector, fonts embedded), when `pdf` was asked for.
     pub pdf: Option<Vec<u8>>,
+    /// Read from the output directory rather than drawn ([`kept_figures`]): shown in the
+    /// report, its files left as they are.
+    pub kept: bool,
 }
 
 impl Figure {
     /// The figure's files, relative to the output directory: `figures/NAME.svg`, then `.png`,
-    /// then `.pdf`.
+    /// then `.pdf`. None for a [`Figure::kept`] one (its files are there already).
     pub fn files(&self) -> Vec<OutputFile> {
         let mut files = Vec::new();
+        if self.kept {
+            return files;
+        }
         if let Some(svg) = &self.svg {
             files.push(OutputFile::new(
                 format!("figures/{}.svg", self.name),
@@ -319,7 +325,72 @@ fn draw_chart(
         svg,
         png,
         pdf,
+        kept: false,
     })
+}
+
+/// The figures of `kinds` as the output directory `dir` holds them (`figures/NAME.svg`, `.png`,
+/// `.pdf`, whichever are there), for a render that draws only some figures (`render --figures`,
+/// `evaluate`): the report keeps every figure with its number. Each is [`Figure::kept`], its
+/// title and caption those of `view` (the analysis its files were drawn from). A kind with no file
+/// in `dir` is left out. Errors: a file that is there cannot be read.
+pub fn kept_figures(
+    view: &View<'_>,
+    dir: &std::path::Path,
+    kinds: &[FigureKind],
+) -> Result<Vec<Figure>> {
+    let style = Style::new(
+        view.options
+            .width
+            .clamp(*WIDTH_RANGE.start(), *WIDTH_RANGE.end()),
+    );
+    let today = view.options.today.unwrap_or_else(CalendarDate::today_utc);
+    let palette = if view.options.hide_unspecified {
+        view.palette.without_unspecified()
+    } else {
+        view.palette.clone()
+    };
+    let read = |name: &str, extension: &str| -> Result<Option<Vec<u8>>> {
+        let path = dir.join("figures").join(format!("{name}.{extension}"));
+        match std::fs::read(&path) {
+            Ok(bytes) => Ok(Some(bytes)),
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(err) => Err(err).with_context(|| format!("cannot read {}", path.display())),
+        }
+    };
+    let mut figures = Vec::new();
+    for &kind in kinds {
+        let name = kind.name();
+        let svg = read(name, "svg")?.and_then(|bytes| String::from_utf8(bytes).ok());
+        let (png, pdf) = (read(name, "png")?, read(name, "pdf")?);
+        if svg.is_none() && png.is_none() && pdf.is_none() {
+            continue;
+        }
+        let chart = build_chart(kind, view, &palette, today, &style);
+        figures.push(Figure {
+            name,
+            title: chart.title(),
+            caption: chart.caption(),
+            svg,
+            png,
+            pdf,
+            kept: true,
+        });
+    }
+    Ok(figures)
+}
+
+/// `drawn` and `kept` in the report's order ([`FigureKind::ALL`], then the evaluation), so a
+/// figure has the same number whichever were drawn this time.
+pub fn in_report_order(mut figures: Vec<Figure>) -> Vec<Figure> {
+    let position = |name: &str| {
+        FigureKind::ALL
+            .iter()
+            .position(|k| k.name() == name)
+            .unwrap_or(FigureKind::ALL.len())
+    };
+    figures.sort_by_key(|f| position(f.name));
+    figures
 }
 
 fn build_chart(
@@ -399,6 +470,7 @@ mod tests {
             svg: Some("<svg/>".into()),
             png: Some(vec![1, 2]),
             pdf: None,
+            kept: false,
         };
         let paths: Vec<_> = figure
             .files()

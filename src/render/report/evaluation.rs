@@ -19,7 +19,7 @@ pub(super) fn section(evaluation: &Evaluation) -> String {
          catalogue papers. A held-out paper is found at <i>k</i> when it is among the first \
          <i>k</i> in-scope missing papers of its kind. The baselines rank the same rows by \
          catalogue links alone and by PageRank alone. <code>evaluation.csv</code> holds every \
-         repeat.</p>\n",
+         repeat, <code>evaluation_papers.csv</code> every held-out paper.</p>\n",
         evaluation.repeats,
         evaluation.seed,
         head.held_out / evaluation.repeats.max(1),
@@ -81,5 +81,66 @@ pub(super) fn section(evaluation: &Evaluation) -> String {
              precision is not measured.</p>\n",
         ),
     }
+    out.push_str(&missed(evaluation));
+    out
+}
+
+/// How many held-out papers to name in the table of misses.
+const MISSED_SHOWN: usize = 15;
+
+/// The held-out papers citegraph did not place in its first 50, the most linked first (the most
+/// telling misses), each with its reason; all of them are in `evaluation_papers.csv`.
+fn missed(evaluation: &Evaluation) -> String {
+    const K: usize = 50;
+    let mut misses: Vec<(&crate::analysis::evaluate::HeldOutPaper, String)> = evaluation
+        .papers
+        .iter()
+        .filter_map(|p| p.miss_reason(K).map(|why| (p, why)))
+        .collect();
+    if evaluation.papers.is_empty() {
+        return String::new();
+    }
+    if misses.is_empty() {
+        return format!("<p>Every held-out paper was among the first {K}.</p>\n");
+    }
+    misses.sort_by(|a, b| {
+        b.0.catalog_links
+            .cmp(&a.0.catalog_links)
+            .then_with(|| a.0.repeat.cmp(&b.0.repeat))
+            .then_with(|| a.0.paper_id.cmp(&b.0.paper_id))
+    });
+    let mut out = format!(
+        "<p>Missed at {K}: {} of the {} held-out papers over all repeats. The {} with the most \
+         catalogue links (the misses that say most about the ranking):</p>\n",
+        misses.len(),
+        evaluation.papers.len(),
+        misses.len().min(MISSED_SHOWN),
+    );
+    let rows: Vec<Vec<String>> = misses
+        .iter()
+        .take(MISSED_SHOWN)
+        .map(|(p, why)| {
+            vec![
+                escape::html(&crate::render::labels::plain_math(&p.title)),
+                p.year.map(|y| y.to_string()).unwrap_or_default(),
+                escape::html(&p.mechanism),
+                p.catalog_links.to_string(),
+                escape::html(why),
+                p.repeat.to_string(),
+            ]
+        })
+        .collect();
+    out.push_str(&table(
+        &[
+            text("Held-out paper"),
+            num("Year"),
+            text("Mechanism"),
+            num("Catalogue links"),
+            text("Why missed"),
+            num("Repeat"),
+        ],
+        &rows,
+        "evaluation-missed",
+    ));
     out
 }

@@ -165,7 +165,7 @@ pub(super) fn section(analysis: &Analysis) -> String {
         &(foundations + candidates).to_string(),
         "missing papers in scope",
         &format!(
-            "{foundations} foundations, {candidates} candidates; {background} background landmarks apart"
+            "{foundations} foundations, {candidates} candidates; {background} more called background (outside the field)"
         ),
     );
     card(
