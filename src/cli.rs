@@ -29,12 +29,14 @@ const OUTPUT: &str = "Output";
 const LOGGING: &str = "Logging";
 
 /// The exit codes, in `--help` of the top command and of the jobs that fetch or read records
-/// (README, "Exit status"; `pipeline::EXIT_GAPS`).
+/// (README, "Exit status"; `pipeline::EXIT_GAPS`, `citegraph::interrupt::EXIT_INTERRUPTED`).
 const EXIT_STATUS: &str = "Exit status: 0 done; 1 failed (nothing written: the previous outputs \
 are left as they were); 2 usage error; 3 done with gaps: the outputs are written, but some \
 catalogue papers or lists could not be had this time (a request that failed for good, or not in \
 the cache offline): unresolved.csv's status column says which, and a rerun asks for them again. \
-A paper Semantic Scholar does not know is listed there as `unresolved`, not a gap.";
+A paper Semantic Scholar does not know is listed there as `unresolved`, not a gap. 130 \
+interrupted (Ctrl-C; 143 for SIGTERM): the previous outputs are left as they were, what was \
+fetched is kept in the cache.";
 
 #[derive(Debug, Parser)]
 #[command(

@@ -5,7 +5,7 @@
 //! Columns, one row per finding (findings first, in the order of
 //! [`crate::catalog::LintKind`], then reading warnings in file order):
 //! `severity` (`error`, `warning`, `note`), `kind` (a lint kind, or `reading` for a problem reading
-//! the Markdown), `file` (relative to the catalogue root), `line` (1-based; empty when the problem
+//! the Markdown), `file` (relative to the list's root), `line` (1-based; empty when the problem
 //! concerns the whole file), `key` (the catalogue keys involved, `;`-separated), `message`, `fix`
 //! (what to change).
 
