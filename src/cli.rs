@@ -1,8 +1,11 @@
-//! The command line: every clap type lives here and nowhere else (ripgrep's `flags/` in one file).
-//! Each subcommand flattens only the argument groups it uses, so its `--help` lists only its own
-//! options; every closed choice is checked at parse time; [`Cli::settings`] turns the parsed
-//! arguments once into the library's plain option structs, whose `Default` impls hold the
-//! defaults (written once: the attributes below read them).
+//! The command line: every clap type lives here and in this module's children, nowhere else
+//! (ripgrep's `flags/`). Each subcommand flattens only the argument groups it uses, so its
+//! `--help` lists only its own options, grouped under the headings Input, Network, Analysis,
+//! Output and Logging and followed by examples (`help.rs`); every closed choice and every number
+//! or URL is checked at parse time (`values.rs`), so a bad value is a usage error, status 2;
+//! [`Cli::settings`] turns the parsed arguments once into the library's plain option structs,
+//! whose `Default` impls hold the defaults (written once: the attributes below read them).
+//! `completions` and `man` are generated from the same command (`docs.rs`).
 
 use std::path::PathBuf;
 
@@ -18,13 +21,22 @@ use citegraph::pipeline::Settings;
 use citegraph::render::{DotLayout, FigureFormat, FigureKind, RenderOptions, WIDTH_RANGE};
 use citegraph::s2::{FetchOptions, RecordSource};
 
+/// The help headings the options are grouped under (`--help`, the man pages).
+const INPUT: &str = "Input";
+const NETWORK: &str = "Network";
+const ANALYSIS: &str = "Analysis";
+const OUTPUT: &str = "Output";
+const LOGGING: &str = "Logging";
+
 /// The exit codes, in `--help` of the top command and of the jobs that fetch or read records
-/// (README, "Exit status"; `pipeline::EXIT_GAPS`).
+/// (README, "Exit status"; `pipeline::EXIT_GAPS`, `citegraph::interrupt::EXIT_INTERRUPTED`).
 const EXIT_STATUS: &str = "Exit status: 0 done; 1 failed (nothing written: the previous outputs \
 are left as they were); 2 usage error; 3 done with gaps: the outputs are written, but some \
 catalogue papers or lists could not be had this time (a request that failed for good, or not in \
 the cache offline): unresolved.csv's status column says which, and a rerun asks for them again. \
-A paper Semantic Scholar does not know is listed there as `unresolved`, not a gap.";
+A paper Semantic Scholar does not know is listed there as `unresolved`, not a gap. 130 \
+interrupted (Ctrl-C; 143 for SIGTERM): the previous outputs are left as they were, what was \
+fetched is kept in the cache.";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -36,59 +48,17 @@ A paper Semantic Scholar does not know is listed there as `unresolved`, not a ga
     after_help = EXIT_STATUS
 )]
 pub struct Cli {
-    /// More log output (-v: debug, -vv: trace).
-    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet")]
-    pub verbose: u8,
-    /// Print nothing on success: only errors, on stderr.
-    #[arg(short, long, global = true)]
-    pub quiet: bool,
     #[command(flatten)]
     pub leading: LeadingArgs,
+    /// More log output (-v: debug, -vv: trace).
+    #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "quiet",
+          help_heading = LOGGING)]
+    pub verbose: u8,
+    /// Print nothing on success: only errors, on stderr.
+    #[arg(short, long, global = true, help_heading = LOGGING)]
+    pub quiet: bool,
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// The location and catalogue options may also stand before the subcommand, as in
-/// `citegraph --catalog list.md --output-dir out run` (a habit from git and cargo); they then
-/// apply to the subcommand that follows (where it takes them) and win over its defaults. One given
-/// both before and after the subcommand is refused ([`refuse_given_twice`]): neither place would
-/// win by a rule a reader can see.
-#[derive(Debug, Args)]
-pub struct LeadingArgs {
-    /// The catalogue (see each subcommand's --catalog), given before the subcommand (not also
-    /// after it: that is refused).
-    #[arg(long = "catalog", value_name = "SRC")]
-    pub sources: Vec<String>,
-    /// Extra mechanism aliases (TOML), given before the subcommand.
-    #[arg(long, value_name = "FILE")]
-    pub mechanisms: Option<PathBuf>,
-    /// The cache directory, given before the subcommand.
-    #[arg(long, value_name = "DIR")]
-    pub cache_dir: Option<PathBuf>,
-    /// The output directory, given before the subcommand.
-    #[arg(long, value_name = "DIR")]
-    pub output_dir: Option<PathBuf>,
-    /// No network at all, given before the subcommand.
-    #[arg(long)]
-    pub offline: bool,
-}
-
-impl LeadingArgs {
-    fn apply(&self, settings: &mut Settings) {
-        if !self.sources.is_empty() {
-            settings.catalog.sources = self.sources.clone();
-        }
-        if let Some(mechanisms) = &self.mechanisms {
-            settings.catalog.mechanisms = Some(mechanisms.clone());
-        }
-        if let Some(dir) = &self.cache_dir {
-            settings.locations.cache_dir = dir.clone();
-        }
-        if let Some(dir) = &self.output_dir {
-            settings.locations.output_dir = dir.clone();
-        }
-        settings.locations.offline |= self.offline;
-    }
 }
 
 #[derive(Debug, Subcommand)]
@@ -103,7 +73,7 @@ pub enum Command {
         #[command(flatten)]
         output: OutputArgs,
         /// Print every lint finding and reading warning, not only the first few.
-        #[arg(long)]
+        #[arg(long, help_heading = OUTPUT)]
         all_lint: bool,
     },
     /// Lint the catalogue alone (no Semantic Scholar), for a list's own CI: every finding with
@@ -114,18 +84,19 @@ pub enum Command {
         #[command(flatten)]
         cache: CacheArgs,
         /// How to print the findings.
-        #[arg(long, value_enum, default_value_t = LintFormatArg::Text)]
+        #[arg(long, value_enum, default_value_t = LintFormatArg::Text, help_heading = OUTPUT)]
         format: LintFormatArg,
         /// Exit with status 1 when a finding of the chosen severities is found (`skipped`
         /// notes, what the walk left out, are printed but not counted).
-        #[arg(long)]
+        #[arg(long, help_heading = OUTPUT)]
         strict: bool,
         /// The severities printed (and counted by --strict).
         #[arg(
             long,
             value_enum,
             value_delimiter = ',',
-            default_values_t = [SeverityArg::Error, SeverityArg::Warning, SeverityArg::Note]
+            default_values_t = [SeverityArg::Error, SeverityArg::Warning, SeverityArg::Note],
+            help_heading = OUTPUT
         )]
         severity: Vec<SeverityArg>,
     },
@@ -185,7 +156,7 @@ pub enum Command {
         digest: DigestArgs,
         /// Also run the leave-one-out evaluation (as `citegraph evaluate`): evaluation.csv,
         /// figures/evaluation.*, a report section and a summary line.
-        #[arg(long)]
+        #[arg(long, help_heading = ANALYSIS)]
         evaluate: bool,
         #[command(flatten)]
         evaluation: EvaluateArgs,
@@ -199,10 +170,23 @@ pub enum Command {
         /// The later run's output directory.
         new: PathBuf,
         /// Where to write the digest [default: NEW].
-        #[arg(long, value_name = "DIR")]
+        #[arg(long, value_name = "DIR", help_heading = OUTPUT)]
         output_dir: Option<PathBuf>,
         #[command(flatten)]
         digest: DigestArgs,
+    },
+    /// Print a completion script for SHELL on stdout.
+    Completions {
+        /// The shell the script is for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print citegraph's manual page (roff) on stdout, or write it and one page per subcommand
+    /// (citegraph-run.1, ...) into --out DIR.
+    Man {
+        /// Write citegraph.1 and one page per subcommand into this directory.
+        #[arg(long, value_name = "DIR", help_heading = OUTPUT)]
+        out: Option<PathBuf>,
     },
 }
 
@@ -255,6 +239,7 @@ impl InputArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = INPUT)]
 pub struct CatalogArgs {
     /// A Markdown file, a directory (walked for *.md), a GitHub repository URL or a raw file URL.
     /// Repeat to read several. May stand before the subcommand instead, not in both places.
@@ -274,6 +259,7 @@ pub struct CatalogArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = INPUT)]
 pub struct CacheDirArg {
     /// Where fetched records (and downloaded catalogues) are kept between runs.
     #[arg(long, default_value = "cache", value_name = "DIR")]
@@ -281,16 +267,18 @@ pub struct CacheDirArg {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = INPUT)]
 pub struct CacheArgs {
     #[command(flatten)]
     pub dir: CacheDirArg,
     /// No network at all: everything must come from files or the cache.
-    #[arg(long)]
+    #[arg(long, help_heading = NETWORK)]
     pub offline: bool,
 }
 
 /// How `run` and `diff` write the digest.
 #[derive(Debug, Args)]
+#[command(next_help_heading = OUTPUT)]
 pub struct DigestArgs {
     /// digest.md at most this many characters, as GitHub counts an issue body (4000 to 65536):
     /// the most important changes first, a cut section ending "And N more in digest.json".
@@ -310,6 +298,7 @@ impl DigestArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = OUTPUT)]
 pub struct OutputArgs {
     /// Where the tool writes its outputs (swapped in whole at the end of a run).
     #[arg(long, default_value = "output", value_name = "DIR")]
@@ -317,6 +306,7 @@ pub struct OutputArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = INPUT)]
 pub struct SourceArgs {
     /// Read records from this JSON Lines snapshot (see `snapshot export`) instead of the API:
     /// no network is used.
@@ -327,6 +317,7 @@ pub struct SourceArgs {
 /// What the reference and citation lists must hold (the fetch asks for it; the analysis takes
 /// what the cache or the snapshot holds within it).
 #[derive(Debug, Args)]
+#[command(next_help_heading = INPUT)]
 pub struct ListArgs {
     /// Leave citations out (references only): `fetch` does not ask for them, `analyze` does not
     /// use them.
@@ -339,9 +330,11 @@ pub struct ListArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = NETWORK)]
 pub struct ApiArgs {
     /// Base URL of the Graph API (a mirror or a test server can stand in).
-    #[arg(long, env = "S2_API_URL", default_value = citegraph::s2::DEFAULT_API_URL, value_name = "URL")]
+    #[arg(long, env = "S2_API_URL", default_value = citegraph::s2::DEFAULT_API_URL, value_name = "URL",
+          value_parser = parse_api_url)]
     pub api_url: String,
     /// Requests per second, for all citegraph processes that use the same key (or none) and the
     /// same --cache-dir together: they share one rate budget, a file in the cache directory.
@@ -352,17 +345,19 @@ pub struct ApiArgs {
     #[arg(long, default_value_t = FetchOptions::default().max_retries, value_name = "N")]
     pub max_retries: u32,
     /// Seconds before a request is given up (and retried).
-    #[arg(long, default_value_t = FetchOptions::default().timeout, value_name = "SECONDS")]
+    #[arg(long, default_value_t = FetchOptions::default().timeout, value_name = "SECONDS",
+          value_parser = parse_positive)]
     pub timeout: f64,
     /// Seconds before the first retry; the wait doubles at each retry, with jitter (a
     /// `Retry-After` from the server wins).
-    #[arg(long, default_value_t = FetchOptions::default().retry_delay, value_name = "SECONDS")]
+    #[arg(long, default_value_t = FetchOptions::default().retry_delay, value_name = "SECONDS",
+          value_parser = parse_non_negative)]
     pub retry_delay: f64,
     /// Refetch everything, ignoring the cache.
     #[arg(long)]
     pub refresh: bool,
     /// Refetch cache entries older than this many days.
-    #[arg(long, value_name = "DAYS")]
+    #[arg(long, value_name = "DAYS", value_parser = parse_non_negative)]
     pub max_age: Option<f64>,
     /// Bring the cache up to date asking only what may have changed: the cached papers' current
     /// records (one batch call per 500), the citations published since each paper's last fetch
@@ -467,6 +462,7 @@ choice! {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = ANALYSIS)]
 pub struct AnalyzeArgs {
     /// Which edges make the graph.
     #[arg(long, value_enum, default_value_t = ScopeArg::Catalog)]
@@ -486,7 +482,8 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "N")]
     pub community_trials: Option<usize>,
     /// Leiden's modularity resolution gamma: above 1 gives more, smaller communities.
-    #[arg(long, default_value_t = AnalyzeOptions::default().resolution, value_name = "GAMMA")]
+    #[arg(long, default_value_t = AnalyzeOptions::default().resolution, value_name = "GAMMA",
+          value_parser = parse_positive)]
     pub resolution: f64,
     /// The network the communities are found in.
     #[arg(long, value_enum, default_value_t = CommunitiesArg::Citation)]
@@ -533,10 +530,12 @@ pub struct AnalyzeArgs {
     /// A missing paper is below its peers when its peer lift (the catalogue's share of its
     /// citations or references, over that share among the catalogue papers of its count and
     /// age; with --scope-rule field-rate, among all of them) is below X ...
-    #[arg(long, default_value_t = AnalyzeOptions::default().scope_min_lift, value_name = "X")]
+    #[arg(long, default_value_t = AnalyzeOptions::default().scope_min_lift, value_name = "X",
+          value_parser = parse_non_negative)]
     pub scope_min_lift: f64,
     /// ... and its log-likelihood ratio G2 against that share is at least X (10.83: p < 0.001).
-    #[arg(long, default_value_t = AnalyzeOptions::default().scope_min_llr, value_name = "X")]
+    #[arg(long, default_value_t = AnalyzeOptions::default().scope_min_llr, value_name = "X",
+          value_parser = parse_non_negative)]
     pub scope_min_llr: f64,
     /// Up to N more requests (one list each, cached) so that the missing papers whose scope
     /// evidence is thin are judged on their neighbourhood's links: the citers of a foundation,
@@ -552,9 +551,15 @@ pub struct AnalyzeArgs {
 choice! {
     /// `citegraph lint --format`.
     LintFormatArg => citegraph::render::lint_report::LintFormat {
+        /// `file:line: severity[kind]: message (fix: ...)`, one a line.
         Text,
+        /// The columns of lint.csv.
         Csv,
+        /// An array of objects with the same fields.
         Json,
+        /// GitHub Actions annotations (`::error file=...,line=...,title=...::message`), each
+        /// kind's fix once at the end.
+        Github,
     }
 }
 
@@ -588,6 +593,7 @@ choice! {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = OUTPUT)]
 pub struct RenderArgs {
     /// Figures to draw: `all`, or a comma-separated list of figure names.
     #[arg(long, default_value = "all", value_delimiter = ',', value_name = "NAMES",
@@ -619,28 +625,6 @@ pub struct RenderArgs {
     /// year's bar as partial, "to date".
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = parse_date)]
     pub today: Option<citegraph::render::charts::CalendarDate>,
-}
-
-/// `--today`.
-/// A request rate: a positive, finite number of requests per second (a usage error otherwise,
-/// exit status 2, like any bad value).
-fn parse_rate(text: &str) -> Result<f64, String> {
-    match text.trim().parse::<f64>() {
-        Ok(rate) if (MIN_RPS..=MAX_RPS).contains(&rate) => Ok(rate),
-        Ok(rate) => Err(format!(
-            "{rate} is not a rate from {MIN_RPS} to {MAX_RPS} requests per second"
-        )),
-        Err(err) => Err(format!("{err}")),
-    }
-}
-
-/// `--rps` bounds: one request every 100 s at the slowest (slower is a stalled run), 1,000 a
-/// second at the fastest (a local mirror or test server; the API's own limit is 1).
-const MIN_RPS: f64 = 0.01;
-const MAX_RPS: f64 = 1000.0;
-
-fn parse_date(text: &str) -> Result<citegraph::render::charts::CalendarDate, String> {
-    citegraph::render::charts::CalendarDate::parse(text)
 }
 
 /// `all` and every figure of the registry.
@@ -737,71 +721,6 @@ impl RenderArgs {
     }
 }
 
-/// Refuses an option of [`LeadingArgs`] given both before and after the subcommand
-/// (`citegraph --catalog a.md run --catalog b.md`): which one won used to depend on the order
-/// the settings were applied in. Refuses one given before a subcommand that takes no such option
-/// (`citegraph --output-dir out lint`) too: it used to be ignored without a word. A clap error
-/// (status 2) naming the option.
-fn refuse_given_twice(
-    command: &mut clap::Command,
-    matches: &clap::ArgMatches,
-) -> Result<(), clap::Error> {
-    use clap::parser::ValueSource;
-    let mut subcommand = matches;
-    let mut path = Vec::new();
-    while let Some((name, sub)) = subcommand.subcommand() {
-        path.push(name.to_string());
-        subcommand = sub;
-    }
-    // `value_source` panics (in debug builds) on an id the matches do not know: look first.
-    let given = |matches: &clap::ArgMatches, id: &str| {
-        matches.ids().any(|known| known.as_str() == id)
-            && matches.value_source(id) == Some(ValueSource::CommandLine)
-    };
-    // Whether the innermost subcommand defines an argument with this id.
-    let takes = |id: &str| {
-        let mut inner: &clap::Command = command;
-        for name in &path {
-            match inner.find_subcommand(name) {
-                Some(next) => inner = next,
-                None => return true,
-            }
-        }
-        inner.get_arguments().any(|arg| arg.get_id().as_str() == id)
-    };
-    let leading: Vec<(String, bool, bool)> = command
-        .get_arguments()
-        .filter(|arg| !arg.is_global_set() && given(matches, arg.get_id().as_str()))
-        .map(|arg| {
-            let id = arg.get_id().as_str();
-            let long = arg.get_long().unwrap_or(id).to_string();
-            (long, given(subcommand, id), takes(id))
-        })
-        .collect();
-    let subcommand_name = path.join(" ");
-    for (long, again, taken) in leading {
-        if again {
-            return Err(command.error(
-                clap::error::ErrorKind::ArgumentConflict,
-                format!(
-                    "--{long} is given both before and after the subcommand `{subcommand_name}`: \
-                     give it once, in either place"
-                ),
-            ));
-        }
-        if !taken {
-            return Err(command.error(
-                clap::error::ErrorKind::ArgumentConflict,
-                format!(
-                    "--{long} is given before the subcommand `{subcommand_name}`, which takes no \
-                     such option: leave it out (see `citegraph {subcommand_name} --help`)"
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
 /// What one subcommand does, with its settings.
 #[derive(Debug)]
 pub enum Job {
@@ -814,7 +733,12 @@ pub enum Job {
     Evaluate,
     Render,
     Run,
-    Diff { old: PathBuf, new: PathBuf },
+    Diff {
+        old: PathBuf,
+        new: PathBuf,
+    },
+    /// `completions` and `man`: no settings, no files of a run ([`docs::run`]).
+    Docs(docs::Docs),
 }
 
 impl Cli {
@@ -826,7 +750,19 @@ impl Cli {
         I: IntoIterator<Item = T>,
         T: Into<std::ffi::OsString> + Clone,
     {
-        use clap::{CommandFactory, FromArgMatches};
+        use clap::FromArgMatches;
+        let mut command = Cli::full_command();
+        let matches = command.try_get_matches_from_mut(args)?;
+        refuse_given_twice(&mut command, &matches)?;
+        evaluate::refuse_evaluation_without_evaluate(&mut command, &matches)?;
+        Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
+    }
+
+    /// The clap command as parsing, `completions` and `man` see it: the derived one, with the
+    /// examples of every subcommand ([`help::with_examples`]), and an option's value allowed to
+    /// be a negative number.
+    pub fn full_command() -> clap::Command {
+        use clap::CommandFactory;
         fn negatives(command: clap::Command) -> clap::Command {
             command
                 .mut_args(|arg| {
@@ -838,11 +774,7 @@ impl Cli {
                 })
                 .mut_subcommands(negatives)
         }
-        let mut command = negatives(Cli::command());
-        let matches = command.try_get_matches_from_mut(args)?;
-        refuse_given_twice(&mut command, &matches)?;
-        evaluate::refuse_evaluation_without_evaluate(&mut command, &matches)?;
-        Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
+        negatives(help::with_examples(Cli::command()))
     }
 
     /// [`Cli::try_parse_args`] on the process's arguments; on an error, prints it and exits as
@@ -949,6 +881,8 @@ impl Cli {
                 settings.evaluate = evaluate.then(|| evaluation.settings());
                 Job::Run
             }
+            Command::Completions { shell } => Job::Docs(docs::Docs::Completions(*shell)),
+            Command::Man { out } => Job::Docs(docs::Docs::Man(out.clone())),
             Command::Diff {
                 old,
                 new,
@@ -968,10 +902,21 @@ impl Cli {
     }
 }
 
-/// Parsing tests, in a file of their own (`cli/tests.rs`).
 /// The evaluation's options, in a file of their own (`cli/evaluate.rs`).
 mod evaluate;
 pub use evaluate::EvaluateArgs;
+/// `completions` and `man`.
+pub mod docs;
+/// The location options before the subcommand.
+mod leading;
+use leading::refuse_given_twice;
+pub use leading::LeadingArgs;
+/// The examples of every `--help`.
+mod help;
+/// The value parsers that check what clap's own do not.
+mod values;
+use values::{parse_api_url, parse_date, parse_non_negative, parse_positive, parse_rate};
 
+/// Parsing tests, in a file of their own (`cli/tests.rs`).
 #[cfg(test)]
 mod tests;

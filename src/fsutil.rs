@@ -6,27 +6,33 @@ use std::path::Path;
 
 /// Writes `bytes` to `path` atomically: a temp file beside it, flushed to disk, then renamed over
 /// `path`. Creates the parent directory when missing.
+/// Ctrl-C waits for it to end ([`crate::interrupt::critical`]), so no temp file is left.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut tmp = temp_beside(path)?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::interrupt::critical(|| {
+        let mut tmp = temp_beside(path)?;
+        tmp.write_all(bytes)?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    })
 }
 
 /// Like [`write_atomic`], for content produced piece by piece (a large table) without holding it
 /// all in memory: `fill` writes into a buffered temp file beside `path`, which is then flushed,
-/// synced and renamed over `path`. When `fill` fails, `path` is left as it was.
+/// synced and renamed over `path`. When `fill` fails, `path` is left as it was. Ctrl-C waits for
+/// it, as for [`write_atomic`].
 pub fn write_atomic_with<F>(path: &Path, fill: F) -> std::io::Result<()>
 where
     F: FnOnce(&mut dyn Write) -> std::io::Result<()>,
 {
-    let mut writer = std::io::BufWriter::with_capacity(1 << 20, temp_beside(path)?);
-    fill(&mut writer)?;
-    let tmp = writer.into_inner().map_err(|e| e.into_error())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path).map_err(|e| e.error)?;
-    Ok(())
+    crate::interrupt::critical(|| {
+        let mut writer = std::io::BufWriter::with_capacity(1 << 20, temp_beside(path)?);
+        fill(&mut writer)?;
+        let tmp = writer.into_inner().map_err(|e| e.into_error())?;
+        tmp.as_file().sync_all()?;
+        tmp.persist(path).map_err(|e| e.error)?;
+        Ok(())
+    })
 }
 
 /// A temp file in `path`'s directory (created when missing), mode 0644 on Unix.
@@ -102,25 +108,33 @@ pub struct StagedOutput {
 impl StagedOutput {
     /// Prepares a staging directory for `output_dir`. Errors: the parent directory cannot be
     /// created or written, or the previous outputs cannot be linked.
+    /// Ctrl-C removes the staging directory ([`crate::interrupt`]).
     pub fn begin(output_dir: &Path) -> std::io::Result<StagedOutput> {
+        crate::interrupt::critical(|| Self::begin_staging(output_dir))
+    }
+
+    fn begin_staging(output_dir: &Path) -> std::io::Result<StagedOutput> {
         let target = absolute(output_dir)?;
         let (parent, name) = split(&target)?;
         std::fs::create_dir_all(&parent)?;
         recover(&parent, &name, &target)?;
         let staging = parent.join(format!(".{name}.staging-{}", std::process::id()));
-        if staging.exists() {
-            std::fs::remove_dir_all(&staging)?;
-        }
-        std::fs::create_dir_all(&staging)?;
-        if target.is_dir() {
-            link_tree(&target, &staging)?;
-        }
-        Ok(StagedOutput {
+        crate::interrupt::staging_begun(&staging);
+        // From here on, dropping it (on an error below too) removes the staging directory.
+        let stage = StagedOutput {
             given: output_dir.to_path_buf(),
             target,
             staging,
             committed: false,
-        })
+        };
+        if stage.staging.exists() {
+            std::fs::remove_dir_all(&stage.staging)?;
+        }
+        std::fs::create_dir_all(&stage.staging)?;
+        if stage.target.is_dir() {
+            link_tree(&stage.target, &stage.staging)?;
+        }
+        Ok(stage)
     }
 
     /// Where this run writes: paths under it become paths under the output directory.
@@ -138,7 +152,12 @@ impl StagedOutput {
 
     /// Swaps the staged outputs in. Errors: a rename failed (the previous outputs are then
     /// where they were, or are restored by the next run).
+    /// Ctrl-C waits for the swap to end.
     pub fn commit(mut self) -> std::io::Result<()> {
+        crate::interrupt::critical(|| self.swap())
+    }
+
+    fn swap(&mut self) -> std::io::Result<()> {
         let (parent, name) = split(&self.target)?;
         let previous = parent.join(format!(".{name}.previous-{}", std::process::id()));
         let had_previous = self.target.exists();
@@ -152,6 +171,7 @@ impl StagedOutput {
             return Err(err);
         }
         self.committed = true;
+        crate::interrupt::staging_ended(&self.staging);
         if had_previous {
             std::fs::remove_dir_all(&previous)?;
         }
@@ -163,6 +183,7 @@ impl Drop for StagedOutput {
     fn drop(&mut self) {
         if !self.committed {
             let _ = std::fs::remove_dir_all(&self.staging);
+            crate::interrupt::staging_ended(&self.staging);
         }
     }
 }

@@ -26,6 +26,7 @@ pub mod catalog;
 pub mod clock;
 pub mod fsutil;
 pub mod graph;
+pub mod interrupt;
 pub mod layout;
 pub mod metrics;
 pub mod pipeline;

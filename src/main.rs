@@ -13,6 +13,20 @@ fn main() -> ExitCode {
     let cli = Cli::parse_args();
     init_logging(cli.verbose, cli.quiet);
     let (job, settings) = cli.settings();
+    if let Job::Docs(docs) = &job {
+        return match cli::docs::run(docs) {
+            Ok(text) => print_stdout(&String::from_utf8_lossy(&text)),
+            Err(err) => {
+                eprintln!("error: {}", terminal_safe(&format!("{err:#}")));
+                ExitCode::FAILURE
+            }
+        };
+    }
+    if let Err(err) = citegraph::interrupt::install(interrupted(&settings.locations)) {
+        tracing::warn!(
+            "cannot catch Ctrl-C ({err}): an interrupted run leaves its staging directory beside the output directory, for the next run to remove"
+        );
+    }
     pipeline::remove_stale_temps(&settings.locations);
     let result = match &job {
         Job::Catalog(shown) => pipeline::catalog_job(&settings, *shown),
@@ -25,6 +39,8 @@ fn main() -> ExitCode {
         Job::Render => pipeline::render_job(&settings),
         Job::Run => pipeline::run_job(&settings),
         Job::Diff { old, new } => pipeline::diff_job(&settings, old, new),
+        // Answered above, before any setting up.
+        Job::Docs(_) => Ok(pipeline::Report::default()),
     };
     match result {
         Ok(report) => {
@@ -60,6 +76,17 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// What Ctrl-C says, in every stage ([`citegraph::interrupt`], exit status 130): what is kept and
+/// how to go on.
+fn interrupted(locations: &pipeline::Locations) -> String {
+    terminal_safe(&format!(
+        "interrupted: {} is as the last finished run left it (this run's outputs are dropped), \
+         and every answer received so far is kept in the cache under {}; rerun to resume",
+        locations.output_dir.display(),
+        locations.cache_dir.display()
+    ))
 }
 
 /// Prints to stdout. A closed stdout (`citegraph catalog | head`) is a normal end, as in

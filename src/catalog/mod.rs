@@ -130,7 +130,7 @@ pub struct Links {
 /// Where an entry stands in the catalogue.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 pub struct Listing {
-    /// Path relative to the catalogue root (or the URL it came from).
+    /// Path relative to the list's root (or the URL it came from).
     pub file: String,
     /// 1-based line of the entry's first line.
     pub line: usize,

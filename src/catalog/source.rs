@@ -24,7 +24,8 @@ use super::{CatalogError, Warning};
 /// One Markdown file of the catalogue.
 #[derive(Debug)]
 pub struct SourceFile {
-    /// Relative to its source's root (or the URL), with `/` separators.
+    /// Relative to the list's root (see the module docs; among several sources, under the source
+    /// as given), or the URL, with `/` separators.
     pub file: String,
     /// Top folder under the list's root; `None` when the file sits at the root.
     pub domain: Option<String>,
@@ -123,8 +124,6 @@ fn collect_local(
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| root.display().to_string());
-        // Alone, a file is shown by its name; among several sources, as it was given.
-        let shown = prefix.map_or_else(|| name.clone(), str::to_string);
         let domain_path = match std::fs::canonicalize(root) {
             Ok(file) => {
                 let dir = file.parent().unwrap_or(Path::new("/"));
@@ -132,6 +131,9 @@ fn collect_local(
             }
             Err(_) => name.clone(),
         };
+        // Alone, a file is shown by its path from the list's root (`Vision Domain/Generation.md`,
+        // not `Generation.md`, a name several domains have); among several sources, as given.
+        let shown = prefix.map_or_else(|| domain_path.clone(), str::to_string);
         collected.files.push(read_local(
             root,
             shown,
@@ -140,9 +142,18 @@ fn collect_local(
         ));
         return Ok(());
     }
-    let list_root = std::fs::canonicalize(root)
-        .map(|dir| list_root(&dir))
-        .unwrap_or_else(|_| root.to_path_buf());
+    let canonical_root = std::fs::canonicalize(root).ok();
+    let list_root = canonical_root
+        .as_deref()
+        .map_or_else(|| root.to_path_buf(), list_root);
+    // Paths are shown from the list's root: a domain folder given alone shows
+    // `Vision Domain/Generation.md`, not `Generation.md`, a name several domains have. Among
+    // several sources, each source's paths are shown under the source as given instead.
+    let from_list_root = canonical_root
+        .as_deref()
+        .map(|dir| relative(&list_root, dir))
+        .filter(|offset| !offset.is_empty());
+    let prefix = prefix.or(from_list_root.as_deref());
     let first_skipped = collected.skipped.len();
     let mut skipped = Vec::new();
     let walker = walkdir::WalkDir::new(root)
@@ -177,7 +188,7 @@ fn collect_local(
             Err(err) => {
                 let path = err
                     .path()
-                    .map(|p| relative(root, p))
+                    .map(|p| with_prefix(prefix, &relative(root, p)))
                     .unwrap_or_else(|| root.display().to_string());
                 collected.warnings.push(Warning {
                     file: path,

@@ -10,6 +10,7 @@ use citegraph::pipeline::EvaluateSettings;
 /// The leave-one-out evaluation's sample and landmarks (`evaluate`, `run --evaluate`); the
 /// seed is `--seed`.
 #[derive(Debug, Args)]
+#[command(next_help_heading = super::ANALYSIS)]
 pub struct EvaluateArgs {
     /// The share of the catalogue papers held out in each repeat (stratified by mechanism and
     /// year), between 0 and 1 exclusive.

@@ -225,3 +225,50 @@ fn evaluation_options_on_run_need_evaluate() {
     }
     assert!(Cli::try_parse_args(["citegraph", "evaluate", "--repeats", "3"]).is_ok());
 }
+
+#[test]
+fn every_command_has_examples_and_every_example_a_command() {
+    let command = Cli::full_command();
+    let mut paths: Vec<Vec<String>> = vec![Vec::new()];
+    let mut stack = vec![(Vec::<String>::new(), &command)];
+    while let Some((path, at)) = stack.pop() {
+        for sub in at.get_subcommands() {
+            let mut sub_path = path.clone();
+            sub_path.push(sub.get_name().to_string());
+            paths.push(sub_path.clone());
+            stack.push((sub_path, sub));
+        }
+    }
+    for path in &paths {
+        let path: Vec<&str> = path.iter().map(String::as_str).collect();
+        assert!(help::examples(&path).is_some(), "{path:?} has no examples");
+    }
+    for path in help::paths() {
+        assert!(
+            paths.iter().any(|known| known.as_slice() == path),
+            "examples for {path:?}, which is no command"
+        );
+        // Each example line names the program, or is a comment.
+        for line in help::examples(path).unwrap().lines() {
+            assert!(
+                line.starts_with('#') || line.contains("citegraph "),
+                "{line}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_docs_commands_take_no_settings() {
+    let (job, _) = Cli::try_parse_args(["citegraph", "completions", "fish"])
+        .unwrap()
+        .settings();
+    assert!(matches!(
+        job,
+        Job::Docs(docs::Docs::Completions(clap_complete::Shell::Fish))
+    ));
+    let (job, _) = Cli::try_parse_args(["citegraph", "man", "--out", "m"])
+        .unwrap()
+        .settings();
+    assert!(matches!(job, Job::Docs(docs::Docs::Man(Some(_)))));
+}

@@ -1,11 +1,11 @@
 //! The catalogue's lint findings and reading warnings as one table, for maintainers and a list's
-//! CI: `OUTPUT/lint.csv` (written by `catalog` and `run`) and `citegraph lint` (text, CSV or
-//! JSON on stdout).
+//! CI: `OUTPUT/lint.csv` (written by `catalog` and `run`) and `citegraph lint` (text, CSV, JSON
+//! or GitHub Actions annotations on stdout).
 //!
 //! Columns, one row per finding (findings first, in the order of
 //! [`crate::catalog::LintKind`], then reading warnings in file order):
 //! `severity` (`error`, `warning`, `note`), `kind` (a lint kind, or `reading` for a problem reading
-//! the Markdown), `file` (relative to the catalogue root), `line` (1-based; empty when the problem
+//! the Markdown), `file` (relative to the list's root), `line` (1-based; empty when the problem
 //! concerns the whole file), `key` (the catalogue keys involved, `;`-separated), `message`, `fix`
 //! (what to change).
 
@@ -131,6 +131,65 @@ pub fn lint_text(rows: &[LintRow]) -> String {
     out
 }
 
+/// GitHub Actions workflow commands, one a line, which GitHub shows as annotations on the files
+/// of a pull request and in the run's summary: `::error file=PATH,line=N,title=KIND::message`
+/// (`warning` for warnings, `notice` for notes; `file=` and `line=` left out where the finding
+/// has none). Each kind's fix hint is said once, in one file-less notice after the findings,
+/// `::notice title=How to fix KIND::fix`, not repeated on every line. Escaped as GitHub's toolkit
+/// escapes them (`escapeData`, `escapeProperty` of @actions/core): `%`, CR and LF everywhere, and
+/// `:` and `,` in properties too.
+pub fn lint_github(rows: &[LintRow]) -> String {
+    let mut out = String::new();
+    let mut fixes: Vec<(LintKind, &str)> = Vec::new();
+    for row in rows {
+        let level = match row.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Note => "notice",
+        };
+        let mut properties = Vec::new();
+        if !row.file.is_empty() {
+            properties.push(format!("file={}", github_property(&row.file)));
+        }
+        if let Some(line) = row.line {
+            properties.push(format!("line={line}"));
+        }
+        properties.push(format!("title={}", github_property(row.kind.as_str())));
+        out.push_str(&format!(
+            "::{level} {}::{}\n",
+            properties.join(","),
+            github_data(&row.message)
+        ));
+        if !row.fix.is_empty()
+            && !fixes
+                .iter()
+                .any(|&(kind, fix)| kind == row.kind && fix == row.fix)
+        {
+            fixes.push((row.kind, &row.fix));
+        }
+    }
+    for (kind, fix) in fixes {
+        out.push_str(&format!(
+            "::notice title={}::{}\n",
+            github_property(&format!("How to fix {kind}")),
+            github_data(fix)
+        ));
+    }
+    out
+}
+
+/// A workflow command's message: `%`, CR and LF escaped.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// A workflow command's property value: as [`github_data`], and `:` and `,` too.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
 /// JSON: an array of [`LintRow`] objects (`line` is null when the problem concerns a whole file).
 pub fn lint_json(rows: &[LintRow]) -> Result<Vec<u8>> {
     let mut json = serde_json::to_vec_pretty(rows).context("cannot encode the lint findings")?;
@@ -148,6 +207,8 @@ pub enum LintFormat {
     Csv,
     /// [`lint_json`]: an array of objects with the same fields.
     Json,
+    /// [`lint_github`]: GitHub Actions annotations.
+    Github,
 }
 
 /// The rows in `format`.
@@ -156,6 +217,7 @@ pub fn render_lint(rows: &[LintRow], format: LintFormat) -> Result<Vec<u8>> {
         LintFormat::Text => Ok(lint_text(rows).into_bytes()),
         LintFormat::Csv => lint_csv(rows),
         LintFormat::Json => lint_json(rows),
+        LintFormat::Github => Ok(lint_github(rows).into_bytes()),
     }
 }
 
@@ -296,5 +358,48 @@ mod tests {
         let json: serde_json::Value = serde_json::from_slice(&lint_json(&rows).unwrap()).unwrap();
         assert_eq!(json[1]["line"], serde_json::Value::Null);
         assert_eq!(json[0]["severity"], "error");
+    }
+
+    #[test]
+    fn github_annotations_escape_and_say_each_fix_once() {
+        let finding = |line: Option<usize>, message: &str| LintFinding {
+            kind: LintKind::ConflictingId,
+            message: message.into(),
+            file: Some("Vision Domain/a, b: c.md".into()),
+            line,
+            keys: Vec::new(),
+        };
+        let catalog = Catalog {
+            lint: vec![
+                finding(Some(3), "100% sure:\nsecond line\r"),
+                finding(None, "whole file"),
+            ],
+            warnings: vec![Warning {
+                file: "b.md".into(),
+                line: Some(7),
+                message: "odd, line".into(),
+            }],
+            ..Catalog::default()
+        };
+        let text = lint_github(&lint_rows(&catalog));
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(
+            lines[0],
+            "::error file=Vision Domain/a%2C b%3A c.md,line=3,title=conflicting-id::100%25 sure:%0Asecond line%0D"
+        );
+        assert_eq!(
+            lines[1],
+            "::error file=Vision Domain/a%2C b%3A c.md,title=conflicting-id::whole file"
+        );
+        assert!(lines[2].starts_with("::"), "{text}");
+        assert!(
+            lines[2].contains("line=7,title=reading::odd, line"),
+            "{text}"
+        );
+        // One fix a kind, after the findings.
+        let fixes: Vec<&&str> = lines.iter().filter(|l| l.contains("How to fix")).collect();
+        assert_eq!(fixes.len(), 2, "{text}");
+        assert!(fixes[0].starts_with("::notice title=How to fix conflicting-id::"));
+        assert_eq!(lines.len(), 5, "{text}");
     }
 }

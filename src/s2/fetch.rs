@@ -380,15 +380,9 @@ pub(crate) fn run(
         let moves = moves.finish(&fetcher.cache, &mut resolved);
         Ok::<_, anyhow::Error>((resolved, papers, moves))
     };
-    let outcome = runtime.block_on(async {
-        tokio::select! {
-            outcome = work => outcome,
-            _ = tokio::signal::ctrl_c() => Err(anyhow::anyhow!(
-                "interrupted: every answer received so far is in the cache under {}; rerun to resume",
-                env.cache_dir.display()
-            )),
-        }
-    });
+    // Ctrl-C is the binary's handler's (crate::interrupt): it lets the cache write under way
+    // finish and ends the process, as in every other stage.
+    let outcome = runtime.block_on(work);
     fetcher.progress.finish();
     let requests = client.as_ref().map_or(0, |c| c.stats.requests());
     if let Some(client) = &client {

@@ -1,7 +1,8 @@
 //! The weekly GitHub Actions workflow in examples/ (issue 12) is valid workflow syntax by a real
 //! validator (check-jsonschema's vendored GitHub workflow schema, offline; installed by
 //! `.ci/setup`), and does what the README promises: weekly and on demand, the cache restored,
-//! the key masked and only ever read from the secret, the report uploaded, one issue updated.
+//! the key masked and only ever read from the secret, the report uploaded, the digest posted as a
+//! new comment each week (past digests kept), the build cached, nothing installed it does not use.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -77,9 +78,55 @@ fn the_workflow_does_what_the_readme_says() {
     assert!(runs
         .iter()
         .any(|r| r.trim_start().starts_with("citegraph run") && r.contains("--update")));
+    // Past digests are kept: a new comment each week (or a new issue), never an edited body.
     assert!(runs
         .iter()
-        .any(|r| r.contains("gh issue edit") && r.contains("gh issue create")));
+        .any(|r| r.contains("gh issue comment") && r.contains("gh issue create")));
+    assert!(
+        !runs.iter().any(|r| r.contains("gh issue edit")),
+        "a digest overwrites the last one"
+    );
+    // The build is cached: ~/.cargo (the installed binary and the registry) and the build
+    // directory, before `cargo install`, which then skips an unchanged commit.
+    let build_cache = steps
+        .iter()
+        .position(|s| {
+            s["uses"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("actions/cache@"))
+                && s["with"]["path"]
+                    .as_str()
+                    .is_some_and(|p| p.contains("~/.cargo/bin"))
+        })
+        .expect("the cargo build is cached");
+    let install = steps
+        .iter()
+        .position(|s| {
+            s["run"]
+                .as_str()
+                .is_some_and(|r| r.contains("cargo install"))
+        })
+        .expect("citegraph is installed");
+    assert!(build_cache < install);
+    let cached = steps[build_cache]["with"]["path"].as_str().unwrap();
+    let target = yaml["jobs"]["watch"]["env"]["CARGO_TARGET_DIR"]
+        .as_str()
+        .unwrap();
+    assert!(
+        cached.lines().any(|l| l.trim() == target),
+        "the build directory {target} is not cached: {cached}"
+    );
+    assert!(steps[build_cache]["with"]["key"]
+        .as_str()
+        .unwrap()
+        .contains("CITEGRAPH_VERSION"));
+    // Nothing installed that citegraph does not use (Graphviz was: citegraph writes DOT and
+    // never runs `dot`).
+    for run in &runs {
+        for installer in ["apt-get", "apt ", "brew ", "pip ", "npm "] {
+            assert!(!run.contains(installer), "installs something: {run}");
+        }
+    }
     // The issue's body is digest.md and a link to the full digest, uploaded as an artifact of
     // its own (issue 22: digest.md is cut to fit an issue body, digest.json is not).
     let digest = steps
@@ -99,7 +146,7 @@ fn the_workflow_does_what_the_readme_says() {
         .find(|s| {
             s["run"]
                 .as_str()
-                .is_some_and(|r| r.contains("gh issue edit"))
+                .is_some_and(|r| r.contains("gh issue comment"))
         })
         .unwrap();
     assert_eq!(

@@ -1,0 +1,107 @@
+//! The value parsers of the options whose values clap's own parsers do not check enough: each
+//! refuses a bad value at parse time, so that every bad value is a usage error with one exit
+//! status, 2 (README, "Exit status"), before any file is read or any request made.
+
+/// `--api-url` (and `S2_API_URL`): an absolute `http` or `https` URL with a host. A URL without
+/// a scheme (`api.semanticscholar.org/graph/v1`) used to be retried for minutes as a connection
+/// error. The value is returned without surrounding spaces.
+pub fn parse_api_url(text: &str) -> Result<String, String> {
+    let hint = "give the whole URL with its scheme, as in https://api.semanticscholar.org/graph/v1";
+    let url = url::Url::parse(text.trim()).map_err(|err| format!("{err}: {hint}"))?;
+    match url.scheme() {
+        "http" | "https" if url.host_str().is_some_and(|host| !host.is_empty()) => {
+            Ok(text.trim().to_string())
+        }
+        "http" | "https" => Err(format!("the URL names no host: {hint}")),
+        other => Err(format!("`{other}:` is not an http or https URL: {hint}")),
+    }
+}
+
+/// A request rate: a positive, finite number of requests per second from [`MIN_RPS`] to
+/// [`MAX_RPS`].
+pub fn parse_rate(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(rate) if (MIN_RPS..=MAX_RPS).contains(&rate) => Ok(rate),
+        Ok(rate) => Err(format!(
+            "{rate} is not a rate from {MIN_RPS} to {MAX_RPS} requests per second"
+        )),
+        Err(err) => Err(format!("{err}")),
+    }
+}
+
+/// `--rps` bounds: one request every 100 s at the slowest (slower is a stalled run), 1,000 a
+/// second at the fastest (a local mirror or test server; the API's own limit is 1).
+pub const MIN_RPS: f64 = 0.01;
+pub const MAX_RPS: f64 = 1000.0;
+
+/// A finite number above zero (`--timeout`, `--resolution`).
+pub fn parse_positive(text: &str) -> Result<f64, String> {
+    match parse_finite(text)? {
+        value if value > 0.0 => Ok(value),
+        value => Err(format!("{value} is not above 0")),
+    }
+}
+
+/// A finite number of at least zero (`--retry-delay`, `--max-age`, `--scope-min-lift`,
+/// `--scope-min-llr`).
+pub fn parse_non_negative(text: &str) -> Result<f64, String> {
+    match parse_finite(text)? {
+        value if value >= 0.0 => Ok(value),
+        value => Err(format!("{value} is negative")),
+    }
+}
+
+fn parse_finite(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(value) if value.is_finite() => Ok(value),
+        Ok(value) => Err(format!("{value} is not a finite number")),
+        Err(err) => Err(format!("{err}")),
+    }
+}
+
+/// `--today`: a calendar date, `YYYY-MM-DD`.
+pub fn parse_date(text: &str) -> Result<citegraph::render::charts::CalendarDate, String> {
+    citegraph::render::charts::CalendarDate::parse(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_api_url_needs_a_web_scheme_and_a_host() {
+        for good in [
+            "https://api.semanticscholar.org/graph/v1",
+            "http://127.0.0.1:8080",
+            " http://localhost/graph/v1/ ",
+        ] {
+            assert!(parse_api_url(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "api.semanticscholar.org/graph/v1",
+            "localhost:8080",
+            "ftp://example.org",
+            "file:///tmp/x",
+            "https://",
+            "",
+        ] {
+            let error = parse_api_url(bad).unwrap_err();
+            assert!(
+                error.contains("https://api.semanticscholar.org"),
+                "{bad}: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn numbers_are_finite_and_in_range() {
+        assert_eq!(parse_positive("2.5"), Ok(2.5));
+        assert_eq!(parse_non_negative("0"), Ok(0.0));
+        for bad in ["0", "-1", "NaN", "inf", "x"] {
+            assert!(parse_positive(bad).is_err(), "{bad}");
+        }
+        for bad in ["-0.5", "NaN", "-inf", ""] {
+            assert!(parse_non_negative(bad).is_err(), "{bad}");
+        }
+    }
+}
