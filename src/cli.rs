@@ -123,8 +123,9 @@ pub enum Command {
     },
     /// How often the missing-paper suggestions are right: hold out a share of the catalogue,
     /// analyse as if never listed, and measure recall@k against two baselines (from the cache,
-    /// or from --snapshot FILE; no request is made). Writes OUTPUT/evaluation.csv and
-    /// OUTPUT/figures/evaluation.{svg,png,pdf}.
+    /// or from --snapshot FILE; no request is made). Writes OUTPUT/evaluation.csv,
+    /// OUTPUT/evaluation_papers.csv and OUTPUT/figures/evaluation.{svg,png,pdf}; when OUTPUT holds
+    /// a run of the same catalogue, its metrics.json and report.html take the evaluation too.
     #[command(after_help = EXIT_STATUS)]
     Evaluate {
         #[command(flatten)]
@@ -474,7 +475,9 @@ pub struct AnalyzeArgs {
     /// visits, between 32 and 4096].
     #[arg(long, value_name = "K")]
     pub betweenness_k: Option<usize>,
-    /// Seed of every random choice (betweenness pivots, Leiden's node orders).
+    /// Seed of the random choices: betweenness pivots, Leiden's node orders and the held-out
+    /// samples of `evaluate` (the scope rule's chance draws use a fixed seed: the suggestions do
+    /// not depend on it).
     #[arg(long, default_value_t = AnalyzeOptions::default().seed, value_name = "N")]
     pub seed: u64,
     /// Leiden runs (seeds derived from --seed, run in parallel), the best modularity kept

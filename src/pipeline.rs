@@ -277,6 +277,9 @@ pub fn evaluate_job(settings: &Settings) -> Result<Report> {
     } else {
         None
     };
+    if let Some(run) = &run {
+        same_catalogue(run, &graph, output_dir)?;
+    }
     let mut summary = format!("{}\n", evaluation.summary_line());
     let stage = begin(&settings.locations)?;
     let written = match run {
@@ -323,6 +326,38 @@ pub fn evaluate_job(settings: &Settings) -> Result<Report> {
     Ok(with_gaps(report, &corpus.resolutions))
 }
 
+/// Refuses to put an evaluation into a run of another catalogue: `run`'s catalogue papers (in
+/// `metrics.json`) must be the graph's. Errors: they differ, with how many on each side.
+fn same_catalogue(
+    run: &analysis::Analysis,
+    graph: &crate::graph::CitationGraph,
+    output_dir: &Path,
+) -> Result<()> {
+    let theirs: std::collections::BTreeSet<&str> = run
+        .papers
+        .iter()
+        .filter(|p| p.in_catalog)
+        .map(|p| p.paper_id.as_str())
+        .collect();
+    let ours: std::collections::BTreeSet<&str> = graph
+        .nodes()
+        .filter(|n| n.in_catalog())
+        .map(|n| n.paper_id.as_str())
+        .collect();
+    if theirs != ours {
+        bail!(
+            "{} holds a run of another catalogue ({} catalogue papers, {} of them not in this one's {}): \
+             its report would mix two lists. Give --output-dir a directory of its own, or evaluate \
+             with the run's catalogue (`citegraph run --evaluate` does both)",
+            output_dir.display(),
+            theirs.len(),
+            theirs.difference(&ours).count(),
+            ours.len()
+        );
+    }
+    Ok(())
+}
+
 /// The evaluation on `graph` ([`analysis::evaluate::evaluate`]) with the landmarks of
 /// `--background FILE` and the `--expand` lists the cache holds (never a request). Errors: the
 /// landmark file cannot be read, or the evaluation's own.
@@ -342,11 +377,26 @@ fn evaluation(
             })?;
             let (nodes, unmatched) = analysis::evaluate::landmark_nodes(graph, &text);
             for line in &unmatched {
+                if line.in_catalog {
+                    tracing::warn!(
+                        "{}:{}: {:?} is a catalogue paper, not a landmark (landmarks are papers the list should not add): left out",
+                        path.display(),
+                        line.line,
+                        line.text
+                    );
+                } else {
+                    tracing::warn!(
+                        "{}:{}: {:?} names no paper of the graph (give a Semantic Scholar paper id or the exact title): left out of the landmarks",
+                        path.display(),
+                        line.line,
+                        line.text
+                    );
+                }
+            }
+            if nodes.is_empty() {
                 tracing::warn!(
-                    "{}:{}: {:?} names no paper outside the catalogue (neither a Semantic Scholar id nor a title of the graph, or a catalogue paper): left out of the landmarks",
-                    path.display(),
-                    line.line,
-                    line.text
+                    "--background {} names no landmark: the background precision is not measured",
+                    path.display()
                 );
             }
             nodes

@@ -157,9 +157,10 @@ pub fn missing_papers(
             })
             .fold((0.0, 0.0), |(a, b), (k, g)| (a + k, b + g));
         let base_rate = if global > 0.0 { linked / global } else { 0.0 };
-        let context = ScopeContext::new(cx, kind, &base_share, options.seed, |v, kind| {
-            global_count(cx, v, kind, 0.0)
-        });
+        let context =
+            ScopeContext::new(cx, kind, &base_share, super::scope::NULL_SEED, |v, kind| {
+                global_count(cx, v, kind, 0.0)
+            });
         let other = match kind {
             MissingKind::Foundation => MissingKind::Candidate,
             MissingKind::Candidate => MissingKind::Foundation,

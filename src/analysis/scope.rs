@@ -104,6 +104,9 @@ pub const RECIPROCAL_MIN_LIFT: f64 = 0.5;
 pub const CONCENTRATION_MIN: f64 = 0.1;
 /// Draws of N catalogue papers that estimate chance's divergence for each N.
 pub const NULL_DRAWS: usize = 400;
+/// The seed of those draws: fixed, not `--seed`, so that the suggestions (which the null's
+/// quantile moves across the concentration threshold) are the same whatever `--seed` is given.
+pub const NULL_SEED: u64 = 0;
 /// The quantile of chance's divergence a concentrated paper must exceed.
 pub const NULL_QUANTILE: f64 = 0.95;
 /// The largest N the null is drawn for (larger N use its value, which only falls with N).
@@ -320,14 +323,34 @@ fn divergence(weights: &BTreeMap<&str, f64>, base: &BTreeMap<&str, f64>) -> f64 
 fn null_divergence(cx: &GraphMetrics<'_>, base: &BTreeMap<&str, f64>, seed: u64) -> Vec<f64> {
     use rand::seq::SliceRandom;
     use rand::SeedableRng;
-    let papers: Vec<&[String]> = cx
+    let drawn_from: Vec<&[String]> = cx
         .catalog_nodes
         .iter()
         .map(|&c| cx.specified_mechanisms(c))
         .filter(|m| !m.is_empty())
         .collect();
+    // Mechanisms as dense indices in name order, so a draw adds into a vector instead of a map
+    // keyed by strings (the null's cost was string comparisons); the sums run in the same order
+    // as [`divergence`]'s, so the values are the same to the bit.
+    let mut names: Vec<&str> = base.keys().copied().collect();
+    names.extend(drawn_from.iter().flat_map(|m| m.iter().map(String::as_str)));
+    names.sort_unstable();
+    names.dedup();
+    let index: HashMap<&str, usize> = names.iter().enumerate().map(|(i, &m)| (m, i)).collect();
+    let base_dense: Vec<f64> = names
+        .iter()
+        .map(|m| base.get(m).copied().unwrap_or(0.0))
+        .collect();
+    let papers: Vec<(Vec<usize>, f64)> = drawn_from
+        .iter()
+        .map(|m| {
+            let share = 1.0 / m.len() as f64;
+            (m.iter().map(|x| index[x.as_str()]).collect(), share)
+        })
+        .collect();
     let mut rng = rand::rngs::StdRng::seed_from_u64(seed ^ 0x5c0e);
     let mut order: Vec<usize> = (0..papers.len()).collect();
+    let mut q = vec![0.0f64; names.len()];
     (0..=NULL_MAX_PAPERS)
         .map(|n| {
             if n < 2 || n > papers.len() {
@@ -336,19 +359,38 @@ fn null_divergence(cx: &GraphMetrics<'_>, base: &BTreeMap<&str, f64>, seed: u64)
             let mut values: Vec<f64> = (0..NULL_DRAWS)
                 .map(|_| {
                     let (drawn, _) = order.partial_shuffle(&mut rng, n);
-                    let mut q: BTreeMap<&str, f64> = BTreeMap::new();
+                    q.iter_mut().for_each(|x| *x = 0.0);
                     for &i in drawn.iter() {
-                        for m in papers[i] {
-                            *q.entry(m.as_str()).or_default() += 1.0 / papers[i].len() as f64;
+                        let (mechanisms, share) = &papers[i];
+                        for &m in mechanisms {
+                            q[m] += share;
                         }
                     }
-                    divergence(&q, base)
+                    dense_divergence(&q, &base_dense)
                 })
                 .collect();
             values.sort_by(f64::total_cmp);
             values[((values.len() as f64 * NULL_QUANTILE) as usize).min(values.len() - 1)]
         })
         .collect()
+}
+
+/// [`divergence`] of weights and base given as vectors over the same mechanisms in name order
+/// (a weight of 0 for a mechanism absent from a draw).
+fn dense_divergence(weights: &[f64], base: &[f64]) -> f64 {
+    let papers: f64 = weights.iter().filter(|&&w| w != 0.0).sum();
+    if papers <= 0.0 {
+        return 0.0;
+    }
+    weights
+        .iter()
+        .zip(base)
+        .filter(|&(&w, &b)| w > 0.0 && b > 0.0)
+        .map(|(&w, &b)| {
+            let q = w / papers;
+            q * (q / b).ln()
+        })
+        .sum()
 }
 
 /// w(t) for every term over-represented in the catalogue's titles (see the module docs).
@@ -386,7 +428,7 @@ fn vocabulary(cx: &GraphMetrics<'_>) -> HashMap<String, f64> {
 mod tests {
     use std::collections::BTreeMap;
 
-    use super::{divergence, field_signals, ScopeContext, Signals, PEERS};
+    use super::{dense_divergence, divergence, field_signals, ScopeContext, Signals, PEERS};
 
     fn context(peers: Vec<(f64, f64, f64, f64)>) -> ScopeContext {
         ScopeContext {
@@ -438,6 +480,14 @@ mod tests {
         let b: BTreeMap<&str, f64> = [("pruning", 0.5), ("merging", 0.5)].into();
         let expected = 0.75 * 1.5f64.ln() + 0.25 * 0.5f64.ln();
         assert!((divergence(&q, &b) - expected).abs() < 1e-12);
+        // The null's dense form (names in order: merging, other, pruning) gives the same bits,
+        // a mechanism absent from the base left out of the sum but not of the total.
+        let q3: BTreeMap<&str, f64> = [("pruning", 3.0), ("merging", 1.0), ("other", 2.0)].into();
+        assert_eq!(
+            dense_divergence(&[1.0, 2.0, 3.0], &[0.5, 0.0, 0.5]).to_bits(),
+            divergence(&q3, &b).to_bits()
+        );
+        assert_eq!(dense_divergence(&[0.0, 0.0], &[0.5, 0.5]), 0.0);
         // Proportional to the base: no divergence; empty: 0.
         let even: BTreeMap<&str, f64> = [("pruning", 2.0), ("merging", 2.0)].into();
         assert!(divergence(&even, &b).abs() < 1e-12);

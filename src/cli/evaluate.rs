@@ -17,7 +17,7 @@ pub struct EvaluateArgs {
     #[arg(long, default_value_t = EvaluateOptions::default().holdout, value_name = "SHARE",
           value_parser = parse_share)]
     pub holdout: f64,
-    /// Repeats, each holding out its own sample drawn from --seed.
+    /// Repeats, each holding out its own sample drawn from --seed (1 to 1000).
     #[arg(long, default_value_t = EvaluateOptions::default().repeats, value_name = "N",
           value_parser = parse_repeats)]
     pub repeats: usize,
@@ -57,10 +57,19 @@ fn parse_share(text: &str) -> Result<f64, String> {
 fn parse_repeats(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(0) => Err("give at least 1 repeat".to_string()),
+        Ok(n) if n > MAX_REPEATS => Err(format!(
+            "{n} repeats is more than {MAX_REPEATS}: each takes about a second at catalogue scale, \
+             and the pooled recall settles within a few dozen"
+        )),
         Ok(n) => Ok(n),
-        Err(err) => Err(format!("{err}")),
+        Err(_) => Err(format!(
+            "{text:?} is not a number of repeats: give a whole number from 1 to {MAX_REPEATS}"
+        )),
     }
 }
+
+/// The most `--repeats` taken.
+const MAX_REPEATS: usize = 1000;
 
 /// `run --holdout/--repeats/--background` without `--evaluate`: a usage error, not options
 /// silently ignored (they only shape the evaluation).

@@ -180,6 +180,27 @@ fn evaluate_updates_the_runs_report_and_a_run_without_it_removes_its_files() {
         "no list of the missed papers"
     );
 
+    // An evaluation of another catalogue is refused: the report would mix two lists.
+    let before = std::fs::read(out.join("report.html")).unwrap();
+    let other = common::citegraph()
+        .current_dir(dir.path())
+        .arg("evaluate")
+        .arg("--catalog")
+        .arg(common::catalog_dir().join("Vision Domain"))
+        .arg("--snapshot")
+        .arg(common::world_jsonl())
+        .arg("--output-dir")
+        .arg(&out)
+        .arg("--cache-dir")
+        .arg(dir.path().join("cache"))
+        .args(["--repeats", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(other.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&other.stderr);
+    assert!(stderr.contains("another catalogue"), "{stderr}");
+    assert_eq!(std::fs::read(out.join("report.html")).unwrap(), before);
+
     // A run without --evaluate: the evaluation's files describe another graph and go.
     citegraph(
         dir.path(),

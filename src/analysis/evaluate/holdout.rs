@@ -120,6 +120,17 @@ pub(super) fn view(graph: &CitationGraph, held: &[bool]) -> anyhow::Result<Citat
     })
 }
 
+/// `line` without its comment: from a `#` at its start or after a space or tab.
+fn strip_comment(line: &str) -> &str {
+    let bytes = line.as_bytes();
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b'#' && (i == 0 || bytes[i - 1] == b' ' || bytes[i - 1] == b'\t') {
+            return &line[..i];
+        }
+    }
+    line
+}
+
 /// A line of a `--background FILE` that names no paper of the graph: its line number (1-based)
 /// and text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -128,12 +139,15 @@ pub struct UnmatchedLandmark {
     pub line: usize,
     /// The line, trimmed.
     pub text: String,
+    /// It names a catalogue paper (no landmark: landmarks are outside the list), rather than no
+    /// paper of the graph.
+    pub in_catalog: bool,
 }
 
 /// The nodes named by the lines of a `--background FILE`: each line a Semantic Scholar id (of
 /// the paper or of a record merged into it) or a title (matched after
-/// [`normalize_title`]); blank lines and lines starting with `#` are skipped, and a ` #` starts
-/// a comment at the end of a line. A catalogue paper is no landmark (landmarks are outside the
+/// [`normalize_title`]); blank lines and lines starting with `#` are skipped, a `#` after a
+/// space or tab starts a comment at the end of a line, and a byte-order mark is dropped. A catalogue paper is no landmark (landmarks are outside the
 /// list): its line is returned with the unmatched ones. Returns the nodes (sorted, distinct)
 /// and the lines that named none. Cost: O(V + lines).
 pub fn landmark_nodes(graph: &CitationGraph, text: &str) -> (Vec<u32>, Vec<UnmatchedLandmark>) {
@@ -148,8 +162,10 @@ pub fn landmark_nodes(graph: &CitationGraph, text: &str) -> (Vec<u32>, Vec<Unmat
         }
     }
     let (mut nodes, mut unmatched) = (Vec::new(), Vec::new());
+    // A byte-order mark (Windows editors) is not part of the first id.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     for (i, line) in text.lines().enumerate() {
-        let line = line.split(" #").next().unwrap_or("").trim();
+        let line = strip_comment(line).trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
@@ -164,9 +180,10 @@ pub fn landmark_nodes(graph: &CitationGraph, text: &str) -> (Vec<u32>, Vec<Unmat
             });
         match found {
             Some(v) if !graph.node(v).in_catalog() => nodes.push(v),
-            _ => unmatched.push(UnmatchedLandmark {
+            found => unmatched.push(UnmatchedLandmark {
                 line: i + 1,
                 text: line.to_string(),
+                in_catalog: found.is_some(),
             }),
         }
     }

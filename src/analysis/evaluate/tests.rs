@@ -151,7 +151,10 @@ fn a_held_out_paper_with_its_catalogue_links_is_found_and_one_without_is_missed(
             .miss_reason(50)
     };
     assert_eq!(miss("x"), None);
-    assert_eq!(miss("w").as_deref(), Some("not listed (1 catalogue link)"));
+    assert_eq!(
+        miss("w").as_deref(),
+        Some("not listed (1 catalogue citer, 0 references)")
+    );
     assert!(papers.iter().all(|p| p.repeat == 1));
     assert_eq!(rows.len(), Method::ALL.len() * RECALL_AT.len());
     for row in &rows {
@@ -178,16 +181,27 @@ fn landmarks_are_matched_by_id_or_title() {
     let graph = graph();
     // A trailing comment is allowed; a catalogue paper (p5 by its title, p1 by its id) is no
     // landmark: landmarks are outside the list.
+    // A byte-order mark before the first line and a tab before a comment are not part of an id.
     let (nodes, unmatched) = landmark_nodes(
         &graph,
-        "# landmarks\nz  # the first\n\nPAPER  p5\nnot a paper\np1\n",
+        "\u{feff}# landmarks\nz\t# the first\n\nPAPER  p5\nnot a paper\np1\nw#not a comment\n",
     );
     assert_eq!(nodes, vec![graph.index_of("z").unwrap()]);
-    let lines: Vec<(usize, &str)> = unmatched
+    let lines: Vec<(usize, &str, bool)> = unmatched
         .iter()
-        .map(|u| (u.line, u.text.as_str()))
+        .map(|u| (u.line, u.text.as_str(), u.in_catalog))
         .collect();
-    assert_eq!(lines, [(4, "PAPER  p5"), (5, "not a paper"), (6, "p1")]);
+    assert_eq!(
+        lines,
+        [
+            (4, "PAPER  p5", true),
+            (5, "not a paper", false),
+            (6, "p1", true),
+            (7, "w#not a comment", false)
+        ]
+    );
+    let (nodes, _) = landmark_nodes(&graph, "\u{feff}z\n");
+    assert_eq!(nodes, vec![graph.index_of("z").unwrap()]);
 }
 
 /// The sample: its size, stable for a seed, another for another seed, and spread over the

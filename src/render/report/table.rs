@@ -32,7 +32,8 @@ pub(super) fn table(columns: &[Column], rows: &[Vec<String>], class: &str) -> St
     if rows.is_empty() {
         return "<p class=\"empty\">Nothing to report.</p>\n".to_string();
     }
-    let mut out = format!("<table class=\"{class}\">\n<thead><tr>");
+    // In a scrolling box: a wide table scrolls on a narrow screen instead of running off it.
+    let mut out = format!("<div class=\"table-scroll\">\n<table class=\"{class}\">\n<thead><tr>");
     for column in columns {
         let _ = write!(
             out,
@@ -53,7 +54,7 @@ pub(super) fn table(columns: &[Column], rows: &[Vec<String>], class: &str) -> St
         }
         out.push_str("</tr>\n");
     }
-    out.push_str("</tbody>\n</table>\n");
+    out.push_str("</tbody>\n</table>\n</div>\n");
     out
 }
 

@@ -51,6 +51,8 @@ pub fn write_papers(evaluation: &Evaluation, w: &mut dyn Write) -> io::Result<()
             "year",
             "mechanism",
             "catalog_links",
+            "catalog_citers",
+            "catalog_references",
             "listed",
             "scope",
             "rank_citegraph",
@@ -72,6 +74,8 @@ pub fn write_papers(evaluation: &Evaluation, w: &mut dyn Write) -> io::Result<()
         t.cell(p.year.map(|y| y.to_string()).unwrap_or_default())?;
         t.text(&p.mechanism)?;
         t.cell(p.catalog_links.to_string())?;
+        t.cell(p.catalog_citers.to_string())?;
+        t.cell(p.catalog_references.to_string())?;
         t.cell(p.listed.to_string())?;
         t.cell(scope)?;
         t.cell(rank(p.rank[0]))?;
