@@ -30,6 +30,7 @@ mod missing;
 mod options;
 mod saved;
 mod scope;
+pub mod stability;
 mod summary;
 mod tag_lint;
 pub mod time;
@@ -69,7 +70,7 @@ pub fn analyze(
     corpus: &crate::records::Corpus,
     options: &AnalyzeOptions,
 ) -> anyhow::Result<Analysis> {
-    analyze_with(graph, catalog, corpus, options, 0, |_| {
+    analyze_with(graph, catalog, corpus, options, None, 0, |_| {
         Ok(Expansions::default())
     })
 }
@@ -128,17 +129,29 @@ fn age_bias(cx: &GraphMetrics<'_>) -> Vec<AgeBias> {
         .collect()
 }
 
-/// [`analyze`], and whatever `fetch` returns.
+/// [`analyze`], and whatever `fetch` returns. With `previous` (the previous run's
+/// communities, `run` reads them from `OUTPUT/metrics.json`), Leiden starts from them and the
+/// communities that continue one keep its number ([`stability`]); the summary then says how
+/// the two runs agree ([`Summary::community_stability`]).
 pub fn analyze_with(
     graph: &CitationGraph,
     catalog: &crate::catalog::Catalog,
     corpus: &crate::records::Corpus,
     options: &AnalyzeOptions,
+    previous: Option<&stability::Communities>,
     expand: usize,
     fetch: impl FnOnce(&[ExpandRequest]) -> anyhow::Result<Expansions>,
 ) -> anyhow::Result<Analysis> {
-    let metric_options = metric_options(graph, options);
-    let cx = GraphMetrics::compute(graph, &metric_options)?;
+    let mut metric_options = metric_options(graph, options);
+    metric_options.initial_communities =
+        previous.map(|previous| stability::initial_labels(graph, previous));
+    let mut cx = GraphMetrics::compute(graph, &metric_options)?;
+    let continued = previous.map(|previous| {
+        let (renumbered, stability, continuations) =
+            stability::persistent_partition(graph, &cx.communities, previous);
+        cx.communities = renumbered;
+        (previous, stability, continuations)
+    });
     let expansions = if expand > 0 {
         let first = missing::missing_papers(&cx, options, &Expansions::default());
         fetch(&missing::expansion_requests(&first, options, expand))?
@@ -147,6 +160,16 @@ pub fn analyze_with(
     };
     let started = std::time::Instant::now();
     let mut analysis = assemble(&cx, catalog, corpus, options, &expansions);
+    if let Some((previous, mut stability, continuations)) = continued {
+        stability.kept_label =
+            stability::keep_labels(&mut analysis.clusters, previous, &continuations);
+        for p in &mut analysis.papers {
+            if let Some(cluster) = analysis.clusters.get(p.community as usize) {
+                p.community_label.clone_from(&cluster.label);
+            }
+        }
+        analysis.summary.community_stability = Some(stability);
+    }
     analysis.map_network =
         map_network::map_network(&cx, &analysis.missing, options.pair_min_count)?;
     time::attach(&mut analysis, graph, options.key_routes)?;
@@ -187,6 +210,7 @@ fn metric_options(graph: &CitationGraph, options: &AnalyzeOptions) -> MetricOpti
         weight: options.weight,
         age_fair: age_fair::AgeFairOptions::default(),
         influence: options.influence,
+        initial_communities: None,
     }
 }
 
@@ -251,6 +275,7 @@ fn assemble(
             works.len()
         },
         age_bias: age_bias(cx),
+        community_stability: None,
     };
     Analysis {
         summary,

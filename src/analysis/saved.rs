@@ -169,6 +169,10 @@ pub struct Summary {
     /// influence (classic), influence_age_fair; see [`super::age_fair::spearman`].
     #[serde(default)]
     pub age_bias: Vec<AgeBias>,
+    /// How the communities compare with the previous run's, when `run` started Leiden from
+    /// them (absent otherwise); see [`super::stability`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community_stability: Option<super::stability::CommunityStability>,
 }
 
 /// One score's age bias ([`Summary::age_bias`]).
