@@ -53,8 +53,8 @@ pub use map_network::{MapLink, MapNetwork, MAP_FOUNDATIONS, MAP_NEIGHBOURS};
 pub use missing::{MECHANISM_MIN_CONFIDENCE, MECHANISM_MIN_LIFT, UNCERTAIN};
 pub use options::{default_trials, AnalyzeOptions, MetricOptions};
 pub use saved::{
-    AgeBias, Analysis, Coverage, EdgeRow, Flow, GroupStats, InfluentialPaper, Maps, MissingKind,
-    MissingPaper, MissingScope, PaperMetrics, Summary, TagLint,
+    AgeBias, Analysis, CommunityStability, Coverage, EdgeRow, Flow, GroupStats, InfluentialPaper,
+    Maps, MissingKind, MissingPaper, MissingScope, PaperMetrics, Summary, TagLint,
 };
 pub use scope::g2_against_rate;
 pub use scope::ScopeRule;
@@ -324,6 +324,7 @@ mod hand_checked {
     use crate::graph::Scope;
     use crate::records::Resolution;
     use crate::records::{Corpus, Link, PaperRecord};
+    use std::collections::BTreeMap;
 
     fn link(id: &str) -> Link {
         Link {
@@ -499,6 +500,55 @@ mod hand_checked {
         assert!(a.core_edges.iter().all(|e| e.target != "h"));
         assert_eq!(a.influential.len(), 5);
         assert_eq!(a.papers.iter().filter(|p| p.in_catalog).count(), 5);
+    }
+
+    /// A start from a previous run: its papers where they were, new papers with most of their
+    /// neighbours, a paper alone with none; the summary compares the runs.
+    #[test]
+    fn a_previous_partition_is_the_start() {
+        let (catalog, corpus) = world();
+        let graph = crate::graph::build(&catalog, &corpus, Scope::Catalog);
+        let mut previous = stability::Communities::default();
+        for (id, c) in [("a", 3), ("b", 3), ("c", 3), ("d", 3), ("u", 5), ("f", 7)] {
+            previous.of_paper.insert(id.to_string(), c);
+            *previous.sizes.entry(c).or_default() += 1;
+        }
+        let start = stability::initial_labels(&graph, &previous);
+        let by_id: BTreeMap<&str, u32> = graph
+            .nodes()
+            .zip(&start)
+            .map(|(n, &c)| (n.paper_id.as_str(), c))
+            .collect();
+        // g cites a, b, c (all 3); h is cited by a (3): both join 3.
+        assert_eq!(by_id["g"], 3);
+        assert_eq!(by_id["h"], 3);
+        assert_eq!((by_id["a"], by_id["u"], by_id["f"]), (3, 5, 7));
+        let a = analyze_with(
+            &graph,
+            &catalog,
+            &corpus,
+            &AnalyzeOptions::default(),
+            Some(&previous),
+            0,
+            |_| Ok(Expansions::default()),
+        )
+        .unwrap();
+        let st = a.summary.community_stability.clone().unwrap();
+        assert_eq!((st.shared_papers, st.shared_catalog_papers), (6, 5));
+        assert_eq!(st.previous_communities, 3);
+        assert!(summary_text(&a).contains("stability: Leiden started from the previous run's 3"));
+        // Every community is numbered below the count, as without a start.
+        assert!(a
+            .papers
+            .iter()
+            .all(|p| (p.community as usize) < a.summary.communities));
+        assert!(
+            analyze(&graph, &catalog, &corpus, &AnalyzeOptions::default())
+                .unwrap()
+                .summary
+                .community_stability
+                .is_none()
+        );
     }
 
     #[test]

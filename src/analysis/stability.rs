@@ -30,9 +30,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use serde::{Deserialize, Serialize};
-
-use super::{Analysis, Cluster};
+use super::{Analysis, Cluster, CommunityStability};
 use crate::graph::CitationGraph;
 use crate::metrics::{adjusted_rand_index, co_assignment_agreement, Partition};
 
@@ -253,32 +251,6 @@ impl Comparison {
     }
 }
 
-/// How the communities compare with the previous run's (`metrics.json`'s
-/// `summary.community_stability`, absent in a first run; the summary's `stability:` line).
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
-pub struct CommunityStability {
-    /// Communities of the previous run.
-    pub previous_communities: usize,
-    /// Communities of this run that continue one of the previous run (matched by shared
-    /// papers), and of those, the ones that kept its number.
-    pub continued: usize,
-    pub kept_number: usize,
-    /// Papers in both runs' graphs, and the catalogue papers among them.
-    pub shared_papers: usize,
-    pub shared_catalog_papers: usize,
-    /// Co-assignment agreement over the shared catalogue papers: of the pairs either run puts
-    /// in one community, the share both do (1: the same groups).
-    pub co_assignment: f64,
-    /// The adjusted Rand index over the shared catalogue papers (1 identical, about 0 chance).
-    pub adjusted_rand: f64,
-    /// Co-assignment agreement over every shared paper.
-    pub co_assignment_all: f64,
-    /// Continued communities whose label is the previous one (unchanged, or kept because
-    /// their two distinctive terms are the same; see [`keep_labels`]).
-    #[serde(default)]
-    pub kept_label: usize,
-}
-
 impl CommunityStability {
     /// The numbers of `comparison` with its `continuations`, `previous_communities` in the old
     /// run and `kept_number` continuations that kept their number.
@@ -415,6 +387,69 @@ mod tests {
             .map(|c| (c.old, c.new))
             .collect();
         assert_eq!(matched, vec![(0, 1), (1, 0), (2, 3)]);
+    }
+
+    fn cluster(community: u32, label: &str, terms: &[&str]) -> Cluster {
+        Cluster {
+            community,
+            label: label.to_string(),
+            terms: terms.iter().map(|t| (t.to_string(), 1.0)).collect(),
+            ..Cluster::default()
+        }
+    }
+
+    #[test]
+    fn labels_last_while_their_terms_do() {
+        let mut previous = Communities::default();
+        for (c, label, terms) in [
+            (0, "kv cache; eviction (H2O)", vec!["kv cache", "eviction"]),
+            (
+                1,
+                "token merging; vision (ToMe)",
+                vec!["token merging", "vision"],
+            ),
+            (
+                2,
+                "pruning; sparsity (SparseGPT)",
+                vec!["pruning", "sparsity"],
+            ),
+        ] {
+            previous.labels.insert(c, label.to_string());
+            previous
+                .terms
+                .insert(c, terms.iter().map(|t| t.to_string()).collect());
+        }
+        let mut clusters = vec![
+            // Same terms, another short name: keeps its label.
+            cluster(
+                0,
+                "kv cache; eviction (SnapKV)",
+                &["kv cache", "eviction", "long"],
+            ),
+            // Other terms: the new label stands.
+            cluster(1, "diffusion; merging (ToMeSD)", &["diffusion", "merging"]),
+            // Continues old 2 but old 2's label is taken by another: the new label stands.
+            cluster(2, "pruning; sparsity (Wanda)", &["pruning", "sparsity"]),
+            cluster(
+                3,
+                "pruning; sparsity (SparseGPT)",
+                &["pruning", "sparsity", "llm"],
+            ),
+        ];
+        let continued = |old, new| Continuation {
+            old,
+            new,
+            shared: 5,
+        };
+        let kept = keep_labels(
+            &mut clusters,
+            &previous,
+            &[continued(0, 0), continued(1, 1), continued(2, 2)],
+        );
+        assert_eq!(kept, 1);
+        assert_eq!(clusters[0].label, "kv cache; eviction (H2O)");
+        assert_eq!(clusters[1].label, "diffusion; merging (ToMeSD)");
+        assert_eq!(clusters[2].label, "pruning; sparsity (Wanda)");
     }
 
     #[test]

@@ -21,7 +21,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::Run;
-use crate::analysis::stability::{Communities, CommunityStability, Comparison};
+use crate::analysis::stability::{Communities, Comparison};
+use crate::analysis::CommunityStability;
 
 /// The fewest papers a community (or a part of a split or merge) has to be reported.
 pub const MIN_CLUSTER_PAPERS: usize = 5;

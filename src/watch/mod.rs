@@ -226,7 +226,7 @@ pub struct Digest {
     /// How the two runs' communities agree over the papers both hold (co-assignment agreement
     /// and adjusted Rand index; see `analysis/stability.rs`); absent when a run holds no paper.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub community_agreement: Option<crate::analysis::stability::CommunityStability>,
+    pub community_agreement: Option<crate::analysis::CommunityStability>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
