@@ -6,21 +6,24 @@
 //!   paper new to the graph starts in the old community most of its neighbours (citing or
 //!   cited, the undirected citation graph) belong to, ties to the smaller number, and alone
 //!   when none of its neighbours was there. Leiden then runs from there
-//!   ([`crate::metrics::leiden_from`]), its refinement keeping every community connected.
+//!   ([`crate::metrics::leiden_from`]), its refinement keeping every community connected; the
+//!   start stands unless a trial beats its modularity by Leiden's tolerance.
 //! - Matching ([`Comparison::continuations`]): over the papers in both runs, the contingency
 //!   table n_ij (papers in old community i and new community j) is read greedily by decreasing
 //!   n_ij (ties by the old, then the new number); a cell matches i and j when neither is
 //!   matched yet and n_ij is more than half of the smaller of the two (over the shared papers):
 //!   one of them is mostly the other. Greedy max-overlap is the usual way to track communities
 //!   through time (Greene, Doyle & Cunningham, "Tracking the evolution of communities in
-//!   dynamic social networks", ASONAM 2010, match by Jaccard above a threshold); with the
-//!   majority rule a community has at most one candidate on the side that is mostly the
-//!   other, so the greedy choice and an optimal (Hungarian) one agree on every match that
-//!   counts.
+//!   dynamic social networks", ASONAM 2010, match by Jaccard above a threshold). Under the
+//!   majority rule two candidates compete for one community only at a merge or a split, where
+//!   the larger overlap wins; greedy is a 1/2-approximation of the maximum-overlap (Hungarian)
+//!   assignment, and no worse than it on the cells that are a majority of both sides.
 //! - Numbers ([`persistent_partition`]): a matched community takes its old number when that
 //!   number is below the new count; the other communities take the free numbers, largest
 //!   first. Numbers stay 0..count, so every table indexed by community still works; only in the
 //!   first run (or without a match) does 0 mean the largest.
+//! - Labels ([`keep_labels`]): a matched community whose two most distinctive terms are
+//!   unchanged keeps the previous label (its short name would follow PageRank jitter).
 //! - Agreement ([`CommunityStability`]): co-assignment agreement (the Jaccard index of the
 //!   pairs each run puts together, [`crate::metrics::co_assignment_agreement`]) and the
 //!   adjusted Rand index over the catalogue papers in both runs, and co-assignment over every
