@@ -241,7 +241,7 @@ pub fn snapshot_import_job(settings: &Settings, file: &Path) -> Result<Report> {
 pub fn analyze_job(settings: &Settings) -> Result<Report> {
     let catalog = load_catalog(settings)?;
     let corpus = fetch_records(&catalog, settings, false)?;
-    let (analysis, graph, _) = analyze(&catalog, &corpus, settings, false)?;
+    let (analysis, graph, _) = analyze(&catalog, &corpus, settings, None, false)?;
     let stage = begin(&settings.locations)?;
     drop_stale_evaluation(stage.dir())?;
     let written = render::write_outputs(stage.dir(), render::analysis_files(&analysis, &graph))?;
@@ -459,18 +459,24 @@ fn drop_stale_evaluation(stage_dir: &Path) -> Result<()> {
 
 /// `citegraph run`: every stage, every output swapped in together.
 ///
-/// When OUTPUT holds a previous run's `metrics.json`, its `metrics.json` and `catalog.json` are
-/// kept under `OUTPUT/history/<time>/` and `digest.json` / `digest.md` say what changed since.
+/// When OUTPUT holds a previous run's `metrics.json`, Leiden starts from its communities (which
+/// keep their numbers where they continue, see `analysis/stability.rs`), its `metrics.json` and
+/// `catalog.json` are kept under `OUTPUT/history/<time>/` and `digest.json` / `digest.md` say
+/// what changed since.
 pub fn run_job(settings: &Settings) -> Result<Report> {
     let catalog = load_catalog(settings)?;
     let mut corpus = fetch_records(&catalog, settings, true)?;
-    let (mut analysis, graph, expansion_requests) = analyze(&catalog, &corpus, settings, true)?;
+    let previous = previous_run(&settings.locations.output_dir);
+    let communities = previous
+        .as_ref()
+        .and_then(|run| analysis::stability::Communities::of_analysis(&run.analysis));
+    let (mut analysis, graph, expansion_requests) =
+        analyze(&catalog, &corpus, settings, communities.as_ref(), true)?;
     // The summary's request count covers the run: the fetch's and the expansion's.
     corpus.requests += expansion_requests;
     if let Some(evaluate) = &settings.evaluate {
         analysis.evaluation = Some(evaluation(&graph, settings, evaluate)?);
     }
-    let previous = previous_run(&settings.locations.output_dir);
     let stage = begin(&settings.locations)?;
     if previous.is_some() {
         watch::archive_previous(stage.dir())?;
@@ -606,13 +612,15 @@ fn build_graph(
     graph
 }
 
-/// The works, the graph of works, then the metrics on it; the expansion lists of thin-evidence
-/// missing papers from the cache, and from the API when `network` (and not offline, and the
-/// records do not come from a snapshot). Also returns the requests the expansion made.
+/// The works, the graph of works, then the metrics on it (Leiden from the `previous` run's
+/// communities when given); the expansion lists of thin-evidence missing papers from the
+/// cache, and from the API when `network` (and not offline, and the records do not come from
+/// a snapshot). Also returns the requests the expansion made.
 fn analyze(
     catalog: &Catalog,
     corpus: &Corpus,
     settings: &Settings,
+    previous: Option<&analysis::stability::Communities>,
     network: bool,
 ) -> Result<(analysis::Analysis, crate::graph::CitationGraph, u64)> {
     let options = &settings.analyze;
@@ -629,6 +637,7 @@ fn analyze(
         catalog,
         corpus,
         options,
+        previous,
         options.expand,
         |requests| {
             let (expansions, stats) = s2::expand(requests, options.expand, &settings.fetch, &env)?;

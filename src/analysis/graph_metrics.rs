@@ -78,15 +78,21 @@ impl<'a> GraphMetrics<'a> {
                         .iter()
                         .map(|p| (p.a, p.b, f64::from(p.count)))
                         .collect();
-                    timed("communities", || {
-                        metrics::leiden_weighted(n, &edges, &options.communities)
+                    timed("communities", || match &options.initial_communities {
+                        Some(start) => {
+                            metrics::leiden_weighted_from(n, &edges, start, &options.communities)
+                        }
+                        None => metrics::leiden_weighted(n, &edges, &options.communities),
                     })
                 };
                 match options.community_network {
                     CommunityNetwork::Citation => {
                         let (pairs, communities) = rayon::join(pairs, || {
-                            timed("communities", || {
-                                metrics::leiden(&undirected, &options.communities)
+                            timed("communities", || match &options.initial_communities {
+                                Some(start) => {
+                                    metrics::leiden_from(&undirected, start, &options.communities)
+                                }
+                                None => metrics::leiden(&undirected, &options.communities),
                             })
                         });
                         let (cocitation, coupling) = pairs?;

@@ -30,6 +30,7 @@ mod missing;
 mod options;
 mod saved;
 mod scope;
+pub mod stability;
 mod summary;
 mod tag_lint;
 pub mod time;
@@ -52,8 +53,8 @@ pub use map_network::{MapLink, MapNetwork, MAP_FOUNDATIONS, MAP_NEIGHBOURS};
 pub use missing::{MECHANISM_MIN_CONFIDENCE, MECHANISM_MIN_LIFT, UNCERTAIN};
 pub use options::{default_trials, AnalyzeOptions, MetricOptions};
 pub use saved::{
-    AgeBias, Analysis, Coverage, EdgeRow, Flow, GroupStats, InfluentialPaper, Maps, MissingKind,
-    MissingPaper, MissingScope, PaperMetrics, Summary, TagLint,
+    AgeBias, Analysis, CommunityStability, Coverage, EdgeRow, Flow, GroupStats, InfluentialPaper,
+    Maps, MissingKind, MissingPaper, MissingScope, PaperMetrics, Summary, TagLint,
 };
 pub use scope::g2_against_rate;
 pub use scope::ScopeRule;
@@ -69,7 +70,7 @@ pub fn analyze(
     corpus: &crate::records::Corpus,
     options: &AnalyzeOptions,
 ) -> anyhow::Result<Analysis> {
-    analyze_with(graph, catalog, corpus, options, 0, |_| {
+    analyze_with(graph, catalog, corpus, options, None, 0, |_| {
         Ok(Expansions::default())
     })
 }
@@ -128,17 +129,29 @@ fn age_bias(cx: &GraphMetrics<'_>) -> Vec<AgeBias> {
         .collect()
 }
 
-/// [`analyze`], and whatever `fetch` returns.
+/// [`analyze`], and whatever `fetch` returns. With `previous` (the previous run's
+/// communities, `run` reads them from `OUTPUT/metrics.json`), Leiden starts from them and the
+/// communities that continue one keep its number ([`stability`]); the summary then says how
+/// the two runs agree ([`Summary::community_stability`]).
 pub fn analyze_with(
     graph: &CitationGraph,
     catalog: &crate::catalog::Catalog,
     corpus: &crate::records::Corpus,
     options: &AnalyzeOptions,
+    previous: Option<&stability::Communities>,
     expand: usize,
     fetch: impl FnOnce(&[ExpandRequest]) -> anyhow::Result<Expansions>,
 ) -> anyhow::Result<Analysis> {
-    let metric_options = metric_options(graph, options);
-    let cx = GraphMetrics::compute(graph, &metric_options)?;
+    let mut metric_options = metric_options(graph, options);
+    metric_options.initial_communities =
+        previous.map(|previous| stability::initial_labels(graph, previous));
+    let mut cx = GraphMetrics::compute(graph, &metric_options)?;
+    let continued = previous.map(|previous| {
+        let (renumbered, stability, continuations) =
+            stability::persistent_partition(graph, &cx.communities, previous);
+        cx.communities = renumbered;
+        (previous, stability, continuations)
+    });
     let expansions = if expand > 0 {
         let first = missing::missing_papers(&cx, options, &Expansions::default());
         fetch(&missing::expansion_requests(&first, options, expand))?
@@ -147,6 +160,16 @@ pub fn analyze_with(
     };
     let started = std::time::Instant::now();
     let mut analysis = assemble(&cx, catalog, corpus, options, &expansions);
+    if let Some((previous, mut stability, continuations)) = continued {
+        stability.kept_label =
+            stability::keep_labels(&mut analysis.clusters, previous, &continuations);
+        for p in &mut analysis.papers {
+            if let Some(cluster) = analysis.clusters.get(p.community as usize) {
+                p.community_label.clone_from(&cluster.label);
+            }
+        }
+        analysis.summary.community_stability = Some(stability);
+    }
     analysis.map_network =
         map_network::map_network(&cx, &analysis.missing, options.pair_min_count)?;
     time::attach(&mut analysis, graph, options.key_routes)?;
@@ -187,6 +210,7 @@ fn metric_options(graph: &CitationGraph, options: &AnalyzeOptions) -> MetricOpti
         weight: options.weight,
         age_fair: age_fair::AgeFairOptions::default(),
         influence: options.influence,
+        initial_communities: None,
     }
 }
 
@@ -251,6 +275,7 @@ fn assemble(
             works.len()
         },
         age_bias: age_bias(cx),
+        community_stability: None,
     };
     Analysis {
         summary,
@@ -299,6 +324,7 @@ mod hand_checked {
     use crate::graph::Scope;
     use crate::records::Resolution;
     use crate::records::{Corpus, Link, PaperRecord};
+    use std::collections::BTreeMap;
 
     fn link(id: &str) -> Link {
         Link {
@@ -474,6 +500,55 @@ mod hand_checked {
         assert!(a.core_edges.iter().all(|e| e.target != "h"));
         assert_eq!(a.influential.len(), 5);
         assert_eq!(a.papers.iter().filter(|p| p.in_catalog).count(), 5);
+    }
+
+    /// A start from a previous run: its papers where they were, new papers with most of their
+    /// neighbours, a paper alone with none; the summary compares the runs.
+    #[test]
+    fn a_previous_partition_is_the_start() {
+        let (catalog, corpus) = world();
+        let graph = crate::graph::build(&catalog, &corpus, Scope::Catalog);
+        let mut previous = stability::Communities::default();
+        for (id, c) in [("a", 3), ("b", 3), ("c", 3), ("d", 3), ("u", 5), ("f", 7)] {
+            previous.of_paper.insert(id.to_string(), c);
+            *previous.sizes.entry(c).or_default() += 1;
+        }
+        let start = stability::initial_labels(&graph, &previous);
+        let by_id: BTreeMap<&str, u32> = graph
+            .nodes()
+            .zip(&start)
+            .map(|(n, &c)| (n.paper_id.as_str(), c))
+            .collect();
+        // g cites a, b, c (all 3); h is cited by a (3): both join 3.
+        assert_eq!(by_id["g"], 3);
+        assert_eq!(by_id["h"], 3);
+        assert_eq!((by_id["a"], by_id["u"], by_id["f"]), (3, 5, 7));
+        let a = analyze_with(
+            &graph,
+            &catalog,
+            &corpus,
+            &AnalyzeOptions::default(),
+            Some(&previous),
+            0,
+            |_| Ok(Expansions::default()),
+        )
+        .unwrap();
+        let st = a.summary.community_stability.clone().unwrap();
+        assert_eq!((st.shared_papers, st.shared_catalog_papers), (6, 5));
+        assert_eq!(st.previous_communities, 3);
+        assert!(summary_text(&a).contains("stability: Leiden started from the previous run's 3"));
+        // Every community is numbered below the count, as without a start.
+        assert!(a
+            .papers
+            .iter()
+            .all(|p| (p.community as usize) < a.summary.communities));
+        assert!(
+            analyze(&graph, &catalog, &corpus, &AnalyzeOptions::default())
+                .unwrap()
+                .summary
+                .community_stability
+                .is_none()
+        );
     }
 
     #[test]

@@ -144,4 +144,7 @@ pub struct MetricOptions {
     pub age_fair: super::age_fair::AgeFairOptions,
     /// Which composite influence score ranks the catalogue papers.
     pub influence: InfluenceScore,
+    /// Leiden's start, one label per node (the previous run's communities, see
+    /// `stability.rs`); `None`: singletons.
+    pub initial_communities: Option<Vec<u32>>,
 }

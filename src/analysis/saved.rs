@@ -169,6 +169,37 @@ pub struct Summary {
     /// influence (classic), influence_age_fair; see [`super::age_fair::spearman`].
     #[serde(default)]
     pub age_bias: Vec<AgeBias>,
+    /// How the communities compare with the previous run's, when `run` started Leiden from
+    /// them (absent otherwise); see [`super::stability`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community_stability: Option<CommunityStability>,
+}
+
+/// How the communities compare with the previous run's (`metrics.json`'s
+/// `summary.community_stability`, absent in a first run; the summary's `stability:` line;
+/// computed in [`super::stability`]).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CommunityStability {
+    /// Communities of the previous run.
+    pub previous_communities: usize,
+    /// Communities of this run that continue one of the previous run (matched by shared
+    /// papers), and of those, the ones that kept its number.
+    pub continued: usize,
+    pub kept_number: usize,
+    /// Papers in both runs' graphs, and the catalogue papers among them.
+    pub shared_papers: usize,
+    pub shared_catalog_papers: usize,
+    /// Co-assignment agreement over the shared catalogue papers: of the pairs either run puts
+    /// in one community, the share both do (1: the same groups).
+    pub co_assignment: f64,
+    /// The adjusted Rand index over the shared catalogue papers (1 identical, about 0 chance).
+    pub adjusted_rand: f64,
+    /// Co-assignment agreement over every shared paper.
+    pub co_assignment_all: f64,
+    /// Continued communities whose label is the previous one (unchanged, or kept because
+    /// their two distinctive terms are the same; see `stability::keep_labels`).
+    #[serde(default)]
+    pub kept_label: usize,
 }
 
 /// One score's age bias ([`Summary::age_bias`]).

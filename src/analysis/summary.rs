@@ -151,6 +151,24 @@ fn graph_lines(analysis: &Analysis, out: &mut String) {
         or_na(s.nmi, 3),
         or_na(s.ari, 3)
     );
+    if let Some(st) = &s.community_stability {
+        let _ = writeln!(
+            out,
+            "stability: Leiden started from the previous run's {}; {} of {} continue one \
+             ({} keep its number, {} its label); co-assignment agreement {:.3} over the {} in both runs \
+             (adjusted Rand {:.3}), {:.3} over all {} in both",
+            crate::text::count_as(st.previous_communities, "community", "communities"),
+            st.continued,
+            s.communities,
+            st.kept_number,
+            st.kept_label,
+            st.co_assignment,
+            count(st.shared_catalog_papers, "catalogue paper"),
+            st.adjusted_rand,
+            st.co_assignment_all,
+            count(st.shared_papers, "paper"),
+        );
+    }
     let homophily = if s.homophily_defined() {
         format!(
             "{:.1}% of catalogue citations stay within a mechanism ({:.1}% by chance)",
@@ -224,7 +242,10 @@ fn time_and_community_lines(analysis: &Analysis, out: &mut String) {
         "bursts: {} citation bursts of catalogue papers (bursts.csv); {mechanism_bursts}",
         t.bursts.len()
     );
-    for cluster in analysis.clusters.iter().take(5) {
+    // The largest: numbers persist from run to run, so 0 is not always the largest.
+    let mut largest: Vec<&super::Cluster> = analysis.clusters.iter().collect();
+    largest.sort_by(|a, b| b.size.cmp(&a.size).then(a.community.cmp(&b.community)));
+    for cluster in largest.into_iter().take(5) {
         let _ = writeln!(
             out,
             "  C{} ({} papers): {}",

@@ -39,6 +39,21 @@
 //! Communities are numbered by decreasing size, ties by their smallest node. Cost: O(m) per
 //! local-moving pass and per refinement; a few passes per level, a few levels per iteration, a
 //! few iterations.
+//!
+//! Warm start ([`leiden_from`], [`leiden_weighted_from`]): the first iteration of every trial
+//! starts from a given partition instead of singletons, as leidenalg's `initial_membership`
+//! does (Traag et al. 2019 note that Leiden may start from any partition: its iterations
+//! only refine and re-aggregate what local moving gives them). The given partition is first
+//! split into its connected components in this graph (a community of last week's graph may
+//! be in pieces in this one), so the start is connected and every iteration after it keeps
+//! the refinement's guarantee; the last guard above still applies. The start itself is the
+//! result unless the best trial raises its modularity by more than `tolerance`: a run on an
+//! unchanged graph gives back the partition it started from (without this, the trials go on
+//! improving Q by less than 1e-3 and move a few papers each time: 2 labels changed between two
+//! runs of the test world on the same records). A graph that changed by a
+//! few links then ends near the partition it started from, where a start from singletons
+//! can land in another local optimum of about the same modularity (one weekly update of 36
+//! links in 14,961 renamed most clusters).
 
 use std::borrow::Cow;
 
@@ -87,7 +102,26 @@ pub fn leiden(graph: &UndirectedCsr, options: &LeidenOptions) -> Result<Partitio
     }
     let base = Weighted::from_graph(graph);
     let unit = UnitLevel::new(graph);
-    Ok(best_of_trials(&base, unit.as_ref(), options))
+    Ok(best_of_trials(&base, unit.as_ref(), None, options))
+}
+
+/// [`leiden`] with every trial starting from `initial` (one label per node, any numbers, e.g.
+/// last run's communities; see the module documentation, "Warm start"). Errors: as [`leiden`],
+/// and when `initial` does not hold one label per node.
+pub fn leiden_from(
+    graph: &UndirectedCsr,
+    initial: &[u32],
+    options: &LeidenOptions,
+) -> Result<Partition, MetricsError> {
+    check(options)?;
+    check_initial(graph.node_count(), initial)?;
+    if graph.edge_count() == 0 {
+        return Ok(singletons(graph.node_count()));
+    }
+    let base = Weighted::from_graph(graph);
+    let unit = UnitLevel::new(graph);
+    let start = connected_start(&base, initial);
+    Ok(best_of_trials(&base, unit.as_ref(), Some(&start), options))
 }
 
 /// Leiden communities of a weighted undirected graph of `node_count` nodes: `edges` (a, b, weight)
@@ -99,6 +133,17 @@ pub fn leiden_weighted(
     options: &LeidenOptions,
 ) -> Result<Partition, MetricsError> {
     check(options)?;
+    check_edges(node_count, edges)?;
+    if edges.is_empty() {
+        return Ok(singletons(node_count));
+    }
+    let base = Weighted::from_weighted_edges(node_count, edges);
+    Ok(best_of_trials(&base, None, None, options))
+}
+
+/// Each pair once is the caller's promise; here: no self-loop, both ends below `node_count`,
+/// a positive finite weight.
+fn check_edges(node_count: usize, edges: &[(u32, u32, f64)]) -> Result<(), MetricsError> {
     if let Some(&(a, b, w)) = edges.iter().find(|&&(a, b, w)| {
         a == b
             || a as usize >= node_count
@@ -113,11 +158,46 @@ pub fn leiden_weighted(
             ),
         });
     }
+    Ok(())
+}
+
+/// [`leiden_weighted`] with every trial starting from `initial` (one label per node, any
+/// numbers; see the module documentation, "Warm start"). Errors: as [`leiden_weighted`], and
+/// when `initial` does not hold `node_count` labels.
+pub fn leiden_weighted_from(
+    node_count: usize,
+    edges: &[(u32, u32, f64)],
+    initial: &[u32],
+    options: &LeidenOptions,
+) -> Result<Partition, MetricsError> {
+    check(options)?;
+    check_edges(node_count, edges)?;
+    check_initial(node_count, initial)?;
     if edges.is_empty() {
         return Ok(singletons(node_count));
     }
     let base = Weighted::from_weighted_edges(node_count, edges);
-    Ok(best_of_trials(&base, None, options))
+    let start = connected_start(&base, initial);
+    Ok(best_of_trials(&base, None, Some(&start), options))
+}
+
+fn check_initial(node_count: usize, initial: &[u32]) -> Result<(), MetricsError> {
+    if initial.len() != node_count {
+        return Err(MetricsError::BadParameter {
+            metric: "Leiden",
+            reason: format!(
+                "the starting partition holds {} labels for {node_count} nodes",
+                initial.len()
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// `initial` with each community split into its connected components in `g`; compact labels.
+fn connected_start(g: &Weighted, initial: &[u32]) -> Vec<u32> {
+    let (compact, _) = compact_labels(initial);
+    split_disconnected(g, &compact).0
 }
 
 fn check(options: &LeidenOptions) -> Result<(), MetricsError> {
@@ -141,13 +221,19 @@ fn singletons(n: usize) -> Partition {
     }
 }
 
-fn best_of_trials(base: &Weighted, unit: Option<&UnitLevel>, options: &LeidenOptions) -> Partition {
+/// The best of the trials, each from `start` (compact labels) or from singletons.
+fn best_of_trials(
+    base: &Weighted,
+    unit: Option<&UnitLevel>,
+    start: Option<&[u32]>,
+    options: &LeidenOptions,
+) -> Partition {
     let trials = options.trials.max(1);
     let results: Vec<(f64, Vec<u32>)> = (0..trials)
         .into_par_iter()
         .map(|trial| {
             let seed = SplitMix64::new(options.seed.wrapping_add(trial as u64)).next_u64();
-            let labels = one_trial(base, unit, options, seed);
+            let labels = one_trial(base, unit, start, options, seed);
             let (labels, splits) = split_disconnected(base, &labels);
             if splits > 0 {
                 tracing::debug!("Leiden: {splits} disconnected communities split (trial {trial})");
@@ -161,7 +247,16 @@ fn best_of_trials(base: &Weighted, unit: Option<&UnitLevel>, options: &LeidenOpt
             best = i;
         }
     }
-    let (modularity, labels) = results.into_iter().nth(best).unwrap_or_default();
+    let (mut modularity, mut labels) = results.into_iter().nth(best).unwrap_or_default();
+    if let Some(start) = start {
+        // Hysteresis: the start stands unless the trials beat it by the tolerance, so an
+        // unchanged graph gives back the partition it started from.
+        let q_start = base.modularity(start, options.resolution);
+        if modularity <= q_start + options.tolerance.max(1e-13) {
+            labels = start.to_vec();
+            modularity = q_start;
+        }
+    }
     let (labels, count) = canonical_labels(&labels);
     Partition {
         labels,
@@ -170,15 +265,20 @@ fn best_of_trials(base: &Weighted, unit: Option<&UnitLevel>, options: &LeidenOpt
     }
 }
 
-/// Leiden iterations from singletons until one no longer raises the modularity; compact labels.
+/// Leiden iterations from `start` (compact labels; singletons when `None`) until one no longer
+/// raises the modularity; compact labels.
 fn one_trial(
     base: &Weighted,
     unit: Option<&UnitLevel>,
+    start: Option<&[u32]>,
     options: &LeidenOptions,
     seed: u64,
 ) -> Vec<u32> {
     let mut rng = SplitMix64::new(seed);
-    let mut labels: Vec<u32> = (0..base.node_count() as u32).collect();
+    let mut labels: Vec<u32> = match start {
+        Some(start) => start.to_vec(),
+        None => (0..base.node_count() as u32).collect(),
+    };
     let mut q = base.modularity(&labels, options.resolution);
     for round in 1..=options.max_iterations.max(1) {
         let started = std::time::Instant::now();
@@ -556,7 +656,7 @@ mod tests {
                     resolution,
                     ..LeidenOptions::default()
                 };
-                let labels = one_trial(&base, unit.as_ref(), &options, rng.next_u64());
+                let labels = one_trial(&base, unit.as_ref(), None, &options, rng.next_u64());
                 assert_eq!(
                     split_disconnected(&base, &labels).1,
                     0,
@@ -656,7 +756,7 @@ mod tests {
                     tolerance,
                     ..LeidenOptions::default()
                 };
-                let labels = one_trial(&base, unit.as_ref(), &options, seed);
+                let labels = one_trial(&base, unit.as_ref(), None, &options, seed);
                 assert_eq!(split_disconnected(&base, &labels).1, 0, "seed {seed}");
                 base.modularity(&labels, 1.0)
             };
@@ -666,6 +766,117 @@ mod tests {
                 "{coarse} {default} {fine}"
             );
         }
+    }
+
+    #[test]
+    fn a_warm_start_keeps_every_raw_community_connected() {
+        // Starts from random labels (communities in many pieces) and from a cold result.
+        let mut rng = SplitMix64::new(41);
+        for round in 0..20 {
+            let n = 40 + rng.below(300);
+            let g = random_graph(&mut rng, n, n * (1 + round % 4));
+            let base = Weighted::from_graph(&g);
+            let unit = UnitLevel::new(&g);
+            let random: Vec<u32> = (0..n).map(|_| rng.below(6) as u32).collect();
+            let cold = leiden(&g, &LeidenOptions::default()).unwrap().labels;
+            for initial in [&random, &cold] {
+                let start = connected_start(&base, initial);
+                assert_eq!(split_disconnected(&base, &start).1, 0);
+                let options = LeidenOptions::default();
+                let labels = one_trial(&base, unit.as_ref(), Some(&start), &options, round as u64);
+                assert_eq!(split_disconnected(&base, &labels).1, 0, "round {round}");
+                let warm = leiden_from(&g, initial, &options).unwrap();
+                assert!(communities_connected(&g, &warm.labels));
+                assert!((warm.modularity - modularity(&g, &warm.labels, 1.0)).abs() < 1e-12);
+            }
+        }
+    }
+
+    #[test]
+    fn a_warm_start_on_an_unchanged_graph_gives_the_start_back() {
+        let mut rng = SplitMix64::new(13);
+        let g = random_graph(&mut rng, 800, 3000);
+        let options = LeidenOptions::default();
+        let first = leiden(&g, &options).unwrap();
+        for seed in 0..3 {
+            let again = leiden_from(&g, &first.labels, &LeidenOptions { seed, ..options }).unwrap();
+            assert_eq!(again.labels, first.labels, "seed {seed}");
+            assert!((again.modularity - first.modularity).abs() < 1e-12);
+        }
+    }
+
+    #[test]
+    fn a_warm_start_from_the_optimum_keeps_it() {
+        let options = LeidenOptions::default();
+        let p = leiden_from(&two_cliques(), &[5, 5, 5, 5, 2, 2, 2, 2], &options).unwrap();
+        assert_eq!(p.labels, vec![0, 0, 0, 0, 1, 1, 1, 1]);
+        // Weighted, and from a start that cuts a clique in two: the clique is found again.
+        let edges: Vec<(u32, u32, f64)> = (0..8u32)
+            .flat_map(|v| {
+                two_cliques()
+                    .neighbors(v)
+                    .iter()
+                    .filter(move |&&u| u > v)
+                    .map(move |&u| (v, u, 1.0))
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let w = leiden_weighted_from(8, &edges, &[0, 0, 1, 1, 2, 2, 2, 2], &options).unwrap();
+        assert_eq!(w.labels, vec![0, 0, 0, 0, 1, 1, 1, 1]);
+        assert!(leiden_from(&two_cliques(), &[0, 0], &options).is_err());
+        assert!(leiden_weighted_from(8, &edges, &[0; 9], &options).is_err());
+        assert_eq!(
+            leiden_from(&graph(3, &[]), &[0, 0, 0], &options)
+                .unwrap()
+                .labels,
+            vec![0, 1, 2]
+        );
+    }
+
+    /// A random graph with hubs (little structure, many optima of about the same modularity),
+    /// then the same with 1% more random links: started from
+    /// the first partition, Leiden ends nearer to it than a start from singletons does, at
+    /// about the same modularity.
+    #[test]
+    fn a_warm_start_after_a_few_new_links_stays_near_the_old_partition() {
+        use super::super::adjusted_rand_index;
+        let mut rng = SplitMix64::new(5);
+        let g = random_graph(&mut rng, 1440, 4000);
+        let options = LeidenOptions::default();
+        let before = leiden(&g, &options).unwrap();
+        let mut edges: Vec<(u32, u32)> = (0..g.node_count() as u32)
+            .flat_map(|v| {
+                g.neighbors(v)
+                    .iter()
+                    .map(move |&u| (v, u))
+                    .collect::<Vec<_>>()
+            })
+            .filter(|(v, u)| v < u)
+            .collect();
+        let extra = edges.len() / 100;
+        for _ in 0..extra {
+            let (a, b) = (rng.below(1440) as u32, rng.below(1440) as u32);
+            if a != b {
+                edges.push((a, b));
+            }
+        }
+        let later = graph(g.node_count(), &edges);
+        let shifted = LeidenOptions { seed: 1, ..options };
+        let cold = leiden(&later, &shifted).unwrap();
+        let warm = leiden_from(&later, &before.labels, &shifted).unwrap();
+        let (cold_ari, warm_ari) = (
+            adjusted_rand_index(&before.labels, &cold.labels),
+            adjusted_rand_index(&before.labels, &warm.labels),
+        );
+        // Measured: ARI with the old partition 0.77 warm, 0.06 cold; Q 0.437 warm, 0.435 cold.
+        assert!(warm_ari > cold_ari + 0.3, "warm {warm_ari} cold {cold_ari}");
+        assert!(warm_ari > 0.6, "warm {warm_ari}");
+        assert!(
+            warm.modularity > cold.modularity - 0.01,
+            "{} {}",
+            warm.modularity,
+            cold.modularity
+        );
     }
 
     #[test]

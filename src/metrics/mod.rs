@@ -35,7 +35,10 @@ pub use communities::{modularity, Partition};
 pub use core::core_number;
 pub use disruption::{cd_index, cd_index_of, Disruption};
 pub use hits::{hits, hits_unchecked, hits_weighted, Convergence, HitsOptions};
-pub use leiden::{communities_connected, leiden, leiden_weighted, LeidenOptions};
+pub use leiden::{
+    communities_connected, leiden, leiden_from, leiden_weighted, leiden_weighted_from,
+    LeidenOptions,
+};
 pub use lineage::{
     global_main_path, key_route_main_paths, search_path_counts, KeyRoute, MainPath,
     SearchPathCounts,
@@ -43,7 +46,7 @@ pub use lineage::{
 pub use pagerank::{
     pagerank, pagerank_personalized, pagerank_weighted, EdgeWeights, PageRankOptions,
 };
-pub use partition::{adjusted_rand_index, normalized_mutual_information};
+pub use partition::{adjusted_rand_index, co_assignment_agreement, normalized_mutual_information};
 pub use rng::SplitMix64;
 pub use rpys::{rpys, RpysYear};
 pub use transitive_reduction::transitive_reduction;

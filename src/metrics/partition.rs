@@ -6,6 +6,13 @@
 //! ARI = (sum_ij C(n_ij, 2) - E) / ((sum_i C(a_i, 2) + sum_j C(b_j, 2)) / 2 - E), with
 //! E = sum_i C(a_i, 2) sum_j C(b_j, 2) / C(n, 2) (Hubert & Arabie, "Comparing partitions", 1985).
 //! Both are 1 for identical partitions (up to renaming); ARI is about 0 for independent ones.
+//! Co-assignment agreement (the Jaccard index of the two partitions' co-assigned pairs, as
+//! Ben-Hur, Elisseeff & Guyon, "A stability based method for discovering structure in
+//! clustered data", PSB 2002, measure a clustering's stability) = N11 / (N11 + N10 + N01), with
+//! N11 = sum_ij C(n_ij, 2) the pairs together in both, N10 = sum_i C(a_i, 2) - N11 together in
+//! U only, N01 = sum_j C(b_j, 2) - N11 together in V only: the share of the pairs put together
+//! by either that both put together. Unlike the Rand index it ignores the pairs both keep
+//! apart, which dominate when there are many communities.
 //! Cost: O(n) with a hash map of the contingency table.
 
 use std::collections::HashMap;
@@ -91,6 +98,21 @@ pub fn adjusted_rand_index(a: &[u32], b: &[u32]) -> f64 {
     (index - expected) / (maximum - expected)
 }
 
+/// Co-assignment agreement of two labelings of the same items (see the module documentation):
+/// in [0, 1], 1 when they put the same pairs together (up to renaming); 1 when neither puts any
+/// pair together (nothing to disagree on).
+pub fn co_assignment_agreement(a: &[u32], b: &[u32]) -> f64 {
+    let t = contingency(a, b);
+    let both: f64 = t.cells.iter().map(|&c| pairs(c)).sum();
+    let in_a: f64 = t.rows.iter().map(|&c| pairs(c)).sum();
+    let in_b: f64 = t.columns.iter().map(|&c| pairs(c)).sum();
+    let either = in_a + in_b - both;
+    if either == 0.0 {
+        return 1.0;
+    }
+    both / either
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,6 +138,19 @@ mod tests {
         let d = [0, 1, 0, 1];
         assert!(normalized_mutual_information(&c, &d).abs() < 1e-12);
         assert!((adjusted_rand_index(&c, &d) + 0.5).abs() < 1e-12);
+    }
+
+    #[test]
+    fn co_assignment_by_hand() {
+        // [0,0,1,1] puts {0,1} and {2,3} together; [0,0,1,2] puts {0,1} together: 1 pair of 2.
+        assert!((co_assignment_agreement(&[0, 0, 1, 1], &[0, 0, 1, 2]) - 0.5).abs() < 1e-12);
+        assert_eq!(co_assignment_agreement(&[0, 0, 1, 1], &[7, 7, 3, 3]), 1.0);
+        // Crossing splits share no pair: 0 of the 4 pairs either puts together.
+        assert_eq!(co_assignment_agreement(&[0, 0, 1, 1], &[0, 1, 0, 1]), 0.0);
+        // One community of 3 against 3 singletons: 0 of 3.
+        assert_eq!(co_assignment_agreement(&[0, 0, 0], &[0, 1, 2]), 0.0);
+        assert_eq!(co_assignment_agreement(&[0, 1], &[1, 0]), 1.0);
+        assert_eq!(co_assignment_agreement(&[], &[]), 1.0);
     }
 
     #[test]

@@ -58,7 +58,8 @@ impl Section {
 /// on Semantic Scholar (when any: merged or no longer returned), newly missing papers (the top of
 /// `missing.csv`), venue or year changes (an entry to update), new lint
 /// findings, catalogue changes (what the maintainers did; removals first, to catch a mistake),
-/// influence ranks, and other new citing papers (out of scope). At most `max_chars` characters
+/// influence ranks, cluster changes (when the runs hold papers), and other new citing papers
+/// (out of scope). At most `max_chars` characters
 /// (Unicode scalar values, as GitHub counts an issue body; see [`fit`]); `new` is the later run
 /// (for the entries' evidence labels and the candidates' authors and links).
 pub fn to_markdown(digest: &Digest, new: &Analysis, max_chars: usize) -> String {
@@ -75,6 +76,7 @@ pub fn to_markdown(digest: &Digest, new: &Analysis, max_chars: usize) -> String 
         Some(new_lint(digest)),
         Some(catalog_changes(digest)),
         Some(rank_changes(digest)),
+        cluster_changes(digest),
         other_new_citing(digest),
     ]
     .into_iter()
@@ -271,6 +273,34 @@ fn newly_missing(digest: &Digest) -> Section {
         ));
     }
     section
+}
+
+/// The communities that split, merged, appeared, dissolved or were renamed, after a line on how
+/// the two runs agree (no section when a run holds no paper).
+fn cluster_changes(digest: &Digest) -> Option<Section> {
+    let agreement = digest.community_agreement.as_ref()?;
+    let mut section = Section::new(
+        "Clusters",
+        digest.cluster_changes.len(),
+        &["cluster_changes", "community_agreement"],
+    );
+    for (index, change) in digest.cluster_changes.iter().enumerate() {
+        let mut item = String::new();
+        if index == 0 {
+            let _ = writeln!(
+                item,
+                "Of the pairs of catalogue papers either run puts in one cluster, {:.1} % are \
+                 together in both (co-assignment agreement over {} papers; adjusted Rand {:.3}). \
+                 Numbers are those of each run's clusters.csv.\n",
+                100.0 * agreement.co_assignment,
+                agreement.shared_catalog_papers,
+                agreement.adjusted_rand
+            );
+        }
+        item.push_str(&super::clusters::change_line(change));
+        section.items.push(item);
+    }
+    Some(section)
 }
 
 fn rank_changes(digest: &Digest) -> Section {

@@ -20,8 +20,11 @@
 //! `records.rs` the records Semantic Scholar merged or dropped (their digest rows and their rows
 //! of `unresolved.csv`).
 
+mod clusters;
 mod markdown;
 mod records;
+
+pub use clusters::{ClusterChange, ClusterChangeKind, ClusterRef, MIN_CLUSTER_PAPERS};
 
 pub use records::{unresolved_rows, RecordMoved, RecordVanished};
 
@@ -216,6 +219,14 @@ pub struct Digest {
     /// every run until the API returns them (absent when none; `run` only).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub records_vanished: Vec<RecordVanished>,
+    /// Communities that split, merged, appeared, dissolved or were renamed since the old run
+    /// (see `watch/clusters.rs`).
+    #[serde(default)]
+    pub cluster_changes: Vec<ClusterChange>,
+    /// How the two runs' communities agree over the papers both hold (co-assignment agreement
+    /// and adjusted Rand index; see `analysis/stability.rs`); absent when a run holds no paper.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub community_agreement: Option<crate::analysis::CommunityStability>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
@@ -409,6 +420,7 @@ pub fn digest(old: &Run, new: &Run, min_catalog_links: usize) -> Digest {
     digest.settings_changed = settings_changed(&old.analysis, &new.analysis);
     digest.records_moved = records::records_moved(old, new);
     digest.records_vanished = records::records_vanished(new);
+    (digest.cluster_changes, digest.community_agreement) = clusters::cluster_changes(old, new);
     digest.summary = summary_line(&digest);
     digest
 }
@@ -818,6 +830,13 @@ fn summary_line(d: &Digest) -> String {
         parts.push(format!(
             "{} no longer returned by Semantic Scholar",
             count(d.records_vanished.len(), "record")
+        ));
+    }
+    if let Some(agreement) = &d.community_agreement {
+        parts.push(format!(
+            "{} (co-assignment agreement {:.3})",
+            count(d.cluster_changes.len(), "cluster change"),
+            agreement.co_assignment
         ));
     }
     let mut line = format!("Since the previous run: {}.", parts.join(", "));

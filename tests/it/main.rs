@@ -61,6 +61,7 @@ mod render_text;
 mod scope_world;
 mod time_oracle;
 mod watch_digest;
+mod watch_stability;
 mod watch_workflow;
 mod weighted_oracle;
 mod works_cases;
