@@ -46,6 +46,10 @@ struct Floor {
     score: f64,
     papers: usize,
     never_cited: bool,
+    /// No paper scores lower (always so for the classic score). Under the age-fair score the
+    /// uncited papers of a year tie above that year's least-cited cited ones, so their tie is
+    /// not the lowest score.
+    lowest: bool,
 }
 
 /// A stable jitter in -1..1 from a paper id (FNV-1a), so the figure is the same on every run.
@@ -176,7 +180,42 @@ impl InfluenceByMechanism {
             .filter(|p| p.score.is_finite())
             .filter(|p| !(groups.hides_unspecified() && Palette::is_unspecified(&p.mechanisms)))
             .collect();
-        let score = shown.iter().map(|p| p.score).fold(f64::INFINITY, f64::min);
+        let lowest = shown.iter().map(|p| p.score).fold(f64::INFINITY, f64::min);
+        let in_degree: std::collections::HashMap<&str, u64> = analysis
+            .papers
+            .iter()
+            .map(|p| (p.paper_id.as_str(), u64::from(p.in_degree)))
+            .collect();
+        let uncited = |p: &crate::analysis::InfluentialPaper| {
+            p.catalog_citations == 0 && in_degree.get(p.paper_id.as_str()).is_some_and(|&d| d == 0)
+        };
+        // The classic score: the papers at the lowest score. The age-fair score: the largest
+        // tie of uncited papers, wherever it falls (cited papers of the same years may score
+        // below it).
+        let score = match analysis.summary.influence {
+            InfluenceScore::Classic => lowest,
+            InfluenceScore::AgeFair => {
+                let mut ties: Vec<f64> = shown
+                    .iter()
+                    .filter(|p| uncited(p))
+                    .map(|p| p.score)
+                    .collect();
+                ties.sort_by(f64::total_cmp);
+                let mut best = (0usize, lowest);
+                let mut i = 0;
+                while i < ties.len() {
+                    let j = ties[i..]
+                        .iter()
+                        .take_while(|&&x| (x - ties[i]).abs() <= 1e-9)
+                        .count();
+                    if j > best.0 {
+                        best = (j, ties[i]);
+                    }
+                    i += j;
+                }
+                best.1
+            }
+        };
         let at_floor: Vec<&&crate::analysis::InfluentialPaper> = shown
             .iter()
             .filter(|p| (p.score - score).abs() <= 1e-9)
@@ -184,18 +223,11 @@ impl InfluenceByMechanism {
         if at_floor.len() < 3 {
             return None;
         }
-        let in_degree: std::collections::HashMap<&str, u64> = analysis
-            .papers
-            .iter()
-            .map(|p| (p.paper_id.as_str(), u64::from(p.in_degree)))
-            .collect();
-        let never_cited = at_floor.iter().all(|p| {
-            p.catalog_citations == 0 && in_degree.get(p.paper_id.as_str()).is_some_and(|&d| d == 0)
-        });
         Some(Floor {
             score,
             papers: at_floor.len(),
-            never_cited,
+            never_cited: at_floor.iter().all(|p| uncited(p)),
+            lowest: (score - lowest).abs() <= 1e-9,
         })
     }
 
@@ -249,10 +281,14 @@ impl InfluenceByMechanism {
             } else {
                 ""
             };
+            let what = if floor.lowest { "Floor" } else { "Tie" };
             note.push_str(&format!(
-                "Floor {:.2}: {} of the {} papers, {who}tie there on every part of the score.",
+                "{what} {:.2}: {} of the {} papers, {who}tie there on every part of the score.",
                 floor.score, floor.papers, self.papers
             ));
+            if !floor.lowest {
+                note.push_str(" Papers below it are cited, less than their years' papers.");
+            }
         }
         if let Some(hidden) = self.hidden {
             note.push('\n');
@@ -281,7 +317,16 @@ impl Chart for InfluenceByMechanism {
             self.influence.formula(),
             self.papers
         );
-        if let Some(floor) = self.floor.as_ref().filter(|f| f.never_cited) {
+        if let Some(floor) = self.floor.as_ref().filter(|f| f.never_cited && !f.lowest) {
+            caption.push_str(&format!(
+                " The {} papers at {:.2} are cited by no paper in the graph and tie on every \
+                 component. The age-fair score compares a paper with those of its years, so an \
+                 uncited paper of a year in which most papers are uncited sits near its year's \
+                 middle, and a cited paper of a year whose papers are cited more can score below it.",
+                floor.papers, floor.score
+            ));
+        }
+        if let Some(floor) = self.floor.as_ref().filter(|f| f.never_cited && f.lowest) {
             caption.push_str(&format!(
                 " The {} papers at the lowest score, {:.2}, are cited by no paper in the graph: \
                  they tie on every component, and a mid-rank percentile puts a tie shared by a \
