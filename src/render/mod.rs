@@ -27,6 +27,7 @@ pub mod lineage_dot;
 pub mod map;
 pub mod report;
 pub mod suggestions;
+pub mod venues;
 
 use std::path::{Path, PathBuf};
 
