@@ -24,7 +24,7 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use super::{escape, labels, suggestions, Exporter, OutputFile, View};
+use super::{escape, labels, Exporter, OutputFile, View};
 use crate::analysis::{Analysis, BibSource, MissingKind, MissingPaper};
 
 mod works;
@@ -48,9 +48,9 @@ impl Exporter for Bibtex {
 
 /// The papers `suggestions.bib` holds: those `suggestions.md` lists, candidates first.
 fn suggested(analysis: &Analysis) -> Vec<&MissingPaper> {
-    let per_kind = suggestions::SUGGESTIONS_PER_KIND;
-    let mut papers = suggestions::suggested(analysis, MissingKind::Candidate, per_kind);
-    papers.extend(suggestions::suggested(
+    let per_kind = super::SUGGESTIONS_PER_KIND;
+    let mut papers = super::suggested(analysis, MissingKind::Candidate, per_kind);
+    papers.extend(super::suggested(
         analysis,
         MissingKind::Foundation,
         per_kind,
@@ -788,6 +788,30 @@ fn work_entry(key: &str, source: &BibSource, work: bool) -> String {
         })
 }
 
+/// The entry of a suggested paper under `key`, built from its Semantic Scholar facts (authors,
+/// title, venue, year, DOI, arXiv eprint): what `suggestions.bib` holds for it and
+/// `suggestions.md` shows in its BibTeX block.
+pub fn suggestion_entry(key: &str, paper: &MissingPaper) -> String {
+    let external = |name: &str| {
+        paper
+            .external_ids
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    built_entry(
+        key,
+        &Facts {
+            title: &paper.title,
+            authors: &paper.authors,
+            venue: paper.venue.as_deref(),
+            year: paper.year,
+            doi: external("DOI"),
+            arxiv: external("ArXiv"),
+        },
+    )
+}
+
 /// `suggestions.bib`: the papers `suggestions.md` lists, candidates then foundations.
 pub fn suggestions_bib(analysis: &Analysis, keys: &BibKeys) -> String {
     let mut out = String::from(HEADER);
@@ -800,25 +824,8 @@ pub fn suggestions_bib(analysis: &Analysis, keys: &BibKeys) -> String {
         if !written.insert(key) {
             continue;
         }
-        let external = |name: &str| {
-            paper
-                .external_ids
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.as_str())
-        };
         out.push('\n');
-        out.push_str(&built_entry(
-            key,
-            &Facts {
-                title: &paper.title,
-                authors: &paper.authors,
-                venue: paper.venue.as_deref(),
-                year: paper.year,
-                doi: external("DOI"),
-                arxiv: external("ArXiv"),
-            },
-        ));
+        out.push_str(&suggestion_entry(key, paper));
     }
     out
 }
