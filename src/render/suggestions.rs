@@ -142,7 +142,9 @@ pub fn to_markdown(view: &View<'_>, per_kind: usize) -> String {
             None => {
                 let nearest = year.and_then(|y| context.places.year_before(section, y));
                 let after = match nearest {
-                    Some((before, line)) => format!(", after its {before} entries (line {line})"),
+                    Some((before, line)) => {
+                        format!(", after its {before} section (last entry at line {line})")
+                    }
                     None => String::new(),
                 };
                 let _ = writeln!(
