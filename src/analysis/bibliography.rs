@@ -1,12 +1,14 @@
 //! What `references.bib` needs about each catalogue paper: the list's own BibTeX block and key
 //! when the entry has one, and otherwise the bibliographic fields of the Semantic Scholar record
-//! (falling back to what the list itself says when the paper is unresolved).
+//! (falling back to what the list itself says when the paper is unresolved); and where the list
+//! has it (file, section, number) with its application badges, for placing the suggestions of
+//! `suggestions.md` beside the papers they are tied to.
 
 use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::catalog::Catalog;
+use crate::catalog::{Catalog, Listing};
 use crate::records::{Corpus, PaperRecord};
 
 /// One catalogue paper's bibliographic facts, in catalogue order.
@@ -31,6 +33,13 @@ pub struct BibSource {
     pub doi: Option<String>,
     /// arXiv id without version, e.g. `2210.09461`.
     pub arxiv: Option<String>,
+    /// Every place the list has the paper (file, line, written number, sections), in file order;
+    /// absent from `metrics.json` when none (older runs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub listings: Vec<Listing>,
+    /// Its green (application) badges, as the list writes them (`Image Recognition`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub applications: Vec<String>,
 }
 
 /// One [`BibSource`] per catalogue paper, in catalogue order. Cost: O(papers + records).
@@ -91,6 +100,8 @@ pub fn sources(catalog: &Catalog, corpus: &Corpus) -> Vec<BibSource> {
                     .map(|d| d.to_ascii_lowercase())
                     .or_else(|| paper.ids.doi.clone()),
                 arxiv: external("ArXiv").or_else(|| paper.ids.arxiv.clone()),
+                listings: paper.listings.clone(),
+                applications: paper.badges.application.clone(),
             }
         })
         .collect()

@@ -24,7 +24,7 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use super::{escape, labels, suggestions, Exporter, OutputFile, View};
+use super::{escape, labels, Exporter, OutputFile, View};
 use crate::analysis::{Analysis, BibSource, MissingKind, MissingPaper};
 
 mod works;
@@ -48,9 +48,9 @@ impl Exporter for Bibtex {
 
 /// The papers `suggestions.bib` holds: those `suggestions.md` lists, candidates first.
 fn suggested(analysis: &Analysis) -> Vec<&MissingPaper> {
-    let per_kind = suggestions::SUGGESTIONS_PER_KIND;
-    let mut papers = suggestions::suggested(analysis, MissingKind::Candidate, per_kind);
-    papers.extend(suggestions::suggested(
+    let per_kind = super::SUGGESTIONS_PER_KIND;
+    let mut papers = super::suggested(analysis, MissingKind::Candidate, per_kind);
+    papers.extend(super::suggested(
         analysis,
         MissingKind::Foundation,
         per_kind,
@@ -535,7 +535,8 @@ fn list_entry(key: &str, block: &str, completion: &[(&str, String)], work: bool)
         .chars()
         .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
         .collect();
-    let clean = clean.trim();
+    let clean = brace_undefined_macros(clean.trim());
+    let clean = clean.as_str();
     let one_entry = |text: &str| {
         biblatex::Bibliography::parse(text)
             .ok()
@@ -595,6 +596,46 @@ fn list_entry(key: &str, block: &str, completion: &[(&str, String)], work: bool)
         Some(entry) if entry.key == key => Some(format!("{completed}\n")),
         _ => Some(format!("{rekeyed}\n")),
     }
+}
+
+/// Month macros BibTeX predefines (`month = aug`): they need no `@string`.
+const MONTH_MACROS: [&str; 12] = [
+    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+];
+
+/// `block` with every macro value it does not define itself (`booktitle=NIPS`, a `@string` of the
+/// list's own `.bib` that the block copied without it) written as its name in braces
+/// (`booktitle={NIPS}`), so the block parses on its own and keeps the list's fields (its authors
+/// above all) instead of giving way to the record's (issue #24). Month macros and macros the
+/// block defines stay; every other byte stays as written. `block` as it is when it does not parse.
+fn brace_undefined_macros(block: &str) -> String {
+    let Ok(raw) = biblatex::RawBibliography::parse(block) else {
+        return block.to_string();
+    };
+    let defined = |name: &str| {
+        raw.abbreviations.iter().any(|pair| pair.key.v == name)
+            || MONTH_MACROS.contains(&name.to_ascii_lowercase().as_str())
+    };
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = raw
+        .entries
+        .iter()
+        .flat_map(|entry| &entry.v.fields)
+        .flat_map(|pair| &pair.value.v)
+        .filter_map(|chunk| match chunk.v {
+            biblatex::RawChunk::Abbreviation(name) if !defined(name) => {
+                // Only a span that holds exactly the name is rewritten.
+                (block.get(chunk.span.clone()) == Some(name))
+                    .then(|| (chunk.span.clone(), format!("{{{name}}}")))
+            }
+            _ => None,
+        })
+        .collect();
+    edits.sort_by_key(|(range, _)| std::cmp::Reverse(range.start));
+    let mut out = block.to_string();
+    for (range, braced) in edits {
+        out.replace_range(range, &braced);
+    }
+    out
 }
 
 /// `text` (one entry, parsed as `entry`) with a preprint server's DOI (`10.48550/arXiv.ID`) in
@@ -747,6 +788,30 @@ fn work_entry(key: &str, source: &BibSource, work: bool) -> String {
         })
 }
 
+/// The entry of a suggested paper under `key`, built from its Semantic Scholar facts (authors,
+/// title, venue, year, DOI, arXiv eprint): what `suggestions.bib` holds for it and
+/// `suggestions.md` shows in its BibTeX block.
+pub fn suggestion_entry(key: &str, paper: &MissingPaper) -> String {
+    let external = |name: &str| {
+        paper
+            .external_ids
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    };
+    built_entry(
+        key,
+        &Facts {
+            title: &paper.title,
+            authors: &paper.authors,
+            venue: paper.venue.as_deref(),
+            year: paper.year,
+            doi: external("DOI"),
+            arxiv: external("ArXiv"),
+        },
+    )
+}
+
 /// `suggestions.bib`: the papers `suggestions.md` lists, candidates then foundations.
 pub fn suggestions_bib(analysis: &Analysis, keys: &BibKeys) -> String {
     let mut out = String::from(HEADER);
@@ -759,25 +824,8 @@ pub fn suggestions_bib(analysis: &Analysis, keys: &BibKeys) -> String {
         if !written.insert(key) {
             continue;
         }
-        let external = |name: &str| {
-            paper
-                .external_ids
-                .iter()
-                .find(|(k, _)| k.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.as_str())
-        };
         out.push('\n');
-        out.push_str(&built_entry(
-            key,
-            &Facts {
-                title: &paper.title,
-                authors: &paper.authors,
-                venue: paper.venue.as_deref(),
-                year: paper.year,
-                doi: external("DOI"),
-                arxiv: external("ArXiv"),
-            },
-        ));
+        out.push_str(&suggestion_entry(key, paper));
     }
     out
 }

@@ -7,7 +7,8 @@
 //! computed once), draws the figures in memory from it (`charts`), then hands the view and the
 //! figures to one [`Exporter`] per output format (the figures' own files, `dot.rs`,
 //! `lineage_dot.rs`, `graphml.rs`, `suggestions.rs`, `latex.rs`, `bibtex.rs`, `report/`); each
-//! returns its files' contents ([`render_files`]). The options are typed (`options.rs`: every
+//! returns its files' contents ([`render_files`]). `venues.rs` writes venues in the list's style
+//! for `suggestions.md`. The options are typed (`options.rs`: every
 //! closed choice an enum, checked where the command line is parsed).
 //!
 //! Nothing here writes by itself: the tables ([`analysis_files`]), [`catalog_file`],
@@ -27,6 +28,7 @@ pub mod lineage_dot;
 pub mod map;
 pub mod report;
 pub mod suggestions;
+pub mod venues;
 
 use std::path::{Path, PathBuf};
 
@@ -145,6 +147,21 @@ pub fn render(
     output_dir: &Path,
 ) -> Result<Vec<PathBuf>> {
     write_outputs(output_dir, render_files(analysis, options, None)?)
+}
+
+/// How many papers of each kind `suggestions.md` and `suggestions.bib` suggest.
+pub const SUGGESTIONS_PER_KIND: usize = 20;
+
+/// The missing papers of one kind that the suggestions list, `per_kind` at most, by descending
+/// score (the same papers `suggestions.md` and `suggestions.bib` hold).
+pub fn suggested(
+    analysis: &Analysis,
+    kind: crate::analysis::MissingKind,
+    per_kind: usize,
+) -> Vec<&crate::analysis::MissingPaper> {
+    let mut papers = analysis.ranked_in_scope(kind);
+    papers.truncate(per_kind);
+    papers
 }
 
 /// A missing paper's evidence, the mechanism with the most linked catalogue papers first (ties

@@ -261,3 +261,24 @@ fn a_published_paper_never_cites_its_preprint_doi() {
     record.doi = Some("10.1145/3097983.3098177".into());
     assert!(source_entry("k", &record).contains("doi = {10.1145/3097983.3098177}"));
 }
+
+/// The list's block for IA-RED² (Vision Domain/Understanding.md) writes `booktitle=NIPS`, a
+/// macro of the list's own .bib: the block stays (the macro braced) with the list's authors,
+/// rather than giving way to the record's fields.
+#[test]
+fn a_block_with_an_undefined_macro_keeps_the_lists_fields() {
+    let block = "@inproceedings{Pan2021:IA-RED2,\n  title={IA-RED $\\^{} 2$: Interpretability-aware redundancy reduction for vision transformers},\n  author={Pan, Bowen and Panda, Rameswar},\n  booktitle=NIPS,\n  month = aug,\n  year={2021}\n}";
+    let mut record = source("a", Some("Pan2021:IA-RED2"), Some(block));
+    record.authors = vec!["Author 2988".into()];
+    let entry = source_entry("Pan2021:IA-RED2", &record);
+    assert!(
+        entry.contains("author={Pan, Bowen and Panda, Rameswar}"),
+        "{entry}"
+    );
+    assert!(entry.contains("  booktitle={NIPS},\n"), "{entry}");
+    assert!(entry.contains("  month = aug,\n"), "{entry}");
+    assert!(!entry.contains("Author 2988"), "{entry}");
+    // A macro the block defines itself is left as written.
+    let defined = "@string{NIPS = {NeurIPS}}\n@inproceedings{k, title={T}, booktitle=NIPS}";
+    assert_eq!(brace_undefined_macros(defined), defined);
+}

@@ -94,6 +94,8 @@ pub(super) fn merged(sources: &[&BibSource]) -> Option<BibSource> {
         year: order.iter().find_map(|s| s.year),
         doi,
         arxiv: first(&|s| non_empty(&s.arxiv)),
+        listings: order.iter().flat_map(|s| s.listings.clone()).collect(),
+        applications: order.iter().flat_map(|s| s.applications.clone()).collect(),
     })
 }
 

@@ -652,6 +652,7 @@ fn sample_bibliography(papers: &[PaperMetrics], unresolved: &[Resolution]) -> Ve
                 year: p.year,
                 doi: (i % 4 == 1).then(|| format!("10.1000/x_{i}{{}}")),
                 arxiv: (i % 3 == 0).then(|| format!("2101.{i:05}")),
+                ..Default::default()
             }
         })
         .collect();
