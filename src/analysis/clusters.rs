@@ -18,8 +18,12 @@
 //! the list is about); any other from all its papers' titles against the whole graph. Terms are the words
 //! of a title (lower-cased, split at anything but letters, digits and hyphens) and the pairs of adjacent
 //! words, each counted once per title; stop words, generic research words ("model", "efficient",
-//! "towards", ...) and numbers are dropped, and a pair may not start or end with one. The label
-//! is the best two terms that share no word (a pair beats its own words when it scores as high),
+//! "towards", ...) and numbers are dropped, and a pair may not start or end with one. Terms are
+//! counted by word stem (Snowball English: "accelerated", "accelerating" and "acceleration" are
+//! one term, shown in its most common spelling). The label is the best two terms that share no
+//! word stem (a pair beats its own words when it scores as high), and names are distinct across
+//! communities: a term sharing a stem with the name of a larger community ranks after every term
+//! that does not (used only when the community has no other),
 //! followed by the short name (abbreviation) of the community's most influential catalogue paper
 //! when it has one. A community whose titles give no distinctive term (a single paper, or
 //! titles made only of generic words) is named after its most influential paper's title. A
@@ -300,12 +304,36 @@ fn short_title(title: &str) -> String {
 /// Terms kept per community.
 const TERMS: usize = 3;
 
+/// Terms of a community's name: the label shows its first two ([`label`]).
+const NAME_TERMS: usize = 2;
+
+/// The stem of a term: each word's Snowball (Porter 2) English stem, joined by spaces, so that
+/// "accelerated", "accelerating" and "acceleration" are one term ("acceler").
+pub fn term_stem(term: &str) -> String {
+    thread_local! {
+        static STEMMER: rust_stemmers::Stemmer =
+            rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+    }
+    STEMMER.with(|stemmer| {
+        term.split(' ')
+            .map(|w| stemmer.stem(w).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
 /// For each community `0..count` of `labels`, its most distinctive title terms by G2, best first
-/// (at most `TERMS`, no two sharing a word). Cost: O(total title length + distinct
-/// (community, term) pairs).
+/// (at most `TERMS`, no two sharing a word stem). Terms are counted by stem ([`term_stem`]:
+/// "accelerated", "accelerating" and "acceleration" are one term), each shown in its most
+/// common spelling (ties to the shorter, then the first in sort order). Names are distinct across
+/// communities: going from community 0 (the largest) on, a term that shares a stem with the
+/// first two terms (the name) of an earlier community ranks after every term that does not,
+/// so it is used only when the community has no other. Cost: O(total title length + distinct
+/// (community, term) pairs x log).
 pub fn distinctive_terms(titles: &[&str], labels: &[u32], count: usize) -> Vec<Vec<(String, f64)>> {
     let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut names: Vec<String> = Vec::new();
+    // Spellings of each stem and how many titles use each.
+    let mut spellings: Vec<BTreeMap<String, u32>> = Vec::new();
     let mut global: Vec<u32> = Vec::new();
     // (community, term) -> papers of the community with the term.
     let mut per_community: HashMap<(u32, u32), u32> = HashMap::new();
@@ -315,11 +343,12 @@ pub fn distinctive_terms(titles: &[&str], labels: &[u32], count: usize) -> Vec<V
         community_size[c as usize] += 1;
         paper_terms.clear();
         for term in title_terms(title) {
-            let id = *ids.entry(term).or_insert_with_key(|t| {
-                names.push(t.clone());
+            let id = *ids.entry(term_stem(&term)).or_insert_with(|| {
+                spellings.push(BTreeMap::new());
                 global.push(0);
-                (names.len() - 1) as u32
+                (spellings.len() - 1) as u32
             });
+            *spellings[id as usize].entry(term).or_default() += 1;
             paper_terms.push(id);
         }
         paper_terms.sort_unstable();
@@ -329,6 +358,24 @@ pub fn distinctive_terms(titles: &[&str], labels: &[u32], count: usize) -> Vec<V
             *per_community.entry((c, id)).or_default() += 1;
         }
     }
+    let names: Vec<String> = spellings
+        .iter()
+        .map(|forms| {
+            forms
+                .iter()
+                .max_by(|a, b| {
+                    a.1.cmp(b.1)
+                        .then(b.0.len().cmp(&a.0.len()))
+                        .then(b.0.cmp(a.0))
+                })
+                .map(|(form, _)| form.clone())
+                .unwrap_or_default()
+        })
+        .collect();
+    let stems: Vec<Vec<String>> = names
+        .iter()
+        .map(|n| term_stem(n).split(' ').map(str::to_string).collect())
+        .collect();
     let total = titles.len().min(labels.len()) as f64;
     let mut candidates: Vec<Vec<(u32, f64, u32)>> = vec![Vec::new(); count];
     for (&(c, id), &k1) in &per_community {
@@ -346,40 +393,58 @@ pub fn distinctive_terms(titles: &[&str], labels: &[u32], count: usize) -> Vec<V
         };
         candidates[c as usize].push((id, score, k1));
     }
-    candidates
-        .into_iter()
-        .enumerate()
-        .map(|(c, mut list)| {
-            // Terms of a single title say little about a community of several papers.
-            let support = if community_size[c] >= 4 { 2 } else { 1 };
-            if list.iter().any(|&(_, _, k1)| k1 >= support) {
-                list.retain(|&(_, _, k1)| k1 >= support);
-            }
-            // Best score first; a pair before a single word on ties; then by name.
-            list.sort_by(|a, b| {
-                b.1.total_cmp(&a.1)
-                    .then_with(|| {
-                        let words = |id: u32| names[id as usize].matches(' ').count();
-                        words(b.0).cmp(&words(a.0))
-                    })
-                    .then_with(|| names[a.0 as usize].cmp(&names[b.0 as usize]))
-            });
-            let mut chosen: Vec<(String, f64)> = Vec::new();
-            for (id, score, _) in list {
-                let name = &names[id as usize];
-                let overlaps = chosen
+    // Word stems of the names chosen so far (the first NAME_TERMS terms of each community).
+    let mut named: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(count);
+    for (c, mut list) in candidates.into_iter().enumerate() {
+        // Terms of a single title say little about a community of several papers.
+        let support = if community_size[c] >= 4 { 2 } else { 1 };
+        if list.iter().any(|&(_, _, k1)| k1 >= support) {
+            list.retain(|&(_, _, k1)| k1 >= support);
+        }
+        let taken = |id: u32| {
+            stems[id as usize]
+                .iter()
+                .any(|s| named.contains(s.as_str()))
+        };
+        // Terms free of other names first; then best score; a pair before a single word on
+        // ties; then by name.
+        list.sort_by(|a, b| {
+            taken(a.0)
+                .cmp(&taken(b.0))
+                .then(b.1.total_cmp(&a.1))
+                .then_with(|| {
+                    let words = |id: u32| names[id as usize].matches(' ').count();
+                    words(b.0).cmp(&words(a.0))
+                })
+                .then_with(|| names[a.0 as usize].cmp(&names[b.0 as usize]))
+        });
+        let mut chosen: Vec<u32> = Vec::new();
+        for (id, _, _) in &list {
+            let overlaps = chosen.iter().any(|&t| {
+                stems[t as usize]
                     .iter()
-                    .any(|(t, _)| t.split(' ').any(|w| name.split(' ').any(|x| x == w)));
-                if !overlaps {
-                    chosen.push((name.clone(), score));
-                    if chosen.len() == TERMS {
-                        break;
-                    }
+                    .any(|w| stems[*id as usize].contains(w))
+            });
+            if !overlaps {
+                chosen.push(*id);
+                if chosen.len() == TERMS {
+                    break;
                 }
             }
+        }
+        for &id in chosen.iter().take(NAME_TERMS) {
+            named.extend(stems[id as usize].iter().map(String::as_str));
+        }
+        let score = |id: u32| list.iter().find(|t| t.0 == id).map_or(0.0, |t| t.1);
+        out.push(
             chosen
-        })
-        .collect()
+                .iter()
+                .map(|&id| (names[id as usize].clone(), score(id)))
+                .collect(),
+        );
+    }
+    out
 }
 
 /// Dunning's G2 for a term in k1 of n1 papers of a community and k2 of the n2 others.
@@ -562,6 +627,71 @@ mod tests {
         assert_eq!(named, "token merging (ToMe)");
         assert_eq!(label(&[], None, "", 3), "untitled papers (3)");
         assert_eq!(label(&[], None, "Some title", 1), "Some title");
+    }
+
+    /// Spellings of one stem are one term, and a term that names a larger community ranks after
+    /// the others in a smaller one: no two names share a stem.
+    #[test]
+    fn names_merge_stems_and_stay_distinct() {
+        let titles = [
+            "Accelerated inference with speculative decoding",
+            "Accelerating inference by speculative decoding",
+            "Acceleration of speculative decoding",
+            "Speculative decoding accelerated",
+            "Accelerating sparse attention kernels",
+            "Accelerated sparse attention",
+            "Sparse attention acceleration",
+            "Fast sparse attention kernels",
+            "KV cache eviction",
+            "KV cache quantization",
+        ];
+        let labels = [0, 0, 0, 0, 1, 1, 1, 1, 2, 2];
+        let terms = distinctive_terms(&titles, &labels, 3);
+        let stems_of = |c: usize| -> Vec<String> {
+            terms[c]
+                .iter()
+                .take(NAME_TERMS)
+                .flat_map(|(t, _)| {
+                    term_stem(t)
+                        .split(' ')
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        // "accelerated", "accelerating", "acceleration": one stem, in one community's name only.
+        assert_eq!(term_stem("accelerated"), term_stem("acceleration"));
+        assert_eq!(term_stem("accelerating"), term_stem("accelerated"));
+        for a in 0..3 {
+            let mine = stems_of(a);
+            let unique: std::collections::HashSet<&String> = mine.iter().collect();
+            assert_eq!(unique.len(), mine.len(), "{:?}", terms[a]);
+            for b in a + 1..3 {
+                assert!(
+                    !stems_of(b).iter().any(|s| mine.contains(s)),
+                    "{:?} and {:?} share a stem",
+                    terms[a],
+                    terms[b]
+                );
+            }
+        }
+        // Community 0 is named after the stem, in its most common spelling ("accelerated": three
+        // titles; "accelerating" two, "acceleration" two).
+        assert!(
+            terms[0]
+                .iter()
+                .take(NAME_TERMS)
+                .any(|(t, _)| t.split(' ').any(|w| w == "accelerated")),
+            "{:?}",
+            terms[0]
+        );
+        assert!(
+            terms[1]
+                .iter()
+                .any(|(t, _)| t.contains("sparse") || t.contains("kernels")),
+            "{:?}",
+            terms[1]
+        );
     }
 
     #[test]
