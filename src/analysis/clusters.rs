@@ -22,8 +22,8 @@
 //! counted by word stem (Snowball English: "accelerated", "accelerating" and "acceleration" are
 //! one term, shown in its most common spelling). The label is the best two terms that share no
 //! word stem (a pair beats its own words when it scores as high), and names are distinct across
-//! communities: a term sharing a stem with the name of a larger community ranks after every term
-//! that does not (used only when the community has no other),
+//! communities: a term sharing a stem with the name of a larger community is left out (a
+//! community left with no term is named after its most influential paper, as below),
 //! followed by the short name (abbreviation) of the community's most influential catalogue paper
 //! when it has one. A community whose titles give no distinctive term (a single paper, or
 //! titles made only of generic words) is named after its most influential paper's title. A
@@ -167,7 +167,7 @@ pub fn clusters(cx: &GraphMetrics<'_>) -> Vec<Cluster> {
         members[c as usize].push(v as u32);
     }
     let titles: Vec<&str> = graph.nodes().map(|n| n.title.as_str()).collect();
-    let all_terms = distinctive_terms(&titles, &partition.labels, partition.count);
+    let all_terms = candidate_terms(&titles, &partition.labels, partition.count);
     // The catalogue papers' titles against the whole catalogue: what the survey's author wrote
     // the list about, not the generic titles of the papers around it.
     let catalog_titles: Vec<&str> = cx
@@ -180,22 +180,25 @@ pub fn clusters(cx: &GraphMetrics<'_>) -> Vec<Cluster> {
         .iter()
         .map(|&v| partition.labels[v as usize])
         .collect();
-    let catalog_terms = distinctive_terms(&catalog_titles, &catalog_labels, partition.count);
+    let catalog_terms = candidate_terms(&catalog_titles, &catalog_labels, partition.count);
     let mut catalog_count = vec![0usize; partition.count];
     for &c in &catalog_labels {
         catalog_count[c as usize] += 1;
     }
-    let terms = all_terms
-        .into_iter()
-        .zip(catalog_terms)
-        .zip(catalog_count)
-        .map(|((all, catalog), count)| {
-            if count >= MIN_CATALOG_PAPERS && !catalog.is_empty() {
-                catalog
-            } else {
-                all
-            }
-        });
+    let terms = distinct_names(
+        all_terms
+            .into_iter()
+            .zip(catalog_terms)
+            .zip(catalog_count)
+            .map(|((all, catalog), count)| {
+                if count >= MIN_CATALOG_PAPERS && !catalog.is_empty() {
+                    catalog
+                } else {
+                    all
+                }
+            })
+            .collect(),
+    );
     members
         .into_iter()
         .zip(terms)
@@ -327,10 +330,16 @@ pub fn term_stem(term: &str) -> String {
 /// "accelerated", "accelerating" and "acceleration" are one term), each shown in its most
 /// common spelling (ties to the shorter, then the first in sort order). Names are distinct across
 /// communities: going from community 0 (the largest) on, a term that shares a stem with the
-/// first two terms (the name) of an earlier community ranks after every term that does not,
-/// so it is used only when the community has no other. Cost: O(total title length + distinct
+/// first two terms (the name) of an earlier community is left out (a community left with no
+/// term is named after its most influential paper). Cost: O(total title length + distinct
 /// (community, term) pairs x log).
 pub fn distinctive_terms(titles: &[&str], labels: &[u32], count: usize) -> Vec<Vec<(String, f64)>> {
+    distinct_names(candidate_terms(titles, labels, count))
+}
+
+/// Every community's candidate terms (over-represented, with enough support), best G2 first (a
+/// pair before a single word on ties, then by name), each term in its most common spelling.
+fn candidate_terms(titles: &[&str], labels: &[u32], count: usize) -> Vec<Vec<(String, f64)>> {
     let mut ids: HashMap<String, u32> = HashMap::new();
     // Spellings of each stem and how many titles use each.
     let mut spellings: Vec<BTreeMap<String, u32>> = Vec::new();
@@ -372,10 +381,6 @@ pub fn distinctive_terms(titles: &[&str], labels: &[u32], count: usize) -> Vec<V
                 .unwrap_or_default()
         })
         .collect();
-    let stems: Vec<Vec<String>> = names
-        .iter()
-        .map(|n| term_stem(n).split(' ').map(str::to_string).collect())
-        .collect();
     let total = titles.len().min(labels.len()) as f64;
     let mut candidates: Vec<Vec<(u32, f64, u32)>> = vec![Vec::new(); count];
     for (&(c, id), &k1) in &per_community {
@@ -393,56 +398,68 @@ pub fn distinctive_terms(titles: &[&str], labels: &[u32], count: usize) -> Vec<V
         };
         candidates[c as usize].push((id, score, k1));
     }
-    // Word stems of the names chosen so far (the first NAME_TERMS terms of each community).
-    let mut named: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    let mut out = Vec::with_capacity(count);
-    for (c, mut list) in candidates.into_iter().enumerate() {
-        // Terms of a single title say little about a community of several papers.
-        let support = if community_size[c] >= 4 { 2 } else { 1 };
-        if list.iter().any(|&(_, _, k1)| k1 >= support) {
-            list.retain(|&(_, _, k1)| k1 >= support);
-        }
-        let taken = |id: u32| {
-            stems[id as usize]
-                .iter()
-                .any(|s| named.contains(s.as_str()))
-        };
-        // Terms free of other names first; then best score; a pair before a single word on
-        // ties; then by name.
-        list.sort_by(|a, b| {
-            taken(a.0)
-                .cmp(&taken(b.0))
-                .then(b.1.total_cmp(&a.1))
-                .then_with(|| {
-                    let words = |id: u32| names[id as usize].matches(' ').count();
-                    words(b.0).cmp(&words(a.0))
-                })
-                .then_with(|| names[a.0 as usize].cmp(&names[b.0 as usize]))
-        });
-        let mut chosen: Vec<u32> = Vec::new();
-        for (id, _, _) in &list {
-            let overlaps = chosen.iter().any(|&t| {
-                stems[t as usize]
-                    .iter()
-                    .any(|w| stems[*id as usize].contains(w))
+    candidates
+        .into_iter()
+        .enumerate()
+        .map(|(c, mut list)| {
+            // Terms of a single title say little about a community of several papers.
+            let support = if community_size[c] >= 4 { 2 } else { 1 };
+            if list.iter().any(|&(_, _, k1)| k1 >= support) {
+                list.retain(|&(_, _, k1)| k1 >= support);
+            }
+            list.sort_by(|a, b| {
+                b.1.total_cmp(&a.1)
+                    .then_with(|| {
+                        let words = |id: u32| names[id as usize].matches(' ').count();
+                        words(b.0).cmp(&words(a.0))
+                    })
+                    .then_with(|| names[a.0 as usize].cmp(&names[b.0 as usize]))
             });
-            if !overlaps {
-                chosen.push(*id);
+            list.into_iter()
+                .map(|(id, score, _)| (names[id as usize].clone(), score))
+                .collect()
+        })
+        .collect()
+}
+
+/// The terms of each community's name from its candidates (best first): at most `TERMS`, no two
+/// sharing a word stem; going from community 0 on, a candidate that shares a stem with the first
+/// `NAME_TERMS` terms of an earlier community's name is left out (a community left with no
+/// candidate gets no term, and is named after its most influential paper).
+fn distinct_names(candidates: Vec<Vec<(String, f64)>>) -> Vec<Vec<(String, f64)>> {
+    let stems_of =
+        |t: &str| -> Vec<String> { term_stem(t).split(' ').map(str::to_string).collect() };
+    let mut named: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(candidates.len());
+    for list in candidates {
+        let stemmed: Vec<(String, f64, Vec<String>)> = list
+            .into_iter()
+            .map(|(t, g)| {
+                let st = stems_of(&t);
+                (t, g, st)
+            })
+            .collect();
+        // Terms of other names never: a community left without a term of its own is named
+        // after its most influential paper (see `label`).
+        let free = stemmed
+            .into_iter()
+            .filter(|(_, _, st)| !st.iter().any(|w| named.contains(w)));
+        let mut chosen: Vec<(String, f64, Vec<String>)> = Vec::new();
+        for term in free {
+            if !chosen
+                .iter()
+                .any(|c| c.2.iter().any(|w| term.2.contains(w)))
+            {
+                chosen.push(term);
                 if chosen.len() == TERMS {
                     break;
                 }
             }
         }
-        for &id in chosen.iter().take(NAME_TERMS) {
-            named.extend(stems[id as usize].iter().map(String::as_str));
+        for term in chosen.iter().take(NAME_TERMS) {
+            named.extend(term.2.iter().cloned());
         }
-        let score = |id: u32| list.iter().find(|t| t.0 == id).map_or(0.0, |t| t.1);
-        out.push(
-            chosen
-                .iter()
-                .map(|&id| (names[id as usize].clone(), score(id)))
-                .collect(),
-        );
+        out.push(chosen.into_iter().map(|(t, g, _)| (t, g)).collect());
     }
     out
 }
