@@ -111,7 +111,7 @@ impl ClusterMap {
     ) -> Vec<PaperLabel> {
         let size = Self::paper_label_size(st);
         let placer = PaperPlacer {
-            plot: plot.clone(),
+            plot: *plot,
             markers,
             gap: st.px(3.0),
         };
