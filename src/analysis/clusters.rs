@@ -18,8 +18,12 @@
 //! the list is about); any other from all its papers' titles against the whole graph. Terms are the words
 //! of a title (lower-cased, split at anything but letters, digits and hyphens) and the pairs of adjacent
 //! words, each counted once per title; stop words, generic research words ("model", "efficient",
-//! "towards", ...) and numbers are dropped, and a pair may not start or end with one. The label
-//! is the best two terms that share no word (a pair beats its own words when it scores as high),
+//! "towards", ...) and numbers are dropped, and a pair may not start or end with one. Terms are
+//! counted by word stem (Snowball English: "accelerated", "accelerating" and "acceleration" are
+//! one term, shown in its most common spelling). The label is the best two terms that share no
+//! word stem (a pair beats its own words when it scores as high), and names are distinct across
+//! communities: a term sharing a stem with the name of a larger community is left out (a
+//! community left with no term is named after its most influential paper, as below),
 //! followed by the short name (abbreviation) of the community's most influential catalogue paper
 //! when it has one. A community whose titles give no distinctive term (a single paper, or
 //! titles made only of generic words) is named after its most influential paper's title. A
@@ -163,7 +167,7 @@ pub fn clusters(cx: &GraphMetrics<'_>) -> Vec<Cluster> {
         members[c as usize].push(v as u32);
     }
     let titles: Vec<&str> = graph.nodes().map(|n| n.title.as_str()).collect();
-    let all_terms = distinctive_terms(&titles, &partition.labels, partition.count);
+    let all_terms = candidate_terms(&titles, &partition.labels, partition.count);
     // The catalogue papers' titles against the whole catalogue: what the survey's author wrote
     // the list about, not the generic titles of the papers around it.
     let catalog_titles: Vec<&str> = cx
@@ -176,22 +180,25 @@ pub fn clusters(cx: &GraphMetrics<'_>) -> Vec<Cluster> {
         .iter()
         .map(|&v| partition.labels[v as usize])
         .collect();
-    let catalog_terms = distinctive_terms(&catalog_titles, &catalog_labels, partition.count);
+    let catalog_terms = candidate_terms(&catalog_titles, &catalog_labels, partition.count);
     let mut catalog_count = vec![0usize; partition.count];
     for &c in &catalog_labels {
         catalog_count[c as usize] += 1;
     }
-    let terms = all_terms
-        .into_iter()
-        .zip(catalog_terms)
-        .zip(catalog_count)
-        .map(|((all, catalog), count)| {
-            if count >= MIN_CATALOG_PAPERS && !catalog.is_empty() {
-                catalog
-            } else {
-                all
-            }
-        });
+    let terms = distinct_names(
+        all_terms
+            .into_iter()
+            .zip(catalog_terms)
+            .zip(catalog_count)
+            .map(|((all, catalog), count)| {
+                if count >= MIN_CATALOG_PAPERS && !catalog.is_empty() {
+                    catalog
+                } else {
+                    all
+                }
+            })
+            .collect(),
+    );
     members
         .into_iter()
         .zip(terms)
@@ -300,12 +307,42 @@ fn short_title(title: &str) -> String {
 /// Terms kept per community.
 const TERMS: usize = 3;
 
+/// Terms of a community's name: the label shows its first two ([`label`]).
+const NAME_TERMS: usize = 2;
+
+/// The stem of a term: each word's Snowball (Porter 2) English stem, joined by spaces, so that
+/// "accelerated", "accelerating" and "acceleration" are one term ("acceler").
+pub fn term_stem(term: &str) -> String {
+    thread_local! {
+        static STEMMER: rust_stemmers::Stemmer =
+            rust_stemmers::Stemmer::create(rust_stemmers::Algorithm::English);
+    }
+    STEMMER.with(|stemmer| {
+        term.split(' ')
+            .map(|w| stemmer.stem(w).into_owned())
+            .collect::<Vec<_>>()
+            .join(" ")
+    })
+}
+
 /// For each community `0..count` of `labels`, its most distinctive title terms by G2, best first
-/// (at most `TERMS`, no two sharing a word). Cost: O(total title length + distinct
-/// (community, term) pairs).
+/// (at most `TERMS`, no two sharing a word stem). Terms are counted by stem ([`term_stem`]:
+/// "accelerated", "accelerating" and "acceleration" are one term), each shown in its most
+/// common spelling (ties to the shorter, then the first in sort order). Names are distinct across
+/// communities: going from community 0 (the largest) on, a term that shares a stem with the
+/// first two terms (the name) of an earlier community is left out (a community left with no
+/// term is named after its most influential paper). Cost: O(total title length + distinct
+/// (community, term) pairs x log).
 pub fn distinctive_terms(titles: &[&str], labels: &[u32], count: usize) -> Vec<Vec<(String, f64)>> {
+    distinct_names(candidate_terms(titles, labels, count))
+}
+
+/// Every community's candidate terms (over-represented, with enough support), best G2 first (a
+/// pair before a single word on ties, then by name), each term in its most common spelling.
+fn candidate_terms(titles: &[&str], labels: &[u32], count: usize) -> Vec<Vec<(String, f64)>> {
     let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut names: Vec<String> = Vec::new();
+    // Spellings of each stem and how many titles use each.
+    let mut spellings: Vec<BTreeMap<String, u32>> = Vec::new();
     let mut global: Vec<u32> = Vec::new();
     // (community, term) -> papers of the community with the term.
     let mut per_community: HashMap<(u32, u32), u32> = HashMap::new();
@@ -315,11 +352,12 @@ pub fn distinctive_terms(titles: &[&str], labels: &[u32], count: usize) -> Vec<V
         community_size[c as usize] += 1;
         paper_terms.clear();
         for term in title_terms(title) {
-            let id = *ids.entry(term).or_insert_with_key(|t| {
-                names.push(t.clone());
+            let id = *ids.entry(term_stem(&term)).or_insert_with(|| {
+                spellings.push(BTreeMap::new());
                 global.push(0);
-                (names.len() - 1) as u32
+                (spellings.len() - 1) as u32
             });
+            *spellings[id as usize].entry(term).or_default() += 1;
             paper_terms.push(id);
         }
         paper_terms.sort_unstable();
@@ -329,6 +367,20 @@ pub fn distinctive_terms(titles: &[&str], labels: &[u32], count: usize) -> Vec<V
             *per_community.entry((c, id)).or_default() += 1;
         }
     }
+    let names: Vec<String> = spellings
+        .iter()
+        .map(|forms| {
+            forms
+                .iter()
+                .max_by(|a, b| {
+                    a.1.cmp(b.1)
+                        .then(b.0.len().cmp(&a.0.len()))
+                        .then(b.0.cmp(a.0))
+                })
+                .map(|(form, _)| form.clone())
+                .unwrap_or_default()
+        })
+        .collect();
     let total = titles.len().min(labels.len()) as f64;
     let mut candidates: Vec<Vec<(u32, f64, u32)>> = vec![Vec::new(); count];
     for (&(c, id), &k1) in &per_community {
@@ -355,7 +407,6 @@ pub fn distinctive_terms(titles: &[&str], labels: &[u32], count: usize) -> Vec<V
             if list.iter().any(|&(_, _, k1)| k1 >= support) {
                 list.retain(|&(_, _, k1)| k1 >= support);
             }
-            // Best score first; a pair before a single word on ties; then by name.
             list.sort_by(|a, b| {
                 b.1.total_cmp(&a.1)
                     .then_with(|| {
@@ -364,22 +415,53 @@ pub fn distinctive_terms(titles: &[&str], labels: &[u32], count: usize) -> Vec<V
                     })
                     .then_with(|| names[a.0 as usize].cmp(&names[b.0 as usize]))
             });
-            let mut chosen: Vec<(String, f64)> = Vec::new();
-            for (id, score, _) in list {
-                let name = &names[id as usize];
-                let overlaps = chosen
-                    .iter()
-                    .any(|(t, _)| t.split(' ').any(|w| name.split(' ').any(|x| x == w)));
-                if !overlaps {
-                    chosen.push((name.clone(), score));
-                    if chosen.len() == TERMS {
-                        break;
-                    }
-                }
-            }
-            chosen
+            list.into_iter()
+                .map(|(id, score, _)| (names[id as usize].clone(), score))
+                .collect()
         })
         .collect()
+}
+
+/// The terms of each community's name from its candidates (best first): at most `TERMS`, no two
+/// sharing a word stem; going from community 0 on, a candidate that shares a stem with the first
+/// `NAME_TERMS` terms of an earlier community's name is left out (a community left with no
+/// candidate gets no term, and is named after its most influential paper).
+fn distinct_names(candidates: Vec<Vec<(String, f64)>>) -> Vec<Vec<(String, f64)>> {
+    let stems_of =
+        |t: &str| -> Vec<String> { term_stem(t).split(' ').map(str::to_string).collect() };
+    let mut named: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(candidates.len());
+    for list in candidates {
+        let stemmed: Vec<(String, f64, Vec<String>)> = list
+            .into_iter()
+            .map(|(t, g)| {
+                let st = stems_of(&t);
+                (t, g, st)
+            })
+            .collect();
+        // Terms of other names never: a community left without a term of its own is named
+        // after its most influential paper (see `label`).
+        let free = stemmed
+            .into_iter()
+            .filter(|(_, _, st)| !st.iter().any(|w| named.contains(w)));
+        let mut chosen: Vec<(String, f64, Vec<String>)> = Vec::new();
+        for term in free {
+            if !chosen
+                .iter()
+                .any(|c| c.2.iter().any(|w| term.2.contains(w)))
+            {
+                chosen.push(term);
+                if chosen.len() == TERMS {
+                    break;
+                }
+            }
+        }
+        for term in chosen.iter().take(NAME_TERMS) {
+            named.extend(term.2.iter().cloned());
+        }
+        out.push(chosen.into_iter().map(|(t, g, _)| (t, g)).collect());
+    }
+    out
 }
 
 /// Dunning's G2 for a term in k1 of n1 papers of a community and k2 of the n2 others.
@@ -562,6 +644,71 @@ mod tests {
         assert_eq!(named, "token merging (ToMe)");
         assert_eq!(label(&[], None, "", 3), "untitled papers (3)");
         assert_eq!(label(&[], None, "Some title", 1), "Some title");
+    }
+
+    /// Spellings of one stem are one term, and a term that names a larger community ranks after
+    /// the others in a smaller one: no two names share a stem.
+    #[test]
+    fn names_merge_stems_and_stay_distinct() {
+        let titles = [
+            "Accelerated inference with speculative decoding",
+            "Accelerating inference by speculative decoding",
+            "Acceleration of speculative decoding",
+            "Speculative decoding accelerated",
+            "Accelerating sparse attention kernels",
+            "Accelerated sparse attention",
+            "Sparse attention acceleration",
+            "Fast sparse attention kernels",
+            "KV cache eviction",
+            "KV cache quantization",
+        ];
+        let labels = [0, 0, 0, 0, 1, 1, 1, 1, 2, 2];
+        let terms = distinctive_terms(&titles, &labels, 3);
+        let stems_of = |c: usize| -> Vec<String> {
+            terms[c]
+                .iter()
+                .take(NAME_TERMS)
+                .flat_map(|(t, _)| {
+                    term_stem(t)
+                        .split(' ')
+                        .map(str::to_string)
+                        .collect::<Vec<_>>()
+                })
+                .collect()
+        };
+        // "accelerated", "accelerating", "acceleration": one stem, in one community's name only.
+        assert_eq!(term_stem("accelerated"), term_stem("acceleration"));
+        assert_eq!(term_stem("accelerating"), term_stem("accelerated"));
+        for a in 0..3 {
+            let mine = stems_of(a);
+            let unique: std::collections::HashSet<&String> = mine.iter().collect();
+            assert_eq!(unique.len(), mine.len(), "{:?}", terms[a]);
+            for b in a + 1..3 {
+                assert!(
+                    !stems_of(b).iter().any(|s| mine.contains(s)),
+                    "{:?} and {:?} share a stem",
+                    terms[a],
+                    terms[b]
+                );
+            }
+        }
+        // Community 0 is named after the stem, in its most common spelling ("accelerated": three
+        // titles; "accelerating" two, "acceleration" two).
+        assert!(
+            terms[0]
+                .iter()
+                .take(NAME_TERMS)
+                .any(|(t, _)| t.split(' ').any(|w| w == "accelerated")),
+            "{:?}",
+            terms[0]
+        );
+        assert!(
+            terms[1]
+                .iter()
+                .any(|(t, _)| t.contains("sparse") || t.contains("kernels")),
+            "{:?}",
+            terms[1]
+        );
     }
 
     #[test]

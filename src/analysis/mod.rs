@@ -44,8 +44,8 @@ use crate::records::{ExpandRequest, Expansions};
 
 pub use bibliography::BibSource;
 pub use clusters::{
-    distinctive_terms, log_likelihood_ratio, Cluster, CommunityNetwork, PairPapers, PairRow,
-    PairSummary,
+    distinctive_terms, log_likelihood_ratio, term_stem, Cluster, CommunityNetwork, PairPapers,
+    PairRow, PairSummary,
 };
 pub use graph_metrics::GraphMetrics;
 pub use influence::InfluenceScore;

@@ -61,10 +61,113 @@
     }
   });
 
+  // Labels: every paper's name, over the edges and the circles, LABEL_PX on screen at every
+  // zoom level, shown by importance (the clicked paper, its neighbours and the search hits
+  // first, then by PageRank) on the first free spot of four around its circle (above, below,
+  // right, left), never overlapping a label already shown, as VOSviewer does.
+  var LABEL_PX = 12;
+  var labelsGroup = svg.querySelector(".map-labels");
+  Array.prototype.forEach.call(svg.querySelectorAll(".map-label"), function (text) {
+    var paper = papers[Number(text.getAttribute("data-for"))];
+    if (!paper) {
+      return;
+    }
+    var circle = paper.el.querySelector("circle");
+    paper.label = text;
+    paper.cx = Number(circle.getAttribute("cx"));
+    paper.cy = Number(circle.getAttribute("cy"));
+    paper.r = Number(circle.getAttribute("r"));
+  });
+  // Each label's width per unit of font size, measured once.
+  if (labelsGroup) {
+    labelsGroup.style.fontSize = "100px";
+    papers.forEach(function (p) {
+      if (p && p.label) {
+        var width = 0;
+        try {
+          width = p.label.getComputedTextLength();
+        } catch (e) {
+          width = 0;
+        }
+        p.labelRatio = width > 0 ? width / 100 : 0.6 * p.label.textContent.length;
+      }
+    });
+  }
+  var labelsShown = [];
+  function placeLabels() {
+    if (!labelsGroup) {
+      return;
+    }
+    var u = unitsPerPixel();
+    // Inline, so that it wins over the style sheet's size (the one shown without the script).
+    labelsGroup.style.fontSize = (LABEL_PX * u / view.k).toFixed(4) + "px";
+    var query = search.value.trim();
+    var related = function (p) {
+      return selected && (selected.references.indexOf(p) !== -1 || selected.citers.indexOf(p) !== -1);
+    };
+    var rank = function (p) {
+      if (p === selected) {
+        return 0;
+      }
+      if (related(p)) {
+        return 1;
+      }
+      // While a search is on, the visible papers are its hits.
+      return query !== "" ? 2 : 3;
+    };
+    var order = papers.filter(function (p) {
+      return p && p.label && p.visible && (!selected || rank(p) < 2);
+    });
+    order.sort(function (a, b) { return rank(a) - rank(b) || b.pagerank - a.pagerank; });
+    var placed = [];
+    var h = LABEL_PX * u * 1.3;
+    var gap = 2 * u;
+    labelsShown = [];
+    papers.forEach(function (p) {
+      if (p && p.label) {
+        p.label.classList.remove("is-shown");
+      }
+    });
+    order.forEach(function (p) {
+      var sx = p.cx * view.k + view.x;
+      var sy = p.cy * view.k + view.y;
+      if (sx < 0 || sy < 0 || sx > viewBox.width || sy > viewBox.height) {
+        return;
+      }
+      var r = p.r * view.k;
+      var w = p.labelRatio * LABEL_PX * u + 2 * u;
+      var spots = [
+        [sx - w / 2, sy - r - gap - h],
+        [sx - w / 2, sy + r + gap],
+        [sx + r + gap, sy - h / 2],
+        [sx - r - gap - w, sy - h / 2]
+      ];
+      for (var i = 0; i < spots.length; i++) {
+        var box = { x0: spots[i][0], y0: spots[i][1], x1: spots[i][0] + w, y1: spots[i][1] + h };
+        if (box.x0 < 0 || box.y0 < 0 || box.x1 > viewBox.width || box.y1 > viewBox.height) {
+          continue;
+        }
+        var free = placed.every(function (b) {
+          return box.x1 <= b.x0 || b.x1 <= box.x0 || box.y1 <= b.y0 || b.y1 <= box.y0;
+        });
+        if (free) {
+          placed.push(box);
+          p.label.setAttribute("x", (((box.x0 + box.x1) / 2 - view.x) / view.k).toFixed(2));
+          p.label.setAttribute("y", ((box.y1 - 0.28 * h - view.y) / view.k).toFixed(2));
+          p.label.classList.add("is-shown");
+          labelsShown.push(p);
+          return;
+        }
+      }
+    });
+    svg.setAttribute("data-labels", String(labelsShown.length));
+  }
+
   // Pan and zoom: one transform on the viewport group.
   var view = { x: 0, y: 0, k: 1 };
   function applyView() {
     viewport.setAttribute("transform", "translate(" + view.x + " " + view.y + ") scale(" + view.k + ")");
+    placeLabels();
   }
   function unitsPerPixel() {
     var rect = svg.getBoundingClientRect();
@@ -226,6 +329,7 @@
     selected.citers.forEach(function (p) { p.el.classList.remove("is-citer"); });
     selected.lines.forEach(function (line) { line.classList.remove("is-active"); });
     selected = null;
+    placeLabels();
   }
   function select(paper) {
     var same = paper === selected;
@@ -242,6 +346,7 @@
     paper.citers.forEach(function (p) { p.el.classList.add("is-citer"); });
     paper.lines.forEach(function (line) { line.classList.add("is-active"); });
     showCard(paper);
+    placeLabels();
   }
   svg.addEventListener("click", function (event) {
     if (svg.citegraphDragged) {
@@ -352,6 +457,7 @@
       count += " (years read as " + from + "\u2013" + to + ")";
     }
     countOutput.textContent = count;
+    placeLabels();
   }
   [search, fromInput, toInput].forEach(function (input) { input.addEventListener("input", applyFilters); });
   [mechanismSelect, communitySelect].forEach(function (input) { input.addEventListener("change", applyFilters); });
@@ -398,5 +504,7 @@
   applyView();
   applyFilters();
   showCard(null);
+  // The frame's width changes the units of a screen pixel: place the labels again.
+  window.addEventListener("resize", placeLabels);
   svg.setAttribute("data-ready", "true");
 })();

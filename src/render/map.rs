@@ -191,42 +191,114 @@ fn collect<'a>(view: &View<'a>, with_missing: usize) -> Vec<MapNode<'a>> {
     nodes
 }
 
-/// ForceAtlas2 positions for `n` nodes joined by `edges` (index pairs, direction ignored,
-/// duplicates, self-loops and indices past `n` dropped), scaled into the drawing area
-/// ([`force::Fit::Frame`]). Deterministic: start positions on a circle, ordered by `group`
-/// (community; 0 past its end), single-threaded iterations: 300 with pairwise repulsion up to
-/// 1,000 nodes, 120 with Barnes-Hut above, where each iteration costs more.
+/// Height of the band at the bottom of the map where the papers with no citation among the
+/// map's papers sit, in SVG units (when there is one).
+const ISOLATED_BAND: f64 = 56.0;
+/// How much more one axis may be stretched than the other to fill the frame.
+const MAX_STRETCH: f64 = 1.6;
+
+/// Positions in the drawing area for `n` nodes joined by `edges` (index pairs, direction
+/// ignored, duplicates, self-loops and indices past `n` dropped). The nodes with a link are laid
+/// out by ForceAtlas2 (deterministic: start positions on a circle ordered by `group`, community;
+/// 0 past its end; single-threaded iterations: 300 with pairwise repulsion up to 1,000 nodes,
+/// 120 with Barnes-Hut above), rotated so that their widest spread is horizontal and scaled to
+/// fill the frame (2nd to 98th percentile of each axis, one axis stretched at most
+/// [`MAX_STRETCH`] times the other). The nodes without a link have no place by links: they sit in
+/// rows in a band at the bottom ([`ISOLATED_BAND`]), ordered by group, never stacked in a corner.
 pub fn layout(n: usize, edges: &[(usize, usize)], group: &[u32]) -> Vec<(f64, f64)> {
     if n == 0 {
         return Vec::new();
     }
     let groups: Vec<u32> = (0..n).map(|i| group.get(i).copied().unwrap_or(0)).collect();
     let mut seen = HashSet::new();
+    let mut linked = vec![false; n];
     let mut unique = Vec::with_capacity(edges.len());
     for &(a, b) in edges {
         let key = (a.min(b), a.max(b));
         if a != b && a < n && b < n && seen.insert(key) {
             unique.push((key.0, key.1, 1.0));
+            linked[a] = true;
+            linked[b] = true;
         }
     }
-    let settings = if n <= 1_000 {
-        force::ForceAtlas2 {
-            iterations: 300,
-            repulsion: force::Repulsion::Pairwise,
-        }
-    } else {
-        force::ForceAtlas2 {
-            iterations: 120,
-            repulsion: force::Repulsion::BarnesHut,
-        }
+    let members: Vec<usize> = (0..n).filter(|&i| linked[i]).collect();
+    let isolated: Vec<usize> = {
+        let mut list: Vec<usize> = (0..n).filter(|&i| !linked[i]).collect();
+        list.sort_by_key(|&i| (groups[i], i));
+        list
     };
-    let positions = settings.positions(&groups, &unique);
-    force::Fit::Frame {
-        width: WIDTH,
-        height: HEIGHT,
-        margin: MARGIN,
+    let band = if isolated.is_empty() {
+        0.0
+    } else {
+        ISOLATED_BAND
+    };
+    let mut positions = vec![(WIDTH / 2.0, (HEIGHT - band) / 2.0); n];
+    if !members.is_empty() {
+        let mut local = vec![usize::MAX; n];
+        for (k, &i) in members.iter().enumerate() {
+            local[i] = k;
+        }
+        let local_edges: Vec<(usize, usize, f64)> = unique
+            .iter()
+            .map(|&(a, b, w)| (local[a], local[b], w))
+            .collect();
+        let local_groups: Vec<u32> = members.iter().map(|&i| groups[i]).collect();
+        let settings = if members.len() <= 1_000 {
+            force::ForceAtlas2 {
+                iterations: 300,
+                repulsion: force::Repulsion::Pairwise,
+            }
+        } else {
+            force::ForceAtlas2 {
+                iterations: 120,
+                repulsion: force::Repulsion::BarnesHut,
+            }
+        };
+        let mut placed = settings.positions(&local_groups, &local_edges);
+        crate::layout::vos::principal_axes(&mut placed);
+        let fitted = fill_frame(&placed, WIDTH, HEIGHT - band, MARGIN);
+        for (k, &i) in members.iter().enumerate() {
+            positions[i] = fitted[k];
+        }
     }
-    .apply(&positions)
+    // The band: rows 16 units apart, as many a row as fit.
+    let per_row = ((WIDTH - 2.0 * MARGIN) / 16.0).floor().max(1.0) as usize;
+    for (k, &i) in isolated.iter().enumerate() {
+        let (row, col) = (k / per_row, k % per_row);
+        positions[i] = (
+            MARGIN + 8.0 + 16.0 * col as f64,
+            (HEIGHT - band + 22.0 + 16.0 * row as f64).min(HEIGHT - 6.0),
+        );
+    }
+    positions
+}
+
+/// `positions` scaled into a `width` x `height` area: the 2nd to 98th percentile of each axis
+/// ([`force::percentile_range`]) spans the area less `margin` on each side, one axis stretched
+/// at most [`MAX_STRETCH`] times the other (the rest centred); positions beyond are clamped to
+/// `margin / 2` from the edges.
+fn fill_frame(positions: &[(f64, f64)], width: f64, height: f64, margin: f64) -> Vec<(f64, f64)> {
+    let (min_x, max_x) = force::percentile_range(positions.iter().map(|p| p.0).collect());
+    let (min_y, max_y) = force::percentile_range(positions.iter().map(|p| p.1).collect());
+    let span_x = (max_x - min_x).max(1e-9);
+    let span_y = (max_y - min_y).max(1e-9);
+    let mut sx = (width - 2.0 * margin) / span_x;
+    let mut sy = (height - 2.0 * margin) / span_y;
+    if sx > sy * MAX_STRETCH {
+        sx = sy * MAX_STRETCH;
+    } else if sy > sx * MAX_STRETCH {
+        sy = sx * MAX_STRETCH;
+    }
+    let (ox, oy) = ((width - span_x * sx) / 2.0, (height - span_y * sy) / 2.0);
+    positions
+        .iter()
+        .map(|&(x, y)| {
+            (
+                (ox + (x - min_x) * sx).clamp(margin / 2.0, width - margin / 2.0),
+                (oy + (y - min_y) * sy).clamp(margin / 2.0, height - margin / 2.0),
+            )
+        })
+        .collect()
 }
 
 /// A number with one decimal, for coordinates.
@@ -475,7 +547,25 @@ fn write_map(
         );
     }
     out.push_str("</g>\n<g class=\"map-nodes\">\n");
-    write_nodes(out, view, nodes, positions, fills);
+    let labels_at = write_nodes(out, view, nodes, positions, fills);
+    // Every paper's label, over the edges and the circles; map.js shows them by importance with
+    // collision avoidance at each zoom level (those placed here are shown without the script).
+    out.push_str("</g>\n<g class=\"map-labels\" aria-hidden=\"true\">\n");
+    for (i, node) in nodes.iter().enumerate() {
+        let (x, y) = labels_at.get(&i).copied().unwrap_or(positions[i]);
+        let _ = writeln!(
+            out,
+            "<text class=\"map-label{}\" data-for=\"{i}\" x=\"{}\" y=\"{}\">{}</text>",
+            if labels_at.contains_key(&i) {
+                " is-shown"
+            } else {
+                ""
+            },
+            coord(x),
+            coord(y),
+            escape::html(&labels::paper_label(node.abbreviation, node.title))
+        );
+    }
     out.push_str("</g>\n</g>\n</svg>\n");
     out.push_str(
         "<aside id=\"citation-map-card\" class=\"map-card\" aria-live=\"polite\">\
@@ -484,26 +574,24 @@ fn write_map(
     out.push_str("</div>\n");
 }
 
-/// One paper as drawn: its circle, its fill, its label's anchor if it has one, its cluster's
-/// name.
+/// One paper as drawn: its circle, its fill, its cluster's name.
 struct DrawnNode<'a> {
     position: (f64, f64),
     radius: f64,
     fill: &'a str,
-    label_at: Option<(f64, f64)>,
     cluster: String,
 }
 
 /// The papers, largest first so that small ones are drawn last and never hidden, each sized by
-/// the square root of its PageRank over the largest (radius 3.5 to 14), the most influential
-/// labelled ([`place_labels`]).
+/// the square root of its PageRank over the largest (radius 3.5 to 14). Returns where the most
+/// influential papers' labels go before the script places them ([`place_labels`]).
 fn write_nodes(
     out: &mut String,
     view: &View<'_>,
     nodes: &[MapNode<'_>],
     positions: &[(f64, f64)],
     fills: &[String],
-) {
+) -> HashMap<usize, (f64, f64)> {
     let max_pagerank = nodes
         .iter()
         .map(|n| n.pagerank)
@@ -532,7 +620,6 @@ fn write_nodes(
             position: positions[i],
             radius: radius_of(node),
             fill: &fills[i],
-            label_at: labels_at.get(&i).copied(),
             cluster: node
                 .community
                 .map(|c| view.community_name(c))
@@ -540,16 +627,16 @@ fn write_nodes(
         };
         write_node(out, i, node, &drawn);
     }
+    labels_at
 }
 
-/// Paper `i`: a group carrying its card's data, its circle and its label.
+/// Paper `i`: a group carrying its card's data and its circle (its label is in the labels layer).
 fn write_node(out: &mut String, i: usize, node: &MapNode<'_>, drawn: &DrawnNode<'_>) {
     let (x, y) = drawn.position;
     let radius = drawn.radius;
     let fill = drawn.fill;
     let title = labels::one_line(node.title);
     let year = node.year.map_or_else(String::new, |y| y.to_string());
-    let label = labels::paper_label(node.abbreviation, node.title);
     let _ = write!(
         out,
         "<g class=\"map-node{}\" data-index=\"{i}\" data-paper=\"{}\" data-title=\"{}\" data-abbr=\"{}\" \
@@ -587,16 +674,6 @@ fn write_node(out: &mut String, i: usize, node: &MapNode<'_>, drawn: &DrawnNode<
         coord(y),
         radius
     );
-    // Labels for the most influential papers only; the rest show theirs in the card.
-    if let Some((lx, ly)) = drawn.label_at {
-        let _ = write!(
-            out,
-            "<text x=\"{}\" y=\"{}\">{}</text>",
-            coord(lx),
-            coord(ly),
-            escape::html(&label)
-        );
-    }
     out.push_str("</g>\n");
 }
 

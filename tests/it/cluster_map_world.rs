@@ -8,12 +8,12 @@ use crate::analyze_support;
 use std::collections::{HashMap, HashSet};
 
 use analyze_support::analyze_world;
+use citegraph::analysis::term_stem;
 use citegraph::analysis::{MAP_FOUNDATIONS, MAP_NEIGHBOURS};
 use citegraph::render::charts::{
-    draw_figures, plan_cluster_map, LegendKey, Palette, Shape, COLORED_CLUSTERS,
+    cluster_letter, draw_figures, plan_cluster_map, LegendKey, Palette, Shape, COLORED_CLUSTERS,
     MIN_COLORED_PAPERS, NAME_MAX_DISTANCE, SIDE_LEGEND_MIN_WIDTH,
 };
-use citegraph::render::labels::community_name;
 use citegraph::render::{RenderOptions, View};
 
 #[test]
@@ -109,17 +109,146 @@ fn map_links_equal_an_independent_count_and_the_figure_places_every_paper() {
     );
     assert!(!plan.labels.is_empty());
     for (i, label) in plan.labels.iter().enumerate() {
-        assert_eq!(label.name, community_name(&analysis, label.community));
-        let cluster = &analysis.clusters[label.community as usize];
-        assert!(
-            label.name.contains(&cluster.label) && !cluster.label.trim().is_empty(),
-            "{} does not carry the clusters.csv label {:?}",
-            label.name,
-            cluster.label
-        );
         for other in &plan.labels[i + 1..] {
             assert!(!label.overlaps(other), "{label:?} overlaps {other:?}");
         }
+    }
+    // Names distinct across clusters: no word stem in two names' terms ("accelerated" and
+    // "acceleration" are one stem), nor twice in one name.
+    let stems = |name: &str| -> Vec<String> {
+        let terms = name.split_once(": ").map_or(name, |(_, t)| t);
+        let terms = terms.rfind(" (").map_or(terms, |i| &terms[..i]);
+        terms
+            .split("; ")
+            .flat_map(|t| {
+                term_stem(t)
+                    .split(' ')
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    };
+    let names: Vec<Vec<String>> = plan.labels.iter().map(|l| stems(&l.name)).collect();
+    for (i, a) in names.iter().enumerate() {
+        let unique: HashSet<&String> = a.iter().collect();
+        assert_eq!(unique.len(), a.len(), "{}", plan.labels[i].name);
+        for (j, b) in names.iter().enumerate().skip(i + 1) {
+            assert!(
+                !a.iter().any(|s| b.contains(s)),
+                "{} and {} share a stem",
+                plan.labels[i].name,
+                plan.labels[j].name
+            );
+        }
+    }
+    // The same for the citation communities' names (clusters.csv), the largest 20.
+    let labels: Vec<Vec<String>> = analysis
+        .clusters
+        .iter()
+        .take(20)
+        .filter(|c| !c.terms.is_empty())
+        .map(|c| stems(&c.label))
+        .collect();
+    for (i, a) in labels.iter().enumerate() {
+        for b in &labels[i + 1..] {
+            assert!(!a.iter().any(|s| b.contains(s)), "{a:?} / {b:?}");
+        }
+    }
+}
+
+/// The map's clusters are regions of it (the unified approach: the colours are the clusters of
+/// the network that is laid out): most papers sit nearer their own cluster's centroid than any
+/// other's, at one column and two. The key papers' labels overlap no name nor one another, and
+/// the legend takes at most a third of the figure's height under the map.
+#[test]
+fn clusters_are_regions_and_labels_and_legend_stay_compact() {
+    let dir = tempfile::tempdir().unwrap();
+    let analysis = analyze_world(dir.path(), &[]);
+    let palette = Palette::new(&analysis);
+    for width in [1050u32, 2100] {
+        let plan = plan_cluster_map(
+            &View::new(&analysis, &RenderOptions::default()),
+            &palette,
+            width,
+        );
+        let mut sums: HashMap<u32, (f64, f64, usize)> = HashMap::new();
+        for m in plan.markers.iter().filter(|m| m.linked) {
+            let e = sums.entry(m.community).or_default();
+            *e = (e.0 + m.x, e.1 + m.y, e.2 + 1);
+        }
+        let centroids: HashMap<u32, (f64, f64)> = sums
+            .iter()
+            .filter(|(_, s)| s.2 >= 3)
+            .map(|(&c, s)| (c, (s.0 / s.2 as f64, s.1 / s.2 as f64)))
+            .collect();
+        assert!(
+            centroids.len() >= 3,
+            "{width}: {} clusters",
+            centroids.len()
+        );
+        let (mut nearer, mut counted) = (0, 0);
+        for m in plan.markers.iter().filter(|m| m.linked) {
+            let Some(&own) = centroids.get(&m.community) else {
+                continue;
+            };
+            let d = |c: (f64, f64)| (m.x - c.0).hypot(m.y - c.1);
+            counted += 1;
+            if centroids
+                .iter()
+                .filter(|(&c, _)| c != m.community)
+                .all(|(_, &c)| d(own) < d(c))
+            {
+                nearer += 1;
+            }
+        }
+        assert!(
+            nearer * 10 >= counted * 9,
+            "{width}: only {nearer} of {counted} papers nearer their own cluster's centroid"
+        );
+        // Labels: the key papers are labelled, no label overlaps another or a name.
+        assert!(
+            plan.paper_labels.len() >= 6,
+            "{width}: {:?}",
+            plan.paper_labels
+        );
+        let boxes: Vec<_> = plan
+            .labels
+            .iter()
+            .map(|l| l.bounds())
+            .chain(plan.paper_labels.iter().map(|p| p.bounds()))
+            .collect();
+        for (i, a) in boxes.iter().enumerate() {
+            for b in &boxes[i + 1..] {
+                assert!(!a.overlaps(b), "{width}: {a:?} overlaps {b:?}");
+            }
+        }
+        // The legend: compact.
+        let (_, ly0, _, ly1) = plan.legend_area;
+        let (_, y0, _, y1) = plan.plot;
+        if f64::from(width) >= SIDE_LEGEND_MIN_WIDTH {
+            assert!(
+                ly1 - ly0 <= y1 - y0,
+                "{width}: legend {:?}",
+                plan.legend_area
+            );
+        } else {
+            assert!(
+                (ly1 - ly0) * 3.0 <= plan.height,
+                "{width}: legend {} of {}",
+                ly1 - ly0,
+                plan.height
+            );
+        }
+        // The plot fills its frame: the markers span most of both axes.
+        let span = |f: fn(&citegraph::render::charts::PlacedMarker) -> f64| {
+            let v: Vec<f64> = plan.markers.iter().filter(|m| m.linked).map(f).collect();
+            v.iter().cloned().fold(f64::MIN, f64::max) - v.iter().cloned().fold(f64::MAX, f64::min)
+        };
+        let (x0, _, x1, _) = plan.plot;
+        assert!(
+            span(|m| m.x) >= 0.8 * (x1 - x0) || span(|m| m.y) >= 0.8 * (y1 - y0),
+            "{width}: the map leaves its frame empty"
+        );
     }
 }
 
@@ -161,7 +290,7 @@ fn the_map_keeps_markers_inside_names_near_and_lists_the_clusters() {
         for (i, label) in plan.labels.iter().enumerate() {
             assert_eq!(label.lines.len(), 1, "{label:?}");
             let line = &label.lines[0];
-            assert!(line.starts_with(&format!("C{}: ", label.community)));
+            assert!(line.starts_with(&format!("{}: ", cluster_letter(label.community))));
             let cut = line.strip_suffix('…').unwrap_or(line);
             assert!(label.name.starts_with(cut), "{line} / {}", label.name);
             assert!(line.len() < label.name.len(), "{line} is not compact");
@@ -200,7 +329,7 @@ fn the_map_keeps_markers_inside_names_near_and_lists_the_clusters() {
         // The legend: the coloured clusters by their number of map papers (ties by number),
         // each in its markers' colour, then the other clusters in gray.
         let mut counts: HashMap<u32, usize> = HashMap::new();
-        for m in &plan.markers {
+        for m in plan.markers.iter().filter(|m| m.linked) {
             *counts.entry(m.community).or_default() += 1;
         }
         let mut ranked: Vec<(u32, usize)> = counts.into_iter().collect();
@@ -232,7 +361,10 @@ fn the_map_keeps_markers_inside_names_near_and_lists_the_clusters() {
                 .filter(|m| of_entry(m.community))
                 .all(|m| m.color == item.color));
             if let Some(c) = item.community {
-                assert!(item.label.starts_with(&format!("C{c}: ")), "{item:?}");
+                assert!(
+                    item.label.starts_with(&format!("{}: ", cluster_letter(c))),
+                    "{item:?}"
+                );
             } else {
                 let others = ranked.len() - coloured;
                 assert!(item.label.starts_with(&others.to_string()), "{item:?}");

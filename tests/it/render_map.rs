@@ -139,6 +139,34 @@ async fn visible_nodes(client: &Client) -> u64 {
     .unwrap()
 }
 
+/// The labels shown on the map: their boxes on screen (left, top, right, bottom, height).
+async fn shown_labels(client: &Client) -> Vec<(f64, f64, f64, f64, f64)> {
+    let boxes = script(
+        client,
+        "return Array.from(document.querySelectorAll('#citation-map .map-label.is-shown')).map(t => {\
+           const b = t.getBoundingClientRect();\
+           return [b.left, b.top, b.right, b.bottom, parseFloat(getComputedStyle(t).fontSize) *\
+             t.getScreenCTM().a];\
+         });",
+        vec![],
+    )
+    .await;
+    boxes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            let v: Vec<f64> = b
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_f64().unwrap())
+                .collect();
+            (v[0], v[1], v[2], v[3], v[4])
+        })
+        .collect()
+}
+
 fn element_arg(element: &Element) -> Value {
     serde_json::to_value(element).unwrap()
 }
@@ -250,6 +278,83 @@ async fn citation_map_works_in_headless_chromium() {
     assert_eq!(ids.len(), expected.len());
     assert_eq!(visible_nodes(&client).await, expected.len() as u64);
 
+    // Labels: over the circles and the edges (the last layer), readable (12 px on screen), none
+    // overlapping another, the most influential first; the same at every zoom level.
+    let layers = script(
+        &client,
+        "const g = document.querySelector('#citation-map .map-viewport');\
+         return Array.from(g.children).map(c => c.getAttribute('class'));",
+        vec![],
+    )
+    .await;
+    assert_eq!(layers, json!(["map-edges", "map-nodes", "map-labels"]));
+    for zoom_clicks in [0, 2, 4] {
+        for _ in 0..zoom_clicks.min(2) {
+            script(
+                &client,
+                "document.getElementById('citation-map-zoom-in').click();",
+                vec![],
+            )
+            .await;
+        }
+        let labels = shown_labels(&client).await;
+        assert!(
+            labels.len() >= 8,
+            "zoom {zoom_clicks}: {} labels",
+            labels.len()
+        );
+        for (i, a) in labels.iter().enumerate() {
+            assert!(
+                (11.0..=16.0).contains(&a.4),
+                "zoom {zoom_clicks}: label {} px high",
+                a.4
+            );
+            for b in &labels[i + 1..] {
+                let apart =
+                    a.2 <= b.0 + 0.5 || b.2 <= a.0 + 0.5 || a.3 <= b.1 + 0.5 || b.3 <= a.1 + 0.5;
+                assert!(apart, "zoom {zoom_clicks}: labels overlap: {a:?} {b:?}");
+            }
+        }
+    }
+    script(
+        &client,
+        "document.getElementById('citation-map-reset').click();",
+        vec![],
+    )
+    .await;
+    // The most influential paper is labelled; the layout fills the frame; no two papers share a
+    // spot (papers without a citation on the map sit in a band, not stacked in a corner).
+    let top = analysis
+        .papers
+        .iter()
+        .filter(|p| expected.contains(p.paper_id.as_str()))
+        .max_by(|a, b| a.pagerank.total_cmp(&b.pagerank))
+        .unwrap();
+    let frame = script(
+        &client,
+        "const svg = document.getElementById('citation-map');\
+         const s = svg.getBoundingClientRect();\
+         const boxes = Array.from(svg.querySelectorAll('.map-node circle')).map(c => c.getBoundingClientRect());\
+         const xs = boxes.map(b => b.left + b.width / 2), ys = boxes.map(b => b.top + b.height / 2);\
+         const spots = new Set(xs.map((x, i) => Math.round(x) + ',' + Math.round(ys[i])));\
+         const top = svg.querySelector('[data-paper=\"' + arguments[0] + '\"]').getAttribute('data-index');\
+         return [(Math.max(...xs) - Math.min(...xs)) / s.width, (Math.max(...ys) - Math.min(...ys)) / s.height,\
+                 spots.size, boxes.length,\
+                 svg.querySelector('.map-label[data-for=\"' + top + '\"]').classList.contains('is-shown')];",
+        vec![json!(top.paper_id)],
+    )
+    .await;
+    assert!(
+        frame[0].as_f64().unwrap() > 0.85 && frame[1].as_f64().unwrap() > 0.8,
+        "{frame:?}"
+    );
+    assert_eq!(frame[2], frame[3], "papers stacked on one spot: {frame:?}");
+    assert_eq!(
+        frame[4],
+        json!(true),
+        "the most influential paper is labelled"
+    );
+
     // The search box narrows the map to the papers whose title or abbreviation matches.
     let target = analysis
         .papers
@@ -292,6 +397,15 @@ async fn citation_map_works_in_headless_chromium() {
     )
     .await;
     assert_eq!(found, json!(true), "the searched paper stays visible");
+    let hits_labelled = script(
+        &client,
+        "const svg = document.getElementById('citation-map');\
+         return Array.from(svg.querySelectorAll('.map-node:not(.is-hidden)')).every(n =>\
+           svg.querySelector('.map-label[data-for=\"' + n.getAttribute('data-index') + '\"]').classList.contains('is-shown'));",
+        vec![],
+    )
+    .await;
+    assert_eq!(hits_labelled, json!(true), "every search hit is labelled");
     search.clear().await.unwrap();
     // clear() fires no input event: type and delete a character so the filter runs again.
     search.send_keys(" ").await.unwrap();
@@ -381,6 +495,36 @@ async fn citation_map_works_in_headless_chromium() {
         highlighted,
         json!([1, references.len(), citers.len()]),
         "the clicked paper, its references and its citers are highlighted"
+    );
+    let labelled: HashSet<String> = script(
+        &client,
+        "const svg = document.getElementById('citation-map');\
+         return Array.from(svg.querySelectorAll('.map-label.is-shown')).map(t =>\
+           svg.querySelector('.map-node[data-index=\"' + t.getAttribute('data-for') + '\"]').getAttribute('data-paper'));",
+        vec![],
+    )
+    .await
+    .as_array()
+    .unwrap()
+    .iter()
+    .map(|v| v.as_str().unwrap().to_string())
+    .collect();
+    assert!(
+        labelled.contains(&clicked_id),
+        "the clicked paper is labelled"
+    );
+    let neighbours: HashSet<&str> = references.union(&citers).copied().collect();
+    let named = neighbours.iter().filter(|n| labelled.contains(**n)).count();
+    assert!(
+        named * 4 >= neighbours.len() * 3,
+        "{named} of {} neighbours labelled",
+        neighbours.len()
+    );
+    assert!(
+        labelled
+            .iter()
+            .all(|p| p == &clicked_id || neighbours.contains(p.as_str())),
+        "only the selection is labelled while it is highlighted"
     );
 
     // Keyboard: Escape clears; Enter on a focused paper selects it.

@@ -40,8 +40,9 @@ use crate::render::{FigureFormat, FigureKind, OutputFile, View, WIDTH_RANGE};
 
 use canvas::Canvas;
 pub use cluster_map::{
-    plan_cluster_map, ClusterMapPlan, LegendItem, LegendKey, PlacedLabel, PlacedMarker, Shape,
-    COLORED_CLUSTERS, MIN_COLORED_PAPERS, NAME_MAX_DISTANCE, SIDE_LEGEND_MIN_WIDTH,
+    cluster_letter, plan_cluster_map, ClusterMapPlan, LegendItem, LegendKey, PaperLabel,
+    PlacedLabel, PlacedMarker, Shape, COLORED_CLUSTERS, MAX_PLOT_ASPECT, MIN_COLORED_PAPERS,
+    MIN_PLOT_ASPECT, NAME_MAX_DISTANCE, NO_CLUSTER, SIDE_LEGEND_MIN_WIDTH,
 };
 pub use palette::Palette;
 use style::Style;

@@ -75,11 +75,11 @@ pub(super) struct LegendPlan {
 
 impl ClusterMap {
     pub(super) fn legend_row(st: &Style) -> f64 {
-        st.px(44.0)
+        st.px(40.0)
     }
 
     pub(super) fn legend_key(st: &Style) -> f64 {
-        st.px(34.0)
+        st.px(30.0)
     }
 
     pub(super) fn legend_heading_height(st: &Style) -> f64 {

@@ -1,15 +1,18 @@
 //! The cluster map (`figures/cluster-map`), in the manner of VOSviewer: the catalogue papers and
-//! the top foundations placed by a layout of their co-citation and coupling similarity
-//! ([`crate::analysis::MapNetwork`]), coloured by cluster (the Leiden community), sized by
-//! PageRank rank, shaped by mechanism, each coloured cluster named on the map, with a legend.
-//! The [`COLORED_CLUSTERS`] clusters with most map papers get a colour each, when they have at
-//! least [`MIN_COLORED_PAPERS`]; the rest are gray.
+//! the top foundations placed by VOS mapping of their co-citation and coupling similarity
+//! ([`crate::analysis::MapNetwork`]) and coloured by the clusters of that same network (the
+//! unified approach of Waltman, van Eck and Noyons 2010: [`join`]), so that each colour is a
+//! region of the map; sized by PageRank rank, shaped by mechanism, each coloured cluster named on
+//! the map, the key papers labelled, with a legend. The [`COLORED_CLUSTERS`] clusters with most
+//! map papers get a colour each, when they have at least [`MIN_COLORED_PAPERS`]; the rest are
+//! gray.
 //!
-//! The figure is made in four steps, a file each: [`join`] joins the map network to the
-//! papers' metrics and chooses each cluster's colour and each paper's shape; [`place`] lays the
-//! linked papers out (ForceAtlas2, [`crate::layout::force`]) and places the markers in the
-//! frame; [`names`] places each coloured cluster's name ([`crate::layout::labels`]); [`legend`]
-//! plans the legend. This file holds the placed plan's types and draws it.
+//! The figure is made in five steps, a file each: [`join`] joins the map network to the papers'
+//! metrics, clusters and lays out the linked papers ([`crate::layout::vos`]) and chooses each
+//! cluster's colour and name and each paper's shape; [`place`] places the markers in the frame;
+//! [`names`] places each coloured cluster's name and [`papers`] the key papers' labels
+//! ([`crate::layout::labels`]); [`legend`] plans the legend. This file holds the placed plan's
+//! types and draws it.
 //!
 //! `--hide-unspecified`: the catalogue papers without a mechanism badge are not drawn and have no
 //! legend entry (the other figures leave them out of their counts the same way); the layout and
@@ -20,6 +23,7 @@
 mod join;
 mod legend;
 mod names;
+mod papers;
 mod place;
 #[cfg(test)]
 mod tests;
@@ -33,10 +37,13 @@ use super::text::unspecified_hidden;
 use super::widgets::outline_for;
 use super::Chart;
 use crate::render::View;
+pub use join::{cluster_letter, NO_CLUSTER};
 use join::{ColoredCluster, Node};
 use legend::LegendPlan;
 pub use legend::{LegendItem, LegendKey};
 pub use names::{PlacedLabel, NAME_MAX_DISTANCE};
+pub use papers::PaperLabel;
+pub use place::{MAX_PLOT_ASPECT, MIN_PLOT_ASPECT};
 
 /// Clusters that get a colour (and a name on the map), by their number of map papers.
 pub const COLORED_CLUSTERS: usize = 8;
@@ -94,7 +101,7 @@ impl Shape {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlacedMarker {
     pub paper_id: String,
-    /// Its cluster (Leiden community).
+    /// Its map cluster (0 the largest, lettered A; [`NO_CLUSTER`] for a paper without a link).
     pub community: u32,
     pub x: f64,
     pub y: f64,
@@ -118,6 +125,8 @@ pub struct ClusterMapPlan {
     /// The drawn markers (papers hidden by `--hide-unspecified` are not in it).
     pub markers: Vec<PlacedMarker>,
     pub labels: Vec<PlacedLabel>,
+    /// The key papers' labels.
+    pub paper_labels: Vec<PaperLabel>,
     /// The legend's entries: the coloured clusters largest first, the other clusters, then the
     /// shapes.
     pub legend: Vec<LegendItem>,
@@ -228,6 +237,22 @@ impl ClusterMap {
                     &spec,
                 )?;
             }
+        }
+        Ok(())
+    }
+
+    /// The key papers' labels: dark text on a white box.
+    fn draw_paper_labels(&self, c: &Canvas, st: &Style, plan: &ClusterMapPlan) -> Result<()> {
+        let spec =
+            TextSpec::new(Self::paper_label_size(st), TEXT).align(HAlign::Center, VAlign::Center);
+        for label in &plan.paper_labels {
+            c.rect(label.x0, label.y0, label.x1, label.y1, WHITE)?;
+            c.text(
+                &label.text,
+                (label.x0 + label.x1) / 2.0,
+                (label.y0 + label.y1) / 2.0,
+                &spec,
+            )?;
         }
         Ok(())
     }
@@ -352,13 +377,15 @@ impl Chart for ClusterMap {
             .filter(|n| n.paper.in_catalog && n.drawn)
             .count();
         let mut caption = format!(
-            "{catalog} catalogue papers and the top {} foundations (rings), placed by \
-             ForceAtlas2 on their similarity (Salton's co-citation cosine + Salton's coupling \
-             cosine, each paper's 10 most similar kept): similar papers sit together. Colour: \
-             cluster (Leiden community; the {} with most papers on the map, at least \
-             {MIN_COLORED_PAPERS}, coloured, the rest gray), each named on the map by its id and first distinctive term at its densest \
-             spot or joined to it by a leader line (full names in the communities figure and \
-             clusters.csv); size: PageRank rank; shape: mechanism{}.",
+            "{catalog} catalogue papers and the top {} foundations (rings), placed by VOS \
+             mapping of their similarity (Salton's co-citation cosine + Salton's coupling cosine, \
+             each paper's 10 most similar kept, normalised by association strength): similar \
+             papers sit together. Colour: cluster of this map's network (Leiden on the same \
+             links, as VOSviewer; lettered by size, the {} with most papers, at least \
+             {MIN_COLORED_PAPERS}, coloured, the rest gray; not the citation communities C0, \
+             C1, ... of clusters.csv), each named on the map by its letter and most distinctive \
+             title term, the key papers by their short names; size: PageRank rank; shape: \
+             mechanism{}.",
             self.foundations,
             self.clusters.len(),
             if self.shape_legend.iter().any(|(_, s)| *s == Shape::Cross) {
@@ -401,6 +428,7 @@ impl Chart for ClusterMap {
         let (x0, y0, x1, y1) = plan.plot;
         c.frame(x0, y0, x1, y1, st.thin(), (0xD0, 0xD0, 0xD0))?;
         self.draw_markers(c, st, &plan)?;
+        self.draw_paper_labels(c, st, &plan)?;
         self.draw_names(c, st, &plan)?;
         self.draw_strip_note(c, st, &plan)?;
         self.draw_legend(c, st, &legend)

@@ -1,23 +1,28 @@
-//! Where the cluster map's markers go: the linked papers by ForceAtlas2 in the unit square
-//! ([`super::join::layout`]), scaled into the plot's frame inset by the largest marker's
-//! reach, the unlinked ones in rows in a strip under it; marker radii by PageRank rank; then the names and the
+//! Where the cluster map's markers go: the linked papers by VOS mapping ([`super::join::layout`]),
+//! scaled into the plot's frame (the same scale on both axes, so that distances read alike in
+//! every direction) inset by the largest marker's reach, the unlinked ones in rows in a strip
+//! under it; marker radii by PageRank rank; then the names, the key papers' labels and the
 //! legend placed around them.
 //!
-//! Layout: ForceAtlas2 ([`crate::layout::force`], as the report's interactive map; Jacomy et
-//! al. 2014, PLoS ONE 9(6): e98679) on the papers with at least one similarity link, each link
-//! weighted by its similarity (Salton's co-citation cosine + Salton's coupling cosine), strong
-//! gravity, from start positions on a circle ordered by community, single-threaded, 300
-//! iterations: the same analysis gives the same map. The 2nd to 98th percentiles of each axis
-//! fill the plot and the few papers beyond sit on its border. The plot is padded by the largest
-//! marker's reach (a diamond's tips reach 1.15 radii) and its white edge, so every marker lies
-//! whole inside the frame. Papers with no link are not laid out (they would drift to the rim
-//! and shrink the rest): they sit in a strip under the map, counted in it.
+//! The plot is as wide as the figure allows (beside the legend on a wide figure) and as high as
+//! the layout's extent needs at that width, between [`MIN_PLOT_ASPECT`] and [`MAX_PLOT_ASPECT`]
+//! of the width (the layout is rotated so that its widest spread is horizontal), so that the map
+//! fills its frame. Every paper lies inside it: VOS holds loosely linked papers near the rest (no
+//! percentile cut-off, no pile on the border). The plot is padded by the largest marker's reach
+//! (a diamond's tips reach 1.15 radii) and its white edge, so every marker lies whole inside the
+//! frame. Papers with no link are not laid out (the map places a paper by its links, and they
+//! have none): they sit in a grid in a strip under the map, counted in it.
 
 use super::super::canvas::line_height;
 use super::super::style::Style;
 use super::super::widgets::{empty_height, title_height, Rect};
+use super::join::layout_aspect;
 use super::legend::LegendPlan;
 use super::{ClusterMap, ClusterMapPlan, PlacedMarker, Shape, SIDE_LEGEND_MIN_WIDTH, TITLE};
+
+/// The plot's height over its width, at least and at most.
+pub const MIN_PLOT_ASPECT: f64 = 0.6;
+pub const MAX_PLOT_ASPECT: f64 = 0.9;
 
 impl ClusterMap {
     pub(super) fn radius_range(st: &Style) -> (f64, f64) {
@@ -67,8 +72,9 @@ impl ClusterMap {
         (st.width * 0.3).clamp(st.px(420.0), st.px(760.0))
     }
 
-    /// The map's frame: the whole width at one column; beside the legend on a wide figure.
-    pub(super) fn plot_rect(st: &Style) -> Rect {
+    /// The map's frame: the whole width at one column; beside the legend on a wide figure; as
+    /// high as the layout's aspect needs (see the module documentation).
+    pub(super) fn plot_rect(&self, st: &Style) -> Rect {
         let top = title_height(st, TITLE);
         let x0 = st.margin();
         let x1 = if Self::side_legend(st) {
@@ -80,7 +86,9 @@ impl ClusterMap {
             x0,
             y0: top,
             x1,
-            y1: top + (x1 - x0) * 0.86,
+            y1: top
+                + (x1 - x0)
+                    * layout_aspect(&self.unit_positions).clamp(MIN_PLOT_ASPECT, MAX_PLOT_ASPECT),
         }
     }
 
@@ -125,7 +133,7 @@ impl ClusterMap {
             };
             return (plan, legend);
         }
-        let plot = Self::plot_rect(st);
+        let plot = self.plot_rect(st);
         let radii = self.radii(st);
         let (_, r_max) = Self::radius_range(st);
         // Every marker whole inside the frame: the largest reach plus its white edge and a hair
@@ -137,6 +145,13 @@ impl ClusterMap {
             x1: plot.x1 - pad,
             y1: plot.y1 - pad,
         };
+        // One scale on both axes; the layout centred in the frame.
+        let aspect = layout_aspect(&self.unit_positions);
+        let scale = inner.width().min(inner.height() / aspect);
+        let (off_x, off_y) = (
+            inner.x0 + (inner.width() - scale) / 2.0,
+            inner.y0 + (inner.height() - scale * aspect) / 2.0,
+        );
         let mut markers = Vec::new();
         let mut strip_index = 0usize;
         let strip_top = plot.y1 + st.gap() + line_height(st.small_size());
@@ -152,8 +167,8 @@ impl ClusterMap {
                 markers.push(PlacedMarker {
                     paper_id: node.paper.paper_id.clone(),
                     community: node.paper.community,
-                    x: inner.x0 + u * inner.width(),
-                    y: inner.y0 + v * inner.height(),
+                    x: off_x + u * scale,
+                    y: off_y + v * scale,
                     radius: radii[i],
                     shape: node.shape,
                     color: node.cluster_color,
@@ -178,6 +193,7 @@ impl ClusterMap {
         let strip =
             (strip_height > 0.0).then_some((plot.x0, plot.y1, plot.x1, plot.y1 + strip_height));
         let labels = self.place_names(st, &plot, &markers);
+        let paper_labels = self.place_paper_labels(st, &plot, &markers, &labels);
         let (legend_x0, legend_width, legend_top) = if Self::side_legend(st) {
             let width = Self::side_legend_width(st);
             (st.width - st.margin() - width, width, plot.y0)
@@ -193,6 +209,7 @@ impl ClusterMap {
         let plan = ClusterMapPlan {
             markers,
             labels,
+            paper_labels,
             legend: legend.items.clone(),
             legend_area: (
                 legend_x0,

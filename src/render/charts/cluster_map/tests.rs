@@ -1,7 +1,7 @@
 //! The cluster map's plans checked on synthetic analyses: markers inside the frame, names
 //! apart and near their clusters, the legend following the clusters.
 
-use super::join::{layout, short_names};
+use super::join::layout;
 use super::*;
 use crate::analysis::{Analysis, PaperMetrics};
 use crate::analysis::{Cluster, MapLink, MapNetwork};
@@ -41,10 +41,10 @@ const MECHANISMS: [&str; 6] = [
     "token sharing",
 ];
 
-/// `sizes.len()` clusters of catalogue papers (cluster c has `sizes[c]`), each a chain with
-/// links to the next two papers, the clusters joined by one weak link; labelled
-/// `t{c}a; t{c}b (S{c})`, except cluster 1, named after a paper (no term). Mechanisms turn
-/// through [`MECHANISMS`], so every fourth paper has none.
+/// `sizes.len()` clusters of catalogue papers (cluster c has `sizes[c]`), each a clique of
+/// similarity links, the clusters joined by one weak link; titled `t{c}a with t{c}b`, except
+/// cluster 1, whose titles have no distinctive term. Mechanisms turn through [`MECHANISMS`], so
+/// every fourth paper has none.
 fn synthetic(sizes: &[usize]) -> Analysis {
     let mut analysis = Analysis::default();
     let mut links = Vec::new();
@@ -71,6 +71,11 @@ fn synthetic(sizes: &[usize]) -> Analysis {
             let i = analysis.papers.len();
             analysis.papers.push(PaperMetrics {
                 paper_id: format!("p{c:02}-{k:03}"),
+                title: if c == 1 {
+                    "A paper about something".to_string()
+                } else {
+                    format!("t{c}a with t{c}b")
+                },
                 community: c as u32,
                 community_label: label.clone(),
                 pagerank: ((i * 37) % 101) as f64 / 1000.0 + 0.001,
@@ -79,15 +84,13 @@ fn synthetic(sizes: &[usize]) -> Analysis {
                 ..PaperMetrics::default()
             });
             let i = i as u32;
-            for step in 1..=2 {
-                if k + step < size {
-                    links.push(MapLink {
-                        a: i,
-                        b: i + step as u32,
-                        cocitation: 0.3,
-                        coupling: 0.4 / step as f64,
-                    });
-                }
+            for other in k + 1..size {
+                links.push(MapLink {
+                    a: i,
+                    b: i + (other - k) as u32,
+                    cocitation: 0.3,
+                    coupling: 0.4 / (1 + other - k) as f64,
+                });
             }
         }
         if c > 0 {
@@ -136,6 +139,29 @@ fn check_plan(plan: &ClusterMapPlan, st: &Style) {
             assert!(!label.overlaps(other), "{label:?} overlaps {other:?}");
         }
     }
+    // Key papers' labels: inside the plot, clear of the names and of one another, and beside
+    // their own marker.
+    for (i, p) in plan.paper_labels.iter().enumerate() {
+        let b = p.bounds();
+        assert!(
+            b.x0 >= x0 && b.x1 <= x1 && b.y0 >= y0 && b.y1 <= y1,
+            "{p:?}"
+        );
+        assert!(
+            plan.labels.iter().all(|l| !l.bounds().overlaps(&b)),
+            "{p:?}"
+        );
+        assert!(
+            plan.paper_labels[i + 1..]
+                .iter()
+                .all(|q| !q.bounds().overlaps(&b)),
+            "{p:?}"
+        );
+        assert!(plan
+            .markers
+            .iter()
+            .any(|m| m.paper_id == p.paper_id && (m.x, m.y) == p.marker));
+    }
     // The legend beside the map on a wide figure, under it otherwise; inside the figure.
     let (lx0, ly0, lx1, ly1) = plan.legend_area;
     if st.width >= SIDE_LEGEND_MIN_WIDTH {
@@ -157,18 +183,6 @@ fn check_plan(plan: &ClusterMapPlan, st: &Style) {
         );
         assert!(item.y >= ly0 && item.y <= ly1, "{item:?} leaves the legend");
     }
-}
-
-#[test]
-fn short_names_are_the_label_cut_to_its_terms() {
-    let analysis = synthetic(&[3, 3, 3]);
-    assert_eq!(
-        short_names(&View::new(&analysis, &RenderOptions::default()), 2),
-        ["C2: t2a; t2b (S2)", "C2: t2a; t2b", "C2: t2a"]
-    );
-    // A cluster without terms keeps its name (a title) at every length.
-    let named = short_names(&View::new(&analysis, &RenderOptions::default()), 1);
-    assert!(named.iter().all(|n| n == "C1: A paper about something"));
 }
 
 #[test]
@@ -207,12 +221,16 @@ fn markers_stay_inside_names_stay_near_and_the_legend_follows_the_clusters() {
                 .all(|m| m.color == item.color));
         }
         assert_eq!(colours[8].label, "2 other clusters");
-        // Legend names: the full names when there is room for them all, else short ones.
+        // Legend names: the letter, then the full names when there is room for them all, else
+        // short ones.
         for item in colours.iter().take(8) {
             let c = item.community.unwrap();
-            assert!(item.label.starts_with(&format!("C{c}: ")), "{item:?}");
+            assert!(
+                item.label.starts_with(&format!("{}: ", cluster_letter(c))),
+                "{item:?}"
+            );
         }
-        // The names on the map are compact: id and first term.
+        // The names on the map are compact: letter and first term.
         for label in &plan.labels {
             let c = label.community;
             assert_eq!(label.lines.len(), 1);
@@ -222,7 +240,7 @@ fn markers_stay_inside_names_stay_near_and_the_legend_follows_the_clusters() {
                 let cut = line.strip_suffix('…').unwrap_or(line);
                 assert!(label.name.starts_with(cut), "{line}");
             } else {
-                assert_eq!(line, &format!("C{c}: t{c}a"));
+                assert_eq!(line, &format!("{}: t{c}a", cluster_letter(c)));
             }
         }
         // Shapes: one legend entry per drawn shape.
