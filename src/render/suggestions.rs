@@ -418,7 +418,6 @@ fn evidence(paper: &MissingPaper, view: &View<'_>) -> String {
 mod tests {
     use super::*;
     use crate::analysis::{Analysis, BibSource};
-    use crate::catalog::Listing;
     use std::collections::BTreeMap;
 
     fn missing(kind: MissingKind, title: &str, score: f64) -> MissingPaper {
@@ -440,15 +439,7 @@ mod tests {
         }
     }
 
-    fn listing(file: &str, line: usize, number: u32, sections: &[&str]) -> Listing {
-        Listing {
-            file: file.into(),
-            line,
-            number: Some(number),
-            sections: sections.iter().map(|s| s.to_string()).collect(),
-            domain: String::new(),
-        }
-    }
+    use super::placing::tests::listing;
 
     /// Two catalogue papers listed under Image Recognition / 2024 as [1] and [2], the second
     /// also under Video Recognition.

@@ -268,11 +268,18 @@ fn applications(papers: &[&BibSource]) -> Vec<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::catalog::Listing;
 
-    fn listing(file: &str, line: usize, number: u32, sections: &[&str]) -> Listing {
+    /// A catalogue listing in `file` at `line`, numbered `number`, under `sections` (also used
+    /// by the tests of `suggestions.rs`).
+    pub(in crate::render::suggestions) fn listing(
+        file: &str,
+        line: usize,
+        number: u32,
+        sections: &[&str],
+    ) -> Listing {
         Listing {
             file: file.into(),
             line,
