@@ -16,6 +16,9 @@ pub use expansion::{ExpandList, ExpandRequest, Expansions};
 
 pub mod compact;
 mod expansion;
+pub mod sources;
+
+pub use sources::{Source, SourceCorpus, SourceLists, SourceSet, Thin, Wanted};
 
 /// A paper as the Graph API describes it, with its reference and citation links.
 ///
@@ -222,6 +225,10 @@ pub struct Corpus {
     /// still in `records` and analysed; each run reports them until the API returns them again.
     /// In catalogue order; empty for a snapshot.
     pub disappeared: Vec<VanishedRecord>,
+    /// What the secondary sources (OpenAlex, OpenCitations) found for the catalogue papers, one
+    /// [`SourceCorpus`] per source asked, in [`Source::ALL`] order; empty when only Semantic
+    /// Scholar was asked (see [`sources`]).
+    pub sources: Vec<SourceCorpus>,
 }
 
 /// A record Semantic Scholar merged into another (allenai/s2-folks#157, #108): its old id is

@@ -1,0 +1,306 @@
+//! Sources of citation links, and what the sources other than Semantic Scholar hand over.
+//!
+//! Semantic Scholar stays the backbone: its records are the [`super::Corpus`]'s `records`, and
+//! its paper ids name the graph's nodes. OpenAlex and OpenCitations each answer, for a catalogue
+//! paper, with a [`SourceLists`]: the paper's ids in that source and its reference and citer lists
+//! as ordinary [`Link`]s, so the graph build reads them like Semantic Scholar's links and nothing
+//! downstream needs to know which client made them. A link's paper is named by the source's own
+//! id, prefixed (`openalex:W2741809807`, `doi:10.1186/1756-8722-6-59`, `omid:br/06190834283`), and
+//! carries the DOI, ArXiv and OpenAlex ids it is known by in [`Link::external_ids`]: the works merge
+//! ([`crate::works`]) joins it with the Semantic Scholar record of the same work by those ids or by
+//! title, year and authors.
+//!
+//! Which papers a secondary source is asked about is [`Wanted`]: every catalogue paper Semantic
+//! Scholar resolved or not, with the ids and title to find it by.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Corpus, Gap, Link};
+
+/// One source of citation links.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Source {
+    /// The Semantic Scholar Graph API (or its cache or a snapshot).
+    #[serde(rename = "s2")]
+    S2,
+    /// OpenAlex (`api.openalex.org`): works, `referenced_works`, the `cites:` filter.
+    #[serde(rename = "openalex")]
+    OpenAlex,
+    /// The OpenCitations Index (`api.opencitations.net/index/v2`): DOI-to-DOI citations.
+    #[serde(rename = "opencitations")]
+    OpenCitations,
+}
+
+impl Source {
+    /// Every source, in the order the outputs list them.
+    pub const ALL: [Source; 3] = [Source::S2, Source::OpenAlex, Source::OpenCitations];
+
+    /// The name used on the command line (`--sources`) and in the outputs' `sources` columns.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::S2 => "s2",
+            Source::OpenAlex => "openalex",
+            Source::OpenCitations => "opencitations",
+        }
+    }
+
+    /// The source of a name as [`Self::as_str`] writes it (case-insensitive).
+    pub fn parse(name: &str) -> Option<Source> {
+        Source::ALL
+            .into_iter()
+            .find(|s| s.as_str().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// This source's bit in a [`SourceSet`].
+    pub fn bit(self) -> u8 {
+        match self {
+            Source::S2 => 1,
+            Source::OpenAlex => 2,
+            Source::OpenCitations => 4,
+        }
+    }
+}
+
+/// A set of [`Source`]s, as one byte: a link's provenance (every source that has it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct SourceSet(pub u8);
+
+impl SourceSet {
+    /// The set of one source.
+    pub fn of(source: Source) -> SourceSet {
+        SourceSet(source.bit())
+    }
+
+    pub fn contains(self, source: Source) -> bool {
+        self.0 & source.bit() != 0
+    }
+
+    pub fn insert(&mut self, source: Source) {
+        self.0 |= source.bit();
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The sources in [`Source::ALL`] order.
+    pub fn iter(self) -> impl Iterator<Item = Source> {
+        Source::ALL.into_iter().filter(move |s| self.contains(*s))
+    }
+
+    /// `s2;openalex`: the names joined by `;`, as the `sources` column of `edges.csv` writes them.
+    pub fn names(self) -> String {
+        self.iter()
+            .map(Source::as_str)
+            .collect::<Vec<_>>()
+            .join(";")
+    }
+}
+
+impl std::ops::BitOr for SourceSet {
+    type Output = SourceSet;
+    fn bitor(self, other: SourceSet) -> SourceSet {
+        SourceSet(self.0 | other.0)
+    }
+}
+
+impl std::ops::BitOrAssign for SourceSet {
+    fn bitor_assign(&mut self, other: SourceSet) {
+        self.0 |= other.0;
+    }
+}
+
+/// A catalogue paper a secondary source is asked about: its ids and title from the catalogue
+/// entry and from the Semantic Scholar record it resolved to (that record often knows the DOI of
+/// the published version of an arXiv paper).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Wanted {
+    /// The catalogue key ([`crate::catalog::CatalogPaper::key`]).
+    pub key: String,
+    /// The Semantic Scholar id it resolved to, if it did.
+    pub s2_id: Option<String>,
+    pub title: String,
+    pub year: Option<i32>,
+    /// Author names as written (catalogue first, else the record's).
+    pub authors: Vec<String>,
+    /// Lower-case DOIs without a `https://doi.org/` prefix, the published one first; never an
+    /// arXiv DataCite DOI (those are [`Self::arxiv`]'s: `10.48550/arxiv.<id>`).
+    pub dois: Vec<String>,
+    /// ArXiv id without version (`2210.09461`), if any.
+    pub arxiv: Option<String>,
+    /// Why Semantic Scholar is thin for it (the reason the source is asked, when the source only
+    /// fills gaps): `None` when its record has both lists.
+    pub thin: Option<Thin>,
+}
+
+/// What Semantic Scholar lacks for a catalogue paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Thin {
+    /// No record: the paper did not resolve.
+    Unresolved,
+    /// The record has no reference list although the paper has references (an elided list: the
+    /// publisher withholds it), or the list could not be read.
+    References,
+    /// The citation list could not be read.
+    Citations,
+}
+
+/// What one secondary source found for one catalogue paper.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceLists {
+    /// The catalogue key ([`Wanted::key`]).
+    pub key: String,
+    /// The paper's ids in this source (`openalex:W…` for each OpenAlex work of it, preprint and
+    /// published; `omid:br/…` or `doi:…` for OpenCitations). Empty when the source does not know
+    /// the paper.
+    pub ids: Vec<String>,
+    /// The works it cites. `None`: the source has no reference list for it (OpenAlex's
+    /// `referenced_works_count: 0` and OpenCitations' `[]` mean "unknown", not "none").
+    pub references: Option<Vec<Link>>,
+    /// The works citing it. `None`: not asked, or nothing known.
+    pub citations: Option<Vec<Link>>,
+    /// The source flags the paper as retracted (OpenAlex `is_retracted`).
+    pub retracted: bool,
+    /// Ids (as in [`Link::paper_id`]) of the linked papers the source flags as retracted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retracted_links: Vec<String>,
+    /// What went wrong or is odd (the paper is unknown to the source, a list was cut, ...).
+    pub note: Option<String>,
+    /// A request that failed for good in this run ([`Gap::RequestFailed`]), or an offline run
+    /// without the answer in the cache ([`Gap::NotCached`]); a rerun could fill it.
+    #[serde(default, skip_serializing_if = "Gap::is_none")]
+    pub gap: Gap,
+}
+
+/// What one secondary source answered in one run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SourceCorpus {
+    pub source: Option<Source>,
+    /// One per [`Wanted`] paper asked about, in the order asked.
+    pub lists: Vec<SourceLists>,
+    /// Requests made to the source's API in this run (cache hits excluded).
+    pub requests: u64,
+}
+
+/// The catalogue papers to ask a secondary source about, in catalogue order: every catalogue
+/// paper, with its ids from the catalogue entry and from its Semantic Scholar record.
+pub fn wanted(catalog: &crate::catalog::Catalog, corpus: &Corpus) -> Vec<Wanted> {
+    let records: std::collections::HashMap<&str, &super::PaperRecord> = corpus
+        .records
+        .iter()
+        .map(|r| (r.paper_id.as_str(), r))
+        .collect();
+    let resolutions: std::collections::HashMap<&str, &super::Resolution> = corpus
+        .resolutions
+        .iter()
+        .map(|r| (r.key.as_str(), r))
+        .collect();
+    catalog
+        .papers
+        .iter()
+        .map(|paper| {
+            let resolution = resolutions.get(paper.key.as_str()).copied();
+            let s2_id = resolution.and_then(|r| r.paper_id.clone());
+            let record = s2_id.as_deref().and_then(|id| records.get(id).copied());
+            let mut dois: Vec<String> = Vec::new();
+            let mut arxiv = paper.ids.arxiv.clone();
+            let mut add_doi = |doi: &str| {
+                let doi = crate::works::normalize_doi(doi);
+                if let Some(id) = doi.strip_prefix("10.48550/arxiv.") {
+                    if arxiv.is_none() {
+                        arxiv = Some(id.to_string());
+                    }
+                } else if !doi.is_empty() && !dois.contains(&doi) {
+                    dois.push(doi);
+                }
+            };
+            if let Some(doi) = paper.ids.doi.as_deref() {
+                add_doi(doi);
+            }
+            if let Some(doi) = record.and_then(|r| r.external_ids.get("DOI")) {
+                if let Some(doi) = doi.as_str() {
+                    add_doi(doi);
+                }
+            }
+            if arxiv.is_none() {
+                arxiv = record
+                    .and_then(|r| r.external_ids.get("ArXiv"))
+                    .and_then(|v| v.as_str())
+                    .map(crate::works::normalize_arxiv);
+            }
+            let authors = if paper.authors.is_empty() {
+                record
+                    .map(|r| r.authors.iter().filter_map(|a| a.name.clone()).collect())
+                    .unwrap_or_default()
+            } else {
+                paper.authors.clone()
+            };
+            Wanted {
+                key: paper.key.clone(),
+                s2_id,
+                title: paper.title.clone(),
+                year: paper.year.or(record.and_then(|r| r.year)),
+                authors,
+                dois,
+                arxiv,
+                thin: thin(resolution, record),
+            }
+        })
+        .collect()
+}
+
+/// What Semantic Scholar lacks for one catalogue paper, from its resolution and record.
+fn thin(
+    resolution: Option<&super::Resolution>,
+    record: Option<&super::PaperRecord>,
+) -> Option<Thin> {
+    let Some(record) = record else {
+        return Some(Thin::Unresolved);
+    };
+    let gap = resolution.map(|r| r.gap).unwrap_or_default();
+    let references = record.references.as_deref().unwrap_or_default();
+    let elided = references.is_empty() && record.reference_count.unwrap_or(0) > 0;
+    if record.references.is_none() || elided || matches!(gap, Gap::References | Gap::Lists) {
+        Some(Thin::References)
+    } else if record.citations.is_none() || gap == Gap::Citations {
+        Some(Thin::Citations)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_sets_list_in_order() {
+        for source in Source::ALL {
+            assert_eq!(Source::parse(source.as_str()), Some(source));
+        }
+        assert_eq!(Source::parse(" OpenAlex "), Some(Source::OpenAlex));
+        assert_eq!(Source::parse("crossref"), None);
+        let mut set = SourceSet::of(Source::OpenCitations);
+        set.insert(Source::S2);
+        assert_eq!(set.names(), "s2;opencitations");
+        assert!(!set.contains(Source::OpenAlex));
+    }
+
+    #[test]
+    fn an_elided_list_is_thin_references() {
+        let record = super::super::PaperRecord {
+            paper_id: "a".into(),
+            reference_count: Some(12),
+            references: Some(Vec::new()),
+            citations: Some(Vec::new()),
+            ..Default::default()
+        };
+        assert_eq!(thin(None, Some(&record)), Some(Thin::References));
+        let full = super::super::PaperRecord {
+            reference_count: Some(0),
+            ..record.clone()
+        };
+        assert_eq!(thin(None, Some(&full)), None);
+        assert_eq!(thin(None, None), Some(Thin::Unresolved));
+    }
+}
