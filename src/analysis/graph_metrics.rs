@@ -232,6 +232,7 @@ impl<'a> GraphMetrics<'a> {
                 .then(self.pagerank[b as usize].total_cmp(&self.pagerank[a as usize]))
                 .then(a.cmp(&b))
         });
+        let (references_by_source, citations_by_source) = links_by_source(graph);
         order
             .into_par_iter()
             .map(|v| {
@@ -262,6 +263,8 @@ impl<'a> GraphMetrics<'a> {
                     cd_index: self.age_fair.disruption[i].map(|d| d.cd),
                     cd_papers: self.age_fair.disruption[i].map(|d| d.window_papers as u32),
                     cd_window_open: self.age_fair.disruption[i].is_some_and(|d| d.open_window),
+                    references_by_source: references_by_source[i],
+                    citations_by_source: citations_by_source[i],
                     hub: self.hub[i],
                     authority: self.authority[i],
                     betweenness: self.betweenness[i],
@@ -276,4 +279,22 @@ impl<'a> GraphMetrics<'a> {
             })
             .collect()
     }
+}
+
+/// Per node, the graph's links from it (references) and to it (citers) that each source has, in
+/// [`crate::records::Source::ALL`] order. One pass over the edges.
+fn links_by_source(graph: &CitationGraph) -> (Vec<[u32; 3]>, Vec<[u32; 3]>) {
+    let n = graph.node_count();
+    let mut references = vec![[0u32; 3]; n];
+    let mut citations = vec![[0u32; 3]; n];
+    for edge in graph.graph.raw_edges() {
+        let (s, t) = (edge.source().index(), edge.target().index());
+        for (i, source) in crate::records::Source::ALL.into_iter().enumerate() {
+            if edge.weight.sources.contains(source) {
+                references[s][i] += 1;
+                citations[t][i] += 1;
+            }
+        }
+    }
+    (references, citations)
 }

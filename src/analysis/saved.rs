@@ -253,6 +253,15 @@ pub struct PaperMetrics {
     /// CD_5's window reaches past the data's latest year: later papers could change it.
     #[serde(default)]
     pub cd_window_open: bool,
+    /// The graph's links from this paper (its references) each source has, in
+    /// [`crate::records::Source::ALL`] order (s2, openalex, opencitations): `papers.csv`'s
+    /// `references_s2`, `references_openalex`, `references_opencitations`. A link two sources
+    /// have counts in both.
+    #[serde(default)]
+    pub references_by_source: [u32; 3],
+    /// The graph's links to this paper (its citers) each source has, in the same order.
+    #[serde(default)]
+    pub citations_by_source: [u32; 3],
     pub hub: f64,
     pub authority: f64,
     pub betweenness: f64,

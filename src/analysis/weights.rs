@@ -110,6 +110,7 @@ mod tests {
         let citation = |intents: u8, is_influential: bool| Citation {
             is_influential,
             intents: Intents(intents),
+            ..Citation::default()
         };
         assert_eq!(intent_weight(citation(0, false)), 1.0);
         assert_eq!(intent_weight(citation(Intents::BACKGROUND, false)), 1.0);

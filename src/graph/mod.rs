@@ -98,6 +98,9 @@ pub struct Citation {
     /// Semantic Scholar's "influential citation" flag (true when any copy of the link says so).
     pub is_influential: bool,
     pub intents: Intents,
+    /// Every source that has the link (`edges.csv`'s `sources`): Semantic Scholar's records,
+    /// OpenAlex, OpenCitations; united when several copies of the link merge.
+    pub sources: crate::records::SourceSet,
 }
 
 /// What the catalogue says about a paper of the graph.

@@ -97,6 +97,11 @@ pub struct Link {
     pub is_influential: bool,
     #[serde(default, deserialize_with = "null_default")]
     pub intents: Vec<String>,
+    /// Which source found the link: `None` for Semantic Scholar (its records and cache never
+    /// write the field); OpenAlex or OpenCitations for links a secondary source added to a
+    /// catalogue paper's record ([`sources::fold`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Source>,
 }
 
 /// `null` (or absent) becomes the type's default.

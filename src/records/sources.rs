@@ -269,6 +269,109 @@ fn thin(
     }
 }
 
+/// Adds each secondary source's lists ([`Corpus::sources`]) to the record of the catalogue paper
+/// they were asked for, every added link marked with its [`Link::source`]; the graph build then
+/// reads them as it reads Semantic Scholar's, and the works merge joins each linked paper with
+/// its Semantic Scholar record (DOI, ArXiv id, OpenAlex id, or title with year and authors).
+/// A catalogue paper Semantic Scholar did not resolve but a source knows gets a record named by
+/// the source's first id (`openalex:W…`), and its resolution says so in its note. Links of a
+/// list are added once per paper id; the lists stay in `corpus.sources` for the coverage audit.
+/// Returns how many links were added, per source in [`Source::ALL`] order.
+pub fn fold(corpus: &mut Corpus) -> [u64; 3] {
+    let mut added = [0u64; 3];
+    let mut index: std::collections::HashMap<String, usize> = corpus
+        .records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.paper_id.clone(), i))
+        .collect();
+    let sources = std::mem::take(&mut corpus.sources);
+    for found in &sources {
+        let Some(source) = found.source else {
+            continue;
+        };
+        let slot = Source::ALL.iter().position(|s| *s == source).unwrap_or(0);
+        for lists in &found.lists {
+            let Some(resolution) = corpus.resolutions.iter_mut().find(|r| r.key == lists.key)
+            else {
+                continue;
+            };
+            let record = match resolution.paper_id.as_deref().and_then(|id| index.get(id)) {
+                Some(&i) => i,
+                None => {
+                    let has_links = lists.references.as_ref().is_some_and(|l| !l.is_empty())
+                        || lists.citations.as_ref().is_some_and(|l| !l.is_empty());
+                    let (Some(id), true) = (lists.ids.first(), has_links) else {
+                        continue;
+                    };
+                    if resolution.paper_id.is_some() {
+                        // Resolved, but its record is not in the corpus: nothing to add to.
+                        continue;
+                    }
+                    let note = format!(
+                        "not found in Semantic Scholar; resolved by {} as {id}",
+                        source.as_str()
+                    );
+                    resolution.paper_id = Some(id.clone());
+                    resolution.note = Some(match resolution.note.take() {
+                        Some(old) => format!("{old}; {note}"),
+                        None => note,
+                    });
+                    resolution.gap = Gap::None;
+                    corpus.records.push(super::PaperRecord {
+                        paper_id: id.clone(),
+                        external_ids: source_ids(id),
+                        ..Default::default()
+                    });
+                    index.insert(id.clone(), corpus.records.len() - 1);
+                    corpus.records.len() - 1
+                }
+            };
+            let record = &mut corpus.records[record];
+            for (mine, theirs) in [
+                (&mut record.references, &lists.references),
+                (&mut record.citations, &lists.citations),
+            ] {
+                let Some(theirs) = theirs else {
+                    continue;
+                };
+                let list = mine.get_or_insert_with(Vec::new);
+                let mut seen: std::collections::HashSet<String> = list
+                    .iter()
+                    .filter(|l| l.source == Some(source))
+                    .filter_map(|l| l.paper_id.clone())
+                    .collect();
+                for link in theirs {
+                    let Some(id) = link.paper_id.as_deref() else {
+                        continue;
+                    };
+                    if seen.insert(id.to_string()) {
+                        list.push(Link {
+                            source: Some(source),
+                            ..link.clone()
+                        });
+                        added[slot] += 1;
+                    }
+                }
+            }
+        }
+    }
+    corpus.sources = sources;
+    added
+}
+
+/// The external ids a source's id stands for: `openalex:W1` is `{"OpenAlex": "W1"}`,
+/// `doi:10.1/x` is `{"DOI": "10.1/x"}`.
+fn source_ids(id: &str) -> std::collections::BTreeMap<String, serde_json::Value> {
+    let mut ids = std::collections::BTreeMap::new();
+    if let Some(w) = id.strip_prefix("openalex:") {
+        ids.insert("OpenAlex".to_string(), serde_json::Value::from(w));
+    } else if let Some(doi) = id.strip_prefix("doi:") {
+        ids.insert("DOI".to_string(), serde_json::Value::from(doi));
+    }
+    ids
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -302,5 +405,79 @@ mod tests {
         };
         assert_eq!(thin(None, Some(&full)), None);
         assert_eq!(thin(None, None), Some(Thin::Unresolved));
+    }
+
+    fn link(id: &str) -> Link {
+        Link {
+            paper_id: Some(id.into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn fold_adds_marked_links_and_resolves_papers_only_a_source_knows() {
+        let resolution = |key: &str, id: Option<&str>| super::super::Resolution {
+            key: key.into(),
+            paper_id: id.map(str::to_string),
+            method: None,
+            note: None,
+            gap: Gap::None,
+        };
+        let mut corpus = Corpus {
+            resolutions: vec![resolution("k1", Some("a")), resolution("k2", None)],
+            records: vec![super::super::PaperRecord {
+                paper_id: "a".into(),
+                references: Some(vec![link("x")]),
+                ..Default::default()
+            }],
+            sources: vec![SourceCorpus {
+                source: Some(Source::OpenAlex),
+                lists: vec![
+                    SourceLists {
+                        key: "k1".into(),
+                        ids: vec!["openalex:W1".into()],
+                        references: Some(vec![link("openalex:W9"), link("openalex:W9")]),
+                        citations: Some(vec![link("openalex:W8")]),
+                        ..Default::default()
+                    },
+                    SourceLists {
+                        key: "k2".into(),
+                        ids: vec!["openalex:W2".into()],
+                        references: Some(vec![link("openalex:W9")]),
+                        ..Default::default()
+                    },
+                ],
+                requests: 3,
+            }],
+            ..Default::default()
+        };
+        assert_eq!(fold(&mut corpus), [0, 3, 0]);
+        let a = &corpus.records[0];
+        let refs: Vec<_> = a
+            .references
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|l| (l.paper_id.clone().unwrap(), l.source))
+            .collect();
+        assert_eq!(
+            refs,
+            vec![
+                ("x".into(), None),
+                ("openalex:W9".into(), Some(Source::OpenAlex))
+            ]
+        );
+        assert_eq!(a.citations.as_ref().unwrap().len(), 1);
+        assert_eq!(
+            corpus.resolutions[1].paper_id.as_deref(),
+            Some("openalex:W2")
+        );
+        assert!(corpus.resolutions[1]
+            .note
+            .as_deref()
+            .unwrap()
+            .contains("openalex"));
+        assert_eq!(corpus.records[1].external_ids["OpenAlex"], "W2");
+        assert_eq!(corpus.sources.len(), 1, "the lists stay for the audit");
     }
 }

@@ -18,6 +18,7 @@ use rayon::prelude::*;
 use super::{escape, Fill, StreamedFile};
 use crate::analysis::{metrics_json, Analysis, GroupStats, InfluentialPaper, MissingKind};
 use crate::graph::{CitationGraph, Intents};
+use crate::records::SourceSet;
 
 mod evaluation;
 mod time;
@@ -252,6 +253,12 @@ fn papers(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
             "cd_index",
             "cd_papers",
             "cd_window_open",
+            "references_s2",
+            "references_openalex",
+            "references_opencitations",
+            "citations_s2",
+            "citations_openalex",
+            "citations_opencitations",
         ],
     )?;
     // Cells written one by one from reused buffers: at a million rows, a String per cell was
@@ -310,6 +317,9 @@ fn papers(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
                 }
             }
         }
+        for count in p.references_by_source.iter().chain(&p.citations_by_source) {
+            t.display(count, &mut number)?;
+        }
         t.end_row()?;
     }
     t.finish()
@@ -318,7 +328,7 @@ fn papers(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
 fn edges(graph: &CitationGraph, w: &mut dyn Write) -> io::Result<()> {
     // Ten million rows, written as bytes: the header as the CSV writer writes it, then rows
     // assembled from cells encoded once (an id per node, the 32 possible endings).
-    w.write_all(b"source,target,is_influential,intents\n")?;
+    w.write_all(b"source,target,is_influential,intents,sources\n")?;
     let nodes: Vec<&str> = graph.nodes().map(|n| n.paper_id.as_str()).collect();
     let cells: Vec<String> = nodes
         .par_iter()
@@ -334,10 +344,17 @@ fn edges(graph: &CitationGraph, w: &mut dyn Write) -> io::Result<()> {
         ends.push(arena.len());
     }
     drop(cells);
-    let endings: Vec<String> = (0..32u8)
+    // The 256 possible endings: intents (4 bits), influential (1), sources (3).
+    let endings: Vec<String> = (0..=255u8)
         .map(|flags| {
             let intents = Intents(flags & 15).names().join("; ");
-            format!(",{},{}\n", flags >= 16, csv_cell(&intents))
+            let sources = SourceSet(flags >> 5).names();
+            format!(
+                ",{},{},{}\n",
+                flags & 16 != 0,
+                csv_cell(&intents),
+                csv_cell(&sources)
+            )
         })
         .collect();
     let span = |v: u32| ends[v as usize]..ends[v as usize + 1];
@@ -357,8 +374,9 @@ fn edges(graph: &CitationGraph, w: &mut dyn Write) -> io::Result<()> {
             out.extend_from_slice(&arena[span(edge.source().index() as u32)]);
             out.push(b',');
             out.extend_from_slice(&arena[target.clone()]);
-            let flags =
-                edge.weight.intents.0 & 15 | if edge.weight.is_influential { 16 } else { 0 };
+            let flags = edge.weight.intents.0 & 15
+                | if edge.weight.is_influential { 16 } else { 0 }
+                | (edge.weight.sources.0 & 7) << 5;
             out.extend_from_slice(endings[flags as usize].as_bytes());
         }
         if out.len() >= 1 << 20 {
@@ -757,6 +775,7 @@ mod tests {
     #[test]
     fn edge_rows_match_the_csv_writer() {
         use crate::graph::{Citation, PaperNode};
+        use crate::records::SourceSet;
         let mut graph = CitationGraph::default();
         for id in ["a", "b,\"c\"", "-d"] {
             graph.graph.add_node(PaperNode {
@@ -765,15 +784,16 @@ mod tests {
             });
         }
         let edges = [
-            (0u32, 1u32, true, 3u8),
-            (0, 2, false, 0),
-            (1, 2, false, 15),
-            (2, 0, true, 8),
+            (0u32, 1u32, true, 3u8, 1u8),
+            (0, 2, false, 0, 3),
+            (1, 2, false, 15, 6),
+            (2, 0, true, 8, 7),
         ];
-        for &(s, t, influential, intents) in &edges {
+        for &(s, t, influential, intents, sources) in &edges {
             let citation = Citation {
                 is_influential: influential,
                 intents: Intents(intents),
+                sources: SourceSet(sources),
             };
             graph.graph.add_edge(s.into(), t.into(), citation);
         }
@@ -781,7 +801,7 @@ mod tests {
         super::edges(&graph, &mut fast).unwrap();
         let mut writer = csv::Writer::from_writer(Vec::new());
         writer
-            .write_record(["source", "target", "is_influential", "intents"])
+            .write_record(["source", "target", "is_influential", "intents", "sources"])
             .unwrap();
         for (s, t, c) in graph.edges() {
             writer
@@ -790,6 +810,7 @@ mod tests {
                     text(&graph.node(t).paper_id),
                     c.is_influential.to_string(),
                     c.intents.names().join("; "),
+                    c.sources.names(),
                 ])
                 .unwrap();
         }

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{
     identifier_compatible, meta, quick_keys, title_compatible, Merge, MergeReason, Meta, Origin,
-    Work, Works, MAX_TITLE_GROUP,
+    Work, Works, KEY_REASONS, MAX_TITLE_GROUP,
 };
 use crate::records::Corpus;
 
@@ -190,10 +190,9 @@ struct Joined {
 /// and skipped).
 fn join(corpus: &Corpus, origins: &[Origin]) -> Joined {
     // Keys: (hash, record) per kind, sorted; runs of one hash are the groups to compare.
-    let mut keys: [Vec<(u64, u32)>; 3] = [Vec::new(), Vec::new(), Vec::new()];
+    let mut keys: [Vec<(u64, u32)>; 4] = Default::default();
     for (e, &origin) in origins.iter().enumerate() {
-        let (doi, arxiv, title) = quick_keys(corpus, origin);
-        for (kind, key) in [doi, arxiv, title].into_iter().enumerate() {
+        for (kind, key) in quick_keys(corpus, origin).into_iter().enumerate() {
             if let Some(key) = key {
                 keys[kind].push((key, e as u32));
             }
@@ -204,7 +203,7 @@ fn join(corpus: &Corpus, origins: &[Origin]) -> Joined {
     let mut metas: HashMap<u32, Meta> = HashMap::new();
     for (kind, list) in keys.iter_mut().enumerate() {
         list.sort_unstable();
-        let reason = [MergeReason::Doi, MergeReason::Arxiv, MergeReason::Title][kind];
+        let reason = KEY_REASONS[kind];
         let mut start = 0;
         while start < list.len() {
             let mut end = start + 1;
@@ -359,6 +358,7 @@ fn compare(
         match reason {
             MergeReason::Doi => m.doi(),
             MergeReason::Arxiv => m.arxiv(),
+            MergeReason::OpenAlex => m.openalex(),
             MergeReason::Title => Some(m.title.clone()).filter(|t| !t.is_empty()),
             MergeReason::Moved => None,
         }
@@ -371,7 +371,7 @@ fn compare(
             }
             let agree = match reason {
                 MergeReason::Title => title_compatible(&metas[&a], &metas[&b]),
-                MergeReason::Doi | MergeReason::Arxiv => {
+                MergeReason::Doi | MergeReason::Arxiv | MergeReason::OpenAlex => {
                     identifier_compatible(&metas[&a], &metas[&b])
                 }
                 MergeReason::Moved => true,

@@ -9,7 +9,9 @@
 //! ## The rule
 //! Two records are one work when they share
 //! 1. the same DOI (case-insensitive, a `https://doi.org/` prefix dropped), or
-//! 2. the same ArXiv id (case-insensitive, an `arXiv:` prefix and a `vN` version dropped),
+//! 2. the same ArXiv id (case-insensitive, an `arXiv:` prefix and a `vN` version dropped), or
+//!    the same OpenAlex id (case-insensitive, `https://openalex.org/` or `openalex:` dropped:
+//!    papers named by OpenAlex and OpenCitations links, [`crate::records::sources`]),
 //!    unless (for 1 and 2) their titles share less than half their words (Jaccard) and they
 //!    share no author surname (Semantic Scholar sometimes gives two different papers one DOI);
 //!    or
@@ -82,6 +84,9 @@ pub enum MergeReason {
     Doi,
     /// The same ArXiv id.
     Arxiv,
+    /// The same OpenAlex id (a work two secondary sources name, or a record that knows it).
+    #[serde(rename = "openalex")]
+    OpenAlex,
     /// The same normalized title, compatible years and authors.
     Title,
     /// Semantic Scholar merged the record into the other (rule 4).
@@ -93,6 +98,7 @@ impl MergeReason {
         match self {
             MergeReason::Doi => "doi",
             MergeReason::Arxiv => "arxiv",
+            MergeReason::OpenAlex => "openalex",
             MergeReason::Title => "title",
             MergeReason::Moved => "moved",
         }
@@ -214,6 +220,12 @@ impl Meta {
             .filter(|d| !d.is_empty())
     }
 
+    fn openalex(&self) -> Option<String> {
+        self.external("OpenAlex")
+            .map(normalize_openalex)
+            .filter(|a| !a.is_empty())
+    }
+
     fn arxiv(&self) -> Option<String> {
         self.external("ArXiv")
             .map(normalize_arxiv)
@@ -231,6 +243,25 @@ pub fn normalize_doi(doi: &str) -> String {
         .unwrap_or(&doi);
     doi.to_string()
 }
+
+/// `https://openalex.org/w123`, `openalex:W123` and `W123` meet (OpenAlex ids are
+/// case-insensitive; OpenAlex writes them as URLs, OpenCitations with an `openalex:` prefix).
+pub fn normalize_openalex(id: &str) -> String {
+    let id = id.trim();
+    let id = id
+        .strip_prefix("https://openalex.org/")
+        .or_else(|| id.strip_prefix("openalex:"))
+        .unwrap_or(id);
+    id.to_uppercase()
+}
+
+/// The reason of a join by each key of [`quick_keys`], in its order.
+const KEY_REASONS: [MergeReason; 4] = [
+    MergeReason::Doi,
+    MergeReason::Arxiv,
+    MergeReason::OpenAlex,
+    MergeReason::Title,
+];
 
 /// `arXiv:2301.00001v2` and `2301.00001` meet.
 pub fn normalize_arxiv(arxiv: &str) -> String {
@@ -303,23 +334,28 @@ fn hash_of(s: &str) -> u64 {
     FxBuildHasher.hash_one(s)
 }
 
-/// The three keys of a record, hashed: DOI, ArXiv id, normalized title.
-fn quick_keys(corpus: &Corpus, origin: Origin) -> (Option<u64>, Option<u64>, Option<u64>) {
+/// The keys of a record, hashed, in the order of [`KEY_REASONS`]: DOI, ArXiv id, OpenAlex id,
+/// normalized title.
+fn quick_keys(corpus: &Corpus, origin: Origin) -> [Option<u64>; 4] {
     let key = |ids: &mut dyn Iterator<Item = (&str, &str)>, title: Option<&str>| {
-        let mut doi = None;
-        let mut arxiv = None;
+        let mut keys = [None; 4];
         for (k, v) in ids {
-            if k.eq_ignore_ascii_case("DOI") && !v.trim().is_empty() {
-                doi = Some(hash_of(&normalize_doi(v)));
-            } else if k.eq_ignore_ascii_case("ArXiv") && !v.trim().is_empty() {
-                arxiv = Some(hash_of(&normalize_arxiv(v)));
+            if v.trim().is_empty() {
+                continue;
+            }
+            if k.eq_ignore_ascii_case("DOI") {
+                keys[0] = Some(hash_of(&normalize_doi(v)));
+            } else if k.eq_ignore_ascii_case("ArXiv") {
+                keys[1] = Some(hash_of(&normalize_arxiv(v)));
+            } else if k.eq_ignore_ascii_case("OpenAlex") {
+                keys[2] = Some(hash_of(&normalize_openalex(v)));
             }
         }
-        let title = title
+        keys[3] = title
             .map(normalize_title)
             .filter(|t| !t.is_empty())
             .map(|t| hash_of(&t));
-        (doi, arxiv, title)
+        keys
     };
     match origin {
         Origin::Record(r) => {
@@ -344,7 +380,7 @@ fn quick_keys(corpus: &Corpus, origin: Origin) -> (Option<u64>, Option<u64>, Opt
             key(&mut ids, link.title.as_deref())
         }
         // Joined by its move alone: its title is its new record's.
-        Origin::Moved(_) => (None, None, None),
+        Origin::Moved(_) => [None; 4],
     }
 }
 

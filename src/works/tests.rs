@@ -234,3 +234,45 @@ fn a_record_semantic_scholar_merged_joins_its_new_record() {
     c.moved.clear();
     assert_eq!(identify(&c).canonical("old"), "old");
 }
+
+#[test]
+fn links_of_secondary_sources_join_records_by_doi_and_openalex_id() {
+    use crate::records::{Link, Source};
+    const TITLE: &str = "A study of token merging in vision transformers";
+    let link = |id: &str, ids: &[(&str, &str)], title: &str| Link {
+        paper_id: Some(id.into()),
+        title: Some(title.into()),
+        year: Some(2021),
+        external_ids: ids
+            .iter()
+            .map(|(k, v)| (k.to_string(), serde_json::Value::from(*v)))
+            .collect(),
+        source: Some(Source::OpenAlex),
+        ..Link::default()
+    };
+    let s2 = record("s2x", TITLE, 2021, &[("DOI", "10.1/ABC")], &[]);
+    let mut cat = record(
+        "c",
+        "The catalogue paper of this small test",
+        2022,
+        &[],
+        &[],
+    );
+    cat.references = Some(vec![
+        link(
+            "openalex:W1",
+            &[("OpenAlex", "W1"), ("DOI", "https://doi.org/10.1/abc")],
+            TITLE,
+        ),
+        // OpenCitations' name for the same work, by another DOI, carrying the OpenAlex id
+        // (its title one year off and reworded: only the OpenAlex id joins it).
+        link(
+            "doi:10.1/zzz",
+            &[("OpenAlex", "https://openalex.org/w1")],
+            "A study of token merging in vision transformers, extended",
+        ),
+    ]);
+    let works = identify(&corpus(vec![cat, s2], &["c"]));
+    assert_eq!(works.canonical("openalex:W1"), "s2x");
+    assert_eq!(works.canonical("doi:10.1/zzz"), "s2x");
+}

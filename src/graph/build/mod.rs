@@ -27,7 +27,7 @@ use rustc_hash::FxBuildHasher;
 use super::{CatalogInfo, Citation, CitationGraph, Csr, Intents, PaperGraph, PaperNode, Scope};
 use crate::catalog::{unite_mechanisms, Catalog, CatalogPaper, MechanismCounts};
 use crate::records::compact::PaperIds;
-use crate::records::Corpus;
+use crate::records::{Corpus, Source as RecordSource, SourceSet};
 use crate::works::Works;
 
 mod node_data;
@@ -257,6 +257,7 @@ impl Links {
                     let citation = Citation {
                         is_influential: link.is_influential,
                         intents: Intents::from_names(&link.intents),
+                        sources: SourceSet::of(link.source.unwrap_or(RecordSource::S2)),
                     };
                     let source = Source::Link {
                         record: r as u32,
@@ -279,6 +280,7 @@ impl Links {
                 let citation = Citation {
                     is_influential: link.is_influential,
                     intents: Intents(link.intents),
+                    sources: SourceSet::of(RecordSource::S2),
                 };
                 self.add(
                     me,
@@ -405,6 +407,7 @@ fn merge_duplicates(edges: &mut Vec<(u32, u32, Citation)>) {
         if same {
             kept.2.is_influential |= later.2.is_influential;
             kept.2.intents.0 |= later.2.intents.0;
+            kept.2.sources |= later.2.sources;
         }
         same
     });
