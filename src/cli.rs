@@ -18,8 +18,10 @@ use citegraph::analysis::{
 use citegraph::catalog::CatalogOptions;
 use citegraph::graph::Scope;
 use citegraph::pipeline::Settings;
+use citegraph::records::SourceSet;
 use citegraph::render::{DotLayout, FigureFormat, FigureKind, RenderOptions, WIDTH_RANGE};
 use citegraph::s2::{FetchOptions, RecordSource};
+use citegraph::secondary::parse_sources;
 
 /// The help headings the options are grouped under (`--help`, the man pages).
 const INPUT: &str = "Input";
@@ -61,6 +63,9 @@ pub struct Cli {
     pub command: Command,
 }
 
+// One command is parsed once a process: the size of its largest variant (`run`, every group of
+// options) costs nothing worth boxing it for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Read the catalogue, write OUTPUT/catalog.json and OUTPUT/lint.csv and print a summary with
@@ -235,6 +240,10 @@ impl InputArgs {
         settings.locations.output_dir = self.output.output_dir.clone();
         settings.catalog = self.catalog.options();
         settings.source = self.source.source();
+        if let Some(sources) = self.source.source_list {
+            settings.sources.sources = sources;
+            settings.sources.fill_only = false;
+        }
         self.lists.apply(&mut settings.fetch);
     }
 }
@@ -313,6 +322,14 @@ pub struct SourceArgs {
     /// no network is used.
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
+    /// The sources of references and citations, comma-separated, `s2` among them: `s2`
+    /// (Semantic Scholar, whose records name the papers), `openalex`, `opencitations`. Given,
+    /// every listed source is asked about every catalogue paper (the completeness audit,
+    /// coverage-sources.csv). [default: s2,openalex, with OpenAlex asked only about the papers
+    /// Semantic Scholar leaves thin: unresolved, an elided or unread list]
+    #[arg(long = "sources", env = "CITEGRAPH_SOURCES", value_name = "LIST",
+          value_parser = parse_sources)]
+    pub source_list: Option<SourceSet>,
 }
 
 /// What the reference and citation lists must hold (the fetch asks for it; the analysis takes
@@ -372,6 +389,19 @@ pub struct ApiArgs {
     /// of ~500 for the token-reduction catalogue).
     #[arg(long)]
     pub no_link_details: bool,
+    /// Base URL of the OpenAlex API (a mirror or a test server can stand in).
+    #[arg(long, env = "OPENALEX_API_URL", default_value = citegraph::secondary::DEFAULT_OPENALEX_URL,
+          value_name = "URL", value_parser = parse_api_url)]
+    pub openalex_url: String,
+    /// Base URL of the OpenCitations APIs (the Index at /index/v2, Meta at /meta/v1).
+    #[arg(long, env = "OPENCITATIONS_API_URL",
+          default_value = citegraph::secondary::DEFAULT_OPENCITATIONS_URL, value_name = "URL",
+          value_parser = parse_api_url)]
+    pub opencitations_url: String,
+    /// An e-mail address OpenAlex may write to about this client's use (its `mailto`
+    /// parameter; OpenAlex's API key is read from OPENALEX_API_KEY).
+    #[arg(long, env = "OPENALEX_MAILTO", value_name = "EMAIL")]
+    pub mailto: Option<String>,
 }
 
 /// A closed choice of the command line: a clap `ValueEnum` (its variants' docs are the help of
@@ -664,6 +694,12 @@ impl ListArgs {
 }
 
 impl ApiArgs {
+    fn apply_sources(&self, sources: &mut citegraph::secondary::SourceOptions) {
+        sources.openalex_url = self.openalex_url.clone();
+        sources.opencitations_url = self.opencitations_url.clone();
+        sources.mailto = self.mailto.clone();
+    }
+
     fn apply(&self, fetch: &mut FetchOptions) {
         fetch.api_url = self.api_url.clone();
         fetch.rps = self.rps;
@@ -829,6 +865,8 @@ impl Cli {
             Command::Fetch { inputs, api } => {
                 inputs.apply(&mut settings);
                 api.apply(&mut settings.fetch);
+                api.apply_sources(&mut settings.sources);
+                settings.sources.settle(&settings.fetch.api_url);
                 Job::Fetch
             }
             Command::Snapshot(SnapshotCommand::Export { file, cache }) => {
@@ -878,6 +916,8 @@ impl Cli {
             } => {
                 inputs.apply(&mut settings);
                 api.apply(&mut settings.fetch);
+                api.apply_sources(&mut settings.sources);
+                settings.sources.settle(&settings.fetch.api_url);
                 settings.analyze = analyze.options();
                 settings.render = render.options();
                 settings.digest = digest.options();

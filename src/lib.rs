@@ -33,6 +33,7 @@ pub mod pipeline;
 pub mod records;
 pub mod render;
 pub mod s2;
+pub mod secondary;
 pub mod text;
 pub mod watch;
 pub mod works;

@@ -59,6 +59,8 @@ pub struct Settings {
     pub catalog: CatalogOptions,
     pub source: RecordSource,
     pub fetch: FetchOptions,
+    /// Which sources are asked, and where the secondary ones answer (`--sources`).
+    pub sources: crate::secondary::SourceOptions,
     pub analyze: AnalyzeOptions,
     pub render: RenderOptions,
     /// How `run` and `diff` write the digest (`--digest-max-chars`).

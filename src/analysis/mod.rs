@@ -30,6 +30,7 @@ mod missing;
 mod options;
 mod saved;
 mod scope;
+pub mod source_coverage;
 pub mod stability;
 mod summary;
 mod tag_lint;
@@ -248,6 +249,7 @@ fn assemble(
         coupling: PairSummary::of(&cx.coupling),
     };
     let counts = summary::CatalogCounts::of(catalog, corpus, graph);
+    let source_coverage = source_coverage::source_coverage(graph, catalog, corpus);
     let summary = Summary {
         scope: graph.scope,
         catalog_papers: counts.papers,
@@ -312,6 +314,8 @@ fn assemble(
         time: time::TimeAnalysis::default(),
         bibliography: bibliography::sources(catalog, corpus),
         merges: graph.merges.clone(),
+        sources: source_coverage::summary(graph, &source_coverage),
+        source_coverage,
         evaluation: None,
     }
 }

@@ -80,6 +80,13 @@ pub struct Analysis {
     /// Each record merged into a work, with its reason (`merged_records.csv`).
     #[serde(default)]
     pub merges: Vec<crate::works::Merge>,
+    /// The completeness audit of the sources, one row per catalogue paper in catalogue order
+    /// (`coverage-sources.csv`, see [`super::source_coverage`]).
+    #[serde(default)]
+    pub source_coverage: Vec<super::source_coverage::SourceCoverage>,
+    /// The audit's totals: links only each source has, papers per verdict, papers still thin.
+    #[serde(default)]
+    pub sources: super::source_coverage::SourcesSummary,
     /// The leave-one-out evaluation (`run --evaluate`, see [`super::evaluate`]); absent from
     /// `metrics.json` when not run.
     #[serde(default, skip_serializing_if = "Option::is_none")]

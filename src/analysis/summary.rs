@@ -115,6 +115,42 @@ pub fn summary_text(analysis: &Analysis) -> String {
     out
 }
 
+/// The sources: which are in the graph, the edges only each has, the audit's verdicts and the
+/// catalogue papers still thin (`coverage-sources.csv`).
+fn sources_line(analysis: &Analysis, out: &mut String) {
+    let sources = &analysis.sources;
+    if sources.verdicts.is_empty() {
+        return;
+    }
+    let only: Vec<String> = crate::records::Source::ALL
+        .iter()
+        .zip(sources.only)
+        .filter(|(s, _)| sources.sources.contains(s))
+        .map(|(s, n)| format!("{} {n}", s.as_str()))
+        .collect();
+    let verdicts: Vec<String> = sources
+        .verdicts
+        .iter()
+        .map(|(v, n)| format!("{n} {v}"))
+        .collect();
+    let _ = write!(
+        out,
+        "sources: {}; edges only one source has: {}; catalogue papers: {} (coverage-sources.csv)",
+        sources
+            .sources
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        only.join(", "),
+        verdicts.join(", ")
+    );
+    if !sources.thin.is_empty() {
+        let _ = write!(out, "; still thin: {}", sources.thin.join(", "));
+    }
+    out.push('\n');
+}
+
 /// The graph, the catalogue, the communities, the homophily and the link weight.
 fn graph_lines(analysis: &Analysis, out: &mut String) {
     let s = &analysis.summary;
@@ -141,6 +177,7 @@ fn graph_lines(analysis: &Analysis, out: &mut String) {
         );
     }
     out.push('\n');
+    sources_line(analysis, out);
     let _ = writeln!(
         out,
         "communities: {} (modularity {:.4}); mechanism partition modularity {:.4}; \

@@ -138,8 +138,8 @@ pub struct Wanted {
 pub enum Thin {
     /// No record: the paper did not resolve.
     Unresolved,
-    /// The record has no reference list although the paper has references (an elided list: the
-    /// publisher withholds it), or the list could not be read.
+    /// The record's reference list is empty (an elided list: the publisher withholds it, and
+    /// Semantic Scholar's `referenceCount` may say 0 or more) or could not be read.
     References,
     /// The citation list could not be read.
     Citations,
@@ -249,17 +249,27 @@ pub fn wanted(catalog: &crate::catalog::Catalog, corpus: &Corpus) -> Vec<Wanted>
         .collect()
 }
 
-/// What Semantic Scholar lacks for one catalogue paper, from its resolution and record.
-fn thin(
+/// What Semantic Scholar lacks for one catalogue paper, from its resolution and record (its own
+/// links only: those a secondary source folded in ([`fold`]) do not count). A paper resolved by
+/// a secondary source alone (a prefixed id such as `openalex:W1`) is unresolved in Semantic
+/// Scholar.
+pub fn thin(
     resolution: Option<&super::Resolution>,
     record: Option<&super::PaperRecord>,
 ) -> Option<Thin> {
-    let Some(record) = record else {
+    let Some(record) = record.filter(|r| !r.paper_id.contains(':')) else {
         return Some(Thin::Unresolved);
     };
     let gap = resolution.map(|r| r.gap).unwrap_or_default();
-    let references = record.references.as_deref().unwrap_or_default();
-    let elided = references.is_empty() && record.reference_count.unwrap_or(0) > 0;
+    let own_references = record
+        .references
+        .iter()
+        .flatten()
+        .filter(|l| l.source.is_none())
+        .count();
+    // An empty list is elided whatever `referenceCount` says (S2-API.md: "the list is empty
+    // although referenceCount may be positive"); a paper of this field cites something.
+    let elided = own_references == 0;
     if record.references.is_none() || elided || matches!(gap, Gap::References | Gap::Lists) {
         Some(Thin::References)
     } else if record.citations.is_none() || gap == Gap::Citations {
@@ -400,7 +410,7 @@ mod tests {
         };
         assert_eq!(thin(None, Some(&record)), Some(Thin::References));
         let full = super::super::PaperRecord {
-            reference_count: Some(0),
+            references: Some(vec![Link::default()]),
             ..record.clone()
         };
         assert_eq!(thin(None, Some(&full)), None);

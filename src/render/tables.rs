@@ -21,6 +21,7 @@ use crate::graph::{CitationGraph, Intents};
 use crate::records::SourceSet;
 
 mod evaluation;
+mod sources;
 mod time;
 
 /// `evaluation.csv` and `evaluation_papers.csv` alone (`citegraph evaluate`); none when the
@@ -46,7 +47,7 @@ pub use evaluation::ALL_FILES as EVALUATION_FILES;
 
 /// papers.csv, metrics.json, edges.csv, mechanisms.csv, domains.csv, mechanism_flow.csv,
 /// missing.csv, influential.csv, lint-tags.csv, coverage.csv, clusters.csv, cocitation.csv,
-/// coupling.csv, merged_records.csv and the time analyses' tables (lineage*.csv, bursts*.csv,
+/// coupling.csv, merged_records.csv, coverage-sources.csv and the time analyses' tables (lineage*.csv, bursts*.csv,
 /// rpys.csv), then evaluation.csv when the analysis holds an evaluation, in that order, for
 /// [`super::write_outputs`] (which writes them side by side: at a million papers, papers.csv,
 /// metrics.json and edges.csv take seconds each).
@@ -85,6 +86,7 @@ pub fn analysis_files<'a>(
             Box::new(|w| merged_records(analysis, w)),
         ),
     ];
+    files.extend(sources::files(analysis));
     files.extend(time::files(analysis));
     files.extend(evaluation::files(analysis));
     files

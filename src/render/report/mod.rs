@@ -20,6 +20,7 @@
 //! - `evaluation.rs`: how often those suggestions are right (`run --evaluate`);
 //! - `coverage.rs`: the coverage per mechanism and the clusters;
 //! - `time.rs`: how the field evolved (main path, bursts, sleeping beauties, RPYS);
+//! - `sources.rs`: the sources of the links and the completeness audit of each paper;
 //! - `checks.rs`: what to check in the catalogue (badges, unresolved papers, catalogue lint);
 //! - `table.rs`: the table and cell helpers they share.
 //!
@@ -39,6 +40,7 @@ mod evaluation;
 mod figures;
 mod influential;
 mod missing;
+mod sources;
 mod summary;
 mod table;
 mod time;
@@ -138,6 +140,11 @@ pub fn to_html(view: &View<'_>, figures: &[Figure]) -> Result<String> {
             coverage::coverage_per_mechanism(&page),
         ),
         ("time", "How the field evolved", time::section(&page)),
+        (
+            "sources",
+            "Sources and their coverage",
+            sources::section(&page),
+        ),
         (
             "tag-lint",
             "Mechanism badges to check",

@@ -1,0 +1,353 @@
+//! The completeness audit of the sources (`coverage-sources.csv`, the report's "Sources"
+//! section): for every catalogue paper, the references and citers each source has in the
+//! graph, their union, the links only one source has, and a verdict.
+//!
+//! Counts are of the graph's edges after the works merge, so a link two sources name by
+//! different ids (a Semantic Scholar id and an OpenAlex id of one work) counts once in the union
+//! and once for each source. A source that gave no list for the paper (not asked, did not know
+//! it, or answered with an empty list, which OpenAlex and OpenCitations use for "unknown") has
+//! no count, not 0.
+//!
+//! ## Verdicts (README, "Sources")
+//! Checked in this order, per paper:
+//! - `unresolved`: no source found the paper.
+//! - `thin`: the graph holds no reference of it (every paper of such a list cites something),
+//!   or (citations asked) no citer although Semantic Scholar counts some: still a gap.
+//! - `filled`: Semantic Scholar lacked a list ([`Thin`]) and another source supplied it.
+//! - `disagrees`: two sources that both gave a list differ by more than the margin: the smaller
+//!   count is under [`DISAGREE_RATIO`] of the larger and they differ by at least
+//!   [`DISAGREE_MIN_LINKS`] links.
+//! - `complete`: otherwise.
+
+use serde::{Deserialize, Serialize};
+
+use crate::graph::CitationGraph;
+use crate::records::{Corpus, PaperRecord, Source, SourceLists, Thin};
+
+/// Two sources' counts of one list disagree when the smaller is under this share of the larger
+/// (and [`DISAGREE_MIN_LINKS`] apart).
+pub const DISAGREE_RATIO: f64 = 0.5;
+/// ... and they differ by at least this many links (small lists differ by chance).
+pub const DISAGREE_MIN_LINKS: u32 = 5;
+
+/// The audit's verdict on one catalogue paper.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    Complete,
+    Filled,
+    Disagrees,
+    Thin,
+    Unresolved,
+}
+
+impl Verdict {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Complete => "complete",
+            Verdict::Filled => "filled",
+            Verdict::Disagrees => "disagrees",
+            Verdict::Thin => "thin",
+            Verdict::Unresolved => "unresolved",
+        }
+    }
+}
+
+/// One list (references or citers) of one catalogue paper, by source, in [`Source::ALL`] order.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ListCoverage {
+    /// The graph's links of the list each source has; `None`: the source gave no list.
+    pub by_source: [Option<u32>; 3],
+    /// The distinct links of the list in the graph (every source together).
+    pub union: u32,
+    /// The links only one source has.
+    pub only: [u32; 3],
+}
+
+/// The audit of one catalogue paper: a row of `coverage-sources.csv`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SourceCoverage {
+    /// The catalogue key.
+    pub key: String,
+    /// Its node in the graph (the work's id), when some source found it.
+    pub paper_id: Option<String>,
+    pub title: String,
+    pub year: Option<i32>,
+    /// What Semantic Scholar alone lacked for it.
+    pub s2_thin: Option<Thin>,
+    pub references: ListCoverage,
+    pub citations: ListCoverage,
+    /// OpenAlex flags it as retracted (`is_retracted`).
+    pub retracted: bool,
+    pub verdict: Verdict,
+}
+
+/// The audit of every catalogue paper, in catalogue order (`corpus.resolutions`' order).
+/// Citations count as asked when any record holds a citation list (`--no-citations` leaves
+/// them out, and then a missing citer list is no gap).
+pub fn source_coverage(
+    graph: &CitationGraph,
+    catalog: &crate::catalog::Catalog,
+    corpus: &Corpus,
+) -> Vec<SourceCoverage> {
+    let citations_asked = corpus.records.iter().any(|r| r.citations.is_some());
+    let titles: std::collections::HashMap<&str, (&str, Option<i32>)> = catalog
+        .papers
+        .iter()
+        .map(|p| (p.key.as_str(), (p.title.as_str(), p.year)))
+        .collect();
+    let records: std::collections::HashMap<&str, &PaperRecord> = corpus
+        .records
+        .iter()
+        .map(|r| (r.paper_id.as_str(), r))
+        .collect();
+    let canonical: std::collections::HashMap<&str, &str> = graph
+        .merges
+        .iter()
+        .map(|m| (m.record_id.as_str(), m.work_id.as_str()))
+        .collect();
+    corpus
+        .resolutions
+        .iter()
+        .map(|resolution| {
+            let key = resolution.key.as_str();
+            let (title, year) = titles.get(key).copied().unwrap_or(("", None));
+            let lists: Vec<(Source, &SourceLists)> = corpus
+                .sources
+                .iter()
+                .filter_map(|c| Some((c.source?, c)))
+                .flat_map(|(s, c)| c.lists.iter().filter(|l| l.key == key).map(move |l| (s, l)))
+                .collect();
+            let record = resolution
+                .paper_id
+                .as_deref()
+                .and_then(|id| records.get(id).copied());
+            let s2_thin = crate::records::sources::thin(Some(resolution), record)
+                .filter(|thin| citations_asked || *thin != Thin::Citations);
+            let node = resolution
+                .paper_id
+                .as_deref()
+                .map(|id| canonical.get(id).copied().unwrap_or(id))
+                .and_then(|id| graph.index_of(id));
+            let (mut references, mut citations) = match node {
+                Some(v) => edge_counts(graph, v),
+                None => Default::default(),
+            };
+            // A source that gave no list has no count.
+            let gave = |source: Source, list: fn(&SourceLists) -> bool| match source {
+                Source::S2 => false,
+                _ => lists.iter().any(|(s, l)| *s == source && list(l)),
+            };
+            for (i, source) in Source::ALL.into_iter().enumerate() {
+                let (gave_references, gave_citations) = match source {
+                    Source::S2 => (
+                        record.is_some() && s2_thin != Some(Thin::References),
+                        record.is_some() && s2_thin != Some(Thin::Citations),
+                    ),
+                    _ => (
+                        gave(source, |l| {
+                            l.references.as_ref().is_some_and(|r| !r.is_empty())
+                        }),
+                        gave(source, |l| {
+                            l.citations.as_ref().is_some_and(|c| !c.is_empty())
+                        }),
+                    ),
+                };
+                if !gave_references && references.by_source[i] == Some(0) {
+                    references.by_source[i] = None;
+                }
+                if !gave_citations && citations.by_source[i] == Some(0) {
+                    citations.by_source[i] = None;
+                }
+            }
+            // Every paper of a list cites something: none in the graph is a gap.
+            let claims_references = true;
+            let verdict = verdict(
+                node.is_some(),
+                s2_thin,
+                &references,
+                &citations,
+                claims_references,
+                citations_asked && record.is_some_and(|r| r.citation_count.unwrap_or(0) > 0),
+            );
+            SourceCoverage {
+                key: key.to_string(),
+                paper_id: node.map(|v| graph.node(v).paper_id.clone()),
+                title: title.to_string(),
+                year,
+                s2_thin,
+                references,
+                citations,
+                retracted: lists.iter().any(|(_, l)| l.retracted),
+                verdict,
+            }
+        })
+        .collect()
+}
+
+/// The graph's references and citers of node `v`, counted by source.
+fn edge_counts(graph: &CitationGraph, v: u32) -> (ListCoverage, ListCoverage) {
+    let node = petgraph::graph::NodeIndex::new(v as usize);
+    let mut lists = [ListCoverage::default(), ListCoverage::default()];
+    for (list, direction) in lists
+        .iter_mut()
+        .zip([petgraph::Direction::Outgoing, petgraph::Direction::Incoming])
+    {
+        list.by_source = [Some(0); 3];
+        for edge in graph.graph.edges_directed(node, direction) {
+            let sources = edge.weight().sources;
+            list.union += 1;
+            let mut alone = None;
+            for (i, source) in Source::ALL.into_iter().enumerate() {
+                if sources.contains(source) {
+                    *list.by_source[i].get_or_insert(0) += 1;
+                    alone = match alone {
+                        None => Some(Some(i)),
+                        Some(_) => Some(None),
+                    };
+                }
+            }
+            if let Some(Some(i)) = alone {
+                list.only[i] += 1;
+            }
+        }
+    }
+    let [references, citations] = lists;
+    (references, citations)
+}
+
+/// The verdict rule of the module documentation.
+fn verdict(
+    found: bool,
+    s2_thin: Option<Thin>,
+    references: &ListCoverage,
+    citations: &ListCoverage,
+    claims_references: bool,
+    claims_citations: bool,
+) -> Verdict {
+    if !found {
+        return Verdict::Unresolved;
+    }
+    if (references.union == 0 && claims_references) || (citations.union == 0 && claims_citations) {
+        return Verdict::Thin;
+    }
+    if s2_thin.is_some() {
+        return Verdict::Filled;
+    }
+    let disagrees = |list: &ListCoverage| {
+        let counts: Vec<u32> = list.by_source.iter().flatten().copied().collect();
+        let (Some(&low), Some(&high)) = (counts.iter().min(), counts.iter().max()) else {
+            return false;
+        };
+        high - low >= DISAGREE_MIN_LINKS && f64::from(low) < DISAGREE_RATIO * f64::from(high)
+    };
+    if disagrees(references) || disagrees(citations) {
+        Verdict::Disagrees
+    } else {
+        Verdict::Complete
+    }
+}
+
+/// What the audit says in the run's summary: links each secondary source added (edges no other
+/// source has), and the catalogue papers still thin or unresolved.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourcesSummary {
+    /// The sources whose lists are in the graph (`s2` always).
+    pub sources: Vec<Source>,
+    /// Per source in [`Source::ALL`] order: edges of the graph only that source has.
+    pub only: [u64; 3],
+    /// Per verdict name, how many catalogue papers.
+    pub verdicts: Vec<(String, usize)>,
+    /// Catalogue keys whose verdict is `thin`.
+    pub thin: Vec<String>,
+}
+
+/// The summary of the audit over the whole graph.
+pub fn summary(graph: &CitationGraph, rows: &[SourceCoverage]) -> SourcesSummary {
+    let mut only = [0u64; 3];
+    let mut seen = crate::records::SourceSet::default();
+    for edge in graph.graph.raw_edges() {
+        let sources = edge.weight.sources;
+        seen |= sources;
+        let mut iter = sources.iter();
+        if let (Some(source), None) = (iter.next(), iter.next()) {
+            only[Source::ALL.iter().position(|s| *s == source).unwrap_or(0)] += 1;
+        }
+    }
+    seen.insert(Source::S2);
+    let mut verdicts: Vec<(String, usize)> = Vec::new();
+    for verdict in [
+        Verdict::Complete,
+        Verdict::Filled,
+        Verdict::Disagrees,
+        Verdict::Thin,
+        Verdict::Unresolved,
+    ] {
+        let n = rows.iter().filter(|r| r.verdict == verdict).count();
+        if n > 0 {
+            verdicts.push((verdict.as_str().to_string(), n));
+        }
+    }
+    SourcesSummary {
+        sources: seen.iter().collect(),
+        only,
+        verdicts,
+        thin: rows
+            .iter()
+            .filter(|r| r.verdict == Verdict::Thin)
+            .map(|r| r.key.clone())
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn list(counts: [Option<u32>; 3], union: u32) -> ListCoverage {
+        ListCoverage {
+            by_source: counts,
+            union,
+            only: [0; 3],
+        }
+    }
+
+    #[test]
+    fn verdicts_follow_the_documented_order() {
+        let full = list([Some(30), Some(28), None], 32);
+        assert_eq!(
+            verdict(false, None, &full, &full, true, true),
+            Verdict::Unresolved
+        );
+        let empty = list([None, None, None], 0);
+        assert_eq!(
+            verdict(true, None, &empty, &full, true, true),
+            Verdict::Thin
+        );
+        assert_eq!(
+            verdict(true, None, &empty, &full, false, true),
+            Verdict::Complete
+        );
+        let filled = list([None, Some(25), None], 25);
+        assert_eq!(
+            verdict(true, Some(Thin::References), &filled, &full, true, true),
+            Verdict::Filled
+        );
+        assert_eq!(
+            verdict(true, None, &full, &full, true, true),
+            Verdict::Complete
+        );
+        // 12 against 30: under half and 18 apart.
+        let apart = list([Some(30), Some(12), None], 31);
+        assert_eq!(
+            verdict(true, None, &apart, &full, true, true),
+            Verdict::Disagrees
+        );
+        // 2 against 6: under half, but only 4 apart.
+        let small = list([Some(6), Some(2), None], 6);
+        assert_eq!(
+            verdict(true, None, &small, &full, true, true),
+            Verdict::Complete
+        );
+    }
+}
