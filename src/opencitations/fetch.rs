@@ -185,6 +185,8 @@ impl Fetcher<'_> {
                 continue;
             }
             let links = match self.list(direction, &id).await? {
+                // `[]`: the Index has no data (an unknown DOI looks the same), not no links.
+                Answer::Rows(rows) if rows.is_empty() => None,
                 Answer::Rows(rows) => Some(links_of(&rows, direction, &mut own)),
                 Answer::NotCached => {
                     lists.gap = worse(lists.gap, Gap::NotCached);

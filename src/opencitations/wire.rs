@@ -150,11 +150,14 @@ impl WorkIds {
             && self.other.is_empty()
     }
 
-    /// The first DOI that is not an arXiv DataCite DOI.
+    /// The published DOI: of the DOIs that are not arXiv DataCite DOIs, the least in byte
+    /// order. The order of a row's ids is not defined (the server's `GROUP_CONCAT`), so "the
+    /// first" could name one work two ways in two answers; the least is the same in all.
     pub fn published_doi(&self) -> Option<&str> {
         self.dois
             .iter()
-            .find(|d| !d.starts_with(ARXIV_DOI_PREFIX))
+            .filter(|d| !d.starts_with(ARXIV_DOI_PREFIX))
+            .min()
             .map(String::as_str)
     }
 
@@ -174,7 +177,7 @@ impl WorkIds {
     }
 
     /// The id a [`Link`] names this work by: `openalex:W…` when it has an OpenAlex id (so it
-    /// meets OpenAlex's links), else `doi:` its first published DOI (else its first DOI), else
+    /// meets OpenAlex's links), else `doi:` its published DOI (else its arXiv DOI), else
     /// `omid:br/…`, else `pmid:…`. `None` for an empty list.
     pub fn paper_id(&self) -> Option<String> {
         if let Some(w) = self.openalex.first() {
@@ -192,7 +195,7 @@ impl WorkIds {
         self.pmids.first().map(|p| format!("pmid:{p}"))
     }
 
-    /// `external_ids` of a [`Link`]: `DOI` (first published DOI), `ArXiv`, `OpenAlex`, `PubMed`,
+    /// `external_ids` of a [`Link`]: `DOI` ([`Self::published_doi`]), `ArXiv`, `OpenAlex`, `PubMed`,
     /// `OMID` (`br/…`), and `DOIs` (an array of every DOI) when the work has more than one.
     pub fn external_ids(&self) -> BTreeMap<String, Value> {
         let mut out = BTreeMap::new();
@@ -228,7 +231,7 @@ impl WorkIds {
         })
     }
 
-    /// The id Meta is asked by: `doi:` the first published DOI (else the first DOI), else
+    /// The id Meta is asked by: `doi:` the published DOI (else the arXiv DOI), else
     /// `omid:br/…`, else `pmid:…`.
     pub fn meta_id(&self) -> Option<String> {
         if let Some(doi) = self
