@@ -118,7 +118,10 @@ pub(super) fn run(
         .collect();
     let lists = runtime.block_on(async {
         let mut lists = Vec::with_capacity(asked.len());
-        for paper in &asked {
+        for (done, paper) in asked.iter().enumerate() {
+            if done > 0 && done % 25 == 0 {
+                tracing::info!("OpenCitations: {done} of {} papers asked", asked.len());
+            }
             lists.push(fetcher.paper(paper).await?);
         }
         if options.meta {
@@ -175,6 +178,10 @@ impl Fetcher<'_> {
             _ => (true, true),
         };
         let citations = citations && !self.options.no_citations;
+        if !references && !citations {
+            lists.note = Some("only citations are thin, and citations are not asked".to_string());
+            return Ok(lists);
+        }
         let mut notes: Vec<String> = Vec::new();
         let mut own = WorkIds::default();
         for (direction, wanted) in [
