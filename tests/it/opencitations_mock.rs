@@ -439,3 +439,39 @@ fn offline_reads_the_cache_only() {
     assert_eq!(missing.citations, None);
     assert!(missing.note.as_deref().unwrap().contains("not cached"));
 }
+
+#[test]
+fn an_api_never_reached_stops_the_run_with_a_clear_error() {
+    let world = oc_world();
+    let papers = busy_papers(&world, 1);
+    let asked = [wanted(&world, &papers[0], None)];
+    // A port nothing listens on: connections are refused at once.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let options = OpenCitationsOptions {
+        fill_only: false,
+        token: TokenSource::Without,
+        retry_delay: 0.01,
+        ..OpenCitationsOptions::default()
+    }
+    .with_base(&base);
+    assert_eq!(options.index_url, format!("{base}/index/v2"));
+    assert_eq!(options.meta_url, format!("{base}/meta/v1"));
+    let dir = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let err = opencitations::fetch(&asked, &options, &env(dir.path(), false))
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("cannot reach OpenCitations"), "{err}");
+    assert!(err.contains("--offline"), "{err}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "no backoff before a first answer"
+    );
+    let defaults = OpenCitationsOptions::default();
+    assert_eq!(
+        OpenCitationsOptions::default().with_base("https://api.opencitations.net/"),
+        defaults
+    );
+}

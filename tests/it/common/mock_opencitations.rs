@@ -10,7 +10,7 @@
 //!   (`10.5555/world.<CorpusId>`, as Crossref and DataCite records of one work merged by Meta).
 //!   A quarter of the papers without a DOI are works too, known by an OpenAlex id or a PubMed id
 //!   alone (rows "without DOI", as recorded). Ids: `omid:br/06<CorpusId>`, two thirds of the works
-//!   `openalex:W<CorpusId>`, a fifth `pmid:<30000000 + CorpusId>`.
+//!   `openalex:W…` ([`openalex_key`]), a fifth `pmid:<30000000 + CorpusId>`.
 //! - `citing` and `cited` strings: the OMID first, the other ids after it in an order that varies
 //!   by work (the server's `GROUP_CONCAT` has none). `creation`: the citing paper's
 //!   `publicationDate` (its year when it has none, `""` for one work in eleven); `timespan` the XSD
@@ -125,6 +125,19 @@ fn hash(text: &str) -> u64 {
     text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
     })
+}
+
+/// The OpenAlex id of a world paper: `W` and ten digits from a hash of its id, the key the
+/// OpenAlex mock (common/mock_openalex) gives the same paper (its preprint, for a pair), so that
+/// a run against both mocks meets the same works by OpenAlex id.
+pub fn openalex_key(paper_id: &str) -> String {
+    let h = paper_id
+        .bytes()
+        .chain(std::iter::once(0))
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("W{}", 1_000_000_000 + h % 9_000_000_000)
 }
 
 /// The world as the Index and Meta know it.
@@ -347,11 +360,11 @@ fn work_of(paper: &Value) -> Option<Work> {
         .map(String::from)
         .or(year.map(|y| y.to_string()))
         .unwrap_or_default();
-    let mut openalex = (h % 3 != 0).then(|| format!("W{corpus}"));
+    let mut openalex = (h % 3 != 0).then(|| openalex_key(&paper_id));
     let mut pmid = (h % 5 == 0).then(|| (30_000_000 + corpus).to_string());
     if dois.is_empty() && openalex.is_none() && pmid.is_none() {
         // A work without DOI is known by some other id.
-        openalex = Some(format!("W{corpus}"));
+        openalex = Some(openalex_key(&paper_id));
         pmid = None;
     }
     Some(Work {
