@@ -475,3 +475,43 @@ fn an_api_never_reached_stops_the_run_with_a_clear_error() {
         defaults
     );
 }
+
+#[test]
+fn the_mock_answers_429_past_180_requests_a_minute() {
+    let mock = MockBuilder::new(OcWorld::default()).start();
+    let http = reqwest::blocking::Client::new();
+    let url = format!("{}/index/v2/references/doi:10.1/x", mock.url());
+    let statuses: Vec<u16> = (0..182)
+        .map(|_| http.get(&url).send().unwrap().status().as_u16())
+        .collect();
+    assert!(statuses[..180].iter().all(|&s| s == 200));
+    assert_eq!(statuses[180..], [429, 429]);
+    assert_eq!(mock.max_in(Duration::from_secs(60)), 182);
+}
+
+#[test]
+fn a_corrupt_cache_file_is_asked_again() {
+    let world = oc_world();
+    let mock = MockBuilder::new(world.clone()).start();
+    let papers = busy_papers(&world, 2);
+    let asked: Vec<Wanted> = papers.iter().map(|id| wanted(&world, id, None)).collect();
+    let options = OpenCitationsOptions {
+        fill_only: false,
+        meta: false,
+        ..options(&mock)
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let first = run(&asked, &options, dir.path());
+    let files: Vec<_> = walkdir::WalkDir::new(dir.path().join("opencitations/index"))
+        .into_iter()
+        .map(|e| e.unwrap())
+        .filter(|e| e.file_type().is_file())
+        .collect();
+    assert_eq!(files.len(), 4);
+    // Cut short, as by a full disk.
+    std::fs::write(files[0].path(), b"{\"schema\": 1, \"requ").unwrap();
+    let before = mock.requests();
+    let again = run(&asked, &options, dir.path());
+    assert_eq!(mock.requests() - before, 1);
+    assert_eq!(again.lists, first.lists);
+}
