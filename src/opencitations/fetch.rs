@@ -218,7 +218,8 @@ impl Fetcher<'_> {
         if own.is_empty() {
             if lists.gap.is_none() && notes.is_empty() {
                 notes.push(format!(
-                    "OpenCitations has no references or citations for {id}"
+                    "OpenCitations has no data for {id} (an empty answer: the Index does not \
+                     know it, or holds no link of it)"
                 ));
             }
         } else {

@@ -262,7 +262,7 @@ fn an_empty_answer_is_no_data_and_a_paper_without_doi_is_not_asked() {
         .note
         .as_deref()
         .unwrap()
-        .contains("no references or citations"));
+        .contains("has no data for doi:10.9999/not-in-the-index"));
     let no_doi = &corpus.lists[1];
     assert!(no_doi.note.as_deref().unwrap().contains("no DOI"));
     assert_eq!(mock.count("/index/v2/references/doi:10.9999"), 1);
