@@ -35,4 +35,5 @@ pub fn citegraph() -> assert_cmd::Command {
     cmd
 }
 
+pub mod mock_opencitations;
 pub mod mock_s2;
