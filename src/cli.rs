@@ -242,8 +242,9 @@ impl InputArgs {
         settings.source = self.source.source();
         if let Some(sources) = self.source.source_list {
             settings.sources.sources = sources;
-            settings.sources.fill_only = false;
+            settings.sources.chosen = true;
         }
+        settings.sources.fill_only = self.source.source_scope == SourceScope::Gaps;
         self.lists.apply(&mut settings.fetch);
     }
 }
@@ -323,13 +324,18 @@ pub struct SourceArgs {
     #[arg(long, value_name = "FILE")]
     pub snapshot: Option<PathBuf>,
     /// The sources of references and citations, comma-separated, `s2` among them: `s2`
-    /// (Semantic Scholar, whose records name the papers), `openalex`, `opencitations`. Given,
-    /// every listed source is asked about every catalogue paper (the completeness audit,
-    /// coverage-sources.csv). [default: s2,openalex, with OpenAlex asked only about the papers
-    /// Semantic Scholar leaves thin: unresolved, an elided or unread list]
+    /// (Semantic Scholar, whose records name the papers), `openalex`, `opencitations`. A run
+    /// without a network (`--offline`, `analyze`) reads each source's cache; `--snapshot` holds
+    /// Semantic Scholar records only. [default: s2,openalex; s2 alone when --api-url points at a
+    /// mirror and --openalex-url is not given]
     #[arg(long = "sources", env = "CITEGRAPH_SOURCES", value_name = "LIST",
           value_parser = parse_sources)]
     pub source_list: Option<SourceSet>,
+    /// Which catalogue papers the sources other than s2 are asked about: `gaps`, those Semantic
+    /// Scholar leaves thin (unresolved, an empty or unread list); `all`, every one (the
+    /// completeness audit of coverage-sources.csv).
+    #[arg(long, value_enum, default_value = "gaps", value_name = "SCOPE")]
+    pub source_scope: SourceScope,
 }
 
 /// What the reference and citation lists must hold (the fetch asks for it; the analysis takes
@@ -402,6 +408,12 @@ pub struct ApiArgs {
     /// parameter; OpenAlex's API key is read from OPENALEX_API_KEY).
     #[arg(long, env = "OPENALEX_MAILTO", value_name = "EMAIL")]
     pub mailto: Option<String>,
+    /// OpenAlex requests per second (its cap is 10 without a key). [default: 5]
+    #[arg(long, value_name = "RATE", value_parser = parse_rate)]
+    pub openalex_rps: Option<f64>,
+    /// OpenCitations requests per minute (it allows 180 per IP address). [default: 150]
+    #[arg(long, value_name = "RATE", value_parser = parse_per_minute)]
+    pub opencitations_per_minute: Option<f64>,
 }
 
 /// A closed choice of the command line: a clap `ValueEnum` (its variants' docs are the help of
@@ -424,6 +436,15 @@ macro_rules! choice {
             }
         }
     };
+}
+
+/// `--source-scope`: which catalogue papers the secondary sources are asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SourceScope {
+    /// Those Semantic Scholar leaves thin: unresolved, an empty or unread list.
+    Gaps,
+    /// Every catalogue paper: the completeness audit.
+    All,
 }
 
 choice! {
@@ -698,6 +719,8 @@ impl ApiArgs {
         sources.openalex_url = self.openalex_url.clone();
         sources.opencitations_url = self.opencitations_url.clone();
         sources.mailto = self.mailto.clone();
+        sources.openalex_rps = self.openalex_rps;
+        sources.opencitations_per_minute = self.opencitations_per_minute;
     }
 
     fn apply(&self, fetch: &mut FetchOptions) {
@@ -958,7 +981,9 @@ pub use leading::LeadingArgs;
 mod help;
 /// The value parsers that check what clap's own do not.
 mod values;
-use values::{parse_api_url, parse_date, parse_non_negative, parse_positive, parse_rate};
+use values::{
+    parse_api_url, parse_date, parse_non_negative, parse_per_minute, parse_positive, parse_rate,
+};
 
 /// Parsing tests, in a file of their own (`cli/tests.rs`).
 #[cfg(test)]

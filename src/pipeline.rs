@@ -566,7 +566,16 @@ fn fetch_records(catalog: &Catalog, settings: &Settings, network: bool) -> Resul
         cache_dir: settings.locations.cache_dir.clone(),
         offline: settings.locations.offline || !network,
     };
-    let corpus = s2::fetch(catalog, &settings.fetch, &settings.source, &env)?;
+    let mut corpus = s2::fetch(catalog, &settings.fetch, &settings.source, &env)?;
+    if settings.source == RecordSource::Api && !corpus.records.is_empty() {
+        crate::secondary::fetch(
+            catalog,
+            &mut corpus,
+            &settings.sources,
+            &settings.fetch,
+            &env,
+        );
+    }
     if corpus.records.is_empty() {
         let listed = catalog.papers.len();
         let hint = match &settings.source {

@@ -3,14 +3,14 @@
 //! nodes); a secondary source's lists are folded into the catalogue papers' records
 //! ([`crate::records::sources::fold`]), each link marked with its source.
 //!
-//! The rule (README, "Sources"): without `--sources`, a run with a network asks Semantic Scholar
-//! and OpenAlex, and OpenAlex only for the catalogue papers Semantic Scholar leaves thin
-//! ([`crate::records::Thin`]: unresolved, an elided or unread reference list, an unread citation
-//! list). With `--sources`, every listed source is asked about every catalogue paper: that is the
-//! completeness audit (`coverage-sources.csv`). `--offline` and `analyze` read what the cache
+//! The rule (README, "Sources"): without `--sources`, a run asks Semantic Scholar and OpenAlex.
+//! By default (`--source-scope gaps`) a secondary source is asked only about the catalogue
+//! papers Semantic Scholar leaves thin ([`crate::records::Thin`]: unresolved, an elided or unread
+//! reference list, an unread citation list); `--source-scope all` asks it about every catalogue
+//! paper: the completeness audit (`coverage-sources.csv`). `--offline` and `analyze` read what the cache
 //! holds of each source; `--snapshot` holds Semantic Scholar records only.
 
-use crate::records::{Source, SourceSet};
+use crate::records::{Corpus, Source, SourceCorpus, SourceSet};
 
 /// The public OpenAlex API.
 pub const DEFAULT_OPENALEX_URL: &str = "https://api.openalex.org";
@@ -22,10 +22,16 @@ pub const DEFAULT_OPENCITATIONS_URL: &str = "https://api.opencitations.net";
 pub struct SourceOptions {
     /// The sources asked; always holds [`Source::S2`].
     pub sources: SourceSet,
+    /// Whether [`Self::sources`] was chosen (`--sources`) rather than left to the default.
+    pub chosen: bool,
     /// Whether the secondary sources are asked only about the catalogue papers Semantic Scholar
-    /// leaves thin (the default), or about every catalogue paper (`--sources` given: the
-    /// completeness audit).
+    /// leaves thin (`--source-scope gaps`, the default), or about every catalogue paper
+    /// (`--source-scope all`: the completeness audit).
     pub fill_only: bool,
+    /// OpenAlex's pace, requests per second (`--openalex-rps`).
+    pub openalex_rps: Option<f64>,
+    /// OpenCitations' pace, requests per minute (`--opencitations-per-minute`).
+    pub opencitations_per_minute: Option<f64>,
     /// OpenAlex's base URL (`--openalex-url`, `OPENALEX_API_URL`).
     pub openalex_url: String,
     /// OpenCitations' base URL (`--opencitations-url`, `OPENCITATIONS_API_URL`), under which
@@ -42,7 +48,10 @@ impl Default for SourceOptions {
         sources.insert(Source::OpenAlex);
         SourceOptions {
             sources,
+            chosen: false,
             fill_only: true,
+            openalex_rps: None,
+            opencitations_per_minute: None,
             openalex_url: DEFAULT_OPENALEX_URL.to_string(),
             opencitations_url: DEFAULT_OPENCITATIONS_URL.to_string(),
             mailto: None,
@@ -56,13 +65,98 @@ impl SourceOptions {
     /// OpenAlex left at its public URL, OpenAlex is not asked: a run pointed at a private mirror
     /// does not reach out to a public service unasked. `--sources` or `--openalex-url` asks it.
     pub fn settle(&mut self, s2_url: &str) {
-        if self.fill_only
+        if !self.chosen
             && s2_url != crate::s2::DEFAULT_API_URL
             && self.openalex_url == DEFAULT_OPENALEX_URL
         {
             self.sources = SourceSet::of(Source::S2);
         }
     }
+}
+
+/// Asks each secondary source of `options` about the catalogue papers (every one, or the thin
+/// ones: [`SourceOptions::fill_only`]), keeps their answers in `corpus.sources` and folds their
+/// lists into the catalogue records ([`crate::records::sources::fold`]). `fetch` gives the
+/// shared settings (retries, timeout, `--refresh`, `--max-age`, `--no-citations`); `env` the
+/// cache and whether the network may be used (offline: each source's cache alone).
+///
+/// A source that cannot be used at all (never reached, a refused key) is a warning, not an
+/// error: the run goes on with the others, and the audit shows what stays thin. Returns the
+/// links added, per source in [`Source::ALL`] order.
+pub fn fetch(
+    catalog: &crate::catalog::Catalog,
+    corpus: &mut Corpus,
+    options: &SourceOptions,
+    fetch: &crate::s2::FetchOptions,
+    env: &crate::s2::Environment,
+) -> [u64; 3] {
+    let wanted = crate::records::sources::wanted(catalog, corpus);
+    for source in options.sources.iter() {
+        let answer = match source {
+            Source::S2 => continue,
+            Source::OpenAlex => continue,
+            Source::OpenCitations => {
+                crate::opencitations::fetch(&wanted, &opencitations_options(options, fetch), env)
+            }
+        };
+        match answer {
+            Ok(mut found) => {
+                found.source = Some(source);
+                log_answer(source, &found);
+                corpus.sources.push(found);
+            }
+            Err(error) => tracing::warn!(
+                "{} was not used: {error:#}; the run goes on without it (coverage-sources.csv \
+                 shows what stays thin)",
+                source.as_str()
+            ),
+        }
+    }
+    let added = crate::records::sources::fold(corpus);
+    for (source, n) in Source::ALL.iter().zip(added) {
+        if options.sources.contains(*source) && *source != Source::S2 {
+            tracing::info!(
+                "{}: {n} links added to the catalogue papers' lists",
+                source.as_str()
+            );
+        }
+    }
+    added
+}
+
+/// One line on what a source answered: papers asked, found, with gaps; requests made.
+fn log_answer(source: Source, found: &SourceCorpus) {
+    let known = found.lists.iter().filter(|l| !l.ids.is_empty()).count();
+    let gaps = found.lists.iter().filter(|l| !l.gap.is_none()).count();
+    tracing::info!(
+        "{}: {} asked, {known} found, {gaps} with a gap a rerun could fill; {} requests",
+        source.as_str(),
+        crate::text::count(found.lists.len(), "catalogue paper"),
+        found.requests
+    );
+}
+
+/// The OpenCitations client's options from the run's.
+fn opencitations_options(
+    options: &SourceOptions,
+    fetch: &crate::s2::FetchOptions,
+) -> crate::opencitations::OpenCitationsOptions {
+    let defaults = crate::opencitations::OpenCitationsOptions::default();
+    crate::opencitations::OpenCitationsOptions {
+        max_retries: fetch.max_retries,
+        // The Index answers a heavily cited work whole: never under its own default.
+        timeout: fetch.timeout.max(defaults.timeout),
+        retry_delay: fetch.retry_delay,
+        refresh: fetch.refresh,
+        max_age: fetch.max_age,
+        no_citations: fetch.no_citations,
+        fill_only: options.fill_only,
+        per_minute: options
+            .opencitations_per_minute
+            .unwrap_or(defaults.per_minute),
+        ..defaults
+    }
+    .with_base(&options.opencitations_url)
 }
 
 /// `--sources`: a comma-separated list of source names ([`Source::as_str`]), `s2` among them.
@@ -125,7 +219,7 @@ mod tests {
         mocked.settle("http://127.0.0.1:9/graph/v1");
         assert_eq!(mocked.sources.names(), "s2;openalex");
         let mut asked = SourceOptions {
-            fill_only: false,
+            chosen: true,
             ..SourceOptions::default()
         };
         asked.settle("http://127.0.0.1:9/graph/v1");

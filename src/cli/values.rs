@@ -29,6 +29,18 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
     }
 }
 
+/// `--opencitations-per-minute`: requests a minute, from 1 to 60,000 (a local mirror or test
+/// server; OpenCitations allows 180).
+pub fn parse_per_minute(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(rate) if (1.0..=60_000.0).contains(&rate) => Ok(rate),
+        Ok(rate) => Err(format!(
+            "{rate} is not a rate from 1 to 60000 requests per minute"
+        )),
+        Err(err) => Err(format!("{err}")),
+    }
+}
+
 /// `--rps` bounds: one request every 100 s at the slowest (slower is a stalled run), 1,000 a
 /// second at the fastest (a local mirror or test server; the API's own limit is 1).
 pub const MIN_RPS: f64 = 0.01;

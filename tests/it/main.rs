@@ -62,6 +62,7 @@ mod render_map;
 mod render_report;
 mod render_text;
 mod scope_world;
+mod sources_world;
 mod suggestions_world;
 mod time_oracle;
 mod watch_digest;

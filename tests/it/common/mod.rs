@@ -31,7 +31,13 @@ pub fn citegraph() -> assert_cmd::Command {
     let mut cmd = assert_cmd::Command::cargo_bin("citegraph").expect("binary built by cargo test");
     cmd.env_remove("S2_API_KEY")
         .env_remove("S2_API_URL")
-        .env_remove("CITEGRAPH_LOG");
+        .env_remove("CITEGRAPH_LOG")
+        .env_remove("CITEGRAPH_SOURCES")
+        .env_remove("OPENALEX_API_URL")
+        .env_remove("OPENALEX_API_KEY")
+        .env_remove("OPENALEX_MAILTO")
+        .env_remove("OPENCITATIONS_API_URL")
+        .env_remove("OPENCITATIONS_ACCESS_TOKEN");
     cmd
 }
 

@@ -1,0 +1,131 @@
+//! Several sources on the world: Semantic Scholar's mock and the OpenCitations mock, through the
+//! command line. The world's elided papers get their references from OpenCitations, marked
+//! `opencitations` in edges.csv; coverage-sources.csv calls them `filled`; `analyze` reads the
+//! same lists back from the cache; with Semantic Scholar alone they stay `thin`.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+use crate::common;
+use crate::fetch_support::{citegraph_in, truth, world};
+
+use common::mock_opencitations::{MockBuilder as OcBuilder, OcWorld};
+use common::mock_s2::MockBuilder;
+
+fn oc_world() -> OcWorld {
+    static WORLD: OnceLock<OcWorld> = OnceLock::new();
+    WORLD
+        .get_or_init(|| OcWorld::build(&common::world_jsonl(), &common::world_truth()))
+        .clone()
+}
+
+fn rows(path: &std::path::Path) -> Vec<HashMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            header
+                .iter()
+                .cloned()
+                .zip(r.iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn opencitations_fills_the_elided_reference_lists_and_the_audit_says_so() {
+    let s2 = MockBuilder::new(world()).start();
+    let oc = OcBuilder::new(oc_world()).start();
+    let dir = tempfile::tempdir().unwrap();
+    let fetch = |dir: &std::path::Path, sources: &str| {
+        let mut cmd = citegraph_in(dir);
+        cmd.args([
+            "fetch",
+            "--api-url",
+            &s2.url(),
+            "--rps",
+            "1000",
+            "--retry-delay",
+            "0.01",
+        ])
+        .args(["--sources", sources, "--opencitations-url", &oc.url()])
+        .args(["--opencitations-per-minute", "60000"]);
+        cmd.assert().success();
+    };
+    let analyze = |dir: &std::path::Path, sources: &str| {
+        let mut cmd = citegraph_in(dir);
+        cmd.args(["analyze", "--sources", sources]);
+        let out = cmd.assert().success();
+        String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+    };
+    fetch(dir.path(), "s2,opencitations");
+    let asked = oc.requests();
+    assert!(asked > 0, "OpenCitations was asked");
+    let summary = analyze(dir.path(), "s2,opencitations");
+    assert_eq!(
+        oc.requests(),
+        asked,
+        "analyze reads the cache, asks nothing"
+    );
+    assert!(summary.contains("sources: s2, opencitations"), "{summary}");
+
+    let output = dir.path().join("output");
+    let truth = truth();
+    let elided: Vec<&str> = truth["elided_references"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    let edges = rows(&output.join("edges.csv"));
+    let coverage = rows(&output.join("coverage-sources.csv"));
+    for paper in &elided {
+        let planted = oc.world().planted(paper);
+        assert!(
+            !planted.is_empty(),
+            "the mock plants references for {paper}"
+        );
+        let cited: HashSet<&str> = edges
+            .iter()
+            .filter(|e| e["source"] == *paper)
+            .inspect(|e| assert_eq!(e["sources"], "opencitations", "{e:?}"))
+            .map(|e| e["target"].as_str())
+            .collect();
+        // Each planted reference is a world paper: the works merge meets it by DOI.
+        let planted: HashSet<&str> = planted.iter().map(String::as_str).collect();
+        assert_eq!(cited, planted, "{paper}'s references are the planted ones");
+        let row = coverage
+            .iter()
+            .find(|r| r["paper_id"] == *paper)
+            .unwrap_or_else(|| panic!("{paper} audited"));
+        assert_eq!(row["verdict"], "filled", "{row:?}");
+        assert_eq!(row["s2_lacked"], "references");
+        assert_eq!(row["references_s2"], "", "Semantic Scholar gave no list");
+        assert_eq!(row["references_opencitations"], planted.len().to_string());
+        assert_eq!(
+            row["references_only_opencitations"],
+            planted.len().to_string()
+        );
+    }
+    // Links both sources have are one edge with both names; papers.csv counts them per source.
+    assert!(edges.iter().all(|e| !e["sources"].is_empty()));
+    let papers = rows(&output.join("papers.csv"));
+    let first = papers.iter().find(|p| p["paper_id"] == elided[0]).unwrap();
+    assert_eq!(first["references_s2"], "0");
+    assert_eq!(
+        first["references_opencitations"],
+        oc.world().planted(elided[0]).len().to_string()
+    );
+
+    // With Semantic Scholar alone the same papers stay thin.
+    let summary = analyze(dir.path(), "s2");
+    assert!(summary.contains("still thin"), "{summary}");
+    let coverage = rows(&output.join("coverage-sources.csv"));
+    for paper in &elided {
+        let row = coverage.iter().find(|r| r["paper_id"] == *paper).unwrap();
+        assert_eq!(row["verdict"], "thin", "{row:?}");
+    }
+}
