@@ -267,12 +267,13 @@ pub fn entry_markdown(view: &View<'_>, number: usize, paper: &MissingPaper) -> S
     out
 }
 
-/// The venue in the list's style, "arXiv" for a preprint without one.
+/// The venue in the list's style (an acronym among its alternate names, else the table), "arXiv"
+/// for a preprint without one.
 fn list_venue(paper: &MissingPaper) -> Option<String> {
     paper
         .venue
         .as_deref()
-        .and_then(|venue| venues::list_style(venue, &[]))
+        .and_then(|venue| venues::list_style(venue, &paper.venue_alternate_names))
         .or_else(|| {
             paper
                 .external_ids
@@ -537,6 +538,11 @@ mod tests {
         assert_eq!(list_venue(&paper).as_deref(), Some("arXiv"));
         paper.venue = Some("International Conference on Learning Representations".into());
         assert_eq!(list_venue(&paper).as_deref(), Some("ICLR"));
+        // The venue entity's acronym, where the table knows nothing.
+        paper.venue = Some("SIGDIAL Conferences".into());
+        assert_eq!(list_venue(&paper).as_deref(), Some("SIGDIAL Conferences"));
+        paper.venue_alternate_names = vec!["SIGDIAL".into(), "SIGDIAL Conf".into()];
+        assert_eq!(list_venue(&paper).as_deref(), Some("SIGDIAL"));
         paper.venue = None;
         assert_eq!(list_venue(&paper), None);
         paper
