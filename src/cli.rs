@@ -108,6 +108,8 @@ pub enum Command {
         inputs: InputArgs,
         #[command(flatten)]
         api: ApiArgs,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Snapshots: every cached record as one JSON Lines file, and back.
     #[command(subcommand)]
@@ -120,6 +122,8 @@ pub enum Command {
         inputs: InputArgs,
         #[command(flatten)]
         analyze: AnalyzeArgs,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// How often the missing-paper suggestions are right: hold out a share of the catalogue,
     /// analyse as if never listed, and measure recall@k against two baselines (from the cache,
@@ -134,6 +138,8 @@ pub enum Command {
         analyze: AnalyzeArgs,
         #[command(flatten)]
         evaluate: EvaluateArgs,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Turn OUTPUT/metrics.json into figures, DOT, GraphML, the report and the survey tables.
     Render {
@@ -151,6 +157,8 @@ pub enum Command {
         api: ApiArgs,
         #[command(flatten)]
         analyze: AnalyzeArgs,
+        #[command(flatten)]
+        output: OutputArgs,
         #[command(flatten)]
         render: RenderArgs,
         #[command(flatten)]
@@ -221,18 +229,18 @@ pub struct InputArgs {
     #[command(flatten)]
     pub cache: CacheArgs,
     #[command(flatten)]
-    pub output: OutputArgs,
-    #[command(flatten)]
     pub source: SourceArgs,
     #[command(flatten)]
     pub lists: ListArgs,
 }
 
 impl InputArgs {
-    fn apply(&self, settings: &mut Settings) {
+    /// Sets the input settings and the output directory (`output`, flattened by each command
+    /// after its analysis options, so that `--help` lists Input, Network, Analysis, Output).
+    fn apply(&self, output: &OutputArgs, settings: &mut Settings) {
         settings.locations.cache_dir = self.cache.dir.cache_dir.clone();
         settings.locations.offline = self.cache.offline;
-        settings.locations.output_dir = self.output.output_dir.clone();
+        settings.locations.output_dir = output.output_dir.clone();
         settings.catalog = self.catalog.options();
         settings.source = self.source.source();
         self.lists.apply(&mut settings.fetch);
@@ -826,8 +834,12 @@ impl Cli {
                     strict: *strict,
                 })
             }
-            Command::Fetch { inputs, api } => {
-                inputs.apply(&mut settings);
+            Command::Fetch {
+                inputs,
+                api,
+                output,
+            } => {
+                inputs.apply(output, &mut settings);
                 api.apply(&mut settings.fetch);
                 Job::Fetch
             }
@@ -844,8 +856,12 @@ impl Cli {
                 settings.catalog = catalog.options();
                 Job::SnapshotImport(file.clone())
             }
-            Command::Analyze { inputs, analyze } => {
-                inputs.apply(&mut settings);
+            Command::Analyze {
+                inputs,
+                analyze,
+                output,
+            } => {
+                inputs.apply(output, &mut settings);
                 // The analysis takes the lists the cache holds, with or without link details.
                 settings.fetch.link_details = false;
                 settings.analyze = analyze.options();
@@ -855,8 +871,9 @@ impl Cli {
                 inputs,
                 analyze,
                 evaluate,
+                output,
             } => {
-                inputs.apply(&mut settings);
+                inputs.apply(output, &mut settings);
                 settings.fetch.link_details = false;
                 settings.analyze = analyze.options();
                 settings.evaluate = Some(evaluate.settings());
@@ -871,12 +888,13 @@ impl Cli {
                 inputs,
                 api,
                 analyze,
+                output,
                 render,
                 digest,
                 evaluate,
                 evaluation,
             } => {
-                inputs.apply(&mut settings);
+                inputs.apply(output, &mut settings);
                 api.apply(&mut settings.fetch);
                 settings.analyze = analyze.options();
                 settings.render = render.options();
