@@ -562,7 +562,8 @@ pub struct AnalyzeArgs {
 choice! {
     /// `citegraph lint --format`.
     LintFormatArg => citegraph::render::lint_report::LintFormat {
-        /// `file:line: severity[kind]: message (fix: ...)`, one a line.
+        /// `file:line: severity[kind]: message`, one a line; each kind's `help[kind]: fix` once,
+        /// after its last finding.
         Text,
         /// The columns of lint.csv.
         Csv,
