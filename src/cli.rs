@@ -113,6 +113,8 @@ pub enum Command {
         inputs: InputArgs,
         #[command(flatten)]
         api: ApiArgs,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Snapshots: every cached record as one JSON Lines file, and back.
     #[command(subcommand)]
@@ -125,6 +127,8 @@ pub enum Command {
         inputs: InputArgs,
         #[command(flatten)]
         analyze: AnalyzeArgs,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// How often the missing-paper suggestions are right: hold out a share of the catalogue,
     /// analyse as if never listed, and measure recall@k against two baselines (from the cache,
@@ -139,6 +143,8 @@ pub enum Command {
         analyze: AnalyzeArgs,
         #[command(flatten)]
         evaluate: EvaluateArgs,
+        #[command(flatten)]
+        output: OutputArgs,
     },
     /// Turn OUTPUT/metrics.json into figures, DOT, GraphML, the report and the survey tables.
     Render {
@@ -156,6 +162,8 @@ pub enum Command {
         api: ApiArgs,
         #[command(flatten)]
         analyze: AnalyzeArgs,
+        #[command(flatten)]
+        output: OutputArgs,
         #[command(flatten)]
         render: RenderArgs,
         #[command(flatten)]
@@ -226,18 +234,18 @@ pub struct InputArgs {
     #[command(flatten)]
     pub cache: CacheArgs,
     #[command(flatten)]
-    pub output: OutputArgs,
-    #[command(flatten)]
     pub source: SourceArgs,
     #[command(flatten)]
     pub lists: ListArgs,
 }
 
 impl InputArgs {
-    fn apply(&self, settings: &mut Settings) {
+    /// Sets the input settings and the output directory (`output`, flattened by each command
+    /// after its analysis options, so that `--help` lists Input, Network, Analysis, Output).
+    fn apply(&self, output: &OutputArgs, settings: &mut Settings) {
         settings.locations.cache_dir = self.cache.dir.cache_dir.clone();
         settings.locations.offline = self.cache.offline;
-        settings.locations.output_dir = self.output.output_dir.clone();
+        settings.locations.output_dir = output.output_dir.clone();
         settings.catalog = self.catalog.options();
         settings.source = self.source.source();
         if let Some(sources) = self.source.source_list {
@@ -605,7 +613,8 @@ pub struct AnalyzeArgs {
 choice! {
     /// `citegraph lint --format`.
     LintFormatArg => citegraph::render::lint_report::LintFormat {
-        /// `file:line: severity[kind]: message (fix: ...)`, one a line.
+        /// `file:line: severity[kind]: message`, one a line; each kind's `help[kind]: fix` once,
+        /// after its last finding.
         Text,
         /// The columns of lint.csv.
         Csv,
@@ -885,8 +894,12 @@ impl Cli {
                     strict: *strict,
                 })
             }
-            Command::Fetch { inputs, api } => {
-                inputs.apply(&mut settings);
+            Command::Fetch {
+                inputs,
+                api,
+                output,
+            } => {
+                inputs.apply(output, &mut settings);
                 api.apply(&mut settings.fetch);
                 api.apply_sources(&mut settings.sources);
                 settings.sources.settle(&settings.fetch.api_url);
@@ -905,8 +918,12 @@ impl Cli {
                 settings.catalog = catalog.options();
                 Job::SnapshotImport(file.clone())
             }
-            Command::Analyze { inputs, analyze } => {
-                inputs.apply(&mut settings);
+            Command::Analyze {
+                inputs,
+                analyze,
+                output,
+            } => {
+                inputs.apply(output, &mut settings);
                 // The analysis takes the lists the cache holds, with or without link details.
                 settings.fetch.link_details = false;
                 settings.analyze = analyze.options();
@@ -916,8 +933,9 @@ impl Cli {
                 inputs,
                 analyze,
                 evaluate,
+                output,
             } => {
-                inputs.apply(&mut settings);
+                inputs.apply(output, &mut settings);
                 settings.fetch.link_details = false;
                 settings.analyze = analyze.options();
                 settings.evaluate = Some(evaluate.settings());
@@ -932,12 +950,13 @@ impl Cli {
                 inputs,
                 api,
                 analyze,
+                output,
                 render,
                 digest,
                 evaluate,
                 evaluation,
             } => {
-                inputs.apply(&mut settings);
+                inputs.apply(output, &mut settings);
                 api.apply(&mut settings.fetch);
                 api.apply_sources(&mut settings.sources);
                 settings.sources.settle(&settings.fetch.api_url);

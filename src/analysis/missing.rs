@@ -567,6 +567,7 @@ fn score(
         title: node.title.clone(),
         year: node.year,
         venue: node.venue.clone(),
+        venue_alternate_names: node.venue_alternate_names.clone(),
         authors: node.authors.clone(),
         url: paper_url(node),
         external_ids: node.external_ids.iter().cloned().collect(),

@@ -383,6 +383,10 @@ pub struct MissingPaper {
     pub title: String,
     pub year: Option<i32>,
     pub venue: Option<String>,
+    /// The venue's other names ([`crate::graph::PaperNode::venue_alternate_names`]): where
+    /// suggestions.md finds the list's abbreviation of the venue.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub venue_alternate_names: Vec<String>,
     pub authors: Vec<String>,
     /// A link to the paper (arXiv when known, else Semantic Scholar).
     pub url: String,

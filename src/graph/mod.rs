@@ -133,6 +133,10 @@ pub struct PaperNode {
     pub title: String,
     pub year: Option<i32>,
     pub venue: Option<String>,
+    /// The other names of the venue (Semantic Scholar's `publicationVenue.alternate_names`:
+    /// "ICLR", "Int Conf Learn Represent"), in its order; empty when unknown (a snapshot's
+    /// records, a cache written before they were asked).
+    pub venue_alternate_names: Vec<String>,
     pub authors: Vec<String>,
     /// Semantic Scholar's global citation count.
     pub citation_count: Option<u64>,

@@ -36,6 +36,13 @@ pub struct PaperRecord {
     pub year: Option<i32>,
     #[serde(default)]
     pub venue: Option<String>,
+    /// Semantic Scholar's venue entity, when it knows one (see [`PublicationVenue`]).
+    #[serde(
+        default,
+        deserialize_with = "lenient_venue",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub publication_venue: Option<PublicationVenue>,
     #[serde(default)]
     pub publication_date: Option<String>,
     #[serde(default, deserialize_with = "null_default")]
@@ -87,6 +94,14 @@ pub struct Link {
     /// into lists: without them an entry fetched from the API had no author line).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub venue: Option<String>,
+    /// The other paper's venue entity (asked for its alternate names: the list writes "ICLR",
+    /// Semantic Scholar's `venue` "International Conference on Learning Representations").
+    #[serde(
+        default,
+        deserialize_with = "lenient_venue",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub publication_venue: Option<PublicationVenue>,
     #[serde(
         default,
         deserialize_with = "null_default",
@@ -102,6 +117,43 @@ pub struct Link {
     /// catalogue paper's record ([`sources::fold`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<Source>,
+}
+
+/// Semantic Scholar's `publicationVenue`: the venue as an entity of its own, with the other names
+/// it goes by. Recorded shape (fixtures/s2-recorded/Reference.json):
+/// `{"id": "fc0a208c-…", "name": "International Conference on Machine Learning", "type":
+/// "conference", "alternate_names": ["ICML", "Int Conf Mach Learn"], "url": "https://icml.cc/"}`;
+/// `type`, `alternate_names` and the rest may be absent (Citation.json has no `type`), and the
+/// whole object is `null` for a paper without a known venue. Only the fields read here are kept.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PublicationVenue {
+    /// Semantic Scholar's venue id (a UUID).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    /// The venue's full name ("International Conference on Machine Learning").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// `conference` or `journal`, when given.
+    #[serde(default, rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Other names, in Semantic Scholar's order: acronyms ("ICML") and ISO abbreviations ("Int
+    /// Conf Mach Learn").
+    #[serde(
+        default,
+        deserialize_with = "null_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub alternate_names: Vec<String>,
+}
+
+/// A `publicationVenue` that is `null`, absent or not of the recorded shape is none: the venue
+/// only styles an entry, so an odd one must not cost the paper its record.
+fn lenient_venue<'de, D>(d: D) -> Result<Option<PublicationVenue>, D::Error>
+where
+    D: Deserializer<'de>,
+{
+    let value = serde_json::Value::deserialize(d)?;
+    Ok(serde_json::from_value(value).ok())
 }
 
 /// `null` (or absent) becomes the type's default.

@@ -112,21 +112,27 @@ pub fn lint_csv(rows: &[LintRow]) -> Result<Vec<u8>> {
         .map_err(|err| anyhow::anyhow!("cannot encode lint.csv: {err}"))
 }
 
-/// Text for a terminal or a CI log: `file:line: severity[kind]: message (fix: ...)`, one a line.
+/// Text for a terminal or a CI log: `file:line: severity[kind]: message`, one a line, and each
+/// kind's fix hint once, after the last finding it applies to: `help[kind]: fix` (the hint of a
+/// kind is the same on every finding: said once, as rustc says a `help:` once, not repeated on
+/// fifty lines). A kind with two hints (a reading problem at a line, or about a whole file) says
+/// each once.
 pub fn lint_text(rows: &[LintRow]) -> String {
     let mut out = String::new();
-    for row in rows {
+    for (index, row) in rows.iter().enumerate() {
         out.push_str(&format!(
-            "{}: {}[{}]: {}",
+            "{}: {}[{}]: {}\n",
             row.place(),
             row.severity.as_str(),
             row.kind,
             row.message
         ));
-        if !row.fix.is_empty() {
-            out.push_str(&format!(" (fix: {})", row.fix));
+        let said_later = rows[index + 1..]
+            .iter()
+            .any(|later| later.kind == row.kind && later.fix == row.fix);
+        if !row.fix.is_empty() && !said_later {
+            out.push_str(&format!("help[{}]: {}\n", row.kind, row.fix));
         }
-        out.push('\n');
     }
     out
 }
@@ -200,7 +206,7 @@ pub fn lint_json(rows: &[LintRow]) -> Result<Vec<u8>> {
 /// The formats `citegraph lint` prints.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LintFormat {
-    /// [`lint_text`]: `file:line: severity[kind]: message (fix: ...)`.
+    /// [`lint_text`]: `file:line: severity[kind]: message`, then `help[kind]: fix` once a kind.
     #[default]
     Text,
     /// [`lint_csv`]: the columns of `lint.csv`.
@@ -355,9 +361,66 @@ mod tests {
             text.starts_with("a.md:3: error[conflicting-id]: "),
             "{text}"
         );
+        assert!(!text.contains("(fix: "), "{text}");
         let json: serde_json::Value = serde_json::from_slice(&lint_json(&rows).unwrap()).unwrap();
         assert_eq!(json[1]["line"], serde_json::Value::Null);
         assert_eq!(json[0]["severity"], "error");
+    }
+
+    /// Three findings of one kind and one of another: each hint once, after its kind's last
+    /// finding; a reading problem at a line and one about a whole file keep their own hints.
+    #[test]
+    fn text_says_each_fix_once_after_its_findings() {
+        let finding = |kind: LintKind, line: usize| LintFinding {
+            kind,
+            message: format!("finding at {line}"),
+            file: Some("a.md".into()),
+            line: Some(line),
+            keys: Vec::new(),
+        };
+        let warning = |line: Option<usize>| Warning {
+            file: "b.md".into(),
+            line,
+            message: "odd".into(),
+        };
+        let catalog = Catalog {
+            lint: vec![
+                finding(LintKind::NoPaperLink, 1),
+                finding(LintKind::NoPaperLink, 2),
+                finding(LintKind::NoPaperLink, 3),
+                finding(LintKind::MalformedLink, 4),
+            ],
+            warnings: vec![warning(Some(5)), warning(None), warning(Some(6))],
+            ..Catalog::default()
+        };
+        let text = lint_text(&lint_rows(&catalog));
+        let lines: Vec<&str> = text.lines().collect();
+        let hint = |kind: LintKind, fix: &str| format!("help[{kind}]: {fix}");
+        assert_eq!(lines.len(), 7 + 4, "{text}");
+        // Errors first: the malformed link, then its hint.
+        assert_eq!(lines[0], "a.md:4: error[malformed-link]: finding at 4");
+        assert_eq!(
+            lines[1],
+            hint(LintKind::MalformedLink, LintKind::MalformedLink.fix())
+        );
+        assert_eq!(lines[4], "a.md:3: warning[no-paper-link]: finding at 3");
+        assert_eq!(
+            lines[5],
+            hint(LintKind::NoPaperLink, LintKind::NoPaperLink.fix())
+        );
+        assert_eq!(lines[8], hint(LintKind::Reading, WHOLE_FILE_FIX));
+        for fix in [LintKind::Reading.fix(), WHOLE_FILE_FIX] {
+            let said = lines.iter().filter(|l| l.ends_with(fix)).count();
+            assert_eq!(said, 1, "{fix}: {text}");
+        }
+        assert_eq!(lines[10], hint(LintKind::Reading, LintKind::Reading.fix()));
+        for kind in LintKind::ALL {
+            let hints = lines
+                .iter()
+                .filter(|l| l.starts_with(&format!("help[{kind}]")))
+                .count();
+            assert!(hints <= 2, "{kind}: {text}");
+        }
     }
 
     #[test]

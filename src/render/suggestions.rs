@@ -267,12 +267,13 @@ pub fn entry_markdown(view: &View<'_>, number: usize, paper: &MissingPaper) -> S
     out
 }
 
-/// The venue in the list's style, "arXiv" for a preprint without one.
+/// The venue in the list's style (an acronym among its alternate names, else the table), "arXiv"
+/// for a preprint without one.
 fn list_venue(paper: &MissingPaper) -> Option<String> {
     paper
         .venue
         .as_deref()
-        .and_then(|venue| venues::list_style(venue, &[]))
+        .and_then(|venue| venues::list_style(venue, &paper.venue_alternate_names))
         .or_else(|| {
             paper
                 .external_ids
@@ -400,8 +401,10 @@ fn evidence(paper: &MissingPaper, view: &View<'_>) -> String {
             format!("{mechanism}: {}{more}", shown.join(", "))
         })
         .collect();
-    if groups.len() > 3 {
-        detail.push(format!("{} other mechanisms", groups.len() - 3));
+    match groups.len().saturating_sub(3) {
+        0 => {}
+        1 => detail.push("1 other mechanism".to_string()),
+        others => detail.push(format!("{others} other mechanisms")),
     }
     format!(
         "citegraph: {kind}, predicted mechanism {} (confidence {:.2}); {verb} {} catalogue papers across {} mechanisms; score {:.3}. {}",
@@ -530,6 +533,28 @@ mod tests {
         assert!(out.contains("badge/Image_Recognition-green"), "{out}");
     }
 
+    /// The comment counts the mechanisms it does not show, in the singular for one.
+    #[test]
+    fn the_comment_counts_the_other_mechanisms_in_good_grammar() {
+        let mut paper = missing(MissingKind::Foundation, "A paper", 1.0);
+        let analysis = analysis_with(Vec::new());
+        let options = crate::render::RenderOptions::default();
+        let view = View::new(&analysis, &options);
+        for (mechanisms, tail) in [
+            (3, "score 1.000."),
+            (4, "; 1 other mechanism"),
+            (5, "; 2 other mechanisms"),
+        ] {
+            paper.evidence = (0..mechanisms)
+                .map(|m| (format!("Mechanism {m}"), vec![format!("k{m}")]))
+                .collect();
+            let line = evidence(&paper, &view);
+            assert!(line.contains(tail), "{mechanisms}: {line}");
+            assert!(!line.contains("1 other mechanisms"), "{line}");
+            assert_eq!(line.contains("other mechanism"), mechanisms > 3, "{line}");
+        }
+    }
+
     #[test]
     fn venues_are_written_in_the_lists_style() {
         let mut paper = missing(MissingKind::Candidate, "A paper", 1.0);
@@ -537,6 +562,11 @@ mod tests {
         assert_eq!(list_venue(&paper).as_deref(), Some("arXiv"));
         paper.venue = Some("International Conference on Learning Representations".into());
         assert_eq!(list_venue(&paper).as_deref(), Some("ICLR"));
+        // The venue entity's acronym, where the table knows nothing.
+        paper.venue = Some("SIGDIAL Conferences".into());
+        assert_eq!(list_venue(&paper).as_deref(), Some("SIGDIAL Conferences"));
+        paper.venue_alternate_names = vec!["SIGDIAL".into(), "SIGDIAL Conf".into()];
+        assert_eq!(list_venue(&paper).as_deref(), Some("SIGDIAL"));
         paper.venue = None;
         assert_eq!(list_venue(&paper), None);
         paper

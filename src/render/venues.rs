@@ -2,11 +2,14 @@
 //! not Semantic Scholar's full one ("International Conference on Learning Representations",
 //! "arXiv.org").
 //!
-//! [`list_style`] tries, in order: a name that is already short (`NeurIPS`, `CVPR`, kept as
-//! written); the table [`COMMON_VENUES`] of the venues these lists cite most, under the names
-//! Semantic Scholar gives them (its `venue` and `publicationVenue.name` strings, with their
-//! common variants); an acronym among `publicationVenue.alternate_names` (`["AAAI Conf Artif
-//! Intell", "AAAI"]` -> `AAAI`); else the venue as Semantic Scholar writes it, on one line.
+//! [`list_style`] tries, in order: an acronym among `publicationVenue.alternate_names`
+//! (`["AAAI Conf Artif Intell", "AAAI"]` -> `AAAI`; Semantic Scholar's own abbreviation of the
+//! venue, so it wins), spelt as the table spells the same acronym (`ArXiv` -> `arXiv`); then,
+//! as the fallback for records without a venue entity (snapshots, older caches), the table
+//! [`COMMON_VENUES`] of the venues these lists cite most, under the names Semantic Scholar gives
+//! them (its `venue` and `publicationVenue.name` strings, with their common variants), or a name
+//! that is already short (`NeurIPS`, `CVPR`, kept as written); else the venue as Semantic Scholar
+//! writes it, on one line.
 
 use super::labels;
 
@@ -153,34 +156,40 @@ pub const COMMON_VENUES: &[(&str, &str)] = &[
 
 /// `venue` in the list's style (see the module's docs), `None` for an empty venue. `venue` is
 /// Semantic Scholar's `venue` string (a trailing year, "ICLR 2023", is dropped: the entry
-/// writes the paper's year itself); `alternate_names` are its `publicationVenue`'s, when known.
-/// O(table) string comparisons.
+/// writes the paper's year itself); `alternate_names` are its `publicationVenue`'s, in
+/// Semantic Scholar's order, when known. Of several acronyms, the one the table writes for this
+/// venue is taken, else the first. O(table + names) string comparisons.
 pub fn list_style(venue: &str, alternate_names: &[String]) -> Option<String> {
     let venue = without_year(&labels::one_line(venue));
     if venue.is_empty() {
         return None;
     }
-    let key = venue_key(&venue);
+    let table = table_style(&venue);
+    let acronyms: Vec<String> = alternate_names
+        .iter()
+        .map(|name| labels::one_line(name))
+        .filter(|name| is_acronym(name))
+        .collect();
+    if let Some(short) = &table {
+        if acronyms.iter().any(|a| a.eq_ignore_ascii_case(short)) {
+            return table;
+        }
+    }
+    acronyms.into_iter().next().or(table).or(Some(venue))
+}
+
+/// The table's short name of `venue` (one line, no year), or `venue` itself when it is one of
+/// the table's short names already ("NeurIPS"; "Findings of ACL" is not and gets `None`).
+fn table_style(venue: &str) -> Option<String> {
+    let key = venue_key(venue);
     let key = key.strip_prefix("proceedings of the ").unwrap_or(&key);
     if let Some((_, short)) = COMMON_VENUES.iter().find(|(name, _)| *name == key) {
         return Some((*short).to_string());
     }
-    // A name the table writes already ("NeurIPS", "Findings of ACL" stays as written).
-    if COMMON_VENUES
+    COMMON_VENUES
         .iter()
         .any(|(_, short)| venue_key(short) == key)
-    {
-        return Some(venue);
-    }
-    if let Some(acronym) = alternate_names
-        .iter()
-        .map(|name| labels::one_line(name))
-        .filter(|name| is_acronym(name))
-        .min_by_key(|name| name.len())
-    {
-        return Some(acronym);
-    }
-    Some(venue)
+        .then(|| venue.to_string())
 }
 
 /// Lower case, ASCII letters and digits only, words separated by one space: "IEEE/CVF
@@ -322,6 +331,53 @@ mod tests {
             )
             .as_deref(),
             Some("IEEE Robotics and Automation Letters")
+        );
+    }
+
+    /// Semantic Scholar's abbreviation of the venue wins over the table, the table's spelling of
+    /// the same acronym is kept, and of two acronyms the one the table writes is taken.
+    #[test]
+    fn an_alternate_acronym_wins_over_the_table() {
+        let names = |names: &[&str]| names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+        // fixtures/s2-recorded: arXiv.org's entity (137 answers) lists "ArXiv".
+        assert_eq!(
+            list_style("arXiv.org", &names(&["ArXiv"])).as_deref(),
+            Some("arXiv")
+        );
+        // The table says "KDD"; the venue entity's own acronym is taken instead.
+        assert_eq!(
+            list_style(
+                "Knowledge Discovery and Data Mining",
+                &names(&["SIGKDD", "Knowl Discov Data Min"])
+            )
+            .as_deref(),
+            Some("SIGKDD")
+        );
+        assert_eq!(
+            list_style(
+                "Neural Information Processing Systems",
+                &names(&["Neural Inf Process Syst", "NIPS", "NeurIPS"])
+            )
+            .as_deref(),
+            Some("NeurIPS")
+        );
+        // Not in the table: the first acronym, in Semantic Scholar's order.
+        assert_eq!(
+            list_style(
+                "International Conference on Development and Learning",
+                &names(&["Int Conf Dev Learn", "ICDL", "ICDLE"])
+            )
+            .as_deref(),
+            Some("ICDL")
+        );
+        // No acronym among the names: the table stays the fallback.
+        assert_eq!(
+            list_style(
+                "IEEE Transactions on Pattern Analysis and Machine Intelligence",
+                &names(&["IEEE Trans Pattern Anal Mach Intell"])
+            )
+            .as_deref(),
+            Some("TPAMI")
         );
     }
 

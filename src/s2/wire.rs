@@ -157,6 +157,60 @@ mod tests {
         assert_eq!(back, original);
     }
 
+    /// `publicationVenue` as recorded (fixtures/s2-recorded/Reference.json, Citation.json: one
+    /// with `type`, one without, both with fields not kept), `null` (Paper.json), or of an odd
+    /// shape: the record is kept in every case, the entity only when it reads.
+    #[test]
+    fn publication_venues_as_recorded() {
+        let r = record(
+            json!({"paperId": "a", "venue": "ICML", "publicationVenue": {
+            "id": "fc0a208c-acb7-47dc-a0d4-af8190e21d29",
+            "name": "International Conference on Machine Learning", "type": "conference",
+            "alternate_names": ["ICML", "Int Conf Mach Learn"], "url": "https://icml.cc/"}}),
+        )
+        .unwrap()
+        .unwrap();
+        let venue = r.publication_venue.unwrap();
+        assert_eq!(
+            venue.name.as_deref(),
+            Some("International Conference on Machine Learning")
+        );
+        assert_eq!(venue.kind.as_deref(), Some("conference"));
+        assert_eq!(venue.alternate_names, ["ICML", "Int Conf Mach Learn"]);
+        let p = page(
+            &json!({"data": [{"citingPaper": {"paperId": "b", "publicationVenue": {
+            "id": "93c335b7-edf4-45f5-8ddc-7c5835154945",
+            "name": "IEEE Robotics and Automation Letters",
+            "alternate_names": ["IEEE Robot Autom Lett"], "issn": "2377-3766",
+            "alternate_urls": ["http://ieeexplore.ieee.org/servlet/opac?punumber=7083369"]}}}]}),
+        );
+        let venue = p.links[0].publication_venue.as_ref().unwrap();
+        assert_eq!(venue.kind, None);
+        assert_eq!(venue.alternate_names, ["IEEE Robot Autom Lett"]);
+        for odd in [
+            json!(null),
+            json!("ICML"),
+            json!({"alternate_names": "ICML"}),
+        ] {
+            let r = record(json!({"paperId": "a", "publicationVenue": odd}))
+                .unwrap()
+                .unwrap();
+            assert_eq!(r.publication_venue, None, "{odd}");
+        }
+        // Absent entity, absent field: the cache keeps the record as it was.
+        let plain = record(json!({"paperId": "a"})).unwrap().unwrap();
+        assert!(!serde_json::to_string(&plain)
+            .unwrap()
+            .contains("publicationVenue"));
+        let alternate = PaperRecord {
+            publication_venue: Some(venue.clone()),
+            ..PaperRecord::default()
+        };
+        let back: PaperRecord =
+            serde_json::from_str(&serde_json::to_string(&alternate).unwrap()).unwrap();
+        assert_eq!(back, alternate);
+    }
+
     #[test]
     fn pages_with_missing_data_and_odd_items() {
         assert_eq!(page(&json!({"total": 0, "offset": 0})), Page::default());

@@ -32,18 +32,44 @@ fn lint(source: &Path, extra: &[&str]) -> (i32, String, String) {
 fn every_finding_in_text_csv_and_json() {
     let (code, text, stderr) = lint(&small_catalogue(), &[]);
     assert_eq!(code, 0, "{stderr}");
-    // 12 findings and 3 reading warnings in the small catalogue (see catalog_snapshot).
+    // 12 findings and 3 reading warnings in the small catalogue (see catalog_snapshot), and each
+    // kind's fix hint once, after its last finding.
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 15, "{text}");
+    let (hints, findings): (Vec<&str>, Vec<&str>) =
+        lines.iter().partition(|l| l.starts_with("help["));
+    assert_eq!(findings.len(), 15, "{text}");
+    let borrowed = "Vision Domain/Understanding.md:51: error[conflicting-id]: \"A Paper With a Borrowed Link\" links arXiv 2106.02034, which belongs to \"Sparse Tokens for Vision Transformers and Beyond\" (Multi-modal Domain/Generation.md:1); kept as two papers and the id dropped from this entry";
+    assert!(lines.contains(&borrowed), "{text}");
+    assert!(!text.contains("(fix: "), "{text}");
+    let hint = |kind: &str| -> Vec<usize> {
+        let prefix = format!("help[{kind}]: ");
+        lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.starts_with(&prefix))
+            .map(|(i, _)| i)
+            .collect()
+    };
+    // Two findings of conflicting-id: one hint, after the second.
+    let conflicting = hint("conflicting-id");
+    assert_eq!(conflicting.len(), 1, "{text}");
+    assert!(lines[conflicting[0]]
+        .ends_with("link this entry to its own paper (its arXiv, DOI, ACL or OpenReview page)"));
+    let last = lines
+        .iter()
+        .rposition(|l| l.contains("error[conflicting-id]"))
+        .unwrap();
+    assert_eq!(conflicting[0], last + 1, "{text}");
     assert!(
-        lines.contains(&"Vision Domain/Understanding.md:51: error[conflicting-id]: \"A Paper With a Borrowed Link\" links arXiv 2106.02034, which belongs to \"Sparse Tokens for Vision Transformers and Beyond\" (Multi-modal Domain/Generation.md:1); kept as two papers and the id dropped from this entry: fix its link (fix: link this entry to its own paper (its arXiv, DOI, ACL or OpenReview page))"),
+        lines.contains(&"Other Domain/Training.md: warning[reading]: empty file; nothing to read"),
         "{text}"
     );
-    assert!(lines.iter().all(|l| l.contains("(fix: ")), "{text}");
-    assert!(
-        lines.contains(&"Other Domain/Training.md: warning[reading]: empty file; nothing to read (fix: nothing to do if this file is not part of the list (or leave it out with --exclude GLOB); if it is, its entries must follow the list's format)"),
-        "{text}"
-    );
+    assert!(lines.contains(&"help[reading]: nothing to do if this file is not part of the list (or leave it out with --exclude GLOB); if it is, its entries must follow the list's format"), "{text}");
+    // No hint said twice.
+    let mut unique = hints.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), hints.len(), "{text}");
 
     let (code, csv, _) = lint(&small_catalogue(), &["--format", "csv"]);
     assert_eq!(code, 0);
@@ -74,8 +100,9 @@ fn strict_fails_on_the_chosen_severities_only() {
     );
     let (code, text, _) = lint(&small_catalogue(), &["--strict", "--severity", "error"]);
     assert_eq!(code, 1);
-    assert_eq!(text.lines().count(), 3, "{text}");
-    assert!(text.lines().all(|l| l.contains(": error[")), "{text}");
+    let findings: Vec<&str> = text.lines().filter(|l| !l.starts_with("help[")).collect();
+    assert_eq!(findings.len(), 3, "{text}");
+    assert!(findings.iter().all(|l| l.contains(": error[")), "{text}");
 
     // A clean list passes; a legend badge painted orange is only a note.
     let dir = tempfile::tempdir().unwrap();

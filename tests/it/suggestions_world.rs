@@ -14,6 +14,7 @@ use citegraph::render::{suggested, venues, SUGGESTIONS_PER_KIND};
 
 use crate::analyze_support::analyze_world;
 use crate::common;
+use crate::common::mock_s2::{MockBuilder, World};
 
 /// `analyze` then `render` (suggestions only matter here: one small figure) on the world.
 fn world_outputs(out: &Path) -> Analysis {
@@ -86,7 +87,7 @@ fn suggestions_read_back_as_entries_of_the_list_under_their_sections() {
         let venue = paper
             .venue
             .as_deref()
-            .and_then(|v| venues::list_style(v, &[]))
+            .and_then(|v| venues::list_style(v, &paper.venue_alternate_names))
             .or_else(|| {
                 paper
                     .external_ids
@@ -283,4 +284,72 @@ fn check_badges(
         assert!(labels(BadgeGroup::Abbreviation).is_empty());
     }
     !green.is_empty()
+}
+
+/// The foundation of ../shared/cases/one-work-two-records: one work of two records, F1 and F2,
+/// reached only as links of the catalogue papers.
+const FOUNDATION: [&str; 2] = [
+    "88bfad9cfffeafd299a44d4daf979d57419a2621",
+    "999d0cd62b8ea4c8cc007fa60dd7f242818b5349",
+];
+
+/// A foundation whose `publicationVenue` lists an acronym among its alternate names is written
+/// with that acronym in suggestions.md: the entity is asked for the links of a fetch from the
+/// API, carried to the node and the missing paper, and styles the entry. The entity is the one
+/// recorded for this venue (fixtures/s2-recorded), whose first alternate names are not acronyms,
+/// and the table does not know the venue.
+#[test]
+fn a_links_venue_entity_gives_the_lists_abbreviation() {
+    let case = common::shared_dir().join("cases/one-work-two-records");
+    let mut world = World::load(&case.join("world.jsonl"));
+    let venue = "International Conference on Development and Learning";
+    for id in FOUNDATION {
+        let paper = world
+            .paper_mut(id)
+            .expect("the foundation in the case's world");
+        paper["venue"] = serde_json::json!(venue);
+        paper["publicationVenue"] = serde_json::json!({
+            "id": "43cdd274-e9fc-43e9-acf3-f020552ac76a",
+            "name": venue,
+            "type": "conference",
+            "alternate_names": ["Int Conf Dielectr Liq", "Int Conf Dev Learn",
+                "International Conference on Dielectric Liquids", "ICDL"],
+        });
+    }
+    let mock = MockBuilder::new(world).start();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    common::citegraph()
+        .arg("run")
+        .arg("--catalog")
+        .arg(case.join("list.md"))
+        .args([
+            "--api-url",
+            &mock.url(),
+            "--rps",
+            "1000",
+            "--retry-delay",
+            "0.01",
+        ])
+        .arg("--cache-dir")
+        .arg(dir.path().join("cache"))
+        .arg("--output-dir")
+        .arg(&out)
+        .args(["--figures", "papers-per-year", "--format", "svg", "-q"])
+        .assert()
+        .success();
+    let markdown = std::fs::read_to_string(out.join("suggestions.md")).unwrap();
+    let read = parse_file("suggestions.md", "suggestions", &markdown);
+    let entry = read
+        .entries
+        .iter()
+        .find(|e| e.title == "Dynamic vision transformers with adaptive sequence length")
+        .unwrap_or_else(|| panic!("the foundation is suggested:\n{markdown}"));
+    assert_eq!(entry.venue.as_deref(), Some("ICDL"), "{markdown}");
+    assert_eq!(entry.year, Some(2021));
+    let line = markdown
+        .lines()
+        .find(|l| l.contains("adaptive sequence length**"))
+        .unwrap();
+    assert!(line.ends_with(", ICDL 2021."), "{line}");
 }

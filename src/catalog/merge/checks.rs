@@ -55,8 +55,7 @@ fn lint_entries(
             push(
                 LintKind::MalformedLink,
                 format!(
-                    "{:?} has a link to {url:?} that is not closed (`[[Paper](URL)]` expected); \
-                     it was not read as a link",
+                    "{:?} has a link to {url:?} that is not closed; it was not read as a link",
                     entry.title
                 ),
             );
@@ -64,7 +63,7 @@ fn lint_entries(
         if entry.links.paper.is_none() && entry.unclosed_links.is_empty() {
             push(
                 LintKind::NoPaperLink,
-                format!("{:?} has no paper link (`[[Paper](URL)]`)", entry.title),
+                format!("{:?} has no paper link", entry.title),
             );
         }
         for label in &mechanism.not_mechanisms {
@@ -80,7 +79,7 @@ fn lint_entries(
             push(
                 LintKind::UnknownMechanism,
                 format!(
-                    "{:?}: the mechanism {label:?} is in no alias table; kept under its own name (map it with --mechanisms FILE)",
+                    "{:?}: the mechanism {label:?} is in no alias table; kept under its own name",
                     entry.title
                 ),
             );
@@ -96,7 +95,7 @@ fn lint_entries(
                 String::new()
             } else {
                 format!(
-                    " ({} looks like a mechanism in another colour; mechanism badges are orange)",
+                    " ({} looks like a mechanism in another colour)",
                     misplaced.join(", ")
                 )
             };

@@ -198,7 +198,7 @@ impl Grouping {
         }
         conflicts.push(self.lints.len());
         self.lints.push(PendingLint::at(LintKind::ConflictingId, entry, vec![owner], format!(
-                "{:?} links arXiv {arxiv}, which belongs to {:?} ({}); kept as two papers and the id dropped from this entry: fix its link",
+                "{:?} links arXiv {arxiv}, which belongs to {:?} ({}); kept as two papers and the id dropped from this entry",
                 entry.title,
                 first.title,
                 location(first),
@@ -294,7 +294,7 @@ impl Grouping {
                         continue;
                     }
                     self.lints.push(PendingLint::at(LintKind::ConflictingId, entry, vec![owner, paper], format!(
-                            "{:?} links {name} {id}, which belongs to {:?} ({}); the id is dropped from this entry: fix its link",
+                            "{:?} links {name} {id}, which belongs to {:?} ({}); the id is dropped from this entry",
                             entry.title,
                             first.title,
                             location(first)

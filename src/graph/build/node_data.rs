@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use super::Source;
 use crate::graph::PaperNode;
 use crate::records::compact::PaperMetadata;
-use crate::records::{Corpus, Link};
+use crate::records::{Corpus, Link, PublicationVenue};
 use crate::works::{json_ids, Work};
 
 /// A work's node: its records, the largest counts, the union of the external ids.
@@ -34,6 +34,7 @@ pub(super) fn node_data(paper_id: String, source: Source, corpus: &Corpus) -> Pa
             node.title = clean_title(record.title.as_deref());
             node.year = record.year;
             node.venue = clean_venue(record.venue.as_deref());
+            node.venue_alternate_names = alternate_names(record.publication_venue.as_ref());
             node.authors = record
                 .authors
                 .iter()
@@ -61,6 +62,7 @@ pub(super) fn node_data(paper_id: String, source: Source, corpus: &Corpus) -> Pa
                 node.year = link.year;
                 node.citation_count = link.citation_count;
                 node.venue = clean_venue(link.venue.as_deref());
+                node.venue_alternate_names = alternate_names(link.publication_venue.as_ref());
                 node.authors = link.authors.iter().filter_map(|a| a.name.clone()).collect();
             }
         }
@@ -73,8 +75,6 @@ pub(super) fn node_data(paper_id: String, source: Source, corpus: &Corpus) -> Pa
     node
 }
 
-/// The node data of compact metadata, as [`node_data`] takes it from a full record (a link's
-/// metadata has no venue, authors or reference count).
 /// A record's venue as text: Semantic Scholar passes on markup from its sources (the trial found
 /// "ICLR 2023<br>" in papers.csv and the report's card), so tags are dropped and entities decoded
 /// ([`crate::text::strip_html`]); empty is none.
@@ -89,6 +89,23 @@ fn clean_title(title: Option<&str>) -> String {
     title.map(crate::text::strip_html).unwrap_or_default()
 }
 
+/// The venue's other names as text ([`crate::text::strip_html`], like the venue), empty ones
+/// dropped; none when Semantic Scholar gave no `publicationVenue`.
+fn alternate_names(venue: Option<&PublicationVenue>) -> Vec<String> {
+    venue
+        .map(|venue| {
+            venue
+                .alternate_names
+                .iter()
+                .map(|name| crate::text::strip_html(name))
+                .filter(|name| !name.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The node data of compact metadata, as [`node_data`] takes it from a full record (a link's
+/// metadata has no venue, authors or reference count; a snapshot has no venue entity).
 fn describe(node: &mut PaperNode, meta: PaperMetadata<'_>) {
     node.external_ids = meta
         .external_ids
