@@ -46,12 +46,23 @@ pub fn read(dir: &Path) -> Result<Analysis> {
             return Err(err).with_context(|| format!("cannot read {}", path.display()));
         }
     };
-    serde_json::from_slice(&bytes).with_context(|| {
+    let mut analysis: Analysis = serde_json::from_slice(&bytes).with_context(|| {
         format!(
             "{} is not a metrics file this version can read: run `citegraph analyze` again",
             path.display()
         )
-    })
+    })?;
+    // Counts by source left out as `s2` only: every edge has a source, so all zero means the
+    // degree is Semantic Scholar's.
+    for p in &mut analysis.papers {
+        if p.references_by_source == [0; 3] {
+            p.references_by_source[0] = p.out_degree;
+        }
+        if p.citations_by_source == [0; 3] {
+            p.citations_by_source[0] = p.in_degree;
+        }
+    }
+    Ok(analysis)
 }
 
 #[cfg(test)]
@@ -75,6 +86,12 @@ mod tests {
                 paper_id: "p1".into(),
                 title: "=1+1, \"quoted\"".into(),
                 pagerank: 0.1,
+                // Left out as s2-only, restored from the degree.
+                out_degree: 3,
+                references_by_source: [3, 0, 0],
+                // Written: another source has one.
+                in_degree: 2,
+                citations_by_source: [1, 1, 0],
                 ..PaperMetrics::default()
             }],
             missing: vec![MissingPaper {

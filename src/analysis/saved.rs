@@ -263,11 +263,13 @@ pub struct PaperMetrics {
     /// The graph's links from this paper (its references) each source has, in
     /// [`crate::records::Source::ALL`] order (s2, openalex, opencitations): `papers.csv`'s
     /// `references_s2`, `references_openalex`, `references_opencitations`. A link two sources
-    /// have counts in both.
-    #[serde(default)]
+    /// have counts in both. Left out of `metrics.json` when only `s2` has links of it (then the
+    /// `s2` count is `out_degree`, restored on reading: [`super::metrics_json::read`]).
+    #[serde(default, skip_serializing_if = "s2_only")]
     pub references_by_source: [u32; 3],
-    /// The graph's links to this paper (its citers) each source has, in the same order.
-    #[serde(default)]
+    /// The graph's links to this paper (its citers) each source has, in the same order; left
+    /// out as [`Self::references_by_source`] is (the `s2` count is then `in_degree`).
+    #[serde(default, skip_serializing_if = "s2_only")]
     pub citations_by_source: [u32; 3],
     pub hub: f64,
     pub authority: f64,
@@ -668,4 +670,9 @@ mod tests {
         assert_eq!(json, serde_json::json!(["foundation", "candidate"]));
         assert!(serde_json::from_str::<MissingScope>("\"in scope\"").is_err());
     }
+}
+
+/// Counts by source ([`PaperMetrics::references_by_source`]) where no source but `s2` has a link.
+fn s2_only(counts: &[u32; 3]) -> bool {
+    counts[1] == 0 && counts[2] == 0
 }
