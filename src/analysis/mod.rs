@@ -229,7 +229,8 @@ fn assemble(
     let domains = groups::group_stats(cx, groups::Grouping::Domain, options.top_n);
     let labels: Vec<String> = mechanisms.iter().map(|g| g.name.clone()).collect();
     let flow = groups::flow(cx, labels);
-    let missing = missing::missing_papers(cx, options, expansions);
+    let mut missing = missing::missing_papers(cx, options, expansions);
+    source_coverage::drop_retracted(&mut missing, graph, corpus);
     let coverage = missing::coverage(cx, &mechanisms, options.coverage_k);
     let influential = influence::ranking(cx);
     let lint_tags = tag_lint::lint_tags(cx, options.lint_min_neighbours);
@@ -304,7 +305,13 @@ fn assemble(
             .collect(),
         catalog_lint: crate::catalog::with_findings(
             &catalog.lint,
-            crate::catalog::same_work_findings(catalog, &summary::same_work_groups(graph, corpus)),
+            crate::catalog::same_work_findings(catalog, &summary::same_work_groups(graph, corpus))
+                .into_iter()
+                .chain(source_coverage::retracted_findings(
+                    catalog,
+                    &source_coverage,
+                ))
+                .collect(),
         ),
         clusters,
         maps,

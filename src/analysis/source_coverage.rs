@@ -300,6 +300,64 @@ pub fn summary(graph: &CitationGraph, rows: &[SourceCoverage]) -> SourcesSummary
     }
 }
 
+/// The lint findings of the catalogue papers a source flags as retracted (severity error:
+/// "retracted according to OpenAlex"), at each paper's first listing.
+pub fn retracted_findings(
+    catalog: &crate::catalog::Catalog,
+    rows: &[SourceCoverage],
+) -> Vec<crate::catalog::LintFinding> {
+    rows.iter()
+        .filter(|r| r.retracted)
+        .map(|r| {
+            let listing = catalog
+                .papers
+                .iter()
+                .find(|p| p.key == r.key)
+                .and_then(|p| p.listings.first());
+            crate::catalog::LintFinding {
+                kind: crate::catalog::LintKind::Retracted,
+                message: format!("\"{}\" is retracted according to OpenAlex", r.title),
+                file: listing.map(|l| l.file.clone()),
+                line: listing.map(|l| l.line),
+                keys: vec![r.key.clone()],
+            }
+        })
+        .collect()
+}
+
+/// Leaves out of `missing` every paper a source flags as retracted (OpenAlex `is_retracted` of
+/// a linked work, [`SourceLists::retracted_links`]): a retracted paper is never suggested. The
+/// flagged ids are read through the works merge, so any record of the work counts.
+pub fn drop_retracted(
+    missing: &mut Vec<crate::analysis::MissingPaper>,
+    graph: &CitationGraph,
+    corpus: &Corpus,
+) {
+    let canonical: std::collections::HashMap<&str, &str> = graph
+        .merges
+        .iter()
+        .map(|m| (m.record_id.as_str(), m.work_id.as_str()))
+        .collect();
+    let retracted: std::collections::HashSet<&str> = corpus
+        .sources
+        .iter()
+        .flat_map(|c| &c.lists)
+        .flat_map(|l| &l.retracted_links)
+        .map(|id| canonical.get(id.as_str()).copied().unwrap_or(id.as_str()))
+        .collect();
+    if retracted.is_empty() {
+        return;
+    }
+    let before = missing.len();
+    missing.retain(|m| !retracted.contains(m.paper_id.as_str()));
+    if missing.len() < before {
+        tracing::info!(
+            "{} left out of the missing papers: retracted according to OpenAlex",
+            crate::text::count(before - missing.len(), "paper")
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -348,6 +406,79 @@ mod tests {
         assert_eq!(
             verdict(true, None, &small, &full, true, true),
             Verdict::Complete
+        );
+    }
+
+    #[test]
+    fn a_retracted_paper_is_never_suggested_whatever_record_names_it() {
+        use crate::analysis::MissingPaper;
+        use crate::records::SourceCorpus;
+        let mut graph = CitationGraph::default();
+        graph.merges = vec![crate::works::Merge {
+            work_id: "s2work".into(),
+            record_id: "openalex:W7".into(),
+            ..Default::default()
+        }];
+        let corpus = Corpus {
+            sources: vec![SourceCorpus {
+                source: Some(Source::OpenAlex),
+                lists: vec![SourceLists {
+                    key: "k".into(),
+                    retracted_links: vec!["openalex:W7".into(), "openalex:W8".into()],
+                    ..Default::default()
+                }],
+                requests: 0,
+            }],
+            ..Default::default()
+        };
+        let paper = |id: &str| MissingPaper {
+            paper_id: id.into(),
+            ..Default::default()
+        };
+        let mut missing = vec![paper("s2work"), paper("other"), paper("openalex:W8")];
+        drop_retracted(&mut missing, &graph, &corpus);
+        let kept: Vec<&str> = missing.iter().map(|m| m.paper_id.as_str()).collect();
+        assert_eq!(kept, ["other"]);
+    }
+
+    #[test]
+    fn a_retracted_catalogue_paper_is_an_error_at_its_listing() {
+        let catalog = crate::catalog::Catalog {
+            papers: vec![crate::catalog::CatalogPaper {
+                key: "k".into(),
+                title: "A paper".into(),
+                listings: vec![crate::catalog::Listing {
+                    file: "Vision/Pruning.md".into(),
+                    line: 12,
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }],
+            ..Default::default()
+        };
+        let row = SourceCoverage {
+            key: "k".into(),
+            paper_id: Some("p".into()),
+            title: "A paper".into(),
+            year: None,
+            s2_thin: None,
+            references: ListCoverage::default(),
+            citations: ListCoverage::default(),
+            retracted: true,
+            verdict: Verdict::Complete,
+        };
+        let findings = retracted_findings(&catalog, &[row]);
+        assert_eq!(findings.len(), 1);
+        let f = &findings[0];
+        assert_eq!(f.kind.severity(), crate::catalog::Severity::Error);
+        assert_eq!(
+            (f.file.as_deref(), f.line),
+            (Some("Vision/Pruning.md"), Some(12))
+        );
+        assert!(
+            f.message.contains("retracted according to OpenAlex"),
+            "{}",
+            f.message
         );
     }
 }

@@ -71,11 +71,14 @@ pub enum LintKind {
     /// A file, folder or entry the catalogue walk did not read as part of the list (citegraph's
     /// own outputs, a contributing guide, a template, `--exclude`: see `catalog/walk.rs`).
     Skipped,
+    /// A catalogue paper OpenAlex flags as retracted (`is_retracted`): found by a run that asked
+    /// OpenAlex about it (the report's catalogue lint, `metrics.json`, the digest).
+    Retracted,
 }
 
 impl LintKind {
     /// Every kind, in listing order.
-    pub const ALL: [LintKind; 14] = [
+    pub const ALL: [LintKind; 15] = [
         Self::ConflictingId,
         Self::DuplicatePaper,
         Self::DuplicateDisagrees,
@@ -90,6 +93,7 @@ impl LintKind {
         Self::MalformedLink,
         Self::Reading,
         Self::Skipped,
+        Self::Retracted,
     ];
 
     /// The kebab-case name: `catalog.json`'s and `lint.csv`'s `kind`, the summary's `[kind]`.
@@ -109,13 +113,14 @@ impl LintKind {
             Self::MalformedLink => "malformed-link",
             Self::Reading => "reading",
             Self::Skipped => "skipped",
+            Self::Retracted => "retracted",
         }
     }
 
     /// How serious a finding of this kind is.
     pub fn severity(self) -> Severity {
         match self {
-            Self::ConflictingId | Self::MalformedLink => Severity::Error,
+            Self::ConflictingId | Self::MalformedLink | Self::Retracted => Severity::Error,
             Self::DuplicatePaper
             | Self::DuplicateDisagrees
             | Self::TitleDiffers
@@ -159,6 +164,9 @@ impl LintKind {
             Self::Reading => "fix the Markdown at this place so the entry can be read",
             Self::Skipped => {
                 "nothing to do if it is not part of the list; to read it, give it by name with --catalog PATH"
+            }
+            Self::Retracted => {
+                "read the retraction notice; remove the entry, or mark it retracted in its title line"
             }
         }
     }
