@@ -415,7 +415,7 @@ fn math_segments(text: &str) -> Vec<TitleSegment<'_>> {
 }
 
 /// Venues whose papers are journal articles.
-fn is_journal(venue: &str) -> bool {
+pub(crate) fn is_journal(venue: &str) -> bool {
     let lower = venue.to_ascii_lowercase();
     [
         "journal",
@@ -437,26 +437,37 @@ fn is_journal(venue: &str) -> bool {
     .any(|word| lower.contains(word))
 }
 
-fn is_preprint(venue: &str) -> bool {
+pub(crate) fn is_preprint(venue: &str) -> bool {
     let lower = venue.to_ascii_lowercase();
     lower.contains("arxiv") || lower == "corr" || lower.contains("preprint")
 }
 
-/// The facts an entry is built from.
-struct Facts<'a> {
-    title: &'a str,
-    authors: &'a [String],
-    venue: Option<&'a str>,
-    year: Option<i32>,
-    doi: Option<&'a str>,
-    arxiv: Option<&'a str>,
+/// The facts an entry is built from (a Semantic Scholar record's, or a catalogue paper's
+/// merged from its listings): plain text, as the record gives it (titles may carry the inline
+/// HTML and TeX math Semantic Scholar keeps).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Facts {
+    /// The title as the record gives it.
+    pub title: String,
+    /// `First Last` names, in order.
+    pub authors: Vec<String>,
+    /// Where it appeared, as the record names it (may be a preprint server: `arXiv.org`).
+    pub venue: Option<String>,
+    pub year: Option<i32>,
+    /// Lower-case DOI without `https://doi.org/` (may be a preprint server's).
+    pub doi: Option<String>,
+    /// arXiv id without version.
+    pub arxiv: Option<String>,
 }
 
 /// The DOI an entry of a paper in `venue` cites: `doi` (trimmed, non-empty), except a preprint
 /// server's (arXiv's `10.48550/arXiv.ID`) for a paper that appeared in a published venue: the
 /// entry of a KDD paper must not send readers to its preprint's DOI (the arXiv id stays, as the
 /// `eprint`). Semantic Scholar gives the arXiv DOI for many published papers.
-fn published_or_no_doi<'a>(doi: Option<&'a str>, venue: Option<&str>) -> Option<&'a str> {
+pub(crate) fn published_or_no_doi<'a>(
+    doi: Option<&'a str>,
+    venue: Option<&str>,
+) -> Option<&'a str> {
     let doi = doi.map(str::trim).filter(|d| !d.is_empty())?;
     let published = venue
         .map(crate::text::strip_html)
@@ -467,13 +478,14 @@ fn published_or_no_doi<'a>(doi: Option<&'a str>, venue: Option<&str>) -> Option<
 /// An entry built from the facts: `@inproceedings` for a conference, `@article` for a journal or
 /// an arXiv preprint (`journal = {arXiv preprint arXiv:ID}`, as Google Scholar writes it), `@misc`
 /// when nothing says where it appeared.
-fn built_entry(key: &str, facts: &Facts<'_>) -> String {
+fn built_entry(key: &str, facts: &Facts) -> String {
     // Records carry markup from their sources ("ICLR 2023<br>"): read as text.
     let venue = facts
         .venue
+        .as_deref()
         .map(crate::text::strip_html)
         .filter(|v| !v.is_empty() && !is_preprint(v));
-    let (kind, venue_field) = match (&venue, facts.arxiv) {
+    let (kind, venue_field) = match (&venue, facts.arxiv.as_deref()) {
         (Some(v), _) if is_journal(v) => ("article", Some(("journal", bib_text(v)))),
         (Some(v), _) => ("inproceedings", Some(("booktitle", bib_text(v)))),
         (None, Some(arxiv)) => (
@@ -503,17 +515,22 @@ fn built_entry(key: &str, facts: &Facts<'_>) -> String {
     if !authors.is_empty() {
         fields.push(("author", authors.join(" and ")));
     }
-    fields.push(("title", bib_title(facts.title)));
+    fields.push(("title", bib_title(&facts.title)));
     if let Some((name, value)) = venue_field {
         fields.push((name, value));
     }
     if let Some(year) = facts.year {
         fields.push(("year", year.to_string()));
     }
-    if let Some(doi) = published_or_no_doi(facts.doi, facts.venue) {
+    if let Some(doi) = published_or_no_doi(facts.doi.as_deref(), facts.venue.as_deref()) {
         fields.push(("doi", escape::bibtex_verbatim(doi)));
     }
-    if let Some(arxiv) = facts.arxiv.map(str::trim).filter(|a| !a.is_empty()) {
+    if let Some(arxiv) = facts
+        .arxiv
+        .as_deref()
+        .map(str::trim)
+        .filter(|a| !a.is_empty())
+    {
         fields.push(("eprint", escape::bibtex_verbatim(arxiv)));
         fields.push(("archiveprefix", "arXiv".to_string()));
     }
@@ -536,7 +553,7 @@ fn list_entry(key: &str, block: &str, completion: &[(&str, String)], work: bool)
         .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
         .collect();
     let clean = brace_undefined_macros(clean.trim());
-    let clean = clean.as_str();
+    let clean = without_trailing_text(&clean);
     let one_entry = |text: &str| {
         biblatex::Bibliography::parse(text)
             .ok()
@@ -595,6 +612,25 @@ fn list_entry(key: &str, block: &str, completion: &[(&str, String)], work: bool)
     match one_entry(&completed) {
         Some(entry) if entry.key == key => Some(format!("{completed}\n")),
         _ => Some(format!("{rekeyed}\n")),
+    }
+}
+
+/// `block` up to the end of its last entry: text after it (a list's `</details>` copied into
+/// the block, which the `biblatex` crate skips) is not BibTeX, and biber reports it as "junk at
+/// toplevel". `block` as it is when it does not parse.
+fn without_trailing_text(block: &str) -> &str {
+    // The crate's entry span stops after the last field, before the closing delimiter.
+    let fields_end = biblatex::RawBibliography::parse(block)
+        .ok()
+        .and_then(|raw| raw.entries.last().map(|entry| entry.span.end));
+    let Some(rest) = fields_end.and_then(|end| block.get(end..)) else {
+        return block;
+    };
+    match rest.find(['}', ')']) {
+        Some(close) if rest[..close].chars().all(|c| c.is_whitespace() || c == ',') => {
+            &block[..block.len() - rest.len() + close + 1]
+        }
+        _ => block,
     }
 }
 
@@ -710,13 +746,46 @@ fn unescape_verbatim_fields(block: &str) -> String {
 
 const HEADER: &str = "% Generated by citegraph. Keys are stable across runs; the tables in tables/*.tex cite them.\n";
 
-/// `references.bib`: one entry per catalogue paper, in catalogue order; the catalogue papers of
-/// one work (a paper listed in two forms) give one entry, at the place of the first, its fields
-/// merged from every listing ([`works::merged`]: the published version's venue and DOI, the
-/// preprint's arXiv `eprint`).
-pub fn references_bib(analysis: &Analysis, keys: &BibKeys) -> String {
+/// One entry of `references.bib` or `suggestions.bib` under its key, in the form the file
+/// writes it: the one selection that the BibTeX files and the reference-manager exports
+/// (`exports/`: RIS, CSL-JSON) both write, so every format holds the same papers under the same
+/// keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BibEntry {
+    /// The BibTeX key ([`BibKeys`]), unique across both files.
+    pub key: String,
+    /// Where the entry's fields come from.
+    pub form: EntryForm,
+}
+
+/// Where a [`BibEntry`]'s fields come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntryForm {
+    /// The list's own block, re-keyed and completed from the record ([`list_entry`]): the
+    /// entry's BibTeX text, one entry that the `biblatex` crate parses.
+    List(String),
+    /// Built from the facts ([`built_entry`]).
+    Built(Facts),
+}
+
+impl BibEntry {
+    /// The entry as `references.bib` / `suggestions.bib` write it, ending in a newline.
+    pub fn bibtex(&self) -> String {
+        match &self.form {
+            EntryForm::List(text) => text.clone(),
+            EntryForm::Built(facts) => built_entry(&self.key, facts),
+        }
+    }
+}
+
+/// The entries of `references.bib`: one per catalogue paper, in catalogue order; the catalogue
+/// papers of one work (a paper listed in two forms) give one entry, at the place of the first,
+/// its fields merged from every listing ([`works::merged`]: the published version's venue and
+/// DOI, the preprint's arXiv `eprint`). Cost: O(catalogue papers) plus one parse of each list
+/// block.
+pub fn reference_entries(analysis: &Analysis, keys: &BibKeys) -> Vec<BibEntry> {
     let works = works::work_keys(analysis);
-    let mut entries: Vec<String> = Vec::new();
+    let mut entries = Vec::new();
     let mut written = HashSet::new();
     for source in &analysis.bibliography {
         let Some(key) = keys.catalog(&source.key) else {
@@ -726,12 +795,21 @@ pub fn references_bib(analysis: &Analysis, keys: &BibKeys) -> String {
             continue;
         }
         let members = works::work_sources(analysis, &works, source);
-        let entry = match works::merged(&members) {
+        let form = match works::merged(&members) {
             Some(merged) if members.len() > 1 => work_entry(key, &merged, true),
-            _ => source_entry(key, source),
+            _ => work_entry(key, source, false),
         };
-        entries.push(entry);
+        entries.push(BibEntry {
+            key: key.to_string(),
+            form,
+        });
     }
+    entries
+}
+
+/// `references.bib`: the [`reference_entries`] under a header.
+pub fn references_bib(analysis: &Analysis, keys: &BibKeys) -> String {
+    let entries = reference_entries(analysis, keys);
     let mut out = String::from(HEADER);
     let _ = writeln!(
         out,
@@ -740,19 +818,15 @@ pub fn references_bib(analysis: &Analysis, keys: &BibKeys) -> String {
     );
     for entry in entries {
         out.push('\n');
-        out.push_str(&entry);
+        out.push_str(&entry.bibtex());
     }
     out
-}
-
-fn source_entry(key: &str, source: &BibSource) -> String {
-    work_entry(key, source, false)
 }
 
 /// The entry of `source`: the list's block completed from the record, else one built from the
 /// facts; `work`: `source` merges a work's listings (a preprint's DOI in the block gives way to
 /// the publisher's).
-fn work_entry(key: &str, source: &BibSource, work: bool) -> String {
+fn work_entry(key: &str, source: &BibSource, work: bool) -> EntryForm {
     // What the record knows and a list block may lack (the trial's `raecompressive` had no year).
     let mut completion: Vec<(&str, String)> = Vec::new();
     if let Some(year) = source.year {
@@ -769,53 +843,54 @@ fn work_entry(key: &str, source: &BibSource, work: bool) -> String {
     {
         completion.push(("eprint", escape::bibtex_verbatim(arxiv)));
     }
-    source
+    match source
         .bibtex
         .as_deref()
         .and_then(|block| list_entry(key, block, &completion, work))
-        .unwrap_or_else(|| {
-            built_entry(
-                key,
-                &Facts {
-                    title: &source.title,
-                    authors: &source.authors,
-                    venue: source.venue.as_deref(),
-                    year: source.year,
-                    doi: source.doi.as_deref(),
-                    arxiv: source.arxiv.as_deref(),
-                },
-            )
-        })
+    {
+        Some(text) => EntryForm::List(text),
+        None => EntryForm::Built(Facts {
+            title: source.title.clone(),
+            authors: source.authors.clone(),
+            venue: source.venue.clone(),
+            year: source.year,
+            doi: source.doi.clone(),
+            arxiv: source.arxiv.clone(),
+        }),
+    }
+}
+
+/// The facts of a suggested paper (authors, title, venue, year, DOI, arXiv id), from Semantic
+/// Scholar.
+fn suggestion_facts(paper: &MissingPaper) -> Facts {
+    let external = |name: &str| {
+        paper
+            .external_ids
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.clone())
+    };
+    Facts {
+        title: paper.title.clone(),
+        authors: paper.authors.clone(),
+        venue: paper.venue.clone(),
+        year: paper.year,
+        doi: external("DOI"),
+        arxiv: external("ArXiv"),
+    }
 }
 
 /// The entry of a suggested paper under `key`, built from its Semantic Scholar facts (authors,
 /// title, venue, year, DOI, arXiv eprint): what `suggestions.bib` holds for it and
 /// `suggestions.md` shows in its BibTeX block.
 pub fn suggestion_entry(key: &str, paper: &MissingPaper) -> String {
-    let external = |name: &str| {
-        paper
-            .external_ids
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    };
-    built_entry(
-        key,
-        &Facts {
-            title: &paper.title,
-            authors: &paper.authors,
-            venue: paper.venue.as_deref(),
-            year: paper.year,
-            doi: external("DOI"),
-            arxiv: external("ArXiv"),
-        },
-    )
+    built_entry(key, &suggestion_facts(paper))
 }
 
-/// `suggestions.bib`: the papers `suggestions.md` lists, candidates then foundations.
-pub fn suggestions_bib(analysis: &Analysis, keys: &BibKeys) -> String {
-    let mut out = String::from(HEADER);
-    out.push_str("% Papers the citation graph suggests adding (see suggestions.md), built from Semantic Scholar.\n");
+/// The entries of `suggestions.bib`: the papers `suggestions.md` lists, candidates then
+/// foundations, each once.
+pub fn suggestion_entries(analysis: &Analysis, keys: &BibKeys) -> Vec<BibEntry> {
+    let mut entries = Vec::new();
     let mut written = HashSet::new();
     for paper in suggested(analysis) {
         let Some(key) = keys.suggested(&paper.paper_id) else {
@@ -824,8 +899,21 @@ pub fn suggestions_bib(analysis: &Analysis, keys: &BibKeys) -> String {
         if !written.insert(key) {
             continue;
         }
+        entries.push(BibEntry {
+            key: key.to_string(),
+            form: EntryForm::Built(suggestion_facts(paper)),
+        });
+    }
+    entries
+}
+
+/// `suggestions.bib`: the [`suggestion_entries`] under a header.
+pub fn suggestions_bib(analysis: &Analysis, keys: &BibKeys) -> String {
+    let mut out = String::from(HEADER);
+    out.push_str("% Papers the citation graph suggests adding (see suggestions.md), built from Semantic Scholar.\n");
+    for entry in suggestion_entries(analysis, keys) {
         out.push('\n');
-        out.push_str(&suggestion_entry(key, paper));
+        out.push_str(&entry.bibtex());
     }
     out
 }

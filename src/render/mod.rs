@@ -6,7 +6,8 @@
 //! community names, the top missing papers and the mechanism colours, [`charts::Palette`], each
 //! computed once), draws the figures in memory from it (`charts`), then hands the view and the
 //! figures to one [`Exporter`] per output format (the figures' own files, `dot.rs`,
-//! `lineage_dot.rs`, `graphml.rs`, `suggestions.rs`, `latex.rs`, `bibtex.rs`, `report/`); each
+//! `lineage_dot.rs`, `graphml.rs`, `suggestions.rs`, `latex.rs`, `bibtex.rs`, `exports/` (RIS
+//! and CSL-JSON of the BibTeX files' entries), `report/`); each
 //! returns its files' contents ([`render_files`]). `venues.rs` writes venues in the list's style
 //! for `suggestions.md`. The options are typed (`options.rs`: every
 //! closed choice an enum, checked where the command line is parsed).
@@ -21,6 +22,7 @@ pub mod charts;
 pub mod dot;
 pub mod dot_select;
 pub mod escape;
+pub mod exports;
 pub mod graphml;
 pub mod labels;
 pub mod latex;
@@ -83,13 +85,16 @@ fn exporters() -> Vec<Box<dyn Exporter>> {
         Box::new(suggestions::Suggestions),
         Box::new(latex::LatexTables),
         Box::new(bibtex::Bibtex),
+        Box::new(exports::Exports),
         Box::new(report::Report),
     ]
 }
 
 /// Figures, DOT, GraphML, the report, suggestions.md and the LaTeX tables, in memory, in the
 /// order they are written: the figures first, then `graph.dot`, `lineage.dot`, `graph.graphml`,
-/// `suggestions.md`, `tables/*.tex`, `references.bib`, `suggestions.bib` and `report.html`.
+/// `suggestions.md`, `tables/*.tex`, `references.bib`, `suggestions.bib`, their exports for
+/// reference managers (`references.ris`, `references.json`, `suggestions.ris`,
+/// `suggestions.json`) and `report.html`.
 ///
 /// `keep_from`: for a render of some figures (`--figures`), the output directory whose files of
 /// the other figures the report shows as they are ([`charts::kept_figures`]), so a partial render

@@ -87,8 +87,9 @@ impl Output<'_> {
 
 /// Writes every file under `output_dir`, each atomically ([`write_atomic`]: a temp file, then a
 /// rename), side by side (at a million papers the largest tables take seconds each). Returns
-/// their paths in the order given. Errors on the first file that cannot be written, naming it;
-/// files already written stay (the pipeline's staging directory is then dropped whole).
+/// their paths in the order given. Errors naming the first file, in the order given, that cannot
+/// be written (the same file on every run, whichever thread failed first); files written stay
+/// (the pipeline's staging directory is then dropped whole).
 pub fn write_outputs<'a, O>(
     output_dir: &Path,
     files: impl IntoIterator<Item = O>,
@@ -97,7 +98,7 @@ where
     O: Into<Output<'a>>,
 {
     let files: Vec<Output<'a>> = files.into_iter().map(Into::into).collect();
-    files
+    let written: Vec<Result<PathBuf>> = files
         .into_par_iter()
         .map(|file| {
             let started = std::time::Instant::now();
@@ -115,7 +116,8 @@ where
             tracing::debug!("{} written in {:.1?}", path.display(), started.elapsed());
             Ok(path)
         })
-        .collect()
+        .collect();
+    written.into_iter().collect()
 }
 
 #[cfg(test)]

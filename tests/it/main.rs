@@ -33,6 +33,7 @@ mod cli_interrupt;
 mod cluster_map_world;
 mod evaluate;
 mod expand_world;
+mod exports_parsers;
 mod fetch_budget;
 mod fetch_cli;
 mod fetch_faults;

@@ -2,6 +2,19 @@
 
 use super::*;
 
+/// The BibTeX text of `source`'s entry under `key` ([`work_entry`]).
+fn entry_text(key: &str, source: &BibSource, work: bool) -> String {
+    BibEntry {
+        key: key.into(),
+        form: work_entry(key, source, work),
+    }
+    .bibtex()
+}
+
+fn source_entry(key: &str, source: &BibSource) -> String {
+    entry_text(key, source, false)
+}
+
 fn source(key: &str, bibtex_key: Option<&str>, block: Option<&str>) -> BibSource {
     BibSource {
         key: key.into(),
@@ -47,12 +60,12 @@ fn built_entries_escape_specials_and_keep_braces_balanced() {
     let entry = built_entry(
         "k",
         &Facts {
-            title: "50% {of} $x_1$ & ViT \\ ~",
-            authors: &["Ann {Braces}".into(), "Rock and Roll".into()],
+            title: "50% {of} $x_1$ & ViT \\ ~".into(),
+            authors: vec!["Ann {Braces}".into(), "Rock and Roll".into()],
             venue: None,
             year: Some(2024),
             doi: None,
-            arxiv: Some("2401.00001"),
+            arxiv: Some("2401.00001".into()),
         },
     );
     assert!(entry.starts_with("@article{k,\n"), "{entry}");
@@ -79,12 +92,12 @@ fn verbatim_fields_are_not_escaped() {
     let entry = built_entry(
         "k",
         &Facts {
-            title: "T",
-            authors: &[],
-            venue: Some("ECCV"),
+            title: "T".into(),
+            authors: vec![],
+            venue: Some("ECCV".into()),
             year: Some(2022),
-            doi: Some("10.1007/978-3-031-19775-8_24\u{0}"),
-            arxiv: Some("2201.00001"),
+            doi: Some("10.1007/978-3-031-19775-8_24\u{0}".into()),
+            arxiv: Some("2201.00001".into()),
         },
     );
     assert_eq!(
@@ -209,7 +222,7 @@ fn a_list_block_is_completed_from_the_record() {
     );
     preprint.doi = Some("10.1007/978-3-031-20083-0_24".into());
     assert_eq!(
-        work_entry("k", &preprint, true),
+        entry_text("k", &preprint, true),
         "@article{k, title={T}, journal={arXiv preprint}, doi = {10.1007/978-3-031-20083-0_24}, year={2021}}\n"
     );
     assert!(source_entry("k", &preprint).contains("10.48550/arXiv.2111.15667"));
@@ -281,4 +294,28 @@ fn a_block_with_an_undefined_macro_keeps_the_lists_fields() {
     // A macro the block defines itself is left as written.
     let defined = "@string{NIPS = {NeurIPS}}\n@inproceedings{k, title={T}, booktitle=NIPS}";
     assert_eq!(brace_undefined_macros(defined), defined);
+}
+
+#[test]
+fn text_after_a_list_block_is_left_out() {
+    // A list whose `<details>` closes inside its code block (the world catalogue has one):
+    // biber reported the copied `</details>` as junk at toplevel.
+    let record = source(
+        "a",
+        Some("k"),
+        Some("@inproceedings{k,\n  title={T},\n  year={2018}\n}\n</details>\n"),
+    );
+    assert_eq!(
+        source_entry("k", &record),
+        "@inproceedings{k,\n  title={T},\n  year={2018}\n}\n"
+    );
+    let trailing_comma = source(
+        "a",
+        Some("k"),
+        Some("@misc{k, title={T}, year={2018},\n}</p>"),
+    );
+    assert_eq!(
+        source_entry("k", &trailing_comma),
+        "@misc{k, title={T}, year={2018},\n}\n"
+    );
 }
