@@ -289,7 +289,9 @@ impl Default for MechanismTable {
     fn default() -> Self {
         let mut aliases = HashMap::new();
         for (canonical, labels) in BUILTIN_ALIASES {
-            for label in *labels {
+            // A canonical name is a label of itself: citegraph writes it on the badges of the
+            // suggestions it makes, and a maintainer may write it too.
+            for label in labels.iter().chain([canonical]) {
                 aliases.insert(label_key(label), (*canonical).to_string());
             }
         }
@@ -625,5 +627,17 @@ mod tests {
         assert_eq!(m, [UNSPECIFIED]);
         assert_eq!(display_mechanism(UNSPECIFIED), "Unspecified");
         assert_eq!(display_mechanism("Token Pruning"), "Token Pruning");
+    }
+
+    #[test]
+    fn every_canonical_name_reads_as_itself() {
+        let table = MechanismTable::default();
+        for (canonical, _) in BUILTIN_ALIASES {
+            assert_eq!(
+                table.aliases.get(&label_key(canonical)).map(String::as_str),
+                Some(*canonical),
+                "{canonical}"
+            );
+        }
     }
 }
