@@ -35,4 +35,5 @@ pub fn citegraph() -> assert_cmd::Command {
     cmd
 }
 
+pub mod mock_openalex;
 pub mod mock_s2;
