@@ -45,6 +45,7 @@ mod fetch_world;
 mod figure_layout;
 mod influence_age_fair;
 mod maps_oracle;
+mod openalex_limits;
 mod openalex_world;
 mod outputs_unchanged;
 mod partial_render;

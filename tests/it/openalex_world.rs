@@ -14,6 +14,11 @@ use crate::common::{world_jsonl, world_truth};
 
 /// The world's papers by S2 id.
 pub fn papers() -> HashMap<String, Value> {
+    static PAPERS: std::sync::OnceLock<HashMap<String, Value>> = std::sync::OnceLock::new();
+    PAPERS.get_or_init(read_papers).clone()
+}
+
+fn read_papers() -> HashMap<String, Value> {
     std::fs::read_to_string(world_jsonl())
         .unwrap()
         .lines()

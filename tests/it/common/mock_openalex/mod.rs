@@ -39,7 +39,9 @@
 //!   (`Retry-After: 1`). Every request is logged with its headers (to check the key).
 #![allow(dead_code)]
 
-use std::collections::{BTreeMap, HashMap};
+mod world;
+pub use world::OaWorld;
+
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -54,332 +56,11 @@ pub const MAX_FILTER_VALUES: usize = 100;
 pub const SEARCH_CREDITS: u64 = 10;
 pub const LIST_CREDITS: u64 = 1;
 const URL_PREFIX: &str = "https://openalex.org/";
-const ARXIV_SOURCE: &str = "arXiv (Cornell University)";
-const JOURNAL: &str = "Journal of Efficient Models";
 const CURSOR_PREFIX: &str = "IlsxMDAuMCwg";
 const VALID_PARAMS: &[&str] = &[
     "filter", "select", "sort", "page", "per_page", "per-page", "cursor", "sample", "seed",
     "search", "group_by", "mailto", "api_key",
 ];
-
-/// The world as OpenAlex works.
-#[derive(Clone, Default)]
-pub struct OaWorld {
-    /// Key (`W…`) -> the full work.
-    works: BTreeMap<String, Value>,
-    /// Lower-case DOI -> key.
-    by_doi: HashMap<String, String>,
-    /// Merged-away key -> surviving key.
-    merged: HashMap<String, String>,
-    /// S2 paper id -> its works' keys (published first for a pair).
-    keys: HashMap<String, Vec<String>>,
-    /// The references planted for the elided papers: S2 id -> S2 ids.
-    planted: HashMap<String, Vec<String>>,
-}
-
-/// FNV-1a, for deterministic choices.
-fn fnv(parts: &[&str]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for b in part.bytes().chain(std::iter::once(0)) {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    }
-    h
-}
-
-impl OaWorld {
-    /// The shared world and its truth file.
-    pub fn load() -> OaWorld {
-        Self::from_files(&super::world_jsonl(), &super::world_truth())
-    }
-
-    /// Builds the works from a world.jsonl and its truth.json; panics on broken fixtures.
-    pub fn from_files(world: &std::path::Path, truth: &std::path::Path) -> OaWorld {
-        let text = std::fs::read_to_string(world).expect("world.jsonl");
-        let papers: Vec<Value> = text
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(|l| serde_json::from_str(l).expect("a world line"))
-            .collect();
-        let truth: Value =
-            serde_json::from_str(&std::fs::read_to_string(truth).expect("truth.json")).unwrap();
-        let elided: Vec<String> = truth["elided_references"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(String::from))
-                    .collect()
-            })
-            .unwrap_or_default();
-        Self::build(&papers, &elided)
-    }
-
-    fn build(papers: &[Value], elided: &[String]) -> OaWorld {
-        let mut world = OaWorld::default();
-        let by_id: HashMap<&str, &Value> = papers
-            .iter()
-            .map(|p| (p["paperId"].as_str().unwrap(), p))
-            .collect();
-        // References: the world's, and planted ones for the elided papers.
-        let mut refs: HashMap<&str, Vec<String>> = HashMap::new();
-        for p in papers {
-            let id = p["paperId"].as_str().unwrap();
-            let list: Vec<String> = p["references"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|r| r["paperId"].as_str().map(String::from))
-                .collect();
-            refs.insert(id, list);
-        }
-        for id in elided {
-            let Some(paper) = by_id.get(id.as_str()) else {
-                continue;
-            };
-            let year = paper["year"].as_i64().unwrap_or(2020);
-            let mut chosen: Vec<String> = papers
-                .iter()
-                .filter(|q| q["year"].as_i64().is_some_and(|y| y < year))
-                .map(|q| q["paperId"].as_str().unwrap().to_string())
-                .filter(|q| fnv(&[id, q]) % 50 == 0)
-                .collect();
-            chosen.truncate(30);
-            refs.insert(id.as_str(), chosen.clone());
-            world.planted.insert(id.clone(), chosen);
-        }
-        for p in papers {
-            let id = p["paperId"].as_str().unwrap();
-            let keys = if Self::is_pair_paper(p) {
-                vec![Self::published_key_of(id), Self::key_of(id)]
-            } else {
-                vec![Self::key_of(id)]
-            };
-            world.keys.insert(id.to_string(), keys);
-        }
-        for p in papers {
-            let id = p["paperId"].as_str().unwrap();
-            // Each cited paper by one of its works: a pair's preprint or published version.
-            let cited: Vec<Value> = refs[id]
-                .iter()
-                .filter_map(|q| {
-                    let keys = world.keys.get(q)?;
-                    let k = &keys[(fnv(&[id, q]) % keys.len() as u64) as usize];
-                    Some(Value::String(format!("{URL_PREFIX}{k}")))
-                })
-                .collect();
-            for work in Self::works_of(p, cited) {
-                let key = work["id"].as_str().unwrap()[URL_PREFIX.len()..].to_string();
-                if let Some(doi) = work["doi"].as_str() {
-                    world.by_doi.insert(
-                        doi.trim_start_matches("https://doi.org/").to_string(),
-                        key.clone(),
-                    );
-                }
-                world.works.insert(key, work);
-            }
-        }
-        world.count_citers();
-        world
-    }
-
-    /// `cited_by_count`: how many works cite each work.
-    fn count_citers(&mut self) {
-        let mut counts: HashMap<String, u64> = HashMap::new();
-        for work in self.works.values() {
-            for r in work["referenced_works"].as_array().into_iter().flatten() {
-                *counts
-                    .entry(r.as_str().unwrap()[URL_PREFIX.len()..].to_string())
-                    .or_default() += 1;
-            }
-        }
-        for (key, work) in self.works.iter_mut() {
-            work["cited_by_count"] = json!(counts.get(key).copied().unwrap_or(0));
-        }
-    }
-
-    fn is_pair_paper(paper: &Value) -> bool {
-        paper["externalIds"]["ArXiv"].is_string()
-            && paper["paperId"]
-                .as_str()
-                .is_some_and(|id| matches!(id.as_bytes()[0], b'0'..=b'3'))
-    }
-
-    /// The work (or preprint) key of an S2 paper id: `W` and ten digits from the id's hash.
-    pub fn key_of(s2_id: &str) -> String {
-        format!("W{}", 1_000_000_000 + fnv(&[s2_id]) % 9_000_000_000)
-    }
-
-    /// The published version's key of a pair.
-    pub fn published_key_of(s2_id: &str) -> String {
-        format!(
-            "W{}",
-            1_000_000_000 + fnv(&[s2_id, "published"]) % 9_000_000_000
-        )
-    }
-
-    fn works_of(paper: &Value, cited: Vec<Value>) -> Vec<Value> {
-        let id = paper["paperId"].as_str().unwrap();
-        let ext = &paper["externalIds"];
-        let year = paper["year"].as_i64();
-        let authors: Vec<Value> = paper["authors"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .enumerate()
-            .map(|(i, a)| {
-                json!({
-                    "author_position": if i == 0 { "first" } else { "middle" },
-                    "author": {"id": format!("{URL_PREFIX}A{}", 5_000_000_000u64 + fnv(&[a["name"].as_str().unwrap_or("")]) % 1_000_000_000), "display_name": a["name"], "orcid": null},
-                    "institutions": [], "countries": [], "is_corresponding": i == 0,
-                    "raw_author_name": a["name"], "raw_affiliation_strings": [], "affiliations": []
-                })
-            })
-            .collect();
-        let arxiv = ext["ArXiv"].as_str();
-        let doi = match (arxiv, ext["DOI"].as_str()) {
-            (Some(a), _) => Some(format!("10.48550/arxiv.{}", a.to_lowercase())),
-            (None, Some(d)) => Some(d.to_lowercase()),
-            (None, None) => None,
-        };
-        let base = |key: &str,
-                    doi: Option<&str>,
-                    kind: &str,
-                    year: Option<i64>,
-                    source: Value,
-                    refs: &[Value]| {
-            json!({
-                "id": format!("{URL_PREFIX}{key}"),
-                "doi": doi.map(|d| format!("https://doi.org/{d}")),
-                "title": paper["title"], "display_name": paper["title"],
-                "publication_year": year,
-                "publication_date": year.map(|y| format!("{y}-01-01")),
-                "ids": {"openalex": format!("{URL_PREFIX}{key}")},
-                "type": kind, "type_crossref": if kind == "preprint" { "posted-content" } else { "journal-article" },
-                "is_retracted": false, "is_paratext": false,
-                "authorships": authors,
-                "primary_location": {"is_oa": true, "landing_page_url": null, "source": source, "version": null},
-                "referenced_works": refs, "referenced_works_count": refs.len(),
-                "related_works": [format!("{URL_PREFIX}W1000000001")],
-                "cited_by_api_url": format!("https://api.openalex.org/works?filter=cites:{key}"),
-                "counts_by_year": [], "updated_date": "2026-09-17T09:32:54.582208", "created_date": "2023-01-01",
-                "abstract_inverted_index": null,
-            })
-        };
-        let arxiv_source = json!({"id": "https://openalex.org/S4306400194", "display_name": ARXIV_SOURCE, "type": "repository"});
-        let venue = paper["venue"]
-            .as_str()
-            .filter(|v| !v.is_empty())
-            .unwrap_or(JOURNAL);
-        let journal =
-            json!({"id": "https://openalex.org/S1000", "display_name": venue, "type": "journal"});
-        if Self::is_pair_paper(paper) {
-            let arxiv = arxiv.unwrap().to_lowercase();
-            vec![
-                base(
-                    &Self::published_key_of(id),
-                    Some(&format!("10.5555/pub.{arxiv}")),
-                    "article",
-                    year.map(|y| y + 1),
-                    journal,
-                    &cited,
-                ),
-                base(
-                    &Self::key_of(id),
-                    doi.as_deref(),
-                    "preprint",
-                    year,
-                    arxiv_source,
-                    &[],
-                ),
-            ]
-        } else if arxiv.is_some() {
-            vec![base(
-                &Self::key_of(id),
-                doi.as_deref(),
-                "preprint",
-                year,
-                arxiv_source,
-                &cited,
-            )]
-        } else {
-            vec![base(
-                &Self::key_of(id),
-                doi.as_deref(),
-                "article",
-                year,
-                journal,
-                &cited,
-            )]
-        }
-    }
-
-    /// Whether the S2 paper is two works (preprint and published).
-    pub fn is_pair(&self, s2_id: &str) -> bool {
-        self.keys.get(s2_id).is_some_and(|k| k.len() == 2)
-    }
-
-    /// The keys of an S2 paper's works (published first for a pair).
-    pub fn keys(&self, s2_id: &str) -> Vec<String> {
-        self.keys.get(s2_id).cloned().unwrap_or_default()
-    }
-
-    /// The S2 paper a work key belongs to.
-    pub fn s2_id_of(&self, key: &str) -> Option<String> {
-        self.keys
-            .iter()
-            .find(|(_, keys)| keys.iter().any(|k| k == key))
-            .map(|(id, _)| id.clone())
-    }
-
-    /// The references planted for an elided paper (S2 ids).
-    pub fn planted(&self, s2_id: &str) -> Option<&Vec<String>> {
-        self.planted.get(s2_id)
-    }
-
-    pub fn work(&self, key: &str) -> Option<&Value> {
-        self.works.get(key)
-    }
-
-    pub fn work_mut(&mut self, key: &str) -> Option<&mut Value> {
-        self.works.get_mut(key)
-    }
-
-    /// The keys of the works citing any of `keys`.
-    pub fn citers(&self, keys: &[String]) -> Vec<String> {
-        let urls: Vec<String> = keys.iter().map(|k| format!("{URL_PREFIX}{k}")).collect();
-        self.works
-            .iter()
-            .filter(|(_, w)| {
-                w["referenced_works"]
-                    .as_array()
-                    .is_some_and(|r| r.iter().any(|v| urls.iter().any(|u| v == u.as_str())))
-            })
-            .map(|(k, _)| k.clone())
-            .collect()
-    }
-
-    /// `old` is merged into `new`: `/works/{old}` answers 301 to `/works/{new}`.
-    pub fn merge(&mut self, old: &str, new: &str) {
-        self.works.remove(old);
-        self.merged.insert(old.to_string(), new.to_string());
-    }
-
-    /// Adds referenced ids that no work has (deleted works) to a work's list.
-    pub fn dangle(&mut self, key: &str, missing: &[&str]) {
-        let work = self.works.get_mut(key).expect("a work to dangle");
-        let list = work["referenced_works"].as_array_mut().unwrap();
-        for m in missing {
-            list.push(Value::String(format!("{URL_PREFIX}{m}")));
-        }
-        work["referenced_works_count"] = json!(list.len());
-    }
-
-    pub fn len(&self) -> usize {
-        self.works.len()
-    }
-}
 
 /// What a request is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -431,6 +112,8 @@ struct Config {
     rps_cap: Option<usize>,
     daily_credits: Option<u64>,
     require_key: Option<String>,
+    /// Leave out the `X-RateLimit-*` headers (as the Nov 2025 recordings do).
+    no_budget_headers: bool,
 }
 
 struct Inner {
@@ -468,6 +151,12 @@ impl OaMockBuilder {
     /// A daily budget of `credits`; a metered call beyond it gets the budget 429.
     pub fn daily_credits(mut self, credits: u64) -> Self {
         self.config.daily_credits = Some(credits);
+        self
+    }
+
+    /// Answers without `X-RateLimit-*` headers: the client learns of the budget from the 429.
+    pub fn no_budget_headers(mut self) -> Self {
+        self.config.no_budget_headers = true;
         self
     }
 
@@ -757,7 +446,7 @@ fn respond(
         ),
         _ => list(inner, query, fault == Some(Fault::TimedOut)),
     };
-    if credits > 0 {
+    if credits > 0 && !inner.config.no_budget_headers {
         let limit = inner.config.daily_credits.unwrap_or(10_000);
         let used = *inner.credits.lock().unwrap();
         let left = limit.saturating_sub(used);
@@ -816,7 +505,7 @@ fn singleton(inner: &Inner, uri: &Uri, query: &[(String, String)]) -> Response {
     };
     match select(work, query) {
         Ok(selected) => json_response(200, &selected),
-        Err(response) => response,
+        Err(response) => *response,
     }
 }
 
@@ -834,17 +523,17 @@ fn redirect(path: &str, uri: &Uri) -> Response {
 }
 
 /// The work with only the `select=` fields (root-level; 400 otherwise).
-fn select(work: &Value, query: &[(String, String)]) -> Result<Value, Response> {
+fn select(work: &Value, query: &[(String, String)]) -> Result<Value, Box<Response>> {
     let Some((_, fields)) = query.iter().find(|(k, _)| k == "select") else {
         return Ok(work.clone());
     };
     let mut out = Map::new();
     for field in fields.split(',').map(str::trim).filter(|f| !f.is_empty()) {
         if field.contains('.') || (work.get(field).is_none() && field != "relevance_score") {
-            return Err(bad_request(
+            return Err(Box::new(bad_request(
                 "Invalid query parameters error.",
                 &format!("{field} is not a valid select field. Valid fields for select are: id, doi, title, display_name, publication_year, type, cited_by_count, referenced_works, referenced_works_count, is_retracted, authorships, primary_location, ..."),
-            ));
+            )));
         }
         if let Some(value) = work.get(field) {
             out.insert(field.to_string(), value.clone());
@@ -889,7 +578,7 @@ fn list(inner: &Inner, query: &[(String, String)], timed_out: bool) -> Response 
     };
     let mut results = match matching(&inner.world, get("filter").unwrap_or(""), get("search")) {
         Ok(results) => results,
-        Err(response) => return response,
+        Err(response) => return *response,
     };
     let count = results.len();
     let cursor = get("cursor");
@@ -933,7 +622,7 @@ fn list(inner: &Inner, query: &[(String, String)], timed_out: bool) -> Response 
     for work in &shown {
         match select(work, query) {
             Ok(w) => selected.push(w),
-            Err(response) => return response,
+            Err(response) => return *response,
         }
     }
     let mut meta = json!({"count": count, "db_response_time_ms": 12, "page": page, "per_page": per_page, "groups_count": null});
@@ -954,12 +643,16 @@ fn list(inner: &Inner, query: &[(String, String)], timed_out: bool) -> Response 
 }
 
 /// The works a `filter=` (and `search=`) selects, in the order served.
-fn matching(world: &OaWorld, filter: &str, search: Option<&str>) -> Result<Vec<Value>, Response> {
+fn matching(
+    world: &OaWorld,
+    filter: &str,
+    search: Option<&str>,
+) -> Result<Vec<Value>, Box<Response>> {
     let mut keys: Option<Vec<String>> = None;
     let mut ranked: Option<Vec<(usize, String)>> = None;
-    let mut words_of = |text: &str| -> Result<(), Response> {
+    let mut words_of = |text: &str| -> Result<(), Box<Response>> {
         if text.contains('?') || text.contains('*') {
-            return Err(bad_request("Invalid query parameters error.", "Wildcards (* or ?) require exact (no-stem) search; use .search.exact or quote the phrase."));
+            return Err(Box::new(bad_request("Invalid query parameters error.", "Wildcards (* or ?) require exact (no-stem) search; use .search.exact or quote the phrase.")));
         }
         let words: Vec<String> = normalize(text)
             .split(' ')
@@ -987,14 +680,14 @@ fn matching(world: &OaWorld, filter: &str, search: Option<&str>) -> Result<Vec<V
     }
     for part in filter.split(',').filter(|p| !p.is_empty()) {
         let Some((name, value)) = part.split_once(':') else {
-            return Err(bad_request(
+            return Err(Box::new(bad_request(
                 "Invalid query parameters error.",
                 &format!("{part} is not a valid filter (name:value)"),
-            ));
+            )));
         };
         let values: Vec<&str> = value.split('|').filter(|v| !v.is_empty()).collect();
         if values.len() > MAX_FILTER_VALUES {
-            return Err(bad_request("Invalid query parameters error.", &format!("Maximum number of values exceeded for {name}. Decrease values to 100 or below, or consider using the cursor pagination.")));
+            return Err(Box::new(bad_request("Invalid query parameters error.", &format!("Maximum number of values exceeded for {name}. Decrease values to 100 or below, or consider using the cursor pagination."))));
         }
         let selected: Vec<String> = match name {
             "openalex_id" | "ids.openalex" | "openalex" => values
@@ -1007,10 +700,10 @@ fn matching(world: &OaWorld, filter: &str, search: Option<&str>) -> Result<Vec<V
                     .iter()
                     .find(|v| !v.trim_start_matches(URL_PREFIX).starts_with(['W', 'w']))
                 {
-                    return Err(bad_request(
+                    return Err(Box::new(bad_request(
                         "Invalid query parameters error.",
                         &format!("'{bad}' is not a valid OpenAlex ID."),
-                    ));
+                    )));
                 }
                 world.citers(
                     &values
@@ -1024,11 +717,7 @@ fn matching(world: &OaWorld, filter: &str, search: Option<&str>) -> Result<Vec<V
                 .filter_map(|v| {
                     world
                         .by_doi
-                        .get(
-                            &v.to_lowercase()
-                                .trim_start_matches("https://doi.org/")
-                                .to_string(),
-                        )
+                        .get(v.to_lowercase().trim_start_matches("https://doi.org/"))
                         .cloned()
                 })
                 .collect(),
@@ -1037,10 +726,10 @@ fn matching(world: &OaWorld, filter: &str, search: Option<&str>) -> Result<Vec<V
                 continue;
             }
             other => {
-                return Err(bad_request(
+                return Err(Box::new(bad_request(
                     "Invalid query parameters error.",
                     &format!("{other} is not a valid filter field"),
-                ))
+                )))
             }
         };
         keys = Some(match keys {
