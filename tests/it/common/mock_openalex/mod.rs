@@ -396,7 +396,8 @@ fn respond(
         if bearer != Some(format!("Bearer {key}").as_str()) && plain != Some(key.as_str()) {
             return json_response(
                 401,
-                &json!({"error": "Invalid or missing API key", "message": "Get a free key at openalex.org"}),
+                // Echoes what it got, as careless servers do: the client must redact it.
+                &json!({"error": "Invalid or missing API key", "message": format!("'{}' is not a valid key. Get a free key at openalex.org", bearer.unwrap_or("").trim_start_matches("Bearer "))}),
             );
         }
     }
