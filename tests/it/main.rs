@@ -1,7 +1,8 @@
 //! The integration tests, one module per file, built as one test binary: each file used to be
 //! its own binary, and forty-odd binaries that each link the whole crate filled a CI machine's
 //! disk (and spent minutes linking). `tests/fetch_secrets.rs` and `tests/openalex_secrets.rs` stay
-//! alone: they set `S2_API_KEY` / `OPENALEX_API_KEY` and install a global log subscriber. Run one file's tests with `cargo test --test it FILE::`.
+//! alone: they set `S2_API_KEY` / `OPENALEX_API_KEY` and install a global log subscriber. Run
+//! one file's tests with `cargo test --test it FILE::`.
 
 mod analyze_support;
 mod chaos_support;
