@@ -132,17 +132,20 @@ impl Asker {
             ..Default::default()
         };
         let mut notes: Vec<String> = Vec::new();
-        let versions = match self.versions(paper, &mut notes)? {
-            Ok(versions) => versions,
-            Err(miss) => {
+        let (versions, miss) = self.versions(paper, &mut notes)?;
+        match (versions.is_empty(), miss) {
+            (true, Some(miss)) => {
                 lists.gap = miss.gap();
                 lists.note = Some(format!("not resolved in OpenAlex: {}", miss.reason()));
                 return Ok(lists);
             }
-        };
-        if versions.is_empty() {
-            lists.note = Some("not found in OpenAlex (by DOI, arXiv DOI or title)".to_string());
-            return Ok(lists);
+            (true, None) => {
+                lists.note = Some("not found in OpenAlex (by DOI, arXiv DOI or title)".to_string());
+                return Ok(lists);
+            }
+            // Found, but a version may be missing: a rerun may find it.
+            (false, Some(miss)) => lists.gap = miss.gap(),
+            (false, None) => {}
         }
         lists.ids = versions
             .iter()
@@ -187,12 +190,13 @@ impl Asker {
     }
 
     /// The paper's OpenAlex works: by each DOI, by its arXiv DOI, and by title when no published
-    /// version turned up. Deduplicated by id; the published version first.
+    /// version turned up. Deduplicated by id; the published version first. With the first
+    /// lookup that had no answer (each one noted in `notes`).
     fn versions(
         &mut self,
         paper: &Wanted,
         notes: &mut Vec<String>,
-    ) -> anyhow::Result<Result<Vec<Work>, Miss>> {
+    ) -> anyhow::Result<(Vec<Work>, Option<Miss>)> {
         let mut found: Vec<Work> = Vec::new();
         let mut first_miss: Option<Miss> = None;
         let mut asked: Vec<String> = paper.dois.iter().map(|d| format!("doi:{d}")).collect();
@@ -204,6 +208,7 @@ impl Asker {
                 Ok(Some(work)) => add(&mut found, work),
                 Ok(None) => {}
                 Err(miss) => {
+                    notes.push(format!("/works/{id} not read: {}", miss.reason()));
                     first_miss.get_or_insert(miss);
                 }
             }
@@ -234,6 +239,7 @@ impl Asker {
                             Ok(Some(work)) => add(&mut found, work),
                             Ok(None) => {}
                             Err(miss) => {
+                                notes.push(format!("/works/{key} not read: {}", miss.reason()));
                                 first_miss.get_or_insert(miss);
                             }
                         }
@@ -246,10 +252,7 @@ impl Asker {
             }
         }
         found.sort_by_key(Work::is_preprint);
-        Ok(match (found.is_empty(), first_miss) {
-            (true, Some(miss)) => Err(miss),
-            _ => Ok(found),
-        })
+        Ok((found, first_miss))
     }
 
     /// Title search candidates that are this paper: same title, year within [`YEAR_SLACK`], an
