@@ -47,6 +47,7 @@ mod figure_layout;
 mod influence_age_fair;
 mod maps_oracle;
 mod openalex_limits;
+mod openalex_wire;
 mod openalex_world;
 mod outputs_unchanged;
 mod partial_render;

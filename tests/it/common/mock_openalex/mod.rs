@@ -577,6 +577,12 @@ fn list(inner: &Inner, query: &[(String, String)], timed_out: bool) -> Response 
             )
         }
     };
+    // `select=` is checked whether or not anything matches.
+    if let Some(any) = inner.world.works.values().next() {
+        if let Err(response) = select(any, query) {
+            return *response;
+        }
+    }
     let mut results = match matching(&inner.world, get("filter").unwrap_or(""), get("search")) {
         Ok(results) => results,
         Err(response) => return *response,
@@ -626,6 +632,12 @@ fn list(inner: &Inner, query: &[(String, String)], timed_out: bool) -> Response 
             Err(response) => return *response,
         }
     }
+    // Past the end of a cursor, the recorded page says `count: 0`.
+    let count = if cursor.is_some() && shown.is_empty() && offset > 0 {
+        0
+    } else {
+        count
+    };
     let mut meta = json!({"count": count, "db_response_time_ms": 12, "page": page, "per_page": per_page, "groups_count": null});
     if cursor.is_some() {
         meta["next_cursor"] = if full {

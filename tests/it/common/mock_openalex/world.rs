@@ -1,6 +1,6 @@
 //! The world of the mock as OpenAlex works (see the parent module).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use serde_json::{json, Value};
 
@@ -22,6 +22,8 @@ pub struct OaWorld {
     keys: HashMap<String, Vec<String>>,
     /// The references planted for the elided papers: S2 id -> S2 ids.
     planted: HashMap<String, Vec<String>>,
+    /// Key -> the keys of the works citing it (the `cites:` filter's index).
+    cited_by: HashMap<String, BTreeSet<String>>,
 }
 
 /// FNV-1a, for deterministic choices.
@@ -138,17 +140,19 @@ impl OaWorld {
 
     /// `cited_by_count`: how many works cite each work.
     fn count_citers(&mut self) {
-        let mut counts: HashMap<String, u64> = HashMap::new();
-        for work in self.works.values() {
+        let mut cited_by: HashMap<String, BTreeSet<String>> = HashMap::new();
+        for (citing, work) in &self.works {
             for r in work["referenced_works"].as_array().into_iter().flatten() {
-                *counts
+                cited_by
                     .entry(r.as_str().unwrap()[URL_PREFIX.len()..].to_string())
-                    .or_default() += 1;
+                    .or_default()
+                    .insert(citing.clone());
             }
         }
         for (key, work) in self.works.iter_mut() {
-            work["cited_by_count"] = json!(counts.get(key).copied().unwrap_or(0));
+            work["cited_by_count"] = json!(cited_by.get(key).map_or(0, BTreeSet::len));
         }
+        self.cited_by = cited_by;
     }
 
     fn is_pair_paper(paper: &Value) -> bool {
@@ -300,21 +304,19 @@ impl OaWorld {
 
     /// The keys of the works citing any of `keys`.
     pub fn citers(&self, keys: &[String]) -> Vec<String> {
-        let urls: Vec<String> = keys.iter().map(|k| format!("{URL_PREFIX}{k}")).collect();
-        self.works
-            .iter()
-            .filter(|(_, w)| {
-                w["referenced_works"]
-                    .as_array()
-                    .is_some_and(|r| r.iter().any(|v| urls.iter().any(|u| v == u.as_str())))
-            })
-            .map(|(k, _)| k.clone())
-            .collect()
+        let mut all: BTreeSet<&String> = BTreeSet::new();
+        for key in keys {
+            all.extend(self.cited_by.get(key).into_iter().flatten());
+        }
+        all.into_iter().cloned().collect()
     }
 
     /// `old` is merged into `new`: `/works/{old}` answers 301 to `/works/{new}`.
     pub fn merge(&mut self, old: &str, new: &str) {
         self.works.remove(old);
+        for citers in self.cited_by.values_mut() {
+            citers.remove(old);
+        }
         self.merged.insert(old.to_string(), new.to_string());
     }
 
