@@ -228,8 +228,9 @@ impl Work {
                     name: Some(name),
                 })
                 .collect(),
-            is_influential: false,
-            intents: Vec::new(),
+            // The link's own fields (influence, intents, the source the graph build marks it
+            // with) are not OpenAlex's to say.
+            ..Default::default()
         })
     }
 }
