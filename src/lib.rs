@@ -29,6 +29,7 @@ pub mod graph;
 pub mod interrupt;
 pub mod layout;
 pub mod metrics;
+pub mod openalex;
 pub mod opencitations;
 pub mod pipeline;
 pub mod records;

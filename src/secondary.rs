@@ -94,7 +94,9 @@ pub fn fetch(
     for source in options.sources.iter() {
         let answer = match source {
             Source::S2 => continue,
-            Source::OpenAlex => continue,
+            Source::OpenAlex => {
+                crate::openalex::fetch(&wanted, &openalex_options(options, fetch), env)
+            }
             Source::OpenCitations => {
                 crate::opencitations::fetch(&wanted, &opencitations_options(options, fetch), env)
             }
@@ -134,6 +136,28 @@ fn log_answer(source: Source, found: &SourceCorpus) {
         crate::text::count(found.lists.len(), "catalogue paper"),
         found.requests
     );
+}
+
+/// The OpenAlex client's options from the run's.
+fn openalex_options(
+    options: &SourceOptions,
+    fetch: &crate::s2::FetchOptions,
+) -> crate::openalex::OpenAlexOptions {
+    let defaults = crate::openalex::OpenAlexOptions::default();
+    crate::openalex::OpenAlexOptions {
+        api_url: options.openalex_url.clone(),
+        mailto: options.mailto.clone(),
+        rps: options.openalex_rps.unwrap_or(defaults.rps),
+        max_retries: fetch.max_retries,
+        timeout: fetch.timeout,
+        retry_delay: fetch.retry_delay,
+        refresh: fetch.refresh,
+        max_age: fetch.max_age,
+        no_citations: fetch.no_citations,
+        max_citations: fetch.max_citations,
+        fill_only: options.fill_only,
+        ..defaults
+    }
 }
 
 /// The OpenCitations client's options from the run's.

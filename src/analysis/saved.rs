@@ -594,6 +594,11 @@ mod betweenness_text {
     }
 }
 
+/// Counts by source ([`PaperMetrics::references_by_source`]) where no source but `s2` has a link.
+fn s2_only(counts: &[u32; 3]) -> bool {
+    counts[1] == 0 && counts[2] == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -670,9 +675,4 @@ mod tests {
         assert_eq!(json, serde_json::json!(["foundation", "candidate"]));
         assert!(serde_json::from_str::<MissingScope>("\"in scope\"").is_err());
     }
-}
-
-/// Counts by source ([`PaperMetrics::references_by_source`]) where no source but `s2` has a link.
-fn s2_only(counts: &[u32; 3]) -> bool {
-    counts[1] == 0 && counts[2] == 0
 }

@@ -413,12 +413,14 @@ mod tests {
     fn a_retracted_paper_is_never_suggested_whatever_record_names_it() {
         use crate::analysis::MissingPaper;
         use crate::records::SourceCorpus;
-        let mut graph = CitationGraph::default();
-        graph.merges = vec![crate::works::Merge {
-            work_id: "s2work".into(),
-            record_id: "openalex:W7".into(),
-            ..Default::default()
-        }];
+        let graph = CitationGraph {
+            merges: vec![crate::works::Merge {
+                work_id: "s2work".into(),
+                record_id: "openalex:W7".into(),
+                ..Default::default()
+            }],
+            ..CitationGraph::default()
+        };
         let corpus = Corpus {
             sources: vec![SourceCorpus {
                 source: Some(Source::OpenAlex),

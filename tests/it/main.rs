@@ -1,7 +1,8 @@
 //! The integration tests, one module per file, built as one test binary: each file used to be
 //! its own binary, and forty-odd binaries that each link the whole crate filled a CI machine's
-//! disk (and spent minutes linking). `tests/fetch_secrets.rs` stays alone: it sets `S2_API_KEY`
-//! and installs a global log subscriber. Run one file's tests with `cargo test --test it FILE::`.
+//! disk (and spent minutes linking). `tests/fetch_secrets.rs` and `tests/openalex_secrets.rs` stay
+//! alone: they set `S2_API_KEY` / `OPENALEX_API_KEY` and install a global log subscriber. Run
+//! one file's tests with `cargo test --test it FILE::`.
 
 mod analyze_support;
 mod chaos_support;
@@ -46,6 +47,9 @@ mod fetch_world;
 mod figure_layout;
 mod influence_age_fair;
 mod maps_oracle;
+mod openalex_limits;
+mod openalex_wire;
+mod openalex_world;
 mod opencitations_mock;
 mod opencitations_recorded;
 mod opencitations_secrets;
