@@ -97,9 +97,10 @@ fn exporters() -> Vec<Box<dyn Exporter>> {
 /// `suggestions.json`) and `report.html`.
 ///
 /// `keep_from`: for a render of some figures (`--figures`), the output directory whose files of
-/// the other figures the report shows as they are ([`charts::kept_figures`]), so a partial render
-/// updates its figures and the report keeps every figure with its number; `None` (a whole run)
-/// shows the figures drawn.
+/// the other figures the report shows as they are ([`charts::kept_figures`], with the titles and
+/// captions its previous `report.html` gave them, so they are not drawn again), so a partial
+/// render updates its figures and the report keeps every figure with its number; `None` (a whole
+/// run) shows the figures drawn.
 pub fn render_files(
     analysis: &Analysis,
     options: &RenderOptions,
@@ -112,7 +113,8 @@ pub fn render_files(
             .into_iter()
             .filter(|kind| !options.figures.is_empty() && !options.figures.contains(kind))
             .collect();
-        figures.extend(charts::kept_figures(&view, dir, &others)?);
+        let shown = shown_figures(dir)?;
+        figures.extend(charts::kept_figures(&view, dir, &others, &shown)?);
         figures = charts::in_report_order(figures);
     }
     let mut files = Vec::new();
@@ -132,7 +134,8 @@ pub fn evaluation_report_files(
     dir: &Path,
 ) -> Result<Vec<OutputFile>> {
     let view = View::new(analysis, options);
-    let mut figures = charts::kept_figures(&view, dir, &FigureKind::ALL)?;
+    let shown = shown_figures(dir)?;
+    let mut figures = charts::kept_figures(&view, dir, &FigureKind::ALL, &shown)?;
     if let Some(evaluation) = &analysis.evaluation {
         figures.push(
             charts::draw_evaluation(evaluation, options)
@@ -142,6 +145,21 @@ pub fn evaluation_report_files(
     let mut files: Vec<OutputFile> = figures.iter().flat_map(charts::Figure::files).collect();
     files.extend(report::Report.files(&view, &figures)?);
     Ok(files)
+}
+
+/// The title and caption of each figure `dir/report.html` shows ([`report::shown_figures`]), by
+/// figure name: the words of the figures a partial render keeps, as they were written with their
+/// files. Empty when there is no report, or it is not UTF-8 (the words are then computed again).
+/// Errors: the report is there but cannot be read.
+fn shown_figures(dir: &Path) -> Result<std::collections::BTreeMap<String, charts::FigureWords>> {
+    let path = dir.join("report.html");
+    match std::fs::read(&path) {
+        Ok(bytes) => Ok(String::from_utf8(bytes)
+            .map(|page| report::shown_figures(&page))
+            .unwrap_or_default()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
+        Err(err) => Err(err).with_context(|| format!("cannot read {}", path.display())),
+    }
 }
 
 /// [`render_files`] written into `output_dir` by [`write_outputs`]; returns every path written,

@@ -12,9 +12,10 @@ use std::path::{Path, PathBuf};
 use std::process::Child;
 use std::time::{Duration, Instant};
 
-use common::mock_s2::MockBuilder;
-use fetch_support::{files_under, world};
-use reliability_support::{is_temp, spawn_citegraph, spawn_fetch, wait_for, wait_output};
+use fetch_support::files_under;
+use reliability_support::{
+    fetch_under_way, is_temp, spawn_citegraph, spawn_fetch, wait_for, wait_output,
+};
 
 fn interrupt(child: &Child) {
     signal(child, "-INT");
@@ -70,15 +71,7 @@ fn staging_beside(dir: &Path) -> Vec<String> {
 
 #[test]
 fn ctrl_c_during_a_fetch_exits_130_and_leaves_no_temp_file() {
-    let mock = MockBuilder::new(world())
-        .delay(Duration::from_millis(8))
-        .start();
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = spawn_fetch(dir.path(), &mock.url(), &[], true);
-    assert!(
-        wait_for(&mut child, &mock, || mock.requests() >= 20),
-        "the fetch ended before the interrupt"
-    );
+    let (mock, dir, child) = fetch_under_way(20);
     interrupt(&child);
     let output = wait_output(child);
     let error = interrupted(&output);

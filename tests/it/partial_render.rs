@@ -36,6 +36,19 @@ fn citegraph(dir: &Path, args: &[&str]) -> String {
     stdout
 }
 
+/// The report's figure captions, "Figure N. Title. Caption ..." as written, by figure id.
+fn report_captions(out: &Path) -> std::collections::BTreeMap<String, String> {
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    let pattern = regex::Regex::new(
+        r#"<figure id="fig-([a-z-]+)">[\s\S]*?<figcaption>([\s\S]*?)</figcaption>"#,
+    )
+    .unwrap();
+    pattern
+        .captures_iter(&report)
+        .map(|c| (c[1].to_string(), c[2].to_string()))
+        .collect()
+}
+
 /// The report's figures: (id, number), in page order.
 fn report_figures(out: &Path) -> Vec<(String, usize)> {
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
@@ -73,6 +86,7 @@ fn a_partial_render_redraws_its_figures_and_the_report_keeps_the_others() {
     let kept = inode("papers-per-year.svg");
     let redrawn = inode("lineage.svg");
     let pdf = std::fs::read(out.join("figures/lineage.pdf")).unwrap();
+    let captions = report_captions(&out);
 
     let stdout = citegraph(
         dir.path(),
@@ -108,6 +122,35 @@ fn a_partial_render_redraws_its_figures_and_the_report_keeps_the_others() {
         report.contains(&title),
         "the kept figure's drawing is not in the report"
     );
+    assert_eq!(report_captions(&out), captions);
+
+    // Drawn differently this time: the kept figures keep the captions written with their
+    // files, which still show Unspecified; the one redrawn says what it hides.
+    citegraph(
+        dir.path(),
+        &[
+            "render",
+            "--figures",
+            "lineage",
+            "--format",
+            "svg",
+            "--hide-unspecified",
+        ],
+    );
+    let after = report_captions(&out);
+    assert_eq!(after["papers-per-year"], captions["papers-per-year"]);
+    assert_eq!(after["rpys"], captions["rpys"]);
+    assert!(
+        !after["papers-per-year"].contains("is hidden"),
+        "{}",
+        after["papers-per-year"]
+    );
+    assert!(
+        after["lineage"].contains("Unspecified is hidden"),
+        "{}",
+        after["lineage"]
+    );
+    assert_eq!(report_figures(&out), before);
 }
 
 #[test]

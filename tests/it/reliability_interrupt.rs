@@ -101,15 +101,7 @@ fn ten_kills_in_a_row_lose_nothing_and_the_rerun_completes() {
 
 #[test]
 fn ctrl_c_stops_with_a_message_and_the_rerun_completes() {
-    let mock = MockBuilder::new(world())
-        .delay(Duration::from_millis(8))
-        .start();
-    let dir = tempfile::tempdir().unwrap();
-    let mut child = spawn_fetch(dir.path(), &mock.url(), &[], true);
-    assert!(
-        wait_for(&mut child, &mock, || mock.requests() >= 60),
-        "the fetch ended before the interrupt"
-    );
+    let (mock, dir, child) = fetch_under_way(60);
     let sent = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

@@ -3,6 +3,7 @@
 //! in-scope papers and the venue change, keeps the previous run under history/, and `diff` of
 //! the two gives the same digest. A directory that is not a run's output is refused clearly.
 
+use crate::analyze_support;
 use crate::common;
 
 use std::path::{Path, PathBuf};
@@ -92,27 +93,7 @@ fn run(dir: &Path, snapshot: &Path) -> String {
 
 /// `run` of `catalog` against `snapshot` into `dir/output` (cache in `dir/cache`); its stdout.
 fn run_on(dir: &Path, catalog: &Path, snapshot: &Path) -> String {
-    let assert = common::citegraph()
-        .current_dir(dir)
-        .args([
-            "run",
-            "--offline",
-            "--figures",
-            "papers-per-year",
-            "--format",
-            "svg",
-        ])
-        .arg("--catalog")
-        .arg(catalog)
-        .arg("--snapshot")
-        .arg(snapshot)
-        .arg("--cache-dir")
-        .arg(dir.join("cache"))
-        .arg("--output-dir")
-        .arg(dir.join("output"))
-        .assert()
-        .success();
-    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+    analyze_support::run_one_figure(dir, catalog, snapshot, &dir.join("output"))
 }
 
 fn copy_dir(from: &Path, to: &Path) {

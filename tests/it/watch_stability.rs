@@ -13,6 +13,7 @@
 //!
 //! And a run on the same records again gives back the same communities and files.
 
+use crate::analyze_support;
 use crate::common;
 
 use std::collections::{BTreeMap, HashMap};
@@ -88,27 +89,7 @@ fn world_with_links(dir: &Path, links: usize) -> PathBuf {
 
 /// `run` of the world's catalogue against `snapshot` into `output`; its stdout.
 fn run(dir: &Path, snapshot: &Path, output: &Path) -> String {
-    let assert = common::citegraph()
-        .current_dir(dir)
-        .args([
-            "run",
-            "--offline",
-            "--figures",
-            "papers-per-year",
-            "--format",
-            "svg",
-        ])
-        .arg("--catalog")
-        .arg(common::catalog_dir())
-        .arg("--snapshot")
-        .arg(snapshot)
-        .arg("--cache-dir")
-        .arg(dir.join("cache"))
-        .arg("--output-dir")
-        .arg(output)
-        .assert()
-        .success();
-    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+    analyze_support::run_one_figure(dir, &common::catalog_dir(), snapshot, output)
 }
 
 fn read_json(path: &Path) -> Value {

@@ -221,16 +221,12 @@ pub(crate) trait Chart {
 ///
 /// Errors: a `width` outside [`WIDTH_RANGE`], or a drawing backend failure.
 pub fn draw_figures(view: &View<'_>) -> Result<Vec<Figure>> {
-    let (options, palette) = (view.options, &view.palette);
+    let options = view.options;
     let formats = Formats::of(&options.format);
     check_width(options.width)?;
     style::ensure_fonts()?;
     let style = Style::new(options.width);
-    let palette = if options.hide_unspecified {
-        palette.without_unspecified()
-    } else {
-        palette.clone()
-    };
+    let palette = figure_palette(view);
     let today = options.today.unwrap_or_else(CalendarDate::today_utc);
     let mut figures = Vec::new();
     for kind in FigureKind::ALL {
@@ -248,6 +244,16 @@ pub fn draw_figures(view: &View<'_>) -> Result<Vec<Figure>> {
         figures.push(draw_chart(EVALUATION_FIGURE, &chart, &style, formats)?);
     }
     Ok(figures)
+}
+
+/// The mechanism colours the figures draw with: the render's, without Unspecified under
+/// `--hide-unspecified`.
+fn figure_palette(view: &View<'_>) -> Palette {
+    if view.options.hide_unspecified {
+        view.palette.without_unspecified()
+    } else {
+        view.palette.clone()
+    }
 }
 
 /// Refuses a `--width` outside [`WIDTH_RANGE`].
@@ -330,27 +336,28 @@ fn draw_chart(
     })
 }
 
+/// A figure's words as a report showed them under it: the title (without its closing full
+/// stop) and the caption. What [`kept_figures`] shows for a figure it does not draw.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FigureWords {
+    pub title: String,
+    pub caption: String,
+}
+
 /// The figures of `kinds` as the output directory `dir` holds them (`figures/NAME.svg`, `.png`,
 /// `.pdf`, whichever are there), for a render that draws only some figures (`render --figures`,
 /// `evaluate`): the report keeps every figure with its number. Each is [`Figure::kept`], its
-/// title and caption those of `view` (the analysis its files were drawn from). A kind with no file
-/// in `dir` is left out. Errors: a file that is there cannot be read.
+/// title and caption those `shown` holds for its name (the previous report's, which was written
+/// with the files), so nothing is drawn; a figure `shown` lacks (no previous report, or one
+/// that did not show it) gets those of `view`, which builds that one chart (for the cluster
+/// map, its clustering and layout) without drawing it. A kind with no file in `dir` is left
+/// out. Errors: a file that is there cannot be read.
 pub fn kept_figures(
     view: &View<'_>,
     dir: &std::path::Path,
     kinds: &[FigureKind],
+    shown: &std::collections::BTreeMap<String, FigureWords>,
 ) -> Result<Vec<Figure>> {
-    let style = Style::new(
-        view.options
-            .width
-            .clamp(*WIDTH_RANGE.start(), *WIDTH_RANGE.end()),
-    );
-    let today = view.options.today.unwrap_or_else(CalendarDate::today_utc);
-    let palette = if view.options.hide_unspecified {
-        view.palette.without_unspecified()
-    } else {
-        view.palette.clone()
-    };
     let read = |name: &str, extension: &str| -> Result<Option<Vec<u8>>> {
         let path = dir.join("figures").join(format!("{name}.{extension}"));
         match std::fs::read(&path) {
@@ -367,11 +374,14 @@ pub fn kept_figures(
         if svg.is_none() && png.is_none() && pdf.is_none() {
             continue;
         }
-        let chart = build_chart(kind, view, &palette, today, &style);
+        let FigureWords { title, caption } = match shown.get(name) {
+            Some(words) => words.clone(),
+            None => words_of(kind, view),
+        };
         figures.push(Figure {
             name,
-            title: chart.title(),
-            caption: chart.caption(),
+            title,
+            caption,
             svg,
             png,
             pdf,
@@ -379,6 +389,21 @@ pub fn kept_figures(
         });
     }
     Ok(figures)
+}
+
+/// The title and caption of `kind` drawn from `view`, as [`draw_figures`] would give them.
+fn words_of(kind: FigureKind, view: &View<'_>) -> FigureWords {
+    let style = Style::new(
+        view.options
+            .width
+            .clamp(*WIDTH_RANGE.start(), *WIDTH_RANGE.end()),
+    );
+    let today = view.options.today.unwrap_or_else(CalendarDate::today_utc);
+    let chart = build_chart(kind, view, &figure_palette(view), today, &style);
+    FigureWords {
+        title: chart.title(),
+        caption: chart.caption(),
+    }
 }
 
 /// `drawn` and `kept` in the report's order ([`FigureKind::ALL`], then the evaluation), so a

@@ -14,7 +14,8 @@
 //! contents, the numbered sections, footer) and [`Page`], what every section reads. One file per
 //! group of sections, each returning its sections' HTML:
 //! - `summary.rs`: the headline cards;
-//! - `figures.rs`: the figures with their captions;
+//! - `figures.rs`: the figures with their captions, and those captions read back
+//!   ([`shown_figures`]) for the figures a partial render keeps;
 //! - `influential.rs`: the influential papers per mechanism and the mechanisms at a glance;
 //! - `missing.rs`: the papers the list may be missing, with their evidence;
 //! - `evaluation.rs`: how often those suggestions are right (`run --evaluate`);
@@ -46,6 +47,7 @@ mod table;
 mod time;
 
 pub use coverage::CLUSTERS_SHOWN;
+pub use figures::shown_figures;
 pub use influential::INFLUENTIAL_PER_MECHANISM;
 pub use missing::MISSING_PER_KIND;
 

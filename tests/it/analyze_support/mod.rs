@@ -1,5 +1,5 @@
-//! Runs `citegraph analyze` on the real catalogue and the synthetic world snapshot, and reads
-//! what it wrote.
+//! Runs `citegraph analyze` (and a quick `run`) on the real catalogue and the synthetic world
+//! snapshot, and reads what it wrote.
 #![allow(dead_code)]
 
 use std::collections::BTreeSet;
@@ -49,6 +49,34 @@ pub fn analyze(out: &Path, snapshot: &Path, args: &[&str]) -> String {
         .arg(out.join("cache"))
         .arg("--offline")
         .args(args)
+        .assert()
+        .success();
+    String::from_utf8_lossy(&assert.get_output().stdout).into_owned()
+}
+
+/// `citegraph run --offline --figures papers-per-year --format svg` of `catalog` against
+/// `snapshot` into `output`, its cache in `dir/cache`, run inside `dir`: a whole run that draws
+/// one figure, for the tests that compare two runs (the digest, cluster stability); returns
+/// stdout.
+pub fn run_one_figure(dir: &Path, catalog: &Path, snapshot: &Path, output: &Path) -> String {
+    let assert = common::citegraph()
+        .current_dir(dir)
+        .args([
+            "run",
+            "--offline",
+            "--figures",
+            "papers-per-year",
+            "--format",
+            "svg",
+        ])
+        .arg("--catalog")
+        .arg(catalog)
+        .arg("--snapshot")
+        .arg(snapshot)
+        .arg("--cache-dir")
+        .arg(dir.join("cache"))
+        .arg("--output-dir")
+        .arg(output)
         .assert()
         .success();
     String::from_utf8_lossy(&assert.get_output().stdout).into_owned()

@@ -161,6 +161,22 @@ pub fn server_dies_during(after: usize, start: impl FnOnce(&str) -> Child) -> (M
     (mock, child)
 }
 
+/// A fetch of the world (stderr captured) from a mock that answers in 8 ms, into a new
+/// directory, caught while it runs: once the mock has had `requests` requests. The mock, the
+/// directory and the running child, for a test that interrupts it.
+pub fn fetch_under_way(requests: usize) -> (MockS2, tempfile::TempDir, Child) {
+    let mock = MockBuilder::new(world())
+        .delay(Duration::from_millis(8))
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = spawn_fetch(dir.path(), &mock.url(), &[], true);
+    assert!(
+        wait_for(&mut child, &mock, || mock.requests() >= requests),
+        "the fetch ended before the interrupt"
+    );
+    (mock, dir, child)
+}
+
 /// Waits until `ready` holds, polling; `Err` with what was seen when the child ended first.
 /// Panics past [`PATIENCE`] (a hang, not a slow machine).
 pub fn wait_for(child: &mut Child, mock: &MockS2, mut ready: impl FnMut() -> bool) -> bool {

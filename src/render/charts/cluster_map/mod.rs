@@ -36,6 +36,7 @@ use super::style::Style;
 use super::text::unspecified_hidden;
 use super::widgets::outline_for;
 use super::Chart;
+use crate::layout::labels::Bounds;
 use crate::render::View;
 pub use join::{cluster_letter, NO_CLUSTER};
 use join::{ColoredCluster, Node};
@@ -95,6 +96,13 @@ impl Shape {
             Shape::Diamond => 1.15,
         }
     }
+}
+
+/// The box with these edges (figure pixels) as the label search ([`crate::layout::labels`])
+/// measures it: a cluster name's ([`PlacedLabel::bounds`]) or a key paper's label's
+/// ([`PaperLabel::bounds`]).
+fn label_bounds(x0: f64, y0: f64, x1: f64, y1: f64) -> Bounds {
+    Bounds { x0, y0, x1, y1 }
 }
 
 /// One paper's marker, in figure pixels.

@@ -25,7 +25,7 @@ use super::super::canvas::{line_height, text_width};
 use super::super::style::Style;
 use super::super::text::fit_text;
 use super::super::widgets::Rect;
-use super::{ClusterMap, PlacedMarker};
+use super::{label_bounds, ClusterMap, PlacedMarker};
 use crate::layout::labels::{segment_meets_box, segments_cross, Bounds, Candidates, Placement};
 
 /// Label placement costs, in box heights of distance: a marker whose centre a name's box covers
@@ -66,12 +66,7 @@ pub struct PlacedLabel {
 impl PlacedLabel {
     /// The name's box.
     pub fn bounds(&self) -> Bounds {
-        Bounds {
-            x0: self.x0,
-            y0: self.y0,
-            x1: self.x1,
-            y1: self.y1,
-        }
+        label_bounds(self.x0, self.y0, self.x1, self.y1)
     }
 
     /// True when the two boxes share area.

@@ -17,7 +17,7 @@ use super::super::canvas::{line_height, text_width};
 use super::super::style::Style;
 use super::super::text::fit_text;
 use super::super::widgets::Rect;
-use super::{ClusterMap, PlacedLabel, PlacedMarker};
+use super::{label_bounds, ClusterMap, PlacedLabel, PlacedMarker};
 use crate::layout::labels::{Bounds, Candidates, Placement};
 
 /// A spot that covers a marker's centre (cost 1) is refused; touching discs are allowed.
@@ -40,12 +40,7 @@ pub struct PaperLabel {
 impl PaperLabel {
     /// The label's box.
     pub fn bounds(&self) -> Bounds {
-        Bounds {
-            x0: self.x0,
-            y0: self.y0,
-            x1: self.x1,
-            y1: self.y1,
-        }
+        label_bounds(self.x0, self.y0, self.x1, self.y1)
     }
 }
 
