@@ -121,7 +121,7 @@ pub struct Wanted {
     pub s2_id: Option<String>,
     pub title: String,
     pub year: Option<i32>,
-    /// Author names as written (catalogue first, else the record's).
+    /// Author names: the Semantic Scholar record's, else the catalogue's as written.
     pub authors: Vec<String>,
     /// Lower-case DOIs without a `https://doi.org/` prefix, the published one first; never an
     /// arXiv DataCite DOI (those are [`Self::arxiv`]'s: `10.48550/arxiv.<id>`).
@@ -228,13 +228,12 @@ pub fn wanted(catalog: &crate::catalog::Catalog, corpus: &Corpus) -> Vec<Wanted>
                     .and_then(|v| v.as_str())
                     .map(crate::works::normalize_arxiv);
             }
-            let authors = if paper.authors.is_empty() {
-                record
-                    .map(|r| r.authors.iter().filter_map(|a| a.name.clone()).collect())
-                    .unwrap_or_default()
-            } else {
-                paper.authors.clone()
-            };
+            // The record's author names (one person a name) before the catalogue's, which a
+            // list may write in any form ("A. Doe, B. Roe and others").
+            let authors: Vec<String> = record
+                .map(|r| r.authors.iter().filter_map(|a| a.name.clone()).collect())
+                .filter(|names: &Vec<String>| !names.is_empty())
+                .unwrap_or_else(|| paper.authors.clone());
             Wanted {
                 key: paper.key.clone(),
                 s2_id,

@@ -129,3 +129,91 @@ fn opencitations_fills_the_elided_reference_lists_and_the_audit_says_so() {
         assert_eq!(row["verdict"], "thin", "{row:?}");
     }
 }
+
+#[test]
+fn all_three_sources_fill_the_elided_lists_each_link_marked_with_its_sources() {
+    use common::mock_openalex::{OaMockBuilder, OaWorld};
+    let s2 = MockBuilder::new(world()).start();
+    let oc = OcBuilder::new(oc_world()).start();
+    let oa = OaMockBuilder::new(OaWorld::load()).start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = citegraph_in(dir.path());
+    cmd.args([
+        "fetch",
+        "--api-url",
+        &s2.url(),
+        "--rps",
+        "1000",
+        "--retry-delay",
+        "0.01",
+    ])
+    .args(["--sources", "s2,openalex,opencitations"])
+    .args(["--openalex-url", &oa.url(), "--openalex-rps", "10"])
+    .args([
+        "--opencitations-url",
+        &oc.url(),
+        "--opencitations-per-minute",
+        "60000",
+    ]);
+    cmd.assert().success();
+    assert!(oa.requests() > 0 && oc.requests() > 0, "both were asked");
+    assert!(
+        oa.max_per_second() <= 10,
+        "OpenAlex's pace: {}",
+        oa.max_per_second()
+    );
+    let mut cmd = citegraph_in(dir.path());
+    cmd.args(["analyze", "--sources", "s2,openalex,opencitations"]);
+    let out = cmd.assert().success();
+    let summary = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    assert!(
+        summary.contains("sources: s2, openalex, opencitations"),
+        "{summary}"
+    );
+
+    let output = dir.path().join("output");
+    let edges = rows(&output.join("edges.csv"));
+    let coverage = rows(&output.join("coverage-sources.csv"));
+    let truth = truth();
+    for paper in truth["elided_references"].as_array().unwrap() {
+        let paper = paper.as_str().unwrap();
+        let by_target: HashMap<&str, &str> = edges
+            .iter()
+            .filter(|e| e["source"] == paper)
+            .map(|e| (e["target"].as_str(), e["sources"].as_str()))
+            .collect();
+        let from_openalex = oa.world().planted(paper).cloned().unwrap_or_default();
+        let from_opencitations = oc.world().planted(paper).to_vec();
+        assert!(!from_openalex.is_empty() && !from_opencitations.is_empty());
+        for (planted, source) in [
+            (&from_openalex, "openalex"),
+            (&from_opencitations, "opencitations"),
+        ] {
+            for target in planted {
+                // A planted paper Semantic Scholar's lists never name keeps the node of the
+                // source's id (`openalex:W…`): nothing else knows it.
+                let sources = std::iter::once(target.clone())
+                    .chain(
+                        oa.world()
+                            .keys(target)
+                            .iter()
+                            .map(|k| format!("openalex:{k}")),
+                    )
+                    .find_map(|id| by_target.get(id.as_str()).copied())
+                    .unwrap_or_else(|| panic!("{paper} -> {target} from {source}: {by_target:?}"));
+                assert!(sources.split(';').any(|s| s == source), "{sources}");
+                assert!(!sources.split(';').any(|s| s == "s2"), "{sources}");
+            }
+        }
+        let union: HashSet<&str> = from_openalex
+            .iter()
+            .chain(&from_opencitations)
+            .map(String::as_str)
+            .collect();
+        assert_eq!(by_target.len(), union.len(), "{paper}: one edge a work");
+        let row = coverage.iter().find(|r| r["paper_id"] == paper).unwrap();
+        assert_eq!(row["verdict"], "filled", "{row:?}");
+        assert_eq!(row["references_union"], union.len().to_string());
+        assert_eq!(row["references_openalex"], from_openalex.len().to_string());
+    }
+}
