@@ -10,6 +10,7 @@
 //! each of them.
 
 use std::cell::Cell;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -119,7 +120,8 @@ fn stop(message: &str, signal: i32) -> ! {
         let _ = std::fs::remove_dir_all(dir);
     }
     // A progress bar may hold the line: start a fresh one.
-    eprintln!("\nerror: {message}");
+    // Never `eprintln!`: a closed stderr would panic in the handler.
+    let _ = writeln!(std::io::stderr(), "\nerror: {message}");
     std::process::exit(128 + signal);
 }
 

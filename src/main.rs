@@ -9,6 +9,14 @@ use std::process::ExitCode;
 use citegraph::pipeline;
 use cli::{Cli, Job};
 
+/// `eprintln!` that never panics: a closed stderr (`2>&1 | head`) loses the message, not the
+/// run's outcome or exit status.
+macro_rules! print_stderr {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
 fn main() -> ExitCode {
     let cli = Cli::parse_args();
     init_logging(cli.verbose, cli.quiet);
@@ -17,7 +25,7 @@ fn main() -> ExitCode {
         return match cli::docs::run(docs) {
             Ok(text) => print_stdout(&String::from_utf8_lossy(&text)),
             Err(err) => {
-                eprintln!("error: {}", terminal_safe(&format!("{err:#}")));
+                print_stderr!("error: {}", terminal_safe(&format!("{err:#}")));
                 ExitCode::FAILURE
             }
         };
@@ -54,7 +62,7 @@ fn main() -> ExitCode {
                 // so that scripts and the weekly workflow tell it from done and from failed.
                 Some(gaps) if printed == ExitCode::SUCCESS => {
                     if !cli.quiet {
-                        eprintln!(
+                        print_stderr!(
                             "warning: {}; exit status {}",
                             terminal_safe(gaps),
                             pipeline::EXIT_GAPS
@@ -72,7 +80,7 @@ fn main() -> ExitCode {
                     print_stdout(&terminal_safe(&failed.output));
                 }
             }
-            eprintln!("error: {}", terminal_safe(&format!("{err:#}")));
+            print_stderr!("error: {}", terminal_safe(&format!("{err:#}")));
             ExitCode::FAILURE
         }
     }
@@ -100,7 +108,7 @@ fn print_stdout(text: &str) -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: cannot write to stdout: {err}");
+            print_stderr!("error: cannot write to stdout: {err}");
             ExitCode::FAILURE
         }
     }
@@ -126,6 +134,9 @@ fn init_logging(verbose: u8, quiet: bool) {
         .with_ansi(std::io::stderr().is_terminal())
         .with_target(false)
         .without_time()
+        // A closed stderr (`citegraph run 2>&1 | head`) must not end the run: the subscriber
+        // would report its failed write with `eprintln!`, which panics on a closed stream.
+        .log_internal_errors(false)
         .init();
 }
 

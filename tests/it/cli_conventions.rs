@@ -347,3 +347,35 @@ fn lint_shows_paths_from_the_list_root_and_writes_github_annotations() {
     assert!(!github.contains("(fix: "), "{github}");
     assert!(lines.iter().all(|l| !l.contains('\r')));
 }
+
+/// `citegraph analyze ... 2>&1 | head -1`: the reader of stderr goes away after one line; the
+/// run still finishes, writes its outputs and exits 0 (a closed stderr once panicked, exit 101,
+/// nothing written).
+#[test]
+fn a_closed_stderr_does_not_end_the_run() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(assert_cmd::cargo::cargo_bin("citegraph"))
+        .args(["analyze", "--catalog"])
+        .arg(common::catalog_dir())
+        .arg("--snapshot")
+        .arg(common::world_jsonl())
+        .arg("--output-dir")
+        .arg(dir.path().join("output"))
+        .arg("--cache-dir")
+        .arg(dir.path().join("cache"))
+        .env_remove("CITEGRAPH_LOG")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    // The reader is dropped here: every later write to stderr fails.
+    assert!(!first.is_empty());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0), "after {first:?}");
+    assert!(dir.path().join("output/metrics.json").exists());
+}
