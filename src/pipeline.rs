@@ -240,10 +240,15 @@ pub fn snapshot_import_job(settings: &Settings, file: &Path) -> Result<Report> {
 }
 
 /// `citegraph analyze`: the graph and its metrics, from the cache or a snapshot (no request).
+/// As `run`, Leiden starts from the communities of the run OUTPUT holds, when it holds one, so
+/// that clusters keep their numbers and names step by step as in one go (no digest: that is
+/// `run`'s or `diff`'s).
 pub fn analyze_job(settings: &Settings) -> Result<Report> {
     let catalog = load_catalog(settings)?;
     let corpus = fetch_records(&catalog, settings, false)?;
-    let (analysis, graph, _) = analyze(&catalog, &corpus, settings, None, false)?;
+    let communities = previous_run(&settings.locations.output_dir)
+        .and_then(|run| analysis::stability::Communities::of_analysis(&run.analysis));
+    let (analysis, graph, _) = analyze(&catalog, &corpus, settings, communities.as_ref(), false)?;
     let stage = begin(&settings.locations)?;
     drop_stale_evaluation(stage.dir())?;
     let written = render::write_outputs(stage.dir(), render::analysis_files(&analysis, &graph))?;

@@ -238,3 +238,35 @@ fn a_warm_start_keeps_the_clusters_of_last_week() {
         .unwrap()
         .contains(&format!("(co-assignment agreement {reported:.3})")));
 }
+
+/// `analyze` step by step keeps the clusters as `run` does: started from the communities of the
+/// run in OUTPUT, it says their agreement (once it renamed nearly every cluster, 0.31).
+#[test]
+fn analyze_starts_from_the_communities_in_its_output_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let later = world_with_links(dir.path(), 36);
+    let output = dir.path().join("output");
+    let analyze = |snapshot: &Path| {
+        let out = common::citegraph()
+            .args(["analyze", "--catalog"])
+            .arg(common::catalog_dir())
+            .arg("--snapshot")
+            .arg(snapshot)
+            .arg("--output-dir")
+            .arg(&output)
+            .arg("--cache-dir")
+            .arg(dir.path().join("cache"))
+            .assert()
+            .success();
+        String::from_utf8_lossy(&out.get_output().stdout).into_owned()
+    };
+    let first = analyze(&common::world_jsonl());
+    assert!(!first.contains("stability:"), "{first}");
+    let second = analyze(&later);
+    assert!(second.contains("stability: Leiden started from the previous run"), "{second}");
+    let metrics = read_json(&output.join("metrics.json"));
+    let agreement = metrics["summary"]["community_stability"]["co_assignment"]
+        .as_f64()
+        .unwrap();
+    assert!(agreement >= 0.95, "co-assignment agreement {agreement}");
+}
