@@ -595,7 +595,7 @@ fn fetch_records(catalog: &Catalog, settings: &Settings, network: bool) -> Resul
             RecordSource::Api => "Semantic Scholar knows none of them: check the list's links and titles (output/unresolved.csv of a `fetch` lists each paper with its reason)".to_string(),
         };
         bail!(
-            "none of the {} resolved to a record, so there is nothing to analyse; the previous outputs are left as they were. {hint}",
+            "none of the {} resolved to a record, so there is nothing to analyse; the previous outputs are left as they were: {hint}",
             count_noun(listed, "catalogue paper")
         );
     }

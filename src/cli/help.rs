@@ -72,7 +72,9 @@ citegraph render --figures communities,missing --format svg,pdf --width 1050",
         &["run"],
         "# The whole job for a list on GitHub, with an API key
 S2_API_KEY=... citegraph run --catalog https://github.com/OWNER/REPO
-# Again next week from the cache, without the network
+# Next week: ask only what changed since, then compare (digest.md)
+S2_API_KEY=... citegraph run --catalog https://github.com/OWNER/REPO --update
+# Again from the cache alone, without the network
 citegraph run --catalog https://github.com/OWNER/REPO --offline",
     ),
     (

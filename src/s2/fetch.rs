@@ -11,8 +11,8 @@
 //!    the batch answer could not hold whole: longer than the nested cap, or citations of a paper
 //!    above `--max-citations` (left out of step 3 so as not to download them).
 //!
-//! With `--link-details`, step 3 is replaced by pages for every paper: the link's
-//! `isInfluential` and `intents` exist only there (the batch rejects `references.intents`).
+//! With link details (the default; `--no-link-details` skips them), step 3 is replaced by
+//! pages for every paper: the link's `isInfluential` and `intents` exist only there (the batch rejects `references.intents`).
 //!
 //! One bad record never stops the run. A batch id that fails every request is isolated and asked
 //! alone (`client.rs` documents the requests it costs); if it still fails, a lookup goes on to the

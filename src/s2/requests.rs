@@ -213,7 +213,8 @@ pub(super) fn pack_batches(
     batches
 }
 
-/// Pages a paper will take with `--link-details` (for the progress plan).
+/// Pages a paper will take with link details (the default; `--no-link-details` skips them),
+/// for the progress plan.
 pub(super) fn pages_planned(paper: &PaperRecord, policy: &ListPolicy) -> u64 {
     let pages = |n: usize| n.div_ceil(PAGE_LIMIT).max(1) as u64;
     let references = match paper.reference_count {
@@ -348,7 +349,7 @@ pub(super) async fn complete_lists(
     Ok((paper, unread))
 }
 
-/// A paper fetched page by page (`--link-details`), its fields from the lookup; a list whose
+/// A paper fetched page by page (link details, the default), its fields from the lookup; a list whose
 /// pages fail for good is left out and said in the [`Unread`], as in [`complete_lists`].
 pub(super) async fn paged_paper(
     client: &Client,

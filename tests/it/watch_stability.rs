@@ -263,7 +263,10 @@ fn analyze_starts_from_the_communities_in_its_output_too() {
     let first = analyze(&common::world_jsonl());
     assert!(!first.contains("stability:"), "{first}");
     let second = analyze(&later);
-    assert!(second.contains("stability: Leiden started from the previous run"), "{second}");
+    assert!(
+        second.contains("stability: Leiden started from the previous run"),
+        "{second}"
+    );
     let metrics = read_json(&output.join("metrics.json"));
     let agreement = metrics["summary"]["community_stability"]["co_assignment"]
         .as_f64()
