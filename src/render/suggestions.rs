@@ -129,6 +129,11 @@ pub fn to_markdown(view: &View<'_>, per_kind: usize) -> String {
     let mut previous: Option<(Section, Option<i32>)> = None;
     for ((_, section, year), entries) in &groups {
         write_headings(&mut out, previous.as_ref(), section, *year);
+        // A new year heading just suggested for this section, to place the next one after it.
+        let suggested_before = match &previous {
+            Some((s, Some(y))) if s == section && year.is_some_and(|year| *y < year) => Some(*y),
+            _ => None,
+        };
         previous = Some((section.clone(), *year));
         match context.places.last_entry(section, *year) {
             Some((line, number)) => {
@@ -141,11 +146,17 @@ pub fn to_markdown(view: &View<'_>, per_kind: usize) -> String {
             }
             None => {
                 let nearest = year.and_then(|y| context.places.year_before(section, y));
-                let after = match nearest {
-                    Some((before, line)) => {
+                let after = match (nearest, suggested_before) {
+                    (Some((before, _)), Some(suggested)) if suggested > before => {
+                        format!(", after the {suggested} heading suggested above")
+                    }
+                    (None, Some(suggested)) => {
+                        format!(", after the {suggested} heading suggested above")
+                    }
+                    (Some((before, line)), _) => {
                         format!(", after its {before} section (last entry at line {line})")
                     }
-                    None => String::new(),
+                    (None, None) => String::new(),
                 };
                 let _ = writeln!(
                     out,

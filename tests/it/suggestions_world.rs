@@ -50,6 +50,14 @@ fn suggestions_read_back_as_entries_of_the_list_under_their_sections() {
     let bib = std::fs::read_to_string(out.join("suggestions.bib")).unwrap();
     let read = parse_file("suggestions.md", "suggestions", &markdown);
     assert!(read.warnings.is_empty(), "{:#?}", read.warnings);
+    // Each new year heading says where it goes: after the list's own section, or after the
+    // heading suggested just above; never two new headings after one place.
+    let places: Vec<&str> = markdown
+        .lines()
+        .filter(|l| l.starts_with("A new heading for ") && l.contains(", after "))
+        .collect();
+    let distinct: std::collections::HashSet<&&str> = places.iter().collect();
+    assert_eq!(distinct.len(), places.len(), "{places:#?}");
 
     let papers: Vec<&MissingPaper> =
         suggested(&analysis, MissingKind::Candidate, SUGGESTIONS_PER_KIND)

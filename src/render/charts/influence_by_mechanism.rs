@@ -309,7 +309,7 @@ impl Chart for InfluenceByMechanism {
 
     fn caption(&self) -> String {
         let mut caption = format!(
-            "Composite influence score (Fig. 4's score, {}; 0 to 1) of the {} catalogue papers, one row per \
+            "Composite influence score (the score the influential papers are ranked by, {}; 0 to 1) of the {} catalogue papers, one row per \
              mechanism (paper count in parentheses; a paper with several mechanisms appears in \
              each of its rows). Box: quartiles and median; whiskers: the furthest papers within \
              1.5 times the interquartile range. \"n tied\": papers that share the row's lowest \
