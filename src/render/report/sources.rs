@@ -15,20 +15,31 @@ use crate::render::escape;
 pub(super) fn section(page: &Page<'_>) -> String {
     let analysis = page.analysis;
     let summary = &analysis.sources;
-    let names: Vec<&str> = summary.sources.iter().map(|s| s.as_str()).collect();
-    let mut out = format!(
-        "<p>Sources of this graph: <b>{}</b>. Each edge of <code>edges.csv</code> names the \
-         sources that have it (<code>sources</code>); <code>coverage-sources.csv</code> audits \
-         every catalogue paper. Edges only one source has: {}.</p>\n",
-        escape::html(&names.join(", ")),
-        Source::ALL
-            .iter()
-            .zip(summary.only)
-            .filter(|(s, _)| summary.sources.contains(s))
-            .map(|(s, n)| format!("{} {n}", s.as_str()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
+    let shown: Vec<(usize, Source)> = Source::ALL
+        .into_iter()
+        .enumerate()
+        .filter(|(_, s)| summary.sources.contains(s))
+        .collect();
+    let names: Vec<&str> = shown.iter().map(|(_, s)| s.as_str()).collect();
+    let mut out = if shown.len() > 1 {
+        format!(
+            "<p>Sources of this graph: <b>{}</b>. Each edge of <code>edges.csv</code> names the \
+             sources that have it (<code>sources</code>); <code>coverage-sources.csv</code> \
+             audits every catalogue paper. Edges only one source has: {}.</p>\n",
+            escape::html(&names.join(", ")),
+            shown
+                .iter()
+                .map(|&(i, s)| format!("{} {}", s.as_str(), summary.only[i]))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    } else {
+        "<p>Source of this graph: <b>s2</b> (Semantic Scholar) alone. OpenAlex and OpenCitations \
+         can fill its gaps (<code>--sources s2,openalex,opencitations</code>) and check every \
+         list (<code>--source-scope all</code>); <code>coverage-sources.csv</code> audits every \
+         catalogue paper.</p>\n"
+            .to_string()
+    };
     let verdicts: Vec<String> = summary
         .verdicts
         .iter()
@@ -40,7 +51,7 @@ pub(super) fn section(page: &Page<'_>) -> String {
          reference list, an unresolved paper) and another source supplied it; <i>disagrees</i>: \
          two sources' counts of a list differ by at least {DISAGREE_MIN_LINKS} links, the smaller \
          under {:.0}% of the larger; <i>thin</i>: the graph still holds no reference or citer of a \
-         paper known to have some.</p>",
+         paper known to have some; <i>unresolved</i>: no source found the paper.</p>",
         if verdicts.is_empty() {
             "none".to_string()
         } else {
@@ -57,11 +68,16 @@ pub(super) fn section(page: &Page<'_>) -> String {
             if r.retracted {
                 verdict.push_str(", <b>retracted</b> (OpenAlex)");
             }
+            let paper = match r.paper_id {
+                Some(_) => page.paper(&r.key),
+                // Not in the graph: the catalogue's title, not its key.
+                None => escape::html(&crate::render::labels::one_line(&r.title)),
+            };
             vec![
-                page.paper(&r.key),
+                paper,
                 verdict,
-                counts(&r.references),
-                counts(&r.citations),
+                counts(&r.references, &shown),
+                counts(&r.citations, &shown),
             ]
         })
         .collect();
@@ -69,8 +85,8 @@ pub(super) fn section(page: &Page<'_>) -> String {
         &[
             text("Paper"),
             text("Verdict"),
-            num("References (s2 / openalex / opencitations = union)"),
-            num("Citers (s2 / openalex / opencitations = union)"),
+            num("References"),
+            num("Citers"),
         ],
         &rows,
         "sources",
@@ -78,12 +94,43 @@ pub(super) fn section(page: &Page<'_>) -> String {
     out
 }
 
-/// `12 / 30 / – = 31`: each source's count (– when it gave no list), then the union.
-fn counts(list: &ListCoverage) -> String {
-    let each: Vec<String> = list
-        .by_source
+/// `s2 12 · openalex 30 · union 31`: the count of each source in the graph (– when it gave no
+/// list), then the union; the union alone with one source.
+fn counts(list: &ListCoverage, shown: &[(usize, Source)]) -> String {
+    if shown.len() < 2 {
+        return list.union.to_string();
+    }
+    let mut parts: Vec<String> = shown
         .iter()
-        .map(|c| c.map_or("–".to_string(), |n| n.to_string()))
+        .map(|&(i, s)| {
+            let n = list.by_source[i].map_or("–".to_string(), |n| n.to_string());
+            format!("{} {n}", s.as_str())
+        })
         .collect();
-    format!("{} = {}", each.join(" / "), list.union)
+    parts.push(format!("union {}", list.union));
+    parts.join(" · ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_name_each_source_of_the_graph_then_the_union() {
+        let list = ListCoverage {
+            by_source: [None, Some(30), Some(12)],
+            union: 35,
+            only: [0, 23, 5],
+        };
+        let all: Vec<(usize, Source)> = Source::ALL.into_iter().enumerate().collect();
+        assert_eq!(
+            counts(&list, &all),
+            "s2 – · openalex 30 · opencitations 12 · union 35"
+        );
+        assert_eq!(
+            counts(&list, &all[..1]),
+            "35",
+            "one source: the union alone"
+        );
+    }
 }
