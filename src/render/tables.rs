@@ -735,7 +735,7 @@ mod tests {
             analysis_files(&analysis, &CitationGraph::default()),
         )
         .unwrap();
-        assert_eq!(written.len(), 20);
+        assert_eq!(written.len(), 21);
         for path in &written {
             assert!(path.exists(), "{}", path.display());
         }
