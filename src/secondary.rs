@@ -10,7 +10,7 @@
 //! paper: the completeness audit (`coverage-sources.csv`). `--offline` and `analyze` read what the cache
 //! holds of each source; `--snapshot` holds Semantic Scholar records only.
 
-use crate::records::{Corpus, Source, SourceCorpus, SourceSet};
+use crate::records::{Corpus, Source, SourceCorpus, SourceSet, Wanted};
 
 /// The public OpenAlex API.
 pub const DEFAULT_OPENALEX_URL: &str = "https://api.openalex.org";
@@ -90,7 +90,7 @@ pub fn fetch(
     fetch: &crate::s2::FetchOptions,
     env: &crate::s2::Environment,
 ) -> [u64; 3] {
-    let wanted = crate::records::sources::wanted(catalog, corpus);
+    let wanted = wanted(catalog, corpus);
     for source in options.sources.iter() {
         let answer = match source {
             Source::S2 => continue,
@@ -124,6 +124,72 @@ pub fn fetch(
         }
     }
     added
+}
+
+/// The catalogue papers to ask a secondary source about, in catalogue order: every catalogue
+/// paper, with its ids from the catalogue entry and from its Semantic Scholar record.
+pub fn wanted(catalog: &crate::catalog::Catalog, corpus: &Corpus) -> Vec<Wanted> {
+    let records: std::collections::HashMap<&str, &crate::records::PaperRecord> = corpus
+        .records
+        .iter()
+        .map(|r| (r.paper_id.as_str(), r))
+        .collect();
+    let resolutions: std::collections::HashMap<&str, &crate::records::Resolution> = corpus
+        .resolutions
+        .iter()
+        .map(|r| (r.key.as_str(), r))
+        .collect();
+    catalog
+        .papers
+        .iter()
+        .map(|paper| {
+            let resolution = resolutions.get(paper.key.as_str()).copied();
+            let s2_id = resolution.and_then(|r| r.paper_id.clone());
+            let record = s2_id.as_deref().and_then(|id| records.get(id).copied());
+            let mut dois: Vec<String> = Vec::new();
+            let mut arxiv = paper.ids.arxiv.clone();
+            let mut add_doi = |doi: &str| {
+                let doi = crate::works::normalize_doi(doi);
+                if let Some(id) = doi.strip_prefix("10.48550/arxiv.") {
+                    if arxiv.is_none() {
+                        arxiv = Some(id.to_string());
+                    }
+                } else if !doi.is_empty() && !dois.contains(&doi) {
+                    dois.push(doi);
+                }
+            };
+            if let Some(doi) = paper.ids.doi.as_deref() {
+                add_doi(doi);
+            }
+            if let Some(doi) = record.and_then(|r| r.external_ids.get("DOI")) {
+                if let Some(doi) = doi.as_str() {
+                    add_doi(doi);
+                }
+            }
+            if arxiv.is_none() {
+                arxiv = record
+                    .and_then(|r| r.external_ids.get("ArXiv"))
+                    .and_then(|v| v.as_str())
+                    .map(crate::works::normalize_arxiv);
+            }
+            // The record's author names (one person a name) before the catalogue's, which a
+            // list may write in any form ("A. Doe, B. Roe and others").
+            let authors: Vec<String> = record
+                .map(|r| r.authors.iter().filter_map(|a| a.name.clone()).collect())
+                .filter(|names: &Vec<String>| !names.is_empty())
+                .unwrap_or_else(|| paper.authors.clone());
+            Wanted {
+                key: paper.key.clone(),
+                s2_id,
+                title: paper.title.clone(),
+                year: paper.year.or(record.and_then(|r| r.year)),
+                authors,
+                dois,
+                arxiv,
+                thin: crate::records::sources::thin(resolution, record),
+            }
+        })
+        .collect()
 }
 
 /// One line on what a source answered: papers asked, found, with gaps; requests made.

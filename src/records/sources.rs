@@ -11,7 +11,8 @@
 //! title, year and authors.
 //!
 //! Which papers a secondary source is asked about is [`Wanted`]: every catalogue paper Semantic
-//! Scholar resolved or not, with the ids and title to find it by.
+//! Scholar resolved or not, with the ids and title to find it by (`crate::secondary::wanted`
+//! makes them).
 
 use serde::{Deserialize, Serialize};
 
@@ -180,72 +181,6 @@ pub struct SourceCorpus {
     pub lists: Vec<SourceLists>,
     /// Requests made to the source's API in this run (cache hits excluded).
     pub requests: u64,
-}
-
-/// The catalogue papers to ask a secondary source about, in catalogue order: every catalogue
-/// paper, with its ids from the catalogue entry and from its Semantic Scholar record.
-pub fn wanted(catalog: &crate::catalog::Catalog, corpus: &Corpus) -> Vec<Wanted> {
-    let records: std::collections::HashMap<&str, &super::PaperRecord> = corpus
-        .records
-        .iter()
-        .map(|r| (r.paper_id.as_str(), r))
-        .collect();
-    let resolutions: std::collections::HashMap<&str, &super::Resolution> = corpus
-        .resolutions
-        .iter()
-        .map(|r| (r.key.as_str(), r))
-        .collect();
-    catalog
-        .papers
-        .iter()
-        .map(|paper| {
-            let resolution = resolutions.get(paper.key.as_str()).copied();
-            let s2_id = resolution.and_then(|r| r.paper_id.clone());
-            let record = s2_id.as_deref().and_then(|id| records.get(id).copied());
-            let mut dois: Vec<String> = Vec::new();
-            let mut arxiv = paper.ids.arxiv.clone();
-            let mut add_doi = |doi: &str| {
-                let doi = crate::works::normalize_doi(doi);
-                if let Some(id) = doi.strip_prefix("10.48550/arxiv.") {
-                    if arxiv.is_none() {
-                        arxiv = Some(id.to_string());
-                    }
-                } else if !doi.is_empty() && !dois.contains(&doi) {
-                    dois.push(doi);
-                }
-            };
-            if let Some(doi) = paper.ids.doi.as_deref() {
-                add_doi(doi);
-            }
-            if let Some(doi) = record.and_then(|r| r.external_ids.get("DOI")) {
-                if let Some(doi) = doi.as_str() {
-                    add_doi(doi);
-                }
-            }
-            if arxiv.is_none() {
-                arxiv = record
-                    .and_then(|r| r.external_ids.get("ArXiv"))
-                    .and_then(|v| v.as_str())
-                    .map(crate::works::normalize_arxiv);
-            }
-            // The record's author names (one person a name) before the catalogue's, which a
-            // list may write in any form ("A. Doe, B. Roe and others").
-            let authors: Vec<String> = record
-                .map(|r| r.authors.iter().filter_map(|a| a.name.clone()).collect())
-                .filter(|names: &Vec<String>| !names.is_empty())
-                .unwrap_or_else(|| paper.authors.clone());
-            Wanted {
-                key: paper.key.clone(),
-                s2_id,
-                title: paper.title.clone(),
-                year: paper.year.or(record.and_then(|r| r.year)),
-                authors,
-                dois,
-                arxiv,
-                thin: thin(resolution, record),
-            }
-        })
-        .collect()
 }
 
 /// What Semantic Scholar lacks for one catalogue paper, from its resolution and record (its own
