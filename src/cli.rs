@@ -334,8 +334,8 @@ pub struct SourceArgs {
     /// The sources of references and citations, comma-separated, `s2` among them: `s2`
     /// (Semantic Scholar, whose records name the papers), `openalex`, `opencitations`. A run
     /// without a network (`--offline`, `analyze`) reads each source's cache; `--snapshot` holds
-    /// Semantic Scholar records only. [default: s2,openalex; s2 alone when --api-url points at a
-    /// mirror and --openalex-url is not given]
+    /// Semantic Scholar records only. [default: s2,openalex; s2 alone when Semantic Scholar's
+    /// URL is a mirror or a test server and OpenAlex's is left public]
     #[arg(long = "sources", env = "CITEGRAPH_SOURCES", value_name = "LIST",
           value_parser = parse_sources)]
     pub source_list: Option<SourceSet>,
