@@ -24,6 +24,7 @@ pub mod analysis;
 pub mod cache;
 pub mod catalog;
 pub mod clock;
+pub mod datasets;
 pub mod fsutil;
 pub mod graph;
 pub mod interrupt;

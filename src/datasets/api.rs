@@ -1,0 +1,1 @@
+//! The Datasets API client: see the module documentation of `crate::datasets`.

@@ -1,0 +1,1 @@
+//! Shard reading and the k-hop filter: see the module documentation of `crate::datasets`.
