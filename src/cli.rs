@@ -18,7 +18,7 @@ use citegraph::analysis::{
 use citegraph::catalog::CatalogOptions;
 use citegraph::graph::Scope;
 use citegraph::pipeline::Settings;
-use citegraph::records::SourceSet;
+use citegraph::records::{Source, SourceSet};
 use citegraph::render::{DotLayout, FigureFormat, FigureKind, RenderOptions, WIDTH_RANGE};
 use citegraph::s2::{FetchOptions, RecordSource};
 use citegraph::secondary::parse_sources;
@@ -206,15 +206,23 @@ pub enum Command {
 
 #[derive(Debug, Subcommand)]
 pub enum SnapshotCommand {
-    /// Write every cached record as JSON Lines, one paper a line (the form of world.jsonl).
+    /// Write every cached record as JSON Lines, one paper a line (the form of world.jsonl); with
+    /// --source openalex or opencitations, that source's cached answers for the catalogue, one
+    /// catalogue paper a line with a `source` field.
     Export {
         /// The file to write.
         file: PathBuf,
+        /// Whose answers: `s2` (Semantic Scholar's records), `openalex` or `opencitations`.
+        #[arg(long, default_value = "s2", value_name = "SOURCE", value_parser = parse_source)]
+        source: Source,
+        #[command(flatten)]
+        catalog: CatalogArgs,
         #[command(flatten)]
         cache: CacheDirArg,
     },
     /// Fill the cache from a snapshot, for this catalogue: afterwards `--offline` runs and
-    /// `analyze` find the same records as `--snapshot FILE` gives.
+    /// `analyze` find the same records as `--snapshot FILE` gives. A secondary source's snapshot
+    /// (`snapshot export --source`) is kept for them in the same way.
     Import {
         /// The JSON Lines snapshot to read.
         file: PathBuf,
@@ -253,6 +261,10 @@ impl InputArgs {
             settings.sources.chosen = true;
         }
         settings.sources.fill_only = self.source.source_scope == SourceScope::Gaps;
+        for (source, path) in &self.source.source_snapshot {
+            settings.sources.sources.insert(*source);
+            settings.sources.snapshots.push((*source, path.clone()));
+        }
         self.lists.apply(&mut settings.fetch);
     }
 }
@@ -334,11 +346,16 @@ pub struct SourceArgs {
     /// The sources of references and citations, comma-separated, `s2` among them: `s2`
     /// (Semantic Scholar, whose records name the papers), `openalex`, `opencitations`. A run
     /// without a network (`--offline`, `analyze`) reads each source's cache; `--snapshot` holds
-    /// Semantic Scholar records only. [default: s2,openalex; s2 alone when Semantic Scholar's
-    /// URL is a mirror or a test server and OpenAlex's is left public]
+    /// Semantic Scholar records only (see --source-snapshot). [default: s2,openalex; s2 alone
+    /// when Semantic Scholar's URL is a mirror or a test server and OpenAlex's is left public]
     #[arg(long = "sources", env = "CITEGRAPH_SOURCES", value_name = "LIST",
           value_parser = parse_sources)]
     pub source_list: Option<SourceSet>,
+    /// Read a secondary source's answers from its snapshot (`snapshot export FILE --source
+    /// SOURCE`) instead of asking it: `openalex=FILE` or `opencitations=FILE`; repeat for both.
+    /// The source is then among the sources; beside --snapshot, only these are read.
+    #[arg(long, value_name = "SOURCE=FILE", value_parser = parse_source_snapshot)]
+    pub source_snapshot: Vec<(Source, PathBuf)>,
     /// Which catalogue papers the sources other than s2 are asked about: `gaps`, those Semantic
     /// Scholar leaves thin (unresolved, an empty or unread list); `all`, every one (the
     /// completeness audit of coverage-sources.csv).
@@ -798,7 +815,7 @@ pub enum Job {
     Catalog(citegraph::catalog::SummaryOptions),
     Lint(citegraph::render::lint_report::LintOptions),
     Fetch,
-    SnapshotExport(PathBuf),
+    SnapshotExport(PathBuf, Source),
     SnapshotImport(PathBuf),
     Analyze,
     Evaluate,
@@ -905,9 +922,15 @@ impl Cli {
                 settings.sources.settle(&settings.fetch.api_url);
                 Job::Fetch
             }
-            Command::Snapshot(SnapshotCommand::Export { file, cache }) => {
+            Command::Snapshot(SnapshotCommand::Export {
+                file,
+                source,
+                catalog,
+                cache,
+            }) => {
                 settings.locations.cache_dir = cache.cache_dir.clone();
-                Job::SnapshotExport(file.clone())
+                settings.catalog = catalog.options();
+                Job::SnapshotExport(file.clone(), *source)
             }
             Command::Snapshot(SnapshotCommand::Import {
                 file,
@@ -1002,6 +1025,7 @@ mod help;
 mod values;
 use values::{
     parse_api_url, parse_date, parse_non_negative, parse_per_minute, parse_positive, parse_rate,
+    parse_source, parse_source_snapshot,
 };
 
 /// Parsing tests, in a file of their own (`cli/tests.rs`).

@@ -40,7 +40,9 @@ fn main() -> ExitCode {
         Job::Catalog(shown) => pipeline::catalog_job(&settings, *shown),
         Job::Lint(options) => pipeline::lint_job(&settings, options),
         Job::Fetch => pipeline::fetch_job(&settings),
-        Job::SnapshotExport(file) => pipeline::snapshot_export_job(&settings, file),
+        Job::SnapshotExport(file, source) => {
+            pipeline::snapshot_export_job(&settings, file, *source)
+        }
         Job::SnapshotImport(file) => pipeline::snapshot_import_job(&settings, file),
         Job::Analyze => pipeline::analyze_job(&settings),
         Job::Evaluate => pipeline::evaluate_job(&settings),

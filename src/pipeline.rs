@@ -25,7 +25,7 @@ use anyhow::{bail, Context as _, Result};
 use crate::analysis::{self, AnalyzeOptions};
 use crate::catalog::{self, Catalog, CatalogOptions};
 use crate::fsutil::StagedOutput;
-use crate::records::{Corpus, Gap, Resolution};
+use crate::records::{Corpus, Gap, Resolution, Source};
 use crate::render::{self, RenderOptions};
 use crate::s2::{self, FetchOptions, RecordSource};
 use crate::text::count as count_noun;
@@ -149,8 +149,17 @@ pub fn catalog_job(settings: &Settings, shown: catalog::SummaryOptions) -> Resul
 
 /// `citegraph lint`: the catalogue's findings for a list's CI, printed; nothing is written.
 /// Fails with [`render::lint_report::LintFailed`] under `--strict` when anything is found.
+///
+/// Beside the catalogue's own findings: a `retracted` error for each catalogue paper OpenAlex
+/// flags, read from the cache alone ([`crate::secondary::cached_retractions`]; no request, and
+/// none without a cache).
 pub fn lint_job(settings: &Settings, options: &render::lint_report::LintOptions) -> Result<Report> {
-    let catalog = load_catalog(settings)?;
+    let mut catalog = load_catalog(settings)?;
+    let retracted =
+        crate::secondary::cached_retractions(&catalog, &settings.locations.cache_dir);
+    if !retracted.is_empty() {
+        catalog.lint = catalog::with_findings(&catalog.lint, retracted);
+    }
     Ok(Report {
         summary: render::lint_report::lint_report(&catalog, options)?,
         written: Vec::new(),
@@ -208,22 +217,67 @@ fn with_gaps(mut report: Report, resolutions: &[Resolution]) -> Report {
     report
 }
 
-/// `citegraph snapshot export FILE`: every cached record as JSON Lines.
-pub fn snapshot_export_job(settings: &Settings, file: &Path) -> Result<Report> {
-    let count = s2::export_snapshot(&settings.locations.cache_dir, file)?;
+/// `citegraph snapshot export FILE [--source SOURCE]`: every cached Semantic Scholar record as
+/// JSON Lines (`s2`, the default); or a secondary source's cached answers for the catalogue, one
+/// catalogue paper a line ([`crate::secondary::snapshot::export`]).
+pub fn snapshot_export_job(settings: &Settings, file: &Path, source: Source) -> Result<Report> {
+    let summary = match source {
+        Source::S2 => {
+            let count = s2::export_snapshot(&settings.locations.cache_dir, file)?;
+            format!(
+                "wrote {} to {}\n",
+                count_noun(count, "record"),
+                file.display()
+            )
+        }
+        _ => {
+            let catalog = load_catalog(settings)?;
+            let env = s2::Environment {
+                cache_dir: settings.locations.cache_dir.clone(),
+                offline: true,
+            };
+            let records = s2::fetch(&catalog, &settings.fetch, &RecordSource::Api, &env)?;
+            let answers = crate::secondary::cached(
+                &catalog,
+                &records,
+                source,
+                &settings.locations.cache_dir,
+            )?;
+            let count = crate::secondary::snapshot::export(&answers, file)?;
+            format!(
+                "wrote {}'s answers for {} to {}\n",
+                source.as_str(),
+                count_noun(count, "catalogue paper"),
+                file.display()
+            )
+        }
+    };
     Ok(Report {
-        summary: format!(
-            "wrote {} to {}\n",
-            count_noun(count, "record"),
-            file.display()
-        ),
+        summary,
         written: Vec::new(),
         gaps: None,
     })
 }
 
-/// `citegraph snapshot import FILE`: the cache filled from a snapshot, for this catalogue.
+/// `citegraph snapshot import FILE`: the cache filled from a snapshot, for this catalogue. A
+/// secondary source's snapshot (its lines name the source, [`crate::secondary::snapshot::sniff`])
+/// is kept as it is, for `--offline` runs and `analyze`.
 pub fn snapshot_import_job(settings: &Settings, file: &Path) -> Result<Report> {
+    if let Some(source) = crate::secondary::snapshot::sniff(file)? {
+        let count =
+            crate::secondary::snapshot::import(file, source, &settings.locations.cache_dir)?;
+        return Ok(Report {
+            summary: format!(
+                "imported {}'s answers for {} from {} into {}\n",
+                source.as_str(),
+                count_noun(count, "catalogue paper"),
+                file.display(),
+                settings.locations.cache_dir.display()
+            ),
+            written: Vec::new(),
+            gaps: None,
+        });
+    }
     let catalog = load_catalog(settings)?;
     let imported = s2::import_snapshot(&catalog, file, &settings.locations.cache_dir)?;
     Ok(Report {
@@ -572,14 +626,29 @@ fn fetch_records(catalog: &Catalog, settings: &Settings, network: bool) -> Resul
         offline: settings.locations.offline || !network,
     };
     let mut corpus = s2::fetch(catalog, &settings.fetch, &settings.source, &env)?;
-    if settings.source == RecordSource::Api && !corpus.records.is_empty() {
-        crate::secondary::fetch(
-            catalog,
-            &mut corpus,
-            &settings.sources,
-            &settings.fetch,
-            &env,
-        );
+    if !corpus.records.is_empty() {
+        match settings.source {
+            RecordSource::Api => {
+                crate::secondary::fetch(
+                    catalog,
+                    &mut corpus,
+                    &settings.sources,
+                    &settings.fetch,
+                    &env,
+                )?;
+            }
+            // With Semantic Scholar's snapshot, only the sources given a snapshot of their own
+            // (`--source-snapshot`): nothing is asked.
+            RecordSource::Snapshot(_) if !settings.sources.snapshots.is_empty() => {
+                let mut sources = settings.sources.clone();
+                sources.sources = crate::records::SourceSet::of(crate::records::Source::S2);
+                for (source, _) in &settings.sources.snapshots {
+                    sources.sources.insert(*source);
+                }
+                crate::secondary::fetch(catalog, &mut corpus, &sources, &settings.fetch, &env)?;
+            }
+            RecordSource::Snapshot(_) => {}
+        }
     }
     if corpus.records.is_empty() {
         let listed = catalog.papers.len();

@@ -8,9 +8,15 @@
 //! papers Semantic Scholar leaves thin ([`crate::records::Thin`]: unresolved, an elided or unread
 //! reference list, an unread citation list); `--source-scope all` asks it about every catalogue
 //! paper: the completeness audit (`coverage-sources.csv`). `--offline` and `analyze` read what the cache
-//! holds of each source; `--snapshot` holds Semantic Scholar records only.
+//! holds of each source (its own answers, then what `snapshot import` kept of a source's snapshot);
+//! `--snapshot` holds Semantic Scholar records, `--source-snapshot SOURCE=FILE` a secondary
+//! source's answers ([`snapshot`]).
+
+use std::path::PathBuf;
 
 use crate::records::{Corpus, Source, SourceCorpus, SourceSet, Wanted};
+
+pub mod snapshot;
 
 /// The public OpenAlex API.
 pub const DEFAULT_OPENALEX_URL: &str = "https://api.openalex.org";
@@ -39,6 +45,9 @@ pub struct SourceOptions {
     pub opencitations_url: String,
     /// An e-mail address sent to OpenAlex as `mailto` (`--mailto`, `OPENALEX_MAILTO`).
     pub mailto: Option<String>,
+    /// Secondary snapshots to read instead of asking their source (`--source-snapshot
+    /// SOURCE=FILE`, [`snapshot::load`]): at most one a source, never [`Source::S2`].
+    pub snapshots: Vec<(Source, PathBuf)>,
 }
 
 impl Default for SourceOptions {
@@ -55,6 +64,7 @@ impl Default for SourceOptions {
             openalex_url: DEFAULT_OPENALEX_URL.to_string(),
             opencitations_url: DEFAULT_OPENCITATIONS_URL.to_string(),
             mailto: None,
+            snapshots: Vec::new(),
         }
     }
 }
@@ -78,20 +88,33 @@ impl SourceOptions {
 /// ones: [`SourceOptions::fill_only`]), keeps their answers in `corpus.sources` and folds their
 /// lists into the catalogue records ([`crate::records::sources::fold`]). `fetch` gives the
 /// shared settings (retries, timeout, `--refresh`, `--max-age`, `--no-citations`); `env` the
-/// cache and whether the network may be used (offline: each source's cache alone).
+/// cache and whether the network may be used (offline: each source's cache alone, then the
+/// answers `snapshot import` kept). A source with a snapshot ([`SourceOptions::snapshots`]) is
+/// read from it and not asked.
 ///
 /// A source that cannot be used at all (never reached, a refused key) is a warning, not an
 /// error: the run goes on with the others, and the audit shows what stays thin. Returns the
-/// links added, per source in [`Source::ALL`] order.
+/// links added, per source in [`Source::ALL`] order. Errors: a snapshot given that cannot be
+/// read or holds no answer of its source ([`snapshot::load`]).
 pub fn fetch(
     catalog: &crate::catalog::Catalog,
     corpus: &mut Corpus,
     options: &SourceOptions,
     fetch: &crate::s2::FetchOptions,
     env: &crate::s2::Environment,
-) -> [u64; 3] {
+) -> anyhow::Result<[u64; 3]> {
     let wanted = wanted(catalog, corpus);
     for source in options.sources.iter() {
+        if source == Source::S2 {
+            continue;
+        }
+        if let Some((_, path)) = options.snapshots.iter().find(|(s, _)| *s == source) {
+            let lists = snapshot::load(path, source)?;
+            let found = snapshot::answer(source, &lists, &wanted, options.fill_only);
+            log_answer(source, &found);
+            corpus.sources.push(found);
+            continue;
+        }
         let answer = match source {
             Source::S2 => continue,
             Source::OpenAlex => {
@@ -104,6 +127,16 @@ pub fn fetch(
         match answer {
             Ok(mut found) => {
                 found.source = Some(source);
+                if env.offline {
+                    let filled = snapshot::fill_from_imported(&mut found, &env.cache_dir);
+                    if filled > 0 {
+                        tracing::info!(
+                            "{}: {} from an imported snapshot",
+                            source.as_str(),
+                            crate::text::count(filled, "catalogue paper")
+                        );
+                    }
+                }
                 log_answer(source, &found);
                 corpus.sources.push(found);
             }
@@ -123,7 +156,85 @@ pub fn fetch(
             );
         }
     }
-    added
+    Ok(added)
+}
+
+/// What the cache holds of `source` for the catalogue (its own answers for every catalogue
+/// paper, then the imported ones), without a request: `snapshot export --source`, and the
+/// retraction flags `citegraph lint` reads. `corpus` gives the Semantic Scholar records the
+/// papers' DOIs come from (empty: the catalogue's ids alone). Errors: an unusable cache.
+pub fn cached(
+    catalog: &crate::catalog::Catalog,
+    corpus: &Corpus,
+    source: Source,
+    cache_dir: &std::path::Path,
+) -> anyhow::Result<SourceCorpus> {
+    let wanted = wanted(catalog, corpus);
+    let env = crate::s2::Environment {
+        cache_dir: cache_dir.to_path_buf(),
+        offline: true,
+    };
+    let options = SourceOptions {
+        fill_only: false,
+        ..SourceOptions::default()
+    };
+    let fetch = crate::s2::FetchOptions::default();
+    let mut found = match source {
+        Source::S2 => anyhow::bail!("Semantic Scholar's records are not a secondary source's"),
+        Source::OpenAlex => {
+            crate::openalex::fetch(&wanted, &openalex_options(&options, &fetch), &env)?
+        }
+        Source::OpenCitations => {
+            crate::opencitations::fetch(&wanted, &opencitations_options(&options, &fetch), &env)?
+        }
+    };
+    found.source = Some(source);
+    snapshot::fill_from_imported(&mut found, cache_dir);
+    Ok(found)
+}
+
+/// The lint findings of the catalogue papers OpenAlex flags as retracted, from the cache alone
+/// (`citegraph lint` makes no request): the Semantic Scholar records and OpenAlex answers a
+/// run kept (or `snapshot import` put there). No cache, no finding. Each finding is an error
+/// at the paper's first listing ([`crate::analysis::source_coverage::retracted_finding`]).
+pub fn cached_retractions(
+    catalog: &crate::catalog::Catalog,
+    cache_dir: &std::path::Path,
+) -> Vec<crate::catalog::LintFinding> {
+    if !cache_dir.join(Source::OpenAlex.as_str()).is_dir() {
+        return Vec::new();
+    }
+    let env = crate::s2::Environment {
+        cache_dir: cache_dir.to_path_buf(),
+        offline: true,
+    };
+    let records = crate::s2::fetch(
+        catalog,
+        &crate::s2::FetchOptions::default(),
+        &crate::s2::RecordSource::Api,
+        &env,
+    )
+    .unwrap_or_default();
+    let found = match cached(catalog, &records, Source::OpenAlex, cache_dir) {
+        Ok(found) => found,
+        Err(err) => {
+            tracing::warn!("OpenAlex's cached retraction flags not read: {err:#}");
+            return Vec::new();
+        }
+    };
+    found
+        .lists
+        .iter()
+        .filter(|l| l.retracted)
+        .filter_map(|l| {
+            let paper = catalog.papers.iter().find(|p| p.key == l.key)?;
+            Some(crate::analysis::source_coverage::retracted_finding(
+                catalog,
+                &paper.key,
+                &paper.title,
+            ))
+        })
+        .collect()
 }
 
 /// The catalogue papers to ask a secondary source about, in catalogue order: every catalogue

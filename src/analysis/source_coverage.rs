@@ -308,21 +308,30 @@ pub fn retracted_findings(
 ) -> Vec<crate::catalog::LintFinding> {
     rows.iter()
         .filter(|r| r.retracted)
-        .map(|r| {
-            let listing = catalog
-                .papers
-                .iter()
-                .find(|p| p.key == r.key)
-                .and_then(|p| p.listings.first());
-            crate::catalog::LintFinding {
-                kind: crate::catalog::LintKind::Retracted,
-                message: format!("\"{}\" is retracted according to OpenAlex", r.title),
-                file: listing.map(|l| l.file.clone()),
-                line: listing.map(|l| l.line),
-                keys: vec![r.key.clone()],
-            }
-        })
+        .map(|r| retracted_finding(catalog, &r.key, &r.title))
         .collect()
+}
+
+/// The lint finding of the catalogue paper `key` (titled `title`) OpenAlex flags as retracted:
+/// [`crate::catalog::LintKind::Retracted`] (an error) at the paper's first listing. The run's
+/// lint ([`retracted_findings`]) and `citegraph lint` (from the cache) both make it here.
+pub fn retracted_finding(
+    catalog: &crate::catalog::Catalog,
+    key: &str,
+    title: &str,
+) -> crate::catalog::LintFinding {
+    let listing = catalog
+        .papers
+        .iter()
+        .find(|p| p.key == key)
+        .and_then(|p| p.listings.first());
+    crate::catalog::LintFinding {
+        kind: crate::catalog::LintKind::Retracted,
+        message: format!("\"{title}\" is retracted according to OpenAlex"),
+        file: listing.map(|l| l.file.clone()),
+        line: listing.map(|l| l.line),
+        keys: vec![key.to_string()],
+    }
 }
 
 /// Leaves out of `missing` every paper a source flags as retracted (OpenAlex `is_retracted` of

@@ -76,6 +76,37 @@ pub fn parse_date(text: &str) -> Result<citegraph::render::charts::CalendarDate,
     citegraph::render::charts::CalendarDate::parse(text)
 }
 
+/// `snapshot export --source`: a source's name (`s2`, `openalex`, `opencitations`).
+pub fn parse_source(text: &str) -> Result<citegraph::records::Source, String> {
+    use citegraph::records::Source;
+    Source::parse(text).ok_or_else(|| {
+        format!(
+            "unknown source `{}`: the sources are {}",
+            text.trim(),
+            Source::ALL.map(Source::as_str).join(", ")
+        )
+    })
+}
+
+/// `--source-snapshot SOURCE=FILE`: a secondary source (`openalex`, `opencitations`) and the
+/// snapshot of its answers to read. Errors: no `=`, an unknown source, `s2` (whose snapshot is
+/// `--snapshot`), no file name.
+pub fn parse_source_snapshot(
+    text: &str,
+) -> Result<(citegraph::records::Source, std::path::PathBuf), String> {
+    let Some((name, file)) = text.split_once('=') else {
+        return Err("give SOURCE=FILE, as in openalex=openalex.jsonl".to_string());
+    };
+    let source = parse_source(name)?;
+    if source == citegraph::records::Source::S2 {
+        return Err("Semantic Scholar's snapshot is given with --snapshot FILE".to_string());
+    }
+    if file.trim().is_empty() {
+        return Err(format!("no file after `{name}=`"));
+    }
+    Ok((source, std::path::PathBuf::from(file)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -103,6 +134,21 @@ mod tests {
                 "{bad}: {error}"
             );
         }
+    }
+
+    #[test]
+    fn a_source_snapshot_names_a_secondary_source_and_a_file() {
+        use citegraph::records::Source;
+        assert_eq!(
+            parse_source_snapshot("openalex=a.jsonl"),
+            Ok((Source::OpenAlex, "a.jsonl".into()))
+        );
+        assert!(parse_source_snapshot("s2=a.jsonl")
+            .unwrap_err()
+            .contains("--snapshot"));
+        assert!(parse_source_snapshot("crossref=a").is_err());
+        assert!(parse_source_snapshot("openalex").is_err());
+        assert!(parse_source_snapshot("openalex=").is_err());
     }
 
     #[test]
