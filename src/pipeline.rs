@@ -155,8 +155,7 @@ pub fn catalog_job(settings: &Settings, shown: catalog::SummaryOptions) -> Resul
 /// none without a cache).
 pub fn lint_job(settings: &Settings, options: &render::lint_report::LintOptions) -> Result<Report> {
     let mut catalog = load_catalog(settings)?;
-    let retracted =
-        crate::secondary::cached_retractions(&catalog, &settings.locations.cache_dir);
+    let retracted = crate::secondary::cached_retractions(&catalog, &settings.locations.cache_dir);
     if !retracted.is_empty() {
         catalog.lint = catalog::with_findings(&catalog.lint, retracted);
     }

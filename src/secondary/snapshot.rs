@@ -119,7 +119,10 @@ pub fn load(path: &Path, source: Source) -> Result<Vec<SourceLists>> {
         if !seen.insert(parsed.lists.key.clone()) {
             report(
                 number,
-                format!("{} is listed before: the first line is kept", parsed.lists.key),
+                format!(
+                    "{} is listed before: the first line is kept",
+                    parsed.lists.key
+                ),
             );
             continue;
         }
@@ -289,8 +292,12 @@ mod tests {
         assert_eq!(export(&corpus, &file).unwrap(), 1);
         assert_eq!(sniff(&file).unwrap(), Some(Source::OpenAlex));
         let mut text = std::fs::read_to_string(&file).unwrap();
-        text.push_str("{\"source\":\"opencitations\",\"key\":\"b\",\"ids\":[],\"retracted\":false}\n");
-        text.push_str("{broken\n\n{\"source\":\"openalex\",\"key\":\"\",\"ids\":[],\"retracted\":false}\n");
+        text.push_str(
+            "{\"source\":\"opencitations\",\"key\":\"b\",\"ids\":[],\"retracted\":false}\n",
+        );
+        text.push_str(
+            "{broken\n\n{\"source\":\"openalex\",\"key\":\"\",\"ids\":[],\"retracted\":false}\n",
+        );
         text.push_str("{\"source\":\"openalex\",\"key\":\"c\",\"ids\":[],\"retracted\":false}\n");
         std::fs::write(&file, text).unwrap();
         let read = load(&file, Source::OpenAlex).unwrap();
@@ -331,7 +338,9 @@ mod tests {
         assert_eq!(found.lists.len(), 2);
         assert!(found.lists.iter().all(|l| l.gap == Gap::NotCached));
         assert_eq!(
-            answer(Source::OpenCitations, &[], &wanted, true).lists.len(),
+            answer(Source::OpenCitations, &[], &wanted, true)
+                .lists
+                .len(),
             1
         );
     }

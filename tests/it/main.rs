@@ -67,6 +67,7 @@ mod render_map;
 mod render_report;
 mod render_text;
 mod scope_world;
+mod sources_retractions;
 mod sources_world;
 mod suggestions_world;
 mod time_oracle;
