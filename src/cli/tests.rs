@@ -154,8 +154,8 @@ fn a_location_option_before_a_subcommand_that_takes_none_is_refused() {
         (&["--catalog", "a.md", "diff", "old", "new"], "--catalog"),
         (&["--mechanisms", "m.toml", "render"], "--mechanisms"),
         (
-            &["--catalog", "a.md", "snapshot", "export", "f.jsonl"],
-            "--catalog",
+            &["--output-dir", "o", "snapshot", "export", "f.jsonl"],
+            "--output-dir",
         ),
     ] {
         let mut argv = vec!["citegraph"];
@@ -182,7 +182,8 @@ fn each_subcommand_takes_only_its_own_options() {
         &["render", "--api-url", "http://x"],
         &["render", "--catalog", "x.md"],
         &["render", "--offline"],
-        &["snapshot", "export", "f.jsonl", "--catalog", "x.md"],
+        &["snapshot", "export", "f.jsonl", "--rps", "2"],
+        &["snapshot", "export", "f.jsonl", "--source", "crossref"],
         &["snapshot", "export", "f.jsonl", "--output-dir", "o"],
     ] {
         let mut argv = vec!["citegraph"];
