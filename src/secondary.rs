@@ -330,6 +330,7 @@ fn openalex_options(
         retry_delay: fetch.retry_delay,
         refresh: fetch.refresh,
         max_age: fetch.max_age,
+        update: fetch.update,
         no_citations: fetch.no_citations,
         max_citations: fetch.max_citations,
         fill_only: options.fill_only,
@@ -348,7 +349,9 @@ fn opencitations_options(
         // The Index answers a heavily cited work whole: never under its own default.
         timeout: fetch.timeout.max(defaults.timeout),
         retry_delay: fetch.retry_delay,
-        refresh: fetch.refresh,
+        // The Index has no date filter: one call per DOI answers the whole list, so an update
+        // asks it again.
+        refresh: fetch.refresh || fetch.update,
         max_age: fetch.max_age,
         no_citations: fetch.no_citations,
         fill_only: options.fill_only,

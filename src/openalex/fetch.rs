@@ -1,7 +1,7 @@
 //! Resolving catalogue papers in OpenAlex and reading their references and citers, through the
 //! cache (`CACHE/openalex/works` for singletons, `CACHE/openalex/lists` for list pages).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::time::Duration;
 
 use crate::cache::{Cache, Read};
@@ -53,12 +53,21 @@ impl Miss {
     }
 }
 
+mod update;
+
 /// The cache in front of the client.
 struct Asker {
     client: Option<Client>,
     cache: Cache,
     refresh: bool,
     max_age: Option<Duration>,
+    /// `--update`: works re-asked, citer lists brought up to date ([`update`]).
+    update: bool,
+    /// Ask the server whatever the cache holds (an update's whole list, its recent citers).
+    fresh: bool,
+    /// Under `--update`: each work's `cited_by_count` as the cache held it before this run
+    /// re-asked the work.
+    previous_counts: HashMap<String, u64>,
 }
 
 pub(super) fn run(
@@ -98,6 +107,9 @@ pub(super) fn run(
         cache: Cache::new(&env.cache_dir),
         refresh: options.refresh,
         max_age,
+        update: options.update,
+        fresh: false,
+        previous_counts: HashMap::new(),
     };
     let mut corpus = SourceCorpus {
         source: Some(Source::OpenAlex),
@@ -172,7 +184,8 @@ impl Asker {
         }
         if !options.no_citations {
             let keys: Vec<String> = versions.iter().filter_map(Work::key).collect();
-            match self.citers(&keys, options.max_citations, &mut notes)? {
+            let count: Option<u64> = versions.iter().map(|w| w.cited_by_count).sum();
+            match self.citers(&keys, count, options.max_citations, &mut notes)? {
                 Ok(works) => lists.citations = Some(links(&works, &mut retracted)),
                 Err(miss) => {
                     lists.gap = miss.gap();
@@ -304,15 +317,41 @@ impl Asker {
         Ok(Ok(works))
     }
 
-    /// The works citing any of `keys` (the paper's versions), cursor-paged, deduplicated, at
-    /// most `max` of them.
+    /// The works citing any of `keys` (the paper's versions, whose `cited_by_count`s sum to
+    /// `count`), cursor-paged, deduplicated, at most `max` of them. Under `--update` (all of
+    /// them, the versions in one filter), only what may have changed ([`update`]).
     fn citers(
         &mut self,
         keys: &[String],
+        count: Option<u64>,
         max: Option<usize>,
         notes: &mut Vec<String>,
     ) -> anyhow::Result<Result<Vec<Work>, Miss>> {
         let own: HashSet<&str> = keys.iter().map(String::as_str).collect();
+        let updating = self.update && self.client.is_some();
+        if updating && max.is_none() && keys.len() <= MAX_FILTER_IDS {
+            match self.update_citers(keys, count, &own)? {
+                Ok(update::Citers::Updated(works)) => return Ok(Ok(works)),
+                Ok(update::Citers::Whole) => {}
+                Err(miss) => return Ok(Err(miss)),
+            }
+        }
+        // An update that could not merge (or a cut list) reads the whole list afresh.
+        let fresh = self.fresh;
+        self.fresh = fresh || updating;
+        let works = self.all_citers(keys, &own, max, notes);
+        self.fresh = fresh;
+        works
+    }
+
+    /// Every page of the citers of `keys`, at most `max` of them (see [`Self::citers`]).
+    fn all_citers(
+        &mut self,
+        keys: &[String],
+        own: &HashSet<&str>,
+        max: Option<usize>,
+        notes: &mut Vec<String>,
+    ) -> anyhow::Result<Result<Vec<Work>, Miss>> {
         let mut works: Vec<Work> = Vec::new();
         for chunk in keys.chunks(MAX_FILTER_IDS) {
             let filter = format!("cites:{}", chunk.join("|"));
@@ -346,7 +385,16 @@ impl Asker {
     /// know it (404; cached too).
     fn singleton(&mut self, id: &str) -> anyhow::Result<Result<Option<Work>, Miss>> {
         let request = format!("{CACHE_VERSION} work {id}");
-        if let Some(hit) = self.cached::<Option<Work>>(WORKS, &request) {
+        if self.update && self.client.is_some() {
+            // Re-asked (free); the count it had is what the citers' update starts from.
+            if let Ok(Read::Hit(entry)) = self.cache.get::<Option<Work>>(WORKS, &request, None) {
+                if let Some(work) = entry.body {
+                    if let (Some(key), Some(count)) = (work.key(), work.cited_by_count) {
+                        self.previous_counts.insert(key, count);
+                    }
+                }
+            }
+        } else if let Some(hit) = self.cached::<Option<Work>>(WORKS, &request) {
             return Ok(Ok(hit));
         }
         let Some(client) = self.client.as_mut() else {
@@ -387,10 +435,7 @@ impl Asker {
         cursor: Option<&str>,
         credits: u64,
     ) -> anyhow::Result<Result<ListPage, Miss>> {
-        let request = format!(
-            "{CACHE_VERSION} list filter={filter} per_page={per_page} cursor={}",
-            cursor.unwrap_or("-")
-        );
+        let request = list_request(filter, per_page, cursor);
         if let Some(hit) = self.cached::<ListPage>(LISTS, &request) {
             return Ok(Ok(hit));
         }
@@ -425,7 +470,7 @@ impl Asker {
     /// A cached answer to use: any entry offline, else one neither stale nor refreshed.
     fn cached<T: serde::de::DeserializeOwned>(&self, namespace: &str, request: &str) -> Option<T> {
         let offline = self.client.is_none();
-        if self.refresh && !offline {
+        if (self.refresh || self.fresh) && !offline {
             return None;
         }
         let max_age = if offline { None } else { self.max_age };
@@ -442,6 +487,14 @@ impl Asker {
             }
         }
     }
+}
+
+/// The cache request of one list page.
+fn list_request(filter: &str, per_page: usize, cursor: Option<&str>) -> String {
+    format!(
+        "{CACHE_VERSION} list filter={filter} per_page={per_page} cursor={}",
+        cursor.unwrap_or("-")
+    )
 }
 
 /// Characters escaped in a `/works/{id}` path segment: everything but what ids are made of

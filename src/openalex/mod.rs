@@ -66,6 +66,10 @@ pub struct OpenAlexOptions {
     pub refresh: bool,
     /// Ask again for cache entries older than this many days.
     pub max_age: Option<f64>,
+    /// `--update`: re-ask each paper's works (free) and, when a `cited_by_count` grew, only the
+    /// citers published since the cached list's fetch (less a margin), merged into it; the
+    /// whole list when the count fell or the merge does not account for it (`fetch/update.rs`).
+    pub update: bool,
     /// Do not fetch citers (references only).
     pub no_citations: bool,
     /// At most this many citers per paper.
@@ -89,6 +93,7 @@ impl Default for OpenAlexOptions {
             retry_delay: 1.0,
             refresh: false,
             max_age: None,
+            update: false,
             no_citations: false,
             max_citations: None,
             fill_only: true,

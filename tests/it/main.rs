@@ -48,6 +48,7 @@ mod figure_layout;
 mod influence_age_fair;
 mod maps_oracle;
 mod openalex_limits;
+mod openalex_update;
 mod openalex_wire;
 mod openalex_world;
 mod opencitations_mock;

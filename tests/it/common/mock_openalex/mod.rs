@@ -734,6 +734,13 @@ fn matching(
                         .cloned()
                 })
                 .collect(),
+            // Works published on or after a date (`YYYY-MM-DD`, compared as text).
+            "from_publication_date" => world
+                .works
+                .iter()
+                .filter(|(_, w)| w["publication_date"].as_str().is_some_and(|d| d >= value))
+                .map(|(k, _)| k.clone())
+                .collect(),
             "title.search" | "display_name.search" => {
                 words_of(value)?;
                 continue;

@@ -330,6 +330,25 @@ impl OaWorld {
         work["referenced_works_count"] = json!(list.len());
     }
 
+    /// Adds a new work `key`, published on `date` (`YYYY-MM-DD`), that cites the work `cited`;
+    /// every `cited_by_count` is counted again.
+    pub fn add_citer(&mut self, key: &str, cited: &str, date: &str) {
+        let mut work = self.works.values().next().expect("a world").clone();
+        let title = format!("A later paper {key} citing {cited}");
+        work["id"] = json!(format!("{URL_PREFIX}{key}"));
+        work["ids"] = json!({"openalex": format!("{URL_PREFIX}{key}")});
+        work["doi"] = Value::Null;
+        work["title"] = json!(title);
+        work["display_name"] = json!(title);
+        work["publication_date"] = json!(date);
+        work["publication_year"] = json!(date[..4].parse::<i64>().unwrap());
+        work["referenced_works"] = json!([format!("{URL_PREFIX}{cited}")]);
+        work["referenced_works_count"] = json!(1);
+        work["is_retracted"] = json!(false);
+        self.works.insert(key.to_string(), work);
+        self.count_citers();
+    }
+
     pub fn len(&self) -> usize {
         self.works.len()
     }
