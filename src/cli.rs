@@ -412,6 +412,8 @@ pub struct ApiArgs {
     /// records (one batch call per 500), the citations published since each paper's last fetch
     /// for papers whose citation count changed, the references of papers whose reference count
     /// changed. Papers not in the cache are fetched in full (an empty cache: a full fetch).
+    /// OpenAlex: its works re-asked (free), and the citers published since the last fetch of
+    /// papers whose cited_by_count grew; OpenCitations (no date filter) is asked again.
     /// Not with --refresh, --snapshot or --offline (which ask nothing).
     #[arg(long, conflicts_with_all = ["refresh", "snapshot", "offline"])]
     pub update: bool,

@@ -216,4 +216,110 @@ fn all_three_sources_fill_the_elided_lists_each_link_marked_with_its_sources() {
         assert_eq!(row["references_union"], union.len().to_string());
         assert_eq!(row["references_openalex"], from_openalex.len().to_string());
     }
+    the_report_section_shows_the_audit(dir.path(), &coverage);
+}
+
+/// The report's "Sources and their coverage" section of a three-source run: the sources line,
+/// the verdict counts, and one row per catalogue paper that is not simply complete, in catalogue
+/// order, each with its verdict and its counts per source as `coverage-sources.csv` has them.
+fn the_report_section_shows_the_audit(dir: &std::path::Path, coverage: &[HashMap<String, String>]) {
+    let mut cmd = crate::common::citegraph();
+    cmd.arg("render")
+        .arg("--output-dir")
+        .arg(dir.join("output"))
+        .args(["--figures", "papers-per-year", "--format", "svg"]);
+    cmd.assert().success();
+    let html = std::fs::read_to_string(dir.join("output/report.html")).unwrap();
+    let start = html
+        .rfind("Sources and their coverage")
+        .expect("the report has the sources section");
+    let section = &html[start..];
+    let section = &section[..section.find("</table>").expect("its table") + 8];
+    assert!(
+        section.contains("Sources of this graph: <b>s2, openalex, opencitations</b>"),
+        "{section}"
+    );
+    // The verdict counts, as the audit table has them.
+    let mut verdicts: HashMap<&str, usize> = HashMap::new();
+    for row in coverage {
+        *verdicts.entry(row["verdict"].as_str()).or_default() += 1;
+    }
+    for (verdict, n) in &verdicts {
+        assert!(
+            section.contains(&format!("{n} {verdict}")),
+            "{n} {verdict}: {section}"
+        );
+    }
+    // The rows: every paper not simply complete (or retracted), in catalogue order.
+    let shown: Vec<&HashMap<String, String>> = coverage
+        .iter()
+        .filter(|r| r["verdict"] != "complete" || r["retracted"] == "true")
+        .collect();
+    let body = &section[section.find("<tbody>").unwrap()..];
+    let rows: Vec<Vec<String>> = body
+        .split("<tr>")
+        .skip(1)
+        .map(|tr| {
+            tr.split("<td")
+                .skip(1)
+                .map(|td| {
+                    let cell = &td[td.find('>').unwrap() + 1..td.find("</td>").unwrap()];
+                    cell.to_string()
+                })
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), shown.len(), "{section}");
+    let counts = |row: &HashMap<String, String>, list: &str| {
+        let mut parts: Vec<String> = ["s2", "openalex", "opencitations"]
+            .iter()
+            .map(|s| {
+                let n = &row[&format!("{list}_{s}")];
+                format!("{s} {}", if n.is_empty() { "–" } else { n.as_str() })
+            })
+            .collect();
+        parts.push(format!("union {}", row[&format!("{list}_union")]));
+        parts.join(" · ")
+    };
+    for (cells, row) in rows.iter().zip(&shown) {
+        assert!(
+            cells[1].starts_with(row["verdict"].as_str()),
+            "{cells:?} {row:?}"
+        );
+        assert_eq!(cells[2], counts(row, "references"), "{row:?}");
+        assert_eq!(cells[3], counts(row, "citations"), "{row:?}");
+    }
+    assert!(shown.iter().any(|r| r["verdict"] == "filled"));
+}
+
+#[test]
+fn an_update_asks_the_opencitations_index_again_a_plain_rerun_does_not() {
+    let s2 = MockBuilder::new(world()).start();
+    let oc = OcBuilder::new(oc_world()).start();
+    let dir = tempfile::tempdir().unwrap();
+    let fetch = |update: bool| {
+        let mut cmd = citegraph_in(dir.path());
+        cmd.args(["fetch", "--api-url", &s2.url(), "--rps", "1000"])
+            .args(["--retry-delay", "0.01", "--sources", "s2,opencitations"])
+            .args(["--opencitations-url", &oc.url()])
+            .args(["--opencitations-per-minute", "60000"]);
+        if update {
+            cmd.arg("--update");
+        }
+        cmd.assert().success();
+    };
+    let index = || {
+        oc.log()
+            .iter()
+            .filter(|l| l.path.contains("/index/v2/"))
+            .count()
+    };
+    fetch(false);
+    let first = index();
+    assert!(first > 0, "the Index was asked");
+    fetch(false);
+    assert_eq!(index(), first, "a plain rerun reads the cache");
+    // No date filter: each list is asked whole again, one call per DOI and direction.
+    fetch(true);
+    assert_eq!(index(), 2 * first, "--update asks every Index list again");
 }
