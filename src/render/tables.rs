@@ -7,7 +7,8 @@
 //! cell are joined with `; `.
 //!
 //! Nothing here writes a file: [`analysis_files`] returns each table as a [`StreamedFile`] (written
-//! row by row, never held whole) for [`super::write_outputs`].
+//! row by row, never held whole) for [`super::write_outputs`], and [`parquet_files`] the typed
+//! Parquet forms of the largest ones (`parquet_tables.rs`, `--tables csv,parquet`).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
