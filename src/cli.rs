@@ -129,6 +129,8 @@ pub enum Command {
         analyze: AnalyzeArgs,
         #[command(flatten)]
         output: OutputArgs,
+        #[command(flatten)]
+        tables: TablesArgs,
     },
     /// How often the missing-paper suggestions are right: hold out a share of the catalogue,
     /// analyse as if never listed, and measure recall@k against two baselines (from the cache,
@@ -166,6 +168,8 @@ pub enum Command {
         output: OutputArgs,
         #[command(flatten)]
         render: RenderArgs,
+        #[command(flatten)]
+        tables: TablesArgs,
         #[command(flatten)]
         digest: DigestArgs,
         /// Also run the leave-one-out evaluation (as `citegraph evaluate`): evaluation.csv,
@@ -845,6 +849,7 @@ impl Cli {
         let matches = command.try_get_matches_from_mut(args)?;
         refuse_given_twice(&mut command, &matches)?;
         evaluate::refuse_evaluation_without_evaluate(&mut command, &matches)?;
+        tables::refuse_tables_without_csv(&mut command, &matches)?;
         Cli::from_arg_matches(&matches).map_err(|e| e.format(&mut command))
     }
 
@@ -947,8 +952,10 @@ impl Cli {
                 inputs,
                 analyze,
                 output,
+                tables,
             } => {
                 inputs.apply(output, &mut settings);
+                settings.parquet = tables.parquet();
                 // The analysis takes the lists the cache holds, with or without link details.
                 settings.fetch.link_details = false;
                 settings.analyze = analyze.options();
@@ -977,10 +984,12 @@ impl Cli {
                 analyze,
                 output,
                 render,
+                tables,
                 digest,
                 evaluate,
                 evaluation,
             } => {
+                settings.parquet = tables.parquet();
                 inputs.apply(output, &mut settings);
                 api.apply(&mut settings.fetch);
                 api.apply_sources(&mut settings.sources);
@@ -1015,6 +1024,9 @@ impl Cli {
 /// The evaluation's options, in a file of their own (`cli/evaluate.rs`).
 mod evaluate;
 pub use evaluate::EvaluateArgs;
+/// `--tables` (`cli/tables.rs`).
+mod tables;
+pub use tables::TablesArgs;
 /// `completions` and `man`.
 pub mod docs;
 /// The location options before the subcommand.

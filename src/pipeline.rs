@@ -67,6 +67,9 @@ pub struct Settings {
     pub digest: watch::DigestOptions,
     /// The leave-one-out evaluation: always for `evaluate`, for `run` with `--evaluate`.
     pub evaluate: Option<EvaluateSettings>,
+    /// `--tables csv,parquet` (`analyze`, `run`): the Parquet tables ([`render::PARQUET_FILES`])
+    /// are written beside the CSVs; without it, those of an earlier run are removed.
+    pub parquet: bool,
 }
 
 /// The evaluation's settings (`--holdout`, `--repeats`, `--background`; the seed is the
@@ -304,7 +307,9 @@ pub fn analyze_job(settings: &Settings) -> Result<Report> {
     let (analysis, graph, _) = analyze(&catalog, &corpus, settings, communities.as_ref(), false)?;
     let stage = begin(&settings.locations)?;
     drop_stale_evaluation(stage.dir())?;
-    let written = render::write_outputs(stage.dir(), render::analysis_files(&analysis, &graph))?;
+    let mut files = render::analysis_files(&analysis, &graph);
+    files.extend(parquet_tables(settings, stage.dir(), &analysis, &graph)?);
+    let written = render::write_outputs(stage.dir(), files)?;
     let report = finish(stage, analysis::summary_text(&analysis), written)?;
     Ok(with_gaps(report, &corpus.resolutions))
 }
@@ -501,13 +506,43 @@ pub fn render_job(settings: &Settings) -> Result<Report> {
     finish(stage, String::new(), written)
 }
 
+/// The Parquet tables when `--tables` asks for them ([`render::parquet_files`]); otherwise none,
+/// and those of an earlier run are removed from the staged outputs (they described another
+/// graph). Errors: a stale table that cannot be removed.
+fn parquet_tables<'a>(
+    settings: &Settings,
+    stage_dir: &Path,
+    analysis: &'a analysis::Analysis,
+    graph: &'a crate::graph::CitationGraph,
+) -> Result<Vec<render::StreamedFile<'a>>> {
+    if settings.parquet {
+        return Ok(render::parquet_files(analysis, graph));
+    }
+    drop_stale(
+        stage_dir,
+        &render::PARQUET_FILES,
+        "an earlier run's --tables parquet",
+    )?;
+    Ok(Vec::new())
+}
+
 /// Removes an earlier evaluation's files ([`render::EVALUATION_FILES`]) from the staged outputs
 /// of a run that holds none: they described another graph, and the report no longer shows them.
 fn drop_stale_evaluation(stage_dir: &Path) -> Result<()> {
-    for name in render::EVALUATION_FILES {
+    drop_stale(
+        stage_dir,
+        &render::EVALUATION_FILES,
+        "an earlier evaluation",
+    )
+}
+
+/// Removes `names` from the staged outputs, logging that they came from `origin`; a name not
+/// there is fine. Errors: a file that is there and cannot be removed.
+fn drop_stale(stage_dir: &Path, names: &[&str], origin: &str) -> Result<()> {
+    for name in names {
         let path = stage_dir.join(name);
         match std::fs::remove_file(&path) {
-            Ok(()) => tracing::info!("removed {name}: it came from an earlier evaluation"),
+            Ok(()) => tracing::info!("removed {name}: it came from {origin}"),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {}
             Err(err) => {
                 return Err(err).with_context(|| format!("cannot remove the stale {name}"));
@@ -556,6 +591,7 @@ pub fn run_job(settings: &Settings) -> Result<Report> {
     files.extend(
         render::analysis_files(&analysis, &graph)
             .into_iter()
+            .chain(parquet_tables(settings, stage.dir(), &analysis, &graph)?)
             .map(render::Output::from),
     );
     let mut written = render::write_outputs(stage.dir(), files)?;

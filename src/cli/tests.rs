@@ -228,6 +228,25 @@ fn evaluation_options_on_run_need_evaluate() {
 }
 
 #[test]
+fn tables_add_parquet_on_analyze_and_run_and_always_keep_csv() {
+    assert!(!settings(&["run"]).parquet);
+    assert!(!settings(&["analyze", "--tables", "csv"]).parquet);
+    assert!(settings(&["analyze", "--tables", "csv,parquet"]).parquet);
+    assert!(settings(&["run", "--tables", "parquet,csv"]).parquet);
+    for args in [
+        ["citegraph", "run", "--tables", "parquet"],
+        ["citegraph", "analyze", "--tables", "xlsx"],
+    ] {
+        let error = Cli::try_parse_args(args).unwrap_err();
+        assert_eq!(error.exit_code(), 2, "{args:?}");
+    }
+    // The figures' and the render's commands have no tables to write.
+    for command in ["render", "evaluate", "fetch"] {
+        assert!(Cli::try_parse_args(["citegraph", command, "--tables", "csv"]).is_err());
+    }
+}
+
+#[test]
 fn every_command_has_examples_and_every_example_a_command() {
     let command = Cli::full_command();
     let mut paths: Vec<Vec<String>> = vec![Vec::new()];

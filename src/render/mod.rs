@@ -41,7 +41,10 @@ mod tables;
 mod view;
 
 pub use options::{DotLayout, FigureFormat, FigureKind, RenderOptions, FIGURE_NAMES, WIDTH_RANGE};
-pub use tables::{analysis_files, evaluation_files, metrics_file, EVALUATION_FILES};
+pub use tables::{
+    analysis_files, evaluation_files, metrics_file, parquet_files, EVALUATION_FILES, PARQUET_FILES,
+    ROW_GROUP_ROWS,
+};
 pub use view::View;
 
 mod output;

@@ -7,7 +7,8 @@
 //! cell are joined with `; `.
 //!
 //! Nothing here writes a file: [`analysis_files`] returns each table as a [`StreamedFile`] (written
-//! row by row, never held whole) for [`super::write_outputs`].
+//! row by row, never held whole) for [`super::write_outputs`], and [`parquet_files`] the typed
+//! Parquet forms of the largest ones (`parquet_tables.rs`, `--tables csv,parquet`).
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -21,6 +22,7 @@ use crate::graph::{CitationGraph, Intents};
 use crate::records::SourceSet;
 
 mod evaluation;
+mod parquet_tables;
 mod sources;
 mod time;
 
@@ -40,6 +42,21 @@ pub fn metrics_file(analysis: &Analysis) -> StreamedFile<'_> {
         Box::new(|w| metrics_json::write(analysis, w)),
     )
 }
+
+/// The Parquet forms of papers.csv, edges.csv, missing.csv, cocitation.csv and coupling.csv
+/// (`--tables csv,parquet`), for [`super::write_outputs`] beside [`analysis_files`]: same rows,
+/// same columns, typed (README, "Parquet tables"; `tables/parquet_tables.rs`).
+pub fn parquet_files<'a>(
+    analysis: &'a Analysis,
+    graph: &'a CitationGraph,
+) -> Vec<StreamedFile<'a>> {
+    parquet_tables::files(analysis, graph)
+        .into_iter()
+        .map(|(name, fill)| StreamedFile::new(name, fill))
+        .collect()
+}
+
+pub use parquet_tables::{PARQUET_FILES, ROW_GROUP_ROWS};
 
 /// The files of an evaluation (tables and figure), relative to the output directory: a run
 /// without `--evaluate` removes those of an earlier one, which no longer describe its graph.

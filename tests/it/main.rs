@@ -55,6 +55,7 @@ mod opencitations_mock;
 mod opencitations_recorded;
 mod opencitations_secrets;
 mod outputs_unchanged;
+mod parquet_duckdb;
 mod partial_render;
 mod reliability_concurrency;
 mod reliability_faults;
