@@ -11,9 +11,11 @@
 //! imports none of them.
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use backon::Retryable;
 use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
 
 /// What stands in a text for a secret taken out of it.
@@ -300,37 +302,70 @@ impl Retry {
         }
     }
 
+    /// The waits of the backoff, one a retry: `max_retries` of them (before any `Retry-After`).
+    pub(crate) fn schedule(&self) -> Schedule {
+        Schedule {
+            backoff: self.backoff,
+            done: 0,
+            left: self.max_retries,
+        }
+    }
+
     /// Runs `attempt` until it succeeds, fails in a way `retryable` refuses, or the retries run
-    /// out. `asked(err)` is the wait the server named (`Retry-After`); `notify(err, wait)` is
-    /// told of every retry before its wait (to count and log it). Errors: the last attempt's, with
-    /// the number of attempts.
+    /// out (the loop is backon's, on [`Retry::schedule`]). `asked(err)` is the wait the server
+    /// named (`Retry-After`); `notify(err, wait)` is told of every retry before its wait (to
+    /// count and log it). Errors: the last attempt's, with the number of attempts.
     pub(crate) async fn run<T, E, Fut>(
         &self,
         mut attempt: impl FnMut() -> Fut,
         retryable: impl Fn(&E) -> bool,
         asked: impl Fn(&E) -> Option<Duration>,
-        mut notify: impl FnMut(&E, Duration),
+        notify: impl FnMut(&E, Duration),
     ) -> Result<T, Exhausted<E>>
     where
         Fut: Future<Output = Result<T, E>>,
     {
-        let mut attempts = 0u32;
-        loop {
-            attempts += 1;
-            let err = match attempt().await {
-                Ok(answer) => return Ok(answer),
-                Err(err) => err,
-            };
-            if attempts > self.max_retries || !retryable(&err) {
-                return Err(Exhausted {
-                    last: err,
-                    attempts,
-                });
-            }
-            let wait = self.wait(attempts, asked(&err));
-            notify(&err, wait);
-            tokio::time::sleep(wait).await;
+        // Atomic only to keep the future `Send` (the loop runs on one task).
+        let attempts = AtomicU32::new(0);
+        let counted = || {
+            attempts.fetch_add(1, Ordering::Relaxed);
+            attempt()
+        };
+        counted
+            .retry(self.schedule())
+            .when(|err| retryable(err))
+            // `None` means no retry is left: it stays so, whatever the server asks.
+            .adjust(|err, wait| {
+                wait.map(|wait| asked(err).map_or(wait, |a| a.min(self.max_retry_after)))
+            })
+            .notify(notify)
+            .await
+            .map_err(|last| Exhausted {
+                last,
+                attempts: attempts.load(Ordering::Relaxed),
+            })
+    }
+}
+
+/// The backoff's waits as an iterator (what backon's loop takes): [`Backoff::delay`] of retries
+/// 1, 2, … up to the last one allowed, then nothing.
+#[derive(Debug, Clone)]
+pub(crate) struct Schedule {
+    backoff: Backoff,
+    done: u32,
+    left: u32,
+}
+
+impl Iterator for Schedule {
+    type Item = Duration;
+
+    fn next(&mut self) -> Option<Duration> {
+        if self.left == 0 {
+            return None;
         }
+        self.left -= 1;
+        self.done += 1;
+        Some(self.backoff.delay(self.done))
     }
 }
 
@@ -489,6 +524,9 @@ mod tests {
             .await
             .unwrap_err();
         assert_eq!(failed.attempts, 1);
+        let waits: Vec<Duration> = retry.schedule().collect();
+        assert_eq!(waits.len(), 3);
+        assert!(waits[2] >= Duration::from_millis(2) && waits[2] <= Duration::from_millis(4));
     }
 
     #[test]

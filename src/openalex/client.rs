@@ -18,7 +18,7 @@ use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use serde_json::Value;
 
 use super::budget::Budget;
-use crate::http::{self, Backoff, Jitter, Pace, Secret};
+use crate::http::{self, Backoff, Jitter, Pace, Retry, Secret};
 
 /// The longest wait a `Retry-After` may ask before a retry; a 429 asking longer means the daily
 /// budget is spent (the proxy answers the seconds until midnight UTC) and stops the client.
@@ -119,8 +119,9 @@ pub(crate) struct Client {
     mailto: Option<String>,
     key: Option<ApiKey>,
     pace: Pace,
-    max_retries: u32,
-    backoff: Backoff,
+    /// `max_retries` and the backoff; its loop is this client's own (blocking, with budget
+    /// checks between attempts), its waits the shared ones.
+    retry: Retry,
     budget: Budget,
     /// Set once any answer came back: before that, a failed connection means no server.
     reached: bool,
@@ -160,10 +161,13 @@ impl Client {
             mailto: config.mailto.clone().filter(|m| !m.trim().is_empty()),
             key,
             pace: Pace::new(Duration::from_secs_f64(PACE_MARGIN / config.rps)),
-            max_retries: config.max_retries,
-            backoff: Backoff {
-                first: config.retry_delay,
-                jitter: Jitter::Down,
+            retry: Retry {
+                max_retries: config.max_retries,
+                backoff: Backoff {
+                    first: config.retry_delay,
+                    jitter: Jitter::Down,
+                },
+                max_retry_after: MAX_RETRY_AFTER,
             },
             budget,
             reached: false,
@@ -193,7 +197,7 @@ impl Client {
         let shown = describe(&url, &query);
         let mut last = String::new();
         let mut attempts = 0;
-        while attempts <= self.max_retries {
+        while attempts <= self.retry.max_retries {
             if let Some(reason) = &self.stopped {
                 return Err(OaError::Stopped(reason.clone()));
             }
@@ -229,8 +233,8 @@ impl Client {
                     }
                 },
             };
-            if attempts <= self.max_retries {
-                let delay = wait.unwrap_or_else(|| self.backoff.delay(attempts));
+            if attempts <= self.retry.max_retries {
+                let delay = self.retry.wait(attempts, wait);
                 tracing::info!(
                     "GET {shown}: {last}; retrying in {:.1} s",
                     delay.as_secs_f64()
@@ -294,10 +298,7 @@ impl Client {
                     ""
                 }
             ))),
-            429 | 500..=599 => Ok(Err((
-                format!("HTTP {status}: {}", message()),
-                retry_after.map(|d| d.min(MAX_RETRY_AFTER)),
-            ))),
+            429 | 500..=599 => Ok(Err((format!("HTTP {status}: {}", message()), retry_after))),
             401 => Err(self.stop(format!(
                 "OpenAlex refused the API key (HTTP 401: {}): check OPENALEX_API_KEY, or unset it \
                  to run keyless",
