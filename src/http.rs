@@ -285,6 +285,21 @@ pub(crate) struct Exhausted<E> {
 }
 
 impl Retry {
+    /// `max_retries` retries, the first after `first` (doubling, jittered by `jitter`), a
+    /// `Retry-After` honoured up to `max_retry_after`.
+    pub(crate) fn new(
+        max_retries: u32,
+        first: Duration,
+        jitter: Jitter,
+        max_retry_after: Duration,
+    ) -> Retry {
+        Retry {
+            max_retries,
+            backoff: Backoff { first, jitter },
+            max_retry_after,
+        }
+    }
+
     /// The same loop with at most `max` retries (never more than this one's).
     pub(crate) fn at_most(self, max: u32) -> Retry {
         Retry {

@@ -18,7 +18,7 @@ use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use serde_json::Value;
 
 use super::budget::Budget;
-use crate::http::{self, Backoff, Jitter, Pace, Retry, Secret};
+use crate::http::{self, Jitter, Pace, Retry, Secret};
 
 /// The longest wait a `Retry-After` may ask before a retry; a 429 asking longer means the daily
 /// budget is spent (the proxy answers the seconds until midnight UTC) and stops the client.
@@ -161,14 +161,12 @@ impl Client {
             mailto: config.mailto.clone().filter(|m| !m.trim().is_empty()),
             key,
             pace: Pace::new(Duration::from_secs_f64(PACE_MARGIN / config.rps)),
-            retry: Retry {
-                max_retries: config.max_retries,
-                backoff: Backoff {
-                    first: config.retry_delay,
-                    jitter: Jitter::Down,
-                },
-                max_retry_after: MAX_RETRY_AFTER,
-            },
+            retry: Retry::new(
+                config.max_retries,
+                config.retry_delay,
+                Jitter::Down,
+                MAX_RETRY_AFTER,
+            ),
             budget,
             reached: false,
             stopped: None,

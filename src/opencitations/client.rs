@@ -15,7 +15,7 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use super::wire;
-use crate::http::{self, Backoff, Exhausted, Jitter, Pace, ReadError, Retry, Secret};
+use crate::http::{self, Exhausted, Jitter, Pace, ReadError, Retry, Secret};
 
 /// The environment variable of the access token.
 pub const TOKEN_VAR: &str = "OPENCITATIONS_ACCESS_TOKEN";
@@ -162,14 +162,12 @@ impl Client {
             http: http::async_client(config.timeout)?,
             token: config.token.clone(),
             pace: Pace::new(Duration::from_secs_f64(60.0 / config.per_minute)),
-            retry: Retry {
-                max_retries: config.max_retries,
-                backoff: Backoff {
-                    first: config.retry_delay,
-                    jitter: Jitter::Down,
-                },
-                max_retry_after: MAX_RETRY_AFTER,
-            },
+            retry: Retry::new(
+                config.max_retries,
+                config.retry_delay,
+                Jitter::Down,
+                MAX_RETRY_AFTER,
+            ),
             reached: AtomicBool::new(false),
             requests: AtomicU64::new(0),
             retries: AtomicU64::new(0),

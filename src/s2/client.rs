@@ -23,7 +23,7 @@ use reqwest::header::HeaderValue;
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::http::{self, Backoff, Jitter, ReadError, Retry, Secret};
+use crate::http::{self, Jitter, ReadError, Retry, Secret};
 
 /// The longest `Retry-After` honoured as sent; a longer one is shortened to this (and a user who
 /// wants to wait longer can rerun: nothing fetched is lost).
@@ -304,15 +304,13 @@ impl Client {
             base: config.base_url.trim_end_matches('/').to_string(),
             key,
             pacer,
-            retry: Retry {
-                max_retries: config.max_retries,
+            retry: Retry::new(
+                config.max_retries,
+                config.retry_delay,
                 // Never sooner than the doubling delay: up to as long again at random.
-                backoff: Backoff {
-                    first: config.retry_delay,
-                    jitter: Jitter::Up,
-                },
-                max_retry_after: MAX_RETRY_AFTER,
-            },
+                Jitter::Up,
+                MAX_RETRY_AFTER,
+            ),
             reached: AtomicBool::new(false),
             stats: Stats::default(),
         })
