@@ -20,6 +20,9 @@
 
 #[path = "../tests/it/common/mock_s2.rs"]
 mod mock_s2;
+#[allow(dead_code)]
+#[path = "../tests/it/common/mock_server.rs"]
+mod mock_server;
 
 use std::io::Write;
 use std::path::PathBuf;

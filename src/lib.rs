@@ -18,7 +18,8 @@
 //! numbers: the ForceAtlas2 layout and the label placement the map and the cluster map draw with.
 //! Only [`pipeline`] wires stages together; the binary's `cli.rs` turns the command line into
 //! [`pipeline::Settings`], every closed choice an enum. [`fsutil`], [`clock`] and [`text`] are
-//! small helpers every stage may use.
+//! small helpers every stage may use; [`http`] is what the three API clients (`s2`, `openalex`,
+//! `opencitations`) share: pace, retries, secrets kept out of sight.
 
 pub mod analysis;
 pub mod cache;
@@ -27,6 +28,7 @@ pub mod clock;
 pub mod datasets;
 pub mod fsutil;
 pub mod graph;
+pub mod http;
 pub mod interrupt;
 pub mod layout;
 pub mod metrics;

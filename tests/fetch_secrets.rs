@@ -7,37 +7,17 @@ mod common;
 #[path = "it/fetch_support/mod.rs"]
 mod fetch_support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use citegraph::s2;
 use common::mock_s2::{Fault, MockBuilder, Target};
+use common::secrets::{assert_no_file_holds, capture_all_logs};
 use fetch_support::*;
 
 const SENTINEL: &str = "sentinel-KEY-7d1e0c";
 
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn key_is_in_every_header_and_nowhere_else() {
     std::env::set_var("S2_API_KEY", SENTINEL);
-    let logs = Captured::default();
-    let writer = logs.clone();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("trace"))
-        .with_writer(move || writer.clone())
-        .init();
+    let logs = capture_all_logs();
 
     let catalog = truth_catalog();
     // The mock refuses any request without the key; a few faults make the retry paths log.
@@ -90,19 +70,8 @@ fn key_is_in_every_header_and_nowhere_else() {
     assert!(!text.contains(SENTINEL), "{text}");
     assert!(!format!("{opts:?}").contains(SENTINEL));
 
-    let files = files_under(dir.path());
-    assert!(files.len() > corpus.records.len());
-    for file in files {
-        let bytes = std::fs::read(&file).unwrap();
-        assert!(
-            !bytes
-                .windows(SENTINEL.len())
-                .any(|w| w == SENTINEL.as_bytes()),
-            "{} holds the key",
-            file.display()
-        );
-    }
-    let logs = String::from_utf8_lossy(&logs.0.lock().unwrap()).into_owned();
+    assert!(assert_no_file_holds(dir.path(), SENTINEL) > corpus.records.len());
+    let logs = logs.text();
     assert!(
         logs.contains("POST") && logs.contains("retrying"),
         "the capture works: {}",

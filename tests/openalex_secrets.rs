@@ -6,45 +6,25 @@
 #[path = "it/common/mod.rs"]
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use citegraph::openalex::{self, OpenAlexOptions};
 use citegraph::records::sources::{Thin, Wanted};
 use citegraph::records::Gap;
 use common::mock_openalex::{Endpoint, Fault, OaMock, OaMockBuilder, OaWorld};
+use common::secrets::{assert_no_file_holds, capture_all_logs};
 use serde_json::Value;
 
 const SENTINEL: &str = "sentinel-OAKEY-4f2a9c";
-
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 /// The world's elided papers, as the pipeline would ask about them.
 fn asked() -> Vec<Wanted> {
     let truth: Value =
         serde_json::from_str(&std::fs::read_to_string(common::world_truth()).unwrap()).unwrap();
-    let elided: Vec<&str> = truth["elided_references"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap())
-        .collect();
+    let elided = common::elided_references(&truth);
     std::fs::read_to_string(common::world_jsonl())
         .unwrap()
         .lines()
         .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .filter(|p| elided.contains(&p["paperId"].as_str().unwrap()))
+        .filter(|p| elided.iter().any(|id| p["paperId"] == id.as_str()))
         .map(|p| Wanted {
             key: p["paperId"].as_str().unwrap().to_string(),
             s2_id: p["paperId"].as_str().map(String::from),
@@ -69,25 +49,10 @@ fn options(mock: &OaMock) -> OpenAlexOptions {
     }
 }
 
-/// Every file under `dir`, read as text.
-fn all_text(dir: &std::path::Path) -> String {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .map(|e| String::from_utf8_lossy(&std::fs::read(e.path()).unwrap()).into_owned())
-        .collect()
-}
-
 #[test]
 fn key_is_in_every_header_and_nowhere_else() {
     std::env::set_var("OPENALEX_API_KEY", SENTINEL);
-    let logs = Captured::default();
-    let writer = logs.clone();
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new("trace"))
-        .with_writer(move || writer.clone())
-        .init();
+    let logs = capture_all_logs();
 
     // The mock refuses any request without the key; faults make the retry paths log.
     let mock = OaMockBuilder::new(OaWorld::load())
@@ -117,8 +82,8 @@ fn key_is_in_every_header_and_nowhere_else() {
         assert_eq!(auth, Some(format!("Bearer {SENTINEL}").as_str()));
     }
     assert!(
-        !all_text(dir.path()).contains(SENTINEL),
-        "the key is in the cache"
+        assert_no_file_holds(dir.path(), SENTINEL) > 0,
+        "answers were cached"
     );
     assert!(!format!("{corpus:?}").contains(SENTINEL));
 
@@ -144,7 +109,7 @@ fn key_is_in_every_header_and_nowhere_else() {
         assert!(!note.contains(SENTINEL), "{note}");
     }
 
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert!(logs.contains("retrying"), "the retry paths ran and logged");
     assert!(logs.contains("OpenAlex refused the API key"));
     assert!(!logs.contains(SENTINEL), "the key is in the logs");

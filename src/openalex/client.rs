@@ -12,18 +12,17 @@
 //! gaps a rerun can fill.
 
 use std::io::Read;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION, RETRY_AFTER};
+use reqwest::header::{HeaderMap, HeaderValue, AUTHORIZATION};
 use serde_json::Value;
 
 use super::budget::Budget;
+use crate::http::{self, Jitter, Pace, Retry, Secret};
 
 /// The longest wait a `Retry-After` may ask before a retry; a 429 asking longer means the daily
 /// budget is spent (the proxy answers the seconds until midnight UTC) and stops the client.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(60);
-/// The longest wait between two retries when the server says nothing.
-const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// Requests leave at least `PACE_MARGIN / rps` apart: 5% slower than asked, so that the
 /// network's jitter (a request held up, the next one not) cannot bring more than `rps` of them
 /// into one second at the server.
@@ -31,58 +30,31 @@ const PACE_MARGIN: f64 = 1.05;
 /// The largest answer read: a `select=`ed page of 100 works stays far below; more is not OpenAlex.
 const MAX_ANSWER_BYTES: u64 = 64 << 20;
 
-/// The API key from `OPENALEX_API_KEY`: kept out of every `Debug`, log line and error message.
-#[derive(Clone)]
-pub(crate) struct ApiKey(String);
+/// The API key from `OPENALEX_API_KEY`: kept out of every `Debug`, log line and error message,
+/// sent as `Authorization: Bearer KEY` only.
+#[derive(Clone, Debug)]
+pub(crate) struct ApiKey(Secret);
 
-impl std::fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ApiKey(<redacted>)")
-    }
-}
+/// Why `OPENALEX_API_KEY` cannot be sent (the key itself is never quoted).
+const UNUSABLE_KEY: &str = "OPENALEX_API_KEY holds characters an HTTP header cannot carry (a \
+    control character, a space or a line break inside, or non-ASCII): set it to the key as \
+    OpenAlex issued it, or unset it to run keyless (the key itself is not shown)";
 
 impl ApiKey {
     /// `OPENALEX_API_KEY` when set and not blank. Errors (never showing the key): not Unicode, or
     /// characters an HTTP header cannot carry.
     pub(crate) fn from_env() -> anyhow::Result<Option<ApiKey>> {
-        match std::env::var_os("OPENALEX_API_KEY") {
-            None => Ok(None),
-            Some(raw) => Self::parse(raw.to_str()),
-        }
+        Ok(Secret::from_env("OPENALEX_API_KEY", UNUSABLE_KEY)?.map(ApiKey))
     }
 
+    #[cfg(test)]
     fn parse(value: Option<&str>) -> anyhow::Result<Option<ApiKey>> {
-        let unusable = || {
-            anyhow::anyhow!(
-                "OPENALEX_API_KEY holds characters an HTTP header cannot carry (a control \
-                 character, a space or a line break inside, or non-ASCII): set it to the key as \
-                 OpenAlex issued it, or unset it to run keyless (the key itself is not shown)"
-            )
-        };
-        let key = value.ok_or_else(unusable)?.trim();
-        if key.is_empty() {
-            return Ok(None);
-        }
-        if !key.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(unusable());
-        }
-        Ok(Some(ApiKey(key.to_string())))
+        Ok(Secret::parse(value, UNUSABLE_KEY)?.map(ApiKey))
     }
 
     /// `Bearer KEY`, marked sensitive (kept out of reqwest's debug output).
     fn header(&self) -> Option<HeaderValue> {
-        let mut value = HeaderValue::from_str(&format!("Bearer {}", self.0)).ok()?;
-        value.set_sensitive(true);
-        Some(value)
-    }
-
-    /// `text` with every occurrence of the key replaced (a server may echo it in a message).
-    pub(crate) fn redact(&self, text: String) -> String {
-        if text.contains(&self.0) {
-            text.replace(&self.0, "<redacted>")
-        } else {
-            text
-        }
+        self.0.header("Bearer ")
     }
 }
 
@@ -146,10 +118,10 @@ pub(crate) struct Client {
     base: String,
     mailto: Option<String>,
     key: Option<ApiKey>,
-    interval: Duration,
-    last_sent: Option<Instant>,
-    max_retries: u32,
-    retry_delay: Duration,
+    pace: Pace,
+    /// `max_retries` and the backoff; its loop is this client's own (blocking, with budget
+    /// checks between attempts), its waits the shared ones.
+    retry: Retry,
     budget: Budget,
     /// Set once any answer came back: before that, a failed connection means no server.
     reached: bool,
@@ -183,21 +155,18 @@ impl Client {
                 config.rps
             );
         }
-        let http = reqwest::blocking::Client::builder()
-            .user_agent(concat!("citegraph/", env!("CARGO_PKG_VERSION")))
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(20)))
-            .build()
-            .map_err(|err| anyhow::anyhow!("cannot build the HTTP client: {err}"))?;
         Ok(Client {
-            http,
+            http: http::blocking_client(config.timeout)?,
             base: config.base_url.trim_end_matches('/').to_string(),
             mailto: config.mailto.clone().filter(|m| !m.trim().is_empty()),
             key,
-            interval: Duration::from_secs_f64(PACE_MARGIN / config.rps),
-            last_sent: None,
-            max_retries: config.max_retries,
-            retry_delay: config.retry_delay,
+            pace: Pace::new(Duration::from_secs_f64(PACE_MARGIN / config.rps)),
+            retry: Retry::new(
+                config.max_retries,
+                config.retry_delay,
+                Jitter::Down,
+                MAX_RETRY_AFTER,
+            ),
             budget,
             reached: false,
             stopped: None,
@@ -226,14 +195,14 @@ impl Client {
         let shown = describe(&url, &query);
         let mut last = String::new();
         let mut attempts = 0;
-        while attempts <= self.max_retries {
+        while attempts <= self.retry.max_retries {
             if let Some(reason) = &self.stopped {
                 return Err(OaError::Stopped(reason.clone()));
             }
             if let Err(reason) = self.budget.check(credits) {
                 return Err(self.stop(reason));
             }
-            self.pace();
+            self.pace.wait_blocking();
             attempts += 1;
             self.requests += 1;
             tracing::debug!("GET {shown}");
@@ -243,7 +212,7 @@ impl Client {
             }
             let wait = match request.send() {
                 Err(err) => {
-                    let detail = self.redact(transport(&err));
+                    let detail = self.redact(http::transport_detail(&err));
                     if err.is_connect() && !self.reached {
                         return Err(self.stop(format!(
                             "cannot reach OpenAlex at {} ({detail}); nothing more is asked of it \
@@ -262,8 +231,8 @@ impl Client {
                     }
                 },
             };
-            if attempts <= self.max_retries {
-                let delay = wait.unwrap_or_else(|| self.backoff(attempts));
+            if attempts <= self.retry.max_retries {
+                let delay = self.retry.wait(attempts, wait);
                 tracing::info!(
                     "GET {shown}: {last}; retrying in {:.1} s",
                     delay.as_secs_f64()
@@ -290,9 +259,7 @@ impl Client {
         self.reached = true;
         let status = response.status().as_u16();
         let headers = response.headers().clone();
-        let retry_after = header_f64(&headers, RETRY_AFTER.as_str())
-            .filter(|s| s.is_finite() && *s >= 0.0)
-            .map(Duration::from_secs_f64);
+        let retry_after = http::retry_after(&headers);
         if status != 429 && credits > 0 {
             if let Err(err) = self.budget.spend(credits) {
                 tracing::warn!("cannot record the OpenAlex budget: {err}");
@@ -329,10 +296,7 @@ impl Client {
                     ""
                 }
             ))),
-            429 | 500..=599 => Ok(Err((
-                format!("HTTP {status}: {}", message()),
-                retry_after.map(|d| d.min(MAX_RETRY_AFTER)),
-            ))),
+            429 | 500..=599 => Ok(Err((format!("HTTP {status}: {}", message()), retry_after))),
             401 => Err(self.stop(format!(
                 "OpenAlex refused the API key (HTTP 401: {}): check OPENALEX_API_KEY, or unset it \
                  to run keyless",
@@ -355,33 +319,8 @@ impl Client {
         OaError::Stopped(reason)
     }
 
-    /// Sleeps until the next request may leave (`1/rps` after the last one).
-    fn pace(&mut self) {
-        if let Some(last) = self.last_sent {
-            let due = last + self.interval;
-            let now = Instant::now();
-            if due > now {
-                std::thread::sleep(due - now);
-            }
-        }
-        self.last_sent = Some(Instant::now());
-    }
-
-    /// The wait before retry `attempt` (1-based): `retry_delay × 2^(attempt-1)`, capped, with up
-    /// to half of it taken off at random.
-    fn backoff(&self, attempt: u32) -> Duration {
-        let base = self
-            .retry_delay
-            .saturating_mul(1u32 << (attempt - 1).min(16))
-            .min(MAX_BACKOFF.max(self.retry_delay));
-        base.mul_f64(1.0 - rand::random::<f64>() * 0.5)
-    }
-
     fn redact(&self, text: String) -> String {
-        match &self.key {
-            Some(key) => key.redact(text),
-            None => text,
-        }
+        http::redact(self.key.as_ref().map(|key| &key.0), text)
     }
 }
 
@@ -419,23 +358,6 @@ fn describe(url: &str, query: &[(&str, &str)]) -> String {
     out
 }
 
-fn transport(err: &reqwest::Error) -> String {
-    let kind = if err.is_timeout() {
-        "timed out"
-    } else if err.is_connect() {
-        "connection failed"
-    } else {
-        "request failed"
-    };
-    let mut detail = format!("{kind}: {err}");
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        detail.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
-    detail
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -445,7 +367,7 @@ mod tests {
         let key = ApiKey::parse(Some(" abc-DEF_123 ")).unwrap().unwrap();
         assert!(!format!("{key:?}").contains("abc"));
         assert!(key.header().unwrap().is_sensitive());
-        assert_eq!(key.redact("bad abc-DEF_123".into()), "bad <redacted>");
+        assert_eq!(key.0.redact("bad abc-DEF_123".into()), "bad <redacted>");
         for bad in ["two words-sentinel", "clé-sentinel", "a\nb-sentinel"] {
             let err = ApiKey::parse(Some(bad)).err().unwrap().to_string();
             assert!(

@@ -10,73 +10,51 @@
 //! `Invalid token. …`.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use reqwest::header::{HeaderValue, RETRY_AFTER};
+use reqwest::header::HeaderValue;
 
 use super::wire;
+use crate::http::{self, Exhausted, Jitter, Pace, ReadError, Retry, Secret};
 
 /// The environment variable of the access token.
 pub const TOKEN_VAR: &str = "OPENCITATIONS_ACCESS_TOKEN";
 /// The longest `Retry-After` honoured as sent; a longer one is shortened to this.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
-/// The longest wait between two retries when the server says nothing.
-const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// The largest answer read: the Index sends a heavily cited work's citations whole (no paging),
 /// tens of MB at most; beyond this it is not OpenCitations.
 const MAX_ANSWER_BYTES: usize = 256 << 20;
 
 /// An OpenCitations access token: kept out of every `Debug`, log line, error message and cache
-/// file (server text quoting it is redacted).
-#[derive(Clone, PartialEq, Eq)]
-pub struct AccessToken(String);
+/// file (server text quoting it is redacted), sent in the `authorization` header only.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct AccessToken(Secret);
+
+/// Why the token cannot be sent (the token itself is never quoted).
+const UNUSABLE_TOKEN: &str = "OPENCITATIONS_ACCESS_TOKEN holds characters an HTTP header cannot \
+    carry (a control character, a line break, a space or non-ASCII): set it to the token exactly \
+    as opencitations.net/accesstoken issued it, or unset it (the token is optional; it is not \
+    shown here)";
 
 impl AccessToken {
     /// `OPENCITATIONS_ACCESS_TOKEN` from the environment, when set and not blank. Errors (that
     /// never show the token): not Unicode, or characters an HTTP header cannot carry.
     pub fn from_env() -> anyhow::Result<Option<AccessToken>> {
-        match std::env::var_os(TOKEN_VAR) {
-            None => Ok(None),
-            Some(raw) => Self::parse(raw.to_str()),
-        }
+        Ok(Secret::from_env(TOKEN_VAR, UNUSABLE_TOKEN)?.map(AccessToken))
     }
 
     /// The token from a value (`None`: not Unicode); blank is no token.
     pub fn parse(value: Option<&str>) -> anyhow::Result<Option<AccessToken>> {
-        let unusable = || {
-            anyhow::anyhow!(
-                "{TOKEN_VAR} holds characters an HTTP header cannot carry (a control character, a \
-                 line break, a space or non-ASCII): set it to the token exactly as \
-                 opencitations.net/accesstoken issued it, or unset it (the token is optional; it \
-                 is not shown here)"
-            )
-        };
-        let token = value.ok_or_else(unusable)?.trim();
-        if token.is_empty() {
-            return Ok(None);
-        }
-        if !token.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(unusable());
-        }
-        Ok(Some(AccessToken(token.to_string())))
+        Ok(Secret::parse(value, UNUSABLE_TOKEN)?.map(AccessToken))
     }
 
     fn header(&self) -> Option<HeaderValue> {
-        let mut value = HeaderValue::from_str(&self.0).ok()?;
-        value.set_sensitive(true);
-        Some(value)
+        self.0.header("")
     }
 
     /// `text` with every occurrence of the token replaced by `<redacted>`.
     pub fn redact(&self, text: &str) -> String {
-        text.replace(&self.0, "<redacted>")
-    }
-}
-
-impl std::fmt::Debug for AccessToken {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("AccessToken(<redacted>)")
+        self.0.redact(text.to_string())
     }
 }
 
@@ -127,33 +105,11 @@ pub(crate) struct ClientConfig {
     pub token: Option<AccessToken>,
 }
 
-/// An even pace: each request at least `period` after the one before (the GCRA with a burst of
-/// one). The next slot is taken under a lock and waited for outside it.
-#[derive(Debug)]
-struct Pace {
-    period: Duration,
-    next: Mutex<Option<Instant>>,
-}
-
-impl Pace {
-    async fn wait(&self) {
-        let slot = {
-            let mut next = self.next.lock().unwrap_or_else(|e| e.into_inner());
-            let now = Instant::now();
-            let slot = next.map_or(now, |n| n.max(now));
-            *next = Some(slot + self.period);
-            slot
-        };
-        tokio::time::sleep_until(slot.into()).await;
-    }
-}
-
 pub(crate) struct Client {
     http: reqwest::Client,
     token: Option<AccessToken>,
     pace: Pace,
-    max_retries: u32,
-    retry_delay: Duration,
+    retry: Retry,
     /// Set once any answer came back: before that, a connection error means no network.
     reached: AtomicBool,
     requests: AtomicU64,
@@ -202,21 +158,16 @@ impl Client {
                 config.per_minute
             );
         }
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("citegraph/", env!("CARGO_PKG_VERSION")))
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(20)))
-            .build()
-            .map_err(|err| anyhow::anyhow!("cannot build the HTTP client: {err}"))?;
         Ok(Client {
-            http,
+            http: http::async_client(config.timeout)?,
             token: config.token.clone(),
-            pace: Pace {
-                period: Duration::from_secs_f64(60.0 / config.per_minute),
-                next: Mutex::new(None),
-            },
-            max_retries: config.max_retries,
-            retry_delay: config.retry_delay,
+            pace: Pace::new(Duration::from_secs_f64(60.0 / config.per_minute)),
+            retry: Retry::new(
+                config.max_retries,
+                config.retry_delay,
+                Jitter::Down,
+                MAX_RETRY_AFTER,
+            ),
             reached: AtomicBool::new(false),
             requests: AtomicU64::new(0),
             retries: AtomicU64::new(0),
@@ -233,85 +184,63 @@ impl Client {
     }
 
     fn redact(&self, text: String) -> String {
-        match &self.token {
-            Some(token) => token.redact(&text),
-            None => text,
-        }
+        http::redact(self.token.as_ref().map(|token| &token.0), text)
     }
 
     /// `GET url`, paced and retried: the JSON answer's bytes (checked to be JSON). `base`
     /// names the API in the error of a run that never reached it.
     pub(crate) async fn get(&self, url: &str, base: &str) -> Result<Vec<u8>, Failure> {
-        let mut attempts = 0u32;
-        loop {
-            attempts += 1;
-            let outcome = self.attempt(url).await;
-            let err = match outcome {
-                Ok(body) => return Ok(body),
-                Err(err) => err,
-            };
-            let transient = match &err {
-                Attempt::Status {
-                    status, message, ..
-                } => {
-                    if *status == 403 && message.to_ascii_lowercase().contains("invalid token") {
-                        return Err(Failure::InvalidToken {
-                            message: message.clone(),
-                        });
+        let outcome = self
+            .retry
+            .run(
+                || self.attempt(url),
+                |err| match err {
+                    Attempt::Status { status, .. } => is_transient(*status),
+                    // No answer has ever come back: no network, or a wrong base URL.
+                    Attempt::Transport { connect, .. } => {
+                        !*connect || self.reached.load(Ordering::Relaxed)
                     }
-                    matches!(status, 408 | 429) || (500..=599).contains(status)
-                }
-                Attempt::Transport { connect, detail } => {
-                    if *connect && !self.reached.load(Ordering::Relaxed) {
-                        return Err(Failure::Unreachable {
-                            base: base.to_string(),
-                            detail: detail.clone(),
-                        });
-                    }
-                    true
-                }
-            };
-            if !transient {
-                let Attempt::Status {
-                    status, message, ..
-                } = err
-                else {
-                    unreachable!("only a status is permanent")
-                };
-                return Err(Failure::Refused {
-                    url: url.to_string(),
-                    status,
-                    message,
-                });
+                },
+                |err| match err {
+                    Attempt::Status { retry_after, .. } => *retry_after,
+                    Attempt::Transport { .. } => None,
+                },
+                |err, delay| {
+                    self.retries.fetch_add(1, Ordering::Relaxed);
+                    tracing::info!("GET {url}: {err}; retrying in {:.1} s", delay.as_secs_f64());
+                },
+            )
+            .await;
+        let Exhausted { last, attempts } = match outcome {
+            Ok(body) => return Ok(body),
+            Err(exhausted) => exhausted,
+        };
+        Err(match last {
+            Attempt::Status {
+                status, message, ..
+            } if status == 403 && message.to_ascii_lowercase().contains("invalid token") => {
+                Failure::InvalidToken { message }
             }
-            if attempts > self.max_retries {
-                return Err(Failure::GaveUp {
-                    url: url.to_string(),
-                    attempts,
-                    last: err.to_string(),
-                });
-            }
-            let delay = match &err {
-                Attempt::Status {
-                    retry_after: Some(asked),
-                    ..
-                } => (*asked).min(MAX_RETRY_AFTER),
-                _ => self.backoff(attempts),
-            };
-            self.retries.fetch_add(1, Ordering::Relaxed);
-            tracing::info!("GET {url}: {err}; retrying in {:.1} s", delay.as_secs_f64());
-            tokio::time::sleep(delay).await;
-        }
-    }
-
-    /// The wait before retry number `attempt` (1-based): `retry_delay * 2^(attempt-1)`, at most
-    /// [`MAX_BACKOFF`] (or `retry_delay` when larger), times a jitter in [0.5, 1].
-    fn backoff(&self, attempt: u32) -> Duration {
-        let base = self
-            .retry_delay
-            .saturating_mul(1u32 << (attempt - 1).min(16))
-            .min(MAX_BACKOFF.max(self.retry_delay));
-        base.mul_f64(0.5 + rand::random::<f64>() * 0.5)
+            Attempt::Transport {
+                connect: true,
+                detail,
+            } if !self.reached.load(Ordering::Relaxed) => Failure::Unreachable {
+                base: base.to_string(),
+                detail,
+            },
+            Attempt::Status {
+                status, message, ..
+            } if !is_transient(status) => Failure::Refused {
+                url: url.to_string(),
+                status,
+                message,
+            },
+            last => Failure::GaveUp {
+                url: url.to_string(),
+                attempts,
+                last: last.to_string(),
+            },
+        })
     }
 
     async fn attempt(&self, url: &str) -> Result<Vec<u8>, Attempt> {
@@ -324,11 +253,7 @@ impl Client {
         tracing::trace!("GET {url}");
         let response = request.send().await.map_err(transport)?;
         let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get(RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_retry_after);
+        let retry_after = http::retry_after(response.headers());
         let body = read_capped(response).await?;
         self.reached.store(true, Ordering::Relaxed);
         tracing::trace!("GET {url}: HTTP {status} ({} bytes)", body.len());
@@ -358,47 +283,32 @@ impl Client {
     }
 }
 
-async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, Attempt> {
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(transport)? {
-        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
-            return Err(Attempt::Transport {
+/// 408 (request timeout), 429 and 5xx: worth asking again.
+fn is_transient(status: u16) -> bool {
+    matches!(status, 408 | 429) || (500..=599).contains(&status)
+}
+
+/// The body of `response`, up to [`MAX_ANSWER_BYTES`].
+async fn read_capped(response: reqwest::Response) -> Result<Vec<u8>, Attempt> {
+    http::read_capped(response, MAX_ANSWER_BYTES)
+        .await
+        .map_err(|err| match err {
+            ReadError::TooLarge => Attempt::Transport {
                 detail: format!(
                     "the answer went past {} MB, read no further",
                     MAX_ANSWER_BYTES >> 20
                 ),
                 connect: false,
-            });
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+            },
+            ReadError::Broken(err) => transport(err),
+        })
 }
 
 fn transport(err: reqwest::Error) -> Attempt {
-    let kind = if err.is_timeout() {
-        "timed out"
-    } else if err.is_connect() {
-        "connection failed"
-    } else {
-        "request failed"
-    };
-    let mut detail = format!("{kind}: {err}");
-    let mut source = std::error::Error::source(&err);
-    while let Some(cause) = source {
-        detail.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
     Attempt::Transport {
-        detail,
+        detail: http::transport_detail(&err),
         connect: err.is_connect(),
     }
-}
-
-/// `Retry-After` in seconds (an HTTP date falls back to the backoff).
-fn parse_retry_after(value: &str) -> Option<Duration> {
-    let secs: f64 = value.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
 }
 
 #[cfg(test)]
@@ -410,7 +320,7 @@ mod tests {
         let token = AccessToken::parse(Some(" tok-sentinel-1 "))
             .unwrap()
             .unwrap();
-        assert_eq!(token.0, "tok-sentinel-1");
+        assert_eq!(token.0.expose(), "tok-sentinel-1");
         assert!(!format!("{token:?}").contains("sentinel"));
         assert_eq!(
             token.redact("bad tok-sentinel-1 here"),
@@ -450,10 +360,10 @@ mod tests {
         assert!(Client::new(&config).is_err());
         config.per_minute = 150.0;
         let client = Client::new(&config).unwrap();
-        assert!(client.backoff(1) <= Duration::from_millis(100));
-        assert!(client.backoff(3) >= Duration::from_millis(200));
-        assert!(client.backoff(30) <= MAX_BACKOFF);
-        assert_eq!(parse_retry_after("2"), Some(Duration::from_secs(2)));
-        assert_eq!(parse_retry_after("soon"), None);
+        let backoff = client.retry.backoff;
+        assert!(backoff.delay(1) <= Duration::from_millis(100));
+        assert!(backoff.delay(3) >= Duration::from_millis(200));
+        assert!(backoff.delay(30) <= http::MAX_BACKOFF);
+        assert!(format!("{:?}", client.pace).contains("400ms"));
     }
 }

@@ -19,86 +19,52 @@
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Duration;
 
-use backon::{ExponentialBuilder, Retryable};
-use reqwest::header::{HeaderValue, RETRY_AFTER};
+use reqwest::header::HeaderValue;
 use reqwest::Method;
 use serde_json::Value;
+
+use crate::http::{self, Jitter, ReadError, Retry, Secret};
 
 /// The longest `Retry-After` honoured as sent; a longer one is shortened to this (and a user who
 /// wants to wait longer can rerun: nothing fetched is lost).
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
-/// The longest wait between two retries when the server says nothing.
-const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// The largest answer read. The API caps its answers at 10 MB; a longer one is not Semantic
 /// Scholar (a wrong --api-url, a broken proxy) and, read whole, could exhaust the memory.
 const MAX_ANSWER_BYTES: usize = 64 << 20;
 /// Retries of a part of a batch split after a failure that outlived every retry: the part with
 /// the bad id fails again at once; one retry keeps a passing hiccup from splitting further.
-const ISOLATION_RETRIES: usize = 1;
+const ISOLATION_RETRIES: u32 = 1;
 /// Ids of one batch call that may fail alone too (their `GET /paper/{id}` as well) before the
 /// whole call is taken to have failed: beyond a few, the API is down, not a record broken.
 const MAX_LONE_FAILURES: usize = 3;
 
-/// The API key: kept out of every `Debug`, log line and error message.
-#[derive(Clone)]
-pub(crate) struct ApiKey(String);
+/// The API key (`S2_API_KEY`): kept out of every `Debug`, log line and error message, sent in
+/// the `x-api-key` header only.
+#[derive(Clone, Debug)]
+pub(crate) struct ApiKey(Secret);
+
+/// Why `S2_API_KEY` cannot be sent (the key itself is never quoted).
+const UNUSABLE_KEY: &str = "S2_API_KEY holds characters an HTTP header cannot carry (a control \
+    character, a line break inside, or non-ASCII): set it to the key exactly as Semantic Scholar \
+    issued it, or unset it to run without a key (the key itself is not shown)";
 
 impl ApiKey {
     /// `S2_API_KEY` from the environment, when set and not blank. An error (that never shows
     /// the key) when it cannot be sent: not Unicode, or characters an HTTP header cannot carry.
     /// Sending no key instead would quietly drop the user to the shared, much slower rate limit.
     pub(crate) fn from_env() -> anyhow::Result<Option<ApiKey>> {
-        match std::env::var_os("S2_API_KEY") {
-            None => Ok(None),
-            Some(raw) => Self::parse(raw.to_str()),
-        }
+        Ok(Secret::from_env("S2_API_KEY", UNUSABLE_KEY)?.map(ApiKey))
     }
 
     /// The key from the variable's value (`None`: not Unicode).
+    #[cfg(test)]
     fn parse(value: Option<&str>) -> anyhow::Result<Option<ApiKey>> {
-        let unusable = || {
-            anyhow::anyhow!(
-                "S2_API_KEY holds characters an HTTP header cannot carry (a control character, \
-                 a line break inside, or non-ASCII): set it to the key exactly as Semantic Scholar \
-                 issued it, or unset it to run without a key (the key itself is not shown)"
-            )
-        };
-        let key = value.ok_or_else(unusable)?.trim();
-        if key.is_empty() {
-            return Ok(None);
-        }
-        // Keys are printable ASCII; HTTP would also carry other bytes (obs-text), which are
-        // never part of a key but a sign of a mangled variable.
-        let key = ApiKey(key.to_string());
-        if !key.0.bytes().all(|b| b.is_ascii_graphic()) || key.header().is_none() {
-            return Err(unusable());
-        }
-        Ok(Some(key))
+        Ok(Secret::parse(value, UNUSABLE_KEY)?.map(ApiKey))
     }
 
-    /// `text` with every occurrence of the key replaced: text that came from the server (an
-    /// error message, a preview of an odd answer) is shown to the user, and a gateway may quote
-    /// the header it rejected.
-    fn redact(&self, text: String) -> String {
-        if text.contains(&self.0) {
-            text.replace(&self.0, "<redacted>")
-        } else {
-            text
-        }
-    }
-
-    /// The header value; `None` only for a key [`ApiKey::parse`] refuses.
+    /// The header value, marked sensitive.
     fn header(&self) -> Option<HeaderValue> {
-        let mut value = HeaderValue::from_str(&self.0).ok()?;
-        // Marks the value so that hyper and reqwest never print it.
-        value.set_sensitive(true);
-        Some(value)
-    }
-}
-
-impl std::fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ApiKey(<redacted>)")
+        self.0.header("")
     }
 }
 
@@ -279,21 +245,13 @@ impl std::fmt::Display for Attempt {
 }
 
 /// The body of `response`, up to [`MAX_ANSWER_BYTES`].
-async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, Attempt> {
-    if response
-        .content_length()
-        .is_some_and(|length| length > MAX_ANSWER_BYTES as u64)
-    {
-        return Err(Attempt::TooLarge);
-    }
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await.map_err(transport)? {
-        if body.len() + chunk.len() > MAX_ANSWER_BYTES {
-            return Err(Attempt::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
+async fn read_capped(response: reqwest::Response) -> Result<Vec<u8>, Attempt> {
+    http::read_capped(response, MAX_ANSWER_BYTES)
+        .await
+        .map_err(|err| match err {
+            ReadError::TooLarge => Attempt::TooLarge,
+            ReadError::Broken(err) => transport(err),
+        })
 }
 
 /// Settings of the client, from the command line.
@@ -316,9 +274,8 @@ pub(crate) struct Client {
     base: String,
     key: Option<ApiKey>,
     pacer: super::budget::Pacer,
-    backoff: ExponentialBuilder,
-    /// `--max-retries`: the backoff's, kept to shorten it for the parts of a split batch.
-    max_retries: usize,
+    /// `--max-retries` and `--retry-delay`, shortened for the parts of a split batch.
+    retry: Retry,
     /// Set once any answer came back: before that, a connection error means no network at
     /// all, and the run fails fast instead of backing off for minutes.
     reached: AtomicBool,
@@ -340,38 +297,28 @@ impl Client {
         let budget = config
             .budget_dir
             .as_deref()
-            .map(|dir| super::budget::path_in(dir, key.as_ref().map(|key| key.0.as_str())));
+            .map(|dir| super::budget::path_in(dir, key.as_ref().map(|key| key.0.expose())));
         let pacer = super::budget::Pacer::new(config.rps, budget)?;
-        let http = reqwest::Client::builder()
-            .user_agent(concat!("citegraph/", env!("CARGO_PKG_VERSION")))
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout.min(Duration::from_secs(20)))
-            .build()
-            .map_err(|err| anyhow::anyhow!("cannot build the HTTP client: {err}"))?;
-        let backoff = ExponentialBuilder::default()
-            .with_min_delay(config.retry_delay)
-            .with_max_delay(MAX_BACKOFF.max(config.retry_delay))
-            .with_factor(2.0)
-            .with_jitter()
-            .with_max_times(config.max_retries as usize);
         Ok(Client {
-            http,
+            http: http::async_client(config.timeout)?,
             base: config.base_url.trim_end_matches('/').to_string(),
             key,
             pacer,
-            backoff,
-            max_retries: config.max_retries as usize,
+            retry: Retry::new(
+                config.max_retries,
+                config.retry_delay,
+                // Never sooner than the doubling delay: up to as long again at random.
+                Jitter::Up,
+                MAX_RETRY_AFTER,
+            ),
             reached: AtomicBool::new(false),
             stats: Stats::default(),
         })
     }
 
-    /// Server text with the key taken out (see [`ApiKey::redact`]).
+    /// Server text with the key taken out (see [`Secret::redact`]).
     fn redact(&self, text: String) -> String {
-        match &self.key {
-            Some(key) => key.redact(text),
-            None => text,
-        }
+        http::redact(self.key.as_ref().map(|key| &key.0), text)
     }
 
     /// `POST /paper/batch?fields=…` for up to 500 ids: the JSON array, in the order of `ids`.
@@ -576,15 +523,13 @@ impl Client {
         query: &[(&str, &str)],
         body: Option<&Value>,
         split_hint: bool,
-        retries: Option<usize>,
+        retries: Option<u32>,
     ) -> Result<Value, ApiError> {
         let url = format!("{}{path}", self.base);
-        let attempts = AtomicU64::new(0);
-        let (url_ref, method_ref, attempts_ref) = (url.as_str(), &method, &attempts);
+        let (url_ref, method_ref) = (url.as_str(), &method);
         let attempt = move || async move {
             self.pacer.until_ready().await;
             self.stats.requests[endpoint.index()].fetch_add(1, Ordering::Relaxed);
-            attempts_ref.fetch_add(1, Ordering::Relaxed);
             let mut request = self.http.request(method_ref.clone(), url_ref).query(query);
             if let Some(body) = body {
                 request = request.json(body);
@@ -595,11 +540,7 @@ impl Client {
             tracing::trace!("{method_ref} {url_ref} {}", describe_query(query));
             let response = request.send().await.map_err(transport)?;
             let status = response.status();
-            let retry_after = response
-                .headers()
-                .get(RETRY_AFTER)
-                .and_then(|v| v.to_str().ok())
-                .and_then(parse_retry_after);
+            let retry_after = http::retry_after(response.headers());
             let bytes = read_capped(response).await?;
             self.reached.store(true, Ordering::Relaxed);
             tracing::trace!(
@@ -620,60 +561,66 @@ impl Client {
                 })
             }
         };
-        let result = attempt
-            .retry(
-                self.backoff
-                    .with_max_times(retries.unwrap_or(usize::MAX).min(self.max_retries)),
-            )
-            .when(|err| self.retryable(err, split_hint))
-            .adjust(|err, delay| {
-                // `None` means no retry is left: keep it so, whatever the server asks.
-                let asked = match err {
+        let retry = match retries {
+            Some(retries) => self.retry.at_most(retries),
+            None => self.retry,
+        };
+        let result = retry
+            .run(
+                attempt,
+                |err| self.retryable(err, split_hint),
+                |err| match err {
                     Attempt::Status { retry_after, .. } => *retry_after,
                     Attempt::Transport { .. } | Attempt::TooLarge => None,
-                };
-                delay.map(|d| asked.map(|a| a.min(MAX_RETRY_AFTER)).unwrap_or(d))
-            })
-            .notify(|err, delay| {
-                self.stats.retries.fetch_add(1, Ordering::Relaxed);
-                tracing::info!(
-                    "{method} {url}: {err}; retrying in {:.1} s",
-                    delay.as_secs_f64()
-                );
-            })
+                },
+                |err, delay| {
+                    self.stats.retries.fetch_add(1, Ordering::Relaxed);
+                    tracing::info!(
+                        "{method} {url}: {err}; retrying in {:.1} s",
+                        delay.as_secs_f64()
+                    );
+                },
+            )
             .await;
-        result.map_err(|err| {
-            let attempts = attempts.load(Ordering::Relaxed);
-            match err {
-                Attempt::Transport {
-                    detail,
-                    connect: true,
-                } if !self.reached.load(Ordering::Relaxed) => ApiError::Unreachable {
-                    base: self.base.clone(),
-                    detail,
-                },
-                Attempt::Status {
-                    status, message, ..
-                } if !is_transient(status) || (split_hint && status == 504) => ApiError::Refused {
-                    method: method.clone(),
-                    url: url.clone(),
-                    status,
-                    message,
-                },
-                other => ApiError::GaveUp {
-                    method: method.clone(),
-                    url: url.clone(),
-                    attempts,
-                    request_fault: match &other {
-                        Attempt::Status { status, .. } => (500..=599).contains(status),
-                        Attempt::Transport { connect, .. } => !connect,
-                        Attempt::TooLarge => false,
+        result.map_err(
+            |http::Exhausted {
+                 last: err,
+                 attempts,
+             }| {
+                let attempts = u64::from(attempts);
+                match err {
+                    Attempt::Transport {
+                        detail,
+                        connect: true,
+                    } if !self.reached.load(Ordering::Relaxed) => ApiError::Unreachable {
+                        base: self.base.clone(),
+                        detail,
                     },
-                    rate_limited: matches!(other, Attempt::Status { status: 429, .. }),
-                    last: other.to_string(),
-                },
-            }
-        })
+                    Attempt::Status {
+                        status, message, ..
+                    } if !is_transient(status) || (split_hint && status == 504) => {
+                        ApiError::Refused {
+                            method: method.clone(),
+                            url: url.clone(),
+                            status,
+                            message,
+                        }
+                    }
+                    other => ApiError::GaveUp {
+                        method: method.clone(),
+                        url: url.clone(),
+                        attempts,
+                        request_fault: match &other {
+                            Attempt::Status { status, .. } => (500..=599).contains(status),
+                            Attempt::Transport { connect, .. } => !connect,
+                            Attempt::TooLarge => false,
+                        },
+                        rate_limited: matches!(other, Attempt::Status { status: 429, .. }),
+                        last: other.to_string(),
+                    },
+                }
+            },
+        )
     }
 
     fn retryable(&self, err: &Attempt, split_hint: bool) -> bool {
@@ -714,33 +661,10 @@ fn is_split_hint(err: &ApiError) -> bool {
 }
 
 fn transport(err: reqwest::Error) -> Attempt {
-    let kind = if err.is_timeout() {
-        "timed out"
-    } else if err.is_connect() {
-        "connection failed"
-    } else if err.is_body() || err.is_decode() {
-        "the answer broke off"
-    } else {
-        "request failed"
-    };
-    // The chain of sources says why (refused, reset, DNS); reqwest's errors carry the URL,
-    // never a header.
-    let mut detail = format!("{kind}: {err}");
-    let mut source = std::error::Error::source(&err);
-    while let Some(cause) = source {
-        detail.push_str(&format!(": {cause}"));
-        source = cause.source();
-    }
     Attempt::Transport {
-        detail,
+        detail: http::transport_detail(&err),
         connect: err.is_connect(),
     }
-}
-
-/// `Retry-After` in seconds (the form APIs use; an HTTP date falls back to the backoff).
-fn parse_retry_after(value: &str) -> Option<Duration> {
-    let secs: f64 = value.trim().parse().ok()?;
-    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs))
 }
 
 /// The query of a request for the trace log, with long values (field lists) shortened.
@@ -764,7 +688,7 @@ mod tests {
 
     #[test]
     fn key_is_redacted_in_debug() {
-        let key = ApiKey("sekrit-123".to_string());
+        let key = ApiKey::parse(Some("sekrit-123")).unwrap().unwrap();
         assert!(!format!("{key:?}").contains("sekrit"));
         let config = ClientConfig {
             base_url: "http://127.0.0.1:1/graph/v1".into(),
@@ -800,12 +724,24 @@ mod tests {
 
     #[test]
     fn key_is_redacted_from_server_text() {
-        let key = ApiKey("sekrit-123".to_string());
+        let key = ApiKey::parse(Some("sekrit-123")).unwrap().unwrap();
+        let client = Client::new(
+            &ClientConfig {
+                base_url: "http://127.0.0.1:1".into(),
+                rps: 1.0,
+                max_retries: 0,
+                timeout: Duration::from_secs(1),
+                retry_delay: Duration::from_millis(10),
+                budget_dir: None,
+            },
+            Some(key),
+        )
+        .unwrap();
         assert_eq!(
-            key.redact("bad key 'sekrit-123' (sekrit-123)".to_string()),
+            client.redact("bad key 'sekrit-123' (sekrit-123)".to_string()),
             "bad key '<redacted>' (<redacted>)"
         );
-        assert_eq!(key.redact("Forbidden".to_string()), "Forbidden");
+        assert_eq!(client.redact("Forbidden".to_string()), "Forbidden");
     }
 
     #[test]
@@ -826,7 +762,7 @@ mod tests {
         assert!(err.contains("S2_API_KEY"), "{err}");
         assert!(ApiKey::parse(Some("  ")).unwrap().is_none());
         let key = ApiKey::parse(Some(" abc-DEF_123 ")).unwrap().unwrap();
-        assert_eq!(key.0, "abc-DEF_123");
+        assert_eq!(key.0.expose(), "abc-DEF_123");
     }
 
     fn key_header_is_sensitive(client: &Client) -> bool {
@@ -835,14 +771,6 @@ mod tests {
             .as_ref()
             .and_then(ApiKey::header)
             .is_some_and(|h| h.is_sensitive())
-    }
-
-    #[test]
-    fn retry_after_in_seconds() {
-        assert_eq!(parse_retry_after("3"), Some(Duration::from_secs(3)));
-        assert_eq!(parse_retry_after(" 0.5 "), Some(Duration::from_millis(500)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"), None);
-        assert_eq!(parse_retry_after("-1"), None);
     }
 
     #[test]

@@ -206,19 +206,7 @@ fn place(root: &Path, file: &str, starts: &str) -> String {
 
 /// The rows of a CSV file as header -> cell maps.
 fn csv_rows(text: &str) -> Vec<Row> {
-    let mut reader = csv::Reader::from_reader(text.as_bytes());
-    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            header
-                .iter()
-                .cloned()
-                .zip(r.iter().map(String::from))
-                .collect()
-        })
-        .collect()
+    common::csv_rows(text.as_bytes())
 }
 
 /// The `;`-separated items of a cell, sorted.

@@ -15,22 +15,6 @@ use serde_json::Value;
 
 type Row = HashMap<String, String>;
 
-fn rows(path: &Path) -> Vec<Row> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let header = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            header
-                .iter()
-                .zip(r.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 fn run(dir: &Path, url: &str, expand: &str) -> String {
     let out = citegraph_in(dir)
         .args([
@@ -91,7 +75,7 @@ fn expansion_is_budgeted_cached_and_counts_the_neighbourhood() {
         asked,
         mock.count(Endpoint::Citations) + mock.count(Endpoint::References)
     );
-    let missing = rows(&dir.path().join("output/missing.csv"));
+    let missing = common::csv_file_rows(&dir.path().join("output/missing.csv"));
     // Fetched from the API, the missing papers carry their venue and authors (their entries are
     // pasted into lists): every row whose world paper lists authors has them.
     for row in &missing {
@@ -107,7 +91,7 @@ fn expansion_is_budgeted_cached_and_counts_the_neighbourhood() {
     assert_eq!(expanded.len(), asked, "one expanded row per list fetched");
 
     // The catalogue works (by any record) and the papers tied to them, from the world alone.
-    let catalogue: HashSet<String> = rows(&dir.path().join("output/papers.csv"))
+    let catalogue: HashSet<String> = common::csv_file_rows(&dir.path().join("output/papers.csv"))
         .iter()
         .filter(|r| r["in_catalog"] == "true")
         .flat_map(|r| {
@@ -207,9 +191,11 @@ fn expansion_is_budgeted_cached_and_counts_the_neighbourhood() {
     mock.clear_log();
     run(dir.path(), &mock.url(), "0");
     assert_eq!(mock.log().len(), 0);
-    assert!(rows(&dir.path().join("output/missing.csv"))
-        .iter()
-        .all(|r| r["neighbourhood_links"].is_empty()));
+    assert!(
+        common::csv_file_rows(&dir.path().join("output/missing.csv"))
+            .iter()
+            .all(|r| r["neighbourhood_links"].is_empty())
+    );
 
     // A world where an expanded foundation has five more citers, each also citing a catalogue
     // paper: papers of the field's neighbourhood that the graph cannot see without the
@@ -224,7 +210,7 @@ fn expansion_is_budgeted_cached_and_counts_the_neighbourhood() {
     {
         let v = first["paper_id"].clone();
         // A catalogue paper of one record (the fetch asks for the catalogue-matched record).
-        let c = rows(&dir.path().join("output/papers.csv"))
+        let c = common::csv_file_rows(&dir.path().join("output/papers.csv"))
             .iter()
             .filter(|r| {
                 r["in_catalog"] == "true"
@@ -262,7 +248,7 @@ fn expansion_is_budgeted_cached_and_counts_the_neighbourhood() {
         // Room for every row to expand: the five new citers move the foundation in the ranking,
         // and the budget goes in rank order.
         run(dir.path(), &mock.url(), "1000");
-        let moved = rows(&dir.path().join("output/missing.csv"));
+        let moved = common::csv_file_rows(&dir.path().join("output/missing.csv"));
         let row = moved
             .iter()
             .find(|r| r["paper_id"] == v)

@@ -266,12 +266,7 @@ fn lists_the_batch_cannot_hold_are_paged_completely() {
 fn elided_list_with_a_positive_count_is_reported_and_asked_once_at_most() {
     let truth = truth();
     let catalog = truth_catalog();
-    let elided: Vec<String> = truth["elided_references"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect();
+    let elided = common::elided_references(&truth);
     // As the real API does: referenceCount stays positive while the list is empty.
     let planted = elided.clone();
     let mock = MockBuilder::new(fetch_support::world())

@@ -6,6 +6,7 @@
 //! installed (`.ci/setup` installs them): without them these tests fail.
 
 use crate::analyze_support;
+use crate::common;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -44,32 +45,10 @@ fn oracle(edges: &Path, nodes: &Path, extra: &[&str]) -> serde_json::Value {
     serde_json::from_str(&std::fs::read_to_string(&result).unwrap()).unwrap()
 }
 
-/// A CSV file as rows of named cells.
-fn read_csv(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let header: Vec<String> = reader
-        .headers()
-        .unwrap()
-        .iter()
-        .map(str::to_string)
-        .collect();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            header
-                .iter()
-                .cloned()
-                .zip(r.iter().map(str::to_string))
-                .collect()
-        })
-        .collect()
-}
-
 /// A pair table (`a,b,count,salton`) as "a b" -> (count, salton), checking a < b and no repeats.
 fn read_pairs(path: &Path) -> BTreeMap<String, (u64, f64)> {
     let mut out = BTreeMap::new();
-    for row in read_csv(path) {
+    for row in common::csv_file_rows(path) {
         assert!(
             row["a"] < row["b"],
             "{} !< {} in {}",
@@ -163,7 +142,7 @@ fn world_maps_match_scipy_and_leidenalg() {
     );
 
     // clusters.csv: one row per community, sizes that add up, labels of words.
-    let clusters = read_csv(&out.join("clusters.csv"));
+    let clusters = common::csv_file_rows(&out.join("clusters.csv"));
     assert_eq!(clusters.len(), analysis.summary.communities);
     let mut sizes: HashMap<String, usize> = HashMap::new();
     for p in &analysis.papers {
@@ -187,7 +166,7 @@ fn world_maps_match_scipy_and_leidenalg() {
         );
         labels.insert(row["community"].clone(), label.clone());
     }
-    for row in read_csv(&out.join("papers.csv")) {
+    for row in common::csv_file_rows(&out.join("papers.csv")) {
         assert_eq!(row["community_label"], labels[&row["community"]]);
     }
     // The largest communities of the world have distinctive terms, not fallbacks.
@@ -232,7 +211,7 @@ fn world_communities_on_the_cocitation_network() {
     );
     assert!(given >= best, "ours {given} < leidenalg's {best}");
     assert_eq!(expected["given_disconnected"].as_u64(), Some(0));
-    let clusters = read_csv(&dir.path().join("clusters.csv"));
+    let clusters = common::csv_file_rows(&dir.path().join("clusters.csv"));
     assert_eq!(clusters.len(), analysis.summary.communities);
 }
 

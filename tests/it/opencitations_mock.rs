@@ -59,6 +59,16 @@ pub fn options(mock: &MockOc) -> OpenCitationsOptions {
     .with_base(&mock.url())
 }
 
+/// [`options`] for an audit of the Index lists alone: every paper asked (not only thin ones),
+/// Meta left out.
+pub fn index_only(mock: &MockOc) -> OpenCitationsOptions {
+    OpenCitationsOptions {
+        fill_only: false,
+        meta: false,
+        ..options(mock)
+    }
+}
+
 pub fn env(dir: &std::path::Path, offline: bool) -> Environment {
     Environment {
         cache_dir: dir.to_path_buf(),
@@ -103,6 +113,13 @@ pub fn busy_papers(world: &OcWorld, n: usize) -> Vec<String> {
     ids
 }
 
+/// The first `n` [`busy_papers`] and how the pipeline would ask about each (no list thin).
+pub fn busy_asked(world: &OcWorld, n: usize) -> (Vec<String>, Vec<Wanted>) {
+    let papers = busy_papers(world, n);
+    let asked = papers.iter().map(|id| wanted(world, id, None)).collect();
+    (papers, asked)
+}
+
 fn run(wanted: &[Wanted], options: &OpenCitationsOptions, dir: &std::path::Path) -> SourceCorpus {
     opencitations::fetch(wanted, options, &env(dir, false)).expect("the fetch runs")
 }
@@ -111,12 +128,7 @@ fn run(wanted: &[Wanted], options: &OpenCitationsOptions, dir: &std::path::Path)
 fn elided_papers_get_their_references() {
     let world = oc_world();
     let truth = truth();
-    let elided: Vec<String> = truth["elided_references"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| v.as_str().unwrap().to_string())
-        .collect();
+    let elided = common::elided_references(&truth);
     assert!(!elided.is_empty());
     let mock = MockBuilder::new(world.clone()).start();
     let mut asked: Vec<Wanted> = elided
@@ -179,8 +191,7 @@ fn elided_papers_get_their_references() {
 fn the_audit_reads_both_lists_as_the_index_has_them() {
     let world = oc_world();
     let mock = MockBuilder::new(world.clone()).start();
-    let papers = busy_papers(&world, 12);
-    let asked: Vec<Wanted> = papers.iter().map(|id| wanted(&world, id, None)).collect();
+    let (papers, asked) = busy_asked(&world, 12);
     let options = OpenCitationsOptions {
         fill_only: false,
         ..options(&mock)
@@ -273,14 +284,11 @@ fn an_empty_answer_is_no_data_and_a_paper_without_doi_is_not_asked() {
 fn the_pace_stays_under_the_limit() {
     let world = oc_world();
     let mock = MockBuilder::new(world.clone()).start();
-    let papers = busy_papers(&world, 3);
-    let asked: Vec<Wanted> = papers.iter().map(|id| wanted(&world, id, None)).collect();
+    let (_, asked) = busy_asked(&world, 3);
     // The default pace (150 a minute: one request every 0.4 s).
     let options = OpenCitationsOptions {
         per_minute: OpenCitationsOptions::default().per_minute,
-        fill_only: false,
-        meta: false,
-        ..options(&mock)
+        ..index_only(&mock)
     };
     assert!(options.per_minute <= 180.0);
     let dir = tempfile::tempdir().unwrap();
@@ -308,13 +316,8 @@ fn a_rate_limit_is_waited_out_after_retry_after() {
         .limit(3, Duration::from_secs(1))
         .retry_after(1)
         .start();
-    let papers = busy_papers(&world, 2);
-    let asked: Vec<Wanted> = papers.iter().map(|id| wanted(&world, id, None)).collect();
-    let options = OpenCitationsOptions {
-        fill_only: false,
-        meta: false,
-        ..options(&mock)
-    };
+    let (papers, asked) = busy_asked(&world, 2);
+    let options = index_only(&mock);
     let dir = tempfile::tempdir().unwrap();
     let corpus = run(&asked, &options, dir.path());
     for (lists, paper) in corpus.lists.iter().zip(&papers) {
@@ -337,8 +340,7 @@ fn a_rate_limit_is_waited_out_after_retry_after() {
 #[test]
 fn plain_text_server_errors_are_retried() {
     let world = oc_world();
-    let papers = busy_papers(&world, 2);
-    let asked: Vec<Wanted> = papers.iter().map(|id| wanted(&world, id, None)).collect();
+    let (_, asked) = busy_asked(&world, 2);
     // Four faults in a row on the first request: five retries outlive them.
     let audit = |mock: &MockOc| OpenCitationsOptions {
         fill_only: false,
@@ -371,18 +373,13 @@ fn plain_text_server_errors_are_retried() {
 #[test]
 fn refusals_are_final_and_failures_leave_a_gap() {
     let world = oc_world();
-    let papers = busy_papers(&world, 3);
-    let asked: Vec<Wanted> = papers.iter().map(|id| wanted(&world, id, None)).collect();
+    let (papers, asked) = busy_asked(&world, 3);
     // The first paper's references: 404 (final); its citations: 503 past every retry.
     let mock = MockBuilder::new(world.clone())
         .fault(Target::Index, Fault::Status(404), 1)
         .fault(Target::Index, Fault::Status(503), 4)
         .start();
-    let options = OpenCitationsOptions {
-        fill_only: false,
-        meta: false,
-        ..options(&mock)
-    };
+    let options = index_only(&mock);
     let dir = tempfile::tempdir().unwrap();
     let corpus = run(&asked, &options, dir.path());
     let first = &corpus.lists[0];
@@ -420,8 +417,7 @@ fn refusals_are_final_and_failures_leave_a_gap() {
 #[test]
 fn offline_reads_the_cache_only() {
     let world = oc_world();
-    let papers = busy_papers(&world, 3);
-    let asked: Vec<Wanted> = papers.iter().map(|id| wanted(&world, id, None)).collect();
+    let (_, asked) = busy_asked(&world, 3);
     let mut mock = MockBuilder::new(world.clone()).start();
     let options = OpenCitationsOptions {
         fill_only: false,
@@ -493,13 +489,8 @@ fn the_mock_answers_429_past_180_requests_a_minute() {
 fn a_corrupt_cache_file_is_asked_again() {
     let world = oc_world();
     let mock = MockBuilder::new(world.clone()).start();
-    let papers = busy_papers(&world, 2);
-    let asked: Vec<Wanted> = papers.iter().map(|id| wanted(&world, id, None)).collect();
-    let options = OpenCitationsOptions {
-        fill_only: false,
-        meta: false,
-        ..options(&mock)
-    };
+    let (_, asked) = busy_asked(&world, 2);
+    let options = index_only(&mock);
     let dir = tempfile::tempdir().unwrap();
     let first = run(&asked, &options, dir.path());
     let files: Vec<_> = walkdir::WalkDir::new(dir.path().join("opencitations/index"))

@@ -19,22 +19,6 @@ fn oc_world() -> OcWorld {
         .clone()
 }
 
-fn rows(path: &std::path::Path) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
-    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            header
-                .iter()
-                .cloned()
-                .zip(r.iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
-
 #[test]
 fn opencitations_fills_the_elided_reference_lists_and_the_audit_says_so() {
     let s2 = MockBuilder::new(world()).start();
@@ -80,8 +64,8 @@ fn opencitations_fills_the_elided_reference_lists_and_the_audit_says_so() {
         .iter()
         .map(|v| v.as_str().unwrap())
         .collect();
-    let edges = rows(&output.join("edges.csv"));
-    let coverage = rows(&output.join("coverage-sources.csv"));
+    let edges = common::csv_file_rows(&output.join("edges.csv"));
+    let coverage = common::csv_file_rows(&output.join("coverage-sources.csv"));
     for paper in &elided {
         let planted = oc.world().planted(paper);
         assert!(
@@ -112,7 +96,7 @@ fn opencitations_fills_the_elided_reference_lists_and_the_audit_says_so() {
     }
     // Links both sources have are one edge with both names; papers.csv counts them per source.
     assert!(edges.iter().all(|e| !e["sources"].is_empty()));
-    let papers = rows(&output.join("papers.csv"));
+    let papers = common::csv_file_rows(&output.join("papers.csv"));
     let first = papers.iter().find(|p| p["paper_id"] == elided[0]).unwrap();
     assert_eq!(first["references_s2"], "0");
     assert_eq!(
@@ -123,7 +107,7 @@ fn opencitations_fills_the_elided_reference_lists_and_the_audit_says_so() {
     // With Semantic Scholar alone the same papers stay thin.
     let summary = analyze(dir.path(), "s2");
     assert!(summary.contains("still thin"), "{summary}");
-    let coverage = rows(&output.join("coverage-sources.csv"));
+    let coverage = common::csv_file_rows(&output.join("coverage-sources.csv"));
     for paper in &elided {
         let row = coverage.iter().find(|r| r["paper_id"] == *paper).unwrap();
         assert_eq!(row["verdict"], "thin", "{row:?}");
@@ -172,8 +156,8 @@ fn all_three_sources_fill_the_elided_lists_each_link_marked_with_its_sources() {
     );
 
     let output = dir.path().join("output");
-    let edges = rows(&output.join("edges.csv"));
-    let coverage = rows(&output.join("coverage-sources.csv"));
+    let edges = common::csv_file_rows(&output.join("edges.csv"));
+    let coverage = common::csv_file_rows(&output.join("coverage-sources.csv"));
     let truth = truth();
     for paper in truth["elided_references"].as_array().unwrap() {
         let paper = paper.as_str().unwrap();

@@ -29,23 +29,6 @@ fn run(list: &Path, snapshot: &Path, dir: &Path) {
     );
 }
 
-/// A CSV file as rows of (column -> cell).
-fn rows(path: &Path) -> Vec<HashMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            header
-                .iter()
-                .cloned()
-                .zip(r.iter().map(String::from))
-                .collect()
-        })
-        .collect()
-}
-
 fn case(name: &str) -> std::path::PathBuf {
     common::shared_dir()
         .join("cases/one-work-two-records")
@@ -60,18 +43,18 @@ fn a_foundation_with_two_records_is_one_row_cited_by_four() {
     let dir = tempfile::tempdir().unwrap();
     run(&case("list.md"), &case("world.jsonl"), dir.path());
     let out = dir.path().join("out");
-    let missing = rows(&out.join("missing.csv"));
+    let missing = common::csv_file_rows(&out.join("missing.csv"));
     assert_eq!(missing.len(), 1, "{missing:?}");
     let row = &missing[0];
     // F2 is the more cited record: it names the work.
     assert_eq!(row["paper_id"], F2);
     assert_eq!(row["s2_ids"], format!("{F2};{F1}"));
     assert_eq!(row["catalog_papers"], "4");
-    let papers = rows(&out.join("papers.csv"));
+    let papers = common::csv_file_rows(&out.join("papers.csv"));
     assert!(papers.iter().all(|p| p["paper_id"] != F1), "F1 is no node");
     let work = papers.iter().find(|p| p["paper_id"] == F2).unwrap();
     assert_eq!(work["catalog_citations"], "4");
-    let merged = rows(&out.join("merged_records.csv"));
+    let merged = common::csv_file_rows(&out.join("merged_records.csv"));
     assert_eq!(merged.len(), 1);
     assert_eq!(
         (
@@ -100,7 +83,7 @@ fn a_catalogue_paper_is_matched_through_its_published_record() {
     let dir = tempfile::tempdir().unwrap();
     run(&case("list2.md"), &case("world2.jsonl"), dir.path());
     let out = dir.path().join("out");
-    let papers = rows(&out.join("papers.csv"));
+    let papers = common::csv_file_rows(&out.join("papers.csv"));
     let alpha = papers
         .iter()
         .find(|p| p["paper_id"] == ALPHA_PREPRINT)
@@ -112,7 +95,7 @@ fn a_catalogue_paper_is_matched_through_its_published_record() {
         format!("{ALPHA_PREPRINT};{ALPHA_PUBLISHED}")
     );
     assert!(papers.iter().all(|p| p["paper_id"] != ALPHA_PUBLISHED));
-    assert!(rows(&out.join("missing.csv")).is_empty());
+    assert!(common::csv_file_rows(&out.join("missing.csv")).is_empty());
     let suggestions = std::fs::read_to_string(out.join("suggestions.md")).unwrap();
     assert!(
         !suggestions.contains(ALPHA_PUBLISHED) && !suggestions.contains("Alpha token pruning"),
@@ -135,7 +118,7 @@ fn on_the_world_no_catalogue_record_is_suggested() {
         .values()
         .filter_map(|v| v.as_str())
         .collect();
-    let papers = rows(&out.join("papers.csv"));
+    let papers = common::csv_file_rows(&out.join("papers.csv"));
     let mut catalogue_records: Vec<String> = Vec::new();
     for p in papers.iter().filter(|p| p["in_catalog"] == "true") {
         catalogue_records.extend(p["s2_ids"].split(';').map(String::from));
@@ -147,7 +130,7 @@ fn on_the_world_no_catalogue_record_is_suggested() {
         );
     }
     let mut seen = std::collections::HashSet::new();
-    for m in rows(&out.join("missing.csv")) {
+    for m in common::csv_file_rows(&out.join("missing.csv")) {
         for id in m["s2_ids"].split(';') {
             assert!(
                 !catalogue_records.iter().any(|r| r == id),
@@ -164,7 +147,7 @@ fn on_the_world_no_catalogue_record_is_suggested() {
         assert!(!suggestions.contains(id.as_str()), "{id} in suggestions.md");
     }
     // Every merge joins records of one work: both ends are in the work's row.
-    let merged = rows(&out.join("merged_records.csv"));
+    let merged = common::csv_file_rows(&out.join("merged_records.csv"));
     for m in &merged {
         let work = papers
             .iter()
@@ -195,7 +178,7 @@ fn on_the_world_landmarks_are_background_and_planted_papers_in_scope() {
             .collect()
     };
     let (landmarks, planted) = (ids("foundations"), ids("candidates_to_add"));
-    let missing = rows(&out.join("missing.csv"));
+    let missing = common::csv_file_rows(&out.join("missing.csv"));
     let row = |id: &str| missing.iter().find(|m| m["paper_id"] == id);
     for id in &landmarks {
         let m = row(id).unwrap_or_else(|| panic!("landmark {id} is listed"));

@@ -45,11 +45,12 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
+use axum::http::{header, HeaderMap, HeaderValue, Uri};
 use axum::response::Response;
 use axum::Router;
 use serde_json::{json, Value};
+
+use super::mock_server::{self, json_typed, ServerThread};
 
 /// OpenCitations' documented limit: requests a minute per IP address.
 pub const PER_MINUTE: usize = 180;
@@ -450,10 +451,7 @@ pub struct Logged {
 
 impl Logged {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        mock_server::header(&self.headers, name)
     }
 }
 
@@ -526,31 +524,12 @@ impl MockBuilder {
             log: Mutex::new(Vec::new()),
             recent: Mutex::new(VecDeque::new()),
         });
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        listener.set_nonblocking(true).expect("non-blocking");
-        let addr = listener.local_addr().expect("address");
-        let state = inner.clone();
-        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("mock runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                let app = Router::new().fallback(handle).with_state(state);
-                tokio::select! {
-                    _ = axum::serve(listener, app) => {}
-                    _ = stopped => {}
-                }
-            });
-            runtime.shutdown_background();
-        });
+        let (server, addr) =
+            ServerThread::serve(Router::new().fallback(handle).with_state(inner.clone()));
         MockOc {
             addr,
             inner,
-            server: Some((shutdown, thread)),
+            server,
         }
     }
 }
@@ -559,10 +538,7 @@ impl MockBuilder {
 pub struct MockOc {
     addr: SocketAddr,
     inner: Arc<Inner>,
-    server: Option<(
-        tokio::sync::oneshot::Sender<()>,
-        std::thread::JoinHandle<()>,
-    )>,
+    server: ServerThread,
 }
 
 impl MockOc {
@@ -611,28 +587,13 @@ impl MockOc {
     }
 
     pub fn stop(&mut self) {
-        if let Some((shutdown, thread)) = self.server.take() {
-            let _ = shutdown.send(());
-            let _ = thread.join();
-        }
-    }
-}
-
-impl Drop for MockOc {
-    fn drop(&mut self) {
-        self.stop();
+        self.server.stop();
     }
 }
 
 /// A plain-text body under a JSON content type, as the real server sends errors.
 fn text(status: u16, body: &str) -> Response {
-    let mut response = Response::new(Body::from(body.to_string()));
-    *response.status_mut() = StatusCode::from_u16(status).unwrap();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
+    json_typed(status, body.to_string())
 }
 
 fn json_answer(body: &Value) -> Response {
@@ -654,15 +615,7 @@ async fn handle(
     let response = respond(&inner, &path, &headers);
     inner.log.lock().unwrap().push(Logged {
         path,
-        headers: headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
+        headers: mock_server::header_pairs(&headers),
         status: response.status().as_u16(),
         at: Instant::now(),
     });

@@ -50,6 +50,8 @@ use axum::response::Response;
 use axum::Router;
 use serde_json::{json, Map, Value};
 
+use super::mock_server::{self, json_response, ServerThread};
+
 /// The API's documented and observed limits.
 pub const MAX_BATCH_IDS: usize = 500;
 pub const BATCH_NESTED_CAP: usize = 9_999;
@@ -754,10 +756,7 @@ pub struct Logged {
 
 impl Logged {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        mock_server::header(&self.headers, name)
     }
 }
 
@@ -981,10 +980,8 @@ fn standing_fault(inner: &Inner, endpoint: Endpoint, path: &str, body: &Bytes) -
 pub struct MockS2 {
     addr: SocketAddr,
     inner: Arc<Inner>,
-    server: Option<(
-        tokio::sync::oneshot::Sender<()>,
-        std::thread::JoinHandle<()>,
-    )>,
+    /// `None` between [`MockS2::stop`] and [`MockS2::resume`].
+    server: Option<ServerThread>,
 }
 
 impl MockS2 {
@@ -1047,9 +1044,8 @@ impl MockS2 {
 
     /// Stops serving (the server "dies"); the port stays reserved for [`Self::resume`].
     pub fn stop(&mut self) {
-        if let Some((shutdown, thread)) = self.server.take() {
-            let _ = shutdown.send(());
-            let _ = thread.join();
+        if let Some(mut server) = self.server.take() {
+            server.stop();
         }
     }
 
@@ -1058,36 +1054,18 @@ impl MockS2 {
         if self.server.is_some() {
             return;
         }
-        let listener = std::net::TcpListener::bind(self.addr)
-            .unwrap_or_else(|e| panic!("mock S2 cannot bind {}: {e}", self.addr));
-        listener
-            .set_nonblocking(true)
-            .expect("non-blocking listener");
-        self.addr = listener.local_addr().expect("bound address");
+        let (listener, addr) = mock_server::bind(self.addr);
+        self.addr = addr;
         let inner = self.inner.clone();
-        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("mock runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
-                let listener = ResettableListener(listener);
-                let app = Router::new()
-                    .fallback(handle)
-                    .with_state(inner)
-                    .into_make_service_with_connect_info::<ConnectionSwitch>();
-                tokio::select! {
-                    _ = axum::serve(listener, app) => {}
-                    _ = stopped => {}
-                }
-            });
-            // Connections still open (slow answers) are dropped, as when a server dies.
-            runtime.shutdown_background();
-        });
-        self.server = Some((shutdown, thread));
+        self.server = Some(ServerThread::spawn(move || async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("tokio listener");
+            let listener = ResettableListener(listener);
+            let app = Router::new()
+                .fallback(handle)
+                .with_state(inner)
+                .into_make_service_with_connect_info::<ConnectionSwitch>();
+            let _ = axum::serve(listener, app).await;
+        }));
     }
 }
 
@@ -1116,17 +1094,6 @@ fn classify(method: &Method, path: &str) -> Endpoint {
         ("GET", p) if p.starts_with("/paper/") => Endpoint::Paper,
         _ => Endpoint::Other,
     }
-}
-
-fn json_response(status: u16, body: &Value) -> Response {
-    let mut response = Response::new(Body::from(body.to_string()));
-    *response.status_mut() =
-        StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
 }
 
 fn error(status: u16, message: &str) -> Response {
@@ -1191,19 +1158,8 @@ async fn handle(
         log.push(Logged {
             endpoint,
             method: method.to_string(),
-            target: uri
-                .path_and_query()
-                .map(|p| p.to_string())
-                .unwrap_or_default(),
-            headers: headers
-                .iter()
-                .map(|(n, v)| {
-                    (
-                        n.as_str().to_string(),
-                        String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    )
-                })
-                .collect(),
+            target: mock_server::target(&uri),
+            headers: mock_server::header_pairs(&headers),
             status: None,
             fault: fault.clone(),
             standing,

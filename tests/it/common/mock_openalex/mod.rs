@@ -52,6 +52,8 @@ use axum::response::Response;
 use axum::Router;
 use serde_json::{json, Map, Value};
 
+use super::mock_server::{self, json_response, ServerThread};
+
 pub const MAX_FILTER_VALUES: usize = 100;
 pub const SEARCH_CREDITS: u64 = 10;
 pub const LIST_CREDITS: u64 = 1;
@@ -183,31 +185,12 @@ impl OaMockBuilder {
             credits: Mutex::new(0),
             faults: Mutex::new(self.faults),
         });
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-        listener.set_nonblocking(true).unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
-        let state = inner.clone();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("mock runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                let app = Router::new().fallback(handle).with_state(state);
-                tokio::select! {
-                    _ = axum::serve(listener, app) => {}
-                    _ = stopped => {}
-                }
-            });
-            runtime.shutdown_background();
-        });
+        let (server, addr) =
+            ServerThread::serve(Router::new().fallback(handle).with_state(inner.clone()));
         OaMock {
             addr,
             inner,
-            server: Some((shutdown, thread)),
+            _server: server,
         }
     }
 }
@@ -216,19 +199,7 @@ impl OaMockBuilder {
 pub struct OaMock {
     addr: SocketAddr,
     inner: Arc<Inner>,
-    server: Option<(
-        tokio::sync::oneshot::Sender<()>,
-        std::thread::JoinHandle<()>,
-    )>,
-}
-
-impl Drop for OaMock {
-    fn drop(&mut self) {
-        if let Some((shutdown, thread)) = self.server.take() {
-            let _ = shutdown.send(());
-            let _ = thread.join();
-        }
-    }
+    _server: ServerThread,
 }
 
 impl OaMock {
@@ -308,16 +279,6 @@ fn classify(path: &str, query: &[(String, String)]) -> Endpoint {
     }
 }
 
-fn json_response(status: u16, body: &Value) -> Response {
-    let mut response = Response::new(Body::from(body.to_string()));
-    *response.status_mut() = StatusCode::from_u16(status).unwrap();
-    response.headers_mut().insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/json"),
-    );
-    response
-}
-
 fn bad_request(error: &str, message: &str) -> Response {
     json_response(400, &json!({"error": error, "message": message}))
 }
@@ -334,31 +295,13 @@ async fn handle(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
-    let query: Vec<(String, String)> = uri
-        .query()
-        .map(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .into_owned()
-                .collect()
-        })
-        .unwrap_or_default();
+    let query = mock_server::query_pairs(&uri);
     let endpoint = classify(uri.path(), &query);
     let response = respond(&inner, endpoint, &uri, &query, &headers);
     inner.log.lock().unwrap().push(Logged {
         endpoint,
-        target: uri
-            .path_and_query()
-            .map(|p| p.to_string())
-            .unwrap_or_default(),
-        headers: headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
+        target: mock_server::target(&uri),
+        headers: mock_server::header_pairs(&headers),
         status: response.status().as_u16(),
         at: Instant::now(),
     });
