@@ -44,3 +44,4 @@ pub fn citegraph() -> assert_cmd::Command {
 pub mod mock_openalex;
 pub mod mock_opencitations;
 pub mod mock_s2;
+pub mod s2ag;
