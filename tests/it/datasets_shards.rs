@@ -1,11 +1,12 @@
 //! The S2AG shards (issue #26): the world written as `papers`, `citations` and `paper-ids`
 //! shards (`common::s2ag`) and read back.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::BufRead;
 use std::path::Path;
 
-use serde_json::Value;
+use citegraph::datasets::shards::{self, HopOptions, ShardSet};
+use serde_json::{json, Value};
 
 use crate::common::{self, s2ag};
 
@@ -92,4 +93,212 @@ fn world_shards_hold_every_paper_and_edge_once() {
     for (a, b) in shards.citations.iter().zip(&twice.citations) {
         assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
     }
+}
+
+/// The recorded sample lines (../shared/fixtures/s2-datasets-recorded/).
+fn recorded(name: &str) -> std::path::PathBuf {
+    common::shared_dir()
+        .join("fixtures/s2-datasets-recorded")
+        .join(name)
+}
+
+#[test]
+fn recorded_samples_parse_every_line() {
+    let shards = ShardSet {
+        papers: vec![recorded("papers-sample.jsonl")],
+        citations: vec![recorded("citations-sample.jsonl")],
+        paper_ids: vec![recorded("paper-ids-sample.jsonl.gz")],
+        release: None,
+    };
+    let survey = shards::survey(&shards).unwrap();
+    assert_eq!(survey.papers.lines, 100);
+    assert_eq!(survey.papers.bad_lines, 0, "{:?}", survey.papers.bad);
+    assert_eq!(survey.citations.lines, 100);
+    assert_eq!(survey.citations.bad_lines, 0, "{:?}", survey.citations.bad);
+    assert_eq!(survey.null_cited, 23);
+    assert_eq!(survey.edges, 77);
+    // The gzip file, decompressed.
+    assert_eq!(survey.paper_ids.lines, 100);
+    assert_eq!(survey.paper_ids.bad_lines, 0, "{:?}", survey.paper_ids.bad);
+    assert!(survey.paper_ids.decompressed > survey.paper_ids.bytes);
+    let primary = gz_lines(&recorded("paper-ids-sample.jsonl.gz"))
+        .iter()
+        .filter(|l| l["primary"] == true)
+        .count();
+    assert_eq!(survey.primary_ids, primary as u64);
+}
+
+/// The real catalogue, read as the binary reads it.
+fn catalog() -> citegraph::catalog::Catalog {
+    let cache = tempfile::tempdir().unwrap();
+    let options = citegraph::catalog::CatalogOptions {
+        sources: vec![common::catalog_dir().to_string_lossy().into_owned()],
+        mechanisms: None,
+        exclude: Vec::new(),
+    };
+    citegraph::catalog::load(&options, cache.path(), true).unwrap()
+}
+
+/// The oracle: the k-hop neighbourhood of `seeds` computed straight from the world's edges
+/// (papers within `hops` undirected steps; edges with an end within `hops - 1`).
+fn oracle(
+    world: &s2ag::World,
+    seeds: &BTreeSet<u64>,
+    hops: usize,
+) -> (BTreeSet<u64>, BTreeSet<(u64, u64)>) {
+    let mut distance: BTreeMap<u64, usize> = seeds.iter().map(|&s| (s, 0)).collect();
+    for step in 1..=hops {
+        for edge in &world.edges {
+            let (a, b) = (distance.get(&edge.citing), distance.get(&edge.cited));
+            if a == Some(&(step - 1)) && b.is_none() {
+                distance.insert(edge.cited, step);
+            } else if b == Some(&(step - 1)) && a.is_none() {
+                distance.insert(edge.citing, step);
+            }
+        }
+    }
+    let near = |c: &u64| distance.get(c).is_some_and(|&d| d < hops);
+    let edges = world
+        .edges
+        .iter()
+        .filter(|e| near(&e.citing) || near(&e.cited))
+        .map(|e| (e.citing, e.cited))
+        .collect();
+    (distance.keys().copied().collect(), edges)
+}
+
+/// The seeds the world's truth names: the records the catalogue resolves to.
+fn truth_seeds(world: &s2ag::World) -> BTreeSet<u64> {
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(common::world_truth()).unwrap()).unwrap();
+    truth["catalog_by_key"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|sha| world.corpus_of[sha.as_str().unwrap()])
+        .collect()
+}
+
+/// A written neighbourhood: its records by paperId, and its edges (citing, cited) by paperId
+/// with their influence and intents, from the references lists (checked against the citations
+/// lists).
+fn read_neighbourhood(path: &Path) -> (BTreeMap<String, Value>, BTreeMap<(String, String), Value>) {
+    let mut records = BTreeMap::new();
+    let mut from_refs = BTreeMap::new();
+    let mut from_cits = BTreeMap::new();
+    for line in std::fs::read_to_string(path).unwrap().lines() {
+        let record: Value = serde_json::from_str(line).unwrap();
+        let id = record["paperId"].as_str().unwrap().to_string();
+        for link in record["references"].as_array().unwrap() {
+            let other = link["paperId"].as_str().unwrap().to_string();
+            from_refs.insert(
+                (id.clone(), other),
+                json!([link["isInfluential"], link["intents"]]),
+            );
+        }
+        for link in record["citations"].as_array().unwrap() {
+            let other = link["paperId"].as_str().unwrap().to_string();
+            from_cits.insert(
+                (other, id.clone()),
+                json!([link["isInfluential"], link["intents"]]),
+            );
+        }
+        assert!(records.insert(id, record).is_none(), "each paper once");
+    }
+    assert_eq!(from_refs, from_cits, "references and citations agree");
+    (records, from_refs)
+}
+
+/// Runs the neighbourhood of the real catalogue over world shards and checks it against the
+/// oracle: papers, edges, link fields and metadata.
+fn check_against_world(hops: u8) {
+    let dir = tempfile::tempdir().unwrap();
+    let written = s2ag::write_world_shards(&dir.path().join("shards"), 5);
+    std::fs::write(dir.path().join("shards/RELEASE"), s2ag::BASE_RELEASE).unwrap();
+    let set = ShardSet::from_dir(&dir.path().join("shards")).unwrap();
+    assert_eq!(set.papers.len(), written.papers.len());
+    let out = dir.path().join("neighbourhood.jsonl");
+    let options = HopOptions {
+        hops,
+        ..HopOptions::default()
+    };
+    let stats = shards::neighbourhood(&catalog(), &set, &options, &out).unwrap();
+    let world = s2ag::read_world(&common::world_jsonl());
+    let seeds = truth_seeds(&world);
+    assert_eq!(stats.seeds, seeds.len(), "unfound: {:?}", stats.unfound);
+    let (papers, edges) = oracle(&world, &seeds, hops as usize);
+    let (records, links) = read_neighbourhood(&out);
+    let got_papers: BTreeSet<u64> = records.keys().map(|id| world.corpus_of[id]).collect();
+    assert_eq!(got_papers, papers);
+    let got_edges: BTreeSet<(u64, u64)> = links
+        .keys()
+        .map(|(a, b)| (world.corpus_of[a], world.corpus_of[b]))
+        .collect();
+    assert_eq!(got_edges.len(), edges.len());
+    assert_eq!(got_edges, edges);
+    assert_eq!((stats.papers, stats.edges), (papers.len(), edges.len()));
+    assert_eq!(stats.hops.len(), hops as usize);
+    assert_eq!(stats.lines_skipped(), 0);
+    assert_eq!(stats.release.as_deref(), Some(s2ag::BASE_RELEASE));
+    // The link fields are the world's (intents as a set, whichever shape the shard wrote).
+    for edge in &world.edges {
+        let key = (
+            world.sha_of[&edge.citing].clone(),
+            world.sha_of[&edge.cited].clone(),
+        );
+        if let Some(fields) = links.get(&key) {
+            assert_eq!(fields[0], json!(edge.is_influential), "{key:?}");
+            let got: BTreeSet<&str> = fields[1]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_str().unwrap())
+                .collect();
+            let want: BTreeSet<&str> = edge.intents.iter().map(String::as_str).collect();
+            assert_eq!(got, want, "{key:?}");
+        }
+    }
+    // Metadata as the Graph API gives it.
+    for record in &world.records {
+        let Some(got) = records.get(record["paperId"].as_str().unwrap()) else {
+            continue;
+        };
+        for field in [
+            "title",
+            "year",
+            "citationCount",
+            "publicationDate",
+            "authors",
+        ] {
+            assert_eq!(
+                got[field], record[field],
+                "{field} of {}",
+                record["paperId"]
+            );
+        }
+        let ids = record["externalIds"].as_object().unwrap();
+        for (kind, value) in ids {
+            let value = if kind == "DOI" {
+                json!(value.as_str().unwrap().to_ascii_uppercase())
+            } else {
+                value.clone()
+            };
+            assert_eq!(got["externalIds"][kind], value, "{kind}");
+        }
+    }
+    let meta: Value =
+        serde_json::from_str(&std::fs::read_to_string(shards::meta_path(&out)).unwrap()).unwrap();
+    assert_eq!(meta["release"], s2ag::BASE_RELEASE);
+    assert_eq!(meta["edges"], edges.len());
+    assert_eq!(meta["papers"], papers.len());
+}
+
+#[test]
+fn one_hop_matches_the_world() {
+    check_against_world(1);
+}
+
+#[test]
+fn two_hops_match_the_world() {
+    check_against_world(2);
 }
