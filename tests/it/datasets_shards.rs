@@ -302,3 +302,208 @@ fn one_hop_matches_the_world() {
 fn two_hops_match_the_world() {
     check_against_world(2);
 }
+
+/// World shards in `dir/shards` and the shard set read from them.
+fn world_set(dir: &Path, files: usize) -> (s2ag::WorldShards, ShardSet) {
+    let written = s2ag::write_world_shards(&dir.join("shards"), files);
+    let set = ShardSet::from_dir(&dir.join("shards")).unwrap();
+    (written, set)
+}
+
+#[test]
+fn a_run_reads_the_neighbourhood_as_a_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, set) = world_set(dir.path(), 3);
+    let out = dir.path().join("neighbourhood.jsonl");
+    let options = HopOptions {
+        hops: 1,
+        ..HopOptions::default()
+    };
+    let stats = shards::neighbourhood(&catalog(), &set, &options, &out).unwrap();
+    let output = dir.path().join("output");
+    common::citegraph()
+        .current_dir(dir.path())
+        .args([
+            "run",
+            "--offline",
+            "--scope",
+            "all",
+            "--figures",
+            "papers-per-year",
+        ])
+        .args(["--format", "svg", "--catalog"])
+        .arg(common::catalog_dir())
+        .arg("--snapshot")
+        .arg(&out)
+        .arg("--cache-dir")
+        .arg(dir.path().join("cache"))
+        .arg("--output-dir")
+        .arg(&output)
+        .assert()
+        .success();
+    // Every edge of the neighbourhood reaches edges.csv, and no other.
+    let (_, links) = read_neighbourhood(&out);
+    let mut reader = csv::Reader::from_path(output.join("edges.csv")).unwrap();
+    let headers = reader.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (source, target) = (col("source"), col("target"));
+    let edges: BTreeSet<(String, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[source].to_string(), r[target].to_string())
+        })
+        .collect();
+    assert_eq!(edges.len(), stats.edges);
+    assert_eq!(edges, links.keys().cloned().collect());
+}
+
+#[test]
+fn bad_lines_are_reported_with_file_and_line_and_the_rest_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, set) = world_set(dir.path(), 2);
+    let clean = dir.path().join("clean.jsonl");
+    let options = HopOptions::default();
+    let before = shards::neighbourhood(&catalog(), &set, &options, &clean).unwrap();
+    // One more shard of each dataset, with lines of no known form between good ones.
+    let world = s2ag::read_world(&common::world_jsonl());
+    let edge = &world.edges[0];
+    let bad_citations = dir.path().join("shards/citations/zz-bad.gz");
+    s2ag::write_gz(
+        &bad_citations,
+        &[
+            s2ag::citation_line(edge.citing, Some(edge), 1),
+            r#"{"citingcorpusid":"12x","citedcorpusid":"5"}"#.to_string(),
+            "{\"citingcorpusid\": 1, \"citedcor".to_string(),
+            String::new(),
+            r#"{"citedcorpusid":"5"}"#.to_string(),
+        ],
+    );
+    let bad_papers = dir.path().join("shards/papers/zz-bad.gz");
+    s2ag::write_gz(&bad_papers, &["[1, 2]".to_string()]);
+    let set = ShardSet::from_dir(&dir.path().join("shards")).unwrap();
+    let out = dir.path().join("with-bad.jsonl");
+    let after = shards::neighbourhood(&catalog(), &set, &options, &out).unwrap();
+    let reported: Vec<String> = after.bad_lines().iter().map(|b| b.to_string()).collect();
+    assert_eq!(after.lines_skipped(), 4, "{reported:#?}");
+    let at = |path: &Path, line: usize| format!("{}:{line}: ", path.display());
+    for (path, line, field) in [
+        (&bad_citations, 2, "12x"),
+        (&bad_citations, 3, "EOF while parsing a string at column"),
+        (&bad_citations, 5, "citingcorpusid"),
+        (&bad_papers, 1, "papers"),
+    ] {
+        assert!(
+            reported
+                .iter()
+                .any(|r| r.starts_with(&at(path, line)) && r.contains(field)),
+            "{path:?}:{line} ({field}) not in {reported:#?}"
+        );
+    }
+    // The good line repeats an edge already held: the neighbourhood is the same.
+    assert_eq!((after.papers, after.edges), (before.papers, before.edges));
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&clean).unwrap());
+}
+
+#[test]
+fn the_thread_count_does_not_change_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, set) = world_set(dir.path(), 6);
+    let catalog = catalog();
+    let mut outputs = Vec::new();
+    for threads in [1, 4] {
+        let out = dir.path().join(format!("n{threads}.jsonl"));
+        let options = HopOptions {
+            hops: 2,
+            threads: Some(threads),
+            ..HopOptions::default()
+        };
+        shards::neighbourhood(&catalog, &set, &options, &out).unwrap();
+        outputs.push(std::fs::read(&out).unwrap());
+    }
+    assert!(!outputs[0].is_empty());
+    assert!(
+        outputs[0] == outputs[1],
+        "1 and 4 threads wrote different bytes"
+    );
+}
+
+#[test]
+fn papers_the_papers_shards_lack_take_their_id_from_paper_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let (written, mut set) = world_set(dir.path(), 4);
+    // Without the last papers shard: its papers are reached only through citations.
+    let lost = set.papers.pop().unwrap();
+    let lost: BTreeSet<String> = gz_lines(&lost)
+        .iter()
+        .map(|l| {
+            l["url"]
+                .as_str()
+                .unwrap()
+                .rsplit('/')
+                .next()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let world = s2ag::read_world(&common::world_jsonl());
+    // Seeds the cache already knows need no papers line.
+    let catalog = catalog();
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(common::world_truth()).unwrap()).unwrap();
+    let known: BTreeMap<String, u64> = truth["catalog_by_key"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(key, sha)| (key.clone(), world.corpus_of[sha.as_str().unwrap()]))
+        .collect();
+    let out = dir.path().join("n.jsonl");
+    let options = HopOptions {
+        hops: 1,
+        known_corpus_ids: known,
+        ..HopOptions::default()
+    };
+    let stats = shards::neighbourhood(&catalog, &set, &options, &out).unwrap();
+    let seeds = truth_seeds(&world);
+    assert_eq!(stats.seeds, seeds.len());
+    let (papers, edges) = oracle(&world, &seeds, 1);
+    let (records, links) = read_neighbourhood(&out);
+    assert_eq!(records.len(), papers.len());
+    assert_eq!(links.len(), edges.len());
+    assert_eq!(stats.papers_without_id, 0);
+    assert!(stats.paper_ids_pass.lines > 0);
+    let bare: Vec<&String> = records.keys().filter(|id| lost.contains(*id)).collect();
+    assert!(!bare.is_empty());
+    for id in bare {
+        let record = &records[id];
+        assert!(record["title"].is_null(), "{id} has no papers line");
+        assert_eq!(record["externalIds"]["CorpusId"], world.corpus_of[id]);
+    }
+    // Non-primary shas never stand for a paper.
+    assert!(records
+        .keys()
+        .all(|id| !written.non_primary.contains_key(id)));
+}
+
+#[test]
+fn hops_out_of_range_and_no_seeds_are_errors_that_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, set) = world_set(dir.path(), 1);
+    let out = dir.path().join("n.jsonl");
+    let options = HopOptions {
+        hops: 3,
+        ..HopOptions::default()
+    };
+    let err = shards::neighbourhood(&catalog(), &set, &options, &out).unwrap_err();
+    assert!(err.to_string().contains("--hops"), "{err}");
+    let empty = citegraph::catalog::Catalog {
+        papers: Vec::new(),
+        lint: Vec::new(),
+        warnings: Vec::new(),
+    };
+    let err = shards::neighbourhood(&empty, &set, &HopOptions::default(), &out).unwrap_err();
+    assert!(err.to_string().contains("no catalogue paper"), "{err}");
+    assert!(!out.exists() && !shards::meta_path(&out).exists());
+    let err = ShardSet::from_dir(&dir.path().join("nowhere")).unwrap_err();
+    assert!(err.to_string().contains("papers"), "{err}");
+}

@@ -134,7 +134,13 @@ fn read_file(
             continue;
         }
         counts.lines += 1;
-        if let Err(reason) = visit(&line) {
+        let end = line.len()
+            - line
+                .iter()
+                .rev()
+                .take_while(|b| matches!(b, b'\n' | b'\r'))
+                .count();
+        if let Err(reason) = visit(&line[..end]) {
             counts.bad_lines += 1;
             if counts.bad.len() < KEPT_BAD_LINES {
                 counts.bad.push(BadLine {
@@ -148,11 +154,20 @@ fn read_file(
     Ok(counts)
 }
 
-/// Parses `line` as `T`, the error in words for a [`BadLine`].
+/// Parses `line` (one line, without its newline) as `T`; the error in words for a [`BadLine`],
+/// with the column (the line is the file's).
 pub(crate) fn parse<'a, T: serde::Deserialize<'a>>(
     line: &'a [u8],
     dataset: &str,
 ) -> Result<T, String> {
-    serde_json::from_slice(line)
-        .map_err(|err| format!("not a line of `{dataset}` ({err}); line skipped"))
+    serde_json::from_slice(line).map_err(|err| {
+        let text = err.to_string();
+        let text = text
+            .rfind(" at line ")
+            .map_or(&text[..], |cut| &text[..cut]);
+        format!(
+            "not a line of `{dataset}` ({text} at column {}); line skipped",
+            err.column()
+        )
+    })
 }
