@@ -5,13 +5,18 @@
 //! The steps, each a parallel pass over a dataset's shards (rayon, one shard a task; gzip through
 //! flate2's zlib-rs backend, the fastest inflater measured for issue #26):
 //! 1. `papers` once: the seeds, the catalogue's papers resolved by the rules a snapshot uses
-//!    ([`seeds`]), plus corpus ids the caller already knows from the Graph API's records;
-//! 2. `citations` once per hop: the lines naming a frontier paper ([`hops`]);
+//!    (`seeds.rs`), plus corpus ids the caller already knows from the Graph API's records;
+//! 2. `citations` once per hop: the lines naming a frontier paper (`hops.rs`);
 //! 3. `papers` again for the metadata of every paper kept, and `paper-ids` for the paperIds of
-//!    papers `papers` lacks ([`write`]); the snapshot is written atomically.
+//!    papers `papers` lacks (`write.rs`); the snapshot is written atomically.
 //!
-//! Lines of every form the releases used are read ([`lines`]); a line of none is reported with
-//! file, line and reason and skipped ([`read`]).
+//! Lines of every form the releases used are read (`lines.rs`); a line of none is reported with
+//! file, line and reason and skipped (`read.rs`).
+//!
+//! Cost: `papers` is read twice and `citations` once a hop, each pass at the speed of gzip
+//! inflation and JSON parsing on every core (bench/datasets_filter.py measures it). Memory grows
+//! with the neighbourhood, not with the shards: see `hops.rs` (sets of corpus ids, 24 bytes an
+//! edge) and `write.rs` (the kept papers' records).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -42,7 +42,7 @@ pub struct PassCounts {
     pub lines: u64,
     /// Lines skipped as not lines of the dataset, all of them.
     pub bad_lines: u64,
-    /// The first few of them per file ([`KEPT_BAD_LINES`]), in file order.
+    /// The first few of them (20 a file), in file order.
     pub bad: Vec<BadLine>,
 }
 

@@ -2,6 +2,11 @@
 //! `paper-ids` for the paperIds of papers `papers` lacks, then one Graph API record a line (the
 //! form of world.jsonl, which `--snapshot` reads), sorted by paperId, each with its references
 //! and citations among the kept edges.
+//!
+//! Memory: the records of every paper kept, without lists (title, authors, ids: some 0.5-1 KB a
+//! paper), plus two indexes of the edges (8 bytes an edge); each record's lists are built as it
+//! is written, one record at a time. A two-hop neighbourhood of a million papers needs about
+//! 1 GB here.
 
 use std::path::{Path, PathBuf};
 
