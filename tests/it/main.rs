@@ -32,6 +32,7 @@ mod cli_conventions;
 mod cli_house;
 mod cli_interrupt;
 mod cluster_map_world;
+mod datasets_shards;
 mod evaluate;
 mod expand_world;
 mod exports_parsers;

@@ -81,4 +81,5 @@ pub mod mock_openalex;
 pub mod mock_opencitations;
 pub mod mock_s2;
 pub mod mock_server;
+pub mod s2ag;
 pub mod secrets;
