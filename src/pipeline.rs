@@ -177,7 +177,7 @@ pub fn fetch_job(settings: &Settings) -> Result<Report> {
     let stage = begin(&settings.locations)?;
     let written = render::write_outputs(stage.dir(), [unresolved])?;
     let report = finish(stage, s2::summary(&catalog, &corpus), written)?;
-    Ok(with_gaps(report, &corpus.resolutions))
+    Ok(with_gaps(report, &corpus))
 }
 
 /// `gaps: N of M catalogue papers have gaps a rerun could fill (K request failed, L citations
@@ -209,9 +209,18 @@ pub fn gap_line(resolutions: &[Resolution]) -> Option<String> {
     ))
 }
 
-/// `report` with the gaps of `resolutions` ([`gap_line`]) said at the end of its summary.
-fn with_gaps(mut report: Report, resolutions: &[Resolution]) -> Report {
-    report.gaps = gap_line(resolutions);
+/// `report` with the gaps of `corpus` said at the end of its summary: Semantic Scholar's
+/// ([`gap_line`] of its resolutions) and the secondary sources' ([`crate::secondary::gap_line`]),
+/// `; `-joined.
+fn with_gaps(mut report: Report, corpus: &Corpus) -> Report {
+    let lines: Vec<String> = [
+        gap_line(&corpus.resolutions),
+        crate::secondary::gap_line(&corpus.sources),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    report.gaps = (!lines.is_empty()).then(|| lines.join("; "));
     if let Some(line) = &report.gaps {
         report.summary.push_str(line);
         report.summary.push('\n');
@@ -311,7 +320,7 @@ pub fn analyze_job(settings: &Settings) -> Result<Report> {
     files.extend(parquet_tables(settings, stage.dir(), &analysis, &graph)?);
     let written = render::write_outputs(stage.dir(), files)?;
     let report = finish(stage, analysis::summary_text(&analysis), written)?;
-    Ok(with_gaps(report, &corpus.resolutions))
+    Ok(with_gaps(report, &corpus))
 }
 
 /// `citegraph evaluate`: the leave-one-out evaluation, from the cache or a snapshot (no
@@ -388,7 +397,7 @@ pub fn evaluate_job(settings: &Settings) -> Result<Report> {
         }
     };
     let report = finish(stage, summary, written)?;
-    Ok(with_gaps(report, &corpus.resolutions))
+    Ok(with_gaps(report, &corpus))
 }
 
 /// Refuses to put an evaluation into a run of another catalogue: `run`'s catalogue papers (in
@@ -613,7 +622,7 @@ pub fn run_job(settings: &Settings) -> Result<Report> {
         summary.push('\n');
     }
     let report = finish(stage, summary, written)?;
-    Ok(with_gaps(report, &corpus.resolutions))
+    Ok(with_gaps(report, &corpus))
 }
 
 /// The previous run in OUTPUT, when there is one this version can read (an unreadable one is
@@ -828,8 +837,44 @@ mod tests {
             gap_line(&all).unwrap(),
             "gaps: 3 of 5 catalogue papers have gaps a rerun could fill (1 request failed, 2 citations incomplete); their status is in unresolved.csv"
         );
-        let report = with_gaps(Report::default(), &all);
+        let mut corpus = Corpus {
+            resolutions: all.clone(),
+            ..Corpus::default()
+        };
+        let report = with_gaps(Report::default(), &corpus);
         assert!(report.summary.ends_with("unresolved.csv\n"));
         assert_eq!(report.gaps.as_deref(), gap_line(&all).as_deref());
+
+        // A secondary source's unread papers are gaps too (exit status 3), said after
+        // Semantic Scholar's.
+        let lists = |gap| crate::records::SourceLists {
+            key: "c".into(),
+            gap,
+            ..Default::default()
+        };
+        corpus.sources.push(crate::records::SourceCorpus {
+            source: Some(Source::OpenAlex),
+            lists: vec![
+                lists(Gap::RequestFailed),
+                lists(Gap::None),
+                lists(Gap::NotCached),
+            ],
+            requests: 3,
+        });
+        let report = with_gaps(Report::default(), &corpus);
+        assert_eq!(
+            report.gaps.unwrap(),
+            format!(
+                "{}; source gaps: openalex 2 (1 request failed, 1 not cached) of the catalogue \
+                 papers the sources were asked about; a rerun could fill them",
+                gap_line(&all).unwrap()
+            )
+        );
+        corpus.resolutions.clear();
+        corpus.sources[0].lists.retain(|l| l.gap.is_none());
+        assert_eq!(with_gaps(Report::default(), &corpus).gaps, None);
+        // Offline, a source the cache holds nothing of was not used: no gap.
+        corpus.sources[0].lists = vec![lists(Gap::NotCached), lists(Gap::NotCached)];
+        assert_eq!(with_gaps(Report::default(), &corpus).gaps, None);
     }
 }

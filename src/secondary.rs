@@ -14,7 +14,7 @@
 
 use std::path::PathBuf;
 
-use crate::records::{Corpus, Source, SourceCorpus, SourceSet, Wanted};
+use crate::records::{Corpus, Gap, Source, SourceCorpus, SourceSet, Wanted};
 
 pub mod snapshot;
 
@@ -104,6 +104,9 @@ pub fn fetch(
     env: &crate::s2::Environment,
 ) -> anyhow::Result<[u64; 3]> {
     let wanted = wanted(catalog, corpus);
+    if env.offline {
+        left_in_cache(options, &env.cache_dir);
+    }
     for source in options.sources.iter() {
         if source == Source::S2 {
             continue;
@@ -140,11 +143,16 @@ pub fn fetch(
                 log_answer(source, &found);
                 corpus.sources.push(found);
             }
-            Err(error) => tracing::warn!(
-                "{} was not used: {error:#}; the run goes on without it (coverage-sources.csv \
-                 shows what stays thin)",
-                source.as_str()
-            ),
+            Err(error) => {
+                tracing::warn!(
+                    "{} was not used: {error:#}; the run goes on without it (coverage-sources.csv \
+                     shows what stays thin)",
+                    source.as_str()
+                );
+                corpus
+                    .sources
+                    .push(unused(source, &wanted, options.fill_only, &error));
+            }
         }
     }
     let added = crate::records::sources::fold(corpus);
@@ -313,6 +321,94 @@ fn log_answer(source: Source, found: &SourceCorpus) {
         crate::text::count(found.lists.len(), "catalogue paper"),
         found.requests
     );
+}
+
+/// Says (a warning) which sources left out of this run the cache holds answers of, so that an
+/// `analyze` or `--offline` run without `--sources` does not drop a source's cached links
+/// without a word.
+fn left_in_cache(options: &SourceOptions, cache_dir: &std::path::Path) {
+    let left: Vec<&str> = Source::ALL
+        .iter()
+        .filter(|s| **s != Source::S2 && !options.sources.contains(**s))
+        .filter(|s| cache_dir.join(s.as_str()).is_dir())
+        .map(|s| s.as_str())
+        .collect();
+    if !left.is_empty() {
+        let mut all = options.sources;
+        for source in Source::ALL.iter().filter(|s| left.contains(&s.as_str())) {
+            all.insert(*source);
+        }
+        let named: Vec<&str> = all.iter().map(|s| s.as_str()).collect();
+        tracing::warn!(
+            "the cache also holds the answers of {}, not among this run's sources; \
+             --sources {} uses them",
+            left.join(" and "),
+            named.join(",")
+        );
+    }
+}
+
+/// The answer of a source that could not be used at all (never reached, a refused key): every
+/// paper it was to be asked about (every wanted one, or with `fill_only` the thin ones) without
+/// ids or lists, its note saying why and the gap [`Gap::RequestFailed`], so that the run's gap
+/// line ([`gap_line`]) and exit status say a rerun could fill them.
+fn unused(
+    source: Source,
+    wanted: &[Wanted],
+    fill_only: bool,
+    error: &anyhow::Error,
+) -> SourceCorpus {
+    let note = format!("{} was not used: {error:#}", source.as_str());
+    SourceCorpus {
+        source: Some(source),
+        lists: wanted
+            .iter()
+            .filter(|w| !fill_only || w.thin.is_some())
+            .map(|w| crate::records::SourceLists {
+                key: w.key.clone(),
+                note: Some(note.clone()),
+                gap: Gap::RequestFailed,
+                ..Default::default()
+            })
+            .collect(),
+        requests: 0,
+    }
+}
+
+/// `source gaps: openalex 7 (7 request failed), opencitations 2 (2 not cached); a rerun could
+/// fill them`: for each secondary source in `sources` with catalogue papers whose lists a rerun
+/// could fill ([`crate::records::SourceLists::gap`]), how many and of which kind; `None` when no
+/// source has one. A source with every answer `not cached` (offline, never used with this cache)
+/// has none. Said beside Semantic Scholar's gap line ([`crate::pipeline::gap_line`]), and
+/// like it, makes the exit status 3.
+pub fn gap_line(sources: &[SourceCorpus]) -> Option<String> {
+    let parts: Vec<String> = sources
+        .iter()
+        .filter_map(|found| {
+            let source = found.source?;
+            // Offline, a source whose cache holds nothing of the catalogue was never used here
+            // (`analyze` after a Semantic Scholar run): not a gap of this run.
+            if found.lists.iter().all(|l| l.gap == Gap::NotCached) {
+                return None;
+            }
+            let kinds: Vec<String> = [Gap::RequestFailed, Gap::NotCached]
+                .iter()
+                .filter_map(|kind| {
+                    let n = found.lists.iter().filter(|l| l.gap == *kind).count();
+                    (n > 0).then(|| format!("{n} {}", kind.status()))
+                })
+                .collect();
+            let n = found.lists.iter().filter(|l| !l.gap.is_none()).count();
+            (n > 0).then(|| format!("{} {n} ({})", source.as_str(), kinds.join(", ")))
+        })
+        .collect();
+    (!parts.is_empty()).then(|| {
+        format!(
+            "source gaps: {} of the catalogue papers the sources were asked about; a rerun could \
+             fill them",
+            parts.join(", ")
+        )
+    })
 }
 
 /// The OpenAlex client's options from the run's.

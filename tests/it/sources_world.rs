@@ -307,3 +307,33 @@ fn an_update_asks_the_opencitations_index_again_a_plain_rerun_does_not() {
     fetch(true);
     assert_eq!(index(), 2 * first, "--update asks every Index list again");
 }
+
+#[test]
+fn a_source_that_cannot_be_reached_leaves_gaps_and_exit_status_3() {
+    let s2 = MockBuilder::new(world()).start();
+    // Nothing listens on the discard port: every OpenAlex request is refused.
+    let closed = "http://127.0.0.1:9";
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = citegraph_in(dir.path());
+    cmd.args(["fetch", "--api-url", &s2.url(), "--rps", "1000"])
+        .args(["--retry-delay", "0.01", "--max-retries", "0"])
+        .args(["--sources", "s2,openalex", "--openalex-url", closed]);
+    let out = cmd.assert().code(3);
+    let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    // The thin papers OpenAlex was to fill (the elided and the unresolved ones) are counted.
+    let thin = truth()["elided_references"].as_array().unwrap().len();
+    let line = stdout
+        .lines()
+        .find(|l| l.contains("source gaps: openalex "))
+        .unwrap_or_else(|| panic!("no source gap line in the summary:\n{stdout}"));
+    let n: usize = line
+        .split("source gaps: openalex ")
+        .nth(1)
+        .and_then(|rest| rest.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert!(n >= thin, "{n} of at least {thin} thin papers: {line}");
+    assert!(line.contains("request failed"), "{line}");
+    assert!(stderr.contains("exit status 3"), "{stderr}");
+}
