@@ -188,11 +188,12 @@ impl Client {
     ) -> Result<Answer, OaError> {
         let url = format!("{}{path}", self.base);
         let mut query: Vec<(&str, &str)> = query.to_vec();
+        // Shown in logs and errors without the e-mail address: it is the user's, not the call's.
+        let shown = describe(&url, &query);
         let mailto = self.mailto.clone();
         if let Some(mailto) = mailto.as_deref() {
             query.push(("mailto", mailto));
         }
-        let shown = describe(&url, &query);
         let mut last = String::new();
         let mut attempts = 0;
         while attempts <= self.retry.max_retries {

@@ -280,7 +280,16 @@ pub fn summary(catalog: &crate::catalog::Catalog, corpus: &Corpus) -> String {
             );
         }
     }
+    // Semantic Scholar's count, then each other source's on a line of its own.
     let _ = writeln!(out, "requests: {}", corpus.requests);
+    let others: Vec<String> = corpus
+        .sources
+        .iter()
+        .filter_map(|found| Some(format!("{} {}", found.source?.as_str(), found.requests)))
+        .collect();
+    if !others.is_empty() {
+        let _ = writeln!(out, "requests to other sources: {}", others.join(", "));
+    }
     out
 }
 
