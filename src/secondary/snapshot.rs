@@ -222,7 +222,8 @@ pub fn imported(cache_dir: &Path, source: Source, key: &str) -> Option<SourceLis
 }
 
 /// Writes `corpus` (a source's answers read from the cache) to `file` as JSON Lines, one
-/// catalogue paper a line, leaving out the papers the cache holds nothing of (never asked).
+/// catalogue paper a line, leaving out the papers the cache holds nothing of (never asked); a
+/// paper of which it holds one list but not the other is written without the `not cached` gap.
 /// Returns the lines written. Errors: nothing to write (no answer in the cache: run with
 /// `--sources` naming the source first), the file cannot be written (nothing half-written).
 pub fn export(corpus: &SourceCorpus, file: &Path) -> Result<usize> {
@@ -239,10 +240,13 @@ pub fn export(corpus: &SourceCorpus, file: &Path) -> Result<usize> {
         if nothing {
             continue;
         }
-        let line = SourceLine {
-            source,
-            lists: lists.clone(),
-        };
+        let mut lists = lists.clone();
+        // A list the cache lacks is no answer: the line carries what the cache holds, and an
+        // import must not turn what this machine never asked into a gap of the next run.
+        if lists.gap == Gap::NotCached {
+            lists.gap = Gap::None;
+        }
+        let line = SourceLine { source, lists };
         serde_json::to_writer(&mut out, &line).context("cannot encode an answer")?;
         out.push(b'\n');
         written += 1;

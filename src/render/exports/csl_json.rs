@@ -39,6 +39,11 @@ struct Item<'a> {
     #[serde(rename = "container-title", skip_serializing_if = "Option::is_none")]
     container_title: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    volume: Option<&'a str>,
+    /// `12-19` (CSL's range form), or one page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    page: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     publisher: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     number: Option<String>,
@@ -93,6 +98,14 @@ impl<'a> From<&'a Reference> for Item<'a> {
                 date_parts: [[year]],
             }),
             container_title: reference.venue.as_deref(),
+            volume: reference.volume.as_deref(),
+            page: reference
+                .pages
+                .as_deref()
+                .map(|pages| match super::page_range(pages) {
+                    (first, Some(last)) => format!("{first}-{last}"),
+                    (first, None) => first.to_string(),
+                }),
             // A preprint's server and its id there, as Zotero writes an arXiv preprint.
             publisher: preprint.then_some("arXiv"),
             number: reference

@@ -97,6 +97,12 @@ pub struct Reference {
     pub arxiv: Option<String>,
     /// A link: the entry's own `url`, else the arXiv abstract page.
     pub url: Option<String>,
+    /// The journal volume, as the list's BibTeX block gives it (`volume`); `None` for entries
+    /// built from a record (Semantic Scholar's records carry none).
+    pub volume: Option<String>,
+    /// The pages, as the block gives them (`pages`: `12–19`, TeX's `--` read as the en dash, or
+    /// `12-19`, or one page).
+    pub pages: Option<String>,
 }
 
 impl Reference {
@@ -116,6 +122,8 @@ impl Reference {
                 doi: None,
                 arxiv: None,
                 url: None,
+                volume: None,
+                pages: None,
             }),
         }
     }
@@ -169,6 +177,20 @@ fn from_facts(key: &str, facts: &Facts) -> Reference {
             .and_then(non_empty),
         url: arxiv.as_deref().map(arxiv_url),
         arxiv,
+        volume: None,
+        pages: None,
+    }
+}
+
+/// A page range's first and last page: `12--19`, `12-19` and `12–19` give `("12", Some("19"))`;
+/// one page gives `("12", None)`.
+pub fn page_range(pages: &str) -> (&str, Option<&str>) {
+    match pages.split_once(['-', '\u{2013}']) {
+        Some((first, last)) => {
+            let last = last.trim_start_matches(['-', '\u{2013}']).trim();
+            (first.trim(), Some(last).filter(|l| !l.is_empty()))
+        }
+        None => (pages.trim(), None),
     }
 }
 
@@ -246,6 +268,8 @@ fn from_block(key: &str, text: &str) -> Option<Reference> {
         doi: field("doi"),
         url: field("url").or_else(|| arxiv.as_deref().map(arxiv_url)),
         arxiv,
+        volume: field("volume"),
+        pages: field("pages"),
     })
 }
 

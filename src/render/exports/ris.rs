@@ -56,7 +56,7 @@ fn push_line(out: &mut String, tag: &str, value: &str) {
 
 /// Every reference as one RIS record, in the order given, records separated by an empty line:
 /// `TY`, `ID` (the BibTeX key), `TI`, one `AU` per author, `PY` (the year), `T2` (the
-/// conference or journal), `DO`, `UR` (the entry's link, else the arXiv abstract page), `AN`
+/// conference or journal), `VL` (volume), `SP` and `EP` (first and last page), `DO`, `UR` (the entry's link, else the arXiv abstract page), `AN`
 /// (`arXiv:ID`), `ER`. Fields a reference lacks are left out, and so is a value that is empty
 /// once on one line.
 pub fn ris(references: &[Reference]) -> String {
@@ -73,6 +73,12 @@ pub fn ris(references: &[Reference]) -> String {
             line("PY", &year.to_string());
         }
         line("T2", reference.venue.as_deref().unwrap_or_default());
+        line("VL", reference.volume.as_deref().unwrap_or_default());
+        if let Some(pages) = &reference.pages {
+            let (first, last) = super::page_range(pages);
+            line("SP", first);
+            line("EP", last.unwrap_or_default());
+        }
         line("DO", reference.doi.as_deref().unwrap_or_default());
         line("UR", reference.url.as_deref().unwrap_or_default());
         if let Some(arxiv) = &reference.arxiv {

@@ -149,3 +149,23 @@ fn csl_json_items_carry_ids_types_names_and_date_parts() {
         }])
     );
 }
+
+#[test]
+fn a_list_blocks_volume_and_pages_reach_ris_and_csl_json() {
+    let reference = listed(
+        "@article{k, title={Phased LSTM}, author={Neil, Daniel}, journal={Advances in Neural \
+         Information Processing Systems}, volume={29}, pages={3882--3890}, year={2016}}",
+    );
+    assert_eq!(reference.volume.as_deref(), Some("29"));
+    // biblatex reads TeX's `--` as the en dash it stands for.
+    assert_eq!(reference.pages.as_deref(), Some("3882\u{2013}3890"));
+    let text = ris(std::slice::from_ref(&reference));
+    assert!(text.contains("VL  - 29\r\n"), "{text}");
+    assert!(text.contains("SP  - 3882\r\nEP  - 3890\r\n"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&csl_json(std::slice::from_ref(&reference)).unwrap()).unwrap();
+    assert_eq!(json[0]["volume"], "29");
+    assert_eq!(json[0]["page"], "3882-3890");
+    assert_eq!(page_range("7"), ("7", None));
+    assert_eq!(page_range("12\u{2013}19"), ("12", Some("19")));
+}

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::table::{num, table, text};
+use super::table::{table, text};
 use super::Page;
 use crate::analysis::source_coverage::{ListCoverage, Verdict, DISAGREE_MIN_LINKS, DISAGREE_RATIO};
 use crate::records::Source;
@@ -85,8 +85,10 @@ pub(super) fn section(page: &Page<'_>) -> String {
         &[
             text("Paper"),
             text("Verdict"),
-            num("References"),
-            num("Citers"),
+            // Text, not numbers: `s2 13 · openalex 30 · union 35` wraps at its spaces in one
+            // column (~500 px) instead of widening the table.
+            text("References"),
+            text("Citers"),
         ],
         &rows,
         "sources",
