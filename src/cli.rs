@@ -189,6 +189,10 @@ pub enum Command {
         #[command(flatten)]
         digest: DigestArgs,
     },
+    /// Semantic Scholar's bulk datasets (S2AG): list the releases, download shards into the
+    /// cache, bring them up to date with the release diffs.
+    #[command(subcommand)]
+    Datasets(DatasetsCommand),
     /// Print a completion script for SHELL on stdout.
     Completions {
         /// The shell the script is for.
@@ -810,6 +814,11 @@ pub enum Job {
     },
     /// `completions` and `man`: no settings, no files of a run ([`docs::run`]).
     Docs(docs::Docs),
+    /// `datasets ...`: its own options (the cache directory is `Settings::locations`').
+    Datasets(
+        citegraph::datasets::command::DatasetsJob,
+        citegraph::datasets::api::DatasetsOptions,
+    ),
 }
 
 impl Cli {
@@ -966,6 +975,11 @@ impl Cli {
                 settings.evaluate = evaluate.then(|| evaluation.settings());
                 Job::Run
             }
+            Command::Datasets(command) => {
+                let (job, options) = command.job(self.quiet);
+                settings.locations.cache_dir = options.cache_dir.clone();
+                Job::Datasets(job, options)
+            }
             Command::Completions { shell } => Job::Docs(docs::Docs::Completions(*shell)),
             Command::Man { out } => Job::Docs(docs::Docs::Man(out.clone())),
             Command::Diff {
@@ -990,6 +1004,9 @@ impl Cli {
 /// The evaluation's options, in a file of their own (`cli/evaluate.rs`).
 mod evaluate;
 pub use evaluate::EvaluateArgs;
+/// `datasets releases|download|update`.
+mod datasets;
+use datasets::DatasetsCommand;
 /// `completions` and `man`.
 pub mod docs;
 /// The location options before the subcommand.

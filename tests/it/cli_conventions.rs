@@ -41,6 +41,10 @@ const SUBCOMMANDS: &[&[&str]] = &[
     &["render"],
     &["run"],
     &["diff"],
+    &["datasets"],
+    &["datasets", "releases"],
+    &["datasets", "download"],
+    &["datasets", "update"],
     &["completions"],
     &["man"],
 ];
