@@ -41,6 +41,7 @@ pub fn citegraph() -> assert_cmd::Command {
     cmd
 }
 
+pub mod mock_datasets;
 pub mod mock_openalex;
 pub mod mock_opencitations;
 pub mod mock_s2;
