@@ -14,12 +14,14 @@ mod fetch;
 mod policy;
 mod progress;
 mod requests;
-mod resolve;
+pub(crate) mod resolve;
 mod snapshot;
 mod update;
 pub mod wire;
 
 pub use expand::{expand, ExpandStats};
+/// The id keys a snapshot compares: the bulk datasets' reader resolves the catalogue with them too.
+pub(crate) use snapshot::id_keys;
 pub use snapshot::Imported;
 
 /// Where the fetch keeps its files, and whether it may use the network.

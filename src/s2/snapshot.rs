@@ -218,8 +218,9 @@ fn read_full(file: &mut std::fs::File, buf: &mut [u8]) -> std::io::Result<usize>
     Ok(filled)
 }
 
-/// The ways an id query names a paper, as keys comparable with a record's ids.
-fn id_keys(query: &str) -> Option<(&'static str, String)> {
+/// The ways an id query names a paper, as keys comparable with a record's ids: `(kind, value)`
+/// with kind `ArXiv`, `DOI`, `ACL`, `CorpusId` or `paperId` and the value lower-cased.
+pub(crate) fn id_keys(query: &str) -> Option<(&'static str, String)> {
     let (kind, value) = query.split_once(':')?;
     let value = value.trim();
     match kind.to_ascii_uppercase().as_str() {

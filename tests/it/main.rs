@@ -34,6 +34,7 @@ mod cli_house;
 mod cli_interrupt;
 mod cluster_map_world;
 mod datasets_download;
+mod datasets_shards;
 mod datasets_update;
 mod evaluate;
 mod expand_world;

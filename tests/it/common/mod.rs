@@ -45,3 +45,4 @@ pub mod mock_datasets;
 pub mod mock_openalex;
 pub mod mock_opencitations;
 pub mod mock_s2;
+pub mod s2ag;

@@ -1,0 +1,371 @@
+//! Reading S2AG shards (`papers`, `citations`, `paper-ids`: gzip JSON Lines) and filtering them
+//! to the catalogue's k-hop neighbourhood, written as a snapshot every command reads with
+//! `--snapshot FILE` (the form of world.jsonl: one Graph API record a line).
+//!
+//! The steps, each a parallel pass over a dataset's shards (rayon, one shard a task; gzip through
+//! flate2's zlib-rs backend, the fastest inflater measured for issue #26):
+//! 1. `papers` once: the seeds, the catalogue's papers resolved by the rules a snapshot uses
+//!    ([`seeds`]), plus corpus ids the caller already knows from the Graph API's records;
+//! 2. `citations` once per hop: the lines naming a frontier paper ([`hops`]);
+//! 3. `papers` again for the metadata of every paper kept, and `paper-ids` for the paperIds of
+//!    papers `papers` lacks ([`write`]); the snapshot is written atomically.
+//!
+//! Lines of every form the releases used are read ([`lines`]); a line of none is reported with
+//! file, line and reason and skipped ([`read`]).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::catalog::Catalog;
+
+mod hops;
+mod lines;
+mod read;
+mod seeds;
+mod write;
+
+pub use hops::HopStats;
+pub use read::{BadLine, PassCounts};
+pub use seeds::Unfound;
+
+/// The dataset names, as the Datasets API names them, and the folders of a [`ShardSet`] layout.
+pub const PAPERS: &str = "papers";
+pub const CITATIONS: &str = "citations";
+pub const PAPER_IDS: &str = "paper-ids";
+
+/// The file beside a shard folder that names its release (one line, e.g. `2026-07-07`).
+pub const RELEASE_FILE: &str = "RELEASE";
+
+/// The shards of one release, by dataset. Paths are read as given; their order is the order
+/// lines are taken in when two lines name the same paper or edge (first wins), so
+/// [`ShardSet::from_dir`] sorts them by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ShardSet {
+    pub papers: Vec<PathBuf>,
+    pub citations: Vec<PathBuf>,
+    pub paper_ids: Vec<PathBuf>,
+    /// The release the shards come from, when known; recorded beside the neighbourhood.
+    pub release: Option<String>,
+}
+
+impl ShardSet {
+    /// The shards under `dir`, laid out by dataset name (the layout downloads use):
+    ///
+    /// ```text
+    /// DIR/RELEASE              the release id (optional; one line)
+    /// DIR/papers/*.gz          DIR/citations/*.gz          DIR/paper-ids/*.gz
+    /// ```
+    ///
+    /// Every regular file of a dataset folder whose name does not start with `.` is a shard
+    /// (gzip, or plain JSON Lines); names are opaque. `paper-ids` may be absent (papers that
+    /// `papers` lacks are then left out). Errors: `dir` unreadable, or no `papers` or no
+    /// `citations` shard in it.
+    pub fn from_dir(dir: &Path) -> Result<ShardSet> {
+        let list = |dataset: &str| -> Result<Vec<PathBuf>> {
+            let folder = dir.join(dataset);
+            if !folder.exists() {
+                return Ok(Vec::new());
+            }
+            let mut files = Vec::new();
+            for entry in std::fs::read_dir(&folder)
+                .with_context(|| format!("cannot list the shards in {}", folder.display()))?
+            {
+                let entry = entry.with_context(|| format!("cannot list {}", folder.display()))?;
+                let hidden = entry.file_name().to_string_lossy().starts_with('.');
+                if !hidden && entry.file_type().is_ok_and(|t| t.is_file()) {
+                    files.push(entry.path());
+                }
+            }
+            files.sort();
+            Ok(files)
+        };
+        let set = ShardSet {
+            papers: list(PAPERS)?,
+            citations: list(CITATIONS)?,
+            paper_ids: list(PAPER_IDS)?,
+            release: std::fs::read_to_string(dir.join(RELEASE_FILE))
+                .ok()
+                .map(|text| text.trim().to_string())
+                .filter(|text| !text.is_empty()),
+        };
+        for (dataset, files) in [(PAPERS, &set.papers), (CITATIONS, &set.citations)] {
+            if files.is_empty() {
+                anyhow::bail!(
+                    "no `{dataset}` shards in {} (expected {}/{dataset}/*.gz: download them with \
+                     `citegraph datasets`, or lay out shards you have that way)",
+                    dir.display(),
+                    dir.display()
+                );
+            }
+        }
+        Ok(set)
+    }
+}
+
+/// How far and how the neighbourhood is taken.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HopOptions {
+    /// 1: the seeds, the papers they cite and the papers citing them, and every edge touching a
+    /// seed. 2: also the papers those cite or are cited by, and every edge touching a paper
+    /// within one hop (edges between two papers two hops away are not kept).
+    pub hops: u8,
+    /// Worker threads (`None`: rayon's default, one a core). The output does not depend on it.
+    pub threads: Option<usize>,
+    /// Corpus ids the caller knows for catalogue papers (catalogue key to corpus id, e.g. from
+    /// the cache's Graph API records): seeds without resolving them against `papers`.
+    pub known_corpus_ids: BTreeMap<String, u64>,
+}
+
+impl Default for HopOptions {
+    fn default() -> Self {
+        HopOptions {
+            hops: 2,
+            threads: None,
+            known_corpus_ids: BTreeMap::new(),
+        }
+    }
+}
+
+/// What [`neighbourhood`] read, found and wrote.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NeighbourhoodStats {
+    pub release: Option<String>,
+    /// Catalogue papers found (seeds; two papers may share one).
+    pub seeds_found: usize,
+    /// Distinct seed corpus ids.
+    pub seeds: usize,
+    /// Catalogue papers not found, and why.
+    pub unfound: Vec<Unfound>,
+    /// One entry a hop run (fewer than asked when a hop reached nothing new).
+    pub hops: Vec<HopStats>,
+    /// Records written (papers with a paperId).
+    pub papers: usize,
+    /// Edges written (distinct citing-cited pairs).
+    pub edges: usize,
+    /// Papers reached that neither `papers` nor `paper-ids` gives a paperId: left out, with
+    /// their edges (`edges_left_out`).
+    pub papers_without_id: usize,
+    pub edges_left_out: usize,
+    /// The `papers` pass that found the seeds, and the one that described the papers kept.
+    pub seed_pass: PassCounts,
+    pub describe_pass: PassCounts,
+    /// The `paper-ids` pass (empty when not needed).
+    pub paper_ids_pass: PassCounts,
+}
+
+impl NeighbourhoodStats {
+    /// Every pass, in order: seeds, the hops, metadata, paper-ids.
+    pub fn passes(&self) -> impl Iterator<Item = &PassCounts> {
+        std::iter::once(&self.seed_pass)
+            .chain(self.hops.iter().map(|h| &h.counts))
+            .chain([&self.describe_pass, &self.paper_ids_pass])
+    }
+
+    /// Bytes of shard files read, compressed, over every pass (a dataset read twice counts
+    /// twice).
+    pub fn bytes_read(&self) -> u64 {
+        self.passes().map(|p| p.bytes).sum()
+    }
+
+    /// Bad lines reported, each once (the first pass over a dataset reports them; later passes
+    /// over the same files meet the same lines).
+    pub fn bad_lines(&self) -> Vec<&BadLine> {
+        let first_hop = self.hops.first().map(|h| &h.counts);
+        let passes = [Some(&self.seed_pass), first_hop, Some(&self.paper_ids_pass)];
+        passes.into_iter().flatten().flat_map(|p| &p.bad).collect()
+    }
+
+    /// Lines skipped as bad, counted once per line (see [`Self::bad_lines`]).
+    pub fn lines_skipped(&self) -> u64 {
+        let first_hop = self.hops.first().map_or(0, |h| h.counts.bad_lines);
+        self.seed_pass.bad_lines + first_hop + self.paper_ids_pass.bad_lines
+    }
+}
+
+/// What [`survey`] counted in each dataset.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Survey {
+    pub papers: PassCounts,
+    pub citations: PassCounts,
+    pub paper_ids: PassCounts,
+    /// `citations` lines that are an edge (both corpus ids given).
+    pub edges: u64,
+    /// `citations` lines whose `citedcorpusid` is null (never an edge).
+    pub null_cited: u64,
+    /// `paper-ids` lines marked primary.
+    pub primary_ids: u64,
+}
+
+/// Reads every line of every shard once, as the neighbourhood reads them, and counts them: a
+/// check of shards before a long filter (and of the line formats). Errors: a shard that cannot
+/// be read or decompressed.
+pub fn survey(shards: &ShardSet) -> Result<Survey> {
+    let (_, papers) = read::read_lines(
+        &shards.papers,
+        || (),
+        |_, bytes| {
+            let line: lines::PaperLine = read::parse(bytes, PAPERS)?;
+            line.corpus_id
+                .ok_or_else(|| "a `papers` line without a corpusid; line skipped".to_string())?;
+            line.sha().map(|_| ()).ok_or_else(|| {
+                "a `papers` line without a paper url (…/paper/<40 hex>); line skipped".to_string()
+            })
+        },
+    )?;
+    let (per_file, citations) = read::read_lines(
+        &shards.citations,
+        || (0u64, 0u64),
+        |(edges, nulls), bytes| {
+            let line: lines::CitationLine = read::parse(bytes, CITATIONS)?;
+            line.citing.ok_or_else(|| {
+                "a `citations` line whose citingcorpusid is null; line skipped".to_string()
+            })?;
+            match line.cited {
+                Some(_) => *edges += 1,
+                None => *nulls += 1,
+            }
+            Ok(())
+        },
+    )?;
+    let (primary, paper_ids) = read::read_lines(
+        &shards.paper_ids,
+        || 0u64,
+        |primary, bytes| {
+            let line: lines::PaperIdLine = read::parse(bytes, PAPER_IDS)?;
+            line.corpus_id
+                .ok_or_else(|| "a `paper-ids` line without a corpusid; line skipped".to_string())?;
+            *primary += u64::from(line.primary);
+            Ok(())
+        },
+    )?;
+    Ok(Survey {
+        papers,
+        citations,
+        paper_ids,
+        edges: per_file.iter().map(|p| p.0).sum(),
+        null_cited: per_file.iter().map(|p| p.1).sum(),
+        primary_ids: primary.iter().sum(),
+    })
+}
+
+/// The suffix of the file recording where a neighbourhood comes from, beside it.
+pub const META_SUFFIX: &str = ".meta.json";
+
+/// The catalogue's `options.hops`-hop neighbourhood in `shards`, written to `out` as a
+/// snapshot (one Graph API record a line, sorted by paperId; `run --snapshot out --scope all`
+/// reads it), with `out` + [`META_SUFFIX`] beside it: `{"release", "hops", "seeds", "papers",
+/// "edges"}` (written first; the snapshot reader never opens it). Corpus ids become paperIds
+/// by the `papers` line's url, else `paper-ids`. Returns what was read and found; bad lines
+/// are also logged (the first few).
+///
+/// Errors: `hops` not 1 or 2; a shard that cannot be read or decompressed; no catalogue paper
+/// found in `papers` (nothing is written then); `out` cannot be written.
+pub fn neighbourhood(
+    catalog: &Catalog,
+    shards: &ShardSet,
+    options: &HopOptions,
+    out: &Path,
+) -> Result<NeighbourhoodStats> {
+    if !(1..=2).contains(&options.hops) {
+        anyhow::bail!("--hops must be 1 or 2, not {}", options.hops);
+    }
+    let mut pool = rayon::ThreadPoolBuilder::new();
+    if let Some(threads) = options.threads {
+        pool = pool.num_threads(threads.max(1));
+    }
+    let pool = pool.build().context("cannot start the worker threads")?;
+    pool.install(|| run(catalog, shards, options, out))
+}
+
+fn run(
+    catalog: &Catalog,
+    shards: &ShardSet,
+    options: &HopOptions,
+    out: &Path,
+) -> Result<NeighbourhoodStats> {
+    let found = seeds::find(catalog, &shards.papers, &options.known_corpus_ids)?;
+    let mut stats = NeighbourhoodStats {
+        release: shards.release.clone(),
+        seeds_found: found.found,
+        seeds: found.corpus_ids.len(),
+        unfound: found.unfound,
+        seed_pass: found.counts,
+        ..NeighbourhoodStats::default()
+    };
+    if found.corpus_ids.is_empty() {
+        report_bad_lines(&stats);
+        anyhow::bail!(
+            "no catalogue paper was found in the `papers` shards ({} of them): are they the \
+             `papers` dataset? Nothing was written",
+            shards.papers.len()
+        );
+    }
+    let reached = hops::expand(&shards.citations, &found.corpus_ids, options.hops)?;
+    let mut described = write::describe(&shards.papers, &shards.paper_ids, &reached.papers)?;
+    stats.hops = reached.hops.clone();
+    stats.describe_pass = std::mem::take(&mut described.papers);
+    stats.paper_ids_pass = std::mem::take(&mut described.paper_ids);
+    report_bad_lines(&stats);
+    let meta_path = meta_path(out);
+    let meta = serde_json::json!({
+        "release": stats.release,
+        "hops": options.hops,
+        "seeds": stats.seeds,
+    });
+    let written_meta = |written: &write::Written| {
+        let mut meta = meta.clone();
+        meta["papers"] = written.papers.into();
+        meta["edges"] = written.edges.into();
+        meta
+    };
+    // The counts are known before writing: the meta file goes first, the snapshot last.
+    let preview = count_written(&reached, &described);
+    crate::fsutil::write_atomic(
+        &meta_path,
+        format!("{:#}\n", written_meta(&preview)).as_bytes(),
+    )
+    .with_context(|| format!("cannot write {}", meta_path.display()))?;
+    let written = write::write(out, &reached, &mut described)?;
+    stats.papers = written.papers;
+    stats.edges = written.edges;
+    stats.papers_without_id = written.papers_without_id;
+    stats.edges_left_out = written.edges_left_out;
+    Ok(stats)
+}
+
+/// The meta file of the neighbourhood `out`.
+pub fn meta_path(out: &Path) -> PathBuf {
+    let mut name = out.as_os_str().to_os_string();
+    name.push(META_SUFFIX);
+    PathBuf::from(name)
+}
+
+/// What [`write::write`] will write, counted without writing.
+fn count_written(reached: &hops::Reached, described: &write::Described) -> write::Written {
+    let known = |c: &u64| described.records.contains_key(c);
+    let papers = reached.papers.iter().filter(|c| known(c)).count();
+    let edges = reached
+        .edges
+        .iter()
+        .filter(|e| known(&e.citing) && known(&e.cited))
+        .count();
+    write::Written {
+        papers,
+        edges,
+        papers_without_id: reached.papers.len() - papers,
+        edges_left_out: reached.edges.len() - edges,
+    }
+}
+
+/// Logs the first bad lines and how many were skipped in all.
+fn report_bad_lines(stats: &NeighbourhoodStats) {
+    for bad in stats.bad_lines().into_iter().take(20) {
+        tracing::warn!("{bad}");
+    }
+    let skipped = stats.lines_skipped();
+    if skipped > 0 {
+        tracing::warn!("{skipped} shard lines skipped in all (not lines of their dataset); every other line was read");
+    }
+}
