@@ -976,8 +976,11 @@ impl Cli {
                 Job::Run
             }
             Command::Datasets(command) => {
-                let (job, options) = command.job(self.quiet);
+                let (job, options, catalog) = command.job(self.quiet);
                 settings.locations.cache_dir = options.cache_dir.clone();
+                if let Some(catalog) = catalog {
+                    settings.catalog = catalog;
+                }
                 Job::Datasets(job, options)
             }
             Command::Completions { shell } => Job::Docs(docs::Docs::Completions(*shell)),
@@ -1004,7 +1007,7 @@ impl Cli {
 /// The evaluation's options, in a file of their own (`cli/evaluate.rs`).
 mod evaluate;
 pub use evaluate::EvaluateArgs;
-/// `datasets releases|download|update`.
+/// `datasets releases|download|update|neighbourhood`.
 mod datasets;
 use datasets::DatasetsCommand;
 /// `completions` and `man`.

@@ -53,6 +53,7 @@ fn main() -> ExitCode {
                 cache_dir: settings.locations.cache_dir.clone(),
                 ..options.clone()
             },
+            &settings.catalog,
         ),
         // Answered above, before any setting up.
         Job::Docs(_) => Ok(pipeline::Report::default()),

@@ -1,13 +1,15 @@
 //! `citegraph datasets ...`: Semantic Scholar's bulk datasets (S2AG), listed, downloaded into
 //! the cache and kept current with the release diffs (`citegraph::datasets`).
 
+use std::path::PathBuf;
+
 use clap::{Args, Subcommand};
 
 use citegraph::datasets::api::{DatasetsOptions, DATASETS};
 use citegraph::datasets::command::DatasetsJob;
 
 use super::values::{parse_api_url, parse_non_negative, parse_positive, parse_rate};
-use super::{CacheDirArg, NETWORK};
+use super::{CacheDirArg, CatalogArgs, INPUT, NETWORK, OUTPUT};
 
 #[derive(Debug, Subcommand)]
 pub enum DatasetsCommand {
@@ -44,6 +46,32 @@ pub enum DatasetsCommand {
         #[command(flatten)]
         network: DatasetsNetworkArgs,
     },
+    /// The catalogue's neighbourhood in the shards (the papers it cites and is cited by, and with
+    /// --hops 2 theirs), written as a snapshot that `run --snapshot FILE --scope all` reads, with
+    /// FILE.meta.json beside it (release, hops, counts). Reads the cache's newest release whose
+    /// papers and citations are complete, or --datasets-dir DIR: no key, no network.
+    Neighbourhood {
+        #[command(flatten)]
+        catalog: CatalogArgs,
+        #[command(flatten)]
+        cache: CacheDirArg,
+        /// Shards you already have, laid out as DIR/papers/*.gz, DIR/citations/*.gz and
+        /// (optional) DIR/paper-ids/*.gz, DIR/RELEASE holding the release id (optional).
+        #[arg(long, value_name = "DIR", help_heading = INPUT)]
+        datasets_dir: Option<PathBuf>,
+        /// 1: the catalogue papers, what they cite and what cites them; 2: also what those
+        /// cite and what cites those.
+        #[arg(long, default_value_t = 2, value_name = "N",
+              value_parser = clap::value_parser!(u8).range(1..=2), help_heading = OUTPUT)]
+        hops: u8,
+        /// Threads reading shards [default: one a core].
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=256),
+              help_heading = OUTPUT)]
+        threads: Option<u64>,
+        /// The snapshot to write (JSON Lines, one Graph API record a line).
+        #[arg(short, long, value_name = "FILE", help_heading = OUTPUT)]
+        out: PathBuf,
+    },
 }
 
 /// Which datasets a command works on.
@@ -54,6 +82,19 @@ pub struct DatasetListArg {
     #[arg(long = "dataset", value_delimiter = ',', value_name = "LIST",
           default_values = DATASETS, value_parser = clap::builder::PossibleValuesParser::new(DATASETS))]
     pub names: Vec<String>,
+}
+
+impl DatasetListArg {
+    /// The names, each once, in the order given.
+    fn unique(&self) -> Vec<String> {
+        let mut names: Vec<String> = Vec::new();
+        for name in &self.names {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        names
+    }
 }
 
 /// How the datasets commands reach the Datasets API.
@@ -102,9 +143,38 @@ impl DatasetsNetworkArgs {
 }
 
 impl DatasetsCommand {
-    /// The job and its options; `quiet` turns the progress bar off.
-    pub fn job(&self, quiet: bool) -> (DatasetsJob, DatasetsOptions) {
-        match self {
+    /// The job, its options, and the catalogue's (`neighbourhood` only); `quiet` turns the
+    /// progress bar off.
+    pub fn job(
+        &self,
+        quiet: bool,
+    ) -> (
+        DatasetsJob,
+        DatasetsOptions,
+        Option<citegraph::catalog::CatalogOptions>,
+    ) {
+        let (job, options) = match self {
+            DatasetsCommand::Neighbourhood {
+                catalog,
+                cache,
+                datasets_dir,
+                hops,
+                threads,
+                out,
+            } => {
+                let job = DatasetsJob::Neighbourhood {
+                    datasets_dir: datasets_dir.clone(),
+                    hops: *hops,
+                    threads: threads.map(|n| usize::try_from(n).unwrap_or(1)),
+                    out: out.clone(),
+                };
+                let options = DatasetsOptions {
+                    cache_dir: cache.cache_dir.clone(),
+                    progress: !quiet,
+                    ..DatasetsOptions::default()
+                };
+                return (job, options, Some(catalog.options()));
+            }
             DatasetsCommand::Releases { network } => {
                 (DatasetsJob::Releases, network.options(None, quiet))
             }
@@ -116,7 +186,7 @@ impl DatasetsCommand {
             } => (
                 DatasetsJob::Download {
                     release: release.clone(),
-                    datasets: datasets.names.clone(),
+                    datasets: datasets.unique(),
                 },
                 network.options(Some(cache), quiet),
             ),
@@ -126,10 +196,11 @@ impl DatasetsCommand {
                 network,
             } => (
                 DatasetsJob::Update {
-                    datasets: datasets.names.clone(),
+                    datasets: datasets.unique(),
                 },
                 network.options(Some(cache), quiet),
             ),
-        }
+        };
+        (job, options, None)
     }
 }

@@ -108,6 +108,14 @@ S2_API_KEY=... citegraph datasets download --release 2026-07-07 --cache-dir /dat
 S2_API_KEY=... citegraph datasets update --dataset papers,citations",
     ),
     (
+        &["datasets", "neighbourhood"],
+        "# The two-hop neighbourhood of a list in the downloaded shards, then the usual run on it
+citegraph datasets neighbourhood --catalog path/to/awesome-list --hops 2 -o field.jsonl
+citegraph run --catalog path/to/awesome-list --snapshot field.jsonl --scope all
+# From shards you already have (DIR/papers/*.gz, DIR/citations/*.gz): no key, no network
+citegraph datasets neighbourhood --catalog . --datasets-dir /data/s2ag/2026-07-07 -o field.jsonl",
+    ),
+    (
         &["completions"],
         "citegraph completions bash > ~/.local/share/bash-completion/completions/citegraph
 citegraph completions zsh > ~/.zfunc/_citegraph

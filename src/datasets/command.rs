@@ -1,6 +1,9 @@
 //! `citegraph datasets ...`: the jobs of the bulk-data path, wired from the API client
 //! (`api.rs`) and the shard readers (`shards.rs`), each returning the report the binary prints.
 
+use std::path::PathBuf;
+
+use crate::catalog::CatalogOptions;
 use crate::pipeline::Report;
 
 use super::api::{self, Client, DatasetsOptions};
@@ -17,16 +20,44 @@ pub enum DatasetsJob {
     },
     /// `datasets update`: `datasets` brought from the held release to the latest with the diffs.
     Update { datasets: Vec<String> },
+    /// `datasets neighbourhood`: the catalogue's `hops`-hop neighbourhood in the shards of
+    /// `datasets_dir` (else the cache's newest complete release), written to `out` as a snapshot.
+    Neighbourhood {
+        datasets_dir: Option<PathBuf>,
+        hops: u8,
+        threads: Option<usize>,
+        out: PathBuf,
+    },
 }
 
-/// Runs `job` with `options`. Errors: the API's (no key where one is needed, no network, a
-/// refusal), a shard that failed for good, a diff refused (`api::update`); each names what to do.
-pub fn run(job: &DatasetsJob, options: &DatasetsOptions) -> anyhow::Result<Report> {
-    let client = Client::new(options)?;
+/// Runs `job` with `options` (`catalog`: the catalogue a neighbourhood is taken around).
+/// Errors: the API's (no key where one is needed, no network, a refusal), a shard that failed
+/// for good, a diff refused (`api::update`), what the neighbourhood filter meets
+/// ([`super::shards::neighbourhood`]); each names what to do.
+pub fn run(
+    job: &DatasetsJob,
+    options: &DatasetsOptions,
+    catalog: &CatalogOptions,
+) -> anyhow::Result<Report> {
     let summary = match job {
-        DatasetsJob::Releases => releases(&client)?,
+        DatasetsJob::Neighbourhood {
+            datasets_dir,
+            hops,
+            threads,
+            out,
+        } => {
+            return neighbourhood(
+                options,
+                catalog,
+                datasets_dir.as_deref(),
+                *hops,
+                *threads,
+                out,
+            )
+        }
+        DatasetsJob::Releases => releases(&Client::new(options)?)?,
         DatasetsJob::Download { release, datasets } => {
-            let done = api::download::download(&client, release, datasets)?;
+            let done = api::download::download(&Client::new(options)?, release, datasets)?;
             let mut text = String::new();
             for d in &done {
                 text.push_str(&format!(
@@ -42,7 +73,7 @@ pub fn run(job: &DatasetsJob, options: &DatasetsOptions) -> anyhow::Result<Repor
             text
         }
         DatasetsJob::Update { datasets } => {
-            let done = api::update::update(&client, datasets)?;
+            let done = api::update::update(&Client::new(options)?, datasets)?;
             let mut text = String::new();
             for u in &done {
                 if u.steps == 0 {
@@ -75,6 +106,71 @@ pub fn run(job: &DatasetsJob, options: &DatasetsOptions) -> anyhow::Result<Repor
     };
     Ok(Report {
         summary,
+        ..Report::default()
+    })
+}
+
+/// `datasets neighbourhood`: reads the shards (no network, no key), writes `out` and its meta
+/// file, and says what it found.
+fn neighbourhood(
+    options: &DatasetsOptions,
+    catalog_options: &CatalogOptions,
+    datasets_dir: Option<&std::path::Path>,
+    hops: u8,
+    threads: Option<usize>,
+    out: &std::path::Path,
+) -> anyhow::Result<Report> {
+    use super::shards::{self, HopOptions, ShardSet};
+    let dir = match datasets_dir {
+        Some(dir) => dir.to_path_buf(),
+        None => {
+            let root = api::layout::datasets_root(&options.cache_dir);
+            let release = api::layout::newest_complete(&root, &["papers", "citations"])?
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "no complete `papers` and `citations` of one release under {}: download                          them (`citegraph datasets download --dataset papers,citations,paper-ids`),                          or read shards you have with --datasets-dir DIR",
+                        root.display()
+                    )
+                })?;
+            root.join(release)
+        }
+    };
+    let set = ShardSet::from_dir(&dir)?;
+    let catalog = crate::catalog::load(catalog_options, &options.cache_dir, false)?;
+    let hop_options = HopOptions {
+        hops,
+        threads,
+        ..HopOptions::default()
+    };
+    let stats = shards::neighbourhood(&catalog, &set, &hop_options, out)?;
+    let mut summary = format!(
+        "{}-hop neighbourhood of {} catalogue papers ({} found, {} not) in the shards of {}{}: {} papers, {} edges\n",
+        hops,
+        catalog.papers.len(),
+        stats.seeds_found,
+        stats.unfound.len(),
+        dir.display(),
+        stats
+            .release
+            .as_deref()
+            .map(|r| format!(" (release {r})"))
+            .unwrap_or_default(),
+        stats.papers,
+        stats.edges,
+    );
+    if stats.lines_skipped() > 0 {
+        summary.push_str(&format!(
+            "{} shard lines could not be read and were skipped (the first are in the log)\n",
+            stats.lines_skipped()
+        ));
+    }
+    summary.push_str(&format!(
+        "read it with: citegraph run --snapshot {} --scope all\n",
+        out.display()
+    ));
+    Ok(Report {
+        summary,
+        written: vec![out.to_path_buf(), shards::meta_path(out)],
         ..Report::default()
     })
 }

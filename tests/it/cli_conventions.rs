@@ -45,6 +45,7 @@ const SUBCOMMANDS: &[&[&str]] = &[
     &["datasets", "releases"],
     &["datasets", "download"],
     &["datasets", "update"],
+    &["datasets", "neighbourhood"],
     &["completions"],
     &["man"],
 ];

@@ -70,7 +70,7 @@ fn a_download_resumes_after_a_cut_and_lands_complete() {
     );
     let kept = std::fs::metadata(&parts[0]).unwrap().len();
     assert!(kept > 0);
-    assert!(!dir.join("manifest.json").exists(), "not complete yet");
+    assert!(!dir.join(".manifest.json").exists(), "not complete yet");
 
     let mut again = args("download", &mock.url(), cache.path());
     again.extend(["--dataset", "papers"].map(String::from));
@@ -87,7 +87,7 @@ fn a_download_resumes_after_a_cut_and_lands_complete() {
     for (name, bytes) in &papers {
         assert_eq!(&std::fs::read(dir.join(name)).unwrap(), bytes, "{name}");
     }
-    assert!(dir.join("manifest.json").is_file());
+    assert!(dir.join(".manifest.json").is_file());
     assert!(files_under(&dir)
         .iter()
         .all(|p| !p.to_string_lossy().ends_with(".part")));

@@ -157,7 +157,7 @@ fn two_diffs_applied_give_the_records_of_the_latest_release() {
         records(&root.join(C).join("citations")),
         expected(&citations(C))
     );
-    assert!(root.join(C).join("papers/manifest.json").is_file());
+    assert!(root.join(C).join("papers/.manifest.json").is_file());
     assert!(!root.join(A).exists(), "the old release is gone");
     let leftovers: Vec<_> = std::fs::read_dir(&root)
         .unwrap()
@@ -212,7 +212,7 @@ fn a_start_release_the_api_no_longer_knows_says_download_again() {
         .path()
         .join("datasets")
         .join(A)
-        .join("papers/manifest.json")
+        .join("papers/.manifest.json")
         .is_file());
 }
 

@@ -36,6 +36,7 @@ mod cluster_map_world;
 mod datasets_download;
 mod datasets_shards;
 mod datasets_update;
+mod datasets_world;
 mod evaluate;
 mod expand_world;
 mod exports_parsers;

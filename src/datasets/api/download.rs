@@ -21,7 +21,7 @@ use std::sync::Mutex;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use reqwest::header::{CONTENT_RANGE, RANGE};
 
-use super::layout::{self, Manifest, PART};
+use super::layout::{self, Manifest};
 use super::{shard_name, Client, DatasetsError};
 
 /// Fresh listings asked for one shard whose link answered 403, before it is given up.
@@ -92,7 +92,7 @@ pub fn fetch_file(
     target: &Path,
     meter: &Meter,
 ) -> anyhow::Result<u64> {
-    let part = part_path(target);
+    let part = layout::part_path(target);
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -184,12 +184,6 @@ pub fn fetch_file(
     std::fs::rename(&part, target)
         .map_err(|err| anyhow::anyhow!("cannot move {} into place: {err}", part.display()))?;
     Ok(fetched)
-}
-
-fn part_path(target: &Path) -> PathBuf {
-    let mut name = target.as_os_str().to_os_string();
-    name.push(PART);
-    PathBuf::from(name)
 }
 
 fn transfer_error(name: &str, err: DatasetsError) -> anyhow::Error {
@@ -391,6 +385,7 @@ fn download_dataset(
     let mut manifest = Manifest::of_dir(&dir, release_id, name, "download")?;
     manifest.shards.retain(|s| order.contains(&s.name));
     manifest.write(&dir)?;
+    layout::write_release_file(dir.parent().unwrap_or(root), release_id)?;
     Ok(Downloaded {
         release_id: release_id.to_string(),
         dataset: name.to_string(),

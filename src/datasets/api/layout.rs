@@ -1,18 +1,58 @@
 //! Where the shards live in the cache: `CACHE/datasets/<release>/<dataset>/<shard>` (shard names
-//! as the API's links end, gzip JSON Lines), and `manifest.json` beside them, written last: a
+//! as the API's links end, gzip JSON Lines), and `.manifest.json` beside them, written last: a
 //! dataset directory with a manifest is complete (every shard of the release downloaded and
 //! verified, or brought there by diffs); without one, a download is under way or was cut (its
-//! finished shards are kept, a shard being written is `<shard>.part`). `CACHE/datasets/<release>/`
-//! is the directory `citegraph datasets neighbourhood --datasets-dir` reads.
+//! finished shards are kept, a shard being written is `.<shard>.part`). `CACHE/datasets/<release>/`
+//! also holds `RELEASE` (the release id), and is laid out as `--datasets-dir` takes it
+//! ([`crate::datasets::shards::ShardSet::from_dir`], which reads every file whose name does not
+//! start with `.`: hence the hidden manifest and parts).
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
 /// The manifest's file name in a dataset directory.
-pub const MANIFEST: &str = "manifest.json";
-/// The suffix of a shard being downloaded.
+pub const MANIFEST: &str = ".manifest.json";
+/// The suffix of a shard being downloaded (`.<shard>.part`).
 pub const PART: &str = ".part";
+
+/// `dir/.<name>.part`: where `dir/<name>` is written before it is complete.
+pub fn part_path(target: &Path) -> PathBuf {
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    target.with_file_name(format!(".{name}{PART}"))
+}
+
+/// Writes `ROOT/<release>/RELEASE` (the release id, one line), as `--datasets-dir` reads it.
+pub fn write_release_file(release_dir: &Path, release_id: &str) -> anyhow::Result<()> {
+    crate::fsutil::write_atomic(
+        &release_dir.join(crate::datasets::shards::RELEASE_FILE),
+        format!("{release_id}\n").as_bytes(),
+    )
+    .map_err(|err| anyhow::anyhow!("cannot write {}: {err}", release_dir.display()))
+}
+
+/// The newest release under `root` where every one of `datasets` is complete.
+pub fn newest_complete(root: &Path, datasets: &[&str]) -> anyhow::Result<Option<String>> {
+    let mut releases = match std::fs::read_dir(root) {
+        Ok(entries) => entries
+            .filter_map(Result::ok)
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| !name.starts_with('.'))
+            .collect::<Vec<_>>(),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => anyhow::bail!("cannot read {}: {err}", root.display()),
+    };
+    releases.sort();
+    Ok(releases.into_iter().rev().find(|release| {
+        datasets
+            .iter()
+            .all(|d| root.join(release).join(d).join(MANIFEST).is_file())
+    }))
+}
 
 /// `CACHE/datasets`.
 pub fn datasets_root(cache_dir: &Path) -> PathBuf {
@@ -114,21 +154,5 @@ impl Manifest {
 /// The newest release under `root` whose `dataset` is complete (has a manifest): the release a
 /// diff starts from. Release ids are dates (`2023-03-28`): their text order is their time order.
 pub fn held_release(root: &Path, dataset: &str) -> anyhow::Result<Option<String>> {
-    let mut releases = match std::fs::read_dir(root) {
-        Ok(entries) => entries
-            .filter_map(Result::ok)
-            .filter(|e| e.path().is_dir())
-            .map(|e| e.file_name().to_string_lossy().into_owned())
-            .filter(|name| !name.starts_with('.'))
-            .collect::<Vec<_>>(),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(err) => anyhow::bail!("cannot read {}: {err}", root.display()),
-    };
-    releases.sort();
-    for release in releases.into_iter().rev() {
-        if root.join(&release).join(dataset).join(MANIFEST).is_file() {
-            return Ok(Some(release));
-        }
-    }
-    Ok(None)
+    newest_complete(root, &[dataset])
 }

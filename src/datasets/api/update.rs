@@ -462,7 +462,17 @@ fn install(root: &Path, staging: &Path, report: &Updated) -> anyhow::Result<()> 
     if let Err(err) = std::fs::remove_dir_all(&old) {
         tracing::warn!("cannot remove the replaced {}: {err}", old.display());
     }
-    // The old release's directory, once it holds no dataset.
-    let _ = std::fs::remove_dir(root.join(&report.from));
+    // The old release's directory, once it holds no dataset (its RELEASE file aside).
+    let release_dir = root.join(&report.from);
+    let others = std::fs::read_dir(&release_dir)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .any(|e| e.file_name() != crate::datasets::shards::RELEASE_FILE)
+        })
+        .unwrap_or(true);
+    if !others {
+        let _ = std::fs::remove_dir_all(&release_dir);
+    }
     Ok(())
 }
