@@ -128,6 +128,29 @@ impl Default for HopOptions {
     }
 }
 
+/// The corpus ids the Graph API's records of `corpus` carry for catalogue papers (catalogue
+/// key to `externalIds.CorpusId`, an integer or a string of digits), for
+/// [`HopOptions::known_corpus_ids`]: read the cache offline (`crate::s2::fetch`) and pass them, so
+/// papers the API resolved need no second resolution against `papers`.
+pub fn known_corpus_ids(corpus: &crate::records::Corpus) -> BTreeMap<String, u64> {
+    let by_id: std::collections::HashMap<&str, u64> = corpus
+        .records
+        .iter()
+        .filter_map(|record| {
+            let value = record.external_ids.get("CorpusId")?;
+            let id = value
+                .as_u64()
+                .or_else(|| value.as_str().and_then(|s| s.trim().parse().ok()))?;
+            Some((record.paper_id.as_str(), id))
+        })
+        .collect();
+    corpus
+        .resolutions
+        .iter()
+        .filter_map(|r| Some((r.key.clone(), *by_id.get(r.paper_id.as_deref()?)?)))
+        .collect()
+}
+
 /// What [`neighbourhood`] read, found and wrote.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NeighbourhoodStats {
