@@ -193,6 +193,10 @@ pub enum Command {
         #[command(flatten)]
         digest: DigestArgs,
     },
+    /// Semantic Scholar's bulk datasets (S2AG): list the releases, download shards into the
+    /// cache, bring them up to date with the release diffs.
+    #[command(subcommand)]
+    Datasets(DatasetsCommand),
     /// Print a completion script for SHELL on stdout.
     Completions {
         /// The shell the script is for.
@@ -833,6 +837,11 @@ pub enum Job {
     },
     /// `completions` and `man`: no settings, no files of a run ([`docs::run`]).
     Docs(docs::Docs),
+    /// `datasets ...`: its own options (the cache directory is `Settings::locations`').
+    Datasets(
+        citegraph::datasets::command::DatasetsJob,
+        citegraph::datasets::api::DatasetsOptions,
+    ),
 }
 
 impl Cli {
@@ -1000,6 +1009,14 @@ impl Cli {
                 settings.evaluate = evaluate.then(|| evaluation.settings());
                 Job::Run
             }
+            Command::Datasets(command) => {
+                let (job, options, catalog) = command.job(self.quiet);
+                settings.locations.cache_dir = options.cache_dir.clone();
+                if let Some(catalog) = catalog {
+                    settings.catalog = catalog;
+                }
+                Job::Datasets(job, options)
+            }
             Command::Completions { shell } => Job::Docs(docs::Docs::Completions(*shell)),
             Command::Man { out } => Job::Docs(docs::Docs::Man(out.clone())),
             Command::Diff {
@@ -1027,6 +1044,9 @@ pub use evaluate::EvaluateArgs;
 /// `--tables` (`cli/tables.rs`).
 mod tables;
 pub use tables::TablesArgs;
+/// `datasets releases|download|update|neighbourhood`.
+mod datasets;
+use datasets::DatasetsCommand;
 /// `completions` and `man`.
 pub mod docs;
 /// The location options before the subcommand.

@@ -49,6 +49,14 @@ fn main() -> ExitCode {
         Job::Render => pipeline::render_job(&settings),
         Job::Run => pipeline::run_job(&settings),
         Job::Diff { old, new } => pipeline::diff_job(&settings, old, new),
+        Job::Datasets(job, options) => citegraph::datasets::command::run(
+            job,
+            &citegraph::datasets::api::DatasetsOptions {
+                cache_dir: settings.locations.cache_dir.clone(),
+                ..options.clone()
+            },
+            &settings.catalog,
+        ),
         // Answered above, before any setting up.
         Job::Docs(_) => Ok(pipeline::Report::default()),
     };

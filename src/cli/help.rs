@@ -83,6 +83,39 @@ citegraph run --catalog https://github.com/OWNER/REPO --offline",
 citegraph diff output/history/2026-11-30 output",
     ),
     (
+        &["datasets"],
+        "# The releases, then the papers and citations of the latest into the cache
+citegraph datasets releases
+S2_API_KEY=... citegraph datasets download --dataset papers,citations
+# Next week: apply the diffs instead of downloading again
+S2_API_KEY=... citegraph datasets update --dataset papers,citations",
+    ),
+    (
+        &["datasets", "releases"],
+        "# Every release id, oldest first (no key needed)
+citegraph datasets releases",
+    ),
+    (
+        &["datasets", "download"],
+        "# The latest papers and citations, three shards at once; rerun to resume after a cut
+S2_API_KEY=... citegraph datasets download --dataset papers,citations --parallel 3
+# One given release, into another cache directory
+S2_API_KEY=... citegraph datasets download --release 2026-07-07 --cache-dir /data/cache",
+    ),
+    (
+        &["datasets", "update"],
+        "# Bring the held papers and citations to the latest release with the weekly diffs
+S2_API_KEY=... citegraph datasets update --dataset papers,citations",
+    ),
+    (
+        &["datasets", "neighbourhood"],
+        "# The two-hop neighbourhood of a list in the downloaded shards, then the usual run on it
+citegraph datasets neighbourhood --catalog path/to/awesome-list --hops 2 -o field.jsonl
+citegraph run --catalog path/to/awesome-list --snapshot field.jsonl --scope all
+# From shards you already have (DIR/papers/*.gz, DIR/citations/*.gz): no key, no network
+citegraph datasets neighbourhood --catalog . --datasets-dir /data/s2ag/2026-07-07 -o field.jsonl",
+    ),
+    (
         &["completions"],
         "citegraph completions bash > ~/.local/share/bash-completion/completions/citegraph
 citegraph completions zsh > ~/.zfunc/_citegraph

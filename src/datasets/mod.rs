@@ -8,4 +8,5 @@
 //!   snapshot every command reads (`--snapshot`).
 
 pub mod api;
+pub mod command;
 pub mod shards;

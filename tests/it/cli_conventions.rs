@@ -41,6 +41,11 @@ const SUBCOMMANDS: &[&[&str]] = &[
     &["render"],
     &["run"],
     &["diff"],
+    &["datasets"],
+    &["datasets", "releases"],
+    &["datasets", "download"],
+    &["datasets", "update"],
+    &["datasets", "neighbourhood"],
     &["completions"],
     &["man"],
 ];

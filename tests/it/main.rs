@@ -7,6 +7,7 @@
 mod analyze_support;
 mod chaos_support;
 mod common;
+mod datasets_support;
 mod fetch_support;
 mod reliability_support;
 mod render_support;
@@ -32,7 +33,10 @@ mod cli_conventions;
 mod cli_house;
 mod cli_interrupt;
 mod cluster_map_world;
+mod datasets_download;
 mod datasets_shards;
+mod datasets_update;
+mod datasets_world;
 mod evaluate;
 mod expand_world;
 mod exports_parsers;

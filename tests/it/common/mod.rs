@@ -77,6 +77,7 @@ pub fn csv_file_rows(path: &Path) -> Vec<HashMap<String, String>> {
     csv_rows(file)
 }
 
+pub mod mock_datasets;
 pub mod mock_openalex;
 pub mod mock_opencitations;
 pub mod mock_s2;
