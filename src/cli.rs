@@ -443,8 +443,8 @@ pub struct ApiArgs {
     /// parameter; OpenAlex's API key is read from OPENALEX_API_KEY).
     #[arg(long, env = "OPENALEX_MAILTO", value_name = "EMAIL")]
     pub mailto: Option<String>,
-    /// OpenAlex requests per second (its cap is 10 without a key). [default: 5]
-    #[arg(long, value_name = "RATE", value_parser = parse_rate)]
+    /// OpenAlex requests per second, at most 10 (its cap, key or not). [default: 5]
+    #[arg(long, value_name = "RATE", value_parser = parse_openalex_rps)]
     pub openalex_rps: Option<f64>,
     /// OpenCitations requests per minute (it allows 180 per IP address). [default: 150]
     #[arg(long, value_name = "RATE", value_parser = parse_per_minute)]
@@ -1058,8 +1058,8 @@ mod help;
 /// The value parsers that check what clap's own do not.
 mod values;
 use values::{
-    parse_api_url, parse_date, parse_non_negative, parse_per_minute, parse_positive, parse_rate,
-    parse_source, parse_source_snapshot,
+    parse_api_url, parse_date, parse_non_negative, parse_openalex_rps, parse_per_minute,
+    parse_positive, parse_rate, parse_source, parse_source_snapshot,
 };
 
 /// Parsing tests, in a file of their own (`cli/tests.rs`).

@@ -4,9 +4,11 @@
 //!
 //! Counts are of the graph's edges after the works merge, so a link two sources name by
 //! different ids (a Semantic Scholar id and an OpenAlex id of one work) counts once in the union
-//! and once for each source. A source that gave no list for the paper (not asked, did not know
-//! it, or answered with an empty list, which OpenAlex and OpenCitations use for "unknown") has
-//! no count, not 0.
+//! and once for each source. A source's count (and its links only it has) comes from the list it
+//! gave for that paper alone: a link another paper's list brought in (a citer list of A naming B
+//! is an edge of B's references) counts for no source of B. A source that gave no list for the
+//! paper (not asked, did not know it, or answered with an empty list, which OpenAlex and
+//! OpenCitations use for "unknown") has no count, not 0.
 //!
 //! ## Verdicts (README, "Sources")
 //! Checked in this order, per paper:
@@ -22,7 +24,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::graph::CitationGraph;
-use crate::records::{Corpus, PaperRecord, Source, SourceLists, Thin};
+use crate::records::{Corpus, Link, PaperRecord, Source, SourceLists, Thin};
 
 /// Two sources' counts of one list disagree when the smaller is under this share of the larger
 /// (and [`DISAGREE_MIN_LINKS`] apart).
@@ -129,37 +131,46 @@ pub fn source_coverage(
                 .as_deref()
                 .map(|id| canonical.get(id).copied().unwrap_or(id))
                 .and_then(|id| graph.index_of(id));
-            let (mut references, mut citations) = match node {
-                Some(v) => edge_counts(graph, v),
+            // What each source gave for this paper: its count comes from that list alone, so
+            // a link another paper's list brought in makes no count (README, "Sources").
+            let s2_gave = |thin: Thin| {
+                if record.is_some() && s2_thin != Some(thin) {
+                    Gave::Every
+                } else {
+                    Gave::Nothing
+                }
+            };
+            let own = |source: Source, list: fn(&SourceLists) -> &Option<Vec<Link>>| {
+                let ids: std::collections::HashSet<&str> = lists
+                    .iter()
+                    .filter(|(s, _)| *s == source)
+                    .filter_map(|(_, l)| list(l).as_ref())
+                    .flatten()
+                    .filter_map(|link| link.paper_id.as_deref())
+                    .map(|id| canonical.get(id).copied().unwrap_or(id))
+                    .collect();
+                if ids.is_empty() {
+                    Gave::Nothing
+                } else {
+                    Gave::Only(ids)
+                }
+            };
+            let gave = [
+                [
+                    s2_gave(Thin::References),
+                    own(Source::OpenAlex, |l| &l.references),
+                    own(Source::OpenCitations, |l| &l.references),
+                ],
+                [
+                    s2_gave(Thin::Citations),
+                    own(Source::OpenAlex, |l| &l.citations),
+                    own(Source::OpenCitations, |l| &l.citations),
+                ],
+            ];
+            let (references, citations) = match node {
+                Some(v) => edge_counts(graph, v, &gave),
                 None => Default::default(),
             };
-            // A source that gave no list has no count.
-            let gave = |source: Source, list: fn(&SourceLists) -> bool| match source {
-                Source::S2 => false,
-                _ => lists.iter().any(|(s, l)| *s == source && list(l)),
-            };
-            for (i, source) in Source::ALL.into_iter().enumerate() {
-                let (gave_references, gave_citations) = match source {
-                    Source::S2 => (
-                        record.is_some() && s2_thin != Some(Thin::References),
-                        record.is_some() && s2_thin != Some(Thin::Citations),
-                    ),
-                    _ => (
-                        gave(source, |l| {
-                            l.references.as_ref().is_some_and(|r| !r.is_empty())
-                        }),
-                        gave(source, |l| {
-                            l.citations.as_ref().is_some_and(|c| !c.is_empty())
-                        }),
-                    ),
-                };
-                if !gave_references && references.by_source[i] == Some(0) {
-                    references.by_source[i] = None;
-                }
-                if !gave_citations && citations.by_source[i] == Some(0) {
-                    citations.by_source[i] = None;
-                }
-            }
             // Every paper of a list cites something: none in the graph is a gap.
             let claims_references = true;
             let verdict = verdict(
@@ -185,21 +196,56 @@ pub fn source_coverage(
         .collect()
 }
 
-/// The graph's references and citers of node `v`, counted by source.
-fn edge_counts(graph: &CitationGraph, v: u32) -> (ListCoverage, ListCoverage) {
+/// What one source gave for one list of one catalogue paper, so which of the graph's edges of
+/// the list count for it.
+enum Gave<'a> {
+    /// No list (not asked, unknown to the source, or an empty answer): no count.
+    Nothing,
+    /// Semantic Scholar's record: every edge it has.
+    Every,
+    /// A secondary source's list: the edges to these work ids (read through the works merge).
+    Only(std::collections::HashSet<&'a str>),
+}
+
+/// The graph's references and citers of node `v`, counted by source: an edge counts for a source
+/// when the source has it and it is in the list the source gave for this paper (`gave[0]` the
+/// references', `gave[1]` the citers', by source in [`Source::ALL`] order).
+fn edge_counts(
+    graph: &CitationGraph,
+    v: u32,
+    gave: &[[Gave; 3]; 2],
+) -> (ListCoverage, ListCoverage) {
     let node = petgraph::graph::NodeIndex::new(v as usize);
     let mut lists = [ListCoverage::default(), ListCoverage::default()];
-    for (list, direction) in lists
+    for ((list, direction), gave) in lists
         .iter_mut()
         .zip([petgraph::Direction::Outgoing, petgraph::Direction::Incoming])
+        .zip(gave)
     {
-        list.by_source = [Some(0); 3];
+        for (count, gave) in list.by_source.iter_mut().zip(gave) {
+            *count = match gave {
+                Gave::Nothing => None,
+                _ => Some(0),
+            };
+        }
         for edge in graph.graph.edges_directed(node, direction) {
+            use petgraph::visit::EdgeRef;
+            let other = match direction {
+                petgraph::Direction::Outgoing => edge.target(),
+                petgraph::Direction::Incoming => edge.source(),
+            };
+            let other = graph.graph[other].paper_id.as_str();
             let sources = edge.weight().sources;
             list.union += 1;
             let mut alone = None;
             for (i, source) in Source::ALL.into_iter().enumerate() {
-                if sources.contains(source) {
+                let counts = sources.contains(source)
+                    && match &gave[i] {
+                        Gave::Nothing => false,
+                        Gave::Every => true,
+                        Gave::Only(ids) => ids.contains(other),
+                    };
+                if counts {
                     *list.by_source[i].get_or_insert(0) += 1;
                     alone = match alone {
                         None => Some(Some(i)),
@@ -416,6 +462,86 @@ mod tests {
             verdict(true, None, &small, &full, true, true),
             Verdict::Complete
         );
+    }
+
+    fn links(ids: &[&str]) -> Option<Vec<Link>> {
+        Some(
+            ids.iter()
+                .map(|id| Link {
+                    paper_id: Some(id.to_string()),
+                    ..Default::default()
+                })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn a_link_another_papers_list_brought_in_makes_no_count() {
+        use crate::records::{Gap, PaperRecord, Resolution, SourceCorpus};
+        let catalog = crate::catalog::Catalog {
+            papers: ["a", "b"]
+                .map(|key| crate::catalog::CatalogPaper {
+                    key: key.into(),
+                    title: format!("Paper {key}"),
+                    ..Default::default()
+                })
+                .to_vec(),
+            ..Default::default()
+        };
+        let record = |id: &str, references: &[&str], citations: &[&str]| PaperRecord {
+            paper_id: id.into(),
+            citation_count: Some(citations.len() as u64),
+            references: links(references),
+            citations: links(citations),
+            ..Default::default()
+        };
+        let mut corpus = Corpus {
+            resolutions: ["a", "b"]
+                .map(|key| Resolution {
+                    key: key.into(),
+                    paper_id: Some(format!("p{key}")),
+                    method: None,
+                    note: None,
+                    gap: Gap::None,
+                })
+                .to_vec(),
+            records: vec![
+                record("pa", &["r1", "r2"], &["c1", "c2"]),
+                record(
+                    "pb",
+                    &["x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8"],
+                    &["c3"],
+                ),
+            ],
+            // OpenAlex was asked about `a` only; its citers of `a` include `b`.
+            sources: vec![SourceCorpus {
+                source: Some(Source::OpenAlex),
+                lists: vec![SourceLists {
+                    key: "a".into(),
+                    ids: vec!["openalex:WA".into()],
+                    references: links(&["r1", "r2"]),
+                    citations: links(&["c1", "c2", "pb"]),
+                    ..Default::default()
+                }],
+                requests: 1,
+            }],
+            ..Default::default()
+        };
+        crate::records::sources::fold(&mut corpus);
+        let graph = crate::graph::build(&catalog, &corpus, crate::graph::Scope::Catalog);
+        let rows = source_coverage(&graph, &catalog, &corpus);
+        let (a, b) = (&rows[0], &rows[1]);
+        // `a`: OpenAlex's own lists count, and its citer `b` is one only OpenAlex has.
+        assert_eq!(a.references.by_source, [Some(2), Some(2), None]);
+        assert_eq!(a.citations.by_source, [Some(2), Some(3), None]);
+        assert_eq!(a.citations.only, [0, 1, 0]);
+        assert_eq!(a.verdict, Verdict::Complete);
+        // `b`: its edge to `a` is OpenAlex's, but OpenAlex gave no list for `b`.
+        assert_eq!(b.references.union, 9);
+        assert_eq!(b.references.by_source, [Some(8), None, None]);
+        assert_eq!(b.references.only, [8, 0, 0]);
+        assert_eq!(b.citations.by_source, [Some(1), None, None]);
+        assert_eq!(b.verdict, Verdict::Complete);
     }
 
     #[test]

@@ -210,6 +210,26 @@ fn a_rate_that_is_not_a_positive_number_is_a_usage_error() {
 }
 
 #[test]
+fn an_openalex_rate_above_its_cap_is_a_usage_error() {
+    for rate in ["10.5", "50", "100", "0", "abc"] {
+        let error =
+            Cli::try_parse_args(["citegraph", "fetch", "--openalex-rps", rate]).unwrap_err();
+        assert_eq!(
+            error.kind(),
+            clap::error::ErrorKind::ValueValidation,
+            "{rate}"
+        );
+        assert_eq!(error.exit_code(), 2);
+    }
+    let error = Cli::try_parse_args(["citegraph", "run", "--openalex-rps", "50"]).unwrap_err();
+    assert!(error.to_string().contains("cap of 10"), "{error}");
+    for rate in ["0.5", "10"] {
+        let run = settings(&["run", "--openalex-rps", rate]);
+        assert_eq!(run.sources.openalex_rps, Some(rate.parse().unwrap()));
+    }
+}
+
+#[test]
 fn evaluation_options_on_run_need_evaluate() {
     for option in [
         ["--holdout", "0.2"],

@@ -29,6 +29,19 @@ pub fn parse_rate(text: &str) -> Result<f64, String> {
     }
 }
 
+/// `--openalex-rps`: a request rate from [`MIN_RPS`] to OpenAlex's cap,
+/// [`citegraph::openalex::MAX_RPS`] (10 a second, with or without a key: the client refuses a
+/// faster pace, so a faster value is a usage error here rather than a source dropped at run time).
+pub fn parse_openalex_rps(text: &str) -> Result<f64, String> {
+    let cap = citegraph::openalex::MAX_RPS;
+    match parse_rate(text)? {
+        rate if rate <= cap => Ok(rate),
+        rate => Err(format!(
+            "{rate} is above OpenAlex's cap of {cap} requests per second"
+        )),
+    }
+}
+
 /// `--opencitations-per-minute`: requests a minute, from 1 to 60,000 (a local mirror or test
 /// server; OpenCitations allows 180).
 pub fn parse_per_minute(text: &str) -> Result<f64, String> {

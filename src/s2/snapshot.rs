@@ -120,8 +120,9 @@ pub(crate) fn load(path: &Path, max_citations: usize) -> Result<Snapshot> {
     }
     if bad_lines > 0 {
         tracing::warn!(
-            "{}: {bad_lines} lines skipped in all (not paper records); every other line was read",
-            path.display()
+            "{}: {} skipped in all (not paper records); every other line was read",
+            path.display(),
+            crate::text::count(bad_lines, "line")
         );
     }
     let (records, lines, duplicates) = builder.finish();

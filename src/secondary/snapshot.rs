@@ -130,8 +130,9 @@ pub fn load(path: &Path, source: Source) -> Result<Vec<SourceLists>> {
     }
     if bad > 0 {
         tracing::warn!(
-            "{}: {bad} lines skipped in all; every other line was read",
-            path.display()
+            "{}: {} skipped in all; every other line was read",
+            path.display(),
+            crate::text::count(bad, "line")
         );
     }
     if lists.is_empty() {
