@@ -458,7 +458,13 @@ fn meta(corpus: &Corpus, origin: Origin) -> Meta {
                 title: normalize_title(link.title.as_deref().unwrap_or_default()),
                 shown_title: link.title.clone().unwrap_or_default(),
                 year: link.year,
-                surnames: Vec::new(),
+                // Links carry their paper's authors (Semantic Scholar's when asked, OpenAlex's
+                // always): without them a short title ("Memorizing transformers") never merged.
+                surnames: link
+                    .authors
+                    .iter()
+                    .filter_map(|a| surname(a.name.as_deref()?))
+                    .collect(),
                 external_ids: json_ids(&link.external_ids),
                 citation_count: link.citation_count,
                 reference_count: None,

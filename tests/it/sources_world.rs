@@ -336,4 +336,68 @@ fn a_source_that_cannot_be_reached_leaves_gaps_and_exit_status_3() {
     assert!(n >= thin, "{n} of at least {thin} thin papers: {line}");
     assert!(line.contains("request failed"), "{line}");
     assert!(stderr.contains("exit status 3"), "{stderr}");
+
+/// With `--source-scope all` OpenAlex is asked about every catalogue paper, so its reference and
+/// citer lists name (as `openalex:W…`) many works Semantic Scholar also has. Each such work is one
+/// node (merged by title, year and a shared author), its edges naming both sources; no catalogue
+/// paper is suggested as missing; Semantic Scholar is never asked about an `openalex:` id.
+#[test]
+fn openalex_links_merge_with_their_semantic_scholar_twins() {
+    use common::mock_openalex::{OaMockBuilder, OaWorld};
+    let s2 = MockBuilder::new(world()).start();
+    let oa = OaMockBuilder::new(OaWorld::load()).start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = citegraph_in(dir.path());
+    cmd.args([
+        "fetch",
+        "--api-url",
+        &s2.url(),
+        "--rps",
+        "1000",
+        "--retry-delay",
+        "0.01",
+    ])
+    .args(["--sources", "s2,openalex", "--source-scope", "all"])
+    .args(["--openalex-url", &oa.url(), "--openalex-rps", "10"]);
+    cmd.assert().success();
+    let mut cmd = citegraph_in(dir.path());
+    cmd.args(["analyze", "--sources", "s2,openalex"]);
+    cmd.assert().success();
+    let output = dir.path().join("output");
+    let edges = common::csv_file_rows(&output.join("edges.csv"));
+    let ends: HashSet<&str> = edges
+        .iter()
+        .flat_map(|e| [e["source"].as_str(), e["target"].as_str()])
+        .collect();
+    let twins: Vec<(&str, String)> = ends
+        .iter()
+        .filter_map(|id| Some((*id, oa.world().s2_id_of(id.strip_prefix("openalex:")?)?)))
+        .filter(|(_, s2_id)| ends.contains(s2_id.as_str()))
+        .collect();
+    assert!(twins.is_empty(), "OpenAlex twins left apart: {twins:?}");
+    assert!(
+        edges.iter().any(|e| e["sources"] == "s2;openalex"),
+        "links both sources have are one edge naming both"
+    );
+    let catalog: HashSet<String> = truth()["catalog_by_key"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_str().unwrap().to_string())
+        .collect();
+    let missing = common::csv_file_rows(&output.join("missing.csv"));
+    for row in &missing {
+        assert!(!catalog.contains(&row["paper_id"]), "{row:?}");
+        if let Some(key) = row["paper_id"].strip_prefix("openalex:") {
+            let twin = oa.world().s2_id_of(key);
+            assert!(twin.is_none_or(|t| !catalog.contains(&t)), "{row:?}");
+        }
+    }
+    let asked: Vec<String> = s2
+        .log()
+        .into_iter()
+        .map(|l| l.target)
+        .filter(|t| t.to_lowercase().contains("openalex"))
+        .collect();
+    assert!(asked.is_empty(), "Semantic Scholar asked for {asked:?}");
 }
