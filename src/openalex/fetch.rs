@@ -121,6 +121,9 @@ pub(super) fn run(
         }
         corpus.lists.push(asker.paper(paper, options)?);
     }
+    // Kept lists hold the flags of their fetch: `--update` asks the linked works' flags again.
+    let ask = asker.update && asker.client.is_some();
+    asker.refresh_retractions(&mut corpus.lists, ask)?;
     if let Some(client) = &asker.client {
         corpus.requests = client.requests;
         let budget = client.budget();

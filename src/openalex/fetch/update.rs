@@ -12,13 +12,19 @@
 //!   gap between `cited_by_count` and the list grew: a citer indexed long after its
 //!   publication), when the count fell, or when the cache holds no count or no list to start
 //!   from, the whole list is read again.
+//!
+//! A kept list keeps the retraction flags of when it was fetched, so the linked works' flags are
+//! asked afresh for all the asked papers together ([`Asker::refresh_retractions`]): a work
+//! retracted since is in its paper's `retracted_links` (and so never suggested), in this run and
+//! in later runs from the cache.
 
 use std::collections::HashSet;
 
 use crate::cache::Read;
+use crate::records::sources::SourceLists;
 
 use super::super::wire::{ListPage, Work};
-use super::{add, Asker, Miss, LISTS, LIST_CREDITS, PER_PAGE};
+use super::{add, Asker, Miss, LISTS, LIST_CREDITS, MAX_FILTER_IDS, PER_PAGE};
 
 /// How long before the cached list's fetch new citers are asked for: OpenAlex indexes works days
 /// to weeks after they appear (the same margin as Semantic Scholar's update).
@@ -96,6 +102,94 @@ impl Asker {
             &page,
         )?;
         Ok(Ok(Citers::Updated(merged)))
+    }
+
+    /// Sets each list's `retracted_links` from OpenAlex's flags of the linked works. For the
+    /// asked papers' works (`lists[].ids`, [`MAX_FILTER_IDS`] a call) the answers to
+    /// `filter=cites:W1|…,is_retracted:true` (retracted citers) and
+    /// `filter=cited_by:W1|…,is_retracted:true` (retracted references), every page.
+    /// `ask` (an online `--update`): asked afresh (1 credit a page, cached as the other lists)
+    /// and the flags are exactly the answers', so a link retracted since its list was fetched is
+    /// flagged and one no longer retracted is not; when a call has no answer the flags stay as the
+    /// lists had them (a warning says why). Otherwise (offline, or a run without `--update`):
+    /// no request; the cached answers, when an update left them for these papers, add their
+    /// flags to the lists' own. Errors: the cache cannot be written.
+    pub(super) fn refresh_retractions(
+        &mut self,
+        lists: &mut [SourceLists],
+        ask: bool,
+    ) -> anyhow::Result<()> {
+        let mut keys: Vec<&str> = lists
+            .iter()
+            .flat_map(|l| &l.ids)
+            .filter_map(|id| id.strip_prefix("openalex:"))
+            .collect();
+        keys.sort_unstable();
+        keys.dedup();
+        let mut retracted: HashSet<String> = HashSet::new();
+        for chunk in keys.chunks(MAX_FILTER_IDS) {
+            for relation in ["cites", "cited_by"] {
+                let filter = format!("{relation}:{},is_retracted:true", chunk.join("|"));
+                let works = if ask {
+                    match self.fresh_pages(&filter)? {
+                        Ok(works) => works,
+                        Err(miss) => {
+                            tracing::warn!(
+                                "OpenAlex retraction flags of linked works not updated (kept as \
+                                 fetched): {}",
+                                miss.reason()
+                            );
+                            return Ok(());
+                        }
+                    }
+                } else {
+                    match self.cached_pages(&filter) {
+                        Some((works, _)) => works,
+                        None => return Ok(()),
+                    }
+                };
+                retracted.extend(works.iter().filter_map(Work::key));
+            }
+        }
+        for list in lists.iter_mut() {
+            let mut flagged: Vec<String> = list
+                .references
+                .iter()
+                .chain(list.citations.iter())
+                .flatten()
+                .filter_map(|link| link.paper_id.clone())
+                .filter(|id| {
+                    id.strip_prefix("openalex:")
+                        .is_some_and(|k| retracted.contains(k))
+                })
+                .collect();
+            if !ask {
+                flagged.append(&mut list.retracted_links);
+            }
+            flagged.sort();
+            flagged.dedup();
+            list.retracted_links = flagged;
+        }
+        Ok(())
+    }
+
+    /// Every page of `filter`'s answer asked afresh (and cached).
+    fn fresh_pages(&mut self, filter: &str) -> anyhow::Result<Result<Vec<Work>, Miss>> {
+        let mut works: Vec<Work> = Vec::new();
+        let mut cursor = "*".to_string();
+        loop {
+            let page = match self.fresh_list(filter, Some(&cursor))? {
+                Ok(page) => page,
+                Err(miss) => return Ok(Err(miss)),
+            };
+            let empty = page.results.is_empty();
+            works.extend(page.results);
+            match page.meta.next_cursor {
+                Some(next) if !empty && next != cursor => cursor = next,
+                _ => break,
+            }
+        }
+        Ok(Ok(works))
     }
 
     /// The citers the cache holds for `filter`, every page of it whatever its age, and when its

@@ -28,7 +28,8 @@
 //! - `GET /works/{id}`: `W…` (lower case `w…` or a merged id: 301 to the canonical path),
 //!   `doi:10.…` or `https://doi.org/10.…`; an unknown id is a 404 with the recorded HTML page
 //!   (`paperqa_work_by_doi_404.body.html`); `select=` root fields (400 JSON otherwise).
-//! - `GET /works?filter=…`: `openalex_id:`/`ids.openalex:`/`openalex:`, `cites:`, `doi:`,
+//! - `GET /works?filter=…`: `openalex_id:`/`ids.openalex:`/`openalex:`, `cites:`, `cited_by:`
+//!   (the works the values reference), `doi:`, `is_retracted:true|false`, `from_publication_date:`,
 //!   `title.search:` (every word in the title; `?`/`*` are a 400), values OR-ed by `|`, at most
 //!   100 (400 above); filters joined by `,`; `per_page` 1–200 (25 by default), `page` or
 //!   `cursor` (`next_cursor` `null` on a page shorter than `per_page`, a full last page followed
@@ -667,6 +668,42 @@ fn matching(
                         .map(|v| v.trim_start_matches(URL_PREFIX).to_uppercase())
                         .collect::<Vec<_>>(),
                 )
+            }
+            // The works any of the values cites (their `referenced_works`).
+            "cited_by" => {
+                let mut cited: Vec<String> = Vec::new();
+                for v in &values {
+                    let key = v.trim_start_matches(URL_PREFIX).to_uppercase();
+                    let Some(work) = world.works.get(&key) else {
+                        continue;
+                    };
+                    for r in work["referenced_works"].as_array().into_iter().flatten() {
+                        if let Some(r) = r.as_str() {
+                            cited.push(r.trim_start_matches(URL_PREFIX).to_string());
+                        }
+                    }
+                }
+                cited.retain(|k| world.works.contains_key(k));
+                cited
+            }
+            // `true` or `false`, as the work's flag.
+            "is_retracted" => {
+                let wanted = match value {
+                    "true" => true,
+                    "false" => false,
+                    _ => {
+                        return Err(Box::new(bad_request(
+                            "Invalid query parameters error.",
+                            &format!("'{value}' is not a valid value for is_retracted"),
+                        )))
+                    }
+                };
+                world
+                    .works
+                    .iter()
+                    .filter(|(_, w)| w["is_retracted"].as_bool() == Some(wanted))
+                    .map(|(k, _)| k.clone())
+                    .collect()
             }
             "doi" => values
                 .iter()
