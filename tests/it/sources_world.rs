@@ -336,6 +336,7 @@ fn a_source_that_cannot_be_reached_leaves_gaps_and_exit_status_3() {
     assert!(n >= thin, "{n} of at least {thin} thin papers: {line}");
     assert!(line.contains("request failed"), "{line}");
     assert!(stderr.contains("exit status 3"), "{stderr}");
+}
 
 /// With `--source-scope all` OpenAlex is asked about every catalogue paper, so its reference and
 /// citer lists name (as `openalex:W…`) many works Semantic Scholar also has. Each such work is one
