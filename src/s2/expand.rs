@@ -21,7 +21,8 @@ const EXPAND: &str = "expand";
 const PAGE_ITEMS: usize = 1_000;
 
 /// What an expansion did: how many lists came from the cache, how many were fetched, failed, or
-/// left out (over the budget or without a network), and the requests made.
+/// left out (over the budget, without a network, or a paper of another source alone), and the
+/// requests made.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ExpandStats {
     pub cached: usize,
@@ -52,6 +53,16 @@ pub fn expand(
     let mut expansions = Expansions::default();
     let mut stats = ExpandStats::default();
     let mut todo = Vec::new();
+    // A paper another source alone knows (`openalex:W…`, `doi:…`, `omid:…`) has no Semantic
+    // Scholar id to ask about: it is left out, never sent (the API would answer 404).
+    let (requests, foreign): (Vec<&ExpandRequest>, Vec<&ExpandRequest>) =
+        requests.iter().partition(|r| !r.paper_id.contains(':'));
+    if !foreign.is_empty() {
+        tracing::debug!(
+            "expansion: {} of other sources alone, not asked of Semantic Scholar",
+            foreign.len()
+        );
+    }
     for request in requests {
         let cached = if options.refresh {
             Ok(Read::Miss)
@@ -77,10 +88,10 @@ pub fn expand(
         }
     }
     if env.offline || todo.is_empty() || budget == 0 {
-        stats.skipped = todo.len();
+        stats.skipped = todo.len() + foreign.len();
         return Ok((expansions, stats));
     }
-    stats.skipped = todo.len().saturating_sub(budget);
+    stats.skipped = todo.len().saturating_sub(budget) + foreign.len();
     todo.truncate(budget);
     let client = Arc::new(connect(options, env)?);
     let runtime = tokio::runtime::Builder::new_current_thread()
