@@ -259,10 +259,10 @@ fn the_report_section_shows_the_audit(dir: &std::path::Path, coverage: &[HashMap
             .iter()
             .map(|s| {
                 let n = &row[&format!("{list}_{s}")];
-                format!("{s} {}", if n.is_empty() { "–" } else { n.as_str() })
+                format!("{s}\u{a0}{}", if n.is_empty() { "–" } else { n.as_str() })
             })
             .collect();
-        parts.push(format!("union {}", row[&format!("{list}_union")]));
+        parts.push(format!("union\u{a0}{}", row[&format!("{list}_union")]));
         parts.join(" · ")
     };
     for (cells, row) in rows.iter().zip(&shown) {

@@ -97,7 +97,8 @@ pub(super) fn section(page: &Page<'_>) -> String {
 }
 
 /// `s2 12 · openalex 30 · union 31`: the count of each source in the graph (– when it gave no
-/// list), then the union; the union alone with one source.
+/// list), then the union; the union alone with one source. A name and its count are joined by a
+/// no-break space, so a narrow column wraps between the parts, never inside one.
 fn counts(list: &ListCoverage, shown: &[(usize, Source)]) -> String {
     if shown.len() < 2 {
         return list.union.to_string();
@@ -106,10 +107,10 @@ fn counts(list: &ListCoverage, shown: &[(usize, Source)]) -> String {
         .iter()
         .map(|&(i, s)| {
             let n = list.by_source[i].map_or("–".to_string(), |n| n.to_string());
-            format!("{} {n}", s.as_str())
+            format!("{}\u{a0}{n}", s.as_str())
         })
         .collect();
-    parts.push(format!("union {}", list.union));
+    parts.push(format!("union\u{a0}{}", list.union));
     parts.join(" · ")
 }
 
@@ -127,7 +128,7 @@ mod tests {
         let all: Vec<(usize, Source)> = Source::ALL.into_iter().enumerate().collect();
         assert_eq!(
             counts(&list, &all),
-            "s2 – · openalex 30 · opencitations 12 · union 35"
+            "s2\u{a0}– · openalex\u{a0}30 · opencitations\u{a0}12 · union\u{a0}35"
         );
         assert_eq!(
             counts(&list, &all[..1]),
