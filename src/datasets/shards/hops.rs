@@ -10,6 +10,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
+use rayon::prelude::*;
 use rustc_hash::FxHashSet;
 
 use super::lines::CitationLine;
@@ -64,6 +65,7 @@ pub(crate) fn expand(citations: &[PathBuf], seeds: &[u64], hops: u8) -> Result<R
         if frontier.is_empty() {
             break;
         }
+        let started = std::time::Instant::now();
         let (per_file, counts) = read_lines(
             citations,
             || (Vec::new(), 0u64, 0u64),
@@ -96,7 +98,7 @@ pub(crate) fn expand(citations: &[PathBuf], seeds: &[u64], hops: u8) -> Result<R
             null_cited += nulls;
         }
         // Stable: of equal pairs the earliest (earlier hop, then shard order) stays.
-        edges.sort_by_key(|e| (e.citing, e.cited));
+        edges.par_sort_by_key(|e| (e.citing, e.cited));
         edges.dedup_by_key(|e| (e.citing, e.cited));
         let mut next = FxHashSet::default();
         for edge in &edges {
@@ -106,6 +108,13 @@ pub(crate) fn expand(citations: &[PathBuf], seeds: &[u64], hops: u8) -> Result<R
                 }
             }
         }
+        tracing::debug!(
+            "hop {hop}: {} frontier papers, {} edges in all, {} new papers, {:.1} s",
+            frontier.len(),
+            edges.len(),
+            next.len(),
+            started.elapsed().as_secs_f64()
+        );
         stats.push(HopStats {
             hop,
             frontier: frontier.len(),
