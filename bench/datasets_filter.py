@@ -19,7 +19,8 @@ wall time and the threads.
 
 Never run by `cargo test` or CI; do not run it at size while others build (it takes every core).
 Usage: bench/datasets_filter.py [--dir DIR] [--shards 16] [--refs 20] [--threads 1,2]
-                                [--hops 1,2] [--no-build | --binary PATH] SIZE [SIZE ...]   (e.g. 100k 1M)
+                                [--hops 1,2] [--rounds N] [--generate-only]
+                                [--no-build | --binary PATH] SIZE [SIZE ...]   (e.g. 100k 1M)
 """
 
 from __future__ import annotations
@@ -178,8 +179,16 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--hops", default="1,2")
     parser.add_argument("--no-build", action="store_true")
     parser.add_argument("--binary", help="the datasets_filter example already built (implies --no-build)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="runs of every (hops, threads) pair, interleaved; the table gives medians")
+    parser.add_argument("--generate-only", action="store_true",
+                        help="write the shards and catalogue, then stop (generation need not be quiet)")
     args = parser.parse_args(argv)
     os.makedirs(args.dir, exist_ok=True)
+    if args.generate_only:
+        for size in args.sizes:
+            print(generate(size, args.dir, args.shards, args.refs, args.seed))
+        return 0
     cargo = os.environ.get("CARGO", "cargo")
     if not args.no_build and not args.binary:
         subprocess.run([cargo, "build", "--release", "--example", "datasets_filter"], cwd=REPO,
@@ -190,23 +199,36 @@ def main(argv: list[str]) -> int:
     for size in args.sizes:
         label = gen_snapshot.size_label(size)
         root = generate(size, args.dir, args.shards, args.refs, args.seed)
-        for hops in args.hops.split(","):
-            for threads in args.threads.split(","):
-                out = os.path.join(args.dir, f"neighbourhood-{label}-{hops}hop.jsonl")
-                run = subprocess.run(
-                    [binary, "--shards", root, "--catalog", os.path.join(args.dir, f"catalog-{label}"),
-                     "--out", out, "--hops", hops, "--threads", threads],
-                    check=True, capture_output=True, text=True)
-                result = json.loads(run.stdout.strip().splitlines()[-1])
-                result["size"] = label
-                print(json.dumps(result), flush=True)
-                rows.append(result)
-    print("\n| papers | hops | threads | seeds | papers kept | edges kept | MB read (gz) | MB inflated | s | MB/s (gz) | MB/s (gz) per core |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+        runs: dict[tuple[str, str], list[dict]] = {}
+        for round_ in range(args.rounds):
+            for hops in args.hops.split(","):
+                for threads in args.threads.split(","):
+                    out = os.path.join(args.dir, f"neighbourhood-{label}-{hops}hop.jsonl")
+                    run = subprocess.run(
+                        [binary, "--shards", root, "--catalog", os.path.join(args.dir, f"catalog-{label}"),
+                         "--out", out, "--hops", hops, "--threads", threads],
+                        check=True, capture_output=True, text=True)
+                    result = json.loads(run.stdout.strip().splitlines()[-1])
+                    result["size"] = label
+                    result["round"] = round_ + 1
+                    result["load1"] = os.getloadavg()[0]
+                    print(json.dumps(result), flush=True)
+                    runs.setdefault((hops, threads), []).append(result)
+        for key in runs:
+            group = sorted(runs[key], key=lambda r: r["seconds"])
+            median = dict(group[len(group) // 2])
+            median["spread"] = f"{group[0]['seconds']:.1f}-{group[-1]['seconds']:.1f}"
+            median["loads"] = f"{min(r['load1'] for r in group):.2f}-{max(r['load1'] for r in group):.2f}"
+            median["n"] = len(group)
+            rows.append(median)
+    print("\n| papers | hops | threads | seeds | papers kept | edges kept | MB read (gz) | MB inflated | "
+          "rounds | s (median) | s (range) | MB/s (gz) | MB/s (gz) per core | load avg (1 min) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
+        mbps = r["bytes_read"] / 1e6 / r["seconds"]
         print(f"| {r['size']} | {r['hops_asked']} | {int(r['threads'])} | {r['seeds']} | {r['papers']} | "
-              f"{r['edges']} | {r['bytes_read'] / 1e6:.0f} | {r['decompressed'] / 1e6:.0f} | {r['seconds']:.1f} | {r['mb_per_s']:.0f} | "
-              f"{r['mb_per_s_per_thread']:.0f} |")
+              f"{r['edges']} | {r['bytes_read'] / 1e6:.0f} | {r['decompressed'] / 1e6:.0f} | {r['n']} | "
+              f"{r['seconds']:.1f} | {r['spread']} | {mbps:.0f} | {mbps / int(r['threads']):.0f} | {r['loads']} |")
     return 0
 
 
