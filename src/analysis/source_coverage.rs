@@ -16,9 +16,14 @@
 //! - `thin`: the graph holds no reference of it (every paper of such a list cites something),
 //!   or (citations asked) no citer although Semantic Scholar counts some: still a gap.
 //! - `filled`: Semantic Scholar lacked a list ([`Thin`]) and another source supplied it.
-//! - `disagrees`: two sources that both gave a list differ by more than the margin: the smaller
-//!   count is under [`DISAGREE_RATIO`] of the larger and they differ by at least
-//!   [`DISAGREE_MIN_LINKS`] links.
+//! - `disagrees`: two sources that both gave a list have little in common: the links both have
+//!   are under [`DISAGREE_RATIO`] of the smaller list, which holds at least
+//!   [`DISAGREE_MIN_LINKS`] (one index has likely matched another paper). A shorter list the
+//!   longer holds is no disagreement: OpenCitations is DOI-to-DOI by design, so its lists are
+//!   often a part of the others'.
+//! - `filled` also: Semantic Scholar's list holds under [`DISAGREE_RATIO`] of the links the
+//!   sources found together, and at least [`DISAGREE_MIN_LINKS`] fewer: the others supplied
+//!   most of it.
 //! - `complete`: otherwise.
 
 use serde::{Deserialize, Serialize};
@@ -26,10 +31,11 @@ use serde::{Deserialize, Serialize};
 use crate::graph::CitationGraph;
 use crate::records::{Corpus, Link, PaperRecord, Source, SourceLists, Thin};
 
-/// Two sources' counts of one list disagree when the smaller is under this share of the larger
-/// (and [`DISAGREE_MIN_LINKS`] apart).
+/// Two sources' lists of one paper disagree when the links both have are under this share of
+/// the smaller list; Semantic Scholar's list is short (`filled`) under this share of the union.
 pub const DISAGREE_RATIO: f64 = 0.5;
-/// ... and they differ by at least this many links (small lists differ by chance).
+/// ... and the smaller list holds at least this many links (or, for a short Semantic Scholar
+/// list, it lacks at least this many): small lists differ by chance.
 pub const DISAGREE_MIN_LINKS: u32 = 5;
 
 /// The audit's verdict on one catalogue paper.
@@ -64,6 +70,10 @@ pub struct ListCoverage {
     pub union: u32,
     /// The links only one source has.
     pub only: [u32; 3],
+    /// `shared[i][j]`: the links both source `i` and source `j` have (`shared[i][i]` is source
+    /// `i`'s count), in [`Source::ALL`] order. What the verdict compares.
+    #[serde(skip)]
+    pub shared: [[u32; 3]; 3],
 }
 
 /// The audit of one catalogue paper: a row of `coverage-sources.csv`.
@@ -79,8 +89,9 @@ pub struct SourceCoverage {
     pub s2_thin: Option<Thin>,
     pub references: ListCoverage,
     pub citations: ListCoverage,
-    /// OpenAlex flags it as retracted (`is_retracted`).
-    pub retracted: bool,
+    /// OpenAlex's `is_retracted` for it; `None` when OpenAlex gave no answer for the paper (not
+    /// asked, or did not know it): unchecked, which is not "not retracted".
+    pub retracted: Option<bool>,
     pub verdict: Verdict,
 }
 
@@ -189,7 +200,11 @@ pub fn source_coverage(
                 s2_thin,
                 references,
                 citations,
-                retracted: lists.iter().any(|(_, l)| l.retracted),
+                retracted: lists
+                    .iter()
+                    .filter(|(s, l)| *s == Source::OpenAlex && !l.ids.is_empty())
+                    .map(|(_, l)| l.retracted)
+                    .reduce(|a, b| a || b),
                 verdict,
             }
         })
@@ -237,24 +252,29 @@ fn edge_counts(
             let other = graph.graph[other].paper_id.as_str();
             let sources = edge.weight().sources;
             list.union += 1;
-            let mut alone = None;
-            for (i, source) in Source::ALL.into_iter().enumerate() {
-                let counts = sources.contains(source)
+            let counted: [bool; 3] = std::array::from_fn(|i| {
+                sources.contains(Source::ALL[i])
                     && match &gave[i] {
                         Gave::Nothing => false,
                         Gave::Every => true,
                         Gave::Only(ids) => ids.contains(other),
-                    };
-                if counts {
-                    *list.by_source[i].get_or_insert(0) += 1;
-                    alone = match alone {
-                        None => Some(Some(i)),
-                        Some(_) => Some(None),
-                    };
+                    }
+            });
+            for i in 0..3 {
+                if !counted[i] {
+                    continue;
+                }
+                *list.by_source[i].get_or_insert(0) += 1;
+                for j in 0..3 {
+                    if counted[j] {
+                        list.shared[i][j] += 1;
+                    }
                 }
             }
-            if let Some(Some(i)) = alone {
-                list.only[i] += 1;
+            if counted.iter().filter(|c| **c).count() == 1 {
+                if let Some(i) = counted.iter().position(|c| *c) {
+                    list.only[i] += 1;
+                }
             }
         }
     }
@@ -280,18 +300,40 @@ fn verdict(
     if s2_thin.is_some() {
         return Verdict::Filled;
     }
-    let disagrees = |list: &ListCoverage| {
-        let counts: Vec<u32> = list.by_source.iter().flatten().copied().collect();
-        let (Some(&low), Some(&high)) = (counts.iter().min(), counts.iter().max()) else {
-            return false;
-        };
-        high - low >= DISAGREE_MIN_LINKS && f64::from(low) < DISAGREE_RATIO * f64::from(high)
-    };
     if disagrees(references) || disagrees(citations) {
-        Verdict::Disagrees
-    } else {
-        Verdict::Complete
+        return Verdict::Disagrees;
     }
+    if s2_short(references) || s2_short(citations) {
+        return Verdict::Filled;
+    }
+    Verdict::Complete
+}
+
+/// Two sources that both gave the list share under [`DISAGREE_RATIO`] of the smaller list's
+/// links, the smaller holding at least [`DISAGREE_MIN_LINKS`]: the mark of one index having
+/// matched another paper. A shorter list the longer one holds (OpenCitations' DOI-to-DOI lists
+/// usually are) is no disagreement.
+fn disagrees(list: &ListCoverage) -> bool {
+    (0..3).any(|i| {
+        (i + 1..3).any(|j| {
+            let (Some(a), Some(b)) = (list.by_source[i], list.by_source[j]) else {
+                return false;
+            };
+            let smaller = a.min(b);
+            smaller >= DISAGREE_MIN_LINKS
+                && f64::from(list.shared[i][j]) < DISAGREE_RATIO * f64::from(smaller)
+        })
+    })
+}
+
+/// Semantic Scholar gave the list, but it holds under [`DISAGREE_RATIO`] of the links all the
+/// sources found together, and at least [`DISAGREE_MIN_LINKS`] fewer: the others supplied most
+/// of it.
+fn s2_short(list: &ListCoverage) -> bool {
+    let Some(s2) = list.by_source[0] else {
+        return false;
+    };
+    list.union - s2 >= DISAGREE_MIN_LINKS && f64::from(s2) < DISAGREE_RATIO * f64::from(list.union)
 }
 
 /// What the audit says in the run's summary: links each secondary source added (edges no other
@@ -353,7 +395,7 @@ pub fn retracted_findings(
     rows: &[SourceCoverage],
 ) -> Vec<crate::catalog::LintFinding> {
     rows.iter()
-        .filter(|r| r.retracted)
+        .filter(|r| r.retracted == Some(true))
         .map(|r| retracted_finding(catalog, &r.key, &r.title))
         .collect()
 }
@@ -417,11 +459,22 @@ pub fn drop_retracted(
 mod tests {
     use super::*;
 
+    /// A list whose sources' links are the first `counts[i]` of `union` links, so the shorter
+    /// list of two is part of the longer (tests set `shared` for other overlaps).
     fn list(counts: [Option<u32>; 3], union: u32) -> ListCoverage {
+        let mut shared = [[0; 3]; 3];
+        for i in 0..3 {
+            for j in 0..3 {
+                if let (Some(a), Some(b)) = (counts[i], counts[j]) {
+                    shared[i][j] = a.min(b);
+                }
+            }
+        }
         ListCoverage {
             by_source: counts,
             union,
             only: [0; 3],
+            shared,
         }
     }
 
@@ -450,16 +503,38 @@ mod tests {
             verdict(true, None, &full, &full, true, true),
             Verdict::Complete
         );
-        // 12 against 30: under half and 18 apart.
-        let apart = list([Some(30), Some(12), None], 31);
+        // 22, 22 and 5 (OpenCitations' DOI-to-DOI part of the same list): no disagreement.
+        let part = list([Some(22), Some(22), Some(5)], 22);
+        assert_eq!(
+            verdict(true, None, &part, &full, true, true),
+            Verdict::Complete
+        );
+        // 30 and 12 with 3 in common: under half of the smaller list.
+        let mut apart = list([Some(30), Some(12), None], 39);
+        apart.shared[0][1] = 3;
+        apart.shared[1][0] = 3;
         assert_eq!(
             verdict(true, None, &apart, &full, true, true),
             Verdict::Disagrees
         );
-        // 2 against 6: under half, but only 4 apart.
-        let small = list([Some(6), Some(2), None], 6);
+        // 6 and 2 with nothing in common: the smaller list is under 5 links.
+        let mut small = list([Some(6), Some(2), None], 8);
+        small.shared[0][1] = 0;
+        small.shared[1][0] = 0;
         assert_eq!(
             verdict(true, None, &small, &full, true, true),
+            Verdict::Complete
+        );
+        // Semantic Scholar's 8 of OpenAlex's 30: the others supplied most of the list.
+        let short = list([Some(8), Some(30), None], 30);
+        assert_eq!(
+            verdict(true, None, &short, &full, true, true),
+            Verdict::Filled
+        );
+        // 3 of 7: under half, but only 4 fewer.
+        let near = list([Some(3), Some(7), None], 7);
+        assert_eq!(
+            verdict(true, None, &near, &full, true, true),
             Verdict::Complete
         );
     }
@@ -601,7 +676,7 @@ mod tests {
             s2_thin: None,
             references: ListCoverage::default(),
             citations: ListCoverage::default(),
-            retracted: true,
+            retracted: Some(true),
             verdict: Verdict::Complete,
         };
         let findings = retracted_findings(&catalog, &[row]);

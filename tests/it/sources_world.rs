@@ -407,3 +407,57 @@ fn openalex_links_merge_with_their_semantic_scholar_twins() {
         .collect();
     assert!(asked.is_empty(), "Semantic Scholar asked for {asked:?}");
 }
+
+/// The OpenCitations Index is DOI-to-DOI, so its lists are mostly a part of Semantic Scholar's:
+/// an audit of every paper (`--source-scope all`) calls none of those `disagrees`, and the
+/// `retracted` column is empty where OpenAlex gave no answer (it was not among the sources).
+#[test]
+fn a_dois_only_list_that_semantic_scholar_holds_is_no_disagreement() {
+    let s2 = MockBuilder::new(world()).start();
+    // Every paper asked: the mock's limit raised with the client's pace (the limit itself is
+    // tested in opencitations_mock).
+    let oc = OcBuilder::new(oc_world())
+        .limit(1_000_000, std::time::Duration::from_secs(60))
+        .start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = citegraph_in(dir.path());
+    cmd.args([
+        "run",
+        "--api-url",
+        &s2.url(),
+        "--rps",
+        "1000",
+        "--retry-delay",
+        "0.01",
+    ])
+    .args(["--sources", "s2,opencitations", "--source-scope", "all"])
+    .args(["--opencitations-url", &oc.url()])
+    .args(["--opencitations-per-minute", "60000"]);
+    cmd.assert().success();
+    let rows = common::csv_file_rows(&dir.path().join("output/coverage-sources.csv"));
+    let count = |row: &HashMap<String, String>, column: &str| row[column].parse::<u32>().ok();
+    let part: Vec<&HashMap<String, String>> = rows
+        .iter()
+        .filter(|r| {
+            let (Some(s2), Some(oc)) = (
+                count(r, "references_s2"),
+                count(r, "references_opencitations"),
+            ) else {
+                return false;
+            };
+            oc + 5 <= s2 && count(r, "references_only_opencitations") == Some(0)
+        })
+        .collect();
+    assert!(
+        part.len() >= 10,
+        "the world has DOI-only lists far shorter than Semantic Scholar's: {}",
+        part.len()
+    );
+    for row in &part {
+        assert_ne!(row["verdict"], "disagrees", "{row:?}");
+    }
+    assert!(
+        rows.iter().all(|r| r["retracted"].is_empty()),
+        "OpenAlex was not asked"
+    );
+}

@@ -48,24 +48,27 @@ pub(super) fn section(page: &Page<'_>) -> String {
     let _ = writeln!(
         out,
         "<p>Catalogue papers: {}. <i>filled</i>: Semantic Scholar lacked a list (an elided \
-         reference list, an unresolved paper) and another source supplied it; <i>disagrees</i>: \
-         two sources' counts of a list differ by at least {DISAGREE_MIN_LINKS} links, the smaller \
-         under {:.0}% of the larger; <i>thin</i>: the graph still holds no reference or citer of a \
-         paper known to have some; <i>unresolved</i>: no source found the paper.</p>",
+         reference list, an unresolved paper), or held under {ratio:.0}% of it, and another \
+         source supplied it; <i>disagrees</i>: two sources' lists of a paper share under \
+         {ratio:.0}% of the smaller (at least {DISAGREE_MIN_LINKS} links): one index may have \
+         matched another paper (a shorter list that the longer holds, as OpenCitations' \
+         DOI-to-DOI lists often are, is no disagreement); <i>thin</i>: the graph still holds no \
+         reference or citer of a paper known to have some; <i>unresolved</i>: no source found \
+         the paper.</p>",
         if verdicts.is_empty() {
             "none".to_string()
         } else {
             verdicts.join(", ")
         },
-        DISAGREE_RATIO * 100.0
+        ratio = DISAGREE_RATIO * 100.0
     );
     let rows: Vec<Vec<String>> = analysis
         .source_coverage
         .iter()
-        .filter(|r| r.verdict != Verdict::Complete || r.retracted)
+        .filter(|r| r.verdict != Verdict::Complete || r.retracted == Some(true))
         .map(|r| {
             let mut verdict = r.verdict.as_str().to_string();
-            if r.retracted {
+            if r.retracted == Some(true) {
                 verdict.push_str(", <b>retracted</b> (OpenAlex)");
             }
             let paper = match r.paper_id {
@@ -124,6 +127,7 @@ mod tests {
             by_source: [None, Some(30), Some(12)],
             union: 35,
             only: [0, 23, 5],
+            ..ListCoverage::default()
         };
         let all: Vec<(usize, Source)> = Source::ALL.into_iter().enumerate().collect();
         assert_eq!(

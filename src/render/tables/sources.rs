@@ -58,7 +58,11 @@ fn write(analysis: &Analysis, w: &mut dyn Write) -> io::Result<()> {
         for list in [&row.references, &row.citations] {
             write_list(&mut t, list, &mut number)?;
         }
-        t.cell(if row.retracted { "true" } else { "false" })?;
+        t.cell(match row.retracted {
+            Some(true) => "true",
+            Some(false) => "false",
+            None => "",
+        })?;
         t.cell(row.verdict.as_str())?;
         t.end_row()?;
     }
