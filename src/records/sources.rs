@@ -160,7 +160,9 @@ pub struct SourceLists {
     pub references: Option<Vec<Link>>,
     /// The works citing it. `None`: not asked, or nothing known.
     pub citations: Option<Vec<Link>>,
-    /// The source flags the paper as retracted (OpenAlex `is_retracted`).
+    /// The source flags the paper as retracted (OpenAlex `is_retracted`); written only when
+    /// true (OpenCitations has no such flag, and `false` is read when it is absent).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub retracted: bool,
     /// Ids (as in [`Link::paper_id`]) of the linked papers the source flags as retracted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
