@@ -85,13 +85,15 @@ impl SourceOptions {
     }
 }
 
-/// Asks each secondary source of `options` about the catalogue papers (every one, or the thin
-/// ones: [`SourceOptions::fill_only`]), keeps their answers in `corpus.sources` and folds their
-/// lists into the catalogue records ([`crate::records::sources::fold`]). `fetch` gives the
+/// Asks each secondary source of `options` about the catalogue papers (every one, the thin ones
+/// first, or the thin ones alone: [`SourceOptions::fill_only`]), keeps their answers in
+/// `corpus.sources` and folds their lists into the catalogue records
+/// ([`crate::records::sources::fold`]). `fetch` gives the
 /// shared settings (retries, timeout, `--refresh`, `--max-age`, `--no-citations`); `env` the
 /// cache and whether the network may be used (offline: each source's cache alone, then the
-/// answers `snapshot import` kept). A source with a snapshot ([`SourceOptions::snapshots`]) is
-/// read from it and not asked.
+/// answers `snapshot import` kept). A source the cache holds answers of but `options` leaves out
+/// is a warning naming the `--sources` that would use them. A source with a snapshot
+/// ([`SourceOptions::snapshots`]) is read from it and not asked.
 ///
 /// A source that cannot be used at all (never reached, a refused key) is a warning, not an
 /// error: the run goes on with the others, and the audit shows what stays thin. Returns the
@@ -105,9 +107,14 @@ pub fn fetch(
     env: &crate::s2::Environment,
 ) -> anyhow::Result<[u64; 3]> {
     let wanted = wanted(catalog, corpus);
-    if env.offline {
-        left_in_cache(options, &env.cache_dir);
-    }
+    // The audit asks the papers Semantic Scholar left thin first: a budget that runs out partway
+    // has then filled what a gaps run fills.
+    let wanted = if options.fill_only {
+        wanted
+    } else {
+        thin_first(wanted)
+    };
+    left_in_cache(options, &env.cache_dir);
     for source in options.sources.iter() {
         if source == Source::S2 {
             continue;
@@ -324,9 +331,17 @@ fn log_answer(source: Source, found: &SourceCorpus) {
     );
 }
 
-/// Says (a warning) which sources left out of this run the cache holds answers of, so that an
-/// `analyze` or `--offline` run without `--sources` does not drop a source's cached links
-/// without a word.
+/// `wanted` with the papers Semantic Scholar leaves thin ([`Wanted::thin`]) first, each part in
+/// catalogue order: the order the completeness audit (`--source-scope all`) asks them in.
+fn thin_first(wanted: Vec<Wanted>) -> Vec<Wanted> {
+    let (thin, rest): (Vec<Wanted>, Vec<Wanted>) =
+        wanted.into_iter().partition(|w| w.thin.is_some());
+    thin.into_iter().chain(rest).collect()
+}
+
+/// Says (a warning) which sources left out of this run the cache holds answers of, so that a
+/// run without `--sources` (`fetch`, `run`, `analyze`, `--offline`) does not drop a source's
+/// cached links without a word.
 fn left_in_cache(options: &SourceOptions, cache_dir: &std::path::Path) {
     let left: Vec<&str> = Source::ALL
         .iter()
