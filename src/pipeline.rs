@@ -173,7 +173,7 @@ pub fn lint_job(settings: &Settings, options: &render::lint_report::LintOptions)
 pub fn fetch_job(settings: &Settings) -> Result<Report> {
     let catalog = load_catalog(settings)?;
     let corpus = fetch_records(&catalog, settings, true)?;
-    let unresolved = render::unresolved_file(&catalog, &watch::unresolved_rows(&corpus))?;
+    let unresolved = render::unresolved_file(&catalog, &unresolved_rows(&corpus))?;
     let stage = begin(&settings.locations)?;
     let written = render::write_outputs(stage.dir(), [unresolved])?;
     let report = finish(stage, s2::summary(&catalog, &corpus), written)?;
@@ -207,6 +207,14 @@ pub fn gap_line(resolutions: &[Resolution]) -> Option<String> {
         count_noun(resolutions.len(), "catalogue paper"),
         parts.join(", ")
     ))
+}
+
+/// `unresolved.csv`'s rows: Semantic Scholar's ([`watch::unresolved_rows`]), then a row per
+/// paper a secondary source could not answer ([`crate::secondary::unresolved_rows`]).
+fn unresolved_rows(corpus: &Corpus) -> Vec<Resolution> {
+    let mut rows = watch::unresolved_rows(corpus);
+    rows.extend(crate::secondary::unresolved_rows(&corpus.sources));
+    rows
 }
 
 /// `report` with the gaps of `corpus` said at the end of its summary: Semantic Scholar's
@@ -595,7 +603,7 @@ pub fn run_job(settings: &Settings) -> Result<Report> {
         render::catalog_file(&catalog)?.into(),
         // The catalogue's findings and those of the resolution (papers listed in two forms).
         render::lint_report::run_lint_file(&catalog, &analysis)?.into(),
-        render::unresolved_file(&catalog, &watch::unresolved_rows(&corpus))?.into(),
+        render::unresolved_file(&catalog, &unresolved_rows(&corpus))?.into(),
     ];
     files.extend(
         render::analysis_files(&analysis, &graph)
@@ -866,7 +874,8 @@ mod tests {
             report.gaps.unwrap(),
             format!(
                 "{}; source gaps: openalex 2 (1 request failed, 1 not cached) of the catalogue \
-                 papers the sources were asked about; a rerun could fill them",
+                 papers the sources were asked about; a rerun could fill them (unresolved.csv \
+                 lists them)",
                 gap_line(&all).unwrap()
             )
         );

@@ -14,6 +14,7 @@
 
 use std::path::PathBuf;
 
+use crate::records::sources::SourceGap;
 use crate::records::{Corpus, Gap, Source, SourceCorpus, SourceSet, Wanted};
 
 pub mod snapshot;
@@ -84,13 +85,15 @@ impl SourceOptions {
     }
 }
 
-/// Asks each secondary source of `options` about the catalogue papers (every one, or the thin
-/// ones: [`SourceOptions::fill_only`]), keeps their answers in `corpus.sources` and folds their
-/// lists into the catalogue records ([`crate::records::sources::fold`]). `fetch` gives the
+/// Asks each secondary source of `options` about the catalogue papers (every one, the thin ones
+/// first, or the thin ones alone: [`SourceOptions::fill_only`]), keeps their answers in
+/// `corpus.sources` and folds their lists into the catalogue records
+/// ([`crate::records::sources::fold`]). `fetch` gives the
 /// shared settings (retries, timeout, `--refresh`, `--max-age`, `--no-citations`); `env` the
 /// cache and whether the network may be used (offline: each source's cache alone, then the
-/// answers `snapshot import` kept). A source with a snapshot ([`SourceOptions::snapshots`]) is
-/// read from it and not asked.
+/// answers `snapshot import` kept). A source the cache holds answers of but `options` leaves out
+/// is a warning naming the `--sources` that would use them. A source with a snapshot
+/// ([`SourceOptions::snapshots`]) is read from it and not asked.
 ///
 /// A source that cannot be used at all (never reached, a refused key) is a warning, not an
 /// error: the run goes on with the others, and the audit shows what stays thin. Returns the
@@ -104,9 +107,14 @@ pub fn fetch(
     env: &crate::s2::Environment,
 ) -> anyhow::Result<[u64; 3]> {
     let wanted = wanted(catalog, corpus);
-    if env.offline {
-        left_in_cache(options, &env.cache_dir);
-    }
+    // The audit asks the papers Semantic Scholar left thin first: a budget that runs out partway
+    // has then filled what a gaps run fills.
+    let wanted = if options.fill_only {
+        wanted
+    } else {
+        thin_first(wanted)
+    };
+    left_in_cache(options, &env.cache_dir);
     for source in options.sources.iter() {
         if source == Source::S2 {
             continue;
@@ -316,16 +324,24 @@ fn log_answer(source: Source, found: &SourceCorpus) {
     let known = found.lists.iter().filter(|l| !l.ids.is_empty()).count();
     let gaps = found.lists.iter().filter(|l| !l.gap.is_none()).count();
     tracing::info!(
-        "{}: {} asked, {known} found, {gaps} with a gap a rerun could fill; {} requests",
+        "{}: {} asked, {known} found, {gaps} with a gap a rerun could fill; {}",
         source.as_str(),
         crate::text::count(found.lists.len(), "catalogue paper"),
-        found.requests
+        crate::text::count(found.requests as usize, "request")
     );
 }
 
-/// Says (a warning) which sources left out of this run the cache holds answers of, so that an
-/// `analyze` or `--offline` run without `--sources` does not drop a source's cached links
-/// without a word.
+/// `wanted` with the papers Semantic Scholar leaves thin ([`Wanted::thin`]) first, each part in
+/// catalogue order: the order the completeness audit (`--source-scope all`) asks them in.
+fn thin_first(wanted: Vec<Wanted>) -> Vec<Wanted> {
+    let (thin, rest): (Vec<Wanted>, Vec<Wanted>) =
+        wanted.into_iter().partition(|w| w.thin.is_some());
+    thin.into_iter().chain(rest).collect()
+}
+
+/// Says (a warning) which sources left out of this run the cache holds answers of, so that a
+/// run without `--sources` (`fetch`, `run`, `analyze`, `--offline`) does not drop a source's
+/// cached links without a word.
 fn left_in_cache(options: &SourceOptions, cache_dir: &std::path::Path) {
     let left: Vec<&str> = Source::ALL
         .iter()
@@ -350,7 +366,8 @@ fn left_in_cache(options: &SourceOptions, cache_dir: &std::path::Path) {
 
 /// The answer of a source that could not be used at all (never reached, a refused key): every
 /// paper it was to be asked about (every wanted one, or with `fill_only` the thin ones) without
-/// ids or lists, its note saying why and the gap [`Gap::RequestFailed`], so that the run's gap
+/// ids or lists, its note saying why and the gap [`Gap::RequestFailed`] (a paper the source could
+/// never be asked about, [`askable`], keeps its note and no gap), so that the run's gap
 /// line ([`gap_line`]) and exit status say a rerun could fill them.
 fn unused(
     source: Source,
@@ -364,51 +381,87 @@ fn unused(
         lists: wanted
             .iter()
             .filter(|w| !fill_only || w.thin.is_some())
-            .map(|w| crate::records::SourceLists {
-                key: w.key.clone(),
-                note: Some(note.clone()),
-                gap: Gap::RequestFailed,
-                ..Default::default()
+            .map(|w| match askable(source, w) {
+                true => crate::records::SourceLists {
+                    key: w.key.clone(),
+                    note: Some(note.clone()),
+                    gap: Gap::RequestFailed,
+                    ..Default::default()
+                },
+                // Not a gap a rerun could fill: the source would not be asked about it.
+                false => crate::records::SourceLists {
+                    key: w.key.clone(),
+                    note: Some(crate::opencitations::NO_DOI.to_string()),
+                    ..Default::default()
+                },
             })
             .collect(),
         requests: 0,
     }
 }
 
+/// Whether `source` can be asked about `paper` at all: the OpenCitations Index knows works by
+/// DOI alone (the published one, else the arXiv DataCite DOI), so a paper with neither is never
+/// asked; OpenAlex also searches by title.
+fn askable(source: Source, paper: &Wanted) -> bool {
+    match source {
+        Source::OpenCitations => !paper.dois.is_empty() || paper.arxiv.is_some(),
+        Source::S2 | Source::OpenAlex => true,
+    }
+}
+
 /// `source gaps: openalex 7 (7 request failed), opencitations 2 (2 not cached); a rerun could
 /// fill them`: for each secondary source in `sources` with catalogue papers whose lists a rerun
-/// could fill ([`crate::records::SourceLists::gap`]), how many and of which kind; `None` when no
-/// source has one. A source with every answer `not cached` (offline, never used with this cache)
-/// has none. Said beside Semantic Scholar's gap line ([`crate::pipeline::gap_line`]), and
-/// like it, makes the exit status 3.
+/// could fill ([`crate::records::sources::source_gaps`]), how many and of which kind; `None`
+/// when no source has one. A source with every answer `not cached` (offline, never used with
+/// this cache) has none. Said beside Semantic Scholar's gap line ([`crate::pipeline::gap_line`]),
+/// and like it, makes the exit status 3.
 pub fn gap_line(sources: &[SourceCorpus]) -> Option<String> {
-    let parts: Vec<String> = sources
+    let gaps = crate::records::sources::source_gaps(sources);
+    let parts: Vec<String> = Source::ALL
         .iter()
-        .filter_map(|found| {
-            let source = found.source?;
-            // Offline, a source whose cache holds nothing of the catalogue was never used here
-            // (`analyze` after a Semantic Scholar run): not a gap of this run.
-            if found.lists.iter().all(|l| l.gap == Gap::NotCached) {
-                return None;
-            }
+        .filter_map(|source| {
+            let of: Vec<&SourceGap> = gaps.iter().filter(|g| g.source == Some(*source)).collect();
             let kinds: Vec<String> = [Gap::RequestFailed, Gap::NotCached]
                 .iter()
                 .filter_map(|kind| {
-                    let n = found.lists.iter().filter(|l| l.gap == *kind).count();
+                    let n = of.iter().filter(|g| g.gap == *kind).count();
                     (n > 0).then(|| format!("{n} {}", kind.status()))
                 })
                 .collect();
-            let n = found.lists.iter().filter(|l| !l.gap.is_none()).count();
-            (n > 0).then(|| format!("{} {n} ({})", source.as_str(), kinds.join(", ")))
+            (!of.is_empty())
+                .then(|| format!("{} {} ({})", source.as_str(), of.len(), kinds.join(", ")))
         })
         .collect();
     (!parts.is_empty()).then(|| {
         format!(
             "source gaps: {} of the catalogue papers the sources were asked about; a rerun could \
-             fill them",
+             fill them (unresolved.csv lists them)",
             parts.join(", ")
         )
     })
+}
+
+/// The `unresolved.csv` rows of the secondary sources' gaps
+/// ([`crate::records::sources::source_gaps`]): one per paper and source, after Semantic
+/// Scholar's rows, each with no paper id, the gap as its status (`request failed`, `not
+/// cached`) and a reason naming the source, then which list and why (`openalex: citers not read:
+/// OpenAlex's daily budget is spent …`).
+pub fn unresolved_rows(sources: &[SourceCorpus]) -> Vec<crate::records::Resolution> {
+    crate::records::sources::source_gaps(sources)
+        .into_iter()
+        .map(|g| crate::records::Resolution {
+            key: g.key,
+            paper_id: None,
+            method: None,
+            note: Some(format!(
+                "{}: {}",
+                g.source.map_or("?", Source::as_str),
+                g.note
+            )),
+            gap: g.gap,
+        })
+        .collect()
 }
 
 /// The OpenAlex client's options from the run's.

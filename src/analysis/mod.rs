@@ -303,6 +303,7 @@ fn assemble(
             .filter(|r| r.paper_id.is_some() && !r.gap.is_none())
             .cloned()
             .collect(),
+        source_gaps: crate::records::sources::source_gaps(&corpus.sources),
         catalog_lint: crate::catalog::with_findings(
             &catalog.lint,
             crate::catalog::same_work_findings(catalog, &summary::same_work_groups(graph, corpus))

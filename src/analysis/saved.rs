@@ -52,6 +52,12 @@ pub struct Analysis {
     /// none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub incomplete: Vec<Resolution>,
+    /// Catalogue papers a secondary source (OpenAlex, OpenCitations) was asked about and could
+    /// not answer this time ([`crate::records::sources::source_gaps`]: a request failed for good,
+    /// a budget spent, the source never reached; offline, not cached), each with its source and
+    /// why; absent from `metrics.json` when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub source_gaps: Vec<crate::records::sources::SourceGap>,
     /// The catalogue's own lint findings, passed through for the report.
     pub catalog_lint: Vec<LintFinding>,
     /// One row per community (indexed by community number): its label, size, top papers.

@@ -128,10 +128,10 @@ pub(super) fn run(
         corpus.requests = client.requests;
         let budget = client.budget();
         tracing::info!(
-            "OpenAlex: {} asked, {} found, {} requests; {} of {} credits of today's budget used",
+            "OpenAlex: {} asked, {} found, {}; {} of {} credits of today's budget used",
             corpus.lists.len(),
             corpus.lists.iter().filter(|l| !l.ids.is_empty()).count(),
-            client.requests,
+            crate::text::count(client.requests as usize, "request"),
             budget.used(),
             budget.limit()
         );

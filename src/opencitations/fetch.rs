@@ -119,7 +119,8 @@ pub(super) fn run(
     let lists = runtime.block_on(async {
         let mut lists = Vec::with_capacity(asked.len());
         for (done, paper) in asked.iter().enumerate() {
-            if done > 0 && done % 25 == 0 {
+            // Progress of the requests: none when reading the cache alone (offline, an export).
+            if done > 0 && done % 25 == 0 && fetcher.client.is_some() {
                 tracing::info!("OpenCitations: {done} of {} papers asked", asked.len());
             }
             lists.push(fetcher.paper(paper).await?);
@@ -132,9 +133,10 @@ pub(super) fn run(
     let requests = fetcher.client.as_ref().map_or(0, Client::requests);
     if let Some(client) = &fetcher.client {
         tracing::info!(
-            "OpenCitations: {} papers asked, {requests} requests, {} retries",
-            lists.len(),
-            client.retries()
+            "OpenCitations: {} asked, {}, {}",
+            crate::text::count(lists.len(), "paper"),
+            crate::text::count(requests as usize, "request"),
+            crate::text::count_as(client.retries() as usize, "retry", "retries")
         );
     }
     Ok(SourceCorpus {
@@ -143,6 +145,10 @@ pub(super) fn run(
         requests,
     })
 }
+
+/// The note of a catalogue paper with neither a DOI nor an arXiv id: it is never asked (not a
+/// gap a rerun could fill).
+pub const NO_DOI: &str = "no DOI or arXiv id: the OpenCitations Index knows works by DOI";
 
 /// The DOI the Index is asked by: the published one, else the arXiv DataCite DOI.
 fn doi_of(paper: &Wanted) -> Option<String> {
@@ -167,8 +173,7 @@ impl Fetcher<'_> {
             ..SourceLists::default()
         };
         let Some(doi) = doi_of(paper) else {
-            lists.note =
-                Some("no DOI or arXiv id: the OpenCitations Index knows works by DOI".to_string());
+            lists.note = Some(NO_DOI.to_string());
             return Ok(lists);
         };
         let id = format!("doi:{doi}");

@@ -32,6 +32,7 @@ mod fetch;
 pub mod wire;
 
 pub use client::{AccessToken, TOKEN_VAR};
+pub use fetch::NO_DOI;
 
 /// The Index API (citation links), version 2.
 pub const DEFAULT_INDEX_URL: &str = "https://api.opencitations.net/index/v2";

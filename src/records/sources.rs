@@ -185,6 +185,81 @@ pub struct SourceCorpus {
     pub requests: u64,
 }
 
+/// A catalogue paper a secondary source was asked about and could not answer this time: a
+/// request that failed for good, its daily budget spent, the source never reached or refusing
+/// its key, or (offline) its answer not in the cache. A rerun could fill it. Made by
+/// [`source_gaps`]; written to `unresolved.csv` (a row per paper and source), the summary's
+/// `notes:`, the report and `metrics.json` (`source_gaps`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SourceGap {
+    /// The source that was asked.
+    pub source: Option<Source>,
+    /// The catalogue key ([`Wanted::key`]).
+    pub key: String,
+    /// [`Gap::RequestFailed`] or [`Gap::NotCached`].
+    pub gap: Gap,
+    /// Which list was not read and why, as the source's client noted it.
+    pub note: String,
+}
+
+/// The gaps of the secondary sources' answers ([`SourceLists::gap`]), source by source (in the
+/// order of `sources`), each source's papers in the order asked. Offline, a source whose every
+/// answer is `not cached` was never used with this cache (`analyze` after a Semantic Scholar
+/// run): it has no gap of this run.
+pub fn source_gaps(sources: &[SourceCorpus]) -> Vec<SourceGap> {
+    sources
+        .iter()
+        .filter(|found| !found.lists.iter().all(|l| l.gap == Gap::NotCached))
+        .flat_map(|found| {
+            found
+                .lists
+                .iter()
+                .filter(|l| !l.gap.is_none())
+                .map(move |l| SourceGap {
+                    source: found.source,
+                    key: l.key.clone(),
+                    gap: l.gap,
+                    note: l
+                        .note
+                        .clone()
+                        .unwrap_or_else(|| "no reason recorded".into()),
+                })
+        })
+        .collect()
+}
+
+/// The summary's `notes:` lines (two spaces in, no newline) of the secondary sources' gaps: a
+/// line per paper (`KEY: openalex request failed: citers not read: …`), at most
+/// [`NOTES_PER_SOURCE`] a source and then how many more (`unresolved.csv` lists every one).
+pub fn gap_notes(sources: &[SourceCorpus]) -> Vec<String> {
+    let gaps = source_gaps(sources);
+    let mut lines = Vec::new();
+    for source in Source::ALL {
+        let of: Vec<&SourceGap> = gaps.iter().filter(|g| g.source == Some(source)).collect();
+        for g in of.iter().take(NOTES_PER_SOURCE) {
+            lines.push(format!(
+                "  {}: {} {}: {}",
+                g.key,
+                source.as_str(),
+                g.gap.status(),
+                g.note
+            ));
+        }
+        if of.len() > NOTES_PER_SOURCE {
+            lines.push(format!(
+                "  ... and {} more of {} ({}); unresolved.csv lists every one",
+                crate::text::count(of.len() - NOTES_PER_SOURCE, "catalogue paper"),
+                source.as_str(),
+                of[NOTES_PER_SOURCE].gap.status()
+            ));
+        }
+    }
+    lines
+}
+
+/// The most papers a source's gaps name in the summary's `notes:` ([`gap_notes`]).
+pub const NOTES_PER_SOURCE: usize = 10;
+
 /// What Semantic Scholar lacks for one catalogue paper, from its resolution and record (its own
 /// links only: those a secondary source folded in ([`fold`]) do not count). A paper resolved by
 /// a secondary source alone (a prefixed id such as `openalex:W1`) is unresolved in Semantic

@@ -257,7 +257,9 @@ pub fn summary(catalog: &crate::catalog::Catalog, corpus: &Corpus) -> String {
         .iter()
         .filter(|r| r.paper_id.is_some() && r.note.is_some())
         .collect();
-    if !noted.is_empty() {
+    // Semantic Scholar's notes, then the secondary sources' gaps (a source that failed).
+    let source_notes = crate::records::sources::gap_notes(&corpus.sources);
+    if !noted.is_empty() || !source_notes.is_empty() {
         let _ = writeln!(out, "notes:");
         for r in noted {
             let _ = writeln!(
@@ -266,6 +268,9 @@ pub fn summary(catalog: &crate::catalog::Catalog, corpus: &Corpus) -> String {
                 r.key,
                 r.note.as_deref().unwrap_or_default()
             );
+        }
+        for line in source_notes {
+            let _ = writeln!(out, "{line}");
         }
     }
     if !unresolved.is_empty() {
@@ -285,7 +290,25 @@ pub fn summary(catalog: &crate::catalog::Catalog, corpus: &Corpus) -> String {
     let others: Vec<String> = corpus
         .sources
         .iter()
-        .filter_map(|found| Some(format!("{} {}", found.source?.as_str(), found.requests)))
+        .filter_map(|found| {
+            let source = found.source?;
+            // No request made, and papers not read: the source failed (never reached, refused,
+            // its budget spent before this run), which a bare 0 would hide.
+            let failed = found
+                .lists
+                .iter()
+                .filter(|l| l.gap == crate::records::Gap::RequestFailed)
+                .count();
+            Some(if found.requests == 0 && failed > 0 {
+                format!(
+                    "{} 0 (it failed: {} not read, see notes)",
+                    source.as_str(),
+                    crate::text::count(failed, "catalogue paper")
+                )
+            } else {
+                format!("{} {}", source.as_str(), found.requests)
+            })
+        })
         .collect();
     if !others.is_empty() {
         let _ = writeln!(out, "requests to other sources: {}", others.join(", "));

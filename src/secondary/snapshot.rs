@@ -234,18 +234,23 @@ pub fn export(corpus: &SourceCorpus, file: &Path) -> Result<usize> {
     let mut out = Vec::new();
     let mut written = 0;
     for lists in &corpus.lists {
+        // Never asked: nothing in the cache, or nothing the source could be asked by (a paper
+        // without a DOI is not an answer of OpenCitations).
         let nothing = lists.ids.is_empty()
             && lists.references.is_none()
             && lists.citations.is_none()
-            && lists.gap == Gap::NotCached;
+            && (lists.gap == Gap::NotCached
+                || lists.note.as_deref() == Some(crate::opencitations::NO_DOI));
         if nothing {
             continue;
         }
         let mut lists = lists.clone();
         // A list the cache lacks is no answer: the line carries what the cache holds, and an
-        // import must not turn what this machine never asked into a gap of the next run.
+        // import must not turn what this machine never asked into a gap of the next run (nor
+        // keep a note about a list never in scope).
         if lists.gap == Gap::NotCached {
             lists.gap = Gap::None;
+            lists.note = lists.note.as_deref().and_then(without_not_cached);
         }
         let line = SourceLine { source, lists };
         serde_json::to_writer(&mut out, &line).context("cannot encode an answer")?;
@@ -262,6 +267,18 @@ pub fn export(corpus: &SourceCorpus, file: &Path) -> Result<usize> {
     crate::fsutil::write_atomic(file, &out)
         .with_context(|| format!("cannot write the snapshot {}", file.display()))?;
     Ok(written)
+}
+
+/// A note without its parts about lists the cache lacks (`citations of doi:… not cached`,
+/// `citers not read: not in the cache (offline)`); `None` when nothing else is left.
+fn without_not_cached(note: &str) -> Option<String> {
+    let kept: Vec<&str> = note
+        .split("; ")
+        .filter(|part| {
+            !part.ends_with(" not cached") && !part.ends_with("not in the cache (offline)")
+        })
+        .collect();
+    (!kept.is_empty()).then(|| kept.join("; "))
 }
 
 #[cfg(test)]

@@ -74,6 +74,7 @@ mod render_map;
 mod render_report;
 mod render_text;
 mod scope_world;
+mod sources_failed;
 mod sources_retractions;
 mod sources_world;
 mod suggestions_world;

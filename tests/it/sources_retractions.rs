@@ -20,7 +20,7 @@ use common::mock_s2::MockBuilder;
 const KEPT_LINES: usize = 200;
 
 /// The small catalogue in `dir`: the real list's head, cut before an entry.
-fn small_catalog(dir: &Path) -> PathBuf {
+pub(crate) fn small_catalog(dir: &Path) -> PathBuf {
     let text = std::fs::read_to_string(
         common::catalog_dir().join("Language Domain/token-reduction-in-language-domain.md"),
     )
@@ -61,7 +61,7 @@ fn entries(catalog: &Path) -> Vec<(String, String, usize)> {
     found
 }
 
-fn rows(path: &Path) -> Vec<HashMap<String, String>> {
+pub(crate) fn rows(path: &Path) -> Vec<HashMap<String, String>> {
     let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
     let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
     reader
@@ -76,7 +76,7 @@ fn rows(path: &Path) -> Vec<HashMap<String, String>> {
         .collect()
 }
 
-fn json(path: &Path) -> Value {
+pub(crate) fn json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).unwrap())
         .unwrap_or_else(|e| panic!("{path:?}: {e}"))
 }

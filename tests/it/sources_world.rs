@@ -48,6 +48,34 @@ fn opencitations_fills_the_elided_reference_lists_and_the_audit_says_so() {
     fetch(dir.path(), "s2,opencitations");
     let asked = oc.requests();
     assert!(asked > 0, "OpenCitations was asked");
+    // Its snapshot holds the papers it was asked about, as asked: none it never asked (no DOI),
+    // no `not cached` note of a list never in scope; the export makes no request and says none.
+    let snapshot = dir.path().join("oc.jsonl");
+    let out = common::citegraph()
+        .arg("--catalog")
+        .arg(common::catalog_dir())
+        .arg("--cache-dir")
+        .arg(dir.path().join("cache"))
+        .args(["snapshot", "export"])
+        .arg(&snapshot)
+        .args(["--source", "opencitations"])
+        .assert()
+        .success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    assert!(!stderr.contains("papers asked"), "{stderr}");
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&snapshot)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let thin = truth()["elided_references"].as_array().unwrap().len();
+    assert!(!lines.is_empty() && lines.len() <= thin + 8, "{} lines", lines.len());
+    for line in &lines {
+        let note = line["note"].as_str().unwrap_or("");
+        assert!(!note.contains("no DOI") && !note.contains("not cached"), "{line}");
+        assert!(line["gap"].is_null(), "{line}");
+    }
+    assert_eq!(oc.requests(), asked, "the export asks nothing");
     let summary = analyze(dir.path(), "s2,opencitations");
     assert_eq!(
         oc.requests(),
@@ -112,6 +140,20 @@ fn opencitations_fills_the_elided_reference_lists_and_the_audit_says_so() {
         let row = coverage.iter().find(|r| r["paper_id"] == *paper).unwrap();
         assert_eq!(row["verdict"], "thin", "{row:?}");
     }
+
+    // An online run whose sources leave OpenCitations out (here the default with a mock
+    // Semantic Scholar: `s2` alone) says so, naming the option that would use its answers.
+    let mut cmd = citegraph_in(dir.path());
+    cmd.args(["fetch", "--api-url", &s2.url(), "--rps", "1000"]);
+    let out = cmd.assert().success();
+    let stderr = String::from_utf8_lossy(&out.get_output().stderr).into_owned();
+    let warned: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("the cache also holds the answers of opencitations"))
+        .collect();
+    assert_eq!(warned.len(), 1, "{stderr}");
+    assert!(warned[0].contains("--sources s2,opencitations uses them"), "{stderr}");
+    assert_eq!(oc.requests(), asked, "and asks it nothing");
 }
 
 #[test]
@@ -362,14 +404,28 @@ fn openalex_links_merge_with_their_semantic_scholar_twins() {
     .args(["--openalex-url", &oa.url(), "--openalex-rps", "10"]);
     // The audit of every paper costs more than the keyless daily budget (1,000 credits): OpenAlex
     // stops partway, the papers left are gaps (exit status 3), and the merge is checked on the
-    // works read. `analyze` reads the same cache and says the same gaps.
+    // works read. `analyze` of the audit reads the same cache and says the same gaps.
     let out = cmd.assert().code(3);
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
     assert!(stdout.contains("source gaps: openalex "), "{stdout}");
+    // The audit asked the papers Semantic Scholar left thin first: the budget ran out after
+    // them, so a gaps-scope `analyze` finds every one in the cache (no gap), and their elided
+    // lists are filled as a gaps run fills them.
     let mut cmd = citegraph_in(dir.path());
     cmd.args(["analyze", "--sources", "s2,openalex"]);
+    cmd.assert().success();
+    let mut cmd = citegraph_in(dir.path());
+    cmd.args(["analyze", "--sources", "s2,openalex", "--source-scope", "all"]);
     cmd.assert().code(3);
     let output = dir.path().join("output");
+    let coverage = common::csv_file_rows(&output.join("coverage-sources.csv"));
+    for paper in truth()["elided_references"].as_array().unwrap() {
+        let row = coverage
+            .iter()
+            .find(|r| r["paper_id"] == paper.as_str().unwrap())
+            .unwrap_or_else(|| panic!("{paper} audited"));
+        assert_eq!(row["verdict"], "filled", "{row:?}");
+    }
     let edges = common::csv_file_rows(&output.join("edges.csv"));
     let ends: HashSet<&str> = edges
         .iter()

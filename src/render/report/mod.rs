@@ -145,7 +145,7 @@ pub fn to_html(view: &View<'_>, figures: &[Figure]) -> Result<String> {
         (
             "sources",
             "Sources and their coverage",
-            sources::section(&page),
+            summary::failed_sources(analysis) + &sources::section(&page),
         ),
         (
             "tag-lint",

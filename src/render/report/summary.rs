@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::table::{fixed, percent};
 use crate::analysis::{or_na, Analysis, InfluenceScore, MissingKind};
-use crate::records::Resolution;
+use crate::records::{Gap, Resolution};
 use crate::render::{escape, labels};
 
 /// One card: a big value, what it counts, and an optional note below (HTML, already escaped).
@@ -23,8 +23,9 @@ fn card(out: &mut String, value: &str, label: &str, note: &str) {
 }
 
 /// The gaps of the run (`analysis.unresolved` and `analysis.incomplete` with a
-/// [`crate::records::Gap`]): a paragraph and one item per paper (key, status, why), HTML; empty
-/// when none, so a complete run's report is unchanged.
+/// [`crate::records::Gap`], then `analysis.source_gaps`: a secondary source that could not
+/// answer): a paragraph and one item per paper and source (key, status, why), HTML; empty when
+/// none, so a complete run's report is unchanged.
 fn gaps(analysis: &Analysis) -> String {
     let papers: Vec<&Resolution> = analysis
         .unresolved
@@ -32,15 +33,24 @@ fn gaps(analysis: &Analysis) -> String {
         .chain(&analysis.incomplete)
         .filter(|r| !r.gap.is_none())
         .collect();
-    if papers.is_empty() {
+    let sources = &analysis.source_gaps;
+    if papers.is_empty() && sources.is_empty() {
         return String::new();
     }
+    let mut keys: Vec<&str> = papers
+        .iter()
+        .map(|r| r.key.as_str())
+        .chain(sources.iter().map(|g| g.key.as_str()))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
     let mut out = format!(
         "<p><strong>This run has gaps:</strong> {} {} what a rerun could fill (a request that \
-         failed for good, or offline and not in the cache); citegraph exited with status 3. They \
-         are listed in <code>unresolved.csv</code> with their status.</p>\n<ul>\n",
-        papers.len(),
-        if papers.len() == 1 {
+         failed for good, a source's daily budget spent or the source not reached, or offline and \
+         not in the cache); citegraph exited with status 3. They are listed in \
+         <code>unresolved.csv</code> with their status.</p>\n<ul>\n",
+        keys.len(),
+        if keys.len() == 1 {
             "catalogue paper lacks"
         } else {
             "catalogue papers lack"
@@ -56,22 +66,75 @@ fn gaps(analysis: &Analysis) -> String {
             .map(|t| format!("{} ", escape::html(&labels::one_line(t))))
             .unwrap_or_default()
     };
-    for paper in papers {
+    let item = |out: &mut String, key: &str, status: String, note: Option<&str>| {
         let _ = writeln!(
             out,
-            "<li>{}<code>{}</code>: {}{}</li>",
-            title(&paper.key),
-            escape::html(&paper.key),
-            paper.gap.status(),
-            paper
-                .note
-                .as_deref()
-                .map(|note| format!(" ({})", escape::html(&labels::one_line(note))))
+            "<li>{}<code>{}</code>: {status}{}</li>",
+            title(key),
+            escape::html(key),
+            note.map(|note| format!(" ({})", escape::html(&labels::one_line(note))))
                 .unwrap_or_default()
+        );
+    };
+    for paper in papers {
+        item(
+            &mut out,
+            &paper.key,
+            paper.gap.status().to_string(),
+            paper.note.as_deref(),
+        );
+    }
+    for gap in sources {
+        let source = gap.source.map_or("a secondary source", |s| s.as_str());
+        item(
+            &mut out,
+            &gap.key,
+            format!("{source} {}", gap.gap.status()),
+            Some(&gap.note),
         );
     }
     out.push_str("</ul>\n");
     out
+}
+
+/// A paragraph for the top of the "Sources" section naming each secondary source this run asked
+/// and could not use for some catalogue papers (`analysis.source_gaps`), so that a source that
+/// failed is not read as one never asked; empty when none. HTML.
+pub(super) fn failed_sources(analysis: &Analysis) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    for source in crate::records::Source::ALL {
+        let of: Vec<_> = analysis
+            .source_gaps
+            .iter()
+            .filter(|g| g.source == Some(source))
+            .collect();
+        if of.is_empty() {
+            continue;
+        }
+        let kinds: Vec<String> = [Gap::RequestFailed, Gap::NotCached]
+            .iter()
+            .filter_map(|kind| {
+                let n = of.iter().filter(|g| g.gap == *kind).count();
+                (n > 0).then(|| format!("{n} {}", kind.status()))
+            })
+            .collect();
+        parts.push(format!(
+            "<b>{}</b> for {} ({}; first: {})",
+            source.as_str(),
+            crate::text::count(of.len(), "catalogue paper"),
+            kinds.join(", "),
+            escape::html(&labels::one_line(&of[0].note))
+        ));
+    }
+    if parts.is_empty() {
+        return String::new();
+    }
+    format!(
+        "<p><strong>Asked but failed:</strong> {}. What it would have added is not \
+         in this graph, nor in the counts below; the summary's gaps list the papers, and a rerun \
+         could fill them.</p>\n",
+        parts.join("; ")
+    )
 }
 
 /// The summary section.
