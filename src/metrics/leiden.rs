@@ -373,10 +373,12 @@ fn refine(
     let two_m = 2.0 * g.total;
     // The members of each community in node order, and each node's place among them.
     let (start, members) = members_by_label(community, count);
-    let mut place = vec![0u32; n];
+    // (community, place) of each node side by side: one cache line read per neighbour, where
+    // the two arrays read at random cost two.
+    let mut slot = vec![(0u32, 0u32); n];
     for c in 0..count {
         for (i, &v) in members[start[c]..start[c + 1]].iter().enumerate() {
-            place[v as usize] = i as u32;
+            slot[v as usize] = (c as u32, i as u32);
         }
     }
     // founder[i]: the place of the founding member of members[i]'s refined community.
@@ -391,8 +393,7 @@ fn refine(
     let seed = rng.next_u64();
     let subset = Subset {
         g,
-        community,
-        place: &place,
+        slot: &slot,
         resolution,
         two_m,
     };
@@ -421,9 +422,8 @@ fn refine(
 /// What the refinement of each community reads.
 struct Subset<'g, 'a> {
     g: &'a Weighted<'g>,
-    community: &'a [u32],
-    /// Each node's place among its community's members.
-    place: &'a [u32],
+    /// Each node's community and place among that community's members.
+    slot: &'a [(u32, u32)],
     resolution: f64,
     two_m: f64,
 }
@@ -439,6 +439,10 @@ struct RefineScratch {
     to_refined: Vec<f64>,
     order: Vec<u32>,
     touched: Vec<u32>,
+    /// The community's own edges, by place: `inside_offsets[i]..inside_offsets[i + 1]` of
+    /// `inside` (neighbour's place, weight), in adjacency order.
+    inside_offsets: Vec<usize>,
+    inside: Vec<(u32, f64)>,
 }
 
 impl Subset<'_, '_> {
@@ -467,16 +471,24 @@ impl Subset<'_, '_> {
         s.refined_degree.clear();
         s.refined_degree
             .extend(members.iter().map(|&v| g.degree[v as usize]));
-        // w(S, C - S) of each refined community S inside C; for a node, w(v, C - v).
+        // w(S, C - S) of each refined community S inside C; for a node, w(v, C - v). The
+        // community's own edges are kept by place, so that the merges below read nothing
+        // outside the community (the whole graph's arrays are read once per edge, here).
         s.external.clear();
+        s.inside.clear();
+        s.inside_offsets.clear();
+        s.inside_offsets.push(0);
         for &v in members {
             let mut w_inside = 0.0;
             g.for_each_neighbor(v, |u, w| {
-                if self.community[u as usize] == c {
+                let (cu, place) = self.slot[u as usize];
+                if cu == c {
                     w_inside += w;
+                    s.inside.push((place, w));
                 }
             });
             s.external.push(w_inside);
+            s.inside_offsets.push(s.inside.len());
         }
         s.node_external.clone_from(&s.external);
         s.to_refined.clear();
@@ -495,15 +507,13 @@ impl Subset<'_, '_> {
                 continue;
             }
             s.touched.clear();
-            g.for_each_neighbor(v, |u, w| {
-                if self.community[u as usize] == c {
-                    let r = s.refined[self.place[u as usize] as usize];
-                    if s.to_refined[r as usize] == 0.0 {
-                        s.touched.push(r);
-                    }
-                    s.to_refined[r as usize] += w;
+            for &(place, w) in &s.inside[s.inside_offsets[i]..s.inside_offsets[i + 1]] {
+                let r = s.refined[place as usize];
+                if s.to_refined[r as usize] == 0.0 {
+                    s.touched.push(r);
                 }
-            });
+                s.to_refined[r as usize] += w;
+            }
             let mut best: Option<(u32, f64)> = None;
             for &r in &s.touched {
                 let d_s = s.refined_degree[r as usize];
