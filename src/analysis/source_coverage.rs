@@ -260,15 +260,13 @@ fn edge_counts(
                         Gave::Only(ids) => ids.contains(other),
                     }
             });
-            for i in 0..3 {
+            for (i, shared) in list.shared.iter_mut().enumerate() {
                 if !counted[i] {
                     continue;
                 }
                 *list.by_source[i].get_or_insert(0) += 1;
-                for j in 0..3 {
-                    if counted[j] {
-                        list.shared[i][j] += 1;
-                    }
+                for (cell, _) in shared.iter_mut().zip(counted).filter(|(_, c)| *c) {
+                    *cell += 1;
                 }
             }
             if counted.iter().filter(|c| **c).count() == 1 {
