@@ -69,10 +69,17 @@ fn opencitations_fills_the_elided_reference_lists_and_the_audit_says_so() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     let thin = truth()["elided_references"].as_array().unwrap().len();
-    assert!(!lines.is_empty() && lines.len() <= thin + 8, "{} lines", lines.len());
+    assert!(
+        !lines.is_empty() && lines.len() <= thin + 8,
+        "{} lines",
+        lines.len()
+    );
     for line in &lines {
         let note = line["note"].as_str().unwrap_or("");
-        assert!(!note.contains("no DOI") && !note.contains("not cached"), "{line}");
+        assert!(
+            !note.contains("no DOI") && !note.contains("not cached"),
+            "{line}"
+        );
         assert!(line["gap"].is_null(), "{line}");
     }
     assert_eq!(oc.requests(), asked, "the export asks nothing");
@@ -152,7 +159,10 @@ fn opencitations_fills_the_elided_reference_lists_and_the_audit_says_so() {
         .filter(|l| l.contains("the cache also holds the answers of opencitations"))
         .collect();
     assert_eq!(warned.len(), 1, "{stderr}");
-    assert!(warned[0].contains("--sources s2,opencitations uses them"), "{stderr}");
+    assert!(
+        warned[0].contains("--sources s2,opencitations uses them"),
+        "{stderr}"
+    );
     assert_eq!(oc.requests(), asked, "and asks it nothing");
 }
 
@@ -415,7 +425,13 @@ fn openalex_links_merge_with_their_semantic_scholar_twins() {
     cmd.args(["analyze", "--sources", "s2,openalex"]);
     cmd.assert().success();
     let mut cmd = citegraph_in(dir.path());
-    cmd.args(["analyze", "--sources", "s2,openalex", "--source-scope", "all"]);
+    cmd.args([
+        "analyze",
+        "--sources",
+        "s2,openalex",
+        "--source-scope",
+        "all",
+    ]);
     cmd.assert().code(3);
     let output = dir.path().join("output");
     let coverage = common::csv_file_rows(&output.join("coverage-sources.csv"));
