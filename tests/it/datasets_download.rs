@@ -234,3 +234,53 @@ fn without_a_network_it_fails_fast_and_names_datasets_dir() {
     );
     assert!(err.contains("--datasets-dir"), "{err}");
 }
+
+#[test]
+fn a_held_shard_cut_or_corrupt_is_downloaded_again() {
+    let (mock, papers) = mock(MockDatasetsBuilder::new());
+    let cache = tempfile::tempdir().unwrap();
+    let mut run = args("download", &mock.url(), cache.path());
+    run.extend(["--dataset", "papers"].map(String::from));
+    let output = citegraph(Some(KEY)).args(&run).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let dir = cache.path().join("datasets").join(RELEASE).join("papers");
+    // Cut short: its size is not the manifest's, so a plain rerun replaces it.
+    let (cut, cut_bytes) = &papers[0];
+    std::fs::write(dir.join(cut), &cut_bytes[..cut_bytes.len() / 2]).unwrap();
+    let before = mock.count("/files/");
+    let output = citegraph(Some(KEY)).args(&run).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(mock.count("/files/"), before + 1);
+    assert!(
+        stdout(&output).contains(&format!("held shard {cut} (")),
+        "{}",
+        stdout(&output)
+    );
+    // Corrupt in place, the same size: only --verify finds it.
+    let (flipped, flipped_bytes) = &papers[2];
+    let mut bytes = flipped_bytes.clone();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(dir.join(flipped), &bytes).unwrap();
+    let before = mock.count("/files/");
+    let output = citegraph(Some(KEY)).args(&run).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        mock.count("/files/"),
+        before,
+        "a plain rerun trusts the sizes"
+    );
+    run.push("--verify".to_string());
+    let output = citegraph(Some(KEY)).args(&run).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(mock.count("/files/"), before + 1);
+    assert!(
+        stdout(&output).contains(&format!("held shard {flipped} (not a whole gzip file")),
+        "{}",
+        stdout(&output)
+    );
+    for (name, bytes) in &papers {
+        assert_eq!(&std::fs::read(dir.join(name)).unwrap(), bytes, "{name}");
+    }
+    assert!(dir.join(".manifest.json").is_file());
+}

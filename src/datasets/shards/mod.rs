@@ -11,7 +11,8 @@
 //!    papers `papers` lacks (`write.rs`); the snapshot is written atomically.
 //!
 //! Lines of every form the releases used are read (`lines.rs`); a line of none is reported with
-//! file, line and reason and skipped (`read.rs`).
+//! file, line and reason and skipped, and a shard that breaks off (cut short, corrupt, not gzip)
+//! is reported with the line it got to and the reason, its whole lines kept (`read.rs`).
 //!
 //! Cost: `papers` is read twice and `citations` once a hop, each pass at the speed of gzip
 //! inflation and JSON parsing on every core (bench/datasets_filter.py measures it). Memory grows
@@ -32,7 +33,7 @@ mod seeds;
 mod write;
 
 pub use hops::HopStats;
-pub use read::{BadLine, PassCounts};
+pub use read::{BadLine, BadShard, PassCounts};
 pub use seeds::Unfound;
 
 /// The dataset names, as the Datasets API names them, and the folders of a [`ShardSet`] layout.
@@ -205,6 +206,16 @@ impl NeighbourhoodStats {
         passes.into_iter().flatten().flat_map(|p| &p.bad).collect()
     }
 
+    /// Shards that broke off before their end, each once (a dataset read twice meets its bad
+    /// shards twice), in the order the passes met them: papers, citations, paper-ids.
+    pub fn bad_shards(&self) -> Vec<&BadShard> {
+        let mut seen = std::collections::HashSet::new();
+        self.passes()
+            .flat_map(|p| &p.bad_shards)
+            .filter(|bad| seen.insert(&bad.file))
+            .collect()
+    }
+
     /// Lines skipped as bad, counted once per line (see [`Self::bad_lines`]).
     pub fn lines_skipped(&self) -> u64 {
         let first_hop = self.hops.first().map_or(0, |h| h.counts.bad_lines);
@@ -227,8 +238,8 @@ pub struct Survey {
 }
 
 /// Reads every line of every shard once, as the neighbourhood reads them, and counts them: a
-/// check of shards before a long filter (and of the line formats). Errors: a shard that cannot
-/// be read or decompressed.
+/// check of shards before a long filter (and of the line formats); shards that break off are in
+/// each dataset's [`PassCounts::bad_shards`]. Errors: a shard that cannot be opened.
 pub fn survey(shards: &ShardSet) -> Result<Survey> {
     let (_, papers) = read::read_lines(
         &shards.papers,
@@ -284,12 +295,15 @@ pub const META_SUFFIX: &str = ".meta.json";
 /// The catalogue's `options.hops`-hop neighbourhood in `shards`, written to `out` as a
 /// snapshot (one Graph API record a line, sorted by paperId; `run --snapshot out --scope all`
 /// reads it), with `out` + [`META_SUFFIX`] beside it: `{"release", "hops", "seeds", "papers",
-/// "edges"}` (written first; the snapshot reader never opens it). Corpus ids become paperIds
-/// by the `papers` line's url, else `paper-ids`. Returns what was read and found; bad lines
-/// are also logged (the first few).
+/// "edges", "bad_shards"}` (written first; the snapshot reader never opens it; `bad_shards`:
+/// `[{"file", "lines_read", "reason"}]`, empty when every shard was read to its end). Corpus
+/// ids become paperIds by the `papers` line's url, else `paper-ids`. Returns what was read and
+/// found; bad lines and bad shards are also logged (the first few lines, every shard). A shard
+/// that breaks off does not stop the filter: its whole lines are used, the other shards read,
+/// and [`NeighbourhoodStats::bad_shards`] lists it (the caller reports the gap).
 ///
-/// Errors: `hops` not 1 or 2; a shard that cannot be read or decompressed; no catalogue paper
-/// found in `papers` (nothing is written then); `out` cannot be written.
+/// Errors: `hops` not 1 or 2; a shard that cannot be opened; no catalogue paper found in
+/// `papers` (nothing is written then); `out` cannot be written.
 pub fn neighbourhood(
     catalog: &Catalog,
     shards: &ShardSet,
@@ -324,10 +338,16 @@ fn run(
     };
     if found.corpus_ids.is_empty() {
         report_bad_lines(&stats);
+        let broken = stats.bad_shards().len();
         anyhow::bail!(
-            "no catalogue paper was found in the `papers` shards ({} of them): are they the \
+            "no catalogue paper was found in the `papers` shards ({} of them{}): are they the \
              `papers` dataset? Nothing was written",
-            shards.papers.len()
+            shards.papers.len(),
+            if broken > 0 {
+                format!(", {broken} unreadable: see the log")
+            } else {
+                String::new()
+            }
         );
     }
     let reached = hops::expand(&shards.citations, &found.corpus_ids, options.hops)?;
@@ -337,10 +357,22 @@ fn run(
     stats.paper_ids_pass = std::mem::take(&mut described.paper_ids);
     report_bad_lines(&stats);
     let meta_path = meta_path(out);
+    let bad_shards: Vec<serde_json::Value> = stats
+        .bad_shards()
+        .iter()
+        .map(|bad| {
+            serde_json::json!({
+                "file": bad.file.display().to_string(),
+                "lines_read": bad.lines_read,
+                "reason": bad.reason,
+            })
+        })
+        .collect();
     let meta = serde_json::json!({
         "release": stats.release,
         "hops": options.hops,
         "seeds": stats.seeds,
+        "bad_shards": bad_shards,
     });
     let written_meta = |written: &write::Written| {
         let mut meta = meta.clone();
@@ -387,8 +419,11 @@ fn count_written(reached: &hops::Reached, described: &write::Described) -> write
     }
 }
 
-/// Logs the first bad lines and how many were skipped in all.
+/// Logs every bad shard, the first bad lines and how many were skipped in all.
 fn report_bad_lines(stats: &NeighbourhoodStats) {
+    for bad in stats.bad_shards() {
+        tracing::warn!("{bad}");
+    }
     for bad in stats.bad_lines().into_iter().take(20) {
         tracing::warn!("{bad}");
     }
