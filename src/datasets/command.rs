@@ -133,10 +133,10 @@ fn neighbourhood(
     out: &std::path::Path,
 ) -> anyhow::Result<Report> {
     use super::shards::{self, HopOptions, ShardSet};
+    let root = api::layout::datasets_root(&options.cache_dir);
     let dir = match datasets_dir {
         Some(dir) => dir.to_path_buf(),
         None => {
-            let root = api::layout::datasets_root(&options.cache_dir);
             let release = api::layout::newest_complete(&root, &["papers", "citations"])?
                 .ok_or_else(|| {
                     anyhow::anyhow!(
@@ -147,7 +147,14 @@ fn neighbourhood(
             root.join(release)
         }
     };
-    let set = ShardSet::from_dir(&dir)?;
+    let mut set = ShardSet::from_dir(&dir)?;
+    if datasets_dir.is_none() && set.paper_ids.is_empty() {
+        // `paper-ids` held at another release than `papers` and `citations` (not updated with
+        // them): read it, with the warning below.
+        if let Some(other) = api::layout::held_release(&root, super::shards::PAPER_IDS)? {
+            set.paper_ids_from(&root.join(other))?;
+        }
+    }
     let catalog = crate::catalog::load(catalog_options, &options.cache_dir, false)?;
     let hop_options = HopOptions {
         hops,
@@ -155,7 +162,11 @@ fn neighbourhood(
         ..HopOptions::default()
     };
     let stats = shards::neighbourhood(&catalog, &set, &hop_options, out)?;
-    let mut summary = format!(
+    let mut summary = set
+        .release_warning()
+        .map(|warning| format!("warning: {warning}\n"))
+        .unwrap_or_default();
+    summary.push_str(&format!(
         "{}-hop neighbourhood of {} catalogue papers ({} found, {} not) in the shards of {}{}: {} papers, {} edges\n",
         hops,
         catalog.papers.len(),
@@ -169,7 +180,7 @@ fn neighbourhood(
             .unwrap_or_default(),
         stats.papers,
         stats.edges,
-    );
+    ));
     if stats.lines_skipped() > 0 {
         summary.push_str(&format!(
             "{} shard lines could not be read and were skipped (the first are in the log)\n",

@@ -9,6 +9,7 @@ use citegraph::datasets::shards::{self, HopOptions, ShardSet};
 use serde_json::{json, Value};
 
 use crate::common::{self, s2ag};
+use crate::datasets_support::{neighbourhood, run_on_snapshot};
 
 /// Every line of a gzip shard, parsed.
 fn gz_lines(path: &Path) -> Vec<Value> {
@@ -108,7 +109,7 @@ fn recorded_samples_parse_every_line() {
         papers: vec![recorded("papers-sample.jsonl")],
         citations: vec![recorded("citations-sample.jsonl")],
         paper_ids: vec![recorded("paper-ids-sample.jsonl.gz")],
-        release: None,
+        ..ShardSet::default()
     };
     let survey = shards::survey(&shards).unwrap();
     assert_eq!(survey.papers.lines, 100);
@@ -321,26 +322,7 @@ fn a_run_reads_the_neighbourhood_as_a_snapshot() {
     };
     let stats = shards::neighbourhood(&catalog(), &set, &options, &out).unwrap();
     let output = dir.path().join("output");
-    common::citegraph()
-        .current_dir(dir.path())
-        .args([
-            "run",
-            "--offline",
-            "--scope",
-            "all",
-            "--figures",
-            "papers-per-year",
-        ])
-        .args(["--format", "svg", "--catalog"])
-        .arg(common::catalog_dir())
-        .arg("--snapshot")
-        .arg(&out)
-        .arg("--cache-dir")
-        .arg(dir.path().join("cache"))
-        .arg("--output-dir")
-        .arg(&output)
-        .assert()
-        .success();
+    run_on_snapshot(&out, &dir.path().join("cache"), &output);
     // Every edge of the neighbourhood reaches edges.csv, and no other.
     let (_, links) = read_neighbourhood(&out);
     let mut reader = csv::Reader::from_path(output.join("edges.csv")).unwrap();
@@ -586,19 +568,14 @@ fn a_cut_or_corrupt_shard_is_reported_and_its_whole_lines_are_kept() {
     }
     std::fs::write(corrupt, &bytes).unwrap();
     let page = dir.path().join("shards/papers/zz-error-page.gz");
+    let shards_dir = dir.path().join("shards").display().to_string();
     std::fs::write(&page, "<html><body>AccessDenied</body></html>\n").unwrap();
     let out = dir.path().join("n.jsonl");
-    let output = common::citegraph()
-        .args(["datasets", "neighbourhood", "--hops", "1", "--catalog"])
-        .arg(common::catalog_dir())
-        .arg("--cache-dir")
-        .arg(dir.path().join("cache"))
-        .arg("--datasets-dir")
-        .arg(dir.path().join("shards"))
-        .arg("-o")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let output = neighbourhood(
+        &dir.path().join("cache"),
+        &["--datasets-dir", &shards_dir],
+        &out,
+    );
     let (text, err) = (
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr),
@@ -643,4 +620,53 @@ fn a_cut_or_corrupt_shard_is_reported_and_its_whole_lines_are_kept() {
     let (records, _) = read_neighbourhood(&out);
     assert_eq!(meta["papers"], records.len());
     assert!(!records.is_empty());
+}
+
+#[test]
+fn paper_ids_of_another_release_is_named_in_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    world_set(dir.path(), 2);
+    std::fs::write(
+        dir.path().join("shards").join(shards::RELEASE_FILE),
+        format!("{}\n", s2ag::BASE_RELEASE),
+    )
+    .unwrap();
+    let set = ShardSet::from_dir(&dir.path().join("shards")).unwrap();
+    assert_eq!(set.release.as_deref(), Some(s2ag::BASE_RELEASE));
+    assert!(set.release_warning().is_none());
+    // `paper-ids` of an older release (as a download or update writes its manifest).
+    let older = "2026-06-30";
+    std::fs::write(
+        dir.path().join("shards/paper-ids/.manifest.json"),
+        json!({"release_id": older, "dataset": "paper-ids", "shards": [], "source": "download"})
+            .to_string(),
+    )
+    .unwrap();
+    let set = ShardSet::from_dir(&dir.path().join("shards")).unwrap();
+    assert_eq!(set.release_of("paper-ids"), Some(older));
+    assert_eq!(set.release_of("papers"), Some(s2ag::BASE_RELEASE));
+    let warning = set.release_warning().unwrap();
+    for part in [
+        format!("`paper-ids` of release {older}"),
+        format!("`papers` of release {}", s2ag::BASE_RELEASE),
+        format!("papers added after {older} may not map"),
+    ] {
+        assert!(warning.contains(&part), "{part} not in {warning}");
+    }
+    let out = dir.path().join("n.jsonl");
+    let shards_dir = dir.path().join("shards").display().to_string();
+    let output = neighbourhood(
+        &dir.path().join("cache"),
+        &["--datasets-dir", &shards_dir],
+        &out,
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains(&format!("warning: {warning}")), "{text}");
+    // Without shards of its own, paper-ids is not read: no warning.
+    for shard in &set.paper_ids {
+        std::fs::remove_file(shard).unwrap();
+    }
+    let set = ShardSet::from_dir(&dir.path().join("shards")).unwrap();
+    assert!(set.release_warning().is_none());
 }

@@ -230,7 +230,7 @@ fn copy_counted(
     let mut total = 0u64;
     while let Some(chunk) = client
         .chunk(&mut response)
-        .map_err(|err| std::io::Error::other(super::transport_detail(&err)))?
+        .map_err(|err| std::io::Error::other(client.detail(&err)))?
     {
         let bytes = chunk.as_ref();
         file.write_all(bytes)?;
@@ -342,55 +342,35 @@ fn download_dataset(
     let todo: Vec<&String> = order.iter().filter(|s| !dir.join(s).is_file()).collect();
     let links = Mutex::new(links);
     let meter = Meter::new(client.options().progress, &format!("{name} {release_id}"));
-    let queue = Mutex::new(todo.iter().copied().rev().collect::<Vec<_>>());
-    let results = Mutex::new(Vec::new());
     let finished = std::sync::atomic::AtomicUsize::new(0);
-    let workers = client.options().parallel.clamp(1, 4).min(todo.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let Some(shard) = queue.lock().unwrap_or_else(|e| e.into_inner()).pop() else {
-                    return;
-                };
-                let link = |fresh: bool| -> anyhow::Result<String> {
-                    if fresh {
-                        relist(client, release_id, name, &links)?;
-                    }
-                    links
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .get(shard)
-                        .cloned()
-                        .ok_or_else(|| {
-                            anyhow::anyhow!(
-                                "shard {shard} is no longer in the listing of {name} {release_id}"
-                            )
-                        })
-                };
-                let result = fetch_file(client, &link, &dir.join(shard), &meter);
-                let n = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                meter.message(format!("{name}: {n}/{} shards", todo.len()));
-                results
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(result);
-            });
-        }
+    let results = in_parallel(client.options().parallel, &todo, |shard| {
+        let link = |fresh: bool| -> anyhow::Result<String> {
+            if fresh {
+                relist(client, release_id, name, &links)?;
+            }
+            links
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(*shard)
+                .cloned()
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "shard {shard} is no longer in the listing of {name} {release_id}"
+                    )
+                })
+        };
+        let result = fetch_file(client, &link, &dir.join(shard), &meter);
+        let n = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        meter.message(format!("{name}: {n}/{} shards", todo.len()));
+        result
     });
     meter.finish();
-    let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    let failures: Vec<String> = results
-        .iter()
-        .filter_map(|r| r.as_ref().err().map(|e| format!("{e:#}")))
-        .collect();
-    if !failures.is_empty() {
+    if let Some((failed, list)) = failures(&results) {
         anyhow::bail!(
-            "{} of {} shards of {name} {release_id} failed ({} kept in {}; rerun to resume):\n  {}",
-            failures.len(),
+            "{failed} of {} shards of {name} {release_id} failed ({} kept in {}; rerun to resume):{list}",
             order.len(),
-            order.len() - failures.len(),
+            order.len() - failed,
             dir.display(),
-            failures.join("\n  ")
         );
     }
     let bytes = results.iter().filter_map(|r| r.as_ref().ok()).sum();
@@ -466,6 +446,46 @@ fn remove_bad_shards(
         replaced.push(format!("{shard} ({why})"));
     }
     Ok(replaced)
+}
+
+/// `work` on every item, `parallel` (1 to 4) at once on threads of their own (a transfer is
+/// long and blocking), each thread taking the next item when done; the results in the order
+/// of `items`.
+pub(crate) fn in_parallel<T: Sync, R: Send>(
+    parallel: usize,
+    items: &[T],
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = Mutex::new(Vec::with_capacity(items.len()));
+    let workers = parallel.clamp(1, 4).min(items.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(item) = items.get(index) else {
+                    return;
+                };
+                let result = work(item);
+                results
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((index, result));
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// How many of `results` failed, and their errors, one an indented line (`None`: none failed).
+pub(crate) fn failures<T>(results: &[anyhow::Result<T>]) -> Option<(usize, String)> {
+    let failed: Vec<String> = results
+        .iter()
+        .filter_map(|r| r.as_ref().err().map(|e| format!("\n  {e:#}")))
+        .collect();
+    (!failed.is_empty()).then(|| (failed.len(), failed.concat()))
 }
 
 /// Asks the listing again and takes its links (one thread at a time: the others wait and find

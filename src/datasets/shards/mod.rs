@@ -44,6 +44,10 @@ pub const PAPER_IDS: &str = "paper-ids";
 /// The file beside a shard folder that names its release (one line, e.g. `2026-07-07`).
 pub const RELEASE_FILE: &str = "RELEASE";
 
+/// The manifest a download or an update writes in a dataset folder (`api::layout`); its
+/// `release_id` is the release of that dataset's shards.
+pub const MANIFEST_FILE: &str = ".manifest.json";
+
 /// The shards of one release, by dataset. Paths are read as given; their order is the order
 /// lines are taken in when two lines name the same paper or edge (first wins), so
 /// [`ShardSet::from_dir`] sorts them by name.
@@ -54,6 +58,9 @@ pub struct ShardSet {
     pub paper_ids: Vec<PathBuf>,
     /// The release the shards come from, when known; recorded beside the neighbourhood.
     pub release: Option<String>,
+    /// The release of each dataset (by name) whose folder's manifest says it: a dataset
+    /// downloaded or updated apart from the others may be of another release than `release`.
+    pub dataset_releases: BTreeMap<String, String>,
 }
 
 impl ShardSet {
@@ -62,6 +69,7 @@ impl ShardSet {
     /// ```text
     /// DIR/RELEASE              the release id (optional; one line)
     /// DIR/papers/*.gz          DIR/citations/*.gz          DIR/paper-ids/*.gz
+    /// DIR/DATASET/.manifest.json   (optional) its `release_id`: that dataset's release
     /// ```
     ///
     /// Every regular file of a dataset folder whose name does not start with `.` is a shard
@@ -69,33 +77,18 @@ impl ShardSet {
     /// `papers` lacks are then left out). Errors: `dir` unreadable, or no `papers` or no
     /// `citations` shard in it.
     pub fn from_dir(dir: &Path) -> Result<ShardSet> {
-        let list = |dataset: &str| -> Result<Vec<PathBuf>> {
-            let folder = dir.join(dataset);
-            if !folder.exists() {
-                return Ok(Vec::new());
-            }
-            let mut files = Vec::new();
-            for entry in std::fs::read_dir(&folder)
-                .with_context(|| format!("cannot list the shards in {}", folder.display()))?
-            {
-                let entry = entry.with_context(|| format!("cannot list {}", folder.display()))?;
-                let hidden = entry.file_name().to_string_lossy().starts_with('.');
-                if !hidden && entry.file_type().is_ok_and(|t| t.is_file()) {
-                    files.push(entry.path());
-                }
-            }
-            files.sort();
-            Ok(files)
+        let mut set = ShardSet {
+            papers: list_shards(dir, PAPERS)?,
+            citations: list_shards(dir, CITATIONS)?,
+            paper_ids: list_shards(dir, PAPER_IDS)?,
+            release: release_in(dir),
+            dataset_releases: BTreeMap::new(),
         };
-        let set = ShardSet {
-            papers: list(PAPERS)?,
-            citations: list(CITATIONS)?,
-            paper_ids: list(PAPER_IDS)?,
-            release: std::fs::read_to_string(dir.join(RELEASE_FILE))
-                .ok()
-                .map(|text| text.trim().to_string())
-                .filter(|text| !text.is_empty()),
-        };
+        for dataset in [PAPERS, CITATIONS, PAPER_IDS] {
+            if let Some(release) = manifest_release(&dir.join(dataset)) {
+                set.dataset_releases.insert(dataset.to_string(), release);
+            }
+        }
         for (dataset, files) in [(PAPERS, &set.papers), (CITATIONS, &set.citations)] {
             if files.is_empty() {
                 anyhow::bail!(
@@ -108,6 +101,93 @@ impl ShardSet {
         }
         Ok(set)
     }
+
+    /// Takes the `paper-ids` shards of `dir` (laid out as [`ShardSet::from_dir`] reads it, e.g.
+    /// an older release of the cache), and their release (its manifest's, else `dir/RELEASE`).
+    /// Errors: `dir/paper-ids` unreadable.
+    pub fn paper_ids_from(&mut self, dir: &Path) -> Result<()> {
+        self.paper_ids = list_shards(dir, PAPER_IDS)?;
+        match manifest_release(&dir.join(PAPER_IDS)).or_else(|| release_in(dir)) {
+            Some(release) => self.dataset_releases.insert(PAPER_IDS.to_string(), release),
+            None => self.dataset_releases.remove(PAPER_IDS),
+        };
+        Ok(())
+    }
+
+    /// The release of `dataset`: its manifest's, else the set's.
+    pub fn release_of(&self, dataset: &str) -> Option<&str> {
+        self.dataset_releases
+            .get(dataset)
+            .or(self.release.as_ref())
+            .map(String::as_str)
+    }
+
+    /// A warning when the datasets read are not all of one release (as far as their manifests
+    /// and `RELEASE` say; `paper-ids` counts only when it has shards): each dataset and its
+    /// release, and what it may cost (a paper added after the older release has no line in
+    /// its datasets: its `paper-ids` entry, or its citations, may be missing). `None` when they
+    /// agree or are unknown.
+    pub fn release_warning(&self) -> Option<String> {
+        let mut datasets = vec![PAPERS, CITATIONS];
+        if !self.paper_ids.is_empty() {
+            datasets.push(PAPER_IDS);
+        }
+        let releases: Vec<(&str, &str)> = datasets
+            .iter()
+            .filter_map(|d| Some((*d, self.release_of(d)?)))
+            .collect();
+        let oldest = releases.iter().map(|(_, r)| *r).min()?;
+        let newest = releases.iter().map(|(_, r)| *r).max()?;
+        if oldest == newest {
+            return None;
+        }
+        let each: Vec<String> = releases
+            .iter()
+            .map(|(d, r)| format!("`{d}` of release {r}"))
+            .collect();
+        Some(format!(
+            "the datasets are of different releases ({}): papers added after {oldest} may not \
+             map (ids of {newest} missing from the older dataset); bring them to one release \
+             (`citegraph datasets update`, or `datasets download --release {newest}` of the older)",
+            each.join(", ")
+        ))
+    }
+}
+
+/// The shards of `dir/dataset`: every regular file whose name does not start with `.`, sorted
+/// by name; none when the folder does not exist. Errors: the folder cannot be listed.
+fn list_shards(dir: &Path, dataset: &str) -> Result<Vec<PathBuf>> {
+    let folder = dir.join(dataset);
+    if !folder.exists() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&folder)
+        .with_context(|| format!("cannot list the shards in {}", folder.display()))?
+    {
+        let entry = entry.with_context(|| format!("cannot list {}", folder.display()))?;
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if !hidden && entry.file_type().is_ok_and(|t| t.is_file()) {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// The release id in `dir/RELEASE`, when there is one.
+fn release_in(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join(RELEASE_FILE))
+        .ok()
+        .map(|text| text.trim().to_string())
+        .filter(|text| !text.is_empty())
+}
+
+/// The `release_id` of the manifest in `folder`, when there is a readable one.
+fn manifest_release(folder: &Path) -> Option<String> {
+    let text = std::fs::read(folder.join(MANIFEST_FILE)).ok()?;
+    let manifest: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    Some(manifest.get("release_id")?.as_str()?.to_string())
 }
 
 /// How far and how the neighbourhood is taken.
@@ -327,6 +407,9 @@ fn run(
     options: &HopOptions,
     out: &Path,
 ) -> Result<NeighbourhoodStats> {
+    if let Some(warning) = shards.release_warning() {
+        tracing::warn!("{warning}");
+    }
     let found = seeds::find(catalog, &shards.papers, &options.known_corpus_ids)?;
     let mut stats = NeighbourhoodStats {
         release: shards.release.clone(),
