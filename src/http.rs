@@ -1,9 +1,10 @@
-//! What the three API clients (`s2`, `openalex`, `opencitations`) do alike over HTTP: the secret
-//! kept in its header and out of every `Debug`, log line and error ([`Secret`]), one HTTP client
-//! per source built the same way ([`async_client`], [`blocking_client`]), an even pace between
-//! requests ([`Pace`]), the retry schedule (doubling delay with jitter, [`Backoff`]) and the retry
-//! loop that honours `Retry-After` ([`Retry`]), transport errors told in one line
-//! ([`transport_detail`]) and answers read up to a cap ([`read_capped`]).
+//! What the API clients (`s2`, `openalex`, `opencitations`, `datasets`) do alike over HTTP: the
+//! secret kept in its header and out of every `Debug`, log line and error ([`Secret`]), one HTTP
+//! client per source built the same way ([`async_client`], [`blocking_client`], and
+//! [`streaming_client`] for transfers of gigabytes), an even pace between requests ([`Pace`]),
+//! the retry schedule (doubling delay with jitter, [`Backoff`]) and the retry loop that honours
+//! `Retry-After` ([`Retry`]) over failed attempts ([`Attempt`]), transport errors told in one
+//! line ([`transport_detail`]) and answers read up to a cap ([`read_capped`]).
 //!
 //! Each client keeps what is its own: its header name, what its statuses mean (OpenAlex's budget
 //! 429 or HTML 404, OpenCitations' plain-text errors, Semantic Scholar's split batches) and its
@@ -99,9 +100,20 @@ const USER_AGENT: &str = concat!("citegraph/", env!("CARGO_PKG_VERSION"));
 /// The async HTTP client of one source: `timeout` for a whole request (seconds of reading
 /// included), at most 20 s of it to connect. Errors: reqwest cannot build it (no TLS backend).
 pub(crate) fn async_client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
-    reqwest::Client::builder()
+    built(reqwest::Client::builder().timeout(timeout), timeout)
+}
+
+/// The async HTTP client for transfers of any length: no deadline for the whole request, only
+/// for `silence` (no bytes for that long, reading included), at most 20 s of it to connect.
+/// Errors: as [`async_client`].
+pub(crate) fn streaming_client(silence: Duration) -> anyhow::Result<reqwest::Client> {
+    built(reqwest::Client::builder().read_timeout(silence), silence)
+}
+
+/// `builder` with the user agent and at most 20 s of `timeout` to connect, built.
+fn built(builder: reqwest::ClientBuilder, timeout: Duration) -> anyhow::Result<reqwest::Client> {
+    builder
         .user_agent(USER_AGENT)
-        .timeout(timeout)
         .connect_timeout(timeout.min(Duration::from_secs(20)))
         .build()
         .map_err(|err| anyhow::anyhow!("cannot build the HTTP client: {err}"))
@@ -233,6 +245,47 @@ pub(crate) fn transport_detail(err: &reqwest::Error) -> String {
         source = cause.source();
     }
     detail
+}
+
+/// One failed attempt of a request, before the retry decision: an answer with an error status,
+/// or no whole answer at all.
+#[derive(Debug)]
+pub(crate) enum Attempt {
+    Status {
+        status: u16,
+        /// The server's `Retry-After` ([`retry_after`]).
+        retry_after: Option<Duration>,
+        /// The server's error text, the secret redacted.
+        message: String,
+    },
+    Transport {
+        /// What went wrong, in one line ([`transport_detail`]).
+        detail: String,
+        /// The connection could not be made (before any answer: no network, a wrong URL).
+        connect: bool,
+    },
+}
+
+impl Attempt {
+    /// The wait the server named, for [`Retry::run`]'s `asked`.
+    pub(crate) fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Attempt::Status { retry_after, .. } => *retry_after,
+            Attempt::Transport { .. } => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Attempt {
+    /// `HTTP 503: MESSAGE`, or the transport detail.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Attempt::Status {
+                status, message, ..
+            } => write!(f, "HTTP {status}: {message}"),
+            Attempt::Transport { detail, .. } => f.write_str(detail),
+        }
+    }
 }
 
 /// Why an answer's body could not be read whole.

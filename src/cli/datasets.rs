@@ -21,11 +21,17 @@ pub enum DatasetsCommand {
     /// Download a release's shards into CACHE/datasets/RELEASE/DATASET/ (needs S2_API_KEY):
     /// resumable (a rerun continues where a cut left off), each shard verified (its size, then
     /// inflated whole) and moved into place complete or not at all; manifest.json is written
-    /// when every shard of the dataset is there.
+    /// when every shard of the dataset is there. A held shard whose size differs from the
+    /// manifest's is downloaded again.
     Download {
         /// The release: a release id (`citegraph datasets releases`) or `latest`.
         #[arg(long, default_value = "latest", value_name = "RELEASE")]
         release: String,
+        /// Also inflate every shard already held (as a download does) and download again the
+        /// ones that are cut short or corrupt: the repair `datasets neighbourhood` names for a
+        /// bad shard (reads every held byte: minutes a 100 GB, on every core).
+        #[arg(long)]
+        verify: bool,
         #[command(flatten)]
         datasets: DatasetListArg,
         #[command(flatten)]
@@ -180,6 +186,7 @@ impl DatasetsCommand {
             }
             DatasetsCommand::Download {
                 release,
+                verify,
                 datasets,
                 cache,
                 network,
@@ -187,6 +194,7 @@ impl DatasetsCommand {
                 DatasetsJob::Download {
                     release: release.clone(),
                     datasets: datasets.unique(),
+                    verify: *verify,
                 },
                 network.options(Some(cache), quiet),
             ),

@@ -5,23 +5,26 @@
 //!
 //! The client is called from plain threads (a download is a few long transfers, not many small
 //! requests), each call driven on the client's own small tokio runtime (reqwest's blocking client
-//! has no read timeout, and a transfer of gigabytes needs one instead of a total deadline). It is
-//! small: the API calls are paced at `--datasets-rps` (1 a second, the limit of a key), retried
-//! after 429, 5xx, a timeout or a cut connection with exponential backoff (honouring
-//! `Retry-After`), and the API key goes in the `x-api-key` header and nowhere else: it is never
-//! in a log line, an error, a file of the cache, and server text quoting it is redacted. The
-//! shard links are pre-signed S3 URLs: they carry no key of ours, but their signatures are
-//! shown nowhere either (only the shard name, the last path segment).
+//! has no read timeout, and a transfer of gigabytes needs one instead of a total deadline). What
+//! every API client does alike comes from `crate::http`: the API calls are paced at
+//! `--datasets-rps` (1 a second, the limit of a key; [`http::Pace`]), retried after 429, 5xx, a
+//! timeout or a cut connection with exponential backoff honouring `Retry-After` ([`Retry`]),
+//! and the API key ([`Secret`]) goes in the `x-api-key` header and nowhere else: it is never in
+//! a log line, an error, a file of the cache, and server text quoting it is redacted. What is
+//! the datasets' own stays here and in `download.rs`: the shard links are pre-signed S3 URLs
+//! that carry no key of ours, but their signatures are shown nowhere either (only the shard
+//! name, the last path segment); transfers resume with `Range` and re-list a link that answers
+//! 403.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use reqwest::header::{HeaderValue, RETRY_AFTER};
 use reqwest::{Client as HttpClient, RequestBuilder, Response};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
+
+use crate::http::{self, Attempt, Exhausted, Jitter, Pace, ReadError, Retry, Secret};
 
 pub mod download;
 pub mod layout;
@@ -36,11 +39,14 @@ pub const DATASETS: [&str; 3] = ["papers", "citations", "paper-ids"];
 
 /// The longest `Retry-After` honoured as sent.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(600);
-/// The longest wait between two retries when the server says nothing.
-const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// The largest API answer read (lists of URLs: a few hundred kB); a longer one is not the
 /// Datasets API.
-const MAX_ANSWER_BYTES: u64 = 16 << 20;
+const MAX_ANSWER_BYTES: usize = 16 << 20;
+/// The most of an error answer read for its message.
+const MAX_ERROR_BYTES: usize = 64 << 10;
+/// Said when `S2_API_KEY` cannot be sent (never quoting it).
+const KEY_UNUSABLE: &str = "S2_API_KEY holds characters an HTTP header cannot carry: set it to \
+                            the key exactly as Semantic Scholar issued it (the key itself is not shown)";
 
 /// How the datasets commands talk to the API and where they keep the shards. The command line
 /// (`src/cli/datasets.rs`) fills it; `Default` holds the defaults.
@@ -55,7 +61,8 @@ pub struct DatasetsOptions {
     pub rps: f64,
     /// Retries of a request or a transfer after 429, 5xx, a timeout or a cut connection.
     pub max_retries: u32,
-    /// Seconds before the first retry; doubles at each retry.
+    /// Seconds before the first retry; doubles at each retry (with up to as much again of
+    /// jitter, at most a minute: [`http::Backoff`]).
     pub retry_delay: f64,
     /// Seconds a request may wait for an answer, or a transfer for its next bytes.
     pub timeout: f64,
@@ -201,73 +208,16 @@ pub fn shown_url(url: &str) -> &str {
     url.split('?').next().unwrap_or(url)
 }
 
-/// The API key (`S2_API_KEY`): kept out of every `Debug`, log line and error message.
-#[derive(Clone)]
-pub(crate) struct ApiKey(String);
-
-impl ApiKey {
-    /// `S2_API_KEY`, when set and not blank. Errors (never showing the key): characters an
-    /// HTTP header cannot carry.
-    pub(crate) fn from_env() -> anyhow::Result<Option<ApiKey>> {
-        let Some(raw) = std::env::var_os("S2_API_KEY") else {
-            return Ok(None);
-        };
-        let key = raw.to_str().map(str::trim).unwrap_or("\u{0}");
-        if key.is_empty() {
-            return Ok(None);
-        }
-        if !key.bytes().all(|b| b.is_ascii_graphic()) {
-            anyhow::bail!(
-                "S2_API_KEY holds characters an HTTP header cannot carry: set it to the key \
-                 exactly as Semantic Scholar issued it (the key itself is not shown)"
-            );
-        }
-        Ok(Some(ApiKey(key.to_string())))
-    }
-
-    fn header(&self) -> Option<HeaderValue> {
-        let mut value = HeaderValue::from_str(&self.0).ok()?;
-        value.set_sensitive(true);
-        Some(value)
-    }
-
-    fn redact(&self, text: String) -> String {
-        if text.contains(&self.0) {
-            text.replace(&self.0, "<redacted>")
-        } else {
-            text
-        }
-    }
-}
-
-impl std::fmt::Debug for ApiKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ApiKey(<redacted>)")
-    }
-}
-
-/// One failed attempt, before the retry decision.
-enum Attempt {
-    Status {
-        status: u16,
-        retry_after: Option<Duration>,
-        message: String,
-    },
-    Transport {
-        detail: String,
-        connect: bool,
-    },
-}
-
 /// The Datasets API client: paced, retrying, keyed (module documentation).
 pub struct Client {
     runtime: tokio::runtime::Runtime,
     http: HttpClient,
     base: String,
-    key: Option<ApiKey>,
+    key: Option<Secret>,
     options: DatasetsOptions,
-    /// When the next API request may go.
-    next_slot: Mutex<Instant>,
+    /// The pace of API requests (shard transfers are not paced).
+    pace: Pace,
+    retry: Retry,
     /// Set once any answer came back: before that a connection error is "no network".
     reached: AtomicBool,
 }
@@ -285,14 +235,8 @@ impl Client {
     /// A client for `options.base_url`, with `S2_API_KEY` when set. Errors: an unusable key,
     /// an HTTP client that cannot be built.
     pub fn new(options: &DatasetsOptions) -> anyhow::Result<Client> {
-        let timeout = Duration::from_secs_f64(options.timeout.max(0.001));
-        let http = HttpClient::builder()
-            .user_agent(concat!("citegraph/", env!("CARGO_PKG_VERSION")))
-            // A transfer of gigabytes has no total deadline: only silence is a timeout.
-            .read_timeout(timeout)
-            .connect_timeout(timeout.min(Duration::from_secs(20)))
-            .build()
-            .map_err(|err| anyhow::anyhow!("cannot build the HTTP client: {err}"))?;
+        // A transfer of gigabytes has no total deadline: only silence is a timeout.
+        let http = http::streaming_client(Duration::from_secs_f64(options.timeout.max(0.001)))?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -302,9 +246,15 @@ impl Client {
             runtime,
             http,
             base: options.base_url.trim_end_matches('/').to_string(),
-            key: ApiKey::from_env()?,
+            key: Secret::from_env("S2_API_KEY", KEY_UNUSABLE)?,
             options: options.clone(),
-            next_slot: Mutex::new(Instant::now()),
+            pace: Pace::new(Duration::from_secs_f64(1.0 / options.rps.max(1e-3))),
+            retry: Retry::new(
+                options.max_retries,
+                Duration::from_secs_f64(options.retry_delay.max(0.0)),
+                Jitter::Up,
+                MAX_RETRY_AFTER,
+            ),
             reached: AtomicBool::new(false),
         })
     }
@@ -357,30 +307,21 @@ impl Client {
     /// A paced, retried API GET whose answer is JSON of type `T`.
     fn api<T: DeserializeOwned>(&self, path: &str) -> Result<T, DatasetsError> {
         let url = format!("{}{path}", self.base);
-        let mut response = self.send(&url, true, |http| self.keyed(http.get(&url)))?;
-        let mut body = Vec::new();
-        while let Some(chunk) = self
-            .chunk(&mut response)
-            .map_err(|err| DatasetsError::GaveUp {
-                url: url.clone(),
-                attempts: 1,
-                last: format!(
-                    "the answer was cut: {}",
-                    self.redact(transport_detail(&err))
-                ),
-            })?
-        {
-            body.extend_from_slice(chunk.as_ref());
-            if body.len() as u64 > MAX_ANSWER_BYTES {
-                break;
-            }
-        }
-        if body.len() as u64 > MAX_ANSWER_BYTES {
-            return Err(DatasetsError::Malformed {
-                url,
-                detail: format!("longer than {} MB", MAX_ANSWER_BYTES >> 20),
-            });
-        }
+        let response = self.send(&url, true, |http| self.keyed(http.get(&url)))?;
+        let body = self
+            .runtime
+            .block_on(http::read_capped(response, MAX_ANSWER_BYTES))
+            .map_err(|err| match err {
+                ReadError::TooLarge => DatasetsError::Malformed {
+                    url: url.clone(),
+                    detail: format!("longer than {} MB", MAX_ANSWER_BYTES >> 20),
+                },
+                ReadError::Broken(err) => DatasetsError::GaveUp {
+                    url: url.clone(),
+                    attempts: 1,
+                    last: format!("the answer was cut: {}", self.detail(&err)),
+                },
+            })?;
         serde_json::from_slice(&body).map_err(|err| DatasetsError::Malformed {
             url,
             detail: err.to_string(),
@@ -388,14 +329,14 @@ impl Client {
     }
 
     fn keyed(&self, request: RequestBuilder) -> RequestBuilder {
-        match self.key.as_ref().and_then(ApiKey::header) {
+        match self.key.as_ref().and_then(|key| key.header("")) {
             Some(value) => request.header("x-api-key", value),
             None => request,
         }
     }
 
     /// Sends `build(http)` until it answers 2xx/206 or fails for good: 429, 5xx, timeouts and
-    /// cut connections are retried with backoff (`Retry-After` wins); other statuses are
+    /// cut connections are retried by [`Retry::run`] (`Retry-After` wins); other statuses are
     /// refusals. `paced`: an API call (a shard transfer is not paced). `url` is for messages
     /// only (shown without its query).
     pub(crate) fn send(
@@ -404,76 +345,62 @@ impl Client {
         paced: bool,
         build: impl Fn(&HttpClient) -> RequestBuilder,
     ) -> Result<Response, DatasetsError> {
-        let shown = shown_url(url).to_string();
-        let mut attempts = 0u32;
-        loop {
-            if paced {
-                self.pace();
-            }
-            attempts += 1;
-            let attempt = match self
-                .runtime
-                .block_on(async { build(&self.http).send().await })
-            {
-                Ok(response) => {
-                    self.reached.store(true, Ordering::Relaxed);
-                    let status = response.status().as_u16();
-                    if response.status().is_success() {
-                        return Ok(response);
-                    }
-                    let retry_after = response
-                        .headers()
-                        .get(RETRY_AFTER)
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<f64>().ok())
-                        .filter(|s| s.is_finite() && *s >= 0.0)
-                        .map(|s| Duration::from_secs_f64(s).min(MAX_RETRY_AFTER));
-                    let text = self
-                        .runtime
-                        .block_on(async { response.text().await })
-                        .unwrap_or_default();
-                    Attempt::Status {
-                        status,
-                        retry_after,
-                        message: self.redact(error_message(&text)),
-                    }
-                }
-                Err(err) => Attempt::Transport {
-                    detail: self.redact(transport_detail(&err)),
-                    connect: err.is_connect(),
-                },
-            };
-            let retryable = match &attempt {
-                Attempt::Status { status, .. } => *status == 429 || *status >= 500,
+        let shown = shown_url(url);
+        let outcome = self.runtime.block_on(self.retry.run(
+            || self.attempt(paced, &build),
+            |attempt| match attempt {
+                Attempt::Status { status, .. } => is_transient(*status),
+                // No answer has ever come back: no network, or a wrong base URL.
                 Attempt::Transport { connect, .. } => {
-                    !connect || self.reached.load(Ordering::Relaxed)
+                    !*connect || self.reached.load(Ordering::Relaxed)
                 }
-            };
-            if !retryable || attempts > self.options.max_retries {
-                return Err(self.failed(attempt, shown, attempts));
-            }
-            let delay = match &attempt {
-                Attempt::Status {
-                    retry_after: Some(asked),
-                    ..
-                } => *asked,
-                _ => self.backoff(attempts),
-            };
-            let last = match &attempt {
-                Attempt::Status {
-                    status, message, ..
-                } => format!("HTTP {status}: {message}"),
-                Attempt::Transport { detail, .. } => detail.clone(),
-            };
-            tracing::info!(
-                "GET {shown}: {last}; retrying in {:.1} s",
-                delay.as_secs_f64()
-            );
-            std::thread::sleep(delay);
-        }
+            },
+            Attempt::retry_after,
+            |attempt, wait| {
+                tracing::info!(
+                    "GET {shown}: {attempt}; retrying in {:.1} s",
+                    wait.as_secs_f64()
+                )
+            },
+        ));
+        outcome.map_err(|Exhausted { last, attempts }| self.failed(last, shown, attempts))
     }
 
-    fn failed(&self, attempt: Attempt, url: String, attempts: u32) -> DatasetsError {
+    /// One try of `build(http)`: the answer when 2xx, else what went wrong.
+    async fn attempt(
+        &self,
+        paced: bool,
+        build: &impl Fn(&HttpClient) -> RequestBuilder,
+    ) -> Result<Response, Attempt> {
+        if paced {
+            self.pace.wait().await;
+        }
+        let response = build(&self.http)
+            .send()
+            .await
+            .map_err(|err| Attempt::Transport {
+                detail: self.detail(&err),
+                connect: err.is_connect(),
+            })?;
+        self.reached.store(true, Ordering::Relaxed);
+        if response.status().is_success() {
+            return Ok(response);
+        }
+        let status = response.status().as_u16();
+        let retry_after = http::retry_after(response.headers());
+        let text = http::read_capped(response, MAX_ERROR_BYTES)
+            .await
+            .map(|body| String::from_utf8_lossy(&body).into_owned())
+            .unwrap_or_default();
+        Err(Attempt::Status {
+            status,
+            retry_after,
+            message: self.redact(error_message(&text)),
+        })
+    }
+
+    fn failed(&self, attempt: Attempt, url: &str, attempts: u32) -> DatasetsError {
+        let url = url.to_string();
         match attempt {
             Attempt::Transport {
                 detail,
@@ -484,55 +411,39 @@ impl Client {
             },
             Attempt::Status {
                 status, message, ..
-            } if status != 429 && status < 500 => DatasetsError::Refused {
+            } if !is_transient(status) => DatasetsError::Refused {
                 url,
                 status,
                 message,
                 keyed: self.key.is_some(),
             },
-            Attempt::Status {
-                status, message, ..
-            } => DatasetsError::GaveUp {
+            last => DatasetsError::GaveUp {
                 url,
                 attempts,
-                last: format!("HTTP {status}: {message}"),
-            },
-            Attempt::Transport { detail, .. } => DatasetsError::GaveUp {
-                url,
-                attempts,
-                last: detail,
+                last: last.to_string(),
             },
         }
     }
 
-    /// The wait before retry `attempt` (1-based): `--retry-delay` doubled each time, with up
-    /// to a quarter of jitter, at most a minute.
+    /// The wait before retry `attempt` (1-based) of a transfer cut mid-way: `--retry-delay`
+    /// doubled each time, jittered and capped as the API calls' ([`http::Backoff`]).
     pub(crate) fn backoff(&self, attempt: u32) -> Duration {
-        let base = self.options.retry_delay * 2f64.powi(attempt.saturating_sub(1).min(30) as i32);
-        let jitter = 1.0 + rand::random::<f64>() * 0.25;
-        Duration::from_secs_f64((base * jitter).min(MAX_BACKOFF.as_secs_f64()).max(0.0))
+        self.retry.backoff.delay(attempt)
     }
 
-    /// Waits for the next API slot (`--datasets-rps`).
-    fn pace(&self) {
-        let period = Duration::from_secs_f64(1.0 / self.options.rps.max(1e-3));
-        let wait = {
-            let mut next = self.next_slot.lock().unwrap_or_else(|e| e.into_inner());
-            let now = Instant::now();
-            let at = (*next).max(now);
-            *next = at + period;
-            at - now
-        };
-        if !wait.is_zero() {
-            std::thread::sleep(wait);
-        }
-    }
-
+    /// `text` with the API key taken out.
     pub(crate) fn redact(&self, text: String) -> String {
-        match &self.key {
-            Some(key) => key.redact(text),
-            None => text,
+        http::redact(self.key.as_ref(), text)
+    }
+
+    /// A transport error in one line ([`http::transport_detail`]), the URL it names shown
+    /// without its query (a pre-signed link's signature), the key redacted.
+    pub(crate) fn detail(&self, err: &reqwest::Error) -> String {
+        let mut text = http::transport_detail(err);
+        if let Some(url) = err.url() {
+            text = text.replace(url.as_str(), shown_url(url.as_str()));
         }
+        self.redact(text)
     }
 
     /// The options the client was made with.
@@ -548,6 +459,11 @@ impl Client {
     ) -> Result<Option<impl AsRef<[u8]>>, reqwest::Error> {
         self.runtime.block_on(async { response.chunk().await })
     }
+}
+
+/// 429 and 5xx: worth asking again (any other status is a refusal).
+fn is_transient(status: u16) -> bool {
+    status == 429 || status >= 500
 }
 
 /// A path segment percent-encoded (release ids and dataset names are plain, but a user's
@@ -578,23 +494,4 @@ fn error_message(body: &str) -> String {
             text.trim().to_string()
         }
     })
-}
-
-/// A transport error, with its chain of causes, and the URL it names shown without its query
-/// (a pre-signed link's signature).
-fn transport_detail(err: &reqwest::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(inner) = source {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        source = inner.source();
-    }
-    if let Some(url) = err.url() {
-        text = text.replace(url.as_str(), shown_url(url.as_str()));
-    }
-    if err.is_timeout() {
-        text.push_str(" (timed out)");
-    }
-    text
 }

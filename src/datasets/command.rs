@@ -13,10 +13,12 @@ use super::api::{self, Client, DatasetsOptions};
 pub enum DatasetsJob {
     /// `datasets releases`: every release id, oldest first.
     Releases,
-    /// `datasets download`: the shards of `datasets` of `release` (`latest` allowed).
+    /// `datasets download`: the shards of `datasets` of `release` (`latest` allowed); `verify`:
+    /// inflate the shards already held too, and download the bad ones again.
     Download {
         release: String,
         datasets: Vec<String>,
+        verify: bool,
     },
     /// `datasets update`: `datasets` brought from the held release to the latest with the diffs.
     Update { datasets: Vec<String> },
@@ -56,8 +58,12 @@ pub fn run(
             )
         }
         DatasetsJob::Releases => releases(&Client::new(options)?)?,
-        DatasetsJob::Download { release, datasets } => {
-            let done = api::download::download(&Client::new(options)?, release, datasets)?;
+        DatasetsJob::Download {
+            release,
+            datasets,
+            verify,
+        } => {
+            let done = api::download::download(&Client::new(options)?, release, datasets, *verify)?;
             let mut text = String::new();
             for d in &done {
                 text.push_str(&format!(
@@ -69,6 +75,12 @@ pub fn run(
                     d.fetched,
                     human_bytes(d.bytes)
                 ));
+                for bad in &d.replaced {
+                    text.push_str(&format!(
+                        "{} {}: held shard {bad}: downloaded again\n",
+                        d.dataset, d.release_id
+                    ));
+                }
             }
             text
         }
@@ -121,10 +133,10 @@ fn neighbourhood(
     out: &std::path::Path,
 ) -> anyhow::Result<Report> {
     use super::shards::{self, HopOptions, ShardSet};
+    let root = api::layout::datasets_root(&options.cache_dir);
     let dir = match datasets_dir {
         Some(dir) => dir.to_path_buf(),
         None => {
-            let root = api::layout::datasets_root(&options.cache_dir);
             let release = api::layout::newest_complete(&root, &["papers", "citations"])?
                 .ok_or_else(|| {
                     anyhow::anyhow!(
@@ -135,7 +147,14 @@ fn neighbourhood(
             root.join(release)
         }
     };
-    let set = ShardSet::from_dir(&dir)?;
+    let mut set = ShardSet::from_dir(&dir)?;
+    if datasets_dir.is_none() && set.paper_ids.is_empty() {
+        // `paper-ids` held at another release than `papers` and `citations` (not updated with
+        // them): read it, with the warning below.
+        if let Some(other) = api::layout::held_release(&root, super::shards::PAPER_IDS)? {
+            set.paper_ids_from(&root.join(other))?;
+        }
+    }
     let catalog = crate::catalog::load(catalog_options, &options.cache_dir, false)?;
     let hop_options = HopOptions {
         hops,
@@ -143,7 +162,11 @@ fn neighbourhood(
         ..HopOptions::default()
     };
     let stats = shards::neighbourhood(&catalog, &set, &hop_options, out)?;
-    let mut summary = format!(
+    let mut summary = set
+        .release_warning()
+        .map(|warning| format!("warning: {warning}\n"))
+        .unwrap_or_default();
+    summary.push_str(&format!(
         "{}-hop neighbourhood of {} catalogue papers ({} found, {} not) in the shards of {}{}: {} papers, {} edges\n",
         hops,
         catalog.papers.len(),
@@ -157,22 +180,66 @@ fn neighbourhood(
             .unwrap_or_default(),
         stats.papers,
         stats.edges,
-    );
+    ));
     if stats.lines_skipped() > 0 {
         summary.push_str(&format!(
             "{} shard lines could not be read and were skipped (the first are in the log)\n",
             stats.lines_skipped()
         ));
     }
+    let gaps = bad_shards_gap(&stats, datasets_dir.is_none());
+    for bad in stats.bad_shards() {
+        summary.push_str(&format!("bad shard: {bad}\n"));
+    }
     summary.push_str(&format!(
         "read it with: citegraph run --snapshot {} --scope all\n",
         out.display()
     ));
+    if let Some(gaps) = &gaps {
+        summary.push_str(gaps);
+        summary.push('\n');
+    }
     Ok(Report {
         summary,
         written: vec![out.to_path_buf(), shards::meta_path(out)],
-        ..Report::default()
+        gaps,
     })
+}
+
+/// The gap line of a neighbourhood read from shards that broke off (`None`: every shard was
+/// read to its end): how many, and how to repair them. `in_cache`: the shards are the cache's
+/// (then `datasets download --verify` replaces them), else the user's `--datasets-dir`.
+fn bad_shards_gap(stats: &super::shards::NeighbourhoodStats, in_cache: bool) -> Option<String> {
+    let bad = stats.bad_shards();
+    if bad.is_empty() {
+        return None;
+    }
+    let mut datasets: Vec<String> = bad
+        .iter()
+        .filter_map(|b| Some(b.file.parent()?.file_name()?.to_string_lossy().into_owned()))
+        .collect();
+    datasets.sort();
+    datasets.dedup();
+    let release = stats.release.as_deref().unwrap_or("RELEASE");
+    let repair = format!(
+        "`citegraph datasets download --release {release} --dataset {} --verify` checks every \
+         shard in the cache and downloads the bad ones again",
+        datasets.join(",")
+    );
+    let repair = if in_cache {
+        repair
+    } else {
+        format!(
+            "replace them with whole copies (for shards downloaded into the cache, {repair}), \
+             then rerun"
+        )
+    };
+    Some(format!(
+        "gaps: {} unreadable past some line (their lines up to it were used; listed in the \
+         .meta.json file as bad_shards): the neighbourhood may lack papers and edges a rerun \
+         could add; repair: {repair}",
+        crate::text::count(bad.len(), "shard")
+    ))
 }
 
 /// One release id a line, oldest first, then the latest's datasets.

@@ -15,7 +15,7 @@ use std::time::Duration;
 use reqwest::header::HeaderValue;
 
 use super::wire;
-use crate::http::{self, Exhausted, Jitter, Pace, ReadError, Retry, Secret};
+use crate::http::{self, Attempt, Exhausted, Jitter, Pace, ReadError, Retry, Secret};
 
 /// The environment variable of the access token.
 pub const TOKEN_VAR: &str = "OPENCITATIONS_ACCESS_TOKEN";
@@ -125,30 +125,6 @@ impl std::fmt::Debug for Client {
     }
 }
 
-/// One failed attempt.
-enum Attempt {
-    Status {
-        status: u16,
-        retry_after: Option<Duration>,
-        message: String,
-    },
-    Transport {
-        detail: String,
-        connect: bool,
-    },
-}
-
-impl std::fmt::Display for Attempt {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Attempt::Status {
-                status, message, ..
-            } => write!(f, "HTTP {status}: {message}"),
-            Attempt::Transport { detail, .. } => f.write_str(detail),
-        }
-    }
-}
-
 impl Client {
     /// Errors: a rate that is not a positive number, or an HTTP client that cannot be built.
     pub(crate) fn new(config: &ClientConfig) -> anyhow::Result<Client> {
@@ -201,10 +177,7 @@ impl Client {
                         !*connect || self.reached.load(Ordering::Relaxed)
                     }
                 },
-                |err| match err {
-                    Attempt::Status { retry_after, .. } => *retry_after,
-                    Attempt::Transport { .. } => None,
-                },
+                Attempt::retry_after,
                 |err, delay| {
                     self.retries.fetch_add(1, Ordering::Relaxed);
                     tracing::info!("GET {url}: {err}; retrying in {:.1} s", delay.as_secs_f64());

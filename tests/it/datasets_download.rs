@@ -23,6 +23,13 @@ fn mock(builder: MockDatasetsBuilder) -> (MockDatasets, Vec<File>) {
     (mock, papers)
 }
 
+/// `datasets download --dataset papers` from `mock` into `cache`.
+fn papers_download(mock: &MockDatasets, cache: &std::path::Path) -> Vec<String> {
+    let mut run = args("download", &mock.url(), cache);
+    run.extend(["--dataset", "papers"].map(String::from));
+    run
+}
+
 #[test]
 fn releases_are_listed_oldest_first_without_a_key() {
     let (mock, _) = mock(MockDatasetsBuilder::new());
@@ -140,8 +147,7 @@ fn a_corrupt_shard_is_refused_and_nothing_half_written_stays() {
         )
         .start();
     let cache = tempfile::tempdir().unwrap();
-    let mut run = args("download", &mock.url(), cache.path());
-    run.extend(["--dataset", "papers"].map(String::from));
+    let run = papers_download(&mock, cache.path());
     let output = citegraph(Some(KEY)).args(&run).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
@@ -198,8 +204,7 @@ fn the_key_is_only_in_the_header_of_api_calls() {
 fn without_a_key_the_links_are_not_asked_for() {
     let (mock, _) = mock(MockDatasetsBuilder::new());
     let cache = tempfile::tempdir().unwrap();
-    let mut run = args("download", &mock.url(), cache.path());
-    run.extend(["--dataset", "papers"].map(String::from));
+    let run = papers_download(&mock, cache.path());
     let output = citegraph(None).args(&run).output().unwrap();
     assert_eq!(output.status.code(), Some(1));
     let err = stderr(&output);
@@ -233,4 +238,53 @@ fn without_a_network_it_fails_fast_and_names_datasets_dir() {
         "{err}"
     );
     assert!(err.contains("--datasets-dir"), "{err}");
+}
+
+#[test]
+fn a_held_shard_cut_or_corrupt_is_downloaded_again() {
+    let (mock, papers) = mock(MockDatasetsBuilder::new());
+    let cache = tempfile::tempdir().unwrap();
+    let mut run = papers_download(&mock, cache.path());
+    // The summary of a download that must succeed.
+    let download = |run: &[String]| -> String {
+        let output = citegraph(Some(KEY)).args(run).output().unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        stdout(&output)
+    };
+    download(&run);
+    let dir = cache.path().join("datasets").join(RELEASE).join("papers");
+    // Cut short: its size is not the manifest's, so a plain rerun replaces it.
+    let (cut, cut_bytes) = &papers[0];
+    std::fs::write(dir.join(cut), &cut_bytes[..cut_bytes.len() / 2]).unwrap();
+    let before = mock.count("/files/");
+    let text = download(&run);
+    assert_eq!(mock.count("/files/"), before + 1);
+    assert!(text.contains(&format!("held shard {cut} (")), "{text}");
+    // Corrupt in place, the same size: only --verify finds it.
+    let (flipped, flipped_bytes) = &papers[2];
+    let mut bytes = flipped_bytes.clone();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0xff;
+    std::fs::write(dir.join(flipped), &bytes).unwrap();
+    let before = mock.count("/files/");
+    let output = citegraph(Some(KEY)).args(&run).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        mock.count("/files/"),
+        before,
+        "a plain rerun trusts the sizes"
+    );
+    run.push("--verify".to_string());
+    let output = citegraph(Some(KEY)).args(&run).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(mock.count("/files/"), before + 1);
+    assert!(
+        stdout(&output).contains(&format!("held shard {flipped} (not a whole gzip file")),
+        "{}",
+        stdout(&output)
+    );
+    for (name, bytes) in &papers {
+        assert_eq!(&std::fs::read(dir.join(name)).unwrap(), bytes, "{name}");
+    }
+    assert!(dir.join(".manifest.json").is_file());
 }

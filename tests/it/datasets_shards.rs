@@ -9,6 +9,7 @@ use citegraph::datasets::shards::{self, HopOptions, ShardSet};
 use serde_json::{json, Value};
 
 use crate::common::{self, s2ag};
+use crate::datasets_support::{neighbourhood, run_on_snapshot};
 
 /// Every line of a gzip shard, parsed.
 fn gz_lines(path: &Path) -> Vec<Value> {
@@ -108,7 +109,7 @@ fn recorded_samples_parse_every_line() {
         papers: vec![recorded("papers-sample.jsonl")],
         citations: vec![recorded("citations-sample.jsonl")],
         paper_ids: vec![recorded("paper-ids-sample.jsonl.gz")],
-        release: None,
+        ..ShardSet::default()
     };
     let survey = shards::survey(&shards).unwrap();
     assert_eq!(survey.papers.lines, 100);
@@ -321,26 +322,7 @@ fn a_run_reads_the_neighbourhood_as_a_snapshot() {
     };
     let stats = shards::neighbourhood(&catalog(), &set, &options, &out).unwrap();
     let output = dir.path().join("output");
-    common::citegraph()
-        .current_dir(dir.path())
-        .args([
-            "run",
-            "--offline",
-            "--scope",
-            "all",
-            "--figures",
-            "papers-per-year",
-        ])
-        .args(["--format", "svg", "--catalog"])
-        .arg(common::catalog_dir())
-        .arg("--snapshot")
-        .arg(&out)
-        .arg("--cache-dir")
-        .arg(dir.path().join("cache"))
-        .arg("--output-dir")
-        .arg(&output)
-        .assert()
-        .success();
+    run_on_snapshot(&out, &dir.path().join("cache"), &output);
     // Every edge of the neighbourhood reaches edges.csv, and no other.
     let (_, links) = read_neighbourhood(&out);
     let mut reader = csv::Reader::from_path(output.join("edges.csv")).unwrap();
@@ -513,4 +495,178 @@ fn hops_out_of_range_and_no_seeds_are_errors_that_write_nothing() {
     assert!(!out.exists() && !shards::meta_path(&out).exists());
     let err = ShardSet::from_dir(&dir.path().join("nowhere")).unwrap_err();
     assert!(err.to_string().contains("papers"), "{err}");
+}
+
+/// The whole lines gzip gives of `path` before it breaks off (a test's own reading, for the
+/// oracle of what a cut shard still holds).
+fn whole_lines_before_the_break(path: &Path) -> Vec<String> {
+    let file = std::fs::File::open(path).unwrap();
+    let mut reader = std::io::BufReader::new(flate2::read::MultiGzDecoder::new(file));
+    let mut lines = Vec::new();
+    loop {
+        let mut line = Vec::new();
+        match reader.read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return lines,
+            Ok(_) if line.ends_with(b"\n") => {
+                lines.push(String::from_utf8(line).unwrap().trim_end().to_string())
+            }
+            Ok(_) => return lines,
+        }
+    }
+}
+
+#[test]
+fn a_cut_or_corrupt_shard_is_reported_and_its_whole_lines_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let (written, _) = world_set(dir.path(), 3);
+    let options = HopOptions {
+        hops: 1,
+        ..HopOptions::default()
+    };
+    // A citations shard cut at 60% of its bytes, as an interrupted copy leaves it.
+    let cut = &written.citations[1];
+    let bytes = std::fs::read(cut).unwrap();
+    let whole = gz_lines(cut).len();
+    std::fs::write(cut, &bytes[..bytes.len() * 3 / 5]).unwrap();
+    let kept = whole_lines_before_the_break(cut);
+    assert!(
+        !kept.is_empty() && kept.len() < whole,
+        "{} of {whole}",
+        kept.len()
+    );
+    let set = ShardSet::from_dir(&dir.path().join("shards")).unwrap();
+    let out = dir.path().join("cut.jsonl");
+    let stats = shards::neighbourhood(&catalog(), &set, &options, &out).unwrap();
+    let bad = stats.bad_shards();
+    assert_eq!(bad.len(), 1, "{bad:?}");
+    assert_eq!(bad[0].file, *cut);
+    assert_eq!(bad[0].lines_read, kept.len() as u64);
+    assert!(bad[0]
+        .to_string()
+        .contains(&format!("after line {}", kept.len())));
+    // The same as the neighbourhood of a shard holding just those lines, whole.
+    let repaired_dir = tempfile::tempdir().unwrap();
+    let (_, repaired) = world_set(repaired_dir.path(), 3);
+    s2ag::write_gz(&repaired.citations[1], &kept);
+    let same = dir.path().join("same.jsonl");
+    let expected = shards::neighbourhood(&catalog(), &repaired, &options, &same).unwrap();
+    assert!(expected.bad_shards().is_empty());
+    assert_eq!(std::fs::read(&out).unwrap(), std::fs::read(&same).unwrap());
+    assert_eq!(
+        (stats.papers, stats.edges),
+        (expected.papers, expected.edges)
+    );
+    assert!(stats.edges > 0);
+
+    // A papers shard with bytes overwritten inside its deflate stream, and a `.gz` that is an
+    // error page: both reported, the other shards read; through the binary: exit status 3.
+    let corrupt = &written.papers[0];
+    let mut bytes = std::fs::read(corrupt).unwrap();
+    let middle = bytes.len() / 2;
+    for byte in &mut bytes[middle..middle + 64] {
+        *byte ^= 0x5a;
+    }
+    std::fs::write(corrupt, &bytes).unwrap();
+    let page = dir.path().join("shards/papers/zz-error-page.gz");
+    let shards_dir = dir.path().join("shards").display().to_string();
+    std::fs::write(&page, "<html><body>AccessDenied</body></html>\n").unwrap();
+    let out = dir.path().join("n.jsonl");
+    let output = neighbourhood(
+        &dir.path().join("cache"),
+        &["--datasets-dir", &shards_dir],
+        &out,
+    );
+    let (text, err) = (
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr),
+    );
+    assert_eq!(output.status.code(), Some(3), "{text}\n{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    for path in [corrupt, cut, &page] {
+        assert!(
+            text.contains(&format!(
+                "bad shard: {}: unreadable after line",
+                path.display()
+            )),
+            "{path:?} not named in {text}"
+        );
+    }
+    assert!(text.contains("not a gzip file"), "{text}");
+    assert!(
+        err.contains("gaps: 3 shards unreadable") && err.contains("--verify"),
+        "{err}"
+    );
+    assert!(err.contains("exit status 3"), "{err}");
+    // Both files written, whole; the sidecar lists the bad shards.
+    let meta: Value =
+        serde_json::from_str(&std::fs::read_to_string(shards::meta_path(&out)).unwrap()).unwrap();
+    let listed: BTreeMap<String, (u64, String)> = meta["bad_shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["file"].as_str().unwrap().to_string(),
+                (
+                    b["lines_read"].as_u64().unwrap(),
+                    b["reason"].as_str().unwrap().to_string(),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(listed.len(), 3, "{meta:#}");
+    assert_eq!(listed[&cut.display().to_string()].0, kept.len() as u64);
+    assert_eq!(listed[&page.display().to_string()].0, 0);
+    let (records, _) = read_neighbourhood(&out);
+    assert_eq!(meta["papers"], records.len());
+    assert!(!records.is_empty());
+}
+
+#[test]
+fn paper_ids_of_another_release_is_named_in_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    world_set(dir.path(), 2);
+    std::fs::write(
+        dir.path().join("shards").join(shards::RELEASE_FILE),
+        format!("{}\n", s2ag::BASE_RELEASE),
+    )
+    .unwrap();
+    let set = ShardSet::from_dir(&dir.path().join("shards")).unwrap();
+    assert_eq!(set.release.as_deref(), Some(s2ag::BASE_RELEASE));
+    assert!(set.release_warning().is_none());
+    // `paper-ids` of an older release (as a download or update writes its manifest).
+    let older = "2026-06-30";
+    std::fs::write(
+        dir.path().join("shards/paper-ids/.manifest.json"),
+        json!({"release_id": older, "dataset": "paper-ids", "shards": [], "source": "download"})
+            .to_string(),
+    )
+    .unwrap();
+    let set = ShardSet::from_dir(&dir.path().join("shards")).unwrap();
+    assert_eq!(set.release_of("paper-ids"), Some(older));
+    assert_eq!(set.release_of("papers"), Some(s2ag::BASE_RELEASE));
+    let warning = set.release_warning().unwrap();
+    for part in [
+        format!("`paper-ids` of release {older}"),
+        format!("`papers` of release {}", s2ag::BASE_RELEASE),
+        format!("papers added after {older} may not map"),
+    ] {
+        assert!(warning.contains(&part), "{part} not in {warning}");
+    }
+    let out = dir.path().join("n.jsonl");
+    let shards_dir = dir.path().join("shards").display().to_string();
+    let output = neighbourhood(
+        &dir.path().join("cache"),
+        &["--datasets-dir", &shards_dir],
+        &out,
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{text}");
+    assert!(text.contains(&format!("warning: {warning}")), "{text}");
+    // Without shards of its own, paper-ids is not read: no warning.
+    for shard in &set.paper_ids {
+        std::fs::remove_file(shard).unwrap();
+    }
+    let set = ShardSet::from_dir(&dir.path().join("shards")).unwrap();
+    assert!(set.release_warning().is_none());
 }

@@ -151,6 +151,44 @@ pub fn files_under(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
+/// `citegraph datasets neighbourhood --hops 1` of the real catalogue with the cache `cache`,
+/// `extra` options (e.g. `--datasets-dir DIR`), written to `out`.
+pub fn neighbourhood(cache: &Path, extra: &[&str], out: &Path) -> std::process::Output {
+    citegraph(None)
+        .args(["datasets", "neighbourhood", "--hops", "1", "--catalog"])
+        .arg(common::catalog_dir())
+        .arg("--cache-dir")
+        .arg(cache)
+        .args(extra)
+        .arg("-o")
+        .arg(out)
+        .output()
+        .unwrap()
+}
+
+/// `citegraph run --offline --scope all` of the real catalogue on the snapshot `snapshot` (one
+/// small figure), the cache `cache`, into `output`; asserts it succeeds.
+pub fn run_on_snapshot(snapshot: &Path, cache: &Path, output: &Path) {
+    common::citegraph()
+        .args(["run", "--offline", "--scope", "all"])
+        .args([
+            "--figures",
+            "papers-per-year",
+            "--format",
+            "svg",
+            "--catalog",
+        ])
+        .arg(common::catalog_dir())
+        .arg("--snapshot")
+        .arg(snapshot)
+        .arg("--cache-dir")
+        .arg(cache)
+        .arg("--output-dir")
+        .arg(output)
+        .assert()
+        .success();
+}
+
 pub fn stdout(output: &std::process::Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()
 }

@@ -263,3 +263,41 @@ fn a_failed_update_leaves_the_held_release_as_it_was() {
         .collect();
     assert_eq!(names, [A], "no new release, no staging left");
 }
+
+/// The arrival times of the diff file transfers of an update of `papers` from A with
+/// `--parallel n`, each transfer answered after `delay`.
+fn diff_arrivals(parallel: &str, delay: std::time::Duration) -> Vec<std::time::Instant> {
+    let mock = builder(&[A, B, C]).file_delay(delay).start();
+    let cache = held_a(&mock);
+    let mut run = args("update", &mock.url(), cache.path());
+    run.extend(["--dataset", "papers", "--parallel", parallel].map(String::from));
+    let output = citegraph(Some(KEY)).args(&run).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let root = cache.path().join("datasets");
+    assert_eq!(records(&root.join(C).join("papers")), expected(&papers(C)));
+    let mut arrivals: Vec<_> = mock
+        .log()
+        .into_iter()
+        .filter(|l| l.path.starts_with("/files/diffs/"))
+        .map(|l| l.at)
+        .collect();
+    arrivals.sort();
+    arrivals
+}
+
+#[test]
+fn diff_files_are_downloaded_parallel_at_once() {
+    let delay = std::time::Duration::from_millis(400);
+    // Two diffs of papers, an update and a delete file each.
+    let together = diff_arrivals("3", delay);
+    assert_eq!(together.len(), 4);
+    assert!(
+        together[2] - together[0] < delay,
+        "three transfers in flight at once: {together:?}"
+    );
+    let one_by_one = diff_arrivals("1", delay);
+    assert!(
+        one_by_one.windows(2).all(|w| w[1] - w[0] >= delay),
+        "one at a time: {one_by_one:?}"
+    );
+}

@@ -10,7 +10,6 @@ use serde_json::Value;
 
 use crate::common::mock_datasets::{DiffFiles, File, MockDatasetsBuilder};
 use crate::common::s2ag::{self, BASE_RELEASE, NEXT_RELEASE};
-use crate::common::{self as shared};
 use crate::datasets_support::*;
 
 fn files(paths: &[std::path::PathBuf]) -> Vec<File> {
@@ -27,19 +26,6 @@ fn files(paths: &[std::path::PathBuf]) -> Vec<File> {
 
 fn one(path: &Path) -> Vec<File> {
     files(&[path.to_path_buf()])
-}
-
-fn neighbourhood(cache: &Path, extra: &[&str], out: &Path) -> std::process::Output {
-    citegraph(None)
-        .args(["datasets", "neighbourhood", "--hops", "1", "--catalog"])
-        .arg(shared::catalog_dir())
-        .arg("--cache-dir")
-        .arg(cache)
-        .args(extra)
-        .arg("-o")
-        .arg(out)
-        .output()
-        .unwrap()
 }
 
 #[test]
@@ -107,25 +93,7 @@ fn shards_downloaded_from_the_mock_become_a_snapshot_a_run_reads() {
     assert!(std::fs::metadata(&from_cache).unwrap().len() > 0);
 
     let output_dir = dir.path().join("output");
-    shared::citegraph()
-        .args([
-            "run",
-            "--offline",
-            "--scope",
-            "all",
-            "--figures",
-            "papers-per-year",
-        ])
-        .args(["--format", "svg", "--catalog"])
-        .arg(shared::catalog_dir())
-        .arg("--snapshot")
-        .arg(&from_cache)
-        .arg("--cache-dir")
-        .arg(dir.path().join("run-cache"))
-        .arg("--output-dir")
-        .arg(&output_dir)
-        .assert()
-        .success();
+    run_on_snapshot(&from_cache, &dir.path().join("run-cache"), &output_dir);
     assert!(output_dir.join("metrics.json").is_file());
 
     // The world's release diff, applied.

@@ -19,24 +19,24 @@ fn oc_world() -> OcWorld {
         .clone()
 }
 
+/// `citegraph fetch` in `dir` against the Semantic Scholar mock at `s2_url`, paced and retried
+/// fast (the options every test here adds its sources to).
+fn fetch_from(dir: &std::path::Path, s2_url: &str) -> assert_cmd::Command {
+    let mut cmd = citegraph_in(dir);
+    cmd.args(["fetch", "--api-url", s2_url, "--rps", "1000"])
+        .args(["--retry-delay", "0.01"]);
+    cmd
+}
+
 #[test]
 fn opencitations_fills_the_elided_reference_lists_and_the_audit_says_so() {
     let s2 = MockBuilder::new(world()).start();
     let oc = OcBuilder::new(oc_world()).start();
     let dir = tempfile::tempdir().unwrap();
     let fetch = |dir: &std::path::Path, sources: &str| {
-        let mut cmd = citegraph_in(dir);
-        cmd.args([
-            "fetch",
-            "--api-url",
-            &s2.url(),
-            "--rps",
-            "1000",
-            "--retry-delay",
-            "0.01",
-        ])
-        .args(["--sources", sources, "--opencitations-url", &oc.url()])
-        .args(["--opencitations-per-minute", "60000"]);
+        let mut cmd = fetch_from(dir, &s2.url());
+        cmd.args(["--sources", sources, "--opencitations-url", &oc.url()])
+            .args(["--opencitations-per-minute", "60000"]);
         cmd.assert().success();
     };
     let analyze = |dir: &std::path::Path, sources: &str| {
@@ -173,24 +173,15 @@ fn all_three_sources_fill_the_elided_lists_each_link_marked_with_its_sources() {
     let oc = OcBuilder::new(oc_world()).start();
     let oa = OaMockBuilder::new(OaWorld::load()).start();
     let dir = tempfile::tempdir().unwrap();
-    let mut cmd = citegraph_in(dir.path());
-    cmd.args([
-        "fetch",
-        "--api-url",
-        &s2.url(),
-        "--rps",
-        "1000",
-        "--retry-delay",
-        "0.01",
-    ])
-    .args(["--sources", "s2,openalex,opencitations"])
-    .args(["--openalex-url", &oa.url(), "--openalex-rps", "10"])
-    .args([
-        "--opencitations-url",
-        &oc.url(),
-        "--opencitations-per-minute",
-        "60000",
-    ]);
+    let mut cmd = fetch_from(dir.path(), &s2.url());
+    cmd.args(["--sources", "s2,openalex,opencitations"])
+        .args(["--openalex-url", &oa.url(), "--openalex-rps", "10"])
+        .args([
+            "--opencitations-url",
+            &oc.url(),
+            "--opencitations-per-minute",
+            "60000",
+        ]);
     cmd.assert().success();
     assert!(oa.requests() > 0 && oc.requests() > 0, "both were asked");
     assert!(
@@ -334,9 +325,8 @@ fn an_update_asks_the_opencitations_index_again_a_plain_rerun_does_not() {
     let oc = OcBuilder::new(oc_world()).start();
     let dir = tempfile::tempdir().unwrap();
     let fetch = |update: bool| {
-        let mut cmd = citegraph_in(dir.path());
-        cmd.args(["fetch", "--api-url", &s2.url(), "--rps", "1000"])
-            .args(["--retry-delay", "0.01", "--sources", "s2,opencitations"])
+        let mut cmd = fetch_from(dir.path(), &s2.url());
+        cmd.args(["--sources", "s2,opencitations"])
             .args(["--opencitations-url", &oc.url()])
             .args(["--opencitations-per-minute", "60000"]);
         if update {
@@ -366,9 +356,8 @@ fn a_source_that_cannot_be_reached_leaves_gaps_and_exit_status_3() {
     // Nothing listens on the discard port: every OpenAlex request is refused.
     let closed = "http://127.0.0.1:9";
     let dir = tempfile::tempdir().unwrap();
-    let mut cmd = citegraph_in(dir.path());
-    cmd.args(["fetch", "--api-url", &s2.url(), "--rps", "1000"])
-        .args(["--retry-delay", "0.01", "--max-retries", "0"])
+    let mut cmd = fetch_from(dir.path(), &s2.url());
+    cmd.args(["--max-retries", "0"])
         .args(["--sources", "s2,openalex", "--openalex-url", closed]);
     let out = cmd.assert().code(3);
     let stdout = String::from_utf8_lossy(&out.get_output().stdout).into_owned();
@@ -400,18 +389,9 @@ fn openalex_links_merge_with_their_semantic_scholar_twins() {
     let s2 = MockBuilder::new(world()).start();
     let oa = OaMockBuilder::new(OaWorld::load()).start();
     let dir = tempfile::tempdir().unwrap();
-    let mut cmd = citegraph_in(dir.path());
-    cmd.args([
-        "fetch",
-        "--api-url",
-        &s2.url(),
-        "--rps",
-        "1000",
-        "--retry-delay",
-        "0.01",
-    ])
-    .args(["--sources", "s2,openalex", "--source-scope", "all"])
-    .args(["--openalex-url", &oa.url(), "--openalex-rps", "10"]);
+    let mut cmd = fetch_from(dir.path(), &s2.url());
+    cmd.args(["--sources", "s2,openalex", "--source-scope", "all"])
+        .args(["--openalex-url", &oa.url(), "--openalex-rps", "10"]);
     // The audit of every paper costs more than the keyless daily budget (1,000 credits): OpenAlex
     // stops partway, the papers left are gaps (exit status 3), and the merge is checked on the
     // works read. `analyze` of the audit reads the same cache and says the same gaps.

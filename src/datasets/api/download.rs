@@ -11,6 +11,10 @@
 //! - Atomic: a shard appears under its name complete, by a rename, or not at all; the dataset's
 //!   `manifest.json`, written after its last shard, says the dataset is complete.
 //! - Parallel: `--parallel` shards at once (1 to 4), one thread each.
+//! - Repaired: a shard already held whose size differs from the manifest's (cut short, or
+//!   grown) is downloaded again; with `--verify`, every held shard is also inflated whole
+//!   ([`verify_gzip`], in parallel) and a corrupt one downloaded again. The manifest is removed
+//!   before the first bad shard is, and written again when the dataset is whole.
 
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
@@ -226,7 +230,7 @@ fn copy_counted(
     let mut total = 0u64;
     while let Some(chunk) = client
         .chunk(&mut response)
-        .map_err(|err| std::io::Error::other(super::transport_detail(&err)))?
+        .map_err(|err| std::io::Error::other(client.detail(&err)))?
     {
         let bytes = chunk.as_ref();
         file.write_all(bytes)?;
@@ -263,16 +267,20 @@ pub struct Downloaded {
     /// Bytes transferred by this run.
     pub bytes: u64,
     pub dir: PathBuf,
+    /// Held shards found bad and downloaded again: `NAME (why)`.
+    pub replaced: Vec<String>,
 }
 
 /// Downloads `datasets` of `release` (`latest` allowed) into the cache: every shard not there
-/// yet, `--parallel` at once, then the manifest. Errors: the API's (no key, no network, an
+/// yet or found bad (`verify`: inflate every held shard too; module documentation),
+/// `--parallel` at once, then the manifest. Errors: the API's (no key, no network, an
 /// unknown release or dataset), and shards that failed for good, all named (the shards that
 /// made it are kept, and the dataset is left without a manifest: a rerun resumes).
 pub fn download(
     client: &Client,
     release: &str,
     datasets: &[String],
+    verify: bool,
 ) -> anyhow::Result<Vec<Downloaded>> {
     let info = client.release(release)?;
     let release_id = info.release_id;
@@ -288,7 +296,7 @@ pub fn download(
     let root = layout::datasets_root(&client.options().cache_dir);
     let mut done = Vec::new();
     for name in datasets {
-        done.push(download_dataset(client, &root, &release_id, name)?);
+        done.push(download_dataset(client, &root, &release_id, name, verify)?);
     }
     Ok(done)
 }
@@ -298,6 +306,7 @@ fn download_dataset(
     root: &Path,
     release_id: &str,
     name: &str,
+    verify: bool,
 ) -> anyhow::Result<Downloaded> {
     let dir = layout::dataset_dir(root, release_id, name)?;
     let listing = client.dataset_files(release_id, name)?;
@@ -309,7 +318,9 @@ fn download_dataset(
             order.push(shard);
         }
     }
-    if let Some(manifest) = Manifest::read(&dir)? {
+    let manifest = Manifest::read(&dir)?;
+    let replaced = remove_bad_shards(&dir, &order, manifest.as_ref(), verify)?;
+    if let Some(manifest) = manifest.filter(|_| replaced.is_empty()) {
         let mut held: Vec<&str> = manifest.shards.iter().map(|s| s.name.as_str()).collect();
         let mut listed: Vec<&str> = order.iter().map(String::as_str).collect();
         held.sort_unstable();
@@ -322,6 +333,7 @@ fn download_dataset(
                 fetched: 0,
                 bytes: 0,
                 dir,
+                replaced,
             });
         }
     }
@@ -330,55 +342,35 @@ fn download_dataset(
     let todo: Vec<&String> = order.iter().filter(|s| !dir.join(s).is_file()).collect();
     let links = Mutex::new(links);
     let meter = Meter::new(client.options().progress, &format!("{name} {release_id}"));
-    let queue = Mutex::new(todo.iter().copied().rev().collect::<Vec<_>>());
-    let results = Mutex::new(Vec::new());
     let finished = std::sync::atomic::AtomicUsize::new(0);
-    let workers = client.options().parallel.clamp(1, 4).min(todo.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let Some(shard) = queue.lock().unwrap_or_else(|e| e.into_inner()).pop() else {
-                    return;
-                };
-                let link = |fresh: bool| -> anyhow::Result<String> {
-                    if fresh {
-                        relist(client, release_id, name, &links)?;
-                    }
-                    links
-                        .lock()
-                        .unwrap_or_else(|e| e.into_inner())
-                        .get(shard)
-                        .cloned()
-                        .ok_or_else(|| {
-                            anyhow::anyhow!(
-                                "shard {shard} is no longer in the listing of {name} {release_id}"
-                            )
-                        })
-                };
-                let result = fetch_file(client, &link, &dir.join(shard), &meter);
-                let n = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                meter.message(format!("{name}: {n}/{} shards", todo.len()));
-                results
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .push(result);
-            });
-        }
+    let results = in_parallel(client.options().parallel, &todo, |shard| {
+        let link = |fresh: bool| -> anyhow::Result<String> {
+            if fresh {
+                relist(client, release_id, name, &links)?;
+            }
+            links
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(*shard)
+                .cloned()
+                .ok_or_else(|| {
+                    anyhow::anyhow!(
+                        "shard {shard} is no longer in the listing of {name} {release_id}"
+                    )
+                })
+        };
+        let result = fetch_file(client, &link, &dir.join(shard), &meter);
+        let n = finished.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+        meter.message(format!("{name}: {n}/{} shards", todo.len()));
+        result
     });
     meter.finish();
-    let results = results.into_inner().unwrap_or_else(|e| e.into_inner());
-    let failures: Vec<String> = results
-        .iter()
-        .filter_map(|r| r.as_ref().err().map(|e| format!("{e:#}")))
-        .collect();
-    if !failures.is_empty() {
+    if let Some((failed, list)) = failures(&results) {
         anyhow::bail!(
-            "{} of {} shards of {name} {release_id} failed ({} kept in {}; rerun to resume):\n  {}",
-            failures.len(),
+            "{failed} of {} shards of {name} {release_id} failed ({} kept in {}; rerun to resume):{list}",
             order.len(),
-            order.len() - failures.len(),
+            order.len() - failed,
             dir.display(),
-            failures.join("\n  ")
         );
     }
     let bytes = results.iter().filter_map(|r| r.as_ref().ok()).sum();
@@ -393,7 +385,107 @@ fn download_dataset(
         fetched: todo.len(),
         bytes,
         dir,
+        replaced,
     })
+}
+
+/// Removes the held shards of `order` in `dir` that are bad: a size other than `manifest`'s,
+/// or (`verify`) not a whole gzip file; the manifest goes first, so a dataset missing a shard
+/// is never marked complete. Returns `NAME (why)` of each, in `order`. Errors: a file that
+/// cannot be removed.
+fn remove_bad_shards(
+    dir: &Path,
+    order: &[String],
+    manifest: Option<&Manifest>,
+    verify: bool,
+) -> anyhow::Result<Vec<String>> {
+    use rayon::prelude::*;
+    let sizes: HashMap<&str, u64> = manifest
+        .map(|m| {
+            m.shards
+                .iter()
+                .map(|s| (s.name.as_str(), s.bytes))
+                .collect()
+        })
+        .unwrap_or_default();
+    let bad: Vec<(&String, String)> = order
+        .par_iter()
+        .filter_map(|shard| {
+            let path = dir.join(shard);
+            let len = std::fs::metadata(&path).ok()?.len();
+            if let Some(&listed) = sizes.get(shard.as_str()) {
+                if len != listed {
+                    return Some((
+                        shard,
+                        format!("{len} bytes where the manifest says {listed}"),
+                    ));
+                }
+            }
+            if verify {
+                if let Err(err) = verify_gzip(&path) {
+                    return Some((shard, format!("not a whole gzip file: {err}")));
+                }
+            }
+            None
+        })
+        .collect();
+    if bad.is_empty() {
+        return Ok(Vec::new());
+    }
+    let manifest_path = dir.join(layout::MANIFEST);
+    if manifest_path.exists() {
+        std::fs::remove_file(&manifest_path)
+            .map_err(|err| anyhow::anyhow!("cannot remove {}: {err}", manifest_path.display()))?;
+    }
+    let mut replaced = Vec::with_capacity(bad.len());
+    for (shard, why) in bad {
+        tracing::warn!("held shard {shard} ({why}): removed, to be downloaded again");
+        let path = dir.join(shard);
+        std::fs::remove_file(&path)
+            .map_err(|err| anyhow::anyhow!("cannot remove {}: {err}", path.display()))?;
+        replaced.push(format!("{shard} ({why})"));
+    }
+    Ok(replaced)
+}
+
+/// `work` on every item, `parallel` (1 to 4) at once on threads of their own (a transfer is
+/// long and blocking), each thread taking the next item when done; the results in the order
+/// of `items`.
+pub(crate) fn in_parallel<T: Sync, R: Send>(
+    parallel: usize,
+    items: &[T],
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let results = Mutex::new(Vec::with_capacity(items.len()));
+    let workers = parallel.clamp(1, 4).min(items.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let index = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(item) = items.get(index) else {
+                    return;
+                };
+                let result = work(item);
+                results
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((index, result));
+            });
+        }
+    });
+    let mut results = results.into_inner().unwrap_or_else(|e| e.into_inner());
+    results.sort_by_key(|(index, _)| *index);
+    results.into_iter().map(|(_, result)| result).collect()
+}
+
+/// How many of `results` failed, and their errors, one an indented line (`None`: none failed).
+pub(crate) fn failures<T>(results: &[anyhow::Result<T>]) -> Option<(usize, String)> {
+    let failed: Vec<String> = results
+        .iter()
+        .filter_map(|r| r.as_ref().err().map(|e| format!("\n  {e:#}")))
+        .collect();
+    (!failed.is_empty()).then(|| (failed.len(), failed.concat()))
 }
 
 /// Asks the listing again and takes its links (one thread at a time: the others wait and find

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 /// The manifest's file name in a dataset directory.
-pub const MANIFEST: &str = ".manifest.json";
+pub const MANIFEST: &str = crate::datasets::shards::MANIFEST_FILE;
 /// The suffix of a shard being downloaded (`.<shard>.part`).
 pub const PART: &str = ".part";
 

@@ -26,7 +26,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 use serde::Deserialize;
 
-use super::download::{fetch_file, Meter};
+use super::download::{failures, fetch_file, in_parallel, Meter};
 use super::layout::{self, Manifest};
 use super::{shard_name, Client, DiffList};
 
@@ -352,8 +352,10 @@ fn stage(
     })
 }
 
-/// Downloads the diff files of `list` into `staging/diffs`, in order: each step's update files,
-/// then its delete files. A link that answered 403 is replaced from a fresh diff list.
+/// Downloads the diff files of `list` into `staging/diffs`, `--parallel` at once (as
+/// `download` does), and returns them in order: each step's update files, then its delete
+/// files. A link that answered 403 is replaced from a fresh diff list. Errors: every file that
+/// failed for good, named (the update is then not applied).
 fn fetch_diff_files(
     client: &Client,
     name: &str,
@@ -361,51 +363,78 @@ fn fetch_diff_files(
     list: &DiffList,
     staging: &Path,
 ) -> anyhow::Result<Vec<DiffFile>> {
-    let meter = Meter::new(client.options().progress, &format!("{name} diffs"));
-    let mut files = Vec::new();
+    let mut wanted = Vec::new();
     for (step, diff) in list.diffs.iter().enumerate() {
         for (update, urls) in [(true, &diff.update_files), (false, &diff.delete_files)] {
             for (position, url) in urls.iter().enumerate() {
                 let shard = shard_name(url).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
                 let kind = if update { "update" } else { "delete" };
-                let path = staging
-                    .join("diffs")
-                    .join(format!("{step:04}-{kind}-{position:05}.gz"));
-                let link = |fresh: bool| -> anyhow::Result<String> {
-                    if !fresh {
-                        return Ok(url.clone());
-                    }
-                    let again = client.diffs(held, "latest", name)?;
-                    let step = again
-                        .diffs
-                        .get(step)
-                        .filter(|d| d.to_release == diff.to_release);
-                    let urls = step.map(|d| {
-                        if update {
-                            &d.update_files
-                        } else {
-                            &d.delete_files
-                        }
-                    });
-                    urls.and_then(|u| u.get(position))
-                        .filter(|u| shard_name(u).ok().as_ref() == Some(&shard))
-                        .cloned()
-                        .ok_or_else(|| {
-                            anyhow::anyhow!("the fresh diff list of `{name}` no longer has {shard}")
-                        })
-                };
-                fetch_file(client, &link, &path, &meter)?;
-                files.push(DiffFile {
-                    path,
+                let file = DiffFile {
+                    path: staging
+                        .join("diffs")
+                        .join(format!("{step:04}-{kind}-{position:05}.gz")),
                     name: shard,
                     to_release: diff.to_release.clone(),
                     update,
-                });
+                };
+                wanted.push((step, position, url, file));
             }
         }
     }
+    let meter = Meter::new(client.options().progress, &format!("{name} diffs"));
+    let results = in_parallel(
+        client.options().parallel,
+        &wanted,
+        |(step, position, url, file)| {
+            let link = |fresh: bool| -> anyhow::Result<String> {
+                if !fresh {
+                    return Ok(url.to_string());
+                }
+                fresh_diff_link(client, name, held, (*step, *position), file)
+            };
+            fetch_file(client, &link, &file.path, &meter)
+        },
+    );
     meter.finish();
-    Ok(files)
+    if let Some((failed, list)) = failures(&results) {
+        anyhow::bail!(
+            "{failed} of {} diff files of `{name}` failed; nothing was applied, rerun to try again:{list}",
+            wanted.len(),
+        );
+    }
+    Ok(wanted.into_iter().map(|(_, _, _, file)| file).collect())
+}
+
+/// The link of `file` (the `position`th update or delete file of diff `step`) in a fresh diff
+/// list. Errors: the list failed, or no longer has that file at that place.
+fn fresh_diff_link(
+    client: &Client,
+    name: &str,
+    held: &str,
+    (step, position): (usize, usize),
+    file: &DiffFile,
+) -> anyhow::Result<String> {
+    let again = client.diffs(held, "latest", name)?;
+    let diff = again
+        .diffs
+        .get(step)
+        .filter(|d| d.to_release == file.to_release);
+    let urls = diff.map(|d| {
+        if file.update {
+            &d.update_files
+        } else {
+            &d.delete_files
+        }
+    });
+    urls.and_then(|u| u.get(position))
+        .filter(|u| shard_name(u).ok().as_ref() == Some(&file.name))
+        .cloned()
+        .ok_or_else(|| {
+            anyhow::anyhow!(
+                "the fresh diff list of `{name}` no longer has {}",
+                file.name
+            )
+        })
 }
 
 /// Each touched key's last state over `files` (in order), and the number of lines without a

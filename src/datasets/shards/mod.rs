@@ -11,7 +11,8 @@
 //!    papers `papers` lacks (`write.rs`); the snapshot is written atomically.
 //!
 //! Lines of every form the releases used are read (`lines.rs`); a line of none is reported with
-//! file, line and reason and skipped (`read.rs`).
+//! file, line and reason and skipped, and a shard that breaks off (cut short, corrupt, not gzip)
+//! is reported with the line it got to and the reason, its whole lines kept (`read.rs`).
 //!
 //! Cost: `papers` is read twice and `citations` once a hop, each pass at the speed of gzip
 //! inflation and JSON parsing on every core (bench/datasets_filter.py measures it). Memory grows
@@ -32,7 +33,7 @@ mod seeds;
 mod write;
 
 pub use hops::HopStats;
-pub use read::{BadLine, PassCounts};
+pub use read::{BadLine, BadShard, PassCounts};
 pub use seeds::Unfound;
 
 /// The dataset names, as the Datasets API names them, and the folders of a [`ShardSet`] layout.
@@ -42,6 +43,10 @@ pub const PAPER_IDS: &str = "paper-ids";
 
 /// The file beside a shard folder that names its release (one line, e.g. `2026-07-07`).
 pub const RELEASE_FILE: &str = "RELEASE";
+
+/// The manifest a download or an update writes in a dataset folder (`api::layout`); its
+/// `release_id` is the release of that dataset's shards.
+pub const MANIFEST_FILE: &str = ".manifest.json";
 
 /// The shards of one release, by dataset. Paths are read as given; their order is the order
 /// lines are taken in when two lines name the same paper or edge (first wins), so
@@ -53,6 +58,9 @@ pub struct ShardSet {
     pub paper_ids: Vec<PathBuf>,
     /// The release the shards come from, when known; recorded beside the neighbourhood.
     pub release: Option<String>,
+    /// The release of each dataset (by name) whose folder's manifest says it: a dataset
+    /// downloaded or updated apart from the others may be of another release than `release`.
+    pub dataset_releases: BTreeMap<String, String>,
 }
 
 impl ShardSet {
@@ -61,6 +69,7 @@ impl ShardSet {
     /// ```text
     /// DIR/RELEASE              the release id (optional; one line)
     /// DIR/papers/*.gz          DIR/citations/*.gz          DIR/paper-ids/*.gz
+    /// DIR/DATASET/.manifest.json   (optional) its `release_id`: that dataset's release
     /// ```
     ///
     /// Every regular file of a dataset folder whose name does not start with `.` is a shard
@@ -68,33 +77,18 @@ impl ShardSet {
     /// `papers` lacks are then left out). Errors: `dir` unreadable, or no `papers` or no
     /// `citations` shard in it.
     pub fn from_dir(dir: &Path) -> Result<ShardSet> {
-        let list = |dataset: &str| -> Result<Vec<PathBuf>> {
-            let folder = dir.join(dataset);
-            if !folder.exists() {
-                return Ok(Vec::new());
-            }
-            let mut files = Vec::new();
-            for entry in std::fs::read_dir(&folder)
-                .with_context(|| format!("cannot list the shards in {}", folder.display()))?
-            {
-                let entry = entry.with_context(|| format!("cannot list {}", folder.display()))?;
-                let hidden = entry.file_name().to_string_lossy().starts_with('.');
-                if !hidden && entry.file_type().is_ok_and(|t| t.is_file()) {
-                    files.push(entry.path());
-                }
-            }
-            files.sort();
-            Ok(files)
+        let mut set = ShardSet {
+            papers: list_shards(dir, PAPERS)?,
+            citations: list_shards(dir, CITATIONS)?,
+            paper_ids: list_shards(dir, PAPER_IDS)?,
+            release: release_in(dir),
+            dataset_releases: BTreeMap::new(),
         };
-        let set = ShardSet {
-            papers: list(PAPERS)?,
-            citations: list(CITATIONS)?,
-            paper_ids: list(PAPER_IDS)?,
-            release: std::fs::read_to_string(dir.join(RELEASE_FILE))
-                .ok()
-                .map(|text| text.trim().to_string())
-                .filter(|text| !text.is_empty()),
-        };
+        for dataset in [PAPERS, CITATIONS, PAPER_IDS] {
+            if let Some(release) = manifest_release(&dir.join(dataset)) {
+                set.dataset_releases.insert(dataset.to_string(), release);
+            }
+        }
         for (dataset, files) in [(PAPERS, &set.papers), (CITATIONS, &set.citations)] {
             if files.is_empty() {
                 anyhow::bail!(
@@ -107,6 +101,93 @@ impl ShardSet {
         }
         Ok(set)
     }
+
+    /// Takes the `paper-ids` shards of `dir` (laid out as [`ShardSet::from_dir`] reads it, e.g.
+    /// an older release of the cache), and their release (its manifest's, else `dir/RELEASE`).
+    /// Errors: `dir/paper-ids` unreadable.
+    pub fn paper_ids_from(&mut self, dir: &Path) -> Result<()> {
+        self.paper_ids = list_shards(dir, PAPER_IDS)?;
+        match manifest_release(&dir.join(PAPER_IDS)).or_else(|| release_in(dir)) {
+            Some(release) => self.dataset_releases.insert(PAPER_IDS.to_string(), release),
+            None => self.dataset_releases.remove(PAPER_IDS),
+        };
+        Ok(())
+    }
+
+    /// The release of `dataset`: its manifest's, else the set's.
+    pub fn release_of(&self, dataset: &str) -> Option<&str> {
+        self.dataset_releases
+            .get(dataset)
+            .or(self.release.as_ref())
+            .map(String::as_str)
+    }
+
+    /// A warning when the datasets read are not all of one release (as far as their manifests
+    /// and `RELEASE` say; `paper-ids` counts only when it has shards): each dataset and its
+    /// release, and what it may cost (a paper added after the older release has no line in
+    /// its datasets: its `paper-ids` entry, or its citations, may be missing). `None` when they
+    /// agree or are unknown.
+    pub fn release_warning(&self) -> Option<String> {
+        let mut datasets = vec![PAPERS, CITATIONS];
+        if !self.paper_ids.is_empty() {
+            datasets.push(PAPER_IDS);
+        }
+        let releases: Vec<(&str, &str)> = datasets
+            .iter()
+            .filter_map(|d| Some((*d, self.release_of(d)?)))
+            .collect();
+        let oldest = releases.iter().map(|(_, r)| *r).min()?;
+        let newest = releases.iter().map(|(_, r)| *r).max()?;
+        if oldest == newest {
+            return None;
+        }
+        let each: Vec<String> = releases
+            .iter()
+            .map(|(d, r)| format!("`{d}` of release {r}"))
+            .collect();
+        Some(format!(
+            "the datasets are of different releases ({}): papers added after {oldest} may not \
+             map (ids of {newest} missing from the older dataset); bring them to one release \
+             (`citegraph datasets update`, or `datasets download --release {newest}` of the older)",
+            each.join(", ")
+        ))
+    }
+}
+
+/// The shards of `dir/dataset`: every regular file whose name does not start with `.`, sorted
+/// by name; none when the folder does not exist. Errors: the folder cannot be listed.
+fn list_shards(dir: &Path, dataset: &str) -> Result<Vec<PathBuf>> {
+    let folder = dir.join(dataset);
+    if !folder.exists() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(&folder)
+        .with_context(|| format!("cannot list the shards in {}", folder.display()))?
+    {
+        let entry = entry.with_context(|| format!("cannot list {}", folder.display()))?;
+        let hidden = entry.file_name().to_string_lossy().starts_with('.');
+        if !hidden && entry.file_type().is_ok_and(|t| t.is_file()) {
+            files.push(entry.path());
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// The release id in `dir/RELEASE`, when there is one.
+fn release_in(dir: &Path) -> Option<String> {
+    std::fs::read_to_string(dir.join(RELEASE_FILE))
+        .ok()
+        .map(|text| text.trim().to_string())
+        .filter(|text| !text.is_empty())
+}
+
+/// The `release_id` of the manifest in `folder`, when there is a readable one.
+fn manifest_release(folder: &Path) -> Option<String> {
+    let text = std::fs::read(folder.join(MANIFEST_FILE)).ok()?;
+    let manifest: serde_json::Value = serde_json::from_slice(&text).ok()?;
+    Some(manifest.get("release_id")?.as_str()?.to_string())
 }
 
 /// How far and how the neighbourhood is taken.
@@ -205,6 +286,16 @@ impl NeighbourhoodStats {
         passes.into_iter().flatten().flat_map(|p| &p.bad).collect()
     }
 
+    /// Shards that broke off before their end, each once (a dataset read twice meets its bad
+    /// shards twice), in the order the passes met them: papers, citations, paper-ids.
+    pub fn bad_shards(&self) -> Vec<&BadShard> {
+        let mut seen = std::collections::HashSet::new();
+        self.passes()
+            .flat_map(|p| &p.bad_shards)
+            .filter(|bad| seen.insert(&bad.file))
+            .collect()
+    }
+
     /// Lines skipped as bad, counted once per line (see [`Self::bad_lines`]).
     pub fn lines_skipped(&self) -> u64 {
         let first_hop = self.hops.first().map_or(0, |h| h.counts.bad_lines);
@@ -227,8 +318,8 @@ pub struct Survey {
 }
 
 /// Reads every line of every shard once, as the neighbourhood reads them, and counts them: a
-/// check of shards before a long filter (and of the line formats). Errors: a shard that cannot
-/// be read or decompressed.
+/// check of shards before a long filter (and of the line formats); shards that break off are in
+/// each dataset's [`PassCounts::bad_shards`]. Errors: a shard that cannot be opened.
 pub fn survey(shards: &ShardSet) -> Result<Survey> {
     let (_, papers) = read::read_lines(
         &shards.papers,
@@ -284,12 +375,15 @@ pub const META_SUFFIX: &str = ".meta.json";
 /// The catalogue's `options.hops`-hop neighbourhood in `shards`, written to `out` as a
 /// snapshot (one Graph API record a line, sorted by paperId; `run --snapshot out --scope all`
 /// reads it), with `out` + [`META_SUFFIX`] beside it: `{"release", "hops", "seeds", "papers",
-/// "edges"}` (written first; the snapshot reader never opens it). Corpus ids become paperIds
-/// by the `papers` line's url, else `paper-ids`. Returns what was read and found; bad lines
-/// are also logged (the first few).
+/// "edges", "bad_shards"}` (written first; the snapshot reader never opens it; `bad_shards`:
+/// `[{"file", "lines_read", "reason"}]`, empty when every shard was read to its end). Corpus
+/// ids become paperIds by the `papers` line's url, else `paper-ids`. Returns what was read and
+/// found; bad lines and bad shards are also logged (the first few lines, every shard). A shard
+/// that breaks off does not stop the filter: its whole lines are used, the other shards read,
+/// and [`NeighbourhoodStats::bad_shards`] lists it (the caller reports the gap).
 ///
-/// Errors: `hops` not 1 or 2; a shard that cannot be read or decompressed; no catalogue paper
-/// found in `papers` (nothing is written then); `out` cannot be written.
+/// Errors: `hops` not 1 or 2; a shard that cannot be opened; no catalogue paper found in
+/// `papers` (nothing is written then); `out` cannot be written.
 pub fn neighbourhood(
     catalog: &Catalog,
     shards: &ShardSet,
@@ -313,6 +407,9 @@ fn run(
     options: &HopOptions,
     out: &Path,
 ) -> Result<NeighbourhoodStats> {
+    if let Some(warning) = shards.release_warning() {
+        tracing::warn!("{warning}");
+    }
     let found = seeds::find(catalog, &shards.papers, &options.known_corpus_ids)?;
     let mut stats = NeighbourhoodStats {
         release: shards.release.clone(),
@@ -324,10 +421,16 @@ fn run(
     };
     if found.corpus_ids.is_empty() {
         report_bad_lines(&stats);
+        let broken = stats.bad_shards().len();
         anyhow::bail!(
-            "no catalogue paper was found in the `papers` shards ({} of them): are they the \
+            "no catalogue paper was found in the `papers` shards ({} of them{}): are they the \
              `papers` dataset? Nothing was written",
-            shards.papers.len()
+            shards.papers.len(),
+            if broken > 0 {
+                format!(", {broken} unreadable: see the log")
+            } else {
+                String::new()
+            }
         );
     }
     let reached = hops::expand(&shards.citations, &found.corpus_ids, options.hops)?;
@@ -337,10 +440,22 @@ fn run(
     stats.paper_ids_pass = std::mem::take(&mut described.paper_ids);
     report_bad_lines(&stats);
     let meta_path = meta_path(out);
+    let bad_shards: Vec<serde_json::Value> = stats
+        .bad_shards()
+        .iter()
+        .map(|bad| {
+            serde_json::json!({
+                "file": bad.file.display().to_string(),
+                "lines_read": bad.lines_read,
+                "reason": bad.reason,
+            })
+        })
+        .collect();
     let meta = serde_json::json!({
         "release": stats.release,
         "hops": options.hops,
         "seeds": stats.seeds,
+        "bad_shards": bad_shards,
     });
     let written_meta = |written: &write::Written| {
         let mut meta = meta.clone();
@@ -387,8 +502,11 @@ fn count_written(reached: &hops::Reached, described: &write::Described) -> write
     }
 }
 
-/// Logs the first bad lines and how many were skipped in all.
+/// Logs every bad shard, the first bad lines and how many were skipped in all.
 fn report_bad_lines(stats: &NeighbourhoodStats) {
+    for bad in stats.bad_shards() {
+        tracing::warn!("{bad}");
+    }
     for bad in stats.bad_lines().into_iter().take(20) {
         tracing::warn!("{bad}");
     }

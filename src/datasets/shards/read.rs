@@ -1,6 +1,9 @@
 //! Reading shards: every file of a dataset on its own rayon task (a shard is one gzip stream, read
 //! front to back), each line handed to a visitor; a line the visitor refuses is reported with
-//! file, line and reason and skipped, and the rest of the file is read.
+//! file, line and reason and skipped, and the rest of the file is read. A shard that breaks off
+//! (a `.gz` cut short, corrupt gzip bytes, a `.gz` that is not gzip) is a [`BadShard`]: its
+//! whole lines before the break are kept, the break is reported with the line reached and the
+//! reason, and the other shards are read as usual.
 
 use std::fmt;
 use std::io::{BufRead, BufReader, Read};
@@ -31,6 +34,31 @@ impl fmt::Display for BadLine {
     }
 }
 
+/// A shard that could not be read to its end: cut short, corrupt, or not gzip though named
+/// `.gz`. Its first `lines_read` lines were read and kept; the rest of it is missing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BadShard {
+    pub file: PathBuf,
+    /// Lines read whole before the break (1-based number of the last one; 0: none).
+    pub lines_read: u64,
+    /// Why, in words (the decoder's error: `unexpected end of file`, `corrupt deflate stream`,
+    /// `invalid gzip header`, or "not a gzip file").
+    pub reason: String,
+}
+
+impl fmt::Display for BadShard {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: unreadable after line {} ({}); its first {} lines were read, the rest is missing",
+            self.file.display(),
+            self.lines_read,
+            self.reason,
+            self.lines_read
+        )
+    }
+}
+
 /// What one pass over a dataset read.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PassCounts {
@@ -44,6 +72,8 @@ pub struct PassCounts {
     pub bad_lines: u64,
     /// The first few of them (20 a file), in file order.
     pub bad: Vec<BadLine>,
+    /// Shards that broke off before their end, in file order.
+    pub bad_shards: Vec<BadShard>,
 }
 
 impl PassCounts {
@@ -53,6 +83,7 @@ impl PassCounts {
         self.lines += other.lines;
         self.bad_lines += other.bad_lines;
         self.bad.extend(other.bad);
+        self.bad_shards.extend(other.bad_shards);
     }
 }
 
@@ -61,9 +92,9 @@ impl PassCounts {
 /// and skipped). Returns each file's state, in the order of `files` (so results do not depend on
 /// the thread count), and the counts of the pass. Files starting with the gzip magic bytes are
 /// decompressed (several concatenated gzip members are read as one stream); others are read as
-/// plain JSON Lines (the recorded samples). Errors: a file that cannot be opened, read or
-/// decompressed (cut short, corrupt), naming the file and the line reached: the neighbourhood
-/// would silently lack its lines otherwise.
+/// plain JSON Lines (the recorded samples), unless named `*.gz` (then it is a bad shard). A
+/// file that breaks off (cut short, corrupt) is a [`BadShard`] in the counts, its whole lines
+/// before the break visited. Errors: a file that cannot be opened.
 pub(crate) fn read_lines<S, I, V>(
     files: &[PathBuf],
     init: I,
@@ -100,31 +131,56 @@ fn read_file(
     let file = std::fs::File::open(path)
         .with_context(|| format!("cannot open the shard {}", path.display()))?;
     let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut counts = PassCounts {
+        bytes,
+        ..PassCounts::default()
+    };
+    let broken = |lines_read: u64, reason: String, counts: &mut PassCounts| {
+        counts.bad_shards.push(BadShard {
+            file: path.to_path_buf(),
+            lines_read,
+            reason,
+        });
+    };
     let mut raw = BufReader::with_capacity(BUFFER_BYTES, file);
-    let gzip = raw
-        .fill_buf()
-        .with_context(|| format!("cannot read the shard {}", path.display()))?
-        .starts_with(&[0x1f, 0x8b]);
+    let head = match raw.fill_buf() {
+        Ok(head) => head,
+        Err(err) => {
+            broken(0, err.to_string(), &mut counts);
+            return Ok(counts);
+        }
+    };
+    let gzip = head.starts_with(&[0x1f, 0x8b]);
+    let named_gzip = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("gz"));
+    if named_gzip && !gzip {
+        let reason = if head.is_empty() {
+            "an empty file, not gzip".to_string()
+        } else {
+            "not a gzip file (it does not start with gzip's magic bytes)".to_string()
+        };
+        broken(0, reason, &mut counts);
+        return Ok(counts);
+    }
     let reader: Box<dyn Read> = if gzip {
         Box::new(flate2::bufread::MultiGzDecoder::new(raw))
     } else {
         Box::new(raw)
     };
     let mut reader = BufReader::with_capacity(BUFFER_BYTES, reader);
-    let mut counts = PassCounts {
-        bytes,
-        ..PassCounts::default()
-    };
     let mut line = Vec::with_capacity(4096);
     let mut number = 0u64;
     loop {
         line.clear();
-        let read = reader.read_until(b'\n', &mut line).with_context(|| {
-            format!(
-                "cannot read the shard {} after line {number} (cut short or corrupt: download it again)",
-                path.display()
-            )
-        })?;
+        let read = match reader.read_until(b'\n', &mut line) {
+            Ok(read) => read,
+            // The bytes of a line cut by the break are in `line`: not a whole line, dropped.
+            Err(err) => {
+                broken(number, err.to_string(), &mut counts);
+                break;
+            }
+        };
         if read == 0 {
             break;
         }

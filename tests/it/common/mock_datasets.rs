@@ -18,14 +18,16 @@
 //!
 //! Faults a test can ask for: the first N listings hand out links that have already expired
 //! ([`MockDatasetsBuilder::stale_listings`]); the first N file transfers are cut halfway
-//! ([`MockDatasetsBuilder::cut_transfers`]). Every request is logged with its headers.
+//! ([`MockDatasetsBuilder::cut_transfers`]); every file answers after a delay
+//! ([`MockDatasetsBuilder::file_delay`]). Every request is logged with its headers and the
+//! time it arrived. The server thread and the JSON answers are `mock_server`'s.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
@@ -33,6 +35,8 @@ use axum::response::Response;
 use axum::Router;
 use serde_json::json;
 use sha2::{Digest, Sha256};
+
+use super::mock_server::{header_pairs, json_response, ServerThread};
 
 /// The lifetime of a link, in seconds, as the `X-Amz-Expires` of the links seen in clients.
 pub const LINK_LIFETIME: u64 = 3600;
@@ -57,6 +61,8 @@ struct Config {
     diffs: BTreeMap<(String, String, String), DiffFiles>,
     /// A `start_release` the diff lists claim whatever was asked (a misbehaving server).
     claimed_start: Option<String>,
+    /// How long every `/files/` request waits before its answer.
+    file_delay: Duration,
 }
 
 #[derive(Default)]
@@ -72,6 +78,8 @@ pub struct Logged {
     pub query: String,
     pub headers: Vec<(String, String)>,
     pub status: u16,
+    /// When the request arrived.
+    pub at: Instant,
 }
 
 struct Inner {
@@ -138,6 +146,13 @@ impl MockDatasetsBuilder {
         self
     }
 
+    /// Every file transfer waits `delay` before it answers (a slow link: transfers that
+    /// overlap show in the log's arrival times).
+    pub fn file_delay(mut self, delay: Duration) -> Self {
+        self.config.file_delay = delay;
+        self
+    }
+
     /// The first `n` file transfers send half their bytes and close the connection.
     pub fn cut_transfers(mut self, n: usize) -> Self {
         self.state.cut_transfers = n;
@@ -170,32 +185,14 @@ impl MockDatasetsBuilder {
             log: Mutex::new(Vec::new()),
             addr: Mutex::new(SocketAddr::from(([127, 0, 0, 1], 0))),
         });
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1");
-        listener.set_nonblocking(true).expect("non-blocking");
-        let addr = listener.local_addr().expect("address");
+        let app = Router::new().fallback(handle).with_state(inner.clone());
+        let (server, addr) = ServerThread::serve(app);
+        // Set before the address is handed out: no request can come sooner.
         *inner.addr.lock().unwrap() = addr;
-        let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
-        let state = inner.clone();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("mock runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
-                let app = Router::new().fallback(handle).with_state(state);
-                tokio::select! {
-                    _ = axum::serve(listener, app) => {}
-                    _ = stopped => {}
-                }
-            });
-            runtime.shutdown_background();
-        });
         MockDatasets {
             addr,
             inner,
-            server: Some((shutdown, thread)),
+            _server: server,
         }
     }
 }
@@ -203,10 +200,8 @@ impl MockDatasetsBuilder {
 pub struct MockDatasets {
     addr: SocketAddr,
     inner: Arc<Inner>,
-    server: Option<(
-        tokio::sync::oneshot::Sender<()>,
-        std::thread::JoinHandle<()>,
-    )>,
+    /// Stopped when the mock is dropped.
+    _server: ServerThread,
 }
 
 impl MockDatasets {
@@ -226,15 +221,6 @@ impl MockDatasets {
             .iter()
             .filter(|l| l.path.starts_with(prefix))
             .count()
-    }
-}
-
-impl Drop for MockDatasets {
-    fn drop(&mut self) {
-        if let Some((shutdown, thread)) = self.server.take() {
-            let _ = shutdown.send(());
-            let _ = thread.join();
-        }
     }
 }
 
@@ -313,20 +299,12 @@ impl Inner {
     }
 }
 
-fn json_answer(status: u16, value: serde_json::Value) -> Response {
-    Response::builder()
-        .status(status)
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(value.to_string()))
-        .unwrap()
-}
-
 fn forbidden() -> Response {
-    json_answer(403, json!({"message": "Forbidden"}))
+    json_response(403, &json!({"message": "Forbidden"}))
 }
 
 fn not_found(what: &str) -> Response {
-    json_answer(404, json!({"message": format!("{what} not found")}))
+    json_response(404, &json!({"message": format!("{what} not found")}))
 }
 
 async fn handle(
@@ -334,17 +312,19 @@ async fn handle(
     uri: Uri,
     headers: HeaderMap,
 ) -> Response {
+    let at = Instant::now();
     let path = uri.path().to_string();
     let query = uri.query().unwrap_or("").to_string();
+    if path.starts_with("/files/") && !inner.config.file_delay.is_zero() {
+        tokio::time::sleep(inner.config.file_delay).await;
+    }
     let response = answer(&inner, &path, &query, &headers);
     inner.log.lock().unwrap().push(Logged {
         path,
         query,
-        headers: headers
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_str().unwrap_or("").to_string()))
-            .collect(),
+        headers: header_pairs(&headers),
         status: response.status().as_u16(),
+        at,
     });
     response
 }
@@ -358,16 +338,16 @@ fn answer(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) -> Respon
     };
     let parts: Vec<&str> = rest.trim_end_matches('/').split('/').collect();
     match parts.as_slice() {
-        ["release"] => json_answer(200, json!(inner.release_ids())),
+        ["release"] => json_response(200, &json!(inner.release_ids())),
         ["release", id] => match inner.resolve(id) {
             Some(id) => {
                 let datasets: Vec<_> = inner.config.releases[&id]
                     .keys()
                     .map(|name| json!({"name": name, "description": format!("{name} of {id}"), "README": "mock"}))
                     .collect();
-                json_answer(
+                json_response(
                     200,
-                    json!({"release_id": id, "README": "mock release", "datasets": datasets}),
+                    &json!({"release_id": id, "README": "mock release", "datasets": datasets}),
                 )
             }
             None => not_found("release"),
@@ -387,9 +367,9 @@ fn answer(inner: &Inner, path: &str, query: &str, headers: &HeaderMap) -> Respon
                 .iter()
                 .map(|(file, _)| inner.link(&format!("/files/{id}/{name}/{file}"), stale))
                 .collect();
-            json_answer(
+            json_response(
                 200,
-                json!({"name": name, "description": "mock", "README": "mock", "files": files}),
+                &json!({"name": name, "description": "mock", "README": "mock", "files": files}),
             )
         }
         ["diffs", start, "to", end, name] => {
@@ -436,9 +416,9 @@ fn diffs(inner: &Inner, start: &str, end: &str, name: &str) -> Response {
             "delete_files": links("delete", &diff.delete),
         }));
     }
-    json_answer(
+    json_response(
         200,
-        json!({"dataset": name, "start_release": inner.config.claimed_start.as_deref().unwrap_or(start), "end_release": ids[to.max(from)], "diffs": list}),
+        &json!({"dataset": name, "start_release": inner.config.claimed_start.as_deref().unwrap_or(start), "end_release": ids[to.max(from)], "diffs": list}),
     )
 }
 

@@ -1,6 +1,6 @@
-//! What the three mock servers (`mock_s2`, `mock_openalex`, `mock_opencitations`) share: the
-//! server thread on 127.0.0.1 with its own runtime, stopped when dropped; the request's target,
-//! query and headers as the logs keep them; and JSON answers.
+//! What the mock servers (`mock_s2`, `mock_openalex`, `mock_opencitations`, `mock_datasets`)
+//! share: the server thread on 127.0.0.1 with its own runtime, stopped when dropped; the
+//! request's target, query and headers as the logs keep them; and JSON answers.
 
 use std::future::Future;
 use std::net::SocketAddr;
