@@ -422,15 +422,8 @@ pub fn gap_line(sources: &[SourceCorpus]) -> Option<String> {
         .iter()
         .filter_map(|source| {
             let of: Vec<&SourceGap> = gaps.iter().filter(|g| g.source == Some(*source)).collect();
-            let kinds: Vec<String> = [Gap::RequestFailed, Gap::NotCached]
-                .iter()
-                .filter_map(|kind| {
-                    let n = of.iter().filter(|g| g.gap == *kind).count();
-                    (n > 0).then(|| format!("{n} {}", kind.status()))
-                })
-                .collect();
-            (!of.is_empty())
-                .then(|| format!("{} {} ({})", source.as_str(), of.len(), kinds.join(", ")))
+            let kinds = crate::records::sources::gap_kinds(&of);
+            (!of.is_empty()).then(|| format!("{} {} ({kinds})", source.as_str(), of.len()))
         })
         .collect();
     (!parts.is_empty()).then(|| {

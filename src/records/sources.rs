@@ -202,6 +202,19 @@ pub struct SourceGap {
     pub note: String,
 }
 
+/// How many of `gaps` are of each kind, in words (`7 request failed, 2 not cached`): the
+/// count the summary's `source gaps:` line and the report give for one source.
+pub fn gap_kinds(gaps: &[&SourceGap]) -> String {
+    [Gap::RequestFailed, Gap::NotCached]
+        .iter()
+        .filter_map(|kind| {
+            let n = gaps.iter().filter(|g| g.gap == *kind).count();
+            (n > 0).then(|| format!("{n} {}", kind.status()))
+        })
+        .collect::<Vec<String>>()
+        .join(", ")
+}
+
 /// The gaps of the secondary sources' answers ([`SourceLists::gap`]), source by source (in the
 /// order of `sources`), each source's papers in the order asked. Offline, a source whose every
 /// answer is `not cached` was never used with this cache (`analyze` after a Semantic Scholar

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::table::{fixed, percent};
 use crate::analysis::{or_na, Analysis, InfluenceScore, MissingKind};
-use crate::records::{Gap, Resolution};
+use crate::records::Resolution;
 use crate::render::{escape, labels};
 
 /// One card: a big value, what it counts, and an optional note below (HTML, already escaped).
@@ -111,18 +111,12 @@ pub(super) fn failed_sources(analysis: &Analysis) -> String {
         if of.is_empty() {
             continue;
         }
-        let kinds: Vec<String> = [Gap::RequestFailed, Gap::NotCached]
-            .iter()
-            .filter_map(|kind| {
-                let n = of.iter().filter(|g| g.gap == *kind).count();
-                (n > 0).then(|| format!("{n} {}", kind.status()))
-            })
-            .collect();
+        let kinds = crate::records::sources::gap_kinds(&of);
         parts.push(format!(
             "<b>{}</b> for {} ({}; first: {})",
             source.as_str(),
             crate::text::count(of.len(), "catalogue paper"),
-            kinds.join(", "),
+            kinds,
             escape::html(&labels::one_line(&of[0].note))
         ));
     }
