@@ -238,7 +238,14 @@ pub(crate) fn transport_detail(err: &reqwest::Error) -> String {
     } else {
         "request failed"
     };
-    let mut detail = format!("{kind}: {err}");
+    // reqwest names the whole URL ("error sending request for url (…)"); the caller names the
+    // request already, and a URL with its query would repeat it at length (and an OpenAlex
+    // `api_key` in a query must not be shown).
+    let mut text = err.to_string();
+    if let Some(url) = err.url() {
+        text = text.replace(&format!(" for url ({url})"), "");
+    }
+    let mut detail = format!("{kind}: {text}");
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
         detail.push_str(&format!(": {cause}"));
