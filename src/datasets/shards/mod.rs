@@ -512,6 +512,9 @@ fn report_bad_lines(stats: &NeighbourhoodStats) {
     }
     let skipped = stats.lines_skipped();
     if skipped > 0 {
-        tracing::warn!("{skipped} shard lines skipped in all (not lines of their dataset); every other line was read");
+        tracing::warn!(
+            "{} skipped in all (not lines of their dataset); every other line was read",
+            crate::text::count(skipped as usize, "shard line")
+        );
     }
 }

@@ -48,13 +48,17 @@ pub struct BadShard {
 
 impl fmt::Display for BadShard {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let read = match self.lines_read {
+            0 => "none of its lines could be read".to_string(),
+            1 => "its first line was read, the rest is missing".to_string(),
+            n => format!("its first {n} lines were read, the rest is missing"),
+        };
         write!(
             f,
-            "{}: unreadable after line {} ({}); its first {} lines were read, the rest is missing",
+            "{}: unreadable after line {} ({}); {read}",
             self.file.display(),
             self.lines_read,
             self.reason,
-            self.lines_read
         )
     }
 }
